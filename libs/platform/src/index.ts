@@ -1,1 +1,5 @@
-export {};
+export * from './config/config';
+export * from './logging/logger';
+export * from './services/local-services';
+export * from './queue/connection';
+export * from './security/token-crypto';

@@ -1,0 +1,32 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ClustersController } from './clusters/clusters.controller';
+import { HealthController } from './health/health.controller';
+import { AuthGuard } from './http/auth.guard';
+import { RawBodyMiddleware } from './http/body';
+import { RequestLogMiddleware } from './http/request-log.middleware';
+import { RUNTIME, type ApiRuntime } from './runtime';
+import { storeProviders } from './stores.providers';
+import { TokensController } from './tokens/tokens.controller';
+
+/** Routes that read their request body as a stream instead of through RawBodyMiddleware. */
+export const STREAMING_ROUTES = [{ path: 'api/v1/clusters/:clusterId/flow-imports', method: RequestMethod.POST }];
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRuntime(runtime: ApiRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthController, TokensController, ClustersController],
+      providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestLogMiddleware).forRoutes('*path');
+    consumer
+      .apply(RawBodyMiddleware)
+      .exclude(...STREAMING_ROUTES)
+      .forRoutes('*path');
+  }
+}

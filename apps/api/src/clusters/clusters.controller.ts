@@ -1,0 +1,49 @@
+import { createClusterSchema, updateClusterSchema, type ClusterView } from '@bulkhead/contracts';
+import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type ClusterStore } from '@bulkhead/inventory';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { RequireRole } from '../http/auth.guard';
+import { parseBody, UuidPipe } from '../http/body';
+import type { BulkheadRequest } from '../http/request-context';
+import { CLUSTER_STORE } from '../stores.providers';
+
+@ApiTags('clusters')
+@ApiBearerAuth()
+@Controller('api/v1/clusters')
+export class ClustersController {
+  constructor(@Inject(CLUSTER_STORE) private readonly clusters: ClusterStore) {}
+
+  @Get()
+  @RequireRole('viewer')
+  list(): Promise<ClusterView[]> {
+    return listClusters(this.clusters);
+  }
+
+  @Post()
+  @RequireRole('operator')
+  @ApiBody({ schema: z.toJSONSchema(createClusterSchema, { io: 'input' }) as object })
+  create(@Req() req: BulkheadRequest): Promise<ClusterView> {
+    return createCluster(this.clusters, parseBody(req, createClusterSchema));
+  }
+
+  @Get(':clusterId')
+  @RequireRole('viewer')
+  get(@Param('clusterId', UuidPipe) id: string): Promise<ClusterView> {
+    return getCluster(this.clusters, id);
+  }
+
+  @Patch(':clusterId')
+  @RequireRole('operator')
+  @ApiBody({ schema: z.toJSONSchema(updateClusterSchema, { io: 'input' }) as object })
+  update(@Param('clusterId', UuidPipe) id: string, @Req() req: BulkheadRequest): Promise<ClusterView> {
+    return updateCluster(this.clusters, id, parseBody(req, updateClusterSchema));
+  }
+
+  @Delete(':clusterId')
+  @HttpCode(204)
+  @RequireRole('admin')
+  async remove(@Param('clusterId', UuidPipe) id: string): Promise<void> {
+    await deleteCluster(this.clusters, id);
+  }
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Response } from 'express';
+import { RUNTIME, type ApiRuntime } from '../runtime';
+import { httpMetrics } from './metrics';
+import type { BulkheadRequest } from './request-context';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Gives every request an id (echoed as X-Request-Id), logs it once finished and counts it. */
+@Injectable()
+export class RequestLogMiddleware implements NestMiddleware {
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  use(req: BulkheadRequest, res: Response, next: NextFunction): void {
+    const given = req.headers['x-request-id'];
+    req.requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', req.requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      httpMetrics.observe(req.method, route, res.statusCode, seconds);
+      if (req.originalUrl === '/metrics' || req.originalUrl.startsWith('/healthz')) return;
+      this.runtime.logger.info('request', {
+        requestId: req.requestId,
+        method: req.method,
+        path: req.originalUrl.split('?')[0],
+        status: res.statusCode,
+        ms: Math.round(seconds * 1000),
+        caller: req.caller?.name,
+      });
+    });
+    next();
+  }
+}

@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { QUEUES } from '@bulkhead/contracts';
+import { ensureBootstrapAdmin } from '@bulkhead/inventory';
+import { openDatabase, TypeOrmTokenStore } from '@bulkhead/persistence';
+import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices } from '@bulkhead/platform';
+import { Queue } from 'bullmq';
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { migrations } from '../../../migrations';
+import { createApiApp } from './app';
+
+/**
+ * `npm start`: the API, and with --with-worker a worker process beside it, on the configured
+ * PostgreSQL and Redis or on local ones found or started for the purpose.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.log.level, { service: 'api' });
+  const services = await provideLocalServices(config, logger);
+  const { db, applied } = await openDatabase(services.databaseUrl, migrations);
+  if (applied.length) logger.info('migrations applied', { migrations: applied });
+  const redis = createRedis(services.redisUrl, 'client');
+  const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: config.queuePrefix })]));
+
+  const bootstrap = await ensureBootstrapAdmin(new TypeOrmTokenStore(db), nodeTokenCrypto, config.bootstrapAdminToken);
+  if (bootstrap && !config.bootstrapAdminToken) {
+    // Printed once, on the console only (never in the structured log): nobody else will ever see it.
+    process.stderr.write(`\nBulkhead: first start. Admin API token (shown once, keep it safe):\n\n  ${bootstrap}\n\n`);
+  }
+
+  const app = await createApiApp({ config, logger, db, redis, queues });
+  await app.listen(config.http.port, config.http.host);
+  const url = await app.getUrl();
+  logger.info('API listening', { url: url.replace('[::1]', 'localhost'), docs: `${url}/api/docs` });
+
+  let worker: ChildProcess | undefined;
+  if (process.argv.includes('--with-worker')) {
+    worker = fork(join(__dirname, '../../worker/src/main.js'), [], {
+      env: { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl },
+    });
+    worker.on('exit', (code, signal) => logger.warn('worker exited', { code, signal }));
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    worker?.kill('SIGTERM');
+    await app.close();
+    await Promise.all([...queues.values()].map((q) => q.close()));
+    await redis.quit();
+    await db.destroy();
+    await services.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Bulkhead API failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import type { Config, Logger } from '@bulkhead/platform';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+
+/**
+ * What the API process runs on, created once at boot (or by a test) and handed to the Nest module.
+ * Nest only wires controllers to it; it never creates connections itself.
+ */
+export interface ApiRuntime {
+  config: Config;
+  logger: Logger;
+  db: DataSource;
+  redis: Redis;
+  queues: Map<string, Queue>;
+}
+
+export const RUNTIME = Symbol('ApiRuntime');

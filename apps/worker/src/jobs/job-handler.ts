@@ -1,0 +1,26 @@
+import type { JobName, JobOutcome, JobPayloads } from '@bulkhead/contracts';
+
+/** One handler per job name: checks the payload, calls one use case, reports done or skipped. */
+export interface JobHandler<N extends JobName = JobName> {
+  readonly name: N;
+  /** Returns the payload typed, or throws when it is not a payload this version understands. */
+  parse(data: unknown): JobPayloads[N];
+  handle(payload: JobPayloads[N], progress: (value: object) => Promise<void>): Promise<JobOutcome>;
+}
+
+/**
+ * The worker refuses to boot when a job has no handler or two: a job that nobody consumes would
+ * wait forever, and two consumers would race.
+ */
+export function indexHandlers(handlers: JobHandler[], jobNames: readonly JobName[]): Map<JobName, JobHandler> {
+  const index = new Map<JobName, JobHandler>();
+  for (const handler of handlers) {
+    if (index.has(handler.name)) throw new Error(`job "${handler.name}" has two handlers`);
+    index.set(handler.name, handler);
+  }
+  const missing = jobNames.filter((name) => !index.has(name));
+  if (missing.length) throw new Error(`no handler for job(s): ${missing.join(', ')}`);
+  const unknown = [...index.keys()].filter((name) => !jobNames.includes(name));
+  if (unknown.length) throw new Error(`handler(s) for unknown job(s): ${unknown.join(', ')}`);
+  return index;
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const ROLES = ['viewer', 'operator', 'approver', 'admin'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+export const TIERS = ['dev', 'staging', 'prod'] as const;
+export const tierSchema = z.enum(TIERS);
+export type Tier = z.infer<typeof tierSchema>;
+
+export const CNIS = ['calico', 'cilium', 'flannel', 'canal', 'weave', 'antrea', 'kube-router', 'unknown'] as const;
+export const cniSchema = z.enum(CNIS);
+export type Cni = z.infer<typeof cniSchema>;
+
+/** The error body of every 4xx/5xx answer. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  problems?: Array<{ field: string; reason: string }>;
+  errorId?: string;
+  requestId?: string;
+}
+
+export const uuidSchema = z.uuid();
+export const k8sNameSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a lower-case DNS name (a-z, 0-9, "-" and ".")');

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { cniSchema, k8sNameSchema, tierSchema } from './common';
+
+export const createClusterSchema = z.strictObject({
+  name: k8sNameSchema.describe('Unique name of the cluster in Bulkhead'),
+  cni: cniSchema.default('unknown').describe('The CNI plugin; decides whether NetworkPolicy is enforced at all'),
+  description: z.string().max(2000).optional(),
+});
+export type CreateClusterBody = z.infer<typeof createClusterSchema>;
+
+export const updateClusterSchema = z.strictObject({
+  cni: cniSchema.optional(),
+  description: z.string().max(2000).optional(),
+});
+export type UpdateClusterBody = z.infer<typeof updateClusterSchema>;
+
+export const updateNamespaceSchema = z.strictObject({
+  tier: tierSchema.nullable().describe('dev, staging or prod; null to fall back to the namespace labels'),
+});
+export type UpdateNamespaceBody = z.infer<typeof updateNamespaceSchema>;
+
+export const listWorkloadsQuerySchema = z.strictObject({
+  namespace: k8sNameSchema.optional(),
+});
+
+export interface ClusterView {
+  id: string;
+  name: string;
+  cni: string;
+  /** true/false when the CNI is known to enforce NetworkPolicy or not; null when unknown. */
+  enforcesNetworkPolicy: boolean | null;
+  description: string | null;
+  counts: { namespaces: number; workloads: number; pods: number; policies: number; edges: number };
+  inventoryImportedAt: string | null;
+  createdAt: string;
+}
+
+export interface NamespaceView {
+  name: string;
+  labels: Record<string, string>;
+  tier: 'dev' | 'staging' | 'prod' | null;
+  /** Where the tier came from: a label, a person, or nowhere. */
+  tierSource: 'label' | 'manual' | 'none';
+  counts: { workloads: number; pods: number; policies: number };
+}
+
+export interface WorkloadView {
+  namespace: string;
+  name: string;
+  kind: string;
+  labels: Record<string, string>;
+  ports: Array<{ name?: string; port: number; protocol: string }>;
+  podCount: number;
+}

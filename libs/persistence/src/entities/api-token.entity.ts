@@ -1,0 +1,15 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity({ name: 'api_tokens' })
+@Index('uq_api_tokens_hash', ['tokenHash'], { unique: true })
+export class ApiTokenEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text' }) role!: string;
+  /** SHA-256 of the token; the token itself is never stored. */
+  @Column({ name: 'token_hash', type: 'text' }) tokenHash!: string;
+  @Column({ type: 'text' }) prefix!: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true }) lastUsedAt!: Date | null;
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
+}

@@ -1,0 +1,13 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'clusters' })
+@Index('uq_clusters_name', ['name'], { unique: true })
+export class ClusterEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text' }) cni!: string;
+  @Column({ type: 'text', nullable: true }) description!: string | null;
+  @Column({ name: 'inventory_imported_at', type: 'timestamptz', nullable: true }) inventoryImportedAt!: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

