@@ -36,7 +36,8 @@ export class InventoryAndDependencyMap1764320000000 implements MigrationInterfac
       kind text NOT NULL,
       labels jsonb NOT NULL DEFAULT '{}',
       ports jsonb NOT NULL DEFAULT '[]',
-      pod_count integer NOT NULL
+      pod_count integer NOT NULL,
+      from_template boolean NOT NULL DEFAULT false
     )`);
     await db.query(`CREATE UNIQUE INDEX uq_workloads_cluster_ns_kind_name ON workloads (cluster_id, namespace, kind, name)`);
 
@@ -50,7 +51,8 @@ export class InventoryAndDependencyMap1764320000000 implements MigrationInterfac
       phase text,
       workload_kind text NOT NULL,
       workload_name text NOT NULL,
-      ports jsonb NOT NULL DEFAULT '[]'
+      ports jsonb NOT NULL DEFAULT '[]',
+      synthetic boolean NOT NULL DEFAULT false
     )`);
     await db.query(`CREATE UNIQUE INDEX uq_pods_cluster_ns_name ON pods (cluster_id, namespace, name)`);
 

@@ -1,7 +1,10 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ClustersController } from './clusters/clusters.controller';
+import { EdgesController } from './edges/edges.controller';
+import { FlowImportsController } from './flow-imports/flow-imports.controller';
 import { HealthController } from './health/health.controller';
+import { InventoryController } from './inventory/inventory.controller';
 import { AuthGuard } from './http/auth.guard';
 import { RawBodyMiddleware } from './http/body';
 import { RequestLogMiddleware } from './http/request-log.middleware';
@@ -17,7 +20,7 @@ export class AppModule implements NestModule {
   static forRuntime(runtime: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, TokensController, ClustersController],
+      controllers: [HealthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController],
       providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -1,5 +1,6 @@
-import { TypeOrmClusterStore, TypeOrmTokenStore } from '@bulkhead/persistence';
-import { nodeTokenCrypto } from '@bulkhead/platform';
+import type { EdgeDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
+import { TypeOrmClusterStore, TypeOrmEdgeStore, TypeOrmFlowImportStore, TypeOrmInventoryStore, TypeOrmTokenStore } from '@bulkhead/persistence';
+import { BullJobQueue, nodeTokenCrypto } from '@bulkhead/platform';
 import type { Provider } from '@nestjs/common';
 import { RUNTIME, type ApiRuntime } from './runtime';
 
@@ -7,9 +8,31 @@ import { RUNTIME, type ApiRuntime } from './runtime';
 export const CLUSTER_STORE = Symbol('ClusterStore');
 export const TOKEN_STORE = Symbol('TokenStore');
 export const TOKEN_CRYPTO = Symbol('TokenCrypto');
+export const INVENTORY_DEPS = Symbol('InventoryDeps');
+export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
+export const EDGE_DEPS = Symbol('EdgeDeps');
 
 export const storeProviders: Provider[] = [
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
   { provide: TOKEN_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmTokenStore(r.db) },
   { provide: TOKEN_CRYPTO, useValue: nodeTokenCrypto },
+  {
+    provide: INVENTORY_DEPS,
+    inject: [CLUSTER_STORE, RUNTIME],
+    useFactory: (clusters: TypeOrmClusterStore, r: ApiRuntime): InventoryDeps => ({ clusters, inventory: new TypeOrmInventoryStore(r.db) }),
+  },
+  {
+    provide: FLOW_IMPORT_DEPS,
+    inject: [CLUSTER_STORE, RUNTIME],
+    useFactory: (clusters: TypeOrmClusterStore, r: ApiRuntime): RequestImportDeps => ({
+      clusters,
+      imports: new TypeOrmFlowImportStore(r.db),
+      queue: new BullJobQueue(r.queues),
+    }),
+  },
+  {
+    provide: EDGE_DEPS,
+    inject: [INVENTORY_DEPS, RUNTIME],
+    useFactory: (inventory: InventoryDeps, r: ApiRuntime): EdgeDeps => ({ ...inventory, edges: new TypeOrmEdgeStore(r.db) }),
+  },
 ];

@@ -5,3 +5,6 @@ export * from './entities/flow.entities';
 export * from './entities/api-token.entity';
 export * from './stores/cluster.store';
 export * from './stores/token.store';
+export * from './stores/inventory.store';
+export * from './stores/flow-import.store';
+export * from './stores/edge.store';

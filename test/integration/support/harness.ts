@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations';
 import { createApiApp } from '../../../apps/api/src/app';
 import type { ApiRuntime } from '../../../apps/api/src/runtime';
+import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker';
 
 /**
  * A real API on the real PostgreSQL and Redis: each test file gets its own database and its own
@@ -26,6 +27,8 @@ export interface Harness {
   app: INestApplication;
   tokens: Record<Role, string>;
   /** fetch against the API with a role's token (or none). */
+  /** Polls until the predicate holds (or fails after a timeout), for work a worker does. */
+  waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs?: number): Promise<T>;
   call(method: string, path: string, options?: { role?: Role | null; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -45,10 +48,10 @@ export async function testDatabase(): Promise<{ url: string; drop(): Promise<voi
   };
 }
 
-export async function startApi(env: Record<string, string> = {}): Promise<Harness> {
+export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<Harness> {
   const database = await testDatabase();
   const prefix = `bh-test-${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: REDIS, LOG_LEVEL: 'silent', BULKHEAD_QUEUE_PREFIX: prefix, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${prefix}`, ...env });
+  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: REDIS, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: prefix, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${prefix}`, ...env });
   const logger = createLogger(config.log.level);
   const { db } = await openDatabase(database.url, migrations, { poolSize: 4 });
   const redis = createRedis(REDIS, 'client');
@@ -57,6 +60,8 @@ export async function startApi(env: Record<string, string> = {}): Promise<Harnes
   const app = await createApiApp(runtime);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  let worker: RunningWorker | undefined;
+  if (options.worker) worker = await startWorker({ config, logger, db, redisUrl: REDIS });
 
   const store = new TypeOrmTokenStore(db);
   const tokens = {} as Record<Role, string>;
@@ -71,6 +76,15 @@ export async function startApi(env: Record<string, string> = {}): Promise<Harnes
     runtime,
     app,
     tokens,
+    async waitFor(read, done, timeoutMs = 15000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await read();
+        if (done(value)) return value;
+        if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async call(method, path, options = {}) {
       const role = options.role === undefined ? 'admin' : options.role;
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -91,6 +105,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Harnes
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async close() {
+      await worker?.close();
       await app.close();
       for (const queue of queues.values()) {
         await queue.obliterate({ force: true }).catch(() => undefined);

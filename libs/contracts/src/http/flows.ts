@@ -2,12 +2,8 @@ import { z } from 'zod';
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 
-/** `namespace/workload`, or an IP address / CIDR for the world outside the cluster. */
-const endpointRef = z
-  .string()
-  .min(1)
-  .max(300)
-  .regex(/^([a-z0-9][-a-z0-9.]*\/[a-z0-9][-a-z0-9.]*|[0-9a-fA-F:.]+(\/\d{1,3})?)$/, 'must be namespace/workload or an IP address or CIDR');
+/** `namespace/workload` (or `namespace/pod`), an IP address, a CIDR or a DNS name outside the cluster, or `reserved:kube-apiserver`. */
+const endpointRef = z.string().trim().min(1).max(300);
 
 export const createEdgeSchema = z.strictObject({
   from: endpointRef,
@@ -58,8 +54,12 @@ export interface FlowImportView {
 
 export interface EdgeView {
   id: string;
+  /** `namespace/workload`, an external address or name, or `reserved:<identity>`. */
   from: string;
   to: string;
+  /** The stable keys the map stores: `workload:ns/name`, `external:...`, `reserved:...`. */
+  fromKey: string;
+  toKey: string;
   port: number;
   protocol: string;
   origin: 'observed' | 'manual';

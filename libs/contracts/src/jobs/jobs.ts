@@ -17,9 +17,9 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'flow-import.run': QUEUES.imports,
 };
 
-/** BullMQ job ids double as idempotency keys: enqueueing the same key twice adds one job. */
+/** BullMQ job ids double as idempotency keys: enqueueing the same key twice adds one job. BullMQ forbids ':' in them. */
 export const jobId: { [K in JobName]: (payload: JobPayloads[K]) => string } = {
-  'flow-import.run': (p) => `flow-import.run:${p.importId}`,
+  'flow-import.run': (p) => `flow-import.run.${p.importId}`,
 };
 
 export type JobOutcome = { status: 'done' | 'skipped'; detail?: string };

@@ -31,6 +31,8 @@ export class WorkloadEntity {
   @Column({ type: 'jsonb' }) labels!: Record<string, string>;
   @Column({ type: 'jsonb' }) ports!: PortRow[];
   @Column({ name: 'pod_count', type: 'integer' }) podCount!: number;
+  /** No pod was listed: the workload is known from its object's template alone. */
+  @Column({ name: 'from_template', type: 'boolean' }) fromTemplate!: boolean;
 }
 
 @Entity({ name: 'pods' })
@@ -46,6 +48,8 @@ export class PodEntity {
   @Column({ name: 'workload_kind', type: 'text' }) workloadKind!: string;
   @Column({ name: 'workload_name', type: 'text' }) workloadName!: string;
   @Column({ type: 'jsonb' }) ports!: PortRow[];
+  /** The stand-in pod of a workload listed without pods (it has the template's labels and ports). */
+  @Column({ type: 'boolean' }) synthetic!: boolean;
 }
 
 @Entity({ name: 'network_policies' })

@@ -1,0 +1,52 @@
+import { listWorkloadsQuerySchema, type NamespaceView, updateNamespaceSchema, type WorkloadView } from '@bulkhead/contracts';
+import { importSnapshot, type InventoryDeps, listNamespaces, listPolicies, listWorkloads, setNamespaceTier, type SnapshotImportResult } from '@bulkhead/inventory';
+import { Controller, Get, Inject, Param, Patch, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { RequireRole } from '../http/auth.guard';
+import { bodyText, check, parseBody, UuidPipe } from '../http/body';
+import type { BulkheadRequest } from '../http/request-context';
+import { INVENTORY_DEPS } from '../stores.providers';
+
+@ApiTags('inventory')
+@ApiBearerAuth()
+@Controller('api/v1/clusters/:clusterId')
+export class InventoryController {
+  constructor(@Inject(INVENTORY_DEPS) private readonly deps: InventoryDeps) {}
+
+  /** Replaces the cluster's inventory with a `kubectl get namespaces,pods,networkpolicies -A -o json` snapshot (JSON or YAML). */
+  @Put('snapshot')
+  @RequireRole('operator')
+  @ApiConsumes('application/json', 'application/yaml')
+  @ApiBody({ schema: { type: 'object', description: 'A Kubernetes v1 List (or multi-document YAML)' } })
+  snapshot(@Param('clusterId', UuidPipe) clusterId: string, @Req() req: BulkheadRequest): Promise<SnapshotImportResult> {
+    return importSnapshot(this.deps, clusterId, bodyText(req), new Date());
+  }
+
+  @Get('namespaces')
+  @RequireRole('viewer')
+  namespaces(@Param('clusterId', UuidPipe) clusterId: string): Promise<NamespaceView[]> {
+    return listNamespaces(this.deps, clusterId);
+  }
+
+  @Patch('namespaces/:namespace')
+  @RequireRole('operator')
+  @ApiBody({ schema: z.toJSONSchema(updateNamespaceSchema) as object })
+  setTier(@Param('clusterId', UuidPipe) clusterId: string, @Param('namespace') namespace: string, @Req() req: BulkheadRequest): Promise<NamespaceView> {
+    return setNamespaceTier(this.deps, clusterId, namespace, parseBody(req, updateNamespaceSchema));
+  }
+
+  @Get('workloads')
+  @RequireRole('viewer')
+  workloads(@Param('clusterId', UuidPipe) clusterId: string, @Query() query: Record<string, unknown>): Promise<WorkloadView[]> {
+    const { namespace } = check(listWorkloadsQuerySchema, query, 'query');
+    return listWorkloads(this.deps, clusterId, namespace);
+  }
+
+  @Get('policies')
+  @RequireRole('viewer')
+  async policies(@Param('clusterId', UuidPipe) clusterId: string, @Query() query: Record<string, unknown>): Promise<unknown[]> {
+    const { namespace } = check(listWorkloadsQuerySchema, query, 'query');
+    return listPolicies(this.deps, clusterId, namespace);
+  }
+}

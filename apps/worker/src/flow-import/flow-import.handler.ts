@@ -1,0 +1,20 @@
+import type { JobOutcome, JobPayloads } from '@bulkhead/contracts';
+import { runFlowImport, type RunImportDeps } from '@bulkhead/inventory';
+import { z } from 'zod';
+import type { JobHandler } from '../jobs/job-handler';
+
+const payload = z.strictObject({ v: z.literal(1), importId: z.uuid() });
+
+export class FlowImportHandler implements JobHandler<'flow-import.run'> {
+  readonly name = 'flow-import.run';
+
+  constructor(private readonly deps: RunImportDeps) {}
+
+  parse(data: unknown): JobPayloads['flow-import.run'] {
+    return payload.parse(data);
+  }
+
+  handle(p: JobPayloads['flow-import.run']): Promise<JobOutcome> {
+    return runFlowImport(this.deps, p.importId);
+  }
+}

@@ -1,0 +1,39 @@
+export type EdgeReview = 'unreviewed' | 'confirmed' | 'rejected';
+
+export interface EdgeRecord {
+  id: string;
+  clusterId: string;
+  srcKey: string;
+  dstKey: string;
+  port: number;
+  protocol: string;
+  origin: 'observed' | 'manual';
+  review: EdgeReview;
+  connections: number;
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  verdicts: string[];
+  createdBy: string | null;
+  reviewedBy: string | null;
+  reviewComment: string | null;
+  reviewedAt: Date | null;
+  sources: Array<{ importId: string; connections: number; firstSeen: Date | null; lastSeen: Date | null }>;
+}
+
+export interface EdgeFilter {
+  /** Edges with at least one end in this namespace. */
+  namespace?: string;
+  review?: EdgeReview;
+  origin?: 'observed' | 'manual';
+}
+
+export interface EdgeStore {
+  list(clusterId: string, filter: EdgeFilter): Promise<EdgeRecord[]>;
+  get(id: string): Promise<EdgeRecord | null>;
+  /**
+   * Declares a dependency by hand. When the edge is already known (observed, say), it is confirmed
+   * instead of duplicated. Returns the edge and whether it was new.
+   */
+  declare(clusterId: string, edge: { srcKey: string; dstKey: string; port: number; protocol: string }, by: string, comment: string | null, at: Date): Promise<{ edge: EdgeRecord; created: boolean }>;
+  review(id: string, review: Exclude<EdgeReview, 'unreviewed'>, by: string, comment: string | null, at: Date): Promise<EdgeRecord | null>;
+}

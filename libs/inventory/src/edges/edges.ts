@@ -1,0 +1,101 @@
+import { AppError, type CreateEdgeBody, type EdgeView, type Tier } from '@bulkhead/contracts';
+import { Attributor, InventoryIndex, parseEdgeListEndpoint, parseEndpointKey } from '@bulkhead/flows';
+import type { ClusterStore } from '../clusters/cluster-store.port';
+import { requireCluster } from '../clusters/clusters';
+import type { InventoryStore } from '../snapshot/inventory-store.port';
+import { effectiveTier } from '../snapshot/import-snapshot';
+import type { EdgeFilter, EdgeRecord, EdgeReview, EdgeStore } from './edge-store.port';
+
+export interface EdgeDeps {
+  clusters: ClusterStore;
+  inventory: InventoryStore;
+  edges: EdgeStore;
+}
+
+/** How a person reads an endpoint key: `ns/name` for workloads, the address or name for the outside. */
+export function displayEndpoint(key: string): string {
+  const ep = parseEndpointKey(key);
+  if (!ep) return key;
+  if (ep.kind === 'workload') return `${ep.namespace}/${ep.name}`;
+  if (ep.kind === 'external') return ep.name;
+  return key;
+}
+
+const namespaceOf = (key: string): string | null => {
+  const ep = parseEndpointKey(key);
+  return ep?.kind === 'workload' ? ep.namespace : null;
+};
+
+async function tiersOf(deps: EdgeDeps, clusterId: string): Promise<Map<string, Tier | null>> {
+  return new Map((await deps.inventory.namespaces(clusterId)).map((ns) => [ns.name, effectiveTier(ns)]));
+}
+
+function toView(e: EdgeRecord, tiers: Map<string, Tier | null>): EdgeView {
+  const a = namespaceOf(e.srcKey);
+  const b = namespaceOf(e.dstKey);
+  const ta = a ? tiers.get(a) : null;
+  const tb = b ? tiers.get(b) : null;
+  return {
+    id: e.id,
+    from: displayEndpoint(e.srcKey),
+    to: displayEndpoint(e.dstKey),
+    fromKey: e.srcKey,
+    toKey: e.dstKey,
+    port: e.port,
+    protocol: e.protocol,
+    origin: e.origin,
+    review: e.review,
+    crossTier: !!ta && !!tb && ta !== tb,
+    connections: e.connections,
+    firstSeen: e.firstSeen?.toISOString() ?? null,
+    lastSeen: e.lastSeen?.toISOString() ?? null,
+    verdicts: e.verdicts,
+    sources: e.sources.map((s) => ({ ...s, firstSeen: s.firstSeen?.toISOString() ?? null, lastSeen: s.lastSeen?.toISOString() ?? null })),
+    createdBy: e.createdBy,
+    reviewedBy: e.reviewedBy,
+    reviewComment: e.reviewComment,
+  };
+}
+
+export async function listEdges(deps: EdgeDeps, clusterId: string, filter: EdgeFilter): Promise<EdgeView[]> {
+  await requireCluster(deps.clusters, clusterId);
+  const [edges, tiers] = await Promise.all([deps.edges.list(clusterId, filter), tiersOf(deps, clusterId)]);
+  return edges.map((e) => toView(e, tiers));
+}
+
+/**
+ * A person declares a dependency the flows did not show (or vouches for one they did). Both ends are
+ * resolved exactly as imported flows are, so a declared edge and an observed one meet on one key.
+ */
+export async function declareEdge(deps: EdgeDeps, clusterId: string, body: CreateEdgeBody, by: string, now: Date): Promise<{ view: EdgeView; created: boolean }> {
+  await requireCluster(deps.clusters, clusterId);
+  const inventory = await deps.inventory.load(clusterId);
+  const attributor = new Attributor(InventoryIndex.from({ pods: inventory.pods, workloads: inventory.workloads }));
+  const resolve = (field: 'from' | 'to') => {
+    const parsed = parseEdgeListEndpoint(body[field]);
+    if (!parsed) throw AppError.invalid('edge.invalid_endpoint', [{ field: `body.${field}`, reason: 'must be namespace/workload, an IP address, a CIDR, a DNS name or reserved:<identity>' }]);
+    const attribution = attributor.attribute(parsed);
+    if (!attribution.ok) throw AppError.invalid('edge.unknown_endpoint', [{ field: `body.${field}`, reason: `"${body[field]}" is not in the cluster's inventory (${attribution.reason})` }]);
+    return attribution.endpoint.key;
+  };
+  const srcKey = resolve('from');
+  const dstKey = resolve('to');
+  const { edge, created } = await deps.edges.declare(clusterId, { srcKey, dstKey, port: body.port, protocol: body.protocol }, by, body.comment ?? null, now);
+  return { view: toView(edge, await tiersOf(deps, clusterId)), created };
+}
+
+export async function reviewEdge(
+  deps: EdgeDeps,
+  clusterId: string,
+  edgeId: string,
+  review: Exclude<EdgeReview, 'unreviewed'>,
+  by: string,
+  comment: string | null,
+  now: Date,
+): Promise<EdgeView> {
+  const current = await deps.edges.get(edgeId);
+  if (!current || current.clusterId !== clusterId) throw AppError.notFound('edge', edgeId);
+  const updated = await deps.edges.review(edgeId, review, by, comment, now);
+  if (!updated) throw AppError.notFound('edge', edgeId);
+  return toView(updated, await tiersOf(deps, clusterId));
+}

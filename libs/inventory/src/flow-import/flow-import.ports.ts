@@ -1,0 +1,57 @@
+import type { FlowImportProgress, JobName, JobPayloads } from '@bulkhead/contracts';
+
+export interface FlowImportRecord {
+  id: string;
+  clusterId: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  format: string | null;
+  fileName: string | null;
+  sha256: string;
+  sizeBytes: number;
+  storagePath: string | null;
+  progress: FlowImportProgress;
+  error: string | null;
+  duplicateOf: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** What one import adds to one dependency edge. */
+export interface EdgeContribution {
+  srcKey: string;
+  dstKey: string;
+  port: number;
+  protocol: string;
+  connections: number;
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  verdicts: string[];
+}
+
+export interface FlowImportStore {
+  /**
+   * Records a new upload. When the same content was already imported (or is being imported) into the
+   * cluster, the record is created as a finished duplicate of that import instead.
+   */
+  create(input: { clusterId: string; sha256: string; sizeBytes: number; fileName: string | null; storagePath: string; createdBy: string | null; progress: FlowImportProgress }): Promise<FlowImportRecord>;
+  get(id: string): Promise<FlowImportRecord | null>;
+  list(clusterId: string): Promise<FlowImportRecord[]>;
+  /** Marks a queued (or interrupted running) import as running; null when it has already finished. */
+  claim(id: string, at: Date): Promise<FlowImportRecord | null>;
+  saveProgress(id: string, progress: FlowImportProgress, format: string | null): Promise<void>;
+  /** In one transaction: adds every contribution to its edge, keeps it as evidence, marks the import succeeded. */
+  complete(id: string, result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[] }, at: Date): Promise<void>;
+  fail(id: string, error: string, progress: FlowImportProgress, at: Date): Promise<void>;
+}
+
+/** The uploaded file behind an import. */
+export interface UploadFiles {
+  read(path: string, onBytes: (bytes: number) => void): AsyncIterable<string>;
+  remove(path: string): Promise<void>;
+}
+
+export interface JobQueue {
+  enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
+}

@@ -1,0 +1,73 @@
+import type { FlowImportProgress, FlowImportView } from '@bulkhead/contracts';
+import { AppError } from '@bulkhead/contracts';
+import type { ClusterStore } from '../clusters/cluster-store.port';
+import { requireCluster } from '../clusters/clusters';
+import type { FlowImportRecord, FlowImportStore, JobQueue } from './flow-import.ports';
+
+export const emptyProgress = (totalBytes: number): FlowImportProgress => ({
+  bytesRead: 0,
+  totalBytes,
+  linesRead: 0,
+  flowsParsed: 0,
+  flowsAttributed: 0,
+  flowsSkipped: 0,
+  skippedByReason: {},
+  edges: 0,
+});
+
+export function flowImportView(r: FlowImportRecord): FlowImportView {
+  return {
+    id: r.id,
+    clusterId: r.clusterId,
+    status: r.status,
+    format: r.format,
+    fileName: r.fileName,
+    sha256: r.sha256,
+    sizeBytes: r.sizeBytes,
+    progress: r.progress,
+    error: r.error,
+    duplicateOf: r.duplicateOf,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export interface RequestImportDeps {
+  clusters: ClusterStore;
+  imports: FlowImportStore;
+  queue: JobQueue;
+}
+
+/**
+ * Records an uploaded flow file and queues its import. The same content uploaded again to the same
+ * cluster becomes a finished duplicate record: nothing is counted twice.
+ */
+export async function requestFlowImport(
+  deps: RequestImportDeps,
+  input: { clusterId: string; sha256: string; sizeBytes: number; fileName: string | null; storagePath: string; createdBy: string },
+): Promise<{ view: FlowImportView; duplicate: boolean }> {
+  await requireCluster(deps.clusters, input.clusterId);
+  if (input.sizeBytes === 0) throw AppError.invalid('flow_import.empty', [{ field: 'body', reason: 'is empty: upload a flow log file' }]);
+  const record = await deps.imports.create({ ...input, progress: emptyProgress(input.sizeBytes) });
+  if (record.duplicateOf) return { view: flowImportView(record), duplicate: true };
+  try {
+    await deps.queue.enqueue('flow-import.run', { v: 1, importId: record.id });
+  } catch (error) {
+    // Nothing half-written: an import that could not be queued is closed as failed, not left waiting.
+    await deps.imports.fail(record.id, `could not be queued: ${(error as Error).message}`, record.progress, record.createdAt);
+    throw error;
+  }
+  return { view: flowImportView(record), duplicate: false };
+}
+
+export async function getFlowImport(imports: FlowImportStore, id: string): Promise<FlowImportView> {
+  const record = await imports.get(id);
+  if (!record) throw AppError.notFound('flow import', id);
+  return flowImportView(record);
+}
+
+export async function listFlowImports(deps: { clusters: ClusterStore; imports: FlowImportStore }, clusterId: string): Promise<FlowImportView[]> {
+  await requireCluster(deps.clusters, clusterId);
+  return (await deps.imports.list(clusterId)).map(flowImportView);
+}

@@ -1,0 +1,92 @@
+import type { FlowImportProgress, JobOutcome } from '@bulkhead/contracts';
+import { createFlowReader, EdgeAggregator, FlowFormatError, FlowParseError, type DependencyEdge, type FlowReader } from '@bulkhead/flows';
+import type { InventoryStore } from '../snapshot/inventory-store.port';
+import type { EdgeContribution, FlowImportStore, UploadFiles } from './flow-import.ports';
+
+export interface RunImportDeps {
+  imports: FlowImportStore;
+  inventory: InventoryStore;
+  files: UploadFiles;
+  clock: () => Date;
+  /** How often progress is written while an import runs. */
+  progressEveryMs?: number;
+}
+
+function progressOf(totalBytes: number, bytesRead: number, reader: FlowReader, aggregator: EdgeAggregator): FlowImportProgress {
+  const r = reader.stats();
+  const a = aggregator.stats();
+  const skippedByReason: Record<string, number> = {};
+  for (const [reason, skip] of Object.entries(r.skippedByReason)) if (skip) skippedByReason[reason] = skip.count;
+  for (const [reason, n] of Object.entries(a.unattributedByReason)) skippedByReason[`unattributed ${reason}`] = n;
+  if (r.lostEvents) skippedByReason['lost by the source (Hubble lost_events)'] = r.lostEvents;
+  return {
+    bytesRead,
+    totalBytes,
+    linesRead: r.lines,
+    flowsParsed: r.records,
+    flowsAttributed: a.attributed,
+    flowsSkipped: r.skipped + a.unattributed,
+    skippedByReason,
+    edges: a.edges,
+  };
+}
+
+function contribution(edge: DependencyEdge): EdgeContribution {
+  return {
+    srcKey: edge.src.key,
+    dstKey: edge.dst.key,
+    port: edge.port ?? 0,
+    protocol: edge.protocol,
+    connections: edge.connections,
+    firstSeen: edge.firstSeen ? new Date(edge.firstSeen) : null,
+    lastSeen: edge.lastSeen ? new Date(edge.lastSeen) : null,
+    verdicts: Object.entries(edge.verdicts)
+      .filter(([, n]) => n > 0)
+      .map(([verdict]) => verdict)
+      .sort(),
+  };
+}
+
+/**
+ * Streams an uploaded flow file through the parser and the aggregator into dependency edges. The
+ * file is read in chunks and never held whole; edges are written in one transaction at the end, so a
+ * failed or interrupted import leaves nothing behind and a re-run starts clean. A replay of a finished
+ * import is skipped.
+ */
+export async function runFlowImport(deps: RunImportDeps, importId: string): Promise<JobOutcome> {
+  const record = await deps.imports.claim(importId, deps.clock());
+  if (!record) return { status: 'skipped', detail: 'the import has already finished' };
+  const every = deps.progressEveryMs ?? 500;
+  const inventory = await deps.inventory.load(record.clusterId);
+  const aggregator = new EdgeAggregator({ pods: inventory.pods, workloads: inventory.workloads });
+  const reader = createFlowReader({ onRecord: (r) => aggregator.add(r) });
+  let bytesRead = 0;
+  const progress = () => progressOf(record.sizeBytes, bytesRead, reader, aggregator);
+
+  if (!record.storagePath) {
+    await deps.imports.fail(importId, 'the uploaded file is gone; upload it again', progress(), deps.clock());
+    return { status: 'done', detail: 'failed: upload missing' };
+  }
+  try {
+    let lastWrite = deps.clock().getTime();
+    for await (const chunk of deps.files.read(record.storagePath, (n) => (bytesRead += n))) {
+      reader.feed(chunk);
+      const now = deps.clock().getTime();
+      if (now - lastWrite >= every) {
+        lastWrite = now;
+        await deps.imports.saveProgress(importId, progress(), reader.format ?? null);
+      }
+    }
+    reader.end();
+  } catch (error) {
+    if (error instanceof FlowFormatError || error instanceof FlowParseError) {
+      await deps.imports.fail(importId, error.message, progress(), deps.clock());
+      await deps.files.remove(record.storagePath);
+      return { status: 'done', detail: `failed: ${error.message}` };
+    }
+    throw error; // infrastructure trouble: the job is retried and starts over
+  }
+  await deps.imports.complete(importId, { format: reader.format ?? 'unknown', progress: progress(), edges: aggregator.edges().map(contribution) }, deps.clock());
+  await deps.files.remove(record.storagePath);
+  return { status: 'done' };
+}

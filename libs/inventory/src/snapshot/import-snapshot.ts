@@ -1,0 +1,97 @@
+import { AppError, type NamespaceView, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
+import { assertValidPolicies, buildInventory, type NetworkPolicy, parseSnapshot, PolicyValidationError, SnapshotError } from '@bulkhead/netpol';
+import type { ClusterStore } from '../clusters/cluster-store.port';
+import { requireCluster } from '../clusters/clusters';
+import { tierFromLabels } from '../clusters/tiers';
+import type { InventoryStore, StoredNamespace } from './inventory-store.port';
+
+export interface InventoryDeps {
+  clusters: ClusterStore;
+  inventory: InventoryStore;
+}
+
+export interface SnapshotImportResult {
+  namespaces: number;
+  workloads: number;
+  pods: number;
+  policies: number;
+  /** Namespaces whose labels name no tier: a person should set one. */
+  namespacesWithoutTier: string[];
+}
+
+/**
+ * Replaces a cluster's inventory with what a `kubectl get namespaces,pods,networkpolicies -A -o json`
+ * snapshot says. All or nothing: an unreadable snapshot or a policy the API server would refuse
+ * changes nothing and is reported field by field.
+ */
+export async function importSnapshot(deps: InventoryDeps, clusterId: string, text: string, now: Date): Promise<SnapshotImportResult> {
+  await requireCluster(deps.clusters, clusterId);
+  let inventory;
+  try {
+    const snapshot = parseSnapshot(text);
+    assertValidPolicies(snapshot.policies);
+    inventory = buildInventory(snapshot);
+  } catch (error) {
+    if (error instanceof PolicyValidationError) {
+      throw AppError.invalid(
+        'snapshot.invalid_policy',
+        error.issues.map((i) => ({ field: `${i.policy}: ${i.field}`, reason: i.message })),
+      );
+    }
+    if (error instanceof SnapshotError) throw AppError.invalid('snapshot.unreadable', [{ field: 'body', reason: error.message }]);
+    throw error;
+  }
+  const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
+  await deps.inventory.replace(clusterId, inventory, tiers, now);
+  return {
+    namespaces: inventory.namespaces.length,
+    workloads: inventory.workloads.length,
+    pods: inventory.pods.filter((p) => !p.synthetic).length,
+    policies: inventory.policies.length,
+    namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
+  };
+}
+
+export const effectiveTier = (ns: StoredNamespace): Tier | null => ns.tierOverride ?? ns.labelTier;
+
+export async function listNamespaces(deps: InventoryDeps, clusterId: string): Promise<NamespaceView[]> {
+  await requireCluster(deps.clusters, clusterId);
+  const [namespaces, inventory] = await Promise.all([deps.inventory.namespaces(clusterId), deps.inventory.load(clusterId)]);
+  const count = (list: Array<{ namespace: string }>) => {
+    const byNs = new Map<string, number>();
+    for (const item of list) byNs.set(item.namespace, (byNs.get(item.namespace) ?? 0) + 1);
+    return byNs;
+  };
+  const workloads = count(inventory.workloads);
+  const pods = count(inventory.pods.filter((p) => !p.synthetic));
+  const policies = count(inventory.policies.map((p) => ({ namespace: p.metadata.namespace })));
+  return namespaces.map((ns) => ({
+    name: ns.name,
+    labels: ns.labels,
+    tier: effectiveTier(ns),
+    tierSource: ns.tierOverride ? 'manual' : ns.labelTier ? 'label' : 'none',
+    counts: { workloads: workloads.get(ns.name) ?? 0, pods: pods.get(ns.name) ?? 0, policies: policies.get(ns.name) ?? 0 },
+  }));
+}
+
+export async function setNamespaceTier(deps: InventoryDeps, clusterId: string, namespace: string, body: UpdateNamespaceBody): Promise<NamespaceView> {
+  await requireCluster(deps.clusters, clusterId);
+  if (!(await deps.inventory.setTierOverride(clusterId, namespace, body.tier))) throw AppError.notFound('namespace', namespace);
+  const view = (await listNamespaces(deps, clusterId)).find((ns) => ns.name === namespace);
+  if (!view) throw AppError.notFound('namespace', namespace);
+  return view;
+}
+
+export async function listWorkloads(deps: InventoryDeps, clusterId: string, namespace?: string): Promise<WorkloadView[]> {
+  await requireCluster(deps.clusters, clusterId);
+  const inventory = await deps.inventory.load(clusterId);
+  return inventory.workloads
+    .filter((w) => !namespace || w.namespace === namespace)
+    .map((w) => ({ namespace: w.namespace, name: w.name, kind: w.kind, labels: w.labels, ports: w.ports, podCount: w.podCount }));
+}
+
+export async function listPolicies(deps: InventoryDeps, clusterId: string, namespace?: string): Promise<NetworkPolicy[]> {
+  await requireCluster(deps.clusters, clusterId);
+  const inventory = await deps.inventory.load(clusterId);
+  return inventory.policies.filter((p) => !namespace || p.metadata.namespace === namespace);
+}

@@ -1,0 +1,129 @@
+import type { FlowImportProgress } from '@bulkhead/contracts';
+import type { EdgeContribution, FlowImportRecord, FlowImportStore } from '@bulkhead/inventory';
+import type { DataSource } from 'typeorm';
+import { FlowImportEntity } from '../entities/flow.entities';
+import { isUniqueViolation } from './cluster.store';
+
+const toRecord = (e: FlowImportEntity): FlowImportRecord => ({
+  id: e.id,
+  clusterId: e.clusterId,
+  status: e.status,
+  format: e.format,
+  fileName: e.fileName,
+  sha256: e.sha256,
+  sizeBytes: e.sizeBytes,
+  storagePath: e.storagePath,
+  progress: e.progress as unknown as FlowImportProgress,
+  error: e.error,
+  duplicateOf: e.duplicateOf,
+  createdBy: e.createdBy,
+  createdAt: e.createdAt,
+  startedAt: e.startedAt,
+  finishedAt: e.finishedAt,
+});
+
+const EDGE_CHUNK = 2000;
+
+export const edgeKey = (e: { srcKey: string; dstKey: string; port: number; protocol: string }): string => `${e.srcKey}>${e.dstKey}:${e.port}/${e.protocol}`;
+
+export class TypeOrmFlowImportStore implements FlowImportStore {
+  constructor(private readonly db: DataSource) {}
+
+  private get repo() {
+    return this.db.getRepository(FlowImportEntity);
+  }
+
+  async create(input: Parameters<FlowImportStore['create']>[0]): Promise<FlowImportRecord> {
+    const base = { ...input, progress: input.progress as unknown as Record<string, unknown>, format: null, error: null, startedAt: null, finishedAt: null };
+    try {
+      return toRecord(await this.repo.save(this.repo.create({ ...base, status: 'queued', duplicateOf: null })));
+    } catch (error) {
+      if (!isUniqueViolation(error, 'uq_flow_imports_cluster_content')) throw error;
+    }
+    const original = await this.repo
+      .createQueryBuilder('i')
+      .where('i.cluster_id = :clusterId AND i.sha256 = :sha256 AND i.duplicate_of IS NULL AND i.status <> :failed', { clusterId: input.clusterId, sha256: input.sha256, failed: 'failed' })
+      .getOneOrFail();
+    const now = new Date();
+    return toRecord(
+      await this.repo.save(
+        this.repo.create({ ...base, storagePath: null, status: 'succeeded', duplicateOf: original.id, format: original.format, startedAt: now, finishedAt: now }),
+      ),
+    );
+  }
+
+  async get(id: string): Promise<FlowImportRecord | null> {
+    const e = await this.repo.findOneBy({ id });
+    return e && toRecord(e);
+  }
+
+  async list(clusterId: string): Promise<FlowImportRecord[]> {
+    return (await this.repo.find({ where: { clusterId }, order: { createdAt: 'DESC' } })).map(toRecord);
+  }
+
+  async claim(id: string, at: Date): Promise<FlowImportRecord | null> {
+    const rows: FlowImportEntity[] = await this.db.query(
+      `UPDATE flow_imports SET status = 'running', started_at = COALESCE(started_at, $2)
+       WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+      [id, at],
+    );
+    return rows.length ? this.get(id) : null;
+  }
+
+  async saveProgress(id: string, progress: FlowImportProgress, format: string | null): Promise<void> {
+    await this.db.query(`UPDATE flow_imports SET progress = $2, format = $3 WHERE id = $1 AND status = 'running'`, [id, JSON.stringify(progress), format]);
+  }
+
+  async complete(id: string, result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[] }, at: Date): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const [current] = await em.query(`SELECT cluster_id, status FROM flow_imports WHERE id = $1 FOR UPDATE`, [id]);
+      if (!current || current.status !== 'running') return; // finished by an earlier run of the same job
+      for (let i = 0; i < result.edges.length; i += EDGE_CHUNK) {
+        const chunk = result.edges.slice(i, i + EDGE_CHUNK);
+        const column = <T>(pick: (e: EdgeContribution) => T) => chunk.map(pick);
+        const upserted: Array<{ id: string; key: string }> = await em.query(
+          `INSERT INTO edges (cluster_id, key, src_key, dst_key, port, protocol, origin, connections, first_seen, last_seen, verdicts)
+           SELECT $1, k, s, d, p, pr, 'observed', c, f, l, string_to_array(v, ',')
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[]) AS t(k, s, d, p, pr, c, f, l, v)
+           ON CONFLICT (cluster_id, key) DO UPDATE SET
+             connections = edges.connections + excluded.connections,
+             first_seen = LEAST(edges.first_seen, excluded.first_seen),
+             last_seen = GREATEST(edges.last_seen, excluded.last_seen),
+             verdicts = ARRAY(SELECT DISTINCT x FROM unnest(edges.verdicts || excluded.verdicts) AS x ORDER BY x),
+             updated_at = now()
+           RETURNING id, key`,
+          [
+            current.cluster_id,
+            column(edgeKey),
+            column((e) => e.srcKey),
+            column((e) => e.dstKey),
+            column((e) => e.port),
+            column((e) => e.protocol),
+            column((e) => e.connections),
+            column((e) => e.firstSeen),
+            column((e) => e.lastSeen),
+            column((e) => e.verdicts.join(',')),
+          ],
+        );
+        const idByKey = new Map(upserted.map((r) => [r.key, r.id]));
+        await em.query(
+          `INSERT INTO edge_observations (edge_id, import_id, connections, first_seen, last_seen, verdicts)
+           SELECT e, $1, c, f, l, string_to_array(v, ',')
+           FROM unnest($2::uuid[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS t(e, c, f, l, v)`,
+          [id, column((e) => idByKey.get(edgeKey(e))), column((e) => e.connections), column((e) => e.firstSeen), column((e) => e.lastSeen), column((e) => e.verdicts.join(','))],
+        );
+      }
+      await em.query(
+        `UPDATE flow_imports SET status = 'succeeded', format = $2, progress = $3, finished_at = $4, storage_path = NULL WHERE id = $1`,
+        [id, result.format, JSON.stringify(result.progress), at],
+      );
+    });
+  }
+
+  async fail(id: string, error: string, progress: FlowImportProgress, at: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE flow_imports SET status = 'failed', error = $2, progress = $3, finished_at = $4, storage_path = NULL WHERE id = $1 AND status IN ('queued', 'running')`,
+      [id, error, JSON.stringify(progress), at],
+    );
+  }
+}

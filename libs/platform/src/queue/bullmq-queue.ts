@@ -1,0 +1,22 @@
+import { JOB_QUEUE, jobId, type JobName, type JobPayloads } from '@bulkhead/contracts';
+import type { Queue } from 'bullmq';
+
+/**
+ * Enqueues typed jobs. The job id is the job's idempotency key, so enqueueing the same work twice
+ * (a retried HTTP request, a reconciler that runs again) adds it once.
+ */
+export class BullJobQueue {
+  constructor(private readonly queues: Map<string, Queue>) {}
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
+    const queue = this.queues.get(JOB_QUEUE[name]);
+    if (!queue) throw new Error(`queue ${JOB_QUEUE[name]} is not open in this process`);
+    await queue.add(name, payload, {
+      jobId: jobId[name](payload),
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: 24 * 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+}
