@@ -8,6 +8,7 @@ import { InventoryController } from './inventory/inventory.controller';
 import { AuthGuard } from './http/auth.guard';
 import { RawBodyMiddleware } from './http/body';
 import { RequestLogMiddleware } from './http/request-log.middleware';
+import { SimulateController } from './simulate/simulate.controller';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { storeProviders } from './stores.providers';
 import { TokensController } from './tokens/tokens.controller';
@@ -20,7 +21,7 @@ export class AppModule implements NestModule {
   static forRuntime(runtime: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController],
+      controllers: [HealthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController],
       providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
 import { ensureBootstrapAdmin } from '@bulkhead/inventory';
 import { openDatabase, TypeOrmTokenStore } from '@bulkhead/persistence';
-import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices } from '@bulkhead/platform';
+import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, UploadStorage } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { migrations } from '../../../migrations';
+import { migrations } from '@bulkhead/migrations';
 import { createApiApp } from './app';
+import { seedDemo } from './demo/seed-demo';
+import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from './stores.providers';
 
 /**
  * `npm start`: the API, and with --with-worker a worker process beside it, on the configured
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   }
 
   const app = await createApiApp({ config, logger, db, redis, queues });
+  if (config.demo) await seedDemo({ ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS) }, new UploadStorage(join(config.dataDir, 'uploads')), new Date(), logger);
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();
   logger.info('API listening', { url: url.replace('[::1]', 'localhost'), docs: `${url}/api/docs` });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { JOB_QUEUE, type JobName, QUEUES } from '@bulkhead/contracts';
 import { openDatabase } from '@bulkhead/persistence';
 import { ConfigError, createLogger, loadConfig, provideLocalServices } from '@bulkhead/platform';
-import { migrations } from '../../../migrations';
+import { migrations } from '@bulkhead/migrations';
 import { startWorker } from './worker';
 
 /** The worker process: consumes every queue until SIGTERM, then finishes the jobs in hand and exits. */

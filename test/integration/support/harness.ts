@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { migrations } from '../../../migrations';
+import { migrations } from '@bulkhead/migrations';
 import { createApiApp } from '../../../apps/api/src/app';
 import type { ApiRuntime } from '../../../apps/api/src/runtime';
 import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker';

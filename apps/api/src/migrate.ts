@@ -1,0 +1,19 @@
+import { openDatabase } from '@bulkhead/persistence';
+import { ConfigError, createLogger, loadConfig, provideLocalServices } from '@bulkhead/platform';
+import { migrations } from '@bulkhead/migrations';
+
+/** `npm run migrate`: brings the database schema up to date and exits. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.log.level, { service: 'migrate' });
+  const services = await provideLocalServices(config, logger);
+  const { db, applied } = await openDatabase(services.databaseUrl, migrations);
+  logger.info(applied.length ? 'migrations applied' : 'schema already up to date', { migrations: applied });
+  await db.destroy();
+  await services.stop();
+}
+
+main().catch((error) => {
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `migration failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { JOB_QUEUE, type JobName, QUEUES } from '@bulkhead/contracts';
+import { createRedis } from '@bulkhead/platform';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_HANDLERS, WORKER_RUNTIME, type WorkerRuntime } from '../runtime';
+import { indexHandlers, type JobHandler } from './job-handler';
+
+/** One BullMQ worker per queue. Each job is parsed, then handed to the one handler of its name. */
+@Injectable()
+export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly index: Map<JobName, JobHandler>;
+  private workers: Worker[] = [];
+  private connection?: Redis;
+
+  constructor(
+    @Inject(WORKER_RUNTIME) private readonly runtime: WorkerRuntime,
+    @Inject(JOB_HANDLERS) handlers: JobHandler[],
+  ) {
+    this.index = indexHandlers(handlers, Object.keys(JOB_QUEUE) as JobName[]);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, logger } = this.runtime;
+    const connection = createRedis(this.runtime.redisUrl, 'worker');
+    this.connection = connection;
+    this.workers = Object.values(QUEUES).map(
+      (queue) => new Worker(queue, (job) => this.process(job.name, job.id, job.attemptsMade, job.data, (v) => job.updateProgress(v)), { connection, prefix: config.queuePrefix, concurrency: 2 }),
+    );
+    for (const w of this.workers) {
+      w.on('failed', (job, error) => logger.warn('job failed', { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }));
+      w.on('error', (error) => logger.error('worker error', { error: error.message }));
+    }
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  private async process(name: string, id: string | undefined, attemptsMade: number, data: unknown, progress: (v: object) => Promise<void>) {
+    const handler = this.index.get(name as JobName);
+    if (!handler) throw new UnrecoverableError(`no handler for job ${name}`);
+    let payload;
+    try {
+      payload = handler.parse(data);
+    } catch (error) {
+      throw new UnrecoverableError(`job ${name} ${id} has an invalid payload: ${(error as Error).message}`);
+    }
+    const log = this.runtime.logger.child({ job: name, jobId: id, attempt: attemptsMade + 1 });
+    log.info('job started');
+    const outcome = await handler.handle(payload, progress);
+    log.info('job finished', { outcome: outcome.status, detail: outcome.detail });
+    return outcome;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.connection?.quit();
+  }
+}

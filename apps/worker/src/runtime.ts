@@ -1,0 +1,13 @@
+import type { Config, Logger } from '@bulkhead/platform';
+import type { DataSource } from 'typeorm';
+
+/** What the worker runs on, opened once at boot (or by a test) and handed to the Nest context. */
+export interface WorkerRuntime {
+  config: Config;
+  logger: Logger;
+  db: DataSource;
+  redisUrl: string;
+}
+
+export const WORKER_RUNTIME = Symbol('WorkerRuntime');
+export const JOB_HANDLERS = Symbol('JobHandlers');

@@ -1,0 +1,39 @@
+import { TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import { UploadStorage } from '@bulkhead/platform';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { join } from 'node:path';
+import { FlowImportHandler } from './flow-import/flow-import.handler';
+import type { JobHandler } from './jobs/job-handler';
+import { QueueConsumers } from './jobs/queue-consumers';
+import { JOB_HANDLERS, WORKER_RUNTIME, type WorkerRuntime } from './runtime';
+
+/**
+ * The worker's composition root: each job handler gets its use case's adapters here. A new job is a
+ * new handler in this list; the worker refuses to boot if any job lacks one.
+ */
+@Module({})
+export class WorkerModule {
+  static forRuntime(runtime: WorkerRuntime): DynamicModule {
+    return {
+      module: WorkerModule,
+      providers: [
+        { provide: WORKER_RUNTIME, useValue: runtime },
+        {
+          provide: JOB_HANDLERS,
+          useFactory: (): JobHandler[] => {
+            const uploads = new UploadStorage(join(runtime.config.dataDir, 'uploads'));
+            return [
+              new FlowImportHandler({
+                imports: new TypeOrmFlowImportStore(runtime.db),
+                inventory: new TypeOrmInventoryStore(runtime.db),
+                files: uploads,
+                clock: () => new Date(),
+              }),
+            ] as JobHandler[];
+          },
+        },
+        QueueConsumers,
+      ],
+    };
+  }
+}

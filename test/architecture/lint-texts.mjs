@@ -1,0 +1,13 @@
+// Lints source texts as if they sat at the given paths, with the workspace's own ESLint config.
+// Reads [{ path, code }] as JSON on stdin; prints [{ path, rules: [ruleId, ...] }] as JSON.
+import { ESLint } from 'eslint';
+
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const eslint = new ESLint({ cwd: process.cwd() });
+const out = [];
+for (const { path, code } of JSON.parse(input)) {
+  const [result] = await eslint.lintText(code, { filePath: path });
+  out.push({ path, rules: result.messages.map((m) => m.ruleId ?? m.message) });
+}
+process.stdout.write(JSON.stringify(out));

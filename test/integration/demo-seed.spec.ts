@@ -1,0 +1,58 @@
+import { createLogger, UploadStorage } from '@bulkhead/platform';
+import { join } from 'node:path';
+import { seedDemo } from '../../apps/api/src/demo/seed-demo';
+import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../apps/api/src/stores.providers';
+import { type Harness, startApi } from './support/harness';
+
+let api: Harness;
+let clusterId: string;
+type Edge = { from: string; to: string; port: number; protocol: string; crossTier: boolean; connections: number };
+let edges: Edge[];
+
+beforeAll(async () => {
+  api = await startApi({}, { worker: true });
+  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS) };
+  const uploads = new UploadStorage(join(api.config.dataDir, 'uploads'));
+  clusterId = (await seedDemo(deps, uploads, new Date('2026-11-28T12:00:00Z'), createLogger('silent')))!;
+  const imports = await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' });
+  await api.waitFor(
+    () => api.call('GET', `/api/v1/flow-imports/${imports.body[0].id}`, { role: 'viewer' }),
+    (r) => r.body.status === 'succeeded',
+    30000,
+  );
+  edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body;
+}, 60000);
+afterAll(() => api.close());
+
+describe('the demo cluster seeded at first start', () => {
+  it('is a flat cluster of a few dozen namespaces across dev, staging and prod', async () => {
+    const cluster = await api.call('GET', `/api/v1/clusters/${clusterId}`, { role: 'viewer' });
+    expect(cluster.body).toMatchObject({ name: 'demo-flat', cni: 'cilium', enforcesNetworkPolicy: true });
+    const namespaces = (await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' })).body as Array<{ tier: string | null }>;
+    expect(namespaces.length).toBeGreaterThanOrEqual(24);
+    for (const tier of ['dev', 'staging', 'prod']) expect(namespaces.filter((n) => n.tier === tier).length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('shows the incident in the map: a dev pod reaching the production database, flagged as cross-tier', () => {
+    const incident = edges.filter((e) => e.to === 'postgres-prod/postgres' && e.from.endsWith('-dev/orders-debug'));
+    expect(incident).toEqual([expect.objectContaining({ port: 5432, protocol: 'TCP', crossTier: true })]);
+    expect(edges.filter((e) => e.crossTier).map((e) => `${e.from}>${e.to}`)).toContain('orders-dev/orders-debug>postgres-prod/postgres');
+  });
+
+  it('has the service chain, DNS to kube-dns and no reply turned into a reversed edge', () => {
+    const has = (from: string, to: string, port: number) => edges.some((e) => e.from === from && e.to === to && e.port === port);
+    expect(has('orders-prod/orders-api', 'payments-prod/payments-api', 8080)).toBe(true);
+    expect(has('payments-prod/payments-api', 'postgres-prod/postgres', 5432)).toBe(true);
+    expect(edges.some((e) => e.to.startsWith('kube-system/') && e.port === 53 && e.protocol === 'UDP')).toBe(true);
+    expect(edges.filter((e) => e.port >= 32768)).toEqual([]);
+  });
+
+  it('lacks the hidden staging dependency, which only a rollout would reveal', () => {
+    expect(edges.some((e) => e.from === 'notifications-staging/notifications-worker' && e.to === 'payments-staging/payments-api')).toBe(false);
+  });
+
+  it('is seeded once: a second start finds it and does nothing', async () => {
+    const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS) };
+    expect(await seedDemo(deps, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date(), createLogger('silent'))).toBeNull();
+  });
+});
