@@ -1,0 +1,192 @@
+/**
+ * Property: on random clusters, the indexed engine (equivalence classes, bit sets) agrees with the plain
+ * per-pair evaluator on every pod pair and port, for the matrix and for single probes with explanations.
+ */
+import fc from 'fast-check';
+import { PlainEvaluator } from '../evaluation/evaluate';
+import type { Traffic } from '../evaluation/types';
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Protocol } from '../model/types';
+import type { Inventory, InventoryPod } from '../snapshot/inventory';
+import { buildEngine, type PortSpec } from './engine';
+import { validateNetworkPolicy } from '../validation/validate';
+
+const NS = ['n0', 'n1', 'n2'];
+const PORTS: PortSpec[] = [
+  { port: 80, protocol: 'TCP' },
+  { port: 81, protocol: 'TCP' },
+  { port: 8080, protocol: 'TCP' },
+  { port: 53, protocol: 'UDP' },
+  { port: 80, protocol: 'SCTP' },
+];
+const CONTAINER_PORTS = [
+  { name: 'http', port: 80, protocol: 'TCP' as Protocol },
+  { name: 'http', port: 8080, protocol: 'TCP' as Protocol },
+  { name: 'dns', port: 53, protocol: 'UDP' as Protocol },
+  { name: 'alt', port: 81, protocol: 'TCP' as Protocol },
+  { name: 'http', port: 80, protocol: 'SCTP' as Protocol },
+];
+
+const labelsArb = (keys: Record<string, string[]>) =>
+  fc.record(Object.fromEntries(Object.entries(keys).map(([k, values]) => [k, fc.constantFrom(...values)])), { requiredKeys: [] }) as fc.Arbitrary<
+    Record<string, string>
+  >;
+const podLabels = labelsArb({ app: ['a', 'b', 'c'], tier: ['web', 'db'] });
+const nsLabels = labelsArb({ env: ['prod', 'dev'], team: ['t1', 't2'] });
+
+const selectorArb = (keys: Record<string, string[]>): fc.Arbitrary<LabelSelector> => {
+  const key = fc.constantFrom(...Object.keys(keys));
+  const requirement = key.chain((k) =>
+    fc.oneof(
+      fc.record({ key: fc.constant(k), operator: fc.constantFrom('In', 'NotIn'), values: fc.uniqueArray(fc.constantFrom(...keys[k]), { minLength: 1 }) }),
+      fc.record({ key: fc.constant(k), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
+    ),
+  );
+  return fc.record({ matchLabels: labelsArb(keys), matchExpressions: fc.array(requirement, { maxLength: 2 }) }, { requiredKeys: [] });
+};
+
+const CIDRS = ['10.0.0.0/24', '10.0.0.0/30', '10.0.0.4/30', '0.0.0.0/0', '10.0.0.2/32', '192.168.0.0/16'];
+const ipBlockArb: fc.Arbitrary<NetworkPolicyPeer> = fc.constantFrom(...CIDRS).chain((cidr) => {
+  const excepts: Record<string, string[]> = {
+    '10.0.0.0/24': ['10.0.0.0/30', '10.0.0.5/32', '10.0.0.128/25'],
+    '10.0.0.0/30': ['10.0.0.1/32'],
+    '0.0.0.0/0': ['10.0.0.0/8', '10.0.0.0/30'],
+  };
+  return fc.record({ ipBlock: fc.record({ cidr: fc.constant(cidr), except: fc.subarray(excepts[cidr] ?? []) }, { requiredKeys: ['cidr'] }) });
+});
+const peerArb: fc.Arbitrary<NetworkPolicyPeer> = fc.oneof(
+  fc
+    .record({ podSelector: selectorArb({ app: ['a', 'b', 'c'], tier: ['web', 'db'] }), namespaceSelector: selectorArb({ env: ['prod', 'dev'], team: ['t1', 't2'], 'kubernetes.io/metadata.name': NS }) }, { requiredKeys: [] })
+    .filter((p) => p.podSelector !== undefined || p.namespaceSelector !== undefined),
+  ipBlockArb,
+);
+const portArb: fc.Arbitrary<NetworkPolicyPort> = fc.oneof(
+  fc.record({ protocol: fc.constantFrom('TCP', 'UDP', 'SCTP') }, { requiredKeys: [] }),
+  fc.record({ protocol: fc.constantFrom('TCP', 'UDP', 'SCTP'), port: fc.constantFrom(53, 80, 81, 8080) }, { requiredKeys: ['port'] }),
+  fc.record({ protocol: fc.constantFrom('TCP', 'UDP'), port: fc.constantFrom('http', 'dns', 'alt', 'none') }, { requiredKeys: ['port'] }),
+  fc.constantFrom(53, 80, 81).chain((port) => fc.record({ port: fc.constant(port), endPort: fc.integer({ min: port, max: 8080 }) })),
+);
+const rulesArb = (peerField: 'from' | 'to') =>
+  fc.option(
+    fc.array(
+      fc.record({ [peerField]: fc.array(peerArb, { maxLength: 3 }), ports: fc.array(portArb, { maxLength: 3 }) }, { requiredKeys: [] }),
+      { maxLength: 3 },
+    ),
+    { nil: undefined },
+  );
+const policyArb = fc.record({
+  namespace: fc.constantFrom(...NS),
+  podSelector: selectorArb({ app: ['a', 'b', 'c'], tier: ['web', 'db'] }),
+  policyTypes: fc.option(fc.subarray(['Ingress', 'Egress']), { nil: undefined }),
+  ingress: rulesArb('from'),
+  egress: rulesArb('to'),
+});
+
+const clusterArb: fc.Arbitrary<Inventory> = fc
+  .record({
+    namespaces: fc.array(nsLabels, { minLength: NS.length, maxLength: NS.length }),
+    pods: fc.array(
+      fc.record({ ns: fc.constantFrom(...NS), labels: podLabels, hasIp: fc.boolean(), ip: fc.integer({ min: 1, max: 9 }), running: fc.boolean(), hostNetwork: fc.boolean(), ports: fc.subarray(CONTAINER_PORTS) }),
+      { minLength: 1, maxLength: 8 },
+    ),
+    policies: fc.array(policyArb, { maxLength: 5 }),
+  })
+  .map(({ namespaces, pods, policies }) => {
+    const inventoryPods: InventoryPod[] = pods.map((p, i) => ({
+      namespace: p.ns,
+      name: `p${i}`,
+      labels: p.labels,
+      // IPs may repeat: a terminated pod keeps an address a running pod now holds.
+      ips: p.hasIp ? [`10.0.0.${p.ip}`] : [],
+      phase: p.running ? 'Running' : 'Succeeded',
+      ...(p.hostNetwork ? { hostNetwork: true } : {}),
+      workload: { kind: 'Deployment', name: `w${i % 3}` },
+      ports: p.ports,
+    }));
+    const netpols: NetworkPolicy[] = policies.map((p, i) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { namespace: p.namespace, name: `np${i}` },
+      spec: {
+        podSelector: p.podSelector,
+        ...(p.policyTypes ? { policyTypes: p.policyTypes } : {}),
+        ...(p.ingress ? { ingress: p.ingress } : {}),
+        ...(p.egress ? { egress: p.egress } : {}),
+      } as NetworkPolicy['spec'],
+    }));
+    return {
+      namespaces: NS.map((name, i) => ({ name, labels: { ...namespaces[i], 'kubernetes.io/metadata.name': name } })),
+      workloads: [],
+      pods: inventoryPods,
+      policies: netpols,
+    };
+  });
+
+describe('the indexed engine agrees with the plain evaluator', () => {
+  test('generated policies are valid (so the property covers what the API server accepts)', () => {
+    fc.assert(fc.property(clusterArb, (cluster) => cluster.policies.every((p) => validateNetworkPolicy(p).length === 0)), { numRuns: 200 });
+  });
+
+  test('pod matrix: every pod pair on every port', () => {
+    fc.assert(
+      fc.property(clusterArb, (cluster) => {
+        const engine = buildEngine(cluster);
+        const plain = new PlainEvaluator(cluster);
+        const matrix = engine.podMatrix(PORTS);
+        cluster.pods.forEach((from, i) =>
+          cluster.pods.forEach((to, j) =>
+            PORTS.forEach((port, p) => {
+              const expected = plain.evaluate({ from: { pod: from }, to: { pod: to }, ...port }).allowed;
+              if (matrix.allowed(i, j, p) !== expected) {
+                throw new Error(`${from.namespace}/${from.name} -> ${to.namespace}/${to.name} ${port.port}/${port.protocol}: matrix ${!expected}, plain ${expected}`);
+              }
+            }),
+          ),
+        );
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('single probes: same verdict and explanation, pods and external IPs', () => {
+    fc.assert(
+      fc.property(clusterArb, fc.constantFrom('10.0.0.2', '10.0.0.200', '192.168.1.1', '8.8.8.8'), (cluster, ip) => {
+        const engine = buildEngine(cluster);
+        const plain = new PlainEvaluator(cluster);
+        const probes: Traffic[] = [];
+        for (const from of cluster.pods) {
+          for (const port of PORTS) {
+            probes.push({ from: { pod: from }, to: { ip }, ...port }, { from: { ip }, to: { pod: from }, ...port });
+            for (const to of cluster.pods) probes.push({ from: { pod: from }, to: { pod: to }, ...port });
+          }
+        }
+        for (const probe of probes) expect(engine.evaluate(probe)).toEqual(plain.evaluate(probe));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('workload matrix: a cell is allowed, denied or partial exactly as its pod pairs are', () => {
+    fc.assert(
+      fc.property(clusterArb, (cluster) => {
+        const engine = buildEngine(cluster);
+        const { pods, workloads } = engine.matrix(PORTS);
+        workloads.workloads.forEach((a, wa) =>
+          workloads.workloads.forEach((b, wb) =>
+            PORTS.forEach((_, p) => {
+              const verdicts = new Set<boolean>();
+              cluster.pods.forEach((from, i) => {
+                if (from.namespace !== a.namespace || from.workload.name !== a.name) return;
+                cluster.pods.forEach((to, j) => {
+                  if (to.namespace === b.namespace && to.workload.name === b.name) verdicts.add(pods.allowed(i, j, p));
+                });
+              });
+              const expected = verdicts.size === 2 ? 2 : verdicts.has(true) ? 1 : 0;
+              expect(workloads.get(wa, wb, p)).toBe(expected);
+            }),
+          ),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,232 @@
+import type { Protocol } from '../model/types';
+import type { InventoryPod } from '../snapshot/inventory';
+import { type Bits, forEachBit, fullBits, hasBit, newBits, orAndInto, orInto, setBit } from './bitset';
+import type { ClusterIndex } from './cluster-index';
+import type { CompiledRule } from './compiled';
+
+export interface PortSpec {
+  port: number;
+  protocol: Protocol;
+}
+
+/** 0 = denied, 1 = allowed, 2 = partial (some pod pairs of the two workloads allowed, some not). */
+export type WorkloadCell = 0 | 1 | 2;
+
+export interface WorkloadRef {
+  namespace: string;
+  kind: string;
+  name: string;
+  podCount: number;
+}
+
+export interface WorkloadMatrix {
+  ports: PortSpec[];
+  workloads: WorkloadRef[];
+  /** One W*W array per port: cells[p][from * W + to]. */
+  cells: Uint8Array[];
+  get(from: number, to: number, portIndex: number): WorkloadCell;
+}
+
+export interface PodMatrix {
+  ports: PortSpec[];
+  pods: readonly InventoryPod[];
+  /** The equivalence class of each pod: pods of one class are indistinguishable to every policy. */
+  classOf: Int32Array;
+  classCount: number;
+  /** Per port, per source class: the bit set of destination classes it may reach. */
+  classAllowed: Bits[][];
+  allowed(fromPod: number, toPod: number, portIndex: number): boolean;
+}
+
+export interface MatrixBuilder {
+  podMatrix(ports: PortSpec[]): PodMatrix;
+  workloadMatrixFrom(pods: PodMatrix): WorkloadMatrix;
+}
+
+/**
+ * Matrices over the index. For one port: per rule, the classes its peers match (OR of peer bit sets) AND the
+ * destination classes its ports match; per source class the union over its egress rules, per destination
+ * class the union over its ingress rules; a class pair is allowed when both sides allow it. Workload cells
+ * then walk only the allowed class pairs.
+ */
+export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
+  const { pods, policies, peerClasses, classOf, classRep, podIngress, podEgress } = index;
+  const nClasses = index.classCount;
+  const all = fullBits(nClasses);
+  const ruleTargets = new Map<CompiledRule, Bits>();
+  const targetsOf = (rule: CompiledRule): Bits => {
+    let bits = ruleTargets.get(rule);
+    if (!bits) {
+      if (rule.peers === null) bits = all;
+      else {
+        bits = newBits(nClasses);
+        for (const q of rule.peers) orInto(bits, peerClasses[q]);
+      }
+      ruleTargets.set(rule, bits);
+    }
+    return bits;
+  };
+  const classAllowedFor = (spec: PortSpec): Bits[] => {
+    // Classes whose pods resolve a port name to this port and protocol.
+    const namedCache = new Map<string, Bits>();
+    const named = (name: string): Bits => {
+      let bits = namedCache.get(name);
+      if (!bits) {
+        bits = newBits(nClasses);
+        for (let c = 0; c < nClasses; c++) {
+          if (pods[classRep[c]].ports.some((cp) => cp.name === name && cp.protocol === spec.protocol && cp.port === spec.port)) setBit(bits, c);
+        }
+        namedCache.set(name, bits);
+      }
+      return bits;
+    };
+    const portBitsCache = new Map<CompiledRule, Bits | null>();
+    /** The destination classes for which a rule's ports match (null: none). */
+    const portBits = (rule: CompiledRule): Bits | null => {
+      if (portBitsCache.has(rule)) return portBitsCache.get(rule)!;
+      let result: Bits | null = null;
+      if (rule.ports === null) result = all;
+      else {
+        for (const p of rule.ports) {
+          if (p.protocol !== spec.protocol) continue;
+          if (p.name === undefined) {
+            if (spec.port >= p.lo && spec.port <= p.hi) {
+              result = all;
+              break;
+            }
+          } else {
+            if (!result) result = newBits(nClasses);
+            orInto(result, named(p.name));
+          }
+        }
+      }
+      portBitsCache.set(rule, result);
+      return result;
+    };
+    // Egress: the destination classes each source class may reach, shared by classes with the same policies.
+    const egressRows: Bits[] = [];
+    const egressMemo = new Map<string, Bits>();
+    for (let c = 0; c < nClasses; c++) {
+      const selecting = podEgress[classRep[c]];
+      if (selecting.length === 0) {
+        egressRows.push(all);
+        continue;
+      }
+      const key = selecting.join(',');
+      let row = egressMemo.get(key);
+      if (!row) {
+        row = newBits(nClasses);
+        for (const p of selecting) {
+          for (const rule of policies[p].egressRules) {
+            const pb = portBits(rule);
+            if (pb) orAndInto(row, targetsOf(rule), pb);
+          }
+        }
+        egressMemo.set(key, row);
+      }
+      egressRows.push(row);
+    }
+    // Ingress: the source classes each destination class accepts.
+    const ingressRows: Bits[] = [];
+    for (let c = 0; c < nClasses; c++) {
+      const selecting = podIngress[classRep[c]];
+      if (selecting.length === 0) {
+        ingressRows.push(all);
+        continue;
+      }
+      const row = newBits(nClasses);
+      for (const p of selecting) {
+        for (const rule of policies[p].ingressRules) {
+          const pb = portBits(rule);
+          if (pb && hasBit(pb, c)) orInto(row, targetsOf(rule));
+        }
+      }
+      ingressRows.push(row);
+    }
+    // rows[a] = egressRows[a] AND accepts[a], where accepts[a] holds the destination classes whose ingress
+    // admits a: every class that is not ingress-isolated, plus the isolated ones whose row names a.
+    const openIngress = newBits(nClasses);
+    const accepts: Bits[] = [];
+    for (let b = 0; b < nClasses; b++) if (ingressRows[b] === all) setBit(openIngress, b);
+    for (let a = 0; a < nClasses; a++) accepts.push(Uint32Array.from(openIngress));
+    for (let b = 0; b < nClasses; b++) {
+      const row = ingressRows[b];
+      if (row === all) continue;
+      forEachBit(row, (a) => setBit(accepts[a], b));
+    }
+    for (let a = 0; a < nClasses; a++) {
+      const row = accepts[a];
+      const egressRow = egressRows[a];
+      for (let w = 0; w < row.length; w++) row[w] &= egressRow[w];
+    }
+    return accepts;
+  };
+
+  const podMatrix = (ports: PortSpec[]): PodMatrix => {
+    const classAllowed = ports.map(classAllowedFor);
+    return {
+      ports,
+      pods,
+      classOf,
+      classCount: nClasses,
+      classAllowed,
+      allowed: (from, to, p) => hasBit(classAllowed[p][classOf[from]], classOf[to]),
+    };
+  };
+
+  const workloadMatrixFrom = (pm: PodMatrix): WorkloadMatrix => {
+    const index = new Map<string, number>();
+    const refs: WorkloadRef[] = [];
+    const classLists: number[][] = [];
+    const order = pods.map((_, i) => i).sort((a, b) => {
+      const pa = pods[a];
+      const pb = pods[b];
+      return cmp(pa.namespace, pb.namespace) || cmp(pa.workload.name, pb.workload.name) || cmp(pa.workload.kind, pb.workload.kind);
+    });
+    for (const i of order) {
+      const pod = pods[i];
+      const key = `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`;
+      let w = index.get(key);
+      if (w === undefined) {
+        index.set(key, (w = refs.length));
+        refs.push({ namespace: pod.namespace, kind: pod.workload.kind, name: pod.workload.name, podCount: 0 });
+        classLists.push([]);
+      }
+      refs[w].podCount++;
+      if (!classLists[w].includes(classOf[i])) classLists[w].push(classOf[i]);
+    }
+    const nW = refs.length;
+    // The workloads each class appears in, to walk only the allowed class pairs.
+    const workloadsOfClass: number[][] = Array.from({ length: nClasses }, () => []);
+    classLists.forEach((classes, w) => classes.forEach((c) => workloadsOfClass[c].push(w)));
+    const cells = pm.classAllowed.map((rows) => {
+      const out = new Uint8Array(nW * nW);
+      const counts = new Int32Array(nW);
+      const touched: number[] = [];
+      for (let a = 0; a < nW; a++) {
+        const fromClasses = classLists[a];
+        for (const ca of fromClasses) {
+          forEachBit(rows[ca], (cb) => {
+            for (const b of workloadsOfClass[cb]) {
+              if (counts[b]++ === 0) touched.push(b);
+            }
+          });
+        }
+        const base = a * nW;
+        for (const b of touched) {
+          out[base + b] = counts[b] === fromClasses.length * classLists[b].length ? 1 : 2;
+          counts[b] = 0;
+        }
+        touched.length = 0;
+      }
+      return out;
+    });
+    return { ports: pm.ports, workloads: refs, cells, get: (from, to, p) => cells[p][from * nW + to] as WorkloadCell };
+  };
+
+  return { podMatrix, workloadMatrixFrom };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,102 @@
+import { SnapshotError } from '../model/errors';
+import { parseSnapshot } from './parse';
+
+const list = (items: object[]) => ({ apiVersion: 'v1', kind: 'List', items });
+const ns = (name: string, labels?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(labels ? { labels } : {}) } });
+const pod = (namespace: string, name: string, extra: object = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace, name, labels: { app: name } }, ...extra });
+const netpol = (namespace: string, name: string, spec: object = { podSelector: {} }) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace, name }, spec });
+
+describe('parseSnapshot', () => {
+  test('reads the JSON List kubectl prints', () => {
+    const snapshot = parseSnapshot(JSON.stringify(list([ns('x', { ns: 'x' }), pod('x', 'a'), netpol('x', 'deny')])));
+    expect(snapshot.namespaces).toEqual([{ name: 'x', labels: { ns: 'x', 'kubernetes.io/metadata.name': 'x' }, implicit: false }]);
+    expect(snapshot.pods.map((p) => `${p.namespace}/${p.name}`)).toEqual(['x/a']);
+    expect(snapshot.policies.map((p) => p.metadata.name)).toEqual(['deny']);
+  });
+
+  test('reads YAML', () => {
+    const yaml = ['apiVersion: v1', 'kind: List', 'items:', '- apiVersion: v1', '  kind: Namespace', '  metadata:', '    name: x'].join('\n');
+    expect(parseSnapshot(yaml).namespaces.map((n) => n.name)).toEqual(['x']);
+  });
+
+  test('reads multi-document YAML of Lists and bare objects', () => {
+    const yaml = [
+      'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Namespace, metadata: {name: x}}',
+      'apiVersion: v1\nkind: Pod\nmetadata: {namespace: x, name: a}',
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {namespace: x, name: deny}\nspec: {podSelector: {}}',
+      '',
+    ].join('\n---\n');
+    const snapshot = parseSnapshot(yaml);
+    expect([snapshot.namespaces.length, snapshot.pods.length, snapshot.policies.length]).toEqual([1, 1, 1]);
+  });
+
+  test('keeps the other labels and sets kubernetes.io/metadata.name to the name, as the API server does', () => {
+    const snapshot = parseSnapshot(JSON.stringify(list([ns('x', { 'kubernetes.io/metadata.name': 'edited', team: 'a' })])));
+    expect(snapshot.namespaces[0].labels).toEqual({ 'kubernetes.io/metadata.name': 'x', team: 'a' });
+  });
+
+  test('a pod whose namespace is not listed gets an implicit namespace', () => {
+    const snapshot = parseSnapshot(JSON.stringify(list([pod('ghost', 'a')])));
+    expect(snapshot.namespaces).toEqual([{ name: 'ghost', labels: { 'kubernetes.io/metadata.name': 'ghost' }, implicit: true }]);
+  });
+
+  test('ignores other kinds and other API versions', () => {
+    const snapshot = parseSnapshot(
+      JSON.stringify(list([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, { apiVersion: 'extensions/v1beta1', kind: 'NetworkPolicy', metadata: { name: 'old' } }])),
+    );
+    expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [] });
+  });
+
+  test('reads pod ports (protocol defaulting to TCP), IPs and phase', () => {
+    const snapshot = parseSnapshot(
+      JSON.stringify(
+        list([
+          pod('x', 'a', {
+            spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }] }] },
+            status: { phase: 'Running', podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }, { ip: 'fd00::1' }] },
+          }),
+        ]),
+      ),
+    );
+    expect(snapshot.pods[0]).toMatchObject({
+      ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
+      ips: ['10.0.0.1', 'fd00::1'],
+      phase: 'Running',
+    });
+  });
+
+  test('a NetworkPolicy without podSelector selects every pod ({}), as the API server stores it', () => {
+    const snapshot = parseSnapshot(JSON.stringify(list([netpol('x', 'p', {})])));
+    expect(snapshot.policies[0].spec.podSelector).toEqual({});
+  });
+
+  test('sorts everything by namespace and name', () => {
+    const snapshot = parseSnapshot(JSON.stringify(list([pod('y', 'b'), pod('x', 'z'), pod('x', 'a')])));
+    expect(snapshot.pods.map((p) => `${p.namespace}/${p.name}`)).toEqual(['x/a', 'x/z', 'y/b']);
+  });
+
+  const errors: [string, string, string][] = [
+    ['not JSON nor YAML', '{"items": [', 'document 1: not valid JSON or YAML'],
+    ['an item that is not an object', JSON.stringify(list([ns('x'), 'oops' as never])), 'document 1, items[1]: expected an object, got string'],
+    ['an item without kind', JSON.stringify(list([{ metadata: { name: 'x' } }])), 'document 1, items[0]: kind: Required value'],
+    ['a pod without name', JSON.stringify(list([{ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'x' } }])), 'document 1, items[0] (Pod): metadata.name: Required value'],
+    [
+      'a container port out of range',
+      JSON.stringify(list([pod('x', 'a', { spec: { containers: [{ ports: [{ containerPort: 0 }] }] } })])),
+      'document 1, items[0] (Pod "x/a"): spec.containers[0].ports[0].containerPort: Invalid value: 0: must be between 1 and 65535, inclusive',
+    ],
+    [
+      'a container port with a bad protocol',
+      JSON.stringify(list([pod('x', 'a', { spec: { containers: [{ ports: [{ containerPort: 80, protocol: 'ICMP' }] }] } })])),
+      'document 1, items[0] (Pod "x/a"): spec.containers[0].ports[0].protocol: Unsupported value: "ICMP"',
+    ],
+    ['a label that is not a string', JSON.stringify(list([ns('x', { n: 1 } as never)])), 'document 1, items[0] (Namespace "x"): metadata.labels[n]: Invalid value: must be a string'],
+    ['a pod listed twice', JSON.stringify(list([pod('x', 'a'), pod('x', 'a')])), 'document 1, items[1] (Pod "x/a"): listed twice'],
+    ['the second document is broken', 'kind: List\nitems: []\n---\nkind: [', 'document 2: not valid JSON or YAML'],
+    ['a bad pod IP', JSON.stringify(list([pod('x', 'a', { status: { podIP: '10.0.0.300' } })])), 'document 1, items[0] (Pod "x/a"): status.podIP: Invalid value: "10.0.0.300": must be a valid IP address'],
+  ];
+  test.each(errors)('names the document and item: %s', (_name, text, message) => {
+    expect(() => parseSnapshot(text)).toThrow(SnapshotError);
+    expect(() => parseSnapshot(text)).toThrow(message);
+  });
+});

@@ -1,0 +1,249 @@
+import { parseAllDocuments } from 'yaml';
+import { SnapshotError } from '../model/errors';
+import { parseIp } from '../model/ip';
+import type { Labels, NetworkPolicy, Protocol } from '../model/types';
+import type { InventoryPort, OwnerReference, Snapshot, SnapshotPod, SnapshotService, SnapshotWorkload } from './types';
+
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+const WORKLOAD_KINDS: Record<string, string[]> = {
+  Deployment: ['apps/v1'],
+  StatefulSet: ['apps/v1'],
+  DaemonSet: ['apps/v1'],
+  ReplicaSet: ['apps/v1'],
+  Job: ['batch/v1'],
+  CronJob: ['batch/v1', 'batch/v1beta1'],
+};
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses snapshot text: JSON, YAML, or multi-document YAML of Lists and/or bare objects. */
+export function parseSnapshot(text: string): Snapshot {
+  return snapshotFromDocuments(parseDocuments(text));
+}
+
+/** JSON or (multi-document) YAML into plain values, one per document. */
+export function parseDocuments(text: string): unknown[] {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return [JSON.parse(text)];
+    } catch {
+      // Not JSON after all (YAML flow style, or several documents): fall through to YAML.
+    }
+  }
+  const documents = parseAllDocuments(text);
+  const list = Array.isArray(documents) ? documents : [documents];
+  const values: unknown[] = [];
+  list.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      throw new SnapshotError(`document ${index + 1}: not valid JSON or YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    }
+    const value = doc.toJS({ maxAliasCount: 1000 });
+    if (value !== null && value !== undefined) values.push(value);
+  });
+  return values;
+}
+
+/** Builds a snapshot from already-parsed documents (a List, a bare object, or an array of objects each). */
+export function snapshotFromDocuments(documents: unknown[]): Snapshot {
+  const builder = new SnapshotBuilder();
+  documents.forEach((doc, docIndex) => {
+    const where = `document ${docIndex + 1}`;
+    if (Array.isArray(doc)) {
+      doc.forEach((item, i) => builder.add(item, `${where}, [${i}]`));
+    } else if (isObject(doc) && Array.isArray(doc.items) && (doc.kind === undefined || String(doc.kind).endsWith('List'))) {
+      doc.items.forEach((item, i) => builder.add(item, `${where}, items[${i}]`));
+    } else if (isObject(doc)) {
+      builder.add(doc, where);
+    } else {
+      throw new SnapshotError(`${where}: expected a Kubernetes object or a List, got ${typeof doc}`);
+    }
+  });
+  return builder.build();
+}
+
+class SnapshotBuilder {
+  private readonly namespaces = new Map<string, Labels>();
+  private readonly pods: SnapshotPod[] = [];
+  private readonly policies: NetworkPolicy[] = [];
+  private readonly workloads: SnapshotWorkload[] = [];
+  private readonly services: SnapshotService[] = [];
+  private readonly seen = new Set<string>();
+
+  add(item: unknown, where: string): void {
+    if (!isObject(item)) throw new SnapshotError(`${where}: expected an object, got ${item === null ? 'null' : typeof item}`);
+    const kind = item.kind;
+    if (typeof kind !== 'string') throw new SnapshotError(`${where}: kind: Required value`);
+    const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : undefined;
+    const reads =
+      (kind === 'Namespace' || kind === 'Pod' || kind === 'Service') ? apiVersion === undefined || apiVersion === 'v1'
+      : kind === 'NetworkPolicy' ? apiVersion === undefined || apiVersion === 'networking.k8s.io/v1'
+      : kind in WORKLOAD_KINDS && (apiVersion === undefined || WORKLOAD_KINDS[kind].includes(apiVersion));
+    if (!reads) return;
+    const meta = item.metadata;
+    if (!isObject(meta)) throw new SnapshotError(`${where} (${kind}): metadata: Required value`);
+    const name = meta.name;
+    if (typeof name !== 'string' || name === '') throw new SnapshotError(`${where} (${kind}): metadata.name: Required value`);
+    const context = kind === 'Namespace' ? `${where} (Namespace "${name}")` : `${where} (${kind} "${String(meta.namespace ?? 'default')}/${name}")`;
+    const labels = readLabels(meta.labels, `${context}: metadata.labels`);
+    if (kind === 'Namespace') {
+      if (this.namespaces.has(name)) throw new SnapshotError(`${context}: namespace listed twice`);
+      // The API server always sets this label to the namespace's name (and refuses any other value).
+      this.namespaces.set(name, { ...labels, [NAMESPACE_NAME_LABEL]: name });
+      return;
+    }
+    const namespace = meta.namespace === undefined ? 'default' : meta.namespace;
+    if (typeof namespace !== 'string' || namespace === '') throw new SnapshotError(`${context}: metadata.namespace: Invalid value`);
+    const key = `${kind}/${namespace}/${name}`;
+    if (this.seen.has(key)) throw new SnapshotError(`${context}: listed twice`);
+    this.seen.add(key);
+    const owners = readOwners(meta.ownerReferences, `${context}: metadata.ownerReferences`);
+    const spec = isObject(item.spec) ? item.spec : {};
+    switch (kind) {
+      case 'Pod': {
+        const status = isObject(item.status) ? item.status : {};
+        this.pods.push({
+          namespace,
+          name,
+          labels,
+          ownerReferences: owners,
+          ports: readContainerPorts(spec, `${context}: spec`),
+          ips: readPodIps(status, `${context}: status`),
+          ...(typeof status.phase === 'string' ? { phase: status.phase } : {}),
+          ...(spec.hostNetwork === true ? { hostNetwork: true } : {}),
+        });
+        return;
+      }
+      case 'NetworkPolicy': {
+        if (item.spec !== undefined && !isObject(item.spec)) throw new SnapshotError(`${context}: spec: Invalid value: must be an object`);
+        const policySpec = { ...spec } as unknown as NetworkPolicy['spec'];
+        if (policySpec.podSelector === undefined || policySpec.podSelector === null) policySpec.podSelector = {};
+        this.policies.push({
+          ...(item as unknown as NetworkPolicy),
+          metadata: { ...(meta as NetworkPolicy['metadata']), name, namespace },
+          spec: policySpec,
+        });
+        return;
+      }
+      case 'Service': {
+        this.services.push({
+          namespace,
+          name,
+          selector: readLabels(spec.selector, `${context}: spec.selector`),
+          ports: (Array.isArray(spec.ports) ? spec.ports : []).filter(isObject).map((p) => ({
+            ...(typeof p.name === 'string' ? { name: p.name } : {}),
+            port: Number(p.port),
+            ...(typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? { targetPort: p.targetPort } : {}),
+            protocol: (typeof p.protocol === 'string' ? p.protocol : 'TCP') as Protocol,
+          })),
+        });
+        return;
+      }
+      default: {
+        const jobTemplate = kind === 'CronJob' && isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec) ? spec.jobTemplate.spec : spec;
+        const template = isObject(jobTemplate.template) ? jobTemplate.template : {};
+        const templateMeta = isObject(template.metadata) ? template.metadata : {};
+        const templateSpec = isObject(template.spec) ? template.spec : {};
+        this.workloads.push({
+          kind,
+          namespace,
+          name,
+          ownerReferences: owners,
+          templateLabels: readLabels(templateMeta.labels, `${context}: spec.template.metadata.labels`),
+          templatePorts: readContainerPorts(templateSpec, `${context}: spec.template.spec`),
+        });
+      }
+    }
+  }
+
+  build(): Snapshot {
+    const namespaces = new Map([...this.namespaces].map(([name, labels]) => [name, { name, labels, implicit: false }]));
+    const implied = [...this.pods, ...this.workloads, ...this.policies.map((p) => ({ namespace: p.metadata.namespace }))];
+    for (const { namespace } of implied) {
+      if (!namespaces.has(namespace)) namespaces.set(namespace, { name: namespace, labels: { [NAMESPACE_NAME_LABEL]: namespace }, implicit: true });
+    }
+    const byNamespaceName = <T extends { namespace: string; name: string }>(a: T, b: T) => compare(a.namespace, b.namespace) || compare(a.name, b.name);
+    return {
+      namespaces: [...namespaces.values()].sort((a, b) => compare(a.name, b.name)),
+      pods: [...this.pods].sort(byNamespaceName),
+      policies: [...this.policies].sort((a, b) => compare(a.metadata.namespace, b.metadata.namespace) || compare(a.metadata.name, b.metadata.name)),
+      workloads: [...this.workloads].sort((a, b) => byNamespaceName(a, b) || compare(a.kind, b.kind)),
+      services: [...this.services].sort(byNamespaceName),
+    };
+  }
+}
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function readLabels(value: unknown, where: string): Labels {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) throw new SnapshotError(`${where}: Invalid value: must be a map of strings`);
+  const labels: Labels = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') throw new SnapshotError(`${where}[${k}]: Invalid value: must be a string`);
+    labels[k] = v;
+  }
+  return labels;
+}
+
+function readOwners(value: unknown, where: string): OwnerReference[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new SnapshotError(`${where}: Invalid value: must be a list`);
+  return value.map((o, i) => {
+    if (!isObject(o) || typeof o.kind !== 'string' || typeof o.name !== 'string') {
+      throw new SnapshotError(`${where}[${i}]: Invalid value: needs a kind and a name`);
+    }
+    return { kind: o.kind, name: o.name, ...(o.controller === true ? { controller: true } : {}) };
+  });
+}
+
+function readContainerPorts(spec: Json, where: string): InventoryPort[] {
+  const ports: InventoryPort[] = [];
+  for (const field of ['initContainers', 'containers'] as const) {
+    const containers = spec[field];
+    if (containers === undefined || containers === null) continue;
+    if (!Array.isArray(containers)) throw new SnapshotError(`${where}.${field}: Invalid value: must be a list`);
+    containers.forEach((container, ci) => {
+      if (!isObject(container) || container.ports === undefined || container.ports === null) return;
+      if (!Array.isArray(container.ports)) throw new SnapshotError(`${where}.${field}[${ci}].ports: Invalid value: must be a list`);
+      container.ports.forEach((port, pi) => {
+        const path = `${where}.${field}[${ci}].ports[${pi}]`;
+        if (!isObject(port)) throw new SnapshotError(`${path}: Invalid value: must be an object`);
+        const number = port.containerPort;
+        if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 65535) {
+          throw new SnapshotError(`${path}.containerPort: Invalid value: ${JSON.stringify(number)}: must be between 1 and 65535, inclusive`);
+        }
+        const protocol = port.protocol ?? 'TCP';
+        if (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP') {
+          throw new SnapshotError(`${path}.protocol: Unsupported value: ${JSON.stringify(protocol)}: supported values: "TCP", "UDP", "SCTP"`);
+        }
+        ports.push({ ...(typeof port.name === 'string' && port.name !== '' ? { name: port.name } : {}), port: number, protocol });
+      });
+    });
+  }
+  return ports;
+}
+
+function readPodIps(status: Json, where: string): string[] {
+  const ips: string[] = [];
+  if (Array.isArray(status.podIPs)) {
+    status.podIPs.forEach((entry, i) => {
+      const ip = isObject(entry) ? entry.ip : undefined;
+      if (typeof ip !== 'string') throw new SnapshotError(`${where}.podIPs[${i}].ip: Required value`);
+      if (!parseIp(ip)) throw new SnapshotError(`${where}.podIPs[${i}].ip: Invalid value: ${JSON.stringify(ip)}: must be a valid IP address`);
+      ips.push(ip);
+    });
+  }
+  if (typeof status.podIP === 'string' && status.podIP !== '') {
+    if (!parseIp(status.podIP)) throw new SnapshotError(`${where}.podIP: Invalid value: ${JSON.stringify(status.podIP)}: must be a valid IP address`);
+    if (!ips.includes(status.podIP)) ips.unshift(status.podIP);
+  }
+  return ips;
+}
