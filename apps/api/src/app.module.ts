@@ -11,7 +11,8 @@ import { RequestLogMiddleware } from './http/request-log.middleware';
 import { SimulateController } from './simulate/simulate.controller';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { storeProviders } from './stores.providers';
-import { TokensController } from './tokens/tokens.controller';
+import { AuthController } from './access/auth.controller';
+import { TokensController } from './access/tokens.controller';
 
 /** Routes that read their request body as a stream instead of through RawBodyMiddleware. */
 export const STREAMING_ROUTES = [{ path: 'api/v1/clusters/:clusterId/flow-imports', method: RequestMethod.POST }];
@@ -21,7 +22,7 @@ export class AppModule implements NestModule {
   static forRuntime(runtime: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController],
+      controllers: [HealthController, AuthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController],
       providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
-import { ensureBootstrapAdmin } from '@bulkhead/inventory';
-import { openDatabase, TypeOrmTokenStore } from '@bulkhead/persistence';
-import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, UploadStorage } from '@bulkhead/platform';
+import { ensureBootstrapAdmin, ensureBootstrapAdminUser } from '@bulkhead/access';
+import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
+import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, UploadStorage } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,11 +24,11 @@ async function main(): Promise<void> {
   const redis = createRedis(services.redisUrl, 'client');
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: config.queuePrefix })]));
 
-  const bootstrap = await ensureBootstrapAdmin(new TypeOrmTokenStore(db), nodeTokenCrypto, config.bootstrapAdminToken);
-  if (bootstrap && !config.bootstrapAdminToken) {
-    // Printed once, on the console only (never in the structured log): nobody else will ever see it.
-    process.stderr.write(`\nBulkhead: first start. Admin API token (shown once, keep it safe):\n\n  ${bootstrap}\n\n`);
-  }
+  // Printed once, on the console only (never in the structured log): nobody else will ever see them.
+  const token = await ensureBootstrapAdmin(new TypeOrmTokenStore(db), nodeTokenCrypto, config.bootstrapAdminToken);
+  if (token && !config.bootstrapAdminToken) process.stderr.write(`\nBulkhead: first start. Admin API token (shown once, keep it safe):\n\n  ${token}\n\n`);
+  const password = await ensureBootstrapAdminUser({ users: new TypeOrmUserStore(db), hasher: scryptPasswordHasher, crypto: nodeTokenCrypto }, config.bootstrapAdminPassword);
+  if (password) process.stderr.write(`Bulkhead: dashboard sign-in (shown once): user "admin", password "${password}"\n\n`);
 
   const app = await createApiApp({ config, logger, db, redis, queues });
   if (config.demo) await seedDemo({ ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS) }, new UploadStorage(join(config.dataDir, 'uploads')), new Date(), logger);

@@ -1,6 +1,15 @@
 import type { EdgeDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
-import { TypeOrmClusterStore, TypeOrmEdgeStore, TypeOrmFlowImportStore, TypeOrmInventoryStore, TypeOrmTokenStore } from '@bulkhead/persistence';
-import { BullJobQueue, nodeTokenCrypto } from '@bulkhead/platform';
+import type { AccessDeps } from '@bulkhead/access';
+import {
+  TypeOrmClusterStore,
+  TypeOrmEdgeStore,
+  TypeOrmFlowImportStore,
+  TypeOrmInventoryStore,
+  TypeOrmSessionStore,
+  TypeOrmTokenStore,
+  TypeOrmUserStore,
+} from '@bulkhead/persistence';
+import { BullJobQueue, nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
 import type { Provider } from '@nestjs/common';
 import { RUNTIME, type ApiRuntime } from './runtime';
 
@@ -8,6 +17,7 @@ import { RUNTIME, type ApiRuntime } from './runtime';
 export const CLUSTER_STORE = Symbol('ClusterStore');
 export const TOKEN_STORE = Symbol('TokenStore');
 export const TOKEN_CRYPTO = Symbol('TokenCrypto');
+export const ACCESS_DEPS = Symbol('AccessDeps');
 export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
@@ -16,6 +26,16 @@ export const storeProviders: Provider[] = [
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
   { provide: TOKEN_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmTokenStore(r.db) },
   { provide: TOKEN_CRYPTO, useValue: nodeTokenCrypto },
+  {
+    provide: ACCESS_DEPS,
+    inject: [RUNTIME],
+    useFactory: (r: ApiRuntime): AccessDeps => ({
+      users: new TypeOrmUserStore(r.db),
+      sessions: new TypeOrmSessionStore(r.db),
+      hasher: scryptPasswordHasher,
+      crypto: nodeTokenCrypto,
+    }),
+  },
   {
     provide: INVENTORY_DEPS,
     inject: [CLUSTER_STORE, RUNTIME],

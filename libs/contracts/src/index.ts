@@ -4,3 +4,4 @@ export * from './http/inventory';
 export * from './http/flows';
 export * from './http/tokens';
 export * from './errors';
+export * from './http/access';

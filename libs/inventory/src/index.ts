@@ -1,7 +1,6 @@
 export * from './clusters/tiers';
 export * from './clusters/cluster-store.port';
 export * from './clusters/clusters';
-export * from './tokens/tokens';
 export * from './snapshot/inventory-store.port';
 export * from './snapshot/import-snapshot';
 export * from './flow-import/flow-import.ports';

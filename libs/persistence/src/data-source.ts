@@ -3,6 +3,7 @@ import { ClusterEntity } from './entities/cluster.entity';
 import { NamespaceEntity, NetworkPolicyEntity, PodEntity, WorkloadEntity } from './entities/inventory.entities';
 import { EdgeEntity, EdgeObservationEntity, FlowImportEntity } from './entities/flow.entities';
 import { ApiTokenEntity } from './entities/api-token.entity';
+import { SessionEntity, UserEntity } from './entities/user.entities';
 
 export const entities = [
   ClusterEntity,
@@ -14,6 +15,8 @@ export const entities = [
   EdgeEntity,
   EdgeObservationEntity,
   ApiTokenEntity,
+  UserEntity,
+  SessionEntity,
 ];
 
 type MigrationClass = new () => MigrationInterface;

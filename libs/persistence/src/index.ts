@@ -8,3 +8,5 @@ export * from './stores/token.store';
 export * from './stores/inventory.store';
 export * from './stores/flow-import.store';
 export * from './stores/edge.store';
+export * from './entities/user.entities';
+export * from './stores/user.store';

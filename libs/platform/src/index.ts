@@ -5,3 +5,4 @@ export * from './queue/connection';
 export * from './security/token-crypto';
 export * from './uploads/uploads';
 export * from './queue/bullmq-queue';
+export * from './security/password-hasher';

@@ -1,7 +1,7 @@
 import { QUEUES, type Role } from '@bulkhead/contracts';
-import { createToken } from '@bulkhead/inventory';
-import { openDatabase, TypeOrmTokenStore } from '@bulkhead/persistence';
-import { createLogger, createRedis, ensureDatabaseExists, loadConfig, nodeTokenCrypto, type Config } from '@bulkhead/platform';
+import { createToken, createUser } from '@bulkhead/access';
+import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
+import { createLogger, createRedis, ensureDatabaseExists, loadConfig, nodeTokenCrypto, scryptPasswordHasher, type Config } from '@bulkhead/platform';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +18,9 @@ import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker
  */
 const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Every role has a user `<role>-user` with this password. */
+export const USER_PASSWORD = 'correct horse battery';
 
 export interface Harness {
   url: string;
@@ -67,6 +70,7 @@ export async function startApi(env: Record<string, string> = {}, options: { work
   const tokens = {} as Record<Role, string>;
   for (const role of ['viewer', 'operator', 'approver', 'admin'] as Role[]) {
     tokens[role] = (await createToken(store, nodeTokenCrypto, { name: `test-${role}`, role })).token;
+    await createUser({ users: new TypeOrmUserStore(db), hasher: scryptPasswordHasher }, { username: `${role}-user`, password: USER_PASSWORD, role });
   }
 
   return {

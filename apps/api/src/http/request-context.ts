@@ -2,10 +2,13 @@ import type { Role } from '@bulkhead/contracts';
 import type { Request } from 'express';
 
 export interface Caller {
-  kind: 'token';
+  kind: 'token' | 'user';
   id: string;
   name: string;
   role: Role;
+  /** For a signed-in user: the session's CSRF token and when the session ends. */
+  csrfToken?: string;
+  expiresAt?: Date;
 }
 
 /** What Bulkhead attaches to each Express request. */
@@ -15,5 +18,5 @@ export interface BulkheadRequest extends Request {
   rawBody?: Buffer;
 }
 
-/** How the audit trail and records name a caller: `token:<name>`. */
+/** How the audit trail and records name a caller: `user:<username>` or `token:<name>`. */
 export const callerName = (c: Caller): string => `${c.kind}:${c.name}`;

@@ -1,5 +1,5 @@
 import type { Role } from '@bulkhead/contracts';
-import type { TokenRecord, TokenStore } from '@bulkhead/inventory';
+import type { TokenRecord, TokenStore } from '@bulkhead/access';
 import { type DataSource, IsNull } from 'typeorm';
 import { ApiTokenEntity } from '../entities/api-token.entity';
 

@@ -25,6 +25,7 @@ const schema = z.object({
   BULKHEAD_DATA_DIR: z.string().min(1).default('.data'),
   BULKHEAD_DEMO: bool.default(true),
   BULKHEAD_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  BULKHEAD_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   BULKHEAD_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
   BULKHEAD_MAX_BODY_MB: z.coerce.number().positive().default(50),
   BULKHEAD_LOCAL_SERVICES: z.enum(['auto', 'embedded']).default('auto'),
@@ -41,6 +42,7 @@ export interface Config {
   dataDir: string;
   demo: boolean;
   bootstrapAdminToken?: string;
+  bootstrapAdminPassword?: string;
   queuePrefix: string;
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
@@ -62,7 +64,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        const value = key in relevant && !/TOKEN|URL/.test(key) ? ` (got "${relevant[key]}")` : '';
+        const value = key in relevant && !/TOKEN|URL|PASSWORD/.test(key) ? ` (got "${relevant[key]}")` : '';
         return `${key}: ${issue.message}${value}`;
       }),
     );
@@ -76,6 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(c.BULKHEAD_DATA_DIR),
     demo: c.BULKHEAD_DEMO,
     bootstrapAdminToken: c.BULKHEAD_ADMIN_TOKEN,
+    bootstrapAdminPassword: c.BULKHEAD_ADMIN_PASSWORD,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };

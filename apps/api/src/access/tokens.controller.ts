@@ -1,5 +1,5 @@
 import { createTokenSchema, type TokenView } from '@bulkhead/contracts';
-import { createToken, type TokenCrypto, type TokenRecord, type TokenStore } from '@bulkhead/inventory';
+import { createToken, type TokenCrypto, type TokenRecord, type TokenStore } from '@bulkhead/access';
 import { AppError } from '@bulkhead/contracts';
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';

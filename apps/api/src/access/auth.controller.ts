@@ -1,0 +1,67 @@
+import { createUserSchema, signInSchema, type UserView, type WhoAmI } from '@bulkhead/contracts';
+import { type AccessDeps, createUser, signIn, signOut, type UserRecord } from '@bulkhead/access';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { Public, readCookie, RequireRole, SESSION_COOKIE } from '../http/auth.guard';
+import { parseBody } from '../http/body';
+import type { BulkheadRequest } from '../http/request-context';
+import { ACCESS_DEPS } from '../stores.providers';
+
+const userView = (u: UserRecord): UserView => ({ id: u.id, username: u.username, role: u.role, createdAt: u.createdAt.toISOString() });
+
+function sessionCookie(req: BulkheadRequest, value: string, maxAgeSeconds: number): string {
+  const parts = [`${SESSION_COOKIE}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
+  if (req.secure) parts.push('Secure');
+  return parts.join('; ');
+}
+
+@ApiTags('access')
+@Controller('api/v1')
+export class AuthController {
+  constructor(@Inject(ACCESS_DEPS) private readonly access: AccessDeps) {}
+
+  /** Signs a person in: sets an HttpOnly session cookie and returns the CSRF token to send with every change. */
+  @Post('auth/login')
+  @HttpCode(200)
+  @Public()
+  @ApiBody({ schema: z.toJSONSchema(signInSchema) as object })
+  async login(@Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<WhoAmI> {
+    const session = await signIn(this.access, parseBody(req, signInSchema), new Date());
+    res.setHeader('Set-Cookie', sessionCookie(req, session.sessionToken, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)));
+    return { kind: 'user', name: session.user.username, role: session.user.role, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  @RequireRole('viewer')
+  async logout(@Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const cookie = readCookie(req, SESSION_COOKIE);
+    if (cookie) await signOut(this.access, cookie);
+    res.setHeader('Set-Cookie', sessionCookie(req, '', 0));
+  }
+
+  @Get('auth/me')
+  @RequireRole('viewer')
+  @ApiBearerAuth()
+  me(@Req() req: BulkheadRequest): WhoAmI {
+    const c = req.caller!;
+    return { kind: c.kind, name: c.name, role: c.role, csrfToken: c.csrfToken ?? null, expiresAt: c.expiresAt?.toISOString() ?? null };
+  }
+
+  @Get('users')
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  async users(): Promise<UserView[]> {
+    return (await this.access.users.list()).map(userView);
+  }
+
+  @Post('users')
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiBody({ schema: z.toJSONSchema(createUserSchema) as object })
+  async createUser(@Req() req: BulkheadRequest): Promise<UserView> {
+    return userView(await createUser(this.access, parseBody(req, createUserSchema)));
+  }
+}

@@ -1,0 +1,92 @@
+import { AppError, type Role } from '@bulkhead/contracts';
+import type { TokenCrypto } from './tokens';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: Date;
+  disabledAt: Date | null;
+}
+
+export interface UserStore {
+  /** Fails with AppError conflict `user.username_taken`. */
+  create(input: { username: string; passwordHash: string; role: Role }): Promise<UserRecord>;
+  findByUsername(username: string): Promise<(UserRecord & { passwordHash: string }) | null>;
+  list(): Promise<UserRecord[]>;
+  countActive(): Promise<number>;
+}
+
+export interface SessionStore {
+  create(input: { userId: string; tokenHash: string; csrfToken: string; expiresAt: Date }): Promise<void>;
+  /** The session and its user, when the session exists, has not expired and the user is enabled. */
+  findValid(tokenHash: string, now: Date): Promise<{ csrfToken: string; expiresAt: Date; user: UserRecord } | null>;
+  delete(tokenHash: string): Promise<void>;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+}
+
+export interface AccessDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  hasher: PasswordHasher;
+  crypto: TokenCrypto;
+}
+
+export const SESSION_TTL_MS = 12 * 3600 * 1000;
+export const MIN_PASSWORD_LENGTH = 10;
+
+export async function createUser(deps: Pick<AccessDeps, 'users' | 'hasher'>, input: { username: string; password: string; role: Role }): Promise<UserRecord> {
+  if (input.password.length < MIN_PASSWORD_LENGTH) {
+    throw AppError.invalid('user.weak_password', [{ field: 'body.password', reason: `must be at least ${MIN_PASSWORD_LENGTH} characters` }]);
+  }
+  return deps.users.create({ username: input.username, role: input.role, passwordHash: await deps.hasher.hash(input.password) });
+}
+
+export interface SignedIn {
+  user: UserRecord;
+  /** The session cookie's value: shown to the browser, stored only hashed. */
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+const BAD_CREDENTIALS = () => new AppError('unauthenticated', 'auth.bad_credentials', 'unknown user name or wrong password');
+
+/** Checks a user name and password and opens a session. The same answer for an unknown user and a wrong password. */
+export async function signIn(deps: AccessDeps, input: { username: string; password: string }, now: Date): Promise<SignedIn> {
+  const user = await deps.users.findByUsername(input.username);
+  // Hash even for an unknown user, so that timing does not tell which user names exist.
+  const ok = await deps.hasher.verify(input.password, user?.passwordHash ?? (await deps.hasher.hash('not a password')));
+  if (!user || !ok || user.disabledAt) throw BAD_CREDENTIALS();
+  const sessionToken = deps.crypto.randomToken();
+  const csrfToken = deps.crypto.randomToken();
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  await deps.sessions.create({ userId: user.id, tokenHash: deps.crypto.hash(sessionToken), csrfToken, expiresAt });
+  const { passwordHash: _omit, ...record } = user;
+  return { user: record, sessionToken, csrfToken, expiresAt };
+}
+
+export async function sessionOf(deps: Pick<AccessDeps, 'sessions' | 'crypto'>, sessionToken: string, now: Date) {
+  const found = await deps.sessions.findValid(deps.crypto.hash(sessionToken), now);
+  if (!found) throw new AppError('unauthenticated', 'auth.session_expired', 'the session has expired or was closed; sign in again');
+  return found;
+}
+
+export async function signOut(deps: Pick<AccessDeps, 'sessions' | 'crypto'>, sessionToken: string): Promise<void> {
+  await deps.sessions.delete(deps.crypto.hash(sessionToken));
+}
+
+/**
+ * At first start there is no user: create `admin` with the configured password, or a generated one
+ * that is returned so the caller can print it once.
+ */
+export async function ensureBootstrapAdminUser(deps: Pick<AccessDeps, 'users' | 'hasher' | 'crypto'>, configured?: string): Promise<string | null> {
+  if ((await deps.users.countActive()) > 0) return null;
+  const password = configured ?? deps.crypto.randomToken().slice(3, 23);
+  await createUser(deps, { username: 'admin', password, role: 'admin' });
+  return configured ? null : password;
+}

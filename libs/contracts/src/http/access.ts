@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { roleSchema } from './common';
+
+export const signInSchema = z.strictObject({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(1000),
+});
+
+export const createUserSchema = z.strictObject({
+  username: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, ".", "_", "@" and "-" only'),
+  password: z.string().min(1).max(1000),
+  role: roleSchema,
+});
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: string;
+  createdAt: string;
+}
+
+/** Who is calling: a signed-in person (with the CSRF token their browser must echo) or an API token. */
+export interface WhoAmI {
+  kind: 'user' | 'token';
+  name: string;
+  role: string;
+  csrfToken: string | null;
+  expiresAt: string | null;
+}

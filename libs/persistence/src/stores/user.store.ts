@@ -1,0 +1,63 @@
+import { AppError, type Role } from '@bulkhead/contracts';
+import type { SessionStore, UserRecord, UserStore } from '@bulkhead/access';
+import { type DataSource, IsNull, LessThan } from 'typeorm';
+import { SessionEntity, UserEntity } from '../entities/user.entities';
+import { isUniqueViolation } from './cluster.store';
+
+const toRecord = (e: UserEntity): UserRecord => ({ id: e.id, username: e.username, role: e.role as Role, createdAt: e.createdAt, disabledAt: e.disabledAt });
+
+export class TypeOrmUserStore implements UserStore {
+  constructor(private readonly db: DataSource) {}
+
+  private get repo() {
+    return this.db.getRepository(UserEntity);
+  }
+
+  async create(input: { username: string; passwordHash: string; role: Role }): Promise<UserRecord> {
+    try {
+      return toRecord(await this.repo.save(this.repo.create({ ...input, disabledAt: null })));
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_users_username')) {
+        throw new AppError('conflict', 'user.username_taken', `a user named "${input.username}" already exists`, [{ field: 'body.username', reason: 'is already taken' }]);
+      }
+      throw error;
+    }
+  }
+
+  async findByUsername(username: string) {
+    const e = await this.repo.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
+    return e ? { ...toRecord(e), passwordHash: e.passwordHash } : null;
+  }
+
+  async list(): Promise<UserRecord[]> {
+    return (await this.repo.find({ order: { username: 'ASC' } })).map(toRecord);
+  }
+
+  async countActive(): Promise<number> {
+    return this.repo.countBy({ disabledAt: IsNull() });
+  }
+}
+
+export class TypeOrmSessionStore implements SessionStore {
+  constructor(private readonly db: DataSource) {}
+
+  async create(input: { userId: string; tokenHash: string; csrfToken: string; expiresAt: Date }): Promise<void> {
+    const repo = this.db.getRepository(SessionEntity);
+    await repo.save(repo.create(input));
+  }
+
+  async findValid(tokenHash: string, now: Date) {
+    const session = await this.db.getRepository(SessionEntity).findOneBy({ tokenHash });
+    if (!session || session.expiresAt <= now) return null;
+    const user = await this.db.getRepository(UserEntity).findOneBy({ id: session.userId, disabledAt: IsNull() });
+    return user ? { csrfToken: session.csrfToken, expiresAt: session.expiresAt, user: toRecord(user) } : null;
+  }
+
+  async delete(tokenHash: string): Promise<void> {
+    await this.db.getRepository(SessionEntity).delete({ tokenHash });
+  }
+
+  async deleteExpired(now: Date): Promise<number> {
+    return (await this.db.getRepository(SessionEntity).delete({ expiresAt: LessThan(now) })).affected ?? 0;
+  }
+}
