@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { serveDashboard } from './http/dashboard';
 import { AllExceptionsFilter } from './http/exception.filter';
 import type { ApiRuntime } from './runtime';
 
@@ -21,5 +22,6 @@ export async function createApiApp(runtime: ApiRuntime): Promise<INestApplicatio
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  serveDashboard(app);
   return app;
 }

@@ -1,0 +1,29 @@
+import type { INestApplication } from '@nestjs/common';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The folder holding the workspace's nx.json, found from this file (source or compiled). */
+function workspaceRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nx.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const API_PATHS = /^\/(api|healthz|readyz|metrics)(\/|$)/;
+
+/**
+ * Serves the built dashboard (dist/apps/dashboard) at `/`: files as they are, and index.html for
+ * any other page address so that the single-page app can route it. API paths are never shadowed.
+ */
+export function serveDashboard(app: INestApplication, dir = join(workspaceRoot(), 'dist', 'apps', 'dashboard')): boolean {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) return false;
+  app.use(express.static(dir, { index: false, maxAge: '1h', setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || !req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+  return true;
+}

@@ -1,0 +1,56 @@
+import type { Cni } from '@bulkhead/contracts';
+import type { NetworkPolicy } from '@bulkhead/netpol';
+
+/**
+ * What Bulkhead needs from a cluster, and all it may do to one. Two drivers implement it: the
+ * simulated one (embedded, enforces through the engine) and the Kubernetes one. Every call is
+ * idempotent, so a crashed step can simply call it again.
+ */
+export interface ClusterDriver {
+  /** Namespaces, pods, workload objects and NetworkPolicies, as `kubectl get ... -A -o json` would list them, and the CNI. */
+  discover(): Promise<Discovery>;
+  /** The NetworkPolicies of one namespace, exactly as the cluster holds them (server-managed metadata stripped). */
+  readPolicies(namespace: string): Promise<NetworkPolicy[]>;
+  /** Creates or updates these policies (server-side apply under Bulkhead's field manager). Others are left alone. */
+  applyPolicies(namespace: string, policies: NetworkPolicy[]): Promise<void>;
+  /** Deletes these policies; a name that does not exist is not an error. */
+  deletePolicies(namespace: string, names: string[]): Promise<void>;
+  /**
+   * Puts a namespace back exactly as the snapshot says: every policy of the snapshot with exactly its
+   * spec, labels and annotations (replaced, not merged), and no other policy.
+   */
+  restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void>;
+  /** Sends one connection attempt from the source's network identity. Never throws for a refused or timed-out connection. */
+  probe(probe: ProbeRequest): Promise<ProbeOutcome>;
+}
+
+export interface Discovery {
+  cni: Cni;
+  /** A v1 List of Namespace, Pod, NetworkPolicy and workload objects (the snapshot format). */
+  snapshot: { apiVersion: 'v1'; kind: 'List'; items: unknown[] };
+}
+
+export type ProbeTarget =
+  | { kind: 'workload'; namespace: string; name: string }
+  | { kind: 'ip'; ip: string }
+  /** Name resolution through the cluster DNS (must-resolve probes). */
+  | { kind: 'dns'; name: string };
+
+export interface ProbeRequest {
+  /** Stable id, also used to name what the probe leaves behind (a probe pod), so a re-run finds and reuses it. */
+  id: string;
+  from: { namespace: string; workload: string };
+  to: ProbeTarget;
+  port: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  timeoutMs: number;
+}
+
+export interface ProbeOutcome {
+  /** The connection was established (or the name resolved). */
+  connected: boolean;
+  /** Why, in words: "connected", "timed out after 2000 ms", "refused", "no pod of orders/api", ... */
+  detail: string;
+  /** The probe could not be run at all (no source pod, API error): neither a pass nor a block. */
+  error?: boolean;
+}
