@@ -1,1 +1,3 @@
 export * from './port/cluster-driver';
+export * from './simulated/faults';
+export * from './simulated/simulated-driver';

@@ -1,0 +1,97 @@
+import { SimulatedDriver } from '@bulkhead/cluster';
+import { migrations } from '@bulkhead/migrations';
+import type { NetworkPolicy } from '@bulkhead/netpol';
+import { openDatabase } from '@bulkhead/persistence';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import YAML from 'yaml';
+import { testDatabase } from './support/harness';
+
+const snapshot = YAML.parse(readFileSync(join(__dirname, '..', 'fixtures', 'small-snapshot.yaml'), 'utf8'));
+const denyAll = (namespace: string): NetworkPolicy =>
+  ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } }) as NetworkPolicy;
+const probe = (from: string, to: string, port: number, id = `${from}>${to}:${port}`) => {
+  const [fns, fw] = from.split('/');
+  const [tns, tw] = to.split('/');
+  return { id, from: { namespace: fns, workload: fw }, to: { kind: 'workload' as const, namespace: tns, name: tw }, port, protocol: 'TCP' as const, timeoutMs: 2000 };
+};
+
+let db: DataSource;
+let drop: () => Promise<void>;
+let n = 0;
+async function cluster(cni: 'cilium' | 'flannel' = 'cilium'): Promise<SimulatedDriver> {
+  const [{ id }] = await db.query(`INSERT INTO clusters (name, cni) VALUES ($1, $2) RETURNING id`, [`sim-${++n}`, cni]);
+  return SimulatedDriver.create(db, id, cni, snapshot);
+}
+
+beforeAll(async () => {
+  const database = await testDatabase();
+  drop = database.drop;
+  db = (await openDatabase(database.url, migrations, { poolSize: 2 })).db;
+});
+afterAll(async () => {
+  await db.destroy();
+  await drop();
+});
+
+describe('the simulated cluster driver', () => {
+  it('discovers the objects and the policies it was created with', async () => {
+    const driver = await cluster();
+    const found = await driver.discover();
+    expect(found.cni).toBe('cilium');
+    expect(found.snapshot.items.filter((o: any) => o.kind === 'Pod')).toHaveLength(4);
+    expect((await driver.readPolicies('db')).map((p) => p.metadata.name)).toEqual(['allow-all-legacy']);
+  });
+
+  it('answers probes as an enforcing CNI would: open before default-deny, closed after', async () => {
+    const driver = await cluster();
+    expect(await driver.probe(probe('web/frontend', 'api/orders-api', 8080))).toEqual({ connected: true, detail: 'connected' });
+    await driver.applyPolicies('api', [denyAll('api')]);
+    const blocked = await driver.probe(probe('web/frontend', 'api/orders-api', 8080));
+    expect(blocked.connected).toBe(false);
+    expect(blocked.detail).toContain('blocked by NetworkPolicy');
+  });
+
+  it('enforces nothing on Flannel', async () => {
+    const driver = await cluster('flannel');
+    await driver.applyPolicies('api', [denyAll('api')]);
+    expect((await driver.probe(probe('web/frontend', 'api/orders-api', 8080))).connected).toBe(true);
+  });
+
+  it('restores a namespace exactly: changed policies back, added ones gone', async () => {
+    const driver = await cluster();
+    const before = await driver.readPolicies('db');
+    await driver.applyPolicies('db', [denyAll('db'), { ...before[0], spec: { podSelector: {}, policyTypes: ['Ingress'] } } as NetworkPolicy]);
+    expect((await driver.readPolicies('db')).map((p) => p.metadata.name)).toEqual(['allow-all-legacy', 'default-deny']);
+    await driver.restorePolicies('db', before);
+    expect(JSON.stringify(await driver.readPolicies('db'))).toBe(JSON.stringify(before));
+  });
+
+  it('breaks a workload whose hidden dependency gets blocked, and says which', async () => {
+    const driver = await cluster();
+    await driver.setFaults({ hiddenDependencies: [{ from: 'api/orders-api', to: 'web/frontend', port: 8080, protocol: 'TCP' }] });
+    expect((await driver.probe(probe('db/postgres', 'api/orders-api', 8080))).connected).toBe(true);
+    await driver.applyPolicies('web', [denyAll('web')]);
+    const broken = await driver.probe(probe('db/postgres', 'api/orders-api', 8080));
+    expect(broken).toEqual({ connected: false, detail: 'api/orders-api answers with errors: its own call to web/frontend:8080/TCP is blocked' });
+  });
+
+  it('can fail applies, time probes out, and flake the first attempt', async () => {
+    const driver = await cluster();
+    await driver.setFaults({ applyFailures: [{ namespace: 'api', times: 1 }] });
+    await expect(driver.applyPolicies('api', [denyAll('api')])).rejects.toThrow('simulated fault');
+    await driver.applyPolicies('api', [denyAll('api')]);
+    await driver.setFaults({ probeTimeouts: [{ namespace: 'web' }] });
+    expect((await driver.probe(probe('web/frontend', 'db/postgres', 5432))).detail).toContain('timed out');
+    await driver.setFaults({ flakyProbes: { failFirstAttempts: 1 } });
+    expect((await driver.probe(probe('web/frontend', 'db/postgres', 5432, 'p1'))).connected).toBe(false);
+    expect((await driver.probe(probe('web/frontend', 'db/postgres', 5432, 'p1'))).connected).toBe(true);
+  });
+
+  it('reports a probe it cannot run as an error, not as a block', async () => {
+    const driver = await cluster();
+    const outcome = await driver.probe(probe('web/ghost', 'db/postgres', 5432));
+    expect(outcome).toMatchObject({ connected: false, error: true });
+  });
+});
