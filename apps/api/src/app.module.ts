@@ -1,10 +1,11 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClustersController } from './clusters/clusters.controller';
 import { EdgesController } from './edges/edges.controller';
 import { FlowImportsController } from './flow-imports/flow-imports.controller';
 import { HealthController } from './health/health.controller';
 import { InventoryController } from './inventory/inventory.controller';
+import { AuditInterceptor } from './http/audit.interceptor';
 import { AuthGuard } from './http/auth.guard';
 import { RawBodyMiddleware } from './http/body';
 import { RequestLogMiddleware } from './http/request-log.middleware';
@@ -12,6 +13,7 @@ import { SimulateController } from './simulate/simulate.controller';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { storeProviders } from './stores.providers';
 import { AuthController } from './access/auth.controller';
+import { AuditController } from './audit/audit.controller';
 import { TokensController } from './access/tokens.controller';
 
 /** Routes that read their request body as a stream instead of through RawBodyMiddleware. */
@@ -22,8 +24,8 @@ export class AppModule implements NestModule {
   static forRuntime(runtime: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController],
-      providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }],
+      controllers: [HealthController, AuthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController, AuditController],
+      providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
     };
   }
 

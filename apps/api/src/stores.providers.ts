@@ -8,6 +8,7 @@ import {
   TypeOrmSessionStore,
   TypeOrmTokenStore,
   TypeOrmUserStore,
+  PostgresAuditLog,
 } from '@bulkhead/persistence';
 import { BullJobQueue, nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
 import type { Provider } from '@nestjs/common';
@@ -18,6 +19,7 @@ export const CLUSTER_STORE = Symbol('ClusterStore');
 export const TOKEN_STORE = Symbol('TokenStore');
 export const TOKEN_CRYPTO = Symbol('TokenCrypto');
 export const ACCESS_DEPS = Symbol('AccessDeps');
+export const AUDIT_LOG = Symbol('AuditLog');
 export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
@@ -26,6 +28,7 @@ export const storeProviders: Provider[] = [
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
   { provide: TOKEN_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmTokenStore(r.db) },
   { provide: TOKEN_CRYPTO, useValue: nodeTokenCrypto },
+  { provide: AUDIT_LOG, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PostgresAuditLog(r.db) },
   {
     provide: ACCESS_DEPS,
     inject: [RUNTIME],

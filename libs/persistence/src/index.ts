@@ -10,3 +10,4 @@ export * from './stores/flow-import.store';
 export * from './stores/edge.store';
 export * from './entities/user.entities';
 export * from './stores/user.store';
+export * from './stores/audit.store';

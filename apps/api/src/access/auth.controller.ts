@@ -4,6 +4,7 @@ import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { Audited } from '../http/audit.interceptor';
 import { Public, readCookie, RequireRole, SESSION_COOKIE } from '../http/auth.guard';
 import { parseBody } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
@@ -26,6 +27,7 @@ export class AuthController {
   @Post('auth/login')
   @HttpCode(200)
   @Public()
+  @Audited('auth.sign_in', (_req, r) => ({ actor: `user:${(r as WhoAmI).name}` }))
   @ApiBody({ schema: z.toJSONSchema(signInSchema) as object })
   async login(@Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<WhoAmI> {
     const session = await signIn(this.access, parseBody(req, signInSchema), new Date());
@@ -35,6 +37,7 @@ export class AuthController {
 
   @Post('auth/logout')
   @HttpCode(204)
+  @Audited('auth.sign_out')
   @RequireRole('viewer')
   async logout(@Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
     const cookie = readCookie(req, SESSION_COOKIE);
@@ -58,6 +61,7 @@ export class AuthController {
   }
 
   @Post('users')
+  @Audited('user.create', (_req, r) => ({ target: (r as { username: string }).username, details: { role: (r as { role: string }).role } }))
   @RequireRole('admin')
   @ApiBearerAuth()
   @ApiBody({ schema: z.toJSONSchema(createUserSchema) as object })

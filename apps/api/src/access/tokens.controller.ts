@@ -4,6 +4,7 @@ import { AppError } from '@bulkhead/contracts';
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { parseBody, UuidPipe } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
@@ -36,6 +37,7 @@ export class TokensController {
 
   /** The only answer that ever contains the token: store it now. */
   @Post()
+  @Audited('token.create', (_req, r) => ({ target: (r as { name: string }).name, details: { role: (r as { role: string }).role } }))
   @RequireRole('admin')
   @ApiBody({ schema: z.toJSONSchema(createTokenSchema) as object })
   async create(@Req() req: BulkheadRequest): Promise<TokenView & { token: string }> {
@@ -45,6 +47,7 @@ export class TokensController {
 
   @Delete(':tokenId')
   @HttpCode(204)
+  @Audited('token.revoke', (req) => ({ target: String(req.params.tokenId) }))
   @RequireRole('admin')
   async revoke(@Param('tokenId', UuidPipe) id: string): Promise<void> {
     if (!(await this.tokens.revoke(id, new Date()))) throw AppError.notFound('token', id);

@@ -3,6 +3,7 @@ import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, 
 import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { parseBody, UuidPipe } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
@@ -21,6 +22,7 @@ export class ClustersController {
   }
 
   @Post()
+  @Audited('cluster.create', (_req, r) => ({ clusterId: (r as { id: string }).id, target: (r as { name: string }).name }))
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(createClusterSchema, { io: 'input' }) as object })
   create(@Req() req: BulkheadRequest): Promise<ClusterView> {
@@ -34,6 +36,7 @@ export class ClustersController {
   }
 
   @Patch(':clusterId')
+  @Audited('cluster.update', (req) => ({ details: { change: req.rawBody?.toString('utf8').slice(0, 2000) } }))
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(updateClusterSchema, { io: 'input' }) as object })
   update(@Param('clusterId', UuidPipe) id: string, @Req() req: BulkheadRequest): Promise<ClusterView> {
@@ -42,6 +45,7 @@ export class ClustersController {
 
   @Delete(':clusterId')
   @HttpCode(204)
+  @Audited('cluster.delete')
   @RequireRole('admin')
   async remove(@Param('clusterId', UuidPipe) id: string): Promise<void> {
     await deleteCluster(this.clusters, id);

@@ -4,10 +4,16 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from 
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { check, parseBody, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { EDGE_DEPS } from '../stores.providers';
+
+const edgeLabel = (r: unknown) => {
+  const e = r as EdgeView;
+  return `${e.from} -> ${e.to}:${e.port}/${e.protocol}`;
+};
 
 @ApiTags('dependency map')
 @ApiBearerAuth()
@@ -23,6 +29,7 @@ export class EdgesController {
 
   /** Declares a dependency by hand (201), or confirms it when the map already has it (200). */
   @Post()
+  @Audited('edge.declare', (_req, r) => ({ target: edgeLabel(r), details: { comment: (r as { reviewComment: string | null }).reviewComment } }))
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(createEdgeSchema, { io: 'input' }) as object })
   async declare(@Param('clusterId', UuidPipe) clusterId: string, @Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<EdgeView> {
@@ -33,6 +40,7 @@ export class EdgesController {
 
   @Post(':edgeId/confirm')
   @HttpCode(200)
+  @Audited('edge.confirm', (_req, r) => ({ target: edgeLabel(r), details: { comment: (r as { reviewComment: string | null }).reviewComment } }))
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(reviewEdgeSchema) as object })
   confirm(@Param('clusterId', UuidPipe) clusterId: string, @Param('edgeId', UuidPipe) edgeId: string, @Req() req: BulkheadRequest): Promise<EdgeView> {
@@ -42,6 +50,7 @@ export class EdgesController {
 
   @Post(':edgeId/reject')
   @HttpCode(200)
+  @Audited('edge.reject', (_req, r) => ({ target: edgeLabel(r), details: { comment: (r as { reviewComment: string | null }).reviewComment } }))
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(reviewEdgeSchema) as object })
   reject(@Param('clusterId', UuidPipe) clusterId: string, @Param('edgeId', UuidPipe) edgeId: string, @Req() req: BulkheadRequest): Promise<EdgeView> {

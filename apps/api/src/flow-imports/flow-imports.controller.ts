@@ -5,6 +5,7 @@ import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/c
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { join } from 'node:path';
+import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName } from '../http/request-context';
@@ -30,6 +31,7 @@ export class FlowImportsController {
    * when the same content was already imported into this cluster (nothing is counted twice).
    */
   @Post('clusters/:clusterId/flow-imports')
+  @Audited('flows.upload', (_req, r) => ({ target: (r as { id: string }).id, details: { fileName: (r as { fileName: string }).fileName, sizeBytes: (r as { sizeBytes: number }).sizeBytes, duplicateOf: (r as { duplicateOf: string | null }).duplicateOf } }))
   @RequireRole('operator')
   @ApiConsumes('application/x-ndjson', 'application/json', 'text/plain')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })

@@ -3,6 +3,7 @@ import { importSnapshot, type InventoryDeps, listNamespaces, listPolicies, listW
 import { Controller, Get, Inject, Param, Patch, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { bodyText, check, parseBody, UuidPipe } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
@@ -16,6 +17,7 @@ export class InventoryController {
 
   /** Replaces the cluster's inventory with a `kubectl get namespaces,pods,networkpolicies -A -o json` snapshot (JSON or YAML). */
   @Put('snapshot')
+  @Audited('inventory.import', (_req, r) => ({ details: { ...(r as object) } }))
   @RequireRole('operator')
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody({ schema: { type: 'object', description: 'A Kubernetes v1 List (or multi-document YAML)' } })
@@ -30,6 +32,7 @@ export class InventoryController {
   }
 
   @Patch('namespaces/:namespace')
+  @Audited('namespace.set_tier', (req, r) => ({ target: String(req.params.namespace), details: { tier: (r as { tier: string | null }).tier } }))
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(updateNamespaceSchema) as object })
   setTier(@Param('clusterId', UuidPipe) clusterId: string, @Param('namespace') namespace: string, @Req() req: BulkheadRequest): Promise<NamespaceView> {

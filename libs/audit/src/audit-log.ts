@@ -1,0 +1,36 @@
+/** One line of the audit trail. */
+export interface AuditEntry {
+  /** `user:<name>`, `token:<name>`, or `system:<part>` for the worker's own actions. */
+  actor: string;
+  /** What happened, `<thing>.<verb>`: `cluster.create`, `edge.reject`, `rollout.step.apply`... */
+  action: string;
+  clusterId?: string | null;
+  /** The object acted on, e.g. `payments-prod` or an id. */
+  target?: string | null;
+  details?: Record<string, unknown>;
+  /** For changes to a cluster: its policies before and after. */
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditRecord extends AuditEntry {
+  id: string;
+  at: Date;
+}
+
+export interface AuditQuery {
+  clusterId?: string;
+  actor?: string;
+  /** Matches the action exactly, or every action under a prefix ending in `.` (`rollout.`). */
+  action?: string;
+  /** Free text over target and details. */
+  text?: string;
+  /** Entries older than this id (for paging backwards). */
+  beforeId?: string;
+  limit: number;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  query(q: AuditQuery): Promise<AuditRecord[]>;
+}

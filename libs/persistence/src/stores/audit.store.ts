@@ -1,0 +1,68 @@
+import type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from '@bulkhead/audit';
+import type { DataSource, EntityManager } from 'typeorm';
+
+interface Row {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  cluster_id: string | null;
+  target: string | null;
+  details: Record<string, unknown>;
+  before: unknown;
+  after: unknown;
+}
+
+const toRecord = (r: Row): AuditRecord => ({
+  id: r.id,
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  clusterId: r.cluster_id,
+  target: r.target,
+  details: r.details,
+  before: r.before ?? undefined,
+  after: r.after ?? undefined,
+});
+
+/** Writes an audit entry with the given connection: pass a transaction's manager to log in that transaction. */
+export async function writeAudit(db: DataSource | EntityManager, entry: AuditEntry): Promise<void> {
+  await db.query(`INSERT INTO audit_log (actor, action, cluster_id, target, details, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+    entry.actor,
+    entry.action,
+    entry.clusterId ?? null,
+    entry.target ?? null,
+    JSON.stringify(entry.details ?? {}),
+    entry.before === undefined ? null : JSON.stringify(entry.before),
+    entry.after === undefined ? null : JSON.stringify(entry.after),
+  ]);
+}
+
+export class PostgresAuditLog implements AuditLog {
+  constructor(private readonly db: DataSource) {}
+
+  record(entry: AuditEntry): Promise<void> {
+    return writeAudit(this.db, entry);
+  }
+
+  async query(q: AuditQuery): Promise<AuditRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    if (q.clusterId) add('cluster_id = ?', q.clusterId);
+    if (q.actor) add('actor = ?', q.actor);
+    if (q.action) q.action.endsWith('.') ? add('starts_with(action, ?)', q.action) : add('action = ?', q.action);
+    if (q.text) add('(target ILIKE ? OR details::text ILIKE ?)', `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (q.beforeId) add('id < ?', q.beforeId);
+    params.push(q.limit);
+    const rows: Row[] = await this.db.query(
+      `SELECT id, at, actor, action, cluster_id, target, details, before, after FROM audit_log
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toRecord);
+  }
+}
