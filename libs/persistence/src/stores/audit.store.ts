@@ -54,7 +54,7 @@ export class PostgresAuditLog implements AuditLog {
     };
     if (q.clusterId) add('cluster_id = ?', q.clusterId);
     if (q.actor) add('actor = ?', q.actor);
-    if (q.action) q.action.endsWith('.') ? add('starts_with(action, ?)', q.action) : add('action = ?', q.action);
+    if (q.action) add(q.action.endsWith('.') ? 'starts_with(action, ?)' : 'action = ?', q.action);
     if (q.text) add('(target ILIKE ? OR details::text ILIKE ?)', `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (q.beforeId) add('id < ?', q.beforeId);
     params.push(q.limit);
