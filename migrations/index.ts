@@ -2,6 +2,7 @@ import { InventoryAndDependencyMap1764320000000 } from './1764320000000-inventor
 import { UsersAndSessions1764330000000 } from './1764330000000-users-and-sessions';
 import { SimulatedClusters1764340000000 } from './1764340000000-simulated-clusters';
 import { AuditLog1764350000000 } from './1764350000000-audit-log';
+import { ClusterConnections1764360000000 } from './1764360000000-cluster-connections';
 
 /** Every migration, oldest first. A new migration file is added here too. */
-export const migrations = [InventoryAndDependencyMap1764320000000, UsersAndSessions1764330000000, SimulatedClusters1764340000000, AuditLog1764350000000];
+export const migrations = [InventoryAndDependencyMap1764320000000, UsersAndSessions1764330000000, SimulatedClusters1764340000000, AuditLog1764350000000, ClusterConnections1764360000000];

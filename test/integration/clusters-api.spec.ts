@@ -49,6 +49,41 @@ describe('clusters API', () => {
   });
 });
 
+describe('kubeconfigs', () => {
+  const kubeconfig = [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters: [{ name: prod, cluster: { server: "https://10.0.0.1:6443" } }]',
+    'users: [{ name: bulkhead, user: { token: "sekret-token-value-1234" } }]',
+    'contexts: [{ name: prod, context: { cluster: prod, user: bulkhead } }]',
+    'current-context: prod',
+  ].join('\n');
+
+  it('stores a kubeconfig sealed, and never returns it', async () => {
+    const res = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'real', cni: 'cilium', driver: 'kubernetes', kubeconfig } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ driver: 'kubernetes', hasCredentials: true });
+    expect(JSON.stringify(res.body)).not.toContain('sekret');
+    const [row] = await api.db.query('SELECT credentials FROM clusters WHERE id = $1', [res.body.id]);
+    expect(Buffer.isBuffer(row.credentials)).toBe(true);
+    expect(row.credentials.toString('latin1')).not.toContain('sekret');
+    expect(api.runtime.secrets.open(row.credentials)).toBe(kubeconfig);
+    for (const path of ['/api/v1/clusters', `/api/v1/clusters/${res.body.id}`, `/api/v1/audit?clusterId=${res.body.id}`]) {
+      expect(JSON.stringify((await api.call('GET', path, { role: 'admin' })).body)).not.toContain('sekret');
+    }
+  });
+
+  it('requires a kubeconfig for a kubernetes cluster and checks that it is one', async () => {
+    const missing = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'k1', driver: 'kubernetes' } });
+    expect(missing.body.problems).toEqual([{ field: 'body.kubeconfig', reason: 'is required for driver kubernetes' }]);
+    const bogus = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'k2', driver: 'kubernetes', kubeconfig: 'users: []' } });
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.problems[0].field).toBe('body.kubeconfig');
+    const simulated = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'k3', kubeconfig } });
+    expect(simulated.body.problems[0]).toEqual({ field: 'body.kubeconfig', reason: 'only goes with driver kubernetes' });
+  });
+});
+
 describe('access control', () => {
   it('refuses a request without a token (401) and a viewer changing things (403)', async () => {
     expect((await api.call('GET', '/api/v1/clusters', { role: null })).status).toBe(401);

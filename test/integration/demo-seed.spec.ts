@@ -11,9 +11,9 @@ let edges: Edge[];
 
 beforeAll(async () => {
   api = await startApi({}, { worker: true });
-  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS) };
+  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
   const uploads = new UploadStorage(join(api.config.dataDir, 'uploads'));
-  clusterId = (await seedDemo(deps, uploads, new Date('2026-11-28T12:00:00Z'), createLogger('silent')))!;
+  clusterId = (await seedDemo(deps, api.db, uploads, new Date('2026-11-28T12:00:00Z'), createLogger('silent')))!;
   const imports = await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' });
   await api.waitFor(
     () => api.call('GET', `/api/v1/flow-imports/${imports.body[0].id}`, { role: 'viewer' }),
@@ -47,12 +47,15 @@ describe('the demo cluster seeded at first start', () => {
     expect(edges.filter((e) => e.port >= 32768)).toEqual([]);
   });
 
-  it('lacks the hidden staging dependency, which only a rollout would reveal', () => {
+  it('lacks the hidden staging dependency, which only the simulated cluster knows of', async () => {
     expect(edges.some((e) => e.from === 'notifications-staging/notifications-worker' && e.to === 'payments-staging/payments-api')).toBe(false);
+    const [state] = await api.db.query('SELECT cni, faults FROM simulated_clusters WHERE cluster_id = $1', [clusterId]);
+    expect(state.cni).toBe('cilium');
+    expect(state.faults.hiddenDependencies).toEqual([{ from: 'notifications-staging/notifications-worker', to: 'payments-staging/payments-api', port: 8080, protocol: 'TCP' }]);
   });
 
   it('is seeded once: a second start finds it and does nothing', async () => {
-    const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS) };
-    expect(await seedDemo(deps, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date(), createLogger('silent'))).toBeNull();
+    const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
+    expect(await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date(), createLogger('silent'))).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
 import { ensureBootstrapAdmin, ensureBootstrapAdminUser } from '@bulkhead/access';
 import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, UploadStorage } from '@bulkhead/platform';
+import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,8 +30,9 @@ async function main(): Promise<void> {
   const password = await ensureBootstrapAdminUser({ users: new TypeOrmUserStore(db), hasher: scryptPasswordHasher, crypto: nodeTokenCrypto }, config.bootstrapAdminPassword);
   if (password) process.stderr.write(`Bulkhead: dashboard sign-in (shown once): user "admin", password "${password}"\n\n`);
 
-  const app = await createApiApp({ config, logger, db, redis, queues });
-  if (config.demo) await seedDemo({ ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS) }, new UploadStorage(join(config.dataDir, 'uploads')), new Date(), logger);
+  const secrets = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir));
+  const app = await createApiApp({ config, logger, db, redis, queues, secrets });
+  if (config.demo) await seedDemo({ ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS), sealer: secrets }, db, new UploadStorage(join(config.dataDir, 'uploads')), new Date(), logger);
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();
   logger.info('API listening', { url: url.replace('[::1]', 'localhost'), docs: `${url}/api/docs` });

@@ -1,4 +1,4 @@
-import type { Config, Logger } from '@bulkhead/platform';
+import type { Config, Logger, SecretBox } from '@bulkhead/platform';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -13,6 +13,8 @@ export interface ApiRuntime {
   db: DataSource;
   redis: Redis;
   queues: Map<string, Queue>;
+  /** Seals and opens secrets at rest (kubeconfigs). */
+  secrets: SecretBox;
 }
 
 export const RUNTIME = Symbol('ApiRuntime');

@@ -1,4 +1,5 @@
-import type { EdgeDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
+import type { ClusterStore, EdgeDeps, InventoryDeps, RequestImportDeps, SecretSealer } from '@bulkhead/inventory';
+import { SimulatedDriver } from '@bulkhead/cluster';
 import type { AccessDeps } from '@bulkhead/access';
 import {
   TypeOrmClusterStore,
@@ -20,6 +21,7 @@ export const TOKEN_STORE = Symbol('TokenStore');
 export const TOKEN_CRYPTO = Symbol('TokenCrypto');
 export const ACCESS_DEPS = Symbol('AccessDeps');
 export const AUDIT_LOG = Symbol('AuditLog');
+export const CLUSTER_DEPS = Symbol('ClusterDeps');
 export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
@@ -40,9 +42,18 @@ export const storeProviders: Provider[] = [
     }),
   },
   {
+    provide: CLUSTER_DEPS,
+    inject: [CLUSTER_STORE, RUNTIME],
+    useFactory: (clusters: ClusterStore, r: ApiRuntime): { clusters: ClusterStore; sealer: SecretSealer } => ({ clusters, sealer: r.secrets }),
+  },
+  {
     provide: INVENTORY_DEPS,
     inject: [CLUSTER_STORE, RUNTIME],
-    useFactory: (clusters: TypeOrmClusterStore, r: ApiRuntime): InventoryDeps => ({ clusters, inventory: new TypeOrmInventoryStore(r.db) }),
+    useFactory: (clusters: TypeOrmClusterStore, r: ApiRuntime): InventoryDeps => ({
+      clusters,
+      inventory: new TypeOrmInventoryStore(r.db),
+      simulator: { reset: async (clusterId, cni, items) => void (await SimulatedDriver.create(r.db, clusterId, cni, { items })) },
+    }),
   },
   {
     provide: FLOW_IMPORT_DEPS,

@@ -1,7 +1,7 @@
 import { QUEUES, type Role } from '@bulkhead/contracts';
 import { createToken, createUser } from '@bulkhead/access';
 import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { createLogger, createRedis, ensureDatabaseExists, loadConfig, nodeTokenCrypto, scryptPasswordHasher, type Config } from '@bulkhead/platform';
+import { createLogger, createRedis, ensureDatabaseExists, loadConfig, nodeTokenCrypto, scryptPasswordHasher, SecretBox, type Config } from '@bulkhead/platform';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -59,7 +59,7 @@ export async function startApi(env: Record<string, string> = {}, options: { work
   const { db } = await openDatabase(database.url, migrations, { poolSize: 4 });
   const redis = createRedis(REDIS, 'client');
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]));
-  const runtime: ApiRuntime = { config, logger, db, redis, queues };
+  const runtime: ApiRuntime = { config, logger, db, redis, queues, secrets: new SecretBox(randomBytes(32)) };
   const app = await createApiApp(runtime);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -1,5 +1,5 @@
 import { createClusterSchema, updateClusterSchema, type ClusterView } from '@bulkhead/contracts';
-import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type ClusterStore } from '@bulkhead/inventory';
+import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type ClusterStore, type SecretSealer } from '@bulkhead/inventory';
 import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -7,13 +7,17 @@ import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { parseBody, UuidPipe } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
-import { CLUSTER_STORE } from '../stores.providers';
+import { CLUSTER_DEPS } from '../stores.providers';
 
 @ApiTags('clusters')
 @ApiBearerAuth()
 @Controller('api/v1/clusters')
 export class ClustersController {
-  constructor(@Inject(CLUSTER_STORE) private readonly clusters: ClusterStore) {}
+  constructor(@Inject(CLUSTER_DEPS) private readonly deps: { clusters: ClusterStore; sealer: SecretSealer }) {}
+
+  private get clusters(): ClusterStore {
+    return this.deps.clusters;
+  }
 
   @Get()
   @RequireRole('viewer')
@@ -26,7 +30,7 @@ export class ClustersController {
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(createClusterSchema, { io: 'input' }) as object })
   create(@Req() req: BulkheadRequest): Promise<ClusterView> {
-    return createCluster(this.clusters, parseBody(req, createClusterSchema));
+    return createCluster(this.deps, parseBody(req, createClusterSchema));
   }
 
   @Get(':clusterId')
@@ -36,11 +40,11 @@ export class ClustersController {
   }
 
   @Patch(':clusterId')
-  @Audited('cluster.update', (req) => ({ details: { change: req.rawBody?.toString('utf8').slice(0, 2000) } }))
+  @Audited('cluster.update', (req) => ({ details: { changed: Object.keys(JSON.parse(req.rawBody?.toString('utf8') || '{}')) } }))
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(updateClusterSchema, { io: 'input' }) as object })
   update(@Param('clusterId', UuidPipe) id: string, @Req() req: BulkheadRequest): Promise<ClusterView> {
-    return updateCluster(this.clusters, id, parseBody(req, updateClusterSchema));
+    return updateCluster(this.deps, id, parseBody(req, updateClusterSchema));
   }
 
   @Delete(':clusterId')

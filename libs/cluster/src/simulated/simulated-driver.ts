@@ -52,14 +52,18 @@ export class SimulatedDriver implements ClusterDriver {
     readonly clusterId: string,
   ) {}
 
-  /** Creates (or replaces) the simulated cluster from a snapshot List: its objects, policies and CNI. */
-  static async create(db: SqlClient, clusterId: string, cni: Cni, snapshot: { items: unknown[] }, faults: SimulatedFaults = {}): Promise<SimulatedDriver> {
+  /**
+   * Creates (or replaces) the simulated cluster from a snapshot List: its objects, policies and CNI.
+   * Faults already switched on stay unless new ones are given.
+   */
+  static async create(db: SqlClient, clusterId: string, cni: Cni, snapshot: { items: unknown[] }, faults?: SimulatedFaults): Promise<SimulatedDriver> {
     const isPolicy = (o: unknown) => (o as { kind?: string }).kind === 'NetworkPolicy';
     const policies = snapshot.items.filter(isPolicy) as NetworkPolicy[];
     await db.query(
       `INSERT INTO simulated_clusters (cluster_id, cni, objects, faults) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (cluster_id) DO UPDATE SET cni = $2, objects = $3, faults = $4, policy_version = simulated_clusters.policy_version + 1`,
-      [clusterId, cni, JSON.stringify(snapshot.items.filter((o) => !isPolicy(o))), JSON.stringify(faults)],
+       ON CONFLICT (cluster_id) DO UPDATE SET cni = $2, objects = $3, faults = COALESCE($5, simulated_clusters.faults),
+         policy_version = simulated_clusters.policy_version + 1`,
+      [clusterId, cni, JSON.stringify(snapshot.items.filter((o) => !isPolicy(o))), JSON.stringify(faults ?? {}), faults ? JSON.stringify(faults) : null],
     );
     await db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1`, [clusterId]);
     const driver = new SimulatedDriver(db, clusterId);

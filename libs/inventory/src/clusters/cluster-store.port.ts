@@ -5,6 +5,8 @@ export interface ClusterRecord {
   name: string;
   cni: Cni;
   description: string | null;
+  driver: 'simulated' | 'kubernetes';
+  hasCredentials: boolean;
   inventoryImportedAt: Date | null;
   createdAt: Date;
 }
@@ -19,11 +21,18 @@ export interface ClusterCounts {
 
 export interface ClusterStore {
   /** Fails with AppError conflict `cluster.name_taken` when the name is in use. */
-  create(input: { name: string; cni: Cni; description?: string }): Promise<ClusterRecord>;
+  create(input: { name: string; cni: Cni; description?: string; driver: 'simulated' | 'kubernetes'; sealedCredentials?: Uint8Array }): Promise<ClusterRecord>;
   get(id: string): Promise<ClusterRecord | null>;
   findByName(name: string): Promise<ClusterRecord | null>;
   list(): Promise<ClusterRecord[]>;
-  update(id: string, patch: { cni?: Cni; description?: string }): Promise<ClusterRecord | null>;
+  update(id: string, patch: { cni?: Cni; description?: string; sealedCredentials?: Uint8Array }): Promise<ClusterRecord | null>;
+  /** The sealed kubeconfig, for the worker that connects to the cluster; null when none is stored. */
+  sealedCredentials(id: string): Promise<Uint8Array | null>;
   delete(id: string): Promise<boolean>;
   counts(ids: string[]): Promise<Map<string, ClusterCounts>>;
+}
+
+/** Encrypts secrets before they are stored (see SecretBox). */
+export interface SecretSealer {
+  seal(plaintext: string): Uint8Array;
 }

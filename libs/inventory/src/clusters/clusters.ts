@@ -1,5 +1,6 @@
 import { AppError, type ClusterView, type CreateClusterBody, type UpdateClusterBody } from '@bulkhead/contracts';
-import type { ClusterCounts, ClusterRecord, ClusterStore } from './cluster-store.port';
+import YAML from 'yaml';
+import type { ClusterCounts, ClusterRecord, ClusterStore, SecretSealer } from './cluster-store.port';
 import { cniEnforcesNetworkPolicy } from './tiers';
 
 const NO_COUNTS: ClusterCounts = { namespaces: 0, workloads: 0, pods: 0, policies: 0, edges: 0 };
@@ -11,6 +12,8 @@ function toView(c: ClusterRecord, counts: ClusterCounts = NO_COUNTS): ClusterVie
     cni: c.cni,
     enforcesNetworkPolicy: cniEnforcesNetworkPolicy(c.cni),
     description: c.description,
+    driver: c.driver,
+    hasCredentials: c.hasCredentials,
     counts,
     inventoryImportedAt: c.inventoryImportedAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
@@ -23,8 +26,25 @@ export async function requireCluster(store: ClusterStore, id: string): Promise<C
   return cluster;
 }
 
-export async function createCluster(store: ClusterStore, body: CreateClusterBody): Promise<ClusterView> {
-  return toView(await store.create(body));
+/** A kubeconfig must at least name a cluster with a server and a user; what it holds is checked again on connect. */
+export function checkKubeconfig(text: string, field: string): void {
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch {
+    throw AppError.invalid('cluster.invalid_kubeconfig', [{ field, reason: 'is not valid YAML' }]);
+  }
+  const clusters = (doc as { clusters?: Array<{ cluster?: { server?: unknown } }> } | null)?.clusters;
+  const users = (doc as { users?: unknown[] } | null)?.users;
+  if (!Array.isArray(clusters) || !clusters.some((c) => typeof c?.cluster?.server === 'string') || !Array.isArray(users) || users.length === 0) {
+    throw AppError.invalid('cluster.invalid_kubeconfig', [{ field, reason: 'must be a kubeconfig with at least one cluster (with a server) and one user' }]);
+  }
+}
+
+export async function createCluster(deps: { clusters: ClusterStore; sealer: SecretSealer }, body: CreateClusterBody): Promise<ClusterView> {
+  if (body.kubeconfig) checkKubeconfig(body.kubeconfig, 'body.kubeconfig');
+  const { kubeconfig, ...rest } = body;
+  return toView(await deps.clusters.create({ ...rest, ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}) }));
 }
 
 export async function listClusters(store: ClusterStore): Promise<ClusterView[]> {
@@ -38,10 +58,16 @@ export async function getCluster(store: ClusterStore, id: string): Promise<Clust
   return toView(cluster, (await store.counts([id])).get(id));
 }
 
-export async function updateCluster(store: ClusterStore, id: string, patch: UpdateClusterBody): Promise<ClusterView> {
-  const updated = await store.update(id, patch);
+export async function updateCluster(deps: { clusters: ClusterStore; sealer: SecretSealer }, id: string, patch: UpdateClusterBody): Promise<ClusterView> {
+  const current = await requireCluster(deps.clusters, id);
+  if (patch.kubeconfig !== undefined) {
+    if (current.driver !== 'kubernetes') throw AppError.invalid('cluster.no_kubeconfig', [{ field: 'body.kubeconfig', reason: 'only goes with driver kubernetes' }]);
+    checkKubeconfig(patch.kubeconfig, 'body.kubeconfig');
+  }
+  const { kubeconfig, ...rest } = patch;
+  const updated = await deps.clusters.update(id, { ...rest, ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}) });
   if (!updated) throw AppError.notFound('cluster', id);
-  return toView(updated, (await store.counts([id])).get(id));
+  return toView(updated, (await deps.clusters.counts([id])).get(id));
 }
 
 export async function deleteCluster(store: ClusterStore, id: string): Promise<void> {

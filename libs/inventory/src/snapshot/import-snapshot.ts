@@ -1,13 +1,19 @@
-import { AppError, type NamespaceView, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
-import { assertValidPolicies, buildInventory, type NetworkPolicy, parseSnapshot, PolicyValidationError, SnapshotError } from '@bulkhead/netpol';
+import { AppError, type Cni, type NamespaceView, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
+import { assertValidPolicies, buildInventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { tierFromLabels } from '../clusters/tiers';
 import type { InventoryStore, StoredNamespace } from './inventory-store.port';
 
+/** For clusters of the simulated driver, the imported snapshot becomes the simulated cluster's reality. */
+export interface ClusterSimulator {
+  reset(clusterId: string, cni: Cni, snapshotItems: unknown[]): Promise<void>;
+}
+
 export interface InventoryDeps {
   clusters: ClusterStore;
   inventory: InventoryStore;
+  simulator: ClusterSimulator;
 }
 
 export interface SnapshotImportResult {
@@ -25,10 +31,12 @@ export interface SnapshotImportResult {
  * changes nothing and is reported field by field.
  */
 export async function importSnapshot(deps: InventoryDeps, clusterId: string, text: string, now: Date): Promise<SnapshotImportResult> {
-  await requireCluster(deps.clusters, clusterId);
+  const cluster = await requireCluster(deps.clusters, clusterId);
   let inventory;
+  let documents: unknown[];
   try {
-    const snapshot = parseSnapshot(text);
+    documents = parseDocuments(text);
+    const snapshot = snapshotFromDocuments(documents);
     assertValidPolicies(snapshot.policies);
     inventory = buildInventory(snapshot);
   } catch (error) {
@@ -43,6 +51,7 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
   }
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
   await deps.inventory.replace(clusterId, inventory, tiers, now);
+  if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, cluster.cni, listItems(documents));
   return {
     namespaces: inventory.namespaces.length,
     workloads: inventory.workloads.length,
@@ -50,6 +59,15 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
     policies: inventory.policies.length,
     namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
   };
+}
+
+/** Every object of the documents, with Lists unpacked. */
+function listItems(documents: unknown[]): unknown[] {
+  return documents.flatMap((d) => {
+    if (Array.isArray(d)) return d;
+    const list = d as { kind?: string; items?: unknown[] };
+    return Array.isArray(list.items) && (list.kind === undefined || list.kind.endsWith('List')) ? list.items : [d];
+  });
 }
 
 export const effectiveTier = (ns: StoredNamespace): Tier | null => ns.tierOverride ?? ns.labelTier;

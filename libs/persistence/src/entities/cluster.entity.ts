@@ -7,6 +7,9 @@ export class ClusterEntity {
   @Column({ type: 'text' }) name!: string;
   @Column({ type: 'text' }) cni!: string;
   @Column({ type: 'text', nullable: true }) description!: string | null;
+  @Column({ type: 'text' }) driver!: 'simulated' | 'kubernetes';
+  /** Sealed with SecretBox; never selected unless asked for. */
+  @Column({ type: 'bytea', nullable: true, select: false }) credentials!: Buffer | null;
   @Column({ name: 'inventory_imported_at', type: 'timestamptz', nullable: true }) inventoryImportedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

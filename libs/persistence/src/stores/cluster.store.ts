@@ -3,11 +3,13 @@ import type { ClusterCounts, ClusterRecord, ClusterStore } from '@bulkhead/inven
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
 
-const toRecord = (e: ClusterEntity): ClusterRecord => ({
+const toRecord = (e: ClusterEntity, hasCredentials: boolean): ClusterRecord => ({
   id: e.id,
   name: e.name,
   cni: e.cni as Cni,
   description: e.description,
+  driver: e.driver,
+  hasCredentials,
   inventoryImportedAt: e.inventoryImportedAt,
   createdAt: e.createdAt,
 });
@@ -24,9 +26,11 @@ export class TypeOrmClusterStore implements ClusterStore {
     return this.db.getRepository(ClusterEntity);
   }
 
-  async create(input: { name: string; cni: Cni; description?: string }): Promise<ClusterRecord> {
+  async create(input: { name: string; cni: Cni; description?: string; driver: 'simulated' | 'kubernetes'; sealedCredentials?: Uint8Array }): Promise<ClusterRecord> {
+    const { sealedCredentials, ...rest } = input;
     try {
-      return toRecord(await this.repo.save(this.repo.create({ ...input, description: input.description ?? null, inventoryImportedAt: null })));
+      const credentials = sealedCredentials ? Buffer.from(sealedCredentials) : null;
+      return toRecord(await this.repo.save(this.repo.create({ ...rest, credentials, description: input.description ?? null, inventoryImportedAt: null })), !!credentials);
     } catch (error) {
       if (isUniqueViolation(error, 'uq_clusters_name')) {
         throw new AppError('conflict', 'cluster.name_taken', `a cluster named "${input.name}" already exists`, [{ field: 'name', reason: 'is already taken' }]);
@@ -35,26 +39,40 @@ export class TypeOrmClusterStore implements ClusterStore {
     }
   }
 
+  /** Clusters with a flag for stored credentials; the credentials themselves stay in the database. */
+  private async find(where: { id?: string; name?: string }): Promise<ClusterRecord[]> {
+    const q = this.repo.createQueryBuilder('c').addSelect('c.credentials IS NOT NULL', 'has_credentials').orderBy('c.name', 'ASC');
+    if (where.id) q.where('c.id = :id', { id: where.id });
+    if (where.name) q.where('c.name = :name', { name: where.name });
+    const { entities, raw } = await q.getRawAndEntities();
+    return entities.map((e, i) => toRecord(e, raw[i].has_credentials === true));
+  }
+
   async get(id: string): Promise<ClusterRecord | null> {
-    const e = await this.repo.findOneBy({ id });
-    return e && toRecord(e);
+    return (await this.find({ id }))[0] ?? null;
   }
 
   async findByName(name: string): Promise<ClusterRecord | null> {
-    const e = await this.repo.findOneBy({ name });
-    return e && toRecord(e);
+    return (await this.find({ name }))[0] ?? null;
   }
 
   async list(): Promise<ClusterRecord[]> {
-    return (await this.repo.find({ order: { name: 'ASC' } })).map(toRecord);
+    return this.find({});
   }
 
-  async update(id: string, patch: { cni?: Cni; description?: string }): Promise<ClusterRecord | null> {
+  async update(id: string, patch: { cni?: Cni; description?: string; sealedCredentials?: Uint8Array }): Promise<ClusterRecord | null> {
     const e = await this.repo.findOneBy({ id });
     if (!e) return null;
     if (patch.cni !== undefined) e.cni = patch.cni;
     if (patch.description !== undefined) e.description = patch.description;
-    return toRecord(await this.repo.save(e));
+    if (patch.sealedCredentials) e.credentials = Buffer.from(patch.sealedCredentials);
+    await this.repo.save(e);
+    return this.get(id);
+  }
+
+  async sealedCredentials(id: string): Promise<Uint8Array | null> {
+    const row = await this.repo.createQueryBuilder('c').select('c.credentials', 'credentials').where('c.id = :id', { id }).getRawOne<{ credentials: Buffer | null }>();
+    return row?.credentials ?? null;
   }
 
   async delete(id: string): Promise<boolean> {

@@ -28,6 +28,10 @@ const schema = z.object({
   BULKHEAD_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   BULKHEAD_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
   BULKHEAD_MAX_BODY_MB: z.coerce.number().positive().default(50),
+  BULKHEAD_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
   BULKHEAD_LOCAL_SERVICES: z.enum(['auto', 'embedded']).default('auto'),
   BULKHEAD_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   BULKHEAD_EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
@@ -43,6 +47,8 @@ export interface Config {
   demo: boolean;
   bootstrapAdminToken?: string;
   bootstrapAdminPassword?: string;
+  /** Key for secrets at rest (kubeconfigs); generated into the data folder when not given. */
+  secretKey?: string;
   queuePrefix: string;
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
@@ -64,7 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        const value = key in relevant && !/TOKEN|URL|PASSWORD/.test(key) ? ` (got "${relevant[key]}")` : '';
+        const value = key in relevant && !/TOKEN|URL|PASSWORD|KEY/.test(key) ? ` (got "${relevant[key]}")` : '';
         return `${key}: ${issue.message}${value}`;
       }),
     );
@@ -79,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: c.BULKHEAD_DEMO,
     bootstrapAdminToken: c.BULKHEAD_ADMIN_TOKEN,
     bootstrapAdminPassword: c.BULKHEAD_ADMIN_PASSWORD,
+    secretKey: c.BULKHEAD_SECRET_KEY,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
