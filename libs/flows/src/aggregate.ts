@@ -1,0 +1,363 @@
+// Aggregation of normalized records into dependency edges keyed by (src endpoint, dst endpoint,
+// protocol, port). One connection is counted once even when several observation points or both
+// nodes report it: packet-level starts (Hubble) are de-duplicated by 5-tuple within a time window in
+// bounded memory, then, like pre-aggregated Calico reports, summed per reporting side (src, dst, fwd,
+// unknown), and the largest side counts.
+import { ATTRIBUTION_METHODS, Attributor, type AttributionMethod, type AttributorOptions, type UnattributedReason } from './attribution';
+import type { EdgeEndpoint } from './endpoint';
+import { InventoryIndex, type InventoryIndexInput } from './inventory';
+import type { FlowFormat, FlowRecord, Protocol, Reporter, Verdict } from './model';
+import { isoFromMs } from './names';
+
+export interface DependencyEdge {
+  /** `<srcKey>|<dstKey>|<protocol>|<port>` (port empty for ICMP). Stable; the database key of the edge. */
+  readonly key: string;
+  readonly src: EdgeEndpoint;
+  readonly dst: EdgeEndpoint;
+  /** Destination (server) port; null for ICMP. */
+  readonly port: number | null;
+  readonly protocol: Protocol;
+  /** Distinct connections (starts seen, de-duplicated across observation points and reporters). */
+  readonly connections: number;
+  /** Records that contributed (packets/events for Hubble, reports for Calico, rows for edge lists). */
+  readonly observations: number;
+  /** ISO 8601 (millisecond precision), null when no record carried a time. */
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  /** Observations per verdict. */
+  readonly verdicts: Readonly<Record<Verdict, number>>;
+  /** Summary: `denied` if any observation was denied (a Calico src or dst report suffices), else `audit`, else `allowed`, else `unknown`. */
+  readonly verdict: Verdict;
+  readonly formats: readonly FlowFormat[];
+  readonly reporters: readonly Reporter[];
+  /** `low` when every observation was oriented by the port heuristic alone. */
+  readonly directionConfidence: 'high' | 'low';
+  /** How the two ends were attributed (union over observations). */
+  readonly attribution: readonly AttributionMethod[];
+}
+
+export interface EdgeAggregatorOptions extends AttributorOptions {
+  /** Two starts of the same 5-tuple closer than this are one connection (default 30 s). */
+  readonly dedupeWindowMs?: number;
+  /** Upper bound on remembered 5-tuples (default 200 000; about 30 MB). */
+  readonly maxDedupeEntries?: number;
+  /** Distinct unattributed endpoints remembered for the UI (default 50). */
+  readonly maxUnattributedSamples?: number;
+  /** IP -> name pairs remembered from DNS answers (Hubble L7 DNS), to name external IPs seen later (default 50 000). */
+  readonly maxDnsAnswers?: number;
+}
+
+export interface UnattributedSample {
+  readonly end: 'src' | 'dst';
+  readonly reason: UnattributedReason;
+  readonly hint: string;
+  readonly count: number;
+}
+
+export interface AggregatorStats {
+  /** Records given to `add`. */
+  records: number;
+  /** Records whose two ends were attributed and counted into an edge. */
+  attributed: number;
+  /** Records dropped because an end could not be attributed. */
+  unattributed: number;
+  /** Per `src:<reason>` / `dst:<reason>`; a record with both ends unattributed is counted under its src. */
+  unattributedByReason: Record<string, number>;
+  /** The most frequent unattributed endpoints (bounded). */
+  unattributedSamples: UnattributedSample[];
+  edges: number;
+  connections: number;
+  /** Connection starts not counted because the same 5-tuple had already been counted in the window. */
+  duplicateStartsSuppressed: number;
+}
+
+const FORMATS: readonly FlowFormat[] = ['hubble', 'calico-json', 'calico-legacy', 'edge-list'];
+const REPORTERS: readonly Reporter[] = ['src', 'dst', 'fwd', 'unknown'];
+const PROTO_INDEX: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2, ICMP: 3 };
+const METHOD_BIT = new Map<AttributionMethod, number>(ATTRIBUTION_METHODS.map((m, i) => [m, 1 << i]));
+
+interface EdgeAcc {
+  key: string;
+  src: EdgeEndpoint;
+  dst: EdgeEndpoint;
+  port: number | null;
+  protocol: Protocol;
+  observations: number;
+  /** additive counts (edge lists) */
+  connOther: number;
+  /** starts per reporter side (Hubble after 5-tuple de-duplication, Calico reports): the max is taken */
+  connSrc: number;
+  connDst: number;
+  connFwd: number;
+  connUnk: number;
+  firstMs: number;
+  lastMs: number;
+  allowed: number;
+  denied: number;
+  audit: number;
+  unknown: number;
+  formats: number;
+  reporters: number;
+  highConfidence: boolean;
+  methods: number;
+}
+
+/** Remembers recent 5-tuples in two generations, so memory stays bounded without a clock. */
+class StartDeduper {
+  private cur = new Map<string, number>();
+  private prev = new Map<string, number>();
+  private genStart = Number.NaN;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  /** True when the start is new (and remembers it); false for a duplicate within the window. */
+  admit(key: string, t: number | undefined): boolean {
+    const time = t ?? Number.NaN;
+    let seen = this.cur.get(key);
+    if (seen === undefined) seen = this.prev.get(key);
+    if (seen !== undefined && (Number.isNaN(time) || Number.isNaN(seen) || Math.abs(time - seen) <= this.windowMs)) return false;
+    if (Number.isNaN(this.genStart)) this.genStart = time;
+    if (this.cur.size >= this.maxEntries / 2 || (!Number.isNaN(time) && time - this.genStart > this.windowMs)) {
+      this.prev = this.cur;
+      this.cur = new Map();
+      this.genStart = time;
+    }
+    this.cur.set(key, time);
+    return true;
+  }
+}
+
+/**
+ * Turns records into dependency edges. Construct with an inventory index (or its input), `add` each
+ * record (e.g. as the reader's `onRecord`), then read `edges()` (sorted by key) and `stats()`.
+ */
+export class EdgeAggregator {
+  private readonly attributor: Attributor;
+  private readonly deduper: StartDeduper;
+  /** src endpoint -> dst endpoint -> protocol/port slot -> edge; endpoints are interned objects. */
+  private readonly bySrc = new Map<EdgeEndpoint, Map<EdgeEndpoint, Map<number, EdgeAcc>>>();
+  private edgeCount = 0;
+  private readonly s = {
+    records: 0,
+    attributed: 0,
+    unattributed: 0,
+    duplicateStartsSuppressed: 0,
+  };
+  private readonly unattributedByReason: Record<string, number> = {};
+  private readonly samples = new Map<string, { end: 'src' | 'dst'; reason: UnattributedReason; hint: string; count: number }>();
+  private readonly maxSamples: number;
+  /** External IP -> DNS name, harvested from DNS answers seen so far (bounded). */
+  private readonly dnsByIp = new Map<string, string>();
+  private readonly maxDns: number;
+
+  constructor(index: InventoryIndex | InventoryIndexInput, options: EdgeAggregatorOptions = {}) {
+    this.attributor = new Attributor(index instanceof InventoryIndex ? index : InventoryIndex.from(index), options);
+    this.deduper = new StartDeduper(options.dedupeWindowMs ?? 30_000, options.maxDedupeEntries ?? 200_000);
+    this.maxSamples = options.maxUnattributedSamples ?? 50;
+    this.maxDns = options.maxDnsAnswers ?? 50_000;
+  }
+
+  /** Count one record. Returns true when it landed in an edge, false when an end was unattributed. */
+  add(record: FlowRecord): boolean {
+    this.s.records++;
+    const l7 = record.l7;
+    if (l7 !== undefined && l7.dnsIps !== undefined && l7.dnsQuery) this.learnDns(l7.dnsQuery, l7.dnsIps);
+    const a = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.src) : record.src);
+    if (!a.ok) return this.miss('src', a.reason, a.hint);
+    const b = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst);
+    if (!b.ok) return this.miss('dst', b.reason, b.hint);
+    this.s.attributed++;
+
+    const port = record.dstPort ?? null;
+    const slot = PROTO_INDEX[record.protocol] * 65537 + (port ?? 65536);
+    let byDst = this.bySrc.get(a.endpoint);
+    if (byDst === undefined) {
+      byDst = new Map();
+      this.bySrc.set(a.endpoint, byDst);
+    }
+    let bySlot = byDst.get(b.endpoint);
+    if (bySlot === undefined) {
+      bySlot = new Map();
+      byDst.set(b.endpoint, bySlot);
+    }
+    let e = bySlot.get(slot);
+    if (e === undefined) {
+      e = {
+        key: `${a.endpoint.key}|${b.endpoint.key}|${record.protocol}|${port ?? ''}`,
+        src: a.endpoint,
+        dst: b.endpoint,
+        port,
+        protocol: record.protocol,
+        observations: 0,
+        connOther: 0,
+        connSrc: 0,
+        connDst: 0,
+        connFwd: 0,
+        connUnk: 0,
+        firstMs: Number.POSITIVE_INFINITY,
+        lastMs: Number.NEGATIVE_INFINITY,
+        allowed: 0,
+        denied: 0,
+        audit: 0,
+        unknown: 0,
+        formats: 0,
+        reporters: 0,
+        highConfidence: false,
+        methods: 0,
+      };
+      bySlot.set(slot, e);
+      this.edgeCount++;
+    }
+
+    e.observations++;
+    const t = record.timeMs;
+    if (t !== undefined) {
+      if (t < e.firstMs) e.firstMs = t;
+      const end = record.endTimeMs ?? t;
+      if (end > e.lastMs) e.lastMs = end;
+    }
+    switch (record.verdict) {
+      case 'allowed':
+        e.allowed++;
+        break;
+      case 'denied':
+        e.denied++;
+        break;
+      case 'audit':
+        e.audit++;
+        break;
+      default:
+        e.unknown++;
+    }
+    e.formats |= 1 << FORMATS.indexOf(record.format);
+    e.reporters |= 1 << REPORTERS.indexOf(record.reporter);
+    if (record.directionConfidence === 'high') e.highConfidence = true;
+    e.methods |= METHOD_BIT.get(a.method)! | METHOD_BIT.get(b.method)!;
+
+    if (record.newConnection && record.connections > 0) this.countStart(e, record);
+    return true;
+  }
+
+  /** Convenience: add many records. */
+  addAll(records: Iterable<FlowRecord>): void {
+    for (const r of records) this.add(r);
+  }
+
+  /** All edges, sorted by key (deterministic). */
+  edges(): DependencyEdge[] {
+    const out: DependencyEdge[] = [];
+    for (const byDst of this.bySrc.values()) for (const bySlot of byDst.values()) for (const e of bySlot.values()) out.push(toEdge(e));
+    out.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    return out;
+  }
+
+  stats(): AggregatorStats {
+    let connections = 0;
+    for (const byDst of this.bySrc.values()) for (const bySlot of byDst.values()) for (const e of bySlot.values()) connections += connectionsOf(e);
+    const samples = [...this.samples.values()]
+      .sort((x, y) => y.count - x.count || (x.hint < y.hint ? -1 : x.hint > y.hint ? 1 : 0))
+      .map((s) => ({ ...s }));
+    return {
+      ...this.s,
+      unattributedByReason: { ...this.unattributedByReason },
+      unattributedSamples: samples,
+      edges: this.edgeCount,
+      connections,
+    };
+  }
+
+  /** An external end known only by IP gets the name a DNS answer gave it, when there was one. */
+  private named(ep: FlowRecord['src']): FlowRecord['src'] {
+    if (ep.kind !== 'external' || ep.ip === undefined || ep.dnsNames !== undefined) return ep;
+    const name = this.dnsByIp.get(ep.ip);
+    return name === undefined ? ep : { ...ep, dnsNames: [name] };
+  }
+
+  private learnDns(query: string, ips: readonly string[]): void {
+    let name = query.toLowerCase();
+    if (name.endsWith('.')) name = name.slice(0, -1);
+    if (name.endsWith('.cluster.local') || name === '') return; // in-cluster names resolve to Services and pods
+    for (const ip of ips) {
+      if (typeof ip !== 'string') continue;
+      if (this.dnsByIp.size >= this.maxDns && !this.dnsByIp.has(ip)) this.dnsByIp.clear();
+      this.dnsByIp.set(ip, name);
+    }
+  }
+
+  private countStart(e: EdgeAcc, r: FlowRecord): void {
+    if (r.format === 'edge-list') {
+      e.connOther += r.connections;
+      return;
+    }
+    if (r.format === 'hubble') {
+      // One connection is one 5-tuple, seen at several observation points of a node (and as a policy
+      // verdict): count it once. A proxy in the path (TO_PROXY) makes the server side see a second
+      // 5-tuple, so the sides are kept apart below and the larger one counts.
+      const sp = r.srcPort;
+      const k = `${r.src.ip ?? r.src.pod ?? ''}|${sp ?? ''}|${r.dst.ip ?? r.dst.pod ?? ''}|${r.dstPort ?? r.icmpType ?? ''}|${r.protocol}`;
+      if (!((sp === undefined && r.protocol !== 'ICMP') || this.deduper.admit(k, r.timeMs))) {
+        this.s.duplicateStartsSuppressed++;
+        return;
+      }
+    }
+    // Calico reports each connection once per reporting side (src and dst): the larger side counts.
+    switch (r.reporter) {
+      case 'src':
+        e.connSrc += r.connections;
+        break;
+      case 'dst':
+        e.connDst += r.connections;
+        break;
+      case 'fwd':
+        e.connFwd += r.connections;
+        break;
+      default:
+        e.connUnk += r.connections;
+    }
+  }
+
+  private miss(end: 'src' | 'dst', reason: UnattributedReason, hint: string): false {
+    this.s.unattributed++;
+    const k = `${end}:${reason}`;
+    this.unattributedByReason[k] = (this.unattributedByReason[k] ?? 0) + 1;
+    const sk = `${k}:${hint}`;
+    const sample = this.samples.get(sk);
+    if (sample !== undefined) sample.count++;
+    else if (this.samples.size < this.maxSamples) this.samples.set(sk, { end, reason, hint, count: 1 });
+    return false;
+  }
+}
+
+function connectionsOf(e: EdgeAcc): number {
+  return e.connOther + Math.max(e.connSrc, e.connDst, e.connFwd, e.connUnk);
+}
+
+function pick<T>(mask: number, values: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < values.length; i++) if (mask & (1 << i)) out.push(values[i]);
+  return out;
+}
+
+function toEdge(e: EdgeAcc): DependencyEdge {
+  const verdict: Verdict = e.denied > 0 ? 'denied' : e.audit > 0 ? 'audit' : e.allowed > 0 ? 'allowed' : 'unknown';
+  return {
+    key: e.key,
+    src: e.src,
+    dst: e.dst,
+    port: e.port,
+    protocol: e.protocol,
+    connections: connectionsOf(e),
+    observations: e.observations,
+    firstSeen: Number.isFinite(e.firstMs) ? isoFromMs(e.firstMs) : null,
+    lastSeen: Number.isFinite(e.lastMs) ? isoFromMs(e.lastMs) : null,
+    verdicts: { allowed: e.allowed, denied: e.denied, audit: e.audit, unknown: e.unknown },
+    verdict,
+    formats: pick(e.formats, FORMATS),
+    reporters: pick(e.reporters, REPORTERS),
+    directionConfidence: e.highConfidence ? 'high' : 'low',
+    attribution: pick(e.methods, ATTRIBUTION_METHODS),
+  };
+}
