@@ -3,6 +3,8 @@ import { UsersAndSessions1764330000000 } from './1764330000000-users-and-session
 import { SimulatedClusters1764340000000 } from './1764340000000-simulated-clusters';
 import { AuditLog1764350000000 } from './1764350000000-audit-log';
 import { ClusterConnections1764360000000 } from './1764360000000-cluster-connections';
+import { EdgeAddresses1764365000000 } from './1764365000000-edge-addresses';
+import { PlansAndRollouts1764370000000 } from './1764370000000-plans-and-rollouts';
 
 /** Every migration, oldest first. A new migration file is added here too. */
-export const migrations = [InventoryAndDependencyMap1764320000000, UsersAndSessions1764330000000, SimulatedClusters1764340000000, AuditLog1764350000000, ClusterConnections1764360000000];
+export const migrations = [InventoryAndDependencyMap1764320000000, UsersAndSessions1764330000000, SimulatedClusters1764340000000, AuditLog1764350000000, ClusterConnections1764360000000, EdgeAddresses1764365000000, PlansAndRollouts1764370000000];

@@ -47,6 +47,13 @@ describe('the demo cluster seeded at first start', () => {
     expect(edges.filter((e) => e.port >= 32768)).toEqual([]);
   });
 
+  it('keeps the addresses of named external services, so a plan can allow them by ipBlock', () => {
+    const stripe = edges.find((e) => e.to === 'api.stripe.com' && e.from === 'payments-prod/payments-api') as any;
+    expect(stripe).toMatchObject({ from: 'payments-prod/payments-api', port: 443 });
+    expect(stripe.addresses.length).toBeGreaterThan(0);
+    for (const ip of stripe.addresses) expect(ip).toMatch(/^198\.51\.100\.\d+$/);
+  });
+
   it('lacks the hidden staging dependency, which only the simulated cluster knows of', async () => {
     expect(edges.some((e) => e.from === 'notifications-staging/notifications-worker' && e.to === 'payments-staging/payments-api')).toBe(false);
     const [state] = await api.db.query('SELECT cni, faults FROM simulated_clusters WHERE cluster_id = $1', [clusterId]);

@@ -206,3 +206,25 @@ describe('DNS answers name external IPs', () => {
     ]);
   });
 });
+
+describe('addresses of DNS-named external destinations', () => {
+  it('keeps the IPs a named external destination was reached at, for ipBlocks', () => {
+    const lines = ['198.51.100.7', '198.51.100.8', '198.51.100.7'].map((ip, i) =>
+      JSON.stringify({
+        flow: {
+          time: `2026-11-20T10:00:0${i}.000Z`,
+          verdict: 'FORWARDED',
+          IP: { source: '10.244.1.10', destination: ip },
+          l4: { TCP: { source_port: 40000 + i, destination_port: 443, flags: { SYN: true } } },
+          source: { namespace: 'pay', pod_name: 'api-5f6d7c8b9-abcde', labels: ['k8s:app=api'] },
+          destination: { identity: 2, labels: ['reserved:world'] },
+          destination_names: ['api.stripe.com'],
+          is_reply: false,
+          Type: 'L3_L4',
+        },
+      }),
+    );
+    const { edges } = importFlowText(lines.join('\n'), InventoryIndex.from({ pods: [{ namespace: 'pay', name: 'api-5f6d7c8b9-abcde', ips: ['10.244.1.10'], workload: { kind: 'Deployment', name: 'api' }, labels: { app: 'api' } }], workloads: [{ namespace: 'pay', name: 'api', kind: 'Deployment', labels: { app: 'api' } }] }));
+    expect(edges.map((e) => [e.dst.key, e.dstAddresses])).toEqual([['external:api.stripe.com', ['198.51.100.7', '198.51.100.8']]]);
+  });
+});

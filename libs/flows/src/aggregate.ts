@@ -34,7 +34,15 @@ export interface DependencyEdge {
   readonly directionConfidence: 'high' | 'low';
   /** How the two ends were attributed (union over observations). */
   readonly attribution: readonly AttributionMethod[];
+  /**
+   * For a destination outside the cluster known by DNS name: the IP addresses it was reached at
+   * (sorted, at most MAX_ADDRESSES), so that a policy can name it by ipBlock.
+   */
+  readonly dstAddresses: readonly string[];
 }
+
+/** Addresses kept per DNS-named external destination. */
+export const MAX_ADDRESSES = 16;
 
 export interface EdgeAggregatorOptions extends AttributorOptions {
   /** Two starts of the same 5-tuple closer than this are one connection (default 30 s). */
@@ -100,6 +108,8 @@ interface EdgeAcc {
   reporters: number;
   highConfidence: boolean;
   methods: number;
+  /** IPs of a DNS-named external destination; created on first use. */
+  addresses?: Set<string>;
 }
 
 /** Remembers recent 5-tuples in two generations, so memory stays bounded without a clock. */
@@ -237,6 +247,12 @@ export class EdgeAggregator {
     if (record.directionConfidence === 'high') e.highConfidence = true;
     e.methods |= METHOD_BIT.get(a.method)! | METHOD_BIT.get(b.method)!;
 
+    const ip = record.dst.ip;
+    if (ip !== undefined && b.endpoint.kind === 'external' && b.endpoint.via === 'dns') {
+      e.addresses ??= new Set();
+      if (e.addresses.size < MAX_ADDRESSES) e.addresses.add(ip);
+    }
+
     if (record.newConnection && record.connections > 0) this.countStart(e, record);
     return true;
   }
@@ -359,5 +375,6 @@ function toEdge(e: EdgeAcc): DependencyEdge {
     reporters: pick(e.reporters, REPORTERS),
     directionConfidence: e.highConfidence ? 'high' : 'low',
     attribution: pick(e.methods, ATTRIBUTION_METHODS),
+    dstAddresses: e.addresses ? [...e.addresses].sort() : [],
   };
 }

@@ -1,4 +1,4 @@
-export * from './clusters/tiers';
+export * from './clusters/cni';
 export * from './clusters/cluster-store.port';
 export * from './clusters/clusters';
 export * from './snapshot/inventory-store.port';

@@ -70,6 +70,8 @@ export interface EdgeView {
   firstSeen: string | null;
   lastSeen: string | null;
   verdicts: string[];
+  /** For a destination outside the cluster known by name: the IP addresses it was reached at. */
+  addresses: string[];
   /** Where the edge came from: the flow imports that observed it, and the person who added it. */
   sources: Array<{ importId: string; connections: number; firstSeen: string | null; lastSeen: string | null }>;
   createdBy: string | null;

@@ -1,7 +1,7 @@
 import { AppError, type ClusterView, type CreateClusterBody, type UpdateClusterBody } from '@bulkhead/contracts';
 import YAML from 'yaml';
 import type { ClusterCounts, ClusterRecord, ClusterStore, SecretSealer } from './cluster-store.port';
-import { cniEnforcesNetworkPolicy } from './tiers';
+import { cniEnforcesNetworkPolicy } from './cni';
 
 const NO_COUNTS: ClusterCounts = { namespaces: 0, workloads: 0, pods: 0, policies: 0, edges: 0 };
 

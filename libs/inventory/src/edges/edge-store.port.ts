@@ -13,6 +13,7 @@ export interface EdgeRecord {
   firstSeen: Date | null;
   lastSeen: Date | null;
   verdicts: string[];
+  addresses: string[];
   createdBy: string | null;
   reviewedBy: string | null;
   reviewComment: string | null;

@@ -50,6 +50,7 @@ function toView(e: EdgeRecord, tiers: Map<string, Tier | null>): EdgeView {
     firstSeen: e.firstSeen?.toISOString() ?? null,
     lastSeen: e.lastSeen?.toISOString() ?? null,
     verdicts: e.verdicts,
+    addresses: e.addresses,
     sources: e.sources.map((s) => ({ ...s, firstSeen: s.firstSeen?.toISOString() ?? null, lastSeen: s.lastSeen?.toISOString() ?? null })),
     createdBy: e.createdBy,
     reviewedBy: e.reviewedBy,

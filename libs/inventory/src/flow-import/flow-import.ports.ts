@@ -28,6 +28,8 @@ export interface EdgeContribution {
   firstSeen: Date | null;
   lastSeen: Date | null;
   verdicts: string[];
+  /** For a DNS-named external destination: the IPs it was reached at. */
+  addresses: string[];
 }
 
 export interface FlowImportStore {

@@ -44,6 +44,7 @@ function contribution(edge: DependencyEdge): EdgeContribution {
       .filter(([, n]) => n > 0)
       .map(([verdict]) => verdict)
       .sort(),
+    addresses: [...edge.dstAddresses],
   };
 }
 

@@ -2,7 +2,7 @@ import { AppError, type Cni, type NamespaceView, type Tier, type UpdateNamespace
 import { assertValidPolicies, buildInventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
-import { tierFromLabels } from '../clusters/tiers';
+import { tierFromLabels } from '@bulkhead/plan';
 import type { InventoryStore, StoredNamespace } from './inventory-store.port';
 
 /** For clusters of the simulated driver, the imported snapshot becomes the simulated cluster's reality. */

@@ -38,6 +38,8 @@ export class EdgeEntity {
   @Column({ name: 'first_seen', type: 'timestamptz', nullable: true }) firstSeen!: Date | null;
   @Column({ name: 'last_seen', type: 'timestamptz', nullable: true }) lastSeen!: Date | null;
   @Column({ type: 'text', array: true }) verdicts!: string[];
+  /** For a DNS-named external destination: the IPs it was reached at. */
+  @Column({ type: 'text', array: true }) addresses!: string[];
   @Column({ name: 'created_by', type: 'text', nullable: true }) createdBy!: string | null;
   @Column({ name: 'reviewed_by', type: 'text', nullable: true }) reviewedBy!: string | null;
   @Column({ name: 'review_comment', type: 'text', nullable: true }) reviewComment!: string | null;

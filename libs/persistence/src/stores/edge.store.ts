@@ -16,6 +16,7 @@ const toRecord = (e: EdgeEntity, sources: EdgeObservationEntity[]): EdgeRecord =
   firstSeen: e.firstSeen,
   lastSeen: e.lastSeen,
   verdicts: e.verdicts,
+  addresses: e.addresses,
   createdBy: e.createdBy,
   reviewedBy: e.reviewedBy,
   reviewComment: e.reviewComment,
