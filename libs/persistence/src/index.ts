@@ -11,3 +11,5 @@ export * from './stores/edge.store';
 export * from './entities/user.entities';
 export * from './stores/user.store';
 export * from './stores/audit.store';
+export * from './stores/plan.store';
+export * from './stores/rollout.store';

@@ -1,0 +1,86 @@
+// Impact replay, blast radius and semantic diff on a small cluster, every verdict from the engine.
+import { buildInventory, snapshotFromDocuments, type NetworkPolicy } from '@bulkhead/netpol';
+import { analyzeImpact, blastRadius, generatePlan, semanticDiff, type PlanEdge } from './index';
+
+const pod = (namespace: string, name: string, labels: Record<string, string>, port: number, ip: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { namespace, name, labels },
+  spec: { containers: [{ name: 'c', ports: [{ containerPort: port }] }] },
+  status: { phase: 'Running', podIP: ip },
+});
+const inventory = buildInventory(
+  snapshotFromDocuments([
+    {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', labels: { environment: 'production' } } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b', labels: { environment: 'development' } } },
+        pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, 53, '10.0.0.2'),
+        pod('a', 'web', { app: 'web' }, 8080, '10.0.1.1'),
+        pod('a', 'db', { app: 'db' }, 5432, '10.0.1.2'),
+        pod('b', 'dev', { app: 'dev' }, 8080, '10.0.2.1'),
+      ],
+    },
+  ]),
+);
+const edges: PlanEdge[] = [
+  { src: 'workload:a/web', dst: 'workload:a/db', port: 5432, protocol: 'TCP', connections: 10 },
+  { src: 'workload:b/dev', dst: 'workload:a/db', port: 5432, protocol: 'TCP', connections: 1 },
+  { src: 'workload:a/web', dst: 'external:api.example.com', port: 443, protocol: 'TCP', connections: 3 },
+  { src: 'workload:a/web', dst: 'external:198.51.100.7/32', port: 443, protocol: 'TCP', connections: 3 },
+  { src: 'reserved:host', dst: 'workload:a/web', port: 8080, protocol: 'TCP', connections: 3 },
+];
+
+describe('analyzeImpact', () => {
+  const plan = generatePlan({ inventory, edges, externalAddresses: { 'api.example.com': ['198.51.100.9'] } });
+
+  it('lists as newly blocked only the unconfirmed cross-tier edge', () => {
+    const impact = analyzeImpact(inventory, [], plan.policies, edges, { externalAddresses: { 'api.example.com': ['198.51.100.9'] } });
+    expect(impact.newlyBlocked.map((e) => e.key)).toEqual(['workload:b/dev|workload:a/db|TCP|5432']);
+    expect(impact.edges.find((e) => e.key.startsWith('workload:a/web|external:api'))?.after).toBe('allowed');
+    expect(impact.unevaluated.map((e) => e.key)).toEqual(['reserved:host|workload:a/web|TCP|8080']);
+  });
+
+  it('cannot evaluate a DNS-named external without an address, and the plan asks for a CIDR', () => {
+    const bare = generatePlan({ inventory, edges });
+    expect(bare.blocked.find((b) => b.key.includes('api.example.com'))?.reason).toBe('external-needs-cidr');
+    expect(bare.findings.some((f) => f.rule === 'external-needs-cidr')).toBe(true);
+    const impact = analyzeImpact(inventory, [], bare.policies, edges);
+    expect(impact.unevaluated.some((e) => e.key.includes('api.example.com'))).toBe(true);
+  });
+});
+
+describe('blastRadius', () => {
+  it('counts the workloads and listening ports a compromised pod reaches, before and after', () => {
+    const plan = generatePlan({ inventory, edges });
+    const before = blastRadius(inventory, [], { edges });
+    const after = blastRadius(inventory, plan.policies, { edges });
+    const web = (r: typeof before) => r.workloads.find((w) => w.workload === 'a/web')!;
+    expect(web(before)).toEqual({ workload: 'a/web', reachableWorkloads: 3, reachablePorts: 3 });
+    // after: db on 5432 and the DNS on 53
+    expect(web(after)).toEqual({ workload: 'a/web', reachableWorkloads: 2, reachablePorts: 2 });
+    expect(after.workloads.find((w) => w.workload === 'b/dev')!.reachableWorkloads).toBe(1);
+    expect(after.cluster.totalReachablePorts).toBeLessThan(before.cluster.totalReachablePorts);
+    expect(after.namespaces.map((n) => n.namespace)).toEqual(['a', 'b', 'kube-system']);
+  });
+});
+
+describe('semanticDiff', () => {
+  it('lists the connections that become allowed or blocked', () => {
+    const allowWeb: NetworkPolicy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'db', namespace: 'a' },
+      spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] },
+    };
+    const diff = semanticDiff(inventory, [], [allowWeb], [{ port: 5432, protocol: 'TCP' }]);
+    expect(diff.allowed).toEqual([]);
+    expect(diff.blocked.map((c) => `${c.from}->${c.to}`)).toEqual(['a/db->a/db', 'b/dev->a/db', 'kube-system/coredns->a/db']);
+    const back = semanticDiff(inventory, [allowWeb], [], [{ port: 5432, protocol: 'TCP' }]);
+    expect(back.allowed.length).toBe(3);
+    expect(back.blocked).toEqual([]);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './plan-store.port';
+export * from './plans';

@@ -1,0 +1,26 @@
+import type { NetworkPolicy } from '@bulkhead/netpol';
+import type { PlanReport, PlanSummary } from '@bulkhead/plan';
+
+export interface PlanRecord {
+  id: string;
+  clusterId: string;
+  /** 1, 2, 3... per cluster. */
+  version: number;
+  createdBy: string;
+  createdAt: Date;
+  policies: NetworkPolicy[];
+  /** Everything but the policies: findings, evidence, observation, risks, blocked edges, impact, blast radius. */
+  report: Omit<PlanReport, 'plan'> & { plan: Omit<PlanReport['plan'], 'policies' | 'byNamespace'> };
+  summary: PlanSummary;
+}
+
+export type PlanListItem = Omit<PlanRecord, 'policies' | 'report'>;
+
+export interface PlanStore {
+  /** Stores the plan as the cluster's next version (1 + the highest so far), safely under concurrency. */
+  createNextVersion(plan: Omit<PlanRecord, 'id' | 'version' | 'createdAt'>, at: Date): Promise<PlanRecord>;
+  get(id: string): Promise<PlanRecord | null>;
+  /** The version of a cluster's plan, or null. */
+  getVersion(clusterId: string, version: number): Promise<PlanRecord | null>;
+  list(clusterId: string): Promise<PlanListItem[]>;
+}

@@ -1,0 +1,117 @@
+import { AppError } from '@bulkhead/contracts';
+import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
+import type { Inventory, NetworkPolicy, PortSpec, Protocol } from '@bulkhead/netpol';
+import { buildPlanReport, diffPolicies, type PlanEdge, type PolicyChange, renderYaml, type SemanticDiff, semanticDiff, summarizePlanReport, type Tier } from '@bulkhead/plan';
+import type { PlanListItem, PlanRecord, PlanStore } from './plan-store.port';
+
+export interface PlanningDeps {
+  clusters: ClusterStore;
+  inventory: InventoryStore;
+  edges: EdgeStore;
+  plans: PlanStore;
+}
+
+/** The map as the plan generator reads it: every edge with its review, and the addresses seen. */
+export async function planInputOf(deps: Omit<PlanningDeps, 'plans'>, clusterId: string) {
+  const cluster = await requireCluster(deps.clusters, clusterId);
+  const [inventory, edges, namespaces] = await Promise.all([deps.inventory.load(clusterId), deps.edges.list(clusterId, {}), deps.inventory.namespaces(clusterId)]);
+  const tiers: Record<string, Tier | null> = Object.fromEntries(namespaces.map((ns) => [ns.name, effectiveTier(ns)]));
+  const externalAddresses: Record<string, string[]> = {};
+  const apiServer = new Set<string>();
+  for (const e of edges) {
+    if (e.addresses.length === 0) continue;
+    if (e.dstKey === 'reserved:kube-apiserver') e.addresses.forEach((ip) => apiServer.add(ip));
+    else if (e.dstKey.startsWith('external:')) {
+      const name = e.dstKey.slice('external:'.length);
+      externalAddresses[name] = [...new Set([...(externalAddresses[name] ?? []), ...e.addresses])].sort();
+    }
+  }
+  const planEdges: PlanEdge[] = edges.map((e) => ({
+    src: e.srcKey,
+    dst: e.dstKey,
+    port: e.protocol === 'ICMP' ? null : e.port,
+    protocol: e.protocol,
+    connections: e.connections,
+    firstSeen: e.firstSeen?.toISOString() ?? null,
+    lastSeen: e.lastSeen?.toISOString() ?? null,
+    review: e.review,
+  }));
+  return { cluster, inventory, input: { inventory, edges: planEdges, tiers, cni: cluster.cni, externalAddresses, apiServerAddresses: [...apiServer].sort() } };
+}
+
+/**
+ * Makes the cluster's next plan from its inventory and dependency map as they are now, and keeps it
+ * as a new version with everything a reviewer needs.
+ */
+export async function createPlan(deps: PlanningDeps, clusterId: string, by: string, now: Date): Promise<PlanRecord> {
+  const { inventory, input } = await planInputOf(deps, clusterId);
+  if (inventory.namespaces.length === 0) {
+    throw new AppError('conflict', 'plan.no_inventory', 'the cluster has no inventory yet: import a snapshot (PUT /api/v1/clusters/{id}/snapshot) first');
+  }
+  const report = buildPlanReport(input);
+  const { policies, byNamespace: _byNamespace, ...plan } = report.plan;
+  return deps.plans.createNextVersion({ clusterId, createdBy: by, policies, report: { ...report, plan }, summary: summarizePlanReport(report) }, now);
+}
+
+export async function requirePlan(plans: PlanStore, id: string): Promise<PlanRecord> {
+  const plan = await plans.get(id);
+  if (!plan) throw AppError.notFound('plan', id);
+  return plan;
+}
+
+export async function listPlans(deps: Pick<PlanningDeps, 'clusters' | 'plans'>, clusterId: string): Promise<PlanListItem[]> {
+  await requireCluster(deps.clusters, clusterId);
+  return deps.plans.list(clusterId);
+}
+
+/** `kubectl apply -f`-ready YAML: one document per policy, optionally of one namespace. */
+export async function planYaml(plans: PlanStore, id: string, namespace?: string): Promise<string> {
+  const plan = await requirePlan(plans, id);
+  return renderYaml(namespace ? plan.policies.filter((p) => p.metadata.namespace === namespace) : plan.policies);
+}
+
+/** Every port some workload listens on or was reached on: the ports a semantic diff looks at. */
+function portsOf(inventory: Inventory, edges: readonly PlanEdge[]): PortSpec[] {
+  const seen = new Map<string, PortSpec>();
+  const add = (port: number, protocol: string) => {
+    if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP') seen.set(`${protocol}/${port}`, { port, protocol: protocol as Protocol });
+  };
+  for (const w of inventory.workloads) for (const p of w.ports) add(p.port, p.protocol);
+  for (const e of edges) if (e.port !== null && e.dst.startsWith('workload:')) add(e.port, String(e.protocol));
+  return [...seen.values()].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
+}
+
+export interface PlanDiff {
+  against: { kind: 'plan'; id: string; version: number } | { kind: 'live' } | { kind: 'none' };
+  /** Policy by policy, with the changed YAML lines. */
+  policies: PolicyChange[];
+  /** The connections (workload pairs and ports) that become allowed or blocked. */
+  semantic: SemanticDiff;
+}
+
+/**
+ * What changes between a plan and an earlier version (`previous` or a plan id) or the policies the
+ * cluster has now (`live`), both as YAML and as connections allowed or blocked.
+ */
+export async function diffPlan(deps: PlanningDeps, id: string, against: string): Promise<PlanDiff> {
+  const plan = await requirePlan(deps.plans, id);
+  const { inventory, input } = await planInputOf(deps, plan.clusterId);
+  let base: NetworkPolicy[];
+  let ref: PlanDiff['against'];
+  if (against === 'live') {
+    base = inventory.policies;
+    ref = { kind: 'live' };
+  } else {
+    const other = against === 'previous' ? await deps.plans.getVersion(plan.clusterId, plan.version - 1) : await deps.plans.get(against);
+    if (against !== 'previous' && (!other || other.clusterId !== plan.clusterId)) {
+      throw AppError.invalid('plan.diff_against', [{ field: 'query.against', reason: `must be previous, live or the id of another plan of the same cluster` }]);
+    }
+    base = other?.policies ?? [];
+    ref = other ? { kind: 'plan', id: other.id, version: other.version } : { kind: 'none' };
+  }
+  return {
+    against: ref,
+    policies: diffPolicies(base, plan.policies),
+    semantic: semanticDiff(inventory, base, plan.policies, portsOf(inventory, input.edges)),
+  };
+}

@@ -1,0 +1,71 @@
+import { createLogger, UploadStorage } from '@bulkhead/platform';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { seedDemo } from '../../apps/api/src/demo/seed-demo';
+import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../apps/api/src/stores.providers';
+import { type Harness, startApi } from './support/harness';
+
+let api: Harness;
+let clusterId: string;
+
+beforeAll(async () => {
+  api = await startApi({}, { worker: true });
+  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
+  clusterId = (await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date('2026-11-28T12:00:00Z'), createLogger('silent')))!;
+  const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
+  await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${imp.id}`, { role: 'viewer' }), (r) => r.body.status === 'succeeded', 30000);
+}, 60000);
+afterAll(() => api.close());
+
+describe('plans of the demo cluster', () => {
+  let first: any;
+
+  it('makes version 1: default-deny everywhere, DNS, and allows for the map; nothing observed is newly blocked but the incident', async () => {
+    const res = await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' });
+    expect(res.status).toBe(201);
+    first = res.body;
+    expect(first.version).toBe(1);
+    expect(first.summary.policies).toBeGreaterThan(31);
+    const blocked = first.report.impact.newlyBlocked.map((e: any) => `${e.edge.src}>${e.edge.dst}:${e.edge.port}`);
+    expect(blocked).toEqual(['workload:orders-dev/orders-debug>workload:postgres-prod/postgres:5432']);
+    expect(first.report.plan.blocked.map((b: any) => b.reason)).toContain('cross-tier-unconfirmed');
+    expect(first.summary.blastRadius.after.meanReachableWorkloads).toBeLessThan(first.summary.blastRadius.before.meanReachableWorkloads);
+  });
+
+  it('serves the plan as YAML that kubectl apply accepts, one NetworkPolicy per document', async () => {
+    const res = await fetch(`${api.url}/api/v1/plans/${first.id}/yaml?namespace=payments-prod`, { headers: { authorization: `Bearer ${api.tokens.viewer}` } });
+    expect(res.headers.get('content-type')).toContain('application/yaml');
+    const docs = YAML.parseAllDocuments(await res.text()).map((d) => d.toJS());
+    expect(docs.length).toBeGreaterThanOrEqual(3);
+    for (const doc of docs) expect(doc).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: 'payments-prod' } });
+  });
+
+  it('diffs against the live cluster: everything is added, and the connections it blocks are listed', async () => {
+    const diff = (await api.call('GET', `/api/v1/plans/${first.id}/diff?against=live`, { role: 'viewer' })).body;
+    expect(diff.against).toEqual({ kind: 'live' });
+    expect(diff.policies.filter((p: any) => p.change === 'added').length).toBe(first.summary.policies - diff.policies.filter((p: any) => p.change === 'changed').length);
+    expect(diff.semantic.blocked.some((c: any) => c.from === 'orders-dev/orders-debug' && c.to === 'postgres-prod/postgres' && c.port === 5432)).toBe(true);
+    expect(diff.semantic.blocked.some((c: any) => c.from === 'orders-prod/orders-api' && c.to === 'payments-prod/payments-api' && c.port === 8080)).toBe(false);
+  });
+
+  it('makes version 2 once the incident edge is confirmed, and the diff shows that connection becoming allowed', async () => {
+    const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=postgres-prod`, { role: 'viewer' })).body;
+    const incident = edges.find((e: any) => e.from === 'orders-dev/orders-debug');
+    await api.call('POST', `/api/v1/clusters/${clusterId}/edges/${incident.id}/confirm`, { role: 'operator', body: { comment: 'migration job, approved by DBA' } });
+    const second = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
+    expect(second.version).toBe(2);
+    expect(second.report.impact.newlyBlocked).toEqual([]);
+    const diff = (await api.call('GET', `/api/v1/plans/${second.id}/diff`, { role: 'viewer' })).body;
+    expect(diff.against).toEqual({ kind: 'plan', id: first.id, version: 1 });
+    expect(diff.semantic.allowed.map((c: any) => `${c.from}>${c.to}:${c.port}`)).toContain('orders-dev/orders-debug>postgres-prod/postgres:5432');
+    const list = (await api.call('GET', `/api/v1/clusters/${clusterId}/plans`, { role: 'viewer' })).body;
+    expect(list.map((p: any) => p.version)).toEqual([2, 1]);
+  });
+
+  it('refuses a bad diff reference and a viewer making plans', async () => {
+    const bad = await api.call('GET', `/api/v1/plans/${first.id}/diff?against=yesterday`, { role: 'viewer' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems[0].field).toBe('query.against');
+    expect((await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'viewer' })).status).toBe(403);
+  });
+});
