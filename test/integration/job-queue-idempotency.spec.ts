@@ -1,5 +1,6 @@
 import { QUEUES } from '@bulkhead/contracts';
-import { BullJobQueue, createRedis } from '@bulkhead/platform';
+import { BullJobQueue } from '@bulkhead/jobs';
+import { createRedis } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 

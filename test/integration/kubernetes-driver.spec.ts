@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildInventory, type NetworkPolicy, snapshotFromDocuments } from '@bulkhead/netpol';
 import { KubernetesDriver, PROBE_LABEL, probePodName } from '../../libs/cluster/src/kubernetes';
-import type { ProbeRequest } from '../../libs/cluster/src/port/cluster-driver';
+import type { ConnectivityProbe } from '@bulkhead/rollout';
 import { type FakeKubeApiServer, startFakeKubeApiServer } from '../support/fake-kube-apiserver';
 
 /**
@@ -62,7 +62,7 @@ const SEED = [
 ];
 
 const defaultDeny = (namespace: string) => policy(namespace, 'bulkhead-default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, { labels: { 'app.kubernetes.io/managed-by': 'bulkhead' } });
-const probeReq = (id: string, from: [string, string], to: ProbeRequest['to'], port = 8080, protocol: ProbeRequest['protocol'] = 'TCP'): ProbeRequest => ({
+const probeReq = (id: string, from: [string, string], to: ConnectivityProbe['to'], port = 8080, protocol: ConnectivityProbe['protocol'] = 'TCP'): ConnectivityProbe => ({
   id,
   from: { namespace: from[0], workload: from[1] },
   to,

@@ -9,6 +9,8 @@ import { AuditInterceptor } from './http/audit.interceptor';
 import { AuthGuard } from './http/auth.guard';
 import { RawBodyMiddleware } from './http/body';
 import { RequestLogMiddleware } from './http/request-log.middleware';
+import { PlansController } from './plans/plans.controller';
+import { RolloutsController } from './rollouts/rollouts.controller';
 import { SimulateController } from './simulate/simulate.controller';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { storeProviders } from './stores.providers';
@@ -24,7 +26,7 @@ export class AppModule implements NestModule {
   static forRuntime(runtime: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController, AuditController],
+      controllers: [HealthController, AuthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController, AuditController, PlansController, RolloutsController],
       providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
     };
   }

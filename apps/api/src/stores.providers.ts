@@ -10,8 +10,14 @@ import {
   TypeOrmTokenStore,
   TypeOrmUserStore,
   PostgresAuditLog,
+  PostgresPlanStore,
+  PostgresRolloutStore,
 } from '@bulkhead/persistence';
-import { BullJobQueue, nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
+import type { CreateRolloutDeps } from '@bulkhead/rollout';
+import { randomUUID } from 'node:crypto';
+import type { PlanningDeps } from '@bulkhead/planning';
+import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
+import { nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
 import type { Provider } from '@nestjs/common';
 import { RUNTIME, type ApiRuntime } from './runtime';
 
@@ -22,6 +28,8 @@ export const TOKEN_CRYPTO = Symbol('TokenCrypto');
 export const ACCESS_DEPS = Symbol('AccessDeps');
 export const AUDIT_LOG = Symbol('AuditLog');
 export const CLUSTER_DEPS = Symbol('ClusterDeps');
+export const PLANNING_DEPS = Symbol('PlanningDeps');
+export const ROLLOUT_DEPS = Symbol('RolloutDeps');
 export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
@@ -68,5 +76,18 @@ export const storeProviders: Provider[] = [
     provide: EDGE_DEPS,
     inject: [INVENTORY_DEPS, RUNTIME],
     useFactory: (inventory: InventoryDeps, r: ApiRuntime): EdgeDeps => ({ ...inventory, edges: new TypeOrmEdgeStore(r.db) }),
+  },
+  {
+    provide: PLANNING_DEPS,
+    inject: [EDGE_DEPS, RUNTIME],
+    useFactory: (edges: EdgeDeps, r: ApiRuntime): PlanningDeps => ({ ...edges, plans: new PostgresPlanStore(r.db) }),
+  },
+  {
+    provide: ROLLOUT_DEPS,
+    inject: [PLANNING_DEPS, RUNTIME],
+    useFactory: (planning: PlanningDeps, r: ApiRuntime): CreateRolloutDeps => {
+      const clock = () => new Date();
+      return { store: new PostgresRolloutStore(r.db), dispatcher: new BullRolloutDispatcher(new BullJobQueue(r.queues), clock), clock, planning, newId: randomUUID };
+    },
   },
 ];

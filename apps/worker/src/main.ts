@@ -3,7 +3,7 @@ import { JOB_QUEUE, type JobName, QUEUES } from '@bulkhead/contracts';
 import { openDatabase } from '@bulkhead/persistence';
 import { ConfigError, createLogger, loadConfig, provideLocalServices } from '@bulkhead/platform';
 import { migrations } from '@bulkhead/migrations';
-import { startWorker } from './worker';
+import { openWorkerRuntime, startWorker } from './worker';
 
 /** The worker process: consumes every queue until SIGTERM, then finishes the jobs in hand and exits. */
 async function main(): Promise<void> {
@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.log.level, { service: 'worker' });
   const services = await provideLocalServices(config, logger);
   const { db } = await openDatabase(services.databaseUrl, migrations);
-  const worker = await startWorker({ config, logger, db, redisUrl: services.redisUrl });
+  const opened = await openWorkerRuntime({ config, logger, db, redisUrl: services.redisUrl });
+  const worker = await startWorker(opened.runtime);
   logger.info('worker ready', { queues: Object.values(QUEUES), jobs: Object.keys(JOB_QUEUE) as JobName[] });
 
   let stopping = false;
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('stopping', { signal });
     await worker.close();
+    await opened.close();
     await db.destroy();
     await services.stop();
     process.exit(0);

@@ -1,4 +1,5 @@
-import type { Config, Logger } from '@bulkhead/platform';
+import type { BullJobQueue } from '@bulkhead/jobs';
+import type { Config, Logger, SecretBox } from '@bulkhead/platform';
 import type { DataSource } from 'typeorm';
 
 /** What the worker runs on, opened once at boot (or by a test) and handed to the Nest context. */
@@ -7,6 +8,10 @@ export interface WorkerRuntime {
   logger: Logger;
   db: DataSource;
   redisUrl: string;
+  /** Opens sealed kubeconfigs. */
+  secrets: SecretBox;
+  /** For jobs that enqueue others (rollout commands, wake-ups). */
+  jobs: BullJobQueue;
 }
 
 export const WORKER_RUNTIME = Symbol('WorkerRuntime');

@@ -1,8 +1,12 @@
-import { TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import { driverFactory } from '@bulkhead/cluster';
+import { BullRolloutDispatcher } from '@bulkhead/jobs';
+import { PostgresPlanStore, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import type { RolloutDeps } from '@bulkhead/rollout';
 import { UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { FlowImportHandler } from './flow-import/flow-import.handler';
+import { RolloutAdvanceHandler, RolloutCommandHandler, RolloutReconcileHandler } from './rollouts/rollout.handlers';
 import type { JobHandler } from './jobs/job-handler';
 import { QueueConsumers } from './jobs/queue-consumers';
 import { JOB_HANDLERS, WORKER_RUNTIME, type WorkerRuntime } from './runtime';
@@ -22,7 +26,18 @@ export class WorkerModule {
           provide: JOB_HANDLERS,
           useFactory: (): JobHandler[] => {
             const uploads = new UploadStorage(join(runtime.config.dataDir, 'uploads'));
+            const clock = () => new Date();
+            const rollouts: RolloutDeps = {
+              store: new PostgresRolloutStore(runtime.db),
+              dispatcher: new BullRolloutDispatcher(runtime.jobs, clock),
+              plans: new PostgresPlanStore(runtime.db),
+              driverFor: driverFactory({ db: runtime.db, clusters: new TypeOrmClusterStore(runtime.db), openSecret: (sealed) => runtime.secrets.open(Buffer.from(sealed)) }),
+              clock,
+            };
             return [
+              new RolloutAdvanceHandler(rollouts),
+              new RolloutCommandHandler(rollouts),
+              new RolloutReconcileHandler(rollouts),
               new FlowImportHandler({
                 imports: new TypeOrmFlowImportStore(runtime.db),
                 inventory: new TypeOrmInventoryStore(runtime.db),

@@ -1,5 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { QUEUES } from '@bulkhead/contracts';
+import { BullJobQueue } from '@bulkhead/jobs';
+import { createRedis, loadSecretKey, SecretBox } from '@bulkhead/platform';
+import { Queue } from 'bullmq';
 import type { WorkerRuntime } from './runtime';
 import { WorkerModule } from './worker.module';
 
@@ -15,3 +19,21 @@ export async function startWorker(runtime: WorkerRuntime): Promise<RunningWorker
   await context.init();
   return { close: () => context.close() };
 }
+
+/** What a worker process opens besides the database: a Redis client, the queues to enqueue into, the key for secrets. */
+export async function openWorkerRuntime(base: Omit<WorkerRuntime, 'jobs' | 'secrets'>): Promise<{ runtime: WorkerRuntime; close(): Promise<void> }> {
+  const redis = createRedis(base.redisUrl, 'client');
+  const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: base.config.queuePrefix })]));
+  const secrets = new SecretBox(await loadSecretKey(base.config.secretKey, base.config.dataDir));
+  // The safety net of every rollout: a repeatable reconcile job (one schedule, however many workers).
+  await queues.get(QUEUES.rollouts)!.upsertJobScheduler('rollout.reconcile', { every: RECONCILE_EVERY_MS }, { name: 'rollout.reconcile', data: { v: 1 } });
+  return {
+    runtime: { ...base, secrets, jobs: new BullJobQueue(queues) },
+    close: async () => {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      await redis.quit();
+    },
+  };
+}
+
+export const RECONCILE_EVERY_MS = 30_000;

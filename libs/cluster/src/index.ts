@@ -1,4 +1,4 @@
-export * from './port/cluster-driver';
 export * from './simulated/faults';
 export * from './simulated/simulated-driver';
 export * from './kubernetes';
+export * from './driver-factory';

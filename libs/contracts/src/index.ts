@@ -5,3 +5,4 @@ export * from './http/flows';
 export * from './http/tokens';
 export * from './errors';
 export * from './http/access';
+export * from './http/rollouts';

@@ -8,15 +8,18 @@ import type { Queue } from 'bullmq';
 export class BullJobQueue {
   constructor(private readonly queues: Map<string, Queue>) {}
 
-  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
+  /** Adds the job unless one with the same id is waiting or running; `delayMs` defers it. */
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: { delayMs?: number } = {}): Promise<void> {
     const queue = this.queues.get(JOB_QUEUE[name]);
     if (!queue) throw new Error(`queue ${JOB_QUEUE[name]} is not open in this process`);
     await queue.add(name, payload, {
       jobId: jobId[name](payload),
       attempts: 5,
       backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 24 * 3600, count: 1000 },
+      // The database holds every outcome; a finished job is removed so that its id can be used again.
+      removeOnComplete: true,
       removeOnFail: { age: 7 * 24 * 3600 },
+      ...(options.delayMs && options.delayMs > 0 ? { delay: options.delayMs } : {}),
     });
   }
 }

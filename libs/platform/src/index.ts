@@ -4,6 +4,5 @@ export * from './services/local-services';
 export * from './queue/connection';
 export * from './security/token-crypto';
 export * from './uploads/uploads';
-export * from './queue/bullmq-queue';
 export * from './security/password-hasher';
 export * from './security/secret-box';

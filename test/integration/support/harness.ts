@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { migrations } from '@bulkhead/migrations';
 import { createApiApp } from '../../../apps/api/src/app';
 import type { ApiRuntime } from '../../../apps/api/src/runtime';
+import { BullJobQueue } from '@bulkhead/jobs';
 import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker';
 
 /**
@@ -64,7 +65,7 @@ export async function startApi(env: Record<string, string> = {}, options: { work
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   let worker: RunningWorker | undefined;
-  if (options.worker) worker = await startWorker({ config, logger, db, redisUrl: REDIS });
+  if (options.worker) worker = await startWorker({ config, logger, db, redisUrl: REDIS, secrets: runtime.secrets, jobs: new BullJobQueue(queues) });
 
   const store = new TypeOrmTokenStore(db);
   const tokens = {} as Record<Role, string>;

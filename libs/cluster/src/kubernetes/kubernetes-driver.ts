@@ -1,6 +1,6 @@
 import type { Cni } from '@bulkhead/contracts';
 import { buildInventory, type NetworkPolicy, snapshotFromDocuments } from '@bulkhead/netpol';
-import type { ClusterDriver, Discovery, ProbeOutcome, ProbeRequest } from '../port/cluster-driver';
+import type { ClusterDriver, Discovery, ConnectivityResult, ConnectivityProbe } from '@bulkhead/rollout';
 import { daemonSetOfPod, detectCni } from './cni';
 import { isConflict, isNotFound, KubeRest, KubernetesApiError } from './kube-rest';
 import type { KubeList, KubeObject, Pod } from './kube-types';
@@ -198,7 +198,7 @@ export class KubernetesDriver implements ClusterDriver {
     });
   }
 
-  private async resolveTarget(probe: ProbeRequest): Promise<ResolvedTarget | ProbeOutcome> {
+  private async resolveTarget(probe: ConnectivityProbe): Promise<ResolvedTarget | ConnectivityResult> {
     const to = probe.to;
     if (to.kind === 'ip') return { kind: 'ip', ip: to.ip };
     if (to.kind === 'dns') return { kind: 'dns', name: to.name };
@@ -208,7 +208,7 @@ export class KubernetesDriver implements ClusterDriver {
     return { kind: 'ip', ip: ready[0].raw.status?.podIP as string };
   }
 
-  async probe(probe: ProbeRequest): Promise<ProbeOutcome> {
+  async probe(probe: ConnectivityProbe): Promise<ConnectivityResult> {
     try {
       return await this.runProbe(probe);
     } catch (error) {
@@ -217,7 +217,7 @@ export class KubernetesDriver implements ClusterDriver {
     }
   }
 
-  private async runProbe(probe: ProbeRequest): Promise<ProbeOutcome> {
+  private async runProbe(probe: ConnectivityProbe): Promise<ConnectivityResult> {
     if (probe.protocol === 'SCTP') return { connected: false, error: true, detail: 'SCTP probes are not supported (the probe pod has no SCTP client)' };
     const { namespace, workload } = probe.from;
     const sources = (await this.workloadPods(namespace)).filter((p) => p.workload === workload);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ProbeOutcome, ProbeRequest } from '../port/cluster-driver';
+import type { ConnectivityResult, ConnectivityProbe } from '@bulkhead/rollout';
 import type { KubeObject, Pod } from './kube-types';
 
 /** Label on every probe pod (its value: the hash in the pod's name), so cleanup finds them all. */
@@ -28,7 +28,7 @@ export function probeCommand(target: ResolvedTarget, port: number, protocol: 'TC
 }
 
 export interface ProbePodInput {
-  request: ProbeRequest;
+  request: ConnectivityProbe;
   target: ResolvedTarget;
   /** The source workload's pod labels: policies select the probe pod as they select the source. */
   labels: Record<string, string>;
@@ -85,10 +85,10 @@ export function probePodManifest(input: ProbePodInput): KubeObject {
 }
 
 /** What a probe pod's status says: still running, or finished with an outcome. */
-export type ProbePodState = { done: false; waiting?: string } | { done: true; outcome: ProbeOutcome };
+export type ProbePodState = { done: false; waiting?: string } | { done: true; outcome: ConnectivityResult };
 
 /** Reads the verdict from the pod's status: containerStatuses[0].state.terminated.exitCode. */
-export function readProbePod(pod: Pod, request: ProbeRequest, target: ResolvedTarget): ProbePodState {
+export function readProbePod(pod: Pod, request: ConnectivityProbe, target: ResolvedTarget): ProbePodState {
   const status = pod.status ?? {};
   const container = (status.containerStatuses ?? [])[0];
   const terminated = container?.state?.terminated;

@@ -8,7 +8,7 @@ import {
   type NetworkPolicy,
   snapshotFromDocuments,
 } from '@bulkhead/netpol';
-import type { ClusterDriver, Discovery, ProbeOutcome, ProbeRequest } from '../port/cluster-driver';
+import type { ClusterDriver, Discovery, ConnectivityResult, ConnectivityProbe } from '@bulkhead/rollout';
 import type { SimulatedFaults } from './faults';
 
 /** The little of a SQL client the simulated driver needs (a TypeORM DataSource or a pg Pool fits). */
@@ -153,7 +153,7 @@ export class SimulatedDriver implements ClusterDriver {
     await this.db.query(`UPDATE simulated_clusters SET policy_version = policy_version + 1 WHERE cluster_id = $1`, [this.clusterId]);
   }
 
-  async probe(req: ProbeRequest): Promise<ProbeOutcome> {
+  async probe(req: ConnectivityProbe): Promise<ConnectivityResult> {
     const loaded = await this.load();
     const faults = loaded.faults;
     const timeout = (faults.probeTimeouts ?? []).find((t) => (!t.namespace || t.namespace === req.from.namespace || (req.to.kind === 'workload' && req.to.namespace === t.namespace)));

@@ -4,22 +4,35 @@
  */
 export const QUEUES = {
   imports: 'imports',
+  rollouts: 'rollouts',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
   'flow-import.run': { v: 1; importId: string };
+  /** Look at a rollout now, or at `at` (a wake-up: settle time, probe retry, window, schedule). */
+  'rollout.advance': { v: 1; rolloutId: string; at?: string };
+  /** Carry out one outstanding command of a rollout, found again by its key in the state. */
+  'rollout.command': { v: 1; rolloutId: string; key: string };
+  /** Every so often: look at every active rollout, so that nothing waits on a lost job (a flushed Redis, say). */
+  'rollout.reconcile': { v: 1 };
 }
 export type JobName = keyof JobPayloads;
 
 /** Which queue carries each job. A job missing here does not compile. */
 export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'flow-import.run': QUEUES.imports,
+  'rollout.advance': QUEUES.rollouts,
+  'rollout.command': QUEUES.rollouts,
+  'rollout.reconcile': QUEUES.rollouts,
 };
 
 /** BullMQ job ids double as idempotency keys: enqueueing the same key twice adds one job. BullMQ forbids ':' in them. */
 export const jobId: { [K in JobName]: (payload: JobPayloads[K]) => string } = {
   'flow-import.run': (p) => `flow-import.run.${p.importId}`,
+  'rollout.advance': (p) => `rollout.advance.${p.rolloutId}.${p.at ? Date.parse(p.at) : 'now'}`,
+  'rollout.command': (p) => `rollout.command.${p.key}`,
+  'rollout.reconcile': () => 'rollout.reconcile',
 };
 
 export type JobOutcome = { status: 'done' | 'skipped'; detail?: string };

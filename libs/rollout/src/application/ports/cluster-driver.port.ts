@@ -21,7 +21,7 @@ export interface ClusterDriver {
    */
   restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void>;
   /** Sends one connection attempt from the source's network identity. Never throws for a refused or timed-out connection. */
-  probe(probe: ProbeRequest): Promise<ProbeOutcome>;
+  probe(probe: ConnectivityProbe): Promise<ConnectivityResult>;
 }
 
 export interface Discovery {
@@ -30,23 +30,23 @@ export interface Discovery {
   snapshot: { apiVersion: 'v1'; kind: 'List'; items: unknown[] };
 }
 
-export type ProbeTarget =
+export type ConnectivityTarget =
   | { kind: 'workload'; namespace: string; name: string }
   | { kind: 'ip'; ip: string }
   /** Name resolution through the cluster DNS (must-resolve probes). */
   | { kind: 'dns'; name: string };
 
-export interface ProbeRequest {
+export interface ConnectivityProbe {
   /** Stable id, also used to name what the probe leaves behind (a probe pod), so a re-run finds and reuses it. */
   id: string;
   from: { namespace: string; workload: string };
-  to: ProbeTarget;
+  to: ConnectivityTarget;
   port: number;
   protocol: 'TCP' | 'UDP' | 'SCTP';
   timeoutMs: number;
 }
 
-export interface ProbeOutcome {
+export interface ConnectivityResult {
   /** The connection was established (or the name resolved). */
   connected: boolean;
   /** Why, in words: "connected", "timed out after 2000 ms", "refused", "no pod of orders/api", ... */

@@ -1,0 +1,178 @@
+import {
+  AppError,
+  createRolloutSchema,
+  decisionSchema,
+  type ErrorKind,
+  listRolloutsQuerySchema,
+  reasonSchema,
+  rollbackSchema,
+} from '@bulkhead/contracts';
+import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus } from '@bulkhead/rollout';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { Audited } from '../http/audit.interceptor';
+import { RequireRole } from '../http/auth.guard';
+import { check, parseBody, UuidPipe } from '../http/body';
+import { type BulkheadRequest, callerName } from '../http/request-context';
+import { ROLLOUT_DEPS } from '../stores.providers';
+
+const kindOf: Record<string, ErrorKind> = {
+  invalid_input: 'invalid',
+  not_found: 'not_found',
+  already_exists: 'conflict',
+  illegal_state: 'conflict',
+  forbidden: 'forbidden',
+  unknown_step: 'invalid',
+  unknown_probe: 'invalid',
+};
+
+/** The domain's refusals, as the HTTP edge says them. */
+async function refusing<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof RolloutRefused) throw new AppError(kindOf[error.error.code] ?? 'invalid', `rollout.${error.error.code}`, error.error.message, error.error.problems ?? []);
+    throw error;
+  }
+}
+
+const schema = (s: z.ZodType) => ({ schema: z.toJSONSchema(s, { io: 'input' }) as object });
+
+@ApiTags('rollouts')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class RolloutsController {
+  constructor(@Inject(ROLLOUT_DEPS) private readonly deps: CreateRolloutDeps) {}
+
+  private act(id: string, event: RolloutEvent): Promise<RolloutState> {
+    return refusing(recordEvent(this.deps, id, event));
+  }
+
+  /** A rollout of a plan: its namespaces in stages dev, staging, prod, in waves, each proved by probes. */
+  @Post('rollouts')
+  @HttpCode(201)
+  @RequireRole('operator')
+  @ApiBody(schema(createRolloutSchema))
+  @Audited('rollout.request', (_req, r) => ({ clusterId: (r as RolloutState).clusterId, target: (r as RolloutState).id }))
+  create(@Req() req: BulkheadRequest): Promise<RolloutState> {
+    const body = parseBody(req, createRolloutSchema);
+    return refusing(createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!) }));
+  }
+
+  @Get('rollouts')
+  @RequireRole('viewer')
+  list(@Query() query: Record<string, unknown>): Promise<RolloutState[]> {
+    const q = check(listRolloutsQuerySchema, query, 'query');
+    const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status as RolloutStatus] : undefined;
+    return this.deps.store.list({ clusterId: q.clusterId, statuses });
+  }
+
+  @Get('rollouts/:rolloutId')
+  @RequireRole('viewer')
+  async get(@Param('rolloutId', UuidPipe) id: string): Promise<RolloutState> {
+    const state = await this.deps.store.get(id);
+    if (!state) throw AppError.notFound('rollout', id);
+    return state;
+  }
+
+  /** Server-sent events: the rollout's state each time it changes, until it ends or the client leaves. */
+  @Get('rollouts/:rolloutId/events')
+  @RequireRole('viewer')
+  @ApiProduces('text/event-stream')
+  async events(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+    const first = await this.deps.store.get(id);
+    if (!first) throw AppError.notFound('rollout', id);
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    let version = -1;
+    let closed = false;
+    req.on('close', () => (closed = true));
+    const send = (state: RolloutState) => {
+      version = state.version;
+      res.write(`id: ${state.version}\nevent: rollout\ndata: ${JSON.stringify(state)}\n\n`);
+    };
+    send(first);
+    // The truth is in PostgreSQL and any worker may change it: look every half second, write on change.
+    while (!closed) {
+      await new Promise((r) => setTimeout(r, 500));
+      const state = await this.deps.store.get(id).catch(() => null);
+      if (state && state.version !== version) send(state);
+      else res.write(': keep-alive\n\n');
+    }
+    res.end();
+  }
+
+  @Post('rollouts/:rolloutId/start')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @Audited('rollout.start_requested', (req) => ({ target: String(req.params.rolloutId) }))
+  start(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
+    return this.act(id, { type: 'start', by: callerName(req.caller!) });
+  }
+
+  @Post('rollouts/:rolloutId/pause')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @ApiBody(schema(reasonSchema))
+  pause(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
+    return this.act(id, { type: 'pause', by: callerName(req.caller!), reason: parseBody(req, reasonSchema).reason });
+  }
+
+  @Post('rollouts/:rolloutId/resume')
+  @HttpCode(200)
+  @RequireRole('operator')
+  resume(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
+    return this.act(id, { type: 'resume', by: callerName(req.caller!) });
+  }
+
+  @Post('rollouts/:rolloutId/abort')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @ApiBody(schema(reasonSchema))
+  abort(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
+    return this.act(id, { type: 'abort', by: callerName(req.caller!), reason: parseBody(req, reasonSchema).reason });
+  }
+
+  /** Restores one namespace, one stage or everything the rollout applied, from the snapshots it took. */
+  @Post('rollouts/:rolloutId/rollback')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @ApiBody(schema(rollbackSchema))
+  rollback(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
+    const body = parseBody(req, rollbackSchema);
+    return this.act(id, { type: 'rollback', by: callerName(req.caller!), scope: body.scope, reason: body.reason });
+  }
+
+  /** Lets the next tier start. An approver, never the person who created the rollout. */
+  @Post('rollouts/:rolloutId/approve')
+  @HttpCode(200)
+  @RequireRole('approver')
+  @ApiBody(schema(decisionSchema))
+  approve(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
+    const body = parseBody(req, decisionSchema);
+    return this.act(id, { type: 'approve', tier: body.tier, by: callerName(req.caller!), role: req.caller!.role, comment: body.comment });
+  }
+
+  @Post('rollouts/:rolloutId/reject')
+  @HttpCode(200)
+  @RequireRole('approver')
+  @ApiBody(schema(decisionSchema))
+  reject(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
+    const body = parseBody(req, decisionSchema);
+    return this.act(id, { type: 'reject', tier: body.tier, by: callerName(req.caller!), role: req.caller!.role, comment: body.comment });
+  }
+
+  /** What waits for the caller's approval: stages of other people's rollouts, with the evidence. */
+  @Get('approvals')
+  @RequireRole('viewer')
+  async approvals(@Req() req: BulkheadRequest) {
+    const me = callerName(req.caller!);
+    const waiting = await this.deps.store.list({ statuses: ['waiting_approval'] });
+    return waiting.flatMap((r) =>
+      r.stages
+        .filter((s) => s.status === 'waiting_approval' && s.approval && !s.approval.decision)
+        .map((s) => ({ rolloutId: r.id, clusterId: r.clusterId, planId: r.planId, planVersion: r.planVersion, createdBy: r.createdBy, tier: s.tier, requestedAt: s.approval!.requestedAt, evidence: s.approval!.evidence, mine: r.createdBy === me })),
+    );
+  }
+}

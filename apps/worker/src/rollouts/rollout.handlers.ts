@@ -1,0 +1,39 @@
+import type { JobOutcome, JobPayloads } from '@bulkhead/contracts';
+import { advance, executeCommand, reconcileAll, type RolloutDeps } from '@bulkhead/rollout';
+import { z } from 'zod';
+import type { JobHandler } from '../jobs/job-handler';
+
+const advancePayload = z.strictObject({ v: z.literal(1), rolloutId: z.uuid(), at: z.iso.datetime().optional() });
+const commandPayload = z.strictObject({ v: z.literal(1), rolloutId: z.uuid(), key: z.string().min(1).max(500) });
+const reconcilePayload = z.strictObject({ v: z.literal(1) });
+
+/** Looks at a rollout: records a tick, which re-derives and dispatches what is due. */
+export class RolloutAdvanceHandler implements JobHandler<'rollout.advance'> {
+  readonly name = 'rollout.advance';
+  constructor(private readonly deps: RolloutDeps) {}
+  parse = (data: unknown): JobPayloads['rollout.advance'] => advancePayload.parse(data);
+  async handle(p: JobPayloads['rollout.advance']): Promise<JobOutcome> {
+    await advance(this.deps, p.rolloutId);
+    return { status: 'done' };
+  }
+}
+
+/** Carries out one command (snapshot, apply, probes, restore) and records its result. */
+export class RolloutCommandHandler implements JobHandler<'rollout.command'> {
+  readonly name = 'rollout.command';
+  constructor(private readonly deps: RolloutDeps) {}
+  parse = (data: unknown): JobPayloads['rollout.command'] => commandPayload.parse(data);
+  handle(p: JobPayloads['rollout.command']): Promise<JobOutcome> {
+    return executeCommand(this.deps, p.rolloutId, p.key);
+  }
+}
+
+/** The safety net: every active rollout is looked at again, whatever happened to its jobs. */
+export class RolloutReconcileHandler implements JobHandler<'rollout.reconcile'> {
+  readonly name = 'rollout.reconcile';
+  constructor(private readonly deps: RolloutDeps) {}
+  parse = (data: unknown): JobPayloads['rollout.reconcile'] => reconcilePayload.parse(data);
+  async handle(): Promise<JobOutcome> {
+    return { status: 'done', detail: `${await reconcileAll(this.deps)} active rollout(s) looked at` };
+  }
+}

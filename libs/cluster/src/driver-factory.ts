@@ -1,0 +1,24 @@
+import type { ClusterStore } from '@bulkhead/inventory';
+import type { ClusterDriver } from '@bulkhead/rollout';
+import { KubernetesDriver } from './kubernetes';
+import { SimulatedDriver, type SqlClient } from './simulated/simulated-driver';
+
+/**
+ * The driver of a cluster, by its record: the simulated one (kept per cluster, so its engine is built
+ * once per policy change), or the Kubernetes one over the cluster's kubeconfig, opened only here.
+ */
+export function driverFactory(deps: { db: SqlClient; clusters: ClusterStore; openSecret(sealed: Uint8Array): string }): (clusterId: string) => Promise<ClusterDriver> {
+  const simulated = new Map<string, SimulatedDriver>();
+  return async (clusterId) => {
+    const cluster = await deps.clusters.get(clusterId);
+    if (!cluster) throw new Error(`cluster ${clusterId} does not exist`);
+    if (cluster.driver === 'simulated') {
+      let driver = simulated.get(clusterId);
+      if (!driver) simulated.set(clusterId, (driver = new SimulatedDriver(deps.db, clusterId)));
+      return driver;
+    }
+    const sealed = await deps.clusters.sealedCredentials(clusterId);
+    if (!sealed) throw new Error(`cluster ${cluster.name} has no kubeconfig`);
+    return new KubernetesDriver(deps.openSecret(sealed));
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { tierSchema } from './common';
+
+const windowBase = {
+  name: z.string().max(200).optional(),
+  durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  timeZone: z.string().min(1).max(100).describe('IANA time zone, e.g. Europe/Berlin'),
+};
+
+/** A maintenance window (allow) or a freeze (deny): cron or RFC 5545 RRULE, with a duration and a time zone. */
+export const timeWindowSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('cron'), expression: z.string().min(9).max(200).describe('5 fields, e.g. "0 2 * * MON-FRI"'), ...windowBase }),
+  z.strictObject({ kind: z.literal('rrule'), rule: z.string().min(5).max(2000).describe('DTSTART;TZID=...:20260105T020000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'), ...windowBase }),
+  z.strictObject({ kind: z.literal('once'), start: z.iso.datetime({ offset: true }), ...windowBase }),
+]);
+
+export const rolloutConfigSchema = z.strictObject({
+  waves: z.array(z.number().int().min(1).max(1000)).min(1).max(20).optional().describe('Namespaces per wave within a tier; the last size repeats. Default [1, 2, 4]'),
+  settleMs: z.number().int().min(0).max(24 * 3600 * 1000).optional(),
+  restoreRetryMs: z.number().int().min(0).max(3600 * 1000).optional(),
+  probe: z
+    .strictObject({
+      retries: z.number().int().min(0).max(20).optional(),
+      timeoutMs: z.number().int().min(100).max(300_000).optional(),
+      retryDelayMs: z.number().int().min(0).max(3600 * 1000).optional(),
+    })
+    .optional(),
+  windows: z.partialRecord(tierSchema, z.array(timeWindowSchema).max(20)).optional(),
+  freezes: z.array(timeWindowSchema.and(z.object({ tiers: z.array(tierSchema).optional(), reason: z.string().max(500).optional() }))).max(50).optional(),
+});
+
+export const createRolloutSchema = z.strictObject({
+  planId: z.uuid(),
+  namespaces: z.array(z.string().min(1).max(253)).min(1).max(10_000).optional().describe('Default: every namespace of the plan that has a tier'),
+  config: rolloutConfigSchema.optional(),
+  start: z.boolean().default(false).describe('Start at once instead of leaving a draft'),
+  scheduledAt: z.iso.datetime({ offset: true }).optional().describe('Start at this time'),
+});
+export type CreateRolloutBody = z.infer<typeof createRolloutSchema>;
+
+export const reasonSchema = z.strictObject({ reason: z.string().max(2000).optional() });
+
+export const rollbackSchema = z.strictObject({
+  scope: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('all') }),
+    z.strictObject({ kind: z.literal('stage'), tier: tierSchema }),
+    z.strictObject({ kind: z.literal('namespace'), namespace: z.string().min(1).max(253) }),
+  ]),
+  reason: z.string().max(2000).optional(),
+});
+
+export const decisionSchema = z.strictObject({
+  tier: tierSchema,
+  comment: z.string().max(2000).optional(),
+});
+
+export const listRolloutsQuerySchema = z.strictObject({
+  clusterId: z.uuid().optional(),
+  status: z.string().max(50).optional(),
+});

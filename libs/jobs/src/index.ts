@@ -1,0 +1,2 @@
+export * from './bullmq-queue';
+export * from './rollout-dispatcher';

@@ -1,0 +1,23 @@
+import type { RolloutCommand, RolloutDispatcher } from '@bulkhead/rollout';
+import type { BullJobQueue } from './bullmq-queue';
+
+/**
+ * Commands become jobs keyed by the command's own key, so dispatching the same outstanding work
+ * again (every transition re-lists it) adds nothing; a wake-up becomes a delayed advance.
+ */
+export class BullRolloutDispatcher implements RolloutDispatcher {
+  constructor(
+    private readonly jobs: BullJobQueue,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async dispatch(rolloutId: string, commands: readonly RolloutCommand[]): Promise<void> {
+    for (const command of commands) {
+      if (command.type === 'wakeAt') {
+        await this.jobs.enqueue('rollout.advance', { v: 1, rolloutId, at: command.at }, { delayMs: Date.parse(command.at) - this.clock().getTime() });
+      } else if (command.type !== 'requestApproval') {
+        await this.jobs.enqueue('rollout.command', { v: 1, rolloutId, key: command.key });
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { Tier } from '../domain/types';
+import type { CreateRolloutInput, NamespaceInput } from '../domain/types';
+import { transition } from '../domain/machine';
+import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from '../domain/probes';
+import { type PlanningDeps, requirePlan } from '@bulkhead/planning';
+import { effectiveTier } from '@bulkhead/inventory';
+import { recordEvent, RolloutRefused, type RolloutCore } from './rollouts';
+
+export interface CreateRolloutDeps extends RolloutCore {
+  planning: PlanningDeps;
+  newId(): string;
+}
+
+export interface CreateRolloutRequest {
+  planId: string;
+  /** Default: every namespace of the plan that has a tier. */
+  namespaces?: string[];
+  config?: CreateRolloutInput['config'];
+  by: string;
+  /** Start at once (or at `scheduledAt`) instead of leaving a draft. */
+  start?: boolean;
+  scheduledAt?: string;
+}
+
+const DATA_STORE = /postgres|mysql|maria|mongo|redis|memcache|kafka|rabbit|nats|elastic|opensearch|cassandra|etcd|zookeeper|minio|db\b/i;
+
+const workloadOf = (key: string): { namespace: string; workload: string } | null => {
+  if (!key.startsWith('workload:')) return null;
+  const [namespace, workload] = key.slice('workload:'.length).split('/');
+  return { namespace, workload };
+};
+
+/**
+ * Turns a plan into a rollout: its namespaces in stages by tier, fewest dependents first, each with the
+ * probes that will prove it (every allowed edge touching it must connect, DNS must resolve, a sample of
+ * forbidden pairs, other tiers first, must stay blocked).
+ */
+export async function createRollout(deps: CreateRolloutDeps, request: CreateRolloutRequest) {
+  const plan = await requirePlan(deps.planning.plans, request.planId);
+  const [inventory, stored] = await Promise.all([deps.planning.inventory.load(plan.clusterId), deps.planning.inventory.namespaces(plan.clusterId)]);
+  const tiers = new Map(stored.map((ns) => [ns.name, effectiveTier(ns)]));
+  const planned = [...new Set(plan.policies.map((p) => p.metadata.namespace))].sort();
+  const problems: Array<{ field: string; reason: string }> = [];
+  const chosen = request.namespaces ?? planned.filter((ns) => tiers.get(ns));
+  (request.namespaces ?? []).forEach((ns, i) => {
+    if (!planned.includes(ns)) problems.push({ field: `body.namespaces[${i}]`, reason: `namespace ${ns} has no policies in plan v${plan.version}` });
+    else if (!tiers.get(ns)) problems.push({ field: `body.namespaces[${i}]`, reason: `namespace ${ns} has no tier: set one first (PATCH .../namespaces/${ns})` });
+  });
+  if (chosen.length === 0 && problems.length === 0) problems.push({ field: 'body.namespaces', reason: 'no namespace of the plan has a tier: set tiers first' });
+  if (problems.length) throw new RolloutRefused({ code: 'invalid_input', message: problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems });
+
+  // Probes run from and to live pods: a CronJob between runs, or a workload scaled to zero, has none.
+  const running = new Set(inventory.pods.filter((p) => !p.synthetic && (p.phase === undefined || p.phase === 'Running')).map((p) => `${p.namespace}/${p.workload.name}`));
+  const live = (r: { namespace: string; workload: string }) => running.has(`${r.namespace}/${r.workload}`);
+
+  // The dependencies the plan allows between workloads: what must keep connecting.
+  const allowed: DependencyEdge[] = [];
+  for (const e of plan.report.impact.edges) {
+    if (e.after !== 'allowed' || e.edge.port === null) continue;
+    const from = workloadOf(e.edge.src);
+    const to = workloadOf(e.edge.dst);
+    const protocol = String(e.edge.protocol);
+    if (from && to && live(from) && live(to) && (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP')) allowed.push({ from, to, port: e.edge.port, protocol });
+  }
+  const dependents = new Map<string, Set<string>>();
+  for (const e of allowed) if (e.from.namespace !== e.to.namespace) (dependents.get(e.to.namespace) ?? dependents.set(e.to.namespace, new Set()).get(e.to.namespace)!).add(e.from.namespace);
+
+  const namespaces: InventoryNamespaceInput[] = inventory.namespaces
+    .filter((ns) => tiers.get(ns.name))
+    .map((ns) => ({
+      name: ns.name,
+      tier: tiers.get(ns.name) as Tier,
+      workloads: inventory.workloads
+        .filter((w) => w.namespace === ns.name && live({ namespace: w.namespace, workload: w.name }))
+        .map((w) => ({ name: w.name, ports: w.ports.map((p) => ({ port: p.port, protocol: p.protocol })), dataStore: DATA_STORE.test(w.name) || Object.values(w.labels).some((v) => DATA_STORE.test(v)) })),
+    }));
+  const inputs: NamespaceInput[] = chosen.map((name) => ({
+    name,
+    tier: tiers.get(name) as Tier,
+    dependents: dependents.get(name)?.size ?? 0,
+    probes: selectProbes({ namespace: name, edges: allowed, namespaces, egressDenied: true }),
+  }));
+
+  const now = deps.clock();
+  const result = transition(undefined, { type: 'create', input: { id: deps.newId(), clusterId: plan.clusterId, planId: plan.id, planVersion: plan.version, createdBy: request.by, namespaces: inputs, config: request.config } }, now);
+  if (!result.ok) throw new RolloutRefused(result.error);
+  await deps.store.insert(result.state, result.audit);
+  if (request.scheduledAt) return recordEvent(deps, result.state.id, { type: 'schedule', at: request.scheduledAt, by: request.by });
+  if (request.start) return recordEvent(deps, result.state.id, { type: 'start', by: request.by });
+  return result.state;
+}

@@ -1,0 +1,5 @@
+export * from './ports/cluster-driver.port';
+export * from './ports/rollout-store.port';
+export * from './ports/rollout-dispatcher.port';
+export * from './rollouts';
+export * from './create-rollout';

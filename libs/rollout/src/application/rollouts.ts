@@ -1,0 +1,198 @@
+import type { NetworkPolicy } from '@bulkhead/netpol';
+import { transition } from '../domain/machine';
+import { outstandingCommands, isCommandCurrent } from '../domain/commands';
+import { ACTIVE_STATUSES } from '../domain/types';
+import type {
+  AuditEntry,
+  PolicyDocument,
+  ProbeObservation,
+  ProbeRun,
+  RolloutCommand,
+  RolloutError,
+  RolloutEvent,
+  RolloutState,
+  TransitionResult,
+} from '../domain/types';
+import type { ClusterDriver, ConnectivityProbe } from './ports/cluster-driver.port';
+import type { PlanPolicies, RolloutDispatcher } from './ports/rollout-dispatcher.port';
+import type { RolloutStore } from './ports/rollout-store.port';
+
+/** What recording an event needs: the state, the workers, the time. */
+export interface RolloutCore {
+  store: RolloutStore;
+  dispatcher: RolloutDispatcher;
+  clock(): Date;
+}
+
+/** What carrying out commands needs besides: the plan's policies and the cluster. */
+export interface RolloutDeps extends RolloutCore {
+  plans: PlanPolicies;
+  driverFor(clusterId: string): Promise<ClusterDriver>;
+  /** Parallel probes of one batch. */
+  probeConcurrency?: number;
+}
+
+/** A refusal of the domain (illegal event, unknown rollout...), for the edge to turn into an answer. */
+export class RolloutRefused extends Error {
+  constructor(readonly error: RolloutError) {
+    super(error.message);
+    this.name = 'RolloutRefused';
+  }
+}
+
+function settle(result: TransitionResult | null, id: string): Extract<TransitionResult, { ok: true }> {
+  if (!result) throw new RolloutRefused({ code: 'not_found', message: `rollout ${id} does not exist` });
+  if (!result.ok) throw new RolloutRefused(result.error);
+  return result;
+}
+
+/**
+ * Records one event (a person's action, a result, or a tick), then hands every outstanding command to
+ * the workers. The state is written before anything is done about it, so a crash after the commit
+ * loses nothing: the reconciler's next tick re-derives the same commands.
+ */
+export async function recordEvent(deps: RolloutCore, id: string, event: RolloutEvent, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<RolloutState> {
+  const result = settle(await deps.store.update(id, (state) => transition(state, event, deps.clock()), extraAudit), id);
+  await deps.dispatcher.dispatch(id, result.commands);
+  return result.state;
+}
+
+/** "Look at rollout R now": what a wake-up, a reconciler pass or a restarted worker does. */
+export const advance = (deps: RolloutCore, id: string) => recordEvent(deps, id, { type: 'tick' });
+
+export type ExecuteOutcome = { status: 'done' | 'skipped'; detail?: string };
+
+const cleanPolicy = (p: PolicyDocument): NetworkPolicy => p as unknown as NetworkPolicy;
+const asDocuments = (list: NetworkPolicy[]): PolicyDocument[] => list as unknown as PolicyDocument[];
+
+function target(run: ProbeRun): ConnectivityProbe['to'] {
+  if (run.probe.kind === 'must-resolve') return { kind: 'dns', name: run.probe.to };
+  const [namespace, name] = run.probe.to.split('/');
+  return { kind: 'workload', namespace, name };
+}
+
+function observed(connected: boolean, error: boolean | undefined): ProbeObservation {
+  if (error) return 'error';
+  return connected ? 'reached' : 'not_reached';
+}
+
+async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+/**
+ * Carries out one command of a rollout, found by its key in the state as it is now (a command that is
+ * no longer wanted is skipped), and records its result as an event. Changes to the cluster are made
+ * under the cluster's lock, after checking once more that the command is still current: a late apply
+ * never lands after the restore that replaced it.
+ */
+export async function executeCommand(deps: RolloutDeps, id: string, key: string): Promise<ExecuteOutcome> {
+  const state = await deps.store.get(id);
+  if (!state) return { status: 'skipped', detail: 'the rollout no longer exists' };
+  const command = outstandingCommands(state, deps.clock()).find((c) => c.key === key);
+  if (!command) return { status: 'skipped', detail: 'the command is no longer outstanding' };
+  const driver = await deps.driverFor(state.clusterId);
+  const guarded = async (fn: () => Promise<RolloutEvent>): Promise<RolloutEvent | null> =>
+    deps.store.withClusterLock(state.clusterId, async () => {
+      const fresh = await deps.store.get(id);
+      return fresh && isCommandCurrent(fresh, command, deps.clock()) ? fn() : null;
+    });
+  const event = await run(deps, driver, command, guarded);
+  if (!event) return { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' };
+  if (Array.isArray(event)) {
+    for (const e of event) await recordEvent(deps, id, e);
+  } else {
+    await recordEvent(deps, id, event.event, event.audit);
+  }
+  return { status: 'done', detail: command.type };
+}
+
+type Recorded = { event: RolloutEvent; audit?: (state: RolloutState) => AuditEntry[] };
+
+async function run(
+  deps: RolloutDeps,
+  driver: ClusterDriver,
+  command: RolloutCommand,
+  guarded: (fn: () => Promise<RolloutEvent>) => Promise<RolloutEvent | null>,
+): Promise<Recorded | RolloutEvent[] | null> {
+  const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  switch (command.type) {
+    case 'snapshotNamespace': {
+      try {
+        return { event: { type: 'snapshotTaken', stepId: command.stepId, policies: asDocuments(await driver.readPolicies(command.namespace)) } };
+      } catch (error) {
+        return { event: { type: 'snapshotFailed', stepId: command.stepId, error: errorText(error) } };
+      }
+    }
+    case 'applyPolicies': {
+      const planned = await deps.plans.policiesFor(command.planId, command.namespace);
+      const event = await guarded(async () => {
+        try {
+          // The plan's policies become the namespace's only ones; the snapshot keeps what was there.
+          await driver.applyPolicies(command.namespace, planned);
+          const keep = new Set(planned.map((p) => p.metadata.name));
+          const extra = (await driver.readPolicies(command.namespace)).map((p) => p.metadata.name).filter((n) => !keep.has(n));
+          if (extra.length) await driver.deletePolicies(command.namespace, extra);
+          return { type: 'applied', stepId: command.stepId };
+        } catch (error) {
+          return { type: 'applyFailed', stepId: command.stepId, error: errorText(error) };
+        }
+      });
+      if (!event) return null;
+      return {
+        event,
+        audit: (state) => {
+          const step = state.steps.find((s) => s.id === command.stepId);
+          return event.type === 'applied'
+            ? [{ at: deps.clock().toISOString(), rolloutId: state.id, version: state.version, action: 'rollout.step.policies_applied', stepId: command.stepId, namespace: command.namespace, detail: { before: (step?.snapshot?.policies ?? []) as never, after: asDocuments(planned) as never } }]
+            : [];
+        },
+      };
+    }
+    case 'restoreNamespace': {
+      const event = await guarded(async () => {
+        try {
+          await driver.restorePolicies(command.namespace, command.snapshot.policies.map(cleanPolicy));
+          return { type: 'restored', stepId: command.stepId, attempt: command.attempt };
+        } catch (error) {
+          return { type: 'restoreFailed', stepId: command.stepId, attempt: command.attempt, error: errorText(error) };
+        }
+      });
+      if (!event) return null;
+      return {
+        event,
+        audit: (state) =>
+          event.type === 'restored'
+            ? [{ at: deps.clock().toISOString(), rolloutId: state.id, version: state.version, action: 'rollout.step.policies_restored', stepId: command.stepId, namespace: command.namespace, detail: { after: command.snapshot.policies as never } }]
+            : [],
+      };
+    }
+    case 'runProbes': {
+      const events: RolloutEvent[] = [];
+      await inBatches(command.probes, deps.probeConcurrency ?? 4, async (probeRun) => {
+        const [namespace, workload] = probeRun.probe.from.split('/');
+        const result = await driver.probe({
+          id: `${command.stepId}.${probeRun.probe.id}.${probeRun.attempt}`,
+          from: { namespace, workload },
+          to: target(probeRun),
+          port: probeRun.probe.port ?? 53,
+          protocol: probeRun.probe.protocol ?? (probeRun.probe.kind === 'must-resolve' ? 'UDP' : 'TCP'),
+          timeoutMs: command.timeoutMs,
+        });
+        events.push({ type: 'probeResult', stepId: command.stepId, probeId: probeRun.probe.id, attempt: probeRun.attempt, observed: observed(result.connected, result.error), detail: result.detail });
+      });
+      return events;
+    }
+    case 'wakeAt':
+    case 'requestApproval':
+      // A wake-up is a delayed "advance" (the dispatcher's business); an approval waits for a person.
+      return [];
+  }
+}
+
+/** Looks at every active rollout once: re-issues whatever a lost job or a crash left undone. */
+export async function reconcileAll(deps: RolloutCore): Promise<number> {
+  const active = await deps.store.list({ statuses: [...ACTIVE_STATUSES] });
+  for (const state of active) await advance(deps, state.id);
+  return active.length;
+}

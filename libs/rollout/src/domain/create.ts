@@ -1,0 +1,151 @@
+/**
+ * Checking a rollout request and building its first state (status draft, version 1).
+ */
+import { planRollout, DEFAULT_WAVES } from './plan';
+import { compileWindow, type TimeWindow } from './time/windows';
+import {
+  TIERS,
+  type CreateRolloutInput,
+  type Probe,
+  type ProbeExpectation,
+  type ProbeKind,
+  type RolloutConfig,
+  type RolloutError,
+  type RolloutState,
+  type Stage,
+  type Step,
+  type Tier,
+} from './types';
+
+export const DEFAULT_CONFIG: RolloutConfig = {
+  waves: [...DEFAULT_WAVES],
+  settleMs: 30_000,
+  probe: { retries: 2, timeoutMs: 5_000, retryDelayMs: 10_000 },
+  restoreRetryMs: 30_000,
+  windows: {},
+  freezes: [],
+};
+
+const EXPECTATIONS: Record<ProbeKind, ProbeExpectation> = { 'must-connect': 'connect', 'must-resolve': 'resolve', 'must-be-blocked': 'blocked' };
+const ID = /^[A-Za-z0-9_-]+$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function expectationOf(kind: ProbeKind): ProbeExpectation {
+  return EXPECTATIONS[kind];
+}
+
+export function stepIdOf(rolloutId: string, namespace: string): string {
+  return `${rolloutId}.${namespace}`;
+}
+
+function resolveConfig(input: CreateRolloutInput['config']): RolloutConfig {
+  return {
+    waves: input?.waves ?? DEFAULT_CONFIG.waves,
+    settleMs: input?.settleMs ?? DEFAULT_CONFIG.settleMs,
+    probe: { ...DEFAULT_CONFIG.probe, ...(input?.probe ?? {}) },
+    restoreRetryMs: input?.restoreRetryMs ?? DEFAULT_CONFIG.restoreRetryMs,
+    windows: input?.windows ?? {},
+    freezes: input?.freezes ?? [],
+  };
+}
+
+/** Every problem of a rollout request, each naming its field; empty when the request is valid. */
+export function validateCreateInput(input: CreateRolloutInput): Array<{ field: string; reason: string }> {
+  const problems: Array<{ field: string; reason: string }> = [];
+  const p = (field: string, reason: string): void => {
+    problems.push({ field, reason });
+  };
+  if (!input || typeof input !== 'object') return [{ field: 'input', reason: 'must be an object' }];
+  if (typeof input.id !== 'string' || !ID.test(input.id)) p('id', 'must be letters, digits, "-" or "_" (it becomes part of job ids)');
+  for (const f of ['clusterId', 'planId', 'createdBy'] as const) if (typeof input[f] !== 'string' || input[f].length === 0) p(f, 'must be a non-empty string');
+  if (!Number.isInteger(input.planVersion) || input.planVersion < 1) p('planVersion', 'must be a positive integer');
+  if (!Array.isArray(input.namespaces) || input.namespaces.length === 0) p('namespaces', 'must list at least one namespace');
+  const names = new Set<string>();
+  (Array.isArray(input.namespaces) ? input.namespaces : []).forEach((ns, i) => {
+    const at = `namespaces[${i}]`;
+    if (typeof ns.name !== 'string' || !DNS_LABEL.test(ns.name) || ns.name.length > 63) p(`${at}.name`, 'must be a Kubernetes namespace name');
+    else if (names.has(ns.name)) p(`${at}.name`, `${ns.name} is listed twice`);
+    else names.add(ns.name);
+    if (!(TIERS as readonly string[]).includes(ns.tier)) p(`${at}.tier`, `must be one of ${TIERS.join(', ')}`);
+    if (!Number.isInteger(ns.dependents) || ns.dependents < 0) p(`${at}.dependents`, 'must be a non-negative integer');
+    if (!Array.isArray(ns.probes)) p(`${at}.probes`, 'must be an array');
+    const ids = new Set<string>();
+    (Array.isArray(ns.probes) ? ns.probes : []).forEach((probe, j) => {
+      const pat = `${at}.probes[${j}]`;
+      if (typeof probe.id !== 'string' || probe.id.length === 0) p(`${pat}.id`, 'must be a non-empty string');
+      else if (ids.has(probe.id)) p(`${pat}.id`, `${probe.id} is listed twice`);
+      else ids.add(probe.id);
+      if (!(probe.kind in EXPECTATIONS)) p(`${pat}.kind`, 'must be must-connect, must-resolve or must-be-blocked');
+      if (typeof probe.from !== 'string' || probe.from.length === 0) p(`${pat}.from`, 'must be a non-empty string');
+      if (typeof probe.to !== 'string' || probe.to.length === 0) p(`${pat}.to`, 'must be a non-empty string');
+      if (probe.port !== undefined && (!Number.isInteger(probe.port) || probe.port < 1 || probe.port > 65535)) p(`${pat}.port`, 'must be 1-65535');
+      if (probe.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(probe.protocol)) p(`${pat}.protocol`, 'must be TCP, UDP or SCTP');
+    });
+  });
+  const c = input.config ?? {};
+  if (c.waves !== undefined && (!Array.isArray(c.waves) || c.waves.length === 0 || c.waves.some((n) => !Number.isInteger(n) || n < 1))) p('config.waves', 'must be a non-empty list of positive integers');
+  if (c.settleMs !== undefined && (!Number.isFinite(c.settleMs) || c.settleMs < 0)) p('config.settleMs', 'must be >= 0');
+  if (c.restoreRetryMs !== undefined && (!Number.isFinite(c.restoreRetryMs) || c.restoreRetryMs <= 0)) p('config.restoreRetryMs', 'must be > 0');
+  if (c.probe?.retries !== undefined && (!Number.isInteger(c.probe.retries) || c.probe.retries < 0)) p('config.probe.retries', 'must be a non-negative integer');
+  if (c.probe?.timeoutMs !== undefined && (!Number.isFinite(c.probe.timeoutMs) || c.probe.timeoutMs <= 0)) p('config.probe.timeoutMs', 'must be > 0');
+  if (c.probe?.retryDelayMs !== undefined && (!Number.isFinite(c.probe.retryDelayMs) || c.probe.retryDelayMs < 0)) p('config.probe.retryDelayMs', 'must be >= 0');
+  const checkWindow = (w: TimeWindow, field: string): void => {
+    const r = compileWindow(w);
+    if (!r.ok) p(`${field}.${r.error.part}`, r.error.message);
+  };
+  for (const [tier, list] of Object.entries(c.windows ?? {})) {
+    if (!(TIERS as readonly string[]).includes(tier)) p(`config.windows.${tier}`, `is not a tier (${TIERS.join(', ')})`);
+    (list ?? []).forEach((w, i) => checkWindow(w, `config.windows.${tier}[${i}]`));
+  }
+  (c.freezes ?? []).forEach((f, i) => {
+    checkWindow(f, `config.freezes[${i}]`);
+    if (f.tiers !== undefined && (!Array.isArray(f.tiers) || f.tiers.some((t) => !(TIERS as readonly string[]).includes(t)))) p(`config.freezes[${i}].tiers`, `must list tiers (${TIERS.join(', ')})`);
+  });
+  return problems;
+}
+
+/** The first state of a rollout, or the problems of the request. */
+export function buildRollout(input: CreateRolloutInput, now: Date): { ok: true; state: RolloutState } | { ok: false; error: RolloutError } {
+  const problems = validateCreateInput(input);
+  if (problems.length > 0) {
+    return { ok: false, error: { code: 'invalid_input', message: `the rollout request is invalid: ${problems.map((x) => `${x.field}: ${x.reason}`).join('; ')}`, problems } };
+  }
+  const config = resolveConfig(input.config);
+  const planned = planRollout({ namespaces: input.namespaces, waves: config.waves });
+  const byName = new Map(input.namespaces.map((n) => [n.name, n]));
+  const steps: Step[] = [];
+  const stages: Stage[] = planned.map((ps) => {
+    const waves = ps.waves.map((wave, w) =>
+      wave.map((name) => {
+        const ns = byName.get(name)!;
+        const probes: Probe[] = ns.probes.map((spec) => ({ ...spec, expectation: expectationOf(spec.kind), attempts: [] }));
+        const step: Step = { id: stepIdOf(input.id, name), namespace: name, tier: ps.tier as Tier, wave: w, dependents: ns.dependents, phase: 'pending', probes };
+        steps.push(step);
+        return step.id;
+      }),
+    );
+    const stage: Stage = { tier: ps.tier, status: 'pending', waves };
+    const diffRef = input.diffRefs?.[ps.tier];
+    if (diffRef !== undefined) stage.diffRef = diffRef;
+    return stage;
+  });
+  const at = now.toISOString();
+  return {
+    ok: true,
+    state: {
+      id: input.id,
+      clusterId: input.clusterId,
+      planId: input.planId,
+      planVersion: input.planVersion,
+      createdBy: input.createdBy,
+      createdAt: at,
+      status: 'draft',
+      stages,
+      steps,
+      config,
+      rollbacks: [],
+      version: 1,
+      updatedAt: at,
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { advanceJobId, isCommandCurrent, outstandingCommands, probeJobId } from './commands';
+import { decide, isActive, transition } from './machine';
+import { CREATOR, createInput, simulate, T0 } from './testing/fixtures';
+import type { RolloutEvent } from './types';
+
+const now = new Date(T0);
+
+describe('create', () => {
+  it.each<[string, (i: ReturnType<typeof createInput>) => void, string]>([
+    ['an id with a colon (job ids cannot have one)', (i) => (i.id = 'r:1'), 'id'],
+    ['no namespaces', (i) => (i.namespaces = []), 'namespaces'],
+    ['a namespace twice', (i) => i.namespaces.push({ ...i.namespaces[0] }), 'namespaces[1].name'],
+    ['an unknown tier', (i) => (i.namespaces[0].tier = 'qa' as never), 'namespaces[0].tier'],
+    ['negative dependents', (i) => (i.namespaces[0].dependents = -1), 'namespaces[0].dependents'],
+    ['a probe id twice', (i) => i.namespaces[0].probes.push({ ...i.namespaces[0].probes[0] }), 'namespaces[0].probes[3].id'],
+    ['a bad probe port', (i) => (i.namespaces[0].probes[0].port = 70000), 'namespaces[0].probes[0].port'],
+    ['zero-size waves', (i) => (i.config = { waves: [1, 0] }), 'config.waves'],
+    ['negative retries', (i) => (i.config = { probe: { retries: -1 } }), 'config.probe.retries'],
+    ['a bad cron field', (i) => (i.config = { windows: { prod: [{ kind: 'cron', expression: '0 2 * * FUNDAY', durationMinutes: 60, timeZone: 'UTC' }] } }), 'config.windows.prod[0].day-of-week'],
+    ['a bad RRULE part', (i) => (i.config = { freezes: [{ kind: 'rrule', rule: 'DTSTART:20260101T000000\nRRULE:FREQ=YEARLY', durationMinutes: 60, timeZone: 'UTC' }] }), 'config.freezes[0].FREQ'],
+    ['a bad time zone', (i) => (i.config = { windows: { dev: [{ kind: 'cron', expression: '0 2 * * *', durationMinutes: 60, timeZone: 'Berlin' }] } }), 'config.windows.dev[0].timeZone'],
+  ])('refuses %s, naming the field', (_name, mutate, field) => {
+    const input = createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    mutate(input);
+    const r = transition(undefined, { type: 'create', input }, now);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('invalid_input');
+      expect(r.error.problems?.map((p) => p.field)).toContain(field);
+    }
+  });
+
+  it('refuses a second create and events for a rollout that does not exist', () => {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    expect(loop.send({ type: 'create', input: createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] }) }, true)).toMatchObject({ ok: false, error: { code: 'already_exists' } });
+    expect(transition(undefined, { type: 'tick' }, now)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('is JSON all the way through', () => {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    expect(JSON.parse(JSON.stringify(loop.state))).toEqual(loop.state);
+  });
+});
+
+describe('stale and duplicated events change nothing', () => {
+  function applied() {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }] });
+    loop.send({ type: 'start', by: CREATOR });
+    const snapshotEvents = loop.cluster.execute(loop.state, loop.commands[0], loop.now);
+    loop.send(snapshotEvents[0]);
+    const applyEvents = loop.cluster.execute(loop.state, loop.commands[0], loop.now);
+    loop.send(applyEvents[0]);
+    return { loop, snapshotEvents, applyEvents };
+  }
+
+  it.each<[string, (x: ReturnType<typeof applied>) => RolloutEvent]>([
+    ['the snapshot result again (with other policies)', () => ({ type: 'snapshotTaken', stepId: 'r1.dev-a', policies: [{ evil: true }] })],
+    ['the apply result again', (x) => x.applyEvents[0]],
+    ['an apply failure after the apply succeeded', () => ({ type: 'applyFailed', stepId: 'r1.dev-a', error: 'late' })],
+    ['a probe result before the settle time', () => ({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'connect-dev-a', attempt: 1, observed: 'not_reached' })],
+    ['a restore result for a step that is not restoring', () => ({ type: 'restored', stepId: 'r1.dev-a', attempt: 1 })],
+    ['a snapshot for a step that has not started', () => ({ type: 'snapshotTaken', stepId: 'r1.dev-b', policies: [] })],
+  ])('%s', (_name, make) => {
+    const x = applied();
+    const before = x.loop.state;
+    const r = x.loop.send(make(x));
+    expect(r).toMatchObject({ ok: true, changed: false, audit: [] });
+    expect(r.ok && r.ignored).toBeTruthy();
+    expect(x.loop.state).toBe(before);
+  });
+
+  it('a probe result for an attempt already recorded, or one not yet asked for, is ignored; the outcome never changes', () => {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    loop.send({ type: 'start', by: CREATOR });
+    loop.run({ until: (s) => s.steps[0].phase === 'settled' });
+    const ev = (attempt: number, observed: 'reached' | 'not_reached'): RolloutEvent => ({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'connect-dev-a', attempt, observed });
+    expect(loop.send(ev(2, 'reached'))).toMatchObject({ changed: false });
+    loop.send(ev(1, 'reached'));
+    expect(loop.step('dev-a').probes[0].outcome).toBe('passed');
+    expect(loop.send(ev(1, 'not_reached'))).toMatchObject({ changed: false });
+    expect(loop.send(ev(2, 'not_reached'))).toMatchObject({ changed: false });
+    expect(loop.step('dev-a').probes[0].outcome).toBe('passed');
+  });
+
+  it('events naming an unknown step or probe are errors', () => {
+    const { loop } = applied();
+    expect(loop.send({ type: 'applied', stepId: 'r1.nope' }, true)).toMatchObject({ ok: false, error: { code: 'unknown_step' } });
+    expect(loop.send({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' }, true)).toMatchObject({ ok: false, error: { code: 'unknown_probe' } });
+  });
+
+  it('an invalid clock is refused', () => {
+    const { loop } = applied();
+    expect(transition(loop.state, { type: 'tick' }, new Date(NaN))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+});
+
+describe('commands come from the state alone', () => {
+  it('a tick re-issues the same commands with the same keys (what a reconciler does after a crash)', () => {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }, { name: 'dev-c', tier: 'dev' }] });
+    loop.send({ type: 'start', by: CREATOR });
+    for (let i = 0; i < 12; i++) {
+      const keys = loop.commands.map((c) => c.key);
+      const again = decide(loop.state, loop.now);
+      expect(again.changed).toBe(false);
+      expect(again.commands.map((c) => c.key)).toEqual(keys);
+      expect(outstandingCommands(loop.state, loop.now)).toEqual(loop.commands);
+      loop.run({ maxRounds: 1 });
+    }
+  });
+
+  it('a late apply is no longer current once an abort has asked for the restore', () => {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    loop.send({ type: 'start', by: CREATOR });
+    loop.send(loop.cluster.execute(loop.state, loop.commands[0], loop.now)[0]);
+    const apply = loop.commands.find((c) => c.type === 'applyPolicies')!;
+    expect(isCommandCurrent(loop.state, apply, loop.now)).toBe(true);
+    loop.send({ type: 'abort', by: CREATOR });
+    expect(isCommandCurrent(loop.state, apply, loop.now)).toBe(false);
+    expect(loop.cluster.execute(loop.state, apply, loop.now)).toEqual([]);
+    loop.run();
+    expect(loop.cluster.policies.get('dev-a')).toEqual(loop.cluster.original['dev-a']);
+    expect(loop.cluster.calls.map((c) => c.type)).toEqual(['snapshotNamespace', 'restoreNamespace']);
+  });
+
+  it('command keys and job ids never contain ":" (BullMQ refuses them)', () => {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    loop.send({ type: 'start', by: CREATOR });
+    const keys: string[] = [advanceJobId(loop.state)];
+    for (let i = 0; i < 10; i++) {
+      keys.push(...loop.commands.map((c) => c.key));
+      for (const c of loop.commands) if (c.type === 'runProbes') keys.push(...c.probes.map((r) => probeJobId(c, r)));
+      loop.run({ maxRounds: 1 });
+    }
+    expect(keys.length).toBeGreaterThan(4);
+    for (const k of keys) expect(k).not.toContain(':');
+    expect(advanceJobId(loop.state)).toBe(`advance.r1.${loop.state.version}`);
+  });
+
+  it('isActive covers what holds the cluster', () => {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    expect(isActive(loop.state)).toBe(false);
+    loop.send({ type: 'start', by: CREATOR });
+    expect(isActive(loop.state)).toBe(true);
+    loop.run();
+    expect(loop.state.status).toBe('completed');
+    expect(isActive(loop.state)).toBe(false);
+  });
+});

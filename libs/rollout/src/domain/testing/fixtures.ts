@@ -1,0 +1,69 @@
+/** Test fixtures for specs only (not exported from the library). */
+import { transition } from '../machine';
+import type { CreateRolloutInput, PolicyDocument, ProbeSpec, RolloutState, Tier } from '../types';
+import { SimulatedCluster, SimulatedLoop, enforcingCni, type ProbeOracle } from './simulated-loop';
+
+export const CREATOR = 'alice@example.com';
+export const APPROVER = 'bob@example.com';
+export const T0 = '2026-01-05T02:00:00.000Z'; // a Monday
+
+export function policy(namespace: string, name: string, spec: PolicyDocument = { podSelector: {} }): PolicyDocument {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace, labels: { owner: 'team-ü' } }, spec };
+}
+
+export function probesFor(namespace: string, tier: Tier): ProbeSpec[] {
+  const other = tier === 'dev' ? 'prod-x' : 'dev-x';
+  return [
+    { id: `connect-${namespace}`, kind: 'must-connect', from: `${namespace}/web`, to: `${namespace}/db`, port: 5432, protocol: 'TCP' },
+    { id: `resolve-${namespace}`, kind: 'must-resolve', from: `${namespace}/web`, to: 'kubernetes.default.svc.cluster.local', port: 53, protocol: 'UDP' },
+    { id: `blocked-${namespace}`, kind: 'must-be-blocked', from: `${other}/client`, to: `${namespace}/db`, port: 5432, protocol: 'TCP' },
+  ];
+}
+
+export interface WorldSpec {
+  namespaces: Array<{ name: string; tier: Tier; dependents?: number; probes?: ProbeSpec[] }>;
+  config?: CreateRolloutInput['config'];
+  oracle?: ProbeOracle;
+  id?: string;
+}
+
+export function createInput(spec: WorldSpec): CreateRolloutInput {
+  return {
+    id: spec.id ?? 'r1',
+    clusterId: 'c1',
+    planId: 'plan-7',
+    planVersion: 3,
+    createdBy: CREATOR,
+    namespaces: spec.namespaces.map((n) => ({ name: n.name, tier: n.tier, dependents: n.dependents ?? 0, probes: n.probes ?? probesFor(n.name, n.tier) })),
+    config: { settleMs: 60_000, probe: { retries: 2, timeoutMs: 2_000, retryDelayMs: 5_000 }, ...(spec.config ?? {}) },
+    diffRefs: { staging: 'plan-7/diff/staging', prod: 'plan-7/diff/prod' },
+  };
+}
+
+export function created(spec: WorldSpec, at = T0): RolloutState {
+  const r = transition(undefined, { type: 'create', input: createInput(spec) }, new Date(at));
+  if (!r.ok) throw new Error(r.error.message);
+  return r.state;
+}
+
+/** A loop over a fresh rollout; odd namespaces start with two policies, even ones with none. */
+export function simulate(spec: WorldSpec, at = T0): SimulatedLoop {
+  const original: Record<string, PolicyDocument[]> = {};
+  const plan: Record<string, PolicyDocument[]> = {};
+  spec.namespaces.forEach((n, i) => {
+    original[n.name] = i % 2 === 0 ? [policy(n.name, 'legacy-allow-all', { podSelector: {}, ingress: [{}] }), policy(n.name, 'zz-keep')] : [];
+    plan[n.name] = [policy(n.name, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }), policy(n.name, 'allow-web-db')];
+  });
+  return new SimulatedLoop(created(spec, at), new SimulatedCluster(original, plan, spec.oracle ?? enforcingCni), new Date(at));
+}
+
+export const THREE_TIERS: WorldSpec['namespaces'] = [
+  { name: 'dev-a', tier: 'dev' },
+  { name: 'staging-a', tier: 'staging', dependents: 0 },
+  { name: 'staging-b', tier: 'staging', dependents: 3 },
+  { name: 'staging-c', tier: 'staging', dependents: 1 },
+  { name: 'prod-a', tier: 'prod', dependents: 5 },
+  { name: 'prod-b', tier: 'prod', dependents: 0 },
+  { name: 'prod-c', tier: 'prod', dependents: 2 },
+  { name: 'prod-d', tier: 'prod', dependents: 2 },
+];

@@ -1,0 +1,175 @@
+/**
+ * Maintenance windows and freezes. A window is a schedule of start times (a cron expression, an RFC 5545
+ * RRULE, or a single start) with a duration and an IANA time zone; it is open on [start, start + duration).
+ * Freezes are windows that deny: a freeze that is open closes everything, whatever the allow windows say.
+ *
+ * Durations are elapsed time: a 3 h window that starts at 01:00 on the night clocks go forward ends at
+ * 05:00 local. A start that falls in a DST gap moves forward by the gap; a start in an overlap is the
+ * first of the two (so a daily 02:30 window in Berlin opens once on the night clocks go back).
+ */
+import { parseCron, cronMatchesDate, type Cron } from './cron';
+import { parseRRule, rruleOccurrences, type RRule } from './rrule';
+import { InvalidScheduleError, fail, type ParseResult } from './schedule-error';
+import { civilFromDayNumber, dayConverter, DAY_MS, isValidTimeZone, MINUTE_MS, toLocal, dayNumber } from './zone';
+
+export type TimeWindow = CronWindow | RRuleWindow | OnceWindow;
+
+interface WindowBase {
+  /** shown in explanations, e.g. "prod weekday nights" */
+  name?: string;
+  durationMinutes: number;
+  /** IANA zone, e.g. Europe/Berlin. The schedule's local times are read in it. */
+  timeZone: string;
+}
+
+export interface CronWindow extends WindowBase {
+  kind: 'cron';
+  /** 5-field cron expression, e.g. "0 2 * * MON-FRI" */
+  expression: string;
+}
+
+export interface RRuleWindow extends WindowBase {
+  kind: 'rrule';
+  /** "DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" */
+  rule: string;
+}
+
+/** A single window, typically a freeze ("no changes over the year-end holidays"). */
+export interface OnceWindow extends WindowBase {
+  kind: 'once';
+  /** ISO 8601 instant with a zone designator, e.g. 2026-12-20T00:00:00+01:00 */
+  start: string;
+}
+
+/** The default horizon of `nextOpening`: a window that does not open within it is treated as never opening. */
+export const DEFAULT_HORIZON_DAYS = 400;
+
+export interface CompiledWindow {
+  window: TimeWindow;
+  durationMs: number;
+  /** Ascending start instants in [fromMs, limitMs]. */
+  starts(fromMs: number, limitMs: number): Iterable<number>;
+}
+
+function* cronStarts(cron: Cron, timeZone: string, fromMs: number, limitMs: number): Generator<number> {
+  const first = toLocal(fromMs, timeZone);
+  const last = toLocal(limitMs, timeZone);
+  const lastDay = dayNumber(last.year, last.month, last.day);
+  for (let d = dayNumber(first.year, first.month, first.day) - 1; d <= lastDay; d++) {
+    const c = civilFromDayNumber(d);
+    if (!cronMatchesDate(cron, c.year, c.month, c.day)) continue;
+    const convert = dayConverter(c.year, c.month, c.day, timeZone);
+    const day: number[] = [];
+    for (const h of cron.hours) for (const m of cron.minutes) day.push(convert(h, m, 0));
+    day.sort((a, b) => a - b);
+    let previous: number | undefined;
+    for (const t of day) {
+      if (t === previous) continue;
+      previous = t;
+      if (t > limitMs) return;
+      if (t >= fromMs) yield t;
+    }
+  }
+}
+
+/** Checks and compiles a window; the error names the part at fault. */
+export function compileWindow(window: TimeWindow): ParseResult<CompiledWindow> {
+  if (!window || typeof window !== 'object') return fail('window', 'a window must be an object');
+  if (!Number.isFinite(window.durationMinutes) || window.durationMinutes < 1) {
+    return fail('durationMinutes', `window duration must be at least 1 minute (got ${String(window.durationMinutes)})`);
+  }
+  if (!isValidTimeZone(window.timeZone)) return fail('timeZone', `"${String(window.timeZone)}" is not an IANA time zone (e.g. Europe/Berlin)`);
+  const durationMs = Math.round(window.durationMinutes * MINUTE_MS);
+  switch (window.kind) {
+    case 'cron': {
+      const parsed = parseCron(window.expression);
+      if (!parsed.ok) return parsed;
+      const cron = parsed.value;
+      return { ok: true, value: { window, durationMs, starts: (from, limit) => cronStarts(cron, window.timeZone, from, limit) } };
+    }
+    case 'rrule': {
+      const parsed = parseRRule(window.rule);
+      if (!parsed.ok) return parsed;
+      const rule: RRule = parsed.value;
+      if (rule.dtstartZone !== undefined && rule.dtstartZone !== 'UTC' && rule.dtstartZone !== window.timeZone) {
+        return fail('DTSTART', `DTSTART TZID ${rule.dtstartZone} differs from the window's time zone ${window.timeZone}`);
+      }
+      return { ok: true, value: { window, durationMs, starts: (from, limit) => rruleOccurrences(rule, window.timeZone, from, limit) } };
+    }
+    case 'once': {
+      const at = typeof window.start === 'string' && /(Z|[+-]\d{2}:\d{2})$/.test(window.start) ? Date.parse(window.start) : NaN;
+      if (!Number.isFinite(at)) return fail('start', `"${String(window.start)}" is not an ISO 8601 instant with a zone designator`);
+      return { ok: true, value: { window, durationMs, starts: (from, limit) => (at >= from && at <= limit ? [at] : []) } };
+    }
+    default:
+      return fail('kind', `window kind "${String((window as { kind?: unknown }).kind)}" is not cron, rrule or once`);
+  }
+}
+
+const cache = new Map<string, CompiledWindow>();
+
+function compiled(window: TimeWindow): CompiledWindow {
+  const key = JSON.stringify(window);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const r = compileWindow(window);
+  if (!r.ok) throw new InvalidScheduleError(r.error.part, r.error.message);
+  if (cache.size > 500) cache.clear();
+  cache.set(key, r.value);
+  return r.value;
+}
+
+/** The end of the latest occurrence of `w` that contains `t`, or undefined when `w` is closed at `t`. */
+function openUntil(w: CompiledWindow, t: number): number | undefined {
+  let latest: number | undefined;
+  for (const s of w.starts(t - w.durationMs + 1, t)) latest = s;
+  return latest === undefined ? undefined : latest + w.durationMs;
+}
+
+function firstStart(w: CompiledWindow, from: number, limit: number): number | undefined {
+  for (const s of w.starts(from, limit)) return s;
+  return undefined;
+}
+
+/**
+ * Whether changes may start at `now`: some allow window is open (or none is configured: no windows
+ * means no restriction) and no freeze is open.
+ */
+export function windowOpen(now: Date, windows: readonly TimeWindow[], freezes: readonly TimeWindow[] = []): boolean {
+  const t = now.getTime();
+  if (freezes.some((f) => openUntil(compiled(f), t) !== undefined)) return false;
+  return windows.length === 0 || windows.some((w) => openUntil(compiled(w), t) !== undefined);
+}
+
+/**
+ * The first instant at or after `now` at which `windowOpen` is true, or null when there is none within
+ * the horizon (a rule that has run out of occurrences, or a freeze that covers every window).
+ */
+export function nextOpening(now: Date, windows: readonly TimeWindow[], freezes: readonly TimeWindow[] = [], horizonDays = DEFAULT_HORIZON_DAYS): Date | null {
+  const allow = windows.map(compiled);
+  const deny = freezes.map(compiled);
+  const limit = now.getTime() + horizonDays * DAY_MS;
+  let t = now.getTime();
+  while (t <= limit) {
+    const frozenUntil = deny.map((f) => openUntil(f, t)).filter((e): e is number => e !== undefined);
+    if (frozenUntil.length > 0) {
+      t = Math.max(...frozenUntil);
+      continue;
+    }
+    if (allow.length === 0 || allow.some((w) => openUntil(w, t) !== undefined)) return new Date(t);
+    const next = allow.map((w) => firstStart(w, t, limit)).filter((s): s is number => s !== undefined);
+    if (next.length === 0) return null;
+    t = Math.max(t + 1, Math.min(...next));
+  }
+  return null;
+}
+
+/**
+ * When the allow window open at `now` closes (the latest end among the open ones), or null when none is
+ * open or none is configured. Useful for explanations ("window closes at 05:00"); steps that have started
+ * are allowed to finish after it.
+ */
+export function windowClosesAt(now: Date, windows: readonly TimeWindow[]): Date | null {
+  const ends = windows.map((w) => openUntil(compiled(w), now.getTime())).filter((e): e is number => e !== undefined);
+  return ends.length === 0 ? null : new Date(Math.max(...ends));
+}

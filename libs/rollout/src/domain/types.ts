@@ -1,0 +1,346 @@
+/**
+ * The rollout as data: its state, the events that move it and the commands it asks the world to carry
+ * out. Everything here is plain JSON (times are ISO 8601 strings), so a state can be stored in a row,
+ * an event in a job payload and a command in a queue, and read back unchanged.
+ */
+import type { TimeWindow } from './time/windows';
+
+export const TIERS = ['dev', 'staging', 'prod'] as const;
+/** Same spelling as @bulkhead/contracts' Tier; kept here so the domain depends on nothing. */
+export type Tier = (typeof TIERS)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A NetworkPolicy object exactly as read from the API server; the domain never looks inside. */
+export type PolicyDocument = { [key: string]: JsonValue };
+
+export type RolloutStatus =
+  | 'draft'
+  | 'scheduled'
+  | 'running'
+  | 'waiting_approval'
+  | 'waiting_window'
+  | 'paused'
+  | 'halted'
+  | 'aborted'
+  | 'rolling_back'
+  | 'rolled_back'
+  | 'completed';
+
+/** Statuses in which a rollout holds its cluster (what the one-active-rollout-per-cluster index covers). */
+export const ACTIVE_STATUSES: readonly RolloutStatus[] = ['scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'rolling_back'];
+/** Statuses no event leads out of, except a rollback of what stayed applied. */
+export const FINAL_STATUSES: readonly RolloutStatus[] = ['aborted', 'rolled_back', 'completed'];
+
+/**
+ * pending -> snapshotted -> applied -> settled -> probed -> verified
+ *     any of snapshotted..verified -> restoring -> restored
+ * A pending step has started once `startedAt` is set (its snapshot has been asked for).
+ */
+export type StepPhase = 'pending' | 'snapshotted' | 'applied' | 'settled' | 'probed' | 'verified' | 'restoring' | 'restored';
+
+export type ProbeKind = 'must-connect' | 'must-resolve' | 'must-be-blocked';
+export type ProbeExpectation = 'connect' | 'resolve' | 'blocked';
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+/** What one probe attempt saw: the source reached the destination (or the name resolved), or it did not, or the probe could not run. */
+export type ProbeObservation = 'reached' | 'not_reached' | 'error';
+/** `not_enforced`: a must-be-blocked probe got through, so the CNI is not enforcing NetworkPolicy. */
+export type ProbeOutcome = 'passed' | 'failed' | 'not_enforced';
+
+/** A probe as planned: who tries to reach what. Plain data, chosen by `selectProbes`. */
+export interface ProbeSpec {
+  /** unique within the step */
+  id: string;
+  kind: ProbeKind;
+  /** "namespace/workload" */
+  from: string;
+  /** "namespace/workload" for connect and blocked probes, a DNS name for must-resolve */
+  to: string;
+  port?: number;
+  protocol?: Protocol;
+  /** why this probe was chosen, e.g. "dev reaching a prod data store" */
+  reason?: string;
+}
+
+export interface ProbeAttempt {
+  attempt: number;
+  observed: ProbeObservation;
+  detail?: string;
+  at: string;
+}
+
+export interface Probe extends ProbeSpec {
+  expectation: ProbeExpectation;
+  attempts: ProbeAttempt[];
+  /** set once, never changed */
+  outcome?: ProbeOutcome;
+  /** a retry is due at this time (after a failed attempt) */
+  nextAttemptAt?: string;
+}
+
+export type HaltCode = 'probe_failed' | 'policies_not_enforced' | 'apply_failed' | 'snapshot_failed' | 'approval_rejected' | 'rolled_back';
+
+export interface HaltReason {
+  code: HaltCode;
+  message: string;
+  at: string;
+  stepId?: string;
+  namespace?: string;
+  tier?: Tier;
+  probeId?: string;
+  by?: string;
+}
+
+export interface PolicySnapshot {
+  takenAt: string;
+  /** the namespace's NetworkPolicies before the step, byte for byte as read */
+  policies: PolicyDocument[];
+}
+
+export type RestoreCause = 'probe_failed' | 'apply_failed' | 'snapshot_failed' | 'rollback' | 'abort';
+
+export interface RestoreProgress {
+  cause: RestoreCause;
+  requestedAt: string;
+  by?: string;
+  /** the attempt the current restore command carries; a failed attempt makes the next one */
+  attempt: number;
+  retryAt?: string;
+  lastError?: string;
+}
+
+export interface Step {
+  /** `${rolloutId}.${namespace}`: unique across rollouts, usable inside job ids */
+  id: string;
+  namespace: string;
+  tier: Tier;
+  /** index of the wave within its stage */
+  wave: number;
+  dependents: number;
+  phase: StepPhase;
+  startedAt?: string;
+  snapshot?: PolicySnapshot;
+  appliedAt?: string;
+  settleUntil?: string;
+  settledAt?: string;
+  probedAt?: string;
+  verifiedAt?: string;
+  probes: Probe[];
+  restore?: RestoreProgress;
+  restoredAt?: string;
+  /** true when the step was stopped before anything was applied: nothing needed putting back */
+  restoredWithoutChange?: boolean;
+  haltReason?: HaltReason;
+}
+
+export type StageStatus = 'pending' | 'waiting_approval' | 'running' | 'completed' | 'rejected';
+
+export interface StepEvidence {
+  stepId: string;
+  namespace: string;
+  phase: StepPhase;
+  probes: Array<{ id: string; kind: ProbeKind; from: string; to: string; port?: number; protocol?: Protocol; attempts: number; outcome?: ProbeOutcome; detail?: string }>;
+}
+
+export interface ApprovalEvidence {
+  /** the tier whose results are shown */
+  previousTier: Tier;
+  steps: StepEvidence[];
+  /** reference to the plan's semantic diff for the tier asking for approval (opaque to the domain) */
+  diffRef?: string;
+  planId: string;
+  planVersion: number;
+}
+
+export interface ApprovalDecision {
+  approved: boolean;
+  by: string;
+  role: string;
+  comment?: string;
+  at: string;
+}
+
+export interface StageApproval {
+  requestedAt: string;
+  evidence: ApprovalEvidence;
+  decision?: ApprovalDecision;
+}
+
+export interface Stage {
+  tier: Tier;
+  status: StageStatus;
+  /** step ids, wave by wave */
+  waves: string[][];
+  diffRef?: string;
+  approval?: StageApproval;
+  startedAt?: string;
+  completedAt?: string;
+}
+
+export interface ProbeConfig {
+  /** extra attempts after the first; 2 means up to 3 attempts */
+  retries: number;
+  timeoutMs: number;
+  retryDelayMs: number;
+}
+
+export interface RolloutConfig {
+  /** wave sizes within a stage; the last size repeats. [1, 2, 4] makes the first namespace a canary. */
+  waves: number[];
+  settleMs: number;
+  probe: ProbeConfig;
+  /** delay between attempts of a failing restore (a restore is never given up) */
+  restoreRetryMs: number;
+  /** allow windows per tier; a tier without windows may change at any time (freezes aside) */
+  windows: Partial<Record<Tier, TimeWindow[]>>;
+  freezes: Freeze[];
+}
+
+/** A deny window. Without `tiers` it freezes every tier. */
+export type Freeze = TimeWindow & { tiers?: Tier[]; reason?: string };
+
+export type RollbackScope = { kind: 'namespace'; namespace: string } | { kind: 'stage'; tier: Tier } | { kind: 'all' };
+
+export interface RollbackRecord {
+  kind: 'rollback' | 'abort';
+  scope?: RollbackScope;
+  by: string;
+  at: string;
+  reason?: string;
+}
+
+export interface RolloutState {
+  id: string;
+  clusterId: string;
+  planId: string;
+  planVersion: number;
+  createdBy: string;
+  createdAt: string;
+  status: RolloutStatus;
+  scheduledAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  stages: Stage[];
+  steps: Step[];
+  config: RolloutConfig;
+  /** why the rollout halted (the first reason; each step keeps its own) */
+  halt?: HaltReason;
+  pausedBy?: string;
+  /** while rolling_back: the status to land in once the restores are done */
+  landing?: 'halted' | 'completed' | 'aborted' | 'rolled_back';
+  rollbacks: RollbackRecord[];
+  /** +1 on every change; part of job ids (advance.<id>.<version>) */
+  version: number;
+  updatedAt: string;
+}
+
+// ---------------------------------------------------------------- events
+
+export interface NamespaceInput {
+  name: string;
+  tier: Tier;
+  /** how many namespaces depend on this one; fewest go first */
+  dependents: number;
+  probes: ProbeSpec[];
+}
+
+export interface CreateRolloutInput {
+  id: string;
+  clusterId: string;
+  planId: string;
+  planVersion: number;
+  createdBy: string;
+  namespaces: NamespaceInput[];
+  config?: Partial<Omit<RolloutConfig, 'probe'>> & { probe?: Partial<ProbeConfig> };
+  /** reference to the plan's semantic diff, per tier, shown in approval requests */
+  diffRefs?: Partial<Record<Tier, string>>;
+}
+
+export type RolloutEvent =
+  | { type: 'create'; input: CreateRolloutInput }
+  | { type: 'schedule'; at: string; by: string }
+  | { type: 'start'; by: string }
+  | { type: 'pause'; by: string; reason?: string }
+  | { type: 'resume'; by: string }
+  | { type: 'abort'; by: string; reason?: string }
+  | { type: 'rollback'; by: string; scope: RollbackScope; reason?: string }
+  | { type: 'approve'; tier: Tier; by: string; role: string; comment?: string }
+  | { type: 'reject'; tier: Tier; by: string; role: string; comment?: string }
+  /** "look again": time passed, a wake-up fired, or the reconciler re-derives lost commands */
+  | { type: 'tick' }
+  | { type: 'snapshotTaken'; stepId: string; policies: PolicyDocument[] }
+  | { type: 'snapshotFailed'; stepId: string; error: string }
+  | { type: 'applied'; stepId: string }
+  | { type: 'applyFailed'; stepId: string; error: string }
+  | { type: 'probeResult'; stepId: string; probeId: string; attempt: number; observed: ProbeObservation; detail?: string }
+  | { type: 'restored'; stepId: string; attempt: number }
+  | { type: 'restoreFailed'; stepId: string; attempt: number; error: string };
+
+export type RolloutEventType = RolloutEvent['type'];
+
+// ---------------------------------------------------------------- commands
+
+interface CommandBase {
+  /**
+   * Stable idempotency key, derived from the state alone: the same outstanding work always has the same
+   * key. Use it as the BullMQ job id (it never contains ':').
+   */
+  key: string;
+  rolloutId: string;
+  clusterId: string;
+}
+
+export interface ProbeRun {
+  probe: ProbeSpec & { expectation: ProbeExpectation };
+  attempt: number;
+}
+
+export type RolloutCommand =
+  | (CommandBase & { type: 'snapshotNamespace'; stepId: string; namespace: string })
+  | (CommandBase & { type: 'applyPolicies'; stepId: string; namespace: string; planId: string; planVersion: number })
+  | (CommandBase & { type: 'runProbes'; stepId: string; namespace: string; timeoutMs: number; probes: ProbeRun[] })
+  | (CommandBase & { type: 'restoreNamespace'; stepId: string; namespace: string; attempt: number; snapshot: PolicySnapshot })
+  | (CommandBase & { type: 'wakeAt'; at: string })
+  | (CommandBase & { type: 'requestApproval'; tier: Tier; evidence: ApprovalEvidence });
+
+export type RolloutCommandType = RolloutCommand['type'];
+
+// ---------------------------------------------------------------- results
+
+export interface AuditEntry {
+  at: string;
+  rolloutId: string;
+  /** the state version this entry belongs to */
+  version: number;
+  /** `<thing>.<verb>` as in @bulkhead/audit: rollout.create, rollout.step.apply, rollout.stage.approve, rollout.status.halted... */
+  action: string;
+  /** the `by` of the operator event; absent for the rollout's own moves (map to `system:rollout`) */
+  actor?: string;
+  stepId?: string;
+  namespace?: string;
+  tier?: Tier;
+  detail?: { [key: string]: JsonValue };
+}
+
+export type RolloutErrorCode = 'invalid_input' | 'not_found' | 'already_exists' | 'illegal_state' | 'forbidden' | 'unknown_step' | 'unknown_probe';
+
+export interface RolloutError {
+  code: RolloutErrorCode;
+  message: string;
+  problems?: Array<{ field: string; reason: string }>;
+}
+
+export interface Decision {
+  ok: true;
+  state: RolloutState;
+  /** every outstanding command of `state` (not only new ones): execute idempotently, keyed by `key` */
+  commands: RolloutCommand[];
+  /** to be written in the same transaction as `state` */
+  audit: AuditEntry[];
+  /** false when the state is unchanged (then nothing needs persisting and the version did not move) */
+  changed: boolean;
+  /** set when the event was stale or a duplicate and changed nothing */
+  ignored?: string;
+}
+
+export type TransitionResult = Decision | { ok: false; error: RolloutError };

@@ -1,0 +1,33 @@
+// @bulkhead/rollout: the staged rollout's pure domain. State in, next state and commands out.
+export * from './domain/types';
+export { transition, decide, isActive, APPROVER_ROLES } from './domain/machine';
+export { outstandingCommands, isCommandCurrent, advanceJobId, probeJobId, nextWake } from './domain/commands';
+export { buildRollout, validateCreateInput, DEFAULT_CONFIG, stepIdOf, expectationOf } from './domain/create';
+export { planRollout, DEFAULT_WAVES, type PlanNamespace, type PlannedStage } from './domain/plan';
+export {
+  selectProbes,
+  DEFAULT_DNS_NAMES,
+  DEFAULT_BLOCKED_SAMPLE,
+  type ProbeSelectionInput,
+  type DependencyEdge,
+  type WorkloadRef,
+  type InventoryNamespaceInput,
+  type InventoryWorkloadInput,
+} from './domain/probes';
+export {
+  windowOpen,
+  nextOpening,
+  windowClosesAt,
+  compileWindow,
+  DEFAULT_HORIZON_DAYS,
+  type TimeWindow,
+  type CronWindow,
+  type RRuleWindow,
+  type OnceWindow,
+  type CompiledWindow,
+} from './domain/time/windows';
+export { parseCron, cronMatchesDate, type Cron, type CronField } from './domain/time/cron';
+export { parseRRule, rruleOccurrences, type RRule, type ByDay, type RRuleFrequency } from './domain/time/rrule';
+export { InvalidScheduleError, type ScheduleError, type ParseResult } from './domain/time/schedule-error';
+export { toLocal, fromLocal, offsetAt, isValidTimeZone, type LocalDateTime } from './domain/time/zone';
+export * from './application';

@@ -1,0 +1,94 @@
+import { createLogger, UploadStorage } from '@bulkhead/platform';
+import { join } from 'node:path';
+import { seedDemo } from '../../apps/api/src/demo/seed-demo';
+import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../apps/api/src/stores.providers';
+import { type Harness, startApi } from './support/harness';
+
+/**
+ * The rollout end to end on the demo cluster (simulated driver, real PostgreSQL, Redis and worker):
+ * dev, then staging after an approval; the hidden dependency in staging breaks a probe, the namespace
+ * is restored exactly and the rollout halts naming the probe; once the edge is declared and the plan
+ * re-made, a new rollout goes through to prod.
+ */
+let api: Harness;
+let clusterId: string;
+const FAST = { waves: [1, 8], settleMs: 0, probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 } };
+
+const rollout = async (id: string) => (await api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body;
+const until = (id: string, statuses: string[]) => api.waitFor(() => rollout(id), (r) => statuses.includes(r.status), 90000);
+const livePolicies = async (namespace: string) =>
+  (await api.db.query(`SELECT name, manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 ORDER BY name`, [clusterId, namespace])).map((r: any) => r.manifest);
+
+beforeAll(async () => {
+  api = await startApi({}, { worker: true });
+  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
+  clusterId = (await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date('2026-11-28T12:00:00Z'), createLogger('silent')))!;
+  const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
+  await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${imp.id}`, { role: 'viewer' }), (r) => r.body.status === 'succeeded', 30000);
+}, 60000);
+afterAll(() => api.close());
+
+describe('a staged rollout of the demo plan', () => {
+  let first: any;
+  let legacyBefore: unknown[];
+
+  it('applies dev namespace by namespace, verifies each by probes, then waits for an approval', async () => {
+    const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
+    legacyBefore = await livePolicies('notifications-staging');
+    const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: FAST } });
+    expect(created.status).toBe(201);
+    first = await until(created.body.id, ['waiting_approval', 'halted']);
+    expect(first.status).toBe('waiting_approval');
+    const dev = first.steps.filter((s: any) => s.tier === 'dev');
+    expect(dev.length).toBeGreaterThan(3);
+    expect(dev.every((s: any) => s.phase === 'verified')).toBe(true);
+    expect(first.steps.filter((s: any) => s.tier !== 'dev').every((s: any) => s.phase === 'pending')).toBe(true);
+    const probes = dev.flatMap((s: any) => s.probes);
+    expect(probes.some((p: any) => p.kind === 'must-be-blocked' && p.outcome === 'passed')).toBe(true);
+    expect(probes.some((p: any) => p.kind === 'must-resolve' && p.outcome === 'passed')).toBe(true);
+    expect((await livePolicies(dev[0].namespace)).length).toBeGreaterThan(0);
+  }, 120000);
+
+  it('refuses the approval from the operator who created it and from a viewer', async () => {
+    expect((await api.call('POST', `/api/v1/rollouts/${first.id}/approve`, { role: 'viewer', body: { tier: 'staging' } })).status).toBe(403);
+    const inbox = (await api.call('GET', '/api/v1/approvals', { role: 'approver' })).body;
+    expect(inbox).toEqual([expect.objectContaining({ rolloutId: first.id, tier: 'staging', mine: false })]);
+    expect(inbox[0].evidence.steps.length).toBeGreaterThan(0);
+  });
+
+  it('halts in staging on the hidden dependency, restores that namespace exactly and names the failing probe', async () => {
+    const approved = await api.call('POST', `/api/v1/rollouts/${first.id}/approve`, { role: 'approver', body: { tier: 'staging', comment: 'dev looks good' } });
+    expect(approved.status).toBe(200);
+    const halted = await api.waitFor(() => rollout(first.id), (r) => r.status !== 'running' && !r.steps.some((st: any) => st.phase === 'restoring'), 90000);
+    expect(halted.status).toBe('halted');
+    expect(halted.halt.code).toBe('probe_failed');
+    const failed = halted.steps.find((s: any) => s.phase === 'restored');
+    expect(failed).toBeDefined();
+    expect(halted.halt.message).toContain('notifications-worker');
+    expect(JSON.stringify(await livePolicies(failed.namespace))).toBe(JSON.stringify(failed.snapshot.policies));
+    if (failed.namespace === 'notifications-staging') expect(await livePolicies('notifications-staging')).toEqual(legacyBefore);
+  }, 120000);
+
+  it('goes through to prod once the edge is declared and the plan re-made', async () => {
+    expect((await api.call('POST', `/api/v1/rollouts/${first.id}/abort`, { role: 'operator', body: { reason: 'plan misses a dependency' } })).status).toBe(200);
+    await until(first.id, ['aborted', 'rolled_back']);
+    const declared = await api.call('POST', `/api/v1/clusters/${clusterId}/edges`, {
+      role: 'operator',
+      body: { from: 'notifications-staging/notifications-worker', to: 'payments-staging/payments-api', port: 8080, protocol: 'TCP', comment: 'found by the staging rollout' },
+    });
+    expect(declared.status).toBe(201);
+    const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
+    const second = (await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: FAST } })).body;
+    for (const tier of ['staging', 'prod']) {
+      await until(second.id, ['waiting_approval']);
+      expect((await api.call('POST', `/api/v1/rollouts/${second.id}/approve`, { role: 'approver', body: { tier } })).status).toBe(200);
+    }
+    const done = await until(second.id, ['completed', 'halted']);
+    expect(done.status).toBe('completed');
+    expect(done.steps.every((s: any) => s.phase === 'verified')).toBe(true);
+    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.policies_applied&limit=500`, { role: 'viewer' })).body;
+    const applied = audit.find((e: any) => e.target === 'payments-prod' && e.details.rolloutId === second.id);
+    expect(applied.after.map((p: any) => p.metadata.name)).toContain('bulkhead-default-deny');
+    expect(Array.isArray(applied.before)).toBe(true);
+  }, 240000);
+});
