@@ -35,8 +35,8 @@ export interface DependencyEdge {
   /** How the two ends were attributed (union over observations). */
   readonly attribution: readonly AttributionMethod[];
   /**
-   * For a destination outside the cluster known by DNS name: the IP addresses it was reached at
-   * (sorted, at most MAX_ADDRESSES), so that a policy can name it by ipBlock.
+   * For a destination known by DNS name, or the Kubernetes API server: the IP addresses it was
+   * reached at (sorted, at most MAX_ADDRESSES), so that a policy can name it by ipBlock.
    */
   readonly dstAddresses: readonly string[];
 }
@@ -248,7 +248,7 @@ export class EdgeAggregator {
     e.methods |= METHOD_BIT.get(a.method)! | METHOD_BIT.get(b.method)!;
 
     const ip = record.dst.ip;
-    if (ip !== undefined && b.endpoint.kind === 'external' && b.endpoint.via === 'dns') {
+    if (ip !== undefined && ((b.endpoint.kind === 'external' && b.endpoint.via === 'dns') || (b.endpoint.kind === 'reserved' && b.endpoint.name === 'kube-apiserver'))) {
       e.addresses ??= new Set();
       if (e.addresses.size < MAX_ADDRESSES) e.addresses.add(ip);
     }
