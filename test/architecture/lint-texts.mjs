@@ -10,4 +10,5 @@ for (const { path, code } of JSON.parse(input)) {
   const [result] = await eslint.lintText(code, { filePath: path });
   out.push({ path, rules: result.messages.map((m) => m.ruleId ?? m.message) });
 }
-process.stdout.write(JSON.stringify(out));
+// Plugins may print warnings on stdout: the results follow a marker line.
+process.stdout.write(`\n@@results@@\n${JSON.stringify(out)}`);

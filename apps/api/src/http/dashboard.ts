@@ -19,9 +19,16 @@ const API_PATHS = /^\/(api|healthz|readyz|metrics)(\/|$)/;
 export function serveDashboard(app: INestApplication, dir = join(workspaceRoot(), 'dist', 'apps', 'dashboard')): boolean {
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return false;
-  app.use(express.static(dir, { index: false, maxAge: '1h', setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
+  // Asset names carry a content hash: cache them for good; the page itself is always revalidated.
+  app.use(
+    express.static(dir, {
+      index: false,
+      setHeaders: (res, path) => res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    }),
+  );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || !req.accepts('html')) return next();
+    // A missing file (an old asset) is a 404, not the page: only page addresses fall back to index.html.
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || /\.[a-z0-9]+$/i.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });

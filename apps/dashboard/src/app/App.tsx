@@ -1,0 +1,60 @@
+import { type ReactNode, useEffect } from 'react';
+import { DependencyMapPage } from '../features/dependency-map/components/DependencyMapPage';
+import { FlowImportsPage } from '../features/flow-imports/components/FlowImportsPage';
+import { OverviewPage } from '../features/overview/components/OverviewPage';
+import { SignInPage } from '../features/sign-in/components/SignInPage';
+import { UsersPage } from '../features/users/components/UsersPage';
+import { useClusters } from '../shared/use-clusters';
+import { Empty, ErrorNote, Loading } from '../shared/ui';
+import { AuthProvider, useAuth } from './auth';
+import { Layout } from './Layout';
+import { match, navigate, useLocation } from './router';
+
+/**
+ * Routes. Each feature registers its page here and nowhere else; pages that need a cluster take
+ * it from the address, and `/map` or `/flow-imports` alone open the first cluster.
+ */
+export function App() {
+  return (
+    <AuthProvider>
+      <Routes />
+    </AuthProvider>
+  );
+}
+
+function Routes() {
+  const { state, can } = useAuth();
+  const { path } = useLocation();
+
+  useEffect(() => {
+    if (state.status === 'signed-in' && path === '/sign-in') {
+      const next = new URLSearchParams(window.location.search).get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+    }
+  }, [state.status, path]);
+
+  if (state.status === 'loading') return <div className="boot"><Loading what="Bulkhead" /></div>;
+  if (state.status === 'signed-out') return <SignInPage reason={state.reason} />;
+
+  let page: ReactNode;
+  let params: Record<string, string> | null;
+  if (path === '/' || path === '/sign-in') page = <OverviewPage />;
+  else if ((params = match('/clusters/:clusterId/map', path))) page = <DependencyMapPage key={params.clusterId} clusterId={params.clusterId} />;
+  else if ((params = match('/clusters/:clusterId/flow-imports', path))) page = <FlowImportsPage key={params.clusterId} clusterId={params.clusterId} />;
+  else if (path === '/map' || path === '/flow-imports') page = <FirstCluster then={path.slice(1)} />;
+  else if (path === '/users') page = can('users.manage') ? <UsersPage /> : <Empty title="Only admins manage users">Your role does not include user management.</Empty>;
+  else page = <Empty title="Nothing here">This address does not match a page of the dashboard. <a href="/">Back to the overview</a>.</Empty>;
+
+  return <Layout>{page}</Layout>;
+}
+
+function FirstCluster({ then }: { then: string }) {
+  const clusters = useClusters();
+  const first = clusters.data?.[0];
+  useEffect(() => {
+    if (first) navigate(`/clusters/${first.id}/${then}`, { replace: true });
+  }, [first, then]);
+  if (clusters.status === 'failed') return <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={clusters.reload} />;
+  if (clusters.status === 'ready' && !first) return <Empty title="No cluster yet">Register a cluster through the API first (see the README), then import its inventory.</Empty>;
+  return <Loading what="clusters" />;
+}

@@ -1,0 +1,83 @@
+import type { ReactNode } from 'react';
+import { Badge } from '../shared/ui';
+import { useAuth } from './auth';
+import { Link, navigate, useLocation } from './router';
+import { lastClusterId } from './last-cluster';
+
+interface NavItem {
+  to: string;
+  label: string;
+  icon: ReactNode;
+  active: (path: string) => boolean;
+}
+
+const Icon = ({ d }: { d: string }) => (
+  <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+    <path d={d} />
+  </svg>
+);
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { me, can, signOut } = useAuth();
+  const { path } = useLocation();
+  const cluster = lastClusterId();
+  const items: NavItem[] = [
+    { to: '/', label: 'Overview', icon: <Icon d="M3 3h6v6H3zM11 3h6v4h-6zM11 9h6v8h-6zM3 11h6v6H3z" />, active: (p) => p === '/' },
+    {
+      to: cluster ? `/clusters/${cluster}/map` : '/map',
+      label: 'Dependency map',
+      icon: <Icon d="M5 5m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M15 5m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M10 15m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M7 5h6M6 7l3 6M14 7l-3 6" />,
+      active: (p) => p.endsWith('/map'),
+    },
+    {
+      to: cluster ? `/clusters/${cluster}/flow-imports` : '/flow-imports',
+      label: 'Flow imports',
+      icon: <Icon d="M10 3v10M6 9l4 4 4-4M4 16h12" />,
+      active: (p) => p.endsWith('/flow-imports'),
+    },
+  ];
+  if (can('users.manage')) items.push({ to: '/users', label: 'Users', icon: <Icon d="M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 17c0-3 2.2-5 5-5s5 2 5 5M14 4a2.5 2.5 0 0 1 0 5M15 12c1.8.4 3 2 3 5" />, active: (p) => p === '/users' });
+
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <Link to="/" className="brand" aria-label="Bulkhead overview">
+          <span className="brand-mark" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>
+          Bulkhead
+        </Link>
+        <nav aria-label="Main">
+          <ul className="nav">
+            {items.map((item) => (
+              <li key={item.label}>
+                <Link to={item.to} className={`nav-link${item.active(path) ? ' active' : ''}`} aria-current={item.active(path) ? 'page' : undefined}>
+                  {item.icon}
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="sidebar-foot">
+          {me && (
+            <div className="whoami">
+              <div className="whoami-name" title={me.name}>
+                {me.name}
+              </div>
+              <Badge tone={me.role === 'admin' ? 'accent' : me.role === 'viewer' ? 'neutral' : 'info'}>{me.role}</Badge>
+            </div>
+          )}
+          <button type="button" className="btn btn-ghost btn-small btn-block" onClick={() => void signOut().finally(() => navigate('/', { replace: true }))}>
+            Sign out
+          </button>
+        </div>
+      </aside>
+      <main className="content" id="main">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { Role } from '@bulkhead/contracts';
+
+/**
+ * What each role may do in the dashboard. The API decides (and refuses anyway); this only keeps
+ * people from seeing buttons that would fail. Mirrors the API's `@RequireRole` on each route.
+ */
+export type Action = 'map.review' | 'map.declare' | 'flows.upload' | 'users.manage';
+
+const NEEDS: Record<Action, Role> = {
+  'map.review': 'operator',
+  'map.declare': 'operator',
+  'flows.upload': 'operator',
+  'users.manage': 'admin',
+};
+
+/** The API's roleAllows: roles are not a ladder. Admin is everything, anyone signed in reads, operator and approver are separate powers. */
+export function roleAllows(role: string, required: Role): boolean {
+  if (role === 'admin' || required === 'viewer') return true;
+  return role === required;
+}
+
+export function can(role: string | undefined, action: Action): boolean {
+  return role !== undefined && roleAllows(role, NEEDS[action]);
+}
+
+export const ROLE_HINT: Record<Role, string> = {
+  viewer: 'reads everything',
+  operator: 'changes the inventory and the map',
+  approver: 'approves rollout stages',
+  admin: 'everything, and users',
+};

@@ -1,0 +1,249 @@
+import type { EdgeView } from '@bulkhead/contracts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useAuth } from '../../../app/auth';
+import { rememberCluster } from '../../../app/last-cluster';
+import { Link } from '../../../app/router';
+import { plural } from '../../../shared/format';
+import { ClusterPicker } from '../../../shared/ClusterPicker';
+import { Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
+import { useAsync } from '../../../shared/use-async';
+import { fetchMap } from '../api';
+import { drawn, fanOutSources, filterEdges, isDns, isHealthCheck } from '../filters';
+import { useMapFilters } from '../hooks/use-map-filters';
+import { layoutMap, type MapLink } from '../layout';
+import { AddEdgeForm } from './AddEdgeForm';
+import { EdgeTable } from './EdgeTable';
+import { MapGraph } from './MapGraph';
+
+/** What talks to what in one cluster: the drawing, then the evidence, and the review of each dependency. */
+export function DependencyMapPage({ clusterId }: { clusterId: string }) {
+  const { can } = useAuth();
+  const data = useAsync((signal) => fetchMap(clusterId, signal), [clusterId]);
+  const [filters, setFilters] = useMapFilters();
+  const [focus, setFocus] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [adding, setAdding] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const tableRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => rememberCluster(clusterId), [clusterId]);
+
+  const d = data.data;
+  const allEdges = useMemo(() => d?.edges ?? [], [d]);
+  const visible = useMemo(() => filterEdges(allEdges, { ...filters, focus: null }), [allEdges, filters]);
+  const tableEdges = useMemo(() => (focus ? visible.filter((e) => e.fromKey === focus || e.toKey === focus) : visible), [visible, focus]);
+  const hubs = useMemo(() => fanOutSources(allEdges), [allEdges]);
+  const layout = useMemo(() => {
+    if (!d) return null;
+    const narrowed = filters.search.trim() !== '' || filters.crossTierOnly || filters.review !== 'all';
+    const workloads = narrowed ? [] : filters.namespace ? d.workloads.filter((w) => w.namespace === filters.namespace) : d.workloads;
+    return layoutMap({ edges: visible.filter((e) => drawn(e, filters, hubs)), workloads, namespaces: d.namespaces, includeIdle: !narrowed });
+  }, [d, visible, filters, hubs]);
+  const highlight = useMemo(() => {
+    const q = filters.search.trim().toLowerCase();
+    if (!q || !layout) return new Set<string>();
+    return new Set(layout.nodes.filter((n) => `${n.sublabel}/${n.label}`.toLowerCase().includes(q)).map((n) => n.key));
+  }, [layout, filters.search]);
+
+  if (data.status === 'loading' && !d) return <Loading what="the dependency map" />;
+  if (!d)
+    return (
+      <div className="page">
+        <ErrorNote error={data.error} title="The dependency map could not be loaded." onRetry={data.reload} />
+        <p>
+          <Link to="/">Back to the overview</Link>
+        </p>
+      </div>
+    );
+
+  const crossTier = allEdges.filter((e) => e.crossTier && e.review !== 'rejected');
+  const hiddenChecks = visible.filter((e) => !filters.showHealthChecks && isHealthCheck(e)).length;
+  const hiddenDns = visible.filter((e) => !filters.showDns && isDns(e)).length;
+  const hiddenFanOut = visible.filter((e) => !filters.showFanOut && hubs.has(e.fromKey) && !isHealthCheck(e) && !isDns(e)).length;
+  const hubNames = [...hubs].map((k) => k.replace(/^workload:/, '')).join(', ');
+  const tiers = (['prod', 'staging', 'dev'] as const).map((t) => ({ tier: t, names: d.namespaces.filter((n) => n.tier === t).map((n) => n.name) }));
+  const untiered = d.namespaces.filter((n) => !n.tier).map((n) => n.name);
+
+  const replaceEdge = (edge: EdgeView, message: string) => {
+    data.set((m) => ({ ...m, edges: m.edges.some((e) => e.id === edge.id) ? m.edges.map((e) => (e.id === edge.id ? edge : e)) : [...m.edges, edge] }));
+    setNotice(message);
+  };
+
+  const pickLink = (link: MapLink) => {
+    setSelected(new Set(link.edges.map((e) => e.id)));
+    setFocus(null);
+    window.requestAnimationFrame(() => tableRef.current?.querySelector(`[data-edge-id="${link.edges[0].id}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
+  };
+
+  const endpoints = [...new Set([...d.workloads.map((w) => `${w.namespace}/${w.name}`), ...allEdges.flatMap((e) => [e.from, e.to])])].sort();
+
+  return (
+    <div className="page page-wide">
+      <PageHeader
+        title={
+          <>
+            Dependency map <ClusterPicker current={clusterId} to={(id) => `/clusters/${id}/map`} />
+          </>
+        }
+        subtitle={`${plural(allEdges.length, 'dependency', 'dependencies')} between ${plural(d.workloads.length, 'workload')} in ${plural(d.namespaces.length, 'namespace')}, from ${plural(d.imports.length, 'flow import')}${allEdges.some((e) => e.origin === 'manual') ? ' and declarations' : ''}.`}
+        actions={
+          can('map.declare') && (
+            <button type="button" className="btn btn-primary" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
+              Declare dependency
+            </button>
+          )
+        }
+      />
+
+      {crossTier.length > 0 && (
+        <div className="note note-error incident" role="note">
+          <div>
+          <strong>{plural(crossTier.length, 'cross-tier dependency', 'cross-tier dependencies')}:</strong>{' '}
+          {crossTier.slice(0, 3).map((e, i) => (
+            <span key={e.id}>
+              {i > 0 && ', '}
+              <span className="mono">{e.from}</span> → <span className="mono">{e.to}</span> :{e.port}
+            </span>
+          ))}
+          {crossTier.length > 3 && ` and ${crossTier.length - 3} more`}. A lower tier reaching another tier is usually an accident: review it before a plan turns it into an allowed path.
+          </div>
+          {!filters.crossTierOnly && (
+            <button type="button" className="btn btn-small" onClick={() => setFilters({ crossTierOnly: true, namespace: '' })}>
+              Show only these
+            </button>
+          )}
+        </div>
+      )}
+
+      {adding && (
+        <AddEdgeForm
+          clusterId={clusterId}
+          endpoints={endpoints}
+          onClose={() => setAdding(false)}
+          onAdded={(edge) => {
+            setAdding(false);
+            replaceEdge(edge, `Declared ${edge.from} → ${edge.to} :${edge.port}/${edge.protocol}.`);
+          }}
+        />
+      )}
+
+      <div className="toolbar" role="search">
+        <label className="toolbar-item">
+          <span className="toolbar-label">Namespace</span>
+          <select value={filters.namespace} onChange={(e) => (setFocus(null), setFilters({ namespace: e.target.value }))} aria-label="Namespace">
+            <option value="">All namespaces</option>
+            {tiers.map(({ tier, names }) =>
+              names.length ? (
+                <optgroup key={tier} label={tier}>
+                  {names.map((n) => (
+                    <option key={n}>{n}</option>
+                  ))}
+                </optgroup>
+              ) : null,
+            )}
+            {untiered.length > 0 && (
+              <optgroup label="no tier">
+                {untiered.map((n) => (
+                  <option key={n}>{n}</option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        </label>
+        <label className="toolbar-item toolbar-grow">
+          <span className="toolbar-label">Search</span>
+          <input type="search" value={filters.search} onChange={(e) => setFilters({ search: e.target.value })} placeholder="workload, namespace, address or port" aria-label="Search dependencies" />
+        </label>
+        <label className="toolbar-item">
+          <span className="toolbar-label">Review</span>
+          <select value={filters.review} onChange={(e) => setFilters({ review: e.target.value as typeof filters.review })} aria-label="Review state">
+            <option value="all">Any state</option>
+            <option value="unreviewed">Unreviewed</option>
+            <option value="confirmed">Confirmed</option>
+            <option value="rejected">Rejected</option>
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={filters.crossTierOnly} onChange={(e) => setFilters({ crossTierOnly: e.target.checked })} /> Cross-tier only
+        </label>
+      </div>
+
+      <section className="card map-card" aria-label="Dependency graph">
+        <div className="legend">
+          <span className="legend-item">
+            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-observed" /></svg>observed
+          </span>
+          <span className="legend-item">
+            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-confirmed" /></svg>confirmed
+          </span>
+          <span className="legend-item">
+            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-manual" /></svg>declared by hand
+          </span>
+          <span className="legend-item">
+            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-rejected" /></svg>rejected
+          </span>
+          <span className="legend-item legend-bad">
+            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-cross-tier" /></svg>cross-tier
+          </span>
+          <span className="legend-spacer" />
+          <span className="legend-draw">
+            Also draw
+            <label className="check" title="Kubelet probes from the node (reserved:host) reach nearly every pod">
+              <input type="checkbox" checked={filters.showHealthChecks} onChange={(e) => setFilters({ showHealthChecks: e.target.checked })} /> health checks{hiddenChecks > 0 && ` (${hiddenChecks})`}
+            </label>
+            <label className="check" title="Every pod asks the cluster DNS on port 53">
+              <input type="checkbox" checked={filters.showDns} onChange={(e) => setFilters({ showDns: e.target.checked })} /> DNS{hiddenDns > 0 && ` (${hiddenDns})`}
+            </label>
+            {hubs.size > 0 && (
+              <label className="check" title={`Sources that reach ${hubs.size === 1 ? 'almost everything' : 'almost everything'}: ${hubNames}`}>
+                <input type="checkbox" checked={filters.showFanOut} onChange={(e) => setFilters({ showFanOut: e.target.checked })} /> scrapers{hiddenFanOut > 0 && ` (${hiddenFanOut})`}
+              </label>
+            )}
+          </span>
+          {focus && (
+            <button type="button" className="chip" onClick={() => setFocus(null)} aria-label="Clear the focus">
+              Focused on {focus.replace(/^workload:/, '')} ✕
+            </button>
+          )}
+        </div>
+        {layout && layout.nodes.length > 0 ? (
+          <div className="map-scroll">
+            <MapGraph layout={layout} focus={focus} onFocus={setFocus} highlight={highlight} onPickLink={pickLink} />
+          </div>
+        ) : (
+          <Empty title="Nothing to draw">No dependency matches these filters. {d.imports.length === 0 && 'Import flows to build the map.'}</Empty>
+        )}
+        <p className="map-hint muted small">Columns read left to right, caller to callee. Hover a workload to see its dependencies; click it to list only those below; click a line to find it in the table. The table lists every dependency, drawn or not.</p>
+      </section>
+
+      <section className="card" aria-labelledby="edges-title" ref={tableRef}>
+        <div className="card-head">
+          <h2 id="edges-title">
+            Dependencies <span className="muted">{tableEdges.length === allEdges.length ? allEdges.length : `${tableEdges.length} of ${allEdges.length}`}</span>
+          </h2>
+          {notice && (
+            <span className="saved" role="status">
+              {notice}
+            </span>
+          )}
+        </div>
+        {allEdges.length === 0 ? (
+          <Empty title="No dependency yet">
+            The map fills from observed traffic. <Link to={`/clusters/${clusterId}/flow-imports`}>Import flows</Link> (Hubble, Calico flow logs or an edge list){can('map.declare') ? ', or declare a dependency by hand.' : '.'}
+          </Empty>
+        ) : tableEdges.length === 0 ? (
+          <Empty title="No dependency matches these filters" />
+        ) : (
+          <EdgeTable
+            clusterId={clusterId}
+            edges={tableEdges}
+            imports={d.imports}
+            canReview={can('map.review')}
+            selected={selected}
+            onChanged={(edge) => replaceEdge(edge, `${edge.from} → ${edge.to} :${edge.port} is now ${edge.review}.`)}
+          />
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+import type { ClusterView, NamespaceView } from '@bulkhead/contracts';
+import { Link } from '../../../app/router';
+import { rememberCluster } from '../../../app/last-cluster';
+import { formatAgo, formatNumber, plural } from '../../../shared/format';
+import { Badge, ErrorNote } from '../../../shared/ui';
+import { cniName, cniWarning } from '../cni';
+import { TIER_LABEL, TIER_ORDER, useClusterSummary } from '../hooks/use-cluster-summary';
+
+export function ClusterCard({ cluster }: { cluster: ClusterView }) {
+  const summary = useClusterSummary(cluster.id);
+  const warning = cniWarning(cluster);
+  const mapHref = `/clusters/${cluster.id}/map`;
+  const s = summary.data;
+
+  return (
+    <section className="card cluster-card" data-testid="cluster-card" aria-labelledby={`cluster-${cluster.id}`}>
+      <div className="cluster-head">
+        <div className="cluster-title">
+          <h2 id={`cluster-${cluster.id}`}>
+            <Link to={mapHref} onClick={() => rememberCluster(cluster.id)} className="cluster-link">
+              {cluster.name}
+            </Link>
+          </h2>
+          <Badge tone={cluster.enforcesNetworkPolicy === true ? 'good' : cluster.enforcesNetworkPolicy === false ? 'bad' : 'warn'} title="Container network plugin">
+            {cniName(cluster.cni)}
+            {cluster.enforcesNetworkPolicy === true ? ' · enforces NetworkPolicy' : cluster.enforcesNetworkPolicy === false ? ' · does not enforce NetworkPolicy' : ' · enforcement unknown'}
+          </Badge>
+        </div>
+        <div className="cluster-actions">
+          <Link to={mapHref} onClick={() => rememberCluster(cluster.id)} className="btn btn-primary btn-small">
+            Open dependency map
+          </Link>
+          <Link to={`/clusters/${cluster.id}/flow-imports`} onClick={() => rememberCluster(cluster.id)} className="btn btn-small">
+            Flow imports
+          </Link>
+        </div>
+      </div>
+      {cluster.description && <p className="muted cluster-desc">{cluster.description}</p>}
+      {warning && (
+        <div className={`note note-${warning.tone === 'bad' ? 'error' : 'warn'}`} role="note">
+          {warning.text}
+        </div>
+      )}
+
+      <dl className="stats">
+        <Stat label="Namespaces" value={cluster.counts.namespaces} />
+        <Stat label="Workloads" value={cluster.counts.workloads} />
+        <Stat label="Pods" value={cluster.counts.pods} />
+        <Stat label="NetworkPolicies" value={cluster.counts.policies} />
+        <Stat label="Dependencies" value={cluster.counts.edges} />
+        <div className="stat">
+          <dt>Inventory</dt>
+          <dd className="stat-text" title={cluster.inventoryImportedAt ?? undefined}>
+            {cluster.inventoryImportedAt ? formatAgo(cluster.inventoryImportedAt) : 'not imported'}
+          </dd>
+        </div>
+      </dl>
+
+      {summary.status === 'failed' && <ErrorNote error={summary.error} title="The namespaces could not be loaded." onRetry={summary.reload} />}
+      {s && cluster.counts.namespaces === 0 && (
+        <div className="state state-empty">
+          <div className="state-title">No inventory yet</div>
+          <div className="state-body">
+            Upload what <code>kubectl get namespaces,pods,networkpolicies -A -o json</code> prints with <code>PUT /api/v1/clusters/{'{id}'}/snapshot</code>, then its flows, to see its namespaces and the map.
+          </div>
+        </div>
+      )}
+      {s && cluster.counts.namespaces > 0 && (
+        <>
+          <div className="cluster-flags">
+            {s.crossTier > 0 ? (
+              <Link to={`${mapHref}?crossTier=1`} onClick={() => rememberCluster(cluster.id)} className="flag flag-bad">
+                {plural(s.crossTier, 'cross-tier dependency', 'cross-tier dependencies')}: review before planning
+              </Link>
+            ) : (
+              <span className="flag flag-good">No cross-tier dependency observed</span>
+            )}
+            <span className={`flag ${s.unprotected ? 'flag-warn' : 'flag-good'}`}>
+              {s.unprotected ? `${plural(s.unprotected, 'namespace')} without any NetworkPolicy` : 'Every namespace has policies'}
+            </span>
+            {s.unreviewed > 0 && <span className="flag flag-neutral">{plural(s.unreviewed, 'dependency', 'dependencies')} to review</span>}
+          </div>
+          <div className="tiers">
+            {TIER_ORDER.map((tier) => (
+              <div key={tier} className={`tier tier-${tier}`}>
+                <h3>
+                  <span className={`tier-dot tier-dot-${tier}`} aria-hidden="true" />
+                  {TIER_LABEL[tier]} <span className="muted">{s.byTier[tier].length}</span>
+                </h3>
+                {s.byTier[tier].length === 0 ? (
+                  <p className="muted tier-empty">none</p>
+                ) : (
+                  <ul className="ns-list">
+                    {s.byTier[tier].map((ns) => (
+                      <NamespaceRow key={ns.name} clusterId={cluster.id} ns={ns} />
+                    ))}
+                  </ul>
+                )}
+              </div>
+            ))}
+          </div>
+        </>
+      )}
+      {summary.status === 'loading' && <div className="tiers-skeleton" aria-hidden="true" />}
+    </section>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: number }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd>{formatNumber(value)}</dd>
+    </div>
+  );
+}
+
+function NamespaceRow({ clusterId, ns }: { clusterId: string; ns: NamespaceView }) {
+  const protectedByPolicies = ns.counts.policies > 0;
+  return (
+    <li className="ns-row">
+      <Link to={`/clusters/${clusterId}/map?namespace=${encodeURIComponent(ns.name)}`} onClick={() => rememberCluster(clusterId)} className="ns-name" title={`${ns.name}: ${plural(ns.counts.workloads, 'workload')}, ${plural(ns.counts.pods, 'pod')}; tier from ${ns.tierSource}`}>
+        {ns.name}
+      </Link>
+      <span className={`protection ${protectedByPolicies ? 'protection-some' : 'protection-none'}`} title={protectedByPolicies ? plural(ns.counts.policies, 'NetworkPolicy', 'NetworkPolicies') : 'No NetworkPolicy selects anything here'}>
+        {protectedByPolicies ? 'has policies' : 'unprotected'}
+      </span>
+    </li>
+  );
+}

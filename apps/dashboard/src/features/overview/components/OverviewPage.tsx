@@ -1,0 +1,37 @@
+import { useEffect } from 'react';
+import { useClusters } from '../../../shared/use-clusters';
+import { Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
+import { plural } from '../../../shared/format';
+import { ClusterCard } from './ClusterCard';
+
+/** Every cluster at a glance: its CNI, what it holds, and which namespaces nothing protects yet. */
+export function OverviewPage() {
+  const clusters = useClusters();
+
+  useEffect(() => {
+    // The moment the cluster cards can be clicked: read by tools/bench-dashboard.mjs.
+    if (clusters.status === 'ready' && performance.getEntriesByName('bh:overview-interactive').length === 0) performance.mark('bh:overview-interactive');
+  }, [clusters.status]);
+
+  const list = clusters.data ?? [];
+  return (
+    <div className="page">
+      <PageHeader
+        title="Overview"
+        subtitle={clusters.status === 'ready' ? `${plural(list.length, 'cluster')} · ${plural(list.reduce((n, c) => n + c.counts.namespaces, 0), 'namespace')} · ${plural(list.reduce((n, c) => n + c.counts.edges, 0), 'dependency', 'dependencies')} mapped` : 'Clusters, their CNI and how far each is from zero trust'}
+      />
+      {clusters.status === 'loading' && <Loading what="clusters" />}
+      {clusters.status === 'failed' && <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={clusters.reload} />}
+      {clusters.status === 'ready' && list.length === 0 && (
+        <Empty title="No cluster yet">
+          Register one with <code>POST /api/v1/clusters</code>, then upload its inventory (<code>kubectl get namespaces,pods,networkpolicies -A -o json</code>) and its flows. The README shows each step.
+        </Empty>
+      )}
+      <div className="cluster-list">
+        {list.map((c) => (
+          <ClusterCard key={c.id} cluster={c} />
+        ))}
+      </div>
+    </div>
+  );
+}

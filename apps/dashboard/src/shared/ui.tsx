@@ -1,0 +1,77 @@
+import type { ReactNode } from 'react';
+import { ApiError, describeError } from '../api/client';
+
+/** Worth trying again: the API was unreachable, failed or was busy; a 4xx will answer the same. */
+const retryable = (error: unknown) => !(error instanceof ApiError) || error.status === 0 || error.status >= 500 || error.status === 408 || error.status === 429;
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> Loading {what}…
+    </div>
+  );
+}
+
+export function ErrorNote({ error, title, onRetry }: { error: unknown; title?: string; onRetry?: () => void }) {
+  return (
+    <div className="note note-error" role="alert">
+      <div>
+        {title && <strong>{title} </strong>}
+        {describeError(error)}
+      </div>
+      {onRetry && retryable(error) && (
+        <button type="button" className="btn btn-small" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <div className="state-title">{title}</div>
+      {children && <div className="state-body">{children}</div>}
+    </div>
+  );
+}
+
+export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {subtitle && <p className="page-subtitle">{subtitle}</p>}
+      </div>
+      {actions && <div className="page-actions">{actions}</div>}
+    </header>
+  );
+}
+
+export type Tone = 'neutral' | 'good' | 'warn' | 'bad' | 'info' | 'accent';
+
+export function Badge({ tone = 'neutral', children, title }: { tone?: Tone; children: ReactNode; title?: string }) {
+  return (
+    <span className={`badge badge-${tone}`} title={title}>
+      {children}
+    </span>
+  );
+}
+
+/** A field with its label and, when the API refused it, the reason right under it. */
+export function Field({ label, problem, hint, children, htmlFor }: { label: string; problem?: string; hint?: string; children: ReactNode; htmlFor: string }) {
+  return (
+    <div className={`field${problem ? ' field-invalid' : ''}`}>
+      <label htmlFor={htmlFor}>{label}</label>
+      {children}
+      {problem ? (
+        <div className="field-problem" role="alert" id={`${htmlFor}-problem`}>
+          {problem}
+        </div>
+      ) : hint ? (
+        <div className="field-hint">{hint}</div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// The dashboard: a React SPA served by the API at `/` (dist/apps/dashboard, index.html for any
+// other page address). Wire types come straight from the shared contracts lib, type-only.
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  root: here('.'),
+  base: '/',
+  plugins: [react()],
+  resolve: { alias: { '@bulkhead/contracts': here('../../libs/contracts/src/index.ts') } },
+  build: {
+    outDir: here('../../dist/apps/dashboard'),
+    emptyOutDir: true,
+    sourcemap: true,
+    target: 'es2022',
+  },
+  server: {
+    // `npx vite --config apps/dashboard/vite.config.mts` against an API on :3000.
+    proxy: { '/api': 'http://127.0.0.1:3000' },
+  },
+});
