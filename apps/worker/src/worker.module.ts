@@ -15,6 +15,16 @@ import { JOB_HANDLERS, WORKER_RUNTIME, type WorkerRuntime } from './runtime';
  * The worker's composition root: each job handler gets its use case's adapters here. A new job is a
  * new handler in this list; the worker refuses to boot if any job lacks one.
  */
+/** The crash tests' hook: with BULKHEAD_CRASH_AT=<point>:<n>, the worker dies by SIGKILL at the nth pass. */
+function crashCheckpoint(runtime: WorkerRuntime): ((point: string) => void) | undefined {
+  const crash = runtime.config.crashAt;
+  if (!crash) return undefined;
+  let passes = 0;
+  return (point) => {
+    if (point === crash.point && ++passes === crash.nth) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 @Module({})
 export class WorkerModule {
   static forRuntime(runtime: WorkerRuntime): DynamicModule {
@@ -33,6 +43,7 @@ export class WorkerModule {
               plans: new PostgresPlanStore(runtime.db),
               driverFor: driverFactory({ db: runtime.db, clusters: new TypeOrmClusterStore(runtime.db), openSecret: (sealed) => runtime.secrets.open(Buffer.from(sealed)) }),
               clock,
+              checkpoint: crashCheckpoint(runtime),
             };
             return [
               new RolloutAdvanceHandler(rollouts),

@@ -22,6 +22,11 @@ export interface RolloutCore {
   store: RolloutStore;
   dispatcher: RolloutDispatcher;
   clock(): Date;
+  /**
+   * Called at the points where a crash is most interesting: `transition` after each committed change,
+   * `driver.<command>` after each call to the cluster. The crash tests kill the worker there.
+   */
+  checkpoint?(point: string): void;
 }
 
 /** What carrying out commands needs besides: the plan's policies and the cluster. */
@@ -53,6 +58,7 @@ function settle(result: TransitionResult | null, id: string): Extract<Transition
  */
 export async function recordEvent(deps: RolloutCore, id: string, event: RolloutEvent, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<RolloutState> {
   const result = settle(await deps.store.update(id, (state) => transition(state, event, deps.clock()), extraAudit), id);
+  if (result.changed) deps.checkpoint?.('transition');
   await deps.dispatcher.dispatch(id, result.commands);
   return result.state;
 }
@@ -98,6 +104,7 @@ export async function executeCommand(deps: RolloutDeps, id: string, key: string)
       return fresh && isCommandCurrent(fresh, command, deps.clock()) ? fn() : null;
     });
   const event = await run(deps, driver, command, guarded);
+  deps.checkpoint?.(`driver.${command.type}`);
   if (!event) return { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' };
   if (Array.isArray(event)) {
     for (const e of event) await recordEvent(deps, id, e);
