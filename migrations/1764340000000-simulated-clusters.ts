@@ -1,13 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The embedded stand-in for a cluster: its objects, its live policies and the faults switched on. */
+/** The embedded stand-in for a cluster: its objects, its live policies and the faults switched on (its CNI is the cluster's). */
 export class SimulatedClusters1764340000000 implements MigrationInterface {
   name = 'SimulatedClusters1764340000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`CREATE TABLE simulated_clusters (
       cluster_id uuid PRIMARY KEY CONSTRAINT fk_simulated_clusters_cluster REFERENCES clusters(id) ON DELETE CASCADE,
-      cni text NOT NULL,
       objects jsonb NOT NULL,
       faults jsonb NOT NULL DEFAULT '{}',
       policy_version bigint NOT NULL DEFAULT 0

@@ -56,8 +56,7 @@ describe('the demo cluster seeded at first start', () => {
 
   it('lacks the hidden staging dependency, which only the simulated cluster knows of', async () => {
     expect(edges.some((e) => e.from === 'notifications-staging/notifications-worker' && e.to === 'payments-staging/payments-api')).toBe(false);
-    const [state] = await api.db.query('SELECT cni, faults FROM simulated_clusters WHERE cluster_id = $1', [clusterId]);
-    expect(state.cni).toBe('cilium');
+    const [state] = await api.db.query('SELECT faults FROM simulated_clusters WHERE cluster_id = $1', [clusterId]);
     expect(state.faults.hiddenDependencies).toEqual([{ from: 'notifications-staging/notifications-worker', to: 'payments-staging/payments-api', port: 8080, protocol: 'TCP' }]);
   });
 

@@ -22,7 +22,7 @@ let drop: () => Promise<void>;
 let n = 0;
 async function cluster(cni: 'cilium' | 'flannel' = 'cilium'): Promise<SimulatedDriver> {
   const [{ id }] = await db.query(`INSERT INTO clusters (name, cni) VALUES ($1, $2) RETURNING id`, [`sim-${++n}`, cni]);
-  return SimulatedDriver.create(db, id, cni, snapshot);
+  return SimulatedDriver.create(db, id, snapshot);
 }
 
 beforeAll(async () => {

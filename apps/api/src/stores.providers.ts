@@ -60,7 +60,7 @@ export const storeProviders: Provider[] = [
     useFactory: (clusters: TypeOrmClusterStore, r: ApiRuntime): InventoryDeps => ({
       clusters,
       inventory: new TypeOrmInventoryStore(r.db),
-      simulator: { reset: async (clusterId, cni, items) => void (await SimulatedDriver.create(r.db, clusterId, cni, { items })) },
+      simulator: { reset: async (clusterId, items) => void (await SimulatedDriver.create(r.db, clusterId, { items })) },
     }),
   },
   {

@@ -56,14 +56,14 @@ export class SimulatedDriver implements ClusterDriver {
    * Creates (or replaces) the simulated cluster from a snapshot List: its objects, policies and CNI.
    * Faults already switched on stay unless new ones are given.
    */
-  static async create(db: SqlClient, clusterId: string, cni: Cni, snapshot: { items: unknown[] }, faults?: SimulatedFaults): Promise<SimulatedDriver> {
+  static async create(db: SqlClient, clusterId: string, snapshot: { items: unknown[] }, faults?: SimulatedFaults): Promise<SimulatedDriver> {
     const isPolicy = (o: unknown) => (o as { kind?: string }).kind === 'NetworkPolicy';
     const policies = snapshot.items.filter(isPolicy) as NetworkPolicy[];
     await db.query(
-      `INSERT INTO simulated_clusters (cluster_id, cni, objects, faults) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (cluster_id) DO UPDATE SET cni = $2, objects = $3, faults = COALESCE($5, simulated_clusters.faults),
+      `INSERT INTO simulated_clusters (cluster_id, objects, faults) VALUES ($1, $2, $3)
+       ON CONFLICT (cluster_id) DO UPDATE SET objects = $2, faults = COALESCE($4, simulated_clusters.faults),
          policy_version = simulated_clusters.policy_version + 1`,
-      [clusterId, cni, JSON.stringify(snapshot.items.filter((o) => !isPolicy(o))), JSON.stringify(faults ?? {}), faults ? JSON.stringify(faults) : null],
+      [clusterId, JSON.stringify(snapshot.items.filter((o) => !isPolicy(o))), JSON.stringify(faults ?? {}), faults ? JSON.stringify(faults) : null],
     );
     await db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1`, [clusterId]);
     const driver = new SimulatedDriver(db, clusterId);
@@ -78,7 +78,11 @@ export class SimulatedDriver implements ClusterDriver {
   }
 
   private async load(): Promise<Loaded> {
-    const [row] = await this.db.query(`SELECT cni, objects, faults, policy_version FROM simulated_clusters WHERE cluster_id = $1`, [this.clusterId]);
+    // The CNI is the cluster's own: switching a simulated cluster to Flannel turns enforcement off.
+    const [row] = await this.db.query(
+      `SELECT c.cni, s.objects, s.faults, s.policy_version FROM simulated_clusters s JOIN clusters c ON c.id = s.cluster_id WHERE s.cluster_id = $1`,
+      [this.clusterId],
+    );
     if (!row) throw new Error(`cluster ${this.clusterId} has no simulated state`);
     return { cni: row.cni, objects: row.objects, faults: row.faults, version: Number(row.policy_version) };
   }

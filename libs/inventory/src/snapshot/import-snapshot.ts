@@ -1,4 +1,4 @@
-import { AppError, type Cni, type NamespaceView, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
+import { AppError, type NamespaceView, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
 import { assertValidPolicies, buildInventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
@@ -7,7 +7,7 @@ import type { InventoryStore, StoredNamespace } from './inventory-store.port';
 
 /** For clusters of the simulated driver, the imported snapshot becomes the simulated cluster's reality. */
 export interface ClusterSimulator {
-  reset(clusterId: string, cni: Cni, snapshotItems: unknown[]): Promise<void>;
+  reset(clusterId: string, snapshotItems: unknown[]): Promise<void>;
 }
 
 export interface InventoryDeps {
@@ -51,7 +51,7 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
   }
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
   await deps.inventory.replace(clusterId, inventory, tiers, now);
-  if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, cluster.cni, listItems(documents));
+  if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, listItems(documents));
   return {
     namespaces: inventory.namespaces.length,
     workloads: inventory.workloads.length,
