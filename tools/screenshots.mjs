@@ -266,6 +266,7 @@ async function main() {
       const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify(body) });
       await post('/api/v1/clusters', { name: 'edge-lab', cni: 'flannel', description: 'Lab cluster on Flannel, not imported yet.' });
       await post('/api/v1/users', { username: 'vera', password: 'viewer password 123', role: 'viewer' });
+      await post('/api/v1/users', { username: 'aria', password: 'approver password 123', role: 'approver' });
     });
     await page.reload();
     await page.getByTestId('cluster-card').first().waitFor();
@@ -310,6 +311,8 @@ async function main() {
     await page.getByRole('table').waitFor();
     await shoot('09-users');
 
+    await shootRollouts(page, site.url, stack.clusterId, shoot);
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, site.url, 'vera', 'viewer password 123');
     await page.goto(`${map}?namespace=payments-prod`);
@@ -320,6 +323,77 @@ async function main() {
     await site?.close().catch(() => undefined);
     await stack.stop();
   }
+}
+
+/**
+ * Plans, rollouts, approvals and the audit log: the admin makes a plan and rolls it out with fast
+ * settings (the demo's dev tier verifies in seconds), sees the approval as their own, then the
+ * approver `aria` approves staging, where the demo's hidden dependency halts the rollout.
+ */
+async function shootRollouts(page, baseUrl, clusterId, shoot) {
+  await page.goto(`${baseUrl}/clusters/${clusterId}/plans`);
+  await page.getByText('No plan yet').waitFor();
+  await shoot('11-plans-empty');
+  await page.getByRole('button', { name: 'Make a plan' }).click();
+  await page.getByTestId('newly-blocked').waitFor({ timeout: 30000 });
+  const planUrl = page.url();
+  await shoot('12-plan-impact', { fullPage: true });
+  await page.getByRole('tab', { name: /Lint findings/ }).click();
+  await page.getByTestId('plan-findings').or(page.getByText('Lint finds nothing')).first().waitFor();
+  await shoot('13-plan-findings');
+  await page.goto(`${planUrl}?tab=policies&namespace=payments-prod`);
+  await page.getByTestId('plan-yaml').waitFor();
+  await shoot('14-plan-policies');
+  await page.goto(`${planUrl}?tab=diff&against=live`);
+  await page.locator('.diff').first().waitFor({ timeout: 30000 });
+  await shoot('15-plan-diff-live');
+  await page.goto(`${baseUrl}/clusters/${clusterId}/plans`);
+  await page.getByTestId('plan-table').waitFor();
+  await shoot('16-plans');
+
+  await page.goto(planUrl);
+  await page.getByRole('link', { name: 'Roll out this plan' }).click();
+  await page.getByLabel('Waves').fill('1, 8');
+  await page.getByLabel('Settle time (s)').fill('0');
+  await page.getByLabel('Probe retries').fill('1');
+  await page.getByLabel('Probe timeout (ms)').fill('1000');
+  await page.getByLabel('Retry delay (ms)').fill('10');
+  await shoot('17-rollout-new');
+  await page.getByRole('button', { name: 'Create and start' }).click();
+  await page.getByTestId('rollout').waitFor();
+  const rolloutUrl = page.url();
+  await page.locator('[data-testid="stage"][data-tier="staging"][data-status="waiting_approval"]').waitFor({ timeout: 90000 });
+  await page.locator('[data-testid="stage"][data-tier="dev"] [data-testid="step"]').first().getByRole('button', { name: 'Probes' }).click();
+  await shoot('18-rollout-waiting-approval', { fullPage: true });
+  await page.goto(`${baseUrl}/approvals`);
+  await page.getByTestId('own-rollout').waitFor();
+  await shoot('19-approvals-own-rollout');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, baseUrl, 'aria', 'approver password 123');
+  await page.getByTestId('approvals-count').waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Approvals/ }).click();
+  await page.getByTestId('approval').first().waitFor();
+  await page.getByLabel('Comment (kept in the audit log)').fill('dev probes all green, change window agreed');
+  await shoot('20-approvals');
+  await page.getByRole('button', { name: 'Approve staging' }).click();
+  await page.getByText('Nothing waits for an approval').waitFor();
+  await page.goto(rolloutUrl);
+  // The demo's hidden dependency (notifications-staging → payments-staging) breaks a probe: the namespace is put back and the rollout halts.
+  await page.locator('[data-testid="rollout"][data-status="halted"]').waitFor({ timeout: 90000 });
+  await page.locator('.step-failing').first().waitFor();
+  await shoot('21-rollout-halted', { fullPage: true });
+  await page.goto(`${baseUrl}/rollouts`);
+  await page.getByTestId('rollout-table').waitFor();
+  await shoot('22-rollouts');
+
+  await page.goto(`${baseUrl}/audit`);
+  await page.getByTestId('audit-table').waitFor();
+  await shoot('23-audit');
+  await page.goto(`${baseUrl}/audit?cluster=${clusterId}&action=rollout.step.policies_applied`);
+  await page.getByTestId('audit-row').first().waitFor();
+  await page.getByTestId('audit-row').first().getByRole('button', { name: 'Policies' }).click();
+  await shoot('24-audit-policies');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -27,8 +27,11 @@ export async function openWorkerRuntime(base: Omit<WorkerRuntime, 'jobs' | 'secr
   const secrets = new SecretBox(await loadSecretKey(base.config.secretKey, base.config.dataDir));
   // The safety net of every rollout: a repeatable reconcile job (one schedule, however many workers).
   await queues.get(QUEUES.rollouts)!.upsertJobScheduler('rollout.reconcile', { every: RECONCILE_EVERY_MS }, { name: 'rollout.reconcile', data: { v: 1 } });
+  const jobs = new BullJobQueue(queues);
+  // A worker that starts (after a crash, say) looks at every active rollout at once, not in 30 s.
+  await jobs.enqueue('rollout.reconcile', { v: 1 });
   return {
-    runtime: { ...base, secrets, jobs: new BullJobQueue(queues) },
+    runtime: { ...base, secrets, jobs },
     close: async () => {
       await Promise.all([...queues.values()].map((q) => q.close()));
       await redis.quit();

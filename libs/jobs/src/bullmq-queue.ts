@@ -17,8 +17,10 @@ export class BullJobQueue {
       attempts: 5,
       backoff: { type: 'exponential', delay: 2000 },
       // The database holds every outcome; a finished job is removed so that its id can be used again.
+      // A failed rollout job goes too: kept, its id would block the same command for good, while the
+      // reconciler re-issues whatever the state still wants.
       removeOnComplete: true,
-      removeOnFail: { age: 7 * 24 * 3600 },
+      removeOnFail: name.startsWith('rollout.') ? true : { age: 7 * 24 * 3600 },
       ...(options.delayMs && options.delayMs > 0 ? { delay: options.delayMs } : {}),
     });
   }

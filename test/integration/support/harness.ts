@@ -34,8 +34,12 @@ export interface Harness {
   /** Polls until the predicate holds (or fails after a timeout), for work a worker does. */
   waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs?: number): Promise<T>;
   call(method: string, path: string, options?: { role?: Role | null; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Stops the in-process worker (tests that run workers as child processes). */
+  stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
+
+export const TEST_REDIS_URL = REDIS;
 
 export async function testDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `bulkhead_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
@@ -108,6 +112,10 @@ export async function startApi(env: Record<string, string> = {}, options: { work
         /* not JSON: keep the text */
       }
       return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async stopWorker() {
+      await worker?.close();
+      worker = undefined;
     },
     async close() {
       await worker?.close();

@@ -60,6 +60,19 @@ class ApiClient {
     return this.request<T>('GET', path, undefined, signal);
   }
 
+  /** A text answer (the plan's YAML); errors still come as JSON. */
+  async text(path: string, signal?: AbortSignal): Promise<string> {
+    let res: Response;
+    try {
+      res = await fetch(path, { headers: { accept: 'text/plain, application/yaml, application/json' }, credentials: 'same-origin', signal });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new ApiError(0, 'network', 'The Bulkhead API cannot be reached. Check that it is running, then try again.');
+    }
+    if (res.ok) return res.text();
+    return this.read<string>(res, path);
+  }
+
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body);
   }

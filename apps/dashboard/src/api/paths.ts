@@ -15,4 +15,17 @@ export const paths = {
   flowImports: (clusterId: string) => `/api/v1/clusters/${e(clusterId)}/flow-imports`,
   flowUpload: (clusterId: string, fileName: string) => `/api/v1/clusters/${e(clusterId)}/flow-imports?fileName=${e(fileName)}`,
   flowImport: (id: string) => `/api/v1/flow-imports/${e(id)}`,
+  plans: (clusterId: string) => `/api/v1/clusters/${e(clusterId)}/plans`,
+  plan: (id: string) => `/api/v1/plans/${e(id)}`,
+  planYaml: (id: string, namespace?: string) => `/api/v1/plans/${e(id)}/yaml${namespace ? `?namespace=${e(namespace)}` : ''}`,
+  planDiff: (id: string, against: string) => `/api/v1/plans/${e(id)}/diff?against=${e(against)}`,
+  rollouts: (clusterId?: string) => `/api/v1/rollouts${clusterId ? `?clusterId=${e(clusterId)}` : ''}`,
+  rollout: (id: string) => `/api/v1/rollouts/${e(id)}`,
+  rolloutEvents: (id: string) => `/api/v1/rollouts/${e(id)}/events`,
+  rolloutAction: (id: string, action: 'start' | 'pause' | 'resume' | 'abort' | 'rollback' | 'approve' | 'reject') => `/api/v1/rollouts/${e(id)}/${action}`,
+  approvals: '/api/v1/approvals',
+  audit: (query: Record<string, string | undefined>) => {
+    const q = new URLSearchParams(Object.entries(query).filter((kv): kv is [string, string] => !!kv[1]));
+    return `/api/v1/audit${q.size ? `?${q}` : ''}`;
+  },
 };

@@ -1,7 +1,13 @@
 import { type ReactNode, useEffect } from 'react';
+import { ApprovalsPage } from '../features/approvals/components/ApprovalsPage';
+import { AuditPage } from '../features/audit/components/AuditPage';
 import { DependencyMapPage } from '../features/dependency-map/components/DependencyMapPage';
 import { FlowImportsPage } from '../features/flow-imports/components/FlowImportsPage';
 import { OverviewPage } from '../features/overview/components/OverviewPage';
+import { PlanPage } from '../features/plans/components/PlanPage';
+import { PlansPage } from '../features/plans/components/PlansPage';
+import { RolloutPage } from '../features/rollouts/components/RolloutPage';
+import { RolloutsPage } from '../features/rollouts/components/RolloutsPage';
 import { SignInPage } from '../features/sign-in/components/SignInPage';
 import { UsersPage } from '../features/users/components/UsersPage';
 import { useClusters } from '../shared/use-clusters';
@@ -12,7 +18,7 @@ import { match, navigate, useLocation } from './router';
 
 /**
  * Routes. Each feature registers its page here and nowhere else; pages that need a cluster take
- * it from the address, and `/map` or `/flow-imports` alone open the first cluster.
+ * it from the address, and `/map`, `/flow-imports` or `/plans` alone open the first cluster.
  */
 export function App() {
   return (
@@ -41,7 +47,13 @@ function Routes() {
   if (path === '/' || path === '/sign-in') page = <OverviewPage />;
   else if ((params = match('/clusters/:clusterId/map', path))) page = <DependencyMapPage key={params.clusterId} clusterId={params.clusterId} />;
   else if ((params = match('/clusters/:clusterId/flow-imports', path))) page = <FlowImportsPage key={params.clusterId} clusterId={params.clusterId} />;
-  else if (path === '/map' || path === '/flow-imports') page = <FirstCluster then={path.slice(1)} />;
+  else if ((params = match('/clusters/:clusterId/plans', path))) page = <PlansPage key={params.clusterId} clusterId={params.clusterId} />;
+  else if ((params = match('/plans/:planId', path))) page = <PlanPage key={params.planId} planId={params.planId} />;
+  else if (path === '/rollouts') page = <RolloutsPage />;
+  else if ((params = match('/rollouts/:rolloutId', path))) page = <RolloutPage key={params.rolloutId} rolloutId={params.rolloutId} />;
+  else if (path === '/approvals') page = <ApprovalsPage />;
+  else if (path === '/audit') page = <AuditPage />;
+  else if (path === '/map' || path === '/flow-imports' || path === '/plans') page = <FirstCluster then={path.slice(1)} />;
   else if (path === '/users') page = can('users.manage') ? <UsersPage /> : <Empty title="Only admins manage users">Your role does not include user management.</Empty>;
   else page = <Empty title="Nothing here">This address does not match a page of the dashboard. <a href="/">Back to the overview</a>.</Empty>;
 

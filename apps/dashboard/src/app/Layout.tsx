@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useApprovalCount } from '../features/approvals/hooks/use-approval-count';
 import { Badge } from '../shared/ui';
 import { useAuth } from './auth';
 import { Link, navigate, useLocation } from './router';
@@ -9,6 +10,7 @@ interface NavItem {
   label: string;
   icon: ReactNode;
   active: (path: string) => boolean;
+  count?: number | null;
 }
 
 const Icon = ({ d }: { d: string }) => (
@@ -21,6 +23,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { me, can, signOut } = useAuth();
   const { path } = useLocation();
   const cluster = lastClusterId();
+  const waiting = useApprovalCount(can('rollouts.approve'));
   const items: NavItem[] = [
     { to: '/', label: 'Overview', icon: <Icon d="M3 3h6v6H3zM11 3h6v4h-6zM11 9h6v8h-6zM3 11h6v6H3z" />, active: (p) => p === '/' },
     {
@@ -35,6 +38,15 @@ export function Layout({ children }: { children: ReactNode }) {
       icon: <Icon d="M10 3v10M6 9l4 4 4-4M4 16h12" />,
       active: (p) => p.endsWith('/flow-imports'),
     },
+    {
+      to: cluster ? `/clusters/${cluster}/plans` : '/plans',
+      label: 'Plans',
+      icon: <Icon d="M5 2h7l4 4v12H5zM12 2v4h4M8 10h5M8 13h5M8 16h3" />,
+      active: (p) => p.endsWith('/plans') || p.startsWith('/plans/'),
+    },
+    { to: '/rollouts', label: 'Rollouts', icon: <Icon d="M3 10h4l2-5 3 10 2-5h3" />, active: (p) => p.startsWith('/rollouts') },
+    { to: '/approvals', label: 'Approvals', icon: <Icon d="M4 10l4 4 8-9M3 17h14" />, active: (p) => p === '/approvals', count: waiting },
+    { to: '/audit', label: 'Audit log', icon: <Icon d="M4 3h12v14H4zM7 7h6M7 10h6M7 13h4" />, active: (p) => p === '/audit' },
   ];
   if (can('users.manage')) items.push({ to: '/users', label: 'Users', icon: <Icon d="M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 17c0-3 2.2-5 5-5s5 2 5 5M14 4a2.5 2.5 0 0 1 0 5M15 12c1.8.4 3 2 3 5" />, active: (p) => p === '/users' });
 
@@ -56,6 +68,11 @@ export function Layout({ children }: { children: ReactNode }) {
                 <Link to={item.to} className={`nav-link${item.active(path) ? ' active' : ''}`} aria-current={item.active(path) ? 'page' : undefined}>
                   {item.icon}
                   {item.label}
+                  {!!item.count && (
+                    <span className="nav-count" data-testid="approvals-count" aria-label={`${item.count} waiting`}>
+                      {item.count}
+                    </span>
+                  )}
                 </Link>
               </li>
             ))}

@@ -4,13 +4,17 @@ import type { Role } from '@bulkhead/contracts';
  * What each role may do in the dashboard. The API decides (and refuses anyway); this only keeps
  * people from seeing buttons that would fail. Mirrors the API's `@RequireRole` on each route.
  */
-export type Action = 'map.review' | 'map.declare' | 'flows.upload' | 'users.manage';
+export type Action = 'map.review' | 'map.declare' | 'flows.upload' | 'users.manage' | 'plans.create' | 'rollouts.create' | 'rollouts.control' | 'rollouts.approve';
 
 const NEEDS: Record<Action, Role> = {
   'map.review': 'operator',
   'map.declare': 'operator',
   'flows.upload': 'operator',
   'users.manage': 'admin',
+  'plans.create': 'operator',
+  'rollouts.create': 'operator',
+  'rollouts.control': 'operator',
+  'rollouts.approve': 'approver',
 };
 
 /** The API's roleAllows: roles are not a ladder. Admin is everything, anyone signed in reads, operator and approver are separate powers. */

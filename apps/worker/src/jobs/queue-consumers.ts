@@ -25,7 +25,16 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
     const connection = createRedis(this.runtime.redisUrl, 'worker');
     this.connection = connection;
     this.workers = Object.values(QUEUES).map(
-      (queue) => new Worker(queue, (job) => this.process(job.name, job.id, job.attemptsMade, job.data, (v) => job.updateProgress(v)), { connection, prefix: config.queuePrefix, concurrency: 2 }),
+      (queue) => new Worker(queue, (job) => this.process(job.name, job.id, job.attemptsMade, job.data, (v) => job.updateProgress(v)), {
+          connection,
+          prefix: config.queuePrefix,
+          concurrency: 2,
+          // A worker that dies (SIGKILL) leaves its jobs active: another worker takes them over once the
+          // lock lapses. Running jobs renew their lock every half period, so long probes are safe.
+          lockDuration: 10_000,
+          stalledInterval: 5_000,
+          maxStalledCount: 10,
+        }),
     );
     for (const w of this.workers) {
       w.on('failed', (job, error) => logger.warn('job failed', { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }));

@@ -1,0 +1,243 @@
+import { type FormEvent, useState } from 'react';
+import { setQuery, useLocation } from '../../../app/router';
+import type { AuditItem } from '../../../api/wire';
+import { personName } from '../../../shared/format';
+import { Badge, Empty, ErrorNote, Loading, PageHeader, type Tone } from '../../../shared/ui';
+import { useAsync } from '../../../shared/use-async';
+import { useClusters } from '../../../shared/use-clusters';
+import { toYaml } from '../../../shared/yaml';
+import { fetchAudit } from '../api';
+
+const PAGE = 50;
+
+/** Actions to pick from; the API also takes any exact action, or a prefix ending in ".". */
+const ACTIONS = [
+  'rollout.',
+  'rollout.request',
+  'rollout.stage.approve',
+  'rollout.stage.reject',
+  'rollout.step.policies_applied',
+  'rollout.step.policies_restored',
+  'rollout.rollback',
+  'plan.create',
+  'edge.',
+  'edge.confirm',
+  'edge.reject',
+  'edge.declare',
+  'flows.upload',
+  'inventory.import',
+  'namespace.set_tier',
+  'cluster.',
+  'user.create',
+  'token.',
+  'auth.',
+];
+
+const toneOf = (action: string): Tone => {
+  if (/reject|abort|halt|restor|rollback|delete|revoke/.test(action)) return 'warn';
+  if (/approve|confirm|verified|completed/.test(action)) return 'good';
+  if (action.startsWith('rollout.')) return 'info';
+  if (action.startsWith('auth.')) return 'neutral';
+  return 'accent';
+};
+
+/** Who did what, when, to which cluster; newest first, 50 at a time, with the policies before and after a change. */
+export function AuditPage() {
+  const { query } = useLocation();
+  const clusters = useClusters();
+  const filters = { clusterId: query.get('cluster') ?? undefined, actor: query.get('actor') ?? undefined, action: query.get('action') ?? undefined, q: query.get('q') ?? undefined, before: query.get('before') ?? undefined };
+  const key = JSON.stringify(filters);
+  const entries = useAsync((signal) => fetchAudit(filters, PAGE + 1, signal), [key]);
+  const [actor, setActor] = useState(filters.actor ?? '');
+  const [action, setAction] = useState(filters.action ?? '');
+  const [text, setText] = useState(filters.q ?? '');
+  const [newer, setNewer] = useState<string[]>([]);
+  const names = new Map((clusters.data ?? []).map((c) => [c.id, c.name]));
+
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    setNewer([]);
+    setQuery({ actor: actor.trim(), action: action.trim(), q: text.trim(), before: null });
+  };
+  const clear = () => {
+    setActor('');
+    setAction('');
+    setText('');
+    setNewer([]);
+    setQuery({ actor: null, action: null, q: null, cluster: null, before: null });
+  };
+
+  const rows = (entries.data ?? []).slice(0, PAGE);
+  const hasOlder = (entries.data?.length ?? 0) > PAGE;
+  const older = () => {
+    setNewer([...newer, filters.before ?? '']);
+    setQuery({ before: rows[rows.length - 1].id });
+  };
+  const back = () => {
+    const prev = newer[newer.length - 1];
+    setNewer(newer.slice(0, -1));
+    setQuery({ before: prev || null });
+  };
+  const filtered = !!(filters.clusterId || filters.actor || filters.action || filters.q);
+
+  return (
+    <div className="page">
+      <PageHeader title="Audit log" subtitle="Every change through the API or the dashboard, and every step a rollout took on its own, with the policies before and after." />
+      <form className="toolbar" onSubmit={search} role="search" aria-label="Filter the audit log">
+        <label className="toolbar-item">
+          <span className="toolbar-label">Cluster</span>
+          <select
+            value={filters.clusterId ?? ''}
+            onChange={(e) => {
+              setNewer([]);
+              setQuery({ cluster: e.target.value, before: null });
+            }}
+            aria-label="Cluster"
+          >
+            <option value="">All clusters</option>
+            {clusters.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="toolbar-item">
+          <span className="toolbar-label">User</span>
+          <input value={actor} onChange={(e) => setActor(e.target.value)} placeholder="user:alice" aria-label="User (actor)" size={14} />
+        </label>
+        <label className="toolbar-item">
+          <span className="toolbar-label">Action</span>
+          <input value={action} onChange={(e) => setAction(e.target.value)} placeholder="rollout." list="audit-actions" aria-label="Action" size={18} />
+          <datalist id="audit-actions">
+            {ACTIONS.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+        </label>
+        <label className="toolbar-item toolbar-grow">
+          <span className="toolbar-label">Text</span>
+          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="namespace, target, comment…" aria-label="Search targets and details" />
+        </label>
+        <button type="submit" className="btn btn-primary btn-small">
+          Search
+        </button>
+        {filtered && (
+          <button type="button" className="btn btn-ghost btn-small" onClick={clear}>
+            Clear
+          </button>
+        )}
+      </form>
+      {entries.status === 'loading' && !entries.data && <Loading what="the audit log" />}
+      {entries.status === 'failed' && <ErrorNote error={entries.error} title="The audit log could not be loaded." onRetry={entries.reload} />}
+      {entries.data && rows.length === 0 && <Empty title={filtered ? 'Nothing matches' : 'Nothing recorded yet'}>{filtered ? 'No entry matches these filters. The action matches exactly, or every action under a prefix ending in “.”.' : 'Changes will show here as they happen.'}</Empty>}
+      {rows.length > 0 && (
+        <section className="card card-flush" aria-label="Audit entries">
+          <table className={`table audit${entries.status === 'loading' ? ' stale' : ''}`} data-testid="audit-table">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Who</th>
+                <th>Action</th>
+                <th>Cluster</th>
+                <th>Target</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <AuditRow key={e.id} entry={e} clusterName={e.clusterId ? names.get(e.clusterId) : undefined} />
+              ))}
+            </tbody>
+          </table>
+          <div className="table-more">
+            <button type="button" className="btn btn-small" onClick={back} disabled={newer.length === 0 && !filters.before}>
+              ← Newer
+            </button>
+            <button type="button" className="btn btn-small" onClick={older} disabled={!hasOlder}>
+              Older →
+            </button>
+            <span className="muted small">
+              {rows.length} entries{filters.before ? ' (older page)' : ', newest first'}
+            </span>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}
+
+const hasValue = (v: unknown) => v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v as object).length === 0);
+const recorded = (v: unknown) => v !== undefined && v !== null;
+const policiesText = (v: unknown) => (!recorded(v) ? '# not recorded' : Array.isArray(v) && v.length === 0 ? '# no NetworkPolicy' : toYaml(v));
+const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+function AuditRow({ entry: e, clusterName }: { entry: AuditItem; clusterName?: string }) {
+  const [open, setOpen] = useState(false);
+  const policies = recorded(e.before) || recorded(e.after);
+  const expandable = hasValue(e.details) || policies;
+  const summary = describe(e);
+  return (
+    <>
+      <tr className={open ? 'open' : undefined} data-testid="audit-row" data-action={e.action}>
+        <td className="nowrap" title={e.at}>
+          {when.format(new Date(e.at))}
+        </td>
+        <td className="nowrap">{personName(e.actor)}</td>
+        <td>
+          <Badge tone={toneOf(e.action)}>{e.action}</Badge>
+        </td>
+        <td className="nowrap">{clusterName ?? (e.clusterId ? <span className="muted mono">{e.clusterId.slice(0, 8)}</span> : <span className="muted">—</span>)}</td>
+        <td>
+          <span className="mono">{e.target ?? ''}</span>
+          {summary && <div className="small muted audit-summary">{summary}</div>}
+        </td>
+        <td className="actions-col">
+          {expandable && (
+            <button type="button" className="linklike" aria-expanded={open} onClick={() => setOpen(!open)}>
+              {open ? 'Hide' : policies ? 'Policies' : 'Details'}
+            </button>
+          )}
+        </td>
+      </tr>
+      {open && (
+        <tr className="audit-detail">
+          <td colSpan={6}>
+            {policies && (
+              <div className="before-after">
+                <div>
+                  <h3>Before</h3>
+                  <pre className="code">{policiesText(e.before)}</pre>
+                </div>
+                <div>
+                  <h3>After</h3>
+                  <pre className="code">{policiesText(e.after)}</pre>
+                </div>
+              </div>
+            )}
+            {hasValue(e.details) && (
+              <div>
+                <h3>Details</h3>
+                <pre className="code">{toYaml(e.details)}</pre>
+              </div>
+            )}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+/** A few words for the entries people look for most. */
+function describe(e: AuditItem): string {
+  const d = (e.details ?? {}) as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof d.comment === 'string') parts.push(`“${d.comment}”`);
+  if (typeof d.reason === 'string') parts.push(`“${d.reason}”`);
+  if (typeof d.tier === 'string' && !e.target?.includes(d.tier)) parts.push(d.tier);
+  if (Array.isArray(e.before) || Array.isArray(e.after)) {
+    const n = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+    parts.push(`${n(e.before)} → ${n(e.after)} policies`);
+  }
+  return parts.join(' · ');
+}

@@ -1,0 +1,133 @@
+import { useEffect, useState } from 'react';
+import { useAuth } from '../../../app/auth';
+import { rememberCluster } from '../../../app/last-cluster';
+import { Link, navigate } from '../../../app/router';
+import type { PlanSummary } from '../../../api/wire';
+import { ClusterPicker } from '../../../shared/ClusterPicker';
+import { formatAgo, formatDate, personName } from '../../../shared/format';
+import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
+import { useAsync } from '../../../shared/use-async';
+import { fetchPlans, makePlan } from '../api';
+
+/** A cluster's plans, newest version first, each with what a reviewer looks at before anything else. */
+export function PlansPage({ clusterId }: { clusterId: string }) {
+  const { can } = useAuth();
+  const plans = useAsync((signal) => fetchPlans(clusterId, signal), [clusterId]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => rememberCluster(clusterId), [clusterId]);
+
+  const make = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const plan = await makePlan(clusterId);
+      navigate(`/plans/${plan.id}`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={
+          <>
+            Plans <ClusterPicker current={clusterId} to={(id) => `/clusters/${id}/plans`} />
+          </>
+        }
+        subtitle="Each version is made from the inventory and the dependency map as they were at that moment: default-deny everywhere, DNS, and one allow per reviewed dependency."
+        actions={
+          can('plans.create') && (
+            <button type="button" className="btn btn-primary" onClick={() => void make()} disabled={busy}>
+              {busy ? 'Making the plan…' : 'Make a plan'}
+            </button>
+          )
+        }
+      />
+      {error !== null && <ErrorNote error={error} title="The plan could not be made." />}
+      {plans.status === 'loading' && !plans.data && <Loading what="plans" />}
+      {plans.status === 'failed' && <ErrorNote error={plans.error} title="The plans could not be loaded." onRetry={plans.reload} />}
+      {plans.data && plans.data.length === 0 && (
+        <Empty title="No plan yet">{can('plans.create') ? 'Review the dependency map first, then make the first plan with the button above.' : 'An operator makes plans once the dependency map is reviewed.'}</Empty>
+      )}
+      {plans.data && plans.data.length > 0 && (
+        <section className="card card-flush" aria-label="Plan versions">
+          <div className="table-wrap">
+            <table className="table" data-testid="plan-table">
+              <thead>
+                <tr>
+                  <th>Version</th>
+                  <th>Made</th>
+                  <th className="num">Policies</th>
+                  <th>Findings</th>
+                  <th className="num">Flows blocked</th>
+                  <th className="num">Risks</th>
+                  <th>Blast radius (mean reach)</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {plans.data.map((p, i) => (
+                  <tr key={p.id} data-testid="plan-row" data-version={p.version}>
+                    <td>
+                      <Link to={`/plans/${p.id}`} className="strong">
+                        v{p.version}
+                      </Link>{' '}
+                      {i === 0 && <Badge tone="accent">latest</Badge>}
+                    </td>
+                    <td className="nowrap" title={formatDate(p.createdAt)}>
+                      {formatAgo(p.createdAt)} <span className="muted">by {personName(p.createdBy)}</span>
+                    </td>
+                    <td className="num">
+                      {p.summary.policies} <span className="muted">in {p.summary.namespaces} ns</span>
+                    </td>
+                    <td>
+                      <FindingCounts counts={p.summary.findings} />
+                    </td>
+                    <td className="num">{p.summary.newlyBlocked > 0 ? <span className="bad-text">{p.summary.newlyBlocked}</span> : '0'}</td>
+                    <td className="num">{p.summary.risks}</td>
+                    <td className="nowrap">
+                      <Reach summary={p.summary} />
+                    </td>
+                    <td className="actions-col">
+                      <Link to={`/plans/${p.id}`} className="btn btn-small">
+                        Review
+                      </Link>
+                      {can('rollouts.create') && (
+                        <Link to={`/rollouts?new=${p.id}&cluster=${p.clusterId}`} className="btn btn-small">
+                          Roll out
+                        </Link>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}
+
+export function FindingCounts({ counts }: { counts: PlanSummary['findings'] }) {
+  if (!counts.error && !counts.warning && !counts.info) return <span className="muted">none</span>;
+  return (
+    <span className="badges">
+      {counts.error > 0 && <Badge tone="bad">{counts.error} error{counts.error === 1 ? '' : 's'}</Badge>}
+      {counts.warning > 0 && <Badge tone="warn">{counts.warning} warning{counts.warning === 1 ? '' : 's'}</Badge>}
+      {counts.info > 0 && <Badge tone="neutral">{counts.info} info</Badge>}
+    </span>
+  );
+}
+
+function Reach({ summary }: { summary: PlanSummary }) {
+  const { before, after } = summary.blastRadius;
+  return (
+    <span title="Workloads a compromised pod can reach, on average: before the plan → after it">
+      {before.meanReachableWorkloads.toFixed(1)} <span className="arrow-sep">→</span> <strong className="good-text">{after.meanReachableWorkloads.toFixed(1)}</strong>
+    </span>
+  );
+}

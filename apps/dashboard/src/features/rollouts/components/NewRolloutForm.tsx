@@ -1,0 +1,124 @@
+import type { ClusterView } from '@bulkhead/contracts';
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError } from '../../../api/client';
+import { navigate } from '../../../app/router';
+import { formatAgo, personName } from '../../../shared/format';
+import { ErrorNote, Field } from '../../../shared/ui';
+import { useAsync } from '../../../shared/use-async';
+import { createRollout, fetchPlans } from '../api';
+
+const parseWaves = (text: string): number[] | null => {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0) return null;
+  const nums = parts.map(Number);
+  return nums.every((n) => Number.isInteger(n) && n >= 1) ? nums : null;
+};
+
+/** Operators: a rollout of one plan version, with its waves, settle time and probe patience. */
+export function NewRolloutForm({ clusters, initialCluster, initialPlan, onCancel }: { clusters: ClusterView[]; initialCluster?: string; initialPlan?: string; onCancel(): void }) {
+  const [clusterId, setClusterId] = useState(initialCluster && clusters.some((c) => c.id === initialCluster) ? initialCluster : (clusters[0]?.id ?? ''));
+  const plans = useAsync((signal) => (clusterId ? fetchPlans(clusterId, signal) : Promise.resolve([])), [clusterId]);
+  const [planId, setPlanId] = useState(initialPlan ?? '');
+  const [waves, setWaves] = useState('1, 2, 4');
+  const [settle, setSettle] = useState('30');
+  const [retries, setRetries] = useState('2');
+  const [timeout, setTimeoutMs] = useState('5000');
+  const [retryDelay, setRetryDelay] = useState('10000');
+  const [start, setStart] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [local, setLocal] = useState<Record<string, string>>({});
+
+  useEffect(() => {
+    const list = plans.data;
+    if (list && !list.some((p) => p.id === planId)) setPlanId(list[0]?.id ?? '');
+  }, [plans.data, planId]);
+
+  const problem = (f: string) => local[f] ?? (error instanceof ApiError ? error.problemFor(f) : undefined);
+  const general = error instanceof ApiError && error.problems.length > 0 ? null : error;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const w = parseWaves(waves);
+    const numbers = { settle: Number(settle), retries: Number(retries), timeoutMs: Number(timeout), retryDelayMs: Number(retryDelay) };
+    const found: Record<string, string> = {};
+    if (!planId) found.planId = 'choose a plan (make one on the Plans page first)';
+    if (!w) found.waves = 'whole numbers of namespaces, e.g. "1, 2, 4"';
+    if (!(numbers.settle >= 0)) found.settleMs = 'seconds, 0 or more';
+    if (!Number.isInteger(numbers.retries) || numbers.retries < 0) found.retries = 'a whole number, 0 or more';
+    if (!Number.isInteger(numbers.timeoutMs) || numbers.timeoutMs < 100) found.timeoutMs = 'milliseconds, 100 or more';
+    if (!Number.isInteger(numbers.retryDelayMs) || numbers.retryDelayMs < 0) found.retryDelayMs = 'milliseconds, 0 or more';
+    setLocal(found);
+    if (Object.keys(found).length) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await createRollout({
+        planId,
+        start,
+        config: { waves: w!, settleMs: Math.round(numbers.settle * 1000), probe: { retries: numbers.retries, timeoutMs: numbers.timeoutMs, retryDelayMs: numbers.retryDelayMs } },
+      });
+      navigate(`/rollouts/${created.id}`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card new-rollout" onSubmit={submit} aria-labelledby="new-rollout-title" noValidate>
+      <div className="card-head">
+        <h2 id="new-rollout-title">New rollout</h2>
+        <span className="muted small">dev first, then staging and prod, each after an approval</span>
+      </div>
+      <div className="form-grid form-grid-rollout">
+        <Field label="Cluster" htmlFor="ro-cluster">
+          <select id="ro-cluster" value={clusterId} onChange={(e) => setClusterId(e.target.value)}>
+            {clusters.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Plan" htmlFor="ro-plan" problem={problem('planId')} hint={plans.status === 'loading' ? 'Loading plans…' : plans.data?.length === 0 ? 'This cluster has no plan yet.' : undefined}>
+          <select id="ro-plan" value={planId} onChange={(e) => setPlanId(e.target.value)} disabled={!plans.data?.length}>
+            {plans.data?.map((p, i) => (
+              <option key={p.id} value={p.id}>
+                v{p.version}
+                {i === 0 ? ' (latest)' : ''} · {personName(p.createdBy)}, {formatAgo(p.createdAt)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Waves" htmlFor="ro-waves" problem={problem('waves')} hint="Namespaces per wave; the last repeats">
+          <input id="ro-waves" value={waves} onChange={(e) => setWaves(e.target.value)} />
+        </Field>
+        <Field label="Settle time (s)" htmlFor="ro-settle" problem={problem('settleMs')} hint="Wait after applying">
+          <input id="ro-settle" inputMode="decimal" value={settle} onChange={(e) => setSettle(e.target.value)} />
+        </Field>
+        <Field label="Probe retries" htmlFor="ro-retries" problem={problem('retries')}>
+          <input id="ro-retries" inputMode="numeric" value={retries} onChange={(e) => setRetries(e.target.value)} />
+        </Field>
+        <Field label="Probe timeout (ms)" htmlFor="ro-timeout" problem={problem('timeoutMs')}>
+          <input id="ro-timeout" inputMode="numeric" value={timeout} onChange={(e) => setTimeoutMs(e.target.value)} />
+        </Field>
+        <Field label="Retry delay (ms)" htmlFor="ro-delay" problem={problem('retryDelayMs')}>
+          <input id="ro-delay" inputMode="numeric" value={retryDelay} onChange={(e) => setRetryDelay(e.target.value)} />
+        </Field>
+      </div>
+      {general !== null && <ErrorNote error={general} title="The rollout was not created." />}
+      <div className="form-actions">
+        <label className="check">
+          <input type="checkbox" checked={start} onChange={(e) => setStart(e.target.checked)} /> Start now (otherwise a draft to start later)
+        </label>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={busy || !planId}>
+          {busy ? 'Creating…' : start ? 'Create and start' : 'Create draft'}
+        </button>
+      </div>
+    </form>
+  );
+}

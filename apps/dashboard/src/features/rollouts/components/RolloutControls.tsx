@@ -1,0 +1,123 @@
+import { type FormEvent, useState } from 'react';
+import { useAuth } from '../../../app/auth';
+import type { RollbackScope, RolloutState, Tier } from '../../../api/wire';
+import { ACTIVE, TIER_NAME } from '../../../shared/rollout-words';
+import { ErrorNote } from '../../../shared/ui';
+import { abortRollout, pauseRollout, resumeRollout, rollbackRollout, startRollout } from '../api';
+
+type Panel = null | 'abort' | 'rollback';
+
+/** Start, pause, resume, abort and roll back: for operators, and only the moves the rollout's status allows. */
+export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutState; onChanged(next: RolloutState): void }) {
+  const { can } = useAuth();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [panel, setPanel] = useState<Panel>(null);
+  const [reason, setReason] = useState('');
+  const [scope, setScope] = useState('all');
+  if (!can('rollouts.control')) return null;
+
+  const applied = r.steps.some((s) => s.phase !== 'pending' && s.phase !== 'restored');
+  const canStart = r.status === 'draft' || r.status === 'scheduled';
+  const canPause = ['running', 'waiting_approval', 'waiting_window', 'scheduled'].includes(r.status);
+  const canResume = r.status === 'paused';
+  const canAbort = r.status === 'draft' || ACTIVE.includes(r.status);
+  const canRollback = !canStart && applied;
+  if (!canStart && !canPause && !canResume && !canAbort && !canRollback) return null;
+
+  const run = async (name: string, work: () => Promise<RolloutState>) => {
+    setBusy(name);
+    setError(null);
+    try {
+      onChanged(await work());
+      setPanel(null);
+      setReason('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const scopeOf = (value: string): RollbackScope => {
+    if (value === 'all') return { kind: 'all' };
+    if (value.startsWith('stage:')) return { kind: 'stage', tier: value.slice(6) as Tier };
+    return { kind: 'namespace', namespace: value.slice(3) };
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (panel === 'abort') void run('abort', () => abortRollout(r.id, reason.trim() || undefined));
+    if (panel === 'rollback') void run('rollback', () => rollbackRollout(r.id, scopeOf(scope), reason.trim() || undefined));
+  };
+
+  const touched = r.steps.filter((s) => s.phase !== 'pending' && s.phase !== 'restored');
+  return (
+    <section className="card controls" aria-label="Rollout controls">
+      <div className="controls-row">
+        <span className="toolbar-label">Operator</span>
+        {canStart && (
+          <button type="button" className="btn btn-primary btn-small" disabled={!!busy} onClick={() => void run('start', () => startRollout(r.id))}>
+            {busy === 'start' ? 'Starting…' : 'Start'}
+          </button>
+        )}
+        {canPause && (
+          <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void run('pause', () => pauseRollout(r.id))}>
+            {busy === 'pause' ? 'Pausing…' : 'Pause'}
+          </button>
+        )}
+        {canResume && (
+          <button type="button" className="btn btn-primary btn-small" disabled={!!busy} onClick={() => void run('resume', () => resumeRollout(r.id))}>
+            {busy === 'resume' ? 'Resuming…' : 'Resume'}
+          </button>
+        )}
+        {canRollback && (
+          <button type="button" className={`btn btn-small${panel === 'rollback' ? ' pressed' : ''}`} disabled={!!busy} onClick={() => setPanel(panel === 'rollback' ? null : 'rollback')} aria-expanded={panel === 'rollback'}>
+            Roll back…
+          </button>
+        )}
+        {canAbort && (
+          <button type="button" className={`btn btn-small btn-danger-ghost${panel === 'abort' ? ' pressed' : ''}`} disabled={!!busy} onClick={() => setPanel(panel === 'abort' ? null : 'abort')} aria-expanded={panel === 'abort'}>
+            Abort…
+          </button>
+        )}
+        <span className="muted small controls-hint">Pause holds new steps; abort stops and puts back what is under way; roll back restores the snapshots taken before each namespace changed.</span>
+      </div>
+      {panel && (
+        <form className="controls-panel" onSubmit={submit}>
+          {panel === 'rollback' && (
+            <label className="inline-field">
+              <span>Roll back</span>
+              <select value={scope} onChange={(e) => setScope(e.target.value)} aria-label="What to roll back">
+                <option value="all">everything this rollout applied</option>
+                {r.stages
+                  .filter((st) => touched.some((s) => s.tier === st.tier))
+                  .map((st) => (
+                    <option key={st.tier} value={`stage:${st.tier}`}>
+                      the {TIER_NAME[st.tier].toLowerCase()} stage
+                    </option>
+                  ))}
+                {touched.map((s) => (
+                  <option key={s.id} value={`ns:${s.namespace}`}>
+                    namespace {s.namespace}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label className="inline-field inline-grow">
+            <span>Reason</span>
+            <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Said in the audit log (optional)" maxLength={2000} />
+          </label>
+          <button type="submit" className="btn btn-danger btn-small" disabled={!!busy}>
+            {busy ? 'Sending…' : panel === 'abort' ? 'Abort the rollout' : 'Roll back'}
+          </button>
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => setPanel(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {error !== null && <ErrorNote error={error} title="The rollout refused this." />}
+    </section>
+  );
+}

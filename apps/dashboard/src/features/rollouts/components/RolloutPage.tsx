@@ -1,0 +1,288 @@
+import { useState } from 'react';
+import { useAuth } from '../../../app/auth';
+import { Link } from '../../../app/router';
+import type { Probe, RolloutState, Stage, Step } from '../../../api/wire';
+import { formatAgo, formatDate, personName } from '../../../shared/format';
+import {
+  FINAL,
+  formatDuration,
+  OUTCOME_TONE,
+  OUTCOME_WORDS,
+  PHASE_TONE,
+  PROBE_KIND_WORDS,
+  probeTarget,
+  STAGE_TONE,
+  STATUS_TONE,
+  statusWords,
+  TIER_NAME,
+} from '../../../shared/rollout-words';
+import { Badge, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
+import { useCluster } from '../../../shared/use-clusters';
+import { type Liveness, useRolloutStream } from '../hooks/use-rollout-stream';
+import { RolloutControls } from './RolloutControls';
+
+const LIVENESS: Record<Liveness, { text: string; title: string }> = {
+  connecting: { text: 'Connecting…', title: 'Opening the live stream of changes' },
+  live: { text: 'Live', title: 'Changes appear as they happen (server-sent events)' },
+  polling: { text: 'Reconnecting · checking every 2 s', title: 'The live stream is down: the page asks for the state every 2 seconds until it is back' },
+  ended: { text: 'Ended', title: 'The rollout has ended: nothing will change unless someone rolls it back' },
+};
+
+/** A rollout's timeline, live: stages by tier with their approvals, every namespace step with its probes. */
+export function RolloutPage({ rolloutId }: { rolloutId: string }) {
+  const stream = useRolloutStream(rolloutId);
+  const r = stream.state;
+  if (!r && stream.error)
+    return (
+      <div className="page">
+        <ErrorNote error={stream.error} title="The rollout could not be loaded." onRetry={stream.retry} />
+        <p>
+          <Link to="/rollouts">All rollouts</Link>
+        </p>
+      </div>
+    );
+  if (!r) return <Loading what="the rollout" />;
+
+  const onChanged = (next: RolloutState) => {
+    stream.accept(next);
+    if (stream.liveness === 'ended' && !FINAL.includes(next.status)) stream.retry();
+  };
+
+  return (
+    <div className="page" data-testid="rollout" data-status={r.status}>
+      <RolloutHeader rollout={r} liveness={stream.liveness} />
+      {r.halt && (
+        <div className="note note-error" role="alert" data-testid="halt">
+          <div>
+            <strong>Halted{r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: </strong>
+            {r.halt.message}
+            <div className="small">
+              {r.halt.code.replace(/_/g, ' ')} · {formatDate(r.halt.at)}
+              {r.halt.by && ` · by ${personName(r.halt.by)}`}
+            </div>
+          </div>
+        </div>
+      )}
+      {r.status === 'paused' && <div className="note note-warn">Paused{r.pausedBy ? ` by ${personName(r.pausedBy)}` : ''}: nothing new starts until an operator resumes it. Steps under way finish.</div>}
+      <RolloutControls rollout={r} onChanged={onChanged} />
+      <Progress rollout={r} />
+      {r.stages.map((stage) => (
+        <StageCard key={stage.tier} rollout={r} stage={stage} />
+      ))}
+      {r.rollbacks.length > 0 && (
+        <section className="card" aria-labelledby="rollbacks-title">
+          <div className="card-head">
+            <h2 id="rollbacks-title">Rollbacks and aborts</h2>
+          </div>
+          <ul className="plain-list">
+            {r.rollbacks.map((b, i) => (
+              <li key={i}>
+                <Badge tone="warn">{b.kind}</Badge> {b.scope ? (b.scope.kind === 'all' ? 'everything' : b.scope.kind === 'stage' ? `the ${b.scope.tier} stage` : b.scope.namespace) : 'the rollout'} by {personName(b.by)}, {formatDate(b.at)}
+                {b.reason && <span className="muted"> · “{b.reason}”</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function RolloutHeader({ rollout: r, liveness }: { rollout: RolloutState; liveness: Liveness }) {
+  const cluster = useCluster(r.clusterId);
+  const c = r.config;
+  return (
+    <PageHeader
+      title={
+        <>
+          Rollout of plan <Link to={`/plans/${r.planId}`}>v{r.planVersion}</Link>
+          <span className="cluster-name">{cluster.data?.name ?? '…'}</span>
+          <Badge tone={STATUS_TONE[r.status]}>
+            <span data-testid="rollout-status">{statusWords(r.status)}</span>
+          </Badge>
+        </>
+      }
+      subtitle={
+        <>
+          Created {formatDate(r.createdAt)} by {personName(r.createdBy)} · waves of {c.waves.join(', ')} · settle {formatDuration(c.settleMs)} · probes: {c.probe.retries + 1} tries, {formatDuration(c.probe.timeoutMs)} timeout
+        </>
+      }
+      actions={
+        <span className={`live live-${liveness}`} title={LIVENESS[liveness].title} data-testid="liveness">
+          <span className="live-dot" aria-hidden="true" />
+          {LIVENESS[liveness].text}
+        </span>
+      }
+    />
+  );
+}
+
+function Progress({ rollout: r }: { rollout: RolloutState }) {
+  const total = r.steps.length;
+  const verified = r.steps.filter((s) => s.phase === 'verified').length;
+  const restored = r.steps.filter((s) => s.phase === 'restored' || s.phase === 'restoring').length;
+  const busy = r.steps.filter((s) => !['pending', 'verified', 'restored', 'restoring'].includes(s.phase)).length;
+  const pct = (n: number) => `${total ? (n / total) * 100 : 0}%`;
+  return (
+    <div className="rollout-progress">
+      <div className="progress progress-stacked" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={verified} aria-label="Namespaces verified">
+        <div className="progress-bar progress-succeeded" style={{ width: pct(verified) }} />
+        <div className="progress-bar" style={{ width: pct(busy) }} />
+        <div className="progress-bar progress-failed" style={{ width: pct(restored) }} />
+      </div>
+      <span className="small muted nowrap">
+        {verified} of {total} namespaces verified{busy > 0 && ` · ${busy} under way`}
+        {restored > 0 && ` · ${restored} put back`}
+      </span>
+    </div>
+  );
+}
+
+function StageCard({ rollout: r, stage }: { rollout: RolloutState; stage: Stage }) {
+  const { can } = useAuth();
+  const steps = r.steps.filter((s) => s.tier === stage.tier).sort((a, b) => a.wave - b.wave || a.namespace.localeCompare(b.namespace));
+  const decision = stage.approval?.decision;
+  const verified = steps.filter((s) => s.phase === 'verified').length;
+  return (
+    <section className={`card stage stage-${stage.tier}`} data-testid="stage" data-tier={stage.tier} data-status={stage.status} aria-labelledby={`stage-${stage.tier}`}>
+      <div className="stage-head">
+        <h2 id={`stage-${stage.tier}`}>
+          {TIER_NAME[stage.tier]} <span className="muted">{verified}/{steps.length}</span>
+        </h2>
+        <Badge tone={STAGE_TONE[stage.status]}>{statusWords(stage.status)}</Badge>
+        <div className="stage-approval">
+          {decision ? (
+            <span data-testid="decision">
+              {decision.approved ? 'Approved' : 'Rejected'} by {personName(decision.by)} {formatAgo(decision.at)}
+              {decision.comment && <span className="muted"> · “{decision.comment}”</span>}
+            </span>
+          ) : stage.status === 'waiting_approval' ? (
+            <span>
+              Waiting for an approver since {formatAgo(stage.approval?.requestedAt)}
+              {can('rollouts.approve') && (
+                <>
+                  {' · '}
+                  <Link to="/approvals">Decide in the approvals inbox</Link>
+                </>
+              )}
+            </span>
+          ) : stage.tier !== 'dev' && stage.status === 'pending' ? (
+            <span className="muted">needs an approval once the previous tier is verified</span>
+          ) : null}
+        </div>
+      </div>
+      {steps.length === 0 ? (
+        <p className="muted">No namespace of this tier is part of the rollout.</p>
+      ) : (
+        <table className="table steps">
+          <thead>
+            <tr>
+              <th>Namespace</th>
+              <th>Wave</th>
+              <th>Phase</th>
+              <th>Probes</th>
+              <th>Since</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {steps.map((s) => (
+              <StepRows key={s.id} step={s} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function StepRows({ step: s }: { step: Step }) {
+  const failing = s.probes.some((p) => p.outcome && p.outcome !== 'passed') || !!s.haltReason;
+  const [toggled, setToggled] = useState<boolean | null>(null);
+  const open = toggled ?? failing;
+  const passed = s.probes.filter((p) => p.outcome === 'passed').length;
+  const failed = s.probes.filter((p) => p.outcome && p.outcome !== 'passed').length;
+  const since = s.verifiedAt ?? s.restoredAt ?? s.appliedAt ?? s.startedAt;
+  return (
+    <>
+      <tr className={`step-row${failing ? ' step-failing' : ''}`} data-testid="step" data-namespace={s.namespace} data-phase={s.phase}>
+        <td className="mono">{s.namespace}</td>
+        <td className="num">{s.wave + 1}</td>
+        <td>
+          <Badge tone={PHASE_TONE[s.phase]}>
+            <span className="phase">{s.phase}</span>
+          </Badge>
+          {s.restoredWithoutChange && <span className="muted small"> nothing to put back</span>}
+        </td>
+        <td className="nowrap">
+          {s.probes.length === 0 ? (
+            <span className="muted">—</span>
+          ) : passed + failed === 0 ? (
+            <span className="muted">{s.probes.length} planned</span>
+          ) : (
+            <>
+              {passed}/{s.probes.length} passed{failed > 0 && <span className="bad-text"> · {failed} failed</span>}
+            </>
+          )}
+        </td>
+        <td className="nowrap muted small">{since ? formatAgo(since) : 'not started'}</td>
+        <td className="actions-col">
+          {(s.probes.length > 0 || s.haltReason) && (
+            <button type="button" className="linklike" aria-expanded={open} onClick={() => setToggled(!open)}>
+              {open ? 'Hide probes' : 'Probes'}
+            </button>
+          )}
+        </td>
+      </tr>
+      {open && (
+        <tr className="step-detail">
+          <td colSpan={6}>
+            {s.haltReason && (
+              <div className="note note-error small">
+                <span>
+                  <strong>Halted here: </strong>
+                  {s.haltReason.message}
+                </span>
+              </div>
+            )}
+            {s.restore?.lastError && <div className="note note-warn small">Restore attempt {s.restore.attempt} failed: {s.restore.lastError}</div>}
+            {s.probes.length > 0 && <ProbeTable probes={s.probes} />}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function ProbeTable({ probes }: { probes: Probe[] }) {
+  return (
+    <table className="table probes" data-testid="probes">
+      <thead>
+        <tr>
+          <th>Kind</th>
+          <th>From → to</th>
+          <th className="num">Attempts</th>
+          <th>Outcome</th>
+          <th>Detail</th>
+        </tr>
+      </thead>
+      <tbody>
+        {probes.map((p) => {
+          const last = p.attempts[p.attempts.length - 1];
+          return (
+            <tr key={p.id}>
+              <td className="nowrap">{PROBE_KIND_WORDS[p.kind] ?? p.kind}</td>
+              <td className="mono">
+                {p.from} <span className="arrow-sep">→</span> {probeTarget(p)}
+                {p.reason && <div className="muted small">{p.reason}</div>}
+              </td>
+              <td className="num">{p.attempts.length}</td>
+              <td>{p.outcome ? <Badge tone={OUTCOME_TONE[p.outcome]}>{OUTCOME_WORDS[p.outcome]}</Badge> : <span className="muted">{p.attempts.length ? 'retrying' : 'waiting'}</span>}</td>
+              <td className="small">{last ? `${last.observed.replace('_', ' ')}${last.detail ? `: ${last.detail}` : ''}` : ''}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

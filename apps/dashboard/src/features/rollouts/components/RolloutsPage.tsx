@@ -1,0 +1,112 @@
+import { useAuth } from '../../../app/auth';
+import { Link, setQuery, useLocation } from '../../../app/router';
+import type { RolloutState } from '../../../api/wire';
+import { formatAgo, formatDate, personName } from '../../../shared/format';
+import { STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
+import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
+import { useAsync } from '../../../shared/use-async';
+import { useClusters } from '../../../shared/use-clusters';
+import { fetchRollouts } from '../api';
+import { NewRolloutForm } from './NewRolloutForm';
+
+/** Every rollout, newest first, and (for operators) a new one from a plan. */
+export function RolloutsPage() {
+  const { can } = useAuth();
+  const { query } = useLocation();
+  const clusters = useClusters();
+  const rollouts = useAsync((signal) => fetchRollouts(undefined, signal), []);
+  const creating = query.has('new') && can('rollouts.create');
+  const names = new Map((clusters.data ?? []).map((c) => [c.id, c.name]));
+  const list = [...(rollouts.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Rollouts"
+        subtitle="A plan applied namespace by namespace: dev, then staging, then prod, each namespace proved by probes before the next wave, each later tier after an approval."
+        actions={
+          can('rollouts.create') &&
+          !creating && (
+            <button type="button" className="btn btn-primary" onClick={() => setQuery({ new: '1' })}>
+              New rollout
+            </button>
+          )
+        }
+      />
+      {creating && clusters.data && <NewRolloutForm clusters={clusters.data} initialCluster={query.get('cluster') ?? undefined} initialPlan={query.get('new') !== '1' ? (query.get('new') ?? undefined) : undefined} onCancel={() => setQuery({ new: null, cluster: null })} />}
+      {rollouts.status === 'loading' && !rollouts.data && <Loading what="rollouts" />}
+      {rollouts.status === 'failed' && <ErrorNote error={rollouts.error} title="The rollouts could not be loaded." onRetry={rollouts.reload} />}
+      {rollouts.data && list.length === 0 && (
+        <Empty title="No rollout yet">{can('rollouts.create') ? 'Make a plan on the Plans page, review it, then roll it out from here.' : 'An operator starts rollouts from a reviewed plan.'}</Empty>
+      )}
+      {list.length > 0 && (
+        <section className="card card-flush" aria-label="Rollouts">
+          <div className="table-wrap">
+            <table className="table" data-testid="rollout-table">
+              <thead>
+                <tr>
+                  <th>Rollout</th>
+                  <th>Cluster</th>
+                  <th>Status</th>
+                  <th>Progress</th>
+                  <th>Now</th>
+                  <th>Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((r) => (
+                  <tr key={r.id} data-testid="rollout-row">
+                    <td>
+                      <Link to={`/rollouts/${r.id}`} className="strong">
+                        Plan v{r.planVersion}
+                      </Link>{' '}
+                      <span className="muted small mono">{r.id.slice(0, 8)}</span>
+                    </td>
+                    <td className="nowrap">{names.get(r.clusterId) ?? <span className="muted">…</span>}</td>
+                    <td>
+                      <Badge tone={STATUS_TONE[r.status]}>{statusWords(r.status)}</Badge>
+                    </td>
+                    <td className="nowrap">
+                      <MiniProgress rollout={r} />
+                    </td>
+                    <td className="small" title={r.halt?.message}>
+                      {whereNow(r)}
+                    </td>
+                    <td className="nowrap" title={formatDate(r.createdAt)}>
+                      {formatAgo(r.createdAt)} <span className="muted">by {personName(r.createdBy)}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function MiniProgress({ rollout: r }: { rollout: RolloutState }) {
+  const verified = r.steps.filter((s) => s.phase === 'verified').length;
+  const pct = r.steps.length ? Math.round((verified / r.steps.length) * 100) : 0;
+  return (
+    <span className="mini-progress">
+      <span className="progress">
+        <span className={`progress-bar ${r.status === 'halted' ? 'progress-failed' : 'progress-succeeded'}`} style={{ width: `${pct}%` }} />
+      </span>
+      <span className="small muted">
+        {verified}/{r.steps.length}
+      </span>
+    </span>
+  );
+}
+
+function whereNow(r: RolloutState): string {
+  if (r.halt) return `Halted${r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: ${r.halt.code.replace(/_/g, ' ')}${r.halt.by ? ` by ${personName(r.halt.by)}` : ''}`;
+  const waiting = r.stages.find((s) => s.status === 'waiting_approval');
+  if (waiting) return `${TIER_NAME[waiting.tier]} waits for an approval`;
+  const running = r.stages.find((s) => s.status === 'running');
+  if (running) return `${TIER_NAME[running.tier]} in progress`;
+  if (r.status === 'completed') return 'every tier verified';
+  return statusWords(r.status);
+}

@@ -1,0 +1,95 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { paths } from '../../../api/paths';
+import type { RolloutState } from '../../../api/wire';
+import { FINAL } from '../../../shared/rollout-words';
+import { fetchRollout } from '../api';
+
+/** How the page hears of changes: the event stream, a poll while the stream is down, or nothing once the rollout has ended. */
+export type Liveness = 'connecting' | 'live' | 'polling' | 'ended';
+
+const POLL_MS = 2000;
+
+/**
+ * A rollout kept up to date without reloading: the first state by GET (so that a 404 or 403 is said
+ * in words), then the server-sent events of /events, each carrying the whole state. While the stream
+ * is down (a proxy cut it, the API restarted) the state is polled every 2 s, and EventSource keeps
+ * reconnecting on its own. A state older than the one shown (by version) is never applied.
+ */
+export function useRolloutStream(id: string) {
+  const [state, setState] = useState<RolloutState | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [liveness, setLiveness] = useState<Liveness>('connecting');
+  const [attempt, setAttempt] = useState(0);
+  const versionRef = useRef(-1);
+
+  const accept = useCallback((next: RolloutState) => {
+    if (next.version < versionRef.current) return;
+    versionRef.current = next.version;
+    setState(next);
+  }, []);
+
+  useEffect(() => {
+    versionRef.current = -1;
+    setState(null);
+    setError(null);
+    setLiveness('connecting');
+    const controller = new AbortController();
+    let source: EventSource | null = null;
+    let poll: number | undefined;
+    const ended = (s: RolloutState) => FINAL.includes(s.status);
+    const stopPolling = () => {
+      window.clearInterval(poll);
+      poll = undefined;
+    };
+    const startPolling = () => {
+      if (poll !== undefined) return;
+      poll = window.setInterval(() => {
+        fetchRollout(id, controller.signal)
+          .then((s) => {
+            accept(s);
+            if (ended(s)) finish();
+          })
+          .catch(() => undefined); // the next tick tries again
+      }, POLL_MS);
+    };
+    const finish = () => {
+      source?.close();
+      stopPolling();
+      setLiveness('ended');
+    };
+
+    fetchRollout(id, controller.signal)
+      .then((first) => {
+        accept(first);
+        if (ended(first)) return finish();
+        source = new EventSource(paths.rolloutEvents(id));
+        source.onopen = () => {
+          stopPolling();
+          setLiveness('live');
+        };
+        source.addEventListener('rollout', (e) => {
+          const next = JSON.parse((e as MessageEvent<string>).data) as RolloutState;
+          accept(next);
+          setLiveness('live');
+          if (ended(next)) finish();
+        });
+        source.onerror = () => {
+          if (source?.readyState === EventSource.CLOSED) source = null;
+          setLiveness('polling');
+          startPolling();
+        };
+      })
+      .catch((err) => {
+        if ((err as Error)?.name !== 'AbortError') setError(err);
+      });
+
+    return () => {
+      controller.abort();
+      source?.close();
+      stopPolling();
+    };
+  }, [id, accept, attempt]);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { state, error, liveness, accept, retry };
+}

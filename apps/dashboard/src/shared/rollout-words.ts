@@ -1,0 +1,54 @@
+import type { ProbeOutcome, RolloutStatus, StageStatus, StepPhase, Tier } from '../api/wire';
+import type { Tone } from './ui';
+
+/** How rollouts, stages, steps and probes are said and coloured, the same on every page. */
+export const TIERS: Tier[] = ['dev', 'staging', 'prod'];
+export const TIER_NAME: Record<Tier, string> = { dev: 'Development', staging: 'Staging', prod: 'Production' };
+
+export const STATUS_TONE: Record<RolloutStatus, Tone> = {
+  draft: 'neutral',
+  scheduled: 'neutral',
+  running: 'info',
+  waiting_approval: 'accent',
+  waiting_window: 'neutral',
+  paused: 'warn',
+  halted: 'bad',
+  aborted: 'neutral',
+  rolling_back: 'warn',
+  rolled_back: 'neutral',
+  completed: 'good',
+};
+export const statusWords = (s: string): string => s.replace(/_/g, ' ');
+
+export const STAGE_TONE: Record<StageStatus, Tone> = { pending: 'neutral', waiting_approval: 'accent', running: 'info', completed: 'good', rejected: 'bad' };
+
+export const PHASE_TONE: Record<StepPhase, Tone> = {
+  pending: 'neutral',
+  snapshotted: 'info',
+  applied: 'info',
+  settled: 'info',
+  probed: 'info',
+  verified: 'good',
+  restoring: 'warn',
+  restored: 'bad',
+};
+
+export const OUTCOME_TONE: Record<ProbeOutcome, Tone> = { passed: 'good', failed: 'bad', not_enforced: 'bad' };
+export const OUTCOME_WORDS: Record<ProbeOutcome, string> = { passed: 'passed', failed: 'failed', not_enforced: 'not enforced' };
+
+export const PROBE_KIND_WORDS: Record<string, string> = { 'must-connect': 'must connect', 'must-resolve': 'must resolve', 'must-be-blocked': 'must be blocked' };
+
+/** `orders-dev/orders-api → payments-dev/payments-api:8080` */
+export function probeTarget(p: { to: string; port?: number; protocol?: string }): string {
+  if (p.port === undefined) return p.to;
+  return `${p.to}:${p.port}${p.protocol && p.protocol !== 'TCP' ? `/${p.protocol}` : ''}`;
+}
+
+export const ACTIVE: RolloutStatus[] = ['scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'rolling_back'];
+export const FINAL: RolloutStatus[] = ['aborted', 'rolled_back', 'completed'];
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
+  return `${Math.round(ms / 6000) / 10} min`;
+}

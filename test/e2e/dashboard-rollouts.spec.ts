@@ -1,0 +1,209 @@
+import { createLogger, UploadStorage } from '@bulkhead/platform';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { seedDemo } from '../../apps/api/src/demo/seed-demo';
+import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../apps/api/src/stores.providers';
+import { type Harness, startApi, USER_PASSWORD } from '../integration/support/harness';
+
+/**
+ * Plans, rollouts and approvals in a real browser against the real API and worker on the demo
+ * cluster: an operator makes a plan and rolls it out with fast settings, watches dev go verified;
+ * a viewer sees the approval waiting but cannot decide (nor can the API be talked into it); an
+ * approver approves staging in the inbox, and the operator's rollout page, still open, moves on
+ * by itself (server-sent events), without a reload.
+ */
+const root = join(__dirname, '..', '..');
+const dashboardDir = join(root, 'dist', 'apps', 'dashboard');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const VIEWPORT = { width: 1366, height: 768 };
+
+let api: Harness;
+let clusterId: string;
+let baseUrl: string;
+let proxy: Server | undefined;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+/** The operator's page stays open from the first test to the last: it must update by itself. */
+let operator: Page;
+let rolloutId: string;
+let viewer: Page;
+
+/** The newest modification time under a folder (to rebuild a dashboard older than its sources). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return t;
+}
+
+async function serveDashboardWithProxy(apiUrl: string): Promise<{ server: Server; url: string }> {
+  const target = new URL(apiUrl);
+  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (/^\/(api|healthz|readyz|metrics)(\/|$)/.test(path)) {
+      const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => res.writeHead(502).end());
+      req.pipe(upstream);
+      return;
+    }
+    let file = normalize(join(dashboardDir, path));
+    const isFile = file.startsWith(dashboardDir) && (await stat(file).then((s) => s.isFile(), () => false));
+    if (!isFile) file = join(dashboardDir, 'index.html');
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${address.port}` };
+}
+
+/** A fresh browser context (its own cookies) signed in as `username`. */
+async function signedIn(username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  context.setDefaultTimeout(10000);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(USER_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  return page;
+}
+
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${name}`) });
+
+beforeAll(async () => {
+  const index = join(dashboardDir, 'index.html');
+  if (!existsSync(index) || statSync(index).mtimeMs < newest(join(root, 'apps', 'dashboard', 'src'))) {
+    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/dashboard/vite.config.mts', '--logLevel', 'error'], { cwd: root, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`the dashboard does not build:\n${build.stderr}${build.stdout}`);
+  }
+  api = await startApi({}, { worker: true });
+  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
+  clusterId = (await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date(), createLogger('silent')))!;
+  const imports = await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' });
+  await api.waitFor(
+    () => api.call('GET', `/api/v1/flow-imports/${imports.body[0].id}`, { role: 'viewer' }),
+    (r) => r.body.status === 'succeeded',
+    30000,
+  );
+  const home = await fetch(`${api.url}/`, { headers: { accept: 'text/html' } });
+  if (home.ok && (home.headers.get('content-type') ?? '').includes('text/html')) baseUrl = api.url;
+  else ({ server: proxy, url: baseUrl } = await serveDashboardWithProxy(api.url));
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}, 120000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
+  await api?.close();
+}, 30000);
+
+describe('a rollout from the dashboard', () => {
+  it('lets an operator make a plan, roll it out with fast settings, and watch dev go verified', async () => {
+    operator = await signedIn('operator-user');
+    await operator.goto(`${baseUrl}/clusters/${clusterId}/plans`);
+    await operator.getByText('No plan yet').waitFor();
+    await operator.getByRole('button', { name: 'Make a plan' }).click();
+    await operator.getByRole('heading', { name: /Plan v1/ }).waitFor({ timeout: 20000 });
+    // The review shows the one observed flow the plan would block: the dev debug pod into the prod database.
+    const blocked = operator.getByTestId('newly-blocked');
+    await blocked.waitFor();
+    expect(await blocked.textContent()).toContain('postgres-prod/postgres');
+
+    await operator.getByRole('link', { name: 'Roll out this plan' }).click();
+    await operator.getByLabel('Waves').fill('1, 8');
+    await operator.getByLabel('Settle time (s)').fill('0');
+    await operator.getByLabel('Probe retries').fill('1');
+    await operator.getByLabel('Probe timeout (ms)').fill('1000');
+    await operator.getByLabel('Retry delay (ms)').fill('10');
+    await operator.getByRole('button', { name: 'Create and start' }).click();
+    await operator.getByTestId('rollout').waitFor();
+    rolloutId = operator.url().split('/rollouts/')[1];
+    expect(rolloutId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await api.call('GET', `/api/v1/rollouts/${rolloutId}`, { role: 'viewer' })).body.config).toMatchObject({ waves: [1, 8], settleMs: 0, probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 } });
+
+    // From here on the page is never reloaded: a mark on its window would be gone after one.
+    await operator.evaluate(() => ((globalThis as any).__bulkheadNoReload = true));
+    await operator.locator('[data-testid="stage"][data-tier="dev"][data-status="completed"]').waitFor({ timeout: 60000 });
+    await operator.locator('[data-testid="stage"][data-tier="staging"][data-status="waiting_approval"]').waitFor({ timeout: 10000 });
+    const devSteps = operator.locator('[data-testid="stage"][data-tier="dev"] [data-testid="step"]');
+    expect(await devSteps.count()).toBeGreaterThan(3);
+    expect(await operator.locator('[data-testid="stage"][data-tier="dev"] [data-testid="step"]:not([data-phase="verified"])').count()).toBe(0);
+    expect(await operator.getByTestId('liveness').textContent()).toBe('Live');
+    // A step's probes, opened: kind, from → to:port, attempts, outcome.
+    await devSteps.first().getByRole('button', { name: 'Probes' }).click();
+    const probes = operator.getByTestId('probes').first();
+    await probes.waitFor();
+    expect(await probes.textContent()).toMatch(/must (connect|resolve|be blocked).*passed/);
+    // Operators do not decide approvals: no approve button anywhere, and no approvals badge.
+    expect(await operator.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    expect(await operator.getByTestId('approvals-count').count()).toBe(0);
+  }, 90000);
+
+  it('shows a viewer the waiting approval and its evidence, without an approve button; the API refuses the viewer anyway', async () => {
+    viewer = await signedIn('viewer-user');
+    await nav(viewer, 'Approvals').click();
+    const card = viewer.locator(`[data-testid="approval"][data-rollout="${rolloutId}"][data-tier="staging"]`);
+    await card.waitFor();
+    expect(await card.getByTestId('evidence').textContent()).toContain('passed');
+    expect(await viewer.getByRole('button', { name: /^(Approve|Reject)/ }).count()).toBe(0);
+    expect(await card.textContent()).toContain('Only approvers and admins decide.');
+    const answer = await viewer.evaluate(async (id) => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as any;
+      const res = await fetch(`/api/v1/rollouts/${id}/approve`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ tier: 'staging', comment: 'let me in' }) });
+      return { status: res.status, body: (await res.json()) as any };
+    }, rolloutId);
+    expect(answer.status).toBe(403);
+    expect(answer.body.code).toBe('auth.role_required');
+    expect((await api.call('GET', `/api/v1/rollouts/${rolloutId}`, { role: 'viewer' })).body.status).toBe('waiting_approval');
+  }, 30000);
+
+  it('lets an approver approve staging with a comment, and the open rollout page moves on without a reload', async () => {
+    const stagingSteps = operator.locator('[data-testid="stage"][data-tier="staging"] [data-testid="step"]');
+    const first = stagingSteps.first();
+    const namespace = await first.getAttribute('data-namespace');
+    expect(await first.locator('.phase').textContent()).toBe('pending');
+    const urlBefore = operator.url();
+    // A viewer's page whose event stream is cut (a proxy that buffers, say): it falls back to polling, and says so.
+    await viewer.route('**/events', (route) => route.abort());
+    await viewer.goto(urlBefore);
+    await viewer.getByTestId('liveness').filter({ hasText: 'Reconnecting · checking every 2 s' }).waitFor();
+    expect(await viewer.getByRole('button', { name: /^(Pause|Resume|Abort|Roll back|Start)/ }).count()).toBe(0);
+
+    const approver = await signedIn('approver-user');
+    expect(await approver.getByTestId('approvals-count').textContent()).toBe('1');
+    await nav(approver, 'Approvals').click();
+    const card = approver.locator(`[data-testid="approval"][data-rollout="${rolloutId}"][data-tier="staging"]`);
+    await card.getByLabel('Comment (kept in the audit log)').fill('dev probes all green');
+    await card.getByRole('button', { name: 'Approve staging' }).click();
+    await approver.getByText('Staging of plan v1 approved: it starts now.').waitFor();
+    await approver.getByText('Nothing waits for an approval').waitFor();
+
+    // The operator's page, untouched since: the first staging namespace leaves `pending` on screen.
+    const moved = operator.locator(`[data-testid="stage"][data-tier="staging"] [data-testid="step"][data-namespace="${namespace}"]:not([data-phase="pending"])`);
+    await moved.waitFor({ timeout: 20000 });
+    expect(await moved.locator('.phase').textContent()).not.toBe('pending');
+    expect(await operator.getByTestId('decision').textContent()).toContain('Approved by approver-user');
+    expect(await operator.getByTestId('decision').textContent()).toContain('dev probes all green');
+    expect(operator.url()).toBe(urlBefore);
+    expect(await operator.evaluate(() => (globalThis as any).__bulkheadNoReload)).toBe(true);
+    // The polling page catches up too.
+    await viewer.locator(`[data-testid="stage"][data-tier="staging"] [data-testid="step"][data-namespace="${namespace}"]:not([data-phase="pending"])`).waitFor({ timeout: 10000 });
+
+    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.stage.approve`, { role: 'viewer' })).body;
+    expect(JSON.stringify(audit)).toContain('dev probes all green');
+  }, 40000);
+});
