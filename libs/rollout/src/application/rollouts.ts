@@ -63,6 +63,36 @@ export async function recordEvent(deps: RolloutCore, id: string, event: RolloutE
   return result.state;
 }
 
+/**
+ * Records several results in one transaction (a probe batch), folding them in order. A result the
+ * domain refuses is left out; the others still count.
+ */
+export async function recordEvents(deps: RolloutCore, id: string, events: readonly RolloutEvent[]): Promise<RolloutState> {
+  const now = deps.clock();
+  const fold = (state: RolloutState): TransitionResult => {
+    let latest: Extract<TransitionResult, { ok: true }> | undefined;
+    let changed = false;
+    let firstError: TransitionResult | undefined;
+    const audit: AuditEntry[] = [];
+    for (const event of events) {
+      const r: TransitionResult = transition(latest ? latest.state : state, event, now);
+      if (!r.ok) {
+        firstError ??= r;
+        continue;
+      }
+      if (r.changed) audit.push(...r.audit);
+      changed ||= r.changed;
+      latest = r;
+    }
+    if (latest) return { ...latest, changed, audit };
+    return firstError ?? { ok: false, error: { code: 'invalid_input', message: 'no event to record' } };
+  };
+  const result = settle(await deps.store.update(id, fold), id);
+  if (result.changed) deps.checkpoint?.('transition');
+  await deps.dispatcher.dispatch(id, result.commands);
+  return result.state;
+}
+
 /** "Look at rollout R now": what a wake-up, a reconciler pass or a restarted worker does. */
 export const advance = (deps: RolloutCore, id: string) => recordEvent(deps, id, { type: 'tick' });
 
@@ -107,7 +137,7 @@ export async function executeCommand(deps: RolloutDeps, id: string, key: string)
   deps.checkpoint?.(`driver.${command.type}`);
   if (!event) return { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' };
   if (Array.isArray(event)) {
-    for (const e of event) await recordEvent(deps, id, e);
+    if (event.length) await recordEvents(deps, id, event);
   } else {
     await recordEvent(deps, id, event.event, event.audit);
   }

@@ -1,0 +1,155 @@
+/**
+ * Rollout benchmark: a rollout of 1,000 namespaces (dev, staging, prod) on the simulated driver, with
+ * zero settle time, 4 namespaces at a time, run by a real worker process on the real PostgreSQL and
+ * Redis; the bench approves each tier as soon as it is asked. Prints the total time, the time the driver
+ * itself needs per step (measured apart, in this process), the orchestration overhead per step (the
+ * rest: transitions, locks, queue hops), and the worker's peak RSS. The last line is one JSON object.
+ *
+ *   npm run bench:rollout          (DATABASE_URL / REDIS_URL to use other servers than the local ones)
+ */
+import { SimulatedDriver } from '@bulkhead/cluster';
+import { createCluster, importSnapshot } from '@bulkhead/inventory';
+import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
+import { migrations } from '@bulkhead/migrations';
+import { openDatabase, PostgresPlanStore, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmEdgeStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import { createPlan } from '@bulkhead/planning';
+import { ensureDatabaseExists, createRedis } from '@bulkhead/platform';
+import { createRollout, recordEvent, type RolloutState } from '@bulkhead/rollout';
+import { QUEUES } from '@bulkhead/contracts';
+import { Queue } from 'bullmq';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+
+const NAMESPACES = Number(process.env.BENCH_NAMESPACES ?? 1000);
+const CONCURRENCY = 4;
+const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const TIERS = ['development', 'staging', 'production'];
+
+function snapshot(): { apiVersion: 'v1'; kind: 'List'; items: object[] } {
+  const items: object[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'coredns-0', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+      spec: { containers: [{ name: 'coredns', ports: [{ containerPort: 53, protocol: 'UDP' }] }] },
+      status: { phase: 'Running', podIP: '10.0.0.10' },
+    },
+  ];
+  for (let i = 0; i < NAMESPACES; i++) {
+    const ns = `team-${String(i).padStart(4, '0')}`;
+    items.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { environment: TIERS[i % 3] } } });
+    items.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'api-0', namespace: ns, labels: { app: 'api' } },
+      spec: { containers: [{ name: 'api', ports: [{ name: 'http', containerPort: 8080 }] }] },
+      status: { phase: 'Running', podIP: `10.${1 + (i >> 8)}.${i & 255}.10` },
+    });
+  }
+  return { apiVersion: 'v1', kind: 'List', items };
+}
+
+/** Peak resident set of a process (Linux), in MB. */
+function peakRssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  return line ? Math.round(Number(line.replace(/\D+/g, '')) / 1024) : NaN;
+}
+
+async function main(): Promise<void> {
+  const dbName = `bulkhead_bench_rollout_${randomBytes(4).toString('hex')}`;
+  const url = `${SERVER}/${dbName}`;
+  const prefix = `bh-bench-${randomBytes(4).toString('hex')}`;
+  await ensureDatabaseExists(url);
+  const { db } = await openDatabase(url, migrations, { poolSize: 4 });
+  const redis = createRedis(REDIS, 'client');
+  const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]));
+  const clusters = new TypeOrmClusterStore(db);
+  const inventory = new TypeOrmInventoryStore(db);
+  const simulator = { reset: async (id: string, items: unknown[]) => void (await SimulatedDriver.create(db, id, { items })) };
+  let worker: ReturnType<typeof spawn> | undefined;
+  try {
+    console.log(`setting up ${NAMESPACES} namespaces...`);
+    const cluster = await createCluster({ clusters, sealer: { seal: () => new Uint8Array() } }, { name: 'bench', cni: 'cilium', driver: 'simulated' });
+    await importSnapshot({ clusters, inventory, simulator }, cluster.id, JSON.stringify(snapshot()), new Date());
+    const planning = { clusters, inventory, edges: new TypeOrmEdgeStore(db), plans: new PostgresPlanStore(db) };
+    const plan = await createPlan(planning, cluster.id, 'bench', new Date());
+
+    // What the driver itself costs per step, measured here on a sample: snapshot, apply, probes.
+    const driver = new SimulatedDriver(db, cluster.id);
+    const sample = 20;
+    let driverMs = 0;
+    for (let i = 0; i < sample; i++) {
+      const ns = `team-${String(i).padStart(4, '0')}`;
+      const policies = await planning.plans.policiesFor(plan.id, ns);
+      const t = performance.now();
+      const before = await driver.readPolicies(ns);
+      await driver.applyPolicies(ns, policies);
+      for (let p = 0; p < 7; p++) await driver.probe({ id: `s${i}.${p}`, from: { namespace: ns, workload: 'api' }, to: { kind: 'dns', name: 'kubernetes.default' }, port: 53, protocol: 'UDP', timeoutMs: 1000 });
+      driverMs += performance.now() - t;
+      await driver.restorePolicies(ns, before);
+    }
+    const driverMsPerStep = driverMs / sample;
+
+    const clock = () => new Date();
+    const deps = { store: new PostgresRolloutStore(db), dispatcher: new BullRolloutDispatcher(new BullJobQueue(queues), clock), clock, planning, newId: randomUUID };
+    worker = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js')], {
+      stdio: process.env.BENCH_LOG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
+      env: { PATH: process.env.PATH, DATABASE_URL: url, REDIS_URL: REDIS, BULKHEAD_QUEUE_PREFIX: prefix, BULKHEAD_DATA_DIR: `/tmp/${prefix}`, LOG_LEVEL: process.env.BENCH_LOG ? 'info' : 'silent' },
+    });
+    await new Promise((r) => setTimeout(r, 2500));
+
+    console.log('rolling out...');
+    const started = performance.now();
+    const rollout = await createRollout(deps, { planId: plan.id, by: 'bench:operator', start: true, config: { waves: [CONCURRENCY], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } } });
+    let state: RolloutState = rollout;
+    let lastReport = 0;
+    for (;;) {
+      state = (await deps.store.get(rollout.id))!;
+      if (['completed', 'halted', 'aborted'].includes(state.status)) break;
+      const waiting = state.stages.find((s) => s.status === 'waiting_approval' && !s.approval?.decision);
+      if (waiting) await recordEvent(deps, rollout.id, { type: 'approve', tier: waiting.tier, by: 'bench:approver', role: 'approver' });
+      if (performance.now() - lastReport > 10_000) {
+        lastReport = performance.now();
+        console.log(`  ${state.steps.filter((s) => s.phase === 'verified').length}/${state.steps.length} namespaces verified`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const totalSeconds = (performance.now() - started) / 1000;
+    if (state.status !== 'completed') throw new Error(`the rollout ended ${state.status}: ${state.halt?.message}`);
+    const steps = state.steps.length;
+    // Steps run CONCURRENCY at a time: each step's share of the wall time, less what the driver needs.
+    const stepWallMs = (totalSeconds * 1000 * CONCURRENCY) / steps;
+    const overheadMsPerStep = Math.max(0, stepWallMs - driverMsPerStep);
+    const workerPeakRssMb = peakRssMb(worker.pid!);
+    console.log(`namespaces:                 ${steps}`);
+    console.log(`total:                      ${totalSeconds.toFixed(1)} s`);
+    console.log(`wall time per step:         ${stepWallMs.toFixed(1)} ms (${CONCURRENCY} at a time)`);
+    console.log(`driver time per step:       ${driverMsPerStep.toFixed(1)} ms (measured apart on ${sample} namespaces)`);
+    console.log(`orchestration per step:     ${overheadMsPerStep.toFixed(1)} ms (target < 50)`);
+    console.log(`worker peak RSS:            ${workerPeakRssMb} MB`);
+    console.log(JSON.stringify({ namespaces: steps, totalSeconds: Number(totalSeconds.toFixed(2)), overheadMsPerStep: Number(overheadMsPerStep.toFixed(1)), workerPeakRssMb }));
+  } finally {
+    worker?.kill('SIGKILL');
+    for (const q of queues.values()) {
+      await q.obliterate({ force: true }).catch(() => undefined);
+      await q.close();
+    }
+    await redis.quit();
+    await db.destroy();
+    const admin = new Client({ connectionString: `${SERVER}/postgres` });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
