@@ -119,6 +119,8 @@ describe('health, readiness, metrics and docs', () => {
     const metrics = await api.call('GET', '/metrics', { role: null });
     expect(metrics.body).toContain('bulkhead_http_requests_total');
     expect(metrics.body).toContain('bulkhead_queue_jobs{queue="imports"');
+    expect(metrics.body).toContain('bulkhead_queue_jobs{queue="rollouts"');
+    expect(metrics.body).toContain('# TYPE bulkhead_rollouts gauge');
   });
 
   it('echoes a request id and serves the OpenAPI document', async () => {

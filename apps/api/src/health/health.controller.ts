@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
-import { flowImports, flowsImported, queueDepth, registry } from '../http/metrics';
+import { flowImports, flowsImported, queueDepth, registry, rollouts, rolloutSteps } from '../http/metrics';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 
 async function timed<T>(what: Promise<T>, ms: number): Promise<T> {
@@ -61,6 +61,15 @@ export class HealthController {
     flowImports.reset();
     for (const r of rows) flowImports.set({ status: r.status }, Number(r.n));
     flowsImported.set(Number(rows.find((r) => r.status === 'succeeded')?.flows ?? 0));
+    const byStatus: Array<{ status: string; n: string }> = await this.runtime.db.query(`SELECT status, count(*) AS n FROM rollouts GROUP BY status`);
+    rollouts.reset();
+    for (const r of byStatus) rollouts.set({ status: r.status }, Number(r.n));
+    const byPhase: Array<{ phase: string; n: string }> = await this.runtime.db.query(
+      `SELECT step->>'phase' AS phase, count(*) AS n FROM rollouts, jsonb_array_elements(state->'steps') AS step
+       WHERE status NOT IN ('completed', 'aborted', 'rolled_back', 'draft') GROUP BY 1`,
+    );
+    rolloutSteps.reset();
+    for (const r of byPhase) rolloutSteps.set({ phase: r.phase }, Number(r.n));
     return registry.metrics();
   }
 }

@@ -36,6 +36,19 @@ export const flowsImported = new Gauge({
   registers: [registry],
 });
 
+export const rollouts = new Gauge({
+  name: 'bulkhead_rollouts',
+  help: 'Rollouts by status',
+  labelNames: ['status'],
+  registers: [registry],
+});
+export const rolloutSteps = new Gauge({
+  name: 'bulkhead_rollout_steps',
+  help: 'Namespace steps of active rollouts by phase',
+  labelNames: ['phase'],
+  registers: [registry],
+});
+
 export const httpMetrics = {
   observe(method: string, route: string, status: number, seconds: number): void {
     requests.inc({ method, route, status: String(status) });
