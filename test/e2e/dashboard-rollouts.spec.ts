@@ -1,13 +1,6 @@
-import { createLogger, UploadStorage } from '@bulkhead/platform';
-import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { extname, join, normalize } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { seedDemo } from '../../apps/api/src/demo/seed-demo';
-import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../apps/api/src/stores.providers';
-import { type Harness, startApi, USER_PASSWORD } from '../integration/support/harness';
+import { type Harness, seedDemoCluster, startApi, USER_PASSWORD } from '../integration/support/harness';
+import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT } from './support/browser';
 
 /**
  * Plans, rollouts and approvals in a real browser against the real API and worker on the demo
@@ -16,15 +9,10 @@ import { type Harness, startApi, USER_PASSWORD } from '../integration/support/ha
  * approver approves staging in the inbox, and the operator's rollout page, still open, moves on
  * by itself (server-sent events), without a reload.
  */
-const root = join(__dirname, '..', '..');
-const dashboardDir = join(root, 'dist', 'apps', 'dashboard');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const VIEWPORT = { width: 1366, height: 768 };
 
 let api: Harness;
 let clusterId: string;
 let baseUrl: string;
-let proxy: Server | undefined;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 /** The operator's page stays open from the first test to the last: it must update by itself. */
@@ -32,40 +20,6 @@ let operator: Page;
 let rolloutId: string;
 let viewer: Page;
 
-/** The newest modification time under a folder (to rebuild a dashboard older than its sources). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return t;
-}
-
-async function serveDashboardWithProxy(apiUrl: string): Promise<{ server: Server; url: string }> {
-  const target = new URL(apiUrl);
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (/^\/(api|healthz|readyz|metrics)(\/|$)/.test(path)) {
-      const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      upstream.on('error', () => res.writeHead(502).end());
-      req.pipe(upstream);
-      return;
-    }
-    let file = normalize(join(dashboardDir, path));
-    const isFile = file.startsWith(dashboardDir) && (await stat(file).then((s) => s.isFile(), () => false));
-    if (!isFile) file = join(dashboardDir, 'index.html');
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return { server, url: `http://127.0.0.1:${address.port}` };
-}
 
 /** A fresh browser context (its own cookies) signed in as `username`. */
 async function signedIn(username: string): Promise<Page> {
@@ -84,30 +38,16 @@ async function signedIn(username: string): Promise<Page> {
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${name}`) });
 
 beforeAll(async () => {
-  const index = join(dashboardDir, 'index.html');
-  if (!existsSync(index) || statSync(index).mtimeMs < newest(join(root, 'apps', 'dashboard', 'src'))) {
-    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/dashboard/vite.config.mts', '--logLevel', 'error'], { cwd: root, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`the dashboard does not build:\n${build.stderr}${build.stdout}`);
-  }
+  ensureDashboardBuilt();
   api = await startApi({}, { worker: true });
-  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
-  clusterId = (await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date(), createLogger('silent')))!;
-  const imports = await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' });
-  await api.waitFor(
-    () => api.call('GET', `/api/v1/flow-imports/${imports.body[0].id}`, { role: 'viewer' }),
-    (r) => r.body.status === 'succeeded',
-    30000,
-  );
-  const home = await fetch(`${api.url}/`, { headers: { accept: 'text/html' } });
-  if (home.ok && (home.headers.get('content-type') ?? '').includes('text/html')) baseUrl = api.url;
-  else ({ server: proxy, url: baseUrl } = await serveDashboardWithProxy(api.url));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  clusterId = await seedDemoCluster(api, new Date());
+  baseUrl = await dashboardUrl(api.url);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }, 120000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
-  await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
   await api?.close();
 }, 30000);
 

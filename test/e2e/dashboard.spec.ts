@@ -1,56 +1,22 @@
-import { createLogger, UploadStorage } from '@bulkhead/platform';
-import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { seedDemo } from '../../apps/api/src/demo/seed-demo';
-import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../apps/api/src/stores.providers';
-import { type Harness, startApi, USER_PASSWORD } from '../integration/support/harness';
+import { type Harness, seedDemoCluster, startApi, USER_PASSWORD } from '../integration/support/harness';
+import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT } from './support/browser';
 
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core) against the real API
  * on real PostgreSQL and Redis, with the demo cluster seeded and its flows imported by the worker.
  */
-const root = join(__dirname, '..', '..');
-const dashboardDir = join(root, 'dist', 'apps', 'dashboard');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let api: Harness;
 let clusterId: string;
 let baseUrl: string;
-let proxy: Server | undefined;
 let profile: string;
 let context: BrowserContext;
 let page: Page;
 
-/** Serves the built dashboard and forwards the API's paths: only used when the API does not serve the dashboard itself. */
-async function serveDashboardWithProxy(apiUrl: string): Promise<{ server: Server; url: string }> {
-  const target = new URL(apiUrl);
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (/^\/(api|healthz|readyz|metrics)(\/|$)/.test(path)) {
-      const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      upstream.on('error', () => res.writeHead(502).end());
-      req.pipe(upstream);
-      return;
-    }
-    let file = normalize(join(dashboardDir, path));
-    const isFile = file.startsWith(dashboardDir) && (await stat(file).then((s) => s.isFile(), () => false));
-    if (!isFile) file = join(dashboardDir, 'index.html');
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return { server, url: `http://127.0.0.1:${address.port}` };
-}
 
 async function signIn(username: string, password = USER_PASSWORD): Promise<void> {
   await page.goto(`${baseUrl}/`);
@@ -62,36 +28,20 @@ async function signIn(username: string, password = USER_PASSWORD): Promise<void>
 const edgeRow = (from: string, to: string) => page.locator(`tr.edge-row[data-from="${from}"][data-to="${to}"]`);
 
 beforeAll(async () => {
-  if (!existsSync(join(dashboardDir, 'index.html'))) {
-    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/dashboard/vite.config.mts', '--logLevel', 'error'], { cwd: root, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`the dashboard does not build:\n${build.stderr}${build.stdout}`);
-  }
+  ensureDashboardBuilt();
   api = await startApi({}, { worker: true });
-  // Seeded the way test/integration/demo-seed.spec.ts does it.
-  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
-  clusterId = (await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date(), createLogger('silent')))!;
-  const imports = await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' });
-  await api.waitFor(
-    () => api.call('GET', `/api/v1/flow-imports/${imports.body[0].id}`, { role: 'viewer' }),
-    (r) => r.body.status === 'succeeded',
-    30000,
-  );
+  clusterId = await seedDemoCluster(api, new Date());
 
-  // The API serves dist/apps/dashboard at `/` when it is built; otherwise put a static server in front.
-  const home = await fetch(`${api.url}/`, { headers: { accept: 'text/html' } });
-  const servedByApi = home.ok && (home.headers.get('content-type') ?? '').includes('text/html');
-  if (servedByApi) baseUrl = api.url;
-  else ({ server: proxy, url: baseUrl } = await serveDashboardWithProxy(api.url));
+  baseUrl = await dashboardUrl(api.url);
 
   profile = await mkdtemp(join(tmpdir(), 'bulkhead-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1366, height: 768 } });
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: VIEWPORT });
   context.setDefaultTimeout(10000);
 }, 120000);
 
 afterAll(async () => {
   await context?.close();
   if (profile) await rm(profile, { recursive: true, force: true });
-  await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
   await api?.close();
 }, 30000);
 

@@ -1,10 +1,7 @@
-import { createLogger, UploadStorage } from '@bulkhead/platform';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { seedDemo } from '../../apps/api/src/demo/seed-demo';
-import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../apps/api/src/stores.providers';
-import { type Harness, startApi, TEST_REDIS_URL } from '../integration/support/harness';
+import { type Harness, seedDemoCluster, startApi, TEST_REDIS_URL } from '../integration/support/harness';
 
 /**
  * The crash guarantee: the worker is killed with SIGKILL at one point of a rollout (after a committed
@@ -84,10 +81,7 @@ const settled = (r: any) => !['running', 'rolling_back'].includes(r.status) && !
 beforeAll(async () => {
   if (!existsSync(workerMain)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   api = await startApi({}, { worker: true });
-  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
-  clusterId = (await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date('2026-11-28T12:00:00Z'), createLogger('silent')))!;
-  const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
-  await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${imp.id}`, { role: 'viewer' }), (r) => r.body.status === 'succeeded', 30000);
+  clusterId = await seedDemoCluster(api);
   planId = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body.id;
   await api.db.query(`UPDATE simulated_clusters SET faults = faults || $2 WHERE cluster_id = $1`, [clusterId, JSON.stringify({ applyFailures: [{ namespace: FAILING, times: 100_000 }] })]);
   await api.stopWorker();

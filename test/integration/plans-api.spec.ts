@@ -1,19 +1,12 @@
-import { createLogger, UploadStorage } from '@bulkhead/platform';
-import { join } from 'node:path';
 import YAML from 'yaml';
-import { seedDemo } from '../../apps/api/src/demo/seed-demo';
-import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../apps/api/src/stores.providers';
-import { type Harness, startApi } from './support/harness';
+import { type Harness, seedDemoCluster, startApi } from './support/harness';
 
 let api: Harness;
 let clusterId: string;
 
 beforeAll(async () => {
   api = await startApi({}, { worker: true });
-  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
-  clusterId = (await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date('2026-11-28T12:00:00Z'), createLogger('silent')))!;
-  const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
-  await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${imp.id}`, { role: 'viewer' }), (r) => r.body.status === 'succeeded', 30000);
+  clusterId = await seedDemoCluster(api);
 }, 60000);
 afterAll(() => api.close());
 

@@ -1,10 +1,13 @@
 import { QUEUES, type Role } from '@bulkhead/contracts';
 import { createToken, createUser } from '@bulkhead/access';
 import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { createLogger, createRedis, ensureDatabaseExists, loadConfig, nodeTokenCrypto, scryptPasswordHasher, SecretBox, type Config } from '@bulkhead/platform';
+import { UploadStorage, createLogger, createRedis, ensureDatabaseExists, loadConfig, nodeTokenCrypto, scryptPasswordHasher, SecretBox, type Config } from '@bulkhead/platform';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { seedDemo } from '../../../apps/api/src/demo/seed-demo';
+import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../../apps/api/src/stores.providers';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { migrations } from '@bulkhead/migrations';
@@ -129,4 +132,14 @@ export async function startApi(env: Record<string, string> = {}, options: { work
       await database.drop();
     },
   };
+}
+
+/** Seeds the demo cluster into a harness (as `npm start` does) and waits until the worker imported its flows. */
+export async function seedDemoCluster(api: Harness, now = new Date('2026-11-28T12:00:00Z')): Promise<string> {
+  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
+  const clusterId = await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), now, createLogger('silent'));
+  if (!clusterId) throw new Error('the demo cluster exists already in this database');
+  const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
+  await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${imp.id}`, { role: 'viewer' }), (r) => r.body.status === 'succeeded', 30000);
+  return clusterId;
 }
