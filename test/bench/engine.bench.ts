@@ -7,6 +7,7 @@
  *
  *   npm run bench:engine
  */
+import { seededRandom } from '@bulkhead/demo';
 import { performance } from 'node:perf_hooks';
 import { type Inventory, type InventoryPod, type NetworkPolicy, type PortSpec, type Traffic, PlainEvaluator, buildEngine } from '@bulkhead/netpol';
 
@@ -14,20 +15,9 @@ const NAMESPACES = 1000;
 const PODS = 10_000;
 const POLICIES = 3000;
 
-/** mulberry32: a small seeded generator, so every run benches the same cluster. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticCluster(seed = 42): Inventory {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const tiers = ['web', 'api', 'db', 'cache', 'worker'] as const;
   const envs = ['prod', 'staging', 'dev'] as const;
@@ -136,7 +126,7 @@ function main(): void {
   console.log(`workload matrix: ${W} x ${W} x ${ports.length} ports = ${W * W * ports.length} cells in ${((t2 - t1) / 1000).toFixed(3)} s; ${matrixSeconds.toFixed(3)} s with indexing; ${allowed} allowed cells`);
 
   // Single probes after indexing.
-  const random = seeded(7);
+  const random = seededRandom(7);
   const probes: Traffic[] = Array.from({ length: 200_000 }, () => {
     const from = cluster.pods[Math.floor(random() * cluster.pods.length)];
     const to = cluster.pods[Math.floor(random() * cluster.pods.length)];

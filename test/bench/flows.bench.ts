@@ -11,6 +11,7 @@
  *
  *   npm run bench:flows            (FLOWS_BENCH_LINES=200000 for a quicker run)
  */
+import { seededRandom } from '@bulkhead/demo';
 import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -24,17 +25,6 @@ const WORKLOADS = 200;
 const PODS_PER_WORKLOAD = 3;
 const NODES = 12;
 
-/** mulberry32: seeded, so every run benches the same traffic. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Pod {
   namespace: string;
@@ -300,7 +290,7 @@ async function importer(file: string, index: InventoryIndex) {
 }
 
 async function main(): Promise<void> {
-  const random = seeded(7);
+  const random = seededRandom(7);
   const c = cluster(random);
   const file = join(tmpdir(), `bulkhead-flows-bench-${process.pid}.jsonl`);
   try {

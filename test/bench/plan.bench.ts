@@ -7,6 +7,7 @@
  *
  *   npm run bench:plan
  */
+import { seededRandom } from '@bulkhead/demo';
 import { performance } from 'node:perf_hooks';
 import type { Inventory, InventoryPod, NetworkPolicy } from '@bulkhead/netpol';
 import { analyzeImpact, blastRadius, generatePlan, lintPolicies, type PlanEdge } from '@bulkhead/plan';
@@ -15,17 +16,6 @@ const NAMESPACES = 1000;
 const WORKLOADS = 5000;
 const EDGES = 50_000;
 
-/** mulberry32: a small seeded generator, so every run benches the same cluster. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticPlanInput {
   inventory: Inventory;
@@ -33,7 +23,7 @@ export interface SyntheticPlanInput {
 }
 
 export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const envs = ['production', 'staging', 'development'] as const;
   const roles = ['web', 'api', 'db', 'cache', 'worker'] as const;

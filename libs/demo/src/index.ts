@@ -3,3 +3,4 @@
 // flows missed. Pure and deterministic: the same options give the same bytes.
 export { demoCluster, DEFAULT_DEMO_SEED } from './demo-cluster';
 export type { DemoCluster, DemoClusterOptions, DemoDependency } from './demo-cluster';
+export { seededRandom } from './random';
