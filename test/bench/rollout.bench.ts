@@ -11,7 +11,7 @@ import { SimulatedDriver } from '@bulkhead/cluster';
 import { createCluster, importSnapshot } from '@bulkhead/inventory';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import { migrations } from '@bulkhead/migrations';
-import { openDatabase, PostgresPlanStore, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmEdgeStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import { openDatabase, PostgresPlanStore, PostgresProtectionSource, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmEdgeStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
 import { createPlan } from '@bulkhead/planning';
 import { ensureDatabaseExists, createRedis } from '@bulkhead/platform';
 import { createRollout, recordEvent, type RolloutState } from '@bulkhead/rollout';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   try {
     console.log(`setting up ${NAMESPACES} namespaces...`);
     const cluster = await createCluster({ clusters, sealer: { seal: () => new Uint8Array() } }, { name: 'bench', cni: 'cilium', driver: 'simulated' });
-    await importSnapshot({ clusters, inventory, simulator }, cluster.id, JSON.stringify(snapshot()), new Date());
+    await importSnapshot({ clusters, inventory, simulator, protection: new PostgresProtectionSource(db) }, cluster.id, JSON.stringify(snapshot()), new Date());
     const planning = { clusters, inventory, edges: new TypeOrmEdgeStore(db), plans: new PostgresPlanStore(db) };
     const plan = await createPlan(planning, cluster.id, 'bench', new Date());
 

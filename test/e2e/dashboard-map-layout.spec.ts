@@ -33,7 +33,7 @@ function edge(from: string, to: string, port: number, extra: Partial<EdgeView> =
   } as EdgeView;
 }
 
-const ns = (name: string, tier: NamespaceView['tier']): NamespaceView => ({ name, labels: {}, tier, tierSource: tier ? 'label' : 'none', counts: { workloads: 1, pods: 1, policies: 0 } });
+const ns = (name: string, tier: NamespaceView['tier']): NamespaceView => ({ name, labels: {}, tier, tierSource: tier ? 'label' : 'none', protection: 'unprotected', counts: { workloads: 1, pods: 1, policies: 0 } });
 const namespaces = [ns('web-prod', 'prod'), ns('api-prod', 'prod'), ns('db-prod', 'prod'), ns('debug-dev', 'dev'), ns('mon', null)];
 
 const edges = [

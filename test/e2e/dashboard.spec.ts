@@ -60,6 +60,9 @@ describe('the dashboard, signed in as an operator', () => {
     await card.locator('.tiers').waitFor();
     expect(await card.locator('.tier-prod .ns-row').count()).toBeGreaterThanOrEqual(7);
     expect(await card.locator('.ns-row', { hasText: 'postgres-prod' }).textContent()).toContain('unprotected');
+    expect(await card.locator('.ns-row', { hasText: 'legacy-reporting' }).textContent()).toContain('has policies');
+    expect(await card.locator('.tier-prod').getByTestId('tier-protection').textContent()).toMatch(/^\d+ unprotected · 0 partly protected · 0 under a verified plan$/);
+    expect(await card.locator('.blast-radius').textContent()).toContain('No plan yet');
   });
 
   it('draws the dev pod reaching the production database as a red cross-tier line', async () => {

@@ -78,6 +78,11 @@ describe('a staged rollout of the demo plan', () => {
     }
     const done = await until(second.id, ['completed', 'halted']);
     expect(done.status).toBe('completed');
+    const namespaces = (await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' })).body;
+    const protection = Object.fromEntries(namespaces.map((n: any) => [n.name, n.protection]));
+    expect(protection['payments-prod']).toBe('verified');
+    expect(protection['legacy-reporting']).toBe('partial');
+    expect(protection['kube-system']).toBe('unprotected');
     expect(done.steps.every((s: any) => s.phase === 'verified')).toBe(true);
     const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.policies_applied&limit=500`, { role: 'viewer' })).body;
     const applied = audit.find((e: any) => e.target === 'payments-prod' && e.details.rolloutId === second.id);

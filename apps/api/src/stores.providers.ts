@@ -11,6 +11,7 @@ import {
   TypeOrmUserStore,
   PostgresAuditLog,
   PostgresPlanStore,
+  PostgresProtectionSource,
   PostgresRolloutStore,
 } from '@bulkhead/persistence';
 import type { CreateRolloutDeps } from '@bulkhead/rollout';
@@ -61,6 +62,7 @@ export const storeProviders: Provider[] = [
       clusters,
       inventory: new TypeOrmInventoryStore(r.db),
       simulator: { reset: async (clusterId, items) => void (await SimulatedDriver.create(r.db, clusterId, { items })) },
+      protection: new PostgresProtectionSource(r.db),
     }),
   },
   {

@@ -54,6 +54,11 @@ export interface NamespaceView {
   tier: 'dev' | 'staging' | 'prod' | null;
   /** Where the tier came from: a label, a person, or nowhere. */
   tierSource: 'label' | 'manual' | 'none';
+  /**
+   * `verified`: the latest rollout that reached the namespace applied a plan there and its probes
+   * passed; `partial`: it has NetworkPolicies, but no verified plan; `unprotected`: none at all.
+   */
+  protection: 'unprotected' | 'partial' | 'verified';
   counts: { workloads: number; pods: number; policies: number };
 }
 

@@ -3,7 +3,7 @@ import { assertValidPolicies, buildInventory, type NetworkPolicy, parseDocuments
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { tierFromLabels } from '@bulkhead/plan';
-import type { InventoryStore, StoredNamespace } from './inventory-store.port';
+import type { InventoryStore, ProtectionSource, StoredNamespace } from './inventory-store.port';
 
 /** For clusters of the simulated driver, the imported snapshot becomes the simulated cluster's reality. */
 export interface ClusterSimulator {
@@ -14,6 +14,7 @@ export interface InventoryDeps {
   clusters: ClusterStore;
   inventory: InventoryStore;
   simulator: ClusterSimulator;
+  protection: ProtectionSource;
 }
 
 export interface SnapshotImportResult {
@@ -74,7 +75,7 @@ export const effectiveTier = (ns: StoredNamespace): Tier | null => ns.tierOverri
 
 export async function listNamespaces(deps: InventoryDeps, clusterId: string): Promise<NamespaceView[]> {
   await requireCluster(deps.clusters, clusterId);
-  const [namespaces, inventory] = await Promise.all([deps.inventory.namespaces(clusterId), deps.inventory.load(clusterId)]);
+  const [namespaces, inventory, verified] = await Promise.all([deps.inventory.namespaces(clusterId), deps.inventory.load(clusterId), deps.protection.verifiedNamespaces(clusterId)]);
   const count = (list: Array<{ namespace: string }>) => {
     const byNs = new Map<string, number>();
     for (const item of list) byNs.set(item.namespace, (byNs.get(item.namespace) ?? 0) + 1);
@@ -88,6 +89,7 @@ export async function listNamespaces(deps: InventoryDeps, clusterId: string): Pr
     labels: ns.labels,
     tier: effectiveTier(ns),
     tierSource: ns.tierOverride ? 'manual' : ns.labelTier ? 'label' : 'none',
+    protection: verified.has(ns.name) ? 'verified' : policies.get(ns.name) ? 'partial' : 'unprotected',
     counts: { workloads: workloads.get(ns.name) ?? 0, pods: pods.get(ns.name) ?? 0, policies: policies.get(ns.name) ?? 0 },
   }));
 }

@@ -19,3 +19,8 @@ export interface InventoryStore {
   namespaces(clusterId: string): Promise<StoredNamespace[]>;
   setTierOverride(clusterId: string, namespace: string, tier: Tier | null): Promise<boolean>;
 }
+
+/** Which namespaces of a cluster are under a plan that a rollout applied and verified (and did not restore since). */
+export interface ProtectionSource {
+  verifiedNamespaces(clusterId: string): Promise<Set<string>>;
+}

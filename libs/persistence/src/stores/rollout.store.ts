@@ -1,4 +1,5 @@
 import { AppError } from '@bulkhead/contracts';
+import type { ProtectionSource } from '@bulkhead/inventory';
 import type { AuditEntry, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
 import type { DataSource, EntityManager } from 'typeorm';
 import { writeAudit } from './audit.store';
@@ -98,5 +99,21 @@ export class PostgresRolloutStore implements RolloutStore {
       [filter.clusterId ?? null, filter.statuses ?? null],
     );
     return rows.map((r) => r.state);
+  }
+}
+
+/** A namespace is under a verified plan when the newest rollout step that finished there was verified. */
+export class PostgresProtectionSource implements ProtectionSource {
+  constructor(private readonly db: DataSource) {}
+
+  async verifiedNamespaces(clusterId: string): Promise<Set<string>> {
+    const rows: Array<{ namespace: string; phase: string }> = await this.db.query(
+      `SELECT DISTINCT ON (step->>'namespace') step->>'namespace' AS namespace, step->>'phase' AS phase
+       FROM rollouts r, jsonb_array_elements(r.state->'steps') AS step
+       WHERE r.cluster_id = $1 AND step->>'phase' IN ('verified', 'restored')
+       ORDER BY step->>'namespace', r.created_at DESC`,
+      [clusterId],
+    );
+    return new Set(rows.filter((r) => r.phase === 'verified').map((r) => r.namespace));
   }
 }

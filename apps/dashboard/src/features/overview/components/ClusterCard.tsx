@@ -1,10 +1,11 @@
 import type { ClusterView, NamespaceView } from '@bulkhead/contracts';
+import type { PlanListItem } from '../../../api/wire';
 import { Link } from '../../../app/router';
 import { rememberCluster } from '../../../app/last-cluster';
 import { formatAgo, formatNumber, plural } from '../../../shared/format';
 import { Badge, ErrorNote } from '../../../shared/ui';
 import { cniName, cniWarning } from '../cni';
-import { TIER_LABEL, TIER_ORDER, useClusterSummary } from '../hooks/use-cluster-summary';
+import { protectionCounts, TIER_LABEL, TIER_ORDER, useClusterSummary } from '../hooks/use-cluster-summary';
 
 export function ClusterCard({ cluster }: { cluster: ClusterView }) {
   const summary = useClusterSummary(cluster.id);
@@ -80,6 +81,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterView }) {
             </span>
             {s.unreviewed > 0 && <span className="flag flag-neutral">{plural(s.unreviewed, 'dependency', 'dependencies')} to review</span>}
           </div>
+          <BlastRadius clusterId={cluster.id} plan={s.latestPlan} />
           <div className="tiers">
             {TIER_ORDER.map((tier) => (
               <div key={tier} className={`tier tier-${tier}`}>
@@ -87,6 +89,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterView }) {
                   <span className={`tier-dot tier-dot-${tier}`} aria-hidden="true" />
                   {TIER_LABEL[tier]} <span className="muted">{s.byTier[tier].length}</span>
                 </h3>
+                {s.byTier[tier].length > 0 && <ProtectionLine namespaces={s.byTier[tier]} />}
                 {s.byTier[tier].length === 0 ? (
                   <p className="muted tier-empty">none</p>
                 ) : (
@@ -115,15 +118,47 @@ function Stat({ label, value }: { label: string; value: number }) {
   );
 }
 
+const PROTECTION_WORDS: Record<NamespaceView['protection'], { label: string; className: string }> = {
+  verified: { label: 'verified plan', className: 'protection-verified' },
+  partial: { label: 'has policies', className: 'protection-some' },
+  unprotected: { label: 'unprotected', className: 'protection-none' },
+};
+
+/** Per tier: how much of it is protected, in words a reviewer reads at a glance. */
+function ProtectionLine({ namespaces }: { namespaces: NamespaceView[] }) {
+  const c = protectionCounts(namespaces);
+  return (
+    <p className="muted tier-protection" data-testid="tier-protection">
+      {c.unprotected} unprotected · {c.partial} partly protected · {c.verified} under a verified plan
+    </p>
+  );
+}
+
+/** How far a compromised pod reaches now, and after the newest plan. */
+function BlastRadius({ clusterId, plan }: { clusterId: string; plan: PlanListItem | null }) {
+  if (!plan) return <p className="muted blast-radius">No plan yet: make one to see how far a compromised pod would reach after it.</p>;
+  const { before, after } = plan.summary.blastRadius;
+  return (
+    <p className="blast-radius" data-testid="blast-radius">
+      Blast radius: a compromised pod reaches <strong>{formatNumber(Math.round(before.meanReachableWorkloads))}</strong> workloads on average now (at most {formatNumber(before.maxReachableWorkloads)}),{' '}
+      <strong>{formatNumber(Math.round(after.meanReachableWorkloads))}</strong> after{' '}
+      <Link to={`/plans/${plan.id}`} onClick={() => rememberCluster(clusterId)}>
+        plan v{plan.version}
+      </Link>{' '}
+      (at most {formatNumber(after.maxReachableWorkloads)}).
+    </p>
+  );
+}
+
 function NamespaceRow({ clusterId, ns }: { clusterId: string; ns: NamespaceView }) {
-  const protectedByPolicies = ns.counts.policies > 0;
+  const words = PROTECTION_WORDS[ns.protection];
   return (
     <li className="ns-row">
       <Link to={`/clusters/${clusterId}/map?namespace=${encodeURIComponent(ns.name)}`} onClick={() => rememberCluster(clusterId)} className="ns-name" title={`${ns.name}: ${plural(ns.counts.workloads, 'workload')}, ${plural(ns.counts.pods, 'pod')}; tier from ${ns.tierSource}`}>
         {ns.name}
       </Link>
-      <span className={`protection ${protectedByPolicies ? 'protection-some' : 'protection-none'}`} title={protectedByPolicies ? plural(ns.counts.policies, 'NetworkPolicy', 'NetworkPolicies') : 'No NetworkPolicy selects anything here'}>
-        {protectedByPolicies ? 'has policies' : 'unprotected'}
+      <span className={`protection ${words.className}`} title={ns.counts.policies ? plural(ns.counts.policies, 'NetworkPolicy', 'NetworkPolicies') : 'No NetworkPolicy in the last inventory'}>
+        {words.label}
       </span>
     </li>
   );
