@@ -83,6 +83,15 @@ describe('a staged rollout of the demo plan', () => {
     expect(protection['payments-prod']).toBe('verified');
     expect(protection['legacy-reporting']).toBe('partial');
     expect(protection['kube-system']).toBe('unprotected');
+
+    // Drift: a policy removed by hand is found by the re-check, and so is the connection it opened.
+    const before = (await api.call('GET', `/api/v1/clusters/${clusterId}/drift-checks`, { role: 'viewer' })).body.length;
+    await api.db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = 'payments-prod' AND name = 'bulkhead-default-deny'`, [clusterId]);
+    expect((await api.call('POST', `/api/v1/clusters/${clusterId}/drift-checks`, { role: 'operator' })).status).toBe(202);
+    const checks = await api.waitFor(async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/drift-checks`, { role: 'viewer' })).body, (list: any[]) => list.length > before, 30000);
+    expect(checks[0].findings).toContainEqual(expect.objectContaining({ namespace: 'payments-prod', kind: 'policy_removed', subject: 'bulkhead-default-deny' }));
+    const drift = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=drift.detected`, { role: 'viewer' })).body;
+    expect(drift.length).toBe(1);
     expect(done.steps.every((s: any) => s.phase === 'verified')).toBe(true);
     const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.policies_applied&limit=500`, { role: 'viewer' })).body;
     const applied = audit.find((e: any) => e.target === 'payments-prod' && e.details.rolloutId === second.id);

@@ -10,6 +10,7 @@ import { AuthGuard } from './http/auth.guard';
 import { RawBodyMiddleware } from './http/body';
 import { RequestLogMiddleware } from './http/request-log.middleware';
 import { PlansController } from './plans/plans.controller';
+import { DriftController } from './rollouts/drift.controller';
 import { RolloutsController } from './rollouts/rollouts.controller';
 import { SimulateController } from './simulate/simulate.controller';
 import { RUNTIME, type ApiRuntime } from './runtime';
@@ -26,7 +27,7 @@ export class AppModule implements NestModule {
   static forRuntime(runtime: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController, AuditController, PlansController, RolloutsController],
+      controllers: [HealthController, AuthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController, AuditController, PlansController, RolloutsController, DriftController],
       providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
     };
   }

@@ -1,12 +1,12 @@
 import { driverFactory } from '@bulkhead/cluster';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
-import { PostgresPlanStore, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import { PostgresDriftStore, PostgresPlanStore, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
 import type { RolloutDeps } from '@bulkhead/rollout';
 import { UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { FlowImportHandler } from './flow-import/flow-import.handler';
-import { RolloutAdvanceHandler, RolloutCommandHandler, RolloutReconcileHandler } from './rollouts/rollout.handlers';
+import { DriftCheckHandler, RolloutAdvanceHandler, RolloutCommandHandler, RolloutReconcileHandler } from './rollouts/rollout.handlers';
 import type { JobHandler } from './jobs/job-handler';
 import { QueueConsumers } from './jobs/queue-consumers';
 import { JOB_HANDLERS, WORKER_RUNTIME, type WorkerRuntime } from './runtime';
@@ -45,7 +45,9 @@ export class WorkerModule {
               clock,
               checkpoint: crashCheckpoint(runtime),
             };
+            const drift = new PostgresDriftStore(runtime.db);
             return [
+              new DriftCheckHandler({ ...rollouts, drift, clustersToCheck: () => drift.clustersToCheck() }),
               new RolloutAdvanceHandler(rollouts),
               new RolloutCommandHandler(rollouts),
               new RolloutReconcileHandler(rollouts),

@@ -27,6 +27,7 @@ export async function openWorkerRuntime(base: Omit<WorkerRuntime, 'jobs' | 'secr
   const secrets = new SecretBox(await loadSecretKey(base.config.secretKey, base.config.dataDir));
   // The safety net of every rollout: a repeatable reconcile job (one schedule, however many workers).
   await queues.get(QUEUES.rollouts)!.upsertJobScheduler('rollout.reconcile', { every: RECONCILE_EVERY_MS }, { name: 'rollout.reconcile', data: { v: 1 } });
+  await queues.get(QUEUES.rollouts)!.upsertJobScheduler('cluster.drift-check', { every: DRIFT_CHECK_EVERY_MS }, { name: 'cluster.drift-check', data: { v: 1 } });
   const jobs = new BullJobQueue(queues);
   // A worker that starts (after a crash, say) looks at every active rollout at once, not in 30 s.
   await jobs.enqueue('rollout.reconcile', { v: 1 });
@@ -40,3 +41,4 @@ export async function openWorkerRuntime(base: Omit<WorkerRuntime, 'jobs' | 'secr
 }
 
 export const RECONCILE_EVERY_MS = 30_000;
+export const DRIFT_CHECK_EVERY_MS = 10 * 60_000;

@@ -20,7 +20,7 @@ export class BullJobQueue {
       // A failed rollout job goes too: kept, its id would block the same command for good, while the
       // reconciler re-issues whatever the state still wants.
       removeOnComplete: true,
-      removeOnFail: name.startsWith('rollout.') ? true : { age: 7 * 24 * 3600 },
+      removeOnFail: name === 'flow-import.run' ? { age: 7 * 24 * 3600 } : true,
       ...(options.delayMs && options.delayMs > 0 ? { delay: options.delayMs } : {}),
     });
   }

@@ -1,5 +1,5 @@
 import type { JobOutcome, JobPayloads } from '@bulkhead/contracts';
-import { advance, executeCommand, reconcileAll, type RolloutDeps } from '@bulkhead/rollout';
+import { advance, checkDrift, type DriftDeps, executeCommand, reconcileAll, type RolloutDeps } from '@bulkhead/rollout';
 import { z } from 'zod';
 import type { JobHandler } from '../jobs/job-handler';
 
@@ -35,5 +35,20 @@ export class RolloutReconcileHandler implements JobHandler<'rollout.reconcile'> 
   parse = (data: unknown): JobPayloads['rollout.reconcile'] => reconcilePayload.parse(data);
   async handle(): Promise<JobOutcome> {
     return { status: 'done', detail: `${await reconcileAll(this.deps)} active rollout(s) looked at` };
+  }
+}
+
+const driftPayload = z.strictObject({ v: z.literal(1), clusterId: z.uuid().optional() });
+
+/** Re-reads the live policies of rolled-out clusters and re-runs a sample of probes; records drift. */
+export class DriftCheckHandler implements JobHandler<'cluster.drift-check'> {
+  readonly name = 'cluster.drift-check';
+  constructor(private readonly deps: DriftDeps & { clustersToCheck(): Promise<string[]> }) {}
+  parse = (data: unknown): JobPayloads['cluster.drift-check'] => driftPayload.parse(data);
+  async handle(p: JobPayloads['cluster.drift-check']): Promise<JobOutcome> {
+    const clusters = p.clusterId ? [p.clusterId] : await this.deps.clustersToCheck();
+    let findings = 0;
+    for (const id of clusters) findings += (await checkDrift(this.deps, id))?.findings.length ?? 0;
+    return { status: 'done', detail: `${clusters.length} cluster(s) checked, ${findings} finding(s)` };
   }
 }

@@ -16,6 +16,8 @@ export interface JobPayloads {
   'rollout.command': { v: 1; rolloutId: string; key: string };
   /** Every so often: look at every active rollout, so that nothing waits on a lost job (a flushed Redis, say). */
   'rollout.reconcile': { v: 1 };
+  /** Re-check a cluster a plan was rolled out to (or, without clusterId, every such cluster) for drift. */
+  'cluster.drift-check': { v: 1; clusterId?: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -25,6 +27,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'rollout.advance': QUEUES.rollouts,
   'rollout.command': QUEUES.rollouts,
   'rollout.reconcile': QUEUES.rollouts,
+  'cluster.drift-check': QUEUES.rollouts,
 };
 
 /** BullMQ job ids double as idempotency keys: enqueueing the same key twice adds one job. BullMQ forbids ':' in them. */
@@ -33,6 +36,7 @@ export const jobId: { [K in JobName]: (payload: JobPayloads[K]) => string } = {
   'rollout.advance': (p) => `rollout.advance.${p.rolloutId}.${p.at ? Date.parse(p.at) : 'now'}`,
   'rollout.command': (p) => `rollout.command.${p.key}`,
   'rollout.reconcile': () => 'rollout.reconcile',
+  'cluster.drift-check': (p) => `cluster.drift-check.${p.clusterId ?? 'all'}`,
 };
 
 export type JobOutcome = { status: 'done' | 'skipped'; detail?: string };

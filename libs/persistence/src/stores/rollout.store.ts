@@ -1,6 +1,6 @@
 import { AppError } from '@bulkhead/contracts';
 import type { ProtectionSource } from '@bulkhead/inventory';
-import type { AuditEntry, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
+import type { AuditEntry, DriftCheck, DriftStore, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
 import type { DataSource, EntityManager } from 'typeorm';
 import { writeAudit } from './audit.store';
 import { isUniqueViolation } from './cluster.store';
@@ -115,5 +115,47 @@ export class PostgresProtectionSource implements ProtectionSource {
       [clusterId],
     );
     return new Set(rows.filter((r) => r.phase === 'verified').map((r) => r.namespace));
+  }
+}
+
+export interface DriftCheckRow {
+  id: string;
+  clusterId: string;
+  rolloutId: string;
+  checkedAt: Date;
+  namespaces: number;
+  findings: DriftCheck['findings'];
+}
+
+/** Drift checks, each with an audit entry when it found something, in one transaction. */
+export class PostgresDriftStore implements DriftStore {
+  constructor(private readonly db: DataSource) {}
+
+  async record(check: DriftCheck): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await em.query(`INSERT INTO drift_checks (cluster_id, rollout_id, checked_at, namespaces, findings) VALUES ($1, $2, $3, $4, $5)`, [
+        check.clusterId,
+        check.rolloutId,
+        check.checkedAt,
+        check.namespaces,
+        JSON.stringify(check.findings),
+      ]);
+      if (check.findings.length) {
+        await writeAudit(em, { actor: 'system:drift-check', action: 'drift.detected', clusterId: check.clusterId, target: check.rolloutId, details: { findings: check.findings } });
+      }
+    });
+  }
+
+  async list(clusterId: string, limit = 20): Promise<DriftCheckRow[]> {
+    const rows = await this.db.query(`SELECT id, cluster_id, rollout_id, checked_at, namespaces, findings FROM drift_checks WHERE cluster_id = $1 ORDER BY checked_at DESC LIMIT $2`, [clusterId, limit]);
+    return rows.map((r: any) => ({ id: r.id, clusterId: r.cluster_id, rolloutId: r.rollout_id, checkedAt: r.checked_at, namespaces: r.namespaces, findings: r.findings }));
+  }
+
+  /** Clusters with a rollout that left something verified: the ones worth re-checking. */
+  async clustersToCheck(): Promise<string[]> {
+    const rows = await this.db.query(
+      `SELECT DISTINCT cluster_id FROM rollouts r WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(r.state->'steps') s WHERE s->>'phase' = 'verified')`,
+    );
+    return rows.map((r: any) => r.cluster_id);
   }
 }

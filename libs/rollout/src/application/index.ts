@@ -3,3 +3,4 @@ export * from './ports/rollout-store.port';
 export * from './ports/rollout-dispatcher.port';
 export * from './rollouts';
 export * from './create-rollout';
+export * from './drift';
