@@ -147,15 +147,18 @@ export class PostgresDriftStore implements DriftStore {
   }
 
   async list(clusterId: string, limit = 20): Promise<DriftCheckRow[]> {
-    const rows = await this.db.query(`SELECT id, cluster_id, rollout_id, checked_at, namespaces, findings FROM drift_checks WHERE cluster_id = $1 ORDER BY checked_at DESC LIMIT $2`, [clusterId, limit]);
-    return rows.map((r: any) => ({ id: r.id, clusterId: r.cluster_id, rolloutId: r.rollout_id, checkedAt: r.checked_at, namespaces: r.namespaces, findings: r.findings }));
+    const rows: Array<{ id: string; cluster_id: string; rollout_id: string; checked_at: Date; namespaces: number; findings: DriftCheck['findings'] }> = await this.db.query(
+      `SELECT id, cluster_id, rollout_id, checked_at, namespaces, findings FROM drift_checks WHERE cluster_id = $1 ORDER BY checked_at DESC LIMIT $2`,
+      [clusterId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, clusterId: r.cluster_id, rolloutId: r.rollout_id, checkedAt: r.checked_at, namespaces: r.namespaces, findings: r.findings }));
   }
 
   /** Clusters with a rollout that left something verified: the ones worth re-checking. */
   async clustersToCheck(): Promise<string[]> {
-    const rows = await this.db.query(
+    const rows: Array<{ cluster_id: string }> = await this.db.query(
       `SELECT DISTINCT cluster_id FROM rollouts r WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(r.state->'steps') s WHERE s->>'phase' = 'verified')`,
     );
-    return rows.map((r: any) => r.cluster_id);
+    return rows.map((r) => r.cluster_id);
   }
 }
