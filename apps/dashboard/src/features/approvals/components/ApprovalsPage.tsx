@@ -3,7 +3,8 @@ import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
 import type { ApprovalItem } from '../../../api/wire';
 import { formatAgo, formatDate, personName, plural } from '../../../shared/format';
-import { OUTCOME_TONE, OUTCOME_WORDS, PHASE_TONE, PROBE_KIND_WORDS, probeTarget, TIER_NAME } from '../../../shared/rollout-words';
+import { PHASE_TONE, PROBE_KIND_WORDS, TIER_NAME } from '../../../shared/rollout-words';
+import { ProbeTable, rowsOfEvidence } from '../../../shared/ProbeTable';
 import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useAsync } from '../../../shared/use-async';
 import { useClusters } from '../../../shared/use-clusters';
@@ -177,30 +178,7 @@ function Evidence({ item }: { item: ApprovalItem }) {
               {shown && (
                 <tr className="step-detail">
                   <td colSpan={5}>
-                    <table className="table probes">
-                      <thead>
-                        <tr>
-                          <th>Kind</th>
-                          <th>From → to</th>
-                          <th className="num">Attempts</th>
-                          <th>Outcome</th>
-                          <th>Detail</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {s.probes.map((p) => (
-                          <tr key={p.id}>
-                            <td className="nowrap">{PROBE_KIND_WORDS[p.kind] ?? p.kind}</td>
-                            <td className="mono">
-                              {p.from} <span className="arrow-sep">→</span> {probeTarget(p)}
-                            </td>
-                            <td className="num">{p.attempts}</td>
-                            <td>{p.outcome ? <Badge tone={OUTCOME_TONE[p.outcome]}>{OUTCOME_WORDS[p.outcome]}</Badge> : <span className="muted">none</span>}</td>
-                            <td className="small">{p.detail ?? ''}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
+                    <ProbeTable rows={rowsOfEvidence(s.probes)} />
                   </td>
                 </tr>
               )}

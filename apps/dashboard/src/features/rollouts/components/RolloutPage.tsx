@@ -1,21 +1,18 @@
 import { useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import type { Probe, RolloutState, Stage, Step } from '../../../api/wire';
+import type { RolloutState, Stage, Step } from '../../../api/wire';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import {
   FINAL,
   formatDuration,
-  OUTCOME_TONE,
-  OUTCOME_WORDS,
   PHASE_TONE,
-  PROBE_KIND_WORDS,
-  probeTarget,
   STAGE_TONE,
   STATUS_TONE,
   statusWords,
   TIER_NAME,
 } from '../../../shared/rollout-words';
+import { ProbeTable, rowsOfProbes } from '../../../shared/ProbeTable';
 import { Badge, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useCluster } from '../../../shared/use-clusters';
 import { type Liveness, useRolloutStream } from '../hooks/use-rollout-stream';
@@ -246,7 +243,7 @@ function StepRows({ step: s }: { step: Step }) {
               </div>
             )}
             {s.restore?.lastError && <div className="note note-warn small">Restore attempt {s.restore.attempt} failed: {s.restore.lastError}</div>}
-            {s.probes.length > 0 && <ProbeTable probes={s.probes} />}
+            {s.probes.length > 0 && <ProbeTable rows={rowsOfProbes(s.probes)} testId="probes" />}
           </td>
         </tr>
       )}
@@ -254,35 +251,3 @@ function StepRows({ step: s }: { step: Step }) {
   );
 }
 
-function ProbeTable({ probes }: { probes: Probe[] }) {
-  return (
-    <table className="table probes" data-testid="probes">
-      <thead>
-        <tr>
-          <th>Kind</th>
-          <th>From → to</th>
-          <th className="num">Attempts</th>
-          <th>Outcome</th>
-          <th>Detail</th>
-        </tr>
-      </thead>
-      <tbody>
-        {probes.map((p) => {
-          const last = p.attempts[p.attempts.length - 1];
-          return (
-            <tr key={p.id}>
-              <td className="nowrap">{PROBE_KIND_WORDS[p.kind] ?? p.kind}</td>
-              <td className="mono">
-                {p.from} <span className="arrow-sep">→</span> {probeTarget(p)}
-                {p.reason && <div className="muted small">{p.reason}</div>}
-              </td>
-              <td className="num">{p.attempts.length}</td>
-              <td>{p.outcome ? <Badge tone={OUTCOME_TONE[p.outcome]}>{OUTCOME_WORDS[p.outcome]}</Badge> : <span className="muted">{p.attempts.length ? 'retrying' : 'waiting'}</span>}</td>
-              <td className="small">{last ? `${last.observed.replace('_', ' ')}${last.detail ? `: ${last.detail}` : ''}` : ''}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
