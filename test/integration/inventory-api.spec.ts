@@ -66,3 +66,25 @@ describe('cluster inventory from a kubectl snapshot', () => {
     expect(res.body.code).toBe('snapshot.unreadable');
   });
 });
+
+describe('syncing the inventory from the cluster itself', () => {
+  it('replaces the inventory with what the driver discovers, on the worker', async () => {
+    const synced = await startApi({}, { worker: true });
+    try {
+      const cluster = (await synced.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'synced', cni: 'cilium' } })).body;
+      await synced.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, { role: 'operator', raw: fixture('small-snapshot.yaml'), headers: { 'content-type': 'application/yaml' } });
+      // Someone adds a policy to the (simulated) cluster behind Bulkhead's back.
+      const manifest = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'by-hand', namespace: 'web' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
+      await synced.db.query(`INSERT INTO simulated_policies (cluster_id, namespace, name, manifest) VALUES ($1, 'web', 'by-hand', $2)`, [cluster.id, JSON.stringify(manifest)]);
+      expect((await synced.call('POST', `/api/v1/clusters/${cluster.id}/sync`, { role: 'operator' })).status).toBe(202);
+      const policies = await synced.waitFor(
+        async () => (await synced.call('GET', `/api/v1/clusters/${cluster.id}/policies`, { role: 'viewer' })).body,
+        (list: any[]) => list.length === 2,
+      );
+      expect(policies.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['db/allow-all-legacy', 'web/by-hand']);
+      expect((await synced.call('POST', `/api/v1/clusters/${cluster.id}/sync`, { role: 'viewer' })).status).toBe(403);
+    } finally {
+      await synced.close();
+    }
+  });
+});

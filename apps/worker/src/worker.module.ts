@@ -1,11 +1,12 @@
-import { driverFactory } from '@bulkhead/cluster';
+import { driverFactory, SimulatedDriver } from '@bulkhead/cluster';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
-import { PostgresDriftStore, PostgresPlanStore, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import { PostgresDriftStore, PostgresPlanStore, PostgresProtectionSource, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
 import type { RolloutDeps } from '@bulkhead/rollout';
 import { UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { FlowImportHandler } from './flow-import/flow-import.handler';
+import { ClusterSyncHandler } from './inventory/cluster-sync.handler';
 import { DriftCheckHandler, RolloutAdvanceHandler, RolloutCommandHandler, RolloutReconcileHandler } from './rollouts/rollout.handlers';
 import type { JobHandler } from './jobs/job-handler';
 import { QueueConsumers } from './jobs/queue-consumers';
@@ -46,7 +47,14 @@ export class WorkerModule {
               checkpoint: crashCheckpoint(runtime),
             };
             const drift = new PostgresDriftStore(runtime.db);
+            const inventory = {
+              clusters: new TypeOrmClusterStore(runtime.db),
+              inventory: new TypeOrmInventoryStore(runtime.db),
+              simulator: { reset: async (clusterId: string, items: unknown[]) => void (await SimulatedDriver.create(runtime.db, clusterId, { items })) },
+              protection: new PostgresProtectionSource(runtime.db),
+            };
             return [
+              new ClusterSyncHandler({ ...inventory, driverFor: rollouts.driverFor, clock }),
               new DriftCheckHandler({ ...rollouts, drift, clustersToCheck: () => drift.clustersToCheck() }),
               new RolloutAdvanceHandler(rollouts),
               new RolloutCommandHandler(rollouts),

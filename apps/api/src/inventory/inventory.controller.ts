@@ -1,6 +1,8 @@
 import { listWorkloadsQuerySchema, type NamespaceView, updateNamespaceSchema, type WorkloadView } from '@bulkhead/contracts';
-import { importSnapshot, type InventoryDeps, listNamespaces, listPolicies, listWorkloads, setNamespaceTier, type SnapshotImportResult } from '@bulkhead/inventory';
-import { Controller, Get, Inject, Param, Patch, Put, Query, Req } from '@nestjs/common';
+import { importSnapshot, type InventoryDeps, requireCluster, listNamespaces, listPolicies, listWorkloads, setNamespaceTier, type SnapshotImportResult } from '@bulkhead/inventory';
+import { Controller, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { BullJobQueue } from '@bulkhead/jobs';
+import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
@@ -13,7 +15,14 @@ import { INVENTORY_DEPS } from '../stores.providers';
 @ApiBearerAuth()
 @Controller('api/v1/clusters/:clusterId')
 export class InventoryController {
-  constructor(@Inject(INVENTORY_DEPS) private readonly deps: InventoryDeps) {}
+  private readonly jobs: BullJobQueue;
+
+  constructor(
+    @Inject(INVENTORY_DEPS) private readonly deps: InventoryDeps,
+    @Inject(RUNTIME) runtime: ApiRuntime,
+  ) {
+    this.jobs = new BullJobQueue(runtime.queues);
+  }
 
   /** Replaces the cluster's inventory with a `kubectl get namespaces,pods,networkpolicies -A -o json` snapshot (JSON or YAML). */
   @Put('snapshot')
@@ -23,6 +32,17 @@ export class InventoryController {
   @ApiBody({ schema: { type: 'object', description: 'A Kubernetes v1 List (or multi-document YAML)' } })
   snapshot(@Param('clusterId', UuidPipe) clusterId: string, @Req() req: BulkheadRequest): Promise<SnapshotImportResult> {
     return importSnapshot(this.deps, clusterId, bodyText(req), new Date());
+  }
+
+  /** Re-reads the cluster through its driver (the simulated one, or the Kubernetes API) and replaces the inventory. */
+  @Post('sync')
+  @HttpCode(202)
+  @RequireRole('operator')
+  @Audited('inventory.sync_requested')
+  async sync(@Param('clusterId', UuidPipe) clusterId: string): Promise<{ queued: true }> {
+    await requireCluster(this.deps.clusters, clusterId);
+    await this.jobs.enqueue('cluster.sync', { v: 1, clusterId });
+    return { queued: true };
   }
 
   @Get('namespaces')

@@ -66,11 +66,11 @@ export class SimulatedDriver implements ClusterDriver {
       [clusterId, JSON.stringify(snapshot.items.filter((o) => !isPolicy(o))), JSON.stringify(faults ?? {}), faults ? JSON.stringify(faults) : null],
     );
     await db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1`, [clusterId]);
-    const driver = new SimulatedDriver(db, clusterId);
-    const byNamespace = new Map<string, NetworkPolicy[]>();
-    for (const p of policies) byNamespace.set(p.metadata.namespace, [...(byNamespace.get(p.metadata.namespace) ?? []), p]);
-    for (const [namespace, list] of byNamespace) await driver.applyPolicies(namespace, list);
-    return driver;
+    // Written as they are, not applied: the faults are for what a rollout does, not for setting up.
+    for (const p of policies) {
+      await db.query(`INSERT INTO simulated_policies (cluster_id, namespace, name, manifest) VALUES ($1, $2, $3, $4)`, [clusterId, p.metadata.namespace, p.metadata.name, JSON.stringify(clean(p))]);
+    }
+    return new SimulatedDriver(db, clusterId);
   }
 
   async setFaults(faults: SimulatedFaults): Promise<void> {

@@ -16,6 +16,8 @@ export interface JobPayloads {
   'rollout.command': { v: 1; rolloutId: string; key: string };
   /** Every so often: look at every active rollout, so that nothing waits on a lost job (a flushed Redis, say). */
   'rollout.reconcile': { v: 1 };
+  /** Replace a cluster's inventory with what its driver discovers (namespaces, pods, workloads, policies, CNI). */
+  'cluster.sync': { v: 1; clusterId: string };
   /** Re-check a cluster a plan was rolled out to (or, without clusterId, every such cluster) for drift. */
   'cluster.drift-check': { v: 1; clusterId?: string };
 }
@@ -28,6 +30,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'rollout.command': QUEUES.rollouts,
   'rollout.reconcile': QUEUES.rollouts,
   'cluster.drift-check': QUEUES.rollouts,
+  'cluster.sync': QUEUES.imports,
 };
 
 /** BullMQ job ids double as idempotency keys: enqueueing the same key twice adds one job. BullMQ forbids ':' in them. */
@@ -37,6 +40,7 @@ export const jobId: { [K in JobName]: (payload: JobPayloads[K]) => string } = {
   'rollout.command': (p) => `rollout.command.${p.key}`,
   'rollout.reconcile': () => 'rollout.reconcile',
   'cluster.drift-check': (p) => `cluster.drift-check.${p.clusterId ?? 'all'}`,
+  'cluster.sync': (p) => `cluster.sync.${p.clusterId}`,
 };
 
 export type JobOutcome = { status: 'done' | 'skipped'; detail?: string };
