@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
 import { ensureBootstrapAdmin, ensureBootstrapAdminUser } from '@bulkhead/access';
 import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
+import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -45,21 +45,14 @@ async function main(): Promise<void> {
     worker.on('exit', (code, signal) => logger.warn('worker exited', { code, signal }));
   }
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
-    worker?.kill('SIGTERM');
-    await app.close();
-    await Promise.all([...queues.values()].map((q) => q.close()));
-    await redis.quit();
-    await db.destroy();
-    await services.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(logger, [
+    () => worker?.kill('SIGTERM'),
+    () => app.close(),
+    () => Promise.all([...queues.values()].map((q) => q.close())),
+    () => redis.quit(),
+    () => db.destroy(),
+    () => services.stop(),
+  ]);
 }
 
 main().catch((error) => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { JOB_QUEUE, type JobName, QUEUES } from '@bulkhead/contracts';
 import { openDatabase } from '@bulkhead/persistence';
-import { ConfigError, createLogger, loadConfig, provideLocalServices } from '@bulkhead/platform';
+import { ConfigError, createLogger, loadConfig, provideLocalServices, stopOnSignals } from '@bulkhead/platform';
 import { migrations } from '@bulkhead/migrations';
 import { openWorkerRuntime, startWorker } from './worker';
 
@@ -15,19 +15,7 @@ async function main(): Promise<void> {
   const worker = await startWorker(opened.runtime);
   logger.info('worker ready', { queues: Object.values(QUEUES), jobs: Object.keys(JOB_QUEUE) as JobName[] });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
-    await worker.close();
-    await opened.close();
-    await db.destroy();
-    await services.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(logger, [() => worker.close(), () => opened.close(), () => db.destroy(), () => services.stop()]);
 }
 
 main().catch((error) => {

@@ -6,3 +6,4 @@ export * from './security/token-crypto';
 export * from './uploads/uploads';
 export * from './security/password-hasher';
 export * from './security/secret-box';
+export * from './process/shutdown';
