@@ -1,13 +1,5 @@
 import type { Cni } from '@bulkhead/contracts';
-import {
-  buildEngine,
-  buildInventory,
-  type Engine,
-  type Inventory,
-  type InventoryPod,
-  type NetworkPolicy,
-  snapshotFromDocuments,
-} from '@bulkhead/netpol';
+import { buildInventory, type Inventory, type InventoryPod, type NetworkPolicy, PlainEvaluator, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterDriver, Discovery, ConnectivityResult, ConnectivityProbe } from '@bulkhead/rollout';
 import type { SimulatedFaults } from './faults';
 
@@ -27,25 +19,30 @@ function clean(policy: NetworkPolicy): NetworkPolicy {
 
 interface Loaded {
   cni: Cni;
-  objects: unknown[];
   faults: SimulatedFaults;
-  version: number;
+  objectsVersion: number;
 }
 
-/** The engine over the cluster's objects and live policies, rebuilt only when the policies change. */
-interface Model {
+/** A cluster's namespaces and pods, read once per version of its objects (they change only on reset). */
+interface Objects {
   version: number;
   inventory: Inventory;
-  engine: Engine;
+  /** a policy-free evaluator, for telling which pod an address belongs to */
+  resolver: PlainEvaluator;
 }
 
 /**
  * A cluster that lives in PostgreSQL: its namespaces, pods and workloads are fixed at creation, its
- * NetworkPolicies change through this driver, and probes are answered by the NetworkPolicy engine,
+ * NetworkPolicies change through this driver, and probes are answered by the NetworkPolicy evaluator,
  * as a CNI that enforces them would (and not at all when the CNI is Flannel). The demo runs on it.
+ *
+ * A probe reads only the policies of the namespaces it involves: a NetworkPolicy selects pods of its own
+ * namespace only, so those decide the answer, and a probe costs the same in a cluster of ten namespaces
+ * or of a thousand.
  */
 export class SimulatedDriver implements ClusterDriver {
-  private model?: Model;
+  /** Per process, by cluster: a driver is made per command, the objects outlive it. */
+  private static readonly cache = new Map<string, Objects>();
 
   constructor(
     private readonly db: SqlClient,
@@ -62,7 +59,7 @@ export class SimulatedDriver implements ClusterDriver {
     await db.query(
       `INSERT INTO simulated_clusters (cluster_id, objects, faults) VALUES ($1, $2, $3)
        ON CONFLICT (cluster_id) DO UPDATE SET objects = $2, faults = COALESCE($4, simulated_clusters.faults),
-         policy_version = simulated_clusters.policy_version + 1`,
+         objects_version = simulated_clusters.objects_version + 1`,
       [clusterId, JSON.stringify(snapshot.items.filter((o) => !isPolicy(o))), JSON.stringify(faults ?? {}), faults ? JSON.stringify(faults) : null],
     );
     await db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1`, [clusterId]);
@@ -80,28 +77,28 @@ export class SimulatedDriver implements ClusterDriver {
   private async load(): Promise<Loaded> {
     // The CNI is the cluster's own: switching a simulated cluster to Flannel turns enforcement off.
     const [row] = await this.db.query(
-      `SELECT c.cni, s.objects, s.faults, s.policy_version FROM simulated_clusters s JOIN clusters c ON c.id = s.cluster_id WHERE s.cluster_id = $1`,
+      `SELECT c.cni, s.faults, s.objects_version FROM simulated_clusters s JOIN clusters c ON c.id = s.cluster_id WHERE s.cluster_id = $1`,
       [this.clusterId],
     );
     if (!row) throw new Error(`cluster ${this.clusterId} has no simulated state`);
-    return { cni: row.cni, objects: row.objects, faults: row.faults, version: Number(row.policy_version) };
+    return { cni: row.cni, faults: row.faults, objectsVersion: Number(row.objects_version) };
   }
 
-  private async allPolicies(): Promise<NetworkPolicy[]> {
-    const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 ORDER BY namespace, name`, [this.clusterId]);
-    return rows.map((r) => r.manifest as NetworkPolicy);
+  private async objectDocuments(): Promise<unknown[]> {
+    const [row] = await this.db.query(`SELECT objects FROM simulated_clusters WHERE cluster_id = $1`, [this.clusterId]);
+    return row.objects;
   }
 
-  private async current(loaded: Loaded): Promise<Model> {
-    if (this.model?.version === loaded.version) return this.model;
-    const inventory = buildInventory(snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: [...loaded.objects, ...(await this.allPolicies())] }]));
-    this.model = { version: loaded.version, inventory, engine: buildEngine(inventory) };
-    return this.model;
+  /** The live policies of some namespaces, as the inventory reads policies. */
+  private async policiesOf(namespaces: string[]): Promise<NetworkPolicy[]> {
+    const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = ANY($2) ORDER BY namespace, name`, [this.clusterId, namespaces]);
+    return snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: rows.map((r) => r.manifest) }]).policies;
   }
 
   async discover(): Promise<Discovery> {
     const loaded = await this.load();
-    return { cni: loaded.cni, snapshot: { apiVersion: 'v1', kind: 'List', items: [...loaded.objects, ...(await this.allPolicies())] } };
+    const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 ORDER BY namespace, name`, [this.clusterId]);
+    return { cni: loaded.cni, snapshot: { apiVersion: 'v1', kind: 'List', items: [...(await this.objectDocuments()), ...rows.map((r) => r.manifest)] } };
   }
 
   async readPolicies(namespace: string): Promise<NetworkPolicy[]> {
@@ -131,13 +128,11 @@ export class SimulatedDriver implements ClusterDriver {
         [this.clusterId, namespace, policy.metadata.name, JSON.stringify(clean(policy))],
       );
     }
-    await this.bump();
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {
     if (names.length === 0) return;
     await this.db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND name = ANY($3)`, [this.clusterId, namespace, names]);
-    await this.bump();
   }
 
   async restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void> {
@@ -150,11 +145,6 @@ export class SimulatedDriver implements ClusterDriver {
         JSON.stringify(clean(policy)),
       ]);
     }
-    await this.bump();
-  }
-
-  private async bump(): Promise<void> {
-    await this.db.query(`UPDATE simulated_clusters SET policy_version = policy_version + 1 WHERE cluster_id = $1`, [this.clusterId]);
   }
 
   async probe(req: ConnectivityProbe): Promise<ConnectivityResult> {
@@ -169,51 +159,63 @@ export class SimulatedDriver implements ClusterDriver {
       if (attempts[req.id] <= faults.flakyProbes.failFirstAttempts) return { connected: false, detail: `connection reset (simulated flaky network, attempt ${attempts[req.id]})` };
     }
 
-    const model = await this.current(loaded);
-    const source = this.podOfWorkload(model.inventory, req.from.namespace, req.from.workload);
+    const { inventory, resolver } = await this.objects(loaded);
+    const source = podOfWorkload(inventory, req.from.namespace, req.from.workload);
     if (!source) return { connected: false, error: true, detail: `no running pod of ${req.from.namespace}/${req.from.workload} to probe from` };
-    const enforcing = !NON_ENFORCING.has(loaded.cni);
-    const allowed = (from: InventoryPod, to: { pod: InventoryPod } | { ip: string }, port: number, protocol: 'TCP' | 'UDP' | 'SCTP') =>
-      !enforcing || model.engine.evaluate({ from: { pod: from }, to, port, protocol }).allowed;
-
-    if (req.to.kind === 'dns') {
-      const dns = model.inventory.pods.find((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
-      if (!dns) return { connected: false, error: true, detail: 'the cluster has no kube-dns pod' };
-      const ok = allowed(source, { pod: dns }, 53, 'UDP');
-      return { connected: ok, detail: ok ? `resolved ${req.to.name}` : `DNS lookup of ${req.to.name} timed out: 53/UDP to ${dns.namespace}/${dns.name} is blocked` };
-    }
     let target: { pod: InventoryPod } | { ip: string };
-    if (req.to.kind === 'ip') target = { ip: req.to.ip };
-    else {
-      const pod = this.podOfWorkload(model.inventory, req.to.namespace, req.to.name);
+    if (req.to.kind === 'dns') {
+      const dns = inventory.pods.find((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
+      if (!dns) return { connected: false, error: true, detail: 'the cluster has no kube-dns pod' };
+      target = { pod: dns };
+    } else if (req.to.kind === 'ip') {
+      target = resolver.resolve({ ip: req.to.ip }); // an address of a pod is that pod
+    } else {
+      const pod = podOfWorkload(inventory, req.to.namespace, req.to.name);
       if (!pod) return { connected: false, error: true, detail: `no running pod of ${req.to.namespace}/${req.to.name} to probe` };
       target = { pod };
     }
+    const hidden = 'pod' in target ? hiddenDependencies(inventory, target.pod, faults) : [];
+    const involved = [source, ...('pod' in target ? [target.pod] : []), ...hidden.map((d) => d.pod)];
+    const evaluator = new PlainEvaluator({ namespaces: inventory.namespaces, pods: involved, policies: await this.policiesOf([...new Set(involved.map((p) => p.namespace))]) });
+    const enforcing = !NON_ENFORCING.has(loaded.cni);
+    const allowed = (from: InventoryPod, to: { pod: InventoryPod } | { ip: string }, port: number, protocol: 'TCP' | 'UDP' | 'SCTP') =>
+      !enforcing || evaluator.evaluate({ from: { pod: from }, to, port, protocol }).allowed;
+
+    if (req.to.kind === 'dns') {
+      const dns = (target as { pod: InventoryPod }).pod;
+      const ok = allowed(source, target, 53, 'UDP');
+      return { connected: ok, detail: ok ? `resolved ${req.to.name}` : `DNS lookup of ${req.to.name} timed out: 53/UDP to ${dns.namespace}/${dns.name} is blocked` };
+    }
     if (!allowed(source, target, req.port, req.protocol)) return { connected: false, detail: `timed out after ${req.timeoutMs} ms: blocked by NetworkPolicy` };
     if ('pod' in target) {
-      const broken = this.brokenDependency(model, target.pod, faults, allowed);
-      if (broken) return { connected: false, detail: `${target.pod.namespace}/${target.pod.workload.name} answers with errors: its own call to ${broken} is blocked` };
+      // A hidden dependency of the target that the live policies now block makes the target answer errors.
+      const broken = hidden.find((d) => !allowed(target.pod, { pod: d.pod }, d.port, d.protocol));
+      if (broken) return { connected: false, detail: `${target.pod.namespace}/${target.pod.workload.name} answers with errors: its own call to ${broken.to}:${broken.port}/${broken.protocol} is blocked` };
     }
     return { connected: true, detail: 'connected' };
   }
 
-  private podOfWorkload(inventory: Inventory, namespace: string, workload: string): InventoryPod | undefined {
-    return inventory.pods.find((p) => p.namespace === namespace && p.workload.name === workload && p.phase !== 'Succeeded' && p.phase !== 'Failed');
+  /** The cluster's namespaces and pods (and who owns which address), read once per version of its objects. */
+  private async objects(loaded: Loaded): Promise<Objects> {
+    const cached = SimulatedDriver.cache.get(this.clusterId);
+    if (cached?.version === loaded.objectsVersion) return cached;
+    const inventory = buildInventory(snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: await this.objectDocuments() }]));
+    const objects = { version: loaded.objectsVersion, inventory, resolver: new PlainEvaluator({ ...inventory, policies: [] }) };
+    SimulatedDriver.cache.set(this.clusterId, objects);
+    return objects;
   }
+}
 
-  /** A hidden dependency of the target that the live policies now block, as `ns/workload:port/proto`. */
-  private brokenDependency(
-    model: Model,
-    target: InventoryPod,
-    faults: SimulatedFaults,
-    allowed: (from: InventoryPod, to: { pod: InventoryPod }, port: number, protocol: 'TCP' | 'UDP' | 'SCTP') => boolean,
-  ): string | null {
-    for (const dep of faults.hiddenDependencies ?? []) {
-      if (dep.from !== `${target.namespace}/${target.workload.name}`) continue;
-      const [ns, name] = dep.to.split('/');
-      const to = this.podOfWorkload(model.inventory, ns, name);
-      if (to && !allowed(target, { pod: to }, dep.port, dep.protocol)) return `${dep.to}:${dep.port}/${dep.protocol}`;
-    }
-    return null;
-  }
+function podOfWorkload(inventory: Inventory, namespace: string, workload: string): InventoryPod | undefined {
+  return inventory.pods.find((p) => p.namespace === namespace && p.workload.name === workload && p.phase !== 'Succeeded' && p.phase !== 'Failed');
+}
+
+/** The target's hidden dependencies (a fault: traffic the map lacks) whose pods exist. */
+function hiddenDependencies(inventory: Inventory, target: InventoryPod, faults: SimulatedFaults) {
+  return (faults.hiddenDependencies ?? []).flatMap((dep) => {
+    if (dep.from !== `${target.namespace}/${target.workload.name}`) return [];
+    const [ns, name] = dep.to.split('/');
+    const pod = podOfWorkload(inventory, ns, name);
+    return pod ? [{ ...dep, pod }] : [];
+  });
 }
