@@ -5,6 +5,7 @@
  * entries of the change. It never throws for a bad event: illegal ones are typed errors, stale or
  * duplicated ones are answered with `ignored` and change nothing.
  */
+import { Immer } from 'immer';
 import { outstandingCommands, windowsFor } from './commands';
 import { buildRollout } from './create';
 import { nextOpening, windowOpen } from './time/windows';
@@ -33,10 +34,66 @@ export const APPROVER_ROLES: readonly string[] = ['approver', 'admin'];
 const FORWARD: readonly RolloutStatus[] = ['running', 'waiting_window', 'waiting_approval'];
 
 interface Ctx {
+  /** the state being changed (a draft: what is not touched stays shared with `base`) */
   s: RolloutState;
+  /** the state before the event, never changed */
+  base: RolloutState;
+  /** step id -> position; steps never move once the rollout exists */
+  index: Map<string, number>;
+  /** positions of the steps drafted so far */
+  touched: Set<number>;
   now: Date;
   at: string;
   audit: Array<Omit<AuditEntry, 'version' | 'rolloutId'>>;
+}
+
+/**
+ * Copy-on-write for transitions. States are not frozen (freezing walks every step on every change):
+ * nothing may change a state in place, here or in whoever holds one.
+ */
+const { produce } = new Immer({ autoFreeze: false });
+
+/**
+ * Step positions by id, per rollout. Keyed by the stages array, which is built with the steps and only
+ * replaced when a stage changes, so most transitions find their index here.
+ */
+const indexes = new WeakMap<readonly Stage[], Map<string, number>>();
+
+function stepIndex(state: RolloutState): Map<string, number> {
+  let index = indexes.get(state.stages);
+  if (!index) {
+    index = new Map(state.steps.map((st, i) => [st.id, i]));
+    indexes.set(state.stages, index);
+  }
+  return index;
+}
+
+function context(state: RolloutState, now: Date): Ctx {
+  return { s: state, base: state, index: stepIndex(state), touched: new Set(), now, at: now.toISOString(), audit: [] };
+}
+
+/**
+ * A step to read. Until a step is changed this is the original, not a draft: scanning a thousand steps
+ * then costs a thousand property reads, and only the steps that change are copied.
+ */
+function view(c: Ctx, i: number): Step {
+  return c.touched.has(i) ? c.s.steps[i] : c.base.steps[i];
+}
+
+/** A step to change. */
+function edit(c: Ctx, i: number): Step {
+  c.touched.add(i);
+  return c.s.steps[i];
+}
+
+function anyStep(c: Ctx, test: (step: Step) => boolean): boolean {
+  for (let i = 0; i < c.base.steps.length; i++) if (test(view(c, i))) return true;
+  return false;
+}
+
+/** Positions of the steps of a wave (stage waves never change, so the original's are read). */
+function positions(c: Ctx, ids: readonly string[]): number[] {
+  return ids.map((id) => c.index.get(id)!);
 }
 
 type Outcome = { kind: 'applied' } | { kind: 'ignored'; reason: string } | { kind: 'error'; error: RolloutError };
@@ -106,6 +163,9 @@ function failStep(c: Ctx, step: Step, reason: HaltReason, restoreCause?: Restore
   haltRollout(c, reason);
 }
 
+/** Whether `progressStep` may move the step (it moves only these phases). */
+const mayProgress = (step: Step): boolean => step.phase === 'applied' || step.phase === 'settled' || (step.phase === 'probed' && !step.haltReason);
+
 function progressStep(c: Ctx, step: Step): void {
   const t = c.now.getTime();
   if (step.phase === 'applied' && step.settleUntil && Date.parse(step.settleUntil) <= t) {
@@ -159,8 +219,9 @@ function progressStep(c: Ctx, step: Step): void {
 
 // ------------------------------------------------------------------ stages and waves
 
-function evidenceFor(s: RolloutState, previous: Stage, next: Stage): ApprovalEvidence {
-  const steps = previous.waves.flat().map((id) => s.steps.find((x) => x.id === id)!);
+function evidenceFor(c: Ctx, previous: Stage, next: Stage): ApprovalEvidence {
+  const s = c.s;
+  const steps = positions(c, previous.waves.flat()).map((i) => view(c, i));
   return {
     previousTier: previous.tier,
     planId: s.planId,
@@ -205,7 +266,7 @@ function advanceStages(c: Ctx): void {
         log(c, 'rollout.stage.start', { tier: stage.tier });
       } else {
         stage.status = 'waiting_approval';
-        stage.approval = { requestedAt: c.at, evidence: evidenceFor(s, s.stages[idx - 1], stage) };
+        stage.approval = { requestedAt: c.at, evidence: evidenceFor(c, s.stages[idx - 1], stage) };
         log(c, 'rollout.stage.request_approval', { tier: stage.tier, detail: { previousTier: s.stages[idx - 1].tier, ...(stage.diffRef !== undefined ? { diffRef: stage.diffRef } : {}) } });
       }
     }
@@ -214,21 +275,21 @@ function advanceStages(c: Ctx): void {
       return;
     }
     // running: find the first wave not fully verified
-    const steps = (ids: string[]): Step[] => ids.map((id) => s.steps.find((x) => x.id === id)!);
-    const wave = stage.waves.map(steps).find((w) => w.some((st) => st.phase !== 'verified'));
+    const wave = c.base.stages[idx].waves.map((ids) => positions(c, ids)).find((w) => w.some((i) => view(c, i).phase !== 'verified'));
     if (!wave) {
       stage.status = 'completed';
       stage.completedAt = c.at;
       log(c, 'rollout.stage.complete', { tier: stage.tier });
       continue;
     }
-    if (wave.some((st) => st.haltReason || st.phase === 'restoring' || st.phase === 'restored')) return; // the halt is on its way
-    const notStarted = wave.filter((st) => !started(st));
-    const busy = s.steps.some((st) => started(st) && !finished(st));
+    if (wave.some((i) => view(c, i).haltReason || view(c, i).phase === 'restoring' || view(c, i).phase === 'restored')) return; // the halt is on its way
+    const notStarted = wave.filter((i) => !started(view(c, i)));
+    const busy = anyStep(c, (st) => started(st) && !finished(st));
     if (notStarted.length > 0) {
       const { windows, freezes } = windowsFor(s, stage.tier);
       if (windowOpen(c.now, windows, freezes)) {
-        for (const st of notStarted) {
+        for (const i of notStarted) {
+          const st = edit(c, i);
           st.startedAt = c.at;
           stepLog(c, 'rollout.step.start', st, { wave: st.wave });
         }
@@ -248,8 +309,8 @@ function reconcile(c: Ctx): void {
     s.startedAt = c.at;
     setStatus(c, 'running', undefined, { scheduledAt: s.scheduledAt });
   }
-  for (const step of s.steps) progressStep(c, step);
-  if (s.status === 'rolling_back' && !s.steps.some((st) => st.phase === 'restoring')) {
+  for (let i = 0; i < c.base.steps.length; i++) if (mayProgress(view(c, i))) progressStep(c, edit(c, i));
+  if (s.status === 'rolling_back' && !anyStep(c, (st) => st.phase === 'restoring')) {
     const landing = s.landing ?? 'halted';
     delete s.landing;
     setStatus(c, landing, undefined, { rollbackFinished: true });
@@ -259,9 +320,6 @@ function reconcile(c: Ctx): void {
 
 // ------------------------------------------------------------------ events
 
-function findStep(s: RolloutState, stepId: string): Step | undefined {
-  return s.steps.find((x) => x.id === stepId);
-}
 
 function inScope(step: Step, scope: RollbackScope): boolean {
   return scope.kind === 'all' || (scope.kind === 'namespace' ? step.namespace === scope.namespace : step.tier === scope.tier);
@@ -303,8 +361,8 @@ function applyEvent(c: Ctx, event: RolloutEvent): Outcome {
       if (FINAL_STATUSES.includes(s.status)) return error('illegal_state', `a ${s.status} rollout cannot be aborted`);
       s.rollbacks.push({ kind: 'abort', by: event.by, at: c.at, ...(event.reason ? { reason: event.reason } : {}) });
       log(c, 'rollout.abort', { actor: event.by, ...(event.reason ? { detail: { reason: event.reason } } : {}) });
-      for (const step of s.steps) if (inFlight(step)) startRestore(c, step, 'abort', event.by);
-      if (s.steps.some((st) => st.phase === 'restoring')) {
+      for (let i = 0; i < c.base.steps.length; i++) if (inFlight(view(c, i))) startRestore(c, edit(c, i), 'abort', event.by);
+      if (anyStep(c, (st) => st.phase === 'restoring')) {
         s.landing = 'aborted';
         setStatus(c, 'rolling_back', event.by);
       } else setStatus(c, 'aborted', event.by);
@@ -313,14 +371,14 @@ function applyEvent(c: Ctx, event: RolloutEvent): Outcome {
     case 'rollback': {
       if (s.status === 'draft' || s.status === 'scheduled') return error('illegal_state', `nothing of a ${s.status} rollout has been applied: abort it instead`);
       const scope = event.scope;
-      if (scope.kind === 'namespace' && !s.steps.some((st) => st.namespace === scope.namespace)) return error('invalid_input', `namespace ${scope.namespace} is not part of rollout ${s.id}`);
+      if (scope.kind === 'namespace' && !anyStep(c, (st) => st.namespace === scope.namespace)) return error('invalid_input', `namespace ${scope.namespace} is not part of rollout ${s.id}`);
       if (scope.kind === 'stage' && !s.stages.some((st) => st.tier === scope.tier)) return error('invalid_input', `rollout ${s.id} has no ${scope.tier} stage`);
       if (scope.kind !== 'namespace' && scope.kind !== 'stage' && scope.kind !== 'all') return error('invalid_input', 'rollback scope must be namespace, stage or all');
       s.rollbacks.push({ kind: 'rollback', scope, by: event.by, at: c.at, ...(event.reason ? { reason: event.reason } : {}) });
       log(c, 'rollout.rollback', { actor: event.by, detail: { scope: scope as unknown as JsonValue, ...(event.reason ? { reason: event.reason } : {}) } });
-      for (const step of s.steps) {
-        if (!inScope(step, scope)) continue;
-        if (step.phase === 'verified' || inFlight(step)) startRestore(c, step, 'rollback', event.by);
+      for (let i = 0; i < c.base.steps.length; i++) {
+        const step = view(c, i);
+        if (inScope(step, scope) && (step.phase === 'verified' || inFlight(step))) startRestore(c, edit(c, i), 'rollback', event.by);
       }
       const wasFinal = FINAL_STATUSES.includes(s.status) ? s.status : undefined;
       if (s.status === 'rolling_back') {
@@ -346,7 +404,7 @@ function applyEvent(c: Ctx, event: RolloutEvent): Outcome {
       if (!APPROVER_ROLES.includes(event.role)) return error('forbidden', `${event.by} has role ${event.role}; only ${APPROVER_ROLES.join(' or ')} may ${event.type} a stage`);
       if (event.type === 'approve' && event.by === s.createdBy) return error('forbidden', `${event.by} created this rollout and cannot approve it: another approver must`);
       const decision = { approved: event.type === 'approve', by: event.by, role: event.role, at: c.at, ...(event.comment !== undefined ? { comment: event.comment } : {}) };
-      stage.approval = { ...(stage.approval ?? { requestedAt: c.at, evidence: evidenceFor(s, s.stages[s.stages.indexOf(stage) - 1] ?? stage, stage) }), decision };
+      stage.approval = { ...(stage.approval ?? { requestedAt: c.at, evidence: evidenceFor(c, s.stages[s.stages.indexOf(stage) - 1] ?? stage, stage) }), decision };
       log(c, event.type === 'approve' ? 'rollout.stage.approve' : 'rollout.stage.reject', { actor: event.by, tier: stage.tier, ...(event.comment !== undefined ? { detail: { comment: event.comment } } : {}) });
       if (event.type === 'approve') {
         stage.status = 'running';
@@ -377,8 +435,9 @@ function applyEvent(c: Ctx, event: RolloutEvent): Outcome {
 type StepEvent = Extract<RolloutEvent, { stepId: string }>;
 
 function applyStepEvent(c: Ctx, event: StepEvent): Outcome {
-  const step = findStep(c.s, event.stepId);
-  if (!step) return error('unknown_step', `rollout ${c.s.id} has no step ${event.stepId}`);
+  const at = c.index.get(event.stepId);
+  if (at === undefined) return error('unknown_step', `rollout ${c.s.id} has no step ${event.stepId}`);
+  const step = edit(c, at);
   const stale = (): Outcome => ignored(`${event.type} for step ${step.id} in phase ${step.phase}: stale or duplicate`);
   switch (event.type) {
     case 'snapshotTaken':
@@ -445,15 +504,16 @@ function applyStepEvent(c: Ctx, event: StepEvent): Outcome {
 
 // ------------------------------------------------------------------ entry points
 
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
-function finish(before: RolloutState, c: Ctx, ignoredReason?: string): Decision {
-  const changed = JSON.stringify(before) !== JSON.stringify(c.s);
-  const state = changed ? { ...c.s, version: before.version + 1, updatedAt: c.at } : before;
+/**
+ * Decides whether anything changed by identity: `produce` keeps every untouched object as it was, so the
+ * next state shares its unchanged steps with the previous one (which lets the store write only what
+ * moved) and nothing is copied or compared in full.
+ */
+function finish(before: RolloutState, after: RolloutState, c: Ctx, now: Date, ignoredReason?: string): Decision {
+  const changed = after !== before;
+  const state = changed ? { ...after, version: before.version + 1, updatedAt: c.at } : before;
   const audit: AuditEntry[] = changed ? c.audit.map((a) => ({ ...a, rolloutId: state.id, version: state.version })) : [];
-  return { ok: true, state, commands: outstandingCommands(state, c.now), audit, changed, ...(ignoredReason && !changed ? { ignored: ignoredReason } : {}) };
+  return { ok: true, state, commands: outstandingCommands(state, now), audit, changed, ...(ignoredReason && !changed ? { ignored: ignoredReason } : {}) };
 }
 
 /**
@@ -466,16 +526,20 @@ export function transition(state: RolloutState | undefined, event: RolloutEvent,
     if (event.type !== 'create') return { ok: false, error: { code: 'not_found', message: `no rollout to apply ${event.type} to` } };
     const built = buildRollout(event.input, now);
     if (!built.ok) return built;
-    const c: Ctx = { s: built.state, now, at: now.toISOString(), audit: [] };
+    const c = context(built.state, now);
     log(c, 'rollout.create', { actor: event.input.createdBy, detail: { planId: event.input.planId, planVersion: event.input.planVersion, namespaces: event.input.namespaces.length } });
     reconcile(c);
     return { ok: true, state: c.s, commands: outstandingCommands(c.s, now), audit: c.audit.map((a) => ({ ...a, rolloutId: c.s.id, version: c.s.version })), changed: true };
   }
-  const c: Ctx = { s: clone(state), now, at: now.toISOString(), audit: [] };
-  const outcome = applyEvent(c, event);
+  const c = context(state, now);
+  let outcome: Outcome = APPLIED;
+  const after = produce(state, (draft) => {
+    c.s = draft as RolloutState;
+    outcome = applyEvent(c, event);
+    if (outcome.kind !== 'error') reconcile(c);
+  });
   if (outcome.kind === 'error') return { ok: false, error: outcome.error };
-  reconcile(c);
-  return finish(state, c, outcome.kind === 'ignored' ? outcome.reason : undefined);
+  return finish(state, after, c, now, outcome.kind === 'ignored' ? outcome.reason : undefined);
 }
 
 /**

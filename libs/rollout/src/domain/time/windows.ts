@@ -112,7 +112,8 @@ function compiled(window: TimeWindow): CompiledWindow {
   const key = JSON.stringify(window);
   const hit = cache.get(key);
   if (hit) return hit;
-  const r = compileWindow(window);
+  // Compiled from a copy: the cache outlives the caller's object (which may be a draft of a transition).
+  const r = compileWindow(JSON.parse(key) as TimeWindow);
   if (!r.ok) throw new InvalidScheduleError(r.error.part, r.error.message);
   if (cache.size > 500) cache.clear();
   cache.set(key, r.value);
