@@ -65,8 +65,8 @@ export class HealthController {
     rollouts.reset();
     for (const r of byStatus) rollouts.set({ status: r.status }, Number(r.n));
     const byPhase: Array<{ phase: string; n: string }> = await this.runtime.db.query(
-      `SELECT step->>'phase' AS phase, count(*) AS n FROM rollouts, jsonb_array_elements(state->'steps') AS step
-       WHERE status NOT IN ('completed', 'aborted', 'rolled_back', 'draft') GROUP BY 1`,
+      `SELECT s.phase, count(*) AS n FROM rollouts r JOIN rollout_steps s ON s.rollout_id = r.id
+       WHERE r.status NOT IN ('completed', 'aborted', 'rolled_back', 'draft') GROUP BY 1`,
     );
     rolloutSteps.reset();
     for (const r of byPhase) rolloutSteps.set({ phase: r.phase }, Number(r.n));

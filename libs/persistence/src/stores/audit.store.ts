@@ -26,16 +26,29 @@ const toRecord = (r: Row): AuditRecord => ({
 });
 
 /** Writes an audit entry with the given connection: pass a transaction's manager to log in that transaction. */
-export async function writeAudit(db: DataSource | EntityManager, entry: AuditEntry): Promise<void> {
-  await db.query(`INSERT INTO audit_log (actor, action, cluster_id, target, details, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-    entry.actor,
-    entry.action,
-    entry.clusterId ?? null,
-    entry.target ?? null,
-    JSON.stringify(entry.details ?? {}),
-    entry.before === undefined ? null : JSON.stringify(entry.before),
-    entry.after === undefined ? null : JSON.stringify(entry.after),
-  ]);
+export function writeAudit(db: DataSource | EntityManager, entry: AuditEntry): Promise<void> {
+  return writeAuditEntries(db, [entry]);
+}
+
+/** Appends entries in one statement, in the order given (ids follow it). */
+export async function writeAuditEntries(db: DataSource | EntityManager, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  await db.query(
+    `INSERT INTO audit_log (actor, action, cluster_id, target, details, before, after)
+     SELECT actor, action, cluster_id, target, details, before, after
+     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(actor, action, cluster_id, target, details, before, after, n)
+     ORDER BY n`,
+    [
+      entries.map((e) => e.actor),
+      entries.map((e) => e.action),
+      entries.map((e) => e.clusterId ?? null),
+      entries.map((e) => e.target ?? null),
+      entries.map((e) => JSON.stringify(e.details ?? {})),
+      entries.map((e) => json(e.before)),
+      entries.map((e) => json(e.after)),
+    ],
+  );
 }
 
 export class PostgresAuditLog implements AuditLog {

@@ -2,7 +2,7 @@ import { AppError } from '@bulkhead/contracts';
 import type { ProtectionSource } from '@bulkhead/inventory';
 import type { AuditEntry, DriftCheck, DriftStore, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
 import type { DataSource, EntityManager } from 'typeorm';
-import { writeAudit } from './audit.store';
+import { writeAudit, writeAuditEntries } from './audit.store';
 import { isUniqueViolation } from './cluster.store';
 
 /** One advisory lock per cluster: transitions of its rollouts and changes to it never overlap. */
@@ -12,93 +12,229 @@ function busy(): AppError {
   return new AppError('conflict', 'rollout.cluster_busy', 'another rollout is active on this cluster: finish, abort or roll it back first');
 }
 
-async function audit(em: EntityManager, state: RolloutState, entries: AuditEntry[]): Promise<void> {
-  for (const e of entries) {
-    const { before, after, ...detail } = (e.detail ?? {}) as Record<string, unknown>;
-    await writeAudit(em, {
-      actor: e.actor ?? 'system:rollout',
-      action: e.action,
-      clusterId: state.clusterId,
-      target: e.namespace ?? state.id,
-      details: { rolloutId: state.id, version: e.version, ...(e.stepId ? { stepId: e.stepId } : {}), ...(e.tier ? { tier: e.tier } : {}), ...detail },
-      before,
-      after,
-    });
+function audit(em: EntityManager, state: RolloutState, entries: AuditEntry[]): Promise<void> {
+  return writeAuditEntries(
+    em,
+    entries.map((e) => {
+      const { before, after, ...detail } = (e.detail ?? {}) as Record<string, unknown>;
+      return {
+        actor: e.actor ?? 'system:rollout',
+        action: e.action,
+        clusterId: state.clusterId,
+        target: e.namespace ?? state.id,
+        details: { rolloutId: state.id, version: e.version, ...(e.stepId ? { stepId: e.stepId } : {}), ...(e.tier ? { tier: e.tier } : {}), ...detail },
+        before,
+        after,
+      };
+    }),
+  );
+}
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+/**
+ * Runs tasks one at a time per key, in arrival order. Whatever takes a cluster's advisory lock queues
+ * here first: a task waiting for the lock in PostgreSQL would hold a pooled connection meanwhile, and
+ * enough of them would leave the lock's holder without a connection to finish with.
+ */
+class KeyedQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const tail = previous.then(() => new Promise<void>((resolve) => (release = resolve)));
+    this.tails.set(key, tail);
+    await previous;
+    try {
+      return await task();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+type Header = Omit<RolloutState, 'stages' | 'steps'>;
+
+function header(state: RolloutState): Header {
+  const { stages: _stages, steps: _steps, ...rest } = state;
+  return rest;
+}
+
+/** Rows that differ by identity: a transition shares every stage and step it left alone. */
+function moved<T>(before: readonly T[], after: readonly T[]): number[] {
+  if (before.length !== after.length) throw new Error(`a rollout's stages and steps are fixed at creation (${before.length} became ${after.length})`);
+  const out: number[] = [];
+  for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) out.push(i);
+  return out;
+}
+
+/**
+ * The last states this process read or wrote, by rollout. A cached state is used only when its version
+ * is the one in the row (every change moves it), so several processes can share the tables safely.
+ * States are shared, not copied: whoever gets one must not change it (the domain never does).
+ */
+class StateCache {
+  private readonly states = new Map<string, RolloutState>();
+  constructor(private readonly size: number) {}
+
+  get(id: string, version: number): RolloutState | undefined {
+    const hit = this.states.get(id);
+    if (!hit || hit.version !== version) return undefined;
+    this.states.delete(id);
+    this.states.set(id, hit);
+    return hit;
+  }
+
+  /** A rollout's cluster never changes, so any cached version tells it. */
+  clusterOf(id: string): string | undefined {
+    return this.states.get(id)?.clusterId;
+  }
+
+  set(state: RolloutState): void {
+    this.states.delete(state.id);
+    this.states.set(state.id, state);
+    if (this.states.size > this.size) this.states.delete(this.states.keys().next().value as string);
   }
 }
 
 /**
- * Rollouts as one JSON state per row, the truth every worker reads. Each change is made on the
- * locked row under the cluster's advisory lock, with its audit entries in the same transaction.
+ * Rollouts in three tables: the rollout's own row (status, version and the rest of the state as JSON),
+ * a row per stage and a row per step. A change is made on the locked rollout row under the cluster's
+ * advisory lock and writes only the rows it moved, with its audit entries, in one transaction.
  */
 export class PostgresRolloutStore implements RolloutStore {
+  /** One per process: the API and the worker can share a process, each with its own store. */
+  private static readonly clusterQueue = new KeyedQueue();
+  private readonly cache = new StateCache(8);
+
   constructor(private readonly db: DataSource) {}
 
   async insert(state: RolloutState, entries: AuditEntry[]): Promise<void> {
     try {
-      await this.db.transaction(async (em) => {
+      await this.locally(state.clusterId, () => this.db.transaction(async (em) => {
         await em.query(`SELECT pg_advisory_xact_lock(${CLUSTER_LOCK})`, [state.clusterId]);
         await em.query(`INSERT INTO rollouts (id, cluster_id, plan_id, status, state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, [
           state.id,
           state.clusterId,
           state.planId,
           state.status,
-          JSON.stringify(state),
+          JSON.stringify(header(state)),
           state.version,
           state.createdBy,
           state.createdAt,
         ]);
+        const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+        await this.writeStages(em, state, all(state.stages.length), 'insert');
+        await this.writeSteps(em, state, all(state.steps.length), 'insert');
         await audit(em, state, entries);
-      });
+      }));
     } catch (error) {
       if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw busy();
       throw error;
     }
+    this.cache.set(state);
   }
 
   async update(id: string, change: (state: RolloutState) => TransitionResult, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<TransitionResult | null> {
-    const [head] = await this.db.query(`SELECT cluster_id FROM rollouts WHERE id = $1`, [id]);
-    if (!head) return null;
+    const clusterId = this.cache.clusterOf(id) ?? (await this.db.query(`SELECT cluster_id FROM rollouts WHERE id = $1`, [id]))[0]?.cluster_id;
+    if (!clusterId) return null;
+    let result: TransitionResult | null;
     try {
-      return await this.db.transaction(async (em) => {
-        await em.query(`SELECT pg_advisory_xact_lock(${CLUSTER_LOCK})`, [head.cluster_id]);
-        const [row] = await em.query(`SELECT state FROM rollouts WHERE id = $1 FOR UPDATE`, [id]);
-        const result = change(row.state as RolloutState);
-        if (!result.ok || !result.changed) return result;
-        const s = result.state;
-        await em.query(`UPDATE rollouts SET state = $2, status = $3, version = $4, updated_at = now() WHERE id = $1`, [id, JSON.stringify(s), s.status, s.version]);
-        await audit(em, s, [...result.audit, ...(extraAudit?.(s) ?? [])]);
-        return result;
-      });
+      result = await this.locally(clusterId, () => this.db.transaction(async (em) => {
+        await em.query(`SELECT pg_advisory_xact_lock(${CLUSTER_LOCK})`, [clusterId]);
+        const [row] = await em.query(`SELECT version FROM rollouts WHERE id = $1 FOR UPDATE`, [id]);
+        if (!row) return null;
+        const before = await this.read(em, id, Number(row.version));
+        const r = change(before);
+        if (!r.ok || !r.changed) return r;
+        const after = r.state;
+        await em.query(`UPDATE rollouts SET state = $2, status = $3, version = $4, updated_at = now() WHERE id = $1`, [id, JSON.stringify(header(after)), after.status, after.version]);
+        await this.writeStages(em, after, moved(before.stages, after.stages), 'update');
+        await this.writeSteps(em, after, moved(before.steps, after.steps), 'update');
+        await audit(em, after, [...r.audit, ...(extraAudit?.(after) ?? [])]);
+        return r;
+      }));
     } catch (error) {
       if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw busy();
       throw error;
     }
+    if (result?.ok) this.cache.set(result.state);
+    return result;
   }
 
-  async withClusterLock<T>(clusterId: string, fn: () => Promise<T>): Promise<T> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query(`SELECT pg_advisory_lock(${CLUSTER_LOCK})`, [clusterId]);
-      return await fn();
-    } finally {
-      await runner.query(`SELECT pg_advisory_unlock(${CLUSTER_LOCK})`, [clusterId]).catch(() => undefined);
-      await runner.release();
-    }
+  private async writeStages(em: Queryable, state: RolloutState, ordinals: number[], how: 'insert' | 'update'): Promise<void> {
+    if (!ordinals.length) return;
+    const params = [state.id, ordinals, ordinals.map((i) => state.stages[i].tier), ordinals.map((i) => state.stages[i].status), ordinals.map((i) => JSON.stringify(state.stages[i]))];
+    const rows = `unnest($2::int[], $3::text[], $4::text[], $5::jsonb[]) AS v(ordinal, tier, status, stage)`;
+    await em.query(
+      how === 'insert'
+        ? `INSERT INTO rollout_stages (rollout_id, ordinal, tier, status, stage) SELECT $1, v.ordinal, v.tier, v.status, v.stage FROM ${rows}`
+        : `UPDATE rollout_stages t SET status = v.status, stage = v.stage FROM ${rows} WHERE t.rollout_id = $1 AND t.ordinal = v.ordinal`,
+      params,
+    );
+  }
+
+  private async writeSteps(em: Queryable, state: RolloutState, ordinals: number[], how: 'insert' | 'update'): Promise<void> {
+    if (!ordinals.length) return;
+    const steps = ordinals.map((i) => state.steps[i]);
+    const params = [state.id, ordinals, steps.map((s) => s.id), steps.map((s) => s.namespace), steps.map((s) => s.tier), steps.map((s) => s.phase), steps.map((s) => JSON.stringify(s))];
+    const rows = `unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) AS v(ordinal, step_id, namespace, tier, phase, step)`;
+    await em.query(
+      how === 'insert'
+        ? `INSERT INTO rollout_steps (rollout_id, ordinal, step_id, namespace, tier, phase, step) SELECT $1, v.ordinal, v.step_id, v.namespace, v.tier, v.phase, v.step FROM ${rows}`
+        : `UPDATE rollout_steps t SET phase = v.phase, step = v.step FROM ${rows} WHERE t.rollout_id = $1 AND t.ordinal = v.ordinal`,
+      params,
+    );
+  }
+
+  /** The state at `version`: from the cache when it holds that version, else assembled in one statement (one snapshot). */
+  private async read(q: Queryable, id: string, version: number): Promise<RolloutState> {
+    const hit = this.cache.get(id, version);
+    if (hit) return hit;
+    const [row] = await q.query(
+      `SELECT r.state,
+         COALESCE((SELECT jsonb_agg(stage ORDER BY ordinal) FROM rollout_stages WHERE rollout_id = r.id), '[]'::jsonb) AS stages,
+         COALESCE((SELECT jsonb_agg(step ORDER BY ordinal) FROM rollout_steps WHERE rollout_id = r.id), '[]'::jsonb) AS steps
+       FROM rollouts r WHERE r.id = $1`,
+      [id],
+    );
+    const state: RolloutState = { ...(row.state as Header), stages: row.stages, steps: row.steps };
+    this.cache.set(state);
+    return state;
+  }
+
+  withClusterLock<T>(clusterId: string, fn: () => Promise<T>): Promise<T> {
+    return this.locally(clusterId, async () => {
+      const runner = this.db.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.query(`SELECT pg_advisory_lock(${CLUSTER_LOCK})`, [clusterId]);
+        return await fn();
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(${CLUSTER_LOCK})`, [clusterId]).catch(() => undefined);
+        await runner.release();
+      }
+    });
+  }
+
+  private locally<T>(clusterId: string, task: () => Promise<T>): Promise<T> {
+    return PostgresRolloutStore.clusterQueue.run(clusterId, task);
   }
 
   async get(id: string): Promise<RolloutState | null> {
-    const [row] = await this.db.query(`SELECT state FROM rollouts WHERE id = $1`, [id]);
-    return row ? (row.state as RolloutState) : null;
+    const [row] = await this.db.query(`SELECT version FROM rollouts WHERE id = $1`, [id]);
+    return row ? this.read(this.db, id, Number(row.version)) : null;
   }
 
   async list(filter: { clusterId?: string; statuses?: RolloutStatus[] }): Promise<RolloutState[]> {
-    const rows: Array<{ state: RolloutState }> = await this.db.query(
-      `SELECT state FROM rollouts WHERE ($1::uuid IS NULL OR cluster_id = $1) AND ($2::text[] IS NULL OR status = ANY($2)) ORDER BY created_at DESC`,
+    const rows: Array<{ id: string; version: string }> = await this.db.query(
+      `SELECT id, version FROM rollouts WHERE ($1::uuid IS NULL OR cluster_id = $1) AND ($2::text[] IS NULL OR status = ANY($2)) ORDER BY created_at DESC`,
       [filter.clusterId ?? null, filter.statuses ?? null],
     );
-    return rows.map((r) => r.state);
+    const states: RolloutState[] = [];
+    for (const r of rows) states.push(await this.read(this.db, r.id, Number(r.version)));
+    return states;
   }
 }
 
@@ -108,10 +244,10 @@ export class PostgresProtectionSource implements ProtectionSource {
 
   async verifiedNamespaces(clusterId: string): Promise<Set<string>> {
     const rows: Array<{ namespace: string; phase: string }> = await this.db.query(
-      `SELECT DISTINCT ON (step->>'namespace') step->>'namespace' AS namespace, step->>'phase' AS phase
-       FROM rollouts r, jsonb_array_elements(r.state->'steps') AS step
-       WHERE r.cluster_id = $1 AND step->>'phase' IN ('verified', 'restored')
-       ORDER BY step->>'namespace', r.created_at DESC`,
+      `SELECT DISTINCT ON (s.namespace) s.namespace, s.phase
+       FROM rollouts r JOIN rollout_steps s ON s.rollout_id = r.id
+       WHERE r.cluster_id = $1 AND s.phase IN ('verified', 'restored')
+       ORDER BY s.namespace, r.created_at DESC`,
       [clusterId],
     );
     return new Set(rows.filter((r) => r.phase === 'verified').map((r) => r.namespace));
@@ -157,7 +293,7 @@ export class PostgresDriftStore implements DriftStore {
   /** Clusters with a rollout that left something verified: the ones worth re-checking. */
   async clustersToCheck(): Promise<string[]> {
     const rows: Array<{ cluster_id: string }> = await this.db.query(
-      `SELECT DISTINCT cluster_id FROM rollouts r WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(r.state->'steps') s WHERE s->>'phase' = 'verified')`,
+      `SELECT DISTINCT r.cluster_id FROM rollouts r WHERE EXISTS (SELECT 1 FROM rollout_steps s WHERE s.rollout_id = r.id AND s.phase = 'verified')`,
     );
     return rows.map((r) => r.cluster_id);
   }
