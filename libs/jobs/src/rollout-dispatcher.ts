@@ -1,5 +1,5 @@
 import type { RolloutCommand, RolloutDispatcher } from '@bulkhead/rollout';
-import type { BullJobQueue } from './bullmq-queue';
+import type { BullJobQueue, NewJob } from './bullmq-queue';
 
 /**
  * Commands become jobs keyed by the command's own key, so dispatching the same outstanding work
@@ -12,12 +12,14 @@ export class BullRolloutDispatcher implements RolloutDispatcher {
   ) {}
 
   async dispatch(rolloutId: string, commands: readonly RolloutCommand[]): Promise<void> {
+    const jobs: Array<NewJob<'rollout.advance' | 'rollout.command'>> = [];
     for (const command of commands) {
       if (command.type === 'wakeAt') {
-        await this.jobs.enqueue('rollout.advance', { v: 1, rolloutId, at: command.at }, { delayMs: Date.parse(command.at) - this.clock().getTime() });
+        jobs.push({ name: 'rollout.advance', payload: { v: 1, rolloutId, at: command.at }, delayMs: Date.parse(command.at) - this.clock().getTime() });
       } else if (command.type !== 'requestApproval') {
-        await this.jobs.enqueue('rollout.command', { v: 1, rolloutId, key: command.key });
+        jobs.push({ name: 'rollout.command', payload: { v: 1, rolloutId, key: command.key } });
       }
     }
+    if (jobs.length) await this.jobs.enqueueMany(jobs);
   }
 }

@@ -1,10 +1,16 @@
-import { JOB_QUEUE, type JobName, QUEUES } from '@bulkhead/contracts';
+import { JOB_QUEUE, type JobName, QUEUES, type QueueName } from '@bulkhead/contracts';
 import { createRedis } from '@bulkhead/platform';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JOB_HANDLERS, WORKER_RUNTIME, type WorkerRuntime } from '../runtime';
 import { indexHandlers, type JobHandler } from './job-handler';
+
+/**
+ * Jobs run at once per queue and process. Imports parse and aggregate (CPU); rollout jobs mostly wait
+ * on the cluster and the database, and a rollout runs several namespaces side by side.
+ */
+const CONCURRENCY: Record<QueueName, number> = { imports: 2, rollouts: 8 };
 
 /** One BullMQ worker per queue. Each job is parsed, then handed to the one handler of its name. */
 @Injectable()
@@ -28,7 +34,7 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
       (queue) => new Worker(queue, (job) => this.process(job.name, job.id, job.attemptsMade, job.data, (v) => job.updateProgress(v)), {
           connection,
           prefix: config.queuePrefix,
-          concurrency: 2,
+          concurrency: CONCURRENCY[queue],
           // A worker that dies (SIGKILL) leaves its jobs active: another worker takes them over once the
           // lock lapses. Running jobs renew their lock every half period, so long probes are safe.
           lockDuration: 10_000,
