@@ -2,11 +2,11 @@ import { formatIssue, type NetworkPolicy, validateNetworkPolicy } from '@bulkhea
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import { decideProbe, type ProbeBehaviour, podStatus } from './probes';
+import { decideProbe, droppedProbe, type ProbeBehaviour, podStatus } from './probes';
 import { type Json, RESOURCES, type ResourceType, Store, StatusError } from './store';
 
-export type { ProbeBehaviour } from './probes';
-export { Store } from './store';
+export { probeTargetOf, type ProbeBehaviour, type ProbeTarget } from './probes';
+export { RESOURCES, type ResourceType, Store } from './store';
 
 /**
  * A small fake Kubernetes API server for the driver's tests: plain HTTP, the real REST paths and bodies
@@ -115,7 +115,7 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
     const image = pod.spec?.containers?.[0]?.image ?? '';
     store.setStatus(podType, namespace, name, podStatus('Pending', ip, image, at));
     const mode = typeof behaviour === 'function' ? behaviour(pod) : behaviour;
-    const decision = mode === 'enforce' ? decideProbe(store, store.get(podType, namespace, name)) : mode === 'pass' ? { exitCode: 0, message: '' } : { exitCode: 1, message: 'nc: timeout' };
+    const decision = mode === 'enforce' ? decideProbe(store, store.get(podType, namespace, name)) : mode === 'pass' ? { exitCode: 0, message: '' } : droppedProbe(pod);
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (!store.find(podType, namespace, name)) return;

@@ -1,7 +1,11 @@
 import { buildEngine, buildInventory, type Protocol, snapshotFromDocuments } from '@bulkhead/netpol';
 import { type Json, RESOURCES, type Store } from './store';
 
-/** How the fake "kubelet" runs a probe pod: by the policies (enforce), or a forced result, or never finishing (hang). */
+/**
+ * How the fake "kubelet" runs a probe pod: by the policies (enforce), or a forced result, or never finishing (hang).
+ * `fail` is the network dropping the probe whatever the policies say (a cloud firewall, a CNI bug): the
+ * container exits 1 with what its command prints then.
+ */
 export type ProbeBehaviour = 'enforce' | 'pass' | 'fail' | 'hang';
 
 export interface ProbeDecision {
@@ -16,6 +20,25 @@ function clusterList(store: Store): unknown[] {
   return RESOURCES.filter((r) => kinds.includes(r.kind)).flatMap((r) => store.list(r));
 }
 
+/** What a probe pod's command tries: `nc [-u] -z -w S HOST PORT` or `nslookup NAME`, read from its first container. */
+export type ProbeTarget = { kind: 'connect'; host: string; port: number; protocol: Protocol } | { kind: 'resolve'; name: string } | { kind: 'other'; argv: string[] };
+
+export function probeTargetOf(pod: Json): ProbeTarget {
+  const container = pod.spec?.containers?.[0] ?? {};
+  const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])].map(String);
+  if (argv[0] === 'nslookup') return { kind: 'resolve', name: argv[1] ?? '' };
+  if (argv[0] === 'nc') return { kind: 'connect', host: argv[argv.length - 2], port: Number(argv[argv.length - 1]), protocol: argv.includes('-u') ? 'UDP' : 'TCP' };
+  return { kind: 'other', argv };
+}
+
+/** What the probe's command prints when its packets are dropped, as the container's termination message. */
+export function droppedProbe(pod: Json): ProbeDecision {
+  const target = probeTargetOf(pod);
+  if (target.kind === 'resolve') return { exitCode: 1, message: ';; connection timed out; no servers could be reached' };
+  if (target.kind === 'connect') return { exitCode: 1, message: `nc: ${target.host} (${target.host}:${target.port}): Connection timed out` };
+  return { exitCode: 127, message: `sh: ${target.argv[0] ?? ''}: not found` };
+}
+
 /**
  * What an enforcing CNI would let the probe pod's command do, decided by the NetworkPolicy engine against the
  * policies stored NOW: `nc -z [-u] -w S HOST PORT` connects when the engine allows the probe pod (by its labels
@@ -23,33 +46,28 @@ function clusterList(store: Store): unknown[] {
  * may reach a kube-dns pod (kube-system, k8s-app=kube-dns) on UDP 53, or when there is none.
  */
 export function decideProbe(store: Store, pod: Json): ProbeDecision {
-  const container = pod.spec?.containers?.[0] ?? {};
-  const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])].map(String);
+  const target = probeTargetOf(pod);
   const inventory = buildInventory(snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: clusterList(store) }]));
   const engine = buildEngine(inventory);
   const source = inventory.pods.find((p) => p.namespace === pod.metadata.namespace && p.name === pod.metadata.name);
   if (!source) return { exitCode: 1, message: 'probe pod not found by the fake kubelet' };
 
-  if (argv[0] === 'nslookup') {
+  if (target.kind === 'resolve') {
     const dns = inventory.pods.filter((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns' && p.ips.length > 0);
     const reachable = dns.length === 0 || dns.some((d) => engine.evaluate({ from: { pod: source }, to: { pod: d }, port: 53, protocol: 'UDP' }).allowed);
-    return reachable
-      ? { exitCode: 0, message: `Name:\t${argv[1]}\nAddress: 10.96.0.42` }
-      : { exitCode: 1, message: ';; connection timed out; no servers could be reached' };
+    return reachable ? { exitCode: 0, message: `Name:\t${target.name}\nAddress: 10.96.0.42` } : droppedProbe(pod);
   }
-  if (argv[0] === 'nc') {
-    const protocol: Protocol = argv.includes('-u') ? 'UDP' : 'TCP';
-    const host = argv[argv.length - 2];
-    const port = Number(argv[argv.length - 1]);
+  if (target.kind === 'connect') {
+    const { host, port, protocol } = target;
     const verdict = engine.evaluate({ from: { pod: source }, to: { ip: host }, port, protocol });
-    if (!verdict.allowed) return { exitCode: 1, message: `nc: ${host} (${host}:${port}): Connection timed out` };
+    if (!verdict.allowed) return droppedProbe(pod);
     const destination = engine.podOf({ ip: host });
     if (destination && destination.ports.length > 0 && !destination.ports.some((p) => p.port === port && p.protocol === protocol)) {
       return { exitCode: 1, message: `nc: ${host} (${host}:${port}): Connection refused` };
     }
     return { exitCode: 0, message: '' };
   }
-  return { exitCode: 127, message: `sh: ${argv[0] ?? ''}: not found` };
+  return droppedProbe(pod);
 }
 
 /** A pod status as the kubelet reports it. */
@@ -65,7 +83,8 @@ export function podStatus(phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed',
   const terminated = {
     exitCode: decision?.exitCode ?? 1,
     reason: decision?.exitCode === 0 ? 'Completed' : 'Error',
-    ...(decision?.message ? { message: decision.message } : {}),
+    // FallbackToLogsOnError: the logs become the message only when the container failed.
+    ...(decision?.message && decision.exitCode !== 0 ? { message: decision.message } : {}),
     startedAt: at,
     finishedAt: at,
   };
