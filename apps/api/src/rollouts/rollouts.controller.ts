@@ -28,12 +28,19 @@ const kindOf: Record<string, ErrorKind> = {
   unknown_probe: 'invalid',
 };
 
-/** The domain's refusals, as the HTTP edge says them. */
-async function refusing<T>(work: Promise<T>): Promise<T> {
+/**
+ * The domain's refusals, as the HTTP edge says them. `body` names the request body's fields the way
+ * every other 400 does (`body.config.windows.prod[0].hour`), where the domain says `config.windows...`.
+ */
+async function refusing<T>(work: Promise<T>, where?: 'body'): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof RolloutRefused) throw new AppError(kindOf[error.error.code] ?? 'invalid', `rollout.${error.error.code}`, error.error.message, error.error.problems ?? []);
+    if (error instanceof RolloutRefused) {
+      const problems = (error.error.problems ?? []).map((p) => (where && !p.field.startsWith(`${where}.`) ? { ...p, field: `${where}.${p.field}` } : p));
+      const message = where && problems.length > 0 ? problems.map((p) => `${p.field}: ${p.reason}`).join('; ') : error.error.message;
+      throw new AppError(kindOf[error.error.code] ?? 'invalid', `rollout.${error.error.code}`, message, problems);
+    }
     throw error;
   }
 }
@@ -58,7 +65,11 @@ export class RolloutsController {
   @Audited('rollout.request', (_req, r) => ({ clusterId: (r as RolloutState).clusterId, target: (r as RolloutState).id }))
   create(@Req() req: BulkheadRequest): Promise<RolloutState> {
     const body = parseBody(req, createRolloutSchema);
-    return refusing(createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!) }));
+    // A start time already past would start at once: most likely a wrong year or offset, so say so.
+    if (body.scheduledAt && Date.parse(body.scheduledAt) < this.deps.clock().getTime()) {
+      throw AppError.invalid('request.invalid_body', [{ field: 'body.scheduledAt', reason: `${body.scheduledAt} is in the past: give a future time, or "start": true to start at once` }]);
+    }
+    return refusing(createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!) }), 'body');
   }
 
   @Get('rollouts')
