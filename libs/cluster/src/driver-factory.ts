@@ -4,8 +4,8 @@ import { KubernetesDriver } from './kubernetes';
 import { SimulatedDriver, type SqlClient } from './simulated/simulated-driver';
 
 /**
- * The driver of a cluster, by its record: the simulated one (kept per cluster, so its engine is built
- * once per policy change), or the Kubernetes one over the cluster's kubeconfig, opened only here.
+ * The driver of a cluster, by its record: the simulated one (kept per cluster, so its objects are read
+ * once per reset), or the Kubernetes one over the cluster's kubeconfig, opened only here.
  */
 export function driverFactory(deps: { db: SqlClient; clusters: ClusterStore; openSecret(sealed: Uint8Array): string }): (clusterId: string) => Promise<ClusterDriver> {
   const simulated = new Map<string, SimulatedDriver>();

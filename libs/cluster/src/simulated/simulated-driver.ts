@@ -41,8 +41,7 @@ interface Objects {
  * or of a thousand.
  */
 export class SimulatedDriver implements ClusterDriver {
-  /** Per process, by cluster: a driver is made per command, the objects outlive it. */
-  private static readonly cache = new Map<string, Objects>();
+  private cached?: Objects;
 
   constructor(
     private readonly db: SqlClient,
@@ -197,11 +196,10 @@ export class SimulatedDriver implements ClusterDriver {
 
   /** The cluster's namespaces and pods (and who owns which address), read once per version of its objects. */
   private async objects(loaded: Loaded): Promise<Objects> {
-    const cached = SimulatedDriver.cache.get(this.clusterId);
-    if (cached?.version === loaded.objectsVersion) return cached;
+    if (this.cached?.version === loaded.objectsVersion) return this.cached;
     const inventory = buildInventory(snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: await this.objectDocuments() }]));
     const objects = { version: loaded.objectsVersion, inventory, resolver: new PlainEvaluator({ ...inventory, policies: [] }) };
-    SimulatedDriver.cache.set(this.clusterId, objects);
+    this.cached = objects;
     return objects;
   }
 }
