@@ -124,9 +124,7 @@ export class PostgresRolloutStore implements RolloutStore {
           state.createdBy,
           state.createdAt,
         ]);
-        const all = (n: number) => Array.from({ length: n }, (_, i) => i);
-        await this.writeStages(em, state, all(state.stages.length), 'insert');
-        await this.writeSteps(em, state, all(state.steps.length), 'insert');
+        await this.insertRows(em, state);
         await audit(em, state, entries);
       }));
     } catch (error) {
@@ -149,9 +147,7 @@ export class PostgresRolloutStore implements RolloutStore {
         const r = change(before);
         if (!r.ok || !r.changed) return r;
         const after = r.state;
-        await em.query(`UPDATE rollouts SET state = $2, status = $3, version = $4, updated_at = now() WHERE id = $1`, [id, JSON.stringify(header(after)), after.status, after.version]);
-        await this.writeStages(em, after, moved(before.stages, after.stages), 'update');
-        await this.writeSteps(em, after, moved(before.steps, after.steps), 'update');
+        await this.writeChange(em, before, after);
         await audit(em, after, [...r.audit, ...(extraAudit?.(after) ?? [])]);
         return r;
       }));
@@ -163,28 +159,43 @@ export class PostgresRolloutStore implements RolloutStore {
     return result;
   }
 
-  private async writeStages(em: Queryable, state: RolloutState, ordinals: number[], how: 'insert' | 'update'): Promise<void> {
-    if (!ordinals.length) return;
-    const params = [state.id, ordinals, ordinals.map((i) => state.stages[i].tier), ordinals.map((i) => state.stages[i].status), ordinals.map((i) => JSON.stringify(state.stages[i]))];
-    const rows = `unnest($2::int[], $3::text[], $4::text[], $5::jsonb[]) AS v(ordinal, tier, status, stage)`;
+  /** The rollout's row and the stages and steps that moved, in one statement. */
+  private async writeChange(em: Queryable, before: RolloutState, after: RolloutState): Promise<void> {
+    const steps = moved(before.steps, after.steps).map((i) => ({ i, step: after.steps[i] }));
+    const stages = moved(before.stages, after.stages).map((i) => ({ i, stage: after.stages[i] }));
     await em.query(
-      how === 'insert'
-        ? `INSERT INTO rollout_stages (rollout_id, ordinal, tier, status, stage) SELECT $1, v.ordinal, v.tier, v.status, v.stage FROM ${rows}`
-        : `UPDATE rollout_stages t SET status = v.status, stage = v.stage FROM ${rows} WHERE t.rollout_id = $1 AND t.ordinal = v.ordinal`,
-      params,
+      `WITH rollout AS (UPDATE rollouts SET state = $2, status = $3, version = $4, updated_at = now() WHERE id = $1),
+         steps AS (UPDATE rollout_steps t SET phase = v.phase, step = v.step
+           FROM unnest($5::int[], $6::text[], $7::jsonb[]) AS v(ordinal, phase, step) WHERE t.rollout_id = $1 AND t.ordinal = v.ordinal)
+       UPDATE rollout_stages t SET status = v.status, stage = v.stage
+       FROM unnest($8::int[], $9::text[], $10::jsonb[]) AS v(ordinal, status, stage) WHERE t.rollout_id = $1 AND t.ordinal = v.ordinal`,
+      [
+        after.id,
+        JSON.stringify(header(after)),
+        after.status,
+        after.version,
+        steps.map((m) => m.i),
+        steps.map((m) => m.step.phase),
+        steps.map((m) => JSON.stringify(m.step)),
+        stages.map((m) => m.i),
+        stages.map((m) => m.stage.status),
+        stages.map((m) => JSON.stringify(m.stage)),
+      ],
     );
   }
 
-  private async writeSteps(em: Queryable, state: RolloutState, ordinals: number[], how: 'insert' | 'update'): Promise<void> {
-    if (!ordinals.length) return;
-    const steps = ordinals.map((i) => state.steps[i]);
-    const params = [state.id, ordinals, steps.map((s) => s.id), steps.map((s) => s.namespace), steps.map((s) => s.tier), steps.map((s) => s.phase), steps.map((s) => JSON.stringify(s))];
-    const rows = `unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) AS v(ordinal, step_id, namespace, tier, phase, step)`;
+  /** A new rollout's stages and steps, each a row. */
+  private async insertRows(em: Queryable, state: RolloutState): Promise<void> {
     await em.query(
-      how === 'insert'
-        ? `INSERT INTO rollout_steps (rollout_id, ordinal, step_id, namespace, tier, phase, step) SELECT $1, v.ordinal, v.step_id, v.namespace, v.tier, v.phase, v.step FROM ${rows}`
-        : `UPDATE rollout_steps t SET phase = v.phase, step = v.step FROM ${rows} WHERE t.rollout_id = $1 AND t.ordinal = v.ordinal`,
-      params,
+      `INSERT INTO rollout_stages (rollout_id, ordinal, tier, status, stage)
+       SELECT $1, v.n - 1, v.tier, v.status, v.stage FROM unnest($2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS v(tier, status, stage, n)`,
+      [state.id, state.stages.map((st) => st.tier), state.stages.map((st) => st.status), state.stages.map((st) => JSON.stringify(st))],
+    );
+    await em.query(
+      `INSERT INTO rollout_steps (rollout_id, ordinal, step_id, namespace, tier, phase, step)
+       SELECT $1, v.n - 1, v.step_id, v.namespace, v.tier, v.phase, v.step
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS v(step_id, namespace, tier, phase, step, n)`,
+      [state.id, state.steps.map((st) => st.id), state.steps.map((st) => st.namespace), state.steps.map((st) => st.tier), state.steps.map((st) => st.phase), state.steps.map((st) => JSON.stringify(st))],
     );
   }
 

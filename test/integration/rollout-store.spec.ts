@@ -1,0 +1,72 @@
+import { PostgresRolloutStore } from '@bulkhead/persistence';
+import { type RolloutState, transition } from '@bulkhead/rollout';
+import { randomUUID } from 'node:crypto';
+import { type Harness, seedDemoCluster, startApi } from './support/harness';
+
+/**
+ * The rollout store keeps a rollout in rows (the rollout, its stages, its steps) and a per-process cache
+ * of states by version. Two stores stand for two processes (API and worker, or two workers).
+ */
+let api: Harness;
+let planId: string;
+const now = new Date('2026-11-28T12:00:00Z');
+
+beforeAll(async () => {
+  api = await startApi({}, { worker: true });
+  const clusterId = await seedDemoCluster(api);
+  await api.stopWorker();
+  planId = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body.id;
+});
+afterAll(() => api.close());
+
+/** A rollout of the demo plan, on a cluster of its own (a cluster holds one active rollout at a time). */
+async function created(): Promise<RolloutState> {
+  const clusterId = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: `store-${randomUUID().slice(0, 8)}`, cni: 'calico' } })).body.id;
+  const namespaces = ['payments-dev', 'cart-dev', 'orders-dev', 'payments-staging'].map((name, i) => ({ name, tier: i < 3 ? ('dev' as const) : ('staging' as const), dependents: i, probes: [] }));
+  const r = transition(undefined, { type: 'create', input: { id: randomUUID(), clusterId, planId, planVersion: 1, createdBy: 'ops', namespaces, config: { waves: [1] } } }, now);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.state;
+}
+
+const stepVersions = async (id: string): Promise<Record<number, string>> =>
+  Object.fromEntries((await api.db.query(`SELECT ordinal, xmin::text AS xmin FROM rollout_steps WHERE rollout_id = $1`, [id])).map((r: { ordinal: number; xmin: string }) => [r.ordinal, r.xmin]));
+
+it('reads back what another process wrote, never its own older copy', async () => {
+  const [a, b] = [new PostgresRolloutStore(api.db), new PostgresRolloutStore(api.db)];
+  const state = await created();
+  await a.insert(state, []);
+  expect(await b.get(state.id)).toEqual(state);
+
+  await a.update(state.id, (s) => transition(s, { type: 'start', by: 'ops' }, now));
+  const seen = await b.get(state.id);
+  expect(seen).toMatchObject({ version: state.version + 1, status: 'running' });
+  expect(seen!.steps[0].startedAt).toBe(now.toISOString());
+
+  await b.update(state.id, (s) => transition(s, { type: 'snapshotTaken', stepId: s.steps[0].id, policies: [] }, now));
+  expect((await a.get(state.id))!.steps[0].phase).toBe('snapshotted');
+  expect(await a.get(state.id)).toEqual(await b.get(state.id));
+});
+
+it('writes only the steps a change moved', async () => {
+  const store = new PostgresRolloutStore(api.db);
+  const state = await created();
+  await store.insert(state, []);
+  const before = await stepVersions(state.id);
+  const started = await store.update(state.id, (s) => transition(s, { type: 'start', by: 'ops' }, now));
+  expect(started?.ok && started.state.steps.filter((st) => st.startedAt).map((st) => st.namespace)).toEqual([state.steps[0].namespace]);
+  const after = await stepVersions(state.id);
+  const rewritten = Object.keys(before).filter((k) => before[Number(k)] !== after[Number(k)]);
+  expect(rewritten).toEqual(['0']);
+  const [row] = await api.db.query(`SELECT status, version, state ? 'steps' AS inline FROM rollouts WHERE id = $1`, [state.id]);
+  expect(row).toEqual({ status: 'running', version: String(state.version + 1), inline: false });
+});
+
+it('answers null for a rollout that does not exist, and writes nothing for a refused event', async () => {
+  const store = new PostgresRolloutStore(api.db);
+  expect(await store.update(randomUUID(), (s) => transition(s, { type: 'tick' }, now))).toBeNull();
+  const state = await created();
+  await store.insert(state, []);
+  const refused = await store.update(state.id, (s) => transition(s, { type: 'resume', by: 'ops' }, now));
+  expect(refused).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+  expect((await api.db.query(`SELECT version FROM rollouts WHERE id = $1`, [state.id]))[0].version).toBe(String(state.version));
+});
