@@ -51,23 +51,37 @@ function settle(result: TransitionResult | null, id: string): Extract<Transition
   return result;
 }
 
+type Decided = Extract<TransitionResult, { ok: true }>;
+
+interface RecordOptions {
+  audit?: (state: RolloutState) => AuditEntry[];
+  /** A command the caller carries out itself next: not handed to the workers. */
+  runsNext?: (command: RolloutCommand) => boolean;
+}
+
+/** Writes a change, then hands the outstanding commands to the workers (all but the one the caller keeps). */
+async function record(deps: RolloutCore, id: string, change: (state: RolloutState) => TransitionResult, options: RecordOptions = {}): Promise<Decided> {
+  const result = settle(await deps.store.update(id, change, options.audit), id);
+  if (result.changed) deps.checkpoint?.('transition');
+  const runHere = options.runsNext ? new Set(result.commands.filter(options.runsNext).map((c) => c.key)) : undefined;
+  await deps.dispatcher.dispatch(id, result.commands, runHere);
+  return result;
+}
+
 /**
  * Records one event (a person's action, a result, or a tick), then hands every outstanding command to
  * the workers. The state is written before anything is done about it, so a crash after the commit
  * loses nothing: the reconciler's next tick re-derives the same commands.
  */
-export async function recordEvent(deps: RolloutCore, id: string, event: RolloutEvent, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<RolloutState> {
-  const result = settle(await deps.store.update(id, (state) => transition(state, event, deps.clock()), extraAudit), id);
-  if (result.changed) deps.checkpoint?.('transition');
-  await deps.dispatcher.dispatch(id, result.commands);
-  return result.state;
+export async function recordEvent(deps: RolloutCore, id: string, event: RolloutEvent): Promise<RolloutState> {
+  return (await record(deps, id, (state) => transition(state, event, deps.clock()))).state;
 }
 
 /**
  * Records several results in one transaction (a probe batch), folding them in order. A result the
  * domain refuses is left out; the others still count.
  */
-export async function recordEvents(deps: RolloutCore, id: string, events: readonly RolloutEvent[]): Promise<RolloutState> {
+function recordEvents(deps: RolloutCore, id: string, events: readonly RolloutEvent[], options: RecordOptions): Promise<Decided> {
   const now = deps.clock();
   const fold = (state: RolloutState): TransitionResult => {
     let latest: Extract<TransitionResult, { ok: true }> | undefined;
@@ -87,10 +101,7 @@ export async function recordEvents(deps: RolloutCore, id: string, events: readon
     if (latest) return { ...latest, changed, audit };
     return firstError ?? { ok: false, error: { code: 'invalid_input', message: 'no event to record' } };
   };
-  const result = settle(await deps.store.update(id, fold), id);
-  if (result.changed) deps.checkpoint?.('transition');
-  await deps.dispatcher.dispatch(id, result.commands);
-  return result.state;
+  return record(deps, id, fold, options);
 }
 
 /** "Look at rollout R now": what a wake-up, a reconciler pass or a restarted worker does. */
@@ -116,17 +127,46 @@ async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => 
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
+/** How many commands of one step a job carries out in a row at most (snapshot, apply, probes, restore). */
+const CHAIN_LIMIT = 6;
+
 /**
- * Carries out one command of a rollout, found by its key in the state as it is now (a command that is
- * no longer wanted is skipped), and records its result as an event. Changes to the cluster are made
- * under the cluster's lock, after checking once more that the command is still current: a late apply
- * never lands after the restore that replaced it.
+ * Carries out one command of a rollout, then the command its result asks for next for the same step,
+ * if any is due at once (snapshot, then apply, then probes, or a restore): the step moves on without a
+ * round trip through the queue. Commands run this way are not queued, so a worker that dies running
+ * one leaves it to the reconciler, which re-derives it from the state like any lost job.
  */
 export async function executeCommand(deps: RolloutDeps, id: string, key: string): Promise<ExecuteOutcome> {
+  const ran: string[] = [];
+  let first: ExecuteOutcome | undefined;
+  let next: string | undefined = key;
+  while (next && ran.length < CHAIN_LIMIT) {
+    const step: Executed = await executeOne(deps, id, next);
+    first ??= step.outcome;
+    if (step.outcome.status !== 'done') break;
+    ran.push(step.outcome.detail ?? next);
+    next = step.next;
+  }
+  return ran.length ? { status: 'done', detail: ran.join(' -> ') } : first!;
+}
+
+interface Executed {
+  outcome: ExecuteOutcome;
+  /** the key of the step's next command, kept for this job to run */
+  next?: string;
+}
+
+/**
+ * Carries out one command, found by its key in the state as it is now (a command that is no longer
+ * wanted is skipped), and records its result as an event. Changes to the cluster are made under the
+ * cluster's lock, after checking once more that the command is still current: a late apply never lands
+ * after the restore that replaced it.
+ */
+async function executeOne(deps: RolloutDeps, id: string, key: string): Promise<Executed> {
   const state = await deps.store.get(id);
-  if (!state) return { status: 'skipped', detail: 'the rollout no longer exists' };
+  if (!state) return { outcome: { status: 'skipped', detail: 'the rollout no longer exists' } };
   const command = outstandingCommands(state, deps.clock()).find((c) => c.key === key);
-  if (!command) return { status: 'skipped', detail: 'the command is no longer outstanding' };
+  if (!command) return { outcome: { status: 'skipped', detail: 'the command is no longer outstanding' } };
   const driver = await deps.driverFor(state.clusterId);
   const guarded = async (fn: () => Promise<RolloutEvent>): Promise<RolloutEvent | null> =>
     deps.store.withClusterLock(state.clusterId, async () => {
@@ -135,13 +175,20 @@ export async function executeCommand(deps: RolloutDeps, id: string, key: string)
     });
   const event = await run(deps, driver, command, guarded);
   deps.checkpoint?.(`driver.${command.type}`);
-  if (!event) return { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' };
+  if (!event) return { outcome: { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' } };
+  const stepId = 'stepId' in command ? command.stepId : undefined;
+  let next: string | undefined;
+  const runsNext = (c: RolloutCommand): boolean => {
+    if (next !== undefined || !stepId || !('stepId' in c) || c.stepId !== stepId) return false;
+    next = c.key;
+    return true;
+  };
   if (Array.isArray(event)) {
-    if (event.length) await recordEvents(deps, id, event);
+    if (event.length) await recordEvents(deps, id, event, { runsNext });
   } else {
-    await recordEvent(deps, id, event.event, event.audit);
+    await record(deps, id, (s) => transition(s, event.event, deps.clock()), { audit: event.audit, runsNext });
   }
-  return { status: 'done', detail: command.type };
+  return { outcome: { status: 'done', detail: command.type }, next };
 }
 
 type Recorded = { event: RolloutEvent; audit?: (state: RolloutState) => AuditEntry[] };
