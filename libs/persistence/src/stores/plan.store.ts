@@ -21,6 +21,8 @@ const record = (r: Row): PlanRecord => ({ ...listItem(r), policies: r.policies!,
 const COLUMNS = 'id, cluster_id, version, created_by, created_at, summary';
 
 export class PostgresPlanStore implements PlanStore, PlanPolicies {
+  private readonly byPlan = new Map<string, Promise<Map<string, NetworkPolicy[]>>>();
+
   constructor(private readonly db: DataSource) {}
 
   async createNextVersion(plan: Omit<PlanRecord, 'id' | 'version' | 'createdAt'>, at: Date): Promise<PlanRecord> {
@@ -48,13 +50,32 @@ export class PostgresPlanStore implements PlanStore, PlanPolicies {
   }
 
   /** One namespace's policies of a plan, picked out in the database rather than loading the whole plan. */
-  async policiesFor(planId: string, namespace: string) {
-    const [row] = await this.db.query(
-      `SELECT COALESCE(jsonb_agg(p ORDER BY p->'metadata'->>'name'), '[]') AS policies
-       FROM plans, jsonb_array_elements(policies) AS p WHERE id = $1 AND p->'metadata'->>'namespace' = $2`,
-      [planId, namespace],
-    );
-    return row.policies as NetworkPolicy[];
+  /**
+   * A plan's policies for one namespace, sorted by name. A plan never changes once written, so the
+   * policies of the last few plans asked about are kept here, grouped by namespace: a rollout asks once
+   * per namespace, and reading the whole plan each time would cost as much as the plan is large.
+   */
+  async policiesFor(planId: string, namespace: string): Promise<NetworkPolicy[]> {
+    let plan = this.byPlan.get(planId);
+    if (!plan) {
+      plan = this.loadPolicies(planId);
+      this.byPlan.set(planId, plan);
+      plan.catch(() => this.byPlan.delete(planId));
+      if (this.byPlan.size > 4) this.byPlan.delete(this.byPlan.keys().next().value as string);
+    }
+    return structuredClone((await plan).get(namespace) ?? []);
+  }
+
+  private async loadPolicies(planId: string): Promise<Map<string, NetworkPolicy[]>> {
+    const [row] = await this.db.query(`SELECT policies FROM plans WHERE id = $1`, [planId]);
+    const byNamespace = new Map<string, NetworkPolicy[]>();
+    for (const p of (row?.policies ?? []) as NetworkPolicy[]) {
+      const list = byNamespace.get(p.metadata.namespace) ?? [];
+      byNamespace.set(p.metadata.namespace, list);
+      list.push(p);
+    }
+    for (const list of byNamespace.values()) list.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    return byNamespace;
   }
 
   async list(clusterId: string): Promise<PlanListItem[]> {
