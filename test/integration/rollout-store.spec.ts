@@ -70,3 +70,19 @@ it('answers null for a rollout that does not exist, and writes nothing for a ref
   expect(refused).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
   expect((await api.db.query(`SELECT version FROM rollouts WHERE id = $1`, [state.id]))[0].version).toBe(String(state.version));
 });
+
+it('decides again on the newer state when another process changed the rollout meanwhile', async () => {
+  const [a, b] = [new PostgresRolloutStore(api.db), new PostgresRolloutStore(api.db)];
+  const state = await created();
+  await a.insert(state, []);
+  expect((await b.get(state.id))!.status).toBe('draft'); // b now holds the draft
+  await a.update(state.id, (s) => transition(s, { type: 'start', by: 'ops' }, now));
+  // Decided on b's draft, a pause is refused; b must find out the rollout runs and decide again.
+  const paused = await b.update(state.id, (s) => transition(s, { type: 'pause', by: 'ops' }, now));
+  expect(paused).toMatchObject({ ok: true, changed: true, state: { status: 'paused', version: state.version + 2 } });
+  // And a change decided on an older state than the row's is not written over it: a still holds "running".
+  const resumed = await a.update(state.id, (s) => transition(s, { type: 'resume', by: 'ops' }, now));
+  expect(resumed).toMatchObject({ ok: true, state: { status: 'running', version: state.version + 3 } });
+  const actions: string[] = (await api.db.query(`SELECT action FROM audit_log WHERE details->>'rolloutId' = $1 ORDER BY id`, [state.id])).map((r: { action: string }) => r.action);
+  expect(actions.filter((x) => x.startsWith('rollout.status.'))).toEqual(['rollout.status.running', 'rollout.status.paused', 'rollout.status.running']);
+});

@@ -30,16 +30,21 @@ export function writeAudit(db: DataSource | EntityManager, entry: AuditEntry): P
   return writeAuditEntries(db, [entry]);
 }
 
-/** Appends entries in one statement, in the order given (ids follow it). */
-export async function writeAuditEntries(db: DataSource | EntityManager, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
+/**
+ * Audit entries as the arrays of an `unnest`, and the `INSERT ... SELECT` that appends them in order,
+ * its parameters numbered from `first`. `from` adds relations to the SELECT (a CTE that must have
+ * produced a row for anything to be written).
+ */
+export function auditInsert(entries: readonly AuditEntry[], first: number, from = ''): { sql: string; params: unknown[] } {
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-  await db.query(
-    `INSERT INTO audit_log (actor, action, cluster_id, target, details, before, after)
-     SELECT actor, action, cluster_id, target, details, before, after
-     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(actor, action, cluster_id, target, details, before, after, n)
-     ORDER BY n`,
-    [
+  const $ = (i: number) => `$${first + i}`;
+  return {
+    sql: `INSERT INTO audit_log (actor, action, cluster_id, target, details, before, after)
+      SELECT e.actor, e.action, e.cluster_id, e.target, e.details, e.before, e.after
+      FROM ${from ? `${from}, ` : ''}unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::uuid[], ${$(3)}::text[], ${$(4)}::jsonb[], ${$(5)}::jsonb[], ${$(6)}::jsonb[])
+        WITH ORDINALITY AS e(actor, action, cluster_id, target, details, before, after, n)
+      ORDER BY e.n`,
+    params: [
       entries.map((e) => e.actor),
       entries.map((e) => e.action),
       entries.map((e) => e.clusterId ?? null),
@@ -48,7 +53,14 @@ export async function writeAuditEntries(db: DataSource | EntityManager, entries:
       entries.map((e) => json(e.before)),
       entries.map((e) => json(e.after)),
     ],
-  );
+  };
+}
+
+/** Appends entries in one statement, in the order given (ids follow it). */
+export async function writeAuditEntries(db: DataSource | EntityManager, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const { sql, params } = auditInsert(entries, 1);
+  await db.query(sql, params);
 }
 
 export class PostgresAuditLog implements AuditLog {

@@ -2,40 +2,39 @@ import { AppError } from '@bulkhead/contracts';
 import type { ProtectionSource } from '@bulkhead/inventory';
 import type { AuditEntry, DriftCheck, DriftStore, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
 import type { DataSource, EntityManager } from 'typeorm';
-import { writeAudit, writeAuditEntries } from './audit.store';
+import { auditInsert, writeAudit, writeAuditEntries } from './audit.store';
 import { isUniqueViolation } from './cluster.store';
 
-/** One advisory lock per cluster: transitions of its rollouts and changes to it never overlap. */
-const CLUSTER_LOCK = `hashtextextended('bulkhead:cluster:' || $1, 0)`;
+/** One advisory lock per namespace of a cluster: changes to one namespace never overlap. */
+const NAMESPACE_LOCK = `hashtextextended('bulkhead:namespace:' || $1 || '/' || $2, 0)`;
 
 function busy(): AppError {
   return new AppError('conflict', 'rollout.cluster_busy', 'another rollout is active on this cluster: finish, abort or roll it back first');
 }
 
-function audit(em: EntityManager, state: RolloutState, entries: AuditEntry[]): Promise<void> {
-  return writeAuditEntries(
-    em,
-    entries.map((e) => {
-      const { before, after, ...detail } = (e.detail ?? {}) as Record<string, unknown>;
-      return {
-        actor: e.actor ?? 'system:rollout',
-        action: e.action,
-        clusterId: state.clusterId,
-        target: e.namespace ?? state.id,
-        details: { rolloutId: state.id, version: e.version, ...(e.stepId ? { stepId: e.stepId } : {}), ...(e.tier ? { tier: e.tier } : {}), ...detail },
-        before,
-        after,
-      };
-    }),
-  );
+/** The domain's audit entries of a change, as rows of the audit log. */
+function auditRows(state: RolloutState, entries: readonly AuditEntry[]) {
+  return entries.map((e) => {
+    const { before, after, ...detail } = (e.detail ?? {}) as Record<string, unknown>;
+    return {
+      actor: e.actor ?? 'system:rollout',
+      action: e.action,
+      clusterId: state.clusterId,
+      target: e.namespace ?? state.id,
+      details: { rolloutId: state.id, version: e.version, ...(e.stepId ? { stepId: e.stepId } : {}), ...(e.tier ? { tier: e.tier } : {}), ...detail },
+      before,
+      after,
+    };
+  });
 }
 
 type Queryable = Pick<EntityManager, 'query'>;
 
 /**
- * Runs tasks one at a time per key, in arrival order. Whatever takes a cluster's advisory lock queues
- * here first: a task waiting for the lock in PostgreSQL would hold a pooled connection meanwhile, and
- * enough of them would leave the lock's holder without a connection to finish with.
+ * Runs tasks one at a time per key, in arrival order. A cluster's transitions queue here, so that one
+ * process never races itself for a rollout's version; so do its changes to namespaces, before their
+ * advisory locks, since a task holding or waiting for such a lock holds a pooled connection, and enough
+ * of them would leave none for the work inside.
  */
 class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
@@ -78,17 +77,17 @@ class StateCache {
   private readonly states = new Map<string, RolloutState>();
   constructor(private readonly size: number) {}
 
+  /** The last state seen, whatever its version: good for deciding, to be checked when writing. */
+  latest(id: string): RolloutState | undefined {
+    return this.states.get(id);
+  }
+
   get(id: string, version: number): RolloutState | undefined {
     const hit = this.states.get(id);
     if (!hit || hit.version !== version) return undefined;
     this.states.delete(id);
     this.states.set(id, hit);
     return hit;
-  }
-
-  /** A rollout's cluster never changes, so any cached version tells it. */
-  clusterOf(id: string): string | undefined {
-    return this.states.get(id)?.clusterId;
   }
 
   set(state: RolloutState): void {
@@ -100,20 +99,21 @@ class StateCache {
 
 /**
  * Rollouts in three tables: the rollout's own row (status, version and the rest of the state as JSON),
- * a row per stage and a row per step. A change is made on the locked rollout row under the cluster's
- * advisory lock and writes only the rows it moved, with its audit entries, in one transaction.
+ * a row per stage and a row per step. A change writes, in one statement, the rollout's row, the stages
+ * and steps it moved and its audit entries, on condition that the row still has the version the change
+ * was decided on: of two changes decided on the same version, one is written and the other is decided
+ * again on the newer state. Nothing is locked while deciding, and a transition costs one round trip.
  */
 export class PostgresRolloutStore implements RolloutStore {
   /** One per process: the API and the worker can share a process, each with its own store. */
-  private static readonly clusterQueue = new KeyedQueue();
+  private static readonly queue = new KeyedQueue();
   private readonly cache = new StateCache(8);
 
   constructor(private readonly db: DataSource) {}
 
   async insert(state: RolloutState, entries: AuditEntry[]): Promise<void> {
     try {
-      await this.locally(state.clusterId, () => this.db.transaction(async (em) => {
-        await em.query(`SELECT pg_advisory_xact_lock(${CLUSTER_LOCK})`, [state.clusterId]);
+      await this.db.transaction(async (em) => {
         await em.query(`INSERT INTO rollouts (id, cluster_id, plan_id, status, state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, [
           state.id,
           state.clusterId,
@@ -125,8 +125,8 @@ export class PostgresRolloutStore implements RolloutStore {
           state.createdAt,
         ]);
         await this.insertRows(em, state);
-        await audit(em, state, entries);
-      }));
+        await writeAuditEntries(em, auditRows(state, entries));
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw busy();
       throw error;
@@ -135,53 +135,70 @@ export class PostgresRolloutStore implements RolloutStore {
   }
 
   async update(id: string, change: (state: RolloutState) => TransitionResult, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<TransitionResult | null> {
-    const clusterId = this.cache.clusterOf(id) ?? (await this.db.query(`SELECT cluster_id FROM rollouts WHERE id = $1`, [id]))[0]?.cluster_id;
+    const clusterId = this.cache.latest(id)?.clusterId ?? (await this.db.query(`SELECT cluster_id FROM rollouts WHERE id = $1`, [id]))[0]?.cluster_id;
     if (!clusterId) return null;
-    let result: TransitionResult | null;
+    return PostgresRolloutStore.queue.run(clusterId, async () => {
+      // The cached state is decided on first; the write (or, for no change, a version check) proves it current.
+      let state = this.cache.latest(id);
+      let current = false;
+      for (let attempt = 1; attempt <= 100; attempt++) {
+        if (!state) {
+          const fresh = await this.get(id);
+          if (!fresh) return null;
+          [state, current] = [fresh, true];
+        }
+        const r = change(state);
+        if (!r.ok || !r.changed) {
+          if (current || (await this.versionOf(id)) === state.version) return r;
+        } else if (await this.write(state, r.state, [...r.audit, ...(extraAudit?.(r.state) ?? [])])) {
+          this.cache.set(r.state);
+          return r;
+        }
+        state = undefined;
+      }
+      throw new Error(`rollout ${id} kept changing while a change to it was being decided`);
+    });
+  }
+
+  private async versionOf(id: string): Promise<number | undefined> {
+    const [row] = await this.db.query(`SELECT version FROM rollouts WHERE id = $1`, [id]);
+    return row ? Number(row.version) : undefined;
+  }
+
+  /** Writes a change decided on `before`, if the row is still at its version; true when written. */
+  private async write(before: RolloutState, after: RolloutState, entries: readonly AuditEntry[]): Promise<boolean> {
+    const steps = moved(before.steps, after.steps).map((i) => ({ i, step: after.steps[i] }));
+    const stages = moved(before.stages, after.stages).map((i) => ({ i, stage: after.stages[i] }));
+    const audit = auditInsert(auditRows(after, entries), 12, 'changed');
     try {
-      result = await this.locally(clusterId, () => this.db.transaction(async (em) => {
-        await em.query(`SELECT pg_advisory_xact_lock(${CLUSTER_LOCK})`, [clusterId]);
-        const [row] = await em.query(`SELECT version FROM rollouts WHERE id = $1 FOR UPDATE`, [id]);
-        if (!row) return null;
-        const before = await this.read(em, id, Number(row.version));
-        const r = change(before);
-        if (!r.ok || !r.changed) return r;
-        const after = r.state;
-        await this.writeChange(em, before, after);
-        await audit(em, after, [...r.audit, ...(extraAudit?.(after) ?? [])]);
-        return r;
-      }));
+      const [{ written }] = await this.db.query(
+        `WITH changed AS (UPDATE rollouts SET state = $2, status = $3, version = $4, updated_at = now() WHERE id = $1 AND version = $5 RETURNING id),
+           steps AS (UPDATE rollout_steps t SET phase = v.phase, step = v.step
+             FROM changed, unnest($6::int[], $7::text[], $8::jsonb[]) AS v(ordinal, phase, step) WHERE t.rollout_id = changed.id AND t.ordinal = v.ordinal),
+           stages AS (UPDATE rollout_stages t SET status = v.status, stage = v.stage
+             FROM changed, unnest($9::int[], $10::text[], $11::jsonb[]) AS v(ordinal, status, stage) WHERE t.rollout_id = changed.id AND t.ordinal = v.ordinal),
+           audit AS (${audit.sql})
+         SELECT count(*)::int AS written FROM changed`,
+        [
+          after.id,
+          JSON.stringify(header(after)),
+          after.status,
+          after.version,
+          before.version,
+          steps.map((m) => m.i),
+          steps.map((m) => m.step.phase),
+          steps.map((m) => JSON.stringify(m.step)),
+          stages.map((m) => m.i),
+          stages.map((m) => m.stage.status),
+          stages.map((m) => JSON.stringify(m.stage)),
+          ...audit.params,
+        ],
+      );
+      return written === 1;
     } catch (error) {
       if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw busy();
       throw error;
     }
-    if (result?.ok) this.cache.set(result.state);
-    return result;
-  }
-
-  /** The rollout's row and the stages and steps that moved, in one statement. */
-  private async writeChange(em: Queryable, before: RolloutState, after: RolloutState): Promise<void> {
-    const steps = moved(before.steps, after.steps).map((i) => ({ i, step: after.steps[i] }));
-    const stages = moved(before.stages, after.stages).map((i) => ({ i, stage: after.stages[i] }));
-    await em.query(
-      `WITH rollout AS (UPDATE rollouts SET state = $2, status = $3, version = $4, updated_at = now() WHERE id = $1),
-         steps AS (UPDATE rollout_steps t SET phase = v.phase, step = v.step
-           FROM unnest($5::int[], $6::text[], $7::jsonb[]) AS v(ordinal, phase, step) WHERE t.rollout_id = $1 AND t.ordinal = v.ordinal)
-       UPDATE rollout_stages t SET status = v.status, stage = v.stage
-       FROM unnest($8::int[], $9::text[], $10::jsonb[]) AS v(ordinal, status, stage) WHERE t.rollout_id = $1 AND t.ordinal = v.ordinal`,
-      [
-        after.id,
-        JSON.stringify(header(after)),
-        after.status,
-        after.version,
-        steps.map((m) => m.i),
-        steps.map((m) => m.step.phase),
-        steps.map((m) => JSON.stringify(m.step)),
-        stages.map((m) => m.i),
-        stages.map((m) => m.stage.status),
-        stages.map((m) => JSON.stringify(m.stage)),
-      ],
-    );
   }
 
   /** A new rollout's stages and steps, each a row. */
@@ -215,22 +232,22 @@ export class PostgresRolloutStore implements RolloutStore {
     return state;
   }
 
-  withClusterLock<T>(clusterId: string, fn: () => Promise<T>): Promise<T> {
-    return this.locally(clusterId, async () => {
+  /**
+   * The lock is a session advisory lock, which keeps a pooled connection while `fn` needs others; so a
+   * process takes one namespace lock per cluster at a time (transitions do not wait for it).
+   */
+  withNamespaceLock<T>(clusterId: string, namespace: string, fn: () => Promise<T>): Promise<T> {
+    return PostgresRolloutStore.queue.run(`${clusterId}:changes`, async () => {
       const runner = this.db.createQueryRunner();
       await runner.connect();
       try {
-        await runner.query(`SELECT pg_advisory_lock(${CLUSTER_LOCK})`, [clusterId]);
+        await runner.query(`SELECT pg_advisory_lock(${NAMESPACE_LOCK})`, [clusterId, namespace]);
         return await fn();
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${CLUSTER_LOCK})`, [clusterId]).catch(() => undefined);
+        await runner.query(`SELECT pg_advisory_unlock(${NAMESPACE_LOCK})`, [clusterId, namespace]).catch(() => undefined);
         await runner.release();
       }
     });
-  }
-
-  private locally<T>(clusterId: string, task: () => Promise<T>): Promise<T> {
-    return PostgresRolloutStore.clusterQueue.run(clusterId, task);
   }
 
   async get(id: string): Promise<RolloutState | null> {

@@ -158,9 +158,9 @@ interface Executed {
 
 /**
  * Carries out one command, found by its key in the state as it is now (a command that is no longer
- * wanted is skipped), and records its result as an event. Changes to the cluster are made under the
- * cluster's lock, after checking once more that the command is still current: a late apply never lands
- * after the restore that replaced it.
+ * wanted is skipped), and records its result as an event. A change to a namespace is made under the
+ * namespace's lock, after checking once more that the command is still current: a late apply never
+ * lands after the restore that replaced it.
  */
 async function executeOne(deps: RolloutDeps, id: string, key: string): Promise<Executed> {
   const state = await deps.store.get(id);
@@ -168,8 +168,8 @@ async function executeOne(deps: RolloutDeps, id: string, key: string): Promise<E
   const command = outstandingCommands(state, deps.clock()).find((c) => c.key === key);
   if (!command) return { outcome: { status: 'skipped', detail: 'the command is no longer outstanding' } };
   const driver = await deps.driverFor(state.clusterId);
-  const guarded = async (fn: () => Promise<RolloutEvent>): Promise<RolloutEvent | null> =>
-    deps.store.withClusterLock(state.clusterId, async () => {
+  const guarded = async (namespace: string, fn: () => Promise<RolloutEvent>): Promise<RolloutEvent | null> =>
+    deps.store.withNamespaceLock(state.clusterId, namespace, async () => {
       const fresh = await deps.store.get(id);
       return fresh && isCommandCurrent(fresh, command, deps.clock()) ? fn() : null;
     });
@@ -197,7 +197,7 @@ async function run(
   deps: RolloutDeps,
   driver: ClusterDriver,
   command: RolloutCommand,
-  guarded: (fn: () => Promise<RolloutEvent>) => Promise<RolloutEvent | null>,
+  guarded: (namespace: string, fn: () => Promise<RolloutEvent>) => Promise<RolloutEvent | null>,
 ): Promise<Recorded | RolloutEvent[] | null> {
   const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
   switch (command.type) {
@@ -210,7 +210,7 @@ async function run(
     }
     case 'applyPolicies': {
       const planned = await deps.plans.policiesFor(command.planId, command.namespace);
-      const event = await guarded(async () => {
+      const event = await guarded(command.namespace, async () => {
         try {
           // The plan's policies become the namespace's only ones; the snapshot keeps what was there.
           await driver.applyPolicies(command.namespace, planned);
@@ -234,7 +234,7 @@ async function run(
       };
     }
     case 'restoreNamespace': {
-      const event = await guarded(async () => {
+      const event = await guarded(command.namespace, async () => {
         try {
           await driver.restorePolicies(command.namespace, command.snapshot.policies.map(cleanPolicy));
           return { type: 'restored', stepId: command.stepId, attempt: command.attempt };

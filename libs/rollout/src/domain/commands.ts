@@ -92,7 +92,7 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
 }
 
 /**
- * Whether a command is still wanted by the state. An executor must check this, under the cluster's lock
+ * Whether a command is still wanted by the state. An executor must check this, under the namespace's lock
  * and against freshly read state, right before a driver call that changes the cluster (apply, restore):
  * a late apply must never land after the restore that replaced it.
  */
