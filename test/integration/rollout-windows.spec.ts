@@ -70,9 +70,9 @@ describe('rollout windows, freezes and schedules refuse bad input', () => {
     ['an RRULE whose DTSTART zone is not the window zone', { config: { windows: { staging: [rrule('DTSTART;TZID=America/New_York:20260105T020000\nRRULE:FREQ=DAILY')] } } }, 'body.config.windows.staging[0].DTSTART', 'differs from'],
     ['a window in a time zone that does not exist', { config: { windows: { dev: [{ ...window, timeZone: 'Mars/Olympus_Mons' }] } } }, 'body.config.windows.dev[0].timeZone', '"Mars/Olympus_Mons" is not an IANA time zone'],
     ['a freeze in a time zone that does not exist', { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00Z', durationMinutes: 60, timeZone: 'Europe/Atlantis' }] } }, 'body.config.freezes[0].timeZone', 'is not an IANA time zone'],
-    ['a window lasting 0 minutes', { config: { windows: { dev: [{ ...window, durationMinutes: 0 }] } } }, 'body.config.windows.dev.0.durationMinutes', '>=1'],
-    ['a freeze lasting -5 minutes', { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00Z', durationMinutes: -5, timeZone: 'UTC' }] } }, 'body.config.freezes.0.durationMinutes', '>=1'],
-    ['a freeze whose start has no zone', { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00', durationMinutes: 60, timeZone: 'UTC' }] } }, 'body.config.freezes.0.start', 'datetime'],
+    ['a window lasting 0 minutes', { config: { windows: { dev: [{ ...window, durationMinutes: 0 }] } } }, 'body.config.windows.dev[0].durationMinutes', '>=1'],
+    ['a freeze lasting -5 minutes', { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00Z', durationMinutes: -5, timeZone: 'UTC' }] } }, 'body.config.freezes[0].durationMinutes', '>=1'],
+    ['a freeze whose start has no zone', { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00', durationMinutes: 60, timeZone: 'UTC' }] } }, 'body.config.freezes[0].start', 'datetime'],
     ['a start time that is not a time', { scheduledAt: 'tomorrow at two' }, 'body.scheduledAt', 'datetime'],
     ['a start time in the past', { scheduledAt: '2020-01-01T02:00:00Z' }, 'body.scheduledAt', 'is in the past'],
   ])('refuses %s with 400 naming the field and the reason, and writes nothing', async (_name, body, field, reason) => {

@@ -61,14 +61,14 @@ export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S):
   return check(schema, value, 'body');
 }
 
-/** Checks a value against a schema; problems name the field (`body.port`, `query.namespace`). */
+/** Checks a value against a schema; problems name the field (`body.port`, `query.namespace`, `body.edges[2].port`). */
 export function check<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw AppError.invalid(
     `request.invalid_${where}`,
     parsed.error.issues.map((issue) => ({
-      field: [where, ...issue.path.map(String)].join('.'),
+      field: where + issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join(''),
       reason: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
     })),
   );
