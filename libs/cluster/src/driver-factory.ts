@@ -10,11 +10,14 @@ import { SimulatedDriver, type SqlClient } from './simulated/simulated-driver';
 export function driverFactory(deps: { db: SqlClient; clusters: ClusterStore; openSecret(sealed: Uint8Array): string }): (clusterId: string) => Promise<ClusterDriver> {
   const simulated = new Map<string, SimulatedDriver>();
   return async (clusterId) => {
+    // A cluster's driver never changes, so a simulated one found here needs no lookup.
+    const known = simulated.get(clusterId);
+    if (known) return known;
     const cluster = await deps.clusters.get(clusterId);
     if (!cluster) throw new Error(`cluster ${clusterId} does not exist`);
     if (cluster.driver === 'simulated') {
-      let driver = simulated.get(clusterId);
-      if (!driver) simulated.set(clusterId, (driver = new SimulatedDriver(deps.db, clusterId)));
+      const driver = new SimulatedDriver(deps.db, clusterId);
+      simulated.set(clusterId, driver);
       return driver;
     }
     const sealed = await deps.clusters.sealedCredentials(clusterId);

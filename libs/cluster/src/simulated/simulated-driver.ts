@@ -12,6 +12,11 @@ export interface SqlClient {
 const NON_ENFORCING: ReadonlySet<Cni> = new Set(['flannel']);
 const MANAGED_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink'];
 
+/** Writes the policies given as `$3` names and `$4` manifests into namespace `$2`. */
+const UPSERT = `INSERT INTO simulated_policies (cluster_id, namespace, name, manifest)
+  SELECT $1, $2, p.name, p.manifest FROM unnest($3::text[], $4::jsonb[]) AS p(name, manifest)
+  ON CONFLICT (cluster_id, namespace, name) DO UPDATE SET manifest = EXCLUDED.manifest`;
+
 function clean(policy: NetworkPolicy): NetworkPolicy {
   const metadata = Object.fromEntries(Object.entries(policy.metadata).filter(([k]) => !MANAGED_METADATA.includes(k)));
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: policy.spec } as NetworkPolicy;
@@ -119,14 +124,9 @@ export class SimulatedDriver implements ClusterDriver {
   async applyPolicies(namespace: string, policies: NetworkPolicy[]): Promise<void> {
     const failure = await this.consumeApplyFailure(namespace);
     if (failure) throw new Error(failure);
-    for (const policy of policies) {
-      if (policy.metadata.namespace !== namespace) throw new Error(`policy ${policy.metadata.name} belongs to ${policy.metadata.namespace}, not ${namespace}`);
-      await this.db.query(
-        `INSERT INTO simulated_policies (cluster_id, namespace, name, manifest) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (cluster_id, namespace, name) DO UPDATE SET manifest = $4`,
-        [this.clusterId, namespace, policy.metadata.name, JSON.stringify(clean(policy))],
-      );
-    }
+    const stranger = policies.find((p) => p.metadata.namespace !== namespace);
+    if (stranger) throw new Error(`policy ${stranger.metadata.name} belongs to ${stranger.metadata.namespace}, not ${namespace}`);
+    await this.write(namespace, policies, UPSERT);
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {
@@ -135,15 +135,17 @@ export class SimulatedDriver implements ClusterDriver {
   }
 
   async restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void> {
-    await this.db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2`, [this.clusterId, namespace]);
-    for (const policy of snapshot) {
-      await this.db.query(`INSERT INTO simulated_policies (cluster_id, namespace, name, manifest) VALUES ($1, $2, $3, $4)`, [
-        this.clusterId,
-        namespace,
-        policy.metadata.name,
-        JSON.stringify(clean(policy)),
-      ]);
-    }
+    await this.write(
+      namespace,
+      snapshot,
+      `WITH others AS (DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND NOT (name = ANY($3)))
+       ${UPSERT}`,
+    );
+  }
+
+  /** One statement over the namespace's policies, given as `$3` names and `$4` manifests. */
+  private async write(namespace: string, policies: NetworkPolicy[], sql: string): Promise<void> {
+    await this.db.query(sql, [this.clusterId, namespace, policies.map((p) => p.metadata.name), policies.map((p) => JSON.stringify(clean(p)))]);
   }
 
   async probe(req: ConnectivityProbe): Promise<ConnectivityResult> {
