@@ -1,4 +1,5 @@
 import { KubernetesDriver, PROBE_LABEL, probePodName } from '@bulkhead/cluster';
+import { BullJobQueue } from '@bulkhead/jobs';
 import { type FakeKubeApiServer, probeTargetOf, RESOURCES, startFakeKubeApiServer } from '../support/fake-kube-apiserver';
 import { type Harness, startApi } from './support/harness';
 
@@ -400,4 +401,16 @@ describe('a probe that fails on a Kubernetes cluster', () => {
     expect(restored).toEqual([expect.objectContaining({ target: 'shop-dev' })]);
     expect(restored[0].after).toEqual(JSON.parse(shopDevBefore));
   }, 120000);
+
+  it('sweeps the probe pods a failed delete or a dead worker left behind, once they are older than any probe', async () => {
+    const [rollout] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
+    expect(rollout.status).toBe('halted'); // still holding the cluster: the reconciler looks at it
+    const leftover = (name: string, ageMs: number) =>
+      server.store.create(resource('Pod'), 'shop-dev', { metadata: { name: probePodName(name), labels: { [PROBE_LABEL]: name }, creationTimestamp: new Date(Date.now() - ageMs).toISOString() }, spec: { containers: [{ name: 'probe', image: 'busybox:1.36' }] } });
+    leftover('old', 3_600_000);
+    leftover('running', 1_000);
+    await new BullJobQueue(api.runtime.queues).enqueue('rollout.reconcile', { v: 1 });
+    await api.waitFor(async () => probePodsLeft(server).map((p) => p.metadata.name), (names) => !names.includes(probePodName('old')), 30000);
+    expect(probePodsLeft(server).map((p) => p.metadata.name)).toEqual([probePodName('running')]);
+  }, 60000);
 });

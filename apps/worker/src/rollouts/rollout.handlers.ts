@@ -28,13 +28,16 @@ export class RolloutCommandHandler implements JobHandler<'rollout.command'> {
   }
 }
 
-/** The safety net: every active rollout is looked at again, whatever happened to its jobs. */
+/** The safety net: every active rollout is looked at again, whatever happened to its jobs; leftover probe pods go. */
 export class RolloutReconcileHandler implements JobHandler<'rollout.reconcile'> {
   readonly name = 'rollout.reconcile';
   constructor(private readonly deps: RolloutDeps) {}
   parse = (data: unknown): JobPayloads['rollout.reconcile'] => reconcilePayload.parse(data);
   async handle(): Promise<JobOutcome> {
-    return { status: 'done', detail: `${await reconcileAll(this.deps)} active rollout(s) looked at` };
+    const { rollouts, swept, failures } = await reconcileAll(this.deps);
+    const sweep = swept.length ? `; removed leftover probe pods ${swept.join(', ')}` : '';
+    const failed = failures.length ? `; could not sweep probe pods of ${failures.join('; ')}` : '';
+    return { status: 'done', detail: `${rollouts} active rollout(s) looked at${sweep}${failed}` };
   }
 }
 

@@ -196,6 +196,11 @@ export class SimulatedDriver implements ClusterDriver {
     return { connected: true, detail: 'connected' };
   }
 
+  /** A simulated probe leaves nothing behind. */
+  async cleanupProbePods(): Promise<string[]> {
+    return [];
+  }
+
   /** The cluster's namespaces and pods (and who owns which address), read once per version of its objects. */
   private async objects(loaded: Loaded): Promise<Objects> {
     if (this.cached?.version === loaded.objectsVersion) return this.cached;

@@ -274,9 +274,24 @@ async function run(
   }
 }
 
-/** Looks at every active rollout once: re-issues whatever a lost job or a crash left undone. */
-export async function reconcileAll(deps: RolloutCore): Promise<number> {
+/** Older than any probe can run: a probe pod this old was left behind. */
+export const PROBE_POD_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * Looks at every active rollout once: re-issues whatever a lost job or a crash left undone, and sweeps
+ * the probe pods its cluster was left with. A cluster that cannot be swept is named in `failures`.
+ */
+export async function reconcileAll(deps: RolloutDeps): Promise<{ rollouts: number; swept: string[]; failures: string[] }> {
   const active = await deps.store.list({ statuses: [...ACTIVE_STATUSES] });
   for (const state of active) await advance(deps, state.id);
-  return active.length;
+  const swept: string[] = [];
+  const failures: string[] = [];
+  for (const clusterId of new Set(active.map((s) => s.clusterId))) {
+    try {
+      swept.push(...(await (await deps.driverFor(clusterId)).cleanupProbePods(PROBE_POD_MAX_AGE_MS)));
+    } catch (error) {
+      failures.push(`${clusterId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { rollouts: active.length, swept, failures };
 }

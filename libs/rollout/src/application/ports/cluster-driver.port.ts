@@ -22,6 +22,8 @@ export interface ClusterDriver {
   restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void>;
   /** Sends one connection attempt from the source's network identity. Never throws for a refused or timed-out connection. */
   probe(probe: ConnectivityProbe): Promise<ConnectivityResult>;
+  /** Removes what probes left behind (a probe pod whose delete failed, or whose worker died) older than this; answers what it removed. */
+  cleanupProbePods(olderThanMs: number): Promise<string[]>;
 }
 
 export interface Discovery {
