@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * A rollout's stages and steps get a row each, so a transition writes the step that moved instead of
  * the whole rollout (several MB at 1,000 namespaces). `rollouts.state` keeps the rest: status,
- * configuration, halt reason, rollbacks.
+ * configuration, halt reason, rollbacks. A row's `version` is the rollout version that last wrote it, so
+ * a reader holding an older state reads only what changed since.
  */
 export class RolloutStepsAsRows1764390000000 implements MigrationInterface {
   name = 'RolloutStepsAsRows1764390000000';
@@ -15,6 +16,7 @@ export class RolloutStepsAsRows1764390000000 implements MigrationInterface {
       tier text NOT NULL,
       status text NOT NULL,
       stage jsonb NOT NULL,
+      version bigint NOT NULL,
       PRIMARY KEY (rollout_id, ordinal)
     )`);
     await db.query(`CREATE TABLE rollout_steps (
@@ -25,14 +27,15 @@ export class RolloutStepsAsRows1764390000000 implements MigrationInterface {
       tier text NOT NULL,
       phase text NOT NULL,
       step jsonb NOT NULL,
+      version bigint NOT NULL,
       PRIMARY KEY (rollout_id, ordinal)
     )`);
     await db.query(`CREATE INDEX ix_rollout_steps_phase ON rollout_steps (phase, rollout_id)`);
-    await db.query(`INSERT INTO rollout_stages (rollout_id, ordinal, tier, status, stage)
-      SELECT r.id, x.ord - 1, x.stage->>'tier', x.stage->>'status', x.stage
+    await db.query(`INSERT INTO rollout_stages (rollout_id, ordinal, tier, status, stage, version)
+      SELECT r.id, x.ord - 1, x.stage->>'tier', x.stage->>'status', x.stage, r.version
       FROM rollouts r, jsonb_array_elements(r.state->'stages') WITH ORDINALITY AS x(stage, ord)`);
-    await db.query(`INSERT INTO rollout_steps (rollout_id, ordinal, step_id, namespace, tier, phase, step)
-      SELECT r.id, x.ord - 1, x.step->>'id', x.step->>'namespace', x.step->>'tier', x.step->>'phase', x.step
+    await db.query(`INSERT INTO rollout_steps (rollout_id, ordinal, step_id, namespace, tier, phase, step, version)
+      SELECT r.id, x.ord - 1, x.step->>'id', x.step->>'namespace', x.step->>'tier', x.step->>'phase', x.step, r.version
       FROM rollouts r, jsonb_array_elements(r.state->'steps') WITH ORDINALITY AS x(step, ord)`);
     await db.query(`UPDATE rollouts SET state = state - 'stages' - 'steps'`);
   }

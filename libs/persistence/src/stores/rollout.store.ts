@@ -173,9 +173,9 @@ export class PostgresRolloutStore implements RolloutStore {
     try {
       const [{ written }] = await this.db.query(
         `WITH changed AS (UPDATE rollouts SET state = $2, status = $3, version = $4, updated_at = now() WHERE id = $1 AND version = $5 RETURNING id),
-           steps AS (UPDATE rollout_steps t SET phase = v.phase, step = v.step
+           steps AS (UPDATE rollout_steps t SET phase = v.phase, step = v.step, version = $4
              FROM changed, unnest($6::int[], $7::text[], $8::jsonb[]) AS v(ordinal, phase, step) WHERE t.rollout_id = changed.id AND t.ordinal = v.ordinal),
-           stages AS (UPDATE rollout_stages t SET status = v.status, stage = v.stage
+           stages AS (UPDATE rollout_stages t SET status = v.status, stage = v.stage, version = $4
              FROM changed, unnest($9::int[], $10::text[], $11::jsonb[]) AS v(ordinal, status, stage) WHERE t.rollout_id = changed.id AND t.ordinal = v.ordinal),
            audit AS (${audit.sql})
          SELECT count(*)::int AS written FROM changed`,
@@ -204,30 +204,43 @@ export class PostgresRolloutStore implements RolloutStore {
   /** A new rollout's stages and steps, each a row. */
   private async insertRows(em: Queryable, state: RolloutState): Promise<void> {
     await em.query(
-      `INSERT INTO rollout_stages (rollout_id, ordinal, tier, status, stage)
-       SELECT $1, v.n - 1, v.tier, v.status, v.stage FROM unnest($2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS v(tier, status, stage, n)`,
-      [state.id, state.stages.map((st) => st.tier), state.stages.map((st) => st.status), state.stages.map((st) => JSON.stringify(st))],
+      `INSERT INTO rollout_stages (rollout_id, ordinal, tier, status, stage, version)
+       SELECT $1, v.n - 1, v.tier, v.status, v.stage, $5 FROM unnest($2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS v(tier, status, stage, n)`,
+      [state.id, state.stages.map((st) => st.tier), state.stages.map((st) => st.status), state.stages.map((st) => JSON.stringify(st)), state.version],
     );
     await em.query(
-      `INSERT INTO rollout_steps (rollout_id, ordinal, step_id, namespace, tier, phase, step)
-       SELECT $1, v.n - 1, v.step_id, v.namespace, v.tier, v.phase, v.step
+      `INSERT INTO rollout_steps (rollout_id, ordinal, step_id, namespace, tier, phase, step, version)
+       SELECT $1, v.n - 1, v.step_id, v.namespace, v.tier, v.phase, v.step, $7
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS v(step_id, namespace, tier, phase, step, n)`,
-      [state.id, state.steps.map((st) => st.id), state.steps.map((st) => st.namespace), state.steps.map((st) => st.tier), state.steps.map((st) => st.phase), state.steps.map((st) => JSON.stringify(st))],
+      [state.id, state.steps.map((st) => st.id), state.steps.map((st) => st.namespace), state.steps.map((st) => st.tier), state.steps.map((st) => st.phase), state.steps.map((st) => JSON.stringify(st)), state.version],
     );
   }
 
-  /** The state at `version`: from the cache when it holds that version, else assembled in one statement (one snapshot). */
+  /**
+   * The state at `version` (or newer): from the cache when it holds that version; else the cached older
+   * state with the stages and steps written since; else the whole rollout. Each read is one statement,
+   * so it sees one snapshot.
+   */
   private async read(q: Queryable, id: string, version: number): Promise<RolloutState> {
     const hit = this.cache.get(id, version);
     if (hit) return hit;
+    const known = this.cache.latest(id);
+    const since = known && known.version < version ? known.version : -1;
     const [row] = await q.query(
       `SELECT r.state,
-         COALESCE((SELECT jsonb_agg(stage ORDER BY ordinal) FROM rollout_stages WHERE rollout_id = r.id), '[]'::jsonb) AS stages,
-         COALESCE((SELECT jsonb_agg(step ORDER BY ordinal) FROM rollout_steps WHERE rollout_id = r.id), '[]'::jsonb) AS steps
+         COALESCE((SELECT jsonb_agg(jsonb_build_array(ordinal, stage)) FROM rollout_stages WHERE rollout_id = r.id AND version > $2), '[]'::jsonb) AS stages,
+         COALESCE((SELECT jsonb_agg(jsonb_build_array(ordinal, step)) FROM rollout_steps WHERE rollout_id = r.id AND version > $2), '[]'::jsonb) AS steps
        FROM rollouts r WHERE r.id = $1`,
-      [id],
+      [id, since],
     );
-    const state: RolloutState = { ...(row.state as Header), stages: row.stages, steps: row.steps };
+    const patch = <T>(base: readonly T[], rows: Array<[number, T]>): T[] => {
+      const out = base.slice();
+      for (const [i, value] of rows) out[i] = value;
+      return out;
+    };
+    const stages = patch(since < 0 ? [] : known!.stages, row.stages);
+    const steps = patch(since < 0 ? [] : known!.steps, row.steps);
+    const state: RolloutState = { ...(row.state as Header), stages, steps };
     this.cache.set(state);
     return state;
   }
