@@ -1,14 +1,8 @@
 // Generation, scenario by scenario: the breakers and their switches, externals, the API server, reviews.
 import { PlainEvaluator, buildInventory, snapshotFromDocuments, type NetworkPolicy } from '@bulkhead/netpol';
 import { generatePlan, type PlanEdge, type PlanInput } from './index';
+import { pod } from './fixtures.spec-helper';
 
-const pod = (namespace: string, name: string, labels: Record<string, string>, ports: { containerPort: number; protocol?: string; name?: string }[], ip: string) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { namespace, name, labels },
-  spec: { containers: [{ name: 'c', ports }] },
-  status: { phase: 'Running', podIP: ip },
-});
 const inventory = buildInventory(
   snapshotFromDocuments([
     {

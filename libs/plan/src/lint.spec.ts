@@ -1,14 +1,8 @@
 // Each lint rule: one case that triggers it, one that does not.
 import { buildInventory, snapshotFromDocuments, type NetworkPolicy } from '@bulkhead/netpol';
 import { LINT_RULES, lintPolicies, type LintContext, type LintRuleId } from './index';
+import { pod } from './fixtures.spec-helper';
 
-const pod = (namespace: string, name: string, labels: Record<string, string>, ports: { name?: string; containerPort: number; protocol?: string }[], ip: string) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { namespace, name, labels },
-  spec: { containers: [{ name: 'c', ports }] },
-  status: { phase: 'Running', podIP: ip },
-});
 const inventory = buildInventory(
   snapshotFromDocuments([
     {
