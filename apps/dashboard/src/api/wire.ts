@@ -1,8 +1,9 @@
 /**
- * Wire types of plans, rollouts, approvals and audit entries, as the API sends them. They mirror
- * libs/plan (types.ts, report.ts, impact.ts, policy-diff.ts), libs/planning (PlanDiff, PlanRecord),
- * libs/rollout (domain/types.ts) and libs/audit, which the dashboard cannot import (they are not
- * type-only leaves); move them into @bulkhead/contracts when the API starts exporting them there.
+ * Wire types of plans, approvals and audit entries, as the API sends them. They mirror libs/plan
+ * (types.ts, report.ts, impact.ts, policy-diff.ts), libs/planning (PlanDiff, PlanRecord) and libs/audit,
+ * which the dashboard cannot import (they are not type-only leaves); move them into @bulkhead/contracts
+ * when the API starts exporting them there. A rollout is sent exactly as the domain holds it, so its
+ * types come from the domain's leaf file (the dashboard's tsconfig maps @bulkhead/rollout to it alone).
  */
 export type Tier = 'dev' | 'staging' | 'prod';
 export type Severity = 'error' | 'warning' | 'info';
@@ -129,117 +130,24 @@ export interface PlanDiff {
 
 // ---------------------------------------------------------------- rollouts
 
-export type RolloutStatus = 'draft' | 'scheduled' | 'running' | 'waiting_approval' | 'waiting_window' | 'paused' | 'halted' | 'aborted' | 'rolling_back' | 'rolled_back' | 'completed';
-export type StepPhase = 'pending' | 'snapshotted' | 'applied' | 'settled' | 'probed' | 'verified' | 'restoring' | 'restored';
-export type StageStatus = 'pending' | 'waiting_approval' | 'running' | 'completed' | 'rejected';
-export type ProbeKind = 'must-connect' | 'must-resolve' | 'must-be-blocked';
-export type ProbeOutcome = 'passed' | 'failed' | 'not_enforced';
-
-export interface ProbeAttempt {
-  attempt: number;
-  observed: 'reached' | 'not_reached' | 'error';
-  detail?: string;
-  at: string;
-}
-
-export interface Probe {
-  id: string;
-  kind: ProbeKind;
-  from: string;
-  to: string;
-  port?: number;
-  protocol?: string;
-  reason?: string;
-  expectation: 'connect' | 'resolve' | 'blocked';
-  attempts: ProbeAttempt[];
-  outcome?: ProbeOutcome;
-  nextAttemptAt?: string;
-}
-
-export interface HaltReason {
-  code: string;
-  message: string;
-  at: string;
-  stepId?: string;
-  namespace?: string;
-  tier?: Tier;
-  probeId?: string;
-  by?: string;
-}
-
-export interface Step {
-  id: string;
-  namespace: string;
-  tier: Tier;
-  wave: number;
-  dependents: number;
-  phase: StepPhase;
-  startedAt?: string;
-  appliedAt?: string;
-  settleUntil?: string;
-  verifiedAt?: string;
-  probes: Probe[];
-  restore?: { cause: string; requestedAt: string; by?: string; attempt: number; retryAt?: string; lastError?: string };
-  restoredAt?: string;
-  restoredWithoutChange?: boolean;
-  haltReason?: HaltReason;
-}
-
-export interface StepEvidence {
-  stepId: string;
-  namespace: string;
-  phase: StepPhase;
-  probes: Array<{ id: string; kind: ProbeKind; from: string; to: string; port?: number; protocol?: string; attempts: number; outcome?: ProbeOutcome; detail?: string }>;
-}
-
-export interface ApprovalEvidence {
-  previousTier: Tier;
-  steps: StepEvidence[];
-  diffRef?: string;
-  planId: string;
-  planVersion: number;
-}
-
-export interface ApprovalDecision {
-  approved: boolean;
-  by: string;
-  role: string;
-  comment?: string;
-  at: string;
-}
-
-export interface Stage {
-  tier: Tier;
-  status: StageStatus;
-  waves: string[][];
-  approval?: { requestedAt: string; evidence: ApprovalEvidence; decision?: ApprovalDecision };
-  startedAt?: string;
-  completedAt?: string;
-}
-
-export type RollbackScope = { kind: 'namespace'; namespace: string } | { kind: 'stage'; tier: Tier } | { kind: 'all' };
-
-export interface RolloutState {
-  id: string;
-  clusterId: string;
-  planId: string;
-  planVersion: number;
-  createdBy: string;
-  createdAt: string;
-  status: RolloutStatus;
-  scheduledAt?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  stages: Stage[];
-  steps: Step[];
-  config: { waves: number[]; settleMs: number; probe: { retries: number; timeoutMs: number; retryDelayMs: number }; restoreRetryMs: number };
-  halt?: HaltReason;
-  pausedBy?: string;
-  landing?: RolloutStatus;
-  rollbacks: Array<{ kind: 'rollback' | 'abort'; scope?: RollbackScope; by: string; at: string; reason?: string }>;
-  version: number;
-  updatedAt: string;
-}
+export type {
+  ApprovalDecision,
+  ApprovalEvidence,
+  HaltReason,
+  Probe,
+  ProbeAttempt,
+  ProbeKind,
+  ProbeOutcome,
+  RollbackScope,
+  RolloutState,
+  RolloutStatus,
+  Stage,
+  StageStatus,
+  Step,
+  StepEvidence,
+  StepPhase,
+} from '@bulkhead/rollout';
+import type { ApprovalEvidence } from '@bulkhead/rollout';
 
 /** One stage waiting for a decision, as GET /api/v1/approvals lists it. */
 export interface ApprovalItem {
