@@ -55,17 +55,20 @@ type Decided = Extract<TransitionResult, { ok: true }>;
 
 interface RecordOptions {
   audit?: (state: RolloutState) => AuditEntry[];
-  /** A command the caller carries out itself next: not handed to the workers. */
-  runsNext?: (command: RolloutCommand) => boolean;
+  /** The caller carries out this step's next command itself: it is not handed to the workers. */
+  keepStep?: string;
 }
 
-/** Writes a change, then hands the outstanding commands to the workers (all but the one the caller keeps). */
-async function record(deps: RolloutCore, id: string, change: (state: RolloutState) => TransitionResult, options: RecordOptions = {}): Promise<Decided> {
+/**
+ * Writes a change, then hands the outstanding commands to the workers, all but the kept step's next
+ * one, whose key is answered as `kept`.
+ */
+async function record(deps: RolloutCore, id: string, change: (state: RolloutState) => TransitionResult, options: RecordOptions = {}): Promise<Decided & { kept?: string }> {
   const result = settle(await deps.store.update(id, change, options.audit), id);
   if (result.changed) deps.checkpoint?.('transition');
-  const runHere = options.runsNext ? new Set(result.commands.filter(options.runsNext).map((c) => c.key)) : undefined;
-  await deps.dispatcher.dispatch(id, result.commands, runHere);
-  return result;
+  const kept = options.keepStep ? result.commands.find((c) => 'stepId' in c && c.stepId === options.keepStep)?.key : undefined;
+  await deps.dispatcher.dispatch(id, result.commands, kept ? new Set([kept]) : undefined);
+  return { ...result, kept };
 }
 
 /**
@@ -81,7 +84,7 @@ export async function recordEvent(deps: RolloutCore, id: string, event: RolloutE
  * Records several results in one transaction (a probe batch), folding them in order. A result the
  * domain refuses is left out; the others still count.
  */
-function recordEvents(deps: RolloutCore, id: string, events: readonly RolloutEvent[], options: RecordOptions): Promise<Decided> {
+function recordEvents(deps: RolloutCore, id: string, events: readonly RolloutEvent[], options: RecordOptions): Promise<Decided & { kept?: string }> {
   const now = deps.clock();
   const fold = (state: RolloutState): TransitionResult => {
     let latest: Extract<TransitionResult, { ok: true }> | undefined;
@@ -176,19 +179,14 @@ async function executeOne(deps: RolloutDeps, id: string, key: string): Promise<E
   const event = await run(deps, driver, command, guarded);
   deps.checkpoint?.(`driver.${command.type}`);
   if (!event) return { outcome: { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' } };
-  const stepId = 'stepId' in command ? command.stepId : undefined;
-  let next: string | undefined;
-  const runsNext = (c: RolloutCommand): boolean => {
-    if (next !== undefined || !stepId || !('stepId' in c) || c.stepId !== stepId) return false;
-    next = c.key;
-    return true;
-  };
+  const keepStep = 'stepId' in command ? command.stepId : undefined;
+  let recorded: { kept?: string } = {};
   if (Array.isArray(event)) {
-    if (event.length) await recordEvents(deps, id, event, { runsNext });
+    if (event.length) recorded = await recordEvents(deps, id, event, { keepStep });
   } else {
-    await record(deps, id, (s) => transition(s, event.event, deps.clock()), { audit: event.audit, runsNext });
+    recorded = await record(deps, id, (s) => transition(s, event.event, deps.clock()), { audit: event.audit, keepStep });
   }
-  return { outcome: { status: 'done', detail: command.type }, next };
+  return { outcome: { status: 'done', detail: command.type }, next: recorded.kept };
 }
 
 type Recorded = { event: RolloutEvent; audit?: (state: RolloutState) => AuditEntry[] };
