@@ -262,7 +262,7 @@ describe('restore under a concurrent writer', () => {
 
 describe('probes', () => {
   it('an allowed pair connects; after a default deny a pair it does not allow is dropped; read from the pod status, the pod deleted after', async () => {
-    const allowed = await driver.probe(probeReq('p-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }));
+    const allowed = (await driver.probe([probeReq('p-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]))[0];
     expect(allowed).toEqual({ connected: true, detail: 'connected to 10.244.2.20:8080/TCP' });
 
     const created = server.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces/web/pods');
@@ -275,12 +275,12 @@ describe('probes', () => {
     expect(server.requests.some((r) => r.method === 'DELETE' && r.path === `/api/v1/namespaces/web/pods/${probePodName('p-1')}`)).toBe(true);
     expect(probePodsLeft()).toEqual([]);
 
-    const before = await driver.probe(probeReq('p-2', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432));
+    const before = (await driver.probe([probeReq('p-2', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)]))[0];
     expect(before.connected).toBe(true);
     // The default deny isolates shop; web -> orders stays allowed by allow-web-to-orders, web -> postgres is now dropped.
     await driver.applyPolicies('shop', [defaultDeny('shop')]);
-    expect((await driver.probe(probeReq('p-3', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }))).connected).toBe(true);
-    const denied = await driver.probe(probeReq('p-4', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432));
+    expect((await driver.probe([probeReq('p-3', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]))[0].connected).toBe(true);
+    const denied = (await driver.probe([probeReq('p-4', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)]))[0];
     expect(denied.connected).toBe(false);
     expect(denied.error).toBeUndefined();
     expect(denied.detail).toContain('Connection timed out');
@@ -288,20 +288,20 @@ describe('probes', () => {
   });
 
   it('probes an IP, and tells a closed port (refused) from a dropped one', async () => {
-    const open = await driver.probe(probeReq('ip-1', ['shop', 'orders'], { kind: 'ip', ip: '10.244.3.30' }, 5432));
+    const open = (await driver.probe([probeReq('ip-1', ['shop', 'orders'], { kind: 'ip', ip: '10.244.3.30' }, 5432)]))[0];
     expect(open.connected).toBe(true);
-    const closed = await driver.probe(probeReq('ip-2', ['shop', 'orders'], { kind: 'ip', ip: '10.244.3.30' }, 6000));
+    const closed = (await driver.probe([probeReq('ip-2', ['shop', 'orders'], { kind: 'ip', ip: '10.244.3.30' }, 6000)]))[0];
     expect(closed).toMatchObject({ connected: false });
     expect(closed.detail).toContain('Connection refused');
   });
 
   it('resolves names through the cluster DNS until egress is denied', async () => {
-    expect(await driver.probe(probeReq('dns-1', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP'))).toEqual({
+    expect(await driver.probe([probeReq('dns-1', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP')])).toEqual([{
       connected: true,
       detail: 'resolved orders.shop.svc.cluster.local',
-    });
+    }]);
     await driver.applyPolicies('web', [defaultDeny('web')]);
-    const blocked = await driver.probe(probeReq('dns-2', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP'));
+    const blocked = (await driver.probe([probeReq('dns-2', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP')]))[0];
     expect(blocked.connected).toBe(false);
     expect(blocked.detail).toContain('could not resolve');
   });
@@ -309,30 +309,60 @@ describe('probes', () => {
   it('a probe pod that never finishes times out with a detail, and is deleted', async () => {
     server.setProbeBehaviour('hang');
     const quick = new KubernetesDriver(server.kubeconfig(), { pollIntervalMs: 10, probeStartTimeoutMs: 200 });
-    const outcome = await quick.probe({ ...probeReq('hang-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }), timeoutMs: 100 });
+    const outcome = (await quick.probe([{ ...probeReq('hang-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }), timeoutMs: 100 }]))[0];
     expect(outcome).toMatchObject({ connected: false, error: true });
     expect(outcome.detail).toMatch(/timed out after 300 ms waiting for probe pod web\/bulkhead-probe-[0-9a-f]+ to finish \(last state: Running\)/);
     expect(probePodsLeft()).toEqual([]);
   });
 
+  it('runs a batch probeConcurrency pods at a time, each result in its probe\'s slot', async () => {
+    const two = new KubernetesDriver(server.kubeconfig(), { ...fast, probeConcurrency: 2 });
+    let live = 0;
+    let most = 0;
+    server.onRequest((r) => {
+      if (!r.path.startsWith('/api/v1/namespaces/web/pods')) return;
+      if (r.method === 'POST') most = Math.max(most, ++live);
+      if (r.method === 'DELETE') live--;
+    });
+    const batch = [
+      probeReq('b-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }),
+      probeReq('b-2', ['web', 'ghost'], { kind: 'ip', ip: '10.244.2.20' }),
+      probeReq('b-3', ['web', 'frontend'], { kind: 'ip', ip: '10.244.3.30' }, 6000),
+      probeReq('b-4', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP'),
+      probeReq('b-5', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432),
+    ];
+    const results = await two.probe(batch);
+    expect(results.map((r) => [r.connected, r.error ?? false])).toEqual([
+      [true, false],
+      [false, true],
+      [false, false],
+      [true, false],
+      [true, false],
+    ]);
+    expect(results[2].detail).toContain('Connection refused');
+    expect(server.createdPods).toHaveLength(4);
+    expect(most).toBe(2);
+    expect(probePodsLeft()).toEqual([]);
+  });
+
   it('a source workload without pods is an error outcome, and nothing is created', async () => {
-    const outcome = await driver.probe(probeReq('nobody', ['web', 'ghost'], { kind: 'ip', ip: '10.244.2.20' }));
+    const outcome = (await driver.probe([probeReq('nobody', ['web', 'ghost'], { kind: 'ip', ip: '10.244.2.20' })]))[0];
     expect(outcome).toEqual({ connected: false, error: true, detail: 'no pod of web/ghost to probe from' });
     expect(server.createdPods).toEqual([]);
   });
 
   it('a target workload without a ready pod is an error outcome', async () => {
-    const outcome = await driver.probe(probeReq('no-target', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'ghost' }));
+    const outcome = (await driver.probe([probeReq('no-target', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'ghost' })]))[0];
     expect(outcome).toEqual({ connected: false, error: true, detail: 'no ready pod of shop/ghost to probe' });
   });
 
   it('SCTP is an error outcome (no SCTP client in the probe pod)', async () => {
-    expect(await driver.probe(probeReq('sctp', ['web', 'frontend'], { kind: 'ip', ip: '10.244.2.20' }, 9000, 'SCTP'))).toMatchObject({ connected: false, error: true });
+    expect(await driver.probe([probeReq('sctp', ['web', 'frontend'], { kind: 'ip', ip: '10.244.2.20' }, 9000, 'SCTP')])).toMatchObject([{ connected: false, error: true }]);
   });
 
   it('a re-run after a crash finds the pod the first run left and reads its result instead of probing again', async () => {
     const req = probeReq('crashed', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' });
-    await driver.probe(req);
+    await driver.probe([req]);
     const manifest = JSON.parse(server.requests.find((r) => r.method === 'POST')?.body ?? '{}');
     // The first run "died" after its pod finished and before deleting it: the pod is still there, exit 0.
     const podType = { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true };
@@ -340,7 +370,7 @@ describe('probes', () => {
     server.store.create(podType, 'web', manifest, 'bulkhead', { phase: 'Succeeded', containerStatuses: [{ name: 'probe', state: { terminated } }] });
     server.setProbeBehaviour('fail'); // a new pod would fail: the re-run must read the left one
     server.requests.length = 0;
-    expect(await driver.probe(req)).toEqual({ connected: true, detail: 'connected to 10.244.2.20:8080/TCP' });
+    expect(await driver.probe([req])).toEqual([{ connected: true, detail: 'connected to 10.244.2.20:8080/TCP' }]);
     expect(server.requests.filter((r) => r.method === 'POST')).toEqual([]);
     expect(probePodsLeft()).toEqual([]);
   });
@@ -348,7 +378,7 @@ describe('probes', () => {
   it('a re-run replaces a leftover pod of another spec under the same name', async () => {
     const podType = { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true };
     server.store.create(podType, 'web', { metadata: { name: probePodName('again'), labels: { [PROBE_LABEL]: 'x' }, annotations: { 'bulkhead.io/probe-spec': 'stale' } }, spec: { containers: [{ name: 'probe', image: 'old' }] } });
-    const outcome = await driver.probe(probeReq('again', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }));
+    const outcome = (await driver.probe([probeReq('again', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]))[0];
     expect(outcome.connected).toBe(true);
     expect(probePodsLeft()).toEqual([]);
   });
@@ -372,7 +402,7 @@ describe('credentials', () => {
       await expect(call()).rejects.toThrow(/401 Unauthorized/);
       await call().catch((e: Error) => messages.push(`${e.message}\n${e.stack}`));
     }
-    const outcome = await refused.probe(probeReq('p', ['web', 'frontend'], { kind: 'ip', ip: '10.244.2.20' }));
+    const outcome = (await refused.probe([probeReq('p', ['web', 'frontend'], { kind: 'ip', ip: '10.244.2.20' })]))[0];
     expect(outcome).toMatchObject({ connected: false, error: true });
     messages.push(outcome.detail);
     expect(messages[0]).toContain("the API server refused the kubeconfig's credentials");

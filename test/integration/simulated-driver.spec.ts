@@ -46,9 +46,9 @@ describe('the simulated cluster driver', () => {
 
   it('answers probes as an enforcing CNI would: open before default-deny, closed after', async () => {
     const driver = await cluster();
-    expect(await driver.probe(probe('web/frontend', 'api/orders-api', 8080))).toEqual({ connected: true, detail: 'connected' });
+    expect(await driver.probe([probe('web/frontend', 'api/orders-api', 8080)])).toEqual([{ connected: true, detail: 'connected' }]);
     await driver.applyPolicies('api', [denyAll('api')]);
-    const blocked = await driver.probe(probe('web/frontend', 'api/orders-api', 8080));
+    const blocked = (await driver.probe([probe('web/frontend', 'api/orders-api', 8080)]))[0];
     expect(blocked.connected).toBe(false);
     expect(blocked.detail).toContain('blocked by NetworkPolicy');
   });
@@ -56,7 +56,7 @@ describe('the simulated cluster driver', () => {
   it('enforces nothing on Flannel', async () => {
     const driver = await cluster('flannel');
     await driver.applyPolicies('api', [denyAll('api')]);
-    expect((await driver.probe(probe('web/frontend', 'api/orders-api', 8080))).connected).toBe(true);
+    expect((await driver.probe([probe('web/frontend', 'api/orders-api', 8080)]))[0].connected).toBe(true);
   });
 
   it('restores a namespace exactly: changed policies back, added ones gone', async () => {
@@ -71,9 +71,9 @@ describe('the simulated cluster driver', () => {
   it('breaks a workload whose hidden dependency gets blocked, and says which', async () => {
     const driver = await cluster();
     await driver.setFaults({ hiddenDependencies: [{ from: 'api/orders-api', to: 'web/frontend', port: 8080, protocol: 'TCP' }] });
-    expect((await driver.probe(probe('db/postgres', 'api/orders-api', 8080))).connected).toBe(true);
+    expect((await driver.probe([probe('db/postgres', 'api/orders-api', 8080)]))[0].connected).toBe(true);
     await driver.applyPolicies('web', [denyAll('web')]);
-    const broken = await driver.probe(probe('db/postgres', 'api/orders-api', 8080));
+    const broken = (await driver.probe([probe('db/postgres', 'api/orders-api', 8080)]))[0];
     expect(broken).toEqual({ connected: false, detail: 'api/orders-api answers with errors: its own call to web/frontend:8080/TCP is blocked' });
   });
 
@@ -83,15 +83,31 @@ describe('the simulated cluster driver', () => {
     await expect(driver.applyPolicies('api', [denyAll('api')])).rejects.toThrow('simulated fault');
     await driver.applyPolicies('api', [denyAll('api')]);
     await driver.setFaults({ probeTimeouts: [{ namespace: 'web' }] });
-    expect((await driver.probe(probe('web/frontend', 'db/postgres', 5432))).detail).toContain('timed out');
+    expect((await driver.probe([probe('web/frontend', 'db/postgres', 5432)]))[0].detail).toContain('timed out');
     await driver.setFaults({ flakyProbes: { failFirstAttempts: 1 } });
-    expect((await driver.probe(probe('web/frontend', 'db/postgres', 5432, 'p1'))).connected).toBe(false);
-    expect((await driver.probe(probe('web/frontend', 'db/postgres', 5432, 'p1'))).connected).toBe(true);
+    expect((await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1')]))[0].connected).toBe(false);
+    expect((await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1')]))[0].connected).toBe(true);
+  });
+
+  it('answers a batch in order, each probe on its own: blocked, open, unrunnable, flaky per probe', async () => {
+    const driver = await cluster();
+    await driver.applyPolicies('api', [denyAll('api')]);
+    await driver.setFaults({ flakyProbes: { failFirstAttempts: 1 } });
+    const batch = [probe('web/frontend', 'api/orders-api', 8080, 'a'), probe('web/frontend', 'db/postgres', 5432, 'b'), probe('web/ghost', 'db/postgres', 5432, 'c')];
+    const first = await driver.probe(batch);
+    expect(first.map((r) => r.detail)).toEqual(['connection reset (simulated flaky network, attempt 1)', 'connection reset (simulated flaky network, attempt 1)', 'connection reset (simulated flaky network, attempt 1)']);
+    const second = await driver.probe(batch);
+    expect(second).toEqual([
+      { connected: false, detail: 'timed out after 2000 ms: blocked by NetworkPolicy' },
+      { connected: true, detail: 'connected' },
+      { connected: false, error: true, detail: 'no running pod of web/ghost to probe from' },
+    ]);
+    expect(await driver.probe([])).toEqual([]);
   });
 
   it('reports a probe it cannot run as an error, not as a block', async () => {
     const driver = await cluster();
-    const outcome = await driver.probe(probe('web/ghost', 'db/postgres', 5432));
+    const outcome = (await driver.probe([probe('web/ghost', 'db/postgres', 5432)]))[0];
     expect(outcome).toMatchObject({ connected: false, error: true });
   });
 });

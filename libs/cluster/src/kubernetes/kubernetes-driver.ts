@@ -16,6 +16,8 @@ export interface KubernetesDriverOptions {
   probeStartTimeoutMs?: number;
   /** How often a probe pod's status is read. Default 1 s. */
   pollIntervalMs?: number;
+  /** How many probe pods of one batch run at once. Default 4. */
+  probeConcurrency?: number;
   /**
    * Make the probe pod's namespace its controller owner (default true). A pod carrying a workload's labels
    * and no controller would otherwise be adopted by a ReplicaSet or DaemonSet whose selector matches them.
@@ -67,6 +69,7 @@ export class KubernetesDriver implements ClusterDriver {
   private readonly probeImage: string;
   private readonly probeStartTimeoutMs: number;
   private readonly pollIntervalMs: number;
+  private readonly probeConcurrency: number;
   private readonly ownByNamespace: boolean;
   private readonly pageSize: number;
   private readonly now: () => number;
@@ -79,6 +82,7 @@ export class KubernetesDriver implements ClusterDriver {
     this.probeImage = options.probeImage ?? 'busybox:1.36';
     this.probeStartTimeoutMs = options.probeStartTimeoutMs ?? 60_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.probeConcurrency = Math.max(1, options.probeConcurrency ?? 4);
     this.ownByNamespace = options.probePodOwnedByNamespace ?? true;
     this.pageSize = options.listPageSize ?? 500;
     this.now = options.now ?? (() => Date.now());
@@ -208,7 +212,18 @@ export class KubernetesDriver implements ClusterDriver {
     return { kind: 'ip', ip: ready[0].raw.status?.podIP as string };
   }
 
-  async probe(probe: ConnectivityProbe): Promise<ConnectivityResult> {
+  /** Runs a batch's probe pods, `probeConcurrency` at a time; each probe's result lands in its own slot. */
+  async probe(probes: readonly ConnectivityProbe[]): Promise<ConnectivityResult[]> {
+    const results: ConnectivityResult[] = new Array(probes.length);
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < probes.length; i = next++) results[i] = await this.probeOne(probes[i]);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.probeConcurrency, probes.length) }, lane));
+    return results;
+  }
+
+  private async probeOne(probe: ConnectivityProbe): Promise<ConnectivityResult> {
     try {
       return await this.runProbe(probe);
     } catch (error) {

@@ -148,52 +148,34 @@ export class SimulatedDriver implements ClusterDriver {
     await this.db.query(sql, [this.clusterId, namespace, policies.map((p) => p.metadata.name), policies.map((p) => JSON.stringify(clean(p)))]);
   }
 
-  async probe(req: ConnectivityProbe): Promise<ConnectivityResult> {
+  /**
+   * Answers a batch of probes from one read of the cluster: its faults, then the policies of every
+   * namespace the batch involves.
+   */
+  async probe(requests: readonly ConnectivityProbe[]): Promise<ConnectivityResult[]> {
     const loaded = await this.load();
     const faults = loaded.faults;
-    const timeout = (faults.probeTimeouts ?? []).find((t) => (!t.namespace || t.namespace === req.from.namespace || (req.to.kind === 'workload' && req.to.namespace === t.namespace)));
-    if (timeout) return { connected: false, detail: `timed out after ${req.timeoutMs} ms (simulated fault)` };
-    if (faults.flakyProbes) {
-      const attempts = { ...(faults.flakyProbes.attempts ?? {}) };
-      attempts[req.id] = (attempts[req.id] ?? 0) + 1;
-      await this.setFaults({ ...faults, flakyProbes: { ...faults.flakyProbes, attempts } });
-      if (attempts[req.id] <= faults.flakyProbes.failFirstAttempts) return { connected: false, detail: `connection reset (simulated flaky network, attempt ${attempts[req.id]})` };
+    const flaky = faults.flakyProbes && { ...faults.flakyProbes, attempts: { ...(faults.flakyProbes.attempts ?? {}) } };
+    if (flaky) {
+      for (const req of requests) flaky.attempts[req.id] = (flaky.attempts[req.id] ?? 0) + 1;
+      await this.setFaults({ ...faults, flakyProbes: flaky });
     }
-
     const { inventory, resolver } = await this.objects(loaded);
-    const source = podOfWorkload(inventory, req.from.namespace, req.from.workload);
-    if (!source) return { connected: false, error: true, detail: `no running pod of ${req.from.namespace}/${req.from.workload} to probe from` };
-    let target: { pod: InventoryPod } | { ip: string };
-    if (req.to.kind === 'dns') {
-      const dns = inventory.pods.find((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
-      if (!dns) return { connected: false, error: true, detail: 'the cluster has no kube-dns pod' };
-      target = { pod: dns };
-    } else if (req.to.kind === 'ip') {
-      target = resolver.resolve({ ip: req.to.ip }); // an address of a pod is that pod
-    } else {
-      const pod = podOfWorkload(inventory, req.to.namespace, req.to.name);
-      if (!pod) return { connected: false, error: true, detail: `no running pod of ${req.to.namespace}/${req.to.name} to probe` };
-      target = { pod };
-    }
-    const hidden = 'pod' in target ? hiddenDependencies(inventory, target.pod, faults) : [];
-    const involved = [source, ...('pod' in target ? [target.pod] : []), ...hidden.map((d) => d.pod)];
-    const evaluator = new PlainEvaluator({ namespaces: inventory.namespaces, pods: involved, policies: await this.policiesOf([...new Set(involved.map((p) => p.namespace))]) });
+    const settled = requests.map((req): ConnectivityResult | Routed => {
+      const timeout = (faults.probeTimeouts ?? []).find((t) => !t.namespace || t.namespace === req.from.namespace || (req.to.kind === 'workload' && req.to.namespace === t.namespace));
+      if (timeout) return { connected: false, detail: `timed out after ${req.timeoutMs} ms (simulated fault)` };
+      const attempt = flaky?.attempts[req.id] ?? 0;
+      if (flaky && attempt <= flaky.failFirstAttempts) return { connected: false, detail: `connection reset (simulated flaky network, attempt ${attempt})` };
+      return route(inventory, resolver, faults, req);
+    });
+    const routed = settled.filter((r): r is Routed => 'source' in r);
+    const involved = routed.flatMap((r) => r.involved);
+    const namespaces = [...new Set(involved.map((p) => p.namespace))];
+    const policies = namespaces.length ? await this.policiesOf(namespaces) : [];
+    const evaluator = new PlainEvaluator({ namespaces: inventory.namespaces, pods: [...new Set(involved)], policies });
     const enforcing = !NON_ENFORCING.has(loaded.cni);
-    const allowed = (from: InventoryPod, to: { pod: InventoryPod } | { ip: string }, port: number, protocol: 'TCP' | 'UDP' | 'SCTP') =>
-      !enforcing || evaluator.evaluate({ from: { pod: from }, to, port, protocol }).allowed;
-
-    if (req.to.kind === 'dns') {
-      const dns = (target as { pod: InventoryPod }).pod;
-      const ok = allowed(source, target, 53, 'UDP');
-      return { connected: ok, detail: ok ? `resolved ${req.to.name}` : `DNS lookup of ${req.to.name} timed out: 53/UDP to ${dns.namespace}/${dns.name} is blocked` };
-    }
-    if (!allowed(source, target, req.port, req.protocol)) return { connected: false, detail: `timed out after ${req.timeoutMs} ms: blocked by NetworkPolicy` };
-    if ('pod' in target) {
-      // A hidden dependency of the target that the live policies now block makes the target answer errors.
-      const broken = hidden.find((d) => !allowed(target.pod, { pod: d.pod }, d.port, d.protocol));
-      if (broken) return { connected: false, detail: `${target.pod.namespace}/${target.pod.workload.name} answers with errors: its own call to ${broken.to}:${broken.port}/${broken.protocol} is blocked` };
-    }
-    return { connected: true, detail: 'connected' };
+    const allowed = (from: InventoryPod, to: Target, port: number, protocol: Protocol) => !enforcing || evaluator.evaluate({ from: { pod: from }, to, port, protocol }).allowed;
+    return settled.map((r) => ('source' in r ? answer(r, allowed) : r));
   }
 
   /** A simulated probe leaves nothing behind. */
@@ -223,4 +205,52 @@ function hiddenDependencies(inventory: Inventory, target: InventoryPod, faults: 
     const pod = podOfWorkload(inventory, ns, name);
     return pod ? [{ ...dep, pod }] : [];
   });
+}
+
+type Protocol = ConnectivityProbe['protocol'];
+type Target = { pod: InventoryPod } | { ip: string };
+
+/** A probe whose ends are found: what it needs the policies of. */
+interface Routed {
+  req: ConnectivityProbe;
+  source: InventoryPod;
+  target: Target;
+  hidden: ReturnType<typeof hiddenDependencies>;
+  involved: InventoryPod[];
+}
+
+/** Finds a probe's source and target pods (and the target's hidden dependencies), or why it cannot run. */
+function route(inventory: Inventory, resolver: PlainEvaluator, faults: SimulatedFaults, req: ConnectivityProbe): Routed | ConnectivityResult {
+  const source = podOfWorkload(inventory, req.from.namespace, req.from.workload);
+  if (!source) return { connected: false, error: true, detail: `no running pod of ${req.from.namespace}/${req.from.workload} to probe from` };
+  let target: Target;
+  if (req.to.kind === 'dns') {
+    const dns = inventory.pods.find((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
+    if (!dns) return { connected: false, error: true, detail: 'the cluster has no kube-dns pod' };
+    target = { pod: dns };
+  } else if (req.to.kind === 'ip') {
+    target = resolver.resolve({ ip: req.to.ip }); // an address of a pod is that pod
+  } else {
+    const pod = podOfWorkload(inventory, req.to.namespace, req.to.name);
+    if (!pod) return { connected: false, error: true, detail: `no running pod of ${req.to.namespace}/${req.to.name} to probe` };
+    target = { pod };
+  }
+  const hidden = 'pod' in target ? hiddenDependencies(inventory, target.pod, faults) : [];
+  return { req, source, target, hidden, involved: [source, ...('pod' in target ? [target.pod] : []), ...hidden.map((d) => d.pod)] };
+}
+
+/** The outcome of a routed probe, given what the live policies allow. */
+function answer({ req, source, target, hidden }: Routed, allowed: (from: InventoryPod, to: Target, port: number, protocol: Protocol) => boolean): ConnectivityResult {
+  if (req.to.kind === 'dns') {
+    const dns = (target as { pod: InventoryPod }).pod;
+    const ok = allowed(source, target, 53, 'UDP');
+    return { connected: ok, detail: ok ? `resolved ${req.to.name}` : `DNS lookup of ${req.to.name} timed out: 53/UDP to ${dns.namespace}/${dns.name} is blocked` };
+  }
+  if (!allowed(source, target, req.port, req.protocol)) return { connected: false, detail: `timed out after ${req.timeoutMs} ms: blocked by NetworkPolicy` };
+  if ('pod' in target) {
+    // A hidden dependency of the target that the live policies now block makes the target answer errors.
+    const broken = hidden.find((d) => !allowed(target.pod, { pod: d.pod }, d.port, d.protocol));
+    if (broken) return { connected: false, detail: `${target.pod.namespace}/${target.pod.workload.name} answers with errors: its own call to ${broken.to}:${broken.port}/${broken.protocol} is blocked` };
+  }
+  return { connected: true, detail: 'connected' };
 }

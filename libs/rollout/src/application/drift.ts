@@ -76,23 +76,28 @@ export async function checkDrift(deps: DriftDeps, clusterId: string): Promise<Dr
       if (!expectedNames.has(p.metadata.name)) findings.push({ namespace: step.namespace, kind: 'policy_added', subject: p.metadata.name, message: `${step.namespace}/${p.metadata.name} is not part of plan v${rollout.planVersion}` });
     }
     const sample = [...step.probes.filter((p) => p.kind === 'must-connect'), ...step.probes.filter((p) => p.kind === 'must-be-blocked')].slice(0, deps.probeSample ?? 3);
-    for (const probe of sample) {
-      const [namespace, workload] = probe.from.split('/');
-      const [toNamespace, toName] = probe.to.split('/');
-      const result = await driver.probe({
-        id: `drift.${step.id}.${probe.id}`,
-        from: { namespace, workload },
-        to: { kind: 'workload', namespace: toNamespace, name: toName },
-        port: probe.port ?? 53,
-        protocol: probe.protocol ?? 'TCP',
-        timeoutMs: rollout.config.probe.timeoutMs,
-      });
-      if (result.error) continue;
+    const results = await driver.probe(
+      sample.map((probe) => {
+        const [namespace, workload] = probe.from.split('/');
+        const [toNamespace, toName] = probe.to.split('/');
+        return {
+          id: `drift.${step.id}.${probe.id}`,
+          from: { namespace, workload },
+          to: { kind: 'workload', namespace: toNamespace, name: toName },
+          port: probe.port ?? 53,
+          protocol: probe.protocol ?? 'TCP',
+          timeoutMs: rollout.config.probe.timeoutMs,
+        } as const;
+      }),
+    );
+    sample.forEach((probe, i) => {
+      const result = results[i];
+      if (result.error) return;
       const wanted = probe.kind === 'must-connect';
       if (result.connected !== wanted) {
         findings.push({ namespace: step.namespace, kind: 'probe_changed', subject: probe.id, message: `${probe.from} -> ${probe.to}:${probe.port}/${probe.protocol} ${wanted ? 'no longer connects' : 'now connects'}: ${result.detail}` });
       }
-    }
+    });
   }
   const check = { clusterId, rolloutId: rollout.id, checkedAt: deps.clock(), namespaces: verified.length, findings };
   await deps.drift.record(check);

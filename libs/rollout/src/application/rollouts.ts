@@ -33,8 +33,6 @@ export interface RolloutCore {
 export interface RolloutDeps extends RolloutCore {
   plans: PlanPolicies;
   driverFor(clusterId: string): Promise<ClusterDriver>;
-  /** Parallel probes of one batch. */
-  probeConcurrency?: number;
 }
 
 /** A refusal of the domain (illegal event, unknown rollout...), for the edge to turn into an answer. */
@@ -126,10 +124,6 @@ function observed(connected: boolean, error: boolean | undefined): ProbeObservat
   return connected ? 'reached' : 'not_reached';
 }
 
-async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
-}
-
 /** How many commands of one step a job carries out in a row at most (snapshot, apply, probes, restore). */
 const CHAIN_LIMIT = 6;
 
@@ -143,12 +137,13 @@ export async function executeCommand(deps: RolloutDeps, id: string, key: string)
   const ran: string[] = [];
   let first: ExecuteOutcome | undefined;
   let next: string | undefined = key;
+  let known: RolloutState | undefined;
   while (next && ran.length < CHAIN_LIMIT) {
-    const step: Executed = await executeOne(deps, id, next);
+    const step: Executed = await executeOne(deps, id, next, known);
     first ??= step.outcome;
     if (step.outcome.status !== 'done') break;
     ran.push(step.outcome.detail ?? next);
-    next = step.next;
+    [next, known] = [step.next, step.state];
   }
   return ran.length ? { status: 'done', detail: ran.join(' -> ') } : first!;
 }
@@ -157,16 +152,19 @@ interface Executed {
   outcome: ExecuteOutcome;
   /** the key of the step's next command, kept for this job to run */
   next?: string;
+  /** the state the result was recorded in, to find the next command in */
+  state?: RolloutState;
 }
 
 /**
- * Carries out one command, found by its key in the state as it is now (a command that is no longer
- * wanted is skipped), and records its result as an event. A change to a namespace is made under the
- * namespace's lock, after checking once more that the command is still current: a late apply never
- * lands after the restore that replaced it.
+ * Carries out one command, found by its key in the state as it is now, or as this job just recorded it
+ * (a command that is no longer wanted is skipped), and records its result as an event. A change to a
+ * namespace is made under the namespace's lock, after checking against the state read there that the
+ * command is still current: a late apply never lands after the restore that replaced it. A read-only
+ * command found in a state that has since moved on costs nothing worse than a result the domain refuses.
  */
-async function executeOne(deps: RolloutDeps, id: string, key: string): Promise<Executed> {
-  const state = await deps.store.get(id);
+async function executeOne(deps: RolloutDeps, id: string, key: string, known?: RolloutState): Promise<Executed> {
+  const state = known ?? (await deps.store.get(id));
   if (!state) return { outcome: { status: 'skipped', detail: 'the rollout no longer exists' } };
   const command = outstandingCommands(state, deps.clock()).find((c) => c.key === key);
   if (!command) return { outcome: { status: 'skipped', detail: 'the command is no longer outstanding' } };
@@ -180,13 +178,13 @@ async function executeOne(deps: RolloutDeps, id: string, key: string): Promise<E
   deps.checkpoint?.(`driver.${command.type}`);
   if (!event) return { outcome: { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' } };
   const keepStep = 'stepId' in command ? command.stepId : undefined;
-  let recorded: { kept?: string } = {};
+  let recorded: { kept?: string; state?: RolloutState } = {};
   if (Array.isArray(event)) {
     if (event.length) recorded = await recordEvents(deps, id, event, { keepStep });
   } else {
     recorded = await record(deps, id, (s) => transition(s, event.event, deps.clock()), { audit: event.audit, keepStep });
   }
-  return { outcome: { status: 'done', detail: command.type }, next: recorded.kept };
+  return { outcome: { status: 'done', detail: command.type }, next: recorded.kept, state: recorded.state };
 }
 
 type Recorded = { event: RolloutEvent; audit?: (state: RolloutState) => AuditEntry[] };
@@ -250,20 +248,27 @@ async function run(
       };
     }
     case 'runProbes': {
-      const events: RolloutEvent[] = [];
-      await inBatches(command.probes, deps.probeConcurrency ?? 4, async (probeRun) => {
-        const [namespace, workload] = probeRun.probe.from.split('/');
-        const result = await driver.probe({
-          id: `${command.stepId}.${probeRun.probe.id}.${probeRun.attempt}`,
-          from: { namespace, workload },
-          to: target(probeRun),
-          port: probeRun.probe.port ?? 53,
-          protocol: probeRun.probe.protocol ?? (probeRun.probe.kind === 'must-resolve' ? 'UDP' : 'TCP'),
-          timeoutMs: command.timeoutMs,
-        });
-        events.push({ type: 'probeResult', stepId: command.stepId, probeId: probeRun.probe.id, attempt: probeRun.attempt, observed: observed(result.connected, result.error), detail: result.detail });
-      });
-      return events;
+      const results = await driver.probe(
+        command.probes.map((probeRun) => {
+          const [namespace, workload] = probeRun.probe.from.split('/');
+          return {
+            id: `${command.stepId}.${probeRun.probe.id}.${probeRun.attempt}`,
+            from: { namespace, workload },
+            to: target(probeRun),
+            port: probeRun.probe.port ?? 53,
+            protocol: probeRun.probe.protocol ?? (probeRun.probe.kind === 'must-resolve' ? 'UDP' : 'TCP'),
+            timeoutMs: command.timeoutMs,
+          };
+        }),
+      );
+      return command.probes.map((probeRun, i) => ({
+        type: 'probeResult',
+        stepId: command.stepId,
+        probeId: probeRun.probe.id,
+        attempt: probeRun.attempt,
+        observed: observed(results[i].connected, results[i].error),
+        detail: results[i].detail,
+      }));
     }
     case 'wakeAt':
     case 'requestApproval':

@@ -20,8 +20,12 @@ export interface ClusterDriver {
    * spec, labels and annotations (replaced, not merged), and no other policy.
    */
   restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void>;
-  /** Sends one connection attempt from the source's network identity. Never throws for a refused or timed-out connection. */
-  probe(probe: ConnectivityProbe): Promise<ConnectivityResult>;
+  /**
+   * Sends connection attempts, each from its source's network identity, and answers their results in the
+   * same order. A step's probes go as one batch, so a driver can share the work of a batch (one read of
+   * the cluster, probe pods started side by side). Never throws for a refused or timed-out connection.
+   */
+  probe(probes: readonly ConnectivityProbe[]): Promise<ConnectivityResult[]>;
   /** Removes what probes left behind (a probe pod whose delete failed, or whose worker died) older than this; answers what it removed. */
   cleanupProbePods(olderThanMs: number): Promise<string[]>;
 }
