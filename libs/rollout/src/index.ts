@@ -1,6 +1,6 @@
 // @bulkhead/rollout: the staged rollout's pure domain. State in, next state and commands out.
 export * from './domain/types';
-export { transition, decide, isActive, APPROVER_ROLES } from './domain/machine';
+export { transition, transitionAll, decide, isActive, APPROVER_ROLES } from './domain/machine';
 export { outstandingCommands, isCommandCurrent, advanceJobId, probeJobId, nextWake } from './domain/commands';
 export { buildRollout, validateCreateInput, DEFAULT_CONFIG, stepIdOf, expectationOf } from './domain/create';
 export { planRollout, DEFAULT_WAVES, type PlanNamespace, type PlannedStage } from './domain/plan';

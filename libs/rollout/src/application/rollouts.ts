@@ -1,5 +1,5 @@
 import type { NetworkPolicy } from '@bulkhead/netpol';
-import { transition } from '../domain/machine';
+import { transition, transitionAll } from '../domain/machine';
 import { outstandingCommands, isCommandCurrent } from '../domain/commands';
 import { ACTIVE_STATUSES } from '../domain/types';
 import type {
@@ -78,31 +78,10 @@ export async function recordEvent(deps: RolloutCore, id: string, event: RolloutE
   return (await record(deps, id, (state) => transition(state, event, deps.clock()))).state;
 }
 
-/**
- * Records several results in one transaction (a probe batch), folding them in order. A result the
- * domain refuses is left out; the others still count.
- */
+/** Records several results in one change (a probe batch): see `transitionAll`. */
 function recordEvents(deps: RolloutCore, id: string, events: readonly RolloutEvent[], options: RecordOptions): Promise<Decided & { kept?: string }> {
   const now = deps.clock();
-  const fold = (state: RolloutState): TransitionResult => {
-    let latest: Extract<TransitionResult, { ok: true }> | undefined;
-    let changed = false;
-    let firstError: TransitionResult | undefined;
-    const audit: AuditEntry[] = [];
-    for (const event of events) {
-      const r: TransitionResult = transition(latest ? latest.state : state, event, now);
-      if (!r.ok) {
-        firstError ??= r;
-        continue;
-      }
-      if (r.changed) audit.push(...r.audit);
-      changed ||= r.changed;
-      latest = r;
-    }
-    if (latest) return { ...latest, changed, audit };
-    return firstError ?? { ok: false, error: { code: 'invalid_input', message: 'no event to record' } };
-  };
-  return record(deps, id, fold, options);
+  return record(deps, id, (state) => transitionAll(state, events, now), options);
 }
 
 /** "Look at rollout R now": what a wake-up, a reconciler pass or a restarted worker does. */

@@ -509,11 +509,26 @@ function applyStepEvent(c: Ctx, event: StepEvent): Outcome {
  * next state shares its unchanged steps with the previous one (which lets the store write only what
  * moved) and nothing is copied or compared in full.
  */
-function finish(before: RolloutState, after: RolloutState, c: Ctx, now: Date, ignoredReason?: string): Decision {
+function finish(before: RolloutState, after: RolloutState, audit: Ctx['audit'], now: Date, ignoredReason?: string): Decision {
   const changed = after !== before;
-  const state = changed ? { ...after, version: before.version + 1, updatedAt: c.at } : before;
-  const audit: AuditEntry[] = changed ? c.audit.map((a) => ({ ...a, rolloutId: state.id, version: state.version })) : [];
-  return { ok: true, state, commands: outstandingCommands(state, now), audit, changed, ...(ignoredReason && !changed ? { ignored: ignoredReason } : {}) };
+  const state = changed ? { ...after, version: before.version + 1, updatedAt: now.toISOString() } : before;
+  const entries: AuditEntry[] = changed ? audit.map((a) => ({ ...a, rolloutId: state.id, version: state.version })) : [];
+  return { ok: true, state, commands: outstandingCommands(state, now), audit: entries, changed, ...(ignoredReason && !changed ? { ignored: ignoredReason } : {}) };
+}
+
+const invalidNow = (now: Date): TransitionResult | undefined =>
+  now instanceof Date && Number.isFinite(now.getTime()) ? undefined : { ok: false, error: { code: 'invalid_input', message: 'now must be a valid Date' } };
+
+/** Folds one event into an existing state and reconciles, leaving the commands to be decided. */
+function fold(state: RolloutState, event: RolloutEvent, now: Date): { after: RolloutState; audit: Ctx['audit']; outcome: Outcome } {
+  const c = context(state, now);
+  let outcome: Outcome = APPLIED;
+  const after = produce(state, (draft) => {
+    c.s = draft as RolloutState;
+    outcome = applyEvent(c, event);
+    if (outcome.kind !== 'error') reconcile(c);
+  });
+  return { after, audit: c.audit, outcome };
 }
 
 /**
@@ -521,7 +536,8 @@ function finish(before: RolloutState, after: RolloutState, c: Ctx, now: Date, ig
  * The input state is never modified.
  */
 export function transition(state: RolloutState | undefined, event: RolloutEvent, now: Date): TransitionResult {
-  if (!(now instanceof Date) || !Number.isFinite(now.getTime())) return { ok: false, error: { code: 'invalid_input', message: 'now must be a valid Date' } };
+  const invalid = invalidNow(now);
+  if (invalid) return invalid;
   if (state === undefined) {
     if (event.type !== 'create') return { ok: false, error: { code: 'not_found', message: `no rollout to apply ${event.type} to` } };
     const built = buildRollout(event.input, now);
@@ -531,15 +547,36 @@ export function transition(state: RolloutState | undefined, event: RolloutEvent,
     reconcile(c);
     return { ok: true, state: c.s, commands: outstandingCommands(c.s, now), audit: c.audit.map((a) => ({ ...a, rolloutId: c.s.id, version: c.s.version })), changed: true };
   }
-  const c = context(state, now);
-  let outcome: Outcome = APPLIED;
-  const after = produce(state, (draft) => {
-    c.s = draft as RolloutState;
-    outcome = applyEvent(c, event);
-    if (outcome.kind !== 'error') reconcile(c);
-  });
+  const { after, audit, outcome } = fold(state, event, now);
   if (outcome.kind === 'error') return { ok: false, error: outcome.error };
-  return finish(state, after, c, now, outcome.kind === 'ignored' ? outcome.reason : undefined);
+  return finish(state, after, audit, now, outcome.kind === 'ignored' ? outcome.reason : undefined);
+}
+
+/**
+ * Folds several events in order as one change (the results of a probe batch). An event the domain
+ * refuses is left out and the others still count; the change is refused only when every event is.
+ */
+export function transitionAll(state: RolloutState, events: readonly RolloutEvent[], now: Date): TransitionResult {
+  const invalid = invalidNow(now);
+  if (invalid) return invalid;
+  let latest = state;
+  let accepted = 0;
+  let ignoredReason: string | undefined;
+  let refused: RolloutError | undefined;
+  const audit: Ctx['audit'] = [];
+  for (const event of events) {
+    const r = fold(latest, event, now);
+    if (r.outcome.kind === 'error') {
+      refused ??= r.outcome.error;
+      continue;
+    }
+    accepted++;
+    latest = r.after;
+    audit.push(...r.audit);
+    ignoredReason = r.outcome.kind === 'ignored' ? r.outcome.reason : undefined;
+  }
+  if (accepted === 0) return { ok: false, error: refused ?? { code: 'invalid_input', message: 'no event to record' } };
+  return finish(state, latest, audit, now, ignoredReason);
 }
 
 /**

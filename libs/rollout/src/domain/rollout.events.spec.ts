@@ -1,5 +1,5 @@
 import { advanceJobId, isCommandCurrent, outstandingCommands, probeJobId } from './commands';
-import { decide, isActive, transition } from './machine';
+import { decide, isActive, transition, transitionAll } from './machine';
 import { CREATOR, createInput, simulate, T0 } from './testing/fixtures';
 import type { RolloutEvent } from './types';
 
@@ -91,6 +91,43 @@ describe('stale and duplicated events change nothing', () => {
   it('an invalid clock is refused', () => {
     const { loop } = applied();
     expect(transition(loop.state, { type: 'tick' }, new Date(NaN))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+});
+
+describe('a batch of results is one change', () => {
+  function probing() {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    loop.send({ type: 'start', by: CREATOR });
+    loop.run({ until: (s) => s.steps[0].phase === 'settled' });
+    const batch = loop.commands.find((c) => c.type === 'runProbes')!;
+    return { loop, results: loop.cluster.execute(loop.state, batch, loop.now) };
+  }
+
+  it('folds the results in order into one version, leaving out the one the domain refuses', () => {
+    const { loop, results } = probing();
+    expect(results.length).toBeGreaterThan(1);
+    const unknown: RolloutEvent = { type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' };
+    const r = transitionAll(loop.state, [results[0], unknown, ...results.slice(1)], loop.now);
+    let one = loop.state;
+    for (const e of results) {
+      const step = transition(one, e, loop.now);
+      if (step.ok) one = step.state;
+    }
+    expect(r).toMatchObject({ ok: true, changed: true });
+    if (!r.ok) return;
+    expect(r.state.version).toBe(loop.state.version + 1);
+    expect(r.state.steps).toEqual(one.steps);
+    expect(r.state.status).toBe(one.status);
+    expect(r.audit.filter((a) => a.action === 'rollout.step.probe')).toHaveLength(results.length);
+    expect(new Set(r.audit.map((a) => a.version))).toEqual(new Set([r.state.version]));
+    expect(r.commands).toEqual(outstandingCommands(r.state, loop.now));
+  });
+
+  it('is refused only when every result is, and an empty batch is refused', () => {
+    const { loop } = probing();
+    const unknown: RolloutEvent = { type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' };
+    expect(transitionAll(loop.state, [unknown, unknown], loop.now)).toMatchObject({ ok: false, error: { code: 'unknown_probe' } });
+    expect(transitionAll(loop.state, [], loop.now)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });
 
