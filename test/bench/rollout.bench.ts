@@ -56,6 +56,12 @@ function snapshot(): { apiVersion: 'v1'; kind: 'List'; items: object[] } {
   return { apiVersion: 'v1', kind: 'List', items };
 }
 
+/** CPU time (user and system) a process has used so far (Linux), in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 1/100 s
+}
+
 /** Peak resident set of a process (Linux), in MB. */
 function peakRssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
@@ -107,6 +113,7 @@ async function main(): Promise<void> {
 
     console.log('rolling out...');
     const started = performance.now();
+    const workerCpuBefore = cpuMs(worker.pid!);
     const rollout = await createRollout(deps, { planId: plan.id, by: 'bench:operator', start: true, config: { waves: [CONCURRENCY], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } } });
     let state: RolloutState = rollout;
     let lastReport = 0;
@@ -127,6 +134,7 @@ async function main(): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
+    const workerCpuMs = cpuMs(worker.pid!) - workerCpuBefore;
     state = (await deps.store.get(rollout.id))!;
     const totalSeconds = (performance.now() - started) / 1000;
     if (state.status !== 'completed') throw new Error(`the rollout ended ${state.status}: ${state.halt?.message}`);
@@ -151,6 +159,7 @@ async function main(): Promise<void> {
     console.log(`  snapshot / apply / probes: ${phases} (mean)`);
     console.log(`overhead per step:          ${overheadMsPerStep.toFixed(1)} ms (mean latency less driver time; target < 50)`);
     console.log(`overhead, amortised:        ${amortisedOverheadMs.toFixed(1)} ms per namespace (${CONCURRENCY} at a time)`);
+    console.log(`worker CPU:                 ${(workerCpuMs / steps).toFixed(1)} ms per step (${Math.round((100 * workerCpuMs) / (totalSeconds * 1000))}% of one core)`);
     console.log(`worker peak RSS:            ${workerPeakRssMb} MB`);
     console.log(
       JSON.stringify({
