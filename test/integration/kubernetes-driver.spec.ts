@@ -173,6 +173,15 @@ describe('policies', () => {
     expect(JSON.stringify(await driver.readPolicies('shop'))).toBe(first);
   });
 
+  it('with prune, deletes the namespace\'s other policies after applying', async () => {
+    await driver.applyPolicies('shop', [defaultDeny('shop')], { prune: true });
+    expect((await driver.readPolicies('shop')).map((p) => p.metadata.name)).toEqual(['bulkhead-default-deny']);
+    expect(server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PATCH /apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/bulkhead-default-deny',
+      'DELETE /apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/allow-web-to-orders',
+    ]);
+  });
+
   it('refuses a policy of another namespace before writing anything', async () => {
     await expect(driver.applyPolicies('shop', [defaultDeny('web')])).rejects.toThrow('does not belong to namespace "shop"');
     expect(server.requests.some((r) => r.method === 'PATCH')).toBe(false);

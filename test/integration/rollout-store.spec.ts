@@ -88,3 +88,52 @@ it('decides again on the newer state when another process changed the rollout me
   const actions: string[] = (await api.db.query(`SELECT action FROM audit_log WHERE details->>'rolloutId' = $1 ORDER BY id`, [state.id])).map((r: { action: string }) => r.action);
   expect(actions.filter((x) => x.startsWith('rollout.status.'))).toEqual(['rollout.status.running', 'rollout.status.paused', 'rollout.status.running']);
 });
+
+it('writes the changes that arrive together as one, each answered as it was decided', async () => {
+  const store = new PostgresRolloutStore(api.db);
+  const state = await created();
+  await store.insert(state, []);
+  const [started, refused, paused] = await Promise.all([
+    store.update(state.id, (s) => transition(s, { type: 'start', by: 'ops' }, now)),
+    store.update(state.id, (s) => transition(s, { type: 'resume', by: 'ops' }, now)),
+    store.update(state.id, (s) => transition(s, { type: 'pause', by: 'ops' }, now)),
+  ]);
+  expect(started).toMatchObject({ ok: true, changed: true, state: { status: 'running', version: state.version + 1 } });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+  expect(paused).toMatchObject({ ok: true, changed: true, state: { status: 'paused', version: state.version + 2 } });
+  const [row] = await api.db.query(`SELECT status, version FROM rollouts WHERE id = $1`, [state.id]);
+  expect(row).toEqual({ status: 'paused', version: String(state.version + 2) });
+  const audit: Array<{ action: string; txn: string }> = await api.db.query(`SELECT action, xmin::text AS txn FROM audit_log WHERE details->>'rolloutId' = $1 AND action LIKE 'rollout.status.%' ORDER BY id`, [state.id]);
+  expect(audit.map((a) => a.action)).toEqual(['rollout.status.running', 'rollout.status.paused']);
+  expect(new Set(audit.map((a) => a.txn)).size).toBe(1);
+});
+
+it('hands the namespace lock\'s holder the state as it is once the lock is held, also after waiting for it', async () => {
+  const [a, b] = [new PostgresRolloutStore(api.db), new PostgresRolloutStore(api.db)];
+  const state = await created();
+  await a.insert(state, []);
+  expect((await b.get(state.id))!.status).toBe('draft');
+  await a.update(state.id, (s) => transition(s, { type: 'start', by: 'ops' }, now));
+  expect(await b.withNamespaceLock(state, 'cart-dev', async (current) => current?.status)).toBe('running');
+
+  const order: string[] = [];
+  let release!: () => void;
+  const holding = a.withNamespaceLock(state, 'cart-dev', async () => {
+    order.push('a holds');
+    await new Promise<void>((resolve) => (release = resolve));
+    await a.update(state.id, (s) => transition(s, { type: 'pause', by: 'ops' }, now));
+    order.push('a paused');
+  });
+  while (!order.length) await new Promise((r) => setTimeout(r, 5));
+  const waiting = b.withNamespaceLock(state, 'cart-dev', async (current) => {
+    order.push('b holds');
+    return current?.status;
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  expect(order).toEqual(['a holds']);
+  release();
+  await holding;
+  expect(await waiting).toBe('paused');
+  expect(order).toEqual(['a holds', 'a paused', 'b holds']);
+  expect(await b.withNamespaceLock({ id: randomUUID(), clusterId: state.clusterId }, 'cart-dev', async (current) => current)).toBeNull();
+});

@@ -59,6 +59,16 @@ describe('the simulated cluster driver', () => {
     expect((await driver.probe([probe('web/frontend', 'api/orders-api', 8080)]))[0].connected).toBe(true);
   });
 
+  it('applies beside the policies there, or with prune instead of them', async () => {
+    const driver = await cluster();
+    await driver.applyPolicies('db', [denyAll('db')]);
+    expect((await driver.readPolicies('db')).map((p) => p.metadata.name)).toEqual(['allow-all-legacy', 'default-deny']);
+    await driver.applyPolicies('web', [denyAll('web')], { prune: true });
+    await driver.applyPolicies('db', [denyAll('db')], { prune: true });
+    expect((await driver.readPolicies('db')).map((p) => p.metadata.name)).toEqual(['default-deny']);
+    expect((await driver.readPolicies('web')).map((p) => p.metadata.name)).toEqual(['default-deny']);
+  });
+
   it('restores a namespace exactly: changed policies back, added ones gone', async () => {
     const driver = await cluster();
     const before = await driver.readPolicies('db');

@@ -125,7 +125,7 @@ export class KubernetesDriver implements ClusterDriver {
     return items.map((item) => cleanPolicy(item, namespace)).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   }
 
-  async applyPolicies(namespace: string, policies: NetworkPolicy[]): Promise<void> {
+  async applyPolicies(namespace: string, policies: NetworkPolicy[], options: { prune?: boolean } = {}): Promise<void> {
     const bodies = policies.map((p) => policyBody(p, namespace));
     for (const body of bodies) {
       await this.rest.request('PATCH', `${policiesPath(namespace)}/${enc(body.metadata.name)}`, {
@@ -134,6 +134,9 @@ export class KubernetesDriver implements ClusterDriver {
         body: JSON.stringify(body),
       });
     }
+    if (!options.prune) return;
+    const keep = new Set(bodies.map((b) => b.metadata.name));
+    await this.deletePolicies(namespace, (await this.readPolicies(namespace)).map((p) => p.metadata.name).filter((name) => !keep.has(name)));
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {

@@ -17,6 +17,10 @@ const UPSERT = `INSERT INTO simulated_policies (cluster_id, namespace, name, man
   SELECT $1, $2, p.name, p.manifest FROM unnest($3::text[], $4::jsonb[]) AS p(name, manifest)
   ON CONFLICT (cluster_id, namespace, name) DO UPDATE SET manifest = EXCLUDED.manifest`;
 
+/** Makes namespace `$2` hold exactly the policies given as `$3` names and `$4` manifests. */
+const REPLACE_ALL = `WITH others AS (DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND NOT (name = ANY($3)))
+  ${UPSERT}`;
+
 function clean(policy: NetworkPolicy): NetworkPolicy {
   const metadata = Object.fromEntries(Object.entries(policy.metadata).filter(([k]) => !MANAGED_METADATA.includes(k)));
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: policy.spec } as NetworkPolicy;
@@ -121,12 +125,12 @@ export class SimulatedDriver implements ClusterDriver {
     return list[i].message ?? `the API server refused the change (simulated fault)`;
   }
 
-  async applyPolicies(namespace: string, policies: NetworkPolicy[]): Promise<void> {
+  async applyPolicies(namespace: string, policies: NetworkPolicy[], options: { prune?: boolean } = {}): Promise<void> {
     const failure = await this.consumeApplyFailure(namespace);
     if (failure) throw new Error(failure);
     const stranger = policies.find((p) => p.metadata.namespace !== namespace);
     if (stranger) throw new Error(`policy ${stranger.metadata.name} belongs to ${stranger.metadata.namespace}, not ${namespace}`);
-    await this.write(namespace, policies, UPSERT);
+    await this.write(namespace, policies, options.prune ? REPLACE_ALL : UPSERT);
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {
@@ -135,12 +139,7 @@ export class SimulatedDriver implements ClusterDriver {
   }
 
   async restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void> {
-    await this.write(
-      namespace,
-      snapshot,
-      `WITH others AS (DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND NOT (name = ANY($3)))
-       ${UPSERT}`,
-    );
+    await this.write(namespace, snapshot, REPLACE_ALL);
   }
 
   /** One statement over the namespace's policies, given as `$3` names and `$4` manifests. */

@@ -32,9 +32,7 @@ type Queryable = Pick<EntityManager, 'query'>;
 
 /**
  * Runs tasks one at a time per key, in arrival order. A cluster's transitions queue here, so that one
- * process never races itself for a rollout's version; so do its changes to namespaces, before their
- * advisory locks, since a task holding or waiting for such a lock holds a pooled connection, and enough
- * of them would leave none for the work inside.
+ * process never races itself for a rollout's version.
  */
 class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
@@ -53,6 +51,38 @@ class KeyedQueue {
     }
   }
 }
+
+/**
+ * At most `size` tasks at once, the others waiting in arrival order. A task holding (or waiting for) a
+ * namespace's advisory lock holds a pooled connection, and the work inside needs another: with at most
+ * half the pool in such tasks, the work inside always finds a connection.
+ */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+/** A change waiting to be decided and written together with the others that arrived meanwhile. */
+interface Pending {
+  change: (state: RolloutState) => TransitionResult;
+  extraAudit?: (state: RolloutState) => AuditEntry[];
+  resolve(result: TransitionResult | null): void;
+  reject(error: unknown): void;
+}
+
 type Header = Omit<RolloutState, 'stages' | 'steps'>;
 
 function header(state: RolloutState): Header {
@@ -103,11 +133,18 @@ class StateCache {
  * and steps it moved and its audit entries, on condition that the row still has the version the change
  * was decided on: of two changes decided on the same version, one is written and the other is decided
  * again on the newer state. Nothing is locked while deciding, and a transition costs one round trip.
+ *
+ * Changes to one rollout that arrive while its previous write is under way are decided one after the
+ * other and written together (a group commit): under load, a rollout's writes, which are serial by
+ * nature, carry several changes each instead of queueing one by one.
  */
 export class PostgresRolloutStore implements RolloutStore {
   /** One per process: the API and the worker can share a process, each with its own store. */
   private static readonly queue = new KeyedQueue();
+  /** One per connection pool, for the namespace locks taken through it. */
+  private static readonly lockSlots = new WeakMap<DataSource, Semaphore>();
   private readonly cache = new StateCache(8);
+  private readonly pending = new Map<string, Pending[]>();
 
   constructor(private readonly db: DataSource) {}
 
@@ -137,27 +174,57 @@ export class PostgresRolloutStore implements RolloutStore {
   async update(id: string, change: (state: RolloutState) => TransitionResult, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<TransitionResult | null> {
     const clusterId = this.cache.latest(id)?.clusterId ?? (await this.db.query(`SELECT cluster_id FROM rollouts WHERE id = $1`, [id]))[0]?.cluster_id;
     if (!clusterId) return null;
-    return PostgresRolloutStore.queue.run(clusterId, async () => {
-      // The cached state is decided on first; the write (or, for no change, a version check) proves it current.
-      let state = this.cache.latest(id);
-      let current = false;
-      for (let attempt = 1; attempt <= 100; attempt++) {
-        if (!state) {
-          const fresh = await this.get(id);
-          if (!fresh) return null;
-          [state, current] = [fresh, true];
+    return new Promise((resolve, reject) => {
+      const waiting = this.pending.get(id);
+      if (waiting) return void waiting.push({ change, extraAudit, resolve, reject });
+      const batch: Pending[] = [{ change, extraAudit, resolve, reject }];
+      this.pending.set(id, batch);
+      void PostgresRolloutStore.queue.run(clusterId, async () => {
+        this.pending.delete(id); // later changes start the next batch
+        try {
+          const results = await this.decideAndWrite(id, batch);
+          batch.forEach((p, i) => p.resolve(results[i]));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
         }
-        const r = change(state);
-        if (!r.ok || !r.changed) {
-          if (current || (await this.versionOf(id)) === state.version) return r;
-        } else if (await this.write(state, r.state, [...r.audit, ...(extraAudit?.(r.state) ?? [])])) {
-          this.cache.set(r.state);
-          return r;
-        }
-        state = undefined;
-      }
-      throw new Error(`rollout ${id} kept changing while a change to it was being decided`);
+      });
     });
+  }
+
+  /**
+   * Decides a batch of changes in order, each on the state the previous one left, and writes the last
+   * state once. Each change answers as it was decided (its state, its commands): the write puts every
+   * one of them in the rollout's history, in that order.
+   */
+  private async decideAndWrite(id: string, batch: readonly Pending[]): Promise<Array<TransitionResult | null>> {
+    // The cached state is decided on first; the write (or, for no change, a version check) proves it current.
+    let state = this.cache.latest(id);
+    let current = false;
+    for (let attempt = 1; attempt <= 100; attempt++) {
+      if (!state) {
+        const fresh = await this.get(id);
+        if (!fresh) return batch.map(() => null);
+        [state, current] = [fresh, true];
+      }
+      let last: Extract<TransitionResult, { ok: true }> | undefined;
+      const results: TransitionResult[] = [];
+      const audit: AuditEntry[] = [];
+      for (const p of batch) {
+        const r = p.change(last?.state ?? state);
+        results.push(r);
+        if (!r.ok || !r.changed) continue;
+        audit.push(...r.audit, ...(p.extraAudit?.(r.state) ?? []));
+        last = r;
+      }
+      if (!last) {
+        if (current || (await this.versionOf(id)) === state.version) return results;
+      } else if (await this.write(state, last.state, audit)) {
+        this.cache.set(last.state);
+        return results;
+      }
+      state = undefined;
+    }
+    throw new Error(`rollout ${id} kept changing while a change to it was being decided`);
   }
 
   private async versionOf(id: string): Promise<number | undefined> {
@@ -247,20 +314,38 @@ export class PostgresRolloutStore implements RolloutStore {
 
   /**
    * The lock is a session advisory lock, which keeps a pooled connection while `fn` needs others; so a
-   * process takes one namespace lock per cluster at a time (transitions do not wait for it).
+   * process holds (or waits for) namespace locks on at most half its pool at once. A lock that is free
+   * is taken in the same statement that reads the rollout's version: whatever that read misses was
+   * decided after it, and any change to the namespace that follows from it waits for this lock.
    */
-  withNamespaceLock<T>(clusterId: string, namespace: string, fn: () => Promise<T>): Promise<T> {
-    return PostgresRolloutStore.queue.run(`${clusterId}:changes`, async () => {
+  withNamespaceLock<T>(rollout: Pick<RolloutState, 'id' | 'clusterId'>, namespace: string, fn: (current: RolloutState | null) => Promise<T>): Promise<T> {
+    let slots = PostgresRolloutStore.lockSlots.get(this.db);
+    if (!slots) {
+      const poolSize = Number((this.db.options.extra as { max?: number } | undefined)?.max ?? 10);
+      slots = new Semaphore(Math.max(1, Math.floor(poolSize / 2)));
+      PostgresRolloutStore.lockSlots.set(this.db, slots);
+    }
+    const key = [rollout.clusterId, namespace];
+    return slots.run(async () => {
       const runner = this.db.createQueryRunner();
       await runner.connect();
       try {
-        await runner.query(`SELECT pg_advisory_lock(${NAMESPACE_LOCK})`, [clusterId, namespace]);
-        return await fn();
+        const [row] = await runner.query(`SELECT pg_try_advisory_lock(${NAMESPACE_LOCK}) AS locked, (SELECT version FROM rollouts WHERE id = $3) AS version`, [...key, rollout.id]);
+        let version: number | undefined = row.version === null ? undefined : Number(row.version);
+        if (!row.locked) {
+          await runner.query(`SELECT pg_advisory_lock(${NAMESPACE_LOCK})`, key);
+          version = await this.versionOf(rollout.id);
+        }
+        return await fn(version === undefined ? null : await this.read(this.db, rollout.id, version));
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${NAMESPACE_LOCK})`, [clusterId, namespace]).catch(() => undefined);
+        await runner.query(`SELECT pg_advisory_unlock(${NAMESPACE_LOCK})`, key).catch(() => undefined);
         await runner.release();
       }
     });
+  }
+
+  seen(id: string): RolloutState | undefined {
+    return this.cache.latest(id);
   }
 
   async get(id: string): Promise<RolloutState | null> {

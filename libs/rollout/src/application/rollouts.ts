@@ -136,23 +136,20 @@ interface Executed {
 }
 
 /**
- * Carries out one command, found by its key in the state as it is now, or as this job just recorded it
- * (a command that is no longer wanted is skipped), and records its result as an event. A change to a
- * namespace is made under the namespace's lock, after checking against the state read there that the
- * command is still current: a late apply never lands after the restore that replaced it. A read-only
- * command found in a state that has since moved on costs nothing worse than a result the domain refuses.
+ * Carries out one command, found by its key in the state as this process last saw it, or as this job
+ * just recorded it, else as it is now (a command that is no longer wanted is skipped), and records its
+ * result as an event. A change to a namespace is made under the namespace's lock, after checking against
+ * the state read there that the command is still current: a late apply never lands after the restore
+ * that replaced it. A read-only command found in a state that has since moved on costs nothing worse
+ * than a result the domain refuses.
  */
 async function executeOne(deps: RolloutDeps, id: string, key: string, known?: RolloutState): Promise<Executed> {
-  const state = known ?? (await deps.store.get(id));
-  if (!state) return { outcome: { status: 'skipped', detail: 'the rollout no longer exists' } };
-  const command = outstandingCommands(state, deps.clock()).find((c) => c.key === key);
-  if (!command) return { outcome: { status: 'skipped', detail: 'the command is no longer outstanding' } };
+  const found = await locate(deps, id, key, known);
+  if ('outcome' in found) return found;
+  const { state, command } = found;
   const driver = await deps.driverFor(state.clusterId);
   const guarded = async (namespace: string, fn: () => Promise<RolloutEvent>): Promise<RolloutEvent | null> =>
-    deps.store.withNamespaceLock(state.clusterId, namespace, async () => {
-      const fresh = await deps.store.get(id);
-      return fresh && isCommandCurrent(fresh, command, deps.clock()) ? fn() : null;
-    });
+    deps.store.withNamespaceLock(state, namespace, async (current) => (current && isCommandCurrent(current, command, deps.clock()) ? fn() : null));
   const event = await run(deps, driver, command, guarded);
   deps.checkpoint?.(`driver.${command.type}`);
   if (!event) return { outcome: { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' } };
@@ -164,6 +161,18 @@ async function executeOne(deps: RolloutDeps, id: string, key: string, known?: Ro
     recorded = await record(deps, id, (s) => transition(s, event.event, deps.clock()), { audit: event.audit, keepStep });
   }
   return { outcome: { status: 'done', detail: command.type }, next: recorded.kept, state: recorded.state };
+}
+
+/** A command by its key: in the state given or last seen here if it is there, else in the state as it is now. */
+async function locate(deps: RolloutDeps, id: string, key: string, known?: RolloutState): Promise<{ state: RolloutState; command: RolloutCommand } | Executed> {
+  const find = (s: RolloutState) => outstandingCommands(s, deps.clock()).find((c) => c.key === key);
+  const seen = known ?? deps.store.seen(id);
+  const early = seen && find(seen);
+  if (seen && early) return { state: seen, command: early };
+  const state = await deps.store.get(id);
+  if (!state) return { outcome: { status: 'skipped', detail: 'the rollout no longer exists' } };
+  const command = find(state);
+  return command ? { state, command } : { outcome: { status: 'skipped', detail: 'the command is no longer outstanding' } };
 }
 
 type Recorded = { event: RolloutEvent; audit?: (state: RolloutState) => AuditEntry[] };
@@ -188,10 +197,7 @@ async function run(
       const event = await guarded(command.namespace, async () => {
         try {
           // The plan's policies become the namespace's only ones; the snapshot keeps what was there.
-          await driver.applyPolicies(command.namespace, planned);
-          const keep = new Set(planned.map((p) => p.metadata.name));
-          const extra = (await driver.readPolicies(command.namespace)).map((p) => p.metadata.name).filter((n) => !keep.has(n));
-          if (extra.length) await driver.deletePolicies(command.namespace, extra);
+          await driver.applyPolicies(command.namespace, planned, { prune: true });
           return { type: 'applied', stepId: command.stepId };
         } catch (error) {
           return { type: 'applyFailed', stepId: command.stepId, error: errorText(error) };

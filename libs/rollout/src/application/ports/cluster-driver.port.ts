@@ -11,8 +11,11 @@ export interface ClusterDriver {
   discover(): Promise<Discovery>;
   /** The NetworkPolicies of one namespace, exactly as the cluster holds them (server-managed metadata stripped). */
   readPolicies(namespace: string): Promise<NetworkPolicy[]>;
-  /** Creates or updates these policies (server-side apply under Bulkhead's field manager). Others are left alone. */
-  applyPolicies(namespace: string, policies: NetworkPolicy[]): Promise<void>;
+  /**
+   * Creates or updates these policies (server-side apply under Bulkhead's field manager). Others are left
+   * alone, unless `prune`: then the namespace's other policies are deleted, and it holds these alone.
+   */
+  applyPolicies(namespace: string, policies: NetworkPolicy[], options?: { prune?: boolean }): Promise<void>;
   /** Deletes these policies; a name that does not exist is not an error. */
   deletePolicies(namespace: string, names: string[]): Promise<void>;
   /**

@@ -10,11 +10,14 @@ export interface RolloutStore {
    */
   update(id: string, change: (state: RolloutState) => TransitionResult, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<TransitionResult | null>;
   /**
-   * Runs `fn` holding the namespace's lock, so that changes to one namespace (apply, restore) never
-   * overlap: a change is checked against fresh state and made while no other change to it can start,
-   * so a late apply never lands after the restore that replaced it.
+   * Runs `fn` holding the lock of one of the rollout's namespaces, with the rollout's state as it is
+   * once the lock is held (null if the rollout is gone), so that changes to one namespace (apply,
+   * restore) never overlap: a change is checked against that state and made while no other change to
+   * the namespace can start, so a late apply never lands after the restore that replaced it.
    */
-  withNamespaceLock<T>(clusterId: string, namespace: string, fn: () => Promise<T>): Promise<T>;
+  withNamespaceLock<T>(rollout: Pick<RolloutState, 'id' | 'clusterId'>, namespace: string, fn: (current: RolloutState | null) => Promise<T>): Promise<T>;
   get(id: string): Promise<RolloutState | null>;
+  /** The last state of the rollout this process read or wrote, without asking the database: possibly stale. */
+  seen(id: string): RolloutState | undefined;
   list(filter: { clusterId?: string; statuses?: RolloutStatus[] }): Promise<RolloutState[]>;
 }
