@@ -115,6 +115,18 @@ describe('the simulated cluster driver', () => {
     expect(await driver.probe([])).toEqual([]);
   });
 
+  it('counts faults atomically: concurrent applies take a failure once, concurrent batches lose no attempt', async () => {
+    const driver = await cluster();
+    const other = new SimulatedDriver(db, driver.clusterId); // another worker
+    await driver.setFaults({ applyFailures: [{ times: 1, message: 'once' }], flakyProbes: { failFirstAttempts: 1 } });
+    const applies = await Promise.allSettled([driver.applyPolicies('api', [denyAll('api')]), other.applyPolicies('api', [denyAll('api')], { prune: true })]);
+    expect(applies.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason.message)).toEqual(['once']);
+    const batches = await Promise.all([driver.probe([probe('web/frontend', 'db/postgres', 5432, 'x')]), other.probe([probe('web/frontend', 'db/postgres', 5432, 'y')])]);
+    expect(batches.flat().map((r) => r.connected)).toEqual([false, false]);
+    const again = await Promise.all([driver.probe([probe('web/frontend', 'db/postgres', 5432, 'x')]), other.probe([probe('web/frontend', 'db/postgres', 5432, 'y')])]);
+    expect(again.flat().map((r) => r.detail)).toEqual(['connected', 'connected']);
+  });
+
   it('reports a probe it cannot run as an error, not as a block', async () => {
     const driver = await cluster();
     const outcome = (await driver.probe([probe('web/ghost', 'db/postgres', 5432)]))[0];

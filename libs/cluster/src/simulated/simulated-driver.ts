@@ -12,14 +12,42 @@ export interface SqlClient {
 const NON_ENFORCING: ReadonlySet<Cni> = new Set(['flannel']);
 const MANAGED_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink'];
 
-/** Writes the policies given as `$3` names and `$4` manifests into namespace `$2`. */
-const UPSERT = `INSERT INTO simulated_policies (cluster_id, namespace, name, manifest)
-  SELECT $1, $2, p.name, p.manifest FROM unnest($3::text[], $4::jsonb[]) AS p(name, manifest)
+/** Writes the policies given as `$3` names and `$4` manifests into namespace `$2`, when `guard` holds. */
+const upsert = (guard = 'true') => `INSERT INTO simulated_policies (cluster_id, namespace, name, manifest)
+  SELECT $1, $2, p.name, p.manifest FROM unnest($3::text[], $4::jsonb[]) AS p(name, manifest) WHERE ${guard}
   ON CONFLICT (cluster_id, namespace, name) DO UPDATE SET manifest = EXCLUDED.manifest`;
 
+/** Deletes namespace `$2`'s policies other than the `$3` names, when `guard` holds. */
+const pruneOthers = (guard = 'true') => `DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND NOT (name = ANY($3)) AND ${guard}`;
+
 /** Makes namespace `$2` hold exactly the policies given as `$3` names and `$4` manifests. */
-const REPLACE_ALL = `WITH others AS (DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND NOT (name = ANY($3)))
-  ${UPSERT}`;
+const REPLACE_ALL = `WITH others AS (${pruneOthers()}) ${upsert()}`;
+
+/** Whether an apply failure still counts for namespace `$2` in the cluster's faults `s.faults`. */
+const FAILURE_LEFT = `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(s.faults->'applyFailures', '[]'::jsonb)) AS f(value)
+  WHERE (f.value->>'times')::int > 0 AND COALESCE(f.value->>'namespace', $2) = $2)`;
+
+/**
+ * An apply to namespace `$2` (`$5`: pruning the others), in one statement, unless an apply failure still
+ * counts for it: then nothing is written and the faults are answered, for the failure to be taken.
+ */
+const APPLY = `WITH failing AS (SELECT s.faults FROM simulated_clusters s WHERE s.cluster_id = $1 AND ${FAILURE_LEFT}),
+  others AS (${pruneOthers('$5 AND NOT EXISTS (SELECT 1 FROM failing)')}),
+  written AS (${upsert('NOT EXISTS (SELECT 1 FROM failing)')})
+  SELECT (SELECT faults FROM failing) AS faults`;
+
+/**
+ * What a probe batch reads, in one statement: the CNI, the faults, the version of the objects, and the
+ * policies of namespaces `$2`. With flaky probes switched on, the attempts of probe ids `$3` are counted
+ * first, on the locked row, so that concurrent batches never lose a count.
+ */
+const PROBE_READ = `WITH counted AS (
+    UPDATE simulated_clusters s SET faults = jsonb_set(s.faults, '{flakyProbes,attempts}', COALESCE(s.faults->'flakyProbes'->'attempts', '{}'::jsonb)
+      || (SELECT COALESCE(jsonb_object_agg(id, COALESCE((s.faults->'flakyProbes'->'attempts'->>id)::int, 0) + 1), '{}'::jsonb) FROM unnest($3::text[]) AS id))
+    WHERE s.cluster_id = $1 AND s.faults ? 'flakyProbes' RETURNING s.faults)
+  SELECT c.cni, COALESCE((SELECT faults FROM counted), s.faults) AS faults, s.objects_version,
+    (SELECT COALESCE(jsonb_agg(p.manifest ORDER BY p.namespace, p.name), '[]'::jsonb) FROM simulated_policies p WHERE p.cluster_id = $1 AND p.namespace = ANY($2)) AS policies
+  FROM simulated_clusters s JOIN clusters c ON c.id = s.cluster_id WHERE s.cluster_id = $1`;
 
 function clean(policy: NetworkPolicy): NetworkPolicy {
   const metadata = Object.fromEntries(Object.entries(policy.metadata).filter(([k]) => !MANAGED_METADATA.includes(k)));
@@ -51,6 +79,8 @@ interface Objects {
  */
 export class SimulatedDriver implements ClusterDriver {
   private cached?: Objects;
+  /** The faults the last probe batch read: what the next batch guesses the namespaces it needs from. */
+  private lastFaults: SimulatedFaults = {};
 
   constructor(
     private readonly db: SqlClient,
@@ -100,7 +130,7 @@ export class SimulatedDriver implements ClusterDriver {
   /** The live policies of some namespaces, as the inventory reads policies. */
   private async policiesOf(namespaces: string[]): Promise<NetworkPolicy[]> {
     const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = ANY($2) ORDER BY namespace, name`, [this.clusterId, namespaces]);
-    return snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: rows.map((r) => r.manifest) }]).policies;
+    return asPolicies(rows.map((r) => r.manifest));
   }
 
   async discover(): Promise<Discovery> {
@@ -114,23 +144,32 @@ export class SimulatedDriver implements ClusterDriver {
     return rows.map((r) => r.manifest as NetworkPolicy);
   }
 
-  /** Takes one unit of a counted apply failure; returns its message when one fired. */
-  private async consumeApplyFailure(namespace: string): Promise<string | null> {
-    const { faults } = await this.load();
-    const list = faults.applyFailures ?? [];
-    const i = list.findIndex((f) => f.times > 0 && (!f.namespace || f.namespace === namespace));
-    if (i < 0) return null;
-    list[i] = { ...list[i], times: list[i].times - 1 };
-    await this.setFaults({ ...faults, applyFailures: list });
-    return list[i].message ?? `the API server refused the change (simulated fault)`;
-  }
-
   async applyPolicies(namespace: string, policies: NetworkPolicy[], options: { prune?: boolean } = {}): Promise<void> {
-    const failure = await this.consumeApplyFailure(namespace);
-    if (failure) throw new Error(failure);
     const stranger = policies.find((p) => p.metadata.namespace !== namespace);
     if (stranger) throw new Error(`policy ${stranger.metadata.name} belongs to ${stranger.metadata.namespace}, not ${namespace}`);
-    await this.write(namespace, policies, options.prune ? REPLACE_ALL : UPSERT);
+    for (;;) {
+      const [{ faults }] = await this.db.query(APPLY, [...this.rows(namespace, policies), options.prune === true]);
+      if (!faults) return;
+      const failure = await this.takeApplyFailure(namespace, faults);
+      if (failure) throw new Error(failure);
+    }
+  }
+
+  /**
+   * Takes one unit of the first apply failure counting for the namespace, if the faults are still the
+   * ones read (else another worker changed them first: null, and the apply is tried again). Answers the
+   * failure's message.
+   */
+  private async takeApplyFailure(namespace: string, faults: SimulatedFaults): Promise<string | null> {
+    const list = [...(faults.applyFailures ?? [])];
+    const i = list.findIndex((f) => f.times > 0 && (!f.namespace || f.namespace === namespace));
+    list[i] = { ...list[i], times: list[i].times - 1 };
+    const [{ taken }] = await this.db.query(`WITH t AS (UPDATE simulated_clusters SET faults = $2 WHERE cluster_id = $1 AND faults = $3::jsonb RETURNING 1) SELECT count(*)::int AS taken FROM t`, [
+      this.clusterId,
+      JSON.stringify({ ...faults, applyFailures: list }),
+      JSON.stringify(faults),
+    ]);
+    return taken ? (list[i].message ?? 'the API server refused the change (simulated fault)') : null;
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {
@@ -139,39 +178,40 @@ export class SimulatedDriver implements ClusterDriver {
   }
 
   async restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void> {
-    await this.write(namespace, snapshot, REPLACE_ALL);
+    await this.db.query(REPLACE_ALL, this.rows(namespace, snapshot));
   }
 
-  /** One statement over the namespace's policies, given as `$3` names and `$4` manifests. */
-  private async write(namespace: string, policies: NetworkPolicy[], sql: string): Promise<void> {
-    await this.db.query(sql, [this.clusterId, namespace, policies.map((p) => p.metadata.name), policies.map((p) => JSON.stringify(clean(p)))]);
+  /** The parameters `$1` to `$4` of a write to a namespace's policies: cluster, namespace, names, manifests. */
+  private rows(namespace: string, policies: NetworkPolicy[]): unknown[] {
+    return [this.clusterId, namespace, policies.map((p) => p.metadata.name), policies.map((p) => JSON.stringify(clean(p)))];
   }
 
   /**
-   * Answers a batch of probes from one read of the cluster: its faults, then the policies of every
-   * namespace the batch involves.
+   * Answers a batch of probes from one read of the cluster: its faults, and the policies of the
+   * namespaces the batch involves, as far as the objects and faults seen last tell (a second read
+   * fetches any the faults read now add).
    */
   async probe(requests: readonly ConnectivityProbe[]): Promise<ConnectivityResult[]> {
-    const loaded = await this.load();
-    const faults = loaded.faults;
-    const flaky = faults.flakyProbes && { ...faults.flakyProbes, attempts: { ...(faults.flakyProbes.attempts ?? {}) } };
-    if (flaky) {
-      for (const req of requests) flaky.attempts[req.id] = (flaky.attempts[req.id] ?? 0) + 1;
-      await this.setFaults({ ...faults, flakyProbes: flaky });
-    }
-    const { inventory, resolver } = await this.objects(loaded);
+    const known = this.cached;
+    const guess = known ? namespacesOf(requests.map((r) => route(known, this.lastFaults, r))) : [];
+    for (const r of requests) guess.push(r.from.namespace, ...(r.to.kind === 'workload' ? [r.to.namespace] : []));
+    const fetched = [...new Set(guess)];
+    const [row] = await this.db.query(PROBE_READ, [this.clusterId, fetched, requests.map((r) => r.id)]);
+    if (!row) throw new Error(`cluster ${this.clusterId} has no simulated state`);
+    const loaded: Loaded = { cni: row.cni, faults: row.faults, objectsVersion: Number(row.objects_version) };
+    const faults = (this.lastFaults = loaded.faults);
+    const objects = await this.objects(loaded);
     const settled = requests.map((req): ConnectivityResult | Routed => {
       const timeout = (faults.probeTimeouts ?? []).find((t) => !t.namespace || t.namespace === req.from.namespace || (req.to.kind === 'workload' && req.to.namespace === t.namespace));
       if (timeout) return { connected: false, detail: `timed out after ${req.timeoutMs} ms (simulated fault)` };
-      const attempt = flaky?.attempts[req.id] ?? 0;
-      if (flaky && attempt <= flaky.failFirstAttempts) return { connected: false, detail: `connection reset (simulated flaky network, attempt ${attempt})` };
-      return route(inventory, resolver, faults, req);
+      const attempt = faults.flakyProbes?.attempts?.[req.id] ?? 0;
+      if (faults.flakyProbes && attempt <= faults.flakyProbes.failFirstAttempts) return { connected: false, detail: `connection reset (simulated flaky network, attempt ${attempt})` };
+      return route(objects, faults, req);
     });
     const routed = settled.filter((r): r is Routed => 'source' in r);
-    const involved = routed.flatMap((r) => r.involved);
-    const namespaces = [...new Set(involved.map((p) => p.namespace))];
-    const policies = namespaces.length ? await this.policiesOf(namespaces) : [];
-    const evaluator = new PlainEvaluator({ namespaces: inventory.namespaces, pods: [...new Set(involved)], policies });
+    const missing = namespacesOf(routed).filter((ns) => !fetched.includes(ns));
+    const policies = [...asPolicies(row.policies), ...(missing.length ? await this.policiesOf(missing) : [])];
+    const evaluator = new PlainEvaluator({ namespaces: objects.inventory.namespaces, pods: [...new Set(routed.flatMap((r) => r.involved))], policies });
     const enforcing = !NON_ENFORCING.has(loaded.cni);
     const allowed = (from: InventoryPod, to: Target, port: number, protocol: Protocol) => !enforcing || evaluator.evaluate({ from: { pod: from }, to, port, protocol }).allowed;
     return settled.map((r) => ('source' in r ? answer(r, allowed) : r));
@@ -218,8 +258,18 @@ interface Routed {
   involved: InventoryPod[];
 }
 
+/** Policy manifests as the inventory reads policies. */
+function asPolicies(manifests: unknown[]): NetworkPolicy[] {
+  return snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: manifests }]).policies;
+}
+
+/** The namespaces whose policies decide the routed probes among these. */
+function namespacesOf(probes: ReadonlyArray<Routed | ConnectivityResult>): string[] {
+  return [...new Set(probes.flatMap((r) => ('involved' in r ? r.involved.map((p) => p.namespace) : [])))];
+}
+
 /** Finds a probe's source and target pods (and the target's hidden dependencies), or why it cannot run. */
-function route(inventory: Inventory, resolver: PlainEvaluator, faults: SimulatedFaults, req: ConnectivityProbe): Routed | ConnectivityResult {
+function route({ inventory, resolver }: Objects, faults: SimulatedFaults, req: ConnectivityProbe): Routed | ConnectivityResult {
   const source = podOfWorkload(inventory, req.from.namespace, req.from.workload);
   if (!source) return { connected: false, error: true, detail: `no running pod of ${req.from.namespace}/${req.from.workload} to probe from` };
   let target: Target;
