@@ -137,3 +137,28 @@ it('hands the namespace lock\'s holder the state as it is once the lock is held,
   expect(order).toEqual(['a holds', 'a paused', 'b holds']);
   expect(await b.withNamespaceLock({ id: randomUUID(), clusterId: state.clusterId }, 'cart-dev', async (current) => current)).toBeNull();
 });
+
+it('reads a rollout once for the jobs that want it at the same time, and never goes back to an older state', async () => {
+  const reads: string[] = [];
+  const counted = new Proxy(api.db, {
+    get(target, property) {
+      if (property === 'query') return (sql: string, params?: unknown[]) => (reads.push(sql), target.query(sql, params));
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const [a, b] = [new PostgresRolloutStore(api.db), new PostgresRolloutStore(counted)];
+  const state = await created();
+  await a.insert(state, []);
+  await b.get(state.id);
+  await a.update(state.id, (s) => transition(s, { type: 'start', by: 'ops' }, now));
+  reads.length = 0;
+  const seen = await Promise.all([1, 2, 3, 4, 5].map(() => b.get(state.id)));
+  expect(reads.filter((sql) => sql.includes('SELECT r.state'))).toHaveLength(1);
+  for (const s of seen) expect(s).toBe(seen[0]);
+  expect(seen[0]).toMatchObject({ status: 'running', version: state.version + 1 });
+  // b's own change is kept over an older read: whatever b reads next is at least as new
+  await b.update(state.id, (s) => transition(s, { type: 'pause', by: 'ops' }, now));
+  expect(b.seen(state.id)).toMatchObject({ status: 'paused', version: state.version + 2 });
+  expect(await b.withNamespaceLock(state, 'cart-dev', async (current) => current?.version)).toBe(state.version + 2);
+});

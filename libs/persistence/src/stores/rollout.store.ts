@@ -100,7 +100,8 @@ function moved<T>(before: readonly T[], after: readonly T[]): number[] {
 
 /**
  * The last states this process read or wrote, by rollout. A cached state is used only when its version
- * is the one in the row (every change moves it), so several processes can share the tables safely.
+ * is the one in the row or newer (every change moves it, and only committed states are cached), so
+ * several processes can share the tables safely.
  * States are shared, not copied: whoever gets one must not change it (the domain never does).
  */
 class StateCache {
@@ -112,15 +113,21 @@ class StateCache {
     return this.states.get(id);
   }
 
-  get(id: string, version: number): RolloutState | undefined {
+  /**
+   * The cached state if it is at `version` or newer. Newer happens: a read that started before this
+   * process's own write committed can answer after it, with the version before.
+   */
+  atLeast(id: string, version: number): RolloutState | undefined {
     const hit = this.states.get(id);
-    if (!hit || hit.version !== version) return undefined;
+    if (!hit || hit.version < version) return undefined;
     this.states.delete(id);
     this.states.set(id, hit);
     return hit;
   }
 
+  /** Keeps a state, unless a newer one of the rollout is kept already. */
   set(state: RolloutState): void {
+    if ((this.states.get(state.id)?.version ?? -1) > state.version) return;
     this.states.delete(state.id);
     this.states.set(state.id, state);
     if (this.states.size > this.size) this.states.delete(this.states.keys().next().value as string);
@@ -145,6 +152,7 @@ export class PostgresRolloutStore implements RolloutStore {
   private static readonly lockSlots = new WeakMap<DataSource, Semaphore>();
   private readonly cache = new StateCache(8);
   private readonly pending = new Map<string, Pending[]>();
+  private readonly reading = new Map<string, { version: number; state: Promise<RolloutState> }>();
 
   constructor(private readonly db: DataSource) {}
 
@@ -284,16 +292,30 @@ export class PostgresRolloutStore implements RolloutStore {
   }
 
   /**
-   * The state at `version` (or newer): from the cache when it holds that version; else the cached older
-   * state with the stages and steps written since; else the whole rollout. Each read is one statement,
-   * so it sees one snapshot.
+   * The state at `version` (or newer): from the cache when it holds that version or a newer one; else
+   * from the read of it under way, if any (jobs that start together want the same state); else read.
    */
-  private async read(q: Queryable, id: string, version: number): Promise<RolloutState> {
-    const hit = this.cache.get(id, version);
-    if (hit) return hit;
-    const known = this.cache.latest(id);
-    const since = known && known.version < version ? known.version : -1;
-    const [row] = await q.query(
+  private read(id: string, version: number): Promise<RolloutState> {
+    const hit = this.cache.atLeast(id, version);
+    if (hit) return Promise.resolve(hit);
+    const underway = this.reading.get(id);
+    if (underway && underway.version >= version) return underway.state;
+    const state = this.fetch(id, version).finally(() => {
+      if (this.reading.get(id)?.state === state) this.reading.delete(id);
+    });
+    this.reading.set(id, { version, state });
+    return state;
+  }
+
+  /**
+   * Reads the rollout: the cached older state with the stages and steps written since, or, with no
+   * cached state, the whole rollout. One statement, so it sees one snapshot.
+   */
+  private async fetch(id: string, version: number): Promise<RolloutState> {
+    const latest = this.cache.latest(id);
+    const known = latest && latest.version < version ? latest : undefined;
+    const since = known?.version ?? -1;
+    const [row] = await this.db.query(
       `SELECT r.state,
          COALESCE((SELECT jsonb_agg(jsonb_build_array(ordinal, stage)) FROM rollout_stages WHERE rollout_id = r.id AND version > $2), '[]'::jsonb) AS stages,
          COALESCE((SELECT jsonb_agg(jsonb_build_array(ordinal, step)) FROM rollout_steps WHERE rollout_id = r.id AND version > $2), '[]'::jsonb) AS steps
@@ -305,8 +327,8 @@ export class PostgresRolloutStore implements RolloutStore {
       for (const [i, value] of rows) out[i] = value;
       return out;
     };
-    const stages = patch(since < 0 ? [] : known!.stages, row.stages);
-    const steps = patch(since < 0 ? [] : known!.steps, row.steps);
+    const stages = patch(known?.stages ?? [], row.stages);
+    const steps = patch(known?.steps ?? [], row.steps);
     const state: RolloutState = { ...(row.state as Header), stages, steps };
     this.cache.set(state);
     return state;
@@ -336,7 +358,7 @@ export class PostgresRolloutStore implements RolloutStore {
           await runner.query(`SELECT pg_advisory_lock(${NAMESPACE_LOCK})`, key);
           version = await this.versionOf(rollout.id);
         }
-        return await fn(version === undefined ? null : await this.read(this.db, rollout.id, version));
+        return await fn(version === undefined ? null : await this.read(rollout.id, version));
       } finally {
         await runner.query(`SELECT pg_advisory_unlock(${NAMESPACE_LOCK})`, key).catch(() => undefined);
         await runner.release();
@@ -350,7 +372,7 @@ export class PostgresRolloutStore implements RolloutStore {
 
   async get(id: string): Promise<RolloutState | null> {
     const [row] = await this.db.query(`SELECT version FROM rollouts WHERE id = $1`, [id]);
-    return row ? this.read(this.db, id, Number(row.version)) : null;
+    return row ? this.read(id, Number(row.version)) : null;
   }
 
   async list(filter: { clusterId?: string; statuses?: RolloutStatus[] }): Promise<RolloutState[]> {
@@ -359,7 +381,7 @@ export class PostgresRolloutStore implements RolloutStore {
       [filter.clusterId ?? null, filter.statuses ?? null],
     );
     const states: RolloutState[] = [];
-    for (const r of rows) states.push(await this.read(this.db, r.id, Number(r.version)));
+    for (const r of rows) states.push(await this.read(r.id, Number(r.version)));
     return states;
   }
 }
