@@ -55,18 +55,38 @@ interface RecordOptions {
   audit?: (state: RolloutState) => AuditEntry[];
   /** The caller carries out this step's next command itself: it is not handed to the workers. */
   keepStep?: string;
+  /** The caller also carries out the first commands of steps the change started, as many as this allows. */
+  adopt?: Budget;
+}
+
+/** How many more steps a job may take on. */
+interface Budget {
+  steps: number;
 }
 
 /**
- * Writes a change, then hands the outstanding commands to the workers, all but the kept step's next
- * one, whose key is answered as `kept`.
+ * How many steps one job runs at most: its own and those it takes on as its results start them. Past
+ * that, started steps are queued: a job ends in bounded time (a worker that shuts down waits for its
+ * jobs), and the waves of a long stage still spread over the workers.
  */
-async function record(deps: RolloutCore, id: string, change: (state: RolloutState) => TransitionResult, options: RecordOptions = {}): Promise<Decided & { kept?: string }> {
+const JOB_STEP_LIMIT = 16;
+
+type Recorded = Decided & { kept?: string; adopted: string[] };
+
+/**
+ * Writes a change, then hands the outstanding commands to the workers, all but those the caller runs
+ * itself: the kept step's next one, answered as `kept`, and the adopted first commands of steps the
+ * change started, answered as `adopted`.
+ */
+async function record(deps: RolloutCore, id: string, change: (state: RolloutState) => TransitionResult, options: RecordOptions = {}): Promise<Recorded> {
   const result = settle(await deps.store.update(id, change, options.audit), id);
   if (result.changed) deps.checkpoint?.('transition');
   const kept = options.keepStep ? result.commands.find((c) => 'stepId' in c && c.stepId === options.keepStep)?.key : undefined;
-  await deps.dispatcher.dispatch(id, result.commands, kept ? new Set([kept]) : undefined);
-  return { ...result, kept };
+  const started = new Set(options.adopt ? result.audit.filter((a) => a.action === 'rollout.step.start').map((a) => a.stepId) : []);
+  const adopted = result.commands.filter((c) => c.type === 'snapshotNamespace' && started.has(c.stepId)).slice(0, options.adopt?.steps ?? 0).map((c) => c.key);
+  if (options.adopt) options.adopt.steps -= adopted.length;
+  await deps.dispatcher.dispatch(id, result.commands, new Set([...(kept ? [kept] : []), ...adopted]));
+  return { ...result, kept, adopted };
 }
 
 /**
@@ -79,7 +99,7 @@ export async function recordEvent(deps: RolloutCore, id: string, event: RolloutE
 }
 
 /** Records several results in one change (a probe batch): see `transitionAll`. */
-function recordEvents(deps: RolloutCore, id: string, events: readonly RolloutEvent[], options: RecordOptions): Promise<Decided & { kept?: string }> {
+function recordEvents(deps: RolloutCore, id: string, events: readonly RolloutEvent[], options: RecordOptions): Promise<Recorded> {
   const now = deps.clock();
   return record(deps, id, (state) => transitionAll(state, events, now), options);
 }
@@ -109,28 +129,48 @@ const CHAIN_LIMIT = 6;
 /**
  * Carries out one command of a rollout, then the command its result asks for next for the same step,
  * if any is due at once (snapshot, then apply, then probes, or a restore): the step moves on without a
- * round trip through the queue. Commands run this way are not queued, so a worker that dies running
- * one leaves it to the reconciler, which re-derives it from the state like any lost job.
+ * round trip through the queue. When a result starts the next wave, the job runs those steps too, side
+ * by side, each the same way, up to JOB_STEP_LIMIT steps. Commands run this way are not queued, so a
+ * worker that dies running one leaves it to the reconciler, which re-derives it from the state like any
+ * lost job.
  */
 export async function executeCommand(deps: RolloutDeps, id: string, key: string): Promise<ExecuteOutcome> {
+  const budget: Budget = { steps: JOB_STEP_LIMIT - 1 };
   const ran: string[] = [];
+  const chains: Array<Promise<void>> = [];
+  const errors: unknown[] = [];
   let first: ExecuteOutcome | undefined;
-  let next: string | undefined = key;
-  let known: RolloutState | undefined;
-  while (next && ran.length < CHAIN_LIMIT) {
-    const step: Executed = await executeOne(deps, id, next, known);
-    first ??= step.outcome;
-    if (step.outcome.status !== 'done') break;
-    ran.push(step.outcome.detail ?? next);
-    [next, known] = [step.next, step.state];
-  }
-  return ran.length ? { status: 'done', detail: ran.join(' -> ') } : first!;
+  const chain = async (start: string, known?: RolloutState): Promise<void> => {
+    let next: string | undefined = start;
+    for (let n = 0; next && n < CHAIN_LIMIT; n++) {
+      const step: Executed = await executeOne(deps, id, next, known, budget);
+      first ??= step.outcome;
+      if (step.outcome.status !== 'done') return;
+      ran.push(step.outcome.detail ?? next);
+      for (const adopted of step.adopted ?? []) chains.push(chain(adopted, step.state).catch((error) => void errors.push(error)));
+      [next, known] = [step.next, step.state];
+    }
+  };
+  chains.push(chain(key).catch((error) => void errors.push(error)));
+  for (let i = 0; i < chains.length; i++) await chains[i];
+  if (errors.length) throw errors[0]; // the job is tried again; what the others did is recorded
+  return ran.length ? { status: 'done', detail: summary(ran) } : first!;
+}
+
+/** "snapshotNamespace -> applyPolicies -> runProbes", or counts when a job ran more than one step. */
+function summary(ran: readonly string[]): string {
+  if (ran.length <= CHAIN_LIMIT) return ran.join(' -> ');
+  const counts = new Map<string, number>();
+  for (const r of ran) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts].map(([type, n]) => `${n} x ${type}`).join(', ');
 }
 
 interface Executed {
   outcome: ExecuteOutcome;
   /** the key of the step's next command, kept for this job to run */
   next?: string;
+  /** the first commands of steps the result started, for this job to run */
+  adopted?: string[];
   /** the state the result was recorded in, to find the next command in */
   state?: RolloutState;
 }
@@ -143,7 +183,7 @@ interface Executed {
  * that replaced it. A read-only command found in a state that has since moved on costs nothing worse
  * than a result the domain refuses.
  */
-async function executeOne(deps: RolloutDeps, id: string, key: string, known?: RolloutState): Promise<Executed> {
+async function executeOne(deps: RolloutDeps, id: string, key: string, known: RolloutState | undefined, budget: Budget): Promise<Executed> {
   const found = await locate(deps, id, key, known);
   if ('outcome' in found) return found;
   const { state, command } = found;
@@ -154,13 +194,13 @@ async function executeOne(deps: RolloutDeps, id: string, key: string, known?: Ro
   deps.checkpoint?.(`driver.${command.type}`);
   if (!event) return { outcome: { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' } };
   const keepStep = 'stepId' in command ? command.stepId : undefined;
-  let recorded: { kept?: string; state?: RolloutState } = {};
+  let recorded: Partial<Recorded> = {};
   if (Array.isArray(event)) {
-    if (event.length) recorded = await recordEvents(deps, id, event, { keepStep });
+    if (event.length) recorded = await recordEvents(deps, id, event, { keepStep, adopt: budget });
   } else {
-    recorded = await record(deps, id, (s) => transition(s, event.event, deps.clock()), { audit: event.audit, keepStep });
+    recorded = await record(deps, id, (s) => transition(s, event.event, deps.clock()), { audit: event.audit, keepStep, adopt: budget });
   }
-  return { outcome: { status: 'done', detail: command.type }, next: recorded.kept, state: recorded.state };
+  return { outcome: { status: 'done', detail: command.type }, next: recorded.kept, adopted: recorded.adopted, state: recorded.state };
 }
 
 /** A command by its key: in the state given or last seen here if it is there, else in the state as it is now. */
@@ -175,14 +215,14 @@ async function locate(deps: RolloutDeps, id: string, key: string, known?: Rollou
   return command ? { state, command } : { outcome: { status: 'skipped', detail: 'the command is no longer outstanding' } };
 }
 
-type Recorded = { event: RolloutEvent; audit?: (state: RolloutState) => AuditEntry[] };
+type DriverOutcome = { event: RolloutEvent; audit?: (state: RolloutState) => AuditEntry[] };
 
 async function run(
   deps: RolloutDeps,
   driver: ClusterDriver,
   command: RolloutCommand,
   guarded: (namespace: string, fn: () => Promise<RolloutEvent>) => Promise<RolloutEvent | null>,
-): Promise<Recorded | RolloutEvent[] | null> {
+): Promise<DriverOutcome | RolloutEvent[] | null> {
   const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
   switch (command.type) {
     case 'snapshotNamespace': {
