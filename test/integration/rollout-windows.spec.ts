@@ -126,6 +126,7 @@ describe('rollout windows, freezes and schedules on the real clock', () => {
     const created = await create({ namespaces: [namespace], start: true, config: { ...FAST, windows: { dev: [window] } } });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('waiting_window');
+    expect(created.body.opensAt).toBe(new Date(opens).toISOString());
     const id = created.body.id;
     expect(await waitingWindows(id)).toEqual([{ tier: 'dev', opensAt: new Date(opens).toISOString() }]);
 
@@ -142,6 +143,7 @@ describe('rollout windows, freezes and schedules on the real clock', () => {
 
     const done = await until(id, ['completed', 'halted']);
     expect(done.status).toBe('completed');
+    expect(done.opensAt).toBeUndefined();
     expect(Date.parse(stepOf(done, namespace).startedAt)).toBeGreaterThanOrEqual(opens);
     expect((await livePolicies(namespace)).length).toBeGreaterThan(0);
   }, 30000);
@@ -161,6 +163,7 @@ describe('rollout windows, freezes and schedules on the real clock', () => {
     const created = await create({ namespaces: [namespace], start: true, config: { ...FAST, windows: { dev: [window] }, freezes } });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('waiting_window');
+    expect((await rollout(created.body.id)).opensAt).toBe(new Date(thaw).toISOString());
     const id = created.body.id;
     expect(await waitingWindows(id)).toEqual([{ tier: 'dev', opensAt: new Date(thaw).toISOString() }]);
 

@@ -114,6 +114,7 @@ function setStatus(c: Ctx, status: RolloutStatus, actor?: string, detail?: { [ke
   if (c.s.status === status) return;
   const from = c.s.status;
   c.s.status = status;
+  if (c.s.opensAt !== undefined) delete c.s.opensAt; // only a waiting rollout has one, set after this
   if (FINAL_STATUSES.includes(status) && !c.s.finishedAt) c.s.finishedAt = c.at;
   log(c, `rollout.status.${status}`, { ...(actor ? { actor } : {}), detail: { from, ...(detail ?? {}) } });
 }
@@ -295,8 +296,12 @@ function advanceStages(c: Ctx): void {
         }
         setStatus(c, 'running');
       } else if (!busy) {
-        const opens = nextOpening(c.now, windows, freezes);
-        setStatus(c, 'waiting_window', undefined, { tier: stage.tier, opensAt: opens ? opens.toISOString() : null });
+        const opens = nextOpening(c.now, windows, freezes)?.toISOString();
+        setStatus(c, 'waiting_window', undefined, { tier: stage.tier, opensAt: opens ?? null });
+        if (opens !== s.opensAt) {
+          if (opens) s.opensAt = opens;
+          else delete s.opensAt;
+        }
       } else setStatus(c, 'running');
     } else setStatus(c, 'running');
     return;

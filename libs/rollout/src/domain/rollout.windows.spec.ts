@@ -32,11 +32,14 @@ describe('maintenance windows', () => {
   it('a prod step never starts outside its window: it waits for Monday 02:00', () => {
     const loop = toProdGate();
     expect(loop.state.status).toBe('waiting_window');
+    expect(loop.state.opensAt).toBe('2026-01-12T02:00:00.000Z');
     expect(loop.step('prod-a').startedAt).toBeUndefined();
     expect(loop.commands).toEqual([expect.objectContaining({ type: 'wakeAt', at: '2026-01-12T02:00:00.000Z', key: 'r1.wake.1768183200000' })]);
     // an early tick changes nothing
     loop.advanceTo('2026-01-12T01:59:59Z');
     expect(loop.send({ type: 'tick' })).toMatchObject({ changed: false });
+    loop.run({ until: (st) => st.status !== 'waiting_window' });
+    expect(loop.state.opensAt).toBeUndefined();
     loop.run();
     expect(loop.step('prod-a').startedAt).toBe('2026-01-12T02:00:00.000Z');
     expect(loop.state.status).toBe('completed');
@@ -50,6 +53,7 @@ describe('maintenance windows', () => {
     expect(canary.startedAt).toBe('2026-01-12T02:00:00.000Z');
     expect(Date.parse(canary.verifiedAt!)).toBeGreaterThanOrEqual(Date.parse('2026-01-12T06:00:00Z'));
     expect(loop.state.status).toBe('waiting_window');
+    expect(loop.state.opensAt).toBe('2026-01-13T02:00:00.000Z');
     loop.run();
     expect(loop.step('prod-b').startedAt).toBe('2026-01-13T02:00:00.000Z');
     expect(loop.step('prod-c').startedAt).toBe('2026-01-13T02:00:00.000Z');

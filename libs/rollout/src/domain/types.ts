@@ -218,6 +218,8 @@ export interface RolloutState {
   createdAt: string;
   status: RolloutStatus;
   scheduledAt?: string;
+  /** while waiting_window: when the window the next wave waits for opens (absent if none opens within a year) */
+  opensAt?: string;
   startedAt?: string;
   finishedAt?: string;
   stages: Stage[];

@@ -60,6 +60,12 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
           </div>
         </div>
       )}
+      {r.status === 'waiting_window' && (
+        <div className="note note-info" data-testid="waiting-window">
+          Waiting for a maintenance window: {r.opensAt ? `the next wave starts ${formatDate(r.opensAt)}` : 'no window opens within a year; check the windows and freezes'}. Steps under way finish.
+        </div>
+      )}
+      {r.status === 'scheduled' && r.scheduledAt && <div className="note note-info">Scheduled: starts {formatDate(r.scheduledAt)}.</div>}
       {r.status === 'paused' && <div className="note note-warn">Paused{r.pausedBy ? ` by ${personName(r.pausedBy)}` : ''}: nothing new starts until an operator resumes it. Steps under way finish.</div>}
       <RolloutControls rollout={r} onChanged={onChanged} />
       <Progress rollout={r} />
