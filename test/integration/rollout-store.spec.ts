@@ -19,9 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-/** A rollout of the demo plan, on a cluster of its own (a cluster holds one active rollout at a time). */
-async function created(): Promise<RolloutState> {
-  const clusterId = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: `store-${randomUUID().slice(0, 8)}`, cni: 'calico' } })).body.id;
+/** A rollout of the demo plan, on a cluster of its own unless one is given (a cluster holds one active rollout at a time). */
+async function created(cluster?: string): Promise<RolloutState> {
+  const clusterId = cluster ?? (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: `store-${randomUUID().slice(0, 8)}`, cni: 'calico' } })).body.id;
   const namespaces = ['payments-dev', 'cart-dev', 'orders-dev', 'payments-staging'].map((name, i) => ({ name, tier: i < 3 ? ('dev' as const) : ('staging' as const), dependents: i, probes: [] }));
   const r = transition(undefined, { type: 'create', input: { id: randomUUID(), clusterId, planId, planVersion: 1, createdBy: 'ops', namespaces, config: { waves: [1] } } }, now);
   if (!r.ok) throw new Error(r.error.message);
@@ -106,6 +106,33 @@ it('writes the changes that arrive together as one, each answered as it was deci
   const audit: Array<{ action: string; txn: string }> = await api.db.query(`SELECT action, xmin::text AS txn FROM audit_log WHERE details->>'rolloutId' = $1 AND action LIKE 'rollout.status.%' ORDER BY id`, [state.id]);
   expect(audit.map((a) => a.action)).toEqual(['rollout.status.running', 'rollout.status.paused']);
   expect(new Set(audit.map((a) => a.txn)).size).toBe(1);
+});
+
+it('lets a change of a batch that throws, or whose write is refused, fail alone', async () => {
+  const store = new PostgresRolloutStore(api.db);
+  const state = await created();
+  await store.insert(state, []);
+  const [started, boom, paused] = await Promise.allSettled([
+    store.update(state.id, (s) => transition(s, { type: 'start', by: 'ops' }, now)),
+    store.update(state.id, () => {
+      throw new Error('boom');
+    }),
+    store.update(state.id, (s) => transition(s, { type: 'pause', by: 'ops' }, now)),
+  ]);
+  expect(started).toMatchObject({ status: 'fulfilled', value: { ok: true, state: { status: 'running' } } });
+  expect(boom).toMatchObject({ status: 'rejected', reason: { message: 'boom' } });
+  expect(paused).toMatchObject({ status: 'fulfilled', value: { ok: true, state: { status: 'paused', version: state.version + 2 } } });
+
+  // A second rollout on the same cluster cannot start while the first is active; the write of its batch is
+  // refused, and only the start that made it so hears about it.
+  const second = await created(state.clusterId);
+  await store.insert(second, []);
+  const [refused, ticked] = await Promise.allSettled([
+    store.update(second.id, (s) => transition(s, { type: 'start', by: 'ops' }, now)),
+    store.update(second.id, (s) => transition(s, { type: 'tick' }, now)),
+  ]);
+  expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'rollout.cluster_busy' } });
+  expect(ticked).toMatchObject({ status: 'fulfilled', value: { ok: true, changed: false, state: { status: 'draft' } } });
 });
 
 it('hands the namespace lock\'s holder the state as it is once the lock is held, also after waiting for it', async () => {

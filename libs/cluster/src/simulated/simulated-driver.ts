@@ -38,8 +38,9 @@ const APPLY = `WITH failing AS (SELECT s.faults FROM simulated_clusters s WHERE 
 
 /**
  * What a probe batch reads, in one statement: the CNI, the faults, the version of the objects, and the
- * policies of namespaces `$2`. With flaky probes switched on, the attempts of probe ids `$3` are counted
- * first, on the locked row, so that concurrent batches never lose a count.
+ * policies of namespaces `$2`. With flaky probes switched on, the attempts of probe ids `$3` (every probe
+ * of the batch, a timed-out one too) are counted first, on the locked row, so that concurrent batches
+ * never lose a count.
  */
 const PROBE_READ = `WITH counted AS (
     UPDATE simulated_clusters s SET faults = jsonb_set(s.faults, '{flakyProbes,attempts}', COALESCE(s.faults->'flakyProbes'->'attempts', '{}'::jsonb)
@@ -162,7 +163,9 @@ export class SimulatedDriver implements ClusterDriver {
    */
   private async takeApplyFailure(namespace: string, faults: SimulatedFaults): Promise<string | null> {
     const list = [...(faults.applyFailures ?? [])];
-    const i = list.findIndex((f) => f.times > 0 && (!f.namespace || f.namespace === namespace));
+    // As FAILURE_LEFT matches: a failure without a namespace counts for every one.
+    const i = list.findIndex((f) => f.times > 0 && (f.namespace ?? namespace) === namespace);
+    if (i < 0) throw new Error(`the simulated faults of cluster ${this.clusterId} name an apply failure the driver cannot find`);
     list[i] = { ...list[i], times: list[i].times - 1 };
     const [{ taken }] = await this.db.query(`WITH t AS (UPDATE simulated_clusters SET faults = $2 WHERE cluster_id = $1 AND faults = $3::jsonb RETURNING 1) SELECT count(*)::int AS taken FROM t`, [
       this.clusterId,

@@ -5,8 +5,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { auditInsert, writeAudit, writeAuditEntries } from './audit.store';
 import { isUniqueViolation } from './cluster.store';
 
-/** One advisory lock per namespace of a cluster: changes to one namespace never overlap. */
-const NAMESPACE_LOCK = `hashtextextended('bulkhead:namespace:' || $1 || '/' || $2, 0)`;
 
 function busy(): AppError {
   return new AppError('conflict', 'rollout.cluster_busy', 'another rollout is active on this cluster: finish, abort or roll it back first');
@@ -74,6 +72,9 @@ class Semaphore {
     }
   }
 }
+
+/** What one change of a batch came to: its result, or what it threw. */
+type Decided = { value: TransitionResult | null } | { error: unknown };
 
 /** A change waiting to be decided and written together with the others that arrived meanwhile. */
 interface Pending {
@@ -190,10 +191,15 @@ export class PostgresRolloutStore implements RolloutStore {
       void PostgresRolloutStore.queue.run(clusterId, async () => {
         this.pending.delete(id); // later changes start the next batch
         try {
-          const results = await this.decideAndWrite(id, batch);
-          batch.forEach((p, i) => p.resolve(results[i]));
+          (await this.decideAndWrite(id, batch)).forEach((r, i) => ('error' in r ? batch[i].reject(r.error) : batch[i].resolve(r.value)));
         } catch (error) {
-          for (const p of batch) p.reject(error);
+          if (batch.length === 1) return batch[0].reject(error);
+          // The write failed: each change alone again, so that a failure reaches only the caller it is about.
+          for (const p of batch) {
+            await this.decideAndWrite(id, [p])
+              .then(([r]) => ('error' in r ? p.reject(r.error) : p.resolve(r.value)))
+              .catch((e) => p.reject(e));
+          }
         }
       });
     });
@@ -204,25 +210,30 @@ export class PostgresRolloutStore implements RolloutStore {
    * state once. Each change answers as it was decided (its state, its commands): the write puts every
    * one of them in the rollout's history, in that order.
    */
-  private async decideAndWrite(id: string, batch: readonly Pending[]): Promise<Array<TransitionResult | null>> {
+  private async decideAndWrite(id: string, batch: readonly Pending[]): Promise<Decided[]> {
     // The cached state is decided on first; the write (or, for no change, a version check) proves it current.
     let state = this.cache.latest(id);
     let current = false;
     for (let attempt = 1; attempt <= 100; attempt++) {
       if (!state) {
         const fresh = await this.get(id);
-        if (!fresh) return batch.map(() => null);
+        if (!fresh) return batch.map(() => ({ value: null }));
         [state, current] = [fresh, true];
       }
       let last: Extract<TransitionResult, { ok: true }> | undefined;
-      const results: TransitionResult[] = [];
+      const results: Decided[] = [];
       const audit: AuditEntry[] = [];
       for (const p of batch) {
-        const r = p.change(last?.state ?? state);
-        results.push(r);
-        if (!r.ok || !r.changed) continue;
-        audit.push(...r.audit, ...(p.extraAudit?.(r.state) ?? []));
-        last = r;
+        try {
+          const r = p.change(last?.state ?? state);
+          const extra = r.ok && r.changed ? (p.extraAudit?.(r.state) ?? []) : [];
+          results.push({ value: r });
+          if (!r.ok || !r.changed) continue;
+          audit.push(...r.audit, ...extra);
+          last = r;
+        } catch (error) {
+          results.push({ error }); // this change only: the others still count
+        }
       }
       if (!last) {
         if (current || (await this.versionOf(id)) === state.version) return results;
@@ -335,10 +346,10 @@ export class PostgresRolloutStore implements RolloutStore {
   }
 
   /**
-   * The lock is a session advisory lock, which keeps a pooled connection while `fn` needs others; so a
-   * process holds (or waits for) namespace locks on at most half its pool at once. A lock that is free
-   * is taken in the same statement that reads the rollout's version: whatever that read misses was
-   * decided after it, and any change to the namespace that follows from it waits for this lock.
+   * One advisory lock per namespace of a cluster, a session lock, which keeps a pooled connection while
+   * `fn` needs others; so a process holds (or waits for) namespace locks on at most half its pool at
+   * once. The lock and the rollout's version come in one round trip, the version read once the lock is
+   * held (see the migration NamespaceLockFunctions).
    */
   withNamespaceLock<T>(rollout: Pick<RolloutState, 'id' | 'clusterId'>, namespace: string, fn: (current: RolloutState | null) => Promise<T>): Promise<T> {
     let slots = PostgresRolloutStore.lockSlots.get(this.db);
@@ -347,20 +358,18 @@ export class PostgresRolloutStore implements RolloutStore {
       slots = new Semaphore(Math.max(1, Math.floor(poolSize / 2)));
       PostgresRolloutStore.lockSlots.set(this.db, slots);
     }
-    const key = [rollout.clusterId, namespace];
     return slots.run(async () => {
       const runner = this.db.createQueryRunner();
       await runner.connect();
       try {
-        const [row] = await runner.query(`SELECT pg_try_advisory_lock(${NAMESPACE_LOCK}) AS locked, (SELECT version FROM rollouts WHERE id = $3) AS version`, [...key, rollout.id]);
-        let version: number | undefined = row.version === null ? undefined : Number(row.version);
-        if (!row.locked) {
-          await runner.query(`SELECT pg_advisory_lock(${NAMESPACE_LOCK})`, key);
-          version = await this.versionOf(rollout.id);
-        }
-        return await fn(version === undefined ? null : await this.read(rollout.id, version));
+        const [{ version }] = await runner.query(`SELECT bulkhead_lock_namespace($1, $2, $3) AS version`, [rollout.clusterId, namespace, rollout.id]);
+        return await fn(version === null ? null : await this.read(rollout.id, Number(version)));
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${NAMESPACE_LOCK})`, key).catch(() => undefined);
+        // The connection goes back to the pool: it must not keep the lock (a broken one loses it anyway).
+        await runner
+          .query(`SELECT pg_advisory_unlock(bulkhead_namespace_key($1, $2))`, [rollout.clusterId, namespace])
+          .catch(() => runner.query(`SELECT pg_advisory_unlock_all()`))
+          .catch(() => undefined);
         await runner.release();
       }
     });

@@ -143,7 +143,8 @@ export async function executeCommand(deps: RolloutDeps, id: string, key: string)
   const chain = async (start: string, known?: RolloutState): Promise<void> => {
     let next: string | undefined = start;
     for (let n = 0; next && n < CHAIN_LIMIT; n++) {
-      const step: Executed = await executeOne(deps, id, next, known, budget);
+      // The last command a chain may run keeps nothing for itself: its next one goes to the queue.
+      const step: Executed = await executeOne(deps, id, next, known, budget, n < CHAIN_LIMIT - 1);
       first ??= step.outcome;
       if (step.outcome.status !== 'done') return;
       ran.push(step.outcome.detail ?? next);
@@ -183,7 +184,7 @@ interface Executed {
  * that replaced it. A read-only command found in a state that has since moved on costs nothing worse
  * than a result the domain refuses.
  */
-async function executeOne(deps: RolloutDeps, id: string, key: string, known: RolloutState | undefined, budget: Budget): Promise<Executed> {
+async function executeOne(deps: RolloutDeps, id: string, key: string, known: RolloutState | undefined, budget: Budget, keep: boolean): Promise<Executed> {
   const found = await locate(deps, id, key, known);
   if ('outcome' in found) return found;
   const { state, command } = found;
@@ -193,7 +194,7 @@ async function executeOne(deps: RolloutDeps, id: string, key: string, known: Rol
   const event = await run(deps, driver, command, guarded);
   deps.checkpoint?.(`driver.${command.type}`);
   if (!event) return { outcome: { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' } };
-  const keepStep = 'stepId' in command ? command.stepId : undefined;
+  const keepStep = keep && 'stepId' in command ? command.stepId : undefined;
   let recorded: Partial<Recorded> = {};
   if (Array.isArray(event)) {
     if (event.length) recorded = await recordEvents(deps, id, event, { keepStep, adopt: budget });
