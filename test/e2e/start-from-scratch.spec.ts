@@ -13,8 +13,9 @@ import { portAnswers } from '@bulkhead/platform';
 const root = join(__dirname, '..', '..');
 const main = join(root, 'dist', 'apps', 'api', 'src', 'main.js');
 const PORT = 3917;
-const PG = 54392;
-const REDIS = 63792;
+// Below Linux's ephemeral range (32768-60999): a client socket of another test can hold a port in it.
+const PG = 25392;
+const REDIS = 26392;
 
 describe('starting the product from scratch', () => {
   let child: ChildProcess;

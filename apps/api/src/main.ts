@@ -56,6 +56,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Bulkhead API failed to start: ${(error as Error).message}\n`);
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Bulkhead API failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

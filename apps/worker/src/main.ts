@@ -19,6 +19,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Bulkhead worker failed to start: ${(error as Error).stack}\n`);
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Bulkhead worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

