@@ -49,6 +49,14 @@ describe('a staged rollout of the demo plan', () => {
     expect(inbox[0].evidence.steps.length).toBeGreaterThan(0);
   });
 
+  it('refuses a second rollout of the cluster while this one is active, leaving no draft of it behind', async () => {
+    const before = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
+    const second = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: first.planId, start: true, config: FAST } });
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('rollout.cluster_busy');
+    expect((await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.map((r: any) => r.id)).toEqual(before.map((r: any) => r.id));
+  });
+
   it('halts in staging on the hidden dependency, restores that namespace exactly and names the failing probe', async () => {
     const approved = await api.call('POST', `/api/v1/rollouts/${first.id}/approve`, { role: 'approver', body: { tier: 'staging', comment: 'dev looks good' } });
     expect(approved.status).toBe(200);

@@ -1,10 +1,9 @@
-import type { Tier } from '../domain/types';
-import type { CreateRolloutInput, NamespaceInput } from '../domain/types';
+import type { CreateRolloutInput, NamespaceInput, RolloutEvent, Tier } from '../domain/types';
 import { transition } from '../domain/machine';
 import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from '../domain/probes';
 import { type PlanningDeps, requirePlan } from '@bulkhead/planning';
 import { effectiveTier } from '@bulkhead/inventory';
-import { recordEvent, RolloutRefused, type RolloutCore } from './rollouts';
+import { RolloutRefused, type RolloutCore } from './rollouts';
 
 export interface CreateRolloutDeps extends RolloutCore {
   planning: PlanningDeps;
@@ -82,10 +81,13 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
   }));
 
   const now = deps.clock();
-  const result = transition(undefined, { type: 'create', input: { id: deps.newId(), clusterId: plan.clusterId, planId: plan.id, planVersion: plan.version, createdBy: request.by, namespaces: inputs, config: request.config } }, now);
+  const created = transition(undefined, { type: 'create', input: { id: deps.newId(), clusterId: plan.clusterId, planId: plan.id, planVersion: plan.version, createdBy: request.by, namespaces: inputs, config: request.config } }, now);
+  if (!created.ok) throw new RolloutRefused(created.error);
+  // Scheduling or starting is decided before anything is written: one refused leaves no draft behind.
+  const then: RolloutEvent | undefined = request.scheduledAt ? { type: 'schedule', at: request.scheduledAt, by: request.by } : request.start ? { type: 'start', by: request.by } : undefined;
+  const result = then ? transition(created.state, then, now) : created;
   if (!result.ok) throw new RolloutRefused(result.error);
-  await deps.store.insert(result.state, result.audit);
-  if (request.scheduledAt) return recordEvent(deps, result.state.id, { type: 'schedule', at: request.scheduledAt, by: request.by });
-  if (request.start) return recordEvent(deps, result.state.id, { type: 'start', by: request.by });
+  await deps.store.insert(result.state, then ? [...created.audit, ...result.audit] : created.audit);
+  await deps.dispatcher.dispatch(result.state.id, result.commands);
   return result.state;
 }
