@@ -98,10 +98,9 @@ export async function recordEvent(deps: RolloutCore, id: string, event: RolloutE
   return (await record(deps, id, (state) => transition(state, event, deps.clock()))).state;
 }
 
-/** Records several results in one change (a probe batch): see `transitionAll`. */
+/** Records a command's results (one, or a probe batch) in one change: see `transitionAll`. */
 function recordEvents(deps: RolloutCore, id: string, events: readonly RolloutEvent[], options: RecordOptions): Promise<Recorded> {
-  const now = deps.clock();
-  return record(deps, id, (state) => transitionAll(state, events, now), options);
+  return record(deps, id, (state) => transitionAll(state, events, deps.clock()), options);
 }
 
 /** "Look at rollout R now": what a wake-up, a reconciler pass or a restarted worker does. */
@@ -191,16 +190,11 @@ async function executeOne(deps: RolloutDeps, id: string, key: string, known: Rol
   const driver = await deps.driverFor(state.clusterId);
   const guarded = async (namespace: string, fn: () => Promise<RolloutEvent>): Promise<RolloutEvent | null> =>
     deps.store.withNamespaceLock(state, namespace, async (current) => (current && isCommandCurrent(current, command, deps.clock()) ? fn() : null));
-  const event = await run(deps, driver, command, guarded);
+  const result = await run(deps, driver, command, guarded);
   deps.checkpoint?.(`driver.${command.type}`);
-  if (!event) return { outcome: { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' } };
+  if (!result) return { outcome: { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' } };
   const keepStep = keep && 'stepId' in command ? command.stepId : undefined;
-  let recorded: Partial<Recorded> = {};
-  if (Array.isArray(event)) {
-    if (event.length) recorded = await recordEvents(deps, id, event, { keepStep, adopt: budget });
-  } else {
-    recorded = await record(deps, id, (s) => transition(s, event.event, deps.clock()), { audit: event.audit, keepStep, adopt: budget });
-  }
+  const recorded: Partial<Recorded> = result.events.length ? await recordEvents(deps, id, result.events, { audit: result.audit, keepStep, adopt: budget }) : {};
   return { outcome: { status: 'done', detail: command.type }, next: recorded.kept, adopted: recorded.adopted, state: recorded.state };
 }
 
@@ -216,21 +210,22 @@ async function locate(deps: RolloutDeps, id: string, key: string, known?: Rollou
   return command ? { state, command } : { outcome: { status: 'skipped', detail: 'the command is no longer outstanding' } };
 }
 
-type DriverOutcome = { event: RolloutEvent; audit?: (state: RolloutState) => AuditEntry[] };
+/** What a command came to: the events to record (none for one that only waits), and its own audit entries. */
+type DriverOutcome = { events: RolloutEvent[]; audit?: (state: RolloutState) => AuditEntry[] };
 
 async function run(
   deps: RolloutDeps,
   driver: ClusterDriver,
   command: RolloutCommand,
   guarded: (namespace: string, fn: () => Promise<RolloutEvent>) => Promise<RolloutEvent | null>,
-): Promise<DriverOutcome | RolloutEvent[] | null> {
+): Promise<DriverOutcome | null> {
   const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
   switch (command.type) {
     case 'snapshotNamespace': {
       try {
-        return { event: { type: 'snapshotTaken', stepId: command.stepId, policies: asDocuments(await driver.readPolicies(command.namespace)) } };
+        return { events: [{ type: 'snapshotTaken', stepId: command.stepId, policies: asDocuments(await driver.readPolicies(command.namespace)) }] };
       } catch (error) {
-        return { event: { type: 'snapshotFailed', stepId: command.stepId, error: errorText(error) } };
+        return { events: [{ type: 'snapshotFailed', stepId: command.stepId, error: errorText(error) }] };
       }
     }
     case 'applyPolicies': {
@@ -246,7 +241,7 @@ async function run(
       });
       if (!event) return null;
       return {
-        event,
+        events: [event],
         audit: (state) => {
           const step = state.steps.find((s) => s.id === command.stepId);
           return event.type === 'applied'
@@ -266,7 +261,7 @@ async function run(
       });
       if (!event) return null;
       return {
-        event,
+        events: [event],
         audit: (state) =>
           event.type === 'restored'
             ? [{ at: deps.clock().toISOString(), rolloutId: state.id, version: state.version, action: 'rollout.step.policies_restored', stepId: command.stepId, namespace: command.namespace, detail: { after: command.snapshot.policies as never } }]
@@ -287,19 +282,21 @@ async function run(
           };
         }),
       );
-      return command.probes.map((probeRun, i) => ({
-        type: 'probeResult',
-        stepId: command.stepId,
-        probeId: probeRun.probe.id,
-        attempt: probeRun.attempt,
-        observed: observed(results[i].connected, results[i].error),
-        detail: results[i].detail,
-      }));
+      return {
+        events: command.probes.map((probeRun, i) => ({
+          type: 'probeResult',
+          stepId: command.stepId,
+          probeId: probeRun.probe.id,
+          attempt: probeRun.attempt,
+          observed: observed(results[i].connected, results[i].error),
+          detail: results[i].detail,
+        })),
+      };
     }
     case 'wakeAt':
     case 'requestApproval':
       // A wake-up is a delayed "advance" (the dispatcher's business); an approval waits for a person.
-      return [];
+      return { events: [] };
   }
 }
 
