@@ -380,8 +380,8 @@ export class PostgresRolloutStore implements RolloutStore {
   }
 
   async get(id: string): Promise<RolloutState | null> {
-    const [row] = await this.db.query(`SELECT version FROM rollouts WHERE id = $1`, [id]);
-    return row ? this.read(id, Number(row.version)) : null;
+    const version = await this.versionOf(id);
+    return version === undefined ? null : this.read(id, version);
   }
 
   async list(filter: { clusterId?: string; statuses?: RolloutStatus[] }): Promise<RolloutState[]> {
