@@ -67,6 +67,10 @@ interface Objects {
   inventory: Inventory;
   /** a policy-free evaluator, for telling which pod an address belongs to */
   resolver: PlainEvaluator;
+  /** the first live pod of each workload, by `namespace/workload` */
+  live: Map<string, InventoryPod>;
+  /** the cluster DNS's pod */
+  dns?: InventoryPod;
 }
 
 /**
@@ -229,22 +233,20 @@ export class SimulatedDriver implements ClusterDriver {
   private async objects(loaded: Loaded): Promise<Objects> {
     if (this.cached?.version === loaded.objectsVersion) return this.cached;
     const inventory = buildInventory(snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: await this.objectDocuments() }]));
-    const objects = { version: loaded.objectsVersion, inventory, resolver: new PlainEvaluator({ ...inventory, policies: [] }) };
+    const live = new Map<string, InventoryPod>();
+    for (const p of inventory.pods) if (p.phase !== 'Succeeded' && p.phase !== 'Failed' && !live.has(`${p.namespace}/${p.workload.name}`)) live.set(`${p.namespace}/${p.workload.name}`, p);
+    const dns = inventory.pods.find((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
+    const objects = { version: loaded.objectsVersion, inventory, resolver: new PlainEvaluator({ ...inventory, policies: [] }), live, dns };
     this.cached = objects;
     return objects;
   }
 }
 
-function podOfWorkload(inventory: Inventory, namespace: string, workload: string): InventoryPod | undefined {
-  return inventory.pods.find((p) => p.namespace === namespace && p.workload.name === workload && p.phase !== 'Succeeded' && p.phase !== 'Failed');
-}
-
 /** The target's hidden dependencies (a fault: traffic the map lacks) whose pods exist. */
-function hiddenDependencies(inventory: Inventory, target: InventoryPod, faults: SimulatedFaults) {
+function hiddenDependencies(objects: Objects, target: InventoryPod, faults: SimulatedFaults) {
   return (faults.hiddenDependencies ?? []).flatMap((dep) => {
     if (dep.from !== `${target.namespace}/${target.workload.name}`) return [];
-    const [ns, name] = dep.to.split('/');
-    const pod = podOfWorkload(inventory, ns, name);
+    const pod = objects.live.get(dep.to);
     return pod ? [{ ...dep, pod }] : [];
   });
 }
@@ -272,22 +274,21 @@ function namespacesOf(probes: ReadonlyArray<Routed | ConnectivityResult>): strin
 }
 
 /** Finds a probe's source and target pods (and the target's hidden dependencies), or why it cannot run. */
-function route({ inventory, resolver }: Objects, faults: SimulatedFaults, req: ConnectivityProbe): Routed | ConnectivityResult {
-  const source = podOfWorkload(inventory, req.from.namespace, req.from.workload);
+function route(objects: Objects, faults: SimulatedFaults, req: ConnectivityProbe): Routed | ConnectivityResult {
+  const source = objects.live.get(`${req.from.namespace}/${req.from.workload}`);
   if (!source) return { connected: false, error: true, detail: `no running pod of ${req.from.namespace}/${req.from.workload} to probe from` };
   let target: Target;
   if (req.to.kind === 'dns') {
-    const dns = inventory.pods.find((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
-    if (!dns) return { connected: false, error: true, detail: 'the cluster has no kube-dns pod' };
-    target = { pod: dns };
+    if (!objects.dns) return { connected: false, error: true, detail: 'the cluster has no kube-dns pod' };
+    target = { pod: objects.dns };
   } else if (req.to.kind === 'ip') {
-    target = resolver.resolve({ ip: req.to.ip }); // an address of a pod is that pod
+    target = objects.resolver.resolve({ ip: req.to.ip }); // an address of a pod is that pod
   } else {
-    const pod = podOfWorkload(inventory, req.to.namespace, req.to.name);
+    const pod = objects.live.get(`${req.to.namespace}/${req.to.name}`);
     if (!pod) return { connected: false, error: true, detail: `no running pod of ${req.to.namespace}/${req.to.name} to probe` };
     target = { pod };
   }
-  const hidden = 'pod' in target ? hiddenDependencies(inventory, target.pod, faults) : [];
+  const hidden = 'pod' in target ? hiddenDependencies(objects, target.pod, faults) : [];
   return { req, source, target, hidden, involved: [source, ...('pod' in target ? [target.pod] : []), ...hidden.map((d) => d.pod)] };
 }
 
