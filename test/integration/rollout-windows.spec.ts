@@ -35,6 +35,20 @@ async function holdsUntil<T>(read: () => Promise<T>, invariant: (value: T) => vo
   } while (Date.now() < untilMs - 300);
 }
 
+/** Until `untilMs`, the rollout waits for a window: the namespace's step has not started and its policies are as they were. */
+function waitsForWindow(id: string, namespace: string, before: unknown, untilMs: number): Promise<void> {
+  return holdsUntil(
+    async () => ({ state: await rollout(id), policies: await livePolicies(namespace) }),
+    ({ state, policies }) => {
+      expect(state.status).toBe('waiting_window');
+      expect(stepOf(state, namespace)).toMatchObject({ phase: 'pending' });
+      expect(stepOf(state, namespace).startedAt).toBeUndefined();
+      expect(policies).toEqual(before);
+    },
+    untilMs,
+  );
+}
+
 /** A whole second, so that times in schedules and in the answers compare exactly. */
 const wholeSecond = (ms: number) => Math.floor(ms / SECOND) * SECOND;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -130,16 +144,7 @@ describe('rollout windows, freezes and schedules on the real clock', () => {
     const id = created.body.id;
     expect(await waitingWindows(id)).toEqual([{ tier: 'dev', opensAt: new Date(opens).toISOString() }]);
 
-    await holdsUntil(
-      async () => ({ state: await rollout(id), policies: await livePolicies(namespace) }),
-      ({ state, policies }) => {
-        expect(state.status).toBe('waiting_window');
-        expect(stepOf(state, namespace)).toMatchObject({ phase: 'pending' });
-        expect(stepOf(state, namespace).startedAt).toBeUndefined();
-        expect(policies).toEqual(before);
-      },
-      opens,
-    );
+    await waitsForWindow(id, namespace, before, opens);
 
     const done = await until(id, ['completed', 'halted']);
     expect(done.status).toBe('completed');
@@ -167,15 +172,7 @@ describe('rollout windows, freezes and schedules on the real clock', () => {
     const id = created.body.id;
     expect(await waitingWindows(id)).toEqual([{ tier: 'dev', opensAt: new Date(thaw).toISOString() }]);
 
-    await holdsUntil(
-      async () => ({ state: await rollout(id), policies: await livePolicies(namespace) }),
-      ({ state, policies }) => {
-        expect(state.status).toBe('waiting_window');
-        expect(stepOf(state, namespace).startedAt).toBeUndefined();
-        expect(policies).toEqual(before);
-      },
-      thaw,
-    );
+    await waitsForWindow(id, namespace, before, thaw);
 
     const done = await until(id, ['completed', 'halted']);
     expect(done.status).toBe('completed');
@@ -204,16 +201,7 @@ describe('rollout windows, freezes and schedules on the real clock', () => {
     expect(approved.body.status).toBe('waiting_window');
     expect(await waitingWindows(id)).toEqual([{ tier: 'prod', opensAt: new Date(opens).toISOString() }]);
 
-    await holdsUntil(
-      async () => ({ state: await rollout(id), policies: await livePolicies(prod) }),
-      ({ state, policies }) => {
-        expect(state.status).toBe('waiting_window');
-        expect(stepOf(state, prod)).toMatchObject({ phase: 'pending' });
-        expect(stepOf(state, prod).startedAt).toBeUndefined();
-        expect(policies).toEqual(prodBefore);
-      },
-      Date.now() + 2 * SECOND,
-    );
+    await waitsForWindow(id, prod, prodBefore, Date.now() + 2 * SECOND);
 
     expect((await api.call('POST', `/api/v1/rollouts/${id}/abort`, { role: 'operator', body: { reason: 'window test done' } })).status).toBe(200);
     await until(id, ['aborted']);
