@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     console.log('rolling out...');
     const started = performance.now();
     const workerCpuBefore = cpuMs(worker.pid!);
-    const rollout = await createRollout(deps, { planId: plan.id, by: 'bench:operator', start: true, config: { waves: [CONCURRENCY], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } } });
+    const rollout = await createRollout(deps, { planId: plan.id, by: 'bench:operator', creatorId: 'bench:operator', start: true, config: { waves: [CONCURRENCY], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } } });
     let state: RolloutState = rollout;
     let lastReport = 0;
     // Watched through two small reads, so that watching costs the database little; the whole state is
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       if (status === 'waiting_approval') {
         state = (await deps.store.get(rollout.id))!;
         const waiting = state.stages.find((s) => s.status === 'waiting_approval' && !s.approval?.decision);
-        if (waiting) await recordEvent(deps, rollout.id, { type: 'approve', tier: waiting.tier, by: 'bench:approver', role: 'approver' });
+        if (waiting) await recordEvent(deps, rollout.id, { type: 'approve', tier: waiting.tier, by: 'bench:approver', actorId: 'bench:approver', role: 'approver' });
       }
       if (performance.now() - lastReport > 10_000) {
         lastReport = performance.now();

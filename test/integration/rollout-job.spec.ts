@@ -44,7 +44,7 @@ it('carries its step through and runs the waves its results start, queueing none
   const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
   const created = await createRollout(
     { ...deps, planning, newId: randomUUID },
-    { planId: plan.id, by: 'ops', start: true, config: { waves: [1, 2], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } } },
+    { planId: plan.id, by: 'ops', creatorId: 'ops', start: true, config: { waves: [1, 2], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } } },
   );
   const queued = async () => (await rollouts.getJobs(['waiting'])).map((j) => j.data.key as string);
   const [first] = created.steps.filter((s) => s.startedAt);

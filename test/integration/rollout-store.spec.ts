@@ -1,5 +1,5 @@
 import { PostgresRolloutStore } from '@bulkhead/persistence';
-import { type RolloutState, transition } from '@bulkhead/rollout';
+import { DEFAULT_APPROVAL_TIERS, type RolloutState, transition } from '@bulkhead/rollout';
 import { randomUUID } from 'node:crypto';
 import { type Harness, seedDemoCluster, startApi } from './support/harness';
 
@@ -23,7 +23,7 @@ afterAll(() => api.close());
 async function created(cluster?: string): Promise<RolloutState> {
   const clusterId = cluster ?? (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: `store-${randomUUID().slice(0, 8)}`, cni: 'calico' } })).body.id;
   const namespaces = ['payments-dev', 'cart-dev', 'orders-dev', 'payments-staging'].map((name, i) => ({ name, tier: i < 3 ? ('dev' as const) : ('staging' as const), dependents: i, probes: [] }));
-  const r = transition(undefined, { type: 'create', input: { id: randomUUID(), clusterId, planId, planVersion: 1, createdBy: 'ops', namespaces, config: { waves: [1] } } }, now);
+  const r = transition(undefined, { type: 'create', input: { id: randomUUID(), clusterId, planId, planVersion: 1, createdBy: 'ops', creatorId: 'ops', approvalTiers: DEFAULT_APPROVAL_TIERS, namespaces, config: { waves: [1] } } }, now);
   if (!r.ok) throw new Error(r.error.message);
   return r.state;
 }

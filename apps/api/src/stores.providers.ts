@@ -89,7 +89,7 @@ export const storeProviders: Provider[] = [
     inject: [PLANNING_DEPS, RUNTIME],
     useFactory: (planning: PlanningDeps, r: ApiRuntime): CreateRolloutDeps => {
       const clock = () => new Date();
-      return { store: new PostgresRolloutStore(r.db), dispatcher: new BullRolloutDispatcher(new BullJobQueue(r.queues), clock), clock, planning, newId: randomUUID };
+      return { store: new PostgresRolloutStore(r.db), dispatcher: new BullRolloutDispatcher(new BullJobQueue(r.queues), clock), clock, planning, newId: randomUUID, approvalTiers: r.config.rollout.approvalTiers };
     },
   },
 ];

@@ -3,6 +3,7 @@ export * from './clusters/cluster-store.port';
 export * from './clusters/clusters';
 export * from './snapshot/inventory-store.port';
 export * from './snapshot/import-snapshot';
+export * from './snapshot/tiers';
 export * from './flow-import/flow-import.ports';
 export * from './edges/edge-store.port';
 export * from './flow-import/request-import';

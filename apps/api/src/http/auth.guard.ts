@@ -12,8 +12,8 @@ const PUBLIC = 'public';
 export const SESSION_COOKIE = 'bh_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The least role a route needs. Every route says one, or is explicitly @Public(). */
-export const RequireRole = (role: Role) => SetMetadata(ROLE_KEY, role);
+/** The roles a route admits (any one of them will do). Every route says one, or is explicitly @Public(). */
+export const RequireRole = (...roles: [Role, ...Role[]]) => SetMetadata(ROLE_KEY, roles);
 export const Public = () => SetMetadata(ROLE_KEY, PUBLIC);
 
 export function readCookie(req: BulkheadRequest, name: string): string | undefined {
@@ -40,14 +40,14 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const required = this.reflector.getAllAndOverride<Role | typeof PUBLIC | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]);
+    const required = this.reflector.getAllAndOverride<Role[] | typeof PUBLIC | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]);
     if (required === PUBLIC) return true;
     if (!required) throw new AppError('forbidden', 'auth.route_without_role', 'this route declares no role and is closed');
     const req = context.switchToHttp().getRequest<BulkheadRequest>();
     await this.identify(req);
     const caller = req.caller!;
-    if (!roleAllows(caller.role, required)) {
-      throw new AppError('forbidden', 'auth.role_required', `this action needs the ${required} role; ${caller.kind} "${caller.name}" has ${caller.role}`);
+    if (!required.some((role) => roleAllows(caller.role, role))) {
+      throw new AppError('forbidden', 'auth.role_required', `this action needs the ${required.join(' or ')} role; ${caller.kind} "${caller.name}" has ${caller.role}`);
     }
     return true;
   }

@@ -20,3 +20,9 @@ export interface BulkheadRequest extends Request {
 
 /** How the audit trail and records name a caller: `user:<username>` or `token:<name>`. */
 export const callerName = (c: Caller): string => `${c.kind}:${c.name}`;
+
+/**
+ * The person behind a caller, for rules about people (whoever created a rollout never approves it):
+ * the user of a session; a token stands for itself.
+ */
+export const personOf = (c: Caller): string => `${c.kind}:${c.id}`;

@@ -1,5 +1,6 @@
 import { listWorkloadsQuerySchema, type NamespaceView, updateNamespaceSchema, type WorkloadView } from '@bulkhead/contracts';
 import { importSnapshot, type InventoryDeps, requireCluster, listNamespaces, listPolicies, listWorkloads, setNamespaceTier, type SnapshotImportResult } from '@bulkhead/inventory';
+import { roleAllows } from '@bulkhead/access';
 import { Controller, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { BullJobQueue } from '@bulkhead/jobs';
 import { RUNTIME, type ApiRuntime } from '../runtime';
@@ -53,10 +54,10 @@ export class InventoryController {
 
   @Patch('namespaces/:namespace')
   @Audited('namespace.set_tier', (req, r) => ({ target: String(req.params.namespace), details: { tier: (r as { tier: string | null }).tier } }))
-  @RequireRole('operator')
+  @RequireRole('operator', 'approver')
   @ApiBody({ schema: z.toJSONSchema(updateNamespaceSchema) as object })
   setTier(@Param('clusterId', UuidPipe) clusterId: string, @Param('namespace') namespace: string, @Req() req: BulkheadRequest): Promise<NamespaceView> {
-    return setNamespaceTier(this.deps, clusterId, namespace, parseBody(req, updateNamespaceSchema));
+    return setNamespaceTier(this.deps, clusterId, namespace, parseBody(req, updateNamespaceSchema), { mayApprove: roleAllows(req.caller!.role, 'approver') });
   }
 
   @Get('workloads')

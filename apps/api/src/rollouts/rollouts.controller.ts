@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { check, parseBody, UuidPipe } from '../http/body';
-import { type BulkheadRequest, callerName } from '../http/request-context';
+import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
 import { ROLLOUT_DEPS } from '../stores.providers';
 
 const kindOf: Record<string, ErrorKind> = {
@@ -69,7 +69,7 @@ export class RolloutsController {
     if (body.scheduledAt && Date.parse(body.scheduledAt) < this.deps.clock().getTime()) {
       throw AppError.invalid('request.invalid_body', [{ field: 'body.scheduledAt', reason: `${body.scheduledAt} is in the past: give a future time, or "start": true to start at once` }]);
     }
-    return refusing(createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!) }), 'body');
+    return refusing(createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!), creatorId: personOf(req.caller!) }), 'body');
   }
 
   @Get('rollouts')
@@ -162,7 +162,7 @@ export class RolloutsController {
   @ApiBody(schema(decisionSchema))
   approve(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
     const body = parseBody(req, decisionSchema);
-    return this.act(id, { type: 'approve', tier: body.tier, by: callerName(req.caller!), role: req.caller!.role, comment: body.comment });
+    return this.act(id, { type: 'approve', tier: body.tier, by: callerName(req.caller!), actorId: personOf(req.caller!), role: req.caller!.role, comment: body.comment });
   }
 
   @Post('rollouts/:rolloutId/reject')
@@ -171,19 +171,19 @@ export class RolloutsController {
   @ApiBody(schema(decisionSchema))
   reject(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
     const body = parseBody(req, decisionSchema);
-    return this.act(id, { type: 'reject', tier: body.tier, by: callerName(req.caller!), role: req.caller!.role, comment: body.comment });
+    return this.act(id, { type: 'reject', tier: body.tier, by: callerName(req.caller!), actorId: personOf(req.caller!), role: req.caller!.role, comment: body.comment });
   }
 
   /** What waits for the caller's approval: stages of other people's rollouts, with the evidence. */
   @Get('approvals')
   @RequireRole('viewer')
   async approvals(@Req() req: BulkheadRequest) {
-    const me = callerName(req.caller!);
+    const me = personOf(req.caller!);
     const waiting = await this.deps.store.list({ statuses: ['waiting_approval'] });
     return waiting.flatMap((r) =>
       r.stages
         .filter((s) => s.status === 'waiting_approval' && s.approval && !s.approval.decision)
-        .map((s) => ({ rolloutId: r.id, clusterId: r.clusterId, planId: r.planId, planVersion: r.planVersion, createdBy: r.createdBy, tier: s.tier, requestedAt: s.approval!.requestedAt, evidence: s.approval!.evidence, mine: r.createdBy === me })),
+        .map((s) => ({ rolloutId: r.id, clusterId: r.clusterId, planId: r.planId, planVersion: r.planVersion, createdBy: r.createdBy, tier: s.tier, requestedAt: s.approval!.requestedAt, evidence: s.approval!.evidence, mine: r.creatorId === me })),
     );
   }
 }

@@ -3,7 +3,7 @@ import { Attributor, InventoryIndex, parseEdgeListEndpoint, parseEndpointKey } f
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import type { InventoryStore } from '../snapshot/inventory-store.port';
-import { effectiveTier } from '../snapshot/import-snapshot';
+import { effectiveTier } from '../snapshot/tiers';
 import type { EdgeFilter, EdgeRecord, EdgeReview, EdgeStore } from './edge-store.port';
 
 export interface EdgeDeps {

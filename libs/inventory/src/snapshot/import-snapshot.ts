@@ -1,9 +1,10 @@
-import { AppError, type NamespaceView, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
+import { AppError, type NamespaceView, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
 import { assertValidPolicies, buildInventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { tierFromLabels } from '@bulkhead/plan';
-import type { InventoryStore, ProtectionSource, StoredNamespace } from './inventory-store.port';
+import type { InventoryStore, ProtectionSource } from './inventory-store.port';
+import { effectiveTier, leavesProd } from './tiers';
 
 /** For clusters of the simulated driver, the imported snapshot becomes the simulated cluster's reality. */
 export interface ClusterSimulator {
@@ -24,6 +25,8 @@ export interface SnapshotImportResult {
   policies: number;
   /** Namespaces whose labels name no tier: a person should set one. */
   namespacesWithoutTier: string[];
+  /** Namespaces that were prod and stay prod although their new labels say otherwise: only an approver moves them. */
+  keptInProd: string[];
 }
 
 /**
@@ -51,7 +54,7 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
     throw error;
   }
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
-  await deps.inventory.replace(clusterId, inventory, tiers, now);
+  const { keptInProd } = await deps.inventory.replace(clusterId, inventory, tiers, now);
   if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, listItems(documents));
   return {
     namespaces: inventory.namespaces.length,
@@ -59,6 +62,7 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
     pods: inventory.pods.filter((p) => !p.synthetic).length,
     policies: inventory.policies.length,
     namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
+    keptInProd,
   };
 }
 
@@ -71,7 +75,6 @@ function listItems(documents: unknown[]): unknown[] {
   });
 }
 
-export const effectiveTier = (ns: StoredNamespace): Tier | null => ns.tierOverride ?? ns.labelTier;
 
 export async function listNamespaces(deps: InventoryDeps, clusterId: string): Promise<NamespaceView[]> {
   await requireCluster(deps.clusters, clusterId);
@@ -94,8 +97,23 @@ export async function listNamespaces(deps: InventoryDeps, clusterId: string): Pr
   }));
 }
 
-export async function setNamespaceTier(deps: InventoryDeps, clusterId: string, namespace: string, body: UpdateNamespaceBody): Promise<NamespaceView> {
+/**
+ * Sets (or clears) the tier a person chose. Taking a namespace out of prod needs someone who may
+ * approve: rollouts ask for approval by tier, and this is the way around it otherwise.
+ */
+export async function setNamespaceTier(
+  deps: InventoryDeps,
+  clusterId: string,
+  namespace: string,
+  body: UpdateNamespaceBody,
+  caller: { mayApprove: boolean },
+): Promise<NamespaceView> {
   await requireCluster(deps.clusters, clusterId);
+  const current = (await deps.inventory.namespaces(clusterId)).find((ns) => ns.name === namespace);
+  if (!current) throw AppError.notFound('namespace', namespace);
+  if (leavesProd(current, body.tier) && !caller.mayApprove) {
+    throw new AppError('forbidden', 'inventory.tier_leaves_prod', `taking ${namespace} out of prod needs the approver role: its rollouts would no longer wait for an approval`);
+  }
   if (!(await deps.inventory.setTierOverride(clusterId, namespace, body.tier))) throw AppError.notFound('namespace', namespace);
   const view = (await listNamespaces(deps, clusterId)).find((ns) => ns.name === namespace);
   if (!view) throw AppError.notFound('namespace', namespace);

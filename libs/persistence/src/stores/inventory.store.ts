@@ -1,5 +1,5 @@
 import type { Tier } from '@bulkhead/contracts';
-import type { InventoryStore, StoredNamespace } from '@bulkhead/inventory';
+import { overrideAfterImport, type InventoryStore, type StoredNamespace, type TierOfNamespace } from '@bulkhead/inventory';
 import type { Inventory, InventoryPort, NetworkPolicy } from '@bulkhead/netpol';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
@@ -19,19 +19,23 @@ const byName = (a: { namespace: string; name: string }, b: { namespace: string; 
 export class TypeOrmInventoryStore implements InventoryStore {
   constructor(private readonly db: DataSource) {}
 
-  async replace(clusterId: string, inventory: Inventory, labelTiers: Map<string, Tier | null>, at: Date): Promise<void> {
-    await this.db.transaction(async (em) => {
+  async replace(clusterId: string, inventory: Inventory, labelTiers: Map<string, Tier | null>, at: Date): Promise<{ keptInProd: string[] }> {
+    return this.db.transaction(async (em) => {
       // Serialise imports of one cluster: the second waits for the first instead of interleaving.
       await em.query('SELECT id FROM clusters WHERE id = $1 FOR UPDATE', [clusterId]);
-      const overrides = new Map<string, string | null>(
-        (await em.find(NamespaceEntity, { where: { clusterId }, select: { name: true, tierOverride: true } })).map((n) => [n.name, n.tierOverride]),
+      const previous = new Map<string, TierOfNamespace>(
+        (await em.find(NamespaceEntity, { where: { clusterId }, select: { name: true, labelTier: true, tierOverride: true } })).map((n) => [
+          n.name,
+          { labelTier: n.labelTier as Tier | null, tierOverride: n.tierOverride as Tier | null },
+        ]),
       );
+      const rows = inventory.namespaces.map((ns) => {
+        const labelTier = labelTiers.get(ns.name) ?? null;
+        return { clusterId, name: ns.name, labels: ns.labels, labelTier, tierOverride: overrideAfterImport(previous.get(ns.name), labelTier) };
+      });
+      const keptInProd = rows.filter((row) => row.tierOverride === 'prod' && previous.get(row.name)?.tierOverride !== 'prod').map((row) => row.name);
       for (const entity of [NamespaceEntity, WorkloadEntity, PodEntity, NetworkPolicyEntity]) await em.delete(entity, { clusterId });
-      await insertChunked(
-        em,
-        NamespaceEntity,
-        inventory.namespaces.map((ns) => ({ clusterId, name: ns.name, labels: ns.labels, labelTier: labelTiers.get(ns.name) ?? null, tierOverride: overrides.get(ns.name) ?? null })),
-      );
+      await insertChunked(em, NamespaceEntity, rows);
       await insertChunked(
         em,
         WorkloadEntity,
@@ -59,6 +63,7 @@ export class TypeOrmInventoryStore implements InventoryStore {
         inventory.policies.map((policy) => ({ clusterId, namespace: policy.metadata.namespace, name: policy.metadata.name, manifest: policy as unknown as Record<string, unknown> })),
       );
       await em.update(ClusterEntity, { id: clusterId }, { inventoryImportedAt: at });
+      return { keptInProd };
     });
   }
 

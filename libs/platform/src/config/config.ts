@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { tierSchema, type Tier } from '@bulkhead/contracts';
 import { z } from 'zod';
 
 /**
@@ -40,6 +41,11 @@ const schema = z.object({
     .regex(/^[a-zA-Z.]+:\d+$/, 'must be <checkpoint>:<n>, e.g. driver.applyPolicies:2')
     .optional()
     .describe('Testing only: the worker kills itself (SIGKILL) at the nth pass through a checkpoint'),
+  BULKHEAD_APPROVAL_TIERS: z
+    .string()
+    .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+    .pipe(z.array(tierSchema))
+    .optional(),
   BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
 });
 
@@ -57,6 +63,8 @@ export interface Config {
   /** Key for secrets at rest (kubeconfigs); generated into the data folder when not given. */
   secretKey?: string;
   queuePrefix: string;
+  /** The tiers whose rollout stages wait for an approver, the first stage included (unset: the rollout domain's default). */
+  rollout: { approvalTiers?: Tier[] };
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
    * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
@@ -95,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: c.BULKHEAD_SECRET_KEY,
     crashAt: c.BULKHEAD_CRASH_AT ? { point: c.BULKHEAD_CRASH_AT.split(':')[0], nth: Number(c.BULKHEAD_CRASH_AT.split(':')[1]) } : undefined,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
+    rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS },
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }

@@ -1,4 +1,4 @@
-import type { CreateRolloutInput, NamespaceInput, RolloutEvent, Tier } from '../domain/types';
+import { DEFAULT_APPROVAL_TIERS, type CreateRolloutInput, type NamespaceInput, type RolloutEvent, type Tier } from '../domain/types';
 import { transition } from '../domain/machine';
 import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from '../domain/probes';
 import { type PlanningDeps, requirePlan } from '@bulkhead/planning';
@@ -8,6 +8,8 @@ import { RolloutRefused, type RolloutCore } from './rollouts';
 export interface CreateRolloutDeps extends RolloutCore {
   planning: PlanningDeps;
   newId(): string;
+  /** the tiers whose stages wait for an approver (server policy); DEFAULT_APPROVAL_TIERS when absent */
+  approvalTiers?: readonly Tier[];
 }
 
 export interface CreateRolloutRequest {
@@ -16,6 +18,8 @@ export interface CreateRolloutRequest {
   namespaces?: string[];
   config?: CreateRolloutInput['config'];
   by: string;
+  /** the person behind `by` (see RolloutState.creatorId) */
+  creatorId: string;
   /** Start at once (or at `scheduledAt`) instead of leaving a draft. */
   start?: boolean;
   scheduledAt?: string;
@@ -81,7 +85,7 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
   }));
 
   const now = deps.clock();
-  const created = transition(undefined, { type: 'create', input: { id: deps.newId(), clusterId: plan.clusterId, planId: plan.id, planVersion: plan.version, createdBy: request.by, namespaces: inputs, config: request.config } }, now);
+  const created = transition(undefined, { type: 'create', input: { id: deps.newId(), clusterId: plan.clusterId, planId: plan.id, planVersion: plan.version, createdBy: request.by, creatorId: request.creatorId, approvalTiers: deps.approvalTiers ?? DEFAULT_APPROVAL_TIERS, namespaces: inputs, config: request.config } }, now);
   if (!created.ok) throw new RolloutRefused(created.error);
   // Scheduling or starting is decided before anything is written: one refused leaves no draft behind.
   const then: RolloutEvent | undefined = request.scheduledAt ? { type: 'schedule', at: request.scheduledAt, by: request.by } : request.start ? { type: 'start', by: request.by } : undefined;

@@ -57,7 +57,8 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
   };
   if (!input || typeof input !== 'object') return [{ field: 'input', reason: 'must be an object' }];
   if (typeof input.id !== 'string' || !ID.test(input.id)) p('id', 'must be letters, digits, "-" or "_" (it becomes part of job ids)');
-  for (const f of ['clusterId', 'planId', 'createdBy'] as const) if (typeof input[f] !== 'string' || input[f].length === 0) p(f, 'must be a non-empty string');
+  for (const f of ['clusterId', 'planId', 'createdBy', 'creatorId'] as const) if (typeof input[f] !== 'string' || input[f].length === 0) p(f, 'must be a non-empty string');
+  if (!Array.isArray(input.approvalTiers) || input.approvalTiers.some((t) => !(TIERS as readonly string[]).includes(t))) p('approvalTiers', `must list tiers (${TIERS.join(', ')})`);
   if (!Number.isInteger(input.planVersion) || input.planVersion < 1) p('planVersion', 'must be a positive integer');
   if (!Array.isArray(input.namespaces) || input.namespaces.length === 0) p('namespaces', 'must list at least one namespace');
   const names = new Set<string>();
@@ -124,7 +125,7 @@ export function buildRollout(input: CreateRolloutInput, now: Date): { ok: true; 
         return step.id;
       }),
     );
-    const stage: Stage = { tier: ps.tier, status: 'pending', waves };
+    const stage: Stage = { tier: ps.tier, status: 'pending', waves, approvalRequired: input.approvalTiers.includes(ps.tier) };
     const diffRef = input.diffRefs?.[ps.tier];
     if (diffRef !== undefined) stage.diffRef = diffRef;
     return stage;
@@ -138,6 +139,7 @@ export function buildRollout(input: CreateRolloutInput, now: Date): { ok: true; 
       planId: input.planId,
       planVersion: input.planVersion,
       createdBy: input.createdBy,
+      creatorId: input.creatorId,
       createdAt: at,
       status: 'draft',
       stages,

@@ -220,11 +220,12 @@ function progressStep(c: Ctx, step: Step): void {
 
 // ------------------------------------------------------------------ stages and waves
 
-function evidenceFor(c: Ctx, previous: Stage, next: Stage): ApprovalEvidence {
+/** What an approver sees: the previous tier's steps and probes (none for the rollout's first stage). */
+function evidenceFor(c: Ctx, previous: Stage | undefined, next: Stage): ApprovalEvidence {
   const s = c.s;
-  const steps = positions(c, previous.waves.flat()).map((i) => view(c, i));
+  const steps = previous ? positions(c, previous.waves.flat()).map((i) => view(c, i)) : [];
   return {
-    previousTier: previous.tier,
+    ...(previous ? { previousTier: previous.tier } : {}),
     planId: s.planId,
     planVersion: s.planVersion,
     ...(next.diffRef !== undefined ? { diffRef: next.diffRef } : {}),
@@ -261,14 +262,15 @@ function advanceStages(c: Ctx): void {
     const stage = s.stages[idx];
     if (stage.status === 'rejected') return;
     if (stage.status === 'pending') {
-      if (idx === 0) {
+      if (stage.approvalRequired) {
+        const previous: Stage | undefined = s.stages[idx - 1];
+        stage.status = 'waiting_approval';
+        stage.approval = { requestedAt: c.at, evidence: evidenceFor(c, previous, stage) };
+        log(c, 'rollout.stage.request_approval', { tier: stage.tier, detail: { ...(previous ? { previousTier: previous.tier } : {}), ...(stage.diffRef !== undefined ? { diffRef: stage.diffRef } : {}) } });
+      } else {
         stage.status = 'running';
         stage.startedAt = c.at;
         log(c, 'rollout.stage.start', { tier: stage.tier });
-      } else {
-        stage.status = 'waiting_approval';
-        stage.approval = { requestedAt: c.at, evidence: evidenceFor(c, s.stages[idx - 1], stage) };
-        log(c, 'rollout.stage.request_approval', { tier: stage.tier, detail: { previousTier: s.stages[idx - 1].tier, ...(stage.diffRef !== undefined ? { diffRef: stage.diffRef } : {}) } });
       }
     }
     if (stage.status === 'waiting_approval') {
@@ -407,9 +409,11 @@ function applyEvent(c: Ctx, event: RolloutEvent): Outcome {
         return error('illegal_state', `the ${event.tier} stage is not waiting for approval (stage ${stage.status}, rollout ${s.status})`);
       }
       if (!APPROVER_ROLES.includes(event.role)) return error('forbidden', `${event.by} has role ${event.role}; only ${APPROVER_ROLES.join(' or ')} may ${event.type} a stage`);
-      if (event.type === 'approve' && event.by === s.createdBy) return error('forbidden', `${event.by} created this rollout and cannot approve it: another approver must`);
+      if (event.type === 'approve' && event.actorId === s.creatorId) {
+        return error('forbidden', `${event.by} is the person who created this rollout (${s.createdBy}) and cannot approve it: another approver must`);
+      }
       const decision = { approved: event.type === 'approve', by: event.by, role: event.role, at: c.at, ...(event.comment !== undefined ? { comment: event.comment } : {}) };
-      stage.approval = { ...(stage.approval ?? { requestedAt: c.at, evidence: evidenceFor(c, s.stages[s.stages.indexOf(stage) - 1] ?? stage, stage) }), decision };
+      stage.approval = { ...(stage.approval ?? { requestedAt: c.at, evidence: evidenceFor(c, s.stages[s.stages.indexOf(stage) - 1], stage) }), decision };
       log(c, event.type === 'approve' ? 'rollout.stage.approve' : 'rollout.stage.reject', { actor: event.by, tier: stage.tier, ...(event.comment !== undefined ? { detail: { comment: event.comment } } : {}) });
       if (event.type === 'approve') {
         stage.status = 'running';

@@ -5,7 +5,7 @@ import type { RolloutCommand } from './types';
 function toStaging(loop: ReturnType<typeof simulate>): void {
   loop.send({ type: 'start', by: CREATOR });
   loop.run();
-  loop.send({ type: 'approve', tier: 'staging', by: APPROVER, role: 'approver' });
+  loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' });
 }
 
 describe('a must-connect probe fails in staging', () => {

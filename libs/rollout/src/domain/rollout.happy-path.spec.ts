@@ -43,9 +43,9 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
   });
 
   it('refuses the creator as approver, and moves on when another approver approves', () => {
-    const refused = loop.send({ type: 'approve', tier: 'staging', by: CREATOR, role: 'approver' }, true);
+    const refused = loop.send({ type: 'approve', tier: 'staging', by: CREATOR, actorId: CREATOR, role: 'approver' }, true);
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    loop.send({ type: 'approve', tier: 'staging', by: APPROVER, role: 'approver', comment: 'dev looks good' });
+    loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver', comment: 'dev looks good' });
     expect(loop.state.stages[1].approval?.decision).toMatchObject({ approved: true, by: APPROVER, comment: 'dev looks good' });
     expect(loop.state.status).toBe('running');
     loop.run();
@@ -58,7 +58,7 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
   });
 
   it('completes prod after its approval', () => {
-    loop.send({ type: 'approve', tier: 'prod', by: APPROVER, role: 'approver' });
+    loop.send({ type: 'approve', tier: 'prod', by: APPROVER, actorId: APPROVER, role: 'approver' });
     loop.run();
     expect(loop.state.status).toBe('completed');
     expect(loop.state.finishedAt).toBeDefined();

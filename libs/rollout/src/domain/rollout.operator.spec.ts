@@ -12,12 +12,12 @@ function atStagingGate() {
 
 describe('approvals', () => {
   it.each<[string, RolloutEvent, string]>([
-    ['the creator approving', { type: 'approve', tier: 'staging', by: CREATOR, role: 'approver' }, 'forbidden'],
-    ['the creator approving as admin', { type: 'approve', tier: 'staging', by: CREATOR, role: 'admin' }, 'forbidden'],
-    ['an operator approving', { type: 'approve', tier: 'staging', by: APPROVER, role: 'operator' }, 'forbidden'],
-    ['a viewer rejecting', { type: 'reject', tier: 'staging', by: APPROVER, role: 'viewer' }, 'forbidden'],
-    ['approving a stage that is not waiting', { type: 'approve', tier: 'dev', by: APPROVER, role: 'approver' }, 'illegal_state'],
-    ['approving a stage the rollout does not have', { type: 'approve', tier: 'prod', by: APPROVER, role: 'approver' }, 'invalid_input'],
+    ['the creator approving', { type: 'approve', tier: 'staging', by: CREATOR, actorId: CREATOR, role: 'approver' }, 'forbidden'],
+    ['the creator approving as admin', { type: 'approve', tier: 'staging', by: CREATOR, actorId: CREATOR, role: 'admin' }, 'forbidden'],
+    ['an operator approving', { type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'operator' }, 'forbidden'],
+    ['a viewer rejecting', { type: 'reject', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'viewer' }, 'forbidden'],
+    ['approving a stage that is not waiting', { type: 'approve', tier: 'dev', by: APPROVER, actorId: APPROVER, role: 'approver' }, 'illegal_state'],
+    ['approving a stage the rollout does not have', { type: 'approve', tier: 'prod', by: APPROVER, actorId: APPROVER, role: 'approver' }, 'invalid_input'],
   ])('refuses %s', (_name, event, code) => {
     const loop = atStagingGate();
     const before = loop.state;
@@ -27,20 +27,20 @@ describe('approvals', () => {
 
   it('an approval given twice is refused the second time (the stage is no longer waiting)', () => {
     const loop = atStagingGate();
-    loop.send({ type: 'approve', tier: 'staging', by: APPROVER, role: 'approver' });
-    expect(loop.send({ type: 'approve', tier: 'staging', by: APPROVER, role: 'approver' }, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+    loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' });
+    expect(loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' }, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
   });
 
   it('an approver approving moves on; an admin may approve too', () => {
     const loop = atStagingGate();
-    loop.send({ type: 'approve', tier: 'staging', by: 'carol', role: 'admin' });
+    loop.send({ type: 'approve', tier: 'staging', by: 'carol', actorId: 'carol', role: 'admin' });
     loop.run();
     expect(loop.state.status).toBe('completed');
   });
 
   it('a rejection halts the rollout with the reason, and the creator may reject', () => {
     const loop = atStagingGate();
-    loop.send({ type: 'reject', tier: 'staging', by: CREATOR, role: 'approver', comment: 'wrong plan' });
+    loop.send({ type: 'reject', tier: 'staging', by: CREATOR, actorId: CREATOR, role: 'approver', comment: 'wrong plan' });
     expect(loop.state.status).toBe('halted');
     expect(loop.state.halt).toMatchObject({ code: 'approval_rejected', by: CREATOR, tier: 'staging' });
     expect(loop.state.halt?.message).toContain('wrong plan');
@@ -156,7 +156,7 @@ describe('rollback', () => {
     const loop = simulate({ namespaces: DEV_STAGING });
     loop.send({ type: 'start', by: CREATOR });
     loop.run();
-    loop.send({ type: 'approve', tier: 'staging', by: APPROVER, role: 'approver' });
+    loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' });
     loop.run();
     expect(loop.state.status).toBe('completed');
     return loop;
@@ -212,6 +212,6 @@ describe('an aborted rollout', () => {
     loop.send({ type: 'abort', by: CREATOR });
     expect(loop.state.status).toBe('aborted');
     expect(loop.commands).toEqual([]);
-    expect(loop.send({ type: 'approve', tier: 'staging', by: APPROVER, role: 'approver' }, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+    expect(loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' }, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
   });
 });

@@ -212,14 +212,14 @@ function run(world: World, actions: Action[]): void {
       case 'approve': {
         const tier = waitingTier();
         if (tier) {
-          const ok = record({ type: 'approve', tier, by: a.byCreator ? CREATOR : APPROVER, role: 'approver' });
+          const ok = record({ type: 'approve', tier, by: a.byCreator ? CREATOR : APPROVER, actorId: a.byCreator ? CREATOR : APPROVER, role: 'approver' });
           expect(ok).toBe(!a.byCreator);
         }
         break;
       }
       case 'reject': {
         const tier = waitingTier();
-        if (tier) record({ type: 'reject', tier, by: APPROVER, role: 'approver' });
+        if (tier) record({ type: 'reject', tier, by: APPROVER, actorId: APPROVER, role: 'approver' });
         break;
       }
       case 'pause':
@@ -262,7 +262,7 @@ function run(world: World, actions: Action[]): void {
     if (state.status === 'paused') record({ type: 'resume', by: CREATOR });
     else if (state.status === 'halted') record(world.endWithAbort ? { type: 'abort', by: CREATOR } : { type: 'rollback', by: CREATOR, scope: { kind: 'all' } });
     else if (state.status === 'draft' || state.status === 'scheduled') record({ type: 'start', by: CREATOR });
-    else if (state.status === 'waiting_approval') record({ type: 'approve', tier: waitingTier()!, by: APPROVER, role: 'approver' });
+    else if (state.status === 'waiting_approval') record({ type: 'approve', tier: waitingTier()!, by: APPROVER, actorId: APPROVER, role: 'approver' });
     else {
       record({ type: 'tick' });
       wake();
@@ -325,7 +325,7 @@ describe('crash safety (property)', () => {
             const events = work.flatMap((c) => cluster.execute(s, c, new Date(now)));
             for (const e of events) send(e);
             commands = send({ type: 'tick' });
-          } else if (s.status === 'waiting_approval') commands = send({ type: 'approve', tier: s.stages.find((x) => x.status === 'waiting_approval')!.tier, by: APPROVER, role: 'approver' });
+          } else if (s.status === 'waiting_approval') commands = send({ type: 'approve', tier: s.stages.find((x) => x.status === 'waiting_approval')!.tier, by: APPROVER, actorId: APPROVER, role: 'approver' });
           else {
             const w = commands.find((c): c is Extract<RolloutCommand, { type: 'wakeAt' }> => c.type === 'wakeAt');
             if (!w) throw new Error(`stuck in ${s.status}`);

@@ -16,7 +16,7 @@ function toProdGate(freezes: Freeze[] = [], settleMs = 60_000) {
   loop.send({ type: 'start', by: CREATOR });
   loop.run();
   expect(loop.step('dev-a').phase).toBe('verified'); // dev has no windows: any time
-  loop.send({ type: 'approve', tier: 'prod', by: APPROVER, role: 'approver' });
+  loop.send({ type: 'approve', tier: 'prod', by: APPROVER, actorId: APPROVER, role: 'approver' });
   return loop;
 }
 

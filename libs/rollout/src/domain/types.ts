@@ -9,6 +9,9 @@ export const TIERS = ['dev', 'staging', 'prod'] as const;
 /** Same spelling as @bulkhead/contracts' Tier; kept here so the domain depends on nothing. */
 export type Tier = (typeof TIERS)[number];
 
+/** Unless the server is configured otherwise, staging and prod stages wait for an approver before they start. */
+export const DEFAULT_APPROVAL_TIERS: readonly Tier[] = ['staging', 'prod'];
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** A NetworkPolicy object exactly as read from the API server; the domain never looks inside. */
 export type PolicyDocument = { [key: string]: JsonValue };
@@ -143,8 +146,8 @@ export interface StepEvidence {
 }
 
 export interface ApprovalEvidence {
-  /** the tier whose results are shown */
-  previousTier: Tier;
+  /** the tier whose results are shown; absent when the stage asking is the rollout's first */
+  previousTier?: Tier;
   steps: StepEvidence[];
   /** reference to the plan's semantic diff for the tier asking for approval (opaque to the domain) */
   diffRef?: string;
@@ -171,6 +174,8 @@ export interface Stage {
   status: StageStatus;
   /** step ids, wave by wave */
   waves: string[][];
+  /** whether the stage waits for an approver before it starts, decided by its tier at creation */
+  approvalRequired: boolean;
   diffRef?: string;
   approval?: StageApproval;
   startedAt?: string;
@@ -215,6 +220,8 @@ export interface RolloutState {
   planId: string;
   planVersion: number;
   createdBy: string;
+  /** who created it, as a person: the user behind a session or behind a token (never approves it) */
+  creatorId: string;
   createdAt: string;
   status: RolloutStatus;
   scheduledAt?: string;
@@ -252,6 +259,9 @@ export interface CreateRolloutInput {
   planId: string;
   planVersion: number;
   createdBy: string;
+  creatorId: string;
+  /** the tiers whose stages wait for an approval, the first stage included: policy, not the requester's choice */
+  approvalTiers: readonly Tier[];
   namespaces: NamespaceInput[];
   config?: Partial<Omit<RolloutConfig, 'probe'>> & { probe?: Partial<ProbeConfig> };
   /** reference to the plan's semantic diff, per tier, shown in approval requests */
@@ -266,8 +276,8 @@ export type RolloutEvent =
   | { type: 'resume'; by: string }
   | { type: 'abort'; by: string; reason?: string }
   | { type: 'rollback'; by: string; scope: RollbackScope; reason?: string }
-  | { type: 'approve'; tier: Tier; by: string; role: string; comment?: string }
-  | { type: 'reject'; tier: Tier; by: string; role: string; comment?: string }
+  | { type: 'approve'; tier: Tier; by: string; actorId: string; role: string; comment?: string }
+  | { type: 'reject'; tier: Tier; by: string; actorId: string; role: string; comment?: string }
   /** "look again": time passed, a wake-up fired, or the reconciler re-derives lost commands */
   | { type: 'tick' }
   | { type: 'snapshotTaken'; stepId: string; policies: PolicyDocument[] }

@@ -1,6 +1,6 @@
 /** Test fixtures for specs only (not exported from the library). */
 import { transition } from '../machine';
-import type { CreateRolloutInput, PolicyDocument, ProbeSpec, RolloutState, Tier } from '../types';
+import { DEFAULT_APPROVAL_TIERS, type CreateRolloutInput, type PolicyDocument, type ProbeSpec, type RolloutState, type Tier } from '../types';
 import { SimulatedCluster, SimulatedLoop, enforcingCni, type ProbeOracle } from './simulated-loop';
 
 export const CREATOR = 'alice@example.com';
@@ -25,6 +25,7 @@ export interface WorldSpec {
   config?: CreateRolloutInput['config'];
   oracle?: ProbeOracle;
   id?: string;
+  approvalTiers?: readonly Tier[];
 }
 
 export function createInput(spec: WorldSpec): CreateRolloutInput {
@@ -34,6 +35,8 @@ export function createInput(spec: WorldSpec): CreateRolloutInput {
     planId: 'plan-7',
     planVersion: 3,
     createdBy: CREATOR,
+    creatorId: CREATOR,
+    approvalTiers: spec.approvalTiers ?? DEFAULT_APPROVAL_TIERS,
     namespaces: spec.namespaces.map((n) => ({ name: n.name, tier: n.tier, dependents: n.dependents ?? 0, probes: n.probes ?? probesFor(n.name, n.tier) })),
     config: { settleMs: 60_000, probe: { retries: 2, timeoutMs: 2_000, retryDelayMs: 5_000 }, ...(spec.config ?? {}) },
     diffRefs: { staging: 'plan-7/diff/staging', prod: 'plan-7/diff/prod' },

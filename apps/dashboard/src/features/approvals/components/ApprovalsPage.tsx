@@ -1,7 +1,7 @@
 import { type FormEvent, Fragment, useEffect, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import type { ApprovalItem } from '../../../api/wire';
+import type { ApprovalItem, Tier } from '../../../api/wire';
 import { formatAgo, formatDate, personName, plural } from '../../../shared/format';
 import { PHASE_TONE, PROBE_KIND_WORDS, TIER_NAME } from '../../../shared/rollout-words';
 import { ProbeTable, rowsOfEvidence } from '../../../shared/ProbeTable';
@@ -66,6 +66,7 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
   const probes = item.evidence.steps.flatMap((s) => s.probes);
   const passed = probes.filter((p) => p.outcome === 'passed').length;
   const allVerified = item.evidence.steps.every((s) => s.phase === 'verified');
+  const { previousTier } = item.evidence;
   const fieldId = `comment-${item.rolloutId}-${item.tier}`;
 
   const send = async (verdict: 'approve' | 'reject') => {
@@ -95,12 +96,22 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
             Rollout by {personName(item.createdBy)} · asked {formatAgo(item.requestedAt)} ({formatDate(item.requestedAt)}) · <Link to={`/rollouts/${item.rolloutId}`}>Open the rollout</Link> · <Link to={`/plans/${item.planId}?tab=diff`}>Plan diff</Link>
           </div>
         </div>
-        <div className={`evidence-verdict ${allVerified && passed === probes.length ? 'good-text' : 'warn-text'}`}>
-          {TIER_NAME[item.evidence.previousTier]}: {plural(item.evidence.steps.length, 'namespace')} {allVerified ? 'verified' : 'not all verified'}, {passed}/{probes.length} probes passed
-        </div>
+        {previousTier ? (
+          <div className={`evidence-verdict ${allVerified && passed === probes.length ? 'good-text' : 'warn-text'}`}>
+            {TIER_NAME[previousTier]}: {plural(item.evidence.steps.length, 'namespace')} {allVerified ? 'verified' : 'not all verified'}, {passed}/{probes.length} probes passed
+          </div>
+        ) : (
+          <div className="evidence-verdict warn-text">First stage of this rollout: no earlier tier has proven the plan</div>
+        )}
       </div>
 
-      <Evidence item={item} />
+      {previousTier ? (
+        <Evidence item={item} previousTier={previousTier} />
+      ) : (
+        <p className="muted small" data-testid="no-evidence">
+          {TIER_NAME[item.tier]} is where this rollout begins, and its policy asks for an approval before anything is applied. Read the plan diff before you decide.
+        </p>
+      )}
 
       {!can('rollouts.approve') ? (
         <p className="muted small">Only approvers and admins decide.</p>
@@ -112,7 +123,7 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
         <form className="decision" onSubmit={submit}>
           <label htmlFor={fieldId}>Comment (kept in the audit log)</label>
           <div className="decision-row">
-            <input id={fieldId} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={`e.g. ${item.evidence.previousTier} probes all green, change window agreed`} maxLength={2000} />
+            <input id={fieldId} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={previousTier ? `e.g. ${previousTier} probes all green, change window agreed` : 'e.g. plan diff reviewed, change window agreed'} maxLength={2000} />
             <button type="submit" className="btn btn-primary" disabled={!!busy}>
               {busy === 'approve' ? 'Approving…' : `Approve ${item.tier}`}
             </button>
@@ -128,13 +139,13 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
 }
 
 /** The tier before, namespace by namespace (its phase and how its probes went), each namespace's probes one click away. */
-function Evidence({ item }: { item: ApprovalItem }) {
+function Evidence({ item, previousTier }: { item: ApprovalItem; previousTier: Tier }) {
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <table className="table evidence" data-testid="evidence" aria-label={`Evidence from ${TIER_NAME[item.evidence.previousTier].toLowerCase()}`}>
+    <table className="table evidence" data-testid="evidence" aria-label={`Evidence from ${TIER_NAME[previousTier].toLowerCase()}`}>
       <thead>
         <tr>
-          <th>{TIER_NAME[item.evidence.previousTier]} namespace</th>
+          <th>{TIER_NAME[previousTier]} namespace</th>
           <th>Phase</th>
           <th>Probes</th>
           <th>Kinds</th>

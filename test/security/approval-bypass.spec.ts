@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Harness, seedDemoCluster, startApi } from '../integration/support/harness';
+
+/**
+ * The attack: an operator ships policies to prod with no approver. Before, only stages after the first
+ * waited for approval, so a rollout of prod namespaces alone never asked, and an operator could also
+ * re-tier a namespace to dev (by hand, or by a snapshot whose labels say dev) and roll it out as dev.
+ */
+let api: Harness;
+let clusterId: string;
+const FAST = { waves: [8], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 10 } };
+const snapshot = readFileSync(join(__dirname, '../fixtures/small-snapshot.yaml'), 'utf8');
+
+const namespaces = async (cluster: string) => (await api.call('GET', `/api/v1/clusters/${cluster}/namespaces`, { role: 'viewer' })).body as Array<{ name: string; tier: string | null }>;
+const tierOf = async (cluster: string, name: string) => (await namespaces(cluster)).find((ns) => ns.name === name)?.tier;
+
+beforeAll(async () => {
+  api = await startApi({}, { worker: true });
+  clusterId = await seedDemoCluster(api);
+}, 60000);
+afterAll(() => api.close());
+
+describe('a rollout of prod namespaces only', () => {
+  it('waits for an approver before its first step, and applies nothing until then', async () => {
+    const prod = (await namespaces(clusterId)).filter((ns) => ns.tier === 'prod').map((ns) => ns.name);
+    expect(prod.length).toBeGreaterThan(1);
+    const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
+    const live = () => api.db.query(`SELECT namespace, name, manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = ANY($2) ORDER BY namespace, name`, [clusterId, prod]);
+    const before = await live();
+
+    const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, namespaces: prod, start: true, config: FAST } });
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('waiting_approval');
+    expect(created.body.stages).toEqual([expect.objectContaining({ tier: 'prod', status: 'waiting_approval', approvalRequired: true })]);
+    expect(created.body.steps.every((s: { startedAt?: string }) => !s.startedAt)).toBe(true);
+
+    // The worker has had every chance to move it: still nothing applied.
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = (await api.call('GET', `/api/v1/rollouts/${created.body.id}`, { role: 'viewer' })).body;
+    expect(later.status).toBe('waiting_approval');
+    expect(await live()).toEqual(before);
+
+    const inbox = (await api.call('GET', '/api/v1/approvals', { role: 'approver' })).body;
+    expect(inbox).toEqual([expect.objectContaining({ rolloutId: created.body.id, tier: 'prod', mine: false, evidence: expect.objectContaining({ steps: [] }) })]);
+    expect(inbox[0].evidence.previousTier).toBeUndefined();
+
+    expect((await api.call('POST', `/api/v1/rollouts/${created.body.id}/abort`, { role: 'operator', body: { reason: 'test done' } })).status).toBe(200);
+  }, 60000);
+});
+
+describe('taking a namespace out of prod', () => {
+  it('is refused to an operator, by hand', async () => {
+    const [name] = (await namespaces(clusterId)).filter((ns) => ns.tier === 'prod').map((ns) => ns.name);
+    const refused = await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'operator', body: { tier: 'dev' } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('inventory.tier_leaves_prod');
+    expect(await tierOf(clusterId, name)).toBe('prod');
+  });
+
+  it('is allowed to an approver, and audited', async () => {
+    const [name] = (await namespaces(clusterId)).filter((ns) => ns.tier === 'prod').map((ns) => ns.name);
+    const moved = await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'approver', body: { tier: 'staging' } });
+    expect(moved.status).toBe(200);
+    expect(moved.body.tier).toBe('staging');
+    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=namespace.set_tier`, { role: 'viewer' })).body;
+    expect(JSON.stringify(audit)).toContain(name);
+    // An operator may bring it back into prod: only leaving prod needs an approver.
+    expect((await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'operator', body: { tier: 'prod' } })).status).toBe(200);
+  });
+
+  it('does not happen through a snapshot whose labels say dev: the namespace stays prod, and the answer says so', async () => {
+    const cluster = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'relabel', cni: 'calico' } })).body.id;
+    const put = (text: string) => api.call('PUT', `/api/v1/clusters/${cluster}/snapshot`, { role: 'operator', raw: text, headers: { 'content-type': 'application/yaml' } });
+    expect((await put(snapshot)).status).toBe(200);
+    expect(await tierOf(cluster, 'web')).toBe('prod');
+
+    const relabelled = await put(snapshot.replace('labels: { environment: production, team: web }', 'labels: { environment: development, team: web }'));
+    expect(relabelled.status).toBe(200);
+    expect(relabelled.body.keptInProd).toEqual(['web']);
+    expect(await tierOf(cluster, 'web')).toBe('prod');
+    // staging follows its labels as before
+    expect((await put(snapshot.replace('labels: { env: stage }', 'labels: { env: dev }'))).body.keptInProd).toEqual([]);
+    expect(await tierOf(cluster, 'api')).toBe('dev');
+  });
+});
