@@ -97,7 +97,7 @@ async function main(): Promise<void> {
       const t = performance.now();
       const before = await driver.readPolicies(ns);
       await driver.applyPolicies(ns, policies);
-      await driver.probe(Array.from({ length: 7 }, (_, p) => ({ id: `s${i}.${p}`, from: { namespace: ns, workload: 'api' }, to: { kind: 'dns', name: 'kubernetes.default' }, port: 53, protocol: 'UDP', timeoutMs: 1000 }) as const));
+      await driver.probe(Array.from({ length: 7 }, (_, p) => ({ id: `s${i}.${p}`, attempt: 1, from: { namespace: ns, workload: 'api' }, to: { kind: 'dns', name: 'kubernetes.default' }, port: 53, protocol: 'UDP', timeoutMs: 1000 }) as const));
       driverMs += performance.now() - t;
       await driver.restorePolicies(ns, before);
     }

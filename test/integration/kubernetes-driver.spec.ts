@@ -64,6 +64,7 @@ const SEED = [
 const defaultDeny = (namespace: string) => policy(namespace, 'bulkhead-default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, { labels: { 'app.kubernetes.io/managed-by': 'bulkhead' } });
 const probeReq = (id: string, from: [string, string], to: ConnectivityProbe['to'], port = 8080, protocol: ConnectivityProbe['protocol'] = 'TCP'): ConnectivityProbe => ({
   id,
+  attempt: 1,
   from: { namespace: from[0], workload: from[1] },
   to,
   port,

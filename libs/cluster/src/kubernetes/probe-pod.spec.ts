@@ -2,7 +2,7 @@ import type { ConnectivityProbe } from '@bulkhead/rollout';
 import type { Pod } from './kube-types';
 import { NEVER_READY_GATE, PROBE_LABEL, PROBE_SPEC_ANNOTATION, probeCommand, probePodManifest, probePodName, readProbePod } from './probe-pod';
 
-const request: ConnectivityProbe = { id: 'rollout-7/step-3/probe-12', from: { namespace: 'web', workload: 'frontend' }, to: { kind: 'ip', ip: '10.0.0.7' }, port: 8080, protocol: 'TCP', timeoutMs: 2500 };
+const request: ConnectivityProbe = { id: 'rollout-7/step-3/probe-12', attempt: 1, from: { namespace: 'web', workload: 'frontend' }, to: { kind: 'ip', ip: '10.0.0.7' }, port: 8080, protocol: 'TCP', timeoutMs: 2500 };
 const target = { kind: 'ip' as const, ip: '10.0.0.7' };
 const manifest = (over: Partial<Parameters<typeof probePodManifest>[0]> = {}) =>
   probePodManifest({ request, target, labels: { app: 'frontend' }, image: 'busybox:1.36', namespaceUid: 'ns-uid', activeDeadlineSeconds: 90, ...over }) as any;

@@ -7,8 +7,12 @@ export interface SimulatedFaults {
   applyFailures?: Array<{ namespace?: string; times: number; message?: string }>;
   /** While set, probes from or to `namespace` (or every probe) time out instead of answering. */
   probeTimeouts?: Array<{ namespace?: string }>;
-  /** The first `failFirstAttempts` attempts of every probe id fail as if the network dropped a packet. */
-  flakyProbes?: { failFirstAttempts: number; attempts?: Record<string, number> };
+  /**
+   * The first `failFirstAttempts` tries of every probe fail as if the network dropped a packet; its
+   * retries then pass. Decided by the probe's attempt number alone: no state, and a redelivered try
+   * answers as it did the first time.
+   */
+  flakyProbes?: { failFirstAttempts: number };
   /**
    * Real dependencies the dependency map lacks. When a policy blocks one, its client workload breaks:
    * every connection to the client fails, as an application whose own calls fail would answer errors.

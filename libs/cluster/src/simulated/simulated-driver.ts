@@ -36,17 +36,8 @@ const APPLY = `WITH failing AS (SELECT s.faults FROM simulated_clusters s WHERE 
   written AS (${upsert('NOT EXISTS (SELECT 1 FROM failing)')})
   SELECT (SELECT faults FROM failing) AS faults`;
 
-/**
- * What a probe batch reads, in one statement: the CNI, the faults, the version of the objects, and the
- * policies of namespaces `$2`. With flaky probes switched on, the attempts of probe ids `$3` (every probe
- * of the batch, a timed-out one too) are counted first, on the locked row, so that concurrent batches
- * never lose a count.
- */
-const PROBE_READ = `WITH counted AS (
-    UPDATE simulated_clusters s SET faults = jsonb_set(s.faults, '{flakyProbes,attempts}', COALESCE(s.faults->'flakyProbes'->'attempts', '{}'::jsonb)
-      || (SELECT COALESCE(jsonb_object_agg(id, COALESCE((s.faults->'flakyProbes'->'attempts'->>id)::int, 0) + 1), '{}'::jsonb) FROM unnest($3::text[]) AS id))
-    WHERE s.cluster_id = $1 AND s.faults ? 'flakyProbes' RETURNING s.faults)
-  SELECT c.cni, COALESCE((SELECT faults FROM counted), s.faults) AS faults, s.objects_version,
+/** What a probe batch reads, in one statement: the CNI, the faults, the version of the objects, and the policies of namespaces `$2`. */
+const PROBE_READ = `SELECT c.cni, s.faults, s.objects_version,
     (SELECT COALESCE(jsonb_agg(p.manifest ORDER BY p.namespace, p.name), '[]'::jsonb) FROM simulated_policies p WHERE p.cluster_id = $1 AND p.namespace = ANY($2)) AS policies
   FROM simulated_clusters s JOIN clusters c ON c.id = s.cluster_id WHERE s.cluster_id = $1`;
 
@@ -203,7 +194,7 @@ export class SimulatedDriver implements ClusterDriver {
     const guess = known ? namespacesOf(requests.map((r) => route(known, this.lastFaults, r))) : [];
     for (const r of requests) guess.push(r.from.namespace, ...(r.to.kind === 'workload' ? [r.to.namespace] : []));
     const fetched = [...new Set(guess)];
-    const [row] = await this.db.query(PROBE_READ, [this.clusterId, fetched, requests.map((r) => r.id)]);
+    const [row] = await this.db.query(PROBE_READ, [this.clusterId, fetched]);
     if (!row) throw new Error(`cluster ${this.clusterId} has no simulated state`);
     const loaded: Loaded = { cni: row.cni, faults: row.faults, objectsVersion: Number(row.objects_version) };
     const faults = (this.lastFaults = loaded.faults);
@@ -211,8 +202,7 @@ export class SimulatedDriver implements ClusterDriver {
     const settled = requests.map((req): ConnectivityResult | Routed => {
       const timeout = (faults.probeTimeouts ?? []).find((t) => !t.namespace || t.namespace === req.from.namespace || (req.to.kind === 'workload' && req.to.namespace === t.namespace));
       if (timeout) return { connected: false, detail: `timed out after ${req.timeoutMs} ms (simulated fault)` };
-      const attempt = faults.flakyProbes?.attempts?.[req.id] ?? 0;
-      if (faults.flakyProbes && attempt <= faults.flakyProbes.failFirstAttempts) return { connected: false, detail: `connection reset (simulated flaky network, attempt ${attempt})` };
+      if (faults.flakyProbes && req.attempt <= faults.flakyProbes.failFirstAttempts) return { connected: false, detail: `connection reset (simulated flaky network, attempt ${req.attempt})` };
       return route(objects, faults, req);
     });
     const routed = settled.filter((r): r is Routed => 'source' in r);

@@ -82,6 +82,7 @@ export async function checkDrift(deps: DriftDeps, clusterId: string): Promise<Dr
         const [toNamespace, toName] = probe.to.split('/');
         return {
           id: `drift.${step.id}.${probe.id}`,
+          attempt: 1,
           from: { namespace, workload },
           to: { kind: 'workload', namespace: toNamespace, name: toName },
           port: probe.port ?? 53,

@@ -274,6 +274,7 @@ async function run(
           const [namespace, workload] = probeRun.probe.from.split('/');
           return {
             id: `${command.stepId}.${probeRun.probe.id}.${probeRun.attempt}`,
+            attempt: probeRun.attempt,
             from: { namespace, workload },
             to: target(probeRun),
             port: probeRun.probe.port ?? 53,

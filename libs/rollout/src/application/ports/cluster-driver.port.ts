@@ -48,6 +48,8 @@ export type ConnectivityTarget =
 export interface ConnectivityProbe {
   /** Stable id, also used to name what the probe leaves behind (a probe pod), so a re-run finds and reuses it. */
   id: string;
+  /** Which try of the same probe this is: 1 for the first; a retry has the next number (and an id of its own). */
+  attempt: number;
   from: { namespace: string; workload: string };
   to: ConnectivityTarget;
   port: number;
