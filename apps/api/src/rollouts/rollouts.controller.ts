@@ -5,6 +5,7 @@ import {
   type ErrorKind,
   listRolloutsQuerySchema,
   reasonSchema,
+  abortSchema,
   rollbackSchema,
 } from '@bulkhead/contracts';
 import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus } from '@bulkhead/rollout';
@@ -140,9 +141,10 @@ export class RolloutsController {
   @Post('rollouts/:rolloutId/abort')
   @HttpCode(200)
   @RequireRole('operator')
-  @ApiBody(schema(reasonSchema))
+  @ApiBody(schema(abortSchema))
   abort(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
-    return this.act(id, { type: 'abort', by: callerName(req.caller!), reason: parseBody(req, reasonSchema).reason });
+    const body = parseBody(req, abortSchema);
+    return this.act(id, { type: 'abort', by: callerName(req.caller!), reason: body.reason, restore: body.restore });
   }
 
   /** Restores one namespace, one stage or everything the rollout applied, from the snapshots it took. */

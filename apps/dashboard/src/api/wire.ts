@@ -131,6 +131,7 @@ export interface PlanDiff {
 // ---------------------------------------------------------------- rollouts
 
 export type {
+  AbortRestore,
   ApprovalDecision,
   ApprovalEvidence,
   HaltReason,

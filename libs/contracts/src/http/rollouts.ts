@@ -40,6 +40,14 @@ export type CreateRolloutBody = z.infer<typeof createRolloutSchema>;
 
 export const reasonSchema = z.strictObject({ reason: z.string().max(2000).optional() });
 
+export const abortSchema = z.strictObject({
+  reason: z.string().max(2000).optional(),
+  restore: z
+    .enum(['in_flight', 'everything'])
+    .default('in_flight')
+    .describe('in_flight: put back the namespaces under way, leave the verified ones enforced; everything: put back every namespace the rollout changed'),
+});
+
 export const rollbackSchema = z.strictObject({
   scope: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('all') }),

@@ -366,9 +366,20 @@ function applyEvent(c: Ctx, event: RolloutEvent): Outcome {
       return APPLIED;
     case 'abort': {
       if (FINAL_STATUSES.includes(s.status)) return error('illegal_state', `a ${s.status} rollout cannot be aborted`);
-      s.rollbacks.push({ kind: 'abort', by: event.by, at: c.at, ...(event.reason ? { reason: event.reason } : {}) });
-      log(c, 'rollout.abort', { actor: event.by, ...(event.reason ? { detail: { reason: event.reason } } : {}) });
-      for (let i = 0; i < c.base.steps.length; i++) if (inFlight(view(c, i))) startRestore(c, edit(c, i), 'abort', event.by);
+      // What an abort puts back: the namespaces under way, and with `everything` the verified ones too.
+      const restore = event.restore ?? 'in_flight';
+      const putBack = (step: Step) => inFlight(step) || (restore === 'everything' && step.phase === 'verified');
+      const positionsToRestore: number[] = [];
+      const leftEnforced: string[] = [];
+      for (let i = 0; i < c.base.steps.length; i++) {
+        const step = view(c, i);
+        if (putBack(step)) positionsToRestore.push(i);
+        else if (step.phase === 'verified') leftEnforced.push(step.namespace);
+      }
+      leftEnforced.sort();
+      s.rollbacks.push({ kind: 'abort', by: event.by, at: c.at, restore, leftEnforced, ...(event.reason ? { reason: event.reason } : {}) });
+      log(c, 'rollout.abort', { actor: event.by, detail: { restore, leftEnforced, ...(event.reason ? { reason: event.reason } : {}) } });
+      for (const i of positionsToRestore) startRestore(c, edit(c, i), 'abort', event.by);
       if (anyStep(c, (st) => st.phase === 'restoring')) {
         s.landing = 'aborted';
         setStatus(c, 'rolling_back', event.by);

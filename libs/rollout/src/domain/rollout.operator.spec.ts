@@ -107,7 +107,24 @@ describe('pause, resume, abort', () => {
     expect(['dev-b', 'dev-c'].map((n) => loop.step(n).phase)).toEqual(['restored', 'restored']);
     for (const n of ['dev-b', 'dev-c']) expect(loop.cluster.policies.get(n)).toEqual(loop.cluster.original[n]);
     expect(loop.cluster.policies.get('dev-a')).toEqual(loop.cluster.plan['dev-a']);
+    expect(loop.state.rollbacks).toEqual([expect.objectContaining({ kind: 'abort', restore: 'in_flight', leftEnforced: ['dev-a'] })]);
     expect(loop.send({ type: 'abort', by: CREATOR }, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+  });
+
+  it('abort and restore everything puts back the verified namespaces too, and leaves nothing enforced', () => {
+    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }, { name: 'dev-c', tier: 'dev' }] });
+    loop.send({ type: 'start', by: CREATOR });
+    loop.run({ until: (s) => s.steps.filter((x) => x.phase === 'applied').length === 2 });
+    expect(loop.step('dev-a').phase).toBe('verified');
+    loop.send({ type: 'abort', by: CREATOR, restore: 'everything' });
+    expect(loop.state.rollbacks).toEqual([expect.objectContaining({ kind: 'abort', restore: 'everything', leftEnforced: [] })]);
+    expect(loop.commands.filter((c) => c.type === 'restoreNamespace').map((c) => (c as { namespace: string }).namespace).sort()).toEqual(['dev-a', 'dev-b', 'dev-c']);
+    loop.run();
+    expect(loop.state.status).toBe('aborted');
+    for (const n of ['dev-a', 'dev-b', 'dev-c']) {
+      expect(loop.step(n).phase).toBe('restored');
+      expect(loop.cluster.policies.get(n)).toEqual(loop.cluster.original[n]);
+    }
   });
 
   it('abort of a step whose snapshot was asked for but not taken needs no restore', () => {

@@ -206,12 +206,19 @@ export type Freeze = TimeWindow & { tiers?: Tier[]; reason?: string };
 
 export type RollbackScope = { kind: 'namespace'; namespace: string } | { kind: 'stage'; tier: Tier } | { kind: 'all' };
 
+/** What an abort puts back: only the namespaces under way (the default), or every namespace it changed. */
+export type AbortRestore = 'in_flight' | 'everything';
+
 export interface RollbackRecord {
   kind: 'rollback' | 'abort';
   scope?: RollbackScope;
   by: string;
   at: string;
   reason?: string;
+  /** of an abort: what it put back */
+  restore?: AbortRestore;
+  /** of an abort: the namespaces it left verified, whose plan policies stay in force */
+  leftEnforced?: string[];
 }
 
 export interface RolloutState {
@@ -274,7 +281,7 @@ export type RolloutEvent =
   | { type: 'start'; by: string }
   | { type: 'pause'; by: string; reason?: string }
   | { type: 'resume'; by: string }
-  | { type: 'abort'; by: string; reason?: string }
+  | { type: 'abort'; by: string; reason?: string; restore?: AbortRestore }
   | { type: 'rollback'; by: string; scope: RollbackScope; reason?: string }
   | { type: 'approve'; tier: Tier; by: string; actorId: string; role: string; comment?: string }
   | { type: 'reject'; tier: Tier; by: string; actorId: string; role: string; comment?: string }

@@ -1,7 +1,7 @@
 import type { CreateRolloutBody } from '@bulkhead/contracts';
 import { api } from '../../api/client';
 import { paths } from '../../api/paths';
-import type { PlanListItem, RollbackScope, RolloutState } from '../../api/wire';
+import type { AbortRestore, PlanListItem, RollbackScope, RolloutState } from '../../api/wire';
 
 export const fetchRollouts = (clusterId: string | undefined, signal?: AbortSignal) => api.get<RolloutState[]>(paths.rollouts(clusterId), signal);
 export const fetchRollout = (id: string, signal?: AbortSignal) => api.get<RolloutState>(paths.rollout(id), signal);
@@ -11,5 +11,5 @@ export const createRollout = (body: Partial<CreateRolloutBody> & { planId: strin
 export const startRollout = (id: string) => api.post<RolloutState>(paths.rolloutAction(id, 'start'));
 export const pauseRollout = (id: string, reason?: string) => api.post<RolloutState>(paths.rolloutAction(id, 'pause'), reason ? { reason } : {});
 export const resumeRollout = (id: string) => api.post<RolloutState>(paths.rolloutAction(id, 'resume'));
-export const abortRollout = (id: string, reason?: string) => api.post<RolloutState>(paths.rolloutAction(id, 'abort'), reason ? { reason } : {});
+export const abortRollout = (id: string, restore: AbortRestore, reason?: string) => api.post<RolloutState>(paths.rolloutAction(id, 'abort'), reason ? { restore, reason } : { restore });
 export const rollbackRollout = (id: string, scope: RollbackScope, reason?: string) => api.post<RolloutState>(paths.rolloutAction(id, 'rollback'), reason ? { scope, reason } : { scope });

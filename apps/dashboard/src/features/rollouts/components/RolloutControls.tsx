@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useAuth } from '../../../app/auth';
-import type { RollbackScope, RolloutState, Tier } from '../../../api/wire';
+import type { AbortRestore, RollbackScope, RolloutState, Tier } from '../../../api/wire';
 import { ACTIVE, TIER_NAME } from '../../../shared/rollout-words';
 import { ErrorNote } from '../../../shared/ui';
 import { abortRollout, pauseRollout, resumeRollout, rollbackRollout, startRollout } from '../api';
@@ -15,6 +15,7 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
   const [panel, setPanel] = useState<Panel>(null);
   const [reason, setReason] = useState('');
   const [scope, setScope] = useState('all');
+  const [restore, setRestore] = useState<AbortRestore>('in_flight');
   if (!can('rollouts.control')) return null;
 
   const applied = r.steps.some((s) => s.phase !== 'pending' && s.phase !== 'restored');
@@ -47,11 +48,12 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (panel === 'abort') void run('abort', () => abortRollout(r.id, reason.trim() || undefined));
+    if (panel === 'abort') void run('abort', () => abortRollout(r.id, restore, reason.trim() || undefined));
     if (panel === 'rollback') void run('rollback', () => rollbackRollout(r.id, scopeOf(scope), reason.trim() || undefined));
   };
 
   const touched = r.steps.filter((s) => s.phase !== 'pending' && s.phase !== 'restored');
+  const verified = r.steps.filter((s) => s.phase === 'verified').map((s) => s.namespace);
   return (
     <section className="card controls" aria-label="Rollout controls">
       <div className="controls-row">
@@ -105,12 +107,23 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
               </select>
             </label>
           )}
+          {panel === 'abort' && (
+            <label className="inline-field">
+              <span>Put back</span>
+              <select value={restore} onChange={(e) => setRestore(e.target.value as AbortRestore)} aria-label="What the abort puts back">
+                <option value="in_flight">
+                  only what is under way{verified.length > 0 ? ` (${verified.length} verified ${verified.length === 1 ? 'namespace stays' : 'namespaces stay'} enforced)` : ''}
+                </option>
+                <option value="everything">everything this rollout changed</option>
+              </select>
+            </label>
+          )}
           <label className="inline-field inline-grow">
             <span>Reason</span>
             <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Said in the audit log (optional)" maxLength={2000} />
           </label>
           <button type="submit" className="btn btn-danger btn-small" disabled={!!busy}>
-            {busy ? 'Sending…' : panel === 'abort' ? 'Abort the rollout' : 'Roll back'}
+            {busy ? 'Sending…' : panel === 'abort' ? (restore === 'everything' ? 'Abort and restore everything' : 'Abort the rollout') : 'Roll back'}
           </button>
           <button type="button" className="btn btn-ghost btn-small" onClick={() => setPanel(null)}>
             Cancel

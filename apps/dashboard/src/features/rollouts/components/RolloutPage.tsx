@@ -82,6 +82,15 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
               <li key={i}>
                 <Badge tone="warn">{b.kind}</Badge> {b.scope ? (b.scope.kind === 'all' ? 'everything' : b.scope.kind === 'stage' ? `the ${b.scope.tier} stage` : b.scope.namespace) : 'the rollout'} by {personName(b.by)}, {formatDate(b.at)}
                 {b.reason && <span className="muted"> · “{b.reason}”</span>}
+                {b.kind === 'abort' && (
+                  <div className="small" data-testid="abort-left">
+                    {b.restore === 'everything'
+                      ? 'Put back every namespace this rollout changed.'
+                      : b.leftEnforced && b.leftEnforced.length > 0
+                        ? `Left enforced (verified, plan v${r.planVersion} stays): ${b.leftEnforced.join(', ')}. Roll them back to restore them.`
+                        : 'Put back what was under way; no namespace was verified, so nothing stays enforced.'}
+                  </div>
+                )}
               </li>
             ))}
           </ul>
