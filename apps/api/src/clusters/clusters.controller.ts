@@ -1,5 +1,5 @@
 import { createClusterSchema, updateClusterSchema, type ClusterView } from '@bulkhead/contracts';
-import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type ClusterStore, type SecretSealer } from '@bulkhead/inventory';
+import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type ClusterDeps, type ClusterStore } from '@bulkhead/inventory';
 import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -13,7 +13,7 @@ import { CLUSTER_DEPS } from '../stores.providers';
 @ApiBearerAuth()
 @Controller('api/v1/clusters')
 export class ClustersController {
-  constructor(@Inject(CLUSTER_DEPS) private readonly deps: { clusters: ClusterStore; sealer: SecretSealer }) {}
+  constructor(@Inject(CLUSTER_DEPS) private readonly deps: ClusterDeps) {}
 
   private get clusters(): ClusterStore {
     return this.deps.clusters;

@@ -40,6 +40,8 @@ const schema = z.object({
     .regex(/^[a-zA-Z.]+:\d+$/, 'must be <checkpoint>:<n>, e.g. driver.applyPolicies:2')
     .optional()
     .describe('Testing only: the worker kills itself (SIGKILL) at the nth pass through a checkpoint'),
+  BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS: bool.default(false),
+  BULKHEAD_CLUSTER_ALLOW_LOOPBACK: bool.default(false),
   BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
 });
 
@@ -57,6 +59,12 @@ export interface Config {
   /** Key for secrets at rest (kubeconfigs); generated into the data folder when not given. */
   secretKey?: string;
   queuePrefix: string;
+  /**
+   * What a cluster's kubeconfig may make the server do. `allowHostCredentials`: exec and auth-provider
+   * plugins, files on the host, proxies (otherwise only embedded credentials). `allowLoopback`: an API
+   * server on a loopback, link-local or unspecified address.
+   */
+  clusters: { allowHostCredentials: boolean; allowLoopback: boolean };
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
    * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
@@ -95,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: c.BULKHEAD_SECRET_KEY,
     crashAt: c.BULKHEAD_CRASH_AT ? { point: c.BULKHEAD_CRASH_AT.split(':')[0], nth: Number(c.BULKHEAD_CRASH_AT.split(':')[1]) } : undefined,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
+    clusters: { allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS, allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK },
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }
