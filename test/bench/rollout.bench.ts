@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   try {
     console.log(`setting up ${NAMESPACES} namespaces...`);
     const clusterDeps = { clusters, sealer: { seal: () => new Uint8Array() }, kubeconfigRules: { allowHostCredentials: false, allowLoopback: false }, resolver: systemResolver };
-    const cluster = await createCluster(clusterDeps, { name: 'bench', cni: 'cilium', driver: 'simulated' });
+    const cluster = await createCluster(clusterDeps, { name: 'bench', cni: 'cilium', driver: 'simulated' }, { role: 'admin' });
     await importSnapshot({ clusters, inventory, simulator, protection: new PostgresProtectionSource(db) }, cluster.id, JSON.stringify(snapshot()), new Date());
     const planning = { clusters, inventory, edges: new TypeOrmEdgeStore(db), plans: new PostgresPlanStore(db) };
     const plan = await createPlan(planning, cluster.id, 'bench', new Date());

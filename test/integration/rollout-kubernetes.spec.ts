@@ -126,7 +126,7 @@ const liveBytes = async (server: FakeKubeApiServer, namespace: string) => JSON.s
 
 /** Registers the fake cluster by its kubeconfig and syncs it; returns the cluster's id once the inventory is in. */
 async function registerAndSync(server: FakeKubeApiServer, name: string): Promise<string> {
-  const created = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name, driver: 'kubernetes', kubeconfig: server.kubeconfig() } });
+  const created = await api.call('POST', '/api/v1/clusters', { role: 'admin', body: { name, driver: 'kubernetes', kubeconfig: server.kubeconfig() } });
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ driver: 'kubernetes', hasCredentials: true, cni: 'unknown' });
   expect(JSON.stringify(created.body)).not.toContain(server.token);

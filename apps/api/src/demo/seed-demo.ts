@@ -24,7 +24,7 @@ export async function seedDemo(deps: InventoryDeps & RequestImportDeps & Cluster
         cni: demo.cni,
         driver: 'simulated',
         description: 'Demo: a flat network with no NetworkPolicy, where a dev pod can reach the production database.',
-      })
+      }, { role: 'admin' })
     ).id;
   } catch (error) {
     if (error instanceof AppError && error.kind === 'conflict') return null; // another replica seeded it

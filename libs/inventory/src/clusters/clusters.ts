@@ -1,4 +1,4 @@
-import { AppError, type ClusterView, type CreateClusterBody, type UpdateClusterBody } from '@bulkhead/contracts';
+import { AppError, type ClusterView, type CreateClusterBody, type Role, type UpdateClusterBody } from '@bulkhead/contracts';
 import YAML from 'yaml';
 import type { ClusterCounts, ClusterRecord, ClusterStore, HostResolver, SecretSealer } from './cluster-store.port';
 import { cniEnforcesNetworkPolicy } from './cni';
@@ -35,6 +35,11 @@ export interface ClusterDeps {
   resolver: HostResolver;
 }
 
+/** Who asks for a change; only an admin may hand the server credentials to run. */
+export interface ClusterActor {
+  role: Role;
+}
+
 /**
  * A kubeconfig must name a cluster with a server and a user, carry only embedded credentials, and point
  * to no loopback or link-local address, literal or resolved (see kubeconfig-policy.ts). Every refusal
@@ -68,8 +73,17 @@ export async function checkKubeconfig(deps: Pick<ClusterDeps, 'kubeconfigRules' 
   }
 }
 
-export async function createCluster(deps: ClusterDeps, body: CreateClusterBody): Promise<ClusterView> {
-  if (body.kubeconfig) await checkKubeconfig(deps, body.kubeconfig, 'body.kubeconfig');
+const credentialsNeedAdmin = (actor: ClusterActor, what: string) => {
+  if (actor.role !== 'admin') {
+    throw new AppError('forbidden', 'cluster.credentials_need_admin', `${what} needs the admin role: a kubeconfig decides what the Bulkhead server connects to and with what credentials`);
+  }
+};
+
+export async function createCluster(deps: ClusterDeps, body: CreateClusterBody, actor: ClusterActor): Promise<ClusterView> {
+  if (body.kubeconfig) {
+    credentialsNeedAdmin(actor, 'registering a cluster with a kubeconfig');
+    await checkKubeconfig(deps, body.kubeconfig, 'body.kubeconfig');
+  }
   const { kubeconfig, ...rest } = body;
   return toView(await deps.clusters.create({ ...rest, ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}) }));
 }
@@ -85,9 +99,10 @@ export async function getCluster(store: ClusterStore, id: string): Promise<Clust
   return toView(cluster, (await store.counts([id])).get(id));
 }
 
-export async function updateCluster(deps: ClusterDeps, id: string, patch: UpdateClusterBody): Promise<ClusterView> {
+export async function updateCluster(deps: ClusterDeps, id: string, patch: UpdateClusterBody, actor: ClusterActor): Promise<ClusterView> {
   const current = await requireCluster(deps.clusters, id);
   if (patch.kubeconfig !== undefined) {
+    credentialsNeedAdmin(actor, "changing a cluster's kubeconfig (its credentials and server address)");
     if (current.driver !== 'kubernetes') throw AppError.invalid('cluster.no_kubeconfig', [{ field: 'body.kubeconfig', reason: 'only goes with driver kubernetes' }]);
     await checkKubeconfig(deps, patch.kubeconfig, 'body.kubeconfig');
   }
