@@ -59,11 +59,12 @@ export async function testDatabase(): Promise<{ url: string; drop(): Promise<voi
   };
 }
 
-export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<Harness> {
+/** `log` receives every log line of the API and its worker (at LOG_LEVEL), for tests that read the log. */
+export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; log?: (line: string) => void } = {}): Promise<Harness> {
   const database = await testDatabase();
   const prefix = `bh-test-${randomBytes(4).toString('hex')}`;
   const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: REDIS, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: prefix, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${prefix}`, ...env });
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log.level, {}, options.log);
   const { db } = await openDatabase(database.url, migrations, { poolSize: 4 });
   const redis = createRedis(REDIS, 'client');
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]));
