@@ -8,7 +8,7 @@
  *
  *   npm run bench:rollout          (DATABASE_URL / REDIS_URL to use other servers than the local ones)
  */
-import { SimulatedDriver } from '@bulkhead/cluster';
+import { SimulatedDriver, systemResolver } from '@bulkhead/cluster';
 import { createCluster, importSnapshot } from '@bulkhead/inventory';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import { migrations } from '@bulkhead/migrations';
@@ -82,7 +82,8 @@ async function main(): Promise<void> {
   let worker: ReturnType<typeof spawn> | undefined;
   try {
     console.log(`setting up ${NAMESPACES} namespaces...`);
-    const cluster = await createCluster({ clusters, sealer: { seal: () => new Uint8Array() } }, { name: 'bench', cni: 'cilium', driver: 'simulated' });
+    const clusterDeps = { clusters, sealer: { seal: () => new Uint8Array() }, kubeconfigRules: { allowHostCredentials: false, allowLoopback: false }, resolver: systemResolver };
+    const cluster = await createCluster(clusterDeps, { name: 'bench', cni: 'cilium', driver: 'simulated' }, { role: 'admin' });
     await importSnapshot({ clusters, inventory, simulator, protection: new PostgresProtectionSource(db) }, cluster.id, JSON.stringify(snapshot()), new Date());
     const planning = { clusters, inventory, edges: new TypeOrmEdgeStore(db), plans: new PostgresPlanStore(db) };
     const plan = await createPlan(planning, cluster.id, 'bench', new Date());

@@ -60,7 +60,7 @@ describe('kubeconfigs', () => {
   ].join('\n');
 
   it('stores a kubeconfig sealed, and never returns it', async () => {
-    const res = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'real', cni: 'cilium', driver: 'kubernetes', kubeconfig } });
+    const res = await api.call('POST', '/api/v1/clusters', { role: 'admin', body: { name: 'real', cni: 'cilium', driver: 'kubernetes', kubeconfig } });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ driver: 'kubernetes', hasCredentials: true });
     expect(JSON.stringify(res.body)).not.toContain('sekret');
@@ -76,7 +76,7 @@ describe('kubeconfigs', () => {
   it('requires a kubeconfig for a kubernetes cluster and checks that it is one', async () => {
     const missing = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'k1', driver: 'kubernetes' } });
     expect(missing.body.problems).toEqual([{ field: 'body.kubeconfig', reason: 'is required for driver kubernetes' }]);
-    const bogus = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'k2', driver: 'kubernetes', kubeconfig: 'users: []' } });
+    const bogus = await api.call('POST', '/api/v1/clusters', { role: 'admin', body: { name: 'k2', driver: 'kubernetes', kubeconfig: 'users: []' } });
     expect(bogus.status).toBe(400);
     expect(bogus.body.problems[0].field).toBe('body.kubeconfig');
     const simulated = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'k3', kubeconfig } });

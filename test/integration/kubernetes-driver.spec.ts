@@ -74,7 +74,9 @@ const probeReq = (id: string, from: [string, string], to: ConnectivityProbe['to'
 
 let server: FakeKubeApiServer;
 let driver: KubernetesDriver;
-const fast = { pollIntervalMs: 10, probeStartTimeoutMs: 2000 };
+/** The fake API server listens on 127.0.0.1, a loopback address the driver refuses unless told otherwise. */
+const onLoopback = { kubeconfigRules: { allowHostCredentials: false, allowLoopback: true } };
+const fast = { ...onLoopback, pollIntervalMs: 10, probeStartTimeoutMs: 2000 };
 
 beforeEach(async () => {
   server = await startFakeKubeApiServer({ seed: SEED, probeDelayMs: 20 });
@@ -138,7 +140,7 @@ describe('discover', () => {
   ])('detects the CNI from kube-system DaemonSets %j -> %s', async (names, cni) => {
     const other = await startFakeKubeApiServer({ seed: [ns('kube-system'), ...names.map((n) => daemonSet(n))] });
     try {
-      expect((await new KubernetesDriver(other.kubeconfig()).discover()).cni).toBe(cni);
+      expect((await new KubernetesDriver(other.kubeconfig(), onLoopback).discover()).cni).toBe(cni);
     } finally {
       await other.close();
     }
@@ -318,7 +320,7 @@ describe('probes', () => {
 
   it('a probe pod that never finishes times out with a detail, and is deleted', async () => {
     server.setProbeBehaviour('hang');
-    const quick = new KubernetesDriver(server.kubeconfig(), { pollIntervalMs: 10, probeStartTimeoutMs: 200 });
+    const quick = new KubernetesDriver(server.kubeconfig(), { ...onLoopback, pollIntervalMs: 10, probeStartTimeoutMs: 200 });
     const outcome = (await quick.probe([{ ...probeReq('hang-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }), timeoutMs: 100 }]))[0];
     expect(outcome).toMatchObject({ connected: false, error: true });
     expect(outcome.detail).toMatch(/timed out after 300 ms waiting for probe pod web\/bulkhead-probe-[0-9a-f]+ to finish \(last state: Running\)/);

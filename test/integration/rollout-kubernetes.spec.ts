@@ -113,7 +113,7 @@ const resource = (kind: string) => RESOURCES.find((r) => r.kind === kind)!;
 
 let api: Harness;
 beforeAll(async () => {
-  api = await startApi({}, { worker: true });
+  api = await startApi({ BULKHEAD_CLUSTER_ALLOW_LOOPBACK: 'true' }, { worker: true });
 }, 60000);
 afterAll(() => api.close());
 
@@ -122,11 +122,11 @@ const until = (id: string, statuses: string[]) => api.waitFor(() => rollout(id),
 const cluster = async (id: string) => (await api.call('GET', `/api/v1/clusters/${id}`, { role: 'viewer' })).body;
 const probePodsLeft = (server: FakeKubeApiServer) => server.store.list(resource('Pod')).filter((p) => p.metadata.labels?.[PROBE_LABEL] !== undefined);
 /** The live policies of a namespace as the driver reads them (server-managed metadata stripped), in bytes. */
-const liveBytes = async (server: FakeKubeApiServer, namespace: string) => JSON.stringify(await new KubernetesDriver(server.kubeconfig()).readPolicies(namespace));
+const liveBytes = async (server: FakeKubeApiServer, namespace: string) => JSON.stringify(await new KubernetesDriver(server.kubeconfig(), { kubeconfigRules: api.config.clusters }).readPolicies(namespace));
 
 /** Registers the fake cluster by its kubeconfig and syncs it; returns the cluster's id once the inventory is in. */
 async function registerAndSync(server: FakeKubeApiServer, name: string): Promise<string> {
-  const created = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name, driver: 'kubernetes', kubeconfig: server.kubeconfig() } });
+  const created = await api.call('POST', '/api/v1/clusters', { role: 'admin', body: { name, driver: 'kubernetes', kubeconfig: server.kubeconfig() } });
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ driver: 'kubernetes', hasCredentials: true, cni: 'unknown' });
   expect(JSON.stringify(created.body)).not.toContain(server.token);

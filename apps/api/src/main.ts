@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { migrations } from '@bulkhead/migrations';
 import { createApiApp } from './app';
 import { seedDemo } from './demo/seed-demo';
-import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from './stores.providers';
+import { CLUSTER_DEPS, FLOW_IMPORT_DEPS, INVENTORY_DEPS } from './stores.providers';
 
 /**
  * `npm start`: the API, and with --with-worker a worker process beside it, on the configured
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 
   const secrets = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir));
   const app = await createApiApp({ config, logger, db, redis, queues, secrets });
-  if (config.demo) await seedDemo({ ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS), sealer: secrets }, db, new UploadStorage(join(config.dataDir, 'uploads')), new Date(), logger);
+  if (config.demo) await seedDemo({ ...app.get(CLUSTER_DEPS), ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS) }, db, new UploadStorage(join(config.dataDir, 'uploads')), new Date(), logger);
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();
   logger.info('API listening', { url: url.replace('[::1]', 'localhost'), docs: `${url}/api/docs` });

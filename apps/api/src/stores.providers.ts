@@ -1,5 +1,5 @@
-import type { ClusterStore, EdgeDeps, InventoryDeps, RequestImportDeps, SecretSealer } from '@bulkhead/inventory';
-import { SimulatedDriver } from '@bulkhead/cluster';
+import type { ClusterDeps, ClusterStore, EdgeDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
+import { SimulatedDriver, systemResolver } from '@bulkhead/cluster';
 import type { AccessDeps } from '@bulkhead/access';
 import {
   TypeOrmClusterStore,
@@ -53,7 +53,7 @@ export const storeProviders: Provider[] = [
   {
     provide: CLUSTER_DEPS,
     inject: [CLUSTER_STORE, RUNTIME],
-    useFactory: (clusters: ClusterStore, r: ApiRuntime): { clusters: ClusterStore; sealer: SecretSealer } => ({ clusters, sealer: r.secrets }),
+    useFactory: (clusters: ClusterStore, r: ApiRuntime): ClusterDeps => ({ clusters, sealer: r.secrets, kubeconfigRules: r.config.clusters, resolver: systemResolver }),
   },
   {
     provide: INVENTORY_DEPS,

@@ -42,7 +42,12 @@ export class WorkerModule {
               store: new PostgresRolloutStore(runtime.db),
               dispatcher: new BullRolloutDispatcher(runtime.jobs, clock),
               plans: new PostgresPlanStore(runtime.db),
-              driverFor: driverFactory({ db: runtime.db, clusters: new TypeOrmClusterStore(runtime.db), openSecret: (sealed) => runtime.secrets.open(Buffer.from(sealed)) }),
+              driverFor: driverFactory({
+                db: runtime.db,
+                clusters: new TypeOrmClusterStore(runtime.db),
+                openSecret: (sealed) => runtime.secrets.open(Buffer.from(sealed)),
+                kubeconfigRules: runtime.config.clusters,
+              }),
               clock,
               checkpoint: crashCheckpoint(runtime),
             };

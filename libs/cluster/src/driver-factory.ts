@@ -1,4 +1,4 @@
-import type { ClusterStore } from '@bulkhead/inventory';
+import type { ClusterStore, KubeconfigRules } from '@bulkhead/inventory';
 import type { ClusterDriver } from '@bulkhead/rollout';
 import { KubernetesDriver } from './kubernetes';
 import { SimulatedDriver, type SqlClient } from './simulated/simulated-driver';
@@ -7,7 +7,12 @@ import { SimulatedDriver, type SqlClient } from './simulated/simulated-driver';
  * The driver of a cluster, by its record: the simulated one (kept per cluster, so its objects are read
  * once per reset), or the Kubernetes one over the cluster's kubeconfig, opened only here.
  */
-export function driverFactory(deps: { db: SqlClient; clusters: ClusterStore; openSecret(sealed: Uint8Array): string }): (clusterId: string) => Promise<ClusterDriver> {
+export function driverFactory(deps: {
+  db: SqlClient;
+  clusters: ClusterStore;
+  openSecret(sealed: Uint8Array): string;
+  kubeconfigRules: KubeconfigRules;
+}): (clusterId: string) => Promise<ClusterDriver> {
   const simulated = new Map<string, SimulatedDriver>();
   return async (clusterId) => {
     // A cluster's driver never changes, so a simulated one found here needs no lookup.
@@ -22,6 +27,6 @@ export function driverFactory(deps: { db: SqlClient; clusters: ClusterStore; ope
     }
     const sealed = await deps.clusters.sealedCredentials(clusterId);
     if (!sealed) throw new Error(`cluster ${cluster.name} has no kubeconfig`);
-    return new KubernetesDriver(deps.openSecret(sealed));
+    return new KubernetesDriver(deps.openSecret(sealed), { kubeconfigRules: deps.kubeconfigRules });
   };
 }

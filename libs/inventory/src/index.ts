@@ -1,6 +1,7 @@
 export * from './clusters/cni';
 export * from './clusters/cluster-store.port';
 export * from './clusters/clusters';
+export * from './clusters/kubeconfig-policy';
 export * from './snapshot/inventory-store.port';
 export * from './snapshot/import-snapshot';
 export * from './snapshot/tiers';

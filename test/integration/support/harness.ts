@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { seedDemo } from '../../../apps/api/src/demo/seed-demo';
-import { FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../../apps/api/src/stores.providers';
+import { CLUSTER_DEPS, FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../../apps/api/src/stores.providers';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { migrations } from '@bulkhead/migrations';
@@ -59,11 +59,12 @@ export async function testDatabase(): Promise<{ url: string; drop(): Promise<voi
   };
 }
 
-export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<Harness> {
+/** `log` receives every log line of the API and its worker (at LOG_LEVEL), for tests that read the log. */
+export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; log?: (line: string) => void } = {}): Promise<Harness> {
   const database = await testDatabase();
   const prefix = `bh-test-${randomBytes(4).toString('hex')}`;
   const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: REDIS, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: prefix, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${prefix}`, ...env });
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log.level, {}, options.log);
   const { db } = await openDatabase(database.url, migrations, { poolSize: 4 });
   const redis = createRedis(REDIS, 'client');
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]));
@@ -136,7 +137,7 @@ export async function startApi(env: Record<string, string> = {}, options: { work
 
 /** Seeds the demo cluster into a harness (as `npm start` does) and waits until the worker imported its flows. */
 export async function seedDemoCluster(api: Harness, now = new Date('2026-11-28T12:00:00Z')): Promise<string> {
-  const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
+  const deps = { ...api.app.get(CLUSTER_DEPS), ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS) };
   const clusterId = await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), now, createLogger('silent'));
   if (!clusterId) throw new Error('the demo cluster exists already in this database');
   const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;

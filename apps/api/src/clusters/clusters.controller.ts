@@ -1,5 +1,5 @@
 import { createClusterSchema, updateClusterSchema, type ClusterView } from '@bulkhead/contracts';
-import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type ClusterStore, type SecretSealer } from '@bulkhead/inventory';
+import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type ClusterDeps, type ClusterStore } from '@bulkhead/inventory';
 import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -13,7 +13,7 @@ import { CLUSTER_DEPS } from '../stores.providers';
 @ApiBearerAuth()
 @Controller('api/v1/clusters')
 export class ClustersController {
-  constructor(@Inject(CLUSTER_DEPS) private readonly deps: { clusters: ClusterStore; sealer: SecretSealer }) {}
+  constructor(@Inject(CLUSTER_DEPS) private readonly deps: ClusterDeps) {}
 
   private get clusters(): ClusterStore {
     return this.deps.clusters;
@@ -27,10 +27,11 @@ export class ClustersController {
 
   @Post()
   @Audited('cluster.create', (_req, r) => ({ clusterId: (r as { id: string }).id, target: (r as { name: string }).name }))
+  // An operator registers simulated clusters; a kubeconfig (what the server connects to, and with what) needs an admin.
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(createClusterSchema, { io: 'input' }) as object })
   create(@Req() req: BulkheadRequest): Promise<ClusterView> {
-    return createCluster(this.deps, parseBody(req, createClusterSchema));
+    return createCluster(this.deps, parseBody(req, createClusterSchema), req.caller!);
   }
 
   @Get(':clusterId')
@@ -40,11 +41,16 @@ export class ClustersController {
   }
 
   @Patch(':clusterId')
-  @Audited('cluster.update', (req) => ({ details: { changed: Object.keys(JSON.parse(req.rawBody?.toString('utf8') || '{}')) } }))
+  // A new kubeconfig (credentials, server address) is its own action in the audit log, named without its content.
+  @Audited('cluster.update', (req) => {
+    const changed = Object.keys(JSON.parse(req.rawBody?.toString('utf8') || '{}'));
+    return { ...(changed.includes('kubeconfig') ? { action: 'cluster.credentials.update' } : {}), details: { changed } };
+  })
+  // An operator changes name, description and CNI; the kubeconfig needs an admin (see updateCluster).
   @RequireRole('operator')
   @ApiBody({ schema: z.toJSONSchema(updateClusterSchema, { io: 'input' }) as object })
   update(@Param('clusterId', UuidPipe) id: string, @Req() req: BulkheadRequest): Promise<ClusterView> {
-    return updateCluster(this.deps, id, parseBody(req, updateClusterSchema));
+    return updateCluster(this.deps, id, parseBody(req, updateClusterSchema), req.caller!);
   }
 
   @Delete(':clusterId')

@@ -1,7 +1,7 @@
 import { AppError } from '@bulkhead/contracts';
 import { demoCluster } from '@bulkhead/demo';
 import { SimulatedDriver, type SqlClient } from '@bulkhead/cluster';
-import { createCluster, importSnapshot, type InventoryDeps, requestFlowImport, type RequestImportDeps, type SecretSealer } from '@bulkhead/inventory';
+import { type ClusterDeps, createCluster, importSnapshot, type InventoryDeps, requestFlowImport, type RequestImportDeps } from '@bulkhead/inventory';
 import type { Logger, UploadStorage } from '@bulkhead/platform';
 import { Readable } from 'node:stream';
 
@@ -12,7 +12,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * dev pod reaches the production database, its inventory, and a week of Hubble flows queued for import.
  * Does nothing when a cluster of that name exists already.
  */
-export async function seedDemo(deps: InventoryDeps & RequestImportDeps & { sealer: SecretSealer }, db: SqlClient, uploads: UploadStorage, now: Date, logger: Logger): Promise<string | null> {
+export async function seedDemo(deps: InventoryDeps & RequestImportDeps & ClusterDeps, db: SqlClient, uploads: UploadStorage, now: Date, logger: Logger): Promise<string | null> {
   const start = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - 7 * DAY_MS);
   const demo = demoCluster({ start });
   if (await deps.clusters.findByName(demo.name)) return null;
@@ -24,7 +24,7 @@ export async function seedDemo(deps: InventoryDeps & RequestImportDeps & { seale
         cni: demo.cni,
         driver: 'simulated',
         description: 'Demo: a flat network with no NetworkPolicy, where a dev pod can reach the production database.',
-      })
+      }, { role: 'admin' })
     ).id;
   } catch (error) {
     if (error instanceof AppError && error.kind === 'conflict') return null; // another replica seeded it

@@ -1,5 +1,7 @@
+import { type KubeconfigRules, reviewKubeconfig } from '@bulkhead/inventory';
 import type * as ClientNode from '@kubernetes/client-node';
 import { parse } from 'yaml';
+import { guardAgent } from './address-guard';
 
 /**
  * @kubernetes/client-node takes about 1.5 s to load (ESM through require()): load it when the first driver is
@@ -14,7 +16,8 @@ function loadClientNode(): typeof ClientNode {
 
 /**
  * The REST transport of the Kubernetes driver: @kubernetes/client-node loads the kubeconfig, authenticates
- * (token, client certificate, exec and OIDC plugins) and sends the request; the bodies stay raw JSON.
+ * (embedded token, client certificate or basic auth; plugins and files only where the rules allow host
+ * credentials) and sends the request; the bodies stay raw JSON.
  *
  * Why not the generated typed APIs: they deserialize into model classes that rename fields (a
  * NetworkPolicy ingress rule's `from` becomes `_from`) and serialize plain objects by those renamed names,
@@ -67,9 +70,14 @@ export class KubeRest {
   private readonly secrets: string[];
   private readonly http = new this.k8s.IsomorphicFetchHttpLibrary();
 
-  /** Loads a kubeconfig from its text. Errors name what is wrong and never quote the text. */
+  /**
+   * Loads a kubeconfig from its text, once it passed the kubeconfig rules (the same review as the API's,
+   * so a kubeconfig stored before a rule existed never runs a plugin or reads a file). Errors name what
+   * is wrong and never quote the text.
+   */
   constructor(
     kubeconfig: string,
+    private readonly rules: KubeconfigRules,
     private readonly timeoutMs = 30_000,
   ) {
     let parsed: unknown;
@@ -81,8 +89,12 @@ export class KubeRest {
     }
     this.secrets = secretsOf(parsed);
     if (!isObject(parsed)) throw new KubernetesApiError('the kubeconfig is not a YAML mapping');
+    const [refused] = reviewKubeconfig(parsed, rules).refusals;
+    if (refused) throw new KubernetesApiError(`the kubeconfig is refused: ${refused.entry}${refused.field ? `: ${refused.field}` : ''} ${refused.reason}`);
     try {
-      this.kc.loadFromString(kubeconfig);
+      // The client is given the document that was reviewed, as JSON, so that no difference between two YAML
+      // parsers (merge keys, tags) can show it fields the review did not see.
+      this.kc.loadFromString(JSON.stringify(parsed));
     } catch (error) {
       throw new KubernetesApiError(`the kubeconfig could not be loaded: ${this.redact(String((error as Error).message ?? error)).split('\n')[0]}`);
     }
@@ -116,6 +128,8 @@ export class KubeRest {
     let text: string;
     try {
       await this.kc.applySecurityAuthentication(context);
+      // The address is checked again by the socket itself, right before it connects (see guardAgent).
+      guardAgent(context.getAgent(), this.rules);
       const response = await this.http.send(context).toPromise();
       status = response.httpStatusCode;
       text = await response.body.text();

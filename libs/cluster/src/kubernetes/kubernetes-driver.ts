@@ -1,4 +1,5 @@
 import type { Cni } from '@bulkhead/contracts';
+import type { KubeconfigRules } from '@bulkhead/inventory';
 import { buildInventory, type NetworkPolicy, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterDriver, Discovery, ConnectivityResult, ConnectivityProbe } from '@bulkhead/rollout';
 import { daemonSetOfPod, detectCni } from './cni';
@@ -8,6 +9,8 @@ import { canonical, cleanPolicy, policyBody } from './policies';
 import { PROBE_LABEL, PROBE_SPEC_ANNOTATION, probePodManifest, probePodName, readProbePod, type ResolvedTarget } from './probe-pod';
 
 export interface KubernetesDriverOptions {
+  /** The kubeconfig rules (config `clusters`); by default no host credentials and no loopback address. */
+  kubeconfigRules?: KubeconfigRules;
   /** Field manager of every write (server-side apply, replace, create). Default `bulkhead`. */
   fieldManager?: string;
   /** Image of the probe pods; needs `nc` (with -z) and `nslookup`. Default `busybox:1.36`. */
@@ -77,7 +80,7 @@ export class KubernetesDriver implements ClusterDriver {
 
   /** @param kubeconfig the kubeconfig's YAML text (decrypted by the caller; never logged, never quoted in an error). */
   constructor(kubeconfig: string, options: KubernetesDriverOptions = {}) {
-    this.rest = new KubeRest(kubeconfig, options.requestTimeoutMs ?? 30_000);
+    this.rest = new KubeRest(kubeconfig, options.kubeconfigRules ?? { allowHostCredentials: false, allowLoopback: false }, options.requestTimeoutMs ?? 30_000);
     this.fieldManager = options.fieldManager ?? 'bulkhead';
     this.probeImage = options.probeImage ?? 'busybox:1.36';
     this.probeStartTimeoutMs = options.probeStartTimeoutMs ?? 60_000;

@@ -36,3 +36,8 @@ export interface ClusterStore {
 export interface SecretSealer {
   seal(plaintext: string): Uint8Array;
 }
+
+/** Resolves a host name to all of its addresses (as the operating system would to connect). */
+export interface HostResolver {
+  resolve(host: string): Promise<string[]>;
+}

@@ -1,7 +1,8 @@
-import { AppError, type ClusterView, type CreateClusterBody, type UpdateClusterBody } from '@bulkhead/contracts';
+import { AppError, type ClusterView, type CreateClusterBody, type Role, type UpdateClusterBody } from '@bulkhead/contracts';
 import YAML from 'yaml';
-import type { ClusterCounts, ClusterRecord, ClusterStore, SecretSealer } from './cluster-store.port';
+import type { ClusterCounts, ClusterRecord, ClusterStore, HostResolver, SecretSealer } from './cluster-store.port';
 import { cniEnforcesNetworkPolicy } from './cni';
+import { type KubeconfigRules, resolvedAddressRefusal, reviewKubeconfig } from './kubeconfig-policy';
 
 const NO_COUNTS: ClusterCounts = { namespaces: 0, workloads: 0, pods: 0, policies: 0, edges: 0 };
 
@@ -26,23 +27,63 @@ export async function requireCluster(store: ClusterStore, id: string): Promise<C
   return cluster;
 }
 
-/** A kubeconfig must at least name a cluster with a server and a user; what it holds is checked again on connect. */
-export function checkKubeconfig(text: string, field: string): void {
+/** What registering or changing a cluster needs: the store, the sealer of its kubeconfig, and the rules a kubeconfig is held to. */
+export interface ClusterDeps {
+  clusters: ClusterStore;
+  sealer: SecretSealer;
+  kubeconfigRules: KubeconfigRules;
+  resolver: HostResolver;
+}
+
+/** Who asks for a change; only an admin may hand the server credentials to run. */
+export interface ClusterActor {
+  role: Role;
+}
+
+/**
+ * A kubeconfig must name a cluster with a server and a user, carry only embedded credentials, and point
+ * to no loopback or link-local address, literal or resolved (see kubeconfig-policy.ts). Every refusal
+ * is a problem on `field` that names the entry and the field in it.
+ */
+export async function checkKubeconfig(deps: Pick<ClusterDeps, 'kubeconfigRules' | 'resolver'>, text: string, field: string): Promise<void> {
   let doc: unknown;
   try {
     doc = YAML.parse(text);
   } catch {
     throw AppError.invalid('cluster.invalid_kubeconfig', [{ field, reason: 'is not valid YAML' }]);
   }
-  const clusters = (doc as { clusters?: Array<{ cluster?: { server?: unknown } }> } | null)?.clusters;
-  const users = (doc as { users?: unknown[] } | null)?.users;
-  if (!Array.isArray(clusters) || !clusters.some((c) => typeof c?.cluster?.server === 'string') || !Array.isArray(users) || users.length === 0) {
-    throw AppError.invalid('cluster.invalid_kubeconfig', [{ field, reason: 'must be a kubeconfig with at least one cluster (with a server) and one user' }]);
+  const review = reviewKubeconfig(doc, deps.kubeconfigRules);
+  const refusals = [...review.refusals];
+  for (const { entry, field: where, host } of review.hostsToResolve) {
+    let addresses: string[];
+    try {
+      addresses = await deps.resolver.resolve(host);
+    } catch {
+      refusals.push({ entry, field: where, reason: `${host} could not be resolved, so its address cannot be checked` });
+      continue;
+    }
+    const reason = resolvedAddressRefusal(host, addresses, deps.kubeconfigRules);
+    if (reason) refusals.push({ entry, field: where, reason });
+  }
+  if (refusals.length) {
+    throw AppError.invalid(
+      'cluster.invalid_kubeconfig',
+      refusals.map((r) => ({ field, reason: r.field ? `${r.entry}: ${r.field} ${r.reason}` : `${r.entry} ${r.reason}` })),
+    );
   }
 }
 
-export async function createCluster(deps: { clusters: ClusterStore; sealer: SecretSealer }, body: CreateClusterBody): Promise<ClusterView> {
-  if (body.kubeconfig) checkKubeconfig(body.kubeconfig, 'body.kubeconfig');
+const credentialsNeedAdmin = (actor: ClusterActor, what: string) => {
+  if (actor.role !== 'admin') {
+    throw new AppError('forbidden', 'cluster.credentials_need_admin', `${what} needs the admin role: a kubeconfig decides what the Bulkhead server connects to and with what credentials`);
+  }
+};
+
+export async function createCluster(deps: ClusterDeps, body: CreateClusterBody, actor: ClusterActor): Promise<ClusterView> {
+  if (body.kubeconfig) {
+    credentialsNeedAdmin(actor, 'registering a cluster with a kubeconfig');
+    await checkKubeconfig(deps, body.kubeconfig, 'body.kubeconfig');
+  }
   const { kubeconfig, ...rest } = body;
   return toView(await deps.clusters.create({ ...rest, ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}) }));
 }
@@ -58,11 +99,12 @@ export async function getCluster(store: ClusterStore, id: string): Promise<Clust
   return toView(cluster, (await store.counts([id])).get(id));
 }
 
-export async function updateCluster(deps: { clusters: ClusterStore; sealer: SecretSealer }, id: string, patch: UpdateClusterBody): Promise<ClusterView> {
+export async function updateCluster(deps: ClusterDeps, id: string, patch: UpdateClusterBody, actor: ClusterActor): Promise<ClusterView> {
   const current = await requireCluster(deps.clusters, id);
   if (patch.kubeconfig !== undefined) {
+    credentialsNeedAdmin(actor, "changing a cluster's kubeconfig (its credentials and server address)");
     if (current.driver !== 'kubernetes') throw AppError.invalid('cluster.no_kubeconfig', [{ field: 'body.kubeconfig', reason: 'only goes with driver kubernetes' }]);
-    checkKubeconfig(patch.kubeconfig, 'body.kubeconfig');
+    await checkKubeconfig(deps, patch.kubeconfig, 'body.kubeconfig');
   }
   const { kubeconfig, ...rest } = patch;
   const updated = await deps.clusters.update(id, { ...rest, ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}) });

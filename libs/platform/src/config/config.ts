@@ -46,6 +46,8 @@ const schema = z.object({
     .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
     .pipe(z.array(tierSchema))
     .optional(),
+  BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS: bool.default(false),
+  BULKHEAD_CLUSTER_ALLOW_LOOPBACK: bool.default(false),
   BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
 });
 
@@ -65,6 +67,12 @@ export interface Config {
   queuePrefix: string;
   /** The tiers whose rollout stages wait for an approver, the first stage included (unset: the rollout domain's default). */
   rollout: { approvalTiers?: Tier[] };
+  /**
+   * What a cluster's kubeconfig may make the server do. `allowHostCredentials`: exec and auth-provider
+   * plugins, files on the host, proxies (otherwise only embedded credentials). `allowLoopback`: an API
+   * server on a loopback, link-local or unspecified address.
+   */
+  clusters: { allowHostCredentials: boolean; allowLoopback: boolean };
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
    * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
@@ -104,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     crashAt: c.BULKHEAD_CRASH_AT ? { point: c.BULKHEAD_CRASH_AT.split(':')[0], nth: Number(c.BULKHEAD_CRASH_AT.split(':')[1]) } : undefined,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
     rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS },
+    clusters: { allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS, allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK },
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }
