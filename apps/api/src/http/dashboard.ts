@@ -3,10 +3,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** The folder holding the workspace's nx.json, found from this file (source or compiled). */
+/**
+ * The folder holding Bulkhead's package.json, found from this file (source or compiled): the workspace
+ * in a checkout, /app in the container image (which holds package.json and dist/, not nx.json).
+ */
 function workspaceRoot(): string {
   let dir = __dirname;
-  while (!existsSync(join(dir, 'nx.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
 }
 
