@@ -46,6 +46,8 @@ describe('by default', () => {
       const anonymous = await api.call('GET', path, { role: null });
       expect([path, anonymous.status]).toEqual([path, 401]);
     }
+    // No copy of the document elsewhere (Swagger's defaults: -json and -yaml beside the UI's path).
+    for (const path of ['/api/docs-yaml', '/api/docs-json']) expect([path, (await api.call('GET', path, { role: null })).status]).toEqual([path, 404]);
     const doc = await api.call('GET', '/api/docs/openapi.json', { role: 'viewer' });
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toContain('/api/v1/clusters');

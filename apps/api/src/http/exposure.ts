@@ -34,7 +34,8 @@ export async function exposeMetricsAndDocs(app: NestExpressApplication, runtime:
 
   if (apiDocs === 'off') return;
   if (apiDocs === 'authenticated') app.use('/api/docs', signedIn);
-  SwaggerModule.setup('api/docs', app, document(), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // The JSON document only: Swagger's YAML copy would sit at /api/docs-yaml, outside the gate.
+  SwaggerModule.setup('api/docs', app, document(), { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });
 }
 
 /** Lets a request through when it carries a valid token or session (any role); a 401 otherwise. */
