@@ -44,7 +44,7 @@ describe('clusters API', () => {
   });
 
   it('answers 413 for a body over the limit', async () => {
-    const res = await api.call('POST', '/api/v1/clusters', { role: 'operator', raw: `{"name":"${'a'.repeat(51 * 1024 * 1024)}"}`, headers: { 'content-type': 'application/json' } });
+    const res = await api.call('POST', '/api/v1/clusters', { role: 'operator', raw: `{"name":"${'a'.repeat(5 * 1024 * 1024)}"}`, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(413);
   });
 });
@@ -112,11 +112,11 @@ describe('access control', () => {
 });
 
 describe('health, readiness, metrics and docs', () => {
-  it('serves health, readiness and Prometheus metrics without a token', async () => {
+  it('serves health and readiness without a token, Prometheus metrics with one', async () => {
     expect((await api.call('GET', '/healthz', { role: null })).body).toEqual({ status: 'ok' });
     const ready = await api.call('GET', '/readyz', { role: null });
     expect(ready.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
-    const metrics = await api.call('GET', '/metrics', { role: null });
+    const metrics = await api.call('GET', '/metrics', { role: 'viewer' });
     expect(metrics.body).toContain('bulkhead_http_requests_total');
     expect(metrics.body).toContain('bulkhead_queue_jobs{queue="imports"');
     expect(metrics.body).toContain('bulkhead_queue_jobs{queue="rollouts"');
@@ -126,7 +126,7 @@ describe('health, readiness, metrics and docs', () => {
   it('echoes a request id and serves the OpenAPI document', async () => {
     const res = await api.call('GET', '/api/v1/clusters', { role: 'viewer', headers: { 'x-request-id': 'abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('abc-123');
-    const doc = await api.call('GET', '/api/docs/openapi.json', { role: null });
+    const doc = await api.call('GET', '/api/docs/openapi.json', { role: 'viewer' });
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toContain('/api/v1/clusters');
   });

@@ -1,4 +1,4 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClustersController } from './clusters/clusters.controller';
 import { EdgesController } from './edges/edges.controller';
@@ -7,7 +7,7 @@ import { HealthController } from './health/health.controller';
 import { InventoryController } from './inventory/inventory.controller';
 import { AuditInterceptor } from './http/audit.interceptor';
 import { AuthGuard } from './http/auth.guard';
-import { RawBodyMiddleware } from './http/body';
+import { BodyReader } from './http/body';
 import { RequestLogMiddleware } from './http/request-log.middleware';
 import { PlansController } from './plans/plans.controller';
 import { DriftController } from './rollouts/drift.controller';
@@ -19,24 +19,17 @@ import { AuthController } from './access/auth.controller';
 import { AuditController } from './audit/audit.controller';
 import { TokensController } from './access/tokens.controller';
 
-/** Routes that read their request body as a stream instead of through RawBodyMiddleware. */
-export const STREAMING_ROUTES = [{ path: 'api/v1/clusters/:clusterId/flow-imports', method: RequestMethod.POST }];
-
 @Module({})
 export class AppModule implements NestModule {
   static forRuntime(runtime: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
       controllers: [HealthController, AuthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController, AuditController, PlansController, RolloutsController, DriftController],
-      providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+      providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: BodyReader }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(RequestLogMiddleware).forRoutes('*path');
-    consumer
-      .apply(RawBodyMiddleware)
-      .exclude(...STREAMING_ROUTES)
-      .forRoutes('*path');
   }
 }

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   if (config.demo) await seedDemo({ ...app.get(CLUSTER_DEPS), ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS) }, db, new UploadStorage(join(config.dataDir, 'uploads')), new Date(), logger);
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();
-  logger.info('API listening', { url: url.replace('[::1]', 'localhost'), docs: `${url}/api/docs` });
+  logger.info('API listening', { url: url.replace('[::1]', 'localhost'), docs: config.apiDocs === 'off' ? undefined : `${url}/api/docs` });
 
   let worker: ChildProcess | undefined;
   if (process.argv.includes('--with-worker')) {

@@ -2,7 +2,7 @@
  * Errors the application raises on purpose. Each module names its own codes; the HTTP edge maps a
  * kind to a status (see httpStatusOf) so that use cases never think in HTTP.
  */
-export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'too_large' | 'unavailable';
+export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'too_large' | 'timeout' | 'unavailable';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `probes[2].to` or `body.tier`. */
@@ -39,6 +39,7 @@ const statusByKind: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  timeout: 408,
   unavailable: 503,
 };
 

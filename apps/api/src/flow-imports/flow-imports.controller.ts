@@ -7,7 +7,7 @@ import type { Response } from 'express';
 import { join } from 'node:path';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { UuidPipe } from '../http/body';
+import { AcceptsBody, incomingBody, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { FLOW_IMPORT_DEPS } from '../stores.providers';
@@ -33,6 +33,7 @@ export class FlowImportsController {
   @Post('clusters/:clusterId/flow-imports')
   @Audited('flows.upload', (_req, r) => ({ target: (r as { id: string }).id, details: { fileName: (r as { fileName: string }).fileName, sizeBytes: (r as { sizeBytes: number }).sizeBytes, duplicateOf: (r as { duplicateOf: string | null }).duplicateOf } }))
   @RequireRole('operator')
+  @AcceptsBody('stream')
   @ApiConsumes('application/x-ndjson', 'application/json', 'text/plain')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiQuery({ name: 'fileName', required: false })
@@ -41,7 +42,7 @@ export class FlowImportsController {
     if (Number(req.headers['content-length'] ?? 0) > limit) throw new AppError('too_large', 'flow_import.too_large', new UploadTooLargeError(limit).message);
     let stored;
     try {
-      stored = await this.uploads.receive(req, limit);
+      stored = await this.uploads.receive(incomingBody(req, res, this.runtime.config.http.timeouts.bodyIdleMs), limit);
     } catch (error) {
       if (error instanceof UploadTooLargeError) throw new AppError('too_large', 'flow_import.too_large', error.message);
       throw error;

@@ -1,8 +1,7 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
-import { flowImports, flowsImported, queueDepth, registry, rollouts, rolloutSteps } from '../http/metrics';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 
 async function timed<T>(what: Promise<T>, ms: number): Promise<T> {
@@ -45,31 +44,5 @@ export class HealthController {
     };
     const ready = Object.values(checks).every((c) => c === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
-  }
-
-  @Get('metrics')
-  @Public()
-  @Header('Content-Type', registry.contentType)
-  async metrics(): Promise<string> {
-    for (const [name, queue] of this.runtime.queues) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-      for (const [state, n] of Object.entries(counts)) queueDepth.set({ queue: name, state }, n);
-    }
-    const rows: Array<{ status: string; n: string; flows: string | null }> = await this.runtime.db.query(
-      `SELECT status, count(*) AS n, sum((progress->>'flowsParsed')::bigint) AS flows FROM flow_imports GROUP BY status`,
-    );
-    flowImports.reset();
-    for (const r of rows) flowImports.set({ status: r.status }, Number(r.n));
-    flowsImported.set(Number(rows.find((r) => r.status === 'succeeded')?.flows ?? 0));
-    const byStatus: Array<{ status: string; n: string }> = await this.runtime.db.query(`SELECT status, count(*) AS n FROM rollouts GROUP BY status`);
-    rollouts.reset();
-    for (const r of byStatus) rollouts.set({ status: r.status }, Number(r.n));
-    const byPhase: Array<{ phase: string; n: string }> = await this.runtime.db.query(
-      `SELECT s.phase, count(*) AS n FROM rollouts r JOIN rollout_steps s ON s.rollout_id = r.id
-       WHERE r.status NOT IN ('completed', 'aborted', 'rolled_back', 'draft') GROUP BY 1`,
-    );
-    rolloutSteps.reset();
-    for (const r of byPhase) rolloutSteps.set({ phase: r.phase }, Number(r.n));
-    return registry.metrics();
   }
 }

@@ -1,38 +1,95 @@
 import { AppError } from '@bulkhead/contracts';
-import { type ArgumentMetadata, Inject, Injectable, type NestMiddleware, type PipeTransform } from '@nestjs/common';
-import type { NextFunction, Response } from 'express';
+import { type ArgumentMetadata, type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, type PipeTransform, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { type Readable, Transform } from 'node:stream';
+import type { Observable } from 'rxjs';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import type { BulkheadRequest } from './request-context';
 
 /**
- * Reads request bodies into req.rawBody with a size limit (413 past it). Routes that stream their
- * upload (flow imports) are excluded in AppModule and read the request themselves.
+ * What a route reads as its body: `json` (the default: a few MB, or a few KB for a caller without a
+ * token), a `snapshot` (a cluster's whole inventory), or a `stream` that the handler reads itself.
+ */
+export type BodyKind = 'json' | 'snapshot' | 'stream';
+const BODY_KIND = 'bulkhead:body';
+export const AcceptsBody = (kind: BodyKind) => SetMetadata(BODY_KIND, kind);
+
+const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/**
+ * Reads the request body into req.rawBody, once the guard has let the caller in: nobody can make the
+ * server hold a body before saying who they are. A body past the route's limit is a 413 (at once when
+ * its declared length says so), one that stalls or takes too long is a 408.
  */
 @Injectable()
-export class RawBodyMiddleware implements NestMiddleware {
-  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+export class BodyReader implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
+  ) {}
 
-  async use(req: BulkheadRequest, _res: Response, next: NextFunction): Promise<void> {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') return next();
-    const limit = this.runtime.config.http.maxBodyBytes;
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) throw tooLarge(limit);
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = context.switchToHttp().getRequest<BulkheadRequest>();
+    const kind = this.reflector.get<BodyKind | undefined>(BODY_KIND, context.getHandler()) ?? 'json';
+    if (WITHOUT_BODY.has(req.method) || kind === 'stream') return next.handle();
+    const { http } = this.runtime.config;
+    const limit = kind === 'snapshot' ? http.maxSnapshotBytes : req.caller ? http.maxBodyBytes : http.maxPublicBodyBytes;
+    req.rawBody = await receiveBody(req, context.switchToHttp().getResponse<Response>(), limit, http.timeouts);
+    return next.handle();
+  }
+}
+
+async function receiveBody(req: BulkheadRequest, res: Response, limit: number, timeouts: { bodyMs: number; bodyIdleMs: number }): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge(limit);
+  const body = incomingBody(req, res, timeouts.bodyIdleMs);
+  const deadline = setTimeout(() => body.destroy(timedOut(`the request body did not arrive within ${timeouts.bodyMs / 1000} s`)), timeouts.bodyMs);
+  try {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req) {
+    for await (const chunk of body) {
       size += (chunk as Buffer).length;
       if (size > limit) throw tooLarge(limit);
       chunks.push(chunk as Buffer);
     }
-    req.rawBody = Buffer.concat(chunks);
-    next();
+    return Buffer.concat(chunks);
+  } finally {
+    clearTimeout(deadline);
   }
 }
 
-const tooLarge = (limit: number) =>
-  new AppError('too_large', 'request.too_large', `the request body is larger than the limit of ${Math.round(limit / 1024 / 1024)} MB`);
+/**
+ * The request body as a stream, for a caller who is let in: answers `Expect: 100-continue` (see
+ * edge.ts, which holds it back until now), and fails with a 408 when the client sends nothing for
+ * idleMs. When the stream is given up, the request is left unread; the answer then closes the connection.
+ */
+export function incomingBody(req: BulkheadRequest, res: Response, idleMs: number): Readable {
+  if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      idle.refresh();
+      done(null, chunk);
+    },
+  });
+  const idle = setTimeout(() => body.destroy(timedOut(`the client sent nothing for ${idleMs / 1000} s`)), idleMs);
+  const clientGone = () => {
+    if (!req.complete) body.destroy(new Error('the client closed the connection before its request body ended'));
+  };
+  req.once('close', clientGone);
+  body.once('close', () => {
+    clearTimeout(idle);
+    req.off('close', clientGone);
+    req.unpipe(body);
+  });
+  req.pipe(body);
+  return body;
+}
+
+const tooLarge = (limit: number) => new AppError('too_large', 'request.too_large', `the request body is larger than the limit of ${formatBytes(limit)}`);
+const timedOut = (why: string) => new AppError('timeout', 'request.timeout', why);
+const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
 
 /** The body as text, whatever its content type. */
 export function bodyText(req: BulkheadRequest): string {

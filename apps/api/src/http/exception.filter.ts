@@ -15,8 +15,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<BulkheadRequest>();
-    const res = http.getResponse<Response>();
+    this.answer(exception, http.getRequest<BulkheadRequest>(), http.getResponse<Response>());
+  }
+
+  /** Also for the Express handlers in front of Nest (see exposure.ts). */
+  answer(exception: unknown, req: BulkheadRequest, res: Response): void {
     const body = this.toBody(exception, req);
     if (res.headersSent) {
       res.end();

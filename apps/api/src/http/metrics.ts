@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApiRuntime } from '../runtime';
 
 /** The API's Prometheus registry. Gauges about jobs and imports are filled in at scrape time. */
 export const registry = new Registry();
@@ -18,31 +19,31 @@ const duration = new Histogram({
   registers: [registry],
 });
 
-export const queueDepth = new Gauge({
+const queueDepth = new Gauge({
   name: 'bulkhead_queue_jobs',
   help: 'Jobs in each queue by state',
   labelNames: ['queue', 'state'],
   registers: [registry],
 });
-export const flowImports = new Gauge({
+const flowImports = new Gauge({
   name: 'bulkhead_flow_imports',
   help: 'Flow imports by status',
   labelNames: ['status'],
   registers: [registry],
 });
-export const flowsImported = new Gauge({
+const flowsImported = new Gauge({
   name: 'bulkhead_flows_imported',
   help: 'Flows parsed by all succeeded imports',
   registers: [registry],
 });
 
-export const rollouts = new Gauge({
+const rollouts = new Gauge({
   name: 'bulkhead_rollouts',
   help: 'Rollouts by status',
   labelNames: ['status'],
   registers: [registry],
 });
-export const rolloutSteps = new Gauge({
+const rolloutSteps = new Gauge({
   name: 'bulkhead_rollout_steps',
   help: 'Namespace steps of active rollouts by phase',
   labelNames: ['phase'],
@@ -55,3 +56,27 @@ export const httpMetrics = {
     duration.observe({ method, route }, seconds);
   },
 };
+
+/** The metrics text for one scrape: the job, import and rollout gauges are read now. */
+export async function scrapeMetrics(runtime: ApiRuntime): Promise<string> {
+  for (const [name, queue] of runtime.queues) {
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+    for (const [state, n] of Object.entries(counts)) queueDepth.set({ queue: name, state }, n);
+  }
+  const rows: Array<{ status: string; n: string; flows: string | null }> = await runtime.db.query(
+    `SELECT status, count(*) AS n, sum((progress->>'flowsParsed')::bigint) AS flows FROM flow_imports GROUP BY status`,
+  );
+  flowImports.reset();
+  for (const r of rows) flowImports.set({ status: r.status }, Number(r.n));
+  flowsImported.set(Number(rows.find((r) => r.status === 'succeeded')?.flows ?? 0));
+  const byStatus: Array<{ status: string; n: string }> = await runtime.db.query(`SELECT status, count(*) AS n FROM rollouts GROUP BY status`);
+  rollouts.reset();
+  for (const r of byStatus) rollouts.set({ status: r.status }, Number(r.n));
+  const byPhase: Array<{ phase: string; n: string }> = await runtime.db.query(
+    `SELECT s.phase, count(*) AS n FROM rollouts r JOIN rollout_steps s ON s.rollout_id = r.id
+     WHERE r.status NOT IN ('completed', 'aborted', 'rolled_back', 'draft') GROUP BY 1`,
+  );
+  rolloutSteps.reset();
+  for (const r of byPhase) rolloutSteps.set({ phase: r.phase }, Number(r.n));
+  return registry.metrics();
+}

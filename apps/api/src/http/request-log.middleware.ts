@@ -29,6 +29,8 @@ export class RequestLogMiddleware implements NestMiddleware {
         status: res.statusCode,
         ms: Math.round(seconds * 1000),
         caller: req.caller?.name,
+        // The peer's address, or the client's as a trusted proxy reports it (BULKHEAD_TRUST_PROXY).
+        client: req.ip,
       });
     });
     next();

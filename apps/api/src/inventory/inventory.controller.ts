@@ -8,7 +8,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { bodyText, check, parseBody, UuidPipe } from '../http/body';
+import { AcceptsBody, bodyText, check, parseBody, UuidPipe } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
 import { INVENTORY_DEPS } from '../stores.providers';
 
@@ -29,6 +29,7 @@ export class InventoryController {
   @Put('snapshot')
   @Audited('inventory.import', (_req, r) => ({ details: { ...(r as object) } }))
   @RequireRole('operator')
+  @AcceptsBody('snapshot')
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody({ schema: { type: 'object', description: 'A Kubernetes v1 List (or multi-document YAML)' } })
   snapshot(@Param('clusterId', UuidPipe) clusterId: string, @Req() req: BulkheadRequest): Promise<SnapshotImportResult> {

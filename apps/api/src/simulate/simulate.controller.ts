@@ -3,17 +3,18 @@ import { NetpolError, parseDocuments, SimulateInputError, simulate, type Simulat
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../http/auth.guard';
-import { bodyText } from '../http/body';
+import { AcceptsBody, bodyText } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
 
 @ApiTags('simulate')
 @ApiBearerAuth()
 @Controller('api/v1/simulate')
 export class SimulateController {
-  /** The same evaluation as `bulkhead simulate`: same body, same answer. Needs no stored cluster. */
+  /** The same evaluation as `bulkhead simulate`: same body, same answer. Needs no stored cluster; its body carries a whole snapshot. */
   @Post()
   @HttpCode(200)
   @RequireRole('viewer')
+  @AcceptsBody('snapshot')
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody({
     schema: {

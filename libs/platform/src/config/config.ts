@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { resolve } from 'node:path';
 import { tierSchema, type Tier } from '@bulkhead/contracts';
 import { z } from 'zod';
@@ -17,6 +18,34 @@ const url = (protocols: string[]) =>
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/**
+ * Which peers may say, through X-Forwarded-For and X-Forwarded-Proto, who the client is and whether it
+ * used TLS: `false`, a number of proxy hops, or addresses and ranges (`loopback`, `10.0.0.0/8`, ...).
+ */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const trustProxy = z
+  .string()
+  .refine(
+    (v) => v === 'false' || /^\d+$/.test(v) || v.split(',').every((part) => PROXY_RANGE_NAMES.includes(part.trim()) || ipaddr.isValid(part.trim()) || isRange(part.trim())),
+    `must be false, a number of proxy hops, or addresses and ranges (${PROXY_RANGE_NAMES.join(', ')}, 10.0.0.0/8, ...) separated by commas`,
+  )
+  .transform((v): false | number | string[] => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((part) => part.trim())));
+
+function isRange(value: string): boolean {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'must be <host>:<port>, e.g. 10.0.0.5:9464 or [::1]:9464')
+  .transform((v) => ({ host: v.slice(0, v.lastIndexOf(':')).replace(/^\[|\]$/g, ''), port: Number(v.slice(v.lastIndexOf(':') + 1)) }))
+  .refine((v) => v.port <= 65535, 'the port must be at most 65535');
+
 const schema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
@@ -28,7 +57,16 @@ const schema = z.object({
   BULKHEAD_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   BULKHEAD_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   BULKHEAD_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
-  BULKHEAD_MAX_BODY_MB: z.coerce.number().positive().default(50),
+  BULKHEAD_MAX_BODY_MB: z.coerce.number().positive().default(4),
+  BULKHEAD_MAX_SNAPSHOT_MB: z.coerce.number().positive().default(50),
+  BULKHEAD_MAX_PUBLIC_BODY_KB: z.coerce.number().positive().default(16),
+  BULKHEAD_HEADERS_TIMEOUT_S: z.coerce.number().positive().default(20),
+  BULKHEAD_BODY_TIMEOUT_S: z.coerce.number().positive().default(60),
+  BULKHEAD_BODY_IDLE_TIMEOUT_S: z.coerce.number().positive().default(10),
+  BULKHEAD_TRUST_PROXY: trustProxy.default(false),
+  BULKHEAD_METRICS: z.enum(['authenticated', 'public']).default('authenticated'),
+  BULKHEAD_METRICS_ADDRESS: hostPort.optional(),
+  BULKHEAD_API_DOCS: z.enum(['authenticated', 'public', 'off']).default('authenticated'),
   BULKHEAD_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -54,7 +92,24 @@ const schema = z.object({
 export interface Config {
   database: { url?: string };
   redis: { url?: string };
-  http: { port: number; host: string; maxBodyBytes: number; maxUploadBytes: number };
+  http: {
+    port: number;
+    host: string;
+    /** Bodies read into memory: JSON of signed-in callers, snapshots (and simulations, which carry one), and anyone's (sign-in). */
+    maxBodyBytes: number;
+    maxSnapshotBytes: number;
+    maxPublicBodyBytes: number;
+    /** Flow uploads, streamed to disk. */
+    maxUploadBytes: number;
+    /** All headers must arrive within headersMs; a body read into memory within bodyMs; no body may pause longer than bodyIdleMs. */
+    timeouts: { headersMs: number; bodyMs: number; bodyIdleMs: number };
+    /** Express's 'trust proxy': the peers whose X-Forwarded-* headers are believed. */
+    trustProxy: false | number | string[];
+  };
+  /** Who may read /metrics on the API's port, or a separate address that serves it (without a token) instead. */
+  metrics: { access: 'authenticated' | 'public'; address?: { host: string; port: number } };
+  /** Who may read the OpenAPI document and its UI at /api/docs. */
+  apiDocs: 'authenticated' | 'public' | 'off';
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
   dataDir: string;
   demo: boolean;
@@ -102,7 +157,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     database: { url: c.DATABASE_URL },
     redis: { url: c.REDIS_URL },
-    http: { port: c.PORT, host: c.HOST, maxBodyBytes: c.BULKHEAD_MAX_BODY_MB * 1024 * 1024, maxUploadBytes: c.BULKHEAD_MAX_UPLOAD_MB * 1024 * 1024 },
+    http: {
+      port: c.PORT,
+      host: c.HOST,
+      maxBodyBytes: c.BULKHEAD_MAX_BODY_MB * 1024 * 1024,
+      maxSnapshotBytes: c.BULKHEAD_MAX_SNAPSHOT_MB * 1024 * 1024,
+      maxPublicBodyBytes: c.BULKHEAD_MAX_PUBLIC_BODY_KB * 1024,
+      maxUploadBytes: c.BULKHEAD_MAX_UPLOAD_MB * 1024 * 1024,
+      timeouts: { headersMs: c.BULKHEAD_HEADERS_TIMEOUT_S * 1000, bodyMs: c.BULKHEAD_BODY_TIMEOUT_S * 1000, bodyIdleMs: c.BULKHEAD_BODY_IDLE_TIMEOUT_S * 1000 },
+      trustProxy: c.BULKHEAD_TRUST_PROXY,
+    },
+    metrics: { access: c.BULKHEAD_METRICS, address: c.BULKHEAD_METRICS_ADDRESS },
+    apiDocs: c.BULKHEAD_API_DOCS,
     log: { level: c.LOG_LEVEL },
     dataDir: resolve(c.BULKHEAD_DATA_DIR),
     demo: c.BULKHEAD_DEMO,

@@ -1,0 +1,69 @@
+import type { AccessDeps, TokenStore } from '@bulkhead/access';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import { createServer, type Server } from 'node:http';
+import type { ApiRuntime } from '../runtime';
+import { ACCESS_DEPS, TOKEN_STORE } from '../stores.providers';
+import { identifyCaller } from './auth.guard';
+import type { AllExceptionsFilter } from './exception.filter';
+import { registry, scrapeMetrics } from './metrics';
+import type { BulkheadRequest } from './request-context';
+
+/**
+ * What the API serves besides its routes: Prometheus metrics and the OpenAPI document with its UI.
+ * By default both need a token or a signed-in session, of any role: they hold nothing a viewer could
+ * not list, but they tell a stranger what runs here. /healthz and /readyz stay open (health.controller).
+ */
+export async function exposeMetricsAndDocs(app: NestExpressApplication, runtime: ApiRuntime, filter: AllExceptionsFilter, document: () => OpenAPIObject): Promise<void> {
+  const signedIn = requireCaller(app.get<TokenStore>(TOKEN_STORE), app.get<AccessDeps>(ACCESS_DEPS), filter);
+  const { metrics, apiDocs } = runtime.config;
+
+  if (metrics.address) {
+    const server = await serveMetricsApart(runtime, metrics.address);
+    app.getHttpServer().once('close', () => server.close());
+  } else {
+    const scrape: RequestHandler = (req, res) =>
+      void scrapeMetrics(runtime).then(
+        (text) => res.type(registry.contentType).send(text),
+        (error: unknown) => filter.answer(error, req as BulkheadRequest, res),
+      );
+    if (metrics.access === 'authenticated') app.use('/metrics', signedIn);
+    (app.getHttpAdapter().getInstance() as Express).get('/metrics', scrape);
+  }
+
+  if (apiDocs === 'off') return;
+  if (apiDocs === 'authenticated') app.use('/api/docs', signedIn);
+  // The JSON document only: Swagger's YAML copy would sit at /api/docs-yaml, outside the gate.
+  SwaggerModule.setup('api/docs', app, document(), { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });
+}
+
+/** Lets a request through when it carries a valid token or session (any role); a 401 otherwise. */
+function requireCaller(tokens: TokenStore, access: AccessDeps, filter: AllExceptionsFilter): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) =>
+    void identifyCaller(req as BulkheadRequest, tokens, access).then(
+      () => next(),
+      (error: unknown) => filter.answer(error, req as BulkheadRequest, res),
+    );
+}
+
+/** /metrics alone on its own address (BULKHEAD_METRICS_ADDRESS), for a scraper on a private network; no token there. */
+async function serveMetricsApart(runtime: ApiRuntime, address: { host: string; port: number }): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('only /metrics is served here\n');
+      return;
+    }
+    scrapeMetrics(runtime).then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (error: unknown) => {
+        runtime.logger.error('metrics scrape failed', { error });
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('the scrape failed; see the log\n');
+      },
+    );
+  });
+  server.headersTimeout = runtime.config.http.timeouts.headersMs;
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address.port, address.host, resolve));
+  runtime.logger.info('metrics listening', { address: `${address.host}:${address.port}` });
+  return server;
+}
