@@ -6,11 +6,12 @@ import { AppModule } from './app.module';
 import { serveDashboard } from './http/dashboard';
 import { AllExceptionsFilter } from './http/exception.filter';
 import type { ApiRuntime } from './runtime';
+import { REFUSAL_AUDIT } from './stores.providers';
 
 /** Builds the HTTP application on a runtime (connections already open). Used by main and by tests. */
 export async function createApiApp(runtime: ApiRuntime): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRuntime(runtime), { bodyParser: false, logger: false });
-  app.useGlobalFilters(new AllExceptionsFilter(runtime.logger));
+  app.useGlobalFilters(new AllExceptionsFilter(runtime.logger, app.get(REFUSAL_AUDIT)));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
