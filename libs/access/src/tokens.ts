@@ -38,7 +38,7 @@ export interface TokenCrypto {
 
 const PREFIX_LENGTH = 10;
 /** lastUsedAt is written at most this often per token, not on every request. */
-export const TOKEN_TOUCH_INTERVAL_MS = 60_000;
+const TOKEN_TOUCH_INTERVAL_MS = 60_000;
 
 export async function createToken(store: TokenStore, crypto: TokenCrypto, input: NewToken, now: Date, token = crypto.randomToken()) {
   if (input.expiresAt && input.expiresAt <= now) {

@@ -42,7 +42,10 @@ export class TokensController {
    * user: the signed-in user, or the owner of the token that asks.
    */
   @Post()
-  @Audited('token.create', (_req, r) => ({ target: (r as { name: string }).name, details: { role: (r as TokenView).role, owner: (r as TokenView).owner.username, expiresAt: (r as TokenView).expiresAt } }))
+  @Audited('token.create', (_req, r) => {
+    const made = r as TokenView;
+    return { target: made.name, details: { role: made.role, owner: made.owner.username, expiresAt: made.expiresAt } };
+  })
   @RequireRole('admin')
   @ApiBody({ schema: z.toJSONSchema(createTokenSchema) as object })
   async create(@Req() req: BulkheadRequest): Promise<TokenView & { token: string }> {
