@@ -175,4 +175,17 @@ describe('signing in', () => {
     await page.getByRole('cell', { name: 'operator-user' }).waitFor();
     expect(await page.getByRole('cell', { name: 'viewer-user' }).count()).toBe(1);
   });
+
+  it('lets an admin disable a user, after a confirmation, which ends that user\'s sessions', async () => {
+    await api.call('POST', '/api/v1/users', { role: 'admin', body: { username: 'harry', password: USER_PASSWORD, role: 'admin' } });
+    const harrysSession = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'harry', password: USER_PASSWORD }) });
+    const cookie = (harrysSession.headers.get('set-cookie') ?? '').split(';')[0];
+    await signIn('admin-user');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'harry', exact: true }) });
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByRole('button', { name: 'Disable harry' }).click();
+    await row.getByText(/^disabled/).waitFor();
+    expect((await fetch(`${api.url}/api/v1/clusters`, { headers: { cookie } })).status).toBe(401);
+  });
 });

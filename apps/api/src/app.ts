@@ -9,11 +9,12 @@ import { guardEdge } from './http/edge';
 import { AllExceptionsFilter } from './http/exception.filter';
 import { exposeMetricsAndDocs } from './http/exposure';
 import type { ApiRuntime } from './runtime';
+import { REFUSAL_AUDIT } from './stores.providers';
 
 /** Builds the HTTP application on a runtime (connections already open). Used by main and by tests. */
 export async function createApiApp(runtime: ApiRuntime): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime), { bodyParser: false, logger: false });
-  const filter = new AllExceptionsFilter(runtime.logger);
+  const filter = new AllExceptionsFilter(runtime.logger, app.get(REFUSAL_AUDIT));
   app.useGlobalFilters(filter);
   app.enableShutdownHooks();
   guardEdge(app, runtime.config.http);

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
-import { ensureBootstrapAdmin, ensureBootstrapAdminUser } from '@bulkhead/access';
+import { ensureBootstrapAdmin } from '@bulkhead/access';
 import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
 import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { migrations } from '@bulkhead/migrations';
+import { announceBootstrapSecrets } from './access/bootstrap-secrets';
 import { createApiApp } from './app';
 import { seedDemo } from './demo/seed-demo';
 import { CLUSTER_DEPS, FLOW_IMPORT_DEPS, INVENTORY_DEPS } from './stores.providers';
@@ -24,11 +25,14 @@ async function main(): Promise<void> {
   const redis = createRedis(services.redisUrl, 'client');
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: config.queuePrefix })]));
 
-  // Printed once, on the console only (never in the structured log): nobody else will ever see them.
-  const token = await ensureBootstrapAdmin(new TypeOrmTokenStore(db), nodeTokenCrypto, config.bootstrapAdminToken);
-  if (token && !config.bootstrapAdminToken) process.stderr.write(`\nBulkhead: first start. Admin API token (shown once, keep it safe):\n\n  ${token}\n\n`);
-  const password = await ensureBootstrapAdminUser({ users: new TypeOrmUserStore(db), hasher: scryptPasswordHasher, crypto: nodeTokenCrypto }, config.bootstrapAdminPassword);
-  if (password) process.stderr.write(`Bulkhead: dashboard sign-in (shown once): user "admin", password "${password}"\n\n`);
+  // Shown once, never in the structured log: on a terminal, or in a file only this user can read.
+  const firstStart = await ensureBootstrapAdmin(
+    { users: new TypeOrmUserStore(db), tokens: new TypeOrmTokenStore(db), hasher: scryptPasswordHasher, crypto: nodeTokenCrypto },
+    { token: config.bootstrapAdminToken, password: config.bootstrapAdminPassword },
+    new Date(),
+  );
+  const terminal = { isTerminal: Boolean(process.stdout.isTTY && process.stderr.isTTY), write: (text: string) => void process.stderr.write(text) };
+  await announceBootstrapSecrets(firstStart, terminal, config.dataDir);
 
   const secrets = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir));
   const app = await createApiApp({ config, logger, db, redis, queues, secrets });

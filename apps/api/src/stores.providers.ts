@@ -20,6 +20,9 @@ import type { PlanningDeps } from '@bulkhead/planning';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import { nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
 import type { Provider } from '@nestjs/common';
+import type { AuditLog } from '@bulkhead/audit';
+import { RedisSignInThrottle } from './access/redis-sign-in-throttle';
+import { RefusalAudit } from './http/refusal-audit';
 import { RUNTIME, type ApiRuntime } from './runtime';
 
 /** Injection tokens of the ports the controllers use, bound here to their adapters. */
@@ -34,6 +37,7 @@ export const ROLLOUT_DEPS = Symbol('RolloutDeps');
 export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
+export const REFUSAL_AUDIT = Symbol('RefusalAudit');
 
 export const storeProviders: Provider[] = [
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
@@ -48,7 +52,13 @@ export const storeProviders: Provider[] = [
       sessions: new TypeOrmSessionStore(r.db),
       hasher: scryptPasswordHasher,
       crypto: nodeTokenCrypto,
+      throttle: new RedisSignInThrottle(r.redis, r.config.queuePrefix),
     }),
+  },
+  {
+    provide: REFUSAL_AUDIT,
+    inject: [AUDIT_LOG, RUNTIME],
+    useFactory: (audit: AuditLog, r: ApiRuntime) => new RefusalAudit(audit, r.redis, r.config.queuePrefix, r.logger),
   },
   {
     provide: CLUSTER_DEPS,

@@ -1,2 +1,4 @@
 export * from './tokens';
 export * from './users';
+export * from './sign-in-throttle';
+export * from './bootstrap';

@@ -5,13 +5,24 @@ export interface TokenRecord {
   name: string;
   role: Role;
   prefix: string;
+  /** The user the token acts for. */
+  owner: { id: string; username: string };
   createdAt: Date;
+  expiresAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }
 
+export interface NewToken {
+  name: string;
+  role: Role;
+  ownerId: string;
+  expiresAt: Date | null;
+}
+
 export interface TokenStore {
-  create(input: { name: string; role: Role; tokenHash: string; prefix: string }): Promise<TokenRecord>;
+  create(input: NewToken & { tokenHash: string; prefix: string }): Promise<TokenRecord>;
+  /** The token with this hash unless it was revoked (disabling a user revokes their tokens). */
   findActiveByHash(hash: string): Promise<TokenRecord | null>;
   touch(id: string, at: Date): Promise<void>;
   list(): Promise<TokenRecord[]>;
@@ -26,16 +37,29 @@ export interface TokenCrypto {
 }
 
 const PREFIX_LENGTH = 10;
+/** lastUsedAt is written at most this often per token, not on every request. */
+const TOKEN_TOUCH_INTERVAL_MS = 60_000;
 
-export async function createToken(store: TokenStore, crypto: TokenCrypto, input: { name: string; role: Role }, token = crypto.randomToken()) {
+export async function createToken(store: TokenStore, crypto: TokenCrypto, input: NewToken, now: Date, token = crypto.randomToken()) {
+  if (input.expiresAt && input.expiresAt <= now) {
+    throw AppError.invalid('token.expiry_in_past', [{ field: 'body.expiresAt', reason: 'must be in the future' }]);
+  }
   const record = await store.create({ ...input, tokenHash: crypto.hash(token), prefix: token.slice(0, PREFIX_LENGTH) });
   return { record, token };
+}
+
+/** A token that exists but whose time is over; it names the token so that the refusal can be audited under it. */
+export class TokenExpiredError extends AppError {
+  constructor(readonly token: TokenRecord) {
+    super('unauthenticated', 'auth.token_expired', `the API token expired at ${token.expiresAt?.toISOString()}; ask for a new one`);
+  }
 }
 
 export async function authenticate(store: TokenStore, crypto: TokenCrypto, token: string, now: Date): Promise<TokenRecord> {
   const record = await store.findActiveByHash(crypto.hash(token));
   if (!record) throw new AppError('unauthenticated', 'auth.invalid_token', 'the API token is unknown or revoked');
-  if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > 60_000) await store.touch(record.id, now);
+  if (record.expiresAt && record.expiresAt <= now) throw new TokenExpiredError(record);
+  if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > TOKEN_TOUCH_INTERVAL_MS) await store.touch(record.id, now);
   return record;
 }
 
@@ -47,19 +71,4 @@ export async function authenticate(store: TokenStore, crypto: TokenCrypto, token
 export function roleAllows(role: Role, required: Role): boolean {
   if (role === 'admin' || required === 'viewer') return true;
   return role === required;
-}
-
-/**
- * At first start there is no token at all: mint an admin one (or take the configured one) so the
- * person who started Bulkhead can get in. Returns the token only when one was created now.
- */
-export async function ensureBootstrapAdmin(store: TokenStore, crypto: TokenCrypto, configured?: string): Promise<string | null> {
-  if (configured) {
-    if (await store.findActiveByHash(crypto.hash(configured))) return null;
-    await createToken(store, crypto, { name: 'bootstrap admin', role: 'admin' }, configured);
-    return configured;
-  }
-  if ((await store.countActive()) > 0) return null;
-  const { token } = await createToken(store, crypto, { name: 'bootstrap admin', role: 'admin' });
-  return token;
 }

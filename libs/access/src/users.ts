@@ -1,4 +1,5 @@
-import { AppError, type Role } from '@bulkhead/contracts';
+import { AppError, RateLimitedError, type Role } from '@bulkhead/contracts';
+import type { SignInThrottle } from './sign-in-throttle';
 import type { TokenCrypto } from './tokens';
 
 export interface UserRecord {
@@ -15,6 +16,11 @@ export interface UserStore {
   findByUsername(username: string): Promise<(UserRecord & { passwordHash: string }) | null>;
   list(): Promise<UserRecord[]>;
   countActive(): Promise<number>;
+  /**
+   * Disables the user, ends their sessions and revokes their tokens, in one transaction. The user as
+   * it is afterwards, or null when there is no such user.
+   */
+  disable(id: string, at: Date): Promise<UserRecord | null>;
 }
 
 export interface SessionStore {
@@ -34,6 +40,7 @@ export interface AccessDeps {
   sessions: SessionStore;
   hasher: PasswordHasher;
   crypto: TokenCrypto;
+  throttle: SignInThrottle;
 }
 
 export const SESSION_TTL_MS = 12 * 3600 * 1000;
@@ -56,12 +63,25 @@ export interface SignedIn {
 
 const BAD_CREDENTIALS = () => new AppError('unauthenticated', 'auth.bad_credentials', 'unknown user name or wrong password');
 
-/** Checks a user name and password and opens a session. The same answer for an unknown user and a wrong password. */
-export async function signIn(deps: AccessDeps, input: { username: string; password: string }, now: Date): Promise<SignedIn> {
+/**
+ * Checks a user name and password and opens a session. The same answer for an unknown user and a
+ * wrong password. While the account or the address is blocked the password is not even looked at:
+ * the right one is refused too, until the block ends.
+ */
+export async function signIn(deps: AccessDeps, input: { username: string; password: string; address: string }, now: Date): Promise<SignedIn> {
+  const attempt = { account: input.username.toLowerCase(), address: input.address };
+  const retryAfterSeconds = await deps.throttle.retryAfterSeconds(attempt);
+  if (retryAfterSeconds > 0) {
+    throw new RateLimitedError('auth.throttled', `too many failed sign-ins; try again in ${retryAfterSeconds} s`, retryAfterSeconds);
+  }
   const user = await deps.users.findByUsername(input.username);
   // Hash even for an unknown user, so that timing does not tell which user names exist.
   const ok = await deps.hasher.verify(input.password, user?.passwordHash ?? (await deps.hasher.hash('not a password')));
-  if (!user || !ok || user.disabledAt) throw BAD_CREDENTIALS();
+  if (!user || !ok || user.disabledAt) {
+    await deps.throttle.failed(attempt);
+    throw BAD_CREDENTIALS();
+  }
+  await deps.throttle.succeeded(attempt);
   const sessionToken = deps.crypto.randomToken();
   const csrfToken = deps.crypto.randomToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
@@ -81,12 +101,19 @@ export async function signOut(deps: Pick<AccessDeps, 'sessions' | 'crypto'>, ses
 }
 
 /**
- * At first start there is no user: create `admin` with the configured password, or a generated one
- * that is returned so the caller can print it once.
+ * Disables a user: no more sign-ins, and their sessions and tokens end at once. The last enabled
+ * admin cannot be disabled, or nobody could manage Bulkhead any more.
  */
-export async function ensureBootstrapAdminUser(deps: Pick<AccessDeps, 'users' | 'hasher' | 'crypto'>, configured?: string): Promise<string | null> {
-  if ((await deps.users.countActive()) > 0) return null;
-  const password = configured ?? deps.crypto.randomToken().slice(3, 23);
-  await createUser(deps, { username: 'admin', password, role: 'admin' });
-  return configured ? null : password;
+export async function disableUser(deps: Pick<AccessDeps, 'users'>, id: string, now: Date): Promise<UserRecord> {
+  const users = await deps.users.list();
+  const target = users.find((u) => u.id === id);
+  if (!target) throw AppError.notFound('user', id);
+  if (target.disabledAt) return target;
+  const admins = users.filter((u) => u.role === 'admin' && !u.disabledAt);
+  if (target.role === 'admin' && admins.length === 1) {
+    throw new AppError('conflict', 'user.last_admin', `"${target.username}" is the last enabled admin; make another admin first`);
+  }
+  const disabled = await deps.users.disable(id, now);
+  if (!disabled) throw AppError.notFound('user', id);
+  return disabled;
 }

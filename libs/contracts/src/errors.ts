@@ -2,7 +2,7 @@
  * Errors the application raises on purpose. Each module names its own codes; the HTTP edge maps a
  * kind to a status (see httpStatusOf) so that use cases never think in HTTP.
  */
-export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'too_large' | 'timeout' | 'unavailable';
+export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'too_large' | 'timeout' | 'unavailable' | 'rate_limited';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `probes[2].to` or `body.tier`. */
@@ -32,6 +32,17 @@ export class AppError extends Error {
   }
 }
 
+/** Too many attempts: try again after `retryAfterSeconds` (the HTTP edge sends it as Retry-After). */
+export class RateLimitedError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', code, message);
+  }
+}
+
 const statusByKind: Record<ErrorKind, number> = {
   invalid: 400,
   unauthenticated: 401,
@@ -41,6 +52,7 @@ const statusByKind: Record<ErrorKind, number> = {
   too_large: 413,
   timeout: 408,
   unavailable: 503,
+  rate_limited: 429,
 };
 
 export const httpStatusOf = (error: AppError): number => statusByKind[error.kind];

@@ -78,8 +78,8 @@ export async function startApi(env: Record<string, string> = {}, options: { work
   const store = new TypeOrmTokenStore(db);
   const tokens = {} as Record<Role, string>;
   for (const role of ['viewer', 'operator', 'approver', 'admin'] as Role[]) {
-    tokens[role] = (await createToken(store, nodeTokenCrypto, { name: `test-${role}`, role })).token;
-    await createUser({ users: new TypeOrmUserStore(db), hasher: scryptPasswordHasher }, { username: `${role}-user`, password: USER_PASSWORD, role });
+    const user = await createUser({ users: new TypeOrmUserStore(db), hasher: scryptPasswordHasher }, { username: `${role}-user`, password: USER_PASSWORD, role });
+    tokens[role] = (await createToken(store, nodeTokenCrypto, { name: `test-${role}`, role, ownerId: user.id, expiresAt: null }, new Date())).token;
   }
 
   return {

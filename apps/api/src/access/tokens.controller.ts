@@ -15,7 +15,9 @@ const toView = (t: TokenRecord): TokenView => ({
   name: t.name,
   role: t.role,
   prefix: t.prefix,
+  owner: t.owner,
   createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt?.toISOString() ?? null,
   lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
   revokedAt: t.revokedAt?.toISOString() ?? null,
 });
@@ -35,13 +37,25 @@ export class TokensController {
     return (await this.tokens.list()).map(toView);
   }
 
-  /** The only answer that ever contains the token: store it now. */
+  /**
+   * The only answer that ever contains the token: store it now. The token acts for the caller's
+   * user: the signed-in user, or the owner of the token that asks.
+   */
   @Post()
-  @Audited('token.create', (_req, r) => ({ target: (r as { name: string }).name, details: { role: (r as { role: string }).role } }))
+  @Audited('token.create', (_req, r) => {
+    const made = r as TokenView;
+    return { target: made.name, details: { role: made.role, owner: made.owner.username, expiresAt: made.expiresAt } };
+  })
   @RequireRole('admin')
   @ApiBody({ schema: z.toJSONSchema(createTokenSchema) as object })
   async create(@Req() req: BulkheadRequest): Promise<TokenView & { token: string }> {
-    const { record, token } = await createToken(this.tokens, this.crypto, parseBody(req, createTokenSchema));
+    const body = parseBody(req, createTokenSchema);
+    const { record, token } = await createToken(
+      this.tokens,
+      this.crypto,
+      { name: body.name, role: body.role, ownerId: req.caller!.userId, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null },
+      new Date(),
+    );
     return { ...toView(record), token };
   }
 

@@ -1,5 +1,5 @@
 import { AppError, type Role } from '@bulkhead/contracts';
-import { type AccessDeps, authenticate, roleAllows, sessionOf } from '@bulkhead/access';
+import { type AccessDeps, authenticate, roleAllows, sessionOf, TokenExpiredError } from '@bulkhead/access';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
@@ -26,29 +26,41 @@ export function readCookie(req: BulkheadRequest, name: string): string | undefin
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+/** What identifying a caller reads: API tokens, and sessions with their users. */
+export interface CredentialStores {
+  tokens: TokenStore;
+  access: Pick<AccessDeps, 'sessions' | 'crypto'>;
+}
+
 /**
- * Who is calling? Pipelines send an API token (Authorization: Bearer); the dashboard sends its
- * session cookie, and with every change the CSRF token of that session (X-CSRF-Token), which another
- * site's page cannot read and so cannot forge. Sets req.caller, or throws a 401 (or 403 for CSRF).
+ * Who sent this request, from its API token (Authorization: Bearer) or its session cookie, as of
+ * now: a revoked or expired token, a closed or expired session, a disabled user are refused (401).
+ * Checks the CSRF token of a session on changes. Long requests (event streams) call it again to
+ * learn whether their caller still may be there.
  */
-export async function identifyCaller(req: BulkheadRequest, tokens: TokenStore, access: AccessDeps): Promise<Caller> {
+export async function identifyCaller(req: BulkheadRequest, stores: CredentialStores, now: Date): Promise<Caller> {
   const header = req.headers.authorization;
   if (typeof header === 'string' && header.length > 0) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new AppError('unauthenticated', 'auth.malformed_header', 'send an API token as "Authorization: Bearer <token>"');
-    const token = await authenticate(tokens, access.crypto, match[1], new Date());
-    return (req.caller = { kind: 'token', id: token.id, name: token.name, role: token.role });
+    const token = await authenticate(stores.tokens, stores.access.crypto, match[1], now).catch((error: unknown) => {
+      if (error instanceof TokenExpiredError) req.claimedActor = `token:${error.token.name}`;
+      throw error;
+    });
+    return { kind: 'token', id: token.id, name: token.name, role: token.role, userId: token.owner.id };
   }
   const cookie = readCookie(req, SESSION_COOKIE);
   if (!cookie) throw new AppError('unauthenticated', 'auth.missing_credentials', 'sign in, or send an API token as "Authorization: Bearer <token>"');
-  const session = await sessionOf(access, cookie, new Date());
+  const session = await sessionOf(stores.access, cookie, now);
+  const user = session.user;
   if (!SAFE_METHODS.has(req.method)) {
+    req.claimedActor = `user:${user.username}`;
     const sent = req.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
       throw new AppError('forbidden', 'auth.csrf', 'a change made with a session cookie must carry the session\'s X-CSRF-Token header');
     }
   }
-  return (req.caller = { kind: 'user', id: session.user.id, name: session.user.username, role: session.user.role, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+  return { kind: 'user', id: user.id, name: user.username, role: user.role, userId: user.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
 
 /** May the caller use this route? Runs before the body is read (see BodyReader). */
@@ -64,7 +76,9 @@ export class AuthGuard implements CanActivate {
     const required = this.reflector.getAllAndOverride<Role[] | typeof PUBLIC | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]);
     if (required === PUBLIC) return true;
     if (!required) throw new AppError('forbidden', 'auth.route_without_role', 'this route declares no role and is closed');
-    const caller = await identifyCaller(context.switchToHttp().getRequest<BulkheadRequest>(), this.tokens, this.access);
+    const req = context.switchToHttp().getRequest<BulkheadRequest>();
+    const caller = await identifyCaller(req, { tokens: this.tokens, access: this.access }, new Date());
+    req.caller = caller;
     if (!required.some((role) => roleAllows(caller.role, role))) {
       throw new AppError('forbidden', 'auth.role_required', `this action needs the ${required.join(' or ')} role; ${caller.kind} "${caller.name}" has ${caller.role}`);
     }

@@ -1,17 +1,22 @@
-import { AppError, type ErrorBody, httpStatusOf } from '@bulkhead/contracts';
+import { AppError, type ErrorBody, httpStatusOf, RateLimitedError } from '@bulkhead/contracts';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import type { Logger } from '@bulkhead/platform';
+import { RefusalAudit } from './refusal-audit';
 import type { BulkheadRequest } from './request-context';
 
 /**
  * The one place where errors become HTTP answers. Known errors keep their code and field problems;
- * anything else is a 500 that carries an error id, logged with its stack under that id.
+ * anything else is a 500 that carries an error id, logged with its stack under that id. Refused
+ * changes (401, 403, 429) go to the audit log.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly refusals: RefusalAudit,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -21,10 +26,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
   /** Also for the Express handlers in front of Nest (see exposure.ts). */
   answer(exception: unknown, req: BulkheadRequest, res: Response): void {
     const body = this.toBody(exception, req);
+    if (RefusalAudit.covers(req, body)) this.refusals.record(req, body);
     if (res.headersSent) {
       res.end();
       return;
     }
+    if (exception instanceof RateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 

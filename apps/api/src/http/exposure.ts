@@ -41,8 +41,11 @@ export async function exposeMetricsAndDocs(app: NestExpressApplication, runtime:
 /** Lets a request through when it carries a valid token or session (any role); a 401 otherwise. */
 function requireCaller(tokens: TokenStore, access: AccessDeps, filter: AllExceptionsFilter): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) =>
-    void identifyCaller(req as BulkheadRequest, tokens, access).then(
-      () => next(),
+    void identifyCaller(req as BulkheadRequest, { tokens, access }, new Date()).then(
+      (caller) => {
+        (req as BulkheadRequest).caller = caller;
+        next();
+      },
       (error: unknown) => filter.answer(error, req as BulkheadRequest, res),
     );
 }

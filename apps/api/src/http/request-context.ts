@@ -3,9 +3,12 @@ import type { Request } from 'express';
 
 export interface Caller {
   kind: 'token' | 'user';
+  /** The token's id, or the signed-in user's id. */
   id: string;
   name: string;
   role: Role;
+  /** The person behind the call: the signed-in user, or the owner of the token. */
+  userId: string;
   /** For a signed-in user: the session's CSRF token and when the session ends. */
   csrfToken?: string;
   expiresAt?: Date;
@@ -15,6 +18,11 @@ export interface Caller {
 export interface BulkheadRequest extends Request {
   requestId: string;
   caller?: Caller;
+  /**
+   * Who a request said it was before that was proven (`user:<name typed>` at sign-in,
+   * `token:<name>` for an expired token), so that a refusal can still be audited under it.
+   */
+  claimedActor?: string;
   rawBody?: Buffer;
 }
 
@@ -23,6 +31,6 @@ export const callerName = (c: Caller): string => `${c.kind}:${c.name}`;
 
 /**
  * The person behind a caller, for rules about people (whoever created a rollout never approves it):
- * the user of a session; a token stands for itself.
+ * the user of a session, or the user who owns the token.
  */
-export const personOf = (c: Caller): string => `${c.kind}:${c.id}`;
+export const personOf = (c: Caller): string => `user:${c.userId}`;

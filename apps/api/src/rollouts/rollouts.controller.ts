@@ -14,10 +14,10 @@ import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
-import { RequireRole } from '../http/auth.guard';
+import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth.guard';
 import { check, parseBody, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
-import { ROLLOUT_DEPS } from '../stores.providers';
+import { ACCESS_DEPS, ROLLOUT_DEPS, TOKEN_STORE } from '../stores.providers';
 
 const kindOf: Record<string, ErrorKind> = {
   invalid_input: 'invalid',
@@ -46,13 +46,35 @@ async function refusing<T>(work: Promise<T>, where?: 'body'): Promise<T> {
   }
 }
 
+/** How often an open event stream checks that its token or session is still valid. */
+const STREAM_CREDENTIAL_CHECK_MS = 2000;
+
 const schema = (s: z.ZodType) => ({ schema: z.toJSONSchema(s, { io: 'input' }) as object });
 
 @ApiTags('rollouts')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class RolloutsController {
-  constructor(@Inject(ROLLOUT_DEPS) private readonly deps: CreateRolloutDeps) {}
+  private readonly credentials: CredentialStores;
+
+  constructor(
+    @Inject(ROLLOUT_DEPS) private readonly deps: CreateRolloutDeps,
+    @Inject(TOKEN_STORE) tokens: CredentialStores['tokens'],
+    @Inject(ACCESS_DEPS) access: CredentialStores['access'],
+  ) {
+    this.credentials = { tokens, access };
+  }
+
+  /** Why the caller of a long request may no longer be there (token revoked or expired, session ended, user disabled), or null. */
+  private async credentialEnded(req: BulkheadRequest): Promise<AppError | null> {
+    try {
+      await identifyCaller(req, this.credentials, new Date());
+      return null;
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      return null; // the database did not answer: keep the stream, look again next time
+    }
+  }
 
   private act(id: string, event: RolloutEvent): Promise<RolloutState> {
     return refusing(recordEvent(this.deps, id, event));
@@ -89,7 +111,10 @@ export class RolloutsController {
     return state;
   }
 
-  /** Server-sent events: the rollout's state each time it changes, until it ends or the client leaves. */
+  /**
+   * Server-sent events: the rollout's state each time it changes, until the client leaves or its
+   * token or session ends (then a last `end` event says why).
+   */
   @Get('rollouts/:rolloutId/events')
   @RequireRole('viewer')
   @ApiProduces('text/event-stream')
@@ -105,9 +130,18 @@ export class RolloutsController {
       res.write(`id: ${state.version}\nevent: rollout\ndata: ${JSON.stringify(state)}\n\n`);
     };
     send(first);
+    let credentialCheckedAt = Date.now();
     // The truth is in PostgreSQL and any worker may change it: look every half second, write on change.
     while (!closed) {
       await new Promise((r) => setTimeout(r, 500));
+      if (Date.now() - credentialCheckedAt >= STREAM_CREDENTIAL_CHECK_MS) {
+        credentialCheckedAt = Date.now();
+        const ended = await this.credentialEnded(req);
+        if (ended) {
+          res.write(`event: end\ndata: ${JSON.stringify({ code: ended.code, message: ended.message })}\n\n`);
+          break;
+        }
+      }
       const state = await this.deps.store.get(id).catch(() => null);
       if (state && state.version !== version) send(state);
       else res.write(': keep-alive\n\n');

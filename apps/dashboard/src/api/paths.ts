@@ -6,6 +6,7 @@ export const paths = {
   logout: '/api/v1/auth/logout',
   me: '/api/v1/auth/me',
   users: '/api/v1/users',
+  userDisable: (id: string) => `/api/v1/users/${e(id)}/disable`,
   clusters: '/api/v1/clusters',
   cluster: (id: string) => `/api/v1/clusters/${e(id)}`,
   namespaces: (clusterId: string) => `/api/v1/clusters/${e(clusterId)}/namespaces`,

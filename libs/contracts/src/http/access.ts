@@ -21,6 +21,8 @@ export interface UserView {
   username: string;
   role: string;
   createdAt: string;
+  /** Set once the user was disabled: no sign-in, and their sessions and tokens ended. */
+  disabledAt: string | null;
 }
 
 /** Who is calling: a signed-in person (with the CSRF token their browser must echo) or an API token. */

@@ -1,17 +1,35 @@
 import type { Role } from '@bulkhead/contracts';
-import type { TokenRecord, TokenStore } from '@bulkhead/access';
+import type { NewToken, TokenRecord, TokenStore } from '@bulkhead/access';
 import { type DataSource, IsNull } from 'typeorm';
 import { ApiTokenEntity } from '../entities/api-token.entity';
 
-const toRecord = (e: ApiTokenEntity): TokenRecord => ({
-  id: e.id,
-  name: e.name,
-  role: e.role as Role,
-  prefix: e.prefix,
-  createdAt: e.createdAt,
-  lastUsedAt: e.lastUsedAt,
-  revokedAt: e.revokedAt,
+interface Row {
+  id: string;
+  name: string;
+  role: string;
+  prefix: string;
+  owner_id: string;
+  owner_username: string;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const toRecord = (r: Row): TokenRecord => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as Role,
+  prefix: r.prefix,
+  owner: { id: r.owner_id, username: r.owner_username },
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
 });
+
+const SELECT = `SELECT t.id, t.name, t.role, t.prefix, t.owner_id, u.username AS owner_username, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+  FROM api_tokens t JOIN users u ON u.id = t.owner_id`;
 
 export class TypeOrmTokenStore implements TokenStore {
   constructor(private readonly db: DataSource) {}
@@ -20,13 +38,18 @@ export class TypeOrmTokenStore implements TokenStore {
     return this.db.getRepository(ApiTokenEntity);
   }
 
-  async create(input: { name: string; role: Role; tokenHash: string; prefix: string }): Promise<TokenRecord> {
-    return toRecord(await this.repo.save(this.repo.create({ ...input, lastUsedAt: null, revokedAt: null })));
+  private async one(where: string, params: unknown[]): Promise<TokenRecord | null> {
+    const [row]: Row[] = await this.db.query(`${SELECT} WHERE ${where}`, params);
+    return row ? toRecord(row) : null;
   }
 
-  async findActiveByHash(hash: string): Promise<TokenRecord | null> {
-    const e = await this.repo.findOneBy({ tokenHash: hash, revokedAt: IsNull() });
-    return e && toRecord(e);
+  async create(input: NewToken & { tokenHash: string; prefix: string }): Promise<TokenRecord> {
+    const saved = await this.repo.save(this.repo.create({ ...input, lastUsedAt: null, revokedAt: null }));
+    return (await this.one('t.id = $1', [saved.id]))!;
+  }
+
+  findActiveByHash(hash: string): Promise<TokenRecord | null> {
+    return this.one('t.token_hash = $1 AND t.revoked_at IS NULL', [hash]);
   }
 
   async touch(id: string, at: Date): Promise<void> {
@@ -34,7 +57,8 @@ export class TypeOrmTokenStore implements TokenStore {
   }
 
   async list(): Promise<TokenRecord[]> {
-    return (await this.repo.find({ order: { createdAt: 'ASC' } })).map(toRecord);
+    const rows: Row[] = await this.db.query(`${SELECT} ORDER BY t.created_at, t.id`);
+    return rows.map(toRecord);
   }
 
   async revoke(id: string, at: Date): Promise<boolean> {

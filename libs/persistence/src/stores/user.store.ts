@@ -1,6 +1,7 @@
 import { AppError, type Role } from '@bulkhead/contracts';
 import type { SessionStore, UserRecord, UserStore } from '@bulkhead/access';
 import { type DataSource, IsNull, LessThan } from 'typeorm';
+import { ApiTokenEntity } from '../entities/api-token.entity';
 import { SessionEntity, UserEntity } from '../entities/user.entities';
 import { isUniqueViolation } from './cluster.store';
 
@@ -35,6 +36,17 @@ export class TypeOrmUserStore implements UserStore {
 
   async countActive(): Promise<number> {
     return this.repo.countBy({ disabledAt: IsNull() });
+  }
+
+  disable(id: string, at: Date): Promise<UserRecord | null> {
+    return this.db.transaction(async (tx) => {
+      const users = tx.getRepository(UserEntity);
+      await users.update({ id, disabledAt: IsNull() }, { disabledAt: at });
+      await tx.getRepository(SessionEntity).delete({ userId: id });
+      await tx.getRepository(ApiTokenEntity).update({ ownerId: id, revokedAt: IsNull() }, { revokedAt: at });
+      const user = await users.findOneBy({ id });
+      return user && toRecord(user);
+    });
   }
 }
 

@@ -1,11 +1,11 @@
-import type { Role } from '@bulkhead/contracts';
+import type { Role, UserView } from '@bulkhead/contracts';
 import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../../../api/client';
 import { ROLE_HINT } from '../../../app/permissions';
 import { formatDate } from '../../../shared/format';
 import { Badge, ErrorNote, Field, Loading, PageHeader } from '../../../shared/ui';
 import { useAsync } from '../../../shared/use-async';
-import { createUser, fetchUsers } from '../api';
+import { createUser, disableUser, fetchUsers } from '../api';
 
 const ROLES: Role[] = ['viewer', 'operator', 'approver', 'admin'];
 
@@ -29,6 +29,7 @@ export function UsersPage() {
                   <th>User</th>
                   <th>Role</th>
                   <th>Since</th>
+                  <th>Access</th>
                 </tr>
               </thead>
               <tbody>
@@ -39,6 +40,9 @@ export function UsersPage() {
                       <Badge tone={u.role === 'admin' ? 'accent' : u.role === 'viewer' ? 'neutral' : 'info'}>{u.role}</Badge>
                     </td>
                     <td className="nowrap">{formatDate(u.createdAt)}</td>
+                    <td className="nowrap">
+                      <Access user={u} onDisabled={users.reload} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -48,6 +52,48 @@ export function UsersPage() {
         <NewUser onCreated={users.reload} />
       </div>
     </div>
+  );
+}
+
+/** A user's access, and the way to end it: disabling ends their sessions, tokens and open views at once. */
+function Access({ user, onDisabled }: { user: UserView; onDisabled(): void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (user.disabledAt) return <Badge tone="neutral">disabled {formatDate(user.disabledAt)}</Badge>;
+  if (!confirming) {
+    return (
+      <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setConfirming(true)}>
+        Disable
+      </button>
+    );
+  }
+  const disable = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await disableUser(user.id);
+      onDisabled();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <span role="group" aria-label={`Disable ${user.username}`}>
+      <span className="muted">Ends their sessions and tokens now. </span>
+      <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy} onClick={disable}>
+        {busy ? 'Disabling…' : `Disable ${user.username}`}
+      </button>{' '}
+      <button type="button" className="btn btn-small" disabled={busy} onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+      {error !== null && (
+        <span className="note note-error" role="alert">
+          {describeError(error)}
+        </span>
+      )}
+    </span>
   );
 }
 
