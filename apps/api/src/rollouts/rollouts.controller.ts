@@ -77,7 +77,7 @@ export class RolloutsController {
   }
 
   private act(id: string, event: RolloutEvent): Promise<RolloutState> {
-    return refusing(recordEvent(this.deps, id, event));
+    return refusing(recordEvent(this.deps, id, event), 'body');
   }
 
   /** A rollout of a plan: its namespaces in stages dev, staging, prod, in waves, each proved by probes. */

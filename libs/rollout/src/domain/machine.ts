@@ -100,7 +100,11 @@ type Outcome = { kind: 'applied' } | { kind: 'ignored'; reason: string } | { kin
 
 const APPLIED: Outcome = { kind: 'applied' };
 const ignored = (reason: string): Outcome => ({ kind: 'ignored', reason });
-const error = (code: RolloutError['code'], message: string): Outcome => ({ kind: 'error', error: { code, message } });
+/** A refusal; `field` names the event's field at fault, when one is. */
+const error = (code: RolloutError['code'], message: string, field?: string): Outcome => ({
+  kind: 'error',
+  error: { code, message, ...(field ? { problems: [{ field, reason: message }] } : {}) },
+});
 
 function log(c: Ctx, action: string, extra: Omit<AuditEntry, 'version' | 'rolloutId' | 'at' | 'action'> = {}): void {
   c.audit.push({ at: c.at, action, ...extra });
@@ -389,9 +393,9 @@ function applyEvent(c: Ctx, event: RolloutEvent): Outcome {
     case 'rollback': {
       if (s.status === 'draft' || s.status === 'scheduled') return error('illegal_state', `nothing of a ${s.status} rollout has been applied: abort it instead`);
       const scope = event.scope;
-      if (scope.kind === 'namespace' && !anyStep(c, (st) => st.namespace === scope.namespace)) return error('invalid_input', `namespace ${scope.namespace} is not part of rollout ${s.id}`);
-      if (scope.kind === 'stage' && !s.stages.some((st) => st.tier === scope.tier)) return error('invalid_input', `rollout ${s.id} has no ${scope.tier} stage`);
-      if (scope.kind !== 'namespace' && scope.kind !== 'stage' && scope.kind !== 'all') return error('invalid_input', 'rollback scope must be namespace, stage or all');
+      if (scope.kind === 'namespace' && !anyStep(c, (st) => st.namespace === scope.namespace)) return error('invalid_input', `namespace ${scope.namespace} is not part of rollout ${s.id}`, 'scope.namespace');
+      if (scope.kind === 'stage' && !s.stages.some((st) => st.tier === scope.tier)) return error('invalid_input', `rollout ${s.id} has no ${scope.tier} stage`, 'scope.tier');
+      if (scope.kind !== 'namespace' && scope.kind !== 'stage' && scope.kind !== 'all') return error('invalid_input', 'rollback scope must be namespace, stage or all', 'scope.kind');
       s.rollbacks.push({ kind: 'rollback', scope, by: event.by, at: c.at, ...(event.reason ? { reason: event.reason } : {}) });
       log(c, 'rollout.rollback', { actor: event.by, detail: { scope: scope as unknown as JsonValue, ...(event.reason ? { reason: event.reason } : {}) } });
       for (let i = 0; i < c.base.steps.length; i++) {
@@ -415,7 +419,7 @@ function applyEvent(c: Ctx, event: RolloutEvent): Outcome {
     case 'approve':
     case 'reject': {
       const stage = s.stages.find((st) => st.tier === event.tier);
-      if (!stage) return error('invalid_input', `rollout ${s.id} has no ${event.tier} stage`);
+      if (!stage) return error('invalid_input', `rollout ${s.id} has no ${event.tier} stage`, 'tier');
       if (stage.status !== 'waiting_approval' || (s.status !== 'waiting_approval' && s.status !== 'paused')) {
         return error('illegal_state', `the ${event.tier} stage is not waiting for approval (stage ${stage.status}, rollout ${s.status})`);
       }
