@@ -40,4 +40,19 @@ describe('the audit log', () => {
     await expect(api.db.query(`UPDATE audit_log SET actor = 'someone else'`)).rejects.toThrow('append-only');
     await expect(api.db.query(`DELETE FROM audit_log`)).rejects.toThrow('append-only');
   });
+
+  it('refuses TRUNCATE, even to its owner, unless the triggers are disabled first', async () => {
+    await expect(api.db.query(`TRUNCATE audit_log`)).rejects.toThrow('append-only');
+    const owner = api.db.createQueryRunner();
+    await owner.startTransaction();
+    try {
+      await owner.query(`ALTER TABLE audit_log DISABLE TRIGGER USER`);
+      await owner.query(`TRUNCATE audit_log`);
+      expect(await owner.query(`SELECT count(*)::int AS left FROM audit_log`)).toEqual([{ left: 0 }]);
+    } finally {
+      await owner.rollbackTransaction();
+      await owner.release();
+    }
+    expect((await audit()).length).toBeGreaterThan(0);
+  });
 });
