@@ -1,3 +1,4 @@
+import { writeAuditEntries } from '@bulkhead/persistence';
 import { type Harness, startApi, USER_PASSWORD } from './support/harness';
 
 let api: Harness;
@@ -56,3 +57,59 @@ describe('the audit log', () => {
     expect((await audit()).length).toBeGreaterThan(0);
   });
 });
+
+describe('the audit hash chain', () => {
+  const verify = async () => (await api.call('GET', '/api/v1/audit/verify', { role: 'approver' })).body;
+  const positions = async () => (await api.db.query(`SELECT position::int AS position FROM audit_log ORDER BY position`)).map((r: { position: number }) => r.position);
+
+  it('chains every entry, from the first, and the verify route says the chain is whole', async () => {
+    const count = (await positions()).length;
+    expect(await positions()).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(await verify()).toEqual({ ok: true, checked: count });
+    const [newest] = await audit('?limit=1');
+    expect(newest.position).toBe(count);
+    expect(newest.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('keeps concurrent batched writers in one chain, each batch in a run of its own', async () => {
+    const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 25 }, (_, i) => ({ actor: `system:batch-${b}`, action: 'test.chain', target: String(i) })));
+    await Promise.all(batches.map((entries) => writeAuditEntries(api.db, entries)));
+    const rows: Array<{ actor: string; target: string; position: number }> = await api.db.query(`SELECT actor, target, position::int AS position FROM audit_log WHERE action = 'test.chain' ORDER BY position`);
+    for (let b = 0; b < batches.length; b++) {
+      const run = rows.filter((r) => r.actor === `system:batch-${b}`);
+      expect(run.map((r) => r.target)).toEqual(batches[b].map((e) => e.target));
+      expect(run[run.length - 1].position - run[0].position).toBe(run.length - 1);
+    }
+    expect((await verify()).ok).toBe(true);
+  });
+
+  it('is verified by approvers and admins only', async () => {
+    expect((await api.call('GET', '/api/v1/audit/verify', { role: 'operator' })).status).toBe(403);
+    expect((await api.call('GET', '/api/v1/audit/verify', { role: 'admin' })).status).toBe(200);
+  });
+
+  /** What an attacker with the owner role can do: switch the triggers off, change the log, switch them on. */
+  const tamper = async (sql: string) => {
+    await api.db.transaction(async (owner) => {
+      await owner.query(`ALTER TABLE audit_log DISABLE TRIGGER USER`);
+      await owner.query(sql);
+      await owner.query(`ALTER TABLE audit_log ENABLE TRIGGER USER`);
+    });
+  };
+
+  it('names a removed entry', async () => {
+    await tamper(`DELETE FROM audit_log WHERE position = 5`);
+    expect(await verify()).toEqual({ ok: false, checked: 4, firstBrokenAt: 5, reason: 'entry 5 is missing' });
+  });
+
+  it('names an edited entry, before any later break', async () => {
+    await tamper(`UPDATE audit_log SET actor = 'someone else' WHERE position = 2`);
+    expect(await verify()).toEqual({ ok: false, checked: 1, firstBrokenAt: 2, reason: expect.stringContaining('entry 2 was changed after it was written') });
+  });
+
+  it('names an edit whose hash was recomputed: the next entry no longer follows', async () => {
+    await tamper(`UPDATE audit_log SET hash = audit_log_entry_hash(position, at, actor, action, cluster_id, target, details, before, after, previous_hash) WHERE position = 2`);
+    expect(await verify()).toEqual({ ok: false, checked: 2, firstBrokenAt: 3, reason: expect.stringContaining('entry 3 does not follow the entry before it') });
+  });
+});
+
