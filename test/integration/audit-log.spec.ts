@@ -1,11 +1,18 @@
-import { writeAuditEntries } from '@bulkhead/persistence';
+import { createDataSource, writeAuditEntries } from '@bulkhead/persistence';
+import type { DataSource } from 'typeorm';
 import { type Harness, startApi, USER_PASSWORD } from './support/harness';
 
 let api: Harness;
+/** A connection as the schema's owner, which migrations use: what an attacker holding that role has. */
+let owner: DataSource;
 beforeAll(async () => {
   api = await startApi();
+  owner = await createDataSource(api.databaseUrls.migrationUrl, [], { poolSize: 1 }).initialize();
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await owner.destroy();
+  await api.close();
+});
 
 const audit = async (query = '') => (await api.call('GET', `/api/v1/audit${query}`, { role: 'viewer' })).body;
 
@@ -37,24 +44,47 @@ describe('the audit log', () => {
     expect(bad.body.problems[0].field).toBe('query.limit');
   });
 
-  it('is append-only: the database refuses to change or remove an entry', async () => {
-    await expect(api.db.query(`UPDATE audit_log SET actor = 'someone else'`)).rejects.toThrow('append-only');
-    await expect(api.db.query(`DELETE FROM audit_log`)).rejects.toThrow('append-only');
+  it('is append-only: the database refuses to change or remove an entry, even to its owner', async () => {
+    await expect(owner.query(`UPDATE audit_log SET actor = 'someone else'`)).rejects.toThrow('append-only');
+    await expect(owner.query(`DELETE FROM audit_log`)).rejects.toThrow('append-only');
   });
 
   it('refuses TRUNCATE, even to its owner, unless the triggers are disabled first', async () => {
-    await expect(api.db.query(`TRUNCATE audit_log`)).rejects.toThrow('append-only');
-    const owner = api.db.createQueryRunner();
-    await owner.startTransaction();
+    await expect(owner.query(`TRUNCATE audit_log`)).rejects.toThrow('append-only');
+    const runner = owner.createQueryRunner();
+    await runner.startTransaction();
     try {
-      await owner.query(`ALTER TABLE audit_log DISABLE TRIGGER USER`);
-      await owner.query(`TRUNCATE audit_log`);
-      expect(await owner.query(`SELECT count(*)::int AS left FROM audit_log`)).toEqual([{ left: 0 }]);
+      await runner.query(`ALTER TABLE audit_log DISABLE TRIGGER USER`);
+      await runner.query(`TRUNCATE audit_log`);
+      expect(await runner.query(`SELECT count(*)::int AS left FROM audit_log`)).toEqual([{ left: 0 }]);
     } finally {
-      await owner.rollbackTransaction();
-      await owner.release();
+      await runner.rollbackTransaction();
+      await runner.release();
     }
     expect((await audit()).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the role the API runs as', () => {
+  it.each([
+    ['TRUNCATE the log', `TRUNCATE audit_log`, 'permission denied for table audit_log'],
+    ['delete entries', `DELETE FROM audit_log`, 'permission denied for table audit_log'],
+    ['change entries', `UPDATE audit_log SET actor = 'someone else'`, 'permission denied for table audit_log'],
+    ['switch the triggers off', `ALTER TABLE audit_log DISABLE TRIGGER USER`, 'must be owner of table audit_log'],
+    ['drop the log', `DROP TABLE audit_log`, 'must be owner of table audit_log'],
+    ['alter the log', `ALTER TABLE audit_log DROP COLUMN hash`, 'must be owner of table audit_log'],
+    ['replace the chain trigger', `CREATE OR REPLACE FUNCTION audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`, 'permission denied for schema public'],
+    ['skip every trigger as a replica does', `SET session_replication_role = replica`, 'permission denied to set parameter "session_replication_role"'],
+    ['create a table', `CREATE TABLE shadow (id int)`, 'permission denied for schema public'],
+    ['record a migration as applied', `INSERT INTO migrations (timestamp, name) VALUES (1, 'Forged1')`, 'permission denied for table migrations'],
+  ])('cannot %s', async (_what, sql, refusal) => {
+    await expect(api.db.query(sql)).rejects.toThrow(refusal);
+  });
+
+  it('owns nothing and is no superuser, and still reads and appends to the log', async () => {
+    expect(await api.db.query(`SELECT rolsuper, (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) AS owned FROM pg_roles r WHERE rolname = current_user`)).toEqual([{ rolsuper: false, owned: 0 }]);
+    await writeAuditEntries(api.db, [{ actor: 'system:test', action: 'test.append' }]);
+    expect((await audit('?action=test.append')).length).toBe(1);
   });
 });
 
@@ -90,10 +120,10 @@ describe('the audit hash chain', () => {
 
   /** What an attacker with the owner role can do: switch the triggers off, change the log, switch them on. */
   const tamper = async (sql: string) => {
-    await api.db.transaction(async (owner) => {
-      await owner.query(`ALTER TABLE audit_log DISABLE TRIGGER USER`);
-      await owner.query(sql);
-      await owner.query(`ALTER TABLE audit_log ENABLE TRIGGER USER`);
+    await owner.transaction(async (em) => {
+      await em.query(`ALTER TABLE audit_log DISABLE TRIGGER USER`);
+      await em.query(sql);
+      await em.query(`ALTER TABLE audit_log ENABLE TRIGGER USER`);
     });
   };
 

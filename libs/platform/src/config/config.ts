@@ -18,6 +18,7 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 
 const schema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_MIGRATION_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -44,7 +45,8 @@ const schema = z.object({
 });
 
 export interface Config {
-  database: { url?: string };
+  /** `url` is the runtime role's; `migrationUrl`, the schema owner's, which migrations run as (see database-roles.ts). */
+  database: { url?: string; migrationUrl?: string };
   redis: { url?: string };
   http: { port: number; host: string; maxBodyBytes: number; maxUploadBytes: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
@@ -83,8 +85,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const c = parsed.data;
+  if (c.DATABASE_MIGRATION_URL && !c.DATABASE_URL) throw new ConfigError(['DATABASE_MIGRATION_URL: needs DATABASE_URL (the runtime role\'s) beside it']);
   return {
-    database: { url: c.DATABASE_URL },
+    database: { url: c.DATABASE_URL, migrationUrl: c.DATABASE_MIGRATION_URL },
     redis: { url: c.REDIS_URL },
     http: { port: c.PORT, host: c.HOST, maxBodyBytes: c.BULKHEAD_MAX_BODY_MB * 1024 * 1024, maxUploadBytes: c.BULKHEAD_MAX_UPLOAD_MB * 1024 * 1024 },
     log: { level: c.LOG_LEVEL },
