@@ -123,3 +123,28 @@ export class PostgresAuditLog implements AuditLog {
     }
   }
 }
+
+/**
+ * Each outside sink's cursor: the position it has received up to. `shipNext` hands the entries after
+ * it, in chain order, to `deliver` and moves the cursor once `deliver` has succeeded, all while it
+ * holds the cursor's row lock, so that two workers never deliver to one sink at once. A failed or
+ * interrupted delivery leaves the cursor where it was: entries are delivered at least once.
+ */
+export class PostgresAuditSinkCursor {
+  constructor(private readonly db: DataSource) {}
+
+  /** The number of entries delivered (0 when there were none), or `busy` when another worker holds the sink. */
+  async shipNext(sink: string, limit: number, deliver: (records: AuditRecord[]) => Promise<void>): Promise<number | 'busy'> {
+    await this.db.query(`INSERT INTO audit_sink_cursors (sink) VALUES ($1) ON CONFLICT (sink) DO NOTHING`, [sink]);
+    return this.db.transaction(async (em) => {
+      const [cursor] = await em.query(`SELECT delivered_position FROM audit_sink_cursors WHERE sink = $1 FOR UPDATE SKIP LOCKED`, [sink]);
+      if (!cursor) return 'busy';
+      // Positions are taken under a lock held until commit, so none below a visible one is still to come.
+      const rows: Row[] = await em.query(`SELECT ${RECORD_COLUMNS} FROM audit_log WHERE position > $1 ORDER BY position LIMIT $2`, [cursor.delivered_position, limit]);
+      if (rows.length === 0) return 0;
+      await deliver(rows.map(toRecord));
+      await em.query(`UPDATE audit_sink_cursors SET delivered_position = $2, updated_at = now() WHERE sink = $1`, [sink, rows[rows.length - 1].position]);
+      return rows.length;
+    });
+  }
+}

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -42,7 +42,28 @@ const schema = z.object({
     .optional()
     .describe('Testing only: the worker kills itself (SIGKILL) at the nth pass through a checkpoint'),
   BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
+  BULKHEAD_AUDIT_SINK: z
+    .string()
+    .refine((value) => auditSinkOf(value) !== undefined, 'must be file:/absolute/path.jsonl, an https:// URL, or an http:// URL on the loopback address')
+    .optional(),
 });
+
+/** Where the worker streams the audit log: appended to a JSON-lines file, or POSTed to a webhook. */
+export type AuditSinkTarget = { kind: 'file'; path: string } | { kind: 'webhook'; url: string };
+
+function auditSinkOf(value: string): AuditSinkTarget | undefined {
+  if (value.startsWith('file:')) {
+    const path = value.slice('file:'.length);
+    return isAbsolute(path) ? { kind: 'file', path } : undefined;
+  }
+  try {
+    const url = new URL(value);
+    const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && loopback) ? { kind: 'webhook', url: url.toString() } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Config {
   /** `url` is the runtime role's; `migrationUrl`, the schema owner's, which migrations run as (see database-roles.ts). */
@@ -59,6 +80,7 @@ export interface Config {
   /** Key for secrets at rest (kubeconfigs); generated into the data folder when not given. */
   secretKey?: string;
   queuePrefix: string;
+  auditSink?: AuditSinkTarget;
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
    * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
@@ -79,7 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        const value = key in relevant && !/TOKEN|URL|PASSWORD|KEY/.test(key) ? ` (got "${relevant[key]}")` : '';
+        const value = key in relevant && !/TOKEN|URL|PASSWORD|KEY|SINK/.test(key) ? ` (got "${relevant[key]}")` : '';
         return `${key}: ${issue.message}${value}`;
       }),
     );
@@ -98,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: c.BULKHEAD_SECRET_KEY,
     crashAt: c.BULKHEAD_CRASH_AT ? { point: c.BULKHEAD_CRASH_AT.split(':')[0], nth: Number(c.BULKHEAD_CRASH_AT.split(':')[1]) } : undefined,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
+    auditSink: c.BULKHEAD_AUDIT_SINK ? auditSinkOf(c.BULKHEAD_AUDIT_SINK) : undefined,
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }
