@@ -83,7 +83,7 @@ export interface OpenedDatabase {
   applied: string[];
   /**
    * The role connected is a superuser or owns tables: it could empty the audit log or switch its
-   * triggers off. True when no separate migration role is configured; worth a warning at boot.
+   * triggers off. So it is, as a rule, when no separate migration role is configured: worth a warning at boot.
    */
   runtimeRoleOwnsSchema: boolean;
 }
