@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portAnswers } from '@bulkhead/platform';
+import { Client } from 'pg';
 
 /**
  * What `npm start` does on a machine with nothing set up: the built product starts its own
@@ -89,6 +90,19 @@ describe('starting the product from scratch', () => {
     const imports = await until(() => get(`/api/v1/clusters/${id}/flow-imports`, token), (r) => r.body[0]?.status === 'succeeded', 30000);
     expect(imports.body[0].progress.flowsAttributed).toBeGreaterThan(1000);
   }, 40000);
+
+  it('runs as a database role that owns nothing, and migrated as the owner role', async () => {
+    const superuser = new Client({ connectionString: `postgres://bulkhead:bulkhead@127.0.0.1:${PG}/bulkhead` });
+    await superuser.connect();
+    try {
+      const { rows: connected } = await superuser.query(`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'bulkhead' AND pid <> pg_backend_pid()`);
+      expect(connected.map((r) => r.usename)).toEqual(['bulkhead_app']);
+      const { rows: owners } = await superuser.query(`SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`);
+      expect(owners.map((r) => r.owner)).toEqual(['bulkhead_owner']);
+    } finally {
+      await superuser.end();
+    }
+  });
 
   it('stops on SIGTERM, taking its PostgreSQL and Redis down with it', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

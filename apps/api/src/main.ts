@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
 import { ensureBootstrapAdmin } from '@bulkhead/access';
-import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
+import { openDatabase, RUNTIME_ROLE_OWNS_SCHEMA, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
 import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -20,8 +20,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log.level, { service: 'api' });
   const services = await provideLocalServices(config, logger);
-  const { db, applied } = await openDatabase(services.databaseUrl, migrations);
+  const { db, applied, runtimeRoleOwnsSchema } = await openDatabase(services.databaseUrl, migrations, { migrationUrl: services.migrationDatabaseUrl });
   if (applied.length) logger.info('migrations applied', { migrations: applied });
+  if (runtimeRoleOwnsSchema) logger.warn(RUNTIME_ROLE_OWNS_SCHEMA);
   const redis = createRedis(services.redisUrl, 'client');
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: config.queuePrefix })]));
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   let worker: ChildProcess | undefined;
   if (process.argv.includes('--with-worker')) {
     worker = fork(join(__dirname, '../../worker/src/main.js'), [], {
-      env: { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl },
+      env: { ...process.env, DATABASE_URL: services.databaseUrl, DATABASE_MIGRATION_URL: services.migrationDatabaseUrl, REDIS_URL: services.redisUrl },
     });
     worker.on('exit', (code, signal) => logger.warn('worker exited', { code, signal }));
   }

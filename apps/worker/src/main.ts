@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { JOB_QUEUE, type JobName, QUEUES } from '@bulkhead/contracts';
-import { openDatabase } from '@bulkhead/persistence';
+import { openDatabase, RUNTIME_ROLE_OWNS_SCHEMA } from '@bulkhead/persistence';
 import { ConfigError, createLogger, loadConfig, provideLocalServices, stopOnSignals } from '@bulkhead/platform';
 import { migrations } from '@bulkhead/migrations';
 import { openWorkerRuntime, startWorker } from './worker';
@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log.level, { service: 'worker' });
   const services = await provideLocalServices(config, logger);
-  const { db } = await openDatabase(services.databaseUrl, migrations);
+  const { db, runtimeRoleOwnsSchema } = await openDatabase(services.databaseUrl, migrations, { migrationUrl: services.migrationDatabaseUrl });
+  if (runtimeRoleOwnsSchema) logger.warn(RUNTIME_ROLE_OWNS_SCHEMA);
   const opened = await openWorkerRuntime({ config, logger, db, redisUrl: services.redisUrl });
   const worker = await startWorker(opened.runtime);
   logger.info('worker ready', { queues: Object.values(QUEUES), jobs: Object.keys(JOB_QUEUE) as JobName[] });

@@ -5,6 +5,7 @@ import type { RolloutDeps } from '@bulkhead/rollout';
 import { UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
+import { AuditShipper } from './audit-sink/audit-shipper';
 import { FlowImportHandler } from './flow-import/flow-import.handler';
 import { ClusterSyncHandler } from './inventory/cluster-sync.handler';
 import { DriftCheckHandler, RolloutAdvanceHandler, RolloutCommandHandler, RolloutReconcileHandler } from './rollouts/rollout.handlers';
@@ -74,6 +75,7 @@ export class WorkerModule {
           },
         },
         QueueConsumers,
+        AuditShipper,
       ],
     };
   }

@@ -1,3 +1,5 @@
+import type { ChainVerdict } from './chain';
+
 /** One line of the audit trail. */
 export interface AuditEntry {
   /** `user:<name>`, `token:<name>`, or `system:<part>` for the worker's own actions. */
@@ -16,6 +18,10 @@ export interface AuditEntry {
 export interface AuditRecord extends AuditEntry {
   id: string;
   at: Date;
+  /** Its place in the hash chain (1, 2, 3...) and the chain's hashes, hex (see chain.ts). */
+  position: number;
+  previousHash: string;
+  hash: string;
 }
 
 export interface AuditQuery {
@@ -33,4 +39,6 @@ export interface AuditQuery {
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
   query(q: AuditQuery): Promise<AuditRecord[]>;
+  /** Walks the whole hash chain and says where it first breaks, if it does. */
+  verify(): Promise<ChainVerdict>;
 }

@@ -1,7 +1,7 @@
 import { QUEUES, type Role } from '@bulkhead/contracts';
 import { createToken, createUser } from '@bulkhead/access';
 import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { UploadStorage, createLogger, createRedis, ensureDatabaseExists, loadConfig, nodeTokenCrypto, scryptPasswordHasher, SecretBox, type Config } from '@bulkhead/platform';
+import { UploadStorage, createLogger, createRedis, ensureDatabaseExists, ensureDatabaseRoles, loadConfig, nodeTokenCrypto, scryptPasswordHasher, SecretBox, type Config, type DatabaseRoles, type DatabaseUrls } from '@bulkhead/platform';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -23,12 +23,24 @@ import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker
 const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * As in production, the API connects as a runtime role that owns nothing, and migrations run as the
+ * owner role. Roles are global to the server, so every test file shares these two.
+ */
+const TEST_DATABASE_ROLES: DatabaseRoles = {
+  owner: { name: 'bulkhead_test_owner', password: 'bulkhead-test-owner' },
+  runtime: { name: 'bulkhead_test_app', password: 'bulkhead-test-app' },
+};
+
 /** Every role has a user `<role>-user` with this password. */
 export const USER_PASSWORD = 'correct horse battery';
 
 export interface Harness {
   url: string;
+  /** Connected as the runtime role, like the API. */
   db: DataSource;
+  /** The test database's URL for the runtime role and for the owner role. */
+  databaseUrls: DatabaseUrls;
   config: Config;
   runtime: ApiRuntime;
   app: INestApplication;
@@ -62,10 +74,11 @@ export async function testDatabase(): Promise<{ url: string; drop(): Promise<voi
 /** `log` receives every log line of the API and its worker (at LOG_LEVEL), for tests that read the log. */
 export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; log?: (line: string) => void } = {}): Promise<Harness> {
   const database = await testDatabase();
+  const databaseUrls = await ensureDatabaseRoles(database.url, TEST_DATABASE_ROLES);
   const prefix = `bh-test-${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: REDIS, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: prefix, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${prefix}`, ...env });
+  const config = loadConfig({ DATABASE_URL: databaseUrls.url, DATABASE_MIGRATION_URL: databaseUrls.migrationUrl, REDIS_URL: REDIS, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: prefix, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${prefix}`, ...env });
   const logger = createLogger(config.log.level, {}, options.log);
-  const { db } = await openDatabase(database.url, migrations, { poolSize: 4 });
+  const { db } = await openDatabase(databaseUrls.url, migrations, { poolSize: 4, migrationUrl: databaseUrls.migrationUrl });
   const redis = createRedis(REDIS, 'client');
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]));
   const runtime: ApiRuntime = { config, logger, db, redis, queues, secrets: new SecretBox(randomBytes(32)) };
@@ -85,6 +98,7 @@ export async function startApi(env: Record<string, string> = {}, options: { work
   return {
     url,
     db,
+    databaseUrls,
     config,
     runtime,
     app,

@@ -35,4 +35,14 @@ export class AuditController {
     const entries = await this.audit.query({ clusterId: q.clusterId, actor: q.actor, action: q.action, text: q.q, beforeId: q.before, limit: q.limit });
     return entries.map((e) => ({ ...e, at: e.at.toISOString() }));
   }
+
+  /**
+   * Walks the hash chain from the first entry: `{ ok, checked }`, or where it first breaks and why
+   * (`firstBrokenAt` is a position). Reads the whole log, so it is for approvers and admins.
+   */
+  @Get('verify')
+  @RequireRole('approver')
+  verify() {
+    return this.audit.verify();
+  }
 }

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from '@bulkhead/audit';
+import { type AuditEntry, type AuditLog, type AuditQuery, type AuditRecord, type ChainLink, type ChainVerdict, verifyChain } from '@bulkhead/audit';
 import type { DataSource, EntityManager } from 'typeorm';
 
 interface Row {
@@ -11,6 +11,9 @@ interface Row {
   details: Record<string, unknown>;
   before: unknown;
   after: unknown;
+  position: string;
+  previous_hash: string;
+  hash: string;
 }
 
 const toRecord = (r: Row): AuditRecord => ({
@@ -23,7 +26,16 @@ const toRecord = (r: Row): AuditRecord => ({
   details: r.details,
   before: r.before ?? undefined,
   after: r.after ?? undefined,
+  position: Number(r.position),
+  previousHash: r.previous_hash,
+  hash: r.hash,
 });
+
+/** The columns of an audit record, hashes in hex. */
+const RECORD_COLUMNS = `id, at, actor, action, cluster_id, target, details, before, after, position, encode(previous_hash, 'hex') AS previous_hash, encode(hash, 'hex') AS hash`;
+
+/** Entries read per round trip while the chain is verified. */
+const VERIFY_PAGE = 1000;
 
 /** Writes an audit entry with the given connection: pass a transaction's manager to log in that transaction. */
 export function writeAudit(db: DataSource | EntityManager, entry: AuditEntry): Promise<void> {
@@ -84,10 +96,55 @@ export class PostgresAuditLog implements AuditLog {
     if (q.beforeId) add('id < ?', q.beforeId);
     params.push(q.limit);
     const rows: Row[] = await this.db.query(
-      `SELECT id, at, actor, action, cluster_id, target, details, before, after FROM audit_log
+      `SELECT ${RECORD_COLUMNS} FROM audit_log
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
       params,
     );
     return rows.map(toRecord);
+  }
+
+  async verify(): Promise<ChainVerdict> {
+    const [{ genesis }] = await this.db.query(`SELECT encode(audit_log_genesis_hash(), 'hex') AS genesis`);
+    return verifyChain(genesis, this.links());
+  }
+
+  /** The chain in position order, a page at a time, each entry's hash recomputed by the database. */
+  private async *links(): AsyncGenerator<ChainLink[]> {
+    for (let after = 0; ; ) {
+      const rows: Array<{ position: string; previous_hash: string; hash: string; recomputed_hash: string }> = await this.db.query(
+        `SELECT position, encode(previous_hash, 'hex') AS previous_hash, encode(hash, 'hex') AS hash,
+           encode(audit_log_entry_hash(position, at, actor, action, cluster_id, target, details, before, after, previous_hash), 'hex') AS recomputed_hash
+         FROM audit_log WHERE position > $1 ORDER BY position LIMIT $2`,
+        [after, VERIFY_PAGE],
+      );
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({ position: Number(r.position), previousHash: r.previous_hash, hash: r.hash, recomputedHash: r.recomputed_hash }));
+      after = Number(rows[rows.length - 1].position);
+    }
+  }
+}
+
+/**
+ * Each outside sink's cursor: the position it has received up to. `shipNext` hands the entries after
+ * it, in chain order, to `deliver` and moves the cursor once `deliver` has succeeded, all while it
+ * holds the cursor's row lock, so that two workers never deliver to one sink at once. A failed or
+ * interrupted delivery leaves the cursor where it was: entries are delivered at least once.
+ */
+export class PostgresAuditSinkCursor {
+  constructor(private readonly db: DataSource) {}
+
+  /** The number of entries delivered (0 when there were none), or `busy` when another worker holds the sink. */
+  async shipNext(sink: string, limit: number, deliver: (records: AuditRecord[]) => Promise<void>): Promise<number | 'busy'> {
+    await this.db.query(`INSERT INTO audit_sink_cursors (sink) VALUES ($1) ON CONFLICT (sink) DO NOTHING`, [sink]);
+    return this.db.transaction(async (em) => {
+      const [cursor] = await em.query(`SELECT delivered_position FROM audit_sink_cursors WHERE sink = $1 FOR UPDATE SKIP LOCKED`, [sink]);
+      if (!cursor) return 'busy';
+      // Positions are taken under a lock held until commit, so none below a visible one is still to come.
+      const rows: Row[] = await em.query(`SELECT ${RECORD_COLUMNS} FROM audit_log WHERE position > $1 ORDER BY position LIMIT $2`, [cursor.delivered_position, limit]);
+      if (rows.length === 0) return 0;
+      await deliver(rows.map(toRecord));
+      await em.query(`UPDATE audit_sink_cursors SET delivered_position = $2, updated_at = now() WHERE sink = $1`, [sink, rows[rows.length - 1].position]);
+      return rows.length;
+    });
   }
 }

