@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { serveDashboard } from './http/dashboard';
+import { ControlCharacterPipe } from './http/body';
 import { AllExceptionsFilter } from './http/exception.filter';
 import type { ApiRuntime } from './runtime';
 
@@ -11,6 +12,7 @@ import type { ApiRuntime } from './runtime';
 export async function createApiApp(runtime: ApiRuntime): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRuntime(runtime), { bodyParser: false, logger: false });
   app.useGlobalFilters(new AllExceptionsFilter(runtime.logger));
+  app.useGlobalPipes(new ControlCharacterPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -1,4 +1,4 @@
-import { AppError } from '@bulkhead/contracts';
+import { AppError, controlCharacterProblems, fieldPath } from '@bulkhead/contracts';
 import { type ArgumentMetadata, Inject, Injectable, type NestMiddleware, type PipeTransform } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import YAML from 'yaml';
@@ -58,6 +58,8 @@ export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S):
       throw AppError.invalid('request.invalid_json', [{ field: 'body', reason: `is not valid JSON: ${(error as Error).message}` }]);
     }
   }
+  const problems = controlCharacterProblems(value, 'body');
+  if (problems.length > 0) throw AppError.invalid('request.invalid_body', problems);
   return check(schema, value, 'body');
 }
 
@@ -68,10 +70,25 @@ export function check<S extends z.ZodType>(schema: S, value: unknown, where: 'bo
   throw AppError.invalid(
     `request.invalid_${where}`,
     parsed.error.issues.map((issue) => ({
-      field: where + issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join(''),
+      field: fieldPath(where, issue.path),
       reason: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
     })),
   );
+}
+
+/**
+ * Bound for every route: a path parameter or a query value holding NUL or another control character
+ * is a 400 naming it (`params.namespace`, `query.fileName`), before any code or database sees it.
+ */
+@Injectable()
+export class ControlCharacterPipe implements PipeTransform<unknown, unknown> {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'param' && metadata.type !== 'query') return value;
+    const where = metadata.type === 'param' ? 'params' : 'query';
+    const problems = controlCharacterProblems(value, metadata.data ? `${where}.${metadata.data}` : where);
+    if (problems.length > 0) throw AppError.invalid(`request.invalid_${where}`, problems);
+    return value;
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

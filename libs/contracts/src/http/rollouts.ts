@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { tierSchema } from './common';
+import { identifierSchema } from './text';
 
 const windowBase = {
   name: z.string().max(200).optional(),
   durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
-  timeZone: z.string().min(1).max(100).describe('IANA time zone, e.g. Europe/Berlin'),
+  timeZone: identifierSchema(100).min(1).describe('IANA time zone, e.g. Europe/Berlin'),
 };
 
 /** A maintenance window (allow) or a freeze (deny): cron or RFC 5545 RRULE, with a duration and a time zone. */
 export const timeWindowSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('cron'), expression: z.string().min(9).max(200).describe('5 fields, e.g. "0 2 * * MON-FRI"'), ...windowBase }),
+  z.strictObject({ kind: z.literal('cron'), expression: identifierSchema(200).min(9).describe('5 fields, e.g. "0 2 * * MON-FRI"'), ...windowBase }),
   z.strictObject({ kind: z.literal('rrule'), rule: z.string().min(5).max(2000).describe('DTSTART;TZID=...:20260105T020000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'), ...windowBase }),
   z.strictObject({ kind: z.literal('once'), start: z.iso.datetime({ offset: true }), ...windowBase }),
 ]);
@@ -31,7 +32,7 @@ export const rolloutConfigSchema = z.strictObject({
 
 export const createRolloutSchema = z.strictObject({
   planId: z.uuid(),
-  namespaces: z.array(z.string().min(1).max(253)).min(1).max(10_000).optional().describe('Default: every namespace of the plan that has a tier'),
+  namespaces: z.array(identifierSchema(253).min(1)).min(1).max(10_000).optional().describe('Default: every namespace of the plan that has a tier'),
   config: rolloutConfigSchema.optional(),
   start: z.boolean().default(false).describe('Start at once instead of leaving a draft'),
   scheduledAt: z.iso.datetime({ offset: true }).optional().describe('Start at this time'),
@@ -44,7 +45,7 @@ export const rollbackSchema = z.strictObject({
   scope: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('all') }),
     z.strictObject({ kind: z.literal('stage'), tier: tierSchema }),
-    z.strictObject({ kind: z.literal('namespace'), namespace: z.string().min(1).max(253) }),
+    z.strictObject({ kind: z.literal('namespace'), namespace: identifierSchema(253).min(1) }),
   ]),
   reason: z.string().max(2000).optional(),
 });
@@ -56,5 +57,5 @@ export const decisionSchema = z.strictObject({
 
 export const listRolloutsQuerySchema = z.strictObject({
   clusterId: z.uuid().optional(),
-  status: z.string().max(50).optional(),
+  status: identifierSchema(50).optional(),
 });

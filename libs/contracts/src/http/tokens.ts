@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { roleSchema } from './common';
+import { identifierSchema } from './text';
 
 export const createTokenSchema = z.strictObject({
-  name: z.string().min(1).max(100),
+  name: identifierSchema(100).min(1),
   role: roleSchema,
 });
 export type CreateTokenBody = z.infer<typeof createTokenSchema>;
