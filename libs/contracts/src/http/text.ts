@@ -25,6 +25,11 @@ export function identifierCharacterProblem(value: string): string | null {
   return found ? `contains the control character ${codePoint(found[0])}; names may not hold any` : null;
 }
 
+/** The text with every character that free text refuses replaced by U+FFFD, for a message quoting untrusted input. */
+export function printable(text: string): string {
+  return text.replace(new RegExp(TEXT_FORBIDDEN.source, 'g'), '\uFFFD');
+}
+
 /** `body` + `['items', 3, 'metadata']` -> `body.items[3].metadata`: how every problem names its field. */
 export function fieldPath(root: string, path: ReadonlyArray<PropertyKey>): string {
   return root + path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');

@@ -28,6 +28,7 @@ const schema = z.object({
   BULKHEAD_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   BULKHEAD_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
   BULKHEAD_MAX_BODY_MB: z.coerce.number().positive().default(50),
+  BULKHEAD_MAX_GUNZIP_MB: z.coerce.number().positive().default(20480),
   BULKHEAD_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -48,6 +49,8 @@ export interface Config {
   redis: { url?: string };
   http: { port: number; host: string; maxBodyBytes: number; maxUploadBytes: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+  /** How large a gzip flow file may grow when decompressed; past it the import fails (a gzip bomb). */
+  flows: { maxGunzipBytes: number };
   dataDir: string;
   demo: boolean;
   bootstrapAdminToken?: string;
@@ -88,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis: { url: c.REDIS_URL },
     http: { port: c.PORT, host: c.HOST, maxBodyBytes: c.BULKHEAD_MAX_BODY_MB * 1024 * 1024, maxUploadBytes: c.BULKHEAD_MAX_UPLOAD_MB * 1024 * 1024 },
     log: { level: c.LOG_LEVEL },
+    flows: { maxGunzipBytes: c.BULKHEAD_MAX_GUNZIP_MB * 1024 * 1024 },
     dataDir: resolve(c.BULKHEAD_DATA_DIR),
     demo: c.BULKHEAD_DEMO,
     bootstrapAdminToken: c.BULKHEAD_ADMIN_TOKEN,
