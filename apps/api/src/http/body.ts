@@ -63,16 +63,17 @@ export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S):
   return check(schema, value, 'body');
 }
 
-/** Checks a value against a schema; problems name the field (`body.port`, `query.namespace`, `body.edges[2].port`). */
+/** Checks a value against a schema; problems name the field (`body.port`, `query.namespace`, `body.edges[2].port`, an unknown `body.config.freezes[0].extra`). */
 export function check<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw AppError.invalid(
     `request.invalid_${where}`,
-    parsed.error.issues.map((issue) => ({
-      field: fieldPath(where, issue.path),
-      reason: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
-    })),
+    parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ field: fieldPath(where, [...issue.path, key]), reason: 'is not a known field' }))
+        : [{ field: fieldPath(where, issue.path), reason: issue.message }],
+    ),
   );
 }
 

@@ -8,12 +8,24 @@ const windowBase = {
   timeZone: identifierSchema(100).min(1).describe('IANA time zone, e.g. Europe/Berlin'),
 };
 
-/** A maintenance window (allow) or a freeze (deny): cron or RFC 5545 RRULE, with a duration and a time zone. */
-export const timeWindowSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('cron'), expression: identifierSchema(200).min(9).describe('5 fields, e.g. "0 2 * * MON-FRI"'), ...windowBase }),
-  z.strictObject({ kind: z.literal('rrule'), rule: z.string().min(5).max(2000).describe('DTSTART;TZID=...:20260105T020000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'), ...windowBase }),
-  z.strictObject({ kind: z.literal('once'), start: z.iso.datetime({ offset: true }), ...windowBase }),
-]);
+/**
+ * A window of each kind (cron, RFC 5545 RRULE, once) with a duration and a time zone, plus `extra`
+ * fields; strict, so an unknown key (`__proto__` included) is refused and named.
+ */
+const windowOf = <E extends z.ZodRawShape>(extra: E) =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('cron'), expression: identifierSchema(200).min(9).describe('5 fields, e.g. "0 2 * * MON-FRI"'), ...windowBase, ...extra }),
+    z.strictObject({ kind: z.literal('rrule'), rule: z.string().min(5).max(2000).describe('DTSTART;TZID=...:20260105T020000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'), ...windowBase, ...extra }),
+    z.strictObject({ kind: z.literal('once'), start: z.iso.datetime({ offset: true }), ...windowBase, ...extra }),
+  ]);
+
+/** A maintenance window (allow). */
+export const timeWindowSchema = windowOf({});
+
+/** A freeze (deny): a window, for some tiers (all when not given), with a reason. */
+export const freezeSchema = windowOf({ tiers: z.array(tierSchema).optional(), reason: z.string().max(500).optional() });
+
+const windowList = z.array(timeWindowSchema).max(20).optional();
 
 export const rolloutConfigSchema = z.strictObject({
   waves: z.array(z.number().int().min(1).max(1000)).min(1).max(20).optional().describe('Namespaces per wave within a tier; the last size repeats. Default [1, 2, 4]'),
@@ -26,8 +38,8 @@ export const rolloutConfigSchema = z.strictObject({
       retryDelayMs: z.number().int().min(0).max(3600 * 1000).optional(),
     })
     .optional(),
-  windows: z.partialRecord(tierSchema, z.array(timeWindowSchema).max(20)).optional(),
-  freezes: z.array(timeWindowSchema.and(z.object({ tiers: z.array(tierSchema).optional(), reason: z.string().max(500).optional() }))).max(50).optional(),
+  windows: z.strictObject({ dev: windowList, staging: windowList, prod: windowList }).optional().describe('Allow windows per tier'),
+  freezes: z.array(freezeSchema).max(50).optional(),
 });
 
 export const createRolloutSchema = z.strictObject({
