@@ -1,6 +1,7 @@
 /**
  * Checking a rollout request and building its first state (status draft, version 1).
  */
+import { isDns1123Label } from '@bulkhead/netpol';
 import { planRollout, DEFAULT_WAVES } from './plan';
 import { compileWindow, type TimeWindow } from './time/windows';
 import {
@@ -35,7 +36,6 @@ const WINDOW_FIELDS: Record<TimeWindow['kind'], readonly string[]> = {
   once: ['kind', 'name', 'durationMinutes', 'timeZone', 'start'],
 };
 const FREEZE_FIELDS = ['tiers', 'reason'];
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function expectationOf(kind: ProbeKind): ProbeExpectation {
   return EXPECTATIONS[kind];
@@ -70,7 +70,7 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
   const names = new Set<string>();
   (Array.isArray(input.namespaces) ? input.namespaces : []).forEach((ns, i) => {
     const at = `namespaces[${i}]`;
-    if (typeof ns.name !== 'string' || !DNS_LABEL.test(ns.name) || ns.name.length > 63) p(`${at}.name`, 'must be a Kubernetes namespace name');
+    if (typeof ns.name !== 'string' || isDns1123Label(ns.name).length > 0) p(`${at}.name`, 'must be a Kubernetes namespace name');
     else if (names.has(ns.name)) p(`${at}.name`, `${ns.name} is listed twice`);
     else names.add(ns.name);
     if (!(TIERS as readonly string[]).includes(ns.tier)) p(`${at}.tier`, `must be one of ${TIERS.join(', ')}`);
