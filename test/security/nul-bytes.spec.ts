@@ -226,4 +226,17 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
     const done = await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${upload.body.id}`), (r) => ['succeeded', 'failed'].includes(r.body.status));
     expect(done.body).toMatchObject({ status: 'succeeded', progress: { flowsParsed: 1, skippedByReason: { 'control-character': 3 } } });
   });
+
+  it('imports an edge list with NUL and control characters in names, skipping those edges with a reason', async () => {
+    const edges = [
+      { from: 'web/frontend', to: 'api/orders-api', port: 8080 },
+      { from: `web/${NUL}`, to: 'api/orders-api', port: 8080 },
+      { from: 'web/frontend', to: 'api/orders\u001b[31m', port: 8080 },
+      { from: 'web/frontend', to: `evil${NUL}.example.com`, port: 443 },
+    ];
+    const upload = await api.call('POST', `/api/v1/clusters/${ids.clusterId}/flow-imports?fileName=edges.json`, { role: 'operator', raw: JSON.stringify(edges) });
+    expect(upload.status).toBe(202);
+    const done = await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${upload.body.id}`), (r) => ['succeeded', 'failed'].includes(r.body.status));
+    expect(done.body).toMatchObject({ status: 'succeeded', format: 'edge-list', progress: { flowsParsed: 1, flowsSkipped: 3 } });
+  });
 });
