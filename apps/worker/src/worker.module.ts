@@ -37,7 +37,7 @@ export class WorkerModule {
         {
           provide: JOB_HANDLERS,
           useFactory: (): JobHandler[] => {
-            const uploads = new UploadStorage(join(runtime.config.dataDir, 'uploads'));
+            const uploads = new UploadStorage(join(runtime.config.dataDir, 'uploads'), { maxGunzipBytes: runtime.config.flows.maxGunzipBytes });
             const clock = () => new Date();
             const rollouts: RolloutDeps = {
               store: new PostgresRolloutStore(runtime.db),

@@ -136,7 +136,9 @@ export type SkipReason =
   | 'socket-translation'
   | 'cilium-health'
   | 'non-flow-event'
-  | 'invalid-endpoint';
+  | 'invalid-endpoint'
+  /** A name or address holding NUL or another control character: never a real one, and never stored. */
+  | 'control-character';
 
 /** Thrown when the content matches no supported format. `seen` quotes the start of the input. */
 export class FlowFormatError extends Error {

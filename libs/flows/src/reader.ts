@@ -2,12 +2,13 @@
 // even CRLF pairs), normalized records out. It holds at most one unfinished line or document, never
 // the whole input. Malformed units are counted per reason with a few line numbers, not thrown, unless
 // nothing in the whole input parses.
+import { identifierCharacterProblem } from '@bulkhead/contracts';
 import { normalizeCalicoDocument, normalizeCalicoLegacyLine } from './calico';
 import { DETECTION_WINDOW, detectFlowFormat, detectFraming, type DetectedFormat } from './detect';
 import { normalizeEdgeListItem } from './edge-list';
 import { hubbleUnit, normalizeHubbleFlow } from './hubble';
 import { LabelCache } from './labels';
-import { FlowFormatError, FlowParseError, type FlowFormat, type FlowRecord, type Framing, type SkipReason } from './model';
+import { FlowFormatError, FlowParseError, type FlowEndpoint, type FlowFormat, type FlowRecord, type Framing, type SkipReason } from './model';
 
 export interface FlowReaderOptions {
   /** A known format, or `auto` (default) to detect it from the first few KB. */
@@ -377,6 +378,10 @@ class Reader implements FlowReader {
   }
 
   private emit(record: FlowRecord): void {
+    if (namesHoldControlCharacters(record)) {
+      this.skip('control-character', record.line);
+      return;
+    }
     this.s.records++;
     if (this.onRecord !== undefined) this.onRecord(record);
     else this.out.push(record);
@@ -483,4 +488,11 @@ class Reader implements FlowReader {
  */
 export function createFlowReader(options: FlowReaderOptions | FlowFormat | 'auto' = {}): FlowReader {
   return new Reader(typeof options === 'string' ? { format: options } : options);
+}
+
+/** The names and addresses of a record that can become part of an edge, checked for control characters. */
+function namesHoldControlCharacters(record: FlowRecord): boolean {
+  const names = (end: FlowEndpoint): Array<string | undefined> => [end.namespace, end.pod, end.workload?.name, end.ip, end.cidr, end.service?.name, end.service?.namespace, ...(end.dnsNames ?? [])];
+  const all = [...names(record.src), ...names(record.dst), record.l7?.dnsQuery, ...(record.l7?.dnsIps ?? [])];
+  return all.some((name) => name !== undefined && identifierCharacterProblem(name) !== null);
 }

@@ -1,6 +1,7 @@
 import type { AuditLog } from '@bulkhead/audit';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { identifierSchema } from '@bulkhead/contracts';
 import { z } from 'zod';
 import { RequireRole } from '../http/auth.guard';
 import { check } from '../http/body';
@@ -8,8 +9,8 @@ import { AUDIT_LOG } from '../stores.providers';
 
 const querySchema = z.strictObject({
   clusterId: z.uuid().optional(),
-  actor: z.string().max(200).optional(),
-  action: z.string().max(200).optional(),
+  actor: identifierSchema(200).optional(),
+  action: identifierSchema(200).optional(),
   q: z.string().max(200).optional(),
   before: z.string().regex(/^\d+$/, 'must be an audit entry id').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -26,15 +26,15 @@ export class FlowImportsController {
   }
 
   /**
-   * Uploads observed traffic (Hubble JSON, Calico flow logs or an edge list; the format is detected)
-   * as the raw request body. Answers 202 with the import, whose progress can then be followed; 200
+   * Uploads observed traffic (Hubble JSON, Calico flow logs or an edge list; the format is detected),
+   * plain or gzip-compressed, as the raw request body. Answers 202 with the import, whose progress can then be followed; 200
    * when the same content was already imported into this cluster (nothing is counted twice).
    */
   @Post('clusters/:clusterId/flow-imports')
   @Audited('flows.upload', (_req, r) => ({ target: (r as { id: string }).id, details: { fileName: (r as { fileName: string }).fileName, sizeBytes: (r as { sizeBytes: number }).sizeBytes, duplicateOf: (r as { duplicateOf: string | null }).duplicateOf } }))
   @RequireRole('operator')
   @AcceptsBody('stream')
-  @ApiConsumes('application/x-ndjson', 'application/json', 'text/plain')
+  @ApiConsumes('application/x-ndjson', 'application/json', 'text/plain', 'application/gzip')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiQuery({ name: 'fileName', required: false })
   async upload(@Param('clusterId', UuidPipe) clusterId: string, @Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response, @Query('fileName') fileName?: string): Promise<FlowImportView> {

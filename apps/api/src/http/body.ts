@@ -1,4 +1,4 @@
-import { AppError } from '@bulkhead/contracts';
+import { AppError, controlCharacterProblems, fieldPath } from '@bulkhead/contracts';
 import { type ArgumentMetadata, type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, type PipeTransform, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
@@ -115,20 +115,38 @@ export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S):
       throw AppError.invalid('request.invalid_json', [{ field: 'body', reason: `is not valid JSON: ${(error as Error).message}` }]);
     }
   }
+  const problems = controlCharacterProblems(value, 'body');
+  if (problems.length > 0) throw AppError.invalid('request.invalid_body', problems);
   return check(schema, value, 'body');
 }
 
-/** Checks a value against a schema; problems name the field (`body.port`, `query.namespace`, `body.edges[2].port`). */
+/** Checks a value against a schema; problems name the field (`body.port`, `query.namespace`, `body.edges[2].port`, an unknown `body.config.freezes[0].extra`). */
 export function check<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw AppError.invalid(
     `request.invalid_${where}`,
-    parsed.error.issues.map((issue) => ({
-      field: where + issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join(''),
-      reason: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
-    })),
+    parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ field: fieldPath(where, [...issue.path, key]), reason: 'is not a known field' }))
+        : [{ field: fieldPath(where, issue.path), reason: issue.message }],
+    ),
   );
+}
+
+/**
+ * Bound for every route: a path parameter or a query value holding NUL or another control character
+ * is a 400 naming it (`params.namespace`, `query.fileName`), before any code or database sees it.
+ */
+@Injectable()
+export class ControlCharacterPipe implements PipeTransform<unknown, unknown> {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'param' && metadata.type !== 'query') return value;
+    const where = metadata.type === 'param' ? 'params' : 'query';
+    const problems = controlCharacterProblems(value, metadata.data ? `${where}.${metadata.data}` : where);
+    if (problems.length > 0) throw AppError.invalid(`request.invalid_${where}`, problems);
+    return value;
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

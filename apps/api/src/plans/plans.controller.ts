@@ -1,3 +1,4 @@
+import { identifierSchema } from '@bulkhead/contracts';
 import { createPlan, diffPlan, listPlans, type PlanDiff, type PlanningDeps, planYaml, requirePlan } from '@bulkhead/planning';
 import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -8,7 +9,7 @@ import { check, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { PLANNING_DEPS } from '../stores.providers';
 
-const yamlQuery = z.strictObject({ namespace: z.string().max(253).optional() });
+const yamlQuery = z.strictObject({ namespace: identifierSchema(253).optional() });
 const diffQuery = z.strictObject({
   against: z.union([z.enum(['previous', 'live']), z.uuid()]).default('previous').describe('previous, live, or the id of an earlier plan'),
 });

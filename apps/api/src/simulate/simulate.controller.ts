@@ -1,4 +1,4 @@
-import { AppError } from '@bulkhead/contracts';
+import { AppError, controlCharacterProblems } from '@bulkhead/contracts';
 import { NetpolError, parseDocuments, SimulateInputError, simulate, type SimulateOutput } from '@bulkhead/netpol';
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
@@ -37,6 +37,8 @@ export class SimulateController {
     try {
       const documents = parseDocuments(bodyText(req));
       if (documents.length !== 1) throw AppError.invalid('simulate.invalid', [{ field: 'body', reason: `expected one JSON or YAML document, found ${documents.length}` }]);
+      const problems = controlCharacterProblems(documents[0], 'body');
+      if (problems.length > 0) throw AppError.invalid('simulate.invalid', problems);
       return simulate(documents[0]);
     } catch (error) {
       if (error instanceof SimulateInputError) throw AppError.invalid('simulate.invalid', [{ field: `body.${error.field}`, reason: error.message.slice(error.field.length + 2) }]);

@@ -1,5 +1,5 @@
 import type { JobOutcome, JobPayloads } from '@bulkhead/contracts';
-import { runFlowImport, type RunImportDeps } from '@bulkhead/inventory';
+import { failFlowImport, runFlowImport, type RunImportDeps } from '@bulkhead/inventory';
 import { z } from 'zod';
 import type { JobHandler } from '../jobs/job-handler';
 
@@ -16,5 +16,9 @@ export class FlowImportHandler implements JobHandler<'flow-import.run'> {
 
   handle(p: JobPayloads['flow-import.run']): Promise<JobOutcome> {
     return runFlowImport(this.deps, p.importId);
+  }
+
+  gaveUp(p: JobPayloads['flow-import.run'], reason: string): Promise<void> {
+    return failFlowImport(this.deps, p.importId, reason);
   }
 }

@@ -6,6 +6,8 @@ export interface JobHandler<N extends JobName = JobName> {
   /** Returns the payload typed, or throws when it is not a payload this version understands. */
   parse(data: unknown): JobPayloads[N];
   handle(payload: JobPayloads[N], progress: (value: object) => Promise<void>): Promise<JobOutcome>;
+  /** Called once when the job fails for good (its last attempt threw), to leave no record half-done. */
+  gaveUp?(payload: JobPayloads[N], reason: string): Promise<void>;
 }
 
 /**

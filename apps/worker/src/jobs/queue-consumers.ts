@@ -31,7 +31,7 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
     const connection = createRedis(this.runtime.redisUrl, 'worker');
     this.connection = connection;
     this.workers = Object.values(QUEUES).map(
-      (queue) => new Worker(queue, (job) => this.process(job.name, job.id, job.attemptsMade, job.data, (v) => job.updateProgress(v)), {
+      (queue) => new Worker(queue, (job) => this.process(job.name, job.id, { made: job.attemptsMade, max: job.opts.attempts ?? 1 }, job.data, (v) => job.updateProgress(v)), {
           connection,
           prefix: config.queuePrefix,
           concurrency: CONCURRENCY[queue],
@@ -49,7 +49,7 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
-  private async process(name: string, id: string | undefined, attemptsMade: number, data: unknown, progress: (v: object) => Promise<void>) {
+  private async process(name: string, id: string | undefined, attempts: { made: number; max: number }, data: unknown, progress: (v: object) => Promise<void>) {
     const handler = this.index.get(name as JobName);
     if (!handler) throw new UnrecoverableError(`no handler for job ${name}`);
     let payload;
@@ -58,9 +58,18 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
     } catch (error) {
       throw new UnrecoverableError(`job ${name} ${id} has an invalid payload: ${(error as Error).message}`);
     }
-    const log = this.runtime.logger.child({ job: name, jobId: id, attempt: attemptsMade + 1 });
+    const log = this.runtime.logger.child({ job: name, jobId: id, attempt: attempts.made + 1 });
     log.info('job started');
-    const outcome = await handler.handle(payload, progress);
+    let outcome;
+    try {
+      outcome = await handler.handle(payload, progress);
+    } catch (error) {
+      const last = error instanceof UnrecoverableError || attempts.made + 1 >= attempts.max;
+      if (last && handler.gaveUp) {
+        await handler.gaveUp(payload, (error as Error).message).catch((failure: Error) => log.error('could not record that the job gave up', { error: failure.message }));
+      }
+      throw error;
+    }
     log.info('job finished', { outcome: outcome.status, detail: outcome.detail });
     return outcome;
   }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { roleSchema } from './common';
+import { identifierSchema } from './text';
 
 export const signInSchema = z.strictObject({
-  username: z.string().min(1).max(100),
+  username: identifierSchema(100).min(1),
   password: z.string().min(1).max(1000),
 });
 

@@ -29,17 +29,3 @@ export const k8sNameSchema = z
   .max(253)
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a lower-case DNS name (a-z, 0-9, "-" and ".")');
 
-/**
- * Characters a reader cannot see but that change what a name looks like: format characters (Cf:
- * bidirectional overrides and isolates U+202A-U+202E and U+2066-U+2069, zero-width spaces and marks
- * U+200B-U+200F, the byte-order mark U+FEFF...) and control characters (Cc).
- */
-const INVISIBLE = /[\p{Cf}\p{Cc}]/u;
-
-/** A name people read in lists and in the audit log: it shows exactly what it is. */
-export const visibleNameSchema = (maxLength: number) =>
-  z
-    .string()
-    .min(1)
-    .max(maxLength)
-    .refine((value) => !INVISIBLE.test(value), 'must not contain invisible, control or text-direction characters');

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { identifierSchema } from './text';
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 
 /** `namespace/workload` (or `namespace/pod`), an IP address, a CIDR or a DNS name outside the cluster, or `reserved:kube-apiserver`. */
-const endpointRef = z.string().trim().min(1).max(300);
+const endpointRef = identifierSchema(300).trim().min(1);
 
 export const createEdgeSchema = z.strictObject({
   from: endpointRef,
@@ -19,7 +20,7 @@ export const reviewEdgeSchema = z.strictObject({
 });
 
 export const listEdgesQuerySchema = z.strictObject({
-  namespace: z.string().max(253).optional(),
+  namespace: identifierSchema(253).optional(),
   review: z.enum(['unreviewed', 'confirmed', 'rejected']).optional(),
   origin: z.enum(['observed', 'manual']).optional(),
 });

@@ -1,18 +1,31 @@
 import { z } from 'zod';
 import { tierSchema } from './common';
+import { identifierSchema } from './text';
 
 const windowBase = {
   name: z.string().max(200).optional(),
   durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
-  timeZone: z.string().min(1).max(100).describe('IANA time zone, e.g. Europe/Berlin'),
+  timeZone: identifierSchema(100).min(1).describe('IANA time zone, e.g. Europe/Berlin'),
 };
 
-/** A maintenance window (allow) or a freeze (deny): cron or RFC 5545 RRULE, with a duration and a time zone. */
-export const timeWindowSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('cron'), expression: z.string().min(9).max(200).describe('5 fields, e.g. "0 2 * * MON-FRI"'), ...windowBase }),
-  z.strictObject({ kind: z.literal('rrule'), rule: z.string().min(5).max(2000).describe('DTSTART;TZID=...:20260105T020000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'), ...windowBase }),
-  z.strictObject({ kind: z.literal('once'), start: z.iso.datetime({ offset: true }), ...windowBase }),
-]);
+/**
+ * A window of each kind (cron, RFC 5545 RRULE, once) with a duration and a time zone, plus `extra`
+ * fields; strict, so an unknown key (`__proto__` included) is refused and named.
+ */
+const windowOf = <E extends z.ZodRawShape>(extra: E) =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('cron'), expression: identifierSchema(200).min(9).describe('5 fields, e.g. "0 2 * * MON-FRI"'), ...windowBase, ...extra }),
+    z.strictObject({ kind: z.literal('rrule'), rule: z.string().min(5).max(2000).describe('DTSTART;TZID=...:20260105T020000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'), ...windowBase, ...extra }),
+    z.strictObject({ kind: z.literal('once'), start: z.iso.datetime({ offset: true }), ...windowBase, ...extra }),
+  ]);
+
+/** A maintenance window (allow). */
+export const timeWindowSchema = windowOf({});
+
+/** A freeze (deny): a window, for some tiers (all when not given), with a reason. */
+export const freezeSchema = windowOf({ tiers: z.array(tierSchema).optional(), reason: z.string().max(500).optional() });
+
+const windowList = z.array(timeWindowSchema).max(20).optional();
 
 export const rolloutConfigSchema = z.strictObject({
   waves: z.array(z.number().int().min(1).max(1000)).min(1).max(20).optional().describe('Namespaces per wave within a tier; the last size repeats. Default [1, 2, 4]'),
@@ -25,13 +38,13 @@ export const rolloutConfigSchema = z.strictObject({
       retryDelayMs: z.number().int().min(0).max(3600 * 1000).optional(),
     })
     .optional(),
-  windows: z.partialRecord(tierSchema, z.array(timeWindowSchema).max(20)).optional(),
-  freezes: z.array(timeWindowSchema.and(z.object({ tiers: z.array(tierSchema).optional(), reason: z.string().max(500).optional() }))).max(50).optional(),
+  windows: z.strictObject({ dev: windowList, staging: windowList, prod: windowList }).optional().describe('Allow windows per tier'),
+  freezes: z.array(freezeSchema).max(50).optional(),
 });
 
 export const createRolloutSchema = z.strictObject({
   planId: z.uuid(),
-  namespaces: z.array(z.string().min(1).max(253)).min(1).max(10_000).optional().describe('Default: every namespace of the plan that has a tier'),
+  namespaces: z.array(identifierSchema(253).min(1)).min(1).max(10_000).optional().describe('Default: every namespace of the plan that has a tier'),
   config: rolloutConfigSchema.optional(),
   start: z.boolean().default(false).describe('Start at once instead of leaving a draft'),
   scheduledAt: z.iso.datetime({ offset: true }).optional().describe('Start at this time'),
@@ -52,7 +65,7 @@ export const rollbackSchema = z.strictObject({
   scope: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('all') }),
     z.strictObject({ kind: z.literal('stage'), tier: tierSchema }),
-    z.strictObject({ kind: z.literal('namespace'), namespace: z.string().min(1).max(253) }),
+    z.strictObject({ kind: z.literal('namespace'), namespace: identifierSchema(253).min(1) }),
   ]),
   reason: z.string().max(2000).optional(),
 });
@@ -64,5 +77,5 @@ export const decisionSchema = z.strictObject({
 
 export const listRolloutsQuerySchema = z.strictObject({
   clusterId: z.uuid().optional(),
-  status: z.string().max(50).optional(),
+  status: identifierSchema(50).optional(),
 });

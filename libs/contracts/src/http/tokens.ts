@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { roleSchema, visibleNameSchema } from './common';
+import { roleSchema } from './common';
+import { identifierSchema } from './text';
 
 export const createTokenSchema = z.strictObject({
-  name: visibleNameSchema(100),
+  name: identifierSchema(100).min(1),
   role: roleSchema,
   /** When the token stops working; none means until it is revoked or its owner disabled. */
   expiresAt: z.iso.datetime({ offset: true }).optional(),

@@ -1,5 +1,5 @@
-import type { FlowImportProgress, JobOutcome } from '@bulkhead/contracts';
-import { createFlowReader, EdgeAggregator, FlowFormatError, FlowParseError, type DependencyEdge, type FlowReader } from '@bulkhead/flows';
+import { type FlowImportProgress, type JobOutcome, printable } from '@bulkhead/contracts';
+import { createFlowReader, EdgeAggregator, type DependencyEdge, type FlowReader } from '@bulkhead/flows';
 import type { InventoryStore } from '../snapshot/inventory-store.port';
 import type { EdgeContribution, FlowImportStore, UploadFiles } from './flow-import.ports';
 
@@ -53,6 +53,10 @@ function contribution(edge: DependencyEdge): EdgeContribution {
  * file is read in chunks and never held whole; edges are written in one transaction at the end, so a
  * failed or interrupted import leaves nothing behind and a re-run starts clean. A replay of a finished
  * import is skipped.
+ *
+ * A file that cannot be read (unknown format, nothing parseable, a damaged gzip, random bytes) fails
+ * the import at once with the reason. Trouble with the store is thrown, so the job is retried; when
+ * the job gives up, failFlowImport marks the import failed.
  */
 export async function runFlowImport(deps: RunImportDeps, importId: string): Promise<JobOutcome> {
   const record = await deps.imports.claim(importId, deps.clock());
@@ -68,6 +72,7 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
     await deps.imports.fail(importId, 'the uploaded file is gone; upload it again', progress(), deps.clock());
     return { status: 'done', detail: 'failed: upload missing' };
   }
+  let storeError: unknown;
   try {
     let lastWrite = deps.clock().getTime();
     for await (const chunk of deps.files.read(record.storagePath, (n) => (bytesRead += n))) {
@@ -75,19 +80,32 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
       const now = deps.clock().getTime();
       if (now - lastWrite >= every) {
         lastWrite = now;
-        await deps.imports.saveProgress(importId, progress(), reader.format ?? null);
+        await deps.imports.saveProgress(importId, progress(), reader.format ?? null).catch((error: unknown) => {
+          storeError = error;
+          throw error;
+        });
       }
     }
     reader.end();
   } catch (error) {
-    if (error instanceof FlowFormatError || error instanceof FlowParseError) {
-      await deps.imports.fail(importId, error.message, progress(), deps.clock());
-      await deps.files.remove(record.storagePath);
-      return { status: 'done', detail: `failed: ${error.message}` };
-    }
-    throw error; // infrastructure trouble: the job is retried and starts over
+    if (error === storeError) throw error; // infrastructure trouble: the job is retried and starts over
+    const reason = printable(error instanceof Error ? error.message : String(error));
+    await deps.imports.fail(importId, reason, progress(), deps.clock());
+    await deps.files.remove(record.storagePath);
+    return { status: 'done', detail: `failed: ${reason}` };
   }
   await deps.imports.complete(importId, { format: reader.format ?? 'unknown', progress: progress(), edges: aggregator.edges().map(contribution) }, deps.clock());
   await deps.files.remove(record.storagePath);
   return { status: 'done' };
+}
+
+/**
+ * Marks an import failed once its job has given up (every attempt used, or a payload no attempt can
+ * handle), so that no import stays `running` with nobody working on it. A finished import stays as it is.
+ */
+export async function failFlowImport(deps: Pick<RunImportDeps, 'imports' | 'files' | 'clock'>, importId: string, reason: string): Promise<void> {
+  const record = await deps.imports.get(importId);
+  if (!record || record.status === 'succeeded' || record.status === 'failed') return;
+  await deps.imports.fail(importId, printable(`the import gave up: ${reason}`), record.progress, deps.clock());
+  if (record.storagePath) await deps.files.remove(record.storagePath);
 }

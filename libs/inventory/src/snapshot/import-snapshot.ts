@@ -1,5 +1,5 @@
-import { AppError, type NamespaceView, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
-import { assertValidPolicies, buildInventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, snapshotFromDocuments } from '@bulkhead/netpol';
+import { AppError, controlCharacterProblems, fieldPath, type NamespaceView, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
+import { assertValidPolicies, buildInventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, type SnapshotLocation, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { tierFromLabels } from '@bulkhead/plan';
@@ -40,6 +40,8 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
   let documents: unknown[];
   try {
     documents = parseDocuments(text);
+    const problems = documents.flatMap((document, i) => controlCharacterProblems(document, documentRoot(i, documents.length)));
+    if (problems.length > 0) throw AppError.invalid('snapshot.control_characters', problems);
     const snapshot = snapshotFromDocuments(documents);
     assertValidPolicies(snapshot.policies);
     inventory = buildInventory(snapshot);
@@ -50,7 +52,7 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
         error.issues.map((i) => ({ field: `${i.policy}: ${i.field}`, reason: i.message })),
       );
     }
-    if (error instanceof SnapshotError) throw AppError.invalid('snapshot.unreadable', [{ field: 'body', reason: error.message }]);
+    if (error instanceof SnapshotError) throw AppError.invalid('snapshot.unreadable', [{ field: snapshotField(error.location, documents!), reason: error.message }]);
     throw error;
   }
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
@@ -64,6 +66,15 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
     namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
     keptInProd,
   };
+}
+
+/** How a problem names a snapshot document: `body` when there is one, `body.documents[1]` among several. */
+const documentRoot = (index: number, count: number) => (count === 1 ? 'body' : fieldPath('body.documents', [index]));
+
+function snapshotField(location: SnapshotLocation | undefined, documents: unknown[] | undefined): string {
+  if (!location || !documents) return 'body';
+  const root = documentRoot(location.document, documents.length);
+  return location.field === '' ? root : location.field.startsWith('[') ? root + location.field : `${root}.${location.field}`;
 }
 
 /** Every object of the documents, with Lists unpacked. */

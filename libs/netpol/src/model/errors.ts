@@ -9,9 +9,18 @@ export class NetpolError extends Error {
   }
 }
 
+/** Where in a snapshot a problem is: the document (0-based) and the field path inside it, e.g. `items[3].metadata.name`. */
+export interface SnapshotLocation {
+  document: number;
+  field: string;
+}
+
 /** The snapshot text or one of its objects cannot be read. The message names the document and item. */
 export class SnapshotError extends NetpolError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly location?: SnapshotLocation,
+  ) {
     super(message, 'SNAPSHOT_INVALID');
   }
 }

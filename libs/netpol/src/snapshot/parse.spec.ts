@@ -100,3 +100,45 @@ describe('parseSnapshot', () => {
     expect(() => parseSnapshot(text)).toThrow(message);
   });
 });
+
+describe('names the API server would refuse', () => {
+  const owned = (name: string) => pod('x', 'a', { metadata: { namespace: 'x', name: 'a', ownerReferences: [{ kind: 'ReplicaSet', name }] } });
+  const refused: Array<[string, object[], string, string]> = [
+    ['a namespace that is a path', [ns('../../etc')], 'items[0].metadata.name', 'RFC 1123 label'],
+    ['a namespace in upper case', [ns('Prod')], 'items[0].metadata.name', 'RFC 1123 label'],
+    ['a namespace of 64 characters', [ns('n'.repeat(64))], 'items[0].metadata.name', 'no more than 63 characters'],
+    ['a namespace with a dot', [ns('a.b')], 'items[0].metadata.name', 'RFC 1123 label'],
+    ['a pod in a namespace in upper case', [pod('X', 'a')], 'items[0].metadata.namespace', 'RFC 1123 label'],
+    ['a pod of 254 characters', [pod('x', 'p'.repeat(254))], 'items[0].metadata.name', 'no more than 253 characters'],
+    ['a pod named with NUL', [pod('x', 'a\u0000')], 'items[0].metadata.name', 'RFC 1123 subdomain'],
+    ['a policy named with a slash', [netpol('x', 'a/b')], 'items[0].metadata.name', 'RFC 1123 subdomain'],
+    ['an owner in upper case', [owned('Web')], 'items[0].metadata.ownerReferences[0].name', 'RFC 1123 subdomain'],
+    ['a label key with a space', [ns('x', { 'a b': 'c' })], 'items[0].metadata.labels', 'name part must consist of'],
+    ['a label key with an empty prefix', [ns('x', { '/a': 'c' })], 'items[0].metadata.labels', 'prefix part must be non-empty'],
+    ['__proto__ as a label key', [JSON.parse('{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x","labels":{"__proto__":"c"}}}')], 'items[0].metadata.labels', 'name part must consist of'],
+    ['a label value of 64 characters', [ns('x', { a: 'v'.repeat(64) })], 'items[0].metadata.labels', 'no more than 63 characters'],
+    ['a label value with a slash', [ns('x', { a: 'b/c' })], 'items[0].metadata.labels', 'a valid label must be'],
+  ];
+  test.each(refused)('refuses %s, locating it', (_name, items, field, message) => {
+    let error: unknown;
+    try {
+      parseSnapshot(JSON.stringify(list(items)));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SnapshotError);
+    expect((error as SnapshotError).location).toEqual({ document: 0, field });
+    expect((error as SnapshotError).message).toContain(message);
+  });
+
+  test('locates an object in the second document of several', () => {
+    const text = 'kind: Namespace\napiVersion: v1\nmetadata: {name: x}\n---\nkind: Namespace\napiVersion: v1\nmetadata: {name: X}\n';
+    expect(() => parseSnapshot(text)).toThrow(expect.objectContaining({ location: { document: 1, field: 'metadata.name' } }));
+  });
+
+  test('accepts names at their limits', () => {
+    const labels = { [`${'p'.repeat(253)}/${'n'.repeat(63)}`]: 'v'.repeat(63), empty: '' };
+    const snapshot = parseSnapshot(JSON.stringify(list([ns('n'.repeat(63), labels), pod('x', 'a', { metadata: { namespace: 'n'.repeat(63), name: `${'a'.repeat(63)}.${'b'.repeat(63)}` } })])));
+    expect(snapshot.pods).toHaveLength(1);
+  });
+});

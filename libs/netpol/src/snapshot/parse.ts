@@ -1,7 +1,8 @@
 import { parseAllDocuments } from 'yaml';
-import { SnapshotError } from '../model/errors';
+import { SnapshotError, type SnapshotLocation } from '../model/errors';
 import { parseIp } from '../model/ip';
 import type { Labels, NetworkPolicy, Protocol } from '../model/types';
+import { fieldError, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/messages';
 import type { InventoryPort, OwnerReference, Snapshot, SnapshotPod, SnapshotService, SnapshotWorkload } from './types';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -54,14 +55,15 @@ export function snapshotFromDocuments(documents: unknown[]): Snapshot {
   const builder = new SnapshotBuilder();
   documents.forEach((doc, docIndex) => {
     const where = `document ${docIndex + 1}`;
+    const at = (field: string): SnapshotLocation => ({ document: docIndex, field });
     if (Array.isArray(doc)) {
-      doc.forEach((item, i) => builder.add(item, `${where}, [${i}]`));
+      doc.forEach((item, i) => builder.add(item, `${where}, [${i}]`, at(`[${i}]`)));
     } else if (isObject(doc) && Array.isArray(doc.items) && (doc.kind === undefined || String(doc.kind).endsWith('List'))) {
-      doc.items.forEach((item, i) => builder.add(item, `${where}, items[${i}]`));
+      doc.items.forEach((item, i) => builder.add(item, `${where}, items[${i}]`, at(`items[${i}]`)));
     } else if (isObject(doc)) {
-      builder.add(doc, where);
+      builder.add(doc, where, at(''));
     } else {
-      throw new SnapshotError(`${where}: expected a Kubernetes object or a List, got ${typeof doc}`);
+      throw new SnapshotError(`${where}: expected a Kubernetes object or a List, got ${typeof doc}`, at(''));
     }
   });
   return builder.build();
@@ -75,8 +77,9 @@ class SnapshotBuilder {
   private readonly services: SnapshotService[] = [];
   private readonly seen = new Set<string>();
 
-  add(item: unknown, where: string): void {
-    if (!isObject(item)) throw new SnapshotError(`${where}: expected an object, got ${item === null ? 'null' : typeof item}`);
+  add(item: unknown, where: string, itemAt: SnapshotLocation): void {
+    const at = (field: string): SnapshotLocation => ({ document: itemAt.document, field: itemAt.field ? `${itemAt.field}.${field}` : field });
+    if (!isObject(item)) throw new SnapshotError(`${where}: expected an object, got ${item === null ? 'null' : typeof item}`, itemAt);
     const kind = item.kind;
     if (typeof kind !== 'string') throw new SnapshotError(`${where}: kind: Required value`);
     const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : undefined;
@@ -88,9 +91,10 @@ class SnapshotBuilder {
     const meta = item.metadata;
     if (!isObject(meta)) throw new SnapshotError(`${where} (${kind}): metadata: Required value`);
     const name = meta.name;
-    if (typeof name !== 'string' || name === '') throw new SnapshotError(`${where} (${kind}): metadata.name: Required value`);
-    const context = kind === 'Namespace' ? `${where} (Namespace "${name}")` : `${where} (${kind} "${String(meta.namespace ?? 'default')}/${name}")`;
-    const labels = readLabels(meta.labels, `${context}: metadata.labels`);
+    if (typeof name !== 'string' || name === '') throw new SnapshotError(`${where} (${kind}): metadata.name: Required value`, at('metadata.name'));
+    const context = kind === 'Namespace' ? `${where} (Namespace ${JSON.stringify(name)})` : `${where} (${kind} ${JSON.stringify(`${String(meta.namespace ?? 'default')}/${name}`)})`;
+    checkName(name, kind === 'Namespace' ? isDns1123Label : isDns1123Subdomain, `${context}: metadata.name`, at('metadata.name'));
+    const labels = readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels'));
     if (kind === 'Namespace') {
       if (this.namespaces.has(name)) throw new SnapshotError(`${context}: namespace listed twice`);
       // The API server always sets this label to the namespace's name (and refuses any other value).
@@ -98,11 +102,12 @@ class SnapshotBuilder {
       return;
     }
     const namespace = meta.namespace === undefined ? 'default' : meta.namespace;
-    if (typeof namespace !== 'string' || namespace === '') throw new SnapshotError(`${context}: metadata.namespace: Invalid value`);
+    if (typeof namespace !== 'string' || namespace === '') throw new SnapshotError(`${context}: metadata.namespace: Invalid value`, at('metadata.namespace'));
+    checkName(namespace, isDns1123Label, `${context}: metadata.namespace`, at('metadata.namespace'));
     const key = `${kind}/${namespace}/${name}`;
     if (this.seen.has(key)) throw new SnapshotError(`${context}: listed twice`);
     this.seen.add(key);
-    const owners = readOwners(meta.ownerReferences, `${context}: metadata.ownerReferences`);
+    const owners = readOwners(meta.ownerReferences, `${context}: metadata.ownerReferences`, at('metadata.ownerReferences'));
     const spec = isObject(item.spec) ? item.spec : {};
     switch (kind) {
       case 'Pod': {
@@ -134,7 +139,7 @@ class SnapshotBuilder {
         this.services.push({
           namespace,
           name,
-          selector: readLabels(spec.selector, `${context}: spec.selector`),
+          selector: readLabels(spec.selector, `${context}: spec.selector`, at('spec.selector')),
           ports: (Array.isArray(spec.ports) ? spec.ports : []).filter(isObject).map((p) => ({
             ...(typeof p.name === 'string' ? { name: p.name } : {}),
             port: Number(p.port),
@@ -154,7 +159,7 @@ class SnapshotBuilder {
           namespace,
           name,
           ownerReferences: owners,
-          templateLabels: readLabels(templateMeta.labels, `${context}: spec.template.metadata.labels`),
+          templateLabels: readLabels(templateMeta.labels, `${context}: spec.template.metadata.labels`, at('spec.template.metadata.labels')),
           templatePorts: readContainerPorts(templateSpec, `${context}: spec.template.spec`),
         });
       }
@@ -182,24 +187,38 @@ export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function readLabels(value: unknown, where: string): Labels {
+/**
+ * Refuses a name the API server would refuse (`../../etc`, upper case, too long, control characters),
+ * so that no such name reaches the inventory, the map or a plan.
+ */
+function checkName(value: string, rule: (value: string) => string[], where: string, at: SnapshotLocation): void {
+  const problems = rule(value);
+  if (problems.length > 0) throw new SnapshotError(fieldError.invalid(where, value, problems.join('; ')), at);
+}
+
+/** Labels and selectors: qualified names as keys, label values as values (Kubernetes' rules). */
+function readLabels(value: unknown, where: string, at: SnapshotLocation): Labels {
   if (value === undefined || value === null) return {};
-  if (!isObject(value)) throw new SnapshotError(`${where}: Invalid value: must be a map of strings`);
+  if (!isObject(value)) throw new SnapshotError(`${where}: Invalid value: must be a map of strings`, at);
   const labels: Labels = {};
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new SnapshotError(`${where}[${k}]: Invalid value: must be a string`);
+    const keyProblems = isQualifiedName(k);
+    if (keyProblems.length > 0) throw new SnapshotError(fieldError.invalid(where, k, `key ${keyProblems.join('; ')}`), at);
+    if (typeof v !== 'string') throw new SnapshotError(`${where}[${k}]: Invalid value: must be a string`, at);
+    checkName(v, isValidLabelValue, `${where}[${k}]`, at);
     labels[k] = v;
   }
   return labels;
 }
 
-function readOwners(value: unknown, where: string): OwnerReference[] {
+function readOwners(value: unknown, where: string, at: SnapshotLocation): OwnerReference[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new SnapshotError(`${where}: Invalid value: must be a list`);
+  if (!Array.isArray(value)) throw new SnapshotError(`${where}: Invalid value: must be a list`, at);
   return value.map((o, i) => {
     if (!isObject(o) || typeof o.kind !== 'string' || typeof o.name !== 'string') {
-      throw new SnapshotError(`${where}[${i}]: Invalid value: needs a kind and a name`);
+      throw new SnapshotError(`${where}[${i}]: Invalid value: needs a kind and a name`, { ...at, field: `${at.field}[${i}]` });
     }
+    checkName(o.name, isDns1123Subdomain, `${where}[${i}].name`, { ...at, field: `${at.field}[${i}].name` });
     return { kind: o.kind, name: o.name, ...(o.controller === true ? { controller: true } : {}) };
   });
 }

@@ -68,6 +68,7 @@ const schema = z.object({
   BULKHEAD_METRICS: z.enum(['authenticated', 'public']).default('authenticated'),
   BULKHEAD_METRICS_ADDRESS: hostPort.optional(),
   BULKHEAD_API_DOCS: z.enum(['authenticated', 'public', 'off']).default('authenticated'),
+  BULKHEAD_MAX_GUNZIP_MB: z.coerce.number().positive().default(20480),
   BULKHEAD_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -134,6 +135,8 @@ export interface Config {
   /** Who may read the OpenAPI document and its UI at /api/docs. */
   apiDocs: 'authenticated' | 'public' | 'off';
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+  /** How large a gzip flow file may grow when decompressed; past it the import fails (a gzip bomb). */
+  flows: { maxGunzipBytes: number };
   dataDir: string;
   demo: boolean;
   bootstrapAdminToken?: string;
@@ -195,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { access: c.BULKHEAD_METRICS, address: c.BULKHEAD_METRICS_ADDRESS },
     apiDocs: c.BULKHEAD_API_DOCS,
     log: { level: c.LOG_LEVEL },
+    flows: { maxGunzipBytes: c.BULKHEAD_MAX_GUNZIP_MB * 1024 * 1024 },
     dataDir: resolve(c.BULKHEAD_DATA_DIR),
     demo: c.BULKHEAD_DEMO,
     bootstrapAdminToken: c.BULKHEAD_ADMIN_TOKEN,

@@ -1,6 +1,7 @@
 /**
  * Checking a rollout request and building its first state (status draft, version 1).
  */
+import { isDns1123Label } from '@bulkhead/netpol';
 import { planRollout, DEFAULT_WAVES } from './plan';
 import { compileWindow, type TimeWindow } from './time/windows';
 import {
@@ -28,7 +29,13 @@ export const DEFAULT_CONFIG: RolloutConfig = {
 
 const EXPECTATIONS: Record<ProbeKind, ProbeExpectation> = { 'must-connect': 'connect', 'must-resolve': 'resolve', 'must-be-blocked': 'blocked' };
 const ID = /^[A-Za-z0-9_-]+$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The fields a window may have, by kind; a freeze adds `tiers` and `reason`. Anything else is refused. */
+const WINDOW_FIELDS: Record<TimeWindow['kind'], readonly string[]> = {
+  cron: ['kind', 'name', 'durationMinutes', 'timeZone', 'expression'],
+  rrule: ['kind', 'name', 'durationMinutes', 'timeZone', 'rule'],
+  once: ['kind', 'name', 'durationMinutes', 'timeZone', 'start'],
+};
+const FREEZE_FIELDS = ['tiers', 'reason'];
 
 export function expectationOf(kind: ProbeKind): ProbeExpectation {
   return EXPECTATIONS[kind];
@@ -64,7 +71,7 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
   const names = new Set<string>();
   (Array.isArray(input.namespaces) ? input.namespaces : []).forEach((ns, i) => {
     const at = `namespaces[${i}]`;
-    if (typeof ns.name !== 'string' || !DNS_LABEL.test(ns.name) || ns.name.length > 63) p(`${at}.name`, 'must be a Kubernetes namespace name');
+    if (typeof ns.name !== 'string' || isDns1123Label(ns.name).length > 0) p(`${at}.name`, 'must be a Kubernetes namespace name');
     else if (names.has(ns.name)) p(`${at}.name`, `${ns.name} is listed twice`);
     else names.add(ns.name);
     if (!(TIERS as readonly string[]).includes(ns.tier)) p(`${at}.tier`, `must be one of ${TIERS.join(', ')}`);
@@ -90,17 +97,32 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
   if (c.probe?.retries !== undefined && (!Number.isInteger(c.probe.retries) || c.probe.retries < 0)) p('config.probe.retries', 'must be a non-negative integer');
   if (c.probe?.timeoutMs !== undefined && (!Number.isFinite(c.probe.timeoutMs) || c.probe.timeoutMs <= 0)) p('config.probe.timeoutMs', 'must be > 0');
   if (c.probe?.retryDelayMs !== undefined && (!Number.isFinite(c.probe.retryDelayMs) || c.probe.retryDelayMs < 0)) p('config.probe.retryDelayMs', 'must be >= 0');
-  const checkWindow = (w: TimeWindow, field: string): void => {
+  const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+  /** A window (or freeze) with its own fields only, each one valid. */
+  const checkWindow = (w: TimeWindow, field: string, extraFields: readonly string[] = []): void => {
+    if (!isObject(w)) {
+      p(field, 'must be an object');
+      return;
+    }
+    const known = [...(Object.hasOwn(WINDOW_FIELDS, w.kind) ? WINDOW_FIELDS[w.kind] : ['kind']), ...extraFields];
+    const unknown = Object.keys(w).filter((key) => !known.includes(key));
+    for (const key of unknown) p(`${field}.${key}`, 'is not a field of a window');
+    if (unknown.length > 0) return;
     const r = compileWindow(w);
     if (!r.ok) p(`${field}.${r.error.part}`, r.error.message);
   };
-  for (const [tier, list] of Object.entries(c.windows ?? {})) {
-    if (!(TIERS as readonly string[]).includes(tier)) p(`config.windows.${tier}`, `is not a tier (${TIERS.join(', ')})`);
-    (list ?? []).forEach((w, i) => checkWindow(w, `config.windows.${tier}[${i}]`));
+  if (c.windows !== undefined && !isObject(c.windows)) p('config.windows', 'must map tiers to lists of windows');
+  else {
+    for (const [tier, list] of Object.entries(c.windows ?? {})) {
+      if (!(TIERS as readonly string[]).includes(tier)) p(`config.windows.${tier}`, `is not a tier (${TIERS.join(', ')})`);
+      else if (list !== undefined && !Array.isArray(list)) p(`config.windows.${tier}`, 'must be a list of windows');
+      else (list ?? []).forEach((w, i) => checkWindow(w, `config.windows.${tier}[${i}]`));
+    }
   }
-  (c.freezes ?? []).forEach((f, i) => {
-    checkWindow(f, `config.freezes[${i}]`);
-    if (f.tiers !== undefined && (!Array.isArray(f.tiers) || f.tiers.some((t) => !(TIERS as readonly string[]).includes(t)))) p(`config.freezes[${i}].tiers`, `must list tiers (${TIERS.join(', ')})`);
+  if (c.freezes !== undefined && !Array.isArray(c.freezes)) p('config.freezes', 'must be a list of freezes');
+  (Array.isArray(c.freezes) ? c.freezes : []).forEach((f, i) => {
+    checkWindow(f, `config.freezes[${i}]`, FREEZE_FIELDS);
+    if (isObject(f) && f.tiers !== undefined && (!Array.isArray(f.tiers) || f.tiers.some((t) => !(TIERS as readonly string[]).includes(t)))) p(`config.freezes[${i}].tiers`, `must list tiers (${TIERS.join(', ')})`);
   });
   return problems;
 }

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { FieldProblem } from '../errors';
+
+/**
+ * Which characters a value that crosses the wire may hold. PostgreSQL refuses NUL in text and jsonb,
+ * and control characters in names and logs hide what a person reads, so:
+ * - free text (comments, reasons, descriptions, kubeconfigs) refuses NUL, DEL and the C0/C1 controls,
+ *   except tab and line breaks (LF, and the CR of CRLF);
+ * - identifiers (names, usernames, namespaces, filters) refuse every control character (Cc) and every
+ *   invisible format character (Cf): text-direction overrides and isolates (U+202A-U+202E,
+ *   U+2066-U+2069), zero-width spaces and marks (U+200B-U+200F), the byte-order mark (U+FEFF), so that a
+ *   name shows exactly what it is in lists and in the audit log.
+ */
+const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const IDENTIFIER_FORBIDDEN = /[\p{Cc}\p{Cf}]/u;
+
+const codePoint = (char: string) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Why a free text is refused, or null when it is fine. */
+export function textCharacterProblem(value: string): string | null {
+  const found = TEXT_FORBIDDEN.exec(value);
+  return found ? `contains the control character ${codePoint(found[0])}` : null;
+}
+
+/** Why an identifier is refused, or null when it is fine. */
+export function identifierCharacterProblem(value: string): string | null {
+  const found = IDENTIFIER_FORBIDDEN.exec(value);
+  return found ? `contains the invisible or control character ${codePoint(found[0])}; names may not hold any` : null;
+}
+
+/** The text with every character that free text refuses replaced by U+FFFD, for a message quoting untrusted input. */
+export function printable(text: string): string {
+  return text.replace(new RegExp(TEXT_FORBIDDEN.source, 'g'), '\uFFFD');
+}
+
+/** `body` + `['items', 3, 'metadata']` -> `body.items[3].metadata`: how every problem names its field. */
+export function fieldPath(root: string, path: ReadonlyArray<PropertyKey>): string {
+  return root + path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
+}
+
+const MAX_REPORTED = 20;
+
+/**
+ * Every string and key in a parsed document (a body, a query, a snapshot) that breaks the free-text
+ * rule, each naming its field. Stops after a few, so a hostile document cannot make the answer huge.
+ */
+export function controlCharacterProblems(value: unknown, root: string): FieldProblem[] {
+  interface Visit {
+    node: unknown;
+    key?: PropertyKey;
+    parent?: Visit;
+  }
+  const pathOf = (visit: Visit): PropertyKey[] => {
+    const keys: PropertyKey[] = [];
+    for (let at: Visit | undefined = visit; at?.parent; at = at.parent) keys.push(at.key!);
+    return keys.reverse();
+  };
+  const problems: FieldProblem[] = [];
+  // Depth-first with an explicit stack and parent links: a document nested a million levels deep
+  // neither overflows the call stack nor copies its path at every level.
+  const pending: Visit[] = [{ node: value }];
+  while (pending.length > 0 && problems.length < MAX_REPORTED) {
+    const visit = pending.pop()!;
+    const { node } = visit;
+    if (typeof node === 'string') {
+      const reason = textCharacterProblem(node);
+      if (reason) problems.push({ field: fieldPath(root, pathOf(visit)), reason });
+    } else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) pending.push({ node: node[i], key: i, parent: visit });
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [key, item] of Object.entries(node).reverse()) {
+        const reason = identifierCharacterProblem(key);
+        if (reason) problems.push({ field: fieldPath(root, pathOf(visit)), reason: `has a key that ${reason}` });
+        else pending.push({ node: item, key, parent: visit });
+      }
+    }
+  }
+  return problems.slice(0, MAX_REPORTED);
+}
+
+/** A string schema for identifiers: no control character at all. */
+export const identifierSchema = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => identifierCharacterProblem(value) === null, { message: 'must not contain invisible, control or text-direction characters' });
