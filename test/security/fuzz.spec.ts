@@ -37,6 +37,8 @@ interface Outcome {
 
 let api: Harness;
 const ids: Record<string, string[]> = {};
+/** The server's error log, so that a failure shows the stack behind its error id. */
+const serverErrors: string[] = [];
 
 /** Real ids to put in path parameters and bodies, so that generated requests get past "not found". */
 async function fixtures(): Promise<void> {
@@ -116,7 +118,11 @@ async function send(c: Case): Promise<Outcome> {
   } catch {
     /* a non-JSON answer is judged by its status alone */
   }
-  if (res.status >= 500) return { route, status: res.status, problem: `server error: ${text.slice(0, 300)}`, sent };
+  if (res.status >= 500) {
+    const errorId = (answer as { errorId?: string }).errorId;
+    const logged = serverErrors.find((line) => errorId && line.includes(errorId));
+    return { route, status: res.status, problem: `server error: ${(logged ?? text).slice(0, 1500)}`, sent };
+  }
   if (res.status === 400 && !(Array.isArray(answer.problems) && answer.problems.length > 0 && answer.problems.every((p) => typeof p.field === 'string' && p.field.length > 0))) {
     return { route, status: 400, problem: `a 400 that names no field: ${text.slice(0, 300)}`, sent };
   }
@@ -125,7 +131,7 @@ async function send(c: Case): Promise<Outcome> {
 }
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startApi({ LOG_LEVEL: 'error' }, { log: (line) => serverErrors.push(line) });
   await fixtures();
 }, 60000);
 afterAll(() => api?.close());

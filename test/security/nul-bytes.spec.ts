@@ -22,6 +22,7 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/auth/login': () => ({ role: null, body: { username: 'operator-user', password: USER_PASSWORD } }),
   'POST /api/v1/auth/logout': () => null,
   'POST /api/v1/users': () => ({ body: { username: 'newcomer', password: 'a long enough password', role: 'viewer' } }),
+  'POST /api/v1/users/{userId}/disable': () => null,
   'POST /api/v1/tokens': () => ({ body: { name: 'pipeline', role: 'viewer' } }),
   'DELETE /api/v1/tokens/{tokenId}': () => null,
   'POST /api/v1/clusters': () => ({ body: { name: 'other', cni: 'calico', description: 'a second cluster', driver: 'kubernetes', kubeconfig: 'apiVersion: v1' } }),
@@ -107,8 +108,9 @@ beforeAll(async () => {
   expect(rollout.status).toBe(201);
   ids.rolloutId = rollout.body.id;
   ids.tokenId = (await api.call('GET', '/api/v1/tokens')).body[0].id;
+  ids.userId = (await api.call('GET', '/api/v1/users')).body.find((u: { username: string }) => u.username === 'viewer-user').id;
   ids.importId = '00000000-0000-4000-8000-000000000000';
-  const doc = (await api.call('GET', '/api/docs/openapi.json', { role: null })).body;
+  const doc = (await api.call('GET', '/api/docs/openapi.json', { role: 'viewer' })).body;
   routes = Object.entries<Record<string, { parameters?: Array<{ in: string; name: string }> }>>(doc.paths).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, op]) => ({
       method: method.toUpperCase(),

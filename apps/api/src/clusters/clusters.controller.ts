@@ -43,7 +43,7 @@ export class ClustersController {
   @Patch(':clusterId')
   // A new kubeconfig (credentials, server address) is its own action in the audit log, named without its content.
   @Audited('cluster.update', (req) => {
-    const changed = Object.keys(JSON.parse(req.rawBody?.toString('utf8') || '{}'));
+    const changed = Object.keys((req.body ?? {}) as object);
     return { ...(changed.includes('kubeconfig') ? { action: 'cluster.credentials.update' } : {}), details: { changed } };
   })
   // An operator changes name, description and CNI; the kubeconfig needs an admin (see updateCluster).

@@ -96,7 +96,7 @@ export function bodyText(req: BulkheadRequest): string {
   return (req.rawBody ?? Buffer.alloc(0)).toString('utf8');
 }
 
-/** Parses a JSON body (or YAML, when the content type says so) and checks it against a schema. */
+/** Parses a JSON body (or YAML, when the content type says so), checks it against a schema, and keeps the result as req.body. */
 export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S): z.infer<S> {
   const text = bodyText(req);
   const type = String(req.headers['content-type'] ?? 'application/json');
@@ -117,7 +117,9 @@ export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S):
   }
   const problems = controlCharacterProblems(value, 'body');
   if (problems.length > 0) throw AppError.invalid('request.invalid_body', problems);
-  return check(schema, value, 'body');
+  // Kept on the request as checked, for whatever describes the request afterwards (the audit entry).
+  req.body = check(schema, value, 'body');
+  return req.body;
 }
 
 /** Checks a value against a schema; problems name the field (`body.port`, `query.namespace`, `body.edges[2].port`, an unknown `body.config.freezes[0].extra`). */

@@ -20,7 +20,15 @@ describe('which characters text and identifiers may hold', () => {
 
   it('identifierSchema refuses a control character with a message', () => {
     expect(identifierSchema(10).safeParse('ok').success).toBe(true);
-    expect(identifierSchema(10).safeParse('a\tb').error?.issues[0].message).toBe('must not contain control characters');
+    expect(identifierSchema(10).safeParse('a\tb').error?.issues[0].message).toBe('must not contain invisible, control or text-direction characters');
+    expect(identifierSchema(10).safeParse('admin\u202e').success).toBe(false);
+  });
+
+  it('refuses unpaired surrogates, which PostgreSQL refuses, in text and names alike; a paired one is a character like any', () => {
+    expect(textCharacterProblem('a\ud800b')).toBe('contains the unpaired surrogate U+D800');
+    expect(identifierCharacterProblem('\udc00')).toBe('contains the unpaired surrogate U+DC00; names may not hold any');
+    expect(textCharacterProblem('emoji \ud83d\ude00')).toBeNull();
+    expect(printable('a\ud800b')).toBe('a\uFFFDb');
   });
 
   it('printable replaces what text refuses', () => {

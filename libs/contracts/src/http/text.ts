@@ -2,35 +2,41 @@ import { z } from 'zod';
 import type { FieldProblem } from '../errors';
 
 /**
- * Which characters a value that crosses the wire may hold. PostgreSQL refuses NUL in text and jsonb,
- * and control characters in names and logs hide what a person reads, so:
- * - free text (comments, reasons, descriptions, kubeconfigs) refuses NUL, DEL and the C0/C1 controls,
- *   except tab and line breaks (LF, and the CR of CRLF);
- * - identifiers (names, usernames, namespaces, filters) refuse every control character (Cc) and every
+ * Which characters a value that crosses the wire may hold. PostgreSQL refuses NUL and unpaired UTF-16
+ * surrogates (which are not Unicode at all) in text and jsonb, and control characters in names and logs
+ * hide what a person reads, so:
+ * - free text (comments, reasons, descriptions, kubeconfigs) refuses NUL, DEL, the C0/C1 controls
+ *   except tab and line breaks (LF, and the CR of CRLF), and unpaired surrogates;
+ * - identifiers (names, usernames, namespaces, filters) refuse every control character (Cc), every
  *   invisible format character (Cf): text-direction overrides and isolates (U+202A-U+202E,
  *   U+2066-U+2069), zero-width spaces and marks (U+200B-U+200F), the byte-order mark (U+FEFF), so that a
- *   name shows exactly what it is in lists and in the audit log.
+ *   name shows exactly what it is in lists and in the audit log, and unpaired surrogates.
  */
-const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-const IDENTIFIER_FORBIDDEN = /[\p{Cc}\p{Cf}]/u;
+const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Cs}]/u;
+const IDENTIFIER_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}]/u;
 
-const codePoint = (char: string) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+/** What a refused character is, by its code point: `the control character U+0000`, `the unpaired surrogate U+D800`. */
+function describe(char: string): string {
+  const point = char.codePointAt(0) ?? 0;
+  const kind = /\p{Cs}/u.test(char) ? 'the unpaired surrogate' : /\p{Cf}/u.test(char) ? 'the invisible character' : 'the control character';
+  return `${kind} U+${point.toString(16).toUpperCase().padStart(4, '0')}`;
+}
 
 /** Why a free text is refused, or null when it is fine. */
 export function textCharacterProblem(value: string): string | null {
   const found = TEXT_FORBIDDEN.exec(value);
-  return found ? `contains the control character ${codePoint(found[0])}` : null;
+  return found ? `contains ${describe(found[0])}` : null;
 }
 
 /** Why an identifier is refused, or null when it is fine. */
 export function identifierCharacterProblem(value: string): string | null {
   const found = IDENTIFIER_FORBIDDEN.exec(value);
-  return found ? `contains the invisible or control character ${codePoint(found[0])}; names may not hold any` : null;
+  return found ? `contains ${describe(found[0])}; names may not hold any` : null;
 }
 
 /** The text with every character that free text refuses replaced by U+FFFD, for a message quoting untrusted input. */
 export function printable(text: string): string {
-  return text.replace(new RegExp(TEXT_FORBIDDEN.source, 'g'), '\uFFFD');
+  return text.replace(new RegExp(TEXT_FORBIDDEN.source, 'gu'), '\uFFFD');
 }
 
 /** `body` + `['items', 3, 'metadata']` -> `body.items[3].metadata`: how every problem names its field. */
