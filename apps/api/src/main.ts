@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
 import { ensureBootstrapAdmin, ensureBootstrapAdminUser } from '@bulkhead/access';
-import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
+import { databaseIdentity, openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
+import { ConfigError, createLogger, createRedis, resolveQueuePrefix, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   const { db, applied } = await openDatabase(services.databaseUrl, migrations);
   if (applied.length) logger.info('migrations applied', { migrations: applied });
   const redis = createRedis(services.redisUrl, 'client');
-  const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: config.queuePrefix })]));
+  const queuePrefix = await resolveQueuePrefix(redis, config.queuePrefix, await databaseIdentity(db));
+  const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: queuePrefix })]));
 
   // Printed once, on the console only (never in the structured log): nobody else will ever see them.
   const token = await ensureBootstrapAdmin(new TypeOrmTokenStore(db), nodeTokenCrypto, config.bootstrapAdminToken);

@@ -1,7 +1,7 @@
 import { QUEUES, type Role } from '@bulkhead/contracts';
 import { createToken, createUser } from '@bulkhead/access';
-import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { UploadStorage, createLogger, createRedis, ensureDatabaseExists, loadConfig, nodeTokenCrypto, scryptPasswordHasher, SecretBox, type Config } from '@bulkhead/platform';
+import { databaseIdentity, openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
+import { UploadStorage, createLogger, createRedis, ensureDatabaseExists, loadConfig, nodeTokenCrypto, prefixOwnerKey, resolveQueuePrefix, scryptPasswordHasher, SecretBox, type Config } from '@bulkhead/platform';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,8 @@ import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker
 
 /**
  * A real API on the real PostgreSQL and Redis: each test file gets its own database and its own
- * queue prefix, so files can run side by side and leave nothing behind.
+ * queue prefix, so files can run side by side and leave nothing behind. Pass BULKHEAD_QUEUE_PREFIX: ''
+ * for the prefix an install derives from its database, and `redisUrl` for a Redis of the test's own.
  */
 const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -30,6 +31,8 @@ export interface Harness {
   url: string;
   db: DataSource;
   config: Config;
+  /** The prefix the queues live under: the one configured, or the one derived from the database. */
+  queuePrefix: string;
   runtime: ApiRuntime;
   app: INestApplication;
   tokens: Record<Role, string>;
@@ -39,6 +42,8 @@ export interface Harness {
   call(method: string, path: string, options?: { role?: Role | null; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Stops the in-process worker (tests that run workers as child processes). */
   stopWorker(): Promise<void>;
+  /** Starts an in-process worker (again). */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,20 +64,24 @@ export async function testDatabase(): Promise<{ url: string; drop(): Promise<voi
   };
 }
 
-export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<Harness> {
+export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; redisUrl?: string } = {}): Promise<Harness> {
   const database = await testDatabase();
-  const prefix = `bh-test-${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: REDIS, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: prefix, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${prefix}`, ...env });
+  const redisUrl = options.redisUrl ?? REDIS;
+  const tag = `bh-test-${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: redisUrl, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: tag, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${tag}`, ...env });
   const logger = createLogger(config.log.level);
   const { db } = await openDatabase(database.url, migrations, { poolSize: 4 });
-  const redis = createRedis(REDIS, 'client');
+  const redis = createRedis(redisUrl, 'client');
+  const identity = await databaseIdentity(db);
+  const prefix = await resolveQueuePrefix(redis, config.queuePrefix, identity);
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]));
   const runtime: ApiRuntime = { config, logger, db, redis, queues, secrets: new SecretBox(randomBytes(32)) };
   const app = await createApiApp(runtime);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   let worker: RunningWorker | undefined;
-  if (options.worker) worker = await startWorker({ config, logger, db, redisUrl: REDIS, secrets: runtime.secrets, jobs: new BullJobQueue(queues) });
+  const startInProcess = () => startWorker({ config, logger, db, redisUrl, redis, identity, queuePrefix: prefix, secrets: runtime.secrets, queues, jobs: new BullJobQueue(queues) });
+  if (options.worker) worker = await startInProcess();
 
   const store = new TypeOrmTokenStore(db);
   const tokens = {} as Record<Role, string>;
@@ -85,6 +94,7 @@ export async function startApi(env: Record<string, string> = {}, options: { work
     url,
     db,
     config,
+    queuePrefix: prefix,
     runtime,
     app,
     tokens,
@@ -120,6 +130,9 @@ export async function startApi(env: Record<string, string> = {}, options: { work
       await worker?.close();
       worker = undefined;
     },
+    async startWorker() {
+      worker ??= await startInProcess();
+    },
     async close() {
       await worker?.close();
       await app.close();
@@ -127,6 +140,7 @@ export async function startApi(env: Record<string, string> = {}, options: { work
         await queue.obliterate({ force: true }).catch(() => undefined);
         await queue.close();
       }
+      await redis.del(prefixOwnerKey(prefix)).catch(() => undefined);
       await redis.quit();
       await db.destroy();
       await database.drop();

@@ -14,9 +14,13 @@ export class ClusterSyncHandler implements JobHandler<'cluster.sync'> {
 
   parse = (data: unknown): JobPayloads['cluster.sync'] => payload.parse(data);
 
+  async isInThisDatabase(p: JobPayloads['cluster.sync']): Promise<boolean> {
+    return (await this.deps.clusters.get(p.clusterId)) !== null;
+  }
+
   async handle(p: JobPayloads['cluster.sync']): Promise<JobOutcome> {
     const cluster = await this.deps.clusters.get(p.clusterId);
-    if (!cluster) return { status: 'skipped', detail: 'the cluster no longer exists' };
+    if (!cluster) return { status: 'skipped', detail: 'the cluster was deleted meanwhile' };
     const discovery = await (await this.deps.driverFor(p.clusterId)).discover();
     if (cluster.driver === 'kubernetes' && discovery.cni !== 'unknown' && discovery.cni !== cluster.cni) await this.deps.clusters.update(p.clusterId, { cni: discovery.cni });
     const result = await importSnapshot(this.deps, p.clusterId, JSON.stringify(discovery.snapshot), this.deps.clock());

@@ -6,6 +6,12 @@ export interface JobHandler<N extends JobName = JobName> {
   /** Returns the payload typed, or throws when it is not a payload this version understands. */
   parse(data: unknown): JobPayloads[N];
   handle(payload: JobPayloads[N], progress: (value: object) => Promise<void>): Promise<JobOutcome>;
+  /**
+   * Whether what the job is about (an import, a cluster, a rollout) is in this worker's database. A job
+   * whose record is not there belongs to another install that shares the queues: it is failed, never
+   * completed, so that its own install still runs it. Jobs about no record in particular have none.
+   */
+  isInThisDatabase?(payload: JobPayloads[N]): Promise<boolean>;
 }
 
 /**

@@ -27,13 +27,13 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { config, logger } = this.runtime;
+    const { logger } = this.runtime;
     const connection = createRedis(this.runtime.redisUrl, 'worker');
     this.connection = connection;
     this.workers = Object.values(QUEUES).map(
       (queue) => new Worker(queue, (job) => this.process(job.name, job.id, job.attemptsMade, job.data, (v) => job.updateProgress(v)), {
           connection,
-          prefix: config.queuePrefix,
+          prefix: this.runtime.queuePrefix,
           concurrency: CONCURRENCY[queue],
           // A worker that dies (SIGKILL) leaves its jobs active: another worker takes them over once the
           // lock lapses. Running jobs renew their lock every half period, so long probes are safe.
@@ -59,6 +59,11 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
       throw new UnrecoverableError(`job ${name} ${id} has an invalid payload: ${(error as Error).message}`);
     }
     const log = this.runtime.logger.child({ job: name, jobId: id, attempt: attemptsMade + 1 });
+    if (handler.isInThisDatabase && !(await handler.isInThisDatabase(payload))) {
+      // Failed, not done: done would remove it, and its own install would wait for it forever.
+      log.warn('job belongs to another install: what it is about is not in this database', { queuePrefix: this.runtime.queuePrefix });
+      throw new Error(`job ${name} ${id} belongs to another install: what it is about is not in this database`);
+    }
     log.info('job started');
     const outcome = await handler.handle(payload, progress);
     log.info('job finished', { outcome: outcome.status, detail: outcome.detail });

@@ -1,6 +1,6 @@
 import { AppError } from '@bulkhead/contracts';
 import type { ProtectionSource } from '@bulkhead/inventory';
-import type { AuditEntry, DriftCheck, DriftStore, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
+import type { AuditEntry, DriftCheck, DriftStore, RolloutStall, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditInsert, writeAudit, writeAuditEntries } from './audit.store';
 import { isUniqueViolation } from './cluster.store';
@@ -392,6 +392,23 @@ export class PostgresRolloutStore implements RolloutStore {
     const states: RolloutState[] = [];
     for (const r of rows) states.push(await this.read(r.id, Number(r.version)));
     return states;
+  }
+
+  async recordStall(state: RolloutState, stall: RolloutStall): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      // Every worker looks for stalls: the lock makes "not written yet, so write it" one step.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('rollout.stalled:' || $1))`, [state.id]);
+      const [written] = await em.query(`SELECT 1 FROM audit_log WHERE action = 'rollout.stalled' AND target = $1 AND details->>'version' = $2 LIMIT 1`, [state.id, String(state.version)]);
+      if (written) return false;
+      await writeAudit(em, {
+        actor: 'system:rollout',
+        action: 'rollout.stalled',
+        clusterId: state.clusterId,
+        target: state.id,
+        details: { rolloutId: state.id, version: state.version, status: state.status, since: stall.since, deadlineMs: stall.deadlineMs, reason: stall.reason },
+      });
+      return true;
+    });
   }
 }
 

@@ -46,7 +46,8 @@ const schema = z.object({
     .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
     .pipe(z.array(tierSchema))
     .optional(),
-  BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
+  BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').optional(),
+  BULKHEAD_ROLLOUT_STALL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(180),
 });
 
 export interface Config {
@@ -62,9 +63,14 @@ export interface Config {
   crashAt?: { point: string; nth: number };
   /** Key for secrets at rest (kubeconfigs); generated into the data folder when not given. */
   secretKey?: string;
-  queuePrefix: string;
+  /** The queue prefix given by the operator; unset, each install derives its own from its database (see @bulkhead/jobs). */
+  queuePrefix?: string;
   /** The tiers whose rollout stages wait for an approver, the first stage included (unset: the rollout domain's default). */
-  rollout: { approvalTiers?: Tier[] };
+  rollout: {
+    approvalTiers?: Tier[];
+    /** How long a running rollout may go without a change past its last due moment before it counts as stalled. */
+    stallMs: number;
+  };
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
    * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
@@ -103,7 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: c.BULKHEAD_SECRET_KEY,
     crashAt: c.BULKHEAD_CRASH_AT ? { point: c.BULKHEAD_CRASH_AT.split(':')[0], nth: Number(c.BULKHEAD_CRASH_AT.split(':')[1]) } : undefined,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
-    rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS },
+    rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS, stallMs: c.BULKHEAD_ROLLOUT_STALL_SECONDS * 1000 },
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }

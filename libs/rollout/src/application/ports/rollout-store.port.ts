@@ -1,3 +1,4 @@
+import type { RolloutStall } from '../../domain/stall';
 import type { AuditEntry, RolloutState, RolloutStatus, TransitionResult } from '../../domain/types';
 
 export interface RolloutStore {
@@ -20,4 +21,9 @@ export interface RolloutStore {
   /** The last state of the rollout this process read or wrote, without asking the database: possibly stale. */
   seen(id: string): RolloutState | undefined;
   list(filter: { clusterId?: string; statuses?: RolloutStatus[] }): Promise<RolloutState[]>;
+  /**
+   * Writes a `rollout.stalled` audit entry for the rollout as it is (its version), unless one was written
+   * for that version already (by this process or another): true when this call wrote it.
+   */
+  recordStall(state: RolloutState, stall: RolloutStall): Promise<boolean>;
 }

@@ -1,0 +1,27 @@
+import { SELF_DRIVEN_STATUSES, stallOf, type RolloutStall } from '../domain/stall';
+import type { RolloutState } from '../domain/types';
+import type { RolloutStore } from './ports/rollout-store.port';
+
+export interface StalledRollout {
+  rollout: RolloutState;
+  stall: RolloutStall;
+}
+
+/** The rollouts that have not moved past their deadline (see `stallOf`), newest first. */
+export async function stalledRollouts(store: Pick<RolloutStore, 'list'>, now: Date, deadlineMs: number): Promise<StalledRollout[]> {
+  const moving = await store.list({ statuses: [...SELF_DRIVEN_STATUSES] });
+  return moving.flatMap((rollout) => {
+    const stall = stallOf(rollout, now, deadlineMs);
+    return stall ? [{ rollout, stall }] : [];
+  });
+}
+
+/**
+ * Finds the stalled rollouts and records each stall in the audit log, once per version of the rollout:
+ * answers those recorded by this call, for the caller to warn about.
+ */
+export async function reportStalls(store: Pick<RolloutStore, 'list' | 'recordStall'>, now: Date, deadlineMs: number): Promise<StalledRollout[]> {
+  const reported: StalledRollout[] = [];
+  for (const found of await stalledRollouts(store, now, deadlineMs)) if (await store.recordStall(found.rollout, found.stall)) reported.push(found);
+  return reported;
+}
