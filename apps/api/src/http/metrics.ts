@@ -49,6 +49,12 @@ export const rolloutSteps = new Gauge({
   registers: [registry],
 });
 
+export const rolloutsStalled = new Gauge({
+  name: 'bulkhead_rollouts_stalled',
+  help: 'Running or rolling-back rollouts that have not moved for longer than BULKHEAD_ROLLOUT_STALL_SECONDS',
+  registers: [registry],
+});
+
 export const httpMetrics = {
   observe(method: string, route: string, status: number, seconds: number): void {
     requests.inc({ method, route, status: String(status) });

@@ -7,7 +7,7 @@ import {
   reasonSchema,
   rollbackSchema,
 } from '@bulkhead/contracts';
-import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus } from '@bulkhead/rollout';
+import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus, type RolloutView, viewOf } from '@bulkhead/rollout';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -16,6 +16,7 @@ import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { check, parseBody, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ROLLOUT_DEPS } from '../stores.providers';
 
 const kindOf: Record<string, ErrorKind> = {
@@ -51,7 +52,15 @@ const schema = (s: z.ZodType) => ({ schema: z.toJSONSchema(s, { io: 'input' }) a
 @ApiBearerAuth()
 @Controller('api/v1')
 export class RolloutsController {
-  constructor(@Inject(ROLLOUT_DEPS) private readonly deps: CreateRolloutDeps) {}
+  constructor(
+    @Inject(ROLLOUT_DEPS) private readonly deps: CreateRolloutDeps,
+    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
+  ) {}
+
+  /** The rollout with its stall, if it has stopped moving (see stallOf). */
+  private view(state: RolloutState): RolloutView {
+    return viewOf(state, this.deps.clock(), this.runtime.config.rollout.stallMs);
+  }
 
   private act(id: string, event: RolloutEvent): Promise<RolloutState> {
     return refusing(recordEvent(this.deps, id, event));
@@ -74,21 +83,21 @@ export class RolloutsController {
 
   @Get('rollouts')
   @RequireRole('viewer')
-  list(@Query() query: Record<string, unknown>): Promise<RolloutState[]> {
+  async list(@Query() query: Record<string, unknown>): Promise<RolloutView[]> {
     const q = check(listRolloutsQuerySchema, query, 'query');
     const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status as RolloutStatus] : undefined;
-    return this.deps.store.list({ clusterId: q.clusterId, statuses });
+    return (await this.deps.store.list({ clusterId: q.clusterId, statuses })).map((r) => this.view(r));
   }
 
   @Get('rollouts/:rolloutId')
   @RequireRole('viewer')
-  async get(@Param('rolloutId', UuidPipe) id: string): Promise<RolloutState> {
+  async get(@Param('rolloutId', UuidPipe) id: string): Promise<RolloutView> {
     const state = await this.deps.store.get(id);
     if (!state) throw AppError.notFound('rollout', id);
-    return state;
+    return this.view(state);
   }
 
-  /** Server-sent events: the rollout's state each time it changes, until it ends or the client leaves. */
+  /** Server-sent events: the rollout's state each time it changes or stalls, until it ends or the client leaves. */
   @Get('rollouts/:rolloutId/events')
   @RequireRole('viewer')
   @ApiProduces('text/event-stream')
@@ -97,18 +106,20 @@ export class RolloutsController {
     if (!first) throw AppError.notFound('rollout', id);
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     let version = -1;
+    let stalled = false;
     let closed = false;
     req.on('close', () => (closed = true));
-    const send = (state: RolloutState) => {
-      version = state.version;
-      res.write(`id: ${state.version}\nevent: rollout\ndata: ${JSON.stringify(state)}\n\n`);
+    const send = (view: RolloutView) => {
+      [version, stalled] = [view.version, view.stalled !== undefined];
+      res.write(`id: ${view.version}\nevent: rollout\ndata: ${JSON.stringify(view)}\n\n`);
     };
-    send(first);
+    send(this.view(first));
     // The truth is in PostgreSQL and any worker may change it: look every half second, write on change.
     while (!closed) {
       await new Promise((r) => setTimeout(r, 500));
       const state = await this.deps.store.get(id).catch(() => null);
-      if (state && state.version !== version) send(state);
+      const view = state && this.view(state);
+      if (view && (view.version !== version || (view.stalled !== undefined) !== stalled)) send(view);
       else res.write(': keep-alive\n\n');
     }
     res.end();

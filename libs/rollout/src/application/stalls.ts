@@ -1,5 +1,5 @@
-import { SELF_DRIVEN_STATUSES, stallOf, type RolloutStall } from '../domain/stall';
-import type { RolloutState } from '../domain/types';
+import { SELF_DRIVEN_STATUSES, stallOf } from '../domain/stall';
+import type { RolloutStall, RolloutState, RolloutView } from '../domain/types';
 import type { RolloutStore } from './ports/rollout-store.port';
 
 export interface StalledRollout {
@@ -24,4 +24,9 @@ export async function reportStalls(store: Pick<RolloutStore, 'list' | 'recordSta
   const reported: StalledRollout[] = [];
   for (const found of await stalledRollouts(store, now, deadlineMs)) if (await store.recordStall(found.rollout, found.stall)) reported.push(found);
   return reported;
+}
+
+export function viewOf(rollout: RolloutState, now: Date, deadlineMs: number): RolloutView {
+  const stall = stallOf(rollout, now, deadlineMs);
+  return stall ? { ...rollout, stalled: stall } : rollout;
 }

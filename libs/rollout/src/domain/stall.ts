@@ -6,19 +6,10 @@
  * (an approval, a resume), for a schedule or for a window is never stalled.
  */
 import { wakeTimes } from './commands';
-import type { RolloutState, RolloutStatus } from './types';
+import type { RolloutStall, RolloutState, RolloutStatus } from './types';
 
 /** The statuses in which nothing but the workers is needed for the rollout to move on. */
 export const SELF_DRIVEN_STATUSES: readonly RolloutStatus[] = ['running', 'rolling_back'];
-
-export interface RolloutStall {
-  /** when the rollout was last due to move */
-  since: string;
-  /** how long it may go without a change past `since` before it counts as stalled */
-  deadlineMs: number;
-  /** in words, for the page and the log: how long, and which namespaces are under way */
-  reason: string;
-}
 
 /** Names at most this many namespaces in a reason; the rest are counted. */
 const NAMED_STEPS = 5;

@@ -1,5 +1,4 @@
-import type { RolloutStall } from '../../domain/stall';
-import type { AuditEntry, RolloutState, RolloutStatus, TransitionResult } from '../../domain/types';
+import type { AuditEntry, RolloutStall, RolloutState, RolloutStatus, TransitionResult } from '../../domain/types';
 
 export interface RolloutStore {
   /** Stores a new rollout with its audit entries. Fails with AppError conflict `rollout.cluster_busy` when the cluster has an active rollout. */
