@@ -384,10 +384,12 @@ export class PostgresRolloutStore implements RolloutStore {
     return version === undefined ? null : this.read(id, version);
   }
 
-  async list(filter: { clusterId?: string; statuses?: RolloutStatus[] }): Promise<RolloutState[]> {
+  async list(filter: { clusterId?: string; statuses?: RolloutStatus[]; updatedBefore?: Date }): Promise<RolloutState[]> {
     const rows: Array<{ id: string; version: string }> = await this.db.query(
-      `SELECT id, version FROM rollouts WHERE ($1::uuid IS NULL OR cluster_id = $1) AND ($2::text[] IS NULL OR status = ANY($2)) ORDER BY created_at DESC`,
-      [filter.clusterId ?? null, filter.statuses ?? null],
+      `SELECT id, version FROM rollouts
+       WHERE ($1::uuid IS NULL OR cluster_id = $1) AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::timestamptz IS NULL OR (state->>'updatedAt')::timestamptz < $3)
+       ORDER BY created_at DESC`,
+      [filter.clusterId ?? null, filter.statuses ?? null, filter.updatedBefore ?? null],
     );
     const states: RolloutState[] = [];
     for (const r of rows) states.push(await this.read(r.id, Number(r.version)));

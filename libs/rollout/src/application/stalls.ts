@@ -7,9 +7,12 @@ export interface StalledRollout {
   stall: RolloutStall;
 }
 
-/** The rollouts that have not moved past their deadline (see `stallOf`), newest first. */
+/**
+ * The rollouts that have not moved past their deadline (see `stallOf`), newest first. Only those unchanged
+ * for longer than the deadline are read whole: readyz asks often, and a rollout's state can be large.
+ */
 export async function stalledRollouts(store: Pick<RolloutStore, 'list'>, now: Date, deadlineMs: number): Promise<StalledRollout[]> {
-  const moving = await store.list({ statuses: [...SELF_DRIVEN_STATUSES] });
+  const moving = await store.list({ statuses: [...SELF_DRIVEN_STATUSES], updatedBefore: new Date(now.getTime() - deadlineMs) });
   return moving.flatMap((rollout) => {
     const stall = stallOf(rollout, now, deadlineMs);
     return stall ? [{ rollout, stall }] : [];

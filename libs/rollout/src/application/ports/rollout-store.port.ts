@@ -19,7 +19,8 @@ export interface RolloutStore {
   get(id: string): Promise<RolloutState | null>;
   /** The last state of the rollout this process read or wrote, without asking the database: possibly stale. */
   seen(id: string): RolloutState | undefined;
-  list(filter: { clusterId?: string; statuses?: RolloutStatus[] }): Promise<RolloutState[]>;
+  /** `updatedBefore`: only rollouts whose last change (`updatedAt`) is older than this. */
+  list(filter: { clusterId?: string; statuses?: RolloutStatus[]; updatedBefore?: Date }): Promise<RolloutState[]>;
   /**
    * Writes a `rollout.stalled` audit entry for the rollout as it is (its version), unless one was written
    * for that version already (by this process or another): true when this call wrote it.
