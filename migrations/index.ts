@@ -11,6 +11,7 @@ import { SimulatedObjectsVersion1764395000000 } from './1764395000000-simulated-
 import { NamespaceLockFunctions1764400000000 } from './1764400000000-namespace-lock-functions';
 import { ApprovalsByTier1764405000000 } from './1764405000000-approvals-by-tier';
 import { InstallIdentity1764412000000 } from './1764412000000-install-identity';
+import { ClusterSyncRequests1764413000000 } from './1764413000000-cluster-sync-requests';
 
 /** Every migration, oldest first. A new migration file is added here too. */
-export const migrations = [InventoryAndDependencyMap1764320000000, UsersAndSessions1764330000000, SimulatedClusters1764340000000, AuditLog1764350000000, ClusterConnections1764360000000, EdgeAddresses1764365000000, PlansAndRollouts1764370000000, DriftChecks1764380000000, RolloutStepsAsRows1764390000000, SimulatedObjectsVersion1764395000000, NamespaceLockFunctions1764400000000, ApprovalsByTier1764405000000, InstallIdentity1764412000000];
+export const migrations = [InventoryAndDependencyMap1764320000000, UsersAndSessions1764330000000, SimulatedClusters1764340000000, AuditLog1764350000000, ClusterConnections1764360000000, EdgeAddresses1764365000000, PlansAndRollouts1764370000000, DriftChecks1764380000000, RolloutStepsAsRows1764390000000, SimulatedObjectsVersion1764395000000, NamespaceLockFunctions1764400000000, ApprovalsByTier1764405000000, InstallIdentity1764412000000, ClusterSyncRequests1764413000000];

@@ -11,8 +11,8 @@ import { type Harness, seedDemoCluster, startApi, TEST_REDIS_URL } from './suppo
  * Two installs on one Redis, neither given a queue prefix (the issue's "second install took the first
  * one's seed import, called it already finished, and left it queued forever"): each derives its own
  * prefix from its database, a prefix another database holds is refused by name, a job about a record
- * that is not in the worker's database is failed rather than completed, and an import whose job was
- * lost is dispatched again.
+ * that is not in the worker's database is failed rather than completed, and an import or a sync whose
+ * job was lost is dispatched again.
  */
 const DERIVED = { BULKHEAD_QUEUE_PREFIX: '' };
 let first: Harness;
@@ -60,16 +60,20 @@ describe('a job about a record that is not in the worker\'s database', () => {
   });
 });
 
-describe('an unfinished import whose job was lost', () => {
-  it('is dispatched again by a worker that starts, and finishes', async () => {
+describe('an unfinished import and a requested cluster sync whose jobs were lost', () => {
+  it('are dispatched again by a worker that starts, and finish', async () => {
     const [cluster] = (await first.call('GET', '/api/v1/clusters', { role: 'viewer' })).body;
     await first.stopWorker();
     const flows = readFileSync(join(__dirname, '..', 'fixtures', 'small-flows.hubble.jsonl'), 'utf8');
     const queued = await first.call('POST', `/api/v1/clusters/${cluster.id}/flow-imports?fileName=lost.jsonl`, { role: 'operator', raw: flows, headers: { 'content-type': 'application/x-ndjson' } });
     expect(queued.body.status).toBe('queued');
-    // What a Redis that lost its data leaves: the import queued in PostgreSQL, no job for it.
+    expect((await first.call('POST', `/api/v1/clusters/${cluster.id}/sync`, { role: 'operator' })).status).toBe(202);
+    // What a Redis that lost its data leaves: the work recorded in PostgreSQL, no job for it.
     await first.runtime.queues.get(QUEUES.imports)!.obliterate({ force: true });
     await first.startWorker();
     expect((await first.waitFor(() => importOf(first, queued.body.id), (i) => i.status !== 'queued' && i.status !== 'running', 20000)).status).toBe('succeeded');
+    await first.waitFor(() => first.db.query(`SELECT id FROM clusters WHERE sync_requested_at IS NOT NULL`), (rows) => rows.length === 0, 20000);
+    const synced = (await first.call('GET', `/api/v1/clusters/${cluster.id}`, { role: 'viewer' })).body;
+    expect(synced.inventoryImportedAt > cluster.inventoryImportedAt).toBe(true);
   }, 40000);
 });

@@ -72,7 +72,7 @@ export class WorkerModule {
         QueueConsumers,
         {
           provide: Recovery,
-          useFactory: () => new Recovery({ runtime, rollouts: new PostgresRolloutStore(runtime.db), imports: new TypeOrmFlowImportStore(runtime.db), clock: () => new Date() }),
+          useFactory: () => new Recovery({ runtime, rollouts: new PostgresRolloutStore(runtime.db), imports: new TypeOrmFlowImportStore(runtime.db), clusters: new TypeOrmClusterStore(runtime.db), clock: () => new Date() }),
         },
       ],
     };

@@ -18,6 +18,11 @@ export class FlowImportHandler implements JobHandler<'flow-import.run'> {
     return (await this.deps.imports.get(p.importId)) !== null;
   }
 
+  async gaveUp(p: JobPayloads['flow-import.run'], error: string): Promise<void> {
+    const record = await this.deps.imports.get(p.importId);
+    if (record) await this.deps.imports.fail(p.importId, `gave up after repeated failures: ${error}`, record.progress, this.deps.clock());
+  }
+
   handle(p: JobPayloads['flow-import.run']): Promise<JobOutcome> {
     return runFlowImport(this.deps, p.importId);
   }

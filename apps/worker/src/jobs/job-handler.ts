@@ -12,6 +12,11 @@ export interface JobHandler<N extends JobName = JobName> {
    * completed, so that its own install still runs it. Jobs about no record in particular have none.
    */
   isInThisDatabase?(payload: JobPayloads[N]): Promise<boolean>;
+  /**
+   * Called once the job has failed its last attempt: records the failure where the work is tracked in
+   * PostgreSQL, so that the work is finished (as failed) rather than dispatched again and again.
+   */
+  gaveUp?(payload: JobPayloads[N], error: string): Promise<void>;
 }
 
 /**

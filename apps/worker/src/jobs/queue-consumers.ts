@@ -43,7 +43,10 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
         }),
     );
     for (const w of this.workers) {
-      w.on('failed', (job, error) => logger.warn('job failed', { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }));
+      w.on('failed', (job, error) => {
+        logger.warn('job failed', { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message });
+        if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.gaveUp(job.name, job.id, job.data, error.message);
+      });
       w.on('error', (error) => logger.error('worker error', { error: error.message }));
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
@@ -68,6 +71,17 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
     const outcome = await handler.handle(payload, progress);
     log.info('job finished', { outcome: outcome.status, detail: outcome.detail });
     return outcome;
+  }
+
+  /** A job that failed its last attempt: its handler records the failure (a job of another install finds nothing to record). */
+  private async gaveUp(name: string, id: string | undefined, data: unknown, error: string): Promise<void> {
+    const handler = this.index.get(name as JobName);
+    if (!handler?.gaveUp) return;
+    try {
+      await handler.gaveUp(handler.parse(data), error);
+    } catch (failure) {
+      this.runtime.logger.error('could not record a job that gave up', { job: name, jobId: id, error: (failure as Error).message });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

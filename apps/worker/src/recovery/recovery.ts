@@ -1,5 +1,5 @@
 import { QUEUES } from '@bulkhead/contracts';
-import type { FlowImportStore } from '@bulkhead/inventory';
+import type { ClusterStore, FlowImportStore } from '@bulkhead/inventory';
 import { claimQueuePrefix } from '@bulkhead/platform';
 import { reportStalls, type RolloutStore } from '@bulkhead/rollout';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -13,6 +13,7 @@ export interface RecoveryDeps {
   runtime: Pick<WorkerRuntime, 'config' | 'logger' | 'redis' | 'queues' | 'jobs' | 'identity' | 'queuePrefix'>;
   rollouts: Pick<RolloutStore, 'list' | 'recordStall'>;
   imports: Pick<FlowImportStore, 'unfinished'>;
+  clusters: Pick<ClusterStore, 'syncsRequested'>;
   clock(): Date;
 }
 
@@ -23,7 +24,7 @@ export interface RecoveryDeps {
  *  - records and warns about rollouts that have stopped moving (from PostgreSQL alone);
  *  - marks the queue prefix as this database's again, and re-creates the schedules (drift checks);
  *  - asks for a look at every active rollout (`rollout.reconcile`, one at a time however many workers);
- *  - adds again the job of every unfinished import that has none waiting or running.
+ *  - adds again the job of every unfinished import and requested cluster sync that has none waiting or running.
  * Each is tried on its own: a Redis that is down does not keep a stall from being reported.
  */
 export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -71,7 +72,7 @@ export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
       ['claim the queue prefix', () => claimQueuePrefix(runtime.redis, runtime.queuePrefix, runtime.identity)],
       ...(reschedule ? [['re-create the schedules', () => this.schedule()] as [string, () => Promise<unknown>]] : []),
       ['look at every active rollout', () => runtime.jobs.enqueue('rollout.reconcile', { v: 1 })],
-      ['re-dispatch lost imports', () => this.restoreImports()],
+      ['re-dispatch lost imports and syncs', () => this.restoreImportsAndSyncs()],
     ];
     for (const [task, run] of tasks) {
       try {
@@ -92,9 +93,13 @@ export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.deps.runtime.queues.get(QUEUES.rollouts)!.upsertJobScheduler('cluster.drift-check', { every: DRIFT_CHECK_EVERY_MS }, { name: 'cluster.drift-check', data: { v: 1 } });
   }
 
-  private async restoreImports(): Promise<void> {
+  private async restoreImportsAndSyncs(): Promise<void> {
+    const { jobs, logger } = this.deps.runtime;
     for (const importId of await this.deps.imports.unfinished()) {
-      if (await this.deps.runtime.jobs.restoreIfLost('flow-import.run', { v: 1, importId })) this.deps.runtime.logger.info('re-dispatched an unfinished import that had no job', { importId });
+      if (await jobs.restoreIfLost('flow-import.run', { v: 1, importId })) logger.info('re-dispatched an unfinished import that had no job', { importId });
+    }
+    for (const clusterId of await this.deps.clusters.syncsRequested()) {
+      if (await jobs.restoreIfLost('cluster.sync', { v: 1, clusterId })) logger.info('re-dispatched a requested cluster sync that had no job', { clusterId });
     }
   }
 }
