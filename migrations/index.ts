@@ -13,8 +13,10 @@ import { TokenOwnersAndExpiry1764410000000 } from './1764410000000-token-owners-
 import { AuditLogRefusesTruncate1764410600000 } from './1764410600000-audit-log-refuses-truncate';
 import { AuditLogHashChain1764410700000 } from './1764410700000-audit-log-hash-chain';
 import { AuditSinkCursors1764410800000 } from './1764410800000-audit-sink-cursors';
+import { InstallIdentity1764412000000 } from './1764412000000-install-identity';
+import { ClusterSyncRequests1764413000000 } from './1764413000000-cluster-sync-requests';
 import { ApprovalsByTier1764415000000 } from './1764415000000-approvals-by-tier';
 import { FlakyProbesByAttempt1764416000000 } from './1764416000000-flaky-probes-by-attempt';
 
 /** Every migration, oldest first. A new migration file is added here too. */
-export const migrations = [InventoryAndDependencyMap1764320000000, UsersAndSessions1764330000000, SimulatedClusters1764340000000, AuditLog1764350000000, ClusterConnections1764360000000, EdgeAddresses1764365000000, PlansAndRollouts1764370000000, DriftChecks1764380000000, RolloutStepsAsRows1764390000000, SimulatedObjectsVersion1764395000000, NamespaceLockFunctions1764400000000, TokenOwnersAndExpiry1764410000000, AuditLogRefusesTruncate1764410600000, AuditLogHashChain1764410700000, AuditSinkCursors1764410800000, ApprovalsByTier1764415000000, FlakyProbesByAttempt1764416000000];
+export const migrations = [InventoryAndDependencyMap1764320000000, UsersAndSessions1764330000000, SimulatedClusters1764340000000, AuditLog1764350000000, ClusterConnections1764360000000, EdgeAddresses1764365000000, PlansAndRollouts1764370000000, DriftChecks1764380000000, RolloutStepsAsRows1764390000000, SimulatedObjectsVersion1764395000000, NamespaceLockFunctions1764400000000, TokenOwnersAndExpiry1764410000000, AuditLogRefusesTruncate1764410600000, AuditLogHashChain1764410700000, AuditSinkCursors1764410800000, InstallIdentity1764412000000, ClusterSyncRequests1764413000000, ApprovalsByTier1764415000000, FlakyProbesByAttempt1764416000000];

@@ -43,7 +43,7 @@ function worker(crashAt?: string): ChildProcess {
       PATH: process.env.PATH,
       DATABASE_URL: api.config.database.url,
       REDIS_URL: TEST_REDIS_URL,
-      BULKHEAD_QUEUE_PREFIX: api.config.queuePrefix,
+      BULKHEAD_QUEUE_PREFIX: api.queuePrefix,
       BULKHEAD_DATA_DIR: api.config.dataDir,
       LOG_LEVEL: process.env.CRASH_LOG ? 'info' : 'silent',
       ...(crashAt ? { BULKHEAD_CRASH_AT: crashAt } : {}),

@@ -115,12 +115,13 @@ describe('health, readiness, metrics and docs', () => {
   it('serves health and readiness without a token, Prometheus metrics with one', async () => {
     expect((await api.call('GET', '/healthz', { role: null })).body).toEqual({ status: 'ok' });
     const ready = await api.call('GET', '/readyz', { role: null });
-    expect(ready.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' }, stalledRollouts: [] });
     const metrics = await api.call('GET', '/metrics', { role: 'viewer' });
     expect(metrics.body).toContain('bulkhead_http_requests_total');
     expect(metrics.body).toContain('bulkhead_queue_jobs{queue="imports"');
     expect(metrics.body).toContain('bulkhead_queue_jobs{queue="rollouts"');
     expect(metrics.body).toContain('# TYPE bulkhead_rollouts gauge');
+    expect(metrics.body).toContain('bulkhead_rollouts_stalled 0');
   });
 
   it('echoes a request id and serves the OpenAPI document', async () => {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
 import { ensureBootstrapAdmin } from '@bulkhead/access';
-import { openDatabase, RUNTIME_ROLE_OWNS_SCHEMA, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { ConfigError, createLogger, createRedis, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
+import { databaseIdentity, openDatabase, RUNTIME_ROLE_OWNS_SCHEMA, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
+import { ConfigError, createLogger, createRedis, resolveQueuePrefix, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   if (applied.length) logger.info('migrations applied', { migrations: applied });
   if (runtimeRoleOwnsSchema) logger.warn(RUNTIME_ROLE_OWNS_SCHEMA);
   const redis = createRedis(services.redisUrl, 'client');
-  const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: config.queuePrefix })]));
+  const queuePrefix = await resolveQueuePrefix(redis, config.queuePrefix, await databaseIdentity(db));
+  const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: queuePrefix })]));
 
   // Shown once, never in the structured log: on a terminal, or in a file only this user can read.
   const firstStart = await ensureBootstrapAdmin(
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   await announceBootstrapSecrets(firstStart, terminal, config.dataDir);
 
   const secrets = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir));
-  const app = await createApiApp({ config, logger, db, redis, queues, secrets });
+  const app = await createApiApp({ config, logger, db, redis, queues, queuePrefix, secrets });
   if (config.demo) await seedDemo({ ...app.get(CLUSTER_DEPS), ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS) }, db, new UploadStorage(join(config.dataDir, 'uploads')), new Date(), logger);
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();

@@ -13,6 +13,8 @@ export interface ApiRuntime {
   db: DataSource;
   redis: Redis;
   queues: Map<string, Queue>;
+  /** The prefix the queues (and other keys of this install in Redis) live under: configured, or derived from the database. */
+  queuePrefix: string;
   /** Seals and opens secrets at rest (kubeconfigs). */
   secrets: SecretBox;
 }

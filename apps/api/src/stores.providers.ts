@@ -52,13 +52,13 @@ export const storeProviders: Provider[] = [
       sessions: new TypeOrmSessionStore(r.db),
       hasher: scryptPasswordHasher,
       crypto: nodeTokenCrypto,
-      throttle: new RedisSignInThrottle(r.redis, r.config.queuePrefix),
+      throttle: new RedisSignInThrottle(r.redis, r.queuePrefix),
     }),
   },
   {
     provide: REFUSAL_AUDIT,
     inject: [AUDIT_LOG, RUNTIME],
-    useFactory: (audit: AuditLog, r: ApiRuntime) => new RefusalAudit(audit, r.redis, r.config.queuePrefix, r.logger),
+    useFactory: (audit: AuditLog, r: ApiRuntime) => new RefusalAudit(audit, r.redis, r.queuePrefix, r.logger),
   },
   {
     provide: CLUSTER_DEPS,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { JOB_QUEUE, type JobName, QUEUES } from '@bulkhead/contracts';
 import { openDatabase, RUNTIME_ROLE_OWNS_SCHEMA } from '@bulkhead/persistence';
-import { ConfigError, createLogger, loadConfig, provideLocalServices, stopOnSignals } from '@bulkhead/platform';
+import { ConfigError, createLogger, loadConfig, provideLocalServices, QueuePrefixTaken, stopOnSignals } from '@bulkhead/platform';
 import { migrations } from '@bulkhead/migrations';
 import { openWorkerRuntime, startWorker } from './worker';
 
@@ -14,12 +14,12 @@ async function main(): Promise<void> {
   if (runtimeRoleOwnsSchema) logger.warn(RUNTIME_ROLE_OWNS_SCHEMA);
   const opened = await openWorkerRuntime({ config, logger, db, redisUrl: services.redisUrl });
   const worker = await startWorker(opened.runtime);
-  logger.info('worker ready', { queues: Object.values(QUEUES), jobs: Object.keys(JOB_QUEUE) as JobName[] });
+  logger.info('worker ready', { queues: Object.values(QUEUES), queuePrefix: opened.runtime.queuePrefix, jobs: Object.keys(JOB_QUEUE) as JobName[] });
 
   stopOnSignals(logger, [() => worker.close(), () => opened.close(), () => db.destroy(), () => services.stop()]);
 }
 
 main().catch((error) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Bulkhead worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(error instanceof ConfigError || error instanceof QueuePrefixTaken ? `${error.message}\n` : `Bulkhead worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import { ClusterSyncHandler } from './inventory/cluster-sync.handler';
 import { DriftCheckHandler, RolloutAdvanceHandler, RolloutCommandHandler, RolloutReconcileHandler } from './rollouts/rollout.handlers';
 import type { JobHandler } from './jobs/job-handler';
 import { QueueConsumers } from './jobs/queue-consumers';
+import { Recovery } from './recovery/recovery';
 import { JOB_HANDLERS, WORKER_RUNTIME, type WorkerRuntime } from './runtime';
 
 /**
@@ -76,6 +77,10 @@ export class WorkerModule {
         },
         QueueConsumers,
         AuditShipper,
+        {
+          provide: Recovery,
+          useFactory: () => new Recovery({ runtime, rollouts: new PostgresRolloutStore(runtime.db), imports: new TypeOrmFlowImportStore(runtime.db), clusters: new TypeOrmClusterStore(runtime.db), clock: () => new Date() }),
+        },
       ],
     };
   }

@@ -8,6 +8,27 @@ import type { Queue } from 'bullmq';
 export class BullJobQueue {
   constructor(private readonly queues: Map<string, Queue>) {}
 
+  /**
+   * Adds the job again unless one with its id is waiting, delayed or running: for work that PostgreSQL
+   * says is unfinished, whose job was lost (Redis lost its data) or has failed for good. A failed job of
+   * that id is removed first, since it would block the id. True when the job was added.
+   */
+  async restoreIfLost<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<boolean> {
+    const queue = this.queueOf(name);
+    const id = (jobId[name] as (p: JobPayloads[N]) => string)(payload);
+    const state = await queue.getJobState(id);
+    if (LIVE_STATES.has(state)) return false;
+    if (state !== 'unknown') await queue.remove(id);
+    await this.enqueue(name, payload);
+    return true;
+  }
+
+  private queueOf(name: JobName): Queue {
+    const queue = this.queues.get(JOB_QUEUE[name]);
+    if (!queue) throw new Error(`queue ${JOB_QUEUE[name]} is not open in this process`);
+    return queue;
+  }
+
   /** Adds the job unless one with the same id is waiting or running; `delayMs` defers it. */
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: { delayMs?: number } = {}): Promise<void> {
     await this.enqueueMany([{ name, payload, delayMs: options.delayMs }]);
@@ -17,8 +38,7 @@ export class BullJobQueue {
   async enqueueMany(jobs: ReadonlyArray<NewJob<JobName>>): Promise<void> {
     const byQueue = new Map<Queue, Parameters<Queue['addBulk']>[0]>();
     for (const { name, payload, delayMs } of jobs) {
-      const queue = this.queues.get(JOB_QUEUE[name]);
-      if (!queue) throw new Error(`queue ${JOB_QUEUE[name]} is not open in this process`);
+      const queue = this.queueOf(name);
       const batch = byQueue.get(queue) ?? [];
       byQueue.set(queue, batch);
       batch.push({
@@ -40,5 +60,8 @@ export class BullJobQueue {
     await Promise.all([...byQueue].map(([queue, batch]) => queue.addBulk(batch)));
   }
 }
+
+/** The states of a job that will still run, or is running. */
+const LIVE_STATES = new Set<string>(['waiting', 'waiting-children', 'prioritized', 'delayed', 'active']);
 
 export type NewJob<N extends JobName> = { name: N; payload: JobPayloads[N]; delayMs?: number };

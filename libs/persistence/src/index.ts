@@ -13,3 +13,4 @@ export * from './stores/user.store';
 export * from './stores/audit.store';
 export * from './stores/plan.store';
 export * from './stores/rollout.store';
+export * from './stores/install-identity';

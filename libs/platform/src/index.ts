@@ -8,3 +8,4 @@ export * from './uploads/uploads';
 export * from './security/password-hasher';
 export * from './security/secret-box';
 export * from './process/shutdown';
+export * from './queue/queue-prefix';

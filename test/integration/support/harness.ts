@@ -1,7 +1,7 @@
 import { QUEUES, type Role } from '@bulkhead/contracts';
 import { createToken, createUser } from '@bulkhead/access';
-import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { UploadStorage, createLogger, createRedis, ensureDatabaseExists, ensureDatabaseRoles, loadConfig, nodeTokenCrypto, scryptPasswordHasher, SecretBox, type Config, type DatabaseRoles, type DatabaseUrls } from '@bulkhead/platform';
+import { databaseIdentity, openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
+import { UploadStorage, createLogger, createRedis, ensureDatabaseExists, ensureDatabaseRoles, loadConfig, nodeTokenCrypto, prefixOwnerKey, resolveQueuePrefix, scryptPasswordHasher, SecretBox, type Config, type DatabaseRoles, type DatabaseUrls } from '@bulkhead/platform';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,8 @@ import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker
 
 /**
  * A real API on the real PostgreSQL and Redis: each test file gets its own database and its own
- * queue prefix, so files can run side by side and leave nothing behind.
+ * queue prefix, so files can run side by side and leave nothing behind. Pass BULKHEAD_QUEUE_PREFIX: ''
+ * for the prefix an install derives from its database, and `redisUrl` for a Redis of the test's own.
  */
 const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -42,6 +43,8 @@ export interface Harness {
   /** The test database's URL for the runtime role and for the owner role. */
   databaseUrls: DatabaseUrls;
   config: Config;
+  /** The prefix the queues live under: the one configured, or the one derived from the database. */
+  queuePrefix: string;
   runtime: ApiRuntime;
   app: INestApplication;
   tokens: Record<Role, string>;
@@ -51,6 +54,8 @@ export interface Harness {
   call(method: string, path: string, options?: { role?: Role | null; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Stops the in-process worker (tests that run workers as child processes). */
   stopWorker(): Promise<void>;
+  /** Starts an in-process worker (again). */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,21 +77,25 @@ export async function testDatabase(): Promise<{ url: string; drop(): Promise<voi
 }
 
 /** `log` receives every log line of the API and its worker (at LOG_LEVEL), for tests that read the log. */
-export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; log?: (line: string) => void } = {}): Promise<Harness> {
+export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; log?: (line: string) => void; redisUrl?: string } = {}): Promise<Harness> {
   const database = await testDatabase();
   const databaseUrls = await ensureDatabaseRoles(database.url, TEST_DATABASE_ROLES);
-  const prefix = `bh-test-${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ DATABASE_URL: databaseUrls.url, DATABASE_MIGRATION_URL: databaseUrls.migrationUrl, REDIS_URL: REDIS, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: prefix, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${prefix}`, ...env });
+  const redisUrl = options.redisUrl ?? REDIS;
+  const tag = `bh-test-${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({ DATABASE_URL: databaseUrls.url, DATABASE_MIGRATION_URL: databaseUrls.migrationUrl, REDIS_URL: redisUrl, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: tag, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${tag}`, ...env });
   const logger = createLogger(config.log.level, {}, options.log);
   const { db } = await openDatabase(databaseUrls.url, migrations, { poolSize: 4, migrationUrl: databaseUrls.migrationUrl });
-  const redis = createRedis(REDIS, 'client');
+  const redis = createRedis(redisUrl, 'client');
+  const identity = await databaseIdentity(db);
+  const prefix = await resolveQueuePrefix(redis, config.queuePrefix, identity);
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]));
-  const runtime: ApiRuntime = { config, logger, db, redis, queues, secrets: new SecretBox(randomBytes(32)) };
+  const runtime: ApiRuntime = { config, logger, db, redis, queues, queuePrefix: prefix, secrets: new SecretBox(randomBytes(32)) };
   const app = await createApiApp(runtime);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   let worker: RunningWorker | undefined;
-  if (options.worker) worker = await startWorker({ config, logger, db, redisUrl: REDIS, secrets: runtime.secrets, jobs: new BullJobQueue(queues) });
+  const startInProcess = () => startWorker({ config, logger, db, redisUrl, redis, identity, queuePrefix: prefix, secrets: runtime.secrets, queues, jobs: new BullJobQueue(queues) });
+  if (options.worker) worker = await startInProcess();
 
   const store = new TypeOrmTokenStore(db);
   const tokens = {} as Record<Role, string>;
@@ -100,6 +109,7 @@ export async function startApi(env: Record<string, string> = {}, options: { work
     db,
     databaseUrls,
     config,
+    queuePrefix: prefix,
     runtime,
     app,
     tokens,
@@ -135,6 +145,9 @@ export async function startApi(env: Record<string, string> = {}, options: { work
       await worker?.close();
       worker = undefined;
     },
+    async startWorker() {
+      worker ??= await startInProcess();
+    },
     async close() {
       await worker?.close();
       await app.close();
@@ -142,6 +155,7 @@ export async function startApi(env: Record<string, string> = {}, options: { work
         await queue.obliterate({ force: true }).catch(() => undefined);
         await queue.close();
       }
+      await redis.del(prefixOwnerKey(prefix)).catch(() => undefined);
       await redis.quit();
       await db.destroy();
       await database.drop();

@@ -1,8 +1,10 @@
+import { type CreateRolloutDeps, stalledRollouts } from '@bulkhead/rollout';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
 import { RUNTIME, type ApiRuntime } from '../runtime';
+import { ROLLOUT_DEPS } from '../stores.providers';
 
 async function timed<T>(what: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -17,7 +19,14 @@ async function timed<T>(what: Promise<T>, ms: number): Promise<T> {
 @ApiExcludeController()
 @Controller()
 export class HealthController {
-  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
+    @Inject(ROLLOUT_DEPS) private readonly rollouts: CreateRolloutDeps,
+  ) {}
+
+  private stalled() {
+    return stalledRollouts(this.rollouts.store, this.rollouts.clock(), this.runtime.config.rollout.stallMs);
+  }
 
   /** The process is up. */
   @Get('healthz')
@@ -26,7 +35,12 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** The process can serve: PostgreSQL and Redis both answer. */
+  /**
+   * The process can serve: PostgreSQL and Redis both answer (else 503). Rollouts that have stalled are
+   * listed, by id and since when, without making the answer a 503: this process can still serve, and
+   * taking it out of a load balancer would hide the very pages that show the stall. The reason, which
+   * names namespaces, is for signed-in callers (the rollout's page and API).
+   */
   @Get('readyz')
   @Public()
   async readyz(@Res() res: Response): Promise<void> {
@@ -43,6 +57,8 @@ export class HealthController {
       redis: await check(() => this.runtime.redis.ping()),
     };
     const ready = Object.values(checks).every((c) => c === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    const stalled = checks.postgres === 'ok' ? await timed(this.stalled(), 2000).catch(() => undefined) : undefined;
+    const stalledRollouts = stalled?.map(({ rollout, stall }) => ({ id: rollout.id, clusterId: rollout.clusterId, status: rollout.status, since: stall.since }));
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(stalledRollouts ? { stalledRollouts } : {}) });
   }
 }

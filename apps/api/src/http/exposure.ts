@@ -1,10 +1,11 @@
 import type { AccessDeps, TokenStore } from '@bulkhead/access';
+import { type CreateRolloutDeps, stalledRollouts } from '@bulkhead/rollout';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { ApiRuntime } from '../runtime';
-import { ACCESS_DEPS, TOKEN_STORE } from '../stores.providers';
+import { ACCESS_DEPS, ROLLOUT_DEPS, TOKEN_STORE } from '../stores.providers';
 import { identifyCaller } from './auth.guard';
 import type { AllExceptionsFilter } from './exception.filter';
 import { registry, scrapeMetrics } from './metrics';
@@ -18,18 +19,20 @@ import type { BulkheadRequest } from './request-context';
 export async function exposeMetricsAndDocs(app: NestExpressApplication, runtime: ApiRuntime, filter: AllExceptionsFilter, document: () => OpenAPIObject): Promise<void> {
   const signedIn = requireCaller(app.get<TokenStore>(TOKEN_STORE), app.get<AccessDeps>(ACCESS_DEPS), filter);
   const { metrics, apiDocs } = runtime.config;
+  const rollouts = app.get<CreateRolloutDeps>(ROLLOUT_DEPS);
+  const scrape = () => scrapeMetrics(runtime, async () => (await stalledRollouts(rollouts.store, rollouts.clock(), runtime.config.rollout.stallMs)).length);
 
   if (metrics.address) {
-    const server = await serveMetricsApart(runtime, metrics.address);
+    const server = await serveMetricsApart(runtime, metrics.address, scrape);
     app.getHttpServer().once('close', () => server.close());
   } else {
-    const scrape: RequestHandler = (req, res) =>
-      void scrapeMetrics(runtime).then(
+    const answer: RequestHandler = (req, res) =>
+      void scrape().then(
         (text) => res.type(registry.contentType).send(text),
         (error: unknown) => filter.answer(error, req as BulkheadRequest, res),
       );
     if (metrics.access === 'authenticated') app.use('/metrics', signedIn);
-    (app.getHttpAdapter().getInstance() as Express).get('/metrics', scrape);
+    (app.getHttpAdapter().getInstance() as Express).get('/metrics', answer);
   }
 
   if (apiDocs === 'off') return;
@@ -51,13 +54,13 @@ function requireCaller(tokens: TokenStore, access: AccessDeps, filter: AllExcept
 }
 
 /** /metrics alone on its own address (BULKHEAD_METRICS_ADDRESS), for a scraper on a private network; no token there. */
-async function serveMetricsApart(runtime: ApiRuntime, address: { host: string; port: number }): Promise<Server> {
+async function serveMetricsApart(runtime: ApiRuntime, address: { host: string; port: number }, scrape: () => Promise<string>): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('only /metrics is served here\n');
       return;
     }
-    scrapeMetrics(runtime).then(
+    scrape().then(
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
       (error: unknown) => {
         runtime.logger.error('metrics scrape failed', { error });

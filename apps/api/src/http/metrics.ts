@@ -50,6 +50,12 @@ const rolloutSteps = new Gauge({
   registers: [registry],
 });
 
+export const rolloutsStalled = new Gauge({
+  name: 'bulkhead_rollouts_stalled',
+  help: 'Running or rolling-back rollouts that have not moved for longer than BULKHEAD_ROLLOUT_STALL_SECONDS',
+  registers: [registry],
+});
+
 export const httpMetrics = {
   observe(method: string, route: string, status: number, seconds: number): void {
     requests.inc({ method, route, status: String(status) });
@@ -58,7 +64,7 @@ export const httpMetrics = {
 };
 
 /** The metrics text for one scrape: the job, import and rollout gauges are read now. */
-export async function scrapeMetrics(runtime: ApiRuntime): Promise<string> {
+export async function scrapeMetrics(runtime: ApiRuntime, countStalledRollouts: () => Promise<number>): Promise<string> {
   for (const [name, queue] of runtime.queues) {
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
     for (const [state, n] of Object.entries(counts)) queueDepth.set({ queue: name, state }, n);
@@ -78,5 +84,6 @@ export async function scrapeMetrics(runtime: ApiRuntime): Promise<string> {
   );
   rolloutSteps.reset();
   for (const r of byPhase) rolloutSteps.set({ phase: r.phase }, Number(r.n));
+  rolloutsStalled.set(await countStalledRollouts());
   return registry.metrics();
 }

@@ -43,6 +43,7 @@ export class InventoryController {
   @Audited('inventory.sync_requested')
   async sync(@Param('clusterId', UuidPipe) clusterId: string): Promise<{ queued: true }> {
     await requireCluster(this.deps.clusters, clusterId);
+    await this.deps.clusters.requestSync(clusterId);
     await this.jobs.enqueue('cluster.sync', { v: 1, clusterId });
     return { queued: true };
   }

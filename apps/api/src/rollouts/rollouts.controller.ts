@@ -8,7 +8,7 @@ import {
   abortSchema,
   rollbackSchema,
 } from '@bulkhead/contracts';
-import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus } from '@bulkhead/rollout';
+import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus, type RolloutView, viewOf } from '@bulkhead/rollout';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -17,6 +17,7 @@ import { Audited } from '../http/audit.interceptor';
 import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth.guard';
 import { check, parseBody, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ACCESS_DEPS, ROLLOUT_DEPS, TOKEN_STORE } from '../stores.providers';
 
 const kindOf: Record<string, ErrorKind> = {
@@ -59,10 +60,16 @@ export class RolloutsController {
 
   constructor(
     @Inject(ROLLOUT_DEPS) private readonly deps: CreateRolloutDeps,
+    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
     @Inject(TOKEN_STORE) tokens: CredentialStores['tokens'],
     @Inject(ACCESS_DEPS) access: CredentialStores['access'],
   ) {
     this.credentials = { tokens, access };
+  }
+
+  /** The rollout with its stall, if it has stopped moving (see stallOf). */
+  private view(state: RolloutState): RolloutView {
+    return viewOf(state, this.deps.clock(), this.runtime.config.rollout.stallMs);
   }
 
   /** Why the caller of a long request may no longer be there (token revoked or expired, session ended, user disabled), or null. */
@@ -97,23 +104,23 @@ export class RolloutsController {
 
   @Get('rollouts')
   @RequireRole('viewer')
-  list(@Query() query: Record<string, unknown>): Promise<RolloutState[]> {
+  async list(@Query() query: Record<string, unknown>): Promise<RolloutView[]> {
     const q = check(listRolloutsQuerySchema, query, 'query');
     const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status as RolloutStatus] : undefined;
-    return this.deps.store.list({ clusterId: q.clusterId, statuses });
+    return (await this.deps.store.list({ clusterId: q.clusterId, statuses })).map((r) => this.view(r));
   }
 
   @Get('rollouts/:rolloutId')
   @RequireRole('viewer')
-  async get(@Param('rolloutId', UuidPipe) id: string): Promise<RolloutState> {
+  async get(@Param('rolloutId', UuidPipe) id: string): Promise<RolloutView> {
     const state = await this.deps.store.get(id);
     if (!state) throw AppError.notFound('rollout', id);
-    return state;
+    return this.view(state);
   }
 
   /**
-   * Server-sent events: the rollout's state each time it changes, until the client leaves or its
-   * token or session ends (then a last `end` event says why).
+   * Server-sent events: the rollout's state each time it changes or stalls, until the client leaves or
+   * its token or session ends (then a last `end` event says why).
    */
   @Get('rollouts/:rolloutId/events')
   @RequireRole('viewer')
@@ -123,13 +130,14 @@ export class RolloutsController {
     if (!first) throw AppError.notFound('rollout', id);
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     let version = -1;
+    let stalled = false;
     let closed = false;
     req.on('close', () => (closed = true));
-    const send = (state: RolloutState) => {
-      version = state.version;
-      res.write(`id: ${state.version}\nevent: rollout\ndata: ${JSON.stringify(state)}\n\n`);
+    const send = (view: RolloutView) => {
+      [version, stalled] = [view.version, view.stalled !== undefined];
+      res.write(`id: ${view.version}\nevent: rollout\ndata: ${JSON.stringify(view)}\n\n`);
     };
-    send(first);
+    send(this.view(first));
     let credentialCheckedAt = Date.now();
     // The truth is in PostgreSQL and any worker may change it: look every half second, write on change.
     while (!closed) {
@@ -143,7 +151,8 @@ export class RolloutsController {
         }
       }
       const state = await this.deps.store.get(id).catch(() => null);
-      if (state && state.version !== version) send(state);
+      const view = state && this.view(state);
+      if (view && (view.version !== version || (view.stalled !== undefined) !== stalled)) send(view);
       else res.write(': keep-alive\n\n');
     }
     res.end();

@@ -14,6 +14,10 @@ export class FlowImportHandler implements JobHandler<'flow-import.run'> {
     return payload.parse(data);
   }
 
+  async isInThisDatabase(p: JobPayloads['flow-import.run']): Promise<boolean> {
+    return (await this.deps.imports.get(p.importId)) !== null;
+  }
+
   handle(p: JobPayloads['flow-import.run']): Promise<JobOutcome> {
     return runFlowImport(this.deps, p.importId);
   }

@@ -6,8 +6,18 @@ export interface JobHandler<N extends JobName = JobName> {
   /** Returns the payload typed, or throws when it is not a payload this version understands. */
   parse(data: unknown): JobPayloads[N];
   handle(payload: JobPayloads[N], progress: (value: object) => Promise<void>): Promise<JobOutcome>;
-  /** Called once when the job fails for good (its last attempt threw), to leave no record half-done. */
-  gaveUp?(payload: JobPayloads[N], reason: string): Promise<void>;
+  /**
+   * Whether what the job is about (an import, a cluster, a rollout) is in this worker's database. A job
+   * whose record is not there belongs to another install that shares the queues: it is failed, never
+   * completed, so that its own install still runs it. Jobs about no record in particular have none.
+   */
+  isInThisDatabase?(payload: JobPayloads[N]): Promise<boolean>;
+  /**
+   * Called once the job has failed for good (its last attempt, or refused as unrecoverable): records the
+   * failure where the work is tracked in PostgreSQL, so that no record is left half-done and the work is
+   * finished (as failed) rather than dispatched again and again.
+   */
+  gaveUp?(payload: JobPayloads[N], error: string): Promise<void>;
 }
 
 /**

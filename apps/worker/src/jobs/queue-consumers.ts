@@ -27,13 +27,13 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { config, logger } = this.runtime;
+    const { logger } = this.runtime;
     const connection = createRedis(this.runtime.redisUrl, 'worker');
     this.connection = connection;
     this.workers = Object.values(QUEUES).map(
-      (queue) => new Worker(queue, (job) => this.process(job.name, job.id, { made: job.attemptsMade, max: job.opts.attempts ?? 1 }, job.data, (v) => job.updateProgress(v)), {
+      (queue) => new Worker(queue, (job) => this.process(job.name, job.id, job.attemptsMade, job.data, (v) => job.updateProgress(v)), {
           connection,
-          prefix: config.queuePrefix,
+          prefix: this.runtime.queuePrefix,
           concurrency: CONCURRENCY[queue],
           // A worker that dies (SIGKILL) leaves its jobs active: another worker takes them over once the
           // lock lapses. Running jobs renew their lock every half period, so long probes are safe.
@@ -43,13 +43,17 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
         }),
     );
     for (const w of this.workers) {
-      w.on('failed', (job, error) => logger.warn('job failed', { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }));
+      w.on('failed', (job, error) => {
+        logger.warn('job failed', { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message });
+        // Finished as failed (its last attempt, or refused for good): nothing will run it again.
+        if (job?.finishedOn) void this.gaveUp(job.name, job.id, job.data, error.message);
+      });
       w.on('error', (error) => logger.error('worker error', { error: error.message }));
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
-  private async process(name: string, id: string | undefined, attempts: { made: number; max: number }, data: unknown, progress: (v: object) => Promise<void>) {
+  private async process(name: string, id: string | undefined, attemptsMade: number, data: unknown, progress: (v: object) => Promise<void>) {
     const handler = this.index.get(name as JobName);
     if (!handler) throw new UnrecoverableError(`no handler for job ${name}`);
     let payload;
@@ -58,20 +62,27 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
     } catch (error) {
       throw new UnrecoverableError(`job ${name} ${id} has an invalid payload: ${(error as Error).message}`);
     }
-    const log = this.runtime.logger.child({ job: name, jobId: id, attempt: attempts.made + 1 });
-    log.info('job started');
-    let outcome;
-    try {
-      outcome = await handler.handle(payload, progress);
-    } catch (error) {
-      const last = error instanceof UnrecoverableError || attempts.made + 1 >= attempts.max;
-      if (last && handler.gaveUp) {
-        await handler.gaveUp(payload, (error as Error).message).catch((failure: Error) => log.error('could not record that the job gave up', { error: failure.message }));
-      }
-      throw error;
+    const log = this.runtime.logger.child({ job: name, jobId: id, attempt: attemptsMade + 1 });
+    if (handler.isInThisDatabase && !(await handler.isInThisDatabase(payload))) {
+      // Failed, not done: done would remove it, and its own install would wait for it forever.
+      log.warn('job belongs to another install: what it is about is not in this database', { queuePrefix: this.runtime.queuePrefix });
+      throw new Error(`job ${name} ${id} belongs to another install: what it is about is not in this database`);
     }
+    log.info('job started');
+    const outcome = await handler.handle(payload, progress);
     log.info('job finished', { outcome: outcome.status, detail: outcome.detail });
     return outcome;
+  }
+
+  /** A job that failed its last attempt: its handler records the failure (a job of another install finds nothing to record). */
+  private async gaveUp(name: string, id: string | undefined, data: unknown, error: string): Promise<void> {
+    const handler = this.index.get(name as JobName);
+    if (!handler?.gaveUp) return;
+    try {
+      await handler.gaveUp(handler.parse(data), error);
+    } catch (failure) {
+      this.runtime.logger.error('could not record a job that gave up', { job: name, jobId: id, error: (failure as Error).message });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

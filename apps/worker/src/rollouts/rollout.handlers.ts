@@ -7,11 +7,15 @@ const advancePayload = z.strictObject({ v: z.literal(1), rolloutId: z.uuid(), at
 const commandPayload = z.strictObject({ v: z.literal(1), rolloutId: z.uuid(), key: z.string().min(1).max(500) });
 const reconcilePayload = z.strictObject({ v: z.literal(1) });
 
+/** A rollout this process has seen is in its database; otherwise the database is asked. */
+const rolloutIsHere = async (deps: RolloutDeps, id: string) => deps.store.seen(id) !== undefined || (await deps.store.get(id)) !== null;
+
 /** Looks at a rollout: records a tick, which re-derives and dispatches what is due. */
 export class RolloutAdvanceHandler implements JobHandler<'rollout.advance'> {
   readonly name = 'rollout.advance';
   constructor(private readonly deps: RolloutDeps) {}
   parse = (data: unknown): JobPayloads['rollout.advance'] => advancePayload.parse(data);
+  isInThisDatabase = (p: JobPayloads['rollout.advance']) => rolloutIsHere(this.deps, p.rolloutId);
   async handle(p: JobPayloads['rollout.advance']): Promise<JobOutcome> {
     await advance(this.deps, p.rolloutId);
     return { status: 'done' };
@@ -23,6 +27,7 @@ export class RolloutCommandHandler implements JobHandler<'rollout.command'> {
   readonly name = 'rollout.command';
   constructor(private readonly deps: RolloutDeps) {}
   parse = (data: unknown): JobPayloads['rollout.command'] => commandPayload.parse(data);
+  isInThisDatabase = (p: JobPayloads['rollout.command']) => rolloutIsHere(this.deps, p.rolloutId);
   handle(p: JobPayloads['rollout.command']): Promise<JobOutcome> {
     return executeCommand(this.deps, p.rolloutId, p.key);
   }

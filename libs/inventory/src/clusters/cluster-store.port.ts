@@ -30,6 +30,12 @@ export interface ClusterStore {
   sealedCredentials(id: string): Promise<Uint8Array | null>;
   delete(id: string): Promise<boolean>;
   counts(ids: string[]): Promise<Map<string, ClusterCounts>>;
+  /** Records that a sync was asked for (now); it stays asked for until `syncDone`. */
+  requestSync(id: string): Promise<void>;
+  /** The sync asked for up to `askedBy` is done (or given up): a request made later stays. */
+  syncDone(id: string, askedBy: Date): Promise<void>;
+  /** The clusters with a sync asked for and not done yet. */
+  syncsRequested(): Promise<string[]>;
 }
 
 /** Encrypts secrets before they are stored (see SecretBox). */

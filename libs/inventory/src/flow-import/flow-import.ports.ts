@@ -46,6 +46,8 @@ export interface FlowImportStore {
   /** In one transaction: adds every contribution to its edge, keeps it as evidence, marks the import succeeded. */
   complete(id: string, result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[] }, at: Date): Promise<void>;
   fail(id: string, error: string, progress: FlowImportProgress, at: Date): Promise<void>;
+  /** The ids of the imports not finished yet (queued, or running): each should have a job waiting or running. */
+  unfinished(): Promise<string[]>;
 }
 
 /** The uploaded file behind an import. */

@@ -79,6 +79,19 @@ export class TypeOrmClusterStore implements ClusterStore {
     return ((await this.repo.delete({ id })).affected ?? 0) > 0;
   }
 
+  async requestSync(id: string): Promise<void> {
+    await this.db.query(`UPDATE clusters SET sync_requested_at = now() WHERE id = $1`, [id]);
+  }
+
+  async syncDone(id: string, askedBy: Date): Promise<void> {
+    await this.db.query(`UPDATE clusters SET sync_requested_at = NULL WHERE id = $1 AND sync_requested_at <= $2`, [id, askedBy]);
+  }
+
+  async syncsRequested(): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM clusters WHERE sync_requested_at IS NOT NULL ORDER BY sync_requested_at`);
+    return rows.map((r) => r.id);
+  }
+
   async counts(ids: string[]): Promise<Map<string, ClusterCounts>> {
     const result = new Map<string, ClusterCounts>();
     if (ids.length === 0) return result;

@@ -129,4 +129,9 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
       [id, error, JSON.stringify(progress), at],
     );
   }
+
+  async unfinished(): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM flow_imports WHERE status IN ('queued', 'running') ORDER BY created_at`);
+    return rows.map((r) => r.id);
+  }
 }

@@ -1,6 +1,6 @@
 import { AppError } from '@bulkhead/contracts';
 import type { ProtectionSource } from '@bulkhead/inventory';
-import type { AuditEntry, DriftCheck, DriftStore, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
+import type { AuditEntry, DriftCheck, DriftStore, RolloutStall, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditInsert, writeAudit, writeAuditEntries } from './audit.store';
 import { isUniqueViolation } from './cluster.store';
@@ -384,14 +384,33 @@ export class PostgresRolloutStore implements RolloutStore {
     return version === undefined ? null : this.read(id, version);
   }
 
-  async list(filter: { clusterId?: string; statuses?: RolloutStatus[] }): Promise<RolloutState[]> {
+  async list(filter: { clusterId?: string; statuses?: RolloutStatus[]; updatedBefore?: Date }): Promise<RolloutState[]> {
     const rows: Array<{ id: string; version: string }> = await this.db.query(
-      `SELECT id, version FROM rollouts WHERE ($1::uuid IS NULL OR cluster_id = $1) AND ($2::text[] IS NULL OR status = ANY($2)) ORDER BY created_at DESC`,
-      [filter.clusterId ?? null, filter.statuses ?? null],
+      `SELECT id, version FROM rollouts
+       WHERE ($1::uuid IS NULL OR cluster_id = $1) AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::timestamptz IS NULL OR (state->>'updatedAt')::timestamptz < $3)
+       ORDER BY created_at DESC`,
+      [filter.clusterId ?? null, filter.statuses ?? null, filter.updatedBefore ?? null],
     );
     const states: RolloutState[] = [];
     for (const r of rows) states.push(await this.read(r.id, Number(r.version)));
     return states;
+  }
+
+  async recordStall(state: RolloutState, stall: RolloutStall): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      // Every worker looks for stalls: the lock makes "not written yet, so write it" one step.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('rollout.stalled:' || $1))`, [state.id]);
+      const [written] = await em.query(`SELECT 1 FROM audit_log WHERE action = 'rollout.stalled' AND target = $1 AND details->>'version' = $2 LIMIT 1`, [state.id, String(state.version)]);
+      if (written) return false;
+      await writeAudit(em, {
+        actor: 'system:rollout',
+        action: 'rollout.stalled',
+        clusterId: state.clusterId,
+        target: state.id,
+        details: { rolloutId: state.id, version: state.version, status: state.status, since: stall.since, deadlineMs: stall.deadlineMs, reason: stall.reason },
+      });
+      return true;
+    });
   }
 }
 

@@ -88,7 +88,8 @@ const schema = z.object({
     .optional(),
   BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS: bool.default(false),
   BULKHEAD_CLUSTER_ALLOW_LOOPBACK: bool.default(false),
-  BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
+  BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').optional(),
+  BULKHEAD_ROLLOUT_STALL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(180),
   BULKHEAD_AUDIT_SINK: z
     .string()
     .refine((value) => auditSinkOf(value) !== undefined, 'must be file:/absolute/path.jsonl, an https:// URL, or an http:// URL on the loopback address')
@@ -145,9 +146,14 @@ export interface Config {
   crashAt?: { point: string; nth: number };
   /** Key for secrets at rest (kubeconfigs); generated into the data folder when not given. */
   secretKey?: string;
-  queuePrefix: string;
+  /** The queue prefix given by the operator; unset, each install derives its own from its database (see @bulkhead/jobs). */
+  queuePrefix?: string;
   /** The tiers whose rollout stages wait for an approver, the first stage included (unset: the rollout domain's default). */
-  rollout: { approvalTiers?: Tier[] };
+  rollout: {
+    approvalTiers?: Tier[];
+    /** How long a running rollout may go without a change past its last due moment before it counts as stalled. */
+    stallMs: number;
+  };
   /**
    * What a cluster's kubeconfig may make the server do. `allowHostCredentials`: exec and auth-provider
    * plugins, files on the host, proxies (otherwise only embedded credentials). `allowLoopback`: an API
@@ -206,7 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: c.BULKHEAD_SECRET_KEY,
     crashAt: c.BULKHEAD_CRASH_AT ? { point: c.BULKHEAD_CRASH_AT.split(':')[0], nth: Number(c.BULKHEAD_CRASH_AT.split(':')[1]) } : undefined,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
-    rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS },
+    rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS, stallMs: c.BULKHEAD_ROLLOUT_STALL_SECONDS * 1000 },
     clusters: { allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS, allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK },
     auditSink: c.BULKHEAD_AUDIT_SINK ? auditSinkOf(c.BULKHEAD_AUDIT_SINK) : undefined,
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },

@@ -4,3 +4,4 @@ export * from './ports/rollout-dispatcher.port';
 export * from './rollouts';
 export * from './create-rollout';
 export * from './drift';
+export * from './stalls';

@@ -21,6 +21,12 @@ function waitingStage(state: RolloutState): Stage | undefined {
 /** The next time something becomes due without any event: settle ends, probe retries, restore retries, schedule, window. */
 export function nextWake(state: RolloutState, now: Date): number | undefined {
   const t = now.getTime();
+  const future = wakeTimes(state, now).filter((x) => x > t);
+  return future.length === 0 ? undefined : Math.min(...future);
+}
+
+/** Every time at which the state has something fall due by itself, past or future (see `nextWake`). */
+export function wakeTimes(state: RolloutState, now: Date): number[] {
   const times: number[] = [];
   for (const step of state.steps) {
     if (step.phase === 'applied' && step.settleUntil) times.push(Date.parse(step.settleUntil));
@@ -36,8 +42,7 @@ export function nextWake(state: RolloutState, now: Date): number | undefined {
       if (at) times.push(at.getTime());
     }
   }
-  const future = times.filter((x) => x > t);
-  return future.length === 0 ? undefined : Math.min(...future);
+  return times;
 }
 
 /**

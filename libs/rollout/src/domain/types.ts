@@ -250,6 +250,19 @@ export interface RolloutState {
   updatedAt: string;
 }
 
+/** A rollout that has stopped moving (see `stallOf`). */
+export interface RolloutStall {
+  /** when the rollout was last due to move */
+  since: string;
+  /** how long it may go without a change past `since` before it counts as stalled */
+  deadlineMs: number;
+  /** in words, for the page and the log: how long, and which namespaces are under way */
+  reason: string;
+}
+
+/** A rollout as the API shows it: its state, and its stall when it has one (computed when read, never stored). */
+export type RolloutView = RolloutState & { stalled?: RolloutStall };
+
 // ---------------------------------------------------------------- events
 
 export interface NamespaceInput {

@@ -1,4 +1,4 @@
-import type { AuditEntry, RolloutState, RolloutStatus, TransitionResult } from '../../domain/types';
+import type { AuditEntry, RolloutStall, RolloutState, RolloutStatus, TransitionResult } from '../../domain/types';
 
 export interface RolloutStore {
   /** Stores a new rollout with its audit entries. Fails with AppError conflict `rollout.cluster_busy` when the cluster has an active rollout. */
@@ -19,5 +19,11 @@ export interface RolloutStore {
   get(id: string): Promise<RolloutState | null>;
   /** The last state of the rollout this process read or wrote, without asking the database: possibly stale. */
   seen(id: string): RolloutState | undefined;
-  list(filter: { clusterId?: string; statuses?: RolloutStatus[] }): Promise<RolloutState[]>;
+  /** `updatedBefore`: only rollouts whose last change (`updatedAt`) is older than this. */
+  list(filter: { clusterId?: string; statuses?: RolloutStatus[]; updatedBefore?: Date }): Promise<RolloutState[]>;
+  /**
+   * Writes a `rollout.stalled` audit entry for the rollout as it is (its version), unless one was written
+   * for that version already (by this process or another): true when this call wrote it.
+   */
+  recordStall(state: RolloutState, stall: RolloutStall): Promise<boolean>;
 }

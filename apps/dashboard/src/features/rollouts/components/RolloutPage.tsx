@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import type { RolloutState, Stage, Step } from '../../../api/wire';
+import type { RolloutState, RolloutView, Stage, Step } from '../../../api/wire';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import {
   FINAL,
@@ -60,6 +60,15 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
           </div>
         </div>
       )}
+      {r.stalled && (
+        <div className="note note-warn" role="alert" data-testid="stalled">
+          <div>
+            <strong>Stalled since {formatDate(r.stalled.since)}: </strong>
+            {r.stalled.reason}.
+            <div className="small">Every worker re-checks the rollouts every 30 s and on reconnecting to Redis. If this stays, check that a worker is running and can reach Redis and the cluster.</div>
+          </div>
+        </div>
+      )}
       {r.status === 'waiting_window' && (
         <div className="note note-info" data-testid="waiting-window">
           Waiting for a maintenance window: {r.opensAt ? `the next wave starts ${formatDate(r.opensAt)}` : 'no window opens within a year; check the windows and freezes'}. Steps under way finish.
@@ -100,7 +109,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
   );
 }
 
-function RolloutHeader({ rollout: r, liveness }: { rollout: RolloutState; liveness: Liveness }) {
+function RolloutHeader({ rollout: r, liveness }: { rollout: RolloutView; liveness: Liveness }) {
   const cluster = useCluster(r.clusterId);
   const c = r.config;
   return (
@@ -112,6 +121,11 @@ function RolloutHeader({ rollout: r, liveness }: { rollout: RolloutState; livene
           <Badge tone={STATUS_TONE[r.status]}>
             <span data-testid="rollout-status">{statusWords(r.status)}</span>
           </Badge>
+          {r.stalled && (
+            <Badge tone="warn" title={r.stalled.reason}>
+              <span data-testid="rollout-stalled">stalled</span>
+            </Badge>
+          )}
         </>
       }
       subtitle={

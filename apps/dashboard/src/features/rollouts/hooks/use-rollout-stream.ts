@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { paths } from '../../../api/paths';
-import type { RolloutState } from '../../../api/wire';
+import type { RolloutState, RolloutView } from '../../../api/wire';
 import { FINAL } from '../../../shared/rollout-words';
 import { fetchRollout } from '../api';
 
@@ -16,13 +16,13 @@ const POLL_MS = 2000;
  * reconnecting on its own. A state older than the one shown (by version) is never applied.
  */
 export function useRolloutStream(id: string) {
-  const [state, setState] = useState<RolloutState | null>(null);
+  const [state, setState] = useState<RolloutView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [liveness, setLiveness] = useState<Liveness>('connecting');
   const [attempt, setAttempt] = useState(0);
   const versionRef = useRef(-1);
 
-  const accept = useCallback((next: RolloutState) => {
+  const accept = useCallback((next: RolloutView) => {
     if (next.version < versionRef.current) return;
     versionRef.current = next.version;
     setState(next);
@@ -68,7 +68,7 @@ export function useRolloutStream(id: string) {
           setLiveness('live');
         };
         source.addEventListener('rollout', (e) => {
-          const next = JSON.parse((e as MessageEvent<string>).data) as RolloutState;
+          const next = JSON.parse((e as MessageEvent<string>).data) as RolloutView;
           accept(next);
           setLiveness('live');
           if (ended(next)) finish();
