@@ -13,7 +13,7 @@ let planId: string;
 
 const rollout = async (id: string) => (await api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body;
 const readyz = () => api.call('GET', '/readyz', { role: null });
-const stalledGauge = async () => Number(/^bulkhead_rollouts_stalled (\d+)$/m.exec((await api.call('GET', '/metrics', { role: null })).body)?.[1]);
+const stalledGauge = async () => Number(/^bulkhead_rollouts_stalled (\d+)$/m.exec((await api.call('GET', '/metrics', { role: 'viewer' })).body)?.[1]);
 
 beforeAll(async () => {
   api = await startApi({ BULKHEAD_ROLLOUT_STALL_SECONDS: String(STALL_SECONDS) }, { worker: true });
