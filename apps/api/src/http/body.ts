@@ -1,7 +1,7 @@
 import { AppError } from '@bulkhead/contracts';
 import { type ArgumentMetadata, Inject, Injectable, type NestMiddleware, type PipeTransform } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
-import YAML from 'yaml';
+import { DEFAULT_DOCUMENT_LIMITS, DocumentError, parseJson, parseYaml } from '@bulkhead/documents';
 import type { z } from 'zod';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import type { BulkheadRequest } from './request-context';
@@ -27,6 +27,7 @@ export class RawBodyMiddleware implements NestMiddleware {
       chunks.push(chunk as Buffer);
     }
     req.rawBody = Buffer.concat(chunks);
+    req.documentLimits = this.runtime.config.documents;
     next();
   }
 }
@@ -39,24 +40,20 @@ export function bodyText(req: BulkheadRequest): string {
   return (req.rawBody ?? Buffer.alloc(0)).toString('utf8');
 }
 
-/** Parses a JSON body (or YAML, when the content type says so) and checks it against a schema. */
+/**
+ * Parses a JSON body (or YAML, when the content type says so) and checks it against a schema. The
+ * document is bounded in depth and, for YAML, in its size with aliases expanded (400 past a limit).
+ */
 export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S): z.infer<S> {
   const text = bodyText(req);
-  const type = String(req.headers['content-type'] ?? 'application/json');
+  const yaml = /yaml/i.test(String(req.headers['content-type'] ?? 'application/json'));
+  const limits = req.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   let value: unknown;
-  if (text.trim() === '') value = {};
-  else if (/yaml/i.test(type)) {
-    try {
-      value = YAML.parse(text);
-    } catch (error) {
-      throw AppError.invalid('request.invalid_yaml', [{ field: 'body', reason: `is not valid YAML: ${(error as Error).message}` }]);
-    }
-  } else {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw AppError.invalid('request.invalid_json', [{ field: 'body', reason: `is not valid JSON: ${(error as Error).message}` }]);
-    }
+  try {
+    value = text.trim() === '' ? {} : yaml ? parseYaml(text, limits) : parseJson(text, limits);
+  } catch (error) {
+    if (!(error instanceof DocumentError)) throw error;
+    throw AppError.invalid(error.kind === 'unreadable' ? `request.invalid_${yaml ? 'yaml' : 'json'}` : 'request.document_over_limit', [{ field: 'body', reason: error.message }]);
   }
   return check(schema, value, 'body');
 }

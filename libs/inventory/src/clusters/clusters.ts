@@ -1,5 +1,5 @@
 import { AppError, type ClusterView, type CreateClusterBody, type UpdateClusterBody } from '@bulkhead/contracts';
-import YAML from 'yaml';
+import { DocumentError, parseYaml } from '@bulkhead/documents';
 import type { ClusterCounts, ClusterRecord, ClusterStore, SecretSealer } from './cluster-store.port';
 import { cniEnforcesNetworkPolicy } from './cni';
 
@@ -30,9 +30,10 @@ export async function requireCluster(store: ClusterStore, id: string): Promise<C
 export function checkKubeconfig(text: string, field: string): void {
   let doc: unknown;
   try {
-    doc = YAML.parse(text);
-  } catch {
-    throw AppError.invalid('cluster.invalid_kubeconfig', [{ field, reason: 'is not valid YAML' }]);
+    doc = parseYaml(text);
+  } catch (error) {
+    if (!(error instanceof DocumentError)) throw error;
+    throw AppError.invalid('cluster.invalid_kubeconfig', [{ field, reason: error.kind === 'unreadable' ? 'is not valid YAML' : error.message }]);
   }
   const clusters = (doc as { clusters?: Array<{ cluster?: { server?: unknown } }> } | null)?.clusters;
   const users = (doc as { users?: unknown[] } | null)?.users;

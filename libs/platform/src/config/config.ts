@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '@bulkhead/documents';
 
 /**
  * Every setting Bulkhead reads, in one place. Nothing else in the code base reads process.env:
@@ -40,6 +41,7 @@ const schema = z.object({
     .regex(/^[a-zA-Z.]+:\d+$/, 'must be <checkpoint>:<n>, e.g. driver.applyPolicies:2')
     .optional()
     .describe('Testing only: the worker kills itself (SIGKILL) at the nth pass through a checkpoint'),
+  BULKHEAD_MAX_DOCUMENT_MB: z.coerce.number().positive().default(64),
   BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
 });
 
@@ -57,6 +59,8 @@ export interface Config {
   /** Key for secrets at rest (kubeconfigs); generated into the data folder when not given. */
   secretKey?: string;
   queuePrefix: string;
+  /** Bounds of every JSON or YAML document read from a request: expanded size (aliases counted in full) and depth. */
+  documents: DocumentLimits;
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
    * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
@@ -95,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: c.BULKHEAD_SECRET_KEY,
     crashAt: c.BULKHEAD_CRASH_AT ? { point: c.BULKHEAD_CRASH_AT.split(':')[0], nth: Number(c.BULKHEAD_CRASH_AT.split(':')[1]) } : undefined,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
+    documents: { maxExpandedBytes: c.BULKHEAD_MAX_DOCUMENT_MB * 1024 * 1024, maxDepth: DEFAULT_DOCUMENT_LIMITS.maxDepth },
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }

@@ -1,0 +1,154 @@
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseAllDocuments } from 'yaml';
+
+/**
+ * How large a document of untrusted JSON or YAML may grow once read. The text's own length is
+ * bounded by whoever received it (the request body limit, a file the user chose); what the text can
+ * become is bounded here: YAML aliases repeat what their anchor holds, so a few kilobytes can stand
+ * for gigabytes (a "billion laughs"), and a 40 MB anchor referenced 500 times stands for 20 GB.
+ */
+export interface DocumentLimits {
+  /** The most characters a document may hold with every alias replaced by what it refers to. */
+  maxExpandedBytes: number;
+  /** The deepest nesting of maps and lists (code that walks a document recursively needs a bound). */
+  maxDepth: number;
+}
+
+export const DEFAULT_DOCUMENT_LIMITS: DocumentLimits = { maxExpandedBytes: 64 * 1024 * 1024, maxDepth: 100 };
+
+/** Text that is not JSON or YAML, or that would grow past a limit. The message reads as a reason after a field name. */
+export class DocumentError extends Error {
+  constructor(
+    message: string,
+    /** 1-based index of the offending document of a multi-document YAML stream. */
+    readonly document: number,
+    /** `unreadable`: not JSON or YAML at all; `over_limit`: readable, but past a limit. */
+    readonly kind: 'unreadable' | 'over_limit' = 'over_limit',
+  ) {
+    super(message);
+    this.name = 'DocumentError';
+  }
+}
+
+/** JSON text into a value, refusing nesting past the limit before anything is built. */
+export function parseJson(text: string, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS): unknown {
+  const depth = jsonDepth(text, limits.maxDepth);
+  if (depth > limits.maxDepth) throw tooDeep(limits, 1);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DocumentError(`is not valid JSON: ${(error as Error).message}`, 1, 'unreadable');
+  }
+}
+
+/** One YAML document (JSON is YAML too) into a value; a stream of several is refused. */
+export function parseYaml(text: string, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS): unknown {
+  const documents = readYaml(text, limits);
+  if (documents.length > 1) throw new DocumentError(`holds ${documents.length} YAML documents where one is expected`, 2, 'unreadable');
+  return documents[0] ?? null;
+}
+
+/** Every document of a YAML stream into a value each, in order (empty documents as null). */
+export function parseYamlDocuments(text: string, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS): unknown[] {
+  return readYaml(text, limits);
+}
+
+function readYaml(text: string, limits: DocumentLimits): unknown[] {
+  const parsed = parseAllDocuments(text);
+  const documents = Array.isArray(parsed) ? parsed : [];
+  // The documents of a stream share one budget: together they are what the caller holds in memory.
+  let spent = 0;
+  return documents.map((doc, index) => {
+    if (doc.errors.length > 0) throw new DocumentError(`is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, index + 1, 'unreadable');
+    spent = measure(doc, limits, spent, index + 1);
+    // Measured above: nothing in the document can grow past the limit, so yaml's own alias count is not needed.
+    return doc.toJS({ maxAliasCount: -1 });
+  });
+}
+
+interface Extent {
+  size: number;
+  depth: number;
+}
+
+/**
+ * The expanded size of the stream up to and including this document, walking its nodes once: an alias costs the size of the node it
+ * refers to, measured once per anchor and remembered. Refuses an alias to a node that contains it
+ * (the value would be infinite), a size past the budget and nesting past the depth limit.
+ */
+function measure(doc: Document, limits: DocumentLimits, spentBefore: number, documentNumber: number): number {
+  const measured = new Map<Node, Extent>();
+  const open = new Set<Node>();
+  let total = spentBefore;
+
+  const visit = (node: unknown, depth: number): Extent => {
+    if (depth > limits.maxDepth) throw tooDeep(limits, documentNumber);
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) return { size: 1, depth: 0 };
+      if (open.has(target)) throw new DocumentError(`has an alias (*${node.source}) inside the node it refers to`, documentNumber);
+      const extent = measured.get(target) ?? visit(target, depth);
+      if (depth + extent.depth > limits.maxDepth) throw tooDeep(limits, documentNumber);
+      count(extent.size);
+      return extent;
+    }
+    const known = measured.get(node as Node);
+    if (known) return known;
+    let extent: Extent;
+    if (isMap(node) || isSeq(node)) {
+      open.add(node);
+      extent = { size: 2, depth: 1 };
+      count(2);
+      for (const item of node.items) {
+        const parts = isPair(item) ? [item.key, item.value] : [item];
+        for (const part of parts) {
+          const inner = visit(part, depth + 1);
+          extent.size += inner.size;
+          extent.depth = Math.max(extent.depth, inner.depth + 1);
+        }
+      }
+      open.delete(node);
+    } else {
+      extent = { size: isScalar(node) && typeof node.value === 'string' ? node.value.length + 1 : 1, depth: 0 };
+      count(extent.size);
+    }
+    measured.set(node as Node, extent);
+    return extent;
+  };
+
+  // Counted as the walk goes (and not only at the end), so that a bomb stops early.
+  const count = (size: number) => {
+    total += size;
+    if (total > limits.maxExpandedBytes) throw tooLarge(limits, documentNumber);
+  };
+
+  visit(doc.contents, 0);
+  return total;
+}
+
+/** The deepest nesting of arrays and objects in JSON text, stopping as soon as it passes `stopAt`. */
+function jsonDepth(text: string, stopAt: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > stopAt) return deepest;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+const MB = 1024 * 1024;
+const tooLarge = (limits: DocumentLimits, documentNumber: number) =>
+  new DocumentError(
+    `grows past the limit of ${+(limits.maxExpandedBytes / MB).toFixed(2)} MB once its aliases are expanded (each alias counts the size of what it refers to)`,
+    documentNumber,
+  );
+const tooDeep = (limits: DocumentLimits, documentNumber: number) => new DocumentError(`is nested deeper than the limit of ${limits.maxDepth} levels`, documentNumber);
