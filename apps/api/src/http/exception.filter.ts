@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import type { Logger } from '@bulkhead/platform';
 import type { BulkheadRequest } from './request-context';
+import { RetryLaterError } from './retry-later';
 
 /**
  * The one place where errors become HTTP answers. Known errors keep their code and field problems;
@@ -22,6 +23,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (exception instanceof RetryLaterError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 

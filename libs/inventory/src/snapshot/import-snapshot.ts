@@ -1,5 +1,6 @@
 import { AppError, type NamespaceView, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
-import { assertValidPolicies, buildInventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, snapshotFromDocuments } from '@bulkhead/netpol';
+import type { DocumentLimits } from '@bulkhead/documents';
+import { assertValidPolicies, buildInventory, type Inventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { tierFromLabels } from '@bulkhead/plan';
@@ -10,11 +11,19 @@ export interface ClusterSimulator {
   reset(clusterId: string, snapshotItems: unknown[]): Promise<void>;
 }
 
+/** A snapshot's text, read: the inventory it implies and every object it lists. */
+export interface SnapshotRead {
+  inventory: Inventory;
+  items: unknown[];
+}
+
 export interface InventoryDeps {
   clusters: ClusterStore;
   inventory: InventoryStore;
   simulator: ClusterSimulator;
   protection: ProtectionSource;
+  /** Reads snapshot text (the API does it on a worker thread, with time and memory limits); readSnapshot in-process when absent. */
+  snapshotReader?: (text: string) => Promise<SnapshotRead>;
 }
 
 export interface SnapshotImportResult {
@@ -33,13 +42,29 @@ export interface SnapshotImportResult {
  */
 export async function importSnapshot(deps: InventoryDeps, clusterId: string, text: string, now: Date): Promise<SnapshotImportResult> {
   const cluster = await requireCluster(deps.clusters, clusterId);
-  let inventory;
-  let documents: unknown[];
+  const { inventory, items } = deps.snapshotReader ? await deps.snapshotReader(text) : readSnapshot(text);
+  const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
+  await deps.inventory.replace(clusterId, inventory, tiers, now);
+  if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, items);
+  return {
+    namespaces: inventory.namespaces.length,
+    workloads: inventory.workloads.length,
+    pods: inventory.pods.filter((p) => !p.synthetic).length,
+    policies: inventory.policies.length,
+    namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
+  };
+}
+
+/**
+ * Snapshot text into an inventory, all pure work: an unreadable snapshot, one past the document
+ * limits, or a policy the API server would refuse is reported field by field.
+ */
+export function readSnapshot(text: string, limits?: DocumentLimits): SnapshotRead {
   try {
-    documents = parseDocuments(text);
+    const documents = parseDocuments(text, limits);
     const snapshot = snapshotFromDocuments(documents);
     assertValidPolicies(snapshot.policies);
-    inventory = buildInventory(snapshot);
+    return { inventory: buildInventory(snapshot), items: listItems(documents) };
   } catch (error) {
     if (error instanceof PolicyValidationError) {
       throw AppError.invalid(
@@ -50,16 +75,6 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
     if (error instanceof SnapshotError) throw AppError.invalid('snapshot.unreadable', [{ field: 'body', reason: error.message }]);
     throw error;
   }
-  const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
-  await deps.inventory.replace(clusterId, inventory, tiers, now);
-  if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, listItems(documents));
-  return {
-    namespaces: inventory.namespaces.length,
-    workloads: inventory.workloads.length,
-    pods: inventory.pods.filter((p) => !p.synthetic).length,
-    policies: inventory.policies.length,
-    namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
-  };
 }
 
 /** Every object of the documents, with Lists unpacked. */

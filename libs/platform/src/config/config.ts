@@ -42,6 +42,10 @@ const schema = z.object({
     .optional()
     .describe('Testing only: the worker kills itself (SIGKILL) at the nth pass through a checkpoint'),
   BULKHEAD_MAX_DOCUMENT_MB: z.coerce.number().positive().default(64),
+  BULKHEAD_WORK_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  BULKHEAD_WORK_QUEUE: z.coerce.number().int().min(0).default(16),
+  BULKHEAD_WORK_TIMEOUT_S: z.coerce.number().positive().default(60),
+  BULKHEAD_WORK_MEMORY_MB: z.coerce.number().int().min(64).default(1024),
   BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('bulkhead'),
 });
 
@@ -61,6 +65,11 @@ export interface Config {
   queuePrefix: string;
   /** Bounds of every JSON or YAML document read from a request: expanded size (aliases counted in full) and depth. */
   documents: DocumentLimits;
+  /**
+   * The worker threads that run heavy pure work (simulate, snapshot reading, plan building) off the
+   * event loop: how many, how many tasks may wait (more answer 503), and each task's time and heap limits.
+   */
+  workThreads: { size: number; queueSize: number; timeoutMs: number; maxMemoryMb: number };
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
    * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
@@ -100,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     crashAt: c.BULKHEAD_CRASH_AT ? { point: c.BULKHEAD_CRASH_AT.split(':')[0], nth: Number(c.BULKHEAD_CRASH_AT.split(':')[1]) } : undefined,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
     documents: { maxExpandedBytes: c.BULKHEAD_MAX_DOCUMENT_MB * 1024 * 1024, maxDepth: DEFAULT_DOCUMENT_LIMITS.maxDepth },
+    workThreads: { size: c.BULKHEAD_WORK_THREADS, queueSize: c.BULKHEAD_WORK_QUEUE, timeoutMs: c.BULKHEAD_WORK_TIMEOUT_S * 1000, maxMemoryMb: c.BULKHEAD_WORK_MEMORY_MB },
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }
