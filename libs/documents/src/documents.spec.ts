@@ -50,8 +50,15 @@ describe('bounded YAML', () => {
 
   it('refuses nesting past the depth limit, directly or through an alias', () => {
     expect(refusal(() => parseYaml(`${'['.repeat(30)}${']'.repeat(30)}`, limits)).message).toMatch(/nested deeper than the limit of 20 levels/);
+    // Deep enough to overflow the parser's own stack: still the depth limit, not "not YAML".
+    expect(refusal(() => parseYaml(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, limits)).message).toMatch(/nested deeper/);
     const deepAnchor = `a: &deep ${'['.repeat(15)}${']'.repeat(15)}\nb: ${'['.repeat(10)}*deep${']'.repeat(10)}\n`;
     expect(refusal(() => parseYaml(deepAnchor, limits)).message).toMatch(/nested deeper/);
+  });
+
+  it('refuses more anchors and aliases than yaml resolves in reasonable time, though each is tiny', () => {
+    const text = `a: &a 1\nb: [${Array(20_000).fill('*a').join(', ')}]\n`;
+    expect(refusal(() => parseYaml(text, { maxExpandedBytes: 1024 * KB, maxDepth: 20 })).message).toMatch(/more than the limit of 10000 anchors and aliases/);
   });
 
   it('says which document of a stream is not YAML', () => {

@@ -58,12 +58,23 @@ function readYaml(text: string, limits: DocumentLimits): unknown[] {
   // The documents of a stream share one budget: together they are what the caller holds in memory.
   let spent = 0;
   return documents.map((doc, index) => {
-    if (doc.errors.length > 0) throw new DocumentError(`is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, index + 1, 'unreadable');
+    if (doc.errors.length > 0) {
+      const { message } = doc.errors[0];
+      // The parser recurses into flow collections: nesting thousands deep overflows its stack.
+      if (message.includes('Maximum call stack size exceeded')) throw tooDeep(limits, index + 1);
+      throw new DocumentError(`is not valid YAML: ${message.split('\n')[0]}`, index + 1, 'unreadable');
+    }
     spent = measure(doc, limits, spent, index + 1);
     // Measured above: nothing in the document can grow past the limit, so yaml's own alias count is not needed.
     return doc.toJS({ maxAliasCount: -1 });
   });
 }
+
+/**
+ * yaml's toJS finds each alias's anchor by scanning the document's anchors and aliases, so its cost
+ * grows with their count squared: past this many in one document, the document is refused.
+ */
+const MAX_ANCHORS_AND_ALIASES = 10_000;
 
 interface Extent {
   size: number;
@@ -71,28 +82,43 @@ interface Extent {
 }
 
 /**
- * The expanded size of the stream up to and including this document, walking its nodes once: an alias costs the size of the node it
- * refers to, measured once per anchor and remembered. Refuses an alias to a node that contains it
- * (the value would be infinite), a size past the budget and nesting past the depth limit.
+ * The expanded size of the stream up to and including this document, walking its nodes once: an
+ * alias costs the size of the node it refers to, measured once when its anchor was walked. Refuses
+ * an alias to a node that contains it (the value would be infinite), a size past the budget,
+ * nesting past the depth limit, and too many anchors and aliases.
  */
 function measure(doc: Document, limits: DocumentLimits, spentBefore: number, documentNumber: number): number {
   const measured = new Map<Node, Extent>();
   const open = new Set<Node>();
+  // An alias refers to the last node before it with that anchor. The walk goes in document order, so
+  // this map answers that as it goes (yaml's Alias.resolve searches the whole document per alias).
+  const anchors = new Map<string, Node>();
+  let anchorsAndAliases = 0;
+  const countReference = () => {
+    if (++anchorsAndAliases > MAX_ANCHORS_AND_ALIASES) {
+      throw new DocumentError(`has more than the limit of ${MAX_ANCHORS_AND_ALIASES} anchors and aliases`, documentNumber);
+    }
+  };
   let total = spentBefore;
 
   const visit = (node: unknown, depth: number): Extent => {
     if (depth > limits.maxDepth) throw tooDeep(limits, documentNumber);
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      countReference();
+      const target = anchors.get(node.source);
       if (!target) return { size: 1, depth: 0 };
       if (open.has(target)) throw new DocumentError(`has an alias (*${node.source}) inside the node it refers to`, documentNumber);
-      const extent = measured.get(target) ?? visit(target, depth);
+      // The anchored node came before the alias and is closed (not open): it was measured.
+      const extent = measured.get(target)!;
       if (depth + extent.depth > limits.maxDepth) throw tooDeep(limits, documentNumber);
       count(extent.size);
       return extent;
     }
-    const known = measured.get(node as Node);
-    if (known) return known;
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) {
+      countReference();
+      anchors.set(anchor, node as Node);
+    }
     let extent: Extent;
     if (isMap(node) || isSeq(node)) {
       open.add(node);
