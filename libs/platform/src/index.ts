@@ -7,3 +7,4 @@ export * from './uploads/uploads';
 export * from './security/password-hasher';
 export * from './security/secret-box';
 export * from './process/shutdown';
+export * from './process/supervise';
