@@ -34,24 +34,32 @@ const RETRY_AFTER_SECONDS = 5;
  */
 export class WorkThreads implements OnModuleDestroy {
   private readonly pool: Piscina;
+  /** Tasks running or waiting for a thread; counted here because Piscina's queue bound also counts threads still starting. */
+  private inFlight = 0;
 
   constructor(private readonly limits: Config['workThreads']) {
     this.pool = new Piscina({
       filename: threadEntry(),
       minThreads: 0,
       maxThreads: limits.size,
-      maxQueue: limits.queueSize,
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb },
     });
   }
 
   async run<K extends TaskName>(task: K, ...args: Parameters<Tasks[K]>): Promise<ReturnType<Tasks[K]>> {
+    if (this.inFlight >= this.limits.size + this.limits.queueSize) {
+      const busy = `the server is at its limit of ${this.limits.size} heavy requests running and ${this.limits.queueSize} waiting; try again shortly`;
+      throw new RetryLaterError('work.busy', busy, RETRY_AFTER_SECONDS);
+    }
+    this.inFlight++;
     let answer: TaskAnswer<K>;
     try {
       answer = await this.pool.run({ task, args } satisfies TaskRequest<K>, { signal: AbortSignal.timeout(this.limits.timeoutMs) });
     } catch (error) {
       throw this.refusal(error);
+    } finally {
+      this.inFlight--;
     }
     if ('refused' in answer) throw new AppError(answer.refused.kind, answer.refused.code, answer.refused.message, answer.refused.problems);
     return answer.value;
@@ -64,11 +72,7 @@ export class WorkThreads implements OnModuleDestroy {
 
   /** A limit the task hit, as the answer the caller gets; anything else is a bug and stays an error (500). */
   private refusal(error: unknown): unknown {
-    const { name, message, code } = error as { name?: string; message?: string; code?: string };
-    if (message === 'Task queue is at limit') {
-      const busy = `the server is at its limit of ${this.limits.size} heavy requests running and ${this.limits.queueSize} waiting; try again shortly`;
-      return new RetryLaterError('work.busy', busy, RETRY_AFTER_SECONDS);
-    }
+    const { name, code } = error as { name?: string; code?: string };
     if (name === 'AbortError') {
       const reason = `was not processed within the time limit of ${this.limits.timeoutMs / 1000} s (waiting for a thread included)`;
       return new AppError('too_large', 'work.time_limit', `body: ${reason}`, [{ field: 'body', reason }]);
