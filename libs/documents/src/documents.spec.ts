@@ -1,4 +1,4 @@
-import { DocumentError, parseJson, parseYaml, parseYamlDocuments } from './documents';
+import { DocumentError, parseJson, parseYaml, parseYamlDocuments } from './index';
 
 const KB = 1024;
 const limits = { maxExpandedBytes: 64 * KB, maxDepth: 20 };

@@ -1,33 +1,6 @@
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseAllDocuments } from 'yaml';
-
-/**
- * How large a document of untrusted JSON or YAML may grow once read. The text's own length is
- * bounded by whoever received it (the request body limit, a file the user chose); what the text can
- * become is bounded here: YAML aliases repeat what their anchor holds, so a few kilobytes can stand
- * for gigabytes (a "billion laughs"), and a 40 MB anchor referenced 500 times stands for 20 GB.
- */
-export interface DocumentLimits {
-  /** The most characters a document may hold with every alias replaced by what it refers to. */
-  maxExpandedBytes: number;
-  /** The deepest nesting of maps and lists (code that walks a document recursively needs a bound). */
-  maxDepth: number;
-}
-
-export const DEFAULT_DOCUMENT_LIMITS: DocumentLimits = { maxExpandedBytes: 64 * 1024 * 1024, maxDepth: 100 };
-
-/** Text that is not JSON or YAML, or that would grow past a limit. The message reads as a reason after a field name. */
-export class DocumentError extends Error {
-  constructor(
-    message: string,
-    /** 1-based index of the offending document of a multi-document YAML stream. */
-    readonly document: number,
-    /** `unreadable`: not JSON or YAML at all; `over_limit`: readable, but past a limit. */
-    readonly kind: 'unreadable' | 'over_limit' = 'over_limit',
-  ) {
-    super(message);
-    this.name = 'DocumentError';
-  }
-}
+import { Composer, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, Parser } from 'yaml';
+import { DEFAULT_DOCUMENT_LIMITS, DocumentError, type DocumentLimits, tooDeep, tooLarge } from './limits';
+import { checkSourceSize } from './source-size';
 
 /** JSON text into a value, refusing nesting past the limit before anything is built. */
 export function parseJson(text: string, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS): unknown {
@@ -53,16 +26,19 @@ export function parseYamlDocuments(text: string, limits: DocumentLimits = DEFAUL
 }
 
 function readYaml(text: string, limits: DocumentLimits): unknown[] {
-  const parsed = parseAllDocuments(text);
-  const documents = Array.isArray(parsed) ? parsed : [];
+  const lines = new LineCounter();
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  checkSourceSize(tokens, limits);
+  const documents: Document[] = Array.from(new Composer().compose(tokens, false, text.length));
   // The documents of a stream share one budget: together they are what the caller holds in memory.
   let spent = 0;
   return documents.map((doc, index) => {
     if (doc.errors.length > 0) {
-      const { message } = doc.errors[0];
-      // The parser recurses into flow collections: nesting thousands deep overflows its stack.
+      const { message, pos } = doc.errors[0];
+      // The composer recurses into collections: nesting thousands deep overflows its stack.
       if (message.includes('Maximum call stack size exceeded')) throw tooDeep(limits, index + 1);
-      throw new DocumentError(`is not valid YAML: ${message.split('\n')[0]}`, index + 1, 'unreadable');
+      const { line, col } = lines.linePos(pos[0]);
+      throw new DocumentError(`is not valid YAML: ${message.split('\n')[0]} at line ${line}, column ${col}`, index + 1, 'unreadable');
     }
     spent = measure(doc, limits, spent, index + 1);
     // Measured above: nothing in the document can grow past the limit, so yaml's own alias count is not needed.
@@ -171,10 +147,3 @@ function jsonDepth(text: string, stopAt: number): number {
   return deepest;
 }
 
-const MB = 1024 * 1024;
-const tooLarge = (limits: DocumentLimits, documentNumber: number) =>
-  new DocumentError(
-    `grows past the limit of ${+(limits.maxExpandedBytes / MB).toFixed(2)} MB once its aliases are expanded (each alias counts the size of what it refers to)`,
-    documentNumber,
-  );
-const tooDeep = (limits: DocumentLimits, documentNumber: number) => new DocumentError(`is nested deeper than the limit of ${limits.maxDepth} levels`, documentNumber);
