@@ -66,7 +66,7 @@ export const storeProviders: Provider[] = [
       inventory: new TypeOrmInventoryStore(r.db),
       simulator: { reset: async (clusterId, items) => void (await SimulatedDriver.create(r.db, clusterId, { items })) },
       protection: new PostgresProtectionSource(r.db),
-      snapshotReader: (text) => threads.run('readSnapshot', text, r.config.documents),
+      snapshotReader: (snapshot) => threads.run('readSnapshot', snapshot, r.config.documents),
     }),
   },
   {

@@ -2,7 +2,6 @@ import type { SimulateOutput } from '@bulkhead/netpol';
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../http/auth.guard';
-import { bodyText } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { WORK_THREADS } from '../stores.providers';
@@ -40,6 +39,6 @@ export class SimulateController {
     },
   })
   run(@Req() req: BulkheadRequest): Promise<SimulateOutput> {
-    return this.threads.run('simulate', bodyText(req), this.runtime.config.documents);
+    return this.threads.run('simulate', req.rawBody ?? new Uint8Array(), this.runtime.config.documents);
   }
 }

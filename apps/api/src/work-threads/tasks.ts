@@ -1,4 +1,5 @@
 import type { AppError } from '@bulkhead/contracts';
+import type { DocumentLimits } from '@bulkhead/documents';
 import { readSnapshot } from '@bulkhead/inventory';
 import { buildPlanReport } from '@bulkhead/plan';
 import { simulateRequest } from '../simulate/simulate-request';
@@ -6,10 +7,12 @@ import { simulateRequest } from '../simulate/simulate-request';
 /**
  * The heavy pure work the API hands to worker threads, by name. Arguments and results cross the
  * thread boundary by structured clone, so they are plain data; an AppError thrown here reaches the
- * caller as that AppError (see thread.ts).
+ * caller as that AppError (see thread.ts). Request bodies come as bytes, moved to the thread rather
+ * than copied, and are decoded there: for a body of tens of megabytes, decoding and copying a string
+ * would hold the event loop for a noticeable time.
  */
 export const tasks = {
-  simulate: simulateRequest,
+  simulate: (body: Uint8Array, limits: DocumentLimits) => simulateRequest(new TextDecoder().decode(body), limits),
   readSnapshot,
   buildPlan: buildPlanReport,
 };

@@ -26,6 +26,15 @@ function threadEntry(): string {
 const RETRY_AFTER_SECONDS = 5;
 
 /**
+ * The memory of byte arguments that can move to the thread instead of being copied: only a buffer
+ * that owns its whole memory (small Node buffers are slices of a shared pool, which must stay). The
+ * caller's view of a moved buffer is empty afterwards.
+ */
+function movable(args: readonly unknown[]): ArrayBuffer[] {
+  return args.filter((arg): arg is Uint8Array<ArrayBuffer> => arg instanceof Uint8Array && arg.buffer instanceof ArrayBuffer && arg.byteOffset === 0 && arg.byteLength === arg.buffer.byteLength).map((arg) => arg.buffer);
+}
+
+/**
  * Runs heavy pure work (simulate, snapshot reading, plan building) on a bounded pool of worker
  * threads, so that the event loop keeps serving every other route. Each task has a time limit
  * (past it the thread is terminated) and a heap limit (past it the thread dies, not the process);
@@ -55,7 +64,7 @@ export class WorkThreads implements OnModuleDestroy {
     this.inFlight++;
     let answer: TaskAnswer<K>;
     try {
-      answer = await this.pool.run({ task, args } satisfies TaskRequest<K>, { signal: AbortSignal.timeout(this.limits.timeoutMs) });
+      answer = await this.pool.run({ task, args } satisfies TaskRequest<K>, { signal: AbortSignal.timeout(this.limits.timeoutMs), transferList: movable(args) });
     } catch (error) {
       throw this.refusal(error);
     } finally {

@@ -11,6 +11,9 @@ export interface ClusterSimulator {
   reset(clusterId: string, snapshotItems: unknown[]): Promise<void>;
 }
 
+/** A snapshot as text, or as the UTF-8 bytes of a request body. */
+export type SnapshotText = string | Uint8Array;
+
 /** A snapshot's text, read: the inventory it implies and every object it lists. */
 export interface SnapshotRead {
   inventory: Inventory;
@@ -23,7 +26,7 @@ export interface InventoryDeps {
   simulator: ClusterSimulator;
   protection: ProtectionSource;
   /** Reads snapshot text (the API does it on a worker thread, with time and memory limits); readSnapshot in-process when absent. */
-  snapshotReader?: (text: string) => Promise<SnapshotRead>;
+  snapshotReader?: (snapshot: SnapshotText) => Promise<SnapshotRead>;
 }
 
 export interface SnapshotImportResult {
@@ -40,9 +43,9 @@ export interface SnapshotImportResult {
  * snapshot says. All or nothing: an unreadable snapshot or a policy the API server would refuse
  * changes nothing and is reported field by field.
  */
-export async function importSnapshot(deps: InventoryDeps, clusterId: string, text: string, now: Date): Promise<SnapshotImportResult> {
+export async function importSnapshot(deps: InventoryDeps, clusterId: string, snapshot: SnapshotText, now: Date): Promise<SnapshotImportResult> {
   const cluster = await requireCluster(deps.clusters, clusterId);
-  const { inventory, items } = deps.snapshotReader ? await deps.snapshotReader(text) : readSnapshot(text);
+  const { inventory, items } = deps.snapshotReader ? await deps.snapshotReader(snapshot) : readSnapshot(snapshot);
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
   await deps.inventory.replace(clusterId, inventory, tiers, now);
   if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, items);
@@ -59,9 +62,9 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
  * Snapshot text into an inventory, all pure work: an unreadable snapshot, one past the document
  * limits, or a policy the API server would refuse is reported field by field.
  */
-export function readSnapshot(text: string, limits?: DocumentLimits): SnapshotRead {
+export function readSnapshot(text: SnapshotText, limits?: DocumentLimits): SnapshotRead {
   try {
-    const documents = parseDocuments(text, limits);
+    const documents = parseDocuments(typeof text === 'string' ? text : new TextDecoder().decode(text), limits);
     const snapshot = snapshotFromDocuments(documents);
     assertValidPolicies(snapshot.policies);
     return { inventory: buildInventory(snapshot), items: listItems(documents) };
