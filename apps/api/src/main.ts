@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
 import { ensureBootstrapAdmin } from '@bulkhead/access';
 import { databaseIdentity, openDatabase, RUNTIME_ROLE_OWNS_SCHEMA, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { ConfigError, createLogger, createRedis, resolveQueuePrefix, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, UploadStorage } from '@bulkhead/platform';
+import { ConfigError, createLogger, createRedis, resolveQueuePrefix, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, superviseChild, type SupervisedChild, UploadStorage } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
-import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { migrations } from '@bulkhead/migrations';
 import { announceBootstrapSecrets } from './access/bootstrap-secrets';
@@ -43,16 +42,20 @@ async function main(): Promise<void> {
   const url = await app.getUrl();
   logger.info('API listening', { url: url.replace('[::1]', 'localhost'), docs: config.apiDocs === 'off' ? undefined : `${url}/api/docs` });
 
-  let worker: ChildProcess | undefined;
+  // The worker child is restarted with a backoff when it exits, and exits itself when this process
+  // dies, however it dies (see superviseChild and stopOnSignals): never an orphan.
+  let worker: SupervisedChild | undefined;
   if (process.argv.includes('--with-worker')) {
-    worker = fork(join(__dirname, '../../worker/src/main.js'), [], {
-      env: { ...process.env, DATABASE_URL: services.databaseUrl, DATABASE_MIGRATION_URL: services.migrationDatabaseUrl, REDIS_URL: services.redisUrl },
-    });
-    worker.on('exit', (code, signal) => logger.warn('worker exited', { code, signal }));
+    worker = superviseChild(
+      'worker',
+      join(__dirname, '../../worker/src/main.js'),
+      { ...process.env, DATABASE_URL: services.databaseUrl, DATABASE_MIGRATION_URL: services.migrationDatabaseUrl, REDIS_URL: services.redisUrl },
+      logger,
+    );
   }
 
   stopOnSignals(logger, [
-    () => worker?.kill('SIGTERM'),
+    () => worker?.stop(),
     () => app.close(),
     () => Promise.all([...queues.values()].map((q) => q.close())),
     () => redis.quit(),

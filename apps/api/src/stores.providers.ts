@@ -24,6 +24,7 @@ import type { AuditLog } from '@bulkhead/audit';
 import { RedisSignInThrottle } from './access/redis-sign-in-throttle';
 import { RefusalAudit } from './http/refusal-audit';
 import { RUNTIME, type ApiRuntime } from './runtime';
+import { WorkThreads } from './work-threads/work-threads';
 
 /** Injection tokens of the ports the controllers use, bound here to their adapters. */
 export const CLUSTER_STORE = Symbol('ClusterStore');
@@ -38,8 +39,10 @@ export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
 export const REFUSAL_AUDIT = Symbol('RefusalAudit');
+export const WORK_THREADS = Symbol('WorkThreads');
 
 export const storeProviders: Provider[] = [
+  { provide: WORK_THREADS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new WorkThreads(r.config.workThreads) },
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
   { provide: TOKEN_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmTokenStore(r.db) },
   { provide: TOKEN_CRYPTO, useValue: nodeTokenCrypto },
@@ -67,12 +70,13 @@ export const storeProviders: Provider[] = [
   },
   {
     provide: INVENTORY_DEPS,
-    inject: [CLUSTER_STORE, RUNTIME],
-    useFactory: (clusters: TypeOrmClusterStore, r: ApiRuntime): InventoryDeps => ({
+    inject: [CLUSTER_STORE, RUNTIME, WORK_THREADS],
+    useFactory: (clusters: TypeOrmClusterStore, r: ApiRuntime, threads: WorkThreads): InventoryDeps => ({
       clusters,
       inventory: new TypeOrmInventoryStore(r.db),
       simulator: { reset: async (clusterId, items) => void (await SimulatedDriver.create(r.db, clusterId, { items })) },
       protection: new PostgresProtectionSource(r.db),
+      snapshotReader: (snapshot) => threads.run('readSnapshot', snapshot, r.config.documents),
     }),
   },
   {
@@ -91,8 +95,8 @@ export const storeProviders: Provider[] = [
   },
   {
     provide: PLANNING_DEPS,
-    inject: [EDGE_DEPS, RUNTIME],
-    useFactory: (edges: EdgeDeps, r: ApiRuntime): PlanningDeps => ({ ...edges, plans: new PostgresPlanStore(r.db) }),
+    inject: [EDGE_DEPS, RUNTIME, WORK_THREADS],
+    useFactory: (edges: EdgeDeps, r: ApiRuntime, threads: WorkThreads): PlanningDeps => ({ ...edges, plans: new PostgresPlanStore(r.db), planBuilder: (input) => threads.run('buildPlan', input) }),
   },
   {
     provide: ROLLOUT_DEPS,

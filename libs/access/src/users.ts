@@ -1,4 +1,4 @@
-import { AppError, RateLimitedError, type Role } from '@bulkhead/contracts';
+import { AppError, RetryLaterError, type Role } from '@bulkhead/contracts';
 import type { SignInThrottle } from './sign-in-throttle';
 import type { TokenCrypto } from './tokens';
 
@@ -72,7 +72,7 @@ export async function signIn(deps: AccessDeps, input: { username: string; passwo
   const attempt = { account: input.username.toLowerCase(), address: input.address };
   const retryAfterSeconds = await deps.throttle.retryAfterSeconds(attempt);
   if (retryAfterSeconds > 0) {
-    throw new RateLimitedError('auth.throttled', `too many failed sign-ins; try again in ${retryAfterSeconds} s`, retryAfterSeconds);
+    throw new RetryLaterError('rate_limited', 'auth.throttled', `too many failed sign-ins; try again in ${retryAfterSeconds} s`, retryAfterSeconds);
   }
   const user = await deps.users.findByUsername(input.username);
   // Hash even for an unknown user, so that timing does not tell which user names exist.

@@ -32,14 +32,18 @@ export class AppError extends Error {
   }
 }
 
-/** Too many attempts: try again after `retryAfterSeconds` (the HTTP edge sends it as Retry-After). */
-export class RateLimitedError extends AppError {
+/**
+ * Not now, but later: too many attempts (`rate_limited`, 429) or a server at capacity (`unavailable`,
+ * 503). The HTTP edge sends `retryAfterSeconds` as Retry-After.
+ */
+export class RetryLaterError extends AppError {
   constructor(
+    kind: 'rate_limited' | 'unavailable',
     code: string,
     message: string,
     readonly retryAfterSeconds: number,
   ) {
-    super('rate_limited', code, message);
+    super(kind, code, message);
   }
 }
 

@@ -1,7 +1,7 @@
 import { AppError } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
 import type { Inventory, NetworkPolicy, PortSpec, Protocol } from '@bulkhead/netpol';
-import { buildPlanReport, diffPolicies, type PlanEdge, type PolicyChange, renderYaml, type SemanticDiff, semanticDiff, summarizePlanReport, type Tier } from '@bulkhead/plan';
+import { buildPlanReport, diffPolicies, type PlanEdge, type PlanInput, type PlanReport, type PolicyChange, renderYaml, type SemanticDiff, semanticDiff, summarizePlanReport, type Tier } from '@bulkhead/plan';
 import type { PlanListItem, PlanRecord, PlanStore } from './plan-store.port';
 
 export interface PlanningDeps {
@@ -9,6 +9,8 @@ export interface PlanningDeps {
   inventory: InventoryStore;
   edges: EdgeStore;
   plans: PlanStore;
+  /** Builds a plan report (the API does it on a worker thread, with time and memory limits); buildPlanReport in-process when absent. */
+  planBuilder?: (input: PlanInput) => Promise<PlanReport>;
 }
 
 /** The map as the plan generator reads it: every edge with its review, and the addresses seen. */
@@ -48,7 +50,7 @@ export async function createPlan(deps: PlanningDeps, clusterId: string, by: stri
   if (inventory.namespaces.length === 0) {
     throw new AppError('conflict', 'plan.no_inventory', 'the cluster has no inventory yet: import a snapshot (PUT /api/v1/clusters/{id}/snapshot) first');
   }
-  const report = buildPlanReport(input);
+  const report = deps.planBuilder ? await deps.planBuilder(input) : buildPlanReport(input);
   const { policies, byNamespace: _byNamespace, ...plan } = report.plan;
   return deps.plans.createNextVersion({ clusterId, createdBy: by, policies, report: { ...report, plan }, summary: summarizePlanReport(report) }, now);
 }

@@ -9,3 +9,4 @@ export * from './security/password-hasher';
 export * from './security/secret-box';
 export * from './process/shutdown';
 export * from './queue/queue-prefix';
+export * from './process/supervise';

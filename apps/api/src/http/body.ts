@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { type Readable, Transform } from 'node:stream';
 import type { Observable } from 'rxjs';
-import YAML from 'yaml';
+import { DEFAULT_DOCUMENT_LIMITS, DocumentError, parseJson, parseYaml } from '@bulkhead/documents';
 import type { z } from 'zod';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import type { BulkheadRequest } from './request-context';
@@ -38,6 +38,7 @@ export class BodyReader implements NestInterceptor {
     const { http } = this.runtime.config;
     const limit = kind === 'snapshot' ? http.maxSnapshotBytes : req.caller ? http.maxBodyBytes : http.maxPublicBodyBytes;
     req.rawBody = await receiveBody(req, context.switchToHttp().getResponse<Response>(), limit, http.timeouts);
+    req.documentLimits = this.runtime.config.documents;
     return next.handle();
   }
 }
@@ -96,24 +97,21 @@ export function bodyText(req: BulkheadRequest): string {
   return (req.rawBody ?? Buffer.alloc(0)).toString('utf8');
 }
 
-/** Parses a JSON body (or YAML, when the content type says so), checks it against a schema, and keeps the result as req.body. */
+/**
+ * Parses a JSON body (or YAML, when the content type says so), checks it against a schema, and keeps the
+ * result as req.body. The document is bounded in depth and, for YAML, in its size with aliases expanded
+ * (400 past a limit).
+ */
 export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S): z.infer<S> {
   const text = bodyText(req);
-  const type = String(req.headers['content-type'] ?? 'application/json');
+  const yaml = /yaml/i.test(String(req.headers['content-type'] ?? 'application/json'));
+  const limits = req.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   let value: unknown;
-  if (text.trim() === '') value = {};
-  else if (/yaml/i.test(type)) {
-    try {
-      value = YAML.parse(text);
-    } catch (error) {
-      throw AppError.invalid('request.invalid_yaml', [{ field: 'body', reason: `is not valid YAML: ${(error as Error).message}` }]);
-    }
-  } else {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw AppError.invalid('request.invalid_json', [{ field: 'body', reason: `is not valid JSON: ${(error as Error).message}` }]);
-    }
+  try {
+    value = text.trim() === '' ? {} : yaml ? parseYaml(text, limits) : parseJson(text, limits);
+  } catch (error) {
+    if (!(error instanceof DocumentError)) throw error;
+    throw AppError.invalid(error.kind === 'unreadable' ? `request.invalid_${yaml ? 'yaml' : 'json'}` : 'request.document_over_limit', [{ field: 'body', reason: error.message }]);
   }
   const problems = controlCharacterProblems(value, 'body');
   if (problems.length > 0) throw AppError.invalid('request.invalid_body', problems);

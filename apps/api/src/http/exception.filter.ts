@@ -1,4 +1,4 @@
-import { AppError, type ErrorBody, httpStatusOf, RateLimitedError } from '@bulkhead/contracts';
+import { AppError, type ErrorBody, httpStatusOf, RetryLaterError } from '@bulkhead/contracts';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
@@ -31,7 +31,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    if (exception instanceof RateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof RetryLaterError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 

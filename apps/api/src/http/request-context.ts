@@ -1,4 +1,5 @@
 import type { Role } from '@bulkhead/contracts';
+import type { DocumentLimits } from '@bulkhead/documents';
 import type { Request } from 'express';
 
 export interface Caller {
@@ -24,6 +25,8 @@ export interface BulkheadRequest extends Request {
    */
   claimedActor?: string;
   rawBody?: Buffer;
+  /** How far the body may grow once parsed (set with rawBody, from the settings). */
+  documentLimits?: DocumentLimits;
 }
 
 /** How the audit trail and records name a caller: `user:<username>` or `token:<name>`. */

@@ -8,7 +8,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { AcceptsBody, bodyText, check, parseBody, UuidPipe } from '../http/body';
+import { AcceptsBody, check, parseBody, UuidPipe } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
 import { INVENTORY_DEPS } from '../stores.providers';
 
@@ -33,7 +33,8 @@ export class InventoryController {
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody({ schema: { type: 'object', description: 'A Kubernetes v1 List (or multi-document YAML)' } })
   snapshot(@Param('clusterId', UuidPipe) clusterId: string, @Req() req: BulkheadRequest): Promise<SnapshotImportResult> {
-    return importSnapshot(this.deps, clusterId, bodyText(req), new Date());
+    // The body's bytes move to the worker thread that reads them (see WorkThreads).
+    return importSnapshot(this.deps, clusterId, req.rawBody ?? new Uint8Array(), new Date());
   }
 
   /** Re-reads the cluster through its driver (the simulated one, or the Kubernetes API) and replaces the inventory. */

@@ -1,16 +1,23 @@
-import { AppError, controlCharacterProblems } from '@bulkhead/contracts';
-import { NetpolError, parseDocuments, SimulateInputError, simulate, type SimulateOutput } from '@bulkhead/netpol';
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import type { SimulateOutput } from '@bulkhead/netpol';
+import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../http/auth.guard';
-import { AcceptsBody, bodyText } from '../http/body';
+import { AcceptsBody } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
+import { WORK_THREADS } from '../stores.providers';
+import type { WorkThreads } from '../work-threads/work-threads';
 
 @ApiTags('simulate')
 @ApiBearerAuth()
 @Controller('api/v1/simulate')
 export class SimulateController {
-  /** The same evaluation as `bulkhead simulate`: same body, same answer. Needs no stored cluster; its body carries a whole snapshot. */
+  constructor(
+    @Inject(WORK_THREADS) private readonly threads: WorkThreads,
+    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
+  ) {}
+
+  /** The same evaluation as `bulkhead simulate`: same body, same answer. Needs no stored cluster; its body carries a whole snapshot. Runs on a worker thread. */
   @Post()
   @HttpCode(200)
   @RequireRole('viewer')
@@ -33,17 +40,7 @@ export class SimulateController {
       },
     },
   })
-  run(@Req() req: BulkheadRequest): SimulateOutput {
-    try {
-      const documents = parseDocuments(bodyText(req));
-      if (documents.length !== 1) throw AppError.invalid('simulate.invalid', [{ field: 'body', reason: `expected one JSON or YAML document, found ${documents.length}` }]);
-      const problems = controlCharacterProblems(documents[0], 'body');
-      if (problems.length > 0) throw AppError.invalid('simulate.invalid', problems);
-      return simulate(documents[0]);
-    } catch (error) {
-      if (error instanceof SimulateInputError) throw AppError.invalid('simulate.invalid', [{ field: `body.${error.field}`, reason: error.message.slice(error.field.length + 2) }]);
-      if (error instanceof NetpolError) throw AppError.invalid('simulate.invalid', [{ field: 'body', reason: error.message }]);
-      throw error;
-    }
+  run(@Req() req: BulkheadRequest): Promise<SimulateOutput> {
+    return this.threads.run('simulate', req.rawBody ?? new Uint8Array(), this.runtime.config.documents);
   }
 }

@@ -75,7 +75,7 @@ describe('bulkhead simulate', () => {
       JSON.stringify({ ...input, snapshot: upstreamSnapshot([policy('y', 'bad', { podSelector: { matchExpressions: [{ key: 'pod', operator: 'Is', values: ['a'] }] } })]) }),
       'bulkhead simulate: y/bad: NetworkPolicy.networking.k8s.io "bad" is invalid: spec.podSelector.matchExpressions[0].operator: Invalid value: "Is": not a valid selector operator',
     ],
-    ['text that is neither JSON nor YAML', '{"snapshot": [', 'bulkhead simulate: document 1: not valid JSON or YAML'],
+    ['text that is neither JSON nor YAML', '{"snapshot": [', 'bulkhead simulate: document 1: is not valid YAML'],
   ];
   test.each(invalid)('exits non-zero and names the problem on stderr: %s', async (_name, text, message) => {
     const c = capture({ 'in.json': text });

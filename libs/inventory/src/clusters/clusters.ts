@@ -1,5 +1,5 @@
 import { AppError, type ClusterView, type CreateClusterBody, type Role, type UpdateClusterBody } from '@bulkhead/contracts';
-import YAML from 'yaml';
+import { DocumentError, parseYaml } from '@bulkhead/documents';
 import type { ClusterCounts, ClusterRecord, ClusterStore, HostResolver, SecretSealer } from './cluster-store.port';
 import { cniEnforcesNetworkPolicy } from './cni';
 import { type KubeconfigRules, resolvedAddressRefusal, reviewKubeconfig } from './kubeconfig-policy';
@@ -48,9 +48,10 @@ export interface ClusterActor {
 export async function checkKubeconfig(deps: Pick<ClusterDeps, 'kubeconfigRules' | 'resolver'>, text: string, field: string): Promise<void> {
   let doc: unknown;
   try {
-    doc = YAML.parse(text);
-  } catch {
-    throw AppError.invalid('cluster.invalid_kubeconfig', [{ field, reason: 'is not valid YAML' }]);
+    doc = parseYaml(text);
+  } catch (error) {
+    if (!(error instanceof DocumentError)) throw error;
+    throw AppError.invalid('cluster.invalid_kubeconfig', [{ field, reason: error.kind === 'unreadable' ? 'is not valid YAML' : error.message }]);
   }
   const review = reviewKubeconfig(doc, deps.kubeconfigRules);
   const refusals = [...review.refusals];

@@ -1,5 +1,6 @@
 import { AppError, controlCharacterProblems, fieldPath, type NamespaceView, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
-import { assertValidPolicies, buildInventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, type SnapshotLocation, snapshotFromDocuments } from '@bulkhead/netpol';
+import type { DocumentLimits } from '@bulkhead/documents';
+import { assertValidPolicies, buildInventory, type Inventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, type SnapshotLocation, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { tierFromLabels } from '@bulkhead/plan';
@@ -11,11 +12,22 @@ export interface ClusterSimulator {
   reset(clusterId: string, snapshotItems: unknown[]): Promise<void>;
 }
 
+/** A snapshot as text, or as the UTF-8 bytes of a request body. */
+export type SnapshotText = string | Uint8Array;
+
+/** A snapshot's text, read: the inventory it implies and every object it lists. */
+export interface SnapshotRead {
+  inventory: Inventory;
+  items: unknown[];
+}
+
 export interface InventoryDeps {
   clusters: ClusterStore;
   inventory: InventoryStore;
   simulator: ClusterSimulator;
   protection: ProtectionSource;
+  /** Reads snapshot text (the API does it on a worker thread, with time and memory limits); readSnapshot in-process when absent. */
+  snapshotReader?: (snapshot: SnapshotText) => Promise<SnapshotRead>;
 }
 
 export interface SnapshotImportResult {
@@ -34,30 +46,12 @@ export interface SnapshotImportResult {
  * snapshot says. All or nothing: an unreadable snapshot or a policy the API server would refuse
  * changes nothing and is reported field by field.
  */
-export async function importSnapshot(deps: InventoryDeps, clusterId: string, text: string, now: Date): Promise<SnapshotImportResult> {
+export async function importSnapshot(deps: InventoryDeps, clusterId: string, snapshot: SnapshotText, now: Date): Promise<SnapshotImportResult> {
   const cluster = await requireCluster(deps.clusters, clusterId);
-  let inventory;
-  let documents: unknown[];
-  try {
-    documents = parseDocuments(text);
-    const problems = documents.flatMap((document, i) => controlCharacterProblems(document, documentRoot(i, documents.length)));
-    if (problems.length > 0) throw AppError.invalid('snapshot.control_characters', problems);
-    const snapshot = snapshotFromDocuments(documents);
-    assertValidPolicies(snapshot.policies);
-    inventory = buildInventory(snapshot);
-  } catch (error) {
-    if (error instanceof PolicyValidationError) {
-      throw AppError.invalid(
-        'snapshot.invalid_policy',
-        error.issues.map((i) => ({ field: `${i.policy}: ${i.field}`, reason: i.message })),
-      );
-    }
-    if (error instanceof SnapshotError) throw AppError.invalid('snapshot.unreadable', [{ field: snapshotField(error.location, documents!), reason: error.message }]);
-    throw error;
-  }
+  const { inventory, items } = deps.snapshotReader ? await deps.snapshotReader(snapshot) : readSnapshot(snapshot);
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
   const { keptInProd } = await deps.inventory.replace(clusterId, inventory, tiers, now);
-  if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, listItems(documents));
+  if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, items);
   return {
     namespaces: inventory.namespaces.length,
     workloads: inventory.workloads.length,
@@ -66,6 +60,32 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, tex
     namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
     keptInProd,
   };
+}
+
+/**
+ * Snapshot text into an inventory, all pure work: an unreadable snapshot, one past the document
+ * limits, or a policy the API server would refuse is reported field by field.
+ */
+export function readSnapshot(text: SnapshotText, limits?: DocumentLimits): SnapshotRead {
+  let documents: unknown[] | undefined;
+  try {
+    const parsed = parseDocuments(typeof text === 'string' ? text : new TextDecoder().decode(text), limits);
+    documents = parsed;
+    const problems = parsed.flatMap((document, i) => controlCharacterProblems(document, documentRoot(i, parsed.length)));
+    if (problems.length > 0) throw AppError.invalid('snapshot.control_characters', problems);
+    const snapshot = snapshotFromDocuments(parsed);
+    assertValidPolicies(snapshot.policies);
+    return { inventory: buildInventory(snapshot), items: listItems(parsed) };
+  } catch (error) {
+    if (error instanceof PolicyValidationError) {
+      throw AppError.invalid(
+        'snapshot.invalid_policy',
+        error.issues.map((i) => ({ field: `${i.policy}: ${i.field}`, reason: i.message })),
+      );
+    }
+    if (error instanceof SnapshotError) throw AppError.invalid('snapshot.unreadable', [{ field: snapshotField(error.location, documents), reason: error.message }]);
+    throw error;
+  }
 }
 
 /** How a problem names a snapshot document: `body` when there is one, `body.documents[1]` among several. */

@@ -1,3 +1,4 @@
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '@bulkhead/documents';
 import { SimulateInputError, SnapshotError } from '../model/errors';
 import { parseIp } from '../model/ip';
 import { PROTOCOLS, type Protocol } from '../model/types';
@@ -45,12 +46,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * Throws a NetpolError (SimulateInputError, SnapshotError or PolicyValidationError) naming the field when
  * the input is not valid; verdicts themselves never throw.
  */
-export function simulate(input: unknown): SimulateOutput {
+export function simulate(input: unknown, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS): SimulateOutput {
   if (!isObject(input)) throw new SimulateInputError('input', 'must be an object with "snapshot" and "probes"');
   if (input.snapshot === undefined || input.snapshot === null) throw new SimulateInputError('snapshot', 'Required value');
   let snapshot;
   try {
-    snapshot = typeof input.snapshot === 'string' ? parseSnapshot(input.snapshot) : snapshotFromDocuments([input.snapshot]);
+    snapshot = typeof input.snapshot === 'string' ? parseSnapshot(input.snapshot, limits) : snapshotFromDocuments([input.snapshot]);
   } catch (error) {
     if (error instanceof SnapshotError) throw new SnapshotError(`snapshot: ${error.message}`);
     throw error;

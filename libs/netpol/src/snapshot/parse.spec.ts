@@ -76,7 +76,7 @@ describe('parseSnapshot', () => {
   });
 
   const errors: [string, string, string][] = [
-    ['not JSON nor YAML', '{"items": [', 'document 1: not valid JSON or YAML'],
+    ['not JSON nor YAML', '{"items": [', 'document 1: is not valid YAML'],
     ['an item that is not an object', JSON.stringify(list([ns('x'), 'oops' as never])), 'document 1, items[1]: expected an object, got string'],
     ['an item without kind', JSON.stringify(list([{ metadata: { name: 'x' } }])), 'document 1, items[0]: kind: Required value'],
     ['a pod without name', JSON.stringify(list([{ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'x' } }])), 'document 1, items[0] (Pod): metadata.name: Required value'],
@@ -92,7 +92,7 @@ describe('parseSnapshot', () => {
     ],
     ['a label that is not a string', JSON.stringify(list([ns('x', { n: 1 } as never)])), 'document 1, items[0] (Namespace "x"): metadata.labels[n]: Invalid value: must be a string'],
     ['a pod listed twice', JSON.stringify(list([pod('x', 'a'), pod('x', 'a')])), 'document 1, items[1] (Pod "x/a"): listed twice'],
-    ['the second document is broken', 'kind: List\nitems: []\n---\nkind: [', 'document 2: not valid JSON or YAML'],
+    ['the second document is broken', 'kind: List\nitems: []\n---\nkind: [', 'document 2: is not valid YAML'],
     ['a bad pod IP', JSON.stringify(list([pod('x', 'a', { status: { podIP: '10.0.0.300' } })])), 'document 1, items[0] (Pod "x/a"): status.podIP: Invalid value: "10.0.0.300": must be a valid IP address'],
   ];
   test.each(errors)('names the document and item: %s', (_name, text, message) => {

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { DEFAULT_DOCUMENT_LIMITS, DocumentError, type DocumentLimits, parseJson, parseYamlDocuments } from '@bulkhead/documents';
 import { SnapshotError, type SnapshotLocation } from '../model/errors';
 import { parseIp } from '../model/ip';
 import type { Labels, NetworkPolicy, Protocol } from '../model/types';
@@ -23,31 +23,27 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Parses snapshot text: JSON, YAML, or multi-document YAML of Lists and/or bare objects. */
-export function parseSnapshot(text: string): Snapshot {
-  return snapshotFromDocuments(parseDocuments(text));
+export function parseSnapshot(text: string, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS): Snapshot {
+  return snapshotFromDocuments(parseDocuments(text, limits));
 }
 
-/** JSON or (multi-document) YAML into plain values, one per document. */
-export function parseDocuments(text: string): unknown[] {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return [JSON.parse(text)];
-    } catch {
-      // Not JSON after all (YAML flow style, or several documents): fall through to YAML.
+/** JSON or (multi-document) YAML into plain values, one per document, bounded in expanded size and depth. */
+export function parseDocuments(text: string, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS): unknown[] {
+  try {
+    const trimmed = text.trimStart();
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        return [parseJson(text, limits)];
+      } catch (error) {
+        // Not JSON after all (YAML flow style, or several documents): fall through to YAML.
+        if (!(error instanceof DocumentError && error.kind === 'unreadable')) throw error;
+      }
     }
+    return parseYamlDocuments(text, limits).filter((value) => value !== null && value !== undefined);
+  } catch (error) {
+    if (error instanceof DocumentError) throw new SnapshotError(`document ${error.document}: ${error.message}`);
+    throw error;
   }
-  const documents = parseAllDocuments(text);
-  const list = Array.isArray(documents) ? documents : [documents];
-  const values: unknown[] = [];
-  list.forEach((doc, index) => {
-    if (doc.errors.length > 0) {
-      throw new SnapshotError(`document ${index + 1}: not valid JSON or YAML: ${doc.errors[0].message.split('\n')[0]}`);
-    }
-    const value = doc.toJS({ maxAliasCount: 1000 });
-    if (value !== null && value !== undefined) values.push(value);
-  });
-  return values;
 }
 
 /** Builds a snapshot from already-parsed documents (a List, a bare object, or an array of objects each). */

@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { isAbsolute, resolve } from 'node:path';
 import { tierSchema, type Tier } from '@bulkhead/contracts';
 import { z } from 'zod';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '@bulkhead/documents';
 
 /**
  * Every setting Bulkhead reads, in one place. Nothing else in the code base reads process.env:
@@ -94,6 +95,11 @@ const schema = z.object({
     .string()
     .refine((value) => auditSinkOf(value) !== undefined, 'must be file:/absolute/path.jsonl, an https:// URL, or an http:// URL on the loopback address')
     .optional(),
+  BULKHEAD_MAX_DOCUMENT_MB: z.coerce.number().positive().default(64),
+  BULKHEAD_WORK_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  BULKHEAD_WORK_QUEUE: z.coerce.number().int().min(0).default(16),
+  BULKHEAD_WORK_TIMEOUT_S: z.coerce.number().positive().default(60),
+  BULKHEAD_WORK_MEMORY_MB: z.coerce.number().int().min(64).default(1024),
 });
 
 /** Where the worker streams the audit log: appended to a JSON-lines file, or POSTed to a webhook. */
@@ -161,6 +167,13 @@ export interface Config {
    */
   clusters: { allowHostCredentials: boolean; allowLoopback: boolean };
   auditSink?: AuditSinkTarget;
+  /** Bounds of every JSON or YAML document read from a request: expanded size (aliases counted in full) and depth. */
+  documents: DocumentLimits;
+  /**
+   * The worker threads that run heavy pure work (simulate, snapshot reading, plan building) off the
+   * event loop: how many, how many tasks may wait (more answer 503), and each task's time and heap limits.
+   */
+  workThreads: { size: number; queueSize: number; timeoutMs: number; maxMemoryMb: number };
   /**
    * Where PostgreSQL and Redis come from when no URL is set: `auto` uses servers answering on the
    * standard local ports and starts embedded ones otherwise; `embedded` always starts its own.
@@ -215,6 +228,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS, stallMs: c.BULKHEAD_ROLLOUT_STALL_SECONDS * 1000 },
     clusters: { allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS, allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK },
     auditSink: c.BULKHEAD_AUDIT_SINK ? auditSinkOf(c.BULKHEAD_AUDIT_SINK) : undefined,
+    documents: { maxExpandedBytes: c.BULKHEAD_MAX_DOCUMENT_MB * 1024 * 1024, maxDepth: DEFAULT_DOCUMENT_LIMITS.maxDepth },
+    workThreads: { size: c.BULKHEAD_WORK_THREADS, queueSize: c.BULKHEAD_WORK_QUEUE, timeoutMs: c.BULKHEAD_WORK_TIMEOUT_S * 1000, maxMemoryMb: c.BULKHEAD_WORK_MEMORY_MB },
     localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
   };
 }

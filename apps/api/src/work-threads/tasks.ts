@@ -1,0 +1,31 @@
+import type { AppError } from '@bulkhead/contracts';
+import type { DocumentLimits } from '@bulkhead/documents';
+import { readSnapshot } from '@bulkhead/inventory';
+import { buildPlanReport } from '@bulkhead/plan';
+import { simulateRequest } from '../simulate/simulate-request';
+
+/**
+ * The heavy pure work the API hands to worker threads, by name. Arguments and results cross the
+ * thread boundary by structured clone, so they are plain data; an AppError thrown here reaches the
+ * caller as that AppError (see thread.ts). Request bodies come as bytes, moved to the thread rather
+ * than copied, and are decoded there: for a body of tens of megabytes, decoding and copying a string
+ * would hold the event loop for a noticeable time.
+ */
+export const tasks = {
+  simulate: (body: Uint8Array, limits: DocumentLimits) => simulateRequest(new TextDecoder().decode(body), limits),
+  readSnapshot,
+  buildPlan: buildPlanReport,
+};
+
+export type Tasks = typeof tasks;
+export type TaskName = keyof Tasks;
+
+export interface TaskRequest<K extends TaskName = TaskName> {
+  task: K;
+  args: Parameters<Tasks[K]>;
+}
+
+/** What a thread answers: the task's value, or the AppError it refused the input with, as plain data. */
+export type TaskAnswer<K extends TaskName = TaskName> =
+  | { value: ReturnType<Tasks[K]> }
+  | { refused: { kind: AppError['kind']; code: string; message: string; problems: AppError['problems'] } };
