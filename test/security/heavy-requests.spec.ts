@@ -1,5 +1,5 @@
 import { type Harness, startApi } from '../integration/support/harness';
-import { whileWatchingHealthz } from './support/attacks';
+import { requestFromAnotherProcess, whileWatchingHealthz } from './support/attacks';
 import { largeSimulateInput } from './support/heavy-inputs';
 
 /**
@@ -21,9 +21,11 @@ describe('with the default limits', () => {
   afterAll(() => api.close());
 
   it('evaluates a large simulate while /healthz answers within 200 ms', async () => {
-    const { result, slowestMs, answers } = await whileWatchingHealthz(api.url, () => simulate(api, large));
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${api.tokens.viewer}` };
+    const request = await requestFromAnotherProcess(`${api.url}/api/v1/simulate`, { method: 'POST', headers, body: large }, '(body) => ({ results: body.results.length })');
+    const { result, slowestMs, answers } = await whileWatchingHealthz(api.url, () => request.send());
     expect(result.status).toBe(200);
-    expect(result.body.results).toHaveLength(20_000);
+    expect(result.body.results).toBe(20_000);
     expect(answers).toBeGreaterThan(1);
     expect(slowestMs).toBeLessThan(200);
   }, 60_000);

@@ -46,17 +46,18 @@ export async function whileWatchingHealthz<T>(url: string, attack: () => Promise
 
 /**
  * A request to send from a separate Node process, so that encoding and sending a body of tens of
- * megabytes does not run on the event loop of this test process, which is also the API's. The body
- * is written to a file first (prepare before the watch starts); send() runs the client.
+ * megabytes, and reading a large answer, do not run on the event loop of this test process, which is
+ * also the API's. The body is written to a file first (prepare before the watch starts); send() runs
+ * the client, which answers the status and `summary` (JavaScript source of a function) of the body.
  */
-export async function requestFromAnotherProcess(url: string, init: { method: string; headers: Record<string, string>; body: string }) {
+export async function requestFromAnotherProcess(url: string, init: { method: string; headers: Record<string, string>; body: string }, summary = '(body) => body') {
   const dir = await mkdtemp(join(tmpdir(), 'bulkhead-attack-'));
   const file = join(dir, 'body');
   await writeFile(file, init.body);
   const client = `
     const body = require('node:fs').readFileSync(process.argv[1]);
     fetch(process.argv[2], { method: process.argv[3], headers: JSON.parse(process.argv[4]), body })
-      .then(async (res) => process.stdout.write(JSON.stringify({ status: res.status, body: await res.json() })))
+      .then(async (res) => process.stdout.write(JSON.stringify({ status: res.status, body: (${summary})(await res.json()) })))
       .catch((error) => { process.stderr.write(String(error)); process.exit(1); });`;
   return {
     async send(): Promise<{ status: number; body: any }> {

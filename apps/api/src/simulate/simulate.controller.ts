@@ -1,5 +1,4 @@
-import type { SimulateOutput } from '@bulkhead/netpol';
-import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../http/auth.guard';
 import { AcceptsBody } from '../http/body';
@@ -40,7 +39,8 @@ export class SimulateController {
       },
     },
   })
-  run(@Req() req: BulkheadRequest): Promise<SimulateOutput> {
-    return this.threads.run('simulate', req.rawBody ?? new Uint8Array(), this.runtime.config.documents);
+  async run(@Req() req: BulkheadRequest): Promise<StreamableFile> {
+    const answer = await this.threads.run('simulate', req.rawBody ?? new Uint8Array(), this.runtime.config.documents);
+    return new StreamableFile(answer, { type: 'application/json' });
   }
 }

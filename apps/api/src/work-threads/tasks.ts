@@ -8,11 +8,12 @@ import { simulateRequest } from '../simulate/simulate-request';
  * The heavy pure work the API hands to worker threads, by name. Arguments and results cross the
  * thread boundary by structured clone, so they are plain data; an AppError thrown here reaches the
  * caller as that AppError (see thread.ts). Request bodies come as bytes, moved to the thread rather
- * than copied, and are decoded there: for a body of tens of megabytes, decoding and copying a string
- * would hold the event loop for a noticeable time.
+ * than copied, and are decoded there, and a large answer goes back as encoded JSON: for tens of
+ * megabytes, decoding, encoding and copying strings would hold the event loop for a noticeable time.
  */
 export const tasks = {
-  simulate: (body: Uint8Array, limits: DocumentLimits) => simulateRequest(new TextDecoder().decode(body), limits),
+  // The answer is encoded here too: for tens of thousands of probes it runs to megabytes of JSON.
+  simulate: (body: Uint8Array, limits: DocumentLimits) => new TextEncoder().encode(JSON.stringify(simulateRequest(new TextDecoder().decode(body), limits))),
   readSnapshot,
   buildPlan: buildPlanReport,
 };
