@@ -1,27 +1,17 @@
-import { type Browser, chromium } from 'playwright-core';
-import { type Harness, seedDemoCluster, startApi, USER_PASSWORD } from '../integration/support/harness';
-import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT } from './support/browser';
+import { type DemoDashboard, signedInPage, startDemoDashboard } from './support/browser';
 
 /**
  * Aborting from the rollout page: the form says what a plain abort leaves enforced, offers "restore
  * everything" as one action, and the page then says what the abort did.
  */
-let api: Harness;
-let baseUrl: string;
-let browser: Browser;
+let dashboard: DemoDashboard;
+let api: DemoDashboard['api'];
 
 beforeAll(async () => {
-  ensureDashboardBuilt();
-  api = await startApi({}, { worker: true });
-  await seedDemoCluster(api, new Date());
-  baseUrl = await dashboardUrl(api.url);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  dashboard = await startDemoDashboard();
+  api = dashboard.api;
 }, 120000);
-
-afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-}, 30000);
+afterAll(() => dashboard?.close(), 30000);
 
 it('aborts a rollout at its staging gate and restores everything from the page', async () => {
   const [cluster] = (await api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body;
@@ -32,14 +22,8 @@ it('aborts a rollout at its staging gate and restores everything from the page',
   const verified = waiting.steps.filter((s: { phase: string }) => s.phase === 'verified').length;
   expect(verified).toBeGreaterThan(0);
 
-  const context = await browser.newContext({ viewport: VIEWPORT, timezoneId: 'UTC' });
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/`);
-  await page.getByLabel('User name').fill('operator-user');
-  await page.getByLabel('Password').fill(USER_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  await page.goto(`${baseUrl}/rollouts/${id}`);
+  const { page, context } = await signedInPage(dashboard, 'operator-user');
+  await page.goto(`${dashboard.baseUrl}/rollouts/${id}`);
   await page.getByRole('button', { name: 'Abort…' }).click();
   const putBack = page.getByLabel('What the abort puts back');
   expect(await putBack.locator('option').first().textContent()).toContain(`${verified} verified namespaces stay enforced`);

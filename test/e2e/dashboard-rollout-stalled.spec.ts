@@ -1,27 +1,17 @@
-import { type Browser, chromium } from 'playwright-core';
-import { type Harness, seedDemoCluster, startApi, USER_PASSWORD } from '../integration/support/harness';
-import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT } from './support/browser';
+import { type DemoDashboard, signedInPage, startDemoDashboard } from './support/browser';
 
 /**
  * A rollout left without a worker stalls past its deadline: the rollout page, already open, shows the
  * "stalled" badge and the reason by itself, and drops both once a worker is back and the rollout moves.
  */
-let api: Harness;
-let baseUrl: string;
-let browser: Browser;
+let dashboard: DemoDashboard;
+let api: DemoDashboard['api'];
 
 beforeAll(async () => {
-  ensureDashboardBuilt();
-  api = await startApi({ BULKHEAD_ROLLOUT_STALL_SECONDS: '1' }, { worker: true });
-  await seedDemoCluster(api, new Date());
-  baseUrl = await dashboardUrl(api.url);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  dashboard = await startDemoDashboard({ BULKHEAD_ROLLOUT_STALL_SECONDS: '1' });
+  api = dashboard.api;
 }, 120000);
-
-afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-}, 30000);
+afterAll(() => dashboard?.close(), 30000);
 
 it('shows a stalled rollout with its reason, live, and stops once it moves again', async () => {
   const clusters = (await api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body;
@@ -31,14 +21,8 @@ it('shows a stalled rollout with its reason, live, and stops once it moves again
   const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config } });
   expect(created.status).toBe(201);
 
-  const context = await browser.newContext({ viewport: VIEWPORT, timezoneId: 'UTC' });
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/`);
-  await page.getByLabel('User name').fill('viewer-user');
-  await page.getByLabel('Password').fill(USER_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  await page.goto(`${baseUrl}/rollouts/${created.body.id}`);
+  const { page, context } = await signedInPage(dashboard, 'viewer-user');
+  await page.goto(`${dashboard.baseUrl}/rollouts/${created.body.id}`);
   await page.getByTestId('rollout-status').waitFor();
 
   await page.getByTestId('rollout-stalled').waitFor({ timeout: 15000 });

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Harness, seedDemoCluster, startApi, USER_PASSWORD } from '../../integration/support/harness';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,4 +34,41 @@ export async function dashboardUrl(apiUrl: string): Promise<string> {
   const home = await fetch(`${apiUrl}/`, { headers: { accept: 'text/html' } });
   if (!home.ok || !(home.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`the API at ${apiUrl} does not serve the dashboard (GET / answered ${home.status})`);
   return apiUrl;
+}
+
+/** The API with a worker and the demo cluster, serving its dashboard, and a Chromium to look at it. */
+export interface DemoDashboard {
+  api: Harness;
+  baseUrl: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startDemoDashboard(env: Record<string, string> = {}): Promise<DemoDashboard> {
+  ensureDashboardBuilt();
+  const api = await startApi(env, { worker: true });
+  await seedDemoCluster(api, new Date());
+  const baseUrl = await dashboardUrl(api.url);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return {
+    api,
+    baseUrl,
+    browser,
+    async close() {
+      await browser.close();
+      await api.close();
+    },
+  };
+}
+
+/** A page in a fresh browser context (UTC), signed in to the dashboard as one of the harness's users. */
+export async function signedInPage(dashboard: DemoDashboard, username: string): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await dashboard.browser.newContext({ viewport: VIEWPORT, timezoneId: 'UTC' });
+  const page = await context.newPage();
+  await page.goto(`${dashboard.baseUrl}/`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(USER_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  return { page, context };
 }
