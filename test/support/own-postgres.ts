@@ -23,7 +23,10 @@ export class OwnPostgres {
     const dataDir = await mkdtemp(join(tmpdir(), 'bulkhead-own-postgres-'));
     await chmod(dataDir, 0o755); // as root the server runs as `postgres`, which must reach it
     const postgres = new OwnPostgres(dataDir, await freePortBelowEphemeral());
-    await postgres.restart();
+    await postgres.restart().catch(async (error: unknown) => {
+      await postgres.remove();
+      throw error;
+    });
     return postgres;
   }
 
