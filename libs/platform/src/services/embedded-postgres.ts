@@ -211,10 +211,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     server.once('error', reject);
     void exited.then(() => reject(new Error(`the embedded PostgreSQL on port ${options.port} stopped before it was ready: ${log.join(' | ') || 'it logged nothing'}`)));
   });
+  const shutDown = () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGINT'); // fast shutdown
+  };
+  // However this process ends (an uncaught error too), the server does not outlive it holding the port.
+  process.once('exit', shutDown);
   return {
     databaseDir,
     stop: async () => {
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGINT'); // fast shutdown
+      process.off('exit', shutDown);
+      shutDown();
       await exited;
     },
   };
