@@ -1,6 +1,7 @@
 export * from './config/config';
 export * from './logging/logger';
 export * from './services/local-services';
+export * from './services/embedded-postgres';
 export * from './services/database-roles';
 export * from './queue/connection';
 export * from './security/token-crypto';

@@ -19,7 +19,8 @@ import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker
 /**
  * A real API on the real PostgreSQL and Redis: each test file gets its own database and its own
  * queue prefix, so files can run side by side and leave nothing behind. Pass BULKHEAD_QUEUE_PREFIX: ''
- * for the prefix an install derives from its database, and `redisUrl` for a Redis of the test's own.
+ * for the prefix an install derives from its database, `redisUrl` for a Redis of the test's own, and
+ * `databaseServer` for a PostgreSQL server of its own (a superuser URL without a database).
  */
 const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -61,14 +62,14 @@ export interface Harness {
 
 export const TEST_REDIS_URL = REDIS;
 
-export async function testDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function testDatabase(server = SERVER): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `bulkhead_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
-  const url = `${SERVER}/${name}`;
+  const url = `${server}/${name}`;
   await ensureDatabaseExists(url);
   return {
     url,
     drop: async () => {
-      const admin = new Client({ connectionString: `${SERVER}/postgres` });
+      const admin = new Client({ connectionString: `${server}/postgres` });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
@@ -77,8 +78,8 @@ export async function testDatabase(): Promise<{ url: string; drop(): Promise<voi
 }
 
 /** `log` receives every log line of the API and its worker (at LOG_LEVEL), for tests that read the log. */
-export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; log?: (line: string) => void; redisUrl?: string } = {}): Promise<Harness> {
-  const database = await testDatabase();
+export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; log?: (line: string) => void; redisUrl?: string; databaseServer?: string } = {}): Promise<Harness> {
+  const database = await testDatabase(options.databaseServer);
   const databaseUrls = await ensureDatabaseRoles(database.url, TEST_DATABASE_ROLES);
   const redisUrl = options.redisUrl ?? REDIS;
   const tag = `bh-test-${randomBytes(4).toString('hex')}`;

