@@ -16,7 +16,7 @@ import { openDatabase, PostgresPlanStore, PostgresProtectionSource, PostgresRoll
 import { createPlan } from '@bulkhead/planning';
 import { ensureDatabaseExists, createRedis } from '@bulkhead/platform';
 import { createRollout, recordEvent, type RolloutState } from '@bulkhead/rollout';
-import { QUEUES } from '@bulkhead/contracts';
+import { DEFAULT_APPROVAL_TIERS, QUEUES } from '@bulkhead/contracts';
 import { Queue } from 'bullmq';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     console.log(`setting up ${NAMESPACES} namespaces...`);
     const clusterDeps = { clusters, sealer: { seal: () => new Uint8Array() }, kubeconfigRules: { allowHostCredentials: false, allowLoopback: false }, resolver: systemResolver };
     const cluster = await createCluster(clusterDeps, { name: 'bench', cni: 'cilium', driver: 'simulated' }, { role: 'admin' });
-    await importSnapshot({ clusters, inventory, simulator, protection: new PostgresProtectionSource(db) }, cluster.id, JSON.stringify(snapshot()), new Date());
+    await importSnapshot({ clusters, inventory, simulator, protection: new PostgresProtectionSource(db), approvalTiers: DEFAULT_APPROVAL_TIERS }, cluster.id, JSON.stringify(snapshot()), new Date());
     const planning = { clusters, inventory, edges: new TypeOrmEdgeStore(db), plans: new PostgresPlanStore(db) };
     const plan = await createPlan(planning, cluster.id, 'bench', new Date());
 

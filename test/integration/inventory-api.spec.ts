@@ -16,7 +16,7 @@ describe('cluster inventory from a kubectl snapshot', () => {
   it('imports namespaces, workloads, pods and policies from YAML', async () => {
     const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: fixture('small-snapshot.yaml'), headers: { 'content-type': 'application/yaml' } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ namespaces: 3, workloads: 3, pods: 4, policies: 1, namespacesWithoutTier: ['db'], keptInProd: [] });
+    expect(res.body).toEqual({ namespaces: 3, workloads: 3, pods: 4, policies: 1, namespacesWithoutTier: ['db'], keptAtFloor: [] });
   });
 
   it('reads tiers from the usual labels and lets a person set one', async () => {

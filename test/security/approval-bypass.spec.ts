@@ -49,39 +49,60 @@ describe('a rollout of prod namespaces only', () => {
   }, 60000);
 });
 
-describe('taking a namespace out of prod', () => {
-  it('is refused to an operator, by hand', async () => {
-    const [name] = (await namespaces(clusterId)).filter((ns) => ns.tier === 'prod').map((ns) => ns.name);
-    const refused = await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'operator', body: { tier: 'dev' } });
-    expect(refused.status).toBe(403);
-    expect(refused.body.code).toBe('inventory.tier_leaves_prod');
-    expect(await tierOf(clusterId, name)).toBe('prod');
+describe('taking a namespace below a tier under approval', () => {
+  it('is refused to an operator, by hand, from prod and from staging', async () => {
+    const all = await namespaces(clusterId);
+    for (const [tier, to] of [['prod', 'dev'], ['prod', 'staging'], ['staging', 'dev']] as const) {
+      const name = all.find((ns) => ns.tier === tier)!.name;
+      const refused = await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'operator', body: { tier: to } });
+      expect([tier, to, refused.status, refused.body.code]).toEqual([tier, to, 403, 'inventory.tier_below_floor']);
+      expect(await tierOf(clusterId, name)).toBe(tier);
+    }
   });
 
-  it('is allowed to an approver, and audited', async () => {
+  it('is allowed to an approver, and audited; an operator may raise the tier again, not lower it back', async () => {
     const [name] = (await namespaces(clusterId)).filter((ns) => ns.tier === 'prod').map((ns) => ns.name);
     const moved = await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'approver', body: { tier: 'staging' } });
     expect(moved.status).toBe(200);
     expect(moved.body.tier).toBe('staging');
     const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=namespace.set_tier`, { role: 'viewer' })).body;
     expect(JSON.stringify(audit)).toContain(name);
-    // An operator may bring it back into prod: only leaving prod needs an approver.
     expect((await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'operator', body: { tier: 'prod' } })).status).toBe(200);
+    expect((await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'operator', body: { tier: 'staging' } })).status).toBe(403);
   });
 
-  it('does not happen through a snapshot whose labels say dev: the namespace stays prod, and the answer says so', async () => {
-    const cluster = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'relabel', cni: 'calico' } })).body.id;
+  describe('through snapshots', () => {
+    let cluster: string;
     const put = (text: string) => api.call('PUT', `/api/v1/clusters/${cluster}/snapshot`, { role: 'operator', raw: text, headers: { 'content-type': 'application/yaml' } });
-    expect((await put(snapshot)).status).toBe(200);
-    expect(await tierOf(cluster, 'web')).toBe('prod');
+    const onlyNamespaces = (labels: Record<string, Record<string, string>>) =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: Object.entries(labels).map(([name, l]) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: l } })) });
 
-    const relabelled = await put(snapshot.replace('labels: { environment: production, team: web }', 'labels: { environment: development, team: web }'));
-    expect(relabelled.status).toBe(200);
-    expect(relabelled.body.keptInProd).toEqual(['web']);
-    expect(await tierOf(cluster, 'web')).toBe('prod');
-    // staging follows its labels as before
-    expect((await put(snapshot.replace('labels: { env: stage }', 'labels: { env: dev }'))).body.keptInProd).toEqual([]);
-    expect(await tierOf(cluster, 'api')).toBe('dev');
+    beforeEach(async () => {
+      cluster = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: `relabel-${Math.random().toString(36).slice(2, 8)}`, cni: 'calico' } })).body.id;
+      expect((await put(snapshot)).status).toBe(200);
+      expect([await tierOf(cluster, 'web'), await tierOf(cluster, 'api')]).toEqual(['prod', 'staging']);
+    });
+
+    it('keeps a namespace whose labels now say lower at its tier, and the answer says so', async () => {
+      const relabelled = await put(snapshot.replace('labels: { environment: production, team: web }', 'labels: { environment: development, team: web }').replace('labels: { env: stage }', 'labels: { env: dev }'));
+      expect(relabelled.status).toBe(200);
+      expect(relabelled.body.keptAtFloor).toEqual([{ namespace: 'api', tier: 'staging' }, { namespace: 'web', tier: 'prod' }]);
+      expect([await tierOf(cluster, 'web'), await tierOf(cluster, 'api')]).toEqual(['prod', 'staging']);
+    });
+
+    it('keeps it there when one snapshot leaves it out and the next brings it back labelled dev', async () => {
+      expect((await put(onlyNamespaces({ db: {} }))).status).toBe(200);
+      expect(await tierOf(cluster, 'web')).toBeUndefined();
+      const back = await put(onlyNamespaces({ db: {}, web: { environment: 'development' } }));
+      expect(back.body.keptAtFloor).toEqual([{ namespace: 'web', tier: 'prod' }]);
+      expect(await tierOf(cluster, 'web')).toBe('prod');
+    });
+
+    it('lets labels raise a tier as before', async () => {
+      const raised = await put(snapshot.replace('labels: { env: stage }', 'labels: { env: production }'));
+      expect(raised.body.keptAtFloor).toEqual([]);
+      expect(await tierOf(cluster, 'api')).toBe('prod');
+    });
   });
 });
 

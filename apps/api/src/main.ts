@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     worker = superviseChild(
       'worker',
       join(__dirname, '../../worker/src/main.js'),
-      { ...process.env, DATABASE_URL: services.databaseUrl, DATABASE_MIGRATION_URL: services.migrationDatabaseUrl, REDIS_URL: services.redisUrl },
+      // The schema is migrated by now: the worker gets the runtime role alone, never the owner's credentials.
+      { ...withoutKey(process.env, 'DATABASE_MIGRATION_URL'), DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl },
       logger,
     );
   }
@@ -62,6 +63,11 @@ async function main(): Promise<void> {
     () => db.destroy(),
     () => services.stop(),
   ]);
+}
+
+function withoutKey(env: NodeJS.ProcessEnv, key: string): NodeJS.ProcessEnv {
+  const { [key]: _left, ...rest } = env;
+  return rest;
 }
 
 main().catch((error) => {

@@ -76,6 +76,7 @@ export const storeProviders: Provider[] = [
       inventory: new TypeOrmInventoryStore(r.db),
       simulator: { reset: async (clusterId, items) => void (await SimulatedDriver.create(r.db, clusterId, { items })) },
       protection: new PostgresProtectionSource(r.db),
+      approvalTiers: r.config.rollout.approvalTiers,
       snapshotReader: (snapshot) => threads.run('readSnapshot', snapshot, r.config.documents),
     }),
   },

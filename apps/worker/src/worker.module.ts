@@ -59,6 +59,7 @@ export class WorkerModule {
               inventory: new TypeOrmInventoryStore(runtime.db),
               simulator: { reset: async (clusterId: string, items: unknown[]) => void (await SimulatedDriver.create(runtime.db, clusterId, { items })) },
               protection: new PostgresProtectionSource(runtime.db),
+              approvalTiers: runtime.config.rollout.approvalTiers,
             };
             return [
               new ClusterSyncHandler({ ...inventory, driverFor: rollouts.driverFor, clock }),

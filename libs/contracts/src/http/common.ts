@@ -6,6 +6,8 @@ export type Role = z.infer<typeof roleSchema>;
 
 export const TIERS = ['dev', 'staging', 'prod'] as const;
 export const tierSchema = z.enum(TIERS);
+/** Unless the server is configured otherwise, staging and prod stages wait for an approver, and namespaces leave these tiers only by an approver's hand. */
+export const DEFAULT_APPROVAL_TIERS: readonly Tier[] = ['staging', 'prod'];
 export type Tier = z.infer<typeof tierSchema>;
 
 export const CNIS = ['calico', 'cilium', 'flannel', 'canal', 'weave', 'antrea', 'kube-router', 'unknown'] as const;

@@ -1,11 +1,11 @@
-import { AppError, controlCharacterProblems, fieldPath, type NamespaceView, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
+import { AppError, controlCharacterProblems, fieldPath, type NamespaceView, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
 import type { DocumentLimits } from '@bulkhead/documents';
 import { assertValidPolicies, buildInventory, type Inventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, type SnapshotLocation, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { tierFromLabels } from '@bulkhead/plan';
-import type { InventoryStore, ProtectionSource } from './inventory-store.port';
-import { effectiveTier, leavesProd } from './tiers';
+import type { InventoryStore, KeptAtFloor, ProtectionSource } from './inventory-store.port';
+import { effectiveTier, floorAfter, lowersBelowFloor } from './tiers';
 
 /** For clusters of the simulated driver, the imported snapshot becomes the simulated cluster's reality. */
 export interface ClusterSimulator {
@@ -26,6 +26,8 @@ export interface InventoryDeps {
   inventory: InventoryStore;
   simulator: ClusterSimulator;
   protection: ProtectionSource;
+  /** The tiers under approval (server policy): a namespace goes down from one only by an approver's hand. */
+  approvalTiers: readonly Tier[];
   /** Reads snapshot text (the API does it on a worker thread, with time and memory limits); readSnapshot in-process when absent. */
   snapshotReader?: (snapshot: SnapshotText) => Promise<SnapshotRead>;
 }
@@ -37,8 +39,8 @@ export interface SnapshotImportResult {
   policies: number;
   /** Namespaces whose labels name no tier: a person should set one. */
   namespacesWithoutTier: string[];
-  /** Namespaces that were prod and stay prod although their new labels say otherwise: only an approver moves them. */
-  keptInProd: string[];
+  /** Namespaces kept at a tier under approval they have been in, although their labels now name a lower one: only an approver moves them down. */
+  keptAtFloor: KeptAtFloor[];
 }
 
 /**
@@ -50,7 +52,7 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, sna
   const cluster = await requireCluster(deps.clusters, clusterId);
   const { inventory, items } = deps.snapshotReader ? await deps.snapshotReader(snapshot) : readSnapshot(snapshot);
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
-  const { keptInProd } = await deps.inventory.replace(clusterId, inventory, tiers, now);
+  const { keptAtFloor } = await deps.inventory.replace(clusterId, inventory, tiers, deps.approvalTiers, now);
   if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, items);
   return {
     namespaces: inventory.namespaces.length,
@@ -58,7 +60,7 @@ export async function importSnapshot(deps: InventoryDeps, clusterId: string, sna
     pods: inventory.pods.filter((p) => !p.synthetic).length,
     policies: inventory.policies.length,
     namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
-    keptInProd,
+    keptAtFloor,
   };
 }
 
@@ -129,8 +131,9 @@ export async function listNamespaces(deps: InventoryDeps, clusterId: string): Pr
 }
 
 /**
- * Sets (or clears) the tier a person chose. Taking a namespace out of prod needs someone who may
- * approve: rollouts ask for approval by tier, and this is the way around it otherwise.
+ * Sets (or clears) the tier a person chose. Taking a namespace below a tier under approval it is in, or
+ * has been in, needs someone who may approve: rollouts ask for approval by tier, and this is the way
+ * around it otherwise. An approver's choice also sets the floor; anyone else's only raises it.
  */
 export async function setNamespaceTier(
   deps: InventoryDeps,
@@ -142,10 +145,13 @@ export async function setNamespaceTier(
   await requireCluster(deps.clusters, clusterId);
   const current = (await deps.inventory.namespaces(clusterId)).find((ns) => ns.name === namespace);
   if (!current) throw AppError.notFound('namespace', namespace);
-  if (leavesProd(current, body.tier) && !caller.mayApprove) {
-    throw new AppError('forbidden', 'inventory.tier_leaves_prod', `taking ${namespace} out of prod needs the approver role: its rollouts would no longer wait for an approval`);
+  if (lowersBelowFloor(current, body.tier, current.floor, deps.approvalTiers) && !caller.mayApprove) {
+    const floor = floorAfter(effectiveTier(current), current.floor, deps.approvalTiers);
+    throw new AppError('forbidden', 'inventory.tier_below_floor', `taking ${namespace} below ${floor} needs the approver role: its rollouts would no longer wait for the ${floor} approval`);
   }
-  if (!(await deps.inventory.setTierOverride(clusterId, namespace, body.tier))) throw AppError.notFound('namespace', namespace);
+  const next = body.tier ?? current.labelTier;
+  const floor = floorAfter(next, caller.mayApprove ? null : current.floor, deps.approvalTiers);
+  if (!(await deps.inventory.setTier(clusterId, namespace, body.tier, floor))) throw AppError.notFound('namespace', namespace);
   const view = (await listNamespaces(deps, clusterId)).find((ns) => ns.name === namespace);
   if (!view) throw AppError.notFound('namespace', namespace);
   return view;

@@ -5,19 +5,29 @@ import type { TierOfNamespace } from './tiers';
 export interface StoredNamespace extends TierOfNamespace {
   name: string;
   labels: Record<string, string>;
+  /** The highest tier under approval it has been in (see tiers.ts); kept when the namespace leaves the inventory. */
+  floor: Tier | null;
+}
+
+/** A namespace an import kept at its floor although its labels now name a lower tier. */
+export interface KeptAtFloor {
+  namespace: string;
+  tier: Tier;
 }
 
 export interface InventoryStore {
   /**
    * Replaces the cluster's namespaces, workloads, pods and policies in one transaction, keeping the
-   * tier a person chose for namespaces that are still there, and keeping prod namespaces in prod
-   * (overrideAfterImport). Answers the namespaces pinned to prod against their new labels.
+   * tier a person chose for namespaces that are still there, keeping every namespace at its floor
+   * (overrideAfterImport) and raising floors (floorAfter, with the tiers under approval). Answers the
+   * namespaces kept at their floor against their new labels.
    */
-  replace(clusterId: string, inventory: Inventory, labelTiers: Map<string, Tier | null>, at: Date): Promise<{ keptInProd: string[] }>;
+  replace(clusterId: string, inventory: Inventory, labelTiers: Map<string, Tier | null>, approvalTiers: readonly Tier[], at: Date): Promise<{ keptAtFloor: KeptAtFloor[] }>;
   /** The stored inventory, in the engine's shape (synthetic pods included). */
   load(clusterId: string): Promise<Inventory>;
   namespaces(clusterId: string): Promise<StoredNamespace[]>;
-  setTierOverride(clusterId: string, namespace: string, tier: Tier | null): Promise<boolean>;
+  /** Sets the tier a person chose (null: back to the labels) and the namespace's floor, together. */
+  setTier(clusterId: string, namespace: string, override: Tier | null, floor: Tier | null): Promise<boolean>;
 }
 
 /** Which namespaces of a cluster are under a plan that a rollout applied and verified (and did not restore since). */

@@ -1,11 +1,26 @@
 import type { Tier } from '@bulkhead/contracts';
-import { overrideAfterImport, type InventoryStore, type StoredNamespace, type TierOfNamespace } from '@bulkhead/inventory';
+import { floorAfter, overrideAfterImport, type InventoryStore, type KeptAtFloor, type StoredNamespace, type TierOfNamespace } from '@bulkhead/inventory';
 import type { Inventory, InventoryPort, NetworkPolicy } from '@bulkhead/netpol';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
 import { NamespaceEntity, NetworkPolicyEntity, PodEntity, WorkloadEntity } from '../entities/inventory.entities';
 
 const CHUNK = 1000;
+
+/** The floors of a cluster's namespaces (see @bulkhead/inventory tiers.ts), those that left the inventory included. */
+async function floorsOf(em: EntityManager, clusterId: string): Promise<Map<string, Tier>> {
+  const rows: Array<{ name: string; tier: Tier }> = await em.query(`SELECT name, tier FROM namespace_tier_floors WHERE cluster_id = $1`, [clusterId]);
+  return new Map(rows.map((r) => [r.name, r.tier]));
+}
+
+async function writeFloors(em: EntityManager, clusterId: string, floors: Array<{ name: string; floor: Tier | null }>): Promise<void> {
+  if (floors.length === 0) return;
+  await em.query(
+    `INSERT INTO namespace_tier_floors (cluster_id, name, tier) SELECT $1, f.name, f.tier FROM unnest($2::text[], $3::text[]) AS f(name, tier)
+     ON CONFLICT (cluster_id, name) DO UPDATE SET tier = EXCLUDED.tier`,
+    [clusterId, floors.map((f) => f.name), floors.map((f) => f.floor)],
+  );
+}
 
 async function insertChunked<T extends ObjectLiteral>(em: EntityManager, entity: new () => T, rows: Array<Partial<T>>): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
@@ -19,7 +34,7 @@ const byName = (a: { namespace: string; name: string }, b: { namespace: string; 
 export class TypeOrmInventoryStore implements InventoryStore {
   constructor(private readonly db: DataSource) {}
 
-  async replace(clusterId: string, inventory: Inventory, labelTiers: Map<string, Tier | null>, at: Date): Promise<{ keptInProd: string[] }> {
+  async replace(clusterId: string, inventory: Inventory, labelTiers: Map<string, Tier | null>, approvalTiers: readonly Tier[], at: Date): Promise<{ keptAtFloor: KeptAtFloor[] }> {
     return this.db.transaction(async (em) => {
       // Serialise imports of one cluster: the second waits for the first instead of interleaving.
       await em.query('SELECT id FROM clusters WHERE id = $1 FOR UPDATE', [clusterId]);
@@ -29,11 +44,18 @@ export class TypeOrmInventoryStore implements InventoryStore {
           { labelTier: n.labelTier as Tier | null, tierOverride: n.tierOverride as Tier | null },
         ]),
       );
+      const floors = await floorsOf(em, clusterId);
       const rows = inventory.namespaces.map((ns) => {
         const labelTier = labelTiers.get(ns.name) ?? null;
-        return { clusterId, name: ns.name, labels: ns.labels, labelTier, tierOverride: overrideAfterImport(previous.get(ns.name), labelTier) };
+        return { clusterId, name: ns.name, labels: ns.labels, labelTier, tierOverride: overrideAfterImport(previous.get(ns.name), labelTier, floors.get(ns.name) ?? null) };
       });
-      const keptInProd = rows.filter((row) => row.tierOverride === 'prod' && previous.get(row.name)?.tierOverride !== 'prod').map((row) => row.name);
+      const keptAtFloor = rows
+        .filter((row) => row.tierOverride !== null && row.tierOverride !== (previous.get(row.name)?.tierOverride ?? null))
+        .map((row) => ({ namespace: row.name, tier: row.tierOverride as Tier }));
+      const raised = rows
+        .map((row) => ({ name: row.name, floor: floorAfter(row.tierOverride ?? row.labelTier, floors.get(row.name) ?? null, approvalTiers) }))
+        .filter((row) => row.floor !== null && row.floor !== floors.get(row.name));
+      await writeFloors(em, clusterId, raised);
       for (const entity of [NamespaceEntity, WorkloadEntity, PodEntity, NetworkPolicyEntity]) await em.delete(entity, { clusterId });
       await insertChunked(em, NamespaceEntity, rows);
       await insertChunked(
@@ -63,7 +85,7 @@ export class TypeOrmInventoryStore implements InventoryStore {
         inventory.policies.map((policy) => ({ clusterId, namespace: policy.metadata.namespace, name: policy.metadata.name, manifest: policy as unknown as Record<string, unknown> })),
       );
       await em.update(ClusterEntity, { id: clusterId }, { inventoryImportedAt: at });
-      return { keptInProd };
+      return { keptAtFloor };
     });
   }
 
@@ -100,11 +122,16 @@ export class TypeOrmInventoryStore implements InventoryStore {
   }
 
   async namespaces(clusterId: string): Promise<StoredNamespace[]> {
-    const rows = await this.db.getRepository(NamespaceEntity).find({ where: { clusterId }, order: { name: 'ASC' } });
-    return rows.map((n) => ({ name: n.name, labels: n.labels, labelTier: n.labelTier as Tier | null, tierOverride: n.tierOverride as Tier | null }));
+    const [rows, floors] = await Promise.all([this.db.getRepository(NamespaceEntity).find({ where: { clusterId }, order: { name: 'ASC' } }), floorsOf(this.db.manager, clusterId)]);
+    return rows.map((n) => ({ name: n.name, labels: n.labels, labelTier: n.labelTier as Tier | null, tierOverride: n.tierOverride as Tier | null, floor: floors.get(n.name) ?? null }));
   }
 
-  async setTierOverride(clusterId: string, namespace: string, tier: Tier | null): Promise<boolean> {
-    return ((await this.db.getRepository(NamespaceEntity).update({ clusterId, name: namespace }, { tierOverride: tier })).affected ?? 0) > 0;
+  async setTier(clusterId: string, namespace: string, override: Tier | null, floor: Tier | null): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      if (((await em.update(NamespaceEntity, { clusterId, name: namespace }, { tierOverride: override })).affected ?? 0) === 0) return false;
+      if (floor === null) await em.query(`DELETE FROM namespace_tier_floors WHERE cluster_id = $1 AND name = $2`, [clusterId, namespace]);
+      else await writeFloors(em, clusterId, [{ name: namespace, floor }]);
+      return true;
+    });
   }
 }

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { isAbsolute, resolve } from 'node:path';
-import { tierSchema, type Tier } from '@bulkhead/contracts';
+import { DEFAULT_APPROVAL_TIERS, tierSchema, type Tier } from '@bulkhead/contracts';
 import { z } from 'zod';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '@bulkhead/documents';
 
@@ -86,7 +86,7 @@ const schema = z.object({
     .string()
     .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
     .pipe(z.array(tierSchema))
-    .optional(),
+    .default([...DEFAULT_APPROVAL_TIERS]),
   BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS: bool.default(false),
   BULKHEAD_CLUSTER_ALLOW_LOOPBACK: bool.default(false),
   BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').optional(),
@@ -154,9 +154,9 @@ export interface Config {
   secretKey?: string;
   /** The queue prefix given by the operator; unset, each install derives its own from its database (see @bulkhead/jobs). */
   queuePrefix?: string;
-  /** The tiers whose rollout stages wait for an approver, the first stage included (unset: the rollout domain's default). */
+  /** The tiers whose rollout stages wait for an approver, the first stage included (by default staging and prod); namespaces go down from them only by an approver's hand. */
   rollout: {
-    approvalTiers?: Tier[];
+    approvalTiers: Tier[];
     /** How long a running rollout may go without a change past its last due moment before it counts as stalled. */
     stallMs: number;
   };

@@ -9,8 +9,7 @@ export const TIERS = ['dev', 'staging', 'prod'] as const;
 /** Same spelling as @bulkhead/contracts' Tier; kept here so the domain depends on nothing. */
 export type Tier = (typeof TIERS)[number];
 
-/** Unless the server is configured otherwise, staging and prod stages wait for an approver before they start. */
-export const DEFAULT_APPROVAL_TIERS: readonly Tier[] = ['staging', 'prod'];
+export { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** A NetworkPolicy object exactly as read from the API server; the domain never looks inside. */
