@@ -1,4 +1,8 @@
-import { type Harness, startApi } from '../integration/support/harness';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Harness, startApi, testDatabase } from '../integration/support/harness';
+import { type ProductProcess, startProduct } from '../support/product-process';
 import { billionLaughs, deepNesting, largeAnchor, requestFromAnotherProcess, whileWatchingHealthz, wideLaughs } from './support/attacks';
 
 /**
@@ -19,17 +23,35 @@ afterAll(() => api.close());
 const yaml = { 'content-type': 'application/yaml' };
 const refusedExpanded = /grows past the limit of 64 MB once its aliases are expanded/;
 
-describe('the 40 MB anchor referenced 500 times (the reported attack)', () => {
+describe('the 40 MB anchor referenced 500 times (the reported attack), against the product in its own process', () => {
+  let product: ProductProcess;
+  let database: Awaited<ReturnType<typeof testDatabase>>;
+  let dataDir: string;
+  const asAdmin = (path: string, init: RequestInit = {}) =>
+    fetch(`${product.url}${path}`, { ...init, headers: { authorization: `Bearer ${product.adminToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+
+  beforeAll(async () => {
+    database = await testDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'bulkhead-bomb-'));
+    product = await startProduct({ databaseUrl: database.url, dataDir });
+  }, 60_000);
+  afterAll(async () => {
+    product?.kill();
+    await rm(dataDir, { recursive: true, force: true });
+    await database.drop();
+  });
+
   it('is refused with a 400 on the snapshot route while /healthz answers within 200 ms', async () => {
-    const headers = { ...yaml, authorization: `Bearer ${api.tokens.operator}` };
-    const attack = await requestFromAnotherProcess(`${api.url}/api/v1/clusters/${clusterId}/snapshot`, { method: 'PUT', headers, body: largeAnchor(40 * 1024 * 1024, 500) });
-    const { result, slowestMs, answers } = await whileWatchingHealthz(api.url, () => attack.send());
+    const target = (await (await asAdmin('/api/v1/clusters', { method: 'POST', body: JSON.stringify({ name: 'target' }) })).json()) as { id: string };
+    const headers = { ...yaml, authorization: `Bearer ${product.adminToken}` };
+    const attack = await requestFromAnotherProcess(`${product.url}/api/v1/clusters/${target.id}/snapshot`, { method: 'PUT', headers, body: largeAnchor(40 * 1024 * 1024, 500) });
+    const { result, slowestMs, answers } = await whileWatchingHealthz(product.url, () => attack.send());
     expect(result.status).toBe(400);
     expect(result.body.problems).toEqual([{ field: 'body', reason: expect.stringMatching(refusedExpanded) }]);
     expect(answers).toBeGreaterThan(0);
     expect(slowestMs).toBeLessThan(200);
     // Nothing half-written: the cluster still has no inventory.
-    expect((await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' })).body).toEqual([]);
+    expect(await (await asAdmin(`/api/v1/clusters/${target.id}/namespaces`)).json()).toEqual([]);
   }, 120_000);
 });
 
