@@ -52,6 +52,10 @@ export class TypeOrmTokenStore implements TokenStore {
     return this.one('t.token_hash = $1 AND t.revoked_at IS NULL', [hash]);
   }
 
+  findByHash(hash: string): Promise<TokenRecord | null> {
+    return this.one('t.token_hash = $1', [hash]);
+  }
+
   async touch(id: string, at: Date): Promise<void> {
     await this.repo.update({ id }, { lastUsedAt: at });
   }
