@@ -51,3 +51,16 @@ it('does not make a revoked configured token again: the next start boots, warns,
   expect(await deps().tokens.findActiveByHash(nodeTokenCrypto.hash(configured))).toBeNull();
   expect(await deps().tokens.list()).toHaveLength(tokensBefore);
 });
+
+it('does not make a configured token again when its owner was disabled and it was left unrevoked', async () => {
+  const configured = 'bh_configured-token-of-a-disabled-owner';
+  await ensureBootstrapAdmin(deps(), { token: configured }, new Date());
+  const stored = await deps().tokens.findByHash(nodeTokenCrypto.hash(configured));
+  await deps().users.create({ username: 'second-admin', passwordHash: 'x', role: 'admin' });
+  await db.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [stored!.owner.id]);
+  warnings.length = 0;
+
+  expect(await ensureBootstrapAdmin(deps(), { token: configured }, new Date())).toEqual({ token: null, password: null });
+  expect(warnings).toEqual([{ message: expect.stringContaining('its owner disabled'), fields: { name: 'bootstrap admin', owner: 'admin' } }]);
+  expect(await deps().tokens.findActiveByHash(nodeTokenCrypto.hash(configured))).toBeNull();
+});
