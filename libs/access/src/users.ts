@@ -72,7 +72,7 @@ const BAD_CREDENTIALS = () => new AppError('unauthenticated', 'auth.bad_credenti
  */
 export async function signIn(deps: AccessDeps, input: { username: string; password: string; address: string }, now: Date): Promise<SignedIn> {
   const attempt = { account: input.username.toLowerCase(), address: input.address };
-  const retryAfterSeconds = await deps.throttle.retryAfterSeconds(attempt);
+  const retryAfterSeconds = await deps.throttle.admit(attempt);
   if (retryAfterSeconds > 0) {
     throw new RetryLaterError('rate_limited', 'auth.throttled', `too many failed sign-ins; try again in ${retryAfterSeconds} s`, retryAfterSeconds);
   }
