@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { type Harness, startApi, USER_PASSWORD } from '../integration/support/harness';
 
 /**
@@ -9,6 +9,18 @@ import { type Harness, startApi, USER_PASSWORD } from '../integration/support/ha
 async function signInCookie(api: Harness): Promise<string> {
   const res = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer-user', password: USER_PASSWORD }) });
   return (res.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+/** Sends raw bytes to an address and answers what came back before the server closed the connection. */
+async function rawExchange(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.end(request);
+  await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  return received;
 }
 
 async function freePort(): Promise<number> {
@@ -97,6 +109,15 @@ describe('BULKHEAD_METRICS_ADDRESS and BULKHEAD_API_DOCS=public', () => {
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toContain('bulkhead_queue_jobs{queue="rollouts"');
     expect((await fetch(`${metricsUrl}/api/v1/clusters`)).status).toBe(404);
+  });
+
+  it('answers a request target that is no URL with a 4xx, and stays up', async () => {
+    for (const target of ['http://[', 'http://[::1', '//[', 'http://a b', 'http://%zz']) {
+      const answer = await rawExchange(metricsUrl, `GET ${target} HTTP/1.1\r\nHost: metrics\r\n\r\n`);
+      expect([target, answer]).toEqual([target, expect.stringMatching(/^HTTP\/1\.1 4\d\d /)]);
+    }
+    expect((await fetch(`${metricsUrl}/metrics`)).status).toBe(200);
+    expect((await api.call('GET', '/healthz', { role: null })).status).toBe(200);
   });
 
   it('serves the API docs to anyone', async () => {

@@ -145,6 +145,18 @@ describe('ending access', () => {
     expect(audit).toEqual([{ actor: 'token:test-admin', target: 'frank' }]);
   });
 
+  it('a token of a disabled user never lets anyone in, even where its revocation was skipped', async () => {
+    const judy = await newUser('judy', 'admin');
+    const made = await as({ cookie: judy.cookie, 'x-csrf-token': judy.csrf }, 'POST', '/api/v1/tokens', { name: 'judy-ci', role: 'operator' });
+    expect(made.status).toBe(201);
+    expect((await as(bearer(made.body.token), 'GET', '/api/v1/auth/me')).status).toBe(200);
+    // Disabled behind the use case's back: the token itself is left unrevoked.
+    await api.db.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [judy.id]);
+    expect((await api.db.query(`SELECT revoked_at FROM api_tokens WHERE name = 'judy-ci'`))[0].revoked_at).toBeNull();
+    expect((await as(bearer(made.body.token), 'GET', '/api/v1/auth/me')).status).toBe(401);
+    expect((await as(bearer(made.body.token), 'POST', '/api/v1/clusters', { name: 'by-a-disabled-user', cni: 'calico' })).status).toBe(401);
+  });
+
   it('revoking a token ends its open event stream within seconds', async () => {
     const made = (await api.call('POST', '/api/v1/tokens', { body: { name: 'watcher', role: 'viewer' } })).body;
     const stream = await openStream(bearer(made.token));

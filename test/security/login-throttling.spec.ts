@@ -69,9 +69,25 @@ describe('guessing one account\'s password', () => {
   });
 
   it('keeps the counts in Redis under the queue prefix, where every API replica reads them', async () => {
-    const keys = await api.runtime.redis.keys(`${api.config.queuePrefix}:sign-in:*`);
-    expect(keys.some((k) => k.startsWith(`${api.config.queuePrefix}:sign-in:account-failures:`))).toBe(true);
-    expect(keys.some((k) => k.startsWith(`${api.config.queuePrefix}:sign-in:address-failures:`))).toBe(true);
+    const keys = await api.runtime.redis.keys(`${api.queuePrefix}:sign-in:*`);
+    expect(keys.some((k) => k.startsWith(`${api.queuePrefix}:sign-in:account-failures:`))).toBe(true);
+    expect(keys.some((k) => k.startsWith(`${api.queuePrefix}:sign-in:address-failures:`))).toBe(true);
+  });
+});
+
+describe('guessing in parallel', () => {
+  it('100 wrong passwords at once from one address for one account get no more 401s than in a row, and the right one is refused during the block', async () => {
+    await api.call('POST', '/api/v1/users', { body: { username: 'quinn', password: USER_PASSWORD, role: 'viewer' } });
+    const answers = await Promise.all(Array.from({ length: 100 }, () => signInFrom('127.0.0.40', api.url, 'quinn', WRONG)));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(FREE + 1);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(100 - FREE - 1);
+    for (const refused of answers.filter((answer) => answer.status === 429)) expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+
+    const right = await signInFrom('127.0.0.40', api.url, 'quinn', USER_PASSWORD);
+    expect(right.status).toBe(429);
+    expect(right.cookie).toBe('');
   });
 });
 

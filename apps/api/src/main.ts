@@ -28,7 +28,7 @@ async function main(): Promise<void> {
 
   // Shown once, never in the structured log: on a terminal, or in a file only this user can read.
   const firstStart = await ensureBootstrapAdmin(
-    { users: new TypeOrmUserStore(db), tokens: new TypeOrmTokenStore(db), hasher: scryptPasswordHasher, crypto: nodeTokenCrypto },
+    { users: new TypeOrmUserStore(db), tokens: new TypeOrmTokenStore(db), hasher: scryptPasswordHasher, crypto: nodeTokenCrypto, warn: (message, fields) => logger.warn(message, fields) },
     { token: config.bootstrapAdminToken, password: config.bootstrapAdminPassword },
     new Date(),
   );

@@ -13,10 +13,11 @@ export interface BootstrapSecrets {
 /**
  * At first start there is nobody: create the user `admin` (with the configured password or a
  * generated one), and an admin API token owned by that user (the configured one or a generated
- * one), so the person who started Bulkhead can get in.
+ * one), so the person who started Bulkhead can get in. A configured token that was revoked, or whose
+ * owner was disabled, stays so: it is not made again, and `warn` says why it does not work.
  */
 export async function ensureBootstrapAdmin(
-  deps: Pick<AccessDeps, 'users' | 'hasher' | 'crypto'> & { tokens: TokenStore },
+  deps: Pick<AccessDeps, 'users' | 'hasher' | 'crypto'> & { tokens: TokenStore; warn: (message: string, fields: Record<string, unknown>) => void },
   configured: { token?: string; password?: string },
   now: Date,
 ): Promise<BootstrapSecrets> {
@@ -25,7 +26,7 @@ export async function ensureBootstrapAdmin(
     password = configured.password ?? deps.crypto.randomToken().slice(3, 23);
     await createUser(deps, { username: BOOTSTRAP_ADMIN, password, role: 'admin' });
   }
-  const needsToken = configured.token ? !(await deps.tokens.findActiveByHash(deps.crypto.hash(configured.token))) : (await deps.tokens.countActive()) === 0;
+  const needsToken = configured.token ? !(await configuredTokenExists(deps, configured.token)) : (await deps.tokens.countActive()) === 0;
   let token: string | null = null;
   if (needsToken) {
     const admins = (await deps.users.list()).filter((u) => u.role === 'admin' && !u.disabledAt);
@@ -35,4 +36,14 @@ export async function ensureBootstrapAdmin(
     token = configured.token ? null : created.token;
   }
   return { token, password: configured.password ? null : password };
+}
+
+/** Whether the configured token is stored, in any state; warns when it is stored but no longer lets anyone in. */
+async function configuredTokenExists(deps: { tokens: TokenStore; crypto: AccessDeps['crypto']; warn: (message: string, fields: Record<string, unknown>) => void }, token: string): Promise<boolean> {
+  const hash = deps.crypto.hash(token);
+  const stored = await deps.tokens.findByHash(hash);
+  if (stored && !(await deps.tokens.findActiveByHash(hash))) {
+    deps.warn('BULKHEAD_ADMIN_TOKEN was revoked or its owner disabled; it is not created again and does not sign anyone in', { name: stored.name, owner: stored.owner.username });
+  }
+  return stored !== null;
 }

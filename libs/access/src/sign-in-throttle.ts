@@ -6,13 +6,19 @@ export interface SignInAttempt {
 
 /**
  * Counts failed sign-ins per account and per client address, shared by every API replica. The
- * figures are SIGN_IN_LIMITS; accountBlockSeconds says how an account's block grows.
+ * figures are SIGN_IN_LIMITS; accountBlockSeconds says how an account's block grows. An attempt is
+ * counted as a failure before its password is checked, so that attempts sent at once are counted
+ * at once: a hundred parallel guesses get no more through than a hundred in a row.
  */
 export interface SignInThrottle {
-  /** Seconds until this attempt may be made; 0 when it may be made now. */
-  retryAfterSeconds(attempt: SignInAttempt): Promise<number>;
+  /**
+   * Takes the attempt out of what the account and the address may still try, atomically: 0 when it
+   * may go on (it then counts as a failure until `succeeded`), or the seconds until an attempt may be made.
+   */
+  admit(attempt: SignInAttempt): Promise<number>;
+  /** An admitted attempt failed: the account's block grows with its failures. */
   failed(attempt: SignInAttempt): Promise<void>;
-  /** Forgets the account's failures and remembers the address as one the account signs in from. */
+  /** An admitted attempt succeeded: forgets the account's failures, gives the address its attempt back, and remembers the address as one the account signs in from. */
   succeeded(attempt: SignInAttempt): Promise<void>;
 }
 

@@ -22,8 +22,10 @@ export interface NewToken {
 
 export interface TokenStore {
   create(input: NewToken & { tokenHash: string; prefix: string }): Promise<TokenRecord>;
-  /** The token with this hash unless it was revoked (disabling a user revokes their tokens). */
+  /** The token with this hash unless it was revoked or its owner is disabled (disabling a user revokes their tokens too). */
   findActiveByHash(hash: string): Promise<TokenRecord | null>;
+  /** The token with this hash, revoked or not, whatever its owner's state. */
+  findByHash(hash: string): Promise<TokenRecord | null>;
   touch(id: string, at: Date): Promise<void>;
   list(): Promise<TokenRecord[]>;
   revoke(id: string, at: Date): Promise<boolean>;

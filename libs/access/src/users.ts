@@ -17,10 +17,12 @@ export interface UserStore {
   list(): Promise<UserRecord[]>;
   countActive(): Promise<number>;
   /**
-   * Disables the user, ends their sessions and revokes their tokens, in one transaction. The user as
-   * it is afterwards, or null when there is no such user.
+   * Disables the user, ends their sessions and revokes their tokens, in one transaction, once `allow`
+   * (which throws to refuse) has seen the user and the ids of the enabled admins. Those admins stay
+   * locked until the transaction ends, so two disables at once are decided one after the other. The
+   * user as it is afterwards, or null when there is no such user.
    */
-  disable(id: string, at: Date): Promise<UserRecord | null>;
+  disable(id: string, at: Date, allow: (target: UserRecord, enabledAdminIds: string[]) => void): Promise<UserRecord | null>;
 }
 
 export interface SessionStore {
@@ -70,7 +72,7 @@ const BAD_CREDENTIALS = () => new AppError('unauthenticated', 'auth.bad_credenti
  */
 export async function signIn(deps: AccessDeps, input: { username: string; password: string; address: string }, now: Date): Promise<SignedIn> {
   const attempt = { account: input.username.toLowerCase(), address: input.address };
-  const retryAfterSeconds = await deps.throttle.retryAfterSeconds(attempt);
+  const retryAfterSeconds = await deps.throttle.admit(attempt);
   if (retryAfterSeconds > 0) {
     throw new RetryLaterError('rate_limited', 'auth.throttled', `too many failed sign-ins; try again in ${retryAfterSeconds} s`, retryAfterSeconds);
   }
@@ -105,15 +107,11 @@ export async function signOut(deps: Pick<AccessDeps, 'sessions' | 'crypto'>, ses
  * admin cannot be disabled, or nobody could manage Bulkhead any more.
  */
 export async function disableUser(deps: Pick<AccessDeps, 'users'>, id: string, now: Date): Promise<UserRecord> {
-  const users = await deps.users.list();
-  const target = users.find((u) => u.id === id);
-  if (!target) throw AppError.notFound('user', id);
-  if (target.disabledAt) return target;
-  const admins = users.filter((u) => u.role === 'admin' && !u.disabledAt);
-  if (target.role === 'admin' && admins.length === 1) {
-    throw new AppError('conflict', 'user.last_admin', `"${target.username}" is the last enabled admin; make another admin first`);
-  }
-  const disabled = await deps.users.disable(id, now);
+  const disabled = await deps.users.disable(id, now, (target, enabledAdminIds) => {
+    if (enabledAdminIds.length === 1 && enabledAdminIds[0] === target.id) {
+      throw new AppError('conflict', 'user.last_admin', `"${target.username}" is the last enabled admin; make another admin first`);
+    }
+  });
   if (!disabled) throw AppError.notFound('user', id);
   return disabled;
 }

@@ -8,7 +8,7 @@ import { Audited } from '../http/audit.interceptor';
 import { Public, readCookie, RequireRole, SESSION_COOKIE } from '../http/auth.guard';
 import { parseBody, UuidPipe } from '../http/body';
 import { clientAddress } from '../http/client-address';
-import { printable } from '../http/refusal-audit';
+import { auditable } from '../http/refusal-audit';
 import type { BulkheadRequest } from '../http/request-context';
 import { ACCESS_DEPS } from '../stores.providers';
 
@@ -43,7 +43,7 @@ export class AuthController {
   @ApiBody({ schema: z.toJSONSchema(signInSchema) as object })
   async login(@Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<WhoAmI> {
     const credentials = parseBody(req, signInSchema);
-    req.claimedActor = `user:${printable(credentials.username)}`;
+    req.claimedActor = `user:${auditable(credentials.username)}`;
     const session = await signIn(this.access, { ...credentials, address: clientAddress(req) }, new Date());
     res.setHeader('Set-Cookie', sessionCookie(req, session.sessionToken, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)));
     return { kind: 'user', name: session.user.username, role: session.user.role, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };

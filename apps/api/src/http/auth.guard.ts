@@ -16,12 +16,21 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const RequireRole = (...roles: [Role, ...Role[]]) => SetMetadata(ROLE_KEY, roles);
 export const Public = () => SetMetadata(ROLE_KEY, PUBLIC);
 
+/** A cookie's value, or undefined when it is missing or not validly percent-encoded (`bh_session=%`). */
 export function readCookie(req: BulkheadRequest, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodedOrNothing(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+function decodedOrNothing(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
 }
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));

@@ -1,12 +1,13 @@
-import { AppError, controlCharacterProblems, fieldPath } from '@bulkhead/contracts';
+import { AppError, controlCharacterProblems, fieldPath, RetryLaterError } from '@bulkhead/contracts';
 import { type ArgumentMetadata, type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, type PipeTransform, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { type Readable, Transform } from 'node:stream';
-import type { Observable } from 'rxjs';
+import { finalize, type Observable } from 'rxjs';
 import { DEFAULT_DOCUMENT_LIMITS, DocumentError, parseJson, parseYaml } from '@bulkhead/documents';
 import type { z } from 'zod';
 import { RUNTIME, type ApiRuntime } from '../runtime';
+import { ByteBudget, type ByteReservation } from './byte-budget';
 import type { BulkheadRequest } from './request-context';
 
 /**
@@ -19,17 +20,27 @@ export const AcceptsBody = (kind: BodyKind) => SetMetadata(BODY_KIND, kind);
 
 const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
+/** How long a client refused for want of memory is asked to wait. */
+const BUSY_RETRY_SECONDS = 2;
+
 /**
  * Reads the request body into req.rawBody, once the guard has let the caller in: nobody can make the
  * server hold a body before saying who they are. A body past the route's limit is a 413 (at once when
- * its declared length says so), one that stalls or takes too long is a 408.
+ * its declared length says so), one that stalls or takes too long is a 408. All the bodies held at once
+ * share one budget (BULKHEAD_MAX_BUFFERED_MB): a body that does not fit in what is left is a 503 with
+ * Retry-After, at once when its declared length says so; its bytes are given back when the handler is
+ * done with it, or when reading it fails.
  */
 @Injectable()
 export class BodyReader implements NestInterceptor {
+  private readonly buffered: ByteBudget;
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(RUNTIME) private readonly runtime: ApiRuntime,
-  ) {}
+  ) {
+    this.buffered = new ByteBudget(runtime.config.http.maxBufferedBytes);
+  }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = context.switchToHttp().getRequest<BulkheadRequest>();
@@ -37,21 +48,31 @@ export class BodyReader implements NestInterceptor {
     if (WITHOUT_BODY.has(req.method) || kind === 'stream') return next.handle();
     const { http } = this.runtime.config;
     const limit = kind === 'snapshot' ? http.maxSnapshotBytes : req.caller ? http.maxBodyBytes : http.maxPublicBodyBytes;
-    req.rawBody = await receiveBody(req, context.switchToHttp().getResponse<Response>(), limit, http.timeouts);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) throw tooLarge(limit);
+    const reservation = this.buffered.reserve(declared);
+    if (!reservation) throw memoryBusy();
+    try {
+      req.rawBody = await receiveBody(req, context.switchToHttp().getResponse<Response>(), limit, reservation, http.timeouts);
+    } catch (error) {
+      reservation.release();
+      throw error;
+    }
     req.documentLimits = this.runtime.config.documents;
-    return next.handle();
+    return next.handle().pipe(finalize(() => reservation.release()));
   }
 }
 
 /**
- * Reads a body within its limit and time. With its length declared (the HTTP parser holds the client to
- * it), the body goes into one buffer allocated up front, a chunk at a time as it arrives: copying tens
- * of megabytes in one go at the end (Buffer.concat) would hold the event loop for a hundred
- * milliseconds. That buffer owns its memory, so it can move to a worker thread without a copy.
+ * Reads a body within its limit and time, in the bytes its reservation holds. With its length declared
+ * (the HTTP parser holds the client to it, and the reservation holds that much already), the body goes
+ * into one buffer allocated up front, a chunk at a time as it arrives: copying tens of megabytes in one
+ * go at the end (Buffer.concat) would hold the event loop for a hundred milliseconds, and that buffer
+ * owns its memory, so it can move to a worker thread without a copy. A chunked body grows its
+ * reservation with every chunk: past the route's limit is a 413, past what the budget has left a 503.
  */
-async function receiveBody(req: BulkheadRequest, res: Response, limit: number, timeouts: { bodyMs: number; bodyIdleMs: number }): Promise<Buffer> {
+async function receiveBody(req: BulkheadRequest, res: Response, limit: number, reservation: ByteReservation, timeouts: { bodyMs: number; bodyIdleMs: number }): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (declared > limit) throw tooLarge(limit);
   const body = incomingBody(req, res, timeouts.bodyIdleMs);
   const deadline = setTimeout(() => body.destroy(timedOut(`the request body did not arrive within ${timeouts.bodyMs / 1000} s`)), timeouts.bodyMs);
   try {
@@ -66,6 +87,7 @@ async function receiveBody(req: BulkheadRequest, res: Response, limit: number, t
     for await (const chunk of body) {
       size += (chunk as Buffer).length;
       if (size > limit) throw tooLarge(limit);
+      if (!reservation.growTo(size)) throw memoryBusy();
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks);
@@ -102,6 +124,8 @@ export function incomingBody(req: BulkheadRequest, res: Response, idleMs: number
 }
 
 const tooLarge = (limit: number) => new AppError('too_large', 'request.too_large', `the request body is larger than the limit of ${formatBytes(limit)}`);
+const memoryBusy = () =>
+  new RetryLaterError('unavailable', 'request.memory_busy', 'the server holds as many request bodies in memory as it may at once; try again shortly', BUSY_RETRY_SECONDS);
 const timedOut = (why: string) => new AppError('timeout', 'request.timeout', why);
 const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
 

@@ -56,7 +56,7 @@ function requireCaller(tokens: TokenStore, access: AccessDeps, filter: AllExcept
 /** /metrics alone on its own address (BULKHEAD_METRICS_ADDRESS), for a scraper on a private network; no token there. */
 async function serveMetricsApart(runtime: ApiRuntime, address: { host: string; port: number }, scrape: () => Promise<string>): Promise<Server> {
   const server = createServer((req, res) => {
-    if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
+    if (req.method !== 'GET' || pathOf(req.url) !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('only /metrics is served here\n');
       return;
     }
@@ -72,4 +72,10 @@ async function serveMetricsApart(runtime: ApiRuntime, address: { host: string; p
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address.port, address.host, resolve));
   runtime.logger.info('metrics listening', { address: `${address.host}:${address.port}` });
   return server;
+}
+
+/** The path of a request target, or undefined when it is not a URL at all (`GET http://[ HTTP/1.1`): never throws. */
+function pathOf(target: string | undefined): string | undefined {
+  const base = 'http://metrics';
+  return URL.canParse(target ?? '/', base) ? new URL(target ?? '/', base).pathname : undefined;
 }

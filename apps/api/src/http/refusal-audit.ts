@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditLog } from '@bulkhead/audit';
-import type { ErrorBody } from '@bulkhead/contracts';
+import { type ErrorBody, printable } from '@bulkhead/contracts';
 import type { Logger } from '@bulkhead/platform';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -14,12 +14,9 @@ export const REFUSAL_AUDIT_LIMIT = { entriesPerAddress: 30, windowSeconds: 60 } 
 
 const MAX_CLAIMED_LENGTH = 100;
 
-/**
- * Text an attacker chose, made safe to show in the audit log: every control, format or unassigned
- * character written as \u{...}, and cut to a length a person can read.
- */
-export function printable(text: string): string {
-  return text.slice(0, MAX_CLAIMED_LENGTH).replace(/\p{C}/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+/** Text an attacker chose (a user name tried, a path), for the audit log: printable, and cut to a length a person can read. */
+export function auditable(text: string): string {
+  return printable(text.slice(0, MAX_CLAIMED_LENGTH));
 }
 
 /** The audit action of a refusal: failed sign-ins and throttled ones have their own. */
@@ -68,7 +65,7 @@ export class RefusalAudit {
     const entry: AuditEntry = {
       actor: req.caller ? callerName(req.caller) : (req.claimedActor ?? 'anonymous'),
       action,
-      details: { status: refusal.statusCode, code: refusal.code, method: req.method, path: printable(req.path), address, requestId: req.requestId },
+      details: { status: refusal.statusCode, code: refusal.code, method: req.method, path: auditable(req.path), address, requestId: req.requestId },
     };
     // Failed sign-ins are bounded already by the sign-in throttle, and each one is evidence: all are written.
     if (action === 'auth.login_failed') return this.audit.record(entry);

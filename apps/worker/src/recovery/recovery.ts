@@ -8,6 +8,8 @@ import type { WorkerRuntime } from '../runtime';
 /** How often each worker re-checks, from PostgreSQL, what should be happening. */
 export const RECHECK_EVERY_MS = 30_000;
 export const DRIFT_CHECK_EVERY_MS = 10 * 60_000;
+/** The repeatable reconcile job that versions before the recovery timer left in Redis. */
+export const OBSOLETE_RECONCILE_SCHEDULER = 'rollout.reconcile';
 
 export interface RecoveryDeps {
   runtime: Pick<WorkerRuntime, 'config' | 'logger' | 'redis' | 'queues' | 'jobs' | 'identity' | 'queuePrefix'>;
@@ -22,7 +24,8 @@ export interface RecoveryDeps {
  * Every RECHECK_EVERY_MS, from a timer in this process (not a job in Redis, which a Redis that lost its
  * data would lose with it), at start, and each time the Redis connection comes back, the worker:
  *  - records and warns about rollouts that have stopped moving (from PostgreSQL alone);
- *  - marks the queue prefix as this database's again, and re-creates the schedules (drift checks);
+ *  - marks the queue prefix as this database's again, re-creates the schedules (drift checks) and
+ *    removes the obsolete `rollout.reconcile` schedule of older versions;
  *  - asks for a look at every active rollout (`rollout.reconcile`, one at a time however many workers);
  *  - adds again the job of every unfinished import and requested cluster sync that has none waiting or running.
  * Each is tried on its own: a Redis that is down does not keep a stall from being reported.
@@ -90,7 +93,10 @@ export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private async schedule(): Promise<void> {
-    await this.deps.runtime.queues.get(QUEUES.rollouts)!.upsertJobScheduler('cluster.drift-check', { every: DRIFT_CHECK_EVERY_MS }, { name: 'cluster.drift-check', data: { v: 1 } });
+    const rollouts = this.deps.runtime.queues.get(QUEUES.rollouts)!;
+    await rollouts.upsertJobScheduler('cluster.drift-check', { every: DRIFT_CHECK_EVERY_MS }, { name: 'cluster.drift-check', data: { v: 1 } });
+    // Older versions scheduled the reconcile in Redis; this process's timer asks for it now.
+    await rollouts.removeJobScheduler(OBSOLETE_RECONCILE_SCHEDULER);
   }
 
   private async restoreImportsAndSyncs(): Promise<void> {

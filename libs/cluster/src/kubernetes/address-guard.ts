@@ -40,13 +40,17 @@ type GuardableAgent = {
  * (which never reach a lookup) as the socket is created. Redirects are followed with the same agent, so
  * a server that answers `302 Location: http://169.254.169.254/` is held to the same rule.
  *
+ * An agent of any other shape (none at all, or one without per-socket options) is refused: the guard
+ * fails closed rather than let sockets connect unchecked.
+ *
  * What stays open: a proxy agent (possible only with host credentials allowed) opens its own sockets, so
  * there only the proxy URL's literal address was checked, by the kubeconfig review.
  */
 export function guardAgent(agent: unknown, rules: KubeconfigRules): void {
   if (rules.allowLoopback) return;
   const guarded = agent as GuardableAgent | undefined;
-  if (!guarded?.options || typeof guarded.createConnection !== 'function') return;
+  // An agent of another shape would open its sockets unchecked: refuse to connect at all.
+  if (!guarded?.options || typeof guarded.createConnection !== 'function') throw refused('its connections cannot be checked (the HTTP agent is not one the guard knows)');
   guarded.options.lookup = guardedLookup(rules);
   const open = guarded.createConnection.bind(guarded);
   guarded.createConnection = (options, callback) => {

@@ -28,11 +28,21 @@ describe('which characters text and identifiers may hold', () => {
     expect(textCharacterProblem('a\ud800b')).toBe('contains the unpaired surrogate U+D800');
     expect(identifierCharacterProblem('\udc00')).toBe('contains the unpaired surrogate U+DC00; names may not hold any');
     expect(textCharacterProblem('emoji \ud83d\ude00')).toBeNull();
-    expect(printable('a\ud800b')).toBe('a\uFFFDb');
+    expect(printable('a\ud800b')).toBe('a\\u{d800}b');
   });
+});
 
-  it('printable replaces what text refuses', () => {
-    expect(printable('a\u0000b\u001bc\td')).toBe('a\uFFFDb\uFFFDc\td');
+describe('printable', () => {
+  it.each([
+    ['alice', 'alice'],
+    ['déploiement \ud83d\ude00', 'déploiement \ud83d\ude00'],
+    ['ad\u202Emin', 'ad\\u{202e}min'],
+    ['a\u0000b\u001bc\u007f', 'a\\u{0}b\\u{1b}c\\u{7f}'],
+    ['\uFEFFroot\u200B', '\\u{feff}root\\u{200b}'],
+    ['line one\r\nline two\tcolumn', 'line one\\u{d}\nline two\tcolumn'],
+    ['private \uE000 unassigned \u0378', 'private \\u{e000} unassigned \\u{378}'],
+  ])('shows %j as %j', (typed, shown) => {
+    expect(printable(typed)).toBe(shown);
   });
 });
 

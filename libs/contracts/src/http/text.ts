@@ -34,9 +34,13 @@ export function identifierCharacterProblem(value: string): string | null {
   return found ? `contains ${describe(found[0])}; names may not hold any` : null;
 }
 
-/** The text with every character that free text refuses replaced by U+FFFD, for a message quoting untrusted input. */
+/**
+ * Text someone else chose, made safe to quote in a message or the audit log: every control, invisible,
+ * private-use or unassigned character and every unpaired surrogate (Unicode's \p{C}) written as
+ * `\u{202e}`, except tab and line feed, which a multi-line message keeps.
+ */
 export function printable(text: string): string {
-  return text.replace(new RegExp(TEXT_FORBIDDEN.source, 'gu'), '\uFFFD');
+  return text.replace(/[^\P{C}\t\n]/gu, (char) => `\\u{${char.codePointAt(0)!.toString(16)}}`);
 }
 
 /** `body` + `['items', 3, 'metadata']` -> `body.items[3].metadata`: how every problem names its field. */

@@ -49,7 +49,12 @@ export class TypeOrmTokenStore implements TokenStore {
   }
 
   findActiveByHash(hash: string): Promise<TokenRecord | null> {
-    return this.one('t.token_hash = $1 AND t.revoked_at IS NULL', [hash]);
+    // The owner's state is read too, not only the revocation that disabling writes: a token of a disabled user never lets anyone in.
+    return this.one('t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL', [hash]);
+  }
+
+  findByHash(hash: string): Promise<TokenRecord | null> {
+    return this.one('t.token_hash = $1', [hash]);
   }
 
   async touch(id: string, at: Date): Promise<void> {

@@ -38,9 +38,15 @@ export class TypeOrmUserStore implements UserStore {
     return this.repo.countBy({ disabledAt: IsNull() });
   }
 
-  disable(id: string, at: Date): Promise<UserRecord | null> {
+  disable(id: string, at: Date, allow: (target: UserRecord, enabledAdminIds: string[]) => void): Promise<UserRecord | null> {
     return this.db.transaction(async (tx) => {
+      // Locked in one order until the commit: a disable running at the same time waits here, then sees this one's outcome.
+      const admins: { id: string }[] = await tx.query(`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`);
       const users = tx.getRepository(UserEntity);
+      const target = await users.findOneBy({ id });
+      if (!target) return null;
+      if (target.disabledAt) return toRecord(target);
+      allow(toRecord(target), admins.map((admin) => admin.id));
       await users.update({ id, disabledAt: IsNull() }, { disabledAt: at });
       await tx.getRepository(SessionEntity).delete({ userId: id });
       await tx.getRepository(ApiTokenEntity).update({ ownerId: id, revokedAt: IsNull() }, { revokedAt: at });

@@ -62,6 +62,7 @@ const schema = z.object({
   BULKHEAD_MAX_BODY_MB: z.coerce.number().positive().default(4),
   BULKHEAD_MAX_SNAPSHOT_MB: z.coerce.number().positive().default(50),
   BULKHEAD_MAX_PUBLIC_BODY_KB: z.coerce.number().positive().default(16),
+  BULKHEAD_MAX_BUFFERED_MB: z.coerce.number().positive().default(256),
   BULKHEAD_HEADERS_TIMEOUT_S: z.coerce.number().positive().default(20),
   BULKHEAD_BODY_TIMEOUT_S: z.coerce.number().positive().default(60),
   BULKHEAD_BODY_IDLE_TIMEOUT_S: z.coerce.number().positive().default(10),
@@ -130,6 +131,8 @@ export interface Config {
     maxBodyBytes: number;
     maxSnapshotBytes: number;
     maxPublicBodyBytes: number;
+    /** What all the bodies read into memory at once may hold together, in this process; a body past what is left is a 503. */
+    maxBufferedBytes: number;
     /** Flow uploads, streamed to disk. */
     maxUploadBytes: number;
     /** All headers must arrive within headersMs; a body read into memory within bodyMs; no body may pause longer than bodyIdleMs. */
@@ -210,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: c.BULKHEAD_MAX_BODY_MB * 1024 * 1024,
       maxSnapshotBytes: c.BULKHEAD_MAX_SNAPSHOT_MB * 1024 * 1024,
       maxPublicBodyBytes: c.BULKHEAD_MAX_PUBLIC_BODY_KB * 1024,
+      maxBufferedBytes: c.BULKHEAD_MAX_BUFFERED_MB * 1024 * 1024,
       maxUploadBytes: c.BULKHEAD_MAX_UPLOAD_MB * 1024 * 1024,
       timeouts: { headersMs: c.BULKHEAD_HEADERS_TIMEOUT_S * 1000, bodyMs: c.BULKHEAD_BODY_TIMEOUT_S * 1000, bodyIdleMs: c.BULKHEAD_BODY_IDLE_TIMEOUT_S * 1000 },
       trustProxy: c.BULKHEAD_TRUST_PROXY,

@@ -8,11 +8,17 @@ describe('HTTP edge settings', () => {
       maxBodyBytes: 4 * 1024 * 1024,
       maxSnapshotBytes: 50 * 1024 * 1024,
       maxPublicBodyBytes: 16 * 1024,
+      maxBufferedBytes: 256 * 1024 * 1024,
       timeouts: { headersMs: 20000, bodyMs: 60000, bodyIdleMs: 10000 },
       trustProxy: false,
     });
     expect(config.metrics).toEqual({ access: 'authenticated', address: undefined });
     expect(config.apiDocs).toBe('authenticated');
+  });
+
+  it('BULKHEAD_MAX_BUFFERED_MB sets what the bodies read into memory may hold together', () => {
+    expect(loadConfig({ BULKHEAD_MAX_BUFFERED_MB: '6' }).http.maxBufferedBytes).toBe(6 * 1024 * 1024);
+    expect(() => loadConfig({ BULKHEAD_MAX_BUFFERED_MB: '0' })).toThrow(/BULKHEAD_MAX_BUFFERED_MB/);
   });
 
   it.each([
