@@ -13,7 +13,11 @@ import { anyJson, asWire, hostileString, type JsonSchema, queryString, shapedBy,
 const CASES = Number(process.env.BULKHEAD_FUZZ_CASES ?? 10_000);
 const CONCURRENCY = 8;
 const REQUEST_TIMEOUT_MS = 20_000;
-const SEED = Number(process.env.BULKHEAD_FUZZ_SEED ?? Date.now() % 2 ** 31);
+// A fixed seed by default, so that CI runs the same cases every time; set another to explore further.
+const SEED = Number(process.env.BULKHEAD_FUZZ_SEED ?? 20261207);
+
+/** A URL cannot carry an unpaired surrogate at all: the client side replaces it, as a browser would. */
+const wellFormed = (text: string) => text.replace(/\p{Cs}/gu, '\uFFFD');
 
 interface Route {
   method: string;
@@ -86,7 +90,7 @@ function caseFor(route: Route): fc.Arbitrary<Case> {
   const param = (name: string) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...(ids[name] ?? [''])) }, { weight: 1, arbitrary: fc.uuid() }, { weight: 1, arbitrary: hostileString });
   const path = fc
     .tuple(fc.tuple(...route.params.map(param)), queryString)
-    .map(([values, query]) => route.params.reduce((p, name, i) => p.replace(`{${name}}`, encodeURIComponent(values[i] || 'x')), route.path) + query);
+    .map(([values, query]) => route.params.reduce((p, name, i) => p.replace(`{${name}}`, encodeURIComponent(wellFormed(values[i] || 'x'))), route.path) + query);
   const body: fc.Arbitrary<WireBody | undefined> = route.path.endsWith('/snapshot')
     ? asWire(fc.oneof({ weight: 4, arbitrary: snapshotDocument }, { weight: 1, arbitrary: anyJson }))
     : route.path.endsWith('/simulate')

@@ -66,6 +66,12 @@ describe('bounded YAML', () => {
     expect([error.document, error.message]).toEqual([2, expect.stringMatching(/^is not valid YAML/)]);
   });
 
+  it('refuses an alias with no anchor before it as unreadable, instead of failing as it converts', () => {
+    for (const text of ['*nothing', 'a: *nothing', '*' + '*'.repeat(300)]) {
+      expect(() => parseYaml(text, limits)).toThrow(expect.objectContaining({ kind: 'unreadable', message: expect.stringMatching(/has no anchor before it/) }));
+    }
+  });
+
   it('refuses a stream where one document is expected', () => {
     expect(refusal(() => parseYaml('a: 1\n---\nb: 2\n', limits)).message).toMatch(/holds 2 YAML documents/);
   });

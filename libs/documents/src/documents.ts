@@ -82,7 +82,7 @@ function measure(doc: Document, limits: DocumentLimits, spentBefore: number, doc
     if (isAlias(node)) {
       countReference();
       const target = anchors.get(node.source);
-      if (!target) return { size: 1, depth: 0 };
+      if (!target) throw new DocumentError(`is not valid YAML: the alias *${node.source.slice(0, 40)} has no anchor before it`, documentNumber, 'unreadable');
       if (open.has(target)) throw new DocumentError(`has an alias (*${node.source}) inside the node it refers to`, documentNumber);
       // The anchored node came before the alias and is closed (not open): it was measured.
       const extent = measured.get(target)!;
