@@ -8,7 +8,7 @@ import {
   abortSchema,
   rollbackSchema,
 } from '@bulkhead/contracts';
-import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus, type RolloutView, viewOf } from '@bulkhead/rollout';
+import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus, type RolloutSummary, type RolloutView, summaryOf, viewOf } from '@bulkhead/rollout';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -102,12 +102,13 @@ export class RolloutsController {
     return refusing(createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!), creatorId: personOf(req.caller!) }), 'body');
   }
 
+  /** Newest first, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */
   @Get('rollouts')
   @RequireRole('viewer')
-  async list(@Query() query: Record<string, unknown>): Promise<RolloutView[]> {
+  async list(@Query() query: Record<string, unknown>): Promise<RolloutSummary[]> {
     const q = check(listRolloutsQuerySchema, query, 'query');
     const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status as RolloutStatus] : undefined;
-    return (await this.deps.store.list({ clusterId: q.clusterId, statuses })).map((r) => this.view(r));
+    return (await this.deps.store.list({ clusterId: q.clusterId, statuses })).map((r) => summaryOf(this.view(r)));
   }
 
   @Get('rollouts/:rolloutId')
