@@ -7,6 +7,13 @@ export interface StoredNamespace extends TierOfNamespace {
   labels: Record<string, string>;
 }
 
+/** How much of the inventory a namespace holds (synthetic pods not counted). */
+export interface NamespaceCounts {
+  workloads: number;
+  pods: number;
+  policies: number;
+}
+
 export interface InventoryStore {
   /**
    * Replaces the cluster's namespaces, workloads, pods and policies in one transaction, keeping the
@@ -17,6 +24,10 @@ export interface InventoryStore {
   /** The stored inventory, in the engine's shape (synthetic pods included). */
   load(clusterId: string): Promise<Inventory>;
   namespaces(clusterId: string): Promise<StoredNamespace[]>;
+  /** Per namespace that holds anything; counted by the database, so that a list does not load the whole inventory. */
+  namespaceCounts(clusterId: string): Promise<Map<string, NamespaceCounts>>;
+  /** The workloads as `load` has them, of one namespace or all, without loading pods and policies. */
+  workloads(clusterId: string, namespace?: string): Promise<Inventory['workloads']>;
   setTierOverride(clusterId: string, namespace: string, tier: Tier | null): Promise<boolean>;
 }
 
