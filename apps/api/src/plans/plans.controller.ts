@@ -1,4 +1,4 @@
-import { identifierSchema } from '@bulkhead/contracts';
+import { AppError, identifierSchema } from '@bulkhead/contracts';
 import { createPlan, diffPlan, listPlans, type PlanDiff, type PlanningDeps, planYaml, requirePlan } from '@bulkhead/planning';
 import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -7,6 +7,7 @@ import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { check, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName } from '../http/request-context';
+import { SerializedAnswers } from '../http/serialized-answers';
 import { PLANNING_DEPS } from '../stores.providers';
 
 const yamlQuery = z.strictObject({ namespace: identifierSchema(253).optional() });
@@ -20,10 +21,15 @@ const planView = (p: Awaited<ReturnType<typeof requirePlan>>) => {
   return { id: p.id, clusterId: p.clusterId, version: p.version, createdBy: p.createdBy, createdAt: p.createdAt.toISOString(), summary: p.summary, policies: p.policies, byNamespace, report: p.report };
 };
 
+/** Plan answers kept serialized, in characters: a plan never changes once written, and can be 0.5 MB. */
+const KEPT_PLAN_ANSWERS_CHARS = 32 * 1024 * 1024;
+
 @ApiTags('plans')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class PlansController {
+  private readonly answers = new SerializedAnswers(KEPT_PLAN_ANSWERS_CHARS);
+
   constructor(@Inject(PLANNING_DEPS) private readonly deps: PlanningDeps) {}
 
   /** Makes the next plan version from the cluster's inventory and dependency map as they are now. */
@@ -44,8 +50,10 @@ export class PlansController {
   /** The plan with its policies, lint findings, evidence, the flows it would block, and blast radius before and after. */
   @Get('plans/:planId')
   @RequireRole('viewer')
-  async get(@Param('planId', UuidPipe) id: string) {
-    return planView(await requirePlan(this.deps.plans, id));
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  async get(@Param('planId', UuidPipe) id: string): Promise<string> {
+    if (!(await this.deps.plans.exists(id))) throw AppError.notFound('plan', id); // gone with its cluster: not served from memory
+    return this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id)));
   }
 
   /** `kubectl apply -f`-ready YAML, one document per policy. */
