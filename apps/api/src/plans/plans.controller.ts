@@ -1,13 +1,14 @@
 import { AppError, identifierSchema } from '@bulkhead/contracts';
 import { createPlan, diffPlan, listPlans, type PlanDiff, type PlanningDeps, planYaml, requirePlan } from '@bulkhead/planning';
-import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { check, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName } from '../http/request-context';
-import { SerializedAnswers } from '../http/serialized-answers';
+import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
 import { PLANNING_DEPS } from '../stores.providers';
 
 const yamlQuery = z.strictObject({ namespace: identifierSchema(253).optional() });
@@ -50,10 +51,9 @@ export class PlansController {
   /** The plan with its policies, lint findings, evidence, the flows it would block, and blast radius before and after. */
   @Get('plans/:planId')
   @RequireRole('viewer')
-  @Header('Content-Type', 'application/json; charset=utf-8')
-  async get(@Param('planId', UuidPipe) id: string): Promise<string> {
+  async get(@Param('planId', UuidPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!(await this.deps.plans.exists(id))) throw AppError.notFound('plan', id); // gone with its cluster: not served from memory
-    return this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id)));
+    await sendAnswer(req, res, await this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id))));
   }
 
   /** `kubectl apply -f`-ready YAML, one document per policy. */

@@ -9,7 +9,7 @@ import {
   rollbackSchema,
 } from '@bulkhead/contracts';
 import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus, type RolloutSummary, type RolloutView, summaryOf, viewOf } from '@bulkhead/rollout';
-import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -17,7 +17,7 @@ import { Audited } from '../http/audit.interceptor';
 import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth.guard';
 import { check, parseBody, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
-import { SerializedAnswers } from '../http/serialized-answers';
+import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ACCESS_DEPS, ROLLOUT_DEPS, TOKEN_STORE } from '../stores.providers';
 
@@ -119,12 +119,12 @@ export class RolloutsController {
   /** The whole state, serialized once per version (a stalled one, whose stall reads the clock, every time). */
   @Get('rollouts/:rolloutId')
   @RequireRole('viewer')
-  @Header('Content-Type', 'application/json; charset=utf-8')
-  async get(@Param('rolloutId', UuidPipe) id: string): Promise<string> {
+  async get(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
     const state = await this.deps.store.get(id);
     if (!state) throw AppError.notFound('rollout', id);
     const view = this.view(state);
-    return view.stalled ? JSON.stringify(view) : this.answers.get(`rollout:${id}:${state.version}`, async () => view);
+    if (view.stalled) res.json(view);
+    else await sendAnswer(req, res, await this.answers.get(`rollout:${id}:${state.version}`, async () => view));
   }
 
   /**
