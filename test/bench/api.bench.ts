@@ -176,7 +176,9 @@ function routeLatencies(logFile: string, routeOf: (path: string) => string | und
     const at = Date.parse(entry.time);
     const route = routeOf(entry.path);
     if (!route || at < from || at > to) continue;
-    byRoute.set(route, [...(byRoute.get(route) ?? []), entry.ms]);
+    const times = byRoute.get(route) ?? [];
+    times.push(entry.ms);
+    byRoute.set(route, times);
   }
   return [...byRoute.entries()]
     .map(([route, times]) => {
