@@ -25,6 +25,18 @@ describe('plans of the demo cluster', () => {
     expect(first.summary.blastRadius.after.meanReachableWorkloads).toBeLessThan(first.summary.blastRadius.before.meanReachableWorkloads);
   });
 
+  it('answers the plan as it was made, gzip-compressed to a client that accepts it and plain to one that does not', async () => {
+    const read = (encoding: string) => fetch(`${api.url}/api/v1/plans/${first.id}`, { headers: { authorization: `Bearer ${api.tokens.viewer}`, 'accept-encoding': encoding } });
+    const compressed = await read('gzip, deflate, br');
+    expect(compressed.headers.get('content-encoding')).toBe('gzip');
+    expect(await compressed.json()).toEqual(first);
+    const plain = await read('identity');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await plain.json()).toEqual(first);
+    expect((await api.call('GET', '/api/v1/plans/00000000-0000-4000-8000-000000000000', { role: 'viewer' })).status).toBe(404);
+  });
+
   it('serves the plan as YAML that kubectl apply accepts, one NetworkPolicy per document', async () => {
     const res = await fetch(`${api.url}/api/v1/plans/${first.id}/yaml?namespace=payments-prod`, { headers: { authorization: `Bearer ${api.tokens.viewer}` } });
     expect(res.headers.get('content-type')).toContain('application/yaml');

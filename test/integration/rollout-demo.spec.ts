@@ -42,6 +42,15 @@ describe('a staged rollout of the demo plan', () => {
     expect((await livePolicies(dev[0].namespace)).length).toBeGreaterThan(0);
   }, 120000);
 
+  it('lists it as a summary: where it stands and how many namespaces are in each phase, per stage, without the steps', async () => {
+    const [listed] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
+    const devSteps = first.steps.filter((s: any) => s.tier === 'dev').length;
+    expect(listed).toMatchObject({ id: first.id, status: 'waiting_approval', planVersion: first.planVersion, namespaces: first.steps.length, phases: { verified: devSteps, pending: first.steps.length - devSteps } });
+    expect(listed.stages.map((s: any) => [s.tier, s.status])).toEqual([['dev', 'completed'], ['staging', 'waiting_approval'], ['prod', 'pending']]);
+    expect(listed.stages[0]).toMatchObject({ namespaces: devSteps, phases: { verified: devSteps } });
+    expect(listed).not.toHaveProperty('steps');
+  });
+
   it('refuses the approval from the operator who created it and from a viewer', async () => {
     expect((await api.call('POST', `/api/v1/rollouts/${first.id}/approve`, { role: 'viewer', body: { tier: 'staging' } })).status).toBe(403);
     const inbox = (await api.call('GET', '/api/v1/approvals', { role: 'approver' })).body;

@@ -20,6 +20,8 @@ export interface PlanStore {
   /** Stores the plan as the cluster's next version (1 + the highest so far), safely under concurrency. */
   createNextVersion(plan: Omit<PlanRecord, 'id' | 'version' | 'createdAt'>, at: Date): Promise<PlanRecord>;
   get(id: string): Promise<PlanRecord | null>;
+  /** Whether the plan is (still) stored, without reading it. */
+  exists(id: string): Promise<boolean>;
   /** The version of a cluster's plan, or null. */
   getVersion(clusterId: string, version: number): Promise<PlanRecord | null>;
   list(clusterId: string): Promise<PlanListItem[]>;

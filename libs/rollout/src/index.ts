@@ -3,6 +3,7 @@ export * from './domain/types';
 export { transition, transitionAll, decide, isActive, APPROVER_ROLES } from './domain/machine';
 export { outstandingCommands, isCommandCurrent, advanceJobId, probeJobId, nextWake } from './domain/commands';
 export { stallOf, SELF_DRIVEN_STATUSES } from './domain/stall';
+export { summaryOf } from './domain/summary';
 export { buildRollout, validateCreateInput, DEFAULT_CONFIG, stepIdOf, expectationOf } from './domain/create';
 export { planRollout, DEFAULT_WAVES, type PlanNamespace, type PlannedStage } from './domain/plan';
 export {

@@ -23,12 +23,12 @@ export function serveDashboard(app: INestApplication, dir = join(workspaceRoot()
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return false;
   // Asset names carry a content hash: cache them for good; the page itself is always revalidated.
-  app.use(
-    express.static(dir, {
-      index: false,
-      setHeaders: (res, path) => res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
-    }),
-  );
+  const files = express.static(dir, {
+    index: false,
+    setHeaders: (res, path) => res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+  });
+  // API requests go straight on, without looking for a file of their name on disk first.
+  app.use((req: Request, res: Response, next: NextFunction) => (API_PATHS.test(req.path) ? next() : files(req, res, next)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     // A missing file (an old asset) is a 404, not the page: only page addresses fall back to index.html.
     if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || /\.[a-z0-9]+$/i.test(req.path) || !req.accepts('html')) return next();

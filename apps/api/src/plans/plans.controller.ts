@@ -1,12 +1,14 @@
-import { identifierSchema } from '@bulkhead/contracts';
+import { AppError, identifierSchema } from '@bulkhead/contracts';
 import { createPlan, diffPlan, listPlans, type PlanDiff, type PlanningDeps, planYaml, requirePlan } from '@bulkhead/planning';
-import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { check, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName } from '../http/request-context';
+import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
 import { PLANNING_DEPS } from '../stores.providers';
 
 const yamlQuery = z.strictObject({ namespace: identifierSchema(253).optional() });
@@ -20,10 +22,15 @@ const planView = (p: Awaited<ReturnType<typeof requirePlan>>) => {
   return { id: p.id, clusterId: p.clusterId, version: p.version, createdBy: p.createdBy, createdAt: p.createdAt.toISOString(), summary: p.summary, policies: p.policies, byNamespace, report: p.report };
 };
 
+/** Plan answers kept serialized, in characters: a plan never changes once written, and can be 0.5 MB. */
+const KEPT_PLAN_ANSWERS_CHARS = 32 * 1024 * 1024;
+
 @ApiTags('plans')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class PlansController {
+  private readonly answers = new SerializedAnswers(KEPT_PLAN_ANSWERS_CHARS);
+
   constructor(@Inject(PLANNING_DEPS) private readonly deps: PlanningDeps) {}
 
   /** Makes the next plan version from the cluster's inventory and dependency map as they are now. */
@@ -44,8 +51,9 @@ export class PlansController {
   /** The plan with its policies, lint findings, evidence, the flows it would block, and blast radius before and after. */
   @Get('plans/:planId')
   @RequireRole('viewer')
-  async get(@Param('planId', UuidPipe) id: string) {
-    return planView(await requirePlan(this.deps.plans, id));
+  async get(@Param('planId', UuidPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!(await this.deps.plans.exists(id))) throw AppError.notFound('plan', id); // gone with its cluster: not served from memory
+    await sendAnswer(req, res, await this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id))));
   }
 
   /** `kubectl apply -f`-ready YAML, one document per policy. */

@@ -8,7 +8,7 @@ import {
   abortSchema,
   rollbackSchema,
 } from '@bulkhead/contracts';
-import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus, type RolloutView, viewOf } from '@bulkhead/rollout';
+import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus, type RolloutSummary, type RolloutView, summaryOf, viewOf } from '@bulkhead/rollout';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -17,6 +17,7 @@ import { Audited } from '../http/audit.interceptor';
 import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth.guard';
 import { check, parseBody, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
+import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ACCESS_DEPS, ROLLOUT_DEPS, TOKEN_STORE } from '../stores.providers';
 
@@ -50,6 +51,9 @@ async function refusing<T>(work: Promise<T>, where?: 'body'): Promise<T> {
 /** How often an open event stream checks that its token or session is still valid. */
 const STREAM_CREDENTIAL_CHECK_MS = 2000;
 
+/** Rollout answers kept serialized, in characters: a rollout of hundreds of namespaces is about 0.5 MB a version. */
+const KEPT_ROLLOUT_ANSWERS_CHARS = 32 * 1024 * 1024;
+
 const schema = (s: z.ZodType) => ({ schema: z.toJSONSchema(s, { io: 'input' }) as object });
 
 @ApiTags('rollouts')
@@ -57,6 +61,7 @@ const schema = (s: z.ZodType) => ({ schema: z.toJSONSchema(s, { io: 'input' }) a
 @Controller('api/v1')
 export class RolloutsController {
   private readonly credentials: CredentialStores;
+  private readonly answers = new SerializedAnswers(KEPT_ROLLOUT_ANSWERS_CHARS);
 
   constructor(
     @Inject(ROLLOUT_DEPS) private readonly deps: CreateRolloutDeps,
@@ -102,20 +107,24 @@ export class RolloutsController {
     return refusing(createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!), creatorId: personOf(req.caller!) }), 'body');
   }
 
+  /** Newest first, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */
   @Get('rollouts')
   @RequireRole('viewer')
-  async list(@Query() query: Record<string, unknown>): Promise<RolloutView[]> {
+  async list(@Query() query: Record<string, unknown>): Promise<RolloutSummary[]> {
     const q = check(listRolloutsQuerySchema, query, 'query');
     const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status as RolloutStatus] : undefined;
-    return (await this.deps.store.list({ clusterId: q.clusterId, statuses })).map((r) => this.view(r));
+    return (await this.deps.store.list({ clusterId: q.clusterId, statuses })).map((r) => summaryOf(this.view(r)));
   }
 
+  /** The whole state, serialized once per version (a stalled one, whose stall reads the clock, every time). */
   @Get('rollouts/:rolloutId')
   @RequireRole('viewer')
-  async get(@Param('rolloutId', UuidPipe) id: string): Promise<RolloutView> {
+  async get(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
     const state = await this.deps.store.get(id);
     if (!state) throw AppError.notFound('rollout', id);
-    return this.view(state);
+    const view = this.view(state);
+    if (view.stalled) res.json(view);
+    else await sendAnswer(req, res, await this.answers.get(`rollout:${id}:${state.version}`, async () => view));
   }
 
   /**

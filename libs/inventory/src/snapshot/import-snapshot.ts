@@ -111,23 +111,18 @@ function listItems(documents: unknown[]): unknown[] {
 
 export async function listNamespaces(deps: InventoryDeps, clusterId: string): Promise<NamespaceView[]> {
   await requireCluster(deps.clusters, clusterId);
-  const [namespaces, inventory, verified] = await Promise.all([deps.inventory.namespaces(clusterId), deps.inventory.load(clusterId), deps.protection.verifiedNamespaces(clusterId)]);
-  const count = (list: Array<{ namespace: string }>) => {
-    const byNs = new Map<string, number>();
-    for (const item of list) byNs.set(item.namespace, (byNs.get(item.namespace) ?? 0) + 1);
-    return byNs;
-  };
-  const workloads = count(inventory.workloads);
-  const pods = count(inventory.pods.filter((p) => !p.synthetic));
-  const policies = count(inventory.policies.map((p) => ({ namespace: p.metadata.namespace })));
-  return namespaces.map((ns) => ({
-    name: ns.name,
-    labels: ns.labels,
-    tier: effectiveTier(ns),
-    tierSource: ns.tierOverride ? 'manual' : ns.labelTier ? 'label' : 'none',
-    protection: verified.has(ns.name) ? 'verified' : policies.get(ns.name) ? 'partial' : 'unprotected',
-    counts: { workloads: workloads.get(ns.name) ?? 0, pods: pods.get(ns.name) ?? 0, policies: policies.get(ns.name) ?? 0 },
-  }));
+  const [namespaces, counts, verified] = await Promise.all([deps.inventory.namespaces(clusterId), deps.inventory.namespaceCounts(clusterId), deps.protection.verifiedNamespaces(clusterId)]);
+  return namespaces.map((ns) => {
+    const held = counts.get(ns.name) ?? { workloads: 0, pods: 0, policies: 0 };
+    return {
+      name: ns.name,
+      labels: ns.labels,
+      tier: effectiveTier(ns),
+      tierSource: ns.tierOverride ? 'manual' : ns.labelTier ? 'label' : 'none',
+      protection: verified.has(ns.name) ? 'verified' : held.policies ? 'partial' : 'unprotected',
+      counts: held,
+    };
+  });
 }
 
 /**
@@ -159,10 +154,7 @@ export async function setNamespaceTier(
 
 export async function listWorkloads(deps: InventoryDeps, clusterId: string, namespace?: string): Promise<WorkloadView[]> {
   await requireCluster(deps.clusters, clusterId);
-  const inventory = await deps.inventory.load(clusterId);
-  return inventory.workloads
-    .filter((w) => !namespace || w.namespace === namespace)
-    .map((w) => ({ namespace: w.namespace, name: w.name, kind: w.kind, labels: w.labels, ports: w.ports, podCount: w.podCount }));
+  return (await deps.inventory.workloads(clusterId, namespace || undefined)).map((w) => ({ namespace: w.namespace, name: w.name, kind: w.kind, labels: w.labels, ports: w.ports, podCount: w.podCount }));
 }
 
 export async function listPolicies(deps: InventoryDeps, clusterId: string, namespace?: string): Promise<NetworkPolicy[]> {

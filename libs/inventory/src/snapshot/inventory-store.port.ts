@@ -15,6 +15,13 @@ export interface KeptAtFloor {
   tier: Tier;
 }
 
+/** How much of the inventory a namespace holds (synthetic pods not counted). */
+export interface NamespaceCounts {
+  workloads: number;
+  pods: number;
+  policies: number;
+}
+
 export interface InventoryStore {
   /**
    * Replaces the cluster's namespaces, workloads, pods and policies in one transaction, keeping the
@@ -26,6 +33,10 @@ export interface InventoryStore {
   /** The stored inventory, in the engine's shape (synthetic pods included). */
   load(clusterId: string): Promise<Inventory>;
   namespaces(clusterId: string): Promise<StoredNamespace[]>;
+  /** Per namespace that holds anything; counted by the database, so that a list does not load the whole inventory. */
+  namespaceCounts(clusterId: string): Promise<Map<string, NamespaceCounts>>;
+  /** The workloads as `load` has them, of one namespace or all, without loading pods and policies. */
+  workloads(clusterId: string, namespace?: string): Promise<Inventory['workloads']>;
   /** Sets the tier a person chose (null: back to the labels) and the namespace's floor, together. */
   setTier(clusterId: string, namespace: string, override: Tier | null, floor: Tier | null): Promise<boolean>;
 }

@@ -1,27 +1,58 @@
 import type { EdgeFilter, EdgeRecord, EdgeReview, EdgeStore } from '@bulkhead/inventory';
 import type { DataSource } from 'typeorm';
-import { EdgeEntity, EdgeObservationEntity } from '../entities/flow.entities';
+import { EdgeEntity } from '../entities/flow.entities';
 import { edgeKey } from './flow-import.store';
 
-const toRecord = (e: EdgeEntity, sources: EdgeObservationEntity[]): EdgeRecord => ({
+interface EdgeRow {
+  id: string;
+  cluster_id: string;
+  src_key: string;
+  dst_key: string;
+  port: number;
+  protocol: string;
+  origin: EdgeRecord['origin'];
+  review: EdgeReview;
+  connections: string;
+  first_seen: Date | null;
+  last_seen: Date | null;
+  verdicts: string[];
+  addresses: string[];
+  created_by: string | null;
+  reviewed_by: string | null;
+  review_comment: string | null;
+  reviewed_at: Date | null;
+  sources: Array<{ importId: string; connections: number; firstSeen: string | null; lastSeen: string | null }>;
+}
+
+/** Edges with their observations (per import, oldest first) in one statement, rather than hydrated entities and a second query. */
+const SELECT_EDGES = `
+  SELECT e.id, e.cluster_id, e.src_key, e.dst_key, e.port, e.protocol, e.origin, e.review, e.connections, e.first_seen, e.last_seen,
+    e.verdicts, e.addresses, e.created_by, e.reviewed_by, e.review_comment, e.reviewed_at,
+    COALESCE((SELECT jsonb_agg(jsonb_build_object('importId', o.import_id, 'connections', o.connections, 'firstSeen', o.first_seen, 'lastSeen', o.last_seen) ORDER BY o.first_seen ASC NULLS LAST)
+              FROM edge_observations o WHERE o.edge_id = e.id), '[]'::jsonb) AS sources
+  FROM edges e`;
+
+const dateOf = (at: string | null) => (at === null ? null : new Date(at));
+
+const toRecord = (e: EdgeRow): EdgeRecord => ({
   id: e.id,
-  clusterId: e.clusterId,
-  srcKey: e.srcKey,
-  dstKey: e.dstKey,
+  clusterId: e.cluster_id,
+  srcKey: e.src_key,
+  dstKey: e.dst_key,
   port: e.port,
   protocol: e.protocol,
   origin: e.origin,
   review: e.review,
-  connections: e.connections,
-  firstSeen: e.firstSeen,
-  lastSeen: e.lastSeen,
+  connections: Number(e.connections),
+  firstSeen: e.first_seen,
+  lastSeen: e.last_seen,
   verdicts: e.verdicts,
   addresses: e.addresses,
-  createdBy: e.createdBy,
-  reviewedBy: e.reviewedBy,
-  reviewComment: e.reviewComment,
-  reviewedAt: e.reviewedAt,
-  sources: sources.map((s) => ({ importId: s.importId, connections: s.connections, firstSeen: s.firstSeen, lastSeen: s.lastSeen })),
+  createdBy: e.created_by,
+  reviewedBy: e.reviewed_by,
+  reviewComment: e.review_comment,
+  reviewedAt: e.reviewed_at,
+  sources: e.sources.map((s) => ({ importId: s.importId, connections: s.connections, firstSeen: dateOf(s.firstSeen), lastSeen: dateOf(s.lastSeen) })),
 });
 
 /** `workload:<ns>/...` keys of one namespace, for LIKE; `_` and `%` in names are escaped. */
@@ -30,30 +61,23 @@ const namespacePattern = (ns: string) => `workload:${ns.replace(/[\\%_]/g, (c) =
 export class TypeOrmEdgeStore implements EdgeStore {
   constructor(private readonly db: DataSource) {}
 
-  private async withSources(edges: EdgeEntity[]): Promise<EdgeRecord[]> {
-    if (edges.length === 0) return [];
-    const observations = await this.db
-      .getRepository(EdgeObservationEntity)
-      .createQueryBuilder('o')
-      .where('o.edge_id = ANY(:ids)', { ids: edges.map((e) => e.id) })
-      .orderBy('o.first_seen', 'ASC', 'NULLS LAST')
-      .getMany();
-    const byEdge = new Map<string, EdgeObservationEntity[]>();
-    for (const o of observations) byEdge.set(o.edgeId, [...(byEdge.get(o.edgeId) ?? []), o]);
-    return edges.map((e) => toRecord(e, byEdge.get(e.id) ?? []));
-  }
-
   async list(clusterId: string, filter: EdgeFilter): Promise<EdgeRecord[]> {
-    const q = this.db.getRepository(EdgeEntity).createQueryBuilder('e').where('e.cluster_id = :clusterId', { clusterId });
-    if (filter.namespace) q.andWhere('(e.src_key LIKE :ns OR e.dst_key LIKE :ns)', { ns: namespacePattern(filter.namespace) });
-    if (filter.review) q.andWhere('e.review = :review', { review: filter.review });
-    if (filter.origin) q.andWhere('e.origin = :origin', { origin: filter.origin });
-    return this.withSources(await q.orderBy('e.key', 'ASC').getMany());
+    const conditions = ['e.cluster_id = $1'];
+    const params: unknown[] = [clusterId];
+    const where = (condition: (param: string) => string, value: unknown) => {
+      params.push(value);
+      conditions.push(condition(`$${params.length}`));
+    };
+    if (filter.namespace) where((p) => `(e.src_key LIKE ${p} OR e.dst_key LIKE ${p})`, namespacePattern(filter.namespace));
+    if (filter.review) where((p) => `e.review = ${p}`, filter.review);
+    if (filter.origin) where((p) => `e.origin = ${p}`, filter.origin);
+    const rows: EdgeRow[] = await this.db.query(`${SELECT_EDGES} WHERE ${conditions.join(' AND ')} ORDER BY e.key`, params);
+    return rows.map(toRecord);
   }
 
   async get(id: string): Promise<EdgeRecord | null> {
-    const e = await this.db.getRepository(EdgeEntity).findOneBy({ id });
-    return e ? (await this.withSources([e]))[0] : null;
+    const [row]: EdgeRow[] = await this.db.query(`${SELECT_EDGES} WHERE e.id = $1`, [id]);
+    return row ? toRecord(row) : null;
   }
 
   async declare(clusterId: string, edge: { srcKey: string; dstKey: string; port: number; protocol: string }, by: string, comment: string | null, at: Date) {

@@ -1,5 +1,5 @@
 import type { Tier } from '@bulkhead/contracts';
-import { floorAfter, overrideAfterImport, type InventoryStore, type KeptAtFloor, type StoredNamespace, type TierOfNamespace } from '@bulkhead/inventory';
+import { floorAfter, overrideAfterImport, type InventoryStore, type KeptAtFloor, type NamespaceCounts, type StoredNamespace, type TierOfNamespace } from '@bulkhead/inventory';
 import type { Inventory, InventoryPort, NetworkPolicy } from '@bulkhead/netpol';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
@@ -92,21 +92,13 @@ export class TypeOrmInventoryStore implements InventoryStore {
   async load(clusterId: string): Promise<Inventory> {
     const [namespaces, workloads, pods, policies] = await Promise.all([
       this.db.getRepository(NamespaceEntity).find({ where: { clusterId }, order: { name: 'ASC' } }),
-      this.db.getRepository(WorkloadEntity).find({ where: { clusterId } }),
+      this.workloads(clusterId),
       this.db.getRepository(PodEntity).find({ where: { clusterId } }),
       this.db.getRepository(NetworkPolicyEntity).find({ where: { clusterId } }),
     ]);
     return {
       namespaces: namespaces.map((n) => ({ name: n.name, labels: n.labels })),
-      workloads: workloads.sort(byName).map((w) => ({
-        namespace: w.namespace,
-        name: w.name,
-        kind: w.kind,
-        labels: w.labels,
-        ports: w.ports as InventoryPort[],
-        podCount: w.podCount,
-        ...(w.fromTemplate ? { fromTemplate: true } : {}),
-      })),
+      workloads,
       pods: pods.sort(byName).map((p) => ({
         namespace: p.namespace,
         name: p.name,
@@ -119,6 +111,31 @@ export class TypeOrmInventoryStore implements InventoryStore {
       })),
       policies: policies.sort(byName).map((p) => p.manifest as unknown as NetworkPolicy),
     };
+  }
+
+  async workloads(clusterId: string, namespace?: string): Promise<Inventory['workloads']> {
+    const rows = await this.db.getRepository(WorkloadEntity).find({ where: namespace === undefined ? { clusterId } : { clusterId, namespace } });
+    return rows.sort(byName).map((w) => ({
+      namespace: w.namespace,
+      name: w.name,
+      kind: w.kind,
+      labels: w.labels,
+      ports: w.ports as InventoryPort[],
+      podCount: w.podCount,
+      ...(w.fromTemplate ? { fromTemplate: true } : {}),
+    }));
+  }
+
+  async namespaceCounts(clusterId: string): Promise<Map<string, NamespaceCounts>> {
+    const rows: Array<{ namespace: string; workloads: number; pods: number; policies: number }> = await this.db.query(
+      `SELECT namespace, sum(workloads)::int AS workloads, sum(pods)::int AS pods, sum(policies)::int AS policies FROM (
+         SELECT namespace, count(*) AS workloads, 0 AS pods, 0 AS policies FROM workloads WHERE cluster_id = $1 GROUP BY namespace
+         UNION ALL SELECT namespace, 0, count(*), 0 FROM pods WHERE cluster_id = $1 AND NOT synthetic GROUP BY namespace
+         UNION ALL SELECT namespace, 0, 0, count(*) FROM network_policies WHERE cluster_id = $1 GROUP BY namespace
+       ) AS counted GROUP BY namespace`,
+      [clusterId],
+    );
+    return new Map(rows.map((r) => [r.namespace, { workloads: r.workloads, pods: r.pods, policies: r.policies }]));
   }
 
   async namespaces(clusterId: string): Promise<StoredNamespace[]> {

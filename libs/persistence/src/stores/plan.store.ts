@@ -44,6 +44,10 @@ export class PostgresPlanStore implements PlanStore, PlanPolicies {
     return row ? record(row) : null;
   }
 
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.query(`SELECT 1 FROM plans WHERE id = $1`, [id])).length > 0;
+  }
+
   async getVersion(clusterId: string, version: number): Promise<PlanRecord | null> {
     const [row] = await this.db.query(`SELECT ${COLUMNS}, policies, report FROM plans WHERE cluster_id = $1 AND version = $2`, [clusterId, version]);
     return row ? record(row) : null;

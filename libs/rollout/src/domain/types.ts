@@ -262,6 +262,36 @@ export interface RolloutStall {
 /** A rollout as the API shows it: its state, and its stall when it has one (computed when read, never stored). */
 export type RolloutView = RolloutState & { stalled?: RolloutStall };
 
+/** How many namespaces are in each phase (phases with none are left out). */
+export type PhaseCounts = Partial<Record<StepPhase, number>>;
+
+/**
+ * A rollout as a list shows it: where it is and how far, without the steps, their snapshots, probes
+ * and evidence, which make a rollout's whole state hundreds of KB (GET /rollouts/{id} has them).
+ */
+export interface RolloutSummary {
+  id: string;
+  clusterId: string;
+  planId: string;
+  planVersion: number;
+  createdBy: string;
+  createdAt: string;
+  status: RolloutStatus;
+  scheduledAt?: string;
+  opensAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  updatedAt: string;
+  version: number;
+  halt?: HaltReason;
+  pausedBy?: string;
+  stalled?: RolloutStall;
+  /** every namespace of the rollout */
+  namespaces: number;
+  phases: PhaseCounts;
+  stages: Array<{ tier: Tier; status: StageStatus; namespaces: number; phases: PhaseCounts }>;
+}
+
 // ---------------------------------------------------------------- events
 
 export interface NamespaceInput {

@@ -1,9 +1,9 @@
 import type { CreateRolloutBody } from '@bulkhead/contracts';
 import { api } from '../../api/client';
 import { paths } from '../../api/paths';
-import type { AbortRestore, PlanListItem, RollbackScope, RolloutState, RolloutView } from '../../api/wire';
+import type { AbortRestore, PlanListItem, RollbackScope, RolloutState, RolloutSummary, RolloutView } from '../../api/wire';
 
-export const fetchRollouts = (clusterId: string | undefined, signal?: AbortSignal) => api.get<RolloutState[]>(paths.rollouts(clusterId), signal);
+export const fetchRollouts = (clusterId: string | undefined, signal?: AbortSignal) => api.get<RolloutSummary[]>(paths.rollouts(clusterId), signal);
 export const fetchRollout = (id: string, signal?: AbortSignal) => api.get<RolloutView>(paths.rollout(id), signal);
 export const fetchPlans = (clusterId: string, signal?: AbortSignal) => api.get<PlanListItem[]>(paths.plans(clusterId), signal);
 export const createRollout = (body: Partial<CreateRolloutBody> & { planId: string }) => api.post<RolloutState>(paths.rollouts(), body);

@@ -1,6 +1,6 @@
 import { useAuth } from '../../../app/auth';
 import { Link, setQuery, useLocation } from '../../../app/router';
-import type { RolloutState } from '../../../api/wire';
+import type { RolloutSummary } from '../../../api/wire';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
 import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
@@ -86,22 +86,22 @@ export function RolloutsPage() {
   );
 }
 
-function MiniProgress({ rollout: r }: { rollout: RolloutState }) {
-  const verified = r.steps.filter((s) => s.phase === 'verified').length;
-  const pct = r.steps.length ? Math.round((verified / r.steps.length) * 100) : 0;
+function MiniProgress({ rollout: r }: { rollout: RolloutSummary }) {
+  const verified = r.phases.verified ?? 0;
+  const pct = r.namespaces ? Math.round((verified / r.namespaces) * 100) : 0;
   return (
     <span className="mini-progress">
       <span className="progress">
         <span className={`progress-bar ${r.status === 'halted' ? 'progress-failed' : 'progress-succeeded'}`} style={{ width: `${pct}%` }} />
       </span>
       <span className="small muted">
-        {verified}/{r.steps.length}
+        {verified}/{r.namespaces}
       </span>
     </span>
   );
 }
 
-function whereNow(r: RolloutState): string {
+function whereNow(r: RolloutSummary): string {
   if (r.halt) return `Halted${r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: ${r.halt.code.replace(/_/g, ' ')}${r.halt.by ? ` by ${personName(r.halt.by)}` : ''}`;
   const waiting = r.stages.find((s) => s.status === 'waiting_approval');
   if (waiting) return `${TIER_NAME[waiting.tier]} waits for an approval`;
