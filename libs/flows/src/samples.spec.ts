@@ -1,7 +1,6 @@
-// Facts of the real published samples in ../shared/data/flows (see SOURCES.md there).
-import { existsSync } from 'node:fs';
+// Facts of the real published samples in test/fixtures/flows/samples (see the README there).
 import { createFlowReader, importFlowText, InventoryIndex, type DependencyEdge, type FlowRecord } from '@bulkhead/flows';
-import { kindBookinfoInventory, readSample, SAMPLE, SAMPLES_DIR } from '../../../test/fixtures/flows/samples';
+import { kindBookinfoInventory, readSample, SAMPLE } from '../../../test/fixtures/flows/samples';
 
 function records(text: string): FlowRecord[] {
   const reader = createFlowReader();
@@ -13,10 +12,6 @@ function summary(edges: DependencyEdge[]): string[] {
 }
 
 const kind = InventoryIndex.from(kindBookinfoInventory());
-
-test('the shared samples folder is beside the repository', () => {
-  expect(existsSync(SAMPLES_DIR)).toBe(true);
-});
 
 describe('Hubble 400-tcp sample (kind + bookinfo, 2021)', () => {
   const result = importFlowText(readSample(SAMPLE.hubbleTcp400), kind);
