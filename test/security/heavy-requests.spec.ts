@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Harness, startApi, testDatabase } from '../integration/support/harness';
-import { type ProductProcess, startProduct } from '../support/product-process';
+import { type Harness, startApi } from '../integration/support/harness';
+import { startProductAlone } from '../support/product-process';
 import { requestFromAnotherProcess, whileWatchingHealthz } from './support/attacks';
 import { largeSimulateInput } from './support/heavy-inputs';
 
@@ -18,19 +15,11 @@ const large = JSON.stringify(largeSimulateInput({ namespaces: 50, podsPerNamespa
 const simulate = (api: Harness, raw: string) => api.call('POST', '/api/v1/simulate', { role: 'viewer', raw, headers: { 'content-type': 'application/json' } });
 
 describe('a large simulate, against the product in its own process', () => {
-  let product: ProductProcess;
-  let database: Awaited<ReturnType<typeof testDatabase>>;
-  let dataDir: string;
+  let product: Awaited<ReturnType<typeof startProductAlone>>;
   beforeAll(async () => {
-    database = await testDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'bulkhead-heavy-'));
-    product = await startProduct({ databaseUrl: database.url, dataDir });
+    product = await startProductAlone();
   }, 60_000);
-  afterAll(async () => {
-    product?.kill();
-    await rm(dataDir, { recursive: true, force: true });
-    await database.drop();
-  });
+  afterAll(() => product?.close());
 
   it('is evaluated on a thread while /healthz answers within 200 ms', async () => {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${product.adminToken}` };

@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Harness, startApi, testDatabase } from '../integration/support/harness';
-import { type ProductProcess, startProduct } from '../support/product-process';
+import { type Harness, startApi } from '../integration/support/harness';
+import { startProductAlone } from '../support/product-process';
 import { billionLaughs, deepNesting, largeAnchor, requestFromAnotherProcess, whileWatchingHealthz, wideLaughs } from './support/attacks';
 
 /**
@@ -24,22 +21,14 @@ const yaml = { 'content-type': 'application/yaml' };
 const refusedExpanded = /grows past the limit of 64 MB once its aliases are expanded/;
 
 describe('the 40 MB anchor referenced 500 times (the reported attack), against the product in its own process', () => {
-  let product: ProductProcess;
-  let database: Awaited<ReturnType<typeof testDatabase>>;
-  let dataDir: string;
+  let product: Awaited<ReturnType<typeof startProductAlone>>;
   const asAdmin = (path: string, init: RequestInit = {}) =>
     fetch(`${product.url}${path}`, { ...init, headers: { authorization: `Bearer ${product.adminToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
 
   beforeAll(async () => {
-    database = await testDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'bulkhead-bomb-'));
-    product = await startProduct({ databaseUrl: database.url, dataDir });
+    product = await startProductAlone();
   }, 60_000);
-  afterAll(async () => {
-    product?.kill();
-    await rm(dataDir, { recursive: true, force: true });
-    await database.drop();
-  });
+  afterAll(() => product?.close());
 
   it('is refused with a 400 on the snapshot route while /healthz answers within 200 ms', async () => {
     const target = (await (await asAdmin('/api/v1/clusters', { method: 'POST', body: JSON.stringify({ name: 'target' }) })).json()) as { id: string };

@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { TEST_REDIS_URL } from '../integration/support/harness';
+import { testDatabase, TEST_REDIS_URL } from '../integration/support/harness';
 
 /**
  * The built product (`node dist/apps/api/src/main.js`, as `npm start` runs it) in a process of its own,
@@ -101,4 +103,19 @@ export async function startProduct(options: { databaseUrl: string; dataDir: stri
   if (options.withWorker) await until(() => product.log.some((line) => line.includes('"service":"worker"') && line.includes('"worker ready"')), 60_000, product.log);
   await until(async () => (await healthz(product.url)) === 200, 30_000, product.log);
   return product;
+}
+
+/** The product on a database and data folder of its own, which `close` removes with it. */
+export async function startProductAlone(): Promise<ProductProcess & { close(): Promise<void> }> {
+  const database = await testDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'bulkhead-product-'));
+  const product = await startProduct({ databaseUrl: database.url, dataDir });
+  return {
+    ...product,
+    async close() {
+      product.kill();
+      await rm(dataDir, { recursive: true, force: true });
+      await database.drop();
+    },
+  };
 }
