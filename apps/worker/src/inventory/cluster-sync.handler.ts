@@ -19,18 +19,19 @@ export class ClusterSyncHandler implements JobHandler<'cluster.sync'> {
   }
 
   async gaveUp(p: JobPayloads['cluster.sync']): Promise<void> {
-    await this.deps.clusters.syncDone(p.clusterId, this.deps.clock());
+    await this.deps.clusters.syncDone(p.clusterId);
   }
 
   async handle(p: JobPayloads['cluster.sync']): Promise<JobOutcome> {
-    // Requests made from here on want a read of the cluster after this one: they stay.
-    const askedBy = this.deps.clock();
+    // Requests made from here on want a read of the cluster after this one: they stay. Which requests
+    // this read answers is told by the time the database recorded, not by this worker's clock.
+    const requested = await this.deps.clusters.syncRequestedAt(p.clusterId);
     const cluster = await this.deps.clusters.get(p.clusterId);
     if (!cluster) return { status: 'skipped', detail: 'the cluster was deleted meanwhile' };
     const discovery = await (await this.deps.driverFor(p.clusterId)).discover();
     if (cluster.driver === 'kubernetes' && discovery.cni !== 'unknown' && discovery.cni !== cluster.cni) await this.deps.clusters.update(p.clusterId, { cni: discovery.cni });
     const result = await importSnapshot(this.deps, p.clusterId, JSON.stringify(discovery.snapshot), this.deps.clock());
-    await this.deps.clusters.syncDone(p.clusterId, askedBy);
+    if (requested) await this.deps.clusters.syncDone(p.clusterId, requested);
     return { status: 'done', detail: `${result.namespaces} namespaces, ${result.pods} pods, ${result.policies} policies` };
   }
 }

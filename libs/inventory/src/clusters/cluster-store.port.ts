@@ -30,10 +30,15 @@ export interface ClusterStore {
   sealedCredentials(id: string): Promise<Uint8Array | null>;
   delete(id: string): Promise<boolean>;
   counts(ids: string[]): Promise<Map<string, ClusterCounts>>;
-  /** Records that a sync was asked for (now); it stays asked for until `syncDone`. */
+  /** Records that a sync was asked for (now, by the database's clock); it stays asked for until `syncDone`. */
   requestSync(id: string): Promise<void>;
-  /** The sync asked for up to `askedBy` is done (or given up): a request made later stays. */
-  syncDone(id: string, askedBy: Date): Promise<void>;
+  /** When the pending sync was asked for, as recorded (null when none is): read before syncing, handed to `syncDone`. */
+  syncRequestedAt(id: string): Promise<Date | null>;
+  /**
+   * The sync asked for at `requested` (as read by `syncRequestedAt`, so that one clock decides) is done:
+   * a request made later stays. Without it, any pending request is dropped (the job gave up).
+   */
+  syncDone(id: string, requested?: Date): Promise<void>;
   /** The clusters with a sync asked for and not done yet. */
   syncsRequested(): Promise<string[]>;
 }

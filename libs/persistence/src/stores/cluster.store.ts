@@ -80,11 +80,18 @@ export class TypeOrmClusterStore implements ClusterStore {
   }
 
   async requestSync(id: string): Promise<void> {
-    await this.db.query(`UPDATE clusters SET sync_requested_at = now() WHERE id = $1`, [id]);
+    // To the millisecond, so that the time survives its trip through a JavaScript Date (see syncDone).
+    await this.db.query(`UPDATE clusters SET sync_requested_at = date_trunc('milliseconds', clock_timestamp()) WHERE id = $1`, [id]);
   }
 
-  async syncDone(id: string, askedBy: Date): Promise<void> {
-    await this.db.query(`UPDATE clusters SET sync_requested_at = NULL WHERE id = $1 AND sync_requested_at <= $2`, [id, askedBy]);
+  async syncRequestedAt(id: string): Promise<Date | null> {
+    const [row] = await this.db.query(`SELECT sync_requested_at FROM clusters WHERE id = $1`, [id]);
+    return row?.sync_requested_at ?? null;
+  }
+
+  async syncDone(id: string, requested?: Date): Promise<void> {
+    if (requested) await this.db.query(`UPDATE clusters SET sync_requested_at = NULL WHERE id = $1 AND sync_requested_at <= $2`, [id, requested]);
+    else await this.db.query(`UPDATE clusters SET sync_requested_at = NULL WHERE id = $1`, [id]);
   }
 
   async syncsRequested(): Promise<string[]> {
