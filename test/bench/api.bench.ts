@@ -23,7 +23,8 @@ import autocannon, { type Result } from 'autocannon';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/ports';
+import { generatedSnapshot, teamNamespace, TIER_LABELS } from './generated-cluster';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -33,7 +34,6 @@ const NAMESPACES = 200;
 const WAVE = 4;
 const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const TIERS = ['development', 'staging', 'production'];
 /** What a browser, the dashboard's client, says it accepts. */
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 
@@ -59,40 +59,7 @@ async function serveBare(): Promise<void> {
 
 // ---- the product ----
 
-function snapshot(): object {
-  const items: object[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } },
-    {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'coredns-0', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-      spec: { containers: [{ name: 'coredns', ports: [{ containerPort: 53, protocol: 'UDP' }] }] },
-      status: { phase: 'Running', podIP: '10.0.0.10' },
-    },
-  ];
-  for (let i = 0; i < NAMESPACES; i++) {
-    const ns = `team-${String(i).padStart(3, '0')}`;
-    items.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { environment: TIERS[i % 3] } } });
-    for (const app of ['api', 'worker']) {
-      items.push({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `${app}-0`, namespace: ns, labels: { app } },
-        spec: { containers: [{ name: app, ports: [{ name: 'http', containerPort: 8080 }] }] },
-        status: { phase: 'Running', podIP: `10.${1 + (i >> 8)}.${i & 255}.${app === 'api' ? 10 : 11}` },
-      });
-    }
-  }
-  return { apiVersion: 'v1', kind: 'List', items };
-}
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -239,7 +206,7 @@ async function main(): Promise<void> {
     const [demoImport] = await admin.call<Array<{ id: string }>>('GET', `/api/v1/clusters/${demo.id}/flow-imports`);
     await admin.until('the demo flows to be imported', () => admin.call<{ status: string }>('GET', `/api/v1/flow-imports/${demoImport.id}`), (i) => i.status === 'succeeded', 120_000);
     const big = await admin.call<{ id: string }>('POST', '/api/v1/clusters', { name: 'bench-200', cni: 'cilium' });
-    await admin.call('PUT', `/api/v1/clusters/${big.id}/snapshot`, snapshot());
+    await admin.call('PUT', `/api/v1/clusters/${big.id}/snapshot`, generatedSnapshot(NAMESPACES, ['api', 'worker']));
     const demoPlan = await admin.call<{ id: string }>('POST', `/api/v1/clusters/${demo.id}/plans`);
     const bigPlan = await admin.call<{ id: string }>('POST', `/api/v1/clusters/${big.id}/plans`);
     const probe = { retries: 0, timeoutMs: 1000, retryDelayMs: 0 };
@@ -251,7 +218,7 @@ async function main(): Promise<void> {
 
     // The rollout under way during the measurement: its waves' settle times alone outlast the window
     // (with half as much again to spare), so it is still running when the window ends.
-    const waves = TIERS.reduce((n, _tier, t) => n + Math.ceil(Array.from({ length: NAMESPACES }, (_, i) => i % 3 === t).filter(Boolean).length / WAVE), 0);
+    const waves = TIER_LABELS.reduce((n, _tier, t) => n + Math.ceil(Array.from({ length: NAMESPACES }, (_, i) => i % 3 === t).filter(Boolean).length / WAVE), 0);
     const settleMs = Math.ceil(((SECONDS * 1.5 + 20) * 1000) / waves);
     const rollout = await admin.call<{ id: string; steps: unknown[] }>('POST', '/api/v1/rollouts', { planId: bigPlan.id, start: true, config: { waves: [WAVE], settleMs, probe } });
     let approvalFailure: unknown;
@@ -273,7 +240,7 @@ async function main(): Promise<void> {
       ['GET /clusters/{id}/edges', `/api/v1/clusters/${demo.id}/edges`],
       ['GET /clusters/{id}/edges', `/api/v1/clusters/${demo.id}/edges?namespace=${demoNamespace}`],
       ['GET /clusters/{id}/workloads', `/api/v1/clusters/${demo.id}/workloads`],
-      ['GET /clusters/{id}/workloads', `/api/v1/clusters/${big.id}/workloads?namespace=team-001`],
+      ['GET /clusters/{id}/workloads', `/api/v1/clusters/${big.id}/workloads?namespace=${teamNamespace(1)}`],
       ['GET /clusters/{id}/plans', `/api/v1/clusters/${demo.id}/plans`],
       ['GET /rollouts', '/api/v1/rollouts'],
       ['GET /rollouts', `/api/v1/rollouts?clusterId=${big.id}`],

@@ -17,6 +17,7 @@ import { createPlan } from '@bulkhead/planning';
 import { ensureDatabaseExists, createRedis } from '@bulkhead/platform';
 import { createRollout, recordEvent, type RolloutState } from '@bulkhead/rollout';
 import { DEFAULT_APPROVAL_TIERS, QUEUES } from '@bulkhead/contracts';
+import { generatedSnapshot, teamNamespace } from './generated-cluster';
 import { Queue } from 'bullmq';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -29,32 +30,7 @@ const NAMESPACES = Number(process.env.BENCH_NAMESPACES ?? 1000);
 const CONCURRENCY = 4;
 const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const TIERS = ['development', 'staging', 'production'];
 
-function snapshot(): { apiVersion: 'v1'; kind: 'List'; items: object[] } {
-  const items: object[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } },
-    {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'coredns-0', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-      spec: { containers: [{ name: 'coredns', ports: [{ containerPort: 53, protocol: 'UDP' }] }] },
-      status: { phase: 'Running', podIP: '10.0.0.10' },
-    },
-  ];
-  for (let i = 0; i < NAMESPACES; i++) {
-    const ns = `team-${String(i).padStart(4, '0')}`;
-    items.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { environment: TIERS[i % 3] } } });
-    items.push({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'api-0', namespace: ns, labels: { app: 'api' } },
-      spec: { containers: [{ name: 'api', ports: [{ name: 'http', containerPort: 8080 }] }] },
-      status: { phase: 'Running', podIP: `10.${1 + (i >> 8)}.${i & 255}.10` },
-    });
-  }
-  return { apiVersion: 'v1', kind: 'List', items };
-}
 
 /** CPU time (user and system) a process has used so far (Linux), in ms. */
 function cpuMs(pid: number): number {
@@ -84,7 +60,7 @@ async function main(): Promise<void> {
     console.log(`setting up ${NAMESPACES} namespaces...`);
     const clusterDeps = { clusters, sealer: { seal: () => new Uint8Array() }, kubeconfigRules: { allowHostCredentials: false, allowLoopback: false }, resolver: systemResolver };
     const cluster = await createCluster(clusterDeps, { name: 'bench', cni: 'cilium', driver: 'simulated' }, { role: 'admin' });
-    await importSnapshot({ clusters, inventory, simulator, protection: new PostgresProtectionSource(db), approvalTiers: DEFAULT_APPROVAL_TIERS }, cluster.id, JSON.stringify(snapshot()), new Date());
+    await importSnapshot({ clusters, inventory, simulator, protection: new PostgresProtectionSource(db), approvalTiers: DEFAULT_APPROVAL_TIERS }, cluster.id, JSON.stringify(generatedSnapshot(NAMESPACES, ['api'])), new Date());
     const planning = { clusters, inventory, edges: new TypeOrmEdgeStore(db), plans: new PostgresPlanStore(db) };
     const plan = await createPlan(planning, cluster.id, 'bench', new Date());
 
@@ -93,7 +69,7 @@ async function main(): Promise<void> {
     const sample = 20;
     let driverMs = 0;
     for (let i = 0; i < sample; i++) {
-      const ns = `team-${String(i).padStart(4, '0')}`;
+      const ns = teamNamespace(i);
       const policies = await planning.plans.policiesFor(plan.id, ns);
       const t = performance.now();
       const before = await driver.readPolicies(ns);

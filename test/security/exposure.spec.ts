@@ -1,4 +1,5 @@
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../support/ports';
 import { type Harness, startApi, USER_PASSWORD } from '../integration/support/harness';
 
 /**
@@ -23,13 +24,6 @@ async function rawExchange(url: string, request: string): Promise<string> {
   return received;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('by default', () => {
   let api: Harness;

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { testDatabase, TEST_REDIS_URL } from '../integration/support/harness';
+import { freePort } from './ports';
 
 /**
  * The built product (`node dist/apps/api/src/main.js`, as `npm start` runs it) in a process of its own,
@@ -27,14 +27,6 @@ export interface ProductProcess {
   /** SIGKILLs the product's process group (its worker included), whatever state it is in. */
   kill(): void;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 export async function until(check: () => boolean | Promise<boolean>, ms: number, log: string[]): Promise<void> {
   const deadline = Date.now() + ms;
