@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { type Harness, startApi } from '../integration/support/harness';
-import { RawClient, serverSockets } from './support/raw-http';
+import { type RawClient, rawClientsPerTest, serverSockets } from './support/raw-http';
 
 /**
  * Review of issue 11: every body was read whole before any admission, so a hundred viewers' 50 MB
@@ -13,20 +13,13 @@ const SIMULATE = '/api/v1/simulate';
 
 let api: Harness;
 let serverSide: (client: RawClient) => Socket;
-const clients: RawClient[] = [];
+const open = rawClientsPerTest(() => api.url);
 
 beforeAll(async () => {
   api = await startApi({ BULKHEAD_MAX_BUFFERED_MB: '6' });
   serverSide = serverSockets(api.app);
 });
-afterEach(() => clients.splice(0).forEach((client) => client.close()));
 afterAll(() => api.close());
-
-async function open(): Promise<RawClient> {
-  const client = await RawClient.open(api.url);
-  clients.push(client);
-  return client;
-}
 
 const asViewer = () => ({ Authorization: `Bearer ${api.tokens.viewer}`, 'Content-Type': 'application/json' });
 

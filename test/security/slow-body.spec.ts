@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Harness, startApi } from '../integration/support/harness';
-import { RawClient } from './support/raw-http';
+import { type RawClient, rawClientsPerTest } from './support/raw-http';
 
 /**
  * Issue 11, finding 4: slow bodies were held for 300 s. Headers must arrive within the headers
@@ -10,19 +10,12 @@ import { RawClient } from './support/raw-http';
  * not cut off by the body timeout. (Timeouts shortened here: 1 s headers and idle, 3 s body.)
  */
 let api: Harness;
-const clients: RawClient[] = [];
+const open = rawClientsPerTest(() => api.url);
 
 beforeAll(async () => {
   api = await startApi({ BULKHEAD_HEADERS_TIMEOUT_S: '1', BULKHEAD_BODY_IDLE_TIMEOUT_S: '1', BULKHEAD_BODY_TIMEOUT_S: '3' });
 });
-afterEach(() => clients.splice(0).forEach((c) => c.close()));
 afterAll(() => api.close());
-
-async function open(): Promise<RawClient> {
-  const client = await RawClient.open(api.url);
-  clients.push(client);
-  return client;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { type Harness, startApi } from '../integration/support/harness';
-import { RawClient, serverSockets } from './support/raw-http';
+import { type RawClient, rawClientsPerTest, serverSockets } from './support/raw-http';
 
 /**
  * Issue 11, finding 4: anyone could make the server buffer a 50 MB body per connection before it
@@ -16,20 +16,13 @@ const SNAPSHOT_ROUTE = '/api/v1/clusters/00000000-0000-4000-8000-000000000000/sn
 
 let api: Harness;
 let serverSide: (client: RawClient) => Socket;
-const clients: RawClient[] = [];
+const open = rawClientsPerTest(() => api.url);
 
 beforeAll(async () => {
   api = await startApi();
   serverSide = serverSockets(api.app);
 });
-afterEach(() => clients.splice(0).forEach((c) => c.close()));
 afterAll(() => api.close());
-
-async function open(): Promise<RawClient> {
-  const client = await RawClient.open(api.url);
-  clients.push(client);
-  return client;
-}
 
 const json = { 'Content-Type': 'application/json' };
 

@@ -127,3 +127,14 @@ export function serverSockets(app: INestApplication): (client: RawClient) => Soc
     return socket;
   };
 }
+
+/** Opens raw clients to the API at `url()`; each test's clients are closed after it. Call at the top of a spec file. */
+export function rawClientsPerTest(url: () => string): () => Promise<RawClient> {
+  const opened: RawClient[] = [];
+  afterEach(() => opened.splice(0).forEach((client) => client.close()));
+  return async () => {
+    const client = await RawClient.open(url());
+    opened.push(client);
+    return client;
+  };
+}
