@@ -44,7 +44,7 @@ export interface DemoDashboard {
   close(): Promise<void>;
 }
 
-export async function startDemoDashboard(env: Record<string, string> = {}): Promise<DemoDashboard> {
+async function startDemoDashboard(env: Record<string, string> = {}): Promise<DemoDashboard> {
   ensureDashboardBuilt();
   const api = await startApi(env, { worker: true });
   await seedDemoCluster(api, new Date());
@@ -71,4 +71,25 @@ export async function signedInPage(dashboard: DemoDashboard, username: string): 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   return { page, context };
+}
+
+/** The demo dashboard for a whole spec file: started before its tests, closed after them. Call at the top of the file. */
+export function demoDashboardPerFile(env: Record<string, string> = {}): { readonly dashboard: DemoDashboard; readonly api: Harness } {
+  let started: DemoDashboard | undefined;
+  beforeAll(async () => {
+    started = await startDemoDashboard(env);
+  }, 120000);
+  afterAll(() => started?.close(), 30000);
+  const current = (): DemoDashboard => {
+    if (!started) throw new Error('the demo dashboard is not started yet');
+    return started;
+  };
+  return {
+    get dashboard() {
+      return current();
+    },
+    get api() {
+      return current().api;
+    },
+  };
 }
