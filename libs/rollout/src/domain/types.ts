@@ -269,22 +269,11 @@ export type PhaseCounts = Partial<Record<StepPhase, number>>;
  * A rollout as a list shows it: where it is and how far, without the steps, their snapshots, probes
  * and evidence, which make a rollout's whole state hundreds of KB (GET /rollouts/{id} has them).
  */
-export interface RolloutSummary {
-  id: string;
-  clusterId: string;
-  planId: string;
-  planVersion: number;
-  createdBy: string;
-  createdAt: string;
-  status: RolloutStatus;
-  scheduledAt?: string;
-  opensAt?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  updatedAt: string;
-  version: number;
-  halt?: HaltReason;
-  pausedBy?: string;
+export interface RolloutSummary
+  extends Pick<
+    RolloutState,
+    'id' | 'clusterId' | 'planId' | 'planVersion' | 'createdBy' | 'createdAt' | 'status' | 'scheduledAt' | 'opensAt' | 'startedAt' | 'finishedAt' | 'updatedAt' | 'version' | 'halt' | 'pausedBy'
+  > {
   stalled?: RolloutStall;
   /** every namespace of the rollout */
   namespaces: number;
