@@ -55,7 +55,7 @@ describe('the rollout dispatcher', () => {
   it('does not queue a command the caller runs itself, nor let a later dispatch queue it meanwhile', async () => {
     const now = Date.parse('2026-11-28T10:00:00Z');
     const dispatcher = new BullRolloutDispatcher(new BullJobQueue(new Map([[QUEUES.rollouts, rollouts]])), () => new Date(now));
-    const apply: RolloutCommand = { ...base, type: 'applyPolicies', key: `${rolloutId}.cart.apply`, stepId: `${rolloutId}.cart`, namespace: 'cart', planId: base.rolloutId, planVersion: 1 };
+    const apply: RolloutCommand = { ...base, type: 'applyPolicies', key: `${rolloutId}.cart.apply`, stepId: `${rolloutId}.cart`, namespace: 'cart', tier: 'dev', planId: base.rolloutId, planVersion: 1 };
     await dispatcher.dispatch(rolloutId, [apply], new Set([apply.key]));
     await dispatcher.dispatch(rolloutId, [apply]);
     expect(await rollouts.getJob(`rollout.command.${apply.key}`)).toBeUndefined();

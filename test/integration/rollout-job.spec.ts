@@ -39,6 +39,7 @@ it('carries its step through and runs the waves its results start, queueing none
     dispatcher: new BullRolloutDispatcher(new BullJobQueue(new Map([[QUEUES.rollouts, rollouts]])), clock),
     clock,
     plans: planning.plans,
+    namespaceTier: (cluster, namespace) => planning.inventory.tierOf(cluster, namespace),
     driverFor: driverFactory({ db: api.db, clusters, openSecret: () => '', kubeconfigRules: api.config.clusters }),
   };
   const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;

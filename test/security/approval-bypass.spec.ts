@@ -49,6 +49,31 @@ describe('a rollout of prod namespaces only', () => {
   }, 60000);
 });
 
+describe('a draft made while a namespace was dev, started once it is prod', () => {
+  it('applies nothing to it and halts saying why: approval went by the tier the rollout was made with', async () => {
+    const cluster = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'raised', cni: 'calico' } })).body.id;
+    expect((await api.call('PUT', `/api/v1/clusters/${cluster}/snapshot`, { role: 'operator', raw: snapshot, headers: { 'content-type': 'application/yaml' } })).status).toBe(200);
+    expect((await api.call('PATCH', `/api/v1/clusters/${cluster}/namespaces/db`, { role: 'operator', body: { tier: 'dev' } })).status).toBe(200);
+    const plan = (await api.call('POST', `/api/v1/clusters/${cluster}/plans`, { role: 'operator' })).body;
+    const draft = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, namespaces: ['db'], config: FAST } });
+    expect(draft.body.stages).toEqual([expect.objectContaining({ tier: 'dev', approvalRequired: false })]);
+    const live = () => api.db.query(`SELECT name, manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = 'db' ORDER BY name`, [cluster]);
+    const before = await live();
+
+    expect((await api.call('PATCH', `/api/v1/clusters/${cluster}/namespaces/db`, { role: 'operator', body: { tier: 'prod' } })).status).toBe(200);
+    expect((await api.call('POST', `/api/v1/rollouts/${draft.body.id}/start`, { role: 'operator' })).status).toBe(200);
+    const ended = await api.waitFor(
+      async () => (await api.call('GET', `/api/v1/rollouts/${draft.body.id}`, { role: 'viewer' })).body,
+      (r) => r.status === 'halted' && !r.steps.some((st: { phase: string }) => st.phase === 'restoring'),
+      30000,
+    );
+    expect(ended.halt).toMatchObject({ code: 'apply_failed', namespace: 'db' });
+    expect(ended.halt.message).toContain('db is prod now, not dev as when this rollout was made');
+    expect(ended.steps[0].phase).not.toBe('verified');
+    expect(await live()).toEqual(before);
+  }, 60000);
+});
+
 describe('taking a namespace below a tier under approval', () => {
   it('is refused to an operator, by hand, from prod and from staging', async () => {
     const all = await namespaces(clusterId);

@@ -40,10 +40,12 @@ export class WorkerModule {
           useFactory: (): JobHandler[] => {
             const uploads = new UploadStorage(join(runtime.config.dataDir, 'uploads'), { maxGunzipBytes: runtime.config.flows.maxGunzipBytes });
             const clock = () => new Date();
+            const inventoryStore = new TypeOrmInventoryStore(runtime.db);
             const rollouts: RolloutDeps = {
               store: new PostgresRolloutStore(runtime.db),
               dispatcher: new BullRolloutDispatcher(runtime.jobs, clock),
               plans: new PostgresPlanStore(runtime.db),
+              namespaceTier: (clusterId, namespace) => inventoryStore.tierOf(clusterId, namespace),
               driverFor: driverFactory({
                 db: runtime.db,
                 clusters: new TypeOrmClusterStore(runtime.db),
@@ -56,7 +58,7 @@ export class WorkerModule {
             const drift = new PostgresDriftStore(runtime.db);
             const inventory = {
               clusters: new TypeOrmClusterStore(runtime.db),
-              inventory: new TypeOrmInventoryStore(runtime.db),
+              inventory: inventoryStore,
               simulator: { reset: async (clusterId: string, items: unknown[]) => void (await SimulatedDriver.create(runtime.db, clusterId, { items })) },
               protection: new PostgresProtectionSource(runtime.db),
               approvalTiers: runtime.config.rollout.approvalTiers,
@@ -69,7 +71,7 @@ export class WorkerModule {
               new RolloutReconcileHandler(rollouts),
               new FlowImportHandler({
                 imports: new TypeOrmFlowImportStore(runtime.db),
-                inventory: new TypeOrmInventoryStore(runtime.db),
+                inventory: inventoryStore,
                 files: uploads,
                 clock: () => new Date(),
               }),

@@ -33,6 +33,8 @@ export interface InventoryStore {
   /** The stored inventory, in the engine's shape (synthetic pods included). */
   load(clusterId: string): Promise<Inventory>;
   namespaces(clusterId: string): Promise<StoredNamespace[]>;
+  /** One namespace's tier now (a person's choice, else its labels'); null when it has none or is not there. */
+  tierOf(clusterId: string, namespace: string): Promise<Tier | null>;
   /** Per namespace that holds anything; counted by the database, so that a list does not load the whole inventory. */
   namespaceCounts(clusterId: string): Promise<Map<string, NamespaceCounts>>;
   /** The workloads as `load` has them, of one namespace or all, without loading pods and policies. */

@@ -143,6 +143,11 @@ export class TypeOrmInventoryStore implements InventoryStore {
     return rows.map((n) => ({ name: n.name, labels: n.labels, labelTier: n.labelTier as Tier | null, tierOverride: n.tierOverride as Tier | null, floor: floors.get(n.name) ?? null }));
   }
 
+  async tierOf(clusterId: string, namespace: string): Promise<Tier | null> {
+    const [row] = await this.db.query(`SELECT COALESCE(tier_override, label_tier) AS tier FROM namespaces WHERE cluster_id = $1 AND name = $2`, [clusterId, namespace]);
+    return (row?.tier as Tier | undefined) ?? null;
+  }
+
   async setTier(clusterId: string, namespace: string, override: Tier | null, floor: Tier | null): Promise<boolean> {
     return this.db.transaction(async (em) => {
       if (((await em.update(NamespaceEntity, { clusterId, name: namespace }, { tierOverride: override })).affected ?? 0) === 0) return false;

@@ -11,6 +11,7 @@ import type {
   RolloutError,
   RolloutEvent,
   RolloutState,
+  Tier,
   TransitionResult,
 } from '../domain/types';
 import type { ClusterDriver, ConnectivityProbe } from './ports/cluster-driver.port';
@@ -29,9 +30,11 @@ export interface RolloutCore {
   checkpoint?(point: string): void;
 }
 
-/** What carrying out commands needs besides: the plan's policies and the cluster. */
+/** What carrying out commands needs besides: the plan's policies, the namespaces' tiers now, and the cluster. */
 export interface RolloutDeps extends RolloutCore {
   plans: PlanPolicies;
+  /** A namespace's tier as the inventory has it now (null: none, or no such namespace). */
+  namespaceTier(clusterId: string, namespace: string): Promise<Tier | null>;
   driverFor(clusterId: string): Promise<ClusterDriver>;
 }
 
@@ -229,6 +232,13 @@ async function run(
       }
     }
     case 'applyPolicies': {
+      // Approval went by the tiers the rollout was made with: a namespace whose tier has changed since
+      // (raised to prod, say) gets nothing from it, and the rollout halts saying so.
+      const tierNow = await deps.namespaceTier(command.clusterId, command.namespace);
+      if (tierNow !== command.tier) {
+        const error = `${command.namespace} is ${tierNow ?? 'without a tier'} now, not ${command.tier} as when this rollout was made: nothing was applied; make a new rollout, so that its approvals follow the tier`;
+        return { events: [{ type: 'applyFailed', stepId: command.stepId, error }] };
+      }
       const planned = await deps.plans.policiesFor(command.planId, command.namespace);
       const event = await guarded(command.namespace, async () => {
         try {

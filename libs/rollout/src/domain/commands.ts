@@ -59,7 +59,7 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
         if (step.startedAt) out.push({ ...base, type: 'snapshotNamespace', key: `${step.id}.snapshot`, stepId: step.id, namespace: step.namespace });
         break;
       case 'snapshotted':
-        out.push({ ...base, type: 'applyPolicies', key: `${step.id}.apply`, stepId: step.id, namespace: step.namespace, planId: state.planId, planVersion: state.planVersion });
+        out.push({ ...base, type: 'applyPolicies', key: `${step.id}.apply`, stepId: step.id, namespace: step.namespace, tier: step.tier, planId: state.planId, planVersion: state.planVersion });
         break;
       case 'settled': {
         const due = step.probes.filter((p) => p.outcome === undefined && (p.nextAttemptAt === undefined || Date.parse(p.nextAttemptAt) <= t));

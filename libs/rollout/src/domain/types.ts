@@ -347,7 +347,8 @@ export interface ProbeRun {
 
 export type RolloutCommand =
   | (CommandBase & { type: 'snapshotNamespace'; stepId: string; namespace: string })
-  | (CommandBase & { type: 'applyPolicies'; stepId: string; namespace: string; planId: string; planVersion: number })
+  /** `tier`: the namespace's tier when the rollout was made, which its stage's approval was for */
+  | (CommandBase & { type: 'applyPolicies'; stepId: string; namespace: string; tier: Tier; planId: string; planVersion: number })
   | (CommandBase & { type: 'runProbes'; stepId: string; namespace: string; timeoutMs: number; probes: ProbeRun[] })
   | (CommandBase & { type: 'restoreNamespace'; stepId: string; namespace: string; attempt: number; snapshot: PolicySnapshot })
   | (CommandBase & { type: 'wakeAt'; at: string })
