@@ -146,7 +146,7 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
     expect(cases).toBeGreaterThan(100);
   });
 
-  it('refuses NUL in every query value and every path parameter', async () => {
+  it('refuses NUL in every query value, and NUL and text-direction overrides in every path parameter', async () => {
     const answers: string[] = [];
     for (const { method, path, queries } of routes) {
       if (path === '/api/v1/rollouts/{rolloutId}/events') continue; // a stream: its parameter is checked before it opens, below
@@ -154,9 +154,12 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
         const res = await api.call(method, `${fill(path)}?${name}=${encodeURIComponent(NUL)}`);
         if (res.status !== 400 || !res.body.problems.some((p: { field: string }) => p.field === `query.${name}`)) answers.push(`${method} ${path} ?${name}: ${res.status} ${JSON.stringify(res.body)}`);
       }
+      // A path parameter is a name or an id: a text-direction override is refused there too.
       for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
-        const res = await api.call(method, fill(path, { [name]: encodeURIComponent(NUL) }), method === 'GET' ? {} : { body: {} });
-        if (res.status !== 400 || !res.body.problems.some((p: { field: string }) => p.field === `params.${name}`)) answers.push(`${method} ${path} {${name}}: ${res.status} ${JSON.stringify(res.body)}`);
+        for (const hidden of [NUL, '\u202e']) {
+          const res = await api.call(method, fill(path, { [name]: encodeURIComponent(`web${hidden}`) }), method === 'GET' ? {} : { body: {} });
+          if (res.status !== 400 || !res.body.problems.some((p: { field: string }) => p.field === `params.${name}`)) answers.push(`${method} ${path} {${name}}: ${res.status} ${JSON.stringify(res.body)}`);
+        }
       }
     }
     expect(answers).toEqual([]);

@@ -1,4 +1,4 @@
-import { AppError, controlCharacterProblems, fieldPath, RetryLaterError } from '@bulkhead/contracts';
+import { AppError, controlCharacterProblems, fieldPath, identifierCharacterProblem, RetryLaterError } from '@bulkhead/contracts';
 import { type ArgumentMetadata, type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, type PipeTransform, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
@@ -172,15 +172,18 @@ export function check<S extends z.ZodType>(schema: S, value: unknown, where: 'bo
 }
 
 /**
- * Bound for every route: a path parameter or a query value holding NUL or another control character
- * is a 400 naming it (`params.namespace`, `query.fileName`), before any code or database sees it.
+ * Bound for every route: a path parameter (a name or an id: invisible and control characters refused)
+ * or a query value (text, which may be a search: control characters refused) that breaks its rule is a
+ * 400 naming it (`params.namespace`, `query.fileName`), before any code or database sees it.
  */
 @Injectable()
 export class ControlCharacterPipe implements PipeTransform<unknown, unknown> {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'param' && metadata.type !== 'query') return value;
     const where = metadata.type === 'param' ? 'params' : 'query';
-    const problems = controlCharacterProblems(value, metadata.data ? `${where}.${metadata.data}` : where);
+    const field = metadata.data ? `${where}.${metadata.data}` : where;
+    const nameProblem = where === 'params' && typeof value === 'string' ? identifierCharacterProblem(value) : null;
+    const problems = nameProblem ? [{ field, reason: nameProblem }] : controlCharacterProblems(value, field);
     if (problems.length > 0) throw AppError.invalid(`request.invalid_${where}`, problems);
     return value;
   }
