@@ -12,7 +12,8 @@
  * the waves together outlast the measurement; the bench checks afterwards that it is still running.
  * An approver (a dashboard session) approves each tier as soon as the rollout asks.
  *
- *   npm run bench:api     BENCH_SECONDS=60 for a longer window; BENCH_CPU_PROF=<dir> writes the API's
+ *   npm run bench:api     BENCH_SECONDS=60 for a longer window; BENCH_ROUTE_CPU=1 first measures the
+ *                         API's CPU time per request of each route alone; BENCH_CPU_PROF=<dir> writes the API's
  *                         and the worker's CPU profiles there; BENCH_LOG=1 shows the product's log.
  */
 import 'reflect-metadata';
@@ -73,6 +74,12 @@ function childrenOf(pid: number): number[] {
 }
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`);
+
+/** CPU time a process has used so far, in ms (Linux: user and system clock ticks, 100 a second). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 class Api {
   constructor(
@@ -253,8 +260,18 @@ async function main(): Promise<void> {
     ];
     const routeByPath = new Map(routes.map(([route, path]) => [path.split('?')[0], route]));
 
+    if (process.env.BENCH_ROUTE_CPU) {
+      console.log('API process CPU per request, route by route (10 connections, 5 s each):');
+      for (const [route, path] of routes) {
+        const cpuBefore = cpuMsOf(product.pid!);
+        const alone = await autocannon({ url: `${admin.url}${path}`, connections: 10, duration: 5, headers: { authorization: `Bearer ${viewer.token}`, 'accept-encoding': ACCEPT_ENCODING } });
+        console.log(`  ${route.padEnd(34)} ${((cpuMsOf(product.pid!) - cpuBefore) / alone.requests.total).toFixed(2).padStart(6)} ms   (${alone.requests.total} requests, ${path})`);
+      }
+    }
+
     console.log(`measuring the API: ${CONNECTIONS} connections for ${SECONDS} s over ${routes.length} read routes, while the rollout runs (settle ${settleMs} ms per wave of ${WAVE})...`);
     const before = await verified();
+    const apiCpuBefore = cpuMsOf(product.pid!);
     const windowStart = Date.now();
     const measured = await autocannon({
       url: admin.url,
@@ -264,6 +281,7 @@ async function main(): Promise<void> {
       requests: routes.map(([, path]) => ({ method: 'GET', path })),
     });
     const windowEnd = Date.now();
+    const apiCpuMs = cpuMsOf(product.pid!) - apiCpuBefore;
     const after = await verified();
     if (approvalFailure) throw approvalFailure;
     if (!['running', 'waiting_approval'].includes(after.status) || after.verified >= NAMESPACES) throw new Error(`the rollout was not running through the whole window: it ended ${after.status} with ${after.verified}/${NAMESPACES} verified`);
@@ -275,13 +293,18 @@ async function main(): Promise<void> {
       bare.once('message', (m) => resolve((m as { port: number }).port));
       bare.once('exit', (code) => reject(new Error(`the bare NestJS app exited (${code})`)));
     });
-    const bareFigures = figuresOf(await autocannon({ url: `http://127.0.0.1:${barePort}/ping`, connections: CONNECTIONS, duration: SECONDS, headers: { 'accept-encoding': ACCEPT_ENCODING } }));
+    const bareCpuBefore = cpuMsOf(bare.pid!);
+    const bareMeasured = await autocannon({ url: `http://127.0.0.1:${barePort}/ping`, connections: CONNECTIONS, duration: SECONDS, headers: { 'accept-encoding': ACCEPT_ENCODING } });
+    const bareCpuMs = cpuMsOf(bare.pid!) - bareCpuBefore;
+    const bareFigures = figuresOf(bareMeasured);
 
     const api = figuresOf(measured);
     const ratio = Number((api.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3));
     console.log(`rollout during the window:  running, ${before.verified} -> ${after.verified} of ${NAMESPACES} namespaces verified`);
     console.log(`API, ${routes.length} read routes:      ${api.requestsPerSecond} requests/s, p50 ${api.p50Ms} ms, p99 ${api.p99Ms} ms, ${api.errors} errors (${measured.non2xx} non-2xx, ${measured.timeouts} timeouts, ${measured.errors} others), ${Math.round(measured.throughput.average / 1024)} KB/s`);
+    console.log(`API process CPU:            ${(apiCpuMs / measured.requests.total).toFixed(2)} ms per request (${apiCpuMs} ms over ${measured.requests.total} requests; the machine's load does not change it much)`);
     console.log(`bare NestJS route:          ${bareFigures.requestsPerSecond} requests/s, p50 ${bareFigures.p50Ms} ms, p99 ${bareFigures.p99Ms} ms, ${bareFigures.errors} errors`);
+    console.log(`bare process CPU:           ${(bareCpuMs / bareMeasured.requests.total).toFixed(2)} ms per request`);
     console.log(`ratio:                      ${ratio} (target >= 0.3; p99 target < 250 ms; no errors)`);
     if (!process.env.BENCH_LOG) {
       console.log('per route, as the API measured it (from its request log):');

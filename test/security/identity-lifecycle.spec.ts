@@ -10,9 +10,12 @@ import { signInFrom } from './support/from-address';
  */
 let api: Harness;
 let rolloutId: string;
+/** How long this API believes a credential it found (BULKHEAD_CREDENTIAL_CACHE_MS): a change written behind its back counts after that. */
+const CREDENTIAL_CACHE_MS = 400;
+const pastTheCredentialCache = () => new Promise((resolve) => setTimeout(resolve, CREDENTIAL_CACHE_MS + 100));
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startApi({ BULKHEAD_CREDENTIAL_CACHE_MS: String(CREDENTIAL_CACHE_MS) });
   const cluster = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'streams', cni: 'calico' } })).body;
   const snapshot = readFileSync(join(__dirname, '..', 'fixtures', 'small-snapshot.yaml'), 'utf8');
   await api.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, { role: 'operator', raw: snapshot, headers: { 'content-type': 'application/yaml' } });
@@ -83,6 +86,7 @@ describe('token owners', () => {
     expect(await lastUsed()).toEqual(first);
     await api.db.query(`UPDATE api_tokens SET last_used_at = now() - interval '61 seconds' WHERE id = $1`, [made.id]);
     const stale = await lastUsed();
+    await pastTheCredentialCache();
     await as(bearer(made.token), 'GET', '/api/v1/clusters');
     expect((await lastUsed())!.getTime()).toBeGreaterThan(stale!.getTime());
     expect((await api.call('GET', '/api/v1/tokens')).body.find((t: any) => t.id === made.id).lastUsedAt).not.toBeNull();
@@ -94,6 +98,7 @@ describe('token expiry', () => {
     const made = (await api.call('POST', '/api/v1/tokens', { body: { name: 'until-soon', role: 'viewer', expiresAt: new Date(Date.now() + 60_000).toISOString() } })).body;
     expect((await as(bearer(made.token), 'GET', '/api/v1/clusters')).status).toBe(200);
     await api.db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [made.id]);
+    await pastTheCredentialCache();
     const refused = await as(bearer(made.token), 'GET', '/api/v1/clusters');
     expect(refused.status).toBe(401);
     expect(refused.body).toMatchObject({ code: 'auth.token_expired' });
@@ -153,6 +158,7 @@ describe('ending access', () => {
     // Disabled behind the use case's back: the token itself is left unrevoked.
     await api.db.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [judy.id]);
     expect((await api.db.query(`SELECT revoked_at FROM api_tokens WHERE name = 'judy-ci'`))[0].revoked_at).toBeNull();
+    await pastTheCredentialCache();
     expect((await as(bearer(made.body.token), 'GET', '/api/v1/auth/me')).status).toBe(401);
     expect((await as(bearer(made.body.token), 'POST', '/api/v1/clusters', { name: 'by-a-disabled-user', cni: 'calico' })).status).toBe(401);
   });

@@ -1,6 +1,6 @@
 import type { ClusterDeps, ClusterStore, EdgeDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
 import { SimulatedDriver, systemResolver } from '@bulkhead/cluster';
-import type { AccessDeps } from '@bulkhead/access';
+import { type AccessDeps, RecentCredentials } from '@bulkhead/access';
 import {
   TypeOrmClusterStore,
   TypeOrmEdgeStore,
@@ -28,6 +28,7 @@ import { WorkThreads } from './work-threads/work-threads';
 
 /** Injection tokens of the ports the controllers use, bound here to their adapters. */
 export const CLUSTER_STORE = Symbol('ClusterStore');
+export const RECENT_CREDENTIALS = Symbol('RecentCredentials');
 export const TOKEN_STORE = Symbol('TokenStore');
 export const TOKEN_CRYPTO = Symbol('TokenCrypto');
 export const ACCESS_DEPS = Symbol('AccessDeps');
@@ -44,15 +45,16 @@ export const WORK_THREADS = Symbol('WorkThreads');
 export const storeProviders: Provider[] = [
   { provide: WORK_THREADS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new WorkThreads(r.config.workThreads) },
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
-  { provide: TOKEN_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmTokenStore(r.db) },
+  { provide: RECENT_CREDENTIALS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new RecentCredentials(r.config.http.credentialCacheMs) },
+  { provide: TOKEN_STORE, inject: [RUNTIME, RECENT_CREDENTIALS], useFactory: (r: ApiRuntime, recent: RecentCredentials) => recent.tokenStore(new TypeOrmTokenStore(r.db)) },
   { provide: TOKEN_CRYPTO, useValue: nodeTokenCrypto },
   { provide: AUDIT_LOG, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PostgresAuditLog(r.db) },
   {
     provide: ACCESS_DEPS,
-    inject: [RUNTIME],
-    useFactory: (r: ApiRuntime): AccessDeps => ({
-      users: new TypeOrmUserStore(r.db),
-      sessions: new TypeOrmSessionStore(r.db),
+    inject: [RUNTIME, RECENT_CREDENTIALS],
+    useFactory: (r: ApiRuntime, recent: RecentCredentials): AccessDeps => ({
+      users: recent.userStore(new TypeOrmUserStore(r.db)),
+      sessions: recent.sessionStore(new TypeOrmSessionStore(r.db)),
       hasher: scryptPasswordHasher,
       crypto: nodeTokenCrypto,
       throttle: new RedisSignInThrottle(r.redis, r.queuePrefix),

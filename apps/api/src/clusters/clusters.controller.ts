@@ -5,6 +5,7 @@ import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
+import { AnswerPerClusterVersion } from '../http/cluster-answers';
 import { parseBody, UuidPipe } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
 import { CLUSTER_DEPS } from '../stores.providers';
@@ -21,6 +22,7 @@ export class ClustersController {
 
   @Get()
   @RequireRole('viewer')
+  @AnswerPerClusterVersion()
   list(): Promise<ClusterView[]> {
     return listClusters(this.clusters);
   }
@@ -36,6 +38,7 @@ export class ClustersController {
 
   @Get(':clusterId')
   @RequireRole('viewer')
+  @AnswerPerClusterVersion()
   get(@Param('clusterId', UuidPipe) id: string): Promise<ClusterView> {
     return getCluster(this.clusters, id);
   }

@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
+import { AnswerPerClusterVersion } from '../http/cluster-answers';
 import { check, parseBody, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { EDGE_DEPS } from '../stores.providers';
@@ -23,6 +24,7 @@ export class EdgesController {
 
   @Get()
   @RequireRole('viewer')
+  @AnswerPerClusterVersion()
   list(@Param('clusterId', UuidPipe) clusterId: string, @Query() query: Record<string, unknown>): Promise<EdgeView[]> {
     return listEdges(this.deps, clusterId, check(listEdgesQuerySchema, query, 'query'));
   }

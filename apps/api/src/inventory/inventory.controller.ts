@@ -8,6 +8,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
+import { AnswerPerClusterVersion } from '../http/cluster-answers';
 import { AcceptsBody, check, parseBody, UuidPipe } from '../http/body';
 import type { BulkheadRequest } from '../http/request-context';
 import { INVENTORY_DEPS } from '../stores.providers';
@@ -51,6 +52,7 @@ export class InventoryController {
 
   @Get('namespaces')
   @RequireRole('viewer')
+  @AnswerPerClusterVersion('cluster-and-rollouts')
   namespaces(@Param('clusterId', UuidPipe) clusterId: string): Promise<NamespaceView[]> {
     return listNamespaces(this.deps, clusterId);
   }
@@ -65,6 +67,7 @@ export class InventoryController {
 
   @Get('workloads')
   @RequireRole('viewer')
+  @AnswerPerClusterVersion()
   workloads(@Param('clusterId', UuidPipe) clusterId: string, @Query() query: Record<string, unknown>): Promise<WorkloadView[]> {
     const { namespace } = check(listWorkloadsQuerySchema, query, 'query');
     return listWorkloads(this.deps, clusterId, namespace);
@@ -72,6 +75,7 @@ export class InventoryController {
 
   @Get('policies')
   @RequireRole('viewer')
+  @AnswerPerClusterVersion()
   async policies(@Param('clusterId', UuidPipe) clusterId: string, @Query() query: Record<string, unknown>): Promise<unknown[]> {
     const { namespace } = check(listWorkloadsQuerySchema, query, 'query');
     return listPolicies(this.deps, clusterId, namespace);

@@ -6,6 +6,7 @@ import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
+import { AnswerPerClusterVersion } from '../http/cluster-answers';
 import { check, UuidPipe } from '../http/body';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
@@ -44,6 +45,7 @@ export class PlansController {
 
   @Get('clusters/:clusterId/plans')
   @RequireRole('viewer')
+  @AnswerPerClusterVersion()
   async list(@Param('clusterId', UuidPipe) clusterId: string) {
     return (await listPlans(this.deps, clusterId)).map((p) => ({ ...p, createdAt: p.createdAt.toISOString() }));
   }

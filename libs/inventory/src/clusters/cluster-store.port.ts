@@ -41,7 +41,18 @@ export interface ClusterStore {
   syncDone(id: string, requested?: Date): Promise<void>;
   /** The clusters with a sync asked for and not done yet. */
   syncsRequested(): Promise<string[]>;
+  /**
+   * A token that changes whenever anything the cluster's pages show changes (its row, inventory,
+   * dependency map, plans, tier floors; with `rollouts`, its rollouts' progress too), and takes no
+   * value twice; null when there is no such cluster. For keeping answers by what they were made from.
+   */
+  dataVersion(id: string, scope: ClusterDataScope): Promise<string | null>;
+  /** The same for the list of clusters: changes whenever a cluster is added, removed or changed. */
+  listVersion(): Promise<string>;
 }
+
+/** What an answer about a cluster is made from: its own data, or that and where its rollouts stand. */
+export type ClusterDataScope = 'cluster' | 'cluster-and-rollouts';
 
 /** Encrypts secrets before they are stored (see SecretBox). */
 export interface SecretSealer {

@@ -1,5 +1,5 @@
 import { AppError, type Cni } from '@bulkhead/contracts';
-import type { ClusterCounts, ClusterRecord, ClusterStore } from '@bulkhead/inventory';
+import type { ClusterCounts, ClusterDataScope, ClusterRecord, ClusterStore } from '@bulkhead/inventory';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
 
@@ -97,6 +97,23 @@ export class TypeOrmClusterStore implements ClusterStore {
   async syncsRequested(): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM clusters WHERE sync_requested_at IS NOT NULL ORDER BY sync_requested_at`);
     return rows.map((r) => r.id);
+  }
+
+  async dataVersion(id: string, scope: ClusterDataScope): Promise<string | null> {
+    // A rollout's version only grows and its steps change only with it; rollouts leave only with their cluster.
+    const rows: Array<{ version: string }> = await this.db.query(
+      scope === 'cluster'
+        ? `SELECT data_version::text AS version FROM clusters WHERE id = $1`
+        : `SELECT c.data_version || '/' || count(r.id) || '/' || COALESCE(sum(r.version), 0) AS version
+           FROM clusters c LEFT JOIN rollouts r ON r.cluster_id = c.id WHERE c.id = $1 GROUP BY c.data_version`,
+      [id],
+    );
+    return rows[0]?.version ?? null;
+  }
+
+  async listVersion(): Promise<string> {
+    const [row]: Array<{ version: string | null }> = await this.db.query(`SELECT md5(string_agg(id::text || ':' || data_version, ',' ORDER BY id)) AS version FROM clusters`);
+    return row?.version ?? 'none';
   }
 
   async counts(ids: string[]): Promise<Map<string, ClusterCounts>> {

@@ -67,6 +67,7 @@ const schema = z.object({
   BULKHEAD_BODY_TIMEOUT_S: z.coerce.number().positive().default(60),
   BULKHEAD_BODY_IDLE_TIMEOUT_S: z.coerce.number().positive().default(10),
   BULKHEAD_TRUST_PROXY: trustProxy.default(false),
+  BULKHEAD_CREDENTIAL_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   BULKHEAD_METRICS: z.enum(['authenticated', 'public']).default('authenticated'),
   BULKHEAD_METRICS_ADDRESS: hostPort.optional(),
   BULKHEAD_API_DOCS: z.enum(['authenticated', 'public', 'off']).default('authenticated'),
@@ -137,6 +138,8 @@ export interface Config {
     maxUploadBytes: number;
     /** All headers must arrive within headersMs; a body read into memory within bodyMs; no body may pause longer than bodyIdleMs. */
     timeouts: { headersMs: number; bodyMs: number; bodyIdleMs: number };
+    /** How long a found API token or session is believed without asking the database again (0: ask every time); see RecentCredentials. */
+    credentialCacheMs: number;
     /** Express's 'trust proxy': the peers whose X-Forwarded-* headers are believed. */
     trustProxy: false | number | string[];
   };
@@ -216,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBufferedBytes: c.BULKHEAD_MAX_BUFFERED_MB * 1024 * 1024,
       maxUploadBytes: c.BULKHEAD_MAX_UPLOAD_MB * 1024 * 1024,
       timeouts: { headersMs: c.BULKHEAD_HEADERS_TIMEOUT_S * 1000, bodyMs: c.BULKHEAD_BODY_TIMEOUT_S * 1000, bodyIdleMs: c.BULKHEAD_BODY_IDLE_TIMEOUT_S * 1000 },
+      credentialCacheMs: c.BULKHEAD_CREDENTIAL_CACHE_MS,
       trustProxy: c.BULKHEAD_TRUST_PROXY,
     },
     metrics: { access: c.BULKHEAD_METRICS, address: c.BULKHEAD_METRICS_ADDRESS },
