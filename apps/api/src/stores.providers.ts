@@ -45,7 +45,7 @@ export const WORK_THREADS = Symbol('WorkThreads');
 export const storeProviders: Provider[] = [
   { provide: WORK_THREADS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new WorkThreads(r.config.workThreads) },
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
-  { provide: RECENT_CREDENTIALS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new RecentCredentials(r.config.http.credentialCacheMs) },
+  { provide: RECENT_CREDENTIALS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new RecentCredentials(r.config.http.credentialCacheMs, () => Date.now()) },
   { provide: TOKEN_STORE, inject: [RUNTIME, RECENT_CREDENTIALS], useFactory: (r: ApiRuntime, recent: RecentCredentials) => recent.tokenStore(new TypeOrmTokenStore(r.db)) },
   { provide: TOKEN_CRYPTO, useValue: nodeTokenCrypto },
   { provide: AUDIT_LOG, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PostgresAuditLog(r.db) },

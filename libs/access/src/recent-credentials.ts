@@ -23,7 +23,7 @@ export class RecentCredentials {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
   ) {}
 
   /** The token store, reading through the kept tokens. */
