@@ -1,7 +1,7 @@
 import { driverFactory, SimulatedDriver } from '@bulkhead/cluster';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
 import { PostgresDriftStore, PostgresPlanStore, PostgresProtectionSource, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
-import type { RolloutDeps } from '@bulkhead/rollout';
+import { RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
 import { UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
@@ -42,7 +42,8 @@ export class WorkerModule {
             const clock = () => new Date();
             const inventoryStore = new TypeOrmInventoryStore(runtime.db);
             const rollouts: RolloutDeps = {
-              store: new PostgresRolloutStore(runtime.db),
+              // The jobs find their commands in what this process last saw (see RolloutStateCache).
+              store: new RolloutStateCache(new PostgresRolloutStore(runtime.db)),
               dispatcher: new BullRolloutDispatcher(runtime.jobs, clock),
               plans: new PostgresPlanStore(runtime.db),
               namespaceTier: (clusterId, namespace) => inventoryStore.tierOf(clusterId, namespace),
