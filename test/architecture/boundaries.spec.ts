@@ -10,6 +10,8 @@ const cases = [
   { path: 'libs/netpol/src/bad-fs.ts', code: "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", expect: 'no-restricted-imports' },
   { path: 'libs/flows/src/bad-clock.ts', code: 'export const now = () => Date.now();\n', expect: 'no-restricted-properties' },
   { path: 'libs/flows/src/bad-env.ts', code: 'export const env = () => process.env;\n', expect: 'no-restricted-globals' },
+  { path: 'libs/concurrency/src/bad-timer.ts', code: 'export const later = (f: () => void) => setTimeout(f, 10);\n', expect: 'no-restricted-globals' },
+  { path: 'libs/concurrency/src/bad-orm.ts', code: "import { DataSource } from 'typeorm';\nexport const x = DataSource;\n", expect: '@nx/enforce-module-boundaries' },
   { path: 'libs/netpol/src/bad-adapter.ts', code: "import { TypeOrmClusterStore } from '@bulkhead/persistence';\nexport const x = TypeOrmClusterStore;\n", expect: '@nx/enforce-module-boundaries' },
   { path: 'libs/inventory/src/bad-queue.ts', code: "import { Queue } from 'bullmq';\nexport const x = Queue;\n", expect: '@nx/enforce-module-boundaries' },
   { path: 'libs/inventory/src/bad-adapter.ts', code: "import { TypeOrmClusterStore } from '@bulkhead/persistence';\nexport const x = TypeOrmClusterStore;\n", expect: '@nx/enforce-module-boundaries' },

@@ -11,6 +11,8 @@ import { type Harness, seedDemoCluster, startApi, TEST_REDIS_URL } from '../inte
  */
 const root = join(__dirname, '..', '..');
 const workerMain = join(root, 'dist', 'apps', 'worker', 'src', 'main.js');
+/** The same worker, with a hook that kills it at a checkpoint (test/support/crash-worker.ts). */
+const crashWorker = join(root, 'dist', 'test', 'support', 'crash-worker.js');
 const NAMESPACES = ['cart-dev', 'kafka-dev', 'orders-dev', 'payments-dev', 'redis-dev'];
 /** In the last wave (most dependents): its apply always fails, so every run also goes through a restore. */
 const FAILING = 'redis-dev';
@@ -35,8 +37,9 @@ let clusterId: string;
 let planId: string;
 let original: Map<string, string>;
 
+/** A worker process; with `crashAt` (`<checkpoint>:<n>`), one that SIGKILLs itself at the nth pass through the checkpoint. */
 function worker(crashAt?: string): ChildProcess {
-  return spawn(process.execPath, [workerMain], {
+  return spawn(process.execPath, crashAt ? [crashWorker, crashAt] : [workerMain], {
     cwd: root,
     stdio: process.env.CRASH_LOG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     env: {
@@ -46,7 +49,6 @@ function worker(crashAt?: string): ChildProcess {
       BULKHEAD_QUEUE_PREFIX: api.queuePrefix,
       BULKHEAD_DATA_DIR: api.config.dataDir,
       LOG_LEVEL: process.env.CRASH_LOG ? 'info' : 'silent',
-      ...(crashAt ? { BULKHEAD_CRASH_AT: crashAt } : {}),
     },
   });
 }
@@ -79,7 +81,7 @@ const rollout = async (id: string) => (await api.call('GET', `/api/v1/rollouts/$
 const settled = (r: any) => !['running', 'rolling_back'].includes(r.status) && !r.steps.some((s: any) => TRANSIENT.includes(s.phase) || (s.phase === 'pending' && s.startedAt));
 
 beforeAll(async () => {
-  if (!existsSync(workerMain)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  if (![workerMain, crashWorker].every(existsSync)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   api = await startApi({}, { worker: true });
   clusterId = await seedDemoCluster(api);
   planId = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body.id;

@@ -3,7 +3,7 @@ import { QUEUES } from '@bulkhead/contracts';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import { PostgresPlanStore, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmEdgeStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
 import { createRedis } from '@bulkhead/platform';
-import { createRollout, executeCommand, type RolloutDeps } from '@bulkhead/rollout';
+import { createRollout, executeCommand, RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
 import { Queue } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Harness, seedDemoCluster, startApi, TEST_REDIS_URL } from './support/harness';
@@ -35,7 +35,7 @@ it('carries its step through and runs the waves its results start, queueing none
   const clusters = new TypeOrmClusterStore(api.db);
   const planning = { clusters, inventory: new TypeOrmInventoryStore(api.db), edges: new TypeOrmEdgeStore(api.db), plans: new PostgresPlanStore(api.db) };
   const deps: RolloutDeps = {
-    store: new PostgresRolloutStore(api.db),
+    store: new RolloutStateCache(new PostgresRolloutStore(api.db)),
     dispatcher: new BullRolloutDispatcher(new BullJobQueue(new Map([[QUEUES.rollouts, rollouts]])), clock),
     clock,
     plans: planning.plans,

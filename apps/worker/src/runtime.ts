@@ -22,5 +22,16 @@ export interface WorkerRuntime {
   jobs: BullJobQueue;
 }
 
+/**
+ * What a test may add to the worker's work without a setting of its own in production: the crash tests
+ * kill the worker at a checkpoint (test/support/crash-worker.ts). A production worker runs NO_HOOKS.
+ */
+export interface WorkerHooks {
+  /** Handed to the rollout loop as its checkpoint (RolloutCore.checkpoint names the points). */
+  checkpoint(point: string): void;
+}
+
+export const NO_HOOKS: WorkerHooks = { checkpoint: () => undefined };
+
 export const WORKER_RUNTIME = Symbol('WorkerRuntime');
 export const JOB_HANDLERS = Symbol('JobHandlers');

@@ -1,7 +1,7 @@
 import { driverFactory, SimulatedDriver } from '@bulkhead/cluster';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
 import { PostgresDriftStore, PostgresPlanStore, PostgresProtectionSource, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
-import type { RolloutDeps } from '@bulkhead/rollout';
+import { RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
 import { UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
@@ -12,25 +12,16 @@ import { DriftCheckHandler, RolloutAdvanceHandler, RolloutCommandHandler, Rollou
 import type { JobHandler } from './jobs/job-handler';
 import { QueueConsumers } from './jobs/queue-consumers';
 import { Recovery } from './recovery/recovery';
-import { JOB_HANDLERS, WORKER_RUNTIME, type WorkerRuntime } from './runtime';
+import { JOB_HANDLERS, NO_HOOKS, WORKER_RUNTIME, type WorkerHooks, type WorkerRuntime } from './runtime';
 
 /**
  * The worker's composition root: each job handler gets its use case's adapters here. A new job is a
- * new handler in this list; the worker refuses to boot if any job lacks one.
+ * new handler in this list; the worker refuses to boot if any job lacks one. `hooks` are a test's
+ * (see WorkerHooks); production runs none.
  */
-/** The crash tests' hook: with BULKHEAD_CRASH_AT=<point>:<n>, the worker dies by SIGKILL at the nth pass. */
-function crashCheckpoint(runtime: WorkerRuntime): ((point: string) => void) | undefined {
-  const crash = runtime.config.crashAt;
-  if (!crash) return undefined;
-  let passes = 0;
-  return (point) => {
-    if (point === crash.point && ++passes === crash.nth) process.kill(process.pid, 'SIGKILL');
-  };
-}
-
 @Module({})
 export class WorkerModule {
-  static forRuntime(runtime: WorkerRuntime): DynamicModule {
+  static forRuntime(runtime: WorkerRuntime, hooks: WorkerHooks = NO_HOOKS): DynamicModule {
     return {
       module: WorkerModule,
       providers: [
@@ -42,7 +33,8 @@ export class WorkerModule {
             const clock = () => new Date();
             const inventoryStore = new TypeOrmInventoryStore(runtime.db);
             const rollouts: RolloutDeps = {
-              store: new PostgresRolloutStore(runtime.db),
+              // The jobs find their commands in what this process last saw (see RolloutStateCache).
+              store: new RolloutStateCache(new PostgresRolloutStore(runtime.db)),
               dispatcher: new BullRolloutDispatcher(runtime.jobs, clock),
               plans: new PostgresPlanStore(runtime.db),
               namespaceTier: (clusterId, namespace) => inventoryStore.tierOf(clusterId, namespace),
@@ -53,7 +45,7 @@ export class WorkerModule {
                 kubeconfigRules: runtime.config.clusters,
               }),
               clock,
-              checkpoint: crashCheckpoint(runtime),
+              checkpoint: (point) => hooks.checkpoint(point),
             };
             const drift = new PostgresDriftStore(runtime.db);
             const inventory = {

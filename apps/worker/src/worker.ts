@@ -5,18 +5,21 @@ import { BullJobQueue } from '@bulkhead/jobs';
 import { databaseIdentity } from '@bulkhead/persistence';
 import { createRedis, loadSecretKey, resolveQueuePrefix, SecretBox } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
-import type { WorkerRuntime } from './runtime';
+import type { WorkerHooks, WorkerRuntime } from './runtime';
 import { WorkerModule } from './worker.module';
 
-export type { WorkerRuntime } from './runtime';
+export type { WorkerHooks, WorkerRuntime } from './runtime';
 
 export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/** Starts the worker's Nest application context (no HTTP): its queue consumers and its recovery timer begin at bootstrap. */
-export async function startWorker(runtime: WorkerRuntime): Promise<RunningWorker> {
-  const context = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime), { logger: false });
+/**
+ * Starts the worker's Nest application context (no HTTP): its queue consumers and its recovery timer
+ * begin at bootstrap. `hooks` are a test's; production passes none.
+ */
+export async function startWorker(runtime: WorkerRuntime, hooks?: WorkerHooks): Promise<RunningWorker> {
+  const context = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime, hooks), { logger: false });
   await context.init();
   return { close: () => context.close() };
 }

@@ -8,7 +8,7 @@ const commandPayload = z.strictObject({ v: z.literal(1), rolloutId: z.uuid(), ke
 const reconcilePayload = z.strictObject({ v: z.literal(1) });
 
 /** A rollout this process has seen is in its database; otherwise the database is asked. */
-const rolloutIsHere = async (deps: RolloutDeps, id: string) => deps.store.seen(id) !== undefined || (await deps.store.get(id)) !== null;
+const rolloutIsHere = async (deps: RolloutDeps, id: string) => deps.store.lastSeen(id) !== undefined || (await deps.store.get(id)) !== null;
 
 /** Looks at a rollout: records a tick, which re-derives and dispatches what is due. */
 export class RolloutAdvanceHandler implements JobHandler<'rollout.advance'> {

@@ -1,10 +1,10 @@
 import { AppError } from '@bulkhead/contracts';
 import type { ProtectionSource } from '@bulkhead/inventory';
 import type { AuditEntry, DriftCheck, DriftStore, RolloutStall, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
+import { GroupCommit, KeyedQueue, Semaphore, type Settled, SingleFlight, VersionedCache } from '@bulkhead/concurrency';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditInsert, writeAudit, writeAuditEntries } from './audit.store';
 import { isUniqueViolation } from './cluster.store';
-
 
 function busy(): AppError {
   return new AppError('conflict', 'rollout.cluster_busy', 'another rollout is active on this cluster: finish, abort or roll it back first');
@@ -28,60 +28,10 @@ function auditRows(state: RolloutState, entries: readonly AuditEntry[]) {
 
 type Queryable = Pick<EntityManager, 'query'>;
 
-/**
- * Runs tasks one at a time per key, in arrival order. A cluster's transitions queue here, so that one
- * process never races itself for a rollout's version.
- */
-class KeyedQueue {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const tail = previous.then(() => new Promise<void>((resolve) => (release = resolve)));
-    this.tails.set(key, tail);
-    await previous;
-    try {
-      return await task();
-    } finally {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
-/**
- * At most `size` tasks at once, the others waiting in arrival order. A task holding (or waiting for) a
- * namespace's advisory lock holds a pooled connection, and the work inside needs another: with at most
- * half the pool in such tasks, the work inside always finds a connection.
- */
-class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
-}
-
-/** What one change of a batch came to: its result, or what it threw. */
-type Decided = { value: TransitionResult | null } | { error: unknown };
-
-/** A change waiting to be decided and written together with the others that arrived meanwhile. */
-interface Pending {
-  change: (state: RolloutState) => TransitionResult;
+/** A change waiting to be decided and written together with the others of its batch. */
+interface Change {
+  decide: (state: RolloutState) => TransitionResult;
   extraAudit?: (state: RolloutState) => AuditEntry[];
-  resolve(result: TransitionResult | null): void;
-  reject(error: unknown): void;
 }
 
 type Header = Omit<RolloutState, 'stages' | 'steps'>;
@@ -100,60 +50,37 @@ function moved<T>(before: readonly T[], after: readonly T[]): number[] {
 }
 
 /**
- * The last states this process read or wrote, by rollout. A cached state is used only when its version
- * is the one in the row or newer (every change moves it, and only committed states are cached), so
- * several processes can share the tables safely.
- * States are shared, not copied: whoever gets one must not change it (the domain never does).
- */
-class StateCache {
-  private readonly states = new Map<string, RolloutState>();
-  constructor(private readonly size: number) {}
-
-  /** The last state seen, whatever its version: good for deciding, to be checked when writing. */
-  latest(id: string): RolloutState | undefined {
-    return this.states.get(id);
-  }
-
-  /**
-   * The cached state if it is at `version` or newer. Newer happens: a read that started before this
-   * process's own write committed can answer after it, with the version before.
-   */
-  atLeast(id: string, version: number): RolloutState | undefined {
-    const hit = this.states.get(id);
-    if (!hit || hit.version < version) return undefined;
-    this.states.delete(id);
-    this.states.set(id, hit);
-    return hit;
-  }
-
-  /** Keeps a state, unless a newer one of the rollout is kept already. */
-  set(state: RolloutState): void {
-    if ((this.states.get(state.id)?.version ?? -1) > state.version) return;
-    this.states.delete(state.id);
-    this.states.set(state.id, state);
-    if (this.states.size > this.size) this.states.delete(this.states.keys().next().value as string);
-  }
-}
-
-/**
  * Rollouts in three tables: the rollout's own row (status, version and the rest of the state as JSON),
  * a row per stage and a row per step. A change writes, in one statement, the rollout's row, the stages
  * and steps it moved and its audit entries, on condition that the row still has the version the change
  * was decided on: of two changes decided on the same version, one is written and the other is decided
  * again on the newer state. Nothing is locked while deciding, and a transition costs one round trip.
  *
- * Changes to one rollout that arrive while its previous write is under way are decided one after the
- * other and written together (a group commit): under load, a rollout's writes, which are serial by
- * nature, carry several changes each instead of queueing one by one.
+ * What makes it fast under load is the machinery of @bulkhead/concurrency, each piece where it saves
+ * round trips or connections:
+ * - a change waits in its cluster's lane (a KeyedQueue), so that one process never races itself for a
+ *   rollout's version; the changes to one rollout that arrive while it waits are decided one after the
+ *   other and written together (a GroupCommit): a rollout's writes, serial by nature, carry several
+ *   changes each instead of queueing one by one;
+ * - the states this process last wrote or read (a VersionedCache): a change is decided on the cached
+ *   state without reading it first (the conditional write proves it current, or it is decided again),
+ *   and a read of a newer version fetches only the stages and steps written since;
+ * - reads of one rollout that start together share one query (a SingleFlight): the jobs a transition
+ *   dispatches all start by reading the state it wrote;
+ * - namespace locks are taken on at most half the connection pool (a Semaphore, see withNamespaceLock).
+ * The cache trusts nothing it holds over the database: a cached state is used only at the version the
+ * row has, or newer (every change moves it, and only committed states are cached), so several processes
+ * share the tables safely. It is the store's own: nothing outside it sees what it holds.
  */
 export class PostgresRolloutStore implements RolloutStore {
   /** One per process: the API and the worker can share a process, each with its own store. */
-  private static readonly queue = new KeyedQueue();
+  private static readonly clusterLanes = new KeyedQueue();
   /** One per connection pool, for the namespace locks taken through it. */
   private static readonly lockSlots = new WeakMap<DataSource, Semaphore>();
-  private readonly cache = new StateCache(8);
-  private readonly pending = new Map<string, Pending[]>();
-  private readonly reading = new Map<string, { version: number; state: Promise<RolloutState> }>();
+  /** States are shared, not copied: whoever gets one must not change it (the domain never does). */
+  private readonly states = new VersionedCache<RolloutState>(8);
+  private readonly commits = new GroupCommit<Change, TransitionResult | null>((id, changes) => this.decideAndWrite(id, changes));
+  private readonly reads = new SingleFlight<RolloutState>();
 
   constructor(private readonly db: DataSource) {}
 
@@ -177,32 +104,15 @@ export class PostgresRolloutStore implements RolloutStore {
       if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw busy();
       throw error;
     }
-    this.cache.set(state);
+    this.states.set(state.id, state);
   }
 
   async update(id: string, change: (state: RolloutState) => TransitionResult, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<TransitionResult | null> {
-    const clusterId = this.cache.latest(id)?.clusterId ?? (await this.db.query(`SELECT cluster_id FROM rollouts WHERE id = $1`, [id]))[0]?.cluster_id;
+    const clusterId = this.states.latest(id)?.clusterId ?? (await this.db.query(`SELECT cluster_id FROM rollouts WHERE id = $1`, [id]))[0]?.cluster_id;
     if (!clusterId) return null;
-    return new Promise((resolve, reject) => {
-      const waiting = this.pending.get(id);
-      if (waiting) return void waiting.push({ change, extraAudit, resolve, reject });
-      const batch: Pending[] = [{ change, extraAudit, resolve, reject }];
-      this.pending.set(id, batch);
-      void PostgresRolloutStore.queue.run(clusterId, async () => {
-        this.pending.delete(id); // later changes start the next batch
-        try {
-          (await this.decideAndWrite(id, batch)).forEach((r, i) => ('error' in r ? batch[i].reject(r.error) : batch[i].resolve(r.value)));
-        } catch (error) {
-          if (batch.length === 1) return batch[0].reject(error);
-          // The write failed: each change alone again, so that a failure reaches only the caller it is about.
-          for (const p of batch) {
-            await this.decideAndWrite(id, [p])
-              .then(([r]) => ('error' in r ? p.reject(r.error) : p.resolve(r.value)))
-              .catch((e) => p.reject(e));
-          }
-        }
-      });
-    });
+    // A batch whose write fails is decided and written again change by change (GroupCommit): the
+    // failed statement wrote nothing, and each change is decided afresh on the state it finds.
+    return this.commits.submit(id, { decide: change, extraAudit }, (flush) => PostgresRolloutStore.clusterLanes.run(clusterId, flush));
   }
 
   /**
@@ -210,9 +120,9 @@ export class PostgresRolloutStore implements RolloutStore {
    * state once. Each change answers as it was decided (its state, its commands): the write puts every
    * one of them in the rollout's history, in that order.
    */
-  private async decideAndWrite(id: string, batch: readonly Pending[]): Promise<Decided[]> {
+  private async decideAndWrite(id: string, batch: readonly Change[]): Promise<Array<Settled<TransitionResult | null>>> {
     // The cached state is decided on first; the write (or, for no change, a version check) proves it current.
-    let state = this.cache.latest(id);
+    let state = this.states.latest(id);
     let current = false;
     for (let attempt = 1; attempt <= 100; attempt++) {
       if (!state) {
@@ -221,11 +131,11 @@ export class PostgresRolloutStore implements RolloutStore {
         [state, current] = [fresh, true];
       }
       let last: Extract<TransitionResult, { ok: true }> | undefined;
-      const results: Decided[] = [];
+      const results: Array<Settled<TransitionResult | null>> = [];
       const audit: AuditEntry[] = [];
       for (const p of batch) {
         try {
-          const r = p.change(last?.state ?? state);
+          const r = p.decide(last?.state ?? state);
           const extra = r.ok && r.changed ? (p.extraAudit?.(r.state) ?? []) : [];
           results.push({ value: r });
           if (!r.ok || !r.changed) continue;
@@ -238,7 +148,7 @@ export class PostgresRolloutStore implements RolloutStore {
       if (!last) {
         if (current || (await this.versionOf(id)) === state.version) return results;
       } else if (await this.write(state, last.state, audit)) {
-        this.cache.set(last.state);
+        this.states.set(id, last.state);
         return results;
       }
       state = undefined;
@@ -307,15 +217,8 @@ export class PostgresRolloutStore implements RolloutStore {
    * from the read of it under way, if any (jobs that start together want the same state); else read.
    */
   private read(id: string, version: number): Promise<RolloutState> {
-    const hit = this.cache.atLeast(id, version);
-    if (hit) return Promise.resolve(hit);
-    const underway = this.reading.get(id);
-    if (underway && underway.version >= version) return underway.state;
-    const state = this.fetch(id, version).finally(() => {
-      if (this.reading.get(id)?.state === state) this.reading.delete(id);
-    });
-    this.reading.set(id, { version, state });
-    return state;
+    const hit = this.states.atLeast(id, version);
+    return hit ? Promise.resolve(hit) : this.reads.run(id, version, () => this.fetch(id, version));
   }
 
   /**
@@ -323,7 +226,7 @@ export class PostgresRolloutStore implements RolloutStore {
    * cached state, the whole rollout. One statement, so it sees one snapshot.
    */
   private async fetch(id: string, version: number): Promise<RolloutState> {
-    const latest = this.cache.latest(id);
+    const latest = this.states.latest(id);
     const known = latest && latest.version < version ? latest : undefined;
     const since = known?.version ?? -1;
     const [row] = await this.db.query(
@@ -341,7 +244,7 @@ export class PostgresRolloutStore implements RolloutStore {
     const stages = patch(known?.stages ?? [], row.stages);
     const steps = patch(known?.steps ?? [], row.steps);
     const state: RolloutState = { ...(row.state as Header), stages, steps };
-    this.cache.set(state);
+    this.states.set(id, state);
     return state;
   }
 
@@ -373,10 +276,6 @@ export class PostgresRolloutStore implements RolloutStore {
         await runner.release();
       }
     });
-  }
-
-  seen(id: string): RolloutState | undefined {
-    return this.cache.latest(id);
   }
 
   async get(id: string): Promise<RolloutState | null> {

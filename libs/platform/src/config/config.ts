@@ -79,11 +79,6 @@ const schema = z.object({
   BULKHEAD_LOCAL_SERVICES: z.enum(['auto', 'embedded']).default('auto'),
   BULKHEAD_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   BULKHEAD_EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
-  BULKHEAD_CRASH_AT: z
-    .string()
-    .regex(/^[a-zA-Z.]+:\d+$/, 'must be <checkpoint>:<n>, e.g. driver.applyPolicies:2')
-    .optional()
-    .describe('Testing only: the worker kills itself (SIGKILL) at the nth pass through a checkpoint'),
   BULKHEAD_APPROVAL_TIERS: z
     .string()
     .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
@@ -154,8 +149,6 @@ export interface Config {
   demo: boolean;
   bootstrapAdminToken?: string;
   bootstrapAdminPassword?: string;
-  /** Testing only (the crash tests): SIGKILL the worker at the nth pass through this checkpoint. */
-  crashAt?: { point: string; nth: number };
   /** Key for secrets at rest (kubeconfigs); generated into the data folder when not given. */
   secretKey?: string;
   /** The queue prefix given by the operator; unset, each install derives its own from its database (see @bulkhead/jobs). */
@@ -231,7 +224,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapAdminToken: c.BULKHEAD_ADMIN_TOKEN,
     bootstrapAdminPassword: c.BULKHEAD_ADMIN_PASSWORD,
     secretKey: c.BULKHEAD_SECRET_KEY,
-    crashAt: c.BULKHEAD_CRASH_AT ? { point: c.BULKHEAD_CRASH_AT.split(':')[0], nth: Number(c.BULKHEAD_CRASH_AT.split(':')[1]) } : undefined,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
     rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS, stallMs: c.BULKHEAD_ROLLOUT_STALL_SECONDS * 1000 },
     clusters: { allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS, allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK },

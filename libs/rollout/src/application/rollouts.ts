@@ -17,6 +17,7 @@ import type {
 import type { ClusterDriver, ConnectivityProbe } from './ports/cluster-driver.port';
 import type { PlanPolicies, RolloutDispatcher } from './ports/rollout-dispatcher.port';
 import type { RolloutStore } from './ports/rollout-store.port';
+import type { RolloutStateCache } from './rollout-state-cache';
 
 /** What recording an event needs: the state, the workers, the time. */
 export interface RolloutCore {
@@ -32,6 +33,8 @@ export interface RolloutCore {
 
 /** What carrying out commands needs besides: the plan's policies, the namespaces' tiers now, and the cluster. */
 export interface RolloutDeps extends RolloutCore {
+  /** The store behind the cache of what this process last saw, where a job finds its command (see locate). */
+  store: RolloutStateCache;
   plans: PlanPolicies;
   /** A namespace's tier as the inventory has it now (null: none, or no such namespace). */
   namespaceTier(clusterId: string, namespace: string): Promise<Tier | null>;
@@ -204,7 +207,7 @@ async function executeOne(deps: RolloutDeps, id: string, key: string, known: Rol
 /** A command by its key: in the state given or last seen here if it is there, else in the state as it is now. */
 async function locate(deps: RolloutDeps, id: string, key: string, known?: RolloutState): Promise<{ state: RolloutState; command: RolloutCommand } | Executed> {
   const find = (s: RolloutState) => outstandingCommands(s, deps.clock()).find((c) => c.key === key);
-  const seen = known ?? deps.store.seen(id);
+  const seen = known ?? deps.store.lastSeen(id);
   const early = seen && find(seen);
   if (seen && early) return { state: seen, command: early };
   const state = await deps.store.get(id);

@@ -17,8 +17,6 @@ export interface RolloutStore {
    */
   withNamespaceLock<T>(rollout: Pick<RolloutState, 'id' | 'clusterId'>, namespace: string, fn: (current: RolloutState | null) => Promise<T>): Promise<T>;
   get(id: string): Promise<RolloutState | null>;
-  /** The last state of the rollout this process read or wrote, without asking the database: possibly stale. */
-  seen(id: string): RolloutState | undefined;
   /** `updatedBefore`: only rollouts whose last change (`updatedAt`) is older than this. */
   list(filter: { clusterId?: string; statuses?: RolloutStatus[]; updatedBefore?: Date }): Promise<RolloutState[]>;
   /**
