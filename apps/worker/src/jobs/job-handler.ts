@@ -8,8 +8,9 @@ export interface JobHandler<N extends JobName = JobName> {
   handle(payload: JobPayloads[N], progress: (value: object) => Promise<void>): Promise<JobOutcome>;
   /**
    * Whether what the job is about (an import, a cluster, a rollout) is in this worker's database. A job
-   * whose record is not there belongs to another install that shares the queues: it is failed, never
-   * completed, so that its own install still runs it. Jobs about no record in particular have none.
+   * whose record is not there was deleted since it was queued, or belongs to another install that shares
+   * the queues: it is failed at once and for good, never completed, so that another install still runs
+   * it (its reconciler dispatches it again). Jobs about no record in particular have none.
    */
   isInThisDatabase?(payload: JobPayloads[N]): Promise<boolean>;
   /**

@@ -64,9 +64,12 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
     }
     const log = this.runtime.logger.child({ job: name, jobId: id, attempt: attemptsMade + 1 });
     if (handler.isInThisDatabase && !(await handler.isInThisDatabase(payload))) {
-      // Failed, not done: done would remove it, and its own install would wait for it forever.
-      log.warn('job belongs to another install: what it is about is not in this database', { queuePrefix: this.runtime.queuePrefix });
-      throw new Error(`job ${name} ${id} belongs to another install: what it is about is not in this database`);
+      // Deleted since it was queued (a cluster removed with its imports and rollouts), or queued by
+      // another install sharing these queues. Failed, not done: done would remove it, and another
+      // install would wait for it forever (its reconciler dispatches it again). Failed for good: no
+      // later attempt would find the record either.
+      log.warn('job is about something not in this database: deleted since, or queued by another install', { queuePrefix: this.runtime.queuePrefix });
+      throw new UnrecoverableError(`job ${name} ${id} is about something not in this database: deleted since it was queued, or queued by another install sharing these queues`);
     }
     log.info('job started');
     const outcome = await handler.handle(payload, progress);
