@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createFlowReader, EdgeAggregator, importFlowText, InventoryIndex, LabelCache, normalizeCalicoDocument, normalizeHubbleFlow, type FlowRecord } from '@bulkhead/flows';
 import { kindBookinfoInventory, readSample, SAMPLE } from '../../../test/fixtures/flows/samples';
+import { propertyRuns } from '../../../test/support/property-runs';
 
 const inventory = {
   pods: [
@@ -149,7 +150,7 @@ describe('determinism', () => {
       fc.property(fc.shuffledSubarray(lines, { minLength: lines.length, maxLength: lines.length }), (shuffled) => {
         expect(edgesOf(shuffled.join('\n'))).toEqual(want);
       }),
-      { numRuns: 20 },
+      { numRuns: propertyRuns(20) },
     );
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createFlowReader, FlowFormatError, FlowParseError, importFlowText, importProgress, InventoryIndex, stripTrailingCommas, type FlowRecord, type ReaderStats } from '@bulkhead/flows';
 import { readSample, SAMPLE } from '../../../test/fixtures/flows/samples';
+import { propertyRuns } from '../../../test/support/property-runs';
 
 function readChunks(chunks: Iterable<string>, format?: 'hubble' | 'calico-json' | 'calico-legacy' | 'edge-list'): { records: FlowRecord[]; stats: ReaderStats } {
   const reader = createFlowReader({ format: format ?? 'auto' });
@@ -65,7 +66,7 @@ describe('chunk boundaries do not change the result', () => {
         expect(got.records).toEqual(want.records);
         expect({ ...got.stats, chars: 0 }).toEqual({ ...want.stats, chars: 0 });
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { createFlowReader, EdgeAggregator, InventoryIndex, type FlowFormat, type FlowRecord } from '@bulkhead/flows';
 import { readSample, SAMPLE } from '../../../test/fixtures/flows/samples';
+import { propertyRuns } from '../../../test/support/property-runs';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -72,7 +73,7 @@ describe.each(cases)('%s with any field replaced by any JSON value', (_name, for
         }
         run(format, `${JSON.stringify(value)}\n`);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
@@ -82,6 +83,6 @@ test('legacy lines with arbitrary tokens never throw', () => {
     fc.property(fc.array(fc.oneof(fc.constantFrom('-', 'wep', 'net', 'tcp', '6', 'allow', 'in', 'out', '1528842551'), fc.string({ minLength: 1, maxLength: 6 }).filter((s) => !/\s/.test(s))), { minLength: 24, maxLength: 24 }), (tokens) => {
       run('calico-legacy', `${tokens.join(' ')}\n`);
     }),
-    { numRuns: 300 },
+    { numRuns: propertyRuns(300) },
   );
 });

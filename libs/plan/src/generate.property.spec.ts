@@ -5,6 +5,7 @@ import { buildInventory, snapshotFromDocuments, type Inventory } from '@bulkhead
 import { generatePlan, renderYaml, type PlanEdge, type ReviewState } from './index';
 import { checkPlanProperties } from './properties.spec-helper';
 import { crossesTiers } from './tiers';
+import { propertyRuns } from '../../../test/support/property-runs';
 
 interface GenWorkload {
   name: string;
@@ -105,7 +106,7 @@ describe('generated scenarios', () => {
         }
         expect(renderYaml(generatePlan({ inventory, edges: [...edges].reverse() }).policies)).toBe(renderYaml(plan.policies));
       }),
-      { numRuns: 60, seed: 4242 },
+      { numRuns: propertyRuns(60), seed: 4242 },
     );
   });
 
@@ -133,7 +134,7 @@ describe('generated scenarios', () => {
           }
         }
       }),
-      { numRuns: 60, seed: 777 },
+      { numRuns: propertyRuns(60), seed: 777 },
     );
   });
 });

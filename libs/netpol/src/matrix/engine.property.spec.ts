@@ -9,6 +9,7 @@ import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort
 import type { Inventory, InventoryPod } from '../snapshot/inventory';
 import { buildEngine, type PortSpec } from './engine';
 import { validateNetworkPolicy } from '../validation/validate';
+import { propertyRuns } from '../../../../test/support/property-runs';
 
 const NS = ['n0', 'n1', 'n2'];
 const PORTS: PortSpec[] = [
@@ -123,7 +124,7 @@ const clusterArb: fc.Arbitrary<Inventory> = fc
 
 describe('the indexed engine agrees with the plain evaluator', () => {
   test('generated policies are valid (so the property covers what the API server accepts)', () => {
-    fc.assert(fc.property(clusterArb, (cluster) => cluster.policies.every((p) => validateNetworkPolicy(p).length === 0)), { numRuns: 200 });
+    fc.assert(fc.property(clusterArb, (cluster) => cluster.policies.every((p) => validateNetworkPolicy(p).length === 0)), { numRuns: propertyRuns(200) });
   });
 
   test('pod matrix: every pod pair on every port', () => {
@@ -143,7 +144,7 @@ describe('the indexed engine agrees with the plain evaluator', () => {
           ),
         );
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 
@@ -161,7 +162,7 @@ describe('the indexed engine agrees with the plain evaluator', () => {
         }
         for (const probe of probes) expect(engine.evaluate(probe)).toEqual(plain.evaluate(probe));
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 
@@ -186,7 +187,7 @@ describe('the indexed engine agrees with the plain evaluator', () => {
           ),
         );
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 });

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { transition } from './machine';
 import { APPROVER, CREATOR, createInput, policy } from './testing/fixtures';
 import { SimulatedCluster } from './testing/simulated-loop';
+import { propertyRuns } from '../../../../test/support/property-runs';
 import { windowOpen, type TimeWindow } from './time/windows';
 import type { PolicyDocument, ProbeObservation, RolloutCommand, RolloutEvent, RolloutState, StepPhase, Tier } from './types';
 
@@ -298,7 +299,7 @@ describe('crash safety (property)', () => {
   it('every step ends verified or restored, whatever happens on the way', () => {
     fc.assert(
       fc.property(worldArb, fc.array(actionArb, { minLength: 10, maxLength: 120, size: 'max' }), (world, actions) => run(world, actions)),
-      { numRuns: 250 },
+      { numRuns: propertyRuns(250) },
     );
   });
 
@@ -336,7 +337,7 @@ describe('crash safety (property)', () => {
         expect(s.status).toBe('completed');
         expect(s.steps.every((x) => x.phase === 'verified')).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });
