@@ -61,65 +61,79 @@ export function classifyEdges(edges: readonly { key: string; edge: PlanEdge }[],
   return classified;
 }
 
+/** An edge read: its ends parsed, the workloads at either end, the port it opens, its evidence. */
+interface ReadEdge {
+  key: string;
+  edge: PlanEdge;
+  src: EdgeEndpoint;
+  dst: EdgeEndpoint;
+  /** `ns/name` when the end is a workload. */
+  srcWorkload: string | undefined;
+  dstWorkload: string | undefined;
+  port: ObservedPort;
+  evidence: EdgeEvidence;
+}
+
 function classifyEdge(key: string, edge: PlanEdge, input: ClassificationInput, findings: LintFinding[]): AllowedEdge | NotAllowed {
-  const { scope, roles, options } = input;
-  const { switches } = options;
   if (edge.review === 'rejected') return rejected(key, edge, input, findings);
   const protocol = String(edge.protocol);
   if (edge.port === null || edge.port === undefined || !isProtocol(protocol)) {
     return blocked('unsupported-protocol', `${protocol} ${edge.port ?? ''}: NetworkPolicy only expresses TCP, UDP and SCTP ports`.trim());
   }
-  const port: ObservedPort = { protocol, port: edge.port };
   const src = parseKey(edge.src);
   const dst = parseKey(edge.dst);
   if (!src || !dst) return blocked('unsupported-endpoint', `cannot read the endpoint key ${!src ? edge.src : edge.dst}`);
   const srcWorkload = workloadKey(src);
   const dstWorkload = workloadKey(dst);
-  if ((srcWorkload && !scope.selections.has(srcWorkload)) || (dstWorkload && !scope.selections.has(dstWorkload))) {
-    return blocked('unknown-workload', `workload ${srcWorkload && !scope.selections.has(srcWorkload) ? srcWorkload : dstWorkload} is not in the inventory`);
-  }
-  const evidence = evidenceOf(key, edge);
+  const unknown = [srcWorkload, dstWorkload].find((workload) => workload && !input.scope.selections.has(workload));
+  if (unknown) return blocked('unknown-workload', `workload ${unknown} is not in the inventory`);
+  const read: ReadEdge = { key, edge, src, dst, srcWorkload, dstWorkload, port: { protocol, port: edge.port }, evidence: evidenceOf(key, edge) };
 
   if (isNodeEndpoint(src)) return { kind: 'ignored', reason: 'node-traffic', message: 'from the node (kubelet probes): kubelet probes are not subject to NetworkPolicy; nothing generated' };
-  if (dst.kind === 'reserved' && dst.name === 'kube-apiserver') {
-    if (!srcWorkload) return blocked('unsupported-endpoint', 'only workloads get an API server allow');
-    if (!switches.apiServer) return blocked('switched-off', 'API server access is switched off (options.apiServer)');
-    if (roles.apiServerCidrs.length === 0) {
-      return blocked('api-server-address-unknown', 'the API server address is unknown: give its CIDR (options.apiServerCidrs, --api-server-cidr)');
-    }
-    return { kind: 'to-api-server', workload: srcWorkload, cidrs: roles.apiServerCidrs, tcpPorts: [...new Set([edge.port, ...options.apiServerPorts])], evidence };
-  }
+  if (dst.kind === 'reserved' && dst.name === 'kube-apiserver') return toApiServer(read, input);
   if (src.kind === 'reserved' || dst.kind === 'reserved') {
     const reserved = src.kind === 'reserved' ? src : dst;
     return blocked(isNodeEndpoint(reserved) ? 'node-traffic' : 'unsupported-endpoint', `reserved:${reserved.name} has no selector or address a NetworkPolicy can name; give its CIDR to allow it`);
   }
+  if (srcWorkload && dstWorkload) return betweenWorkloads(read, srcWorkload, dstWorkload, input, findings);
+  return edgeWithTheOutside(read, input);
+}
 
-  if (srcWorkload && dstWorkload) {
-    const srcNamespace = namespaceOf(srcWorkload);
-    const dstNamespace = namespaceOf(dstWorkload);
-    const srcTier = scope.tiers[srcNamespace];
-    const dstTier = scope.tiers[dstNamespace];
-    if (crossesTiers(srcTier, dstTier) && edge.review !== 'confirmed') {
-      return blocked('cross-tier-unconfirmed', `crosses tiers (${srcTier} -> ${dstTier}): blocked until a person confirms the edge`);
-    }
-    const isDnsQuery = roles.dnsWorkloads.has(dstWorkload) && edge.port === 53 && (protocol === 'UDP' || protocol === 'TCP');
-    const purpose = isDnsQuery ? 'dns' : roles.ingressControllers.has(srcWorkload) ? 'ingress-controller' : roles.scrapers.has(srcWorkload) ? 'prometheus' : 'dependency';
-    if (!purposeSwitchedOn(purpose, switches)) return blocked('switched-off', `${purpose} allows are switched off (${switchNameOf(purpose)})`);
-    if (purpose === 'dns') return { kind: 'dns-query', clientNamespace: srcNamespace, serverNamespace: dstNamespace, evidence };
-    if (purpose === 'dependency' && (srcTier ?? null) !== (dstTier ?? null) && (srcTier === 'prod' || dstTier === 'prod') && (!srcTier || !dstTier)) {
-      findings.push(unknownTierEdge(key, edge, srcTier ? dstNamespace : srcNamespace));
-    }
-    return { kind: 'between-workloads', purpose, from: srcWorkload, to: dstWorkload, port, evidence };
+function toApiServer({ srcWorkload, port, evidence }: ReadEdge, { roles, options }: ClassificationInput): AllowedEdge | NotAllowed {
+  if (!srcWorkload) return blocked('unsupported-endpoint', 'only workloads get an API server allow');
+  if (!options.switches.apiServer) return blocked('switched-off', 'API server access is switched off (options.apiServer)');
+  if (roles.apiServerCidrs.length === 0) return blocked('api-server-address-unknown', 'the API server address is unknown: give its CIDR (options.apiServerCidrs, --api-server-cidr)');
+  return { kind: 'to-api-server', workload: srcWorkload, cidrs: roles.apiServerCidrs, tcpPorts: [...new Set([port.port, ...options.apiServerPorts])], evidence };
+}
+
+function betweenWorkloads(read: ReadEdge, from: string, to: string, { scope, roles, options }: ClassificationInput, findings: LintFinding[]): AllowedEdge | NotAllowed {
+  const { key, edge, port, evidence } = read;
+  const fromNamespace = namespaceOf(from);
+  const toNamespace = namespaceOf(to);
+  const fromTier = scope.tiers[fromNamespace];
+  const toTier = scope.tiers[toNamespace];
+  if (crossesTiers(fromTier, toTier) && edge.review !== 'confirmed') {
+    return blocked('cross-tier-unconfirmed', `crosses tiers (${fromTier} -> ${toTier}): blocked until a person confirms the edge`);
   }
+  const isDnsQuery = roles.dnsWorkloads.has(to) && port.port === 53 && (port.protocol === 'UDP' || port.protocol === 'TCP');
+  const purpose = isDnsQuery ? 'dns' : roles.ingressControllers.has(from) ? 'ingress-controller' : roles.scrapers.has(from) ? 'prometheus' : 'dependency';
+  if (!purposeSwitchedOn(purpose, options.switches)) return blocked('switched-off', `${purpose} allows are switched off (${switchNameOf(purpose)})`);
+  if (purpose === 'dns') return { kind: 'dns-query', clientNamespace: fromNamespace, serverNamespace: toNamespace, evidence };
+  const intoOrOutOfProd = (fromTier ?? null) !== (toTier ?? null) && (fromTier === 'prod' || toTier === 'prod');
+  if (purpose === 'dependency' && intoOrOutOfProd && (!fromTier || !toTier)) findings.push(unknownTierEdge(key, edge, fromTier ? toNamespace : fromNamespace));
+  return { kind: 'between-workloads', purpose, from, to, port, evidence };
+}
 
-  // One end outside the cluster.
+/** One end outside the cluster, named by CIDR or DNS name, the other a workload. */
+function edgeWithTheOutside({ src, dst, srcWorkload, dstWorkload, port, evidence }: ReadEdge, { roles, options, externalAddresses }: ClassificationInput): AllowedEdge | NotAllowed {
   const external = src.kind === 'external' ? src : dst.kind === 'external' ? dst : undefined;
   const inside = srcWorkload ?? dstWorkload;
   if (!external || !inside) return blocked('unsupported-endpoint', 'neither end is a workload of the cluster');
-  const cidrs = external.via === 'cidr' ? (parseCidr(external.name) ? [external.name] : []) : external.via === 'dns' ? hostCidrsOf(input.externalAddresses[external.name] ?? []) : [];
+  const cidrs = external.via === 'cidr' ? (parseCidr(external.name) ? [external.name] : []) : external.via === 'dns' ? hostCidrsOf(externalAddresses[external.name] ?? []) : [];
+  const { switches } = options;
   if (srcWorkload) {
     if (cidrs.length === 0) return blocked('external-needs-cidr', `${external.name} has no known address: give it a CIDR to allow this egress`);
-    if (roles.dnsWorkloads.has(srcWorkload) && edge.port === 53 && switches.dns) return { kind: 'upstream-dns', namespace: namespaceOf(inside), cidrs, evidence };
+    if (roles.dnsWorkloads.has(srcWorkload) && port.port === 53 && switches.dns) return { kind: 'upstream-dns', namespace: namespaceOf(inside), cidrs, evidence };
     return { kind: 'to-external', workload: srcWorkload, cidrs, port, evidence };
   }
   const toIngressController = roles.ingressControllers.has(inside) && switches.ingressControllers;
