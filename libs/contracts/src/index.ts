@@ -1,5 +1,6 @@
 export * from './jobs/jobs';
 export * from './http/common';
+export * from './cni';
 export * from './http/text';
 export * from './http/inventory';
 export * from './http/flows';

@@ -1,6 +1,6 @@
 import { demoCluster } from './demo-cluster';
 import { hubbleTime } from './hubble-flows';
-import { type HubbleFlow, items, parseLines, workloadByPodIp } from './observed-edges.spec-helper';
+import { type HubbleFlow, items, parseLines, workloadByPodIp } from '../../../test/support/demo/observed-edges';
 
 const cluster = demoCluster({ start: new Date('2026-11-20T00:00:00Z') });
 const lines = parseLines(cluster);

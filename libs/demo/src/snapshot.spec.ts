@@ -1,5 +1,5 @@
 import { demoCluster } from './demo-cluster';
-import { items, type KubeObject, workloadByPodIp } from './observed-edges.spec-helper';
+import { items, type KubeObject, workloadByPodIp } from '../../../test/support/demo/observed-edges';
 
 const cluster = demoCluster({ start: new Date('2026-11-20T00:00:00Z') });
 const namespaces = items(cluster, 'Namespace');

@@ -1,7 +1,7 @@
 // What the demo is for: the story the product tells with it.
 
 import { demoCluster } from './demo-cluster';
-import { distinctEdges, type Edge, edgeKey, items, observedEdges, parseLines } from './observed-edges.spec-helper';
+import { distinctEdges, type Edge, edgeKey, items, observedEdges, parseLines } from '../../../test/support/demo/observed-edges';
 
 const cluster = demoCluster({ start: new Date('2026-11-20T00:00:00Z') });
 const edges = observedEdges(cluster);

@@ -1,4 +1,3 @@
-export * from './clusters/cni';
 export * from './clusters/cluster-store.port';
 export * from './clusters/clusters';
 export * from './clusters/kubeconfig-policy';

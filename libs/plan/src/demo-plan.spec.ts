@@ -3,7 +3,7 @@ import { demoCluster } from '@bulkhead/demo';
 import { importFlowText } from '@bulkhead/flows';
 import { PlainEvaluator, buildInventory, snapshotFromDocuments, type Inventory } from '@bulkhead/netpol';
 import { analyzeImpact, blastRadius, generatePlan, renderJsonList, renderYaml, type Plan, type PlanEdge, type PlanInput } from './index';
-import { checkPlanProperties } from './properties.spec-helper';
+import { checkPlanProperties } from '../../../test/support/plan/plan-properties';
 
 const cluster = demoCluster({ start: new Date('2026-11-01T00:00:00Z') });
 const inventory: Inventory = buildInventory(snapshotFromDocuments([cluster.snapshot]));

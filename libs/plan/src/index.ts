@@ -18,7 +18,9 @@ export type {
   Severity,
   Tier,
 } from './types';
-export { generatePlan, policyNameFor, describeSelector, sortFindings, MANAGED_BY_LABEL, MANAGED_BY, PURPOSE_LABEL } from './generate';
+export { generatePlan, policyNameFor, describeSelector, MANAGED_BY_LABEL, MANAGED_BY, PURPOSE_LABEL } from './generate';
+export { sortFindings } from './findings';
+export { DEFAULT_DNS_NAMESPACE, DEFAULT_DNS_LABELS } from './dns';
 export { lintPolicies, describePeer, LINT_RULES, type LintContext, type LintRuleId } from './lint';
 export {
   analyzeImpact,

@@ -2,7 +2,7 @@
 import type { InventoryNamespace } from '@bulkhead/netpol';
 import type { Tier } from './types';
 
-const TIER_LABELS = ['environment', 'env', 'tier'];
+export const TIER_LABELS = ['environment', 'env', 'tier'];
 const TIER_VALUES: Record<string, Tier> = {
   production: 'prod',
   prod: 'prod',

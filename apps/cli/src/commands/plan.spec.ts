@@ -7,7 +7,7 @@ import { demoCluster } from '@bulkhead/demo';
 import { importFlowText } from '@bulkhead/flows';
 import { buildInventory, parseDocuments, parseSnapshot, type NetworkPolicy } from '@bulkhead/netpol';
 import type { Plan, PlanEdge } from '@bulkhead/plan';
-import { checkPlanProperties } from '../../../../libs/plan/src/properties.spec-helper';
+import { checkPlanProperties } from '../../../../test/support/plan/plan-properties';
 import type { CliIo } from '../command';
 import { UsageError } from '../command';
 import { planCommand } from './plan';

@@ -1,4 +1,4 @@
-import type { Cni } from '@bulkhead/contracts';
+import { type Cni, cniEnforcesNetworkPolicy } from '@bulkhead/contracts';
 import { buildInventory, type Inventory, type InventoryPod, type NetworkPolicy, PlainEvaluator, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterDriver, Discovery, ConnectivityResult, ConnectivityProbe } from '@bulkhead/rollout';
 import type { SimulatedFaults } from './faults';
@@ -9,7 +9,6 @@ export interface SqlClient {
   query(sql: string, params?: unknown[]): Promise<any[]>;
 }
 
-const NON_ENFORCING: ReadonlySet<Cni> = new Set(['flannel']);
 const MANAGED_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink'];
 
 /** Writes the policies given as `$3` names and `$4` manifests into namespace `$2`, when `guard` holds. */
@@ -209,7 +208,8 @@ export class SimulatedDriver implements ClusterDriver {
     const missing = namespacesOf(routed).filter((ns) => !fetched.includes(ns));
     const policies = [...asPolicies(row.policies), ...(missing.length ? await this.policiesOf(missing) : [])];
     const evaluator = new PlainEvaluator({ namespaces: objects.inventory.namespaces, pods: [...new Set(routed.flatMap((r) => r.involved))], policies });
-    const enforcing = !NON_ENFORCING.has(loaded.cni);
+    // A CNI of unknown enforcement is simulated as enforcing: the simulation shows what the policies would do.
+    const enforcing = cniEnforcesNetworkPolicy(loaded.cni) !== false;
     const allowed = (from: InventoryPod, to: Target, port: number, protocol: Protocol) => !enforcing || evaluator.evaluate({ from: { pod: from }, to, port, protocol }).allowed;
     return settled.map((r) => ('source' in r ? answer(r, allowed) : r));
   }

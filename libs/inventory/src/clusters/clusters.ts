@@ -1,7 +1,6 @@
-import { AppError, type ClusterView, type CreateClusterBody, type Role, type UpdateClusterBody } from '@bulkhead/contracts';
+import { AppError, type ClusterView, type CreateClusterBody, type Role, type UpdateClusterBody, cniEnforcesNetworkPolicy } from '@bulkhead/contracts';
 import { DocumentError, parseYaml } from '@bulkhead/documents';
 import type { ClusterCounts, ClusterRecord, ClusterStore, HostResolver, SecretSealer } from './cluster-store.port';
-import { cniEnforcesNetworkPolicy } from './cni';
 import { type KubeconfigRules, resolvedAddressRefusal, reviewKubeconfig } from './kubeconfig-policy';
 
 const NO_COUNTS: ClusterCounts = { namespaces: 0, workloads: 0, pods: 0, policies: 0, edges: 0 };

@@ -1,7 +1,7 @@
 // Generation, scenario by scenario: the breakers and their switches, externals, the API server, reviews.
 import { PlainEvaluator, buildInventory, snapshotFromDocuments, type NetworkPolicy } from '@bulkhead/netpol';
-import { generatePlan, type PlanEdge, type PlanInput } from './index';
-import { pod } from './fixtures.spec-helper';
+import { generatePlan, type PlanEdge, type PlanInput } from '../index';
+import { pod } from '../../../../test/support/plan/pod-document';
 
 const inventory = buildInventory(
   snapshotFromDocuments([

@@ -2,10 +2,10 @@
 // pod, denies everything else, never allows rejected or unconfirmed cross-tier edges, and is deterministic.
 import fc from 'fast-check';
 import { buildInventory, snapshotFromDocuments, type Inventory } from '@bulkhead/netpol';
-import { generatePlan, renderYaml, type PlanEdge, type ReviewState } from './index';
-import { checkPlanProperties } from './properties.spec-helper';
-import { crossesTiers } from './tiers';
-import { propertyRuns } from '../../../test/support/property-runs';
+import { generatePlan, renderYaml, type PlanEdge, type ReviewState } from '../index';
+import { checkPlanProperties } from '../../../../test/support/plan/plan-properties';
+import { crossesTiers } from '../tiers';
+import { propertyRuns } from '../../../../test/support/property-runs';
 
 interface GenWorkload {
   name: string;

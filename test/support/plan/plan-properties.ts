@@ -1,9 +1,8 @@
-// For the specs only (not exported): the spec's correctness properties of a plan, checked by the engine
+// For the specs only: the spec's correctness properties of a plan, checked by the engine
 // (matrix for "nothing else", the plain evaluator for each observed flow and DNS), never by eye.
 import { type Inventory, type InventoryPod, type NetworkPolicy, type PortSpec, type Protocol, PlainEvaluator, buildEngine } from '@bulkhead/netpol';
 import { parseEndpointKey } from '@bulkhead/flows';
-import { selectWorkloads } from './selectors';
-import type { Plan, PlanEdge } from './types';
+import { DEFAULT_DNS_LABELS, DEFAULT_DNS_NAMESPACE, selectWorkloads, type Plan, type PlanEdge } from '@bulkhead/plan';
 
 export interface PropertyReport {
   /** Observed flows (not blocked by the plan on purpose) that the plan denies. */
@@ -17,8 +16,6 @@ export interface PropertyReport {
   /** Edges that the plan blocks and that are allowed anyway. */
   leakedBlocked: string[];
 }
-
-const DNS_LABELS = { 'k8s-app': 'kube-dns' };
 
 export function checkPlanProperties(
   inventory: Inventory,
@@ -37,8 +34,8 @@ export function checkPlanProperties(
   }
   const blockedKeys = new Set(plan.blocked.map((b) => b.key));
   const report: PropertyReport = { brokenFlows: [], dnsFailures: [], overAllowed: [], structure: [], leakedBlocked: [] };
-  const dnsNs = options.dnsNamespace ?? 'kube-system';
-  const dnsPods = inventory.pods.filter((p) => p.namespace === dnsNs && Object.entries(DNS_LABELS).every(([k, v]) => p.labels[k] === v));
+  const dnsNs = options.dnsNamespace ?? DEFAULT_DNS_NAMESPACE;
+  const dnsPods = inventory.pods.filter((p) => p.namespace === dnsNs && Object.entries(DEFAULT_DNS_LABELS).every(([k, v]) => p.labels[k] === v));
   const dnsWorkloads = new Set(dnsPods.map((p) => `${p.namespace}/${p.workload.name}`));
 
   // 1. Every observed flow (not deliberately blocked) stays allowed; every deliberately blocked one is denied.

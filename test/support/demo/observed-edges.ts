@@ -1,7 +1,7 @@
-// For the specs only (not exported): read the demo back the way an importer would, independently of
+// For the specs only: read the demo back the way an importer would, independently of
 // the generator's internals: parse the lines, orient each event, name both ends from the snapshot.
 
-import type { DemoCluster } from './demo-cluster';
+import type { DemoCluster } from '@bulkhead/demo';
 
 export interface HubbleEndpoint {
   ID?: number;

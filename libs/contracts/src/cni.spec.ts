@@ -1,0 +1,39 @@
+// The CNI facts, including the cases the plan lint, the cluster views and the simulated driver once
+// disagreed on (kindnet, aws-vpc-cni, kubenet, unknown).
+import { CNIS } from './http/common';
+import { cniEnforcesNetworkPolicy } from './cni';
+
+describe('cniEnforcesNetworkPolicy', () => {
+  it.each([
+    ['calico', true],
+    ['cilium', true],
+    ['canal', true],
+    ['weave', true],
+    ['antrea', true],
+    ['kube-router', true],
+    ['aws-vpc-cni', true],
+    ['kindnet', true],
+    ['flannel', false],
+    ['kubenet', false],
+    ['bridge', false],
+    ['host-local', false],
+    ['none', false],
+    ['unknown', null],
+    ['frobnet', null],
+  ] as const)('%s -> %s', (cni, expected) => {
+    expect(cniEnforcesNetworkPolicy(cni)).toBe(expected);
+  });
+
+  it('ignores case', () => {
+    expect(cniEnforcesNetworkPolicy('Flannel')).toBe(false);
+    expect(cniEnforcesNetworkPolicy('CILIUM')).toBe(true);
+  });
+
+  it('knows nothing of names that are properties of every object', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(cniEnforcesNetworkPolicy(name)).toBeNull();
+  });
+
+  it('has a fact for every CNI a cluster can be registered with, except unknown', () => {
+    for (const cni of CNIS) expect(cniEnforcesNetworkPolicy(cni) === null).toBe(cni === 'unknown');
+  });
+});

@@ -1,0 +1,56 @@
+// Generation: inventory + dependency edges -> default-deny everywhere, DNS, the usual breakers as named
+// allows, and one surgical allow per dependency, each rule carrying the edges that justify it.
+import { normalizeEdges } from '../edges';
+import { dedupeFindings, sortFindings } from '../findings';
+import { lintPolicies } from '../lint';
+import type { Plan, PlanInput } from '../types';
+import { accumulatePolicies } from './accumulate-policies';
+import { assemblePolicies } from './assemble-policies';
+import { classifyEdges } from './classify-edges';
+import { scopeCluster } from './cluster-scope';
+import { observeEdges } from './observation';
+import { resolvePlanOptions } from './options';
+import { blockedEdgeFindings, riskFindings } from './plan-findings';
+import { identifyRoles } from './roles';
+import { selectorFindings } from './selector-findings';
+
+/** Builds the plan. Pure and deterministic: the same input gives the same plan, byte for byte once rendered. */
+export function generatePlan(input: PlanInput): Plan {
+  const { inventory } = input;
+  const options = resolvePlanOptions(input);
+  const scope = scopeCluster(input);
+  const roles = identifyRoles(input, options);
+  const edges = normalizeEdges(input.edges);
+  const classified = classifyEdges(edges, { scope, roles, options, externalAddresses: input.externalAddresses ?? {} });
+  const book = accumulatePolicies(scope, options, classified.allowed);
+  const { policies, byNamespace, evidence } = assemblePolicies(book);
+  const { observation, risks } = observeEdges(inventory, edges, scope.tiers, options.minObservationHours);
+  const lintOfPolicies = options.switches.lint
+    ? lintPolicies(inventory, policies, {
+        ...(input.cni !== undefined ? { cni: input.cni } : {}),
+        ...(input.tiers ? { tiers: input.tiers } : {}),
+        dnsNamespace: options.dnsNamespace,
+        dnsPodLabels: options.dnsLabels,
+        otherPolicies: inventory.policies,
+      })
+    : [];
+  const findings = [
+    ...roles.findings,
+    ...classified.findings,
+    ...selectorFindings(book, scope.selections),
+    ...blockedEdgeFindings(classified.blocked),
+    ...riskFindings(risks),
+    ...lintOfPolicies,
+  ];
+  return {
+    policies,
+    byNamespace,
+    findings: sortFindings(dedupeFindings(findings)),
+    evidence,
+    observation,
+    risks,
+    blocked: classified.blocked,
+    ignored: classified.ignored,
+    tiers: scope.tiers,
+  };
+}

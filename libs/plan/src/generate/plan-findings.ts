@@ -1,0 +1,36 @@
+// Stage 8, what the plan says about itself: the blocked edges a person should act on, and the risks of
+// thin evidence, as findings beside the lint of the generated policies.
+import type { BlockReason, BlockedEdge, LintFinding, Risk, Severity } from '../types';
+
+/** The blocked edges that are findings, with their rule, severity and fix; the others speak for themselves. */
+const BLOCKED_EDGE_FINDINGS: Partial<Record<BlockReason, { rule: string; severity: Severity; fix: string }>> = {
+  'cross-tier-unconfirmed': {
+    rule: 'cross-tier-edge',
+    severity: 'warning',
+    fix: 'Confirm the edge (review: confirmed) if it is really needed; otherwise reject it and remove the dependency.',
+  },
+  'external-needs-cidr': { rule: 'external-needs-cidr', severity: 'warning', fix: 'Find the CIDR the service publishes and add it as an edge to external:<cidr>.' },
+  'api-server-address-unknown': {
+    rule: 'api-server-address-unknown',
+    severity: 'warning',
+    fix: 'Pass the API server endpoint CIDR (kubectl get endpoints kubernetes -n default).',
+  },
+  'unknown-workload': { rule: 'unknown-workload', severity: 'info', fix: 'Refresh the snapshot, or re-import the flows against the current inventory.' },
+};
+
+export function blockedEdgeFindings(blocked: readonly BlockedEdge[]): LintFinding[] {
+  return blocked.flatMap((edge) => {
+    const kind = BLOCKED_EDGE_FINDINGS[edge.reason];
+    return kind ? [{ rule: kind.rule, severity: kind.severity, object: `Edge ${edge.key}`, message: `${edge.message} (${edge.edge.connections} connections)`, fix: kind.fix }] : [];
+  });
+}
+
+export function riskFindings(risks: readonly Risk[]): LintFinding[] {
+  return risks.map((risk) => ({
+    rule: `under-observed-${risk.kind}`,
+    severity: risk.kind === 'never-observed' ? 'info' : 'warning',
+    object: `Workload ${risk.workload}`,
+    message: risk.message,
+    fix: 'Observe longer (cover its schedule) or add its dependencies by hand before enforcing.',
+  }));
+}

@@ -1,0 +1,35 @@
+// Stage 5, selector quality: a workload some allow names (as the policy's subject or as a peer) but
+// that its labels cannot tell apart from others, or that has no stable label at all.
+import { compareStrings, type WorkloadSelection } from '../selectors';
+import type { LintFinding } from '../types';
+import { describeSelector } from './naming';
+import type { PolicyBook } from './policy-book';
+
+export function selectorFindings(book: PolicyBook, selections: ReadonlyMap<string, WorkloadSelection>): LintFinding[] {
+  const named = new Set(book.peerWorkloads);
+  for (const draft of book.drafts.values()) if (draft.subject) named.add(draft.subject);
+  const findings: LintFinding[] = [];
+  for (const workload of [...named].sort(compareStrings)) {
+    const selection = selections.get(workload);
+    if (!selection) continue;
+    const name = workload.split('/')[1];
+    if (selection.unlabelled) {
+      findings.push({
+        rule: 'workload-without-stable-labels',
+        severity: 'warning',
+        object: `Workload ${workload}`,
+        message: `${workload} has no stable label to select it by${selection.exact ? '' : `: its allows also apply to ${selection.alsoSelects.length ? selection.alsoSelects.join(', ') : 'every pod of the namespace'}`}`,
+        fix: `Give its pod template a stable label such as app.kubernetes.io/name: ${name}.`,
+      });
+    } else if (!selection.exact) {
+      findings.push({
+        rule: 'ambiguous-selector',
+        severity: 'warning',
+        object: `Workload ${workload}`,
+        message: `labels cannot tell ${workload} apart from ${selection.alsoSelects.join(', ')}: the allows of ${workload} (selector ${describeSelector(selection.selector)}) also apply to them`,
+        fix: `Give ${name} a distinguishing label (e.g. app.kubernetes.io/name) and re-plan.`,
+      });
+    }
+  }
+  return findings;
+}
