@@ -317,14 +317,6 @@ function expansionOf(rule: RRule, zone: string): Expansion {
   return expansion;
 }
 
-/** The rule's wall-clock occurrences in [startWall, endWall], asking the library for a few days first, then for longer spans. */
-function* wallOccurrences(rule: RRuleTemporal, startWall: number, endWall: number): Generator<number> {
-  for (let from = startWall, span = 2 * DAY_MS; from <= endWall; from += span, span = Math.min(2 * span, 64 * DAY_MS)) {
-    const to = Math.min(from + span - 1, endWall);
-    for (const occurrence of rule.between(new Date(from), new Date(to), true)) yield occurrence.epochMilliseconds;
-  }
-}
-
 /**
  * Occurrence start instants of the rule in ascending order, from `fromMs` (inclusive) up to `limitMs`
  * (inclusive): the rule's and the RDATEs, less the EXDATEs. COUNT is counted from DTSTART.
@@ -332,7 +324,8 @@ function* wallOccurrences(rule: RRuleTemporal, startWall: number, endWall: numbe
 export function* rruleOccurrences(rule: RRule, timeZone: string, fromMs: number, limitMs: number): Generator<number> {
   const zone = ruleZone(rule, timeZone);
   const { rule: recurrence, added, excluded } = expansionOf(rule, zone);
-  const ruled = placeInZone((startWall, endWall) => wallOccurrences(recurrence, startWall, endWall), zone, fromMs, limitMs);
+  const wallOccurrences = (startWall: number, endWall: number) => recurrence.between(new Date(startWall), new Date(endWall), true).map((o) => o.epochMilliseconds);
+  const ruled = placeInZone(wallOccurrences, zone, fromMs, limitMs);
   const extra = added.filter((t) => t >= fromMs && t <= limitMs);
   let next = ruled.next();
   let previous: number | undefined;

@@ -107,8 +107,14 @@ function openUntil(w: CompiledWindow, t: number): number | undefined {
   return latest === undefined ? undefined : latest + w.durationMs;
 }
 
+/**
+ * The first start in [from, limit], looked for a week ahead first, then in spans four times longer: a
+ * short span seldom holds a change of UTC offset, and then times are placed without a zone lookup each.
+ */
 function firstStart(w: CompiledWindow, from: number, limit: number): number | undefined {
-  for (const s of w.starts(from, limit)) return s;
+  for (let start = from, span = 7 * DAY_MS; start <= limit; start += span + 1, span *= 4) {
+    for (const s of w.starts(start, Math.min(start + span, limit))) return s;
+  }
   return undefined;
 }
 
