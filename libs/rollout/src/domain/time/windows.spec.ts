@@ -65,6 +65,18 @@ describe('daylight saving time', () => {
     expect(windowOpen(at('2026-03-29T03:00:00Z'), [w])).toBe(false);
   });
 
+  it.each<[string, string, string, string[]]>([
+    // 02:00 and 02:30 do not exist: they move to 03:00 and 03:30 CEST, where the cron starts anyway
+    ['spring forward: each start once, in order', '2026-03-28T23:00:00Z', '2026-03-29T03:00:00Z', ['00:00', '00:30', '01:00', '01:30']],
+    // 02:00 and 02:30 happen twice: the first (CEST) only
+    ['fall back: the repeated hour starts once', '2026-10-24T22:00:00Z', '2026-10-25T03:00:00Z', ['23:00', '23:30', '00:00', '00:30', '02:00', '02:30']],
+  ])('a cron every 30 minutes from 01:00 to 03:59 in Berlin, %s', (_name, from, limit, expected) => {
+    const compiled = compileWindow(cron('*/30 1-3 * * *', 10, 'Europe/Berlin'));
+    if (!compiled.ok) throw new Error(compiled.error.message);
+    const starts = [...compiled.value.starts(Date.parse(from), Date.parse(limit))].map((t) => new Date(t).toISOString().slice(11, 16));
+    expect(starts).toEqual(expected);
+  });
+
   it('an RRULE in New York keeps its local time across the change', () => {
     const w = rrule('DTSTART;TZID=America/New_York:20260302T020000\nRRULE:FREQ=WEEKLY;BYDAY=MO', 60, 'America/New_York');
     expect(nextOpening(at('2026-03-03T00:00:00Z'), [w])?.toISOString()).toBe('2026-03-09T06:00:00.000Z'); // 02:00 EDT
