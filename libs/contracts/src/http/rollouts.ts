@@ -8,14 +8,19 @@ const windowBase = {
   timeZone: identifierSchema(100).min(1).describe('IANA time zone, e.g. Europe/Berlin'),
 };
 
+const CRON_DESCRIPTION = '5 fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * MON-FRI"; also L, W and #, e.g. "0 2 * * FRI#2" (the second Friday)';
+const RRULE_DESCRIPTION =
+  'RFC 5545: a DTSTART, one RRULE (FREQ YEARLY, MONTHLY, WEEKLY or DAILY, any BYxxx part but BYSECOND), and any EXDATE and RDATE lines. ' +
+  'Every second Tuesday at 22:00 except two holidays: DTSTART;TZID=Europe/Berlin:20260113T220000\\nRRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2\\nEXDATE;VALUE=DATE:20260414,20261110';
+
 /**
  * A window of each kind (cron, RFC 5545 RRULE, once) with a duration and a time zone, plus `extra`
  * fields; strict, so an unknown key (`__proto__` included) is refused and named.
  */
 const windowOf = <E extends z.ZodRawShape>(extra: E) =>
   z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('cron'), expression: identifierSchema(200).min(9).describe('5 fields, e.g. "0 2 * * MON-FRI"'), ...windowBase, ...extra }),
-    z.strictObject({ kind: z.literal('rrule'), rule: z.string().min(5).max(2000).describe('DTSTART;TZID=...:20260105T020000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'), ...windowBase, ...extra }),
+    z.strictObject({ kind: z.literal('cron'), expression: identifierSchema(200).min(9).describe(CRON_DESCRIPTION), ...windowBase, ...extra }),
+    z.strictObject({ kind: z.literal('rrule'), rule: z.string().min(5).max(2000).describe(RRULE_DESCRIPTION), ...windowBase, ...extra }),
     z.strictObject({ kind: z.literal('once'), start: z.iso.datetime({ offset: true }), ...windowBase, ...extra }),
   ]);
 

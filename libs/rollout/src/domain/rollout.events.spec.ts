@@ -17,7 +17,7 @@ describe('create', () => {
     ['zero-size waves', (i) => (i.config = { waves: [1, 0] }), 'config.waves'],
     ['negative retries', (i) => (i.config = { probe: { retries: -1 } }), 'config.probe.retries'],
     ['a bad cron field', (i) => (i.config = { windows: { prod: [{ kind: 'cron', expression: '0 2 * * FUNDAY', durationMinutes: 60, timeZone: 'UTC' }] } }), 'config.windows.prod[0].day-of-week'],
-    ['a bad RRULE part', (i) => (i.config = { freezes: [{ kind: 'rrule', rule: 'DTSTART:20260101T000000\nRRULE:FREQ=YEARLY', durationMinutes: 60, timeZone: 'UTC' }] }), 'config.freezes[0].FREQ'],
+    ['a bad RRULE part', (i) => (i.config = { freezes: [{ kind: 'rrule', rule: 'DTSTART:20260101T000000\nRRULE:FREQ=HOURLY', durationMinutes: 60, timeZone: 'UTC' }] }), 'config.freezes[0].FREQ'],
     ['a bad time zone', (i) => (i.config = { windows: { dev: [{ kind: 'cron', expression: '0 2 * * *', durationMinutes: 60, timeZone: 'Berlin' }] } }), 'config.windows.dev[0].timeZone'],
   ])('refuses %s, naming the field', (_name, mutate, field) => {
     const input = createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });

@@ -1,11 +1,19 @@
 /**
- * A 5-field cron parser: minute hour day-of-month month day-of-week, with lists (1,3), ranges (1-5),
- * steps (*\/15, 0-30/10, 5/10), month names (JAN..DEC), day names (SUN..SAT, 0 or 7 is Sunday) and the
- * macros @yearly @annually @monthly @weekly @daily @midnight @hourly. As in Vixie cron, when both the
- * day-of-month and the day-of-week are restricted, a day matches if either matches.
+ * 5-field cron (minute hour day-of-month month day-of-week), read and run by `croner`: lists (1,3),
+ * ranges (1-5), steps (*\/15, 0-30/10, 5/10), month names (JAN..DEC), day names (SUN..SAT, 0 or 7 is
+ * Sunday), croner's L (last day of the month; FRIL, the last Friday), W (nearest weekday) and # (FRI#2,
+ * the second Friday), and the macros @yearly @annually @monthly @weekly @daily @midnight @hourly.
+ *
+ * As in Vixie cron, when both the day-of-month and the day-of-week are restricted a day matches if
+ * either matches, and a field that starts with "*" (such as "*\/2") counts as unrestricted, so then both
+ * must match. "?" is refused: in Quartz it means "no value", in croner "any", and a window should not
+ * depend on which one the reader had in mind.
+ *
+ * The schedule runs in wall-clock time (see zone.ts): croner is asked for times as if the zone were UTC.
  */
+import { Cron as Croner, CronPattern } from 'croner';
 import { fail, type ParseResult } from './schedule-error';
-import { weekdayOf, dayNumber } from './zone';
+import { DAY_MS } from './zone';
 
 export type CronField = 'minute' | 'hour' | 'day-of-month' | 'month' | 'day-of-week';
 
@@ -19,134 +27,95 @@ export interface Cron {
   daysOfWeek: number[];
   dayOfMonthRestricted: boolean;
   dayOfWeekRestricted: boolean;
+  /** croner's schedule, in wall-clock time */
+  schedule: Croner;
 }
 
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
-const MACROS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
-
-interface FieldSpec {
-  name: CronField;
-  min: number;
-  max: number;
-  names?: string[];
-  /** the first name's value (months are 1-based, days 0-based) */
-  nameBase?: number;
-}
-
-const FIELDS: FieldSpec[] = [
+/** What each field accepts, for error messages. */
+const FIELDS: ReadonlyArray<{ name: CronField; min: number; max: number; names?: string }> = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day-of-month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: MONTHS, nameBase: 1 },
-  { name: 'day-of-week', min: 0, max: 7, names: DAYS, nameBase: 0 },
+  { name: 'month', min: 1, max: 12, names: 'JAN..DEC' },
+  { name: 'day-of-week', min: 0, max: 7, names: 'SUN..SAT' },
 ];
 
-function parseValue(text: string, spec: FieldSpec, whole: string): ParseResult<number> {
-  const upper = text.toUpperCase();
-  if (spec.names) {
-    const i = spec.names.indexOf(upper);
-    if (i >= 0) return { ok: true, value: i + (spec.nameBase ?? 0) };
+const PATTERN_OPTIONS = { mode: '5-part', sloppyRanges: true } as const;
+
+/** Why croner refuses one field on its own (the others "*"), or undefined when it accepts it. */
+function refusalOf(fields: string[], index: number): string | undefined {
+  if (fields[index].includes('?')) return '"?" is not accepted: write * for any value';
+  try {
+    new CronPattern(fields.map((field, i) => (i === index ? field : '*')).join(' '), undefined, PATTERN_OPTIONS);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^CronPattern: /, '');
   }
-  if (!/^\d+$/.test(text)) {
-    const hint = spec.names ? ` (a number ${spec.min}-${spec.max} or a name ${spec.names[0]}..${spec.names[spec.names.length - 1]})` : ` (a number ${spec.min}-${spec.max})`;
-    return fail(spec.name, `cron ${spec.name} field "${whole}": "${text}" is not a valid value${hint}`);
-  }
-  const n = Number(text);
-  if (n < spec.min || n > spec.max) return fail(spec.name, `cron ${spec.name} field "${whole}": ${n} is out of range ${spec.min}-${spec.max}`);
-  return { ok: true, value: n };
 }
 
-function parseField(text: string, spec: FieldSpec): ParseResult<{ values: number[]; restricted: boolean }> {
-  const values = new Set<number>();
-  // As in Vixie cron: a field that starts with "*" counts as unrestricted for the day-of-month/day-of-week rule.
-  const restricted = !text.startsWith('*');
-  if (text.length === 0) return fail(spec.name, `cron ${spec.name} field is empty`);
-  for (const item of text.split(',')) {
-    if (item.length === 0) return fail(spec.name, `cron ${spec.name} field "${text}": empty list item`);
-    const [rangeText, stepText, ...extra] = item.split('/');
-    if (extra.length > 0) return fail(spec.name, `cron ${spec.name} field "${text}": "${item}" has more than one "/"`);
-    let step = 1;
-    if (stepText !== undefined) {
-      if (!/^\d+$/.test(stepText) || Number(stepText) < 1) return fail(spec.name, `cron ${spec.name} field "${text}": step "${stepText}" must be a positive integer`);
-      step = Number(stepText);
-    }
-    let lo: number;
-    let hi: number;
-    if (rangeText === '*') {
-      lo = spec.min;
-      hi = spec.name === 'day-of-week' ? 6 : spec.max;
-    } else if (rangeText.includes('-')) {
-      const [a, b, ...more] = rangeText.split('-');
-      if (more.length > 0 || a === '' || b === '') return fail(spec.name, `cron ${spec.name} field "${text}": "${rangeText}" is not a range`);
-      const pa = parseValue(a, spec, text);
-      if (!pa.ok) return pa;
-      const pb = parseValue(b, spec, text);
-      if (!pb.ok) return pb;
-      lo = pa.value;
-      hi = pb.value;
-      if (lo > hi) return fail(spec.name, `cron ${spec.name} field "${text}": range ${a}-${b} runs backwards`);
-    } else {
-      const pv = parseValue(rangeText, spec, text);
-      if (!pv.ok) return pv;
-      lo = pv.value;
-      // "5/10" means from 5 to the end in steps of 10
-      hi = stepText === undefined ? lo : spec.name === 'day-of-week' ? 6 : spec.max;
-    }
-    for (let v = lo; v <= hi; v += step) values.add(spec.name === 'day-of-week' && v === 7 ? 0 : v);
+/** The error of an expression croner refused, naming the first field it refuses on its own. */
+function fieldError(fields: string[], libraryMessage: string): ParseResult<never> {
+  for (const [index, spec] of FIELDS.entries()) {
+    const refusal = refusalOf(fields, index);
+    if (refusal === undefined) continue;
+    const text = fields[index];
+    const accepted = `a number ${spec.min}-${spec.max}${spec.names ? ` or a name ${spec.names}` : ''}, with lists, ranges and steps`;
+    const reason = /^\d+$/.test(text) ? `${text} is out of range ${spec.min}-${spec.max}` : `"${text}" is not a valid value (${accepted}): ${refusal}`;
+    return fail(spec.name, `cron ${spec.name} field "${text}": ${reason}`);
   }
-  return { ok: true, value: { values: [...values].sort((x, y) => x - y), restricted } };
+  return fail('expression', `cron expression "${fields.join(' ')}": ${libraryMessage.replace(/^CronPattern: /, '')}`);
+}
+
+/** The values a pattern's flag array marks (croner counts days of the month and months from 0). */
+function marked(flags: number[], base = 0): number[] {
+  return flags.flatMap((flag, index) => (flag ? [index + base] : []));
 }
 
 export function parseCron(expression: string): ParseResult<Cron> {
   if (typeof expression !== 'string') return fail('expression', 'cron expression must be a string');
-  const trimmed = expression.trim();
-  if (trimmed.startsWith('@')) {
-    const macro = MACROS[trimmed.toLowerCase()];
-    if (!macro) return fail('expression', `cron macro "${trimmed}" is not supported (${Object.keys(MACROS).join(', ')})`);
-    const parsed = parseCron(macro);
-    return parsed.ok ? { ok: true, value: { ...parsed.value, source: trimmed } } : parsed;
+  const source = expression.trim();
+  const macro = source.startsWith('@');
+  if (macro && !MACROS.includes(source.toLowerCase())) return fail('expression', `cron macro "${source}" is not supported (${MACROS.join(', ')})`);
+  const fields = source.split(/\s+/);
+  if (!macro && fields.length !== 5) {
+    return fail('expression', `cron expression "${source}" has ${fields.length} fields; expected 5 (minute hour day-of-month month day-of-week)`);
   }
-  const texts = trimmed.split(/\s+/).filter((t) => t.length > 0);
-  if (texts.length !== 5) {
-    return fail('expression', `cron expression "${trimmed}" has ${texts.length} fields; expected 5 (minute hour day-of-month month day-of-week)`);
+  // Macros restrict at most one of the two day fields, so either reading gives the same days.
+  const dayOfMonthRestricted = !macro && !fields[2].startsWith('*');
+  const dayOfWeekRestricted = !macro && !fields[4].startsWith('*');
+  let schedule: Croner;
+  try {
+    if (fields.some((field) => field.includes('?'))) throw new Error('"?" is not accepted');
+    schedule = new Croner(source, { ...PATTERN_OPTIONS, utcOffset: 0, domAndDow: !(dayOfMonthRestricted && dayOfWeekRestricted), paused: true });
+  } catch (error) {
+    return fieldError(fields, (error as Error).message);
   }
-  const out: Array<{ values: number[]; restricted: boolean }> = [];
-  for (let i = 0; i < 5; i++) {
-    const r = parseField(texts[i], FIELDS[i]);
-    if (!r.ok) return r;
-    out.push(r.value);
-  }
-  const [minute, hour, dom, month, dow] = out;
+  const pattern = new CronPattern(source, undefined, PATTERN_OPTIONS);
   return {
     ok: true,
     value: {
-      source: trimmed,
-      minutes: minute.values,
-      hours: hour.values,
-      daysOfMonth: dom.values,
-      months: month.values,
-      daysOfWeek: dow.values,
-      dayOfMonthRestricted: dom.restricted,
-      dayOfWeekRestricted: dow.restricted,
+      source,
+      minutes: marked(pattern.minute),
+      hours: marked(pattern.hour),
+      daysOfMonth: marked(pattern.day, 1),
+      months: marked(pattern.month, 1),
+      daysOfWeek: marked(pattern.dayOfWeek),
+      dayOfMonthRestricted,
+      dayOfWeekRestricted,
+      schedule,
     },
   };
 }
 
+/** The cron's run times (wall ms) in [startWall, endWall]. */
+export function* cronWallTimes(cron: Cron, startWall: number, endWall: number): Generator<number> {
+  for (let run = cron.schedule.nextRun(new Date(startWall - 1)); run !== null && run.getTime() <= endWall; run = cron.schedule.nextRun(run)) yield run.getTime();
+}
+
 /** Whether the cron fires on a local calendar date (the time-of-day fields aside). */
 export function cronMatchesDate(cron: Cron, year: number, month: number, day: number): boolean {
-  if (!cron.months.includes(month)) return false;
-  const domOk = cron.daysOfMonth.includes(day);
-  const dowOk = cron.daysOfWeek.includes(weekdayOf(dayNumber(year, month, day)));
-  if (cron.dayOfMonthRestricted && cron.dayOfWeekRestricted) return domOk || dowOk;
-  return domOk && dowOk;
+  const midnight = Date.UTC(year, month - 1, day);
+  return !cronWallTimes(cron, midnight, midnight + DAY_MS - 1).next().done;
 }

@@ -17,12 +17,22 @@ describe('parseRRule: what is refused names the part', () => {
     ['no DTSTART', 'RRULE:FREQ=DAILY', 'DTSTART', 'needs a DTSTART'],
     ['no RRULE', 'DTSTART:20260105T020000', 'RRULE', 'no RRULE line'],
     ['no FREQ', 'DTSTART:20260105T020000\nRRULE:INTERVAL=2', 'FREQ', 'no FREQ'],
-    ['YEARLY', 'DTSTART:20260105T020000\nRRULE:FREQ=YEARLY', 'FREQ', 'FREQ=YEARLY is not supported'],
+    ['MINUTELY', 'DTSTART:20260105T020000\nRRULE:FREQ=MINUTELY', 'FREQ', 'FREQ=MINUTELY is not supported'],
     ['HOURLY', 'DTSTART:20260105T020000\nRRULE:FREQ=HOURLY', 'FREQ', 'FREQ=HOURLY is not supported'],
-    ['BYMONTH', 'DTSTART:20260105T020000\nRRULE:FREQ=MONTHLY;BYMONTH=1', 'BYMONTH', 'BYMONTH is not supported'],
-    ['BYSETPOS', 'DTSTART:20260105T020000\nRRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1', 'BYSETPOS', 'not supported'],
+    ['BYMONTH=13', 'DTSTART:20260105T020000\nRRULE:FREQ=YEARLY;BYMONTH=13', 'BYMONTH', 'out of range 1..12'],
+    ['BYSETPOS with nothing to pick from', 'DTSTART:20260105T020000\nRRULE:FREQ=MONTHLY;BYSETPOS=1', 'BYSETPOS', 'needs another BYxxx part'],
+    ['BYSETPOS=0', 'DTSTART:20260105T020000\nRRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0', 'BYSETPOS', 'out of range'],
+    ['BYWEEKNO with MONTHLY', 'DTSTART:20260105T020000\nRRULE:FREQ=MONTHLY;BYWEEKNO=2', 'BYWEEKNO', 'cannot be used with FREQ=MONTHLY'],
+    ['BYYEARDAY=367', 'DTSTART:20260105T020000\nRRULE:FREQ=YEARLY;BYYEARDAY=367', 'BYYEARDAY', 'out of range 1..366'],
+    ['an ordinal week 54 with YEARLY', 'DTSTART:20260105T020000\nRRULE:FREQ=YEARLY;BYDAY=54MO', 'BYDAY', 'ordinal must be 1..53'],
     ['BYSECOND', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY;BYSECOND=0', 'BYSECOND', 'not supported'],
-    ['EXDATE', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE:20260106T020000', 'EXDATE', 'EXDATE is not supported'],
+    ['EXRULE', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXRULE:FREQ=WEEKLY', 'EXRULE', 'EXRULE is not supported'],
+    ['two RRULEs', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nRRULE:FREQ=WEEKLY', 'RRULE', 'only one RRULE'],
+    ['an EXDATE that is not a date', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE:20260106T0200', 'EXDATE', 'is not a date'],
+    ['an EXDATE on February 30', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE;VALUE=DATE:20260230', 'EXDATE', 'not a valid calendar date-time'],
+    ['an EXDATE in an unknown zone', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE;TZID=Mars/Olympus:20260106T020000', 'EXDATE', 'not an IANA time zone'],
+    ['an EXDATE;VALUE=DATE with a time', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE;VALUE=DATE:20260106T020000', 'EXDATE', 'must be a date'],
+    ['an RDATE period', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nRDATE;VALUE=PERIOD:20260106T020000Z/PT1H', 'RDATE', 'VALUE=PERIOD is not supported'],
     ['COUNT and UNTIL', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY;COUNT=2;UNTIL=20260110T000000Z', 'UNTIL', 'COUNT and UNTIL'],
     ['INTERVAL=0', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY;INTERVAL=0', 'INTERVAL', 'positive integer'],
     ['COUNT=x', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY;COUNT=x', 'COUNT', 'positive integer'],
@@ -172,5 +182,126 @@ describe('rruleOccurrences', () => {
 
   it('stops when COUNT is used up', () => {
     expect(first('DTSTART:20260105T020000Z\nRRULE:FREQ=DAILY;COUNT=2', 'UTC', '2026-01-01T00:00:00Z', 5)).toEqual(['2026-01-05T02:00', '2026-01-06T02:00']);
+  });
+});
+
+describe('rruleOccurrences: the rest of RFC 5545 (YEARLY, BYMONTH, BYSETPOS, EXDATE, RDATE)', () => {
+  it.each<[string, string, string, string, string[]]>([
+    [
+      'every second Tuesday of the month at 22:00 Berlin except two listed dates (winter 21:00 UTC, summer 20:00 UTC)',
+      'DTSTART;TZID=Europe/Berlin:20260113T220000\nRRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2\nEXDATE;TZID=Europe/Berlin:20260414T220000,20261110T220000',
+      'Europe/Berlin',
+      '2026-03-01T00:00:00Z',
+      ['2026-03-10T21:00', '2026-05-12T20:00', '2026-06-09T20:00', '2026-07-14T20:00', '2026-08-11T20:00', '2026-09-08T20:00', '2026-10-13T20:00', '2026-12-08T21:00'],
+    ],
+    [
+      'the same with an ordinal BYDAY and the holidays as dates on their own line each',
+      'DTSTART;TZID=Europe/Berlin:20260113T220000\nRRULE:FREQ=MONTHLY;BYDAY=2TU\nEXDATE;VALUE=DATE:20260414\nEXDATE;VALUE=DATE:20260512',
+      'Europe/Berlin',
+      '2026-03-01T00:00:00Z',
+      ['2026-03-10T21:00', '2026-06-09T20:00'],
+    ],
+    [
+      'an EXDATE in UTC removes the occurrence at that instant (22:00 CEST is 20:00 UTC)',
+      'DTSTART;TZID=Europe/Berlin:20260609T220000\nRRULE:FREQ=MONTHLY;BYDAY=2TU\nEXDATE:20260714T200000Z',
+      'Europe/Berlin',
+      '2026-06-01T00:00:00Z',
+      ['2026-06-09T20:00', '2026-08-11T20:00'],
+    ],
+    [
+      'an EXDATE at another time of the same day removes nothing',
+      'DTSTART;TZID=Europe/Berlin:20260609T220000\nRRULE:FREQ=MONTHLY;BYDAY=2TU\nEXDATE;TZID=Europe/Berlin:20260714T210000',
+      'Europe/Berlin',
+      '2026-06-01T00:00:00Z',
+      ['2026-06-09T20:00', '2026-07-14T20:00'],
+    ],
+    [
+      'an EXDATE does not give back a COUNT: three occurrences less one',
+      'DTSTART:20260105T020000Z\nRRULE:FREQ=DAILY;COUNT=3\nEXDATE:20260106T020000Z',
+      'UTC',
+      '2026-01-01T00:00:00Z',
+      ['2026-01-05T02:00', '2026-01-07T02:00'],
+    ],
+    [
+      'RDATEs add occurrences, in order, once each (one of them is also the rule\'s)',
+      'DTSTART:20260105T020000Z\nRRULE:FREQ=WEEKLY;COUNT=2\nRDATE:20260107T030000Z,20260112T020000Z\nRDATE;TZID=Europe/Berlin:20260110T100000',
+      'UTC',
+      '2026-01-01T00:00:00Z',
+      ['2026-01-05T02:00', '2026-01-07T03:00', '2026-01-10T09:00', '2026-01-12T02:00'],
+    ],
+    [
+      'an RDATE that is a date comes at the DTSTART\'s time of day; an EXDATE removes an RDATE too',
+      'DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=DAILY;COUNT=1\nRDATE;VALUE=DATE:20260201,20260202\nEXDATE;VALUE=DATE:20260202',
+      'Europe/Berlin',
+      '2026-01-01T00:00:00Z',
+      ['2026-01-05T01:00', '2026-02-01T01:00'],
+    ],
+    [
+      'YEARLY in June and December on the first Saturday',
+      'DTSTART:20260606T040000Z\nRRULE:FREQ=YEARLY;BYMONTH=6,12;BYDAY=1SA',
+      'UTC',
+      '2026-01-01T00:00:00Z',
+      ['2026-06-06T04:00', '2026-12-05T04:00', '2027-06-05T04:00', '2027-12-04T04:00'],
+    ],
+    [
+      'YEARLY on 29 February skips the years without one',
+      'DTSTART:20240229T010000Z\nRRULE:FREQ=YEARLY',
+      'UTC',
+      '2026-01-01T00:00:00Z',
+      ['2028-02-29T01:00'],
+    ],
+    [
+      'MONTHLY limited by BYMONTH to the quarter ends, on the last day',
+      'DTSTART:20260331T230000Z\nRRULE:FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1',
+      'UTC',
+      '2026-01-01T00:00:00Z',
+      ['2026-03-31T23:00', '2026-06-30T23:00', '2026-09-30T23:00', '2026-12-31T23:00'],
+    ],
+    [
+      'the last weekday of the month (BYSETPOS=-1 over MO..FR)',
+      'DTSTART:20260130T180000Z\nRRULE:FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1',
+      'UTC',
+      '2026-01-01T00:00:00Z',
+      ['2026-01-30T18:00', '2026-02-27T18:00', '2026-03-31T18:00', '2026-04-30T18:00', '2026-05-29T18:00'],
+    ],
+    [
+      'YEARLY in ISO week 1 on Monday (BYWEEKNO)',
+      'DTSTART:20261228T020000Z\nRRULE:FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO',
+      'UTC',
+      '2026-01-01T00:00:00Z',
+      ['2027-01-04T02:00', '2028-01-03T02:00'],
+    ],
+    [
+      'the 100th day of the year (BYYEARDAY)',
+      'DTSTART:20260410T000000Z\nRRULE:FREQ=YEARLY;BYYEARDAY=100',
+      'UTC',
+      '2026-01-01T00:00:00Z',
+      ['2026-04-10T00:00', '2027-04-10T00:00'],
+    ],
+  ])('%s', (_name, text, zone, from, expected) => {
+    expect(first(text, zone, from, expected.length + 1).slice(0, expected.length)).toEqual(expected);
+  });
+
+  it.each<[string, string, string, string[]]>([
+    [
+      'YEARLY on the last Sunday of March at 02:30 Berlin: every year the night clocks go forward, so 03:30 CEST',
+      'DTSTART;TZID=Europe/Berlin:20260329T023000\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+      '2026-01-01T00:00:00Z',
+      ['2026-03-29T01:30', '2027-03-28T01:30'],
+    ],
+    [
+      'YEARLY on the last Sunday of October at 02:30 Berlin: the first of the two 02:30s (CEST)',
+      'DTSTART;TZID=Europe/Berlin:20261025T023000\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+      '2026-01-01T00:00:00Z',
+      ['2026-10-25T00:30', '2027-10-31T00:30'],
+    ],
+    [
+      'an EXDATE at a time that does not exist removes the occurrence moved out of the gap',
+      'DTSTART;TZID=Europe/Berlin:20260327T023000\nRRULE:FREQ=DAILY;COUNT=4\nEXDATE;TZID=Europe/Berlin:20260329T023000',
+      '2026-03-01T00:00:00Z',
+      ['2026-03-27T01:30', '2026-03-28T01:30', '2026-03-30T00:30'],
+    ],
+  ])('daylight saving time: %s', (_name, text, from, expected) => {
+    expect(first(text, 'Europe/Berlin', from, expected.length + 1).slice(0, expected.length)).toEqual(expected);
   });
 });

@@ -1,141 +1,156 @@
 /**
- * The subset of RFC 5545 recurrence rules that real maintenance windows use:
+ * RFC 5545 recurrence for maintenance windows, expanded by `rrule-temporal`:
  *
- *   DTSTART[;TZID=<zone>]:<yyyymmdd>T<hhmmss>[Z]   (required; also DTSTART;VALUE=DATE:<yyyymmdd>)
- *   RRULE:FREQ=DAILY|WEEKLY|MONTHLY[;INTERVAL=n][;COUNT=n|;UNTIL=...][;BYDAY=...][;BYMONTHDAY=...]
- *         [;BYHOUR=...][;BYMINUTE=...][;WKST=MO]
+ *   DTSTART[;TZID=<zone>]:<yyyymmdd>T<hhmmss>[Z]      (required; also DTSTART;VALUE=DATE:<yyyymmdd>)
+ *   RRULE:FREQ=YEARLY|MONTHLY|WEEKLY|DAILY[;INTERVAL=n][;COUNT=n|;UNTIL=...][;BYMONTH=...][;BYWEEKNO=...]
+ *         [;BYYEARDAY=...][;BYMONTHDAY=...][;BYDAY=...][;BYHOUR=...][;BYMINUTE=...][;BYSETPOS=...][;WKST=MO]
+ *   EXDATE[;TZID=<zone>|;VALUE=DATE]:<date or date-time>[,...]   (any number of lines)
+ *   RDATE[;TZID=<zone>|;VALUE=DATE]:<date or date-time>[,...]    (any number of lines)
  *
- * BYDAY takes MO..SU, and for MONTHLY also ordinals (1SA = first Saturday, -1SU = last Sunday).
- * BYMONTHDAY takes 1..31 and -31..-1 (not with WEEKLY, as RFC 5545 says). Everything else (YEARLY,
- * BYMONTH, BYSETPOS, BYWEEKNO, BYYEARDAY, BYSECOND, EXDATE, RDATE, ...) is refused with an error naming
- * the part, so that a window never silently means something other than what was written.
+ * This module reads the text and checks every part, so that an error names the part at fault (the
+ * library is lenient: it ignores BYHOUR=24 or a part it does not know); the library does the
+ * recurrence arithmetic. Refused, naming the part: HOURLY, MINUTELY, SECONDLY and BYSECOND (a window
+ * opens on whole minutes; cron covers hourly windows), EXRULE (deprecated by RFC 5545), RSCALE and SKIP,
+ * a second RRULE, and PERIOD values.
  *
- * Expansion happens in local wall-clock time of the DTSTART's zone (TZID, UTC for a "Z" time, else the
- * window's zone); DST gaps and overlaps are handled by `fromLocal`.
+ * The rule is expanded in wall-clock time of the DTSTART's zone (TZID, UTC for a "Z" time, else the
+ * window's zone) and each occurrence placed in the zone as zone.ts says. EXDATE and RDATE are instants
+ * (a floating one is read in the rule's zone): the recurrence set is the rule's occurrences and the
+ * RDATEs, less the EXDATEs, as RFC 5545 says. An EXDATE that is a date (VALUE=DATE) excludes every
+ * occurrence on that local day, so public holidays can be listed as dates; an RDATE that is a date adds
+ * an occurrence at DTSTART's time of day.
  */
+import { RRuleTemporal } from 'rrule-temporal';
+import { Temporal } from 'temporal-polyfill';
 import { fail, type ParseResult } from './schedule-error';
-import {
-  civilFromDayNumber,
-  dayConverter,
-  dayNumber,
-  daysInMonth,
-  DAY_MS,
-  fromLocal,
-  isValidTimeZone,
-  wallMs,
-  weekdayOf,
-  type LocalDateTime,
-} from './zone';
+import { DAY_MS, fromLocal, isValidTimeZone, placeInZone, toLocal, wallLocal, wallMs, type LocalDateTime } from './zone';
 
-export type RRuleFrequency = 'DAILY' | 'WEEKLY' | 'MONTHLY';
+export type RRuleFrequency = 'YEARLY' | 'MONTHLY' | 'WEEKLY' | 'DAILY';
 
 export interface ByDay {
   /** 0 = Sunday */
   weekday: number;
-  /** MONTHLY only: 1 = first, -1 = last */
+  /** MONTHLY and YEARLY only: 1 = first, -1 = last */
   ordinal?: number;
 }
 
-export type Until = { kind: 'utc'; ms: number } | { kind: 'local'; wall: LocalDateTime };
+/** A DTSTART, UNTIL, EXDATE or RDATE value. */
+export interface DateValue {
+  wall: LocalDateTime;
+  /** TZID, "UTC" for a time ending in Z, absent for a floating time (the rule's zone applies) */
+  zone?: string;
+  dateOnly: boolean;
+}
 
 export interface RRule {
   source: string;
   freq: RRuleFrequency;
   interval: number;
   count?: number;
-  until?: Until;
-  byDay?: ByDay[];
+  until?: DateValue;
+  byMonth?: number[];
+  byWeekNo?: number[];
+  byYearDay?: number[];
   byMonthDay?: number[];
+  byDay?: ByDay[];
   byHour?: number[];
   byMinute?: number[];
+  bySetPos?: number[];
   /** 0 = Sunday; RFC 5545's default is Monday */
   weekStart: number;
   dtstart: LocalDateTime;
   /** TZID of DTSTART, "UTC" for a time ending in Z, absent for a floating time (the window's zone applies) */
   dtstartZone?: string;
+  exDates: DateValue[];
+  rDates: DateValue[];
 }
 
 const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
-const SUPPORTED_PARTS = ['FREQ', 'INTERVAL', 'COUNT', 'UNTIL', 'BYDAY', 'BYMONTHDAY', 'BYHOUR', 'BYMINUTE', 'WKST'];
+const FREQUENCIES: readonly RRuleFrequency[] = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY'];
 
-function parseDateTime(text: string, part: string): ParseResult<{ wall: LocalDateTime; utc: boolean; dateOnly: boolean }> {
+/** The integer-list parts: their range, whether negatives count from the end, and the FREQs they may not be used with (RFC 5545). */
+const INTEGER_PARTS = {
+  BYMONTH: { min: 1, max: 12, fromEnd: false, notWith: [] },
+  BYWEEKNO: { min: 1, max: 53, fromEnd: true, notWith: ['MONTHLY', 'WEEKLY', 'DAILY'] },
+  BYYEARDAY: { min: 1, max: 366, fromEnd: true, notWith: ['MONTHLY', 'WEEKLY', 'DAILY'] },
+  BYMONTHDAY: { min: 1, max: 31, fromEnd: true, notWith: ['WEEKLY'] },
+  BYHOUR: { min: 0, max: 23, fromEnd: false, notWith: [] },
+  BYMINUTE: { min: 0, max: 59, fromEnd: false, notWith: [] },
+  BYSETPOS: { min: 1, max: 366, fromEnd: true, notWith: [] },
+} as const satisfies Record<string, { min: number; max: number; fromEnd: boolean; notWith: readonly RRuleFrequency[] }>;
+type IntegerPart = keyof typeof INTEGER_PARTS;
+const SUPPORTED_PARTS = ['FREQ', 'INTERVAL', 'COUNT', 'UNTIL', 'BYDAY', 'WKST', ...Object.keys(INTEGER_PARTS)];
+const DATE_LISTS = { EXDATE: 'exDates', RDATE: 'rDates' } as const;
+
+function parseDateValue(text: string, part: string, zone: string | undefined): ParseResult<DateValue> {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(text);
   if (!m) return fail(part, `RRULE ${part} "${text}" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS[Z])`);
-  const wall: LocalDateTime = {
-    year: Number(m[1]),
-    month: Number(m[2]),
-    day: Number(m[3]),
-    hour: m[4] === undefined ? 0 : Number(m[4]),
-    minute: m[5] === undefined ? 0 : Number(m[5]),
-    second: m[6] === undefined ? 0 : Number(m[6]),
-  };
-  if (wall.month < 1 || wall.month > 12 || wall.day < 1 || wall.day > daysInMonth(wall.year, wall.month) || wall.hour > 23 || wall.minute > 59 || wall.second > 59) {
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number);
+  try {
+    Temporal.PlainDateTime.from({ year, month, day, hour, minute, second }, { overflow: 'reject' });
+  } catch {
     return fail(part, `RRULE ${part} "${text}" is not a valid calendar date-time`);
   }
-  return { ok: true, value: { wall, utc: m[7] === 'Z', dateOnly: m[4] === undefined } };
+  if (m[7] === 'Z' && zone !== undefined) return fail(part, `${part} cannot have both a TZID and a UTC time (Z)`);
+  return { ok: true, value: { wall: { year, month, day, hour, minute, second }, zone: m[7] === 'Z' ? 'UTC' : zone, dateOnly: m[4] === undefined } };
 }
 
-function parseIntList(text: string, part: string, min: number, max: number, allowNegative: boolean): ParseResult<number[]> {
+/** A property line's parameters (TZID, VALUE) and its values, checked. */
+function parseDateProperty(name: string, params: string, values: string): ParseResult<DateValue[]> {
+  let zone: string | undefined;
+  let valueType = 'DATE-TIME';
+  for (const param of params.split(';').filter((p) => p.length > 0)) {
+    const [key, value] = param.split('=');
+    if (key.toUpperCase() === 'TZID' && value) zone = value;
+    else if (key.toUpperCase() === 'VALUE' && value) valueType = value.toUpperCase();
+    else return fail(name, `${name} parameter "${param}" is not supported (TZID, VALUE)`);
+  }
+  if (valueType !== 'DATE' && valueType !== 'DATE-TIME') return fail(name, `${name};VALUE=${valueType} is not supported (DATE, DATE-TIME)`);
+  if (zone !== undefined && !isValidTimeZone(zone)) return fail(name, `${name} TZID "${zone}" is not an IANA time zone`);
+  const out: DateValue[] = [];
+  for (const text of values.split(',')) {
+    const parsed = parseDateValue(text.trim(), name, zone);
+    if (!parsed.ok) return parsed;
+    if (valueType === 'DATE' && !parsed.value.dateOnly) return fail(name, `${name};VALUE=DATE must be a date (YYYYMMDD)`);
+    out.push(parsed.value);
+  }
+  return { ok: true, value: out };
+}
+
+function parseIntegerList(text: string, part: IntegerPart): ParseResult<number[]> {
+  const { min, max, fromEnd } = INTEGER_PARTS[part];
   const out: number[] = [];
   for (const item of text.split(',')) {
     if (!/^[+-]?\d+$/.test(item)) return fail(part, `RRULE ${part} "${text}": "${item}" is not an integer`);
     const n = Number(item);
-    const ok = allowNegative ? n !== 0 && Math.abs(n) >= min && Math.abs(n) <= max : n >= min && n <= max;
-    if (!ok) return fail(part, `RRULE ${part} "${text}": ${item} is out of range ${allowNegative ? `${min}..${max} or -${max}..-${min}` : `${min}..${max}`}`);
+    const ok = fromEnd ? Math.abs(n) >= min && Math.abs(n) <= max : n >= min && n <= max;
+    if (!ok) return fail(part, `RRULE ${part} "${text}": ${item} is out of range ${fromEnd ? `${min}..${max} or -${max}..-${min}` : `${min}..${max}`}`);
     out.push(n);
   }
   return { ok: true, value: [...new Set(out)].sort((a, b) => a - b) };
 }
 
-function parseDtstart(line: string): ParseResult<{ wall: LocalDateTime; zone?: string }> {
-  const m = /^DTSTART((?:;[^:;]+)*):(.+)$/i.exec(line);
-  if (!m) return fail('DTSTART', `"${line}" is not a DTSTART line (DTSTART[;TZID=Zone/Name]:YYYYMMDDTHHMMSS[Z])`);
-  let zone: string | undefined;
-  let valueType = 'DATE-TIME';
-  for (const param of m[1].split(';').filter((p) => p.length > 0)) {
-    const [name, value] = param.split('=');
-    if (name.toUpperCase() === 'TZID' && value) zone = value;
-    else if (name.toUpperCase() === 'VALUE' && value) valueType = value.toUpperCase();
-    else return fail('DTSTART', `DTSTART parameter "${param}" is not supported (TZID, VALUE)`);
+function parseByDay(text: string, freq: RRuleFrequency): ParseResult<ByDay[]> {
+  const days: ByDay[] = [];
+  for (const item of text.split(',')) {
+    const m = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(item);
+    if (!m) return fail('BYDAY', `BYDAY "${text}": "${item}" is not a weekday (MO..SU, with an ordinal like 1SA or -1SU for MONTHLY and YEARLY)`);
+    const weekday = WEEKDAYS.indexOf(m[2]);
+    if (m[1] === undefined) {
+      days.push({ weekday });
+      continue;
+    }
+    const ordinal = Number(m[1]);
+    if (freq !== 'MONTHLY' && freq !== 'YEARLY') return fail('BYDAY', `BYDAY "${item}": an ordinal weekday is only supported with FREQ=MONTHLY or FREQ=YEARLY`);
+    const most = freq === 'MONTHLY' ? 5 : 53;
+    if (ordinal === 0 || Math.abs(ordinal) > most) return fail('BYDAY', `BYDAY "${item}": the ordinal must be 1..${most} or -${most}..-1`);
+    days.push({ weekday, ordinal });
   }
-  if (zone !== undefined && !isValidTimeZone(zone)) return fail('DTSTART', `DTSTART TZID "${zone}" is not an IANA time zone`);
-  const dt = parseDateTime(m[2].trim(), 'DTSTART');
-  if (!dt.ok) return dt;
-  if (valueType === 'DATE' && !dt.value.dateOnly) return fail('DTSTART', 'DTSTART;VALUE=DATE must be a date (YYYYMMDD)');
-  if (dt.value.utc) {
-    if (zone !== undefined) return fail('DTSTART', 'DTSTART cannot have both a TZID and a UTC time (Z)');
-    zone = 'UTC';
-  }
-  return { ok: true, value: { wall: dt.value.wall, zone } };
+  return { ok: true, value: days };
 }
 
-/** Parses "DTSTART...\nRRULE:..." (the lines may also be separated by spaces or given in either order). */
-export function parseRRule(text: string): ParseResult<RRule> {
-  if (typeof text !== 'string' || text.trim().length === 0) return fail('RRULE', 'recurrence rule is empty');
-  const lines = text
-    .split(/[\r\n]+|\s+(?=(?:DTSTART|RRULE|EXDATE|RDATE|EXRULE)\b|FREQ=)/i)
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0);
-  let dtstart: { wall: LocalDateTime; zone?: string } | undefined;
-  let ruleText: string | undefined;
-  for (const line of lines) {
-    const upper = line.toUpperCase();
-    if (upper.startsWith('DTSTART')) {
-      if (dtstart) return fail('DTSTART', 'DTSTART is given twice');
-      const d = parseDtstart(line);
-      if (!d.ok) return d;
-      dtstart = d.value;
-    } else if (upper.startsWith('RRULE:') || upper.startsWith('FREQ=')) {
-      if (ruleText !== undefined) return fail('RRULE', 'only one RRULE is supported');
-      ruleText = upper.startsWith('RRULE:') ? line.slice(6) : line;
-    } else {
-      const name = /^[A-Za-z-]+/.exec(line)?.[0]?.toUpperCase() ?? line;
-      return fail(name, `${name} is not supported: a window is one DTSTART and one RRULE`);
-    }
-  }
-  if (ruleText === undefined) return fail('RRULE', 'no RRULE line (RRULE:FREQ=...)');
-  if (!dtstart) return fail('DTSTART', 'a recurrence rule needs a DTSTART (e.g. DTSTART;TZID=Europe/Berlin:20260105T020000)');
-
+/** Reads the RRULE line's parts into `rule`. */
+function parseRuleParts(ruleText: string, rule: RRule): ParseResult<RRule> {
   const parts = new Map<string, string>();
   for (const raw of ruleText.split(';').filter((p) => p.trim().length > 0)) {
     const eq = raw.indexOf('=');
@@ -146,103 +161,98 @@ export function parseRRule(text: string): ParseResult<RRule> {
     if (value.length === 0) return fail(name, `RRULE part ${name} has no value`);
     parts.set(name, value);
   }
+  const freq = parts.get('FREQ');
+  if (freq === undefined) return fail('FREQ', 'RRULE has no FREQ');
+  if (!(FREQUENCIES as readonly string[]).includes(freq)) return fail('FREQ', `FREQ=${freq} is not supported (${FREQUENCIES.join(', ')})`);
+  rule.freq = freq as RRuleFrequency;
 
-  const freqText = parts.get('FREQ');
-  if (freqText === undefined) return fail('FREQ', 'RRULE has no FREQ');
-  if (freqText !== 'DAILY' && freqText !== 'WEEKLY' && freqText !== 'MONTHLY') {
-    return fail('FREQ', `FREQ=${freqText} is not supported (DAILY, WEEKLY, MONTHLY)`);
+  for (const name of ['INTERVAL', 'COUNT'] as const) {
+    const value = parts.get(name);
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value) || Number(value) < 1) return fail(name, `${name}=${value} must be a positive integer`);
+    if (name === 'INTERVAL') rule.interval = Number(value);
+    else rule.count = Number(value);
   }
-  const freq: RRuleFrequency = freqText;
-  const rule: RRule = { source: text.trim(), freq, interval: 1, weekStart: 1, dtstart: dtstart.wall, dtstartZone: dtstart.zone };
-
-  const interval = parts.get('INTERVAL');
-  if (interval !== undefined) {
-    if (!/^\d+$/.test(interval) || Number(interval) < 1) return fail('INTERVAL', `INTERVAL=${interval} must be a positive integer`);
-    rule.interval = Number(interval);
-  }
-  const count = parts.get('COUNT');
   const until = parts.get('UNTIL');
-  if (count !== undefined && until !== undefined) return fail('UNTIL', 'COUNT and UNTIL cannot both be given (RFC 5545)');
-  if (count !== undefined) {
-    if (!/^\d+$/.test(count) || Number(count) < 1) return fail('COUNT', `COUNT=${count} must be a positive integer`);
-    rule.count = Number(count);
-  }
   if (until !== undefined) {
-    const u = parseDateTime(until, 'UNTIL');
-    if (!u.ok) return u;
-    const wall = u.value.dateOnly ? { ...u.value.wall, hour: 23, minute: 59, second: 59 } : u.value.wall;
-    rule.until = u.value.utc ? { kind: 'utc', ms: wallMs(wall) } : { kind: 'local', wall };
+    if (rule.count !== undefined) return fail('UNTIL', 'COUNT and UNTIL cannot both be given (RFC 5545)');
+    const parsed = parseDateValue(until, 'UNTIL', undefined);
+    if (!parsed.ok) return parsed;
+    rule.until = parsed.value;
   }
   const wkst = parts.get('WKST');
   if (wkst !== undefined) {
-    const i = WEEKDAYS.indexOf(wkst);
-    if (i < 0) return fail('WKST', `WKST=${wkst} is not a weekday (MO, TU, WE, TH, FR, SA, SU)`);
-    rule.weekStart = i;
+    if (!WEEKDAYS.includes(wkst)) return fail('WKST', `WKST=${wkst} is not a weekday (MO, TU, WE, TH, FR, SA, SU)`);
+    rule.weekStart = WEEKDAYS.indexOf(wkst);
   }
   const byDay = parts.get('BYDAY');
   if (byDay !== undefined) {
-    const days: ByDay[] = [];
-    for (const item of byDay.split(',')) {
-      const m = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(item);
-      if (!m) return fail('BYDAY', `BYDAY "${byDay}": "${item}" is not a weekday (MO..SU, with an ordinal like 1SA or -1SU for MONTHLY)`);
-      const weekday = WEEKDAYS.indexOf(m[2]);
-      if (m[1] !== undefined) {
-        const ordinal = Number(m[1]);
-        if (freq !== 'MONTHLY') return fail('BYDAY', `BYDAY "${item}": an ordinal weekday is only supported with FREQ=MONTHLY`);
-        if (ordinal === 0 || Math.abs(ordinal) > 5) return fail('BYDAY', `BYDAY "${item}": the ordinal must be 1..5 or -5..-1`);
-        days.push({ weekday, ordinal });
-      } else days.push({ weekday });
-    }
-    rule.byDay = days;
+    const parsed = parseByDay(byDay, rule.freq);
+    if (!parsed.ok) return parsed;
+    rule.byDay = parsed.value;
   }
-  const byMonthDay = parts.get('BYMONTHDAY');
-  if (byMonthDay !== undefined) {
-    if (freq === 'WEEKLY') return fail('BYMONTHDAY', 'BYMONTHDAY cannot be used with FREQ=WEEKLY (RFC 5545)');
-    const r = parseIntList(byMonthDay, 'BYMONTHDAY', 1, 31, true);
-    if (!r.ok) return r;
-    rule.byMonthDay = r.value;
+  const fields: Record<IntegerPart, 'byMonth' | 'byWeekNo' | 'byYearDay' | 'byMonthDay' | 'byHour' | 'byMinute' | 'bySetPos'> = {
+    BYMONTH: 'byMonth',
+    BYWEEKNO: 'byWeekNo',
+    BYYEARDAY: 'byYearDay',
+    BYMONTHDAY: 'byMonthDay',
+    BYHOUR: 'byHour',
+    BYMINUTE: 'byMinute',
+    BYSETPOS: 'bySetPos',
+  };
+  for (const part of Object.keys(INTEGER_PARTS) as IntegerPart[]) {
+    const value = parts.get(part);
+    if (value === undefined) continue;
+    if ((INTEGER_PARTS[part].notWith as readonly string[]).includes(rule.freq)) return fail(part, `${part} cannot be used with FREQ=${rule.freq} (RFC 5545)`);
+    const parsed = parseIntegerList(value, part);
+    if (!parsed.ok) return parsed;
+    rule[fields[part]] = parsed.value;
   }
-  const byHour = parts.get('BYHOUR');
-  if (byHour !== undefined) {
-    const r = parseIntList(byHour, 'BYHOUR', 0, 23, false);
-    if (!r.ok) return r;
-    rule.byHour = r.value;
-  }
-  const byMinute = parts.get('BYMINUTE');
-  if (byMinute !== undefined) {
-    const r = parseIntList(byMinute, 'BYMINUTE', 0, 59, false);
-    if (!r.ok) return r;
-    rule.byMinute = r.value;
+  if (rule.bySetPos && ![...parts.keys()].some((name) => name.startsWith('BY') && name !== 'BYSETPOS')) {
+    return fail('BYSETPOS', 'BYSETPOS needs another BYxxx part to pick from (e.g. BYDAY=TU;BYSETPOS=2)');
   }
   return { ok: true, value: rule };
 }
 
-function monthDayMatches(day: number, dim: number, byMonthDay: number[]): boolean {
-  return byMonthDay.some((v) => (v > 0 ? v === day : dim + 1 + v === day));
-}
-
-function monthlyDays(rule: RRule, year: number, month: number): number[] {
-  const dim = daysInMonth(year, month);
-  const first = dayNumber(year, month, 1);
-  let days: number[] | undefined;
-  if (rule.byMonthDay) {
-    days = rule.byMonthDay.map((v) => (v > 0 ? v : dim + 1 + v)).filter((d) => d >= 1 && d <= dim);
-  }
-  if (rule.byDay) {
-    const set = new Set<number>();
-    for (const bd of rule.byDay) {
-      const all: number[] = [];
-      for (let d = 1; d <= dim; d++) if (weekdayOf(first + d - 1) === bd.weekday) all.push(d);
-      if (bd.ordinal === undefined) all.forEach((d) => set.add(d));
-      else {
-        const pick = bd.ordinal > 0 ? all[bd.ordinal - 1] : all[all.length + bd.ordinal];
-        if (pick !== undefined) set.add(pick);
-      }
+/** Parses "DTSTART...\nRRULE:...\nEXDATE:..." (the lines may also be separated by spaces or given in any order). */
+export function parseRRule(text: string): ParseResult<RRule> {
+  if (typeof text !== 'string' || text.trim().length === 0) return fail('RRULE', 'recurrence rule is empty');
+  const lines = text
+    .split(/[\r\n]+|\s+(?=(?:DTSTART|RRULE|EXDATE|RDATE|EXRULE)\b|FREQ=)/i)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  let dtstart: DateValue | undefined;
+  let ruleText: string | undefined;
+  const dates: Pick<RRule, 'exDates' | 'rDates'> = { exDates: [], rDates: [] };
+  for (const line of lines) {
+    if (/^FREQ=/i.test(line)) {
+      if (ruleText !== undefined) return fail('RRULE', 'only one RRULE is supported');
+      ruleText = line;
+      continue;
     }
-    days = days ? days.filter((d) => set.has(d)) : [...set];
+    const m = /^([A-Za-z-]+)((?:;[^:;]+)*):(.*)$/.exec(line);
+    const name = m ? m[1].toUpperCase() : (/^[A-Za-z-]+/.exec(line)?.[0]?.toUpperCase() ?? line);
+    if (name === 'RRULE' && m) {
+      if (ruleText !== undefined) return fail('RRULE', 'only one RRULE is supported');
+      ruleText = m[3];
+    } else if (name === 'DTSTART') {
+      if (dtstart) return fail('DTSTART', 'DTSTART is given twice');
+      if (!m) return fail('DTSTART', `"${line}" is not a DTSTART line (DTSTART[;TZID=Zone/Name]:YYYYMMDDTHHMMSS[Z])`);
+      const parsed = parseDateProperty('DTSTART', m[2], m[3]);
+      if (!parsed.ok) return parsed;
+      if (parsed.value.length !== 1) return fail('DTSTART', 'DTSTART takes one date-time');
+      dtstart = parsed.value[0];
+    } else if ((name === 'EXDATE' || name === 'RDATE') && m) {
+      const parsed = parseDateProperty(name, m[2], m[3]);
+      if (!parsed.ok) return parsed;
+      dates[DATE_LISTS[name]].push(...parsed.value);
+    } else {
+      return fail(name, `${name} is not supported: a window is one DTSTART, one RRULE, and EXDATE or RDATE lines`);
+    }
   }
-  if (!days) days = rule.dtstart.day <= dim ? [rule.dtstart.day] : [];
-  return [...new Set(days)].sort((a, b) => a - b).map((d) => first + d - 1);
+  if (ruleText === undefined) return fail('RRULE', 'no RRULE line (RRULE:FREQ=...)');
+  if (!dtstart) return fail('DTSTART', 'a recurrence rule needs a DTSTART (e.g. DTSTART;TZID=Europe/Berlin:20260105T020000)');
+  return parseRuleParts(ruleText, { source: text.trim(), freq: 'DAILY', interval: 1, weekStart: 1, dtstart: dtstart.wall, dtstartZone: dtstart.zone, ...dates });
 }
 
 /** The effective zone of a rule used in a window declared in `timeZone`. */
@@ -250,77 +260,79 @@ export function ruleZone(rule: RRule, timeZone: string): string {
   return rule.dtstartZone ?? timeZone;
 }
 
+/** The instant of a DTSTART, UNTIL, EXDATE or RDATE value (a date is its local midnight). */
+function instantOf(value: DateValue, zone: string): number {
+  return fromLocal(value.wall, value.zone ?? zone);
+}
+
+const asUtcWall = (wall: LocalDateTime): Temporal.ZonedDateTime => Temporal.Instant.fromEpochMilliseconds(wallMs(wall)).toZonedDateTimeISO('UTC');
+
+/** The rule for rrule-temporal, in wall-clock time (UTC standing for the zone's wall clock). */
+function wallRule(rule: RRule, zone: string): RRuleTemporal {
+  const until = rule.until && (rule.until.dateOnly ? { ...rule.until.wall, hour: 23, minute: 59, second: 59 } : rule.until.zone ? toLocal(instantOf(rule.until, zone), zone) : rule.until.wall);
+  return new RRuleTemporal({
+    freq: rule.freq,
+    interval: rule.interval,
+    count: rule.count,
+    until: until && asUtcWall(until),
+    byMonth: rule.byMonth,
+    byWeekNo: rule.byWeekNo,
+    byYearDay: rule.byYearDay,
+    byMonthDay: rule.byMonthDay,
+    byDay: rule.byDay?.map((d) => `${d.ordinal ?? ''}${WEEKDAYS[d.weekday]}`),
+    byHour: rule.byHour,
+    byMinute: rule.byMinute,
+    bySetPos: rule.bySetPos,
+    wkst: WEEKDAYS[rule.weekStart],
+    dtstart: asUtcWall(rule.dtstart),
+  });
+}
+
+interface Expansion {
+  rule: RRuleTemporal;
+  /** RDATE instants, ascending */
+  added: number[];
+  /** EXDATE spans [start, end): one instant for a date-time, the local day for a date */
+  excluded: Array<[number, number]>;
+}
+
+const expansions = new WeakMap<RRule, Map<string, Expansion>>();
+
+function expansionOf(rule: RRule, zone: string): Expansion {
+  let byZone = expansions.get(rule);
+  if (!byZone) expansions.set(rule, (byZone = new Map()));
+  let expansion = byZone.get(zone);
+  if (!expansion) {
+    const timeOfDay = { hour: rule.dtstart.hour, minute: rule.dtstart.minute, second: rule.dtstart.second };
+    expansion = {
+      rule: wallRule(rule, zone),
+      added: rule.rDates.map((d) => instantOf(d.dateOnly ? { ...d, wall: { ...d.wall, ...timeOfDay } } : d, zone)).sort((a, b) => a - b),
+      excluded: rule.exDates.map((d): [number, number] => {
+        const start = instantOf(d, zone);
+        return [start, d.dateOnly ? instantOf({ ...d, wall: wallLocal(wallMs(d.wall) + DAY_MS) }, zone) : start + 1];
+      }),
+    };
+    byZone.set(zone, expansion);
+  }
+  return expansion;
+}
+
 /**
  * Occurrence start instants of the rule in ascending order, from `fromMs` (inclusive) up to `limitMs`
- * (inclusive). COUNT is counted from DTSTART, so a rule with COUNT is always expanded from its start.
+ * (inclusive): the rule's and the RDATEs, less the EXDATEs. COUNT is counted from DTSTART.
  */
 export function* rruleOccurrences(rule: RRule, timeZone: string, fromMs: number, limitMs: number): Generator<number> {
   const zone = ruleZone(rule, timeZone);
-  const start = rule.dtstart;
-  const startWall = wallMs(start);
-  const untilMs = rule.until === undefined ? undefined : rule.until.kind === 'utc' ? rule.until.ms : fromLocal(rule.until.wall, zone);
-  const day0 = dayNumber(start.year, start.month, start.day);
-  const weekStart0 = day0 - ((weekdayOf(day0) - rule.weekStart + 7) % 7);
-  const month0 = start.year * 12 + (start.month - 1);
-  const hours = rule.byHour ?? [start.hour];
-  const minutes = rule.byMinute ?? [start.minute];
-  const limitDay = Math.floor(limitMs / DAY_MS) + 2;
-
-  let k = 0;
-  if (rule.count === undefined) {
-    const fromDay = Math.floor(fromMs / DAY_MS) - 2;
-    if (rule.freq === 'DAILY') k = Math.floor((fromDay - day0) / rule.interval);
-    else if (rule.freq === 'WEEKLY') k = Math.floor((fromDay - weekStart0 - 7) / (7 * rule.interval));
-    else {
-      const c = civilFromDayNumber(fromDay);
-      k = Math.floor((c.year * 12 + c.month - 1 - month0 - 1) / rule.interval);
-    }
-    k = Math.max(0, k);
-  }
-  let emitted = 0;
-  for (; ; k++) {
-    let days: number[];
-    let periodFirstDay: number;
-    if (rule.freq === 'DAILY') {
-      const d = day0 + k * rule.interval;
-      periodFirstDay = d;
-      const c = civilFromDayNumber(d);
-      const okDay = (!rule.byDay || rule.byDay.some((b) => b.weekday === weekdayOf(d))) && (!rule.byMonthDay || monthDayMatches(c.day, daysInMonth(c.year, c.month), rule.byMonthDay));
-      days = okDay ? [d] : [];
-    } else if (rule.freq === 'WEEKLY') {
-      const ws = weekStart0 + 7 * rule.interval * k;
-      periodFirstDay = ws;
-      const weekdays = rule.byDay ? rule.byDay.map((b) => b.weekday) : [weekdayOf(day0)];
-      days = [...new Set(weekdays.map((wd) => ws + ((wd - rule.weekStart + 7) % 7)))].sort((a, b) => a - b);
-    } else {
-      const idx = month0 + k * rule.interval;
-      const year = Math.floor(idx / 12);
-      const month = (idx % 12) + 1;
-      periodFirstDay = dayNumber(year, month, 1);
-      days = monthlyDays(rule, year, month);
-    }
-    if (periodFirstDay > limitDay) return;
-    const instants: number[] = [];
-    for (const d of days) {
-      const c = civilFromDayNumber(d);
-      const convert = dayConverter(c.year, c.month, c.day, zone);
-      for (const h of hours) {
-        for (const mi of minutes) {
-          if (Date.UTC(c.year, c.month - 1, c.day, h, mi, start.second) < startWall) continue;
-          instants.push(convert(h, mi, start.second));
-        }
-      }
-    }
-    instants.sort((a, b) => a - b);
-    let previous: number | undefined;
-    for (const t of instants) {
-      if (t === previous) continue;
-      previous = t;
-      if (rule.count !== undefined && emitted >= rule.count) return;
-      if (untilMs !== undefined && t > untilMs) return;
-      emitted++;
-      if (t > limitMs) return;
-      if (t >= fromMs) yield t;
-    }
+  const { rule: recurrence, added, excluded } = expansionOf(rule, zone);
+  const wallOccurrences = (startWall: number, endWall: number) => recurrence.between(new Date(startWall), new Date(endWall), true).map((o) => o.epochMilliseconds);
+  const ruled = placeInZone(wallOccurrences, zone, fromMs, limitMs);
+  const extra = added.filter((t) => t >= fromMs && t <= limitMs);
+  let next = ruled.next();
+  let previous: number | undefined;
+  while (!next.done || extra.length > 0) {
+    const instant = next.done || (extra.length > 0 && extra[0] < next.value) ? extra.shift()! : next.value;
+    if (!next.done && instant === next.value) next = ruled.next();
+    if (instant !== previous && !excluded.some(([start, end]) => instant >= start && instant < end)) yield instant;
+    previous = instant;
   }
 }

@@ -65,6 +65,18 @@ describe('daylight saving time', () => {
     expect(windowOpen(at('2026-03-29T03:00:00Z'), [w])).toBe(false);
   });
 
+  it.each<[string, string, string, string[]]>([
+    // 02:00 and 02:30 do not exist: they move to 03:00 and 03:30 CEST, where the cron starts anyway
+    ['spring forward: each start once, in order', '2026-03-28T23:00:00Z', '2026-03-29T03:00:00Z', ['00:00', '00:30', '01:00', '01:30']],
+    // 02:00 and 02:30 happen twice: the first (CEST) only
+    ['fall back: the repeated hour starts once', '2026-10-24T22:00:00Z', '2026-10-25T03:00:00Z', ['23:00', '23:30', '00:00', '00:30', '02:00', '02:30']],
+  ])('a cron every 30 minutes from 01:00 to 03:59 in Berlin, %s', (_name, from, limit, expected) => {
+    const compiled = compileWindow(cron('*/30 1-3 * * *', 10, 'Europe/Berlin'));
+    if (!compiled.ok) throw new Error(compiled.error.message);
+    const starts = [...compiled.value.starts(Date.parse(from), Date.parse(limit))].map((t) => new Date(t).toISOString().slice(11, 16));
+    expect(starts).toEqual(expected);
+  });
+
   it('an RRULE in New York keeps its local time across the change', () => {
     const w = rrule('DTSTART;TZID=America/New_York:20260302T020000\nRRULE:FREQ=WEEKLY;BYDAY=MO', 60, 'America/New_York');
     expect(nextOpening(at('2026-03-03T00:00:00Z'), [w])?.toISOString()).toBe('2026-03-09T06:00:00.000Z'); // 02:00 EDT
@@ -107,12 +119,40 @@ describe('nextOpening', () => {
   });
 });
 
+describe('a window on the second Tuesday of the month except public holidays', () => {
+  // 22:00-01:00 Berlin; 14 April and 10 November are holidays
+  const patchNight = rrule(
+    'DTSTART;TZID=Europe/Berlin:20260113T220000\nRRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2\nEXDATE;VALUE=DATE:20260414,20261110',
+    180,
+    'Europe/Berlin',
+  );
+
+  it.each<[string, string, boolean]>([
+    ['open on 10 March at 23:30 CET', '2026-03-10T22:30:00Z', true],
+    ['still open after midnight, at 00:30 CET on 11 March', '2026-03-10T23:30:00Z', true],
+    ['closed at 01:00 CET, its end', '2026-03-11T00:00:00Z', false],
+    ['closed on the first Tuesday, 3 March', '2026-03-03T22:30:00Z', false],
+    ['closed on the holiday, 14 April', '2026-04-14T21:00:00Z', false],
+    ['open on 12 May at 22:00 CEST', '2026-05-12T20:00:00Z', true],
+  ])('%s', (_name, now, expected) => {
+    expect(windowOpen(at(now), [patchNight])).toBe(expected);
+  });
+
+  it.each<[string, string, string]>([
+    ['from 1 April the holiday is skipped: 12 May 22:00 CEST', '2026-04-01T00:00:00Z', '2026-05-12T20:00:00.000Z'],
+    ['from 1 November the holiday is skipped: 8 December 22:00 CET', '2026-11-01T00:00:00Z', '2026-12-08T21:00:00.000Z'],
+  ])('%s', (_name, now, expected) => {
+    expect(nextOpening(at(now), [patchNight])?.toISOString()).toBe(expected);
+  });
+});
+
 describe('compileWindow: errors name the part', () => {
   it.each<[string, TimeWindow, string]>([
     ['an unknown zone', cron('0 2 * * *', 60, 'Europe/Atlantis'), 'timeZone'],
     ['a zero duration', cron('0 2 * * *', 0), 'durationMinutes'],
     ['a cron field', cron('0 25 * * *', 60), 'hour'],
-    ['an RRULE part', rrule('DTSTART:20260105T020000\nRRULE:FREQ=YEARLY', 60, 'UTC'), 'FREQ'],
+    ['an RRULE part', rrule('DTSTART:20260105T020000\nRRULE:FREQ=HOURLY', 60, 'UTC'), 'FREQ'],
+    ['an EXDATE', rrule('DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE:2026-01-06', 60, 'UTC'), 'EXDATE'],
     ['a DTSTART zone other than the window zone', rrule('DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=DAILY', 60, 'America/New_York'), 'DTSTART'],
     ['a single start without a zone designator', { kind: 'once', start: '2026-12-20T00:00:00', durationMinutes: 60, timeZone: 'UTC' }, 'start'],
     ['an unknown kind', { kind: 'weekly', durationMinutes: 60, timeZone: 'UTC' } as unknown as TimeWindow, 'kind'],

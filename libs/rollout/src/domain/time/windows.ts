@@ -7,10 +7,10 @@
  * 05:00 local. A start that falls in a DST gap moves forward by the gap; a start in an overlap is the
  * first of the two (so a daily 02:30 window in Berlin opens once on the night clocks go back).
  */
-import { parseCron, cronMatchesDate, type Cron } from './cron';
+import { parseCron, cronWallTimes } from './cron';
 import { parseRRule, rruleOccurrences, type RRule } from './rrule';
 import { InvalidScheduleError, fail, type ParseResult } from './schedule-error';
-import { civilFromDayNumber, dayConverter, DAY_MS, isValidTimeZone, MINUTE_MS, toLocal, dayNumber } from './zone';
+import { DAY_MS, isValidTimeZone, MINUTE_MS, placeInZone } from './zone';
 
 export type TimeWindow = CronWindow | RRuleWindow | OnceWindow;
 
@@ -51,27 +51,6 @@ export interface CompiledWindow {
   starts(fromMs: number, limitMs: number): Iterable<number>;
 }
 
-function* cronStarts(cron: Cron, timeZone: string, fromMs: number, limitMs: number): Generator<number> {
-  const first = toLocal(fromMs, timeZone);
-  const last = toLocal(limitMs, timeZone);
-  const lastDay = dayNumber(last.year, last.month, last.day);
-  for (let d = dayNumber(first.year, first.month, first.day) - 1; d <= lastDay; d++) {
-    const c = civilFromDayNumber(d);
-    if (!cronMatchesDate(cron, c.year, c.month, c.day)) continue;
-    const convert = dayConverter(c.year, c.month, c.day, timeZone);
-    const day: number[] = [];
-    for (const h of cron.hours) for (const m of cron.minutes) day.push(convert(h, m, 0));
-    day.sort((a, b) => a - b);
-    let previous: number | undefined;
-    for (const t of day) {
-      if (t === previous) continue;
-      previous = t;
-      if (t > limitMs) return;
-      if (t >= fromMs) yield t;
-    }
-  }
-}
-
 /** Checks and compiles a window; the error names the part at fault. */
 export function compileWindow(window: TimeWindow): ParseResult<CompiledWindow> {
   if (!window || typeof window !== 'object') return fail('window', 'a window must be an object');
@@ -85,7 +64,8 @@ export function compileWindow(window: TimeWindow): ParseResult<CompiledWindow> {
       const parsed = parseCron(window.expression);
       if (!parsed.ok) return parsed;
       const cron = parsed.value;
-      return { ok: true, value: { window, durationMs, starts: (from, limit) => cronStarts(cron, window.timeZone, from, limit) } };
+      const starts = (from: number, limit: number) => placeInZone((startWall, endWall) => cronWallTimes(cron, startWall, endWall), window.timeZone, from, limit);
+      return { ok: true, value: { window, durationMs, starts } };
     }
     case 'rrule': {
       const parsed = parseRRule(window.rule);
@@ -127,8 +107,14 @@ function openUntil(w: CompiledWindow, t: number): number | undefined {
   return latest === undefined ? undefined : latest + w.durationMs;
 }
 
+/**
+ * The first start in [from, limit], looked for a week ahead first, then in spans four times longer: a
+ * short span seldom holds a change of UTC offset, and then times are placed without a zone lookup each.
+ */
 function firstStart(w: CompiledWindow, from: number, limit: number): number | undefined {
-  for (const s of w.starts(from, limit)) return s;
+  for (let start = from, span = 7 * DAY_MS; start <= limit; start += span + 1, span *= 4) {
+    for (const s of w.starts(start, Math.min(start + span, limit))) return s;
+  }
   return undefined;
 }
 
