@@ -7,6 +7,7 @@ import { useAsync } from '../../../shared/use-async';
 import { useClusters } from '../../../shared/use-clusters';
 import { toYaml } from '../../../shared/yaml';
 import { fetchAudit } from '../api';
+import '../audit.css';
 
 const PAGE = 50;
 
