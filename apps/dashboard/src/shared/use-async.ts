@@ -29,9 +29,12 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
       });
   }, []);
 
+  // `deps` is the caller's list for `load` (`run` never changes): lint checks it at every call, as
+  // eslint.config.mjs names useAsync among the hooks whose dependencies it verifies.
   useEffect(() => {
     run(false);
     return () => current.current?.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
 
   const reload = useCallback(() => run(true), [run]);

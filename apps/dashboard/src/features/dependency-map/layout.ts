@@ -175,8 +175,11 @@ export function layoutMap(input: { edges: EdgeView[]; workloads: WorkloadView[];
     const laneTop = y;
     let rows = 0;
     const order = new Map<string, number>();
+    // The lane's cells, each in key order, grouped in one pass (a long call chain makes a thousand columns).
+    const cells = Array.from({ length: columns }, (): string[] => []);
+    for (const k of inLane) cells[column.get(k)!].push(k);
     for (let c = 0; c < columns; c++) {
-      const cell = inLane.filter((k) => column.get(k) === c);
+      const cell = cells[c];
       const weight = (k: string) => {
         const ys = preds.get(k)!.map((p) => order.get(p)).filter((v): v is number => v !== undefined);
         return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : Number.POSITIVE_INFINITY;

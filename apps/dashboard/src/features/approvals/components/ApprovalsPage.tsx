@@ -9,6 +9,7 @@ import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui
 import { useAsync } from '../../../shared/use-async';
 import { useClusters } from '../../../shared/use-clusters';
 import { announceApprovalsChanged, decide, fetchApprovals } from '../api';
+import '../approvals.css';
 
 const REFRESH_MS = 10_000;
 

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { setQuery, useLocation } from '../../../app/router';
 import type { AuditItem } from '../../../api/wire';
 import { personName } from '../../../shared/format';
@@ -7,6 +7,7 @@ import { useAsync } from '../../../shared/use-async';
 import { useClusters } from '../../../shared/use-clusters';
 import { toYaml } from '../../../shared/yaml';
 import { fetchAudit } from '../api';
+import '../audit.css';
 
 const PAGE = 50;
 
@@ -45,9 +46,13 @@ const toneOf = (action: string): Tone => {
 export function AuditPage() {
   const { query } = useLocation();
   const clusters = useClusters();
-  const filters = { clusterId: query.get('cluster') ?? undefined, actor: query.get('actor') ?? undefined, action: query.get('action') ?? undefined, q: query.get('q') ?? undefined, before: query.get('before') ?? undefined };
-  const key = JSON.stringify(filters);
-  const entries = useAsync((signal) => fetchAudit(filters, PAGE + 1, signal), [key]);
+  const address = query.toString();
+  // One filters object per address, so that the entries load again only when the address changes.
+  const filters = useMemo(() => {
+    const params = new URLSearchParams(address);
+    return { clusterId: params.get('cluster') ?? undefined, actor: params.get('actor') ?? undefined, action: params.get('action') ?? undefined, q: params.get('q') ?? undefined, before: params.get('before') ?? undefined };
+  }, [address]);
+  const entries = useAsync((signal) => fetchAudit(filters, PAGE + 1, signal), [filters]);
   const [actor, setActor] = useState(filters.actor ?? '');
   const [action, setAction] = useState(filters.action ?? '');
   const [text, setText] = useState(filters.q ?? '');

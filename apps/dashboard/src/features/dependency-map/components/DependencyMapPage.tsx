@@ -14,6 +14,7 @@ import { layoutMap, type MapLink } from '../layout';
 import { AddEdgeForm } from './AddEdgeForm';
 import { EdgeTable } from './EdgeTable';
 import { MapGraph } from './MapGraph';
+import '../dependency-map.css';
 
 /** What talks to what in one cluster: the drawing, then the evidence, and the review of each dependency. */
 export function DependencyMapPage({ clusterId }: { clusterId: string }) {

@@ -8,6 +8,7 @@ import { formatAgo, formatBytes, formatDate, formatNumber, plural } from '../../
 import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useFlowImports } from '../hooks/use-flow-imports';
 import { UploadFlows } from './UploadFlows';
+import '../flow-imports.css';
 
 const STATUS_TONE = { queued: 'neutral', running: 'info', succeeded: 'good', failed: 'bad' } as const;
 

@@ -3,6 +3,7 @@ import { useClusters } from '../../../shared/use-clusters';
 import { Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { plural } from '../../../shared/format';
 import { ClusterCard } from './ClusterCard';
+import '../overview.css';
 
 /** Every cluster at a glance: its CNI, what it holds, and which namespaces nothing protects yet. */
 export function OverviewPage() {

@@ -12,6 +12,7 @@ import { FindingsTab } from './FindingsTab';
 import { ImpactTab } from './ImpactTab';
 import { PoliciesTab } from './PoliciesTab';
 import { DiffTab } from './DiffTab';
+import '../plans.css';
 
 const TABS = [
   { key: 'impact', label: 'Impact' },

@@ -8,6 +8,7 @@ import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useAsync } from '../../../shared/use-async';
 import { fetchPlans, makePlan } from '../api';
+import '../plans.css';
 
 /** A cluster's plans, newest version first, each with what a reviewer looks at before anything else. */
 export function PlansPage({ clusterId }: { clusterId: string }) {

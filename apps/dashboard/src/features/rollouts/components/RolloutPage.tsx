@@ -17,6 +17,7 @@ import { Badge, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useCluster } from '../../../shared/use-clusters';
 import { type Liveness, useRolloutStream } from '../hooks/use-rollout-stream';
 import { RolloutControls } from './RolloutControls';
+import '../rollouts.css';
 
 const LIVENESS: Record<Liveness, { text: string; title: string }> = {
   connecting: { text: 'Connecting…', title: 'Opening the live stream of changes' },

@@ -8,6 +8,7 @@ import { useAsync } from '../../../shared/use-async';
 import { useClusters } from '../../../shared/use-clusters';
 import { fetchRollouts } from '../api';
 import { NewRolloutForm } from './NewRolloutForm';
+import '../rollouts.css';
 
 /** Every rollout, newest first, and (for operators) a new one from a plan. */
 export function RolloutsPage() {

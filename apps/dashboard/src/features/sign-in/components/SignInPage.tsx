@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../../../api/client';
 import { useAuth } from '../../../app/auth';
+import '../sign-in.css';
 
 /** The only page a signed-out person sees. Wrong credentials get one answer, in words. */
 export function SignInPage({ reason }: { reason?: string }) {

@@ -6,6 +6,7 @@ import { formatDate } from '../../../shared/format';
 import { Badge, ErrorNote, Field, Loading, PageHeader } from '../../../shared/ui';
 import { useAsync } from '../../../shared/use-async';
 import { createUser, disableUser, fetchUsers } from '../api';
+import '../users.css';
 
 const ROLES: Role[] = ['viewer', 'operator', 'approver', 'admin'];
 
