@@ -1,4 +1,4 @@
-// `npm run build && node tools/bench-map.mjs`: how fast and how legibly the dependency map draws,
+// `npm run bench:map`: how fast and how legibly the dependency map draws,
 // for the demo cluster and for a generated cluster of 1,000 namespaces (three single-pod workloads each,
 // web-0 -> api-0 -> db-0, each api-0 calling another team's api of its tier, some cross-tier calls and
 // external clients). For each cluster: five loads of the map page, timed from the map's data
