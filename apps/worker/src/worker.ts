@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { QUEUES } from '@bulkhead/contracts';
 import { BullJobQueue } from '@bulkhead/jobs';
 import { databaseIdentity } from '@bulkhead/persistence';
-import { createRedis, loadSecretKey, resolveQueuePrefix, SecretBox } from '@bulkhead/platform';
+import { createRedis, loadSecretKey, NestLogger, resolveQueuePrefix, SecretBox } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import type { WorkerRuntime } from './runtime';
 import { WorkerModule } from './worker.module';
@@ -16,7 +16,7 @@ export interface RunningWorker {
 
 /** Starts the worker's Nest application context (no HTTP): its queue consumers and its recovery timer begin at bootstrap. */
 export async function startWorker(runtime: WorkerRuntime): Promise<RunningWorker> {
-  const context = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime), { logger: false });
+  const context = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime), { logger: new NestLogger(runtime.logger) });
   await context.init();
   return { close: () => context.close() };
 }
