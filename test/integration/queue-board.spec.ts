@@ -83,4 +83,22 @@ describe('the queue board', () => {
     expect((await asSession('PUT', `/api/queues/${QUEUES.imports}/${JOB_ID}/clean`, { 'x-csrf-token': session.csrfToken })).status).toBe(204);
     expect((await delayedImports()).counts.delayed).toBe(0);
   });
+
+  it('gives an admin session its CSRF token in the cookie the board\'s page sends back as X-XSRF-TOKEN, and takes changes with it', async () => {
+    const session = await signIn('admin');
+    const page = await board('GET', '', null, { cookie: session.cookie });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('set-cookie')).toBe(`XSRF-TOKEN=${encodeURIComponent(session.csrfToken)}; Path=${QUEUE_BOARD_PATH}; SameSite=Strict`);
+    expect((await board('GET', '', 'admin')).headers.get('set-cookie')).toBeNull();
+
+    const jobId = `${JOB_ID}-xsrf`;
+    await api.runtime.queues.get(QUEUES.imports)!.add('flow-import.run', { v: 1, importId: '00000000-0000-4000-8000-000000000001' }, { jobId, delay: 3_600_000 });
+    const clean = (headers: Record<string, string>) => board('PUT', `/api/queues/${QUEUES.imports}/${jobId}/clean`, null, { cookie: session.cookie, ...headers });
+    expect((await clean({ 'x-xsrf-token': 'not-the-token' })).body.code).toBe('auth.csrf');
+    const operator = await signIn('operator');
+    expect((await board('PUT', `/api/queues/${QUEUES.imports}/${jobId}/clean`, null, { cookie: operator.cookie, 'x-xsrf-token': operator.csrfToken })).status).toBe(403);
+    expect((await delayedImports()).counts.delayed).toBe(1);
+    expect((await clean({ 'x-xsrf-token': session.csrfToken })).status).toBe(204);
+    expect((await delayedImports()).counts.delayed).toBe(0);
+  });
 });
