@@ -101,4 +101,14 @@ describe('the queue board', () => {
     expect((await clean({ 'x-xsrf-token': session.csrfToken })).status).toBe(204);
     expect((await delayedImports()).counts.delayed).toBe(0);
   });
+
+  it('writes each change made through the board to the audit log, under the admin who made it, and no refused one', async () => {
+    const entries = async () => (await api.call('GET', '/api/v1/audit?action=queue.change', { role: 'admin' })).body as Array<{ actor: string; target: string; details: { method: string; status: number } }>;
+    // The two cleans of the tests above that succeeded, by the admin's sessions; the refused ones are not changes.
+    const audited = await api.waitFor(entries, (found) => found.length >= 2);
+    expect(audited.map(({ actor, target, details }) => [actor, target, details.method, details.status])).toEqual([
+      ['user:admin-user', `${QUEUE_BOARD_PATH}/api/queues/${QUEUES.imports}/${JOB_ID}-xsrf/clean`, 'PUT', 204],
+      ['user:admin-user', `${QUEUE_BOARD_PATH}/api/queues/${QUEUES.imports}/${JOB_ID}/clean`, 'PUT', 204],
+    ]);
+  });
 });

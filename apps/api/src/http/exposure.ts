@@ -1,14 +1,16 @@
 import type { AccessDeps, TokenStore } from '@bulkhead/access';
+import type { AuditLog } from '@bulkhead/audit';
 import type { Role } from '@bulkhead/contracts';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { createServer, type Server } from 'node:http';
 import { STALLED_ROLLOUTS, type StalledRolloutsSearch } from '../health/stalled-rollouts';
+import { auditBoardChanges } from '../queues/board-audit';
 import { acceptBoardCsrfHeader, offerBoardCsrfCookie } from '../queues/board-csrf';
 import { QUEUE_BOARD_PATH } from '../queues/queues.module';
 import type { ApiRuntime } from '../runtime';
-import { ACCESS_DEPS, TOKEN_STORE } from '../stores.providers';
+import { ACCESS_DEPS, AUDIT_LOG, TOKEN_STORE } from '../stores.providers';
 import { checkRole, identifyCaller } from './auth.guard';
 import type { AllExceptionsFilter } from './exception.filter';
 import { registry, scrapeMetrics } from './metrics';
@@ -19,13 +21,13 @@ import type { BulkheadRequest } from './request-context';
  * the queue board. By default metrics and docs need a token or a signed-in session, of any role: they
  * hold nothing a viewer could not list, but they tell a stranger what runs here. The queue board, which
  * retries and removes jobs, is for admins alone, its API as much as its page; a session's changes there
- * need its CSRF token like anywhere else (see board-csrf.ts). /healthz and /readyz stay open (health.controller).
+ * need its CSRF token like anywhere else (see board-csrf.ts), and each change is audited. /healthz and /readyz stay open (health.controller).
  */
 export async function exposeMetricsAndDocs(app: NestExpressApplication, runtime: ApiRuntime, filter: AllExceptionsFilter, document: () => OpenAPIObject): Promise<void> {
   const requireRole = callerCheck(app.get<TokenStore>(TOKEN_STORE), app.get<AccessDeps>(ACCESS_DEPS), filter);
   const signedIn = requireRole(undefined);
   // In front of the board, which Nest mounts later, when the application starts.
-  app.use(QUEUE_BOARD_PATH, acceptBoardCsrfHeader, requireRole('admin'), offerBoardCsrfCookie);
+  app.use(QUEUE_BOARD_PATH, acceptBoardCsrfHeader, requireRole('admin'), offerBoardCsrfCookie, auditBoardChanges(app.get<AuditLog>(AUDIT_LOG), runtime.logger));
   const { metrics, apiDocs } = runtime.config;
   const stalled = app.get<StalledRolloutsSearch>(STALLED_ROLLOUTS);
   const scrape = () => scrapeMetrics(runtime, async () => (await stalled.recent()).length);
