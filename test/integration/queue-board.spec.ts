@@ -66,6 +66,14 @@ describe('the queue board', () => {
     }
     expect((await board('PUT', `/api/queues/${QUEUES.imports}/${JOB_ID}/clean`, null)).status).toBe(401);
     expect((await delayedImports()).counts.delayed).toBe(1);
+    const refused = await api.waitFor(
+      async () => (await api.call('GET', '/api/v1/audit?action=auth.refused&actor=token:test-operator', { role: 'admin' })).body as Array<{ details: { path: string; code: string } }>,
+      (entries) => entries.length >= 2,
+    );
+    expect(refused.map((e) => [e.details.path, e.details.code]).sort()).toEqual([
+      [`${QUEUE_BOARD_PATH}/api/queues/${QUEUES.imports}/clean/delayed`, 'auth.role_required'],
+      [`${QUEUE_BOARD_PATH}/api/queues/${QUEUES.imports}/${JOB_ID}/clean`, 'auth.role_required'],
+    ]);
   });
 
   it('lets an admin session read, refuses its changes without the CSRF header and takes them with it', async () => {
