@@ -102,14 +102,10 @@ describe('behind a TLS proxy on the loopback (BULKHEAD_TRUST_PROXY=loopback)', (
   let api: Harness;
   const logLines: string[] = [];
   beforeAll(async () => {
-    // The request log goes to stdout: kept here to be read, not printed.
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => logLines.push(String(chunk)) > 0);
-    api = await startApi({ BULKHEAD_TRUST_PROXY: 'loopback', LOG_LEVEL: 'info' });
+    // The request log is kept here to be read, not printed.
+    api = await startApi({ BULKHEAD_TRUST_PROXY: 'loopback', LOG_LEVEL: 'info' }, { log: (line) => void logLines.push(line) });
   });
-  afterAll(async () => {
-    await api.close();
-    jest.restoreAllMocks();
-  });
+  afterAll(() => api.close());
 
   it('sends HSTS and a Secure session cookie when the proxy says the client used TLS, and neither when not', async () => {
     const overTls = await api.call('GET', '/api/v1/clusters', { role: 'viewer', headers: { 'x-forwarded-proto': 'https' } });

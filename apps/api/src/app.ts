@@ -9,12 +9,15 @@ import { guardEdge } from './http/edge';
 import { ControlCharacterPipe } from './http/body';
 import { AllExceptionsFilter } from './http/exception.filter';
 import { exposeMetricsAndDocs } from './http/exposure';
+import { logRequests } from './http/request-log.middleware';
+import { NestLogger } from '@bulkhead/platform';
 import type { ApiRuntime } from './runtime';
 import { REFUSAL_AUDIT } from './stores.providers';
 
 /** Builds the HTTP application on a runtime (connections already open). Used by main and by tests. */
 export async function createApiApp(runtime: ApiRuntime): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime), { bodyParser: false, logger: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime), { bodyParser: false, logger: new NestLogger(runtime.logger) });
+  app.use(logRequests(runtime.logger));
   const filter = new AllExceptionsFilter(runtime.logger, app.get(REFUSAL_AUDIT));
   app.useGlobalFilters(filter);
   app.useGlobalPipes(new ControlCharacterPipe());

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { QUEUES } from '@bulkhead/contracts';
 import { BullJobQueue } from '@bulkhead/jobs';
 import { databaseIdentity } from '@bulkhead/persistence';
-import { createRedis, loadSecretKey, resolveQueuePrefix, SecretBox } from '@bulkhead/platform';
+import { createRedis, loadSecretKey, NestLogger, resolveQueuePrefix, SecretBox } from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import type { WorkerHooks, WorkerRuntime } from './runtime';
 import { WorkerModule } from './worker.module';
@@ -19,7 +19,7 @@ export interface RunningWorker {
  * begin at bootstrap. `hooks` are a test's; production passes none.
  */
 export async function startWorker(runtime: WorkerRuntime, hooks?: WorkerHooks): Promise<RunningWorker> {
-  const context = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime, hooks), { logger: false });
+  const context = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime, hooks), { logger: new NestLogger(runtime.logger) });
   await context.init();
   return { close: () => context.close() };
 }

@@ -1,5 +1,6 @@
 export * from './config/config';
 export * from './logging/logger';
+export * from './logging/nest-logger';
 export * from './services/local-services';
 export * from './services/embedded-postgres';
 export * from './services/database-roles';

@@ -1,38 +1,30 @@
-import { type CreateRolloutDeps, stalledRollouts } from '@bulkhead/rollout';
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, type HealthCheckResult, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { ROLLOUT_DEPS } from '../stores.providers';
+import { STALLED_ROLLOUTS, type StalledRolloutsSearch } from './stalled-rollouts';
 
-async function timed<T>(what: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([what, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** How long PostgreSQL and Redis each have to answer before readyz calls them failing. */
+const CHECK_TIMEOUT_MS = 2000;
 
+/** Liveness and readiness for probes: open to anyone, and cheap (see StalledRolloutsSearch). */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
   constructor(
     @Inject(RUNTIME) private readonly runtime: ApiRuntime,
-    @Inject(ROLLOUT_DEPS) private readonly rollouts: CreateRolloutDeps,
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(STALLED_ROLLOUTS) private readonly stalled: StalledRolloutsSearch,
   ) {}
-
-  private stalled() {
-    return stalledRollouts(this.rollouts.store, this.rollouts.clock(), this.runtime.config.rollout.stallMs);
-  }
 
   /** The process is up. */
   @Get('healthz')
   @Public()
-  healthz() {
-    return { status: 'ok' };
+  async healthz() {
+    return { status: (await this.health.check([])).status };
   }
 
   /**
@@ -44,20 +36,19 @@ export class HealthController {
   @Get('readyz')
   @Public()
   async readyz(@Res() res: Response): Promise<void> {
-    const check = async (fn: () => Promise<unknown>) => {
-      try {
-        await timed(fn(), 2000);
-        return 'ok';
-      } catch (error) {
-        return `failing: ${(error as Error).message}`;
-      }
-    };
-    const checks = {
-      postgres: await check(() => this.runtime.db.query('SELECT 1')),
-      redis: await check(() => this.runtime.redis.ping()),
-    };
-    const ready = Object.values(checks).every((c) => c === 'ok');
-    const stalled = checks.postgres === 'ok' ? await timed(this.stalled(), 2000).catch(() => undefined) : undefined;
+    const result = await this.health
+      .check([
+        () => this.indicators.check('postgres').attempt(async () => void (await this.runtime.db.query('SELECT 1'))).withTimeout(CHECK_TIMEOUT_MS),
+        () => this.indicators.check('redis').attempt(async () => void (await this.runtime.redis.ping())).withTimeout(CHECK_TIMEOUT_MS),
+      ])
+      .catch((failure: unknown) => {
+        // Terminus answers a failing check by throwing a 503 that carries the whole result.
+        if (failure instanceof ServiceUnavailableException) return failure.getResponse() as HealthCheckResult;
+        throw failure;
+      });
+    const checks = Object.fromEntries(Object.entries(result.details).map(([name, { status, message }]) => [name, status === 'up' ? 'ok' : `failing: ${String(message)}`]));
+    const ready = result.status === 'ok';
+    const stalled = checks.postgres === 'ok' ? await this.stalled.recent().catch(() => undefined) : undefined;
     const stalledRollouts = stalled?.map(({ rollout, stall }) => ({ id: rollout.id, clusterId: rollout.clusterId, status: rollout.status, since: stall.since }));
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(stalledRollouts ? { stalledRollouts } : {}) });
   }

@@ -88,9 +88,14 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<BulkheadRequest>();
     const caller = await identifyCaller(req, { tokens: this.tokens, access: this.access }, new Date());
     req.caller = caller;
-    if (!required.some((role) => roleAllows(caller.role, role))) {
-      throw new AppError('forbidden', 'auth.role_required', `this action needs the ${required.join(' or ')} role; ${caller.kind} "${caller.name}" has ${caller.role}`);
-    }
+    checkRole(caller, required);
     return true;
+  }
+}
+
+/** Throws the 403 for a caller whose role allows none of the roles required. */
+export function checkRole(caller: Caller, required: Role[]): void {
+  if (!required.some((role) => roleAllows(caller.role, role))) {
+    throw new AppError('forbidden', 'auth.role_required', `this action needs the ${required.join(' or ')} role; ${caller.kind} "${caller.name}" has ${caller.role}`);
   }
 }

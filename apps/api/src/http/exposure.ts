@@ -1,26 +1,36 @@
 import type { AccessDeps, TokenStore } from '@bulkhead/access';
-import { type CreateRolloutDeps, stalledRollouts } from '@bulkhead/rollout';
+import type { AuditLog } from '@bulkhead/audit';
+import type { Role } from '@bulkhead/contracts';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { createServer, type Server } from 'node:http';
+import { STALLED_ROLLOUTS, type StalledRolloutsSearch } from '../health/stalled-rollouts';
+import { auditBoardChanges } from '../queues/board-audit';
+import { acceptBoardCsrfHeader, offerBoardCsrfCookie } from '../queues/board-csrf';
+import { QUEUE_BOARD_PATH } from '../queues/queues.module';
 import type { ApiRuntime } from '../runtime';
-import { ACCESS_DEPS, ROLLOUT_DEPS, TOKEN_STORE } from '../stores.providers';
-import { identifyCaller } from './auth.guard';
+import { ACCESS_DEPS, AUDIT_LOG, TOKEN_STORE } from '../stores.providers';
+import { checkRole, identifyCaller } from './auth.guard';
 import type { AllExceptionsFilter } from './exception.filter';
 import { registry, scrapeMetrics } from './metrics';
 import type { BulkheadRequest } from './request-context';
 
 /**
- * What the API serves besides its routes: Prometheus metrics and the OpenAPI document with its UI.
- * By default both need a token or a signed-in session, of any role: they hold nothing a viewer could
- * not list, but they tell a stranger what runs here. /healthz and /readyz stay open (health.controller).
+ * What the API serves besides its routes: Prometheus metrics, the OpenAPI document with its UI, and
+ * the queue board. By default metrics and docs need a token or a signed-in session, of any role: they
+ * hold nothing a viewer could not list, but they tell a stranger what runs here. The queue board, which
+ * retries and removes jobs, is for admins alone, its API as much as its page; a session's changes there
+ * need its CSRF token like anywhere else (see board-csrf.ts), and each change is audited. /healthz and /readyz stay open (health.controller).
  */
 export async function exposeMetricsAndDocs(app: NestExpressApplication, runtime: ApiRuntime, filter: AllExceptionsFilter, document: () => OpenAPIObject): Promise<void> {
-  const signedIn = requireCaller(app.get<TokenStore>(TOKEN_STORE), app.get<AccessDeps>(ACCESS_DEPS), filter);
+  const requireRole = callerCheck(app.get<TokenStore>(TOKEN_STORE), app.get<AccessDeps>(ACCESS_DEPS), filter);
+  const signedIn = requireRole(undefined);
+  // In front of the board, which Nest mounts later, when the application starts.
+  app.use(QUEUE_BOARD_PATH, acceptBoardCsrfHeader, requireRole('admin'), offerBoardCsrfCookie, auditBoardChanges(app.get<AuditLog>(AUDIT_LOG), runtime.logger));
   const { metrics, apiDocs } = runtime.config;
-  const rollouts = app.get<CreateRolloutDeps>(ROLLOUT_DEPS);
-  const scrape = () => scrapeMetrics(runtime, async () => (await stalledRollouts(rollouts.store, rollouts.clock(), runtime.config.rollout.stallMs)).length);
+  const stalled = app.get<StalledRolloutsSearch>(STALLED_ROLLOUTS);
+  const scrape = () => scrapeMetrics(runtime, async () => (await stalled.recent()).length);
 
   if (metrics.address) {
     const server = await serveMetricsApart(runtime, metrics.address, scrape);
@@ -41,16 +51,18 @@ export async function exposeMetricsAndDocs(app: NestExpressApplication, runtime:
   SwaggerModule.setup('api/docs', app, document(), { jsonDocumentUrl: 'api/docs/openapi.json', raw: ['json'] });
 }
 
-/** Lets a request through when it carries a valid token or session (any role); a 401 otherwise. */
-function requireCaller(tokens: TokenStore, access: AccessDeps, filter: AllExceptionsFilter): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) =>
-    void identifyCaller(req as BulkheadRequest, { tokens, access }, new Date()).then(
-      (caller) => {
+/**
+ * Lets a request through when it carries a valid token or session (a 401 otherwise) whose role allows
+ * `role` (a 403 otherwise; any role will do when none is named).
+ */
+function callerCheck(tokens: TokenStore, access: AccessDeps, filter: AllExceptionsFilter): (role: Role | undefined) => RequestHandler {
+  return (role) => (req: Request, res: Response, next: NextFunction) =>
+    void identifyCaller(req as BulkheadRequest, { tokens, access }, new Date())
+      .then((caller) => {
         (req as BulkheadRequest).caller = caller;
-        next();
-      },
-      (error: unknown) => filter.answer(error, req as BulkheadRequest, res),
-    );
+        if (role) checkRole(caller, [role]);
+      })
+      .then(next, (error: unknown) => filter.answer(error, req as BulkheadRequest, res));
 }
 
 /** /metrics alone on its own address (BULKHEAD_METRICS_ADDRESS), for a scraper on a private network; no token there. */

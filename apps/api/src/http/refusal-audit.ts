@@ -65,7 +65,7 @@ export class RefusalAudit {
     const entry: AuditEntry = {
       actor: req.caller ? callerName(req.caller) : (req.claimedActor ?? 'anonymous'),
       action,
-      details: { status: refusal.statusCode, code: refusal.code, method: req.method, path: auditable(req.path), address, requestId: req.requestId },
+      details: { status: refusal.statusCode, code: refusal.code, method: req.method, path: auditable(req.originalUrl.split('?')[0]), address, requestId: req.requestId },
     };
     // Failed sign-ins are bounded already by the sign-in throttle, and each one is evidence: all are written.
     if (action === 'auth.login_failed') return this.audit.record(entry);

@@ -1,18 +1,19 @@
-import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import type { Logger } from '@bulkhead/platform';
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Response } from 'express';
-import { RUNTIME, type ApiRuntime } from '../runtime';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { httpMetrics } from './metrics';
 import type { BulkheadRequest } from './request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-/** Gives every request an id (echoed as X-Request-Id), logs it once finished and counts it. */
-@Injectable()
-export class RequestLogMiddleware implements NestMiddleware {
-  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
-
-  use(req: BulkheadRequest, res: Response, next: NextFunction): void {
+/**
+ * Gives every request an id (echoed as X-Request-Id, carried by error answers), logs it once finished
+ * and counts it. Mounted first, in front of everything the API serves (routes, metrics, docs, the
+ * queue board), so that each of them, and each refusal, has its id and its line.
+ */
+export function logRequests(logger: Logger): RequestHandler {
+  return (request: Request, res: Response, next: NextFunction) => {
+    const req = request as BulkheadRequest;
     const given = req.headers['x-request-id'];
     req.requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', req.requestId);
@@ -22,7 +23,7 @@ export class RequestLogMiddleware implements NestMiddleware {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
       httpMetrics.observe(req.method, route, res.statusCode, seconds);
       if (req.originalUrl === '/metrics' || req.originalUrl.startsWith('/healthz')) return;
-      this.runtime.logger.info('request', {
+      logger.info('request', {
         requestId: req.requestId,
         method: req.method,
         path: req.originalUrl.split('?')[0],
@@ -34,5 +35,5 @@ export class RequestLogMiddleware implements NestMiddleware {
       });
     });
     next();
-  }
+  };
 }
