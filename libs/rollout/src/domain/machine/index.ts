@@ -8,5 +8,5 @@
  * - `halts.ts`: restores and halts; `approval-evidence.ts`: what an approver is shown;
  * - `context.ts`: the draft being changed and the moves every part shares.
  */
-export { decide, isActive, transition, transitionAll } from './transition';
+export { transition, transitionAll } from './transition';
 export { APPROVER_ROLES } from './operator-events';

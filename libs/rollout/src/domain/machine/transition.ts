@@ -128,18 +128,3 @@ export function transitionAll(state: RolloutState, events: readonly RolloutEvent
   if (accepted === 0) return { ok: false, error: firstRefusal ?? { code: 'invalid_input', message: 'no event to record' } };
   return toDecision(state, latest, audit, now, ignoredReason);
 }
-
-/**
- * The reconcile step alone (a tick): what `advance(rolloutId)` calls when it has no event to record.
- * Returns every outstanding command, so it is also how lost commands are re-issued after a crash.
- */
-export function decide(state: RolloutState, now: Date): Decision {
-  const result = transition(state, { type: 'tick' }, now);
-  if (!result.ok) throw new Error(result.error.message); // a tick has no failure mode
-  return result;
-}
-
-/** Whether the rollout still holds its cluster (for the one-active-rollout-per-cluster constraint). */
-export function isActive(state: RolloutState): boolean {
-  return !(['draft', 'aborted', 'rolled_back', 'completed'] as RolloutState['status'][]).includes(state.status) || state.steps.some((step) => step.phase === 'restoring');
-}
