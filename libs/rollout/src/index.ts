@@ -1,5 +1,6 @@
 // @bulkhead/rollout: the staged rollout's pure domain. State in, next state and commands out.
 export * from './domain/types';
+export { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
 export { transition, transitionAll, APPROVER_ROLES } from './domain/machine';
 export { outstandingCommands, isCommandCurrent, nextWake } from './domain/commands';
 export { stallOf, SELF_DRIVEN_STATUSES } from './domain/stall';

@@ -10,6 +10,7 @@
  *   snapshot, which is what it had before), or untouched;
  * - never two active rollouts on one cluster;
  * - left alone, the rollout always comes to rest in a terminal or waiting state (liveness);
+ * - a rollout restoring a namespace is active (holds its cluster);
  * - no snapshot, probe attempt or outcome changes once recorded; phases only move forward; the version
  *   moves by one per change; a command key that stopped being asked for never comes back;
  * - no step starts outside its window, or before its stage was approved by someone other than the creator.
@@ -150,6 +151,8 @@ function expectFaithfulHistory(history: RolloutState[]): void {
   for (let i = 1; i < history.length; i++) {
     const [before, after] = [history[i - 1], history[i]];
     expect(after.version).toBe(before.version + 1);
+    // a rollout that is still putting a namespace back holds its cluster
+    if (after.steps.some((step) => step.phase === 'restoring')) expect(ACTIVE_STATUSES).toContain(after.status);
     before.steps.forEach((was, k) => {
       const is = after.steps[k];
       expect(RANK[is.phase]).toBeGreaterThanOrEqual(RANK[was.phase]);

@@ -1,5 +1,6 @@
 /** Test fixtures for specs only: not exported from the library, and not built (tools/build.mjs skips testing/). */
-import { DEFAULT_APPROVAL_TIERS, type CreateRolloutInput, type PolicyDocument, type ProbeSpec, type RolloutEvent, type Tier } from '../domain/types';
+import { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
+import type { CreateRolloutInput, PolicyDocument, ProbeSpec, RolloutEvent, Tier } from '../domain/types';
 import type { ProbeOracle } from './in-memory-cluster';
 import { RolloutWorld } from './rollout-world';
 
