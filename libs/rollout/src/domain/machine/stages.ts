@@ -3,10 +3,10 @@
  * its first wave not fully verified; a stage whose waves are all verified completes, and the rollout
  * completes after its last stage.
  */
+import type { Stage } from '../types';
 import { evidenceFor } from './approval-evidence';
 import { hasStarted, log, positionsOf, readStep, setStatus, type TransitionContext } from './context';
 import { startWaveInWindow } from './windows';
-import type { Stage } from '../types';
 
 export function advanceStages(ctx: TransitionContext): void {
   const rollout = ctx.rollout;
