@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
 const roots = ['apps', 'libs', 'migrations', 'test'];
-const skip = new Set(['node_modules', 'dist', 'dashboard']);
+// `testing` folders hold test-only code (in-memory fakes, fixtures): it never goes into the build.
+const skip = new Set(['node_modules', 'dist', 'dashboard', 'testing']);
 
 const tsconfig = JSON.parse(await readFile(join(root, 'tsconfig.base.json'), 'utf8'));
 const swcrc = JSON.parse(await readFile(join(root, '.swcrc.json'), 'utf8'));

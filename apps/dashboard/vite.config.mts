@@ -10,7 +10,8 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   plugins: [react()],
-  resolve: { alias: { '@bulkhead/contracts': here('../../libs/contracts/src/index.ts') } },
+  // @bulkhead/rollout is the domain's leaf file of types and status lists (no imports that bundle), as in tsconfig.json.
+  resolve: { alias: { '@bulkhead/contracts': here('../../libs/contracts/src/index.ts'), '@bulkhead/rollout': here('../../libs/rollout/src/domain/types.ts') } },
   build: {
     outDir: here('../../dist/apps/dashboard'),
     emptyOutDir: true,

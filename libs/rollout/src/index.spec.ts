@@ -1,7 +1,7 @@
 import * as rollout from '@bulkhead/rollout';
 
 describe('@bulkhead/rollout public entry', () => {
-  it.each(['transition', 'decide', 'outstandingCommands', 'isCommandCurrent', 'advanceJobId', 'probeJobId', 'planRollout', 'selectProbes', 'windowOpen', 'nextOpening', 'parseCron', 'parseRRule', 'compileWindow', 'isActive'])(
+  it.each(['transition', 'transitionAll', 'outstandingCommands', 'isCommandCurrent', 'planRollout', 'selectProbes', 'windowOpen', 'nextOpening', 'parseCron', 'parseRRule', 'compileWindow', 'executeCommand', 'reconcileAll'])(
     'exports %s',
     (name) => {
       expect(typeof (rollout as Record<string, unknown>)[name]).toBe('function');

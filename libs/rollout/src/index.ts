@@ -1,7 +1,8 @@
 // @bulkhead/rollout: the staged rollout's pure domain. State in, next state and commands out.
 export * from './domain/types';
-export { transition, transitionAll, decide, isActive, APPROVER_ROLES } from './domain/machine';
-export { outstandingCommands, isCommandCurrent, advanceJobId, probeJobId, nextWake } from './domain/commands';
+export { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
+export { transition, transitionAll, APPROVER_ROLES } from './domain/machine';
+export { outstandingCommands, isCommandCurrent, nextWake } from './domain/commands';
 export { stallOf, SELF_DRIVEN_STATUSES } from './domain/stall';
 export { summaryOf } from './domain/summary';
 export { buildRollout, validateCreateInput, DEFAULT_CONFIG, stepIdOf, expectationOf } from './domain/create';

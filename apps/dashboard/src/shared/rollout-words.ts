@@ -1,3 +1,4 @@
+import { ACTIVE_STATUSES } from '@bulkhead/rollout';
 import type { ProbeOutcome, RolloutStatus, StageStatus, StepPhase, Tier } from '../api/wire';
 import type { Tone } from './ui';
 
@@ -44,7 +45,8 @@ export function probeTarget(p: { to: string; port?: number; protocol?: string })
   return `${p.to}:${p.port}${p.protocol && p.protocol !== 'TCP' ? `/${p.protocol}` : ''}`;
 }
 
-export const ACTIVE: RolloutStatus[] = ['scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'rolling_back'];
+/** Statuses in which a rollout holds its cluster (and can be aborted): the domain's own list. */
+export const ACTIVE: readonly RolloutStatus[] = ACTIVE_STATUSES;
 export const FINAL: RolloutStatus[] = ['aborted', 'rolled_back', 'completed'];
 
 export function formatDuration(ms: number): string {

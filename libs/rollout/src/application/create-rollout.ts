@@ -1,4 +1,5 @@
-import { DEFAULT_APPROVAL_TIERS, type CreateRolloutInput, type NamespaceInput, type RolloutEvent, type Tier } from '../domain/types';
+import { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
+import type { CreateRolloutInput, NamespaceInput, RolloutEvent, Tier } from '../domain/types';
 import { transition } from '../domain/machine';
 import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from '../domain/probes';
 import { type PlanningDeps, requirePlan } from '@bulkhead/planning';

@@ -104,13 +104,3 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
 export function isCommandCurrent(state: RolloutState, command: Pick<RolloutCommand, 'key'>, now: Date): boolean {
   return outstandingCommands(state, now).some((c) => c.key === command.key);
 }
-
-/** The BullMQ job id of "advance this rollout", one per state version (design: advance:<id>:<version>, with '.' since BullMQ refuses ':'). */
-export function advanceJobId(state: Pick<RolloutState, 'id' | 'version'>): string {
-  return `advance.${state.id}.${state.version}`;
-}
-
-/** A job id for one probe attempt of a runProbes batch, for fan-out as child jobs (FlowProducer). */
-export function probeJobId(command: { stepId: string }, run: { probe: { id: string }; attempt: number }): string {
-  return `${command.stepId}.probe.${shortHash(run.probe.id)}.${run.attempt}`;
-}

@@ -1,5 +1,5 @@
 import { validateCreateInput } from './create';
-import { createInput, THREE_TIERS } from './testing/fixtures';
+import { createInput, THREE_TIERS } from '../testing/fixtures';
 
 const cron = { kind: 'cron', expression: '0 2 * * MON-FRI', durationMinutes: 60, timeZone: 'UTC' };
 const problemsWith = (config: unknown) => validateCreateInput(createInput({ namespaces: THREE_TIERS, config: config as never }));
@@ -18,7 +18,7 @@ describe('a rollout request refuses windows and freezes with fields they do not 
     expect(problemsWith(config).map((p) => p.field)).toEqual([field]);
   });
 
-  it('accepts a freeze with tiers and a reason, and a window with a name', () => {
+  it('accepts a freeze with tiers and a reason, and a window with a name', async () => {
     expect(problemsWith({ freezes: [{ ...cron, tiers: ['prod'], reason: 'year end' }], windows: { prod: [{ ...cron, name: 'nights' }] } })).toEqual([]);
   });
 });

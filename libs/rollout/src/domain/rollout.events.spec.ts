@@ -1,6 +1,6 @@
-import { advanceJobId, isCommandCurrent, outstandingCommands, probeJobId } from './commands';
-import { decide, isActive, transition, transitionAll } from './machine';
-import { CREATOR, createInput, simulate, T0 } from './testing/fixtures';
+import { isCommandCurrent, outstandingCommands } from './commands';
+import { transition, transitionAll } from './machine';
+import { CREATOR, createInput, simulate, snapshotTaken, T0 } from '../testing/fixtures';
 import type { RolloutEvent } from './types';
 
 const now = new Date(T0);
@@ -19,7 +19,7 @@ describe('create', () => {
     ['a bad cron field', (i) => (i.config = { windows: { prod: [{ kind: 'cron', expression: '0 2 * * FUNDAY', durationMinutes: 60, timeZone: 'UTC' }] } }), 'config.windows.prod[0].day-of-week'],
     ['a bad RRULE part', (i) => (i.config = { freezes: [{ kind: 'rrule', rule: 'DTSTART:20260101T000000\nRRULE:FREQ=HOURLY', durationMinutes: 60, timeZone: 'UTC' }] }), 'config.freezes[0].FREQ'],
     ['a bad time zone', (i) => (i.config = { windows: { dev: [{ kind: 'cron', expression: '0 2 * * *', durationMinutes: 60, timeZone: 'Berlin' }] } }), 'config.windows.dev[0].timeZone'],
-  ])('refuses %s, naming the field', (_name, mutate, field) => {
+  ])('refuses %s, naming the field', async (_name, mutate, field) => {
     const input = createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     mutate(input);
     const r = transition(undefined, { type: 'create', input }, now);
@@ -30,81 +30,85 @@ describe('create', () => {
     }
   });
 
-  it('refuses a second create and events for a rollout that does not exist', () => {
-    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
-    expect(loop.send({ type: 'create', input: createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] }) }, true)).toMatchObject({ ok: false, error: { code: 'already_exists' } });
+  it('refuses a second create and events for a rollout that does not exist', async () => {
+    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    expect(await loop.send({ type: 'create', input: createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] }) }, true)).toMatchObject({ ok: false, error: { code: 'already_exists' } });
     expect(transition(undefined, { type: 'tick' }, now)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
-  it('is JSON all the way through', () => {
-    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+  it('is JSON all the way through', async () => {
+    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     expect(JSON.parse(JSON.stringify(loop.state))).toEqual(loop.state);
   });
 });
 
 describe('stale and duplicated events change nothing', () => {
-  function applied() {
-    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }] });
-    loop.send({ type: 'start', by: CREATOR });
-    const snapshotEvents = loop.cluster.execute(loop.state, loop.commands[0], loop.now);
-    loop.send(snapshotEvents[0]);
-    const applyEvents = loop.cluster.execute(loop.state, loop.commands[0], loop.now);
-    loop.send(applyEvents[0]);
-    return { loop, snapshotEvents, applyEvents };
+  /** dev-a snapshotted and applied by the real loop, waiting out its settle time. */
+  async function applied() {
+    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }] });
+    await loop.send({ type: 'start', by: CREATOR });
+    await loop.run({ followWakeUps: false });
+    expect(loop.step('dev-a').phase).toBe('applied');
+    const applyEvents: RolloutEvent[] = [{ type: 'applied', stepId: 'r1.dev-a' }];
+    return { loop, applyEvents };
   }
 
-  it.each<[string, (x: ReturnType<typeof applied>) => RolloutEvent]>([
+  it.each<[string, (x: Awaited<ReturnType<typeof applied>>) => RolloutEvent]>([
     ['the snapshot result again (with other policies)', () => ({ type: 'snapshotTaken', stepId: 'r1.dev-a', policies: [{ evil: true }] })],
     ['the apply result again', (x) => x.applyEvents[0]],
     ['an apply failure after the apply succeeded', () => ({ type: 'applyFailed', stepId: 'r1.dev-a', error: 'late' })],
     ['a probe result before the settle time', () => ({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'connect-dev-a', attempt: 1, observed: 'not_reached' })],
     ['a restore result for a step that is not restoring', () => ({ type: 'restored', stepId: 'r1.dev-a', attempt: 1 })],
     ['a snapshot for a step that has not started', () => ({ type: 'snapshotTaken', stepId: 'r1.dev-b', policies: [] })],
-  ])('%s', (_name, make) => {
-    const x = applied();
+  ])('%s', async (_name, make) => {
+    const x = await applied();
     const before = x.loop.state;
-    const r = x.loop.send(make(x));
+    const r = transition(before, make(x), x.loop.now);
     expect(r).toMatchObject({ ok: true, changed: false, audit: [] });
     expect(r.ok && r.ignored).toBeTruthy();
+    // recorded through the loop, it stores nothing
+    expect(await x.loop.send(make(x))).toMatchObject({ ok: true, changed: false });
     expect(x.loop.state).toBe(before);
   });
 
-  it('a probe result for an attempt already recorded, or one not yet asked for, is ignored; the outcome never changes', () => {
-    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
-    loop.send({ type: 'start', by: CREATOR });
-    loop.run({ until: (s) => s.steps[0].phase === 'settled' });
+  it('a probe result for an attempt already recorded, or one not yet asked for, is ignored; the outcome never changes', async () => {
+    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    await loop.send({ type: 'start', by: CREATOR });
+    await loop.run({ until: (s) => s.steps[0].phase === 'settled' });
     const ev = (attempt: number, observed: 'reached' | 'not_reached'): RolloutEvent => ({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'connect-dev-a', attempt, observed });
-    expect(loop.send(ev(2, 'reached'))).toMatchObject({ changed: false });
-    loop.send(ev(1, 'reached'));
+    expect(await loop.send(ev(2, 'reached'))).toMatchObject({ changed: false });
+    await loop.send(ev(1, 'reached'));
     expect(loop.step('dev-a').probes[0].outcome).toBe('passed');
-    expect(loop.send(ev(1, 'not_reached'))).toMatchObject({ changed: false });
-    expect(loop.send(ev(2, 'not_reached'))).toMatchObject({ changed: false });
+    expect(await loop.send(ev(1, 'not_reached'))).toMatchObject({ changed: false });
+    expect(await loop.send(ev(2, 'not_reached'))).toMatchObject({ changed: false });
     expect(loop.step('dev-a').probes[0].outcome).toBe('passed');
   });
 
-  it('events naming an unknown step or probe are errors', () => {
-    const { loop } = applied();
-    expect(loop.send({ type: 'applied', stepId: 'r1.nope' }, true)).toMatchObject({ ok: false, error: { code: 'unknown_step' } });
-    expect(loop.send({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' }, true)).toMatchObject({ ok: false, error: { code: 'unknown_probe' } });
+  it('events naming an unknown step or probe are errors', async () => {
+    const { loop } = await applied();
+    expect(await loop.send({ type: 'applied', stepId: 'r1.nope' }, true)).toMatchObject({ ok: false, error: { code: 'unknown_step' } });
+    expect(await loop.send({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' }, true)).toMatchObject({ ok: false, error: { code: 'unknown_probe' } });
   });
 
-  it('an invalid clock is refused', () => {
-    const { loop } = applied();
+  it('an invalid clock is refused', async () => {
+    const { loop } = await applied();
     expect(transition(loop.state, { type: 'tick' }, new Date(NaN))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });
 
 describe('a batch of results is one change', () => {
-  function probing() {
-    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
-    loop.send({ type: 'start', by: CREATOR });
-    loop.run({ until: (s) => s.steps[0].phase === 'settled' });
+  /** dev-a settled, and the results its probe batch would bring (every probe as expected). */
+  async function probing() {
+    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    await loop.send({ type: 'start', by: CREATOR });
+    await loop.run({ until: (s) => s.steps[0].phase === 'settled' });
     const batch = loop.commands.find((c) => c.type === 'runProbes')!;
-    return { loop, results: loop.cluster.execute(loop.state, batch, loop.now) };
+    const results: RolloutEvent[] = batch.type !== 'runProbes' ? [] : batch.probes.map((run) => ({ type: 'probeResult', stepId: batch.stepId, probeId: run.probe.id, attempt: run.attempt, observed: run.probe.expectation === 'blocked' ? 'not_reached' : 'reached' }));
+    return { loop, results };
   }
 
-  it('folds the results in order into one version, leaving out the one the domain refuses', () => {
-    const { loop, results } = probing();
+  it('folds the results in order into one version, leaving out the one the domain refuses', async () => {
+    const { loop, results } = await probing();
     expect(results.length).toBeGreaterThan(1);
     const unknown: RolloutEvent = { type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' };
     const r = transitionAll(loop.state, [results[0], unknown, ...results.slice(1)], loop.now);
@@ -123,8 +127,8 @@ describe('a batch of results is one change', () => {
     expect(r.commands).toEqual(outstandingCommands(r.state, loop.now));
   });
 
-  it('is refused only when every result is, and an empty batch is refused', () => {
-    const { loop } = probing();
+  it('is refused only when every result is, and an empty batch is refused', async () => {
+    const { loop } = await probing();
     const unknown: RolloutEvent = { type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' };
     expect(transitionAll(loop.state, [unknown, unknown], loop.now)).toMatchObject({ ok: false, error: { code: 'unknown_probe' } });
     expect(transitionAll(loop.state, [], loop.now)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
@@ -132,54 +136,42 @@ describe('a batch of results is one change', () => {
 });
 
 describe('commands come from the state alone', () => {
-  it('a tick re-issues the same commands with the same keys (what a reconciler does after a crash)', () => {
-    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }, { name: 'dev-c', tier: 'dev' }] });
-    loop.send({ type: 'start', by: CREATOR });
-    for (let i = 0; i < 12; i++) {
-      const keys = loop.commands.map((c) => c.key);
-      const again = decide(loop.state, loop.now);
-      expect(again.changed).toBe(false);
-      expect(again.commands.map((c) => c.key)).toEqual(keys);
-      expect(outstandingCommands(loop.state, loop.now)).toEqual(loop.commands);
-      loop.run({ maxRounds: 1 });
+  it('a tick re-issues the same commands with the same keys (what a reconciler does after a crash)', async () => {
+    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }, { name: 'dev-c', tier: 'dev' }] });
+    await loop.send({ type: 'start', by: CREATOR });
+    await loop.run();
+    expect(loop.state.status).toBe('completed');
+    // every version the loop wrote, looked at again when it was written, asks for exactly what it asked for then
+    expect(loop.history.length).toBeGreaterThan(12);
+    for (const state of loop.history.slice(1)) {
+      const at = new Date(state.updatedAt);
+      const again = transition(state, { type: 'tick' }, at);
+      expect(again).toMatchObject({ ok: true, changed: false });
+      expect(again.ok && again.commands).toEqual(outstandingCommands(state, at));
     }
   });
 
-  it('a late apply is no longer current once an abort has asked for the restore', () => {
-    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
-    loop.send({ type: 'start', by: CREATOR });
-    loop.send(loop.cluster.execute(loop.state, loop.commands[0], loop.now)[0]);
+  it('a late apply is no longer current once an abort has asked for the restore', async () => {
+    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    await loop.send({ type: 'start', by: CREATOR });
+    await loop.send(snapshotTaken(loop, 'dev-a'));
     const apply = loop.commands.find((c) => c.type === 'applyPolicies')!;
     expect(isCommandCurrent(loop.state, apply, loop.now)).toBe(true);
-    loop.send({ type: 'abort', by: CREATOR });
+    await loop.send({ type: 'abort', by: CREATOR });
     expect(isCommandCurrent(loop.state, apply, loop.now)).toBe(false);
-    expect(loop.cluster.execute(loop.state, apply, loop.now)).toEqual([]);
-    loop.run();
-    expect(loop.cluster.policies.get('dev-a')).toEqual(loop.cluster.original['dev-a']);
-    expect(loop.cluster.calls.map((c) => c.type)).toEqual(['snapshotNamespace', 'restoreNamespace']);
+    // the apply's job runs late: the worker skips it without touching the cluster
+    expect(await loop.execute(apply.key)).toMatchObject({ status: 'skipped' });
+    await loop.run();
+    expect(loop.cluster.policiesOf('dev-a')).toEqual(loop.cluster.original['dev-a']);
+    expect(loop.cluster.calls.map((c) => c.method)).toEqual(['restorePolicies']);
   });
 
-  it('command keys and job ids never contain ":" (BullMQ refuses them)', () => {
-    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
-    loop.send({ type: 'start', by: CREATOR });
-    const keys: string[] = [advanceJobId(loop.state)];
-    for (let i = 0; i < 10; i++) {
-      keys.push(...loop.commands.map((c) => c.key));
-      for (const c of loop.commands) if (c.type === 'runProbes') keys.push(...c.probes.map((r) => probeJobId(c, r)));
-      loop.run({ maxRounds: 1 });
-    }
-    expect(keys.length).toBeGreaterThan(4);
+  it('command keys never contain ":" (BullMQ refuses them in job ids)', async () => {
+    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
+    await loop.send({ type: 'start', by: CREATOR });
+    await loop.run();
+    const keys = loop.history.flatMap((state) => outstandingCommands(state, new Date(state.updatedAt)).map((c) => c.key));
+    expect(keys).toEqual(expect.arrayContaining(['r1.dev-a.snapshot', 'r1.dev-a.apply', expect.stringMatching(/^r1\.dev-a\.probes\./)]));
     for (const k of keys) expect(k).not.toContain(':');
-    expect(advanceJobId(loop.state)).toBe(`advance.r1.${loop.state.version}`);
-  });
-
-  it('isActive covers what holds the cluster', () => {
-    const loop = simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
-    expect(isActive(loop.state)).toBe(false);
-    loop.send({ type: 'start', by: CREATOR });
-    expect(isActive(loop.state)).toBe(true);
-    loop.run();
-    expect(loop.state.status).toBe('completed');
-    expect(isActive(loop.state)).toBe(false);
   });
 });

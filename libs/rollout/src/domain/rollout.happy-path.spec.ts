@@ -1,11 +1,15 @@
-import { APPROVER, CREATOR, simulate, THREE_TIERS } from './testing/fixtures';
+import { APPROVER, CREATOR, simulate, THREE_TIERS } from '../testing/fixtures';
 import type { RolloutCommand } from './types';
+import type { RolloutWorld } from '../testing/rollout-world';
 
 describe('a full rollout: dev, then staging, then prod, with approvals', () => {
-  const loop = simulate({ namespaces: THREE_TIERS });
+  let loop: RolloutWorld;
+  beforeAll(async () => {
+    loop = await simulate({ namespaces: THREE_TIERS });
+  });
   const approvals: Array<Extract<RolloutCommand, { type: 'requestApproval' }>> = [];
 
-  it('is created as a draft with stages in tier order and waves of 1, 2, 4, fewest dependents first', () => {
+  it('is created as a draft with stages in tier order and waves of 1, 2, 4, fewest dependents first', async () => {
     expect(loop.state.status).toBe('draft');
     expect(loop.state.version).toBe(1);
     expect(loop.state.stages.map((s) => [s.tier, s.waves.map((w) => w.map((id) => id.split('.')[1]))])).toEqual([
@@ -16,10 +20,10 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
     expect(loop.commands).toEqual([]);
   });
 
-  it('runs the dev canary through every phase and stops at the staging gate', () => {
-    loop.send({ type: 'start', by: CREATOR });
+  it('runs the dev canary through every phase and stops at the staging gate', async () => {
+    await loop.send({ type: 'start', by: CREATOR });
     expect(loop.commands.map((c) => c.type)).toEqual(['snapshotNamespace']);
-    loop.run();
+    await loop.run();
     expect(loop.step('dev-a').phase).toBe('verified');
     expect(loop.state.status).toBe('waiting_approval');
     const request = loop.commands.find((c) => c.type === 'requestApproval');
@@ -28,7 +32,7 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
     expect(loop.step('staging-a').startedAt).toBeUndefined();
   });
 
-  it('asks for approval with the previous tier’s probe results and the next tier’s diff as evidence', () => {
+  it('asks for approval with the previous tier’s probe results and the next tier’s diff as evidence', async () => {
     const evidence = approvals[0].evidence;
     expect(approvals[0].tier).toBe('staging');
     expect(evidence.previousTier).toBe('dev');
@@ -42,13 +46,13 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
     ]);
   });
 
-  it('refuses the creator as approver, and moves on when another approver approves', () => {
-    const refused = loop.send({ type: 'approve', tier: 'staging', by: CREATOR, actorId: CREATOR, role: 'approver' }, true);
+  it('refuses the creator as approver, and moves on when another approver approves', async () => {
+    const refused = await loop.send({ type: 'approve', tier: 'staging', by: CREATOR, actorId: CREATOR, role: 'approver' }, true);
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver', comment: 'dev looks good' });
+    await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver', comment: 'dev looks good' });
     expect(loop.state.stages[1].approval?.decision).toMatchObject({ approved: true, by: APPROVER, comment: 'dev looks good' });
     expect(loop.state.status).toBe('running');
-    loop.run();
+    await loop.run();
     expect(['staging-a', 'staging-b', 'staging-c'].map((n) => loop.step(n).phase)).toEqual(['verified', 'verified', 'verified']);
     expect(loop.state.status).toBe('waiting_approval');
     const request = loop.commands.find((c): c is Extract<RolloutCommand, { type: 'requestApproval' }> => c.type === 'requestApproval');
@@ -57,24 +61,24 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
     expect(request?.evidence.steps.map((s) => s.namespace)).toEqual(['staging-a', 'staging-c', 'staging-b']);
   });
 
-  it('completes prod after its approval', () => {
-    loop.send({ type: 'approve', tier: 'prod', by: APPROVER, actorId: APPROVER, role: 'approver' });
-    loop.run();
+  it('completes prod after its approval', async () => {
+    await loop.send({ type: 'approve', tier: 'prod', by: APPROVER, actorId: APPROVER, role: 'approver' });
+    await loop.run();
     expect(loop.state.status).toBe('completed');
     expect(loop.state.finishedAt).toBeDefined();
     expect(loop.state.steps.every((s) => s.phase === 'verified')).toBe(true);
     expect(loop.commands).toEqual([]);
   });
 
-  it('leaves the plan’s policies on every namespace', () => {
-    for (const s of loop.state.steps) expect(loop.cluster.policies.get(s.namespace)).toEqual(loop.cluster.plan[s.namespace]);
+  it('leaves the plan’s policies on every namespace', async () => {
+    for (const s of loop.state.steps) expect(loop.cluster.policiesOf(s.namespace)).toEqual(loop.plan[s.namespace]);
   });
 
-  it('stored each namespace’s snapshot exactly as it was before', () => {
+  it('stored each namespace’s snapshot exactly as it was before', async () => {
     for (const s of loop.state.steps) expect(s.snapshot?.policies).toEqual(loop.cluster.original[s.namespace]);
   });
 
-  it('never started a wave before the previous one was verified, nor a stage before the previous was done', () => {
+  it('never started a wave before the previous one was verified, nor a stage before the previous was done', async () => {
     const steps = loop.state.steps;
     for (const stage of loop.state.stages) {
       for (let w = 1; w < stage.waves.length; w++) {
@@ -89,23 +93,26 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
     expect(prodFirst).toBeGreaterThanOrEqual(approvedAt);
   });
 
-  it('waited the settle time between apply and probes (a wake-up, not a sleep)', () => {
+  it('waited the settle time between apply and probes (a wake-up, not a sleep)', async () => {
     for (const s of loop.state.steps) expect(Date.parse(s.settledAt!) - Date.parse(s.appliedAt!)).toBeGreaterThanOrEqual(60_000);
   });
 
-  it('bumped the version by one on every change and audited every change', () => {
+  it('bumped the version by one on every change and audited every change', async () => {
     loop.history.forEach((s, i) => expect(s.version).toBe(i + 1));
     const actions = loop.audit.map((a) => a.action);
     for (const a of ['rollout.status.running', 'rollout.step.start', 'rollout.step.snapshot', 'rollout.step.apply', 'rollout.step.settle', 'rollout.step.probe', 'rollout.step.verify', 'rollout.stage.request_approval', 'rollout.stage.approve', 'rollout.stage.complete', 'rollout.status.completed']) {
       expect(actions).toContain(a);
     }
-    expect(loop.audit.every((a) => a.rolloutId === 'r1' && a.version >= 2 && a.action.startsWith('rollout.'))).toBe(true);
+    expect(loop.audit[0]).toMatchObject({ action: 'rollout.create', version: 1 });
+    expect(loop.audit.slice(1).every((a) => a.rolloutId === 'r1' && a.version >= 2 && a.action.startsWith('rollout.'))).toBe(true);
+    // what the cluster was told, before and after, is audited with the step that made the change
+    expect(loop.audit.filter((a) => a.action === 'rollout.step.policies_applied')).toHaveLength(8);
   });
 
-  it('called the driver once per snapshot and apply', () => {
-    const count = (type: string) => loop.cluster.calls.filter((c) => c.type === type).length;
-    expect(count('snapshotNamespace')).toBe(8);
+  it('called the driver once per snapshot and apply', async () => {
+    const count = (method: string) => loop.cluster.calls.filter((c) => c.method === method).length;
+    expect(count('readPolicies')).toBe(8);
     expect(count('applyPolicies')).toBe(8);
-    expect(count('restoreNamespace')).toBe(0);
+    expect(count('restorePolicies')).toBe(0);
   });
 });

@@ -1,11 +1,11 @@
 import { summaryOf } from './summary';
-import { CREATOR, simulate, THREE_TIERS } from './testing/fixtures';
+import { CREATOR, simulate, THREE_TIERS } from '../testing/fixtures';
 
 describe('a rollout summary', () => {
-  it('counts the namespaces per phase, over the rollout and per stage, and keeps where it stands', () => {
-    const loop = simulate({ namespaces: THREE_TIERS });
-    loop.send({ type: 'start', by: CREATOR });
-    loop.run(); // dev verified, staging waits for an approval
+  it('counts the namespaces per phase, over the rollout and per stage, and keeps where it stands', async () => {
+    const loop = await simulate({ namespaces: THREE_TIERS });
+    await loop.send({ type: 'start', by: CREATOR });
+    await loop.run(); // dev verified, staging waits for an approval
     const summary = summaryOf(loop.state);
     expect(summary).toMatchObject({ id: loop.state.id, status: 'waiting_approval', version: loop.state.version, namespaces: 8, phases: { verified: 1, pending: 7 } });
     expect(summary.stages).toEqual([
@@ -15,10 +15,10 @@ describe('a rollout summary', () => {
     ]);
   });
 
-  it('leaves out the steps, their snapshots and probes', () => {
-    const loop = simulate({ namespaces: THREE_TIERS });
-    loop.send({ type: 'start', by: CREATOR });
-    loop.run();
+  it('leaves out the steps, their snapshots and probes', async () => {
+    const loop = await simulate({ namespaces: THREE_TIERS });
+    await loop.send({ type: 'start', by: CREATOR });
+    await loop.run();
     const summary = summaryOf(loop.state);
     expect(summary).not.toHaveProperty('steps');
     expect(summary).not.toHaveProperty('config');

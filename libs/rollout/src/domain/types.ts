@@ -9,8 +9,6 @@ export const TIERS = ['dev', 'staging', 'prod'] as const;
 /** Same spelling as @bulkhead/contracts' Tier; kept here so the domain depends on nothing. */
 export type Tier = (typeof TIERS)[number];
 
-export { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
-
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** A NetworkPolicy object exactly as read from the API server; the domain never looks inside. */
 export type PolicyDocument = { [key: string]: JsonValue };
@@ -28,7 +26,11 @@ export type RolloutStatus =
   | 'rolled_back'
   | 'completed';
 
-/** Statuses in which a rollout holds its cluster (what the one-active-rollout-per-cluster index covers). */
+/**
+ * Statuses in which a rollout holds its cluster: the one definition of an active rollout. The reconciler,
+ * the API's `status=active` and the dashboard read it from here; the one-active-rollout-per-cluster index
+ * (a migration) is held to it by test/integration/rollout-active-index.spec.ts.
+ */
 export const ACTIVE_STATUSES: readonly RolloutStatus[] = ['scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'rolling_back'];
 /** Statuses no event leads out of, except a rollback of what stayed applied. */
 export const FINAL_STATUSES: readonly RolloutStatus[] = ['aborted', 'rolled_back', 'completed'];

@@ -1,7 +1,8 @@
-/** Test fixtures for specs only (not exported from the library). */
-import { transition } from '../machine';
-import { DEFAULT_APPROVAL_TIERS, type CreateRolloutInput, type PolicyDocument, type ProbeSpec, type RolloutState, type Tier } from '../types';
-import { SimulatedCluster, SimulatedLoop, enforcingCni, type ProbeOracle } from './simulated-loop';
+/** Test fixtures for specs only: not exported from the library, and not built (tools/build.mjs skips testing/). */
+import { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
+import type { CreateRolloutInput, PolicyDocument, ProbeSpec, RolloutEvent, Tier } from '../domain/types';
+import type { ProbeOracle } from './in-memory-cluster';
+import { RolloutWorld } from './rollout-world';
 
 export const CREATOR = 'alice@example.com';
 export const APPROVER = 'bob@example.com';
@@ -43,21 +44,15 @@ export function createInput(spec: WorldSpec): CreateRolloutInput {
   };
 }
 
-export function created(spec: WorldSpec, at = T0): RolloutState {
-  const r = transition(undefined, { type: 'create', input: createInput(spec) }, new Date(at));
-  if (!r.ok) throw new Error(r.error.message);
-  return r.state;
-}
-
-/** A loop over a fresh rollout; odd namespaces start with two policies, even ones with none. */
-export function simulate(spec: WorldSpec, at = T0): SimulatedLoop {
+/** A fresh rollout on the real loop; even namespaces start with two policies, odd ones with none. */
+export function simulate(spec: WorldSpec, at = T0): Promise<RolloutWorld> {
   const original: Record<string, PolicyDocument[]> = {};
   const plan: Record<string, PolicyDocument[]> = {};
   spec.namespaces.forEach((n, i) => {
     original[n.name] = i % 2 === 0 ? [policy(n.name, 'legacy-allow-all', { podSelector: {}, ingress: [{}] }), policy(n.name, 'zz-keep')] : [];
     plan[n.name] = [policy(n.name, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }), policy(n.name, 'allow-web-db')];
   });
-  return new SimulatedLoop(created(spec, at), new SimulatedCluster(original, plan, spec.oracle ?? enforcingCni), new Date(at));
+  return RolloutWorld.create(createInput(spec), { original, plan, oracle: spec.oracle, now: new Date(at) });
 }
 
 export const THREE_TIERS: WorldSpec['namespaces'] = [
@@ -70,3 +65,8 @@ export const THREE_TIERS: WorldSpec['namespaces'] = [
   { name: 'prod-c', tier: 'prod', dependents: 2 },
   { name: 'prod-d', tier: 'prod', dependents: 2 },
 ];
+
+/** The result a snapshot of `namespace` records, taken now: for a test that moves one step by hand. */
+export function snapshotTaken(world: RolloutWorld, namespace: string): RolloutEvent {
+  return { type: 'snapshotTaken', stepId: world.step(namespace).id, policies: world.cluster.policiesOf(namespace) };
+}

@@ -1,0 +1,104 @@
+/**
+ * What every part of a transition works on: the rollout being changed (a copy-on-write draft), the
+ * state before the event, the time, and the audit entries the change writes; with the small moves they
+ * all share (reading and changing steps, logging, changing the status).
+ */
+import type { AuditEntry, JsonValue, RolloutError, RolloutState, RolloutStatus, Stage, Step } from '../types';
+import { FINAL_STATUSES } from '../types';
+
+/** Statuses in which the rollout moves forward by itself (or waits to): what pause stops and reconcile advances. */
+export const FORWARD_STATUSES: readonly RolloutStatus[] = ['running', 'waiting_window', 'waiting_approval'];
+
+export type PendingAuditEntry = Omit<AuditEntry, 'version' | 'rolloutId'>;
+
+export interface TransitionContext {
+  /** the rollout being changed (a draft: what is not touched stays shared with `before`) */
+  rollout: RolloutState;
+  /** the rollout before the event, never changed */
+  before: RolloutState;
+  /** step id -> position; steps never move once the rollout exists */
+  stepPositions: Map<string, number>;
+  /** positions of the steps drafted so far */
+  draftedSteps: Set<number>;
+  now: Date;
+  /** `now` as the ISO 8601 text every timestamp of the change carries */
+  nowText: string;
+  audit: PendingAuditEntry[];
+}
+
+/**
+ * Step positions by id, per rollout. Keyed by the stages array, which is built with the steps and only
+ * replaced when a stage changes, so most transitions find their positions here.
+ */
+const positionsByStages = new WeakMap<readonly Stage[], Map<string, number>>();
+
+function stepPositionsOf(state: RolloutState): Map<string, number> {
+  let positions = positionsByStages.get(state.stages);
+  if (!positions) {
+    positions = new Map(state.steps.map((step, i) => [step.id, i]));
+    positionsByStages.set(state.stages, positions);
+  }
+  return positions;
+}
+
+export function contextFor(state: RolloutState, now: Date): TransitionContext {
+  return { rollout: state, before: state, stepPositions: stepPositionsOf(state), draftedSteps: new Set(), now, nowText: now.toISOString(), audit: [] };
+}
+
+/**
+ * A step to read. Until a step is changed this is the original, not a draft: scanning a thousand steps
+ * then costs a thousand property reads, and only the steps that change are copied.
+ */
+export function readStep(ctx: TransitionContext, position: number): Step {
+  return ctx.draftedSteps.has(position) ? ctx.rollout.steps[position] : ctx.before.steps[position];
+}
+
+/** A step to change. */
+export function editStep(ctx: TransitionContext, position: number): Step {
+  ctx.draftedSteps.add(position);
+  return ctx.rollout.steps[position];
+}
+
+export function anyStep(ctx: TransitionContext, test: (step: Step) => boolean): boolean {
+  for (let i = 0; i < ctx.before.steps.length; i++) if (test(readStep(ctx, i))) return true;
+  return false;
+}
+
+/** Positions of the steps of a wave (stage waves never change, so the original's are read). */
+export function positionsOf(ctx: TransitionContext, stepIds: readonly string[]): number[] {
+  return stepIds.map((id) => ctx.stepPositions.get(id)!);
+}
+
+/** What an event came to: applied, ignored as stale or duplicated (with why), or refused. */
+export type Outcome = { kind: 'applied' } | { kind: 'ignored'; reason: string } | { kind: 'error'; error: RolloutError };
+
+export const APPLIED: Outcome = { kind: 'applied' };
+export const ignored = (reason: string): Outcome => ({ kind: 'ignored', reason });
+/** A refusal; `field` names the event's field at fault, when one is. */
+export const refused = (code: RolloutError['code'], message: string, field?: string): Outcome => ({
+  kind: 'error',
+  error: { code, message, ...(field ? { problems: [{ field, reason: message }] } : {}) },
+});
+
+export function log(ctx: TransitionContext, action: string, extra: Omit<PendingAuditEntry, 'at' | 'action'> = {}): void {
+  ctx.audit.push({ at: ctx.nowText, action, ...extra });
+}
+
+export function logStep(ctx: TransitionContext, action: string, step: Step, detail?: { [key: string]: JsonValue }, actor?: string): void {
+  log(ctx, action, { stepId: step.id, namespace: step.namespace, tier: step.tier, ...(detail ? { detail } : {}), ...(actor ? { actor } : {}) });
+}
+
+export function setStatus(ctx: TransitionContext, status: RolloutStatus, actor?: string, detail?: { [key: string]: JsonValue }): void {
+  const rollout = ctx.rollout;
+  if (rollout.status === status) return;
+  const from = rollout.status;
+  rollout.status = status;
+  if (rollout.opensAt !== undefined) delete rollout.opensAt; // only a waiting rollout has one, set after this
+  if (FINAL_STATUSES.includes(status) && !rollout.finishedAt) rollout.finishedAt = ctx.nowText;
+  log(ctx, `rollout.status.${status}`, { ...(actor ? { actor } : {}), detail: { from, ...(detail ?? {}) } });
+}
+
+export const hasStarted = (step: Step): boolean => step.phase !== 'pending' || step.startedAt !== undefined;
+export const hasFinished = (step: Step): boolean => step.phase === 'verified' || step.phase === 'restored';
+/** Started, not finished, not already being restored: what abort and rollback must put back. */
+export const isInFlight = (step: Step): boolean => hasStarted(step) && !hasFinished(step) && step.phase !== 'restoring';
