@@ -17,6 +17,7 @@
  */
 import { AppError } from '@bulkhead/contracts';
 import fc from 'fast-check';
+import { propertyRuns } from '../../../../test/support/property-runs';
 import { outstandingCommands } from '../domain/commands';
 import { transition } from '../domain/machine';
 import { windowOpen, type TimeWindow } from '../domain/time/windows';
@@ -352,7 +353,7 @@ describe('the real loop under crashes, duplicates and concurrent workers (proper
   it('every namespace ends verified, restored byte for byte, or untouched; one active rollout per cluster; it always comes to rest', async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), worldArb, fc.array(actionArb, { minLength: 10, maxLength: 80, size: 'max' }), (scheduler, spec, actions) => run(scheduler, spec, actions)),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 
@@ -374,7 +375,7 @@ describe('the real loop under crashes, duplicates and concurrent workers (proper
         expect(world.state.status).toBe('completed');
         for (const step of world.state.steps) expect(world.cluster.policiesOf(step.namespace)).toEqual(plan[step.namespace]);
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 });
