@@ -39,8 +39,8 @@ export const flowImportRoutes = {
     summary:
       'Uploads observed traffic (Hubble JSON, Calico flow logs or an edge list; the format is detected), plain or gzip-compressed, as the raw request body. 202 with the import, whose progress can then be followed; 200 when the same content was already imported into this cluster',
     params: clusterParams,
-    // Any text: the name the file had, kept (cut to 255 characters) to show beside the import.
-    query: z.strictObject({ fileName: z.string().optional() }),
+    // The name the file had, any text, kept (cut to 255 characters) to show beside the import. Other keys are ignored, as they always were.
+    query: z.object({ fileName: z.string().optional() }),
     rawBody: { contentTypes: ['application/x-ndjson', 'application/json', 'text/plain', 'application/gzip'], schema: z.string().describe('The file, as bytes') },
     success: [202, 200],
     response: flowImportViewSchema,

@@ -34,13 +34,13 @@ export const workloadViewSchema = z.strictObject({
 export type WorkloadView = z.infer<typeof workloadViewSchema>;
 
 /**
- * A Kubernetes object as the cluster holds it (a NetworkPolicy, a v1 List): Kubernetes' schema, not
- * ours, so fields beyond the ones named pass through.
+ * A Kubernetes object as the cluster holds it (a NetworkPolicy): Kubernetes' schema, not ours, so only
+ * what Bulkhead relies on is named, and other fields are not refused.
  */
-export const kubernetesObjectSchema = z.looseObject({
+export const kubernetesObjectSchema = z.object({
   apiVersion: z.string().optional(),
   kind: z.string().optional(),
-  metadata: z.looseObject({ name: z.string(), namespace: z.string() }),
+  metadata: z.object({ name: z.string(), namespace: z.string() }),
 });
 
 export const snapshotImportResultSchema = z.strictObject({
