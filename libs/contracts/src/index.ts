@@ -16,3 +16,4 @@ export * from './http/approvals';
 export * from './http/audit';
 export * from './http/health';
 export * from './http/routes';
+export * from './client/client';

@@ -82,9 +82,10 @@ function check<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | '
 // ---------------------------------------------------------------- OpenAPI, from the same schemas
 
 /** A zod schema as OpenAPI 3.0 reads it: what a client sends (`input`, defaults optional) or what the server answers (`output`). */
-export const openApiSchemaOf = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'openapi-3.0', io }) as Record<string, unknown>;
+export const openApiSchemaOf = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
 
-const errorAnswer = openApiSchemaOf(errorBodySchema, 'output');
+/** Errors are JSON whatever the route produces on success. */
+const errorAnswer = { 'application/json': { schema: openApiSchemaOf(errorBodySchema, 'output') } };
 
 function documentation(contract: RouteContract): MethodDecorator[] {
   const decorators: MethodDecorator[] = [ApiOperation({ summary: contract.summary })];
@@ -100,8 +101,8 @@ function documentation(contract: RouteContract): MethodDecorator[] {
     decorators.push(contract.response ? ApiResponse({ status, schema: openApiSchemaOf(contract.response, 'output') }) : ApiResponse({ status, description: 'No content' }));
   }
   const checksInput = contract.params || contract.query || contract.body;
-  if (checksInput) decorators.push(ApiResponse({ status: 400, description: 'A field of the request is not valid: `problems` names each', schema: errorAnswer }));
-  decorators.push(ApiResponse({ status: '4XX', description: 'Refused: not signed in (401), not allowed (403), not found (404), in conflict (409), too large (413), too many attempts (429)', schema: errorAnswer }));
-  decorators.push(ApiResponse({ status: '5XX', description: 'Failed or busy: an error id to quote (500), or try again after Retry-After (503)', schema: errorAnswer }));
+  if (checksInput) decorators.push(ApiResponse({ status: 400, description: 'A field of the request is not valid: `problems` names each', content: errorAnswer }));
+  decorators.push(ApiResponse({ status: '4XX', description: 'Refused: not signed in (401), not allowed (403), not found (404), in conflict (409), too large (413), too many attempts (429)', content: errorAnswer }));
+  decorators.push(ApiResponse({ status: '5XX', description: 'Failed or busy: an error id to quote (500), or try again after Retry-After (503)', content: errorAnswer }));
   return decorators;
 }

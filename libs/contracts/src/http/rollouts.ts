@@ -91,8 +91,9 @@ const probeKindSchema = z.enum(['must-connect', 'must-resolve', 'must-be-blocked
 const probeOutcomeSchema = z.enum(['passed', 'failed', 'not_enforced']).describe('not_enforced: a must-be-blocked probe got through, so the CNI is not enforcing NetworkPolicy');
 const protocolSchema = z.enum(PROTOCOLS);
 
-/** A NetworkPolicy exactly as read from the API server, whatever it holds. */
-const policyDocumentSchema = z.record(z.string(), z.json());
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A NetworkPolicy exactly as read from the API server, whatever it holds (the OpenAPI document says: any object). */
+const policyDocumentSchema = z.custom<{ [key: string]: JsonValue }>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'must be an object');
 
 export const haltReasonSchema = z.strictObject({
   code: z.enum(['probe_failed', 'policies_not_enforced', 'apply_failed', 'snapshot_failed', 'approval_rejected', 'rolled_back']),
