@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // The dashboard: a React SPA served by the API at `/` (dist/apps/dashboard, index.html for any
-// other page address). Wire types come straight from the shared contracts lib, type-only.
+// other page address). It talks to the API through the contracts lib's client, typed by its routes.
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({

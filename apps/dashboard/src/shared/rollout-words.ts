@@ -1,4 +1,4 @@
-import type { ProbeOutcome, RolloutStatus, StageStatus, StepPhase, Tier } from '../api/wire';
+import type { ProbeOutcome, RolloutStatus, StageStatus, StepPhase, Tier } from '@bulkhead/contracts';
 import type { Tone } from './ui';
 
 /** How rollouts, stages, steps and probes are said and coloured, the same on every page. */

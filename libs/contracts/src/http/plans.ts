@@ -6,6 +6,7 @@ import { idParam, instantSchema, route } from './route';
 import { identifierSchema } from './text';
 
 export const SEVERITIES = ['error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 const severityCounts = z.strictObject({ error: z.number(), warning: z.number(), info: z.number() });
 
 export const lintFindingSchema = z.strictObject({

@@ -128,6 +128,7 @@ export const probeSchema = z.strictObject({
   nextAttemptAt: instantSchema.optional().describe('a retry is due at this time'),
 });
 export type Probe = z.infer<typeof probeSchema>;
+export type ProbeOutcome = NonNullable<Probe['outcome']>;
 
 export const stepSchema = z.strictObject({
   id: z.string(),
