@@ -3,7 +3,7 @@ import { ApiClient, ApiError, type CallInput, type RouteAnswer, type RouteContra
 export { ApiError };
 
 /** The one way the dashboard talks to the API: the contract's client (libs/contracts), typed by its routes. */
-export const api = new ApiClient();
+export const api = new ApiClient((input, init) => window.fetch(input, init));
 
 /** Human words for an error, whatever threw it. */
 export function describeError(error: unknown): string {

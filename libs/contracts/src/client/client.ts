@@ -56,13 +56,15 @@ const UNREACHABLE = 'The Bulkhead API cannot be reached. Check that it is runnin
 const SAFE = new Set(['GET', 'HEAD']);
 
 /**
- * The API as its routes (libs/contracts) describe it, over fetch: same-origin with the session
- * cookie, the session's CSRF token on every change, answers typed by the route, and every other
- * answer an ApiError. No Node API: it runs in the browser as in Node.
+ * The API as its routes (libs/contracts) describe it, over the fetch it is given (the browser's, or
+ * Node's): same-origin with the session cookie, the session's CSRF token on every change, answers
+ * typed by the route, and every other answer an ApiError. No Node API, and no I/O of its own.
  */
 export class ApiClient {
   private csrfToken: string | null = null;
   private readonly unauthenticatedListeners = new Set<() => void>();
+
+  constructor(private readonly send: typeof fetch) {}
 
   setCsrfToken(token: string | null): void {
     this.csrfToken = token;
@@ -87,7 +89,7 @@ export class ApiClient {
     if (!SAFE.has(route.method)) Object.assign(headers, this.changeHeaders());
     let res: Response;
     try {
-      res = await fetch(urlOf(route, parts), { method: route.method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal });
+      res = await this.send(urlOf(route, parts), { method: route.method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiError(0, 'network', UNREACHABLE);
