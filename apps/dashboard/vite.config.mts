@@ -3,15 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // The dashboard: a React SPA served by the API at `/` (dist/apps/dashboard, index.html for any
-// other page address). Wire types come straight from the shared contracts lib, type-only.
+// other page address). It talks to the API through the contracts lib's client, typed by its routes.
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   root: here('.'),
   base: '/',
   plugins: [react()],
-  // @bulkhead/rollout is the domain's leaf file of types and status lists (no imports that bundle), as in tsconfig.json.
-  resolve: { alias: { '@bulkhead/contracts': here('../../libs/contracts/src/index.ts'), '@bulkhead/rollout': here('../../libs/rollout/src/domain/types.ts') } },
+  resolve: { alias: { '@bulkhead/contracts': here('../../libs/contracts/src/index.ts') } },
   build: {
     outDir: here('../../dist/apps/dashboard'),
     emptyOutDir: true,

@@ -1,11 +1,11 @@
 import { migrations } from '@bulkhead/migrations';
 import { openDatabase } from '@bulkhead/persistence';
-import { ACTIVE_STATUSES } from '@bulkhead/rollout';
+import { ACTIVE_STATUSES } from '@bulkhead/contracts';
 import type { DataSource } from 'typeorm';
 import { testDatabase } from './support/harness';
 
 /**
- * "Active" has one definition, the domain's ACTIVE_STATUSES. The partial unique index that allows one
+ * "Active" has one definition, the contract's ACTIVE_STATUSES. The partial unique index that allows one
  * active rollout per cluster is written in a migration (history, never edited), so this holds the index
  * of a migrated database to the constant: a status added to one and not the other fails here.
  */

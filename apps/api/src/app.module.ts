@@ -1,32 +1,38 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ClustersController } from './clusters/clusters.controller';
-import { EdgesController } from './edges/edges.controller';
-import { FlowImportsController } from './flow-imports/flow-imports.controller';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { ClustersModule } from './clusters/clusters.module';
+import { EdgesModule } from './edges/edges.module';
+import { FlowImportsModule } from './flow-imports/flow-imports.module';
 import { HealthModule } from './health/health.module';
-import { InventoryController } from './inventory/inventory.controller';
 import { AuditInterceptor } from './http/audit.interceptor';
 import { AuthGuard } from './http/auth.guard';
 import { BodyReader } from './http/body';
-import { PlansController } from './plans/plans.controller';
-import { DriftController } from './rollouts/drift.controller';
-import { RolloutsController } from './rollouts/rollouts.controller';
-import { SimulateController } from './simulate/simulate.controller';
-import { RUNTIME, type ApiRuntime } from './runtime';
-import { storeProviders } from './stores.providers';
-import { AuthController } from './access/auth.controller';
-import { AuditController } from './audit/audit.controller';
-import { TokensController } from './access/tokens.controller';
+import { InventoryModule } from './inventory/inventory.module';
+import { PlansModule } from './plans/plans.module';
 import { QueuesModule } from './queues/queues.module';
+import { RolloutsModule } from './rollouts/rollouts.module';
+import { RUNTIME, type ApiRuntime } from './runtime';
+import { SimulateModule } from './simulate/simulate.module';
+import { storeProviders } from './stores.providers';
 
+const FEATURES = [AccessModule, ClustersModule, InventoryModule, FlowImportsModule, EdgesModule, SimulateModule, AuditModule, PlansModule, RolloutsModule];
+
+/**
+ * The API: one module per feature folder, on the runtime and the stores this module provides to all
+ * of them (global), behind one guard, one body reader and one audit interceptor.
+ */
 @Module({})
 export class AppModule {
   static forRuntime(runtime: ApiRuntime): DynamicModule {
+    const providers = [{ provide: RUNTIME, useValue: runtime }, ...storeProviders];
     return {
       module: AppModule,
-      imports: [HealthModule.forRuntime(runtime), QueuesModule.forRuntime(runtime)],
-      controllers: [AuthController, TokensController, ClustersController, InventoryController, FlowImportsController, EdgesController, SimulateController, AuditController, PlansController, RolloutsController, DriftController],
-      providers: [{ provide: RUNTIME, useValue: runtime }, ...storeProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: BodyReader }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+      global: true,
+      imports: [...FEATURES, HealthModule.forRuntime(runtime), QueuesModule.forRuntime(runtime)],
+      providers: [...providers, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: BodyReader }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+      exports: providers,
     };
   }
 }

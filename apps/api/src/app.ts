@@ -6,7 +6,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { serveDashboard } from './http/dashboard';
 import { guardEdge } from './http/edge';
-import { ControlCharacterPipe } from './http/body';
 import { AllExceptionsFilter } from './http/exception.filter';
 import { exposeMetricsAndDocs } from './http/exposure';
 import { logRequests } from './http/request-log.middleware';
@@ -20,7 +19,6 @@ export async function createApiApp(runtime: ApiRuntime): Promise<INestApplicatio
   app.use(logRequests(runtime.logger));
   const filter = new AllExceptionsFilter(runtime.logger, app.get(REFUSAL_AUDIT));
   app.useGlobalFilters(filter);
-  app.useGlobalPipes(new ControlCharacterPipe());
   app.enableShutdownHooks();
   guardEdge(app, runtime.config.http);
   await exposeMetricsAndDocs(app, runtime, filter, () =>

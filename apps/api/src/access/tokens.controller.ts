@@ -1,12 +1,11 @@
-import { createTokenSchema, type TokenView } from '@bulkhead/contracts';
+import { routes, type RouteAnswer, type RouteInput, type TokenView } from '@bulkhead/contracts';
 import { createToken, type TokenCrypto, type TokenRecord, type TokenStore } from '@bulkhead/access';
 import { AppError } from '@bulkhead/contracts';
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { Controller, Inject, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { parseBody, UuidPipe } from '../http/body';
+import { Input, Route } from '../http/contract';
 import type { BulkheadRequest } from '../http/request-context';
 import { TOKEN_CRYPTO, TOKEN_STORE } from '../stores.providers';
 
@@ -24,32 +23,27 @@ const toView = (t: TokenRecord): TokenView => ({
 
 @ApiTags('tokens')
 @ApiBearerAuth()
-@Controller('api/v1/tokens')
+@Controller()
 export class TokensController {
   constructor(
     @Inject(TOKEN_STORE) private readonly tokens: TokenStore,
     @Inject(TOKEN_CRYPTO) private readonly crypto: TokenCrypto,
   ) {}
 
-  @Get()
+  @Route(routes.listTokens)
   @RequireRole('admin')
   async list(): Promise<TokenView[]> {
     return (await this.tokens.list()).map(toView);
   }
 
-  /**
-   * The only answer that ever contains the token: store it now. The token acts for the caller's
-   * user: the signed-in user, or the owner of the token that asks.
-   */
-  @Post()
+  /** The token acts for the caller's user: the signed-in user, or the owner of the token that asks. */
+  @Route(routes.createToken)
   @Audited('token.create', (_req, r) => {
     const made = r as TokenView;
     return { target: made.name, details: { role: made.role, owner: made.owner.username, expiresAt: made.expiresAt } };
   })
   @RequireRole('admin')
-  @ApiBody({ schema: z.toJSONSchema(createTokenSchema) as object })
-  async create(@Req() req: BulkheadRequest): Promise<TokenView & { token: string }> {
-    const body = parseBody(req, createTokenSchema);
+  async create(@Input() { body }: RouteInput<typeof routes.createToken>, @Req() req: BulkheadRequest): Promise<RouteAnswer<typeof routes.createToken>> {
     const { record, token } = await createToken(
       this.tokens,
       this.crypto,
@@ -59,11 +53,10 @@ export class TokensController {
     return { ...toView(record), token };
   }
 
-  @Delete(':tokenId')
-  @HttpCode(204)
+  @Route(routes.revokeToken)
   @Audited('token.revoke', (req) => ({ target: String(req.params.tokenId) }))
   @RequireRole('admin')
-  async revoke(@Param('tokenId', UuidPipe) id: string): Promise<void> {
-    if (!(await this.tokens.revoke(id, new Date()))) throw AppError.notFound('token', id);
+  async revoke(@Input() { params }: RouteInput<typeof routes.revokeToken>): Promise<void> {
+    if (!(await this.tokens.revoke(params.tokenId, new Date()))) throw AppError.notFound('token', params.tokenId);
   }
 }

@@ -1,18 +1,17 @@
-import { createClusterSchema, updateClusterSchema, type ClusterView } from '@bulkhead/contracts';
+import { routes, type ClusterView, type RouteInput } from '@bulkhead/contracts';
 import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type ClusterDeps, type ClusterStore } from '@bulkhead/inventory';
-import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { Controller, Inject, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { AnswerPerClusterVersion } from '../http/cluster-answers';
-import { parseBody, UuidPipe } from '../http/body';
+import { Input, Route } from '../http/contract';
 import type { BulkheadRequest } from '../http/request-context';
 import { CLUSTER_DEPS } from '../stores.providers';
 
 @ApiTags('clusters')
 @ApiBearerAuth()
-@Controller('api/v1/clusters')
+@Controller()
 export class ClustersController {
   constructor(@Inject(CLUSTER_DEPS) private readonly deps: ClusterDeps) {}
 
@@ -20,30 +19,29 @@ export class ClustersController {
     return this.deps.clusters;
   }
 
-  @Get()
+  @Route(routes.listClusters)
   @RequireRole('viewer')
   @AnswerPerClusterVersion()
   list(): Promise<ClusterView[]> {
     return listClusters(this.clusters);
   }
 
-  @Post()
-  @Audited('cluster.create', (_req, r) => ({ clusterId: (r as { id: string }).id, target: (r as { name: string }).name }))
+  @Route(routes.createCluster)
+  @Audited('cluster.create', (_req, r) => ({ clusterId: (r as ClusterView).id, target: (r as ClusterView).name }))
   // An operator registers simulated clusters; a kubeconfig (what the server connects to, and with what) needs an admin.
   @RequireRole('operator')
-  @ApiBody({ schema: z.toJSONSchema(createClusterSchema, { io: 'input' }) as object })
-  create(@Req() req: BulkheadRequest): Promise<ClusterView> {
-    return createCluster(this.deps, parseBody(req, createClusterSchema), req.caller!);
+  create(@Input() { body }: RouteInput<typeof routes.createCluster>, @Req() req: BulkheadRequest): Promise<ClusterView> {
+    return createCluster(this.deps, body, req.caller!);
   }
 
-  @Get(':clusterId')
+  @Route(routes.getCluster)
   @RequireRole('viewer')
   @AnswerPerClusterVersion()
-  get(@Param('clusterId', UuidPipe) id: string): Promise<ClusterView> {
-    return getCluster(this.clusters, id);
+  get(@Input() { params }: RouteInput<typeof routes.getCluster>): Promise<ClusterView> {
+    return getCluster(this.clusters, params.clusterId);
   }
 
-  @Patch(':clusterId')
+  @Route(routes.updateCluster)
   // A new kubeconfig (credentials, server address) is its own action in the audit log, named without its content.
   @Audited('cluster.update', (req) => {
     const changed = Object.keys((req.body ?? {}) as object);
@@ -51,16 +49,14 @@ export class ClustersController {
   })
   // An operator changes name, description and CNI; the kubeconfig needs an admin (see updateCluster).
   @RequireRole('operator')
-  @ApiBody({ schema: z.toJSONSchema(updateClusterSchema, { io: 'input' }) as object })
-  update(@Param('clusterId', UuidPipe) id: string, @Req() req: BulkheadRequest): Promise<ClusterView> {
-    return updateCluster(this.deps, id, parseBody(req, updateClusterSchema), req.caller!);
+  update(@Input() { params, body }: RouteInput<typeof routes.updateCluster>, @Req() req: BulkheadRequest): Promise<ClusterView> {
+    return updateCluster(this.deps, params.clusterId, body, req.caller!);
   }
 
-  @Delete(':clusterId')
-  @HttpCode(204)
+  @Route(routes.deleteCluster)
   @Audited('cluster.delete')
   @RequireRole('admin')
-  async remove(@Param('clusterId', UuidPipe) id: string): Promise<void> {
-    await deleteCluster(this.clusters, id);
+  async remove(@Input() { params }: RouteInput<typeof routes.deleteCluster>): Promise<void> {
+    await deleteCluster(this.clusters, params.clusterId);
   }
 }

@@ -1,13 +1,12 @@
-import { createEdgeSchema, type EdgeView, listEdgesQuerySchema, reviewEdgeSchema } from '@bulkhead/contracts';
+import { type EdgeView, routes, type RouteInput } from '@bulkhead/contracts';
 import { declareEdge, type EdgeDeps, listEdges, reviewEdge } from '@bulkhead/inventory';
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Controller, Inject, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { AnswerPerClusterVersion } from '../http/cluster-answers';
-import { check, parseBody, UuidPipe } from '../http/body';
+import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { EDGE_DEPS } from '../stores.providers';
 
@@ -15,48 +14,42 @@ const edgeLabel = (r: unknown) => {
   const e = r as EdgeView;
   return `${e.from} -> ${e.to}:${e.port}/${e.protocol}`;
 };
+const describeReview = (_req: BulkheadRequest, r: unknown) => ({ target: edgeLabel(r), details: { comment: (r as EdgeView).reviewComment } });
 
 @ApiTags('dependency map')
 @ApiBearerAuth()
-@Controller('api/v1/clusters/:clusterId/edges')
+@Controller()
 export class EdgesController {
   constructor(@Inject(EDGE_DEPS) private readonly deps: EdgeDeps) {}
 
-  @Get()
+  @Route(routes.listEdges)
   @RequireRole('viewer')
   @AnswerPerClusterVersion()
-  list(@Param('clusterId', UuidPipe) clusterId: string, @Query() query: Record<string, unknown>): Promise<EdgeView[]> {
-    return listEdges(this.deps, clusterId, check(listEdgesQuerySchema, query, 'query'));
+  list(@Input() { params, query }: RouteInput<typeof routes.listEdges>): Promise<EdgeView[]> {
+    return listEdges(this.deps, params.clusterId, query);
   }
 
   /** Declares a dependency by hand (201), or confirms it when the map already has it (200). */
-  @Post()
-  @Audited('edge.declare', (_req, r) => ({ target: edgeLabel(r), details: { comment: (r as { reviewComment: string | null }).reviewComment } }))
+  @Route(routes.declareEdge)
+  @Audited('edge.declare', describeReview)
   @RequireRole('operator')
-  @ApiBody({ schema: z.toJSONSchema(createEdgeSchema, { io: 'input' }) as object })
-  async declare(@Param('clusterId', UuidPipe) clusterId: string, @Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<EdgeView> {
-    const { view, created } = await declareEdge(this.deps, clusterId, parseBody(req, createEdgeSchema), callerName(req.caller!), new Date());
+  async declare(@Input() { params, body }: RouteInput<typeof routes.declareEdge>, @Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<EdgeView> {
+    const { view, created } = await declareEdge(this.deps, params.clusterId, body, callerName(req.caller!), new Date());
     res.status(created ? 201 : 200);
     return view;
   }
 
-  @Post(':edgeId/confirm')
-  @HttpCode(200)
-  @Audited('edge.confirm', (_req, r) => ({ target: edgeLabel(r), details: { comment: (r as { reviewComment: string | null }).reviewComment } }))
+  @Route(routes.confirmEdge)
+  @Audited('edge.confirm', describeReview)
   @RequireRole('operator')
-  @ApiBody({ schema: z.toJSONSchema(reviewEdgeSchema) as object })
-  confirm(@Param('clusterId', UuidPipe) clusterId: string, @Param('edgeId', UuidPipe) edgeId: string, @Req() req: BulkheadRequest): Promise<EdgeView> {
-    const { comment } = parseBody(req, reviewEdgeSchema);
-    return reviewEdge(this.deps, clusterId, edgeId, 'confirmed', callerName(req.caller!), comment ?? null, new Date());
+  confirm(@Input() { params, body }: RouteInput<typeof routes.confirmEdge>, @Req() req: BulkheadRequest): Promise<EdgeView> {
+    return reviewEdge(this.deps, params.clusterId, params.edgeId, 'confirmed', callerName(req.caller!), body.comment ?? null, new Date());
   }
 
-  @Post(':edgeId/reject')
-  @HttpCode(200)
-  @Audited('edge.reject', (_req, r) => ({ target: edgeLabel(r), details: { comment: (r as { reviewComment: string | null }).reviewComment } }))
+  @Route(routes.rejectEdge)
+  @Audited('edge.reject', describeReview)
   @RequireRole('operator')
-  @ApiBody({ schema: z.toJSONSchema(reviewEdgeSchema) as object })
-  reject(@Param('clusterId', UuidPipe) clusterId: string, @Param('edgeId', UuidPipe) edgeId: string, @Req() req: BulkheadRequest): Promise<EdgeView> {
-    const { comment } = parseBody(req, reviewEdgeSchema);
-    return reviewEdge(this.deps, clusterId, edgeId, 'rejected', callerName(req.caller!), comment ?? null, new Date());
+  reject(@Input() { params, body }: RouteInput<typeof routes.rejectEdge>, @Req() req: BulkheadRequest): Promise<EdgeView> {
+    return reviewEdge(this.deps, params.clusterId, params.edgeId, 'rejected', callerName(req.caller!), body.comment ?? null, new Date());
   }
 }

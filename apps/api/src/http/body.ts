@@ -1,11 +1,10 @@
-import { AppError, controlCharacterProblems, fieldPath, identifierCharacterProblem, RetryLaterError } from '@bulkhead/contracts';
-import { type ArgumentMetadata, type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, type PipeTransform, SetMetadata } from '@nestjs/common';
+import { AppError, controlCharacterProblems, RetryLaterError } from '@bulkhead/contracts';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { type Readable, Transform } from 'node:stream';
 import { finalize, type Observable } from 'rxjs';
 import { DEFAULT_DOCUMENT_LIMITS, DocumentError, parseJson, parseYaml } from '@bulkhead/documents';
-import type { z } from 'zod';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ByteBudget, type ByteReservation } from './byte-budget';
 import type { BulkheadRequest } from './request-context';
@@ -129,18 +128,13 @@ const memoryBusy = () =>
 const timedOut = (why: string) => new AppError('timeout', 'request.timeout', why);
 const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
 
-/** The body as text, whatever its content type. */
-export function bodyText(req: BulkheadRequest): string {
-  return (req.rawBody ?? Buffer.alloc(0)).toString('utf8');
-}
-
 /**
- * Parses a JSON body (or YAML, when the content type says so), checks it against a schema, and keeps the
- * result as req.body. The document is bounded in depth and, for YAML, in its size with aliases expanded
- * (400 past a limit).
+ * The body as a parsed document: JSON, or YAML when the content type says so; an empty body is `{}`.
+ * The document is bounded in depth and, for YAML, in its size with aliases expanded (400 past a
+ * limit), and no string or key in it may hold a control character (400 naming the field).
  */
-export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S): z.infer<S> {
-  const text = bodyText(req);
+export function readDocument(req: BulkheadRequest): unknown {
+  const text = (req.rawBody ?? Buffer.alloc(0)).toString('utf8');
   const yaml = /yaml/i.test(String(req.headers['content-type'] ?? 'application/json'));
   const limits = req.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   let value: unknown;
@@ -152,50 +146,5 @@ export function parseBody<S extends z.ZodType>(req: BulkheadRequest, schema: S):
   }
   const problems = controlCharacterProblems(value, 'body');
   if (problems.length > 0) throw AppError.invalid('request.invalid_body', problems);
-  // Kept on the request as checked, for whatever describes the request afterwards (the audit entry).
-  req.body = check(schema, value, 'body');
-  return req.body;
-}
-
-/** Checks a value against a schema; problems name the field (`body.port`, `query.namespace`, `body.edges[2].port`, an unknown `body.config.freezes[0].extra`). */
-export function check<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw AppError.invalid(
-    `request.invalid_${where}`,
-    parsed.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ field: fieldPath(where, [...issue.path, key]), reason: 'is not a known field' }))
-        : [{ field: fieldPath(where, issue.path), reason: issue.message }],
-    ),
-  );
-}
-
-/**
- * Bound for every route: a path parameter (a name or an id: invisible and control characters refused)
- * or a query value (text, which may be a search: control characters refused) that breaks its rule is a
- * 400 naming it (`params.namespace`, `query.fileName`), before any code or database sees it.
- */
-@Injectable()
-export class ControlCharacterPipe implements PipeTransform<unknown, unknown> {
-  transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (metadata.type !== 'param' && metadata.type !== 'query') return value;
-    const where = metadata.type === 'param' ? 'params' : 'query';
-    const field = metadata.data ? `${where}.${metadata.data}` : where;
-    const nameProblem = where === 'params' && typeof value === 'string' ? identifierCharacterProblem(value) : null;
-    const problems = nameProblem ? [{ field, reason: nameProblem }] : controlCharacterProblems(value, field);
-    if (problems.length > 0) throw AppError.invalid(`request.invalid_${where}`, problems);
-    return value;
-  }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** `@Param('clusterId', UuidPipe)`: a malformed id is a 400 naming the parameter, not a 500 from the database. */
-@Injectable()
-export class UuidPipe implements PipeTransform<string, string> {
-  transform(value: string, metadata: ArgumentMetadata): string {
-    if (!UUID.test(value)) throw AppError.invalid('request.invalid_params', [{ field: `params.${metadata.data}`, reason: 'must be a UUID' }]);
-    return value.toLowerCase();
-  }
+  return value;
 }

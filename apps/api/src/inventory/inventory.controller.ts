@@ -1,21 +1,21 @@
-import { listWorkloadsQuerySchema, type NamespaceView, updateNamespaceSchema, type WorkloadView } from '@bulkhead/contracts';
-import { importSnapshot, type InventoryDeps, requireCluster, listNamespaces, listPolicies, listWorkloads, setNamespaceTier, type SnapshotImportResult } from '@bulkhead/inventory';
+import { type NamespaceView, routes, type RouteAnswer, type RouteInput, type SnapshotImportResult, type WorkloadView } from '@bulkhead/contracts';
+import { importSnapshot, type InventoryDeps, requireCluster, listNamespaces, listPolicies, listWorkloads, setNamespaceTier } from '@bulkhead/inventory';
 import { roleAllows } from '@bulkhead/access';
-import { Controller, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { Controller, Inject, Req } from '@nestjs/common';
 import { BullJobQueue } from '@bulkhead/jobs';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
+import { AcceptsBody } from '../http/body';
 import { AnswerPerClusterVersion } from '../http/cluster-answers';
-import { AcceptsBody, check, parseBody, UuidPipe } from '../http/body';
+import { Input, Route } from '../http/contract';
 import type { BulkheadRequest } from '../http/request-context';
 import { INVENTORY_DEPS } from '../stores.providers';
 
 @ApiTags('inventory')
 @ApiBearerAuth()
-@Controller('api/v1/clusters/:clusterId')
+@Controller()
 export class InventoryController {
   private readonly jobs: BullJobQueue;
 
@@ -26,58 +26,50 @@ export class InventoryController {
     this.jobs = new BullJobQueue(runtime.queues);
   }
 
-  /** Replaces the cluster's inventory with a `kubectl get namespaces,pods,networkpolicies -A -o json` snapshot (JSON or YAML). */
-  @Put('snapshot')
+  @Route(routes.importSnapshot)
   @Audited('inventory.import', (_req, r) => ({ details: { ...(r as object) } }))
   @RequireRole('operator')
   @AcceptsBody('snapshot')
-  @ApiConsumes('application/json', 'application/yaml')
-  @ApiBody({ schema: { type: 'object', description: 'A Kubernetes v1 List (or multi-document YAML)' } })
-  snapshot(@Param('clusterId', UuidPipe) clusterId: string, @Req() req: BulkheadRequest): Promise<SnapshotImportResult> {
+  snapshot(@Input() { params }: RouteInput<typeof routes.importSnapshot>, @Req() req: BulkheadRequest): Promise<SnapshotImportResult> {
     // The body's bytes move to the worker thread that reads them (see WorkThreads).
-    return importSnapshot(this.deps, clusterId, req.rawBody ?? new Uint8Array(), new Date());
+    return importSnapshot(this.deps, params.clusterId, req.rawBody ?? new Uint8Array(), new Date());
   }
 
-  /** Re-reads the cluster through its driver (the simulated one, or the Kubernetes API) and replaces the inventory. */
-  @Post('sync')
-  @HttpCode(202)
+  @Route(routes.syncInventory)
   @RequireRole('operator')
   @Audited('inventory.sync_requested')
-  async sync(@Param('clusterId', UuidPipe) clusterId: string): Promise<{ queued: true }> {
-    await requireCluster(this.deps.clusters, clusterId);
-    await this.deps.clusters.requestSync(clusterId);
-    await this.jobs.enqueue('cluster.sync', { v: 1, clusterId });
+  async sync(@Input() { params }: RouteInput<typeof routes.syncInventory>): Promise<RouteAnswer<typeof routes.syncInventory>> {
+    await requireCluster(this.deps.clusters, params.clusterId);
+    await this.deps.clusters.requestSync(params.clusterId);
+    await this.jobs.enqueue('cluster.sync', { v: 1, clusterId: params.clusterId });
     return { queued: true };
   }
 
-  @Get('namespaces')
+  @Route(routes.listNamespaces)
   @RequireRole('viewer')
   @AnswerPerClusterVersion('cluster-and-rollouts')
-  namespaces(@Param('clusterId', UuidPipe) clusterId: string): Promise<NamespaceView[]> {
-    return listNamespaces(this.deps, clusterId);
+  namespaces(@Input() { params }: RouteInput<typeof routes.listNamespaces>): Promise<NamespaceView[]> {
+    return listNamespaces(this.deps, params.clusterId);
   }
 
-  @Patch('namespaces/:namespace')
-  @Audited('namespace.set_tier', (req, r) => ({ target: String(req.params.namespace), details: { tier: (r as { tier: string | null }).tier } }))
+  @Route(routes.setNamespaceTier)
+  @Audited('namespace.set_tier', (req, r) => ({ target: String(req.params.namespace), details: { tier: (r as NamespaceView).tier } }))
   @RequireRole('operator', 'approver')
-  @ApiBody({ schema: z.toJSONSchema(updateNamespaceSchema) as object })
-  setTier(@Param('clusterId', UuidPipe) clusterId: string, @Param('namespace') namespace: string, @Req() req: BulkheadRequest): Promise<NamespaceView> {
-    return setNamespaceTier(this.deps, clusterId, namespace, parseBody(req, updateNamespaceSchema), { mayApprove: roleAllows(req.caller!.role, 'approver') });
+  setTier(@Input() { params, body }: RouteInput<typeof routes.setNamespaceTier>, @Req() req: BulkheadRequest): Promise<NamespaceView> {
+    return setNamespaceTier(this.deps, params.clusterId, params.namespace, body, { mayApprove: roleAllows(req.caller!.role, 'approver') });
   }
 
-  @Get('workloads')
+  @Route(routes.listWorkloads)
   @RequireRole('viewer')
   @AnswerPerClusterVersion()
-  workloads(@Param('clusterId', UuidPipe) clusterId: string, @Query() query: Record<string, unknown>): Promise<WorkloadView[]> {
-    const { namespace } = check(listWorkloadsQuerySchema, query, 'query');
-    return listWorkloads(this.deps, clusterId, namespace);
+  workloads(@Input() { params, query }: RouteInput<typeof routes.listWorkloads>): Promise<WorkloadView[]> {
+    return listWorkloads(this.deps, params.clusterId, query.namespace);
   }
 
-  @Get('policies')
+  @Route(routes.listPolicies)
   @RequireRole('viewer')
   @AnswerPerClusterVersion()
-  async policies(@Param('clusterId', UuidPipe) clusterId: string, @Query() query: Record<string, unknown>): Promise<unknown[]> {
-    const { namespace } = check(listWorkloadsQuerySchema, query, 'query');
-    return listPolicies(this.deps, clusterId, namespace);
+  policies(@Input() { params, query }: RouteInput<typeof routes.listPolicies>): Promise<RouteAnswer<typeof routes.listPolicies>> {
+    return listPolicies(this.deps, params.clusterId, query.namespace);
   }
 }

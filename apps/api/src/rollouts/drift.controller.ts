@@ -1,18 +1,19 @@
+import { routes, type RouteAnswer, type RouteInput } from '@bulkhead/contracts';
 import type { ClusterStore } from '@bulkhead/inventory';
 import { requireCluster } from '@bulkhead/inventory';
 import { BullJobQueue } from '@bulkhead/jobs';
 import { PostgresDriftStore } from '@bulkhead/persistence';
-import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { UuidPipe } from '../http/body';
+import { Input, Route } from '../http/contract';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { CLUSTER_STORE } from '../stores.providers';
 
 @ApiTags('rollouts')
 @ApiBearerAuth()
-@Controller('api/v1/clusters/:clusterId/drift-checks')
+@Controller()
 export class DriftController {
   private readonly drift: PostgresDriftStore;
   private readonly jobs: BullJobQueue;
@@ -26,21 +27,20 @@ export class DriftController {
   }
 
   /** The latest re-checks of the cluster's rolled-out namespaces: policies changed by hand, probes that changed outcome. */
-  @Get()
+  @Route(routes.listDriftChecks)
   @RequireRole('viewer')
-  async list(@Param('clusterId', UuidPipe) clusterId: string) {
-    await requireCluster(this.clusters, clusterId);
-    return (await this.drift.list(clusterId)).map((c) => ({ ...c, checkedAt: c.checkedAt.toISOString() }));
+  async list(@Input() { params }: RouteInput<typeof routes.listDriftChecks>): Promise<RouteAnswer<typeof routes.listDriftChecks>> {
+    await requireCluster(this.clusters, params.clusterId);
+    return (await this.drift.list(params.clusterId)).map((c) => ({ ...c, checkedAt: c.checkedAt.toISOString() }));
   }
 
   /** Re-checks now instead of at the next scheduled pass (every 10 minutes). */
-  @Post()
-  @HttpCode(202)
+  @Route(routes.checkDrift)
   @RequireRole('operator')
   @Audited('drift.check_requested')
-  async check(@Param('clusterId', UuidPipe) clusterId: string) {
-    await requireCluster(this.clusters, clusterId);
-    await this.jobs.enqueue('cluster.drift-check', { v: 1, clusterId });
+  async check(@Input() { params }: RouteInput<typeof routes.checkDrift>): Promise<RouteAnswer<typeof routes.checkDrift>> {
+    await requireCluster(this.clusters, params.clusterId);
+    await this.jobs.enqueue('cluster.drift-check', { v: 1, clusterId: params.clusterId });
     return { queued: true };
   }
 }

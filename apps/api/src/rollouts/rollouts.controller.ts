@@ -1,21 +1,11 @@
-import {
-  AppError,
-  createRolloutSchema,
-  decisionSchema,
-  type ErrorKind,
-  listRolloutsQuerySchema,
-  reasonSchema,
-  abortSchema,
-  rollbackSchema,
-} from '@bulkhead/contracts';
+import { AppError, type ApprovalItem, type ErrorKind, routes, type RouteInput } from '@bulkhead/contracts';
 import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus, type RolloutSummary, type RolloutView, summaryOf, viewOf } from '@bulkhead/rollout';
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Inject, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth.guard';
-import { check, parseBody, UuidPipe } from '../http/body';
+import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
 import { RUNTIME, type ApiRuntime } from '../runtime';
@@ -54,11 +44,9 @@ const STREAM_CREDENTIAL_CHECK_MS = 2000;
 /** Rollout answers kept serialized, in characters: a rollout of hundreds of namespaces is about 0.5 MB a version. */
 const KEPT_ROLLOUT_ANSWERS_CHARS = 32 * 1024 * 1024;
 
-const schema = (s: z.ZodType) => ({ schema: z.toJSONSchema(s, { io: 'input' }) as object });
-
 @ApiTags('rollouts')
 @ApiBearerAuth()
-@Controller('api/v1')
+@Controller()
 export class RolloutsController {
   private readonly credentials: CredentialStores;
   private readonly answers = new SerializedAnswers(KEPT_ROLLOUT_ANSWERS_CHARS);
@@ -93,13 +81,10 @@ export class RolloutsController {
   }
 
   /** A rollout of a plan: its namespaces in stages dev, staging, prod, in waves, each proved by probes. */
-  @Post('rollouts')
-  @HttpCode(201)
+  @Route(routes.createRollout)
   @RequireRole('operator')
-  @ApiBody(schema(createRolloutSchema))
   @Audited('rollout.request', (_req, r) => ({ clusterId: (r as RolloutState).clusterId, target: (r as RolloutState).id }))
-  create(@Req() req: BulkheadRequest): Promise<RolloutState> {
-    const body = parseBody(req, createRolloutSchema);
+  create(@Input() { body }: RouteInput<typeof routes.createRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
     // A start time already past would start at once: most likely a wrong year or offset, so say so.
     if (body.scheduledAt && Date.parse(body.scheduledAt) < this.deps.clock().getTime()) {
       throw AppError.invalid('request.invalid_body', [{ field: 'body.scheduledAt', reason: `${body.scheduledAt} is in the past: give a future time, or "start": true to start at once` }]);
@@ -108,18 +93,17 @@ export class RolloutsController {
   }
 
   /** Newest first, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */
-  @Get('rollouts')
+  @Route(routes.listRollouts)
   @RequireRole('viewer')
-  async list(@Query() query: Record<string, unknown>): Promise<RolloutSummary[]> {
-    const q = check(listRolloutsQuerySchema, query, 'query');
+  async list(@Input() { query: q }: RouteInput<typeof routes.listRollouts>): Promise<RolloutSummary[]> {
     const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status as RolloutStatus] : undefined;
     return (await this.deps.store.list({ clusterId: q.clusterId, statuses })).map((r) => summaryOf(this.view(r)));
   }
 
   /** The whole state, serialized once per version (a stalled one, whose stall reads the clock, every time). */
-  @Get('rollouts/:rolloutId')
+  @Route(routes.getRollout)
   @RequireRole('viewer')
-  async get(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+  async get(@Input() { params: { rolloutId: id } }: RouteInput<typeof routes.getRollout>, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
     const state = await this.deps.store.get(id);
     if (!state) throw AppError.notFound('rollout', id);
     const view = this.view(state);
@@ -131,10 +115,9 @@ export class RolloutsController {
    * Server-sent events: the rollout's state each time it changes or stalls, until the client leaves or
    * its token or session ends (then a last `end` event says why).
    */
-  @Get('rollouts/:rolloutId/events')
+  @Route(routes.rolloutEvents)
   @RequireRole('viewer')
-  @ApiProduces('text/event-stream')
-  async events(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+  async events(@Input() { params: { rolloutId: id } }: RouteInput<typeof routes.rolloutEvents>, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
     const first = await this.deps.store.get(id);
     if (!first) throw AppError.notFound('rollout', id);
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
@@ -167,71 +150,53 @@ export class RolloutsController {
     res.end();
   }
 
-  @Post('rollouts/:rolloutId/start')
-  @HttpCode(200)
+  @Route(routes.startRollout)
   @RequireRole('operator')
   @Audited('rollout.start_requested', (req) => ({ target: String(req.params.rolloutId) }))
-  start(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
-    return this.act(id, { type: 'start', by: callerName(req.caller!) });
+  start(@Input() { params }: RouteInput<typeof routes.startRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
+    return this.act(params.rolloutId, { type: 'start', by: callerName(req.caller!) });
   }
 
-  @Post('rollouts/:rolloutId/pause')
-  @HttpCode(200)
+  @Route(routes.pauseRollout)
   @RequireRole('operator')
-  @ApiBody(schema(reasonSchema))
-  pause(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
-    return this.act(id, { type: 'pause', by: callerName(req.caller!), reason: parseBody(req, reasonSchema).reason });
+  pause(@Input() { params, body }: RouteInput<typeof routes.pauseRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
+    return this.act(params.rolloutId, { type: 'pause', by: callerName(req.caller!), reason: body.reason });
   }
 
-  @Post('rollouts/:rolloutId/resume')
-  @HttpCode(200)
+  @Route(routes.resumeRollout)
   @RequireRole('operator')
-  resume(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
-    return this.act(id, { type: 'resume', by: callerName(req.caller!) });
+  resume(@Input() { params }: RouteInput<typeof routes.resumeRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
+    return this.act(params.rolloutId, { type: 'resume', by: callerName(req.caller!) });
   }
 
-  @Post('rollouts/:rolloutId/abort')
-  @HttpCode(200)
+  @Route(routes.abortRollout)
   @RequireRole('operator')
-  @ApiBody(schema(abortSchema))
-  abort(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
-    const body = parseBody(req, abortSchema);
-    return this.act(id, { type: 'abort', by: callerName(req.caller!), reason: body.reason, restore: body.restore });
+  abort(@Input() { params, body }: RouteInput<typeof routes.abortRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
+    return this.act(params.rolloutId, { type: 'abort', by: callerName(req.caller!), reason: body.reason, restore: body.restore });
   }
 
-  /** Restores one namespace, one stage or everything the rollout applied, from the snapshots it took. */
-  @Post('rollouts/:rolloutId/rollback')
-  @HttpCode(200)
+  @Route(routes.rollbackRollout)
   @RequireRole('operator')
-  @ApiBody(schema(rollbackSchema))
-  rollback(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
-    const body = parseBody(req, rollbackSchema);
-    return this.act(id, { type: 'rollback', by: callerName(req.caller!), scope: body.scope, reason: body.reason });
+  rollback(@Input() { params, body }: RouteInput<typeof routes.rollbackRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
+    return this.act(params.rolloutId, { type: 'rollback', by: callerName(req.caller!), scope: body.scope, reason: body.reason });
   }
 
-  /** Lets the next tier start. An approver, never the person who created the rollout. */
-  @Post('rollouts/:rolloutId/approve')
-  @HttpCode(200)
+  @Route(routes.approveStage)
   @RequireRole('approver')
-  @ApiBody(schema(decisionSchema))
-  approve(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
-    const body = parseBody(req, decisionSchema);
-    return this.act(id, { type: 'approve', tier: body.tier, by: callerName(req.caller!), actorId: personOf(req.caller!), role: req.caller!.role, comment: body.comment });
+  approve(@Input() { params, body }: RouteInput<typeof routes.approveStage>, @Req() req: BulkheadRequest): Promise<RolloutState> {
+    return this.act(params.rolloutId, { type: 'approve', tier: body.tier, by: callerName(req.caller!), actorId: personOf(req.caller!), role: req.caller!.role, comment: body.comment });
   }
 
-  @Post('rollouts/:rolloutId/reject')
-  @HttpCode(200)
+  @Route(routes.rejectStage)
   @RequireRole('approver')
-  @ApiBody(schema(decisionSchema))
-  reject(@Param('rolloutId', UuidPipe) id: string, @Req() req: BulkheadRequest) {
-    const body = parseBody(req, decisionSchema);
-    return this.act(id, { type: 'reject', tier: body.tier, by: callerName(req.caller!), actorId: personOf(req.caller!), role: req.caller!.role, comment: body.comment });
+  reject(@Input() { params, body }: RouteInput<typeof routes.rejectStage>, @Req() req: BulkheadRequest): Promise<RolloutState> {
+    return this.act(params.rolloutId, { type: 'reject', tier: body.tier, by: callerName(req.caller!), actorId: personOf(req.caller!), role: req.caller!.role, comment: body.comment });
   }
 
   /** What waits for the caller's approval: stages of other people's rollouts, with the evidence. */
-  @Get('approvals')
+  @Route(routes.listApprovals)
   @RequireRole('viewer')
-  async approvals(@Req() req: BulkheadRequest) {
+  async approvals(@Req() req: BulkheadRequest): Promise<ApprovalItem[]> {
     const me = personOf(req.caller!);
     const waiting = await this.deps.store.list({ statuses: ['waiting_approval'] });
     return waiting.flatMap((r) =>

@@ -1,7 +1,9 @@
-import { Controller, HttpCode, Inject, Post, Req, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { routes } from '@bulkhead/contracts';
+import { Controller, Inject, Req, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../http/auth.guard';
 import { AcceptsBody } from '../http/body';
+import { Route } from '../http/contract';
 import type { BulkheadRequest } from '../http/request-context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { WORK_THREADS } from '../stores.providers';
@@ -9,7 +11,7 @@ import type { WorkThreads } from '../work-threads/work-threads';
 
 @ApiTags('simulate')
 @ApiBearerAuth()
-@Controller('api/v1/simulate')
+@Controller()
 export class SimulateController {
   constructor(
     @Inject(WORK_THREADS) private readonly threads: WorkThreads,
@@ -17,28 +19,9 @@ export class SimulateController {
   ) {}
 
   /** The same evaluation as `bulkhead simulate`: same body, same answer. Needs no stored cluster; its body carries a whole snapshot. Runs on a worker thread. */
-  @Post()
-  @HttpCode(200)
+  @Route(routes.simulate)
   @RequireRole('viewer')
   @AcceptsBody('snapshot')
-  @ApiConsumes('application/json', 'application/yaml')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['snapshot', 'probes'],
-      properties: {
-        snapshot: { type: 'object', description: 'kubectl get namespaces,pods,networkpolicies -A -o json' },
-        probes: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['from', 'to', 'port'],
-            properties: { from: { type: 'string' }, to: { type: 'string' }, port: { oneOf: [{ type: 'integer' }, { type: 'string' }] }, protocol: { enum: ['TCP', 'UDP', 'SCTP'] } },
-          },
-        },
-      },
-    },
-  })
   async run(@Req() req: BulkheadRequest): Promise<StreamableFile> {
     const answer = await this.threads.run('simulate', req.rawBody ?? new Uint8Array(), this.runtime.config.documents);
     return new StreamableFile(answer, { type: 'application/json' });

@@ -1,7 +1,6 @@
-import type { WhoAmI } from '@bulkhead/contracts';
+import { routes, type WhoAmI } from '@bulkhead/contracts';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import { paths } from '../api/paths';
 import { type Action, can } from './permissions';
 
 /**
@@ -34,7 +33,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let live = true;
     api
-      .get<WhoAmI>(paths.me)
+      .call(routes.whoAmI, {})
       .then((me) => live && accept(me))
       .catch((error) => {
         if (!live) return;
@@ -57,10 +56,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       state,
       me,
       can: (action) => can(me?.role, action),
-      signIn: async (username, password) => accept(await api.post<WhoAmI>(paths.login, { username, password })),
+      signIn: async (username, password) => accept(await api.call(routes.signIn, { body: { username, password } })),
       signOut: async () => {
         try {
-          await api.post(paths.logout);
+          await api.call(routes.signOut, {});
         } catch {
           /* the session is gone either way: expired, or closed now */
         } finally {

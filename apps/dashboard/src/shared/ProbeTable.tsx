@@ -1,4 +1,4 @@
-import type { Probe, StepEvidence } from '../api/wire';
+import type { Probe, StepEvidence } from '@bulkhead/contracts';
 import { OUTCOME_TONE, OUTCOME_WORDS, PROBE_KIND_WORDS, probeTarget } from './rollout-words';
 import { Badge } from './ui';
 

@@ -1,5 +1,4 @@
-import { ACTIVE_STATUSES } from '@bulkhead/rollout';
-import type { ProbeOutcome, RolloutStatus, StageStatus, StepPhase, Tier } from '../api/wire';
+import { ACTIVE_STATUSES, type ProbeOutcome, type RolloutStatus, type StageStatus, type StepPhase, type Tier } from '@bulkhead/contracts';
 import type { Tone } from './ui';
 
 /** How rollouts, stages, steps and probes are said and coloured, the same on every page. */

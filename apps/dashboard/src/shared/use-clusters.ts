@@ -1,13 +1,12 @@
-import type { ClusterView } from '@bulkhead/contracts';
+import { routes } from '@bulkhead/contracts';
 import { api } from '../api/client';
-import { paths } from '../api/paths';
 import { useAsync } from './use-async';
 
 /** Every cluster, for the overview and the cluster pickers. */
 export function useClusters() {
-  return useAsync((signal) => api.get<ClusterView[]>(paths.clusters, signal), []);
+  return useAsync((signal) => api.call(routes.listClusters, { signal }), []);
 }
 
-export function useCluster(id: string) {
-  return useAsync((signal) => api.get<ClusterView>(paths.cluster(id), signal), [id]);
+export function useCluster(clusterId: string) {
+  return useAsync((signal) => api.call(routes.getCluster, { params: { clusterId }, signal }), [clusterId]);
 }

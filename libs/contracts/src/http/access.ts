@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { roleSchema } from './common';
 import { identifierSchema } from './text';
+import { idParam, instantSchema, route } from './route';
 
 export const signInSchema = z.strictObject({
   username: identifierSchema(100).min(1),
@@ -17,20 +18,44 @@ export const createUserSchema = z.strictObject({
   role: roleSchema,
 });
 
-export interface UserView {
-  id: string;
-  username: string;
-  role: string;
-  createdAt: string;
-  /** Set once the user was disabled: no sign-in, and their sessions and tokens ended. */
-  disabledAt: string | null;
-}
+export const userViewSchema = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  role: roleSchema,
+  createdAt: instantSchema,
+  disabledAt: instantSchema.nullable().describe('Set once the user was disabled: no sign-in, and their sessions and tokens ended'),
+});
+export type UserView = z.infer<typeof userViewSchema>;
 
 /** Who is calling: a signed-in person (with the CSRF token their browser must echo) or an API token. */
-export interface WhoAmI {
-  kind: 'user' | 'token';
-  name: string;
-  role: string;
-  csrfToken: string | null;
-  expiresAt: string | null;
-}
+export const whoAmISchema = z.strictObject({
+  kind: z.enum(['user', 'token']),
+  name: z.string(),
+  role: roleSchema,
+  csrfToken: z.string().nullable().describe('Of a session: send it as X-CSRF-Token with every change'),
+  expiresAt: instantSchema.nullable(),
+});
+export type WhoAmI = z.infer<typeof whoAmISchema>;
+
+export const accessRoutes = {
+  signIn: route({
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    summary: 'Signs a person in: sets an HttpOnly session cookie and returns the CSRF token to send with every change. Failed sign-ins are throttled (429 with Retry-After)',
+    body: signInSchema,
+    success: [200],
+    response: whoAmISchema,
+  }),
+  signOut: route({ method: 'POST', path: '/api/v1/auth/logout', summary: 'Ends the session', success: [204], response: null }),
+  whoAmI: route({ method: 'GET', path: '/api/v1/auth/me', summary: 'Who is calling', success: [200], response: whoAmISchema }),
+  listUsers: route({ method: 'GET', path: '/api/v1/users', summary: 'Every user', success: [200], response: z.array(userViewSchema) }),
+  createUser: route({ method: 'POST', path: '/api/v1/users', summary: 'Adds a user', body: createUserSchema, success: [201], response: userViewSchema }),
+  disableUser: route({
+    method: 'POST',
+    path: '/api/v1/users/:userId/disable',
+    summary: 'Disables a user: they can no longer sign in, and their sessions, tokens and open event streams end now',
+    params: z.strictObject({ userId: idParam }),
+    success: [200],
+    response: userViewSchema,
+  }),
+};

@@ -15,14 +15,15 @@ export const cniSchema = z.enum(CNIS);
 export type Cni = z.infer<typeof cniSchema>;
 
 /** The error body of every 4xx/5xx answer. */
-export interface ErrorBody {
-  statusCode: number;
-  code: string;
-  message: string;
-  problems?: Array<{ field: string; reason: string }>;
-  errorId?: string;
-  requestId?: string;
-}
+export const errorBodySchema = z.strictObject({
+  statusCode: z.number().int(),
+  code: z.string().describe('Stable machine-readable code, e.g. `cluster.name_taken`, `request.invalid_body`'),
+  message: z.string(),
+  problems: z.array(z.strictObject({ field: z.string().describe('e.g. `body.port`, `query.namespace`, `params.clusterId`'), reason: z.string() })).optional(),
+  errorId: z.string().optional().describe('Of a 500: quote it when reporting the error; the log has it'),
+  requestId: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export const uuidSchema = z.uuid();
 export const k8sNameSchema = z

@@ -1,81 +1,50 @@
 import { z } from 'zod';
-import { identifierSchema } from './text';
+import { idParam, instantSchema, route } from './route';
 
-export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
-
-/** `namespace/workload` (or `namespace/pod`), an IP address, a CIDR or a DNS name outside the cluster, or `reserved:kube-apiserver`. */
-const endpointRef = identifierSchema(300).trim().min(1);
-
-export const createEdgeSchema = z.strictObject({
-  from: endpointRef,
-  to: endpointRef,
-  port: z.number().int().min(1).max(65535),
-  protocol: z.enum(PROTOCOLS).default('TCP'),
-  comment: z.string().max(2000).optional(),
+export const flowImportProgressSchema = z.strictObject({
+  bytesRead: z.number(),
+  totalBytes: z.number(),
+  linesRead: z.number(),
+  flowsParsed: z.number(),
+  flowsAttributed: z.number(),
+  flowsSkipped: z.number(),
+  skippedByReason: z.record(z.string(), z.number()),
+  edges: z.number(),
 });
-export type CreateEdgeBody = z.infer<typeof createEdgeSchema>;
+export type FlowImportProgress = z.infer<typeof flowImportProgressSchema>;
 
-export const reviewEdgeSchema = z.strictObject({
-  comment: z.string().max(2000).optional(),
+export const flowImportViewSchema = z.strictObject({
+  id: z.string(),
+  clusterId: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  format: z.string().nullable(),
+  fileName: z.string().nullable(),
+  sha256: z.string(),
+  sizeBytes: z.number(),
+  progress: flowImportProgressSchema,
+  error: z.string().nullable(),
+  duplicateOf: z.string().nullable().describe('Set when the same content was already imported into this cluster: nothing was counted twice'),
+  createdAt: instantSchema,
+  startedAt: instantSchema.nullable(),
+  finishedAt: instantSchema.nullable(),
 });
+export type FlowImportView = z.infer<typeof flowImportViewSchema>;
 
-export const listEdgesQuerySchema = z.strictObject({
-  namespace: identifierSchema(253).optional(),
-  review: z.enum(['unreviewed', 'confirmed', 'rejected']).optional(),
-  origin: z.enum(['observed', 'manual']).optional(),
-});
+const clusterParams = z.strictObject({ clusterId: idParam });
 
-export interface FlowImportProgress {
-  bytesRead: number;
-  totalBytes: number;
-  linesRead: number;
-  flowsParsed: number;
-  flowsAttributed: number;
-  flowsSkipped: number;
-  skippedByReason: Record<string, number>;
-  edges: number;
-}
-
-export interface FlowImportView {
-  id: string;
-  clusterId: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  format: string | null;
-  fileName: string | null;
-  sha256: string;
-  sizeBytes: number;
-  progress: FlowImportProgress;
-  error: string | null;
-  /** Set when the same content was already imported into this cluster: nothing was counted twice. */
-  duplicateOf: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface EdgeView {
-  id: string;
-  /** `namespace/workload`, an external address or name, or `reserved:<identity>`. */
-  from: string;
-  to: string;
-  /** The stable keys the map stores: `workload:ns/name`, `external:...`, `reserved:...`. */
-  fromKey: string;
-  toKey: string;
-  port: number;
-  protocol: string;
-  origin: 'observed' | 'manual';
-  review: 'unreviewed' | 'confirmed' | 'rejected';
-  /** true when the two ends sit in different tiers (dev reaching prod, say). */
-  crossTier: boolean;
-  connections: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  verdicts: string[];
-  /** For a destination outside the cluster known by name: the IP addresses it was reached at. */
-  addresses: string[];
-  /** Where the edge came from: the flow imports that observed it, and the person who added it. */
-  sources: Array<{ importId: string; connections: number; firstSeen: string | null; lastSeen: string | null }>;
-  createdBy: string | null;
-  reviewedBy: string | null;
-  reviewComment: string | null;
-}
+export const flowImportRoutes = {
+  uploadFlows: route({
+    method: 'POST',
+    path: '/api/v1/clusters/:clusterId/flow-imports',
+    summary:
+      'Uploads observed traffic (Hubble JSON, Calico flow logs or an edge list; the format is detected), plain or gzip-compressed, as the raw request body. 202 with the import, whose progress can then be followed; 200 when the same content was already imported into this cluster',
+    params: clusterParams,
+    // The name the file had, any text, kept (cut to 255 characters) to show beside the import. Other keys are ignored, as they always were.
+    query: z.object({ fileName: z.string().optional() }),
+    rawBody: { contentTypes: ['application/x-ndjson', 'application/json', 'text/plain', 'application/gzip'], schema: z.string().describe('The file, as bytes') },
+    success: [202, 200],
+    response: flowImportViewSchema,
+  }),
+  listFlowImports: route({ method: 'GET', path: '/api/v1/clusters/:clusterId/flow-imports', summary: 'The flow imports of a cluster', params: clusterParams, success: [200], response: z.array(flowImportViewSchema) }),
+  getFlowImport: route({ method: 'GET', path: '/api/v1/flow-imports/:importId', summary: 'One flow import, with its progress', params: z.strictObject({ importId: idParam }), success: [200], response: flowImportViewSchema }),
+};

@@ -1,28 +1,6 @@
 import { z } from 'zod';
-import { cniSchema, k8sNameSchema, tierSchema } from './common';
-
-export const DRIVERS = ['simulated', 'kubernetes'] as const;
-
-export const createClusterSchema = z
-  .strictObject({
-    name: k8sNameSchema.describe('Unique name of the cluster in Bulkhead'),
-    cni: cniSchema.default('unknown').describe('The CNI plugin; decides whether NetworkPolicy is enforced at all'),
-    description: z.string().max(2000).optional(),
-    driver: z.enum(DRIVERS).default('simulated').describe('simulated: Bulkhead stands in for the cluster; kubernetes: a real API server'),
-    kubeconfig: z.string().min(1).max(1024 * 1024).optional().describe('For driver kubernetes: the kubeconfig (YAML). Stored encrypted, never returned'),
-  })
-  .superRefine((body, ctx) => {
-    if (body.driver === 'kubernetes' && !body.kubeconfig) ctx.addIssue({ code: 'custom', path: ['kubeconfig'], message: 'is required for driver kubernetes' });
-    if (body.driver === 'simulated' && body.kubeconfig) ctx.addIssue({ code: 'custom', path: ['kubeconfig'], message: 'only goes with driver kubernetes' });
-  });
-export type CreateClusterBody = z.infer<typeof createClusterSchema>;
-
-export const updateClusterSchema = z.strictObject({
-  cni: cniSchema.optional(),
-  description: z.string().max(2000).optional(),
-  kubeconfig: z.string().min(1).max(1024 * 1024).optional().describe('Replaces the stored kubeconfig of a kubernetes cluster'),
-});
-export type UpdateClusterBody = z.infer<typeof updateClusterSchema>;
+import { k8sNameSchema, tierSchema } from './common';
+import { idParam, queuedSchema, route } from './route';
 
 export const updateNamespaceSchema = z.strictObject({
   tier: tierSchema.nullable().describe('dev, staging or prod; null to fall back to the namespace labels'),
@@ -33,40 +11,96 @@ export const listWorkloadsQuerySchema = z.strictObject({
   namespace: k8sNameSchema.optional(),
 });
 
-export interface ClusterView {
-  id: string;
-  name: string;
-  cni: string;
-  /** true/false when the CNI is known to enforce NetworkPolicy or not; null when unknown. */
-  enforcesNetworkPolicy: boolean | null;
-  description: string | null;
-  driver: 'simulated' | 'kubernetes';
-  /** Whether a kubeconfig is stored. The kubeconfig itself is never returned. */
-  hasCredentials: boolean;
-  counts: { namespaces: number; workloads: number; pods: number; policies: number; edges: number };
-  inventoryImportedAt: string | null;
-  createdAt: string;
-}
+export const namespaceViewSchema = z.strictObject({
+  name: z.string(),
+  labels: z.record(z.string(), z.string()),
+  tier: tierSchema.nullable(),
+  tierSource: z.enum(['label', 'manual', 'none']).describe('Where the tier came from: a label, a person, or nowhere'),
+  protection: z
+    .enum(['unprotected', 'partial', 'verified'])
+    .describe('verified: the latest rollout that reached the namespace applied a plan there and its probes passed; partial: it has NetworkPolicies, but no verified plan; unprotected: none at all'),
+  counts: z.strictObject({ workloads: z.number(), pods: z.number(), policies: z.number() }),
+});
+export type NamespaceView = z.infer<typeof namespaceViewSchema>;
 
-export interface NamespaceView {
-  name: string;
-  labels: Record<string, string>;
-  tier: 'dev' | 'staging' | 'prod' | null;
-  /** Where the tier came from: a label, a person, or nowhere. */
-  tierSource: 'label' | 'manual' | 'none';
-  /**
-   * `verified`: the latest rollout that reached the namespace applied a plan there and its probes
-   * passed; `partial`: it has NetworkPolicies, but no verified plan; `unprotected`: none at all.
-   */
-  protection: 'unprotected' | 'partial' | 'verified';
-  counts: { workloads: number; pods: number; policies: number };
-}
+export const workloadViewSchema = z.strictObject({
+  namespace: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  labels: z.record(z.string(), z.string()),
+  ports: z.array(z.strictObject({ name: z.string().optional(), port: z.number(), protocol: z.string() })),
+  podCount: z.number(),
+});
+export type WorkloadView = z.infer<typeof workloadViewSchema>;
 
-export interface WorkloadView {
-  namespace: string;
-  name: string;
-  kind: string;
-  labels: Record<string, string>;
-  ports: Array<{ name?: string; port: number; protocol: string }>;
-  podCount: number;
-}
+/**
+ * A Kubernetes object as the cluster holds it (a NetworkPolicy): Kubernetes' schema, not ours, so only
+ * what Bulkhead relies on is named, and other fields are not refused.
+ */
+export const kubernetesObjectSchema = z.object({
+  apiVersion: z.string().optional(),
+  kind: z.string().optional(),
+  metadata: z.object({ name: z.string(), namespace: z.string() }),
+});
+
+export const snapshotImportResultSchema = z.strictObject({
+  namespaces: z.number(),
+  workloads: z.number(),
+  pods: z.number(),
+  policies: z.number(),
+  namespacesWithoutTier: z.array(z.string()).describe('Namespaces whose labels name no tier: a person should set one'),
+  keptAtFloor: z
+    .array(z.strictObject({ namespace: z.string(), tier: tierSchema }))
+    .describe('Namespaces kept at a tier under approval they have been in, although their labels now name a lower one: only an approver moves them down'),
+});
+export type SnapshotImportResult = z.infer<typeof snapshotImportResultSchema>;
+
+const clusterParams = z.strictObject({ clusterId: idParam });
+
+export const inventoryRoutes = {
+  importSnapshot: route({
+    method: 'PUT',
+    path: '/api/v1/clusters/:clusterId/snapshot',
+    summary: 'Replaces the inventory with a `kubectl get namespaces,pods,networkpolicies -A -o json` snapshot (JSON or YAML)',
+    params: clusterParams,
+    rawBody: { contentTypes: ['application/json', 'application/yaml'], schema: z.looseObject({}).describe('A Kubernetes v1 List (or multi-document YAML)') },
+    success: [200],
+    response: snapshotImportResultSchema,
+  }),
+  syncInventory: route({
+    method: 'POST',
+    path: '/api/v1/clusters/:clusterId/sync',
+    summary: 'Re-reads the cluster through its driver and replaces the inventory',
+    params: clusterParams,
+    success: [202],
+    response: queuedSchema,
+  }),
+  listNamespaces: route({ method: 'GET', path: '/api/v1/clusters/:clusterId/namespaces', summary: 'The namespaces of a cluster', params: clusterParams, success: [200], response: z.array(namespaceViewSchema) }),
+  setNamespaceTier: route({
+    method: 'PATCH',
+    path: '/api/v1/clusters/:clusterId/namespaces/:namespace',
+    summary: "Sets a namespace's tier; moving it out of a tier under approval needs an approver",
+    params: z.strictObject({ clusterId: idParam, namespace: z.string() }),
+    body: updateNamespaceSchema,
+    success: [200],
+    response: namespaceViewSchema,
+  }),
+  listWorkloads: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId/workloads',
+    summary: 'The workloads of a cluster, or of one namespace',
+    params: clusterParams,
+    query: listWorkloadsQuerySchema,
+    success: [200],
+    response: z.array(workloadViewSchema),
+  }),
+  listPolicies: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId/policies',
+    summary: 'The NetworkPolicies the cluster has, or one namespace has',
+    params: clusterParams,
+    query: listWorkloadsQuerySchema,
+    success: [200],
+    response: z.array(kubernetesObjectSchema),
+  }),
+};

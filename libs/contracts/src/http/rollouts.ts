@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { tierSchema } from './common';
+import { PROTOCOLS } from './edges';
+import { idParam, instantSchema, queuedSchema, route } from './route';
 import { identifierSchema } from './text';
 
 const windowBase = {
@@ -84,3 +86,290 @@ export const listRolloutsQuerySchema = z.strictObject({
   clusterId: z.uuid().optional(),
   status: identifierSchema(50).optional(),
 });
+
+// ---------------------------------------------------------------- answers: a rollout as the API shows it
+
+export const ROLLOUT_STATUSES = ['draft', 'scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'aborted', 'rolling_back', 'rolled_back', 'completed'] as const;
+/**
+ * Statuses in which a rollout holds its cluster: the one definition of an active rollout. The rollout
+ * domain, the API's `status=active` and the dashboard read it from here; the one-active-rollout-per-cluster
+ * index (a migration) is held to it by test/integration/rollout-active-index.spec.ts.
+ */
+export const ACTIVE_STATUSES: readonly (typeof ROLLOUT_STATUSES)[number][] = ['scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'rolling_back'];
+export const STEP_PHASES = ['pending', 'snapshotted', 'applied', 'settled', 'probed', 'verified', 'restoring', 'restored'] as const;
+export const STAGE_STATUSES = ['pending', 'waiting_approval', 'running', 'completed', 'rejected'] as const;
+const probeKindSchema = z.enum(['must-connect', 'must-resolve', 'must-be-blocked']);
+const probeOutcomeSchema = z.enum(['passed', 'failed', 'not_enforced']).describe('not_enforced: a must-be-blocked probe got through, so the CNI is not enforcing NetworkPolicy');
+const protocolSchema = z.enum(PROTOCOLS);
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A NetworkPolicy exactly as read from the API server, whatever it holds (the OpenAPI document says: any object). */
+const policyDocumentSchema = z.custom<{ [key: string]: JsonValue }>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'must be an object');
+
+export const haltReasonSchema = z.strictObject({
+  code: z.enum(['probe_failed', 'policies_not_enforced', 'apply_failed', 'snapshot_failed', 'approval_rejected', 'rolled_back']),
+  message: z.string(),
+  at: instantSchema,
+  stepId: z.string().optional(),
+  namespace: z.string().optional(),
+  tier: tierSchema.optional(),
+  probeId: z.string().optional(),
+  by: z.string().optional(),
+});
+export type HaltReason = z.infer<typeof haltReasonSchema>;
+
+const probeSpecShape = {
+  id: z.string(),
+  kind: probeKindSchema,
+  from: z.string().describe('namespace/workload'),
+  to: z.string().describe('namespace/workload, or a DNS name for must-resolve'),
+  port: z.number().optional(),
+  protocol: protocolSchema.optional(),
+  reason: z.string().optional().describe('why this probe was chosen, e.g. "dev reaching a prod data store"'),
+};
+
+export const probeAttemptSchema = z.strictObject({ attempt: z.number(), observed: z.enum(['reached', 'not_reached', 'error']), detail: z.string().optional(), at: instantSchema });
+export type ProbeAttempt = z.infer<typeof probeAttemptSchema>;
+
+export const probeSchema = z.strictObject({
+  ...probeSpecShape,
+  expectation: z.enum(['connect', 'resolve', 'blocked']),
+  attempts: z.array(probeAttemptSchema),
+  outcome: probeOutcomeSchema.optional(),
+  nextAttemptAt: instantSchema.optional().describe('a retry is due at this time'),
+});
+export type Probe = z.infer<typeof probeSchema>;
+export type ProbeOutcome = NonNullable<Probe['outcome']>;
+
+export const stepSchema = z.strictObject({
+  id: z.string(),
+  namespace: z.string(),
+  tier: tierSchema,
+  wave: z.number(),
+  dependents: z.number(),
+  phase: z.enum(STEP_PHASES),
+  startedAt: instantSchema.optional(),
+  snapshot: z.strictObject({ takenAt: instantSchema, policies: z.array(policyDocumentSchema) }).optional(),
+  appliedAt: instantSchema.optional(),
+  settleUntil: instantSchema.optional(),
+  settledAt: instantSchema.optional(),
+  probedAt: instantSchema.optional(),
+  verifiedAt: instantSchema.optional(),
+  probes: z.array(probeSchema),
+  restore: z
+    .strictObject({
+      cause: z.enum(['probe_failed', 'apply_failed', 'snapshot_failed', 'rollback', 'abort']),
+      requestedAt: instantSchema,
+      by: z.string().optional(),
+      attempt: z.number(),
+      retryAt: instantSchema.optional(),
+      lastError: z.string().optional(),
+    })
+    .optional(),
+  restoredAt: instantSchema.optional(),
+  restoredWithoutChange: z.boolean().optional(),
+  haltReason: haltReasonSchema.optional(),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+export const stepEvidenceSchema = z.strictObject({
+  stepId: z.string(),
+  namespace: z.string(),
+  phase: z.enum(STEP_PHASES),
+  probes: z.array(
+    z.strictObject({
+      id: z.string(),
+      kind: probeKindSchema,
+      from: z.string(),
+      to: z.string(),
+      port: z.number().optional(),
+      protocol: protocolSchema.optional(),
+      attempts: z.number(),
+      outcome: probeOutcomeSchema.optional(),
+      detail: z.string().optional(),
+    }),
+  ),
+});
+export type StepEvidence = z.infer<typeof stepEvidenceSchema>;
+
+export const approvalEvidenceSchema = z.strictObject({
+  previousTier: tierSchema.optional().describe("the tier whose results are shown; absent when the stage asking is the rollout's first"),
+  steps: z.array(stepEvidenceSchema),
+  diffRef: z.string().optional(),
+  planId: z.string(),
+  planVersion: z.number(),
+});
+export type ApprovalEvidence = z.infer<typeof approvalEvidenceSchema>;
+
+export const approvalDecisionSchema = z.strictObject({ approved: z.boolean(), by: z.string(), role: z.string(), comment: z.string().optional(), at: instantSchema });
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
+
+export const stageSchema = z.strictObject({
+  tier: tierSchema,
+  status: z.enum(STAGE_STATUSES),
+  waves: z.array(z.array(z.string())).describe('step ids, wave by wave'),
+  approvalRequired: z.boolean(),
+  diffRef: z.string().optional(),
+  approval: z.strictObject({ requestedAt: instantSchema, evidence: approvalEvidenceSchema, decision: approvalDecisionSchema.optional() }).optional(),
+  startedAt: instantSchema.optional(),
+  completedAt: instantSchema.optional(),
+});
+export type Stage = z.infer<typeof stageSchema>;
+
+/** A window as the rollout keeps it: like the request's, with its text no longer checked. */
+const keptWindowShape = { name: z.string().optional(), durationMinutes: z.number(), timeZone: z.string() };
+const keptWindowOf = <E extends z.ZodRawShape>(extra: E) =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('cron'), expression: z.string(), ...keptWindowShape, ...extra }),
+    z.strictObject({ kind: z.literal('rrule'), rule: z.string(), ...keptWindowShape, ...extra }),
+    z.strictObject({ kind: z.literal('once'), start: instantSchema, ...keptWindowShape, ...extra }),
+  ]);
+const keptWindows = z.array(keptWindowOf({})).optional();
+
+const rollbackScopeSchema = rollbackSchema.shape.scope;
+export type RollbackScope = z.infer<typeof rollbackScopeSchema>;
+export type AbortRestore = z.infer<typeof abortSchema>['restore'];
+
+export const rolloutStateSchema = z.strictObject({
+  id: z.string(),
+  clusterId: z.string(),
+  planId: z.string(),
+  planVersion: z.number(),
+  createdBy: z.string(),
+  creatorId: z.string().describe('who created it, as a person: the user behind a session or behind a token (never approves it)'),
+  createdAt: instantSchema,
+  status: z.enum(ROLLOUT_STATUSES),
+  scheduledAt: instantSchema.optional(),
+  opensAt: instantSchema.optional().describe('while waiting_window: when the window the next wave waits for opens'),
+  startedAt: instantSchema.optional(),
+  finishedAt: instantSchema.optional(),
+  stages: z.array(stageSchema),
+  steps: z.array(stepSchema),
+  config: z.strictObject({
+    waves: z.array(z.number()),
+    settleMs: z.number(),
+    probe: z.strictObject({ retries: z.number(), timeoutMs: z.number(), retryDelayMs: z.number() }),
+    restoreRetryMs: z.number(),
+    windows: z.strictObject({ dev: keptWindows, staging: keptWindows, prod: keptWindows }),
+    freezes: z.array(keptWindowOf({ tiers: z.array(tierSchema).optional(), reason: z.string().optional() })),
+  }),
+  halt: haltReasonSchema.optional().describe('why the rollout halted (the first reason; each step keeps its own)'),
+  pausedBy: z.string().optional(),
+  landing: z.enum(['halted', 'completed', 'aborted', 'rolled_back']).optional().describe('while rolling_back: the status to land in once the restores are done'),
+  rollbacks: z.array(
+    z.strictObject({
+      kind: z.enum(['rollback', 'abort']),
+      scope: rollbackScopeSchema.optional(),
+      by: z.string(),
+      at: instantSchema,
+      reason: z.string().optional(),
+      restore: z.enum(['in_flight', 'everything']).optional(),
+      leftEnforced: z.array(z.string()).optional().describe('of an abort: the namespaces it left verified, whose plan policies stay in force'),
+    }),
+  ),
+  version: z.number().describe('+1 on every change'),
+  updatedAt: instantSchema,
+});
+export type RolloutState = z.infer<typeof rolloutStateSchema>;
+export type RolloutStatus = RolloutState['status'];
+export type StepPhase = Step['phase'];
+export type StageStatus = Stage['status'];
+
+export const rolloutStallSchema = z.strictObject({
+  since: instantSchema.describe('when the rollout was last due to move'),
+  deadlineMs: z.number(),
+  reason: z.string().describe('how long, and which namespaces are under way'),
+});
+export type RolloutStall = z.infer<typeof rolloutStallSchema>;
+
+/** A rollout with its stall when it has stopped moving (computed when read, never stored). */
+export const rolloutViewSchema = rolloutStateSchema.extend({ stalled: rolloutStallSchema.optional() });
+export type RolloutView = z.infer<typeof rolloutViewSchema>;
+
+const phaseCountsSchema = z.partialRecord(z.enum(STEP_PHASES), z.number()).describe('How many namespaces are in each phase (phases with none are left out)');
+export type PhaseCounts = z.infer<typeof phaseCountsSchema>;
+
+/** A rollout as a list shows it: where it is and how far, without its steps (GET /rollouts/{id} has them). */
+export const rolloutSummarySchema = rolloutViewSchema
+  .pick({ id: true, clusterId: true, planId: true, planVersion: true, createdBy: true, createdAt: true, status: true, scheduledAt: true, opensAt: true, startedAt: true, finishedAt: true, updatedAt: true, version: true, halt: true, pausedBy: true, stalled: true })
+  .extend({
+    namespaces: z.number(),
+    phases: phaseCountsSchema,
+    stages: z.array(z.strictObject({ tier: tierSchema, status: z.enum(STAGE_STATUSES), namespaces: z.number(), phases: phaseCountsSchema })),
+  });
+export type RolloutSummary = z.infer<typeof rolloutSummarySchema>;
+
+export const driftCheckSchema = z.strictObject({
+  id: z.string(),
+  clusterId: z.string(),
+  rolloutId: z.string(),
+  checkedAt: instantSchema,
+  namespaces: z.number(),
+  findings: z.array(
+    z.strictObject({
+      namespace: z.string(),
+      kind: z.enum(['policy_removed', 'policy_changed', 'policy_added', 'probe_changed']),
+      subject: z.string().describe('The policy or probe concerned'),
+      message: z.string(),
+    }),
+  ),
+});
+
+const rolloutParams = z.strictObject({ rolloutId: idParam });
+const clusterParams = z.strictObject({ clusterId: idParam });
+const act = (action: string, summary: string) =>
+  route({ method: 'POST', path: `/api/v1/rollouts/:rolloutId/${action}`, summary, params: rolloutParams, success: [200], response: rolloutStateSchema });
+const actWith = <B extends z.ZodType>(action: string, summary: string, body: B) =>
+  route({ method: 'POST', path: `/api/v1/rollouts/:rolloutId/${action}`, summary, params: rolloutParams, body, success: [200], response: rolloutStateSchema });
+
+export const rolloutRoutes = {
+  createRollout: route({
+    method: 'POST',
+    path: '/api/v1/rollouts',
+    summary: 'A rollout of a plan: its namespaces in stages dev, staging, prod, in waves, each proved by probes',
+    body: createRolloutSchema,
+    success: [201],
+    response: rolloutStateSchema,
+  }),
+  listRollouts: route({
+    method: 'GET',
+    path: '/api/v1/rollouts',
+    summary: 'Newest first, as summaries: status, halt, stall, namespaces per stage and phase',
+    query: listRolloutsQuerySchema,
+    success: [200],
+    response: z.array(rolloutSummarySchema),
+  }),
+  getRollout: route({ method: 'GET', path: '/api/v1/rollouts/:rolloutId', summary: 'The whole state of a rollout, with its stall if it has stopped moving', params: rolloutParams, success: [200], response: rolloutViewSchema }),
+  rolloutEvents: route({
+    method: 'GET',
+    path: '/api/v1/rollouts/:rolloutId/events',
+    summary: "Server-sent events: `rollout` with the rollout's state each time it changes or stalls, until the client leaves or its token or session ends (a last `end` event says why)",
+    params: rolloutParams,
+    success: [200],
+    response: z.string().describe('text/event-stream; each `rollout` event\'s data is a rollout as GET /rollouts/{id} answers it'),
+    produces: 'text/event-stream',
+  }),
+  startRollout: act('start', 'Starts a draft'),
+  pauseRollout: actWith('pause', 'Pauses before the next step', reasonSchema),
+  resumeRollout: act('resume', 'Resumes a paused rollout'),
+  abortRollout: actWith('abort', 'Stops the rollout and puts back the namespaces under way (or everything it changed)', abortSchema),
+  rollbackRollout: actWith('rollback', 'Restores one namespace, one stage or everything the rollout applied, from the snapshots it took', rollbackSchema),
+  approveStage: actWith('approve', 'Lets the next tier start. An approver, never the person who created the rollout', decisionSchema),
+  rejectStage: actWith('reject', 'Refuses the next tier: the rollout halts', decisionSchema),
+  listDriftChecks: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId/drift-checks',
+    summary: "The latest re-checks of the cluster's rolled-out namespaces: policies changed by hand, probes that changed outcome",
+    params: clusterParams,
+    success: [200],
+    response: z.array(driftCheckSchema),
+  }),
+  checkDrift: route({
+    method: 'POST',
+    path: '/api/v1/clusters/:clusterId/drift-checks',
+    summary: 'Re-checks now instead of at the next scheduled pass',
+    params: clusterParams,
+    success: [202],
+    response: queuedSchema,
+  }),
+};

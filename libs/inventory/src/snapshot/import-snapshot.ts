@@ -1,10 +1,10 @@
-import { AppError, controlCharacterProblems, fieldPath, type NamespaceView, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
+import { AppError, controlCharacterProblems, fieldPath, type NamespaceView, type SnapshotImportResult, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
 import type { DocumentLimits } from '@bulkhead/documents';
 import { assertValidPolicies, buildInventory, type Inventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, type SnapshotLocation, snapshotFromDocuments } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { tierFromLabels } from '@bulkhead/plan';
-import type { InventoryStore, KeptAtFloor, ProtectionSource } from './inventory-store.port';
+import type { InventoryStore, ProtectionSource } from './inventory-store.port';
 import { effectiveTier, floorAfter, lowersBelowFloor } from './tiers';
 
 /** For clusters of the simulated driver, the imported snapshot becomes the simulated cluster's reality. */
@@ -32,16 +32,8 @@ export interface InventoryDeps {
   snapshotReader?: (snapshot: SnapshotText) => Promise<SnapshotRead>;
 }
 
-export interface SnapshotImportResult {
-  namespaces: number;
-  workloads: number;
-  pods: number;
-  policies: number;
-  /** Namespaces whose labels name no tier: a person should set one. */
-  namespacesWithoutTier: string[];
-  /** Namespaces kept at a tier under approval they have been in, although their labels now name a lower one: only an approver moves them down. */
-  keptAtFloor: KeptAtFloor[];
-}
+/** What an import did: the wire type of PUT /clusters/{id}/snapshot. */
+export type { SnapshotImportResult };
 
 /**
  * Replaces a cluster's inventory with what a `kubectl get namespaces,pods,networkpolicies -A -o json`

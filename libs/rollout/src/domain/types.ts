@@ -26,12 +26,8 @@ export type RolloutStatus =
   | 'rolled_back'
   | 'completed';
 
-/**
- * Statuses in which a rollout holds its cluster: the one definition of an active rollout. The reconciler,
- * the API's `status=active` and the dashboard read it from here; the one-active-rollout-per-cluster index
- * (a migration) is held to it by test/integration/rollout-active-index.spec.ts.
- */
-export const ACTIVE_STATUSES: readonly RolloutStatus[] = ['scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'rolling_back'];
+/** Statuses in which a rollout holds its cluster: the contract's one definition of an active rollout. */
+export { ACTIVE_STATUSES } from '@bulkhead/contracts';
 /** Statuses no event leads out of, except a rollback of what stayed applied. */
 export const FINAL_STATUSES: readonly RolloutStatus[] = ['aborted', 'rolled_back', 'completed'];
 

@@ -1,6 +1,5 @@
+import { routes } from '@bulkhead/contracts';
 import { api } from '../../api/client';
-import { paths } from '../../api/paths';
-import type { AuditItem } from '../../api/wire';
 
 export interface AuditFilters {
   clusterId?: string;
@@ -10,4 +9,4 @@ export interface AuditFilters {
   before?: string;
 }
 
-export const fetchAudit = (filters: AuditFilters, limit: number, signal?: AbortSignal) => api.get<AuditItem[]>(paths.audit({ ...filters, limit: String(limit) }), signal);
+export const fetchAudit = (filters: AuditFilters, limit: number, signal?: AbortSignal) => api.call(routes.listAudit, { query: { ...filters, limit }, signal });

@@ -1,6 +1,5 @@
-import type { ClusterView, CreateEdgeBody, EdgeView, FlowImportView, NamespaceView, WorkloadView } from '@bulkhead/contracts';
+import { type ClusterView, type CreateEdgeBody, type EdgeView, type FlowImportView, type NamespaceView, routes, type WorkloadView } from '@bulkhead/contracts';
 import { api } from '../../api/client';
-import { paths } from '../../api/paths';
 
 export interface MapData {
   cluster: ClusterView;
@@ -12,16 +11,18 @@ export interface MapData {
 
 export async function fetchMap(clusterId: string, signal: AbortSignal): Promise<MapData> {
   const [cluster, namespaces, workloads, edges, imports] = await Promise.all([
-    api.get<ClusterView>(paths.cluster(clusterId), signal),
-    api.get<NamespaceView[]>(paths.namespaces(clusterId), signal),
-    api.get<WorkloadView[]>(paths.workloads(clusterId), signal),
-    api.get<EdgeView[]>(paths.edges(clusterId), signal),
-    api.get<FlowImportView[]>(paths.flowImports(clusterId), signal),
+    api.call(routes.getCluster, { params: { clusterId }, signal }),
+    api.call(routes.listNamespaces, { params: { clusterId }, signal }),
+    api.call(routes.listWorkloads, { params: { clusterId }, signal }),
+    api.call(routes.listEdges, { params: { clusterId }, signal }),
+    api.call(routes.listFlowImports, { params: { clusterId }, signal }),
   ]);
   return { cluster, namespaces, workloads, edges, imports };
 }
 
 export const reviewEdge = (clusterId: string, edgeId: string, verdict: 'confirm' | 'reject', comment: string) =>
-  api.post<EdgeView>(paths.edgeReview(clusterId, edgeId, verdict), comment.trim() ? { comment: comment.trim() } : {});
+  api.call(verdict === 'confirm' ? routes.confirmEdge : routes.rejectEdge, { params: { clusterId, edgeId }, body: comment.trim() ? { comment: comment.trim() } : {} });
 
-export const declareEdge = (clusterId: string, body: Omit<CreateEdgeBody, 'port'> & { port: number | string }) => api.post<EdgeView>(paths.edges(clusterId), body);
+/** The port as typed: a port that is not a number is the API's to refuse, naming the field. */
+export const declareEdge = (clusterId: string, body: Omit<CreateEdgeBody, 'port'> & { port: number | string }) =>
+  api.call(routes.declareEdge, { params: { clusterId }, body: body as CreateEdgeBody });

@@ -1,7 +1,7 @@
-import type { FlowImportView } from '@bulkhead/contracts';
-import { api } from '../../api/client';
-import { paths } from '../../api/paths';
+import { routes } from '@bulkhead/contracts';
+import { api, upload } from '../../api/client';
 
-export const fetchImports = (clusterId: string, signal?: AbortSignal) => api.get<FlowImportView[]>(paths.flowImports(clusterId), signal);
-export const fetchImport = (id: string, signal?: AbortSignal) => api.get<FlowImportView>(paths.flowImport(id), signal);
-export const uploadFlows = (clusterId: string, file: File, onProgress: (sent: number, total: number) => void) => api.upload<FlowImportView>(paths.flowUpload(clusterId, file.name), file, onProgress);
+export const fetchImports = (clusterId: string, signal?: AbortSignal) => api.call(routes.listFlowImports, { params: { clusterId }, signal });
+export const fetchImport = (importId: string, signal?: AbortSignal) => api.call(routes.getFlowImport, { params: { importId }, signal });
+export const uploadFlows = (clusterId: string, file: File, onProgress: (sent: number, total: number) => void) =>
+  upload(routes.uploadFlows, { params: { clusterId }, query: { fileName: file.name } }, file, onProgress);

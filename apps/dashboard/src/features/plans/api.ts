@@ -1,9 +1,8 @@
+import { routes } from '@bulkhead/contracts';
 import { api } from '../../api/client';
-import { paths } from '../../api/paths';
-import type { PlanDiff, PlanListItem, PlanView } from '../../api/wire';
 
-export const fetchPlans = (clusterId: string, signal?: AbortSignal) => api.get<PlanListItem[]>(paths.plans(clusterId), signal);
-export const fetchPlan = (id: string, signal?: AbortSignal) => api.get<PlanView>(paths.plan(id), signal);
-export const makePlan = (clusterId: string) => api.post<PlanView>(paths.plans(clusterId));
-export const fetchPlanYaml = (id: string, namespace: string, signal?: AbortSignal) => api.text(paths.planYaml(id, namespace), signal);
-export const fetchPlanDiff = (id: string, against: string, signal?: AbortSignal) => api.get<PlanDiff>(paths.planDiff(id, against), signal);
+export const fetchPlans = (clusterId: string, signal?: AbortSignal) => api.call(routes.listPlans, { params: { clusterId }, signal });
+export const fetchPlan = (planId: string, signal?: AbortSignal) => api.call(routes.getPlan, { params: { planId }, signal });
+export const makePlan = (clusterId: string) => api.call(routes.createPlan, { params: { clusterId } });
+export const fetchPlanYaml = (planId: string, namespace: string, signal?: AbortSignal) => api.call(routes.planYaml, { params: { planId }, query: { namespace }, signal });
+export const fetchPlanDiff = (planId: string, against: string, signal?: AbortSignal) => api.call(routes.planDiff, { params: { planId }, query: { against }, signal });

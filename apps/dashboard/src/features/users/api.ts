@@ -1,7 +1,6 @@
-import type { Role, UserView } from '@bulkhead/contracts';
+import { type Role, routes } from '@bulkhead/contracts';
 import { api } from '../../api/client';
-import { paths } from '../../api/paths';
 
-export const fetchUsers = (signal?: AbortSignal) => api.get<UserView[]>(paths.users, signal);
-export const createUser = (body: { username: string; password: string; role: Role }) => api.post<UserView>(paths.users, body);
-export const disableUser = (id: string) => api.post<UserView>(paths.userDisable(id), {});
+export const fetchUsers = (signal?: AbortSignal) => api.call(routes.listUsers, { signal });
+export const createUser = (body: { username: string; password: string; role: Role }) => api.call(routes.createUser, { body });
+export const disableUser = (userId: string) => api.call(routes.disableUser, { params: { userId } });

@@ -1,7 +1,7 @@
 import { type FormEvent, Fragment, useEffect, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import type { ApprovalItem, Tier } from '../../../api/wire';
+import type { ApprovalItem, Tier } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName, plural } from '../../../shared/format';
 import { PHASE_TONE, PROBE_KIND_WORDS, TIER_NAME } from '../../../shared/rollout-words';
 import { ProbeTable, rowsOfEvidence } from '../../../shared/ProbeTable';

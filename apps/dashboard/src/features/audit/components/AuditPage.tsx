@@ -1,6 +1,6 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import { setQuery, useLocation } from '../../../app/router';
-import type { AuditItem } from '../../../api/wire';
+import type { AuditItem } from '@bulkhead/contracts';
 import { personName } from '../../../shared/format';
 import { Badge, Empty, ErrorNote, Loading, PageHeader, type Tone } from '../../../shared/ui';
 import { useAsync } from '../../../shared/use-async';

@@ -1,5 +1,5 @@
 import type { ClusterView, NamespaceView } from '@bulkhead/contracts';
-import type { PlanListItem } from '../../../api/wire';
+import type { PlanListItem } from '@bulkhead/contracts';
 import { Link } from '../../../app/router';
 import { rememberCluster } from '../../../app/last-cluster';
 import { formatAgo, formatNumber, plural } from '../../../shared/format';

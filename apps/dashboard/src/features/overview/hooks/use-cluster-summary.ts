@@ -1,6 +1,6 @@
 import type { NamespaceView } from '@bulkhead/contracts';
 import { useAsync } from '../../../shared/use-async';
-import type { PlanListItem } from '../../../api/wire';
+import type { PlanListItem } from '@bulkhead/contracts';
 import { fetchEdges, fetchNamespaces, fetchPlans } from '../api';
 
 export type TierKey = 'prod' | 'staging' | 'dev' | 'none';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { setQuery, useLocation } from '../../../app/router';
-import type { ConnectionChange, PlanView, PolicyChange } from '../../../api/wire';
+import type { ConnectionChange, PlanView, PolicyChange } from '@bulkhead/contracts';
 import { Badge, ErrorNote, Loading } from '../../../shared/ui';
 import { useAsync } from '../../../shared/use-async';
 import { fetchPlanDiff } from '../api';

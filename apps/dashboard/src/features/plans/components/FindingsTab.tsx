@@ -1,4 +1,4 @@
-import type { LintFinding, PlanView, Severity } from '../../../api/wire';
+import type { LintFinding, PlanView, Severity } from '@bulkhead/contracts';
 import { Badge } from '../../../shared/ui';
 
 const TONE: Record<Severity, 'bad' | 'warn' | 'neutral'> = { error: 'bad', warning: 'warn', info: 'neutral' };

@@ -1,4 +1,4 @@
-import type { EdgeImpact, PlanView } from '../../../api/wire';
+import type { EdgeImpact, PlanView } from '@bulkhead/contracts';
 import { plural } from '../../../shared/format';
 import { Badge } from '../../../shared/ui';
 

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useAuth } from '../../../app/auth';
 import { rememberCluster } from '../../../app/last-cluster';
 import { Link, setQuery, useLocation } from '../../../app/router';
-import type { PlanView } from '../../../api/wire';
+import type { PlanView } from '@bulkhead/contracts';
 import { formatDate, formatNumber, personName, plural } from '../../../shared/format';
 import { ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useAsync } from '../../../shared/use-async';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { rememberCluster } from '../../../app/last-cluster';
 import { Link, navigate } from '../../../app/router';
-import type { PlanSummary } from '../../../api/wire';
+import type { PlanSummary } from '@bulkhead/contracts';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';

@@ -1,5 +1,5 @@
 import { setQuery, useLocation } from '../../../app/router';
-import type { PlanView } from '../../../api/wire';
+import type { PlanView } from '@bulkhead/contracts';
 import { ErrorNote, Loading } from '../../../shared/ui';
 import { useAsync } from '../../../shared/use-async';
 import { fetchPlanYaml } from '../api';

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useAuth } from '../../../app/auth';
-import type { AbortRestore, RollbackScope, RolloutState, Tier } from '../../../api/wire';
+import type { AbortRestore, RollbackScope, RolloutState, Tier } from '@bulkhead/contracts';
 import { ACTIVE, TIER_NAME } from '../../../shared/rollout-words';
 import { ErrorNote } from '../../../shared/ui';
 import { abortRollout, pauseRollout, resumeRollout, rollbackRollout, startRollout } from '../api';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import type { RolloutState, RolloutView, Stage, Step } from '../../../api/wire';
+import type { RolloutState, RolloutView, Stage, Step } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import {
   FINAL,

@@ -1,6 +1,6 @@
 import { useAuth } from '../../../app/auth';
 import { Link, setQuery, useLocation } from '../../../app/router';
-import type { RolloutSummary } from '../../../api/wire';
+import type { RolloutSummary } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
 import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';

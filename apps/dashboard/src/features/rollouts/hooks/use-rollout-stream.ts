@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { paths } from '../../../api/paths';
-import type { RolloutState, RolloutView } from '../../../api/wire';
+import { type RolloutState, type RolloutView, routes, urlOf } from '@bulkhead/contracts';
 import { FINAL } from '../../../shared/rollout-words';
 import { fetchRollout } from '../api';
 
@@ -62,7 +61,7 @@ export function useRolloutStream(id: string) {
       .then((first) => {
         accept(first);
         if (ended(first)) return finish();
-        source = new EventSource(paths.rolloutEvents(id));
+        source = new EventSource(urlOf(routes.rolloutEvents, { params: { rolloutId: id } }));
         source.onopen = () => {
           stopPolling();
           setLiveness('live');

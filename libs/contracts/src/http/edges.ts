@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { identifierSchema } from './text';
+import { idParam, instantSchema, route } from './route';
+
+export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+
+/** `namespace/workload` (or `namespace/pod`), an IP address, a CIDR or a DNS name outside the cluster, or `reserved:kube-apiserver`. */
+const endpointRef = identifierSchema(300).trim().min(1);
+
+export const createEdgeSchema = z.strictObject({
+  from: endpointRef,
+  to: endpointRef,
+  port: z.number().int().min(1).max(65535),
+  protocol: z.enum(PROTOCOLS).default('TCP'),
+  comment: z.string().max(2000).optional(),
+});
+export type CreateEdgeBody = z.infer<typeof createEdgeSchema>;
+
+export const reviewEdgeSchema = z.strictObject({
+  comment: z.string().max(2000).optional(),
+});
+
+export const REVIEW_STATES = ['unreviewed', 'confirmed', 'rejected'] as const;
+export const EDGE_ORIGINS = ['observed', 'manual'] as const;
+
+export const listEdgesQuerySchema = z.strictObject({
+  namespace: identifierSchema(253).optional(),
+  review: z.enum(REVIEW_STATES).optional(),
+  origin: z.enum(EDGE_ORIGINS).optional(),
+});
+
+export const edgeViewSchema = z.strictObject({
+  id: z.string(),
+  from: z.string().describe('`namespace/workload`, an external address or name, or `reserved:<identity>`'),
+  to: z.string(),
+  fromKey: z.string().describe('The stable keys the map stores: `workload:ns/name`, `external:...`, `reserved:...`'),
+  toKey: z.string(),
+  port: z.number(),
+  protocol: z.string(),
+  origin: z.enum(EDGE_ORIGINS),
+  review: z.enum(REVIEW_STATES),
+  crossTier: z.boolean().describe('true when the two ends sit in different tiers (dev reaching prod, say)'),
+  connections: z.number(),
+  firstSeen: instantSchema.nullable(),
+  lastSeen: instantSchema.nullable(),
+  verdicts: z.array(z.string()),
+  addresses: z.array(z.string()).describe('For a destination outside the cluster known by name: the IP addresses it was reached at'),
+  sources: z
+    .array(z.strictObject({ importId: z.string(), connections: z.number(), firstSeen: instantSchema.nullable(), lastSeen: instantSchema.nullable() }))
+    .describe('The flow imports that observed the edge'),
+  createdBy: z.string().nullable(),
+  reviewedBy: z.string().nullable(),
+  reviewComment: z.string().nullable(),
+});
+export type EdgeView = z.infer<typeof edgeViewSchema>;
+
+const clusterParams = z.strictObject({ clusterId: idParam });
+const edgeParams = z.strictObject({ clusterId: idParam, edgeId: idParam });
+
+export const edgeRoutes = {
+  listEdges: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId/edges',
+    summary: 'The dependency map: every edge, observed or declared',
+    params: clusterParams,
+    query: listEdgesQuerySchema,
+    success: [200],
+    response: z.array(edgeViewSchema),
+  }),
+  declareEdge: route({
+    method: 'POST',
+    path: '/api/v1/clusters/:clusterId/edges',
+    summary: 'Declares a dependency by hand (201), or confirms it when the map already has it (200)',
+    params: clusterParams,
+    body: createEdgeSchema,
+    success: [201, 200],
+    response: edgeViewSchema,
+  }),
+  confirmEdge: route({ method: 'POST', path: '/api/v1/clusters/:clusterId/edges/:edgeId/confirm', summary: 'Confirms an edge', params: edgeParams, body: reviewEdgeSchema, success: [200], response: edgeViewSchema }),
+  rejectEdge: route({ method: 'POST', path: '/api/v1/clusters/:clusterId/edges/:edgeId/reject', summary: 'Rejects an edge: no plan allows it', params: edgeParams, body: reviewEdgeSchema, success: [200], response: edgeViewSchema }),
+};

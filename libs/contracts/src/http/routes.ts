@@ -1,0 +1,28 @@
+import { accessRoutes } from './access';
+import { approvalRoutes } from './approvals';
+import { auditRoutes } from './audit';
+import { clusterRoutes } from './clusters';
+import { edgeRoutes } from './edges';
+import { flowImportRoutes } from './flows';
+import { inventoryRoutes } from './inventory';
+import { planRoutes } from './plans';
+import { rolloutRoutes } from './rollouts';
+import { simulateRoutes } from './simulate';
+import { tokenRoutes } from './tokens';
+
+/** Every route of the API under /api/v1, by name: what the server answers and the client calls. Health checks (healthRoutes) sit outside it. */
+export const routes = {
+  ...accessRoutes,
+  ...tokenRoutes,
+  ...clusterRoutes,
+  ...inventoryRoutes,
+  ...flowImportRoutes,
+  ...edgeRoutes,
+  ...simulateRoutes,
+  ...planRoutes,
+  ...rolloutRoutes,
+  ...approvalRoutes,
+  ...auditRoutes,
+};
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
