@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, type ProbeOutcome, type RolloutStatus, type StageStatus, type StepPhase, type Tier } from '@bulkhead/contracts';
+import { type ProbeOutcome, type RolloutStatus, type StageStatus, type StepPhase, type Tier } from '@bulkhead/contracts';
 import type { Tone } from './ui';
 
 /** How rollouts, stages, steps and probes are said and coloured, the same on every page. */
@@ -44,9 +44,6 @@ export function probeTarget(p: { to: string; port?: number; protocol?: string })
   return `${p.to}:${p.port}${p.protocol && p.protocol !== 'TCP' ? `/${p.protocol}` : ''}`;
 }
 
-/** Statuses in which a rollout holds its cluster (and can be aborted): the domain's own list. */
-export const ACTIVE: readonly RolloutStatus[] = ACTIVE_STATUSES;
-export const FINAL: RolloutStatus[] = ['aborted', 'rolled_back', 'completed'];
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;

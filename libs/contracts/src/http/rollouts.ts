@@ -96,6 +96,8 @@ export const ROLLOUT_STATUSES = ['draft', 'scheduled', 'running', 'waiting_appro
  * index (a migration) is held to it by test/integration/rollout-active-index.spec.ts.
  */
 export const ACTIVE_STATUSES: readonly (typeof ROLLOUT_STATUSES)[number][] = ['scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'rolling_back'];
+/** Statuses no event leads out of, except a rollback of what stayed applied. */
+export const FINAL_STATUSES: readonly (typeof ROLLOUT_STATUSES)[number][] = ['aborted', 'rolled_back', 'completed'];
 export const STEP_PHASES = ['pending', 'snapshotted', 'applied', 'settled', 'probed', 'verified', 'restoring', 'restored'] as const;
 export const STAGE_STATUSES = ['pending', 'waiting_approval', 'running', 'completed', 'rejected'] as const;
 const probeKindSchema = z.enum(['must-connect', 'must-resolve', 'must-be-blocked']);

@@ -26,10 +26,8 @@ export type RolloutStatus =
   | 'rolled_back'
   | 'completed';
 
-/** Statuses in which a rollout holds its cluster: the contract's one definition of an active rollout. */
-export { ACTIVE_STATUSES } from '@bulkhead/contracts';
-/** Statuses no event leads out of, except a rollback of what stayed applied. */
-export const FINAL_STATUSES: readonly RolloutStatus[] = ['aborted', 'rolled_back', 'completed'];
+/** Statuses in which a rollout holds its cluster, and statuses it rests in: the contract's definitions. */
+export { ACTIVE_STATUSES, FINAL_STATUSES } from '@bulkhead/contracts';
 
 /**
  * pending -> snapshotted -> applied -> settled -> probed -> verified

@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import type { AbortRestore, RollbackScope, RolloutState, Tier } from '@bulkhead/contracts';
-import { ACTIVE, TIER_NAME } from '../../../shared/rollout-words';
+import { ACTIVE_STATUSES } from '@bulkhead/contracts';
+import { TIER_NAME } from '../../../shared/rollout-words';
 import { ErrorNote } from '../../../shared/ui';
 import { abortRollout, pauseRollout, resumeRollout, rollbackRollout, startRollout } from '../api';
 
@@ -22,7 +23,7 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
   const canStart = r.status === 'draft' || r.status === 'scheduled';
   const canPause = ['running', 'waiting_approval', 'waiting_window', 'scheduled'].includes(r.status);
   const canResume = r.status === 'paused';
-  const canAbort = r.status === 'draft' || ACTIVE.includes(r.status);
+  const canAbort = r.status === 'draft' || ACTIVE_STATUSES.includes(r.status);
   const canRollback = !canStart && applied;
   if (!canStart && !canPause && !canResume && !canAbort && !canRollback) return null;
 

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import type { RolloutState, RolloutView, Stage, Step } from '@bulkhead/contracts';
+import { FINAL_STATUSES, type RolloutState, type RolloutView, type Stage, type Step } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import {
-  FINAL,
   formatDuration,
   PHASE_TONE,
   STAGE_TONE,
@@ -43,7 +42,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
 
   const onChanged = (next: RolloutState) => {
     stream.accept(next);
-    if (stream.liveness === 'ended' && !FINAL.includes(next.status)) stream.retry();
+    if (stream.liveness === 'ended' && !FINAL_STATUSES.includes(next.status)) stream.retry();
   };
 
   return (

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type RolloutState, type RolloutView, routes, urlOf } from '@bulkhead/contracts';
-import { FINAL } from '../../../shared/rollout-words';
+import { FINAL_STATUSES } from '@bulkhead/contracts';
 import { fetchRollout } from '../api';
 
 /** How the page hears of changes: the event stream, a poll while the stream is down, or nothing once the rollout has ended. */
@@ -35,7 +35,7 @@ export function useRolloutStream(id: string) {
     const controller = new AbortController();
     let source: EventSource | null = null;
     let poll: number | undefined;
-    const ended = (s: RolloutState) => FINAL.includes(s.status);
+    const ended = (s: RolloutState) => FINAL_STATUSES.includes(s.status);
     const stopPolling = () => {
       window.clearInterval(poll);
       poll = undefined;
