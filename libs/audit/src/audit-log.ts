@@ -41,4 +41,10 @@ export interface AuditLog {
   query(q: AuditQuery): Promise<AuditRecord[]>;
   /** Walks the whole hash chain and says where it first breaks, if it does. */
   verify(): Promise<ChainVerdict>;
+  /**
+   * How many entries the log holds: the newest entry's position in the chain. Positions are given one by
+   * one in commit order (under the chain's lock) and entries are never changed or removed, so this
+   * number names exactly what the log holds.
+   */
+  size(): Promise<number>;
 }

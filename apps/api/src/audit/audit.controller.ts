@@ -4,6 +4,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../http/auth.guard';
 import { Input, Route } from '../http/contract';
+import { AnswerPerVersion } from '../http/versioned-answers';
 import { AUDIT_LOG } from '../stores.providers';
 
 @ApiTags('audit')
@@ -15,6 +16,7 @@ export class AuditController {
   /** Newest first. `action` matches exactly, or a prefix ending in "." (`edge.`); `q` searches targets and details; page with `before`. */
   @Route(routes.listAudit)
   @RequireRole('viewer')
+  @AnswerPerVersion('audit-log')
   async list(@Input() { query }: RouteInput<typeof routes.listAudit>): Promise<AuditItem[]> {
     const entries = await this.audit.query({ clusterId: query.clusterId, actor: query.actor, action: query.action, text: query.q, beforeId: query.before, limit: query.limit });
     return entries.map((e) => ({ ...e, at: e.at.toISOString() }));

@@ -4,7 +4,7 @@ import { Controller, Inject, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { AnswerPerClusterVersion } from '../http/cluster-answers';
+import { AnswerPerVersion } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import type { BulkheadRequest } from '../http/request-context';
 import { CLUSTER_DEPS } from '../stores.providers';
@@ -21,7 +21,7 @@ export class ClustersController {
 
   @Route(routes.listClusters)
   @RequireRole('viewer')
-  @AnswerPerClusterVersion()
+  @AnswerPerVersion('cluster')
   list(): Promise<ClusterView[]> {
     return listClusters(this.clusters);
   }
@@ -36,7 +36,7 @@ export class ClustersController {
 
   @Route(routes.getCluster)
   @RequireRole('viewer')
-  @AnswerPerClusterVersion()
+  @AnswerPerVersion('cluster')
   get(@Input() { params }: RouteInput<typeof routes.getCluster>): Promise<ClusterView> {
     return getCluster(this.clusters, params.clusterId);
   }

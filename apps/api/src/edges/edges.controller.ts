@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { AnswerPerClusterVersion } from '../http/cluster-answers';
+import { AnswerPerVersion } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { EDGE_DEPS } from '../stores.providers';
@@ -24,7 +24,7 @@ export class EdgesController {
 
   @Route(routes.listEdges)
   @RequireRole('viewer')
-  @AnswerPerClusterVersion()
+  @AnswerPerVersion('cluster')
   list(@Input() { params, query }: RouteInput<typeof routes.listEdges>): Promise<EdgeView[]> {
     return listEdges(this.deps, params.clusterId, query);
   }

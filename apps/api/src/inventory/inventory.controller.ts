@@ -8,7 +8,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { AcceptsBody } from '../http/body';
-import { AnswerPerClusterVersion } from '../http/cluster-answers';
+import { AnswerPerVersion } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import type { BulkheadRequest } from '../http/request-context';
 import { INVENTORY_DEPS } from '../stores.providers';
@@ -47,7 +47,7 @@ export class InventoryController {
 
   @Route(routes.listNamespaces)
   @RequireRole('viewer')
-  @AnswerPerClusterVersion('cluster-and-rollouts')
+  @AnswerPerVersion('cluster-and-rollouts')
   namespaces(@Input() { params }: RouteInput<typeof routes.listNamespaces>): Promise<NamespaceView[]> {
     return listNamespaces(this.deps, params.clusterId);
   }
@@ -61,14 +61,14 @@ export class InventoryController {
 
   @Route(routes.listWorkloads)
   @RequireRole('viewer')
-  @AnswerPerClusterVersion()
+  @AnswerPerVersion('cluster')
   workloads(@Input() { params, query }: RouteInput<typeof routes.listWorkloads>): Promise<WorkloadView[]> {
     return listWorkloads(this.deps, params.clusterId, query.namespace);
   }
 
   @Route(routes.listPolicies)
   @RequireRole('viewer')
-  @AnswerPerClusterVersion()
+  @AnswerPerVersion('cluster')
   policies(@Input() { params, query }: RouteInput<typeof routes.listPolicies>): Promise<RouteAnswer<typeof routes.listPolicies>> {
     return listPolicies(this.deps, params.clusterId, query.namespace);
   }

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { AnswerPerClusterVersion } from '../http/cluster-answers';
+import { AnswerPerVersion } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
@@ -37,7 +37,7 @@ export class PlansController {
 
   @Route(routes.listPlans)
   @RequireRole('viewer')
-  @AnswerPerClusterVersion()
+  @AnswerPerVersion('cluster')
   async list(@Input() { params }: RouteInput<typeof routes.listPlans>): Promise<PlanListItem[]> {
     return (await listPlans(this.deps, params.clusterId)).map((p) => ({ ...p, createdAt: p.createdAt.toISOString() }));
   }

@@ -82,6 +82,11 @@ export class PostgresAuditLog implements AuditLog {
     return writeAudit(this.db, entry);
   }
 
+  async size(): Promise<number> {
+    const [row]: Array<{ size: string | null }> = await this.db.query(`SELECT max(position) AS size FROM audit_log`);
+    return Number(row?.size ?? 0);
+  }
+
   async query(q: AuditQuery): Promise<AuditRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];

@@ -1,7 +1,7 @@
 /**
- * Reads of a cluster are answered from what was made at the same data version: these tests write
- * behind the API's back (as the worker, another API process or psql would) and check that the next
- * read shows the write, table by table.
+ * Reads of a cluster and of the audit log are answered from what was made at the same version of what
+ * they read: these tests write behind the API's back (as the worker, another API process or psql would)
+ * and check that the next read shows the write, table by table.
  */
 import { type Harness, seedDemoCluster, startApi } from './support/harness';
 
@@ -20,7 +20,7 @@ const read = async (path: string) => {
 };
 const sql = (text: string, params: unknown[] = []) => api.db.query(text, [clusterId, ...params]);
 
-describe('cluster reads kept per data version', () => {
+describe('reads kept per version of what they read', () => {
   it('shows a change to the cluster row in the cluster and in the list', async () => {
     expect((await read('')).description).toMatch(/^Demo/);
     await api.call('GET', '/api/v1/clusters', { role: 'viewer' });
@@ -94,6 +94,13 @@ describe('cluster reads kept per data version', () => {
       [rollout.id, namespace],
     );
     expect(await protection()).toBe('verified');
+  });
+
+  it('shows an audit entry written elsewhere in the audit log', async () => {
+    const actions = async () => ((await api.call('GET', '/api/v1/audit?limit=5', { role: 'viewer' })).body as Array<{ action: string }>).map((e) => e.action);
+    expect(await actions()).not.toContain('psql.note');
+    await api.db.query(`INSERT INTO audit_log (actor, action, target) VALUES ('user:psql', 'psql.note', 'written behind the API')`);
+    expect((await actions())[0]).toBe('psql.note');
   });
 
   it('answers the same JSON compressed or not, and still 404 and 400 for clusters that are not there', async () => {
