@@ -1,22 +1,16 @@
 import { ensureBootstrapAdmin } from '@bulkhead/access';
-import { migrations } from '@bulkhead/migrations';
-import { openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
+import { TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
 import { nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
 import type { DataSource } from 'typeorm';
-import { testDatabase } from './support/harness';
+import { migratedTestDatabase } from './support/harness';
 
 /** First start: the user `admin` and an admin token that user owns, made once. */
 let db: DataSource;
-let drop: () => Promise<void>;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const database = await testDatabase();
-  drop = database.drop;
-  db = (await openDatabase(database.url, migrations)).db;
+  ({ db, close } = await migratedTestDatabase());
 });
-afterAll(async () => {
-  await db.destroy();
-  await drop();
-});
+afterAll(() => close());
 
 const warnings: { message: string; fields: Record<string, unknown> }[] = [];
 const deps = () => ({ users: new TypeOrmUserStore(db), tokens: new TypeOrmTokenStore(db), hasher: scryptPasswordHasher, crypto: nodeTokenCrypto, warn: (message: string, fields: Record<string, unknown>) => warnings.push({ message, fields }) });

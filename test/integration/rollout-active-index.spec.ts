@@ -1,8 +1,6 @@
-import { migrations } from '@bulkhead/migrations';
-import { openDatabase } from '@bulkhead/persistence';
 import { ACTIVE_STATUSES } from '@bulkhead/contracts';
 import type { DataSource } from 'typeorm';
-import { testDatabase } from './support/harness';
+import { migratedTestDatabase } from './support/harness';
 
 /**
  * "Active" has one definition, the contract's ACTIVE_STATUSES. The partial unique index that allows one
@@ -10,16 +8,11 @@ import { testDatabase } from './support/harness';
  * of a migrated database to the constant: a status added to one and not the other fails here.
  */
 let db: DataSource;
-let drop: () => Promise<void>;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const database = await testDatabase();
-  drop = database.drop;
-  db = (await openDatabase(database.url, migrations)).db;
+  ({ db, close } = await migratedTestDatabase());
 });
-afterAll(async () => {
-  await db.destroy();
-  await drop();
-});
+afterAll(() => close());
 
 it('the one-active-rollout-per-cluster index covers exactly the active statuses', async () => {
   const [index] = await db.query(

@@ -77,6 +77,19 @@ export async function testDatabase(server = SERVER): Promise<{ url: string; drop
   };
 }
 
+/** A test database of its own with every migration run (as its superuser), and the way to drop it again. */
+export async function migratedTestDatabase(): Promise<{ db: DataSource; close(): Promise<void> }> {
+  const database = await testDatabase();
+  const { db } = await openDatabase(database.url, migrations);
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}
+
 /** `log` receives every log line of the API and its worker (at LOG_LEVEL), for tests that read the log. */
 export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; log?: (line: string) => void; redisUrl?: string; databaseServer?: string } = {}): Promise<Harness> {
   const database = await testDatabase(options.databaseServer);
