@@ -3,6 +3,7 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import prettierOff from 'eslint-config-prettier';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 
@@ -22,7 +23,10 @@ export const boundaries = {
     // Schema migrations are plain SQL behind TypeORM's interface.
     { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: [] },
     // Apps are where ports meet adapters.
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:application', 'type:adapter', 'type:platform', 'type:migrations'] },
+    {
+      sourceTag: 'type:app',
+      onlyDependOnLibsWithTags: ['type:pure', 'type:application', 'type:adapter', 'type:platform', 'type:migrations'],
+    },
   ],
 };
 
@@ -38,6 +42,8 @@ const ioFree = readdirSync('libs')
 export default [
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'apps/dashboard/dist/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
+  // Layout is Prettier's job (`npm run format`, checked by `npm run lint`): no lint rule argues with it.
+  prettierOff,
   {
     files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },

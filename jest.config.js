@@ -14,6 +14,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/dashboard/'],
   moduleNameMapper,
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|@kubernetes|openid-client|oauth4webapi|jose|temporal-polyfill|temporal-utils)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|file-type|@kubernetes|openid-client|oauth4webapi|jose|temporal-polyfill|temporal-utils)/)',
+  ],
   testTimeout: 30000,
 };

@@ -11,6 +11,11 @@ try {
   process.exit(2);
 }
 cli.main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error) => { process.stderr.write(`bulkhead: internal error: ${error && error.stack ? error.stack : error}\n`); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`bulkhead: internal error: ${error && error.stack ? error.stack : error}\n`);
+    process.exitCode = 1;
+  },
 );

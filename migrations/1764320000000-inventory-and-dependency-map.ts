@@ -142,7 +142,17 @@ export class InventoryAndDependencyMap1764320000000 implements MigrationInterfac
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['api_tokens', 'edge_observations', 'edges', 'flow_imports', 'network_policies', 'pods', 'workloads', 'namespaces', 'clusters']) {
+    for (const table of [
+      'api_tokens',
+      'edge_observations',
+      'edges',
+      'flow_imports',
+      'network_policies',
+      'pods',
+      'workloads',
+      'namespaces',
+      'clusters',
+    ]) {
       await db.query(`DROP TABLE ${table}`);
     }
   }

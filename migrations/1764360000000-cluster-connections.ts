@@ -9,7 +9,9 @@ export class ClusterConnections1764360000000 implements MigrationInterface {
     await db.query(`ALTER TABLE clusters ADD CONSTRAINT ck_clusters_driver CHECK (driver IN ('simulated', 'kubernetes'))`);
     // AES-256-GCM: nonce, tag and ciphertext; the key never sits in the database.
     await db.query(`ALTER TABLE clusters ADD COLUMN credentials bytea`);
-    await db.query(`ALTER TABLE clusters ADD CONSTRAINT ck_clusters_kubernetes_credentials CHECK (driver <> 'kubernetes' OR credentials IS NOT NULL)`);
+    await db.query(
+      `ALTER TABLE clusters ADD CONSTRAINT ck_clusters_kubernetes_credentials CHECK (driver <> 'kubernetes' OR credentials IS NOT NULL)`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

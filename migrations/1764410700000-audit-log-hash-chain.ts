@@ -38,7 +38,9 @@ export class AuditLogHashChain1764410700000 implements MigrationInterface {
         END LOOP;
       END $$`);
     await db.query(`ALTER TABLE audit_log ENABLE TRIGGER tr_audit_log_append_only`);
-    await db.query(`ALTER TABLE audit_log ALTER COLUMN position SET NOT NULL, ALTER COLUMN previous_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL`);
+    await db.query(
+      `ALTER TABLE audit_log ALTER COLUMN position SET NOT NULL, ALTER COLUMN previous_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL`,
+    );
     await db.query(`ALTER TABLE audit_log ADD CONSTRAINT uq_audit_log_position UNIQUE (position)`);
     await db.query(`CREATE FUNCTION audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE

@@ -12,7 +12,9 @@ export class ApprovalsByTier1764415000000 implements MigrationInterface {
   name = 'ApprovalsByTier1764415000000';
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query(`UPDATE rollout_stages SET stage = stage || jsonb_build_object('approvalRequired', ordinal > 0 OR tier IN ('staging', 'prod'))`);
+    await db.query(
+      `UPDATE rollout_stages SET stage = stage || jsonb_build_object('approvalRequired', ordinal > 0 OR tier IN ('staging', 'prod'))`,
+    );
     await db.query(`
       UPDATE rollouts r SET state = r.state || jsonb_build_object('creatorId', COALESCE(
         (SELECT 'user:' || u.id FROM users u WHERE r.state->>'createdBy' = 'user:' || u.username LIMIT 1),

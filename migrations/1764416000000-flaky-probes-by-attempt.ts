@@ -12,6 +12,8 @@ export class FlakyProbesByAttempt1764416000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`UPDATE simulated_clusters SET faults = jsonb_set(faults, '{flakyProbes,attempts}', '{}'::jsonb) WHERE faults ? 'flakyProbes'`);
+    await db.query(
+      `UPDATE simulated_clusters SET faults = jsonb_set(faults, '{flakyProbes,attempts}', '{}'::jsonb) WHERE faults ? 'flakyProbes'`,
+    );
   }
 }

@@ -39,7 +39,9 @@ export class ClusterDataVersions1764418000000 implements MigrationInterface {
         NEW.data_version := nextval('cluster_data_versions');
         RETURN NEW;
       END $$`);
-    await db.query(`CREATE TRIGGER trg_clusters_data_version BEFORE UPDATE ON clusters FOR EACH ROW EXECUTE FUNCTION next_cluster_data_version()`);
+    await db.query(
+      `CREATE TRIGGER trg_clusters_data_version BEFORE UPDATE ON clusters FOR EACH ROW EXECUTE FUNCTION next_cluster_data_version()`,
+    );
     for (const { table, clusterOf } of CLUSTER_TABLES) {
       // The clusters' rows are updated in id order, so that two statements touching the same clusters cannot deadlock.
       await db.query(`CREATE FUNCTION ${table}_touch_clusters() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -49,7 +51,9 @@ export class ClusterDataVersions1764418000000 implements MigrationInterface {
           RETURN NULL;
         END $$`);
       for (const { event, transition } of EVENTS) {
-        await db.query(`CREATE TRIGGER ${triggerName(table, event)} AFTER ${event} ON ${table} REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_touch_clusters()`);
+        await db.query(
+          `CREATE TRIGGER ${triggerName(table, event)} AFTER ${event} ON ${table} REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_touch_clusters()`,
+        );
       }
     }
   }

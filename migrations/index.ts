@@ -21,4 +21,26 @@ import { NamespaceTierFloors1764417000000 } from './1764417000000-namespace-tier
 import { ClusterDataVersions1764418000000 } from './1764418000000-cluster-data-versions';
 
 /** Every migration, oldest first. A new migration file is added here too. */
-export const migrations = [InventoryAndDependencyMap1764320000000, UsersAndSessions1764330000000, SimulatedClusters1764340000000, AuditLog1764350000000, ClusterConnections1764360000000, EdgeAddresses1764365000000, PlansAndRollouts1764370000000, DriftChecks1764380000000, RolloutStepsAsRows1764390000000, SimulatedObjectsVersion1764395000000, NamespaceLockFunctions1764400000000, TokenOwnersAndExpiry1764410000000, AuditLogRefusesTruncate1764410600000, AuditLogHashChain1764410700000, AuditSinkCursors1764410800000, InstallIdentity1764412000000, ClusterSyncRequests1764413000000, ApprovalsByTier1764415000000, FlakyProbesByAttempt1764416000000, NamespaceTierFloors1764417000000, ClusterDataVersions1764418000000];
+export const migrations = [
+  InventoryAndDependencyMap1764320000000,
+  UsersAndSessions1764330000000,
+  SimulatedClusters1764340000000,
+  AuditLog1764350000000,
+  ClusterConnections1764360000000,
+  EdgeAddresses1764365000000,
+  PlansAndRollouts1764370000000,
+  DriftChecks1764380000000,
+  RolloutStepsAsRows1764390000000,
+  SimulatedObjectsVersion1764395000000,
+  NamespaceLockFunctions1764400000000,
+  TokenOwnersAndExpiry1764410000000,
+  AuditLogRefusesTruncate1764410600000,
+  AuditLogHashChain1764410700000,
+  AuditSinkCursors1764410800000,
+  InstallIdentity1764412000000,
+  ClusterSyncRequests1764413000000,
+  ApprovalsByTier1764415000000,
+  FlakyProbesByAttempt1764416000000,
+  NamespaceTierFloors1764417000000,
+  ClusterDataVersions1764418000000,
+];

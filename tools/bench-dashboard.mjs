@@ -19,7 +19,9 @@ async function bundleSize() {
     const raw = await readFile(join(assets, f));
     const gz = gzipSync(raw, { level: 9 }).length;
     total += gz;
-    console.log(`bundle  ${f.padEnd(32)} ${(raw.length / 1024).toFixed(1).padStart(8)} KB raw ${(gz / 1024).toFixed(1).padStart(8)} KB gzip`);
+    console.log(
+      `bundle  ${f.padEnd(32)} ${(raw.length / 1024).toFixed(1).padStart(8)} KB raw ${(gz / 1024).toFixed(1).padStart(8)} KB gzip`,
+    );
   }
   return total / 1024;
 }
@@ -40,11 +42,14 @@ async function main() {
       await cdp.send('Network.clearBrowserCache');
       await page.goto(`${site.url}/`, { waitUntil: 'commit' });
       // The overview marks `bh:overview-interactive` (ms since navigation start) once its cluster cards are rendered with their handlers.
-      const handle = await page.waitForFunction(() => performance.getEntriesByName('bh:overview-interactive')[0]?.startTime, null, { timeout: 20000 });
+      const handle = await page.waitForFunction(() => performance.getEntriesByName('bh:overview-interactive')[0]?.startTime, null, {
+        timeout: 20000,
+      });
       const ms = await handle.jsonValue();
       const card = page.getByTestId('cluster-card').first();
       const link = card.getByRole('link', { name: 'Open dependency map' });
-      if (!(await card.isVisible()) || !(await link.isEnabled())) throw new Error('the overview marked itself interactive before its cluster card could be clicked');
+      if (!(await card.isVisible()) || !(await link.isEnabled()))
+        throw new Error('the overview marked itself interactive before its cluster card could be clicked');
       times.push(ms);
       console.log(`overview run ${run}: interactive after ${ms.toFixed(0)} ms`);
     }

@@ -59,9 +59,15 @@ export function instrument() {
 export function readDrawing() {
   const svg = document.querySelector('[data-testid="dependency-graph"]');
   // A line names its ends as the map writes them: `namespace/workload`, or the label of anything else.
-  const nameOf = (g) => (g.dataset.node.startsWith('workload:') ? g.dataset.node.slice('workload:'.length) : g.getAttribute('aria-label').replace(/^(reserved identity|external addresses, same peers|external)\//, ''));
+  const nameOf = (g) =>
+    g.dataset.node.startsWith('workload:')
+      ? g.dataset.node.slice('workload:'.length)
+      : g.getAttribute('aria-label').replace(/^(reserved identity|external addresses, same peers|external)\//, '');
   const boxes = [...svg.querySelectorAll('g.node')].map((g) => {
-    const [x, y] = g.getAttribute('transform').match(/-?[\d.]+/g).map(Number);
+    const [x, y] = g
+      .getAttribute('transform')
+      .match(/-?[\d.]+/g)
+      .map(Number);
     const rect = g.querySelector('rect');
     return { name: nameOf(g), x, y, w: Number(rect.getAttribute('width')), h: Number(rect.getAttribute('height')) };
   });
@@ -88,11 +94,13 @@ export function countFaults({ boxes, lines }) {
   let boxOverlaps = 0;
   const sortedBoxes = [...boxes].sort((a, b) => a.x - b.x);
   for (let i = 0; i < sortedBoxes.length; i++)
-    for (let j = i + 1; j < sortedBoxes.length && sortedBoxes[j].x < sortedBoxes[i].x + sortedBoxes[i].w; j++) if (overlap(sortedBoxes[i], sortedBoxes[j])) boxOverlaps++;
+    for (let j = i + 1; j < sortedBoxes.length && sortedBoxes[j].x < sortedBoxes[i].x + sortedBoxes[i].w; j++)
+      if (overlap(sortedBoxes[i], sortedBoxes[j])) boxOverlaps++;
   const side = (p, q, r) => Math.sign((q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x));
   const segmentsCross = (a, b, c, d) => side(a, b, c) * side(a, b, d) < 0 && side(c, d, a) * side(c, d, b) < 0;
   const linesCross = (l, m) => {
-    for (let i = 1; i < l.points.length; i++) for (let j = 1; j < m.points.length; j++) if (segmentsCross(l.points[i - 1], l.points[i], m.points[j - 1], m.points[j])) return true;
+    for (let i = 1; i < l.points.length; i++)
+      for (let j = 1; j < m.points.length; j++) if (segmentsCross(l.points[i - 1], l.points[i], m.points[j - 1], m.points[j])) return true;
     return false;
   };
   let crossings = 0;
@@ -110,7 +118,18 @@ export function countFaults({ boxes, lines }) {
   let linesThroughBoxes = 0;
   for (const l of bounded) {
     const ends = new Set([l.from, l.to]);
-    if (sortedBoxes.some((b) => !ends.has(b.name) && b.x < l.maxX && b.x + b.w > l.minX && b.y < l.maxY && b.y + b.h > l.minY && l.points.some((p) => inside(p, b)))) linesThroughBoxes++;
+    if (
+      sortedBoxes.some(
+        (b) =>
+          !ends.has(b.name) &&
+          b.x < l.maxX &&
+          b.x + b.w > l.minX &&
+          b.y < l.maxY &&
+          b.y + b.h > l.minY &&
+          l.points.some((p) => inside(p, b)),
+      )
+    )
+      linesThroughBoxes++;
   }
   return { boxes: boxes.length, lines: lines.length, boxOverlaps, crossings, linesThroughBoxes };
 }
@@ -128,7 +147,12 @@ export async function importGeneratedCluster(page) {
       };
       const cluster = await send('POST', '/api/v1/clusters', JSON.stringify({ name, cni: 'cilium' }));
       await send('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, JSON.stringify(snapshot));
-      const flows = await send('POST', `/api/v1/clusters/${cluster.id}/flow-imports?fileName=generated.jsonl`, edgeList, 'application/x-ndjson');
+      const flows = await send(
+        'POST',
+        `/api/v1/clusters/${cluster.id}/flow-imports?fileName=generated.jsonl`,
+        edgeList,
+        'application/x-ndjson',
+      );
       for (let waited = 0; waited < 180000; waited += 500) {
         const state = await (await fetch(`/api/v1/flow-imports/${flows.id}`)).json();
         if (state.status === 'succeeded') return cluster.id;

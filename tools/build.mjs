@@ -43,7 +43,12 @@ for (const r of roots) {
 await Promise.all(
   files.map(async (file) => {
     const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
-    const { code, map } = await transformFile(file, { ...options, filename: file, outputPath: target, sourceFileName: relative(dirname(target), file) });
+    const { code, map } = await transformFile(file, {
+      ...options,
+      filename: file,
+      outputPath: target,
+      sourceFileName: relative(dirname(target), file),
+    });
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, map ? `${code}\n//# sourceMappingURL=${target.split('/').pop()}.map` : code);
     if (map) await writeFile(`${target}.map`, map);

@@ -16,7 +16,16 @@ export const dashboardDir = join(root, 'dist', 'apps', 'dashboard');
 const apiMain = join(root, 'dist', 'apps', 'api', 'src', 'main.js');
 export const ADMIN_PASSWORD = 'screenshots-admin-password';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -29,7 +38,16 @@ export function freePort() {
   });
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json', '.json': 'application/json', '.png': 'image/png', '.ico': 'image/x-icon' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
 
 /**
  * Serves the built dashboard and forwards /api (and the health routes) to the API: what the API
@@ -40,10 +58,13 @@ export async function serveDashboardWithProxy(apiUrl) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (/^\/(api|healthz|readyz|metrics)(\/|$)/.test(path)) {
-      const upstream = httpRequest({ host: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = httpRequest(
+        { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       upstream.on('error', (e) => {
         res.writeHead(502, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ statusCode: 502, code: 'proxy', message: e.message }));
@@ -62,7 +83,10 @@ export async function serveDashboardWithProxy(apiUrl) {
     if (!isFile) file = join(dashboardDir, 'index.html');
     const stream = createReadStream(file);
     stream.once('open', () => {
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': file.endsWith('.html') ? 'no-cache' : 'max-age=3600' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': file.endsWith('.html') ? 'no-cache' : 'max-age=3600',
+      });
       stream.pipe(res);
     });
     stream.once('error', () => {
@@ -103,7 +127,8 @@ async function waitUntil(check, ms, what, log) {
  */
 export async function startStack({ log = false } = {}) {
   if (!existsSync(apiMain)) throw new Error('dist/apps/api is missing: run `npm run build` first');
-  if (!existsSync(join(dashboardDir, 'index.html'))) throw new Error('dist/apps/dashboard is missing: run `npx vite build --config apps/dashboard/vite.config.mts`');
+  if (!existsSync(join(dashboardDir, 'index.html')))
+    throw new Error('dist/apps/dashboard is missing: run `npx vite build --config apps/dashboard/vite.config.mts`');
   const port = await freePort();
   const suffix = randomBytes(4).toString('hex');
   const dataDir = await mkdtemp(join(tmpdir(), 'bulkhead-screens-'));
@@ -156,9 +181,18 @@ export async function startStack({ log = false } = {}) {
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitUntil(async () => (await fetch(`${apiUrl}/readyz`)).status === 200, 90000, 'the API', () => output);
+    await waitUntil(
+      async () => (await fetch(`${apiUrl}/readyz`)).status === 200,
+      90000,
+      'the API',
+      () => output,
+    );
     // The demo's flows are imported by the worker: wait until the map is there.
-    const signIn = await fetch(`${apiUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const signIn = await fetch(`${apiUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
     const get = async (path) => (await fetch(`${apiUrl}${path}`, { headers: { cookie } })).json();
     let clusterId;
@@ -196,7 +230,12 @@ async function dropDatabase(server, database) {
 /** Removes the BullMQ keys of the throwaway queue prefix (an embedded Redis went away with the API anyway). */
 async function dropQueues(prefix) {
   const { default: Redis } = await import('ioredis');
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     let cursor = '0';
@@ -213,7 +252,12 @@ async function dropQueues(prefix) {
 export async function launchBrowser(viewport = { width: 1366, height: 768 }) {
   const { chromium } = await import('playwright-core');
   const profile = await mkdtemp(join(tmpdir(), 'bulkhead-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+  });
   return {
     context,
     close: async () => {
@@ -263,7 +307,12 @@ async function main() {
     // A second cluster whose CNI enforces nothing, and a viewer, through the API as the signed-in admin.
     await page.evaluate(async () => {
       const me = await (await fetch('/api/v1/auth/me')).json();
-      const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify(body) });
+      const post = (path, body) =>
+        fetch(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+          body: JSON.stringify(body),
+        });
       await post('/api/v1/clusters', { name: 'edge-lab', cni: 'flannel', description: 'Lab cluster on Flannel, not imported yet.' });
       await post('/api/v1/users', { username: 'vera', password: 'viewer password 123', role: 'viewer' });
       await post('/api/v1/users', { username: 'aria', password: 'approver password 123', role: 'approver' });
@@ -303,8 +352,14 @@ async function main() {
       { from: 'orders-prod/orders-api', to: 'nope', port: 80 },
       { from: 'orders-prod/orders-api', to: 'payments-prod/payments-api' },
     ];
-    await page.getByLabel('Flow file to upload').setInputFiles({ name: 'orders-edges.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(edgeList.map((e) => JSON.stringify(e)).join('\n')) });
-    await page.locator('[data-testid="flow-import"][data-status="succeeded"]', { hasText: 'orders-edges.jsonl' }).waitFor({ timeout: 30000 });
+    await page.getByLabel('Flow file to upload').setInputFiles({
+      name: 'orders-edges.jsonl',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(edgeList.map((e) => JSON.stringify(e)).join('\n')),
+    });
+    await page
+      .locator('[data-testid="flow-import"][data-status="succeeded"]', { hasText: 'orders-edges.jsonl' })
+      .waitFor({ timeout: 30000 });
     await shoot('08-flow-imports');
 
     await page.goto(`${site.url}/users`);
@@ -372,7 +427,10 @@ async function shootRollouts(page, baseUrl, clusterId, shoot) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn(page, baseUrl, 'aria', 'approver password 123');
   await page.getByTestId('approvals-count').waitFor();
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Approvals/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: /^Approvals/ })
+    .click();
   await page.getByTestId('approval').first().waitFor();
   await page.getByLabel('Comment (kept in the audit log)').fill('dev probes all green, change window agreed');
   await shoot('20-approvals');

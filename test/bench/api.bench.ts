@@ -60,8 +60,6 @@ async function serveBare(): Promise<void> {
 
 // ---- the product ----
 
-
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The process's children (Linux), so that the worker the API forked can be ended by its id too. */
@@ -103,7 +101,8 @@ class Api {
     for (;;) {
       const value = await read();
       if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(value).slice(0, 500)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${what}: not within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(value).slice(0, 500)}`);
       await sleep(250);
     }
   }
@@ -113,19 +112,36 @@ class Api {
 async function signInApprover(admin: Api): Promise<{ cookie: string; csrfToken: string }> {
   const password = randomBytes(12).toString('hex');
   await admin.call('POST', '/api/v1/users', { username: 'bench-approver', password, role: 'approver' });
-  const res = await fetch(`${admin.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-approver', password }) });
+  const res = await fetch(`${admin.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench-approver', password }),
+  });
   if (!res.ok) throw new Error(`signing in the approver: ${res.status} ${await res.text()}`);
   return { cookie: res.headers.get('set-cookie')!.split(';')[0], csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
 /** Approves each tier of the rollout as soon as it waits for it (twice a second), until stopped. */
-async function approveAsAsked(url: string, session: { cookie: string; csrfToken: string }, rolloutId: string, stopped: () => boolean): Promise<void> {
+async function approveAsAsked(
+  url: string,
+  session: { cookie: string; csrfToken: string },
+  rolloutId: string,
+  stopped: () => boolean,
+): Promise<void> {
   const headers = { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' };
   while (!stopped()) {
-    const rollout = (await (await fetch(`${url}/api/v1/rollouts/${rolloutId}`, { headers })).json()) as { status: string; stages: Array<{ tier: string; status: string; approval?: { decision?: unknown } }> };
-    const waiting = rollout.status === 'waiting_approval' && rollout.stages.find((s) => s.status === 'waiting_approval' && !s.approval?.decision);
+    const rollout = (await (await fetch(`${url}/api/v1/rollouts/${rolloutId}`, { headers })).json()) as {
+      status: string;
+      stages: Array<{ tier: string; status: string; approval?: { decision?: unknown } }>;
+    };
+    const waiting =
+      rollout.status === 'waiting_approval' && rollout.stages.find((s) => s.status === 'waiting_approval' && !s.approval?.decision);
     if (waiting) {
-      const res = await fetch(`${url}/api/v1/rollouts/${rolloutId}/approve`, { method: 'POST', headers, body: JSON.stringify({ tier: waiting.tier }) });
+      const res = await fetch(`${url}/api/v1/rollouts/${rolloutId}/approve`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ tier: waiting.tier }),
+      });
       if (!res.ok) throw new Error(`approving ${waiting.tier}: ${res.status} ${await res.text()}`);
     }
     await sleep(500);
@@ -139,7 +155,12 @@ interface Figures {
   errors: number;
 }
 
-const figuresOf = (r: Result): Figures => ({ requestsPerSecond: Number(r.requests.average.toFixed(1)), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx });
+const figuresOf = (r: Result): Figures => ({
+  requestsPerSecond: Number(r.requests.average.toFixed(1)),
+  p50Ms: r.latency.p50,
+  p99Ms: r.latency.p99,
+  errors: r.errors + r.timeouts + r.non2xx,
+});
 
 /** Per route, from the API's own request log: count, p50 and p99 of the time it took to answer. */
 function routeLatencies(logFile: string, routeOf: (path: string) => string | undefined, from: number, to: number): string[] {
@@ -158,7 +179,11 @@ function routeLatencies(logFile: string, routeOf: (path: string) => string | und
     .map(([route, times]) => {
       times.sort((a, b) => a - b);
       const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))];
-      return { route, line: `  ${route.padEnd(34)} ${String(times.length).padStart(6)} requests   p50 ${String(at(0.5)).padStart(5)} ms   p99 ${String(at(0.99)).padStart(5)} ms`, p50: at(0.5) };
+      return {
+        route,
+        line: `  ${route.padEnd(34)} ${String(times.length).padStart(6)} requests   p50 ${String(at(0.5)).padStart(5)} ms   p99 ${String(at(0.99)).padStart(5)} ms`,
+        p50: at(0.5),
+      };
     })
     .sort((a, b) => b.p50 - a.p50)
     .map((r) => r.line);
@@ -199,19 +224,31 @@ async function main(): Promise<void> {
     await admin.until(
       'the API to answer /healthz',
       () => {
-        if (product.exitCode !== null) throw new Error(`the product exited (${product.exitCode}); see its log:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-        return fetch(`${admin.url}/healthz`).then((r) => r.ok, () => false);
+        if (product.exitCode !== null)
+          throw new Error(`the product exited (${product.exitCode}); see its log:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+        return fetch(`${admin.url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
       },
       (ok) => ok,
       120_000,
     );
 
     console.log('setting up: the demo cluster, a generated cluster of 200 namespaces, plans, rollouts...');
-    const viewer = new Api(admin.url, (await admin.call<{ token: string }>('POST', '/api/v1/tokens', { name: 'bench-viewer', role: 'viewer' })).token);
+    const viewer = new Api(
+      admin.url,
+      (await admin.call<{ token: string }>('POST', '/api/v1/tokens', { name: 'bench-viewer', role: 'viewer' })).token,
+    );
     const demo = (await admin.call<Array<{ id: string; name: string }>>('GET', '/api/v1/clusters')).find((c) => c.name === 'demo-flat');
     if (!demo) throw new Error('the demo cluster was not seeded');
     const [demoImport] = await admin.call<Array<{ id: string }>>('GET', `/api/v1/clusters/${demo.id}/flow-imports`);
-    await admin.until('the demo flows to be imported', () => admin.call<{ status: string }>('GET', `/api/v1/flow-imports/${demoImport.id}`), (i) => i.status === 'succeeded', 120_000);
+    await admin.until(
+      'the demo flows to be imported',
+      () => admin.call<{ status: string }>('GET', `/api/v1/flow-imports/${demoImport.id}`),
+      (i) => i.status === 'succeeded',
+      120_000,
+    );
     const big = await admin.call<{ id: string }>('POST', '/api/v1/clusters', { name: 'bench-200', cni: 'cilium' });
     await admin.call('PUT', `/api/v1/clusters/${big.id}/snapshot`, generatedSnapshot(NAMESPACES, ['api', 'worker']));
     const demoPlan = await admin.call<{ id: string }>('POST', `/api/v1/clusters/${demo.id}/plans`);
@@ -220,16 +257,34 @@ async function main(): Promise<void> {
 
     // A finished rollout of the demo cluster (completed, or halted by its hidden dependency), as a
     // list of rollouts in use holds some.
-    const demoRollout = await admin.call<{ id: string }>('POST', '/api/v1/rollouts', { planId: demoPlan.id, start: true, config: { waves: [8], settleMs: 0, probe } });
-    await admin.until('the demo rollout to finish', () => admin.call<{ status: string }>('GET', `/api/v1/rollouts/${demoRollout.id}`), (r) => !['running', 'rolling_back'].includes(r.status), 180_000);
+    const demoRollout = await admin.call<{ id: string }>('POST', '/api/v1/rollouts', {
+      planId: demoPlan.id,
+      start: true,
+      config: { waves: [8], settleMs: 0, probe },
+    });
+    await admin.until(
+      'the demo rollout to finish',
+      () => admin.call<{ status: string }>('GET', `/api/v1/rollouts/${demoRollout.id}`),
+      (r) => !['running', 'rolling_back'].includes(r.status),
+      180_000,
+    );
 
     // The rollout under way during the measurement: its waves' settle times alone outlast the window
     // (with half as much again to spare), so it is still running when the window ends.
-    const waves = TIER_LABELS.reduce((n, _tier, t) => n + Math.ceil(Array.from({ length: NAMESPACES }, (_, i) => i % 3 === t).filter(Boolean).length / WAVE), 0);
+    const waves = TIER_LABELS.reduce(
+      (n, _tier, t) => n + Math.ceil(Array.from({ length: NAMESPACES }, (_, i) => i % 3 === t).filter(Boolean).length / WAVE),
+      0,
+    );
     const settleMs = Math.ceil(((SECONDS * 1.5 + 20) * 1000) / waves);
-    const rollout = await admin.call<{ id: string; steps: unknown[] }>('POST', '/api/v1/rollouts', { planId: bigPlan.id, start: true, config: { waves: [WAVE], settleMs, probe } });
+    const rollout = await admin.call<{ id: string; steps: unknown[] }>('POST', '/api/v1/rollouts', {
+      planId: bigPlan.id,
+      start: true,
+      config: { waves: [WAVE], settleMs, probe },
+    });
     let approvalFailure: unknown;
-    approving = approveAsAsked(admin.url, await signInApprover(admin), rollout.id, () => stopped).catch((error: unknown) => void (approvalFailure = error));
+    approving = approveAsAsked(admin.url, await signInApprover(admin), rollout.id, () => stopped).catch(
+      (error: unknown) => void (approvalFailure = error),
+    );
     const verified = async () => {
       const r = await admin.call<{ status: string; steps: Array<{ phase: string }> }>('GET', `/api/v1/rollouts/${rollout.id}`);
       return { status: r.status, verified: r.steps.filter((s) => s.phase === 'verified').length };
@@ -264,12 +319,21 @@ async function main(): Promise<void> {
       console.log('API process CPU per request, route by route (10 connections, 5 s each):');
       for (const [route, path] of routes) {
         const cpuBefore = cpuMsOf(product.pid!);
-        const alone = await autocannon({ url: `${admin.url}${path}`, connections: 10, duration: 5, headers: { authorization: `Bearer ${viewer.token}`, 'accept-encoding': ACCEPT_ENCODING } });
-        console.log(`  ${route.padEnd(34)} ${((cpuMsOf(product.pid!) - cpuBefore) / alone.requests.total).toFixed(2).padStart(6)} ms   (${alone.requests.total} requests, ${path})`);
+        const alone = await autocannon({
+          url: `${admin.url}${path}`,
+          connections: 10,
+          duration: 5,
+          headers: { authorization: `Bearer ${viewer.token}`, 'accept-encoding': ACCEPT_ENCODING },
+        });
+        console.log(
+          `  ${route.padEnd(34)} ${((cpuMsOf(product.pid!) - cpuBefore) / alone.requests.total).toFixed(2).padStart(6)} ms   (${alone.requests.total} requests, ${path})`,
+        );
       }
     }
 
-    console.log(`measuring the API: ${CONNECTIONS} connections for ${SECONDS} s over ${routes.length} read routes, while the rollout runs (settle ${settleMs} ms per wave of ${WAVE})...`);
+    console.log(
+      `measuring the API: ${CONNECTIONS} connections for ${SECONDS} s over ${routes.length} read routes, while the rollout runs (settle ${settleMs} ms per wave of ${WAVE})...`,
+    );
     const before = await verified();
     const apiCpuBefore = cpuMsOf(product.pid!);
     const windowStart = Date.now();
@@ -284,7 +348,10 @@ async function main(): Promise<void> {
     const apiCpuMs = cpuMsOf(product.pid!) - apiCpuBefore;
     const after = await verified();
     if (approvalFailure) throw approvalFailure;
-    if (!['running', 'waiting_approval'].includes(after.status) || after.verified >= NAMESPACES) throw new Error(`the rollout was not running through the whole window: it ended ${after.status} with ${after.verified}/${NAMESPACES} verified`);
+    if (!['running', 'waiting_approval'].includes(after.status) || after.verified >= NAMESPACES)
+      throw new Error(
+        `the rollout was not running through the whole window: it ended ${after.status} with ${after.verified}/${NAMESPACES} verified`,
+      );
 
     console.log('measuring a bare NestJS route on the same machine...');
     const bare = fork(__filename, ['--bare'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -294,16 +361,27 @@ async function main(): Promise<void> {
       bare.once('exit', (code) => reject(new Error(`the bare NestJS app exited (${code})`)));
     });
     const bareCpuBefore = cpuMsOf(bare.pid!);
-    const bareMeasured = await autocannon({ url: `http://127.0.0.1:${barePort}/ping`, connections: CONNECTIONS, duration: SECONDS, headers: { 'accept-encoding': ACCEPT_ENCODING } });
+    const bareMeasured = await autocannon({
+      url: `http://127.0.0.1:${barePort}/ping`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      headers: { 'accept-encoding': ACCEPT_ENCODING },
+    });
     const bareCpuMs = cpuMsOf(bare.pid!) - bareCpuBefore;
     const bareFigures = figuresOf(bareMeasured);
 
     const api = figuresOf(measured);
     const ratio = Number((api.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3));
     console.log(`rollout during the window:  running, ${before.verified} -> ${after.verified} of ${NAMESPACES} namespaces verified`);
-    console.log(`API, ${routes.length} read routes:      ${api.requestsPerSecond} requests/s, p50 ${api.p50Ms} ms, p99 ${api.p99Ms} ms, ${api.errors} errors (${measured.non2xx} non-2xx, ${measured.timeouts} timeouts, ${measured.errors} others), ${Math.round(measured.throughput.average / 1024)} KB/s`);
-    console.log(`API process CPU:            ${(apiCpuMs / measured.requests.total).toFixed(2)} ms per request (${apiCpuMs} ms over ${measured.requests.total} requests; the machine's load does not change it much)`);
-    console.log(`bare NestJS route:          ${bareFigures.requestsPerSecond} requests/s, p50 ${bareFigures.p50Ms} ms, p99 ${bareFigures.p99Ms} ms, ${bareFigures.errors} errors`);
+    console.log(
+      `API, ${routes.length} read routes:      ${api.requestsPerSecond} requests/s, p50 ${api.p50Ms} ms, p99 ${api.p99Ms} ms, ${api.errors} errors (${measured.non2xx} non-2xx, ${measured.timeouts} timeouts, ${measured.errors} others), ${Math.round(measured.throughput.average / 1024)} KB/s`,
+    );
+    console.log(
+      `API process CPU:            ${(apiCpuMs / measured.requests.total).toFixed(2)} ms per request (${apiCpuMs} ms over ${measured.requests.total} requests; the machine's load does not change it much)`,
+    );
+    console.log(
+      `bare NestJS route:          ${bareFigures.requestsPerSecond} requests/s, p50 ${bareFigures.p50Ms} ms, p99 ${bareFigures.p99Ms} ms, ${bareFigures.errors} errors`,
+    );
     console.log(`bare process CPU:           ${(bareCpuMs / bareMeasured.requests.total).toFixed(2)} ms per request`);
     console.log(`ratio:                      ${ratio} (target >= 0.3; p99 target < 250 ms; no errors)`);
     if (!process.env.BENCH_LOG) {
@@ -321,7 +399,8 @@ async function main(): Promise<void> {
       while (pids.some(alive) && Date.now() < deadline) await sleep(100);
       for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
     }
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }))
+      if ((keys as string[]).length) await redis.del(...(keys as string[]));
     await redis.quit();
     const admin = new Client({ connectionString: `${SERVER}/postgres` });
     await admin.connect();

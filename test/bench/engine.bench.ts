@@ -9,12 +9,19 @@
  */
 import { seededRandom } from '@bulkhead/demo';
 import { performance } from 'node:perf_hooks';
-import { type Inventory, type InventoryPod, type NetworkPolicy, type PortSpec, type Traffic, PlainEvaluator, buildEngine } from '@bulkhead/netpol';
+import {
+  type Inventory,
+  type InventoryPod,
+  type NetworkPolicy,
+  type PortSpec,
+  type Traffic,
+  PlainEvaluator,
+  buildEngine,
+} from '@bulkhead/netpol';
 
 const NAMESPACES = 1000;
 const PODS = 10_000;
 const POLICIES = 3000;
-
 
 export function syntheticCluster(seed = 42): Inventory {
   const random = seededRandom(seed);
@@ -37,11 +44,17 @@ export function syntheticCluster(seed = 42): Inventory {
       remaining -= size;
       const tier = n === 0 && w === 0 ? 'dns' : tiers[(w + n) % tiers.length];
       const app = `app-${w}`;
-      const labels: Record<string, string> = n === 0 && w === 0 ? { 'k8s-app': 'kube-dns', tier } : { app, tier, ...(random() < 0.3 ? { canary: 'true' } : {}) };
+      const labels: Record<string, string> =
+        n === 0 && w === 0 ? { 'k8s-app': 'kube-dns', tier } : { app, tier, ...(random() < 0.3 ? { canary: 'true' } : {}) };
       const ports = [
         { name: 'http', port: 8080 + (w % 3), protocol: 'TCP' as const },
         { name: 'metrics', port: 9090, protocol: 'TCP' as const },
-        ...(n === 0 && w === 0 ? [{ name: 'dns', port: 53, protocol: 'UDP' as const }, { name: 'dns-tcp', port: 53, protocol: 'TCP' as const }] : []),
+        ...(n === 0 && w === 0
+          ? [
+              { name: 'dns', port: 53, protocol: 'UDP' as const },
+              { name: 'dns-tcp', port: 53, protocol: 'TCP' as const },
+            ]
+          : []),
       ];
       const name = `${tier}-${w}`;
       workloads.push({ namespace: ns, name, kind: 'Deployment', labels, ports, podCount: size });
@@ -76,7 +89,15 @@ export function syntheticCluster(seed = 42): Inventory {
           podSelector: {},
           policyTypes: ['Egress'],
           egress: [
-            { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 'dns-tcp' }] },
+            {
+              to: [
+                {
+                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                  podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+                },
+              ],
+              ports: [{ port: 53, protocol: 'UDP' }, { port: 'dns-tcp' }],
+            },
             { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] } }], ports: [{ port: 443 }] },
             { to: [{ podSelector: {} }] },
             { to: [{ namespaceSelector: { matchLabels: { team: `team-${i % 50}` } } }], ports: [{ port: 8080, endPort: 8082 }] },
@@ -91,12 +112,21 @@ export function syntheticCluster(seed = 42): Inventory {
             { from: [{ podSelector: { matchLabels: { tier: 'web' } } }], ports: [{ port: 'http' }] },
             {
               from: [
-                { namespaceSelector: { matchLabels: { team: `team-${Math.floor(random() * 50)}` } }, podSelector: { matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }] } },
-                { namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['dev'] }] }, podSelector: { matchLabels: { tier: 'api' } } },
+                {
+                  namespaceSelector: { matchLabels: { team: `team-${Math.floor(random() * 50)}` } },
+                  podSelector: { matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }] },
+                },
+                {
+                  namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['dev'] }] },
+                  podSelector: { matchLabels: { tier: 'api' } },
+                },
               ],
               ports: [{ port: 8080, endPort: 8081 }, { port: 'metrics' }],
             },
-            { from: [{ ipBlock: { cidr: `10.${Math.floor(random() * 2)}.0.0/16`, except: [`10.0.${Math.floor(random() * 40)}.0/24`] } }], ports: [{ port: 8082 }] },
+            {
+              from: [{ ipBlock: { cidr: `10.${Math.floor(random() * 2)}.0.0/16`, except: [`10.0.${Math.floor(random() * 40)}.0/24`] } }],
+              ports: [{ port: 8082 }],
+            },
           ],
         });
     }
@@ -111,7 +141,9 @@ function main(): void {
     { port: 9090, protocol: 'TCP' },
     { port: 53, protocol: 'UDP' },
   ];
-  console.log(`cluster: ${cluster.pods.length} pods, ${cluster.namespaces.length} namespaces, ${cluster.workloads.length} workloads, ${cluster.policies.length} policies`);
+  console.log(
+    `cluster: ${cluster.pods.length} pods, ${cluster.namespaces.length} namespaces, ${cluster.workloads.length} workloads, ${cluster.policies.length} policies`,
+  );
 
   const t0 = performance.now();
   const engine = buildEngine(cluster);
@@ -122,8 +154,12 @@ function main(): void {
   const W = matrix.workloads.length;
   let allowed = 0;
   for (const cells of matrix.cells) for (let i = 0; i < cells.length; i++) if (cells[i] === 1) allowed++;
-  console.log(`index: ${((t1 - t0) / 1000).toFixed(3)} s (${engine.stats.classes} equivalence classes, ${engine.stats.peers} distinct peers)`);
-  console.log(`workload matrix: ${W} x ${W} x ${ports.length} ports = ${W * W * ports.length} cells in ${((t2 - t1) / 1000).toFixed(3)} s; ${matrixSeconds.toFixed(3)} s with indexing; ${allowed} allowed cells`);
+  console.log(
+    `index: ${((t1 - t0) / 1000).toFixed(3)} s (${engine.stats.classes} equivalence classes, ${engine.stats.peers} distinct peers)`,
+  );
+  console.log(
+    `workload matrix: ${W} x ${W} x ${ports.length} ports = ${W * W * ports.length} cells in ${((t2 - t1) / 1000).toFixed(3)} s; ${matrixSeconds.toFixed(3)} s with indexing; ${allowed} allowed cells`,
+  );
 
   // Single probes after indexing.
   const random = seededRandom(7);
@@ -131,7 +167,9 @@ function main(): void {
     const from = cluster.pods[Math.floor(random() * cluster.pods.length)];
     const to = cluster.pods[Math.floor(random() * cluster.pods.length)];
     const port = ports[Math.floor(random() * ports.length)];
-    return random() < 0.05 ? { from: { pod: from }, to: { ip: '8.8.8.8' }, port: 443, protocol: 'TCP' } : { from: { pod: from }, to: { pod: to }, ...port };
+    return random() < 0.05
+      ? { from: { pod: from }, to: { ip: '8.8.8.8' }, port: 443, protocol: 'TCP' }
+      : { from: { pod: from }, to: { pod: to }, ...port };
   });
   let sink = 0;
   for (let i = 0; i < 20_000; i++) sink += engine.evaluate(probes[i]).allowed ? 1 : 0;
@@ -139,7 +177,9 @@ function main(): void {
   for (const probe of probes) sink += engine.evaluate(probe).allowed ? 1 : 0;
   const t4 = performance.now();
   const probesPerSecond = probes.length / ((t4 - t3) / 1000);
-  console.log(`single probes: ${probes.length} in ${((t4 - t3) / 1000).toFixed(3)} s = ${Math.round(probesPerSecond)} probes/s (verdicts with selecting policies and allowing rules)`);
+  console.log(
+    `single probes: ${probes.length} in ${((t4 - t3) / 1000).toFixed(3)} s = ${Math.round(probesPerSecond)} probes/s (verdicts with selecting policies and allowing rules)`,
+  );
 
   // The plain per-pair evaluator on a sample of workload pairs (one pod each), extrapolated.
   const plain = new PlainEvaluator(cluster);

@@ -25,7 +25,6 @@ const WORKLOADS = 200;
 const PODS_PER_WORKLOAD = 3;
 const NODES = 12;
 
-
 interface Pod {
   namespace: string;
   name: string;
@@ -77,7 +76,13 @@ function cluster(random: () => number): Cluster {
         workload: { kind, name },
         port,
       };
-      inventory.pods.push({ namespace, name: pod.name, ips: [pod.ip], workload: { kind, name }, labels: { ...labels, 'pod-template-hash': rs } });
+      inventory.pods.push({
+        namespace,
+        name: pod.name,
+        ips: [pod.ip],
+        workload: { kind, name },
+        labels: { ...labels, 'pod-template-hash': rs },
+      });
       out.push(pod);
     }
     return out;
@@ -123,11 +128,15 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
     t += 0.07;
     const time = iso(Math.floor(t), Math.floor(random() * 999999));
     flow.time = time;
-    flow.uuid = `${lines.toString(16).padStart(8, '0')}-5b1a-4c3e-9d2f-${Math.floor(random() * 1e12).toString(16).padStart(12, '0')}`;
+    flow.uuid = `${lines.toString(16).padStart(8, '0')}-5b1a-4c3e-9d2f-${Math.floor(random() * 1e12)
+      .toString(16)
+      .padStart(12, '0')}`;
     batch.push(`${JSON.stringify({ flow, node_name: flow.node_name, time })}\n`);
     lines++;
   };
-  const tcp = (aPort: number, bPort: number, flags: Record<string, boolean>) => ({ TCP: { source_port: aPort, destination_port: bPort, flags } });
+  const tcp = (aPort: number, bPort: number, flags: Record<string, boolean>) => ({
+    TCP: { source_port: aPort, destination_port: bPort, flags },
+  });
   const summary = (flags: Record<string, boolean>) => `TCP Flags: ${Object.keys(flags).join(', ')}`;
   const pkt = (
     src: object,
@@ -155,14 +164,20 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
   while (lines < LINES) {
     const r = random();
     if (r < 0.001) {
-      batch.push(`{"lost_events":{"source":"HUBBLE_RING_BUFFER","num_events_lost":"${1 + Math.floor(random() * 50)}","cpu":${Math.floor(random() * 8)}},"node_name":"default/worker-1","time":"${iso(Math.floor(t), 0)}"}\n`);
+      batch.push(
+        `{"lost_events":{"source":"HUBBLE_RING_BUFFER","num_events_lost":"${1 + Math.floor(random() * 50)}","cpu":${Math.floor(random() * 8)}},"node_name":"default/worker-1","time":"${iso(Math.floor(t), 0)}"}\n`,
+      );
       lines++;
     } else if (r < 0.02) {
       // cilium-health probe between nodes
       const a = c.pods[0][0];
       emit({
         verdict: 'FORWARDED',
-        IP: { source: `172.18.0.${2 + Math.floor(random() * NODES)}`, destination: `10.250.0.${Math.floor(random() * NODES)}`, ipVersion: 'IPv4' },
+        IP: {
+          source: `172.18.0.${2 + Math.floor(random() * NODES)}`,
+          destination: `10.250.0.${Math.floor(random() * NODES)}`,
+          ipVersion: 'IPv4',
+        },
         l4: { TCP: { source_port: 30000 + Math.floor(random() * 30000), destination_port: 4240, flags: { ACK: true } } },
         source: { identity: 6, labels: ['reserved:remote-node'] },
         destination: { identity: 4, labels: ['reserved:health'] },
@@ -180,8 +195,22 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
       const hostPod = { ...b, ip: '10.250.0.1' };
       connections++;
       const sp = 30000 + Math.floor(random() * 30000);
-      emit(pkt(host, endpoint(b), hostPod, b, sp, b.port, { SYN: true }, b.node, { event_type: { type: 4 }, traffic_direction: 'INGRESS', trace_observation_point: 'TO_ENDPOINT', is_reply: false }));
-      emit(pkt(endpoint(b), host, b, hostPod, b.port, sp, { SYN: true, ACK: true }, b.node, { event_type: { type: 4, sub_type: 3 }, traffic_direction: 'INGRESS', trace_observation_point: 'TO_STACK', is_reply: true }));
+      emit(
+        pkt(host, endpoint(b), hostPod, b, sp, b.port, { SYN: true }, b.node, {
+          event_type: { type: 4 },
+          traffic_direction: 'INGRESS',
+          trace_observation_point: 'TO_ENDPOINT',
+          is_reply: false,
+        }),
+      );
+      emit(
+        pkt(endpoint(b), host, b, hostPod, b.port, sp, { SYN: true, ACK: true }, b.node, {
+          event_type: { type: 4, sub_type: 3 },
+          traffic_direction: 'INGRESS',
+          trace_observation_point: 'TO_STACK',
+          is_reply: true,
+        }),
+      );
     } else if (r < 0.1) {
       // DNS query and answer over UDP to coredns (client side, L3/L4)
       const w = c.pods[Math.floor(random() * WORKLOADS)];
@@ -190,8 +219,28 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
       const sp = 30000 + Math.floor(random() * 30000);
       connections++;
       const base = { verdict: 'FORWARDED', Type: 'L3_L4', node_name: `default/${a.node}`, event_type: { type: 4 } };
-      emit({ ...base, IP: { source: a.ip, destination: d.ip, ipVersion: 'IPv4' }, l4: { UDP: { source_port: sp, destination_port: 53 } }, source: endpoint(a), destination: endpoint(d), traffic_direction: 'EGRESS', trace_observation_point: 'FROM_ENDPOINT', is_reply: false, Summary: 'UDP' });
-      emit({ ...base, IP: { source: d.ip, destination: a.ip, ipVersion: 'IPv4' }, l4: { UDP: { source_port: 53, destination_port: sp } }, source: endpoint(d), destination: endpoint(a), traffic_direction: 'EGRESS', trace_observation_point: 'TO_ENDPOINT', is_reply: true, Summary: 'UDP' });
+      emit({
+        ...base,
+        IP: { source: a.ip, destination: d.ip, ipVersion: 'IPv4' },
+        l4: { UDP: { source_port: sp, destination_port: 53 } },
+        source: endpoint(a),
+        destination: endpoint(d),
+        traffic_direction: 'EGRESS',
+        trace_observation_point: 'FROM_ENDPOINT',
+        is_reply: false,
+        Summary: 'UDP',
+      });
+      emit({
+        ...base,
+        IP: { source: d.ip, destination: a.ip, ipVersion: 'IPv4' },
+        l4: { UDP: { source_port: 53, destination_port: sp } },
+        source: endpoint(d),
+        destination: endpoint(a),
+        traffic_direction: 'EGRESS',
+        trace_observation_point: 'TO_ENDPOINT',
+        is_reply: true,
+        Summary: 'UDP',
+      });
     } else if (r < 0.14) {
       // external HTTPS with a name from the DNS proxy
       const w = c.pods[Math.floor(random() * WORKLOADS)];
@@ -201,8 +250,24 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
       const ext = { ...a, ip: `52.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}` };
       connections++;
       const sp = 30000 + Math.floor(random() * 30000);
-      emit({ ...pkt(endpoint(a), world, a, ext, sp, 443, { SYN: true }, a.node, { event_type: { type: 4 }, traffic_direction: 'EGRESS', trace_observation_point: 'TO_STACK', is_reply: false }), destination_names: [name] });
-      emit({ ...pkt(world, endpoint(a), ext, a, 443, sp, { SYN: true, ACK: true }, a.node, { event_type: { type: 4 }, traffic_direction: 'EGRESS', trace_observation_point: 'TO_ENDPOINT', is_reply: true }), source_names: [name] });
+      emit({
+        ...pkt(endpoint(a), world, a, ext, sp, 443, { SYN: true }, a.node, {
+          event_type: { type: 4 },
+          traffic_direction: 'EGRESS',
+          trace_observation_point: 'TO_STACK',
+          is_reply: false,
+        }),
+        destination_names: [name],
+      });
+      emit({
+        ...pkt(world, endpoint(a), ext, a, 443, sp, { SYN: true, ACK: true }, a.node, {
+          event_type: { type: 4 },
+          traffic_direction: 'EGRESS',
+          trace_observation_point: 'TO_ENDPOINT',
+          is_reply: true,
+        }),
+        source_names: [name],
+      });
     } else {
       // an in-cluster TCP connection, observed on both nodes
       const [cw, sw] = c.deps[Math.floor(random() * c.deps.length)];
@@ -214,14 +279,39 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
       const ingress = { traffic_direction: 'INGRESS' };
       const cli = (flags: Record<string, boolean>, reply: boolean, point: string) =>
         reply
-          ? pkt(REMOTE(b), endpoint(a), b, a, b.port, sp, flags, a.node, { event_type: { type: 4 }, ...egress, trace_observation_point: point, is_reply: true })
-          : pkt(endpoint(a), REMOTE(b), a, b, sp, b.port, flags, a.node, { event_type: { type: 4, sub_type: 3 }, ...egress, trace_observation_point: point, is_reply: false });
+          ? pkt(REMOTE(b), endpoint(a), b, a, b.port, sp, flags, a.node, {
+              event_type: { type: 4 },
+              ...egress,
+              trace_observation_point: point,
+              is_reply: true,
+            })
+          : pkt(endpoint(a), REMOTE(b), a, b, sp, b.port, flags, a.node, {
+              event_type: { type: 4, sub_type: 3 },
+              ...egress,
+              trace_observation_point: point,
+              is_reply: false,
+            });
       const srv = (flags: Record<string, boolean>, reply: boolean, point: string) =>
         reply
-          ? pkt(endpoint(b), REMOTE(a), b, a, b.port, sp, flags, b.node, { event_type: { type: 4, sub_type: 3 }, ...ingress, trace_observation_point: point, is_reply: true })
-          : pkt(REMOTE(a), endpoint(b), a, b, sp, b.port, flags, b.node, { event_type: { type: 4 }, ...ingress, trace_observation_point: point, is_reply: false });
+          ? pkt(endpoint(b), REMOTE(a), b, a, b.port, sp, flags, b.node, {
+              event_type: { type: 4, sub_type: 3 },
+              ...ingress,
+              trace_observation_point: point,
+              is_reply: true,
+            })
+          : pkt(REMOTE(a), endpoint(b), a, b, sp, b.port, flags, b.node, {
+              event_type: { type: 4 },
+              ...ingress,
+              trace_observation_point: point,
+              is_reply: false,
+            });
       emit(cli({ SYN: true }, false, 'FROM_ENDPOINT'));
-      emit({ ...cli({ SYN: true }, false, 'FROM_ENDPOINT'), event_type: { type: 5 }, trace_observation_point: undefined, policy_match_type: 1 });
+      emit({
+        ...cli({ SYN: true }, false, 'FROM_ENDPOINT'),
+        event_type: { type: 5 },
+        trace_observation_point: undefined,
+        policy_match_type: 1,
+      });
       emit(srv({ SYN: true }, false, 'TO_ENDPOINT'));
       emit(srv({ SYN: true, ACK: true }, true, 'FROM_ENDPOINT'));
       emit(cli({ SYN: true, ACK: true }, true, 'TO_ENDPOINT'));
@@ -297,7 +387,9 @@ async function main(): Promise<void> {
     const g0 = performance.now();
     const generated = await generate(file, c, random);
     const size = statSync(file).size;
-    console.log(`generated ${LINES} lines (${(size / 1e6).toFixed(0)} MB, ${generated} connections) in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${LINES} lines (${(size / 1e6).toFixed(0)} MB, ${generated} connections) in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
+    );
     const index = InventoryIndex.from(c.inventory);
 
     let bestBare = Number.POSITIVE_INFINITY;
@@ -323,7 +415,14 @@ async function main(): Promise<void> {
     const bareParseFlowsPerSecond = Math.round(flows / bestBare);
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     console.log(`importer ${flowsPerSecond} flows/s, bare parse ${bareParseFlowsPerSecond} lines/s, peak RSS ${peakRssMb} MB`);
-    console.log(JSON.stringify({ flowsPerSecond, bareParseFlowsPerSecond, ratio: Number((flowsPerSecond / bareParseFlowsPerSecond).toFixed(3)), peakRssMb }));
+    console.log(
+      JSON.stringify({
+        flowsPerSecond,
+        bareParseFlowsPerSecond,
+        ratio: Number((flowsPerSecond / bareParseFlowsPerSecond).toFixed(3)),
+        peakRssMb,
+      }),
+    );
   } finally {
     rmSync(file, { force: true });
   }

@@ -16,7 +16,6 @@ const NAMESPACES = 1000;
 const WORKLOADS = 5000;
 const EDGES = 50_000;
 
-
 export interface SyntheticPlanInput {
   inventory: Inventory;
   edges: PlanEdge[];
@@ -32,7 +31,14 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
   const pods: InventoryPod[] = [];
   let ip = 0;
   const addWorkload = (namespace: string, name: string, labels: Record<string, string>, ports: InventoryPod['ports'], size: number) => {
-    workloads.push({ namespace, name, kind: 'Deployment', labels: { ...labels, 'pod-template-hash': `h${name.length}` }, ports, podCount: size });
+    workloads.push({
+      namespace,
+      name,
+      kind: 'Deployment',
+      labels: { ...labels, 'pod-template-hash': `h${name.length}` },
+      ports,
+      podCount: size,
+    });
     for (let p = 0; p < size; p++) {
       ip++;
       pods.push({
@@ -47,9 +53,25 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
     }
   };
   // Shared namespaces: DNS, ingress controller, Prometheus.
-  for (const name of ['kube-system', 'ingress-nginx', 'monitoring']) namespaces.push({ name, labels: { 'kubernetes.io/metadata.name': name } });
-  addWorkload('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }], 2);
-  addWorkload('ingress-nginx', 'ingress-nginx-controller', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }, [{ name: 'https', port: 443, protocol: 'TCP' }], 2);
+  for (const name of ['kube-system', 'ingress-nginx', 'monitoring'])
+    namespaces.push({ name, labels: { 'kubernetes.io/metadata.name': name } });
+  addWorkload(
+    'kube-system',
+    'coredns',
+    { 'k8s-app': 'kube-dns' },
+    [
+      { name: 'dns', port: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+    ],
+    2,
+  );
+  addWorkload(
+    'ingress-nginx',
+    'ingress-nginx-controller',
+    { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+    [{ name: 'https', port: 443, protocol: 'TCP' }],
+    2,
+  );
   addWorkload('monitoring', 'prometheus', { 'app.kubernetes.io/name': 'prometheus' }, [{ name: 'web', port: 9090, protocol: 'TCP' }], 1);
   const appNs = NAMESPACES - 3;
   const perNs = Math.floor((WORKLOADS - 3) / appNs);
@@ -103,7 +125,8 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
   for (const w of all) push(`workload:${w}`, 'workload:kube-system/coredns', 53, 'UDP');
   for (const w of all) push('workload:monitoring/prometheus', `workload:${w}`, portOf(w)[1].port, 'TCP');
   for (const names of byNs) push('workload:ingress-nginx/ingress-nginx-controller', `workload:${names[0]}`, 8080, 'TCP');
-  for (let i = 0; i < 200; i++) push(`external:203.0.${i >> 8}.${i & 255}/32`, 'workload:ingress-nginx/ingress-nginx-controller', 443, 'TCP');
+  for (let i = 0; i < 200; i++)
+    push(`external:203.0.${i >> 8}.${i & 255}/32`, 'workload:ingress-nginx/ingress-nginx-controller', 443, 'TCP');
   push('workload:ingress-nginx/ingress-nginx-controller', 'reserved:kube-apiserver', 443, 'TCP');
   push('workload:monitoring/prometheus', 'reserved:kube-apiserver', 443, 'TCP');
   // Service calls: mostly within the namespace or the same tier; a few cross tiers; some external egress.
@@ -120,7 +143,8 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
       continue;
     }
     let m = n;
-    if (r < 0.5) m = int(Math.floor(appNs / 3)) * 3 + (n % 3); // another namespace of the same tier
+    if (r < 0.5)
+      m = int(Math.floor(appNs / 3)) * 3 + (n % 3); // another namespace of the same tier
     else if (r < 0.51) m = int(appNs); // any tier
     if (m >= appNs) m = n;
     const dst = byNs[m][int(byNs[m].length)];
@@ -139,7 +163,11 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
       spec:
         i % 2 === 0
           ? { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] }
-          : { podSelector: { matchLabels: { app: `db-2` } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api-1' } } }], ports: [{ port: 5432 }] }] },
+          : {
+              podSelector: { matchLabels: { app: `db-2` } },
+              policyTypes: ['Ingress'],
+              ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api-1' } } }], ports: [{ port: 5432 }] }],
+            },
     });
   }
   return { inventory: { namespaces, workloads, pods, policies }, edges: edges.slice(0, EDGES) };
@@ -149,7 +177,9 @@ export function main(): void {
   const t0 = performance.now();
   const { inventory, edges } = syntheticPlanInput();
   const built = performance.now();
-  console.log(`synthetic cluster: ${inventory.namespaces.length} namespaces, ${inventory.workloads.length} workloads, ${inventory.pods.length} pods, ${edges.length} edges, ${inventory.policies.length} existing policies (${((built - t0) / 1000).toFixed(2)} s to build)`);
+  console.log(
+    `synthetic cluster: ${inventory.namespaces.length} namespaces, ${inventory.workloads.length} workloads, ${inventory.pods.length} pods, ${edges.length} edges, ${inventory.policies.length} existing policies (${((built - t0) / 1000).toFixed(2)} s to build)`,
+  );
   const apiServerAddresses = ['10.255.0.1'];
   const externalAddresses: Record<string, string[]> = {};
   for (let i = 0; i < 20; i += 2) externalAddresses[`api-${i}.example.com`] = [`192.0.2.${i + 1}`];
@@ -164,20 +194,26 @@ export function main(): void {
   const plan = generatePlan({ inventory, edges, cni: 'cilium', apiServerAddresses, externalAddresses, options: { lint: false } });
   const p1 = performance.now();
   const c1 = cpu();
-  console.log(`plan:         ${((p1 - p0) / 1000).toFixed(2)} s  ${plan.policies.length} policies, ${plan.blocked.length} edges not allowed, ${plan.findings.length} findings`);
+  console.log(
+    `plan:         ${((p1 - p0) / 1000).toFixed(2)} s  ${plan.policies.length} policies, ${plan.blocked.length} edges not allowed, ${plan.findings.length} findings`,
+  );
 
   const l0 = performance.now();
   const findings = lintPolicies(inventory, plan.policies, { cni: 'cilium' });
   const existing = lintPolicies(inventory, inventory.policies, { skipClusterChecks: true });
   const l1 = performance.now();
   const c2 = cpu();
-  console.log(`lint:         ${((l1 - l0) / 1000).toFixed(2)} s  ${findings.length} findings on the plan, ${existing.length} on the existing policies`);
+  console.log(
+    `lint:         ${((l1 - l0) / 1000).toFixed(2)} s  ${findings.length} findings on the plan, ${existing.length} on the existing policies`,
+  );
 
   const i0 = performance.now();
   const impact = analyzeImpact(inventory, inventory.policies, plan.policies, edges, { apiServerAddresses, externalAddresses });
   const i1 = performance.now();
   const c3 = cpu();
-  console.log(`impact:       ${((i1 - i0) / 1000).toFixed(2)} s  ${impact.summary.edges} edges replayed, ${impact.summary.newlyBlocked} newly blocked, ${impact.summary.unevaluated} unevaluated`);
+  console.log(
+    `impact:       ${((i1 - i0) / 1000).toFixed(2)} s  ${impact.summary.edges} edges replayed, ${impact.summary.newlyBlocked} newly blocked, ${impact.summary.unevaluated} unevaluated`,
+  );
 
   const b0 = performance.now();
   const before = blastRadius(inventory, inventory.policies, { edges });
@@ -199,7 +235,9 @@ export function main(): void {
     totalSeconds: seconds(p1 - p0 + (l1 - l0) + (i1 - i0) + (b1 - b0)),
     peakRssMb,
   };
-  console.log(`peak RSS: ${peakRssMb} MB; CPU seconds (less sensitive to other load): plan ${(c1 - c0).toFixed(2)}, lint ${(c2 - c1).toFixed(2)}, impact ${(c3 - c2).toFixed(2)}, blast radius ${(c4 - c3).toFixed(2)}`);
+  console.log(
+    `peak RSS: ${peakRssMb} MB; CPU seconds (less sensitive to other load): plan ${(c1 - c0).toFixed(2)}, lint ${(c2 - c1).toFixed(2)}, impact ${(c3 - c2).toFixed(2)}, blast radius ${(c4 - c3).toFixed(2)}`,
+  );
   console.log(JSON.stringify(result));
 }
 

@@ -12,7 +12,15 @@ import { SimulatedDriver, systemResolver } from '@bulkhead/cluster';
 import { createCluster, importSnapshot } from '@bulkhead/inventory';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import { migrations } from '@bulkhead/migrations';
-import { openDatabase, PostgresPlanStore, PostgresProtectionSource, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmEdgeStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import {
+  openDatabase,
+  PostgresPlanStore,
+  PostgresProtectionSource,
+  PostgresRolloutStore,
+  TypeOrmClusterStore,
+  TypeOrmEdgeStore,
+  TypeOrmInventoryStore,
+} from '@bulkhead/persistence';
 import { createPlan } from '@bulkhead/planning';
 import { ensureDatabaseExists, createRedis } from '@bulkhead/platform';
 import { createRollout, recordEvent, type RolloutState } from '@bulkhead/rollout';
@@ -31,7 +39,6 @@ const CONCURRENCY = 4;
 const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-
 /** CPU time (user and system) a process has used so far (Linux), in ms. */
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -40,7 +47,9 @@ function cpuMs(pid: number): number {
 
 /** Peak resident set of a process (Linux), in MB. */
 function peakRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
   return line ? Math.round(Number(line.replace(/\D+/g, '')) / 1024) : NaN;
 }
 
@@ -58,9 +67,19 @@ async function main(): Promise<void> {
   let worker: ReturnType<typeof spawn> | undefined;
   try {
     console.log(`setting up ${NAMESPACES} namespaces...`);
-    const clusterDeps = { clusters, sealer: { seal: () => new Uint8Array() }, kubeconfigRules: { allowHostCredentials: false, allowLoopback: false }, resolver: systemResolver };
+    const clusterDeps = {
+      clusters,
+      sealer: { seal: () => new Uint8Array() },
+      kubeconfigRules: { allowHostCredentials: false, allowLoopback: false },
+      resolver: systemResolver,
+    };
     const cluster = await createCluster(clusterDeps, { name: 'bench', cni: 'cilium', driver: 'simulated' }, { role: 'admin' });
-    await importSnapshot({ clusters, inventory, simulator, protection: new PostgresProtectionSource(db), approvalTiers: DEFAULT_APPROVAL_TIERS }, cluster.id, JSON.stringify(generatedSnapshot(NAMESPACES, ['api'])), new Date());
+    await importSnapshot(
+      { clusters, inventory, simulator, protection: new PostgresProtectionSource(db), approvalTiers: DEFAULT_APPROVAL_TIERS },
+      cluster.id,
+      JSON.stringify(generatedSnapshot(NAMESPACES, ['api'])),
+      new Date(),
+    );
     const planning = { clusters, inventory, edges: new TypeOrmEdgeStore(db), plans: new PostgresPlanStore(db) };
     const plan = await createPlan(planning, cluster.id, 'bench', new Date());
 
@@ -74,24 +93,57 @@ async function main(): Promise<void> {
       const t = performance.now();
       const before = await driver.readPolicies(ns);
       await driver.applyPolicies(ns, policies);
-      await driver.probe(Array.from({ length: 7 }, (_, p) => ({ id: `s${i}.${p}`, attempt: 1, from: { namespace: ns, workload: 'api' }, to: { kind: 'dns', name: 'kubernetes.default' }, port: 53, protocol: 'UDP', timeoutMs: 1000 }) as const));
+      await driver.probe(
+        Array.from(
+          { length: 7 },
+          (_, p) =>
+            ({
+              id: `s${i}.${p}`,
+              attempt: 1,
+              from: { namespace: ns, workload: 'api' },
+              to: { kind: 'dns', name: 'kubernetes.default' },
+              port: 53,
+              protocol: 'UDP',
+              timeoutMs: 1000,
+            }) as const,
+        ),
+      );
       driverMs += performance.now() - t;
       await driver.restorePolicies(ns, before);
     }
     const driverMsPerStep = driverMs / sample;
 
     const clock = () => new Date();
-    const deps = { store: new PostgresRolloutStore(db), dispatcher: new BullRolloutDispatcher(new BullJobQueue(queues), clock), clock, planning, newId: randomUUID };
+    const deps = {
+      store: new PostgresRolloutStore(db),
+      dispatcher: new BullRolloutDispatcher(new BullJobQueue(queues), clock),
+      clock,
+      planning,
+      newId: randomUUID,
+    };
     worker = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js')], {
       stdio: process.env.BENCH_LOG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
-      env: { PATH: process.env.PATH, DATABASE_URL: url, REDIS_URL: REDIS, BULKHEAD_QUEUE_PREFIX: prefix, BULKHEAD_DATA_DIR: `/tmp/${prefix}`, LOG_LEVEL: process.env.BENCH_LOG ? 'info' : 'silent' },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: url,
+        REDIS_URL: REDIS,
+        BULKHEAD_QUEUE_PREFIX: prefix,
+        BULKHEAD_DATA_DIR: `/tmp/${prefix}`,
+        LOG_LEVEL: process.env.BENCH_LOG ? 'info' : 'silent',
+      },
     });
     await new Promise((r) => setTimeout(r, 2500));
 
     console.log('rolling out...');
     const started = performance.now();
     const workerCpuBefore = cpuMs(worker.pid!);
-    const rollout = await createRollout(deps, { planId: plan.id, by: 'bench:operator', creatorId: 'bench:operator', start: true, config: { waves: [CONCURRENCY], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } } });
+    const rollout = await createRollout(deps, {
+      planId: plan.id,
+      by: 'bench:operator',
+      creatorId: 'bench:operator',
+      start: true,
+      config: { waves: [CONCURRENCY], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } },
+    });
     let state: RolloutState = rollout;
     let lastReport = 0;
     // Watched through two small reads, so that watching costs the database little; the whole state is
@@ -102,11 +154,21 @@ async function main(): Promise<void> {
       if (status === 'waiting_approval') {
         state = (await deps.store.get(rollout.id))!;
         const waiting = state.stages.find((s) => s.status === 'waiting_approval' && !s.approval?.decision);
-        if (waiting) await recordEvent(deps, rollout.id, { type: 'approve', tier: waiting.tier, by: 'bench:approver', actorId: 'bench:approver', role: 'approver' });
+        if (waiting)
+          await recordEvent(deps, rollout.id, {
+            type: 'approve',
+            tier: waiting.tier,
+            by: 'bench:approver',
+            actorId: 'bench:approver',
+            role: 'approver',
+          });
       }
       if (performance.now() - lastReport > 10_000) {
         lastReport = performance.now();
-        const [{ verified }] = await db.query(`SELECT count(*) FILTER (WHERE phase = 'verified') AS verified FROM rollout_steps WHERE rollout_id = $1`, [rollout.id]);
+        const [{ verified }] = await db.query(
+          `SELECT count(*) FILTER (WHERE phase = 'verified') AS verified FROM rollout_steps WHERE rollout_id = $1`,
+          [rollout.id],
+        );
         console.log(`  ${verified}/${rollout.steps.length} namespaces verified`);
       }
       await new Promise((r) => setTimeout(r, 200));
@@ -132,11 +194,15 @@ async function main(): Promise<void> {
     console.log(`namespaces:                 ${steps}`);
     console.log(`total:                      ${totalSeconds.toFixed(1)} s`);
     console.log(`driver time per step:       ${driverMsPerStep.toFixed(1)} ms (measured apart on ${sample} namespaces)`);
-    console.log(`step latency:               ${meanLatencyMs.toFixed(1)} ms mean, ${percentile(0.5)} / ${percentile(0.95)} / ${percentile(0.99)} ms p50 / p95 / p99, start to verified`);
+    console.log(
+      `step latency:               ${meanLatencyMs.toFixed(1)} ms mean, ${percentile(0.5)} / ${percentile(0.95)} / ${percentile(0.99)} ms p50 / p95 / p99, start to verified`,
+    );
     console.log(`  snapshot / apply / probes: ${phases} (mean)`);
     console.log(`overhead per step:          ${overheadMsPerStep.toFixed(1)} ms (mean latency less driver time; target < 50)`);
     console.log(`overhead, amortised:        ${amortisedOverheadMs.toFixed(1)} ms per namespace (${CONCURRENCY} at a time)`);
-    console.log(`worker CPU:                 ${(workerCpuMs / steps).toFixed(1)} ms per step (${Math.round((100 * workerCpuMs) / (totalSeconds * 1000))}% of one core)`);
+    console.log(
+      `worker CPU:                 ${(workerCpuMs / steps).toFixed(1)} ms per step (${Math.round((100 * workerCpuMs) / (totalSeconds * 1000))}% of one core)`,
+    );
     console.log(`worker peak RSS:            ${workerPeakRssMb} MB`);
     console.log(
       JSON.stringify({

@@ -12,7 +12,8 @@ const example = join(root, 'test/fixtures/netpol/simulate-example.yaml');
 
 describe('the built command (node bin/bulkhead.js simulate)', () => {
   beforeAll(() => {
-    if (!existsSync(join(root, 'dist/apps/cli/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    if (!existsSync(join(root, 'dist/apps/cli/src/main.js')))
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   });
 
   test('simulates the example file, starting fast', () => {

@@ -33,7 +33,14 @@ function edge(from: string, to: string, port: number, extra: Partial<EdgeView> =
   } as EdgeView;
 }
 
-const ns = (name: string, tier: NamespaceView['tier']): NamespaceView => ({ name, labels: {}, tier, tierSource: tier ? 'label' : 'none', protection: 'unprotected', counts: { workloads: 1, pods: 1, policies: 0 } });
+const ns = (name: string, tier: NamespaceView['tier']): NamespaceView => ({
+  name,
+  labels: {},
+  tier,
+  tierSource: tier ? 'label' : 'none',
+  protection: 'unprotected',
+  counts: { workloads: 1, pods: 1, policies: 0 },
+});
 const namespaces = [ns('web-prod', 'prod'), ns('api-prod', 'prod'), ns('db-prod', 'prod'), ns('debug-dev', 'dev'), ns('mon', null)];
 
 const edges = [
@@ -81,16 +88,35 @@ describe('the dependency map layout', () => {
   });
 
   it('stops drawing a rejected edge as an incident', () => {
-    const rejected = layoutMap({ edges: edges.map((e) => (e.crossTier ? { ...e, review: 'rejected' as const } : e)), workloads: [], namespaces, includeIdle: false });
+    const rejected = layoutMap({
+      edges: edges.map((e) => (e.crossTier ? { ...e, review: 'rejected' as const } : e)),
+      workloads: [],
+      namespaces,
+      includeIdle: false,
+    });
     expect(rejected.links.find((l) => l.from.key === 'workload:debug-dev/debug')!.style).toBe('rejected');
   });
 });
 
 describe('the dependency map filters', () => {
-  const base = { namespace: '', search: '', crossTierOnly: false, review: 'all' as const, showHealthChecks: false, showDns: false, showFanOut: false, focus: null };
+  const base = {
+    namespace: '',
+    search: '',
+    crossTierOnly: false,
+    review: 'all' as const,
+    showHealthChecks: false,
+    showDns: false,
+    showFanOut: false,
+    focus: null,
+  };
 
   it('keeps the edges touching a namespace, on either end', () => {
-    expect(filterEdges(edges, { ...base, namespace: 'db-prod' }).map((e) => e.from)).toEqual(['api-prod/api', 'api-prod/api', 'debug-dev/debug', 'db-prod/pg']);
+    expect(filterEdges(edges, { ...base, namespace: 'db-prod' }).map((e) => e.from)).toEqual([
+      'api-prod/api',
+      'api-prod/api',
+      'debug-dev/debug',
+      'db-prod/pg',
+    ]);
   });
 
   it('searches ends and ports, and narrows to cross-tier edges', () => {

@@ -9,9 +9,16 @@ const demo = demoDashboardPerFile();
 it('aborts a rollout at its staging gate and restores everything from the page', async () => {
   const [cluster] = (await demo.api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body;
   const plan = (await demo.api.call('POST', `/api/v1/clusters/${cluster.id}/plans`, { role: 'operator' })).body;
-  const created = await demo.api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: { waves: [8], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 10 } } } });
+  const created = await demo.api.call('POST', '/api/v1/rollouts', {
+    role: 'operator',
+    body: { planId: plan.id, start: true, config: { waves: [8], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 10 } } },
+  });
   const id = created.body.id;
-  const waiting = await demo.api.waitFor(async () => (await demo.api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body, (r) => r.status === 'waiting_approval', 60000);
+  const waiting = await demo.api.waitFor(
+    async () => (await demo.api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body,
+    (r) => r.status === 'waiting_approval',
+    60000,
+  );
   const verified = waiting.steps.filter((s: { phase: string }) => s.phase === 'verified').length;
   expect(verified).toBeGreaterThan(0);
 
@@ -26,7 +33,11 @@ it('aborts a rollout at its staging gate and restores everything from the page',
   await said.waitFor({ timeout: 10000 });
   expect(await said.textContent()).toBe('Put back every namespace this rollout changed.');
 
-  const aborted = await demo.api.waitFor(async () => (await demo.api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body, (r) => r.status === 'aborted', 60000);
+  const aborted = await demo.api.waitFor(
+    async () => (await demo.api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body,
+    (r) => r.status === 'aborted',
+    60000,
+  );
   expect(aborted.steps.filter((s: { phase: string }) => s.phase === 'verified')).toEqual([]);
   expect(aborted.rollbacks).toEqual([expect.objectContaining({ kind: 'abort', restore: 'everything', by: 'user:operator-user' })]);
   await context.close();

@@ -19,7 +19,9 @@ it('shows a stalled rollout with its reason, live, and stops once it moves again
   await page.getByTestId('rollout-status').waitFor();
 
   await page.getByTestId('rollout-stalled').waitFor({ timeout: 15000 });
-  expect(await page.getByTestId('stalled').textContent()).toMatch(/^Stalled since .+: no progress for \d+ s while running .*under way: [a-z-]+ \(pending\)\./);
+  expect(await page.getByTestId('stalled').textContent()).toMatch(
+    /^Stalled since .+: no progress for \d+ s while running .*under way: [a-z-]+ \(pending\)\./,
+  );
 
   await demo.api.startWorker();
   await page.getByTestId('rollout-stalled').waitFor({ state: 'detached', timeout: 30000 });

@@ -10,7 +10,10 @@ it('shows a rollout waiting for its maintenance window, and when the window open
   const clusters = (await demo.api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body;
   const plan = (await demo.api.call('POST', `/api/v1/clusters/${clusters[0].id}/plans`, { role: 'operator' })).body;
   const newYear = { kind: 'cron', name: 'new year', expression: '0 3 1 1 *', durationMinutes: 60, timeZone: 'UTC' };
-  const created = await demo.api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: { windows: { dev: [newYear] } } } });
+  const created = await demo.api.call('POST', '/api/v1/rollouts', {
+    role: 'operator',
+    body: { planId: plan.id, start: true, config: { windows: { dev: [newYear] } } },
+  });
   expect(created.status).toBe(201);
   const year = new Date().getUTCFullYear();
   const opensAt = new Date(Date.UTC(Date.now() < Date.UTC(year, 0, 1, 3) ? year : year + 1, 0, 1, 3)).toISOString();
@@ -20,6 +23,8 @@ it('shows a rollout waiting for its maintenance window, and when the window open
   await page.goto(`${demo.dashboard.baseUrl}/rollouts/${created.body.id}`);
   const note = page.getByTestId('waiting-window');
   await note.waitFor({ timeout: 10000 });
-  expect(await note.textContent()).toMatch(/^Waiting for a maintenance window: the next wave starts 1 Jan,? 03:00\. Steps under way finish\.$/);
+  expect(await note.textContent()).toMatch(
+    /^Waiting for a maintenance window: the next wave starts 1 Jan,? 03:00\. Steps under way finish\.$/,
+  );
   await context.close();
 }, 60000);

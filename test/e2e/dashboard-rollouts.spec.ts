@@ -20,7 +20,6 @@ let operator: Page;
 let rolloutId: string;
 let viewer: Page;
 
-
 /** A fresh browser context (its own cookies) signed in as `username`. */
 async function signedIn(username: string): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT });
@@ -35,7 +34,8 @@ async function signedIn(username: string): Promise<Page> {
   return page;
 }
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${name}`) });
+const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${name}`) });
 
 beforeAll(async () => {
   ensureDashboardBuilt();
@@ -73,7 +73,11 @@ describe('a rollout from the dashboard', () => {
     await operator.getByTestId('rollout').waitFor();
     rolloutId = operator.url().split('/rollouts/')[1];
     expect(rolloutId).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await api.call('GET', `/api/v1/rollouts/${rolloutId}`, { role: 'viewer' })).body.config).toMatchObject({ waves: [1, 8], settleMs: 0, probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 } });
+    expect((await api.call('GET', `/api/v1/rollouts/${rolloutId}`, { role: 'viewer' })).body.config).toMatchObject({
+      waves: [1, 8],
+      settleMs: 0,
+      probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 },
+    });
 
     // From here on the page is never reloaded: a mark on its window would be gone after one.
     await operator.evaluate(() => ((globalThis as any).__bulkheadNoReload = true));
@@ -81,7 +85,9 @@ describe('a rollout from the dashboard', () => {
     await operator.locator('[data-testid="stage"][data-tier="staging"][data-status="waiting_approval"]').waitFor({ timeout: 10000 });
     const devSteps = operator.locator('[data-testid="stage"][data-tier="dev"] [data-testid="step"]');
     expect(await devSteps.count()).toBeGreaterThan(3);
-    expect(await operator.locator('[data-testid="stage"][data-tier="dev"] [data-testid="step"]:not([data-phase="verified"])').count()).toBe(0);
+    expect(await operator.locator('[data-testid="stage"][data-tier="dev"] [data-testid="step"]:not([data-phase="verified"])').count()).toBe(
+      0,
+    );
     expect(await operator.getByTestId('liveness').textContent()).toBe('Live');
     // A step's probes, opened: kind, from → to:port, attempts, outcome.
     await devSteps.first().getByRole('button', { name: 'Probes' }).click();
@@ -103,7 +109,11 @@ describe('a rollout from the dashboard', () => {
     expect(await card.textContent()).toContain('Only approvers and admins decide.');
     const answer = await viewer.evaluate(async (id) => {
       const me = (await (await fetch('/api/v1/auth/me')).json()) as any;
-      const res = await fetch(`/api/v1/rollouts/${id}/approve`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ tier: 'staging', comment: 'let me in' }) });
+      const res = await fetch(`/api/v1/rollouts/${id}/approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ tier: 'staging', comment: 'let me in' }),
+      });
       return { status: res.status, body: (await res.json()) as any };
     }, rolloutId);
     expect(answer.status).toBe(403);
@@ -133,7 +143,9 @@ describe('a rollout from the dashboard', () => {
     await approver.getByText('Nothing waits for an approval').waitFor();
 
     // The operator's page, untouched since: the first staging namespace leaves `pending` on screen.
-    const moved = operator.locator(`[data-testid="stage"][data-tier="staging"] [data-testid="step"][data-namespace="${namespace}"]:not([data-phase="pending"])`);
+    const moved = operator.locator(
+      `[data-testid="stage"][data-tier="staging"] [data-testid="step"][data-namespace="${namespace}"]:not([data-phase="pending"])`,
+    );
     await moved.waitFor({ timeout: 20000 });
     expect(await moved.locator('.phase').textContent()).not.toBe('pending');
     expect(await operator.getByTestId('decision').textContent()).toContain('Approved by approver-user');
@@ -141,7 +153,9 @@ describe('a rollout from the dashboard', () => {
     expect(operator.url()).toBe(urlBefore);
     expect(await operator.evaluate(() => (globalThis as any).__bulkheadNoReload)).toBe(true);
     // The polling page catches up too.
-    await viewer.locator(`[data-testid="stage"][data-tier="staging"] [data-testid="step"][data-namespace="${namespace}"]:not([data-phase="pending"])`).waitFor({ timeout: 10000 });
+    await viewer
+      .locator(`[data-testid="stage"][data-tier="staging"] [data-testid="step"][data-namespace="${namespace}"]:not([data-phase="pending"])`)
+      .waitFor({ timeout: 10000 });
 
     const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.stage.approve`, { role: 'viewer' })).body;
     expect(JSON.stringify(audit)).toContain('dev probes all green');

@@ -17,7 +17,6 @@ let profile: string;
 let context: BrowserContext;
 let page: Page;
 
-
 async function signIn(username: string, password = USER_PASSWORD): Promise<void> {
   await page.goto(`${baseUrl}/`);
   await page.getByLabel('User name').fill(username);
@@ -35,7 +34,12 @@ beforeAll(async () => {
   baseUrl = await dashboardUrl(api.url);
 
   profile = await mkdtemp(join(tmpdir(), 'bulkhead-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: VIEWPORT });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: VIEWPORT,
+  });
   context.setDefaultTimeout(10000);
 }, 120000);
 
@@ -61,7 +65,9 @@ describe('the dashboard, signed in as an operator', () => {
     expect(await card.locator('.tier-prod .ns-row').count()).toBeGreaterThanOrEqual(7);
     expect(await card.locator('.ns-row', { hasText: 'postgres-prod' }).textContent()).toContain('unprotected');
     expect(await card.locator('.ns-row', { hasText: 'legacy-reporting' }).textContent()).toContain('has policies');
-    expect(await card.locator('.tier-prod').getByTestId('tier-protection').textContent()).toMatch(/^\d+ unprotected · 0 partly protected · 0 under a verified plan$/);
+    expect(await card.locator('.tier-prod').getByTestId('tier-protection').textContent()).toMatch(
+      /^\d+ unprotected · 0 partly protected · 0 under a verified plan$/,
+    );
     expect(await card.locator('.blast-radius').textContent()).toContain('No plan yet');
   });
 
@@ -87,10 +93,18 @@ describe('the dashboard, signed in as an operator', () => {
     await page.getByRole('button', { name: 'Reject dependency' }).click();
     await page.locator('tr.edge-row[data-review="rejected"][data-from="orders-dev/orders-debug"]').waitFor();
     expect(await row.textContent()).toContain('by operator-user: “debug pod left over from the incident”');
-    const stored = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=orders-dev`, { role: 'viewer' })).body.find((e: any) => e.to === 'postgres-prod/postgres');
-    expect(stored).toMatchObject({ review: 'rejected', reviewedBy: expect.stringContaining('operator-user'), reviewComment: 'debug pod left over from the incident' });
+    const stored = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=orders-dev`, { role: 'viewer' })).body.find(
+      (e: any) => e.to === 'postgres-prod/postgres',
+    );
+    expect(stored).toMatchObject({
+      review: 'rejected',
+      reviewedBy: expect.stringContaining('operator-user'),
+      reviewComment: 'debug pod left over from the incident',
+    });
     // A rejected edge is no longer an open incident: it is drawn dotted, not red.
-    expect(await page.locator('path.link[data-from="orders-dev/orders-debug"][data-to="postgres-prod/postgres"]').getAttribute('data-style')).toBe('rejected');
+    expect(
+      await page.locator('path.link[data-from="orders-dev/orders-debug"][data-to="postgres-prod/postgres"]').getAttribute('data-style'),
+    ).toBe('rejected');
   });
 
   it('shows why a declared dependency is refused next to the field at fault', async () => {
@@ -119,7 +133,11 @@ describe('flow imports in the dashboard', () => {
       { from: 'orders-prod/orders-api', to: 'payments-prod/payments-api', port: 8080, protocol: 'TCP' },
       { from: 'orders-prod/orders-api', to: 'nope', port: 80 },
     ];
-    await page.getByLabel('Flow file to upload').setInputFiles({ name: 'e2e-edges.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n')) });
+    await page.getByLabel('Flow file to upload').setInputFiles({
+      name: 'e2e-edges.jsonl',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n')),
+    });
     // The card appears at once (queued or running) and is polled every second until the worker is done.
     const card = page.getByTestId('flow-import').filter({ hasText: 'e2e-edges.jsonl' });
     await card.waitFor();
@@ -148,7 +166,11 @@ describe('the dashboard, signed in as a viewer', () => {
     const answer = await page.evaluate(
       async ({ clusterId, edgeId }) => {
         const me = (await (await fetch('/api/v1/auth/me')).json()) as any;
-        const res = await fetch(`/api/v1/clusters/${clusterId}/edges/${edgeId}/confirm`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: '{}' });
+        const res = await fetch(`/api/v1/clusters/${clusterId}/edges/${edgeId}/confirm`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+          body: '{}',
+        });
         return { status: res.status, body: (await res.json()) as any, csrf: me.csrfToken as string };
       },
       { clusterId, edgeId },
@@ -176,9 +198,13 @@ describe('signing in', () => {
     expect(await page.getByRole('cell', { name: 'viewer-user' }).count()).toBe(1);
   });
 
-  it('lets an admin disable a user, after a confirmation, which ends that user\'s sessions', async () => {
+  it("lets an admin disable a user, after a confirmation, which ends that user's sessions", async () => {
     await api.call('POST', '/api/v1/users', { role: 'admin', body: { username: 'harry', password: USER_PASSWORD, role: 'admin' } });
-    const harrysSession = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'harry', password: USER_PASSWORD }) });
+    const harrysSession = await fetch(`${api.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'harry', password: USER_PASSWORD }),
+    });
     const cookie = (harrysSession.headers.get('set-cookie') ?? '').split(';')[0];
     await signIn('admin-user');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();

@@ -40,7 +40,11 @@ it('carries a rollout on to its approval gate after PostgreSQL restarts under it
   const namespaces: string[] = created.body.steps.map((s: { namespace: string }) => s.namespace);
   const before = await livePolicies(api.db, clusterId, namespaces);
   // Mid-rollout: steps applied and waiting out their settle time.
-  const mid = await api.waitFor(() => rollout(id), (r) => r.steps.some((s: any) => s.phase === 'applied'), 30000);
+  const mid = await api.waitFor(
+    () => rollout(id),
+    (r) => r.steps.some((s: any) => s.phase === 'applied'),
+    30000,
+  );
   expect(mid.status).toBe('running');
 
   await postgres.stop();
@@ -49,10 +53,14 @@ it('carries a rollout on to its approval gate after PostgreSQL restarts under it
   await postgres.restart();
 
   const read = () => rollout(id).catch(() => undefined); // the API may answer 500 while its pool reconnects
-  const gate = await api.waitFor(read, (r) => r?.status !== undefined && r.status !== 'running', 120000).catch(async (error) => {
-    const r = await rollout(id);
-    throw new Error(`${(error as Error).message.split(';')[0]}: ${r.status}, ${JSON.stringify(r.steps.map((s: any) => [s.namespace, s.phase]))}`);
-  });
+  const gate = await api
+    .waitFor(read, (r) => r?.status !== undefined && r.status !== 'running', 120000)
+    .catch(async (error) => {
+      const r = await rollout(id);
+      throw new Error(
+        `${(error as Error).message.split(';')[0]}: ${r.status}, ${JSON.stringify(r.steps.map((s: any) => [s.namespace, s.phase]))}`,
+      );
+    });
   expect(gate.status).toBe('waiting_approval');
   expect(gate.steps.filter((s: any) => s.tier === 'dev').every((s: any) => s.phase === 'verified')).toBe(true);
   expect(namespaceViolations(gate.steps, await livePolicies(api.db, clusterId, namespaces), before)).toEqual([]);

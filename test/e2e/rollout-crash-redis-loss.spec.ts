@@ -37,23 +37,41 @@ describe.each([
     expect(created.status).toBe(201);
     const id = created.body.id;
     // Mid-rollout: steps waiting out their settle time, whose wake-ups live only in Redis.
-    await api.waitFor(() => rollout(id), (r) => r.steps.some((s: any) => s.phase === 'applied'), 30000);
+    await api.waitFor(
+      () => rollout(id),
+      (r) => r.steps.some((s: any) => s.phase === 'applied'),
+      30000,
+    );
 
     await redis.kill();
     await new Promise((r) => setTimeout(r, downMs));
     await redis.restart();
 
-    const gate = await api.waitFor(() => rollout(id), (r) => r.status !== 'running', 90000).catch(async (error) => {
-      const r = await rollout(id);
-      throw new Error(`${(error as Error).message.split(';')[0]}: ${r.status}, ${JSON.stringify(r.steps.map((s: any) => [s.namespace, s.phase]))}`);
-    });
+    const gate = await api
+      .waitFor(
+        () => rollout(id),
+        (r) => r.status !== 'running',
+        90000,
+      )
+      .catch(async (error) => {
+        const r = await rollout(id);
+        throw new Error(
+          `${(error as Error).message.split(';')[0]}: ${r.status}, ${JSON.stringify(r.steps.map((s: any) => [s.namespace, s.phase]))}`,
+        );
+      });
     expect(gate.status).toBe('waiting_approval');
     const dev = gate.steps.filter((s: any) => s.tier === 'dev');
     expect(dev.every((s: any) => s.phase === 'verified')).toBe(true);
     expect(gate.steps.some((s: any) => TRANSIENT.includes(s.phase))).toBe(false);
 
     // Leave the cluster free for the next case.
-    expect((await api.call('POST', `/api/v1/rollouts/${id}/rollback`, { role: 'operator', body: { scope: { kind: 'all' } } })).status).toBe(200);
-    await api.waitFor(() => rollout(id), (r) => ['rolled_back', 'aborted'].includes(r.status), 60000);
+    expect((await api.call('POST', `/api/v1/rollouts/${id}/rollback`, { role: 'operator', body: { scope: { kind: 'all' } } })).status).toBe(
+      200,
+    );
+    await api.waitFor(
+      () => rollout(id),
+      (r) => ['rolled_back', 'aborted'].includes(r.status),
+      60000,
+    );
   }, 200000);
 });

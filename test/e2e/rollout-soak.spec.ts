@@ -97,128 +97,165 @@ afterAll(async () => {
   await postgres?.remove();
 });
 
-it(`keeps every rollout safe and moving under worker kills, Redis restarts and driver faults (seed ${SEED})`, async () => {
-  const random = seededRandom(SEED);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-  const counts = { workerKills: 0, redisRestarts: 0, faults: 0, secondRolloutsRefused: 0, approvals: 0, rollbacks: 0, rollouts: 0, checksAtRest: 0 };
-  const halts: Record<string, number> = {}; // by reason, to read a run by
+it(
+  `keeps every rollout safe and moving under worker kills, Redis restarts and driver faults (seed ${SEED})`,
+  async () => {
+    const random = seededRandom(SEED);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const counts = {
+      workerKills: 0,
+      redisRestarts: 0,
+      faults: 0,
+      secondRolloutsRefused: 0,
+      approvals: 0,
+      rollbacks: 0,
+      rollouts: 0,
+      checksAtRest: 0,
+    };
+    const halts: Record<string, number> = {}; // by reason, to read a run by
 
-  const driver = new SimulatedDriver(api.db, clusterId);
-  const [{ faults: demoFaults }] = await api.db.query(`SELECT faults FROM simulated_clusters WHERE cluster_id = $1`, [clusterId]);
-  /** The faults of the cluster itself, under the ones the test injects: the demo's hidden dependency, or none. */
-  let baseFaults: SimulatedFaults = demoFaults;
-  const problems: string[] = [];
+    const driver = new SimulatedDriver(api.db, clusterId);
+    const [{ faults: demoFaults }] = await api.db.query(`SELECT faults FROM simulated_clusters WHERE cluster_id = $1`, [clusterId]);
+    /** The faults of the cluster itself, under the ones the test injects: the demo's hidden dependency, or none. */
+    let baseFaults: SimulatedFaults = demoFaults;
+    const problems: string[] = [];
 
-  const rollout = async (id: string) => {
-    const res = await api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' });
-    return res.status === 200 ? res.body : undefined; // the API may fail a read while Redis restarts
-  };
-  const activeOnCluster = async () => Number((await api.db.query(`SELECT count(*) AS n FROM rollouts WHERE cluster_id = $1 AND status = ANY($2)`, [clusterId, [...ACTIVE_STATUSES]]))[0].n);
+    const rollout = async (id: string) => {
+      const res = await api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' });
+      return res.status === 200 ? res.body : undefined; // the API may fail a read while Redis restarts
+    };
+    const activeOnCluster = async () =>
+      Number(
+        (
+          await api.db.query(`SELECT count(*) AS n FROM rollouts WHERE cluster_id = $1 AND status = ANY($2)`, [
+            clusterId,
+            [...ACTIVE_STATUSES],
+          ])
+        )[0].n,
+      );
 
-  let current!: { id: string; namespaces: string[]; before: Map<string, string>; version: number; movedAt: number; checkedAtVersion?: number };
-  const track = async (created: { id: string; steps: Array<{ namespace: string }> }) => {
-    const namespaces = created.steps.map((s) => s.namespace);
-    current = { id: created.id, namespaces, before: await livePolicies(api.db, clusterId, namespaces), version: -1, movedAt: Date.now() };
-    counts.rollouts += 1;
-  };
-  const begin = async () => {
-    baseFaults = counts.rollouts % 2 === 0 ? demoFaults : {};
-    await driver.setFaults(baseFaults);
-    const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, start: true, config: CONFIG } });
-    if (created.status !== 201) throw new Error(`a new rollout was refused: ${created.status} ${JSON.stringify(created.body)}`);
-    await track(created.body);
-  };
-
-  /**
-   * One look at the rollout: checks what must hold and, while `answer`, gives the test's answer to a
-   * gate (approve), a halt (roll back) or an end (the next rollout).
-   */
-  const look = async (answer: boolean) => {
-    const [row] = await api.db.query(`SELECT status, version FROM rollouts WHERE id = $1`, [current.id]);
-    const version = Number(row.version);
-    if (version !== current.version) Object.assign(current, { version, movedAt: Date.now() });
-    else if (row.status !== 'waiting_approval' && Date.now() - current.movedAt > PROGRESS_MS) problems.push(`rollout ${current.id} did not move for ${PROGRESS_MS / 1000} s (${row.status}, version ${version})`);
-    const active = await activeOnCluster();
-    if (active > 1) problems.push(`${active} active rollouts on the cluster`);
-    if (!AT_REST.includes(row.status) || current.checkedAtVersion === version) return;
-
-    const r = await rollout(current.id);
-    if (!r || r.version !== version || r.steps.some((s: any) => TRANSIENT.includes(s.phase))) return;
-    current.checkedAtVersion = version;
-    counts.checksAtRest += 1;
-    for (const violation of namespaceViolations(r.steps, await livePolicies(api.db, clusterId, current.namespaces), current.before)) problems.push(`rollout ${current.id} (${r.status}): ${violation}`);
-    if (!answer) return;
-    if (r.status === 'waiting_approval') {
-      const tier = r.stages.find((s: any) => s.status === 'waiting_approval').tier;
-      if ((await api.call('POST', `/api/v1/rollouts/${current.id}/approve`, { role: 'approver', body: { tier } })).status === 200) counts.approvals += 1;
-    } else if (r.status === 'halted') {
-      const reason = `${r.halt?.code}: ${String(r.halt?.message).slice(0, 100)}`;
-      halts[reason] = (halts[reason] ?? 0) + 1;
-      if ((await api.call('POST', `/api/v1/rollouts/${current.id}/rollback`, { role: 'operator', body: { scope: { kind: 'all' } } })).status === 200) counts.rollbacks += 1;
-    } else {
-      await begin();
-    }
-  };
-
-  const faultsOf: Array<() => SimulatedFaults> = [
-    () => ({ applyFailures: [{ namespace: pick(current.namespaces), times: 1 }] }),
-    () => ({ flakyProbes: { failFirstAttempts: 1 } }),
-    () => ({ probeTimeouts: [{ namespace: pick(current.namespaces) }] }),
-  ];
-  let faultsClearAt = Infinity;
-  const chaos = async () => {
-    const roll = random();
-    if (roll < 0.4) {
-      await killWorker(pick(workers), 'SIGKILL');
-      counts.workerKills += 1;
-      await sleep(random() * 2000);
-      startWorker();
-    } else if (roll < 0.55) {
-      await redis.kill();
-      await sleep(random() * 3000);
-      await redis.restart();
-      counts.redisRestarts += 1;
-    } else if (roll < 0.85) {
-      await driver.setFaults({ ...baseFaults, ...pick(faultsOf)() });
-      faultsClearAt = Date.now() + 2000 + random() * 3000;
-      counts.faults += 1;
-    } else {
-      const second = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, start: true, config: CONFIG } });
-      if (second.status === 409) counts.secondRolloutsRefused += 1;
-      // Created: the current one had just finished (then it is the next one), or two are active (which `look` reports).
-      else if (second.status === 201) await track(second.body);
-      else problems.push(`a second rollout was answered ${second.status}`);
-    }
-  };
-
-  for (let i = 0; i < WORKERS; i++) startWorker();
-  await begin();
-  const soakEnds = Date.now() + SOAK_MS;
-  let nextChaosAt = Date.now() + 1000;
-  while (Date.now() < soakEnds && problems.length === 0) {
-    if (Date.now() >= faultsClearAt) {
+    let current!: {
+      id: string;
+      namespaces: string[];
+      before: Map<string, string>;
+      version: number;
+      movedAt: number;
+      checkedAtVersion?: number;
+    };
+    const track = async (created: { id: string; steps: Array<{ namespace: string }> }) => {
+      const namespaces = created.steps.map((s) => s.namespace);
+      current = { id: created.id, namespaces, before: await livePolicies(api.db, clusterId, namespaces), version: -1, movedAt: Date.now() };
+      counts.rollouts += 1;
+    };
+    const begin = async () => {
+      baseFaults = counts.rollouts % 2 === 0 ? demoFaults : {};
       await driver.setFaults(baseFaults);
-      faultsClearAt = Infinity;
-    }
-    if (Date.now() >= nextChaosAt) {
-      await chaos();
-      nextChaosAt = Date.now() + 1000 + random() * 3000;
-    }
-    await look(true);
-    await sleep(200);
-  }
+      const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, start: true, config: CONFIG } });
+      if (created.status !== 201) throw new Error(`a new rollout was refused: ${created.status} ${JSON.stringify(created.body)}`);
+      await track(created.body);
+    };
 
-  // The storm is over: the last rollout must reach rest by itself, safe.
-  await driver.setFaults(baseFaults);
-  const calmEnds = Date.now() + PROGRESS_MS * 2;
-  const atRest = () => current.checkedAtVersion === current.version;
-  while (problems.length === 0 && !atRest() && Date.now() < calmEnds) {
-    await look(false);
-    await sleep(200);
-  }
-  if (!atRest() && problems.length === 0) problems.push(`rollout ${current.id} did not come to rest after the storm`);
+    /**
+     * One look at the rollout: checks what must hold and, while `answer`, gives the test's answer to a
+     * gate (approve), a halt (roll back) or an end (the next rollout).
+     */
+    const look = async (answer: boolean) => {
+      const [row] = await api.db.query(`SELECT status, version FROM rollouts WHERE id = $1`, [current.id]);
+      const version = Number(row.version);
+      if (version !== current.version) Object.assign(current, { version, movedAt: Date.now() });
+      else if (row.status !== 'waiting_approval' && Date.now() - current.movedAt > PROGRESS_MS)
+        problems.push(`rollout ${current.id} did not move for ${PROGRESS_MS / 1000} s (${row.status}, version ${version})`);
+      const active = await activeOnCluster();
+      if (active > 1) problems.push(`${active} active rollouts on the cluster`);
+      if (!AT_REST.includes(row.status) || current.checkedAtVersion === version) return;
 
-  console.log(`rollout soak: seed ${SEED} (SOAK_SEED=${SEED} replays it), ${SOAK_MS / 1000} s, ${JSON.stringify(counts)}, halts ${JSON.stringify(halts)}`);
-  expect(problems).toEqual([]);
-  expect(counts.checksAtRest).toBeGreaterThan(0);
-}, SOAK_MS + 4 * PROGRESS_MS + 60000);
+      const r = await rollout(current.id);
+      if (!r || r.version !== version || r.steps.some((s: any) => TRANSIENT.includes(s.phase))) return;
+      current.checkedAtVersion = version;
+      counts.checksAtRest += 1;
+      for (const violation of namespaceViolations(r.steps, await livePolicies(api.db, clusterId, current.namespaces), current.before))
+        problems.push(`rollout ${current.id} (${r.status}): ${violation}`);
+      if (!answer) return;
+      if (r.status === 'waiting_approval') {
+        const tier = r.stages.find((s: any) => s.status === 'waiting_approval').tier;
+        if ((await api.call('POST', `/api/v1/rollouts/${current.id}/approve`, { role: 'approver', body: { tier } })).status === 200)
+          counts.approvals += 1;
+      } else if (r.status === 'halted') {
+        const reason = `${r.halt?.code}: ${String(r.halt?.message).slice(0, 100)}`;
+        halts[reason] = (halts[reason] ?? 0) + 1;
+        if (
+          (await api.call('POST', `/api/v1/rollouts/${current.id}/rollback`, { role: 'operator', body: { scope: { kind: 'all' } } }))
+            .status === 200
+        )
+          counts.rollbacks += 1;
+      } else {
+        await begin();
+      }
+    };
+
+    const faultsOf: Array<() => SimulatedFaults> = [
+      () => ({ applyFailures: [{ namespace: pick(current.namespaces), times: 1 }] }),
+      () => ({ flakyProbes: { failFirstAttempts: 1 } }),
+      () => ({ probeTimeouts: [{ namespace: pick(current.namespaces) }] }),
+    ];
+    let faultsClearAt = Infinity;
+    const chaos = async () => {
+      const roll = random();
+      if (roll < 0.4) {
+        await killWorker(pick(workers), 'SIGKILL');
+        counts.workerKills += 1;
+        await sleep(random() * 2000);
+        startWorker();
+      } else if (roll < 0.55) {
+        await redis.kill();
+        await sleep(random() * 3000);
+        await redis.restart();
+        counts.redisRestarts += 1;
+      } else if (roll < 0.85) {
+        await driver.setFaults({ ...baseFaults, ...pick(faultsOf)() });
+        faultsClearAt = Date.now() + 2000 + random() * 3000;
+        counts.faults += 1;
+      } else {
+        const second = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, start: true, config: CONFIG } });
+        if (second.status === 409) counts.secondRolloutsRefused += 1;
+        // Created: the current one had just finished (then it is the next one), or two are active (which `look` reports).
+        else if (second.status === 201) await track(second.body);
+        else problems.push(`a second rollout was answered ${second.status}`);
+      }
+    };
+
+    for (let i = 0; i < WORKERS; i++) startWorker();
+    await begin();
+    const soakEnds = Date.now() + SOAK_MS;
+    let nextChaosAt = Date.now() + 1000;
+    while (Date.now() < soakEnds && problems.length === 0) {
+      if (Date.now() >= faultsClearAt) {
+        await driver.setFaults(baseFaults);
+        faultsClearAt = Infinity;
+      }
+      if (Date.now() >= nextChaosAt) {
+        await chaos();
+        nextChaosAt = Date.now() + 1000 + random() * 3000;
+      }
+      await look(true);
+      await sleep(200);
+    }
+
+    // The storm is over: the last rollout must reach rest by itself, safe.
+    await driver.setFaults(baseFaults);
+    const calmEnds = Date.now() + PROGRESS_MS * 2;
+    const atRest = () => current.checkedAtVersion === current.version;
+    while (problems.length === 0 && !atRest() && Date.now() < calmEnds) {
+      await look(false);
+      await sleep(200);
+    }
+    if (!atRest() && problems.length === 0) problems.push(`rollout ${current.id} did not come to rest after the storm`);
+
+    console.log(
+      `rollout soak: seed ${SEED} (SOAK_SEED=${SEED} replays it), ${SOAK_MS / 1000} s, ${JSON.stringify(counts)}, halts ${JSON.stringify(halts)}`,
+    );
+    expect(problems).toEqual([]);
+    expect(counts.checksAtRest).toBeGreaterThan(0);
+  },
+  SOAK_MS + 4 * PROGRESS_MS + 60000,
+);

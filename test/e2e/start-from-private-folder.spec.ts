@@ -42,7 +42,8 @@ describe('starting the product from a checkout in a private (0700) folder', () =
   let stderr = '';
 
   beforeAll(async () => {
-    if (!existsSync(join(root, 'dist', 'apps', 'api', 'src', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    if (!existsSync(join(root, 'dist', 'apps', 'api', 'src', 'main.js')))
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
     const made = await privateCheckout();
     privateDir = made.privateDir;
     dataDir = join(made.checkout, '.data');

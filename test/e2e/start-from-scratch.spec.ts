@@ -71,7 +71,11 @@ describe('starting the product from scratch', () => {
   let token: string;
 
   it('comes up ready on its own PostgreSQL and Redis and writes the admin token and password to a 0600 file, not to its output', async () => {
-    const ready = await until(() => get('/readyz'), (r) => r.status === 200, 60000);
+    const ready = await until(
+      () => get('/readyz'),
+      (r) => r.status === 200,
+      60000,
+    );
     expect(ready.body.checks).toEqual({ postgres: 'ok', redis: 'ok' });
     const file = join(dataDir, 'first-start-admin.txt');
     expect(stderr).toContain(file);
@@ -87,7 +91,11 @@ describe('starting the product from scratch', () => {
     const clusters = await get('/api/v1/clusters', token);
     expect(clusters.body.map((c: { name: string }) => c.name)).toEqual(['demo-flat']);
     const id = clusters.body[0].id;
-    const imports = await until(() => get(`/api/v1/clusters/${id}/flow-imports`, token), (r) => r.body[0]?.status === 'succeeded', 30000);
+    const imports = await until(
+      () => get(`/api/v1/clusters/${id}/flow-imports`, token),
+      (r) => r.body[0]?.status === 'succeeded',
+      30000,
+    );
     expect(imports.body[0].progress.flowsAttributed).toBeGreaterThan(1000);
   }, 40000);
 
@@ -95,9 +103,13 @@ describe('starting the product from scratch', () => {
     const superuser = new Client({ connectionString: `postgres://bulkhead:bulkhead@127.0.0.1:${PG}/bulkhead` });
     await superuser.connect();
     try {
-      const { rows: connected } = await superuser.query(`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'bulkhead' AND pid <> pg_backend_pid()`);
+      const { rows: connected } = await superuser.query(
+        `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'bulkhead' AND pid <> pg_backend_pid()`,
+      );
       expect(connected.map((r) => r.usename)).toEqual(['bulkhead_app']);
-      const { rows: owners } = await superuser.query(`SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`);
+      const { rows: owners } = await superuser.query(
+        `SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`,
+      );
       expect(owners.map((r) => r.owner)).toEqual(['bulkhead_owner']);
     } finally {
       await superuser.end();
@@ -108,6 +120,10 @@ describe('starting the product from scratch', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    await until(async () => !(await portAnswers('127.0.0.1', PG)) && !(await portAnswers('127.0.0.1', REDIS)), (gone) => gone, 15000);
+    await until(
+      async () => !(await portAnswers('127.0.0.1', PG)) && !(await portAnswers('127.0.0.1', REDIS)),
+      (gone) => gone,
+      15000,
+    );
   }, 30000);
 });

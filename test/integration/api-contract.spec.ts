@@ -19,12 +19,23 @@ afterAll(() => api?.close());
 type Role = 'viewer' | 'operator' | 'approver' | 'admin';
 
 /** Calls a route as `role` and checks the answer against the route's success statuses and schema. */
-async function answerOf<R extends RouteContract>(route: R, role: Role | null, input: { params?: object; query?: object; body?: unknown } = {}): Promise<any> {
+async function answerOf<R extends RouteContract>(
+  route: R,
+  role: Role | null,
+  input: { params?: object; query?: object; body?: unknown } = {},
+): Promise<any> {
   const res = await api.call(route.method, urlOf(route, input), { role, ...(input.body === undefined ? {} : { body: input.body }) });
-  expect({ route: `${route.method} ${route.path}`, status: res.status, error: res.status >= 400 ? res.body : undefined }).toEqual({ route: `${route.method} ${route.path}`, status: route.success.includes(res.status) ? res.status : route.success[0], error: undefined });
+  expect({ route: `${route.method} ${route.path}`, status: res.status, error: res.status >= 400 ? res.body : undefined }).toEqual({
+    route: `${route.method} ${route.path}`,
+    status: route.success.includes(res.status) ? res.status : route.success[0],
+    error: undefined,
+  });
   if (route.response) {
     const checked = route.response.safeParse(res.body);
-    expect({ route: `${route.method} ${route.path}`, issues: checked.error?.issues.slice(0, 5) ?? [] }).toEqual({ route: `${route.method} ${route.path}`, issues: [] });
+    expect({ route: `${route.method} ${route.path}`, issues: checked.error?.issues.slice(0, 5) ?? [] }).toEqual({
+      route: `${route.method} ${route.path}`,
+      issues: [],
+    });
   }
   return res.body;
 }
@@ -53,9 +64,15 @@ describe('answers match their declared schemas', () => {
     const edges = await answerOf(routes.listEdges, 'viewer', { params: { clusterId } });
     await answerOf(routes.confirmEdge, 'operator', { params: { clusterId, edgeId: edges[0].id }, body: { comment: 'seen in production' } });
     await answerOf(routes.rejectEdge, 'operator', { params: { clusterId, edgeId: edges[1].id }, body: {} });
-    await answerOf(routes.declareEdge, 'operator', { params: { clusterId }, body: { from: edges[2].from, to: edges[2].to, port: 9999, comment: 'by hand' } });
+    await answerOf(routes.declareEdge, 'operator', {
+      params: { clusterId },
+      body: { from: edges[2].from, to: edges[2].to, port: 9999, comment: 'by hand' },
+    });
     const [namespace] = await answerOf(routes.listNamespaces, 'viewer', { params: { clusterId } });
-    await answerOf(routes.setNamespaceTier, 'approver', { params: { clusterId, namespace: namespace.name }, body: { tier: namespace.tier } });
+    await answerOf(routes.setNamespaceTier, 'approver', {
+      params: { clusterId, namespace: namespace.name },
+      body: { tier: namespace.tier },
+    });
 
     const plan = await answerOf(routes.createPlan, 'operator', { params: { clusterId } });
     await answerOf(routes.listPlans, 'viewer', { params: { clusterId } });
@@ -65,14 +82,24 @@ describe('answers match their declared schemas', () => {
 
     const draft = await answerOf(routes.createRollout, 'operator', { body: { planId: plan.id, config: FAST } });
     await answerOf(routes.startRollout, 'operator', { params: { rolloutId: draft.id } });
-    const waiting = await api.waitFor(() => answerOf(routes.getRollout, 'viewer', { params: { rolloutId: draft.id } }), (r) => r.status === 'waiting_approval' || r.status === 'halted', 60_000);
+    const waiting = await api.waitFor(
+      () => answerOf(routes.getRollout, 'viewer', { params: { rolloutId: draft.id } }),
+      (r) => r.status === 'waiting_approval' || r.status === 'halted',
+      60_000,
+    );
     expect(waiting.status).toBe('waiting_approval');
     await answerOf(routes.listRollouts, 'viewer', { query: { clusterId } });
     const [item] = await answerOf(routes.listApprovals, 'approver');
-    await answerOf(routes.approveStage, 'approver', { params: { rolloutId: draft.id }, body: { tier: item.tier, comment: 'dev looks good' } });
+    await answerOf(routes.approveStage, 'approver', {
+      params: { rolloutId: draft.id },
+      body: { tier: item.tier, comment: 'dev looks good' },
+    });
     await answerOf(routes.pauseRollout, 'operator', { params: { rolloutId: draft.id }, body: { reason: 'a look first' } });
     await answerOf(routes.resumeRollout, 'operator', { params: { rolloutId: draft.id } });
-    await answerOf(routes.abortRollout, 'operator', { params: { rolloutId: draft.id }, body: { reason: 'done looking', restore: 'everything' } });
+    await answerOf(routes.abortRollout, 'operator', {
+      params: { rolloutId: draft.id },
+      body: { reason: 'done looking', restore: 'everything' },
+    });
     await answerOf(routes.getRollout, 'viewer', { params: { rolloutId: draft.id } });
     await answerOf(routes.checkDrift, 'operator', { params: { clusterId } });
     await answerOf(routes.syncInventory, 'operator', { params: { clusterId } });
@@ -80,21 +107,36 @@ describe('answers match their declared schemas', () => {
 
   it('clusters, snapshots, simulation, users and tokens', async () => {
     const cluster = await answerOf(routes.createCluster, 'operator', { body: { name: 'contract-check', cni: 'calico' } });
-    await answerOf(routes.updateCluster, 'operator', { params: { clusterId: cluster.id }, body: { description: 'checked against its contract' } });
+    await answerOf(routes.updateCluster, 'operator', {
+      params: { clusterId: cluster.id },
+      body: { description: 'checked against its contract' },
+    });
     const snapshot = {
       apiVersion: 'v1',
       kind: 'List',
       items: [
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { tier: 'dev' } } },
-        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'shop', labels: { app: 'web' } }, status: { podIP: '10.0.0.5' } },
-        { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-all', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } },
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'web-1', namespace: 'shop', labels: { app: 'web' } },
+          status: { podIP: '10.0.0.5' },
+        },
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'deny-all', namespace: 'shop' },
+          spec: { podSelector: {}, policyTypes: ['Ingress'] },
+        },
       ],
     };
     await answerOf(routes.importSnapshot, 'operator', { params: { clusterId: cluster.id }, body: snapshot });
     await answerOf(routes.simulate, 'viewer', { body: { snapshot, probes: [{ from: '10.0.0.9', to: 'shop/web-1', port: 80 }] } });
     await answerOf(routes.deleteCluster, 'admin', { params: { clusterId: cluster.id } });
 
-    const user = await answerOf(routes.createUser, 'admin', { body: { username: 'contract-checker', password: 'a long enough secret', role: 'viewer' } });
+    const user = await answerOf(routes.createUser, 'admin', {
+      body: { username: 'contract-checker', password: 'a long enough secret', role: 'viewer' },
+    });
     await answerOf(routes.disableUser, 'admin', { params: { userId: user.id } });
     const token = await answerOf(routes.createToken, 'admin', { body: { name: 'contract-check', role: 'viewer' } });
     await answerOf(routes.revokeToken, 'admin', { params: { tokenId: token.id } });
@@ -123,8 +165,14 @@ describe('the OpenAPI document', () => {
   const document = () => SwaggerModule.createDocument(api.app, new DocumentBuilder().build());
   /** Every route Express serves under /api/v1, as `METHOD /path/{param}`. */
   const servedRoutes = () =>
-    ((api.app.getHttpAdapter().getInstance() as Express).router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
-      .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path}`) : []))
+    (
+      (api.app.getHttpAdapter().getInstance() as Express).router.stack as Array<{
+        route?: { path: string; methods: Record<string, boolean> };
+      }>
+    )
+      .flatMap((layer) =>
+        layer.route ? Object.keys(layer.route.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path}`) : [],
+      )
       .filter((route) => route.includes(' /api/v1/'));
 
   it('has every route the API serves, each from the contract', () => {
@@ -142,7 +190,9 @@ describe('the OpenAPI document', () => {
       const operation = paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase() as 'get'];
       const contract = Object.values(routes).find((route: RouteContract) => `${route.method} ${route.path}` === served)!;
       const responses = (operation?.responses ?? {}) as Record<string, { content?: Record<string, { schema?: object }> }>;
-      const missing = contract.success.filter((status) => status !== 204 && !Object.values(responses[status]?.content ?? {})[0]?.schema).map(String);
+      const missing = contract.success
+        .filter((status) => status !== 204 && !Object.values(responses[status]?.content ?? {})[0]?.schema)
+        .map(String);
       if (!responses['4XX']?.content?.['application/json']?.schema) missing.push('4XX');
       return missing.map((status) => `${served} ${status}`);
     });

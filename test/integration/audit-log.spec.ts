@@ -35,7 +35,11 @@ describe('the audit log', () => {
   });
 
   it('records sign-ins and filters by actor, by action prefix and by text', async () => {
-    await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'approver-user', password: USER_PASSWORD }) });
+    await fetch(`${api.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'approver-user', password: USER_PASSWORD }),
+    });
     expect((await audit('?actor=user:approver-user')).map((e: any) => e.action)).toEqual(['auth.sign_in']);
     expect((await audit('?action=cluster.')).length).toBe(2);
     expect((await audit('?q=audit')).map((e: any) => e.action)).toEqual(['cluster.create']);
@@ -73,16 +77,32 @@ describe('the role the API runs as', () => {
     ['switch the triggers off', `ALTER TABLE audit_log DISABLE TRIGGER USER`, 'must be owner of table audit_log'],
     ['drop the log', `DROP TABLE audit_log`, 'must be owner of table audit_log'],
     ['alter the log', `ALTER TABLE audit_log DROP COLUMN hash`, 'must be owner of table audit_log'],
-    ['replace the chain trigger', `CREATE OR REPLACE FUNCTION audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`, 'permission denied for schema public'],
-    ['skip every trigger as a replica does', `SET session_replication_role = replica`, 'permission denied to set parameter "session_replication_role"'],
+    [
+      'replace the chain trigger',
+      `CREATE OR REPLACE FUNCTION audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
+      'permission denied for schema public',
+    ],
+    [
+      'skip every trigger as a replica does',
+      `SET session_replication_role = replica`,
+      'permission denied to set parameter "session_replication_role"',
+    ],
     ['create a table', `CREATE TABLE shadow (id int)`, 'permission denied for schema public'],
-    ['record a migration as applied', `INSERT INTO migrations (timestamp, name) VALUES (1, 'Forged1')`, 'permission denied for table migrations'],
+    [
+      'record a migration as applied',
+      `INSERT INTO migrations (timestamp, name) VALUES (1, 'Forged1')`,
+      'permission denied for table migrations',
+    ],
   ])('cannot %s', async (_what, sql, refusal) => {
     await expect(api.db.query(sql)).rejects.toThrow(refusal);
   });
 
   it('owns nothing and is no superuser, and still reads and appends to the log', async () => {
-    expect(await api.db.query(`SELECT rolsuper, (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) AS owned FROM pg_roles r WHERE rolname = current_user`)).toEqual([{ rolsuper: false, owned: 0 }]);
+    expect(
+      await api.db.query(
+        `SELECT rolsuper, (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) AS owned FROM pg_roles r WHERE rolname = current_user`,
+      ),
+    ).toEqual([{ rolsuper: false, owned: 0 }]);
     await writeAuditEntries(api.db, [{ actor: 'system:test', action: 'test.append' }]);
     expect((await audit('?action=test.append')).length).toBe(1);
   });
@@ -90,7 +110,8 @@ describe('the role the API runs as', () => {
 
 describe('the audit hash chain', () => {
   const verify = async () => (await api.call('GET', '/api/v1/audit/verify', { role: 'approver' })).body;
-  const positions = async () => (await api.db.query(`SELECT position::int AS position FROM audit_log ORDER BY position`)).map((r: { position: number }) => r.position);
+  const positions = async () =>
+    (await api.db.query(`SELECT position::int AS position FROM audit_log ORDER BY position`)).map((r: { position: number }) => r.position);
 
   it('chains every entry, from the first, and the verify route says the chain is whole', async () => {
     const count = (await positions()).length;
@@ -102,9 +123,13 @@ describe('the audit hash chain', () => {
   });
 
   it('keeps concurrent batched writers in one chain, each batch in a run of its own', async () => {
-    const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 25 }, (_, i) => ({ actor: `system:batch-${b}`, action: 'test.chain', target: String(i) })));
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      Array.from({ length: 25 }, (_, i) => ({ actor: `system:batch-${b}`, action: 'test.chain', target: String(i) })),
+    );
     await Promise.all(batches.map((entries) => writeAuditEntries(api.db, entries)));
-    const rows: Array<{ actor: string; target: string; position: number }> = await api.db.query(`SELECT actor, target, position::int AS position FROM audit_log WHERE action = 'test.chain' ORDER BY position`);
+    const rows: Array<{ actor: string; target: string; position: number }> = await api.db.query(
+      `SELECT actor, target, position::int AS position FROM audit_log WHERE action = 'test.chain' ORDER BY position`,
+    );
     for (let b = 0; b < batches.length; b++) {
       const run = rows.filter((r) => r.actor === `system:batch-${b}`);
       expect(run.map((r) => r.target)).toEqual(batches[b].map((e) => e.target));
@@ -134,12 +159,23 @@ describe('the audit hash chain', () => {
 
   it('names an edited entry, before any later break', async () => {
     await tamper(`UPDATE audit_log SET actor = 'someone else' WHERE position = 2`);
-    expect(await verify()).toEqual({ ok: false, checked: 1, firstBrokenAt: 2, reason: expect.stringContaining('entry 2 was changed after it was written') });
+    expect(await verify()).toEqual({
+      ok: false,
+      checked: 1,
+      firstBrokenAt: 2,
+      reason: expect.stringContaining('entry 2 was changed after it was written'),
+    });
   });
 
   it('names an edit whose hash was recomputed: the next entry no longer follows', async () => {
-    await tamper(`UPDATE audit_log SET hash = audit_log_entry_hash(position, at, actor, action, cluster_id, target, details, before, after, previous_hash) WHERE position = 2`);
-    expect(await verify()).toEqual({ ok: false, checked: 2, firstBrokenAt: 3, reason: expect.stringContaining('entry 3 does not follow the entry before it') });
+    await tamper(
+      `UPDATE audit_log SET hash = audit_log_entry_hash(position, at, actor, action, cluster_id, target, details, before, after, previous_hash) WHERE position = 2`,
+    );
+    expect(await verify()).toEqual({
+      ok: false,
+      checked: 2,
+      firstBrokenAt: 3,
+      reason: expect.stringContaining('entry 3 does not follow the entry before it'),
+    });
   });
 });
-

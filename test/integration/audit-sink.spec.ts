@@ -7,10 +7,14 @@ import { type Harness, startApi } from './support/harness';
 
 /** The chain as the database holds it, for comparing with what a sink received. */
 const chain = async (api: Harness) =>
-  (await api.db.query(`SELECT position::int AS position, encode(hash, 'hex') AS hash FROM audit_log ORDER BY position`)) as Array<{ position: number; hash: string }>;
+  (await api.db.query(`SELECT position::int AS position, encode(hash, 'hex') AS hash FROM audit_log ORDER BY position`)) as Array<{
+    position: number;
+    hash: string;
+  }>;
 
 const createClusters = async (api: Harness, names: string[]) => {
-  for (const name of names) expect((await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name, cni: 'calico' } })).status).toBe(201);
+  for (const name of names)
+    expect((await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name, cni: 'calico' } })).status).toBe(201);
 };
 
 describe('streaming the audit log to a JSON-lines file', () => {
@@ -28,7 +32,11 @@ describe('streaming the audit log to a JSON-lines file', () => {
   it('appends every entry once delivered, in chain order, with its position and hashes', async () => {
     await createClusters(api, ['sink-a', 'sink-b', 'sink-c']);
     const expected = await chain(api);
-    const read = async () => (await readFile(join(dir, 'audit.jsonl'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const read = async () =>
+      (await readFile(join(dir, 'audit.jsonl'), 'utf8').catch(() => ''))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
     const lines = await api.waitFor(read, (entries) => entries.length >= expected.length);
     expect(lines.map((e) => ({ position: e.position, hash: e.hash }))).toEqual(expected);
     expect(lines.filter((e) => e.action === 'cluster.create').map((e) => e.target)).toEqual(['sink-a', 'sink-b', 'sink-c']);
@@ -55,7 +63,10 @@ describe('streaming the audit log to a webhook', () => {
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
         const accepted = refuseNext-- <= 0;
-        const positions = body.split('\n').filter(Boolean).map((line) => JSON.parse(line).position);
+        const positions = body
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line).position);
         requests.push({ at: Date.now(), positions, accepted });
         res.statusCode = accepted ? 204 : 503;
         res.end();
@@ -74,7 +85,11 @@ describe('streaming the audit log to a webhook', () => {
     await createClusters(api, ['hook-a', 'hook-b']);
     const expected = (await chain(api)).map((e) => e.position);
     const delivered = () => requests.filter((r) => r.accepted).flatMap((r) => r.positions);
-    await api.waitFor(async () => delivered(), (positions) => positions.length >= expected.length, 20_000);
+    await api.waitFor(
+      async () => delivered(),
+      (positions) => positions.length >= expected.length,
+      20_000,
+    );
 
     const [first, second, third] = requests;
     expect([first.accepted, second.accepted, third.accepted]).toEqual([false, false, true]);

@@ -13,7 +13,13 @@ beforeAll(async () => {
 afterAll(() => close());
 
 const warnings: { message: string; fields: Record<string, unknown> }[] = [];
-const deps = () => ({ users: new TypeOrmUserStore(db), tokens: new TypeOrmTokenStore(db), hasher: scryptPasswordHasher, crypto: nodeTokenCrypto, warn: (message: string, fields: Record<string, unknown>) => warnings.push({ message, fields }) });
+const deps = () => ({
+  users: new TypeOrmUserStore(db),
+  tokens: new TypeOrmTokenStore(db),
+  hasher: scryptPasswordHasher,
+  crypto: nodeTokenCrypto,
+  warn: (message: string, fields: Record<string, unknown>) => warnings.push({ message, fields }),
+});
 
 it('makes the admin user and a token it owns at first start, and nothing at the next', async () => {
   const first = await ensureBootstrapAdmin(deps(), {}, new Date());
@@ -26,7 +32,10 @@ it('makes the admin user and a token it owns at first start, and nothing at the 
 
 it('adds a configured token, owned by admin, and never hands back what was configured', async () => {
   const configured = 'bh_configured-token-of-thirty-chars';
-  expect(await ensureBootstrapAdmin(deps(), { token: configured, password: 'configured password' }, new Date())).toEqual({ token: null, password: null });
+  expect(await ensureBootstrapAdmin(deps(), { token: configured, password: 'configured password' }, new Date())).toEqual({
+    token: null,
+    password: null,
+  });
   const found = await deps().tokens.findActiveByHash(nodeTokenCrypto.hash(configured));
   expect(found?.owner.username).toBe('admin');
 });
@@ -40,7 +49,9 @@ it('does not make a revoked configured token again: the next start boots, warns,
   const tokensBefore = (await deps().tokens.list()).length;
 
   expect(await ensureBootstrapAdmin(deps(), { token: configured }, new Date())).toEqual({ token: null, password: null });
-  expect(warnings).toEqual([{ message: expect.stringContaining('BULKHEAD_ADMIN_TOKEN was revoked'), fields: { name: 'bootstrap admin', owner: 'admin' } }]);
+  expect(warnings).toEqual([
+    { message: expect.stringContaining('BULKHEAD_ADMIN_TOKEN was revoked'), fields: { name: 'bootstrap admin', owner: 'admin' } },
+  ]);
   expect(JSON.stringify(warnings)).not.toContain(configured);
   expect(await deps().tokens.findActiveByHash(nodeTokenCrypto.hash(configured))).toBeNull();
   expect(await deps().tokens.list()).toHaveLength(tokensBefore);
@@ -55,6 +66,8 @@ it('does not make a configured token again when its owner was disabled and it wa
   warnings.length = 0;
 
   expect(await ensureBootstrapAdmin(deps(), { token: configured }, new Date())).toEqual({ token: null, password: null });
-  expect(warnings).toEqual([{ message: expect.stringContaining('its owner disabled'), fields: { name: 'bootstrap admin', owner: 'admin' } }]);
+  expect(warnings).toEqual([
+    { message: expect.stringContaining('its owner disabled'), fields: { name: 'bootstrap admin', owner: 'admin' } },
+  ]);
   expect(await deps().tokens.findActiveByHash(nodeTokenCrypto.hash(configured))).toBeNull();
 });

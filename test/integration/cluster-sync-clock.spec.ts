@@ -20,13 +20,22 @@ afterAll(() => api.close());
 
 it('clears the request it answered, whatever the worker clock says; a request made during the sync stays', async () => {
   const clusterId = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'clocks', cni: 'calico' } })).body.id;
-  await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: readFileSync(join(__dirname, '../fixtures/small-snapshot.yaml')), headers: { 'content-type': 'application/yaml' } });
+  await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, {
+    role: 'operator',
+    raw: readFileSync(join(__dirname, '../fixtures/small-snapshot.yaml')),
+    headers: { 'content-type': 'application/yaml' },
+  });
   expect((await api.call('POST', `/api/v1/clusters/${clusterId}/sync`, { role: 'operator' })).status).toBe(202);
   const clusters = new TypeOrmClusterStore(api.db);
   expect(await clusters.syncsRequested()).toEqual([clusterId]);
 
   const yearsBehind = () => new Date('2000-01-01T00:00:00Z');
-  const driverFor = driverFactory({ db: api.db, clusters, openSecret: () => '', kubeconfigRules: { allowHostCredentials: false, allowLoopback: false } });
+  const driverFor = driverFactory({
+    db: api.db,
+    clusters,
+    openSecret: () => '',
+    kubeconfigRules: { allowHostCredentials: false, allowLoopback: false },
+  });
   const handler = new ClusterSyncHandler({ ...api.app.get(INVENTORY_DEPS), driverFor, clock: yearsBehind });
   expect((await handler.handle({ v: 1, clusterId })).status).toBe('done');
   expect(await clusters.syncsRequested()).toEqual([]);

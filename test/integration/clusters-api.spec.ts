@@ -26,7 +26,11 @@ describe('clusters API', () => {
   });
 
   it('rejects malformed JSON and a malformed id', async () => {
-    const json = await api.call('POST', '/api/v1/clusters', { role: 'operator', raw: '{"name": ', headers: { 'content-type': 'application/json' } });
+    const json = await api.call('POST', '/api/v1/clusters', {
+      role: 'operator',
+      raw: '{"name": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(json.status).toBe(400);
     expect(json.body.problems[0].field).toBe('body');
     const id = await api.call('GET', '/api/v1/clusters/not-a-uuid', { role: 'viewer' });
@@ -44,7 +48,11 @@ describe('clusters API', () => {
   });
 
   it('answers 413 for a body over the limit', async () => {
-    const res = await api.call('POST', '/api/v1/clusters', { role: 'operator', raw: `{"name":"${'a'.repeat(5 * 1024 * 1024)}"}`, headers: { 'content-type': 'application/json' } });
+    const res = await api.call('POST', '/api/v1/clusters', {
+      role: 'operator',
+      raw: `{"name":"${'a'.repeat(5 * 1024 * 1024)}"}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(413);
   });
 });
@@ -60,7 +68,10 @@ describe('kubeconfigs', () => {
   ].join('\n');
 
   it('stores a kubeconfig sealed, and never returns it', async () => {
-    const res = await api.call('POST', '/api/v1/clusters', { role: 'admin', body: { name: 'real', cni: 'cilium', driver: 'kubernetes', kubeconfig } });
+    const res = await api.call('POST', '/api/v1/clusters', {
+      role: 'admin',
+      body: { name: 'real', cni: 'cilium', driver: 'kubernetes', kubeconfig },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ driver: 'kubernetes', hasCredentials: true });
     expect(JSON.stringify(res.body)).not.toContain('sekret');
@@ -76,7 +87,10 @@ describe('kubeconfigs', () => {
   it('requires a kubeconfig for a kubernetes cluster and checks that it is one', async () => {
     const missing = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'k1', driver: 'kubernetes' } });
     expect(missing.body.problems).toEqual([{ field: 'body.kubeconfig', reason: 'is required for driver kubernetes' }]);
-    const bogus = await api.call('POST', '/api/v1/clusters', { role: 'admin', body: { name: 'k2', driver: 'kubernetes', kubeconfig: 'users: []' } });
+    const bogus = await api.call('POST', '/api/v1/clusters', {
+      role: 'admin',
+      body: { name: 'k2', driver: 'kubernetes', kubeconfig: 'users: []' },
+    });
     expect(bogus.status).toBe(400);
     expect(bogus.body.problems[0].field).toBe('body.kubeconfig');
     const simulated = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'k3', kubeconfig } });

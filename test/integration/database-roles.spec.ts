@@ -7,7 +7,10 @@ import { testDatabase } from './support/harness';
 
 /** Roles of their own, so that this file sees them created (and the test roles of other files stay untouched). */
 const suffix = randomBytes(3).toString('hex');
-const roles: DatabaseRoles = { owner: { name: `bh_roles_${suffix}_owner`, password: 'owner-secret' }, runtime: { name: `bh_roles_${suffix}_app`, password: 'app-secret' } };
+const roles: DatabaseRoles = {
+  owner: { name: `bh_roles_${suffix}_owner`, password: 'owner-secret' },
+  runtime: { name: `bh_roles_${suffix}_app`, password: 'app-secret' },
+};
 const databases: Array<Awaited<ReturnType<typeof testDatabase>>> = [];
 
 async function freshDatabase() {

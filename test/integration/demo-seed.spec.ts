@@ -28,7 +28,9 @@ describe('the demo cluster seeded at first start', () => {
   it('is a flat cluster of a few dozen namespaces across dev, staging and prod', async () => {
     const cluster = await api.call('GET', `/api/v1/clusters/${clusterId}`, { role: 'viewer' });
     expect(cluster.body).toMatchObject({ name: 'demo-flat', cni: 'cilium', enforcesNetworkPolicy: true });
-    const namespaces = (await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' })).body as Array<{ tier: string | null }>;
+    const namespaces = (await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' })).body as Array<{
+      tier: string | null;
+    }>;
     expect(namespaces.length).toBeGreaterThanOrEqual(24);
     for (const tier of ['dev', 'staging', 'prod']) expect(namespaces.filter((n) => n.tier === tier).length).toBeGreaterThanOrEqual(7);
   });
@@ -55,13 +57,19 @@ describe('the demo cluster seeded at first start', () => {
   });
 
   it('lacks the hidden staging dependency, which only the simulated cluster knows of', async () => {
-    expect(edges.some((e) => e.from === 'notifications-staging/notifications-worker' && e.to === 'payments-staging/payments-api')).toBe(false);
+    expect(edges.some((e) => e.from === 'notifications-staging/notifications-worker' && e.to === 'payments-staging/payments-api')).toBe(
+      false,
+    );
     const [state] = await api.db.query('SELECT faults FROM simulated_clusters WHERE cluster_id = $1', [clusterId]);
-    expect(state.faults.hiddenDependencies).toEqual([{ from: 'notifications-staging/notifications-worker', to: 'payments-staging/payments-api', port: 8080, protocol: 'TCP' }]);
+    expect(state.faults.hiddenDependencies).toEqual([
+      { from: 'notifications-staging/notifications-worker', to: 'payments-staging/payments-api', port: 8080, protocol: 'TCP' },
+    ]);
   });
 
   it('is seeded once: a second start finds it and does nothing', async () => {
     const deps = { ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS), sealer: api.runtime.secrets };
-    expect(await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date(), createLogger('silent'))).toBeNull();
+    expect(
+      await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), new Date(), createLogger('silent')),
+    ).toBeNull();
   });
 });

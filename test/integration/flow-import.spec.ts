@@ -9,7 +9,11 @@ let api: Harness;
 let clusterId: string;
 
 const upload = (body: string, role: 'operator' | 'viewer' = 'operator') =>
-  api.call('POST', `/api/v1/clusters/${clusterId}/flow-imports?fileName=flows.jsonl`, { role, raw: body, headers: { 'content-type': 'application/x-ndjson' } });
+  api.call('POST', `/api/v1/clusters/${clusterId}/flow-imports?fileName=flows.jsonl`, {
+    role,
+    raw: body,
+    headers: { 'content-type': 'application/x-ndjson' },
+  });
 const finished = (id: string) =>
   api.waitFor(
     () => api.call('GET', `/api/v1/flow-imports/${id}`, { role: 'viewer' }),
@@ -20,7 +24,11 @@ const edges = async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/
 beforeAll(async () => {
   api = await startApi({ BULKHEAD_MAX_UPLOAD_MB: '1' }, { worker: true });
   clusterId = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'small', cni: 'cilium' } })).body.id;
-  await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: fixture('small-snapshot.yaml'), headers: { 'content-type': 'application/yaml' } });
+  await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, {
+    role: 'operator',
+    raw: fixture('small-snapshot.yaml'),
+    headers: { 'content-type': 'application/yaml' },
+  });
 });
 afterAll(() => api.close());
 
@@ -44,13 +52,29 @@ describe('importing observed flows into the dependency map', () => {
 
   it('turns flows into workload edges: replies folded in, each connection counted once', async () => {
     const map = await edges();
-    expect(map.map((e: { from: string; to: string; port: number; protocol: string; connections: number }) => [e.from, e.to, e.port, e.protocol, e.connections])).toEqual([
+    expect(
+      map.map((e: { from: string; to: string; port: number; protocol: string; connections: number }) => [
+        e.from,
+        e.to,
+        e.port,
+        e.protocol,
+        e.connections,
+      ]),
+    ).toEqual([
       ['api/orders-api', 'db/postgres', 5432, 'TCP', 1],
       ['web/frontend', 'api/orders-api', 8080, 'TCP', 2],
     ]);
     const web = map[1];
-    expect(web).toMatchObject({ origin: 'observed', review: 'unreviewed', firstSeen: '2026-11-20T10:00:00.000Z', lastSeen: '2026-11-20T11:00:00.000Z', verdicts: ['allowed'] });
-    expect(web.sources).toEqual([{ importId, connections: 2, firstSeen: '2026-11-20T10:00:00.000Z', lastSeen: '2026-11-20T11:00:00.000Z' }]);
+    expect(web).toMatchObject({
+      origin: 'observed',
+      review: 'unreviewed',
+      firstSeen: '2026-11-20T10:00:00.000Z',
+      lastSeen: '2026-11-20T11:00:00.000Z',
+      verdicts: ['allowed'],
+    });
+    expect(web.sources).toEqual([
+      { importId, connections: 2, firstSeen: '2026-11-20T10:00:00.000Z', lastSeen: '2026-11-20T11:00:00.000Z' },
+    ]);
   });
 
   it('does not count anything twice when the same file is uploaded again', async () => {
@@ -77,7 +101,10 @@ describe('importing observed flows into the dependency map', () => {
 
   it('lets only operators upload, and answers 404 for an unknown cluster', async () => {
     expect((await upload('{}', 'viewer')).status).toBe(403);
-    const missing = await api.call('POST', '/api/v1/clusters/00000000-0000-4000-8000-000000000000/flow-imports', { role: 'operator', raw: '{}' });
+    const missing = await api.call('POST', '/api/v1/clusters/00000000-0000-4000-8000-000000000000/flow-imports', {
+      role: 'operator',
+      raw: '{}',
+    });
     expect(missing.status).toBe(404);
     const list = await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' });
     expect(list.body).toHaveLength(3);

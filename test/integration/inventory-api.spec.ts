@@ -14,7 +14,11 @@ afterAll(() => api.close());
 
 describe('cluster inventory from a kubectl snapshot', () => {
   it('imports namespaces, workloads, pods and policies from YAML', async () => {
-    const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: fixture('small-snapshot.yaml'), headers: { 'content-type': 'application/yaml' } });
+    const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, {
+      role: 'operator',
+      raw: fixture('small-snapshot.yaml'),
+      headers: { 'content-type': 'application/yaml' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ namespaces: 3, workloads: 3, pods: 4, policies: 1, namespacesWithoutTier: ['db'], keptAtFloor: [] });
   });
@@ -35,7 +39,11 @@ describe('cluster inventory from a kubectl snapshot', () => {
   });
 
   it('keeps a tier chosen by hand when the snapshot is imported again', async () => {
-    await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: fixture('small-snapshot.yaml'), headers: { 'content-type': 'application/yaml' } });
+    await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, {
+      role: 'operator',
+      raw: fixture('small-snapshot.yaml'),
+      headers: { 'content-type': 'application/yaml' },
+    });
     const namespaces = await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' });
     expect(namespaces.body.find((n: { name: string }) => n.name === 'db')).toMatchObject({ tier: 'prod', tierSource: 'manual' });
   });
@@ -43,15 +51,33 @@ describe('cluster inventory from a kubectl snapshot', () => {
   it('derives workloads from owner references', async () => {
     const res = await api.call('GET', `/api/v1/clusters/${clusterId}/workloads?namespace=web`, { role: 'viewer' });
     expect(res.body).toEqual([
-      { namespace: 'web', name: 'frontend', kind: 'Deployment', labels: { app: 'frontend', 'pod-template-hash': '7c9d8f6b5' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], podCount: 2 },
+      {
+        namespace: 'web',
+        name: 'frontend',
+        kind: 'Deployment',
+        labels: { app: 'frontend', 'pod-template-hash': '7c9d8f6b5' },
+        ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+        podCount: 2,
+      },
     ]);
     const all = await api.call('GET', `/api/v1/clusters/${clusterId}/workloads`, { role: 'viewer' });
-    expect(all.body.map((w: { kind: string; name: string }) => `${w.kind}/${w.name}`)).toEqual(['Deployment/orders-api', 'StatefulSet/postgres', 'Deployment/frontend']);
+    expect(all.body.map((w: { kind: string; name: string }) => `${w.kind}/${w.name}`)).toEqual([
+      'Deployment/orders-api',
+      'StatefulSet/postgres',
+      'Deployment/frontend',
+    ]);
   });
 
   it('refuses a snapshot with a policy the API server would reject, and changes nothing', async () => {
-    const broken = fixture('small-snapshot.yaml').replace('podSelector: {}\n      ingress:', 'podSelector: {}\n      policyTypes: [Inbound]\n      ingress:');
-    const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: broken, headers: { 'content-type': 'application/yaml' } });
+    const broken = fixture('small-snapshot.yaml').replace(
+      'podSelector: {}\n      ingress:',
+      'podSelector: {}\n      policyTypes: [Inbound]\n      ingress:',
+    );
+    const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, {
+      role: 'operator',
+      raw: broken,
+      headers: { 'content-type': 'application/yaml' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('snapshot.invalid_policy');
     expect(res.body.problems[0].field).toContain('db/allow-all-legacy');
@@ -61,7 +87,11 @@ describe('cluster inventory from a kubectl snapshot', () => {
   });
 
   it('refuses text that is no snapshot at all', async () => {
-    const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: '{"items": [', headers: { 'content-type': 'application/json' } });
+    const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, {
+      role: 'operator',
+      raw: '{"items": [',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('snapshot.unreadable');
   });
@@ -72,10 +102,22 @@ describe('syncing the inventory from the cluster itself', () => {
     const synced = await startApi({}, { worker: true });
     try {
       const cluster = (await synced.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'synced', cni: 'cilium' } })).body;
-      await synced.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, { role: 'operator', raw: fixture('small-snapshot.yaml'), headers: { 'content-type': 'application/yaml' } });
+      await synced.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, {
+        role: 'operator',
+        raw: fixture('small-snapshot.yaml'),
+        headers: { 'content-type': 'application/yaml' },
+      });
       // Someone adds a policy to the (simulated) cluster behind Bulkhead's back.
-      const manifest = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'by-hand', namespace: 'web' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
-      await synced.db.query(`INSERT INTO simulated_policies (cluster_id, namespace, name, manifest) VALUES ($1, 'web', 'by-hand', $2)`, [cluster.id, JSON.stringify(manifest)]);
+      const manifest = {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'by-hand', namespace: 'web' },
+        spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      };
+      await synced.db.query(`INSERT INTO simulated_policies (cluster_id, namespace, name, manifest) VALUES ($1, 'web', 'by-hand', $2)`, [
+        cluster.id,
+        JSON.stringify(manifest),
+      ]);
       expect((await synced.call('POST', `/api/v1/clusters/${cluster.id}/sync`, { role: 'operator' })).status).toBe(202);
       const policies = await synced.waitFor(
         async () => (await synced.call('GET', `/api/v1/clusters/${cluster.id}/policies`, { role: 'viewer' })).body,

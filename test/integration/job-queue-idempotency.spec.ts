@@ -35,7 +35,13 @@ describe('job ids are idempotency keys', () => {
 describe('the rollout dispatcher', () => {
   const rolloutId = '33333333-3333-4333-8333-333333333333';
   const base = { rolloutId, clusterId: '44444444-4444-4444-8444-444444444444' };
-  const snapshot: RolloutCommand = { ...base, type: 'snapshotNamespace', key: `${rolloutId}.shop.snapshot`, stepId: `${rolloutId}.shop`, namespace: 'shop' };
+  const snapshot: RolloutCommand = {
+    ...base,
+    type: 'snapshotNamespace',
+    key: `${rolloutId}.shop.snapshot`,
+    stepId: `${rolloutId}.shop`,
+    namespace: 'shop',
+  };
 
   it('does not send a command it added moments ago again, and sends it once that is a while ago (a lost job comes back)', async () => {
     let now = Date.parse('2026-11-28T10:00:00Z');
@@ -55,7 +61,16 @@ describe('the rollout dispatcher', () => {
   it('does not queue a command the caller runs itself, nor let a later dispatch queue it meanwhile', async () => {
     const now = Date.parse('2026-11-28T10:00:00Z');
     const dispatcher = new BullRolloutDispatcher(new BullJobQueue(new Map([[QUEUES.rollouts, rollouts]])), () => new Date(now));
-    const apply: RolloutCommand = { ...base, type: 'applyPolicies', key: `${rolloutId}.cart.apply`, stepId: `${rolloutId}.cart`, namespace: 'cart', tier: 'dev', planId: base.rolloutId, planVersion: 1 };
+    const apply: RolloutCommand = {
+      ...base,
+      type: 'applyPolicies',
+      key: `${rolloutId}.cart.apply`,
+      stepId: `${rolloutId}.cart`,
+      namespace: 'cart',
+      tier: 'dev',
+      planId: base.rolloutId,
+      planVersion: 1,
+    };
     await dispatcher.dispatch(rolloutId, [apply], new Set([apply.key]));
     await dispatcher.dispatch(rolloutId, [apply]);
     expect(await rollouts.getJob(`rollout.command.${apply.key}`)).toBeUndefined();

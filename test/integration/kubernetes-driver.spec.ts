@@ -16,17 +16,37 @@ const daemonSet = (name: string, namespace = 'kube-system') => ({
   apiVersion: 'apps/v1',
   kind: 'DaemonSet',
   metadata: { name, namespace },
-  spec: { selector: { matchLabels: { 'k8s-app': name } }, template: { metadata: { labels: { 'k8s-app': name } }, spec: { containers: [{ name, image: name }] } } },
+  spec: {
+    selector: { matchLabels: { 'k8s-app': name } },
+    template: { metadata: { labels: { 'k8s-app': name } }, spec: { containers: [{ name, image: name }] } },
+  },
 });
-const pod = (namespace: string, name: string, labels: Record<string, string>, ip: string, owner?: { kind: string; name: string }, ports: Array<{ containerPort: number; protocol?: string }> = []) => ({
+const pod = (
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  ip: string,
+  owner?: { kind: string; name: string },
+  ports: Array<{ containerPort: number; protocol?: string }> = [],
+) => ({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: { name, namespace, labels, ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', ...owner, uid: `uid-${owner.name}`, controller: true }] } : {}) },
+  metadata: {
+    name,
+    namespace,
+    labels,
+    ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', ...owner, uid: `uid-${owner.name}`, controller: true }] } : {}),
+  },
   spec: { containers: [{ name: 'main', image: 'app', ports }] },
   status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: ready },
 });
 const policy = (namespace: string, name: string, spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): NetworkPolicy =>
-  ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace, ...metadata }, spec }) as unknown as NetworkPolicy;
+  ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace, ...metadata },
+    spec,
+  }) as unknown as NetworkPolicy;
 
 /** web/frontend -> shop/orders (8080) -> shop/postgres (5432); kube-dns in kube-system; Calico. */
 const SEED = [
@@ -35,34 +55,78 @@ const SEED = [
   ns('kube-system'),
   daemonSet('calico-node'),
   pod('kube-system', 'calico-node-7xk2p', { 'k8s-app': 'calico-node' }, '192.168.0.10', { kind: 'DaemonSet', name: 'calico-node' }),
-  pod('kube-system', 'coredns-5d78c9869d-abcde', { 'k8s-app': 'kube-dns', 'pod-template-hash': '5d78c9869d' }, '10.244.0.5', { kind: 'ReplicaSet', name: 'coredns-5d78c9869d' }, [
-    { containerPort: 53, protocol: 'UDP' },
-  ]),
+  pod(
+    'kube-system',
+    'coredns-5d78c9869d-abcde',
+    { 'k8s-app': 'kube-dns', 'pod-template-hash': '5d78c9869d' },
+    '10.244.0.5',
+    { kind: 'ReplicaSet', name: 'coredns-5d78c9869d' },
+    [{ containerPort: 53, protocol: 'UDP' }],
+  ),
   {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'frontend', namespace: 'web' },
-    spec: { selector: { matchLabels: { app: 'frontend' } }, template: { metadata: { labels: { app: 'frontend' } }, spec: { containers: [{ name: 'web', image: 'web' }] } } },
+    spec: {
+      selector: { matchLabels: { app: 'frontend' } },
+      template: { metadata: { labels: { app: 'frontend' } }, spec: { containers: [{ name: 'web', image: 'web' }] } },
+    },
   },
   {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
-    metadata: { name: 'frontend-7c9d8f6b5', namespace: 'web', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'frontend', uid: 'uid-frontend', controller: true }] },
-    spec: { selector: { matchLabels: { app: 'frontend' } }, template: { metadata: { labels: { app: 'frontend' } }, spec: { containers: [{ name: 'web', image: 'web' }] } } },
+    metadata: {
+      name: 'frontend-7c9d8f6b5',
+      namespace: 'web',
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'frontend', uid: 'uid-frontend', controller: true }],
+    },
+    spec: {
+      selector: { matchLabels: { app: 'frontend' } },
+      template: { metadata: { labels: { app: 'frontend' } }, spec: { containers: [{ name: 'web', image: 'web' }] } },
+    },
   },
-  pod('web', 'frontend-7c9d8f6b5-x2k4q', { app: 'frontend', 'pod-template-hash': '7c9d8f6b5' }, '10.244.1.10', { kind: 'ReplicaSet', name: 'frontend-7c9d8f6b5' }, [{ containerPort: 8080 }]),
-  pod('shop', 'orders-5f6d7c8b9-abcde', { app: 'orders', 'pod-template-hash': '5f6d7c8b9' }, '10.244.2.20', { kind: 'ReplicaSet', name: 'orders-5f6d7c8b9' }, [{ containerPort: 8080 }]),
+  pod(
+    'web',
+    'frontend-7c9d8f6b5-x2k4q',
+    { app: 'frontend', 'pod-template-hash': '7c9d8f6b5' },
+    '10.244.1.10',
+    { kind: 'ReplicaSet', name: 'frontend-7c9d8f6b5' },
+    [{ containerPort: 8080 }],
+  ),
+  pod(
+    'shop',
+    'orders-5f6d7c8b9-abcde',
+    { app: 'orders', 'pod-template-hash': '5f6d7c8b9' },
+    '10.244.2.20',
+    { kind: 'ReplicaSet', name: 'orders-5f6d7c8b9' },
+    [{ containerPort: 8080 }],
+  ),
   pod('shop', 'postgres-0', { app: 'postgres' }, '10.244.3.30', { kind: 'StatefulSet', name: 'postgres' }, [{ containerPort: 5432 }]),
   policy(
     'shop',
     'allow-web-to-orders',
-    { podSelector: { matchLabels: { app: 'orders' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { tier: 'edge' } } }], ports: [{ port: 8080 }] }] },
+    {
+      podSelector: { matchLabels: { app: 'orders' } },
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { tier: 'edge' } } }], ports: [{ port: 8080 }] }],
+    },
     { labels: { owner: 'team-shop' }, annotations: { 'example.com/ticket': 'NET-1' } },
   ),
 ];
 
-const defaultDeny = (namespace: string) => policy(namespace, 'bulkhead-default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, { labels: { 'app.kubernetes.io/managed-by': 'bulkhead' } });
-const probeReq = (id: string, from: [string, string], to: ConnectivityProbe['to'], port = 8080, protocol: ConnectivityProbe['protocol'] = 'TCP'): ConnectivityProbe => ({
+const defaultDeny = (namespace: string) =>
+  policy(
+    namespace,
+    'bulkhead-default-deny',
+    { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    { labels: { 'app.kubernetes.io/managed-by': 'bulkhead' } },
+  );
+const probeReq = (
+  id: string,
+  from: [string, string],
+  to: ConnectivityProbe['to'],
+  port = 8080,
+  protocol: ConnectivityProbe['protocol'] = 'TCP',
+): ConnectivityProbe => ({
   id,
   attempt: 1,
   from: { namespace: from[0], workload: from[1] },
@@ -86,8 +150,17 @@ afterEach(async () => {
   await server.close();
 });
 
-const npType = { resource: 'networkpolicies', kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', prefix: '/apis/networking.k8s.io/v1', namespaced: true };
-const probePodsLeft = () => server.store.list({ resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true }).filter((p) => p.metadata.labels?.[PROBE_LABEL] !== undefined);
+const npType = {
+  resource: 'networkpolicies',
+  kind: 'NetworkPolicy',
+  apiVersion: 'networking.k8s.io/v1',
+  prefix: '/apis/networking.k8s.io/v1',
+  namespaced: true,
+};
+const probePodsLeft = () =>
+  server.store
+    .list({ resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true })
+    .filter((p) => p.metadata.labels?.[PROBE_LABEL] !== undefined);
 
 describe('discover', () => {
   it('lists every kind across namespaces as a v1 List the engine reads, and detects Calico', async () => {
@@ -107,7 +180,9 @@ describe('discover', () => {
     );
     expect((snapshot.items as any[]).every((i) => i.metadata.managedFields === undefined)).toBe(true);
     const inventory = buildInventory(snapshotFromDocuments([snapshot]));
-    expect(inventory.workloads.map((w) => `${w.namespace}/${w.kind}/${w.name}`)).toEqual(expect.arrayContaining(['web/Deployment/frontend', 'shop/StatefulSet/postgres']));
+    expect(inventory.workloads.map((w) => `${w.namespace}/${w.kind}/${w.name}`)).toEqual(
+      expect.arrayContaining(['web/Deployment/frontend', 'shop/StatefulSet/postgres']),
+    );
     const paths = new Set(server.requests.map((r) => `${r.method} ${r.path}`));
     for (const path of [
       '/api/v1/namespaces',
@@ -148,9 +223,14 @@ describe('discover', () => {
 });
 
 describe('policies', () => {
-  it('reads a namespace\'s policies without server-managed metadata', async () => {
+  it("reads a namespace's policies without server-managed metadata", async () => {
     const [read] = await driver.readPolicies('shop');
-    expect(read.metadata).toEqual({ name: 'allow-web-to-orders', namespace: 'shop', labels: { owner: 'team-shop' }, annotations: { 'example.com/ticket': 'NET-1' } });
+    expect(read.metadata).toEqual({
+      name: 'allow-web-to-orders',
+      namespace: 'shop',
+      labels: { owner: 'team-shop' },
+      annotations: { 'example.com/ticket': 'NET-1' },
+    });
     expect(read.spec.policyTypes).toEqual(['Ingress']); // the API server's defaulting
   });
 
@@ -161,7 +241,17 @@ describe('policies', () => {
     expect(patch[0].path).toBe('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/bulkhead-default-deny');
     expect(patch[0].contentType).toBe('application/apply-patch+yaml');
     expect(patch[0].query).toEqual({ fieldManager: 'bulkhead', force: 'true' });
-    const live = server.store.find({ resource: 'networkpolicies', kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', prefix: '/apis/networking.k8s.io/v1', namespaced: true }, 'shop', 'bulkhead-default-deny');
+    const live = server.store.find(
+      {
+        resource: 'networkpolicies',
+        kind: 'NetworkPolicy',
+        apiVersion: 'networking.k8s.io/v1',
+        prefix: '/apis/networking.k8s.io/v1',
+        namespaced: true,
+      },
+      'shop',
+      'bulkhead-default-deny',
+    );
     expect(live?.metadata.managedFields.map((m: any) => `${m.manager}:${m.operation}`)).toEqual(['bulkhead:Apply']);
     expect(live?.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'bulkhead' });
     expect((await driver.readPolicies('shop')).map((p) => p.metadata.name)).toEqual(['allow-web-to-orders', 'bulkhead-default-deny']);
@@ -176,7 +266,7 @@ describe('policies', () => {
     expect(JSON.stringify(await driver.readPolicies('shop'))).toBe(first);
   });
 
-  it('with prune, deletes the namespace\'s other policies after applying', async () => {
+  it("with prune, deletes the namespace's other policies after applying", async () => {
     await driver.applyPolicies('shop', [defaultDeny('shop')], { prune: true });
     expect((await driver.readPolicies('shop')).map((p) => p.metadata.name)).toEqual(['bulkhead-default-deny']);
     expect(server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -204,16 +294,36 @@ describe('policies', () => {
     const before = JSON.stringify(snapshot);
     // The plan changes the existing policy (spec, a label) and adds a default deny...
     await driver.applyPolicies('shop', [
-      policy('shop', 'allow-web-to-orders', { podSelector: { matchLabels: { app: 'orders' } }, ingress: [] }, { labels: { owner: 'team-shop', 'app.kubernetes.io/managed-by': 'bulkhead' } }),
+      policy(
+        'shop',
+        'allow-web-to-orders',
+        { podSelector: { matchLabels: { app: 'orders' } }, ingress: [] },
+        { labels: { owner: 'team-shop', 'app.kubernetes.io/managed-by': 'bulkhead' } },
+      ),
       defaultDeny('shop'),
     ]);
     // ...and someone else adds an annotation on the side.
-    server.store.apply(npType, 'shop', 'allow-web-to-orders', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-web-to-orders', annotations: { extra: 'yes' } } }, 'someone', false);
+    server.store.apply(
+      npType,
+      'shop',
+      'allow-web-to-orders',
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-web-to-orders', annotations: { extra: 'yes' } },
+      },
+      'someone',
+      false,
+    );
     expect(JSON.stringify(await driver.readPolicies('shop'))).not.toBe(before);
 
     await driver.restorePolicies('shop', snapshot);
     expect(JSON.stringify(await driver.readPolicies('shop'))).toBe(before);
-    expect(server.requests.some((r) => r.method === 'PUT' && r.path === '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/allow-web-to-orders')).toBe(true);
+    expect(
+      server.requests.some(
+        (r) => r.method === 'PUT' && r.path === '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/allow-web-to-orders',
+      ),
+    ).toBe(true);
 
     // Restoring again is a no-op, and restoring a namespace to "no policies" deletes them all.
     const rv = server.store.resourceVersion;
@@ -237,10 +347,21 @@ describe('the fake API server', () => {
   it('answers errors with Status objects, refuses other tokens and patch types it does not speak', async () => {
     expect(await call('GET', '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/nope')).toEqual({
       status: 404,
-      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: 'networkpolicies "nope" not found' },
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        reason: 'NotFound',
+        code: 404,
+        message: 'networkpolicies "nope" not found',
+      },
     });
     expect((await call('GET', '/api/v1/pods', { token: 'other' })).body).toMatchObject({ code: 401, reason: 'Unauthorized' });
-    const merge = await call('PATCH', '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/allow-web-to-orders', { contentType: 'application/merge-patch+json', body: '{}' });
+    const merge = await call('PATCH', '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/allow-web-to-orders', {
+      contentType: 'application/merge-patch+json',
+      body: '{}',
+    });
     expect(merge.body).toMatchObject({ code: 415, reason: 'UnsupportedMediaType' });
     const list = await call('GET', '/api/v1/namespaces/shop/pods');
     expect(list.body).toMatchObject({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: expect.any(String) } });
@@ -257,12 +378,25 @@ describe('restore under a concurrent writer', () => {
   it('starts the pass again when a PUT meets a newer resourceVersion (409), and still ends exact', async () => {
     const snapshot = await driver.readPolicies('shop');
     const before = JSON.stringify(snapshot);
-    await driver.applyPolicies('shop', [policy('shop', 'allow-web-to-orders', { podSelector: {}, ingress: [] }, { labels: { owner: 'plan' } })]);
+    await driver.applyPolicies('shop', [
+      policy('shop', 'allow-web-to-orders', { podSelector: {}, ingress: [] }, { labels: { owner: 'plan' } }),
+    ]);
     let raced = false;
     server.onRequest((r) => {
       if (r.method === 'PUT' && !raced) {
         raced = true;
-        server.store.apply(npType, 'shop', 'allow-web-to-orders', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-web-to-orders', annotations: { racing: 'yes' } } }, 'someone', false);
+        server.store.apply(
+          npType,
+          'shop',
+          'allow-web-to-orders',
+          {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'allow-web-to-orders', annotations: { racing: 'yes' } },
+          },
+          'someone',
+          false,
+        );
       }
     });
     await driver.restorePolicies('shop', snapshot);
@@ -274,7 +408,9 @@ describe('restore under a concurrent writer', () => {
 
 describe('probes', () => {
   it('an allowed pair connects; after a default deny a pair it does not allow is dropped; read from the pod status, the pod deleted after', async () => {
-    const allowed = (await driver.probe([probeReq('p-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]))[0];
+    const allowed = (
+      await driver.probe([probeReq('p-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })])
+    )[0];
     expect(allowed).toEqual({ connected: true, detail: 'connected to 10.244.2.20:8080/TCP' });
 
     const created = server.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces/web/pods');
@@ -284,15 +420,23 @@ describe('probes', () => {
     expect(manifest.spec.restartPolicy).toBe('Never');
     expect(manifest.spec.containers[0].command).toEqual(['nc', '-z', '-w', '1', '10.244.2.20', '8080']);
     expect(server.requests.some((r) => r.method === 'GET' && r.path === `/api/v1/namespaces/web/pods/${probePodName('p-1')}`)).toBe(true);
-    expect(server.requests.some((r) => r.method === 'DELETE' && r.path === `/api/v1/namespaces/web/pods/${probePodName('p-1')}`)).toBe(true);
+    expect(server.requests.some((r) => r.method === 'DELETE' && r.path === `/api/v1/namespaces/web/pods/${probePodName('p-1')}`)).toBe(
+      true,
+    );
     expect(probePodsLeft()).toEqual([]);
 
-    const before = (await driver.probe([probeReq('p-2', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)]))[0];
+    const before = (
+      await driver.probe([probeReq('p-2', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)])
+    )[0];
     expect(before.connected).toBe(true);
     // The default deny isolates shop; web -> orders stays allowed by allow-web-to-orders, web -> postgres is now dropped.
     await driver.applyPolicies('shop', [defaultDeny('shop')]);
-    expect((await driver.probe([probeReq('p-3', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]))[0].connected).toBe(true);
-    const denied = (await driver.probe([probeReq('p-4', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)]))[0];
+    expect(
+      (await driver.probe([probeReq('p-3', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]))[0].connected,
+    ).toBe(true);
+    const denied = (
+      await driver.probe([probeReq('p-4', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)])
+    )[0];
     expect(denied.connected).toBe(false);
     expect(denied.error).toBeUndefined();
     expect(denied.detail).toContain('Connection timed out');
@@ -308,12 +452,18 @@ describe('probes', () => {
   });
 
   it('resolves names through the cluster DNS until egress is denied', async () => {
-    expect(await driver.probe([probeReq('dns-1', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP')])).toEqual([{
-      connected: true,
-      detail: 'resolved orders.shop.svc.cluster.local',
-    }]);
+    expect(
+      await driver.probe([probeReq('dns-1', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP')]),
+    ).toEqual([
+      {
+        connected: true,
+        detail: 'resolved orders.shop.svc.cluster.local',
+      },
+    ]);
     await driver.applyPolicies('web', [defaultDeny('web')]);
-    const blocked = (await driver.probe([probeReq('dns-2', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP')]))[0];
+    const blocked = (
+      await driver.probe([probeReq('dns-2', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP')])
+    )[0];
     expect(blocked.connected).toBe(false);
     expect(blocked.detail).toContain('could not resolve');
   });
@@ -321,13 +471,19 @@ describe('probes', () => {
   it('a probe pod that never finishes times out with a detail, and is deleted', async () => {
     server.setProbeBehaviour('hang');
     const quick = new KubernetesDriver(server.kubeconfig(), { ...onLoopback, pollIntervalMs: 10, probeStartTimeoutMs: 200 });
-    const outcome = (await quick.probe([{ ...probeReq('hang-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }), timeoutMs: 100 }]))[0];
+    const outcome = (
+      await quick.probe([
+        { ...probeReq('hang-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }), timeoutMs: 100 },
+      ])
+    )[0];
     expect(outcome).toMatchObject({ connected: false, error: true });
-    expect(outcome.detail).toMatch(/timed out after 300 ms waiting for probe pod web\/bulkhead-probe-[0-9a-f]+ to finish \(last state: Running\)/);
+    expect(outcome.detail).toMatch(
+      /timed out after 300 ms waiting for probe pod web\/bulkhead-probe-[0-9a-f]+ to finish \(last state: Running\)/,
+    );
     expect(probePodsLeft()).toEqual([]);
   });
 
-  it('runs a batch probeConcurrency pods at a time, each result in its probe\'s slot', async () => {
+  it("runs a batch probeConcurrency pods at a time, each result in its probe's slot", async () => {
     const two = new KubernetesDriver(server.kubeconfig(), { ...fast, probeConcurrency: 2 });
     let live = 0;
     let most = 0;
@@ -364,12 +520,16 @@ describe('probes', () => {
   });
 
   it('a target workload without a ready pod is an error outcome', async () => {
-    const outcome = (await driver.probe([probeReq('no-target', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'ghost' })]))[0];
+    const outcome = (
+      await driver.probe([probeReq('no-target', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'ghost' })])
+    )[0];
     expect(outcome).toEqual({ connected: false, error: true, detail: 'no ready pod of shop/ghost to probe' });
   });
 
   it('SCTP is an error outcome (no SCTP client in the probe pod)', async () => {
-    expect(await driver.probe([probeReq('sctp', ['web', 'frontend'], { kind: 'ip', ip: '10.244.2.20' }, 9000, 'SCTP')])).toMatchObject([{ connected: false, error: true }]);
+    expect(await driver.probe([probeReq('sctp', ['web', 'frontend'], { kind: 'ip', ip: '10.244.2.20' }, 9000, 'SCTP')])).toMatchObject([
+      { connected: false, error: true },
+    ]);
   });
 
   it('a re-run after a crash finds the pod the first run left and reads its result instead of probing again', async () => {
@@ -379,7 +539,10 @@ describe('probes', () => {
     // The first run "died" after its pod finished and before deleting it: the pod is still there, exit 0.
     const podType = { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true };
     const terminated = { exitCode: 0, reason: 'Completed', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z' };
-    server.store.create(podType, 'web', manifest, 'bulkhead', { phase: 'Succeeded', containerStatuses: [{ name: 'probe', state: { terminated } }] });
+    server.store.create(podType, 'web', manifest, 'bulkhead', {
+      phase: 'Succeeded',
+      containerStatuses: [{ name: 'probe', state: { terminated } }],
+    });
     server.setProbeBehaviour('fail'); // a new pod would fail: the re-run must read the left one
     server.requests.length = 0;
     expect(await driver.probe([req])).toEqual([{ connected: true, detail: 'connected to 10.244.2.20:8080/TCP' }]);
@@ -389,8 +552,13 @@ describe('probes', () => {
 
   it('a re-run replaces a leftover pod of another spec under the same name', async () => {
     const podType = { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true };
-    server.store.create(podType, 'web', { metadata: { name: probePodName('again'), labels: { [PROBE_LABEL]: 'x' }, annotations: { 'bulkhead.io/probe-spec': 'stale' } }, spec: { containers: [{ name: 'probe', image: 'old' }] } });
-    const outcome = (await driver.probe([probeReq('again', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]))[0];
+    server.store.create(podType, 'web', {
+      metadata: { name: probePodName('again'), labels: { [PROBE_LABEL]: 'x' }, annotations: { 'bulkhead.io/probe-spec': 'stale' } },
+      spec: { containers: [{ name: 'probe', image: 'old' }] },
+    });
+    const outcome = (
+      await driver.probe([probeReq('again', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })])
+    )[0];
     expect(outcome.connected).toBe(true);
     expect(probePodsLeft()).toEqual([]);
   });
@@ -398,19 +566,30 @@ describe('probes', () => {
   it('cleanupProbePods deletes probe pods older than the given age, in every namespace', async () => {
     const podType = { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true };
     const old = new Date(Date.now() - 3_600_000).toISOString();
-    server.store.create(podType, 'shop', { metadata: { name: 'bulkhead-probe-old', labels: { [PROBE_LABEL]: 'old' }, creationTimestamp: old }, spec: { containers: [] } });
-    server.store.create(podType, 'web', { metadata: { name: 'bulkhead-probe-new', labels: { [PROBE_LABEL]: 'new' } }, spec: { containers: [] } });
+    server.store.create(podType, 'shop', {
+      metadata: { name: 'bulkhead-probe-old', labels: { [PROBE_LABEL]: 'old' }, creationTimestamp: old },
+      spec: { containers: [] },
+    });
+    server.store.create(podType, 'web', {
+      metadata: { name: 'bulkhead-probe-new', labels: { [PROBE_LABEL]: 'new' } },
+      spec: { containers: [] },
+    });
     expect(await driver.cleanupProbePods(600_000)).toEqual(['shop/bulkhead-probe-old']);
     expect(probePodsLeft().map((p) => p.metadata.name)).toEqual(['bulkhead-probe-new']);
   });
 });
 
 describe('credentials', () => {
-  it('a refused token gives a clear error that never contains the kubeconfig\'s secret', async () => {
+  it("a refused token gives a clear error that never contains the kubeconfig's secret", async () => {
     const secret = 'wrong-token-b3f9a17c44e2';
     const refused = new KubernetesDriver(server.kubeconfig(secret), fast);
     const messages: string[] = [];
-    for (const call of [() => refused.discover(), () => refused.readPolicies('shop'), () => refused.applyPolicies('shop', [defaultDeny('shop')]), () => refused.restorePolicies('shop', [])]) {
+    for (const call of [
+      () => refused.discover(),
+      () => refused.readPolicies('shop'),
+      () => refused.applyPolicies('shop', [defaultDeny('shop')]),
+      () => refused.restorePolicies('shop', []),
+    ]) {
       await expect(call()).rejects.toThrow(/401 Unauthorized/);
       await call().catch((e: Error) => messages.push(`${e.message}\n${e.stack}`));
     }
@@ -423,7 +602,9 @@ describe('credentials', () => {
 
   it('an unreadable kubeconfig is refused without quoting it', () => {
     const secret = 'token-in-broken-yaml-9f8e7d';
-    expect(() => new KubernetesDriver(`users:\n  - name: u\n    user: { token: ${secret}\n  bad: [`)).toThrow(/kubeconfig is not valid YAML/);
+    expect(() => new KubernetesDriver(`users:\n  - name: u\n    user: { token: ${secret}\n  bad: [`)).toThrow(
+      /kubeconfig is not valid YAML/,
+    );
     try {
       new KubernetesDriver(`users:\n  - name: u\n    user: { token: ${secret}\n  bad: [`);
     } catch (error) {
@@ -436,8 +617,13 @@ describe('credentials', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const port = (silent.address() as AddressInfo).port;
-      const hung = new KubernetesDriver(server.kubeconfig().replace(server.url, `http://127.0.0.1:${port}`), { ...fast, requestTimeoutMs: 200 });
-      await expect(hung.readPolicies('shop')).rejects.toThrow('GET /apis/networking.k8s.io/v1/namespaces/shop/networkpolicies: the API server did not answer within 200 ms');
+      const hung = new KubernetesDriver(server.kubeconfig().replace(server.url, `http://127.0.0.1:${port}`), {
+        ...fast,
+        requestTimeoutMs: 200,
+      });
+      await expect(hung.readPolicies('shop')).rejects.toThrow(
+        'GET /apis/networking.k8s.io/v1/namespaces/shop/networkpolicies: the API server did not answer within 200 ms',
+      );
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
@@ -448,7 +634,9 @@ describe('credentials', () => {
     const url = server.url;
     await server.close();
     const gone = new KubernetesDriver(server.kubeconfig(), fast);
-    await expect(gone.readPolicies('shop')).rejects.toThrow(/GET \/apis\/networking.k8s.io\/v1\/namespaces\/shop\/networkpolicies: the API server could not be reached/);
+    await expect(gone.readPolicies('shop')).rejects.toThrow(
+      /GET \/apis\/networking.k8s.io\/v1\/namespaces\/shop\/networkpolicies: the API server could not be reached/,
+    );
     await gone.readPolicies('shop').catch((e: Error) => expect(e.message).not.toContain(server.token));
     server = await startFakeKubeApiServer({ seed: SEED }); // for afterEach
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);

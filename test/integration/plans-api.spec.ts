@@ -26,7 +26,10 @@ describe('plans of the demo cluster', () => {
   });
 
   it('answers the plan as it was made, gzip-compressed to a client that accepts it and plain to one that does not', async () => {
-    const read = (encoding: string) => fetch(`${api.url}/api/v1/plans/${first.id}`, { headers: { authorization: `Bearer ${api.tokens.viewer}`, 'accept-encoding': encoding } });
+    const read = (encoding: string) =>
+      fetch(`${api.url}/api/v1/plans/${first.id}`, {
+        headers: { authorization: `Bearer ${api.tokens.viewer}`, 'accept-encoding': encoding },
+      });
     const compressed = await read('gzip, deflate, br');
     expect(compressed.headers.get('content-encoding')).toBe('gzip');
     expect(await compressed.json()).toEqual(first);
@@ -38,31 +41,47 @@ describe('plans of the demo cluster', () => {
   });
 
   it('serves the plan as YAML that kubectl apply accepts, one NetworkPolicy per document', async () => {
-    const res = await fetch(`${api.url}/api/v1/plans/${first.id}/yaml?namespace=payments-prod`, { headers: { authorization: `Bearer ${api.tokens.viewer}` } });
+    const res = await fetch(`${api.url}/api/v1/plans/${first.id}/yaml?namespace=payments-prod`, {
+      headers: { authorization: `Bearer ${api.tokens.viewer}` },
+    });
     expect(res.headers.get('content-type')).toContain('application/yaml');
     const docs = YAML.parseAllDocuments(await res.text()).map((d) => d.toJS());
     expect(docs.length).toBeGreaterThanOrEqual(3);
-    for (const doc of docs) expect(doc).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: 'payments-prod' } });
+    for (const doc of docs)
+      expect(doc).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: 'payments-prod' } });
   });
 
   it('diffs against the live cluster: everything is added, and the connections it blocks are listed', async () => {
     const diff = (await api.call('GET', `/api/v1/plans/${first.id}/diff?against=live`, { role: 'viewer' })).body;
     expect(diff.against).toEqual({ kind: 'live' });
-    expect(diff.policies.filter((p: any) => p.change === 'added').length).toBe(first.summary.policies - diff.policies.filter((p: any) => p.change === 'changed').length);
-    expect(diff.semantic.blocked.some((c: any) => c.from === 'orders-dev/orders-debug' && c.to === 'postgres-prod/postgres' && c.port === 5432)).toBe(true);
-    expect(diff.semantic.blocked.some((c: any) => c.from === 'orders-prod/orders-api' && c.to === 'payments-prod/payments-api' && c.port === 8080)).toBe(false);
+    expect(diff.policies.filter((p: any) => p.change === 'added').length).toBe(
+      first.summary.policies - diff.policies.filter((p: any) => p.change === 'changed').length,
+    );
+    expect(
+      diff.semantic.blocked.some((c: any) => c.from === 'orders-dev/orders-debug' && c.to === 'postgres-prod/postgres' && c.port === 5432),
+    ).toBe(true);
+    expect(
+      diff.semantic.blocked.some(
+        (c: any) => c.from === 'orders-prod/orders-api' && c.to === 'payments-prod/payments-api' && c.port === 8080,
+      ),
+    ).toBe(false);
   });
 
   it('makes version 2 once the incident edge is confirmed, and the diff shows that connection becoming allowed', async () => {
     const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=postgres-prod`, { role: 'viewer' })).body;
     const incident = edges.find((e: any) => e.from === 'orders-dev/orders-debug');
-    await api.call('POST', `/api/v1/clusters/${clusterId}/edges/${incident.id}/confirm`, { role: 'operator', body: { comment: 'migration job, approved by DBA' } });
+    await api.call('POST', `/api/v1/clusters/${clusterId}/edges/${incident.id}/confirm`, {
+      role: 'operator',
+      body: { comment: 'migration job, approved by DBA' },
+    });
     const second = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
     expect(second.version).toBe(2);
     expect(second.report.impact.newlyBlocked).toEqual([]);
     const diff = (await api.call('GET', `/api/v1/plans/${second.id}/diff`, { role: 'viewer' })).body;
     expect(diff.against).toEqual({ kind: 'plan', id: first.id, version: 1 });
-    expect(diff.semantic.allowed.map((c: any) => `${c.from}>${c.to}:${c.port}`)).toContain('orders-dev/orders-debug>postgres-prod/postgres:5432');
+    expect(diff.semantic.allowed.map((c: any) => `${c.from}>${c.to}:${c.port}`)).toContain(
+      'orders-dev/orders-debug>postgres-prod/postgres:5432',
+    );
     const list = (await api.call('GET', `/api/v1/clusters/${clusterId}/plans`, { role: 'viewer' })).body;
     expect(list.map((p: any) => p.version)).toEqual([2, 1]);
   });

@@ -12,21 +12,31 @@ const JOB_ID = 'queue-board-test';
 beforeAll(async () => {
   api = await startApi();
   // Delayed by an hour: nothing runs it while the test looks at it.
-  await api.runtime.queues.get(QUEUES.imports)!.add('flow-import.run', { v: 1, importId: '00000000-0000-4000-8000-000000000000' }, { jobId: JOB_ID, delay: 3_600_000 });
+  await api.runtime.queues
+    .get(QUEUES.imports)!
+    .add('flow-import.run', { v: 1, importId: '00000000-0000-4000-8000-000000000000' }, { jobId: JOB_ID, delay: 3_600_000 });
 }, 60000);
 afterAll(() => api.close());
 
-const board = (method: string, path: string, role: Role | null, headers: Record<string, string> = {}) => api.call(method, `${QUEUE_BOARD_PATH}${path}`, { role, headers });
-const delayedImports = async () => (await board('GET', `/api/queues?activeQueue=${QUEUES.imports}&status=delayed`, 'admin')).body.queues.find((q: { name: string }) => q.name === QUEUES.imports);
+const board = (method: string, path: string, role: Role | null, headers: Record<string, string> = {}) =>
+  api.call(method, `${QUEUE_BOARD_PATH}${path}`, { role, headers });
+const delayedImports = async () =>
+  (await board('GET', `/api/queues?activeQueue=${QUEUES.imports}&status=delayed`, 'admin')).body.queues.find(
+    (q: { name: string }) => q.name === QUEUES.imports,
+  );
 
 async function signIn(role: Role): Promise<{ cookie: string; csrfToken: string }> {
-  const res = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `${role}-user`, password: USER_PASSWORD }) });
+  const res = await fetch(`${api.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: `${role}-user`, password: USER_PASSWORD }),
+  });
   expect(res.status).toBe(200);
   return { cookie: res.headers.get('set-cookie')!.split(';')[0], csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
 describe('the queue board', () => {
-  it('shows an admin its page and this install\'s queues with the jobs under its prefix', async () => {
+  it("shows an admin its page and this install's queues with the jobs under its prefix", async () => {
     const page = await board('GET', '', 'admin');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -51,7 +61,14 @@ describe('the queue board', () => {
   });
 
   it('refuses a caller without a token (401), however the path is spelled', async () => {
-    for (const path of ['/api/admin/queues', '/api/admin/queues/api/queues', '/API/Admin/Queues/api/queues', '/api/admin/queues/api/queues/', '/api/admin/queues;/api/queues', '/api/admin/queues/%61pi/queues']) {
+    for (const path of [
+      '/api/admin/queues',
+      '/api/admin/queues/api/queues',
+      '/API/Admin/Queues/api/queues',
+      '/api/admin/queues/api/queues/',
+      '/api/admin/queues;/api/queues',
+      '/api/admin/queues/%61pi/queues',
+    ]) {
       const res = await api.call('GET', path, { role: null });
       expect([401, 404]).toContain(res.status);
       expect(JSON.stringify(res.body)).not.toContain(QUEUES.imports);
@@ -67,7 +84,10 @@ describe('the queue board', () => {
     expect((await board('PUT', `/api/queues/${QUEUES.imports}/${JOB_ID}/clean`, null)).status).toBe(401);
     expect((await delayedImports()).counts.delayed).toBe(1);
     const refused = await api.waitFor(
-      async () => (await api.call('GET', '/api/v1/audit?action=auth.refused&actor=token:test-operator', { role: 'admin' })).body as Array<{ details: { path: string; code: string } }>,
+      async () =>
+        (await api.call('GET', '/api/v1/audit?action=auth.refused&actor=token:test-operator', { role: 'admin' })).body as Array<{
+          details: { path: string; code: string };
+        }>,
       (entries) => entries.length >= 2,
     );
     expect(refused.map((e) => [e.details.path, e.details.code]).sort()).toEqual([
@@ -78,7 +98,8 @@ describe('the queue board', () => {
 
   it('lets an admin session read, refuses its changes without the CSRF header and takes them with it', async () => {
     const session = await signIn('admin');
-    const asSession = (method: string, path: string, headers: Record<string, string> = {}) => board(method, path, null, { cookie: session.cookie, ...headers });
+    const asSession = (method: string, path: string, headers: Record<string, string> = {}) =>
+      board(method, path, null, { cookie: session.cookie, ...headers });
     expect((await asSession('GET', '/api/queues')).status).toBe(200);
     const forged = await asSession('PUT', `/api/queues/${QUEUES.imports}/${JOB_ID}/clean`);
     expect(forged.status).toBe(403);
@@ -86,32 +107,58 @@ describe('the queue board', () => {
     expect((await delayedImports()).counts.delayed).toBe(1);
 
     const operator = await signIn('operator');
-    expect((await board('PUT', `/api/queues/${QUEUES.imports}/${JOB_ID}/clean`, null, { cookie: operator.cookie, 'x-csrf-token': operator.csrfToken })).status).toBe(403);
+    expect(
+      (
+        await board('PUT', `/api/queues/${QUEUES.imports}/${JOB_ID}/clean`, null, {
+          cookie: operator.cookie,
+          'x-csrf-token': operator.csrfToken,
+        })
+      ).status,
+    ).toBe(403);
 
-    expect((await asSession('PUT', `/api/queues/${QUEUES.imports}/${JOB_ID}/clean`, { 'x-csrf-token': session.csrfToken })).status).toBe(204);
+    expect((await asSession('PUT', `/api/queues/${QUEUES.imports}/${JOB_ID}/clean`, { 'x-csrf-token': session.csrfToken })).status).toBe(
+      204,
+    );
     expect((await delayedImports()).counts.delayed).toBe(0);
   });
 
-  it('gives an admin session its CSRF token in the cookie the board\'s page sends back as X-XSRF-TOKEN, and takes changes with it', async () => {
+  it("gives an admin session its CSRF token in the cookie the board's page sends back as X-XSRF-TOKEN, and takes changes with it", async () => {
     const session = await signIn('admin');
     const page = await board('GET', '', null, { cookie: session.cookie });
     expect(page.status).toBe(200);
-    expect(page.headers.get('set-cookie')).toBe(`XSRF-TOKEN=${encodeURIComponent(session.csrfToken)}; Path=${QUEUE_BOARD_PATH}; SameSite=Strict`);
+    expect(page.headers.get('set-cookie')).toBe(
+      `XSRF-TOKEN=${encodeURIComponent(session.csrfToken)}; Path=${QUEUE_BOARD_PATH}; SameSite=Strict`,
+    );
     expect((await board('GET', '', 'admin')).headers.get('set-cookie')).toBeNull();
 
     const jobId = `${JOB_ID}-xsrf`;
-    await api.runtime.queues.get(QUEUES.imports)!.add('flow-import.run', { v: 1, importId: '00000000-0000-4000-8000-000000000001' }, { jobId, delay: 3_600_000 });
-    const clean = (headers: Record<string, string>) => board('PUT', `/api/queues/${QUEUES.imports}/${jobId}/clean`, null, { cookie: session.cookie, ...headers });
+    await api.runtime.queues
+      .get(QUEUES.imports)!
+      .add('flow-import.run', { v: 1, importId: '00000000-0000-4000-8000-000000000001' }, { jobId, delay: 3_600_000 });
+    const clean = (headers: Record<string, string>) =>
+      board('PUT', `/api/queues/${QUEUES.imports}/${jobId}/clean`, null, { cookie: session.cookie, ...headers });
     expect((await clean({ 'x-xsrf-token': 'not-the-token' })).body.code).toBe('auth.csrf');
     const operator = await signIn('operator');
-    expect((await board('PUT', `/api/queues/${QUEUES.imports}/${jobId}/clean`, null, { cookie: operator.cookie, 'x-xsrf-token': operator.csrfToken })).status).toBe(403);
+    expect(
+      (
+        await board('PUT', `/api/queues/${QUEUES.imports}/${jobId}/clean`, null, {
+          cookie: operator.cookie,
+          'x-xsrf-token': operator.csrfToken,
+        })
+      ).status,
+    ).toBe(403);
     expect((await delayedImports()).counts.delayed).toBe(1);
     expect((await clean({ 'x-xsrf-token': session.csrfToken })).status).toBe(204);
     expect((await delayedImports()).counts.delayed).toBe(0);
   });
 
   it('writes each change made through the board to the audit log, under the admin who made it, and no refused one', async () => {
-    const entries = async () => (await api.call('GET', '/api/v1/audit?action=queue.change', { role: 'admin' })).body as Array<{ actor: string; target: string; details: { method: string; status: number } }>;
+    const entries = async () =>
+      (await api.call('GET', '/api/v1/audit?action=queue.change', { role: 'admin' })).body as Array<{
+        actor: string;
+        target: string;
+        details: { method: string; status: number };
+      }>;
     // The two cleans of the tests above that succeeded, by the admin's sessions; the refused ones are not changes.
     const audited = await api.waitFor(entries, (found) => found.length >= 2);
     expect(audited.map(({ actor, target, details }) => [actor, target, details.method, details.status])).toEqual([

@@ -32,9 +32,12 @@ describe('two installs sharing one Redis with the default queue prefix', () => {
     expect(first.queuePrefix).not.toBe(second.queuePrefix);
   });
 
-  it('each imports its own seed flows, side by side, and neither takes the other\'s', async () => {
+  it("each imports its own seed flows, side by side, and neither takes the other's", async () => {
     const [a, b] = await Promise.all([seedDemoCluster(first), seedDemoCluster(second)]);
-    for (const [api, clusterId] of [[first, a], [second, b]] as const) {
+    for (const [api, clusterId] of [
+      [first, a],
+      [second, b],
+    ] as const) {
       const imports = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
       expect(imports.map((i: { status: string }) => i.status)).toEqual(['succeeded']);
       expect((await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body.length).toBeGreaterThan(0);
@@ -42,18 +45,29 @@ describe('two installs sharing one Redis with the default queue prefix', () => {
   }, 90000);
 
   it('refuses to start an install on a prefix that another database holds, and says which', async () => {
-    const config = loadConfig({ DATABASE_URL: second.config.database.url, REDIS_URL: TEST_REDIS_URL, BULKHEAD_QUEUE_PREFIX: first.queuePrefix, BULKHEAD_DATA_DIR: second.config.dataDir });
+    const config = loadConfig({
+      DATABASE_URL: second.config.database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      BULKHEAD_QUEUE_PREFIX: first.queuePrefix,
+      BULKHEAD_DATA_DIR: second.config.dataDir,
+    });
     const opening = openWorkerRuntime({ config, logger: createLogger('silent'), db: second.db, redisUrl: TEST_REDIS_URL });
-    await expect(opening).rejects.toThrow(`Queue prefix "${first.queuePrefix}" in this Redis belongs to database "${first.config.database.url!.split('/').pop()}"`);
+    await expect(opening).rejects.toThrow(
+      `Queue prefix "${first.queuePrefix}" in this Redis belongs to database "${first.config.database.url!.split('/').pop()}"`,
+    );
   });
 });
 
-describe('a job about a record that is not in the worker\'s database', () => {
+describe("a job about a record that is not in the worker's database", () => {
   it('is failed for good at its first attempt (its own install dispatches it again), never completed', async () => {
     const importId = randomUUID(); // in neither database: as a job of another install, or of a deleted record, looks to this one
     await new BullJobQueue(second.runtime.queues).enqueue('flow-import.run', { v: 1, importId });
     const queue = second.runtime.queues.get(QUEUES.imports)!;
-    const job = await second.waitFor(() => queue.getJob(`flow-import.run.${importId}`), (j) => j?.finishedOn !== undefined, 15000);
+    const job = await second.waitFor(
+      () => queue.getJob(`flow-import.run.${importId}`),
+      (j) => j?.finishedOn !== undefined,
+      15000,
+    );
     expect(job!.failedReason).toContain('not in this database');
     expect(await job!.getState()).toBe('failed');
     expect(job!.attemptsMade).toBe(1);
@@ -66,14 +80,30 @@ describe('an unfinished import and a requested cluster sync whose jobs were lost
     const [cluster] = (await first.call('GET', '/api/v1/clusters', { role: 'viewer' })).body;
     await first.stopWorker();
     const flows = readFileSync(join(__dirname, '..', 'fixtures', 'small-flows.hubble.jsonl'), 'utf8');
-    const queued = await first.call('POST', `/api/v1/clusters/${cluster.id}/flow-imports?fileName=lost.jsonl`, { role: 'operator', raw: flows, headers: { 'content-type': 'application/x-ndjson' } });
+    const queued = await first.call('POST', `/api/v1/clusters/${cluster.id}/flow-imports?fileName=lost.jsonl`, {
+      role: 'operator',
+      raw: flows,
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
     expect(queued.body.status).toBe('queued');
     expect((await first.call('POST', `/api/v1/clusters/${cluster.id}/sync`, { role: 'operator' })).status).toBe(202);
     // What a Redis that lost its data leaves: the work recorded in PostgreSQL, no job for it.
     await first.runtime.queues.get(QUEUES.imports)!.obliterate({ force: true });
     await first.startWorker();
-    expect((await first.waitFor(() => importOf(first, queued.body.id), (i) => i.status !== 'queued' && i.status !== 'running', 20000)).status).toBe('succeeded');
-    await first.waitFor(() => first.db.query(`SELECT id FROM clusters WHERE sync_requested_at IS NOT NULL`), (rows) => rows.length === 0, 20000);
+    expect(
+      (
+        await first.waitFor(
+          () => importOf(first, queued.body.id),
+          (i) => i.status !== 'queued' && i.status !== 'running',
+          20000,
+        )
+      ).status,
+    ).toBe('succeeded');
+    await first.waitFor(
+      () => first.db.query(`SELECT id FROM clusters WHERE sync_requested_at IS NOT NULL`),
+      (rows) => rows.length === 0,
+      20000,
+    );
     const synced = (await first.call('GET', `/api/v1/clusters/${cluster.id}`, { role: 'viewer' })).body;
     expect(synced.inventoryImportedAt > cluster.inventoryImportedAt).toBe(true);
   }, 40000);

@@ -28,7 +28,8 @@ interface RequestLine {
 
 const lineOf = (requestId: string) =>
   api.waitFor(
-    async () => lines.map((line) => JSON.parse(line) as RequestLine).find((entry) => entry.msg === 'request' && entry.requestId === requestId),
+    async () =>
+      lines.map((line) => JSON.parse(line) as RequestLine).find((entry) => entry.msg === 'request' && entry.requestId === requestId),
     (entry) => entry !== undefined,
     5000,
   ) as Promise<RequestLine>;
@@ -71,7 +72,11 @@ describe('the request log', () => {
     const cookie = 'bh_session=log-spec-session-cookie-Xk2';
     await api.call('GET', '/api/v1/clusters', { role: null, headers: { cookie } });
     await api.call('GET', `${QUEUE_BOARD_PATH}/api/queues`, { role: 'admin' });
-    await api.waitFor(async () => lines.length, () => lines.some((line) => line.includes(`"path":"${QUEUE_BOARD_PATH}/api/queues"`)), 5000);
+    await api.waitFor(
+      async () => lines.length,
+      () => lines.some((line) => line.includes(`"path":"${QUEUE_BOARD_PATH}/api/queues"`)),
+      5000,
+    );
     const log = lines.join('\n');
     for (const secret of [password, 'log-spec-session-cookie-Xk2', ...Object.values(api.tokens)]) expect(log).not.toContain(secret);
   });

@@ -11,9 +11,19 @@ let clusterId: string;
 const FAST = { waves: [1, 8], settleMs: 0, probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 } };
 
 const rollout = async (id: string) => (await api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body;
-const until = (id: string, statuses: string[]) => api.waitFor(() => rollout(id), (r) => statuses.includes(r.status), 90000);
+const until = (id: string, statuses: string[]) =>
+  api.waitFor(
+    () => rollout(id),
+    (r) => statuses.includes(r.status),
+    90000,
+  );
 const livePolicies = async (namespace: string) =>
-  (await api.db.query(`SELECT name, manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 ORDER BY name`, [clusterId, namespace])).map((r: any) => r.manifest);
+  (
+    await api.db.query(`SELECT name, manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 ORDER BY name`, [
+      clusterId,
+      namespace,
+    ])
+  ).map((r: any) => r.manifest);
 
 beforeAll(async () => {
   api = await startApi({}, { worker: true });
@@ -45,14 +55,26 @@ describe('a staged rollout of the demo plan', () => {
   it('lists it as a summary: where it stands and how many namespaces are in each phase, per stage, without the steps', async () => {
     const [listed] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
     const devSteps = first.steps.filter((s: any) => s.tier === 'dev').length;
-    expect(listed).toMatchObject({ id: first.id, status: 'waiting_approval', planVersion: first.planVersion, namespaces: first.steps.length, phases: { verified: devSteps, pending: first.steps.length - devSteps } });
-    expect(listed.stages.map((s: any) => [s.tier, s.status])).toEqual([['dev', 'completed'], ['staging', 'waiting_approval'], ['prod', 'pending']]);
+    expect(listed).toMatchObject({
+      id: first.id,
+      status: 'waiting_approval',
+      planVersion: first.planVersion,
+      namespaces: first.steps.length,
+      phases: { verified: devSteps, pending: first.steps.length - devSteps },
+    });
+    expect(listed.stages.map((s: any) => [s.tier, s.status])).toEqual([
+      ['dev', 'completed'],
+      ['staging', 'waiting_approval'],
+      ['prod', 'pending'],
+    ]);
     expect(listed.stages[0]).toMatchObject({ namespaces: devSteps, phases: { verified: devSteps } });
     expect(listed).not.toHaveProperty('steps');
   });
 
   it('refuses the approval from the operator who created it and from a viewer', async () => {
-    expect((await api.call('POST', `/api/v1/rollouts/${first.id}/approve`, { role: 'viewer', body: { tier: 'staging' } })).status).toBe(403);
+    expect((await api.call('POST', `/api/v1/rollouts/${first.id}/approve`, { role: 'viewer', body: { tier: 'staging' } })).status).toBe(
+      403,
+    );
     const inbox = (await api.call('GET', '/api/v1/approvals', { role: 'approver' })).body;
     expect(inbox).toEqual([expect.objectContaining({ rolloutId: first.id, tier: 'staging', mine: false })]);
     expect(inbox[0].evidence.steps.length).toBeGreaterThan(0);
@@ -60,16 +82,28 @@ describe('a staged rollout of the demo plan', () => {
 
   it('refuses a second rollout of the cluster while this one is active, leaving no draft of it behind', async () => {
     const before = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
-    const second = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: first.planId, start: true, config: FAST } });
+    const second = await api.call('POST', '/api/v1/rollouts', {
+      role: 'operator',
+      body: { planId: first.planId, start: true, config: FAST },
+    });
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('rollout.cluster_busy');
-    expect((await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.map((r: any) => r.id)).toEqual(before.map((r: any) => r.id));
+    expect((await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.map((r: any) => r.id)).toEqual(
+      before.map((r: any) => r.id),
+    );
   });
 
   it('halts in staging on the hidden dependency, restores that namespace exactly and names the failing probe', async () => {
-    const approved = await api.call('POST', `/api/v1/rollouts/${first.id}/approve`, { role: 'approver', body: { tier: 'staging', comment: 'dev looks good' } });
+    const approved = await api.call('POST', `/api/v1/rollouts/${first.id}/approve`, {
+      role: 'approver',
+      body: { tier: 'staging', comment: 'dev looks good' },
+    });
     expect(approved.status).toBe(200);
-    const halted = await api.waitFor(() => rollout(first.id), (r) => r.status !== 'running' && !r.steps.some((st: any) => st.phase === 'restoring'), 90000);
+    const halted = await api.waitFor(
+      () => rollout(first.id),
+      (r) => r.status !== 'running' && !r.steps.some((st: any) => st.phase === 'restoring'),
+      90000,
+    );
     expect(halted.status).toBe('halted');
     expect(halted.halt.code).toBe('probe_failed');
     const failed = halted.steps.find((s: any) => s.phase === 'restored');
@@ -80,15 +114,25 @@ describe('a staged rollout of the demo plan', () => {
   }, 120000);
 
   it('goes through to prod once the edge is declared and the plan re-made', async () => {
-    expect((await api.call('POST', `/api/v1/rollouts/${first.id}/abort`, { role: 'operator', body: { reason: 'plan misses a dependency' } })).status).toBe(200);
+    expect(
+      (await api.call('POST', `/api/v1/rollouts/${first.id}/abort`, { role: 'operator', body: { reason: 'plan misses a dependency' } }))
+        .status,
+    ).toBe(200);
     await until(first.id, ['aborted', 'rolled_back']);
     const declared = await api.call('POST', `/api/v1/clusters/${clusterId}/edges`, {
       role: 'operator',
-      body: { from: 'notifications-staging/notifications-worker', to: 'payments-staging/payments-api', port: 8080, protocol: 'TCP', comment: 'found by the staging rollout' },
+      body: {
+        from: 'notifications-staging/notifications-worker',
+        to: 'payments-staging/payments-api',
+        port: 8080,
+        protocol: 'TCP',
+        comment: 'found by the staging rollout',
+      },
     });
     expect(declared.status).toBe(201);
     const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
-    const second = (await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: FAST } })).body;
+    const second = (await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: FAST } }))
+      .body;
     for (const tier of ['staging', 'prod']) {
       await until(second.id, ['waiting_approval']);
       expect((await api.call('POST', `/api/v1/rollouts/${second.id}/approve`, { role: 'approver', body: { tier } })).status).toBe(200);
@@ -103,14 +147,25 @@ describe('a staged rollout of the demo plan', () => {
 
     // Drift: a policy removed by hand is found by the re-check, and so is the connection it opened.
     const before = (await api.call('GET', `/api/v1/clusters/${clusterId}/drift-checks`, { role: 'viewer' })).body.length;
-    await api.db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = 'payments-prod' AND name = 'bulkhead-default-deny'`, [clusterId]);
+    await api.db.query(
+      `DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = 'payments-prod' AND name = 'bulkhead-default-deny'`,
+      [clusterId],
+    );
     expect((await api.call('POST', `/api/v1/clusters/${clusterId}/drift-checks`, { role: 'operator' })).status).toBe(202);
-    const checks = await api.waitFor(async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/drift-checks`, { role: 'viewer' })).body, (list: any[]) => list.length > before, 30000);
-    expect(checks[0].findings).toContainEqual(expect.objectContaining({ namespace: 'payments-prod', kind: 'policy_removed', subject: 'bulkhead-default-deny' }));
+    const checks = await api.waitFor(
+      async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/drift-checks`, { role: 'viewer' })).body,
+      (list: any[]) => list.length > before,
+      30000,
+    );
+    expect(checks[0].findings).toContainEqual(
+      expect.objectContaining({ namespace: 'payments-prod', kind: 'policy_removed', subject: 'bulkhead-default-deny' }),
+    );
     const drift = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=drift.detected`, { role: 'viewer' })).body;
     expect(drift.length).toBe(1);
     expect(done.steps.every((s: any) => s.phase === 'verified')).toBe(true);
-    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.policies_applied&limit=500`, { role: 'viewer' })).body;
+    const audit = (
+      await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.policies_applied&limit=500`, { role: 'viewer' })
+    ).body;
     const applied = audit.find((e: any) => e.target === 'payments-prod' && e.details.rolloutId === second.id);
     expect(applied.after.map((p: any) => p.metadata.name)).toContain('bulkhead-default-deny');
     expect(Array.isArray(applied.before)).toBe(true);

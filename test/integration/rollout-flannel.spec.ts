@@ -30,14 +30,26 @@ afterAll(() => api.close());
 it('halts on the first expected-blocked probe that connects, with the reason "not enforced"', async () => {
   const cluster = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'legacy-flannel', cni: 'flannel' } })).body;
   expect(cluster.enforcesNetworkPolicy).toBe(false);
-  await api.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, { role: 'operator', raw: snapshot, headers: { 'content-type': 'application/yaml' } });
+  await api.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, {
+    role: 'operator',
+    raw: snapshot,
+    headers: { 'content-type': 'application/yaml' },
+  });
   await api.call('PATCH', `/api/v1/clusters/${cluster.id}/namespaces/db`, { role: 'operator', body: { tier: 'dev' } });
-  const upload = (await api.call('POST', `/api/v1/clusters/${cluster.id}/flow-imports`, { role: 'operator', raw: fixture('small-flows.hubble.jsonl') })).body;
-  await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${upload.id}`, { role: 'viewer' }), (r) => r.body.status === 'succeeded');
+  const upload = (
+    await api.call('POST', `/api/v1/clusters/${cluster.id}/flow-imports`, { role: 'operator', raw: fixture('small-flows.hubble.jsonl') })
+  ).body;
+  await api.waitFor(
+    () => api.call('GET', `/api/v1/flow-imports/${upload.id}`, { role: 'viewer' }),
+    (r) => r.body.status === 'succeeded',
+  );
   const plan = (await api.call('POST', `/api/v1/clusters/${cluster.id}/plans`, { role: 'operator' })).body;
   expect(plan.report.plan.findings.map((f: any) => f.rule)).toContain('cni-not-enforcing');
 
-  const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: { settleMs: 0, probe: { retries: 0, timeoutMs: 500, retryDelayMs: 0 } } } });
+  const created = await api.call('POST', '/api/v1/rollouts', {
+    role: 'operator',
+    body: { planId: plan.id, start: true, config: { settleMs: 0, probe: { retries: 0, timeoutMs: 500, retryDelayMs: 0 } } },
+  });
   expect(created.status).toBe(201);
   const halted = await api.waitFor(
     async () => (await api.call('GET', `/api/v1/rollouts/${created.body.id}`, { role: 'viewer' })).body,

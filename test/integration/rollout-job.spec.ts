@@ -1,7 +1,13 @@
 import { driverFactory } from '@bulkhead/cluster';
 import { QUEUES } from '@bulkhead/contracts';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
-import { PostgresPlanStore, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmEdgeStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import {
+  PostgresPlanStore,
+  PostgresRolloutStore,
+  TypeOrmClusterStore,
+  TypeOrmEdgeStore,
+  TypeOrmInventoryStore,
+} from '@bulkhead/persistence';
 import { createRedis } from '@bulkhead/platform';
 import { createRollout, executeCommand, RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
 import { Queue } from 'bullmq';
@@ -33,7 +39,12 @@ afterAll(async () => {
 it('carries its step through and runs the waves its results start, queueing none of them', async () => {
   const clock = () => new Date();
   const clusters = new TypeOrmClusterStore(api.db);
-  const planning = { clusters, inventory: new TypeOrmInventoryStore(api.db), edges: new TypeOrmEdgeStore(api.db), plans: new PostgresPlanStore(api.db) };
+  const planning = {
+    clusters,
+    inventory: new TypeOrmInventoryStore(api.db),
+    edges: new TypeOrmEdgeStore(api.db),
+    plans: new PostgresPlanStore(api.db),
+  };
   const deps: RolloutDeps = {
     store: new RolloutStateCache(new PostgresRolloutStore(api.db)),
     dispatcher: new BullRolloutDispatcher(new BullJobQueue(new Map([[QUEUES.rollouts, rollouts]])), clock),
@@ -45,7 +56,13 @@ it('carries its step through and runs the waves its results start, queueing none
   const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
   const created = await createRollout(
     { ...deps, planning, newId: randomUUID },
-    { planId: plan.id, by: 'ops', creatorId: 'ops', start: true, config: { waves: [1, 2], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } } },
+    {
+      planId: plan.id,
+      by: 'ops',
+      creatorId: 'ops',
+      start: true,
+      config: { waves: [1, 2], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } },
+    },
   );
   const queued = async () => (await rollouts.getJobs(['waiting'])).map((j) => j.data.key as string);
   const [first] = created.steps.filter((s) => s.startedAt);
@@ -58,5 +75,8 @@ it('carries its step through and runs the waves its results start, queueing none
   expect(dev.map((s) => s.phase)).toEqual(dev.map(() => 'verified'));
   expect(after.status).toBe('waiting_approval');
   expect(await queued()).toEqual([`${first.id}.snapshot`]); // only what createRollout queued: the job ran every wave after it
-  expect(outcome).toEqual({ status: 'done', detail: `${dev.length} x snapshotNamespace, ${dev.length} x applyPolicies, ${dev.length} x runProbes` });
+  expect(outcome).toEqual({
+    status: 'done',
+    detail: `${dev.length} x snapshotNamespace, ${dev.length} x applyPolicies, ${dev.length} x runProbes`,
+  });
 }, 60000);

@@ -16,13 +16,20 @@ afterAll(() => api.close());
 
 it('verifies every dev namespace when each probe fails its first try and passes its retry', async () => {
   await new SimulatedDriver(api.db, clusterId).setFaults({ flakyProbes: { failFirstAttempts: 1 } });
-  const dev = ((await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' })).body as Array<{ name: string; tier: string }>)
+  const dev = (
+    (await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' })).body as Array<{ name: string; tier: string }>
+  )
     .filter((ns) => ns.tier === 'dev')
     .map((ns) => ns.name);
   const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
   const created = await api.call('POST', '/api/v1/rollouts', {
     role: 'operator',
-    body: { planId: plan.id, namespaces: dev, start: true, config: { waves: [4], settleMs: 0, probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 } } },
+    body: {
+      planId: plan.id,
+      namespaces: dev,
+      start: true,
+      config: { waves: [4], settleMs: 0, probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 } },
+    },
   });
   expect(created.status).toBe(201);
   const done = await api.waitFor(
@@ -31,7 +38,11 @@ it('verifies every dev namespace when each probe fails its first try and passes 
     90000,
   );
   expect(done.status).toBe('completed');
-  const probes = done.steps.flatMap((s: { probes: unknown[] }) => s.probes) as Array<{ kind: string; outcome: string; attempts: Array<{ observed: string }> }>;
+  const probes = done.steps.flatMap((s: { probes: unknown[] }) => s.probes) as Array<{
+    kind: string;
+    outcome: string;
+    attempts: Array<{ observed: string }>;
+  }>;
   const mustReach = probes.filter((p) => p.kind !== 'must-be-blocked');
   expect(mustReach.length).toBeGreaterThan(dev.length);
   expect(probes.every((p) => p.outcome === 'passed')).toBe(true);

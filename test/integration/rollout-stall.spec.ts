@@ -13,7 +13,8 @@ let planId: string;
 
 const rollout = async (id: string) => (await api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body;
 const readyz = () => api.call('GET', '/readyz', { role: null });
-const stalledGauge = async () => Number(/^bulkhead_rollouts_stalled (\d+)$/m.exec((await api.call('GET', '/metrics', { role: 'viewer' })).body)?.[1]);
+const stalledGauge = async () =>
+  Number(/^bulkhead_rollouts_stalled (\d+)$/m.exec((await api.call('GET', '/metrics', { role: 'viewer' })).body)?.[1]);
 
 beforeAll(async () => {
   api = await startApi({ BULKHEAD_ROLLOUT_STALL_SECONDS: String(STALL_SECONDS) }, { worker: true });
@@ -46,16 +47,25 @@ describe('a rollout that makes no progress past its deadline', () => {
 
   it('is recorded in the audit log once by a worker that comes back, which carries the rollout on', async () => {
     await api.startWorker();
-    const gate = await api.waitFor(() => rollout(id), (r) => r.status !== 'running', 60000);
+    const gate = await api.waitFor(
+      () => rollout(id),
+      (r) => r.status !== 'running',
+      60000,
+    );
     expect(gate.status).toBe('waiting_approval');
     expect(gate.stalled).toBeUndefined();
     expect((await readyz()).body.stalledRollouts).toEqual([]);
     expect(await stalledGauge()).toBe(0);
 
-    const audit = (await api.call('GET', '/api/v1/audit?action=rollout.stalled', { role: 'viewer' })).body.filter((e: any) => e.target === id);
+    const audit = (await api.call('GET', '/api/v1/audit?action=rollout.stalled', { role: 'viewer' })).body.filter(
+      (e: any) => e.target === id,
+    );
     const atStall = audit.filter((e: any) => e.details.version === stalledAt);
     expect(atStall).toHaveLength(1);
-    expect(atStall[0]).toMatchObject({ actor: 'system:rollout', details: { rolloutId: id, status: 'running', reason: expect.stringContaining('no progress') } });
+    expect(atStall[0]).toMatchObject({
+      actor: 'system:rollout',
+      details: { rolloutId: id, status: 'running', reason: expect.stringContaining('no progress') },
+    });
     const versions = audit.map((e: any) => e.details.version);
     expect(new Set(versions).size).toBe(versions.length); // once per version, however many passes looked
   }, 90000);

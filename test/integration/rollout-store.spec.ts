@@ -21,15 +21,44 @@ afterAll(() => api.close());
 
 /** A rollout of the demo plan, on a cluster of its own unless one is given (a cluster holds one active rollout at a time). */
 async function created(cluster?: string): Promise<RolloutState> {
-  const clusterId = cluster ?? (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: `store-${randomUUID().slice(0, 8)}`, cni: 'calico' } })).body.id;
-  const namespaces = ['payments-dev', 'cart-dev', 'orders-dev', 'payments-staging'].map((name, i) => ({ name, tier: i < 3 ? ('dev' as const) : ('staging' as const), dependents: i, probes: [] }));
-  const r = transition(undefined, { type: 'create', input: { id: randomUUID(), clusterId, planId, planVersion: 1, createdBy: 'ops', creatorId: 'ops', approvalTiers: DEFAULT_APPROVAL_TIERS, namespaces, config: { waves: [1] } } }, now);
+  const clusterId =
+    cluster ??
+    (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: `store-${randomUUID().slice(0, 8)}`, cni: 'calico' } }))
+      .body.id;
+  const namespaces = ['payments-dev', 'cart-dev', 'orders-dev', 'payments-staging'].map((name, i) => ({
+    name,
+    tier: i < 3 ? ('dev' as const) : ('staging' as const),
+    dependents: i,
+    probes: [],
+  }));
+  const r = transition(
+    undefined,
+    {
+      type: 'create',
+      input: {
+        id: randomUUID(),
+        clusterId,
+        planId,
+        planVersion: 1,
+        createdBy: 'ops',
+        creatorId: 'ops',
+        approvalTiers: DEFAULT_APPROVAL_TIERS,
+        namespaces,
+        config: { waves: [1] },
+      },
+    },
+    now,
+  );
   if (!r.ok) throw new Error(r.error.message);
   return r.state;
 }
 
 const stepVersions = async (id: string): Promise<Record<number, string>> =>
-  Object.fromEntries((await api.db.query(`SELECT ordinal, xmin::text AS xmin FROM rollout_steps WHERE rollout_id = $1`, [id])).map((r: { ordinal: number; xmin: string }) => [r.ordinal, r.xmin]));
+  Object.fromEntries(
+    (await api.db.query(`SELECT ordinal, xmin::text AS xmin FROM rollout_steps WHERE rollout_id = $1`, [id])).map(
+      (r: { ordinal: number; xmin: string }) => [r.ordinal, r.xmin],
+    ),
+  );
 
 it('reads back what another process wrote, never its own older copy', async () => {
   const [a, b] = [new PostgresRolloutStore(api.db), new PostgresRolloutStore(api.db)];
@@ -85,8 +114,14 @@ it('decides again on the newer state when another process changed the rollout me
   // And a change decided on an older state than the row's is not written over it: a still holds "running".
   const resumed = await a.update(state.id, (s) => transition(s, { type: 'resume', by: 'ops' }, now));
   expect(resumed).toMatchObject({ ok: true, state: { status: 'running', version: state.version + 3 } });
-  const actions: string[] = (await api.db.query(`SELECT action FROM audit_log WHERE details->>'rolloutId' = $1 ORDER BY id`, [state.id])).map((r: { action: string }) => r.action);
-  expect(actions.filter((x) => x.startsWith('rollout.status.'))).toEqual(['rollout.status.running', 'rollout.status.paused', 'rollout.status.running']);
+  const actions: string[] = (
+    await api.db.query(`SELECT action FROM audit_log WHERE details->>'rolloutId' = $1 ORDER BY id`, [state.id])
+  ).map((r: { action: string }) => r.action);
+  expect(actions.filter((x) => x.startsWith('rollout.status.'))).toEqual([
+    'rollout.status.running',
+    'rollout.status.paused',
+    'rollout.status.running',
+  ]);
 });
 
 it('writes the changes that arrive together as one, each answered as it was decided', async () => {
@@ -103,7 +138,10 @@ it('writes the changes that arrive together as one, each answered as it was deci
   expect(paused).toMatchObject({ ok: true, changed: true, state: { status: 'paused', version: state.version + 2 } });
   const [row] = await api.db.query(`SELECT status, version FROM rollouts WHERE id = $1`, [state.id]);
   expect(row).toEqual({ status: 'paused', version: String(state.version + 2) });
-  const audit: Array<{ action: string; txn: string }> = await api.db.query(`SELECT action, xmin::text AS txn FROM audit_log WHERE details->>'rolloutId' = $1 AND action LIKE 'rollout.status.%' ORDER BY id`, [state.id]);
+  const audit: Array<{ action: string; txn: string }> = await api.db.query(
+    `SELECT action, xmin::text AS txn FROM audit_log WHERE details->>'rolloutId' = $1 AND action LIKE 'rollout.status.%' ORDER BY id`,
+    [state.id],
+  );
   expect(audit.map((a) => a.action)).toEqual(['rollout.status.running', 'rollout.status.paused']);
   expect(new Set(audit.map((a) => a.txn)).size).toBe(1);
 });
@@ -135,7 +173,7 @@ it('lets a change of a batch that throws, or whose write is refused, fail alone'
   expect(ticked).toMatchObject({ status: 'fulfilled', value: { ok: true, changed: false, state: { status: 'draft' } } });
 });
 
-it('hands the namespace lock\'s holder the state as it is once the lock is held, also after waiting for it', async () => {
+it("hands the namespace lock's holder the state as it is once the lock is held, also after waiting for it", async () => {
   const [a, b] = [new PostgresRolloutStore(api.db), new PostgresRolloutStore(api.db)];
   const state = await created();
   await a.insert(state, []);

@@ -15,16 +15,31 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
 const rollout = async (id: string) => (await api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body;
-const until = (id: string, statuses: string[], timeoutMs = 30000) => api.waitFor(() => rollout(id), (r) => statuses.includes(r.status), timeoutMs);
+const until = (id: string, statuses: string[], timeoutMs = 30000) =>
+  api.waitFor(
+    () => rollout(id),
+    (r) => statuses.includes(r.status),
+    timeoutMs,
+  );
 const livePolicies = async (namespace: string) =>
-  (await api.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 ORDER BY name`, [clusterId, namespace])).map((r: any) => r.manifest);
+  (
+    await api.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 ORDER BY name`, [
+      clusterId,
+      namespace,
+    ])
+  ).map((r: any) => r.manifest);
 const create = (body: Record<string, unknown>) => api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, ...body } });
 const stepOf = (state: any, namespace: string) => state.steps.find((s: any) => s.namespace === namespace);
 
 /** The `opensAt` each time the rollout went to waiting_window, oldest first (from the audit log). */
 async function waitingWindows(rolloutId: string): Promise<Array<{ tier: string; opensAt: string | null }>> {
-  const entries = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.status.waiting_window&limit=500`, { role: 'viewer' })).body;
-  return entries.filter((e: any) => e.details.rolloutId === rolloutId).map((e: any) => ({ tier: e.details.tier, opensAt: e.details.opensAt })).reverse();
+  const entries = (
+    await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.status.waiting_window&limit=500`, { role: 'viewer' })
+  ).body;
+  return entries
+    .filter((e: any) => e.details.rolloutId === rolloutId)
+    .map((e: any) => ({ tier: e.details.tier, opensAt: e.details.opensAt }))
+    .reverse();
 }
 
 /** Polls until `untilMs` (on the wall clock), failing as soon as one reading breaks the invariant. */
@@ -56,11 +71,25 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 /** The wall clock of `ms` in `timeZone`. */
 function wallClock(ms: number, timeZone: string) {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(new Date(ms))
       .map((p) => [p.type, p.value]),
   );
-  return { date: `${parts.year}${parts.month}${parts.day}`, hour: Number(parts.hour), minute: Number(parts.minute), time: `${parts.hour}${parts.minute}${parts.second}` };
+  return {
+    date: `${parts.year}${parts.month}${parts.day}`,
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    time: `${parts.hour}${parts.minute}${parts.second}`,
+  };
 }
 
 beforeAll(async () => {
@@ -77,27 +106,80 @@ describe('rollout windows, freezes and schedules refuse bad input', () => {
   const rrule = (rule: string) => ({ kind: 'rrule', rule, durationMinutes: 60, timeZone: 'Europe/Berlin' });
 
   it.each([
-    ['a cron hour out of range', { config: { windows: { prod: [{ ...window, expression: '0 25 * * *' }] } } }, 'body.config.windows.prod[0].hour', '25 is out of range 0-23'],
-    ['a cron with six fields', { config: { windows: { prod: [{ ...window, expression: '0 2 * * MON-FRI 2026' }] } } }, 'body.config.windows.prod[0].expression', 'expected 5'],
-    ['an RRULE with an unsupported FREQ', { config: { windows: { staging: [rrule('DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=HOURLY')] } } }, 'body.config.windows.staging[0].FREQ', 'FREQ=HOURLY is not supported'],
-    ['an RRULE without DTSTART', { config: { windows: { staging: [rrule('RRULE:FREQ=WEEKLY;BYDAY=MO')] } } }, 'body.config.windows.staging[0].DTSTART', 'needs a DTSTART'],
-    ['an RRULE whose DTSTART zone is not the window zone', { config: { windows: { staging: [rrule('DTSTART;TZID=America/New_York:20260105T020000\nRRULE:FREQ=DAILY')] } } }, 'body.config.windows.staging[0].DTSTART', 'differs from'],
-    ['a window in a time zone that does not exist', { config: { windows: { dev: [{ ...window, timeZone: 'Mars/Olympus_Mons' }] } } }, 'body.config.windows.dev[0].timeZone', '"Mars/Olympus_Mons" is not an IANA time zone'],
-    ['a freeze in a time zone that does not exist', { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00Z', durationMinutes: 60, timeZone: 'Europe/Atlantis' }] } }, 'body.config.freezes[0].timeZone', 'is not an IANA time zone'],
-    ['a window lasting 0 minutes', { config: { windows: { dev: [{ ...window, durationMinutes: 0 }] } } }, 'body.config.windows.dev[0].durationMinutes', '>=1'],
-    ['a freeze lasting -5 minutes', { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00Z', durationMinutes: -5, timeZone: 'UTC' }] } }, 'body.config.freezes[0].durationMinutes', '>=1'],
-    ['a freeze whose start has no zone', { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00', durationMinutes: 60, timeZone: 'UTC' }] } }, 'body.config.freezes[0].start', 'datetime'],
+    [
+      'a cron hour out of range',
+      { config: { windows: { prod: [{ ...window, expression: '0 25 * * *' }] } } },
+      'body.config.windows.prod[0].hour',
+      '25 is out of range 0-23',
+    ],
+    [
+      'a cron with six fields',
+      { config: { windows: { prod: [{ ...window, expression: '0 2 * * MON-FRI 2026' }] } } },
+      'body.config.windows.prod[0].expression',
+      'expected 5',
+    ],
+    [
+      'an RRULE with an unsupported FREQ',
+      { config: { windows: { staging: [rrule('DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=HOURLY')] } } },
+      'body.config.windows.staging[0].FREQ',
+      'FREQ=HOURLY is not supported',
+    ],
+    [
+      'an RRULE without DTSTART',
+      { config: { windows: { staging: [rrule('RRULE:FREQ=WEEKLY;BYDAY=MO')] } } },
+      'body.config.windows.staging[0].DTSTART',
+      'needs a DTSTART',
+    ],
+    [
+      'an RRULE whose DTSTART zone is not the window zone',
+      { config: { windows: { staging: [rrule('DTSTART;TZID=America/New_York:20260105T020000\nRRULE:FREQ=DAILY')] } } },
+      'body.config.windows.staging[0].DTSTART',
+      'differs from',
+    ],
+    [
+      'a window in a time zone that does not exist',
+      { config: { windows: { dev: [{ ...window, timeZone: 'Mars/Olympus_Mons' }] } } },
+      'body.config.windows.dev[0].timeZone',
+      '"Mars/Olympus_Mons" is not an IANA time zone',
+    ],
+    [
+      'a freeze in a time zone that does not exist',
+      { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00Z', durationMinutes: 60, timeZone: 'Europe/Atlantis' }] } },
+      'body.config.freezes[0].timeZone',
+      'is not an IANA time zone',
+    ],
+    [
+      'a window lasting 0 minutes',
+      { config: { windows: { dev: [{ ...window, durationMinutes: 0 }] } } },
+      'body.config.windows.dev[0].durationMinutes',
+      '>=1',
+    ],
+    [
+      'a freeze lasting -5 minutes',
+      { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00Z', durationMinutes: -5, timeZone: 'UTC' }] } },
+      'body.config.freezes[0].durationMinutes',
+      '>=1',
+    ],
+    [
+      'a freeze whose start has no zone',
+      { config: { freezes: [{ kind: 'once', start: '2026-12-20T00:00:00', durationMinutes: 60, timeZone: 'UTC' }] } },
+      'body.config.freezes[0].start',
+      'datetime',
+    ],
     ['a start time that is not a time', { scheduledAt: 'tomorrow at two' }, 'body.scheduledAt', 'datetime'],
     ['a start time in the past', { scheduledAt: '2020-01-01T02:00:00Z' }, 'body.scheduledAt', 'is in the past'],
   ])('refuses %s with 400 naming the field and the reason, and writes nothing', async (_name, body, field, reason) => {
     const rolloutsBefore = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.length;
-    const auditBefore = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.&limit=500`, { role: 'viewer' })).body.length;
+    const auditBefore = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.&limit=500`, { role: 'viewer' })).body
+      .length;
     const res = await create({ start: true, ...body });
     expect(res.status).toBe(400);
     expect(res.body.problems).toEqual([{ field, reason: expect.stringContaining(reason) }]);
     expect(res.body.message).toContain(field);
     expect((await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.length).toBe(rolloutsBefore);
-    expect((await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.&limit=500`, { role: 'viewer' })).body.length).toBe(auditBefore);
+    expect((await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.&limit=500`, { role: 'viewer' })).body.length).toBe(
+      auditBefore,
+    );
     expect(await api.db.query(`SELECT count(*)::int AS n FROM rollouts`)).toEqual([{ n: rolloutsBefore }]);
   });
 });
@@ -136,7 +218,13 @@ describe('rollout windows, freezes and schedules on the real clock', () => {
     const opens = wholeSecond(Date.now()) + 5 * SECOND;
     const local = wallClock(opens, 'America/New_York');
     // Read as UTC instead of New York time, this window would open hours away.
-    const window = { kind: 'rrule', name: 'dev daily', rule: `DTSTART;TZID=America/New_York:${local.date}T${local.time}\nRRULE:FREQ=DAILY`, durationMinutes: 30, timeZone: 'America/New_York' };
+    const window = {
+      kind: 'rrule',
+      name: 'dev daily',
+      rule: `DTSTART;TZID=America/New_York:${local.date}T${local.time}\nRRULE:FREQ=DAILY`,
+      durationMinutes: 30,
+      timeZone: 'America/New_York',
+    };
     const created = await create({ namespaces: [namespace], start: true, config: { ...FAST, windows: { dev: [window] } } });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('waiting_window');
@@ -196,14 +284,19 @@ describe('rollout windows, freezes and schedules on the real clock', () => {
     expect(stepOf(waiting, dev).phase).toBe('verified');
     expect(await waitingWindows(id)).toEqual([]);
 
-    const approved = await api.call('POST', `/api/v1/rollouts/${id}/approve`, { role: 'approver', body: { tier: 'prod', comment: 'dev is fine' } });
+    const approved = await api.call('POST', `/api/v1/rollouts/${id}/approve`, {
+      role: 'approver',
+      body: { tier: 'prod', comment: 'dev is fine' },
+    });
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('waiting_window');
     expect(await waitingWindows(id)).toEqual([{ tier: 'prod', opensAt: new Date(opens).toISOString() }]);
 
     await waitsForWindow(id, prod, prodBefore, Date.now() + 2 * SECOND);
 
-    expect((await api.call('POST', `/api/v1/rollouts/${id}/abort`, { role: 'operator', body: { reason: 'window test done' } })).status).toBe(200);
+    expect(
+      (await api.call('POST', `/api/v1/rollouts/${id}/abort`, { role: 'operator', body: { reason: 'window test done' } })).status,
+    ).toBe(200);
     await until(id, ['aborted']);
   }, 40000);
 
@@ -222,7 +315,11 @@ describe('rollout windows, freezes and schedules on the real clock', () => {
     expect(Date.parse(first.startedAt)).toBeLessThan(closes);
     expect(second.startedAt).toBeUndefined();
 
-    const waiting = await api.waitFor(() => rollout(id), (r) => r.status !== 'running', 20000);
+    const waiting = await api.waitFor(
+      () => rollout(id),
+      (r) => r.status !== 'running',
+      20000,
+    );
     expect(waiting.status).toBe('waiting_window');
     const finished = stepOf(waiting, first.namespace);
     expect(finished.phase).toBe('verified');

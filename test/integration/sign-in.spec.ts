@@ -7,7 +7,11 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 async function signIn(username: string, password = USER_PASSWORD) {
-  const res = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${api.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   const cookie = res.headers.get('set-cookie') ?? '';
   return { status: res.status, body: (await res.json()) as any, cookie: cookie.split(';')[0], setCookie: cookie };
 }
@@ -65,7 +69,10 @@ describe('dashboard sign-in', () => {
   });
 
   it('lets an admin create users, stores no password in clear, and refuses weak ones', async () => {
-    const created = await api.call('POST', '/api/v1/users', { role: 'admin', body: { username: 'alice', password: 'a long enough password', role: 'approver' } });
+    const created = await api.call('POST', '/api/v1/users', {
+      role: 'admin',
+      body: { username: 'alice', password: 'a long enough password', role: 'approver' },
+    });
     expect(created.status).toBe(201);
     const [row] = await api.db.query(`SELECT password_hash FROM users WHERE username = 'alice'`);
     expect(row.password_hash).toMatch(/^scrypt\$/);
@@ -74,7 +81,14 @@ describe('dashboard sign-in', () => {
     const weak = await api.call('POST', '/api/v1/users', { role: 'admin', body: { username: 'bob', password: 'short', role: 'viewer' } });
     expect(weak.status).toBe(400);
     expect(weak.body.problems[0].field).toBe('body.password');
-    expect((await api.call('POST', '/api/v1/users', { role: 'operator', body: { username: 'eve', password: 'a long enough password', role: 'admin' } })).status).toBe(403);
+    expect(
+      (
+        await api.call('POST', '/api/v1/users', {
+          role: 'operator',
+          body: { username: 'eve', password: 'a long enough password', role: 'admin' },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('keeps API tokens working for pipelines, without CSRF', async () => {

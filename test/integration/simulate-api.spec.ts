@@ -44,7 +44,11 @@ describe('POST /api/v1/simulate', () => {
   });
 
   it('accepts the same input as YAML', async () => {
-    const res = await api.call('POST', '/api/v1/simulate', { role: 'viewer', raw: YAML.stringify(input), headers: { 'content-type': 'application/yaml' } });
+    const res = await api.call('POST', '/api/v1/simulate', {
+      role: 'viewer',
+      raw: YAML.stringify(input),
+      headers: { 'content-type': 'application/yaml' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(3);
   });

@@ -10,11 +10,24 @@ import { testDatabase } from './support/harness';
 
 const snapshot = YAML.parse(readFileSync(join(__dirname, '..', 'fixtures', 'small-snapshot.yaml'), 'utf8'));
 const denyAll = (namespace: string): NetworkPolicy =>
-  ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } }) as NetworkPolicy;
+  ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'default-deny', namespace },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  }) as NetworkPolicy;
 const probe = (from: string, to: string, port: number, id = `${from}>${to}:${port}`, attempt = 1) => {
   const [fns, fw] = from.split('/');
   const [tns, tw] = to.split('/');
-  return { id, attempt, from: { namespace: fns, workload: fw }, to: { kind: 'workload' as const, namespace: tns, name: tw }, port, protocol: 'TCP' as const, timeoutMs: 2000 };
+  return {
+    id,
+    attempt,
+    from: { namespace: fns, workload: fw },
+    to: { kind: 'workload' as const, namespace: tns, name: tw },
+    port,
+    protocol: 'TCP' as const,
+    timeoutMs: 2000,
+  };
 };
 
 let db: DataSource;
@@ -72,7 +85,10 @@ describe('the simulated cluster driver', () => {
   it('restores a namespace exactly: changed policies back, added ones gone', async () => {
     const driver = await cluster();
     const before = await driver.readPolicies('db');
-    await driver.applyPolicies('db', [denyAll('db'), { ...before[0], spec: { podSelector: {}, policyTypes: ['Ingress'] } } as NetworkPolicy]);
+    await driver.applyPolicies('db', [
+      denyAll('db'),
+      { ...before[0], spec: { podSelector: {}, policyTypes: ['Ingress'] } } as NetworkPolicy,
+    ]);
     expect((await driver.readPolicies('db')).map((p) => p.metadata.name)).toEqual(['allow-all-legacy', 'default-deny']);
     await driver.restorePolicies('db', before);
     expect(JSON.stringify(await driver.readPolicies('db'))).toBe(JSON.stringify(before));
@@ -84,7 +100,10 @@ describe('the simulated cluster driver', () => {
     expect((await driver.probe([probe('db/postgres', 'api/orders-api', 8080)]))[0].connected).toBe(true);
     await driver.applyPolicies('web', [denyAll('web')]);
     const broken = (await driver.probe([probe('db/postgres', 'api/orders-api', 8080)]))[0];
-    expect(broken).toEqual({ connected: false, detail: 'api/orders-api answers with errors: its own call to web/frontend:8080/TCP is blocked' });
+    expect(broken).toEqual({
+      connected: false,
+      detail: 'api/orders-api answers with errors: its own call to web/frontend:8080/TCP is blocked',
+    });
   });
 
   it('can fail applies, time probes out, and flake the first attempt', async () => {
@@ -100,16 +119,26 @@ describe('the simulated cluster driver', () => {
     expect((await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1.1', 1)]))[0].connected).toBe(false);
     expect((await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1.2', 2)]))[0].connected).toBe(true);
     // nothing is kept per probe
-    expect(await db.query(`SELECT faults FROM simulated_clusters WHERE cluster_id = $1`, [driver.clusterId])).toEqual([{ faults: { flakyProbes: { failFirstAttempts: 1 } } }]);
+    expect(await db.query(`SELECT faults FROM simulated_clusters WHERE cluster_id = $1`, [driver.clusterId])).toEqual([
+      { faults: { flakyProbes: { failFirstAttempts: 1 } } },
+    ]);
   });
 
   it('answers a batch in order, each probe on its own: blocked, open, unrunnable, flaky per probe', async () => {
     const driver = await cluster();
     await driver.applyPolicies('api', [denyAll('api')]);
     await driver.setFaults({ flakyProbes: { failFirstAttempts: 1 } });
-    const batch = [probe('web/frontend', 'api/orders-api', 8080, 'a'), probe('web/frontend', 'db/postgres', 5432, 'b'), probe('web/ghost', 'db/postgres', 5432, 'c')];
+    const batch = [
+      probe('web/frontend', 'api/orders-api', 8080, 'a'),
+      probe('web/frontend', 'db/postgres', 5432, 'b'),
+      probe('web/ghost', 'db/postgres', 5432, 'c'),
+    ];
     const first = await driver.probe(batch);
-    expect(first.map((r) => r.detail)).toEqual(['connection reset (simulated flaky network, attempt 1)', 'connection reset (simulated flaky network, attempt 1)', 'connection reset (simulated flaky network, attempt 1)']);
+    expect(first.map((r) => r.detail)).toEqual([
+      'connection reset (simulated flaky network, attempt 1)',
+      'connection reset (simulated flaky network, attempt 1)',
+      'connection reset (simulated flaky network, attempt 1)',
+    ]);
     const second = await driver.probe(batch.map((p) => ({ ...p, attempt: 2 })));
     expect(second).toEqual([
       { connected: false, detail: 'timed out after 2000 ms: blocked by NetworkPolicy' },
@@ -123,7 +152,10 @@ describe('the simulated cluster driver', () => {
     const driver = await cluster();
     const other = new SimulatedDriver(db, driver.clusterId); // another worker
     await driver.setFaults({ applyFailures: [{ times: 1, message: 'once' }] });
-    const applies = await Promise.allSettled([driver.applyPolicies('api', [denyAll('api')]), other.applyPolicies('api', [denyAll('api')], { prune: true })]);
+    const applies = await Promise.allSettled([
+      driver.applyPolicies('api', [denyAll('api')]),
+      other.applyPolicies('api', [denyAll('api')], { prune: true }),
+    ]);
     expect(applies.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason.message)).toEqual(['once']);
   });
 

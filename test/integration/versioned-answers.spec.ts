@@ -31,31 +31,54 @@ describe('reads kept per version of what they read', () => {
   });
 
   it('shows clusters added and removed in the list', async () => {
-    const names = async () => ((await api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body as Array<{ name: string }>).map((c) => c.name);
+    const names = async () =>
+      ((await api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body as Array<{ name: string }>).map((c) => c.name);
     expect(await names()).not.toContain('added-behind');
-    const [added] = await api.db.query(`INSERT INTO clusters (name, cni, driver) VALUES ('added-behind', 'cilium', 'simulated') RETURNING id`);
+    const [added] = await api.db.query(
+      `INSERT INTO clusters (name, cni, driver) VALUES ('added-behind', 'cilium', 'simulated') RETURNING id`,
+    );
     expect(await names()).toContain('added-behind');
     await api.db.query(`DELETE FROM clusters WHERE id = $1`, [added.id]);
     expect(await names()).not.toContain('added-behind');
   });
 
   it('shows inventory writes: a tier, a workload, a pod and a policy', async () => {
-    const namespaces = (await read('/namespaces')) as Array<{ name: string; tier: string | null; counts: { pods: number; policies: number } }>;
+    const namespaces = (await read('/namespaces')) as Array<{
+      name: string;
+      tier: string | null;
+      counts: { pods: number; policies: number };
+    }>;
     const target = namespaces[0];
     const workloads = (await read(`/workloads?namespace=${target.name}`)) as Array<{ name: string; labels: Record<string, string> }>;
     const counts = (await read('')).counts;
 
     await sql(`UPDATE namespaces SET tier_override = 'prod' WHERE cluster_id = $1 AND name = $2`, [target.name]);
-    expect(((await read('/namespaces')) as typeof namespaces).find((n) => n.name === target.name)).toMatchObject({ tier: 'prod', tierSource: 'manual' });
+    expect(((await read('/namespaces')) as typeof namespaces).find((n) => n.name === target.name)).toMatchObject({
+      tier: 'prod',
+      tierSource: 'manual',
+    });
 
-    await sql(`UPDATE workloads SET labels = labels || '{"moved": "yes"}' WHERE cluster_id = $1 AND namespace = $2 AND name = $3`, [target.name, workloads[0].name]);
-    expect(((await read(`/workloads?namespace=${target.name}`)) as typeof workloads).find((w) => w.name === workloads[0].name)?.labels.moved).toBe('yes');
+    await sql(`UPDATE workloads SET labels = labels || '{"moved": "yes"}' WHERE cluster_id = $1 AND namespace = $2 AND name = $3`, [
+      target.name,
+      workloads[0].name,
+    ]);
+    expect(
+      ((await read(`/workloads?namespace=${target.name}`)) as typeof workloads).find((w) => w.name === workloads[0].name)?.labels.moved,
+    ).toBe('yes');
 
     await sql(`DELETE FROM pods WHERE ctid = (SELECT ctid FROM pods WHERE cluster_id = $1 LIMIT 1)`);
     expect((await read('')).counts.pods).toBe(counts.pods - 1);
 
-    const manifest = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'added-behind', namespace: target.name }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
-    await sql(`INSERT INTO network_policies (cluster_id, namespace, name, manifest) VALUES ($1, $2, 'added-behind', $3)`, [target.name, JSON.stringify(manifest)]);
+    const manifest = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'added-behind', namespace: target.name },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    };
+    await sql(`INSERT INTO network_policies (cluster_id, namespace, name, manifest) VALUES ($1, $2, 'added-behind', $3)`, [
+      target.name,
+      JSON.stringify(manifest),
+    ]);
     expect((await read('')).counts.policies).toBe(counts.policies + 1);
     expect(((await read('/policies')) as Array<{ metadata: { name: string } }>).map((p) => p.metadata.name)).toContain('added-behind');
   });
@@ -83,9 +106,13 @@ describe('reads kept per version of what they read', () => {
 
   it("shows a namespace's protection as its rollout's steps move", async () => {
     const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body as { id: string };
-    const rollout = (await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id } })).body as { id: string; steps: Array<{ namespace: string }> };
+    const rollout = (await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id } })).body as {
+      id: string;
+      steps: Array<{ namespace: string }>;
+    };
     const namespace = rollout.steps[0].namespace;
-    const protection = async () => ((await read('/namespaces')) as Array<{ name: string; protection: string }>).find((n) => n.name === namespace)?.protection;
+    const protection = async () =>
+      ((await read('/namespaces')) as Array<{ name: string; protection: string }>).find((n) => n.name === namespace)?.protection;
     expect(await protection()).not.toBe('verified');
     // As the rollout store writes a step: with the rollout's next version, in one statement.
     await api.db.query(
@@ -97,14 +124,18 @@ describe('reads kept per version of what they read', () => {
   });
 
   it('shows an audit entry written elsewhere in the audit log', async () => {
-    const actions = async () => ((await api.call('GET', '/api/v1/audit?limit=5', { role: 'viewer' })).body as Array<{ action: string }>).map((e) => e.action);
+    const actions = async () =>
+      ((await api.call('GET', '/api/v1/audit?limit=5', { role: 'viewer' })).body as Array<{ action: string }>).map((e) => e.action);
     expect(await actions()).not.toContain('psql.note');
     await api.db.query(`INSERT INTO audit_log (actor, action, target) VALUES ('user:psql', 'psql.note', 'written behind the API')`);
     expect((await actions())[0]).toBe('psql.note');
   });
 
   it('answers the same JSON compressed or not, and still 404 and 400 for clusters that are not there', async () => {
-    const plain = await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer', headers: { 'accept-encoding': 'identity' } });
+    const plain = await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, {
+      role: 'viewer',
+      headers: { 'accept-encoding': 'identity' },
+    });
     const gzip = await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer', headers: { 'accept-encoding': 'gzip' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(gzip.headers.get('content-encoding')).toBe('gzip');

@@ -8,7 +8,11 @@ import { type Harness, startApi, USER_PASSWORD } from '../integration/support/ha
  * can be turned off. /healthz and /readyz stay open for probes.
  */
 async function signInCookie(api: Harness): Promise<string> {
-  const res = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer-user', password: USER_PASSWORD }) });
+  const res = await fetch(`${api.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'viewer-user', password: USER_PASSWORD }),
+  });
   return (res.headers.get('set-cookie') ?? '').split(';')[0];
 }
 
@@ -24,7 +28,6 @@ async function rawExchange(url: string, request: string): Promise<string> {
   return received;
 }
 
-
 describe('by default', () => {
   let api: Harness;
   beforeAll(async () => {
@@ -37,7 +40,9 @@ describe('by default', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.code).toBe('auth.missing_credentials');
     expect(JSON.stringify(anonymous.body)).not.toContain('bulkhead_');
-    expect((await api.call('GET', '/metrics', { role: null, headers: { authorization: 'Bearer bh_forged-token-of-some-length' } })).status).toBe(401);
+    expect(
+      (await api.call('GET', '/metrics', { role: null, headers: { authorization: 'Bearer bh_forged-token-of-some-length' } })).status,
+    ).toBe(401);
 
     const scraped = await api.call('GET', '/metrics', { role: 'viewer' });
     expect(scraped.status).toBe(200);
@@ -53,7 +58,8 @@ describe('by default', () => {
       expect([path, anonymous.status]).toEqual([path, 401]);
     }
     // No copy of the document elsewhere (Swagger's defaults: -json and -yaml beside the UI's path).
-    for (const path of ['/api/docs-yaml', '/api/docs-json']) expect([path, (await api.call('GET', path, { role: null })).status]).toEqual([path, 404]);
+    for (const path of ['/api/docs-yaml', '/api/docs-json'])
+      expect([path, (await api.call('GET', path, { role: null })).status]).toEqual([path, 404]);
     const doc = await api.call('GET', '/api/docs/openapi.json', { role: 'viewer' });
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toContain('/api/v1/clusters');

@@ -39,6 +39,9 @@ it('marks the import failed with the reason when every attempt of its job failed
     30_000,
   );
   expect(done.body).toMatchObject({ status: 'failed', error: expect.stringContaining('the disk is full') });
-  const [job] = await api.waitFor(() => queue.getFailed(), (failed) => failed.length === 1);
+  const [job] = await api.waitFor(
+    () => queue.getFailed(),
+    (failed) => failed.length === 1,
+  );
   expect(job.attemptsMade).toBe(5);
 });

@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Harness, startApi } from '../integration/support/harness';
-import { anyJson, asWire, hostileString, type JsonSchema, queryString, shapedBy, snapshotDocument, type WireBody } from './support/fuzz-arbitraries';
+import {
+  anyJson,
+  asWire,
+  hostileString,
+  type JsonSchema,
+  queryString,
+  shapedBy,
+  snapshotDocument,
+  type WireBody,
+} from './support/fuzz-arbitraries';
 
 /**
  * Every write route of the OpenAPI document, driven with generated bodies, query strings, path
@@ -47,12 +56,21 @@ const serverErrors: string[] = [];
 /** Real ids to put in path parameters and bodies, so that generated requests get past "not found". */
 async function fixtures(): Promise<void> {
   const cluster = (await api.call('POST', '/api/v1/clusters', { body: { name: 'fuzz', cni: 'calico' } })).body;
-  await api.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, { raw: readFileSync(join(__dirname, '../fixtures/small-snapshot.yaml')), headers: { 'content-type': 'application/yaml' } });
-  const edge = (await api.call('POST', `/api/v1/clusters/${cluster.id}/edges`, { body: { from: 'web/frontend', to: 'api/orders-api', port: 8080, protocol: 'TCP' } })).body;
+  await api.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, {
+    raw: readFileSync(join(__dirname, '../fixtures/small-snapshot.yaml')),
+    headers: { 'content-type': 'application/yaml' },
+  });
+  const edge = (
+    await api.call('POST', `/api/v1/clusters/${cluster.id}/edges`, {
+      body: { from: 'web/frontend', to: 'api/orders-api', port: 8080, protocol: 'TCP' },
+    })
+  ).body;
   const plan = (await api.call('POST', `/api/v1/clusters/${cluster.id}/plans`)).body;
   const rollout = (await api.call('POST', '/api/v1/rollouts', { body: { planId: plan.id } })).body;
   const token = (await api.call('POST', '/api/v1/tokens', { body: { name: 'fuzz-victim', role: 'viewer' } })).body;
-  const flows = await api.call('POST', `/api/v1/clusters/${cluster.id}/flow-imports?fileName=f.jsonl`, { raw: readFileSync(join(__dirname, '../fixtures/small-flows.hubble.jsonl')) });
+  const flows = await api.call('POST', `/api/v1/clusters/${cluster.id}/flow-imports?fileName=f.jsonl`, {
+    raw: readFileSync(join(__dirname, '../fixtures/small-flows.hubble.jsonl')),
+  });
   Object.assign(ids, {
     clusterId: [cluster.id],
     edgeId: [edge.id],
@@ -63,11 +81,17 @@ async function fixtures(): Promise<void> {
     namespace: ['web', 'api', 'db'],
   });
   for (const [name, values] of Object.entries(ids)) {
-    for (const value of values) if (typeof value !== 'string') throw new Error(`fixture ${name} was not created: ${JSON.stringify(values)}`);
+    for (const value of values)
+      if (typeof value !== 'string') throw new Error(`fixture ${name} was not created: ${JSON.stringify(values)}`);
   }
 }
 
-function writeRoutes(document: { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: { content: Record<string, { schema?: JsonSchema }> } }>> }): Route[] {
+function writeRoutes(document: {
+  paths: Record<
+    string,
+    Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: { content: Record<string, { schema?: JsonSchema }> } }>
+  >;
+}): Route[] {
   const routes: Route[] = [];
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
@@ -87,14 +111,27 @@ function writeRoutes(document: { paths: Record<string, Record<string, { paramete
 const knownIds = () => fc.constantFrom(...Object.values(ids).flat());
 
 function caseFor(route: Route): fc.Arbitrary<Case> {
-  const param = (name: string) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...(ids[name] ?? [''])) }, { weight: 1, arbitrary: fc.uuid() }, { weight: 1, arbitrary: hostileString });
+  const param = (name: string) =>
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...(ids[name] ?? [''])) },
+      { weight: 1, arbitrary: fc.uuid() },
+      { weight: 1, arbitrary: hostileString },
+    );
   const path = fc
     .tuple(fc.tuple(...route.params.map(param)), queryString)
-    .map(([values, query]) => route.params.reduce((p, name, i) => p.replace(`{${name}}`, encodeURIComponent(wellFormed(values[i] || 'x'))), route.path) + query);
+    .map(
+      ([values, query]) =>
+        route.params.reduce((p, name, i) => p.replace(`{${name}}`, encodeURIComponent(wellFormed(values[i] || 'x'))), route.path) + query,
+    );
   const body: fc.Arbitrary<WireBody | undefined> = route.path.endsWith('/snapshot')
     ? asWire(fc.oneof({ weight: 4, arbitrary: snapshotDocument }, { weight: 1, arbitrary: anyJson }))
     : route.path.endsWith('/simulate')
-      ? asWire(fc.record({ snapshot: snapshotDocument, probes: fc.array(shapedBy(route.schema?.properties?.probes?.items, knownIds()), { maxLength: 4 }) }))
+      ? asWire(
+          fc.record({
+            snapshot: snapshotDocument,
+            probes: fc.array(shapedBy(route.schema?.properties?.probes?.items, knownIds()), { maxLength: 4 }),
+          }),
+        )
       : route.schema
         ? asWire(shapedBy(route.schema, knownIds()))
         : fc.option(asWire(anyJson), { freq: 3 }).map((b) => b ?? undefined);
@@ -127,10 +164,18 @@ async function send(c: Case): Promise<Outcome> {
     const logged = serverErrors.find((line) => errorId && line.includes(errorId));
     return { route, status: res.status, problem: `server error: ${(logged ?? text).slice(0, 1500)}`, sent };
   }
-  if (res.status === 400 && !(Array.isArray(answer.problems) && answer.problems.length > 0 && answer.problems.every((p) => typeof p.field === 'string' && p.field.length > 0))) {
+  if (
+    res.status === 400 &&
+    !(
+      Array.isArray(answer.problems) &&
+      answer.problems.length > 0 &&
+      answer.problems.every((p) => typeof p.field === 'string' && p.field.length > 0)
+    )
+  ) {
     return { route, status: 400, problem: `a 400 that names no field: ${text.slice(0, 300)}`, sent };
   }
-  if (res.status >= 400 && typeof answer.code !== 'string') return { route, status: res.status, problem: `a ${res.status} without a code: ${text.slice(0, 300)}`, sent };
+  if (res.status >= 400 && typeof answer.code !== 'string')
+    return { route, status: res.status, problem: `a ${res.status} without a code: ${text.slice(0, 300)}`, sent };
   return { route, status: res.status };
 }
 
@@ -156,7 +201,13 @@ it(`answers ${CASES} generated requests to every write route with a 2xx or a 4xx
     const row = table.get(o.route) ?? table.set(o.route, new Map()).get(o.route)!;
     row.set(o.status, (row.get(o.status) ?? 0) + 1);
   }
-  const lines = [...table].map(([route, counts]) => `${route.padEnd(62)} ${[...counts].sort(([a], [b]) => a - b).map(([status, n]) => `${status}:${n}`).join(' ')}`);
+  const lines = [...table].map(
+    ([route, counts]) =>
+      `${route.padEnd(62)} ${[...counts]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}:${n}`)
+        .join(' ')}`,
+  );
   console.log(`fuzz: ${outcomes.length} requests to ${routes.length} write routes (seed ${SEED})\n${lines.join('\n')}`);
 
   const failures = outcomes.filter((o) => o.problem);

@@ -14,9 +14,19 @@ const snapshot = readFileSync(join(__dirname, '..', 'fixtures', 'small-snapshot.
 let api: Harness;
 
 async function importInto(file: Buffer): Promise<any> {
-  const clusterId = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: `c-${randomBytes(4).toString('hex')}`, cni: 'cilium' } })).body.id;
-  await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: snapshot, headers: { 'content-type': 'application/yaml' } });
-  const upload = await api.call('POST', `/api/v1/clusters/${clusterId}/flow-imports?fileName=flows.jsonl.gz`, { role: 'operator', raw: file, headers: { 'content-type': 'application/gzip' } });
+  const clusterId = (
+    await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: `c-${randomBytes(4).toString('hex')}`, cni: 'cilium' } })
+  ).body.id;
+  await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, {
+    role: 'operator',
+    raw: snapshot,
+    headers: { 'content-type': 'application/yaml' },
+  });
+  const upload = await api.call('POST', `/api/v1/clusters/${clusterId}/flow-imports?fileName=flows.jsonl.gz`, {
+    role: 'operator',
+    raw: file,
+    headers: { 'content-type': 'application/gzip' },
+  });
   expect(upload.status).toBe(202);
   const done = await api.waitFor(
     () => api.call('GET', `/api/v1/flow-imports/${upload.body.id}`, { role: 'viewer' }),
@@ -56,7 +66,10 @@ describe('gzip flow files', () => {
     const bomb = gzipSync(Buffer.from(lines.repeat(Math.ceil((3 * 1024 * 1024) / lines.length))));
     expect(bomb.length).toBeLessThan(200 * 1024);
     const done = await importInto(bomb);
-    expect(done).toMatchObject({ status: 'failed', error: expect.stringMatching(/decompresses to more than 1 MB \(BULKHEAD_MAX_GUNZIP_MB\)/) });
+    expect(done).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/decompresses to more than 1 MB \(BULKHEAD_MAX_GUNZIP_MB\)/),
+    });
     expect(done.edges).toEqual([]);
   });
 

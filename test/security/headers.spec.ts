@@ -35,7 +35,11 @@ function expectHardened(headers: Headers): void {
 }
 
 const signIn = (api: Harness, headers: Record<string, string> = {}) =>
-  fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username: 'viewer-user', password: USER_PASSWORD }) });
+  fetch(`${api.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ username: 'viewer-user', password: USER_PASSWORD }),
+  });
 
 describe('on a plain connection, with no proxy trusted', () => {
   let api: Harness;
@@ -119,7 +123,10 @@ describe('behind a TLS proxy on the loopback (BULKHEAD_TRUST_PROXY=loopback)', (
   });
 
   it('logs the client address the proxy reports', async () => {
-    await api.call('GET', '/api/v1/clusters', { role: 'viewer', headers: { 'x-forwarded-for': '203.0.113.7', 'x-request-id': 'forwarded-client' } });
+    await api.call('GET', '/api/v1/clusters', {
+      role: 'viewer',
+      headers: { 'x-forwarded-for': '203.0.113.7', 'x-request-id': 'forwarded-client' },
+    });
     const logged = await api.waitFor(
       async () => logLines.map((line) => JSON.parse(line)).find((entry) => entry.requestId === 'forwarded-client'),
       (entry) => entry !== undefined,

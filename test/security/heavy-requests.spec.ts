@@ -8,11 +8,15 @@ import { largeSimulateInput } from './support/heavy-inputs';
  * and a request past the time or memory limit, or beyond the queue, is answered (413 naming the
  * limit, or 503 with Retry-After) without stopping the API. Needs dist/: `npm run build` first.
  */
-const small = { snapshot: largeSimulateInput({ namespaces: 1, podsPerNamespace: 2, probes: 0 }).snapshot, probes: [{ from: 'team-0/app-0', to: 'team-0/app-1', port: 8080 }] };
+const small = {
+  snapshot: largeSimulateInput({ namespaces: 1, podsPerNamespace: 2, probes: 0 }).snapshot,
+  probes: [{ from: 'team-0/app-0', to: 'team-0/app-1', port: 8080 }],
+};
 // About two seconds of evaluation on an idle machine, from 2.7 MB of JSON.
 const large = JSON.stringify(largeSimulateInput({ namespaces: 50, podsPerNamespace: 100, probes: 20_000 }));
 
-const simulate = (api: Harness, raw: string) => api.call('POST', '/api/v1/simulate', { role: 'viewer', raw, headers: { 'content-type': 'application/json' } });
+const simulate = (api: Harness, raw: string) =>
+  api.call('POST', '/api/v1/simulate', { role: 'viewer', raw, headers: { 'content-type': 'application/json' } });
 
 describe('a large simulate, against the product in its own process', () => {
   let product: Awaited<ReturnType<typeof startProductAlone>>;
@@ -23,7 +27,11 @@ describe('a large simulate, against the product in its own process', () => {
 
   it('is evaluated on a thread while /healthz answers within 200 ms', async () => {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${product.adminToken}` };
-    const request = await requestFromAnotherProcess(`${product.url}/api/v1/simulate`, { method: 'POST', headers, body: large }, '(body) => ({ results: body.results.length })');
+    const request = await requestFromAnotherProcess(
+      `${product.url}/api/v1/simulate`,
+      { method: 'POST', headers, body: large },
+      '(body) => ({ results: body.results.length })',
+    );
     const { result, slowestMs, answers } = await whileWatchingHealthz(product.url, () => request.send());
     expect(result.status).toBe(200);
     expect(result.body.results).toBe(20_000);
@@ -41,7 +49,10 @@ describe('with the default limits', () => {
 
   it('builds a plan on a thread and reads a snapshot on a thread, with the same answers as before', async () => {
     const cluster = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'threads' } })).body;
-    const imported = await api.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, { role: 'operator', body: largeSimulateInput({ namespaces: 3, podsPerNamespace: 4, probes: 0 }).snapshot });
+    const imported = await api.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, {
+      role: 'operator',
+      body: largeSimulateInput({ namespaces: 3, podsPerNamespace: 4, probes: 0 }).snapshot,
+    });
     expect([imported.status, imported.body.namespaces, imported.body.pods, imported.body.policies]).toEqual([200, 3, 12, 30]);
     const plan = await api.call('POST', `/api/v1/clusters/${cluster.id}/plans`, { role: 'operator' });
     expect(plan.status).toBe(201);

@@ -62,19 +62,33 @@ afterAll(async () => {
   rmSync(markers, { recursive: true, force: true });
 });
 
-const register = (body: object, role: 'admin' | 'operator' = 'admin') => api.call('POST', '/api/v1/clusters', { role, body: { driver: 'kubernetes', ...body } });
+const register = (body: object, role: 'admin' | 'operator' = 'admin') =>
+  api.call('POST', '/api/v1/clusters', { role, body: { driver: 'kubernetes', ...body } });
 const clusterNames = async () => (await api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body.map((c: { name: string }) => c.name);
-const storedKubeconfig = async (id: string) => api.runtime.secrets.open((await api.db.query('SELECT credentials FROM clusters WHERE id = $1', [id]))[0].credentials);
+const storedKubeconfig = async (id: string) =>
+  api.runtime.secrets.open((await api.db.query('SELECT credentials FROM clusters WHERE id = $1', [id]))[0].credentials);
 
 describe('a kubeconfig that reaches into the Bulkhead host is refused at registration', () => {
   it.each([
     ['users[0] "bulkhead": exec runs a command on the Bulkhead host', { user: execPlugin('/tmp/never') }],
-    ['users[0] "bulkhead": auth-provider runs an auth-provider plugin', { user: 'auth-provider: { name: oidc, config: { idp-issuer-url: "https://idp.example" } }' }],
+    [
+      'users[0] "bulkhead": auth-provider runs an auth-provider plugin',
+      { user: 'auth-provider: { name: oidc, config: { idp-issuer-url: "https://idp.example" } }' },
+    ],
     ['users[0] "bulkhead": tokenFile reads a file on the Bulkhead host', { user: 'tokenFile: /etc/shadow' }],
     ['users[0] "bulkhead": token-file reads a file on the Bulkhead host', { user: 'token-file: /etc/shadow' }],
-    ['users[0] "bulkhead": client-certificate reads a file on the Bulkhead host', { user: 'client-certificate: /root/cert.pem, client-key-data: a2V5' }],
-    ['users[0] "bulkhead": client-key reads a file on the Bulkhead host', { user: 'client-certificate-data: Y2VydA==, client-key: /root/key.pem' }],
-    ['clusters[0] "prod": certificate-authority reads a file on the Bulkhead host', { cluster: 'certificate-authority: /var/lib/bulkhead/secret.key' }],
+    [
+      'users[0] "bulkhead": client-certificate reads a file on the Bulkhead host',
+      { user: 'client-certificate: /root/cert.pem, client-key-data: a2V5' },
+    ],
+    [
+      'users[0] "bulkhead": client-key reads a file on the Bulkhead host',
+      { user: 'client-certificate-data: Y2VydA==, client-key: /root/key.pem' },
+    ],
+    [
+      'clusters[0] "prod": certificate-authority reads a file on the Bulkhead host',
+      { cluster: 'certificate-authority: /var/lib/bulkhead/secret.key' },
+    ],
     ['clusters[0] "prod": proxy-url sends the connection through a proxy', { cluster: 'proxy-url: "http://10.0.0.9:3128"' }],
   ])('%s', async (reason, parts) => {
     const res = await register({ name: 'host-reach', kubeconfig: kubeconfig(parts) });
@@ -84,7 +98,10 @@ describe('a kubeconfig that reaches into the Bulkhead host is refused at registr
   });
 
   it('checks every user of the file, not only the current context', async () => {
-    const spare = kubeconfig().replace(`users: [{ name: bulkhead, user: { token: ${SECRET} } }]`, `users: [{ name: bulkhead, user: { token: ${SECRET} } }, { name: spare, user: { ${execPlugin('/tmp/never')} } }]`);
+    const spare = kubeconfig().replace(
+      `users: [{ name: bulkhead, user: { token: ${SECRET} } }]`,
+      `users: [{ name: bulkhead, user: { token: ${SECRET} } }, { name: spare, user: { ${execPlugin('/tmp/never')} } }]`,
+    );
     const res = await register({ name: 'spare-user', kubeconfig: spare });
     expect(res.status).toBe(400);
     expect(res.body.problems[0].reason).toContain('users[1] "spare": exec');
@@ -121,14 +138,23 @@ describe('an API server address that points back at the host is refused at regis
   ])('%s', async (server) => {
     const res = await register({ name: 'ssrf', kubeconfig: kubeconfig({ server }) });
     expect(res.status).toBe(400);
-    expect(res.body.problems).toEqual([{ field: 'body.kubeconfig', reason: expect.stringMatching(/^clusters\[0\] "prod": server points to .*(loopback|linkLocal|unspecified).*BULKHEAD_CLUSTER_ALLOW_LOOPBACK/) }]);
+    expect(res.body.problems).toEqual([
+      {
+        field: 'body.kubeconfig',
+        reason: expect.stringMatching(
+          /^clusters\[0\] "prod": server points to .*(loopback|linkLocal|unspecified).*BULKHEAD_CLUSTER_ALLOW_LOOPBACK/,
+        ),
+      },
+    ]);
     expect(await clusterNames()).not.toContain('ssrf');
   });
 
   (loopbackAlias ? it : it.skip)(`a name that resolves to loopback (${loopbackAlias ?? 'none in /etc/hosts'})`, async () => {
     const res = await register({ name: 'alias', kubeconfig: kubeconfig({ server: `https://${loopbackAlias}:6443` }) });
     expect(res.status).toBe(400);
-    expect(res.body.problems).toEqual([{ field: 'body.kubeconfig', reason: expect.stringContaining(`server ${loopbackAlias} resolves to 127.`) }]);
+    expect(res.body.problems).toEqual([
+      { field: 'body.kubeconfig', reason: expect.stringContaining(`server ${loopbackAlias} resolves to 127.`) },
+    ]);
   });
 });
 
@@ -148,8 +174,11 @@ describe('who may hand the server a kubeconfig', () => {
     expect(await clusterNames()).not.toContain('op-kube');
   });
 
-  it("an operator cannot change the kubeconfig of a cluster an admin registered, and nothing changes", async () => {
-    const res = await api.call('PATCH', `/api/v1/clusters/${clusterId}`, { role: 'operator', body: { kubeconfig: kubeconfig({ server: 'https://10.6.6.6' }), description: 'taken over' } });
+  it('an operator cannot change the kubeconfig of a cluster an admin registered, and nothing changes', async () => {
+    const res = await api.call('PATCH', `/api/v1/clusters/${clusterId}`, {
+      role: 'operator',
+      body: { kubeconfig: kubeconfig({ server: 'https://10.6.6.6' }), description: 'taken over' },
+    });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('cluster.credentials_need_admin');
     expect(res.body.message).toContain("changing a cluster's kubeconfig (its credentials and server address) needs the admin role");
@@ -158,7 +187,10 @@ describe('who may hand the server a kubeconfig', () => {
   });
 
   it('an operator still changes the description and the CNI', async () => {
-    const res = await api.call('PATCH', `/api/v1/clusters/${clusterId}`, { role: 'operator', body: { description: 'eu prod', cni: 'calico' } });
+    const res = await api.call('PATCH', `/api/v1/clusters/${clusterId}`, {
+      role: 'operator',
+      body: { description: 'eu prod', cni: 'calico' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ description: 'eu prod', cni: 'calico' });
   });
@@ -182,7 +214,10 @@ describe('who may hand the server a kubeconfig', () => {
 
   it('an admin cannot store a refused kubeconfig either, and the old one stays', async () => {
     for (const bad of [kubeconfig({ user: execPlugin('/tmp/never') }), kubeconfig({ server: 'https://[::ffff:7f00:1]' })]) {
-      const res = await api.call('PATCH', `/api/v1/clusters/${clusterId}`, { role: 'admin', body: { kubeconfig: bad, description: 'half-written?' } });
+      const res = await api.call('PATCH', `/api/v1/clusters/${clusterId}`, {
+        role: 'admin',
+        body: { kubeconfig: bad, description: 'half-written?' },
+      });
       expect(res.status).toBe(400);
       expect(res.body.problems[0].field).toBe('body.kubeconfig');
     }
@@ -218,8 +253,14 @@ describe('a kubeconfig stored before the rules existed is refused when the drive
   it('an exec plugin never runs on sync; the sync fails saying why', async () => {
     const marker = join(markers, 'sync-ran-exec');
     const requestsBefore = server.requests.length;
-    const clusterId = await storeAndSync('stored-exec', kubeconfig({ server: server.url, cluster: 'insecure-skip-tls-verify: true', user: execPlugin(marker) }));
-    expect(await failedSync(clusterId)).toMatchObject({ job: 'cluster.sync', error: expect.stringContaining('the kubeconfig is refused: users[0] "bulkhead": exec runs a command on the Bulkhead host') });
+    const clusterId = await storeAndSync(
+      'stored-exec',
+      kubeconfig({ server: server.url, cluster: 'insecure-skip-tls-verify: true', user: execPlugin(marker) }),
+    );
+    expect(await failedSync(clusterId)).toMatchObject({
+      job: 'cluster.sync',
+      error: expect.stringContaining('the kubeconfig is refused: users[0] "bulkhead": exec runs a command on the Bulkhead host'),
+    });
     expect(existsSync(marker)).toBe(false);
     expect(server.requests.length).toBe(requestsBefore);
   });
@@ -228,9 +269,12 @@ describe('a kubeconfig stored before the rules existed is refused when the drive
     const marker = join(markers, 'allowed-exec');
     // A server of its own: the requests of a discover() that fails go on after it, and would be counted below.
     const own = await startFakeKubeApiServer({ seed: [] });
-    const driver = new KubernetesDriver(kubeconfig({ server: own.url, cluster: 'insecure-skip-tls-verify: true', user: execPlugin(marker) }), {
-      kubeconfigRules: { allowHostCredentials: true, allowLoopback: true },
-    });
+    const driver = new KubernetesDriver(
+      kubeconfig({ server: own.url, cluster: 'insecure-skip-tls-verify: true', user: execPlugin(marker) }),
+      {
+        kubeconfigRules: { allowHostCredentials: true, allowLoopback: true },
+      },
+    );
     await driver.discover().catch(() => undefined);
     await own.close();
     expect(existsSync(marker)).toBe(true);
@@ -238,21 +282,33 @@ describe('a kubeconfig stored before the rules existed is refused when the drive
 
   it('an API server on a loopback address is refused before any request', async () => {
     const requestsBefore = server.requests.length;
-    const clusterId = await storeAndSync('stored-loopback', kubeconfig({ server: server.url.replace('127.0.0.1', '[::ffff:127.0.0.1]'), cluster: 'insecure-skip-tls-verify: true' }));
-    expect((await failedSync(clusterId)).error).toContain('the kubeconfig is refused: clusters[0] "prod": server points to ::ffff:7f00:1, a loopback address');
+    const clusterId = await storeAndSync(
+      'stored-loopback',
+      kubeconfig({ server: server.url.replace('127.0.0.1', '[::ffff:127.0.0.1]'), cluster: 'insecure-skip-tls-verify: true' }),
+    );
+    expect((await failedSync(clusterId)).error).toContain(
+      'the kubeconfig is refused: clusters[0] "prod": server points to ::ffff:7f00:1, a loopback address',
+    );
     expect(server.requests.length).toBe(requestsBefore);
   });
 
-  (loopbackAlias ? it : it.skip)('a name that resolves to loopback is refused when the socket looks it up, and connects where allowed', async () => {
-    const aliased = kubeconfig({ server: server.url.replace('127.0.0.1', loopbackAlias!), cluster: 'insecure-skip-tls-verify: true', user: `token: ${server.token}` });
-    const refused = new KubernetesDriver(aliased, { kubeconfigRules: { allowHostCredentials: false, allowLoopback: false } });
-    const requestsBefore = server.requests.length;
-    await expect(refused.discover()).rejects.toThrow(`the API server address is refused: ${loopbackAlias} resolves to 127.`);
-    expect(server.requests.length).toBe(requestsBefore);
-    const allowed = new KubernetesDriver(aliased, { kubeconfigRules: { allowHostCredentials: false, allowLoopback: true } });
-    await expect(allowed.discover()).resolves.toMatchObject({ cni: 'unknown' });
-    expect(server.requests.length).toBeGreaterThan(requestsBefore);
-  });
+  (loopbackAlias ? it : it.skip)(
+    'a name that resolves to loopback is refused when the socket looks it up, and connects where allowed',
+    async () => {
+      const aliased = kubeconfig({
+        server: server.url.replace('127.0.0.1', loopbackAlias!),
+        cluster: 'insecure-skip-tls-verify: true',
+        user: `token: ${server.token}`,
+      });
+      const refused = new KubernetesDriver(aliased, { kubeconfigRules: { allowHostCredentials: false, allowLoopback: false } });
+      const requestsBefore = server.requests.length;
+      await expect(refused.discover()).rejects.toThrow(`the API server address is refused: ${loopbackAlias} resolves to 127.`);
+      expect(server.requests.length).toBe(requestsBefore);
+      const allowed = new KubernetesDriver(aliased, { kubeconfigRules: { allowHostCredentials: false, allowLoopback: true } });
+      await expect(allowed.discover()).resolves.toMatchObject({ cni: 'unknown' });
+      expect(server.requests.length).toBeGreaterThan(requestsBefore);
+    },
+  );
 
   (outsideAddress ? it : it.skip)('a redirect from an accepted server to a loopback address is not followed there', async () => {
     const redirector = createServer((req, res) => res.writeHead(302, { location: `${server.url}${req.url}` }).end());
@@ -261,13 +317,15 @@ describe('a kubeconfig stored before the rules existed is refused when the drive
     try {
       const redirected = kubeconfig({ server: firstHop, cluster: 'insecure-skip-tls-verify: true', user: `token: ${server.token}` });
       const requestsBefore = server.requests.length;
-      await expect(new KubernetesDriver(redirected, { kubeconfigRules: { allowHostCredentials: false, allowLoopback: false } }).discover()).rejects.toThrow(
-        'the API server address is refused: 127.0.0.1 is a loopback address',
-      );
+      await expect(
+        new KubernetesDriver(redirected, { kubeconfigRules: { allowHostCredentials: false, allowLoopback: false } }).discover(),
+      ).rejects.toThrow('the API server address is refused: 127.0.0.1 is a loopback address');
       expect(server.requests.length).toBe(requestsBefore);
       // Where loopback is allowed the same redirect is followed (to a 401: the client drops the token on the
       // way to another host), so the refusal above is the guard's doing.
-      await new KubernetesDriver(redirected, { kubeconfigRules: { allowHostCredentials: false, allowLoopback: true } }).discover().catch(() => undefined);
+      await new KubernetesDriver(redirected, { kubeconfigRules: { allowHostCredentials: false, allowLoopback: true } })
+        .discover()
+        .catch(() => undefined);
       expect(server.requests.length).toBeGreaterThan(requestsBefore);
     } finally {
       redirector.closeAllConnections();
@@ -289,7 +347,11 @@ describe('the server settings let an admin allow host credentials and loopback a
   afterAll(() => open.close());
 
   it('accepts an exec plugin and a loopback server, still only from an admin', async () => {
-    const body = { name: 'local-kind', driver: 'kubernetes', kubeconfig: kubeconfig({ server: 'https://127.0.0.1:6443', user: execPlugin('/tmp/never') }) };
+    const body = {
+      name: 'local-kind',
+      driver: 'kubernetes',
+      kubeconfig: kubeconfig({ server: 'https://127.0.0.1:6443', user: execPlugin('/tmp/never') }),
+    };
     expect((await open.call('POST', '/api/v1/clusters', { role: 'operator', body })).status).toBe(403);
     expect((await open.call('POST', '/api/v1/clusters', { role: 'admin', body })).status).toBe(201);
   });

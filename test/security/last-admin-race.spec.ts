@@ -17,11 +17,19 @@ async function signedInAdmin(username: string) {
   expect(created.status).toBe(201);
   const session = await signInFrom('127.0.0.1', api.url, username, USER_PASSWORD);
   expect(session.status).toBe(200);
-  const disable = (id: string) => api.call('POST', `/api/v1/users/${id}/disable`, { role: null, headers: { cookie: session.cookie, 'x-csrf-token': session.body.csrfToken }, body: {} });
+  const disable = (id: string) =>
+    api.call('POST', `/api/v1/users/${id}/disable`, {
+      role: null,
+      headers: { cookie: session.cookie, 'x-csrf-token': session.body.csrfToken },
+      body: {},
+    });
   return { id: created.body.id as string, disable };
 }
 
-const enabledAdmins = async () => (await api.db.query(`SELECT username FROM users WHERE role = 'admin' AND disabled_at IS NULL`)).map((row: { username: string }) => row.username);
+const enabledAdmins = async () =>
+  (await api.db.query(`SELECT username FROM users WHERE role = 'admin' AND disabled_at IS NULL`)).map(
+    (row: { username: string }) => row.username,
+  );
 
 it('two admins who disable each other at once leave one admin enabled', async () => {
   const hana = await signedInAdmin('hana');

@@ -21,7 +21,7 @@ async function auditOf(actions: string[]): Promise<Array<{ actor: string; action
   return api.db.query(`SELECT actor, action, details FROM audit_log WHERE action = ANY($1) ORDER BY id`, [actions]);
 }
 
-describe('guessing one account\'s password', () => {
+describe("guessing one account's password", () => {
   it('260 wrong passwords in a row: 401 for the free failures, then 429 with Retry-After; every failure audited without the password', async () => {
     const statuses: number[] = [];
     const retryAfters: number[] = [];
@@ -41,11 +41,20 @@ describe('guessing one account\'s password', () => {
     expect(failures).toBeLessThanOrEqual(FREE + 4);
     expect(retryAfters.every((s) => s >= 1 && s <= SIGN_IN_LIMITS.maxBlockSeconds)).toBe(true);
 
-    const audited = await api.waitFor(() => auditOf(['auth.login_failed']), (rows) => rows.length >= failures);
+    const audited = await api.waitFor(
+      () => auditOf(['auth.login_failed']),
+      (rows) => rows.length >= failures,
+    );
     expect(audited).toHaveLength(failures);
     for (const row of audited) {
       expect(row.actor).toBe('user:operator-user');
-      expect(row.details).toMatchObject({ status: 401, code: 'auth.bad_credentials', address: '127.0.0.10', method: 'POST', path: '/api/v1/auth/login' });
+      expect(row.details).toMatchObject({
+        status: 401,
+        code: 'auth.bad_credentials',
+        address: '127.0.0.10',
+        method: 'POST',
+        path: '/api/v1/auth/login',
+      });
     }
     const everything = JSON.stringify(await api.db.query(`SELECT * FROM audit_log`));
     expect(everything).not.toContain(WRONG);
@@ -83,7 +92,8 @@ describe('guessing in parallel', () => {
     expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
     expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(FREE + 1);
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(100 - FREE - 1);
-    for (const refused of answers.filter((answer) => answer.status === 429)) expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    for (const refused of answers.filter((answer) => answer.status === 429))
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
 
     const right = await signInFrom('127.0.0.40', api.url, 'quinn', USER_PASSWORD);
     expect(right.status).toBe(429);

@@ -19,7 +19,11 @@ describe('a session cookie that cannot be decoded', () => {
     ['signing out', 'POST', '/api/v1/auth/logout'],
   ])('is taken as absent on %s: 401, not 500', async (_name, method, path) => {
     for (const cookie of ['bh_session=%', 'bh_session=%E0%A4%A', 'other=1; bh_session=%zz']) {
-      const res = await api.call(method, path, { role: null, headers: { cookie, 'content-type': 'application/json' }, ...(method === 'POST' ? { raw: '{}' } : {}) });
+      const res = await api.call(method, path, {
+        role: null,
+        headers: { cookie, 'content-type': 'application/json' },
+        ...(method === 'POST' ? { raw: '{}' } : {}),
+      });
       expect([cookie, res.status]).toEqual([cookie, 401]);
     }
   });

@@ -25,17 +25,23 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/users/{userId}/disable': () => null,
   'POST /api/v1/tokens': () => ({ body: { name: 'pipeline', role: 'viewer' } }),
   'DELETE /api/v1/tokens/{tokenId}': () => null,
-  'POST /api/v1/clusters': () => ({ body: { name: 'other', cni: 'calico', description: 'a second cluster', driver: 'kubernetes', kubeconfig: 'apiVersion: v1' } }),
+  'POST /api/v1/clusters': () => ({
+    body: { name: 'other', cni: 'calico', description: 'a second cluster', driver: 'kubernetes', kubeconfig: 'apiVersion: v1' },
+  }),
   'PATCH /api/v1/clusters/{clusterId}': () => ({ body: { cni: 'cilium', description: 'the small one' } }),
   'DELETE /api/v1/clusters/{clusterId}': () => null,
   'PUT /api/v1/clusters/{clusterId}/snapshot': () => ({ role: 'operator', body: snapshot }),
   'POST /api/v1/clusters/{clusterId}/sync': () => null,
   'PATCH /api/v1/clusters/{clusterId}/namespaces/{namespace}': () => ({ body: { tier: 'prod' } }),
   'POST /api/v1/clusters/{clusterId}/flow-imports': () => null, // a file, not JSON: see gzip-imports and the flow file test below
-  'POST /api/v1/clusters/{clusterId}/edges': () => ({ body: { from: 'web/frontend', to: 'api/orders-api', port: 8080, protocol: 'TCP', comment: 'checkout' } }),
+  'POST /api/v1/clusters/{clusterId}/edges': () => ({
+    body: { from: 'web/frontend', to: 'api/orders-api', port: 8080, protocol: 'TCP', comment: 'checkout' },
+  }),
   'POST /api/v1/clusters/{clusterId}/edges/{edgeId}/confirm': () => ({ body: { comment: 'seen in the logs' } }),
   'POST /api/v1/clusters/{clusterId}/edges/{edgeId}/reject': () => ({ body: { comment: 'a load test' } }),
-  'POST /api/v1/simulate': () => ({ body: { snapshot, probes: [{ from: 'web/frontend', to: 'api/orders-api', port: 8080, protocol: 'TCP' }] } }),
+  'POST /api/v1/simulate': () => ({
+    body: { snapshot, probes: [{ from: 'web/frontend', to: 'api/orders-api', port: 8080, protocol: 'TCP' }] },
+  }),
   'POST /api/v1/clusters/{clusterId}/plans': () => null,
   'POST /api/v1/rollouts': () => ({
     role: 'operator',
@@ -44,7 +50,9 @@ const samples: Record<string, () => Sample | null> = {
       namespaces: ['web', 'api'],
       config: {
         windows: { prod: [{ kind: 'cron', expression: '0 2 * * MON-FRI', durationMinutes: 60, timeZone: 'UTC', name: 'nightly' }] },
-        freezes: [{ kind: 'once', start: '2026-12-24T00:00:00Z', durationMinutes: 60, timeZone: 'UTC', reason: 'holidays', tiers: ['prod'] }],
+        freezes: [
+          { kind: 'once', start: '2026-12-24T00:00:00Z', durationMinutes: 60, timeZone: 'UTC', reason: 'holidays', tiers: ['prod'] },
+        ],
       },
     },
   }),
@@ -83,7 +91,8 @@ function replaced(value: unknown, path: Path, by: string): unknown {
 }
 
 const fieldOf = (path: Path) => 'body' + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
-const fill = (route: string, params: Record<string, string> = {}) => route.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? ids[name]);
+const fill = (route: string, params: Record<string, string> = {}) =>
+  route.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? ids[name]);
 
 let routes: Array<{ method: string; path: string; queries: string[] }>;
 let before: Record<string, unknown>;
@@ -102,7 +111,9 @@ beforeAll(async () => {
   ids.clusterId = (await api.call('POST', '/api/v1/clusters', { body: { name: 'small', cni: 'cilium' } })).body.id;
   await api.call('PUT', `/api/v1/clusters/${ids.clusterId}/snapshot`, { body: snapshot });
   ids.namespace = 'web';
-  ids.edgeId = (await api.call('POST', `/api/v1/clusters/${ids.clusterId}/edges`, { body: { from: 'web/frontend', to: 'api/orders-api', port: 8080 } })).body.id;
+  ids.edgeId = (
+    await api.call('POST', `/api/v1/clusters/${ids.clusterId}/edges`, { body: { from: 'web/frontend', to: 'api/orders-api', port: 8080 } })
+  ).body.id;
   ids.planId = (await api.call('POST', `/api/v1/clusters/${ids.clusterId}/plans`)).body.id;
   const rollout = await api.call('POST', '/api/v1/rollouts', { body: { planId: ids.planId, namespaces: ['web', 'api'] } });
   expect(rollout.status).toBe(201);
@@ -115,7 +126,10 @@ beforeAll(async () => {
     Object.entries(operations).map(([method, op]) => ({
       method: method.toUpperCase(),
       path,
-      queries: [...(op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name), ...(method === 'get' ? (extraQueries[path] ?? []) : [])],
+      queries: [
+        ...(op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        ...(method === 'get' ? (extraQueries[path] ?? []) : []),
+      ],
     })),
   );
   before = await state();
@@ -137,9 +151,13 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
       const [method, path] = route.split(' ');
       for (const leaf of strings(valid.body)) {
         cases++;
-        const res = await api.call(method, fill(path), { role: valid.role === undefined ? 'admin' : valid.role, body: replaced(valid.body, leaf, NUL) });
+        const res = await api.call(method, fill(path), {
+          role: valid.role === undefined ? 'admin' : valid.role,
+          body: replaced(valid.body, leaf, NUL),
+        });
         const fields = (res.body?.problems ?? []).map((p: { field: string }) => p.field);
-        if (res.status !== 400 || !fields.includes(fieldOf(leaf))) answers.push(`${route} ${fieldOf(leaf)}: ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status !== 400 || !fields.includes(fieldOf(leaf)))
+          answers.push(`${route} ${fieldOf(leaf)}: ${res.status} ${JSON.stringify(res.body)}`);
       }
     }
     expect(answers).toEqual([]);
@@ -152,13 +170,19 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
       if (path === '/api/v1/rollouts/{rolloutId}/events') continue; // a stream: its parameter is checked before it opens, below
       for (const name of queries) {
         const res = await api.call(method, `${fill(path)}?${name}=${encodeURIComponent(NUL)}`);
-        if (res.status !== 400 || !res.body.problems.some((p: { field: string }) => p.field === `query.${name}`)) answers.push(`${method} ${path} ?${name}: ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status !== 400 || !res.body.problems.some((p: { field: string }) => p.field === `query.${name}`))
+          answers.push(`${method} ${path} ?${name}: ${res.status} ${JSON.stringify(res.body)}`);
       }
       // A path parameter is a name or an id: a text-direction override is refused there too.
       for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
         for (const hidden of [NUL, '\u202e']) {
-          const res = await api.call(method, fill(path, { [name]: encodeURIComponent(`web${hidden}`) }), method === 'GET' ? {} : { body: {} });
-          if (res.status !== 400 || !res.body.problems.some((p: { field: string }) => p.field === `params.${name}`)) answers.push(`${method} ${path} {${name}}: ${res.status} ${JSON.stringify(res.body)}`);
+          const res = await api.call(
+            method,
+            fill(path, { [name]: encodeURIComponent(`web${hidden}`) }),
+            method === 'GET' ? {} : { body: {} },
+          );
+          if (res.status !== 400 || !res.body.problems.some((p: { field: string }) => p.field === `params.${name}`))
+            answers.push(`${method} ${path} {${name}}: ${res.status} ${JSON.stringify(res.body)}`);
         }
       }
     }
@@ -185,16 +209,24 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
   });
 
   it('refuses a control character in a key, naming the object that holds it', async () => {
-    const res = await api.call('POST', `/api/v1/clusters/${ids.clusterId}/edges`, { body: { from: 'web/frontend', to: 'api/orders-api', port: 8080, [NUL]: 1 } });
+    const res = await api.call('POST', `/api/v1/clusters/${ids.clusterId}/edges`, {
+      body: { from: 'web/frontend', to: 'api/orders-api', port: 8080, [NUL]: 1 },
+    });
     expect(res.status).toBe(400);
     expect(res.body.problems[0]).toMatchObject({ field: 'body', reason: expect.stringContaining('key') });
   });
 
   it('refuses NUL in a YAML snapshot, and in a document among several', async () => {
     const yaml = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n  annotations:\n    note: "a\\0b"\n';
-    const one = await api.call('PUT', `/api/v1/clusters/${ids.clusterId}/snapshot`, { raw: yaml, headers: { 'content-type': 'application/yaml' } });
+    const one = await api.call('PUT', `/api/v1/clusters/${ids.clusterId}/snapshot`, {
+      raw: yaml,
+      headers: { 'content-type': 'application/yaml' },
+    });
     expect([one.status, one.body.problems[0].field]).toEqual([400, 'body.metadata.annotations.note']);
-    const two = await api.call('PUT', `/api/v1/clusters/${ids.clusterId}/snapshot`, { raw: `apiVersion: v1\nkind: Namespace\nmetadata: { name: api }\n---\n${yaml}`, headers: { 'content-type': 'application/yaml' } });
+    const two = await api.call('PUT', `/api/v1/clusters/${ids.clusterId}/snapshot`, {
+      raw: `apiVersion: v1\nkind: Namespace\nmetadata: { name: api }\n---\n${yaml}`,
+      headers: { 'content-type': 'application/yaml' },
+    });
     expect([two.status, two.body.problems[0].field]).toEqual([400, 'body.documents[1].metadata.annotations.note']);
   });
 
@@ -203,7 +235,9 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
   });
 
   it('keeps tab and line breaks in free text', async () => {
-    const text = await api.call('PATCH', `/api/v1/clusters/${ids.clusterId}`, { body: { description: 'line one\r\n\tline two\nline three' } });
+    const text = await api.call('PATCH', `/api/v1/clusters/${ids.clusterId}`, {
+      body: { description: 'line one\r\n\tline two\nline three' },
+    });
     expect(text.status).toBe(200);
     expect(text.body.description).toBe('line one\r\n\tline two\nline three');
   });
@@ -226,9 +260,15 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
         f.destination_names = [`evil${NUL}.example.com`];
       }),
     ];
-    const upload = await api.call('POST', `/api/v1/clusters/${ids.clusterId}/flow-imports?fileName=flows.jsonl`, { role: 'operator', raw: lines.join('\n') });
+    const upload = await api.call('POST', `/api/v1/clusters/${ids.clusterId}/flow-imports?fileName=flows.jsonl`, {
+      role: 'operator',
+      raw: lines.join('\n'),
+    });
     expect(upload.status).toBe(202);
-    const done = await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${upload.body.id}`), (r) => ['succeeded', 'failed'].includes(r.body.status));
+    const done = await api.waitFor(
+      () => api.call('GET', `/api/v1/flow-imports/${upload.body.id}`),
+      (r) => ['succeeded', 'failed'].includes(r.body.status),
+    );
     expect(done.body).toMatchObject({ status: 'succeeded', progress: { flowsParsed: 1, skippedByReason: { 'control-character': 3 } } });
   });
 
@@ -239,9 +279,15 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
       { from: 'web/frontend', to: 'api/orders\u001b[31m', port: 8080 },
       { from: 'web/frontend', to: `evil${NUL}.example.com`, port: 443 },
     ];
-    const upload = await api.call('POST', `/api/v1/clusters/${ids.clusterId}/flow-imports?fileName=edges.json`, { role: 'operator', raw: JSON.stringify(edges) });
+    const upload = await api.call('POST', `/api/v1/clusters/${ids.clusterId}/flow-imports?fileName=edges.json`, {
+      role: 'operator',
+      raw: JSON.stringify(edges),
+    });
     expect(upload.status).toBe(202);
-    const done = await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${upload.body.id}`), (r) => ['succeeded', 'failed'].includes(r.body.status));
+    const done = await api.waitFor(
+      () => api.call('GET', `/api/v1/flow-imports/${upload.body.id}`),
+      (r) => ['succeeded', 'failed'].includes(r.body.status),
+    );
     expect(done.body).toMatchObject({ status: 'succeeded', format: 'edge-list', progress: { flowsParsed: 1, flowsSkipped: 3 } });
   });
 });

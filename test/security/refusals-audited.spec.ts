@@ -15,28 +15,48 @@ afterAll(() => api.close());
 type Row = { actor: string; action: string; details: any };
 const refusalsFrom = (address: string): Promise<Row[]> =>
   api.db.query(`SELECT actor, action, details FROM audit_log WHERE details->>'address' = $1 ORDER BY id`, [address]);
-const until = (address: string, count: number) => api.waitFor(() => refusalsFrom(address), (rows) => rows.length >= count);
+const until = (address: string, count: number) =>
+  api.waitFor(
+    () => refusalsFrom(address),
+    (rows) => rows.length >= count,
+  );
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('refused changes in the audit log', () => {
   it('an unknown token on a write route: 401, audited as anonymous', async () => {
-    const answer = await fromAddress('127.0.0.40', api.url, 'POST', '/api/v1/clusters', { body: { name: 'x' }, headers: bearer('bh_not-a-real-token-at-all') });
+    const answer = await fromAddress('127.0.0.40', api.url, 'POST', '/api/v1/clusters', {
+      body: { name: 'x' },
+      headers: bearer('bh_not-a-real-token-at-all'),
+    });
     expect(answer.status).toBe(401);
     const [row] = await until('127.0.0.40', 1);
-    expect(row).toMatchObject({ actor: 'anonymous', action: 'auth.refused', details: { status: 401, code: 'auth.invalid_token', method: 'POST', path: '/api/v1/clusters' } });
+    expect(row).toMatchObject({
+      actor: 'anonymous',
+      action: 'auth.refused',
+      details: { status: 401, code: 'auth.invalid_token', method: 'POST', path: '/api/v1/clusters' },
+    });
     expect(JSON.stringify(row)).not.toContain('not-a-real-token');
   });
 
   it('a token without the role: 403, audited under the token', async () => {
-    const answer = await fromAddress('127.0.0.41', api.url, 'DELETE', `/api/v1/tokens/00000000-0000-4000-8000-000000000000`, { headers: bearer(api.tokens.viewer) });
+    const answer = await fromAddress('127.0.0.41', api.url, 'DELETE', `/api/v1/tokens/00000000-0000-4000-8000-000000000000`, {
+      headers: bearer(api.tokens.viewer),
+    });
     expect(answer.status).toBe(403);
     const [row] = await until('127.0.0.41', 1);
-    expect(row).toMatchObject({ actor: 'token:test-viewer', action: 'auth.refused', details: { status: 403, code: 'auth.role_required', method: 'DELETE' } });
+    expect(row).toMatchObject({
+      actor: 'token:test-viewer',
+      action: 'auth.refused',
+      details: { status: 403, code: 'auth.role_required', method: 'DELETE' },
+    });
   });
 
   it('a session cookie without its CSRF token: 403, audited under the user', async () => {
     const session = await signInFrom('127.0.0.42', api.url, 'operator-user', USER_PASSWORD);
-    const answer = await fromAddress('127.0.0.42', api.url, 'POST', '/api/v1/clusters', { body: { name: 'forged' }, headers: { cookie: session.cookie } });
+    const answer = await fromAddress('127.0.0.42', api.url, 'POST', '/api/v1/clusters', {
+      body: { name: 'forged' },
+      headers: { cookie: session.cookie },
+    });
     expect(answer.status).toBe(403);
     const [row] = await until('127.0.0.42', 1);
     expect(row).toMatchObject({ actor: 'user:operator-user', action: 'auth.refused', details: { status: 403, code: 'auth.csrf' } });
@@ -47,7 +67,10 @@ describe('refused changes in the audit log', () => {
     const created = await api.call('POST', '/api/v1/tokens', { body: { name: 'short-lived', role: 'operator', expiresAt } });
     expect(created.status).toBe(201);
     await new Promise((r) => setTimeout(r, 1600));
-    const answer = await fromAddress('127.0.0.43', api.url, 'POST', '/api/v1/clusters', { body: { name: 'late' }, headers: bearer(created.body.token) });
+    const answer = await fromAddress('127.0.0.43', api.url, 'POST', '/api/v1/clusters', {
+      body: { name: 'late' },
+      headers: bearer(created.body.token),
+    });
     expect(answer.status).toBe(401);
     expect(answer.body.code).toBe('auth.token_expired');
     expect(answer.body.message).toMatch(/expired/);
@@ -69,7 +92,10 @@ describe('a flood of refused changes', () => {
   it(`writes ${REFUSAL_AUDIT_LIMIT.entriesPerAddress} refusals per address and window, then one line saying the rest were not written`, async () => {
     const flood = 200;
     for (let i = 0; i < flood; i++) {
-      expect((await fromAddress('127.0.0.45', api.url, 'POST', '/api/v1/clusters', { body: { name: 'x' }, headers: bearer(`bh_guess-${i}`) })).status).toBe(401);
+      expect(
+        (await fromAddress('127.0.0.45', api.url, 'POST', '/api/v1/clusters', { body: { name: 'x' }, headers: bearer(`bh_guess-${i}`) }))
+          .status,
+      ).toBe(401);
     }
     const rows = await until('127.0.0.45', REFUSAL_AUDIT_LIMIT.entriesPerAddress + 1);
     // Give stragglers a moment: nothing more may arrive.

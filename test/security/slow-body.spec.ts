@@ -40,7 +40,11 @@ describe('a client that sends slowly', () => {
 
   it('a body that stops halfway: 408 after the idle timeout, and the connection closes', async () => {
     const client = await open();
-    client.sendHead('POST', '/api/v1/clusters', { 'Content-Type': 'application/json', Authorization: `Bearer ${api.tokens.operator}`, 'Content-Length': 100 });
+    client.sendHead('POST', '/api/v1/clusters', {
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${api.tokens.operator}`,
+      'Content-Length': 100,
+    });
     client.socket.write('{"name":');
     const started = Date.now();
     const answer = await client.response(5000);
@@ -53,7 +57,11 @@ describe('a client that sends slowly', () => {
 
   it('a body trickled a byte every 300 ms, never idle: 408 once the body timeout has passed', async () => {
     const client = await open();
-    client.sendHead('POST', '/api/v1/clusters', { 'Content-Type': 'application/json', Authorization: `Bearer ${api.tokens.operator}`, 'Content-Length': 1000 });
+    client.sendHead('POST', '/api/v1/clusters', {
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${api.tokens.operator}`,
+      'Content-Length': 1000,
+    });
     const started = Date.now();
     const [answer] = await Promise.all([client.response(8000), trickle(client, 1000, 300)]);
     expect(answer.status).toBe(408);
@@ -66,7 +74,10 @@ describe('a client that sends slowly', () => {
     const cluster = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'slow-upload', cni: 'calico' } });
     const flows = readFileSync(join(__dirname, '../fixtures/small-flows.hubble.jsonl'));
     const client = await open();
-    client.sendHead('POST', `/api/v1/clusters/${cluster.body.id}/flow-imports?fileName=slow.jsonl`, { Authorization: `Bearer ${api.tokens.operator}`, 'Content-Length': flows.length });
+    client.sendHead('POST', `/api/v1/clusters/${cluster.body.id}/flow-imports?fileName=slow.jsonl`, {
+      Authorization: `Bearer ${api.tokens.operator}`,
+      'Content-Length': flows.length,
+    });
     const pieces = 15;
     const size = Math.ceil(flows.length / pieces);
     const started = Date.now();

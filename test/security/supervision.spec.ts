@@ -43,14 +43,20 @@ function running(pid: number): boolean {
 }
 
 const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  );
 
 describe('the worker child', () => {
   it('is restarted with a backoff when it is killed, while the API keeps serving; SIGTERM then stops both', async () => {
     const run = await product();
     const [first] = run.workers;
     process.kill(first, 'SIGKILL');
-    await until(() => run.log.some((line) => line.includes('worker exited; restarting it') && line.includes('"restartInMs":1000')), 5_000, run.log);
+    await until(
+      () => run.log.some((line) => line.includes('worker exited; restarting it') && line.includes('"restartInMs":1000')),
+      5_000,
+      run.log,
+    );
     expect(await healthz(run.url)).toBe(200);
     await until(() => run.workers.length === 2 && running(run.workers[1]), 10_000, run.log);
     expect(running(first)).toBe(false);

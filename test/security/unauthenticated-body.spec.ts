@@ -60,7 +60,10 @@ describe('a body declared at 50 MB, from a caller who is not let in', () => {
 
   it('with a forged token on the flow upload route: 401, and no upload file is ever started', async () => {
     const client = await open();
-    client.sendHead('POST', '/api/v1/clusters/00000000-0000-4000-8000-000000000000/flow-imports', { Authorization: 'Bearer bh_not-a-real-token-at-all', 'Content-Length': FIFTY_MB });
+    client.sendHead('POST', '/api/v1/clusters/00000000-0000-4000-8000-000000000000/flow-imports', {
+      Authorization: 'Bearer bh_not-a-real-token-at-all',
+      'Content-Length': FIFTY_MB,
+    });
     const [, answer] = await Promise.all([client.pour(FIFTY_MB), client.response()]);
     await client.closed;
     expect(answer.status).toBe(401);
@@ -93,7 +96,11 @@ describe('per-route body limits, for callers who are let in', () => {
 
   it('an operator declaring a JSON body past the JSON limit: 413 at once, the body never read', async () => {
     const client = await open();
-    client.sendHead('POST', '/api/v1/clusters', { ...json, Authorization: `Bearer ${api.tokens.operator}`, 'Content-Length': 5 * 1024 * 1024 });
+    client.sendHead('POST', '/api/v1/clusters', {
+      ...json,
+      Authorization: `Bearer ${api.tokens.operator}`,
+      'Content-Length': 5 * 1024 * 1024,
+    });
     const answer = await client.response();
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'request.too_large', message: expect.stringContaining('4 MB') });
@@ -103,7 +110,11 @@ describe('per-route body limits, for callers who are let in', () => {
 
   it('an operator sending a chunked JSON body past the limit: 413 once the limit is crossed, and the connection closes', async () => {
     const client = await open();
-    client.sendHead('POST', '/api/v1/clusters', { ...json, Authorization: `Bearer ${api.tokens.operator}`, 'Transfer-Encoding': 'chunked' });
+    client.sendHead('POST', '/api/v1/clusters', {
+      ...json,
+      Authorization: `Bearer ${api.tokens.operator}`,
+      'Transfer-Encoding': 'chunked',
+    });
     const [, answer] = await Promise.all([client.pour(FIFTY_MB, { chunked: true }), client.response()]);
     expect(answer.status).toBe(413);
     await client.closed;
@@ -114,7 +125,10 @@ describe('per-route body limits, for callers who are let in', () => {
     const tooBig = await api.call('POST', '/api/v1/auth/login', { role: null, body: { username: 'x'.repeat(20 * 1024), password: 'y' } });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.message).toContain('16 KB');
-    const normal = await api.call('POST', '/api/v1/auth/login', { role: null, body: { username: 'operator-user', password: 'correct horse battery' } });
+    const normal = await api.call('POST', '/api/v1/auth/login', {
+      role: null,
+      body: { username: 'operator-user', password: 'correct horse battery' },
+    });
     expect(normal.status).toBe(200);
   });
 
@@ -133,8 +147,16 @@ describe('per-route body limits, for callers who are let in', () => {
     const cluster = await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'continue-upload', cni: 'calico' } });
     const flows = readFileSync(join(__dirname, '../fixtures/small-flows.hubble.jsonl'));
     const client = await open();
-    client.sendHead('POST', `/api/v1/clusters/${cluster.body.id}/flow-imports?fileName=flows.jsonl`, { Authorization: `Bearer ${api.tokens.operator}`, 'Content-Length': flows.length, Expect: '100-continue' });
-    await api.waitFor(async () => client.interim.length, (n) => n > 0, 5000);
+    client.sendHead('POST', `/api/v1/clusters/${cluster.body.id}/flow-imports?fileName=flows.jsonl`, {
+      Authorization: `Bearer ${api.tokens.operator}`,
+      'Content-Length': flows.length,
+      Expect: '100-continue',
+    });
+    await api.waitFor(
+      async () => client.interim.length,
+      (n) => n > 0,
+      5000,
+    );
     expect(client.interim).toEqual([100]);
     client.socket.write(flows);
     expect((await client.response()).status).toBe(202);

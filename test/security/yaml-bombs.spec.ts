@@ -23,7 +23,10 @@ const refusedExpanded = /grows past the limit of 64 MB once its aliases are expa
 describe('the 40 MB anchor referenced 500 times (the reported attack), against the product in its own process', () => {
   let product: Awaited<ReturnType<typeof startProductAlone>>;
   const asAdmin = (path: string, init: RequestInit = {}) =>
-    fetch(`${product.url}${path}`, { ...init, headers: { authorization: `Bearer ${product.adminToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    fetch(`${product.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${product.adminToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
 
   beforeAll(async () => {
     product = await startProductAlone();
@@ -31,9 +34,15 @@ describe('the 40 MB anchor referenced 500 times (the reported attack), against t
   afterAll(() => product?.close());
 
   it('is refused with a 400 on the snapshot route while /healthz answers within 200 ms', async () => {
-    const target = (await (await asAdmin('/api/v1/clusters', { method: 'POST', body: JSON.stringify({ name: 'target' }) })).json()) as { id: string };
+    const target = (await (await asAdmin('/api/v1/clusters', { method: 'POST', body: JSON.stringify({ name: 'target' }) })).json()) as {
+      id: string;
+    };
     const headers = { ...yaml, authorization: `Bearer ${product.adminToken}` };
-    const attack = await requestFromAnotherProcess(`${product.url}/api/v1/clusters/${target.id}/snapshot`, { method: 'PUT', headers, body: largeAnchor(40 * 1024 * 1024, 500) });
+    const attack = await requestFromAnotherProcess(`${product.url}/api/v1/clusters/${target.id}/snapshot`, {
+      method: 'PUT',
+      headers,
+      body: largeAnchor(40 * 1024 * 1024, 500),
+    });
     const { result, slowestMs, answers } = await whileWatchingHealthz(product.url, () => attack.send());
     expect(result.status).toBe(400);
     expect(result.body.problems).toEqual([{ field: 'body', reason: expect.stringMatching(refusedExpanded) }]);
@@ -63,13 +72,23 @@ describe.each([
 
   it('is refused as a YAML request body', async () => {
     const res = await api.call('POST', '/api/v1/clusters', { role: 'operator', raw: bomb, headers: yaml });
-    expect([res.status, res.body.code, res.body.problems]).toEqual([400, 'request.document_over_limit', [{ field: 'body', reason: expect.stringMatching(refusedExpanded) }]]);
+    expect([res.status, res.body.code, res.body.problems]).toEqual([
+      400,
+      'request.document_over_limit',
+      [{ field: 'body', reason: expect.stringMatching(refusedExpanded) }],
+    ]);
   });
 
   it('is refused in the kubeconfig field, on registration and on update', async () => {
     const kubeconfig = bomb.length <= 1024 * 1024 ? bomb : billionLaughs;
-    const created = await api.call('POST', '/api/v1/clusters', { role: 'admin', body: { name: 'bombed', driver: 'kubernetes', kubeconfig } });
-    expect([created.status, created.body.problems]).toEqual([400, [{ field: 'body.kubeconfig', reason: expect.stringMatching(refusedExpanded) }]]);
+    const created = await api.call('POST', '/api/v1/clusters', {
+      role: 'admin',
+      body: { name: 'bombed', driver: 'kubernetes', kubeconfig },
+    });
+    expect([created.status, created.body.problems]).toEqual([
+      400,
+      [{ field: 'body.kubeconfig', reason: expect.stringMatching(refusedExpanded) }],
+    ]);
     expect((await api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body.map((c: { name: string }) => c.name)).toEqual(['target']);
   });
 });
@@ -79,17 +98,35 @@ describe('nesting past the depth limit', () => {
     ['a JSON snapshot', 'application/json'],
     ['a YAML snapshot', 'application/yaml'],
   ])('is refused in %s', async (_name, type) => {
-    const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: deepNesting(100_000), headers: { 'content-type': type } });
-    expect([res.status, res.body.problems]).toEqual([400, [{ field: 'body', reason: expect.stringMatching(/nested deeper than the limit of 100 levels/) }]]);
+    const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, {
+      role: 'operator',
+      raw: deepNesting(100_000),
+      headers: { 'content-type': type },
+    });
+    expect([res.status, res.body.problems]).toEqual([
+      400,
+      [{ field: 'body', reason: expect.stringMatching(/nested deeper than the limit of 100 levels/) }],
+    ]);
   });
 
   it('is refused in a JSON request body', async () => {
-    const res = await api.call('POST', '/api/v1/clusters', { role: 'operator', raw: `{"name": ${deepNesting(100_000)}}`, headers: { 'content-type': 'application/json' } });
+    const res = await api.call('POST', '/api/v1/clusters', {
+      role: 'operator',
+      raw: `{"name": ${deepNesting(100_000)}}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect([res.status, res.body.problems]).toEqual([400, [{ field: 'body', reason: expect.stringMatching(/nested deeper/) }]]);
   });
 });
 
 it('an alias inside the node it refers to is refused, not turned into a cycle', async () => {
-  const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, { role: 'operator', raw: 'kind: List\nitems: &loop [*loop]\n', headers: yaml });
-  expect([res.status, res.body.problems]).toEqual([400, [{ field: 'body', reason: expect.stringMatching(/alias \(\*loop\) inside the node it refers to/) }]]);
+  const res = await api.call('PUT', `/api/v1/clusters/${clusterId}/snapshot`, {
+    role: 'operator',
+    raw: 'kind: List\nitems: &loop [*loop]\n',
+    headers: yaml,
+  });
+  expect([res.status, res.body.problems]).toEqual([
+    400,
+    [{ field: 'body', reason: expect.stringMatching(/alias \(\*loop\) inside the node it refers to/) }],
+  ]);
 });

@@ -8,7 +8,9 @@ import { runWorkerProcess } from '../../apps/worker/src/worker-process';
  */
 const crashAt = /^([a-zA-Z.]+):([1-9]\d*)$/.exec(process.argv[2] ?? '');
 if (!crashAt) {
-  process.stderr.write(`usage: crash-worker <checkpoint>:<n>, e.g. driver.applyPolicies:3 (got ${JSON.stringify(process.argv[2] ?? null)})\n`);
+  process.stderr.write(
+    `usage: crash-worker <checkpoint>:<n>, e.g. driver.applyPolicies:3 (got ${JSON.stringify(process.argv[2] ?? null)})\n`,
+  );
   process.exit(2);
 }
 const [, point, nth] = crashAt;

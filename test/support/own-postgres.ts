@@ -44,7 +44,12 @@ export class OwnPostgres {
   /** Starts the server on the same port and data, and waits until it accepts connections. */
   async restart(): Promise<void> {
     await this.stop();
-    this.server = await startEmbeddedPostgres({ dataDir: this.dataDir, port: this.port, superuser: SUPERUSER, logger: createLogger('silent') });
+    this.server = await startEmbeddedPostgres({
+      dataDir: this.dataDir,
+      port: this.port,
+      superuser: SUPERUSER,
+      logger: createLogger('silent'),
+    });
   }
 
   async remove(): Promise<void> {

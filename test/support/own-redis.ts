@@ -33,7 +33,9 @@ export class OwnRedis {
   /** Starts the server on the same port, empty, and waits until it answers. */
   async restart(): Promise<void> {
     await this.kill();
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
       for (let tries = 0; ; tries++) {
@@ -52,4 +54,3 @@ export class OwnRedis {
     }
   }
 }
-

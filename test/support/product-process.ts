@@ -92,7 +92,12 @@ export async function startProduct(options: { databaseUrl: string; dataDir: stri
     }
   });
   child.stderr!.on('data', (chunk) => product.log.push(String(chunk)));
-  if (options.withWorker) await until(() => product.log.some((line) => line.includes('"service":"worker"') && line.includes('"worker ready"')), 60_000, product.log);
+  if (options.withWorker)
+    await until(
+      () => product.log.some((line) => line.includes('"service":"worker"') && line.includes('"worker ready"')),
+      60_000,
+      product.log,
+    );
   await until(async () => (await healthz(product.url)) === 200, 30_000, product.log);
   return product;
 }

@@ -10,8 +10,13 @@ export interface StepAtRest {
 
 /** The policies live in each namespace of the simulated cluster, one JSON text per namespace (`[]` for none). */
 export async function livePolicies(db: DataSource, clusterId: string, namespaces: string[]): Promise<Map<string, string>> {
-  const rows: Array<{ namespace: string; manifest: unknown }> = await db.query(`SELECT namespace, manifest FROM simulated_policies WHERE cluster_id = $1 ORDER BY namespace, name`, [clusterId]);
-  return new Map(namespaces.map((namespace) => [namespace, JSON.stringify(rows.filter((r) => r.namespace === namespace).map((r) => r.manifest))]));
+  const rows: Array<{ namespace: string; manifest: unknown }> = await db.query(
+    `SELECT namespace, manifest FROM simulated_policies WHERE cluster_id = $1 ORDER BY namespace, name`,
+    [clusterId],
+  );
+  return new Map(
+    namespaces.map((namespace) => [namespace, JSON.stringify(rows.filter((r) => r.namespace === namespace).map((r) => r.manifest))]),
+  );
 }
 
 /**
@@ -25,7 +30,8 @@ export function namespaceViolations(steps: StepAtRest[], live: Map<string, strin
     const now = live.get(step.namespace);
     if (step.phase === 'verified') {
       const names = (JSON.parse(now ?? '[]') as Array<{ metadata: { name: string } }>).map((p) => p.metadata.name);
-      if (!names.includes('bulkhead-default-deny')) violations.push(`${step.namespace}: verified without its default deny (${names.join(', ') || 'no policy'})`);
+      if (!names.includes('bulkhead-default-deny'))
+        violations.push(`${step.namespace}: verified without its default deny (${names.join(', ') || 'no policy'})`);
     } else if (step.phase === 'restored') {
       if (now !== JSON.stringify(step.snapshot?.policies)) violations.push(`${step.namespace}: restored, but not to its snapshot`);
     } else if (step.phase === 'pending' && !step.startedAt) {

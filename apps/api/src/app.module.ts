@@ -17,7 +17,17 @@ import { RUNTIME, type ApiRuntime } from './runtime';
 import { SimulateModule } from './simulate/simulate.module';
 import { storeProviders } from './stores.providers';
 
-const FEATURES = [AccessModule, ClustersModule, InventoryModule, FlowImportsModule, EdgesModule, SimulateModule, AuditModule, PlansModule, RolloutsModule];
+const FEATURES = [
+  AccessModule,
+  ClustersModule,
+  InventoryModule,
+  FlowImportsModule,
+  EdgesModule,
+  SimulateModule,
+  AuditModule,
+  PlansModule,
+  RolloutsModule,
+];
 
 /**
  * The API: one module per feature folder, on the runtime and the stores this module provides to all
@@ -31,7 +41,12 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [...FEATURES, HealthModule.forRuntime(runtime), QueuesModule.forRuntime(runtime)],
-      providers: [...providers, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: BodyReader }, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+      providers: [
+        ...providers,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: BodyReader },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+      ],
       exports: providers,
     };
   }

@@ -15,7 +15,10 @@ import { REFUSAL_AUDIT } from './stores.providers';
 
 /** Builds the HTTP application on a runtime (connections already open). Used by main and by tests. */
 export async function createApiApp(runtime: ApiRuntime): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime), { bodyParser: false, logger: new NestLogger(runtime.logger) });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime), {
+    bodyParser: false,
+    logger: new NestLogger(runtime.logger),
+  });
   app.use(logRequests(runtime.logger));
   const filter = new AllExceptionsFilter(runtime.logger, app.get(REFUSAL_AUDIT));
   app.useGlobalFilters(filter);

@@ -2,7 +2,22 @@ import 'reflect-metadata';
 import { QUEUES } from '@bulkhead/contracts';
 import { ensureBootstrapAdmin } from '@bulkhead/access';
 import { databaseIdentity, openDatabase, RUNTIME_ROLE_OWNS_SCHEMA, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { ConfigError, createLogger, createRedis, resolveQueuePrefix, loadConfig, nodeTokenCrypto, provideLocalServices, scryptPasswordHasher, stopOnSignals, SecretBox, loadSecretKey, superviseChild, type SupervisedChild, UploadStorage } from '@bulkhead/platform';
+import {
+  ConfigError,
+  createLogger,
+  createRedis,
+  resolveQueuePrefix,
+  loadConfig,
+  nodeTokenCrypto,
+  provideLocalServices,
+  scryptPasswordHasher,
+  stopOnSignals,
+  SecretBox,
+  loadSecretKey,
+  superviseChild,
+  type SupervisedChild,
+  UploadStorage,
+} from '@bulkhead/platform';
 import { Queue } from 'bullmq';
 import { join } from 'node:path';
 import { migrations } from '@bulkhead/migrations';
@@ -19,7 +34,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log.level, { service: 'api' });
   const services = await provideLocalServices(config, logger);
-  const { db, applied, runtimeRoleOwnsSchema } = await openDatabase(services.databaseUrl, migrations, { migrationUrl: services.migrationDatabaseUrl });
+  const { db, applied, runtimeRoleOwnsSchema } = await openDatabase(services.databaseUrl, migrations, {
+    migrationUrl: services.migrationDatabaseUrl,
+  });
   if (applied.length) logger.info('migrations applied', { migrations: applied });
   if (runtimeRoleOwnsSchema) logger.warn(RUNTIME_ROLE_OWNS_SCHEMA);
   const redis = createRedis(services.redisUrl, 'client');
@@ -28,16 +45,32 @@ async function main(): Promise<void> {
 
   // Shown once, never in the structured log: on a terminal, or in a file only this user can read.
   const firstStart = await ensureBootstrapAdmin(
-    { users: new TypeOrmUserStore(db), tokens: new TypeOrmTokenStore(db), hasher: scryptPasswordHasher, crypto: nodeTokenCrypto, warn: (message, fields) => logger.warn(message, fields) },
+    {
+      users: new TypeOrmUserStore(db),
+      tokens: new TypeOrmTokenStore(db),
+      hasher: scryptPasswordHasher,
+      crypto: nodeTokenCrypto,
+      warn: (message, fields) => logger.warn(message, fields),
+    },
     { token: config.bootstrapAdminToken, password: config.bootstrapAdminPassword },
     new Date(),
   );
-  const terminal = { isTerminal: Boolean(process.stdout.isTTY && process.stderr.isTTY), write: (text: string) => void process.stderr.write(text) };
+  const terminal = {
+    isTerminal: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+    write: (text: string) => void process.stderr.write(text),
+  };
   await announceBootstrapSecrets(firstStart, terminal, config.dataDir);
 
   const secrets = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir));
   const app = await createApiApp({ config, logger, db, redis, queues, queuePrefix, secrets });
-  if (config.demo) await seedDemo({ ...app.get(CLUSTER_DEPS), ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS) }, db, new UploadStorage(join(config.dataDir, 'uploads')), new Date(), logger);
+  if (config.demo)
+    await seedDemo(
+      { ...app.get(CLUSTER_DEPS), ...app.get(INVENTORY_DEPS), ...app.get(FLOW_IMPORT_DEPS) },
+      db,
+      new UploadStorage(join(config.dataDir, 'uploads')),
+      new Date(),
+      logger,
+    );
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();
   logger.info('API listening', { url: url.replace('[::1]', 'localhost'), docs: config.apiDocs === 'off' ? undefined : `${url}/api/docs` });
@@ -71,6 +104,10 @@ function withoutKey(env: NodeJS.ProcessEnv, key: string): NodeJS.ProcessEnv {
 }
 
 main().catch((error) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Bulkhead API failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `Bulkhead API failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -7,7 +7,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log.level, { service: 'migrate' });
   const services = await provideLocalServices(config, logger);
-  const { db, applied, runtimeRoleOwnsSchema } = await openDatabase(services.databaseUrl, migrations, { migrationUrl: services.migrationDatabaseUrl });
+  const { db, applied, runtimeRoleOwnsSchema } = await openDatabase(services.databaseUrl, migrations, {
+    migrationUrl: services.migrationDatabaseUrl,
+  });
   logger.info(applied.length ? 'migrations applied' : 'schema already up to date', { migrations: applied });
   if (runtimeRoleOwnsSchema) logger.warn(RUNTIME_ROLE_OWNS_SCHEMA);
   await db.destroy();

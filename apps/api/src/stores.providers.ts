@@ -45,8 +45,16 @@ export const WORK_THREADS = Symbol('WorkThreads');
 export const storeProviders: Provider[] = [
   { provide: WORK_THREADS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new WorkThreads(r.config.workThreads) },
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
-  { provide: RECENT_CREDENTIALS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new RecentCredentials(r.config.http.credentialCacheMs, () => Date.now()) },
-  { provide: TOKEN_STORE, inject: [RUNTIME, RECENT_CREDENTIALS], useFactory: (r: ApiRuntime, recent: RecentCredentials) => recent.tokenStore(new TypeOrmTokenStore(r.db)) },
+  {
+    provide: RECENT_CREDENTIALS,
+    inject: [RUNTIME],
+    useFactory: (r: ApiRuntime) => new RecentCredentials(r.config.http.credentialCacheMs, () => Date.now()),
+  },
+  {
+    provide: TOKEN_STORE,
+    inject: [RUNTIME, RECENT_CREDENTIALS],
+    useFactory: (r: ApiRuntime, recent: RecentCredentials) => recent.tokenStore(new TypeOrmTokenStore(r.db)),
+  },
   { provide: TOKEN_CRYPTO, useValue: nodeTokenCrypto },
   { provide: AUDIT_LOG, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PostgresAuditLog(r.db) },
   {
@@ -68,7 +76,12 @@ export const storeProviders: Provider[] = [
   {
     provide: CLUSTER_DEPS,
     inject: [CLUSTER_STORE, RUNTIME],
-    useFactory: (clusters: ClusterStore, r: ApiRuntime): ClusterDeps => ({ clusters, sealer: r.secrets, kubeconfigRules: r.config.clusters, resolver: systemResolver }),
+    useFactory: (clusters: ClusterStore, r: ApiRuntime): ClusterDeps => ({
+      clusters,
+      sealer: r.secrets,
+      kubeconfigRules: r.config.clusters,
+      resolver: systemResolver,
+    }),
   },
   {
     provide: INVENTORY_DEPS,
@@ -99,14 +112,25 @@ export const storeProviders: Provider[] = [
   {
     provide: PLANNING_DEPS,
     inject: [EDGE_DEPS, RUNTIME, WORK_THREADS],
-    useFactory: (edges: EdgeDeps, r: ApiRuntime, threads: WorkThreads): PlanningDeps => ({ ...edges, plans: new PostgresPlanStore(r.db), planBuilder: (input) => threads.run('buildPlan', input) }),
+    useFactory: (edges: EdgeDeps, r: ApiRuntime, threads: WorkThreads): PlanningDeps => ({
+      ...edges,
+      plans: new PostgresPlanStore(r.db),
+      planBuilder: (input) => threads.run('buildPlan', input),
+    }),
   },
   {
     provide: ROLLOUT_DEPS,
     inject: [PLANNING_DEPS, RUNTIME],
     useFactory: (planning: PlanningDeps, r: ApiRuntime): CreateRolloutDeps => {
       const clock = () => new Date();
-      return { store: new PostgresRolloutStore(r.db), dispatcher: new BullRolloutDispatcher(new BullJobQueue(r.queues), clock), clock, planning, newId: randomUUID, approvalTiers: r.config.rollout.approvalTiers };
+      return {
+        store: new PostgresRolloutStore(r.db),
+        dispatcher: new BullRolloutDispatcher(new BullJobQueue(r.queues), clock),
+        clock,
+        planning,
+        newId: randomUUID,
+        approvalTiers: r.config.rollout.approvalTiers,
+      };
     },
   },
 ];

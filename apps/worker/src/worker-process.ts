@@ -16,15 +16,25 @@ export async function runWorkerProcess(hooks?: WorkerHooks): Promise<void> {
     const config = loadConfig();
     const logger = createLogger(config.log.level, { service: 'worker' });
     const services = await provideLocalServices(config, logger);
-    const { db, runtimeRoleOwnsSchema } = await openDatabase(services.databaseUrl, migrations, { migrationUrl: services.migrationDatabaseUrl });
+    const { db, runtimeRoleOwnsSchema } = await openDatabase(services.databaseUrl, migrations, {
+      migrationUrl: services.migrationDatabaseUrl,
+    });
     if (runtimeRoleOwnsSchema) logger.warn(RUNTIME_ROLE_OWNS_SCHEMA);
     const opened = await openWorkerRuntime({ config, logger, db, redisUrl: services.redisUrl });
     const worker = await startWorker(opened.runtime, hooks);
-    logger.info('worker ready', { queues: Object.values(QUEUES), queuePrefix: opened.runtime.queuePrefix, jobs: Object.keys(JOB_QUEUE) as JobName[] });
+    logger.info('worker ready', {
+      queues: Object.values(QUEUES),
+      queuePrefix: opened.runtime.queuePrefix,
+      jobs: Object.keys(JOB_QUEUE) as JobName[],
+    });
 
     stopOnSignals(logger, [() => worker.close(), () => opened.close(), () => db.destroy(), () => services.stop()]);
   } catch (error) {
-    process.stderr.write(error instanceof ConfigError || error instanceof QueuePrefixTaken ? `${error.message}\n` : `Bulkhead worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      error instanceof ConfigError || error instanceof QueuePrefixTaken
+        ? `${error.message}\n`
+        : `Bulkhead worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
     process.exit(1);
   }
 }

@@ -1,6 +1,14 @@
 import { driverFactory, SimulatedDriver } from '@bulkhead/cluster';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
-import { PostgresDriftStore, PostgresPlanStore, PostgresProtectionSource, PostgresRolloutStore, TypeOrmClusterStore, TypeOrmFlowImportStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
+import {
+  PostgresDriftStore,
+  PostgresPlanStore,
+  PostgresProtectionSource,
+  PostgresRolloutStore,
+  TypeOrmClusterStore,
+  TypeOrmFlowImportStore,
+  TypeOrmInventoryStore,
+} from '@bulkhead/persistence';
 import { RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
 import { UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -29,7 +37,9 @@ export class WorkerModule {
         {
           provide: JOB_HANDLERS,
           useFactory: (): JobHandler[] => {
-            const uploads = new UploadStorage(join(runtime.config.dataDir, 'uploads'), { maxGunzipBytes: runtime.config.flows.maxGunzipBytes });
+            const uploads = new UploadStorage(join(runtime.config.dataDir, 'uploads'), {
+              maxGunzipBytes: runtime.config.flows.maxGunzipBytes,
+            });
             const clock = () => new Date();
             const inventoryStore = new TypeOrmInventoryStore(runtime.db);
             const rollouts: RolloutDeps = {
@@ -51,7 +61,9 @@ export class WorkerModule {
             const inventory = {
               clusters: new TypeOrmClusterStore(runtime.db),
               inventory: inventoryStore,
-              simulator: { reset: async (clusterId: string, items: unknown[]) => void (await SimulatedDriver.create(runtime.db, clusterId, { items })) },
+              simulator: {
+                reset: async (clusterId: string, items: unknown[]) => void (await SimulatedDriver.create(runtime.db, clusterId, { items })),
+              },
               protection: new PostgresProtectionSource(runtime.db),
               approvalTiers: runtime.config.rollout.approvalTiers,
             };
@@ -74,7 +86,14 @@ export class WorkerModule {
         AuditShipper,
         {
           provide: Recovery,
-          useFactory: () => new Recovery({ runtime, rollouts: new PostgresRolloutStore(runtime.db), imports: new TypeOrmFlowImportStore(runtime.db), clusters: new TypeOrmClusterStore(runtime.db), clock: () => new Date() }),
+          useFactory: () =>
+            new Recovery({
+              runtime,
+              rollouts: new PostgresRolloutStore(runtime.db),
+              imports: new TypeOrmFlowImportStore(runtime.db),
+              clusters: new TypeOrmClusterStore(runtime.db),
+              clock: () => new Date(),
+            }),
         },
       ],
     };

@@ -19,7 +19,9 @@ export interface RunningWorker {
  * begin at bootstrap. `hooks` are a test's; production passes none.
  */
 export async function startWorker(runtime: WorkerRuntime, hooks?: WorkerHooks): Promise<RunningWorker> {
-  const context = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime, hooks), { logger: new NestLogger(runtime.logger) });
+  const context = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime, hooks), {
+    logger: new NestLogger(runtime.logger),
+  });
   await context.init();
   return { close: () => context.close() };
 }
@@ -28,7 +30,9 @@ export async function startWorker(runtime: WorkerRuntime, hooks?: WorkerHooks): 
  * What a worker process opens besides the database: a Redis client, the queues under this install's
  * prefix (refusing a prefix another database holds), the key for secrets.
  */
-export async function openWorkerRuntime(base: Pick<WorkerRuntime, 'config' | 'logger' | 'db' | 'redisUrl'>): Promise<{ runtime: WorkerRuntime; close(): Promise<void> }> {
+export async function openWorkerRuntime(
+  base: Pick<WorkerRuntime, 'config' | 'logger' | 'db' | 'redisUrl'>,
+): Promise<{ runtime: WorkerRuntime; close(): Promise<void> }> {
   const redis = createRedis(base.redisUrl, 'client');
   try {
     const identity = await databaseIdentity(base.db);

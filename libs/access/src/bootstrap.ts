@@ -17,7 +17,10 @@ export interface BootstrapSecrets {
  * owner was disabled, stays so: it is not made again, and `warn` says why it does not work.
  */
 export async function ensureBootstrapAdmin(
-  deps: Pick<AccessDeps, 'users' | 'hasher' | 'crypto'> & { tokens: TokenStore; warn: (message: string, fields: Record<string, unknown>) => void },
+  deps: Pick<AccessDeps, 'users' | 'hasher' | 'crypto'> & {
+    tokens: TokenStore;
+    warn: (message: string, fields: Record<string, unknown>) => void;
+  },
   configured: { token?: string; password?: string },
   now: Date,
 ): Promise<BootstrapSecrets> {
@@ -32,18 +35,30 @@ export async function ensureBootstrapAdmin(
     const admins = (await deps.users.list()).filter((u) => u.role === 'admin' && !u.disabledAt);
     const owner = admins.find((u) => u.username === BOOTSTRAP_ADMIN) ?? admins[0];
     if (!owner) throw new AppError('conflict', 'bootstrap.no_admin', 'there is no enabled admin user to own the first admin token');
-    const created = await createToken(deps.tokens, deps.crypto, { name: 'bootstrap admin', role: 'admin', ownerId: owner.id, expiresAt: null }, now, configured.token);
+    const created = await createToken(
+      deps.tokens,
+      deps.crypto,
+      { name: 'bootstrap admin', role: 'admin', ownerId: owner.id, expiresAt: null },
+      now,
+      configured.token,
+    );
     token = configured.token ? null : created.token;
   }
   return { token, password: configured.password ? null : password };
 }
 
 /** Whether the configured token is stored, in any state; warns when it is stored but no longer lets anyone in. */
-async function configuredTokenExists(deps: { tokens: TokenStore; crypto: AccessDeps['crypto']; warn: (message: string, fields: Record<string, unknown>) => void }, token: string): Promise<boolean> {
+async function configuredTokenExists(
+  deps: { tokens: TokenStore; crypto: AccessDeps['crypto']; warn: (message: string, fields: Record<string, unknown>) => void },
+  token: string,
+): Promise<boolean> {
   const hash = deps.crypto.hash(token);
   const stored = await deps.tokens.findByHash(hash);
   if (stored && !(await deps.tokens.findActiveByHash(hash))) {
-    deps.warn('BULKHEAD_ADMIN_TOKEN was revoked or its owner disabled; it is not created again and does not sign anyone in', { name: stored.name, owner: stored.owner.username });
+    deps.warn('BULKHEAD_ADMIN_TOKEN was revoked or its owner disabled; it is not created again and does not sign anyone in', {
+      name: stored.name,
+      owner: stored.owner.username,
+    });
   }
   return stored !== null;
 }

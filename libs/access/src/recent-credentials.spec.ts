@@ -3,7 +3,17 @@ import type { TokenRecord, TokenStore } from './tokens';
 import type { SessionStore, UserRecord, UserStore } from './users';
 
 const user: UserRecord = { id: 'u1', username: 'ada', role: 'operator', createdAt: new Date(0), disabledAt: null };
-const token = (id: string): TokenRecord => ({ id, name: id, role: 'viewer', prefix: 'bh_x', owner: { id: 'u1', username: 'ada' }, createdAt: new Date(0), expiresAt: null, lastUsedAt: null, revokedAt: null });
+const token = (id: string): TokenRecord => ({
+  id,
+  name: id,
+  role: 'viewer',
+  prefix: 'bh_x',
+  owner: { id: 'u1', username: 'ada' },
+  createdAt: new Date(0),
+  expiresAt: null,
+  lastUsedAt: null,
+  revokedAt: null,
+});
 
 /** Token and session tables in memory, counting the reads that reach them. */
 function tables() {
@@ -50,7 +60,14 @@ function tables() {
       return { ...user, disabledAt: new Date(1) };
     },
   };
-  return { tokens, reads, tokenStore, sessionStore, userStore, holdNextTokenRead: () => (pendingRead = () => undefined), releaseTokenRead: () => {
+  return {
+    tokens,
+    reads,
+    tokenStore,
+    sessionStore,
+    userStore,
+    holdNextTokenRead: () => (pendingRead = () => undefined),
+    releaseTokenRead: () => {
       const release = pendingRead;
       pendingRead = undefined;
       release?.();
@@ -93,7 +110,11 @@ describe('recent credentials', () => {
   it('forgets tokens and sessions when a user is disabled or signs out', async () => {
     const t = tables();
     const credentials = recent();
-    const [tokens, sessions, users] = [credentials.tokenStore(t.tokenStore), credentials.sessionStore(t.sessionStore), credentials.userStore(t.userStore)];
+    const [tokens, sessions, users] = [
+      credentials.tokenStore(t.tokenStore),
+      credentials.sessionStore(t.sessionStore),
+      credentials.userStore(t.userStore),
+    ];
     await tokens.findActiveByHash('hash-a');
     await sessions.findValid('session-a', new Date(0));
     await users.disable('u1', new Date(1), () => undefined);

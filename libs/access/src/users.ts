@@ -48,9 +48,14 @@ export interface AccessDeps {
 export const SESSION_TTL_MS = 12 * 3600 * 1000;
 export const MIN_PASSWORD_LENGTH = 10;
 
-export async function createUser(deps: Pick<AccessDeps, 'users' | 'hasher'>, input: { username: string; password: string; role: Role }): Promise<UserRecord> {
+export async function createUser(
+  deps: Pick<AccessDeps, 'users' | 'hasher'>,
+  input: { username: string; password: string; role: Role },
+): Promise<UserRecord> {
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw AppError.invalid('user.weak_password', [{ field: 'body.password', reason: `must be at least ${MIN_PASSWORD_LENGTH} characters` }]);
+    throw AppError.invalid('user.weak_password', [
+      { field: 'body.password', reason: `must be at least ${MIN_PASSWORD_LENGTH} characters` },
+    ]);
   }
   return deps.users.create({ username: input.username, role: input.role, passwordHash: await deps.hasher.hash(input.password) });
 }
@@ -70,11 +75,20 @@ const BAD_CREDENTIALS = () => new AppError('unauthenticated', 'auth.bad_credenti
  * wrong password. While the account or the address is blocked the password is not even looked at:
  * the right one is refused too, until the block ends.
  */
-export async function signIn(deps: AccessDeps, input: { username: string; password: string; address: string }, now: Date): Promise<SignedIn> {
+export async function signIn(
+  deps: AccessDeps,
+  input: { username: string; password: string; address: string },
+  now: Date,
+): Promise<SignedIn> {
   const attempt = { account: input.username.toLowerCase(), address: input.address };
   const retryAfterSeconds = await deps.throttle.admit(attempt);
   if (retryAfterSeconds > 0) {
-    throw new RetryLaterError('rate_limited', 'auth.throttled', `too many failed sign-ins; try again in ${retryAfterSeconds} s`, retryAfterSeconds);
+    throw new RetryLaterError(
+      'rate_limited',
+      'auth.throttled',
+      `too many failed sign-ins; try again in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    );
   }
   const user = await deps.users.findByUsername(input.username);
   // Hash even for an unknown user, so that timing does not tell which user names exist.

@@ -28,10 +28,15 @@ export async function verifyChain(genesisHash: string, pages: AsyncIterable<read
     for (const link of page) {
       const expected = checked + 1;
       const broken = (reason: string): ChainVerdict => ({ ok: false, checked, firstBrokenAt: expected, reason });
-      if (link.position > expected) return broken(link.position === expected + 1 ? `entry ${expected} is missing` : `entries ${expected} to ${link.position - 1} are missing`);
+      if (link.position > expected)
+        return broken(
+          link.position === expected + 1 ? `entry ${expected} is missing` : `entries ${expected} to ${link.position - 1} are missing`,
+        );
       if (link.position < expected) return broken(`entry ${link.position} appears again after entry ${expected - 1}`);
-      if (link.previousHash !== previousHash) return broken(`entry ${expected} does not follow the entry before it (its previous hash differs)`);
-      if (link.recomputedHash !== link.hash) return broken(`entry ${expected} was changed after it was written (its contents no longer match its hash)`);
+      if (link.previousHash !== previousHash)
+        return broken(`entry ${expected} does not follow the entry before it (its previous hash differs)`);
+      if (link.recomputedHash !== link.hash)
+        return broken(`entry ${expected} was changed after it was written (its contents no longer match its hash)`);
       previousHash = link.hash;
       checked = expected;
     }

@@ -90,7 +90,7 @@ describe('GroupCommit', () => {
     expect(batches).toEqual([['a', 'poison', 'c'], ['a'], ['poison'], ['c']]);
   });
 
-  it('fails a lone item with its commit\'s error without trying again, also when the commit throws before answering', async () => {
+  it("fails a lone item with its commit's error without trying again, also when the commit throws before answering", async () => {
     let calls = 0;
     const commits = new GroupCommit<string, string>((() => {
       calls++;

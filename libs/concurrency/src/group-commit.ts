@@ -61,7 +61,10 @@ export class GroupCommit<I, R> {
   private async flush(key: string, batch: ReadonlyArray<Waiting<I, R>>): Promise<void> {
     let outcomes: Settled<R>[];
     try {
-      outcomes = await this.commit(key, batch.map((w) => w.item));
+      outcomes = await this.commit(
+        key,
+        batch.map((w) => w.item),
+      );
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
       for (const w of batch) await this.flush(key, [w]);

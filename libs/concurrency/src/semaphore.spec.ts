@@ -44,7 +44,7 @@ describe('Semaphore', () => {
     expect(started).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('gives a failed task\'s slot back, and the failure to its caller only', async () => {
+  it("gives a failed task's slot back, and the failure to its caller only", async () => {
     const slots = new Semaphore(1);
     const failed = slots.run(() => Promise.reject(new Error('lock lost')));
     const thrown = slots.run(() => {

@@ -23,7 +23,8 @@ export class Semaphore {
       return await task();
     } finally {
       const next = this.waiting.shift();
-      if (next) next(); // the slot passes on, still counted as running
+      if (next)
+        next(); // the slot passes on, still counted as running
       else this.running--;
     }
   }

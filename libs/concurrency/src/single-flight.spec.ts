@@ -36,14 +36,21 @@ describe('SingleFlight', () => {
     const fourth = flights.run('r1', 6, readAt(6, newer.promise));
     expect(versionsRead).toEqual([4, 6]);
     newer.resolve({ id: 'r1', version: 6 });
-    expect(await Promise.all([second, third, fourth])).toEqual([{ id: 'r1', version: 6 }, { id: 'r1', version: 6 }, { id: 'r1', version: 6 }]);
+    expect(await Promise.all([second, third, fourth])).toEqual([
+      { id: 'r1', version: 6 },
+      { id: 'r1', version: 6 },
+      { id: 'r1', version: 6 },
+    ]);
   });
 
   it('keeps the reads of different keys apart', async () => {
     const flights = new SingleFlight<State>();
     const a = flights.run('r1', 1, async () => ({ id: 'r1', version: 1 }));
     const b = flights.run('r2', 1, async () => ({ id: 'r2', version: 1 }));
-    expect(await Promise.all([a, b])).toEqual([{ id: 'r1', version: 1 }, { id: 'r2', version: 1 }]);
+    expect(await Promise.all([a, b])).toEqual([
+      { id: 'r1', version: 1 },
+      { id: 'r2', version: 1 },
+    ]);
   });
 
   it('forgets a read once it has settled: the next call reads again', async () => {
@@ -56,7 +63,7 @@ describe('SingleFlight', () => {
     expect(flights.size).toBe(0);
   });
 
-  it('hands a failed read\'s error to every caller that joined it, keeps no entry, and does not remember the failure', async () => {
+  it("hands a failed read's error to every caller that joined it, keeps no entry, and does not remember the failure", async () => {
     const flights = new SingleFlight<State>();
     const answer = deferred<State>();
     const calls = [flights.run('r1', 2, () => answer.promise), flights.run('r1', 2, () => answer.promise)];

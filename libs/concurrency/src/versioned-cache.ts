@@ -8,7 +8,8 @@ export class VersionedCache<T extends { version: number }> {
   private readonly values = new Map<string, T>();
 
   constructor(private readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a cache needs a whole number of entries, at least 1 (got ${capacity})`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`a cache needs a whole number of entries, at least 1 (got ${capacity})`);
   }
 
   get size(): number {

@@ -2,7 +2,8 @@
  * Errors the application raises on purpose. Each module names its own codes; the HTTP edge maps a
  * kind to a status (see httpStatusOf) so that use cases never think in HTTP.
  */
-export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'too_large' | 'timeout' | 'unavailable' | 'rate_limited';
+export type ErrorKind =
+  'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'too_large' | 'timeout' | 'unavailable' | 'rate_limited';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `probes[2].to` or `body.tier`. */

@@ -2,16 +2,7 @@
 // Both renderings (the kubectl snapshot and the Hubble flows) read this one model, so they agree.
 
 import { KUBE_NAME_ALPHABET, Random } from './random';
-import {
-  CLUSTER_NAME,
-  DAY_MS,
-  NODES,
-  type NamespaceSpec,
-  type NodeSpec,
-  type Topology,
-  type WorkloadSpec,
-  WINDOW_MS,
-} from './topology';
+import { CLUSTER_NAME, DAY_MS, NODES, type NamespaceSpec, type NodeSpec, type Topology, type WorkloadSpec, WINDOW_MS } from './topology';
 
 export interface ObjectRef {
   apiVersion: string;

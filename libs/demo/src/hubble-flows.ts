@@ -122,10 +122,7 @@ class FlowRenderer {
     const [src, dst] = opts.reply ? [c.server, c.client] : [c.client, c.server];
     const [srcPort, dstPort] = opts.reply ? [c.serverPort, c.clientPort] : [c.clientPort, c.serverPort];
     const ports = { source_port: srcPort, destination_port: dstPort };
-    const l4 =
-      c.protocol === 'TCP'
-        ? { TCP: { ...ports, flags: opts.reply ? { SYN: true, ACK: true } : { SYN: true } } }
-        : { UDP: ports };
+    const l4 = c.protocol === 'TCP' ? { TCP: { ...ports, flags: opts.reply ? { SYN: true, ACK: true } : { SYN: true } } } : { UDP: ports };
     const summary = c.protocol === 'TCP' ? (opts.reply ? 'TCP Flags: SYN, ACK' : 'TCP Flags: SYN') : 'UDP';
     const local = point === 'TO_ENDPOINT' ? dst : undefined;
     const subType = SUB_TYPE[point];

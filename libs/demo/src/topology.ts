@@ -163,12 +163,7 @@ function service(namespace: string, name: string, replicas: number, version: str
   };
 }
 
-function statefulSet(
-  namespace: string,
-  name: string,
-  replicas: number,
-  containers: ContainerSpec[],
-): WorkloadSpec {
+function statefulSet(namespace: string, name: string, replicas: number, containers: ContainerSpec[]): WorkloadSpec {
   return {
     namespace,
     name,
@@ -449,9 +444,7 @@ function sharedWorkloads(): WorkloadSpec[] {
       kind: 'Deployment',
       replicas: 1,
       labels: { app: 'report-builder' },
-      containers: [
-        { name: 'report-builder', image: 'acme/report-builder:0.9.3', ports: [http(), metrics()] },
-      ],
+      containers: [{ name: 'report-builder', image: 'acme/report-builder:0.9.3', ports: [http(), metrics()] }],
       serviceAccount: 'default',
     },
   ];
@@ -494,9 +487,7 @@ export function demoTopology(startMs: number): Topology {
   const runAt = day4 + 2 * HOUR_MS - startMs;
   const dayOfWeek = new Date(startMs + runAt).getUTCDay();
 
-  const namespaces = [...TIERS.flatMap(tierNamespaces), ...sharedNamespaces()].sort((a, b) =>
-    compareStrings(a.name, b.name),
-  );
+  const namespaces = [...TIERS.flatMap(tierNamespaces), ...sharedNamespaces()].sort((a, b) => compareStrings(a.name, b.name));
   const workloads = [...TIERS.flatMap(tierWorkloads), ...sharedWorkloads(), ...storyWorkloads(runAt, dayOfWeek)];
 
   const incident: NamedDependency = { from: 'orders-dev/orders-debug', to: 'postgres-prod/postgres', port: 5432, protocol: 'TCP' };

@@ -4,7 +4,10 @@ const KB = 1024;
 const limits = { maxExpandedBytes: 64 * KB, maxDepth: 20 };
 
 /** Ten levels of ten aliases each: 10^10 "lol"s from under a kilobyte of text. */
-const billionLaughs = ['a0: &a0 "lol"', ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)].join('\n');
+const billionLaughs = [
+  'a0: &a0 "lol"',
+  ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`),
+].join('\n');
 
 const refusal = (read: () => unknown): DocumentError => {
   try {
@@ -23,7 +26,9 @@ describe('bounded YAML', () => {
   });
 
   it('refuses a billion laughs before expanding it', () => {
-    expect(refusal(() => parseYaml(billionLaughs, limits)).message).toMatch(/grows past the limit of 0.06 MB once its aliases are expanded/);
+    expect(refusal(() => parseYaml(billionLaughs, limits)).message).toMatch(
+      /grows past the limit of 0.06 MB once its aliases are expanded/,
+    );
   });
 
   it('refuses a large anchor referenced many times, though each alias alone is small', () => {
@@ -49,7 +54,9 @@ describe('bounded YAML', () => {
   });
 
   it('refuses nesting past the depth limit, directly or through an alias', () => {
-    expect(refusal(() => parseYaml(`${'['.repeat(30)}${']'.repeat(30)}`, limits)).message).toMatch(/nested deeper than the limit of 20 levels/);
+    expect(refusal(() => parseYaml(`${'['.repeat(30)}${']'.repeat(30)}`, limits)).message).toMatch(
+      /nested deeper than the limit of 20 levels/,
+    );
     // Deep enough to overflow the parser's own stack: still the depth limit, not "not YAML".
     expect(refusal(() => parseYaml(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, limits)).message).toMatch(/nested deeper/);
     const deepAnchor = `a: &deep ${'['.repeat(15)}${']'.repeat(15)}\nb: ${'['.repeat(10)}*deep${']'.repeat(10)}\n`;
@@ -58,7 +65,9 @@ describe('bounded YAML', () => {
 
   it('refuses more anchors and aliases than yaml resolves in reasonable time, though each is tiny', () => {
     const text = `a: &a 1\nb: [${Array(20_000).fill('*a').join(', ')}]\n`;
-    expect(refusal(() => parseYaml(text, { maxExpandedBytes: 1024 * KB, maxDepth: 20 })).message).toMatch(/more than the limit of 10000 anchors and aliases/);
+    expect(refusal(() => parseYaml(text, { maxExpandedBytes: 1024 * KB, maxDepth: 20 })).message).toMatch(
+      /more than the limit of 10000 anchors and aliases/,
+    );
   });
 
   it('says which document of a stream is not YAML', () => {
@@ -68,7 +77,9 @@ describe('bounded YAML', () => {
 
   it('refuses an alias with no anchor before it as unreadable, instead of failing as it converts', () => {
     for (const text of ['*nothing', 'a: *nothing', '*' + '*'.repeat(300)]) {
-      expect(() => parseYaml(text, limits)).toThrow(expect.objectContaining({ kind: 'unreadable', message: expect.stringMatching(/has no anchor before it/) }));
+      expect(() => parseYaml(text, limits)).toThrow(
+        expect.objectContaining({ kind: 'unreadable', message: expect.stringMatching(/has no anchor before it/) }),
+      );
     }
   });
 
@@ -83,7 +94,9 @@ describe('bounded JSON', () => {
   });
 
   it('refuses nesting past the depth limit without building it', () => {
-    expect(refusal(() => parseJson('['.repeat(1_000_000) + ']'.repeat(1_000_000), limits)).message).toMatch(/nested deeper than the limit of 20 levels/);
+    expect(refusal(() => parseJson('['.repeat(1_000_000) + ']'.repeat(1_000_000), limits)).message).toMatch(
+      /nested deeper than the limit of 20 levels/,
+    );
   });
 
   it('is not fooled by brackets inside strings, escaped quotes included', () => {

@@ -82,7 +82,12 @@ function measure(doc: Document, limits: DocumentLimits, spentBefore: number, doc
     if (isAlias(node)) {
       countReference();
       const target = anchors.get(node.source);
-      if (!target) throw new DocumentError(`is not valid YAML: the alias *${node.source.slice(0, 40)} has no anchor before it`, documentNumber, 'unreadable');
+      if (!target)
+        throw new DocumentError(
+          `is not valid YAML: the alias *${node.source.slice(0, 40)} has no anchor before it`,
+          documentNumber,
+          'unreadable',
+        );
       if (open.has(target)) throw new DocumentError(`has an alias (*${node.source}) inside the node it refers to`, documentNumber);
       // The anchored node came before the alias and is closed (not open): it was measured.
       const extent = measured.get(target)!;
@@ -135,7 +140,8 @@ function jsonDepth(text: string, stopAt: number): number {
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 0x5c) i++; // backslash: skip the escaped character
+      if (char === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) inString = true;
     else if (char === 0x5b || char === 0x7b) {
@@ -146,4 +152,3 @@ function jsonDepth(text: string, stopAt: number): number {
   }
   return deepest;
 }
-

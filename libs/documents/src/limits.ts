@@ -33,4 +33,5 @@ export const tooLarge = (limits: DocumentLimits, documentNumber: number) =>
     `grows past the limit of ${+(limits.maxExpandedBytes / MB).toFixed(2)} MB once its aliases are expanded (each alias counts the size of what it refers to)`,
     documentNumber,
   );
-export const tooDeep = (limits: DocumentLimits, documentNumber: number) => new DocumentError(`is nested deeper than the limit of ${limits.maxDepth} levels`, documentNumber);
+export const tooDeep = (limits: DocumentLimits, documentNumber: number) =>
+  new DocumentError(`is nested deeper than the limit of ${limits.maxDepth} levels`, documentNumber);

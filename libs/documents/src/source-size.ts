@@ -47,7 +47,12 @@ export function checkSourceSize(tokens: readonly CST.Token[], limits: DocumentLi
           // Props before a key belong to the key; a value's props are in `sep` (after the `:`), or in
           // `start` for an item without a key (a sequence entry).
           const parts: Array<[CST.Token | null | undefined, readonly CST.Token[]]> =
-            'key' in item || 'sep' in item ? [[item.key, item.start], [item.value, item.sep ?? []]] : [[item.value, item.start]];
+            'key' in item || 'sep' in item
+              ? [
+                  [item.key, item.start],
+                  [item.value, item.sep ?? []],
+                ]
+              : [[item.value, item.start]];
           for (const [part, partProps] of parts) {
             const inner = visit(part, partProps, depth + 1);
             extent.size += inner.size;

@@ -1,12 +1,33 @@
 import fc from 'fast-check';
-import { createFlowReader, EdgeAggregator, importFlowText, InventoryIndex, LabelCache, normalizeCalicoDocument, normalizeHubbleFlow, type FlowRecord } from '@bulkhead/flows';
+import {
+  createFlowReader,
+  EdgeAggregator,
+  importFlowText,
+  InventoryIndex,
+  LabelCache,
+  normalizeCalicoDocument,
+  normalizeHubbleFlow,
+  type FlowRecord,
+} from '@bulkhead/flows';
 import { kindBookinfoInventory, readSample, SAMPLE } from '../../../test/fixtures/flows/samples';
 import { propertyRuns } from '../../../test/support/property-runs';
 
 const inventory = {
   pods: [
-    { namespace: 'shop', name: 'frontend-7d4b9c8f6d-x2x9k', ips: ['10.0.0.1'], workload: { kind: 'Deployment', name: 'frontend' }, labels: { app: 'frontend' } },
-    { namespace: 'shop', name: 'cart-5c9d7f6b8d-qq7wz', ips: ['10.0.0.2'], workload: { kind: 'Deployment', name: 'cart' }, labels: { app: 'cart' } },
+    {
+      namespace: 'shop',
+      name: 'frontend-7d4b9c8f6d-x2x9k',
+      ips: ['10.0.0.1'],
+      workload: { kind: 'Deployment', name: 'frontend' },
+      labels: { app: 'frontend' },
+    },
+    {
+      namespace: 'shop',
+      name: 'cart-5c9d7f6b8d-qq7wz',
+      ips: ['10.0.0.2'],
+      workload: { kind: 'Deployment', name: 'cart' },
+      labels: { app: 'cart' },
+    },
   ],
   workloads: [],
 };
@@ -16,13 +37,23 @@ const FRONTEND = { namespace: 'shop', pod_name: 'frontend-7d4b9c8f6d-x2x9k' };
 const CART = { namespace: 'shop', pod_name: 'cart-5c9d7f6b8d-qq7wz' };
 
 /** One Hubble packet of the connection frontend:sport -> cart:8080. */
-function hubble(opts: { sport: number; t: number; reply?: boolean; flags?: Record<string, boolean>; dir?: 'EGRESS' | 'INGRESS'; verdict?: string; eventType?: number }): FlowRecord {
+function hubble(opts: {
+  sport: number;
+  t: number;
+  reply?: boolean;
+  flags?: Record<string, boolean>;
+  dir?: 'EGRESS' | 'INGRESS';
+  verdict?: string;
+  eventType?: number;
+}): FlowRecord {
   const reply = opts.reply ?? false;
   const flow = {
     time: new Date(Date.UTC(2026, 10, 28, 9) + opts.t).toISOString(),
     verdict: opts.verdict ?? 'FORWARDED',
     IP: { source: reply ? '10.0.0.2' : '10.0.0.1', destination: reply ? '10.0.0.1' : '10.0.0.2' },
-    l4: { TCP: { source_port: reply ? 8080 : opts.sport, destination_port: reply ? opts.sport : 8080, flags: opts.flags ?? { SYN: true } } },
+    l4: {
+      TCP: { source_port: reply ? 8080 : opts.sport, destination_port: reply ? opts.sport : 8080, flags: opts.flags ?? { SYN: true } },
+    },
     source: reply ? CART : FRONTEND,
     destination: reply ? FRONTEND : CART,
     Type: 'L3_L4',
@@ -120,7 +151,13 @@ describe('Calico double reporting', () => {
     agg.add(rec({ reporter: 'src', action: 'allow', num_flows_started: 4 }));
     agg.add(rec({ reporter: 'dst', action: 'deny', num_flows_started: 4 }));
     const [edge] = agg.edges();
-    expect(edge).toMatchObject({ connections: 4, observations: 2, verdict: 'denied', reporters: ['src', 'dst'], attribution: ['workload-name'] });
+    expect(edge).toMatchObject({
+      connections: 4,
+      observations: 2,
+      verdict: 'denied',
+      reporters: ['src', 'dst'],
+      attribution: ['workload-name'],
+    });
     expect(edge.firstSeen).toBe('2023-11-14T22:13:20.000Z');
     expect(edge.lastSeen).toBe('2023-11-14T22:18:20.000Z');
   });
@@ -225,7 +262,21 @@ describe('addresses of DNS-named external destinations', () => {
         },
       }),
     );
-    const { edges } = importFlowText(lines.join('\n'), InventoryIndex.from({ pods: [{ namespace: 'pay', name: 'api-5f6d7c8b9-abcde', ips: ['10.244.1.10'], workload: { kind: 'Deployment', name: 'api' }, labels: { app: 'api' } }], workloads: [{ namespace: 'pay', name: 'api', kind: 'Deployment', labels: { app: 'api' } }] }));
+    const { edges } = importFlowText(
+      lines.join('\n'),
+      InventoryIndex.from({
+        pods: [
+          {
+            namespace: 'pay',
+            name: 'api-5f6d7c8b9-abcde',
+            ips: ['10.244.1.10'],
+            workload: { kind: 'Deployment', name: 'api' },
+            labels: { app: 'api' },
+          },
+        ],
+        workloads: [{ namespace: 'pay', name: 'api', kind: 'Deployment', labels: { app: 'api' } }],
+      }),
+    );
     expect(edges.map((e) => [e.dst.key, e.dstAddresses])).toEqual([['external:api.stripe.com', ['198.51.100.7', '198.51.100.8']]]);
   });
 });

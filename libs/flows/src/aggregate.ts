@@ -248,7 +248,11 @@ export class EdgeAggregator {
     e.methods |= METHOD_BIT.get(a.method)! | METHOD_BIT.get(b.method)!;
 
     const ip = record.dst.ip;
-    if (ip !== undefined && ((b.endpoint.kind === 'external' && b.endpoint.via === 'dns') || (b.endpoint.kind === 'reserved' && b.endpoint.name === 'kube-apiserver'))) {
+    if (
+      ip !== undefined &&
+      ((b.endpoint.kind === 'external' && b.endpoint.via === 'dns') ||
+        (b.endpoint.kind === 'reserved' && b.endpoint.name === 'kube-apiserver'))
+    ) {
       e.addresses ??= new Set();
       if (e.addresses.size < MAX_ADDRESSES) e.addresses.add(ip);
     }
@@ -272,7 +276,8 @@ export class EdgeAggregator {
 
   stats(): AggregatorStats {
     let connections = 0;
-    for (const byDst of this.bySrc.values()) for (const bySlot of byDst.values()) for (const e of bySlot.values()) connections += connectionsOf(e);
+    for (const byDst of this.bySrc.values())
+      for (const bySlot of byDst.values()) for (const e of bySlot.values()) connections += connectionsOf(e);
     const samples = [...this.samples.values()]
       .sort((x, y) => y.count - x.count || (x.hint < y.hint ? -1 : x.hint > y.hint ? 1 : 0))
       .map((s) => ({ ...s }));

@@ -1,15 +1,59 @@
-import { Attributor, endpointKey, InventoryIndex, parseEndpointKey, podNameCandidates, type Attribution, type FlowEndpoint } from '@bulkhead/flows';
+import {
+  Attributor,
+  endpointKey,
+  InventoryIndex,
+  parseEndpointKey,
+  podNameCandidates,
+  type Attribution,
+  type FlowEndpoint,
+} from '@bulkhead/flows';
 
 const index = InventoryIndex.from({
   pods: [
-    { namespace: 'shop', name: 'cart-5c9d7f6b8d-qq7wz', ips: ['10.0.0.2'], workload: { kind: 'Deployment', name: 'cart' }, labels: { app: 'cart', 'pod-template-hash': '5c9d7f6b8d' } },
-    { namespace: 'shop', name: 'reviews-v1-545db77b95-j2n72', ips: ['10.0.0.3'], workload: { kind: 'Deployment', name: 'reviews-v1' }, labels: { app: 'reviews', version: 'v1' } },
-    { namespace: 'shop', name: 'reviews-v2-7bf8c9648f-r7bs2', ips: ['10.0.0.4'], workload: { kind: 'Deployment', name: 'reviews-v2' }, labels: { app: 'reviews', version: 'v2' } },
+    {
+      namespace: 'shop',
+      name: 'cart-5c9d7f6b8d-qq7wz',
+      ips: ['10.0.0.2'],
+      workload: { kind: 'Deployment', name: 'cart' },
+      labels: { app: 'cart', 'pod-template-hash': '5c9d7f6b8d' },
+    },
+    {
+      namespace: 'shop',
+      name: 'reviews-v1-545db77b95-j2n72',
+      ips: ['10.0.0.3'],
+      workload: { kind: 'Deployment', name: 'reviews-v1' },
+      labels: { app: 'reviews', version: 'v1' },
+    },
+    {
+      namespace: 'shop',
+      name: 'reviews-v2-7bf8c9648f-r7bs2',
+      ips: ['10.0.0.4'],
+      workload: { kind: 'Deployment', name: 'reviews-v2' },
+      labels: { app: 'reviews', version: 'v2' },
+    },
     { namespace: 'shop', name: 'db-0', ips: ['10.0.0.5'], workload: { kind: 'StatefulSet', name: 'db' }, labels: { app: 'db' } },
-    { namespace: 'kube-system', name: 'coredns-558bd4d5db-9grjv', ips: ['10.0.9.1'], workload: { kind: 'Deployment', name: 'coredns' }, labels: { 'k8s-app': 'kube-dns' } },
+    {
+      namespace: 'kube-system',
+      name: 'coredns-558bd4d5db-9grjv',
+      ips: ['10.0.9.1'],
+      workload: { kind: 'Deployment', name: 'coredns' },
+      labels: { 'k8s-app': 'kube-dns' },
+    },
     // two host-network pods of different workloads share the node IP
-    { namespace: 'kube-system', name: 'kube-proxy-abcde', ips: ['172.18.0.2'], workload: { kind: 'DaemonSet', name: 'kube-proxy' }, labels: {} },
-    { namespace: 'kube-system', name: 'node-exporter-fghjk', ips: ['172.18.0.2'], workload: { kind: 'DaemonSet', name: 'node-exporter' }, labels: {} },
+    {
+      namespace: 'kube-system',
+      name: 'kube-proxy-abcde',
+      ips: ['172.18.0.2'],
+      workload: { kind: 'DaemonSet', name: 'kube-proxy' },
+      labels: {},
+    },
+    {
+      namespace: 'kube-system',
+      name: 'node-exporter-fghjk',
+      ips: ['172.18.0.2'],
+      workload: { kind: 'DaemonSet', name: 'node-exporter' },
+      labels: {},
+    },
   ],
   workloads: [
     { namespace: 'shop', name: 'cart', kind: 'Deployment', labels: { app: 'cart' } },
@@ -28,35 +72,115 @@ const miss = (reason: string, hint?: string) => ({ ok: false, reason, hint: hint
 
 describe('attribution', () => {
   test.each<[string, FlowEndpoint, boolean, unknown]>([
-    ['by namespace + pod name', { kind: 'pod', namespace: 'shop', pod: 'cart-5c9d7f6b8d-qq7wz' }, false, ok('workload:shop/cart', 'pod-name')],
+    [
+      'by namespace + pod name',
+      { kind: 'pod', namespace: 'shop', pod: 'cart-5c9d7f6b8d-qq7wz' },
+      false,
+      ok('workload:shop/cart', 'pod-name'),
+    ],
     ['StatefulSet pod by name', { kind: 'pod', namespace: 'shop', pod: 'db-0' }, false, ok('workload:shop/db', 'pod-name')],
-    ['by workload name (Hubble workloads[], Calico aggregate)', { kind: 'workload', namespace: 'shop', workload: { name: 'frontend' } }, false, ok('workload:shop/frontend', 'workload-name')],
-    ['an old pod (rolled out) by its stripped name', { kind: 'pod', namespace: 'shop', pod: 'cart-6f8b7c9d5-zz2kq' }, false, ok('workload:shop/cart', 'pod-name-stripped')],
+    [
+      'by workload name (Hubble workloads[], Calico aggregate)',
+      { kind: 'workload', namespace: 'shop', workload: { name: 'frontend' } },
+      false,
+      ok('workload:shop/frontend', 'workload-name'),
+    ],
+    [
+      'an old pod (rolled out) by its stripped name',
+      { kind: 'pod', namespace: 'shop', pod: 'cart-6f8b7c9d5-zz2kq' },
+      false,
+      ok('workload:shop/cart', 'pod-name-stripped'),
+    ],
     ['an old StatefulSet ordinal', { kind: 'pod', namespace: 'shop', pod: 'db-3' }, false, ok('workload:shop/db', 'pod-name-stripped')],
-    ['DaemonSet pod suffix', { kind: 'pod', namespace: 'monitoring', pod: 'node-agent-x7k2p' }, false, ok('workload:monitoring/node-agent', 'pod-name-stripped')],
-    ['remote endpoint by labels (subset of one workload)', { kind: 'pod', namespace: 'shop', labels: { app: 'reviews', version: 'v2' } }, false, ok('workload:shop/reviews-v2', 'labels')],
-    ['by workload labels when no pod matches', { kind: 'pod', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'frontend' } }, false, ok('workload:shop/frontend', 'labels')],
-    ['by app label naming the workload', { kind: 'pod', namespace: 'shop', labels: { app: 'db', extra: 'x' } }, false, ok('workload:shop/db', 'app-label')],
-    ['ambiguous labels', { kind: 'pod', namespace: 'shop', labels: { app: 'reviews' } }, false, miss('ambiguous-labels', 'shop: app=reviews matches reviews-v1, reviews-v2')],
+    [
+      'DaemonSet pod suffix',
+      { kind: 'pod', namespace: 'monitoring', pod: 'node-agent-x7k2p' },
+      false,
+      ok('workload:monitoring/node-agent', 'pod-name-stripped'),
+    ],
+    [
+      'remote endpoint by labels (subset of one workload)',
+      { kind: 'pod', namespace: 'shop', labels: { app: 'reviews', version: 'v2' } },
+      false,
+      ok('workload:shop/reviews-v2', 'labels'),
+    ],
+    [
+      'by workload labels when no pod matches',
+      { kind: 'pod', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'frontend' } },
+      false,
+      ok('workload:shop/frontend', 'labels'),
+    ],
+    [
+      'by app label naming the workload',
+      { kind: 'pod', namespace: 'shop', labels: { app: 'db', extra: 'x' } },
+      false,
+      ok('workload:shop/db', 'app-label'),
+    ],
+    [
+      'ambiguous labels',
+      { kind: 'pod', namespace: 'shop', labels: { app: 'reviews' } },
+      false,
+      miss('ambiguous-labels', 'shop: app=reviews matches reviews-v1, reviews-v2'),
+    ],
     ['by pod IP when nothing else is known', { kind: 'unknown', ip: '10.0.0.3' }, false, ok('workload:shop/reviews-v1', 'pod-ip')],
     ['an IP shared by host-network pods', { kind: 'unknown', ip: '172.18.0.2' }, false, miss('ambiguous-ip', '172.18.0.2')],
     ['an unknown private IP', { kind: 'unknown', ip: '10.9.9.9' }, false, miss('ip-not-in-inventory', '10.9.9.9')],
     ['an unknown public IP is external', { kind: 'unknown', ip: '52.1.2.3' }, false, ok('external:52.1.2.3/32', 'external-ip')],
-    ['a pod unknown to the inventory', { kind: 'pod', namespace: 'shop', pod: 'ghost-7d4b9c8f6d-x2x9k' }, false, miss('pod-not-in-inventory', 'shop/ghost-7d4b9c8f6d-x2x9k')],
-    ['... inferred when asked', { kind: 'pod', namespace: 'shop', pod: 'ghost-7d4b9c8f6d-x2x9k' }, true, ok('workload:shop/ghost', 'inferred')],
-    ['a pod name wins over its (reused) IP', { kind: 'pod', namespace: 'shop', pod: 'ghost-7d4b9c8f6d-x2x9k', ip: '10.0.0.2' }, false, miss('pod-not-in-inventory')],
+    [
+      'a pod unknown to the inventory',
+      { kind: 'pod', namespace: 'shop', pod: 'ghost-7d4b9c8f6d-x2x9k' },
+      false,
+      miss('pod-not-in-inventory', 'shop/ghost-7d4b9c8f6d-x2x9k'),
+    ],
+    [
+      '... inferred when asked',
+      { kind: 'pod', namespace: 'shop', pod: 'ghost-7d4b9c8f6d-x2x9k' },
+      true,
+      ok('workload:shop/ghost', 'inferred'),
+    ],
+    [
+      'a pod name wins over its (reused) IP',
+      { kind: 'pod', namespace: 'shop', pod: 'ghost-7d4b9c8f6d-x2x9k', ip: '10.0.0.2' },
+      false,
+      miss('pod-not-in-inventory'),
+    ],
     ['no namespace', { kind: 'pod', pod: 'cart-5c9d7f6b8d-qq7wz' }, false, miss('no-namespace')],
-    ['external by DNS name (smallest of several, lower case)', { kind: 'external', ip: '1.2.3.4', dnsNames: ['www.example.com', 'API.example.com.'] }, false, ok('external:api.example.com', 'external-dns')],
+    [
+      'external by DNS name (smallest of several, lower case)',
+      { kind: 'external', ip: '1.2.3.4', dnsNames: ['www.example.com', 'API.example.com.'] },
+      false,
+      ok('external:api.example.com', 'external-dns'),
+    ],
     ['external by IP', { kind: 'external', ip: '8.8.8.8' }, false, ok('external:8.8.8.8/32', 'external-ip')],
     ['external IPv6', { kind: 'external', ip: '2001:db8::1' }, false, ok('external:2001:db8::1/128', 'external-ip')],
     ['world that is really a known pod IP', { kind: 'external', ip: '10.0.0.2' }, false, ok('workload:shop/cart', 'pod-ip')],
     ['external CIDR', { kind: 'external', cidr: '10.0.0.0/8' }, false, ok('external:10.0.0.0/8', 'external-cidr')],
     ['Calico pub bucket', { kind: 'external', networkSet: 'pub' }, false, ok('external:pub', 'network-set')],
-    ['Calico network set', { kind: 'external', networkSet: 'shop/partners' }, false, ok('external:networkset:shop/partners', 'network-set')],
+    [
+      'Calico network set',
+      { kind: 'external', networkSet: 'shop/partners' },
+      false,
+      ok('external:networkset:shop/partners', 'network-set'),
+    ],
     ['reserved kube-apiserver', { kind: 'reserved', reserved: 'kube-apiserver' }, false, ok('reserved:kube-apiserver', 'reserved')],
-    ['reserved host keeps its identity even with a known IP', { kind: 'reserved', reserved: 'host', ip: '10.0.0.2' }, false, ok('reserved:host', 'reserved')],
-    ['an unmanaged pod is found by IP', { kind: 'reserved', reserved: 'unmanaged', ip: '10.0.0.2' }, false, ok('workload:shop/cart', 'pod-ip')],
-    ['kube-dns is a workload like any other', { kind: 'pod', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, false, ok('workload:kube-system/coredns', 'labels')],
+    [
+      'reserved host keeps its identity even with a known IP',
+      { kind: 'reserved', reserved: 'host', ip: '10.0.0.2' },
+      false,
+      ok('reserved:host', 'reserved'),
+    ],
+    [
+      'an unmanaged pod is found by IP',
+      { kind: 'reserved', reserved: 'unmanaged', ip: '10.0.0.2' },
+      false,
+      ok('workload:shop/cart', 'pod-ip'),
+    ],
+    [
+      'kube-dns is a workload like any other',
+      { kind: 'pod', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+      false,
+      ok('workload:kube-system/coredns', 'labels'),
+    ],
   ])('%s', (_name, ep, infer, expected) => {
     expect(attribute(ep, infer)).toEqual(expected);
   });
@@ -64,14 +188,20 @@ describe('attribution', () => {
   test('a label set learned from a named pod attributes later remote observations of it', () => {
     const a = new Attributor(InventoryIndex.empty(), { inferUnknownWorkloads: true });
     const labels = Object.freeze({ app: 'productpage', version: 'v1' });
-    expect(a.attribute({ kind: 'pod', namespace: 'bookinfo', pod: 'productpage-v1-6b746f74dc-9rcxx', labels })).toEqual(ok('workload:bookinfo/productpage-v1', 'inferred'));
+    expect(a.attribute({ kind: 'pod', namespace: 'bookinfo', pod: 'productpage-v1-6b746f74dc-9rcxx', labels })).toEqual(
+      ok('workload:bookinfo/productpage-v1', 'inferred'),
+    );
     expect(a.attribute({ kind: 'pod', namespace: 'bookinfo', labels })).toEqual(ok('workload:bookinfo/productpage-v1', 'labels'));
   });
 
   test('ClusterMesh: a pod of another cluster is not matched by namespace and name', () => {
     const a = new Attributor(index, { cluster: 'east' });
-    expect(a.attribute({ kind: 'pod', cluster: 'west', namespace: 'shop', pod: 'cart-5c9d7f6b8d-qq7wz' })).toEqual(miss('other-cluster', 'west/shop/cart-5c9d7f6b8d-qq7wz'));
-    expect(a.attribute({ kind: 'pod', cluster: 'east', namespace: 'shop', pod: 'cart-5c9d7f6b8d-qq7wz' })).toEqual(ok('workload:shop/cart', 'pod-name'));
+    expect(a.attribute({ kind: 'pod', cluster: 'west', namespace: 'shop', pod: 'cart-5c9d7f6b8d-qq7wz' })).toEqual(
+      miss('other-cluster', 'west/shop/cart-5c9d7f6b8d-qq7wz'),
+    );
+    expect(a.attribute({ kind: 'pod', cluster: 'east', namespace: 'shop', pod: 'cart-5c9d7f6b8d-qq7wz' })).toEqual(
+      ok('workload:shop/cart', 'pod-name'),
+    );
   });
 
   test('attributed endpoints are interned', () => {
@@ -83,14 +213,18 @@ describe('attribution', () => {
 });
 
 describe('endpoint keys', () => {
-  test.each(['workload:payments/payments-api', 'external:api.stripe.com', 'external:8.8.8.8/32', 'external:pub', 'external:networkset:shop/partners', 'reserved:kube-apiserver'])(
-    '%s round-trips',
-    (key) => {
-      const ep = parseEndpointKey(key)!;
-      expect(ep.key).toBe(key);
-      expect(endpointKey(ep)).toBe(key);
-    },
-  );
+  test.each([
+    'workload:payments/payments-api',
+    'external:api.stripe.com',
+    'external:8.8.8.8/32',
+    'external:pub',
+    'external:networkset:shop/partners',
+    'reserved:kube-apiserver',
+  ])('%s round-trips', (key) => {
+    const ep = parseEndpointKey(key)!;
+    expect(ep.key).toBe(key);
+    expect(endpointKey(ep)).toBe(key);
+  });
   test.each(['workload:nonamespace', 'workload:a/b/c', 'reserved:world', 'pod:x/y', 'external:', 'nothing'])('%s is rejected', (key) => {
     expect(parseEndpointKey(key)).toBeUndefined();
   });

@@ -51,7 +51,11 @@ export type UnattributedReason =
 
 export type Attribution =
   | { readonly ok: true; readonly endpoint: EdgeEndpoint; readonly method: AttributionMethod }
-  | { readonly ok: false; readonly reason: UnattributedReason; /** What was seen, for the UI: `ns/pod`, an IP, labels. */ readonly hint: string };
+  | {
+      readonly ok: false;
+      readonly reason: UnattributedReason;
+      /** What was seen, for the UI: `ns/pod`, an IP, labels. */ readonly hint: string;
+    };
 
 export interface AttributorOptions {
   /**
@@ -119,7 +123,11 @@ export class Attributor {
   private kubernetes(ep: FlowEndpoint): Attribution {
     const ns = ep.namespace;
     if (this.cluster !== undefined && ep.cluster !== undefined && ep.cluster !== this.cluster) {
-      return { ok: false, reason: 'other-cluster', hint: `${ep.cluster}/${ns ?? ''}/${ep.pod ?? ep.workload?.name ?? describeLabels(ep.labels)}` };
+      return {
+        ok: false,
+        reason: 'other-cluster',
+        hint: `${ep.cluster}/${ns ?? ''}/${ep.pod ?? ep.workload?.name ?? describeLabels(ep.labels)}`,
+      };
     }
     if (ns !== undefined) {
       if (ep.pod !== undefined) {
@@ -162,7 +170,8 @@ export class Attributor {
         return a;
       }
     }
-    if (ep.ip !== undefined) return this.ipOnly(ep.ip, ep.kind === 'unknown' && ns === undefined && ep.pod === undefined && ep.labels === undefined);
+    if (ep.ip !== undefined)
+      return this.ipOnly(ep.ip, ep.kind === 'unknown' && ns === undefined && ep.pod === undefined && ep.labels === undefined);
     if (ns === undefined && (ep.pod !== undefined || ep.workload !== undefined || ep.labels !== undefined)) {
       return { ok: false, reason: 'no-namespace', hint: ep.pod ?? ep.workload?.name ?? describeLabels(ep.labels) };
     }
@@ -209,7 +218,8 @@ export class Attributor {
       const name = ep.workload?.name ?? (ep.pod !== undefined ? inferWorkloadFromPodName(ep.pod) : appLabelValue(ep.labels));
       if (name !== undefined) return this.ok(workloadEndpoint(ns, name, ep.workload?.kind), 'inferred');
     }
-    if (ambiguous !== undefined) return { ok: false, reason: 'ambiguous-labels', hint: `${ns}: ${describeLabels(ep.labels)} matches ${ambiguous.join(', ')}` };
+    if (ambiguous !== undefined)
+      return { ok: false, reason: 'ambiguous-labels', hint: `${ns}: ${describeLabels(ep.labels)} matches ${ambiguous.join(', ')}` };
     if (ep.pod !== undefined) return { ok: false, reason: 'pod-not-in-inventory', hint: `${ns}/${ep.pod}` };
     if (ep.workload !== undefined) return { ok: false, reason: 'workload-not-in-inventory', hint: `${ns}/${ep.workload.name}` };
     return { ok: false, reason: 'labels-not-in-inventory', hint: `${ns}: ${describeLabels(ep.labels)}` };
@@ -226,7 +236,8 @@ export class Attributor {
       this.byLabels.set(labels, m);
     }
     const prior = m.get(ns);
-    if (prior === undefined || !prior.ok || prior.method === 'inferred' || prior.method === 'app-label') m.set(ns, { ok: true, endpoint: a.endpoint, method: 'labels' });
+    if (prior === undefined || !prior.ok || prior.method === 'inferred' || prior.method === 'app-label')
+      m.set(ns, { ok: true, endpoint: a.endpoint, method: 'labels' });
   }
 
   private ipOnly(ip: string, mayBeExternal: boolean): Attribution {

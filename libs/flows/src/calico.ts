@@ -80,10 +80,21 @@ function calicoEndpoint(side: CalicoSide): FlowEndpoint {
   if (type === 'ns' || type === 'net') {
     // A NetworkSet name, or the pub/pvt bucket Calico aggregates unknown IPs into.
     const networkSet = side.nameAggr ?? side.name;
-    return { kind: 'external', ip, dnsNames, networkSet: networkSet === undefined ? undefined : side.namespace ? `${side.namespace}/${networkSet}` : networkSet, labels };
+    return {
+      kind: 'external',
+      ip,
+      dnsNames,
+      networkSet: networkSet === undefined ? undefined : side.namespace ? `${side.namespace}/${networkSet}` : networkSet,
+      labels,
+    };
   }
   const pod = side.name !== undefined && !side.name.endsWith('*') ? side.name : undefined;
-  const workloadName = side.nameAggr !== undefined ? workloadFromAggregatedName(side.nameAggr) : side.name?.endsWith('*') ? workloadFromAggregatedName(side.name) : undefined;
+  const workloadName =
+    side.nameAggr !== undefined
+      ? workloadFromAggregatedName(side.nameAggr)
+      : side.name?.endsWith('*')
+        ? workloadFromAggregatedName(side.name)
+        : undefined;
   if (side.namespace === undefined) {
     if (ip !== undefined) return { kind: 'unknown', ip, pod, labels };
     return { kind: 'unknown', pod, labels, workload: workloadName ? { name: workloadName } : undefined };
@@ -104,11 +115,25 @@ function buildRecord(
   line: number,
   src: FlowEndpoint,
   dst: FlowEndpoint,
-  fields: { proto?: Protocol; dstPort?: number; srcPort?: number; start?: number; end?: number; action: unknown; reporter: unknown; started?: number; flows?: number; host?: string },
+  fields: {
+    proto?: Protocol;
+    dstPort?: number;
+    srcPort?: number;
+    start?: number;
+    end?: number;
+    action: unknown;
+    reporter: unknown;
+    started?: number;
+    flows?: number;
+    host?: string;
+  },
 ): FlowRecord | SkipReason {
   if (fields.proto === undefined) return 'unsupported-protocol';
   if (fields.proto !== 'ICMP' && fields.dstPort === undefined) return 'missing-port';
-  if ((src.kind === 'unknown' && src.ip === undefined && src.workload === undefined) || (dst.kind === 'unknown' && dst.ip === undefined && dst.workload === undefined)) {
+  if (
+    (src.kind === 'unknown' && src.ip === undefined && src.workload === undefined) ||
+    (dst.kind === 'unknown' && dst.ip === undefined && dst.workload === undefined)
+  ) {
     return 'missing-endpoint';
   }
   const timeMs = fields.start !== undefined ? fields.start * 1000 : undefined;
@@ -142,10 +167,17 @@ function buildRecord(
 /** Normalize one Calico flow log JSON document. */
 export function normalizeCalicoDocument(doc: any, line: number, labelsCache: LabelCache): FlowRecord | SkipReason {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return 'not-an-object';
-  if (doc.source_namespace === undefined && doc.dest_namespace === undefined && doc.source_name_aggr === undefined && doc.dest_name_aggr === undefined) {
+  if (
+    doc.source_namespace === undefined &&
+    doc.dest_namespace === undefined &&
+    doc.source_name_aggr === undefined &&
+    doc.dest_name_aggr === undefined
+  ) {
     return 'unrecognized-object';
   }
-  const domains = Array.isArray(doc.dest_domains) ? doc.dest_domains.filter((d: unknown) => typeof d === 'string' && d !== '-' && d !== '') : undefined;
+  const domains = Array.isArray(doc.dest_domains)
+    ? doc.dest_domains.filter((d: unknown) => typeof d === 'string' && d !== '-' && d !== '')
+    : undefined;
   const src = calicoEndpoint({
     type: present(doc.source_type),
     namespace: present(doc.source_namespace),
@@ -214,8 +246,20 @@ export function normalizeCalicoLegacyLine(text: string, line: number, labelsCach
   if (f.length !== CALICO_LEGACY_COLUMNS.length) return 'malformed-line';
   const start = seconds(f[0]);
   if (start === undefined) return 'malformed-line';
-  const src = calicoEndpoint({ type: present(f[2]), namespace: present(f[3]), nameAggr: present(f[4]), labels: calicoLabels(present(f[5]), labelsCache), ip: present(f[10]) });
-  const dst = calicoEndpoint({ type: present(f[6]), namespace: present(f[7]), nameAggr: present(f[8]), labels: calicoLabels(present(f[9]), labelsCache), ip: present(f[11]) });
+  const src = calicoEndpoint({
+    type: present(f[2]),
+    namespace: present(f[3]),
+    nameAggr: present(f[4]),
+    labels: calicoLabels(present(f[5]), labelsCache),
+    ip: present(f[10]),
+  });
+  const dst = calicoEndpoint({
+    type: present(f[6]),
+    namespace: present(f[7]),
+    nameAggr: present(f[8]),
+    labels: calicoLabels(present(f[9]), labelsCache),
+    ip: present(f[11]),
+  });
   return buildRecord('calico-legacy', line, src, dst, {
     proto: calicoProtocol(f[12]),
     srcPort: portOf(f[13]),

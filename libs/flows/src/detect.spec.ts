@@ -23,14 +23,29 @@ describe('format detection from content', () => {
     ['pretty hubble', '{\n  "flow": {\n    "verdict": "FORWARDED"\n  }\n}\n', 'hubble', 'documents'],
     ['BOM + CRLF', '\uFEFF{"flow":{"verdict":"FORWARDED"}}\r\n', 'hubble', 'lines'],
     ['truncated long hubble line', `{"flow":{"verdict":"FORWARDED","Summary":"${'x'.repeat(9000)}`.slice(0, 8192), 'hubble', 'lines'],
-    ['calico flows.log line', '{"start_time":1,"end_time":2,"source_namespace":"a","dest_namespace":"b","reporter":"src","action":"allow"}\n', 'calico-json', 'lines'],
+    [
+      'calico flows.log line',
+      '{"start_time":1,"end_time":2,"source_namespace":"a","dest_namespace":"b","reporter":"src","action":"allow"}\n',
+      'calico-json',
+      'lines',
+    ],
     ['calico ES array', '[\n {\n  "source_name_aggr": "a-*",\n  "dest_name_aggr": "b-*"\n }\n]', 'calico-json', 'documents'],
-    ['edge list array', '[{"from":"orders/orders-api","to":"payments/payments-api","port":8080,"protocol":"TCP"}]', 'edge-list', 'documents'],
+    [
+      'edge list array',
+      '[{"from":"orders/orders-api","to":"payments/payments-api","port":8080,"protocol":"TCP"}]',
+      'edge-list',
+      'documents',
+    ],
     ['edge list pretty array', '[\n  {\n    "from": "a/b",\n    "to": "8.8.8.8",\n    "port": 53\n  }\n]\n', 'edge-list', 'documents'],
     ['edge list lines', '{"from":"a/b","to":"c/d","port":80}\n{"from":"a/b","to":"c/e","port":80}\n', 'edge-list', 'lines'],
     ['a single compact edge without newline', '{"from":"a/b","to":"c/d","port":80}', 'edge-list', 'lines'],
     ['a damaged first line before Hubble lines', 'xx garbage {\n{"flow":{"verdict":"FORWARDED"}}\n{"flow":{}}\n', 'hubble', 'lines'],
-    ['calico legacy header', 'startTime endTime srcType srcNamespace srcName srcLabels dstType dstNamespace dstName dstLabels srcIP dstIP proto srcPort dstPort numFlows numFlowsStarted numFlowsCompleted reporter packetsIn packetsOut bytesIn bytesOut action\n', 'calico-legacy', 'lines'],
+    [
+      'calico legacy header',
+      'startTime endTime srcType srcNamespace srcName srcLabels dstType dstNamespace dstName dstLabels srcIP dstIP proto srcPort dstPort numFlows numFlowsStarted numFlowsCompleted reporter packetsIn packetsOut bytesIn bytesOut action\n',
+      'calico-legacy',
+      'lines',
+    ],
   ])('%s', (_name, text, format, framing) => {
     expect(detectFlowFormat(text)).toEqual({ format, framing });
   });

@@ -12,10 +12,22 @@ export const DETECTION_WINDOW = 8192;
 
 const HUBBLE_WRAPPER_KEYS = ['flow', 'lost_events', 'node_status', 'agent_event', 'debug_event'];
 const HUBBLE_FLOW_KEYS = ['verdict', 'IP', 'l4', 'Type', 'trace_observation_point', 'event_type', 'is_reply', 'drop_reason_desc'];
-const CALICO_KEYS = ['source_name_aggr', 'dest_name_aggr', 'source_namespace', 'dest_namespace', 'dest_type', 'source_type', 'num_flows_started'];
+const CALICO_KEYS = [
+  'source_name_aggr',
+  'dest_name_aggr',
+  'source_namespace',
+  'dest_namespace',
+  'dest_type',
+  'source_type',
+  'num_flows_started',
+];
 
 function quote(text: string): string {
-  const line = text.replace(/^\uFEFF/, '').trimStart().split(/\r?\n/, 1)[0] ?? '';
+  const line =
+    text
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .split(/\r?\n/, 1)[0] ?? '';
   return line.length > 120 ? `${line.slice(0, 120)}...` : line;
 }
 
@@ -42,7 +54,8 @@ function classifyText(text: string): FlowFormat | undefined {
 function describeForeign(text: string, first: string): string | undefined {
   if (hasKey(text, 'kind') && /"ClientIntents"/.test(text)) return 'Otterize ClientIntents (not a flow log; not supported yet)';
   if (/^\[\d{4}-\d\d-\d\dT[^\]]*\] "/.test(first)) return 'an Istio/Envoy access log (not supported yet)';
-  if (/^(version|\d)\s+\S+\s+\S+/.test(first) && /\b(ACCEPT|REJECT|NODATA|SKIPDATA)\b/.test(first)) return 'AWS VPC Flow Logs (not supported yet)';
+  if (/^(version|\d)\s+\S+\s+\S+/.test(first) && /\b(ACCEPT|REJECT|NODATA|SKIPDATA)\b/.test(first))
+    return 'AWS VPC Flow Logs (not supported yet)';
   if (/^(apiVersion|kind):/m.test(text)) return 'YAML (e.g. NetworkPolicy manifests), not a flow log';
   if (hasKey(text, 'comm') && hasKey(text, 'k8s') && hasKey(text, 'runtime')) return 'Inspektor Gadget trace_tcp JSON (not supported yet)';
   return undefined;

@@ -25,7 +25,15 @@ describe('edge list endpoints', () => {
 describe('edge list items', () => {
   test('defaults: TCP, one connection', () => {
     const r = normalizeEdgeListItem({ from: 'a/b', to: 'c/d', port: 80 }, 3);
-    expect(r).toMatchObject({ format: 'edge-list', protocol: 'TCP', dstPort: 80, connections: 1, newConnection: true, line: 3, verdict: 'unknown' });
+    expect(r).toMatchObject({
+      format: 'edge-list',
+      protocol: 'TCP',
+      dstPort: 80,
+      connections: 1,
+      newConnection: true,
+      line: 3,
+      verdict: 'unknown',
+    });
   });
   test.each([
     [{ from: 'a/b', to: 'c/d' }, 'missing-port'],
@@ -37,7 +45,9 @@ describe('edge list items', () => {
     expect(normalizeEdgeListItem(item, 1)).toBe(reason);
   });
   test('ICMP needs no port; count, time and verdict are read', () => {
-    expect(normalizeEdgeListItem({ from: 'a/b', to: '1.1.1.1', protocol: 'icmp', count: 5, time: '2026-11-28T09:00:00Z', verdict: 'denied' }, 1)).toMatchObject({
+    expect(
+      normalizeEdgeListItem({ from: 'a/b', to: '1.1.1.1', protocol: 'icmp', count: 5, time: '2026-11-28T09:00:00Z', verdict: 'denied' }, 1),
+    ).toMatchObject({
       protocol: 'ICMP',
       dstPort: undefined,
       connections: 5,
@@ -49,7 +59,15 @@ describe('edge list items', () => {
 
 describe('edge list files', () => {
   const inventory = {
-    pods: [{ namespace: 'orders', name: 'orders-api-7d4b9c8f6d-x2x9k', ips: ['10.1.0.5'], workload: { kind: 'Deployment', name: 'orders-api' }, labels: { app: 'orders-api' } }],
+    pods: [
+      {
+        namespace: 'orders',
+        name: 'orders-api-7d4b9c8f6d-x2x9k',
+        ips: ['10.1.0.5'],
+        workload: { kind: 'Deployment', name: 'orders-api' },
+        labels: { app: 'orders-api' },
+      },
+    ],
     workloads: [
       { namespace: 'orders', name: 'orders-api', kind: 'Deployment', labels: {} },
       { namespace: 'payments', name: 'payments-api', kind: 'Deployment', labels: {} },
@@ -79,7 +97,10 @@ describe('edge list files', () => {
 
   test('exported edge keys read back', () => {
     const r = importFlowText(spec, inventory);
-    const roundTrip = importFlowText(JSON.stringify(r.edges.map((e) => ({ from: e.src.key, to: e.dst.key, port: e.port, protocol: e.protocol, count: e.connections }))), inventory);
+    const roundTrip = importFlowText(
+      JSON.stringify(r.edges.map((e) => ({ from: e.src.key, to: e.dst.key, port: e.port, protocol: e.protocol, count: e.connections }))),
+      inventory,
+    );
     expect(roundTrip.edges.map((e) => e.key)).toEqual(r.edges.map((e) => e.key));
   });
 
@@ -87,7 +108,9 @@ describe('edge list files', () => {
     const r = importFlowText('[{"from":"orders/ghost","to":"payments/payments-api","port":8080}]', inventory);
     expect(r.edges).toEqual([]);
     expect(r.aggregation.unattributedByReason).toEqual({ 'src:workload-not-in-inventory': 1 });
-    expect(r.aggregation.unattributedSamples).toEqual([{ end: 'src', reason: 'workload-not-in-inventory', hint: 'orders/ghost', count: 1 }]);
+    expect(r.aggregation.unattributedSamples).toEqual([
+      { end: 'src', reason: 'workload-not-in-inventory', hint: 'orders/ghost', count: 1 },
+    ]);
   });
 
   test('InventoryIndex.empty works with inference', () => {

@@ -68,7 +68,8 @@ export function normalizeEdgeListItem(item: any, line: number): FlowRecord | Ski
   if (src === undefined || dst === undefined) return 'invalid-endpoint';
   const protocol = item.protocol === undefined ? 'TCP' : calicoProtocol(item.protocol);
   if (protocol === undefined) return 'unsupported-protocol';
-  const port = typeof item.port === 'number' ? item.port : typeof item.port === 'string' && item.port !== '' ? Number(item.port) : undefined;
+  const port =
+    typeof item.port === 'number' ? item.port : typeof item.port === 'string' && item.port !== '' ? Number(item.port) : undefined;
   if (protocol !== 'ICMP' && (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535)) return 'missing-port';
   const rawCount = typeof item.count === 'number' ? item.count : typeof item.connections === 'number' ? item.connections : 1;
   const count = Number.isFinite(rawCount) ? Math.max(0, Math.floor(rawCount)) : 1;

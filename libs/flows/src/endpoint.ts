@@ -30,7 +30,9 @@ export function reservedEndpoint(name: ReservedIdentity): EdgeEndpoint {
 
 /** The stable key of an endpoint (also available as `endpoint.key`). */
 export function endpointKey(
-  ep: { readonly kind: 'workload'; readonly namespace: string; readonly name: string } | { readonly kind: 'external' | 'reserved'; readonly name: string },
+  ep:
+    | { readonly kind: 'workload'; readonly namespace: string; readonly name: string }
+    | { readonly kind: 'external' | 'reserved'; readonly name: string },
 ): string {
   switch (ep.kind) {
     case 'workload':
@@ -55,7 +57,12 @@ export function parseEndpointKey(key: string): EdgeEndpoint | undefined {
     return workloadEndpoint(rest.slice(0, slash), rest.slice(slash + 1));
   }
   if (kind === 'external') {
-    const via = rest.includes('/') && !rest.startsWith('networkset:') ? 'cidr' : rest.startsWith('networkset:') || rest === 'pub' || rest === 'pvt' ? 'network-set' : 'dns';
+    const via =
+      rest.includes('/') && !rest.startsWith('networkset:')
+        ? 'cidr'
+        : rest.startsWith('networkset:') || rest === 'pub' || rest === 'pvt'
+          ? 'network-set'
+          : 'dns';
     return externalEndpoint(rest, via);
   }
   if (kind === 'reserved' && RESERVED.has(rest)) return reservedEndpoint(rest as ReservedIdentity);

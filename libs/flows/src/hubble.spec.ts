@@ -15,7 +15,11 @@ const SERVER = {
 };
 
 /** A packet between the client (10.0.0.1:43210) and the server (10.0.0.2:8080), in the given direction. */
-function packet(direction: 'request' | 'reply', extra: Record<string, unknown> = {}, flags?: Record<string, boolean>): Record<string, unknown> {
+function packet(
+  direction: 'request' | 'reply',
+  extra: Record<string, unknown> = {},
+  flags?: Record<string, boolean>,
+): Record<string, unknown> {
   const req = direction === 'request';
   return {
     time: '2026-11-28T09:00:00.123456789Z',
@@ -48,9 +52,27 @@ describe('reply flipping: every row must come out as frontend -> cart:8080', () 
     ['trace_reason REPLY', packet('reply', { trace_reason: 'REPLY' }, { ACK: true }), true, 'trace-reason', 'high'],
     ['l7 RESPONSE', packet('reply', { Type: 'L7', l7: { type: 'RESPONSE', http: { code: 200 } } }), true, 'l7-type', 'high'],
     ['l7 REQUEST', packet('request', { Type: 'L7', l7: { type: 'REQUEST', http: { method: 'GET' } } }), false, 'l7-type', 'high'],
-    ['ACK only, TO_OVERLAY: port heuristic on a request', packet('request', { trace_observation_point: 'TO_OVERLAY' }, { ACK: true }), false, 'port-heuristic', 'low'],
-    ['ACK only, TO_OVERLAY: port heuristic on a reply', packet('reply', { trace_observation_point: 'TO_OVERLAY' }, { ACK: true }), true, 'port-heuristic', 'low'],
-    ['traffic_direction is not used for orientation', packet('reply', { traffic_direction: 'INGRESS', is_reply: true }), true, 'is_reply', 'high'],
+    [
+      'ACK only, TO_OVERLAY: port heuristic on a request',
+      packet('request', { trace_observation_point: 'TO_OVERLAY' }, { ACK: true }),
+      false,
+      'port-heuristic',
+      'low',
+    ],
+    [
+      'ACK only, TO_OVERLAY: port heuristic on a reply',
+      packet('reply', { trace_observation_point: 'TO_OVERLAY' }, { ACK: true }),
+      true,
+      'port-heuristic',
+      'low',
+    ],
+    [
+      'traffic_direction is not used for orientation',
+      packet('reply', { traffic_direction: 'INGRESS', is_reply: true }),
+      true,
+      'is_reply',
+      'high',
+    ],
   ])('%s', (_name, flow, flipped, basis, confidence) => {
     const r = normalize(flow);
     expect(r.src.pod).toBe(CLIENT.pod_name);
@@ -65,7 +87,13 @@ describe('reply flipping: every row must come out as frontend -> cart:8080', () 
 
   test('ICMP echo reply is flipped by type', () => {
     const r = normalize({ ...packet('reply'), l4: { ICMPv4: { type: 0 } } });
-    expect([r.src.pod, r.dst.pod, r.protocol, r.dstPort, r.directionBasis]).toEqual([CLIENT.pod_name, SERVER.pod_name, 'ICMP', undefined, 'icmp-type']);
+    expect([r.src.pod, r.dst.pod, r.protocol, r.dstPort, r.directionBasis]).toEqual([
+      CLIENT.pod_name,
+      SERVER.pod_name,
+      'ICMP',
+      undefined,
+      'icmp-type',
+    ]);
   });
 });
 
@@ -92,16 +120,29 @@ describe('endpoints', () => {
   });
 
   test('pod_name wins over reserved:world (flagged)', () => {
-    const r = normalize(packet('request', { is_reply: false, destination: { identity: 2, namespace: 'shop', labels: ['reserved:world'], pod_name: 'cart-5c9d7f6b8-qq7wz' } }));
+    const r = normalize(
+      packet('request', {
+        is_reply: false,
+        destination: { identity: 2, namespace: 'shop', labels: ['reserved:world'], pod_name: 'cart-5c9d7f6b8-qq7wz' },
+      }),
+    );
     expect(r.dst).toMatchObject({ kind: 'pod', pod: 'cart-5c9d7f6b8-qq7wz', identityConflict: true });
   });
 
   test('reserved identities, world with DNS names, kube-apiserver over world', () => {
     const host = normalize(packet('request', { is_reply: false, source: { identity: 1, labels: ['reserved:host'] } }));
     expect(host.src).toMatchObject({ kind: 'reserved', reserved: 'host' });
-    const api = normalize(packet('request', { is_reply: false, destination: { identity: 16777217, labels: ['reserved:kube-apiserver', 'reserved:world'] } }));
+    const api = normalize(
+      packet('request', { is_reply: false, destination: { identity: 16777217, labels: ['reserved:kube-apiserver', 'reserved:world'] } }),
+    );
     expect(api.dst).toMatchObject({ kind: 'reserved', reserved: 'kube-apiserver' });
-    const world = normalize(packet('request', { is_reply: false, destination: { identity: 2, labels: ['reserved:world'] }, destination_names: ['api.stripe.com'] }));
+    const world = normalize(
+      packet('request', {
+        is_reply: false,
+        destination: { identity: 2, labels: ['reserved:world'] },
+        destination_names: ['api.stripe.com'],
+      }),
+    );
     expect(world.dst).toMatchObject({ kind: 'external', dnsNames: ['api.stripe.com'], ip: '10.0.0.2' });
     const remote = normalize(packet('request', { is_reply: false, source: { identity: 6 } }));
     expect(remote.src).toMatchObject({ kind: 'reserved', reserved: 'remote-node' });
@@ -128,7 +169,10 @@ describe('endpoints', () => {
   });
 
   test('verdicts', () => {
-    expect(normalize(packet('request', { verdict: 'DROPPED', drop_reason_desc: 'POLICY_DENIED', is_reply: false }))).toMatchObject({ verdict: 'denied', verdictReason: 'POLICY_DENIED' });
+    expect(normalize(packet('request', { verdict: 'DROPPED', drop_reason_desc: 'POLICY_DENIED', is_reply: false }))).toMatchObject({
+      verdict: 'denied',
+      verdictReason: 'POLICY_DENIED',
+    });
     expect(normalize(packet('request', { verdict: 'AUDIT', is_reply: false })).verdict).toBe('audit');
     expect(normalize(packet('request', { verdict: 'REDIRECTED', is_reply: false })).verdict).toBe('allowed');
     expect(normalize(packet('request', { is_reply: false, verdict: undefined })).verdict).toBe('unknown');
@@ -145,13 +189,20 @@ describe('skipped flows', () => {
     ['health identity number', packet('request', { source: { identity: 4 } }), 'cilium-health'],
     [
       'port 4240 from the remote node',
-      { ...packet('request', { source: { identity: 6, labels: ['reserved:remote-node'] }, destination: { identity: 0 } }), l4: { TCP: { source_port: 40484, destination_port: 4240 } } },
+      {
+        ...packet('request', { source: { identity: 6, labels: ['reserved:remote-node'] }, destination: { identity: 0 } }),
+        l4: { TCP: { source_port: 40484, destination_port: 4240 } },
+      },
       'cilium-health',
     ],
     ['empty source object', packet('request', { source: {} }), 'empty-endpoint'],
     ['no l4', packet('request', { l4: undefined }), 'missing-l4'],
     ['no endpoint and no IP', packet('request', { IP: undefined, source: undefined }), 'missing-endpoint'],
-    ['multicast destination', { ...packet('request', { destination: undefined }), IP: { source: '10.0.0.1', destination: 'ff02::2' } }, 'unsupported-protocol'],
+    [
+      'multicast destination',
+      { ...packet('request', { destination: undefined }), IP: { source: '10.0.0.1', destination: 'ff02::2' } },
+      'unsupported-protocol',
+    ],
   ])('%s -> %s', (_name, flow, reason) => {
     expect(skip(flow)).toBe(reason);
   });

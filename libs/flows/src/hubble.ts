@@ -57,9 +57,11 @@ function endpoint(ep: any, ip: string | undefined, names: any, labelsCache: Labe
   const cluster = str(ep.cluster_name) ?? labels.cluster;
   const wl = Array.isArray(ep.workloads) && ep.workloads.length > 0 ? ep.workloads[0] : undefined;
   const workload = wl && typeof wl.name === 'string' && wl.name ? { kind: str(wl.kind), name: wl.name as string } : undefined;
-  const dnsNames: string[] | undefined = Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string') ? names : undefined;
+  const dnsNames: string[] | undefined =
+    Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string') ? names : undefined;
   const world = labels.world || byIdentity === 'world';
-  const reserved = labels.reserved ?? (byIdentity !== undefined && byIdentity !== 'world' && labels.podCount === 0 ? byIdentity : undefined);
+  const reserved =
+    labels.reserved ?? (byIdentity !== undefined && byIdentity !== 'world' && labels.podCount === 0 ? byIdentity : undefined);
 
   let kind: FlowEndpoint['kind'];
   if (pod !== undefined || (labels.podCount > 0 && namespace !== undefined && reserved === undefined)) kind = 'pod';
@@ -268,7 +270,13 @@ export function hubbleUnit(value: any, line: number, labelsCache: LabelCache): H
   if (value.node_status !== undefined) return { kind: 'event', event: 'node_status' };
   if (value.agent_event !== undefined) return { kind: 'event', event: 'agent_event' };
   if (value.debug_event !== undefined) return { kind: 'event', event: 'debug_event' };
-  if (value.source !== undefined || value.destination !== undefined || value.IP !== undefined || value.verdict !== undefined || value.l4 !== undefined) {
+  if (
+    value.source !== undefined ||
+    value.destination !== undefined ||
+    value.IP !== undefined ||
+    value.verdict !== undefined ||
+    value.l4 !== undefined
+  ) {
     const r = normalizeHubbleFlow(value, undefined, line, labelsCache);
     return typeof r === 'string' ? { kind: 'skip', reason: r } : { kind: 'record', record: r };
   }

@@ -63,7 +63,14 @@ export { Attributor, type Attribution, type AttributionMethod, type AttributorOp
 export { endpointKey, parseEndpointKey, type EdgeEndpoint } from './endpoint';
 
 // Aggregation into dependency edges.
-export { EdgeAggregator, MAX_ADDRESSES, type AggregatorStats, type DependencyEdge, type EdgeAggregatorOptions, type UnattributedSample } from './aggregate';
+export {
+  EdgeAggregator,
+  MAX_ADDRESSES,
+  type AggregatorStats,
+  type DependencyEdge,
+  type EdgeAggregatorOptions,
+  type UnattributedSample,
+} from './aggregate';
 export { importFlowText, type FlowImportResult } from './import';
 export { importProgress, type ImportProgress } from './progress';
 

@@ -19,7 +19,10 @@ interface PodEntry {
 }
 
 /** Result of a label lookup: one workload, several (ambiguous), or none. */
-export type LabelMatch = { readonly kind: 'one'; readonly workload: InventoryWorkload } | { readonly kind: 'many'; readonly names: string[] } | { readonly kind: 'none' };
+export type LabelMatch =
+  | { readonly kind: 'one'; readonly workload: InventoryWorkload }
+  | { readonly kind: 'many'; readonly names: string[] }
+  | { readonly kind: 'none' };
 
 const APP_LABELS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name'];
 
@@ -33,7 +36,9 @@ export class InventoryIndex {
     for (const w of input.workloads) this.addWorkload({ namespace: w.namespace, name: w.name, kind: w.kind, labels: w.labels ?? {} });
     for (const p of input.pods) {
       const owner = p.workload && p.workload.name ? p.workload : { kind: 'Pod', name: p.name };
-      const workload = this.workload(p.namespace, owner.name) ?? this.addWorkload({ namespace: p.namespace, name: owner.name, kind: owner.kind, labels: {} });
+      const workload =
+        this.workload(p.namespace, owner.name) ??
+        this.addWorkload({ namespace: p.namespace, name: owner.name, kind: owner.kind, labels: {} });
       const entry: PodEntry = { workload, labels: p.labels ?? {} };
       let pods = this.podsByNs.get(p.namespace);
       if (pods === undefined) {

@@ -37,7 +37,12 @@ const RESERVED_PRIORITY: readonly ReservedIdentity[] = [
 const RESERVED_NAMES = new Set<string>(RESERVED_PRIORITY);
 
 /** Label keys that describe the pod's controller revision, not the workload: dropped everywhere. */
-const VOLATILE_KEYS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name']);
+const VOLATILE_KEYS = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'pod-template-generation',
+  'statefulset.kubernetes.io/pod-name',
+]);
 
 const NS_LABEL = 'io.kubernetes.pod.namespace';
 const CLUSTER_LABEL = 'io.cilium.k8s.policy.cluster';
@@ -91,7 +96,16 @@ function parseList(list: readonly string[], key: string): ParsedLabels {
     if (!(k in pod)) podCount++;
     pod[k] = v;
   }
-  return Object.freeze({ pod: podCount === 0 ? EMPTY_RECORD : Object.freeze(pod), podCount, namespace, cluster, reserved, world, cidr, key });
+  return Object.freeze({
+    pod: podCount === 0 ? EMPTY_RECORD : Object.freeze(pod),
+    podCount,
+    namespace,
+    cluster,
+    reserved,
+    world,
+    cidr,
+    key,
+  });
 }
 
 /**
@@ -112,7 +126,12 @@ export class LabelCache {
       const hit = this.byIdentity.get(identity);
       if (hit !== undefined && sameList(hit.list, list)) return hit.parsed;
     }
-    for (const l of list) if (typeof l !== 'string') return this.parse(list.filter((x) => typeof x === 'string'), identity);
+    for (const l of list)
+      if (typeof l !== 'string')
+        return this.parse(
+          list.filter((x) => typeof x === 'string'),
+          identity,
+        );
     const key = list.length === 1 ? (list[0] as string) : list.join('\n');
     let parsed = this.cache.get(key);
     if (parsed === undefined) {
@@ -141,7 +160,12 @@ export function calicoLabels(value: unknown, cache: LabelCache): ParsedLabels {
   if (typeof value === 'object') return calicoLabels((value as { labels?: unknown }).labels, cache);
   if (typeof value === 'string') {
     const trimmed = value.replace(/^[[{]|[\]}]$/g, '');
-    return cache.parse(trimmed.split(/[,;]/).map((s) => stripPrefixless(s.trim())).filter((s) => s.length > 0));
+    return cache.parse(
+      trimmed
+        .split(/[,;]/)
+        .map((s) => stripPrefixless(s.trim()))
+        .filter((s) => s.length > 0),
+    );
   }
   return NO_LABELS;
 }

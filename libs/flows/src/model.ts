@@ -17,14 +17,7 @@ export type Reporter = 'src' | 'dst' | 'fwd' | 'unknown';
 
 /** Cilium reserved identities (and the Calico host endpoint, mapped to `host`). `world` is not here: it becomes `external`. */
 export type ReservedIdentity =
-  | 'host'
-  | 'remote-node'
-  | 'kube-apiserver'
-  | 'health'
-  | 'ingress'
-  | 'init'
-  | 'unmanaged'
-  | 'encrypted-overlay';
+  'host' | 'remote-node' | 'kube-apiserver' | 'health' | 'ingress' | 'init' | 'unmanaged' | 'encrypted-overlay';
 
 /**
  * What kind of thing one end of a flow is, as far as the record itself knows:
@@ -68,14 +61,7 @@ export interface FlowEndpoint {
 
 /** How the record's orientation (client -> server) was decided. */
 export type DirectionBasis =
-  | 'is_reply'
-  | 'reply'
-  | 'tcp-flags'
-  | 'trace-reason'
-  | 'l7-type'
-  | 'icmp-type'
-  | 'port-heuristic'
-  | 'connection-oriented';
+  'is_reply' | 'reply' | 'tcp-flags' | 'trace-reason' | 'l7-type' | 'icmp-type' | 'port-heuristic' | 'connection-oriented';
 
 export interface FlowRecord {
   readonly format: FlowFormat;

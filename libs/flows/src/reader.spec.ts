@@ -1,9 +1,22 @@
 import fc from 'fast-check';
-import { createFlowReader, FlowFormatError, FlowParseError, importFlowText, importProgress, InventoryIndex, stripTrailingCommas, type FlowRecord, type ReaderStats } from '@bulkhead/flows';
+import {
+  createFlowReader,
+  FlowFormatError,
+  FlowParseError,
+  importFlowText,
+  importProgress,
+  InventoryIndex,
+  stripTrailingCommas,
+  type FlowRecord,
+  type ReaderStats,
+} from '@bulkhead/flows';
 import { readSample, SAMPLE } from '../../../test/fixtures/flows/samples';
 import { propertyRuns } from '../../../test/support/property-runs';
 
-function readChunks(chunks: Iterable<string>, format?: 'hubble' | 'calico-json' | 'calico-legacy' | 'edge-list'): { records: FlowRecord[]; stats: ReaderStats } {
+function readChunks(
+  chunks: Iterable<string>,
+  format?: 'hubble' | 'calico-json' | 'calico-legacy' | 'edge-list',
+): { records: FlowRecord[]; stats: ReaderStats } {
   const reader = createFlowReader({ format: format ?? 'auto' });
   const records: FlowRecord[] = [];
   for (const c of chunks) records.push(...reader.feed(c));
@@ -56,16 +69,25 @@ describe('chunk boundaries do not change the result', () => {
   });
 
   test('property: any cut points, with CRLF or LF, give the same records and stats', () => {
-    const texts = [readSample(SAMPLE.hubble10), readSample(SAMPLE.calicoNoAggregation), readSample(SAMPLE.calicoHostForwarded1) + readSample(SAMPLE.calicoHostForwarded2)];
+    const texts = [
+      readSample(SAMPLE.hubble10),
+      readSample(SAMPLE.calicoNoAggregation),
+      readSample(SAMPLE.calicoHostForwarded1) + readSample(SAMPLE.calicoHostForwarded2),
+    ];
     const wholes = texts.map((t) => readChunks([t]));
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.array(fc.nat(), { maxLength: 40 }), fc.boolean(), (which, offsets, crlf) => {
-        const text = crlf ? texts[which].replace(/\n/g, '\r\n') : texts[which];
-        const got = readChunks(cutAt(text, offsets));
-        const want = crlf ? readChunks([text]) : wholes[which];
-        expect(got.records).toEqual(want.records);
-        expect({ ...got.stats, chars: 0 }).toEqual({ ...want.stats, chars: 0 });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: texts.length - 1 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        fc.boolean(),
+        (which, offsets, crlf) => {
+          const text = crlf ? texts[which].replace(/\n/g, '\r\n') : texts[which];
+          const got = readChunks(cutAt(text, offsets));
+          const want = crlf ? readChunks([text]) : wholes[which];
+          expect(got.records).toEqual(want.records);
+          expect({ ...got.stats, chars: 0 }).toEqual({ ...want.stats, chars: 0 });
+        },
+      ),
       { numRuns: propertyRuns(150) },
     );
   });
@@ -228,7 +250,8 @@ describe('importProgress', () => {
 });
 
 describe('recovery from broken documents', () => {
-  const line = '{"start_time":1700000000,"source_namespace":"shop","source_name_aggr":"a-*","source_type":"wep","dest_namespace":"shop","dest_name_aggr":"b-*","dest_type":"wep","dest_port":80,"proto":"tcp","action":"allow","reporter":"src"}';
+  const line =
+    '{"start_time":1700000000,"source_namespace":"shop","source_name_aggr":"a-*","source_type":"wep","dest_namespace":"shop","dest_name_aggr":"b-*","dest_type":"wep","dest_port":80,"proto":"tcp","action":"allow","reporter":"src"}';
 
   test('JSON lines: a truncated line costs only itself', () => {
     const text = [line, '{"start_time":1700000000,"source_namespace":"shop","dest_port":', line, '{"start_time":17', line].join('\n');

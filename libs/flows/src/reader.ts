@@ -8,7 +8,15 @@ import { DETECTION_WINDOW, detectFlowFormat, detectFraming, type DetectedFormat 
 import { normalizeEdgeListItem } from './edge-list';
 import { hubbleUnit, normalizeHubbleFlow } from './hubble';
 import { LabelCache } from './labels';
-import { FlowFormatError, FlowParseError, type FlowEndpoint, type FlowFormat, type FlowRecord, type Framing, type SkipReason } from './model';
+import {
+  FlowFormatError,
+  FlowParseError,
+  type FlowEndpoint,
+  type FlowFormat,
+  type FlowRecord,
+  type Framing,
+  type SkipReason,
+} from './model';
 
 export interface FlowReaderOptions {
   /** A known format, or `auto` (default) to detect it from the first few KB. */
@@ -64,7 +72,14 @@ export interface FlowReader {
   readonly format: FlowFormat | undefined;
 }
 
-const MALFORMED: ReadonlySet<SkipReason> = new Set<SkipReason>(['invalid-json', 'not-an-object', 'unrecognized-object', 'line-too-long', 'document-too-large', 'malformed-line']);
+const MALFORMED: ReadonlySet<SkipReason> = new Set<SkipReason>([
+  'invalid-json',
+  'not-an-object',
+  'unrecognized-object',
+  'line-too-long',
+  'document-too-large',
+  'malformed-line',
+]);
 
 const NONE: FlowRecord[] = [];
 
@@ -85,7 +100,11 @@ export function stripTrailingCommas(text: string): string {
     if (c === 34) inString = true;
     else if (c === 44) {
       let j = i + 1;
-      while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)) j++;
+      while (
+        j < text.length &&
+        (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)
+      )
+        j++;
       if (j < text.length && (text.charCodeAt(j) === 93 || text.charCodeAt(j) === 125)) {
         out += text.slice(from, i);
         from = i + 1;
@@ -356,9 +375,11 @@ class Reader implements FlowReader {
   }
 
   stats(): ReaderStats {
-    const lines = this.splitter instanceof LineSplitter ? this.splitter.line : this.splitter instanceof DocumentSplitter ? this.splitter.lines : 0;
+    const lines =
+      this.splitter instanceof LineSplitter ? this.splitter.line : this.splitter instanceof DocumentSplitter ? this.splitter.lines : 0;
     const skippedByReason: ReaderStats['skippedByReason'] = {};
-    for (const [k, v] of Object.entries(this.s.skippedByReason)) skippedByReason[k as SkipReason] = { count: v!.count, lines: [...v!.lines] };
+    for (const [k, v] of Object.entries(this.s.skippedByReason))
+      skippedByReason[k as SkipReason] = { count: v!.count, lines: [...v!.lines] };
     return { ...this.s, format: this.format, framing: this.framing, lines, events: { ...this.s.events }, skippedByReason };
   }
 
@@ -492,7 +513,16 @@ export function createFlowReader(options: FlowReaderOptions | FlowFormat | 'auto
 
 /** The names and addresses of a record that can become part of an edge, checked for control characters. */
 function namesHoldControlCharacters(record: FlowRecord): boolean {
-  const names = (end: FlowEndpoint): Array<string | undefined> => [end.namespace, end.pod, end.workload?.name, end.ip, end.cidr, end.service?.name, end.service?.namespace, ...(end.dnsNames ?? [])];
+  const names = (end: FlowEndpoint): Array<string | undefined> => [
+    end.namespace,
+    end.pod,
+    end.workload?.name,
+    end.ip,
+    end.cidr,
+    end.service?.name,
+    end.service?.namespace,
+    ...(end.dnsNames ?? []),
+  ];
   const all = [...names(record.src), ...names(record.dst), record.l7?.dnsQuery, ...(record.l7?.dnsIps ?? [])];
   return all.some((name) => name !== undefined && identifierCharacterProblem(name) !== null);
 }

@@ -44,7 +44,7 @@ function run(format: FlowFormat, text: string): void {
   try {
     reader.end();
   } catch (e) {
-    if ((e as Error).name !== "FlowParseError") throw e;
+    if ((e as Error).name !== 'FlowParseError') throw e;
   }
   for (const e of aggregator.edges()) expect(typeof e.key).toBe('string');
 }
@@ -54,7 +54,11 @@ const cases: Array<[string, FlowFormat, Json]> = [
   ['hubble L7 DNS', 'hubble', JSON.parse(readSample(SAMPLE.hubbleDns5).split('\n')[1]) as Json],
   ['hubble reply', 'hubble', JSON.parse(readSample(SAMPLE.hubble10).split('\n')[0]) as Json],
   ['calico document', 'calico-json', JSON.parse(readSample(SAMPLE.calicoHostForwarded1)) as Json],
-  ['hubble lost_events', 'hubble', { lost_events: { source: 'HUBBLE_RING_BUFFER', num_events_lost: '12', cpu: 1 }, node_name: 'n', time: '2026-11-28T09:00:00Z' }],
+  [
+    'hubble lost_events',
+    'hubble',
+    { lost_events: { source: 'HUBBLE_RING_BUFFER', num_events_lost: '12', cpu: 1 }, node_name: 'n', time: '2026-11-28T09:00:00Z' },
+  ],
   ['edge list item', 'edge-list', { from: 'orders/orders-api', to: 'payments/payments-api', port: 8080, protocol: 'TCP' }],
 ];
 
@@ -62,17 +66,20 @@ describe.each(cases)('%s with any field replaced by any JSON value', (_name, for
   const all = paths(base);
   test('never throws, records stay well typed', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: all.length - 1 }), fc.jsonValue({ maxDepth: 2 })), { minLength: 1, maxLength: 4 }), (mutations) => {
-        let value = base;
-        for (const [i, replacement] of mutations) {
-          try {
-            value = mutate(value, all[i], replacement as Json);
-          } catch {
-            // the path vanished under an earlier mutation
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: all.length - 1 }), fc.jsonValue({ maxDepth: 2 })), { minLength: 1, maxLength: 4 }),
+        (mutations) => {
+          let value = base;
+          for (const [i, replacement] of mutations) {
+            try {
+              value = mutate(value, all[i], replacement as Json);
+            } catch {
+              // the path vanished under an earlier mutation
+            }
           }
-        }
-        run(format, `${JSON.stringify(value)}\n`);
-      }),
+          run(format, `${JSON.stringify(value)}\n`);
+        },
+      ),
       { numRuns: propertyRuns(300) },
     );
   });
@@ -80,9 +87,18 @@ describe.each(cases)('%s with any field replaced by any JSON value', (_name, for
 
 test('legacy lines with arbitrary tokens never throw', () => {
   fc.assert(
-    fc.property(fc.array(fc.oneof(fc.constantFrom('-', 'wep', 'net', 'tcp', '6', 'allow', 'in', 'out', '1528842551'), fc.string({ minLength: 1, maxLength: 6 }).filter((s) => !/\s/.test(s))), { minLength: 24, maxLength: 24 }), (tokens) => {
-      run('calico-legacy', `${tokens.join(' ')}\n`);
-    }),
+    fc.property(
+      fc.array(
+        fc.oneof(
+          fc.constantFrom('-', 'wep', 'net', 'tcp', '6', 'allow', 'in', 'out', '1528842551'),
+          fc.string({ minLength: 1, maxLength: 6 }).filter((s) => !/\s/.test(s)),
+        ),
+        { minLength: 24, maxLength: 24 },
+      ),
+      (tokens) => {
+        run('calico-legacy', `${tokens.join(' ')}\n`);
+      },
+    ),
     { numRuns: propertyRuns(300) },
   );
 });

@@ -51,7 +51,9 @@ describe('Hubble 400-tcp sample (kind + bookinfo, 2021)', () => {
   });
 
   test('a connection seen at several observation points and by a proxy counts once', () => {
-    const edge = result.edges.find((e) => e.src.key === 'workload:bookinfo/ratings-v1' && e.dst.key === 'workload:bookinfo/productpage-v1')!;
+    const edge = result.edges.find(
+      (e) => e.src.key === 'workload:bookinfo/ratings-v1' && e.dst.key === 'workload:bookinfo/productpage-v1',
+    )!;
     // 9 SYNs at TO_PROXY + 9 policy verdicts (same 5-tuples) on the client node, 9 SYNs at TO_ENDPOINT on the server node
     expect(edge.connections).toBe(9);
     expect(edge.observations).toBe(120);

@@ -16,6 +16,22 @@ export {
 export { validateNetworkPolicy, assertValidPolicies, formatIssue, type ValidationIssue } from './validation/validate';
 export { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './validation/messages';
 export { PlainEvaluator, evaluateTraffic } from './evaluation/evaluate';
-export { explainDirection, type Cluster, type Endpoint, type Traffic, type TrafficVerdict, type DirectionVerdict, type RuleRef } from './evaluation/types';
-export { buildEngine, type Engine, type PortSpec, type PodMatrix, type WorkloadMatrix, type WorkloadRef, type WorkloadCell } from './matrix/engine';
+export {
+  explainDirection,
+  type Cluster,
+  type Endpoint,
+  type Traffic,
+  type TrafficVerdict,
+  type DirectionVerdict,
+  type RuleRef,
+} from './evaluation/types';
+export {
+  buildEngine,
+  type Engine,
+  type PortSpec,
+  type PodMatrix,
+  type WorkloadMatrix,
+  type WorkloadRef,
+  type WorkloadCell,
+} from './matrix/engine';
 export { simulate, type SimulateInput, type SimulateOutput, type SimulateProbe, type SimulateResult } from './simulate/simulate';

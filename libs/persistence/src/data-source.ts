@@ -93,7 +93,11 @@ export interface OpenedDatabase {
  * owner role's), migrations run through a connection of their own as the owner, which then grants the
  * connected runtime role its access; without, they run as the role of `url`, as before the split.
  */
-export async function openDatabase(url: string, migrations: MigrationClass[], options: { poolSize?: number; migrationUrl?: string } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  url: string,
+  migrations: MigrationClass[],
+  options: { poolSize?: number; migrationUrl?: string } = {},
+): Promise<OpenedDatabase> {
   const db = createDataSource(url, migrations, options);
   await db.initialize();
   try {

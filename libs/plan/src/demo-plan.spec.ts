@@ -8,12 +8,21 @@ import { checkPlanProperties } from '../../../test/support/plan/plan-properties'
 const cluster = demoCluster({ start: new Date('2026-11-01T00:00:00Z') });
 const inventory: Inventory = buildInventory(snapshotFromDocuments([cluster.snapshot]));
 const imported = importFlowText(cluster.hubbleFlows.join('\n'), inventory);
-const edges: PlanEdge[] = imported.edges.map((e) => ({ src: e.src.key, dst: e.dst.key, port: e.port, protocol: e.protocol, connections: e.connections, firstSeen: e.firstSeen, lastSeen: e.lastSeen }));
+const edges: PlanEdge[] = imported.edges.map((e) => ({
+  src: e.src.key,
+  dst: e.dst.key,
+  port: e.port,
+  protocol: e.protocol,
+  connections: e.connections,
+  firstSeen: e.firstSeen,
+  lastSeen: e.lastSeen,
+}));
 const externalAddresses = { 'api.stripe.com': ['198.51.100.10', '198.51.100.11'], 'api.sendgrid.com': ['198.51.100.20'] };
 const apiServer = ['10.0.0.10'];
 const input: PlanInput = { inventory, edges, cni: cluster.cni, externalAddresses, apiServerAddresses: apiServer };
 const plan: Plan = generatePlan(input);
-const key = (d: { from: string; to: string; port: number; protocol: string }) => `workload:${d.from}|workload:${d.to}|${d.protocol}|${d.port}`;
+const key = (d: { from: string; to: string; port: number; protocol: string }) =>
+  `workload:${d.from}|workload:${d.to}|${d.protocol}|${d.port}`;
 const podOf = (workload: string) => inventory.pods.find((p) => `${p.namespace}/${p.workload.name}` === workload)!;
 
 describe('plan of the demo cluster', () => {
@@ -31,14 +40,27 @@ describe('plan of the demo cluster', () => {
     expect(plan.blocked.find((b) => b.key === incident)?.reason).toBe('cross-tier-unconfirmed');
     expect(plan.findings.some((f) => f.rule === 'cross-tier-edge' && f.object.includes(incident))).toBe(true);
     // the legacy namespace has no tier: its call into prod is allowed, and said to be unverifiable
-    expect(plan.findings.find((f) => f.rule === 'unknown-tier-edge')?.object).toBe('Edge workload:legacy-reporting/report-builder|workload:orders-prod/orders-api|TCP|8080');
+    expect(plan.findings.find((f) => f.rule === 'unknown-tier-edge')?.object).toBe(
+      'Edge workload:legacy-reporting/report-builder|workload:orders-prod/orders-api|TCP|8080',
+    );
     const evaluator = new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: plan.policies });
-    const traffic = { from: { pod: podOf(cluster.incident.from) }, to: { pod: podOf(cluster.incident.to) }, port: 5432, protocol: 'TCP' as const };
+    const traffic = {
+      from: { pod: podOf(cluster.incident.from) },
+      to: { pod: podOf(cluster.incident.to) },
+      port: 5432,
+      protocol: 'TCP' as const,
+    };
     expect(evaluator.evaluate(traffic).allowed).toBe(false);
 
-    const confirmed = generatePlan({ ...input, edges: edges.map((e) => (`${e.src}|${e.dst}|${e.protocol}|${e.port}` === incident ? { ...e, review: 'confirmed' as const } : e)) });
+    const confirmed = generatePlan({
+      ...input,
+      edges: edges.map((e) => (`${e.src}|${e.dst}|${e.protocol}|${e.port}` === incident ? { ...e, review: 'confirmed' as const } : e)),
+    });
     expect(confirmed.blocked.map((b) => b.key)).not.toContain(incident);
-    expect(new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: confirmed.policies }).evaluate(traffic).allowed).toBe(true);
+    expect(
+      new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: confirmed.policies }).evaluate(traffic)
+        .allowed,
+    ).toBe(true);
     expect(checkPlanProperties(inventory, confirmed, edges, { externalAddresses, apiServer }).brokenFlows).toEqual([]);
   });
 
@@ -46,16 +68,40 @@ describe('plan of the demo cluster', () => {
     const target = edges.find((e) => e.src === 'workload:orders-prod/orders-api' && e.dst === 'workload:payments-prod/payments-api')!;
     const rejected = generatePlan({ ...input, edges: edges.map((e) => (e === target ? { ...e, review: 'rejected' as const } : e)) });
     const evaluator = new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: rejected.policies });
-    expect(evaluator.evaluate({ from: { pod: podOf('orders-prod/orders-api') }, to: { pod: podOf('payments-prod/payments-api') }, port: 8080, protocol: 'TCP' }).allowed).toBe(false);
+    expect(
+      evaluator.evaluate({
+        from: { pod: podOf('orders-prod/orders-api') },
+        to: { pod: podOf('payments-prod/payments-api') },
+        port: 8080,
+        protocol: 'TCP',
+      }).allowed,
+    ).toBe(false);
     expect(rejected.blocked.find((b) => b.edge.src === target.src && b.edge.dst === target.dst)?.reason).toBe('rejected');
   });
 
   it('cannot know the hidden dependency: it is blocked from the flows alone and allowed once added as an edge', () => {
     const hidden = cluster.hiddenDependencies[0];
     const traffic = { from: { pod: podOf(hidden.from) }, to: { pod: podOf(hidden.to) }, port: hidden.port, protocol: hidden.protocol };
-    expect(new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: plan.policies }).evaluate(traffic).allowed).toBe(false);
-    const added = generatePlan({ ...input, edges: [...edges, { src: `workload:${hidden.from}`, dst: `workload:${hidden.to}`, port: hidden.port, protocol: hidden.protocol, connections: 0, review: 'confirmed' }] });
-    expect(new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: added.policies }).evaluate(traffic).allowed).toBe(true);
+    expect(
+      new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: plan.policies }).evaluate(traffic).allowed,
+    ).toBe(false);
+    const added = generatePlan({
+      ...input,
+      edges: [
+        ...edges,
+        {
+          src: `workload:${hidden.from}`,
+          dst: `workload:${hidden.to}`,
+          port: hidden.port,
+          protocol: hidden.protocol,
+          connections: 0,
+          review: 'confirmed',
+        },
+      ],
+    });
+    expect(
+      new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: added.policies }).evaluate(traffic).allowed,
+    ).toBe(true);
   });
 
   it('is deterministic: byte-identical YAML and JSON for the same input, whatever the edge order', () => {
@@ -67,7 +113,14 @@ describe('plan of the demo cluster', () => {
 
   it('names peers by namespace AND stable pod labels, never by revision or per-pod labels', () => {
     const text = renderYaml(plan.policies);
-    for (const banned of ['pod-template-hash', 'controller-revision-hash', 'statefulset.kubernetes.io/pod-name', 'job-name', 'controller-uid']) expect(text).not.toContain(banned);
+    for (const banned of [
+      'pod-template-hash',
+      'controller-revision-hash',
+      'statefulset.kubernetes.io/pod-name',
+      'job-name',
+      'controller-uid',
+    ])
+      expect(text).not.toContain(banned);
     expect(plan.policies.every((p) => p.metadata.labels?.['app.kubernetes.io/managed-by'] === 'bulkhead')).toBe(true);
   });
 
@@ -101,13 +154,24 @@ describe('plan of the demo cluster', () => {
 
 describe('the property checker itself', () => {
   it('catches a plan that breaks a flow, DNS or lets too much through', () => {
-    const withoutDns = { ...plan, policies: plan.policies.filter((p) => p.metadata.name !== 'bulkhead-allow-dns' || p.metadata.namespace !== 'orders-prod') };
+    const withoutDns = {
+      ...plan,
+      policies: plan.policies.filter((p) => p.metadata.name !== 'bulkhead-allow-dns' || p.metadata.namespace !== 'orders-prod'),
+    };
     expect(checkPlanProperties(inventory, withoutDns, edges, { externalAddresses, apiServer }).dnsFailures.length).toBeGreaterThan(0);
     const withoutEgress = { ...plan, policies: plan.policies.filter((p) => p.metadata.name !== 'bulkhead-orders-api-egress') };
     expect(checkPlanProperties(inventory, withoutEgress, edges, { externalAddresses, apiServer }).brokenFlows.length).toBeGreaterThan(0);
     const allowAll = {
       ...plan,
-      policies: [...plan.policies, ...['postgres-prod', 'orders-dev'].map((namespace) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open', namespace }, spec: { podSelector: {}, ingress: [{}], egress: [{}], policyTypes: ['Ingress', 'Egress'] } }))],
+      policies: [
+        ...plan.policies,
+        ...['postgres-prod', 'orders-dev'].map((namespace) => ({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'open', namespace },
+          spec: { podSelector: {}, ingress: [{}], egress: [{}], policyTypes: ['Ingress', 'Egress'] },
+        })),
+      ],
     };
     const report = checkPlanProperties(inventory, allowAll, edges, { externalAddresses, apiServer });
     expect(report.overAllowed.length).toBeGreaterThan(0);

@@ -78,4 +78,3 @@ export function parseKey(key: string): EdgeEndpoint | undefined {
 export function evidenceOf(key: string, edge: PlanEdge): EdgeEvidence {
   return { key, connections: edge.connections, firstSeen: edge.firstSeen ?? null, lastSeen: edge.lastSeen ?? null };
 }
-

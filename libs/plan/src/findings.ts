@@ -6,7 +6,11 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 
 
 export function sortFindings(findings: readonly LintFinding[]): LintFinding[] {
   return [...findings].sort(
-    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareStrings(a.rule, b.rule) || compareStrings(a.object, b.object) || compareStrings(a.message, b.message),
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      compareStrings(a.rule, b.rule) ||
+      compareStrings(a.object, b.object) ||
+      compareStrings(a.message, b.message),
   );
 }
 

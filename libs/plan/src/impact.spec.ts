@@ -74,7 +74,11 @@ describe('semanticDiff', () => {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: 'db', namespace: 'a' },
-      spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] },
+      spec: {
+        podSelector: { matchLabels: { app: 'db' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }],
+      },
     };
     const diff = semanticDiff(inventory, [], [allowWeb], [{ port: 5432, protocol: 'TCP' }]);
     expect(diff.allowed).toEqual([]);

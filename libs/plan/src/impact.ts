@@ -1,7 +1,16 @@
 // Proof of what a plan does: every observed edge replayed against the current policies and the plan,
 // the blast radius of a compromised pod before and after, and the semantic diff of two policy sets.
 // Every verdict comes from the engine (buildEngine).
-import { type Engine, type Endpoint, type Inventory, type InventoryPod, type NetworkPolicy, type PortSpec, type Protocol, parseIp } from '@bulkhead/netpol';
+import {
+  type Engine,
+  type Endpoint,
+  type Inventory,
+  type InventoryPod,
+  type NetworkPolicy,
+  type PortSpec,
+  type Protocol,
+  parseIp,
+} from '@bulkhead/netpol';
 import { normalizeEdges, parseKey } from './edges';
 import { engineFor } from './engines';
 import { compareStrings } from './selectors';
@@ -36,12 +45,18 @@ export interface AddressBook {
 const MAX_ENDS = 8;
 
 /** The concrete endpoints of an edge end: the pods of a workload, or addresses outside the cluster. */
-export function endpointsOf(key: string, podsByWorkload: Map<string, InventoryPod[]>, book: AddressBook): { ends: Endpoint[]; note?: string } {
+export function endpointsOf(
+  key: string,
+  podsByWorkload: Map<string, InventoryPod[]>,
+  book: AddressBook,
+): { ends: Endpoint[]; note?: string } {
   const ep = parseKey(key);
   if (!ep) return { ends: [], note: `unreadable endpoint ${key}` };
   if (ep.kind === 'workload') {
     const pods = podsByWorkload.get(`${ep.namespace}/${ep.name}`) ?? [];
-    return pods.length ? { ends: pods.slice(0, MAX_ENDS).map((pod) => ({ pod })) } : { ends: [], note: `workload ${ep.namespace}/${ep.name} is not in the inventory` };
+    return pods.length
+      ? { ends: pods.slice(0, MAX_ENDS).map((pod) => ({ pod })) }
+      : { ends: [], note: `workload ${ep.namespace}/${ep.name} is not in the inventory` };
   }
   if (ep.kind === 'reserved') {
     if (ep.name === 'kube-apiserver') {
@@ -90,7 +105,13 @@ function verdictOf(engine: Engine, from: Endpoint[], to: Endpoint[], port: numbe
 }
 
 /** Replays every edge against `current` and `plan` (each taken as the cluster's whole policy set). */
-export function analyzeImpact(inventory: Inventory, current: readonly NetworkPolicy[], plan: readonly NetworkPolicy[], edges: readonly PlanEdge[], book: AddressBook = {}): ImpactReport {
+export function analyzeImpact(
+  inventory: Inventory,
+  current: readonly NetworkPolicy[],
+  plan: readonly NetworkPolicy[],
+  edges: readonly PlanEdge[],
+  book: AddressBook = {},
+): ImpactReport {
   const before = engineFor(inventory, current);
   const after = engineFor(inventory, plan);
   const podsByWorkload = podsByWorkloadOf(inventory);
@@ -111,7 +132,10 @@ export function analyzeImpact(inventory: Inventory, current: readonly NetworkPol
     const a = verdictOf(after, src.ends, dst.ends, edge.port, protocol);
     out.push({ key, edge, before: b, after: a });
   }
-  const newlyBlocked = out.filter((e) => e.before !== 'unevaluated' && e.before !== 'denied' && (e.after === 'denied' || (e.after === 'partial' && e.before === 'allowed')));
+  const newlyBlocked = out.filter(
+    (e) =>
+      e.before !== 'unevaluated' && e.before !== 'denied' && (e.after === 'denied' || (e.after === 'partial' && e.before === 'allowed')),
+  );
   const newlyAllowed = out.filter((e) => e.before === 'denied' && (e.after === 'allowed' || e.after === 'partial'));
   const unevaluated = out.filter((e) => e.before === 'unevaluated');
   return {
@@ -177,7 +201,13 @@ function listeningPorts(inventory: Inventory, options: BlastRadiusOptions): Map<
   if (!options.ports) {
     for (const e of options.edges ?? []) {
       const protocol = String(e.protocol).toUpperCase();
-      if (!e.dst.startsWith('workload:') || e.port === null || e.port === undefined || (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP')) continue;
+      if (
+        !e.dst.startsWith('workload:') ||
+        e.port === null ||
+        e.port === undefined ||
+        (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP')
+      )
+        continue;
       add(e.dst.slice(9), { port: e.port, protocol: protocol as Protocol });
     }
   }
@@ -352,7 +382,12 @@ export interface SemanticDiff {
 const CELL: CellState[] = ['denied', 'allowed', 'partial'];
 
 /** Workload pairs and ports whose verdict differs between two policy sets over the same inventory. */
-export function semanticDiff(inventory: Inventory, before: readonly NetworkPolicy[], after: readonly NetworkPolicy[], ports: readonly PortSpec[]): SemanticDiff {
+export function semanticDiff(
+  inventory: Inventory,
+  before: readonly NetworkPolicy[],
+  after: readonly NetworkPolicy[],
+  ports: readonly PortSpec[],
+): SemanticDiff {
   const a = engineFor(inventory, before);
   const b = engineFor(inventory, after);
   const result: SemanticDiff = { allowed: [], blocked: [], changed: [] };
@@ -380,7 +415,8 @@ export function semanticDiff(inventory: Inventory, before: readonly NetworkPolic
       else result.changed.push(change);
     }
   }
-  const order = (x: ConnectionChange, y: ConnectionChange) => compareStrings(x.from, y.from) || compareStrings(x.to, y.to) || compareStrings(x.protocol, y.protocol) || x.port - y.port;
+  const order = (x: ConnectionChange, y: ConnectionChange) =>
+    compareStrings(x.from, y.from) || compareStrings(x.to, y.to) || compareStrings(x.protocol, y.protocol) || x.port - y.port;
   result.allowed.sort(order);
   result.blocked.sort(order);
   result.changed.sort(order);

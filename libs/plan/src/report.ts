@@ -33,7 +33,9 @@ export function buildPlanReport(input: PlanInput): PlanReport {
   const book = { externalAddresses: input.externalAddresses, apiServerAddresses: input.apiServerAddresses };
   return {
     plan,
-    existingFindings: current.length ? lintPolicies(input.inventory, current, { cni: input.cni, tiers: input.tiers, skipClusterChecks: true }) : [],
+    existingFindings: current.length
+      ? lintPolicies(input.inventory, current, { cni: input.cni, tiers: input.tiers, skipClusterChecks: true })
+      : [],
     impact: analyzeImpact(input.inventory, current, plan.policies, input.edges, book),
     blastRadius: {
       before: blastRadius(input.inventory, current, { edges: input.edges }),

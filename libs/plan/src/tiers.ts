@@ -26,9 +26,13 @@ export function tierFromLabels(labels: Record<string, string>): Tier | null {
   return null;
 }
 
-export function resolveTiers(namespaces: readonly InventoryNamespace[], given: Record<string, Tier | null> = {}): Record<string, Tier | null> {
+export function resolveTiers(
+  namespaces: readonly InventoryNamespace[],
+  given: Record<string, Tier | null> = {},
+): Record<string, Tier | null> {
   const out: Record<string, Tier | null> = {};
-  for (const ns of namespaces) out[ns.name] = Object.prototype.hasOwnProperty.call(given, ns.name) ? given[ns.name] : tierFromLabels(ns.labels);
+  for (const ns of namespaces)
+    out[ns.name] = Object.prototype.hasOwnProperty.call(given, ns.name) ? given[ns.name] : tierFromLabels(ns.labels);
   return out;
 }
 

@@ -77,7 +77,8 @@ export interface PlanInput {
   options?: PlanOptions;
 }
 
-export type Purpose = 'default-deny' | 'dns' | 'dns-server' | 'dependency' | 'ingress-controller' | 'public-entry' | 'prometheus' | 'api-server';
+export type Purpose =
+  'default-deny' | 'dns' | 'dns-server' | 'dependency' | 'ingress-controller' | 'public-entry' | 'prometheus' | 'api-server';
 
 export interface EdgeEvidence {
   /** `<src>|<dst>|<protocol>|<port>`, the flows library's edge key. */

@@ -1,7 +1,19 @@
 import { AppError } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
 import type { Inventory, NetworkPolicy, PortSpec, Protocol } from '@bulkhead/netpol';
-import { buildPlanReport, diffPolicies, type PlanEdge, type PlanInput, type PlanReport, type PolicyChange, renderYaml, type SemanticDiff, semanticDiff, summarizePlanReport, type Tier } from '@bulkhead/plan';
+import {
+  buildPlanReport,
+  diffPolicies,
+  type PlanEdge,
+  type PlanInput,
+  type PlanReport,
+  type PolicyChange,
+  renderYaml,
+  type SemanticDiff,
+  semanticDiff,
+  summarizePlanReport,
+  type Tier,
+} from '@bulkhead/plan';
 import type { PlanListItem, PlanRecord, PlanStore } from './plan-store.port';
 
 export interface PlanningDeps {
@@ -16,7 +28,11 @@ export interface PlanningDeps {
 /** The map as the plan generator reads it: every edge with its review, and the addresses seen. */
 export async function planInputOf(deps: Omit<PlanningDeps, 'plans'>, clusterId: string) {
   const cluster = await requireCluster(deps.clusters, clusterId);
-  const [inventory, edges, namespaces] = await Promise.all([deps.inventory.load(clusterId), deps.edges.list(clusterId, {}), deps.inventory.namespaces(clusterId)]);
+  const [inventory, edges, namespaces] = await Promise.all([
+    deps.inventory.load(clusterId),
+    deps.edges.list(clusterId, {}),
+    deps.inventory.namespaces(clusterId),
+  ]);
   const tiers: Record<string, Tier | null> = Object.fromEntries(namespaces.map((ns) => [ns.name, effectiveTier(ns)]));
   const externalAddresses: Record<string, string[]> = {};
   const apiServer = new Set<string>();
@@ -38,7 +54,11 @@ export async function planInputOf(deps: Omit<PlanningDeps, 'plans'>, clusterId: 
     lastSeen: e.lastSeen?.toISOString() ?? null,
     review: e.review,
   }));
-  return { cluster, inventory, input: { inventory, edges: planEdges, tiers, cni: cluster.cni, externalAddresses, apiServerAddresses: [...apiServer].sort() } };
+  return {
+    cluster,
+    inventory,
+    input: { inventory, edges: planEdges, tiers, cni: cluster.cni, externalAddresses, apiServerAddresses: [...apiServer].sort() },
+  };
 }
 
 /**
@@ -48,11 +68,18 @@ export async function planInputOf(deps: Omit<PlanningDeps, 'plans'>, clusterId: 
 export async function createPlan(deps: PlanningDeps, clusterId: string, by: string, now: Date): Promise<PlanRecord> {
   const { inventory, input } = await planInputOf(deps, clusterId);
   if (inventory.namespaces.length === 0) {
-    throw new AppError('conflict', 'plan.no_inventory', 'the cluster has no inventory yet: import a snapshot (PUT /api/v1/clusters/{id}/snapshot) first');
+    throw new AppError(
+      'conflict',
+      'plan.no_inventory',
+      'the cluster has no inventory yet: import a snapshot (PUT /api/v1/clusters/{id}/snapshot) first',
+    );
   }
   const report = deps.planBuilder ? await deps.planBuilder(input) : buildPlanReport(input);
   const { policies, byNamespace: _byNamespace, ...plan } = report.plan;
-  return deps.plans.createNextVersion({ clusterId, createdBy: by, policies, report: { ...report, plan }, summary: summarizePlanReport(report) }, now);
+  return deps.plans.createNextVersion(
+    { clusterId, createdBy: by, policies, report: { ...report, plan }, summary: summarizePlanReport(report) },
+    now,
+  );
 }
 
 export async function requirePlan(plans: PlanStore, id: string): Promise<PlanRecord> {
@@ -76,7 +103,8 @@ export async function planYaml(plans: PlanStore, id: string, namespace?: string)
 function portsOf(inventory: Inventory, edges: readonly PlanEdge[]): PortSpec[] {
   const seen = new Map<string, PortSpec>();
   const add = (port: number, protocol: string) => {
-    if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP') seen.set(`${protocol}/${port}`, { port, protocol: protocol as Protocol });
+    if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP')
+      seen.set(`${protocol}/${port}`, { port, protocol: protocol as Protocol });
   };
   for (const w of inventory.workloads) for (const p of w.ports) add(p.port, p.protocol);
   for (const e of edges) if (e.port !== null && e.dst.startsWith('workload:')) add(e.port, String(e.protocol));
@@ -106,7 +134,9 @@ export async function diffPlan(deps: PlanningDeps, id: string, against: string):
   } else {
     const other = against === 'previous' ? await deps.plans.getVersion(plan.clusterId, plan.version - 1) : await deps.plans.get(against);
     if (against !== 'previous' && (!other || other.clusterId !== plan.clusterId)) {
-      throw AppError.invalid('plan.diff_against', [{ field: 'query.against', reason: `must be previous, live or the id of another plan of the same cluster` }]);
+      throw AppError.invalid('plan.diff_against', [
+        { field: 'query.against', reason: `must be previous, live or the id of another plan of the same cluster` },
+      ]);
     }
     base = other?.policies ?? [];
     ref = other ? { kind: 'plan', id: other.id, version: other.version } : { kind: 'none' };

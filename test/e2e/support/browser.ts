@@ -6,7 +6,16 @@ import { join } from 'node:path';
 
 /** Debian's Chromium, started the way this machine allows (no sandbox as root, no background traffic). */
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const VIEWPORT = { width: 1366, height: 768 };
 
 const root = join(__dirname, '..', '..', '..');
@@ -25,14 +34,19 @@ function newest(dir: string): number {
 export function ensureDashboardBuilt(): void {
   const index = join(dashboardDir, 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newest(join(root, 'apps', 'dashboard', 'src'))) return;
-  const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/dashboard/vite.config.mts', '--logLevel', 'error'], { cwd: root, encoding: 'utf8' });
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/dashboard/vite.config.mts', '--logLevel', 'error'],
+    { cwd: root, encoding: 'utf8' },
+  );
   if (build.status !== 0) throw new Error(`the dashboard does not build:\n${build.stderr}${build.stdout}`);
 }
 
 /** The API serves the built dashboard at `/`; fail clearly when it does not. */
 export async function dashboardUrl(apiUrl: string): Promise<string> {
   const home = await fetch(`${apiUrl}/`, { headers: { accept: 'text/html' } });
-  if (!home.ok || !(home.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`the API at ${apiUrl} does not serve the dashboard (GET / answered ${home.status})`);
+  if (!home.ok || !(home.headers.get('content-type') ?? '').includes('text/html'))
+    throw new Error(`the API at ${apiUrl} does not serve the dashboard (GET / answered ${home.status})`);
   return apiUrl;
 }
 

@@ -1,7 +1,22 @@
 import { QUEUES, type Role } from '@bulkhead/contracts';
 import { createToken, createUser } from '@bulkhead/access';
 import { databaseIdentity, openDatabase, TypeOrmTokenStore, TypeOrmUserStore } from '@bulkhead/persistence';
-import { UploadStorage, createLogger, createRedis, ensureDatabaseExists, ensureDatabaseRoles, loadConfig, nodeTokenCrypto, prefixOwnerKey, resolveQueuePrefix, scryptPasswordHasher, SecretBox, type Config, type DatabaseRoles, type DatabaseUrls } from '@bulkhead/platform';
+import {
+  UploadStorage,
+  createLogger,
+  createRedis,
+  ensureDatabaseExists,
+  ensureDatabaseRoles,
+  loadConfig,
+  nodeTokenCrypto,
+  prefixOwnerKey,
+  resolveQueuePrefix,
+  scryptPasswordHasher,
+  SecretBox,
+  type Config,
+  type DatabaseRoles,
+  type DatabaseUrls,
+} from '@bulkhead/platform';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -52,7 +67,11 @@ export interface Harness {
   /** fetch against the API with a role's token (or none). */
   /** Polls until the predicate holds (or fails after a timeout), for work a worker does. */
   waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs?: number): Promise<T>;
-  call(method: string, path: string, options?: { role?: Role | null; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    options?: { role?: Role | null; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Stops the in-process worker (tests that run workers as child processes). */
   stopWorker(): Promise<void>;
   /** Starts an in-process worker (again). */
@@ -91,12 +110,24 @@ export async function migratedTestDatabase(): Promise<{ db: DataSource; close():
 }
 
 /** `log` receives every log line of the API and its worker (at LOG_LEVEL), for tests that read the log. */
-export async function startApi(env: Record<string, string> = {}, options: { worker?: boolean; log?: (line: string) => void; redisUrl?: string; databaseServer?: string } = {}): Promise<Harness> {
+export async function startApi(
+  env: Record<string, string> = {},
+  options: { worker?: boolean; log?: (line: string) => void; redisUrl?: string; databaseServer?: string } = {},
+): Promise<Harness> {
   const database = await testDatabase(options.databaseServer);
   const databaseUrls = await ensureDatabaseRoles(database.url, TEST_DATABASE_ROLES);
   const redisUrl = options.redisUrl ?? REDIS;
   const tag = `bh-test-${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ DATABASE_URL: databaseUrls.url, DATABASE_MIGRATION_URL: databaseUrls.migrationUrl, REDIS_URL: redisUrl, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BULKHEAD_QUEUE_PREFIX: tag, PORT: '0', BULKHEAD_DATA_DIR: `/tmp/${tag}`, ...env });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrls.url,
+    DATABASE_MIGRATION_URL: databaseUrls.migrationUrl,
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    BULKHEAD_QUEUE_PREFIX: tag,
+    PORT: '0',
+    BULKHEAD_DATA_DIR: `/tmp/${tag}`,
+    ...env,
+  });
   const logger = createLogger(config.log.level, {}, options.log);
   const { db } = await openDatabase(databaseUrls.url, migrations, { poolSize: 4, migrationUrl: databaseUrls.migrationUrl });
   const redis = createRedis(redisUrl, 'client');
@@ -108,14 +139,31 @@ export async function startApi(env: Record<string, string> = {}, options: { work
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   let worker: RunningWorker | undefined;
-  const startInProcess = () => startWorker({ config, logger, db, redisUrl, redis, identity, queuePrefix: prefix, secrets: runtime.secrets, queues, jobs: new BullJobQueue(queues) });
+  const startInProcess = () =>
+    startWorker({
+      config,
+      logger,
+      db,
+      redisUrl,
+      redis,
+      identity,
+      queuePrefix: prefix,
+      secrets: runtime.secrets,
+      queues,
+      jobs: new BullJobQueue(queues),
+    });
   if (options.worker) worker = await startInProcess();
 
   const store = new TypeOrmTokenStore(db);
   const tokens = {} as Record<Role, string>;
   for (const role of ['viewer', 'operator', 'approver', 'admin'] as Role[]) {
-    const user = await createUser({ users: new TypeOrmUserStore(db), hasher: scryptPasswordHasher }, { username: `${role}-user`, password: USER_PASSWORD, role });
-    tokens[role] = (await createToken(store, nodeTokenCrypto, { name: `test-${role}`, role, ownerId: user.id, expiresAt: null }, new Date())).token;
+    const user = await createUser(
+      { users: new TypeOrmUserStore(db), hasher: scryptPasswordHasher },
+      { username: `${role}-user`, password: USER_PASSWORD, role },
+    );
+    tokens[role] = (
+      await createToken(store, nodeTokenCrypto, { name: `test-${role}`, role, ownerId: user.id, expiresAt: null }, new Date())
+    ).token;
   }
 
   return {
@@ -183,6 +231,10 @@ export async function seedDemoCluster(api: Harness, now = new Date('2026-11-28T1
   const clusterId = await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), now, createLogger('silent'));
   if (!clusterId) throw new Error('the demo cluster exists already in this database');
   const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
-  await api.waitFor(() => api.call('GET', `/api/v1/flow-imports/${imp.id}`, { role: 'viewer' }), (r) => r.body.status === 'succeeded', 30000);
+  await api.waitFor(
+    () => api.call('GET', `/api/v1/flow-imports/${imp.id}`, { role: 'viewer' }),
+    (r) => r.body.status === 'succeeded',
+    30000,
+  );
   return clusterId;
 }

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 /** The classic billion laughs: ten levels of ten aliases each, 10^9 "lol"s from under a kilobyte. */
-export const billionLaughs = ['lol0: &lol0 "lol"', ...Array.from({ length: 9 }, (_, i) => `lol${i + 1}: &lol${i + 1} [${Array(10).fill(`*lol${i}`).join(', ')}]`)].join('\n') + '\n';
+export const billionLaughs =
+  [
+    'lol0: &lol0 "lol"',
+    ...Array.from({ length: 9 }, (_, i) => `lol${i + 1}: &lol${i + 1} [${Array(10).fill(`*lol${i}`).join(', ')}]`),
+  ].join('\n') + '\n';
 
 /** A wide variant: one anchor of twenty thousand entries, referenced from five thousand places. */
 export const wideLaughs = `a: &a [${Array(20_000).fill('"lol"').join(', ')}]\nb: [${Array(5000).fill('*a').join(', ')}]\n`;
@@ -21,7 +25,10 @@ export const deepNesting = (levels: number) => `${'['.repeat(levels)}${']'.repea
  * Runs the attack while polling GET /healthz back to back, and reports the slowest answer: the
  * liveness check that every other route is still served while the API works on the attack.
  */
-export async function whileWatchingHealthz<T>(url: string, attack: () => Promise<T>): Promise<{ result: T; slowestMs: number; answers: number }> {
+export async function whileWatchingHealthz<T>(
+  url: string,
+  attack: () => Promise<T>,
+): Promise<{ result: T; slowestMs: number; answers: number }> {
   let done = false;
   let slowestMs = 0;
   let answers = 0;
@@ -50,7 +57,11 @@ export async function whileWatchingHealthz<T>(url: string, attack: () => Promise
  * also the API's. The body is written to a file first (prepare before the watch starts); send() runs
  * the client, which answers the status and `summary` (JavaScript source of a function) of the body.
  */
-export async function requestFromAnotherProcess(url: string, init: { method: string; headers: Record<string, string>; body: string }, summary = '(body) => body') {
+export async function requestFromAnotherProcess(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+  summary = '(body) => body',
+) {
   const dir = await mkdtemp(join(tmpdir(), 'bulkhead-attack-'));
   const file = join(dir, 'body');
   await writeFile(file, init.body);
@@ -63,7 +74,12 @@ export async function requestFromAnotherProcess(url: string, init: { method: str
     async send(): Promise<{ status: number; body: any }> {
       try {
         const out = await new Promise<string>((resolve, reject) => {
-          execFile(process.execPath, ['-e', client, file, url, init.method, JSON.stringify(init.headers)], { maxBuffer: 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+          execFile(
+            process.execPath,
+            ['-e', client, file, url, init.method, JSON.stringify(init.headers)],
+            { maxBuffer: 1024 * 1024 },
+            (error, stdout) => (error ? reject(error) : resolve(stdout)),
+          );
         });
         return JSON.parse(out);
       } finally {

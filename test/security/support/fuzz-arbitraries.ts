@@ -77,7 +77,8 @@ export function shapedBy(schema: JsonSchema | undefined, ids: fc.Arbitrary<strin
   if (!schema || depth > 4) return anyJson;
   const variants = schema.anyOf ?? schema.oneOf;
   if (variants) return fc.oneof(...variants.map((v) => shapedBy(v, ids, depth + 1)));
-  if (schema.const !== undefined) return fc.oneof({ weight: 4, arbitrary: fc.constant(schema.const) }, { weight: 1, arbitrary: hostileString });
+  if (schema.const !== undefined)
+    return fc.oneof({ weight: 4, arbitrary: fc.constant(schema.const) }, { weight: 1, arbitrary: hostileString });
   if (schema.enum) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...schema.enum) }, { weight: 1, arbitrary: hostileString });
   const types = typesOf(schema);
   const leaf = (type: string): fc.Arbitrary<unknown> => {
@@ -90,7 +91,10 @@ export function shapedBy(schema: JsonSchema | undefined, ids: fc.Arbitrary<strin
         return schema.format === 'uuid' ? fc.oneof(ids, fc.uuid(), hostileString) : fc.oneof(ids, hostileString);
       case 'integer':
       case 'number':
-        return fc.oneof({ weight: 3, arbitrary: fc.integer({ min: schema.minimum ?? 0, max: Math.min(schema.maximum ?? 100000, 100000) }) }, { weight: 1, arbitrary: hostileNumber });
+        return fc.oneof(
+          { weight: 3, arbitrary: fc.integer({ min: schema.minimum ?? 0, max: Math.min(schema.maximum ?? 100000, 100000) }) },
+          { weight: 1, arbitrary: hostileNumber },
+        );
       case 'boolean':
         return fc.boolean();
       case 'null':
@@ -107,12 +111,15 @@ export function shapedBy(schema: JsonSchema | undefined, ids: fc.Arbitrary<strin
 function objectShapedBy(schema: JsonSchema, ids: fc.Arbitrary<string>, depth: number): fc.Arbitrary<unknown> {
   const required = new Set(schema.required ?? []);
   const keys = Object.keys(schema.properties ?? {});
-  const record = fc.record(
-    Object.fromEntries(keys.map((key) => [key, shapedBy(schema.properties![key], ids, depth + 1)])),
-    { requiredKeys: keys.filter((k) => required.has(k)) },
-  );
+  const record = fc.record(Object.fromEntries(keys.map((key) => [key, shapedBy(schema.properties![key], ids, depth + 1)])), {
+    requiredKeys: keys.filter((k) => required.has(k)),
+  });
   return fc
-    .tuple(record, fc.option(fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'extra'), hostileString), anyJson), { freq: 6 }), fc.option(fc.constantFrom(...(keys.length ? keys : ['x'])), { freq: 8 }))
+    .tuple(
+      record,
+      fc.option(fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'extra'), hostileString), anyJson), { freq: 6 }),
+      fc.option(fc.constantFrom(...(keys.length ? keys : ['x'])), { freq: 8 }),
+    )
     .map(([value, extra, dropped]) => {
       const out: Record<string, unknown> = { ...value };
       if (dropped !== null) delete out[dropped];
@@ -137,13 +144,25 @@ export const snapshotDocument: fc.Arbitrary<unknown> = fc.record({
         kind: fc.constant('Pod'),
         metadata: objectMeta(true),
         status: fc.record({ podIP: fc.oneof(fc.ipV4(), fc.ipV6(), hostileString), phase: fc.constantFrom('Running', 'Pending', 'x') }),
-        spec: fc.record({ containers: fc.array(fc.record({ name: hostileString, ports: fc.array(fc.record({ containerPort: hostileNumber, protocol: fc.constantFrom('TCP', 'UDP', 'x') }), { maxLength: 2 }) }), { maxLength: 2 }) }),
+        spec: fc.record({
+          containers: fc.array(
+            fc.record({
+              name: hostileString,
+              ports: fc.array(fc.record({ containerPort: hostileNumber, protocol: fc.constantFrom('TCP', 'UDP', 'x') }), { maxLength: 2 }),
+            }),
+            { maxLength: 2 },
+          ),
+        }),
       }),
       fc.record({
         apiVersion: fc.constant('networking.k8s.io/v1'),
         kind: fc.constant('NetworkPolicy'),
         metadata: objectMeta(true),
-        spec: fc.record({ podSelector: fc.oneof(fc.constant({}), fc.record({ matchLabels: labels })), policyTypes: fc.array(fc.constantFrom('Ingress', 'Egress', 'x'), { maxLength: 2 }), ingress: fc.array(anyJson, { maxLength: 2 }) }),
+        spec: fc.record({
+          podSelector: fc.oneof(fc.constant({}), fc.record({ matchLabels: labels })),
+          policyTypes: fc.array(fc.constantFrom('Ingress', 'Egress', 'x'), { maxLength: 2 }),
+          ingress: fc.array(anyJson, { maxLength: 2 }),
+        }),
       }),
       anyJson,
     ),
@@ -163,5 +182,11 @@ export const asWire = (value: fc.Arbitrary<unknown>): fc.Arbitrary<WireBody> =>
 
 /** A query string of generated keys and values. */
 export const queryString: fc.Arbitrary<string> = fc
-  .array(fc.tuple(fc.oneof(fc.constantFrom('namespace', 'clusterId', 'limit', 'before', 'status', 'against', 'q', '__proto__'), hostileString), hostileString), { maxLength: 3 })
+  .array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom('namespace', 'clusterId', 'limit', 'before', 'status', 'against', 'q', '__proto__'), hostileString),
+      hostileString,
+    ),
+    { maxLength: 3 },
+  )
   .map((pairs) => (pairs.length ? `?${new URLSearchParams(pairs).toString()}` : ''));

@@ -7,7 +7,11 @@ export function largeSimulateInput(size: { namespaces: number; podsPerNamespace:
   const pods: string[] = [];
   for (let n = 0; n < size.namespaces; n++) {
     const namespace = `team-${n}`;
-    items.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { team: String(n), tier: n % 2 ? 'prod' : 'dev' } } });
+    items.push({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace, labels: { team: String(n), tier: n % 2 ? 'prod' : 'dev' } },
+    });
     for (let p = 0; p < size.podsPerNamespace; p++) {
       const name = `app-${p}`;
       pods.push(`${namespace}/${name}`);
@@ -27,12 +31,26 @@ export function largeSimulateInput(size: { namespaces: number; podsPerNamespace:
         spec: {
           podSelector: { matchLabels: { app: `app-${k}` } },
           policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['prod'] }] }, podSelector: { matchLabels: { role: 'frontend' } } }], ports: [{ port: 'http' }] }],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['prod'] }] },
+                  podSelector: { matchLabels: { role: 'frontend' } },
+                },
+              ],
+              ports: [{ port: 'http' }],
+            },
+          ],
           egress: [{ to: [{ namespaceSelector: {} }] }],
         },
       });
     }
   }
-  const probes = Array.from({ length: size.probes }, (_, i) => ({ from: pods[(i * 7919) % pods.length], to: pods[(i * 104729) % pods.length], port: i % 2 ? 'http' : 8080 }));
+  const probes = Array.from({ length: size.probes }, (_, i) => ({
+    from: pods[(i * 7919) % pods.length],
+    to: pods[(i * 104729) % pods.length],
+    port: i % 2 ? 'http' : 8080,
+  }));
   return { snapshot: { apiVersion: 'v1', kind: 'List', items }, probes };
 }

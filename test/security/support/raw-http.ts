@@ -62,7 +62,10 @@ export class RawClient {
       const flushed = this.socket.write(frame);
       written += piece.length;
       if (!flushed) {
-        const drained = await Promise.race([new Promise<boolean>((resolve) => this.socket.once('drain', () => resolve(true))), this.closed.then(() => false)]);
+        const drained = await Promise.race([
+          new Promise<boolean>((resolve) => this.socket.once('drain', () => resolve(true))),
+          this.closed.then(() => false),
+        ]);
         if (!drained) break;
       }
     }
@@ -75,7 +78,10 @@ export class RawClient {
     for (;;) {
       const answer = this.answers.shift();
       if (answer) return answer;
-      if (this.socket.destroyed) throw new Error(`the connection closed without a complete answer; received: ${JSON.stringify(this.received.toString('latin1').slice(0, 300))}`);
+      if (this.socket.destroyed)
+        throw new Error(
+          `the connection closed without a complete answer; received: ${JSON.stringify(this.received.toString('latin1').slice(0, 300))}`,
+        );
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no answer within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
@@ -103,7 +109,9 @@ export class RawClient {
       if (end < 0) return;
       const [statusLine, ...lines] = this.received.subarray(0, end).toString('latin1').split('\r\n');
       const status = Number(statusLine.split(' ')[1]);
-      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       if (status >= 100 && status < 200) {
         this.interim.push(status);
         this.received = this.received.subarray(end + 4);

@@ -82,7 +82,11 @@ function validatePolicy(type: ResourceType, object: Json): void {
   if (type.kind !== 'NetworkPolicy') return;
   const issues = validateNetworkPolicy(object as NetworkPolicy);
   if (issues.length > 0) {
-    throw new StatusError(422, 'Invalid', `NetworkPolicy.networking.k8s.io "${object.metadata?.name}" is invalid: ${issues.map(formatIssue).join('; ')}`);
+    throw new StatusError(
+      422,
+      'Invalid',
+      `NetworkPolicy.networking.k8s.io "${object.metadata?.name}" is invalid: ${issues.map(formatIssue).join('; ')}`,
+    );
   }
 }
 
@@ -115,7 +119,12 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
     const image = pod.spec?.containers?.[0]?.image ?? '';
     store.setStatus(podType, namespace, name, podStatus('Pending', ip, image, at));
     const mode = typeof behaviour === 'function' ? behaviour(pod) : behaviour;
-    const decision = mode === 'enforce' ? decideProbe(store, store.get(podType, namespace, name)) : mode === 'pass' ? { exitCode: 0, message: '' } : droppedProbe(pod);
+    const decision =
+      mode === 'enforce'
+        ? decideProbe(store, store.get(podType, namespace, name))
+        : mode === 'pass'
+          ? { exitCode: 0, message: '' }
+          : droppedProbe(pod);
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (!store.find(podType, namespace, name)) return;
@@ -130,14 +139,17 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
     const url = new URL(req.url ?? '/', 'http://fake');
     const match = PATH.exec(url.pathname);
     const type = match && RESOURCES.find((r) => r.prefix === `/${match[1]}` && r.resource === match[5]);
-    if (!match || !type || (!type.namespaced && match[4] !== undefined)) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!match || !type || (!type.namespaced && match[4] !== undefined))
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const namespace = type.namespaced ? match[4] && decodeURIComponent(match[4]) : undefined;
     const name = match[6] && decodeURIComponent(match[6]);
     const query = url.searchParams;
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && !name) {
-      const all = store.list(type, namespace).filter((o) => matchesSelector(o.metadata.labels ?? {}, query.get('labelSelector') ?? undefined));
+      const all = store
+        .list(type, namespace)
+        .filter((o) => matchesSelector(o.metadata.labels ?? {}, query.get('labelSelector') ?? undefined));
       const start = Number(query.get('continue') ? Buffer.from(query.get('continue') as string, 'base64').toString() : 0);
       const limit = Number(query.get('limit') ?? 0) || all.length;
       const page = all.slice(start, start + limit);
@@ -149,13 +161,17 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
         body: {
           kind: `${type.kind}List`,
           apiVersion: type.apiVersion,
-          metadata: { resourceVersion: store.resourceVersion, ...(more ? { continue: Buffer.from(String(start + limit)).toString('base64') } : {}) },
+          metadata: {
+            resourceVersion: store.resourceVersion,
+            ...(more ? { continue: Buffer.from(String(start + limit)).toString('base64') } : {}),
+          },
           items: itemsOut,
         },
       };
     }
     if (method === 'GET') return { code: 200, body: store.get(type, namespace, name as string) };
-    if (!WRITABLE.has(type.resource)) throw new StatusError(405, 'MethodNotAllowed', `the fake API server does not ${method} ${type.resource}`);
+    if (!WRITABLE.has(type.resource))
+      throw new StatusError(405, 'MethodNotAllowed', `the fake API server does not ${method} ${type.resource}`);
     const manager = query.get('fieldManager') ?? undefined;
 
     if (method === 'POST' && !name) {
@@ -175,9 +191,18 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
     if (method === 'PATCH' && name) {
       const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
       if (contentType !== 'application/apply-patch+yaml') {
-        throw new StatusError(415, 'UnsupportedMediaType', `the fake API server supports only application/apply-patch+yaml, not ${JSON.stringify(contentType)}`);
+        throw new StatusError(
+          415,
+          'UnsupportedMediaType',
+          `the fake API server supports only application/apply-patch+yaml, not ${JSON.stringify(contentType)}`,
+        );
       }
-      if (!manager) throw new StatusError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      if (!manager)
+        throw new StatusError(
+          400,
+          'BadRequest',
+          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        );
       const object = parseYaml(body) as Json;
       const { object: applied, created } = store.apply(type, namespace, name, object, manager, query.get('force') === 'true');
       return { code: created ? 201 : 200, body: applied };

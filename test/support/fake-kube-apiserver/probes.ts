@@ -21,13 +21,22 @@ function clusterList(store: Store): unknown[] {
 }
 
 /** What a probe pod's command tries: `nc [-u] -z -w S HOST PORT` or `nslookup NAME`, read from its first container. */
-export type ProbeTarget = { kind: 'connect'; host: string; port: number; protocol: Protocol } | { kind: 'resolve'; name: string } | { kind: 'other'; argv: string[] };
+export type ProbeTarget =
+  | { kind: 'connect'; host: string; port: number; protocol: Protocol }
+  | { kind: 'resolve'; name: string }
+  | { kind: 'other'; argv: string[] };
 
 export function probeTargetOf(pod: Json): ProbeTarget {
   const container = pod.spec?.containers?.[0] ?? {};
   const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])].map(String);
   if (argv[0] === 'nslookup') return { kind: 'resolve', name: argv[1] ?? '' };
-  if (argv[0] === 'nc') return { kind: 'connect', host: argv[argv.length - 2], port: Number(argv[argv.length - 1]), protocol: argv.includes('-u') ? 'UDP' : 'TCP' };
+  if (argv[0] === 'nc')
+    return {
+      kind: 'connect',
+      host: argv[argv.length - 2],
+      port: Number(argv[argv.length - 1]),
+      protocol: argv.includes('-u') ? 'UDP' : 'TCP',
+    };
   return { kind: 'other', argv };
 }
 
@@ -35,7 +44,8 @@ export function probeTargetOf(pod: Json): ProbeTarget {
 export function droppedProbe(pod: Json): ProbeDecision {
   const target = probeTargetOf(pod);
   if (target.kind === 'resolve') return { exitCode: 1, message: ';; connection timed out; no servers could be reached' };
-  if (target.kind === 'connect') return { exitCode: 1, message: `nc: ${target.host} (${target.host}:${target.port}): Connection timed out` };
+  if (target.kind === 'connect')
+    return { exitCode: 1, message: `nc: ${target.host} (${target.host}:${target.port}): Connection timed out` };
   return { exitCode: 127, message: `sh: ${target.argv[0] ?? ''}: not found` };
 }
 
@@ -54,7 +64,8 @@ export function decideProbe(store: Store, pod: Json): ProbeDecision {
 
   if (target.kind === 'resolve') {
     const dns = inventory.pods.filter((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns' && p.ips.length > 0);
-    const reachable = dns.length === 0 || dns.some((d) => engine.evaluate({ from: { pod: source }, to: { pod: d }, port: 53, protocol: 'UDP' }).allowed);
+    const reachable =
+      dns.length === 0 || dns.some((d) => engine.evaluate({ from: { pod: source }, to: { pod: d }, port: 53, protocol: 'UDP' }).allowed);
     return reachable ? { exitCode: 0, message: `Name:\t${target.name}\nAddress: 10.96.0.42` } : droppedProbe(pod);
   }
   if (target.kind === 'connect') {
@@ -71,14 +82,26 @@ export function decideProbe(store: Store, pod: Json): ProbeDecision {
 }
 
 /** A pod status as the kubelet reports it. */
-export function podStatus(phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed', ip: string, image: string, at: string, decision?: ProbeDecision): Json {
+export function podStatus(
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed',
+  ip: string,
+  image: string,
+  at: string,
+  decision?: ProbeDecision,
+): Json {
   const base = { phase, podIP: ip, podIPs: [{ ip }], hostIP: '192.168.0.10', startTime: at };
   const conditions = [
     { type: 'PodScheduled', status: 'True', lastTransitionTime: at },
-    { type: 'Ready', status: 'False', reason: phase === 'Running' || phase === 'Pending' ? 'ReadinessGatesNotReady' : 'PodCompleted', lastTransitionTime: at },
+    {
+      type: 'Ready',
+      status: 'False',
+      reason: phase === 'Running' || phase === 'Pending' ? 'ReadinessGatesNotReady' : 'PodCompleted',
+      lastTransitionTime: at,
+    },
   ];
   const container = { name: 'probe', image, imageID: '', ready: false, restartCount: 0, started: phase === 'Running' };
-  if (phase === 'Pending') return { ...base, conditions, containerStatuses: [{ ...container, state: { waiting: { reason: 'ContainerCreating' } } }] };
+  if (phase === 'Pending')
+    return { ...base, conditions, containerStatuses: [{ ...container, state: { waiting: { reason: 'ContainerCreating' } } }] };
   if (phase === 'Running') return { ...base, conditions, containerStatuses: [{ ...container, state: { running: { startedAt: at } } }] };
   const terminated = {
     exitCode: decision?.exitCode ?? 1,

@@ -27,7 +27,13 @@ export const RESOURCES: ResourceType[] = [
   { resource: 'replicasets', kind: 'ReplicaSet', apiVersion: 'apps/v1', prefix: '/apis/apps/v1', namespaced: true },
   { resource: 'jobs', kind: 'Job', apiVersion: 'batch/v1', prefix: '/apis/batch/v1', namespaced: true },
   { resource: 'cronjobs', kind: 'CronJob', apiVersion: 'batch/v1', prefix: '/apis/batch/v1', namespaced: true },
-  { resource: 'networkpolicies', kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', prefix: '/apis/networking.k8s.io/v1', namespaced: true },
+  {
+    resource: 'networkpolicies',
+    kind: 'NetworkPolicy',
+    apiVersion: 'networking.k8s.io/v1',
+    prefix: '/apis/networking.k8s.io/v1',
+    namespaced: true,
+  },
 ];
 
 /** An API error, answered as a Status object. */
@@ -80,7 +86,8 @@ export function defaultNetworkPolicy(object: Json): void {
   for (const rule of [...(spec.ingress ?? []), ...(spec.egress ?? [])]) {
     for (const port of rule?.ports ?? []) if (port && port.protocol === undefined) port.protocol = 'TCP';
   }
-  if (!spec.policyTypes || spec.policyTypes.length === 0) spec.policyTypes = spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  if (!spec.policyTypes || spec.policyTypes.length === 0)
+    spec.policyTypes = spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
 interface Managers {
@@ -165,7 +172,8 @@ export class Store {
     delete object.metadata.managedFields;
     if (type.namespaced) object.metadata.namespace = namespace;
     if (type.kind === 'NetworkPolicy' && defaults) defaultNetworkPolicy(object);
-    if (type.kind === 'Namespace') object.metadata.labels = { ...(object.metadata.labels ?? {}), 'kubernetes.io/metadata.name': object.metadata.name };
+    if (type.kind === 'Namespace')
+      object.metadata.labels = { ...(object.metadata.labels ?? {}), 'kubernetes.io/metadata.name': object.metadata.name };
     return object;
   }
 
@@ -195,7 +203,8 @@ export class Store {
   private commit(type: ResourceType, key: string, before: Json, after: Json): Json {
     if (!isDeepStrictEqual(before, after)) {
       after.metadata.resourceVersion = String(++this.version);
-      if (!isDeepStrictEqual(before.spec, after.spec) && typeof before.metadata.generation === 'number') after.metadata.generation = before.metadata.generation + 1;
+      if (!isDeepStrictEqual(before.spec, after.spec) && typeof before.metadata.generation === 'number')
+        after.metadata.generation = before.metadata.generation + 1;
       this.objects.set(key, after);
     }
     return this.render(type, key, this.objects.get(key) as Json);
@@ -206,11 +215,16 @@ export class Store {
     const key = this.key(type, namespace, name);
     const current = this.objects.get(key);
     if (!current) throw new StatusError(404, 'NotFound', `${type.resource} "${name}" not found`);
-    if (body?.metadata?.name !== name) throw new StatusError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
+    if (body?.metadata?.name !== name)
+      throw new StatusError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
     // No resourceVersion is an unconditional update (NetworkPolicy and Pod allow it); a stale one is a conflict.
     const expected = body.metadata.resourceVersion;
     if (expected !== undefined && expected !== '' && expected !== current.metadata.resourceVersion) {
-      throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${type.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+      throw new StatusError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${type.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
     }
     const next = this.stored(type, namespace, body);
     this.validate(type, next);
@@ -231,11 +245,19 @@ export class Store {
   }
 
   /** Server-side apply (application/apply-patch+yaml): creates, or merges what the manager owns, with conflicts unless forced. */
-  apply(type: ResourceType, namespace: string | undefined, name: string, applied: Json, manager: string, force: boolean): { object: Json; created: boolean } {
+  apply(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    applied: Json,
+    manager: string,
+    force: boolean,
+  ): { object: Json; created: boolean } {
     if (applied?.apiVersion !== type.apiVersion || applied?.kind !== type.kind) {
       throw new StatusError(400, 'BadRequest', `apply patch needs apiVersion "${type.apiVersion}" and kind "${type.kind}"`);
     }
-    if (applied.metadata?.name !== name) throw new StatusError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
+    if (applied.metadata?.name !== name)
+      throw new StatusError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
     if (applied.metadata?.managedFields !== undefined) throw new StatusError(400, 'BadRequest', 'metadata.managedFields must be nil');
     const key = this.key(type, namespace, name);
     const current = this.objects.get(key);
@@ -254,9 +276,12 @@ export class Store {
     const conflicts: string[] = [];
     for (const [other, m] of Object.entries(managers)) {
       if (other === manager) continue;
-      for (const p of paths) if (m.paths.has(p) && !isDeepStrictEqual(getPath(current, p), getPath(intent, p))) conflicts.push(`conflict with "${other}": .${p}`);
+      for (const p of paths)
+        if (m.paths.has(p) && !isDeepStrictEqual(getPath(current, p), getPath(intent, p)))
+          conflicts.push(`conflict with "${other}": .${p}`);
     }
-    if (conflicts.length > 0 && !force) throw new StatusError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict(s): ${conflicts.join(', ')}`);
+    if (conflicts.length > 0 && !force)
+      throw new StatusError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict(s): ${conflicts.join(', ')}`);
     const next = clone(current);
     const previous = managers[manager]?.paths ?? new Set<string>();
     const ownedByOthers = (p: string) => Object.entries(managers).some(([other, m]) => other !== manager && m.paths.has(p));
@@ -276,7 +301,11 @@ export class Store {
     const key = this.key(type, namespace, name);
     const current = this.objects.get(key);
     if (!current) return;
-    this.objects.set(key, { ...current, status: clone(status), metadata: { ...current.metadata, resourceVersion: String(++this.version) } });
+    this.objects.set(key, {
+      ...current,
+      status: clone(status),
+      metadata: { ...current.metadata, resourceVersion: String(++this.version) },
+    });
   }
 
   delete(type: ResourceType, namespace: string | undefined, name: string): Json {

@@ -14,7 +14,16 @@ export const inventory = buildInventory(
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } },
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { environment: 'production', team: 'shop' } } },
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bare' } },
-        pod('kube-system', 'coredns-1', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53 }], '10.0.0.2'),
+        pod(
+          'kube-system',
+          'coredns-1',
+          { 'k8s-app': 'kube-dns' },
+          [
+            { name: 'dns', containerPort: 53, protocol: 'UDP' },
+            { name: 'dns-tcp', containerPort: 53 },
+          ],
+          '10.0.0.2',
+        ),
         pod('shop', 'web-1', { app: 'web' }, [{ name: 'http', containerPort: 8080 }], '10.0.1.1'),
         pod('shop', 'db-1', { app: 'db' }, [{ name: 'postgres', containerPort: 5432 }], '10.0.1.2'),
         pod('bare', 'job-1', { app: 'job' }, [], '10.0.2.1'),
@@ -30,12 +39,20 @@ export const np = (namespace: string, name: string, spec: Partial<NetworkPolicy[
   metadata: { name, namespace },
   spec: { podSelector: {}, ...spec },
 });
-export const shopPeer = (app: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app } } });
+export const shopPeer = (app: string) => ({
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
+  podSelector: { matchLabels: { app } },
+});
 export const dnsEgress = np('shop', 'dns', {
   policyTypes: ['Egress'],
   egress: [
     {
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      to: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        },
+      ],
       ports: [
         { protocol: 'UDP', port: 53 },
         { protocol: 'TCP', port: 53 },
@@ -43,7 +60,11 @@ export const dnsEgress = np('shop', 'dns', {
     },
   ],
 });
-export const webToDb = np('shop', 'db-from-web', { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress: [{ from: [shopPeer('web')], ports: [{ protocol: 'TCP', port: 5432 }] }] });
+export const webToDb = np('shop', 'db-from-web', {
+  podSelector: { matchLabels: { app: 'db' } },
+  policyTypes: ['Ingress'],
+  ingress: [{ from: [shopPeer('web')], ports: [{ protocol: 'TCP', port: 5432 }] }],
+});
 
 export interface LintRuleCase {
   rule: LintRuleId;

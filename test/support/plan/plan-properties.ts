@@ -1,6 +1,14 @@
 // For the specs only: the spec's correctness properties of a plan, checked by the engine
 // (matrix for "nothing else", the plain evaluator for each observed flow and DNS), never by eye.
-import { type Inventory, type InventoryPod, type NetworkPolicy, type PortSpec, type Protocol, PlainEvaluator, buildEngine } from '@bulkhead/netpol';
+import {
+  type Inventory,
+  type InventoryPod,
+  type NetworkPolicy,
+  type PortSpec,
+  type Protocol,
+  PlainEvaluator,
+  buildEngine,
+} from '@bulkhead/netpol';
 import { parseEndpointKey } from '@bulkhead/flows';
 import { DEFAULT_DNS_LABELS, DEFAULT_DNS_NAMESPACE, selectWorkloads, type Plan, type PlanEdge } from '@bulkhead/plan';
 
@@ -35,7 +43,9 @@ export function checkPlanProperties(
   const blockedKeys = new Set(plan.blocked.map((b) => b.key));
   const report: PropertyReport = { brokenFlows: [], dnsFailures: [], overAllowed: [], structure: [], leakedBlocked: [] };
   const dnsNs = options.dnsNamespace ?? DEFAULT_DNS_NAMESPACE;
-  const dnsPods = inventory.pods.filter((p) => p.namespace === dnsNs && Object.entries(DEFAULT_DNS_LABELS).every(([k, v]) => p.labels[k] === v));
+  const dnsPods = inventory.pods.filter(
+    (p) => p.namespace === dnsNs && Object.entries(DEFAULT_DNS_LABELS).every(([k, v]) => p.labels[k] === v),
+  );
   const dnsWorkloads = new Set(dnsPods.map((p) => `${p.namespace}/${p.workload.name}`));
 
   // 1. Every observed flow (not deliberately blocked) stays allowed; every deliberately blocked one is denied.
@@ -53,7 +63,8 @@ export function checkPlanProperties(
     const key = `${e.src}|${e.dst}|${e.protocol}|${e.port}`;
     if (e.src.startsWith('reserved:host')) continue;
     // Property 1 covers flows between known workloads and egress to external addresses.
-    const covered = (e.src.startsWith('workload:') && e.dst.startsWith('workload:')) || (e.src.startsWith('workload:') && !e.dst.startsWith('workload:'));
+    const covered =
+      (e.src.startsWith('workload:') && e.dst.startsWith('workload:')) || (e.src.startsWith('workload:') && !e.dst.startsWith('workload:'));
     if (!covered) continue;
     const from = ends(e.src);
     const to = ends(e.dst);
@@ -73,7 +84,8 @@ export function checkPlanProperties(
   for (const pod of inventory.pods) {
     for (const dns of dnsPods) {
       for (const protocol of ['UDP', 'TCP'] as const) {
-        if (!plain.evaluate({ from: { pod }, to: { pod: dns }, port: 53, protocol }).allowed) report.dnsFailures.push(`${pod.namespace}/${pod.name} -> ${dns.name} 53/${protocol}`);
+        if (!plain.evaluate({ from: { pod }, to: { pod: dns }, port: 53, protocol }).allowed)
+          report.dnsFailures.push(`${pod.namespace}/${pod.name} -> ${dns.name} 53/${protocol}`);
       }
     }
   }
@@ -103,7 +115,8 @@ export function checkPlanProperties(
         const from = `${refs[a].namespace}/${refs[a].name}`;
         const to = `${refs[b].namespace}/${refs[b].name}`;
         if (spec.port === 53 && dnsWorkloads.has(to)) continue;
-        if (!allowedSet.has(`${from}|${to}|${spec.protocol}/${spec.port}`)) report.overAllowed.push(`${from} -> ${to} ${spec.port}/${spec.protocol}`);
+        if (!allowedSet.has(`${from}|${to}|${spec.protocol}/${spec.port}`))
+          report.overAllowed.push(`${from} -> ${to} ${spec.port}/${spec.protocol}`);
       }
     }
   });
@@ -121,12 +134,16 @@ export function checkPlanProperties(
     if (!deny) report.structure.push(`namespace ${ns} has no default-deny for ingress and egress`);
   }
   for (const p of policies) {
-    const rules = [...(p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })), ...(p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }))];
+    const rules = [
+      ...(p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })),
+      ...(p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports })),
+    ];
     for (const r of rules) {
       if (!r.ports?.length) report.structure.push(`${p.metadata.namespace}/${p.metadata.name}: a rule without ports`);
       if (!r.peers?.length) report.structure.push(`${p.metadata.namespace}/${p.metadata.name}: a rule without peers`);
       for (const peer of r.peers ?? []) {
-        if (!peer.ipBlock && (!peer.namespaceSelector || !peer.podSelector)) report.structure.push(`${p.metadata.namespace}/${p.metadata.name}: a peer without namespaceSelector AND podSelector`);
+        if (!peer.ipBlock && (!peer.namespaceSelector || !peer.podSelector))
+          report.structure.push(`${p.metadata.namespace}/${p.metadata.name}: a peer without namespaceSelector AND podSelector`);
       }
     }
   }

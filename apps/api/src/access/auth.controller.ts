@@ -38,11 +38,21 @@ export class AuthController {
   @Route(routes.signIn)
   @Public()
   @Audited('auth.sign_in', (_req, r) => ({ actor: `user:${(r as WhoAmI).name}` }))
-  async login(@Input() { body: credentials }: RouteInput<typeof routes.signIn>, @Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<WhoAmI> {
+  async login(
+    @Input() { body: credentials }: RouteInput<typeof routes.signIn>,
+    @Req() req: BulkheadRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<WhoAmI> {
     req.claimedActor = `user:${auditable(credentials.username)}`;
     const session = await signIn(this.access, { ...credentials, address: clientAddress(req) }, new Date());
     res.setHeader('Set-Cookie', sessionCookie(req, session.sessionToken, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)));
-    return { kind: 'user', name: session.user.username, role: session.user.role, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+    return {
+      kind: 'user',
+      name: session.user.username,
+      role: session.user.role,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt.toISOString(),
+    };
   }
 
   @Route(routes.signOut)

@@ -27,13 +27,17 @@ function secretsText(secrets: BootstrapSecrets): string {
 export async function announceBootstrapSecrets(secrets: BootstrapSecrets, console: Console, dataDir: string): Promise<string | null> {
   if (!secrets.token && !secrets.password) return null;
   if (console.isTerminal) {
-    console.write(`\nBulkhead: first start (shown once, keep it safe):\n\n  ${secretsText(secrets).trimEnd().split('\n').join('\n  ')}\n\n`);
+    console.write(
+      `\nBulkhead: first start (shown once, keep it safe):\n\n  ${secretsText(secrets).trimEnd().split('\n').join('\n  ')}\n\n`,
+    );
     return null;
   }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, BOOTSTRAP_SECRETS_FILE);
   await rm(path, { force: true });
   await writeFile(path, secretsText(secrets), { mode: 0o600, flag: 'wx' });
-  console.write(`Bulkhead: first start. The generated admin credentials are in ${path} (readable only by this user); keep them safe, then delete the file.\n`);
+  console.write(
+    `Bulkhead: first start. The generated admin credentials are in ${path} (readable only by this user); keep them safe, then delete the file.\n`,
+  );
   return path;
 }

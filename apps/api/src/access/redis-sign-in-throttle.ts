@@ -45,7 +45,12 @@ export class RedisSignInThrottle implements SignInThrottle {
       points: Number.MAX_SAFE_INTEGER,
       duration: limits.accountWindowSeconds,
     });
-    this.accountTurns = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:sign-in:account-block`, points: 1, duration: TURN_SECONDS });
+    this.accountTurns = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${keyPrefix}:sign-in:account-block`,
+      points: 1,
+      duration: TURN_SECONDS,
+    });
   }
 
   private knownAddressKey(attempt: SignInAttempt): string {

@@ -43,7 +43,10 @@ export class TokensController {
     return { target: made.name, details: { role: made.role, owner: made.owner.username, expiresAt: made.expiresAt } };
   })
   @RequireRole('admin')
-  async create(@Input() { body }: RouteInput<typeof routes.createToken>, @Req() req: BulkheadRequest): Promise<RouteAnswer<typeof routes.createToken>> {
+  async create(
+    @Input() { body }: RouteInput<typeof routes.createToken>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RouteAnswer<typeof routes.createToken>> {
     const { record, token } = await createToken(
       this.tokens,
       this.crypto,

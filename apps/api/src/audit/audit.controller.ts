@@ -18,7 +18,14 @@ export class AuditController {
   @RequireRole('viewer')
   @AnswerPerVersion('audit-log')
   async list(@Input() { query }: RouteInput<typeof routes.listAudit>): Promise<AuditItem[]> {
-    const entries = await this.audit.query({ clusterId: query.clusterId, actor: query.actor, action: query.action, text: query.q, beforeId: query.before, limit: query.limit });
+    const entries = await this.audit.query({
+      clusterId: query.clusterId,
+      actor: query.actor,
+      action: query.action,
+      text: query.q,
+      beforeId: query.before,
+      limit: query.limit,
+    });
     return entries.map((e) => ({ ...e, at: e.at.toISOString() }));
   }
 

@@ -1,5 +1,13 @@
 import { routes, type ClusterView, type RouteInput } from '@bulkhead/contracts';
-import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type ClusterDeps, type ClusterStore } from '@bulkhead/inventory';
+import {
+  createCluster,
+  deleteCluster,
+  getCluster,
+  listClusters,
+  updateCluster,
+  type ClusterDeps,
+  type ClusterStore,
+} from '@bulkhead/inventory';
 import { Controller, Inject, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';

@@ -14,7 +14,10 @@ const edgeLabel = (r: unknown) => {
   const e = r as EdgeView;
   return `${e.from} -> ${e.to}:${e.port}/${e.protocol}`;
 };
-const describeReview = (_req: BulkheadRequest, r: unknown) => ({ target: edgeLabel(r), details: { comment: (r as EdgeView).reviewComment } });
+const describeReview = (_req: BulkheadRequest, r: unknown) => ({
+  target: edgeLabel(r),
+  details: { comment: (r as EdgeView).reviewComment },
+});
 
 @ApiTags('dependency map')
 @ApiBearerAuth()
@@ -33,7 +36,11 @@ export class EdgesController {
   @Route(routes.declareEdge)
   @Audited('edge.declare', describeReview)
   @RequireRole('operator')
-  async declare(@Input() { params, body }: RouteInput<typeof routes.declareEdge>, @Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<EdgeView> {
+  async declare(
+    @Input() { params, body }: RouteInput<typeof routes.declareEdge>,
+    @Req() req: BulkheadRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<EdgeView> {
     const { view, created } = await declareEdge(this.deps, params.clusterId, body, callerName(req.caller!), new Date());
     res.status(created ? 201 : 200);
     return view;

@@ -28,12 +28,24 @@ export class FlowImportsController {
 
   /** Answers 202 with the import, or 200 when the same content was already imported into this cluster (nothing is counted twice). */
   @Route(routes.uploadFlows)
-  @Audited('flows.upload', (_req, r) => ({ target: (r as { id: string }).id, details: { fileName: (r as { fileName: string }).fileName, sizeBytes: (r as { sizeBytes: number }).sizeBytes, duplicateOf: (r as { duplicateOf: string | null }).duplicateOf } }))
+  @Audited('flows.upload', (_req, r) => ({
+    target: (r as { id: string }).id,
+    details: {
+      fileName: (r as { fileName: string }).fileName,
+      sizeBytes: (r as { sizeBytes: number }).sizeBytes,
+      duplicateOf: (r as { duplicateOf: string | null }).duplicateOf,
+    },
+  }))
   @RequireRole('operator')
   @AcceptsBody('stream')
-  async upload(@Input() { params, query }: RouteInput<typeof routes.uploadFlows>, @Req() req: BulkheadRequest, @Res({ passthrough: true }) res: Response): Promise<FlowImportView> {
+  async upload(
+    @Input() { params, query }: RouteInput<typeof routes.uploadFlows>,
+    @Req() req: BulkheadRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<FlowImportView> {
     const limit = this.runtime.config.http.maxUploadBytes;
-    if (Number(req.headers['content-length'] ?? 0) > limit) throw new AppError('too_large', 'flow_import.too_large', new UploadTooLargeError(limit).message);
+    if (Number(req.headers['content-length'] ?? 0) > limit)
+      throw new AppError('too_large', 'flow_import.too_large', new UploadTooLargeError(limit).message);
     let stored;
     try {
       stored = await this.uploads.receive(incomingBody(req, res, this.runtime.config.http.timeouts.bodyIdleMs), limit);

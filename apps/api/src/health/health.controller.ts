@@ -38,18 +38,33 @@ export class HealthController {
   async readyz(@Res() res: Response): Promise<void> {
     const result = await this.health
       .check([
-        () => this.indicators.check('postgres').attempt(async () => void (await this.runtime.db.query('SELECT 1'))).withTimeout(CHECK_TIMEOUT_MS),
-        () => this.indicators.check('redis').attempt(async () => void (await this.runtime.redis.ping())).withTimeout(CHECK_TIMEOUT_MS),
+        () =>
+          this.indicators
+            .check('postgres')
+            .attempt(async () => void (await this.runtime.db.query('SELECT 1')))
+            .withTimeout(CHECK_TIMEOUT_MS),
+        () =>
+          this.indicators
+            .check('redis')
+            .attempt(async () => void (await this.runtime.redis.ping()))
+            .withTimeout(CHECK_TIMEOUT_MS),
       ])
       .catch((failure: unknown) => {
         // Terminus answers a failing check by throwing a 503 that carries the whole result.
         if (failure instanceof ServiceUnavailableException) return failure.getResponse() as HealthCheckResult;
         throw failure;
       });
-    const checks = Object.fromEntries(Object.entries(result.details).map(([name, { status, message }]) => [name, status === 'up' ? 'ok' : `failing: ${String(message)}`]));
+    const checks = Object.fromEntries(
+      Object.entries(result.details).map(([name, { status, message }]) => [name, status === 'up' ? 'ok' : `failing: ${String(message)}`]),
+    );
     const ready = result.status === 'ok';
     const stalled = checks.postgres === 'ok' ? await this.stalled.recent().catch(() => undefined) : undefined;
-    const stalledRollouts = stalled?.map(({ rollout, stall }) => ({ id: rollout.id, clusterId: rollout.clusterId, status: rollout.status, since: stall.since }));
+    const stalledRollouts = stalled?.map(({ rollout, stall }) => ({
+      id: rollout.id,
+      clusterId: rollout.clusterId,
+      status: rollout.status,
+      since: stall.since,
+    }));
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(stalledRollouts ? { stalledRollouts } : {}) });
   }
 }

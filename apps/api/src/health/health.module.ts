@@ -18,7 +18,8 @@ export class HealthModule {
         {
           provide: STALLED_ROLLOUTS,
           inject: [HealthIndicatorService],
-          useFactory: (indicators: HealthIndicatorService) => searchStalledRollouts(indicators, new PostgresRolloutStore(runtime.db), runtime.config.rollout.stallMs),
+          useFactory: (indicators: HealthIndicatorService) =>
+            searchStalledRollouts(indicators, new PostgresRolloutStore(runtime.db), runtime.config.rollout.stallMs),
         },
       ],
       exports: [STALLED_ROLLOUTS],

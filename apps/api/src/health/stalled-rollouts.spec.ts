@@ -39,6 +39,8 @@ describe('searchStalledRollouts', () => {
 
   it('rejects, saying why, when the search fails', async () => {
     const { store: rollouts } = store('connection terminated');
-    await expect(searchStalledRollouts(new HealthIndicatorService(), rollouts, 30_000).recent()).rejects.toThrow('the search for stalled rollouts failed: connection terminated');
+    await expect(searchStalledRollouts(new HealthIndicatorService(), rollouts, 30_000).recent()).rejects.toThrow(
+      'the search for stalled rollouts failed: connection terminated',
+    );
   });
 });

@@ -17,7 +17,11 @@ export interface StalledRolloutsSearch {
   recent(): Promise<StalledRollout[]>;
 }
 
-export function searchStalledRollouts(indicators: HealthIndicatorService, store: Pick<RolloutStore, 'list'>, stallMs: number): StalledRolloutsSearch {
+export function searchStalledRollouts(
+  indicators: HealthIndicatorService,
+  store: Pick<RolloutStore, 'list'>,
+  stallMs: number,
+): StalledRolloutsSearch {
   const reuseMs = Math.min(5000, stallMs / 10);
   return {
     async recent() {

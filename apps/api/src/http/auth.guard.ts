@@ -59,17 +59,26 @@ export async function identifyCaller(req: BulkheadRequest, stores: CredentialSto
     return { kind: 'token', id: token.id, name: token.name, role: token.role, userId: token.owner.id };
   }
   const cookie = readCookie(req, SESSION_COOKIE);
-  if (!cookie) throw new AppError('unauthenticated', 'auth.missing_credentials', 'sign in, or send an API token as "Authorization: Bearer <token>"');
+  if (!cookie)
+    throw new AppError('unauthenticated', 'auth.missing_credentials', 'sign in, or send an API token as "Authorization: Bearer <token>"');
   const session = await sessionOf(stores.access, cookie, now);
   const user = session.user;
   if (!SAFE_METHODS.has(req.method)) {
     req.claimedActor = `user:${user.username}`;
     const sent = req.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
-      throw new AppError('forbidden', 'auth.csrf', 'a change made with a session cookie must carry the session\'s X-CSRF-Token header');
+      throw new AppError('forbidden', 'auth.csrf', "a change made with a session cookie must carry the session's X-CSRF-Token header");
     }
   }
-  return { kind: 'user', id: user.id, name: user.username, role: user.role, userId: user.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  return {
+    kind: 'user',
+    id: user.id,
+    name: user.username,
+    role: user.role,
+    userId: user.id,
+    csrfToken: session.csrfToken,
+    expiresAt: session.expiresAt,
+  };
 }
 
 /** May the caller use this route? Runs before the body is read (see BodyReader). */
@@ -82,7 +91,10 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const required = this.reflector.getAllAndOverride<Role[] | typeof PUBLIC | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]);
+    const required = this.reflector.getAllAndOverride<Role[] | typeof PUBLIC | undefined>(ROLE_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (required === PUBLIC) return true;
     if (!required) throw new AppError('forbidden', 'auth.route_without_role', 'this route declares no role and is closed');
     const req = context.switchToHttp().getRequest<BulkheadRequest>();
@@ -96,6 +108,10 @@ export class AuthGuard implements CanActivate {
 /** Throws the 403 for a caller whose role allows none of the roles required. */
 export function checkRole(caller: Caller, required: Role[]): void {
   if (!required.some((role) => roleAllows(caller.role, role))) {
-    throw new AppError('forbidden', 'auth.role_required', `this action needs the ${required.join(' or ')} role; ${caller.kind} "${caller.name}" has ${caller.role}`);
+    throw new AppError(
+      'forbidden',
+      'auth.role_required',
+      `this action needs the ${required.join(' or ')} role; ${caller.kind} "${caller.name}" has ${caller.role}`,
+    );
   }
 }

@@ -70,10 +70,19 @@ export class BodyReader implements NestInterceptor {
  * owns its memory, so it can move to a worker thread without a copy. A chunked body grows its
  * reservation with every chunk: past the route's limit is a 413, past what the budget has left a 503.
  */
-async function receiveBody(req: BulkheadRequest, res: Response, limit: number, reservation: ByteReservation, timeouts: { bodyMs: number; bodyIdleMs: number }): Promise<Buffer> {
+async function receiveBody(
+  req: BulkheadRequest,
+  res: Response,
+  limit: number,
+  reservation: ByteReservation,
+  timeouts: { bodyMs: number; bodyIdleMs: number },
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   const body = incomingBody(req, res, timeouts.bodyIdleMs);
-  const deadline = setTimeout(() => body.destroy(timedOut(`the request body did not arrive within ${timeouts.bodyMs / 1000} s`)), timeouts.bodyMs);
+  const deadline = setTimeout(
+    () => body.destroy(timedOut(`the request body did not arrive within ${timeouts.bodyMs / 1000} s`)),
+    timeouts.bodyMs,
+  );
   try {
     if (Number.isSafeInteger(declared)) {
       const whole = Buffer.allocUnsafeSlow(declared);
@@ -122,11 +131,18 @@ export function incomingBody(req: BulkheadRequest, res: Response, idleMs: number
   return body;
 }
 
-const tooLarge = (limit: number) => new AppError('too_large', 'request.too_large', `the request body is larger than the limit of ${formatBytes(limit)}`);
+const tooLarge = (limit: number) =>
+  new AppError('too_large', 'request.too_large', `the request body is larger than the limit of ${formatBytes(limit)}`);
 const memoryBusy = () =>
-  new RetryLaterError('unavailable', 'request.memory_busy', 'the server holds as many request bodies in memory as it may at once; try again shortly', BUSY_RETRY_SECONDS);
+  new RetryLaterError(
+    'unavailable',
+    'request.memory_busy',
+    'the server holds as many request bodies in memory as it may at once; try again shortly',
+    BUSY_RETRY_SECONDS,
+  );
 const timedOut = (why: string) => new AppError('timeout', 'request.timeout', why);
-const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
+const formatBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
 
 /**
  * The body as a parsed document: JSON, or YAML when the content type says so; an empty body is `{}`.
@@ -142,7 +158,9 @@ export function readDocument(req: BulkheadRequest): unknown {
     value = text.trim() === '' ? {} : yaml ? parseYaml(text, limits) : parseJson(text, limits);
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
-    throw AppError.invalid(error.kind === 'unreadable' ? `request.invalid_${yaml ? 'yaml' : 'json'}` : 'request.document_over_limit', [{ field: 'body', reason: error.message }]);
+    throw AppError.invalid(error.kind === 'unreadable' ? `request.invalid_${yaml ? 'yaml' : 'json'}` : 'request.document_over_limit', [
+      { field: 'body', reason: error.message },
+    ]);
   }
   const problems = controlCharacterProblems(value, 'body');
   if (problems.length > 0) throw AppError.invalid('request.invalid_body', problems);

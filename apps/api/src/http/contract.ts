@@ -1,5 +1,23 @@
-import { AppError, errorBodySchema, fieldPath, identifierCharacterProblem, controlCharacterProblems, type RouteContract, type RouteInput } from '@bulkhead/contracts';
-import { applyDecorators, createParamDecorator, type ExecutionContext, HttpCode, Injectable, type PipeTransform, RequestMapping, RequestMethod, SetMetadata } from '@nestjs/common';
+import {
+  AppError,
+  errorBodySchema,
+  fieldPath,
+  identifierCharacterProblem,
+  controlCharacterProblems,
+  type RouteContract,
+  type RouteInput,
+} from '@bulkhead/contracts';
+import {
+  applyDecorators,
+  createParamDecorator,
+  type ExecutionContext,
+  HttpCode,
+  Injectable,
+  type PipeTransform,
+  RequestMapping,
+  RequestMethod,
+  SetMetadata,
+} from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { readDocument } from './body';
@@ -82,27 +100,50 @@ function check<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | '
 // ---------------------------------------------------------------- OpenAPI, from the same schemas
 
 /** A zod schema as OpenAPI 3.0 reads it: what a client sends (`input`, defaults optional) or what the server answers (`output`). */
-export const openApiSchemaOf = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+export const openApiSchemaOf = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
 
 /** Errors are JSON whatever the route produces on success. */
 const errorAnswer = { 'application/json': { schema: openApiSchemaOf(errorBodySchema, 'output') } };
 
 function documentation(contract: RouteContract): MethodDecorator[] {
   const decorators: MethodDecorator[] = [ApiOperation({ summary: contract.summary })];
-  for (const [name, schema] of Object.entries(contract.params?.shape ?? {})) decorators.push(ApiParam({ name, required: true, schema: openApiSchemaOf(schema as z.ZodType, 'input') }));
+  for (const [name, schema] of Object.entries(contract.params?.shape ?? {}))
+    decorators.push(ApiParam({ name, required: true, schema: openApiSchemaOf(schema as z.ZodType, 'input') }));
   for (const [name, schema] of Object.entries(contract.query?.shape ?? {})) {
     const field = schema as z.ZodType;
     decorators.push(ApiQuery({ name, required: !field.safeParse(undefined).success, schema: openApiSchemaOf(field, 'input') }));
   }
   if (contract.body) decorators.push(ApiBody({ schema: openApiSchemaOf(contract.body, 'input') }));
-  if (contract.rawBody) decorators.push(ApiConsumes(...contract.rawBody.contentTypes), ApiBody({ schema: openApiSchemaOf(contract.rawBody.schema, 'input') }));
+  if (contract.rawBody)
+    decorators.push(ApiConsumes(...contract.rawBody.contentTypes), ApiBody({ schema: openApiSchemaOf(contract.rawBody.schema, 'input') }));
   if (contract.produces) decorators.push(ApiProduces(contract.produces));
   for (const status of contract.success) {
-    decorators.push(contract.response ? ApiResponse({ status, schema: openApiSchemaOf(contract.response, 'output') }) : ApiResponse({ status, description: 'No content' }));
+    decorators.push(
+      contract.response
+        ? ApiResponse({ status, schema: openApiSchemaOf(contract.response, 'output') })
+        : ApiResponse({ status, description: 'No content' }),
+    );
   }
   const checksInput = contract.params || contract.query || contract.body;
-  if (checksInput) decorators.push(ApiResponse({ status: 400, description: 'A field of the request is not valid: `problems` names each', content: errorAnswer }));
-  decorators.push(ApiResponse({ status: '4XX', description: 'Refused: not signed in (401), not allowed (403), not found (404), in conflict (409), too large (413), too many attempts (429)', content: errorAnswer }));
-  decorators.push(ApiResponse({ status: '5XX', description: 'Failed or busy: an error id to quote (500), or try again after Retry-After (503)', content: errorAnswer }));
+  if (checksInput)
+    decorators.push(
+      ApiResponse({ status: 400, description: 'A field of the request is not valid: `problems` names each', content: errorAnswer }),
+    );
+  decorators.push(
+    ApiResponse({
+      status: '4XX',
+      description:
+        'Refused: not signed in (401), not allowed (403), not found (404), in conflict (409), too large (413), too many attempts (429)',
+      content: errorAnswer,
+    }),
+  );
+  decorators.push(
+    ApiResponse({
+      status: '5XX',
+      description: 'Failed or busy: an error id to quote (500), or try again after Retry-After (503)',
+      content: errorAnswer,
+    }),
+  );
   return decorators;
 }

@@ -31,7 +31,13 @@ export function serveDashboard(app: INestApplication, dir = join(workspaceRoot()
   app.use((req: Request, res: Response, next: NextFunction) => (API_PATHS.test(req.path) ? next() : files(req, res, next)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     // A missing file (an old asset) is a 404, not the page: only page addresses fall back to index.html.
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || /\.[a-z0-9]+$/i.test(req.path) || !req.accepts('html')) return next();
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      API_PATHS.test(req.path) ||
+      /\.[a-z0-9]+$/i.test(req.path) ||
+      !req.accepts('html')
+    )
+      return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });

@@ -54,6 +54,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const errorId = randomUUID();
     this.logger.error('unhandled error', { errorId, requestId, method: req?.method, path: req?.originalUrl, error: exception });
-    return { statusCode: 500, code: 'internal', message: `internal error; quote error id ${errorId} when reporting it`, errorId, requestId };
+    return {
+      statusCode: 500,
+      code: 'internal',
+      message: `internal error; quote error id ${errorId} when reporting it`,
+      errorId,
+      requestId,
+    };
   }
 }

@@ -23,11 +23,22 @@ import type { BulkheadRequest } from './request-context';
  * retries and removes jobs, is for admins alone, its API as much as its page; a session's changes there
  * need its CSRF token like anywhere else (see board-csrf.ts), and each change is audited. /healthz and /readyz stay open (health.controller).
  */
-export async function exposeMetricsAndDocs(app: NestExpressApplication, runtime: ApiRuntime, filter: AllExceptionsFilter, document: () => OpenAPIObject): Promise<void> {
+export async function exposeMetricsAndDocs(
+  app: NestExpressApplication,
+  runtime: ApiRuntime,
+  filter: AllExceptionsFilter,
+  document: () => OpenAPIObject,
+): Promise<void> {
   const requireRole = callerCheck(app.get<TokenStore>(TOKEN_STORE), app.get<AccessDeps>(ACCESS_DEPS), filter);
   const signedIn = requireRole(undefined);
   // In front of the board, which Nest mounts later, when the application starts.
-  app.use(QUEUE_BOARD_PATH, acceptBoardCsrfHeader, requireRole('admin'), offerBoardCsrfCookie, auditBoardChanges(app.get<AuditLog>(AUDIT_LOG), runtime.logger));
+  app.use(
+    QUEUE_BOARD_PATH,
+    acceptBoardCsrfHeader,
+    requireRole('admin'),
+    offerBoardCsrfCookie,
+    auditBoardChanges(app.get<AuditLog>(AUDIT_LOG), runtime.logger),
+  );
   const { metrics, apiDocs } = runtime.config;
   const stalled = app.get<StalledRolloutsSearch>(STALLED_ROLLOUTS);
   const scrape = () => scrapeMetrics(runtime, async () => (await stalled.recent()).length);
@@ -66,7 +77,11 @@ function callerCheck(tokens: TokenStore, access: AccessDeps, filter: AllExceptio
 }
 
 /** /metrics alone on its own address (BULKHEAD_METRICS_ADDRESS), for a scraper on a private network; no token there. */
-async function serveMetricsApart(runtime: ApiRuntime, address: { host: string; port: number }, scrape: () => Promise<string>): Promise<Server> {
+async function serveMetricsApart(
+  runtime: ApiRuntime,
+  address: { host: string; port: number },
+  scrape: () => Promise<string>,
+): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || pathOf(req.url) !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('only /metrics is served here\n');

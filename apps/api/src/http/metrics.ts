@@ -75,7 +75,9 @@ export async function scrapeMetrics(runtime: ApiRuntime, countStalledRollouts: (
   flowImports.reset();
   for (const r of rows) flowImports.set({ status: r.status }, Number(r.n));
   flowsImported.set(Number(rows.find((r) => r.status === 'succeeded')?.flows ?? 0));
-  const byStatus: Array<{ status: string; n: string }> = await runtime.db.query(`SELECT status, count(*) AS n FROM rollouts GROUP BY status`);
+  const byStatus: Array<{ status: string; n: string }> = await runtime.db.query(
+    `SELECT status, count(*) AS n FROM rollouts GROUP BY status`,
+  );
   rollouts.reset();
   for (const r of byStatus) rollouts.set({ status: r.status }, Number(r.n));
   const byPhase: Array<{ phase: string; n: string }> = await runtime.db.query(

@@ -56,7 +56,9 @@ export class RefusalAudit {
   }
 
   record(req: BulkheadRequest, refusal: ErrorBody): void {
-    this.write(req, refusal).catch((error: unknown) => this.logger.warn('a refusal could not be audited', { requestId: req.requestId, error }));
+    this.write(req, refusal).catch((error: unknown) =>
+      this.logger.warn('a refusal could not be audited', { requestId: req.requestId, error }),
+    );
   }
 
   private async write(req: BulkheadRequest, refusal: ErrorBody): Promise<void> {
@@ -65,7 +67,14 @@ export class RefusalAudit {
     const entry: AuditEntry = {
       actor: req.caller ? callerName(req.caller) : (req.claimedActor ?? 'anonymous'),
       action,
-      details: { status: refusal.statusCode, code: refusal.code, method: req.method, path: auditable(req.originalUrl.split('?')[0]), address, requestId: req.requestId },
+      details: {
+        status: refusal.statusCode,
+        code: refusal.code,
+        method: req.method,
+        path: auditable(req.originalUrl.split('?')[0]),
+        address,
+        requestId: req.requestId,
+      },
     };
     // Failed sign-ins are bounded already by the sign-in throttle, and each one is evidence: all are written.
     if (action === 'auth.login_failed') return this.audit.record(entry);

@@ -1,6 +1,16 @@
 import type { AuditLog } from '@bulkhead/audit';
 import type { ClusterStore } from '@bulkhead/inventory';
-import { applyDecorators, type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata, StreamableFile, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+  StreamableFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { from, lastValueFrom, mergeMap, type Observable, of } from 'rxjs';
@@ -29,7 +39,8 @@ const KEPT_ANSWERS_CHARS = 64 * 1024 * 1024;
  * worker, another API process, psql) is seen at once and an answer is never kept under a newer version
  * than the data it was made from.
  */
-export const AnswerPerVersion = (source: AnswerSource) => applyDecorators(SetMetadata(SOURCE, source), UseInterceptors(VersionedAnswersInterceptor));
+export const AnswerPerVersion = (source: AnswerSource) =>
+  applyDecorators(SetMetadata(SOURCE, source), UseInterceptors(VersionedAnswersInterceptor));
 
 @Injectable()
 export class VersionedAnswersInterceptor implements NestInterceptor {

@@ -1,5 +1,20 @@
-import { type NamespaceView, routes, type RouteAnswer, type RouteInput, type SnapshotImportResult, type WorkloadView } from '@bulkhead/contracts';
-import { importSnapshot, type InventoryDeps, requireCluster, listNamespaces, listPolicies, listWorkloads, setNamespaceTier } from '@bulkhead/inventory';
+import {
+  type NamespaceView,
+  routes,
+  type RouteAnswer,
+  type RouteInput,
+  type SnapshotImportResult,
+  type WorkloadView,
+} from '@bulkhead/contracts';
+import {
+  importSnapshot,
+  type InventoryDeps,
+  requireCluster,
+  listNamespaces,
+  listPolicies,
+  listWorkloads,
+  setNamespaceTier,
+} from '@bulkhead/inventory';
 import { roleAllows } from '@bulkhead/access';
 import { Controller, Inject, Req } from '@nestjs/common';
 import { BullJobQueue } from '@bulkhead/jobs';

@@ -14,7 +14,17 @@ import { PLANNING_DEPS } from '../stores.providers';
 const planView = (p: PlanRecord): PlanView => {
   const byNamespace: Record<string, string[]> = {};
   for (const policy of p.policies) (byNamespace[policy.metadata.namespace] ??= []).push(policy.metadata.name);
-  return { id: p.id, clusterId: p.clusterId, version: p.version, createdBy: p.createdBy, createdAt: p.createdAt.toISOString(), summary: p.summary, policies: p.policies, byNamespace, report: p.report };
+  return {
+    id: p.id,
+    clusterId: p.clusterId,
+    version: p.version,
+    createdBy: p.createdBy,
+    createdAt: p.createdAt.toISOString(),
+    summary: p.summary,
+    policies: p.policies,
+    byNamespace,
+    report: p.report,
+  };
 };
 
 /** Plan answers kept serialized, in characters: a plan never changes once written, and can be 0.5 MB. */

@@ -18,8 +18,15 @@ export function auditBoardChanges(audit: AuditLog, logger: Logger): RequestHandl
         if (res.statusCode >= 400 || !req.caller) return;
         const path = req.originalUrl.split('?')[0];
         audit
-          .record({ actor: callerName(req.caller), action: 'queue.change', target: path, details: { requestId: req.requestId, method: req.method, status: res.statusCode } })
-          .catch((error: unknown) => logger.warn('a queue board change could not be audited', { requestId: req.requestId, method: req.method, path, error }));
+          .record({
+            actor: callerName(req.caller),
+            action: 'queue.change',
+            target: path,
+            details: { requestId: req.requestId, method: req.method, status: res.statusCode },
+          })
+          .catch((error: unknown) =>
+            logger.warn('a queue board change could not be audited', { requestId: req.requestId, method: req.method, path, error }),
+          );
       });
     }
     next();

@@ -25,7 +25,15 @@ export function offerBoardCsrfCookie(request: Request, res: Response, next: Next
   const req = request as BulkheadRequest;
   const csrfToken = req.caller?.csrfToken;
   if (csrfToken && readCookie(req, XSRF_COOKIE) !== csrfToken) {
-    res.append('Set-Cookie', [`${XSRF_COOKIE}=${encodeURIComponent(csrfToken)}`, `Path=${QUEUE_BOARD_PATH}`, 'SameSite=Strict', ...(req.secure ? ['Secure'] : [])].join('; '));
+    res.append(
+      'Set-Cookie',
+      [
+        `${XSRF_COOKIE}=${encodeURIComponent(csrfToken)}`,
+        `Path=${QUEUE_BOARD_PATH}`,
+        'SameSite=Strict',
+        ...(req.secure ? ['Secure'] : []),
+      ].join('; '),
+    );
   }
   next();
 }

@@ -17,8 +17,18 @@ export class QueuesModule {
     return {
       module: QueuesModule,
       imports: [
-        BullBoardModule.forRoot({ route: QUEUE_BOARD_PATH, adapter: ExpressAdapter, boardOptions: { uiConfig: { boardTitle: 'Bulkhead queues' } } }),
-        BullBoardModule.forFeature(...[...runtime.queues.values()].map((queue) => ({ queue, adapter: BullMQAdapter, options: { description: `prefix ${runtime.queuePrefix}` } }))),
+        BullBoardModule.forRoot({
+          route: QUEUE_BOARD_PATH,
+          adapter: ExpressAdapter,
+          boardOptions: { uiConfig: { boardTitle: 'Bulkhead queues' } },
+        }),
+        BullBoardModule.forFeature(
+          ...[...runtime.queues.values()].map((queue) => ({
+            queue,
+            adapter: BullMQAdapter,
+            options: { description: `prefix ${runtime.queuePrefix}` },
+          })),
+        ),
       ],
     };
   }

@@ -1,5 +1,18 @@
 import { AppError, type ApprovalItem, type ErrorKind, routes, type RouteInput } from '@bulkhead/contracts';
-import { ACTIVE_STATUSES, createRollout, type CreateRolloutDeps, recordEvent, RolloutRefused, type RolloutEvent, type RolloutState, type RolloutStatus, type RolloutSummary, type RolloutView, summaryOf, viewOf } from '@bulkhead/rollout';
+import {
+  ACTIVE_STATUSES,
+  createRollout,
+  type CreateRolloutDeps,
+  recordEvent,
+  RolloutRefused,
+  type RolloutEvent,
+  type RolloutState,
+  type RolloutStatus,
+  type RolloutSummary,
+  type RolloutView,
+  summaryOf,
+  viewOf,
+} from '@bulkhead/rollout';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -30,7 +43,9 @@ async function refusing<T>(work: Promise<T>, where?: 'body'): Promise<T> {
     return await work;
   } catch (error) {
     if (error instanceof RolloutRefused) {
-      const problems = (error.error.problems ?? []).map((p) => (where && !p.field.startsWith(`${where}.`) ? { ...p, field: `${where}.${p.field}` } : p));
+      const problems = (error.error.problems ?? []).map((p) =>
+        where && !p.field.startsWith(`${where}.`) ? { ...p, field: `${where}.${p.field}` } : p,
+      );
       const message = where && problems.length > 0 ? problems.map((p) => `${p.field}: ${p.reason}`).join('; ') : error.error.message;
       throw new AppError(kindOf[error.error.code] ?? 'invalid', `rollout.${error.error.code}`, message, problems);
     }
@@ -87,9 +102,14 @@ export class RolloutsController {
   create(@Input() { body }: RouteInput<typeof routes.createRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
     // A start time already past would start at once: most likely a wrong year or offset, so say so.
     if (body.scheduledAt && Date.parse(body.scheduledAt) < this.deps.clock().getTime()) {
-      throw AppError.invalid('request.invalid_body', [{ field: 'body.scheduledAt', reason: `${body.scheduledAt} is in the past: give a future time, or "start": true to start at once` }]);
+      throw AppError.invalid('request.invalid_body', [
+        { field: 'body.scheduledAt', reason: `${body.scheduledAt} is in the past: give a future time, or "start": true to start at once` },
+      ]);
     }
-    return refusing(createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!), creatorId: personOf(req.caller!) }), 'body');
+    return refusing(
+      createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!), creatorId: personOf(req.caller!) }),
+      'body',
+    );
   }
 
   /** Newest first, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */
@@ -103,7 +123,11 @@ export class RolloutsController {
   /** The whole state, serialized once per version (a stalled one, whose stall reads the clock, every time). */
   @Route(routes.getRollout)
   @RequireRole('viewer')
-  async get(@Input() { params: { rolloutId: id } }: RouteInput<typeof routes.getRollout>, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+  async get(
+    @Input() { params: { rolloutId: id } }: RouteInput<typeof routes.getRollout>,
+    @Req() req: BulkheadRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const state = await this.deps.store.get(id);
     if (!state) throw AppError.notFound('rollout', id);
     const view = this.view(state);
@@ -117,10 +141,19 @@ export class RolloutsController {
    */
   @Route(routes.rolloutEvents)
   @RequireRole('viewer')
-  async events(@Input() { params: { rolloutId: id } }: RouteInput<typeof routes.rolloutEvents>, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+  async events(
+    @Input() { params: { rolloutId: id } }: RouteInput<typeof routes.rolloutEvents>,
+    @Req() req: BulkheadRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const first = await this.deps.store.get(id);
     if (!first) throw AppError.notFound('rollout', id);
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     let version = -1;
     let stalled = false;
     let closed = false;
@@ -184,13 +217,27 @@ export class RolloutsController {
   @Route(routes.approveStage)
   @RequireRole('approver')
   approve(@Input() { params, body }: RouteInput<typeof routes.approveStage>, @Req() req: BulkheadRequest): Promise<RolloutState> {
-    return this.act(params.rolloutId, { type: 'approve', tier: body.tier, by: callerName(req.caller!), actorId: personOf(req.caller!), role: req.caller!.role, comment: body.comment });
+    return this.act(params.rolloutId, {
+      type: 'approve',
+      tier: body.tier,
+      by: callerName(req.caller!),
+      actorId: personOf(req.caller!),
+      role: req.caller!.role,
+      comment: body.comment,
+    });
   }
 
   @Route(routes.rejectStage)
   @RequireRole('approver')
   reject(@Input() { params, body }: RouteInput<typeof routes.rejectStage>, @Req() req: BulkheadRequest): Promise<RolloutState> {
-    return this.act(params.rolloutId, { type: 'reject', tier: body.tier, by: callerName(req.caller!), actorId: personOf(req.caller!), role: req.caller!.role, comment: body.comment });
+    return this.act(params.rolloutId, {
+      type: 'reject',
+      tier: body.tier,
+      by: callerName(req.caller!),
+      actorId: personOf(req.caller!),
+      role: req.caller!.role,
+      comment: body.comment,
+    });
   }
 
   /** What waits for the caller's approval: stages of other people's rollouts, with the evidence. */
@@ -202,7 +249,17 @@ export class RolloutsController {
     return waiting.flatMap((r) =>
       r.stages
         .filter((s) => s.status === 'waiting_approval' && s.approval && !s.approval.decision)
-        .map((s) => ({ rolloutId: r.id, clusterId: r.clusterId, planId: r.planId, planVersion: r.planVersion, createdBy: r.createdBy, tier: s.tier, requestedAt: s.approval!.requestedAt, evidence: s.approval!.evidence, mine: r.creatorId === me })),
+        .map((s) => ({
+          rolloutId: r.id,
+          clusterId: r.clusterId,
+          planId: r.planId,
+          planVersion: r.planVersion,
+          createdBy: r.createdBy,
+          tier: s.tier,
+          requestedAt: s.approval!.requestedAt,
+          evidence: s.approval!.evidence,
+          mine: r.creatorId === me,
+        })),
     );
   }
 }

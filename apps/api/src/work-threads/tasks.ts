@@ -13,7 +13,8 @@ import { simulateRequest } from '../simulate/simulate-request';
  */
 export const tasks = {
   // The answer is encoded here too: for tens of thousands of probes it runs to megabytes of JSON.
-  simulate: (body: Uint8Array, limits: DocumentLimits) => new TextEncoder().encode(JSON.stringify(simulateRequest(new TextDecoder().decode(body), limits))),
+  simulate: (body: Uint8Array, limits: DocumentLimits) =>
+    new TextEncoder().encode(JSON.stringify(simulateRequest(new TextDecoder().decode(body), limits))),
   readSnapshot,
   buildPlan: buildPlanReport,
 };
@@ -28,5 +29,4 @@ export interface TaskRequest<K extends TaskName = TaskName> {
 
 /** What a thread answers: the task's value, or the AppError it refused the input with, as plain data. */
 export type TaskAnswer<K extends TaskName = TaskName> =
-  | { value: ReturnType<Tasks[K]> }
-  | { refused: { kind: AppError['kind']; code: string; message: string; problems: AppError['problems'] } };
+  { value: ReturnType<Tasks[K]> } | { refused: { kind: AppError['kind']; code: string; message: string; problems: AppError['problems'] } };

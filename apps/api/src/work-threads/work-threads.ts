@@ -19,7 +19,8 @@ function threadEntry(): string {
   if (extname(__filename) === '.js') return join(__dirname, 'thread.js');
   const root = join(__dirname, '..', '..', '..', '..');
   const built = join(root, 'dist', relative(root, __dirname), 'thread.js');
-  if (!existsSync(built)) throw new Error(`${relative(root, built)} is missing: run \`npm run build\` before tests that reach a worker thread`);
+  if (!existsSync(built))
+    throw new Error(`${relative(root, built)} is missing: run \`npm run build\` before tests that reach a worker thread`);
   return built;
 }
 
@@ -31,7 +32,12 @@ const RETRY_AFTER_SECONDS = 5;
  * caller's view of a moved buffer is empty afterwards.
  */
 function movable(args: readonly unknown[]): ArrayBuffer[] {
-  return args.filter((arg): arg is Uint8Array<ArrayBuffer> => arg instanceof Uint8Array && arg.buffer instanceof ArrayBuffer && arg.byteOffset === 0 && arg.byteLength === arg.buffer.byteLength).map((arg) => arg.buffer);
+  return args
+    .filter(
+      (arg): arg is Uint8Array<ArrayBuffer> =>
+        arg instanceof Uint8Array && arg.buffer instanceof ArrayBuffer && arg.byteOffset === 0 && arg.byteLength === arg.buffer.byteLength,
+    )
+    .map((arg) => arg.buffer);
 }
 
 /**
@@ -64,7 +70,10 @@ export class WorkThreads implements OnModuleDestroy {
     this.inFlight++;
     let answer: TaskAnswer<K>;
     try {
-      answer = await this.pool.run({ task, args } satisfies TaskRequest<K>, { signal: AbortSignal.timeout(this.limits.timeoutMs), transferList: movable(args) });
+      answer = await this.pool.run({ task, args } satisfies TaskRequest<K>, {
+        signal: AbortSignal.timeout(this.limits.timeoutMs),
+        transferList: movable(args),
+      });
     } catch (error) {
       throw this.refusal(error);
     } finally {

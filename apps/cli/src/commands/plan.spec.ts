@@ -106,7 +106,10 @@ describe('bulkhead plan', () => {
 
   it('reads an edge list, several --flows, and confirmations from --reviews', async () => {
     const reviews = join(dir, 'reviews.json');
-    writeFileSync(reviews, JSON.stringify([{ src: 'workload:web/frontend', dst: 'workload:api/orders-api', port: 8080, protocol: 'TCP', review: 'confirmed' }]));
+    writeFileSync(
+      reviews,
+      JSON.stringify([{ src: 'workload:web/frontend', dst: 'workload:api/orders-api', port: 8080, protocol: 'TCP', review: 'confirmed' }]),
+    );
     const snapshot = join(fixtures, 'small-snapshot.yaml');
     const flows = join(fixtures, 'plan/edge-list.json');
     const without = await run('--snapshot', snapshot, '--flows', flows, '--flows', join(fixtures, 'small-flows.hubble.jsonl'));
@@ -115,7 +118,14 @@ describe('bulkhead plan', () => {
     expect(withReviews.code).toBe(0);
     expect(withReviews.stderr).not.toMatch(/cross-tier-edge/);
     const policies = parseDocuments(withReviews.stdout) as NetworkPolicy[];
-    expect(policies.some((p) => p.metadata.namespace === 'api' && p.metadata.name === 'bulkhead-orders-api-egress' && JSON.stringify(p).includes('203.0.113.10/32'))).toBe(true);
+    expect(
+      policies.some(
+        (p) =>
+          p.metadata.namespace === 'api' &&
+          p.metadata.name === 'bulkhead-orders-api-egress' &&
+          JSON.stringify(p).includes('203.0.113.10/32'),
+      ),
+    ).toBe(true);
   });
 
   it('refuses bad usage and bad input', async () => {

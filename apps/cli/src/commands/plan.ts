@@ -1,6 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EdgeAggregator, FlowFormatError, FlowParseError, InventoryIndex, createFlowReader, type FlowEndpoint, type FlowRecord } from '@bulkhead/flows';
+import {
+  EdgeAggregator,
+  FlowFormatError,
+  FlowParseError,
+  InventoryIndex,
+  createFlowReader,
+  type FlowEndpoint,
+  type FlowRecord,
+} from '@bulkhead/flows';
 import { type Inventory, NetpolError, buildInventory, parseDocuments, parseSnapshot } from '@bulkhead/netpol';
 import {
   type LintFinding,
@@ -71,7 +79,9 @@ function readReviews(text: string, file: string): Map<string, ReviewState> {
     if (!r || typeof r !== 'object' || (r.review !== 'confirmed' && r.review !== 'rejected' && r.review !== 'unreviewed')) {
       throw new UsageError(`${file}: item ${i}: expected {key | src,dst,port,protocol} with review confirmed|rejected|unreviewed`);
     }
-    const key = r.key ?? edgeKey({ src: String(r.src), dst: String(r.dst), protocol: String(r.protocol ?? 'TCP').toUpperCase(), port: r.port ?? null });
+    const key =
+      r.key ??
+      edgeKey({ src: String(r.src), dst: String(r.dst), protocol: String(r.protocol ?? 'TCP').toUpperCase(), port: r.port ?? null });
     reviews.set(key, r.review);
   }
   return reviews;
@@ -103,14 +113,17 @@ export const planCommand: Command = {
     for (const flag of args.flags) if (!FLAGS.has(flag)) throw new UsageError(`unknown option --${flag}`);
     if (args.positional.length) throw new UsageError(`unexpected argument ${args.positional[0]}`);
     const snapshotFile = args.options.get('snapshot');
-    if (!snapshotFile || snapshotFile.length !== 1) throw new UsageError(snapshotFile ? 'give --snapshot once' : 'missing --snapshot SNAPSHOT');
+    if (!snapshotFile || snapshotFile.length !== 1)
+      throw new UsageError(snapshotFile ? 'give --snapshot once' : 'missing --snapshot SNAPSHOT');
     const flowFiles = args.options.get('flows') ?? [];
     if (flowFiles.length === 0) throw new UsageError('missing --flows FLOWS');
     const format = (args.options.get('format') ?? ['yaml']).at(-1)!;
     if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format ${format}: expected yaml or json`);
     const outDir = args.options.get('out')?.at(-1);
     const tiers = parseTiers(args.options.get('tier') ?? []);
-    const reviews = args.options.has('reviews') ? readReviews(await io.readFile(args.options.get('reviews')!.at(-1)!), args.options.get('reviews')!.at(-1)!) : new Map<string, ReviewState>();
+    const reviews = args.options.has('reviews')
+      ? readReviews(await io.readFile(args.options.get('reviews')!.at(-1)!), args.options.get('reviews')!.at(-1)!)
+      : new Map<string, ReviewState>();
 
     let inventory: Inventory;
     try {
@@ -146,7 +159,15 @@ export const planCommand: Command = {
       }
     }
     const edges: PlanEdge[] = aggregator.edges().map((e) => {
-      const edge: PlanEdge = { src: e.src.key, dst: e.dst.key, port: e.port, protocol: e.protocol, connections: e.connections, firstSeen: e.firstSeen, lastSeen: e.lastSeen };
+      const edge: PlanEdge = {
+        src: e.src.key,
+        dst: e.dst.key,
+        port: e.port,
+        protocol: e.protocol,
+        connections: e.connections,
+        firstSeen: e.firstSeen,
+        lastSeen: e.lastSeen,
+      };
       const review = reviews.get(edgeKey(edge));
       return review ? { ...edge, review } : edge;
     });
@@ -208,9 +229,24 @@ export const planCommand: Command = {
           namespaces: before.namespaces.map((n) => {
             const { namespace, ...rest } = n;
             const a = afterByNs.get(namespace);
-            return { namespace, before: rest, after: a ? { workloads: a.workloads, maxReachableWorkloads: a.maxReachableWorkloads, meanReachableWorkloads: a.meanReachableWorkloads, totalReachablePorts: a.totalReachablePorts } : rest };
+            return {
+              namespace,
+              before: rest,
+              after: a
+                ? {
+                    workloads: a.workloads,
+                    maxReachableWorkloads: a.maxReachableWorkloads,
+                    meanReachableWorkloads: a.meanReachableWorkloads,
+                    totalReachablePorts: a.totalReachablePorts,
+                  }
+                : rest,
+            };
           }),
-          workloads: before.workloads.map((w, i) => ({ workload: w.workload, before: { workloads: w.reachableWorkloads, ports: w.reachablePorts }, after: { workloads: after.workloads[i].reachableWorkloads, ports: after.workloads[i].reachablePorts } })),
+          workloads: before.workloads.map((w, i) => ({
+            workload: w.workload,
+            before: { workloads: w.reachableWorkloads, ports: w.reachablePorts },
+            after: { workloads: after.workloads[i].reachableWorkloads, ports: after.workloads[i].reachablePorts },
+          })),
         },
         observation: plan.observation,
         risks: plan.risks,

@@ -42,7 +42,10 @@ describe('bulkhead simulate', () => {
     const output = JSON.parse(c.out());
     expect(output.results.map((r: { allowed: boolean }) => r.allowed)).toEqual([false, true]);
     expect(output.results[0]).toMatchObject({
-      from: 'x/a', to: 'y/b', port: 80, protocol: 'TCP',
+      from: 'x/a',
+      to: 'y/b',
+      port: 80,
+      protocol: 'TCP',
       egress: { allowed: true, policies: [] },
       ingress: { allowed: false, policies: ['y/deny-all'] },
     });
@@ -61,11 +64,24 @@ describe('bulkhead simulate', () => {
   });
 
   const invalid: [string, string, string][] = [
-    ['an unknown pod', JSON.stringify({ ...input, probes: [{ from: 'x/a', to: 'x/zz', port: 80 }] }), 'bulkhead simulate: probes[0].to: pod "x/zz" is not in the snapshot'],
-    ['a bad protocol', JSON.stringify({ ...input, probes: [{ from: 'x/a', to: 'x/b', port: 80, protocol: 'tcp' }] }), 'bulkhead simulate: probes[0].protocol: Unsupported value: "tcp"'],
+    [
+      'an unknown pod',
+      JSON.stringify({ ...input, probes: [{ from: 'x/a', to: 'x/zz', port: 80 }] }),
+      'bulkhead simulate: probes[0].to: pod "x/zz" is not in the snapshot',
+    ],
+    [
+      'a bad protocol',
+      JSON.stringify({ ...input, probes: [{ from: 'x/a', to: 'x/b', port: 80, protocol: 'tcp' }] }),
+      'bulkhead simulate: probes[0].protocol: Unsupported value: "tcp"',
+    ],
     [
       'an invalid policy',
-      JSON.stringify({ ...input, snapshot: upstreamSnapshot([policy('y', 'bad', { podSelector: { matchExpressions: [{ key: 'pod', operator: 'Is', values: ['a'] }] } })]) }),
+      JSON.stringify({
+        ...input,
+        snapshot: upstreamSnapshot([
+          policy('y', 'bad', { podSelector: { matchExpressions: [{ key: 'pod', operator: 'Is', values: ['a'] }] } }),
+        ]),
+      }),
       'bulkhead simulate: y/bad: NetworkPolicy.networking.k8s.io "bad" is invalid: spec.podSelector.matchExpressions[0].operator: Invalid value: "Is": not a valid selector operator',
     ],
     ['text that is neither JSON nor YAML', '{"snapshot": [', 'bulkhead simulate: document 1: is not valid YAML'],

@@ -20,7 +20,12 @@ export function describeError(error: unknown): string {
  * Sends a file as the raw request body of a route (flow imports), reporting how much is sent. XHR
  * rather than fetch because only XHR reports upload progress; the answer is read as every other is.
  */
-export function upload<R extends RouteContract>(route: R, input: Omit<CallInput<R>, 'signal'>, file: Blob, onProgress?: (sent: number, total: number) => void): Promise<RouteAnswer<R>> {
+export function upload<R extends RouteContract>(
+  route: R,
+  input: Omit<CallInput<R>, 'signal'>,
+  file: Blob,
+  onProgress?: (sent: number, total: number) => void,
+): Promise<RouteAnswer<R>> {
   return new Promise<RouteAnswer<R>>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(route.method, urlOf(route, input as { params?: object; query?: object }));
@@ -31,7 +36,10 @@ export function upload<R extends RouteContract>(route: R, input: Omit<CallInput<
     xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload was interrupted: the Bulkhead API cannot be reached.'));
     xhr.onload = () => {
-      const res = new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status, headers: { 'content-type': xhr.getResponseHeader('content-type') ?? '' } });
+      const res = new Response(xhr.status === 204 ? null : xhr.responseText, {
+        status: xhr.status,
+        headers: { 'content-type': xhr.getResponseHeader('content-type') ?? '' },
+      });
       api.read(route, res).then(resolve, reject);
     };
     xhr.send(file);

@@ -39,14 +39,21 @@ function Routes() {
     }
   }, [state.status, path]);
 
-  if (state.status === 'loading') return <div className="boot"><Loading what="Bulkhead" /></div>;
+  if (state.status === 'loading')
+    return (
+      <div className="boot">
+        <Loading what="Bulkhead" />
+      </div>
+    );
   if (state.status === 'signed-out') return <SignInPage reason={state.reason} />;
 
   let page: ReactNode;
   let params: Record<string, string> | null;
   if (path === '/' || path === '/sign-in') page = <OverviewPage />;
-  else if ((params = match('/clusters/:clusterId/map', path))) page = <DependencyMapPage key={params.clusterId} clusterId={params.clusterId} />;
-  else if ((params = match('/clusters/:clusterId/flow-imports', path))) page = <FlowImportsPage key={params.clusterId} clusterId={params.clusterId} />;
+  else if ((params = match('/clusters/:clusterId/map', path)))
+    page = <DependencyMapPage key={params.clusterId} clusterId={params.clusterId} />;
+  else if ((params = match('/clusters/:clusterId/flow-imports', path)))
+    page = <FlowImportsPage key={params.clusterId} clusterId={params.clusterId} />;
   else if ((params = match('/clusters/:clusterId/plans', path))) page = <PlansPage key={params.clusterId} clusterId={params.clusterId} />;
   else if ((params = match('/plans/:planId', path))) page = <PlanPage key={params.planId} planId={params.planId} />;
   else if (path === '/rollouts') page = <RolloutsPage />;
@@ -54,8 +61,18 @@ function Routes() {
   else if (path === '/approvals') page = <ApprovalsPage />;
   else if (path === '/audit') page = <AuditPage />;
   else if (path === '/map' || path === '/flow-imports' || path === '/plans') page = <FirstCluster then={path.slice(1)} />;
-  else if (path === '/users') page = can('users.manage') ? <UsersPage /> : <Empty title="Only admins manage users">Your role does not include user management.</Empty>;
-  else page = <Empty title="Nothing here">This address does not match a page of the dashboard. <a href="/">Back to the overview</a>.</Empty>;
+  else if (path === '/users')
+    page = can('users.manage') ? (
+      <UsersPage />
+    ) : (
+      <Empty title="Only admins manage users">Your role does not include user management.</Empty>
+    );
+  else
+    page = (
+      <Empty title="Nothing here">
+        This address does not match a page of the dashboard. <a href="/">Back to the overview</a>.
+      </Empty>
+    );
 
   return <Layout>{page}</Layout>;
 }
@@ -66,7 +83,9 @@ function FirstCluster({ then }: { then: string }) {
   useEffect(() => {
     if (first) navigate(`/clusters/${first.id}/${then}`, { replace: true });
   }, [first, then]);
-  if (clusters.status === 'failed') return <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={clusters.reload} />;
-  if (clusters.status === 'ready' && !first) return <Empty title="No cluster yet">Register a cluster through the API first (see the README), then import its inventory.</Empty>;
+  if (clusters.status === 'failed')
+    return <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={clusters.reload} />;
+  if (clusters.status === 'ready' && !first)
+    return <Empty title="No cluster yet">Register a cluster through the API first (see the README), then import its inventory.</Empty>;
   return <Loading what="clusters" />;
 }

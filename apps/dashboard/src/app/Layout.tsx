@@ -14,7 +14,17 @@ interface NavItem {
 }
 
 const Icon = ({ d }: { d: string }) => (
-  <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+  <svg
+    viewBox="0 0 20 20"
+    width="16"
+    height="16"
+    aria-hidden="true"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth="1.6"
+    strokeLinecap="round"
+    strokeLinejoin="round"
+  >
     <path d={d} />
   </svg>
 );
@@ -29,7 +39,9 @@ export function Layout({ children }: { children: ReactNode }) {
     {
       to: cluster ? `/clusters/${cluster}/map` : '/map',
       label: 'Dependency map',
-      icon: <Icon d="M5 5m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M15 5m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M10 15m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M7 5h6M6 7l3 6M14 7l-3 6" />,
+      icon: (
+        <Icon d="M5 5m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M15 5m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M10 15m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M7 5h6M6 7l3 6M14 7l-3 6" />
+      ),
       active: (p) => p.endsWith('/map'),
     },
     {
@@ -48,7 +60,13 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/approvals', label: 'Approvals', icon: <Icon d="M4 10l4 4 8-9M3 17h14" />, active: (p) => p === '/approvals', count: waiting },
     { to: '/audit', label: 'Audit log', icon: <Icon d="M4 3h12v14H4zM7 7h6M7 10h6M7 13h4" />, active: (p) => p === '/audit' },
   ];
-  if (can('users.manage')) items.push({ to: '/users', label: 'Users', icon: <Icon d="M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 17c0-3 2.2-5 5-5s5 2 5 5M14 4a2.5 2.5 0 0 1 0 5M15 12c1.8.4 3 2 3 5" />, active: (p) => p === '/users' });
+  if (can('users.manage'))
+    items.push({
+      to: '/users',
+      label: 'Users',
+      icon: <Icon d="M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 17c0-3 2.2-5 5-5s5 2 5 5M14 4a2.5 2.5 0 0 1 0 5M15 12c1.8.4 3 2 3 5" />,
+      active: (p) => p === '/users',
+    });
 
   return (
     <div className="shell">
@@ -65,7 +83,11 @@ export function Layout({ children }: { children: ReactNode }) {
           <ul className="nav">
             {items.map((item) => (
               <li key={item.label}>
-                <Link to={item.to} className={`nav-link${item.active(path) ? ' active' : ''}`} aria-current={item.active(path) ? 'page' : undefined}>
+                <Link
+                  to={item.to}
+                  className={`nav-link${item.active(path) ? ' active' : ''}`}
+                  aria-current={item.active(path) ? 'page' : undefined}
+                >
                   {item.icon}
                   {item.label}
                   {!!item.count && (
@@ -87,7 +109,11 @@ export function Layout({ children }: { children: ReactNode }) {
               <Badge tone={me.role === 'admin' ? 'accent' : me.role === 'viewer' ? 'neutral' : 'info'}>{me.role}</Badge>
             </div>
           )}
-          <button type="button" className="btn btn-ghost btn-small btn-block" onClick={() => void signOut().finally(() => navigate('/', { replace: true }))}>
+          <button
+            type="button"
+            className="btn btn-ghost btn-small btn-block"
+            onClick={() => void signOut().finally(() => navigate('/', { replace: true }))}
+          >
             Sign out
           </button>
         </div>

@@ -7,10 +7,7 @@ import { type Action, can } from './permissions';
  * Who is signed in. The session itself lives in an HttpOnly cookie the page cannot read; what the
  * page keeps is the WhoAmI answer, whose CSRF token goes with every change.
  */
-type AuthState =
-  | { status: 'loading' }
-  | { status: 'signed-out'; reason?: string }
-  | { status: 'signed-in'; me: WhoAmI };
+type AuthState = { status: 'loading' } | { status: 'signed-out'; reason?: string } | { status: 'signed-in'; me: WhoAmI };
 
 interface AuthContextValue {
   state: AuthState;
@@ -37,7 +34,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .then((me) => live && accept(me))
       .catch((error) => {
         if (!live) return;
-        const reason = error instanceof ApiError && error.status === 401 ? undefined : error instanceof Error ? error.message : String(error);
+        const reason =
+          error instanceof ApiError && error.status === 401 ? undefined : error instanceof Error ? error.message : String(error);
         setState({ status: 'signed-out', reason });
       });
     const off = api.onUnauthenticated(() => {

@@ -4,7 +4,15 @@ import type { Role } from '@bulkhead/contracts';
  * What each role may do in the dashboard. The API decides (and refuses anyway); this only keeps
  * people from seeing buttons that would fail. Mirrors the API's `@RequireRole` on each route.
  */
-export type Action = 'map.review' | 'map.declare' | 'flows.upload' | 'users.manage' | 'plans.create' | 'rollouts.create' | 'rollouts.control' | 'rollouts.approve';
+export type Action =
+  | 'map.review'
+  | 'map.declare'
+  | 'flows.upload'
+  | 'users.manage'
+  | 'plans.create'
+  | 'rollouts.create'
+  | 'rollouts.control'
+  | 'rollouts.approve';
 
 const NEEDS: Record<Action, Role> = {
   'map.review': 'operator',

@@ -20,7 +20,11 @@ export interface ProbeRow {
 export function rowsOfProbes(probes: Probe[]): ProbeRow[] {
   return probes.map((p) => {
     const last = p.attempts[p.attempts.length - 1];
-    return { ...p, attempts: p.attempts.length, detail: last ? `${last.observed.replace('_', ' ')}${last.detail ? `: ${last.detail}` : ''}` : undefined };
+    return {
+      ...p,
+      attempts: p.attempts.length,
+      detail: last ? `${last.observed.replace('_', ' ')}${last.detail ? `: ${last.detail}` : ''}` : undefined,
+    };
   });
 }
 
@@ -47,7 +51,13 @@ export function ProbeTable({ rows, testId }: { rows: ProbeRow[]; testId?: string
               {p.reason && <div className="muted small">{p.reason}</div>}
             </td>
             <td className="num">{p.attempts}</td>
-            <td>{p.outcome ? <Badge tone={OUTCOME_TONE[p.outcome]}>{OUTCOME_WORDS[p.outcome]}</Badge> : <span className="muted">{p.attempts ? 'retrying' : 'waiting'}</span>}</td>
+            <td>
+              {p.outcome ? (
+                <Badge tone={OUTCOME_TONE[p.outcome]}>{OUTCOME_WORDS[p.outcome]}</Badge>
+              ) : (
+                <span className="muted">{p.attempts ? 'retrying' : 'waiting'}</span>
+              )}
+            </td>
             <td className="small">{p.detail ?? ''}</td>
           </tr>
         ))}

@@ -20,7 +20,13 @@ export const STATUS_TONE: Record<RolloutStatus, Tone> = {
 };
 export const statusWords = (s: string): string => s.replace(/_/g, ' ');
 
-export const STAGE_TONE: Record<StageStatus, Tone> = { pending: 'neutral', waiting_approval: 'accent', running: 'info', completed: 'good', rejected: 'bad' };
+export const STAGE_TONE: Record<StageStatus, Tone> = {
+  pending: 'neutral',
+  waiting_approval: 'accent',
+  running: 'info',
+  completed: 'good',
+  rejected: 'bad',
+};
 
 export const PHASE_TONE: Record<StepPhase, Tone> = {
   pending: 'neutral',
@@ -36,14 +42,17 @@ export const PHASE_TONE: Record<StepPhase, Tone> = {
 export const OUTCOME_TONE: Record<ProbeOutcome, Tone> = { passed: 'good', failed: 'bad', not_enforced: 'bad' };
 export const OUTCOME_WORDS: Record<ProbeOutcome, string> = { passed: 'passed', failed: 'failed', not_enforced: 'not enforced' };
 
-export const PROBE_KIND_WORDS: Record<string, string> = { 'must-connect': 'must connect', 'must-resolve': 'must resolve', 'must-be-blocked': 'must be blocked' };
+export const PROBE_KIND_WORDS: Record<string, string> = {
+  'must-connect': 'must connect',
+  'must-resolve': 'must resolve',
+  'must-be-blocked': 'must be blocked',
+};
 
 /** `orders-dev/orders-api → payments-dev/payments-api:8080` */
 export function probeTarget(p: { to: string; port?: number; protocol?: string }): string {
   if (p.port === undefined) return p.to;
   return `${p.to}:${p.port}${p.protocol && p.protocol !== 'TCP' ? `/${p.protocol}` : ''}`;
 }
-
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;

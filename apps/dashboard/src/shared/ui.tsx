@@ -2,7 +2,8 @@ import type { ReactNode } from 'react';
 import { ApiError, describeError } from '../api/client';
 
 /** Worth trying again: the API was unreachable, failed or was busy; a 4xx will answer the same. */
-const retryable = (error: unknown) => !(error instanceof ApiError) || error.status === 0 || error.status >= 500 || error.status === 408 || error.status === 429;
+const retryable = (error: unknown) =>
+  !(error instanceof ApiError) || error.status === 0 || error.status >= 500 || error.status === 408 || error.status === 429;
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -60,7 +61,19 @@ export function Badge({ tone = 'neutral', children, title }: { tone?: Tone; chil
 }
 
 /** A field with its label and, when the API refused it, the reason right under it. */
-export function Field({ label, problem, hint, children, htmlFor }: { label: string; problem?: string; hint?: string; children: ReactNode; htmlFor: string }) {
+export function Field({
+  label,
+  problem,
+  hint,
+  children,
+  htmlFor,
+}: {
+  label: string;
+  problem?: string;
+  hint?: string;
+  children: ReactNode;
+  htmlFor: string;
+}) {
   return (
     <div className={`field${problem ? ' field-invalid' : ''}`}>
       <label htmlFor={htmlFor}>{label}</label>

@@ -38,6 +38,9 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
   }, deps);
 
   const reload = useCallback(() => run(true), [run]);
-  const set = useCallback((update: (data: T) => T) => setState((s) => (s.data === undefined ? s : { status: 'ready', data: update(s.data) })), []);
+  const set = useCallback(
+    (update: (data: T) => T) => setState((s) => (s.data === undefined ? s : { status: 'ready', data: update(s.data) })),
+    [],
+  );
   return { ...state, reload, set };
 }

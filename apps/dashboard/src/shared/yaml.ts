@@ -12,7 +12,8 @@ function scalar(v: unknown): string {
   return PLAIN.test(s) && !RESERVED.test(s) && !s.endsWith(' ') && !s.includes(': ') ? s : JSON.stringify(s);
 }
 
-const isBlock = (v: unknown) => (Array.isArray(v) && v.length > 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0);
+const isBlock = (v: unknown) =>
+  (Array.isArray(v) && v.length > 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0);
 const empty = (v: unknown) => (Array.isArray(v) ? '[]' : '{}');
 
 /** Kubernetes objects read best in their usual order, whatever order the database kept. */

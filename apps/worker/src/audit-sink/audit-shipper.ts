@@ -39,7 +39,11 @@ export class AuditShipper implements OnApplicationBootstrap, OnApplicationShutdo
         this.schedule(ship, shipped === BATCH ? 0 : IDLE_POLL_MS);
       } catch (error) {
         failures++;
-        log.warn('audit sink delivery failed; will retry', { attempt: failures, retryInMs: retryDelayMs(failures), error: (error as Error).message });
+        log.warn('audit sink delivery failed; will retry', {
+          attempt: failures,
+          retryInMs: retryDelayMs(failures),
+          error: (error as Error).message,
+        });
         this.schedule(ship, retryDelayMs(failures));
       }
     };

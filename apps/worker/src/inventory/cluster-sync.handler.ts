@@ -29,7 +29,8 @@ export class ClusterSyncHandler implements JobHandler<'cluster.sync'> {
     const cluster = await this.deps.clusters.get(p.clusterId);
     if (!cluster) return { status: 'skipped', detail: 'the cluster was deleted meanwhile' };
     const discovery = await (await this.deps.driverFor(p.clusterId)).discover();
-    if (cluster.driver === 'kubernetes' && discovery.cni !== 'unknown' && discovery.cni !== cluster.cni) await this.deps.clusters.update(p.clusterId, { cni: discovery.cni });
+    if (cluster.driver === 'kubernetes' && discovery.cni !== 'unknown' && discovery.cni !== cluster.cni)
+      await this.deps.clusters.update(p.clusterId, { cni: discovery.cni });
     const result = await importSnapshot(this.deps, p.clusterId, JSON.stringify(discovery.snapshot), this.deps.clock());
     if (requested) await this.deps.clusters.syncDone(p.clusterId, requested);
     return { status: 'done', detail: `${result.namespaces} namespaces, ${result.pods} pods, ${result.policies} policies` };

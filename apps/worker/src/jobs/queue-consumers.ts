@@ -31,7 +31,8 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
     const connection = createRedis(this.runtime.redisUrl, 'worker');
     this.connection = connection;
     this.workers = Object.values(QUEUES).map(
-      (queue) => new Worker(queue, (job) => this.process(job.name, job.id, job.attemptsMade, job.data, (v) => job.updateProgress(v)), {
+      (queue) =>
+        new Worker(queue, (job) => this.process(job.name, job.id, job.attemptsMade, job.data, (v) => job.updateProgress(v)), {
           connection,
           prefix: this.runtime.queuePrefix,
           concurrency: CONCURRENCY[queue],
@@ -68,8 +69,12 @@ export class QueueConsumers implements OnApplicationBootstrap, OnApplicationShut
       // another install sharing these queues. Failed, not done: done would remove it, and another
       // install would wait for it forever (its reconciler dispatches it again). Failed for good: no
       // later attempt would find the record either.
-      log.warn('job is about something not in this database: deleted since, or queued by another install', { queuePrefix: this.runtime.queuePrefix });
-      throw new UnrecoverableError(`job ${name} ${id} is about something not in this database: deleted since it was queued, or queued by another install sharing these queues`);
+      log.warn('job is about something not in this database: deleted since, or queued by another install', {
+        queuePrefix: this.runtime.queuePrefix,
+      });
+      throw new UnrecoverableError(
+        `job ${name} ${id} is about something not in this database: deleted since it was queued, or queued by another install sharing these queues`,
+      );
     }
     log.info('job started');
     const outcome = await handler.handle(payload, progress);

@@ -81,20 +81,35 @@ export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
       try {
         await run();
       } catch (error) {
-        runtime.logger.warn('recovery task failed; the next pass tries again', { task, reason, error: error instanceof Error ? error.message : String(error) });
+        runtime.logger.warn('recovery task failed; the next pass tries again', {
+          task,
+          reason,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   }
 
   private async reportStalls(): Promise<void> {
     for (const { rollout, stall } of await reportStalls(this.deps.rollouts, this.deps.clock(), this.deps.runtime.config.rollout.stallMs)) {
-      this.deps.runtime.logger.warn('rollout stalled', { rolloutId: rollout.id, clusterId: rollout.clusterId, status: rollout.status, version: rollout.version, since: stall.since, reason: stall.reason });
+      this.deps.runtime.logger.warn('rollout stalled', {
+        rolloutId: rollout.id,
+        clusterId: rollout.clusterId,
+        status: rollout.status,
+        version: rollout.version,
+        since: stall.since,
+        reason: stall.reason,
+      });
     }
   }
 
   private async schedule(): Promise<void> {
     const rollouts = this.deps.runtime.queues.get(QUEUES.rollouts)!;
-    await rollouts.upsertJobScheduler('cluster.drift-check', { every: DRIFT_CHECK_EVERY_MS }, { name: 'cluster.drift-check', data: { v: 1 } });
+    await rollouts.upsertJobScheduler(
+      'cluster.drift-check',
+      { every: DRIFT_CHECK_EVERY_MS },
+      { name: 'cluster.drift-check', data: { v: 1 } },
+    );
     // Older versions scheduled the reconcile in Redis; this process's timer asks for it now.
     await rollouts.removeJobScheduler(OBSOLETE_RECONCILE_SCHEDULER);
   }
@@ -102,10 +117,12 @@ export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
   private async restoreImportsAndSyncs(): Promise<void> {
     const { jobs, logger } = this.deps.runtime;
     for (const importId of await this.deps.imports.unfinished()) {
-      if (await jobs.restoreIfLost('flow-import.run', { v: 1, importId })) logger.info('re-dispatched an unfinished import that had no job', { importId });
+      if (await jobs.restoreIfLost('flow-import.run', { v: 1, importId }))
+        logger.info('re-dispatched an unfinished import that had no job', { importId });
     }
     for (const clusterId of await this.deps.clusters.syncsRequested()) {
-      if (await jobs.restoreIfLost('cluster.sync', { v: 1, clusterId })) logger.info('re-dispatched a requested cluster sync that had no job', { clusterId });
+      if (await jobs.restoreIfLost('cluster.sync', { v: 1, clusterId }))
+        logger.info('re-dispatched a requested cluster sync that had no job', { clusterId });
     }
   }
 }

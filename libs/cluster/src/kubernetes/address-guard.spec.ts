@@ -7,7 +7,14 @@ const loopbackAllowed = { allowHostCredentials: false, allowLoopback: true };
 
 /** Opens a connection through the agent's (guarded) createConnection and answers the error it gives, if any. */
 function connectThrough(agent: HttpAgent, host: string): Promise<Error | null> {
-  const open = (agent as unknown as { createConnection(options: object, callback: (error: Error | null, socket?: { destroy(): void }) => void): { destroy(): void } | undefined }).createConnection;
+  const open = (
+    agent as unknown as {
+      createConnection(
+        options: object,
+        callback: (error: Error | null, socket?: { destroy(): void }) => void,
+      ): { destroy(): void } | undefined;
+    }
+  ).createConnection;
   return new Promise((resolve) => {
     const socket = open.call(agent, { host, port: 1 }, (error) => resolve(error));
     if (socket) {
@@ -33,7 +40,7 @@ describe('guardAgent', () => {
   it.each([
     ['http', new HttpAgent()],
     ['https', new HttpsAgent()],
-  ])('guards Node\'s %s agent: a loopback literal is refused as the socket is created', async (_kind, agent) => {
+  ])("guards Node's %s agent: a loopback literal is refused as the socket is created", async (_kind, agent) => {
     guardAgent(agent, strict);
     expect(await connectThrough(agent, '127.0.0.1')).toMatchObject({ code: 'EADDRREFUSED' });
     expect(await connectThrough(agent, '[::1]')).toMatchObject({ code: 'EADDRREFUSED' });

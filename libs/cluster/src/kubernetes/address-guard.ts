@@ -5,7 +5,9 @@ import type { LookupFunction } from 'node:net';
 /** Every address the operating system resolves a name to, as a connection would look it up. */
 export const systemResolver: HostResolver = {
   resolve: (host) =>
-    new Promise((resolve, reject) => lookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address))))),
+    new Promise((resolve, reject) =>
+      lookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address)))),
+    ),
 };
 
 const refused = (why: string) => Object.assign(new Error(`the API server address is refused: ${why}`), { code: 'EADDRREFUSED' });
@@ -20,7 +22,11 @@ function guardedLookup(rules: KubeconfigRules): LookupFunction {
   return (hostname, options, callback) => {
     lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', undefined);
-      const reason = resolvedAddressRefusal(hostname, addresses.map((a) => a.address), rules);
+      const reason = resolvedAddressRefusal(
+        hostname,
+        addresses.map((a) => a.address),
+        rules,
+      );
       if (reason) return callback(refused(reason), '', undefined);
       if ((options as LookupAllOptions).all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
       // dns.lookup has already kept only the family the socket asked for.
@@ -50,7 +56,8 @@ export function guardAgent(agent: unknown, rules: KubeconfigRules): void {
   if (rules.allowLoopback) return;
   const guarded = agent as GuardableAgent | undefined;
   // An agent of another shape would open its sockets unchecked: refuse to connect at all.
-  if (!guarded?.options || typeof guarded.createConnection !== 'function') throw refused('its connections cannot be checked (the HTTP agent is not one the guard knows)');
+  if (!guarded?.options || typeof guarded.createConnection !== 'function')
+    throw refused('its connections cannot be checked (the HTTP agent is not one the guard knows)');
   guarded.options.lookup = guardedLookup(rules);
   const open = guarded.createConnection.bind(guarded);
   guarded.createConnection = (options, callback) => {

@@ -22,7 +22,12 @@ describe('detectCni', () => {
   });
 
   it('reads a pod by its owning DaemonSet, else by its name less the random suffix', () => {
-    expect(daemonSetOfPod({ namespace: 'kube-system', name: 'x-abcde', ownerReferences: [{ kind: 'DaemonSet', name: 'cilium' }] })).toEqual({ namespace: 'kube-system', name: 'cilium' });
-    expect(daemonSetOfPod({ namespace: 'kube-system', name: 'calico-node-7xk2p' })).toEqual({ namespace: 'kube-system', name: 'calico-node' });
+    expect(daemonSetOfPod({ namespace: 'kube-system', name: 'x-abcde', ownerReferences: [{ kind: 'DaemonSet', name: 'cilium' }] })).toEqual(
+      { namespace: 'kube-system', name: 'cilium' },
+    );
+    expect(daemonSetOfPod({ namespace: 'kube-system', name: 'calico-node-7xk2p' })).toEqual({
+      namespace: 'kube-system',
+      name: 'calico-node',
+    });
   });
 });

@@ -7,7 +7,14 @@ export interface CniCandidate {
 }
 
 /** Where CNI plugins install their agents: kube-system, and the namespaces of operator or newer manifests. */
-export const CNI_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'calico-system', 'kube-flannel', 'cilium', 'tigera-operator', 'antrea-system']);
+export const CNI_NAMESPACES: ReadonlySet<string> = new Set([
+  'kube-system',
+  'calico-system',
+  'kube-flannel',
+  'cilium',
+  'tigera-operator',
+  'antrea-system',
+]);
 
 /**
  * Names the CNI from its node agents. Canal is Calico's policy engine on Flannel's network, so a
@@ -29,7 +36,11 @@ export function detectCni(candidates: readonly CniCandidate[]): Cni {
 }
 
 /** The DaemonSet a pod belongs to: its owner, or its name less the random suffix of a DaemonSet pod. */
-export function daemonSetOfPod(pod: { namespace: string; name: string; ownerReferences?: Array<{ kind: string; name: string }> }): CniCandidate {
+export function daemonSetOfPod(pod: {
+  namespace: string;
+  name: string;
+  ownerReferences?: Array<{ kind: string; name: string }>;
+}): CniCandidate {
   const owner = pod.ownerReferences?.find((o) => o.kind === 'DaemonSet');
   return { namespace: pod.namespace, name: owner ? owner.name : pod.name.replace(/-[a-z0-9]{5}$/, '') };
 }

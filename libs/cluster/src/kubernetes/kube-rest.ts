@@ -90,13 +90,18 @@ export class KubeRest {
     this.secrets = secretsOf(parsed);
     if (!isObject(parsed)) throw new KubernetesApiError('the kubeconfig is not a YAML mapping');
     const [refused] = reviewKubeconfig(parsed, rules).refusals;
-    if (refused) throw new KubernetesApiError(`the kubeconfig is refused: ${refused.entry}${refused.field ? `: ${refused.field}` : ''} ${refused.reason}`);
+    if (refused)
+      throw new KubernetesApiError(
+        `the kubeconfig is refused: ${refused.entry}${refused.field ? `: ${refused.field}` : ''} ${refused.reason}`,
+      );
     try {
       // The client is given the document that was reviewed, as JSON, so that no difference between two YAML
       // parsers (merge keys, tags) can show it fields the review did not see.
       this.kc.loadFromString(JSON.stringify(parsed));
     } catch (error) {
-      throw new KubernetesApiError(`the kubeconfig could not be loaded: ${this.redact(String((error as Error).message ?? error)).split('\n')[0]}`);
+      throw new KubernetesApiError(
+        `the kubeconfig could not be loaded: ${this.redact(String((error as Error).message ?? error)).split('\n')[0]}`,
+      );
     }
     const cluster = this.kc.getCurrentCluster();
     if (!cluster) throw new KubernetesApiError('the kubeconfig has no current context with a cluster');
@@ -134,8 +139,11 @@ export class KubeRest {
       status = response.httpStatusCode;
       text = await response.body.text();
     } catch (error) {
-      if ((error as Error)?.name === 'AbortError') throw new KubernetesApiError(`${what}: the API server did not answer within ${this.timeoutMs} ms`);
-      throw new KubernetesApiError(`${what}: the API server could not be reached: ${this.redact(String((error as Error)?.message ?? error))}`);
+      if ((error as Error)?.name === 'AbortError')
+        throw new KubernetesApiError(`${what}: the API server did not answer within ${this.timeoutMs} ms`);
+      throw new KubernetesApiError(
+        `${what}: the API server could not be reached: ${this.redact(String((error as Error)?.message ?? error))}`,
+      );
     }
     let body: unknown = undefined;
     try {
@@ -146,7 +154,12 @@ export class KubeRest {
     if (status >= 200 && status < 300) return body as T;
     const reason = isObject(body) && typeof body.reason === 'string' ? body.reason : undefined;
     const message = isObject(body) && typeof body.message === 'string' ? body.message : text.slice(0, 200);
-    const hint = status === 401 ? ' (the API server refused the kubeconfig\'s credentials)' : status === 403 ? ' (the kubeconfig\'s user lacks the permission)' : '';
+    const hint =
+      status === 401
+        ? " (the API server refused the kubeconfig's credentials)"
+        : status === 403
+          ? " (the kubeconfig's user lacks the permission)"
+          : '';
     throw new KubernetesApiError(this.redact(`${what}: ${status}${reason ? ` ${reason}` : ''}: ${message}${hint}`), status, reason);
   }
 }

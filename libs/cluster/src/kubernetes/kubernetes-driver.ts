@@ -80,7 +80,11 @@ export class KubernetesDriver implements ClusterDriver {
 
   /** @param kubeconfig the kubeconfig's YAML text (decrypted by the caller; never logged, never quoted in an error). */
   constructor(kubeconfig: string, options: KubernetesDriverOptions = {}) {
-    this.rest = new KubeRest(kubeconfig, options.kubeconfigRules ?? { allowHostCredentials: false, allowLoopback: false }, options.requestTimeoutMs ?? 30_000);
+    this.rest = new KubeRest(
+      kubeconfig,
+      options.kubeconfigRules ?? { allowHostCredentials: false, allowLoopback: false },
+      options.requestTimeoutMs ?? 30_000,
+    );
     this.fieldManager = options.fieldManager ?? 'bulkhead';
     this.probeImage = options.probeImage ?? 'busybox:1.36';
     this.probeStartTimeoutMs = options.probeStartTimeoutMs ?? 60_000;
@@ -125,7 +129,9 @@ export class KubernetesDriver implements ClusterDriver {
 
   async readPolicies(namespace: string): Promise<NetworkPolicy[]> {
     const items = await this.listAll(policiesPath(namespace));
-    return items.map((item) => cleanPolicy(item, namespace)).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    return items
+      .map((item) => cleanPolicy(item, namespace))
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   }
 
   async applyPolicies(namespace: string, policies: NetworkPolicy[], options: { prune?: boolean } = {}): Promise<void> {
@@ -139,7 +145,10 @@ export class KubernetesDriver implements ClusterDriver {
     }
     if (!options.prune) return;
     const keep = new Set(bodies.map((b) => b.metadata.name));
-    await this.deletePolicies(namespace, (await this.readPolicies(namespace)).map((p) => p.metadata.name).filter((name) => !keep.has(name)));
+    await this.deletePolicies(
+      namespace,
+      (await this.readPolicies(namespace)).map((p) => p.metadata.name).filter((name) => !keep.has(name)),
+    );
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {
@@ -185,7 +194,9 @@ export class KubernetesDriver implements ClusterDriver {
         if (!(isConflict(error) || isNotFound(error)) || attempt === 5) throw error;
       }
     }
-    throw new KubernetesApiError(`could not restore the NetworkPolicies of namespace "${namespace}": they kept changing during the restore`);
+    throw new KubernetesApiError(
+      `could not restore the NetworkPolicies of namespace "${namespace}": they kept changing during the restore`,
+    );
   }
 
   /** The pods of one namespace with the workload each belongs to (ReplicaSet -> Deployment, Job -> CronJob), probe pods left out. */
@@ -239,7 +250,8 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   private async runProbe(probe: ConnectivityProbe): Promise<ConnectivityResult> {
-    if (probe.protocol === 'SCTP') return { connected: false, error: true, detail: 'SCTP probes are not supported (the probe pod has no SCTP client)' };
+    if (probe.protocol === 'SCTP')
+      return { connected: false, error: true, detail: 'SCTP probes are not supported (the probe pod has no SCTP client)' };
     const { namespace, workload } = probe.from;
     const sources = (await this.workloadPods(namespace)).filter((p) => p.workload === workload);
     if (sources.length === 0) return { connected: false, error: true, detail: `no pod of ${namespace}/${workload} to probe from` };
@@ -248,7 +260,9 @@ export class KubernetesDriver implements ClusterDriver {
     const target = await this.resolveTarget(probe);
     if ('connected' in target) return target;
 
-    const namespaceUid = this.ownByNamespace ? (await this.rest.request<KubeObject>('GET', `/api/v1/namespaces/${enc(namespace)}`)).metadata.uid : undefined;
+    const namespaceUid = this.ownByNamespace
+      ? (await this.rest.request<KubeObject>('GET', `/api/v1/namespaces/${enc(namespace)}`)).metadata.uid
+      : undefined;
     const budgetMs = this.probeStartTimeoutMs + probe.timeoutMs;
     const manifest = probePodManifest({
       request: probe,
@@ -268,7 +282,8 @@ export class KubernetesDriver implements ClusterDriver {
     let existing = await this.getPod(path);
     if (existing && !sameProbe(existing)) {
       await this.deletePod(path);
-      if (!(await this.waitGone(path, deadline))) return { connected: false, error: true, detail: `an earlier probe pod ${namespace}/${name} is still being deleted` };
+      if (!(await this.waitGone(path, deadline)))
+        return { connected: false, error: true, detail: `an earlier probe pod ${namespace}/${name} is still being deleted` };
       existing = undefined;
     }
     try {
@@ -290,7 +305,11 @@ export class KubernetesDriver implements ClusterDriver {
         waiting = state.waiting ?? waiting;
         await this.sleep(this.pollIntervalMs);
       }
-      return { connected: false, error: true, detail: `timed out after ${budgetMs} ms waiting for probe pod ${namespace}/${name} to finish (last state: ${waiting})` };
+      return {
+        connected: false,
+        error: true,
+        detail: `timed out after ${budgetMs} ms waiting for probe pod ${namespace}/${name} to finish (last state: ${waiting})`,
+      };
     } finally {
       await this.deletePod(path).catch(() => undefined); // cleanupProbePods() sweeps what a failure here leaves
     }

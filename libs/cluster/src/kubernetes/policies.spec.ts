@@ -39,7 +39,8 @@ describe('cleanPolicy', () => {
 });
 
 describe('policyBody', () => {
-  const policy = (namespace?: string) => ({ metadata: { name: 'p', ...(namespace ? { namespace } : {}) }, spec: { podSelector: {} } }) as unknown as NetworkPolicy;
+  const policy = (namespace?: string) =>
+    ({ metadata: { name: 'p', ...(namespace ? { namespace } : {}) }, spec: { podSelector: {} } }) as unknown as NetworkPolicy;
 
   it('fills the namespace and refuses a policy of another namespace', () => {
     expect(policyBody(policy(), 'shop').metadata.namespace).toBe('shop');

@@ -24,7 +24,9 @@ export type ResolvedTarget = { kind: 'ip'; ip: string } | { kind: 'dns'; name: s
 export function probeCommand(target: ResolvedTarget, port: number, protocol: 'TCP' | 'UDP', timeoutMs: number): string[] {
   const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
   if (target.kind === 'dns') return ['nslookup', target.name];
-  return protocol === 'UDP' ? ['nc', '-u', '-z', '-w', seconds, target.ip, String(port)] : ['nc', '-z', '-w', seconds, target.ip, String(port)];
+  return protocol === 'UDP'
+    ? ['nc', '-u', '-z', '-w', seconds, target.ip, String(port)]
+    : ['nc', '-z', '-w', seconds, target.ip, String(port)];
 }
 
 export interface ProbePodInput {
@@ -77,7 +79,11 @@ export function probePodManifest(input: ProbePodInput): KubeObject {
       labels,
       annotations: { [PROBE_ID_ANNOTATION]: request.id, [PROBE_SPEC_ANNOTATION]: specHash },
       ...(input.namespaceUid
-        ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Namespace', name: request.from.namespace, uid: input.namespaceUid, controller: true }] }
+        ? {
+            ownerReferences: [
+              { apiVersion: 'v1', kind: 'Namespace', name: request.from.namespace, uid: input.namespaceUid, controller: true },
+            ],
+          }
         : {}),
     },
     spec,
@@ -93,18 +99,37 @@ export function readProbePod(pod: Pod, request: ConnectivityProbe, target: Resol
   const container = (status.containerStatuses ?? [])[0];
   const terminated = container?.state?.terminated;
   const where = target.kind === 'dns' ? target.name : `${target.ip}:${request.port}/${request.protocol}`;
-  const udp = request.protocol === 'UDP' && target.kind !== 'dns' ? ' (UDP, best effort: nc cannot tell a dropped datagram from a silent listener)' : '';
+  const udp =
+    request.protocol === 'UDP' && target.kind !== 'dns'
+      ? ' (UDP, best effort: nc cannot tell a dropped datagram from a silent listener)'
+      : '';
   if (terminated && typeof terminated.exitCode === 'number') {
     const message = typeof terminated.message === 'string' ? terminated.message.trim().split('\n').slice(-2).join(' ').slice(0, 300) : '';
     if (terminated.exitCode === 0) {
-      return { done: true, outcome: { connected: true, detail: target.kind === 'dns' ? `resolved ${target.name}` : `connected to ${where}${udp}` } };
+      return {
+        done: true,
+        outcome: { connected: true, detail: target.kind === 'dns' ? `resolved ${target.name}` : `connected to ${where}${udp}` },
+      };
     }
     const why = message || (target.kind === 'dns' ? 'name not resolved' : `no connection within ${request.timeoutMs} ms`);
-    return { done: true, outcome: { connected: false, detail: `${target.kind === 'dns' ? 'could not resolve' : 'could not connect to'} ${where}: ${why} (exit ${terminated.exitCode})${udp}` } };
+    return {
+      done: true,
+      outcome: {
+        connected: false,
+        detail: `${target.kind === 'dns' ? 'could not resolve' : 'could not connect to'} ${where}: ${why} (exit ${terminated.exitCode})${udp}`,
+      },
+    };
   }
   if (status.phase === 'Failed' || status.phase === 'Succeeded') {
     // The pod ended without a container verdict (activeDeadlineSeconds, eviction): the probe did not run.
-    return { done: true, outcome: { connected: false, error: true, detail: `probe pod ended ${status.phase} without a result${status.reason ? ` (${status.reason})` : ''}` } };
+    return {
+      done: true,
+      outcome: {
+        connected: false,
+        error: true,
+        detail: `probe pod ended ${status.phase} without a result${status.reason ? ` (${status.reason})` : ''}`,
+      },
+    };
   }
   const waiting = container?.state?.waiting?.reason ?? status.phase;
   return { done: false, ...(typeof waiting === 'string' ? { waiting } : {}) };

@@ -1,5 +1,12 @@
 import { type Cni, cniEnforcesNetworkPolicy } from '@bulkhead/contracts';
-import { buildInventory, type Inventory, type InventoryPod, type NetworkPolicy, PlainEvaluator, snapshotFromDocuments } from '@bulkhead/netpol';
+import {
+  buildInventory,
+  type Inventory,
+  type InventoryPod,
+  type NetworkPolicy,
+  PlainEvaluator,
+  snapshotFromDocuments,
+} from '@bulkhead/netpol';
 import type { ClusterDriver, Discovery, ConnectivityResult, ConnectivityProbe } from '@bulkhead/rollout';
 import type { SimulatedFaults } from './faults';
 
@@ -17,7 +24,8 @@ const upsert = (guard = 'true') => `INSERT INTO simulated_policies (cluster_id, 
   ON CONFLICT (cluster_id, namespace, name) DO UPDATE SET manifest = EXCLUDED.manifest`;
 
 /** Deletes namespace `$2`'s policies other than the `$3` names, when `guard` holds. */
-const pruneOthers = (guard = 'true') => `DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND NOT (name = ANY($3)) AND ${guard}`;
+const pruneOthers = (guard = 'true') =>
+  `DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND NOT (name = ANY($3)) AND ${guard}`;
 
 /** Makes namespace `$2` hold exactly the policies given as `$3` names and `$4` manifests. */
 const REPLACE_ALL = `WITH others AS (${pruneOthers()}) ${upsert()}`;
@@ -86,19 +94,34 @@ export class SimulatedDriver implements ClusterDriver {
    * Creates (or replaces) the simulated cluster from a snapshot List: its objects, policies and CNI.
    * Faults already switched on stay unless new ones are given.
    */
-  static async create(db: SqlClient, clusterId: string, snapshot: { items: unknown[] }, faults?: SimulatedFaults): Promise<SimulatedDriver> {
+  static async create(
+    db: SqlClient,
+    clusterId: string,
+    snapshot: { items: unknown[] },
+    faults?: SimulatedFaults,
+  ): Promise<SimulatedDriver> {
     const isPolicy = (o: unknown) => (o as { kind?: string }).kind === 'NetworkPolicy';
     const policies = snapshot.items.filter(isPolicy) as NetworkPolicy[];
     await db.query(
       `INSERT INTO simulated_clusters (cluster_id, objects, faults) VALUES ($1, $2, $3)
        ON CONFLICT (cluster_id) DO UPDATE SET objects = $2, faults = COALESCE($4, simulated_clusters.faults),
          objects_version = simulated_clusters.objects_version + 1`,
-      [clusterId, JSON.stringify(snapshot.items.filter((o) => !isPolicy(o))), JSON.stringify(faults ?? {}), faults ? JSON.stringify(faults) : null],
+      [
+        clusterId,
+        JSON.stringify(snapshot.items.filter((o) => !isPolicy(o))),
+        JSON.stringify(faults ?? {}),
+        faults ? JSON.stringify(faults) : null,
+      ],
     );
     await db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1`, [clusterId]);
     // Written as they are, not applied: the faults are for what a rollout does, not for setting up.
     for (const p of policies) {
-      await db.query(`INSERT INTO simulated_policies (cluster_id, namespace, name, manifest) VALUES ($1, $2, $3, $4)`, [clusterId, p.metadata.namespace, p.metadata.name, JSON.stringify(clean(p))]);
+      await db.query(`INSERT INTO simulated_policies (cluster_id, namespace, name, manifest) VALUES ($1, $2, $3, $4)`, [
+        clusterId,
+        p.metadata.namespace,
+        p.metadata.name,
+        JSON.stringify(clean(p)),
+      ]);
     }
     return new SimulatedDriver(db, clusterId);
   }
@@ -124,18 +147,29 @@ export class SimulatedDriver implements ClusterDriver {
 
   /** The live policies of some namespaces, as the inventory reads policies. */
   private async policiesOf(namespaces: string[]): Promise<NetworkPolicy[]> {
-    const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = ANY($2) ORDER BY namespace, name`, [this.clusterId, namespaces]);
+    const rows = await this.db.query(
+      `SELECT manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = ANY($2) ORDER BY namespace, name`,
+      [this.clusterId, namespaces],
+    );
     return asPolicies(rows.map((r) => r.manifest));
   }
 
   async discover(): Promise<Discovery> {
     const loaded = await this.load();
-    const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 ORDER BY namespace, name`, [this.clusterId]);
-    return { cni: loaded.cni, snapshot: { apiVersion: 'v1', kind: 'List', items: [...(await this.objectDocuments()), ...rows.map((r) => r.manifest)] } };
+    const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 ORDER BY namespace, name`, [
+      this.clusterId,
+    ]);
+    return {
+      cni: loaded.cni,
+      snapshot: { apiVersion: 'v1', kind: 'List', items: [...(await this.objectDocuments()), ...rows.map((r) => r.manifest)] },
+    };
   }
 
   async readPolicies(namespace: string): Promise<NetworkPolicy[]> {
-    const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 ORDER BY name`, [this.clusterId, namespace]);
+    const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 ORDER BY name`, [
+      this.clusterId,
+      namespace,
+    ]);
     return rows.map((r) => r.manifest as NetworkPolicy);
   }
 
@@ -161,17 +195,20 @@ export class SimulatedDriver implements ClusterDriver {
     const i = list.findIndex((f) => f.times > 0 && (f.namespace ?? namespace) === namespace);
     if (i < 0) throw new Error(`the simulated faults of cluster ${this.clusterId} name an apply failure the driver cannot find`);
     list[i] = { ...list[i], times: list[i].times - 1 };
-    const [{ taken }] = await this.db.query(`WITH t AS (UPDATE simulated_clusters SET faults = $2 WHERE cluster_id = $1 AND faults = $3::jsonb RETURNING 1) SELECT count(*)::int AS taken FROM t`, [
-      this.clusterId,
-      JSON.stringify({ ...faults, applyFailures: list }),
-      JSON.stringify(faults),
-    ]);
+    const [{ taken }] = await this.db.query(
+      `WITH t AS (UPDATE simulated_clusters SET faults = $2 WHERE cluster_id = $1 AND faults = $3::jsonb RETURNING 1) SELECT count(*)::int AS taken FROM t`,
+      [this.clusterId, JSON.stringify({ ...faults, applyFailures: list }), JSON.stringify(faults)],
+    );
     return taken ? (list[i].message ?? 'the API server refused the change (simulated fault)') : null;
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {
     if (names.length === 0) return;
-    await this.db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND name = ANY($3)`, [this.clusterId, namespace, names]);
+    await this.db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1 AND namespace = $2 AND name = ANY($3)`, [
+      this.clusterId,
+      namespace,
+      names,
+    ]);
   }
 
   async restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void> {
@@ -199,18 +236,26 @@ export class SimulatedDriver implements ClusterDriver {
     const faults = (this.lastFaults = loaded.faults);
     const objects = await this.objects(loaded);
     const settled = requests.map((req): ConnectivityResult | Routed => {
-      const timeout = (faults.probeTimeouts ?? []).find((t) => !t.namespace || t.namespace === req.from.namespace || (req.to.kind === 'workload' && req.to.namespace === t.namespace));
+      const timeout = (faults.probeTimeouts ?? []).find(
+        (t) => !t.namespace || t.namespace === req.from.namespace || (req.to.kind === 'workload' && req.to.namespace === t.namespace),
+      );
       if (timeout) return { connected: false, detail: `timed out after ${req.timeoutMs} ms (simulated fault)` };
-      if (faults.flakyProbes && req.attempt <= faults.flakyProbes.failFirstAttempts) return { connected: false, detail: `connection reset (simulated flaky network, attempt ${req.attempt})` };
+      if (faults.flakyProbes && req.attempt <= faults.flakyProbes.failFirstAttempts)
+        return { connected: false, detail: `connection reset (simulated flaky network, attempt ${req.attempt})` };
       return route(objects, faults, req);
     });
     const routed = settled.filter((r): r is Routed => 'source' in r);
     const missing = namespacesOf(routed).filter((ns) => !fetched.includes(ns));
     const policies = [...asPolicies(row.policies), ...(missing.length ? await this.policiesOf(missing) : [])];
-    const evaluator = new PlainEvaluator({ namespaces: objects.inventory.namespaces, pods: [...new Set(routed.flatMap((r) => r.involved))], policies });
+    const evaluator = new PlainEvaluator({
+      namespaces: objects.inventory.namespaces,
+      pods: [...new Set(routed.flatMap((r) => r.involved))],
+      policies,
+    });
     // A CNI of unknown enforcement is simulated as enforcing: the simulation shows what the policies would do.
     const enforcing = cniEnforcesNetworkPolicy(loaded.cni) !== false;
-    const allowed = (from: InventoryPod, to: Target, port: number, protocol: Protocol) => !enforcing || evaluator.evaluate({ from: { pod: from }, to, port, protocol }).allowed;
+    const allowed = (from: InventoryPod, to: Target, port: number, protocol: Protocol) =>
+      !enforcing || evaluator.evaluate({ from: { pod: from }, to, port, protocol }).allowed;
     return settled.map((r) => ('source' in r ? answer(r, allowed) : r));
   }
 
@@ -224,7 +269,9 @@ export class SimulatedDriver implements ClusterDriver {
     if (this.cached?.version === loaded.objectsVersion) return this.cached;
     const inventory = buildInventory(snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: await this.objectDocuments() }]));
     const live = new Map<string, InventoryPod>();
-    for (const p of inventory.pods) if (p.phase !== 'Succeeded' && p.phase !== 'Failed' && !live.has(`${p.namespace}/${p.workload.name}`)) live.set(`${p.namespace}/${p.workload.name}`, p);
+    for (const p of inventory.pods)
+      if (p.phase !== 'Succeeded' && p.phase !== 'Failed' && !live.has(`${p.namespace}/${p.workload.name}`))
+        live.set(`${p.namespace}/${p.workload.name}`, p);
     const dns = inventory.pods.find((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
     const objects = { version: loaded.objectsVersion, inventory, resolver: new PlainEvaluator({ ...inventory, policies: [] }), live, dns };
     this.cached = objects;
@@ -266,7 +313,8 @@ function namespacesOf(probes: ReadonlyArray<Routed | ConnectivityResult>): strin
 /** Finds a probe's source and target pods (and the target's hidden dependencies), or why it cannot run. */
 function route(objects: Objects, faults: SimulatedFaults, req: ConnectivityProbe): Routed | ConnectivityResult {
   const source = objects.live.get(`${req.from.namespace}/${req.from.workload}`);
-  if (!source) return { connected: false, error: true, detail: `no running pod of ${req.from.namespace}/${req.from.workload} to probe from` };
+  if (!source)
+    return { connected: false, error: true, detail: `no running pod of ${req.from.namespace}/${req.from.workload} to probe from` };
   let target: Target;
   if (req.to.kind === 'dns') {
     if (!objects.dns) return { connected: false, error: true, detail: 'the cluster has no kube-dns pod' };
@@ -283,17 +331,28 @@ function route(objects: Objects, faults: SimulatedFaults, req: ConnectivityProbe
 }
 
 /** The outcome of a routed probe, given what the live policies allow. */
-function answer({ req, source, target, hidden }: Routed, allowed: (from: InventoryPod, to: Target, port: number, protocol: Protocol) => boolean): ConnectivityResult {
+function answer(
+  { req, source, target, hidden }: Routed,
+  allowed: (from: InventoryPod, to: Target, port: number, protocol: Protocol) => boolean,
+): ConnectivityResult {
   if (req.to.kind === 'dns') {
     const dns = (target as { pod: InventoryPod }).pod;
     const ok = allowed(source, target, 53, 'UDP');
-    return { connected: ok, detail: ok ? `resolved ${req.to.name}` : `DNS lookup of ${req.to.name} timed out: 53/UDP to ${dns.namespace}/${dns.name} is blocked` };
+    return {
+      connected: ok,
+      detail: ok ? `resolved ${req.to.name}` : `DNS lookup of ${req.to.name} timed out: 53/UDP to ${dns.namespace}/${dns.name} is blocked`,
+    };
   }
-  if (!allowed(source, target, req.port, req.protocol)) return { connected: false, detail: `timed out after ${req.timeoutMs} ms: blocked by NetworkPolicy` };
+  if (!allowed(source, target, req.port, req.protocol))
+    return { connected: false, detail: `timed out after ${req.timeoutMs} ms: blocked by NetworkPolicy` };
   if ('pod' in target) {
     // A hidden dependency of the target that the live policies now block makes the target answer errors.
     const broken = hidden.find((d) => !allowed(target.pod, { pod: d.pod }, d.port, d.protocol));
-    if (broken) return { connected: false, detail: `${target.pod.namespace}/${target.pod.workload.name} answers with errors: its own call to ${broken.to}:${broken.port}/${broken.protocol} is blocked` };
+    if (broken)
+      return {
+        connected: false,
+        detail: `${target.pod.namespace}/${target.pod.workload.name} answers with errors: its own call to ${broken.to}:${broken.port}/${broken.protocol} is blocked`,
+      };
   }
   return { connected: true, detail: 'connected' };
 }

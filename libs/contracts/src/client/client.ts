@@ -89,7 +89,13 @@ export class ApiClient {
     if (!SAFE.has(route.method)) Object.assign(headers, this.changeHeaders());
     let res: Response;
     try {
-      res = await this.send(urlOf(route, parts), { method: route.method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal });
+      res = await this.send(urlOf(route, parts), {
+        method: route.method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+        signal,
+      });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiError(0, 'network', UNREACHABLE);

@@ -41,7 +41,8 @@ export const accessRoutes = {
   signIn: route({
     method: 'POST',
     path: '/api/v1/auth/login',
-    summary: 'Signs a person in: sets an HttpOnly session cookie and returns the CSRF token to send with every change. Failed sign-ins are throttled (429 with Retry-After)',
+    summary:
+      'Signs a person in: sets an HttpOnly session cookie and returns the CSRF token to send with every change. Failed sign-ins are throttled (429 with Retry-After)',
     body: signInSchema,
     success: [200],
     response: whoAmISchema,
@@ -49,7 +50,14 @@ export const accessRoutes = {
   signOut: route({ method: 'POST', path: '/api/v1/auth/logout', summary: 'Ends the session', success: [204], response: null }),
   whoAmI: route({ method: 'GET', path: '/api/v1/auth/me', summary: 'Who is calling', success: [200], response: whoAmISchema }),
   listUsers: route({ method: 'GET', path: '/api/v1/users', summary: 'Every user', success: [200], response: z.array(userViewSchema) }),
-  createUser: route({ method: 'POST', path: '/api/v1/users', summary: 'Adds a user', body: createUserSchema, success: [201], response: userViewSchema }),
+  createUser: route({
+    method: 'POST',
+    path: '/api/v1/users',
+    summary: 'Adds a user',
+    body: createUserSchema,
+    success: [201],
+    response: userViewSchema,
+  }),
   disableUser: route({
     method: 'POST',
     path: '/api/v1/users/:userId/disable',

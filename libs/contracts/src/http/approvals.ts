@@ -18,5 +18,11 @@ export const approvalItemSchema = z.strictObject({
 export type ApprovalItem = z.infer<typeof approvalItemSchema>;
 
 export const approvalRoutes = {
-  listApprovals: route({ method: 'GET', path: '/api/v1/approvals', summary: "What waits for an approval: stages of rollouts, with the evidence", success: [200], response: z.array(approvalItemSchema) }),
+  listApprovals: route({
+    method: 'GET',
+    path: '/api/v1/approvals',
+    summary: 'What waits for an approval: stages of rollouts, with the evidence',
+    success: [200],
+    response: z.array(approvalItemSchema),
+  }),
 };

@@ -10,18 +10,30 @@ export const createClusterSchema = z
     cni: cniSchema.default('unknown').describe('The CNI plugin; decides whether NetworkPolicy is enforced at all'),
     description: z.string().max(2000).optional(),
     driver: z.enum(DRIVERS).default('simulated').describe('simulated: Bulkhead stands in for the cluster; kubernetes: a real API server'),
-    kubeconfig: z.string().min(1).max(1024 * 1024).optional().describe('For driver kubernetes: the kubeconfig (YAML). Stored encrypted, never returned'),
+    kubeconfig: z
+      .string()
+      .min(1)
+      .max(1024 * 1024)
+      .optional()
+      .describe('For driver kubernetes: the kubeconfig (YAML). Stored encrypted, never returned'),
   })
   .superRefine((body, ctx) => {
-    if (body.driver === 'kubernetes' && !body.kubeconfig) ctx.addIssue({ code: 'custom', path: ['kubeconfig'], message: 'is required for driver kubernetes' });
-    if (body.driver === 'simulated' && body.kubeconfig) ctx.addIssue({ code: 'custom', path: ['kubeconfig'], message: 'only goes with driver kubernetes' });
+    if (body.driver === 'kubernetes' && !body.kubeconfig)
+      ctx.addIssue({ code: 'custom', path: ['kubeconfig'], message: 'is required for driver kubernetes' });
+    if (body.driver === 'simulated' && body.kubeconfig)
+      ctx.addIssue({ code: 'custom', path: ['kubeconfig'], message: 'only goes with driver kubernetes' });
   });
 export type CreateClusterBody = z.infer<typeof createClusterSchema>;
 
 export const updateClusterSchema = z.strictObject({
   cni: cniSchema.optional(),
   description: z.string().max(2000).optional(),
-  kubeconfig: z.string().min(1).max(1024 * 1024).optional().describe('Replaces the stored kubeconfig of a kubernetes cluster'),
+  kubeconfig: z
+    .string()
+    .min(1)
+    .max(1024 * 1024)
+    .optional()
+    .describe('Replaces the stored kubeconfig of a kubernetes cluster'),
 });
 export type UpdateClusterBody = z.infer<typeof updateClusterSchema>;
 
@@ -29,7 +41,10 @@ export const clusterViewSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
   cni: z.string(),
-  enforcesNetworkPolicy: z.boolean().nullable().describe('true/false when the CNI is known to enforce NetworkPolicy or not; null when unknown'),
+  enforcesNetworkPolicy: z
+    .boolean()
+    .nullable()
+    .describe('true/false when the CNI is known to enforce NetworkPolicy or not; null when unknown'),
   description: z.string().nullable(),
   driver: z.enum(DRIVERS),
   hasCredentials: z.boolean().describe('Whether a kubeconfig is stored. The kubeconfig itself is never returned'),
@@ -42,9 +57,29 @@ export type ClusterView = z.infer<typeof clusterViewSchema>;
 const clusterParams = z.strictObject({ clusterId: idParam });
 
 export const clusterRoutes = {
-  listClusters: route({ method: 'GET', path: '/api/v1/clusters', summary: 'Every cluster', success: [200], response: z.array(clusterViewSchema) }),
-  createCluster: route({ method: 'POST', path: '/api/v1/clusters', summary: 'Registers a cluster', body: createClusterSchema, success: [201], response: clusterViewSchema }),
-  getCluster: route({ method: 'GET', path: '/api/v1/clusters/:clusterId', summary: 'One cluster', params: clusterParams, success: [200], response: clusterViewSchema }),
+  listClusters: route({
+    method: 'GET',
+    path: '/api/v1/clusters',
+    summary: 'Every cluster',
+    success: [200],
+    response: z.array(clusterViewSchema),
+  }),
+  createCluster: route({
+    method: 'POST',
+    path: '/api/v1/clusters',
+    summary: 'Registers a cluster',
+    body: createClusterSchema,
+    success: [201],
+    response: clusterViewSchema,
+  }),
+  getCluster: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId',
+    summary: 'One cluster',
+    params: clusterParams,
+    success: [200],
+    response: clusterViewSchema,
+  }),
   updateCluster: route({
     method: 'PATCH',
     path: '/api/v1/clusters/:clusterId',
@@ -54,5 +89,12 @@ export const clusterRoutes = {
     success: [200],
     response: clusterViewSchema,
   }),
-  deleteCluster: route({ method: 'DELETE', path: '/api/v1/clusters/:clusterId', summary: 'Deletes a cluster with everything known about it', params: clusterParams, success: [204], response: null }),
+  deleteCluster: route({
+    method: 'DELETE',
+    path: '/api/v1/clusters/:clusterId',
+    summary: 'Deletes a cluster with everything known about it',
+    params: clusterParams,
+    success: [204],
+    response: null,
+  }),
 };

@@ -19,7 +19,9 @@ export const errorBodySchema = z.strictObject({
   statusCode: z.number().int(),
   code: z.string().describe('Stable machine-readable code, e.g. `cluster.name_taken`, `request.invalid_body`'),
   message: z.string(),
-  problems: z.array(z.strictObject({ field: z.string().describe('e.g. `body.port`, `query.namespace`, `params.clusterId`'), reason: z.string() })).optional(),
+  problems: z
+    .array(z.strictObject({ field: z.string().describe('e.g. `body.port`, `query.namespace`, `params.clusterId`'), reason: z.string() }))
+    .optional(),
   errorId: z.string().optional().describe('Of a 500: quote it when reporting the error; the log has it'),
   requestId: z.string().optional(),
 });
@@ -31,4 +33,3 @@ export const k8sNameSchema = z
   .min(1)
   .max(253)
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a lower-case DNS name (a-z, 0-9, "-" and ".")');
-

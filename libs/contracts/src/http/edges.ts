@@ -46,7 +46,14 @@ export const edgeViewSchema = z.strictObject({
   verdicts: z.array(z.string()),
   addresses: z.array(z.string()).describe('For a destination outside the cluster known by name: the IP addresses it was reached at'),
   sources: z
-    .array(z.strictObject({ importId: z.string(), connections: z.number(), firstSeen: instantSchema.nullable(), lastSeen: instantSchema.nullable() }))
+    .array(
+      z.strictObject({
+        importId: z.string(),
+        connections: z.number(),
+        firstSeen: instantSchema.nullable(),
+        lastSeen: instantSchema.nullable(),
+      }),
+    )
     .describe('The flow imports that observed the edge'),
   createdBy: z.string().nullable(),
   reviewedBy: z.string().nullable(),
@@ -76,6 +83,22 @@ export const edgeRoutes = {
     success: [201, 200],
     response: edgeViewSchema,
   }),
-  confirmEdge: route({ method: 'POST', path: '/api/v1/clusters/:clusterId/edges/:edgeId/confirm', summary: 'Confirms an edge', params: edgeParams, body: reviewEdgeSchema, success: [200], response: edgeViewSchema }),
-  rejectEdge: route({ method: 'POST', path: '/api/v1/clusters/:clusterId/edges/:edgeId/reject', summary: 'Rejects an edge: no plan allows it', params: edgeParams, body: reviewEdgeSchema, success: [200], response: edgeViewSchema }),
+  confirmEdge: route({
+    method: 'POST',
+    path: '/api/v1/clusters/:clusterId/edges/:edgeId/confirm',
+    summary: 'Confirms an edge',
+    params: edgeParams,
+    body: reviewEdgeSchema,
+    success: [200],
+    response: edgeViewSchema,
+  }),
+  rejectEdge: route({
+    method: 'POST',
+    path: '/api/v1/clusters/:clusterId/edges/:edgeId/reject',
+    summary: 'Rejects an edge: no plan allows it',
+    params: edgeParams,
+    body: reviewEdgeSchema,
+    success: [200],
+    response: edgeViewSchema,
+  }),
 };

@@ -23,7 +23,10 @@ export const flowImportViewSchema = z.strictObject({
   sizeBytes: z.number(),
   progress: flowImportProgressSchema,
   error: z.string().nullable(),
-  duplicateOf: z.string().nullable().describe('Set when the same content was already imported into this cluster: nothing was counted twice'),
+  duplicateOf: z
+    .string()
+    .nullable()
+    .describe('Set when the same content was already imported into this cluster: nothing was counted twice'),
   createdAt: instantSchema,
   startedAt: instantSchema.nullable(),
   finishedAt: instantSchema.nullable(),
@@ -41,10 +44,27 @@ export const flowImportRoutes = {
     params: clusterParams,
     // The name the file had, any text, kept (cut to 255 characters) to show beside the import. Other keys are ignored, as they always were.
     query: z.object({ fileName: z.string().optional() }),
-    rawBody: { contentTypes: ['application/x-ndjson', 'application/json', 'text/plain', 'application/gzip'], schema: z.string().describe('The file, as bytes') },
+    rawBody: {
+      contentTypes: ['application/x-ndjson', 'application/json', 'text/plain', 'application/gzip'],
+      schema: z.string().describe('The file, as bytes'),
+    },
     success: [202, 200],
     response: flowImportViewSchema,
   }),
-  listFlowImports: route({ method: 'GET', path: '/api/v1/clusters/:clusterId/flow-imports', summary: 'The flow imports of a cluster', params: clusterParams, success: [200], response: z.array(flowImportViewSchema) }),
-  getFlowImport: route({ method: 'GET', path: '/api/v1/flow-imports/:importId', summary: 'One flow import, with its progress', params: z.strictObject({ importId: idParam }), success: [200], response: flowImportViewSchema }),
+  listFlowImports: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId/flow-imports',
+    summary: 'The flow imports of a cluster',
+    params: clusterParams,
+    success: [200],
+    response: z.array(flowImportViewSchema),
+  }),
+  getFlowImport: route({
+    method: 'GET',
+    path: '/api/v1/flow-imports/:importId',
+    summary: 'One flow import, with its progress',
+    params: z.strictObject({ importId: idParam }),
+    success: [200],
+    response: flowImportViewSchema,
+  }),
 };

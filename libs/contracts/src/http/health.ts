@@ -12,5 +12,11 @@ export const readinessSchema = z.strictObject({
 
 export const healthRoutes = {
   liveness: route({ method: 'GET', path: '/healthz', summary: 'The process is up', success: [200], response: livenessSchema }),
-  readiness: route({ method: 'GET', path: '/readyz', summary: 'The process can serve: PostgreSQL and Redis both answer (else 503)', success: [200, 503], response: readinessSchema }),
+  readiness: route({
+    method: 'GET',
+    path: '/readyz',
+    summary: 'The process can serve: PostgreSQL and Redis both answer (else 503)',
+    success: [200, 503],
+    response: readinessSchema,
+  }),
 };

@@ -18,7 +18,9 @@ export const namespaceViewSchema = z.strictObject({
   tierSource: z.enum(['label', 'manual', 'none']).describe('Where the tier came from: a label, a person, or nowhere'),
   protection: z
     .enum(['unprotected', 'partial', 'verified'])
-    .describe('verified: the latest rollout that reached the namespace applied a plan there and its probes passed; partial: it has NetworkPolicies, but no verified plan; unprotected: none at all'),
+    .describe(
+      'verified: the latest rollout that reached the namespace applied a plan there and its probes passed; partial: it has NetworkPolicies, but no verified plan; unprotected: none at all',
+    ),
   counts: z.strictObject({ workloads: z.number(), pods: z.number(), policies: z.number() }),
 });
 export type NamespaceView = z.infer<typeof namespaceViewSchema>;
@@ -51,7 +53,9 @@ export const snapshotImportResultSchema = z.strictObject({
   namespacesWithoutTier: z.array(z.string()).describe('Namespaces whose labels name no tier: a person should set one'),
   keptAtFloor: z
     .array(z.strictObject({ namespace: z.string(), tier: tierSchema }))
-    .describe('Namespaces kept at a tier under approval they have been in, although their labels now name a lower one: only an approver moves them down'),
+    .describe(
+      'Namespaces kept at a tier under approval they have been in, although their labels now name a lower one: only an approver moves them down',
+    ),
 });
 export type SnapshotImportResult = z.infer<typeof snapshotImportResultSchema>;
 
@@ -63,7 +67,10 @@ export const inventoryRoutes = {
     path: '/api/v1/clusters/:clusterId/snapshot',
     summary: 'Replaces the inventory with a `kubectl get namespaces,pods,networkpolicies -A -o json` snapshot (JSON or YAML)',
     params: clusterParams,
-    rawBody: { contentTypes: ['application/json', 'application/yaml'], schema: z.looseObject({}).describe('A Kubernetes v1 List (or multi-document YAML)') },
+    rawBody: {
+      contentTypes: ['application/json', 'application/yaml'],
+      schema: z.looseObject({}).describe('A Kubernetes v1 List (or multi-document YAML)'),
+    },
     success: [200],
     response: snapshotImportResultSchema,
   }),
@@ -75,7 +82,14 @@ export const inventoryRoutes = {
     success: [202],
     response: queuedSchema,
   }),
-  listNamespaces: route({ method: 'GET', path: '/api/v1/clusters/:clusterId/namespaces', summary: 'The namespaces of a cluster', params: clusterParams, success: [200], response: z.array(namespaceViewSchema) }),
+  listNamespaces: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId/namespaces',
+    summary: 'The namespaces of a cluster',
+    params: clusterParams,
+    success: [200],
+    response: z.array(namespaceViewSchema),
+  }),
   setNamespaceTier: route({
     method: 'PATCH',
     path: '/api/v1/clusters/:clusterId/namespaces/:namespace',

@@ -18,7 +18,12 @@ export const lintFindingSchema = z.strictObject({
 });
 export type LintFinding = z.infer<typeof lintFindingSchema>;
 
-const reachSummarySchema = z.strictObject({ workloads: z.number(), maxReachableWorkloads: z.number(), meanReachableWorkloads: z.number(), totalReachablePorts: z.number() });
+const reachSummarySchema = z.strictObject({
+  workloads: z.number(),
+  maxReachableWorkloads: z.number(),
+  meanReachableWorkloads: z.number(),
+  totalReachablePorts: z.number(),
+});
 export type ReachSummary = z.infer<typeof reachSummarySchema>;
 
 export const blastRadiusSchema = z.strictObject({
@@ -67,7 +72,11 @@ export type EdgeImpact = z.infer<typeof edgeImpactSchema>;
 export const blockedEdgeSchema = z.strictObject({ edge: planEdgeSchema, key: z.string(), reason: z.string(), message: z.string() });
 export type BlockedEdge = z.infer<typeof blockedEdgeSchema>;
 
-export const riskSchema = z.strictObject({ kind: z.enum(['job', 'seen-once', 'short-window', 'never-observed']), workload: z.string(), message: z.string() });
+export const riskSchema = z.strictObject({
+  kind: z.enum(['job', 'seen-once', 'short-window', 'never-observed']),
+  workload: z.string(),
+  message: z.string(),
+});
 export type Risk = z.infer<typeof riskSchema>;
 
 const evidenceTimes = { connections: z.number(), firstSeen: instantSchema.nullable(), lastSeen: instantSchema.nullable() };
@@ -109,7 +118,14 @@ export const planReportSchema = z.strictObject({
     newlyBlocked: z.array(edgeImpactSchema),
     newlyAllowed: z.array(edgeImpactSchema),
     unevaluated: z.array(edgeImpactSchema),
-    summary: z.strictObject({ edges: z.number(), allowedBefore: z.number(), allowedAfter: z.number(), newlyBlocked: z.number(), newlyAllowed: z.number(), unevaluated: z.number() }),
+    summary: z.strictObject({
+      edges: z.number(),
+      allowedBefore: z.number(),
+      allowedAfter: z.number(),
+      newlyBlocked: z.number(),
+      newlyAllowed: z.number(),
+      unevaluated: z.number(),
+    }),
   }),
   blastRadius: z.strictObject({ before: blastRadiusSchema, after: blastRadiusSchema }),
 });
@@ -132,7 +148,14 @@ export const planViewSchema = planListItemSchema.extend({
 export type PlanView = z.infer<typeof planViewSchema>;
 
 export const CELL_STATES = ['denied', 'allowed', 'partial'] as const;
-const connectionChangeSchema = z.strictObject({ from: z.string(), to: z.string(), port: z.number(), protocol: z.string(), before: z.enum(CELL_STATES), after: z.enum(CELL_STATES) });
+const connectionChangeSchema = z.strictObject({
+  from: z.string(),
+  to: z.string(),
+  port: z.number(),
+  protocol: z.string(),
+  before: z.enum(CELL_STATES),
+  after: z.enum(CELL_STATES),
+});
 export type ConnectionChange = z.infer<typeof connectionChangeSchema>;
 
 export const policyChangeSchema = z.strictObject({
@@ -144,9 +167,17 @@ export const policyChangeSchema = z.strictObject({
 export type PolicyChange = z.infer<typeof policyChangeSchema>;
 
 export const planDiffSchema = z.strictObject({
-  against: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('plan'), id: z.string(), version: z.number() }), z.strictObject({ kind: z.literal('live') }), z.strictObject({ kind: z.literal('none') })]),
+  against: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('plan'), id: z.string(), version: z.number() }),
+    z.strictObject({ kind: z.literal('live') }),
+    z.strictObject({ kind: z.literal('none') }),
+  ]),
   policies: z.array(policyChangeSchema),
-  semantic: z.strictObject({ allowed: z.array(connectionChangeSchema), blocked: z.array(connectionChangeSchema), changed: z.array(connectionChangeSchema) }),
+  semantic: z.strictObject({
+    allowed: z.array(connectionChangeSchema),
+    blocked: z.array(connectionChangeSchema),
+    changed: z.array(connectionChangeSchema),
+  }),
 });
 export type PlanDiff = z.infer<typeof planDiffSchema>;
 
@@ -162,7 +193,14 @@ export const planRoutes = {
     success: [201],
     response: planViewSchema,
   }),
-  listPlans: route({ method: 'GET', path: '/api/v1/clusters/:clusterId/plans', summary: 'The plans of a cluster, as summaries', params: clusterParams, success: [200], response: z.array(planListItemSchema) }),
+  listPlans: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId/plans',
+    summary: 'The plans of a cluster, as summaries',
+    params: clusterParams,
+    success: [200],
+    response: z.array(planListItemSchema),
+  }),
   getPlan: route({
     method: 'GET',
     path: '/api/v1/plans/:planId',
@@ -186,7 +224,12 @@ export const planRoutes = {
     path: '/api/v1/plans/:planId/diff',
     summary: "What changes against an earlier plan or the cluster's live policies: policy by policy, and connection by connection",
     params: planParams,
-    query: z.strictObject({ against: z.union([z.enum(['previous', 'live']), z.uuid()]).default('previous').describe('previous, live, or the id of an earlier plan') }),
+    query: z.strictObject({
+      against: z
+        .union([z.enum(['previous', 'live']), z.uuid()])
+        .default('previous')
+        .describe('previous, live, or the id of an earlier plan'),
+    }),
     success: [200],
     response: planDiffSchema,
   }),

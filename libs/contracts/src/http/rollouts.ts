@@ -6,11 +6,16 @@ import { identifierSchema } from './text';
 
 const windowBase = {
   name: z.string().max(200).optional(),
-  durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
   timeZone: identifierSchema(100).min(1).describe('IANA time zone, e.g. Europe/Berlin'),
 };
 
-const CRON_DESCRIPTION = '5 fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * MON-FRI"; also L, W and #, e.g. "0 2 * * FRI#2" (the second Friday)';
+const CRON_DESCRIPTION =
+  '5 fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * MON-FRI"; also L, W and #, e.g. "0 2 * * FRI#2" (the second Friday)';
 const RRULE_DESCRIPTION =
   'RFC 5545: a DTSTART, one RRULE (FREQ YEARLY, MONTHLY, WEEKLY or DAILY, any BYxxx part but BYSECOND), and any EXDATE and RDATE lines. ' +
   'Every second Tuesday at 22:00 except two holidays: DTSTART;TZID=Europe/Berlin:20260113T220000\\nRRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2\\nEXDATE;VALUE=DATE:20260414,20261110';
@@ -21,7 +26,12 @@ const RRULE_DESCRIPTION =
  */
 const windowOf = <E extends z.ZodRawShape>(extra: E) =>
   z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('cron'), expression: identifierSchema(200).min(9).describe(CRON_DESCRIPTION), ...windowBase, ...extra }),
+    z.strictObject({
+      kind: z.literal('cron'),
+      expression: identifierSchema(200).min(9).describe(CRON_DESCRIPTION),
+      ...windowBase,
+      ...extra,
+    }),
     z.strictObject({ kind: z.literal('rrule'), rule: z.string().min(5).max(2000).describe(RRULE_DESCRIPTION), ...windowBase, ...extra }),
     z.strictObject({ kind: z.literal('once'), start: z.iso.datetime({ offset: true }), ...windowBase, ...extra }),
   ]);
@@ -35,14 +45,34 @@ export const freezeSchema = windowOf({ tiers: z.array(tierSchema).optional(), re
 const windowList = z.array(timeWindowSchema).max(20).optional();
 
 export const rolloutConfigSchema = z.strictObject({
-  waves: z.array(z.number().int().min(1).max(1000)).min(1).max(20).optional().describe('Namespaces per wave within a tier; the last size repeats. Default [1, 2, 4]'),
-  settleMs: z.number().int().min(0).max(24 * 3600 * 1000).optional(),
-  restoreRetryMs: z.number().int().min(0).max(3600 * 1000).optional(),
+  waves: z
+    .array(z.number().int().min(1).max(1000))
+    .min(1)
+    .max(20)
+    .optional()
+    .describe('Namespaces per wave within a tier; the last size repeats. Default [1, 2, 4]'),
+  settleMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600 * 1000)
+    .optional(),
+  restoreRetryMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600 * 1000)
+    .optional(),
   probe: z
     .strictObject({
       retries: z.number().int().min(0).max(20).optional(),
       timeoutMs: z.number().int().min(100).max(300_000).optional(),
-      retryDelayMs: z.number().int().min(0).max(3600 * 1000).optional(),
+      retryDelayMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(3600 * 1000)
+        .optional(),
     })
     .optional(),
   windows: z.strictObject({ dev: windowList, staging: windowList, prod: windowList }).optional().describe('Allow windows per tier'),
@@ -51,7 +81,12 @@ export const rolloutConfigSchema = z.strictObject({
 
 export const createRolloutSchema = z.strictObject({
   planId: z.uuid(),
-  namespaces: z.array(identifierSchema(253).min(1)).min(1).max(10_000).optional().describe('Default: every namespace of the plan that has a tier'),
+  namespaces: z
+    .array(identifierSchema(253).min(1))
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('Default: every namespace of the plan that has a tier'),
   config: rolloutConfigSchema.optional(),
   start: z.boolean().default(false).describe('Start at once instead of leaving a draft'),
   scheduledAt: z.iso.datetime({ offset: true }).optional().describe('Start at this time'),
@@ -65,7 +100,9 @@ export const abortSchema = z.strictObject({
   restore: z
     .enum(['in_flight', 'everything'])
     .default('in_flight')
-    .describe('in_flight: put back the namespaces under way, leave the verified ones enforced; everything: put back every namespace the rollout changed'),
+    .describe(
+      'in_flight: put back the namespaces under way, leave the verified ones enforced; everything: put back every namespace the rollout changed',
+    ),
 });
 
 export const rollbackSchema = z.strictObject({
@@ -89,24 +126,49 @@ export const listRolloutsQuerySchema = z.strictObject({
 
 // ---------------------------------------------------------------- answers: a rollout as the API shows it
 
-export const ROLLOUT_STATUSES = ['draft', 'scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'aborted', 'rolling_back', 'rolled_back', 'completed'] as const;
+export const ROLLOUT_STATUSES = [
+  'draft',
+  'scheduled',
+  'running',
+  'waiting_approval',
+  'waiting_window',
+  'paused',
+  'halted',
+  'aborted',
+  'rolling_back',
+  'rolled_back',
+  'completed',
+] as const;
 /**
  * Statuses in which a rollout holds its cluster: the one definition of an active rollout. The rollout
  * domain, the API's `status=active` and the dashboard read it from here; the one-active-rollout-per-cluster
  * index (a migration) is held to it by test/integration/rollout-active-index.spec.ts.
  */
-export const ACTIVE_STATUSES: readonly (typeof ROLLOUT_STATUSES)[number][] = ['scheduled', 'running', 'waiting_approval', 'waiting_window', 'paused', 'halted', 'rolling_back'];
+export const ACTIVE_STATUSES: readonly (typeof ROLLOUT_STATUSES)[number][] = [
+  'scheduled',
+  'running',
+  'waiting_approval',
+  'waiting_window',
+  'paused',
+  'halted',
+  'rolling_back',
+];
 /** Statuses no event leads out of, except a rollback of what stayed applied. */
 export const FINAL_STATUSES: readonly (typeof ROLLOUT_STATUSES)[number][] = ['aborted', 'rolled_back', 'completed'];
 export const STEP_PHASES = ['pending', 'snapshotted', 'applied', 'settled', 'probed', 'verified', 'restoring', 'restored'] as const;
 export const STAGE_STATUSES = ['pending', 'waiting_approval', 'running', 'completed', 'rejected'] as const;
 const probeKindSchema = z.enum(['must-connect', 'must-resolve', 'must-be-blocked']);
-const probeOutcomeSchema = z.enum(['passed', 'failed', 'not_enforced']).describe('not_enforced: a must-be-blocked probe got through, so the CNI is not enforcing NetworkPolicy');
+const probeOutcomeSchema = z
+  .enum(['passed', 'failed', 'not_enforced'])
+  .describe('not_enforced: a must-be-blocked probe got through, so the CNI is not enforcing NetworkPolicy');
 const protocolSchema = z.enum(PROTOCOLS);
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** A NetworkPolicy exactly as read from the API server, whatever it holds (the OpenAPI document says: any object). */
-const policyDocumentSchema = z.custom<{ [key: string]: JsonValue }>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'must be an object');
+const policyDocumentSchema = z.custom<{ [key: string]: JsonValue }>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'must be an object',
+);
 
 export const haltReasonSchema = z.strictObject({
   code: z.enum(['probe_failed', 'policies_not_enforced', 'apply_failed', 'snapshot_failed', 'approval_rejected', 'rolled_back']),
@@ -130,7 +192,12 @@ const probeSpecShape = {
   reason: z.string().optional().describe('why this probe was chosen, e.g. "dev reaching a prod data store"'),
 };
 
-export const probeAttemptSchema = z.strictObject({ attempt: z.number(), observed: z.enum(['reached', 'not_reached', 'error']), detail: z.string().optional(), at: instantSchema });
+export const probeAttemptSchema = z.strictObject({
+  attempt: z.number(),
+  observed: z.enum(['reached', 'not_reached', 'error']),
+  detail: z.string().optional(),
+  at: instantSchema,
+});
 export type ProbeAttempt = z.infer<typeof probeAttemptSchema>;
 
 export const probeSchema = z.strictObject({
@@ -203,7 +270,13 @@ export const approvalEvidenceSchema = z.strictObject({
 });
 export type ApprovalEvidence = z.infer<typeof approvalEvidenceSchema>;
 
-export const approvalDecisionSchema = z.strictObject({ approved: z.boolean(), by: z.string(), role: z.string(), comment: z.string().optional(), at: instantSchema });
+export const approvalDecisionSchema = z.strictObject({
+  approved: z.boolean(),
+  by: z.string(),
+  role: z.string(),
+  comment: z.string().optional(),
+  at: instantSchema,
+});
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 export const stageSchema = z.strictObject({
@@ -212,7 +285,9 @@ export const stageSchema = z.strictObject({
   waves: z.array(z.array(z.string())).describe('step ids, wave by wave'),
   approvalRequired: z.boolean(),
   diffRef: z.string().optional(),
-  approval: z.strictObject({ requestedAt: instantSchema, evidence: approvalEvidenceSchema, decision: approvalDecisionSchema.optional() }).optional(),
+  approval: z
+    .strictObject({ requestedAt: instantSchema, evidence: approvalEvidenceSchema, decision: approvalDecisionSchema.optional() })
+    .optional(),
   startedAt: instantSchema.optional(),
   completedAt: instantSchema.optional(),
 });
@@ -257,7 +332,10 @@ export const rolloutStateSchema = z.strictObject({
   }),
   halt: haltReasonSchema.optional().describe('why the rollout halted (the first reason; each step keeps its own)'),
   pausedBy: z.string().optional(),
-  landing: z.enum(['halted', 'completed', 'aborted', 'rolled_back']).optional().describe('while rolling_back: the status to land in once the restores are done'),
+  landing: z
+    .enum(['halted', 'completed', 'aborted', 'rolled_back'])
+    .optional()
+    .describe('while rolling_back: the status to land in once the restores are done'),
   rollbacks: z.array(
     z.strictObject({
       kind: z.enum(['rollback', 'abort']),
@@ -266,7 +344,10 @@ export const rolloutStateSchema = z.strictObject({
       at: instantSchema,
       reason: z.string().optional(),
       restore: z.enum(['in_flight', 'everything']).optional(),
-      leftEnforced: z.array(z.string()).optional().describe('of an abort: the namespaces it left verified, whose plan policies stay in force'),
+      leftEnforced: z
+        .array(z.string())
+        .optional()
+        .describe('of an abort: the namespaces it left verified, whose plan policies stay in force'),
     }),
   ),
   version: z.number().describe('+1 on every change'),
@@ -288,16 +369,37 @@ export type RolloutStall = z.infer<typeof rolloutStallSchema>;
 export const rolloutViewSchema = rolloutStateSchema.extend({ stalled: rolloutStallSchema.optional() });
 export type RolloutView = z.infer<typeof rolloutViewSchema>;
 
-const phaseCountsSchema = z.partialRecord(z.enum(STEP_PHASES), z.number()).describe('How many namespaces are in each phase (phases with none are left out)');
+const phaseCountsSchema = z
+  .partialRecord(z.enum(STEP_PHASES), z.number())
+  .describe('How many namespaces are in each phase (phases with none are left out)');
 export type PhaseCounts = z.infer<typeof phaseCountsSchema>;
 
 /** A rollout as a list shows it: where it is and how far, without its steps (GET /rollouts/{id} has them). */
 export const rolloutSummarySchema = rolloutViewSchema
-  .pick({ id: true, clusterId: true, planId: true, planVersion: true, createdBy: true, createdAt: true, status: true, scheduledAt: true, opensAt: true, startedAt: true, finishedAt: true, updatedAt: true, version: true, halt: true, pausedBy: true, stalled: true })
+  .pick({
+    id: true,
+    clusterId: true,
+    planId: true,
+    planVersion: true,
+    createdBy: true,
+    createdAt: true,
+    status: true,
+    scheduledAt: true,
+    opensAt: true,
+    startedAt: true,
+    finishedAt: true,
+    updatedAt: true,
+    version: true,
+    halt: true,
+    pausedBy: true,
+    stalled: true,
+  })
   .extend({
     namespaces: z.number(),
     phases: phaseCountsSchema,
-    stages: z.array(z.strictObject({ tier: tierSchema, status: z.enum(STAGE_STATUSES), namespaces: z.number(), phases: phaseCountsSchema })),
+    stages: z.array(
+      z.strictObject({ tier: tierSchema, status: z.enum(STAGE_STATUSES), namespaces: z.number(), phases: phaseCountsSchema }),
+    ),
   });
 export type RolloutSummary = z.infer<typeof rolloutSummarySchema>;
 
@@ -320,9 +422,24 @@ export const driftCheckSchema = z.strictObject({
 const rolloutParams = z.strictObject({ rolloutId: idParam });
 const clusterParams = z.strictObject({ clusterId: idParam });
 const act = (action: string, summary: string) =>
-  route({ method: 'POST', path: `/api/v1/rollouts/:rolloutId/${action}`, summary, params: rolloutParams, success: [200], response: rolloutStateSchema });
+  route({
+    method: 'POST',
+    path: `/api/v1/rollouts/:rolloutId/${action}`,
+    summary,
+    params: rolloutParams,
+    success: [200],
+    response: rolloutStateSchema,
+  });
 const actWith = <B extends z.ZodType>(action: string, summary: string, body: B) =>
-  route({ method: 'POST', path: `/api/v1/rollouts/:rolloutId/${action}`, summary, params: rolloutParams, body, success: [200], response: rolloutStateSchema });
+  route({
+    method: 'POST',
+    path: `/api/v1/rollouts/:rolloutId/${action}`,
+    summary,
+    params: rolloutParams,
+    body,
+    success: [200],
+    response: rolloutStateSchema,
+  });
 
 export const rolloutRoutes = {
   createRollout: route({
@@ -341,21 +458,33 @@ export const rolloutRoutes = {
     success: [200],
     response: z.array(rolloutSummarySchema),
   }),
-  getRollout: route({ method: 'GET', path: '/api/v1/rollouts/:rolloutId', summary: 'The whole state of a rollout, with its stall if it has stopped moving', params: rolloutParams, success: [200], response: rolloutViewSchema }),
+  getRollout: route({
+    method: 'GET',
+    path: '/api/v1/rollouts/:rolloutId',
+    summary: 'The whole state of a rollout, with its stall if it has stopped moving',
+    params: rolloutParams,
+    success: [200],
+    response: rolloutViewSchema,
+  }),
   rolloutEvents: route({
     method: 'GET',
     path: '/api/v1/rollouts/:rolloutId/events',
-    summary: "Server-sent events: `rollout` with the rollout's state each time it changes or stalls, until the client leaves or its token or session ends (a last `end` event says why)",
+    summary:
+      "Server-sent events: `rollout` with the rollout's state each time it changes or stalls, until the client leaves or its token or session ends (a last `end` event says why)",
     params: rolloutParams,
     success: [200],
-    response: z.string().describe('text/event-stream; each `rollout` event\'s data is a rollout as GET /rollouts/{id} answers it'),
+    response: z.string().describe("text/event-stream; each `rollout` event's data is a rollout as GET /rollouts/{id} answers it"),
     produces: 'text/event-stream',
   }),
   startRollout: act('start', 'Starts a draft'),
   pauseRollout: actWith('pause', 'Pauses before the next step', reasonSchema),
   resumeRollout: act('resume', 'Resumes a paused rollout'),
   abortRollout: actWith('abort', 'Stops the rollout and puts back the namespaces under way (or everything it changed)', abortSchema),
-  rollbackRollout: actWith('rollback', 'Restores one namespace, one stage or everything the rollout applied, from the snapshots it took', rollbackSchema),
+  rollbackRollout: actWith(
+    'rollback',
+    'Restores one namespace, one stage or everything the rollout applied, from the snapshots it took',
+    rollbackSchema,
+  ),
   approveStage: actWith('approve', 'Lets the next tier start. An approver, never the person who created the rollout', decisionSchema),
   rejectStage: actWith('reject', 'Refuses the next tier: the rollout halts', decisionSchema),
   listDriftChecks: route({

@@ -5,7 +5,9 @@ import { route } from './route';
 /** Described here for the documentation; the simulation itself reads and checks the body (it runs on a worker thread). */
 const simulateInputSchema = z.object({
   snapshot: z.looseObject({}).describe('kubectl get namespaces,pods,networkpolicies -A -o json'),
-  probes: z.array(z.object({ from: z.string(), to: z.string(), port: z.union([z.number().int(), z.string()]), protocol: z.enum(PROTOCOLS).optional() })),
+  probes: z.array(
+    z.object({ from: z.string(), to: z.string(), port: z.union([z.number().int(), z.string()]), protocol: z.enum(PROTOCOLS).optional() }),
+  ),
 });
 
 const directionVerdictSchema = z.strictObject({

@@ -1,10 +1,13 @@
 import { controlCharacterProblems, identifierCharacterProblem, identifierSchema, printable, textCharacterProblem } from './text';
 
 describe('which characters text and identifiers may hold', () => {
-  it.each(['\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u001b', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f'])('refuses U+%s in text and in identifiers', (char) => {
-    expect(textCharacterProblem(`a${char}b`)).toMatch(/control character U\+00[0-9A-F]{2}/);
-    expect(identifierCharacterProblem(`a${char}b`)).not.toBeNull();
-  });
+  it.each(['\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u001b', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f'])(
+    'refuses U+%s in text and in identifiers',
+    (char) => {
+      expect(textCharacterProblem(`a${char}b`)).toMatch(/control character U\+00[0-9A-F]{2}/);
+      expect(identifierCharacterProblem(`a${char}b`)).not.toBeNull();
+    },
+  );
 
   it('keeps tab, line feed and carriage return in text, and refuses them in identifiers', () => {
     for (const char of ['\t', '\n', '\r']) {
@@ -20,7 +23,9 @@ describe('which characters text and identifiers may hold', () => {
 
   it('identifierSchema refuses a control character with a message', () => {
     expect(identifierSchema(10).safeParse('ok').success).toBe(true);
-    expect(identifierSchema(10).safeParse('a\tb').error?.issues[0].message).toBe('must not contain invisible, control or text-direction characters');
+    expect(identifierSchema(10).safeParse('a\tb').error?.issues[0].message).toBe(
+      'must not contain invisible, control or text-direction characters',
+    );
     expect(identifierSchema(10).safeParse('admin\u202e').success).toBe(false);
   });
 
@@ -56,11 +61,18 @@ describe('controlCharacterProblems walks a parsed document', () => {
   });
 
   it('names the object holding a key with a control character', () => {
-    expect(controlCharacterProblems({ labels: { 'a\u0000': 'x' } }, 'body')).toEqual([{ field: 'body.labels', reason: expect.stringMatching(/^has a key that contains/) }]);
+    expect(controlCharacterProblems({ labels: { 'a\u0000': 'x' } }, 'body')).toEqual([
+      { field: 'body.labels', reason: expect.stringMatching(/^has a key that contains/) },
+    ]);
   });
 
   it('reports at most twenty problems', () => {
-    expect(controlCharacterProblems(Array.from({ length: 1000 }, () => '\u0000'), 'body')).toHaveLength(20);
+    expect(
+      controlCharacterProblems(
+        Array.from({ length: 1000 }, () => '\u0000'),
+        'body',
+      ),
+    ).toHaveLength(20);
   });
 
   it('walks a document nested a hundred thousand levels deep without overflowing the stack', () => {

@@ -93,4 +93,6 @@ export const identifierSchema = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((value) => identifierCharacterProblem(value) === null, { message: 'must not contain invisible, control or text-direction characters' });
+    .refine((value) => identifierCharacterProblem(value) === null, {
+      message: 'must not contain invisible, control or text-direction characters',
+    });

@@ -21,7 +21,13 @@ export interface ClusterCounts {
 
 export interface ClusterStore {
   /** Fails with AppError conflict `cluster.name_taken` when the name is in use. */
-  create(input: { name: string; cni: Cni; description?: string; driver: 'simulated' | 'kubernetes'; sealedCredentials?: Uint8Array }): Promise<ClusterRecord>;
+  create(input: {
+    name: string;
+    cni: Cni;
+    description?: string;
+    driver: 'simulated' | 'kubernetes';
+    sealedCredentials?: Uint8Array;
+  }): Promise<ClusterRecord>;
   get(id: string): Promise<ClusterRecord | null>;
   findByName(name: string): Promise<ClusterRecord | null>;
   list(): Promise<ClusterRecord[]>;

@@ -1,4 +1,11 @@
-import { AppError, type ClusterView, type CreateClusterBody, type Role, type UpdateClusterBody, cniEnforcesNetworkPolicy } from '@bulkhead/contracts';
+import {
+  AppError,
+  type ClusterView,
+  type CreateClusterBody,
+  type Role,
+  type UpdateClusterBody,
+  cniEnforcesNetworkPolicy,
+} from '@bulkhead/contracts';
 import { DocumentError, parseYaml } from '@bulkhead/documents';
 import type { ClusterCounts, ClusterRecord, ClusterStore, HostResolver, SecretSealer } from './cluster-store.port';
 import { type KubeconfigRules, resolvedAddressRefusal, reviewKubeconfig } from './kubeconfig-policy';
@@ -50,7 +57,9 @@ export async function checkKubeconfig(deps: Pick<ClusterDeps, 'kubeconfigRules' 
     doc = parseYaml(text);
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
-    throw AppError.invalid('cluster.invalid_kubeconfig', [{ field, reason: error.kind === 'unreadable' ? 'is not valid YAML' : error.message }]);
+    throw AppError.invalid('cluster.invalid_kubeconfig', [
+      { field, reason: error.kind === 'unreadable' ? 'is not valid YAML' : error.message },
+    ]);
   }
   const review = reviewKubeconfig(doc, deps.kubeconfigRules);
   const refusals = [...review.refusals];
@@ -75,7 +84,11 @@ export async function checkKubeconfig(deps: Pick<ClusterDeps, 'kubeconfigRules' 
 
 const credentialsNeedAdmin = (actor: ClusterActor, what: string) => {
   if (actor.role !== 'admin') {
-    throw new AppError('forbidden', 'cluster.credentials_need_admin', `${what} needs the admin role: a kubeconfig decides what the Bulkhead server connects to and with what credentials`);
+    throw new AppError(
+      'forbidden',
+      'cluster.credentials_need_admin',
+      `${what} needs the admin role: a kubeconfig decides what the Bulkhead server connects to and with what credentials`,
+    );
   }
 };
 
@@ -103,7 +116,8 @@ export async function updateCluster(deps: ClusterDeps, id: string, patch: Update
   const current = await requireCluster(deps.clusters, id);
   if (patch.kubeconfig !== undefined) {
     credentialsNeedAdmin(actor, "changing a cluster's kubeconfig (its credentials and server address)");
-    if (current.driver !== 'kubernetes') throw AppError.invalid('cluster.no_kubeconfig', [{ field: 'body.kubeconfig', reason: 'only goes with driver kubernetes' }]);
+    if (current.driver !== 'kubernetes')
+      throw AppError.invalid('cluster.no_kubeconfig', [{ field: 'body.kubeconfig', reason: 'only goes with driver kubernetes' }]);
     await checkKubeconfig(deps, patch.kubeconfig, 'body.kubeconfig');
   }
   const { kubeconfig, ...rest } = patch;

@@ -10,7 +10,10 @@ const LOOPBACK: KubeconfigRules = { allowHostCredentials: false, allowLoopback: 
 const kubeconfig = (cluster: Record<string, unknown>, user: Record<string, unknown>) => ({
   apiVersion: 'v1',
   kind: 'Config',
-  clusters: [{ name: 'prod', cluster: { server: 'https://10.0.0.1:6443', ...cluster } }] as Array<{ name: string; cluster: Record<string, unknown> }>,
+  clusters: [{ name: 'prod', cluster: { server: 'https://10.0.0.1:6443', ...cluster } }] as Array<{
+    name: string;
+    cluster: Record<string, unknown>;
+  }>,
   users: [{ name: 'ci', user: { token: 'embedded-token', ...user } }] as Array<{ name: string; user: Record<string, unknown> }>,
   contexts: [{ name: 'prod', context: { cluster: 'prod', user: 'ci' } }],
   'current-context': 'prod',
@@ -21,20 +24,42 @@ describe('kubeconfig policy: credentials', () => {
     ['an embedded token', {}, {}],
     ['an embedded client certificate and key', {}, { token: undefined, 'client-certificate-data': 'Y2VydA==', 'client-key-data': 'a2V5' }],
     ['a username and password', {}, { token: undefined, username: 'u', password: 'p' }],
-    ['an embedded CA, a TLS server name and impersonation', { 'certificate-authority-data': 'Y2E=', 'tls-server-name': 'kube', 'insecure-skip-tls-verify': false }, { as: 'someone' }],
+    [
+      'an embedded CA, a TLS server name and impersonation',
+      { 'certificate-authority-data': 'Y2E=', 'tls-server-name': 'kube', 'insecure-skip-tls-verify': false },
+      { as: 'someone' },
+    ],
   ])('accepts %s', (_name, cluster, user) => {
     expect(reviewKubeconfig(kubeconfig(cluster, user), STRICT)).toEqual({ refusals: [], hostsToResolve: [] });
   });
 
   it.each([
-    ['users[0] "ci"', 'exec', {}, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/bin/sh', args: ['-c', 'id'] } }, 'runs a command on the Bulkhead host'],
-    ['users[0] "ci"', 'auth-provider', {}, { 'auth-provider': { name: 'oidc', config: { 'idp-issuer-url': 'https://idp' } } }, 'runs an auth-provider plugin'],
+    [
+      'users[0] "ci"',
+      'exec',
+      {},
+      { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/bin/sh', args: ['-c', 'id'] } },
+      'runs a command on the Bulkhead host',
+    ],
+    [
+      'users[0] "ci"',
+      'auth-provider',
+      {},
+      { 'auth-provider': { name: 'oidc', config: { 'idp-issuer-url': 'https://idp' } } },
+      'runs an auth-provider plugin',
+    ],
     ['users[0] "ci"', 'tokenFile', {}, { tokenFile: '/etc/shadow' }, 'reads a file on the Bulkhead host'],
     ['users[0] "ci"', 'token-file', {}, { 'token-file': '/etc/shadow' }, 'reads a file on the Bulkhead host'],
     ['users[0] "ci"', 'client-certificate', {}, { 'client-certificate': '/root/.kube/cert.pem' }, 'reads a file on the Bulkhead host'],
     ['users[0] "ci"', 'client-key', {}, { 'client-key': '/root/.kube/key.pem' }, 'reads a file on the Bulkhead host'],
     ['users[0] "ci"', '<<', {}, { '<<': { exec: { command: '/bin/sh' } } }, 'is not an embedded credential'],
-    ['clusters[0] "prod"', 'certificate-authority', { 'certificate-authority': '/var/lib/bulkhead/secret.key' }, {}, 'reads a file on the Bulkhead host'],
+    [
+      'clusters[0] "prod"',
+      'certificate-authority',
+      { 'certificate-authority': '/var/lib/bulkhead/secret.key' },
+      {},
+      'reads a file on the Bulkhead host',
+    ],
     ['clusters[0] "prod"', 'proxy-url', { 'proxy-url': 'http://10.0.0.9:3128' }, {}, 'through a proxy'],
   ])('refuses %s: %s', (entry, field, cluster, user, reason) => {
     const { refusals } = reviewKubeconfig(kubeconfig(cluster, user), STRICT);
@@ -46,11 +71,17 @@ describe('kubeconfig policy: credentials', () => {
     const doc = kubeconfig({}, {});
     doc.users.push({ name: 'spare', user: { exec: { command: '/bin/sh' } } });
     doc.clusters.push({ name: 'other', cluster: { server: 'https://10.0.0.2', 'certificate-authority': '/etc/ca.pem' } });
-    expect(reviewKubeconfig(doc, STRICT).refusals.map((r) => `${r.entry}: ${r.field}`)).toEqual(['users[1] "spare": exec', 'clusters[1] "other": certificate-authority']);
+    expect(reviewKubeconfig(doc, STRICT).refusals.map((r) => `${r.entry}: ${r.field}`)).toEqual([
+      'users[1] "spare": exec',
+      'clusters[1] "other": certificate-authority',
+    ]);
   });
 
   it('accepts plugins, files and a proxy when the server allows host credentials', () => {
-    const doc = kubeconfig({ 'certificate-authority': '/etc/ca.pem', 'proxy-url': 'http://10.0.0.9:3128' }, { exec: { command: 'aws' }, tokenFile: '/var/run/token' });
+    const doc = kubeconfig(
+      { 'certificate-authority': '/etc/ca.pem', 'proxy-url': 'http://10.0.0.9:3128' },
+      { exec: { command: 'aws' }, tokenFile: '/var/run/token' },
+    );
     expect(reviewKubeconfig(doc, HOST_CREDENTIALS).refusals).toEqual([]);
   });
 
@@ -89,13 +120,20 @@ describe('kubeconfig policy: the API server address', () => {
     ['https://[febf::1]', 'febf::1', 'linkLocal'],
   ])('refuses %s (%s, %s)', (server, address, range) => {
     expect(serverRefusal(server).refusals).toEqual([
-      { entry: 'clusters[0] "prod"', field: 'server', reason: `points to ${address}, a ${range} address (allowed only with BULKHEAD_CLUSTER_ALLOW_LOOPBACK)` },
+      {
+        entry: 'clusters[0] "prod"',
+        field: 'server',
+        reason: `points to ${address}, a ${range} address (allowed only with BULKHEAD_CLUSTER_ALLOW_LOOPBACK)`,
+      },
     ]);
   });
 
-  it.each(['https://localhost:6443', 'https://LOCALHOST.', 'https://kube.localhost', 'https://a.b.localhost..'])('refuses the loopback name in %s', (server) => {
-    expect(serverRefusal(server).refusals[0].reason).toMatch(/loopback name/);
-  });
+  it.each(['https://localhost:6443', 'https://LOCALHOST.', 'https://kube.localhost', 'https://a.b.localhost..'])(
+    'refuses the loopback name in %s',
+    (server) => {
+      expect(serverRefusal(server).refusals[0].reason).toMatch(/loopback name/);
+    },
+  );
 
   it.each([
     ['ftp://10.0.0.1', 'must be an https:// (or http://) URL'],
@@ -110,16 +148,22 @@ describe('kubeconfig policy: the API server address', () => {
     expect(refusals).toEqual([{ entry: 'clusters[0] "prod"', field: 'proxy-url', reason: expect.stringContaining('loopback') }]);
   });
 
-  it.each(['https://10.0.0.1:6443', 'https://[2001:db8::1]', 'https://172.16.0.1', 'https://192.168.1.10'])('accepts the private or public address %s', (server) => {
-    expect(serverRefusal(server)).toEqual({ refusals: [], hostsToResolve: [] });
-  });
+  it.each(['https://10.0.0.1:6443', 'https://[2001:db8::1]', 'https://172.16.0.1', 'https://192.168.1.10'])(
+    'accepts the private or public address %s',
+    (server) => {
+      expect(serverRefusal(server)).toEqual({ refusals: [], hostsToResolve: [] });
+    },
+  );
 
   it('hands back names to resolve, without their trailing dot', () => {
-    expect(serverRefusal('https://Kube.Example.COM.:6443').hostsToResolve).toEqual([{ entry: 'clusters[0] "prod"', field: 'server', host: 'kube.example.com' }]);
+    expect(serverRefusal('https://Kube.Example.COM.:6443').hostsToResolve).toEqual([
+      { entry: 'clusters[0] "prod"', field: 'server', host: 'kube.example.com' },
+    ]);
   });
 
   it('accepts loopback addresses and names when the server allows them', () => {
-    for (const server of ['http://127.0.0.1:8080', 'https://localhost', 'https://[::1]']) expect(serverRefusal(server, LOOPBACK)).toEqual({ refusals: [], hostsToResolve: [] });
+    for (const server of ['http://127.0.0.1:8080', 'https://localhost', 'https://[::1]'])
+      expect(serverRefusal(server, LOOPBACK)).toEqual({ refusals: [], hostsToResolve: [] });
   });
 
   it.each([
@@ -137,14 +181,20 @@ describe('kubeconfig policy: the API server address', () => {
   });
 
   it('refuses a name when any of its addresses is internal, naming it', () => {
-    expect(resolvedAddressRefusal('kube.example', ['10.0.0.5', '::1'], STRICT)).toBe('kube.example resolves to ::1, a loopback address (allowed only with BULKHEAD_CLUSTER_ALLOW_LOOPBACK)');
+    expect(resolvedAddressRefusal('kube.example', ['10.0.0.5', '::1'], STRICT)).toBe(
+      'kube.example resolves to ::1, a loopback address (allowed only with BULKHEAD_CLUSTER_ALLOW_LOOPBACK)',
+    );
     expect(resolvedAddressRefusal('kube.example', ['10.0.0.5', '2001:db8::5'], STRICT)).toBeNull();
     expect(resolvedAddressRefusal('kube.example', ['127.0.0.1'], LOOPBACK)).toBeNull();
   });
 });
 
 describe('checkKubeconfig', () => {
-  const hosts: Record<string, string[]> = { 'kube.example': ['10.0.0.7'], 'rebind.example': ['10.0.0.8', '127.0.0.1'], 'metadata.example': ['169.254.169.254'] };
+  const hosts: Record<string, string[]> = {
+    'kube.example': ['10.0.0.7'],
+    'rebind.example': ['10.0.0.8', '127.0.0.1'],
+    'metadata.example': ['169.254.169.254'],
+  };
   const resolver = { resolve: async (host: string) => hosts[host] ?? Promise.reject(new Error('ENOTFOUND')) };
   const text = (server: string, user = 'token: embedded-token') =>
     `clusters: [{ name: prod, cluster: { server: "${server}" } }]\nusers: [{ name: ci, user: { ${user} } }]\ncontexts: [{ name: prod, context: { cluster: prod, user: ci } }]\ncurrent-context: prod\n`;
@@ -173,6 +223,9 @@ describe('checkKubeconfig', () => {
   it('lists every refusal, each on body.kubeconfig', async () => {
     const found = await problems(text('https://127.1', 'exec: { command: /bin/sh }'));
     expect(found.map((p) => p.field)).toEqual(['body.kubeconfig', 'body.kubeconfig']);
-    expect(found.map((p) => p.reason.split(' ').slice(0, 4).join(' '))).toEqual(['users[0] "ci": exec runs', 'clusters[0] "prod": server points']);
+    expect(found.map((p) => p.reason.split(' ').slice(0, 4).join(' '))).toEqual([
+      'users[0] "ci": exec runs',
+      'clusters[0] "prod": server points',
+    ]);
   });
 });

@@ -39,9 +39,27 @@ const HOST_CREDENTIALS = 'BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS';
 const LOOPBACK = 'BULKHEAD_CLUSTER_ALLOW_LOOPBACK';
 
 /** Fields of `users[].user` that hold the credential itself, or change nothing on the host. */
-const EMBEDDED_USER_FIELDS = new Set(['token', 'client-certificate-data', 'client-key-data', 'username', 'password', 'as', 'as-uid', 'as-groups', 'as-user-extra', 'extensions']);
+const EMBEDDED_USER_FIELDS = new Set([
+  'token',
+  'client-certificate-data',
+  'client-key-data',
+  'username',
+  'password',
+  'as',
+  'as-uid',
+  'as-groups',
+  'as-user-extra',
+  'extensions',
+]);
 /** Fields of `clusters[].cluster` that read nothing from the host and send nowhere else. */
-const EMBEDDED_CLUSTER_FIELDS = new Set(['server', 'certificate-authority-data', 'insecure-skip-tls-verify', 'tls-server-name', 'disable-compression', 'extensions']);
+const EMBEDDED_CLUSTER_FIELDS = new Set([
+  'server',
+  'certificate-authority-data',
+  'insecure-skip-tls-verify',
+  'tls-server-name',
+  'disable-compression',
+  'extensions',
+]);
 
 /** Why the fields a kubeconfig client is known to act on are refused; any other unknown field is refused too. */
 const HOST_FIELD_REASONS: Record<string, string> = {
@@ -71,7 +89,8 @@ export function reviewKubeconfig(doc: unknown, rules: KubeconfigRules): Kubeconf
   if (!isObject(doc)) return { refusals: [{ entry: 'kubeconfig', field: '', reason: 'is not a YAML mapping' }], hostsToResolve };
   const clusters = entries(doc, 'clusters', 'cluster', refusals);
   const users = entries(doc, 'users', 'user', refusals);
-  if (!clusters.length || !users.length) refusals.push({ entry: 'kubeconfig', field: '', reason: 'must hold at least one cluster (with a server) and one user' });
+  if (!clusters.length || !users.length)
+    refusals.push({ entry: 'kubeconfig', field: '', reason: 'must hold at least one cluster (with a server) and one user' });
 
   for (const { entry, body } of users) {
     if (!rules.allowHostCredentials) refusals.push(...hostFields(entry, body, EMBEDDED_USER_FIELDS));
@@ -116,7 +135,12 @@ export function internalRangeOf(address: string): string | null {
 }
 
 /** `users[0] "ci"` and its `user` mapping, for each entry of a list; a malformed entry is a refusal. */
-function entries(doc: Json, list: 'users' | 'clusters', key: 'user' | 'cluster', refusals: KubeconfigRefusal[]): Array<{ entry: string; body: Json }> {
+function entries(
+  doc: Json,
+  list: 'users' | 'clusters',
+  key: 'user' | 'cluster',
+  refusals: KubeconfigRefusal[],
+): Array<{ entry: string; body: Json }> {
   const items = doc[list];
   if (items === undefined || items === null) return [];
   if (!Array.isArray(items)) {
@@ -152,17 +176,23 @@ function judgeUrl(text: string, field: 'server' | 'proxy-url', rules: Kubeconfig
   } catch {
     return { reason: 'is not a URL' };
   }
-  if (field === 'server' && url.protocol !== 'https:' && url.protocol !== 'http:') return { reason: 'must be an https:// (or http://) URL' };
+  if (field === 'server' && url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { reason: 'must be an https:// (or http://) URL' };
   if (url.username || url.password) return { reason: 'carries credentials in the URL; put them in the user entry' };
   if (rules.allowLoopback) return {};
   // The WHATWG parser has already turned every IPv4 spelling (2130706433, 0x7f000001, 0177.0.0.1, 127.1,
   // a trailing dot) into dotted decimal, and IPv6 into its bracketed canonical form.
-  const literal = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : ipaddr.IPv4.isValidFourPartDecimal(url.hostname) ? url.hostname : null;
+  const literal = url.hostname.startsWith('[')
+    ? url.hostname.slice(1, -1)
+    : ipaddr.IPv4.isValidFourPartDecimal(url.hostname)
+      ? url.hostname
+      : null;
   if (literal !== null) {
     const range = internalRangeOf(literal);
     return range ? { reason: `points to ${literal}, a ${range} address (allowed only with ${LOOPBACK})` } : {};
   }
   const name = url.hostname.replace(/\.+$/, '');
-  if (name === 'localhost' || name.endsWith('.localhost')) return { reason: `points to ${name}, a loopback name (allowed only with ${LOOPBACK})` };
+  if (name === 'localhost' || name.endsWith('.localhost'))
+    return { reason: `points to ${name}, a loopback name (allowed only with ${LOOPBACK})` };
   return { host: name };
 }

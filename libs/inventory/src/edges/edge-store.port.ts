@@ -35,6 +35,12 @@ export interface EdgeStore {
    * Declares a dependency by hand. When the edge is already known (observed, say), it is confirmed
    * instead of duplicated. Returns the edge and whether it was new.
    */
-  declare(clusterId: string, edge: { srcKey: string; dstKey: string; port: number; protocol: string }, by: string, comment: string | null, at: Date): Promise<{ edge: EdgeRecord; created: boolean }>;
+  declare(
+    clusterId: string,
+    edge: { srcKey: string; dstKey: string; port: number; protocol: string },
+    by: string,
+    comment: string | null,
+    at: Date,
+  ): Promise<{ edge: EdgeRecord; created: boolean }>;
   review(id: string, review: Exclude<EdgeReview, 'unreviewed'>, by: string, comment: string | null, at: Date): Promise<EdgeRecord | null>;
 }

@@ -68,20 +68,38 @@ export async function listEdges(deps: EdgeDeps, clusterId: string, filter: EdgeF
  * A person declares a dependency the flows did not show (or vouches for one they did). Both ends are
  * resolved exactly as imported flows are, so a declared edge and an observed one meet on one key.
  */
-export async function declareEdge(deps: EdgeDeps, clusterId: string, body: CreateEdgeBody, by: string, now: Date): Promise<{ view: EdgeView; created: boolean }> {
+export async function declareEdge(
+  deps: EdgeDeps,
+  clusterId: string,
+  body: CreateEdgeBody,
+  by: string,
+  now: Date,
+): Promise<{ view: EdgeView; created: boolean }> {
   await requireCluster(deps.clusters, clusterId);
   const inventory = await deps.inventory.load(clusterId);
   const attributor = new Attributor(InventoryIndex.from({ pods: inventory.pods, workloads: inventory.workloads }));
   const resolve = (field: 'from' | 'to') => {
     const parsed = parseEdgeListEndpoint(body[field]);
-    if (!parsed) throw AppError.invalid('edge.invalid_endpoint', [{ field: `body.${field}`, reason: 'must be namespace/workload, an IP address, a CIDR, a DNS name or reserved:<identity>' }]);
+    if (!parsed)
+      throw AppError.invalid('edge.invalid_endpoint', [
+        { field: `body.${field}`, reason: 'must be namespace/workload, an IP address, a CIDR, a DNS name or reserved:<identity>' },
+      ]);
     const attribution = attributor.attribute(parsed);
-    if (!attribution.ok) throw AppError.invalid('edge.unknown_endpoint', [{ field: `body.${field}`, reason: `"${body[field]}" is not in the cluster's inventory (${attribution.reason})` }]);
+    if (!attribution.ok)
+      throw AppError.invalid('edge.unknown_endpoint', [
+        { field: `body.${field}`, reason: `"${body[field]}" is not in the cluster's inventory (${attribution.reason})` },
+      ]);
     return attribution.endpoint.key;
   };
   const srcKey = resolve('from');
   const dstKey = resolve('to');
-  const { edge, created } = await deps.edges.declare(clusterId, { srcKey, dstKey, port: body.port, protocol: body.protocol }, by, body.comment ?? null, now);
+  const { edge, created } = await deps.edges.declare(
+    clusterId,
+    { srcKey, dstKey, port: body.port, protocol: body.protocol },
+    by,
+    body.comment ?? null,
+    now,
+  );
   return { view: toView(edge, await tiersOf(deps, clusterId)), created };
 }
 

@@ -37,7 +37,15 @@ export interface FlowImportStore {
    * Records a new upload. When the same content was already imported (or is being imported) into the
    * cluster, the record is created as a finished duplicate of that import instead.
    */
-  create(input: { clusterId: string; sha256: string; sizeBytes: number; fileName: string | null; storagePath: string; createdBy: string | null; progress: FlowImportProgress }): Promise<FlowImportRecord>;
+  create(input: {
+    clusterId: string;
+    sha256: string;
+    sizeBytes: number;
+    fileName: string | null;
+    storagePath: string;
+    createdBy: string | null;
+    progress: FlowImportProgress;
+  }): Promise<FlowImportRecord>;
   get(id: string): Promise<FlowImportRecord | null>;
   list(clusterId: string): Promise<FlowImportRecord[]>;
   /** Marks a queued (or interrupted running) import as running; null when it has already finished. */

@@ -67,7 +67,10 @@ export async function getFlowImport(imports: FlowImportStore, id: string): Promi
   return flowImportView(record);
 }
 
-export async function listFlowImports(deps: { clusters: ClusterStore; imports: FlowImportStore }, clusterId: string): Promise<FlowImportView[]> {
+export async function listFlowImports(
+  deps: { clusters: ClusterStore; imports: FlowImportStore },
+  clusterId: string,
+): Promise<FlowImportView[]> {
   await requireCluster(deps.clusters, clusterId);
   return (await deps.imports.list(clusterId)).map(flowImportView);
 }

@@ -94,7 +94,11 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
     await deps.files.remove(record.storagePath);
     return { status: 'done', detail: `failed: ${reason}` };
   }
-  await deps.imports.complete(importId, { format: reader.format ?? 'unknown', progress: progress(), edges: aggregator.edges().map(contribution) }, deps.clock());
+  await deps.imports.complete(
+    importId,
+    { format: reader.format ?? 'unknown', progress: progress(), edges: aggregator.edges().map(contribution) },
+    deps.clock(),
+  );
   await deps.files.remove(record.storagePath);
   return { status: 'done' };
 }
@@ -103,7 +107,11 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
  * Marks an import failed once its job has given up (every attempt used, or a payload no attempt can
  * handle), so that no import stays `running` with nobody working on it. A finished import stays as it is.
  */
-export async function failFlowImport(deps: Pick<RunImportDeps, 'imports' | 'files' | 'clock'>, importId: string, reason: string): Promise<void> {
+export async function failFlowImport(
+  deps: Pick<RunImportDeps, 'imports' | 'files' | 'clock'>,
+  importId: string,
+  reason: string,
+): Promise<void> {
   const record = await deps.imports.get(importId);
   if (!record || record.status === 'succeeded' || record.status === 'failed') return;
   await deps.imports.fail(importId, printable(`the import gave up: ${reason}`), record.progress, deps.clock());

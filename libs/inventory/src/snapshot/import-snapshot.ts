@@ -1,6 +1,25 @@
-import { AppError, controlCharacterProblems, fieldPath, type NamespaceView, type SnapshotImportResult, type Tier, type UpdateNamespaceBody, type WorkloadView } from '@bulkhead/contracts';
+import {
+  AppError,
+  controlCharacterProblems,
+  fieldPath,
+  type NamespaceView,
+  type SnapshotImportResult,
+  type Tier,
+  type UpdateNamespaceBody,
+  type WorkloadView,
+} from '@bulkhead/contracts';
 import type { DocumentLimits } from '@bulkhead/documents';
-import { assertValidPolicies, buildInventory, type Inventory, type NetworkPolicy, parseDocuments, PolicyValidationError, SnapshotError, type SnapshotLocation, snapshotFromDocuments } from '@bulkhead/netpol';
+import {
+  assertValidPolicies,
+  buildInventory,
+  type Inventory,
+  type NetworkPolicy,
+  parseDocuments,
+  PolicyValidationError,
+  SnapshotError,
+  type SnapshotLocation,
+  snapshotFromDocuments,
+} from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { tierFromLabels } from '@bulkhead/plan';
@@ -40,7 +59,12 @@ export type { SnapshotImportResult };
  * snapshot says. All or nothing: an unreadable snapshot or a policy the API server would refuse
  * changes nothing and is reported field by field.
  */
-export async function importSnapshot(deps: InventoryDeps, clusterId: string, snapshot: SnapshotText, now: Date): Promise<SnapshotImportResult> {
+export async function importSnapshot(
+  deps: InventoryDeps,
+  clusterId: string,
+  snapshot: SnapshotText,
+  now: Date,
+): Promise<SnapshotImportResult> {
   const cluster = await requireCluster(deps.clusters, clusterId);
   const { inventory, items } = deps.snapshotReader ? await deps.snapshotReader(snapshot) : readSnapshot(snapshot);
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
@@ -77,7 +101,8 @@ export function readSnapshot(text: SnapshotText, limits?: DocumentLimits): Snaps
         error.issues.map((i) => ({ field: `${i.policy}: ${i.field}`, reason: i.message })),
       );
     }
-    if (error instanceof SnapshotError) throw AppError.invalid('snapshot.unreadable', [{ field: snapshotField(error.location, documents), reason: error.message }]);
+    if (error instanceof SnapshotError)
+      throw AppError.invalid('snapshot.unreadable', [{ field: snapshotField(error.location, documents), reason: error.message }]);
     throw error;
   }
 }
@@ -100,10 +125,13 @@ function listItems(documents: unknown[]): unknown[] {
   });
 }
 
-
 export async function listNamespaces(deps: InventoryDeps, clusterId: string): Promise<NamespaceView[]> {
   await requireCluster(deps.clusters, clusterId);
-  const [namespaces, counts, verified] = await Promise.all([deps.inventory.namespaces(clusterId), deps.inventory.namespaceCounts(clusterId), deps.protection.verifiedNamespaces(clusterId)]);
+  const [namespaces, counts, verified] = await Promise.all([
+    deps.inventory.namespaces(clusterId),
+    deps.inventory.namespaceCounts(clusterId),
+    deps.protection.verifiedNamespaces(clusterId),
+  ]);
   return namespaces.map((ns) => {
     const held = counts.get(ns.name) ?? { workloads: 0, pods: 0, policies: 0 };
     return {
@@ -134,7 +162,11 @@ export async function setNamespaceTier(
   if (!current) throw AppError.notFound('namespace', namespace);
   if (lowersBelowFloor(current, body.tier, current.floor, deps.approvalTiers) && !caller.mayApprove) {
     const floor = floorAfter(effectiveTier(current), current.floor, deps.approvalTiers);
-    throw new AppError('forbidden', 'inventory.tier_below_floor', `taking ${namespace} below ${floor} needs the approver role: its rollouts would no longer wait for the ${floor} approval`);
+    throw new AppError(
+      'forbidden',
+      'inventory.tier_below_floor',
+      `taking ${namespace} below ${floor} needs the approver role: its rollouts would no longer wait for the ${floor} approval`,
+    );
   }
   const next = body.tier ?? current.labelTier;
   const floor = floorAfter(next, caller.mayApprove ? null : current.floor, deps.approvalTiers);
@@ -146,7 +178,14 @@ export async function setNamespaceTier(
 
 export async function listWorkloads(deps: InventoryDeps, clusterId: string, namespace?: string): Promise<WorkloadView[]> {
   await requireCluster(deps.clusters, clusterId);
-  return (await deps.inventory.workloads(clusterId, namespace || undefined)).map((w) => ({ namespace: w.namespace, name: w.name, kind: w.kind, labels: w.labels, ports: w.ports, podCount: w.podCount }));
+  return (await deps.inventory.workloads(clusterId, namespace || undefined)).map((w) => ({
+    namespace: w.namespace,
+    name: w.name,
+    kind: w.kind,
+    labels: w.labels,
+    ports: w.ports,
+    podCount: w.podCount,
+  }));
 }
 
 export async function listPolicies(deps: InventoryDeps, clusterId: string, namespace?: string): Promise<NetworkPolicy[]> {

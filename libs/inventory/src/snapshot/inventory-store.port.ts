@@ -29,7 +29,13 @@ export interface InventoryStore {
    * (overrideAfterImport) and raising floors (floorAfter, with the tiers under approval). Answers the
    * namespaces kept at their floor against their new labels.
    */
-  replace(clusterId: string, inventory: Inventory, labelTiers: Map<string, Tier | null>, approvalTiers: readonly Tier[], at: Date): Promise<{ keptAtFloor: KeptAtFloor[] }>;
+  replace(
+    clusterId: string,
+    inventory: Inventory,
+    labelTiers: Map<string, Tier | null>,
+    approvalTiers: readonly Tier[],
+    at: Date,
+  ): Promise<{ keptAtFloor: KeptAtFloor[] }>;
   /** The stored inventory, in the engine's shape (synthetic pods included). */
   load(clusterId: string): Promise<Inventory>;
   namespaces(clusterId: string): Promise<StoredNamespace[]>;

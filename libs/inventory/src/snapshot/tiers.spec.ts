@@ -24,7 +24,7 @@ describe('an import keeps a namespace at its floor', () => {
     ['prod by label, label removed: kept at prod', ns('prod'), null, 'prod', 'prod'],
     ['left out of a snapshot and back as dev: kept at prod', undefined, 'dev', 'prod', 'prod'],
     ['prod by label, still prod: no override', ns('prod'), 'prod', 'prod', null],
-    ['prod by a person, relabelled dev: the person\'s choice stays', ns('dev', 'prod'), 'dev', 'prod', 'prod'],
+    ["prod by a person, relabelled dev: the person's choice stays", ns('dev', 'prod'), 'dev', 'prod', 'prod'],
     ['staging by label, relabelled dev: kept at staging', ns('staging'), 'dev', 'staging', 'staging'],
     ['staging by label, relabelled prod: follows the label up', ns('staging'), 'prod', 'staging', null],
     ['dev by label with no floor: follows the label', ns('dev'), 'staging', null, null],

@@ -38,7 +38,12 @@ export function overrideAfterImport(previous: TierOfNamespace | undefined, label
 }
 
 /** Whether setting this override takes the namespace below its floor (its tier under approval, or one it has been in): that needs an approver. */
-export function lowersBelowFloor(current: TierOfNamespace, override: Tier | null, floor: Tier | null, approvalTiers: readonly Tier[]): boolean {
+export function lowersBelowFloor(
+  current: TierOfNamespace,
+  override: Tier | null,
+  floor: Tier | null,
+  approvalTiers: readonly Tier[],
+): boolean {
   const effectiveFloor = floorAfter(effectiveTier(current), floor, approvalTiers);
   return effectiveFloor !== null && below(override ?? current.labelTier, effectiveFloor);
 }

@@ -119,7 +119,12 @@ export function selectorMatches(selector: LabelSelector, labels: Labels): boolea
   return true;
 }
 
-export function portsMatch(ports: NetworkPolicyPort[] | undefined, port: number, protocol: Protocol, destination: InventoryPod | undefined): boolean {
+export function portsMatch(
+  ports: NetworkPolicyPort[] | undefined,
+  port: number,
+  protocol: Protocol,
+  destination: InventoryPod | undefined,
+): boolean {
   if (!ports || ports.length === 0) return true;
   return ports.some((p) => {
     if ((p.protocol ?? 'TCP') !== protocol) return false;
@@ -129,7 +134,12 @@ export function portsMatch(ports: NetworkPolicyPort[] | undefined, port: number,
   });
 }
 
-function peersMatch(peers: NetworkPolicyPeer[] | undefined, endpoint: Endpoint, policy: NetworkPolicy, namespaceLabels: Map<string, Labels>): boolean {
+function peersMatch(
+  peers: NetworkPolicyPeer[] | undefined,
+  endpoint: Endpoint,
+  policy: NetworkPolicy,
+  namespaceLabels: Map<string, Labels>,
+): boolean {
   if (!peers || peers.length === 0) return true;
   return peers.some((peer) => {
     if (peer.ipBlock) {

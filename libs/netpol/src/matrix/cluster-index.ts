@@ -194,7 +194,6 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   const classIngressNames = classRep.map((i) => sortedNames(podIngress[i]));
   const classEgressNames = classRep.map((i) => sortedNames(podEgress[i]));
 
-
   return {
     pods,
     policies,

@@ -106,8 +106,18 @@ export function compilePolicies(source: readonly NetworkPolicy[], namespaceIndex
       matcher: matcher(policy.spec.podSelector ?? {}),
       ingress: types.ingress,
       egress: types.egress,
-      ingressRules: types.ingress ? compileRules((policy.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })), ns) : [],
-      egressRules: types.egress ? compileRules((policy.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports })), ns) : [],
+      ingressRules: types.ingress
+        ? compileRules(
+            (policy.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })),
+            ns,
+          )
+        : [],
+      egressRules: types.egress
+        ? compileRules(
+            (policy.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports })),
+            ns,
+          )
+        : [],
     };
   });
 

@@ -28,9 +28,9 @@ const CONTAINER_PORTS = [
 ];
 
 const labelsArb = (keys: Record<string, string[]>) =>
-  fc.record(Object.fromEntries(Object.entries(keys).map(([k, values]) => [k, fc.constantFrom(...values)])), { requiredKeys: [] }) as fc.Arbitrary<
-    Record<string, string>
-  >;
+  fc.record(Object.fromEntries(Object.entries(keys).map(([k, values]) => [k, fc.constantFrom(...values)])), {
+    requiredKeys: [],
+  }) as fc.Arbitrary<Record<string, string>>;
 const podLabels = labelsArb({ app: ['a', 'b', 'c'], tier: ['web', 'db'] });
 const nsLabels = labelsArb({ env: ['prod', 'dev'], team: ['t1', 't2'] });
 
@@ -38,7 +38,11 @@ const selectorArb = (keys: Record<string, string[]>): fc.Arbitrary<LabelSelector
   const key = fc.constantFrom(...Object.keys(keys));
   const requirement = key.chain((k) =>
     fc.oneof(
-      fc.record({ key: fc.constant(k), operator: fc.constantFrom('In', 'NotIn'), values: fc.uniqueArray(fc.constantFrom(...keys[k]), { minLength: 1 }) }),
+      fc.record({
+        key: fc.constant(k),
+        operator: fc.constantFrom('In', 'NotIn'),
+        values: fc.uniqueArray(fc.constantFrom(...keys[k]), { minLength: 1 }),
+      }),
       fc.record({ key: fc.constant(k), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
     ),
   );
@@ -52,11 +56,19 @@ const ipBlockArb: fc.Arbitrary<NetworkPolicyPeer> = fc.constantFrom(...CIDRS).ch
     '10.0.0.0/30': ['10.0.0.1/32'],
     '0.0.0.0/0': ['10.0.0.0/8', '10.0.0.0/30'],
   };
-  return fc.record({ ipBlock: fc.record({ cidr: fc.constant(cidr), except: fc.subarray(excepts[cidr] ?? []) }, { requiredKeys: ['cidr'] }) });
+  return fc.record({
+    ipBlock: fc.record({ cidr: fc.constant(cidr), except: fc.subarray(excepts[cidr] ?? []) }, { requiredKeys: ['cidr'] }),
+  });
 });
 const peerArb: fc.Arbitrary<NetworkPolicyPeer> = fc.oneof(
   fc
-    .record({ podSelector: selectorArb({ app: ['a', 'b', 'c'], tier: ['web', 'db'] }), namespaceSelector: selectorArb({ env: ['prod', 'dev'], team: ['t1', 't2'], 'kubernetes.io/metadata.name': NS }) }, { requiredKeys: [] })
+    .record(
+      {
+        podSelector: selectorArb({ app: ['a', 'b', 'c'], tier: ['web', 'db'] }),
+        namespaceSelector: selectorArb({ env: ['prod', 'dev'], team: ['t1', 't2'], 'kubernetes.io/metadata.name': NS }),
+      },
+      { requiredKeys: [] },
+    )
     .filter((p) => p.podSelector !== undefined || p.namespaceSelector !== undefined),
   ipBlockArb,
 );
@@ -86,7 +98,15 @@ const clusterArb: fc.Arbitrary<Inventory> = fc
   .record({
     namespaces: fc.array(nsLabels, { minLength: NS.length, maxLength: NS.length }),
     pods: fc.array(
-      fc.record({ ns: fc.constantFrom(...NS), labels: podLabels, hasIp: fc.boolean(), ip: fc.integer({ min: 1, max: 9 }), running: fc.boolean(), hostNetwork: fc.boolean(), ports: fc.subarray(CONTAINER_PORTS) }),
+      fc.record({
+        ns: fc.constantFrom(...NS),
+        labels: podLabels,
+        hasIp: fc.boolean(),
+        ip: fc.integer({ min: 1, max: 9 }),
+        running: fc.boolean(),
+        hostNetwork: fc.boolean(),
+        ports: fc.subarray(CONTAINER_PORTS),
+      }),
       { minLength: 1, maxLength: 8 },
     ),
     policies: fc.array(policyArb, { maxLength: 5 }),
@@ -124,7 +144,10 @@ const clusterArb: fc.Arbitrary<Inventory> = fc
 
 describe('the indexed engine agrees with the plain evaluator', () => {
   test('generated policies are valid (so the property covers what the API server accepts)', () => {
-    fc.assert(fc.property(clusterArb, (cluster) => cluster.policies.every((p) => validateNetworkPolicy(p).length === 0)), { numRuns: propertyRuns(200) });
+    fc.assert(
+      fc.property(clusterArb, (cluster) => cluster.policies.every((p) => validateNetworkPolicy(p).length === 0)),
+      { numRuns: propertyRuns(200) },
+    );
   });
 
   test('pod matrix: every pod pair on every port', () => {
@@ -138,7 +161,9 @@ describe('the indexed engine agrees with the plain evaluator', () => {
             PORTS.forEach((port, p) => {
               const expected = plain.evaluate({ from: { pod: from }, to: { pod: to }, ...port }).allowed;
               if (matrix.allowed(i, j, p) !== expected) {
-                throw new Error(`${from.namespace}/${from.name} -> ${to.namespace}/${to.name} ${port.port}/${port.protocol}: matrix ${!expected}, plain ${expected}`);
+                throw new Error(
+                  `${from.namespace}/${from.name} -> ${to.namespace}/${to.name} ${port.port}/${port.protocol}: matrix ${!expected}, plain ${expected}`,
+                );
               }
             }),
           ),

@@ -16,7 +16,20 @@ export interface ProbeEvaluator {
  * bit (the other side's class) unless the other side is an external IP.
  */
 export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
-  const { pods, policies, peers, peerClasses, classOf, podIngress, podEgress, classIngressNames, classEgressNames, podByIp, podIndex, podByName } = index;
+  const {
+    pods,
+    policies,
+    peers,
+    peerClasses,
+    classOf,
+    podIngress,
+    podEgress,
+    classIngressNames,
+    classEgressNames,
+    podByIp,
+    podIndex,
+    podByName,
+  } = index;
   const portMatches = (rule: CompiledRule, port: number, protocol: Protocol, destination: InventoryPod | undefined): boolean => {
     if (rule.ports === null) return true;
     for (const p of rule.ports) {
@@ -51,7 +64,13 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
     const i = ip ? podByIp.get(ipKey(ip)) : undefined;
     return i !== undefined ? { pod: i } : { pod: -1, ...(ip ? { ip } : {}) };
   };
-  const evaluateSide = (direction: 'ingress' | 'egress', self: number, other: { pod: number; ip?: IpAddress }, traffic: Traffic, destination: InventoryPod | undefined) => {
+  const evaluateSide = (
+    direction: 'ingress' | 'egress',
+    self: number,
+    other: { pod: number; ip?: IpAddress },
+    traffic: Traffic,
+    destination: InventoryPod | undefined,
+  ) => {
     if (self < 0) return directionVerdict([], []);
     const c = classOf[self];
     const selecting = direction === 'ingress' ? podIngress[self] : podEgress[self];

@@ -74,7 +74,8 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       if (!bits) {
         bits = newBits(nClasses);
         for (let c = 0; c < nClasses; c++) {
-          if (pods[classRep[c]].ports.some((cp) => cp.name === name && cp.protocol === spec.protocol && cp.port === spec.port)) setBit(bits, c);
+          if (pods[classRep[c]].ports.some((cp) => cp.name === name && cp.protocol === spec.protocol && cp.port === spec.port))
+            setBit(bits, c);
         }
         namedCache.set(name, bits);
       }
@@ -178,11 +179,13 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
     const index = new Map<string, number>();
     const refs: WorkloadRef[] = [];
     const classLists: number[][] = [];
-    const order = pods.map((_, i) => i).sort((a, b) => {
-      const pa = pods[a];
-      const pb = pods[b];
-      return cmp(pa.namespace, pb.namespace) || cmp(pa.workload.name, pb.workload.name) || cmp(pa.workload.kind, pb.workload.kind);
-    });
+    const order = pods
+      .map((_, i) => i)
+      .sort((a, b) => {
+        const pa = pods[a];
+        const pb = pods[b];
+        return cmp(pa.namespace, pb.namespace) || cmp(pa.workload.name, pb.workload.name) || cmp(pa.workload.kind, pb.workload.kind);
+      });
     for (const i of order) {
       const pod = pods[i];
       const key = `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`;

@@ -122,14 +122,18 @@ export function parseCidr(text: string): Cidr | undefined {
 
 export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
   if (cidr.family !== ip.family) return false;
-  if (ip.family === 4) return ((ip.v4 & cidr.v4Mask) >>> 0) === cidr.v4Network;
+  if (ip.family === 4) return (ip.v4 & cidr.v4Mask) >>> 0 === cidr.v4Network;
   const hostBits = BigInt((cidr.family === 4 ? 32 : 128) - cidr.prefix);
   return ip.value >> hostBits === cidr.network >> hostBits;
 }
 
 /** Whether `inner` is a strict subset of `outer` (same family, inside it, longer prefix). */
 export function cidrStrictlyInside(inner: Cidr, outer: Cidr): boolean {
-  return inner.family === outer.family && inner.prefix > outer.prefix && cidrContains(outer, { family: inner.family, value: inner.network, v4: inner.v4Network });
+  return (
+    inner.family === outer.family &&
+    inner.prefix > outer.prefix &&
+    cidrContains(outer, { family: inner.family, value: inner.network, v4: inner.v4Network })
+  );
 }
 
 /** A compiled ipBlock: the IP must be in `cidr` and in none of `except`. */

@@ -14,7 +14,12 @@ const cases: [string, LabelSelector, Record<string, string>, boolean][] = [
   ['NotIn: listed value', { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['a'] }] }, { app: 'a' }, false],
   ['Exists', { matchExpressions: [{ key: 'app', operator: 'Exists' }] }, { app: '' }, true],
   ['DoesNotExist', { matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, { app: 'x' }, false],
-  ['labels and expressions are ANDed', { matchLabels: { tier: 'fe' }, matchExpressions: [{ key: 'app', operator: 'Exists' }] }, { tier: 'fe' }, false],
+  [
+    'labels and expressions are ANDed',
+    { matchLabels: { tier: 'fe' }, matchExpressions: [{ key: 'app', operator: 'Exists' }] },
+    { tier: 'fe' },
+    false,
+  ],
   ['an unknown operator matches nothing', { matchExpressions: [{ key: 'app', operator: 'Equals', values: ['a'] }] }, { app: 'a' }, false],
   ['inherited object keys are not labels', { matchExpressions: [{ key: 'constructor', operator: 'Exists' }] }, {}, false],
 ];

@@ -13,7 +13,11 @@ const matchAll: LabelMatcher = () => true;
  */
 export function compileSelector(selector: LabelSelector): LabelMatcher {
   const pairs = Object.entries(selector.matchLabels ?? {});
-  const tests: LabelMatcher[] = pairs.map(([key, value]) => (labels) => labels[key] === value);
+  const tests: LabelMatcher[] = pairs.map(
+    ([key, value]) =>
+      (labels) =>
+        labels[key] === value,
+  );
   for (const requirement of selector.matchExpressions ?? []) {
     const { key } = requirement;
     const values = new Set(requirement.values ?? []);

@@ -5,7 +5,13 @@ import { simulate } from './simulate';
 const denyAllIngressY = policy('y', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] });
 const allowFromXa = policy('y', 'allow-x-a', {
   podSelector: { matchLabels: { pod: 'b' } },
-  ingress: [{ from: [{ podSelector: {} }] }, { from: [{ namespaceSelector: { matchLabels: { ns: 'x' } }, podSelector: { matchLabels: { pod: 'a' } } }], ports: [{ port: 'serve-81-udp', protocol: 'UDP' }] }],
+  ingress: [
+    { from: [{ podSelector: {} }] },
+    {
+      from: [{ namespaceSelector: { matchLabels: { ns: 'x' } }, podSelector: { matchLabels: { pod: 'a' } } }],
+      ports: [{ port: 'serve-81-udp', protocol: 'UDP' }],
+    },
+  ],
 });
 const egressToInternet = policy('x', 'egress-internet', {
   podSelector: { matchLabels: { pod: 'a' } },
@@ -26,22 +32,50 @@ describe('simulate', () => {
     });
     expect(output.results).toEqual([
       {
-        from: 'x/b', to: 'y/a', port: 80, protocol: 'TCP', allowed: false,
+        from: 'x/b',
+        to: 'y/a',
+        port: 80,
+        protocol: 'TCP',
+        allowed: false,
         egress: { allowed: true, policies: [], isolated: false, allowedBy: [], reason: 'not isolated: no policy selects x/b for egress' },
         ingress: { allowed: false, policies: ['y/deny-all'], isolated: true, allowedBy: [], reason: 'dropped by y/deny-all' },
       },
       {
-        from: 'x/a', to: 'y/b', port: 'serve-81-udp', protocol: 'UDP', allowed: false, resolvedPort: 81,
+        from: 'x/a',
+        to: 'y/b',
+        port: 'serve-81-udp',
+        protocol: 'UDP',
+        allowed: false,
+        resolvedPort: 81,
         egress: { allowed: false, policies: ['x/egress-internet'], isolated: true, allowedBy: [], reason: 'dropped by x/egress-internet' },
         ingress: {
-          allowed: true, policies: ['y/allow-x-a', 'y/deny-all'], isolated: true, allowedBy: [{ policy: 'y/allow-x-a', rule: 1 }],
+          allowed: true,
+          policies: ['y/allow-x-a', 'y/deny-all'],
+          isolated: true,
+          allowedBy: [{ policy: 'y/allow-x-a', rule: 1 }],
           reason: 'allowed by y/allow-x-a (ingress rule 1)',
         },
       },
       {
-        from: 'x/a', to: '8.8.8.8', port: 53, protocol: 'UDP', allowed: true,
-        egress: { allowed: true, policies: ['x/egress-internet'], isolated: true, allowedBy: [{ policy: 'x/egress-internet', rule: 0 }], reason: 'allowed by x/egress-internet (egress rule 0)' },
-        ingress: { allowed: true, policies: [], isolated: false, allowedBy: [], reason: 'destination 8.8.8.8 is outside the cluster: no ingress policy applies' },
+        from: 'x/a',
+        to: '8.8.8.8',
+        port: 53,
+        protocol: 'UDP',
+        allowed: true,
+        egress: {
+          allowed: true,
+          policies: ['x/egress-internet'],
+          isolated: true,
+          allowedBy: [{ policy: 'x/egress-internet', rule: 0 }],
+          reason: 'allowed by x/egress-internet (egress rule 0)',
+        },
+        ingress: {
+          allowed: true,
+          policies: [],
+          isolated: false,
+          allowedBy: [],
+          reason: 'destination 8.8.8.8 is outside the cluster: no ingress policy applies',
+        },
       },
       expect.objectContaining({ protocol: 'TCP', allowed: false }),
     ]);
@@ -62,10 +96,25 @@ describe('simulate', () => {
       { from: '1.2.3.4', to: 'y/a', port: 80 },
       false,
     ],
-    ['egress ipBlock except keeps pods out of an internet rule', [egressToInternet], { from: 'x/a', to: 'y/a', port: 53, protocol: 'UDP' }, false],
+    [
+      'egress ipBlock except keeps pods out of an internet rule',
+      [egressToInternet],
+      { from: 'x/a', to: 'y/a', port: 53, protocol: 'UDP' },
+      false,
+    ],
     ['an IP that belongs to a pod is that pod', [denyAllIngressY], { from: 'x/a', to: podIp('y/a'), port: 80 }, false],
-    ['a rule naming a UDP port admits that port number over UDP', [allowFromXa], { from: 'x/a', to: 'y/b', port: 81, protocol: 'UDP' }, true],
-    ['a rule naming a UDP port does not admit the same number over TCP', [allowFromXa], { from: 'x/a', to: 'y/b', port: 'serve-81-tcp', protocol: 'TCP' }, false],
+    [
+      'a rule naming a UDP port admits that port number over UDP',
+      [allowFromXa],
+      { from: 'x/a', to: 'y/b', port: 81, protocol: 'UDP' },
+      true,
+    ],
+    [
+      'a rule naming a UDP port does not admit the same number over TCP',
+      [allowFromXa],
+      { from: 'x/a', to: 'y/b', port: 'serve-81-tcp', protocol: 'TCP' },
+      false,
+    ],
     [
       'a pod talking to itself follows the same rules',
       [policy('x', 'deny', { podSelector: { matchLabels: { pod: 'a' } }, policyTypes: ['Ingress'] })],
@@ -86,7 +135,9 @@ describe('simulate', () => {
   test('an IP kept by a terminated pod designates the running pod that holds it now', () => {
     const snapshot = upstreamSnapshot([denyAllIngressY]);
     snapshot.items.push({
-      apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'z', name: 'zz-job', labels: { job: 'old' } },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { namespace: 'z', name: 'zz-job', labels: { job: 'old' } },
       status: { phase: 'Succeeded', podIP: podIp('y/a') },
     });
     const [result] = simulate({ snapshot, probes: [{ from: 'x/a', to: podIp('y/a'), port: 80 }] }).results;
@@ -95,7 +146,10 @@ describe('simulate', () => {
   });
 
   test('a port given as a numeric string is that number', () => {
-    const [result] = simulate({ snapshot: upstreamSnapshot([allowFromXa]), probes: [{ from: 'x/a', to: 'y/b', port: '81', protocol: 'UDP' }] }).results;
+    const [result] = simulate({
+      snapshot: upstreamSnapshot([allowFromXa]),
+      probes: [{ from: 'x/a', to: 'y/b', port: '81', protocol: 'UDP' }],
+    }).results;
     expect(result).toMatchObject({ port: '81', allowed: true });
     expect(result.resolvedPort).toBeUndefined();
   });
@@ -109,15 +163,70 @@ describe('simulate', () => {
     ['not an object', [], SimulateInputError, 'input: must be an object'],
     ['no snapshot', { probes: [] }, SimulateInputError, 'snapshot: Required value'],
     ['no probes', { snapshot: upstreamSnapshot() }, SimulateInputError, 'probes: Required value'],
-    ['an unknown pod', { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: 'y/a', port: 80 }, { from: 'x/a', to: 'y/b', port: 80 }, { from: 'x/a', to: 'x/zz', port: 80 }] }, SimulateInputError, 'probes[2].to: pod "x/zz" is not in the snapshot'],
-    ['neither pod nor IP', { snapshot: upstreamSnapshot(), probes: [{ from: 'web', to: 'y/a', port: 80 }] }, SimulateInputError, 'probes[0].from: "web" is neither "namespace/pod" nor an IP address'],
-    ['a bad protocol', { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: 'y/a', port: 80, protocol: 'ICMP' }] }, SimulateInputError, 'probes[0].protocol: Unsupported value: "ICMP"'],
-    ['a port out of range', { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: 'y/a', port: 0 }] }, SimulateInputError, 'probes[0].port: Invalid value: 0: must be between 1 and 65535, inclusive'],
-    ['a missing port', { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: 'y/a' }] }, SimulateInputError, 'probes[0].port: Required value'],
-    ['a named port the pod lacks for that protocol', { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: 'y/a', port: 'serve-80-tcp', protocol: 'UDP' }] }, SimulateInputError, 'probes[0].port: pod "y/a" has no UDP port named "serve-80-tcp"'],
-    ['a named port to an external IP', { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: '8.8.8.8', port: 'dns' }] }, SimulateInputError, 'probes[0].port: named port "dns" needs a destination pod'],
-    ['an invalid policy', { snapshot: upstreamSnapshot([policy('y', 'deny-all', { podSelector: {}, ingress: [{ ports: [{ port: 80, endPort: 79 }] }] })]), probes: [] }, PolicyValidationError, 'y/deny-all: NetworkPolicy.networking.k8s.io "deny-all" is invalid: spec.ingress[0].ports[0].endPort: Invalid value: 79: must be greater than or equal to `port`'],
-    ['a broken snapshot item', { snapshot: { kind: 'List', items: [{ kind: 'Pod', metadata: {} }] }, probes: [] }, SnapshotError, 'snapshot: document 1, items[0] (Pod): metadata.name: Required value'],
+    [
+      'an unknown pod',
+      {
+        snapshot: upstreamSnapshot(),
+        probes: [
+          { from: 'x/a', to: 'y/a', port: 80 },
+          { from: 'x/a', to: 'y/b', port: 80 },
+          { from: 'x/a', to: 'x/zz', port: 80 },
+        ],
+      },
+      SimulateInputError,
+      'probes[2].to: pod "x/zz" is not in the snapshot',
+    ],
+    [
+      'neither pod nor IP',
+      { snapshot: upstreamSnapshot(), probes: [{ from: 'web', to: 'y/a', port: 80 }] },
+      SimulateInputError,
+      'probes[0].from: "web" is neither "namespace/pod" nor an IP address',
+    ],
+    [
+      'a bad protocol',
+      { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: 'y/a', port: 80, protocol: 'ICMP' }] },
+      SimulateInputError,
+      'probes[0].protocol: Unsupported value: "ICMP"',
+    ],
+    [
+      'a port out of range',
+      { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: 'y/a', port: 0 }] },
+      SimulateInputError,
+      'probes[0].port: Invalid value: 0: must be between 1 and 65535, inclusive',
+    ],
+    [
+      'a missing port',
+      { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: 'y/a' }] },
+      SimulateInputError,
+      'probes[0].port: Required value',
+    ],
+    [
+      'a named port the pod lacks for that protocol',
+      { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: 'y/a', port: 'serve-80-tcp', protocol: 'UDP' }] },
+      SimulateInputError,
+      'probes[0].port: pod "y/a" has no UDP port named "serve-80-tcp"',
+    ],
+    [
+      'a named port to an external IP',
+      { snapshot: upstreamSnapshot(), probes: [{ from: 'x/a', to: '8.8.8.8', port: 'dns' }] },
+      SimulateInputError,
+      'probes[0].port: named port "dns" needs a destination pod',
+    ],
+    [
+      'an invalid policy',
+      {
+        snapshot: upstreamSnapshot([policy('y', 'deny-all', { podSelector: {}, ingress: [{ ports: [{ port: 80, endPort: 79 }] }] })]),
+        probes: [],
+      },
+      PolicyValidationError,
+      'y/deny-all: NetworkPolicy.networking.k8s.io "deny-all" is invalid: spec.ingress[0].ports[0].endPort: Invalid value: 79: must be greater than or equal to `port`',
+    ],
+    [
+      'a broken snapshot item',
+      { snapshot: { kind: 'List', items: [{ kind: 'Pod', metadata: {} }] }, probes: [] },
+      SnapshotError,
+      'snapshot: document 1, items[0] (Pod): metadata.name: Required value',
+    ],
   ];
   test.each(invalid)('rejects %s, naming the field', (_name, input, type, message) => {
     expect(() => simulate(input)).toThrow(type);

@@ -63,7 +63,8 @@ export function simulate(input: unknown, limits: DocumentLimits = DEFAULT_DOCUME
   const podNames = new Map(inventory.pods.map((pod) => [`${pod.namespace}/${pod.name}`, pod]));
   const engine = buildEngine(inventory);
   const endpoint = (value: unknown, field: string): Endpoint => {
-    if (typeof value !== 'string' || value === '') throw new SimulateInputError(field, 'Required value: a "namespace/pod" or an IP address');
+    if (typeof value !== 'string' || value === '')
+      throw new SimulateInputError(field, 'Required value: a "namespace/pod" or an IP address');
     if (value.includes('/')) {
       const pod = podNames.get(value);
       if (!pod) throw new SimulateInputError(field, `pod ${JSON.stringify(value)} is not in the snapshot`);
@@ -80,7 +81,10 @@ export function simulate(input: unknown, limits: DocumentLimits = DEFAULT_DOCUME
     const to = endpoint(probe.to, `${path}.to`);
     const protocol = probe.protocol ?? 'TCP';
     if (typeof protocol !== 'string' || !PROTOCOLS.includes(protocol as Protocol)) {
-      throw new SimulateInputError(`${path}.protocol`, `Unsupported value: ${JSON.stringify(protocol)}: supported values: "TCP", "UDP", "SCTP"`);
+      throw new SimulateInputError(
+        `${path}.protocol`,
+        `Unsupported value: ${JSON.stringify(protocol)}: supported values: "TCP", "UDP", "SCTP"`,
+      );
     }
     // An IP that belongs to a pod is that pod: its named ports resolve and its policies apply.
     const source = engine.podOf(from);
@@ -95,10 +99,17 @@ export function simulate(input: unknown, limits: DocumentLimits = DEFAULT_DOCUME
       }
       number = value;
     } else if (typeof port === 'string' && port !== '') {
-      if (!destination) throw new SimulateInputError(`${path}.port`, `named port ${JSON.stringify(port)} needs a destination pod, and ${probe.to} is outside the cluster`);
+      if (!destination)
+        throw new SimulateInputError(
+          `${path}.port`,
+          `named port ${JSON.stringify(port)} needs a destination pod, and ${probe.to} is outside the cluster`,
+        );
       const match = destination.ports.find((p) => p.name === port && p.protocol === protocol);
       if (!match) {
-        throw new SimulateInputError(`${path}.port`, `pod "${destination.namespace}/${destination.name}" has no ${protocol} port named ${JSON.stringify(port)}`);
+        throw new SimulateInputError(
+          `${path}.port`,
+          `pod "${destination.namespace}/${destination.name}" has no ${protocol} port named ${JSON.stringify(port)}`,
+        );
       }
       number = match.port;
     } else {
@@ -118,5 +129,3 @@ export function simulate(input: unknown, limits: DocumentLimits = DEFAULT_DOCUME
   });
   return { results };
 }
-
-

@@ -12,8 +12,17 @@ const pod = (name: string, labels: Record<string, string>, owners: Owner[] = [],
 const workload = (apiVersion: string, kind: string, name: string, extra: { owners?: Owner[]; template?: object; spec?: object } = {}) => ({
   apiVersion,
   kind,
-  metadata: { namespace: 'shop', name, ...(extra.owners ? { ownerReferences: extra.owners.map((o) => ({ controller: true, ...o })) } : {}) },
-  spec: extra.spec ?? { template: extra.template ?? { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }] } } },
+  metadata: {
+    namespace: 'shop',
+    name,
+    ...(extra.owners ? { ownerReferences: extra.owners.map((o) => ({ controller: true, ...o })) } : {}),
+  },
+  spec: extra.spec ?? {
+    template: extra.template ?? {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }] },
+    },
+  },
 });
 const inventoryOf = (items: object[]) => buildInventory(snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items }]));
 const workloadsOf = (items: object[]) => inventoryOf(items).workloads.map((w) => `${w.kind}/${w.name} x${w.podCount}`);
@@ -22,7 +31,10 @@ describe('buildInventory derives workloads from ownerReferences', () => {
   const cases: [string, object[], string[]][] = [
     [
       'Pod -> ReplicaSet -> Deployment through the listed ReplicaSet',
-      [workload('apps/v1', 'ReplicaSet', 'api-7d9f', { owners: [{ kind: 'Deployment', name: 'api' }] }), pod('api-7d9f-abcde', { app: 'api' }, [{ kind: 'ReplicaSet', name: 'api-7d9f' }])],
+      [
+        workload('apps/v1', 'ReplicaSet', 'api-7d9f', { owners: [{ kind: 'Deployment', name: 'api' }] }),
+        pod('api-7d9f-abcde', { app: 'api' }, [{ kind: 'ReplicaSet', name: 'api-7d9f' }]),
+      ],
       ['Deployment/api x1'],
     ],
     [
@@ -38,31 +50,64 @@ describe('buildInventory derives workloads from ownerReferences', () => {
       [pod('legacy-abc-x1', { app: 'legacy' }, [{ kind: 'ReplicaSet', name: 'legacy-abc' }])],
       ['ReplicaSet/legacy-abc x1'],
     ],
-    ['a listed ReplicaSet without owner is its own workload', [workload('apps/v1', 'ReplicaSet', 'solo'), pod('solo-1', { app: 'solo' }, [{ kind: 'ReplicaSet', name: 'solo' }])], ['ReplicaSet/solo x1']],
-    ['StatefulSet pods', [pod('db-0', { app: 'db' }, [{ kind: 'StatefulSet', name: 'db' }]), pod('db-1', { app: 'db' }, [{ kind: 'StatefulSet', name: 'db' }])], ['StatefulSet/db x2']],
+    [
+      'a listed ReplicaSet without owner is its own workload',
+      [workload('apps/v1', 'ReplicaSet', 'solo'), pod('solo-1', { app: 'solo' }, [{ kind: 'ReplicaSet', name: 'solo' }])],
+      ['ReplicaSet/solo x1'],
+    ],
+    [
+      'StatefulSet pods',
+      [
+        pod('db-0', { app: 'db' }, [{ kind: 'StatefulSet', name: 'db' }]),
+        pod('db-1', { app: 'db' }, [{ kind: 'StatefulSet', name: 'db' }]),
+      ],
+      ['StatefulSet/db x2'],
+    ],
     ['DaemonSet pods', [pod('agent-x7', { app: 'agent' }, [{ kind: 'DaemonSet', name: 'agent' }])], ['DaemonSet/agent x1']],
     [
       'Pod -> Job -> CronJob through the listed Job',
-      [workload('batch/v1', 'Job', 'report-1', { owners: [{ kind: 'CronJob', name: 'report' }] }), pod('report-1-abc', { app: 'report' }, [{ kind: 'Job', name: 'report-1' }])],
+      [
+        workload('batch/v1', 'Job', 'report-1', { owners: [{ kind: 'CronJob', name: 'report' }] }),
+        pod('report-1-abc', { app: 'report' }, [{ kind: 'Job', name: 'report-1' }]),
+      ],
       ['CronJob/report x1'],
     ],
-    ['Job absent: the scheduled-time suffix is stripped', [pod('backup-29112345-xyz', { app: 'backup' }, [{ kind: 'Job', name: 'backup-29112345' }])], ['CronJob/backup x1']],
-    ['Job absent, short numeric suffix, no CronJob listed: the Job is the workload', [pod('migrate-2-xyz', { app: 'm' }, [{ kind: 'Job', name: 'migrate-2' }])], ['Job/migrate-2 x1']],
+    [
+      'Job absent: the scheduled-time suffix is stripped',
+      [pod('backup-29112345-xyz', { app: 'backup' }, [{ kind: 'Job', name: 'backup-29112345' }])],
+      ['CronJob/backup x1'],
+    ],
+    [
+      'Job absent, short numeric suffix, no CronJob listed: the Job is the workload',
+      [pod('migrate-2-xyz', { app: 'm' }, [{ kind: 'Job', name: 'migrate-2' }])],
+      ['Job/migrate-2 x1'],
+    ],
     ['a bare pod is its own workload', [pod('debug', { run: 'debug' })], ['Pod/debug x1']],
     [
       'static pods owned by their Node are each their own workload',
-      [pod('etcd-node1', { component: 'etcd' }, [{ kind: 'Node', name: 'node1' }]), pod('kube-apiserver-node1', { component: 'kube-apiserver' }, [{ kind: 'Node', name: 'node1' }])],
+      [
+        pod('etcd-node1', { component: 'etcd' }, [{ kind: 'Node', name: 'node1' }]),
+        pod('kube-apiserver-node1', { component: 'kube-apiserver' }, [{ kind: 'Node', name: 'node1' }]),
+      ],
       ['Pod/etcd-node1 x1', 'Pod/kube-apiserver-node1 x1'],
     ],
     ['a workload listed without pods counts as one pod', [workload('apps/v1', 'Deployment', 'idle')], ['Deployment/idle x1']],
     [
       'a CronJob between runs counts as one pod from its job template',
-      [workload('batch/v1', 'CronJob', 'nightly', { spec: { jobTemplate: { spec: { template: { metadata: { labels: { app: 'nightly' } } } } } } })],
+      [
+        workload('batch/v1', 'CronJob', 'nightly', {
+          spec: { jobTemplate: { spec: { template: { metadata: { labels: { app: 'nightly' } } } } } },
+        }),
+      ],
       ['CronJob/nightly x1'],
     ],
     [
       'a Deployment whose pods are listed is not counted twice',
-      [workload('apps/v1', 'Deployment', 'api'), workload('apps/v1', 'ReplicaSet', 'api-1', { owners: [{ kind: 'Deployment', name: 'api' }] }), pod('api-1-a', { app: 'api' }, [{ kind: 'ReplicaSet', name: 'api-1' }])],
+      [
+        workload('apps/v1', 'Deployment', 'api'),
+        workload('apps/v1', 'ReplicaSet', 'api-1', { owners: [{ kind: 'Deployment', name: 'api' }] }),
+        pod('api-1-a', { app: 'api' }, [{ kind: 'ReplicaSet', name: 'api-1' }]),
+      ],
       ['Deployment/api x1'],
     ],
   ];
@@ -73,7 +118,15 @@ describe('buildInventory derives workloads from ownerReferences', () => {
   test('workload labels are the labels all its pods share; ports are their union', () => {
     const inventory = inventoryOf([
       pod('web-1', { app: 'web', version: 'v1' }, [{ kind: 'StatefulSet', name: 'web' }], [{ name: 'http', containerPort: 80 }]),
-      pod('web-2', { app: 'web', version: 'v2' }, [{ kind: 'StatefulSet', name: 'web' }], [{ name: 'http', containerPort: 80 }, { name: 'dns', containerPort: 53, protocol: 'UDP' }]),
+      pod(
+        'web-2',
+        { app: 'web', version: 'v2' },
+        [{ kind: 'StatefulSet', name: 'web' }],
+        [
+          { name: 'http', containerPort: 80 },
+          { name: 'dns', containerPort: 53, protocol: 'UDP' },
+        ],
+      ),
     ]);
     expect(inventory.workloads).toEqual([
       {
@@ -96,9 +149,22 @@ describe('buildInventory derives workloads from ownerReferences', () => {
 
   test('a workload without pods gets a synthetic pod with its template labels and ports', () => {
     const inventory = inventoryOf([workload('apps/v1', 'Deployment', 'idle')]);
-    expect(inventory.workloads[0]).toMatchObject({ labels: { app: 'idle' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], podCount: 1, fromTemplate: true });
+    expect(inventory.workloads[0]).toMatchObject({
+      labels: { app: 'idle' },
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+      podCount: 1,
+      fromTemplate: true,
+    });
     expect(inventory.pods).toEqual([
-      { namespace: 'shop', name: 'idle-template', labels: { app: 'idle' }, ips: [], workload: { kind: 'Deployment', name: 'idle' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], synthetic: true },
+      {
+        namespace: 'shop',
+        name: 'idle-template',
+        labels: { app: 'idle' },
+        ips: [],
+        workload: { kind: 'Deployment', name: 'idle' },
+        ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+        synthetic: true,
+      },
     ]);
   });
 

@@ -166,7 +166,8 @@ export function buildInventory(snapshot: Snapshot): Inventory {
     });
   }
 
-  const byNamespaceName = <T extends { namespace: string; name: string }>(a: T, b: T) => compare(a.namespace, b.namespace) || compare(a.name, b.name);
+  const byNamespaceName = <T extends { namespace: string; name: string }>(a: T, b: T) =>
+    compare(a.namespace, b.namespace) || compare(a.name, b.name);
   pods.sort(byNamespaceName);
   workloads.sort((a, b) => byNamespaceName(a, b) || compare(a.kind, b.kind));
   return {

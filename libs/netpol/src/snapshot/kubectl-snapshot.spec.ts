@@ -13,18 +13,69 @@ describe('a kubectl dump', () => {
 
   test('gives the workloads, with their pod counts, labels and ports', () => {
     expect(inventory.workloads).toEqual([
-      { namespace: 'kube-system', name: 'coredns', kind: 'Deployment', labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' }, ports: [{ name: 'dns-tcp', port: 53, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }], podCount: 1 },
-      { namespace: 'kube-system', name: 'kube-proxy', kind: 'DaemonSet', labels: { 'k8s-app': 'kube-proxy', 'controller-revision-hash': '7d5c8f6b9', 'pod-template-generation': '1' }, ports: [], podCount: 1 },
-      { namespace: 'shop', name: 'api', kind: 'Deployment', labels: { app: 'api', 'pod-template-hash': '7c9d8b6f5d' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }], podCount: 2 },
+      {
+        namespace: 'kube-system',
+        name: 'coredns',
+        kind: 'Deployment',
+        labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' },
+        ports: [
+          { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+          { name: 'dns', port: 53, protocol: 'UDP' },
+        ],
+        podCount: 1,
+      },
+      {
+        namespace: 'kube-system',
+        name: 'kube-proxy',
+        kind: 'DaemonSet',
+        labels: { 'k8s-app': 'kube-proxy', 'controller-revision-hash': '7d5c8f6b9', 'pod-template-generation': '1' },
+        ports: [],
+        podCount: 1,
+      },
+      {
+        namespace: 'shop',
+        name: 'api',
+        kind: 'Deployment',
+        labels: { app: 'api', 'pod-template-hash': '7c9d8b6f5d' },
+        ports: [
+          { name: 'http', port: 8080, protocol: 'TCP' },
+          { name: 'metrics', port: 9090, protocol: 'TCP' },
+        ],
+        podCount: 2,
+      },
       { namespace: 'shop', name: 'debug', kind: 'Pod', labels: { run: 'debug' }, ports: [], podCount: 1 },
-      { namespace: 'shop', name: 'postgres', kind: 'StatefulSet', labels: { app: 'postgres', 'apps.kubernetes.io/pod-index': '0', 'statefulset.kubernetes.io/pod-name': 'postgres-0' }, ports: [{ name: 'postgres', port: 5432, protocol: 'TCP' }], podCount: 1 },
-      { namespace: 'shop', name: 'report', kind: 'CronJob', labels: { app: 'report', 'batch.kubernetes.io/job-name': 'report-29400480', 'job-name': 'report-29400480' }, ports: [], podCount: 1 },
-      { namespace: 'shop', name: 'worker', kind: 'Deployment', labels: { app: 'worker' }, ports: [{ name: 'queue', port: 7000, protocol: 'TCP' }], podCount: 1, fromTemplate: true },
+      {
+        namespace: 'shop',
+        name: 'postgres',
+        kind: 'StatefulSet',
+        labels: { app: 'postgres', 'apps.kubernetes.io/pod-index': '0', 'statefulset.kubernetes.io/pod-name': 'postgres-0' },
+        ports: [{ name: 'postgres', port: 5432, protocol: 'TCP' }],
+        podCount: 1,
+      },
+      {
+        namespace: 'shop',
+        name: 'report',
+        kind: 'CronJob',
+        labels: { app: 'report', 'batch.kubernetes.io/job-name': 'report-29400480', 'job-name': 'report-29400480' },
+        ports: [],
+        podCount: 1,
+      },
+      {
+        namespace: 'shop',
+        name: 'worker',
+        kind: 'Deployment',
+        labels: { app: 'worker' },
+        ports: [{ name: 'queue', port: 7000, protocol: 'TCP' }],
+        podCount: 1,
+        fromTemplate: true,
+      },
     ]);
   });
 
   test('gives the pods with their IPs, phase and workload', () => {
-    expect(inventory.pods.map((p) => [`${p.namespace}/${p.name}`, p.ips.join(','), p.phase ?? '-', `${p.workload.kind}/${p.workload.name}`])).toEqual([
+    expect(
+      inventory.pods.map((p) => [`${p.namespace}/${p.name}`, p.ips.join(','), p.phase ?? '-', `${p.workload.kind}/${p.workload.name}`]),
+    ).toEqual([
       ['kube-system/coredns-668d6bf9bc-5qv2n', '10.244.0.3', 'Running', 'Deployment/coredns'],
       ['kube-system/kube-proxy-x7t2m', '172.18.0.2', 'Running', 'DaemonSet/kube-proxy'],
       ['shop/api-7c9d8b6f5d-2xkqz', '10.244.1.12', 'Running', 'Deployment/api'],

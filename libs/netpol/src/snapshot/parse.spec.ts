@@ -2,9 +2,23 @@ import { SnapshotError } from '../model/errors';
 import { parseSnapshot } from './parse';
 
 const list = (items: object[]) => ({ apiVersion: 'v1', kind: 'List', items });
-const ns = (name: string, labels?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(labels ? { labels } : {}) } });
-const pod = (namespace: string, name: string, extra: object = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace, name, labels: { app: name } }, ...extra });
-const netpol = (namespace: string, name: string, spec: object = { podSelector: {} }) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace, name }, spec });
+const ns = (name: string, labels?: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name, ...(labels ? { labels } : {}) },
+});
+const pod = (namespace: string, name: string, extra: object = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { namespace, name, labels: { app: name } },
+  ...extra,
+});
+const netpol = (namespace: string, name: string, spec: object = { podSelector: {} }) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { namespace, name },
+  spec,
+});
 
 describe('parseSnapshot', () => {
   test('reads the JSON List kubectl prints', () => {
@@ -15,7 +29,9 @@ describe('parseSnapshot', () => {
   });
 
   test('reads YAML', () => {
-    const yaml = ['apiVersion: v1', 'kind: List', 'items:', '- apiVersion: v1', '  kind: Namespace', '  metadata:', '    name: x'].join('\n');
+    const yaml = ['apiVersion: v1', 'kind: List', 'items:', '- apiVersion: v1', '  kind: Namespace', '  metadata:', '    name: x'].join(
+      '\n',
+    );
     expect(parseSnapshot(yaml).namespaces.map((n) => n.name)).toEqual(['x']);
   });
 
@@ -42,7 +58,12 @@ describe('parseSnapshot', () => {
 
   test('ignores other kinds and other API versions', () => {
     const snapshot = parseSnapshot(
-      JSON.stringify(list([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, { apiVersion: 'extensions/v1beta1', kind: 'NetworkPolicy', metadata: { name: 'old' } }])),
+      JSON.stringify(
+        list([
+          { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } },
+          { apiVersion: 'extensions/v1beta1', kind: 'NetworkPolicy', metadata: { name: 'old' } },
+        ]),
+      ),
     );
     expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [] });
   });
@@ -52,14 +73,27 @@ describe('parseSnapshot', () => {
       JSON.stringify(
         list([
           pod('x', 'a', {
-            spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }] }] },
+            spec: {
+              containers: [
+                {
+                  name: 'c',
+                  ports: [
+                    { name: 'http', containerPort: 80 },
+                    { containerPort: 53, protocol: 'UDP' },
+                  ],
+                },
+              ],
+            },
             status: { phase: 'Running', podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }, { ip: 'fd00::1' }] },
           }),
         ]),
       ),
     );
     expect(snapshot.pods[0]).toMatchObject({
-      ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
+      ports: [
+        { name: 'http', port: 80, protocol: 'TCP' },
+        { port: 53, protocol: 'UDP' },
+      ],
       ips: ['10.0.0.1', 'fd00::1'],
       phase: 'Running',
     });
@@ -77,9 +111,17 @@ describe('parseSnapshot', () => {
 
   const errors: [string, string, string][] = [
     ['not JSON nor YAML', '{"items": [', 'document 1: is not valid YAML'],
-    ['an item that is not an object', JSON.stringify(list([ns('x'), 'oops' as never])), 'document 1, items[1]: expected an object, got string'],
+    [
+      'an item that is not an object',
+      JSON.stringify(list([ns('x'), 'oops' as never])),
+      'document 1, items[1]: expected an object, got string',
+    ],
     ['an item without kind', JSON.stringify(list([{ metadata: { name: 'x' } }])), 'document 1, items[0]: kind: Required value'],
-    ['a pod without name', JSON.stringify(list([{ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'x' } }])), 'document 1, items[0] (Pod): metadata.name: Required value'],
+    [
+      'a pod without name',
+      JSON.stringify(list([{ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'x' } }])),
+      'document 1, items[0] (Pod): metadata.name: Required value',
+    ],
     [
       'a container port out of range',
       JSON.stringify(list([pod('x', 'a', { spec: { containers: [{ ports: [{ containerPort: 0 }] }] } })])),
@@ -90,10 +132,18 @@ describe('parseSnapshot', () => {
       JSON.stringify(list([pod('x', 'a', { spec: { containers: [{ ports: [{ containerPort: 80, protocol: 'ICMP' }] }] } })])),
       'document 1, items[0] (Pod "x/a"): spec.containers[0].ports[0].protocol: Unsupported value: "ICMP"',
     ],
-    ['a label that is not a string', JSON.stringify(list([ns('x', { n: 1 } as never)])), 'document 1, items[0] (Namespace "x"): metadata.labels[n]: Invalid value: must be a string'],
+    [
+      'a label that is not a string',
+      JSON.stringify(list([ns('x', { n: 1 } as never)])),
+      'document 1, items[0] (Namespace "x"): metadata.labels[n]: Invalid value: must be a string',
+    ],
     ['a pod listed twice', JSON.stringify(list([pod('x', 'a'), pod('x', 'a')])), 'document 1, items[1] (Pod "x/a"): listed twice'],
     ['the second document is broken', 'kind: List\nitems: []\n---\nkind: [', 'document 2: is not valid YAML'],
-    ['a bad pod IP', JSON.stringify(list([pod('x', 'a', { status: { podIP: '10.0.0.300' } })])), 'document 1, items[0] (Pod "x/a"): status.podIP: Invalid value: "10.0.0.300": must be a valid IP address'],
+    [
+      'a bad pod IP',
+      JSON.stringify(list([pod('x', 'a', { status: { podIP: '10.0.0.300' } })])),
+      'document 1, items[0] (Pod "x/a"): status.podIP: Invalid value: "10.0.0.300": must be a valid IP address',
+    ],
   ];
   test.each(errors)('names the document and item: %s', (_name, text, message) => {
     expect(() => parseSnapshot(text)).toThrow(SnapshotError);
@@ -102,7 +152,8 @@ describe('parseSnapshot', () => {
 });
 
 describe('names the API server would refuse', () => {
-  const owned = (name: string) => pod('x', 'a', { metadata: { namespace: 'x', name: 'a', ownerReferences: [{ kind: 'ReplicaSet', name }] } });
+  const owned = (name: string) =>
+    pod('x', 'a', { metadata: { namespace: 'x', name: 'a', ownerReferences: [{ kind: 'ReplicaSet', name }] } });
   const refused: Array<[string, object[], string, string]> = [
     ['a namespace that is a path', [ns('../../etc')], 'items[0].metadata.name', 'RFC 1123 label'],
     ['a namespace in upper case', [ns('Prod')], 'items[0].metadata.name', 'RFC 1123 label'],
@@ -115,7 +166,12 @@ describe('names the API server would refuse', () => {
     ['an owner in upper case', [owned('Web')], 'items[0].metadata.ownerReferences[0].name', 'RFC 1123 subdomain'],
     ['a label key with a space', [ns('x', { 'a b': 'c' })], 'items[0].metadata.labels', 'name part must consist of'],
     ['a label key with an empty prefix', [ns('x', { '/a': 'c' })], 'items[0].metadata.labels', 'prefix part must be non-empty'],
-    ['__proto__ as a label key', [JSON.parse('{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x","labels":{"__proto__":"c"}}}')], 'items[0].metadata.labels', 'name part must consist of'],
+    [
+      '__proto__ as a label key',
+      [JSON.parse('{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x","labels":{"__proto__":"c"}}}')],
+      'items[0].metadata.labels',
+      'name part must consist of',
+    ],
     ['a label value of 64 characters', [ns('x', { a: 'v'.repeat(64) })], 'items[0].metadata.labels', 'no more than 63 characters'],
     ['a label value with a slash', [ns('x', { a: 'b/c' })], 'items[0].metadata.labels', 'a valid label must be'],
   ];
@@ -138,7 +194,14 @@ describe('names the API server would refuse', () => {
 
   test('accepts names at their limits', () => {
     const labels = { [`${'p'.repeat(253)}/${'n'.repeat(63)}`]: 'v'.repeat(63), empty: '' };
-    const snapshot = parseSnapshot(JSON.stringify(list([ns('n'.repeat(63), labels), pod('x', 'a', { metadata: { namespace: 'n'.repeat(63), name: `${'a'.repeat(63)}.${'b'.repeat(63)}` } })])));
+    const snapshot = parseSnapshot(
+      JSON.stringify(
+        list([
+          ns('n'.repeat(63), labels),
+          pod('x', 'a', { metadata: { namespace: 'n'.repeat(63), name: `${'a'.repeat(63)}.${'b'.repeat(63)}` } }),
+        ]),
+      ),
+    );
     expect(snapshot.pods).toHaveLength(1);
   });
 });

@@ -74,21 +74,30 @@ class SnapshotBuilder {
   private readonly seen = new Set<string>();
 
   add(item: unknown, where: string, itemAt: SnapshotLocation): void {
-    const at = (field: string): SnapshotLocation => ({ document: itemAt.document, field: itemAt.field ? `${itemAt.field}.${field}` : field });
+    const at = (field: string): SnapshotLocation => ({
+      document: itemAt.document,
+      field: itemAt.field ? `${itemAt.field}.${field}` : field,
+    });
     if (!isObject(item)) throw new SnapshotError(`${where}: expected an object, got ${item === null ? 'null' : typeof item}`, itemAt);
     const kind = item.kind;
     if (typeof kind !== 'string') throw new SnapshotError(`${where}: kind: Required value`);
     const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : undefined;
     const reads =
-      (kind === 'Namespace' || kind === 'Pod' || kind === 'Service') ? apiVersion === undefined || apiVersion === 'v1'
-      : kind === 'NetworkPolicy' ? apiVersion === undefined || apiVersion === 'networking.k8s.io/v1'
-      : kind in WORKLOAD_KINDS && (apiVersion === undefined || WORKLOAD_KINDS[kind].includes(apiVersion));
+      kind === 'Namespace' || kind === 'Pod' || kind === 'Service'
+        ? apiVersion === undefined || apiVersion === 'v1'
+        : kind === 'NetworkPolicy'
+          ? apiVersion === undefined || apiVersion === 'networking.k8s.io/v1'
+          : kind in WORKLOAD_KINDS && (apiVersion === undefined || WORKLOAD_KINDS[kind].includes(apiVersion));
     if (!reads) return;
     const meta = item.metadata;
     if (!isObject(meta)) throw new SnapshotError(`${where} (${kind}): metadata: Required value`);
     const name = meta.name;
-    if (typeof name !== 'string' || name === '') throw new SnapshotError(`${where} (${kind}): metadata.name: Required value`, at('metadata.name'));
-    const context = kind === 'Namespace' ? `${where} (Namespace ${JSON.stringify(name)})` : `${where} (${kind} ${JSON.stringify(`${String(meta.namespace ?? 'default')}/${name}`)})`;
+    if (typeof name !== 'string' || name === '')
+      throw new SnapshotError(`${where} (${kind}): metadata.name: Required value`, at('metadata.name'));
+    const context =
+      kind === 'Namespace'
+        ? `${where} (Namespace ${JSON.stringify(name)})`
+        : `${where} (${kind} ${JSON.stringify(`${String(meta.namespace ?? 'default')}/${name}`)})`;
     checkName(name, kind === 'Namespace' ? isDns1123Label : isDns1123Subdomain, `${context}: metadata.name`, at('metadata.name'));
     const labels = readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels'));
     if (kind === 'Namespace') {
@@ -98,7 +107,8 @@ class SnapshotBuilder {
       return;
     }
     const namespace = meta.namespace === undefined ? 'default' : meta.namespace;
-    if (typeof namespace !== 'string' || namespace === '') throw new SnapshotError(`${context}: metadata.namespace: Invalid value`, at('metadata.namespace'));
+    if (typeof namespace !== 'string' || namespace === '')
+      throw new SnapshotError(`${context}: metadata.namespace: Invalid value`, at('metadata.namespace'));
     checkName(namespace, isDns1123Label, `${context}: metadata.namespace`, at('metadata.namespace'));
     const key = `${kind}/${namespace}/${name}`;
     if (this.seen.has(key)) throw new SnapshotError(`${context}: listed twice`);
@@ -146,7 +156,8 @@ class SnapshotBuilder {
         return;
       }
       default: {
-        const jobTemplate = kind === 'CronJob' && isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec) ? spec.jobTemplate.spec : spec;
+        const jobTemplate =
+          kind === 'CronJob' && isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec) ? spec.jobTemplate.spec : spec;
         const template = isObject(jobTemplate.template) ? jobTemplate.template : {};
         const templateMeta = isObject(template.metadata) ? template.metadata : {};
         const templateSpec = isObject(template.spec) ? template.spec : {};
@@ -166,13 +177,17 @@ class SnapshotBuilder {
     const namespaces = new Map([...this.namespaces].map(([name, labels]) => [name, { name, labels, implicit: false }]));
     const implied = [...this.pods, ...this.workloads, ...this.policies.map((p) => ({ namespace: p.metadata.namespace }))];
     for (const { namespace } of implied) {
-      if (!namespaces.has(namespace)) namespaces.set(namespace, { name: namespace, labels: { [NAMESPACE_NAME_LABEL]: namespace }, implicit: true });
+      if (!namespaces.has(namespace))
+        namespaces.set(namespace, { name: namespace, labels: { [NAMESPACE_NAME_LABEL]: namespace }, implicit: true });
     }
-    const byNamespaceName = <T extends { namespace: string; name: string }>(a: T, b: T) => compare(a.namespace, b.namespace) || compare(a.name, b.name);
+    const byNamespaceName = <T extends { namespace: string; name: string }>(a: T, b: T) =>
+      compare(a.namespace, b.namespace) || compare(a.name, b.name);
     return {
       namespaces: [...namespaces.values()].sort((a, b) => compare(a.name, b.name)),
       pods: [...this.pods].sort(byNamespaceName),
-      policies: [...this.policies].sort((a, b) => compare(a.metadata.namespace, b.metadata.namespace) || compare(a.metadata.name, b.metadata.name)),
+      policies: [...this.policies].sort(
+        (a, b) => compare(a.metadata.namespace, b.metadata.namespace) || compare(a.metadata.name, b.metadata.name),
+      ),
       workloads: [...this.workloads].sort((a, b) => byNamespaceName(a, b) || compare(a.kind, b.kind)),
       services: [...this.services].sort(byNamespaceName),
     };
@@ -233,11 +248,15 @@ function readContainerPorts(spec: Json, where: string): InventoryPort[] {
         if (!isObject(port)) throw new SnapshotError(`${path}: Invalid value: must be an object`);
         const number = port.containerPort;
         if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 65535) {
-          throw new SnapshotError(`${path}.containerPort: Invalid value: ${JSON.stringify(number)}: must be between 1 and 65535, inclusive`);
+          throw new SnapshotError(
+            `${path}.containerPort: Invalid value: ${JSON.stringify(number)}: must be between 1 and 65535, inclusive`,
+          );
         }
         const protocol = port.protocol ?? 'TCP';
         if (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP') {
-          throw new SnapshotError(`${path}.protocol: Unsupported value: ${JSON.stringify(protocol)}: supported values: "TCP", "UDP", "SCTP"`);
+          throw new SnapshotError(
+            `${path}.protocol: Unsupported value: ${JSON.stringify(protocol)}: supported values: "TCP", "UDP", "SCTP"`,
+          );
         }
         ports.push({ ...(typeof port.name === 'string' && port.name !== '' ? { name: port.name } : {}), port: number, protocol });
       });
@@ -252,12 +271,14 @@ function readPodIps(status: Json, where: string): string[] {
     status.podIPs.forEach((entry, i) => {
       const ip = isObject(entry) ? entry.ip : undefined;
       if (typeof ip !== 'string') throw new SnapshotError(`${where}.podIPs[${i}].ip: Required value`);
-      if (!parseIp(ip)) throw new SnapshotError(`${where}.podIPs[${i}].ip: Invalid value: ${JSON.stringify(ip)}: must be a valid IP address`);
+      if (!parseIp(ip))
+        throw new SnapshotError(`${where}.podIPs[${i}].ip: Invalid value: ${JSON.stringify(ip)}: must be a valid IP address`);
       ips.push(ip);
     });
   }
   if (typeof status.podIP === 'string' && status.podIP !== '') {
-    if (!parseIp(status.podIP)) throw new SnapshotError(`${where}.podIP: Invalid value: ${JSON.stringify(status.podIP)}: must be a valid IP address`);
+    if (!parseIp(status.podIP))
+      throw new SnapshotError(`${where}.podIP: Invalid value: ${JSON.stringify(status.podIP)}: must be a valid IP address`);
     if (!ips.includes(status.podIP)) ips.unshift(status.podIP);
   }
   return ips;

@@ -66,7 +66,8 @@ function validateSpec(spec: Json, errors: Errors): void {
       }
       const ports = rule.ports;
       if (ports !== undefined && ports !== null) {
-        if (!Array.isArray(ports)) errors.add(`${rulePath}.ports`, fieldError.invalid(`${rulePath}.ports`, ports, 'must be a list of ports'));
+        if (!Array.isArray(ports))
+          errors.add(`${rulePath}.ports`, fieldError.invalid(`${rulePath}.ports`, ports, 'must be a list of ports'));
         else ports.forEach((port, j) => validatePort(port, `${rulePath}.ports[${j}]`, errors));
       }
       const peersField = direction === 'ingress' ? 'from' : 'to';
@@ -135,14 +136,19 @@ function validateSelector(selector: unknown, path: string, errors: Errors): void
     switch (requirement.operator) {
       case 'In':
       case 'NotIn':
-        if (list.length === 0) errors.add(valuesPath, fieldError.required(valuesPath, "must be specified when `operator` is 'In' or 'NotIn'"));
+        if (list.length === 0)
+          errors.add(valuesPath, fieldError.required(valuesPath, "must be specified when `operator` is 'In' or 'NotIn'"));
         break;
       case 'Exists':
       case 'DoesNotExist':
-        if (list.length > 0) errors.add(valuesPath, fieldError.forbidden(valuesPath, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+        if (list.length > 0)
+          errors.add(valuesPath, fieldError.forbidden(valuesPath, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
         break;
       default:
-        errors.add(`${reqPath}.operator`, fieldError.invalid(`${reqPath}.operator`, requirement.operator ?? '', 'not a valid selector operator'));
+        errors.add(
+          `${reqPath}.operator`,
+          fieldError.invalid(`${reqPath}.operator`, requirement.operator ?? '', 'not a valid selector operator'),
+        );
     }
     const key = typeof requirement.key === 'string' ? requirement.key : '';
     for (const msg of isQualifiedName(key)) errors.add(`${reqPath}.key`, fieldError.invalid(`${reqPath}.key`, key, msg));
@@ -170,7 +176,8 @@ function validatePort(port: unknown, path: string, errors: Errors): void {
     return;
   }
   if (value === undefined || value === null) {
-    if (hasEndPort) errors.add(`${path}.endPort`, fieldError.invalid(`${path}.endPort`, endPort, 'may not be specified when `port` is not specified'));
+    if (hasEndPort)
+      errors.add(`${path}.endPort`, fieldError.invalid(`${path}.endPort`, endPort, 'may not be specified when `port` is not specified'));
     return;
   }
   if (typeof value === 'number') {
@@ -187,7 +194,8 @@ function validatePort(port: unknown, path: string, errors: Errors): void {
     return;
   }
   if (typeof value === 'string') {
-    if (hasEndPort) errors.add(`${path}.endPort`, fieldError.invalid(`${path}.endPort`, endPort, 'may not be specified when `port` is non-numeric'));
+    if (hasEndPort)
+      errors.add(`${path}.endPort`, fieldError.invalid(`${path}.endPort`, endPort, 'may not be specified when `port` is non-numeric'));
     for (const msg of isValidPortName(value)) errors.add(`${path}.port`, fieldError.invalid(`${path}.port`, value, msg));
     return;
   }
@@ -214,7 +222,8 @@ function validatePeer(peer: unknown, path: string, errors: Errors): void {
     validateIpBlock(peer.ipBlock, `${path}.ipBlock`, errors);
   }
   if (kinds === 0) errors.add(path, fieldError.required(path, 'must specify a peer'));
-  else if (kinds > 1 && present(peer.ipBlock)) errors.add(path, fieldError.forbidden(path, 'may not specify both ipBlock and another peer'));
+  else if (kinds > 1 && present(peer.ipBlock))
+    errors.add(path, fieldError.forbidden(path, 'may not specify both ipBlock and another peer'));
 }
 
 const CIDR_EXAMPLE = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';

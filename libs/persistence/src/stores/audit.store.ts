@@ -1,4 +1,12 @@
-import { type AuditEntry, type AuditLog, type AuditQuery, type AuditRecord, type ChainLink, type ChainVerdict, verifyChain } from '@bulkhead/audit';
+import {
+  type AuditEntry,
+  type AuditLog,
+  type AuditQuery,
+  type AuditRecord,
+  type ChainLink,
+  type ChainVerdict,
+  verifyChain,
+} from '@bulkhead/audit';
 import type { DataSource, EntityManager } from 'typeorm';
 
 interface Row {
@@ -115,7 +123,7 @@ export class PostgresAuditLog implements AuditLog {
 
   /** The chain in position order, a page at a time, each entry's hash recomputed by the database. */
   private async *links(): AsyncGenerator<ChainLink[]> {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows: Array<{ position: string; previous_hash: string; hash: string; recomputed_hash: string }> = await this.db.query(
         `SELECT position, encode(previous_hash, 'hex') AS previous_hash, encode(hash, 'hex') AS hash,
            encode(audit_log_entry_hash(position, at, actor, action, cluster_id, target, details, before, after, previous_hash), 'hex') AS recomputed_hash
@@ -123,7 +131,12 @@ export class PostgresAuditLog implements AuditLog {
         [after, VERIFY_PAGE],
       );
       if (rows.length === 0) return;
-      yield rows.map((r) => ({ position: Number(r.position), previousHash: r.previous_hash, hash: r.hash, recomputedHash: r.recomputed_hash }));
+      yield rows.map((r) => ({
+        position: Number(r.position),
+        previousHash: r.previous_hash,
+        hash: r.hash,
+        recomputedHash: r.recomputed_hash,
+      }));
       after = Number(rows[rows.length - 1].position);
     }
   }
@@ -145,10 +158,16 @@ export class PostgresAuditSinkCursor {
       const [cursor] = await em.query(`SELECT delivered_position FROM audit_sink_cursors WHERE sink = $1 FOR UPDATE SKIP LOCKED`, [sink]);
       if (!cursor) return 'busy';
       // Positions are taken under a lock held until commit, so none below a visible one is still to come.
-      const rows: Row[] = await em.query(`SELECT ${RECORD_COLUMNS} FROM audit_log WHERE position > $1 ORDER BY position LIMIT $2`, [cursor.delivered_position, limit]);
+      const rows: Row[] = await em.query(`SELECT ${RECORD_COLUMNS} FROM audit_log WHERE position > $1 ORDER BY position LIMIT $2`, [
+        cursor.delivered_position,
+        limit,
+      ]);
       if (rows.length === 0) return 0;
       await deliver(rows.map(toRecord));
-      await em.query(`UPDATE audit_sink_cursors SET delivered_position = $2, updated_at = now() WHERE sink = $1`, [sink, rows[rows.length - 1].position]);
+      await em.query(`UPDATE audit_sink_cursors SET delivered_position = $2, updated_at = now() WHERE sink = $1`, [
+        sink,
+        rows[rows.length - 1].position,
+      ]);
       return rows.length;
     });
   }

@@ -26,14 +26,25 @@ export class TypeOrmClusterStore implements ClusterStore {
     return this.db.getRepository(ClusterEntity);
   }
 
-  async create(input: { name: string; cni: Cni; description?: string; driver: 'simulated' | 'kubernetes'; sealedCredentials?: Uint8Array }): Promise<ClusterRecord> {
+  async create(input: {
+    name: string;
+    cni: Cni;
+    description?: string;
+    driver: 'simulated' | 'kubernetes';
+    sealedCredentials?: Uint8Array;
+  }): Promise<ClusterRecord> {
     const { sealedCredentials, ...rest } = input;
     try {
       const credentials = sealedCredentials ? Buffer.from(sealedCredentials) : null;
-      return toRecord(await this.repo.save(this.repo.create({ ...rest, credentials, description: input.description ?? null, inventoryImportedAt: null })), !!credentials);
+      return toRecord(
+        await this.repo.save(this.repo.create({ ...rest, credentials, description: input.description ?? null, inventoryImportedAt: null })),
+        !!credentials,
+      );
     } catch (error) {
       if (isUniqueViolation(error, 'uq_clusters_name')) {
-        throw new AppError('conflict', 'cluster.name_taken', `a cluster named "${input.name}" already exists`, [{ field: 'name', reason: 'is already taken' }]);
+        throw new AppError('conflict', 'cluster.name_taken', `a cluster named "${input.name}" already exists`, [
+          { field: 'name', reason: 'is already taken' },
+        ]);
       }
       throw error;
     }
@@ -71,7 +82,11 @@ export class TypeOrmClusterStore implements ClusterStore {
   }
 
   async sealedCredentials(id: string): Promise<Uint8Array | null> {
-    const row = await this.repo.createQueryBuilder('c').select('c.credentials', 'credentials').where('c.id = :id', { id }).getRawOne<{ credentials: Buffer | null }>();
+    const row = await this.repo
+      .createQueryBuilder('c')
+      .select('c.credentials', 'credentials')
+      .where('c.id = :id', { id })
+      .getRawOne<{ credentials: Buffer | null }>();
     return row?.credentials ?? null;
   }
 
@@ -90,12 +105,15 @@ export class TypeOrmClusterStore implements ClusterStore {
   }
 
   async syncDone(id: string, requested?: Date): Promise<void> {
-    if (requested) await this.db.query(`UPDATE clusters SET sync_requested_at = NULL WHERE id = $1 AND sync_requested_at <= $2`, [id, requested]);
+    if (requested)
+      await this.db.query(`UPDATE clusters SET sync_requested_at = NULL WHERE id = $1 AND sync_requested_at <= $2`, [id, requested]);
     else await this.db.query(`UPDATE clusters SET sync_requested_at = NULL WHERE id = $1`, [id]);
   }
 
   async syncsRequested(): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM clusters WHERE sync_requested_at IS NOT NULL ORDER BY sync_requested_at`);
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT id FROM clusters WHERE sync_requested_at IS NOT NULL ORDER BY sync_requested_at`,
+    );
     return rows.map((r) => r.id);
   }
 
@@ -112,7 +130,9 @@ export class TypeOrmClusterStore implements ClusterStore {
   }
 
   async listVersion(): Promise<string> {
-    const [row]: Array<{ version: string | null }> = await this.db.query(`SELECT md5(string_agg(id::text || ':' || data_version, ',' ORDER BY id)) AS version FROM clusters`);
+    const [row]: Array<{ version: string | null }> = await this.db.query(
+      `SELECT md5(string_agg(id::text || ':' || data_version, ',' ORDER BY id)) AS version FROM clusters`,
+    );
     return row?.version ?? 'none';
   }
 

@@ -52,7 +52,12 @@ const toRecord = (e: EdgeRow): EdgeRecord => ({
   reviewedBy: e.reviewed_by,
   reviewComment: e.review_comment,
   reviewedAt: e.reviewed_at,
-  sources: e.sources.map((s) => ({ importId: s.importId, connections: s.connections, firstSeen: dateOf(s.firstSeen), lastSeen: dateOf(s.lastSeen) })),
+  sources: e.sources.map((s) => ({
+    importId: s.importId,
+    connections: s.connections,
+    firstSeen: dateOf(s.firstSeen),
+    lastSeen: dateOf(s.lastSeen),
+  })),
 });
 
 /** `workload:<ns>/...` keys of one namespace, for LIKE; `_` and `%` in names are escaped. */
@@ -80,7 +85,13 @@ export class TypeOrmEdgeStore implements EdgeStore {
     return row ? toRecord(row) : null;
   }
 
-  async declare(clusterId: string, edge: { srcKey: string; dstKey: string; port: number; protocol: string }, by: string, comment: string | null, at: Date) {
+  async declare(
+    clusterId: string,
+    edge: { srcKey: string; dstKey: string; port: number; protocol: string },
+    by: string,
+    comment: string | null,
+    at: Date,
+  ) {
     const rows: Array<{ id: string; created: boolean }> = await this.db.query(
       `INSERT INTO edges (cluster_id, key, src_key, dst_key, port, protocol, origin, review, created_by, reviewed_by, review_comment, reviewed_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'manual', 'confirmed', $7, $7, $8, $9)
@@ -91,8 +102,16 @@ export class TypeOrmEdgeStore implements EdgeStore {
     return { edge: (await this.get(rows[0].id))!, created: rows[0].created };
   }
 
-  async review(id: string, review: Exclude<EdgeReview, 'unreviewed'>, by: string, comment: string | null, at: Date): Promise<EdgeRecord | null> {
-    const result = await this.db.getRepository(EdgeEntity).update({ id }, { review, reviewedBy: by, reviewComment: comment, reviewedAt: at });
+  async review(
+    id: string,
+    review: Exclude<EdgeReview, 'unreviewed'>,
+    by: string,
+    comment: string | null,
+    at: Date,
+  ): Promise<EdgeRecord | null> {
+    const result = await this.db
+      .getRepository(EdgeEntity)
+      .update({ id }, { review, reviewedBy: by, reviewComment: comment, reviewedAt: at });
     return (result.affected ?? 0) > 0 ? this.get(id) : null;
   }
 }

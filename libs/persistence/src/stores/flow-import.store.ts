@@ -24,7 +24,8 @@ const toRecord = (e: FlowImportEntity): FlowImportRecord => ({
 
 const EDGE_CHUNK = 2000;
 
-export const edgeKey = (e: { srcKey: string; dstKey: string; port: number; protocol: string }): string => `${e.srcKey}>${e.dstKey}:${e.port}/${e.protocol}`;
+export const edgeKey = (e: { srcKey: string; dstKey: string; port: number; protocol: string }): string =>
+  `${e.srcKey}>${e.dstKey}:${e.port}/${e.protocol}`;
 
 export class TypeOrmFlowImportStore implements FlowImportStore {
   constructor(private readonly db: DataSource) {}
@@ -34,7 +35,14 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
   }
 
   async create(input: Parameters<FlowImportStore['create']>[0]): Promise<FlowImportRecord> {
-    const base = { ...input, progress: input.progress as unknown as Record<string, unknown>, format: null, error: null, startedAt: null, finishedAt: null };
+    const base = {
+      ...input,
+      progress: input.progress as unknown as Record<string, unknown>,
+      format: null,
+      error: null,
+      startedAt: null,
+      finishedAt: null,
+    };
     try {
       return toRecord(await this.repo.save(this.repo.create({ ...base, status: 'queued', duplicateOf: null })));
     } catch (error) {
@@ -42,12 +50,24 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
     }
     const original = await this.repo
       .createQueryBuilder('i')
-      .where('i.cluster_id = :clusterId AND i.sha256 = :sha256 AND i.duplicate_of IS NULL AND i.status <> :failed', { clusterId: input.clusterId, sha256: input.sha256, failed: 'failed' })
+      .where('i.cluster_id = :clusterId AND i.sha256 = :sha256 AND i.duplicate_of IS NULL AND i.status <> :failed', {
+        clusterId: input.clusterId,
+        sha256: input.sha256,
+        failed: 'failed',
+      })
       .getOneOrFail();
     const now = new Date();
     return toRecord(
       await this.repo.save(
-        this.repo.create({ ...base, storagePath: null, status: 'succeeded', duplicateOf: original.id, format: original.format, startedAt: now, finishedAt: now }),
+        this.repo.create({
+          ...base,
+          storagePath: null,
+          status: 'succeeded',
+          duplicateOf: original.id,
+          format: original.format,
+          startedAt: now,
+          finishedAt: now,
+        }),
       ),
     );
   }
@@ -71,7 +91,11 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
   }
 
   async saveProgress(id: string, progress: FlowImportProgress, format: string | null): Promise<void> {
-    await this.db.query(`UPDATE flow_imports SET progress = $2, format = $3 WHERE id = $1 AND status = 'running'`, [id, JSON.stringify(progress), format]);
+    await this.db.query(`UPDATE flow_imports SET progress = $2, format = $3 WHERE id = $1 AND status = 'running'`, [
+      id,
+      JSON.stringify(progress),
+      format,
+    ]);
   }
 
   async complete(id: string, result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[] }, at: Date): Promise<void> {
@@ -113,7 +137,14 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
           `INSERT INTO edge_observations (edge_id, import_id, connections, first_seen, last_seen, verdicts)
            SELECT e, $1, c, f, l, string_to_array(v, ',')
            FROM unnest($2::uuid[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS t(e, c, f, l, v)`,
-          [id, column((e) => idByKey.get(edgeKey(e))), column((e) => e.connections), column((e) => e.firstSeen), column((e) => e.lastSeen), column((e) => e.verdicts.join(','))],
+          [
+            id,
+            column((e) => idByKey.get(edgeKey(e))),
+            column((e) => e.connections),
+            column((e) => e.firstSeen),
+            column((e) => e.lastSeen),
+            column((e) => e.verdicts.join(',')),
+          ],
         );
       }
       await em.query(
@@ -131,7 +162,9 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
   }
 
   async unfinished(): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM flow_imports WHERE status IN ('queued', 'running') ORDER BY created_at`);
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT id FROM flow_imports WHERE status IN ('queued', 'running') ORDER BY created_at`,
+    );
     return rows.map((r) => r.id);
   }
 }

@@ -1,5 +1,13 @@
 import type { Tier } from '@bulkhead/contracts';
-import { floorAfter, overrideAfterImport, type InventoryStore, type KeptAtFloor, type NamespaceCounts, type StoredNamespace, type TierOfNamespace } from '@bulkhead/inventory';
+import {
+  floorAfter,
+  overrideAfterImport,
+  type InventoryStore,
+  type KeptAtFloor,
+  type NamespaceCounts,
+  type StoredNamespace,
+  type TierOfNamespace,
+} from '@bulkhead/inventory';
 import type { Inventory, InventoryPort, NetworkPolicy } from '@bulkhead/netpol';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
@@ -9,7 +17,9 @@ const CHUNK = 1000;
 
 /** The floors of a cluster's namespaces (see @bulkhead/inventory tiers.ts), those that left the inventory included. */
 async function floorsOf(em: EntityManager, clusterId: string): Promise<Map<string, Tier>> {
-  const rows: Array<{ name: string; tier: Tier }> = await em.query(`SELECT name, tier FROM namespace_tier_floors WHERE cluster_id = $1`, [clusterId]);
+  const rows: Array<{ name: string; tier: Tier }> = await em.query(`SELECT name, tier FROM namespace_tier_floors WHERE cluster_id = $1`, [
+    clusterId,
+  ]);
   return new Map(rows.map((r) => [r.name, r.tier]));
 }
 
@@ -24,7 +34,12 @@ async function writeFloors(em: EntityManager, clusterId: string, floors: Array<{
 
 async function insertChunked<T extends ObjectLiteral>(em: EntityManager, entity: new () => T, rows: Array<Partial<T>>): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await em.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + CHUNK) as never).execute();
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(entity)
+      .values(rows.slice(i, i + CHUNK) as never)
+      .execute();
   }
 }
 
@@ -34,7 +49,13 @@ const byName = (a: { namespace: string; name: string }, b: { namespace: string; 
 export class TypeOrmInventoryStore implements InventoryStore {
   constructor(private readonly db: DataSource) {}
 
-  async replace(clusterId: string, inventory: Inventory, labelTiers: Map<string, Tier | null>, approvalTiers: readonly Tier[], at: Date): Promise<{ keptAtFloor: KeptAtFloor[] }> {
+  async replace(
+    clusterId: string,
+    inventory: Inventory,
+    labelTiers: Map<string, Tier | null>,
+    approvalTiers: readonly Tier[],
+    at: Date,
+  ): Promise<{ keptAtFloor: KeptAtFloor[] }> {
     return this.db.transaction(async (em) => {
       // Serialise imports of one cluster: the second waits for the first instead of interleaving.
       await em.query('SELECT id FROM clusters WHERE id = $1 FOR UPDATE', [clusterId]);
@@ -47,13 +68,22 @@ export class TypeOrmInventoryStore implements InventoryStore {
       const floors = await floorsOf(em, clusterId);
       const rows = inventory.namespaces.map((ns) => {
         const labelTier = labelTiers.get(ns.name) ?? null;
-        return { clusterId, name: ns.name, labels: ns.labels, labelTier, tierOverride: overrideAfterImport(previous.get(ns.name), labelTier, floors.get(ns.name) ?? null) };
+        return {
+          clusterId,
+          name: ns.name,
+          labels: ns.labels,
+          labelTier,
+          tierOverride: overrideAfterImport(previous.get(ns.name), labelTier, floors.get(ns.name) ?? null),
+        };
       });
       const keptAtFloor = rows
         .filter((row) => row.tierOverride !== null && row.tierOverride !== (previous.get(row.name)?.tierOverride ?? null))
         .map((row) => ({ namespace: row.name, tier: row.tierOverride as Tier }));
       const raised = rows
-        .map((row) => ({ name: row.name, floor: floorAfter(row.tierOverride ?? row.labelTier, floors.get(row.name) ?? null, approvalTiers) }))
+        .map((row) => ({
+          name: row.name,
+          floor: floorAfter(row.tierOverride ?? row.labelTier, floors.get(row.name) ?? null, approvalTiers),
+        }))
         .filter((row) => row.floor !== null && row.floor !== floors.get(row.name));
       await writeFloors(em, clusterId, raised);
       for (const entity of [NamespaceEntity, WorkloadEntity, PodEntity, NetworkPolicyEntity]) await em.delete(entity, { clusterId });
@@ -61,7 +91,16 @@ export class TypeOrmInventoryStore implements InventoryStore {
       await insertChunked(
         em,
         WorkloadEntity,
-        inventory.workloads.map((w) => ({ clusterId, namespace: w.namespace, name: w.name, kind: w.kind, labels: w.labels, ports: w.ports, podCount: w.podCount, fromTemplate: !!w.fromTemplate })),
+        inventory.workloads.map((w) => ({
+          clusterId,
+          namespace: w.namespace,
+          name: w.name,
+          kind: w.kind,
+          labels: w.labels,
+          ports: w.ports,
+          podCount: w.podCount,
+          fromTemplate: !!w.fromTemplate,
+        })),
       );
       await insertChunked(
         em,
@@ -82,7 +121,12 @@ export class TypeOrmInventoryStore implements InventoryStore {
       await insertChunked(
         em,
         NetworkPolicyEntity,
-        inventory.policies.map((policy) => ({ clusterId, namespace: policy.metadata.namespace, name: policy.metadata.name, manifest: policy as unknown as Record<string, unknown> })),
+        inventory.policies.map((policy) => ({
+          clusterId,
+          namespace: policy.metadata.namespace,
+          name: policy.metadata.name,
+          manifest: policy as unknown as Record<string, unknown>,
+        })),
       );
       await em.update(ClusterEntity, { id: clusterId }, { inventoryImportedAt: at });
       return { keptAtFloor };
@@ -114,7 +158,9 @@ export class TypeOrmInventoryStore implements InventoryStore {
   }
 
   async workloads(clusterId: string, namespace?: string): Promise<Inventory['workloads']> {
-    const rows = await this.db.getRepository(WorkloadEntity).find({ where: namespace === undefined ? { clusterId } : { clusterId, namespace } });
+    const rows = await this.db
+      .getRepository(WorkloadEntity)
+      .find({ where: namespace === undefined ? { clusterId } : { clusterId, namespace } });
     return rows.sort(byName).map((w) => ({
       namespace: w.namespace,
       name: w.name,
@@ -139,18 +185,31 @@ export class TypeOrmInventoryStore implements InventoryStore {
   }
 
   async namespaces(clusterId: string): Promise<StoredNamespace[]> {
-    const [rows, floors] = await Promise.all([this.db.getRepository(NamespaceEntity).find({ where: { clusterId }, order: { name: 'ASC' } }), floorsOf(this.db.manager, clusterId)]);
-    return rows.map((n) => ({ name: n.name, labels: n.labels, labelTier: n.labelTier as Tier | null, tierOverride: n.tierOverride as Tier | null, floor: floors.get(n.name) ?? null }));
+    const [rows, floors] = await Promise.all([
+      this.db.getRepository(NamespaceEntity).find({ where: { clusterId }, order: { name: 'ASC' } }),
+      floorsOf(this.db.manager, clusterId),
+    ]);
+    return rows.map((n) => ({
+      name: n.name,
+      labels: n.labels,
+      labelTier: n.labelTier as Tier | null,
+      tierOverride: n.tierOverride as Tier | null,
+      floor: floors.get(n.name) ?? null,
+    }));
   }
 
   async tierOf(clusterId: string, namespace: string): Promise<Tier | null> {
-    const [row] = await this.db.query(`SELECT COALESCE(tier_override, label_tier) AS tier FROM namespaces WHERE cluster_id = $1 AND name = $2`, [clusterId, namespace]);
+    const [row] = await this.db.query(
+      `SELECT COALESCE(tier_override, label_tier) AS tier FROM namespaces WHERE cluster_id = $1 AND name = $2`,
+      [clusterId, namespace],
+    );
     return (row?.tier as Tier | undefined) ?? null;
   }
 
   async setTier(clusterId: string, namespace: string, override: Tier | null, floor: Tier | null): Promise<boolean> {
     return this.db.transaction(async (em) => {
-      if (((await em.update(NamespaceEntity, { clusterId, name: namespace }, { tierOverride: override })).affected ?? 0) === 0) return false;
+      if (((await em.update(NamespaceEntity, { clusterId, name: namespace }, { tierOverride: override })).affected ?? 0) === 0)
+        return false;
       if (floor === null) await em.query(`DELETE FROM namespace_tier_floors WHERE cluster_id = $1 AND name = $2`, [clusterId, namespace]);
       else await writeFloors(em, clusterId, [{ name: namespace, floor }]);
       return true;

@@ -15,7 +15,14 @@ interface Row {
   summary: PlanSummary;
 }
 
-const listItem = (r: Row): PlanListItem => ({ id: r.id, clusterId: r.cluster_id, version: r.version, createdBy: r.created_by, createdAt: r.created_at, summary: r.summary });
+const listItem = (r: Row): PlanListItem => ({
+  id: r.id,
+  clusterId: r.cluster_id,
+  version: r.version,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  summary: r.summary,
+});
 const record = (r: Row): PlanRecord => ({ ...listItem(r), policies: r.policies!, report: r.report! });
 
 const COLUMNS = 'id, cluster_id, version, created_by, created_at, summary';
@@ -49,7 +56,10 @@ export class PostgresPlanStore implements PlanStore, PlanPolicies {
   }
 
   async getVersion(clusterId: string, version: number): Promise<PlanRecord | null> {
-    const [row] = await this.db.query(`SELECT ${COLUMNS}, policies, report FROM plans WHERE cluster_id = $1 AND version = $2`, [clusterId, version]);
+    const [row] = await this.db.query(`SELECT ${COLUMNS}, policies, report FROM plans WHERE cluster_id = $1 AND version = $2`, [
+      clusterId,
+      version,
+    ]);
     return row ? record(row) : null;
   }
 
@@ -78,7 +88,8 @@ export class PostgresPlanStore implements PlanStore, PlanPolicies {
       byNamespace.set(p.metadata.namespace, list);
       list.push(p);
     }
-    for (const list of byNamespace.values()) list.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    for (const list of byNamespace.values())
+      list.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
     return byNamespace;
   }
 

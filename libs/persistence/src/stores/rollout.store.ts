@@ -1,6 +1,15 @@
 import { AppError } from '@bulkhead/contracts';
 import type { ProtectionSource } from '@bulkhead/inventory';
-import type { AuditEntry, DriftCheck, DriftStore, RolloutStall, RolloutState, RolloutStatus, RolloutStore, TransitionResult } from '@bulkhead/rollout';
+import type {
+  AuditEntry,
+  DriftCheck,
+  DriftStore,
+  RolloutStall,
+  RolloutState,
+  RolloutStatus,
+  RolloutStore,
+  TransitionResult,
+} from '@bulkhead/rollout';
 import { GroupCommit, KeyedQueue, Semaphore, type Settled, SingleFlight, VersionedCache } from '@bulkhead/concurrency';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditInsert, writeAudit, writeAuditEntries } from './audit.store';
@@ -19,7 +28,13 @@ function auditRows(state: RolloutState, entries: readonly AuditEntry[]) {
       action: e.action,
       clusterId: state.clusterId,
       target: e.namespace ?? state.id,
-      details: { rolloutId: state.id, version: e.version, ...(e.stepId ? { stepId: e.stepId } : {}), ...(e.tier ? { tier: e.tier } : {}), ...detail },
+      details: {
+        rolloutId: state.id,
+        version: e.version,
+        ...(e.stepId ? { stepId: e.stepId } : {}),
+        ...(e.tier ? { tier: e.tier } : {}),
+        ...detail,
+      },
       before,
       after,
     };
@@ -43,7 +58,8 @@ function header(state: RolloutState): Header {
 
 /** Rows that differ by identity: a transition shares every stage and step it left alone. */
 function moved<T>(before: readonly T[], after: readonly T[]): number[] {
-  if (before.length !== after.length) throw new Error(`a rollout's stages and steps are fixed at creation (${before.length} became ${after.length})`);
+  if (before.length !== after.length)
+    throw new Error(`a rollout's stages and steps are fixed at creation (${before.length} became ${after.length})`);
   const out: number[] = [];
   for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) out.push(i);
   return out;
@@ -87,16 +103,19 @@ export class PostgresRolloutStore implements RolloutStore {
   async insert(state: RolloutState, entries: AuditEntry[]): Promise<void> {
     try {
       await this.db.transaction(async (em) => {
-        await em.query(`INSERT INTO rollouts (id, cluster_id, plan_id, status, state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, [
-          state.id,
-          state.clusterId,
-          state.planId,
-          state.status,
-          JSON.stringify(header(state)),
-          state.version,
-          state.createdBy,
-          state.createdAt,
-        ]);
+        await em.query(
+          `INSERT INTO rollouts (id, cluster_id, plan_id, status, state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
+          [
+            state.id,
+            state.clusterId,
+            state.planId,
+            state.status,
+            JSON.stringify(header(state)),
+            state.version,
+            state.createdBy,
+            state.createdAt,
+          ],
+        );
         await this.insertRows(em, state);
         await writeAuditEntries(em, auditRows(state, entries));
       });
@@ -107,8 +126,13 @@ export class PostgresRolloutStore implements RolloutStore {
     this.states.set(state.id, state);
   }
 
-  async update(id: string, change: (state: RolloutState) => TransitionResult, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<TransitionResult | null> {
-    const clusterId = this.states.latest(id)?.clusterId ?? (await this.db.query(`SELECT cluster_id FROM rollouts WHERE id = $1`, [id]))[0]?.cluster_id;
+  async update(
+    id: string,
+    change: (state: RolloutState) => TransitionResult,
+    extraAudit?: (state: RolloutState) => AuditEntry[],
+  ): Promise<TransitionResult | null> {
+    const clusterId =
+      this.states.latest(id)?.clusterId ?? (await this.db.query(`SELECT cluster_id FROM rollouts WHERE id = $1`, [id]))[0]?.cluster_id;
     if (!clusterId) return null;
     // A batch whose write fails is decided and written again change by change (GroupCommit): the
     // failed statement wrote nothing, and each change is decided afresh on the state it finds.
@@ -202,13 +226,27 @@ export class PostgresRolloutStore implements RolloutStore {
     await em.query(
       `INSERT INTO rollout_stages (rollout_id, ordinal, tier, status, stage, version)
        SELECT $1, v.n - 1, v.tier, v.status, v.stage, $5 FROM unnest($2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS v(tier, status, stage, n)`,
-      [state.id, state.stages.map((st) => st.tier), state.stages.map((st) => st.status), state.stages.map((st) => JSON.stringify(st)), state.version],
+      [
+        state.id,
+        state.stages.map((st) => st.tier),
+        state.stages.map((st) => st.status),
+        state.stages.map((st) => JSON.stringify(st)),
+        state.version,
+      ],
     );
     await em.query(
       `INSERT INTO rollout_steps (rollout_id, ordinal, step_id, namespace, tier, phase, step, version)
        SELECT $1, v.n - 1, v.step_id, v.namespace, v.tier, v.phase, v.step, $7
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS v(step_id, namespace, tier, phase, step, n)`,
-      [state.id, state.steps.map((st) => st.id), state.steps.map((st) => st.namespace), state.steps.map((st) => st.tier), state.steps.map((st) => st.phase), state.steps.map((st) => JSON.stringify(st)), state.version],
+      [
+        state.id,
+        state.steps.map((st) => st.id),
+        state.steps.map((st) => st.namespace),
+        state.steps.map((st) => st.tier),
+        state.steps.map((st) => st.phase),
+        state.steps.map((st) => JSON.stringify(st)),
+        state.version,
+      ],
     );
   }
 
@@ -254,7 +292,11 @@ export class PostgresRolloutStore implements RolloutStore {
    * once. The lock and the rollout's version come in one round trip, the version read once the lock is
    * held (see the migration NamespaceLockFunctions).
    */
-  withNamespaceLock<T>(rollout: Pick<RolloutState, 'id' | 'clusterId'>, namespace: string, fn: (current: RolloutState | null) => Promise<T>): Promise<T> {
+  withNamespaceLock<T>(
+    rollout: Pick<RolloutState, 'id' | 'clusterId'>,
+    namespace: string,
+    fn: (current: RolloutState | null) => Promise<T>,
+  ): Promise<T> {
     let slots = PostgresRolloutStore.lockSlots.get(this.db);
     if (!slots) {
       const poolSize = Number((this.db.options.extra as { max?: number } | undefined)?.max ?? 10);
@@ -265,7 +307,11 @@ export class PostgresRolloutStore implements RolloutStore {
       const runner = this.db.createQueryRunner();
       await runner.connect();
       try {
-        const [{ version }] = await runner.query(`SELECT bulkhead_lock_namespace($1, $2, $3) AS version`, [rollout.clusterId, namespace, rollout.id]);
+        const [{ version }] = await runner.query(`SELECT bulkhead_lock_namespace($1, $2, $3) AS version`, [
+          rollout.clusterId,
+          namespace,
+          rollout.id,
+        ]);
         return await fn(version === null ? null : await this.read(rollout.id, Number(version)));
       } finally {
         // The connection goes back to the pool: it must not keep the lock (a broken one loses it anyway).
@@ -299,14 +345,24 @@ export class PostgresRolloutStore implements RolloutStore {
     return this.db.transaction(async (em) => {
       // Every worker looks for stalls: the lock makes "not written yet, so write it" one step.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('rollout.stalled:' || $1))`, [state.id]);
-      const [written] = await em.query(`SELECT 1 FROM audit_log WHERE action = 'rollout.stalled' AND target = $1 AND details->>'version' = $2 LIMIT 1`, [state.id, String(state.version)]);
+      const [written] = await em.query(
+        `SELECT 1 FROM audit_log WHERE action = 'rollout.stalled' AND target = $1 AND details->>'version' = $2 LIMIT 1`,
+        [state.id, String(state.version)],
+      );
       if (written) return false;
       await writeAudit(em, {
         actor: 'system:rollout',
         action: 'rollout.stalled',
         clusterId: state.clusterId,
         target: state.id,
-        details: { rolloutId: state.id, version: state.version, status: state.status, since: stall.since, deadlineMs: stall.deadlineMs, reason: stall.reason },
+        details: {
+          rolloutId: state.id,
+          version: state.version,
+          status: state.status,
+          since: stall.since,
+          deadlineMs: stall.deadlineMs,
+          reason: stall.reason,
+        },
       });
       return true;
     });
@@ -352,17 +408,37 @@ export class PostgresDriftStore implements DriftStore {
         JSON.stringify(check.findings),
       ]);
       if (check.findings.length) {
-        await writeAudit(em, { actor: 'system:drift-check', action: 'drift.detected', clusterId: check.clusterId, target: check.rolloutId, details: { findings: check.findings } });
+        await writeAudit(em, {
+          actor: 'system:drift-check',
+          action: 'drift.detected',
+          clusterId: check.clusterId,
+          target: check.rolloutId,
+          details: { findings: check.findings },
+        });
       }
     });
   }
 
   async list(clusterId: string, limit = 20): Promise<DriftCheckRow[]> {
-    const rows: Array<{ id: string; cluster_id: string; rollout_id: string; checked_at: Date; namespaces: number; findings: DriftCheck['findings'] }> = await this.db.query(
+    const rows: Array<{
+      id: string;
+      cluster_id: string;
+      rollout_id: string;
+      checked_at: Date;
+      namespaces: number;
+      findings: DriftCheck['findings'];
+    }> = await this.db.query(
       `SELECT id, cluster_id, rollout_id, checked_at, namespaces, findings FROM drift_checks WHERE cluster_id = $1 ORDER BY checked_at DESC LIMIT $2`,
       [clusterId, limit],
     );
-    return rows.map((r) => ({ id: r.id, clusterId: r.cluster_id, rolloutId: r.rollout_id, checkedAt: r.checked_at, namespaces: r.namespaces, findings: r.findings }));
+    return rows.map((r) => ({
+      id: r.id,
+      clusterId: r.cluster_id,
+      rolloutId: r.rollout_id,
+      checkedAt: r.checked_at,
+      namespaces: r.namespaces,
+      findings: r.findings,
+    }));
   }
 
   /** Clusters with a rollout that left something verified: the ones worth re-checking. */

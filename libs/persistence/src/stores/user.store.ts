@@ -5,7 +5,13 @@ import { ApiTokenEntity } from '../entities/api-token.entity';
 import { SessionEntity, UserEntity } from '../entities/user.entities';
 import { isUniqueViolation } from './cluster.store';
 
-const toRecord = (e: UserEntity): UserRecord => ({ id: e.id, username: e.username, role: e.role as Role, createdAt: e.createdAt, disabledAt: e.disabledAt });
+const toRecord = (e: UserEntity): UserRecord => ({
+  id: e.id,
+  username: e.username,
+  role: e.role as Role,
+  createdAt: e.createdAt,
+  disabledAt: e.disabledAt,
+});
 
 export class TypeOrmUserStore implements UserStore {
   constructor(private readonly db: DataSource) {}
@@ -19,7 +25,9 @@ export class TypeOrmUserStore implements UserStore {
       return toRecord(await this.repo.save(this.repo.create({ ...input, disabledAt: null })));
     } catch (error) {
       if (isUniqueViolation(error, 'uq_users_username')) {
-        throw new AppError('conflict', 'user.username_taken', `a user named "${input.username}" already exists`, [{ field: 'body.username', reason: 'is already taken' }]);
+        throw new AppError('conflict', 'user.username_taken', `a user named "${input.username}" already exists`, [
+          { field: 'body.username', reason: 'is already taken' },
+        ]);
       }
       throw error;
     }
@@ -41,12 +49,17 @@ export class TypeOrmUserStore implements UserStore {
   disable(id: string, at: Date, allow: (target: UserRecord, enabledAdminIds: string[]) => void): Promise<UserRecord | null> {
     return this.db.transaction(async (tx) => {
       // Locked in one order until the commit: a disable running at the same time waits here, then sees this one's outcome.
-      const admins: { id: string }[] = await tx.query(`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`);
+      const admins: { id: string }[] = await tx.query(
+        `SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`,
+      );
       const users = tx.getRepository(UserEntity);
       const target = await users.findOneBy({ id });
       if (!target) return null;
       if (target.disabledAt) return toRecord(target);
-      allow(toRecord(target), admins.map((admin) => admin.id));
+      allow(
+        toRecord(target),
+        admins.map((admin) => admin.id),
+      );
       await users.update({ id, disabledAt: IsNull() }, { disabledAt: at });
       await tx.getRepository(SessionEntity).delete({ userId: id });
       await tx.getRepository(ApiTokenEntity).update({ ownerId: id, revokedAt: IsNull() }, { revokedAt: at });

@@ -47,7 +47,12 @@ function dnsPolicies(book: PolicyBook, { dnsNamespace, dnsLabels }: ResolvedPlan
   };
 }
 
-function addBaseline(book: PolicyBook, dns: DnsPolicies, namespaces: readonly string[], { switches, dnsNamespace }: ResolvedPlanOptions): void {
+function addBaseline(
+  book: PolicyBook,
+  dns: DnsPolicies,
+  namespaces: readonly string[],
+  { switches, dnsNamespace }: ResolvedPlanOptions,
+): void {
   for (const namespace of namespaces) {
     book.policy(namespace, 'bulkhead-default-deny', 'default-deny', {}).denyAll = true;
     if (switches.dns) book.addRule(dns.allowDns(namespace), 'egress', dns.clientPeer, DNS_PORTS);
@@ -90,7 +95,10 @@ function allowEdge(book: PolicyBook, dns: DnsPolicies, publicEntries: PublicEntr
       publicEntries.add(edge.workload, edge.cidrs, book.port(edge.port.protocol, edge.port.port), evidence);
       return;
     case 'from-external': {
-      const draft = edge.purpose === 'public-entry' ? book.workloadPolicy(edge.workload, 'public-entry', 'public-entry') : book.workloadPolicy(edge.workload, 'ingress', 'dependency');
+      const draft =
+        edge.purpose === 'public-entry'
+          ? book.workloadPolicy(edge.workload, 'public-entry', 'public-entry')
+          : book.workloadPolicy(edge.workload, 'ingress', 'dependency');
       const port = [book.port(edge.port.protocol, edge.port.port)];
       for (const cidr of edge.cidrs) book.addRule(draft, 'ingress', { ipBlock: { cidr } }, port, evidence);
       return;

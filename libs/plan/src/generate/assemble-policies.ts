@@ -37,7 +37,9 @@ interface GroupedRule {
 export function assemblePolicies(book: PolicyBook): AssembledPolicies {
   const evidence: RuleEvidence[] = [];
   const policies: NetworkPolicy[] = [];
-  for (const draft of [...book.drafts.values()].sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name))) {
+  for (const draft of [...book.drafts.values()].sort(
+    (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
+  )) {
     const qualified = `${draft.namespace}/${draft.name}`;
     const ingress = groupRules(draft.ingress);
     const egress = groupRules(draft.egress);
@@ -57,7 +59,9 @@ export function assemblePolicies(book: PolicyBook): AssembledPolicies {
 }
 
 function render(draft: PolicyDraft, ingress: GroupedRule[], egress: GroupedRule[], notes: string[]): NetworkPolicy {
-  const policyTypes = draft.denyAll ? ['Ingress', 'Egress'] : [...(ingress.length ? ['Ingress'] : []), ...(egress.length ? ['Egress'] : [])];
+  const policyTypes = draft.denyAll
+    ? ['Ingress', 'Egress']
+    : [...(ingress.length ? ['Ingress'] : []), ...(egress.length ? ['Egress'] : [])];
   const annotations: Record<string, string> = { [`${ANNOTATION_PREFIX}description`]: DESCRIPTIONS[draft.purpose] };
   if (draft.subject) annotations[`${ANNOTATION_PREFIX}workload`] = draft.subject;
   if (notes.length) annotations[`${ANNOTATION_PREFIX}evidence`] = notes.join('; ');
@@ -65,8 +69,10 @@ function render(draft: PolicyDraft, ingress: GroupedRule[], egress: GroupedRule[
   if (switchName) annotations[`${ANNOTATION_PREFIX}switch`] = switchName;
   // Copies: drafts share peer, selector and port objects.
   const spec: NetworkPolicy['spec'] = { podSelector: cloneSelector(draft.podSelector), policyTypes };
-  if (ingress.length) spec.ingress = ingress.map((rule) => ({ from: rule.peers.map(clonePeer), ports: rule.ports.map((port) => ({ ...port })) }));
-  if (egress.length) spec.egress = egress.map((rule) => ({ to: rule.peers.map(clonePeer), ports: rule.ports.map((port) => ({ ...port })) }));
+  if (ingress.length)
+    spec.ingress = ingress.map((rule) => ({ from: rule.peers.map(clonePeer), ports: rule.ports.map((port) => ({ ...port })) }));
+  if (egress.length)
+    spec.egress = egress.map((rule) => ({ to: rule.peers.map(clonePeer), ports: rule.ports.map((port) => ({ ...port })) }));
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -143,7 +149,8 @@ function summarize(edges: readonly EdgeEvidence[]): string {
 function cloneSelector(selector: LabelSelector): LabelSelector {
   const copy: LabelSelector = {};
   if (selector.matchLabels) copy.matchLabels = { ...selector.matchLabels };
-  if (selector.matchExpressions) copy.matchExpressions = selector.matchExpressions.map((e) => ({ ...e, ...(e.values ? { values: [...e.values] } : {}) }));
+  if (selector.matchExpressions)
+    copy.matchExpressions = selector.matchExpressions.map((e) => ({ ...e, ...(e.values ? { values: [...e.values] } : {}) }));
   return copy;
 }
 

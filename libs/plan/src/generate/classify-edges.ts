@@ -55,7 +55,8 @@ export function classifyEdges(edges: readonly { key: string; edge: PlanEdge }[],
   const classified: ClassifiedEdges = { allowed: [], blocked: [], ignored: [], findings: [] };
   for (const { key, edge } of edges) {
     const verdict = classifyEdge(key, edge, input, classified.findings);
-    if (verdict.kind === 'blocked' || verdict.kind === 'ignored') classified[verdict.kind].push({ edge, key, reason: verdict.reason, message: verdict.message });
+    if (verdict.kind === 'blocked' || verdict.kind === 'ignored')
+      classified[verdict.kind].push({ edge, key, reason: verdict.reason, message: verdict.message });
     else classified.allowed.push(verdict);
   }
   return classified;
@@ -87,13 +88,30 @@ function classifyEdge(key: string, edge: PlanEdge, input: ClassificationInput, f
   const dstWorkload = workloadKey(dst);
   const unknown = [srcWorkload, dstWorkload].find((workload) => workload && !input.scope.selections.has(workload));
   if (unknown) return blocked('unknown-workload', `workload ${unknown} is not in the inventory`);
-  const read: ReadEdge = { key, edge, src, dst, srcWorkload, dstWorkload, port: { protocol, port: edge.port }, evidence: evidenceOf(key, edge) };
+  const read: ReadEdge = {
+    key,
+    edge,
+    src,
+    dst,
+    srcWorkload,
+    dstWorkload,
+    port: { protocol, port: edge.port },
+    evidence: evidenceOf(key, edge),
+  };
 
-  if (isNodeEndpoint(src)) return { kind: 'ignored', reason: 'node-traffic', message: 'from the node (kubelet probes): kubelet probes are not subject to NetworkPolicy; nothing generated' };
+  if (isNodeEndpoint(src))
+    return {
+      kind: 'ignored',
+      reason: 'node-traffic',
+      message: 'from the node (kubelet probes): kubelet probes are not subject to NetworkPolicy; nothing generated',
+    };
   if (dst.kind === 'reserved' && dst.name === 'kube-apiserver') return toApiServer(read, input);
   if (src.kind === 'reserved' || dst.kind === 'reserved') {
     const reserved = src.kind === 'reserved' ? src : dst;
-    return blocked(isNodeEndpoint(reserved) ? 'node-traffic' : 'unsupported-endpoint', `reserved:${reserved.name} has no selector or address a NetworkPolicy can name; give its CIDR to allow it`);
+    return blocked(
+      isNodeEndpoint(reserved) ? 'node-traffic' : 'unsupported-endpoint',
+      `reserved:${reserved.name} has no selector or address a NetworkPolicy can name; give its CIDR to allow it`,
+    );
   }
   if (srcWorkload && dstWorkload) return betweenWorkloads(read, srcWorkload, dstWorkload, input, findings);
   return edgeWithTheOutside(read, input);
@@ -102,11 +120,27 @@ function classifyEdge(key: string, edge: PlanEdge, input: ClassificationInput, f
 function toApiServer({ srcWorkload, port, evidence }: ReadEdge, { roles, options }: ClassificationInput): AllowedEdge | NotAllowed {
   if (!srcWorkload) return blocked('unsupported-endpoint', 'only workloads get an API server allow');
   if (!options.switches.apiServer) return blocked('switched-off', 'API server access is switched off (options.apiServer)');
-  if (roles.apiServerCidrs.length === 0) return blocked('api-server-address-unknown', 'the API server address is unknown: give its CIDR (options.apiServerCidrs, --api-server-cidr)');
-  return { kind: 'to-api-server', workload: srcWorkload, cidrs: roles.apiServerCidrs, tcpPorts: [...new Set([port.port, ...options.apiServerPorts])], evidence };
+  if (roles.apiServerCidrs.length === 0)
+    return blocked(
+      'api-server-address-unknown',
+      'the API server address is unknown: give its CIDR (options.apiServerCidrs, --api-server-cidr)',
+    );
+  return {
+    kind: 'to-api-server',
+    workload: srcWorkload,
+    cidrs: roles.apiServerCidrs,
+    tcpPorts: [...new Set([port.port, ...options.apiServerPorts])],
+    evidence,
+  };
 }
 
-function betweenWorkloads(read: ReadEdge, from: string, to: string, { scope, roles, options }: ClassificationInput, findings: LintFinding[]): AllowedEdge | NotAllowed {
+function betweenWorkloads(
+  read: ReadEdge,
+  from: string,
+  to: string,
+  { scope, roles, options }: ClassificationInput,
+  findings: LintFinding[],
+): AllowedEdge | NotAllowed {
   const { key, edge, port, evidence } = read;
   const fromNamespace = namespaceOf(from);
   const toNamespace = namespaceOf(to);
@@ -116,35 +150,57 @@ function betweenWorkloads(read: ReadEdge, from: string, to: string, { scope, rol
     return blocked('cross-tier-unconfirmed', `crosses tiers (${fromTier} -> ${toTier}): blocked until a person confirms the edge`);
   }
   const isDnsQuery = roles.dnsWorkloads.has(to) && port.port === 53 && (port.protocol === 'UDP' || port.protocol === 'TCP');
-  const purpose = isDnsQuery ? 'dns' : roles.ingressControllers.has(from) ? 'ingress-controller' : roles.scrapers.has(from) ? 'prometheus' : 'dependency';
-  if (!purposeSwitchedOn(purpose, options.switches)) return blocked('switched-off', `${purpose} allows are switched off (${switchNameOf(purpose)})`);
+  const purpose = isDnsQuery
+    ? 'dns'
+    : roles.ingressControllers.has(from)
+      ? 'ingress-controller'
+      : roles.scrapers.has(from)
+        ? 'prometheus'
+        : 'dependency';
+  if (!purposeSwitchedOn(purpose, options.switches))
+    return blocked('switched-off', `${purpose} allows are switched off (${switchNameOf(purpose)})`);
   if (purpose === 'dns') return { kind: 'dns-query', clientNamespace: fromNamespace, serverNamespace: toNamespace, evidence };
   const intoOrOutOfProd = (fromTier ?? null) !== (toTier ?? null) && (fromTier === 'prod' || toTier === 'prod');
-  if (purpose === 'dependency' && intoOrOutOfProd && (!fromTier || !toTier)) findings.push(unknownTierEdge(key, edge, fromTier ? toNamespace : fromNamespace));
+  if (purpose === 'dependency' && intoOrOutOfProd && (!fromTier || !toTier))
+    findings.push(unknownTierEdge(key, edge, fromTier ? toNamespace : fromNamespace));
   return { kind: 'between-workloads', purpose, from, to, port, evidence };
 }
 
 /** One end outside the cluster, named by CIDR or DNS name, the other a workload. */
-function edgeWithTheOutside({ src, dst, srcWorkload, dstWorkload, port, evidence }: ReadEdge, { roles, options, externalAddresses }: ClassificationInput): AllowedEdge | NotAllowed {
+function edgeWithTheOutside(
+  { src, dst, srcWorkload, dstWorkload, port, evidence }: ReadEdge,
+  { roles, options, externalAddresses }: ClassificationInput,
+): AllowedEdge | NotAllowed {
   const external = src.kind === 'external' ? src : dst.kind === 'external' ? dst : undefined;
   const inside = srcWorkload ?? dstWorkload;
   if (!external || !inside) return blocked('unsupported-endpoint', 'neither end is a workload of the cluster');
-  const cidrs = external.via === 'cidr' ? (parseCidr(external.name) ? [external.name] : []) : external.via === 'dns' ? hostCidrsOf(externalAddresses[external.name] ?? []) : [];
+  const cidrs =
+    external.via === 'cidr'
+      ? parseCidr(external.name)
+        ? [external.name]
+        : []
+      : external.via === 'dns'
+        ? hostCidrsOf(externalAddresses[external.name] ?? [])
+        : [];
   const { switches } = options;
   if (srcWorkload) {
-    if (cidrs.length === 0) return blocked('external-needs-cidr', `${external.name} has no known address: give it a CIDR to allow this egress`);
-    if (roles.dnsWorkloads.has(srcWorkload) && port.port === 53 && switches.dns) return { kind: 'upstream-dns', namespace: namespaceOf(inside), cidrs, evidence };
+    if (cidrs.length === 0)
+      return blocked('external-needs-cidr', `${external.name} has no known address: give it a CIDR to allow this egress`);
+    if (roles.dnsWorkloads.has(srcWorkload) && port.port === 53 && switches.dns)
+      return { kind: 'upstream-dns', namespace: namespaceOf(inside), cidrs, evidence };
     return { kind: 'to-external', workload: srcWorkload, cidrs, port, evidence };
   }
   const toIngressController = roles.ingressControllers.has(inside) && switches.ingressControllers;
   if (toIngressController && switches.publicIngressToControllers) return { kind: 'public-entry', workload: inside, cidrs, port, evidence };
-  if (cidrs.length === 0) return blocked('external-needs-cidr', `${external.name} has no known address: give it a CIDR to allow this ingress`);
+  if (cidrs.length === 0)
+    return blocked('external-needs-cidr', `${external.name} has no known address: give it a CIDR to allow this ingress`);
   return { kind: 'from-external', workload: inside, purpose: toIngressController ? 'public-entry' : 'dependency', cidrs, port, evidence };
 }
 
 function rejected(key: string, edge: PlanEdge, { roles, options }: ClassificationInput, findings: LintFinding[]): NotAllowed {
   const dst = parseKey(edge.dst);
-  const toDns = options.switches.dns && dst?.kind === 'workload' && roles.dnsWorkloads.has(`${dst.namespace}/${dst.name}`) && edge.port === 53;
+  const toDns =
+    options.switches.dns && dst?.kind === 'workload' && roles.dnsWorkloads.has(`${dst.namespace}/${dst.name}`) && edge.port === 53;
   if (!toDns) return blocked('rejected', 'rejected by a reviewer: never allowed');
   findings.push({
     rule: 'rejected-dns-edge',

@@ -15,7 +15,9 @@ export interface ClusterScope {
 
 export function scopeCluster({ inventory, tiers: givenTiers }: PlanInput): ClusterScope {
   const tiers = resolveTiers(inventory.namespaces, givenTiers);
-  const namespaces = [...new Set([...inventory.namespaces.map((ns) => ns.name), ...inventory.pods.map((pod) => pod.namespace)])].sort(compareStrings);
+  const namespaces = [...new Set([...inventory.namespaces.map((ns) => ns.name), ...inventory.pods.map((pod) => pod.namespace)])].sort(
+    compareStrings,
+  );
   for (const ns of namespaces) if (!(ns in tiers)) tiers[ns] = givenTiers?.[ns] ?? null;
   return { namespaces, tiers, selections: selectWorkloads(inventory) };
 }

@@ -34,26 +34,58 @@ const clusterArb = (ambiguous: boolean) =>
       }),
       { minLength: 1, maxLength: 4 },
     )
-    .map((namespaces) => namespaces.map((ns, i) => ({ env: ns.env, workloads: ns.workloads.map((w, j) => ({ ...w, name: `svc-${i}-${j}` })) })));
+    .map((namespaces) =>
+      namespaces.map((ns, i) => ({ env: ns.env, workloads: ns.workloads.map((w, j) => ({ ...w, name: `svc-${i}-${j}` })) })),
+    );
 
 function toInventory(namespaces: GenNamespace[]): Inventory {
   const items: object[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } }];
   let ip = 10;
-  const pod = (ns: string, name: string, rs: string, hash: string, labels: Record<string, string>, ports: { containerPort: number; protocol: string }[]) => ({
+  const pod = (
+    ns: string,
+    name: string,
+    rs: string,
+    hash: string,
+    labels: Record<string, string>,
+    ports: { containerPort: number; protocol: string }[],
+  ) => ({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { namespace: ns, name, labels: { ...labels, 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, controller: true, uid: rs }] },
+    metadata: {
+      namespace: ns,
+      name,
+      labels: { ...labels, 'pod-template-hash': hash },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, controller: true, uid: rs }],
+    },
     spec: { containers: [{ name: 'c', ports }] },
     status: { phase: 'Running', podIP: `10.1.${Math.floor(ip / 250)}.${(ip++ % 250) + 1}` },
   });
-  for (let i = 0; i < 2; i++) items.push(pod('kube-system', `coredns-5d78c9869d-${i}x`, 'coredns-5d78c9869d', '5d78c9869d', { 'k8s-app': 'kube-dns' }, [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }]));
+  for (let i = 0; i < 2; i++)
+    items.push(
+      pod('kube-system', `coredns-5d78c9869d-${i}x`, 'coredns-5d78c9869d', '5d78c9869d', { 'k8s-app': 'kube-dns' }, [
+        { containerPort: 53, protocol: 'UDP' },
+        { containerPort: 53, protocol: 'TCP' },
+      ]),
+    );
   namespaces.forEach((ns, i) => {
     const name = `ns-${i}`;
     items.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: ns.env ? { environment: ns.env } : {} } });
     for (const w of ns.workloads) {
       const hash = `h${w.name.replace(/[^0-9]/g, '')}abc`;
-      const labels: Record<string, string> = w.sharedLabel ? { app: 'shared' } : { 'app.kubernetes.io/name': w.name, app: w.name, version: 'v1' };
-      for (let p = 0; p < w.pods; p++) items.push(pod(name, `${w.name}-${hash}-p${p}`, `${w.name}-${hash}`, hash, labels, w.ports.map((port) => ({ containerPort: port, protocol: 'TCP' }))));
+      const labels: Record<string, string> = w.sharedLabel
+        ? { app: 'shared' }
+        : { 'app.kubernetes.io/name': w.name, app: w.name, version: 'v1' };
+      for (let p = 0; p < w.pods; p++)
+        items.push(
+          pod(
+            name,
+            `${w.name}-${hash}-p${p}`,
+            `${w.name}-${hash}`,
+            hash,
+            labels,
+            w.ports.map((port) => ({ containerPort: port, protocol: 'TCP' })),
+          ),
+        );
     }
   });
   return buildInventory(snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items }]));
@@ -80,7 +112,9 @@ function scenarioArb(ambiguous: boolean) {
   });
 }
 
-const toEdges = (raw: { src: string; dst: string; port: number; protocol: string; connections: number; review: ReviewState }[]): PlanEdge[] =>
+const toEdges = (
+  raw: { src: string; dst: string; port: number; protocol: string; connections: number; review: ReviewState }[],
+): PlanEdge[] =>
   raw.map((e) => ({ ...e, src: `workload:${e.src}`, firstSeen: '2026-11-01T00:00:00.000Z', lastSeen: '2026-11-03T00:00:00.000Z' }));
 
 describe('generated scenarios', () => {
@@ -122,7 +156,9 @@ describe('generated scenarios', () => {
         expect(report.overAllowed).toEqual([]);
         const allowedWorkloads = new Set(
           edges
-            .filter((e) => !plan.blocked.some((b) => b.key === `${e.src}|${e.dst}|${e.protocol}|${e.port}`) && e.dst.startsWith('workload:ns-'))
+            .filter(
+              (e) => !plan.blocked.some((b) => b.key === `${e.src}|${e.dst}|${e.protocol}|${e.port}`) && e.dst.startsWith('workload:ns-'),
+            )
             .flatMap((e) => [e.src.slice(9), e.dst.slice(9)]),
         );
         for (const w of allowedWorkloads) {

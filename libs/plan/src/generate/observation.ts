@@ -19,9 +19,17 @@ export interface Observation {
   risks: Risk[];
 }
 
-export function observeEdges(inventory: Inventory, edges: readonly { edge: PlanEdge }[], tiers: Record<string, Tier | null>, minObservationHours: number): Observation {
+export function observeEdges(
+  inventory: Inventory,
+  edges: readonly { edge: PlanEdge }[],
+  tiers: Record<string, Tier | null>,
+  minObservationHours: number,
+): Observation {
   const { byNamespace, byWorkload } = tally(edges);
-  return { observation: namespaceObservations(inventory, tiers, byNamespace, byWorkload), risks: risksOf(inventory, byWorkload, minObservationHours) };
+  return {
+    observation: namespaceObservations(inventory, tiers, byNamespace, byWorkload),
+    risks: risksOf(inventory, byWorkload, minObservationHours),
+  };
 }
 
 const nothingSeen = (): Seen => ({ edges: 0, connections: 0, first: null, last: null });
@@ -51,8 +59,15 @@ function tally(edges: readonly { edge: PlanEdge }[]): { byNamespace: Map<string,
   return { byNamespace, byWorkload };
 }
 
-function namespaceObservations(inventory: Inventory, tiers: Record<string, Tier | null>, byNamespace: Map<string, Seen>, byWorkload: Map<string, Seen>): NamespaceObservation[] {
-  const namespaces = [...new Set([...inventory.namespaces.map((ns) => ns.name), ...inventory.workloads.map((w) => w.namespace)])].sort(compareStrings);
+function namespaceObservations(
+  inventory: Inventory,
+  tiers: Record<string, Tier | null>,
+  byNamespace: Map<string, Seen>,
+  byWorkload: Map<string, Seen>,
+): NamespaceObservation[] {
+  const namespaces = [...new Set([...inventory.namespaces.map((ns) => ns.name), ...inventory.workloads.map((w) => w.namespace)])].sort(
+    compareStrings,
+  );
   const workloadsByNamespace = new Map<string, InventoryWorkload[]>();
   for (const workload of inventory.workloads) {
     let workloads = workloadsByNamespace.get(workload.namespace);
@@ -82,7 +97,9 @@ function namespaceObservations(inventory: Inventory, tiers: Record<string, Tier 
 function risksOf(inventory: Inventory, byWorkload: Map<string, Seen>, minObservationHours: number): Risk[] {
   const risks: Risk[] = [];
   const done = new Set<string>();
-  for (const workload of [...inventory.workloads].sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name))) {
+  for (const workload of [...inventory.workloads].sort(
+    (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
+  )) {
     const key = `${workload.namespace}/${workload.name}`;
     if (done.has(key)) continue;
     done.add(key);
@@ -108,11 +125,19 @@ function riskOf(workload: InventoryWorkload, key: string, seen: Seen | undefined
     };
   }
   if (seen.connections <= 1) {
-    return { kind: 'seen-once', workload: key, message: `${key} was seen in a single connection (${seen.first ?? 'no time'}): its dependencies are probably incomplete` };
+    return {
+      kind: 'seen-once',
+      workload: key,
+      message: `${key} was seen in a single connection (${seen.first ?? 'no time'}): its dependencies are probably incomplete`,
+    };
   }
   const hours = hoursBetween(seen.first, seen.last);
   if (hours < minObservationHours) {
-    return { kind: 'short-window', workload: key, message: `${key} was only observed for ${hours} h (${seen.first} .. ${seen.last}), under ${minObservationHours} h` };
+    return {
+      kind: 'short-window',
+      workload: key,
+      message: `${key} was only observed for ${hours} h (${seen.first} .. ${seen.last}), under ${minObservationHours} h`,
+    };
   }
   return undefined;
 }

@@ -9,19 +9,37 @@ const BLOCKED_EDGE_FINDINGS: Partial<Record<BlockReason, { rule: string; severit
     severity: 'warning',
     fix: 'Confirm the edge (review: confirmed) if it is really needed; otherwise reject it and remove the dependency.',
   },
-  'external-needs-cidr': { rule: 'external-needs-cidr', severity: 'warning', fix: 'Find the CIDR the service publishes and add it as an edge to external:<cidr>.' },
+  'external-needs-cidr': {
+    rule: 'external-needs-cidr',
+    severity: 'warning',
+    fix: 'Find the CIDR the service publishes and add it as an edge to external:<cidr>.',
+  },
   'api-server-address-unknown': {
     rule: 'api-server-address-unknown',
     severity: 'warning',
     fix: 'Pass the API server endpoint CIDR (kubectl get endpoints kubernetes -n default).',
   },
-  'unknown-workload': { rule: 'unknown-workload', severity: 'info', fix: 'Refresh the snapshot, or re-import the flows against the current inventory.' },
+  'unknown-workload': {
+    rule: 'unknown-workload',
+    severity: 'info',
+    fix: 'Refresh the snapshot, or re-import the flows against the current inventory.',
+  },
 };
 
 export function blockedEdgeFindings(blocked: readonly BlockedEdge[]): LintFinding[] {
   return blocked.flatMap((edge) => {
     const kind = BLOCKED_EDGE_FINDINGS[edge.reason];
-    return kind ? [{ rule: kind.rule, severity: kind.severity, object: `Edge ${edge.key}`, message: `${edge.message} (${edge.edge.connections} connections)`, fix: kind.fix }] : [];
+    return kind
+      ? [
+          {
+            rule: kind.rule,
+            severity: kind.severity,
+            object: `Edge ${edge.key}`,
+            message: `${edge.message} (${edge.edge.connections} connections)`,
+            fix: kind.fix,
+          },
+        ]
+      : [];
   });
 }
 

@@ -45,7 +45,11 @@ export class PolicyBook {
   policy(namespace: string, name: string, purpose: Purpose, podSelector: LabelSelector, subject?: string): PolicyDraft {
     const id = `${namespace}/${name}`;
     let draft = this.drafts.get(id);
-    if (!draft) this.drafts.set(id, (draft = { namespace, name, purpose, podSelector, ingress: new Map(), egress: new Map(), ...(subject ? { subject } : {}) }));
+    if (!draft)
+      this.drafts.set(
+        id,
+        (draft = { namespace, name, purpose, podSelector, ingress: new Map(), egress: new Map(), ...(subject ? { subject } : {}) }),
+      );
     return draft;
   }
 
@@ -56,7 +60,13 @@ export class PolicyBook {
     let draft = bySuffix.get(suffix);
     if (!draft) {
       const slash = workload.indexOf('/');
-      draft = this.policy(workload.slice(0, slash), policyNameFor(workload.slice(slash + 1), suffix), purpose, this.selections.get(workload)!.selector, workload);
+      draft = this.policy(
+        workload.slice(0, slash),
+        policyNameFor(workload.slice(slash + 1), suffix),
+        purpose,
+        this.selections.get(workload)!.selector,
+        workload,
+      );
       bySuffix.set(suffix, draft);
     }
     return draft;
@@ -67,7 +77,10 @@ export class PolicyBook {
     let peer = this.peersByWorkload.get(workload);
     if (!peer) {
       this.peerWorkloads.add(workload);
-      peer = { namespaceSelector: namespaceSelectorFor(workload.slice(0, workload.indexOf('/'))), podSelector: this.selections.get(workload)!.selector };
+      peer = {
+        namespaceSelector: namespaceSelectorFor(workload.slice(0, workload.indexOf('/'))),
+        podSelector: this.selections.get(workload)!.selector,
+      };
       this.peersByWorkload.set(workload, peer);
     }
     return peer;
@@ -81,7 +94,13 @@ export class PolicyBook {
   }
 
   /** Opens `ports` to `peer` in the draft, justified by `evidence` when there is one. */
-  addRule(draft: PolicyDraft, direction: Direction, peer: NetworkPolicyPeer, ports: readonly NetworkPolicyPort[], evidence?: EdgeEvidence): void {
+  addRule(
+    draft: PolicyDraft,
+    direction: Direction,
+    peer: NetworkPolicyPeer,
+    ports: readonly NetworkPolicyPort[],
+    evidence?: EdgeEvidence,
+  ): void {
     const rules = direction === 'ingress' ? draft.ingress : draft.egress;
     const key = peerKey(peer);
     let rule = rules.get(key);

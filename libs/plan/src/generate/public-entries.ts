@@ -42,7 +42,8 @@ export function openPublicEntries(book: PolicyBook, entries: PublicEntries): voi
     }
     for (const cidr of [...entry.cidrs].sort(compareStrings)) {
       if (!isPrivate(cidr)) continue;
-      for (const evidence of entry.edges.filter((edge) => edge.key.startsWith(`external:${cidr}|`))) book.addRule(draft, 'ingress', { ipBlock: { cidr } }, entry.ports, evidence);
+      for (const evidence of entry.edges.filter((edge) => edge.key.startsWith(`external:${cidr}|`)))
+        book.addRule(draft, 'ingress', { ipBlock: { cidr } }, entry.ports, evidence);
     }
   }
 }
@@ -52,6 +53,11 @@ function isPrivate(cidr: string): boolean {
   const parsed = parseCidr(cidr);
   return (
     !!parsed &&
-    PRIVATE_RANGES.some((range) => range.family === parsed.family && range.prefix <= parsed.prefix && cidrContains(range, { family: parsed.family, value: parsed.network, v4: parsed.v4Network }))
+    PRIVATE_RANGES.some(
+      (range) =>
+        range.family === parsed.family &&
+        range.prefix <= parsed.prefix &&
+        cidrContains(range, { family: parsed.family, value: parsed.network, v4: parsed.v4Network }),
+    )
   );
 }

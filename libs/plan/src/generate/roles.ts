@@ -23,8 +23,25 @@ const INGRESS_CONTROLLER_NAMES: ReadonlySet<string> = new Set([
   'ambassador',
   'skipper-ingress',
 ]);
-const INGRESS_CONTROLLER_NAMESPACES: ReadonlySet<string> = new Set(['ingress-nginx', 'traefik', 'kong', 'istio-ingress', 'haproxy-ingress', 'projectcontour', 'envoy-gateway-system']);
-const SCRAPER_NAMES: ReadonlySet<string> = new Set(['prometheus', 'vmagent', 'victoria-metrics-agent', 'grafana-agent', 'alloy', 'otel-collector', 'opentelemetry-collector', 'datadog-agent']);
+const INGRESS_CONTROLLER_NAMESPACES: ReadonlySet<string> = new Set([
+  'ingress-nginx',
+  'traefik',
+  'kong',
+  'istio-ingress',
+  'haproxy-ingress',
+  'projectcontour',
+  'envoy-gateway-system',
+]);
+const SCRAPER_NAMES: ReadonlySet<string> = new Set([
+  'prometheus',
+  'vmagent',
+  'victoria-metrics-agent',
+  'grafana-agent',
+  'alloy',
+  'otel-collector',
+  'opentelemetry-collector',
+  'datadog-agent',
+]);
 
 export interface ClusterRoles {
   /** `ns/name` of the workloads whose pods serve the cluster DNS. */
@@ -49,7 +66,9 @@ export function identifyRoles(input: PlanInput, options: ResolvedPlanOptions): C
     if (isIngressController(workload)) ingressControllers.add(key);
     if (isScraper(workload)) scrapers.add(key);
   }
-  const apiServerCidrs = given.apiServerCidrs ? [...new Set(given.apiServerCidrs)].sort(compareStrings) : hostCidrsOf(input.apiServerAddresses ?? []);
+  const apiServerCidrs = given.apiServerCidrs
+    ? [...new Set(given.apiServerCidrs)].sort(compareStrings)
+    : hostCidrsOf(input.apiServerAddresses ?? []);
   const findings: LintFinding[] = [];
   if (options.switches.dns && dnsWorkloads.size === 0) findings.push(dnsPodsNotFound(options));
   return { dnsWorkloads, ingressControllers, scrapers, apiServerCidrs, findings };
@@ -70,7 +89,8 @@ function findDnsWorkloads(inventory: Inventory, { dnsNamespace, dnsLabels }: Res
     pods.push(pod);
   }
   const found = new Set<string>();
-  for (const [key, pods] of podsByWorkload) if (pods[0].namespace === dnsNamespace && pods.some((pod) => carriesDnsLabels(pod.labels, dnsLabels))) found.add(key);
+  for (const [key, pods] of podsByWorkload)
+    if (pods[0].namespace === dnsNamespace && pods.some((pod) => carriesDnsLabels(pod.labels, dnsLabels))) found.add(key);
   return found;
 }
 
@@ -85,11 +105,15 @@ function distinctWorkloads(inventory: Inventory): Map<string, InventoryWorkload>
 }
 
 /** The name a workload goes by: its app labels, else its own name. */
-const appNameOf = (workload: InventoryWorkload) => workload.labels['app.kubernetes.io/name'] ?? workload.labels.app ?? workload.labels['k8s-app'] ?? workload.name;
+const appNameOf = (workload: InventoryWorkload) =>
+  workload.labels['app.kubernetes.io/name'] ?? workload.labels.app ?? workload.labels['k8s-app'] ?? workload.name;
 
 function isIngressController(workload: InventoryWorkload): boolean {
   if (INGRESS_CONTROLLER_NAMES.has(appNameOf(workload))) return true;
-  return INGRESS_CONTROLLER_NAMESPACES.has(workload.namespace) && (workload.labels['app.kubernetes.io/component'] === 'controller' || INGRESS_CONTROLLER_NAMES.has(workload.name));
+  return (
+    INGRESS_CONTROLLER_NAMESPACES.has(workload.namespace) &&
+    (workload.labels['app.kubernetes.io/component'] === 'controller' || INGRESS_CONTROLLER_NAMES.has(workload.name))
+  );
 }
 
 const isScraper = (workload: InventoryWorkload) => SCRAPER_NAMES.has(appNameOf(workload)) || SCRAPER_NAMES.has(workload.name);
@@ -99,7 +123,9 @@ function dnsPodsNotFound({ dnsNamespace, dnsLabels }: ResolvedPlanOptions): Lint
     rule: 'dns-pods-not-found',
     severity: 'warning',
     object: `Namespace ${dnsNamespace}`,
-    message: `no pod of ${dnsNamespace} carries ${Object.entries(dnsLabels).map(([k, v]) => `${k}=${v}`).join(',')}: the DNS allow assumes the cluster DNS runs there with those labels`,
+    message: `no pod of ${dnsNamespace} carries ${Object.entries(dnsLabels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',')}: the DNS allow assumes the cluster DNS runs there with those labels`,
     fix: 'Check where CoreDNS runs and set options.dnsNamespace / options.dnsPodLabels.',
   };
 }

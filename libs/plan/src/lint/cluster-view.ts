@@ -1,7 +1,15 @@
 // What the selectors of policies match in the inventory's cluster: the namespaces a namespace selector
 // names, the pods a pod selector picks, the pods a peer admits. Every answer is cached by selector, so
 // the rules can ask again and again; the lists are shared (the same array for the same question).
-import { type Inventory, type InventoryPod, type LabelSelector, type NetworkPolicyPeer, NAMESPACE_NAME_LABEL, compileSelector, selectorKey } from '@bulkhead/netpol';
+import {
+  type Inventory,
+  type InventoryPod,
+  type LabelSelector,
+  type NetworkPolicyPeer,
+  NAMESPACE_NAME_LABEL,
+  compileSelector,
+  selectorKey,
+} from '@bulkhead/netpol';
 
 type LabelMatch = (labels: Record<string, string>) => boolean;
 
@@ -22,7 +30,8 @@ export interface ClusterView {
 export function viewCluster(inventory: Inventory): ClusterView {
   const namespaceLabels = new Map<string, Record<string, string>>();
   for (const ns of inventory.namespaces) namespaceLabels.set(ns.name, ns.labels);
-  for (const pod of inventory.pods) if (!namespaceLabels.has(pod.namespace)) namespaceLabels.set(pod.namespace, { [NAMESPACE_NAME_LABEL]: pod.namespace });
+  for (const pod of inventory.pods)
+    if (!namespaceLabels.has(pod.namespace)) namespaceLabels.set(pod.namespace, { [NAMESPACE_NAME_LABEL]: pod.namespace });
   const podsByNamespace = new Map<string, InventoryPod[]>();
   for (const pod of inventory.pods) {
     let pods = podsByNamespace.get(pod.namespace);
@@ -45,7 +54,9 @@ export function viewCluster(inventory: Inventory): ClusterView {
     let namespaces = namespacesBySelector.get(key);
     if (!namespaces) {
       const onlyName =
-        selector.matchLabels && Object.keys(selector.matchLabels).length === 1 && !selector.matchExpressions?.length ? selector.matchLabels[NAMESPACE_NAME_LABEL] : undefined;
+        selector.matchLabels && Object.keys(selector.matchLabels).length === 1 && !selector.matchExpressions?.length
+          ? selector.matchLabels[NAMESPACE_NAME_LABEL]
+          : undefined;
       if (onlyName !== undefined) namespaces = namespaceLabels.get(onlyName)?.[NAMESPACE_NAME_LABEL] === onlyName ? [onlyName] : [];
       else {
         const match = matchOf(selector);
@@ -80,5 +91,13 @@ export function viewCluster(inventory: Inventory): ClusterView {
     return pods;
   };
 
-  return { pods: inventory.pods, namespaceLabels, podsByNamespace, podIndex, policiesOnly: inventory.pods.length === 0, podsSelectedBy, peerPods };
+  return {
+    pods: inventory.pods,
+    namespaceLabels,
+    podsByNamespace,
+    podIndex,
+    policiesOnly: inventory.pods.length === 0,
+    podsSelectedBy,
+    peerPods,
+  };
 }

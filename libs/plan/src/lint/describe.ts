@@ -11,7 +11,8 @@ export function describePeer(peer: NetworkPolicyPeer): string {
 }
 
 /** The field of a rule's peer, `spec.ingress[0].from[1]`. */
-export const peerFieldOf = (rule: PolicyRuleUnderLint, peerIndex: number): string => `${rule.field}.${rule.direction === 'ingress' ? 'from' : 'to'}[${peerIndex}]`;
+export const peerFieldOf = (rule: PolicyRuleUnderLint, peerIndex: number): string =>
+  `${rule.field}.${rule.direction === 'ingress' ? 'from' : 'to'}[${peerIndex}]`;
 
 /** The first three pod names, then an ellipsis. */
 export const firstPods = (pods: readonly string[]): string => `${pods.slice(0, 3).join(', ')}${pods.length > 3 ? ', ...' : ''}`;

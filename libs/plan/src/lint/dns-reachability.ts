@@ -16,7 +16,11 @@ export interface DnsReachability {
   ingressClosed: PodsByNamespace;
 }
 
-export function analyzeDnsReachability(inventory: Inventory, context: Pick<LintRuleContext, 'policies' | 'validPolicies' | 'policyRules' | 'cluster'>, dnsPods: InventoryPod[]): DnsReachability {
+export function analyzeDnsReachability(
+  inventory: Inventory,
+  context: Pick<LintRuleContext, 'policies' | 'validPolicies' | 'policyRules' | 'cluster'>,
+  dnsPods: InventoryPod[],
+): DnsReachability {
   const valid = context.validPolicies.map((p) => p.policy);
   const egressIsolating = valid.filter((policy) => effectivePolicyTypes(policy.spec).egress);
   const egressBlocked = new Map<string, string[]>();
@@ -36,7 +40,11 @@ export function analyzeDnsReachability(inventory: Inventory, context: Pick<LintR
     const namespacesOpenToDns = new Set(context.policyRules.filter(opensUdp53).map((rule) => rule.owner.namespace));
     for (const policy of egressIsolating) {
       const namespace = policy.metadata.namespace;
-      if (!namespacesOpenToDns.has(namespace)) egressBlocked.set(namespace, context.cluster.podsSelectedBy(namespace, policy.spec.podSelector ?? {}).map((pod) => pod.name));
+      if (!namespacesOpenToDns.has(namespace))
+        egressBlocked.set(
+          namespace,
+          context.cluster.podsSelectedBy(namespace, policy.spec.podSelector ?? {}).map((pod) => pod.name),
+        );
     }
   }
   return { egressBlocked: sortedByNamespace(egressBlocked), ingressClosed: sortedByNamespace(ingressClosed) };
@@ -47,7 +55,9 @@ function opensUdp53(rule: PolicyRuleUnderLint): boolean {
   if (rule.direction !== 'egress') return false;
   if (!rule.ports) return true;
   return rule.ports.some(
-    (p) => (p.protocol ?? 'TCP') === 'UDP' && (p.port === undefined || p.port === 53 || (typeof p.port === 'number' && p.port <= 53 && (p.endPort ?? p.port) >= 53)),
+    (p) =>
+      (p.protocol ?? 'TCP') === 'UDP' &&
+      (p.port === undefined || p.port === 53 || (typeof p.port === 'number' && p.port <= 53 && (p.endPort ?? p.port) >= 53)),
   );
 }
 

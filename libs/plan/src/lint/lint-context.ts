@@ -1,6 +1,14 @@
 // The lint context: what a caller tells lint about the cluster, and what the rules read, built once per
 // lint (the policies validated and flattened into rules, the selectors resolved against the inventory).
-import { type Inventory, type NetworkPolicy, type NetworkPolicyPeer, compileSelector, effectivePolicyTypes, isEmptySelector, validateNetworkPolicy } from '@bulkhead/netpol';
+import {
+  type Inventory,
+  type NetworkPolicy,
+  type NetworkPolicyPeer,
+  compileSelector,
+  effectivePolicyTypes,
+  isEmptySelector,
+  validateNetworkPolicy,
+} from '@bulkhead/netpol';
 import { DEFAULT_DNS_LABELS, DEFAULT_DNS_NAMESPACE, carriesDnsLabels } from '../dns';
 import type { Tier } from '../types';
 import { viewCluster } from './cluster-view';
@@ -83,7 +91,11 @@ export function buildLintRuleContext(inventory: Inventory, policies: readonly Ne
     validPolicies,
     policyRules,
     dnsReachability: once(() =>
-      analyzeDnsReachability(inventory, context, (cluster.podsByNamespace.get(dnsNamespace) ?? []).filter((pod) => carriesDnsLabels(pod.labels, dnsLabels))),
+      analyzeDnsReachability(
+        inventory,
+        context,
+        (cluster.podsByNamespace.get(dnsNamespace) ?? []).filter((pod) => carriesDnsLabels(pod.labels, dnsLabels)),
+      ),
     ),
     ruleCoverage: once(() => findCoveredRules(policyRules, cluster)),
   };

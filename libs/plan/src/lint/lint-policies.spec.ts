@@ -8,12 +8,16 @@ describe('lintPolicies', () => {
   it('lints a YAML of policies without pods without claiming they select nothing', () => {
     const empty = buildInventory(snapshotFromDocuments([webToDb]));
     const findings = lintPolicies(empty, [webToDb]);
-    expect(findings.filter((f) => ['policy-selects-no-pod', 'selector-matches-nothing', 'namespace-missing-labels'].includes(f.rule))).toEqual([]);
+    expect(
+      findings.filter((f) => ['policy-selects-no-pod', 'selector-matches-nothing', 'namespace-missing-labels'].includes(f.rule)),
+    ).toEqual([]);
   });
 
   it('leaves the cluster checks out of a second pass', () => {
     const clusterRules = ['cni-not-enforcing', 'namespace-missing-labels'];
     expect(lintPolicies(inventory, [webToDb], { cni: 'flannel' }).filter((f) => clusterRules.includes(f.rule)).length).toBeGreaterThan(0);
-    expect(lintPolicies(inventory, [webToDb], { tiers, cni: 'flannel', skipClusterChecks: true }).filter((f) => clusterRules.includes(f.rule))).toEqual([]);
+    expect(
+      lintPolicies(inventory, [webToDb], { tiers, cni: 'flannel', skipClusterChecks: true }).filter((f) => clusterRules.includes(f.rule)),
+    ).toEqual([]);
   });
 });

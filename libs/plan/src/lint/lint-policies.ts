@@ -20,7 +20,9 @@ export const LINT_RULES = Object.fromEntries(REGISTERED_LINT_RULES.map((rule) =>
 export function lintPolicies(inventory: Inventory, policies: readonly NetworkPolicy[], options: LintContext = {}): LintFinding[] {
   const context = buildLintRuleContext(inventory, policies, options);
   const rules: readonly LintRule[] = REGISTERED_LINT_RULES;
-  const findings = rules.filter((rule) => rule.scope === 'policies' || !options.skipClusterChecks).flatMap((rule) => rule.check(context, findingMaker(rule)));
+  const findings = rules
+    .filter((rule) => rule.scope === 'policies' || !options.skipClusterChecks)
+    .flatMap((rule) => rule.check(context, findingMaker(rule)));
   return sortFindings(findings);
 }
 

@@ -98,7 +98,11 @@ function peersCovered(narrow: RuleSets, broad: RuleSets): boolean {
         x.cidr.family === y.cidr.family &&
         x.cidr.prefix >= y.cidr.prefix &&
         cidrContains(y.cidr, { family: x.cidr.family, value: x.cidr.network, v4: x.cidr.v4Network }) &&
-        y.except.every((e) => x.except.some((xe) => xe.prefix <= e.prefix && cidrContains(xe, { family: e.family, value: e.network, v4: e.v4Network })) || !overlaps(e, x.cidr)),
+        y.except.every(
+          (e) =>
+            x.except.some((xe) => xe.prefix <= e.prefix && cidrContains(xe, { family: e.family, value: e.network, v4: e.v4Network })) ||
+            !overlaps(e, x.cidr),
+        ),
     ),
   );
 }

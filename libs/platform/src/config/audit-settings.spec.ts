@@ -18,11 +18,14 @@ describe('BULKHEAD_AUDIT_SINK', () => {
     expect(loadConfig({ BULKHEAD_AUDIT_SINK: value }).auditSink).toEqual(sink);
   });
 
-  it.each(['file:relative/audit.jsonl', 'http://siem.example.com/ingest', 'ftp://siem.example.com/', 'siem.example.com'])('refuses %s, without repeating it', (value) => {
-    const problems = problemsOf({ BULKHEAD_AUDIT_SINK: value });
-    expect(problems).toEqual([expect.stringMatching(/^BULKHEAD_AUDIT_SINK: must be file:/)]);
-    expect(problems[0]).not.toContain(value);
-  });
+  it.each(['file:relative/audit.jsonl', 'http://siem.example.com/ingest', 'ftp://siem.example.com/', 'siem.example.com'])(
+    'refuses %s, without repeating it',
+    (value) => {
+      const problems = problemsOf({ BULKHEAD_AUDIT_SINK: value });
+      expect(problems).toEqual([expect.stringMatching(/^BULKHEAD_AUDIT_SINK: must be file:/)]);
+      expect(problems[0]).not.toContain(value);
+    },
+  );
 
   it('is off unless set', () => {
     expect(loadConfig({}).auditSink).toBeUndefined();

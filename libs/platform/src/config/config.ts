@@ -9,13 +9,16 @@ import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '@bulkhead/document
  * apps call loadConfig() once at boot and pass the typed result down.
  */
 const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -27,10 +30,15 @@ const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 const trustProxy = z
   .string()
   .refine(
-    (v) => v === 'false' || /^\d+$/.test(v) || v.split(',').every((part) => PROXY_RANGE_NAMES.includes(part.trim()) || ipaddr.isValid(part.trim()) || isRange(part.trim())),
+    (v) =>
+      v === 'false' ||
+      /^\d+$/.test(v) ||
+      v.split(',').every((part) => PROXY_RANGE_NAMES.includes(part.trim()) || ipaddr.isValid(part.trim()) || isRange(part.trim())),
     `must be false, a number of proxy hops, or addresses and ranges (${PROXY_RANGE_NAMES.join(', ')}, 10.0.0.0/8, ...) separated by commas`,
   )
-  .transform((v): false | number | string[] => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((part) => part.trim())));
+  .transform((v): false | number | string[] =>
+    v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((part) => part.trim()),
+  );
 
 function isRange(value: string): boolean {
   try {
@@ -81,16 +89,27 @@ const schema = z.object({
   BULKHEAD_EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
   BULKHEAD_APPROVAL_TIERS: z
     .string()
-    .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    )
     .pipe(z.array(tierSchema))
     .default([...DEFAULT_APPROVAL_TIERS]),
   BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS: bool.default(false),
   BULKHEAD_CLUSTER_ALLOW_LOOPBACK: bool.default(false),
-  BULKHEAD_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').optional(),
+  BULKHEAD_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only')
+    .optional(),
   BULKHEAD_ROLLOUT_STALL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(180),
   BULKHEAD_AUDIT_SINK: z
     .string()
-    .refine((value) => auditSinkOf(value) !== undefined, 'must be file:/absolute/path.jsonl, an https:// URL, or an http:// URL on the loopback address')
+    .refine(
+      (value) => auditSinkOf(value) !== undefined,
+      'must be file:/absolute/path.jsonl, an https:// URL, or an http:// URL on the loopback address',
+    )
     .optional(),
   BULKHEAD_MAX_DOCUMENT_MB: z.coerce.number().positive().default(64),
   BULKHEAD_WORK_THREADS: z.coerce.number().int().min(1).max(64).default(2),
@@ -199,7 +218,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const c = parsed.data;
-  if (c.DATABASE_MIGRATION_URL && !c.DATABASE_URL) throw new ConfigError(['DATABASE_MIGRATION_URL: needs DATABASE_URL (the runtime role\'s) beside it']);
+  if (c.DATABASE_MIGRATION_URL && !c.DATABASE_URL)
+    throw new ConfigError(["DATABASE_MIGRATION_URL: needs DATABASE_URL (the runtime role's) beside it"]);
   return {
     database: { url: c.DATABASE_URL, migrationUrl: c.DATABASE_MIGRATION_URL },
     redis: { url: c.REDIS_URL },
@@ -211,7 +231,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPublicBodyBytes: c.BULKHEAD_MAX_PUBLIC_BODY_KB * 1024,
       maxBufferedBytes: c.BULKHEAD_MAX_BUFFERED_MB * 1024 * 1024,
       maxUploadBytes: c.BULKHEAD_MAX_UPLOAD_MB * 1024 * 1024,
-      timeouts: { headersMs: c.BULKHEAD_HEADERS_TIMEOUT_S * 1000, bodyMs: c.BULKHEAD_BODY_TIMEOUT_S * 1000, bodyIdleMs: c.BULKHEAD_BODY_IDLE_TIMEOUT_S * 1000 },
+      timeouts: {
+        headersMs: c.BULKHEAD_HEADERS_TIMEOUT_S * 1000,
+        bodyMs: c.BULKHEAD_BODY_TIMEOUT_S * 1000,
+        bodyIdleMs: c.BULKHEAD_BODY_IDLE_TIMEOUT_S * 1000,
+      },
       credentialCacheMs: c.BULKHEAD_CREDENTIAL_CACHE_MS,
       trustProxy: c.BULKHEAD_TRUST_PROXY,
     },
@@ -229,7 +253,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clusters: { allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS, allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK },
     auditSink: c.BULKHEAD_AUDIT_SINK ? auditSinkOf(c.BULKHEAD_AUDIT_SINK) : undefined,
     documents: { maxExpandedBytes: c.BULKHEAD_MAX_DOCUMENT_MB * 1024 * 1024, maxDepth: DEFAULT_DOCUMENT_LIMITS.maxDepth },
-    workThreads: { size: c.BULKHEAD_WORK_THREADS, queueSize: c.BULKHEAD_WORK_QUEUE, timeoutMs: c.BULKHEAD_WORK_TIMEOUT_S * 1000, maxMemoryMb: c.BULKHEAD_WORK_MEMORY_MB },
-    localServices: { mode: c.BULKHEAD_LOCAL_SERVICES, embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT, embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT },
+    workThreads: {
+      size: c.BULKHEAD_WORK_THREADS,
+      queueSize: c.BULKHEAD_WORK_QUEUE,
+      timeoutMs: c.BULKHEAD_WORK_TIMEOUT_S * 1000,
+      maxMemoryMb: c.BULKHEAD_WORK_MEMORY_MB,
+    },
+    localServices: {
+      mode: c.BULKHEAD_LOCAL_SERVICES,
+      embeddedPostgresPort: c.BULKHEAD_EMBEDDED_PG_PORT,
+      embeddedRedisPort: c.BULKHEAD_EMBEDDED_REDIS_PORT,
+    },
   };
 }

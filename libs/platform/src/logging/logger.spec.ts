@@ -23,7 +23,15 @@ describe('createLogger', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0].endsWith('}\n')).toBe(true);
     const [entry] = entries();
-    expect(entry).toMatchObject({ level: 'info', service: 'api', msg: 'request', method: 'GET', path: '/api/v1/clusters', status: 200, ms: 4 });
+    expect(entry).toMatchObject({
+      level: 'info',
+      service: 'api',
+      msg: 'request',
+      method: 'GET',
+      path: '/api/v1/clusters',
+      status: 200,
+      ms: 4,
+    });
     expect(new Date(entry.time as string).toISOString()).toBe(entry.time);
   });
 
@@ -53,9 +61,16 @@ describe('createLogger', () => {
 
   it('matches secret names in any case and inside longer names', () => {
     const { logger, entries } = capture('info');
-    logger.info('headers', { Authorization: 'Bearer a', 'set-cookie': 'b', clusterKubeconfigYaml: 'c', X_CSRF_TOKEN: 'd', dbCredentials: 'e' });
+    logger.info('headers', {
+      Authorization: 'Bearer a',
+      'set-cookie': 'b',
+      clusterKubeconfigYaml: 'c',
+      X_CSRF_TOKEN: 'd',
+      dbCredentials: 'e',
+    });
     const [entry] = entries();
-    for (const key of ['Authorization', 'set-cookie', 'clusterKubeconfigYaml', 'X_CSRF_TOKEN', 'dbCredentials']) expect(entry[key]).toBe(REDACTED);
+    for (const key of ['Authorization', 'set-cookie', 'clusterKubeconfigYaml', 'X_CSRF_TOKEN', 'dbCredentials'])
+      expect(entry[key]).toBe(REDACTED);
   });
 
   it('writes nothing of an object nested too deep to be searched for secrets', () => {
@@ -68,10 +83,14 @@ describe('createLogger', () => {
   it('spells out an error with its name, message and stack', () => {
     const { logger, entries } = capture('error');
     logger.error('failed', { error: new TypeError('no such cluster') });
-    expect(entries()[0].error).toMatchObject({ name: 'TypeError', message: 'no such cluster', stack: expect.stringContaining('TypeError: no such cluster') });
+    expect(entries()[0].error).toMatchObject({
+      name: 'TypeError',
+      message: 'no such cluster',
+      stack: expect.stringContaining('TypeError: no such cluster'),
+    });
   });
 
-  it('leaves the caller\'s fields as they were', () => {
+  it("leaves the caller's fields as they were", () => {
     const { logger } = capture('info');
     const fields = { headers: { authorization: 'Bearer x' } };
     logger.info('request', fields);

@@ -8,7 +8,7 @@ function capture(level: 'debug' | 'info') {
 }
 
 describe('NestLogger', () => {
-  it('writes Nest\'s chatter (log, verbose) as debug lines, with the context Nest passes last', () => {
+  it("writes Nest's chatter (log, verbose) as debug lines, with the context Nest passes last", () => {
     const { nest, entries } = capture('debug');
     nest.log('Mapped {/healthz, GET} route', 'RouterExplorer');
     nest.verbose('resolving', 'InstanceLoader');

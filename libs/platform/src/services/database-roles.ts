@@ -44,7 +44,11 @@ export async function ensureDatabaseRoles(superuserUrl: string, roles: DatabaseR
       if (role.password) await admin.query(`ALTER ROLE ${name} PASSWORD ${admin.escapeLiteral(role.password)}`);
     }
     const [found] = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rows;
-    await admin.query(found ? `ALTER DATABASE ${admin.escapeIdentifier(database)} OWNER TO ${owner}` : `CREATE DATABASE ${admin.escapeIdentifier(database)} OWNER ${owner}`);
+    await admin.query(
+      found
+        ? `ALTER DATABASE ${admin.escapeIdentifier(database)} OWNER TO ${owner}`
+        : `CREATE DATABASE ${admin.escapeIdentifier(database)} OWNER ${owner}`,
+    );
     await handOverSchema(superuserUrl, roles.owner.name);
   } finally {
     await admin.end();

@@ -1,7 +1,23 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, cp, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -126,7 +142,10 @@ async function reachableBinaries(binaries: Binaries, logger: Logger): Promise<Bi
 async function reachableDatabaseDir(dataDir: string, logger: Logger): Promise<string> {
   const local = join(dataDir, 'postgres');
   if (await reachableByOthers(dataDir)) {
-    const linked = await lstat(local).then((info) => info.isSymbolicLink(), () => false);
+    const linked = await lstat(local).then(
+      (info) => info.isSymbolicLink(),
+      () => false,
+    );
     if (!linked) {
       await chmod(dataDir, 0o711);
       return local;
@@ -135,7 +154,10 @@ async function reachableDatabaseDir(dataDir: string, logger: Logger): Promise<st
   const outside = join(ROOT_SERVICE_DIR, createHash('sha256').update(dataDir).digest('hex').slice(0, 16), 'postgres');
   const existing = await readlink(local).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
-    if (error.code === 'EINVAL') throw new Error(`${local} holds a database that the postgres user cannot reach (a folder above ${dataDir} is closed to other users): move it to ${outside} and start again, or set BULKHEAD_DATA_DIR to a folder others can pass through`);
+    if (error.code === 'EINVAL')
+      throw new Error(
+        `${local} holds a database that the postgres user cannot reach (a folder above ${dataDir} is closed to other users): move it to ${outside} and start again, or set BULKHEAD_DATA_DIR to a folder others can pass through`,
+      );
     throw error;
   });
   if (existing !== undefined) return existing;
@@ -143,13 +165,21 @@ async function reachableDatabaseDir(dataDir: string, logger: Logger): Promise<st
   // Earlier releases kept such a database under /var/tmp, which tmp cleaners age out: moved here once.
   const earlier = join('/var/tmp', `bulkhead-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`, 'postgres');
   if (existsSync(join(earlier, 'PG_VERSION')) && !existsSync(outside)) await rename(earlier, outside);
-  logger.warn('the data folder is not reachable by the postgres user; the embedded database lives outside it, linked from it', { link: local, databaseDir: outside });
+  logger.warn('the data folder is not reachable by the postgres user; the embedded database lives outside it, linked from it', {
+    link: local,
+    databaseDir: outside,
+  });
   await symlink(outside, local);
   return outside;
 }
 
 /** initdb into a scratch folder renamed into place, so that an interrupted first start leaves nothing half made. */
-async function initialise(initdb: string, databaseDir: string, options: EmbeddedPostgresOptions, runAs: { uid?: number; gid?: number }): Promise<void> {
+async function initialise(
+  initdb: string,
+  databaseDir: string,
+  options: EmbeddedPostgresOptions,
+  runAs: { uid?: number; gid?: number },
+): Promise<void> {
   const scratch = `${databaseDir}.initdb`;
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { mode: 0o700 });
@@ -163,10 +193,23 @@ async function initialise(initdb: string, databaseDir: string, options: Embedded
       await chown(passwordFile, runAs.uid, runAs.gid!);
       await chown(passwordDir, runAs.uid, runAs.gid!);
     }
-    const child = spawn(initdb, ['--pgdata', scratch, '--username', options.superuser.name, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], {
-      ...runAs,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      initdb,
+      [
+        '--pgdata',
+        scratch,
+        '--username',
+        options.superuser.name,
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      {
+        ...runAs,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let errors = '';
     child.stderr!.on('data', (chunk) => (errors += chunk));
     const code = await new Promise<number | null>((resolve, reject) => {
@@ -194,11 +237,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   logger.info('starting an embedded PostgreSQL', { databaseDir, port: options.port });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await initialise(binaries.initdb, databaseDir, options, runAs);
 
-  const server: ChildProcess = spawn(binaries.postgres, ['-D', databaseDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
-    ...runAs,
-    env: { ...process.env, LC_MESSAGES: 'C' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const server: ChildProcess = spawn(
+    binaries.postgres,
+    ['-D', databaseDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    {
+      ...runAs,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const log: string[] = []; // the server's last lines, to say why it stopped if it does
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -209,7 +256,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (text.includes(SERVER_READY)) resolve();
     });
     server.once('error', reject);
-    void exited.then(() => reject(new Error(`the embedded PostgreSQL on port ${options.port} stopped before it was ready: ${log.join(' | ') || 'it logged nothing'}`)));
+    void exited.then(() =>
+      reject(
+        new Error(`the embedded PostgreSQL on port ${options.port} stopped before it was ready: ${log.join(' | ') || 'it logged nothing'}`),
+      ),
+    );
   });
   const shutDown = () => {
     if (server.exitCode === null && server.signalCode === null) server.kill('SIGINT'); // fast shutdown

@@ -120,10 +120,16 @@ export async function provideLocalServices(config: Config, logger: Logger): Prom
     const binary = onPath('redis-server');
     if (!binary) {
       await Promise.all(stops.map((s) => s()));
-      throw new Error('Redis is not running and redis-server is not installed: start one with `docker compose up -d redis` (or install redis-server), or set REDIS_URL.');
+      throw new Error(
+        'Redis is not running and redis-server is not installed: start one with `docker compose up -d redis` (or install redis-server), or set REDIS_URL.',
+      );
     }
     logger.info('starting redis-server', { port: embeddedRedisPort });
-    const child: ChildProcess = spawn(binary, ['--bind', '127.0.0.1', '--port', String(embeddedRedisPort), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child: ChildProcess = spawn(
+      binary,
+      ['--bind', '127.0.0.1', '--port', String(embeddedRedisPort), '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     stops.push(async () => {
       child.kill('SIGTERM');
     });

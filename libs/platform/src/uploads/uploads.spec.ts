@@ -38,7 +38,9 @@ describe('reading a stored upload', () => {
 
   it('refuses a gzip that decompresses past the bound', async () => {
     const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024, 'a'));
-    await expect(readAll(new UploadStorage(dir, { maxGunzipBytes: 1024 * 1024 }), bomb)).rejects.toThrow(new UploadUnreadableError('the gzip file decompresses to more than 1 MB (BULKHEAD_MAX_GUNZIP_MB)'));
+    await expect(readAll(new UploadStorage(dir, { maxGunzipBytes: 1024 * 1024 }), bomb)).rejects.toThrow(
+      new UploadUnreadableError('the gzip file decompresses to more than 1 MB (BULKHEAD_MAX_GUNZIP_MB)'),
+    );
   });
 
   it('refuses a truncated gzip as damaged', async () => {

@@ -91,7 +91,9 @@ export class UploadStorage {
       for await (const chunk of bytes) {
         expanded += (chunk as Buffer).length;
         if (gzipped && expanded > bound) {
-          throw new UploadUnreadableError(`the gzip file decompresses to more than ${Math.round(bound / 1024 / 1024)} MB (BULKHEAD_MAX_GUNZIP_MB)`);
+          throw new UploadUnreadableError(
+            `the gzip file decompresses to more than ${Math.round(bound / 1024 / 1024)} MB (BULKHEAD_MAX_GUNZIP_MB)`,
+          );
         }
         const text = decoder.decode(chunk as Buffer, { stream: true });
         if (text) yield text;

@@ -41,20 +41,31 @@ const workloadOf = (key: string): { namespace: string; workload: string } | null
  */
 export async function createRollout(deps: CreateRolloutDeps, request: CreateRolloutRequest) {
   const plan = await requirePlan(deps.planning.plans, request.planId);
-  const [inventory, stored] = await Promise.all([deps.planning.inventory.load(plan.clusterId), deps.planning.inventory.namespaces(plan.clusterId)]);
+  const [inventory, stored] = await Promise.all([
+    deps.planning.inventory.load(plan.clusterId),
+    deps.planning.inventory.namespaces(plan.clusterId),
+  ]);
   const tiers = new Map(stored.map((ns) => [ns.name, effectiveTier(ns)]));
   const planned = [...new Set(plan.policies.map((p) => p.metadata.namespace))].sort();
   const problems: Array<{ field: string; reason: string }> = [];
   const chosen = request.namespaces ?? planned.filter((ns) => tiers.get(ns));
   (request.namespaces ?? []).forEach((ns, i) => {
-    if (!planned.includes(ns)) problems.push({ field: `body.namespaces[${i}]`, reason: `namespace ${ns} has no policies in plan v${plan.version}` });
-    else if (!tiers.get(ns)) problems.push({ field: `body.namespaces[${i}]`, reason: `namespace ${ns} has no tier: set one first (PATCH .../namespaces/${ns})` });
+    if (!planned.includes(ns))
+      problems.push({ field: `body.namespaces[${i}]`, reason: `namespace ${ns} has no policies in plan v${plan.version}` });
+    else if (!tiers.get(ns))
+      problems.push({ field: `body.namespaces[${i}]`, reason: `namespace ${ns} has no tier: set one first (PATCH .../namespaces/${ns})` });
   });
-  if (chosen.length === 0 && problems.length === 0) problems.push({ field: 'body.namespaces', reason: 'no namespace of the plan has a tier: set tiers first' });
-  if (problems.length) throw new RolloutRefused({ code: 'invalid_input', message: problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems });
+  if (chosen.length === 0 && problems.length === 0)
+    problems.push({ field: 'body.namespaces', reason: 'no namespace of the plan has a tier: set tiers first' });
+  if (problems.length)
+    throw new RolloutRefused({ code: 'invalid_input', message: problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems });
 
   // Probes run from and to live pods: a CronJob between runs, or a workload scaled to zero, has none.
-  const running = new Set(inventory.pods.filter((p) => !p.synthetic && (p.phase === undefined || p.phase === 'Running')).map((p) => `${p.namespace}/${p.workload.name}`));
+  const running = new Set(
+    inventory.pods
+      .filter((p) => !p.synthetic && (p.phase === undefined || p.phase === 'Running'))
+      .map((p) => `${p.namespace}/${p.workload.name}`),
+  );
   const live = (r: { namespace: string; workload: string }) => running.has(`${r.namespace}/${r.workload}`);
 
   // The dependencies the plan allows between workloads: what must keep connecting.
@@ -64,10 +75,13 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
     const from = workloadOf(e.edge.src);
     const to = workloadOf(e.edge.dst);
     const protocol = String(e.edge.protocol);
-    if (from && to && live(from) && live(to) && (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP')) allowed.push({ from, to, port: e.edge.port, protocol });
+    if (from && to && live(from) && live(to) && (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP'))
+      allowed.push({ from, to, port: e.edge.port, protocol });
   }
   const dependents = new Map<string, Set<string>>();
-  for (const e of allowed) if (e.from.namespace !== e.to.namespace) (dependents.get(e.to.namespace) ?? dependents.set(e.to.namespace, new Set()).get(e.to.namespace)!).add(e.from.namespace);
+  for (const e of allowed)
+    if (e.from.namespace !== e.to.namespace)
+      (dependents.get(e.to.namespace) ?? dependents.set(e.to.namespace, new Set()).get(e.to.namespace)!).add(e.from.namespace);
 
   const namespaces: InventoryNamespaceInput[] = inventory.namespaces
     .filter((ns) => tiers.get(ns.name))
@@ -76,7 +90,11 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
       tier: tiers.get(ns.name) as Tier,
       workloads: inventory.workloads
         .filter((w) => w.namespace === ns.name && live({ namespace: w.namespace, workload: w.name }))
-        .map((w) => ({ name: w.name, ports: w.ports.map((p) => ({ port: p.port, protocol: p.protocol })), dataStore: DATA_STORE.test(w.name) || Object.values(w.labels).some((v) => DATA_STORE.test(v)) })),
+        .map((w) => ({
+          name: w.name,
+          ports: w.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
+          dataStore: DATA_STORE.test(w.name) || Object.values(w.labels).some((v) => DATA_STORE.test(v)),
+        })),
     }));
   const inputs: NamespaceInput[] = chosen.map((name) => ({
     name,
@@ -86,10 +104,31 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
   }));
 
   const now = deps.clock();
-  const created = transition(undefined, { type: 'create', input: { id: deps.newId(), clusterId: plan.clusterId, planId: plan.id, planVersion: plan.version, createdBy: request.by, creatorId: request.creatorId, approvalTiers: deps.approvalTiers ?? DEFAULT_APPROVAL_TIERS, namespaces: inputs, config: request.config } }, now);
+  const created = transition(
+    undefined,
+    {
+      type: 'create',
+      input: {
+        id: deps.newId(),
+        clusterId: plan.clusterId,
+        planId: plan.id,
+        planVersion: plan.version,
+        createdBy: request.by,
+        creatorId: request.creatorId,
+        approvalTiers: deps.approvalTiers ?? DEFAULT_APPROVAL_TIERS,
+        namespaces: inputs,
+        config: request.config,
+      },
+    },
+    now,
+  );
   if (!created.ok) throw new RolloutRefused(created.error);
   // Scheduling or starting is decided before anything is written: one refused leaves no draft behind.
-  const then: RolloutEvent | undefined = request.scheduledAt ? { type: 'schedule', at: request.scheduledAt, by: request.by } : request.start ? { type: 'start', by: request.by } : undefined;
+  const then: RolloutEvent | undefined = request.scheduledAt
+    ? { type: 'schedule', at: request.scheduledAt, by: request.by }
+    : request.start
+      ? { type: 'start', by: request.by }
+      : undefined;
   const result = then ? transition(created.state, then, now) : created;
   if (!result.ok) throw new RolloutRefused(result.error);
   await deps.store.insert(result.state, then ? [...created.audit, ...result.audit] : created.audit);

@@ -64,18 +64,42 @@ export async function checkDrift(deps: DriftDeps, clusterId: string): Promise<Dr
   const findings: DriftFinding[] = [];
   const verified = rollout.steps.filter((s) => s.phase === 'verified');
   for (const step of verified) {
-    const [expected, live] = await Promise.all([deps.plans.policiesFor(rollout.planId, step.namespace), driver.readPolicies(step.namespace)]);
+    const [expected, live] = await Promise.all([
+      deps.plans.policiesFor(rollout.planId, step.namespace),
+      driver.readPolicies(step.namespace),
+    ]);
     const liveByName = new Map(live.map((p) => [p.metadata.name, p]));
     const expectedNames = new Set(expected.map((p) => p.metadata.name));
     for (const p of expected) {
       const now = liveByName.get(p.metadata.name);
-      if (!now) findings.push({ namespace: step.namespace, kind: 'policy_removed', subject: p.metadata.name, message: `${step.namespace}/${p.metadata.name} of plan v${rollout.planVersion} is gone` });
-      else if (essence(now) !== essence(p)) findings.push({ namespace: step.namespace, kind: 'policy_changed', subject: p.metadata.name, message: `${step.namespace}/${p.metadata.name} differs from plan v${rollout.planVersion}` });
+      if (!now)
+        findings.push({
+          namespace: step.namespace,
+          kind: 'policy_removed',
+          subject: p.metadata.name,
+          message: `${step.namespace}/${p.metadata.name} of plan v${rollout.planVersion} is gone`,
+        });
+      else if (essence(now) !== essence(p))
+        findings.push({
+          namespace: step.namespace,
+          kind: 'policy_changed',
+          subject: p.metadata.name,
+          message: `${step.namespace}/${p.metadata.name} differs from plan v${rollout.planVersion}`,
+        });
     }
     for (const p of live) {
-      if (!expectedNames.has(p.metadata.name)) findings.push({ namespace: step.namespace, kind: 'policy_added', subject: p.metadata.name, message: `${step.namespace}/${p.metadata.name} is not part of plan v${rollout.planVersion}` });
+      if (!expectedNames.has(p.metadata.name))
+        findings.push({
+          namespace: step.namespace,
+          kind: 'policy_added',
+          subject: p.metadata.name,
+          message: `${step.namespace}/${p.metadata.name} is not part of plan v${rollout.planVersion}`,
+        });
     }
-    const sample = [...step.probes.filter((p) => p.kind === 'must-connect'), ...step.probes.filter((p) => p.kind === 'must-be-blocked')].slice(0, deps.probeSample ?? 3);
+    const sample = [
+      ...step.probes.filter((p) => p.kind === 'must-connect'),
+      ...step.probes.filter((p) => p.kind === 'must-be-blocked'),
+    ].slice(0, deps.probeSample ?? 3);
     const results = await driver.probe(
       sample.map((probe) => {
         const [namespace, workload] = probe.from.split('/');
@@ -96,7 +120,12 @@ export async function checkDrift(deps: DriftDeps, clusterId: string): Promise<Dr
       if (result.error) return;
       const wanted = probe.kind === 'must-connect';
       if (result.connected !== wanted) {
-        findings.push({ namespace: step.namespace, kind: 'probe_changed', subject: probe.id, message: `${probe.from} -> ${probe.to}:${probe.port}/${probe.protocol} ${wanted ? 'no longer connects' : 'now connects'}: ${result.detail}` });
+        findings.push({
+          namespace: step.namespace,
+          kind: 'probe_changed',
+          subject: probe.id,
+          message: `${probe.from} -> ${probe.to}:${probe.port}/${probe.protocol} ${wanted ? 'no longer connects' : 'now connects'}: ${result.detail}`,
+        });
       }
     });
   }

@@ -33,7 +33,12 @@ describe('executeCommand', () => {
     await world.send({ type: 'start', by: CREATOR });
     const snapshot = world.commands[0];
     world.queue.flush(); // the job is the one this test runs
-    const dying = { ...world.deps, checkpoint: (point: string) => { if (point === 'driver.applyPolicies') throw new Error('SIGKILL'); } };
+    const dying = {
+      ...world.deps,
+      checkpoint: (point: string) => {
+        if (point === 'driver.applyPolicies') throw new Error('SIGKILL');
+      },
+    };
     await expect(executeCommand(dying, world.id, snapshot.key)).rejects.toThrow('SIGKILL');
     expect(world.step('dev-a').phase).toBe('snapshotted'); // applied in the cluster, not in the state
     expect(world.cluster.policiesOf('dev-a')).toEqual(world.plan['dev-a']);

@@ -21,7 +21,16 @@ import { propertyRuns } from '../../../../test/support/property-runs';
 import { outstandingCommands } from '../domain/commands';
 import { transition } from '../domain/machine';
 import { windowOpen, type TimeWindow } from '../domain/time/windows';
-import { ACTIVE_STATUSES, FINAL_STATUSES, type PolicyDocument, type ProbeObservation, type RolloutEvent, type RolloutState, type StepPhase, type Tier } from '../domain/types';
+import {
+  ACTIVE_STATUSES,
+  FINAL_STATUSES,
+  type PolicyDocument,
+  type ProbeObservation,
+  type RolloutEvent,
+  type RolloutState,
+  type StepPhase,
+  type Tier,
+} from '../domain/types';
 import { APPROVER, CREATOR, createInput, policy, probesFor, T0 } from '../testing/fixtures';
 import { probeIdOf, resultOf, type ProbeOracle } from '../testing/in-memory-cluster';
 import type { QueuedJob } from '../testing/in-memory-queue';
@@ -30,9 +39,24 @@ import { RolloutStateCache } from './rollout-state-cache';
 import { advance, executeCommand, recordEvent, reconcileAll, RolloutRefused, type RolloutDeps } from './rollouts';
 
 const TIERS: Tier[] = ['dev', 'staging', 'prod'];
-const RANK: Record<StepPhase, number> = { pending: 0, snapshotted: 1, applied: 2, settled: 3, probed: 4, verified: 5, restoring: 6, restored: 7 };
+const RANK: Record<StepPhase, number> = {
+  pending: 0,
+  snapshotted: 1,
+  applied: 2,
+  settled: 3,
+  probed: 4,
+  verified: 5,
+  restoring: 6,
+  restored: 7,
+};
 /** Where a worker may die: after each kind of driver call (before its result is recorded), or after a commit (before dispatching). */
-const CRASH_POINTS = ['driver.snapshotNamespace', 'driver.applyPolicies', 'driver.runProbes', 'driver.restoreNamespace', 'transition'] as const;
+const CRASH_POINTS = [
+  'driver.snapshotNamespace',
+  'driver.applyPolicies',
+  'driver.runProbes',
+  'driver.restoreNamespace',
+  'transition',
+] as const;
 /** The second rollout of the cluster: a draft over a namespace of its own, started when the test says. */
 const SECOND = 'r2';
 
@@ -77,7 +101,10 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 const observationArb = fc.constantFrom<ProbeObservation>('reached', 'reached', 'not_reached', 'error');
 
 const worldArb = fc.record({
-  namespaces: fc.array(fc.record({ tier: fc.constantFrom<Tier>(...TIERS), dependents: fc.nat({ max: 4 }) }), { minLength: 1, maxLength: 5 }),
+  namespaces: fc.array(fc.record({ tier: fc.constantFrom<Tier>(...TIERS), dependents: fc.nat({ max: 4 }) }), {
+    minLength: 1,
+    maxLength: 5,
+  }),
   waves: fc.constantFrom([1], [1, 2], [2], [1, 2, 4]),
   settleMs: fc.constantFrom(0, 1_000, 60_000),
   retries: fc.integer({ min: 0, max: 2 }),
@@ -119,7 +146,9 @@ async function setUp(spec: WorldSpec, scheduler: fc.Scheduler) {
       probe: { retries: spec.retries, timeoutMs: 1_000, retryDelayMs: spec.retryDelayMs },
       restoreRetryMs: 1_000,
       windows,
-      freezes: spec.freeze ? [{ kind: 'once', start: new Date(Date.parse(T0) + 3_600_000).toISOString(), durationMinutes: 120, timeZone: 'UTC' }] : [],
+      freezes: spec.freeze
+        ? [{ kind: 'once', start: new Date(Date.parse(T0) + 3_600_000).toISOString(), durationMinutes: 120, timeZone: 'UTC' }]
+        : [],
     },
   });
   const original: Record<string, PolicyDocument[]> = { other: [policy('other', 'legacy')] };
@@ -133,7 +162,11 @@ async function setUp(spec: WorldSpec, scheduler: fc.Scheduler) {
   const interleave = <T>(task: Promise<T>) => scheduler.schedule(task);
   const world = await scheduler.waitFor(RolloutWorld.create(input, { original, plan, oracle, now: new Date(T0), interleave }));
   // a second rollout of the same cluster, over a namespace of its own, left a draft until the test starts it
-  const second = transition(undefined, { type: 'create', input: { ...createInput({ id: SECOND, namespaces: [{ name: 'other', tier: 'dev' }] }), approvalTiers: [] } }, world.now);
+  const second = transition(
+    undefined,
+    { type: 'create', input: { ...createInput({ id: SECOND, namespaces: [{ name: 'other', tier: 'dev' }] }), approvalTiers: [] } },
+    world.now,
+  );
   if (!second.ok) throw new Error(second.error.message);
   world.tiers.set('other', 'dev');
   await scheduler.waitFor(world.store.insert(second.state, second.audit));
@@ -145,7 +178,8 @@ function expectOneActivePerCluster(world: RolloutWorld): void {
   expect(active.length).toBeLessThanOrEqual(1);
 }
 
-const atRest = (state: RolloutState): boolean => FINAL_STATUSES.includes(state.status) && !state.steps.some((step) => step.phase === 'restoring');
+const atRest = (state: RolloutState): boolean =>
+  FINAL_STATUSES.includes(state.status) && !state.steps.some((step) => step.phase === 'restoring');
 
 /** The history checks, per rollout: versions, phases, snapshots, probe attempts, retired command keys. */
 function expectFaithfulHistory(history: RolloutState[]): void {
@@ -165,7 +199,10 @@ function expectFaithfulHistory(history: RolloutState[]): void {
         expect(is.probes[j].attempts.slice(0, probe.attempts.length)).toEqual(probe.attempts);
       });
     });
-    const keysOf = (state: RolloutState) => outstandingCommands(state, new Date(state.updatedAt)).filter((c) => c.type !== 'wakeAt').map((c) => c.key);
+    const keysOf = (state: RolloutState) =>
+      outstandingCommands(state, new Date(state.updatedAt))
+        .filter((c) => c.type !== 'wakeAt')
+        .map((c) => c.key);
     const asked = keysOf(after);
     for (const key of keysOf(before)) if (!asked.includes(key)) retired.add(key);
     for (const key of asked) expect(retired.has(key)).toBe(false);
@@ -173,7 +210,12 @@ function expectFaithfulHistory(history: RolloutState[]): void {
 }
 
 /** Every namespace verified (exactly the plan), restored (exactly its snapshot, which is what it had), or untouched. */
-function expectEveryNamespaceSettled(world: RolloutWorld, state: RolloutState, original: Record<string, PolicyDocument[]>, plan: Record<string, PolicyDocument[]>): void {
+function expectEveryNamespaceSettled(
+  world: RolloutWorld,
+  state: RolloutState,
+  original: Record<string, PolicyDocument[]>,
+  plan: Record<string, PolicyDocument[]>,
+): void {
   for (const step of state.steps) {
     const live = JSON.stringify(world.cluster.policiesOf(step.namespace));
     if (step.phase === 'verified') expect(live).toBe(JSON.stringify(plan[step.namespace]));
@@ -245,7 +287,9 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
     }
   };
   const waitingTier = (state: RolloutState): Tier | undefined =>
-    state.status === 'waiting_approval' || state.status === 'paused' ? state.stages.find((s) => s.status === 'waiting_approval')?.tier : undefined;
+    state.status === 'waiting_approval' || state.status === 'paused'
+      ? state.stages.find((s) => s.status === 'waiting_approval')?.tier
+      : undefined;
 
   await operate(world.id, { type: 'start', by: CREATOR });
   for (const action of actions) {
@@ -289,7 +333,12 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
         break;
       case 'rollback': {
         const n = action.scope % (names.length + 4);
-        const scope = n < names.length ? { kind: 'namespace' as const, namespace: names[n] } : n === names.length ? { kind: 'all' as const } : { kind: 'stage' as const, tier: TIERS[n - names.length - 1] };
+        const scope =
+          n < names.length
+            ? { kind: 'namespace' as const, namespace: names[n] }
+            : n === names.length
+              ? { kind: 'all' as const }
+              : { kind: 'stage' as const, tier: TIERS[n - names.length - 1] };
         await operate(world.id, { type: 'rollback', by: CREATOR, scope });
         break;
       }
@@ -330,8 +379,13 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
     }
     const state = first();
     if (state.status === 'paused') await operate(state.id, { type: 'resume', by: CREATOR });
-    else if (state.status === 'halted') await operate(state.id, spec.endWithAbort ? { type: 'abort', by: CREATOR } : { type: 'rollback', by: CREATOR, scope: { kind: 'all' } });
-    else if (state.status === 'waiting_approval') await operate(state.id, { type: 'approve', tier: waitingTier(state)!, by: APPROVER, actorId: APPROVER, role: 'approver' });
+    else if (state.status === 'halted')
+      await operate(
+        state.id,
+        spec.endWithAbort ? { type: 'abort', by: CREATOR } : { type: 'rollback', by: CREATOR, scope: { kind: 'all' } },
+      );
+    else if (state.status === 'waiting_approval')
+      await operate(state.id, { type: 'approve', tier: waitingTier(state)!, by: APPROVER, actorId: APPROVER, role: 'approver' });
     else if (second().status === 'halted') await operate(SECOND, { type: 'abort', by: CREATOR });
     else if (second().status === 'paused') await operate(SECOND, { type: 'resume', by: CREATOR });
     expectOneActivePerCluster(world);
@@ -346,13 +400,19 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
   }
   // completed: everything verified, except namespaces an operator rolled back afterwards
   const end = first();
-  if (end.status === 'completed') expect(end.steps.every((s) => s.phase === 'verified' || (s.phase === 'restored' && s.restore?.cause === 'rollback'))).toBe(true);
+  if (end.status === 'completed')
+    expect(end.steps.every((s) => s.phase === 'verified' || (s.phase === 'restored' && s.restore?.cause === 'rollback'))).toBe(true);
 }
 
 describe('the real loop under crashes, duplicates and concurrent workers (property)', () => {
   it('every namespace ends verified, restored byte for byte, or untouched; one active rollout per cluster; it always comes to rest', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.scheduler(), worldArb, fc.array(actionArb, { minLength: 10, maxLength: 80, size: 'max' }), (scheduler, spec, actions) => run(scheduler, spec, actions)),
+      fc.asyncProperty(
+        fc.scheduler(),
+        worldArb,
+        fc.array(actionArb, { minLength: 10, maxLength: 80, size: 'max' }),
+        (scheduler, spec, actions) => run(scheduler, spec, actions),
+      ),
       { numRuns: propertyRuns(100) },
     );
   });
@@ -361,8 +421,17 @@ describe('the real loop under crashes, duplicates and concurrent workers (proper
     await fc.assert(
       fc.asyncProperty(worldArb, async (spec) => {
         const input = createInput({
-          namespaces: spec.namespaces.map((n, i) => ({ name: `ns-${i}`, tier: n.tier, dependents: n.dependents, probes: probesFor(`ns-${i}`, n.tier) })),
-          config: { waves: [...spec.waves], settleMs: spec.settleMs, probe: { retries: spec.retries, timeoutMs: 1_000, retryDelayMs: spec.retryDelayMs } },
+          namespaces: spec.namespaces.map((n, i) => ({
+            name: `ns-${i}`,
+            tier: n.tier,
+            dependents: n.dependents,
+            probes: probesFor(`ns-${i}`, n.tier),
+          })),
+          config: {
+            waves: [...spec.waves],
+            settleMs: spec.settleMs,
+            probe: { retries: spec.retries, timeoutMs: 1_000, retryDelayMs: spec.retryDelayMs },
+          },
         });
         const plan = Object.fromEntries(input.namespaces.map((n) => [n.name, [policy(n.name, 'default-deny')]]));
         const world = await RolloutWorld.create(input, { original: {}, plan, now: new Date(T0) });

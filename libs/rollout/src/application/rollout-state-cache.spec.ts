@@ -32,7 +32,17 @@ class RowsStore implements RolloutStore {
 
 function draft(id: string): RolloutState {
   const namespaces = [{ name: 'cart-dev', tier: 'dev' as const, dependents: 0, probes: [] }];
-  const input = { id, clusterId: 'c1', planId: 'p1', planVersion: 1, createdBy: 'ops', creatorId: 'ops', approvalTiers: DEFAULT_APPROVAL_TIERS, namespaces, config: { waves: [1] } };
+  const input = {
+    id,
+    clusterId: 'c1',
+    planId: 'p1',
+    planVersion: 1,
+    createdBy: 'ops',
+    creatorId: 'ops',
+    approvalTiers: DEFAULT_APPROVAL_TIERS,
+    namespaces,
+    config: { waves: [1] },
+  };
   const created = transition(undefined, { type: 'create', input }, now);
   if (!created.ok) throw new Error(created.error.message);
   return created.state;

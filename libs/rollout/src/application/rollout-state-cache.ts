@@ -35,13 +35,21 @@ export class RolloutStateCache implements RolloutStore {
     this.remember(state);
   }
 
-  async update(id: string, change: (state: RolloutState) => TransitionResult, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<TransitionResult | null> {
+  async update(
+    id: string,
+    change: (state: RolloutState) => TransitionResult,
+    extraAudit?: (state: RolloutState) => AuditEntry[],
+  ): Promise<TransitionResult | null> {
     const result = await this.store.update(id, change, extraAudit);
     if (result?.ok) this.remember(result.state);
     return result;
   }
 
-  withNamespaceLock<T>(rollout: Pick<RolloutState, 'id' | 'clusterId'>, namespace: string, fn: (current: RolloutState | null) => Promise<T>): Promise<T> {
+  withNamespaceLock<T>(
+    rollout: Pick<RolloutState, 'id' | 'clusterId'>,
+    namespace: string,
+    fn: (current: RolloutState | null) => Promise<T>,
+  ): Promise<T> {
     return this.store.withNamespaceLock(rollout, namespace, (current) => {
       if (current) this.remember(current);
       return fn(current);

@@ -84,12 +84,20 @@ type Recorded = Decided & { kept?: string; adopted: string[] };
  * itself: the kept step's next one, answered as `kept`, and the adopted first commands of steps the
  * change started, answered as `adopted`.
  */
-async function record(deps: RolloutCore, id: string, change: (state: RolloutState) => TransitionResult, options: RecordOptions = {}): Promise<Recorded> {
+async function record(
+  deps: RolloutCore,
+  id: string,
+  change: (state: RolloutState) => TransitionResult,
+  options: RecordOptions = {},
+): Promise<Recorded> {
   const result = settle(await deps.store.update(id, change, options.audit), id);
   if (result.changed) deps.checkpoint?.('transition');
   const kept = options.keepStep ? result.commands.find((c) => 'stepId' in c && c.stepId === options.keepStep)?.key : undefined;
   const started = new Set(options.adopt ? result.audit.filter((a) => a.action === 'rollout.step.start').map((a) => a.stepId) : []);
-  const adopted = result.commands.filter((c) => c.type === 'snapshotNamespace' && started.has(c.stepId)).slice(0, options.adopt?.steps ?? 0).map((c) => c.key);
+  const adopted = result.commands
+    .filter((c) => c.type === 'snapshotNamespace' && started.has(c.stepId))
+    .slice(0, options.adopt?.steps ?? 0)
+    .map((c) => c.key);
   if (options.adopt) options.adopt.steps -= adopted.length;
   await deps.dispatcher.dispatch(id, result.commands, new Set([...(kept ? [kept] : []), ...adopted]));
   return { ...result, kept, adopted };
@@ -189,23 +197,39 @@ interface Executed {
  * that replaced it. A read-only command found in a state that has since moved on costs nothing worse
  * than a result the domain refuses.
  */
-async function executeOne(deps: RolloutDeps, id: string, key: string, known: RolloutState | undefined, budget: Budget, keep: boolean): Promise<Executed> {
+async function executeOne(
+  deps: RolloutDeps,
+  id: string,
+  key: string,
+  known: RolloutState | undefined,
+  budget: Budget,
+  keep: boolean,
+): Promise<Executed> {
   const found = await locate(deps, id, key, known);
   if ('outcome' in found) return found;
   const { state, command } = found;
   const driver = await deps.driverFor(state.clusterId);
   const guarded = async (namespace: string, fn: () => Promise<RolloutEvent>): Promise<RolloutEvent | null> =>
-    deps.store.withNamespaceLock(state, namespace, async (current) => (current && isCommandCurrent(current, command, deps.clock()) ? fn() : null));
+    deps.store.withNamespaceLock(state, namespace, async (current) =>
+      current && isCommandCurrent(current, command, deps.clock()) ? fn() : null,
+    );
   const result = await run(deps, driver, command, guarded);
   deps.checkpoint?.(`driver.${command.type}`);
   if (!result) return { outcome: { status: 'skipped', detail: 'the command was overtaken while waiting for the cluster' } };
   const keepStep = keep && 'stepId' in command ? command.stepId : undefined;
-  const recorded: Partial<Recorded> = result.events.length ? await recordEvents(deps, id, result.events, { audit: result.audit, keepStep, adopt: budget }) : {};
+  const recorded: Partial<Recorded> = result.events.length
+    ? await recordEvents(deps, id, result.events, { audit: result.audit, keepStep, adopt: budget })
+    : {};
   return { outcome: { status: 'done', detail: command.type }, next: recorded.kept, adopted: recorded.adopted, state: recorded.state };
 }
 
 /** A command by its key: in the state given or last seen here if it is there, else in the state as it is now. */
-async function locate(deps: RolloutDeps, id: string, key: string, known?: RolloutState): Promise<{ state: RolloutState; command: RolloutCommand } | Executed> {
+async function locate(
+  deps: RolloutDeps,
+  id: string,
+  key: string,
+  known?: RolloutState,
+): Promise<{ state: RolloutState; command: RolloutCommand } | Executed> {
   const find = (s: RolloutState) => outstandingCommands(s, deps.clock()).find((c) => c.key === key);
   const seen = known ?? deps.store.lastSeen(id);
   const early = seen && find(seen);
@@ -229,7 +253,9 @@ async function run(
   switch (command.type) {
     case 'snapshotNamespace': {
       try {
-        return { events: [{ type: 'snapshotTaken', stepId: command.stepId, policies: asDocuments(await driver.readPolicies(command.namespace)) }] };
+        return {
+          events: [{ type: 'snapshotTaken', stepId: command.stepId, policies: asDocuments(await driver.readPolicies(command.namespace)) }],
+        };
       } catch (error) {
         return { events: [{ type: 'snapshotFailed', stepId: command.stepId, error: errorText(error) }] };
       }
@@ -258,7 +284,17 @@ async function run(
         audit: (state) => {
           const step = state.steps.find((s) => s.id === command.stepId);
           return event.type === 'applied'
-            ? [{ at: deps.clock().toISOString(), rolloutId: state.id, version: state.version, action: 'rollout.step.policies_applied', stepId: command.stepId, namespace: command.namespace, detail: { before: (step?.snapshot?.policies ?? []) as never, after: asDocuments(planned) as never } }]
+            ? [
+                {
+                  at: deps.clock().toISOString(),
+                  rolloutId: state.id,
+                  version: state.version,
+                  action: 'rollout.step.policies_applied',
+                  stepId: command.stepId,
+                  namespace: command.namespace,
+                  detail: { before: (step?.snapshot?.policies ?? []) as never, after: asDocuments(planned) as never },
+                },
+              ]
             : [];
         },
       };
@@ -277,7 +313,17 @@ async function run(
         events: [event],
         audit: (state) =>
           event.type === 'restored'
-            ? [{ at: deps.clock().toISOString(), rolloutId: state.id, version: state.version, action: 'rollout.step.policies_restored', stepId: command.stepId, namespace: command.namespace, detail: { after: command.snapshot.policies as never } }]
+            ? [
+                {
+                  at: deps.clock().toISOString(),
+                  rolloutId: state.id,
+                  version: state.version,
+                  action: 'rollout.step.policies_restored',
+                  stepId: command.stepId,
+                  namespace: command.namespace,
+                  detail: { after: command.snapshot.policies as never },
+                },
+              ]
             : [],
       };
     }

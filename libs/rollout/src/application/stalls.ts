@@ -23,9 +23,14 @@ export async function stalledRollouts(store: Pick<RolloutStore, 'list'>, now: Da
  * Finds the stalled rollouts and records each stall in the audit log, once per version of the rollout:
  * answers those recorded by this call, for the caller to warn about.
  */
-export async function reportStalls(store: Pick<RolloutStore, 'list' | 'recordStall'>, now: Date, deadlineMs: number): Promise<StalledRollout[]> {
+export async function reportStalls(
+  store: Pick<RolloutStore, 'list' | 'recordStall'>,
+  now: Date,
+  deadlineMs: number,
+): Promise<StalledRollout[]> {
   const reported: StalledRollout[] = [];
-  for (const found of await stalledRollouts(store, now, deadlineMs)) if (await store.recordStall(found.rollout, found.stall)) reported.push(found);
+  for (const found of await stalledRollouts(store, now, deadlineMs))
+    if (await store.recordStall(found.rollout, found.stall)) reported.push(found);
   return reported;
 }
 

@@ -30,7 +30,8 @@ export function wakeTimes(state: RolloutState, now: Date): number[] {
   const times: number[] = [];
   for (const step of state.steps) {
     if (step.phase === 'applied' && step.settleUntil) times.push(Date.parse(step.settleUntil));
-    if (step.phase === 'settled') for (const p of step.probes) if (p.outcome === undefined && p.nextAttemptAt) times.push(Date.parse(p.nextAttemptAt));
+    if (step.phase === 'settled')
+      for (const p of step.probes) if (p.outcome === undefined && p.nextAttemptAt) times.push(Date.parse(p.nextAttemptAt));
     if (step.phase === 'restoring' && step.restore?.retryAt) times.push(Date.parse(step.restore.retryAt));
   }
   if (state.status === 'scheduled' && state.scheduledAt) times.push(Date.parse(state.scheduledAt));
@@ -56,29 +57,65 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
   for (const step of state.steps) {
     switch (step.phase) {
       case 'pending':
-        if (step.startedAt) out.push({ ...base, type: 'snapshotNamespace', key: `${step.id}.snapshot`, stepId: step.id, namespace: step.namespace });
+        if (step.startedAt)
+          out.push({ ...base, type: 'snapshotNamespace', key: `${step.id}.snapshot`, stepId: step.id, namespace: step.namespace });
         break;
       case 'snapshotted':
-        out.push({ ...base, type: 'applyPolicies', key: `${step.id}.apply`, stepId: step.id, namespace: step.namespace, tier: step.tier, planId: state.planId, planVersion: state.planVersion });
+        out.push({
+          ...base,
+          type: 'applyPolicies',
+          key: `${step.id}.apply`,
+          stepId: step.id,
+          namespace: step.namespace,
+          tier: step.tier,
+          planId: state.planId,
+          planVersion: state.planVersion,
+        });
         break;
       case 'settled': {
-        const due = step.probes.filter((p) => p.outcome === undefined && (p.nextAttemptAt === undefined || Date.parse(p.nextAttemptAt) <= t));
+        const due = step.probes.filter(
+          (p) => p.outcome === undefined && (p.nextAttemptAt === undefined || Date.parse(p.nextAttemptAt) <= t),
+        );
         if (due.length > 0) {
           const probes = due.map((p) => ({
-            probe: { id: p.id, kind: p.kind, expectation: p.expectation, from: p.from, to: p.to, ...(p.port !== undefined ? { port: p.port } : {}), ...(p.protocol ? { protocol: p.protocol } : {}) },
+            probe: {
+              id: p.id,
+              kind: p.kind,
+              expectation: p.expectation,
+              from: p.from,
+              to: p.to,
+              ...(p.port !== undefined ? { port: p.port } : {}),
+              ...(p.protocol ? { protocol: p.protocol } : {}),
+            },
             attempt: p.attempts.length + 1,
           }));
           // The number of attempts recorded so far only grows, and at a given number the due set only grows
           // with time, so a batch key that stopped being wanted is never wanted again.
           const recorded = step.probes.reduce((n, p) => n + p.attempts.length, 0);
           const key = `${step.id}.probes.${recorded}.${shortHash(probes.map((r) => `${r.probe.id}#${r.attempt}`).join('\n'))}`;
-          out.push({ ...base, type: 'runProbes', key, stepId: step.id, namespace: step.namespace, timeoutMs: state.config.probe.timeoutMs, probes });
+          out.push({
+            ...base,
+            type: 'runProbes',
+            key,
+            stepId: step.id,
+            namespace: step.namespace,
+            timeoutMs: state.config.probe.timeoutMs,
+            probes,
+          });
         }
         break;
       }
       case 'restoring':
         if (step.restore && step.snapshot && (step.restore.retryAt === undefined || Date.parse(step.restore.retryAt) <= t)) {
-          out.push({ ...base, type: 'restoreNamespace', key: `${step.id}.restore.${step.restore.attempt}`, stepId: step.id, namespace: step.namespace, attempt: step.restore.attempt, snapshot: step.snapshot });
+          out.push({
+            ...base,
+            type: 'restoreNamespace',
+            key: `${step.id}.restore.${step.restore.attempt}`,
+            stepId: step.id,
+            namespace: step.namespace,
+            attempt: step.restore.attempt,
+            snapshot: step.snapshot,
+          });
         }
         break;
       default:
@@ -88,7 +125,13 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
   const gated = state.status === 'waiting_approval' || state.status === 'paused';
   for (const stage of state.stages) {
     if (gated && stage.status === 'waiting_approval' && stage.approval && !stage.approval.decision) {
-      out.push({ ...base, type: 'requestApproval', key: `${state.id}.approval.${stage.tier}`, tier: stage.tier, evidence: stage.approval.evidence });
+      out.push({
+        ...base,
+        type: 'requestApproval',
+        key: `${state.id}.approval.${stage.tier}`,
+        tier: stage.tier,
+        evidence: stage.approval.evidence,
+      });
     }
   }
   const wake = nextWake(state, now);

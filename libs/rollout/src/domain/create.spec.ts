@@ -7,7 +7,15 @@ const problemsWith = (config: unknown) => validateCreateInput(createInput({ name
 describe('a rollout request refuses windows and freezes with fields they do not have', () => {
   it.each([
     ['an unknown key in a freeze', { freezes: [{ ...cron, extra: 1 }] }, 'config.freezes[0].extra'],
-    ['__proto__ in a freeze', { freezes: [JSON.parse(`{"kind":"once","start":"2026-12-24T00:00:00Z","durationMinutes":60,"timeZone":"UTC","__proto__":{"tiers":["dev"]}}`)] }, 'config.freezes[0].__proto__'],
+    [
+      '__proto__ in a freeze',
+      {
+        freezes: [
+          JSON.parse(`{"kind":"once","start":"2026-12-24T00:00:00Z","durationMinutes":60,"timeZone":"UTC","__proto__":{"tiers":["dev"]}}`),
+        ],
+      },
+      'config.freezes[0].__proto__',
+    ],
     ['an unknown key in a window', { windows: { prod: [{ ...cron, tiers: ['dev'] }] } }, 'config.windows.prod[0].tiers'],
     ['__proto__ among the tiers of the windows', { windows: JSON.parse('{"__proto__":[]}') }, 'config.windows.__proto__'],
     ['a tier that does not exist', { windows: { qa: [cron] } }, 'config.windows.qa'],
@@ -19,6 +27,8 @@ describe('a rollout request refuses windows and freezes with fields they do not 
   });
 
   it('accepts a freeze with tiers and a reason, and a window with a name', async () => {
-    expect(problemsWith({ freezes: [{ ...cron, tiers: ['prod'], reason: 'year end' }], windows: { prod: [{ ...cron, name: 'nights' }] } })).toEqual([]);
+    expect(
+      problemsWith({ freezes: [{ ...cron, tiers: ['prod'], reason: 'year end' }], windows: { prod: [{ ...cron, name: 'nights' }] } }),
+    ).toEqual([]);
   });
 });

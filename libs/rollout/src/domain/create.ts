@@ -27,7 +27,11 @@ export const DEFAULT_CONFIG: RolloutConfig = {
   freezes: [],
 };
 
-const EXPECTATIONS: Record<ProbeKind, ProbeExpectation> = { 'must-connect': 'connect', 'must-resolve': 'resolve', 'must-be-blocked': 'blocked' };
+const EXPECTATIONS: Record<ProbeKind, ProbeExpectation> = {
+  'must-connect': 'connect',
+  'must-resolve': 'resolve',
+  'must-be-blocked': 'blocked',
+};
 const ID = /^[A-Za-z0-9_-]+$/;
 /** The fields a window may have, by kind; a freeze adds `tiers` and `reason`. Anything else is refused. */
 const WINDOW_FIELDS: Record<TimeWindow['kind'], readonly string[]> = {
@@ -64,8 +68,10 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
   };
   if (!input || typeof input !== 'object') return [{ field: 'input', reason: 'must be an object' }];
   if (typeof input.id !== 'string' || !ID.test(input.id)) p('id', 'must be letters, digits, "-" or "_" (it becomes part of job ids)');
-  for (const f of ['clusterId', 'planId', 'createdBy', 'creatorId'] as const) if (typeof input[f] !== 'string' || input[f].length === 0) p(f, 'must be a non-empty string');
-  if (!Array.isArray(input.approvalTiers) || input.approvalTiers.some((t) => !(TIERS as readonly string[]).includes(t))) p('approvalTiers', `must list tiers (${TIERS.join(', ')})`);
+  for (const f of ['clusterId', 'planId', 'createdBy', 'creatorId'] as const)
+    if (typeof input[f] !== 'string' || input[f].length === 0) p(f, 'must be a non-empty string');
+  if (!Array.isArray(input.approvalTiers) || input.approvalTiers.some((t) => !(TIERS as readonly string[]).includes(t)))
+    p('approvalTiers', `must list tiers (${TIERS.join(', ')})`);
   if (!Number.isInteger(input.planVersion) || input.planVersion < 1) p('planVersion', 'must be a positive integer');
   if (!Array.isArray(input.namespaces) || input.namespaces.length === 0) p('namespaces', 'must list at least one namespace');
   const names = new Set<string>();
@@ -86,17 +92,24 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
       if (!(probe.kind in EXPECTATIONS)) p(`${pat}.kind`, 'must be must-connect, must-resolve or must-be-blocked');
       if (typeof probe.from !== 'string' || probe.from.length === 0) p(`${pat}.from`, 'must be a non-empty string');
       if (typeof probe.to !== 'string' || probe.to.length === 0) p(`${pat}.to`, 'must be a non-empty string');
-      if (probe.port !== undefined && (!Number.isInteger(probe.port) || probe.port < 1 || probe.port > 65535)) p(`${pat}.port`, 'must be 1-65535');
-      if (probe.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(probe.protocol)) p(`${pat}.protocol`, 'must be TCP, UDP or SCTP');
+      if (probe.port !== undefined && (!Number.isInteger(probe.port) || probe.port < 1 || probe.port > 65535))
+        p(`${pat}.port`, 'must be 1-65535');
+      if (probe.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(probe.protocol))
+        p(`${pat}.protocol`, 'must be TCP, UDP or SCTP');
     });
   });
   const c = input.config ?? {};
-  if (c.waves !== undefined && (!Array.isArray(c.waves) || c.waves.length === 0 || c.waves.some((n) => !Number.isInteger(n) || n < 1))) p('config.waves', 'must be a non-empty list of positive integers');
+  if (c.waves !== undefined && (!Array.isArray(c.waves) || c.waves.length === 0 || c.waves.some((n) => !Number.isInteger(n) || n < 1)))
+    p('config.waves', 'must be a non-empty list of positive integers');
   if (c.settleMs !== undefined && (!Number.isFinite(c.settleMs) || c.settleMs < 0)) p('config.settleMs', 'must be >= 0');
-  if (c.restoreRetryMs !== undefined && (!Number.isFinite(c.restoreRetryMs) || c.restoreRetryMs <= 0)) p('config.restoreRetryMs', 'must be > 0');
-  if (c.probe?.retries !== undefined && (!Number.isInteger(c.probe.retries) || c.probe.retries < 0)) p('config.probe.retries', 'must be a non-negative integer');
-  if (c.probe?.timeoutMs !== undefined && (!Number.isFinite(c.probe.timeoutMs) || c.probe.timeoutMs <= 0)) p('config.probe.timeoutMs', 'must be > 0');
-  if (c.probe?.retryDelayMs !== undefined && (!Number.isFinite(c.probe.retryDelayMs) || c.probe.retryDelayMs < 0)) p('config.probe.retryDelayMs', 'must be >= 0');
+  if (c.restoreRetryMs !== undefined && (!Number.isFinite(c.restoreRetryMs) || c.restoreRetryMs <= 0))
+    p('config.restoreRetryMs', 'must be > 0');
+  if (c.probe?.retries !== undefined && (!Number.isInteger(c.probe.retries) || c.probe.retries < 0))
+    p('config.probe.retries', 'must be a non-negative integer');
+  if (c.probe?.timeoutMs !== undefined && (!Number.isFinite(c.probe.timeoutMs) || c.probe.timeoutMs <= 0))
+    p('config.probe.timeoutMs', 'must be > 0');
+  if (c.probe?.retryDelayMs !== undefined && (!Number.isFinite(c.probe.retryDelayMs) || c.probe.retryDelayMs < 0))
+    p('config.probe.retryDelayMs', 'must be >= 0');
   const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
   /** A window (or freeze) with its own fields only, each one valid. */
   const checkWindow = (w: TimeWindow, field: string, extraFields: readonly string[] = []): void => {
@@ -122,7 +135,8 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
   if (c.freezes !== undefined && !Array.isArray(c.freezes)) p('config.freezes', 'must be a list of freezes');
   (Array.isArray(c.freezes) ? c.freezes : []).forEach((f, i) => {
     checkWindow(f, `config.freezes[${i}]`, FREEZE_FIELDS);
-    if (isObject(f) && f.tiers !== undefined && (!Array.isArray(f.tiers) || f.tiers.some((t) => !(TIERS as readonly string[]).includes(t)))) p(`config.freezes[${i}].tiers`, `must list tiers (${TIERS.join(', ')})`);
+    if (isObject(f) && f.tiers !== undefined && (!Array.isArray(f.tiers) || f.tiers.some((t) => !(TIERS as readonly string[]).includes(t))))
+      p(`config.freezes[${i}].tiers`, `must list tiers (${TIERS.join(', ')})`);
   });
   return problems;
 }
@@ -131,7 +145,14 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
 export function buildRollout(input: CreateRolloutInput, now: Date): { ok: true; state: RolloutState } | { ok: false; error: RolloutError } {
   const problems = validateCreateInput(input);
   if (problems.length > 0) {
-    return { ok: false, error: { code: 'invalid_input', message: `the rollout request is invalid: ${problems.map((x) => `${x.field}: ${x.reason}`).join('; ')}`, problems } };
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: `the rollout request is invalid: ${problems.map((x) => `${x.field}: ${x.reason}`).join('; ')}`,
+        problems,
+      },
+    };
   }
   const config = resolveConfig(input.config);
   const planned = planRollout({ namespaces: input.namespaces, waves: config.waves });
@@ -142,7 +163,15 @@ export function buildRollout(input: CreateRolloutInput, now: Date): { ok: true; 
       wave.map((name) => {
         const ns = byName.get(name)!;
         const probes: Probe[] = ns.probes.map((spec) => ({ ...spec, expectation: expectationOf(spec.kind), attempts: [] }));
-        const step: Step = { id: stepIdOf(input.id, name), namespace: name, tier: ps.tier as Tier, wave: w, dependents: ns.dependents, phase: 'pending', probes };
+        const step: Step = {
+          id: stepIdOf(input.id, name),
+          namespace: name,
+          tier: ps.tier as Tier,
+          wave: w,
+          dependents: ns.dependents,
+          phase: 'pending',
+          probes,
+        };
         steps.push(step);
         return step.id;
       }),

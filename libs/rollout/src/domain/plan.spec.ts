@@ -4,8 +4,25 @@ const ns = (name: string, tier: PlanNamespace['tier'], dependents = 0): PlanName
 
 describe('planRollout', () => {
   it.each<[string, PlanNamespace[], number[] | undefined, Array<[string, string[][]]>]>([
-    ['one namespace per tier', [ns('p', 'prod'), ns('d', 'dev'), ns('s', 'staging')], undefined, [['dev', [['d']]], ['staging', [['s']]], ['prod', [['p']]]]],
-    ['tiers without namespaces are left out', [ns('p', 'prod'), ns('d', 'dev')], undefined, [['dev', [['d']]], ['prod', [['p']]]]],
+    [
+      'one namespace per tier',
+      [ns('p', 'prod'), ns('d', 'dev'), ns('s', 'staging')],
+      undefined,
+      [
+        ['dev', [['d']]],
+        ['staging', [['s']]],
+        ['prod', [['p']]],
+      ],
+    ],
+    [
+      'tiers without namespaces are left out',
+      [ns('p', 'prod'), ns('d', 'dev')],
+      undefined,
+      [
+        ['dev', [['d']]],
+        ['prod', [['p']]],
+      ],
+    ],
     [
       'waves of 1, 2, 4, then 4 again',
       Array.from({ length: 12 }, (_, i) => ns(`n${String(i).padStart(2, '0')}`, 'prod')),

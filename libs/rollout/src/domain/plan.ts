@@ -25,7 +25,8 @@ export const DEFAULT_WAVES: readonly number[] = [1, 2, 4];
  */
 export function planRollout(input: { namespaces: readonly PlanNamespace[]; waves?: readonly number[] }): PlannedStage[] {
   const sizes = input.waves && input.waves.length > 0 ? input.waves : DEFAULT_WAVES;
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new RangeError(`wave sizes must be positive integers (got ${sizes.join(', ')})`);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new RangeError(`wave sizes must be positive integers (got ${sizes.join(', ')})`);
   const stages: PlannedStage[] = [];
   for (const tier of TIERS) {
     const members = input.namespaces

@@ -1,11 +1,32 @@
 import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from './probes';
 
 const inventory: InventoryNamespaceInput[] = [
-  { name: 'shop', tier: 'prod', workloads: [{ name: 'web', ports: [{ port: 8080 }] }, { name: 'db', ports: [{ port: 5432 }], dataStore: true }] },
-  { name: 'payments', tier: 'prod', workloads: [{ name: 'api', ports: [{ port: 9000 }] }, { name: 'ledger-db', ports: [{ port: 5432 }], dataStore: true }] },
+  {
+    name: 'shop',
+    tier: 'prod',
+    workloads: [
+      { name: 'web', ports: [{ port: 8080 }] },
+      { name: 'db', ports: [{ port: 5432 }], dataStore: true },
+    ],
+  },
+  {
+    name: 'payments',
+    tier: 'prod',
+    workloads: [
+      { name: 'api', ports: [{ port: 9000 }] },
+      { name: 'ledger-db', ports: [{ port: 5432 }], dataStore: true },
+    ],
+  },
   { name: 'analytics', tier: 'prod', workloads: [{ name: 'etl', ports: [] }] },
   { name: 'shop-staging', tier: 'staging', workloads: [{ name: 'web', ports: [{ port: 8080 }] }] },
-  { name: 'shop-dev', tier: 'dev', workloads: [{ name: 'web', ports: [{ port: 8080 }] }, { name: 'db', ports: [{ port: 5432 }], dataStore: true }] },
+  {
+    name: 'shop-dev',
+    tier: 'dev',
+    workloads: [
+      { name: 'web', ports: [{ port: 8080 }] },
+      { name: 'db', ports: [{ port: 5432 }], dataStore: true },
+    ],
+  },
 ];
 const edges: DependencyEdge[] = [
   { from: { namespace: 'shop', workload: 'web' }, to: { namespace: 'shop', workload: 'db' }, port: 5432 },
@@ -19,7 +40,11 @@ describe('selectProbes', () => {
   const ofKind = (kind: string) => probes.filter((p) => p.kind === kind);
 
   it('must-connect: every allowed edge touching the namespace, inbound and outbound', () => {
-    expect(ofKind('must-connect').map((p) => `${p.from}->${p.to}:${p.port}`)).toEqual(['payments/api->shop/web:8080', 'shop/web->payments/api:9000', 'shop/web->shop/db:5432']);
+    expect(ofKind('must-connect').map((p) => `${p.from}->${p.to}:${p.port}`)).toEqual([
+      'payments/api->shop/web:8080',
+      'shop/web->payments/api:9000',
+      'shop/web->shop/db:5432',
+    ]);
   });
 
   it('must-resolve: DNS from every workload of the namespace', () => {
@@ -45,13 +70,22 @@ describe('selectProbes', () => {
   });
 
   it('fills the sample with unrelated namespaces before dependencies', () => {
-    const blocked = selectProbes({ namespace: 'shop', edges, namespaces: inventory, blockedSample: 5 }).filter((p) => p.kind === 'must-be-blocked');
+    const blocked = selectProbes({ namespace: 'shop', edges, namespaces: inventory, blockedSample: 5 }).filter(
+      (p) => p.kind === 'must-be-blocked',
+    );
     expect(blocked.some((p) => p.from.startsWith('analytics/'))).toBe(true);
   });
 
   it('a dev namespace whose egress is denied also proves it cannot reach prod data stores', () => {
-    const dev = selectProbes({ namespace: 'shop-dev', edges, namespaces: inventory, egressDenied: true }).filter((p) => p.kind === 'must-be-blocked');
-    expect(dev.filter((p) => p.from.startsWith('shop-dev/')).map((p) => p.to).sort()).toEqual(['payments/ledger-db', 'shop/db']);
+    const dev = selectProbes({ namespace: 'shop-dev', edges, namespaces: inventory, egressDenied: true }).filter(
+      (p) => p.kind === 'must-be-blocked',
+    );
+    expect(
+      dev
+        .filter((p) => p.from.startsWith('shop-dev/'))
+        .map((p) => p.to)
+        .sort(),
+    ).toEqual(['payments/ledger-db', 'shop/db']);
     const open = selectProbes({ namespace: 'shop-dev', edges, namespaces: inventory }).filter((p) => p.kind === 'must-be-blocked');
     expect(open.some((p) => p.from.startsWith('shop-dev/'))).toBe(false);
   });

@@ -78,14 +78,30 @@ export function selectProbes(input: ProbeSelectionInput): ProbeSpec[] {
     .map((e) => ({ e, id: `must-connect:${ref(e.from)}->${ref(e.to)}:${e.port}/${edgeProtocol(e)}` }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const { e, id } of touching) {
-    add({ id, kind: 'must-connect', from: ref(e.from), to: ref(e.to), port: e.port, protocol: edgeProtocol(e), reason: e.to.namespace === n.name ? 'allowed edge into the namespace' : 'allowed edge out of the namespace' });
+    add({
+      id,
+      kind: 'must-connect',
+      from: ref(e.from),
+      to: ref(e.to),
+      port: e.port,
+      protocol: edgeProtocol(e),
+      reason: e.to.namespace === n.name ? 'allowed edge into the namespace' : 'allowed edge out of the namespace',
+    });
   }
 
   // must-resolve: DNS from every workload
   const names = input.dnsNames ?? DEFAULT_DNS_NAMES;
   for (const w of [...n.workloads].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     for (const name of names) {
-      add({ id: `must-resolve:${n.name}/${w.name}->${name}`, kind: 'must-resolve', from: `${n.name}/${w.name}`, to: name, port: 53, protocol: 'UDP', reason: 'DNS from the namespace' });
+      add({
+        id: `must-resolve:${n.name}/${w.name}->${name}`,
+        kind: 'must-resolve',
+        from: `${n.name}/${w.name}`,
+        to: name,
+        port: 53,
+        protocol: 'UDP',
+        reason: 'DNS from the namespace',
+      });
     }
   }
 
@@ -104,18 +120,47 @@ export function selectProbes(input: ProbeSelectionInput): ProbeSpec[] {
     rank: string;
   }
   const candidates: Candidate[] = [];
-  const pair = (src: string, srcTier: Tier, srcNs: string, dst: string, port: number, protocol: Protocol, dataStore: boolean, reason: string): void => {
+  const pair = (
+    src: string,
+    srcTier: Tier,
+    srcNs: string,
+    dst: string,
+    port: number,
+    protocol: Protocol,
+    dataStore: boolean,
+    reason: string,
+  ): void => {
     if (allowed.has(`${src}->${dst}:${port}/${protocol}`)) return;
     const id = `must-be-blocked:${src}->${dst}:${port}/${protocol}`;
-    candidates.push({ spec: { id, kind: 'must-be-blocked', from: src, to: dst, port, protocol, reason }, srcTier, srcNamespace: srcNs, dataStore, rank: shortHash(id) });
+    candidates.push({
+      spec: { id, kind: 'must-be-blocked', from: src, to: dst, port, protocol, reason },
+      srcTier,
+      srcNamespace: srcNs,
+      dataStore,
+      rank: shortHash(id),
+    });
   };
   for (const m of input.namespaces) {
     if (m.name === n.name) continue;
     for (const src of m.workloads) {
       for (const dst of n.workloads) {
         for (const p of dst.ports) {
-          const reason = m.tier !== n.tier ? `${m.tier} reaching ${n.tier}` : connected.has(m.name) ? 'unlisted pair from a dependency' : 'unrelated namespace';
-          pair(`${m.name}/${src.name}`, m.tier, m.name, `${n.name}/${dst.name}`, p.port, p.protocol ?? 'TCP', dst.dataStore === true, reason);
+          const reason =
+            m.tier !== n.tier
+              ? `${m.tier} reaching ${n.tier}`
+              : connected.has(m.name)
+                ? 'unlisted pair from a dependency'
+                : 'unrelated namespace';
+          pair(
+            `${m.name}/${src.name}`,
+            m.tier,
+            m.name,
+            `${n.name}/${dst.name}`,
+            p.port,
+            p.protocol ?? 'TCP',
+            dst.dataStore === true,
+            reason,
+          );
         }
       }
     }

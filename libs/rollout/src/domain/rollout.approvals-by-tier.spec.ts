@@ -62,7 +62,7 @@ describe('the creator never approves, whatever credential they use', () => {
     expect(loop.state).toBe(before);
   });
 
-  it('accepts another person even when they use the creator\'s display name', async () => {
+  it("accepts another person even when they use the creator's display name", async () => {
     const loop = await simulate({ namespaces: ONLY('prod') });
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run();

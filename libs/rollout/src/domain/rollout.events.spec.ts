@@ -16,9 +16,24 @@ describe('create', () => {
     ['a bad probe port', (i) => (i.namespaces[0].probes[0].port = 70000), 'namespaces[0].probes[0].port'],
     ['zero-size waves', (i) => (i.config = { waves: [1, 0] }), 'config.waves'],
     ['negative retries', (i) => (i.config = { probe: { retries: -1 } }), 'config.probe.retries'],
-    ['a bad cron field', (i) => (i.config = { windows: { prod: [{ kind: 'cron', expression: '0 2 * * FUNDAY', durationMinutes: 60, timeZone: 'UTC' }] } }), 'config.windows.prod[0].day-of-week'],
-    ['a bad RRULE part', (i) => (i.config = { freezes: [{ kind: 'rrule', rule: 'DTSTART:20260101T000000\nRRULE:FREQ=HOURLY', durationMinutes: 60, timeZone: 'UTC' }] }), 'config.freezes[0].FREQ'],
-    ['a bad time zone', (i) => (i.config = { windows: { dev: [{ kind: 'cron', expression: '0 2 * * *', durationMinutes: 60, timeZone: 'Berlin' }] } }), 'config.windows.dev[0].timeZone'],
+    [
+      'a bad cron field',
+      (i) => (i.config = { windows: { prod: [{ kind: 'cron', expression: '0 2 * * FUNDAY', durationMinutes: 60, timeZone: 'UTC' }] } }),
+      'config.windows.prod[0].day-of-week',
+    ],
+    [
+      'a bad RRULE part',
+      (i) =>
+        (i.config = {
+          freezes: [{ kind: 'rrule', rule: 'DTSTART:20260101T000000\nRRULE:FREQ=HOURLY', durationMinutes: 60, timeZone: 'UTC' }],
+        }),
+      'config.freezes[0].FREQ',
+    ],
+    [
+      'a bad time zone',
+      (i) => (i.config = { windows: { dev: [{ kind: 'cron', expression: '0 2 * * *', durationMinutes: 60, timeZone: 'Berlin' }] } }),
+      'config.windows.dev[0].timeZone',
+    ],
   ])('refuses %s, naming the field', async (_name, mutate, field) => {
     const input = createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     mutate(input);
@@ -32,7 +47,10 @@ describe('create', () => {
 
   it('refuses a second create and events for a rollout that does not exist', async () => {
     const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
-    expect(await loop.send({ type: 'create', input: createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] }) }, true)).toMatchObject({ ok: false, error: { code: 'already_exists' } });
+    expect(await loop.send({ type: 'create', input: createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] }) }, true)).toMatchObject({
+      ok: false,
+      error: { code: 'already_exists' },
+    });
     expect(transition(undefined, { type: 'tick' }, now)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
@@ -45,7 +63,12 @@ describe('create', () => {
 describe('stale and duplicated events change nothing', () => {
   /** dev-a snapshotted and applied by the real loop, waiting out its settle time. */
   async function applied() {
-    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }] });
+    const loop = await simulate({
+      namespaces: [
+        { name: 'dev-a', tier: 'dev' },
+        { name: 'dev-b', tier: 'dev' },
+      ],
+    });
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run({ followWakeUps: false });
     expect(loop.step('dev-a').phase).toBe('applied');
@@ -57,7 +80,10 @@ describe('stale and duplicated events change nothing', () => {
     ['the snapshot result again (with other policies)', () => ({ type: 'snapshotTaken', stepId: 'r1.dev-a', policies: [{ evil: true }] })],
     ['the apply result again', (x) => x.applyEvents[0]],
     ['an apply failure after the apply succeeded', () => ({ type: 'applyFailed', stepId: 'r1.dev-a', error: 'late' })],
-    ['a probe result before the settle time', () => ({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'connect-dev-a', attempt: 1, observed: 'not_reached' })],
+    [
+      'a probe result before the settle time',
+      () => ({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'connect-dev-a', attempt: 1, observed: 'not_reached' }),
+    ],
     ['a restore result for a step that is not restoring', () => ({ type: 'restored', stepId: 'r1.dev-a', attempt: 1 })],
     ['a snapshot for a step that has not started', () => ({ type: 'snapshotTaken', stepId: 'r1.dev-b', policies: [] })],
   ])('%s', async (_name, make) => {
@@ -75,7 +101,13 @@ describe('stale and duplicated events change nothing', () => {
     const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run({ until: (s) => s.steps[0].phase === 'settled' });
-    const ev = (attempt: number, observed: 'reached' | 'not_reached'): RolloutEvent => ({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'connect-dev-a', attempt, observed });
+    const ev = (attempt: number, observed: 'reached' | 'not_reached'): RolloutEvent => ({
+      type: 'probeResult',
+      stepId: 'r1.dev-a',
+      probeId: 'connect-dev-a',
+      attempt,
+      observed,
+    });
     expect(await loop.send(ev(2, 'reached'))).toMatchObject({ changed: false });
     await loop.send(ev(1, 'reached'));
     expect(loop.step('dev-a').probes[0].outcome).toBe('passed');
@@ -87,7 +119,9 @@ describe('stale and duplicated events change nothing', () => {
   it('events naming an unknown step or probe are errors', async () => {
     const { loop } = await applied();
     expect(await loop.send({ type: 'applied', stepId: 'r1.nope' }, true)).toMatchObject({ ok: false, error: { code: 'unknown_step' } });
-    expect(await loop.send({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' }, true)).toMatchObject({ ok: false, error: { code: 'unknown_probe' } });
+    expect(
+      await loop.send({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' }, true),
+    ).toMatchObject({ ok: false, error: { code: 'unknown_probe' } });
   });
 
   it('an invalid clock is refused', async () => {
@@ -103,7 +137,16 @@ describe('a batch of results is one change', () => {
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run({ until: (s) => s.steps[0].phase === 'settled' });
     const batch = loop.commands.find((c) => c.type === 'runProbes')!;
-    const results: RolloutEvent[] = batch.type !== 'runProbes' ? [] : batch.probes.map((run) => ({ type: 'probeResult', stepId: batch.stepId, probeId: run.probe.id, attempt: run.attempt, observed: run.probe.expectation === 'blocked' ? 'not_reached' : 'reached' }));
+    const results: RolloutEvent[] =
+      batch.type !== 'runProbes'
+        ? []
+        : batch.probes.map((run) => ({
+            type: 'probeResult',
+            stepId: batch.stepId,
+            probeId: run.probe.id,
+            attempt: run.attempt,
+            observed: run.probe.expectation === 'blocked' ? 'not_reached' : 'reached',
+          }));
     return { loop, results };
   }
 
@@ -137,7 +180,13 @@ describe('a batch of results is one change', () => {
 
 describe('commands come from the state alone', () => {
   it('a tick re-issues the same commands with the same keys (what a reconciler does after a crash)', async () => {
-    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }, { name: 'dev-c', tier: 'dev' }] });
+    const loop = await simulate({
+      namespaces: [
+        { name: 'dev-a', tier: 'dev' },
+        { name: 'dev-b', tier: 'dev' },
+        { name: 'dev-c', tier: 'dev' },
+      ],
+    });
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run();
     expect(loop.state.status).toBe('completed');

@@ -36,7 +36,10 @@ describe('a must-connect probe fails in staging', () => {
     const step = loop.step('staging-b');
     expect(step.phase).toBe('restored');
     expect(step.haltReason?.probeId).toBe('connect-staging-b');
-    expect(step.probes.find((p) => p.id === 'connect-staging-b')).toMatchObject({ outcome: 'failed', attempts: [{ observed: 'not_reached' }, { observed: 'not_reached' }, { observed: 'error' }] });
+    expect(step.probes.find((p) => p.id === 'connect-staging-b')).toMatchObject({
+      outcome: 'failed',
+      attempts: [{ observed: 'not_reached' }, { observed: 'not_reached' }, { observed: 'error' }],
+    });
   });
 
   it('puts back exactly the policies the namespace had', async () => {
@@ -66,7 +69,10 @@ describe('a must-be-blocked probe connects (the CNI does not enforce, e.g. Flann
     expect(loop.state.halt?.probeId).toBe('blocked-dev-a');
     const step = loop.step('dev-a');
     expect(step.phase).toBe('probed');
-    expect(step.probes.find((p) => p.id === 'blocked-dev-a')).toMatchObject({ outcome: 'not_enforced', attempts: [{ observed: 'reached' }] });
+    expect(step.probes.find((p) => p.id === 'blocked-dev-a')).toMatchObject({
+      outcome: 'not_enforced',
+      attempts: [{ observed: 'reached' }],
+    });
     expect(loop.cluster.calls.some((c) => c.method === 'restorePolicies')).toBe(false);
     expect(loop.cluster.policiesOf('dev-a')).toEqual(loop.plan['dev-a']);
     expect(loop.state.stages[1].status).toBe('pending');
@@ -88,19 +94,26 @@ describe('probe retries', () => {
     ['a probe that could not run, then passes', ['error', 'error', 'reached'], 'passed', 3],
     ['a probe that never connects fails after 1 + 2 retries', ['not_reached'], 'failed', 3],
   ])('%s', async (_name, observations, outcome, attempts) => {
-    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }], oracle: scripted({ 'connect-dev-a': observations as never }) });
+    const loop = await simulate({
+      namespaces: [{ name: 'dev-a', tier: 'dev' }],
+      oracle: scripted({ 'connect-dev-a': observations as never }),
+    });
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run();
     const probe = loop.step('dev-a').probes.find((p) => p.id === 'connect-dev-a')!;
     expect(probe.outcome).toBe(outcome);
     expect(probe.attempts).toHaveLength(attempts);
     // retries wait retryDelayMs (5 s) between attempts
-    for (let i = 1; i < probe.attempts.length; i++) expect(Date.parse(probe.attempts[i].at) - Date.parse(probe.attempts[i - 1].at)).toBeGreaterThanOrEqual(5_000);
+    for (let i = 1; i < probe.attempts.length; i++)
+      expect(Date.parse(probe.attempts[i].at) - Date.parse(probe.attempts[i - 1].at)).toBeGreaterThanOrEqual(5_000);
     expect(loop.state.status).toBe(outcome === 'passed' ? 'completed' : 'halted');
   });
 
   it('re-runs only the probes that have no outcome yet', async () => {
-    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }], oracle: scripted({ 'connect-dev-a': ['not_reached', 'reached'] }) });
+    const loop = await simulate({
+      namespaces: [{ name: 'dev-a', tier: 'dev' }],
+      oracle: scripted({ 'connect-dev-a': ['not_reached', 'reached'] }),
+    });
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run({ until: (s) => s.steps[0].probes.some((p) => p.nextAttemptAt !== undefined) });
     loop.advanceTo(loop.step('dev-a').probes[0].nextAttemptAt!);
@@ -142,14 +155,20 @@ describe('driver failures', () => {
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run({ followWakeUps: false });
     for (let attempt = 1; attempt <= 3; attempt++) {
-      expect(loop.step('dev-a').restore).toMatchObject({ attempt: attempt + 1, lastError: 'restorePolicies dev-a: the API server answered 503' });
+      expect(loop.step('dev-a').restore).toMatchObject({
+        attempt: attempt + 1,
+        lastError: 'restorePolicies dev-a: the API server answered 503',
+      });
       expect(loop.commands.map((c) => c.type)).toEqual(['wakeAt']);
       const retryAt = Date.parse(loop.step('dev-a').restore!.retryAt!);
       expect(retryAt - loop.now.getTime()).toBe(30_000);
       loop.advanceTo(new Date(retryAt));
       await loop.run({ followWakeUps: false });
     }
-    expect(loop.step('dev-a')).toMatchObject({ phase: 'restored', restore: { attempt: 4, lastError: 'restorePolicies dev-a: the API server answered 503' } });
+    expect(loop.step('dev-a')).toMatchObject({
+      phase: 'restored',
+      restore: { attempt: 4, lastError: 'restorePolicies dev-a: the API server answered 503' },
+    });
     expect(loop.cluster.calls.filter((c) => c.method === 'restorePolicies')).toHaveLength(4);
     expect(loop.cluster.policiesOf('dev-a')).toEqual(loop.cluster.original['dev-a']);
   });

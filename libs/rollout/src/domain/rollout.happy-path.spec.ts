@@ -41,7 +41,10 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
       expect.objectContaining({
         namespace: 'dev-a',
         phase: 'verified',
-        probes: expect.arrayContaining([expect.objectContaining({ id: 'connect-dev-a', outcome: 'passed', attempts: 1 }), expect.objectContaining({ id: 'blocked-dev-a', outcome: 'passed' })]),
+        probes: expect.arrayContaining([
+          expect.objectContaining({ id: 'connect-dev-a', outcome: 'passed', attempts: 1 }),
+          expect.objectContaining({ id: 'blocked-dev-a', outcome: 'passed' }),
+        ]),
       }),
     ]);
   });
@@ -100,7 +103,19 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
   it('bumped the version by one on every change and audited every change', async () => {
     loop.history.forEach((s, i) => expect(s.version).toBe(i + 1));
     const actions = loop.audit.map((a) => a.action);
-    for (const a of ['rollout.status.running', 'rollout.step.start', 'rollout.step.snapshot', 'rollout.step.apply', 'rollout.step.settle', 'rollout.step.probe', 'rollout.step.verify', 'rollout.stage.request_approval', 'rollout.stage.approve', 'rollout.stage.complete', 'rollout.status.completed']) {
+    for (const a of [
+      'rollout.status.running',
+      'rollout.step.start',
+      'rollout.step.snapshot',
+      'rollout.step.apply',
+      'rollout.step.settle',
+      'rollout.step.probe',
+      'rollout.step.verify',
+      'rollout.stage.request_approval',
+      'rollout.stage.approve',
+      'rollout.stage.complete',
+      'rollout.status.completed',
+    ]) {
       expect(actions).toContain(a);
     }
     expect(loop.audit[0]).toMatchObject({ action: 'rollout.create', version: 1 });

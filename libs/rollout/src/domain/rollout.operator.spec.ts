@@ -17,8 +17,16 @@ describe('approvals', () => {
     ['the creator approving as admin', { type: 'approve', tier: 'staging', by: CREATOR, actorId: CREATOR, role: 'admin' }, 'forbidden'],
     ['an operator approving', { type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'operator' }, 'forbidden'],
     ['a viewer rejecting', { type: 'reject', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'viewer' }, 'forbidden'],
-    ['approving a stage that is not waiting', { type: 'approve', tier: 'dev', by: APPROVER, actorId: APPROVER, role: 'approver' }, 'illegal_state'],
-    ['approving a stage the rollout does not have', { type: 'approve', tier: 'prod', by: APPROVER, actorId: APPROVER, role: 'approver' }, 'invalid_input'],
+    [
+      'approving a stage that is not waiting',
+      { type: 'approve', tier: 'dev', by: APPROVER, actorId: APPROVER, role: 'approver' },
+      'illegal_state',
+    ],
+    [
+      'approving a stage the rollout does not have',
+      { type: 'approve', tier: 'prod', by: APPROVER, actorId: APPROVER, role: 'approver' },
+      'invalid_input',
+    ],
   ])('refuses %s', async (_name, event, code) => {
     const loop = await atStagingGate();
     const before = loop.state;
@@ -29,7 +37,10 @@ describe('approvals', () => {
   it('an approval given twice is refused the second time (the stage is no longer waiting)', async () => {
     const loop = await atStagingGate();
     await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' });
-    expect(await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' }, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+    expect(await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' }, true)).toMatchObject({
+      ok: false,
+      error: { code: 'illegal_state' },
+    });
   });
 
   it('an approver approving moves on; an admin may approve too', async () => {
@@ -60,7 +71,12 @@ describe('approvals', () => {
 
 describe('pause, resume, abort', () => {
   it('pause lets the running step finish but starts nothing new; resume continues', async () => {
-    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }] });
+    const loop = await simulate({
+      namespaces: [
+        { name: 'dev-a', tier: 'dev' },
+        { name: 'dev-b', tier: 'dev' },
+      ],
+    });
     await loop.send({ type: 'start', by: CREATOR });
     await loop.send(snapshotTaken(loop, 'dev-a')); // dev-a snapshotted
     await loop.send({ type: 'pause', by: CREATOR, reason: 'lunch' });
@@ -95,13 +111,24 @@ describe('pause, resume, abort', () => {
   });
 
   it('abort restores the namespaces in flight, keeps the verified ones, and ends aborted', async () => {
-    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }, { name: 'dev-c', tier: 'dev' }] });
+    const loop = await simulate({
+      namespaces: [
+        { name: 'dev-a', tier: 'dev' },
+        { name: 'dev-b', tier: 'dev' },
+        { name: 'dev-c', tier: 'dev' },
+      ],
+    });
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run({ until: (s) => s.steps.filter((x) => x.phase === 'applied').length === 2 });
     expect(loop.step('dev-a').phase).toBe('verified');
     await loop.send({ type: 'abort', by: CREATOR, reason: 'change freeze announced' });
     expect(loop.state.status).toBe('rolling_back');
-    expect(loop.commands.filter((c) => c.type === 'restoreNamespace').map((c) => (c as { namespace: string }).namespace).sort()).toEqual(['dev-b', 'dev-c']);
+    expect(
+      loop.commands
+        .filter((c) => c.type === 'restoreNamespace')
+        .map((c) => (c as { namespace: string }).namespace)
+        .sort(),
+    ).toEqual(['dev-b', 'dev-c']);
     await loop.run();
     expect(loop.state.status).toBe('aborted');
     expect(loop.step('dev-a').phase).toBe('verified');
@@ -113,13 +140,24 @@ describe('pause, resume, abort', () => {
   });
 
   it('abort and restore everything puts back the verified namespaces too, and leaves nothing enforced', async () => {
-    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'dev-b', tier: 'dev' }, { name: 'dev-c', tier: 'dev' }] });
+    const loop = await simulate({
+      namespaces: [
+        { name: 'dev-a', tier: 'dev' },
+        { name: 'dev-b', tier: 'dev' },
+        { name: 'dev-c', tier: 'dev' },
+      ],
+    });
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run({ until: (s) => s.steps.filter((x) => x.phase === 'applied').length === 2 });
     expect(loop.step('dev-a').phase).toBe('verified');
     await loop.send({ type: 'abort', by: CREATOR, restore: 'everything' });
     expect(loop.state.rollbacks).toEqual([expect.objectContaining({ kind: 'abort', restore: 'everything', leftEnforced: [] })]);
-    expect(loop.commands.filter((c) => c.type === 'restoreNamespace').map((c) => (c as { namespace: string }).namespace).sort()).toEqual(['dev-a', 'dev-b', 'dev-c']);
+    expect(
+      loop.commands
+        .filter((c) => c.type === 'restoreNamespace')
+        .map((c) => (c as { namespace: string }).namespace)
+        .sort(),
+    ).toEqual(['dev-a', 'dev-b', 'dev-c']);
     await loop.run();
     expect(loop.state.status).toBe('aborted');
     for (const n of ['dev-a', 'dev-b', 'dev-c']) {
@@ -181,7 +219,9 @@ describe('rollback', () => {
     return loop;
   }
 
-  it.each<[string, { kind: 'namespace'; namespace: string } | { kind: 'stage'; tier: 'staging' } | { kind: 'all' }, string[], RolloutStatus]>([
+  it.each<
+    [string, { kind: 'namespace'; namespace: string } | { kind: 'stage'; tier: 'staging' } | { kind: 'all' }, string[], RolloutStatus]
+  >([
     ['one namespace', { kind: 'namespace', namespace: 'staging-b' }, ['staging-b'], 'completed'],
     ['a stage', { kind: 'stage', tier: 'staging' }, ['staging-a', 'staging-b', 'staging-c'], 'completed'],
     ['all', { kind: 'all' }, ['dev-a', 'staging-a', 'staging-b', 'staging-c'], 'rolled_back'],
@@ -210,8 +250,14 @@ describe('rollback', () => {
 
   it('of an unknown namespace or stage is refused', async () => {
     const loop = await completed();
-    expect(await loop.send({ type: 'rollback', by: CREATOR, scope: { kind: 'namespace', namespace: 'nope' } }, true)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await loop.send({ type: 'rollback', by: CREATOR, scope: { kind: 'stage', tier: 'prod' } }, true)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await loop.send({ type: 'rollback', by: CREATOR, scope: { kind: 'namespace', namespace: 'nope' } }, true)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    expect(await loop.send({ type: 'rollback', by: CREATOR, scope: { kind: 'stage', tier: 'prod' } }, true)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 
   it('widening a rollback while it runs lands on rolled_back', async () => {
@@ -231,6 +277,9 @@ describe('an aborted rollout', () => {
     await loop.send({ type: 'abort', by: CREATOR });
     expect(loop.state.status).toBe('aborted');
     expect(loop.commands).toEqual([]);
-    expect(await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' }, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+    expect(await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' }, true)).toMatchObject({
+      ok: false,
+      error: { code: 'illegal_state' },
+    });
   });
 });

@@ -8,7 +8,12 @@ const PROBE_TIMEOUT = 2_000;
 const after = (from: string, ms: number) => new Date(Date.parse(from) + ms);
 
 async function started(): Promise<RolloutWorld> {
-  const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }, { name: 'staging-a', tier: 'staging' }] });
+  const loop = await simulate({
+    namespaces: [
+      { name: 'dev-a', tier: 'dev' },
+      { name: 'staging-a', tier: 'staging' },
+    ],
+  });
   await loop.send({ type: 'start', by: CREATOR });
   return loop;
 }
@@ -26,7 +31,11 @@ describe('a rollout is stalled when it does not move past its deadline', () => {
     const loop = await started();
     expect(stallOf(loop.state, after(T0, DEADLINE + PROBE_TIMEOUT), DEADLINE)).toBeUndefined();
     const stall = stallOf(loop.state, after(T0, DEADLINE + PROBE_TIMEOUT + 1000), DEADLINE);
-    expect(stall).toEqual({ since: loop.state.updatedAt, deadlineMs: DEADLINE + PROBE_TIMEOUT, reason: expect.stringContaining('dev-a (pending)') });
+    expect(stall).toEqual({
+      since: loop.state.updatedAt,
+      deadlineMs: DEADLINE + PROBE_TIMEOUT,
+      reason: expect.stringContaining('dev-a (pending)'),
+    });
     expect(stall!.reason).toContain('no progress for 123 s while running');
   });
 
@@ -40,7 +49,10 @@ describe('a rollout is stalled when it does not move past its deadline', () => {
     const loop = await applied();
     const settleUntil = loop.step('dev-a').settleUntil!;
     expect(stallOf(loop.state, after(settleUntil, DEADLINE + PROBE_TIMEOUT), DEADLINE)).toBeUndefined();
-    expect(stallOf(loop.state, after(settleUntil, DEADLINE + PROBE_TIMEOUT + 1), DEADLINE)).toMatchObject({ since: settleUntil, reason: expect.stringContaining('dev-a (applied)') });
+    expect(stallOf(loop.state, after(settleUntil, DEADLINE + PROBE_TIMEOUT + 1), DEADLINE)).toMatchObject({
+      since: settleUntil,
+      reason: expect.stringContaining('dev-a (applied)'),
+    });
   });
 
   it.each([

@@ -4,7 +4,13 @@ import type { Freeze, RolloutState } from './types';
 import type { RolloutWorld } from '../testing/rollout-world';
 
 const SATURDAY = '2026-01-10T10:00:00.000Z';
-const prodNights: TimeWindow = { kind: 'cron', name: 'prod weekday nights', expression: '0 2 * * MON-FRI', durationMinutes: 180, timeZone: 'UTC' };
+const prodNights: TimeWindow = {
+  kind: 'cron',
+  name: 'prod weekday nights',
+  expression: '0 2 * * MON-FRI',
+  durationMinutes: 180,
+  timeZone: 'UTC',
+};
 const NAMESPACES = [
   { name: 'dev-a', tier: 'dev' as const },
   { name: 'prod-a', tier: 'prod' as const, dependents: 0 },
@@ -35,7 +41,9 @@ describe('maintenance windows', () => {
     expect(loop.state.status).toBe('waiting_window');
     expect(loop.state.opensAt).toBe('2026-01-12T02:00:00.000Z');
     expect(loop.step('prod-a').startedAt).toBeUndefined();
-    expect(loop.commands).toEqual([expect.objectContaining({ type: 'wakeAt', at: '2026-01-12T02:00:00.000Z', key: 'r1.wake.1768183200000' })]);
+    expect(loop.commands).toEqual([
+      expect.objectContaining({ type: 'wakeAt', at: '2026-01-12T02:00:00.000Z', key: 'r1.wake.1768183200000' }),
+    ]);
     // an early tick changes nothing
     loop.advanceTo('2026-01-12T01:59:59Z');
     expect(await loop.send({ type: 'tick' })).toMatchObject({ changed: false });
@@ -86,8 +94,16 @@ describe('maintenance windows', () => {
   });
 
   it('windows in Europe/Berlin follow the local clock across the spring change', async () => {
-    const berlin: TimeWindow = { kind: 'rrule', rule: 'DTSTART;TZID=Europe/Berlin:20260105T023000\nRRULE:FREQ=WEEKLY;BYDAY=SU', durationMinutes: 60, timeZone: 'Europe/Berlin' };
-    const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }], config: { windows: { dev: [berlin] } } }, '2026-03-28T12:00:00.000Z');
+    const berlin: TimeWindow = {
+      kind: 'rrule',
+      rule: 'DTSTART;TZID=Europe/Berlin:20260105T023000\nRRULE:FREQ=WEEKLY;BYDAY=SU',
+      durationMinutes: 60,
+      timeZone: 'Europe/Berlin',
+    };
+    const loop = await simulate(
+      { namespaces: [{ name: 'dev-a', tier: 'dev' }], config: { windows: { dev: [berlin] } } },
+      '2026-03-28T12:00:00.000Z',
+    );
     await loop.send({ type: 'start', by: CREATOR });
     expect(loop.state.status).toBe('waiting_window');
     await loop.run();

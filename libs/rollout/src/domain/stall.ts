@@ -27,7 +27,9 @@ export function stallOf(state: RolloutState, now: Date, deadlineMs: number): Rol
   const since = Math.max(Date.parse(state.updatedAt), ...wakes);
   const allowed = deadlineMs + state.config.probe.timeoutMs;
   if (t - since <= allowed) return undefined;
-  const underWay = state.steps.filter((s) => !['pending', 'verified', 'restored'].includes(s.phase) || (s.phase === 'pending' && s.startedAt));
+  const underWay = state.steps.filter(
+    (s) => !['pending', 'verified', 'restored'].includes(s.phase) || (s.phase === 'pending' && s.startedAt),
+  );
   const named = underWay.slice(0, NAMED_STEPS).map((s) => `${s.namespace} (${s.phase})`);
   const more = underWay.length > NAMED_STEPS ? ` and ${underWay.length - NAMED_STEPS} more` : '';
   const steps = named.length ? `; under way: ${named.join(', ')}${more}` : '';

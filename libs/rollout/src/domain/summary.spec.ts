@@ -7,7 +7,13 @@ describe('a rollout summary', () => {
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run(); // dev verified, staging waits for an approval
     const summary = summaryOf(loop.state);
-    expect(summary).toMatchObject({ id: loop.state.id, status: 'waiting_approval', version: loop.state.version, namespaces: 8, phases: { verified: 1, pending: 7 } });
+    expect(summary).toMatchObject({
+      id: loop.state.id,
+      status: 'waiting_approval',
+      version: loop.state.version,
+      namespaces: 8,
+      phases: { verified: 1, pending: 7 },
+    });
     expect(summary.stages).toEqual([
       { tier: 'dev', status: 'completed', namespaces: 1, phases: { verified: 1 } },
       { tier: 'staging', status: 'waiting_approval', namespaces: 3, phases: { pending: 3 } },

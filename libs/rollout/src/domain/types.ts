@@ -137,7 +137,17 @@ export interface StepEvidence {
   stepId: string;
   namespace: string;
   phase: StepPhase;
-  probes: Array<{ id: string; kind: ProbeKind; from: string; to: string; port?: number; protocol?: Protocol; attempts: number; outcome?: ProbeOutcome; detail?: string }>;
+  probes: Array<{
+    id: string;
+    kind: ProbeKind;
+    from: string;
+    to: string;
+    port?: number;
+    protocol?: Protocol;
+    attempts: number;
+    outcome?: ProbeOutcome;
+    detail?: string;
+  }>;
 }
 
 export interface ApprovalEvidence {
@@ -265,11 +275,24 @@ export type PhaseCounts = Partial<Record<StepPhase, number>>;
  * A rollout as a list shows it: where it is and how far, without the steps, their snapshots, probes
  * and evidence, which make a rollout's whole state hundreds of KB (GET /rollouts/{id} has them).
  */
-export interface RolloutSummary
-  extends Pick<
-    RolloutState,
-    'id' | 'clusterId' | 'planId' | 'planVersion' | 'createdBy' | 'createdAt' | 'status' | 'scheduledAt' | 'opensAt' | 'startedAt' | 'finishedAt' | 'updatedAt' | 'version' | 'halt' | 'pausedBy'
-  > {
+export interface RolloutSummary extends Pick<
+  RolloutState,
+  | 'id'
+  | 'clusterId'
+  | 'planId'
+  | 'planVersion'
+  | 'createdBy'
+  | 'createdAt'
+  | 'status'
+  | 'scheduledAt'
+  | 'opensAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'updatedAt'
+  | 'version'
+  | 'halt'
+  | 'pausedBy'
+> {
   stalled?: RolloutStall;
   /** every namespace of the rollout */
   namespaces: number;
@@ -369,7 +392,8 @@ export interface AuditEntry {
   detail?: { [key: string]: JsonValue };
 }
 
-export type RolloutErrorCode = 'invalid_input' | 'not_found' | 'already_exists' | 'illegal_state' | 'forbidden' | 'unknown_step' | 'unknown_probe';
+export type RolloutErrorCode =
+  'invalid_input' | 'not_found' | 'already_exists' | 'illegal_state' | 'forbidden' | 'unknown_step' | 'unknown_probe';
 
 export interface RolloutError {
   code: RolloutErrorCode;

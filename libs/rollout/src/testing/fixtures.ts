@@ -16,7 +16,14 @@ export function probesFor(namespace: string, tier: Tier): ProbeSpec[] {
   const other = tier === 'dev' ? 'prod-x' : 'dev-x';
   return [
     { id: `connect-${namespace}`, kind: 'must-connect', from: `${namespace}/web`, to: `${namespace}/db`, port: 5432, protocol: 'TCP' },
-    { id: `resolve-${namespace}`, kind: 'must-resolve', from: `${namespace}/web`, to: 'kubernetes.default.svc.cluster.local', port: 53, protocol: 'UDP' },
+    {
+      id: `resolve-${namespace}`,
+      kind: 'must-resolve',
+      from: `${namespace}/web`,
+      to: 'kubernetes.default.svc.cluster.local',
+      port: 53,
+      protocol: 'UDP',
+    },
     { id: `blocked-${namespace}`, kind: 'must-be-blocked', from: `${other}/client`, to: `${namespace}/db`, port: 5432, protocol: 'TCP' },
   ];
 }
@@ -38,7 +45,12 @@ export function createInput(spec: WorldSpec): CreateRolloutInput {
     createdBy: CREATOR,
     creatorId: CREATOR,
     approvalTiers: spec.approvalTiers ?? DEFAULT_APPROVAL_TIERS,
-    namespaces: spec.namespaces.map((n) => ({ name: n.name, tier: n.tier, dependents: n.dependents ?? 0, probes: n.probes ?? probesFor(n.name, n.tier) })),
+    namespaces: spec.namespaces.map((n) => ({
+      name: n.name,
+      tier: n.tier,
+      dependents: n.dependents ?? 0,
+      probes: n.probes ?? probesFor(n.name, n.tier),
+    })),
     config: { settleMs: 60_000, probe: { retries: 2, timeoutMs: 2_000, retryDelayMs: 5_000 }, ...(spec.config ?? {}) },
     diffRefs: { staging: 'plan-7/diff/staging', prod: 'plan-7/diff/prod' },
   };
@@ -49,8 +61,12 @@ export function simulate(spec: WorldSpec, at = T0): Promise<RolloutWorld> {
   const original: Record<string, PolicyDocument[]> = {};
   const plan: Record<string, PolicyDocument[]> = {};
   spec.namespaces.forEach((n, i) => {
-    original[n.name] = i % 2 === 0 ? [policy(n.name, 'legacy-allow-all', { podSelector: {}, ingress: [{}] }), policy(n.name, 'zz-keep')] : [];
-    plan[n.name] = [policy(n.name, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }), policy(n.name, 'allow-web-db')];
+    original[n.name] =
+      i % 2 === 0 ? [policy(n.name, 'legacy-allow-all', { podSelector: {}, ingress: [{}] }), policy(n.name, 'zz-keep')] : [];
+    plan[n.name] = [
+      policy(n.name, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+      policy(n.name, 'allow-web-db'),
+    ];
   });
   return RolloutWorld.create(createInput(spec), { original, plan, oracle: spec.oracle, now: new Date(at) });
 }

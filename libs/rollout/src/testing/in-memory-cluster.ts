@@ -75,7 +75,10 @@ export class InMemoryCluster implements ClusterDriver {
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {
-    this.policies.set(namespace, (this.policies.get(namespace) ?? []).filter((p) => !names.includes(nameOf(p))));
+    this.policies.set(
+      namespace,
+      (this.policies.get(namespace) ?? []).filter((p) => !names.includes(nameOf(p))),
+    );
   }
 
   async restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void> {

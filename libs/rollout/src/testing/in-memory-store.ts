@@ -43,7 +43,11 @@ export class InMemoryRolloutStore implements RolloutStore {
     this.write(state, audit);
   }
 
-  async update(id: string, change: (state: RolloutState) => TransitionResult, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<TransitionResult | null> {
+  async update(
+    id: string,
+    change: (state: RolloutState) => TransitionResult,
+    extraAudit?: (state: RolloutState) => AuditEntry[],
+  ): Promise<TransitionResult | null> {
     for (;;) {
       const before = this.rows.rollouts.get(id);
       if (!before) return null;
@@ -58,11 +62,18 @@ export class InMemoryRolloutStore implements RolloutStore {
     }
   }
 
-  async withNamespaceLock<T>(rollout: Pick<RolloutState, 'id' | 'clusterId'>, namespace: string, fn: (current: RolloutState | null) => Promise<T>): Promise<T> {
+  async withNamespaceLock<T>(
+    rollout: Pick<RolloutState, 'id' | 'clusterId'>,
+    namespace: string,
+    fn: (current: RolloutState | null) => Promise<T>,
+  ): Promise<T> {
     const lock = `${rollout.clusterId}/${namespace}`;
     const previous = this.rows.locks.get(lock) ?? Promise.resolve();
     const held = previous.then(async () => fn(await this.get(rollout.id)));
-    this.rows.locks.set(lock, held.catch(() => undefined));
+    this.rows.locks.set(
+      lock,
+      held.catch(() => undefined),
+    );
     return held;
   }
 
@@ -85,7 +96,13 @@ export class InMemoryRolloutStore implements RolloutStore {
     const key = `${state.id}@${state.version}`;
     if (this.rows.stalls.has(key)) return false;
     this.rows.stalls.add(key);
-    this.rows.audit.push({ at: stall.since, rolloutId: state.id, version: state.version, action: 'rollout.stalled', detail: { reason: stall.reason } });
+    this.rows.audit.push({
+      at: stall.since,
+      rolloutId: state.id,
+      version: state.version,
+      action: 'rollout.stalled',
+      detail: { reason: stall.reason },
+    });
     return true;
   }
 
@@ -100,7 +117,11 @@ export class InMemoryRolloutStore implements RolloutStore {
     if (!ACTIVE_STATUSES.includes(state.status)) return;
     for (const other of this.rows.rollouts.values()) {
       if (other.id !== state.id && other.clusterId === state.clusterId && ACTIVE_STATUSES.includes(other.status)) {
-        throw new AppError('conflict', 'rollout.cluster_busy', 'another rollout is active on this cluster: finish, abort or roll it back first');
+        throw new AppError(
+          'conflict',
+          'rollout.cluster_busy',
+          'another rollout is active on this cluster: finish, abort or roll it back first',
+        );
       }
     }
   }

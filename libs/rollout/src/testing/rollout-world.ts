@@ -8,7 +8,17 @@ import { RolloutStateCache } from '../application/rollout-state-cache';
 import { advance, executeCommand, recordEvent, RolloutRefused, type ExecuteOutcome, type RolloutDeps } from '../application/rollouts';
 import { outstandingCommands } from '../domain/commands';
 import { transition } from '../domain/machine';
-import type { AuditEntry, CreateRolloutInput, PolicyDocument, RolloutCommand, RolloutError, RolloutEvent, RolloutState, Step, Tier } from '../domain/types';
+import type {
+  AuditEntry,
+  CreateRolloutInput,
+  PolicyDocument,
+  RolloutCommand,
+  RolloutError,
+  RolloutEvent,
+  RolloutState,
+  Step,
+  Tier,
+} from '../domain/types';
 import { InMemoryCluster, type ProbeOracle } from './in-memory-cluster';
 import { InMemoryQueue, type QueuedJob } from './in-memory-queue';
 import { InMemoryRolloutStore, type Interleave } from './in-memory-store';
@@ -60,7 +70,9 @@ export class RolloutWorld {
       store: new RolloutStateCache(this.store),
       dispatcher: this.queue,
       clock: () => this.now,
-      plans: { policiesFor: (_planId, namespace) => interleave(Promise.resolve((this.plan[namespace] ?? []) as unknown as NetworkPolicy[])) },
+      plans: {
+        policiesFor: (_planId, namespace) => interleave(Promise.resolve((this.plan[namespace] ?? []) as unknown as NetworkPolicy[])),
+      },
       namespaceTier: (_clusterId, namespace) => interleave(Promise.resolve(this.tiers.get(namespace) ?? null)),
       driverFor: () => interleave(Promise.resolve<ClusterDriver>(this.cluster)),
     };

@@ -9,4 +9,5 @@ export interface AuditFilters {
   before?: string;
 }
 
-export const fetchAudit = (filters: AuditFilters, limit: number, signal?: AbortSignal) => api.call(routes.listAudit, { query: { ...filters, limit }, signal });
+export const fetchAudit = (filters: AuditFilters, limit: number, signal?: AbortSignal) =>
+  api.call(routes.listAudit, { query: { ...filters, limit }, signal });

@@ -1,4 +1,12 @@
-import { type ClusterView, type CreateEdgeBody, type EdgeView, type FlowImportView, type NamespaceView, routes, type WorkloadView } from '@bulkhead/contracts';
+import {
+  type ClusterView,
+  type CreateEdgeBody,
+  type EdgeView,
+  type FlowImportView,
+  type NamespaceView,
+  routes,
+  type WorkloadView,
+} from '@bulkhead/contracts';
 import { api } from '../../api/client';
 
 export interface MapData {
@@ -21,7 +29,10 @@ export async function fetchMap(clusterId: string, signal: AbortSignal): Promise<
 }
 
 export const reviewEdge = (clusterId: string, edgeId: string, verdict: 'confirm' | 'reject', comment: string) =>
-  api.call(verdict === 'confirm' ? routes.confirmEdge : routes.rejectEdge, { params: { clusterId, edgeId }, body: comment.trim() ? { comment: comment.trim() } : {} });
+  api.call(verdict === 'confirm' ? routes.confirmEdge : routes.rejectEdge, {
+    params: { clusterId, edgeId },
+    body: comment.trim() ? { comment: comment.trim() } : {},
+  });
 
 /** The port as typed: a port that is not a number is the API's to refuse, naming the field. */
 export const declareEdge = (clusterId: string, body: Omit<CreateEdgeBody, 'port'> & { port: number | string }) =>

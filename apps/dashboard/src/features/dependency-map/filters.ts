@@ -47,7 +47,9 @@ export function touchesNamespace(e: EdgeView, namespace: string): boolean {
 export function matchesSearch(e: EdgeView, search: string): boolean {
   const q = search.trim().toLowerCase();
   if (!q) return true;
-  return [e.from, e.to, `${e.port}`, `${e.port}/${e.protocol}`.toLowerCase(), e.review, e.origin, e.reviewComment ?? ''].some((s) => s.toLowerCase().includes(q));
+  return [e.from, e.to, `${e.port}`, `${e.port}/${e.protocol}`.toLowerCase(), e.review, e.origin, e.reviewComment ?? ''].some((s) =>
+    s.toLowerCase().includes(q),
+  );
 }
 
 export function filterEdges(edges: EdgeView[], f: MapFilters): EdgeView[] {

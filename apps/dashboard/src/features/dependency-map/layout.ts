@@ -8,7 +8,13 @@ import type { EdgeView, NamespaceView, WorkloadView } from '@bulkhead/contracts'
  */
 export type LaneKey = 'outside' | 'none' | 'dev' | 'staging' | 'prod';
 export const LANES: LaneKey[] = ['outside', 'none', 'dev', 'staging', 'prod'];
-export const LANE_LABEL: Record<LaneKey, string> = { outside: 'Outside the cluster', none: 'No tier', dev: 'Development', staging: 'Staging', prod: 'Production' };
+export const LANE_LABEL: Record<LaneKey, string> = {
+  outside: 'Outside the cluster',
+  none: 'No tier',
+  dev: 'Development',
+  staging: 'Staging',
+  prod: 'Production',
+};
 
 export interface MapNode {
   key: string;
@@ -81,7 +87,10 @@ function styleOf(edges: EdgeView[]): MapLink['style'] {
  * External addresses that talk to exactly the same peers (six client IPs reaching the ingress)
  * are drawn as one node: "203.0.113.7/32 +5".
  */
-function groupExternals(edges: EdgeView[], display: Map<string, string>): { alias: (key: string) => string; members: Map<string, string[]> } {
+function groupExternals(
+  edges: EdgeView[],
+  display: Map<string, string>,
+): { alias: (key: string) => string; members: Map<string, string[]> } {
   const peers = new Map<string, string[]>();
   for (const e of edges) {
     if (e.fromKey.startsWith('external:')) peers.set(e.fromKey, [...(peers.get(e.fromKey) ?? []), `out:${e.toKey}`]);
@@ -104,7 +113,12 @@ function groupExternals(edges: EdgeView[], display: Map<string, string>): { alia
   return { alias: (key) => aliasOf.get(key) ?? key, members };
 }
 
-export function layoutMap(input: { edges: EdgeView[]; workloads: WorkloadView[]; namespaces: NamespaceView[]; includeIdle: boolean }): MapLayout {
+export function layoutMap(input: {
+  edges: EdgeView[];
+  workloads: WorkloadView[];
+  namespaces: NamespaceView[];
+  includeIdle: boolean;
+}): MapLayout {
   const tierOf = new Map(input.namespaces.map((n) => [n.name, n.tier] as const));
   const display = new Map<string, string>();
   for (const e of input.edges) {
@@ -181,10 +195,15 @@ export function layoutMap(input: { edges: EdgeView[]; workloads: WorkloadView[];
     for (let c = 0; c < columns; c++) {
       const cell = cells[c];
       const weight = (k: string) => {
-        const ys = preds.get(k)!.map((p) => order.get(p)).filter((v): v is number => v !== undefined);
+        const ys = preds
+          .get(k)!
+          .map((p) => order.get(p))
+          .filter((v): v is number => v !== undefined);
         return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : Number.POSITIVE_INFINITY;
       };
-      const ranked = cell.map((k) => ({ k, w: weight(k), ns: namespaceOf(k) ?? '' })).sort((a, b) => a.w - b.w || a.ns.localeCompare(b.ns) || a.k.localeCompare(b.k));
+      const ranked = cell
+        .map((k) => ({ k, w: weight(k), ns: namespaceOf(k) ?? '' }))
+        .sort((a, b) => a.w - b.w || a.ns.localeCompare(b.ns) || a.k.localeCompare(b.k));
       ranked.forEach(({ k }, i) => {
         order.set(k, i);
         const { label, sublabel } = describe(k, display.get(k) ?? k);

@@ -17,7 +17,10 @@ export const cniName = (cni: string): string => NAMES[cni] ?? cni;
 export function cniWarning(cluster: Pick<ClusterView, 'cni' | 'enforcesNetworkPolicy'>): { tone: 'bad' | 'warn'; text: string } | null {
   if (cluster.enforcesNetworkPolicy === true) return null;
   if (cluster.enforcesNetworkPolicy === false) {
-    const lead = cluster.cni === 'flannel' ? 'Flannel accepts NetworkPolicy objects and enforces none of them' : `${cniName(cluster.cni)} does not enforce NetworkPolicy`;
+    const lead =
+      cluster.cni === 'flannel'
+        ? 'Flannel accepts NetworkPolicy objects and enforces none of them'
+        : `${cniName(cluster.cni)} does not enforce NetworkPolicy`;
     return {
       tone: 'bad',
       text: `${lead}: every policy applied to this cluster would be stored and ignored, and every pod would still reach every pod. Move to a CNI that enforces NetworkPolicy (Calico, Cilium, or Canal) before rolling out.`,

@@ -8,6 +8,12 @@ export const cniEnforcementUnknown = defineLintRule({
   scope: 'cluster',
   check: ({ options: { cni }, policies }, findingOf) =>
     cni !== undefined && policies.length > 0 && cniEnforcesNetworkPolicy(cni) === null
-      ? [findingOf('Cluster', `cannot tell whether the CNI ${cni} enforces NetworkPolicy`, 'Check that your CNI enforces NetworkPolicy (test a default-deny in a scratch namespace).')]
+      ? [
+          findingOf(
+            'Cluster',
+            `cannot tell whether the CNI ${cni} enforces NetworkPolicy`,
+            'Check that your CNI enforces NetworkPolicy (test a default-deny in a scratch namespace).',
+          ),
+        ]
       : [],
 });

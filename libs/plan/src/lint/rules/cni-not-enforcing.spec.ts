@@ -2,7 +2,11 @@ import { inventory, itTriggersOnlyWhenItShould, tiers, webToDb } from '../../../
 import { lintPolicies } from '../../index';
 
 describe('cni-not-enforcing', () => {
-  itTriggersOnlyWhenItShould({ rule: 'cni-not-enforcing', triggers: { policies: [webToDb], context: { cni: 'flannel' } }, clean: { policies: [webToDb], context: { cni: 'cilium' } } });
+  itTriggersOnlyWhenItShould({
+    rule: 'cni-not-enforcing',
+    triggers: { policies: [webToDb], context: { cni: 'flannel' } },
+    clean: { policies: [webToDb], context: { cni: 'cilium' } },
+  });
 
   // The CNIs the lint, the cluster views and the simulated driver once disagreed on.
   it.each([

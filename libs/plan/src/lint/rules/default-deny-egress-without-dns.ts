@@ -11,7 +11,11 @@ export const defaultDenyEgressWithoutDns = defineLintRule({
       findingOf(
         `Namespace ${namespace}`,
         `egress is denied by default in ${namespace} but ${pods.length ? `${pods.length} pod(s) (${firstPods(pods)})` : 'its pods'} cannot reach the cluster DNS on 53/UDP: every service name lookup will fail`,
-        `Add an egress allow to namespaceSelector {kubernetes.io/metadata.name: ${dnsNamespace}} AND podSelector {${Object.entries(dnsLabels).map(([k, v]) => `${k}: ${v}`).join(', ')}} on 53/UDP and 53/TCP.`,
+        `Add an egress allow to namespaceSelector {kubernetes.io/metadata.name: ${dnsNamespace}} AND podSelector {${Object.entries(
+          dnsLabels,
+        )
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')}} on 53/UDP and 53/TCP.`,
       ),
     ),
 });

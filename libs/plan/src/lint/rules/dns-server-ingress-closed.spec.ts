@@ -7,7 +7,11 @@ describe('dns-server-ingress-closed', () => {
     clean: {
       policies: [
         np('kube-system', 'deny', { policyTypes: ['Ingress'] }),
-        np('kube-system', 'dns', { podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {}, podSelector: {} }], ports: [{ protocol: 'UDP', port: 53 }] }] }),
+        np('kube-system', 'dns', {
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ namespaceSelector: {}, podSelector: {} }], ports: [{ protocol: 'UDP', port: 53 }] }],
+        }),
       ],
     },
   });

@@ -9,6 +9,10 @@ export const duplicateRule = defineLintRule({
     ruleCoverage()
       .filter((coverage) => coverage.duplicate)
       .map(({ rule, coveredBy }) =>
-        findingOf(`NetworkPolicy ${rule.owner.name}`, `spec.${rule.direction}[${rule.index}] duplicates ${coveredBy.owner.name} ${coveredBy.direction}[${coveredBy.index}]`, 'Delete one of the two rules.'),
+        findingOf(
+          `NetworkPolicy ${rule.owner.name}`,
+          `spec.${rule.direction}[${rule.index}] duplicates ${coveredBy.owner.name} ${coveredBy.direction}[${coveredBy.index}]`,
+          'Delete one of the two rules.',
+        ),
       ),
 });

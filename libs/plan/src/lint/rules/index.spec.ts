@@ -4,7 +4,9 @@ import { LINT_RULES } from '../../index';
 
 describe('registered lint rules', () => {
   const files = readdirSync(__dirname);
-  const ruleFiles = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && f !== 'index.ts').map((f) => f.replace(/\.ts$/, ''));
+  const ruleFiles = files
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && f !== 'index.ts')
+    .map((f) => f.replace(/\.ts$/, ''));
 
   it('registers every rule file, under the id the file is named after', () => {
     expect(Object.keys(LINT_RULES).sort()).toEqual(ruleFiles.sort());

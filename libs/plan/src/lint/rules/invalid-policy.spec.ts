@@ -3,7 +3,11 @@ import { itTriggersOnlyWhenItShould, np, webToDb } from '../../../../../test/sup
 describe('invalid-policy', () => {
   itTriggersOnlyWhenItShould({
     rule: 'invalid-policy',
-    triggers: { policies: [np('shop', 'bad', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ protocol: 'TCP', port: 70000 }] }] })] },
+    triggers: {
+      policies: [
+        np('shop', 'bad', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ protocol: 'TCP', port: 70000 }] }] }),
+      ],
+    },
     clean: { policies: [webToDb] },
   });
 });

@@ -6,5 +6,7 @@ export const invalidPolicy = defineLintRule({
   severity: 'error',
   scope: 'policies',
   check: ({ invalidPolicies }, findingOf) =>
-    invalidPolicies.flatMap(({ object, issues }) => issues.map((issue) => findingOf(object, issue.message, `Fix ${issue.field}: the API server rejects this policy.`))),
+    invalidPolicies.flatMap(({ object, issues }) =>
+      issues.map((issue) => findingOf(object, issue.message, `Fix ${issue.field}: the API server rejects this policy.`)),
+    ),
 });

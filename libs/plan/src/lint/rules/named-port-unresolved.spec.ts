@@ -3,7 +3,21 @@ import { itTriggersOnlyWhenItShould, np, shopPeer } from '../../../../../test/su
 describe('named-port-unresolved', () => {
   itTriggersOnlyWhenItShould({
     rule: 'named-port-unresolved',
-    triggers: { policies: [np('shop', 'named', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [shopPeer('web')], ports: [{ port: 'postgress' }] }] })] },
-    clean: { policies: [np('shop', 'named', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [shopPeer('web')], ports: [{ port: 'postgres' }] }] })] },
+    triggers: {
+      policies: [
+        np('shop', 'named', {
+          podSelector: { matchLabels: { app: 'db' } },
+          ingress: [{ from: [shopPeer('web')], ports: [{ port: 'postgress' }] }],
+        }),
+      ],
+    },
+    clean: {
+      policies: [
+        np('shop', 'named', {
+          podSelector: { matchLabels: { app: 'db' } },
+          ingress: [{ from: [shopPeer('web')], ports: [{ port: 'postgres' }] }],
+        }),
+      ],
+    },
   });
 });

@@ -13,10 +13,15 @@ export const namedPortUnresolved = defineLintRule({
           const named = (rule.ports ?? []).filter((port) => typeof port.port === 'string');
           if (!named.length) return [];
           const destinations =
-            rule.direction === 'ingress' ? rule.owner.selectedPods : rule.peers ? rule.peers.flatMap((peer) => cluster.peerPods(peer, rule.owner.namespace)) : cluster.pods;
+            rule.direction === 'ingress'
+              ? rule.owner.selectedPods
+              : rule.peers
+                ? rule.peers.flatMap((peer) => cluster.peerPods(peer, rule.owner.namespace))
+                : cluster.pods;
           return named.flatMap((port) => {
             const protocol = port.protocol ?? 'TCP';
-            if (destinations.some((pod) => pod.ports.some((declared) => declared.name === port.port && declared.protocol === protocol))) return [];
+            if (destinations.some((pod) => pod.ports.some((declared) => declared.name === port.port && declared.protocol === protocol)))
+              return [];
             return [
               findingOf(
                 rule.owner.object,

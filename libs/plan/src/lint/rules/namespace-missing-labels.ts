@@ -22,7 +22,10 @@ export const namespaceMissingLabels = defineLintRule({
       const problems: string[] = [];
       if (missing.length) problems.push(`lacks ${missing.join(', ')}, which policies select namespaces on`);
       const hinted = tierHintedByName(ns);
-      if (noTier) problems.push(`has no environment/env/tier label${bare ? ' (no label at all)' : ''}${hinted ? `, although its name suggests ${hinted}` : ''}, so its tier is unknown and cross-tier traffic cannot be caught`);
+      if (noTier)
+        problems.push(
+          `has no environment/env/tier label${bare ? ' (no label at all)' : ''}${hinted ? `, although its name suggests ${hinted}` : ''}, so its tier is unknown and cross-tier traffic cannot be caught`,
+        );
       if (!problems.length) return [];
       return [
         findingOf(
@@ -45,7 +48,8 @@ function namespaceLabelKeysSelectedBy(policies: readonly NetworkPolicy[]): Set<s
         const selector = peer.namespaceSelector;
         if (!selector) continue;
         for (const key of Object.keys(selector.matchLabels ?? {})) keys.add(key);
-        for (const expression of selector.matchExpressions ?? []) if (expression.operator === 'In' || expression.operator === 'Exists') keys.add(expression.key);
+        for (const expression of selector.matchExpressions ?? [])
+          if (expression.operator === 'In' || expression.operator === 'Exists') keys.add(expression.key);
       }
     }
   }

@@ -13,7 +13,9 @@ export const selectorMatchesNothing = defineLintRule({
       : policyRules.flatMap((rule) =>
           (rule.peers ?? []).flatMap((peer, index) => {
             if (peer.ipBlock) return [];
-            const admitsEveryPod = (!peer.namespaceSelector || isEmptySelector(peer.namespaceSelector)) && (!peer.podSelector || isEmptySelector(peer.podSelector));
+            const admitsEveryPod =
+              (!peer.namespaceSelector || isEmptySelector(peer.namespaceSelector)) &&
+              (!peer.podSelector || isEmptySelector(peer.podSelector));
             if (admitsEveryPod || cluster.peerPods(peer, rule.owner.namespace).length > 0) return [];
             return [
               findingOf(

@@ -4,7 +4,14 @@ import { lintPolicies } from '../../index';
 describe('wildcard-namespace-selector', () => {
   itTriggersOnlyWhenItShould({
     rule: 'wildcard-namespace-selector',
-    triggers: { policies: [np('shop', 'w', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] })] },
+    triggers: {
+      policies: [
+        np('shop', 'w', {
+          podSelector: { matchLabels: { app: 'db' } },
+          ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }],
+        }),
+      ],
+    },
     clean: { policies: [webToDb] },
   });
 

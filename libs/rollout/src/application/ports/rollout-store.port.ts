@@ -8,14 +8,22 @@ export interface RolloutStore {
    * audit entries together, on condition that nothing else changed the rollout meanwhile; otherwise
    * `change` decides again on the newer state (so it must be pure). Null when the rollout does not exist.
    */
-  update(id: string, change: (state: RolloutState) => TransitionResult, extraAudit?: (state: RolloutState) => AuditEntry[]): Promise<TransitionResult | null>;
+  update(
+    id: string,
+    change: (state: RolloutState) => TransitionResult,
+    extraAudit?: (state: RolloutState) => AuditEntry[],
+  ): Promise<TransitionResult | null>;
   /**
    * Runs `fn` holding the lock of one of the rollout's namespaces, with the rollout's state as it is
    * once the lock is held (null if the rollout is gone), so that changes to one namespace (apply,
    * restore) never overlap: a change is checked against that state and made while no other change to
    * the namespace can start, so a late apply never lands after the restore that replaced it.
    */
-  withNamespaceLock<T>(rollout: Pick<RolloutState, 'id' | 'clusterId'>, namespace: string, fn: (current: RolloutState | null) => Promise<T>): Promise<T>;
+  withNamespaceLock<T>(
+    rollout: Pick<RolloutState, 'id' | 'clusterId'>,
+    namespace: string,
+    fn: (current: RolloutState | null) => Promise<T>,
+  ): Promise<T>;
   get(id: string): Promise<RolloutState | null>;
   /** `updatedBefore`: only rollouts whose last change (`updatedAt`) is older than this. */
   list(filter: { clusterId?: string; statuses?: RolloutStatus[]; updatedBefore?: Date }): Promise<RolloutState[]>;

@@ -42,7 +42,15 @@ function stepPositionsOf(state: RolloutState): Map<string, number> {
 }
 
 export function contextFor(state: RolloutState, now: Date): TransitionContext {
-  return { rollout: state, before: state, stepPositions: stepPositionsOf(state), draftedSteps: new Set(), now, nowText: now.toISOString(), audit: [] };
+  return {
+    rollout: state,
+    before: state,
+    stepPositions: stepPositionsOf(state),
+    draftedSteps: new Set(),
+    now,
+    nowText: now.toISOString(),
+    audit: [],
+  };
 }
 
 /**
@@ -85,7 +93,13 @@ export function log(ctx: TransitionContext, action: string, extra: Omit<PendingA
 }
 
 export function logStep(ctx: TransitionContext, action: string, step: Step, detail?: { [key: string]: JsonValue }, actor?: string): void {
-  log(ctx, action, { stepId: step.id, namespace: step.namespace, tier: step.tier, ...(detail ? { detail } : {}), ...(actor ? { actor } : {}) });
+  log(ctx, action, {
+    stepId: step.id,
+    namespace: step.namespace,
+    tier: step.tier,
+    ...(detail ? { detail } : {}),
+    ...(actor ? { actor } : {}),
+  });
 }
 
 export function setStatus(ctx: TransitionContext, status: RolloutStatus, actor?: string, detail?: { [key: string]: JsonValue }): void {

@@ -23,7 +23,8 @@ export function startRestore(ctx: TransitionContext, step: Step, cause: RestoreC
 export function haltRollout(ctx: TransitionContext, reason: HaltReason): void {
   const rollout = ctx.rollout;
   if (!rollout.halt) rollout.halt = reason;
-  if (FORWARD_STATUSES.includes(rollout.status) || rollout.status === 'paused') setStatus(ctx, 'halted', reason.by, { code: reason.code, message: reason.message });
+  if (FORWARD_STATUSES.includes(rollout.status) || rollout.status === 'paused')
+    setStatus(ctx, 'halted', reason.by, { code: reason.code, message: reason.message });
 }
 
 /** A step failed: it keeps the reason, is put back when `restoreCause` says so, and the rollout halts. */

@@ -5,7 +5,19 @@
 import type { JsonValue, RollbackScope, RolloutEvent, Step } from '../types';
 import { FINAL_STATUSES } from '../types';
 import { evidenceFor } from './approval-evidence';
-import { anyStep, APPLIED, editStep, FORWARD_STATUSES, isInFlight, log, readStep, refused, setStatus, type Outcome, type TransitionContext } from './context';
+import {
+  anyStep,
+  APPLIED,
+  editStep,
+  FORWARD_STATUSES,
+  isInFlight,
+  log,
+  readStep,
+  refused,
+  setStatus,
+  type Outcome,
+  type TransitionContext,
+} from './context';
 import { haltRollout, startRestore } from './halts';
 
 /** Roles that may approve or reject a stage (the creator of the rollout never may approve it). */
@@ -37,7 +49,8 @@ export function applyOperatorEvent(ctx: TransitionContext, event: OperatorEvent)
 
 function schedule(ctx: TransitionContext, event: EventOf<'schedule'>): Outcome {
   const rollout = ctx.rollout;
-  if (rollout.status !== 'draft' && rollout.status !== 'scheduled') return refused('illegal_state', `a ${rollout.status} rollout cannot be scheduled (only draft or scheduled)`);
+  if (rollout.status !== 'draft' && rollout.status !== 'scheduled')
+    return refused('illegal_state', `a ${rollout.status} rollout cannot be scheduled (only draft or scheduled)`);
   const at = Date.parse(event.at);
   if (!Number.isFinite(at)) return refused('illegal_state', `"${event.at}" is not an ISO 8601 time`);
   rollout.scheduledAt = new Date(at).toISOString();
@@ -48,7 +61,8 @@ function schedule(ctx: TransitionContext, event: EventOf<'schedule'>): Outcome {
 
 function start(ctx: TransitionContext, event: EventOf<'start'>): Outcome {
   const rollout = ctx.rollout;
-  if (rollout.status !== 'draft' && rollout.status !== 'scheduled') return refused('illegal_state', `a ${rollout.status} rollout cannot be started (only draft or scheduled)`);
+  if (rollout.status !== 'draft' && rollout.status !== 'scheduled')
+    return refused('illegal_state', `a ${rollout.status} rollout cannot be started (only draft or scheduled)`);
   delete rollout.scheduledAt;
   rollout.startedAt = ctx.nowText;
   setStatus(ctx, 'running', event.by);
@@ -57,7 +71,8 @@ function start(ctx: TransitionContext, event: EventOf<'start'>): Outcome {
 
 function pause(ctx: TransitionContext, event: EventOf<'pause'>): Outcome {
   const rollout = ctx.rollout;
-  if (rollout.status !== 'scheduled' && !FORWARD_STATUSES.includes(rollout.status)) return refused('illegal_state', `a ${rollout.status} rollout cannot be paused`);
+  if (rollout.status !== 'scheduled' && !FORWARD_STATUSES.includes(rollout.status))
+    return refused('illegal_state', `a ${rollout.status} rollout cannot be paused`);
   rollout.pausedBy = event.by;
   setStatus(ctx, 'paused', event.by, event.reason ? { reason: event.reason } : undefined);
   return APPLIED;
@@ -85,7 +100,14 @@ function abort(ctx: TransitionContext, event: EventOf<'abort'>): Outcome {
     else if (step.phase === 'verified') leftEnforced.push(step.namespace);
   }
   leftEnforced.sort();
-  rollout.rollbacks.push({ kind: 'abort', by: event.by, at: ctx.nowText, restore, leftEnforced, ...(event.reason ? { reason: event.reason } : {}) });
+  rollout.rollbacks.push({
+    kind: 'abort',
+    by: event.by,
+    at: ctx.nowText,
+    restore,
+    leftEnforced,
+    ...(event.reason ? { reason: event.reason } : {}),
+  });
   log(ctx, 'rollout.abort', { actor: event.by, detail: { restore, leftEnforced, ...(event.reason ? { reason: event.reason } : {}) } });
   for (const i of positionsToRestore) startRestore(ctx, editStep(ctx, i), 'abort', event.by);
   if (anyStep(ctx, (step) => step.phase === 'restoring')) {
@@ -106,13 +128,20 @@ function describeScope(scope: RollbackScope): string {
 /** Puts back what a scope of the rollout applied, then lands where the rollout was headed (see `landing`). */
 function rollback(ctx: TransitionContext, event: EventOf<'rollback'>): Outcome {
   const rollout = ctx.rollout;
-  if (rollout.status === 'draft' || rollout.status === 'scheduled') return refused('illegal_state', `nothing of a ${rollout.status} rollout has been applied: abort it instead`);
+  if (rollout.status === 'draft' || rollout.status === 'scheduled')
+    return refused('illegal_state', `nothing of a ${rollout.status} rollout has been applied: abort it instead`);
   const scope = event.scope;
-  if (scope.kind === 'namespace' && !anyStep(ctx, (step) => step.namespace === scope.namespace)) return refused('invalid_input', `namespace ${scope.namespace} is not part of rollout ${rollout.id}`, 'scope.namespace');
-  if (scope.kind === 'stage' && !rollout.stages.some((stage) => stage.tier === scope.tier)) return refused('invalid_input', `rollout ${rollout.id} has no ${scope.tier} stage`, 'scope.tier');
-  if (scope.kind !== 'namespace' && scope.kind !== 'stage' && scope.kind !== 'all') return refused('invalid_input', 'rollback scope must be namespace, stage or all', 'scope.kind');
+  if (scope.kind === 'namespace' && !anyStep(ctx, (step) => step.namespace === scope.namespace))
+    return refused('invalid_input', `namespace ${scope.namespace} is not part of rollout ${rollout.id}`, 'scope.namespace');
+  if (scope.kind === 'stage' && !rollout.stages.some((stage) => stage.tier === scope.tier))
+    return refused('invalid_input', `rollout ${rollout.id} has no ${scope.tier} stage`, 'scope.tier');
+  if (scope.kind !== 'namespace' && scope.kind !== 'stage' && scope.kind !== 'all')
+    return refused('invalid_input', 'rollback scope must be namespace, stage or all', 'scope.kind');
   rollout.rollbacks.push({ kind: 'rollback', scope, by: event.by, at: ctx.nowText, ...(event.reason ? { reason: event.reason } : {}) });
-  log(ctx, 'rollout.rollback', { actor: event.by, detail: { scope: scope as unknown as JsonValue, ...(event.reason ? { reason: event.reason } : {}) } });
+  log(ctx, 'rollout.rollback', {
+    actor: event.by,
+    detail: { scope: scope as unknown as JsonValue, ...(event.reason ? { reason: event.reason } : {}) },
+  });
   for (let i = 0; i < ctx.before.steps.length; i++) {
     const step = readStep(ctx, i);
     if (inScope(step, scope) && (step.phase === 'verified' || isInFlight(step))) startRestore(ctx, editStep(ctx, i), 'rollback', event.by);
@@ -121,7 +150,8 @@ function rollback(ctx: TransitionContext, event: EventOf<'rollback'>): Outcome {
   if (rollout.status === 'rolling_back') {
     if (scope.kind === 'all' && rollout.landing !== 'aborted') rollout.landing = 'rolled_back';
   } else {
-    rollout.landing = scope.kind === 'all' ? 'rolled_back' : ((finalStatus as 'completed' | 'aborted' | 'rolled_back' | undefined) ?? 'halted');
+    rollout.landing =
+      scope.kind === 'all' ? 'rolled_back' : ((finalStatus as 'completed' | 'aborted' | 'rolled_back' | undefined) ?? 'halted');
   }
   if (rollout.landing === 'halted' && !rollout.halt) {
     rollout.halt = { code: 'rolled_back', message: `${event.by} rolled back ${describeScope(scope)}`, at: ctx.nowText, by: event.by };
@@ -137,15 +167,38 @@ function decideApproval(ctx: TransitionContext, event: EventOf<'approve' | 'reje
   const stage = rollout.stages.find((candidate) => candidate.tier === event.tier);
   if (!stage) return refused('invalid_input', `rollout ${rollout.id} has no ${event.tier} stage`, 'tier');
   if (stage.status !== 'waiting_approval' || (rollout.status !== 'waiting_approval' && rollout.status !== 'paused')) {
-    return refused('illegal_state', `the ${event.tier} stage is not waiting for approval (stage ${stage.status}, rollout ${rollout.status})`);
+    return refused(
+      'illegal_state',
+      `the ${event.tier} stage is not waiting for approval (stage ${stage.status}, rollout ${rollout.status})`,
+    );
   }
-  if (!APPROVER_ROLES.includes(event.role)) return refused('forbidden', `${event.by} has role ${event.role}; only ${APPROVER_ROLES.join(' or ')} may ${event.type} a stage`);
+  if (!APPROVER_ROLES.includes(event.role))
+    return refused('forbidden', `${event.by} has role ${event.role}; only ${APPROVER_ROLES.join(' or ')} may ${event.type} a stage`);
   if (event.type === 'approve' && event.actorId === rollout.creatorId) {
-    return refused('forbidden', `${event.by} is the person who created this rollout (${rollout.createdBy}) and cannot approve it: another approver must`);
+    return refused(
+      'forbidden',
+      `${event.by} is the person who created this rollout (${rollout.createdBy}) and cannot approve it: another approver must`,
+    );
   }
-  const decision = { approved: event.type === 'approve', by: event.by, role: event.role, at: ctx.nowText, ...(event.comment !== undefined ? { comment: event.comment } : {}) };
-  stage.approval = { ...(stage.approval ?? { requestedAt: ctx.nowText, evidence: evidenceFor(ctx, rollout.stages[rollout.stages.indexOf(stage) - 1], stage) }), decision };
-  log(ctx, event.type === 'approve' ? 'rollout.stage.approve' : 'rollout.stage.reject', { actor: event.by, tier: stage.tier, ...(event.comment !== undefined ? { detail: { comment: event.comment } } : {}) });
+  const decision = {
+    approved: event.type === 'approve',
+    by: event.by,
+    role: event.role,
+    at: ctx.nowText,
+    ...(event.comment !== undefined ? { comment: event.comment } : {}),
+  };
+  stage.approval = {
+    ...(stage.approval ?? {
+      requestedAt: ctx.nowText,
+      evidence: evidenceFor(ctx, rollout.stages[rollout.stages.indexOf(stage) - 1], stage),
+    }),
+    decision,
+  };
+  log(ctx, event.type === 'approve' ? 'rollout.stage.approve' : 'rollout.stage.reject', {
+    actor: event.by,
+    tier: stage.tier,
+    ...(event.comment !== undefined ? { detail: { comment: event.comment } } : {}),
+  });
   if (event.type === 'approve') {
     stage.status = 'running';
     stage.startedAt = ctx.nowText;
@@ -153,7 +206,13 @@ function decideApproval(ctx: TransitionContext, event: EventOf<'approve' | 'reje
     if (rollout.status === 'waiting_approval') setStatus(ctx, 'running', event.by);
   } else {
     stage.status = 'rejected';
-    haltRollout(ctx, { code: 'approval_rejected', message: `${event.by} rejected the ${stage.tier} stage${event.comment ? `: ${event.comment}` : ''}`, at: ctx.nowText, tier: stage.tier, by: event.by });
+    haltRollout(ctx, {
+      code: 'approval_rejected',
+      message: `${event.by} rejected the ${stage.tier} stage${event.comment ? `: ${event.comment}` : ''}`,
+      at: ctx.nowText,
+      tier: stage.tier,
+      by: event.by,
+    });
   }
   return APPLIED;
 }

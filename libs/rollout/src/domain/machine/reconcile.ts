@@ -25,7 +25,8 @@ export function reconcile(ctx: TransitionContext): void {
 }
 
 /** Whether `progressStep` may move the step (it moves only these phases). */
-const mayProgress = (step: Step): boolean => step.phase === 'applied' || step.phase === 'settled' || (step.phase === 'probed' && !step.haltReason);
+const mayProgress = (step: Step): boolean =>
+  step.phase === 'applied' || step.phase === 'settled' || (step.phase === 'probed' && !step.haltReason);
 
 /** applied -> settled once the settle time is over -> probed once every probe has its outcome -> verified or failed. */
 function progressStep(ctx: TransitionContext, step: Step): void {
@@ -37,7 +38,10 @@ function progressStep(ctx: TransitionContext, step: Step): void {
   if (step.phase === 'settled' && step.probes.every((probe) => probe.outcome !== undefined)) {
     step.phase = 'probed';
     step.probedAt = ctx.nowText;
-    logStep(ctx, 'rollout.step.probed', step, { passed: step.probes.filter((probe) => probe.outcome === 'passed').length, total: step.probes.length });
+    logStep(ctx, 'rollout.step.probed', step, {
+      passed: step.probes.filter((probe) => probe.outcome === 'passed').length,
+      total: step.probes.length,
+    });
   }
   if (step.phase === 'probed' && !step.haltReason) judgeProbes(ctx, step);
 }

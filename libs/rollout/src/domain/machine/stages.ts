@@ -24,7 +24,9 @@ export function advanceStages(ctx: TransitionContext): void {
       return;
     }
     // running: find the first wave not fully verified
-    const wave = ctx.before.stages[index].waves.map((ids) => positionsOf(ctx, ids)).find((positions) => positions.some((i) => readStep(ctx, i).phase !== 'verified'));
+    const wave = ctx.before.stages[index].waves
+      .map((ids) => positionsOf(ctx, ids))
+      .find((positions) => positions.some((i) => readStep(ctx, i).phase !== 'verified'));
     if (!wave) {
       stage.status = 'completed';
       stage.completedAt = ctx.nowText;
@@ -48,7 +50,10 @@ function openStage(ctx: TransitionContext, stage: Stage, previous: Stage | undef
   if (stage.approvalRequired) {
     stage.status = 'waiting_approval';
     stage.approval = { requestedAt: ctx.nowText, evidence: evidenceFor(ctx, previous, stage) };
-    log(ctx, 'rollout.stage.request_approval', { tier: stage.tier, detail: { ...(previous ? { previousTier: previous.tier } : {}), ...(stage.diffRef !== undefined ? { diffRef: stage.diffRef } : {}) } });
+    log(ctx, 'rollout.stage.request_approval', {
+      tier: stage.tier,
+      detail: { ...(previous ? { previousTier: previous.tier } : {}), ...(stage.diffRef !== undefined ? { diffRef: stage.diffRef } : {}) },
+    });
   } else {
     stage.status = 'running';
     stage.startedAt = ctx.nowText;

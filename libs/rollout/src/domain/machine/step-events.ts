@@ -24,7 +24,14 @@ export function applyStepEvent(ctx: TransitionContext, event: StepEvent): Outcom
       return APPLIED;
     case 'snapshotFailed':
       if (step.phase !== 'pending' || !step.startedAt) return stale();
-      step.haltReason = { code: 'snapshot_failed', message: `could not read the policies of ${step.namespace}: ${event.error}; nothing was applied`, at: ctx.nowText, stepId: step.id, namespace: step.namespace, tier: step.tier };
+      step.haltReason = {
+        code: 'snapshot_failed',
+        message: `could not read the policies of ${step.namespace}: ${event.error}; nothing was applied`,
+        at: ctx.nowText,
+        stepId: step.id,
+        namespace: step.namespace,
+        tier: step.tier,
+      };
       startRestore(ctx, step, 'snapshot_failed');
       haltRollout(ctx, step.haltReason);
       return APPLIED;
@@ -37,16 +44,35 @@ export function applyStepEvent(ctx: TransitionContext, event: StepEvent): Outcom
       return APPLIED;
     case 'applyFailed':
       if (step.phase !== 'snapshotted') return stale();
-      failStep(ctx, step, { code: 'apply_failed', message: `applying the plan to ${step.namespace} failed: ${event.error}; restoring its snapshot`, at: ctx.nowText, stepId: step.id, namespace: step.namespace, tier: step.tier }, 'apply_failed');
+      failStep(
+        ctx,
+        step,
+        {
+          code: 'apply_failed',
+          message: `applying the plan to ${step.namespace} failed: ${event.error}; restoring its snapshot`,
+          at: ctx.nowText,
+          stepId: step.id,
+          namespace: step.namespace,
+          tier: step.tier,
+        },
+        'apply_failed',
+      );
       return APPLIED;
     case 'probeResult': {
       const probe = step.probes.find((p) => p.id === event.probeId);
       if (!probe) return refused('unknown_probe', `step ${step.id} has no probe ${event.probeId}`);
       if (step.phase !== 'settled') return stale();
       if (probe.outcome !== undefined) return ignored(`probe ${probe.id} already has its outcome (${probe.outcome})`);
-      if (event.attempt !== probe.attempts.length + 1) return ignored(`probe ${probe.id}: attempt ${event.attempt} is not the one awaited (${probe.attempts.length + 1})`);
-      if (event.observed !== 'reached' && event.observed !== 'not_reached' && event.observed !== 'error') return refused('invalid_input', `observed must be reached, not_reached or error`);
-      probe.attempts.push({ attempt: event.attempt, observed: event.observed, at: ctx.nowText, ...(event.detail !== undefined ? { detail: event.detail } : {}) });
+      if (event.attempt !== probe.attempts.length + 1)
+        return ignored(`probe ${probe.id}: attempt ${event.attempt} is not the one awaited (${probe.attempts.length + 1})`);
+      if (event.observed !== 'reached' && event.observed !== 'not_reached' && event.observed !== 'error')
+        return refused('invalid_input', `observed must be reached, not_reached or error`);
+      probe.attempts.push({
+        attempt: event.attempt,
+        observed: event.observed,
+        at: ctx.nowText,
+        ...(event.detail !== undefined ? { detail: event.detail } : {}),
+      });
       delete probe.nextAttemptAt;
       const mustBeBlocked = probe.expectation === 'blocked';
       if (event.observed === 'reached') probe.outcome = mustBeBlocked ? 'not_enforced' : 'passed';

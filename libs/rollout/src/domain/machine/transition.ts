@@ -55,18 +55,37 @@ function applyEvent(ctx: TransitionContext, event: RolloutEvent): Outcome {
  * next state shares its unchanged steps with the previous one (which lets the store write only what
  * moved) and nothing is copied or compared in full.
  */
-function toDecision(before: RolloutState, after: RolloutState, audit: readonly PendingAuditEntry[], now: Date, ignoredReason?: string): Decision {
+function toDecision(
+  before: RolloutState,
+  after: RolloutState,
+  audit: readonly PendingAuditEntry[],
+  now: Date,
+  ignoredReason?: string,
+): Decision {
   const changed = after !== before;
   const state = changed ? { ...after, version: before.version + 1, updatedAt: now.toISOString() } : before;
   const entries: AuditEntry[] = changed ? audit.map((entry) => ({ ...entry, rolloutId: state.id, version: state.version })) : [];
-  return { ok: true, state, commands: outstandingCommands(state, now), audit: entries, changed, ...(ignoredReason && !changed ? { ignored: ignoredReason } : {}) };
+  return {
+    ok: true,
+    state,
+    commands: outstandingCommands(state, now),
+    audit: entries,
+    changed,
+    ...(ignoredReason && !changed ? { ignored: ignoredReason } : {}),
+  };
 }
 
 const invalidNow = (now: Date): TransitionResult | undefined =>
-  now instanceof Date && Number.isFinite(now.getTime()) ? undefined : { ok: false, error: { code: 'invalid_input', message: 'now must be a valid Date' } };
+  now instanceof Date && Number.isFinite(now.getTime())
+    ? undefined
+    : { ok: false, error: { code: 'invalid_input', message: 'now must be a valid Date' } };
 
 /** Folds one event into an existing state and reconciles, leaving the commands to be decided. */
-function foldEvent(state: RolloutState, event: RolloutEvent, now: Date): { after: RolloutState; audit: PendingAuditEntry[]; outcome: Outcome } {
+function foldEvent(
+  state: RolloutState,
+  event: RolloutEvent,
+  now: Date,
+): { after: RolloutState; audit: PendingAuditEntry[]; outcome: Outcome } {
   const ctx = contextFor(state, now);
   let outcome: Outcome = APPLIED;
   const after = produce(state, (draft) => {
@@ -83,10 +102,19 @@ function create(event: RolloutEvent, now: Date): TransitionResult {
   const built = buildRollout(event.input, now);
   if (!built.ok) return built;
   const ctx = contextFor(built.state, now);
-  log(ctx, 'rollout.create', { actor: event.input.createdBy, detail: { planId: event.input.planId, planVersion: event.input.planVersion, namespaces: event.input.namespaces.length } });
+  log(ctx, 'rollout.create', {
+    actor: event.input.createdBy,
+    detail: { planId: event.input.planId, planVersion: event.input.planVersion, namespaces: event.input.namespaces.length },
+  });
   reconcile(ctx);
   const state = ctx.rollout;
-  return { ok: true, state, commands: outstandingCommands(state, now), audit: ctx.audit.map((entry) => ({ ...entry, rolloutId: state.id, version: state.version })), changed: true };
+  return {
+    ok: true,
+    state,
+    commands: outstandingCommands(state, now),
+    audit: ctx.audit.map((entry) => ({ ...entry, rolloutId: state.id, version: state.version })),
+    changed: true,
+  };
 }
 
 /**

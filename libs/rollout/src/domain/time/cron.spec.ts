@@ -39,7 +39,7 @@ describe('parseCron: errors name the field', () => {
     ['a bad day name', '0 2 * * MONDAY', 'day-of-week', '"MONDAY" is not a valid value'],
     ['a backwards range', '0 5-2 * * *', 'hour', 'From value is larger than to value'],
     ['a zero step', '*/0 * * * *', 'minute', 'illegal stepping: 0'],
-    ['two steps', '*/5/2 * * * *', 'minute', 'illegal stepping: \'*/5/2\''],
+    ['two steps', '*/5/2 * * * *', 'minute', "illegal stepping: '*/5/2'"],
     ['an empty list item', '0,,5 * * * *', 'minute', 'is empty'],
     ['a question mark', '0 2 ? * *', 'day-of-month', 'not a valid value'],
     ['@reboot', '@reboot', 'expression', 'not supported'],

@@ -62,7 +62,9 @@ function fieldError(fields: string[], libraryMessage: string): ParseResult<never
     if (refusal === undefined) continue;
     const text = fields[index];
     const accepted = `a number ${spec.min}-${spec.max}${spec.names ? ` or a name ${spec.names}` : ''}, with lists, ranges and steps`;
-    const reason = /^\d+$/.test(text) ? `${text} is out of range ${spec.min}-${spec.max}` : `"${text}" is not a valid value (${accepted}): ${refusal}`;
+    const reason = /^\d+$/.test(text)
+      ? `${text} is out of range ${spec.min}-${spec.max}`
+      : `"${text}" is not a valid value (${accepted}): ${refusal}`;
     return fail(spec.name, `cron ${spec.name} field "${text}": ${reason}`);
   }
   return fail('expression', `cron expression "${fields.join(' ')}": ${libraryMessage.replace(/^CronPattern: /, '')}`);
@@ -77,10 +79,14 @@ export function parseCron(expression: string): ParseResult<Cron> {
   if (typeof expression !== 'string') return fail('expression', 'cron expression must be a string');
   const source = expression.trim();
   const macro = source.startsWith('@');
-  if (macro && !MACROS.includes(source.toLowerCase())) return fail('expression', `cron macro "${source}" is not supported (${MACROS.join(', ')})`);
+  if (macro && !MACROS.includes(source.toLowerCase()))
+    return fail('expression', `cron macro "${source}" is not supported (${MACROS.join(', ')})`);
   const fields = source.split(/\s+/);
   if (!macro && fields.length !== 5) {
-    return fail('expression', `cron expression "${source}" has ${fields.length} fields; expected 5 (minute hour day-of-month month day-of-week)`);
+    return fail(
+      'expression',
+      `cron expression "${source}" has ${fields.length} fields; expected 5 (minute hour day-of-month month day-of-week)`,
+    );
   }
   // Macros restrict at most one of the two day fields, so either reading gives the same days.
   const dayOfMonthRestricted = !macro && !fields[2].startsWith('*');
@@ -88,7 +94,12 @@ export function parseCron(expression: string): ParseResult<Cron> {
   let schedule: Croner;
   try {
     if (fields.some((field) => field.includes('?'))) throw new Error('"?" is not accepted');
-    schedule = new Croner(source, { ...PATTERN_OPTIONS, utcOffset: 0, domAndDow: !(dayOfMonthRestricted && dayOfWeekRestricted), paused: true });
+    schedule = new Croner(source, {
+      ...PATTERN_OPTIONS,
+      utcOffset: 0,
+      domAndDow: !(dayOfMonthRestricted && dayOfWeekRestricted),
+      paused: true,
+    });
   } catch (error) {
     return fieldError(fields, (error as Error).message);
   }
@@ -111,7 +122,8 @@ export function parseCron(expression: string): ParseResult<Cron> {
 
 /** The cron's run times (wall ms) in [startWall, endWall]. */
 export function* cronWallTimes(cron: Cron, startWall: number, endWall: number): Generator<number> {
-  for (let run = cron.schedule.nextRun(new Date(startWall - 1)); run !== null && run.getTime() <= endWall; run = cron.schedule.nextRun(run)) yield run.getTime();
+  for (let run = cron.schedule.nextRun(new Date(startWall - 1)); run !== null && run.getTime() <= endWall; run = cron.schedule.nextRun(run))
+    yield run.getTime();
 }
 
 /** Whether the cron fires on a local calendar date (the time-of-day fields aside). */

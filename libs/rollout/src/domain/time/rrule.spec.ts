@@ -20,7 +20,12 @@ describe('parseRRule: what is refused names the part', () => {
     ['MINUTELY', 'DTSTART:20260105T020000\nRRULE:FREQ=MINUTELY', 'FREQ', 'FREQ=MINUTELY is not supported'],
     ['HOURLY', 'DTSTART:20260105T020000\nRRULE:FREQ=HOURLY', 'FREQ', 'FREQ=HOURLY is not supported'],
     ['BYMONTH=13', 'DTSTART:20260105T020000\nRRULE:FREQ=YEARLY;BYMONTH=13', 'BYMONTH', 'out of range 1..12'],
-    ['BYSETPOS with nothing to pick from', 'DTSTART:20260105T020000\nRRULE:FREQ=MONTHLY;BYSETPOS=1', 'BYSETPOS', 'needs another BYxxx part'],
+    [
+      'BYSETPOS with nothing to pick from',
+      'DTSTART:20260105T020000\nRRULE:FREQ=MONTHLY;BYSETPOS=1',
+      'BYSETPOS',
+      'needs another BYxxx part',
+    ],
     ['BYSETPOS=0', 'DTSTART:20260105T020000\nRRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0', 'BYSETPOS', 'out of range'],
     ['BYWEEKNO with MONTHLY', 'DTSTART:20260105T020000\nRRULE:FREQ=MONTHLY;BYWEEKNO=2', 'BYWEEKNO', 'cannot be used with FREQ=MONTHLY'],
     ['BYYEARDAY=367', 'DTSTART:20260105T020000\nRRULE:FREQ=YEARLY;BYYEARDAY=367', 'BYYEARDAY', 'out of range 1..366'],
@@ -29,10 +34,30 @@ describe('parseRRule: what is refused names the part', () => {
     ['EXRULE', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXRULE:FREQ=WEEKLY', 'EXRULE', 'EXRULE is not supported'],
     ['two RRULEs', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nRRULE:FREQ=WEEKLY', 'RRULE', 'only one RRULE'],
     ['an EXDATE that is not a date', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE:20260106T0200', 'EXDATE', 'is not a date'],
-    ['an EXDATE on February 30', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE;VALUE=DATE:20260230', 'EXDATE', 'not a valid calendar date-time'],
-    ['an EXDATE in an unknown zone', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE;TZID=Mars/Olympus:20260106T020000', 'EXDATE', 'not an IANA time zone'],
-    ['an EXDATE;VALUE=DATE with a time', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE;VALUE=DATE:20260106T020000', 'EXDATE', 'must be a date'],
-    ['an RDATE period', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nRDATE;VALUE=PERIOD:20260106T020000Z/PT1H', 'RDATE', 'VALUE=PERIOD is not supported'],
+    [
+      'an EXDATE on February 30',
+      'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE;VALUE=DATE:20260230',
+      'EXDATE',
+      'not a valid calendar date-time',
+    ],
+    [
+      'an EXDATE in an unknown zone',
+      'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE;TZID=Mars/Olympus:20260106T020000',
+      'EXDATE',
+      'not an IANA time zone',
+    ],
+    [
+      'an EXDATE;VALUE=DATE with a time',
+      'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE;VALUE=DATE:20260106T020000',
+      'EXDATE',
+      'must be a date',
+    ],
+    [
+      'an RDATE period',
+      'DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nRDATE;VALUE=PERIOD:20260106T020000Z/PT1H',
+      'RDATE',
+      'VALUE=PERIOD is not supported',
+    ],
     ['COUNT and UNTIL', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY;COUNT=2;UNTIL=20260110T000000Z', 'UNTIL', 'COUNT and UNTIL'],
     ['INTERVAL=0', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY;INTERVAL=0', 'INTERVAL', 'positive integer'],
     ['COUNT=x', 'DTSTART:20260105T020000\nRRULE:FREQ=DAILY;COUNT=x', 'COUNT', 'positive integer'],
@@ -181,7 +206,10 @@ describe('rruleOccurrences', () => {
   });
 
   it('stops when COUNT is used up', () => {
-    expect(first('DTSTART:20260105T020000Z\nRRULE:FREQ=DAILY;COUNT=2', 'UTC', '2026-01-01T00:00:00Z', 5)).toEqual(['2026-01-05T02:00', '2026-01-06T02:00']);
+    expect(first('DTSTART:20260105T020000Z\nRRULE:FREQ=DAILY;COUNT=2', 'UTC', '2026-01-01T00:00:00Z', 5)).toEqual([
+      '2026-01-05T02:00',
+      '2026-01-06T02:00',
+    ]);
   });
 });
 
@@ -192,7 +220,16 @@ describe('rruleOccurrences: the rest of RFC 5545 (YEARLY, BYMONTH, BYSETPOS, EXD
       'DTSTART;TZID=Europe/Berlin:20260113T220000\nRRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2\nEXDATE;TZID=Europe/Berlin:20260414T220000,20261110T220000',
       'Europe/Berlin',
       '2026-03-01T00:00:00Z',
-      ['2026-03-10T21:00', '2026-05-12T20:00', '2026-06-09T20:00', '2026-07-14T20:00', '2026-08-11T20:00', '2026-09-08T20:00', '2026-10-13T20:00', '2026-12-08T21:00'],
+      [
+        '2026-03-10T21:00',
+        '2026-05-12T20:00',
+        '2026-06-09T20:00',
+        '2026-07-14T20:00',
+        '2026-08-11T20:00',
+        '2026-09-08T20:00',
+        '2026-10-13T20:00',
+        '2026-12-08T21:00',
+      ],
     ],
     [
       'the same with an ordinal BYDAY and the holidays as dates on their own line each',
@@ -223,14 +260,14 @@ describe('rruleOccurrences: the rest of RFC 5545 (YEARLY, BYMONTH, BYSETPOS, EXD
       ['2026-01-05T02:00', '2026-01-07T02:00'],
     ],
     [
-      'RDATEs add occurrences, in order, once each (one of them is also the rule\'s)',
+      "RDATEs add occurrences, in order, once each (one of them is also the rule's)",
       'DTSTART:20260105T020000Z\nRRULE:FREQ=WEEKLY;COUNT=2\nRDATE:20260107T030000Z,20260112T020000Z\nRDATE;TZID=Europe/Berlin:20260110T100000',
       'UTC',
       '2026-01-01T00:00:00Z',
       ['2026-01-05T02:00', '2026-01-07T03:00', '2026-01-10T09:00', '2026-01-12T02:00'],
     ],
     [
-      'an RDATE that is a date comes at the DTSTART\'s time of day; an EXDATE removes an RDATE too',
+      "an RDATE that is a date comes at the DTSTART's time of day; an EXDATE removes an RDATE too",
       'DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=DAILY;COUNT=1\nRDATE;VALUE=DATE:20260201,20260202\nEXDATE;VALUE=DATE:20260202',
       'Europe/Berlin',
       '2026-01-01T00:00:00Z',

@@ -92,7 +92,10 @@ function parseDateValue(text: string, part: string, zone: string | undefined): P
     return fail(part, `RRULE ${part} "${text}" is not a valid calendar date-time`);
   }
   if (m[7] === 'Z' && zone !== undefined) return fail(part, `${part} cannot have both a TZID and a UTC time (Z)`);
-  return { ok: true, value: { wall: { year, month, day, hour, minute, second }, zone: m[7] === 'Z' ? 'UTC' : zone, dateOnly: m[4] === undefined } };
+  return {
+    ok: true,
+    value: { wall: { year, month, day, hour, minute, second }, zone: m[7] === 'Z' ? 'UTC' : zone, dateOnly: m[4] === undefined },
+  };
 }
 
 /** A property line's parameters (TZID, VALUE) and its values, checked. */
@@ -124,7 +127,11 @@ function parseIntegerList(text: string, part: IntegerPart): ParseResult<number[]
     if (!/^[+-]?\d+$/.test(item)) return fail(part, `RRULE ${part} "${text}": "${item}" is not an integer`);
     const n = Number(item);
     const ok = fromEnd ? Math.abs(n) >= min && Math.abs(n) <= max : n >= min && n <= max;
-    if (!ok) return fail(part, `RRULE ${part} "${text}": ${item} is out of range ${fromEnd ? `${min}..${max} or -${max}..-${min}` : `${min}..${max}`}`);
+    if (!ok)
+      return fail(
+        part,
+        `RRULE ${part} "${text}": ${item} is out of range ${fromEnd ? `${min}..${max} or -${max}..-${min}` : `${min}..${max}`}`,
+      );
     out.push(n);
   }
   return { ok: true, value: [...new Set(out)].sort((a, b) => a - b) };
@@ -134,14 +141,16 @@ function parseByDay(text: string, freq: RRuleFrequency): ParseResult<ByDay[]> {
   const days: ByDay[] = [];
   for (const item of text.split(',')) {
     const m = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(item);
-    if (!m) return fail('BYDAY', `BYDAY "${text}": "${item}" is not a weekday (MO..SU, with an ordinal like 1SA or -1SU for MONTHLY and YEARLY)`);
+    if (!m)
+      return fail('BYDAY', `BYDAY "${text}": "${item}" is not a weekday (MO..SU, with an ordinal like 1SA or -1SU for MONTHLY and YEARLY)`);
     const weekday = WEEKDAYS.indexOf(m[2]);
     if (m[1] === undefined) {
       days.push({ weekday });
       continue;
     }
     const ordinal = Number(m[1]);
-    if (freq !== 'MONTHLY' && freq !== 'YEARLY') return fail('BYDAY', `BYDAY "${item}": an ordinal weekday is only supported with FREQ=MONTHLY or FREQ=YEARLY`);
+    if (freq !== 'MONTHLY' && freq !== 'YEARLY')
+      return fail('BYDAY', `BYDAY "${item}": an ordinal weekday is only supported with FREQ=MONTHLY or FREQ=YEARLY`);
     const most = freq === 'MONTHLY' ? 5 : 53;
     if (ordinal === 0 || Math.abs(ordinal) > most) return fail('BYDAY', `BYDAY "${item}": the ordinal must be 1..${most} or -${most}..-1`);
     days.push({ weekday, ordinal });
@@ -155,8 +164,15 @@ function parseRuleParts(ruleText: string, rule: RRule): ParseResult<RRule> {
   for (const raw of ruleText.split(';').filter((p) => p.trim().length > 0)) {
     const eq = raw.indexOf('=');
     const name = (eq < 0 ? raw : raw.slice(0, eq)).trim().toUpperCase();
-    const value = eq < 0 ? '' : raw.slice(eq + 1).trim().toUpperCase();
-    if (!SUPPORTED_PARTS.includes(name)) return fail(name, `RRULE part ${name} is not supported (supported: ${SUPPORTED_PARTS.join(', ')})`);
+    const value =
+      eq < 0
+        ? ''
+        : raw
+            .slice(eq + 1)
+            .trim()
+            .toUpperCase();
+    if (!SUPPORTED_PARTS.includes(name))
+      return fail(name, `RRULE part ${name} is not supported (supported: ${SUPPORTED_PARTS.join(', ')})`);
     if (parts.has(name)) return fail(name, `RRULE part ${name} is given twice`);
     if (value.length === 0) return fail(name, `RRULE part ${name} has no value`);
     parts.set(name, value);
@@ -203,7 +219,8 @@ function parseRuleParts(ruleText: string, rule: RRule): ParseResult<RRule> {
   for (const part of Object.keys(INTEGER_PARTS) as IntegerPart[]) {
     const value = parts.get(part);
     if (value === undefined) continue;
-    if ((INTEGER_PARTS[part].notWith as readonly string[]).includes(rule.freq)) return fail(part, `${part} cannot be used with FREQ=${rule.freq} (RFC 5545)`);
+    if ((INTEGER_PARTS[part].notWith as readonly string[]).includes(rule.freq))
+      return fail(part, `${part} cannot be used with FREQ=${rule.freq} (RFC 5545)`);
     const parsed = parseIntegerList(value, part);
     if (!parsed.ok) return parsed;
     rule[fields[part]] = parsed.value;
@@ -252,7 +269,15 @@ export function parseRRule(text: string): ParseResult<RRule> {
   }
   if (ruleText === undefined) return fail('RRULE', 'no RRULE line (RRULE:FREQ=...)');
   if (!dtstart) return fail('DTSTART', 'a recurrence rule needs a DTSTART (e.g. DTSTART;TZID=Europe/Berlin:20260105T020000)');
-  return parseRuleParts(ruleText, { source: text.trim(), freq: 'DAILY', interval: 1, weekStart: 1, dtstart: dtstart.wall, dtstartZone: dtstart.zone, ...dates });
+  return parseRuleParts(ruleText, {
+    source: text.trim(),
+    freq: 'DAILY',
+    interval: 1,
+    weekStart: 1,
+    dtstart: dtstart.wall,
+    dtstartZone: dtstart.zone,
+    ...dates,
+  });
 }
 
 /** The effective zone of a rule used in a window declared in `timeZone`. */
@@ -265,11 +290,18 @@ function instantOf(value: DateValue, zone: string): number {
   return fromLocal(value.wall, value.zone ?? zone);
 }
 
-const asUtcWall = (wall: LocalDateTime): Temporal.ZonedDateTime => Temporal.Instant.fromEpochMilliseconds(wallMs(wall)).toZonedDateTimeISO('UTC');
+const asUtcWall = (wall: LocalDateTime): Temporal.ZonedDateTime =>
+  Temporal.Instant.fromEpochMilliseconds(wallMs(wall)).toZonedDateTimeISO('UTC');
 
 /** The rule for rrule-temporal, in wall-clock time (UTC standing for the zone's wall clock). */
 function wallRule(rule: RRule, zone: string): RRuleTemporal {
-  const until = rule.until && (rule.until.dateOnly ? { ...rule.until.wall, hour: 23, minute: 59, second: 59 } : rule.until.zone ? toLocal(instantOf(rule.until, zone), zone) : rule.until.wall);
+  const until =
+    rule.until &&
+    (rule.until.dateOnly
+      ? { ...rule.until.wall, hour: 23, minute: 59, second: 59 }
+      : rule.until.zone
+        ? toLocal(instantOf(rule.until, zone), zone)
+        : rule.until.wall);
   return new RRuleTemporal({
     freq: rule.freq,
     interval: rule.interval,
@@ -324,7 +356,8 @@ function expansionOf(rule: RRule, zone: string): Expansion {
 export function* rruleOccurrences(rule: RRule, timeZone: string, fromMs: number, limitMs: number): Generator<number> {
   const zone = ruleZone(rule, timeZone);
   const { rule: recurrence, added, excluded } = expansionOf(rule, zone);
-  const wallOccurrences = (startWall: number, endWall: number) => recurrence.between(new Date(startWall), new Date(endWall), true).map((o) => o.epochMilliseconds);
+  const wallOccurrences = (startWall: number, endWall: number) =>
+    recurrence.between(new Date(startWall), new Date(endWall), true).map((o) => o.epochMilliseconds);
   const ruled = placeInZone(wallOccurrences, zone, fromMs, limitMs);
   const extra = added.filter((t) => t >= fromMs && t <= limitMs);
   let next = ruled.next();

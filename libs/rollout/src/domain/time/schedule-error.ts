@@ -13,7 +13,10 @@ export function fail<T>(part: string, message: string): ParseResult<T> {
 
 /** Thrown only when a schedule that should have been validated at creation turns out to be invalid. */
 export class InvalidScheduleError extends Error {
-  constructor(readonly part: string, message: string) {
+  constructor(
+    readonly part: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'InvalidScheduleError';
   }

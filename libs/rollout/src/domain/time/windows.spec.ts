@@ -2,7 +2,12 @@ import { InvalidScheduleError } from './schedule-error';
 import { compileWindow, nextOpening, windowClosesAt, windowOpen, type TimeWindow } from './windows';
 
 const at = (iso: string): Date => new Date(iso);
-const cron = (expression: string, durationMinutes: number, timeZone = 'UTC'): TimeWindow => ({ kind: 'cron', expression, durationMinutes, timeZone });
+const cron = (expression: string, durationMinutes: number, timeZone = 'UTC'): TimeWindow => ({
+  kind: 'cron',
+  expression,
+  durationMinutes,
+  timeZone,
+});
 const rrule = (rule: string, durationMinutes: number, timeZone: string): TimeWindow => ({ kind: 'rrule', rule, durationMinutes, timeZone });
 const once = (start: string, durationMinutes: number): TimeWindow => ({ kind: 'once', start, durationMinutes, timeZone: 'UTC' });
 
@@ -24,8 +29,20 @@ describe('windowOpen', () => {
     ['Berlin 02:00 in winter is 01:00 UTC', [cron('0 2 * * *', 60, 'Europe/Berlin')], [], '2026-01-15T01:30:00Z', true],
     ['Berlin 02:00 in summer is 00:00 UTC', [cron('0 2 * * *', 60, 'Europe/Berlin')], [], '2026-07-15T00:30:00Z', true],
     ['Berlin 02:00 in summer: 01:30 UTC is already closed', [cron('0 2 * * *', 60, 'Europe/Berlin')], [], '2026-07-15T01:30:00Z', false],
-    ['an RRULE window', [rrule('DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE', 120, 'Europe/Berlin')], [], '2026-01-07T02:30:00Z', true],
-    ['an RRULE window before its DTSTART', [rrule('DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE', 120, 'Europe/Berlin')], [], '2025-12-31T02:30:00Z', false],
+    [
+      'an RRULE window',
+      [rrule('DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE', 120, 'Europe/Berlin')],
+      [],
+      '2026-01-07T02:30:00Z',
+      true,
+    ],
+    [
+      'an RRULE window before its DTSTART',
+      [rrule('DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE', 120, 'Europe/Berlin')],
+      [],
+      '2025-12-31T02:30:00Z',
+      false,
+    ],
   ])('%s', (_name, windows, freezes, now, expected) => {
     expect(windowOpen(at(now), windows, freezes)).toBe(expected);
   });
@@ -37,7 +54,12 @@ describe('daylight saving time', () => {
   const ny0130 = cron('30 1 * * *', 60, 'America/New_York');
 
   it.each<[string, TimeWindow, string, string]>([
-    ['Berlin, spring forward: 02:30 does not exist, the window opens at 03:30 CEST', berlin0230, '2026-03-28T23:00:00Z', '2026-03-29T01:30:00.000Z'],
+    [
+      'Berlin, spring forward: 02:30 does not exist, the window opens at 03:30 CEST',
+      berlin0230,
+      '2026-03-28T23:00:00Z',
+      '2026-03-29T01:30:00.000Z',
+    ],
     ['Berlin, the day after: 02:30 CEST', berlin0230, '2026-03-29T03:00:00Z', '2026-03-30T00:30:00.000Z'],
     ['Berlin, fall back: 02:30 happens twice, the first (CEST) is used', berlin0230, '2026-10-24T23:00:00Z', '2026-10-25T00:30:00.000Z'],
     ['Berlin, the day after fall back: 02:30 CET', berlin0230, '2026-10-25T03:00:00Z', '2026-10-26T01:30:00.000Z'],
@@ -69,7 +91,12 @@ describe('daylight saving time', () => {
     // 02:00 and 02:30 do not exist: they move to 03:00 and 03:30 CEST, where the cron starts anyway
     ['spring forward: each start once, in order', '2026-03-28T23:00:00Z', '2026-03-29T03:00:00Z', ['00:00', '00:30', '01:00', '01:30']],
     // 02:00 and 02:30 happen twice: the first (CEST) only
-    ['fall back: the repeated hour starts once', '2026-10-24T22:00:00Z', '2026-10-25T03:00:00Z', ['23:00', '23:30', '00:00', '00:30', '02:00', '02:30']],
+    [
+      'fall back: the repeated hour starts once',
+      '2026-10-24T22:00:00Z',
+      '2026-10-25T03:00:00Z',
+      ['23:00', '23:30', '00:00', '00:30', '02:00', '02:30'],
+    ],
   ])('a cron every 30 minutes from 01:00 to 03:59 in Berlin, %s', (_name, from, limit, expected) => {
     const compiled = compileWindow(cron('*/30 1-3 * * *', 10, 'Europe/Berlin'));
     if (!compiled.ok) throw new Error(compiled.error.message);
@@ -96,9 +123,27 @@ describe('nextOpening', () => {
       '2026-12-21T00:00:00Z',
       '2027-01-03T02:00:00.000Z',
     ],
-    ['a freeze ending inside an open window opens at the freeze end', [cron('0 0 * * *', 1440)], [once('2026-12-01T10:00:00Z', 120)], '2026-12-01T10:30:00Z', '2026-12-01T12:00:00.000Z'],
-    ['chained freezes', [], [once('2026-12-01T10:00:00Z', 60), once('2026-12-01T11:00:00Z', 60)], '2026-12-01T10:30:00Z', '2026-12-01T12:00:00.000Z'],
-    ['a rule that has run out never opens', [rrule('DTSTART:20260105T020000Z\nRRULE:FREQ=DAILY;COUNT=2', 60, 'UTC')], [], '2026-02-01T00:00:00Z', null],
+    [
+      'a freeze ending inside an open window opens at the freeze end',
+      [cron('0 0 * * *', 1440)],
+      [once('2026-12-01T10:00:00Z', 120)],
+      '2026-12-01T10:30:00Z',
+      '2026-12-01T12:00:00.000Z',
+    ],
+    [
+      'chained freezes',
+      [],
+      [once('2026-12-01T10:00:00Z', 60), once('2026-12-01T11:00:00Z', 60)],
+      '2026-12-01T10:30:00Z',
+      '2026-12-01T12:00:00.000Z',
+    ],
+    [
+      'a rule that has run out never opens',
+      [rrule('DTSTART:20260105T020000Z\nRRULE:FREQ=DAILY;COUNT=2', 60, 'UTC')],
+      [],
+      '2026-02-01T00:00:00Z',
+      null,
+    ],
     ['a window always frozen never opens', [prodNights], [cron('0 0 * * *', 1440)], '2026-01-05T00:00:00Z', null],
     ['a freeze limited to its own list does not touch others', [prodNights], [], '2026-01-05T01:00:00Z', '2026-01-05T02:00:00.000Z'],
   ])('%s', (_name, windows, freezes, now, expected) => {
@@ -153,8 +198,16 @@ describe('compileWindow: errors name the part', () => {
     ['a cron field', cron('0 25 * * *', 60), 'hour'],
     ['an RRULE part', rrule('DTSTART:20260105T020000\nRRULE:FREQ=HOURLY', 60, 'UTC'), 'FREQ'],
     ['an EXDATE', rrule('DTSTART:20260105T020000\nRRULE:FREQ=DAILY\nEXDATE:2026-01-06', 60, 'UTC'), 'EXDATE'],
-    ['a DTSTART zone other than the window zone', rrule('DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=DAILY', 60, 'America/New_York'), 'DTSTART'],
-    ['a single start without a zone designator', { kind: 'once', start: '2026-12-20T00:00:00', durationMinutes: 60, timeZone: 'UTC' }, 'start'],
+    [
+      'a DTSTART zone other than the window zone',
+      rrule('DTSTART;TZID=Europe/Berlin:20260105T020000\nRRULE:FREQ=DAILY', 60, 'America/New_York'),
+      'DTSTART',
+    ],
+    [
+      'a single start without a zone designator',
+      { kind: 'once', start: '2026-12-20T00:00:00', durationMinutes: 60, timeZone: 'UTC' },
+      'start',
+    ],
     ['an unknown kind', { kind: 'weekly', durationMinutes: 60, timeZone: 'UTC' } as unknown as TimeWindow, 'kind'],
   ])('%s', (_name, window, part) => {
     const r = compileWindow(window);

@@ -57,14 +57,16 @@ export function compileWindow(window: TimeWindow): ParseResult<CompiledWindow> {
   if (!Number.isFinite(window.durationMinutes) || window.durationMinutes < 1) {
     return fail('durationMinutes', `window duration must be at least 1 minute (got ${String(window.durationMinutes)})`);
   }
-  if (!isValidTimeZone(window.timeZone)) return fail('timeZone', `"${String(window.timeZone)}" is not an IANA time zone (e.g. Europe/Berlin)`);
+  if (!isValidTimeZone(window.timeZone))
+    return fail('timeZone', `"${String(window.timeZone)}" is not an IANA time zone (e.g. Europe/Berlin)`);
   const durationMs = Math.round(window.durationMinutes * MINUTE_MS);
   switch (window.kind) {
     case 'cron': {
       const parsed = parseCron(window.expression);
       if (!parsed.ok) return parsed;
       const cron = parsed.value;
-      const starts = (from: number, limit: number) => placeInZone((startWall, endWall) => cronWallTimes(cron, startWall, endWall), window.timeZone, from, limit);
+      const starts = (from: number, limit: number) =>
+        placeInZone((startWall, endWall) => cronWallTimes(cron, startWall, endWall), window.timeZone, from, limit);
       return { ok: true, value: { window, durationMs, starts } };
     }
     case 'rrule': {
@@ -132,7 +134,12 @@ export function windowOpen(now: Date, windows: readonly TimeWindow[], freezes: r
  * The first instant at or after `now` at which `windowOpen` is true, or null when there is none within
  * the horizon (a rule that has run out of occurrences, or a freeze that covers every window).
  */
-export function nextOpening(now: Date, windows: readonly TimeWindow[], freezes: readonly TimeWindow[] = [], horizonDays = DEFAULT_HORIZON_DAYS): Date | null {
+export function nextOpening(
+  now: Date,
+  windows: readonly TimeWindow[],
+  freezes: readonly TimeWindow[] = [],
+  horizonDays = DEFAULT_HORIZON_DAYS,
+): Date | null {
   const allow = windows.map(compiled);
   const deny = freezes.map(compiled);
   const limit = now.getTime() + horizonDays * DAY_MS;

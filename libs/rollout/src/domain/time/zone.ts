@@ -67,13 +67,21 @@ export function wallMs(local: LocalDateTime): number {
 /** The local date-time of wall ms. */
 export function wallLocal(wall: number): LocalDateTime {
   const date = new Date(wall);
-  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: date.getUTCSeconds() };
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+  };
 }
 
 /** The instant of a local date and time in a zone: a time in a gap moves forward by the gap, one in an overlap is the earlier. */
 export function fromLocal(local: LocalDateTime, timeZone: string): number {
   const { year, month, day, hour, minute, second } = local;
-  return new Temporal.PlainDateTime(year, month, day, hour, minute, second).toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
+  return new Temporal.PlainDateTime(year, month, day, hour, minute, second).toZonedDateTime(timeZone, { disambiguation: 'compatible' })
+    .epochMilliseconds;
 }
 
 /**

@@ -51,7 +51,9 @@ export function ApprovalsPage() {
       )}
       {items.status === 'loading' && !items.data && <Loading what="approvals" />}
       {items.status === 'failed' && <ErrorNote error={items.error} title="The approvals could not be loaded." onRetry={reload} />}
-      {items.data && list.length === 0 && <Empty title="Nothing waits for an approval">When a rollout finishes a tier, its next tier appears here with the evidence.</Empty>}
+      {items.data && list.length === 0 && (
+        <Empty title="Nothing waits for an approval">When a rollout finishes a tier, its next tier appears here with the evidence.</Empty>
+      )}
       {list.map((item) => (
         <ApprovalCard key={`${item.rolloutId}.${item.tier}`} item={item} clusterName={names.get(item.clusterId)} onDecided={decided} />
       ))}
@@ -75,7 +77,9 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
     setError(null);
     try {
       await decide(item.rolloutId, verdict, item.tier, comment);
-      onDecided(`${TIER_NAME[item.tier]} of plan v${item.planVersion} ${verdict === 'approve' ? 'approved: it starts now' : 'rejected: the rollout stops there'}.`);
+      onDecided(
+        `${TIER_NAME[item.tier]} of plan v${item.planVersion} ${verdict === 'approve' ? 'approved: it starts now' : 'rejected: the rollout stops there'}.`,
+      );
     } catch (err) {
       setError(err);
       setBusy(null);
@@ -87,19 +91,27 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
   };
 
   return (
-    <section className="card approval" data-testid="approval" data-tier={item.tier} data-rollout={item.rolloutId} aria-label={`${TIER_NAME[item.tier]} of plan v${item.planVersion}`}>
+    <section
+      className="card approval"
+      data-testid="approval"
+      data-tier={item.tier}
+      data-rollout={item.rolloutId}
+      aria-label={`${TIER_NAME[item.tier]} of plan v${item.planVersion}`}
+    >
       <div className="approval-head">
         <div>
           <h2>
             <Badge tone="accent">{TIER_NAME[item.tier]}</Badge> of plan v{item.planVersion} on {clusterName ?? 'a cluster'}
           </h2>
           <div className="muted small">
-            Rollout by {personName(item.createdBy)} · asked {formatAgo(item.requestedAt)} ({formatDate(item.requestedAt)}) · <Link to={`/rollouts/${item.rolloutId}`}>Open the rollout</Link> · <Link to={`/plans/${item.planId}?tab=diff`}>Plan diff</Link>
+            Rollout by {personName(item.createdBy)} · asked {formatAgo(item.requestedAt)} ({formatDate(item.requestedAt)}) ·{' '}
+            <Link to={`/rollouts/${item.rolloutId}`}>Open the rollout</Link> · <Link to={`/plans/${item.planId}?tab=diff`}>Plan diff</Link>
           </div>
         </div>
         {previousTier ? (
           <div className={`evidence-verdict ${allVerified && passed === probes.length ? 'good-text' : 'warn-text'}`}>
-            {TIER_NAME[previousTier]}: {plural(item.evidence.steps.length, 'namespace')} {allVerified ? 'verified' : 'not all verified'}, {passed}/{probes.length} probes passed
+            {TIER_NAME[previousTier]}: {plural(item.evidence.steps.length, 'namespace')} {allVerified ? 'verified' : 'not all verified'},{' '}
+            {passed}/{probes.length} probes passed
           </div>
         ) : (
           <div className="evidence-verdict warn-text">First stage of this rollout: no earlier tier has proven the plan</div>
@@ -110,7 +122,8 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
         <Evidence item={item} previousTier={previousTier} />
       ) : (
         <p className="muted small" data-testid="no-evidence">
-          {TIER_NAME[item.tier]} is where this rollout begins, and its policy asks for an approval before anything is applied. Read the plan diff before you decide.
+          {TIER_NAME[item.tier]} is where this rollout begins, and its policy asks for an approval before anything is applied. Read the plan
+          diff before you decide.
         </p>
       )}
 
@@ -124,7 +137,17 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
         <form className="decision" onSubmit={submit}>
           <label htmlFor={fieldId}>Comment (kept in the audit log)</label>
           <div className="decision-row">
-            <input id={fieldId} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={previousTier ? `e.g. ${previousTier} probes all green, change window agreed` : 'e.g. plan diff reviewed, change window agreed'} maxLength={2000} />
+            <input
+              id={fieldId}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              placeholder={
+                previousTier
+                  ? `e.g. ${previousTier} probes all green, change window agreed`
+                  : 'e.g. plan diff reviewed, change window agreed'
+              }
+              maxLength={2000}
+            />
             <button type="submit" className="btn btn-primary" disabled={!!busy}>
               {busy === 'approve' ? 'Approving…' : `Approve ${item.tier}`}
             </button>
@@ -157,7 +180,9 @@ function Evidence({ item, previousTier }: { item: ApprovalItem; previousTier: Ti
         {item.evidence.steps.map((s) => {
           const passed = s.probes.filter((p) => p.outcome === 'passed').length;
           const bad = s.probes.filter((p) => p.outcome && p.outcome !== 'passed');
-          const kinds = Object.entries(s.probes.reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.kind]: (acc[p.kind] ?? 0) + 1 }), {}));
+          const kinds = Object.entries(
+            s.probes.reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.kind]: (acc[p.kind] ?? 0) + 1 }), {}),
+          );
           const shown = open === s.stepId || bad.length > 0;
           return (
             <Fragment key={s.stepId}>
@@ -181,7 +206,12 @@ function Evidence({ item, previousTier }: { item: ApprovalItem; previousTier: Ti
                 <td className="small muted">{kinds.map(([k, n]) => `${n} ${PROBE_KIND_WORDS[k] ?? k}`).join(' · ')}</td>
                 <td className="actions-col">
                   {s.probes.length > 0 && (
-                    <button type="button" className="linklike" aria-expanded={shown} onClick={() => setOpen(open === s.stepId ? null : s.stepId)}>
+                    <button
+                      type="button"
+                      className="linklike"
+                      aria-expanded={shown}
+                      onClick={() => setOpen(open === s.stepId ? null : s.stepId)}
+                    >
                       {shown ? 'Hide probes' : 'Probes'}
                     </button>
                   )}

@@ -50,7 +50,13 @@ export function AuditPage() {
   // One filters object per address, so that the entries load again only when the address changes.
   const filters = useMemo(() => {
     const params = new URLSearchParams(address);
-    return { clusterId: params.get('cluster') ?? undefined, actor: params.get('actor') ?? undefined, action: params.get('action') ?? undefined, q: params.get('q') ?? undefined, before: params.get('before') ?? undefined };
+    return {
+      clusterId: params.get('cluster') ?? undefined,
+      actor: params.get('actor') ?? undefined,
+      action: params.get('action') ?? undefined,
+      q: params.get('q') ?? undefined,
+      before: params.get('before') ?? undefined,
+    };
   }, [address]);
   const entries = useAsync((signal) => fetchAudit(filters, PAGE + 1, signal), [filters]);
   const [actor, setActor] = useState(filters.actor ?? '');
@@ -87,7 +93,10 @@ export function AuditPage() {
 
   return (
     <div className="page">
-      <PageHeader title="Audit log" subtitle="Every change through the API or the dashboard, and every step a rollout took on its own, with the policies before and after." />
+      <PageHeader
+        title="Audit log"
+        subtitle="Every change through the API or the dashboard, and every step a rollout took on its own, with the policies before and after."
+      />
       <form className="toolbar" onSubmit={search} role="search" aria-label="Filter the audit log">
         <label className="toolbar-item">
           <span className="toolbar-label">Cluster</span>
@@ -113,7 +122,14 @@ export function AuditPage() {
         </label>
         <label className="toolbar-item">
           <span className="toolbar-label">Action</span>
-          <input value={action} onChange={(e) => setAction(e.target.value)} placeholder="rollout." list="audit-actions" aria-label="Action" size={18} />
+          <input
+            value={action}
+            onChange={(e) => setAction(e.target.value)}
+            placeholder="rollout."
+            list="audit-actions"
+            aria-label="Action"
+            size={18}
+          />
           <datalist id="audit-actions">
             {ACTIONS.map((a) => (
               <option key={a} value={a} />
@@ -122,7 +138,13 @@ export function AuditPage() {
         </label>
         <label className="toolbar-item toolbar-grow">
           <span className="toolbar-label">Text</span>
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="namespace, target, comment…" aria-label="Search targets and details" />
+          <input
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="namespace, target, comment…"
+            aria-label="Search targets and details"
+          />
         </label>
         <button type="submit" className="btn btn-primary btn-small">
           Search
@@ -134,8 +156,16 @@ export function AuditPage() {
         )}
       </form>
       {entries.status === 'loading' && !entries.data && <Loading what="the audit log" />}
-      {entries.status === 'failed' && <ErrorNote error={entries.error} title="The audit log could not be loaded." onRetry={entries.reload} />}
-      {entries.data && rows.length === 0 && <Empty title={filtered ? 'Nothing matches' : 'Nothing recorded yet'}>{filtered ? 'No entry matches these filters. The action matches exactly, or every action under a prefix ending in “.”.' : 'Changes will show here as they happen.'}</Empty>}
+      {entries.status === 'failed' && (
+        <ErrorNote error={entries.error} title="The audit log could not be loaded." onRetry={entries.reload} />
+      )}
+      {entries.data && rows.length === 0 && (
+        <Empty title={filtered ? 'Nothing matches' : 'Nothing recorded yet'}>
+          {filtered
+            ? 'No entry matches these filters. The action matches exactly, or every action under a prefix ending in “.”.'
+            : 'Changes will show here as they happen.'}
+        </Empty>
+      )}
       {rows.length > 0 && (
         <section className="card card-flush" aria-label="Audit entries">
           <table className={`table audit${entries.status === 'loading' ? ' stale' : ''}`} data-testid="audit-table">
@@ -174,7 +204,8 @@ export function AuditPage() {
 
 const hasValue = (v: unknown) => v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v as object).length === 0);
 const recorded = (v: unknown) => v !== undefined && v !== null;
-const policiesText = (v: unknown) => (!recorded(v) ? '# not recorded' : Array.isArray(v) && v.length === 0 ? '# no NetworkPolicy' : toYaml(v));
+const policiesText = (v: unknown) =>
+  !recorded(v) ? '# not recorded' : Array.isArray(v) && v.length === 0 ? '# no NetworkPolicy' : toYaml(v);
 const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 function AuditRow({ entry: e, clusterName }: { entry: AuditItem; clusterName?: string }) {
@@ -192,7 +223,9 @@ function AuditRow({ entry: e, clusterName }: { entry: AuditItem; clusterName?: s
         <td>
           <Badge tone={toneOf(e.action)}>{e.action}</Badge>
         </td>
-        <td className="nowrap">{clusterName ?? (e.clusterId ? <span className="muted mono">{e.clusterId.slice(0, 8)}</span> : <span className="muted">—</span>)}</td>
+        <td className="nowrap">
+          {clusterName ?? (e.clusterId ? <span className="muted mono">{e.clusterId.slice(0, 8)}</span> : <span className="muted">—</span>)}
+        </td>
         <td>
           <span className="mono">{e.target ?? ''}</span>
           {summary && <div className="small muted audit-summary">{summary}</div>}

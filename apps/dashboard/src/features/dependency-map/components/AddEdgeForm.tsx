@@ -10,7 +10,17 @@ const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
  * Declares a dependency the flows did not show (a nightly job, a failover path). The API checks
  * the ends against the inventory; its reasons appear under the fields they concern.
  */
-export function AddEdgeForm({ clusterId, endpoints, onAdded, onClose }: { clusterId: string; endpoints: string[]; onAdded(edge: EdgeView): void; onClose(): void }) {
+export function AddEdgeForm({
+  clusterId,
+  endpoints,
+  onAdded,
+  onClose,
+}: {
+  clusterId: string;
+  endpoints: string[];
+  onAdded(edge: EdgeView): void;
+  onClose(): void;
+}) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [port, setPort] = useState('');
@@ -21,7 +31,12 @@ export function AddEdgeForm({ clusterId, endpoints, onAdded, onClose }: { cluste
 
   const problem = (field: string) => (error instanceof ApiError ? error.problemFor(field) : undefined);
   const fieldsWithProblems = ['from', 'to', 'port', 'protocol', 'comment'];
-  const general = error instanceof ApiError && error.problems.length && error.problems.every((p) => fieldsWithProblems.some((f) => error.problemFor(f) === p.reason)) ? null : error;
+  const general =
+    error instanceof ApiError &&
+    error.problems.length &&
+    error.problems.every((p) => fieldsWithProblems.some((f) => error.problemFor(f) === p.reason))
+      ? null
+      : error;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -29,7 +44,13 @@ export function AddEdgeForm({ clusterId, endpoints, onAdded, onClose }: { cluste
     setError(null);
     const n = Number(port);
     try {
-      const edge = await declareEdge(clusterId, { from: from.trim(), to: to.trim(), port: port.trim() !== '' && Number.isFinite(n) ? n : port, protocol, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+      const edge = await declareEdge(clusterId, {
+        from: from.trim(),
+        to: to.trim(),
+        port: port.trim() !== '' && Number.isFinite(n) ? n : port,
+        protocol,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      });
       onAdded(edge);
     } catch (err) {
       setError(err);
@@ -46,7 +67,10 @@ export function AddEdgeForm({ clusterId, endpoints, onAdded, onClose }: { cluste
           Close
         </button>
       </div>
-      <p className="muted small">For traffic the flows did not show, such as a monthly job. Ends are <code>namespace/workload</code>, an IP, a CIDR, a DNS name or <code>reserved:kube-apiserver</code>.</p>
+      <p className="muted small">
+        For traffic the flows did not show, such as a monthly job. Ends are <code>namespace/workload</code>, an IP, a CIDR, a DNS name or{' '}
+        <code>reserved:kube-apiserver</code>.
+      </p>
       <datalist id="endpoint-options">
         {endpoints.map((e) => (
           <option key={e} value={e} />
@@ -54,13 +78,34 @@ export function AddEdgeForm({ clusterId, endpoints, onAdded, onClose }: { cluste
       </datalist>
       <div className="form-grid">
         <Field label="From" htmlFor="edge-from" problem={problem('from')}>
-          <input id="edge-from" list="endpoint-options" value={from} onChange={(e) => setFrom(e.target.value)} placeholder="orders-prod/orders-api" aria-invalid={!!problem('from')} />
+          <input
+            id="edge-from"
+            list="endpoint-options"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            placeholder="orders-prod/orders-api"
+            aria-invalid={!!problem('from')}
+          />
         </Field>
         <Field label="To" htmlFor="edge-to" problem={problem('to')}>
-          <input id="edge-to" list="endpoint-options" value={to} onChange={(e) => setTo(e.target.value)} placeholder="payments-prod/payments-api" aria-invalid={!!problem('to')} />
+          <input
+            id="edge-to"
+            list="endpoint-options"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            placeholder="payments-prod/payments-api"
+            aria-invalid={!!problem('to')}
+          />
         </Field>
         <Field label="Port" htmlFor="edge-port" problem={problem('port')}>
-          <input id="edge-port" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} placeholder="8080" aria-invalid={!!problem('port')} />
+          <input
+            id="edge-port"
+            inputMode="numeric"
+            value={port}
+            onChange={(e) => setPort(e.target.value)}
+            placeholder="8080"
+            aria-invalid={!!problem('port')}
+          />
         </Field>
         <Field label="Protocol" htmlFor="edge-protocol" problem={problem('protocol')}>
           <select id="edge-protocol" value={protocol} onChange={(e) => setProtocol(e.target.value as (typeof PROTOCOLS)[number])}>
@@ -70,7 +115,13 @@ export function AddEdgeForm({ clusterId, endpoints, onAdded, onClose }: { cluste
           </select>
         </Field>
         <Field label="Why" htmlFor="edge-comment" problem={problem('comment')} hint="Optional; kept with the dependency.">
-          <input id="edge-comment" value={comment} onChange={(e) => setComment(e.target.value)} placeholder="nightly settlement run" maxLength={2000} />
+          <input
+            id="edge-comment"
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            placeholder="nightly settlement run"
+            maxLength={2000}
+          />
         </Field>
       </div>
       {general !== null && (

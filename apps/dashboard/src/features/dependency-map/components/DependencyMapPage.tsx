@@ -38,7 +38,12 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
     if (!d) return null;
     const narrowed = filters.search.trim() !== '' || filters.crossTierOnly || filters.review !== 'all';
     const workloads = narrowed ? [] : filters.namespace ? d.workloads.filter((w) => w.namespace === filters.namespace) : d.workloads;
-    return layoutMap({ edges: visible.filter((e) => drawn(e, filters, hubs)), workloads, namespaces: d.namespaces, includeIdle: !narrowed });
+    return layoutMap({
+      edges: visible.filter((e) => drawn(e, filters, hubs)),
+      workloads,
+      namespaces: d.namespaces,
+      includeIdle: !narrowed,
+    });
   }, [d, visible, filters, hubs]);
   const highlight = useMemo(() => {
     const q = filters.search.trim().toLowerCase();
@@ -62,21 +67,31 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
   const hiddenDns = visible.filter((e) => !filters.showDns && isDns(e)).length;
   const hiddenFanOut = visible.filter((e) => !filters.showFanOut && hubs.has(e.fromKey) && !isHealthCheck(e) && !isDns(e)).length;
   const hubNames = [...hubs].map((k) => k.replace(/^workload:/, '')).join(', ');
-  const tiers = (['prod', 'staging', 'dev'] as const).map((t) => ({ tier: t, names: d.namespaces.filter((n) => n.tier === t).map((n) => n.name) }));
+  const tiers = (['prod', 'staging', 'dev'] as const).map((t) => ({
+    tier: t,
+    names: d.namespaces.filter((n) => n.tier === t).map((n) => n.name),
+  }));
   const untiered = d.namespaces.filter((n) => !n.tier).map((n) => n.name);
 
   const replaceEdge = (edge: EdgeView, message: string) => {
-    data.set((m) => ({ ...m, edges: m.edges.some((e) => e.id === edge.id) ? m.edges.map((e) => (e.id === edge.id ? edge : e)) : [...m.edges, edge] }));
+    data.set((m) => ({
+      ...m,
+      edges: m.edges.some((e) => e.id === edge.id) ? m.edges.map((e) => (e.id === edge.id ? edge : e)) : [...m.edges, edge],
+    }));
     setNotice(message);
   };
 
   const pickLink = (link: MapLink) => {
     setSelected(new Set(link.edges.map((e) => e.id)));
     setFocus(null);
-    window.requestAnimationFrame(() => tableRef.current?.querySelector(`[data-edge-id="${link.edges[0].id}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
+    window.requestAnimationFrame(() =>
+      tableRef.current?.querySelector(`[data-edge-id="${link.edges[0].id}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }),
+    );
   };
 
-  const endpoints = [...new Set([...d.workloads.map((w) => `${w.namespace}/${w.name}`), ...allEdges.flatMap((e) => [e.from, e.to])])].sort();
+  const endpoints = [
+    ...new Set([...d.workloads.map((w) => `${w.namespace}/${w.name}`), ...allEdges.flatMap((e) => [e.from, e.to])]),
+  ].sort();
 
   return (
     <div className="page page-wide">
@@ -99,14 +114,15 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
       {crossTier.length > 0 && (
         <div className="note note-error incident" role="note">
           <div>
-          <strong>{plural(crossTier.length, 'cross-tier dependency', 'cross-tier dependencies')}:</strong>{' '}
-          {crossTier.slice(0, 3).map((e, i) => (
-            <span key={e.id}>
-              {i > 0 && ', '}
-              <span className="mono">{e.from}</span> → <span className="mono">{e.to}</span> :{e.port}
-            </span>
-          ))}
-          {crossTier.length > 3 && ` and ${crossTier.length - 3} more`}. A lower tier reaching another tier is usually an accident: review it before a plan turns it into an allowed path.
+            <strong>{plural(crossTier.length, 'cross-tier dependency', 'cross-tier dependencies')}:</strong>{' '}
+            {crossTier.slice(0, 3).map((e, i) => (
+              <span key={e.id}>
+                {i > 0 && ', '}
+                <span className="mono">{e.from}</span> → <span className="mono">{e.to}</span> :{e.port}
+              </span>
+            ))}
+            {crossTier.length > 3 && ` and ${crossTier.length - 3} more`}. A lower tier reaching another tier is usually an accident: review
+            it before a plan turns it into an allowed path.
           </div>
           {!filters.crossTierOnly && (
             <button type="button" className="btn btn-small" onClick={() => setFilters({ crossTierOnly: true, namespace: '' })}>
@@ -131,7 +147,11 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
       <div className="toolbar" role="search">
         <label className="toolbar-item">
           <span className="toolbar-label">Namespace</span>
-          <select value={filters.namespace} onChange={(e) => (setFocus(null), setFilters({ namespace: e.target.value }))} aria-label="Namespace">
+          <select
+            value={filters.namespace}
+            onChange={(e) => (setFocus(null), setFilters({ namespace: e.target.value }))}
+            aria-label="Namespace"
+          >
             <option value="">All namespaces</option>
             {tiers.map(({ tier, names }) =>
               names.length ? (
@@ -153,11 +173,21 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
         </label>
         <label className="toolbar-item toolbar-grow">
           <span className="toolbar-label">Search</span>
-          <input type="search" value={filters.search} onChange={(e) => setFilters({ search: e.target.value })} placeholder="workload, namespace, address or port" aria-label="Search dependencies" />
+          <input
+            type="search"
+            value={filters.search}
+            onChange={(e) => setFilters({ search: e.target.value })}
+            placeholder="workload, namespace, address or port"
+            aria-label="Search dependencies"
+          />
         </label>
         <label className="toolbar-item">
           <span className="toolbar-label">Review</span>
-          <select value={filters.review} onChange={(e) => setFilters({ review: e.target.value as typeof filters.review })} aria-label="Review state">
+          <select
+            value={filters.review}
+            onChange={(e) => setFilters({ review: e.target.value as typeof filters.review })}
+            aria-label="Review state"
+          >
             <option value="all">Any state</option>
             <option value="unreviewed">Unreviewed</option>
             <option value="confirmed">Confirmed</option>
@@ -165,39 +195,65 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={filters.crossTierOnly} onChange={(e) => setFilters({ crossTierOnly: e.target.checked })} /> Cross-tier only
+          <input type="checkbox" checked={filters.crossTierOnly} onChange={(e) => setFilters({ crossTierOnly: e.target.checked })} />{' '}
+          Cross-tier only
         </label>
       </div>
 
       <section className="card map-card" aria-label="Dependency graph">
         <div className="legend">
           <span className="legend-item">
-            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-observed" /></svg>observed
+            <svg width="26" height="8" aria-hidden="true">
+              <line x1="0" y1="4" x2="26" y2="4" className="link link-observed" />
+            </svg>
+            observed
           </span>
           <span className="legend-item">
-            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-confirmed" /></svg>confirmed
+            <svg width="26" height="8" aria-hidden="true">
+              <line x1="0" y1="4" x2="26" y2="4" className="link link-confirmed" />
+            </svg>
+            confirmed
           </span>
           <span className="legend-item">
-            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-manual" /></svg>declared by hand
+            <svg width="26" height="8" aria-hidden="true">
+              <line x1="0" y1="4" x2="26" y2="4" className="link link-manual" />
+            </svg>
+            declared by hand
           </span>
           <span className="legend-item">
-            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-rejected" /></svg>rejected
+            <svg width="26" height="8" aria-hidden="true">
+              <line x1="0" y1="4" x2="26" y2="4" className="link link-rejected" />
+            </svg>
+            rejected
           </span>
           <span className="legend-item legend-bad">
-            <svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" className="link link-cross-tier" /></svg>cross-tier
+            <svg width="26" height="8" aria-hidden="true">
+              <line x1="0" y1="4" x2="26" y2="4" className="link link-cross-tier" />
+            </svg>
+            cross-tier
           </span>
           <span className="legend-spacer" />
           <span className="legend-draw">
             Also draw
             <label className="check" title="Kubelet probes from the node (reserved:host) reach nearly every pod">
-              <input type="checkbox" checked={filters.showHealthChecks} onChange={(e) => setFilters({ showHealthChecks: e.target.checked })} /> health checks{hiddenChecks > 0 && ` (${hiddenChecks})`}
+              <input
+                type="checkbox"
+                checked={filters.showHealthChecks}
+                onChange={(e) => setFilters({ showHealthChecks: e.target.checked })}
+              />{' '}
+              health checks{hiddenChecks > 0 && ` (${hiddenChecks})`}
             </label>
             <label className="check" title="Every pod asks the cluster DNS on port 53">
-              <input type="checkbox" checked={filters.showDns} onChange={(e) => setFilters({ showDns: e.target.checked })} /> DNS{hiddenDns > 0 && ` (${hiddenDns})`}
+              <input type="checkbox" checked={filters.showDns} onChange={(e) => setFilters({ showDns: e.target.checked })} /> DNS
+              {hiddenDns > 0 && ` (${hiddenDns})`}
             </label>
             {hubs.size > 0 && (
-              <label className="check" title={`Sources that reach ${hubs.size === 1 ? 'almost everything' : 'almost everything'}: ${hubNames}`}>
-                <input type="checkbox" checked={filters.showFanOut} onChange={(e) => setFilters({ showFanOut: e.target.checked })} /> scrapers{hiddenFanOut > 0 && ` (${hiddenFanOut})`}
+              <label
+                className="check"
+                title={`Sources that reach ${hubs.size === 1 ? 'almost everything' : 'almost everything'}: ${hubNames}`}
+              >
+                <input type="checkbox" checked={filters.showFanOut} onChange={(e) => setFilters({ showFanOut: e.target.checked })} />{' '}
+                scrapers{hiddenFanOut > 0 && ` (${hiddenFanOut})`}
               </label>
             )}
           </span>
@@ -212,15 +268,23 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
             <MapGraph layout={layout} focus={focus} onFocus={setFocus} highlight={highlight} onPickLink={pickLink} />
           </div>
         ) : (
-          <Empty title="Nothing to draw">No dependency matches these filters. {d.imports.length === 0 && 'Import flows to build the map.'}</Empty>
+          <Empty title="Nothing to draw">
+            No dependency matches these filters. {d.imports.length === 0 && 'Import flows to build the map.'}
+          </Empty>
         )}
-        <p className="map-hint muted small">Columns read left to right, caller to callee. Hover a workload to see its dependencies; click it to list only those below; click a line to find it in the table. The table lists every dependency, drawn or not.</p>
+        <p className="map-hint muted small">
+          Columns read left to right, caller to callee. Hover a workload to see its dependencies; click it to list only those below; click a
+          line to find it in the table. The table lists every dependency, drawn or not.
+        </p>
       </section>
 
       <section className="card" aria-labelledby="edges-title" ref={tableRef}>
         <div className="card-head">
           <h2 id="edges-title">
-            Dependencies <span className="muted">{tableEdges.length === allEdges.length ? allEdges.length : `${tableEdges.length} of ${allEdges.length}`}</span>
+            Dependencies{' '}
+            <span className="muted">
+              {tableEdges.length === allEdges.length ? allEdges.length : `${tableEdges.length} of ${allEdges.length}`}
+            </span>
           </h2>
           {notice && (
             <span className="saved" role="status">
@@ -230,7 +294,8 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
         </div>
         {allEdges.length === 0 ? (
           <Empty title="No dependency yet">
-            The map fills from observed traffic. <Link to={`/clusters/${clusterId}/flow-imports`}>Import flows</Link> (Hubble, Calico flow logs or an edge list){can('map.declare') ? ', or declare a dependency by hand.' : '.'}
+            The map fills from observed traffic. <Link to={`/clusters/${clusterId}/flow-imports`}>Import flows</Link> (Hubble, Calico flow
+            logs or an edge list){can('map.declare') ? ', or declare a dependency by hand.' : '.'}
           </Empty>
         ) : tableEdges.length === 0 ? (
           <Empty title="No dependency matches these filters" />

@@ -11,7 +11,8 @@ const PAGE = 50;
 const REVIEW_TONE = { unreviewed: 'neutral', confirmed: 'good', rejected: 'bad' } as const;
 
 function sortEdges(edges: EdgeView[], key: SortKey): EdgeView[] {
-  const risk = (e: EdgeView) => (e.crossTier && e.review !== 'rejected' ? 0 : e.review === 'unreviewed' ? 1 : e.review === 'confirmed' ? 2 : 3);
+  const risk = (e: EdgeView) =>
+    e.crossTier && e.review !== 'rejected' ? 0 : e.review === 'unreviewed' ? 1 : e.review === 'confirmed' ? 2 : 3;
   const byName = (a: EdgeView, b: EdgeView) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.port - b.port;
   const copy = [...edges];
   if (key === 'risk') copy.sort((a, b) => risk(a) - risk(b) || byName(a, b));
@@ -22,7 +23,21 @@ function sortEdges(edges: EdgeView[], key: SortKey): EdgeView[] {
 }
 
 /** Every dependency in view, riskiest first, with its evidence and, for operators, confirm/reject. */
-export function EdgeTable({ clusterId, edges, imports, canReview, onChanged, selected }: { clusterId: string; edges: EdgeView[]; imports: FlowImportView[]; canReview: boolean; onChanged(edge: EdgeView): void; selected: Set<string> }) {
+export function EdgeTable({
+  clusterId,
+  edges,
+  imports,
+  canReview,
+  onChanged,
+  selected,
+}: {
+  clusterId: string;
+  edges: EdgeView[];
+  imports: FlowImportView[];
+  canReview: boolean;
+  onChanged(edge: EdgeView): void;
+  selected: Set<string>;
+}) {
   const [sort, setSort] = useState<SortKey>('risk');
   const [open, setOpen] = useState<{ id: string; verdict: 'confirm' | 'reject' } | null>(null);
   const [limit, setLimit] = useState(PAGE);
@@ -56,7 +71,11 @@ export function EdgeTable({ clusterId, edges, imports, canReview, onChanged, sel
             {header('lastSeen', 'Last seen')}
             <th>Sources</th>
             {header('risk', 'Review')}
-            {canReview && <th className="actions-col"><span className="sr-only">Actions</span></th>}
+            {canReview && (
+              <th className="actions-col">
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -95,13 +114,46 @@ export function EdgeTable({ clusterId, edges, imports, canReview, onChanged, sel
   );
 }
 
-function EdgeRow({ edge: e, clusterId, fileOf, canReview, selected, open, onOpen, onChanged }: { edge: EdgeView; clusterId: string; fileOf: Map<string, string>; canReview: boolean; selected: boolean; open: 'confirm' | 'reject' | null; onOpen(v: 'confirm' | 'reject' | null): void; onChanged(edge: EdgeView): void }) {
+function EdgeRow({
+  edge: e,
+  clusterId,
+  fileOf,
+  canReview,
+  selected,
+  open,
+  onOpen,
+  onChanged,
+}: {
+  edge: EdgeView;
+  clusterId: string;
+  fileOf: Map<string, string>;
+  canReview: boolean;
+  selected: boolean;
+  open: 'confirm' | 'reject' | null;
+  onOpen(v: 'confirm' | 'reject' | null): void;
+  onChanged(edge: EdgeView): void;
+}) {
   const cols = canReview ? 9 : 8;
-  const sources = [...e.sources.map((s) => `${fileOf.get(s.importId) ?? s.importId.slice(0, 8)}: ${formatNumber(s.connections)} connections`), ...(e.createdBy ? [`declared by ${personName(e.createdBy)}`] : [])];
-  const sourceText = [e.sources.length ? `${e.sources.length} import${e.sources.length === 1 ? '' : 's'}` : '', e.createdBy && e.origin === 'manual' ? `by ${personName(e.createdBy)}` : ''].filter(Boolean).join(', ') || '—';
+  const sources = [
+    ...e.sources.map((s) => `${fileOf.get(s.importId) ?? s.importId.slice(0, 8)}: ${formatNumber(s.connections)} connections`),
+    ...(e.createdBy ? [`declared by ${personName(e.createdBy)}`] : []),
+  ];
+  const sourceText =
+    [
+      e.sources.length ? `${e.sources.length} import${e.sources.length === 1 ? '' : 's'}` : '',
+      e.createdBy && e.origin === 'manual' ? `by ${personName(e.createdBy)}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ') || '—';
   return (
     <>
-      <tr className={`edge-row${e.crossTier ? ' cross-tier' : ''}${e.review === 'rejected' ? ' rejected' : ''}${selected ? ' selected' : ''}`} data-edge-id={e.id} data-from={e.from} data-to={e.to} data-review={e.review}>
+      <tr
+        className={`edge-row${e.crossTier ? ' cross-tier' : ''}${e.review === 'rejected' ? ' rejected' : ''}${selected ? ' selected' : ''}`}
+        data-edge-id={e.id}
+        data-from={e.from}
+        data-to={e.to}
+        data-review={e.review}
+      >
         <td className="end mono" title={e.from}>
           {e.from}
         </td>
@@ -140,10 +192,20 @@ function EdgeRow({ edge: e, clusterId, fileOf, canReview, selected, open, onOpen
         </td>
         {canReview && (
           <td className="actions-col nowrap">
-            <button type="button" className={`btn btn-small${open === 'confirm' ? ' pressed' : ''}`} disabled={e.review === 'confirmed'} onClick={() => onOpen(open === 'confirm' ? null : 'confirm')}>
+            <button
+              type="button"
+              className={`btn btn-small${open === 'confirm' ? ' pressed' : ''}`}
+              disabled={e.review === 'confirmed'}
+              onClick={() => onOpen(open === 'confirm' ? null : 'confirm')}
+            >
               Confirm
             </button>
-            <button type="button" className={`btn btn-small btn-danger-ghost${open === 'reject' ? ' pressed' : ''}`} disabled={e.review === 'rejected'} onClick={() => onOpen(open === 'reject' ? null : 'reject')}>
+            <button
+              type="button"
+              className={`btn btn-small btn-danger-ghost${open === 'reject' ? ' pressed' : ''}`}
+              disabled={e.review === 'rejected'}
+              onClick={() => onOpen(open === 'reject' ? null : 'reject')}
+            >
               Reject
             </button>
           </td>
@@ -160,7 +222,19 @@ function EdgeRow({ edge: e, clusterId, fileOf, canReview, selected, open, onOpen
   );
 }
 
-function ReviewForm({ clusterId, edge, verdict, onDone, onCancel }: { clusterId: string; edge: EdgeView; verdict: 'confirm' | 'reject'; onDone(edge: EdgeView): void; onCancel(): void }) {
+function ReviewForm({
+  clusterId,
+  edge,
+  verdict,
+  onDone,
+  onCancel,
+}: {
+  clusterId: string;
+  edge: EdgeView;
+  verdict: 'confirm' | 'reject';
+  onDone(edge: EdgeView): void;
+  onCancel(): void;
+}) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -181,10 +255,18 @@ function ReviewForm({ clusterId, edge, verdict, onDone, onCancel }: { clusterId:
   return (
     <form className="review-form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && !busy && onCancel()}>
       <label htmlFor={id}>
-        {verdict === 'reject' ? 'Why should this dependency not be allowed?' : 'Why is this dependency needed?'} <span className="muted">(optional, kept with the review)</span>
+        {verdict === 'reject' ? 'Why should this dependency not be allowed?' : 'Why is this dependency needed?'}{' '}
+        <span className="muted">(optional, kept with the review)</span>
       </label>
       <div className="review-form-row">
-        <input id={id} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} placeholder={verdict === 'reject' ? 'e.g. debug pod left over from an incident' : 'e.g. checkout calls payments'} autoFocus />
+        <input
+          id={id}
+          value={comment}
+          maxLength={2000}
+          onChange={(e) => setComment(e.target.value)}
+          placeholder={verdict === 'reject' ? 'e.g. debug pod left over from an incident' : 'e.g. checkout calls payments'}
+          autoFocus
+        />
         <button type="submit" className={`btn ${verdict === 'reject' ? 'btn-danger' : 'btn-primary'}`} disabled={busy}>
           {busy ? 'Saving…' : verdict === 'reject' ? 'Reject dependency' : 'Confirm dependency'}
         </button>

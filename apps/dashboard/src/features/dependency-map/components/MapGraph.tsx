@@ -24,7 +24,19 @@ function linkTitle(link: MapLink): string {
  * The drawing. Hovering a workload lights up its dependencies; clicking it narrows the table to
  * them. Cross-tier lines are red and drawn last, on top of everything.
  */
-export function MapGraph({ layout, focus, onFocus, highlight, onPickLink }: { layout: MapLayout; focus: string | null; onFocus(key: string | null): void; highlight: Set<string>; onPickLink(link: MapLink): void }) {
+export function MapGraph({
+  layout,
+  focus,
+  onFocus,
+  highlight,
+  onPickLink,
+}: {
+  layout: MapLayout;
+  focus: string | null;
+  onFocus(key: string | null): void;
+  highlight: Set<string>;
+  onPickLink(link: MapLink): void;
+}) {
   const [hover, setHover] = useState<string | null>(null);
   const active = hover ?? focus;
   const near = useMemo(() => {
@@ -48,7 +60,17 @@ export function MapGraph({ layout, focus, onFocus, highlight, onPickLink }: { la
     >
       <defs>
         {(['cross-tier', 'manual', 'confirmed', 'observed', 'rejected'] as const).map((s) => (
-          <marker key={s} id={`arrow-${s}`} viewBox="0 0 8 8" refX="7" refY="4" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+          <marker
+            key={s}
+            id={`arrow-${s}`}
+            viewBox="0 0 8 8"
+            refX="7"
+            refY="4"
+            markerWidth="8"
+            markerHeight="8"
+            markerUnits="userSpaceOnUse"
+            orient="auto-start-reverse"
+          >
             <path d="M0,0 L8,4 L0,8 z" className={`arrow arrow-${s}`} />
           </marker>
         ))}
@@ -106,7 +128,13 @@ export function MapGraph({ layout, focus, onFocus, highlight, onPickLink }: { la
               }}
               data-node={n.key}
             >
-              <title>{n.namespace ? nodeName(n) : n.members.length > 1 ? n.members.map((m) => m.replace(/^external:/, '')).join('\n') : `${n.label} (${n.sublabel})`}</title>
+              <title>
+                {n.namespace
+                  ? nodeName(n)
+                  : n.members.length > 1
+                    ? n.members.map((m) => m.replace(/^external:/, '')).join('\n')
+                    : `${n.label} (${n.sublabel})`}
+              </title>
               <rect width={NODE_W} height={NODE_H} rx={6} />
               <text x={10} y={15} className="node-label">
                 {clip(n.label, 21)}

@@ -39,7 +39,11 @@ export function FlowImportsPage({ clusterId }: { clusterId: string }) {
         </>
       )}
       {imports.data && imports.data.length === 0 && (
-        <Empty title="No flows imported yet">{can('flows.upload') ? 'Upload a file above: hubble observe -o jsonpb, a Calico flow log, or an edge list.' : 'An operator can upload observed traffic here.'}</Empty>
+        <Empty title="No flows imported yet">
+          {can('flows.upload')
+            ? 'Upload a file above: hubble observe -o jsonpb, a Calico flow log, or an edge list.'
+            : 'An operator can upload observed traffic here.'}
+        </Empty>
       )}
       <div className="import-list">
         {imports.data?.map((i) => (
@@ -74,7 +78,14 @@ function ImportCard({ clusterId, view: i }: { clusterId: string; view: FlowImpor
           {i.error}
         </div>
       )}
-      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label="Import progress">
+      <div
+        className="progress"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-label="Import progress"
+      >
         <div className={`progress-bar progress-${i.status}`} style={{ width: `${percent}%` }} />
       </div>
       <dl className="stats stats-compact">

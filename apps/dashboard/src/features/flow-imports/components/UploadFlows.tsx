@@ -19,7 +19,11 @@ export function UploadFlows({ clusterId, onUploaded }: { clusterId: string; onUp
     try {
       const view = await uploadFlows(clusterId, file, (sent, total) => setSending({ name: file.name, sent, total }));
       onUploaded(view);
-      setMessage(view.duplicateOf ? `${file.name}: the same content was imported before; nothing was counted twice.` : `${file.name} uploaded; the import runs now.`);
+      setMessage(
+        view.duplicateOf
+          ? `${file.name}: the same content was imported before; nothing was counted twice.`
+          : `${file.name} uploaded; the import runs now.`,
+      );
     } catch (err) {
       setError(err);
     } finally {
@@ -52,7 +56,8 @@ export function UploadFlows({ clusterId, onUploaded }: { clusterId: string; onUp
       <div>
         <strong>Upload observed traffic</strong>
         <div className="muted small">
-          Drop a file here or choose one: <code>hubble observe -o jsonpb</code>, a Calico flow log, or an edge list (<code>from,to,port,protocol</code>).
+          Drop a file here or choose one: <code>hubble observe -o jsonpb</code>, a Calico flow log, or an edge list (
+          <code>from,to,port,protocol</code>).
         </div>
         {sending && (
           <div className="upload-progress" role="status">

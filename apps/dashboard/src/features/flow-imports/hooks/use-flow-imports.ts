@@ -8,7 +8,10 @@ export const isLive = (i: FlowImportView) => i.status === 'queued' || i.status =
 /** The cluster's flow imports, each queued or running one polled every second until it ends. */
 export function useFlowImports(clusterId: string) {
   const list = useAsync((signal) => fetchImports(clusterId, signal), [clusterId]);
-  const live = (list.data ?? []).filter(isLive).map((i) => i.id).join(',');
+  const live = (list.data ?? [])
+    .filter(isLive)
+    .map((i) => i.id)
+    .join(',');
   const { set } = list;
 
   useEffect(() => {

@@ -22,9 +22,16 @@ export function ClusterCard({ cluster }: { cluster: ClusterView }) {
               {cluster.name}
             </Link>
           </h2>
-          <Badge tone={cluster.enforcesNetworkPolicy === true ? 'good' : cluster.enforcesNetworkPolicy === false ? 'bad' : 'warn'} title="Container network plugin">
+          <Badge
+            tone={cluster.enforcesNetworkPolicy === true ? 'good' : cluster.enforcesNetworkPolicy === false ? 'bad' : 'warn'}
+            title="Container network plugin"
+          >
             {cniName(cluster.cni)}
-            {cluster.enforcesNetworkPolicy === true ? ' · enforces NetworkPolicy' : cluster.enforcesNetworkPolicy === false ? ' · does not enforce NetworkPolicy' : ' · enforcement unknown'}
+            {cluster.enforcesNetworkPolicy === true
+              ? ' · enforces NetworkPolicy'
+              : cluster.enforcesNetworkPolicy === false
+                ? ' · does not enforce NetworkPolicy'
+                : ' · enforcement unknown'}
           </Badge>
         </div>
         <div className="cluster-actions">
@@ -57,12 +64,15 @@ export function ClusterCard({ cluster }: { cluster: ClusterView }) {
         </div>
       </dl>
 
-      {summary.status === 'failed' && <ErrorNote error={summary.error} title="The namespaces could not be loaded." onRetry={summary.reload} />}
+      {summary.status === 'failed' && (
+        <ErrorNote error={summary.error} title="The namespaces could not be loaded." onRetry={summary.reload} />
+      )}
       {s && cluster.counts.namespaces === 0 && (
         <div className="state state-empty">
           <div className="state-title">No inventory yet</div>
           <div className="state-body">
-            Upload what <code>kubectl get namespaces,pods,networkpolicies -A -o json</code> prints with <code>PUT /api/v1/clusters/{'{id}'}/snapshot</code>, then its flows, to see its namespaces and the map.
+            Upload what <code>kubectl get namespaces,pods,networkpolicies -A -o json</code> prints with{' '}
+            <code>PUT /api/v1/clusters/{'{id}'}/snapshot</code>, then its flows, to see its namespaces and the map.
           </div>
         </div>
       )}
@@ -140,7 +150,8 @@ function BlastRadius({ clusterId, plan }: { clusterId: string; plan: PlanListIte
   const { before, after } = plan.summary.blastRadius;
   return (
     <p className="blast-radius" data-testid="blast-radius">
-      Blast radius: a compromised pod reaches <strong>{formatNumber(Math.round(before.meanReachableWorkloads))}</strong> workloads on average now (at most {formatNumber(before.maxReachableWorkloads)}),{' '}
+      Blast radius: a compromised pod reaches <strong>{formatNumber(Math.round(before.meanReachableWorkloads))}</strong> workloads on
+      average now (at most {formatNumber(before.maxReachableWorkloads)}),{' '}
       <strong>{formatNumber(Math.round(after.meanReachableWorkloads))}</strong> after{' '}
       <Link to={`/plans/${plan.id}`} onClick={() => rememberCluster(clusterId)}>
         plan v{plan.version}
@@ -154,10 +165,20 @@ function NamespaceRow({ clusterId, ns }: { clusterId: string; ns: NamespaceView 
   const words = PROTECTION_WORDS[ns.protection];
   return (
     <li className="ns-row">
-      <Link to={`/clusters/${clusterId}/map?namespace=${encodeURIComponent(ns.name)}`} onClick={() => rememberCluster(clusterId)} className="ns-name" title={`${ns.name}: ${plural(ns.counts.workloads, 'workload')}, ${plural(ns.counts.pods, 'pod')}; tier from ${ns.tierSource}`}>
+      <Link
+        to={`/clusters/${clusterId}/map?namespace=${encodeURIComponent(ns.name)}`}
+        onClick={() => rememberCluster(clusterId)}
+        className="ns-name"
+        title={`${ns.name}: ${plural(ns.counts.workloads, 'workload')}, ${plural(ns.counts.pods, 'pod')}; tier from ${ns.tierSource}`}
+      >
         {ns.name}
       </Link>
-      <span className={`protection ${words.className}`} title={ns.counts.policies ? plural(ns.counts.policies, 'NetworkPolicy', 'NetworkPolicies') : 'No NetworkPolicy in the last inventory'}>
+      <span
+        className={`protection ${words.className}`}
+        title={
+          ns.counts.policies ? plural(ns.counts.policies, 'NetworkPolicy', 'NetworkPolicies') : 'No NetworkPolicy in the last inventory'
+        }
+      >
         {words.label}
       </span>
     </li>

@@ -11,7 +11,8 @@ export function OverviewPage() {
 
   useEffect(() => {
     // The moment the cluster cards can be clicked: read by tools/bench-dashboard.mjs.
-    if (clusters.status === 'ready' && performance.getEntriesByName('bh:overview-interactive').length === 0) performance.mark('bh:overview-interactive');
+    if (clusters.status === 'ready' && performance.getEntriesByName('bh:overview-interactive').length === 0)
+      performance.mark('bh:overview-interactive');
   }, [clusters.status]);
 
   const list = clusters.data ?? [];
@@ -19,13 +20,27 @@ export function OverviewPage() {
     <div className="page">
       <PageHeader
         title="Overview"
-        subtitle={clusters.status === 'ready' ? `${plural(list.length, 'cluster')} · ${plural(list.reduce((n, c) => n + c.counts.namespaces, 0), 'namespace')} · ${plural(list.reduce((n, c) => n + c.counts.edges, 0), 'dependency', 'dependencies')} mapped` : 'Clusters, their CNI and how far each is from zero trust'}
+        subtitle={
+          clusters.status === 'ready'
+            ? `${plural(list.length, 'cluster')} · ${plural(
+                list.reduce((n, c) => n + c.counts.namespaces, 0),
+                'namespace',
+              )} · ${plural(
+                list.reduce((n, c) => n + c.counts.edges, 0),
+                'dependency',
+                'dependencies',
+              )} mapped`
+            : 'Clusters, their CNI and how far each is from zero trust'
+        }
       />
       {clusters.status === 'loading' && <Loading what="clusters" />}
-      {clusters.status === 'failed' && <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={clusters.reload} />}
+      {clusters.status === 'failed' && (
+        <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={clusters.reload} />
+      )}
       {clusters.status === 'ready' && list.length === 0 && (
         <Empty title="No cluster yet">
-          Register one with <code>POST /api/v1/clusters</code>, then upload its inventory (<code>kubectl get namespaces,pods,networkpolicies -A -o json</code>) and its flows. The README shows each step.
+          Register one with <code>POST /api/v1/clusters</code>, then upload its inventory (
+          <code>kubectl get namespaces,pods,networkpolicies -A -o json</code>) and its flows. The README shows each step.
         </Empty>
       )}
       <div className="cluster-list">

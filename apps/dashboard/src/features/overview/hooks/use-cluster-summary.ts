@@ -20,18 +20,25 @@ export interface ClusterSummary {
 
 /** The namespaces of a cluster grouped by tier, and what the map says about it. */
 export function useClusterSummary(clusterId: string) {
-  return useAsync(async (signal): Promise<ClusterSummary> => {
-    const [namespaces, edges, plans] = await Promise.all([fetchNamespaces(clusterId, signal), fetchEdges(clusterId, signal), fetchPlans(clusterId, signal)]);
-    const byTier: Record<TierKey, NamespaceView[]> = { prod: [], staging: [], dev: [], none: [] };
-    for (const ns of [...namespaces].sort((a, b) => a.name.localeCompare(b.name))) byTier[ns.tier ?? 'none'].push(ns);
-    return {
-      byTier,
-      unprotected: namespaces.filter((n) => n.protection === 'unprotected').length,
-      latestPlan: plans[0] ?? null,
-      crossTier: edges.filter((e) => e.crossTier && e.review !== 'rejected').length,
-      unreviewed: edges.filter((e) => e.review === 'unreviewed').length,
-    };
-  }, [clusterId]);
+  return useAsync(
+    async (signal): Promise<ClusterSummary> => {
+      const [namespaces, edges, plans] = await Promise.all([
+        fetchNamespaces(clusterId, signal),
+        fetchEdges(clusterId, signal),
+        fetchPlans(clusterId, signal),
+      ]);
+      const byTier: Record<TierKey, NamespaceView[]> = { prod: [], staging: [], dev: [], none: [] };
+      for (const ns of [...namespaces].sort((a, b) => a.name.localeCompare(b.name))) byTier[ns.tier ?? 'none'].push(ns);
+      return {
+        byTier,
+        unprotected: namespaces.filter((n) => n.protection === 'unprotected').length,
+        latestPlan: plans[0] ?? null,
+        crossTier: edges.filter((e) => e.crossTier && e.review !== 'rejected').length,
+        unreviewed: edges.filter((e) => e.review === 'unreviewed').length,
+      };
+    },
+    [clusterId],
+  );
 }
 
 /** How many namespaces of a list are unprotected, partly protected, or under a verified plan. */

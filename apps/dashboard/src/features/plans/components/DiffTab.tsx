@@ -18,16 +18,32 @@ export function DiffTab({ plan }: { plan: PlanView }) {
       <div className="toolbar">
         <div className="toolbar-item" role="radiogroup" aria-label="Compare against">
           <span className="toolbar-label">Compare against</span>
-          <button type="button" role="radio" aria-checked={against === 'previous'} className={`btn btn-small${against === 'previous' ? ' pressed' : ''}`} onClick={() => setQuery({ against: null })}>
+          <button
+            type="button"
+            role="radio"
+            aria-checked={against === 'previous'}
+            className={`btn btn-small${against === 'previous' ? ' pressed' : ''}`}
+            onClick={() => setQuery({ against: null })}
+          >
             Previous version
           </button>
-          <button type="button" role="radio" aria-checked={against === 'live'} className={`btn btn-small${against === 'live' ? ' pressed' : ''}`} onClick={() => setQuery({ against: 'live' })}>
+          <button
+            type="button"
+            role="radio"
+            aria-checked={against === 'live'}
+            className={`btn btn-small${against === 'live' ? ' pressed' : ''}`}
+            onClick={() => setQuery({ against: 'live' })}
+          >
             Live cluster
           </button>
         </div>
         {d && (
           <span className="muted small">
-            {d.against.kind === 'plan' ? `against v${d.against.version}` : d.against.kind === 'live' ? "against the policies the cluster has now" : 'no previous version: everything is new'}
+            {d.against.kind === 'plan'
+              ? `against v${d.against.version}`
+              : d.against.kind === 'live'
+                ? 'against the policies the cluster has now'
+                : 'no previous version: everything is new'}
           </span>
         )}
       </div>
@@ -37,7 +53,9 @@ export function DiffTab({ plan }: { plan: PlanView }) {
         <>
           <Connections title="Connections it blocks" tone="bad" rows={d.semantic.blocked} empty="No connection becomes blocked." />
           <Connections title="Connections it allows" tone="good" rows={d.semantic.allowed} empty="No connection becomes allowed." />
-          {d.semantic.changed.length > 0 && <Connections title="Connections partly changed" tone="info" rows={d.semantic.changed} empty="" />}
+          {d.semantic.changed.length > 0 && (
+            <Connections title="Connections partly changed" tone="info" rows={d.semantic.changed} empty="" />
+          )}
           <section className="card" aria-labelledby="policy-changes">
             <div className="card-head">
               <h2 id="policy-changes">
@@ -54,7 +72,17 @@ export function DiffTab({ plan }: { plan: PlanView }) {
 
 const LIMIT = 50;
 
-function Connections({ title, tone, rows, empty }: { title: string; tone: 'good' | 'bad' | 'info'; rows: ConnectionChange[]; empty: string }) {
+function Connections({
+  title,
+  tone,
+  rows,
+  empty,
+}: {
+  title: string;
+  tone: 'good' | 'bad' | 'info';
+  rows: ConnectionChange[];
+  empty: string;
+}) {
   const [all, setAll] = useState(false);
   const shown = all ? rows : rows.slice(0, LIMIT);
   return (

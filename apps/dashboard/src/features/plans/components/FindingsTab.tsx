@@ -8,14 +8,26 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export function FindingsTab({ plan }: { plan: PlanView }) {
   return (
     <div className="stack">
-      <Findings title="Findings of the plan" empty="Lint finds nothing to say about the planned policies." findings={plan.report.plan.findings} testId="plan-findings" />
-      <Findings title="Findings of the policies in place" empty="The cluster's current policies raise no finding (or it has none)." findings={plan.report.existingFindings} testId="existing-findings" />
+      <Findings
+        title="Findings of the plan"
+        empty="Lint finds nothing to say about the planned policies."
+        findings={plan.report.plan.findings}
+        testId="plan-findings"
+      />
+      <Findings
+        title="Findings of the policies in place"
+        empty="The cluster's current policies raise no finding (or it has none)."
+        findings={plan.report.existingFindings}
+        testId="existing-findings"
+      />
     </div>
   );
 }
 
 function Findings({ title, empty, findings, testId }: { title: string; empty: string; findings: LintFinding[]; testId: string }) {
-  const sorted = [...findings].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.rule.localeCompare(b.rule) || a.object.localeCompare(b.object));
+  const sorted = [...findings].sort(
+    (a, b) => RANK[a.severity] - RANK[b.severity] || a.rule.localeCompare(b.rule) || a.object.localeCompare(b.object),
+  );
   return (
     <section className="card" aria-label={title}>
       <div className="card-head">

@@ -67,7 +67,9 @@ export function ImpactTab({ plan }: { plan: PlanView }) {
                     <td className="mono end">{endpoint(b.edge.dst)}</td>
                     <td className="mono nowrap">{portOf(b.edge)}</td>
                     <td>
-                      <Badge tone={b.reason === 'rejected' ? 'neutral' : b.reason === 'cross-tier-unconfirmed' ? 'bad' : 'warn'}>{REASON_WORDS[b.reason] ?? b.reason}</Badge>
+                      <Badge tone={b.reason === 'rejected' ? 'neutral' : b.reason === 'cross-tier-unconfirmed' ? 'bad' : 'warn'}>
+                        {REASON_WORDS[b.reason] ?? b.reason}
+                      </Badge>
                     </td>
                     <td className="small">{b.message}</td>
                   </tr>
@@ -104,9 +106,22 @@ export function ImpactTab({ plan }: { plan: PlanView }) {
             <span className="muted small">what a compromised pod can reach</span>
           </div>
           <dl className="stats stats-compact stats-3">
-            <Pair label="Mean workloads" before={blastRadius.before.cluster.meanReachableWorkloads} after={blastRadius.after.cluster.meanReachableWorkloads} digits={1} />
-            <Pair label="Max workloads" before={blastRadius.before.cluster.maxReachableWorkloads} after={blastRadius.after.cluster.maxReachableWorkloads} />
-            <Pair label="Reachable ports" before={blastRadius.before.cluster.totalReachablePorts} after={blastRadius.after.cluster.totalReachablePorts} />
+            <Pair
+              label="Mean workloads"
+              before={blastRadius.before.cluster.meanReachableWorkloads}
+              after={blastRadius.after.cluster.meanReachableWorkloads}
+              digits={1}
+            />
+            <Pair
+              label="Max workloads"
+              before={blastRadius.before.cluster.maxReachableWorkloads}
+              after={blastRadius.after.cluster.maxReachableWorkloads}
+            />
+            <Pair
+              label="Reachable ports"
+              before={blastRadius.before.cluster.totalReachablePorts}
+              after={blastRadius.after.cluster.totalReachablePorts}
+            />
           </dl>
           <div className="table-wrap scroll-y">
             <table className="table" data-testid="blast-radius">
@@ -150,7 +165,8 @@ function Pair({ label, before, after, digits = 0 }: { label: string; before: num
     <div className="stat">
       <dt>{label}</dt>
       <dd>
-        <span className="muted">{before.toFixed(digits)}</span> <span className="arrow-sep">→</span> <span className="good-text">{after.toFixed(digits)}</span>
+        <span className="muted">{before.toFixed(digits)}</span> <span className="arrow-sep">→</span>{' '}
+        <span className="good-text">{after.toFixed(digits)}</span>
       </dd>
     </div>
   );

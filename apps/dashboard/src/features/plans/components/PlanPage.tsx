@@ -49,7 +49,14 @@ export function PlanPage({ planId }: { planId: string }) {
       <Counters plan={p} />
       <div className="tabs" role="tablist" aria-label="Plan review">
         {TABS.map((t) => (
-          <button key={t.key} type="button" role="tab" aria-selected={tab === t.key} className={`tab${tab === t.key ? ' active' : ''}`} onClick={() => setQuery({ tab: t.key === 'impact' ? null : t.key })}>
+          <button
+            key={t.key}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.key}
+            className={`tab${tab === t.key ? ' active' : ''}`}
+            onClick={() => setQuery({ tab: t.key === 'impact' ? null : t.key })}
+          >
             {t.label}
             {t.key === 'findings' && <span className="tab-count">{p.report.plan.findings.length + p.report.existingFindings.length}</span>}
             {t.key === 'policies' && <span className="tab-count">{p.summary.policies}</span>}
@@ -109,7 +116,8 @@ function Counters({ plan: p }: { plan: PlanView }) {
       <div className="stat">
         <dt>Errors · warnings</dt>
         <dd>
-          <span className={s.findings.error ? 'bad-text' : undefined}>{s.findings.error}</span> <span className="muted">·</span> <span className={s.findings.warning ? 'warn-text' : undefined}>{s.findings.warning}</span>
+          <span className={s.findings.error ? 'bad-text' : undefined}>{s.findings.error}</span> <span className="muted">·</span>{' '}
+          <span className={s.findings.warning ? 'warn-text' : undefined}>{s.findings.warning}</span>
         </dd>
       </div>
       <div className="stat">
@@ -127,7 +135,8 @@ function Counters({ plan: p }: { plan: PlanView }) {
       <div className="stat" title="Workloads a compromised pod can reach, on average">
         <dt>Mean reach</dt>
         <dd>
-          {before.meanReachableWorkloads.toFixed(1)} <span className="arrow-sep">→</span> <span className="good-text">{after.meanReachableWorkloads.toFixed(1)}</span>
+          {before.meanReachableWorkloads.toFixed(1)} <span className="arrow-sep">→</span>{' '}
+          <span className="good-text">{after.meanReachableWorkloads.toFixed(1)}</span>
         </dd>
       </div>
     </dl>

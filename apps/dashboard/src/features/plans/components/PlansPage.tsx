@@ -51,7 +51,11 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
       {plans.status === 'loading' && !plans.data && <Loading what="plans" />}
       {plans.status === 'failed' && <ErrorNote error={plans.error} title="The plans could not be loaded." onRetry={plans.reload} />}
       {plans.data && plans.data.length === 0 && (
-        <Empty title="No plan yet">{can('plans.create') ? 'Review the dependency map first, then make the first plan with the button above.' : 'An operator makes plans once the dependency map is reviewed.'}</Empty>
+        <Empty title="No plan yet">
+          {can('plans.create')
+            ? 'Review the dependency map first, then make the first plan with the button above.'
+            : 'An operator makes plans once the dependency map is reviewed.'}
+        </Empty>
       )}
       {plans.data && plans.data.length > 0 && (
         <section className="card card-flush" aria-label="Plan versions">
@@ -117,8 +121,16 @@ export function FindingCounts({ counts }: { counts: PlanSummary['findings'] }) {
   if (!counts.error && !counts.warning && !counts.info) return <span className="muted">none</span>;
   return (
     <span className="badges">
-      {counts.error > 0 && <Badge tone="bad">{counts.error} error{counts.error === 1 ? '' : 's'}</Badge>}
-      {counts.warning > 0 && <Badge tone="warn">{counts.warning} warning{counts.warning === 1 ? '' : 's'}</Badge>}
+      {counts.error > 0 && (
+        <Badge tone="bad">
+          {counts.error} error{counts.error === 1 ? '' : 's'}
+        </Badge>
+      )}
+      {counts.warning > 0 && (
+        <Badge tone="warn">
+          {counts.warning} warning{counts.warning === 1 ? '' : 's'}
+        </Badge>
+      )}
       {counts.info > 0 && <Badge tone="neutral">{counts.info} info</Badge>}
     </span>
   );
@@ -128,7 +140,8 @@ function Reach({ summary }: { summary: PlanSummary }) {
   const { before, after } = summary.blastRadius;
   return (
     <span title="Workloads a compromised pod can reach, on average: before the plan → after it">
-      {before.meanReachableWorkloads.toFixed(1)} <span className="arrow-sep">→</span> <strong className="good-text">{after.meanReachableWorkloads.toFixed(1)}</strong>
+      {before.meanReachableWorkloads.toFixed(1)} <span className="arrow-sep">→</span>{' '}
+      <strong className="good-text">{after.meanReachableWorkloads.toFixed(1)}</strong>
     </span>
   );
 }

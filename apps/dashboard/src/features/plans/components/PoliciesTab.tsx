@@ -20,7 +20,12 @@ export function PoliciesTab({ plan }: { plan: PlanView }) {
         <ul>
           {namespaces.map((ns) => (
             <li key={ns}>
-              <button type="button" className={`ns-pick${ns === current ? ' active' : ''}`} aria-current={ns === current ? 'true' : undefined} onClick={() => setQuery({ namespace: ns })}>
+              <button
+                type="button"
+                className={`ns-pick${ns === current ? ' active' : ''}`}
+                aria-current={ns === current ? 'true' : undefined}
+                onClick={() => setQuery({ namespace: ns })}
+              >
                 <span className={`tier-bar tier-bar-${tier(ns) ?? 'none'}`} aria-hidden="true" />
                 <span className="ns-pick-name">{ns}</span>
                 <span className="muted small">{plan.byNamespace[ns].length}</span>

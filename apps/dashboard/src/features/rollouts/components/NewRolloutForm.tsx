@@ -15,8 +15,20 @@ const parseWaves = (text: string): number[] | null => {
 };
 
 /** Operators: a rollout of one plan version, with its waves, settle time and probe patience. */
-export function NewRolloutForm({ clusters, initialCluster, initialPlan, onCancel }: { clusters: ClusterView[]; initialCluster?: string; initialPlan?: string; onCancel(): void }) {
-  const [clusterId, setClusterId] = useState(initialCluster && clusters.some((c) => c.id === initialCluster) ? initialCluster : (clusters[0]?.id ?? ''));
+export function NewRolloutForm({
+  clusters,
+  initialCluster,
+  initialPlan,
+  onCancel,
+}: {
+  clusters: ClusterView[];
+  initialCluster?: string;
+  initialPlan?: string;
+  onCancel(): void;
+}) {
+  const [clusterId, setClusterId] = useState(
+    initialCluster && clusters.some((c) => c.id === initialCluster) ? initialCluster : (clusters[0]?.id ?? ''),
+  );
   const plans = useAsync((signal) => (clusterId ? fetchPlans(clusterId, signal) : Promise.resolve([])), [clusterId]);
   const [planId, setPlanId] = useState(initialPlan ?? '');
   const [waves, setWaves] = useState('1, 2, 4');
@@ -56,7 +68,11 @@ export function NewRolloutForm({ clusters, initialCluster, initialPlan, onCancel
       const created = await createRollout({
         planId,
         start,
-        config: { waves: w!, settleMs: Math.round(numbers.settle * 1000), probe: { retries: numbers.retries, timeoutMs: numbers.timeoutMs, retryDelayMs: numbers.retryDelayMs } },
+        config: {
+          waves: w!,
+          settleMs: Math.round(numbers.settle * 1000),
+          probe: { retries: numbers.retries, timeoutMs: numbers.timeoutMs, retryDelayMs: numbers.retryDelayMs },
+        },
       });
       navigate(`/rollouts/${created.id}`);
     } catch (err) {
@@ -81,7 +97,12 @@ export function NewRolloutForm({ clusters, initialCluster, initialPlan, onCancel
             ))}
           </select>
         </Field>
-        <Field label="Plan" htmlFor="ro-plan" problem={problem('planId')} hint={plans.status === 'loading' ? 'Loading plans…' : plans.data?.length === 0 ? 'This cluster has no plan yet.' : undefined}>
+        <Field
+          label="Plan"
+          htmlFor="ro-plan"
+          problem={problem('planId')}
+          hint={plans.status === 'loading' ? 'Loading plans…' : plans.data?.length === 0 ? 'This cluster has no plan yet.' : undefined}
+        >
           <select id="ro-plan" value={planId} onChange={(e) => setPlanId(e.target.value)} disabled={!plans.data?.length}>
             {plans.data?.map((p, i) => (
               <option key={p.id} value={p.id}>
@@ -110,7 +131,8 @@ export function NewRolloutForm({ clusters, initialCluster, initialPlan, onCancel
       {general !== null && <ErrorNote error={general} title="The rollout was not created." />}
       <div className="form-actions">
         <label className="check">
-          <input type="checkbox" checked={start} onChange={(e) => setStart(e.target.checked)} /> Start now (otherwise a draft to start later)
+          <input type="checkbox" checked={start} onChange={(e) => setStart(e.target.checked)} /> Start now (otherwise a draft to start
+          later)
         </label>
         <button type="button" className="btn btn-ghost" onClick={onCancel}>
           Cancel

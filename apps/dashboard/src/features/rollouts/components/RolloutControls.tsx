@@ -60,7 +60,12 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
       <div className="controls-row">
         <span className="toolbar-label">Operator</span>
         {canStart && (
-          <button type="button" className="btn btn-primary btn-small" disabled={!!busy} onClick={() => void run('start', () => startRollout(r.id))}>
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={!!busy}
+            onClick={() => void run('start', () => startRollout(r.id))}
+          >
             {busy === 'start' ? 'Starting…' : 'Start'}
           </button>
         )}
@@ -70,21 +75,41 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
           </button>
         )}
         {canResume && (
-          <button type="button" className="btn btn-primary btn-small" disabled={!!busy} onClick={() => void run('resume', () => resumeRollout(r.id))}>
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={!!busy}
+            onClick={() => void run('resume', () => resumeRollout(r.id))}
+          >
             {busy === 'resume' ? 'Resuming…' : 'Resume'}
           </button>
         )}
         {canRollback && (
-          <button type="button" className={`btn btn-small${panel === 'rollback' ? ' pressed' : ''}`} disabled={!!busy} onClick={() => setPanel(panel === 'rollback' ? null : 'rollback')} aria-expanded={panel === 'rollback'}>
+          <button
+            type="button"
+            className={`btn btn-small${panel === 'rollback' ? ' pressed' : ''}`}
+            disabled={!!busy}
+            onClick={() => setPanel(panel === 'rollback' ? null : 'rollback')}
+            aria-expanded={panel === 'rollback'}
+          >
             Roll back…
           </button>
         )}
         {canAbort && (
-          <button type="button" className={`btn btn-small btn-danger-ghost${panel === 'abort' ? ' pressed' : ''}`} disabled={!!busy} onClick={() => setPanel(panel === 'abort' ? null : 'abort')} aria-expanded={panel === 'abort'}>
+          <button
+            type="button"
+            className={`btn btn-small btn-danger-ghost${panel === 'abort' ? ' pressed' : ''}`}
+            disabled={!!busy}
+            onClick={() => setPanel(panel === 'abort' ? null : 'abort')}
+            aria-expanded={panel === 'abort'}
+          >
             Abort…
           </button>
         )}
-        <span className="muted small controls-hint">Pause holds new steps; abort stops and puts back what is under way; roll back restores the snapshots taken before each namespace changed.</span>
+        <span className="muted small controls-hint">
+          Pause holds new steps; abort stops and puts back what is under way; roll back restores the snapshots taken before each namespace
+          changed.
+        </span>
       </div>
       {panel && (
         <form className="controls-panel" onSubmit={submit}>
@@ -113,7 +138,10 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
               <span>Put back</span>
               <select value={restore} onChange={(e) => setRestore(e.target.value as AbortRestore)} aria-label="What the abort puts back">
                 <option value="in_flight">
-                  only what is under way{verified.length > 0 ? ` (${verified.length} verified ${verified.length === 1 ? 'namespace stays' : 'namespaces stay'} enforced)` : ''}
+                  only what is under way
+                  {verified.length > 0
+                    ? ` (${verified.length} verified ${verified.length === 1 ? 'namespace stays' : 'namespaces stay'} enforced)`
+                    : ''}
                 </option>
                 <option value="everything">everything this rollout changed</option>
               </select>
@@ -121,10 +149,21 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
           )}
           <label className="inline-field inline-grow">
             <span>Reason</span>
-            <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Said in the audit log (optional)" maxLength={2000} />
+            <input
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="Said in the audit log (optional)"
+              maxLength={2000}
+            />
           </label>
           <button type="submit" className="btn btn-danger btn-small" disabled={!!busy}>
-            {busy ? 'Sending…' : panel === 'abort' ? (restore === 'everything' ? 'Abort and restore everything' : 'Abort the rollout') : 'Roll back'}
+            {busy
+              ? 'Sending…'
+              : panel === 'abort'
+                ? restore === 'everything'
+                  ? 'Abort and restore everything'
+                  : 'Abort the rollout'
+                : 'Roll back'}
           </button>
           <button type="button" className="btn btn-ghost btn-small" onClick={() => setPanel(null)}>
             Cancel

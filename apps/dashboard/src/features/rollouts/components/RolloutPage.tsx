@@ -3,14 +3,7 @@ import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
 import { FINAL_STATUSES, type RolloutState, type RolloutView, type Stage, type Step } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
-import {
-  formatDuration,
-  PHASE_TONE,
-  STAGE_TONE,
-  STATUS_TONE,
-  statusWords,
-  TIER_NAME,
-} from '../../../shared/rollout-words';
+import { formatDuration, PHASE_TONE, STAGE_TONE, STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
 import { ProbeTable, rowsOfProbes } from '../../../shared/ProbeTable';
 import { Badge, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useCluster } from '../../../shared/use-clusters';
@@ -21,7 +14,10 @@ import '../rollouts.css';
 const LIVENESS: Record<Liveness, { text: string; title: string }> = {
   connecting: { text: 'Connecting…', title: 'Opening the live stream of changes' },
   live: { text: 'Live', title: 'Changes appear as they happen (server-sent events)' },
-  polling: { text: 'Reconnecting · checking every 2 s', title: 'The live stream is down: the page asks for the state every 2 seconds until it is back' },
+  polling: {
+    text: 'Reconnecting · checking every 2 s',
+    title: 'The live stream is down: the page asks for the state every 2 seconds until it is back',
+  },
   ended: { text: 'Ended', title: 'The rollout has ended: nothing will change unless someone rolls it back' },
 };
 
@@ -65,17 +61,27 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
           <div>
             <strong>Stalled since {formatDate(r.stalled.since)}: </strong>
             {r.stalled.reason}.
-            <div className="small">Every worker re-checks the rollouts every 30 s and on reconnecting to Redis. If this stays, check that a worker is running and can reach Redis and the cluster.</div>
+            <div className="small">
+              Every worker re-checks the rollouts every 30 s and on reconnecting to Redis. If this stays, check that a worker is running and
+              can reach Redis and the cluster.
+            </div>
           </div>
         </div>
       )}
       {r.status === 'waiting_window' && (
         <div className="note note-info" data-testid="waiting-window">
-          Waiting for a maintenance window: {r.opensAt ? `the next wave starts ${formatDate(r.opensAt)}` : 'no window opens within a year; check the windows and freezes'}. Steps under way finish.
+          Waiting for a maintenance window:{' '}
+          {r.opensAt ? `the next wave starts ${formatDate(r.opensAt)}` : 'no window opens within a year; check the windows and freezes'}.
+          Steps under way finish.
         </div>
       )}
       {r.status === 'scheduled' && r.scheduledAt && <div className="note note-info">Scheduled: starts {formatDate(r.scheduledAt)}.</div>}
-      {r.status === 'paused' && <div className="note note-warn">Paused{r.pausedBy ? ` by ${personName(r.pausedBy)}` : ''}: nothing new starts until an operator resumes it. Steps under way finish.</div>}
+      {r.status === 'paused' && (
+        <div className="note note-warn">
+          Paused{r.pausedBy ? ` by ${personName(r.pausedBy)}` : ''}: nothing new starts until an operator resumes it. Steps under way
+          finish.
+        </div>
+      )}
       <RolloutControls rollout={r} onChanged={onChanged} />
       <Progress rollout={r} />
       {r.stages.map((stage) => (
@@ -89,7 +95,15 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
           <ul className="plain-list">
             {r.rollbacks.map((b, i) => (
               <li key={i}>
-                <Badge tone="warn">{b.kind}</Badge> {b.scope ? (b.scope.kind === 'all' ? 'everything' : b.scope.kind === 'stage' ? `the ${b.scope.tier} stage` : b.scope.namespace) : 'the rollout'} by {personName(b.by)}, {formatDate(b.at)}
+                <Badge tone="warn">{b.kind}</Badge>{' '}
+                {b.scope
+                  ? b.scope.kind === 'all'
+                    ? 'everything'
+                    : b.scope.kind === 'stage'
+                      ? `the ${b.scope.tier} stage`
+                      : b.scope.namespace
+                  : 'the rollout'}{' '}
+                by {personName(b.by)}, {formatDate(b.at)}
                 {b.reason && <span className="muted"> · “{b.reason}”</span>}
                 {b.kind === 'abort' && (
                   <div className="small" data-testid="abort-left">
@@ -130,7 +144,8 @@ function RolloutHeader({ rollout: r, liveness }: { rollout: RolloutView; livenes
       }
       subtitle={
         <>
-          Created {formatDate(r.createdAt)} by {personName(r.createdBy)} · waves of {c.waves.join(', ')} · settle {formatDuration(c.settleMs)} · probes: {c.probe.retries + 1} tries, {formatDuration(c.probe.timeoutMs)} timeout
+          Created {formatDate(r.createdAt)} by {personName(r.createdBy)} · waves of {c.waves.join(', ')} · settle{' '}
+          {formatDuration(c.settleMs)} · probes: {c.probe.retries + 1} tries, {formatDuration(c.probe.timeoutMs)} timeout
         </>
       }
       actions={
@@ -151,7 +166,14 @@ function Progress({ rollout: r }: { rollout: RolloutState }) {
   const pct = (n: number) => `${total ? (n / total) * 100 : 0}%`;
   return (
     <div className="rollout-progress">
-      <div className="progress progress-stacked" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={verified} aria-label="Namespaces verified">
+      <div
+        className="progress progress-stacked"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={verified}
+        aria-label="Namespaces verified"
+      >
         <div className="progress-bar progress-succeeded" style={{ width: pct(verified) }} />
         <div className="progress-bar" style={{ width: pct(busy) }} />
         <div className="progress-bar progress-failed" style={{ width: pct(restored) }} />
@@ -170,10 +192,19 @@ function StageCard({ rollout: r, stage }: { rollout: RolloutState; stage: Stage 
   const decision = stage.approval?.decision;
   const verified = steps.filter((s) => s.phase === 'verified').length;
   return (
-    <section className={`card stage stage-${stage.tier}`} data-testid="stage" data-tier={stage.tier} data-status={stage.status} aria-labelledby={`stage-${stage.tier}`}>
+    <section
+      className={`card stage stage-${stage.tier}`}
+      data-testid="stage"
+      data-tier={stage.tier}
+      data-status={stage.status}
+      aria-labelledby={`stage-${stage.tier}`}
+    >
       <div className="stage-head">
         <h2 id={`stage-${stage.tier}`}>
-          {TIER_NAME[stage.tier]} <span className="muted">{verified}/{steps.length}</span>
+          {TIER_NAME[stage.tier]}{' '}
+          <span className="muted">
+            {verified}/{steps.length}
+          </span>
         </h2>
         <Badge tone={STAGE_TONE[stage.status]}>{statusWords(stage.status)}</Badge>
         <div className="stage-approval">
@@ -271,7 +302,11 @@ function StepRows({ step: s }: { step: Step }) {
                 </span>
               </div>
             )}
-            {s.restore?.lastError && <div className="note note-warn small">Restore attempt {s.restore.attempt} failed: {s.restore.lastError}</div>}
+            {s.restore?.lastError && (
+              <div className="note note-warn small">
+                Restore attempt {s.restore.attempt} failed: {s.restore.lastError}
+              </div>
+            )}
             {s.probes.length > 0 && <ProbeTable rows={rowsOfProbes(s.probes)} testId="probes" />}
           </td>
         </tr>
@@ -279,4 +314,3 @@ function StepRows({ step: s }: { step: Step }) {
     </>
   );
 }
-

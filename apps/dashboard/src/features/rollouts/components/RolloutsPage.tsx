@@ -34,11 +34,24 @@ export function RolloutsPage() {
           )
         }
       />
-      {creating && clusters.data && <NewRolloutForm clusters={clusters.data} initialCluster={query.get('cluster') ?? undefined} initialPlan={query.get('new') !== '1' ? (query.get('new') ?? undefined) : undefined} onCancel={() => setQuery({ new: null, cluster: null })} />}
+      {creating && clusters.data && (
+        <NewRolloutForm
+          clusters={clusters.data}
+          initialCluster={query.get('cluster') ?? undefined}
+          initialPlan={query.get('new') !== '1' ? (query.get('new') ?? undefined) : undefined}
+          onCancel={() => setQuery({ new: null, cluster: null })}
+        />
+      )}
       {rollouts.status === 'loading' && !rollouts.data && <Loading what="rollouts" />}
-      {rollouts.status === 'failed' && <ErrorNote error={rollouts.error} title="The rollouts could not be loaded." onRetry={rollouts.reload} />}
+      {rollouts.status === 'failed' && (
+        <ErrorNote error={rollouts.error} title="The rollouts could not be loaded." onRetry={rollouts.reload} />
+      )}
       {rollouts.data && list.length === 0 && (
-        <Empty title="No rollout yet">{can('rollouts.create') ? 'Make a plan on the Plans page, review it, then roll it out from here.' : 'An operator starts rollouts from a reviewed plan.'}</Empty>
+        <Empty title="No rollout yet">
+          {can('rollouts.create')
+            ? 'Make a plan on the Plans page, review it, then roll it out from here.'
+            : 'An operator starts rollouts from a reviewed plan.'}
+        </Empty>
       )}
       {list.length > 0 && (
         <section className="card card-flush" aria-label="Rollouts">
@@ -103,7 +116,8 @@ function MiniProgress({ rollout: r }: { rollout: RolloutSummary }) {
 }
 
 function whereNow(r: RolloutSummary): string {
-  if (r.halt) return `Halted${r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: ${r.halt.code.replace(/_/g, ' ')}${r.halt.by ? ` by ${personName(r.halt.by)}` : ''}`;
+  if (r.halt)
+    return `Halted${r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: ${r.halt.code.replace(/_/g, ' ')}${r.halt.by ? ` by ${personName(r.halt.by)}` : ''}`;
   const waiting = r.stages.find((s) => s.status === 'waiting_approval');
   if (waiting) return `${TIER_NAME[waiting.tier]} waits for an approval`;
   const running = r.stages.find((s) => s.status === 'running');

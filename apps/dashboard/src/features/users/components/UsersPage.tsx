@@ -135,7 +135,13 @@ function NewUser({ onCreated }: { onCreated(): void }) {
         <input id="new-username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
       </Field>
       <Field label="Password" htmlFor="new-password" problem={problem('password')} hint="Share it with them privately.">
-        <input id="new-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+        <input
+          id="new-password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="new-password"
+        />
       </Field>
       <Field label="Role" htmlFor="new-role" problem={problem('role')} hint={ROLE_HINT[role]}>
         <select id="new-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
