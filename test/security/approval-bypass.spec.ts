@@ -186,6 +186,13 @@ describe('taking a namespace below a tier under approval', () => {
       expect(await tierOf(cluster, 'web')).toBe('prod');
     });
 
+    it('does not count a namespace kept at its floor as one without a tier', async () => {
+      expect((await put(onlyNamespaces({ db: {} }))).status).toBe(200);
+      const back = await put(onlyNamespaces({ db: {}, web: {} }));
+      expect(back.body.keptAtFloor).toEqual([{ namespace: 'web', tier: 'prod' }]);
+      expect(back.body.namespacesWithoutTier).toEqual(['db']);
+    });
+
     it('lets labels raise a tier as before', async () => {
       const raised = await put(snapshot.replace('labels: { env: stage }', 'labels: { env: production }'));
       expect(raised.body.keptAtFloor).toEqual([]);

@@ -50,7 +50,11 @@ export const snapshotImportResultSchema = z.strictObject({
   workloads: z.number(),
   pods: z.number(),
   policies: z.number(),
-  namespacesWithoutTier: z.array(z.string()).describe('Namespaces whose labels name no tier: a person should set one'),
+  namespacesWithoutTier: z
+    .array(z.string())
+    .describe(
+      'Namespaces with no tier after the import: their labels name none, and no person or floor gave them one; a person should set one',
+    ),
   keptAtFloor: z
     .array(z.strictObject({ namespace: z.string(), tier: tierSchema }))
     .describe(

@@ -68,14 +68,14 @@ export async function importSnapshot(
   const cluster = await requireCluster(deps.clusters, clusterId);
   const { inventory, items } = deps.snapshotReader ? await deps.snapshotReader(snapshot) : readSnapshot(snapshot);
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
-  const { keptAtFloor } = await deps.inventory.replace(clusterId, inventory, tiers, deps.approvalTiers, now);
+  const { keptAtFloor, withoutTier } = await deps.inventory.replace(clusterId, inventory, tiers, deps.approvalTiers, now);
   if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, items);
   return {
     namespaces: inventory.namespaces.length,
     workloads: inventory.workloads.length,
     pods: inventory.pods.filter((p) => !p.synthetic).length,
     policies: inventory.policies.length,
-    namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
+    namespacesWithoutTier: withoutTier,
     keptAtFloor,
   };
 }
