@@ -47,8 +47,16 @@ describe('plans of the demo cluster', () => {
     expect(res.headers.get('content-type')).toContain('application/yaml');
     const docs = YAML.parseAllDocuments(await res.text()).map((d) => d.toJS());
     expect(docs.length).toBeGreaterThanOrEqual(3);
-    for (const doc of docs)
+    for (const doc of docs) {
       expect(doc).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: 'payments-prod' } });
+      expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    }
+  });
+
+  it('answers 404 for a namespace the plan does not cover', async () => {
+    const unknown = await api.call('GET', `/api/v1/plans/${first.id}/yaml?namespace=no-such-namespace`, { role: 'viewer' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'plan.namespace_not_found' });
   });
 
   it('diffs against the live cluster: everything is added, and the connections it blocks are listed', async () => {

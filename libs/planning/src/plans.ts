@@ -96,7 +96,10 @@ export async function listPlans(deps: Pick<PlanningDeps, 'clusters' | 'plans'>, 
 /** `kubectl apply -f`-ready YAML: one document per policy, optionally of one namespace. */
 export async function planYaml(plans: PlanStore, id: string, namespace?: string): Promise<string> {
   const plan = await requirePlan(plans, id);
-  return renderYaml(namespace ? plan.policies.filter((p) => p.metadata.namespace === namespace) : plan.policies);
+  if (namespace === undefined) return renderYaml(plan.policies);
+  if (!(namespace in plan.report.plan.tiers))
+    throw new AppError('not_found', 'plan.namespace_not_found', `namespace ${namespace} is not in plan v${plan.version}`);
+  return renderYaml(plan.policies.filter((p) => p.metadata.namespace === namespace));
 }
 
 /** Every port some workload listens on or was reached on: the ports a semantic diff looks at. */
