@@ -281,9 +281,9 @@ async function main(): Promise<void> {
       start: true,
       config: { waves: [WAVE], settleMs, probe },
     });
-    let approvalFailure: unknown;
+    let approvalFailure: Error | undefined;
     approving = approveAsAsked(admin.url, await signInApprover(admin), rollout.id, () => stopped).catch(
-      (error: unknown) => void (approvalFailure = error),
+      (error: unknown) => void (approvalFailure = error instanceof Error ? error : new Error(String(error))),
     );
     const verified = async () => {
       const r = await admin.call<{ status: string; steps: Array<{ phase: string }> }>('GET', `/api/v1/rollouts/${rollout.id}`);

@@ -286,8 +286,7 @@ describe('cluster sync through the Kubernetes driver', () => {
     // The cluster changes under Bulkhead: Calico gives way to Cilium, web-staging goes, a batch namespace and a policy come.
     server.store.delete(resource('DaemonSet'), 'kube-system', 'calico-node');
     server.store.delete(resource('Pod'), 'kube-system', 'calico-node-7xk2p');
-    for (const item of daemonSet('cilium', '192.168.0.12'))
-      server.store.create(resource((item as any).kind), 'kube-system', item as any, 'helm');
+    for (const item of daemonSet('cilium', '192.168.0.12')) server.store.create(resource((item as any).kind), 'kube-system', item, 'helm');
     for (const item of server.store.list(resource('Pod'), 'web-staging'))
       server.store.delete(resource('Pod'), 'web-staging', item.metadata.name);
     // A probe pod a crashed worker left behind is Bulkhead's own, not the cluster's.

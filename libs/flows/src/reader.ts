@@ -365,9 +365,9 @@ class Reader implements FlowReader {
     const out = this.drain();
     if (this.s.records === 0 && this.wellFormed === 0 && this.s.skipped > 0) {
       const counts: Record<string, number> = {};
-      for (const [k, v] of Object.entries(this.s.skippedByReason)) counts[k] = v!.count;
+      for (const [k, v] of Object.entries(this.s.skippedByReason)) counts[k] = v.count;
       const detail = Object.entries(this.s.skippedByReason)
-        .map(([k, v]) => `${k} x${v!.count} (lines ${v!.lines.join(', ')})`)
+        .map(([k, v]) => `${k} x${v.count} (lines ${v.lines.join(', ')})`)
         .join('; ');
       throw new FlowParseError(`Nothing in the input could be parsed as ${this.format}: ${detail}`, counts);
     }
@@ -378,8 +378,7 @@ class Reader implements FlowReader {
     const lines =
       this.splitter instanceof LineSplitter ? this.splitter.line : this.splitter instanceof DocumentSplitter ? this.splitter.lines : 0;
     const skippedByReason: ReaderStats['skippedByReason'] = {};
-    for (const [k, v] of Object.entries(this.s.skippedByReason))
-      skippedByReason[k as SkipReason] = { count: v!.count, lines: [...v!.lines] };
+    for (const [k, v] of Object.entries(this.s.skippedByReason)) skippedByReason[k as SkipReason] = { count: v.count, lines: [...v.lines] };
     return { ...this.s, format: this.format, framing: this.framing, lines, events: { ...this.s.events }, skippedByReason };
   }
 

@@ -11,7 +11,7 @@ function paths(value: Json, prefix: string[] = [], out: string[][] = []): string
   if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       out.push([...prefix, k]);
-      paths(v as Json, [...prefix, k], out);
+      paths(v, [...prefix, k], out);
     }
   }
   return out;

@@ -118,7 +118,7 @@ export function selectWorkloads(inventory: Inventory): Map<string, WorkloadSelec
       for (const [k, n] of counts) if (best === undefined || n > counts.get(best)! || (n === counts.get(best)! && k < best)) best = k;
       if (best === undefined) break;
       expressions.push({ key: best, operator: 'DoesNotExist' });
-      intruders = intruders.filter((p) => !(best! in p.labels));
+      intruders = intruders.filter((p) => !(best in p.labels));
     }
     expressions.sort((a, b) => compareStrings(a.key, b.key));
     const selector: LabelSelector = {};

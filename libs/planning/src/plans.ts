@@ -1,6 +1,6 @@
 import { AppError } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
-import type { Inventory, NetworkPolicy, PortSpec, Protocol } from '@bulkhead/netpol';
+import type { Inventory, NetworkPolicy, PortSpec } from '@bulkhead/netpol';
 import {
   buildPlanReport,
   diffPolicies,
@@ -106,8 +106,7 @@ export async function planYaml(plans: PlanStore, id: string, namespace?: string)
 function portsOf(inventory: Inventory, edges: readonly PlanEdge[]): PortSpec[] {
   const seen = new Map<string, PortSpec>();
   const add = (port: number, protocol: string) => {
-    if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP')
-      seen.set(`${protocol}/${port}`, { port, protocol: protocol as Protocol });
+    if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP') seen.set(`${protocol}/${port}`, { port, protocol });
   };
   for (const w of inventory.workloads) for (const p of w.ports) add(p.port, p.protocol);
   for (const e of edges) if (e.port !== null && e.dst.startsWith('workload:')) add(e.port, String(e.protocol));

@@ -49,7 +49,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const said = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+      const message = typeof said === 'string' ? said : Array.isArray(said) ? said.join('; ') : exception.message;
       return { statusCode: status, code: status === 404 ? 'route.not_found' : `http.${status}`, message, requestId };
     }
     const errorId = randomUUID();

@@ -107,7 +107,7 @@ export class RolloutsController {
       ]);
     }
     return refusing(
-      createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!), creatorId: personOf(req.caller!) }),
+      createRollout(this.deps, { ...body, config: body.config, by: callerName(req.caller!), creatorId: personOf(req.caller!) }),
       'body',
     );
   }

@@ -101,7 +101,7 @@ export function reviewKubeconfig(doc: unknown, rules: KubeconfigRules): Kubeconf
     for (const field of ['server', 'proxy-url'] as const) {
       const value = body[field];
       if (value === undefined || (field === 'server' && typeof value !== 'string')) continue;
-      const verdict = judgeUrl(String(value), field, rules);
+      const verdict = judgeUrl(typeof value === 'string' ? value : JSON.stringify(value), field, rules);
       if ('reason' in verdict) refusals.push({ entry, field, reason: verdict.reason });
       else if (verdict.host) hostsToResolve.push({ entry, field, host: verdict.host });
     }

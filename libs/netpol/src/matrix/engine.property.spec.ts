@@ -132,7 +132,7 @@ const clusterArb: fc.Arbitrary<Inventory> = fc
         ...(p.policyTypes ? { policyTypes: p.policyTypes } : {}),
         ...(p.ingress ? { ingress: p.ingress } : {}),
         ...(p.egress ? { egress: p.egress } : {}),
-      } as NetworkPolicy['spec'],
+      },
     }));
     return {
       namespaces: NS.map((name, i) => ({ name, labels: { ...namespaces[i], 'kubernetes.io/metadata.name': name } })),

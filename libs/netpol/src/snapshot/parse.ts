@@ -54,7 +54,11 @@ export function snapshotFromDocuments(documents: unknown[]): Snapshot {
     const at = (field: string): SnapshotLocation => ({ document: docIndex, field });
     if (Array.isArray(doc)) {
       doc.forEach((item, i) => builder.add(item, `${where}, [${i}]`, at(`[${i}]`)));
-    } else if (isObject(doc) && Array.isArray(doc.items) && (doc.kind === undefined || String(doc.kind).endsWith('List'))) {
+    } else if (
+      isObject(doc) &&
+      Array.isArray(doc.items) &&
+      (doc.kind === undefined || (typeof doc.kind === 'string' && doc.kind.endsWith('List')))
+    ) {
       doc.items.forEach((item, i) => builder.add(item, `${where}, items[${i}]`, at(`items[${i}]`)));
     } else if (isObject(doc)) {
       builder.add(doc, where, at(''));
@@ -97,7 +101,7 @@ class SnapshotBuilder {
     const context =
       kind === 'Namespace'
         ? `${where} (Namespace ${JSON.stringify(name)})`
-        : `${where} (${kind} ${JSON.stringify(`${String(meta.namespace ?? 'default')}/${name}`)})`;
+        : `${where} (${kind} ${JSON.stringify(`${typeof meta.namespace === 'string' ? meta.namespace : JSON.stringify(meta.namespace ?? 'default')}/${name}`)})`;
     checkName(name, kind === 'Namespace' ? isDns1123Label : isDns1123Subdomain, `${context}: metadata.name`, at('metadata.name'));
     const labels = readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels'));
     if (kind === 'Namespace') {

@@ -187,7 +187,7 @@ function validatePort(port: unknown, path: string, errors: Errors): void {
     }
     for (const msg of isValidPortNum(value)) errors.add(`${path}.port`, fieldError.invalid(`${path}.port`, value, msg));
     if (hasEndPort) {
-      const end = endPort as number;
+      const end = endPort;
       if (end < value) errors.add(`${path}.endPort`, fieldError.invalid(`${path}.endPort`, end, 'must be greater than or equal to `port`'));
       for (const msg of isValidPortNum(end)) errors.add(`${path}.endPort`, fieldError.invalid(`${path}.endPort`, end, msg));
     }

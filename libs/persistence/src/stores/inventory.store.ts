@@ -38,7 +38,7 @@ async function insertChunked<T extends ObjectLiteral>(em: EntityManager, entity:
       .createQueryBuilder()
       .insert()
       .into(entity)
-      .values(rows.slice(i, i + CHUNK) as never)
+      .values(rows.slice(i, i + CHUNK))
       .execute();
   }
 }

@@ -29,7 +29,7 @@ const clusterArb = (ambiguous: boolean) =>
   fc
     .array(
       fc.record({
-        env: fc.constantFrom('production', 'staging', 'development', '') as fc.Arbitrary<GenNamespace['env']>,
+        env: fc.constantFrom<GenNamespace['env']>('production', 'staging', 'development', ''),
         workloads: fc.array(workloadArb(ambiguous), { minLength: 1, maxLength: 3 }),
       }),
       { minLength: 1, maxLength: 4 },

@@ -15,7 +15,6 @@ import {
   type RolloutState,
   type Stage,
   type Step,
-  type Tier,
 } from './types';
 
 export const DEFAULT_CONFIG: RolloutConfig = {
@@ -166,7 +165,7 @@ export function buildRollout(input: CreateRolloutInput, now: Date): { ok: true; 
         const step: Step = {
           id: stepIdOf(input.id, name),
           namespace: name,
-          tier: ps.tier as Tier,
+          tier: ps.tier,
           wave: w,
           dependents: ns.dependents,
           phase: 'pending',

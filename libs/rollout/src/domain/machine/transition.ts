@@ -89,7 +89,7 @@ function foldEvent(
   const ctx = contextFor(state, now);
   let outcome: Outcome = APPLIED;
   const after = produce(state, (draft) => {
-    ctx.rollout = draft as RolloutState;
+    ctx.rollout = draft;
     outcome = applyEvent(ctx, event);
     if (outcome.kind !== 'error') reconcile(ctx);
   });

@@ -202,7 +202,7 @@ export function AuditPage() {
   );
 }
 
-const hasValue = (v: unknown) => v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v as object).length === 0);
+const hasValue = (v: unknown) => v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v).length === 0);
 const recorded = (v: unknown) => v !== undefined && v !== null;
 const policiesText = (v: unknown) =>
   !recorded(v) ? '# not recorded' : Array.isArray(v) && v.length === 0 ? '# no NetworkPolicy' : toYaml(v);
@@ -268,7 +268,7 @@ function AuditRow({ entry: e, clusterName }: { entry: AuditItem; clusterName?: s
 
 /** A few words for the entries people look for most. */
 function describe(e: AuditItem): string {
-  const d = (e.details ?? {}) as Record<string, unknown>;
+  const d = e.details ?? {};
   const parts: string[] = [];
   if (typeof d.comment === 'string') parts.push(`“${d.comment}”`);
   if (typeof d.reason === 'string') parts.push(`“${d.reason}”`);

@@ -253,7 +253,7 @@ function ReviewForm({
   };
 
   return (
-    <form className="review-form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && !busy && onCancel()}>
+    <form className="review-form" onSubmit={(event) => void submit(event)} onKeyDown={(e) => e.key === 'Escape' && !busy && onCancel()}>
       <label htmlFor={id}>
         {verdict === 'reject' ? 'Why should this dependency not be allowed?' : 'Why is this dependency needed?'}{' '}
         <span className="muted">(optional, kept with the review)</span>

@@ -82,7 +82,7 @@ export function NewRolloutForm({
   };
 
   return (
-    <form className="card new-rollout" onSubmit={submit} aria-labelledby="new-rollout-title" noValidate>
+    <form className="card new-rollout" onSubmit={(event) => void submit(event)} aria-labelledby="new-rollout-title" noValidate>
       <div className="card-head">
         <h2 id="new-rollout-title">New rollout</h2>
         <span className="muted small">dev first, then staging and prod, each after an approval</span>
