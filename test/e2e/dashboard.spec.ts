@@ -107,6 +107,22 @@ describe('the dashboard, signed in as an operator', () => {
     ).toBe('rejected');
   });
 
+  it('fits the dependency table, review buttons included, on a 1,280 px screen', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signIn('operator-user');
+    await page.getByTestId('cluster-card').waitFor();
+    await page.goto(`${baseUrl}/clusters/${clusterId}/map`);
+    await page.getByTestId('edge-table').locator('tr.edge-row').first().waitFor();
+    const fit = await page.getByTestId('edge-table').evaluate((table: any) => ({
+      table: table.scrollWidth,
+      room: table.parentElement.clientWidth,
+      furthestButton: Math.max(...[...table.querySelectorAll('button')].map((b: any) => b.getBoundingClientRect().right)),
+      viewport: (globalThis as any).innerWidth,
+    }));
+    expect(fit.table).toBeLessThanOrEqual(fit.room);
+    expect(fit.furthestButton).toBeLessThanOrEqual(fit.viewport);
+  });
+
   it('shows why a declared dependency is refused next to the field at fault', async () => {
     await signIn('operator-user');
     await page.getByTestId('cluster-card').waitFor();

@@ -67,7 +67,6 @@ export function EdgeTable({
             <th>To</th>
             <th>Port</th>
             {header('connections', 'Conns', 'num')}
-            <th>First seen</th>
             {header('lastSeen', 'Last seen')}
             <th>Sources</th>
             {header('risk', 'Review')}
@@ -164,10 +163,7 @@ function EdgeRow({
           {e.port}/{e.protocol}
         </td>
         <td className="num">{formatNumber(e.connections)}</td>
-        <td className="nowrap" title={e.firstSeen ?? undefined}>
-          {formatDate(e.firstSeen)}
-        </td>
-        <td className="nowrap" title={e.lastSeen ?? undefined}>
+        <td className="nowrap" title={e.firstSeen ? `first seen ${formatDate(e.firstSeen)}` : undefined}>
           {e.lastSeen ? formatAgo(e.lastSeen) : '—'}
         </td>
         <td className="sources" title={sources.join('\n')}>
