@@ -38,7 +38,7 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
             Plans <ClusterPicker current={clusterId} to={(id) => `/clusters/${id}/plans`} />
           </>
         }
-        subtitle="Each version is made from the inventory and the dependency map as they were at that moment: default-deny everywhere, DNS, and one allow per reviewed dependency."
+        subtitle="Each version is made from the inventory and the dependency map as they were at that moment: default-deny everywhere, DNS, and one allow per dependency, reviewed or not, except those a person rejected and those that cross tiers without a confirmation."
         actions={
           can('plans.create') && (
             <button type="button" className="btn btn-primary" onClick={() => void make()} disabled={busy}>
@@ -53,8 +53,8 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
       {plans.data && plans.data.length === 0 && (
         <Empty title="No plan yet">
           {can('plans.create')
-            ? 'Review the dependency map first, then make the first plan with the button above.'
-            : 'An operator makes plans once the dependency map is reviewed.'}
+            ? 'Make the first plan with the button above. Every observed dependency is allowed unless a person rejects it, so review the map first: reject what should stop, confirm what crosses tiers.'
+            : 'An operator makes plans from the dependency map. Every observed dependency is allowed unless a person rejects it.'}
         </Empty>
       )}
       {plans.data && plans.data.length > 0 && (
