@@ -1,4 +1,6 @@
+import type { ClusterNetworkPolicy, InventoryNode } from '../model/cluster-policy';
 import type { Labels, NetworkPolicy } from '../model/types';
+import { readClusterPolicy } from './cluster-policy';
 import { compare } from './parse';
 import type { InventoryPort, OwnerReference, Snapshot, SnapshotWorkload } from './types';
 
@@ -43,6 +45,9 @@ export interface Inventory {
   workloads: InventoryWorkload[];
   pods: InventoryPod[];
   policies: NetworkPolicy[];
+  /** Cluster-scoped policies of both tiers, v1alpha1 kinds read onto ClusterNetworkPolicy (absent: none listed). */
+  clusterPolicies?: ClusterNetworkPolicy[];
+  nodes?: InventoryNode[];
 }
 
 const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -175,6 +180,8 @@ export function buildInventory(snapshot: Snapshot): Inventory {
     workloads,
     pods,
     policies: snapshot.policies,
+    ...(snapshot.clusterPolicies.length > 0 ? { clusterPolicies: snapshot.clusterPolicies.map(readClusterPolicy) } : {}),
+    ...(snapshot.nodes.length > 0 ? { nodes: snapshot.nodes } : {}),
   };
 }
 

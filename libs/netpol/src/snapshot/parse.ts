@@ -3,7 +3,16 @@ import { SnapshotError, type SnapshotLocation } from '../model/errors';
 import { parseIp } from '../model/ip';
 import type { Labels, NetworkPolicy, Protocol } from '../model/types';
 import { fieldError, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/messages';
-import type { InventoryPort, OwnerReference, Snapshot, SnapshotPod, SnapshotService, SnapshotWorkload } from './types';
+import { CLUSTER_POLICY_GROUP, type InventoryNode } from '../model/cluster-policy';
+import type {
+  InventoryPort,
+  OwnerReference,
+  Snapshot,
+  SnapshotClusterPolicy,
+  SnapshotPod,
+  SnapshotService,
+  SnapshotWorkload,
+} from './types';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -14,6 +23,13 @@ const WORKLOAD_KINDS: Record<string, string[]> = {
   ReplicaSet: ['apps/v1'],
   Job: ['batch/v1'],
   CronJob: ['batch/v1', 'batch/v1beta1'],
+};
+
+/** The cluster-scoped policy kinds and the one version of each that is read (upstream network-policy-api). */
+const CLUSTER_POLICY_VERSIONS: Record<SnapshotClusterPolicy['kind'], string> = {
+  ClusterNetworkPolicy: `${CLUSTER_POLICY_GROUP}/v1alpha2`,
+  AdminNetworkPolicy: `${CLUSTER_POLICY_GROUP}/v1alpha1`,
+  BaselineAdminNetworkPolicy: `${CLUSTER_POLICY_GROUP}/v1alpha1`,
 };
 
 type Json = Record<string, unknown>;
@@ -75,6 +91,8 @@ class SnapshotBuilder {
   private readonly policies: NetworkPolicy[] = [];
   private readonly workloads: SnapshotWorkload[] = [];
   private readonly services: SnapshotService[] = [];
+  private readonly clusterPolicies: SnapshotClusterPolicy[] = [];
+  private readonly nodes: InventoryNode[] = [];
   private readonly seen = new Set<string>();
 
   add(item: unknown, where: string, itemAt: SnapshotLocation): void {
@@ -86,6 +104,10 @@ class SnapshotBuilder {
     const kind = item.kind;
     if (typeof kind !== 'string') throw new SnapshotError(`${where}: kind: Required value`);
     const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : undefined;
+    if (Object.hasOwn(CLUSTER_POLICY_VERSIONS, kind) || kind === 'Node') {
+      this.addClusterScoped(item, kind, apiVersion, where, at);
+      return;
+    }
     const reads =
       kind === 'Namespace' || kind === 'Pod' || kind === 'Service'
         ? apiVersion === undefined || apiVersion === 'v1'
@@ -177,6 +199,56 @@ class SnapshotBuilder {
     }
   }
 
+  /**
+   * Nodes and the cluster-scoped policy kinds. A policy of a version the engine does not read is refused, never
+   * left out: a snapshot that holds guardrails must not be evaluated as if it had none.
+   */
+  private addClusterScoped(
+    item: Json,
+    kind: string,
+    apiVersion: string | undefined,
+    where: string,
+    at: (field: string) => SnapshotLocation,
+  ) {
+    const meta = item.metadata;
+    if (!isObject(meta)) throw new SnapshotError(`${where} (${kind}): metadata: Required value`);
+    const name = meta.name;
+    if (typeof name !== 'string' || name === '')
+      throw new SnapshotError(`${where} (${kind}): metadata.name: Required value`, at('metadata.name'));
+    const context = `${where} (${kind} ${JSON.stringify(name)})`;
+    checkName(name, isDns1123Subdomain, `${context}: metadata.name`, at('metadata.name'));
+    const key = `${kind}/${name}`;
+    if (this.seen.has(key)) throw new SnapshotError(`${context}: listed twice`);
+    this.seen.add(key);
+    if (kind === 'Node') {
+      if (apiVersion !== undefined && apiVersion !== 'v1') return;
+      const status = isObject(item.status) ? item.status : {};
+      const addresses = (Array.isArray(status.addresses) ? status.addresses : []).flatMap((entry, i) => {
+        if (!isObject(entry) || (entry.type !== 'InternalIP' && entry.type !== 'ExternalIP')) return [];
+        if (typeof entry.address !== 'string' || !parseIp(entry.address)) {
+          throw new SnapshotError(
+            `${context}: status.addresses[${i}].address: Invalid value: ${JSON.stringify(entry.address)}: must be a valid IP address`,
+            at(`status.addresses[${i}].address`),
+          );
+        }
+        return [entry.address];
+      });
+      this.nodes.push({ name, labels: readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels')), addresses });
+      return;
+    }
+    const policyKind = kind as SnapshotClusterPolicy['kind'];
+    const expected = CLUSTER_POLICY_VERSIONS[policyKind];
+    if (apiVersion !== undefined && apiVersion !== expected) {
+      if (!apiVersion.startsWith(`${CLUSTER_POLICY_GROUP}/`)) return;
+      throw new SnapshotError(
+        `${context}: apiVersion: Unsupported value: ${JSON.stringify(apiVersion)}: supported values: "${expected}"`,
+        at('apiVersion'),
+      );
+    }
+    readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels'));
+    this.clusterPolicies.push({ apiVersion: expected, kind: policyKind, metadata: { ...meta, name }, spec: item.spec });
+  }
+
   build(): Snapshot {
     const namespaces = new Map([...this.namespaces].map(([name, labels]) => [name, { name, labels, implicit: false }]));
     const implied = [...this.pods, ...this.workloads, ...this.policies.map((p) => ({ namespace: p.metadata.namespace }))];
@@ -194,6 +266,8 @@ class SnapshotBuilder {
       ),
       workloads: [...this.workloads].sort((a, b) => byNamespaceName(a, b) || compare(a.kind, b.kind)),
       services: [...this.services].sort(byNamespaceName),
+      clusterPolicies: [...this.clusterPolicies].sort((a, b) => compare(a.kind, b.kind) || compare(a.metadata.name, b.metadata.name)),
+      nodes: [...this.nodes].sort((a, b) => compare(a.name, b.name)),
     };
   }
 }

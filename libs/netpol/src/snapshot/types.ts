@@ -1,3 +1,4 @@
+import type { InventoryNode } from '../model/cluster-policy';
 import type { Labels, NetworkPolicy, Protocol } from '../model/types';
 
 export interface InventoryPort {
@@ -55,4 +56,17 @@ export interface Snapshot {
   policies: NetworkPolicy[];
   workloads: SnapshotWorkload[];
   services: SnapshotService[];
+  /**
+   * ClusterNetworkPolicy (v1alpha2), AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1) objects as listed,
+   * sorted by kind and name: validated as they are (validateClusterPolicy), then read onto one model by buildInventory.
+   */
+  clusterPolicies: SnapshotClusterPolicy[];
+  nodes: InventoryNode[];
+}
+
+export interface SnapshotClusterPolicy {
+  apiVersion: string;
+  kind: 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
+  metadata: { name: string; [key: string]: unknown };
+  spec?: unknown;
 }

@@ -95,7 +95,8 @@ function validateSpec(spec: Json, errors: Errors): void {
   }
 }
 
-function validateSelector(selector: unknown, path: string, errors: Errors): void {
+/** A label selector as the API server checks it (keys, values, operators); shared with the cluster policies' validation. */
+export function validateSelector(selector: unknown, path: string, errors: Pick<Errors, 'add'>): void {
   if (!isObject(selector)) {
     errors.add(path, fieldError.invalid(path, selector, 'must be a label selector'));
     return;
