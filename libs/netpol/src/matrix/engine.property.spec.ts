@@ -120,9 +120,7 @@ const destinationPortArb = fc.oneof(
 );
 const protocolArb = (named: boolean): fc.Arbitrary<ClusterPolicyProtocol> =>
   fc.oneof(
-    ...(['tcp', 'udp', 'sctp'] as const).map((key) =>
-      destinationPortArb.map((destinationPort) => ({ [key]: { destinationPort } }) as ClusterPolicyProtocol),
-    ),
+    ...(['tcp', 'udp', 'sctp'] as const).map((key) => destinationPortArb.map((destinationPort) => ({ [key]: { destinationPort } }))),
     ...(named ? [fc.record({ destinationNamedPort: fc.constantFrom('http', 'dns', 'alt') })] : []),
   );
 const clusterRuleArb = (direction: 'ingress' | 'egress') =>

@@ -5,7 +5,6 @@ import type {
   ClusterPolicyIngressRule,
   ClusterPolicyPeer,
   ClusterPolicyProtocol,
-  ClusterPolicySubject,
 } from '../model/cluster-policy';
 import type { SnapshotClusterPolicy } from './types';
 
@@ -40,7 +39,7 @@ export function readClusterPolicy(source: SnapshotClusterPolicy): ClusterNetwork
     spec: {
       tier: source.kind === 'AdminNetworkPolicy' ? 'Admin' : 'Baseline',
       priority: source.kind === 'AdminNetworkPolicy' && typeof spec.priority === 'number' ? spec.priority : 0,
-      subject: (isObject(spec.subject) ? spec.subject : {}) as ClusterPolicySubject,
+      subject: isObject(spec.subject) ? spec.subject : {},
       ...(ingress.length > 0 ? { ingress } : {}),
       ...(egress.length > 0 ? { egress } : {}),
     },
@@ -58,14 +57,15 @@ function ruleHead(rule: Json): { name?: string; action: ClusterPolicyAction; pro
 }
 
 function peers(value: unknown): ClusterPolicyPeer[] {
-  return list(value).filter(isObject) as ClusterPolicyPeer[];
+  return list(value).filter(isObject);
 }
 
 function protocolOf(port: Json): ClusterPolicyProtocol {
   if (typeof port.namedPort === 'string') return { destinationNamedPort: port.namedPort };
   const number = isObject(port.portNumber) ? port.portNumber : undefined;
   const range = isObject(port.portRange) ? port.portRange : undefined;
-  const protocol = String((number ?? range)?.protocol ?? 'TCP').toLowerCase() as 'tcp' | 'udp' | 'sctp';
+  const named = (number ?? range)?.protocol;
+  const protocol = (typeof named === 'string' ? named : 'TCP').toLowerCase() as 'tcp' | 'udp' | 'sctp';
   const destinationPort = number ? { number: Number(number.port) } : { range: { start: Number(range?.start), end: Number(range?.end) } };
   return { [protocol]: { destinationPort } };
 }

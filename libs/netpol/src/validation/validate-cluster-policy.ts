@@ -284,6 +284,9 @@ function validatePeer(peer: unknown, path: string, kinds: readonly string[], err
         if (!DOMAIN_NAME_RE.test(item)) errors.add(itemPath, crd.pattern(itemPath, item, DOMAIN_NAME_PATTERN));
       });
       break;
+    default:
+      // No kind, or several: oneOf has said so.
+      break;
   }
   return key;
 }
