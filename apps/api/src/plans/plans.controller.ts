@@ -66,7 +66,8 @@ export class PlansController {
   @RequireRole('viewer')
   async get(@Input() { params }: RouteInput<typeof routes.getPlan>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const id = params.planId;
-    if (!(await this.deps.plans.exists(id))) throw new PlanningError('plan.not_found', doesNotExist('plan', id)); // gone with its cluster: not served from memory
+    // Gone with its cluster: not served from memory.
+    if (!(await this.deps.plans.exists(id))) throw new PlanningError('plan.not_found', doesNotExist('plan', id));
     await sendAnswer(req, res, await this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id))));
   }
 

@@ -7,8 +7,9 @@ import { simulateRequest } from '../simulate/simulate-request';
 /**
  * The heavy pure work the API hands to worker threads, by name. Arguments and results cross the
  * thread boundary by structured clone, so they are plain data; an AppError thrown here reaches the
- * caller as an AppError with the same code, message and fields (see thread.ts). Request bodies come as bytes, moved to the thread rather
- * than copied, and are decoded there, and a large answer goes back as encoded JSON: for tens of
+ * caller as an AppError with the same code, message and fields (see thread.ts). Request bodies come
+ * as bytes, moved to the thread rather than copied, and are decoded there, and a large answer goes
+ * back as encoded JSON: for tens of
  * megabytes, decoding, encoding and copying strings would hold the event loop for a noticeable time.
  */
 export const tasks = {
