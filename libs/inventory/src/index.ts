@@ -9,3 +9,4 @@ export * from './edges/edge-store.port';
 export * from './flow-import/request-import';
 export * from './flow-import/run-import';
 export * from './edges/edges';
+export * from './errors';

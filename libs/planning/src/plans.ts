@@ -1,4 +1,4 @@
-import { AppError } from '@bulkhead/contracts';
+import { doesNotExist } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
 import type { Inventory, NetworkPolicy, PortSpec } from '@bulkhead/netpol';
 import {
@@ -14,6 +14,7 @@ import {
   summarizePlanReport,
   type Tier,
 } from '@bulkhead/plan';
+import { PlanningError } from './errors';
 import type { PlanListItem, PlanRecord, PlanStore } from './plan-store.port';
 
 export interface PlanningDeps {
@@ -68,8 +69,7 @@ export async function planInputOf(deps: Omit<PlanningDeps, 'plans'>, clusterId: 
 export async function createPlan(deps: PlanningDeps, clusterId: string, by: string, now: Date): Promise<PlanRecord> {
   const { inventory, input } = await planInputOf(deps, clusterId);
   if (inventory.namespaces.length === 0) {
-    throw new AppError(
-      'conflict',
+    throw new PlanningError(
       'plan.no_inventory',
       'the cluster has no inventory yet: import a snapshot (PUT /api/v1/clusters/{id}/snapshot) first',
     );
@@ -84,7 +84,7 @@ export async function createPlan(deps: PlanningDeps, clusterId: string, by: stri
 
 export async function requirePlan(plans: PlanStore, id: string): Promise<PlanRecord> {
   const plan = await plans.get(id);
-  if (!plan) throw AppError.notFound('plan', id);
+  if (!plan) throw new PlanningError('plan.not_found', doesNotExist('plan', id));
   return plan;
 }
 
@@ -98,7 +98,7 @@ export async function planYaml(plans: PlanStore, id: string, namespace?: string)
   const plan = await requirePlan(plans, id);
   if (namespace === undefined) return renderYaml(plan.policies);
   if (!(namespace in plan.report.plan.tiers))
-    throw new AppError('not_found', 'plan.namespace_not_found', `namespace ${namespace} is not in plan v${plan.version}`);
+    throw new PlanningError('plan.namespace_not_found', `namespace ${namespace} is not in plan v${plan.version}`);
   return renderYaml(plan.policies.filter((p) => p.metadata.namespace === namespace));
 }
 
@@ -136,8 +136,8 @@ export async function diffPlan(deps: PlanningDeps, id: string, against: string):
   } else {
     const other = against === 'previous' ? await deps.plans.getVersion(plan.clusterId, plan.version - 1) : await deps.plans.get(against);
     if (against !== 'previous' && (!other || other.clusterId !== plan.clusterId)) {
-      throw AppError.invalid('plan.diff_against', [
-        { field: 'query.against', reason: `must be previous, live or the id of another plan of the same cluster` },
+      throw new PlanningError('plan.diff_against', [
+        { field: 'against', reason: `must be previous, live or the id of another plan of the same cluster` },
       ]);
     }
     base = other?.policies ?? [];

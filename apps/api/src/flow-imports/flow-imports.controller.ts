@@ -1,4 +1,4 @@
-import { AppError, type FlowImportView, routes, type RouteInput } from '@bulkhead/contracts';
+import { type FlowImportView, routes, type RouteInput } from '@bulkhead/contracts';
 import { getFlowImport, listFlowImports, requestFlowImport, type RequestImportDeps } from '@bulkhead/inventory';
 import { UploadStorage, UploadTooLargeError } from '@bulkhead/platform';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
@@ -10,6 +10,7 @@ import { RequireRole } from '../http/auth.guard';
 import { AcceptsBody, incomingBody } from '../http/body';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
+import { RequestError } from '../http/request-error';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { FLOW_IMPORT_DEPS } from '../stores.providers';
 
@@ -45,12 +46,12 @@ export class FlowImportsController {
   ): Promise<FlowImportView> {
     const limit = this.runtime.config.http.maxUploadBytes;
     if (Number(req.headers['content-length'] ?? 0) > limit)
-      throw new AppError('too_large', 'flow_import.too_large', new UploadTooLargeError(limit).message);
+      throw new RequestError('flow_import.too_large', new UploadTooLargeError(limit).message);
     let stored;
     try {
       stored = await this.uploads.receive(incomingBody(req, res, this.runtime.config.http.timeouts.bodyIdleMs), limit);
     } catch (error) {
-      if (error instanceof UploadTooLargeError) throw new AppError('too_large', 'flow_import.too_large', error.message);
+      if (error instanceof UploadTooLargeError) throw new RequestError('flow_import.too_large', error.message);
       throw error;
     }
     try {

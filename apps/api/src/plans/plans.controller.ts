@@ -1,5 +1,14 @@
-import { AppError, type PlanDiff, type PlanListItem, type PlanView, routes, type RouteInput } from '@bulkhead/contracts';
-import { createPlan, diffPlan, listPlans, type PlanningDeps, type PlanRecord, planYaml, requirePlan } from '@bulkhead/planning';
+import { doesNotExist, type PlanDiff, type PlanListItem, type PlanView, routes, type RouteInput } from '@bulkhead/contracts';
+import {
+  createPlan,
+  diffPlan,
+  listPlans,
+  PlanningError,
+  type PlanningDeps,
+  type PlanRecord,
+  planYaml,
+  requirePlan,
+} from '@bulkhead/planning';
 import { Controller, Header, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -57,7 +66,8 @@ export class PlansController {
   @RequireRole('viewer')
   async get(@Input() { params }: RouteInput<typeof routes.getPlan>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const id = params.planId;
-    if (!(await this.deps.plans.exists(id))) throw AppError.notFound('plan', id); // gone with its cluster: not served from memory
+    // Gone with its cluster: not served from memory.
+    if (!(await this.deps.plans.exists(id))) throw new PlanningError('plan.not_found', doesNotExist('plan', id));
     await sendAnswer(req, res, await this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id))));
   }
 

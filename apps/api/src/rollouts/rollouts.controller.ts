@@ -1,10 +1,10 @@
-import { AppError, type ApprovalItem, type ErrorKind, routes, type RouteInput } from '@bulkhead/contracts';
+import { AppError, type ApprovalItem, doesNotExist, routes, type RouteInput } from '@bulkhead/contracts';
 import {
   ACTIVE_STATUSES,
   createRollout,
   type CreateRolloutDeps,
   recordEvent,
-  RolloutRefused,
+  RolloutError,
   type RolloutEvent,
   type RolloutState,
   type RolloutStatus,
@@ -20,38 +20,10 @@ import { Audited } from '../http/audit.interceptor';
 import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth.guard';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
+import { RequestError } from '../http/request-error';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ACCESS_DEPS, ROLLOUT_DEPS, TOKEN_STORE } from '../stores.providers';
-
-const kindOf: Record<string, ErrorKind> = {
-  invalid_input: 'invalid',
-  not_found: 'not_found',
-  already_exists: 'conflict',
-  illegal_state: 'conflict',
-  forbidden: 'forbidden',
-  unknown_step: 'invalid',
-  unknown_probe: 'invalid',
-};
-
-/**
- * The domain's refusals, as the HTTP edge says them. `body` names the request body's fields the way
- * every other 400 does (`body.config.windows.prod[0].hour`), where the domain says `config.windows...`.
- */
-async function refusing<T>(work: Promise<T>, where?: 'body'): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof RolloutRefused) {
-      const problems = (error.error.problems ?? []).map((p) =>
-        where && !p.field.startsWith(`${where}.`) ? { ...p, field: `${where}.${p.field}` } : p,
-      );
-      const message = where && problems.length > 0 ? problems.map((p) => `${p.field}: ${p.reason}`).join('; ') : error.error.message;
-      throw new AppError(kindOf[error.error.code] ?? 'invalid', `rollout.${error.error.code}`, message, problems);
-    }
-    throw error;
-  }
-}
 
 /** How often an open event stream checks that its token or session is still valid. */
 const STREAM_CREDENTIAL_CHECK_MS = 2000;
@@ -92,7 +64,7 @@ export class RolloutsController {
   }
 
   private act(id: string, event: RolloutEvent): Promise<RolloutState> {
-    return refusing(recordEvent(this.deps, id, event), 'body');
+    return recordEvent(this.deps, id, event);
   }
 
   /** A rollout of a plan: its namespaces in stages dev, staging, prod, in waves, each proved by probes. */
@@ -102,14 +74,11 @@ export class RolloutsController {
   create(@Input() { body }: RouteInput<typeof routes.createRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
     // A start time already past would start at once: most likely a wrong year or offset, so say so.
     if (body.scheduledAt && Date.parse(body.scheduledAt) < this.deps.clock().getTime()) {
-      throw AppError.invalid('request.invalid_body', [
+      throw new RequestError('request.invalid_body', [
         { field: 'body.scheduledAt', reason: `${body.scheduledAt} is in the past: give a future time, or "start": true to start at once` },
       ]);
     }
-    return refusing(
-      createRollout(this.deps, { ...body, config: body.config, by: callerName(req.caller!), creatorId: personOf(req.caller!) }),
-      'body',
-    );
+    return createRollout(this.deps, { ...body, config: body.config, by: callerName(req.caller!), creatorId: personOf(req.caller!) });
   }
 
   /** Newest first, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */
@@ -129,7 +98,7 @@ export class RolloutsController {
     @Res() res: Response,
   ): Promise<void> {
     const state = await this.deps.store.get(id);
-    if (!state) throw AppError.notFound('rollout', id);
+    if (!state) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
     const view = this.view(state);
     if (view.stalled) res.json(view);
     else await sendAnswer(req, res, await this.answers.get(`rollout:${id}:${state.version}`, async () => view));
@@ -147,7 +116,7 @@ export class RolloutsController {
     @Res() res: Response,
   ): Promise<void> {
     const first = await this.deps.store.get(id);
-    if (!first) throw AppError.notFound('rollout', id);
+    if (!first) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',

@@ -1,7 +1,8 @@
-import { AppError, type CreateEdgeBody, type EdgeView, type Tier } from '@bulkhead/contracts';
+import { type CreateEdgeBody, doesNotExist, type EdgeView, type Tier } from '@bulkhead/contracts';
 import { Attributor, InventoryIndex, parseEdgeListEndpoint, parseEndpointKey } from '@bulkhead/flows';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
+import { InventoryError } from '../errors';
 import type { InventoryStore } from '../snapshot/inventory-store.port';
 import { effectiveTier } from '../snapshot/tiers';
 import type { EdgeFilter, EdgeRecord, EdgeReview, EdgeStore } from './edge-store.port';
@@ -81,13 +82,13 @@ export async function declareEdge(
   const resolve = (field: 'from' | 'to') => {
     const parsed = parseEdgeListEndpoint(body[field]);
     if (!parsed)
-      throw AppError.invalid('edge.invalid_endpoint', [
-        { field: `body.${field}`, reason: 'must be namespace/workload, an IP address, a CIDR, a DNS name or reserved:<identity>' },
+      throw new InventoryError('edge.invalid_endpoint', [
+        { field, reason: 'must be namespace/workload, an IP address, a CIDR, a DNS name or reserved:<identity>' },
       ]);
     const attribution = attributor.attribute(parsed);
     if (!attribution.ok)
-      throw AppError.invalid('edge.unknown_endpoint', [
-        { field: `body.${field}`, reason: `"${body[field]}" is not in the cluster's inventory (${attribution.reason})` },
+      throw new InventoryError('edge.unknown_endpoint', [
+        { field, reason: `"${body[field]}" is not in the cluster's inventory (${attribution.reason})` },
       ]);
     return attribution.endpoint.key;
   };
@@ -113,8 +114,8 @@ export async function reviewEdge(
   now: Date,
 ): Promise<EdgeView> {
   const current = await deps.edges.get(edgeId);
-  if (!current || current.clusterId !== clusterId) throw AppError.notFound('edge', edgeId);
+  if (!current || current.clusterId !== clusterId) throw new InventoryError('edge.not_found', doesNotExist('edge', edgeId));
   const updated = await deps.edges.review(edgeId, review, by, comment, now);
-  if (!updated) throw AppError.notFound('edge', edgeId);
+  if (!updated) throw new InventoryError('edge.not_found', doesNotExist('edge', edgeId));
   return toView(updated, await tiersOf(deps, clusterId));
 }

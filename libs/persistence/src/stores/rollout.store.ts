@@ -1,23 +1,19 @@
-import { AppError } from '@bulkhead/contracts';
 import type { ProtectionSource } from '@bulkhead/inventory';
-import type {
-  AuditEntry,
-  DriftCheck,
-  DriftStore,
-  RolloutStall,
-  RolloutState,
-  RolloutStatus,
-  RolloutStore,
-  TransitionResult,
+import {
+  type AuditEntry,
+  type DriftCheck,
+  type DriftStore,
+  type RolloutStall,
+  type RolloutState,
+  type RolloutStatus,
+  type RolloutStore,
+  type TransitionResult,
+  clusterBusy,
 } from '@bulkhead/rollout';
 import { GroupCommit, KeyedQueue, Semaphore, type Settled, SingleFlight, VersionedCache } from '@bulkhead/concurrency';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditInsert, writeAudit, writeAuditEntries } from './audit.store';
 import { isUniqueViolation } from './cluster.store';
-
-function busy(): AppError {
-  return new AppError('conflict', 'rollout.cluster_busy', 'another rollout is active on this cluster: finish, abort or roll it back first');
-}
 
 /** The domain's audit entries of a change, as rows of the audit log. */
 function auditRows(state: RolloutState, entries: readonly AuditEntry[]) {
@@ -120,7 +116,7 @@ export class PostgresRolloutStore implements RolloutStore {
         await writeAuditEntries(em, auditRows(state, entries));
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw busy();
+      if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw clusterBusy();
       throw error;
     }
     this.states.set(state.id, state);
@@ -216,7 +212,7 @@ export class PostgresRolloutStore implements RolloutStore {
       );
       return written === 1;
     } catch (error) {
-      if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw busy();
+      if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw clusterBusy();
       throw error;
     }
   }

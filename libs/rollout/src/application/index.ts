@@ -1,6 +1,7 @@
 export * from './ports/cluster-driver.port';
 export * from './ports/rollout-store.port';
 export * from './ports/rollout-dispatcher.port';
+export * from './errors';
 export * from './rollouts';
 export * from './rollout-state-cache';
 export * from './create-rollout';

@@ -11,7 +11,7 @@ import {
   type ProbeExpectation,
   type ProbeKind,
   type RolloutConfig,
-  type RolloutError,
+  type RolloutRefusal,
   type RolloutState,
   type Stage,
   type Step,
@@ -141,7 +141,10 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
 }
 
 /** The first state of a rollout, or the problems of the request. */
-export function buildRollout(input: CreateRolloutInput, now: Date): { ok: true; state: RolloutState } | { ok: false; error: RolloutError } {
+export function buildRollout(
+  input: CreateRolloutInput,
+  now: Date,
+): { ok: true; state: RolloutState } | { ok: false; error: RolloutRefusal } {
   const problems = validateCreateInput(input);
   if (problems.length > 0) {
     return {

@@ -392,11 +392,11 @@ export interface AuditEntry {
   detail?: { [key: string]: JsonValue };
 }
 
-export type RolloutErrorCode =
+export type RolloutRefusalCode =
   'invalid_input' | 'not_found' | 'already_exists' | 'illegal_state' | 'forbidden' | 'unknown_step' | 'unknown_probe';
 
-export interface RolloutError {
-  code: RolloutErrorCode;
+export interface RolloutRefusal {
+  code: RolloutRefusalCode;
   message: string;
   problems?: Array<{ field: string; reason: string }>;
 }
@@ -414,4 +414,4 @@ export interface Decision {
   ignored?: string;
 }
 
-export type TransitionResult = Decision | { ok: false; error: RolloutError };
+export type TransitionResult = Decision | { ok: false; error: RolloutRefusal };
