@@ -90,6 +90,12 @@ const MALFORMED: ReadonlySet<SkipReason> = new Set<SkipReason>([
 
 const NONE: FlowRecord[] = [];
 
+/** What to do about a reason that failed a whole input, when there is something to do. */
+const REASON_HINTS: Partial<Record<SkipReason, string>> = {
+  'fields-unknown':
+    'A custom AWS VPC Flow Log format is read from its header line: put the field names of the flow log\'s LogFormat (e.g. "version srcaddr dstaddr srcport dstport protocol ...") on the first line, as files delivered to S3 begin',
+};
+
 /** Remove commas that directly precede `]` or `}` (outside strings): `[1, 2,]` -> `[1, 2]`. */
 export function stripTrailingCommas(text: string): string {
   let out = '';
@@ -447,7 +453,10 @@ class Reader implements FlowReader {
       const detail = Object.entries(this.s.skippedByReason)
         .map(([k, v]) => `${k} x${v!.count} (lines ${v!.lines.join(', ')})`)
         .join('; ');
-      throw new FlowParseError(`Nothing in the input could be parsed as ${this.format}: ${detail}`, counts);
+      const hints = Object.keys(counts)
+        .map((reason) => REASON_HINTS[reason as SkipReason])
+        .filter((hint) => hint !== undefined);
+      throw new FlowParseError(`Nothing in the input could be parsed as ${this.format}: ${[detail, ...hints].join('. ')}`, counts);
     }
     return out;
   }
