@@ -73,7 +73,7 @@ describe('importing observed flows into the dependency map', () => {
       verdicts: ['allowed'],
     });
     expect(web.sources).toEqual([
-      { importId, connections: 2, firstSeen: '2026-11-20T10:00:00.000Z', lastSeen: '2026-11-20T11:00:00.000Z' },
+      { importId, format: 'hubble', connections: 2, firstSeen: '2026-11-20T10:00:00.000Z', lastSeen: '2026-11-20T11:00:00.000Z' },
     ]);
   });
 

@@ -3,7 +3,14 @@
 // nodes report it: packet-level starts (Hubble) are de-duplicated by 5-tuple within a time window in
 // bounded memory, then, like pre-aggregated Calico reports, summed per reporting side (src, dst, fwd,
 // unknown), and the largest side counts.
-import { ATTRIBUTION_METHODS, Attributor, type AttributionMethod, type AttributorOptions, type UnattributedReason } from './attribution';
+import {
+  ATTRIBUTION_METHODS,
+  Attributor,
+  type Attribution,
+  type AttributionMethod,
+  type AttributorOptions,
+  type UnattributedReason,
+} from './attribution';
 import type { EdgeEndpoint } from './endpoint';
 import { InventoryIndex, type InventoryIndexInput } from './inventory';
 import type { FlowFormat, FlowRecord, Protocol, Reporter, Verdict } from './model';
@@ -39,6 +46,8 @@ export interface DependencyEdge {
    * reached at (sorted, at most MAX_ADDRESSES), so that a policy can name it by ipBlock.
    */
   readonly dstAddresses: readonly string[];
+  /** True when every record behind the edge declared it (Otterize intents, advised policies) and none observed it. */
+  readonly declared: boolean;
 }
 
 /** Addresses kept per DNS-named external destination. */
@@ -79,7 +88,17 @@ export interface AggregatorStats {
   duplicateStartsSuppressed: number;
 }
 
-const FORMATS: readonly FlowFormat[] = ['hubble', 'calico-json', 'calico-legacy', 'edge-list'];
+const FORMATS: readonly FlowFormat[] = [
+  'hubble',
+  'calico-json',
+  'calico-legacy',
+  'edge-list',
+  'envoy-access-log',
+  'aws-vpc-flow-log',
+  'ig-trace-tcp',
+  'otterize-intents',
+  'ig-advise-networkpolicy',
+];
 const REPORTERS: readonly Reporter[] = ['src', 'dst', 'fwd', 'unknown'];
 const PROTO_INDEX: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2, ICMP: 3 };
 const METHOD_BIT = new Map<AttributionMethod, number>(ATTRIBUTION_METHODS.map((m, i) => [m, 1 << i]));
@@ -108,6 +127,8 @@ interface EdgeAcc {
   reporters: number;
   highConfidence: boolean;
   methods: number;
+  /** Records that observed traffic (not declared). */
+  observedRecords: number;
   /** IPs of a DNS-named external destination; created on first use. */
   addresses?: Set<string>;
 }
@@ -179,10 +200,27 @@ export class EdgeAggregator {
     if (!a.ok) return this.miss('src', a.reason, a.hint);
     const b = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst);
     if (!b.ok) return this.miss('dst', b.reason, b.hint);
+    if (record.portFromInventory) {
+      // the source named no port: one edge per port the destination workload serves
+      const ports = b.endpoint.kind === 'workload' ? this.attributor.index.workloadPorts(b.endpoint.namespace, b.endpoint.name) : [];
+      if (ports.length === 0) return this.miss('dst', 'ports-not-in-inventory', b.endpoint.key);
+      this.s.attributed++;
+      for (const served of ports) this.count(a, b, record, served.port, served.protocol);
+      return true;
+    }
     this.s.attributed++;
+    this.count(a, b, record, record.dstPort ?? null, record.protocol);
+    return true;
+  }
 
-    const port = record.dstPort ?? null;
-    const slot = PROTO_INDEX[record.protocol] * 65537 + (port ?? 65536);
+  private count(
+    a: Attribution & { ok: true },
+    b: Attribution & { ok: true },
+    record: FlowRecord,
+    port: number | null,
+    protocol: Protocol,
+  ): void {
+    const slot = PROTO_INDEX[protocol] * 65537 + (port ?? 65536);
     let byDst = this.bySrc.get(a.endpoint);
     if (byDst === undefined) {
       byDst = new Map();
@@ -196,11 +234,11 @@ export class EdgeAggregator {
     let e = bySlot.get(slot);
     if (e === undefined) {
       e = {
-        key: `${a.endpoint.key}|${b.endpoint.key}|${record.protocol}|${port ?? ''}`,
+        key: `${a.endpoint.key}|${b.endpoint.key}|${protocol}|${port ?? ''}`,
         src: a.endpoint,
         dst: b.endpoint,
         port,
-        protocol: record.protocol,
+        protocol,
         observations: 0,
         connOther: 0,
         connSrc: 0,
@@ -217,12 +255,14 @@ export class EdgeAggregator {
         reporters: 0,
         highConfidence: false,
         methods: 0,
+        observedRecords: 0,
       };
       bySlot.set(slot, e);
       this.edgeCount++;
     }
 
     e.observations++;
+    if (!record.declared) e.observedRecords++;
     const t = record.timeMs;
     if (t !== undefined) {
       if (t < e.firstMs) e.firstMs = t;
@@ -258,7 +298,6 @@ export class EdgeAggregator {
     }
 
     if (record.newConnection && record.connections > 0) this.countStart(e, record);
-    return true;
   }
 
   /** Convenience: add many records. */
@@ -381,5 +420,6 @@ function toEdge(e: EdgeAcc): DependencyEdge {
     directionConfidence: e.highConfidence ? 'high' : 'low',
     attribution: pick(e.methods, ATTRIBUTION_METHODS),
     dstAddresses: e.addresses ? [...e.addresses].sort() : [],
+    declared: e.observedRecords === 0,
   };
 }

@@ -55,10 +55,14 @@ export { createFlowReader, stripTrailingCommas, type FlowReader, type FlowReader
 export { normalizeHubbleFlow, hubbleUnit, type HubbleUnit } from './hubble';
 export { normalizeCalicoDocument, normalizeCalicoLegacyLine, CALICO_LEGACY_COLUMNS } from './calico';
 export { normalizeEdgeListItem, parseEdgeListEndpoint } from './edge-list';
+export { normalizeEnvoyFields, normalizeEnvoyJson, normalizeEnvoyTextLine, type EnvoyAccessLogFields } from './envoy';
+export { AWS_VPC_DEFAULT_FIELDS, AwsVpcRowReader, normalizeAwsVpcRow } from './aws-vpc';
+export { normalizeAdvisedPolicy, normalizeTraceTcpEvent } from './inspektor-gadget';
+export { normalizeClientIntents } from './otterize';
 export { LabelCache } from './labels';
 
 // Attribution to the inventory and edge identity.
-export { InventoryIndex, type InventoryIndexInput, type InventoryWorkload } from './inventory';
+export { InventoryIndex, type InventoryIndexInput, type InventoryWorkload, type ServedPort } from './inventory';
 export { Attributor, type Attribution, type AttributionMethod, type AttributorOptions, type UnattributedReason } from './attribution';
 export { endpointKey, parseEndpointKey, type EdgeEndpoint } from './endpoint';
 

@@ -21,7 +21,8 @@ export const reviewEdgeSchema = z.strictObject({
 });
 
 export const REVIEW_STATES = ['unreviewed', 'confirmed', 'rejected'] as const;
-export const EDGE_ORIGINS = ['observed', 'manual'] as const;
+/** `observed` in traffic, `declared` by a source such as Otterize intents or an advised policy, `manual` by a person. */
+export const EDGE_ORIGINS = ['observed', 'declared', 'manual'] as const;
 
 export const listEdgesQuerySchema = z.strictObject({
   namespace: identifierSchema(253).optional(),
@@ -49,12 +50,13 @@ export const edgeViewSchema = z.strictObject({
     .array(
       z.strictObject({
         importId: z.string(),
+        format: z.string().nullable().describe('The format of the import (hubble, otterize-intents, ...): how it saw or declared the edge'),
         connections: z.number(),
         firstSeen: instantSchema.nullable(),
         lastSeen: instantSchema.nullable(),
       }),
     )
-    .describe('The flow imports that observed the edge'),
+    .describe('The flow imports that observed or declared the edge'),
   createdBy: z.string().nullable(),
   reviewedBy: z.string().nullable(),
   reviewComment: z.string().nullable(),

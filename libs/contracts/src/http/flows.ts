@@ -40,12 +40,12 @@ export const flowImportRoutes = {
     method: 'POST',
     path: '/api/v1/clusters/:clusterId/flow-imports',
     summary:
-      'Uploads observed traffic (Hubble JSON, Calico flow logs or an edge list; the format is detected), plain or gzip-compressed, as the raw request body. 202 with the import, whose progress can then be followed; 200 when the same content was already imported into this cluster',
+      'Uploads observed traffic (Hubble JSON, Calico flow logs, Istio/Envoy access logs, AWS VPC Flow Logs, Inspektor Gadget trace_tcp JSON, or an edge list) or declared dependencies (Otterize ClientIntents, the NetworkPolicies Inspektor Gadget advises); the format is detected. Plain or gzip-compressed, as the raw request body. 202 with the import, whose progress can then be followed; 200 when the same content was already imported into this cluster',
     params: clusterParams,
     // The name the file had, any text, kept (cut to 255 characters) to show beside the import. Other keys are ignored, as they always were.
     query: z.object({ fileName: z.string().optional() }),
     rawBody: {
-      contentTypes: ['application/x-ndjson', 'application/json', 'text/plain', 'application/gzip'],
+      contentTypes: ['application/x-ndjson', 'application/json', 'application/yaml', 'text/plain', 'application/gzip'],
       schema: z.string().describe('The file, as bytes'),
     },
     success: [202, 200],

@@ -1,5 +1,8 @@
 export type EdgeReview = 'unreviewed' | 'confirmed' | 'rejected';
 
+/** `observed` in traffic, `declared` by an imported source (Otterize, an advised policy), `manual` by a person. */
+export type EdgeOrigin = 'observed' | 'declared' | 'manual';
+
 export interface EdgeRecord {
   id: string;
   clusterId: string;
@@ -7,7 +10,7 @@ export interface EdgeRecord {
   dstKey: string;
   port: number;
   protocol: string;
-  origin: 'observed' | 'manual';
+  origin: EdgeOrigin;
   review: EdgeReview;
   connections: number;
   firstSeen: Date | null;
@@ -18,14 +21,15 @@ export interface EdgeRecord {
   reviewedBy: string | null;
   reviewComment: string | null;
   reviewedAt: Date | null;
-  sources: Array<{ importId: string; connections: number; firstSeen: Date | null; lastSeen: Date | null }>;
+  /** The imports behind the edge, with their format (how each saw or declared it). */
+  sources: Array<{ importId: string; format: string | null; connections: number; firstSeen: Date | null; lastSeen: Date | null }>;
 }
 
 export interface EdgeFilter {
   /** Edges with at least one end in this namespace. */
   namespace?: string;
   review?: EdgeReview;
-  origin?: 'observed' | 'manual';
+  origin?: EdgeOrigin;
 }
 
 export interface EdgeStore {

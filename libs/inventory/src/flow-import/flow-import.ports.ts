@@ -30,6 +30,8 @@ export interface EdgeContribution {
   verdicts: string[];
   /** For a DNS-named external destination: the IPs it was reached at. */
   addresses: string[];
+  /** `declared` when the import's source declares the dependency (Otterize intents, an advised policy) rather than observing it. */
+  origin: 'observed' | 'declared';
 }
 
 export interface FlowImportStore {
@@ -51,7 +53,10 @@ export interface FlowImportStore {
   /** Marks a queued (or interrupted running) import as running; null when it has already finished. */
   claim(id: string, at: Date): Promise<FlowImportRecord | null>;
   saveProgress(id: string, progress: FlowImportProgress, format: string | null): Promise<void>;
-  /** In one transaction: adds every contribution to its edge, keeps it as evidence, marks the import succeeded. */
+  /**
+   * In one transaction: adds every contribution to its edge, keeps it as evidence, marks the import
+   * succeeded. Observed traffic makes a declared edge observed; nothing changes a person's (`manual`).
+   */
   complete(id: string, result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[] }, at: Date): Promise<void>;
   fail(id: string, error: string, progress: FlowImportProgress, at: Date): Promise<void>;
   /** The ids of the imports not finished yet (queued, or running): each should have a job waiting or running. */

@@ -45,6 +45,7 @@ function contribution(edge: DependencyEdge): EdgeContribution {
       .map(([verdict]) => verdict)
       .sort(),
     addresses: [...edge.dstAddresses],
+    origin: edge.declared ? 'declared' : 'observed',
   };
 }
 

@@ -107,10 +107,11 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
         const column = <T>(pick: (e: EdgeContribution) => T) => chunk.map(pick);
         const upserted: Array<{ id: string; key: string }> = await em.query(
           `INSERT INTO edges (cluster_id, key, src_key, dst_key, port, protocol, origin, connections, first_seen, last_seen, verdicts, addresses)
-           SELECT $1, k, s, d, p, pr, 'observed', c, f, l, string_to_array(v, ','), string_to_array(a, ',')
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
-             AS t(k, s, d, p, pr, c, f, l, v, a)
+           SELECT $1, k, s, d, p, pr, o, c, f, l, string_to_array(v, ','), string_to_array(a, ',')
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[])
+             AS t(k, s, d, p, pr, c, f, l, v, a, o)
            ON CONFLICT (cluster_id, key) DO UPDATE SET
+             origin = CASE WHEN edges.origin = 'declared' AND excluded.origin = 'observed' THEN 'observed' ELSE edges.origin END,
              connections = edges.connections + excluded.connections,
              first_seen = LEAST(edges.first_seen, excluded.first_seen),
              last_seen = GREATEST(edges.last_seen, excluded.last_seen),
@@ -130,6 +131,7 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
             column((e) => e.lastSeen),
             column((e) => e.verdicts.join(',')),
             column((e) => e.addresses.join(',')),
+            column((e) => e.origin),
           ],
         );
         const idByKey = new Map(upserted.map((r) => [r.key, r.id]));

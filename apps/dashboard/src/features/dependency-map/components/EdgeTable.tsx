@@ -134,7 +134,10 @@ function EdgeRow({
 }) {
   const cols = canReview ? 9 : 8;
   const sources = [
-    ...e.sources.map((s) => `${fileOf.get(s.importId) ?? s.importId.slice(0, 8)}: ${formatNumber(s.connections)} connections`),
+    ...e.sources.map(
+      (s) =>
+        `${fileOf.get(s.importId) ?? s.importId.slice(0, 8)}${s.format ? ` (${s.format})` : ''}: ${formatNumber(s.connections)} connections`,
+    ),
     ...(e.createdBy ? [`declared by ${personName(e.createdBy)}`] : []),
   ];
   const sourceText =
@@ -178,6 +181,11 @@ function EdgeRow({
               </Badge>
             )}
             {e.origin === 'manual' && <Badge tone="info">declared</Badge>}
+            {e.origin === 'declared' && (
+              <Badge tone="info" title={`Declared by an import: ${e.sources.map((s) => s.format ?? 'unknown format').join(', ')}`}>
+                declared by a source
+              </Badge>
+            )}
           </div>
           {e.reviewedBy && (
             <div className="review-note" title={e.reviewComment ?? undefined}>

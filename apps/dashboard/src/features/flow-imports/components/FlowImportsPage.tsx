@@ -26,7 +26,7 @@ export function FlowImportsPage({ clusterId }: { clusterId: string }) {
             Flow imports <ClusterPicker current={clusterId} to={(id) => `/clusters/${id}/flow-imports`} />
           </>
         }
-        subtitle="Hubble JSON, Calico flow logs or edge lists: the format is read from the content. Every flow is attributed to a workload or counted as skipped, with the reason."
+        subtitle="Hubble JSON, Calico flow logs, Istio/Envoy access logs, AWS VPC Flow Logs, Inspektor Gadget output, Otterize ClientIntents or edge lists: the format is read from the content. Every flow is attributed to a workload or counted as skipped, with the reason."
       />
       {can('flows.upload') && <UploadFlows clusterId={clusterId} onUploaded={imports.add} />}
       {imports.status === 'loading' && !imports.data && <Loading what="flow imports" />}
@@ -41,7 +41,7 @@ export function FlowImportsPage({ clusterId }: { clusterId: string }) {
       {imports.data && imports.data.length === 0 && (
         <Empty title="No flows imported yet">
           {can('flows.upload')
-            ? 'Upload a file above: hubble observe -o jsonpb, a Calico flow log, or an edge list.'
+            ? 'Upload a file above: hubble observe -o jsonpb, a Calico flow log, an access log, a VPC Flow Log, Otterize intents, or an edge list.'
             : 'An operator can upload observed traffic here.'}
         </Empty>
       )}
