@@ -99,7 +99,7 @@ export function normalizeAwsVpcRow(field: (name: string) => string | undefined, 
   let basis: FlowRecord['directionBasis'];
   let confidence: 'high' | 'low' = 'high';
   if (protocol === 'TCP' && syn) {
-    flipped = (flags! & ACK) !== 0;
+    flipped = (flags & ACK) !== 0;
     basis = 'tcp-flags';
   } else {
     // The server port is the lower one (well-known or service port), the client's the ephemeral one.
