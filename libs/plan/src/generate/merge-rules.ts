@@ -1,33 +1,37 @@
-// Stage 4, its last step, merging: a port opened to a peer is dropped from a draft when another rule of the same namespace
-// and direction already opens it to a peer at least as wide, for pods at least as wide (workloads that their
-// labels cannot tell apart share one selector, and a policy for every pod covers the others). Its evidence
-// moves to the rule that keeps it. So the plan never holds the duplicate or shadowed rules its own lint
-// reports, and what it allows does not change: each dropped port stays open through the rule that covers it.
-// Containment is read from the selectors' text (a selector that asks for less selects at least as much),
-// which holds for every inventory, and from the ipBlocks' addresses.
-import {
-  type Cidr,
-  type LabelSelector,
-  type NetworkPolicyPeer,
-  type NetworkPolicyPort,
-  cidrContains,
-  parseCidr,
-  selectorKey,
-} from '@bulkhead/netpol';
+// Stage 4, its last step, merging: a port opened to a peer is dropped from a draft when another rule of the same
+// namespace and direction already opens it to a peer at least as wide, for pods at least as wide (workloads that
+// their labels cannot tell apart share one selector, and a policy for every pod covers the others). Its evidence
+// moves to the rule that keeps it. So the plan never holds the duplicate or shadowed rules its own lint reports,
+// and what it allows does not change: each dropped port stays open through the rule that covers it.
+// Containment is read from the selectors' text (a selector whose requirements are a subset of another's selects
+// at least as much, whatever the inventory) and from the ipBlocks' addresses. Wider selectors are found by
+// looking up the subsets of a selector's requirements, so a namespace with thousands of peers stays linear.
+import { type Cidr, type LabelSelector, type NetworkPolicyPort, cidrContains, parseCidr } from '@bulkhead/netpol';
 import { compareStrings } from '../selectors';
 import type { Direction, PolicyBook, PolicyDraft, RuleDraft } from './policy-book';
+
+/** A peer as its requirements (sorted; `key` names them), or as the addresses of its ipBlock. */
+type PeerShape =
+  | { kind: 'selector'; key: string; namespace: readonly string[] | null; pod: readonly string[] | null }
+  | { kind: 'ip'; key: string; cidr: Cidr; except: (Cidr | undefined)[] };
 
 /** One port of one rule of one draft: what a rule allows, one port at a time. */
 interface OpenPort {
   draft: PolicyDraft;
-  /** `selectorKey` of the draft's pod selector. */
+  /** The draft's pod selector as sorted requirements, and their key. */
+  subject: readonly string[];
   subjectKey: string;
   rule: RuleDraft;
-  peerKey: string;
+  /** The rule's key in its draft (the peer's key). */
+  ruleKey: string;
+  peer: PeerShape;
   port: NetworkPolicyPort;
   /** Place in the plan's order (drafts by name, rules by peer, ports by key): the first of equal ports stays. */
   order: number;
 }
+
+/** Past this many requirements, a selector is compared only with equal ones (generated selectors hold a few). */
+const MAX_REQUIREMENTS_GENERALIZED = 10;
 
 export function mergeCoveredRules(book: PolicyBook): void {
   const byNamespace = new Map<string, PolicyDraft[]>();
@@ -36,45 +40,98 @@ export function mergeCoveredRules(book: PolicyBook): void {
     if (!drafts) byNamespace.set(draft.namespace, (drafts = []));
     drafts.push(draft);
   }
+  const shapes = new Shapes();
   for (const drafts of byNamespace.values()) {
     drafts.sort((a, b) => compareStrings(a.name, b.name));
-    mergeDirection(drafts, 'ingress');
-    mergeDirection(drafts, 'egress');
+    mergeDirection(drafts, 'ingress', shapes);
+    mergeDirection(drafts, 'egress', shapes);
   }
 }
 
-function mergeDirection(drafts: readonly PolicyDraft[], direction: Direction): void {
-  // Open ports by port key: only the same port can cover a port (generated rules name single ports).
-  const byPort = new Map<string, OpenPort[]>();
+function mergeDirection(drafts: readonly PolicyDraft[], direction: Direction, shapes: Shapes): void {
+  // Only the same port can cover a port: generated rules name single ports.
+  const byPort = new Map<string, PortIndex>();
   let order = 0;
   for (const draft of drafts) {
     const rules = [...(direction === 'ingress' ? draft.ingress : draft.egress).entries()].sort(([a], [b]) => compareStrings(a, b));
     if (rules.length === 0) continue;
-    const subjectKey = selectorKey(draft.podSelector);
-    for (const [ruleKey, rule] of rules)
+    const subject = shapes.requirements(draft.podSelector);
+    const subjectKey = subject.join('&');
+    for (const [ruleKey, rule] of rules) {
+      const peer = shapes.peer(ruleKey, rule);
       for (const port of rule.ports) {
-        const key = portKey(port);
-        let list = byPort.get(key);
-        if (!list) byPort.set(key, (list = []));
-        list.push({ draft, subjectKey, rule, peerKey: ruleKey, port, order: order++ });
+        const key = `${port.protocol ?? 'TCP'}/${String(port.port ?? '')}/${String(port.endPort ?? '')}`;
+        let index = byPort.get(key);
+        if (!index) byPort.set(key, (index = new PortIndex(shapes)));
+        index.add({ draft, subject, subjectKey, rule, ruleKey, peer, port, order: order++ });
       }
+    }
   }
-  if (byPort.size === 0) return;
-  const coverage = new Coverage();
-  for (const open of byPort.values()) {
-    if (open.length < 2) continue;
-    // A port is dropped when another covers it and is not covered back, or covers it both ways and comes
-    // first. That order is strict, so following it upwards always ends at a port that stays.
-    const dominates = (a: OpenPort, b: OpenPort) => a !== b && coverage.covers(a, b) && (a.order < b.order || !coverage.covers(b, a));
+  for (const index of byPort.values()) index.merge(direction);
+}
+
+/** The open ports of one port of one namespace and direction, indexed by subject and peer. */
+class PortIndex {
+  private readonly open: OpenPort[] = [];
+  private readonly bySubject = new Map<string, { bySelectorPeer: Map<string, OpenPort[]>; ipBlocks: OpenPort[] }>();
+
+  constructor(private readonly shapes: Shapes) {}
+
+  add(open: OpenPort): void {
+    this.open.push(open);
+    let group = this.bySubject.get(open.subjectKey);
+    if (!group) this.bySubject.set(open.subjectKey, (group = { bySelectorPeer: new Map(), ipBlocks: [] }));
+    if (open.peer.kind === 'ip') group.ipBlocks.push(open);
+    else {
+      let list = group.bySelectorPeer.get(open.peer.key);
+      if (!list) group.bySelectorPeer.set(open.peer.key, (list = []));
+      list.push(open);
+    }
+  }
+
+  merge(direction: Direction): void {
+    if (this.open.length < 2) return;
+    const keepers = new Map<OpenPort, OpenPort>();
+    // Following dominators upwards ends at a port that stays: the order is strict.
     const keeperOf = (port: OpenPort): OpenPort => {
-      const above = open.find((wide) => dominates(wide, port));
-      return above ? keeperOf(above) : port;
+      let keeper = keepers.get(port);
+      if (!keeper) {
+        const above = this.dominator(port);
+        keepers.set(port, (keeper = above ? keeperOf(above) : port));
+      }
+      return keeper;
     };
-    for (const narrow of open) {
+    for (const narrow of this.open) {
       const keeper = keeperOf(narrow);
       if (keeper !== narrow) dropPort(narrow, keeper, direction);
     }
   }
+
+  /** The first open port that covers `narrow` and is not covered back, or is covered back but comes first. */
+  private dominator(narrow: OpenPort): OpenPort | undefined {
+    let first: OpenPort | undefined;
+    for (const subjectKey of this.shapes.generalizations(narrow.subject)) {
+      const group = this.bySubject.get(subjectKey);
+      if (!group) continue;
+      const peer = narrow.peer;
+      const candidates =
+        peer.kind === 'ip'
+          ? group.ipBlocks.filter((wide) => wide.peer.kind === 'ip' && ipBlockContains(wide.peer, peer))
+          : this.shapes.peerGeneralizations(peer).flatMap((peerKey) => group.bySelectorPeer.get(peerKey) ?? []);
+      for (const wide of candidates) {
+        if (wide === narrow || (first && first.order < wide.order)) continue;
+        if (wide.order < narrow.order || !coveredBack(wide, narrow)) first = wide;
+      }
+    }
+    return first;
+  }
+}
+
+/** Whether `narrow`, known to be covered by `wide`, covers it in turn (both are the same set). */
+function coveredBack(wide: OpenPort, narrow: OpenPort): boolean {
+  if (wide.subjectKey !== narrow.subjectKey) return false;
+  if (wide.peer.kind === 'ip' && narrow.peer.kind === 'ip') return ipBlockContains(narrow.peer, wide.peer);
+  return wide.peer.key === narrow.peer.key;
 }
 
 /** Moves the evidence of `narrow`'s port to `keeper`'s rule, and drops the port (and the rule, once empty). */
@@ -85,76 +142,78 @@ function dropPort(narrow: OpenPort, keeper: OpenPort, direction: Direction): voi
   const moved = rule.ports.length === 0 ? rule.edges : rule.edges.filter((edge) => edge.key.endsWith(suffix));
   for (const edge of moved) if (!keeper.rule.edges.includes(edge)) keeper.rule.edges.push(edge);
   rule.edges = rule.edges.filter((edge) => !moved.includes(edge));
-  if (rule.ports.length === 0) {
-    const rules = direction === 'ingress' ? narrow.draft.ingress : narrow.draft.egress;
-    rules.delete(narrow.peerKey);
+  if (rule.ports.length === 0) (direction === 'ingress' ? narrow.draft.ingress : narrow.draft.egress).delete(narrow.ruleKey);
+}
+
+/** Selectors and peers read as requirements, and the keys of their generalizations, each computed once. */
+class Shapes {
+  private readonly peers = new Map<string, PeerShape>();
+  private readonly subsets = new Map<string, string[]>();
+  private readonly peerSubsets = new Map<string, string[]>();
+
+  /** `key=value` per matchLabels entry and `key operator (values)` per expression, sorted. */
+  requirements(selector: LabelSelector): string[] {
+    const labels = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+    const expressions = (selector.matchExpressions ?? []).map(
+      (e) => `${e.key} ${e.operator} (${[...(e.values ?? [])].sort(compareStrings).join(',')})`,
+    );
+    return [...labels, ...expressions].sort(compareStrings);
+  }
+
+  peer(ruleKey: string, rule: RuleDraft): PeerShape {
+    let shape = this.peers.get(ruleKey);
+    if (!shape) {
+      const { ipBlock, namespaceSelector, podSelector } = rule.peer;
+      const cidr = ipBlock ? parseCidr(ipBlock.cidr) : undefined;
+      if (ipBlock && cidr) shape = { kind: 'ip', key: ruleKey, cidr, except: (ipBlock.except ?? []).map(parseCidr) };
+      else {
+        const namespace = namespaceSelector ? this.requirements(namespaceSelector) : null;
+        const pod = podSelector ? this.requirements(podSelector) : null;
+        shape = { kind: 'selector', key: selectorPeerKey(namespace?.join('&') ?? null, pod?.join('&') ?? null), namespace, pod };
+      }
+      this.peers.set(ruleKey, shape);
+    }
+    return shape;
+  }
+
+  /** Keys of every subset of `requirements` (each a selector at least as wide), itself included. */
+  generalizations(requirements: readonly string[]): string[] {
+    const key = requirements.join('&');
+    let keys = this.subsets.get(key);
+    if (!keys) {
+      if (requirements.length > MAX_REQUIREMENTS_GENERALIZED) keys = [key];
+      else {
+        keys = [];
+        for (let mask = 0; mask < 1 << requirements.length; mask++) keys.push(requirements.filter((_, i) => mask & (1 << i)).join('&'));
+      }
+      this.subsets.set(key, keys);
+    }
+    return keys;
+  }
+
+  /** Keys of every peer at least as wide as a selector peer: the same namespace and pod selectors, or subsets of them. */
+  peerGeneralizations(peer: Extract<PeerShape, { kind: 'selector' }>): string[] {
+    let keys = this.peerSubsets.get(peer.key);
+    if (!keys) {
+      const namespaces = peer.namespace ? this.generalizations(peer.namespace) : [null];
+      const pods = peer.pod ? this.generalizations(peer.pod) : [null];
+      keys = namespaces.flatMap((namespace) => pods.map((pod) => selectorPeerKey(namespace, pod)));
+      this.peerSubsets.set(peer.key, keys);
+    }
+    return keys;
   }
 }
 
-const portKey = (port: NetworkPolicyPort) => `${port.protocol ?? 'TCP'}/${String(port.port ?? '')}/${String(port.endPort ?? '')}`;
+const selectorPeerKey = (namespace: string | null, pod: string | null) => `sel|${namespace ?? '-'}|${pod ?? '-'}`;
 
-/** Whether one open port's pods and peer contain another's, memoized by the selectors' and peers' keys. */
-class Coverage {
-  private readonly subjects = new Map<string, boolean>();
-  private readonly peers = new Map<string, boolean>();
-
-  covers(wide: OpenPort, narrow: OpenPort): boolean {
-    return this.subjectContains(wide, narrow) && this.peerContains(wide, narrow);
-  }
-
-  private subjectContains(wide: OpenPort, narrow: OpenPort): boolean {
-    if (wide.subjectKey === narrow.subjectKey) return true;
-    const key = `${wide.subjectKey}\n${narrow.subjectKey}`;
-    let answer = this.subjects.get(key);
-    if (answer === undefined) this.subjects.set(key, (answer = selectorContains(wide.draft.podSelector, narrow.draft.podSelector)));
-    return answer;
-  }
-
-  private peerContains(wide: OpenPort, narrow: OpenPort): boolean {
-    if (wide.peerKey === narrow.peerKey) return true;
-    const key = `${wide.peerKey}\n${narrow.peerKey}`;
-    let answer = this.peers.get(key);
-    if (answer === undefined) this.peers.set(key, (answer = peerContains(wide.rule.peer, narrow.rule.peer)));
-    return answer;
-  }
-}
-
-function peerContains(wide: NetworkPolicyPeer, narrow: NetworkPolicyPeer): boolean {
-  if (wide.ipBlock || narrow.ipBlock) return !!wide.ipBlock && !!narrow.ipBlock && ipBlockContains(wide.ipBlock, narrow.ipBlock);
-  return (
-    optionalSelectorContains(wide.namespaceSelector, narrow.namespaceSelector) &&
-    optionalSelectorContains(wide.podSelector, narrow.podSelector)
-  );
-}
-
-/** A missing selector of a peer means "the policy's namespace" or "every pod": contained only by itself. */
-function optionalSelectorContains(wide: LabelSelector | undefined, narrow: LabelSelector | undefined): boolean {
-  if (wide === undefined || narrow === undefined) return wide === narrow;
-  return selectorContains(wide, narrow);
-}
-
-/** `wide` selects every object `narrow` selects when each of its requirements is one of `narrow`'s. */
-function selectorContains(wide: LabelSelector, narrow: LabelSelector): boolean {
-  for (const [key, value] of Object.entries(wide.matchLabels ?? {})) if (narrow.matchLabels?.[key] !== value) return false;
-  const narrowExpressions = new Set((narrow.matchExpressions ?? []).map((expression) => selectorKey({ matchExpressions: [expression] })));
-  return (wide.matchExpressions ?? []).every(
-    (expression) =>
-      narrowExpressions.has(selectorKey({ matchExpressions: [expression] })) ||
-      (expression.operator === 'Exists' && narrow.matchLabels?.[expression.key] !== undefined),
-  );
-}
-
-function ipBlockContains(wide: { cidr: string; except?: string[] }, narrow: { cidr: string; except?: string[] }): boolean {
-  const outer = parseCidr(wide.cidr);
-  const inner = parseCidr(narrow.cidr);
-  if (!outer || !inner || !within(inner, outer)) return false;
-  // Every address `wide` carves out of `inner` must be carved out of `narrow` as well.
-  const narrowExcept = (narrow.except ?? []).map(parseCidr);
-  return (wide.except ?? []).every((text) => {
-    const hole = parseCidr(text);
-    if (!hole || within(inner, hole)) return false; // `narrow` lies in the hole
-    if (!within(hole, inner)) return true; // CIDRs nest or are disjoint: this one is disjoint from `narrow`
-    return narrowExcept.some((own) => own !== undefined && within(hole, own));
+/** Whether every address of `narrow` is one of `wide`'s. */
+function ipBlockContains(wide: Extract<PeerShape, { kind: 'ip' }>, narrow: Extract<PeerShape, { kind: 'ip' }>): boolean {
+  if (!within(narrow.cidr, wide.cidr)) return false;
+  // Every address `wide` carves out of `narrow.cidr` must be carved out of `narrow` as well.
+  return wide.except.every((hole) => {
+    if (!hole || within(narrow.cidr, hole)) return false; // `narrow` lies in the hole
+    if (!within(hole, narrow.cidr)) return true; // CIDRs nest or are disjoint: this one is disjoint from `narrow`
+    return narrow.except.some((own) => own !== undefined && within(hole, own));
   });
 }
 
