@@ -18,9 +18,9 @@ type PeerShape =
 /** One port of one rule of one draft: what a rule allows, one port at a time. */
 interface OpenPort {
   draft: PolicyDraft;
-  /** The draft's pod selector as sorted requirements, and their key. */
-  subject: readonly string[];
+  /** The key of the draft's pod selector's requirements, and the keys of every selector at least as wide. */
   subjectKey: string;
+  widerSubjects: readonly string[];
   rule: RuleDraft;
   /** The rule's key in its draft (the peer's key). */
   ruleKey: string;
@@ -50,47 +50,57 @@ export function mergeCoveredRules(book: PolicyBook): void {
 
 function mergeDirection(drafts: readonly PolicyDraft[], direction: Direction, shapes: Shapes): void {
   // Only the same port can cover a port: generated rules name single ports.
-  const byPort = new Map<string, PortIndex>();
+  const byPort = new Map<string, OpenPort[]>();
   let order = 0;
   for (const draft of drafts) {
-    const rules = [...(direction === 'ingress' ? draft.ingress : draft.egress).entries()].sort(([a], [b]) => compareStrings(a, b));
-    if (rules.length === 0) continue;
+    const byPeer = direction === 'ingress' ? draft.ingress : draft.egress;
+    if (byPeer.size === 0) continue;
+    const rules = byPeer.size === 1 ? [...byPeer] : [...byPeer].sort(([a], [b]) => compareStrings(a, b));
     const subject = shapes.requirements(draft.podSelector);
     const subjectKey = subject.join('&');
+    const widerSubjects = shapes.generalizations(subject);
     for (const [ruleKey, rule] of rules) {
       const peer = shapes.peer(ruleKey, rule);
       for (const port of rule.ports) {
-        const key = `${port.protocol ?? 'TCP'}/${String(port.port ?? '')}/${String(port.endPort ?? '')}`;
-        let index = byPort.get(key);
-        if (!index) byPort.set(key, (index = new PortIndex(shapes)));
-        index.add({ draft, subject, subjectKey, rule, ruleKey, peer, port, order: order++ });
+        const key = portKey(port);
+        let open = byPort.get(key);
+        if (!open) byPort.set(key, (open = []));
+        open.push({ draft, subjectKey, widerSubjects, rule, ruleKey, peer, port, order: order++ });
       }
     }
   }
-  for (const index of byPort.values()) index.merge(direction);
+  for (const open of byPort.values()) if (open.length > 1) new PortIndex(open, shapes).merge(direction);
+}
+
+const portKeys = new WeakMap<NetworkPolicyPort, string>();
+/** A port's identity by value (memoized on the object: drafts share port objects). */
+function portKey(port: NetworkPolicyPort): string {
+  let key = portKeys.get(port);
+  if (key === undefined) portKeys.set(port, (key = `${port.protocol ?? 'TCP'}/${String(port.port ?? '')}/${String(port.endPort ?? '')}`));
+  return key;
 }
 
 /** The open ports of one port of one namespace and direction, indexed by subject and peer. */
 class PortIndex {
-  private readonly open: OpenPort[] = [];
   private readonly bySubject = new Map<string, { bySelectorPeer: Map<string, OpenPort[]>; ipBlocks: OpenPort[] }>();
 
-  constructor(private readonly shapes: Shapes) {}
-
-  add(open: OpenPort): void {
-    this.open.push(open);
-    let group = this.bySubject.get(open.subjectKey);
-    if (!group) this.bySubject.set(open.subjectKey, (group = { bySelectorPeer: new Map(), ipBlocks: [] }));
-    if (open.peer.kind === 'ip') group.ipBlocks.push(open);
-    else {
-      let list = group.bySelectorPeer.get(open.peer.key);
-      if (!list) group.bySelectorPeer.set(open.peer.key, (list = []));
-      list.push(open);
+  constructor(
+    private readonly open: readonly OpenPort[],
+    private readonly shapes: Shapes,
+  ) {
+    for (const port of open) {
+      let group = this.bySubject.get(port.subjectKey);
+      if (!group) this.bySubject.set(port.subjectKey, (group = { bySelectorPeer: new Map(), ipBlocks: [] }));
+      if (port.peer.kind === 'ip') group.ipBlocks.push(port);
+      else {
+        let list = group.bySelectorPeer.get(port.peer.key);
+        if (!list) group.bySelectorPeer.set(port.peer.key, (list = []));
+        list.push(port);
+      }
     }
   }
 
   merge(direction: Direction): void {
-    if (this.open.length < 2) return;
     const keepers = new Map<OpenPort, OpenPort>();
     // Following dominators upwards ends at a port that stays: the order is strict.
     const keeperOf = (port: OpenPort): OpenPort => {
@@ -110,18 +120,22 @@ class PortIndex {
   /** The first open port that covers `narrow` and is not covered back, or is covered back but comes first. */
   private dominator(narrow: OpenPort): OpenPort | undefined {
     let first: OpenPort | undefined;
-    for (const subjectKey of this.shapes.generalizations(narrow.subject)) {
+    const consider = (wide: OpenPort) => {
+      if (wide === narrow || (first && first.order < wide.order)) return;
+      if (wide.order < narrow.order || !coveredBack(wide, narrow)) first = wide;
+    };
+    const peer = narrow.peer;
+    const widerPeers = peer.kind === 'selector' ? this.shapes.peerGeneralizations(peer) : [];
+    for (const subjectKey of narrow.widerSubjects) {
       const group = this.bySubject.get(subjectKey);
       if (!group) continue;
-      const peer = narrow.peer;
-      const candidates =
-        peer.kind === 'ip'
-          ? group.ipBlocks.filter((wide) => wide.peer.kind === 'ip' && ipBlockContains(wide.peer, peer))
-          : this.shapes.peerGeneralizations(peer).flatMap((peerKey) => group.bySelectorPeer.get(peerKey) ?? []);
-      for (const wide of candidates) {
-        if (wide === narrow || (first && first.order < wide.order)) continue;
-        if (wide.order < narrow.order || !coveredBack(wide, narrow)) first = wide;
-      }
+      if (peer.kind === 'ip') {
+        for (const wide of group.ipBlocks) if (wide.peer.kind === 'ip' && ipBlockContains(wide.peer, peer)) consider(wide);
+      } else
+        for (const peerKey of widerPeers) {
+          const list = group.bySelectorPeer.get(peerKey);
+          if (list) for (const wide of list) consider(wide);
+        }
     }
     return first;
   }
