@@ -26,7 +26,7 @@ interface OpenPort {
   ruleKey: string;
   peer: PeerShape;
   port: NetworkPolicyPort;
-  /** Place in the plan's order (drafts by name, rules by peer, ports by key): the first of equal ports stays. */
+  /** Place in the plan's order (drafts by name, then rules by peer, then the rule's ports): the first of equal ports stays. */
   order: number;
 }
 
