@@ -4,6 +4,7 @@ export * from './http/common';
 export * from './cni';
 export * from './http/text';
 export * from './http/route';
+export * from './http/pages';
 export * from './http/access';
 export * from './http/tokens';
 export * from './http/clusters';

@@ -1,4 +1,4 @@
-import { AppError } from '@bulkhead/contracts';
+import { AppError, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
 import type { Inventory, NetworkPolicy, PortSpec, Protocol } from '@bulkhead/netpol';
 import {
@@ -14,7 +14,7 @@ import {
   summarizePlanReport,
   type Tier,
 } from '@bulkhead/plan';
-import type { PlanListItem, PlanRecord, PlanStore } from './plan-store.port';
+import type { PlanListItem, PlanPosition, PlanRecord, PlanStore } from './plan-store.port';
 
 export interface PlanningDeps {
   clusters: ClusterStore;
@@ -88,9 +88,14 @@ export async function requirePlan(plans: PlanStore, id: string): Promise<PlanRec
   return plan;
 }
 
-export async function listPlans(deps: Pick<PlanningDeps, 'clusters' | 'plans'>, clusterId: string): Promise<PlanListItem[]> {
+/** A page of the cluster's plans, newest version first. */
+export async function listPlans(
+  deps: Pick<PlanningDeps, 'clusters' | 'plans'>,
+  clusterId: string,
+  page: PageRequest<PlanPosition>,
+): Promise<KeysetPage<PlanListItem, PlanPosition>> {
   await requireCluster(deps.clusters, clusterId);
-  return deps.plans.list(clusterId);
+  return deps.plans.page(clusterId, page);
 }
 
 /** `kubectl apply -f`-ready YAML: one document per policy, optionally of one namespace. */

@@ -1,16 +1,17 @@
-import { AppError, type ApprovalItem, type ErrorKind, routes, type RouteInput } from '@bulkhead/contracts';
+import { AppError, type ApprovalItem, type ErrorKind, type Page, routes, type RouteInput } from '@bulkhead/contracts';
 import {
   ACTIVE_STATUSES,
   createRollout,
   type CreateRolloutDeps,
+  listRollouts,
   recordEvent,
+  type RolloutListing,
+  type RolloutStore,
   RolloutRefused,
   type RolloutEvent,
   type RolloutState,
-  type RolloutStatus,
   type RolloutSummary,
   type RolloutView,
-  summaryOf,
   viewOf,
 } from '@bulkhead/rollout';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
@@ -21,8 +22,9 @@ import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
+import { newestFirstPosition, type PageCursors } from '../http/page-cursors';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { ACCESS_DEPS, ROLLOUT_DEPS, TOKEN_STORE } from '../stores.providers';
+import { ACCESS_DEPS, PAGE_CURSORS, ROLLOUT_DEPS, ROLLOUT_STORE, TOKEN_STORE } from '../stores.providers';
 
 const kindOf: Record<string, ErrorKind> = {
   invalid_input: 'invalid',
@@ -71,6 +73,8 @@ export class RolloutsController {
     @Inject(RUNTIME) private readonly runtime: ApiRuntime,
     @Inject(TOKEN_STORE) tokens: CredentialStores['tokens'],
     @Inject(ACCESS_DEPS) access: CredentialStores['access'],
+    @Inject(ROLLOUT_STORE) private readonly listing: RolloutListing & Pick<RolloutStore, 'get'>,
+    @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
   ) {
     this.credentials = { tokens, access };
   }
@@ -112,12 +116,20 @@ export class RolloutsController {
     );
   }
 
-  /** Newest first, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */
+  /** Newest first, in pages, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */
   @Route(routes.listRollouts)
   @RequireRole('viewer')
-  async list(@Input() { query: q }: RouteInput<typeof routes.listRollouts>): Promise<RolloutSummary[]> {
-    const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status as RolloutStatus] : undefined;
-    return (await this.deps.store.list({ clusterId: q.clusterId, statuses })).map((r) => summaryOf(this.view(r)));
+  async list(@Input() { query: q }: RouteInput<typeof routes.listRollouts>): Promise<Page<RolloutSummary>> {
+    const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status] : undefined;
+    const after = this.cursors.read('rollouts', q.cursor, newestFirstPosition);
+    const page = await listRollouts(
+      this.listing,
+      { clusterId: q.clusterId, statuses },
+      { after, limit: q.limit },
+      this.deps.clock(),
+      this.runtime.config.rollout.stallMs,
+    );
+    return this.cursors.page('rollouts', page);
   }
 
   /** The whole state, serialized once per version (a stalled one, whose stall reads the clock, every time). */
