@@ -14,6 +14,7 @@ export * from './http/edges';
 export * from './http/simulate';
 export * from './http/plans';
 export * from './http/rollouts';
+export * from './http/rollout-events';
 export * from './http/approvals';
 export * from './http/audit';
 export * from './http/health';

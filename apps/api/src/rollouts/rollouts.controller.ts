@@ -1,4 +1,4 @@
-import { AppError, type ApprovalItem, type ErrorKind, type Page, routes, type RouteInput } from '@bulkhead/contracts';
+import { AppError, type ApprovalItem, type ErrorKind, type Page, rolloutPatch, routes, type RouteInput } from '@bulkhead/contracts';
 import {
   ACTIVE_STATUSES,
   createRollout,
@@ -148,8 +148,9 @@ export class RolloutsController {
   }
 
   /**
-   * Server-sent events: the rollout's state each time it changes or stalls, until the client leaves or
-   * its token or session ends (then a last `end` event says why).
+   * Server-sent events: the rollout's whole state first (`rollout`), then what changed each time it
+   * changes or stalls (`patch`), until the client leaves or its token or session ends (then a last
+   * `end` event says why). A client that reconnects gets the whole state again.
    */
   @Route(routes.rolloutEvents)
   @RequireRole('viewer')
@@ -166,15 +167,11 @@ export class RolloutsController {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    let version = -1;
-    let stalled = false;
     let closed = false;
     req.on('close', () => (closed = true));
-    const send = (view: RolloutView) => {
-      [version, stalled] = [view.version, view.stalled !== undefined];
-      res.write(`id: ${view.version}\nevent: rollout\ndata: ${JSON.stringify(view)}\n\n`);
-    };
-    send(this.view(first));
+    let sent = this.view(first);
+    let sequence = 1;
+    res.write(`id: ${sequence}\nevent: rollout\ndata: ${JSON.stringify(sent)}\n\n`);
     let credentialCheckedAt = Date.now();
     // The truth is in PostgreSQL and any worker may change it: look every half second, write on change.
     while (!closed) {
@@ -189,8 +186,10 @@ export class RolloutsController {
       }
       const state = await this.deps.store.get(id).catch(() => null);
       const view = state && this.view(state);
-      if (view && (view.version !== version || (view.stalled !== undefined) !== stalled)) send(view);
-      else res.write(': keep-alive\n\n');
+      if (view && (view.version !== sent.version || (view.stalled !== undefined) !== (sent.stalled !== undefined))) {
+        res.write(`id: ${++sequence}\nevent: patch\ndata: ${JSON.stringify(rolloutPatch(sent, view))}\n\n`);
+        sent = view;
+      } else res.write(': keep-alive\n\n');
     }
     res.end();
   }

@@ -475,10 +475,14 @@ export const rolloutRoutes = {
     method: 'GET',
     path: '/api/v1/rollouts/:rolloutId/events',
     summary:
-      "Server-sent events: `rollout` with the rollout's state each time it changes or stalls, until the client leaves or its token or session ends (a last `end` event says why)",
+      "Server-sent events: first `rollout` with the rollout's whole state, then a `patch` each time it changes or stalls, until the client leaves or its token or session ends (a last `end` event says why)",
     params: rolloutParams,
     success: [200],
-    response: z.string().describe("text/event-stream; each `rollout` event's data is a rollout as GET /rollouts/{id} answers it"),
+    response: z
+      .string()
+      .describe(
+        "text/event-stream; the `rollout` event's data is a rollout as GET /rollouts/{id} answers it, each `patch` event's data a RolloutPatch: what changed since the state sent before it (`from` names that state's version)",
+      ),
     produces: 'text/event-stream',
   }),
   startRollout: act('start', 'Starts a draft'),
