@@ -93,7 +93,7 @@ describe('the dashboard, signed in as an operator', () => {
     await page.getByRole('button', { name: 'Reject dependency' }).click();
     await page.locator('tr.edge-row[data-review="rejected"][data-from="orders-dev/orders-debug"]').waitFor();
     expect(await row.textContent()).toContain('by operator-user: “debug pod left over from the incident”');
-    const stored = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=orders-dev`, { role: 'viewer' })).body.find(
+    const stored = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=orders-dev`, { role: 'viewer' })).body.items.find(
       (e: any) => e.to === 'postgres-prod/postgres',
     );
     expect(stored).toMatchObject({
@@ -178,7 +178,7 @@ describe('the dashboard, signed in as a viewer', () => {
   it('is refused by the API when it tries anyway, cookie and CSRF token in hand', async () => {
     await signIn('viewer-user');
     await page.getByTestId('cluster-card').waitFor();
-    const edgeId = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body[0].id;
+    const edgeId = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body.items[0].id;
     const answer = await page.evaluate(
       async ({ clusterId, edgeId }) => {
         const me = (await (await fetch('/api/v1/auth/me')).json()) as any;

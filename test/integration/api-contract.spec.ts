@@ -53,7 +53,9 @@ describe('answers match their declared schemas', () => {
     await answerOf(routes.listWorkloads, 'viewer', { params: { clusterId }, query: { namespace: namespace.name } });
     await answerOf(routes.listPolicies, 'viewer', { params: { clusterId } });
     await answerOf(routes.listEdges, 'viewer', { params: { clusterId } });
-    const [flowImport] = await answerOf(routes.listFlowImports, 'viewer', { params: { clusterId } });
+    const {
+      items: [flowImport],
+    } = await answerOf(routes.listFlowImports, 'viewer', { params: { clusterId } });
     await answerOf(routes.getFlowImport, 'viewer', { params: { importId: flowImport.id } });
     await answerOf(routes.listDriftChecks, 'viewer', { params: { clusterId } });
     await answerOf(routes.listAudit, 'viewer', { query: { limit: 50 } });
@@ -61,7 +63,7 @@ describe('answers match their declared schemas', () => {
   });
 
   it('edges, tiers, plans and a rollout through its approval', async () => {
-    const edges = await answerOf(routes.listEdges, 'viewer', { params: { clusterId } });
+    const { items: edges } = await answerOf(routes.listEdges, 'viewer', { params: { clusterId } });
     await answerOf(routes.confirmEdge, 'operator', { params: { clusterId, edgeId: edges[0].id }, body: { comment: 'seen in production' } });
     await answerOf(routes.rejectEdge, 'operator', { params: { clusterId, edgeId: edges[1].id }, body: {} });
     await answerOf(routes.declareEdge, 'operator', {

@@ -19,7 +19,7 @@ const finished = (id: string) =>
     () => api.call('GET', `/api/v1/flow-imports/${id}`, { role: 'viewer' }),
     (r) => r.body.status === 'succeeded' || r.body.status === 'failed',
   );
-const edges = async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body;
+const edges = async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body.items;
 
 beforeAll(async () => {
   api = await startApi({ BULKHEAD_MAX_UPLOAD_MB: '1' }, { worker: true });
@@ -107,6 +107,6 @@ describe('importing observed flows into the dependency map', () => {
     });
     expect(missing.status).toBe(404);
     const list = await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' });
-    expect(list.body).toHaveLength(3);
+    expect(list.body.items).toHaveLength(3);
   });
 });

@@ -76,7 +76,7 @@ describe('plans of the demo cluster', () => {
   });
 
   it('makes version 2 once the incident edge is confirmed, and the diff shows that connection becoming allowed', async () => {
-    const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=postgres-prod`, { role: 'viewer' })).body;
+    const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=postgres-prod`, { role: 'viewer' })).body.items;
     const incident = edges.find((e: any) => e.from === 'orders-dev/orders-debug');
     await api.call('POST', `/api/v1/clusters/${clusterId}/edges/${incident.id}/confirm`, {
       role: 'operator',
@@ -90,7 +90,7 @@ describe('plans of the demo cluster', () => {
     expect(diff.semantic.allowed.map((c: any) => `${c.from}>${c.to}:${c.port}`)).toContain(
       'orders-dev/orders-debug>postgres-prod/postgres:5432',
     );
-    const list = (await api.call('GET', `/api/v1/clusters/${clusterId}/plans`, { role: 'viewer' })).body;
+    const list = (await api.call('GET', `/api/v1/clusters/${clusterId}/plans`, { role: 'viewer' })).body.items;
     expect(list.map((p: any) => p.version)).toEqual([2, 1]);
   });
 

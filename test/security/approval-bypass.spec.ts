@@ -128,7 +128,7 @@ describe('taking a namespace below a tier under approval', () => {
     });
     expect(moved.status).toBe(200);
     expect(moved.body.tier).toBe('staging');
-    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=namespace.set_tier`, { role: 'viewer' })).body;
+    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=namespace.set_tier`, { role: 'viewer' })).body.items;
     expect(JSON.stringify(audit)).toContain(name);
     expect(
       (await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'operator', body: { tier: 'prod' } })).status,

@@ -101,7 +101,7 @@ const state = async () => ({
   clusters: (await api.call('GET', '/api/v1/clusters')).body,
   tokens: (await api.call('GET', '/api/v1/tokens')).body.map(({ lastUsedAt: _used, ...token }: { lastUsedAt: string | null }) => token),
   users: (await api.call('GET', '/api/v1/users')).body,
-  edges: (await api.call('GET', `/api/v1/clusters/${ids.clusterId}/edges`)).body,
+  edges: (await api.call('GET', `/api/v1/clusters/${ids.clusterId}/edges?limit=1000`)).body,
   namespaces: (await api.call('GET', `/api/v1/clusters/${ids.clusterId}/namespaces`)).body,
   rollouts: (await api.call('GET', '/api/v1/rollouts')).body,
 });

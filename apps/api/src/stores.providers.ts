@@ -22,6 +22,7 @@ import { nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
 import type { Provider } from '@nestjs/common';
 import type { AuditLog } from '@bulkhead/audit';
 import { RedisSignInThrottle } from './access/redis-sign-in-throttle';
+import { PageCursors } from './http/page-cursors';
 import { RefusalAudit } from './http/refusal-audit';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { WorkThreads } from './work-threads/work-threads';
@@ -36,13 +37,16 @@ export const AUDIT_LOG = Symbol('AuditLog');
 export const CLUSTER_DEPS = Symbol('ClusterDeps');
 export const PLANNING_DEPS = Symbol('PlanningDeps');
 export const ROLLOUT_DEPS = Symbol('RolloutDeps');
+export const ROLLOUT_STORE = Symbol('RolloutStore');
 export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
 export const REFUSAL_AUDIT = Symbol('RefusalAudit');
 export const WORK_THREADS = Symbol('WorkThreads');
+export const PAGE_CURSORS = Symbol('PageCursors');
 
 export const storeProviders: Provider[] = [
+  { provide: PAGE_CURSORS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PageCursors(r.secrets) },
   { provide: WORK_THREADS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new WorkThreads(r.config.workThreads) },
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
   {
@@ -118,13 +122,14 @@ export const storeProviders: Provider[] = [
       planBuilder: (input) => threads.run('buildPlan', input),
     }),
   },
+  { provide: ROLLOUT_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PostgresRolloutStore(r.db) },
   {
     provide: ROLLOUT_DEPS,
-    inject: [PLANNING_DEPS, RUNTIME],
-    useFactory: (planning: PlanningDeps, r: ApiRuntime): CreateRolloutDeps => {
+    inject: [PLANNING_DEPS, RUNTIME, ROLLOUT_STORE],
+    useFactory: (planning: PlanningDeps, r: ApiRuntime, store: PostgresRolloutStore): CreateRolloutDeps => {
       const clock = () => new Date();
       return {
-        store: new PostgresRolloutStore(r.db),
+        store,
         dispatcher: new BullRolloutDispatcher(new BullJobQueue(r.queues), clock),
         clock,
         planning,

@@ -1,4 +1,4 @@
-import { doesNotExist } from '@bulkhead/contracts';
+import { doesNotExist, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
 import type { Inventory, NetworkPolicy, PortSpec } from '@bulkhead/netpol';
 import {
@@ -15,7 +15,7 @@ import {
   type Tier,
 } from '@bulkhead/plan';
 import { PlanningError } from './errors';
-import type { PlanListItem, PlanRecord, PlanStore } from './plan-store.port';
+import type { PlanListItem, PlanPosition, PlanRecord, PlanStore } from './plan-store.port';
 
 export interface PlanningDeps {
   clusters: ClusterStore;
@@ -88,9 +88,14 @@ export async function requirePlan(plans: PlanStore, id: string): Promise<PlanRec
   return plan;
 }
 
-export async function listPlans(deps: Pick<PlanningDeps, 'clusters' | 'plans'>, clusterId: string): Promise<PlanListItem[]> {
+/** A page of the cluster's plans, newest version first. */
+export async function listPlans(
+  deps: Pick<PlanningDeps, 'clusters' | 'plans'>,
+  clusterId: string,
+  page: PageRequest<PlanPosition>,
+): Promise<KeysetPage<PlanListItem, PlanPosition>> {
   await requireCluster(deps.clusters, clusterId);
-  return deps.plans.list(clusterId);
+  return deps.plans.page(clusterId, page);
 }
 
 /** `kubectl apply -f`-ready YAML: one document per policy, optionally of one namespace. */

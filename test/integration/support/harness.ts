@@ -230,7 +230,7 @@ export async function seedDemoCluster(api: Harness, now = new Date('2026-11-28T1
   const deps = { ...api.app.get(CLUSTER_DEPS), ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS) };
   const clusterId = await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), now, createLogger('silent'));
   if (!clusterId) throw new Error('the demo cluster exists already in this database');
-  const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
+  const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body.items;
   await api.waitFor(
     () => api.call('GET', `/api/v1/flow-imports/${imp.id}`, { role: 'viewer' }),
     (r) => r.body.status === 'succeeded',

@@ -1,4 +1,4 @@
-import { doesNotExist, type PlanDiff, type PlanListItem, type PlanView, routes, type RouteInput } from '@bulkhead/contracts';
+import { doesNotExist, type Page, type PlanDiff, type PlanListItem, type PlanView, routes, type RouteInput } from '@bulkhead/contracts';
 import {
   createPlan,
   diffPlan,
@@ -18,7 +18,11 @@ import { AnswerPerVersion } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
-import { PLANNING_DEPS } from '../stores.providers';
+import type { PageCursors } from '../http/page-cursors';
+import { PAGE_CURSORS, PLANNING_DEPS } from '../stores.providers';
+import { z } from 'zod';
+
+const planPosition = z.strictObject({ version: z.number().int().min(1) });
 
 const planView = (p: PlanRecord): PlanView => {
   const byNamespace: Record<string, string[]> = {};
@@ -45,7 +49,10 @@ const KEPT_PLAN_ANSWERS_CHARS = 32 * 1024 * 1024;
 export class PlansController {
   private readonly answers = new SerializedAnswers(KEPT_PLAN_ANSWERS_CHARS);
 
-  constructor(@Inject(PLANNING_DEPS) private readonly deps: PlanningDeps) {}
+  constructor(
+    @Inject(PLANNING_DEPS) private readonly deps: PlanningDeps,
+    @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
+  ) {}
 
   @Route(routes.createPlan)
   @RequireRole('operator')
@@ -57,8 +64,10 @@ export class PlansController {
   @Route(routes.listPlans)
   @RequireRole('viewer')
   @AnswerPerVersion('cluster')
-  async list(@Input() { params }: RouteInput<typeof routes.listPlans>): Promise<PlanListItem[]> {
-    return (await listPlans(this.deps, params.clusterId)).map((p) => ({ ...p, createdAt: p.createdAt.toISOString() }));
+  async list(@Input() { params, query }: RouteInput<typeof routes.listPlans>): Promise<Page<PlanListItem>> {
+    const after = this.cursors.read('plans', query.cursor, planPosition);
+    const page = await listPlans(this.deps, params.clusterId, { after, limit: query.limit });
+    return this.cursors.page('plans', { items: page.items.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })), next: page.next });
   }
 
   /** Serialized once per plan: a plan never changes. */

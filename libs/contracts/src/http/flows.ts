@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageOf, pageQueryShape } from './pages';
 import { idParam, instantSchema, route } from './route';
 
 export const flowImportProgressSchema = z.strictObject({
@@ -13,10 +14,12 @@ export const flowImportProgressSchema = z.strictObject({
 });
 export type FlowImportProgress = z.infer<typeof flowImportProgressSchema>;
 
+export const FLOW_IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+
 export const flowImportViewSchema = z.strictObject({
   id: z.string(),
   clusterId: z.string(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  status: z.enum(FLOW_IMPORT_STATUSES),
   format: z.string().nullable(),
   fileName: z.string().nullable(),
   sha256: z.string(),
@@ -54,10 +57,11 @@ export const flowImportRoutes = {
   listFlowImports: route({
     method: 'GET',
     path: '/api/v1/clusters/:clusterId/flow-imports',
-    summary: 'The flow imports of a cluster',
+    summary: 'The flow imports of a cluster, newest first, in pages',
     params: clusterParams,
+    query: z.strictObject({ status: z.enum(FLOW_IMPORT_STATUSES).optional(), ...pageQueryShape({ default: 50, max: 200 }) }),
     success: [200],
-    response: z.array(flowImportViewSchema),
+    response: pageOf(flowImportViewSchema),
   }),
   getFlowImport: route({
     method: 'GET',

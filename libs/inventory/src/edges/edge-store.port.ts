@@ -1,3 +1,5 @@
+import type { KeysetPage, PageRequest } from '@bulkhead/contracts';
+
 export type EdgeReview = 'unreviewed' | 'confirmed' | 'rejected';
 
 /** `observed` in traffic, `declared` by an imported source (Otterize, an advised policy), `manual` by a person. */
@@ -32,8 +34,16 @@ export interface EdgeFilter {
   origin?: EdgeOrigin;
 }
 
+/** Where a page of edges ends: edges are listed in the order of their key (ends, port, protocol), unique in a cluster. */
+export interface EdgePosition {
+  key: string;
+}
+
 export interface EdgeStore {
+  /** Every edge of the cluster that passes the filter (a plan reads the whole map). */
   list(clusterId: string, filter: EdgeFilter): Promise<EdgeRecord[]>;
+  /** A page of them, in key order. */
+  page(clusterId: string, filter: EdgeFilter, page: PageRequest<EdgePosition>): Promise<KeysetPage<EdgeRecord, EdgePosition>>;
   get(id: string): Promise<EdgeRecord | null>;
   /**
    * Declares a dependency by hand. When the edge is already known (observed, say), it is confirmed

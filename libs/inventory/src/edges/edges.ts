@@ -1,11 +1,11 @@
-import { type CreateEdgeBody, doesNotExist, type EdgeView, type Tier } from '@bulkhead/contracts';
+import { type CreateEdgeBody, doesNotExist, type EdgeView, type KeysetPage, type PageRequest, type Tier } from '@bulkhead/contracts';
 import { Attributor, InventoryIndex, parseEdgeListEndpoint, parseEndpointKey } from '@bulkhead/flows';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { InventoryError } from '../errors';
 import type { InventoryStore } from '../snapshot/inventory-store.port';
 import { effectiveTier } from '../snapshot/tiers';
-import type { EdgeFilter, EdgeRecord, EdgeReview, EdgeStore } from './edge-store.port';
+import type { EdgeFilter, EdgePosition, EdgeRecord, EdgeReview, EdgeStore } from './edge-store.port';
 
 export interface EdgeDeps {
   clusters: ClusterStore;
@@ -59,10 +59,16 @@ function toView(e: EdgeRecord, tiers: Map<string, Tier | null>): EdgeView {
   };
 }
 
-export async function listEdges(deps: EdgeDeps, clusterId: string, filter: EdgeFilter): Promise<EdgeView[]> {
+/** A page of the cluster's edges that pass the filter, in key order. */
+export async function listEdges(
+  deps: EdgeDeps,
+  clusterId: string,
+  filter: EdgeFilter,
+  page: PageRequest<EdgePosition>,
+): Promise<KeysetPage<EdgeView, EdgePosition>> {
   await requireCluster(deps.clusters, clusterId);
-  const [edges, tiers] = await Promise.all([deps.edges.list(clusterId, filter), tiersOf(deps, clusterId)]);
-  return edges.map((e) => toView(e, tiers));
+  const [edges, tiers] = await Promise.all([deps.edges.page(clusterId, filter, page), tiersOf(deps, clusterId)]);
+  return { items: edges.items.map((e) => toView(e, tiers)), next: edges.next };
 }
 
 /**

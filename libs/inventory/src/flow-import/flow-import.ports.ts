@@ -1,4 +1,4 @@
-import type { FlowImportProgress, JobName, JobPayloads } from '@bulkhead/contracts';
+import type { FlowImportProgress, JobName, JobPayloads, KeysetPage, NewestFirstPosition, PageRequest } from '@bulkhead/contracts';
 
 export interface FlowImportRecord {
   id: string;
@@ -49,7 +49,12 @@ export interface FlowImportStore {
     progress: FlowImportProgress;
   }): Promise<FlowImportRecord>;
   get(id: string): Promise<FlowImportRecord | null>;
-  list(clusterId: string): Promise<FlowImportRecord[]>;
+  /** A page of the cluster's imports, newest first. */
+  page(
+    clusterId: string,
+    filter: { status?: FlowImportRecord['status'] },
+    page: PageRequest<NewestFirstPosition>,
+  ): Promise<KeysetPage<FlowImportRecord, NewestFirstPosition>>;
   /** Marks a queued (or interrupted running) import as running; null when it has already finished. */
   claim(id: string, at: Date): Promise<FlowImportRecord | null>;
   saveProgress(id: string, progress: FlowImportProgress, format: string | null): Promise<void>;

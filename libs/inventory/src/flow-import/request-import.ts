@@ -1,4 +1,4 @@
-import type { FlowImportProgress, FlowImportView } from '@bulkhead/contracts';
+import type { FlowImportProgress, FlowImportView, KeysetPage, NewestFirstPosition, PageRequest } from '@bulkhead/contracts';
 import { doesNotExist } from '@bulkhead/contracts';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
@@ -68,10 +68,14 @@ export async function getFlowImport(imports: FlowImportStore, id: string): Promi
   return flowImportView(record);
 }
 
+/** A page of the cluster's imports, newest first. */
 export async function listFlowImports(
   deps: { clusters: ClusterStore; imports: FlowImportStore },
   clusterId: string,
-): Promise<FlowImportView[]> {
+  filter: { status?: FlowImportView['status'] },
+  page: PageRequest<NewestFirstPosition>,
+): Promise<KeysetPage<FlowImportView, NewestFirstPosition>> {
   await requireCluster(deps.clusters, clusterId);
-  return (await deps.imports.list(clusterId)).map(flowImportView);
+  const found = await deps.imports.page(clusterId, filter, page);
+  return { items: found.items.map(flowImportView), next: found.next };
 }

@@ -1,7 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'flow_imports' })
-@Index('ix_flow_imports_cluster_created', ['clusterId', 'createdAt'])
 export class FlowImportEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ name: 'cluster_id', type: 'uuid' }) clusterId!: string;

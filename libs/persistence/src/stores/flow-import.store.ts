@@ -1,8 +1,9 @@
-import type { FlowImportProgress } from '@bulkhead/contracts';
+import { type FlowImportProgress, keysetPage, type KeysetPage, type NewestFirstPosition, type PageRequest } from '@bulkhead/contracts';
 import type { EdgeContribution, FlowImportRecord, FlowImportStore } from '@bulkhead/inventory';
 import type { DataSource } from 'typeorm';
 import { FlowImportEntity } from '../entities/flow.entities';
 import { isUniqueViolation } from './cluster.store';
+import { exactInstant } from './sql-fragments';
 
 const toRecord = (e: FlowImportEntity): FlowImportRecord => ({
   id: e.id,
@@ -77,8 +78,24 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
     return e && toRecord(e);
   }
 
-  async list(clusterId: string): Promise<FlowImportRecord[]> {
-    return (await this.repo.find({ where: { clusterId }, order: { createdAt: 'DESC' } })).map(toRecord);
+  async page(
+    clusterId: string,
+    filter: { status?: FlowImportRecord['status'] },
+    page: PageRequest<NewestFirstPosition>,
+  ): Promise<KeysetPage<FlowImportRecord, NewestFirstPosition>> {
+    const query = this.repo
+      .createQueryBuilder('i')
+      .addSelect(exactInstant('i.created_at'), 'position_at')
+      .where('i.cluster_id = :clusterId', { clusterId })
+      .orderBy('i.created_at', 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .limit(page.limit + 1);
+    if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
+    if (page.after) query.andWhere('(i.created_at, i.id) < (CAST(:at AS timestamptz), CAST(:id AS uuid))', page.after);
+    const { raw, entities } = await query.getRawAndEntities<{ position_at: string }>();
+    const rows = entities.map((entity, i) => ({ record: toRecord(entity), at: raw[i].position_at }));
+    const { items, next } = keysetPage(rows, page.limit, (row) => ({ at: row.at, id: row.record.id }));
+    return { items: items.map((row) => row.record), next };
   }
 
   async claim(id: string, at: Date): Promise<FlowImportRecord | null> {

@@ -1,5 +1,6 @@
 export * from './ports/cluster-driver.port';
 export * from './ports/rollout-store.port';
+export * from './ports/rollout-listing.port';
 export * from './ports/rollout-dispatcher.port';
 export * from './errors';
 export * from './rollouts';
@@ -7,3 +8,4 @@ export * from './rollout-state-cache';
 export * from './create-rollout';
 export * from './drift';
 export * from './stalls';
+export * from './list-rollouts';

@@ -5,7 +5,7 @@ import { rememberCluster } from '../../../app/last-cluster';
 import { Link } from '../../../app/router';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { formatAgo, formatBytes, formatDate, formatNumber, plural } from '../../../shared/format';
-import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
+import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
 import { useFlowImports } from '../hooks/use-flow-imports';
 import { UploadFlows } from './UploadFlows';
 import '../flow-imports.css';
@@ -38,7 +38,7 @@ export function FlowImportsPage({ clusterId }: { clusterId: string }) {
           </p>
         </>
       )}
-      {imports.data && imports.data.length === 0 && (
+      {imports.items && imports.items.length === 0 && (
         <Empty title="No flows imported yet">
           {can('flows.upload')
             ? 'Upload a file above: hubble observe -o jsonpb, a Calico flow log, an access log, a VPC Flow Log, Otterize intents, or an edge list.'
@@ -46,10 +46,18 @@ export function FlowImportsPage({ clusterId }: { clusterId: string }) {
         </Empty>
       )}
       <div className="import-list">
-        {imports.data?.map((i) => (
+        {imports.items?.map((i) => (
           <ImportCard key={i.id} clusterId={clusterId} view={i} />
         ))}
       </div>
+      <LoadMore
+        shown={imports.items?.length ?? 0}
+        noun="imports"
+        hasMore={imports.hasMore}
+        loading={imports.loadingMore}
+        error={imports.moreError}
+        onMore={imports.more}
+      />
     </div>
   );
 }

@@ -29,7 +29,8 @@ export function NewRolloutForm({
   const [clusterId, setClusterId] = useState(
     initialCluster && clusters.some((c) => c.id === initialCluster) ? initialCluster : (clusters[0]?.id ?? ''),
   );
-  const plans = useAsync((signal) => (clusterId ? fetchPlans(clusterId, signal) : Promise.resolve([])), [clusterId]);
+  // The newest plan versions (the first page): the ones worth rolling out.
+  const plans = useAsync(async (signal) => (clusterId ? (await fetchPlans(clusterId, undefined, signal)).items : []), [clusterId]);
   const [planId, setPlanId] = useState(initialPlan ?? '');
   const [waves, setWaves] = useState('1, 2, 4');
   const [settle, setSettle] = useState('30');
