@@ -13,7 +13,9 @@ import {
   PostgresPlanStore,
   PostgresProtectionSource,
   PostgresRolloutStore,
+  PostgresWebhookStore,
 } from '@bulkhead/persistence';
+import type { WebhookDeps } from '@bulkhead/notifications';
 import type { CreateRolloutDeps } from '@bulkhead/rollout';
 import { randomUUID } from 'node:crypto';
 import type { PlanningDeps } from '@bulkhead/planning';
@@ -41,6 +43,7 @@ export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
 export const REFUSAL_AUDIT = Symbol('RefusalAudit');
 export const WORK_THREADS = Symbol('WorkThreads');
+export const WEBHOOK_DEPS = Symbol('WebhookDeps');
 
 export const storeProviders: Provider[] = [
   { provide: WORK_THREADS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new WorkThreads(r.config.workThreads) },
@@ -81,6 +84,17 @@ export const storeProviders: Provider[] = [
       sealer: r.secrets,
       kubeconfigRules: r.config.clusters,
       resolver: systemResolver,
+    }),
+  },
+  {
+    provide: WEBHOOK_DEPS,
+    inject: [CLUSTER_STORE, RUNTIME],
+    useFactory: (clusters: ClusterStore, r: ApiRuntime): WebhookDeps => ({
+      clusters,
+      webhooks: new PostgresWebhookStore(r.db),
+      sealer: r.secrets,
+      resolver: systemResolver,
+      allowLoopback: r.config.webhooks.allowLoopback,
     }),
   },
   {
