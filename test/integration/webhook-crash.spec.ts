@@ -43,7 +43,9 @@ describe('webhook delivery when the worker is killed mid-delivery', () => {
   };
 
   const exited = (child: ChildProcess) =>
-    new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+    new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+    );
 
   beforeAll(async () => {
     if (!existsSync(workerMain)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
@@ -92,7 +94,7 @@ describe('webhook delivery when the worker is killed mid-delivery', () => {
     startWorker();
     const [delivery] = await api.waitFor(
       async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/webhooks/${webhook.id}/deliveries`)).body,
-      (list: Array<{ status: string }>) => list[0]?.status === 'delivered',
+      (list: Array<{ status: string; idempotencyKey: string }>) => list[0]?.status === 'delivered',
       60_000,
     );
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, lastStatus: 200 });

@@ -81,7 +81,13 @@ describe('webhook notifications', () => {
       body: { url: receiver.url, events: ['rollout.halted', 'approval.needed'], format: 'slack', secret: SECRET },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ clusterId, url: receiver.url, events: ['rollout.halted', 'approval.needed'], format: 'slack', secretSet: true });
+    expect(created.body).toMatchObject({
+      clusterId,
+      url: receiver.url,
+      events: ['rollout.halted', 'approval.needed'],
+      format: 'slack',
+      secretSet: true,
+    });
     expect(created.body).not.toHaveProperty('secret');
     const [stored] = await api.db.query(`SELECT sealed_secret FROM webhook_endpoints WHERE id = $1`, [created.body.id]);
     expect(Buffer.from(stored.sealed_secret).toString('latin1')).not.toContain(SECRET);
@@ -156,7 +162,12 @@ describe('webhook notifications', () => {
   it('notifies only the events an endpoint chose, on its own cluster', async () => {
     const webhook = await createWebhook({ url: receiver.url, events: ['rollout.completed'] });
     await halt(6);
-    await new PostgresAuditLog(api.db).record({ actor: 'system:rollout', action: 'rollout.status.completed', clusterId: null, target: ROLLOUT_ID });
+    await new PostgresAuditLog(api.db).record({
+      actor: 'system:rollout',
+      action: 'rollout.status.completed',
+      clusterId: null,
+      target: ROLLOUT_ID,
+    });
     await new PostgresAuditLog(api.db).record({
       actor: 'system:rollout',
       action: 'rollout.status.completed',
@@ -201,7 +212,12 @@ describe('webhook notifications', () => {
     const webhook = await createWebhook({ url: receiver.url, events: ['rollout.halted'] });
     await halt(10);
     const [delivery] = await settled(webhook.id, 1);
-    expect(delivery).toMatchObject({ status: 'failed', attempts: ATTEMPTS, lastStatus: 503, lastError: expect.stringContaining('given up') });
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      attempts: ATTEMPTS,
+      lastStatus: 503,
+      lastError: expect.stringContaining('given up'),
+    });
     expect(delivery.finishedAt).not.toBeNull();
     expect(receiver.received).toHaveLength(ATTEMPTS);
   }, 60_000);
@@ -228,10 +244,10 @@ describe('webhook notifications', () => {
     await api.db.query(`UPDATE webhook_deliveries SET queued_at = NULL WHERE idempotency_key = $1`, [delivery.idempotencyKey]);
     // the same event cannot make a second row for the endpoint
     await expect(
-      api.db.query(`INSERT INTO webhook_deliveries (endpoint_id, event, audit_position, idempotency_key) VALUES ($1, 'rollout.halted', 1, $2)`, [
-        webhook.id,
-        delivery.idempotencyKey,
-      ]),
+      api.db.query(
+        `INSERT INTO webhook_deliveries (endpoint_id, event, audit_position, idempotency_key) VALUES ($1, 'rollout.halted', 1, $2)`,
+        [webhook.id, delivery.idempotencyKey],
+      ),
     ).rejects.toThrow(/uq_webhook_deliveries_idempotency_key/);
     await new Promise((r) => setTimeout(r, 3000));
     expect(receiver.received).toHaveLength(1);

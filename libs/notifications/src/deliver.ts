@@ -60,7 +60,12 @@ export async function deliverWebhook(deps: DeliveryDeps, idempotencyKey: string)
     return { status: 'done', detail: `delivered (HTTP ${status})` };
   }
   if (retryable(status)) {
-    await deps.outbox.recordAttempt(idempotencyKey, { status: 'pending', httpStatus: status, error: `the receiver answered HTTP ${status}`, at });
+    await deps.outbox.recordAttempt(idempotencyKey, {
+      status: 'pending',
+      httpStatus: status,
+      error: `the receiver answered HTTP ${status}`,
+      at,
+    });
     throw new DeliveryRetry(`webhook delivery ${idempotencyKey}: the receiver answered HTTP ${status}`);
   }
   const refusal = `the receiver refused it with HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}; not retried`;

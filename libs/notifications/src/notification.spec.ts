@@ -12,7 +12,10 @@ const entry = (event: NotifiedEntry['event'], details: Record<string, unknown>):
 
 describe('notifications', () => {
   it('a halt after a failed probe says why and offers declaring the dependency, rolling back and aborting', () => {
-    const halted = notificationOf(entry('rollout.halted', { code: 'probe_failed', message: 'payments: orders -> payments:8080 blocked' }), 'k1');
+    const halted = notificationOf(
+      entry('rollout.halted', { code: 'probe_failed', message: 'payments: orders -> payments:8080 blocked' }),
+      'k1',
+    );
     expect(halted).toMatchObject({
       id: 'k1',
       event: 'rollout.halted',

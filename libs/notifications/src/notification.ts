@@ -138,7 +138,9 @@ function slackMessage(notification: Notification): Record<string, unknown> {
       { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: escapeSlack(`${notification.event} · ${notification.cluster.name} · ${notification.occurredAt}`) }],
+        elements: [
+          { type: 'mrkdwn', text: escapeSlack(`${notification.event} · ${notification.cluster.name} · ${notification.occurredAt}`) },
+        ],
       },
     ],
   };

@@ -24,10 +24,7 @@ export interface WebhookChange {
 export interface WebhookStore {
   list(clusterId: string): Promise<WebhookRecord[]>;
   get(clusterId: string, id: string): Promise<WebhookRecord | null>;
-  insert(
-    endpoint: Omit<WebhookRecord, 'id' | 'createdAt' | 'updatedAt'> & { sealedSecret: Uint8Array },
-    now: Date,
-  ): Promise<WebhookRecord>;
+  insert(endpoint: Omit<WebhookRecord, 'id' | 'createdAt' | 'updatedAt'> & { sealedSecret: Uint8Array }, now: Date): Promise<WebhookRecord>;
   /** null when there is no such endpoint on the cluster */
   update(clusterId: string, id: string, change: WebhookChange, now: Date): Promise<WebhookRecord | null>;
   /** false when there is no such endpoint on the cluster */

@@ -32,7 +32,9 @@ describe('webhook URLs', () => {
   });
 
   it('refuses a name that resolves to a metadata address, loopback allowed or not', () => {
-    expect(resolvedWebhookRefusal('evil.example', ['203.0.113.9', '169.254.169.254'], true)).toContain('169.254.169.254 is a linkLocal address');
+    expect(resolvedWebhookRefusal('evil.example', ['203.0.113.9', '169.254.169.254'], true)).toContain(
+      '169.254.169.254 is a linkLocal address',
+    );
     expect(resolvedWebhookRefusal('fine.example', ['203.0.113.9'], false)).toBeNull();
     expect(resolvedWebhookRefusal('local.example', ['127.0.0.1'], false)).toContain('loopback');
     expect(resolvedWebhookRefusal('local.example', ['127.0.0.1'], true)).toBeNull();

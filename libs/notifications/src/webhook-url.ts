@@ -11,7 +11,9 @@ const LOOPBACK_FLAG = 'BULKHEAD_WEBHOOK_ALLOW_LOOPBACK';
 export function webhookAddressRefusal(address: string, allowLoopback: boolean): string | null {
   const range = internalRangeOf(address);
   if (!range || (range === 'loopback' && allowLoopback)) return null;
-  return range === 'loopback' ? `${address} is a loopback address (allowed only with ${LOOPBACK_FLAG})` : `${address} is a ${range} address`;
+  return range === 'loopback'
+    ? `${address} is a loopback address (allowed only with ${LOOPBACK_FLAG})`
+    : `${address} is a ${range} address`;
 }
 
 /** Why a resolved name may not receive webhooks (its first refused address), or null. */

@@ -52,7 +52,13 @@ export async function listWebhooks(deps: WebhookDeps, clusterId: string): Promis
   return (await deps.webhooks.list(clusterId)).map(toView);
 }
 
-export async function createWebhook(deps: WebhookDeps, clusterId: string, body: CreateWebhookBody, by: string, now: Date): Promise<WebhookView> {
+export async function createWebhook(
+  deps: WebhookDeps,
+  clusterId: string,
+  body: CreateWebhookBody,
+  by: string,
+  now: Date,
+): Promise<WebhookView> {
   await requireCluster(deps.clusters, clusterId);
   await checkUrl(deps, body.url);
   const created = await deps.webhooks.insert(
@@ -72,7 +78,12 @@ export async function updateWebhook(
   await requireWebhook(deps, clusterId, id);
   if (body.url !== undefined) await checkUrl(deps, body.url);
   const { secret, ...rest } = body;
-  const updated = await deps.webhooks.update(clusterId, id, { ...rest, ...(secret ? { sealedSecret: deps.sealer.seal(secret) } : {}) }, now);
+  const updated = await deps.webhooks.update(
+    clusterId,
+    id,
+    { ...rest, ...(secret ? { sealedSecret: deps.sealer.seal(secret) } : {}) },
+    now,
+  );
   if (!updated) throw AppError.notFound('webhook', id);
   return toView(updated);
 }

@@ -60,7 +60,9 @@ export class WebhooksController {
 
   @Route(routes.listWebhookDeliveries)
   @RequireRole('admin')
-  deliveries(@Input() { params, query }: RouteInput<typeof routes.listWebhookDeliveries>): Promise<RouteAnswer<typeof routes.listWebhookDeliveries>> {
+  deliveries(
+    @Input() { params, query }: RouteInput<typeof routes.listWebhookDeliveries>,
+  ): Promise<RouteAnswer<typeof routes.listWebhookDeliveries>> {
     return listDeliveries(this.deps, params.clusterId, params.webhookId, query.limit);
   }
 }

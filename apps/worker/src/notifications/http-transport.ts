@@ -58,7 +58,10 @@ export function httpWebhookTransport(allowLoopback: boolean): WebhookTransport {
             res.on('error', (error) => reject(new Error(`the answer of ${url.host} broke off: ${error.message}`)));
           },
         );
-        const timer = setTimeout(() => req.destroy(new Error(`${url.host} did not answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`)), ATTEMPT_TIMEOUT_MS);
+        const timer = setTimeout(
+          () => req.destroy(new Error(`${url.host} did not answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`)),
+          ATTEMPT_TIMEOUT_MS,
+        );
         req.on('close', () => clearTimeout(timer));
         req.on('timeout', () => req.destroy(new Error(`${url.host} went silent for ${ATTEMPT_TIMEOUT_MS / 1000} s`)));
         req.on('error', (error) => reject(new Error(`${url.host}: ${error.message}`)));

@@ -52,7 +52,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const keys = await this.deps.outbox.unqueued(BATCH);
     if (keys.length === 0) return 0;
     const attempts = this.deps.runtime.config.webhooks.attempts;
-    await this.deps.runtime.jobs.enqueueMany(keys.map((idempotencyKey) => ({ name: 'webhook.deliver', payload: { v: 1, idempotencyKey }, attempts })));
+    await this.deps.runtime.jobs.enqueueMany(
+      keys.map((idempotencyKey) => ({ name: 'webhook.deliver', payload: { v: 1, idempotencyKey }, attempts })),
+    );
     await this.deps.outbox.markQueued(keys, this.deps.clock());
     return keys.length;
   }

@@ -11,7 +11,11 @@ export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
-const urlSchema = z.string().min(1).max(2000).describe('https:// (http:// only to a loopback address, with BULKHEAD_WEBHOOK_ALLOW_LOOPBACK)');
+const urlSchema = z
+  .string()
+  .min(1)
+  .max(2000)
+  .describe('https:// (http:// only to a loopback address, with BULKHEAD_WEBHOOK_ALLOW_LOOPBACK)');
 const eventsSchema = z
   .array(z.enum(WEBHOOK_EVENTS))
   .min(1)

@@ -41,14 +41,17 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 
   async get(clusterId: string, id: string): Promise<WebhookRecord | null> {
-    const [row]: EndpointRow[] = await this.db.query(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE cluster_id = $1 AND id = $2`, [
-      clusterId,
-      id,
-    ]);
+    const [row]: EndpointRow[] = await this.db.query(
+      `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE cluster_id = $1 AND id = $2`,
+      [clusterId, id],
+    );
     return row ? toRecord(row) : null;
   }
 
-  async insert(endpoint: Omit<WebhookRecord, 'id' | 'createdAt' | 'updatedAt'> & { sealedSecret: Uint8Array }, now: Date): Promise<WebhookRecord> {
+  async insert(
+    endpoint: Omit<WebhookRecord, 'id' | 'createdAt' | 'updatedAt'> & { sealedSecret: Uint8Array },
+    now: Date,
+  ): Promise<WebhookRecord> {
     const [row]: EndpointRow[] = await this.db.query(
       `INSERT INTO webhook_endpoints (cluster_id, url, events, format, sealed_secret, created_by, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ${ENDPOINT_COLUMNS}`,
@@ -76,7 +79,10 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 
   async delete(clusterId: string, id: string): Promise<boolean> {
-    const [, count]: [unknown, number] = await this.db.query(`DELETE FROM webhook_endpoints WHERE cluster_id = $1 AND id = $2`, [clusterId, id]);
+    const [, count]: [unknown, number] = await this.db.query(`DELETE FROM webhook_endpoints WHERE cluster_id = $1 AND id = $2`, [
+      clusterId,
+      id,
+    ]);
     return count > 0;
   }
 
