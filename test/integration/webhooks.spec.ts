@@ -1,6 +1,6 @@
 import { PostgresAuditLog, writeAudit } from '@bulkhead/persistence';
 import { verifyWebhookSignature } from '@bulkhead/platform';
-import type { Role } from '@bulkhead/contracts';
+import { type Role, routes } from '@bulkhead/contracts';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { type Harness, startApi } from './support/harness';
 
@@ -89,6 +89,7 @@ describe('webhook notifications', () => {
       secretSet: true,
     });
     expect(created.body).not.toHaveProperty('secret');
+    expect(routes.createWebhook.response.safeParse(created.body).error).toBeUndefined();
     const [stored] = await api.db.query(`SELECT sealed_secret FROM webhook_endpoints WHERE id = $1`, [created.body.id]);
     expect(Buffer.from(stored.sealed_secret).toString('latin1')).not.toContain(SECRET);
 
@@ -97,7 +98,9 @@ describe('webhook notifications', () => {
     });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ events: ['drift.found'], secretSet: true });
-    expect((await call('GET', `/api/v1/clusters/${clusterId}/webhooks`)).body).toEqual([changed.body]);
+    const listed = (await call('GET', `/api/v1/clusters/${clusterId}/webhooks`)).body;
+    expect(listed).toEqual([changed.body]);
+    expect(routes.listWebhooks.response.safeParse(listed).error).toBeUndefined();
   });
 
   it.each<[Role]>([['viewer'], ['operator'], ['approver']])('refuses a %s, reads included', async (role) => {
@@ -129,6 +132,7 @@ describe('webhook notifications', () => {
     await halt(4);
     const [delivery] = await settled(webhook.id, 1);
     expect(delivery).toMatchObject({ event: 'rollout.halted', status: 'delivered', attempts: 1, lastStatus: 200, lastError: null });
+    expect(routes.listWebhookDeliveries.response.safeParse([delivery]).error).toBeUndefined();
 
     expect(receiver.received).toHaveLength(1);
     const [request] = receiver.received;
