@@ -1,0 +1,90 @@
+import { verifyWebhookSignature } from '@bulkhead/platform';
+import { startWebhookReceiver } from '../support/webhook-receiver';
+import { type Harness, seedDemoCluster, startApi } from './support/harness';
+
+/**
+ * Notifications from a real rollout of the demo: the rollout store writes each change with its audit
+ * entries in one statement, and the outbox rows with them. The staging gate asks for an approval, a
+ * rejection halts the rollout, and the receiver hears about both, signed, with the calls that can follow.
+ */
+const SECRET = 'whsec-rollout-0123456789-abcdefgh';
+const FAST = { waves: [8], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 10 } };
+
+let api: Harness;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let clusterId: string;
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  api = await startApi({ BULKHEAD_WEBHOOK_ALLOW_LOOPBACK: 'true' }, { worker: true });
+  clusterId = await seedDemoCluster(api);
+}, 90_000);
+afterAll(async () => {
+  await api?.close();
+  await receiver?.close();
+});
+
+const received = (event: string) => receiver.received.filter((r) => r.headers['x-bulkhead-event'] === event);
+
+it('tells the receiver that staging waits for an approver, then that the rejected rollout halted', async () => {
+  const created = await api.call('POST', `/api/v1/clusters/${clusterId}/webhooks`, {
+    body: { url: receiver.url, events: ['approval.needed', 'rollout.halted', 'rollout.completed'], secret: SECRET },
+  });
+  expect(created.status).toBe(201);
+  const namespaces = (await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' })).body as Array<{
+    name: string;
+    tier: string;
+  }>;
+  const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
+  const rollout = await api.call('POST', '/api/v1/rollouts', {
+    role: 'operator',
+    body: {
+      planId: plan.id,
+      namespaces: namespaces.filter((ns) => ns.tier === 'dev' || ns.tier === 'staging').map((ns) => ns.name),
+      start: true,
+      config: FAST,
+    },
+  });
+  expect(rollout.status).toBe(201);
+  const rolloutId = rollout.body.id;
+
+  await api.waitFor(
+    async () => received('approval.needed').length,
+    (n) => n === 1,
+    90_000,
+  );
+  const [asked] = received('approval.needed');
+  expect(verifyWebhookSignature(SECRET, String(asked.headers['x-bulkhead-signature']), asked.body, Math.floor(Date.now() / 1000))).toBe(
+    true,
+  );
+  expect(JSON.parse(asked.body)).toMatchObject({
+    event: 'approval.needed',
+    rollout: { id: rolloutId },
+    tier: 'staging',
+    nextActions: [
+      expect.objectContaining({ action: 'approve', path: `/api/v1/rollouts/${rolloutId}/approve`, body: { tier: 'staging' } }),
+      expect.objectContaining({ action: 'reject', path: `/api/v1/rollouts/${rolloutId}/reject`, body: { tier: 'staging' } }),
+    ],
+  });
+
+  const rejected = await api.call('POST', `/api/v1/rollouts/${rolloutId}/reject`, {
+    role: 'approver',
+    body: { tier: 'staging', comment: 'not this week' },
+  });
+  expect(rejected.status).toBe(200);
+  await api.waitFor(
+    async () => received('rollout.halted').length,
+    (n) => n === 1,
+    30_000,
+  );
+  const halted = JSON.parse(received('rollout.halted')[0].body);
+  expect(halted).toMatchObject({ event: 'rollout.halted', rollout: { id: rolloutId }, halt: { code: 'approval_rejected' } });
+  expect(halted.nextActions.map((a: { action: string }) => a.action)).toEqual(['rollback', 'abort']);
+  expect(received('rollout.completed')).toEqual([]);
+
+  const log = (await api.call('GET', `/api/v1/clusters/${clusterId}/webhooks/${created.body.id}/deliveries`)).body;
+  expect(log.map((d: { event: string; status: string }) => [d.event, d.status])).toEqual([
+    ['rollout.halted', 'delivered'],
+    ['approval.needed', 'delivered'],
+  ]);
+}, 150_000);
