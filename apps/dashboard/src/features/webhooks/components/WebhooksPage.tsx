@@ -36,9 +36,15 @@ export function WebhooksPage({ clusterId }: { clusterId: string }) {
             <h2 id="webhooks-title">Endpoints {webhooks.data && <span className="muted">{webhooks.data.length}</span>}</h2>
           </div>
           {webhooks.status === 'loading' && !webhooks.data && <Loading what="webhooks" />}
-          {webhooks.status === 'failed' && <ErrorNote error={webhooks.error} title="The webhooks could not be loaded." onRetry={webhooks.reload} />}
-          {webhooks.data?.length === 0 && <Empty title="No webhook yet">Add one to hear about approvals, halts, completions and drift.</Empty>}
-          {webhooks.data?.map((webhook) => <Endpoint key={webhook.id} webhook={webhook} onDeleted={webhooks.reload} />)}
+          {webhooks.status === 'failed' && (
+            <ErrorNote error={webhooks.error} title="The webhooks could not be loaded." onRetry={webhooks.reload} />
+          )}
+          {webhooks.data?.length === 0 && (
+            <Empty title="No webhook yet">Add one to hear about approvals, halts, completions and drift.</Empty>
+          )}
+          {webhooks.data?.map((webhook) => (
+            <Endpoint key={webhook.id} webhook={webhook} onDeleted={webhooks.reload} />
+          ))}
         </section>
         <NewWebhook clusterId={clusterId} onCreated={webhooks.reload} />
       </div>
@@ -47,7 +53,7 @@ export function WebhooksPage({ clusterId }: { clusterId: string }) {
 }
 
 function Endpoint({ webhook, onDeleted }: { webhook: WebhookView; onDeleted(): void }) {
-  const deliveries = useAsync((signal) => fetchDeliveries(webhook.clusterId, webhook.id, signal), [webhook.id]);
+  const deliveries = useAsync((signal) => fetchDeliveries(webhook.clusterId, webhook.id, signal), [webhook.clusterId, webhook.id]);
   const [error, setError] = useState<unknown>(null);
   const remove = async () => {
     setError(null);
@@ -72,7 +78,9 @@ function Endpoint({ webhook, onDeleted }: { webhook: WebhookView; onDeleted(): v
           {describeError(error)}
         </div>
       )}
-      {deliveries.status === 'failed' && <ErrorNote error={deliveries.error} title="The deliveries could not be loaded." onRetry={deliveries.reload} />}
+      {deliveries.status === 'failed' && (
+        <ErrorNote error={deliveries.error} title="The deliveries could not be loaded." onRetry={deliveries.reload} />
+      )}
       {deliveries.data && deliveries.data.length > 0 && (
         <table className="table">
           <thead>
@@ -164,7 +172,12 @@ function NewWebhook({ clusterId, onCreated }: { clusterId: string; onCreated(): 
           ))}
         </select>
       </Field>
-      <Field label="Secret" htmlFor="webhook-secret" problem={problem('secret')} hint="16 characters or more; the receiver checks signatures with it. Never shown again.">
+      <Field
+        label="Secret"
+        htmlFor="webhook-secret"
+        problem={problem('secret')}
+        hint="16 characters or more; the receiver checks signatures with it. Never shown again."
+      >
         <input id="webhook-secret" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" />
       </Field>
       {general !== null && (
