@@ -8,7 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * approval, a rollout halted or completed, drift found) writes its audit entry in the transaction of the
  * change, so the delivery rows are written in that same transaction, whichever store wrote it. A
  * delivery's idempotency key is unique: the entry and the endpoint name it, so one event reaches one
- * endpoint under one key however often it is sent.
+ * endpoint under one key however often it is sent. Drift found again, with the same findings as the
+ * cluster's check before, is not news and notifies nobody.
  */
 export class Webhooks1764422000000 implements MigrationInterface {
   name = 'Webhooks1764422000000';
@@ -59,6 +60,11 @@ export class Webhooks1764422000000 implements MigrationInterface {
         END;
       BEGIN
         IF notified IS NULL OR NEW.cluster_id IS NULL THEN RETURN NULL; END IF;
+        -- Drift is re-checked every few minutes: it is news when its findings differ from the check before.
+        IF notified = 'drift.found' AND NEW.details->'findings' = (SELECT findings FROM drift_checks
+            WHERE cluster_id = NEW.cluster_id ORDER BY checked_at DESC, id DESC OFFSET 1 LIMIT 1) THEN
+          RETURN NULL;
+        END IF;
         INSERT INTO webhook_deliveries (endpoint_id, event, audit_position, idempotency_key)
           SELECT e.id, notified, NEW.position, notified || '.' || NEW.position || '.' || e.id
           FROM webhook_endpoints e WHERE e.cluster_id = NEW.cluster_id AND notified = ANY (e.events)

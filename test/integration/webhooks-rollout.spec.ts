@@ -1,3 +1,5 @@
+import { PostgresDriftStore } from '@bulkhead/persistence';
+import type { DriftCheck } from '@bulkhead/rollout';
 import { verifyWebhookSignature } from '@bulkhead/platform';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { type Harness, seedDemoCluster, startApi } from './support/harness';
@@ -28,7 +30,7 @@ const received = (event: string) => receiver.received.filter((r) => r.headers['x
 
 it('tells the receiver that staging waits for an approver, then that the rejected rollout halted', async () => {
   const created = await api.call('POST', `/api/v1/clusters/${clusterId}/webhooks`, {
-    body: { url: receiver.url, events: ['approval.needed', 'rollout.halted', 'rollout.completed'], secret: SECRET },
+    body: { url: receiver.url, events: ['approval.needed', 'rollout.halted', 'rollout.completed', 'drift.found'], secret: SECRET },
   });
   expect(created.status).toBe(201);
   const namespaces = (await api.call('GET', `/api/v1/clusters/${clusterId}/namespaces`, { role: 'viewer' })).body as Array<{
@@ -88,3 +90,24 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
     ['approval.needed', 'delivered'],
   ]);
 }, 150_000);
+
+it('tells of drift when a check finds it, and again only when the findings change', async () => {
+  const [{ id: rolloutId }] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
+  const drift = new PostgresDriftStore(api.db);
+  const removed = { namespace: 'cart-dev', kind: 'policy_removed' as const, subject: 'default-deny', message: 'removed by hand' };
+  const changed = { namespace: 'cart-dev', kind: 'policy_changed' as const, subject: 'allow-dns', message: 'changed by hand' };
+  const check = (findings: DriftCheck['findings'], minute: number) =>
+    drift.record({ clusterId, rolloutId, checkedAt: new Date(Date.UTC(2026, 11, 1, 0, minute)), namespaces: 3, findings });
+  await check([removed], 0);
+  await check([removed], 10); // the same drift, found again: not news
+  await check([removed, changed], 20);
+  await check([], 30); // nothing found: no audit entry, nothing to tell
+  await check([removed, changed], 40); // found again after a clean check: news again
+  await api.waitFor(
+    async () => received('drift.found').length,
+    (n) => n === 3,
+    30_000,
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(received('drift.found').map((r) => JSON.parse(r.body).findings.length)).toEqual([1, 2, 2]);
+}, 60_000);
