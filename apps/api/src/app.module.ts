@@ -15,6 +15,7 @@ import { QueuesModule } from './queues/queues.module';
 import { RolloutsModule } from './rollouts/rollouts.module';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { SimulateModule } from './simulate/simulate.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { storeProviders } from './stores.providers';
 
 const FEATURES = [
@@ -27,6 +28,7 @@ const FEATURES = [
   AuditModule,
   PlansModule,
   RolloutsModule,
+  WebhooksModule,
 ];
 
 /**

@@ -13,7 +13,9 @@ import {
   PostgresPlanStore,
   PostgresProtectionSource,
   PostgresRolloutStore,
+  PostgresWebhookStore,
 } from '@bulkhead/persistence';
+import type { WebhookDeps } from '@bulkhead/notifications';
 import type { CreateRolloutDeps } from '@bulkhead/rollout';
 import { randomUUID } from 'node:crypto';
 import type { PlanningDeps } from '@bulkhead/planning';
@@ -44,6 +46,7 @@ export const EDGE_DEPS = Symbol('EdgeDeps');
 export const REFUSAL_AUDIT = Symbol('RefusalAudit');
 export const WORK_THREADS = Symbol('WorkThreads');
 export const PAGE_CURSORS = Symbol('PageCursors');
+export const WEBHOOK_DEPS = Symbol('WebhookDeps');
 
 export const storeProviders: Provider[] = [
   { provide: PAGE_CURSORS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PageCursors(r.secrets) },
@@ -85,6 +88,17 @@ export const storeProviders: Provider[] = [
       sealer: r.secrets,
       kubeconfigRules: r.config.clusters,
       resolver: systemResolver,
+    }),
+  },
+  {
+    provide: WEBHOOK_DEPS,
+    inject: [CLUSTER_STORE, RUNTIME],
+    useFactory: (clusters: ClusterStore, r: ApiRuntime): WebhookDeps => ({
+      clusters,
+      webhooks: new PostgresWebhookStore(r.db),
+      sealer: r.secrets,
+      resolver: systemResolver,
+      allowLoopback: r.config.webhooks.allowLoopback,
     }),
   },
   {

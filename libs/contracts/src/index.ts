@@ -17,6 +17,7 @@ export * from './http/rollouts';
 export * from './http/rollout-events';
 export * from './http/approvals';
 export * from './http/audit';
+export * from './http/webhooks';
 export * from './http/health';
 export * from './http/routes';
 export * from './client/client';

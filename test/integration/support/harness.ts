@@ -12,6 +12,7 @@ import {
   prefixOwnerKey,
   resolveQueuePrefix,
   scryptPasswordHasher,
+  loadSecretKey,
   SecretBox,
   type Config,
   type DatabaseRoles,
@@ -134,7 +135,9 @@ export async function startApi(
   const identity = await databaseIdentity(db);
   const prefix = await resolveQueuePrefix(redis, config.queuePrefix, identity);
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]));
-  const runtime: ApiRuntime = { config, logger, db, redis, queues, queuePrefix: prefix, secrets: new SecretBox(randomBytes(32)) };
+  // As the product does: a worker started as a process on the same data folder opens what this API seals.
+  const secrets = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir));
+  const runtime: ApiRuntime = { config, logger, db, redis, queues, queuePrefix: prefix, secrets };
   const app = await createApiApp(runtime);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -1,12 +1,20 @@
 import type { AccessErrorCode } from '@bulkhead/access';
 import type { InventoryErrorCode } from '@bulkhead/inventory';
+import type { NotificationErrorCode } from '@bulkhead/notifications';
 import type { PlanningErrorCode } from '@bulkhead/planning';
 import type { RolloutErrorCode } from '@bulkhead/rollout';
 import type { SimulateErrorCode } from '../simulate/simulate-error';
 import type { RequestErrorCode } from './request-error';
 
 /** Every code any module raises. A module's new union joins here, and then the table below will not compile until it has its rows. */
-export type ErrorCode = AccessErrorCode | InventoryErrorCode | PlanningErrorCode | RolloutErrorCode | SimulateErrorCode | RequestErrorCode;
+export type ErrorCode =
+  | AccessErrorCode
+  | InventoryErrorCode
+  | NotificationErrorCode
+  | PlanningErrorCode
+  | RolloutErrorCode
+  | SimulateErrorCode
+  | RequestErrorCode;
 
 /**
  * The HTTP status of each code: the one place where the modules' refusals meet HTTP. A code missing
@@ -44,6 +52,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'flow_import.empty': 400,
   // planning
   'plan.not_found': 404,
+  'webhook.invalid_url': 400,
+  'webhook.not_found': 404,
   'plan.namespace_not_found': 404,
   'plan.no_inventory': 409,
   'plan.diff_against': 400,

@@ -9,6 +9,7 @@ import { planRoutes } from './plans';
 import { rolloutRoutes } from './rollouts';
 import { simulateRoutes } from './simulate';
 import { tokenRoutes } from './tokens';
+import { webhookRoutes } from './webhooks';
 
 /** Every route of the API under /api/v1, by name: what the server answers and the client calls. Health checks (healthRoutes) sit outside it. */
 export const routes = {
@@ -23,6 +24,7 @@ export const routes = {
   ...rolloutRoutes,
   ...approvalRoutes,
   ...auditRoutes,
+  ...webhookRoutes,
 };
 export type Routes = typeof routes;
 export type RouteName = keyof Routes;
