@@ -34,7 +34,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => (this.running = this.relay()), delayMs);
+    this.timer = setTimeout(() => {
+      this.running = this.relay();
+    }, delayMs);
   }
 
   private async relay(): Promise<void> {

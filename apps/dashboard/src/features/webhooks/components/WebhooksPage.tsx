@@ -68,7 +68,7 @@ function Endpoint({ webhook, onDeleted }: { webhook: WebhookView; onDeleted(): v
     <article className="webhook" aria-label={`Webhook ${webhook.url}`}>
       <div className="webhook-head">
         <span className="mono">{webhook.url}</span> <Badge tone="neutral">{webhook.format}</Badge> <Badge tone="good">secret set</Badge>
-        <button type="button" className="btn btn-small btn-danger-ghost" onClick={remove}>
+        <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => void remove()}>
           Remove
         </button>
       </div>
@@ -142,7 +142,7 @@ function NewWebhook({ clusterId, onCreated }: { clusterId: string; onCreated(): 
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="new-webhook-title" noValidate>
+    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="new-webhook-title" noValidate>
       <div className="card-head">
         <h2 id="new-webhook-title">Add a webhook</h2>
       </div>
