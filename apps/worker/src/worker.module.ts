@@ -20,7 +20,8 @@ import { DriftCheckHandler, RolloutAdvanceHandler, RolloutCommandHandler, Rollou
 import type { JobHandler } from './jobs/job-handler';
 import { QueueConsumers } from './jobs/queue-consumers';
 import { Recovery } from './recovery/recovery';
-import { JOB_HANDLERS, NO_HOOKS, WORKER_RUNTIME, type WorkerHooks, type WorkerRuntime } from './runtime';
+import { CollectorSupervisor } from './flow-sources/collector-supervisor';
+import { COLLECTOR_HOOKS, JOB_HANDLERS, NO_HOOKS, WORKER_RUNTIME, type WorkerHooks, type WorkerRuntime } from './runtime';
 
 /**
  * The worker's composition root: each job handler gets its use case's adapters here. A new job is a
@@ -84,6 +85,8 @@ export class WorkerModule {
         },
         QueueConsumers,
         AuditShipper,
+        { provide: COLLECTOR_HOOKS, useValue: hooks },
+        CollectorSupervisor,
         {
           provide: Recovery,
           useFactory: () =>

@@ -3,7 +3,14 @@
 // nodes report it: packet-level starts (Hubble) are de-duplicated by 5-tuple within a time window in
 // bounded memory, then, like pre-aggregated Calico reports, summed per reporting side (src, dst, fwd,
 // unknown), and the largest side counts.
-import { ATTRIBUTION_METHODS, Attributor, type AttributionMethod, type AttributorOptions, type UnattributedReason } from './attribution';
+import {
+  ATTRIBUTION_METHODS,
+  type Attribution,
+  Attributor,
+  type AttributionMethod,
+  type AttributorOptions,
+  type UnattributedReason,
+} from './attribution';
 import type { EdgeEndpoint } from './endpoint';
 import { InventoryIndex, type InventoryIndexInput } from './inventory';
 import type { FlowFormat, FlowRecord, Protocol, Reporter, Verdict } from './model';
@@ -180,7 +187,36 @@ export class EdgeAggregator {
     const b = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst);
     if (!b.ok) return this.miss('dst', b.reason, b.hint);
     this.s.attributed++;
+    return this.count(record, a, b);
+  }
 
+  /**
+   * A record already counted before (a live collector resuming from its checkpoint replays the flows
+   * just before it): learns from it what `add` would have (DNS answers, connection starts to
+   * de-duplicate against), and counts nothing.
+   */
+  remember(record: FlowRecord): void {
+    const l7 = record.l7;
+    if (l7 !== undefined && l7.dnsIps !== undefined && l7.dnsQuery) this.learnDns(l7.dnsQuery, l7.dnsIps);
+    if (!record.newConnection || record.connections <= 0 || record.format !== 'hubble') return;
+    const a = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.src) : record.src);
+    const b = a.ok ? this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst) : a;
+    if (a.ok && b.ok) this.admitStart(record);
+  }
+
+  /**
+   * The edges counted since the last drain (sorted by key), and forgets them: what a live collector
+   * writes as one batch. What makes counting exact across batches stays (recent connection starts,
+   * DNS answers, attribution caches).
+   */
+  drain(): DependencyEdge[] {
+    const drained = this.edges();
+    this.bySrc.clear();
+    this.edgeCount = 0;
+    return drained;
+  }
+
+  private count(record: FlowRecord, a: Attribution & { ok: true }, b: Attribution & { ok: true }): boolean {
     const port = record.dstPort ?? null;
     const slot = PROTO_INDEX[record.protocol] * 65537 + (port ?? 65536);
     let byDst = this.bySrc.get(a.endpoint);
@@ -313,16 +349,9 @@ export class EdgeAggregator {
       e.connOther += r.connections;
       return;
     }
-    if (r.format === 'hubble') {
-      // One connection is one 5-tuple, seen at several observation points of a node (and as a policy
-      // verdict): count it once. A proxy in the path (TO_PROXY) makes the server side see a second
-      // 5-tuple, so the sides are kept apart below and the larger one counts.
-      const sp = r.srcPort;
-      const k = `${r.src.ip ?? r.src.pod ?? ''}|${sp ?? ''}|${r.dst.ip ?? r.dst.pod ?? ''}|${r.dstPort ?? r.icmpType ?? ''}|${r.protocol}`;
-      if (!((sp === undefined && r.protocol !== 'ICMP') || this.deduper.admit(k, r.timeMs))) {
-        this.s.duplicateStartsSuppressed++;
-        return;
-      }
+    if (r.format === 'hubble' && !this.admitStart(r)) {
+      this.s.duplicateStartsSuppressed++;
+      return;
     }
     // Calico reports each connection once per reporting side (src and dst): the larger side counts.
     switch (r.reporter) {
@@ -338,6 +367,17 @@ export class EdgeAggregator {
       default:
         e.connUnk += r.connections;
     }
+  }
+
+  /**
+   * One connection is one 5-tuple, seen at several observation points of a node (and as a policy
+   * verdict): count it once. A proxy in the path (TO_PROXY) makes the server side see a second
+   * 5-tuple, so the sides are kept apart (countStart) and the larger one counts.
+   */
+  private admitStart(r: FlowRecord): boolean {
+    const sp = r.srcPort;
+    const k = `${r.src.ip ?? r.src.pod ?? ''}|${sp ?? ''}|${r.dst.ip ?? r.dst.pod ?? ''}|${r.dstPort ?? r.icmpType ?? ''}|${r.protocol}`;
+    return (sp === undefined && r.protocol !== 'ICMP') || this.deduper.admit(k, r.timeMs);
   }
 
   private miss(end: 'src' | 'dst', reason: UnattributedReason, hint: string): false {
