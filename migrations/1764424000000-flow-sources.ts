@@ -6,7 +6,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * epoch that goes up on every takeover and fences every write), the checkpoint a collector resumes from,
  * and the state the API shows. `flow_source_gaps`: the spans a source could not observe (the server's
  * history no longer reached back to the checkpoint, or it reported flows lost). `edge_activity`: per edge,
- * per source and per hour, what the live stream counted: when each edge was last used, and how often.
+ * per source and per hour, what the live stream counted: when each edge was last used, and how often
+ * (connection starts per reporting side; connections are the listed ones plus the largest side, so a
+ * connection reported from both ends counts once, however the stream was cut into batches).
  */
 export class FlowSources1764424000000 implements MigrationInterface {
   name = 'FlowSources1764424000000';
@@ -52,6 +54,11 @@ export class FlowSources1764424000000 implements MigrationInterface {
       edge_id uuid NOT NULL CONSTRAINT fk_edge_activity_edge REFERENCES edges(id) ON DELETE CASCADE,
       source_id uuid NOT NULL CONSTRAINT fk_edge_activity_source REFERENCES flow_sources(id) ON DELETE CASCADE,
       hour timestamptz NOT NULL,
+      starts_src bigint NOT NULL DEFAULT 0,
+      starts_dst bigint NOT NULL DEFAULT 0,
+      starts_fwd bigint NOT NULL DEFAULT 0,
+      starts_unknown bigint NOT NULL DEFAULT 0,
+      starts_listed bigint NOT NULL DEFAULT 0,
       connections bigint NOT NULL,
       observations bigint NOT NULL,
       first_seen timestamptz,

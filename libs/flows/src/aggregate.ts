@@ -26,6 +26,12 @@ export interface DependencyEdge {
   readonly protocol: Protocol;
   /** Distinct connections (starts seen, de-duplicated across observation points and reporters). */
   readonly connections: number;
+  /**
+   * The connection starts behind `connections`, per reporting side (after 5-tuple de-duplication), and
+   * those an edge list states (`listed`): connections = listed + the largest side. A live collector adds
+   * these up per hour, so that batches and restarts change nothing.
+   */
+  readonly starts: Readonly<ConnectionStarts>;
   /** Records that contributed (packets/events for Hubble, reports for Calico, rows for edge lists). */
   readonly observations: number;
   /** ISO 8601 (millisecond precision), null when no record carried a time. */
@@ -46,6 +52,20 @@ export interface DependencyEdge {
    * reached at (sorted, at most MAX_ADDRESSES), so that a policy can name it by ipBlock.
    */
   readonly dstAddresses: readonly string[];
+}
+
+/** Connection starts per reporting side, and those an edge list states. */
+export interface ConnectionStarts {
+  src: number;
+  dst: number;
+  fwd: number;
+  unknown: number;
+  listed: number;
+}
+
+/** What the starts add up to: every listed connection, and the largest reporting side (a connection seen from both ends counts once). */
+export function connectionsOfStarts(starts: Readonly<ConnectionStarts>): number {
+  return starts.listed + Math.max(starts.src, starts.dst, starts.fwd, starts.unknown);
 }
 
 /** Addresses kept per DNS-named external destination. */
@@ -392,8 +412,12 @@ export class EdgeAggregator {
   }
 }
 
+function startsOf(e: EdgeAcc): ConnectionStarts {
+  return { src: e.connSrc, dst: e.connDst, fwd: e.connFwd, unknown: e.connUnk, listed: e.connOther };
+}
+
 function connectionsOf(e: EdgeAcc): number {
-  return e.connOther + Math.max(e.connSrc, e.connDst, e.connFwd, e.connUnk);
+  return connectionsOfStarts(startsOf(e));
 }
 
 function pick<T>(mask: number, values: readonly T[]): T[] {
@@ -411,6 +435,7 @@ function toEdge(e: EdgeAcc): DependencyEdge {
     port: e.port,
     protocol: e.protocol,
     connections: connectionsOf(e),
+    starts: startsOf(e),
     observations: e.observations,
     firstSeen: Number.isFinite(e.firstMs) ? isoFromMs(e.firstMs) : null,
     lastSeen: Number.isFinite(e.lastMs) ? isoFromMs(e.lastMs) : null,

@@ -73,8 +73,10 @@ export { endpointKey, parseEndpointKey, type EdgeEndpoint } from './endpoint';
 
 // Aggregation into dependency edges.
 export {
+  connectionsOfStarts,
   EdgeAggregator,
   MAX_ADDRESSES,
+  type ConnectionStarts,
   type AggregatorStats,
   type DependencyEdge,
   type EdgeAggregatorOptions,

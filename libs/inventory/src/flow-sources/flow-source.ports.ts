@@ -1,4 +1,5 @@
 import type { FlowSourceKind, FLOW_SOURCE_STATUSES } from '@bulkhead/contracts';
+import type { ConnectionStarts } from '@bulkhead/flows';
 import type { EdgeContribution } from '../flow-import/flow-import.ports';
 
 export type FlowSourceStatus = (typeof FLOW_SOURCE_STATUSES)[number];
@@ -90,15 +91,20 @@ export interface FlowSourceConnection {
   checkpoint: unknown;
 }
 
-/** One live edge's share of a batch: what a file import adds, plus the observations, for the per-hour activity. */
+/**
+ * One live edge's share of a batch: what a file import adds, with its connection starts per reporting
+ * side and its observations. The store adds starts up per edge and hour, and counts connections from
+ * them (listed plus the largest side), so that where batches are cut changes nothing.
+ */
 export interface LiveEdgeContribution extends EdgeContribution {
+  starts: ConnectionStarts;
   observations: number;
 }
 
 /** One batch a collector writes at once: its edges (all of one hour), the checkpoint after it, its gaps and the source's state. */
 export interface CollectedBatch {
-  /** The hour the batch's flows belong to (start of the hour); null when no flow carried a time. */
-  hour: Date | null;
+  /** The hour the batch's flows belong to (start of the hour; the epoch for flows without a time). */
+  hour: Date;
   edges: LiveEdgeContribution[];
   checkpoint: unknown;
   /** Flows (responses carrying a flow) taken into the batch, counted or not. */

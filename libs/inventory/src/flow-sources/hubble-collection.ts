@@ -55,7 +55,7 @@ export class HubbleCollection {
   private readonly alreadyCounted: Map<string, number>;
   private newest: HubbleInstant | null;
   private countedAtNewest: Map<string, number>;
-  private hourMs: number | null = null;
+  private hourMs = 0;
   private flows = 0;
   private oldestMs: number | null = null;
   private newestMs: number | null = null;
@@ -103,7 +103,7 @@ export class HubbleCollection {
       return;
     }
     if (unit.kind === 'record') {
-      const hour = unit.record.timeMs === undefined ? null : Math.floor(unit.record.timeMs / HOUR_MS) * HOUR_MS;
+      const hour = Math.floor((unit.record.timeMs ?? 0) / HOUR_MS) * HOUR_MS;
       if (this.flows > 0 && hour !== this.hourMs) this.closeBatch();
       this.hourMs = hour;
       this.aggregator.add(unit.record);
@@ -165,7 +165,7 @@ export class HubbleCollection {
       ? { v: 1, at: this.newest, counted: Object.fromEntries(this.countedAtNewest) }
       : null;
     this.closed.push({
-      hour: this.hourMs === null ? null : new Date(this.hourMs),
+      hour: new Date(this.hourMs),
       edges: this.aggregator.drain().map(liveContribution),
       checkpoint,
       flows: this.flows,
@@ -180,4 +180,8 @@ export class HubbleCollection {
   }
 }
 
-const liveContribution = (edge: DependencyEdge): LiveEdgeContribution => ({ ...edgeContribution(edge), observations: edge.observations });
+const liveContribution = (edge: DependencyEdge): LiveEdgeContribution => ({
+  ...edgeContribution(edge),
+  starts: { ...edge.starts },
+  observations: edge.observations,
+});

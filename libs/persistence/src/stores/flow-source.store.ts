@@ -74,7 +74,10 @@ const toRecord = (r: SourceRow): FlowSourceRecord => ({
 const HOLDS_LEASE = `id = $1 AND lease_owner = $2 AND lease_epoch = $3 AND lease_expires_at > now()`;
 const leaseParams = (lease: FlowSourceLease) => [lease.sourceId, lease.owner, lease.epoch];
 
-/** Flow sources (the API's) and their collection (the worker's): leases, checkpoints, batches. */
+/**
+ * Flow sources (the API's) and their collection (the worker's): leases, checkpoints, batches. Writes that
+ * return rows are wrapped in a CTE: TypeORM answers a bare UPDATE or DELETE ... RETURNING with [rows, count].
+ */
 export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionStore {
   constructor(private readonly db: DataSource) {}
 
@@ -119,7 +122,7 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
   async update(clusterId: string, id: string, patch: Parameters<FlowSourceStore['update']>[2]): Promise<FlowSourceRecord | null> {
     const reconnect = patch.address !== undefined || patch.tls !== undefined;
     const rows: Array<{ id: string }> = await this.db.query(
-      `UPDATE flow_sources SET
+      `WITH changed AS (UPDATE flow_sources SET
          enabled = COALESCE($3, enabled),
          address = COALESCE($4, address),
          tls = CASE WHEN $5 THEN $6 ELSE tls END,
@@ -128,7 +131,7 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
          has_ca = CASE WHEN $5 THEN $9 ELSE has_ca END,
          config_version = config_version + CASE WHEN $10 THEN 1 ELSE 0 END,
          updated_at = now()
-       WHERE cluster_id = $1 AND id = $2 RETURNING id`,
+       WHERE cluster_id = $1 AND id = $2 RETURNING id) SELECT id FROM changed`,
       [
         clusterId,
         id,
@@ -146,18 +149,22 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
   }
 
   async delete(clusterId: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`DELETE FROM flow_sources WHERE cluster_id = $1 AND id = $2 RETURNING id`, [clusterId, id]);
+    const rows: unknown[] = await this.db.query(
+      `WITH gone AS (DELETE FROM flow_sources WHERE cluster_id = $1 AND id = $2 RETURNING id) SELECT id FROM gone`,
+      [clusterId, id],
+    );
     return rows.length > 0;
   }
 
   async claimLeases(owner: string, ttlMs: number): Promise<Array<FlowSourceLease & { configVersion: number; kind: FlowSourceKind }>> {
     const rows: Array<{ id: string; lease_epoch: string; config_version: number; kind: FlowSourceKind }> = await this.db.query(
-      `UPDATE flow_sources SET
+      `WITH claimed AS (UPDATE flow_sources SET
          lease_epoch = CASE WHEN lease_owner = $1 THEN lease_epoch ELSE lease_epoch + 1 END,
          lease_owner = $1,
          lease_expires_at = now() + $2 * interval '1 millisecond'
        WHERE enabled AND (lease_owner = $1 OR lease_owner IS NULL OR lease_expires_at < now())
-       RETURNING id, lease_epoch, config_version, kind`,
+       RETURNING id, lease_epoch, config_version, kind)
+       SELECT * FROM claimed`,
       [owner, ttlMs],
     );
     return rows.map((r) => ({ sourceId: r.id, owner, epoch: Number(r.lease_epoch), configVersion: r.config_version, kind: r.kind }));
@@ -193,7 +200,7 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
   ): Promise<boolean> {
     return this.db.transaction(async (em) => {
       const [held]: Array<{ cluster_id: string }> = await em.query(
-        `UPDATE flow_sources SET
+        `WITH written AS (UPDATE flow_sources SET
            checkpoint = COALESCE($4::jsonb, checkpoint),
            flows_total = flows_total + $5,
            observing_since = COALESCE(observing_since, $6),
@@ -202,7 +209,7 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
            status_since = CASE WHEN status = $9 THEN status_since ELSE now() END,
            status = $9,
            status_reason = $10
-         WHERE ${HOLDS_LEASE} RETURNING cluster_id`,
+         WHERE ${HOLDS_LEASE} RETURNING cluster_id) SELECT cluster_id FROM written`,
         [
           ...leaseParams(lease),
           batch.checkpoint === null ? null : JSON.stringify(batch.checkpoint),
@@ -217,8 +224,13 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
       if (!held) return false;
       for (let i = 0; i < batch.edges.length; i += EDGE_CHUNK) {
         const chunk = batch.edges.slice(i, i + EDGE_CHUNK);
-        const idByKey = await addToEdges(em, held.cluster_id, chunk);
-        if (batch.hour) await addActivity(em, lease.sourceId, batch.hour, chunk, idByKey);
+        // Connections come from the hour's starts (below); the edge takes the rest of the contribution here.
+        const idByKey = await addToEdges(
+          em,
+          held.cluster_id,
+          chunk.map((e) => ({ ...e, connections: 0 })),
+        );
+        await addActivity(em, lease.sourceId, batch.hour, chunk, idByKey);
       }
       await insertGaps(em, lease.sourceId, batch.gaps);
       return true;
@@ -236,16 +248,21 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
 
   async setStatus(lease: FlowSourceLease, status: FlowSourceStatus, reason: string | null): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
-      `UPDATE flow_sources SET status_since = CASE WHEN status = $4 AND status_reason IS NOT DISTINCT FROM $5 THEN status_since ELSE now() END,
+      `WITH reported AS (UPDATE flow_sources SET status_since = CASE WHEN status = $4 AND status_reason IS NOT DISTINCT FROM $5 THEN status_since ELSE now() END,
          status = $4, status_reason = $5, flows_per_second = CASE WHEN $4 = 'connected' THEN flows_per_second ELSE 0 END
-       WHERE ${HOLDS_LEASE} RETURNING id`,
+       WHERE ${HOLDS_LEASE} RETURNING id) SELECT id FROM reported`,
       [...leaseParams(lease), status, reason],
     );
     return rows.length > 0;
   }
 }
 
-/** Per edge, source and hour: connections and observations summed, first and last seen widened. */
+/**
+ * Per edge, source and hour: connection starts (per reporting side) and observations summed, first and
+ * last seen widened; the hour's connections are the listed starts plus the largest side. What that adds
+ * to the hour's connections is added to the edge's, so an edge counts the same whether its flows came in
+ * one batch or in many, before and after a restart.
+ */
 async function addActivity(
   em: EntityManager,
   sourceId: string,
@@ -254,23 +271,48 @@ async function addActivity(
   idByKey: ReadonlyMap<string, string>,
 ): Promise<void> {
   const column = <T>(pick: (e: LiveEdgeContribution) => T) => edges.map(pick);
-  await em.query(
-    `INSERT INTO edge_activity (edge_id, source_id, hour, connections, observations, first_seen, last_seen)
-     SELECT e, $1, $2, c, o, f, l FROM unnest($3::uuid[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[]) AS t(e, c, o, f, l)
-     ON CONFLICT (edge_id, source_id, hour) DO UPDATE SET
-       connections = edge_activity.connections + excluded.connections,
-       observations = edge_activity.observations + excluded.observations,
-       first_seen = LEAST(edge_activity.first_seen, excluded.first_seen),
-       last_seen = GREATEST(edge_activity.last_seen, excluded.last_seen)`,
+  const side = (name: string) => `edge_activity.starts_${name} + excluded.starts_${name}`;
+  const grown: Array<{ edge_id: string; added: string }> = await em.query(
+    `WITH input AS (
+       SELECT * FROM unnest($3::uuid[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[])
+         AS t(edge_id, s, d, f, u, l, o, fs, ls)),
+     before AS (SELECT a.edge_id, a.connections FROM edge_activity a JOIN input USING (edge_id) WHERE a.source_id = $1 AND a.hour = $2),
+     after AS (
+       INSERT INTO edge_activity (edge_id, source_id, hour, starts_src, starts_dst, starts_fwd, starts_unknown, starts_listed, connections, observations, first_seen, last_seen)
+       SELECT edge_id, $1, $2, s, d, f, u, l, l + GREATEST(s, d, f, u), o, fs, ls FROM input
+       ON CONFLICT (edge_id, source_id, hour) DO UPDATE SET
+         starts_src = ${side('src')},
+         starts_dst = ${side('dst')},
+         starts_fwd = ${side('fwd')},
+         starts_unknown = ${side('unknown')},
+         starts_listed = ${side('listed')},
+         connections = ${side('listed')} + GREATEST(${side('src')}, ${side('dst')}, ${side('fwd')}, ${side('unknown')}),
+         observations = edge_activity.observations + excluded.observations,
+         first_seen = LEAST(edge_activity.first_seen, excluded.first_seen),
+         last_seen = GREATEST(edge_activity.last_seen, excluded.last_seen)
+       RETURNING edge_id, connections)
+     SELECT after.edge_id, after.connections - COALESCE(before.connections, 0) AS added
+     FROM after LEFT JOIN before USING (edge_id)`,
     [
       sourceId,
       hour,
       column((e) => idByKey.get(edgeKey(e))),
-      column((e) => e.connections),
+      column((e) => e.starts.src),
+      column((e) => e.starts.dst),
+      column((e) => e.starts.fwd),
+      column((e) => e.starts.unknown),
+      column((e) => e.starts.listed),
       column((e) => e.observations),
       column((e) => e.firstSeen),
       column((e) => e.lastSeen),
     ],
+  );
+  const added = grown.filter((g) => Number(g.added) !== 0);
+  if (!added.length) return;
+  await em.query(
+    `UPDATE edges SET connections = edges.connections + g.added, updated_at = now()
+     FROM unnest($1::uuid[], $2::bigint[]) AS g(id, added) WHERE edges.id = g.id`,
+    [added.map((g) => g.edge_id), added.map((g) => g.added)],
   );
 }
 
