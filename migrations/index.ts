@@ -21,6 +21,7 @@ import { NamespaceTierFloors1764417000000 } from './1764417000000-namespace-tier
 import { ClusterDataVersions1764418000000 } from './1764418000000-cluster-data-versions';
 import { DeclaredEdges1764421000000 } from './1764421000000-declared-edges';
 import { Webhooks1764422000000 } from './1764422000000-webhooks';
+import { FlowSources1764424000000 } from './1764424000000-flow-sources';
 import { ListPageIndexes1764425000000 } from './1764425000000-list-page-indexes';
 
 /** Every migration, oldest first. A new migration file is added here too. */
@@ -48,5 +49,6 @@ export const migrations = [
   ClusterDataVersions1764418000000,
   DeclaredEdges1764421000000,
   Webhooks1764422000000,
+  FlowSources1764424000000,
   ListPageIndexes1764425000000,
 ];

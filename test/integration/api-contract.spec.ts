@@ -58,6 +58,14 @@ describe('answers match their declared schemas', () => {
     } = await answerOf(routes.listFlowImports, 'viewer', { params: { clusterId } });
     await answerOf(routes.getFlowImport, 'viewer', { params: { importId: flowImport.id } });
     await answerOf(routes.listDriftChecks, 'viewer', { params: { clusterId } });
+    const source = await answerOf(routes.createFlowSource, 'operator', {
+      params: { clusterId },
+      body: { name: 'relay', kind: 'hubble-relay', address: '10.0.0.9:4245', enabled: false },
+    });
+    await answerOf(routes.listFlowSources, 'viewer', { params: { clusterId } });
+    await answerOf(routes.getFlowSource, 'viewer', { params: { clusterId, sourceId: source.id } });
+    await answerOf(routes.updateFlowSource, 'operator', { params: { clusterId, sourceId: source.id }, body: { address: '10.0.0.9:4244' } });
+    await answerOf(routes.deleteFlowSource, 'operator', { params: { clusterId, sourceId: source.id } });
     await answerOf(routes.listAudit, 'viewer', { query: { limit: 50 } });
     await answerOf(routes.verifyAudit, 'approver');
   });

@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { ClustersModule } from './clusters/clusters.module';
 import { EdgesModule } from './edges/edges.module';
 import { FlowImportsModule } from './flow-imports/flow-imports.module';
+import { FlowSourcesModule } from './flow-sources/flow-sources.module';
 import { HealthModule } from './health/health.module';
 import { AuditInterceptor } from './http/audit.interceptor';
 import { AuthGuard } from './http/auth.guard';
@@ -23,6 +24,7 @@ const FEATURES = [
   ClustersModule,
   InventoryModule,
   FlowImportsModule,
+  FlowSourcesModule,
   EdgesModule,
   SimulateModule,
   AuditModule,

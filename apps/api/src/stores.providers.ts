@@ -1,4 +1,4 @@
-import type { ClusterDeps, ClusterStore, EdgeDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
+import type { ClusterDeps, ClusterStore, EdgeDeps, FlowSourceDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
 import { SimulatedDriver, systemResolver } from '@bulkhead/cluster';
 import { type AccessDeps, RecentCredentials } from '@bulkhead/access';
 import {
@@ -10,6 +10,7 @@ import {
   TypeOrmTokenStore,
   TypeOrmUserStore,
   PostgresAuditLog,
+  PostgresFlowSourceStore,
   PostgresPlanStore,
   PostgresProtectionSource,
   PostgresRolloutStore,
@@ -43,6 +44,7 @@ export const ROLLOUT_STORE = Symbol('RolloutStore');
 export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
+export const FLOW_SOURCE_DEPS = Symbol('FlowSourceDeps');
 export const REFUSAL_AUDIT = Symbol('RefusalAudit');
 export const WORK_THREADS = Symbol('WorkThreads');
 export const PAGE_CURSORS = Symbol('PageCursors');
@@ -120,6 +122,17 @@ export const storeProviders: Provider[] = [
       clusters,
       imports: new TypeOrmFlowImportStore(r.db),
       queue: new BullJobQueue(r.queues),
+    }),
+  },
+  {
+    provide: FLOW_SOURCE_DEPS,
+    inject: [CLUSTER_STORE, RUNTIME],
+    useFactory: (clusters: ClusterStore, r: ApiRuntime): FlowSourceDeps => ({
+      clusters,
+      sources: new PostgresFlowSourceStore(r.db),
+      sealer: r.secrets,
+      addressRules: { allowLoopback: r.config.clusters.allowLoopback },
+      resolver: systemResolver,
     }),
   },
   {

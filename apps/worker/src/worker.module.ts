@@ -24,7 +24,8 @@ import { httpWebhookTransport } from './notifications/http-transport';
 import { OutboxRelay } from './notifications/outbox-relay';
 import { WebhookDeliveryHandler } from './notifications/webhook-delivery.handler';
 import { Recovery } from './recovery/recovery';
-import { JOB_HANDLERS, NO_HOOKS, WORKER_RUNTIME, type WorkerHooks, type WorkerRuntime } from './runtime';
+import { CollectorSupervisor } from './flow-sources/collector-supervisor';
+import { COLLECTOR_HOOKS, JOB_HANDLERS, NO_HOOKS, WORKER_RUNTIME, type WorkerHooks, type WorkerRuntime } from './runtime';
 
 /**
  * The worker's composition root: each job handler gets its use case's adapters here. A new job is a
@@ -95,6 +96,8 @@ export class WorkerModule {
         },
         QueueConsumers,
         AuditShipper,
+        { provide: COLLECTOR_HOOKS, useValue: hooks },
+        CollectorSupervisor,
         {
           provide: OutboxRelay,
           useFactory: () => new OutboxRelay({ runtime, outbox: new PostgresWebhookOutbox(runtime.db), clock: () => new Date() }),

@@ -10,6 +10,7 @@ export * from './http/tokens';
 export * from './http/clusters';
 export * from './http/inventory';
 export * from './http/flows';
+export * from './http/flow-sources';
 export * from './http/edges';
 export * from './http/simulate';
 export * from './http/plans';

@@ -26,6 +26,12 @@ export interface DependencyEdge {
   readonly protocol: Protocol;
   /** Distinct connections (starts seen, de-duplicated across observation points and reporters). */
   readonly connections: number;
+  /**
+   * The connection starts behind `connections`, per reporting side (after 5-tuple de-duplication), and
+   * those an edge list states (`listed`): connections = listed + the largest side. A live collector adds
+   * these up per hour, so that batches and restarts change nothing.
+   */
+  readonly starts: Readonly<ConnectionStarts>;
   /** Records that contributed (packets/events for Hubble, reports for Calico, rows for edge lists). */
   readonly observations: number;
   /** ISO 8601 (millisecond precision), null when no record carried a time. */
@@ -48,6 +54,20 @@ export interface DependencyEdge {
   readonly dstAddresses: readonly string[];
   /** True when every record behind the edge declared it (Otterize intents, advised policies) and none observed it. */
   readonly declared: boolean;
+}
+
+/** Connection starts per reporting side, and those an edge list states. */
+export interface ConnectionStarts {
+  src: number;
+  dst: number;
+  fwd: number;
+  unknown: number;
+  listed: number;
+}
+
+/** What the starts add up to: every listed connection, and the largest reporting side (a connection seen from both ends counts once). */
+export function connectionsOfStarts(starts: Readonly<ConnectionStarts>): number {
+  return starts.listed + Math.max(starts.src, starts.dst, starts.fwd, starts.unknown);
 }
 
 /** Addresses kept per DNS-named external destination. */
@@ -213,6 +233,32 @@ export class EdgeAggregator {
     return true;
   }
 
+  /**
+   * A record already counted before (a live collector resuming from its checkpoint replays the flows
+   * just before it): learns from it what `add` would have (DNS answers, connection starts to
+   * de-duplicate against), and counts nothing.
+   */
+  remember(record: FlowRecord): void {
+    const l7 = record.l7;
+    if (l7 !== undefined && l7.dnsIps !== undefined && l7.dnsQuery) this.learnDns(l7.dnsQuery, l7.dnsIps);
+    if (!record.newConnection || record.connections <= 0 || record.format !== 'hubble') return;
+    const a = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.src) : record.src);
+    const b = a.ok ? this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst) : a;
+    if (a.ok && b.ok) this.admitStart(record);
+  }
+
+  /**
+   * The edges counted since the last drain (sorted by key), and forgets them: what a live collector
+   * writes as one batch. What makes counting exact across batches stays (recent connection starts,
+   * DNS answers, attribution caches).
+   */
+  drain(): DependencyEdge[] {
+    const drained = this.edges();
+    this.bySrc.clear();
+    this.edgeCount = 0;
+    return drained;
+  }
+
   private count(
     a: Attribution & { ok: true },
     b: Attribution & { ok: true },
@@ -352,16 +398,9 @@ export class EdgeAggregator {
       e.connOther += r.connections;
       return;
     }
-    if (r.format === 'hubble') {
-      // One connection is one 5-tuple, seen at several observation points of a node (and as a policy
-      // verdict): count it once. A proxy in the path (TO_PROXY) makes the server side see a second
-      // 5-tuple, so the sides are kept apart below and the larger one counts.
-      const sp = r.srcPort;
-      const k = `${r.src.ip ?? r.src.pod ?? ''}|${sp ?? ''}|${r.dst.ip ?? r.dst.pod ?? ''}|${r.dstPort ?? r.icmpType ?? ''}|${r.protocol}`;
-      if (!((sp === undefined && r.protocol !== 'ICMP') || this.deduper.admit(k, r.timeMs))) {
-        this.s.duplicateStartsSuppressed++;
-        return;
-      }
+    if (r.format === 'hubble' && !this.admitStart(r)) {
+      this.s.duplicateStartsSuppressed++;
+      return;
     }
     // Calico reports each connection once per reporting side (src and dst): the larger side counts.
     switch (r.reporter) {
@@ -379,6 +418,17 @@ export class EdgeAggregator {
     }
   }
 
+  /**
+   * One connection is one 5-tuple, seen at several observation points of a node (and as a policy
+   * verdict): count it once. A proxy in the path (TO_PROXY) makes the server side see a second
+   * 5-tuple, so the sides are kept apart (countStart) and the larger one counts.
+   */
+  private admitStart(r: FlowRecord): boolean {
+    const sp = r.srcPort;
+    const k = `${r.src.ip ?? r.src.pod ?? ''}|${sp ?? ''}|${r.dst.ip ?? r.dst.pod ?? ''}|${r.dstPort ?? r.icmpType ?? ''}|${r.protocol}`;
+    return (sp === undefined && r.protocol !== 'ICMP') || this.deduper.admit(k, r.timeMs);
+  }
+
   private miss(end: 'src' | 'dst', reason: UnattributedReason, hint: string): false {
     this.s.unattributed++;
     const k = `${end}:${reason}`;
@@ -391,8 +441,12 @@ export class EdgeAggregator {
   }
 }
 
+function startsOf(e: EdgeAcc): ConnectionStarts {
+  return { src: e.connSrc, dst: e.connDst, fwd: e.connFwd, unknown: e.connUnk, listed: e.connOther };
+}
+
 function connectionsOf(e: EdgeAcc): number {
-  return e.connOther + Math.max(e.connSrc, e.connDst, e.connFwd, e.connUnk);
+  return connectionsOfStarts(startsOf(e));
 }
 
 function pick<T>(mask: number, values: readonly T[]): T[] {
@@ -410,6 +464,7 @@ function toEdge(e: EdgeAcc): DependencyEdge {
     port: e.port,
     protocol: e.protocol,
     connections: connectionsOf(e),
+    starts: startsOf(e),
     observations: e.observations,
     firstSeen: Number.isFinite(e.firstMs) ? isoFromMs(e.firstMs) : null,
     lastSeen: Number.isFinite(e.lastMs) ? isoFromMs(e.lastMs) : null,

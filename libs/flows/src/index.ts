@@ -53,6 +53,15 @@ export { createFlowReader, stripTrailingCommas, type FlowReader, type FlowReader
 
 // Per-format normalizers (for callers that already have parsed objects).
 export { normalizeHubbleFlow, hubbleUnit, type HubbleUnit } from './hubble';
+export {
+  compareInstants,
+  hubbleFlowIdentity,
+  hubbleJsonFromWire,
+  instantFromRfc3339,
+  instantOf,
+  rfc3339,
+  type HubbleInstant,
+} from './hubble-wire';
 export { normalizeCalicoDocument, normalizeCalicoLegacyLine, CALICO_LEGACY_COLUMNS } from './calico';
 export { normalizeEdgeListItem, parseEdgeListEndpoint } from './edge-list';
 export { normalizeEnvoyFields, normalizeEnvoyJson, normalizeEnvoyTextLine, type EnvoyAccessLogFields } from './envoy';
@@ -68,8 +77,10 @@ export { endpointKey, parseEndpointKey, type EdgeEndpoint } from './endpoint';
 
 // Aggregation into dependency edges.
 export {
+  connectionsOfStarts,
   EdgeAggregator,
   MAX_ADDRESSES,
+  type ConnectionStarts,
   type AggregatorStats,
   type DependencyEdge,
   type EdgeAggregatorOptions,

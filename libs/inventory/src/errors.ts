@@ -11,7 +11,10 @@ export type EdgeErrorCode = 'edge.not_found' | 'edge.invalid_endpoint' | 'edge.u
 
 export type FlowImportErrorCode = 'flow_import.not_found' | 'flow_import.empty';
 
-/** What the inventory refuses: clusters, snapshots, namespaces' tiers, declared edges, flow imports. */
-export type InventoryErrorCode = ClusterErrorCode | SnapshotErrorCode | NamespaceErrorCode | EdgeErrorCode | FlowImportErrorCode;
+export type FlowSourceErrorCode = 'flow_source.not_found' | 'flow_source.name_taken' | 'flow_source.address_refused';
+
+/** What the inventory refuses: clusters, snapshots, namespaces' tiers, declared edges, flow imports, flow sources. */
+export type InventoryErrorCode =
+  ClusterErrorCode | SnapshotErrorCode | NamespaceErrorCode | EdgeErrorCode | FlowImportErrorCode | FlowSourceErrorCode;
 
 export class InventoryError extends AppError<InventoryErrorCode> {}

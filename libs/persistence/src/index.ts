@@ -15,3 +15,4 @@ export * from './stores/plan.store';
 export * from './stores/rollout.store';
 export * from './stores/install-identity';
 export * from './stores/webhook.store';
+export * from './stores/flow-source.store';

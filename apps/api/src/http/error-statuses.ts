@@ -52,6 +52,9 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'flow_import.empty': 400,
   // planning
   'plan.not_found': 404,
+  'flow_source.not_found': 404,
+  'flow_source.name_taken': 409,
+  'flow_source.address_refused': 400,
   'webhook.invalid_url': 400,
   'webhook.not_found': 404,
   'plan.namespace_not_found': 404,

@@ -4,6 +4,7 @@ import { auditRoutes } from './audit';
 import { clusterRoutes } from './clusters';
 import { edgeRoutes } from './edges';
 import { flowImportRoutes } from './flows';
+import { flowSourceRoutes } from './flow-sources';
 import { inventoryRoutes } from './inventory';
 import { planRoutes } from './plans';
 import { rolloutRoutes } from './rollouts';
@@ -18,6 +19,7 @@ export const routes = {
   ...clusterRoutes,
   ...inventoryRoutes,
   ...flowImportRoutes,
+  ...flowSourceRoutes,
   ...edgeRoutes,
   ...simulateRoutes,
   ...planRoutes,

@@ -110,7 +110,11 @@ export function reviewKubeconfig(doc: unknown, rules: KubeconfigRules): Kubeconf
 }
 
 /** Why a name's resolved addresses are refused (the first internal one, named), or null when all are fine. */
-export function resolvedAddressRefusal(host: string, addresses: readonly string[], rules: KubeconfigRules): string | null {
+export function resolvedAddressRefusal(
+  host: string,
+  addresses: readonly string[],
+  rules: Pick<KubeconfigRules, 'allowLoopback'>,
+): string | null {
   if (rules.allowLoopback) return null;
   for (const address of addresses) {
     const range = internalRangeOf(address);

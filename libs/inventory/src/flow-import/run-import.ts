@@ -31,7 +31,8 @@ function progressOf(totalBytes: number, bytesRead: number, reader: FlowReader, a
   };
 }
 
-function contribution(edge: DependencyEdge): EdgeContribution {
+/** What one edge of an aggregation adds to the dependency map. */
+export function edgeContribution(edge: DependencyEdge): EdgeContribution {
   return {
     srcKey: edge.src.key,
     dstKey: edge.dst.key,
@@ -97,7 +98,7 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
   }
   await deps.imports.complete(
     importId,
-    { format: reader.format ?? 'unknown', progress: progress(), edges: aggregator.edges().map(contribution) },
+    { format: reader.format ?? 'unknown', progress: progress(), edges: aggregator.edges().map(edgeContribution) },
     deps.clock(),
   );
   await deps.files.remove(record.storagePath);
