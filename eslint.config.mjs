@@ -87,7 +87,7 @@ export default [
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
-      'react-hooks/exhaustive-deps': ['error', { additionalHooks: '^(useAsync|usePages)$' }],
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { type ReactNode, useEffect, useState } from 'react';
 import { ApprovalsPage } from '../features/approvals/components/ApprovalsPage';
 import { AuditPage } from '../features/audit/components/AuditPage';
 import { DependencyMapPage } from '../features/dependency-map/components/DependencyMapPage';
@@ -15,6 +16,7 @@ import { useClusters } from '../shared/use-clusters';
 import { Empty, ErrorNote, Loading } from '../shared/ui';
 import { AuthProvider, useAuth } from './auth';
 import { Layout } from './Layout';
+import { createQueryClient } from './query-client';
 import { match, navigate, useLocation } from './router';
 
 /**
@@ -22,10 +24,13 @@ import { match, navigate, useLocation } from './router';
  * it from the address, and `/map`, `/flow-imports` or `/plans` alone open the first cluster.
  */
 export function App() {
+  const [queryClient] = useState(createQueryClient);
   return (
-    <AuthProvider>
-      <Routes />
-    </AuthProvider>
+    <QueryClientProvider client={queryClient}>
+      <AuthProvider>
+        <Routes />
+      </AuthProvider>
+    </QueryClientProvider>
   );
 }
 
@@ -91,9 +96,9 @@ function FirstCluster({ then }: { then: string }) {
   useEffect(() => {
     if (first) navigate(`/clusters/${first.id}/${then}`, { replace: true });
   }, [first, then]);
-  if (clusters.status === 'failed')
-    return <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={clusters.reload} />;
-  if (clusters.status === 'ready' && !first)
+  if (clusters.isError)
+    return <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={() => void clusters.refetch()} />;
+  if (clusters.isSuccess && !first)
     return <Empty title="No cluster yet">Register a cluster through the API first (see the README), then import its inventory.</Empty>;
   return <Loading what="clusters" />;
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useApprovalCount } from '../features/approvals/hooks/use-approval-count';
+import { useApprovalCount } from '../features/approvals/api';
 import { Badge } from '../shared/ui';
 import { useAuth } from './auth';
 import { Link, navigate, useLocation } from './router';

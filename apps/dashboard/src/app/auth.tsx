@@ -1,11 +1,13 @@
 import { routes, type WhoAmI } from '@bulkhead/contracts';
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { type Action, can } from './permissions';
 
 /**
  * Who is signed in. The session itself lives in an HttpOnly cookie the page cannot read; what the
- * page keeps is the WhoAmI answer, whose CSRF token goes with every change.
+ * page keeps is the WhoAmI answer, whose CSRF token goes with every change. When the session ends,
+ * the query cache goes with it, so that whoever signs in next never sees what the last person read.
  */
 type AuthState = { status: 'loading' } | { status: 'signed-out'; reason?: string } | { status: 'signed-in'; me: WhoAmI };
 
@@ -21,6 +23,15 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: 'loading' });
+  const queryClient = useQueryClient();
+  const end = useCallback(
+    (reason?: string) => {
+      api.setCsrfToken(null);
+      queryClient.clear();
+      setState({ status: 'signed-out', reason });
+    },
+    [queryClient],
+  );
 
   const accept = useCallback((me: WhoAmI) => {
     api.setCsrfToken(me.csrfToken);
@@ -38,15 +49,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           error instanceof ApiError && error.status === 401 ? undefined : error instanceof Error ? error.message : String(error);
         setState({ status: 'signed-out', reason });
       });
-    const off = api.onUnauthenticated(() => {
-      api.setCsrfToken(null);
-      setState({ status: 'signed-out', reason: 'Your session has ended. Sign in again to continue.' });
-    });
+    const off = api.onUnauthenticated(() => end('Your session has ended. Sign in again to continue.'));
     return () => {
       live = false;
       off();
     };
-  }, [accept]);
+  }, [accept, end]);
 
   const value = useMemo<AuthContextValue>(() => {
     const me = state.status === 'signed-in' ? state.me : null;
@@ -61,12 +69,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         } catch {
           /* the session is gone either way: expired, or closed now */
         } finally {
-          api.setCsrfToken(null);
-          setState({ status: 'signed-out' });
+          end();
         }
       },
     };
-  }, [state, accept]);
+  }, [state, accept, end]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,3 +1,4 @@
+import type { UseInfiniteQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiError, describeError } from '../api/client';
 
@@ -93,30 +94,27 @@ export function Field({
 export function LoadMore({
   shown,
   noun,
-  hasMore,
-  loading,
-  error,
-  onMore,
+  list,
 }: {
   shown: number;
   noun: string;
-  hasMore: boolean;
-  loading: boolean;
-  error: unknown;
-  onMore: () => void;
+  list: Pick<UseInfiniteQueryResult, 'hasNextPage' | 'isFetchingNextPage' | 'isFetchNextPageError' | 'error' | 'fetchNextPage'>;
 }) {
+  const hasMore = list.hasNextPage;
+  const error = list.isFetchNextPageError ? list.error : null;
+  const more = () => void list.fetchNextPage();
   if (!hasMore && !error) return null;
   return (
     <div className="table-more">
       {hasMore && (
-        <button type="button" className="btn btn-small" onClick={onMore} disabled={loading} data-testid="load-more">
-          {loading ? 'Loading…' : 'Load more'}
+        <button type="button" className="btn btn-small" onClick={more} disabled={list.isFetchingNextPage} data-testid="load-more">
+          {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
         </button>
       )}
       <span className="muted small">
         {shown} {noun} shown{hasMore ? ', more follow' : ''}
       </span>
-      {error ? <ErrorNote error={error} title="The next page could not be loaded." onRetry={onMore} /> : null}
+      {error ? <ErrorNote error={error} title="The next page could not be loaded." onRetry={more} /> : null}
     </div>
   );
 }

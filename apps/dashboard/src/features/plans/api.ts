@@ -1,11 +1,45 @@
 import { routes } from '@bulkhead/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import { usePagedList } from '../../shared/pages';
+import { planKeys } from './keys';
 
-export const fetchPlans = (clusterId: string, cursor: string | undefined, signal?: AbortSignal) =>
-  api.call(routes.listPlans, { params: { clusterId }, query: { cursor }, signal });
-export const fetchPlan = (planId: string, signal?: AbortSignal) => api.call(routes.getPlan, { params: { planId }, signal });
-export const makePlan = (clusterId: string) => api.call(routes.createPlan, { params: { clusterId } });
-export const fetchPlanYaml = (planId: string, namespace: string, signal?: AbortSignal) =>
-  api.call(routes.planYaml, { params: { planId }, query: { namespace }, signal });
-export const fetchPlanDiff = (planId: string, against: string, signal?: AbortSignal) =>
-  api.call(routes.planDiff, { params: { planId }, query: { against }, signal });
+/**
+ * A cluster's plan versions, newest first, a page at a time (the overview and the new-rollout form read
+ * the first page); none is asked for while no cluster is chosen.
+ */
+export const usePlans = (clusterId: string) =>
+  usePagedList(
+    planKeys.ofCluster(clusterId),
+    (cursor, signal) => api.call(routes.listPlans, { params: { clusterId }, query: { cursor }, signal }),
+    { enabled: clusterId !== '' },
+  );
+
+export const usePlan = (planId: string) =>
+  useQuery({ queryKey: planKeys.one(planId), queryFn: ({ signal }) => api.call(routes.getPlan, { params: { planId }, signal }) });
+
+/** The YAML of one namespace's policies; none is asked for while no namespace is chosen. */
+export const usePlanYaml = (planId: string, namespace: string | undefined) =>
+  useQuery({
+    queryKey: planKeys.yaml(planId, namespace ?? ''),
+    queryFn: ({ signal }) => api.call(routes.planYaml, { params: { planId }, query: { namespace: namespace ?? '' }, signal }),
+    enabled: namespace !== undefined,
+  });
+
+export const usePlanDiff = (planId: string, against: 'previous' | 'live') =>
+  useQuery({
+    queryKey: planKeys.diff(planId, against),
+    queryFn: ({ signal }) => api.call(routes.planDiff, { params: { planId }, query: { against }, signal }),
+  });
+
+/** A new version heads the cluster's list of plans. */
+export function useMakePlan(clusterId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.call(routes.createPlan, { params: { clusterId } }),
+    onSuccess: (plan) => {
+      queryClient.setQueryData(planKeys.one(plan.id), plan);
+      void queryClient.invalidateQueries({ queryKey: planKeys.ofCluster(clusterId) });
+    },
+  });
+}

@@ -1,17 +1,81 @@
-import { type AbortRestore, type CreateRolloutBody, type RollbackScope, routes } from '@bulkhead/contracts';
+import {
+  type AbortRestore,
+  type CreateRolloutBody,
+  type RollbackScope,
+  routes,
+  type RolloutState,
+  type RolloutView,
+} from '@bulkhead/contracts';
+import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import { usePagedList } from '../../shared/pages';
+import { approvalKeys } from '../approvals/keys';
+import { rolloutKeys } from './keys';
 
-export const fetchRollouts = (clusterId: string | undefined, cursor: string | undefined, signal?: AbortSignal) =>
-  api.call(routes.listRollouts, { query: { clusterId, cursor }, signal });
+/** Every rollout, newest first, a page at a time. */
+export const useRollouts = () =>
+  usePagedList(rolloutKeys.list, (cursor, signal) => api.call(routes.listRollouts, { query: { cursor }, signal }));
+
 export const fetchRollout = (rolloutId: string, signal?: AbortSignal) => api.call(routes.getRollout, { params: { rolloutId }, signal });
-export { fetchPlans } from '../plans/api';
-export const createRollout = (body: Partial<CreateRolloutBody> & { planId: string }) => api.call(routes.createRollout, { body });
 
-export const startRollout = (rolloutId: string) => api.call(routes.startRollout, { params: { rolloutId } });
-export const pauseRollout = (rolloutId: string, reason?: string) =>
-  api.call(routes.pauseRollout, { params: { rolloutId }, body: reason ? { reason } : {} });
-export const resumeRollout = (rolloutId: string) => api.call(routes.resumeRollout, { params: { rolloutId } });
-export const abortRollout = (rolloutId: string, restore: AbortRestore, reason?: string) =>
-  api.call(routes.abortRollout, { params: { rolloutId }, body: reason ? { restore, reason } : { restore } });
-export const rollbackRollout = (rolloutId: string, scope: RollbackScope, reason?: string) =>
-  api.call(routes.rollbackRollout, { params: { rolloutId }, body: reason ? { scope, reason } : { scope } });
+/**
+ * Puts a state of a rollout in the cache, unless the cache holds a later one (by version): whoever
+ * brings it (the event stream, a poll, the answer to a command), an older state is never shown.
+ */
+export function acceptRollout(queryClient: QueryClient, next: RolloutView | RolloutState) {
+  queryClient.setQueryData<RolloutView>(rolloutKeys.one(next.id), (shown) => (shown && shown.version > next.version ? shown : next));
+}
+
+export function useCreateRollout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Partial<CreateRolloutBody> & { planId: string }) => api.call(routes.createRollout, { body }),
+    onSuccess: (rollout) => {
+      acceptRollout(queryClient, rollout);
+      void queryClient.invalidateQueries({ queryKey: rolloutKeys.list });
+    },
+  });
+}
+
+/** What an operator can tell a rollout to do. */
+export type RolloutCommand =
+  | { kind: 'start' }
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'abort'; restore: AbortRestore; reason?: string }
+  | { kind: 'rollback'; scope: RollbackScope; reason?: string };
+
+function send(rolloutId: string, command: RolloutCommand): Promise<RolloutState> {
+  const params = { rolloutId };
+  switch (command.kind) {
+    case 'start':
+      return api.call(routes.startRollout, { params });
+    case 'pause':
+      return api.call(routes.pauseRollout, { params, body: {} });
+    case 'resume':
+      return api.call(routes.resumeRollout, { params });
+    case 'abort':
+      return api.call(routes.abortRollout, {
+        params,
+        body: command.reason ? { restore: command.restore, reason: command.reason } : { restore: command.restore },
+      });
+    case 'rollback':
+      return api.call(routes.rollbackRollout, {
+        params,
+        body: command.reason ? { scope: command.scope, reason: command.reason } : { scope: command.scope },
+      });
+  }
+}
+
+/** A command's answer is the rollout's new state: shown at once; the list and the approvals inbox change with it. */
+export function useRolloutCommand(rolloutId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (command: RolloutCommand) => send(rolloutId, command),
+    onSuccess: (rollout) => {
+      acceptRollout(queryClient, rollout);
+      void queryClient.invalidateQueries({ queryKey: rolloutKeys.list });
+      void queryClient.invalidateQueries({ queryKey: approvalKeys.inbox });
+    },
+  });
+}

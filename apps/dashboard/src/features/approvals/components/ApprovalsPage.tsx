@@ -1,4 +1,4 @@
-import { type FormEvent, Fragment, useEffect, useState } from 'react';
+import { type FormEvent, Fragment, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
 import type { ApprovalItem, Tier } from '@bulkhead/contracts';
@@ -6,32 +6,17 @@ import { formatAgo, formatDate, personName, plural } from '../../../shared/forma
 import { PHASE_TONE, PROBE_KIND_WORDS, TIER_NAME } from '../../../shared/rollout-words';
 import { ProbeTable, rowsOfEvidence } from '../../../shared/ProbeTable';
 import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
 import { useClusters } from '../../../shared/use-clusters';
-import { announceApprovalsChanged, decide, fetchApprovals } from '../api';
+import { useApprovals, useDecide } from '../api';
 import '../approvals.css';
-
-const REFRESH_MS = 10_000;
 
 /** Stages waiting for a decision, with the probes of the tier before them as evidence. */
 export function ApprovalsPage() {
   const { can } = useAuth();
-  const items = useAsync((signal) => fetchApprovals(signal), []);
+  const items = useApprovals();
   const clusters = useClusters();
   const names = new Map((clusters.data ?? []).map((c) => [c.id, c.name]));
-  const { reload } = items;
   const [done, setDone] = useState<string | null>(null);
-
-  useEffect(() => {
-    const timer = window.setInterval(reload, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [reload]);
-
-  const decided = (text: string) => {
-    setDone(text);
-    reload();
-    announceApprovalsChanged();
-  };
 
   const list = items.data ?? [];
   return (
@@ -49,13 +34,13 @@ export function ApprovalsPage() {
           {done}
         </div>
       )}
-      {items.status === 'loading' && !items.data && <Loading what="approvals" />}
-      {items.status === 'failed' && <ErrorNote error={items.error} title="The approvals could not be loaded." onRetry={reload} />}
+      {items.isPending && <Loading what="approvals" />}
+      {items.isError && <ErrorNote error={items.error} title="The approvals could not be loaded." onRetry={() => void items.refetch()} />}
       {items.data && list.length === 0 && (
         <Empty title="Nothing waits for an approval">When a rollout finishes a tier, its next tier appears here with the evidence.</Empty>
       )}
       {list.map((item) => (
-        <ApprovalCard key={`${item.rolloutId}.${item.tier}`} item={item} clusterName={names.get(item.clusterId)} onDecided={decided} />
+        <ApprovalCard key={`${item.rolloutId}.${item.tier}`} item={item} clusterName={names.get(item.clusterId)} onDecided={setDone} />
       ))}
     </div>
   );
@@ -64,30 +49,29 @@ export function ApprovalsPage() {
 function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; clusterName?: string; onDecided(text: string): void }) {
   const { can } = useAuth();
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState<'approve' | 'reject' | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const decide = useDecide();
+  // Busy from the click until the card leaves the inbox.
+  const busy = decide.isPending || decide.isSuccess ? (decide.variables?.verdict ?? null) : null;
+  const { error } = decide;
   const probes = item.evidence.steps.flatMap((s) => s.probes);
   const passed = probes.filter((p) => p.outcome === 'passed').length;
   const allVerified = item.evidence.steps.every((s) => s.phase === 'verified');
   const { previousTier } = item.evidence;
   const fieldId = `comment-${item.rolloutId}-${item.tier}`;
 
-  const send = async (verdict: 'approve' | 'reject') => {
-    setBusy(verdict);
-    setError(null);
-    try {
-      await decide(item.rolloutId, verdict, item.tier, comment);
-      onDecided(
-        `${TIER_NAME[item.tier]} of plan v${item.planVersion} ${verdict === 'approve' ? 'approved: it starts now' : 'rejected: the rollout stops there'}.`,
-      );
-    } catch (err) {
-      setError(err);
-      setBusy(null);
-    }
-  };
+  const send = (verdict: 'approve' | 'reject') =>
+    decide.mutate(
+      { rolloutId: item.rolloutId, verdict, tier: item.tier, comment },
+      {
+        onSuccess: () =>
+          onDecided(
+            `${TIER_NAME[item.tier]} of plan v${item.planVersion} ${verdict === 'approve' ? 'approved: it starts now' : 'rejected: the rollout stops there'}.`,
+          ),
+      },
+    );
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void send('approve');
+    send('approve');
   };
 
   return (
@@ -151,7 +135,7 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
             <button type="submit" className="btn btn-primary" disabled={!!busy}>
               {busy === 'approve' ? 'Approving…' : `Approve ${item.tier}`}
             </button>
-            <button type="button" className="btn btn-danger-ghost" disabled={!!busy} onClick={() => void send('reject')}>
+            <button type="button" className="btn btn-danger-ghost" disabled={!!busy} onClick={() => send('reject')}>
               {busy === 'reject' ? 'Rejecting…' : 'Reject'}
             </button>
           </div>

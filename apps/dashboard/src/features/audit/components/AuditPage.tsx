@@ -3,10 +3,9 @@ import { setQuery, useLocation } from '../../../app/router';
 import type { AuditItem } from '@bulkhead/contracts';
 import { personName } from '../../../shared/format';
 import { Badge, Empty, ErrorNote, Loading, PageHeader, type Tone } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
 import { useClusters } from '../../../shared/use-clusters';
 import { toYaml } from '../../../shared/yaml';
-import { fetchAudit } from '../api';
+import { useAuditPage } from '../api';
 import '../audit.css';
 
 const PAGE = 50;
@@ -58,7 +57,7 @@ export function AuditPage() {
       cursor: params.get('cursor') ?? undefined,
     };
   }, [address]);
-  const entries = useAsync((signal) => fetchAudit(filters, PAGE, signal), [filters]);
+  const entries = useAuditPage(filters, PAGE);
   const [actor, setActor] = useState(filters.actor ?? '');
   const [action, setAction] = useState(filters.action ?? '');
   const [text, setText] = useState(filters.q ?? '');
@@ -157,9 +156,9 @@ export function AuditPage() {
           </button>
         )}
       </form>
-      {entries.status === 'loading' && !entries.data && <Loading what="the audit log" />}
-      {entries.status === 'failed' && (
-        <ErrorNote error={entries.error} title="The audit log could not be loaded." onRetry={entries.reload} />
+      {entries.isPending && <Loading what="the audit log" />}
+      {entries.isError && (
+        <ErrorNote error={entries.error} title="The audit log could not be loaded." onRetry={() => void entries.refetch()} />
       )}
       {entries.data && rows.length === 0 && (
         <Empty title={filtered ? 'Nothing matches' : 'Nothing recorded yet'}>
@@ -170,7 +169,7 @@ export function AuditPage() {
       )}
       {rows.length > 0 && (
         <section className="card card-flush" aria-label="Audit entries">
-          <table className={`table audit${entries.status === 'loading' ? ' stale' : ''}`} data-testid="audit-table">
+          <table className={`table audit${entries.isPlaceholderData ? ' stale' : ''}`} data-testid="audit-table">
             <thead>
               <tr>
                 <th>When</th>

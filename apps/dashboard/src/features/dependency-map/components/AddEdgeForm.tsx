@@ -2,7 +2,7 @@ import type { EdgeView } from '@bulkhead/contracts';
 import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../../../api/client';
 import { Field } from '../../../shared/ui';
-import { declareEdge } from '../api';
+import { useDeclareEdge } from '../api';
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 
@@ -26,8 +26,8 @@ export function AddEdgeForm({
   const [port, setPort] = useState('');
   const [protocol, setProtocol] = useState<(typeof PROTOCOLS)[number]>('TCP');
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const declare = useDeclareEdge(clusterId);
+  const { error } = declare;
 
   const problem = (field: string) => (error instanceof ApiError ? error.problemFor(field) : undefined);
   const fieldsWithProblems = ['from', 'to', 'port', 'protocol', 'comment'];
@@ -38,29 +38,23 @@ export function AddEdgeForm({
       ? null
       : error;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const n = Number(port);
-    try {
-      const edge = await declareEdge(clusterId, {
+    declare.mutate(
+      {
         from: from.trim(),
         to: to.trim(),
         port: port.trim() !== '' && Number.isFinite(n) ? n : port,
         protocol,
         ...(comment.trim() ? { comment: comment.trim() } : {}),
-      });
-      onAdded(edge);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+      },
+      { onSuccess: onAdded },
+    );
   };
 
   return (
-    <form className="card add-edge" onSubmit={(event) => void submit(event)} aria-labelledby="add-edge-title" noValidate>
+    <form className="card add-edge" onSubmit={submit} aria-labelledby="add-edge-title" noValidate>
       <div className="card-head">
         <h2 id="add-edge-title">Declare a dependency</h2>
         <button type="button" className="btn btn-ghost btn-small" onClick={onClose}>
@@ -130,8 +124,8 @@ export function AddEdgeForm({
         </div>
       )}
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add dependency'}
+        <button type="submit" className="btn btn-primary" disabled={declare.isPending}>
+          {declare.isPending ? 'Adding…' : 'Add dependency'}
         </button>
       </div>
     </form>

@@ -1,4 +1,3 @@
-import type { EdgeView } from '@bulkhead/contracts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { rememberCluster } from '../../../app/last-cluster';
@@ -6,8 +5,7 @@ import { Link } from '../../../app/router';
 import { plural } from '../../../shared/format';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
-import { fetchMap } from '../api';
+import { useMap } from '../api';
 import { drawn, fanOutSources, filterEdges, isDns, isHealthCheck } from '../filters';
 import { useMapFilters } from '../hooks/use-map-filters';
 import { layoutMap, type MapLink } from '../layout';
@@ -19,7 +17,7 @@ import '../dependency-map.css';
 /** What talks to what in one cluster: the drawing, then the evidence, and the review of each dependency. */
 export function DependencyMapPage({ clusterId }: { clusterId: string }) {
   const { can } = useAuth();
-  const data = useAsync((signal) => fetchMap(clusterId, signal), [clusterId]);
+  const map = useMap(clusterId);
   const [filters, setFilters] = useMapFilters();
   const [focus, setFocus] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -29,7 +27,7 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
 
   useEffect(() => rememberCluster(clusterId), [clusterId]);
 
-  const d = data.data;
+  const d = map.data;
   const allEdges = useMemo(() => d?.edges ?? [], [d]);
   const visible = useMemo(() => filterEdges(allEdges, { ...filters, focus: null }), [allEdges, filters]);
   const tableEdges = useMemo(() => (focus ? visible.filter((e) => e.fromKey === focus || e.toKey === focus) : visible), [visible, focus]);
@@ -51,11 +49,11 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
     return new Set(layout.nodes.filter((n) => `${n.sublabel}/${n.label}`.toLowerCase().includes(q)).map((n) => n.key));
   }, [layout, filters.search]);
 
-  if (data.status === 'loading' && !d) return <Loading what="the dependency map" />;
+  if (!d && map.error === null) return <Loading what="the dependency map" />;
   if (!d)
     return (
       <div className="page">
-        <ErrorNote error={data.error} title="The dependency map could not be loaded." onRetry={data.reload} />
+        <ErrorNote error={map.error} title="The dependency map could not be loaded." onRetry={map.retry} />
         <p>
           <Link to="/">Back to the overview</Link>
         </p>
@@ -72,14 +70,6 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
     names: d.namespaces.filter((n) => n.tier === t).map((n) => n.name),
   }));
   const untiered = d.namespaces.filter((n) => !n.tier).map((n) => n.name);
-
-  const replaceEdge = (edge: EdgeView, message: string) => {
-    data.set((m) => ({
-      ...m,
-      edges: m.edges.some((e) => e.id === edge.id) ? m.edges.map((e) => (e.id === edge.id ? edge : e)) : [...m.edges, edge],
-    }));
-    setNotice(message);
-  };
 
   const pickLink = (link: MapLink) => {
     setSelected(new Set(link.edges.map((e) => e.id)));
@@ -139,7 +129,7 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
           onClose={() => setAdding(false)}
           onAdded={(edge) => {
             setAdding(false);
-            replaceEdge(edge, `Declared ${edge.from} → ${edge.to} :${edge.port}/${edge.protocol}.`);
+            setNotice(`Declared ${edge.from} → ${edge.to} :${edge.port}/${edge.protocol}.`);
           }}
         />
       )}
@@ -306,7 +296,7 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
             imports={d.imports}
             canReview={can('map.review')}
             selected={selected}
-            onChanged={(edge) => replaceEdge(edge, `${edge.from} → ${edge.to} :${edge.port} is now ${edge.review}.`)}
+            onChanged={(edge) => setNotice(`${edge.from} → ${edge.to} :${edge.port} is now ${edge.review}.`)}
           />
         )}
       </section>

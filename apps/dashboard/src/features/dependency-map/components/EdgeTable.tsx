@@ -3,7 +3,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { describeError } from '../../../api/client';
 import { formatAgo, formatDate, formatNumber, personName } from '../../../shared/format';
 import { Badge } from '../../../shared/ui';
-import { reviewEdge } from '../api';
+import { useReviewEdge } from '../api';
 
 type SortKey = 'risk' | 'connections' | 'lastSeen' | 'from';
 const PAGE = 50;
@@ -240,24 +240,19 @@ function ReviewForm({
   onCancel(): void;
 }) {
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const review = useReviewEdge(clusterId);
+  // Busy from the click until the form closes on the answer.
+  const busy = review.isPending || review.isSuccess;
+  const { error } = review;
   const id = `review-${edge.id}`;
 
-  const submit = async (ev: FormEvent) => {
+  const submit = (ev: FormEvent) => {
     ev.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await reviewEdge(clusterId, edge.id, verdict, comment));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    review.mutate({ edgeId: edge.id, verdict, comment }, { onSuccess: onDone });
   };
 
   return (
-    <form className="review-form" onSubmit={(event) => void submit(event)} onKeyDown={(e) => e.key === 'Escape' && !busy && onCancel()}>
+    <form className="review-form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && !busy && onCancel()}>
       <label htmlFor={id}>
         {verdict === 'reject' ? 'Why should this dependency not be allowed?' : 'Why is this dependency needed?'}{' '}
         <span className="muted">(optional, kept with the review)</span>

@@ -6,7 +6,7 @@ import { Link } from '../../../app/router';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { formatAgo, formatBytes, formatDate, formatNumber, plural } from '../../../shared/format';
 import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
-import { useFlowImports } from '../hooks/use-flow-imports';
+import { useFlowImports } from '../api';
 import { UploadFlows } from './UploadFlows';
 import '../flow-imports.css';
 
@@ -28,11 +28,11 @@ export function FlowImportsPage({ clusterId }: { clusterId: string }) {
         }
         subtitle="Hubble JSON, Calico flow logs, Istio/Envoy access logs, AWS VPC Flow Logs, Inspektor Gadget output, Otterize ClientIntents or edge lists: the format is read from the content. Every flow is attributed to a workload or counted as skipped, with the reason."
       />
-      {can('flows.upload') && <UploadFlows clusterId={clusterId} onUploaded={imports.add} />}
-      {imports.status === 'loading' && !imports.data && <Loading what="flow imports" />}
-      {imports.status === 'failed' && (
+      {can('flows.upload') && <UploadFlows clusterId={clusterId} />}
+      {imports.isPending && <Loading what="flow imports" />}
+      {imports.loadError !== null && (
         <>
-          <ErrorNote error={imports.error} title="The flow imports could not be loaded." onRetry={imports.reload} />
+          <ErrorNote error={imports.loadError} title="The flow imports could not be loaded." onRetry={() => void imports.refetch()} />
           <p>
             <Link to="/">Back to the overview</Link>
           </p>
@@ -50,14 +50,7 @@ export function FlowImportsPage({ clusterId }: { clusterId: string }) {
           <ImportCard key={i.id} clusterId={clusterId} view={i} />
         ))}
       </div>
-      <LoadMore
-        shown={imports.items?.length ?? 0}
-        noun="imports"
-        hasMore={imports.hasMore}
-        loading={imports.loadingMore}
-        error={imports.moreError}
-        onMore={imports.more}
-      />
+      <LoadMore shown={imports.items?.length ?? 0} noun="imports" list={imports} />
     </div>
   );
 }

@@ -1,46 +1,46 @@
-import type { FlowImportView } from '@bulkhead/contracts';
 import { type ChangeEvent, type DragEvent, useRef, useState } from 'react';
 import { describeError } from '../../../api/client';
 import { formatBytes } from '../../../shared/format';
-import { uploadFlows } from '../api';
+import { useUploadFlows } from '../api';
 
 /** Sends a flow file as the raw body; the import then runs on the worker and its progress is polled. */
-export function UploadFlows({ clusterId, onUploaded }: { clusterId: string; onUploaded(view: FlowImportView): void }) {
+export function UploadFlows({ clusterId }: { clusterId: string }) {
   const input = useRef<HTMLInputElement>(null);
   const [sending, setSending] = useState<{ name: string; sent: number; total: number } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const uploadFlows = useUploadFlows(clusterId);
+  const { error } = uploadFlows;
   const [message, setMessage] = useState<string | null>(null);
   const [over, setOver] = useState(false);
 
-  const send = async (file: File) => {
-    setError(null);
+  const send = (file: File) => {
     setMessage(null);
     setSending({ name: file.name, sent: 0, total: file.size });
-    try {
-      const view = await uploadFlows(clusterId, file, (sent, total) => setSending({ name: file.name, sent, total }));
-      onUploaded(view);
-      setMessage(
-        view.duplicateOf
-          ? `${file.name}: the same content was imported before; nothing was counted twice.`
-          : `${file.name} uploaded; the import runs now.`,
-      );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSending(null);
-      if (input.current) input.current.value = '';
-    }
+    uploadFlows.mutate(
+      { file, onProgress: (sent, total) => setSending({ name: file.name, sent, total }) },
+      {
+        onSuccess: (view) =>
+          setMessage(
+            view.duplicateOf
+              ? `${file.name}: the same content was imported before; nothing was counted twice.`
+              : `${file.name} uploaded; the import runs now.`,
+          ),
+        onSettled: () => {
+          setSending(null);
+          if (input.current) input.current.value = '';
+        },
+      },
+    );
   };
 
   const picked = (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
-    if (file) void send(file);
+    if (file) send(file);
   };
   const dropped = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
     const file = e.dataTransfer.files?.[0];
-    if (file && !sending) void send(file);
+    if (file && !sending) send(file);
   };
 
   return (

@@ -64,9 +64,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterView }) {
         </div>
       </dl>
 
-      {summary.status === 'failed' && (
-        <ErrorNote error={summary.error} title="The namespaces could not be loaded." onRetry={summary.reload} />
-      )}
+      {summary.error !== null && <ErrorNote error={summary.error} title="The namespaces could not be loaded." onRetry={summary.retry} />}
       {s && cluster.counts.namespaces === 0 && (
         <div className="state state-empty">
           <div className="state-title">No inventory yet</div>
@@ -114,7 +112,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterView }) {
           </div>
         </>
       )}
-      {summary.status === 'loading' && <div className="tiers-skeleton" aria-hidden="true" />}
+      {!s && summary.error === null && <div className="tiers-skeleton" aria-hidden="true" />}
     </section>
   );
 }

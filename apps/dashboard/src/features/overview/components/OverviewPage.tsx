@@ -11,9 +11,9 @@ export function OverviewPage() {
 
   useEffect(() => {
     // The moment the cluster cards can be clicked: read by tools/bench-dashboard.mjs.
-    if (clusters.status === 'ready' && performance.getEntriesByName('bh:overview-interactive').length === 0)
+    if (clusters.isSuccess && performance.getEntriesByName('bh:overview-interactive').length === 0)
       performance.mark('bh:overview-interactive');
-  }, [clusters.status]);
+  }, [clusters.isSuccess]);
 
   const list = clusters.data ?? [];
   return (
@@ -21,7 +21,7 @@ export function OverviewPage() {
       <PageHeader
         title="Overview"
         subtitle={
-          clusters.status === 'ready'
+          clusters.isSuccess
             ? `${plural(list.length, 'cluster')} · ${plural(
                 list.reduce((n, c) => n + c.counts.namespaces, 0),
                 'namespace',
@@ -33,11 +33,11 @@ export function OverviewPage() {
             : 'Clusters, their CNI and how far each is from zero trust'
         }
       />
-      {clusters.status === 'loading' && <Loading what="clusters" />}
-      {clusters.status === 'failed' && (
-        <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={clusters.reload} />
+      {clusters.isPending && <Loading what="clusters" />}
+      {clusters.isError && (
+        <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={() => void clusters.refetch()} />
       )}
-      {clusters.status === 'ready' && list.length === 0 && (
+      {clusters.isSuccess && list.length === 0 && (
         <Empty title="No cluster yet">
           Register one with <code>POST /api/v1/clusters</code>, then upload its inventory (
           <code>kubectl get namespaces,pods,networkpolicies -A -o json</code>) and its flows. The README shows each step.

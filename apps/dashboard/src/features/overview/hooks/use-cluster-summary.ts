@@ -1,7 +1,7 @@
-import type { NamespaceView } from '@bulkhead/contracts';
-import { useAsync } from '../../../shared/use-async';
-import type { PlanListItem } from '@bulkhead/contracts';
-import { fetchEdges, fetchNamespaces, fetchPlans } from '../api';
+import type { NamespaceView, PlanListItem } from '@bulkhead/contracts';
+import { useMemo } from 'react';
+import { useEdges, useNamespaces } from '../../dependency-map/api';
+import { usePlans } from '../../plans/api';
 
 export type TierKey = 'prod' | 'staging' | 'dev' | 'none';
 export const TIER_ORDER: TierKey[] = ['prod', 'staging', 'dev', 'none'];
@@ -18,27 +18,28 @@ export interface ClusterSummary {
   unreviewed: number;
 }
 
-/** The namespaces of a cluster grouped by tier, and what the map says about it. */
+/**
+ * The namespaces of a cluster grouped by tier, and what the map says about it: from the same queries
+ * as the map and the plans page, so that a review made there counts here without asking again.
+ */
 export function useClusterSummary(clusterId: string) {
-  return useAsync(
-    async (signal): Promise<ClusterSummary> => {
-      const [namespaces, edges, plans] = await Promise.all([
-        fetchNamespaces(clusterId, signal),
-        fetchEdges(clusterId, signal),
-        fetchPlans(clusterId, undefined, signal),
-      ]);
-      const byTier: Record<TierKey, NamespaceView[]> = { prod: [], staging: [], dev: [], none: [] };
-      for (const ns of [...namespaces].sort((a, b) => a.name.localeCompare(b.name))) byTier[ns.tier ?? 'none'].push(ns);
-      return {
-        byTier,
-        unprotected: namespaces.filter((n) => n.protection === 'unprotected').length,
-        latestPlan: plans.items[0] ?? null,
-        crossTier: edges.filter((e) => e.crossTier && e.review !== 'rejected').length,
-        unreviewed: edges.filter((e) => e.review === 'unreviewed').length,
-      };
-    },
-    [clusterId],
-  );
+  const namespaces = useNamespaces(clusterId);
+  const edges = useEdges(clusterId);
+  const plans = usePlans(clusterId);
+  const data = useMemo((): ClusterSummary | undefined => {
+    if (!namespaces.data || !edges.data || !plans.items) return undefined;
+    const byTier: Record<TierKey, NamespaceView[]> = { prod: [], staging: [], dev: [], none: [] };
+    for (const ns of [...namespaces.data].sort((a, b) => a.name.localeCompare(b.name))) byTier[ns.tier ?? 'none'].push(ns);
+    return {
+      byTier,
+      unprotected: namespaces.data.filter((n) => n.protection === 'unprotected').length,
+      latestPlan: plans.items[0] ?? null,
+      crossTier: edges.data.filter((e) => e.crossTier && e.review !== 'rejected').length,
+      unreviewed: edges.data.filter((e) => e.review === 'unreviewed').length,
+    };
+  }, [namespaces.data, edges.data, plans.items]);
+  const failed = [namespaces, edges, plans].filter((part) => part.isError);
+  return { data, error: failed[0]?.error ?? null, retry: () => failed.forEach((part) => void part.refetch()) };
 }
 
 /** How many namespaces of a list are unprotected, partly protected, or under a verified plan. */

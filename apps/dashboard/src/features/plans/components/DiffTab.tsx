@@ -2,8 +2,7 @@ import { useState } from 'react';
 import { setQuery, useLocation } from '../../../app/router';
 import type { ConnectionChange, PlanView, PolicyChange } from '@bulkhead/contracts';
 import { Badge, ErrorNote, Loading } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
-import { fetchPlanDiff } from '../api';
+import { usePlanDiff } from '../api';
 
 const CHANGE_TONE = { added: 'good', removed: 'bad', changed: 'info' } as const;
 
@@ -11,7 +10,7 @@ const CHANGE_TONE = { added: 'good', removed: 'bad', changed: 'info' } as const;
 export function DiffTab({ plan }: { plan: PlanView }) {
   const { query } = useLocation();
   const against = query.get('against') === 'live' ? 'live' : 'previous';
-  const diff = useAsync((signal) => fetchPlanDiff(plan.id, against, signal), [plan.id, against]);
+  const diff = usePlanDiff(plan.id, against);
   const d = diff.data;
   return (
     <div className="stack">
@@ -47,9 +46,9 @@ export function DiffTab({ plan }: { plan: PlanView }) {
           </span>
         )}
       </div>
-      {diff.status === 'loading' && <Loading what="the diff" />}
-      {diff.status === 'failed' && <ErrorNote error={diff.error} title="The diff could not be computed." onRetry={diff.reload} />}
-      {d && diff.status === 'ready' && (
+      {diff.isPending && <Loading what="the diff" />}
+      {diff.isError && <ErrorNote error={diff.error} title="The diff could not be computed." onRetry={() => void diff.refetch()} />}
+      {d && diff.isSuccess && (
         <>
           <Connections title="Connections it blocks" tone="bad" rows={d.semantic.blocked} empty="No connection becomes blocked." />
           <Connections title="Connections it allows" tone="good" rows={d.semantic.allowed} empty="No connection becomes allowed." />

@@ -5,9 +5,8 @@ import { Link, setQuery, useLocation } from '../../../app/router';
 import type { PlanView } from '@bulkhead/contracts';
 import { formatDate, formatNumber, personName, plural } from '../../../shared/format';
 import { ErrorNote, Loading, PageHeader } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
 import { useCluster } from '../../../shared/use-clusters';
-import { fetchPlan } from '../api';
+import { usePlan } from '../api';
 import { FindingsTab } from './FindingsTab';
 import { ImpactTab } from './ImpactTab';
 import { PoliciesTab } from './PoliciesTab';
@@ -23,7 +22,7 @@ const TABS = [
 
 /** One plan version as a reviewer reads it: what it blocks, what lint says, its YAML, and what changes. */
 export function PlanPage({ planId }: { planId: string }) {
-  const plan = useAsync((signal) => fetchPlan(planId, signal), [planId]);
+  const plan = usePlan(planId);
   const { query } = useLocation();
   const tab = TABS.find((t) => t.key === query.get('tab'))?.key ?? 'impact';
   const clusterId = plan.data?.clusterId;
@@ -31,11 +30,11 @@ export function PlanPage({ planId }: { planId: string }) {
     if (clusterId) rememberCluster(clusterId);
   }, [clusterId]);
 
-  if (plan.status === 'loading' && !plan.data) return <Loading what="the plan" />;
+  if (plan.isPending) return <Loading what="the plan" />;
   if (!plan.data)
     return (
       <div className="page">
-        <ErrorNote error={plan.error} title="The plan could not be loaded." onRetry={plan.reload} />
+        <ErrorNote error={plan.error} title="The plan could not be loaded." onRetry={() => void plan.refetch()} />
         <p>
           <Link to="/">Back to the overview</Link>
         </p>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useAuth } from '../../../app/auth';
 import { rememberCluster } from '../../../app/last-cluster';
 import { Link, navigate } from '../../../app/router';
@@ -6,29 +6,17 @@ import type { PlanSummary } from '@bulkhead/contracts';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
-import { usePages } from '../../../shared/use-pages';
-import { fetchPlans, makePlan } from '../api';
+import { useMakePlan, usePlans } from '../api';
 import '../plans.css';
 
 /** A cluster's plans, newest version first, each with what a reviewer looks at before anything else. */
 export function PlansPage({ clusterId }: { clusterId: string }) {
   const { can } = useAuth();
-  const plans = usePages((cursor, signal) => fetchPlans(clusterId, cursor, signal), [clusterId]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const plans = usePlans(clusterId);
+  const make = useMakePlan(clusterId);
+  // Busy from the click until the new plan's page opens.
+  const busy = make.isPending || make.isSuccess;
   useEffect(() => rememberCluster(clusterId), [clusterId]);
-
-  const make = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const plan = await makePlan(clusterId);
-      navigate(`/plans/${plan.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
 
   return (
     <div className="page">
@@ -41,15 +29,22 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
         subtitle="Each version is made from the inventory and the dependency map as they were at that moment: default-deny everywhere, DNS, and one allow per dependency, reviewed or not, except those a person rejected and those that cross tiers without a confirmation."
         actions={
           can('plans.create') && (
-            <button type="button" className="btn btn-primary" onClick={() => void make()} disabled={busy}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => make.mutate(undefined, { onSuccess: (plan) => navigate(`/plans/${plan.id}`) })}
+              disabled={busy}
+            >
               {busy ? 'Making the plan…' : 'Make a plan'}
             </button>
           )
         }
       />
-      {error !== null && <ErrorNote error={error} title="The plan could not be made." />}
-      {plans.status === 'loading' && !plans.data && <Loading what="plans" />}
-      {plans.status === 'failed' && <ErrorNote error={plans.error} title="The plans could not be loaded." onRetry={plans.reload} />}
+      {make.error !== null && <ErrorNote error={make.error} title="The plan could not be made." />}
+      {plans.isPending && <Loading what="plans" />}
+      {plans.loadError !== null && (
+        <ErrorNote error={plans.loadError} title="The plans could not be loaded." onRetry={() => void plans.refetch()} />
+      )}
       {plans.items && plans.items.length === 0 && (
         <Empty title="No plan yet">
           {can('plans.create')
@@ -111,14 +106,7 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
               </tbody>
             </table>
           </div>
-          <LoadMore
-            shown={plans.items.length}
-            noun="plan versions"
-            hasMore={plans.hasMore}
-            loading={plans.loadingMore}
-            error={plans.moreError}
-            onMore={plans.more}
-          />
+          <LoadMore shown={plans.items.length} noun="plan versions" list={plans} />
         </section>
       )}
     </div>

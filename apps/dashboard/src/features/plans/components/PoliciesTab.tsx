@@ -1,8 +1,7 @@
 import { setQuery, useLocation } from '../../../app/router';
 import type { PlanView } from '@bulkhead/contracts';
 import { ErrorNote, Loading } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
-import { fetchPlanYaml } from '../api';
+import { usePlanYaml } from '../api';
 
 /** The plan's NetworkPolicies as YAML, namespace by namespace, exactly as `kubectl apply -f` takes them. */
 export function PoliciesTab({ plan }: { plan: PlanView }) {
@@ -10,7 +9,7 @@ export function PoliciesTab({ plan }: { plan: PlanView }) {
   const { query } = useLocation();
   const wanted = query.get('namespace');
   const current = wanted && plan.byNamespace[wanted] ? wanted : namespaces[0];
-  const yaml = useAsync((signal) => (current ? fetchPlanYaml(plan.id, current, signal) : Promise.resolve('')), [plan.id, current]);
+  const yaml = usePlanYaml(plan.id, current);
   const tier = (ns: string) => plan.report.plan.tiers[ns];
 
   if (!current) return <p className="muted">The plan has no policy.</p>;
@@ -39,8 +38,8 @@ export function PoliciesTab({ plan }: { plan: PlanView }) {
           <h2 className="mono">{current}</h2>
           <span className="muted small">{plan.byNamespace[current].join(', ')}</span>
         </div>
-        {yaml.status === 'loading' && !yaml.data && <Loading what="the YAML" />}
-        {yaml.status === 'failed' && <ErrorNote error={yaml.error} title="The YAML could not be loaded." onRetry={yaml.reload} />}
+        {yaml.isPending && <Loading what="the YAML" />}
+        {yaml.isError && <ErrorNote error={yaml.error} title="The YAML could not be loaded." onRetry={() => void yaml.refetch()} />}
         {yaml.data !== undefined && (
           <pre className="code" data-testid="plan-yaml">
             {yaml.data}

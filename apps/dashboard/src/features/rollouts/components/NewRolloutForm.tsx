@@ -4,8 +4,8 @@ import { ApiError } from '../../../api/client';
 import { navigate } from '../../../app/router';
 import { formatAgo, personName } from '../../../shared/format';
 import { ErrorNote, Field } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
-import { createRollout, fetchPlans } from '../api';
+import { usePlans } from '../../plans/api';
+import { useCreateRollout } from '../api';
 
 const parseWaves = (text: string): number[] | null => {
   const parts = text.split(/[\s,]+/).filter(Boolean);
@@ -30,7 +30,8 @@ export function NewRolloutForm({
     initialCluster && clusters.some((c) => c.id === initialCluster) ? initialCluster : (clusters[0]?.id ?? ''),
   );
   // The newest plan versions (the first page): the ones worth rolling out.
-  const plans = useAsync(async (signal) => (clusterId ? (await fetchPlans(clusterId, undefined, signal)).items : []), [clusterId]);
+  const planList = usePlans(clusterId);
+  const plans = planList.data?.pages[0]?.items;
   const [planId, setPlanId] = useState(initialPlan ?? '');
   const [waves, setWaves] = useState('1, 2, 4');
   const [settle, setSettle] = useState('30');
@@ -38,19 +39,20 @@ export function NewRolloutForm({
   const [timeout, setTimeoutMs] = useState('5000');
   const [retryDelay, setRetryDelay] = useState('10000');
   const [start, setStart] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const create = useCreateRollout();
+  // Busy from the click until the new rollout's page opens.
+  const busy = create.isPending || create.isSuccess;
+  const { error } = create;
   const [local, setLocal] = useState<Record<string, string>>({});
 
   useEffect(() => {
-    const list = plans.data;
-    if (list && !list.some((p) => p.id === planId)) setPlanId(list[0]?.id ?? '');
-  }, [plans.data, planId]);
+    if (plans && !plans.some((p) => p.id === planId)) setPlanId(plans[0]?.id ?? '');
+  }, [plans, planId]);
 
   const problem = (f: string) => local[f] ?? (error instanceof ApiError ? error.problemFor(f) : undefined);
   const general = error instanceof ApiError && error.problems.length > 0 ? null : error;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const w = parseWaves(waves);
     const numbers = { settle: Number(settle), retries: Number(retries), timeoutMs: Number(timeout), retryDelayMs: Number(retryDelay) };
@@ -63,10 +65,8 @@ export function NewRolloutForm({
     if (!Number.isInteger(numbers.retryDelayMs) || numbers.retryDelayMs < 0) found.retryDelayMs = 'milliseconds, 0 or more';
     setLocal(found);
     if (Object.keys(found).length) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await createRollout({
+    create.mutate(
+      {
         planId,
         start,
         config: {
@@ -74,16 +74,13 @@ export function NewRolloutForm({
           settleMs: Math.round(numbers.settle * 1000),
           probe: { retries: numbers.retries, timeoutMs: numbers.timeoutMs, retryDelayMs: numbers.retryDelayMs },
         },
-      });
-      navigate(`/rollouts/${created.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+      },
+      { onSuccess: (created) => navigate(`/rollouts/${created.id}`) },
+    );
   };
 
   return (
-    <form className="card new-rollout" onSubmit={(event) => void submit(event)} aria-labelledby="new-rollout-title" noValidate>
+    <form className="card new-rollout" onSubmit={submit} aria-labelledby="new-rollout-title" noValidate>
       <div className="card-head">
         <h2 id="new-rollout-title">New rollout</h2>
         <span className="muted small">dev first, then staging and prod, each after an approval</span>
@@ -102,10 +99,10 @@ export function NewRolloutForm({
           label="Plan"
           htmlFor="ro-plan"
           problem={problem('planId')}
-          hint={plans.status === 'loading' ? 'Loading plans…' : plans.data?.length === 0 ? 'This cluster has no plan yet.' : undefined}
+          hint={planList.isLoading ? 'Loading plans…' : plans?.length === 0 || !clusterId ? 'This cluster has no plan yet.' : undefined}
         >
-          <select id="ro-plan" value={planId} onChange={(e) => setPlanId(e.target.value)} disabled={!plans.data?.length}>
-            {plans.data?.map((p, i) => (
+          <select id="ro-plan" value={planId} onChange={(e) => setPlanId(e.target.value)} disabled={!plans?.length}>
+            {plans?.map((p, i) => (
               <option key={p.id} value={p.id}>
                 v{p.version}
                 {i === 0 ? ' (latest)' : ''} · {personName(p.createdBy)}, {formatAgo(p.createdAt)}

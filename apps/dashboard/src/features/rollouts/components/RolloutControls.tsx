@@ -4,15 +4,16 @@ import type { AbortRestore, RollbackScope, RolloutState, Tier } from '@bulkhead/
 import { ACTIVE_STATUSES } from '@bulkhead/contracts';
 import { TIER_NAME } from '../../../shared/rollout-words';
 import { ErrorNote } from '../../../shared/ui';
-import { abortRollout, pauseRollout, resumeRollout, rollbackRollout, startRollout } from '../api';
+import { type RolloutCommand, useRolloutCommand } from '../api';
 
 type Panel = null | 'abort' | 'rollback';
 
 /** Start, pause, resume, abort and roll back: for operators, and only the moves the rollout's status allows. */
-export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutState; onChanged(next: RolloutState): void }) {
+export function RolloutControls({ rollout: r }: { rollout: RolloutState }) {
   const { can } = useAuth();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const command = useRolloutCommand(r.id);
+  const busy = command.isPending ? command.variables.kind : null;
+  const { error } = command;
   const [panel, setPanel] = useState<Panel>(null);
   const [reason, setReason] = useState('');
   const [scope, setScope] = useState('all');
@@ -27,19 +28,13 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
   const canRollback = !canStart && applied;
   if (!canStart && !canPause && !canResume && !canAbort && !canRollback) return null;
 
-  const run = async (name: string, work: () => Promise<RolloutState>) => {
-    setBusy(name);
-    setError(null);
-    try {
-      onChanged(await work());
-      setPanel(null);
-      setReason('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const run = (next: RolloutCommand) =>
+    command.mutate(next, {
+      onSuccess: () => {
+        setPanel(null);
+        setReason('');
+      },
+    });
 
   const scopeOf = (value: string): RollbackScope => {
     if (value === 'all') return { kind: 'all' };
@@ -49,8 +44,8 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (panel === 'abort') void run('abort', () => abortRollout(r.id, restore, reason.trim() || undefined));
-    if (panel === 'rollback') void run('rollback', () => rollbackRollout(r.id, scopeOf(scope), reason.trim() || undefined));
+    if (panel === 'abort') run({ kind: 'abort', restore, reason: reason.trim() || undefined });
+    if (panel === 'rollback') run({ kind: 'rollback', scope: scopeOf(scope), reason: reason.trim() || undefined });
   };
 
   const touched = r.steps.filter((s) => s.phase !== 'pending' && s.phase !== 'restored');
@@ -60,27 +55,17 @@ export function RolloutControls({ rollout: r, onChanged }: { rollout: RolloutSta
       <div className="controls-row">
         <span className="toolbar-label">Operator</span>
         {canStart && (
-          <button
-            type="button"
-            className="btn btn-primary btn-small"
-            disabled={!!busy}
-            onClick={() => void run('start', () => startRollout(r.id))}
-          >
+          <button type="button" className="btn btn-primary btn-small" disabled={!!busy} onClick={() => run({ kind: 'start' })}>
             {busy === 'start' ? 'Starting…' : 'Start'}
           </button>
         )}
         {canPause && (
-          <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void run('pause', () => pauseRollout(r.id))}>
+          <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => run({ kind: 'pause' })}>
             {busy === 'pause' ? 'Pausing…' : 'Pause'}
           </button>
         )}
         {canResume && (
-          <button
-            type="button"
-            className="btn btn-primary btn-small"
-            disabled={!!busy}
-            onClick={() => void run('resume', () => resumeRollout(r.id))}
-          >
+          <button type="button" className="btn btn-primary btn-small" disabled={!!busy} onClick={() => run({ kind: 'resume' })}>
             {busy === 'resume' ? 'Resuming…' : 'Resume'}
           </button>
         )}

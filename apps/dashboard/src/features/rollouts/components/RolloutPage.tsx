@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import { FINAL_STATUSES, type RolloutState, type RolloutView, type Stage, type Step } from '@bulkhead/contracts';
+import { type RolloutState, type RolloutView, type Stage, type Step } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { formatDuration, PHASE_TONE, STAGE_TONE, STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
 import { ProbeTable, rowsOfProbes } from '../../../shared/ProbeTable';
@@ -23,12 +23,12 @@ const LIVENESS: Record<Liveness, { text: string; title: string }> = {
 
 /** A rollout's timeline, live: stages by tier with their approvals, every namespace step with its probes. */
 export function RolloutPage({ rolloutId }: { rolloutId: string }) {
-  const stream = useRolloutStream(rolloutId);
-  const r = stream.state;
-  if (!r && stream.error)
+  const { rollout, liveness } = useRolloutStream(rolloutId);
+  const r = rollout.data;
+  if (!r && rollout.isError)
     return (
       <div className="page">
-        <ErrorNote error={stream.error} title="The rollout could not be loaded." onRetry={stream.retry} />
+        <ErrorNote error={rollout.error} title="The rollout could not be loaded." onRetry={() => void rollout.refetch()} />
         <p>
           <Link to="/rollouts">All rollouts</Link>
         </p>
@@ -36,14 +36,9 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
     );
   if (!r) return <Loading what="the rollout" />;
 
-  const onChanged = (next: RolloutState) => {
-    stream.accept(next);
-    if (stream.liveness === 'ended' && !FINAL_STATUSES.includes(next.status)) stream.retry();
-  };
-
   return (
     <div className="page" data-testid="rollout" data-status={r.status}>
-      <RolloutHeader rollout={r} liveness={stream.liveness} />
+      <RolloutHeader rollout={r} liveness={liveness} />
       {r.halt && (
         <div className="note note-error" role="alert" data-testid="halt">
           <div>
@@ -82,7 +77,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
           finish.
         </div>
       )}
-      <RolloutControls rollout={r} onChanged={onChanged} />
+      <RolloutControls rollout={r} />
       <Progress rollout={r} />
       {r.stages.map((stage) => (
         <StageCard key={stage.tier} rollout={r} stage={stage} />

@@ -4,9 +4,8 @@ import type { RolloutSummary } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
 import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
-import { usePages } from '../../../shared/use-pages';
 import { useClusters } from '../../../shared/use-clusters';
-import { fetchRollouts } from '../api';
+import { useRollouts } from '../api';
 import { NewRolloutForm } from './NewRolloutForm';
 import '../rollouts.css';
 
@@ -15,7 +14,7 @@ export function RolloutsPage() {
   const { can } = useAuth();
   const { query } = useLocation();
   const clusters = useClusters();
-  const rollouts = usePages((cursor, signal) => fetchRollouts(undefined, cursor, signal), []);
+  const rollouts = useRollouts();
   const creating = query.has('new') && can('rollouts.create');
   const names = new Map((clusters.data ?? []).map((c) => [c.id, c.name]));
   const list = rollouts.items ?? [];
@@ -42,9 +41,9 @@ export function RolloutsPage() {
           onCancel={() => setQuery({ new: null, cluster: null })}
         />
       )}
-      {rollouts.status === 'loading' && !rollouts.data && <Loading what="rollouts" />}
-      {rollouts.status === 'failed' && (
-        <ErrorNote error={rollouts.error} title="The rollouts could not be loaded." onRetry={rollouts.reload} />
+      {rollouts.isPending && <Loading what="rollouts" />}
+      {rollouts.loadError !== null && (
+        <ErrorNote error={rollouts.loadError} title="The rollouts could not be loaded." onRetry={() => void rollouts.refetch()} />
       )}
       {rollouts.data && list.length === 0 && (
         <Empty title="No rollout yet">
@@ -94,14 +93,7 @@ export function RolloutsPage() {
               </tbody>
             </table>
           </div>
-          <LoadMore
-            shown={list.length}
-            noun="rollouts"
-            hasMore={rollouts.hasMore}
-            loading={rollouts.loadingMore}
-            error={rollouts.moreError}
-            onMore={rollouts.more}
-          />
+          <LoadMore shown={list.length} noun="rollouts" list={rollouts} />
         </section>
       )}
     </div>

@@ -4,15 +4,14 @@ import { ApiError, describeError } from '../../../api/client';
 import { ROLE_HINT } from '../../../app/permissions';
 import { formatDate } from '../../../shared/format';
 import { Badge, ErrorNote, Field, Loading, PageHeader } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
-import { createUser, disableUser, fetchUsers } from '../api';
+import { useCreateUser, useDisableUser, useUsers } from '../api';
 import '../users.css';
 
 const ROLES: Role[] = ['viewer', 'operator', 'approver', 'admin'];
 
 /** Admins only: who can sign in to the dashboard, and with which role. */
 export function UsersPage() {
-  const users = useAsync((signal) => fetchUsers(signal), []);
+  const users = useUsers();
   return (
     <div className="page">
       <PageHeader title="Users" subtitle="People who sign in to the dashboard. Pipelines use API tokens instead." />
@@ -21,8 +20,8 @@ export function UsersPage() {
           <div className="card-head">
             <h2 id="users-title">Everyone {users.data && <span className="muted">{users.data.length}</span>}</h2>
           </div>
-          {users.status === 'loading' && !users.data && <Loading what="users" />}
-          {users.status === 'failed' && <ErrorNote error={users.error} title="The users could not be loaded." onRetry={users.reload} />}
+          {users.isPending && <Loading what="users" />}
+          {users.isError && <ErrorNote error={users.error} title="The users could not be loaded." onRetry={() => void users.refetch()} />}
           {users.data && (
             <table className="table">
               <thead>
@@ -42,7 +41,7 @@ export function UsersPage() {
                     </td>
                     <td className="nowrap">{formatDate(u.createdAt)}</td>
                     <td className="nowrap">
-                      <Access user={u} onDisabled={users.reload} />
+                      <Access user={u} />
                     </td>
                   </tr>
                 ))}
@@ -50,17 +49,17 @@ export function UsersPage() {
             </table>
           )}
         </section>
-        <NewUser onCreated={users.reload} />
+        <NewUser />
       </div>
     </div>
   );
 }
 
 /** A user's access, and the way to end it: disabling ends their sessions, tokens and open views at once. */
-function Access({ user, onDisabled }: { user: UserView; onDisabled(): void }) {
+function Access({ user }: { user: UserView }) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const disable = useDisableUser();
+  const busy = disable.isPending;
   if (user.disabledAt) return <Badge tone="neutral">disabled {formatDate(user.disabledAt)}</Badge>;
   if (!confirming) {
     return (
@@ -69,65 +68,51 @@ function Access({ user, onDisabled }: { user: UserView; onDisabled(): void }) {
       </button>
     );
   }
-  const disable = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await disableUser(user.id);
-      onDisabled();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
   return (
     <span role="group" aria-label={`Disable ${user.username}`}>
       <span className="muted">Ends their sessions and tokens now. </span>
-      <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy} onClick={() => void disable()}>
+      <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy} onClick={() => disable.mutate(user.id)}>
         {busy ? 'Disabling…' : `Disable ${user.username}`}
       </button>{' '}
       <button type="button" className="btn btn-small" disabled={busy} onClick={() => setConfirming(false)}>
         Cancel
       </button>
-      {error !== null && (
+      {disable.error !== null && (
         <span className="note note-error" role="alert">
-          {describeError(error)}
+          {describeError(disable.error)}
         </span>
       )}
     </span>
   );
 }
 
-function NewUser({ onCreated }: { onCreated(): void }) {
+function NewUser() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('viewer');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const create = useCreateUser();
+  const { error } = create;
   const [done, setDone] = useState<string | null>(null);
   const problem = (f: string) => (error instanceof ApiError ? error.problemFor(f) : undefined);
   const general = error instanceof ApiError && error.problems.length > 0 ? null : error;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setDone(null);
-    try {
-      const user = await createUser({ username: username.trim(), password, role });
-      setDone(`${user.username} can now sign in as ${user.role}.`);
-      setUsername('');
-      setPassword('');
-      onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    create.mutate(
+      { username: username.trim(), password, role },
+      {
+        onSuccess: (user) => {
+          setDone(`${user.username} can now sign in as ${user.role}.`);
+          setUsername('');
+          setPassword('');
+        },
+      },
+    );
   };
 
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="new-user-title" noValidate>
+    <form className="card" onSubmit={submit} aria-labelledby="new-user-title" noValidate>
       <div className="card-head">
         <h2 id="new-user-title">Add a user</h2>
       </div>
@@ -161,8 +146,8 @@ function NewUser({ onCreated }: { onCreated(): void }) {
         </div>
       )}
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add user'}
+        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+          {create.isPending ? 'Adding…' : 'Add user'}
         </button>
       </div>
     </form>

@@ -4,8 +4,7 @@ import { ApiError, describeError } from '../../../api/client';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { formatDate } from '../../../shared/format';
 import { Badge, Empty, ErrorNote, Field, Loading, PageHeader, type Tone } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
-import { createWebhook, deleteWebhook, fetchDeliveries, fetchWebhooks } from '../api';
+import { useCreateWebhook, useDeleteWebhook, useDeliveries, useWebhooks } from '../api';
 import '../webhooks.css';
 
 const EVENT_HINT: Record<WebhookEvent, string> = {
@@ -19,7 +18,7 @@ const STATUS_TONE: Record<string, Tone> = { pending: 'info', delivered: 'good', 
 
 /** Admins only: where a cluster's events are sent, and how each delivery went. */
 export function WebhooksPage({ clusterId }: { clusterId: string }) {
-  const webhooks = useAsync((signal) => fetchWebhooks(clusterId, signal), [clusterId]);
+  const webhooks = useWebhooks(clusterId);
   return (
     <div className="page">
       <PageHeader
@@ -35,51 +34,42 @@ export function WebhooksPage({ clusterId }: { clusterId: string }) {
           <div className="card-head">
             <h2 id="webhooks-title">Endpoints {webhooks.data && <span className="muted">{webhooks.data.length}</span>}</h2>
           </div>
-          {webhooks.status === 'loading' && !webhooks.data && <Loading what="webhooks" />}
-          {webhooks.status === 'failed' && (
-            <ErrorNote error={webhooks.error} title="The webhooks could not be loaded." onRetry={webhooks.reload} />
+          {webhooks.isPending && <Loading what="webhooks" />}
+          {webhooks.isError && (
+            <ErrorNote error={webhooks.error} title="The webhooks could not be loaded." onRetry={() => void webhooks.refetch()} />
           )}
           {webhooks.data?.length === 0 && (
             <Empty title="No webhook yet">Add one to hear about approvals, halts, completions and drift.</Empty>
           )}
           {webhooks.data?.map((webhook) => (
-            <Endpoint key={webhook.id} webhook={webhook} onDeleted={webhooks.reload} />
+            <Endpoint key={webhook.id} webhook={webhook} />
           ))}
         </section>
-        <NewWebhook clusterId={clusterId} onCreated={webhooks.reload} />
+        <NewWebhook clusterId={clusterId} />
       </div>
     </div>
   );
 }
 
-function Endpoint({ webhook, onDeleted }: { webhook: WebhookView; onDeleted(): void }) {
-  const deliveries = useAsync((signal) => fetchDeliveries(webhook.clusterId, webhook.id, signal), [webhook.clusterId, webhook.id]);
-  const [error, setError] = useState<unknown>(null);
-  const remove = async () => {
-    setError(null);
-    try {
-      await deleteWebhook(webhook.clusterId, webhook.id);
-      onDeleted();
-    } catch (err) {
-      setError(err);
-    }
-  };
+function Endpoint({ webhook }: { webhook: WebhookView }) {
+  const deliveries = useDeliveries(webhook.clusterId, webhook.id);
+  const remove = useDeleteWebhook(webhook.clusterId);
   return (
     <article className="webhook" aria-label={`Webhook ${webhook.url}`}>
       <div className="webhook-head">
         <span className="mono">{webhook.url}</span> <Badge tone="neutral">{webhook.format}</Badge> <Badge tone="good">secret set</Badge>
-        <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => void remove()}>
+        <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => remove.mutate(webhook.id)}>
           Remove
         </button>
       </div>
       <div className="muted">{webhook.events.join(', ')}</div>
-      {error !== null && (
+      {remove.error !== null && (
         <div className="note note-error" role="alert">
-          {describeError(error)}
+          {describeError(remove.error)}
         </div>
       )}
-      {deliveries.status === 'failed' && (
-        <ErrorNote error={deliveries.error} title="The deliveries could not be loaded." onRetry={deliveries.reload} />
+      {deliveries.isError && (
+        <ErrorNote error={deliveries.error} title="The deliveries could not be loaded." onRetry={() => void deliveries.refetch()} />
       )}
       {deliveries.data && deliveries.data.length > 0 && (
         <table className="table">
@@ -114,35 +104,32 @@ function Endpoint({ webhook, onDeleted }: { webhook: WebhookView; onDeleted(): v
   );
 }
 
-function NewWebhook({ clusterId, onCreated }: { clusterId: string; onCreated(): void }) {
+function NewWebhook({ clusterId }: { clusterId: string }) {
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<WebhookEvent[]>(['approval.needed', 'rollout.halted']);
   const [format, setFormat] = useState<WebhookFormat>('json');
   const [secret, setSecret] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const create = useCreateWebhook(clusterId);
+  const { error } = create;
   const problem = (f: string) => (error instanceof ApiError ? error.problemFor(f) : undefined);
   const general = error instanceof ApiError && error.problems.length > 0 ? null : error;
   const toggle = (event: WebhookEvent) => setEvents((now) => (now.includes(event) ? now.filter((e) => e !== event) : [...now, event]));
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await createWebhook(clusterId, { url: url.trim(), events, format, secret });
-      setUrl('');
-      setSecret('');
-      onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    create.mutate(
+      { url: url.trim(), events, format, secret },
+      {
+        onSuccess: () => {
+          setUrl('');
+          setSecret('');
+        },
+      },
+    );
   };
 
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="new-webhook-title" noValidate>
+    <form className="card" onSubmit={submit} aria-labelledby="new-webhook-title" noValidate>
       <div className="card-head">
         <h2 id="new-webhook-title">Add a webhook</h2>
       </div>
@@ -186,8 +173,8 @@ function NewWebhook({ clusterId, onCreated }: { clusterId: string; onCreated(): 
         </div>
       )}
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add webhook'}
+        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+          {create.isPending ? 'Adding…' : 'Add webhook'}
         </button>
       </div>
     </form>
