@@ -4,12 +4,23 @@ export * from './model/errors';
 export { compileSelector, matchesSelector, selectorKey, isEmptySelector, type LabelMatcher } from './model/selector';
 export { parseIp, parseCidr, cidrContains, type IpAddress, type Cidr } from './model/ip';
 export { parseSnapshot, parseDocuments, snapshotFromDocuments, NAMESPACE_NAME_LABEL } from './snapshot/parse';
-export type { Snapshot, SnapshotNamespace, SnapshotPod, SnapshotWorkload, SnapshotService, OwnerReference } from './snapshot/types';
+export type {
+  Snapshot,
+  SnapshotNamespace,
+  SnapshotNode,
+  SnapshotPod,
+  SnapshotWorkload,
+  SnapshotService,
+  OwnerReference,
+} from './snapshot/types';
 export {
   buildInventory,
   type Inventory,
   type InventoryNamespace,
+  type InventoryNode,
   type InventoryPod,
+  type NodeAddress,
+  type NodeAddressType,
   type InventoryPort,
   type InventoryWorkload,
 } from './snapshot/inventory';

@@ -1,8 +1,8 @@
 import type { Labels, NetworkPolicy } from '../model/types';
 import { compare } from './parse';
-import type { InventoryPort, OwnerReference, Snapshot, SnapshotWorkload } from './types';
+import type { InventoryPort, NodeAddress, OwnerReference, Snapshot, SnapshotWorkload } from './types';
 
-export type { InventoryPort } from './types';
+export type { InventoryPort, NodeAddress, NodeAddressType } from './types';
 
 export interface InventoryNamespace {
   name: string;
@@ -32,10 +32,25 @@ export interface InventoryPod {
   phase?: string;
   /** The pod shares its node's network namespace and address. */
   hostNetwork?: boolean;
+  /** The node it was scheduled to, when the snapshot says. */
+  nodeName?: string;
   workload: { kind: string; name: string };
   ports: InventoryPort[];
   /** True for the stand-in pod of a workload listed without pods. */
   synthetic?: boolean;
+}
+
+/**
+ * A cluster node and the addresses traffic to or from it carries: its InternalIP and ExternalIP, and the
+ * address of every host-network pod scheduled to it (such a pod's IP is its node's).
+ */
+export interface InventoryNode {
+  name: string;
+  labels: Record<string, string>;
+  /** Sorted by address; an address a host-network pod showed but the Node did not list is an `InternalIP`. */
+  addresses: NodeAddress[];
+  /** True when no Node object was listed and a host-network pod implied it. */
+  implicit?: boolean;
 }
 
 export interface Inventory {
@@ -43,6 +58,8 @@ export interface Inventory {
   workloads: InventoryWorkload[];
   pods: InventoryPod[];
   policies: NetworkPolicy[];
+  /** The nodes, sorted by name; absent when the source knew none. */
+  nodes?: InventoryNode[];
 }
 
 const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -121,6 +138,7 @@ export function buildInventory(snapshot: Snapshot): Inventory {
       ips: pod.ips,
       ...(pod.phase !== undefined ? { phase: pod.phase } : {}),
       ...(pod.hostNetwork ? { hostNetwork: true } : {}),
+      ...(pod.nodeName !== undefined ? { nodeName: pod.nodeName } : {}),
       workload,
       ports: pod.ports,
     };
@@ -175,7 +193,25 @@ export function buildInventory(snapshot: Snapshot): Inventory {
     workloads,
     pods,
     policies: snapshot.policies,
+    nodes: buildNodes(snapshot),
   };
+}
+
+/** The listed nodes, plus the addresses of host-network pods on them (a node only such a pod names is implied). */
+function buildNodes(snapshot: Snapshot): InventoryNode[] {
+  const nodes = new Map<string, InventoryNode>(
+    snapshot.nodes.map((n) => [n.name, { name: n.name, labels: n.labels, addresses: [...n.addresses] }]),
+  );
+  for (const pod of snapshot.pods) {
+    if (!pod.hostNetwork || pod.nodeName === undefined) continue;
+    let node = nodes.get(pod.nodeName);
+    if (!node) nodes.set(pod.nodeName, (node = { name: pod.nodeName, labels: {}, addresses: [], implicit: true }));
+    for (const address of pod.ips)
+      if (!node.addresses.some((a) => a.address === address)) node.addresses.push({ type: 'InternalIP', address });
+  }
+  const sorted = [...nodes.values()].sort((a, b) => compare(a.name, b.name));
+  for (const node of sorted) node.addresses.sort((a, b) => compare(a.address, b.address));
+  return sorted;
 }
 
 function commonLabels(all: Labels[]): Labels {

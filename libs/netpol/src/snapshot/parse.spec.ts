@@ -65,7 +65,7 @@ describe('parseSnapshot', () => {
         ]),
       ),
     );
-    expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [] });
+    expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [], nodes: [] });
   });
 
   test('reads pod ports (protocol defaulting to TCP), IPs and phase', () => {

@@ -3,7 +3,16 @@ import { SnapshotError, type SnapshotLocation } from '../model/errors';
 import { parseIp } from '../model/ip';
 import type { Labels, NetworkPolicy, Protocol } from '../model/types';
 import { fieldError, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/messages';
-import type { InventoryPort, OwnerReference, Snapshot, SnapshotPod, SnapshotService, SnapshotWorkload } from './types';
+import type {
+  InventoryPort,
+  NodeAddress,
+  OwnerReference,
+  Snapshot,
+  SnapshotNode,
+  SnapshotPod,
+  SnapshotService,
+  SnapshotWorkload,
+} from './types';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -71,6 +80,7 @@ class SnapshotBuilder {
   private readonly policies: NetworkPolicy[] = [];
   private readonly workloads: SnapshotWorkload[] = [];
   private readonly services: SnapshotService[] = [];
+  private readonly nodes = new Map<string, SnapshotNode>();
   private readonly seen = new Set<string>();
 
   add(item: unknown, where: string, itemAt: SnapshotLocation): void {
@@ -83,7 +93,7 @@ class SnapshotBuilder {
     if (typeof kind !== 'string') throw new SnapshotError(`${where}: kind: Required value`);
     const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : undefined;
     const reads =
-      kind === 'Namespace' || kind === 'Pod' || kind === 'Service'
+      kind === 'Namespace' || kind === 'Pod' || kind === 'Service' || kind === 'Node'
         ? apiVersion === undefined || apiVersion === 'v1'
         : kind === 'NetworkPolicy'
           ? apiVersion === undefined || apiVersion === 'networking.k8s.io/v1'
@@ -95,11 +105,17 @@ class SnapshotBuilder {
     if (typeof name !== 'string' || name === '')
       throw new SnapshotError(`${where} (${kind}): metadata.name: Required value`, at('metadata.name'));
     const context =
-      kind === 'Namespace'
-        ? `${where} (Namespace ${JSON.stringify(name)})`
+      kind === 'Namespace' || kind === 'Node'
+        ? `${where} (${kind} ${JSON.stringify(name)})`
         : `${where} (${kind} ${JSON.stringify(`${String(meta.namespace ?? 'default')}/${name}`)})`;
     checkName(name, kind === 'Namespace' ? isDns1123Label : isDns1123Subdomain, `${context}: metadata.name`, at('metadata.name'));
     const labels = readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels'));
+    if (kind === 'Node') {
+      if (this.nodes.has(name)) throw new SnapshotError(`${context}: node listed twice`);
+      const status = isObject(item.status) ? item.status : {};
+      this.nodes.set(name, { name, labels, addresses: readNodeAddresses(status, `${context}: status`, at('status.addresses')) });
+      return;
+    }
     if (kind === 'Namespace') {
       if (this.namespaces.has(name)) throw new SnapshotError(`${context}: namespace listed twice`);
       // The API server always sets this label to the namespace's name (and refuses any other value).
@@ -127,6 +143,7 @@ class SnapshotBuilder {
           ips: readPodIps(status, `${context}: status`),
           ...(typeof status.phase === 'string' ? { phase: status.phase } : {}),
           ...(spec.hostNetwork === true ? { hostNetwork: true } : {}),
+          ...(typeof spec.nodeName === 'string' && spec.nodeName !== '' ? { nodeName: readNodeName(spec.nodeName, context, at) } : {}),
         });
         return;
       }
@@ -190,6 +207,7 @@ class SnapshotBuilder {
       ),
       workloads: [...this.workloads].sort((a, b) => byNamespaceName(a, b) || compare(a.kind, b.kind)),
       services: [...this.services].sort(byNamespaceName),
+      nodes: [...this.nodes.values()].sort((a, b) => compare(a.name, b.name)),
     };
   }
 }
@@ -263,6 +281,30 @@ function readContainerPorts(spec: Json, where: string): InventoryPort[] {
     });
   }
   return ports;
+}
+
+function readNodeName(value: string, context: string, at: (field: string) => SnapshotLocation): string {
+  checkName(value, isDns1123Subdomain, `${context}: spec.nodeName`, at('spec.nodeName'));
+  return value;
+}
+
+/** `status.addresses` of a Node: its InternalIP and ExternalIP entries (each a valid IP); `Hostname` and other types are names. */
+function readNodeAddresses(status: Json, where: string, at: SnapshotLocation): NodeAddress[] {
+  if (status.addresses === undefined || status.addresses === null) return [];
+  if (!Array.isArray(status.addresses)) throw new SnapshotError(`${where}.addresses: Invalid value: must be a list`, at);
+  const addresses: NodeAddress[] = [];
+  status.addresses.forEach((entry, i) => {
+    if (!isObject(entry) || typeof entry.type !== 'string' || typeof entry.address !== 'string')
+      throw new SnapshotError(`${where}.addresses[${i}]: Invalid value: needs a type and an address`, at);
+    if (entry.type !== 'InternalIP' && entry.type !== 'ExternalIP') return;
+    if (!parseIp(entry.address))
+      throw new SnapshotError(
+        `${where}.addresses[${i}].address: Invalid value: ${JSON.stringify(entry.address)}: must be a valid IP address`,
+        at,
+      );
+    if (!addresses.some((a) => a.address === entry.address)) addresses.push({ type: entry.type, address: entry.address });
+  });
+  return addresses;
 }
 
 function readPodIps(status: Json, where: string): string[] {

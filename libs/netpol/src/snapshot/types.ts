@@ -29,6 +29,23 @@ export interface SnapshotPod {
   phase?: string;
   /** spec.hostNetwork: the pod uses its node's address. */
   hostNetwork?: boolean;
+  /** spec.nodeName: the node the pod was scheduled to. */
+  nodeName?: string;
+}
+
+/** The address types of `Node.status.addresses` that traffic can carry (`Hostname` is a name, not an address). */
+export type NodeAddressType = 'InternalIP' | 'ExternalIP';
+
+export interface NodeAddress {
+  type: NodeAddressType;
+  address: string;
+}
+
+/** A Node (v1): its name, labels and IP addresses. Node addresses are not cluster-external. */
+export interface SnapshotNode {
+  name: string;
+  labels: Labels;
+  addresses: NodeAddress[];
 }
 
 /** A Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob object, reduced to what inventory needs. */
@@ -55,4 +72,5 @@ export interface Snapshot {
   policies: NetworkPolicy[];
   workloads: SnapshotWorkload[];
   services: SnapshotService[];
+  nodes: SnapshotNode[];
 }
