@@ -152,12 +152,14 @@ describe('Hubble samples against the kind inventory', () => {
 });
 
 describe('Hubble exporter output with a field mask', () => {
-  test('the "source":{} line is skipped with a reason; the POLICY_DENIED line is a denied edge', () => {
+  test('the "source":{} line is skipped with a reason; the POLICY_DENIED line is a blocked attempt, not an edge', () => {
     const r = importFlowText(readSample(SAMPLE.hubbleFieldMask), InventoryIndex.empty(), { inferUnknownWorkloads: true });
     expect(r.reader.skippedByReason).toEqual({ 'empty-endpoint': { count: 1, lines: [1] } });
-    expect(summary(r.edges)).toEqual(['workload:default/xwing -> workload:default/deathstar TCP/80']);
-    expect(r.edges[0].verdict).toBe('denied');
-    expect(r.edges[0].connections).toBe(1); // SYN without ACK
+    expect(r.edges).toEqual([]);
+    expect(r.blockedAttempts).toMatchObject([
+      { key: 'workload:default/xwing|workload:default/deathstar|TCP|80', attempts: 1, reasons: ['POLICY_DENIED'], formats: ['hubble'] },
+    ]);
+    expect(r.aggregation).toMatchObject({ refused: 1, blockedAttempts: 1, edges: 0 });
     const [rec] = records(readSample(SAMPLE.hubbleFieldMask));
     expect(rec.verdictReason).toBe('POLICY_DENIED');
     expect(rec.node).toBe('kind-kind/kind-worker');
