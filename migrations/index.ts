@@ -19,6 +19,7 @@ import { ApprovalsByTier1764415000000 } from './1764415000000-approvals-by-tier'
 import { FlakyProbesByAttempt1764416000000 } from './1764416000000-flaky-probes-by-attempt';
 import { NamespaceTierFloors1764417000000 } from './1764417000000-namespace-tier-floors';
 import { ClusterDataVersions1764418000000 } from './1764418000000-cluster-data-versions';
+import { NodesAndBlockedAttempts1764420000000 } from './1764420000000-nodes-and-blocked-attempts';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   FlakyProbesByAttempt1764416000000,
   NamespaceTierFloors1764417000000,
   ClusterDataVersions1764418000000,
+  NodesAndBlockedAttempts1764420000000,
 ];

@@ -135,7 +135,7 @@ describe('aggregation and connection counting', () => {
     const [attempt] = agg.blockedAttempts();
     expect(attempt).toMatchObject({ attempts: 2, reasons: ['POLICY_DENIED'], protocol: 'TCP', formats: ['hubble'] });
     expect(attempt.src.key).toBe('workload:shop/frontend');
-    expect(agg.stats()).toMatchObject({ refused: 2, blockedAttempts: 1, edges: 0, attributed: 2 });
+    expect(agg.stats()).toMatchObject({ refused: 2, blockedAttempts: 1, edges: 0, attributed: 0 });
   });
 
   test('blocked attempts are bounded: past the bound a new one is only counted', () => {

@@ -94,7 +94,7 @@ export interface UnattributedSample {
 export interface AggregatorStats {
   /** Records given to `add`. */
   records: number;
-  /** Records whose two ends were attributed and counted into an edge. */
+  /** Records whose two ends were attributed and counted into an edge (refused ones are not). */
   attributed: number;
   /** Records dropped because an end could not be attributed. */
   unattributed: number;
@@ -231,11 +231,11 @@ export class EdgeAggregator {
     if (!a.ok) return this.miss('src', a.reason, a.hint);
     const b = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst, record.node);
     if (!b.ok) return this.miss('dst', b.reason, b.hint);
-    this.s.attributed++;
     if (record.verdict === 'denied') {
       this.refuse(record, a.endpoint, b.endpoint);
       return false;
     }
+    this.s.attributed++;
 
     const port = record.dstPort ?? null;
     const slot = PROTO_INDEX[record.protocol] * 65537 + (port ?? 65536);

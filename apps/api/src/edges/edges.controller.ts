@@ -1,5 +1,5 @@
-import { type EdgeView, routes, type RouteInput } from '@bulkhead/contracts';
-import { declareEdge, type EdgeDeps, listEdges, reviewEdge } from '@bulkhead/inventory';
+import { type BlockedAttemptView, type EdgeView, routes, type RouteInput } from '@bulkhead/contracts';
+import { declareEdge, type EdgeDeps, listBlockedAttempts, listEdges, reviewEdge } from '@bulkhead/inventory';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -30,6 +30,13 @@ export class EdgesController {
   @AnswerPerVersion('cluster')
   list(@Input() { params, query }: RouteInput<typeof routes.listEdges>): Promise<EdgeView[]> {
     return listEdges(this.deps, params.clusterId, query);
+  }
+
+  @Route(routes.listBlockedAttempts)
+  @RequireRole('viewer')
+  @AnswerPerVersion('cluster')
+  blocked(@Input() { params, query }: RouteInput<typeof routes.listBlockedAttempts>): Promise<BlockedAttemptView[]> {
+    return listBlockedAttempts(this.deps, params.clusterId, query);
   }
 
   /** Declares a dependency by hand (201), or confirms it when the map already has it (200). */

@@ -21,6 +21,19 @@ export interface EdgeRecord {
   sources: Array<{ importId: string; connections: number; firstSeen: Date | null; lastSeen: Date | null }>;
 }
 
+/** Refused attempts between two ends on one port, summed over the imports that saw them. */
+export interface BlockedAttemptRecord {
+  id: string;
+  srcKey: string;
+  dstKey: string;
+  port: number;
+  protocol: string;
+  attempts: number;
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  reasons: string[];
+}
+
 export interface EdgeFilter {
   /** Edges with at least one end in this namespace. */
   namespace?: string;
@@ -30,6 +43,8 @@ export interface EdgeFilter {
 
 export interface EdgeStore {
   list(clusterId: string, filter: EdgeFilter): Promise<EdgeRecord[]>;
+  /** The cluster's blocked attempts (with at least one end in the namespace, when given), by key. */
+  blocked(clusterId: string, filter: Pick<EdgeFilter, 'namespace'>): Promise<BlockedAttemptRecord[]>;
   get(id: string): Promise<EdgeRecord | null>;
   /**
    * Declares a dependency by hand. When the edge is already known (observed, say), it is confirmed

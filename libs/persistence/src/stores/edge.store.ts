@@ -1,4 +1,4 @@
-import type { EdgeFilter, EdgeRecord, EdgeReview, EdgeStore } from '@bulkhead/inventory';
+import type { BlockedAttemptRecord, EdgeFilter, EdgeRecord, EdgeReview, EdgeStore } from '@bulkhead/inventory';
 import type { DataSource } from 'typeorm';
 import { EdgeEntity } from '../entities/flow.entities';
 import { edgeKey } from './flow-import.store';
@@ -78,6 +78,41 @@ export class TypeOrmEdgeStore implements EdgeStore {
     if (filter.origin) where((p) => `e.origin = ${p}`, filter.origin);
     const rows: EdgeRow[] = await this.db.query(`${SELECT_EDGES} WHERE ${conditions.join(' AND ')} ORDER BY e.key`, params);
     return rows.map(toRecord);
+  }
+
+  async blocked(clusterId: string, filter: Pick<EdgeFilter, 'namespace'>): Promise<BlockedAttemptRecord[]> {
+    const params: unknown[] = [clusterId];
+    let namespace = '';
+    if (filter.namespace) {
+      params.push(namespacePattern(filter.namespace));
+      namespace = ' AND (src_key LIKE $2 OR dst_key LIKE $2)';
+    }
+    const rows: Array<{
+      id: string;
+      src_key: string;
+      dst_key: string;
+      port: number;
+      protocol: string;
+      attempts: string;
+      first_seen: Date | null;
+      last_seen: Date | null;
+      reasons: string[];
+    }> = await this.db.query(
+      `SELECT id, src_key, dst_key, port, protocol, attempts, first_seen, last_seen, reasons FROM blocked_attempts
+       WHERE cluster_id = $1${namespace} ORDER BY key`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      srcKey: r.src_key,
+      dstKey: r.dst_key,
+      port: r.port,
+      protocol: r.protocol,
+      attempts: Number(r.attempts),
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      reasons: r.reasons,
+    }));
   }
 
   async get(id: string): Promise<EdgeRecord | null> {
