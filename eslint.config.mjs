@@ -39,6 +39,25 @@ const ioFree = readdirSync('libs')
   })
   .map((lib) => `libs/${lib}/src/**/*.ts`);
 
+// Rules that need type information (see the block that turns them on below).
+export const typeAwareRules = {
+  '@typescript-eslint/await-thenable': 'error',
+  '@typescript-eslint/no-array-delete': 'error',
+  '@typescript-eslint/no-base-to-string': 'error',
+  '@typescript-eslint/no-duplicate-type-constituents': 'error',
+  '@typescript-eslint/no-floating-promises': 'error',
+  '@typescript-eslint/no-for-in-array': 'error',
+  '@typescript-eslint/no-implied-eval': 'error',
+  '@typescript-eslint/no-misused-promises': 'error',
+  '@typescript-eslint/no-redundant-type-constituents': 'error',
+  '@typescript-eslint/no-unnecessary-boolean-literal-compare': 'error',
+  '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+  '@typescript-eslint/only-throw-error': 'error',
+  '@typescript-eslint/prefer-promise-reject-errors': 'error',
+  '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+  '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+};
+
 export default [
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'apps/dashboard/dist/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
@@ -53,13 +72,22 @@ export default [
     },
   },
   {
+    // Type-aware rules: the ones that catch real bugs the compiler lets through (a promise nobody awaits
+    // or catches, a promise where a callback's result is ignored, a thrown non-Error, an object printed as
+    // "[object Object]", an assertion that asserts nothing). The rest of recommendedTypeChecked would mostly
+    // flag tests reading loosely typed JSON answers.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: typeAwareRules,
+  },
+  {
     // The dashboard's hooks: called in the same order on every render, and effects and memos that
     // list every value they read, so that none of them runs on stale data.
     files: ['apps/dashboard/src/**/*.ts', 'apps/dashboard/src/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
-      'react-hooks/exhaustive-deps': ['error', { additionalHooks: '^useAsync$' }],
+      'react-hooks/exhaustive-deps': ['error', { additionalHooks: '^(useAsync|usePages)$' }],
     },
   },
   {

@@ -20,6 +20,10 @@ import { FlakyProbesByAttempt1764416000000 } from './1764416000000-flaky-probes-
 import { NamespaceTierFloors1764417000000 } from './1764417000000-namespace-tier-floors';
 import { ClusterDataVersions1764418000000 } from './1764418000000-cluster-data-versions';
 import { NodesAndBlockedAttempts1764420000000 } from './1764420000000-nodes-and-blocked-attempts';
+import { DeclaredEdges1764421000000 } from './1764421000000-declared-edges';
+import { Webhooks1764422000000 } from './1764422000000-webhooks';
+import { FlowSources1764424000000 } from './1764424000000-flow-sources';
+import { ListPageIndexes1764425000000 } from './1764425000000-list-page-indexes';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const migrations = [
@@ -45,4 +49,8 @@ export const migrations = [
   NamespaceTierFloors1764417000000,
   ClusterDataVersions1764418000000,
   NodesAndBlockedAttempts1764420000000,
+  DeclaredEdges1764421000000,
+  Webhooks1764422000000,
+  FlowSources1764424000000,
+  ListPageIndexes1764425000000,
 ];

@@ -1,8 +1,9 @@
 // Compiles every TypeScript source of the workspace into dist/ with SWC (decorator metadata on,
 // CommonJS out), rewriting the @bulkhead/* path aliases of tsconfig.base.json to relative paths.
 // Type checking is `npm run typecheck`; this only emits, so it is fast enough to run before every start.
+// `.proto` files (the gRPC flow sources' minimal protos) are copied beside the code that loads them.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +27,7 @@ async function* sources(dir) {
     if (skip.has(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(path);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) yield path;
+    else if ((entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) || entry.name.endsWith('.proto')) yield path;
   }
 }
 
@@ -42,6 +43,11 @@ for (const r of roots) {
 }
 await Promise.all(
   files.map(async (file) => {
+    if (file.endsWith('.proto')) {
+      const copy = join(out, relative(root, file));
+      await mkdir(dirname(copy), { recursive: true });
+      return copyFile(file, copy);
+    }
     const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
     const { code, map } = await transformFile(file, {
       ...options,

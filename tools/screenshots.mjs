@@ -202,7 +202,7 @@ export async function startStack({ log = false } = {}) {
         const clusters = await get('/api/v1/clusters');
         clusterId = clusters[0]?.id;
         if (!clusterId) return false;
-        const imports = await get(`/api/v1/clusters/${clusterId}/flow-imports`);
+        const { items: imports } = await get(`/api/v1/clusters/${clusterId}/flow-imports`);
         return imports.length > 0 && imports.every((i) => i.status === 'succeeded' || i.status === 'failed');
       },
       60000,

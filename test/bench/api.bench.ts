@@ -242,7 +242,9 @@ async function main(): Promise<void> {
     );
     const demo = (await admin.call<Array<{ id: string; name: string }>>('GET', '/api/v1/clusters')).find((c) => c.name === 'demo-flat');
     if (!demo) throw new Error('the demo cluster was not seeded');
-    const [demoImport] = await admin.call<Array<{ id: string }>>('GET', `/api/v1/clusters/${demo.id}/flow-imports`);
+    const {
+      items: [demoImport],
+    } = await admin.call<{ items: Array<{ id: string }> }>('GET', `/api/v1/clusters/${demo.id}/flow-imports`);
     await admin.until(
       'the demo flows to be imported',
       () => admin.call<{ status: string }>('GET', `/api/v1/flow-imports/${demoImport.id}`),
@@ -281,9 +283,9 @@ async function main(): Promise<void> {
       start: true,
       config: { waves: [WAVE], settleMs, probe },
     });
-    let approvalFailure: unknown;
+    let approvalFailure: Error | undefined;
     approving = approveAsAsked(admin.url, await signInApprover(admin), rollout.id, () => stopped).catch(
-      (error: unknown) => void (approvalFailure = error),
+      (error: unknown) => void (approvalFailure = error instanceof Error ? error : new Error(String(error))),
     );
     const verified = async () => {
       const r = await admin.call<{ status: string; steps: Array<{ phase: string }> }>('GET', `/api/v1/rollouts/${rollout.id}`);
@@ -291,7 +293,7 @@ async function main(): Promise<void> {
     };
     await admin.until('the 200-namespace rollout to verify its first wave', verified, (r) => r.verified >= WAVE, 60_000);
 
-    const edges = await admin.call<Array<{ from: string }>>('GET', `/api/v1/clusters/${demo.id}/edges`);
+    const { items: edges } = await admin.call<{ items: Array<{ from: string }> }>('GET', `/api/v1/clusters/${demo.id}/edges`);
     const demoNamespace = edges[0]?.from.split('/')[0] ?? 'default';
     const routes: Array<[string, string]> = [
       ['GET /clusters', '/api/v1/clusters'],

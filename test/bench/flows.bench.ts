@@ -405,7 +405,7 @@ async function main(): Promise<void> {
     }
     const r = last!;
     console.log(
-      `reader: ${r.reader.records} records, ${r.reader.skipped} skipped ${JSON.stringify(Object.fromEntries(Object.entries(r.reader.skippedByReason).map(([k, v]) => [k, v!.count])))}, lost events ${r.reader.lostEvents} in ${r.reader.lostEventRecords} lines`,
+      `reader: ${r.reader.records} records, ${r.reader.skipped} skipped ${JSON.stringify(Object.fromEntries(Object.entries(r.reader.skippedByReason).map(([k, v]) => [k, v.count])))}, lost events ${r.reader.lostEvents} in ${r.reader.lostEventRecords} lines`,
     );
     console.log(
       `aggregation: ${r.aggregation.attributed} attributed, ${r.aggregation.unattributed} unattributed ${JSON.stringify(r.aggregation.unattributedByReason)}, ${r.aggregation.edges} edges, ${r.aggregation.connections} connections counted of ${generated} generated (${r.aggregation.duplicateStartsSuppressed} duplicate starts suppressed)`,

@@ -89,8 +89,12 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
         { name: 'http', port: role === 'db' ? 5432 : role === 'cache' ? 6379 : 8080, protocol: 'TCP' },
         { name: 'metrics', port: 9090 + (w % 3), protocol: 'TCP' },
       ];
-      // Two thirds carry app.kubernetes.io/name; the rest only `app` (older charts).
-      const labels: Record<string, string> = random() < 0.66 ? { 'app.kubernetes.io/name': name, app: name } : { app: name };
+      // Two thirds carry app.kubernetes.io/name; the rest share `app` with their namespace's other workloads of
+      // that kind and are told apart by `component` and, when a role repeats, `version` (as bookinfo's reviews-v1, v2).
+      const labels: Record<string, string> =
+        random() < 0.66
+          ? { 'app.kubernetes.io/name': name, app: name }
+          : { app: 'shop', component: role, version: `v${Math.floor(w / roles.length) + 1}` };
       addWorkload(ns, name, labels, ports, 1 + int(2));
       names.push(`${ns}/${name}`);
     }

@@ -30,7 +30,7 @@ function edge(from: string, to: string, port: number, extra: Partial<EdgeView> =
     reviewedBy: null,
     reviewComment: null,
     ...extra,
-  } as EdgeView;
+  };
 }
 
 const ns = (name: string, tier: NamespaceView['tier']): NamespaceView => ({

@@ -157,7 +157,8 @@ describe('a rollout from the dashboard', () => {
       .locator(`[data-testid="stage"][data-tier="staging"] [data-testid="step"][data-namespace="${namespace}"]:not([data-phase="pending"])`)
       .waitFor({ timeout: 10000 });
 
-    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.stage.approve`, { role: 'viewer' })).body;
+    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.stage.approve`, { role: 'viewer' })).body
+      .items;
     expect(JSON.stringify(audit)).toContain('dev probes all green');
   }, 40000);
 });

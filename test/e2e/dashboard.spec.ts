@@ -93,7 +93,7 @@ describe('the dashboard, signed in as an operator', () => {
     await page.getByRole('button', { name: 'Reject dependency' }).click();
     await page.locator('tr.edge-row[data-review="rejected"][data-from="orders-dev/orders-debug"]').waitFor();
     expect(await row.textContent()).toContain('by operator-user: “debug pod left over from the incident”');
-    const stored = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=orders-dev`, { role: 'viewer' })).body.find(
+    const stored = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=orders-dev`, { role: 'viewer' })).body.items.find(
       (e: any) => e.to === 'postgres-prod/postgres',
     );
     expect(stored).toMatchObject({
@@ -105,6 +105,22 @@ describe('the dashboard, signed in as an operator', () => {
     expect(
       await page.locator('path.link[data-from="orders-dev/orders-debug"][data-to="postgres-prod/postgres"]').getAttribute('data-style'),
     ).toBe('rejected');
+  });
+
+  it('fits the dependency table, review buttons included, on a 1,280 px screen', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signIn('operator-user');
+    await page.getByTestId('cluster-card').waitFor();
+    await page.goto(`${baseUrl}/clusters/${clusterId}/map`);
+    await page.getByTestId('edge-table').locator('tr.edge-row').first().waitFor();
+    const fit = await page.getByTestId('edge-table').evaluate((table: any) => ({
+      table: table.scrollWidth,
+      room: table.parentElement.clientWidth,
+      furthestButton: Math.max(...[...table.querySelectorAll('button')].map((b: any) => b.getBoundingClientRect().right)),
+      viewport: (globalThis as any).innerWidth,
+    }));
+    expect(fit.table).toBeLessThanOrEqual(fit.room);
+    expect(fit.furthestButton).toBeLessThanOrEqual(fit.viewport);
   });
 
   it('shows why a declared dependency is refused next to the field at fault', async () => {
@@ -162,7 +178,7 @@ describe('the dashboard, signed in as a viewer', () => {
   it('is refused by the API when it tries anyway, cookie and CSRF token in hand', async () => {
     await signIn('viewer-user');
     await page.getByTestId('cluster-card').waitFor();
-    const edgeId = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body[0].id;
+    const edgeId = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body.items[0].id;
     const answer = await page.evaluate(
       async ({ clusterId, edgeId }) => {
         const me = (await (await fetch('/api/v1/auth/me')).json()) as any;

@@ -139,7 +139,7 @@ describe.each(KILL_POINTS)('SIGKILL of the worker at %s', (point) => {
       }
       const audit = (
         await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.&limit=500`, { role: 'viewer' })
-      ).body.filter((e: any) => e.details.rolloutId === id);
+      ).body.items.filter((e: any) => e.details.rolloutId === id);
       for (const action of ['rollout.step.policies_applied', 'rollout.step.policies_restored']) {
         const perStep = new Map<string, number>();
         for (const e of audit.filter((a: any) => a.action === action))

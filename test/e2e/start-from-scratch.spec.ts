@@ -93,10 +93,10 @@ describe('starting the product from scratch', () => {
     const id = clusters.body[0].id;
     const imports = await until(
       () => get(`/api/v1/clusters/${id}/flow-imports`, token),
-      (r) => r.body[0]?.status === 'succeeded',
+      (r) => r.body.items[0]?.status === 'succeeded',
       30000,
     );
-    expect(imports.body[0].progress.flowsAttributed).toBeGreaterThan(1000);
+    expect(imports.body.items[0].progress.flowsAttributed).toBeGreaterThan(1000);
   }, 40000);
 
   it('runs as a database role that owns nothing, and migrated as the owner role', async () => {

@@ -53,15 +53,25 @@ describe('answers match their declared schemas', () => {
     await answerOf(routes.listWorkloads, 'viewer', { params: { clusterId }, query: { namespace: namespace.name } });
     await answerOf(routes.listPolicies, 'viewer', { params: { clusterId } });
     await answerOf(routes.listEdges, 'viewer', { params: { clusterId } });
-    const [flowImport] = await answerOf(routes.listFlowImports, 'viewer', { params: { clusterId } });
+    const {
+      items: [flowImport],
+    } = await answerOf(routes.listFlowImports, 'viewer', { params: { clusterId } });
     await answerOf(routes.getFlowImport, 'viewer', { params: { importId: flowImport.id } });
     await answerOf(routes.listDriftChecks, 'viewer', { params: { clusterId } });
+    const source = await answerOf(routes.createFlowSource, 'operator', {
+      params: { clusterId },
+      body: { name: 'relay', kind: 'hubble-relay', address: '10.0.0.9:4245', enabled: false },
+    });
+    await answerOf(routes.listFlowSources, 'viewer', { params: { clusterId } });
+    await answerOf(routes.getFlowSource, 'viewer', { params: { clusterId, sourceId: source.id } });
+    await answerOf(routes.updateFlowSource, 'operator', { params: { clusterId, sourceId: source.id }, body: { address: '10.0.0.9:4244' } });
+    await answerOf(routes.deleteFlowSource, 'operator', { params: { clusterId, sourceId: source.id } });
     await answerOf(routes.listAudit, 'viewer', { query: { limit: 50 } });
     await answerOf(routes.verifyAudit, 'approver');
   });
 
   it('edges, tiers, plans and a rollout through its approval', async () => {
-    const edges = await answerOf(routes.listEdges, 'viewer', { params: { clusterId } });
+    const { items: edges } = await answerOf(routes.listEdges, 'viewer', { params: { clusterId } });
     await answerOf(routes.listBlockedAttempts, 'viewer', { params: { clusterId } });
     await answerOf(routes.confirmEdge, 'operator', { params: { clusterId, edgeId: edges[0].id }, body: { comment: 'seen in production' } });
     await answerOf(routes.rejectEdge, 'operator', { params: { clusterId, edgeId: edges[1].id }, body: {} });

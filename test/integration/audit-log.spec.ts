@@ -14,7 +14,7 @@ afterAll(async () => {
   await api.close();
 });
 
-const audit = async (query = '') => (await api.call('GET', `/api/v1/audit${query}`, { role: 'viewer' })).body;
+const audit = async (query = '') => (await api.call('GET', `/api/v1/audit${query}`, { role: 'viewer' })).body.items;
 
 describe('the audit log', () => {
   it('records who did what to which cluster, newest first', async () => {

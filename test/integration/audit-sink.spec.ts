@@ -7,10 +7,9 @@ import { type Harness, startApi } from './support/harness';
 
 /** The chain as the database holds it, for comparing with what a sink received. */
 const chain = async (api: Harness) =>
-  (await api.db.query(`SELECT position::int AS position, encode(hash, 'hex') AS hash FROM audit_log ORDER BY position`)) as Array<{
-    position: number;
-    hash: string;
-  }>;
+  api.db.query<Array<{ position: number; hash: string }>>(
+    `SELECT position::int AS position, encode(hash, 'hex') AS hash FROM audit_log ORDER BY position`,
+  );
 
 const createClusters = async (api: Harness, names: string[]) => {
   for (const name of names)

@@ -16,11 +16,11 @@ beforeAll(async () => {
   clusterId = (await seedDemo(deps, api.db, uploads, new Date('2026-11-28T12:00:00Z'), createLogger('silent')))!;
   const imports = await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' });
   await api.waitFor(
-    () => api.call('GET', `/api/v1/flow-imports/${imports.body[0].id}`, { role: 'viewer' }),
+    () => api.call('GET', `/api/v1/flow-imports/${imports.body.items[0].id}`, { role: 'viewer' }),
     (r) => r.body.status === 'succeeded',
     30000,
   );
-  edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body;
+  edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items;
 }, 60000);
 afterAll(() => api.close());
 

@@ -19,7 +19,7 @@ const finished = (id: string) =>
     () => api.call('GET', `/api/v1/flow-imports/${id}`, { role: 'viewer' }),
     (r) => r.body.status === 'succeeded' || r.body.status === 'failed',
   );
-const edges = async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body;
+const edges = async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body.items;
 
 beforeAll(async () => {
   api = await startApi({ BULKHEAD_MAX_UPLOAD_MB: '1' }, { worker: true });
@@ -73,7 +73,7 @@ describe('importing observed flows into the dependency map', () => {
       verdicts: ['allowed'],
     });
     expect(web.sources).toEqual([
-      { importId, connections: 2, firstSeen: '2026-11-20T10:00:00.000Z', lastSeen: '2026-11-20T11:00:00.000Z' },
+      { importId, format: 'hubble', connections: 2, firstSeen: '2026-11-20T10:00:00.000Z', lastSeen: '2026-11-20T11:00:00.000Z' },
     ]);
   });
 
@@ -107,6 +107,6 @@ describe('importing observed flows into the dependency map', () => {
     });
     expect(missing.status).toBe(404);
     const list = await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' });
-    expect(list.body).toHaveLength(3);
+    expect(list.body.items).toHaveLength(3);
   });
 });

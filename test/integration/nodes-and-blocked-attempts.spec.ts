@@ -135,7 +135,7 @@ afterAll(() => api.close());
 
 describe('nodes in the dependency map', () => {
   it('attributes node addresses, reserved:host and a host-network pod to their node', async () => {
-    const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body;
+    const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items;
     expect(edges.map((e: any) => `${e.fromKey} -> ${e.toKey} ${e.port}/${e.protocol}`)).toEqual([
       'node:worker-1 -> workload:shop/frontend 8080/TCP',
       'node:worker-2 -> workload:shop/frontend 8080/TCP',
@@ -186,7 +186,7 @@ describe('refused flows', () => {
         lastSeen: '2026-11-20T10:05:03.000Z',
       }),
     ]);
-    const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body;
+    const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items;
     expect(edges.some((e: any) => e.toKey === 'workload:shop/db')).toBe(false);
     expect((await api.call('GET', `/api/v1/clusters/${clusterId}/edges/blocked?namespace=monitoring`, { role: 'viewer' })).body).toEqual(
       [],

@@ -47,8 +47,16 @@ describe('plans of the demo cluster', () => {
     expect(res.headers.get('content-type')).toContain('application/yaml');
     const docs = YAML.parseAllDocuments(await res.text()).map((d) => d.toJS());
     expect(docs.length).toBeGreaterThanOrEqual(3);
-    for (const doc of docs)
+    for (const doc of docs) {
       expect(doc).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: 'payments-prod' } });
+      expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    }
+  });
+
+  it('answers 404 for a namespace the plan does not cover', async () => {
+    const unknown = await api.call('GET', `/api/v1/plans/${first.id}/yaml?namespace=no-such-namespace`, { role: 'viewer' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'plan.namespace_not_found' });
   });
 
   it('diffs against the live cluster: everything is added, and the connections it blocks are listed', async () => {
@@ -68,7 +76,7 @@ describe('plans of the demo cluster', () => {
   });
 
   it('makes version 2 once the incident edge is confirmed, and the diff shows that connection becoming allowed', async () => {
-    const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=postgres-prod`, { role: 'viewer' })).body;
+    const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=postgres-prod`, { role: 'viewer' })).body.items;
     const incident = edges.find((e: any) => e.from === 'orders-dev/orders-debug');
     await api.call('POST', `/api/v1/clusters/${clusterId}/edges/${incident.id}/confirm`, {
       role: 'operator',
@@ -82,7 +90,7 @@ describe('plans of the demo cluster', () => {
     expect(diff.semantic.allowed.map((c: any) => `${c.from}>${c.to}:${c.port}`)).toContain(
       'orders-dev/orders-debug>postgres-prod/postgres:5432',
     );
-    const list = (await api.call('GET', `/api/v1/clusters/${clusterId}/plans`, { role: 'viewer' })).body;
+    const list = (await api.call('GET', `/api/v1/clusters/${clusterId}/plans`, { role: 'viewer' })).body.items;
     expect(list.map((p: any) => p.version)).toEqual([2, 1]);
   });
 

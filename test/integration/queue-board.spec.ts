@@ -85,7 +85,7 @@ describe('the queue board', () => {
     expect((await delayedImports()).counts.delayed).toBe(1);
     const refused = await api.waitFor(
       async () =>
-        (await api.call('GET', '/api/v1/audit?action=auth.refused&actor=token:test-operator', { role: 'admin' })).body as Array<{
+        (await api.call('GET', '/api/v1/audit?action=auth.refused&actor=token:test-operator', { role: 'admin' })).body.items as Array<{
           details: { path: string; code: string };
         }>,
       (entries) => entries.length >= 2,
@@ -154,7 +154,7 @@ describe('the queue board', () => {
 
   it('writes each change made through the board to the audit log, under the admin who made it, and no refused one', async () => {
     const entries = async () =>
-      (await api.call('GET', '/api/v1/audit?action=queue.change', { role: 'admin' })).body as Array<{
+      (await api.call('GET', '/api/v1/audit?action=queue.change', { role: 'admin' })).body.items as Array<{
         actor: string;
         target: string;
         details: { method: string; status: number };

@@ -38,9 +38,9 @@ describe('two installs sharing one Redis with the default queue prefix', () => {
       [first, a],
       [second, b],
     ] as const) {
-      const imports = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
+      const imports = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body.items;
       expect(imports.map((i: { status: string }) => i.status)).toEqual(['succeeded']);
-      expect((await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body.length).toBeGreaterThan(0);
+      expect((await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body.items.length).toBeGreaterThan(0);
     }
   }, 90000);
 

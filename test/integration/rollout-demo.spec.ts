@@ -53,7 +53,7 @@ describe('a staged rollout of the demo plan', () => {
   }, 120000);
 
   it('lists it as a summary: where it stands and how many namespaces are in each phase, per stage, without the steps', async () => {
-    const [listed] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
+    const [listed] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items;
     const devSteps = first.steps.filter((s: any) => s.tier === 'dev').length;
     expect(listed).toMatchObject({
       id: first.id,
@@ -81,14 +81,14 @@ describe('a staged rollout of the demo plan', () => {
   });
 
   it('refuses a second rollout of the cluster while this one is active, leaving no draft of it behind', async () => {
-    const before = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
+    const before = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items;
     const second = await api.call('POST', '/api/v1/rollouts', {
       role: 'operator',
       body: { planId: first.planId, start: true, config: FAST },
     });
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('rollout.cluster_busy');
-    expect((await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.map((r: any) => r.id)).toEqual(
+    expect((await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items.map((r: any) => r.id)).toEqual(
       before.map((r: any) => r.id),
     );
   });
@@ -160,12 +160,12 @@ describe('a staged rollout of the demo plan', () => {
     expect(checks[0].findings).toContainEqual(
       expect.objectContaining({ namespace: 'payments-prod', kind: 'policy_removed', subject: 'bulkhead-default-deny' }),
     );
-    const drift = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=drift.detected`, { role: 'viewer' })).body;
+    const drift = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=drift.detected`, { role: 'viewer' })).body.items;
     expect(drift.length).toBe(1);
     expect(done.steps.every((s: any) => s.phase === 'verified')).toBe(true);
     const audit = (
       await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.policies_applied&limit=500`, { role: 'viewer' })
-    ).body;
+    ).body.items;
     const applied = audit.find((e: any) => e.target === 'payments-prod' && e.details.rolloutId === second.id);
     expect(applied.after.map((p: any) => p.metadata.name)).toContain('bulkhead-default-deny');
     expect(Array.isArray(applied.before)).toBe(true);

@@ -286,8 +286,7 @@ describe('cluster sync through the Kubernetes driver', () => {
     // The cluster changes under Bulkhead: Calico gives way to Cilium, web-staging goes, a batch namespace and a policy come.
     server.store.delete(resource('DaemonSet'), 'kube-system', 'calico-node');
     server.store.delete(resource('Pod'), 'kube-system', 'calico-node-7xk2p');
-    for (const item of daemonSet('cilium', '192.168.0.12'))
-      server.store.create(resource((item as any).kind), 'kube-system', item as any, 'helm');
+    for (const item of daemonSet('cilium', '192.168.0.12')) server.store.create(resource((item as any).kind), 'kube-system', item, 'helm');
     for (const item of server.store.list(resource('Pod'), 'web-staging'))
       server.store.delete(resource('Pod'), 'web-staging', item.metadata.name);
     // A probe pod a crashed worker left behind is Bulkhead's own, not the cluster's.
@@ -351,7 +350,8 @@ describe('cluster sync through the Kubernetes driver', () => {
       expect(text).not.toContain(server.token);
       expect(text).not.toContain('current-context');
     }
-    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=inventory.sync_requested`, { role: 'viewer' })).body;
+    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=inventory.sync_requested`, { role: 'viewer' })).body
+      .items;
     expect(audit).toHaveLength(2);
   });
 });
@@ -486,7 +486,7 @@ describe('a staged rollout on a Kubernetes cluster', () => {
   it('audits each apply with the policies before and after', async () => {
     const audit = (
       await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.policies_applied&limit=500`, { role: 'viewer' })
-    ).body;
+    ).body.items;
     const mine = audit.filter((e: any) => e.details.rolloutId === done.id);
     expect(mine.map((e: any) => e.target).sort()).toEqual(done.steps.map((s: any) => s.namespace).sort());
     for (const entry of mine)
@@ -559,13 +559,13 @@ describe('a probe that fails on a Kubernetes cluster', () => {
 
     const restored = (
       await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.policies_restored`, { role: 'viewer' })
-    ).body;
+    ).body.items;
     expect(restored).toEqual([expect.objectContaining({ target: 'shop-dev' })]);
     expect(restored[0].after).toEqual(JSON.parse(shopDevBefore));
   }, 120000);
 
   it('sweeps the probe pods a failed delete or a dead worker left behind, once they are older than any probe', async () => {
-    const [rollout] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
+    const [rollout] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items;
     expect(rollout.status).toBe('halted'); // still holding the cluster: the reconciler looks at it
     const leftover = (name: string, ageMs: number) =>
       server.store.create(resource('Pod'), 'shop-dev', {

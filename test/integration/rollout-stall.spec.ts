@@ -57,7 +57,7 @@ describe('a rollout that makes no progress past its deadline', () => {
     expect((await readyz()).body.stalledRollouts).toEqual([]);
     expect(await stalledGauge()).toBe(0);
 
-    const audit = (await api.call('GET', '/api/v1/audit?action=rollout.stalled', { role: 'viewer' })).body.filter(
+    const audit = (await api.call('GET', '/api/v1/audit?action=rollout.stalled', { role: 'viewer' })).body.items.filter(
       (e: any) => e.target === id,
     );
     const atStall = audit.filter((e: any) => e.details.version === stalledAt);

@@ -35,7 +35,7 @@ const stepOf = (state: any, namespace: string) => state.steps.find((s: any) => s
 async function waitingWindows(rolloutId: string): Promise<Array<{ tier: string; opensAt: string | null }>> {
   const entries = (
     await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.status.waiting_window&limit=500`, { role: 'viewer' })
-  ).body;
+  ).body.items;
   return entries
     .filter((e: any) => e.details.rolloutId === rolloutId)
     .map((e: any) => ({ tier: e.details.tier, opensAt: e.details.opensAt }))
@@ -169,17 +169,17 @@ describe('rollout windows, freezes and schedules refuse bad input', () => {
     ['a start time that is not a time', { scheduledAt: 'tomorrow at two' }, 'body.scheduledAt', 'datetime'],
     ['a start time in the past', { scheduledAt: '2020-01-01T02:00:00Z' }, 'body.scheduledAt', 'is in the past'],
   ])('refuses %s with 400 naming the field and the reason, and writes nothing', async (_name, body, field, reason) => {
-    const rolloutsBefore = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.length;
+    const rolloutsBefore = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items.length;
     const auditBefore = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.&limit=500`, { role: 'viewer' })).body
-      .length;
+      .items.length;
     const res = await create({ start: true, ...body });
     expect(res.status).toBe(400);
     expect(res.body.problems).toEqual([{ field, reason: expect.stringContaining(reason) }]);
     expect(res.body.message).toContain(field);
-    expect((await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.length).toBe(rolloutsBefore);
-    expect((await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.&limit=500`, { role: 'viewer' })).body.length).toBe(
-      auditBefore,
-    );
+    expect((await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items.length).toBe(rolloutsBefore);
+    expect(
+      (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.&limit=500`, { role: 'viewer' })).body.items.length,
+    ).toBe(auditBefore);
     expect(await api.db.query(`SELECT count(*)::int AS n FROM rollouts`)).toEqual([{ n: rolloutsBefore }]);
   });
 });

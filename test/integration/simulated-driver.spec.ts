@@ -9,13 +9,12 @@ import YAML from 'yaml';
 import { testDatabase } from './support/harness';
 
 const snapshot = YAML.parse(readFileSync(join(__dirname, '..', 'fixtures', 'small-snapshot.yaml'), 'utf8'));
-const denyAll = (namespace: string): NetworkPolicy =>
-  ({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name: 'default-deny', namespace },
-    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-  }) as NetworkPolicy;
+const denyAll = (namespace: string): NetworkPolicy => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'default-deny', namespace },
+  spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+});
 const probe = (from: string, to: string, port: number, id = `${from}>${to}:${port}`, attempt = 1) => {
   const [fns, fw] = from.split('/');
   const [tns, tw] = to.split('/');
@@ -85,10 +84,7 @@ describe('the simulated cluster driver', () => {
   it('restores a namespace exactly: changed policies back, added ones gone', async () => {
     const driver = await cluster();
     const before = await driver.readPolicies('db');
-    await driver.applyPolicies('db', [
-      denyAll('db'),
-      { ...before[0], spec: { podSelector: {}, policyTypes: ['Ingress'] } } as NetworkPolicy,
-    ]);
+    await driver.applyPolicies('db', [denyAll('db'), { ...before[0], spec: { podSelector: {}, policyTypes: ['Ingress'] } }]);
     expect((await driver.readPolicies('db')).map((p) => p.metadata.name)).toEqual(['allow-all-legacy', 'default-deny']);
     await driver.restorePolicies('db', before);
     expect(JSON.stringify(await driver.readPolicies('db'))).toBe(JSON.stringify(before));
@@ -156,7 +152,7 @@ describe('the simulated cluster driver', () => {
       driver.applyPolicies('api', [denyAll('api')]),
       other.applyPolicies('api', [denyAll('api')], { prune: true }),
     ]);
-    expect(applies.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason.message)).toEqual(['once']);
+    expect(applies.filter((a) => a.status === 'rejected').map((a) => a.reason.message)).toEqual(['once']);
   });
 
   it('reports a probe it cannot run as an error, not as a block', async () => {

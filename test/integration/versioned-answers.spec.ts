@@ -84,24 +84,24 @@ describe('reads kept per version of what they read', () => {
   });
 
   it('shows dependency map writes: a review, an observation, a removal', async () => {
-    const edges = (await read('/edges')) as Array<{ id: string; review: string; sources: Array<{ connections: number }> }>;
+    const edges = (await read('/edges?limit=1000')).items as Array<{ id: string; review: string; sources: Array<{ connections: number }> }>;
     const [first, second] = edges;
 
     await sql(`UPDATE edges SET review = 'rejected' WHERE cluster_id = $1 AND id = $2`, [first.id]);
-    expect(((await read('/edges')) as typeof edges).find((e) => e.id === first.id)?.review).toBe('rejected');
+    expect(((await read('/edges?limit=1000')).items as typeof edges).find((e) => e.id === first.id)?.review).toBe('rejected');
 
     await api.db.query(`UPDATE edge_observations SET connections = connections + 1000 WHERE edge_id = $1`, [second.id]);
-    const observed = ((await read('/edges')) as typeof edges).find((e) => e.id === second.id)!;
+    const observed = ((await read('/edges?limit=1000')).items as typeof edges).find((e) => e.id === second.id)!;
     expect(observed.sources[0].connections).toBe(second.sources[0].connections + 1000);
 
     await sql(`DELETE FROM edges WHERE cluster_id = $1 AND id = $2`, [first.id]);
-    expect(((await read('/edges')) as typeof edges).map((e) => e.id)).not.toContain(first.id);
+    expect(((await read('/edges?limit=1000')).items as typeof edges).map((e) => e.id)).not.toContain(first.id);
   });
 
   it('shows a plan made elsewhere in the list of plans', async () => {
-    expect(await read('/plans')).toEqual([]);
+    expect((await read('/plans')).items).toEqual([]);
     await sql(`INSERT INTO plans (cluster_id, version, created_by, policies, report, summary) VALUES ($1, 1, 'psql', '[]', '{}', '{}')`);
-    expect(((await read('/plans')) as Array<{ createdBy: string }>).map((p) => p.createdBy)).toEqual(['psql']);
+    expect(((await read('/plans')).items as Array<{ createdBy: string }>).map((p) => p.createdBy)).toEqual(['psql']);
   });
 
   it("shows a namespace's protection as its rollout's steps move", async () => {
@@ -125,7 +125,7 @@ describe('reads kept per version of what they read', () => {
 
   it('shows an audit entry written elsewhere in the audit log', async () => {
     const actions = async () =>
-      ((await api.call('GET', '/api/v1/audit?limit=5', { role: 'viewer' })).body as Array<{ action: string }>).map((e) => e.action);
+      ((await api.call('GET', '/api/v1/audit?limit=5', { role: 'viewer' })).body.items as Array<{ action: string }>).map((e) => e.action);
     expect(await actions()).not.toContain('psql.note');
     await api.db.query(`INSERT INTO audit_log (actor, action, target) VALUES ('user:psql', 'psql.note', 'written behind the API')`);
     expect((await actions())[0]).toBe('psql.note');

@@ -128,7 +128,7 @@ describe('taking a namespace below a tier under approval', () => {
     });
     expect(moved.status).toBe(200);
     expect(moved.body.tier).toBe('staging');
-    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=namespace.set_tier`, { role: 'viewer' })).body;
+    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=namespace.set_tier`, { role: 'viewer' })).body.items;
     expect(JSON.stringify(audit)).toContain(name);
     expect(
       (await api.call('PATCH', `/api/v1/clusters/${clusterId}/namespaces/${name}`, { role: 'operator', body: { tier: 'prod' } })).status,
@@ -184,6 +184,13 @@ describe('taking a namespace below a tier under approval', () => {
       const back = await put(onlyNamespaces({ db: {}, web: { environment: 'development' } }));
       expect(back.body.keptAtFloor).toEqual([{ namespace: 'web', tier: 'prod' }]);
       expect(await tierOf(cluster, 'web')).toBe('prod');
+    });
+
+    it('does not count a namespace kept at its floor as one without a tier', async () => {
+      expect((await put(onlyNamespaces({ db: {} }))).status).toBe(200);
+      const back = await put(onlyNamespaces({ db: {}, web: {} }));
+      expect(back.body.keptAtFloor).toEqual([{ namespace: 'web', tier: 'prod' }]);
+      expect(back.body.namespacesWithoutTier).toEqual(['db']);
     });
 
     it('lets labels raise a tier as before', async () => {

@@ -32,7 +32,7 @@ async function importInto(file: Buffer): Promise<any> {
     () => api.call('GET', `/api/v1/flow-imports/${upload.body.id}`, { role: 'viewer' }),
     (r) => r.body.status === 'succeeded' || r.body.status === 'failed',
   );
-  return { ...done.body, edges: (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body };
+  return { ...done.body, edges: (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items };
 }
 
 beforeAll(async () => {

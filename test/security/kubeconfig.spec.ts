@@ -201,7 +201,7 @@ describe('who may hand the server a kubeconfig', () => {
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).not.toContain(SECRET);
     expect(await storedKubeconfig(clusterId)).toBe(rotated);
-    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}`, { role: 'admin' })).body;
+    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}`, { role: 'admin' })).body.items;
     expect(audit.map((e: any) => [e.actor, e.action])).toEqual([
       ['token:test-admin', 'cluster.credentials.update'],
       ['token:test-operator', 'cluster.update'],

@@ -16,6 +16,8 @@ const ids: Record<string, string> = {};
 
 type Path = Array<string | number>;
 type Sample = { role?: 'operator' | 'admin' | 'approver' | null; body: unknown };
+/** An address literal (TEST-NET-3), so that no name needs resolving. */
+const WEBHOOK = { url: 'https://203.0.113.7/hooks', events: ['rollout.halted'], format: 'json', secret: 'a webhook secret of some length' };
 
 /** A valid body for every write route of the OpenAPI document; null for routes that read no body. */
 const samples: Record<string, () => Sample | null> = {
@@ -64,6 +66,9 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/rollouts/{rolloutId}/approve': () => ({ role: 'approver', body: { tier: 'prod', comment: 'ok' } }),
   'POST /api/v1/rollouts/{rolloutId}/reject': () => ({ role: 'approver', body: { tier: 'prod', comment: 'no' } }),
   'POST /api/v1/clusters/{clusterId}/drift-checks': () => null,
+  'POST /api/v1/clusters/{clusterId}/webhooks': () => ({ body: WEBHOOK }),
+  'PATCH /api/v1/clusters/{clusterId}/webhooks/{webhookId}': () => ({ body: { url: WEBHOOK.url, secret: WEBHOOK.secret } }),
+  'DELETE /api/v1/clusters/{clusterId}/webhooks/{webhookId}': () => null,
 };
 
 /** Query values of read routes, beyond the ones the OpenAPI document declares. */
@@ -101,7 +106,7 @@ const state = async () => ({
   clusters: (await api.call('GET', '/api/v1/clusters')).body,
   tokens: (await api.call('GET', '/api/v1/tokens')).body.map(({ lastUsedAt: _used, ...token }: { lastUsedAt: string | null }) => token),
   users: (await api.call('GET', '/api/v1/users')).body,
-  edges: (await api.call('GET', `/api/v1/clusters/${ids.clusterId}/edges`)).body,
+  edges: (await api.call('GET', `/api/v1/clusters/${ids.clusterId}/edges?limit=1000`)).body,
   namespaces: (await api.call('GET', `/api/v1/clusters/${ids.clusterId}/namespaces`)).body,
   rollouts: (await api.call('GET', '/api/v1/rollouts')).body,
 });
@@ -121,6 +126,7 @@ beforeAll(async () => {
   ids.tokenId = (await api.call('GET', '/api/v1/tokens')).body[0].id;
   ids.userId = (await api.call('GET', '/api/v1/users')).body.find((u: { username: string }) => u.username === 'viewer-user').id;
   ids.importId = '00000000-0000-4000-8000-000000000000';
+  ids.webhookId = (await api.call('POST', `/api/v1/clusters/${ids.clusterId}/webhooks`, { body: WEBHOOK })).body.id;
   const doc = (await api.call('GET', '/api/docs/openapi.json', { role: 'viewer' })).body;
   routes = Object.entries<Record<string, { parameters?: Array<{ in: string; name: string }> }>>(doc.paths).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, op]) => ({

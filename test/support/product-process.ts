@@ -81,7 +81,7 @@ export async function startProduct(options: { databaseUrl: string; dataDir: stri
     },
   };
   let pending = '';
-  child.stdout!.on('data', (chunk) => {
+  child.stdout.on('data', (chunk) => {
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop()!;
@@ -91,7 +91,7 @@ export async function startProduct(options: { databaseUrl: string; dataDir: stri
       if (entry.msg === 'worker started') product.workers.push(entry.pid!);
     }
   });
-  child.stderr!.on('data', (chunk) => product.log.push(String(chunk)));
+  child.stderr.on('data', (chunk) => product.log.push(String(chunk)));
   if (options.withWorker)
     await until(
       () => product.log.some((line) => line.includes('"service":"worker"') && line.includes('"worker ready"')),

@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { ClustersModule } from './clusters/clusters.module';
 import { EdgesModule } from './edges/edges.module';
 import { FlowImportsModule } from './flow-imports/flow-imports.module';
+import { FlowSourcesModule } from './flow-sources/flow-sources.module';
 import { HealthModule } from './health/health.module';
 import { AuditInterceptor } from './http/audit.interceptor';
 import { AuthGuard } from './http/auth.guard';
@@ -15,6 +16,7 @@ import { QueuesModule } from './queues/queues.module';
 import { RolloutsModule } from './rollouts/rollouts.module';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { SimulateModule } from './simulate/simulate.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { storeProviders } from './stores.providers';
 
 const FEATURES = [
@@ -22,11 +24,13 @@ const FEATURES = [
   ClustersModule,
   InventoryModule,
   FlowImportsModule,
+  FlowSourcesModule,
   EdgesModule,
   SimulateModule,
   AuditModule,
   PlansModule,
   RolloutsModule,
+  WebhooksModule,
 ];
 
 /**

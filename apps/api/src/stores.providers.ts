@@ -1,4 +1,4 @@
-import type { ClusterDeps, ClusterStore, EdgeDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
+import type { ClusterDeps, ClusterStore, EdgeDeps, FlowSourceDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
 import { SimulatedDriver, systemResolver } from '@bulkhead/cluster';
 import { type AccessDeps, RecentCredentials } from '@bulkhead/access';
 import {
@@ -10,10 +10,13 @@ import {
   TypeOrmTokenStore,
   TypeOrmUserStore,
   PostgresAuditLog,
+  PostgresFlowSourceStore,
   PostgresPlanStore,
   PostgresProtectionSource,
   PostgresRolloutStore,
+  PostgresWebhookStore,
 } from '@bulkhead/persistence';
+import type { WebhookDeps } from '@bulkhead/notifications';
 import type { CreateRolloutDeps } from '@bulkhead/rollout';
 import { randomUUID } from 'node:crypto';
 import type { PlanningDeps } from '@bulkhead/planning';
@@ -22,6 +25,7 @@ import { nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
 import type { Provider } from '@nestjs/common';
 import type { AuditLog } from '@bulkhead/audit';
 import { RedisSignInThrottle } from './access/redis-sign-in-throttle';
+import { PageCursors } from './http/page-cursors';
 import { RefusalAudit } from './http/refusal-audit';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { WorkThreads } from './work-threads/work-threads';
@@ -36,13 +40,18 @@ export const AUDIT_LOG = Symbol('AuditLog');
 export const CLUSTER_DEPS = Symbol('ClusterDeps');
 export const PLANNING_DEPS = Symbol('PlanningDeps');
 export const ROLLOUT_DEPS = Symbol('RolloutDeps');
+export const ROLLOUT_STORE = Symbol('RolloutStore');
 export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
+export const FLOW_SOURCE_DEPS = Symbol('FlowSourceDeps');
 export const REFUSAL_AUDIT = Symbol('RefusalAudit');
 export const WORK_THREADS = Symbol('WorkThreads');
+export const PAGE_CURSORS = Symbol('PageCursors');
+export const WEBHOOK_DEPS = Symbol('WebhookDeps');
 
 export const storeProviders: Provider[] = [
+  { provide: PAGE_CURSORS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PageCursors(r.secrets) },
   { provide: WORK_THREADS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new WorkThreads(r.config.workThreads) },
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
   {
@@ -84,6 +93,17 @@ export const storeProviders: Provider[] = [
     }),
   },
   {
+    provide: WEBHOOK_DEPS,
+    inject: [CLUSTER_STORE, RUNTIME],
+    useFactory: (clusters: ClusterStore, r: ApiRuntime): WebhookDeps => ({
+      clusters,
+      webhooks: new PostgresWebhookStore(r.db),
+      sealer: r.secrets,
+      resolver: systemResolver,
+      allowLoopback: r.config.webhooks.allowLoopback,
+    }),
+  },
+  {
     provide: INVENTORY_DEPS,
     inject: [CLUSTER_STORE, RUNTIME, WORK_THREADS],
     useFactory: (clusters: TypeOrmClusterStore, r: ApiRuntime, threads: WorkThreads): InventoryDeps => ({
@@ -105,6 +125,17 @@ export const storeProviders: Provider[] = [
     }),
   },
   {
+    provide: FLOW_SOURCE_DEPS,
+    inject: [CLUSTER_STORE, RUNTIME],
+    useFactory: (clusters: ClusterStore, r: ApiRuntime): FlowSourceDeps => ({
+      clusters,
+      sources: new PostgresFlowSourceStore(r.db),
+      sealer: r.secrets,
+      addressRules: { allowLoopback: r.config.clusters.allowLoopback },
+      resolver: systemResolver,
+    }),
+  },
+  {
     provide: EDGE_DEPS,
     inject: [INVENTORY_DEPS, RUNTIME],
     useFactory: (inventory: InventoryDeps, r: ApiRuntime): EdgeDeps => ({ ...inventory, edges: new TypeOrmEdgeStore(r.db) }),
@@ -118,13 +149,14 @@ export const storeProviders: Provider[] = [
       planBuilder: (input) => threads.run('buildPlan', input),
     }),
   },
+  { provide: ROLLOUT_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PostgresRolloutStore(r.db) },
   {
     provide: ROLLOUT_DEPS,
-    inject: [PLANNING_DEPS, RUNTIME],
-    useFactory: (planning: PlanningDeps, r: ApiRuntime): CreateRolloutDeps => {
+    inject: [PLANNING_DEPS, RUNTIME, ROLLOUT_STORE],
+    useFactory: (planning: PlanningDeps, r: ApiRuntime, store: PostgresRolloutStore): CreateRolloutDeps => {
       const clock = () => new Date();
       return {
-        store: new PostgresRolloutStore(r.db),
+        store,
         dispatcher: new BullRolloutDispatcher(new BullJobQueue(r.queues), clock),
         clock,
         planning,

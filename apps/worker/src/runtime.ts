@@ -35,3 +35,5 @@ export const NO_HOOKS: WorkerHooks = { checkpoint: () => undefined };
 
 export const WORKER_RUNTIME = Symbol('WorkerRuntime');
 export const JOB_HANDLERS = Symbol('JobHandlers');
+/** The hooks the flow collectors pass their crash points to. */
+export const COLLECTOR_HOOKS = Symbol('CollectorHooks');

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { JOB_QUEUE, type JobName, QUEUES } from '@bulkhead/contracts';
+import { JOB_QUEUE, QUEUES } from '@bulkhead/contracts';
 import { openDatabase, RUNTIME_ROLE_OWNS_SCHEMA } from '@bulkhead/persistence';
 import { ConfigError, createLogger, loadConfig, provideLocalServices, QueuePrefixTaken, stopOnSignals } from '@bulkhead/platform';
 import { migrations } from '@bulkhead/migrations';
@@ -25,7 +25,7 @@ export async function runWorkerProcess(hooks?: WorkerHooks): Promise<void> {
     logger.info('worker ready', {
       queues: Object.values(QUEUES),
       queuePrefix: opened.runtime.queuePrefix,
-      jobs: Object.keys(JOB_QUEUE) as JobName[],
+      jobs: Object.keys(JOB_QUEUE),
     });
 
     stopOnSignals(logger, [() => worker.close(), () => opened.close(), () => db.destroy(), () => services.stop()]);

@@ -2,6 +2,7 @@ import { driverFactory, SimulatedDriver } from '@bulkhead/cluster';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
 import {
   PostgresDriftStore,
+  PostgresWebhookOutbox,
   PostgresPlanStore,
   PostgresProtectionSource,
   PostgresRolloutStore,
@@ -10,7 +11,7 @@ import {
   TypeOrmInventoryStore,
 } from '@bulkhead/persistence';
 import { RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
-import { UploadStorage } from '@bulkhead/platform';
+import { signWebhook, UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { AuditShipper } from './audit-sink/audit-shipper';
@@ -19,8 +20,12 @@ import { ClusterSyncHandler } from './inventory/cluster-sync.handler';
 import { DriftCheckHandler, RolloutAdvanceHandler, RolloutCommandHandler, RolloutReconcileHandler } from './rollouts/rollout.handlers';
 import type { JobHandler } from './jobs/job-handler';
 import { QueueConsumers } from './jobs/queue-consumers';
+import { httpWebhookTransport } from './notifications/http-transport';
+import { OutboxRelay } from './notifications/outbox-relay';
+import { WebhookDeliveryHandler } from './notifications/webhook-delivery.handler';
 import { Recovery } from './recovery/recovery';
-import { JOB_HANDLERS, NO_HOOKS, WORKER_RUNTIME, type WorkerHooks, type WorkerRuntime } from './runtime';
+import { CollectorSupervisor } from './flow-sources/collector-supervisor';
+import { COLLECTOR_HOOKS, JOB_HANDLERS, NO_HOOKS, WORKER_RUNTIME, type WorkerHooks, type WorkerRuntime } from './runtime';
 
 /**
  * The worker's composition root: each job handler gets its use case's adapters here. A new job is a
@@ -73,6 +78,13 @@ export class WorkerModule {
               new RolloutAdvanceHandler(rollouts),
               new RolloutCommandHandler(rollouts),
               new RolloutReconcileHandler(rollouts),
+              new WebhookDeliveryHandler({
+                outbox: new PostgresWebhookOutbox(runtime.db),
+                transport: httpWebhookTransport(runtime.config.webhooks.allowLoopback),
+                openSecret: (sealed) => runtime.secrets.open(Buffer.from(sealed)),
+                sign: signWebhook,
+                clock,
+              }),
               new FlowImportHandler({
                 imports: new TypeOrmFlowImportStore(runtime.db),
                 inventory: inventoryStore,
@@ -84,14 +96,22 @@ export class WorkerModule {
         },
         QueueConsumers,
         AuditShipper,
+        { provide: COLLECTOR_HOOKS, useValue: hooks },
+        CollectorSupervisor,
+        {
+          provide: OutboxRelay,
+          useFactory: () => new OutboxRelay({ runtime, outbox: new PostgresWebhookOutbox(runtime.db), clock: () => new Date() }),
+        },
         {
           provide: Recovery,
-          useFactory: () =>
+          inject: [OutboxRelay],
+          useFactory: (webhooks: OutboxRelay) =>
             new Recovery({
               runtime,
               rollouts: new PostgresRolloutStore(runtime.db),
               imports: new TypeOrmFlowImportStore(runtime.db),
               clusters: new TypeOrmClusterStore(runtime.db),
+              webhooks,
               clock: () => new Date(),
             }),
         },

@@ -1,4 +1,4 @@
-import { AppError } from '@bulkhead/contracts';
+import { AccessError } from './errors';
 import { createToken, type TokenStore } from './tokens';
 import { type AccessDeps, createUser } from './users';
 
@@ -34,7 +34,7 @@ export async function ensureBootstrapAdmin(
   if (needsToken) {
     const admins = (await deps.users.list()).filter((u) => u.role === 'admin' && !u.disabledAt);
     const owner = admins.find((u) => u.username === BOOTSTRAP_ADMIN) ?? admins[0];
-    if (!owner) throw new AppError('conflict', 'bootstrap.no_admin', 'there is no enabled admin user to own the first admin token');
+    if (!owner) throw new AccessError('bootstrap.no_admin', 'there is no enabled admin user to own the first admin token');
     const created = await createToken(
       deps.tokens,
       deps.crypto,

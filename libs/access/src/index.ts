@@ -3,3 +3,4 @@ export * from './users';
 export * from './sign-in-throttle';
 export * from './bootstrap';
 export * from './recent-credentials';
+export * from './errors';

@@ -1,4 +1,5 @@
-import { AppError, type Role } from '@bulkhead/contracts';
+import type { Role } from '@bulkhead/contracts';
+import { AccessError } from './errors';
 
 export interface TokenRecord {
   id: string;
@@ -44,22 +45,22 @@ const TOKEN_TOUCH_INTERVAL_MS = 60_000;
 
 export async function createToken(store: TokenStore, crypto: TokenCrypto, input: NewToken, now: Date, token = crypto.randomToken()) {
   if (input.expiresAt && input.expiresAt <= now) {
-    throw AppError.invalid('token.expiry_in_past', [{ field: 'body.expiresAt', reason: 'must be in the future' }]);
+    throw new AccessError('token.expiry_in_past', [{ field: 'expiresAt', reason: 'must be in the future' }]);
   }
   const record = await store.create({ ...input, tokenHash: crypto.hash(token), prefix: token.slice(0, PREFIX_LENGTH) });
   return { record, token };
 }
 
 /** A token that exists but whose time is over; it names the token so that the refusal can be audited under it. */
-export class TokenExpiredError extends AppError {
+export class TokenExpiredError extends AccessError {
   constructor(readonly token: TokenRecord) {
-    super('unauthenticated', 'auth.token_expired', `the API token expired at ${token.expiresAt?.toISOString()}; ask for a new one`);
+    super('auth.token_expired', `the API token expired at ${token.expiresAt?.toISOString()}; ask for a new one`);
   }
 }
 
 export async function authenticate(store: TokenStore, crypto: TokenCrypto, token: string, now: Date): Promise<TokenRecord> {
   const record = await store.findActiveByHash(crypto.hash(token));
-  if (!record) throw new AppError('unauthenticated', 'auth.invalid_token', 'the API token is unknown or revoked');
+  if (!record) throw new AccessError('auth.invalid_token', 'the API token is unknown or revoked');
   if (record.expiresAt && record.expiresAt <= now) throw new TokenExpiredError(record);
   if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > TOKEN_TOUCH_INTERVAL_MS) await store.touch(record.id, now);
   return record;

@@ -1,4 +1,5 @@
-import { AppError, RetryLaterError, type Role } from '@bulkhead/contracts';
+import { doesNotExist, type Role } from '@bulkhead/contracts';
+import { AccessError } from './errors';
 import type { SignInThrottle } from './sign-in-throttle';
 import type { TokenCrypto } from './tokens';
 
@@ -11,7 +12,7 @@ export interface UserRecord {
 }
 
 export interface UserStore {
-  /** Fails with AppError conflict `user.username_taken`. */
+  /** Fails with AccessError `user.username_taken`. */
   create(input: { username: string; passwordHash: string; role: Role }): Promise<UserRecord>;
   findByUsername(username: string): Promise<(UserRecord & { passwordHash: string }) | null>;
   list(): Promise<UserRecord[]>;
@@ -53,9 +54,7 @@ export async function createUser(
   input: { username: string; password: string; role: Role },
 ): Promise<UserRecord> {
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw AppError.invalid('user.weak_password', [
-      { field: 'body.password', reason: `must be at least ${MIN_PASSWORD_LENGTH} characters` },
-    ]);
+    throw new AccessError('user.weak_password', [{ field: 'password', reason: `must be at least ${MIN_PASSWORD_LENGTH} characters` }]);
   }
   return deps.users.create({ username: input.username, role: input.role, passwordHash: await deps.hasher.hash(input.password) });
 }
@@ -68,7 +67,7 @@ export interface SignedIn {
   expiresAt: Date;
 }
 
-const BAD_CREDENTIALS = () => new AppError('unauthenticated', 'auth.bad_credentials', 'unknown user name or wrong password');
+const BAD_CREDENTIALS = () => new AccessError('auth.bad_credentials', 'unknown user name or wrong password');
 
 /**
  * Checks a user name and password and opens a session. The same answer for an unknown user and a
@@ -83,12 +82,7 @@ export async function signIn(
   const attempt = { account: input.username.toLowerCase(), address: input.address };
   const retryAfterSeconds = await deps.throttle.admit(attempt);
   if (retryAfterSeconds > 0) {
-    throw new RetryLaterError(
-      'rate_limited',
-      'auth.throttled',
-      `too many failed sign-ins; try again in ${retryAfterSeconds} s`,
-      retryAfterSeconds,
-    );
+    throw new AccessError('auth.throttled', `too many failed sign-ins; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
   const user = await deps.users.findByUsername(input.username);
   // Hash even for an unknown user, so that timing does not tell which user names exist.
@@ -108,7 +102,7 @@ export async function signIn(
 
 export async function sessionOf(deps: Pick<AccessDeps, 'sessions' | 'crypto'>, sessionToken: string, now: Date) {
   const found = await deps.sessions.findValid(deps.crypto.hash(sessionToken), now);
-  if (!found) throw new AppError('unauthenticated', 'auth.session_expired', 'the session has expired or was closed; sign in again');
+  if (!found) throw new AccessError('auth.session_expired', 'the session has expired or was closed; sign in again');
   return found;
 }
 
@@ -123,9 +117,9 @@ export async function signOut(deps: Pick<AccessDeps, 'sessions' | 'crypto'>, ses
 export async function disableUser(deps: Pick<AccessDeps, 'users'>, id: string, now: Date): Promise<UserRecord> {
   const disabled = await deps.users.disable(id, now, (target, enabledAdminIds) => {
     if (enabledAdminIds.length === 1 && enabledAdminIds[0] === target.id) {
-      throw new AppError('conflict', 'user.last_admin', `"${target.username}" is the last enabled admin; make another admin first`);
+      throw new AccessError('user.last_admin', `"${target.username}" is the last enabled admin; make another admin first`);
     }
   });
-  if (!disabled) throw AppError.notFound('user', id);
+  if (!disabled) throw new AccessError('user.not_found', doesNotExist('user', id));
   return disabled;
 }

@@ -1,3 +1,4 @@
+import type { KeysetPage, PageRequest } from '@bulkhead/contracts';
 import type { ChainVerdict } from './chain';
 
 /** One line of the audit trail. */
@@ -31,14 +32,19 @@ export interface AuditQuery {
   action?: string;
   /** Free text over target and details. */
   text?: string;
-  /** Entries older than this id (for paging backwards). */
-  beforeId?: string;
-  limit: number;
+  /** Entries written at or after this instant. */
+  since?: Date;
+}
+
+/** Where a page of the log ends: the last entry's id (entries are listed newest first, by id). */
+export interface AuditPosition {
+  id: string;
 }
 
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
-  query(q: AuditQuery): Promise<AuditRecord[]>;
+  /** A page of the entries that match, newest first. */
+  query(q: AuditQuery, page: PageRequest<AuditPosition>): Promise<KeysetPage<AuditRecord, AuditPosition>>;
   /** Walks the whole hash chain and says where it first breaks, if it does. */
   verify(): Promise<ChainVerdict>;
   /**

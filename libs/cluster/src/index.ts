@@ -2,3 +2,5 @@ export * from './simulated/faults';
 export * from './simulated/simulated-driver';
 export * from './kubernetes';
 export * from './driver-factory';
+export { dialFlowSource, FlowSourceAddressRefused, type FlowSourceEndpoint } from './flow-sources/grpc-channel';
+export { HubbleRelayClient } from './flow-sources/hubble-relay';

@@ -92,10 +92,10 @@ describe('GroupCommit', () => {
 
   it("fails a lone item with its commit's error without trying again, also when the commit throws before answering", async () => {
     let calls = 0;
-    const commits = new GroupCommit<string, string>((() => {
+    const commits = new GroupCommit<string, string>(() => {
       calls++;
       throw new Error('pool closed');
-    }) as never);
+    });
     const { turns, schedule } = manualTurns();
     const answer = commits.submit('r1', 'a', schedule);
     await turns[0]();

@@ -146,6 +146,14 @@ describe('aggregation and connection counting', () => {
     expect(agg.stats()).toMatchObject({ refused: 2, blockedAttempts: 1, blockedAttemptsDropped: 1 });
   });
 
+  test('a refused packet remembered from before a restart is no connection start: the allowed retry after it counts', () => {
+    const agg = new EdgeAggregator(inventory);
+    agg.remember(hubble({ sport: 40000, t: 0, verdict: 'DROPPED' }));
+    agg.add(hubble({ sport: 40000, t: 1 }));
+    expect(agg.edges()[0].connections).toBe(1);
+    expect(agg.stats()).toMatchObject({ duplicateStartsSuppressed: 0 });
+  });
+
   test('unattributed ends are counted per side and reason, with samples', () => {
     const agg = new EdgeAggregator(InventoryIndex.empty());
     agg.add(hubble({ sport: 40000, t: 0 }));

@@ -7,7 +7,14 @@
 // Only traffic that went through makes an edge. A refused attempt (Hubble DROPPED or ERROR, Calico deny)
 // is no dependency: it is kept apart, bounded, as a blocked attempt with its reasons, for a person to
 // declare if it is wanted.
-import { ATTRIBUTION_METHODS, Attributor, type AttributionMethod, type AttributorOptions, type UnattributedReason } from './attribution';
+import {
+  ATTRIBUTION_METHODS,
+  Attributor,
+  type Attribution,
+  type AttributionMethod,
+  type AttributorOptions,
+  type UnattributedReason,
+} from './attribution';
 import type { EdgeEndpoint } from './endpoint';
 import { InventoryIndex, type InventoryIndexInput } from './inventory';
 import type { FlowFormat, FlowRecord, Protocol, Reporter, Verdict } from './model';
@@ -23,6 +30,12 @@ export interface DependencyEdge {
   readonly protocol: Protocol;
   /** Distinct connections (starts seen, de-duplicated across observation points and reporters). */
   readonly connections: number;
+  /**
+   * The connection starts behind `connections`, per reporting side (after 5-tuple de-duplication), and
+   * those an edge list states (`listed`): connections = listed + the largest side. A live collector adds
+   * these up per hour, so that batches and restarts change nothing.
+   */
+  readonly starts: Readonly<ConnectionStarts>;
   /** Records that contributed (packets/events for Hubble, reports for Calico, rows for edge lists). */
   readonly observations: number;
   /** ISO 8601 (millisecond precision), null when no record carried a time. */
@@ -43,6 +56,22 @@ export interface DependencyEdge {
    * reached at (sorted, at most MAX_ADDRESSES), so that a policy can name it by ipBlock.
    */
   readonly dstAddresses: readonly string[];
+  /** True when every record behind the edge declared it (Otterize intents, advised policies) and none observed it. */
+  readonly declared: boolean;
+}
+
+/** Connection starts per reporting side, and those an edge list states. */
+export interface ConnectionStarts {
+  src: number;
+  dst: number;
+  fwd: number;
+  unknown: number;
+  listed: number;
+}
+
+/** What the starts add up to: every listed connection, and the largest reporting side (a connection seen from both ends counts once). */
+export function connectionsOfStarts(starts: Readonly<ConnectionStarts>): number {
+  return starts.listed + Math.max(starts.src, starts.dst, starts.fwd, starts.unknown);
 }
 
 /** The verdicts of traffic that went through. */
@@ -113,7 +142,17 @@ export interface AggregatorStats {
   duplicateStartsSuppressed: number;
 }
 
-const FORMATS: readonly FlowFormat[] = ['hubble', 'calico-json', 'calico-legacy', 'edge-list'];
+const FORMATS: readonly FlowFormat[] = [
+  'hubble',
+  'calico-json',
+  'calico-legacy',
+  'edge-list',
+  'envoy-access-log',
+  'aws-vpc-flow-log',
+  'ig-trace-tcp',
+  'otterize-intents',
+  'ig-advise-networkpolicy',
+];
 const REPORTERS: readonly Reporter[] = ['src', 'dst', 'fwd', 'unknown'];
 const PROTO_INDEX: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2, ICMP: 3 };
 const METHOD_BIT = new Map<AttributionMethod, number>(ATTRIBUTION_METHODS.map((m, i) => [m, 1 << i]));
@@ -141,6 +180,8 @@ interface EdgeAcc {
   reporters: number;
   highConfidence: boolean;
   methods: number;
+  /** Records that observed traffic (not declared). */
+  observedRecords: number;
   /** IPs of a DNS-named external destination; created on first use. */
   addresses?: Set<string>;
 }
@@ -235,10 +276,52 @@ export class EdgeAggregator {
       this.refuse(record, a.endpoint, b.endpoint);
       return false;
     }
+    if (record.portFromInventory) {
+      // the source named no port: one edge per port the destination workload serves
+      const ports = b.endpoint.kind === 'workload' ? this.attributor.index.workloadPorts(b.endpoint.namespace, b.endpoint.name) : [];
+      if (ports.length === 0) return this.miss('dst', 'ports-not-in-inventory', b.endpoint.key);
+      this.s.attributed++;
+      for (const served of ports) this.count(a, b, record, served.port, served.protocol);
+      return true;
+    }
     this.s.attributed++;
+    this.count(a, b, record, record.dstPort ?? null, record.protocol);
+    return true;
+  }
 
-    const port = record.dstPort ?? null;
-    const slot = PROTO_INDEX[record.protocol] * 65537 + (port ?? 65536);
+  /**
+   * A record already counted before (a live collector resuming from its checkpoint replays the flows
+   * just before it): learns from it what `add` would have (DNS answers, connection starts to
+   * de-duplicate against), and counts nothing.
+   */
+  remember(record: FlowRecord): void {
+    const l7 = record.l7;
+    if (l7 !== undefined && l7.dnsIps !== undefined && l7.dnsQuery) this.learnDns(l7.dnsQuery, l7.dnsIps);
+    if (!record.newConnection || record.connections <= 0 || record.format !== 'hubble' || record.verdict === 'denied') return;
+    const a = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.src) : record.src, record.node);
+    const b = a.ok ? this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst, record.node) : a;
+    if (a.ok && b.ok) this.admitStart(record);
+  }
+
+  /**
+   * The edges counted since the last drain (sorted by key), and forgets them: what a live collector
+   * writes as one batch. What makes counting exact across batches stays (recent connection starts,
+   * DNS answers, attribution caches).
+   */
+  drain(): DependencyEdge[] {
+    const drained = this.edges();
+    this.bySrc.clear();
+    return drained;
+  }
+
+  private count(
+    a: Attribution & { ok: true },
+    b: Attribution & { ok: true },
+    record: FlowRecord,
+    port: number | null,
+    protocol: Protocol,
+  ): void {
+    const slot = PROTO_INDEX[protocol] * 65537 + (port ?? 65536);
     let byDst = this.bySrc.get(a.endpoint);
     if (byDst === undefined) {
       byDst = new Map();
@@ -252,11 +335,11 @@ export class EdgeAggregator {
     let e = bySlot.get(slot);
     if (e === undefined) {
       e = {
-        key: `${a.endpoint.key}|${b.endpoint.key}|${record.protocol}|${port ?? ''}`,
+        key: `${a.endpoint.key}|${b.endpoint.key}|${protocol}|${port ?? ''}`,
         src: a.endpoint,
         dst: b.endpoint,
         port,
-        protocol: record.protocol,
+        protocol,
         observations: 0,
         connOther: 0,
         connSrc: 0,
@@ -272,11 +355,13 @@ export class EdgeAggregator {
         reporters: 0,
         highConfidence: false,
         methods: 0,
+        observedRecords: 0,
       };
       bySlot.set(slot, e);
     }
 
     e.observations++;
+    if (!record.declared) e.observedRecords++;
     const t = record.timeMs;
     if (t !== undefined) {
       if (t < e.firstMs) e.firstMs = t;
@@ -310,7 +395,6 @@ export class EdgeAggregator {
     }
 
     if (record.newConnection && record.connections > 0) this.countStart(e, record);
-    return true;
   }
 
   /** Convenience: add many records. */
@@ -383,16 +467,9 @@ export class EdgeAggregator {
       e.connOther += r.connections;
       return;
     }
-    if (r.format === 'hubble') {
-      // One connection is one 5-tuple, seen at several observation points of a node (and as a policy
-      // verdict): count it once. A proxy in the path (TO_PROXY) makes the server side see a second
-      // 5-tuple, so the sides are kept apart below and the larger one counts.
-      const sp = r.srcPort;
-      const k = `${r.src.ip ?? r.src.pod ?? ''}|${sp ?? ''}|${r.dst.ip ?? r.dst.pod ?? ''}|${r.dstPort ?? r.icmpType ?? ''}|${r.protocol}`;
-      if (!((sp === undefined && r.protocol !== 'ICMP') || this.deduper.admit(k, r.timeMs))) {
-        this.s.duplicateStartsSuppressed++;
-        return;
-      }
+    if (r.format === 'hubble' && !this.admitStart(r)) {
+      this.s.duplicateStartsSuppressed++;
+      return;
     }
     // Calico reports each connection once per reporting side (src and dst): the larger side counts.
     switch (r.reporter) {
@@ -465,6 +542,17 @@ export class EdgeAggregator {
     return out;
   }
 
+  /**
+   * One connection is one 5-tuple, seen at several observation points of a node (and as a policy
+   * verdict): count it once. A proxy in the path (TO_PROXY) makes the server side see a second
+   * 5-tuple, so the sides are kept apart (countStart) and the larger one counts.
+   */
+  private admitStart(r: FlowRecord): boolean {
+    const sp = r.srcPort;
+    const k = `${r.src.ip ?? r.src.pod ?? ''}|${sp ?? ''}|${r.dst.ip ?? r.dst.pod ?? ''}|${r.dstPort ?? r.icmpType ?? ''}|${r.protocol}`;
+    return (sp === undefined && r.protocol !== 'ICMP') || this.deduper.admit(k, r.timeMs);
+  }
+
   private miss(end: 'src' | 'dst', reason: UnattributedReason, hint: string): false {
     this.s.unattributed++;
     const k = `${end}:${reason}`;
@@ -477,8 +565,12 @@ export class EdgeAggregator {
   }
 }
 
+function startsOf(e: EdgeAcc): ConnectionStarts {
+  return { src: e.connSrc, dst: e.connDst, fwd: e.connFwd, unknown: e.connUnk, listed: e.connOther };
+}
+
 function connectionsOf(e: EdgeAcc): number {
-  return e.connOther + Math.max(e.connSrc, e.connDst, e.connFwd, e.connUnk);
+  return connectionsOfStarts(startsOf(e));
 }
 
 function pick<T>(mask: number, values: readonly T[]): T[] {
@@ -496,6 +588,7 @@ function toEdge(e: EdgeAcc): DependencyEdge {
     port: e.port,
     protocol: e.protocol,
     connections: connectionsOf(e),
+    starts: startsOf(e),
     observations: e.observations,
     firstSeen: Number.isFinite(e.firstMs) ? isoFromMs(e.firstMs) : null,
     lastSeen: Number.isFinite(e.lastMs) ? isoFromMs(e.lastMs) : null,
@@ -506,5 +599,6 @@ function toEdge(e: EdgeAcc): DependencyEdge {
     directionConfidence: e.highConfidence ? 'high' : 'low',
     attribution: pick(e.methods, ATTRIBUTION_METHODS),
     dstAddresses: e.addresses ? [...e.addresses].sort() : [],
+    declared: e.observedRecords === 0,
   };
 }

@@ -58,7 +58,9 @@ export type UnattributedReason =
   | 'no-namespace'
   | 'no-identity'
   | 'other-cluster'
-  | 'health-check';
+  | 'health-check'
+  /** A declared dependency names no port, and the inventory knows none the destination serves. */
+  | 'ports-not-in-inventory';
 
 export type Attribution =
   | { readonly ok: true; readonly endpoint: EdgeEndpoint; readonly method: AttributionMethod }

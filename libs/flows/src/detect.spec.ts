@@ -1,5 +1,5 @@
 import { detectFlowFormat, detectFraming, FlowFormatError } from '@bulkhead/flows';
-import { readSample, SAMPLE } from '../../../test/fixtures/flows/samples';
+import { readSample, SAMPLE, VPC_HEADER } from '../../../test/fixtures/flows/samples';
 
 const head = (name: string) => readSample(name).slice(0, 8192);
 
@@ -12,6 +12,14 @@ describe('format detection from content', () => {
     [SAMPLE.calicoHostForwarded1, 'calico-json', 'documents'],
     [SAMPLE.calicoHostForwarded2, 'calico-json', 'documents'],
     [SAMPLE.calicoLegacy, 'calico-legacy', 'lines'],
+    [SAMPLE.envoyText, 'envoy-access-log', 'lines'],
+    [SAMPLE.vpcV2, 'aws-vpc-flow-log', 'lines'],
+    [SAMPLE.vpcV3, 'aws-vpc-flow-log', 'lines'],
+    [SAMPLE.vpcV5, 'aws-vpc-flow-log', 'lines'],
+    [SAMPLE.igTraceTcp, 'ig-trace-tcp', 'lines'],
+    [SAMPLE.igAdvise, 'ig-advise-networkpolicy', 'yaml-documents'],
+    [SAMPLE.otterizeSimple, 'otterize-intents', 'documents'],
+    [SAMPLE.otterizeKafka, 'otterize-intents', 'documents'],
   ])('sample %s -> %s (%s)', (name, format, framing) => {
     expect(detectFlowFormat(head(name))).toEqual({ format, framing });
   });
@@ -51,13 +59,38 @@ describe('format detection from content', () => {
   });
 
   test.each([
-    ['aws-vpc-user-guide-flow-log-examples-v2-default-format.log', /AWS VPC Flow Logs/],
-    ['istio-io-docs-envoy-access-log-default-text-sleep-to-httpbin.log', /Istio\/Envoy access log/],
-    ['otterize-network-mapper-e2e-expected-simple-tutorial-intents.json', /Otterize ClientIntents/],
-    ['inspektor-gadget-docs-advise-networkpolicy-output.yaml', /YAML/],
-    ['inspektor-gadget-docs-trace-tcp-output-json.jsonl', /Inspektor Gadget/],
-  ])('unsupported sample %s is named in the error', (name, message) => {
-    expect(() => detectFlowFormat(head(name))).toThrow(message);
+    ['a VPC header line', `${VPC_HEADER.v5}\n`, 'aws-vpc-flow-log', 'lines'],
+    [
+      'an Envoy JSON line',
+      '{"start_time":"2026-01-01T00:00:00.000Z","upstream_cluster":"outbound|80||a.b.svc.cluster.local","downstream_remote_address":"10.0.0.1:5000"}\n',
+      'envoy-access-log',
+      'lines',
+    ],
+    [
+      'a ClientIntents YAML stream',
+      '# exported\n---\napiVersion: k8s.otterize.com/v2beta1\nkind: ClientIntents\n',
+      'otterize-intents',
+      'yaml-documents',
+    ],
+    ['a ClientIntents JSON line', '{"kind":"ClientIntents","spec":{}}\n', 'otterize-intents', 'lines'],
+    [
+      'a NetworkPolicy List in JSON',
+      '{"apiVersion":"v1","kind":"List","items":[{"kind":"NetworkPolicy","spec":{"egress":[{"to":[]}]}}]}\n',
+      'ig-advise-networkpolicy',
+      'lines',
+    ],
+    [
+      'a newer trace_tcp event (nested proc, string proto)',
+      '{"proc":{"comm":"curl"},"src":{"addr":"10.0.0.1","port":40000,"proto":"TCP"},"dst":{"addr":"10.0.0.2","port":80,"proto":"TCP"},"type":"connect"}\n',
+      'ig-trace-tcp',
+      'lines',
+    ],
+  ])('%s', (_name, text, format, framing) => {
+    expect(detectFlowFormat(text)).toEqual({ format, framing });
+  });
+
+  test('YAML of another kind is named in the error', () => {
+    expect(() => detectFlowFormat('apiVersion: v1\nkind: ConfigMap\n')).toThrow(/YAML of another kind/);
   });
 
   test.each([

@@ -1,5 +1,7 @@
 // Format detection from the first few KB of content. JSON shapes are recognised by their keys;
-// pretty-printed documents (whose first line is just `{`) by the key names in the text.
+// pretty-printed documents (whose first line is just `{`) by the key names in the text; text lines by
+// their shape (Calico legacy, Istio/Envoy, AWS VPC); YAML by the kind of its objects.
+import { isAwsVpcDefaultRow, isAwsVpcHeader } from './aws-vpc';
 import { FlowFormatError, type FlowFormat, type Framing } from './model';
 
 export interface DetectedFormat {
@@ -31,8 +33,23 @@ function quote(text: string): string {
   return line.length > 120 ? `${line.slice(0, 120)}...` : line;
 }
 
+const ENVOY_KEYS = ['upstream_cluster', 'downstream_remote_address', 'downstream_local_address'];
+const ENVOY_TEXT_LINE = /^\[\d{4}-\d\d-\d\dT[^\]]*\] "/;
+/** YAML or JSON objects of a kind that declares dependencies. */
+const DECLARED_KINDS: ReadonlyArray<readonly [string, FlowFormat]> = [
+  ['ClientIntents', 'otterize-intents'],
+  ['NetworkPolicy', 'ig-advise-networkpolicy'],
+];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 function classifyObject(o: Record<string, unknown>): FlowFormat | undefined {
+  for (const [kind, format] of DECLARED_KINDS) if (o.kind === kind) return format;
   if (HUBBLE_WRAPPER_KEYS.some((k) => k in o)) return 'hubble';
+  if (isObject(o.src) && isObject(o.dst) && 'addr' in o.src && 'addr' in o.dst) return 'ig-trace-tcp';
+  if (ENVOY_KEYS.filter((k) => k in o).length >= 2) return 'envoy-access-log';
   if ('from' in o && 'to' in o) return 'edge-list';
   if (CALICO_KEYS.some((k) => k in o)) return 'calico-json';
   if (HUBBLE_FLOW_KEYS.some((k) => k in o) || ('source' in o && 'destination' in o && 'time' in o)) return 'hubble';
@@ -45,19 +62,28 @@ function hasKey(text: string, key: string): boolean {
 
 function classifyText(text: string): FlowFormat | undefined {
   if (HUBBLE_WRAPPER_KEYS.some((k) => hasKey(text, k))) return 'hubble';
+  for (const [kind, format] of DECLARED_KINDS) if (new RegExp(`"kind"\\s*:\\s*"${kind}"`).test(text)) return format;
   if (hasKey(text, 'from') && hasKey(text, 'to')) return 'edge-list';
   if (CALICO_KEYS.some((k) => hasKey(text, k))) return 'calico-json';
   if (HUBBLE_FLOW_KEYS.some((k) => hasKey(text, k))) return 'hubble';
   return undefined;
 }
 
-function describeForeign(text: string, first: string): string | undefined {
-  if (hasKey(text, 'kind') && /"ClientIntents"/.test(text)) return 'Otterize ClientIntents (not a flow log; not supported yet)';
-  if (/^\[\d{4}-\d\d-\d\dT[^\]]*\] "/.test(first)) return 'an Istio/Envoy access log (not supported yet)';
-  if (/^(version|\d)\s+\S+\s+\S+/.test(first) && /\b(ACCEPT|REJECT|NODATA|SKIPDATA)\b/.test(first))
-    return 'AWS VPC Flow Logs (not supported yet)';
-  if (/^(apiVersion|kind):/m.test(text)) return 'YAML (e.g. NetworkPolicy manifests), not a flow log';
-  if (hasKey(text, 'comm') && hasKey(text, 'k8s') && hasKey(text, 'runtime')) return 'Inspektor Gadget trace_tcp JSON (not supported yet)';
+/** The declared-dependency kind of YAML text (`kind: ClientIntents`, `kind: NetworkPolicy` at the start of a line). */
+function classifyYaml(text: string): FlowFormat | undefined {
+  for (const [kind, format] of DECLARED_KINDS)
+    if (new RegExp(`^(\\s*-\\s+|\\s*)kind:\\s*["']?${kind}["']?\\s*$`, 'm').test(text)) return format;
+  return undefined;
+}
+
+/** AWS VPC rows with the action and log status of a flow record, but no header naming their fields. */
+function looksLikeHeaderlessVpcRow(line: string): boolean {
+  return /^[2-9]\s+\S+\s+\S+/.test(line) && /\s(ACCEPT|REJECT|-)\s/.test(line) && /\s(OK|NODATA|SKIPDATA)$/.test(line);
+}
+
+function describeForeign(text: string): string | undefined {
+  if (/^(apiVersion|kind):/m.test(text))
+    return 'YAML of another kind (Bulkhead reads ClientIntents and NetworkPolicy objects), not a flow log';
   return undefined;
 }
 
@@ -67,8 +93,11 @@ function describeForeign(text: string, first: string): string | undefined {
  * `documents` for pretty-printed objects and top-level arrays. The legacy Calico text is always lines.
  */
 export function detectFraming(head: string, format: FlowFormat): Framing {
-  if (format === 'calico-legacy') return 'lines';
+  if (format === 'calico-legacy' || format === 'aws-vpc-flow-log') return 'lines';
   const text = head.replace(/^\uFEFF/, '');
+  if (format === 'envoy-access-log' && !text.trimStart().startsWith('{')) return 'lines';
+  if ((format === 'otterize-intents' || format === 'ig-advise-networkpolicy') && !/^\s*[[{]/.test(withoutYamlComments(text)))
+    return 'yaml-documents';
   // the first line that opens a JSON value decides (a stray line before it does not)
   let from = 0;
   while (from < text.length) {
@@ -124,18 +153,28 @@ function detectFormatOnly(head: string): FlowFormat {
         // a pretty-printed, truncated or damaged line
       }
     } else if (isLegacyCalico(line)) return 'calico-legacy';
+    else if (ENVOY_TEXT_LINE.test(line)) return 'envoy-access-log';
+    else if (isAwsVpcHeader(line.split(/\s+/)) || isAwsVpcDefaultRow(line.split(/\s+/)) || looksLikeHeaderlessVpcRow(line))
+      return 'aws-vpc-flow-log';
   }
   if (first.startsWith('{') || first.startsWith('[') || candidates.some((l) => l.startsWith('{'))) {
     const format = classifyText(trimmed);
     if (format) return format;
   }
-  const foreign = describeForeign(trimmed, first);
+  const yaml = classifyYaml(trimmed);
+  if (yaml) return yaml;
+  const foreign = describeForeign(trimmed);
   const seen = quote(text);
   if (foreign) throw new FlowFormatError(`Unsupported flow format: the input looks like ${foreign}. First line: ${seen}`, seen);
   throw new FlowFormatError(
-    `Unknown flow format. Expected Cilium Hubble JSON, Calico flow logs (JSON or legacy text) or an edge list. First line: ${seen}`,
+    `Unknown flow format. Expected Cilium Hubble JSON, Calico flow logs (JSON or legacy text), Istio/Envoy access logs, AWS VPC Flow Logs, Inspektor Gadget trace_tcp JSON or advised NetworkPolicies, Otterize ClientIntents, or an edge list. First line: ${seen}`,
     seen,
   );
+}
+
+/** The text without leading blank lines and YAML comment lines. */
+function withoutYamlComments(text: string): string {
+  return text.replace(/^(\s*(#[^\n]*)?\n)*/, '');
 }
 
 function isLegacyCalico(line: string): boolean {

@@ -55,20 +55,35 @@ export { createFlowReader, stripTrailingCommas, type FlowReader, type FlowReader
 
 // Per-format normalizers (for callers that already have parsed objects).
 export { normalizeHubbleFlow, hubbleUnit, type HubbleUnit } from './hubble';
+export {
+  compareInstants,
+  hubbleFlowIdentity,
+  hubbleJsonFromWire,
+  instantFromRfc3339,
+  instantOf,
+  rfc3339,
+  type HubbleInstant,
+} from './hubble-wire';
 export { normalizeCalicoDocument, normalizeCalicoLegacyLine, CALICO_LEGACY_COLUMNS } from './calico';
 export { normalizeEdgeListItem, parseEdgeListEndpoint } from './edge-list';
+export { normalizeEnvoyFields, normalizeEnvoyJson, normalizeEnvoyTextLine, type EnvoyAccessLogFields } from './envoy';
+export { AWS_VPC_DEFAULT_FIELDS, AwsVpcRowReader, normalizeAwsVpcRow } from './aws-vpc';
+export { normalizeAdvisedPolicy, normalizeTraceTcpEvent } from './inspektor-gadget';
+export { normalizeClientIntents } from './otterize';
 export { LabelCache } from './labels';
 
 // Attribution to the inventory and edge identity.
-export { InventoryIndex, type InventoryIndexInput, type InventoryWorkload } from './inventory';
+export { InventoryIndex, type InventoryIndexInput, type InventoryWorkload, type ServedPort } from './inventory';
 export { Attributor, type Attribution, type AttributionMethod, type AttributorOptions, type UnattributedReason } from './attribution';
 export { endpointKey, nodeEndpoint, parseEndpointKey, type EdgeEndpoint } from './endpoint';
 
 // Aggregation into dependency edges.
 export {
+  connectionsOfStarts,
   EdgeAggregator,
   MAX_ADDRESSES,
   MAX_REASONS,
+  type ConnectionStarts,
   type AggregatorStats,
   type BlockedAttempt,
   type ForwardedVerdict,

@@ -1,6 +1,13 @@
 // The inventory index: plain data built from the cluster inventory (pods with IPs, owners and labels,
 // workloads, and nodes with their addresses), indexed for attribution by pod name, pod IP, workload
 // name, labels and node address.
+import type { Protocol } from './model';
+
+/** A port a workload serves (its containers' ports), as the inventory lists it. */
+export interface ServedPort {
+  readonly port: number;
+  readonly protocol: Protocol;
+}
 
 export interface InventoryIndexInput {
   pods: Array<{
@@ -9,11 +16,18 @@ export interface InventoryIndexInput {
     ips: string[];
     workload: { kind: string; name: string };
     labels: Record<string, string>;
+    ports?: ReadonlyArray<{ port: number; protocol: string }>;
     /** A host-network pod on a known node is that node, for attribution. */
     hostNetwork?: boolean;
     nodeName?: string;
   }>;
-  workloads: Array<{ namespace: string; name: string; kind: string; labels: Record<string, string> }>;
+  workloads: Array<{
+    namespace: string;
+    name: string;
+    kind: string;
+    labels: Record<string, string>;
+    ports?: ReadonlyArray<{ port: number; protocol: string }>;
+  }>;
   /** Nodes and their addresses (InternalIP, ExternalIP, host-network pod IPs). */
   nodes?: Array<{ name: string; addresses: Array<{ address: string }> }>;
 }
@@ -23,6 +37,8 @@ export interface InventoryWorkload {
   readonly name: string;
   readonly kind: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The ports it serves (for declared dependencies that name none); empty when unknown. */
+  readonly ports: readonly ServedPort[];
 }
 
 interface PodEntry {
@@ -54,12 +70,13 @@ export class InventoryIndex {
       this.nodeNames.add(node.name);
       for (const { address } of node.addresses) this.nodesByIp.set(address, node.name);
     }
-    for (const w of input.workloads) this.addWorkload({ namespace: w.namespace, name: w.name, kind: w.kind, labels: w.labels ?? {} });
+    for (const w of input.workloads)
+      this.addWorkload({ namespace: w.namespace, name: w.name, kind: w.kind, labels: w.labels ?? {}, ports: servedPorts(w.ports) });
     for (const p of input.pods) {
       const owner = p.workload && p.workload.name ? p.workload : { kind: 'Pod', name: p.name };
       const workload =
         this.workload(p.namespace, owner.name) ??
-        this.addWorkload({ namespace: p.namespace, name: owner.name, kind: owner.kind, labels: {} });
+        this.addWorkload({ namespace: p.namespace, name: owner.name, kind: owner.kind, labels: {}, ports: servedPorts(p.ports) });
       const node = p.hostNetwork && p.nodeName !== undefined && this.nodeNames.has(p.nodeName) ? p.nodeName : undefined;
       const entry: PodEntry = node === undefined ? { workload, labels: p.labels ?? {} } : { workload, labels: p.labels ?? {}, node };
       let pods = this.podsByNs.get(p.namespace);
@@ -113,6 +130,11 @@ export class InventoryIndex {
     return this.nodeNames.has(name);
   }
 
+  /** The ports a workload serves, per the inventory (empty when it lists none, or has no such workload). */
+  workloadPorts(namespace: string, name: string): readonly ServedPort[] {
+    return this.workload(namespace, name)?.ports ?? [];
+  }
+
   /** The workload owning the pod with this IP; `null` when the IP is shared by several workloads. */
   ipWorkload(ip: string): InventoryWorkload | null | undefined {
     const e = this.podsByIp.get(ip);
@@ -161,6 +183,20 @@ export class InventoryIndex {
     m.set(w.name, w);
     return w;
   }
+}
+
+const PROTOCOLS = new Set<string>(['TCP', 'UDP', 'SCTP']);
+
+/** Distinct ports with a known protocol, sorted (the inventory may list one per container). */
+function servedPorts(ports: ReadonlyArray<{ port: number; protocol: string }> | undefined): ServedPort[] {
+  if (ports === undefined) return [];
+  const seen = new Map<string, ServedPort>();
+  for (const p of ports) {
+    const protocol = (p.protocol ?? 'TCP').toUpperCase();
+    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535 || !PROTOCOLS.has(protocol)) continue;
+    seen.set(`${protocol}/${p.port}`, { port: p.port, protocol: protocol as Protocol });
+  }
+  return [...seen.values()].sort((x, y) => x.port - y.port || (x.protocol < y.protocol ? -1 : 1));
 }
 
 function subset(keys: readonly string[], want: Readonly<Record<string, string>>, have: Readonly<Record<string, string>>): boolean {

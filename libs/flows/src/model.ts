@@ -2,11 +2,27 @@
 // A record is connection-oriented: `src` is the side that opened the connection, `dst` the side that
 // accepted it, and `dstPort` the port the connection was made to (never an ephemeral source port).
 
-/** The input formats the importer understands. */
-export type FlowFormat = 'hubble' | 'calico-json' | 'calico-legacy' | 'edge-list';
+/**
+ * The input formats the importer understands. Observed traffic: Hubble, Calico, Istio/Envoy access
+ * logs, AWS VPC Flow Logs, Inspektor Gadget `trace_tcp`. Declared dependencies: Otterize ClientIntents
+ * and the NetworkPolicies Inspektor Gadget's `advise networkpolicy` prints. And the plain edge list.
+ */
+export type FlowFormat =
+  | 'hubble'
+  | 'calico-json'
+  | 'calico-legacy'
+  | 'edge-list'
+  | 'envoy-access-log'
+  | 'aws-vpc-flow-log'
+  | 'ig-trace-tcp'
+  | 'otterize-intents'
+  | 'ig-advise-networkpolicy';
 
-/** How the reader cuts the text into units: one JSON value or text record per line, or balanced JSON documents. */
-export type Framing = 'lines' | 'documents';
+/**
+ * How the reader cuts the text into units: one JSON value or text record per line, balanced JSON
+ * documents, or YAML documents between `---` lines.
+ */
+export type Framing = 'lines' | 'documents' | 'yaml-documents';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP' | 'ICMP';
 
@@ -61,7 +77,18 @@ export interface FlowEndpoint {
 
 /** How the record's orientation (client -> server) was decided. */
 export type DirectionBasis =
-  'is_reply' | 'reply' | 'tcp-flags' | 'trace-reason' | 'l7-type' | 'icmp-type' | 'port-heuristic' | 'connection-oriented';
+  | 'is_reply'
+  | 'reply'
+  | 'tcp-flags'
+  | 'trace-reason'
+  | 'l7-type'
+  | 'icmp-type'
+  | 'port-heuristic'
+  | 'connection-oriented'
+  /** Inspektor Gadget `connect` (the local container is the client) or `accept` (it is the server). */
+  | 'event-type'
+  /** Istio/Envoy: an `outbound|...` cluster is the client's sidecar, `inbound|...` the server's. */
+  | 'proxy-side';
 
 export interface FlowRecord {
   readonly format: FlowFormat;
@@ -104,11 +131,22 @@ export interface FlowRecord {
     readonly dnsQuery?: string;
     readonly dnsIps?: readonly string[];
   };
+  /**
+   * True when the source declares the dependency (Otterize ClientIntents, an advised NetworkPolicy)
+   * rather than observing traffic: the edge is stored as declared, with no connection counted.
+   */
+  readonly declared?: boolean;
+  /**
+   * True when the source names no port (Otterize intents, a policy rule without ports): the edge
+   * takes each port the destination workload serves, per the inventory.
+   */
+  readonly portFromInventory?: boolean;
 }
 
 /** Reasons a unit of input was not turned into a record. */
 export type SkipReason =
   | 'invalid-json'
+  | 'invalid-yaml'
   | 'not-an-object'
   | 'unrecognized-object'
   | 'line-too-long'
@@ -124,7 +162,15 @@ export type SkipReason =
   | 'non-flow-event'
   | 'invalid-endpoint'
   /** A name or address holding NUL or another control character: never a real one, and never stored. */
-  | 'control-character';
+  | 'control-character'
+  /** AWS VPC `NODATA` / `SKIPDATA` rows: no traffic, or traffic the interval could not record. */
+  | 'no-data'
+  /** AWS VPC custom-format rows before any header line names the fields. */
+  | 'fields-unknown'
+  /** A connection to or from 127.0.0.0/8 or ::1 (Inspektor Gadget sees them): never a network dependency. */
+  | 'loopback'
+  /** A selector that names no single workload (matchExpressions, a namespace chosen by other labels, every pod). */
+  | 'unsupported-selector';
 
 /** Thrown when the content matches no supported format. `seen` quotes the start of the input. */
 export class FlowFormatError extends Error {

@@ -3,10 +3,14 @@
 // the whole input. Malformed units are counted per reason with a few line numbers, not thrown, unless
 // nothing in the whole input parses.
 import { identifierCharacterProblem } from '@bulkhead/contracts';
+import { DocumentError, parseYaml } from '@bulkhead/documents';
+import { AwsVpcRowReader } from './aws-vpc';
 import { normalizeCalicoDocument, normalizeCalicoLegacyLine } from './calico';
 import { DETECTION_WINDOW, detectFlowFormat, detectFraming, type DetectedFormat } from './detect';
 import { normalizeEdgeListItem } from './edge-list';
+import { normalizeEnvoyJson, normalizeEnvoyTextLine } from './envoy';
 import { hubbleUnit, normalizeHubbleFlow } from './hubble';
+import { normalizeAdvisedPolicy, normalizeTraceTcpEvent } from './inspektor-gadget';
 import { LabelCache } from './labels';
 import {
   FlowFormatError,
@@ -17,6 +21,7 @@ import {
   type Framing,
   type SkipReason,
 } from './model';
+import { normalizeClientIntents } from './otterize';
 
 export interface FlowReaderOptions {
   /** A known format, or `auto` (default) to detect it from the first few KB. */
@@ -74,6 +79,8 @@ export interface FlowReader {
 
 const MALFORMED: ReadonlySet<SkipReason> = new Set<SkipReason>([
   'invalid-json',
+  'invalid-yaml',
+  'fields-unknown',
   'not-an-object',
   'unrecognized-object',
   'line-too-long',
@@ -82,6 +89,12 @@ const MALFORMED: ReadonlySet<SkipReason> = new Set<SkipReason>([
 ]);
 
 const NONE: FlowRecord[] = [];
+
+/** What to do about a reason that failed a whole input, when there is something to do. */
+const REASON_HINTS: Partial<Record<SkipReason, string>> = {
+  'fields-unknown':
+    'A custom AWS VPC Flow Log format is read from its header line: put the field names of the flow log\'s LogFormat (e.g. "version srcaddr dstaddr srcport dstport protocol ...") on the first line, as files delivered to S3 begin',
+};
 
 /** Remove commas that directly precede `]` or `}` (outside strings): `[1, 2,]` -> `[1, 2]`. */
 export function stripTrailingCommas(text: string): string {
@@ -293,12 +306,83 @@ class DocumentSplitter {
   }
 }
 
+/**
+ * Cuts YAML text into documents at `---` (and `...`) lines, each at most `max` characters. Built on
+ * the line splitter, so no more than one document is held; a document with a line too long, or too
+ * long in all, is skipped whole.
+ */
+class YamlDocumentSplitter {
+  private readonly splitter: LineSplitter;
+  private doc = '';
+  private docLine = 0;
+  private hasContent = false;
+  private damaged = false;
+
+  constructor(
+    private readonly max: number,
+    private readonly unit: UnitSink,
+    private readonly skip: SkipSink,
+  ) {
+    this.splitter = new LineSplitter(
+      max,
+      (text, line) => this.line(text, line),
+      (_reason, line) => this.damage(line),
+    );
+  }
+
+  /** Lines seen so far. */
+  get lines(): number {
+    return this.splitter.line;
+  }
+
+  push(chunk: string): void {
+    this.splitter.push(chunk);
+  }
+
+  finish(): void {
+    this.splitter.finish();
+    this.flush();
+  }
+
+  private line(text: string, line: number): void {
+    if (/^(---|\.\.\.)(\s|$)/.test(text)) {
+      this.flush();
+      return;
+    }
+    if (this.docLine === 0) this.docLine = line;
+    if (this.damaged) return;
+    if (this.doc.length + text.length + 1 > this.max) {
+      this.damage(line);
+      return;
+    }
+    this.doc += `${text}\n`;
+    if (!this.hasContent && !text.trimStart().startsWith('#')) this.hasContent = true;
+  }
+
+  private damage(line: number): void {
+    if (this.docLine === 0) this.docLine = line;
+    this.damaged = true;
+    this.doc = '';
+  }
+
+  private flush(): void {
+    if (this.damaged) this.skip('document-too-large', this.docLine);
+    else if (this.hasContent) this.unit(this.doc, this.docLine);
+    this.doc = '';
+    this.docLine = 0;
+    this.hasContent = false;
+    this.damaged = false;
+  }
+}
+
 class Reader implements FlowReader {
   format: FlowFormat | undefined;
   /** A format given by the caller (only the framing is detected). */
   private known: FlowFormat | undefined;
   private framing: Framing | undefined;
-  private splitter: LineSplitter | DocumentSplitter | undefined;
+  private splitter: LineSplitter | DocumentSplitter | YamlDocumentSplitter | undefined;
+  /** The AWS VPC field layout in force (a header line sets it). */
+  private readonly vpcRows = new AwsVpcRowReader();
   private head = '';
   private out: FlowRecord[] = [];
   private wellFormed = 0;
@@ -365,21 +449,22 @@ class Reader implements FlowReader {
     const out = this.drain();
     if (this.s.records === 0 && this.wellFormed === 0 && this.s.skipped > 0) {
       const counts: Record<string, number> = {};
-      for (const [k, v] of Object.entries(this.s.skippedByReason)) counts[k] = v!.count;
+      for (const [k, v] of Object.entries(this.s.skippedByReason)) counts[k] = v.count;
       const detail = Object.entries(this.s.skippedByReason)
-        .map(([k, v]) => `${k} x${v!.count} (lines ${v!.lines.join(', ')})`)
+        .map(([k, v]) => `${k} x${v.count} (lines ${v.lines.join(', ')})`)
         .join('; ');
-      throw new FlowParseError(`Nothing in the input could be parsed as ${this.format}: ${detail}`, counts);
+      const hints = Object.keys(counts)
+        .map((reason) => REASON_HINTS[reason as SkipReason])
+        .filter((hint) => hint !== undefined);
+      throw new FlowParseError(`Nothing in the input could be parsed as ${this.format}: ${[detail, ...hints].join('. ')}`, counts);
     }
     return out;
   }
 
   stats(): ReaderStats {
-    const lines =
-      this.splitter instanceof LineSplitter ? this.splitter.line : this.splitter instanceof DocumentSplitter ? this.splitter.lines : 0;
+    const lines = this.splitter === undefined ? 0 : this.splitter instanceof LineSplitter ? this.splitter.line : this.splitter.lines;
     const skippedByReason: ReaderStats['skippedByReason'] = {};
-    for (const [k, v] of Object.entries(this.s.skippedByReason))
-      skippedByReason[k as SkipReason] = { count: v!.count, lines: [...v!.lines] };
+    for (const [k, v] of Object.entries(this.s.skippedByReason)) skippedByReason[k as SkipReason] = { count: v.count, lines: [...v.lines] };
     return { ...this.s, format: this.format, framing: this.framing, lines, events: { ...this.s.events }, skippedByReason };
   }
 
@@ -388,7 +473,12 @@ class Reader implements FlowReader {
     this.framing = detected.framing;
     const unit: UnitSink = (text, line) => this.unit(text, line);
     const skip: SkipSink = (reason, line) => this.skip(reason, line);
-    this.splitter = detected.framing === 'lines' ? new LineSplitter(this.max, unit, skip) : new DocumentSplitter(this.max, unit, skip);
+    this.splitter =
+      detected.framing === 'lines'
+        ? new LineSplitter(this.max, unit, skip)
+        : detected.framing === 'yaml-documents'
+          ? new YamlDocumentSplitter(this.max, unit, skip)
+          : new DocumentSplitter(this.max, unit, skip);
   }
 
   private drain(): FlowRecord[] {
@@ -440,6 +530,17 @@ class Reader implements FlowReader {
     }
   }
 
+  /** One YAML document, bounded in depth and in what its aliases expand to. */
+  private parseYaml(text: string, line: number): unknown {
+    try {
+      return parseYaml(text, { maxExpandedBytes: 4 * this.max, maxDepth: 64 });
+    } catch (error) {
+      if (!(error instanceof DocumentError)) throw error;
+      this.skip('invalid-yaml', line);
+      return undefined;
+    }
+  }
+
   private unit(text: string, line: number): void {
     this.s.units++;
     switch (this.format) {
@@ -487,6 +588,42 @@ class Reader implements FlowReader {
         this.result(r, line);
         return;
       }
+      case 'aws-vpc-flow-log': {
+        const r = this.vpcRows.read(text, line);
+        if (r === null) {
+          this.wellFormed++;
+          return;
+        }
+        this.result(r, line);
+        return;
+      }
+      case 'envoy-access-log': {
+        if (text.trimStart().startsWith('{')) {
+          const value = this.parseJson(text, line, false);
+          if (value !== undefined) this.result(normalizeEnvoyJson(value, line), line);
+        } else this.result(normalizeEnvoyTextLine(text, line), line);
+        return;
+      }
+      case 'ig-trace-tcp': {
+        const value = this.parseJson(text, line, false);
+        if (value !== undefined) this.result(normalizeTraceTcpEvent(value, line), line);
+        return;
+      }
+      case 'otterize-intents':
+      case 'ig-advise-networkpolicy': {
+        const value = this.framing === 'yaml-documents' ? this.parseYaml(text, line) : this.parseJson(text, line, true);
+        if (value === undefined) return;
+        const normalize = this.format === 'otterize-intents' ? normalizeClientIntents : normalizeAdvisedPolicy;
+        for (const item of listItems(value)) {
+          const r = normalize(item, line);
+          if (typeof r === 'string') this.result(r, line);
+          else {
+            this.wellFormed++;
+            for (const record of r) this.emit(record);
+          }
+        }
+        return;
+      }
       default:
         throw new FlowFormatError('The reader has no format', '');
     }
@@ -509,6 +646,16 @@ class Reader implements FlowReader {
  */
 export function createFlowReader(options: FlowReaderOptions | FlowFormat | 'auto' = {}): FlowReader {
   return new Reader(typeof options === 'string' ? { format: options } : options);
+}
+
+/** The objects a document holds: itself, the elements of a list, or the `items` of a Kubernetes `List`. */
+function listItems(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (value !== null && typeof value === 'object') {
+    const o = value as { kind?: unknown; items?: unknown };
+    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) return o.items;
+  }
+  return [value];
 }
 
 /** The names and addresses of a record that can become part of an edge, checked for control characters. */

@@ -2,7 +2,8 @@
 // by arbitrary JSON values, and the records that come out must still be well typed.
 import fc from 'fast-check';
 import { createFlowReader, EdgeAggregator, InventoryIndex, type FlowFormat, type FlowRecord } from '@bulkhead/flows';
-import { readSample, SAMPLE } from '../../../test/fixtures/flows/samples';
+import { parse } from 'yaml';
+import { readSample, SAMPLE, VPC_HEADER } from '../../../test/fixtures/flows/samples';
 import { propertyRuns } from '../../../test/support/property-runs';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -11,7 +12,7 @@ function paths(value: Json, prefix: string[] = [], out: string[][] = []): string
   if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       out.push([...prefix, k]);
-      paths(v as Json, [...prefix, k], out);
+      paths(v, [...prefix, k], out);
     }
   }
   return out;
@@ -60,6 +61,21 @@ const cases: Array<[string, FlowFormat, Json]> = [
     { lost_events: { source: 'HUBBLE_RING_BUFFER', num_events_lost: '12', cpu: 1 }, node_name: 'n', time: '2026-11-28T09:00:00Z' },
   ],
   ['edge list item', 'edge-list', { from: 'orders/orders-api', to: 'payments/payments-api', port: 8080, protocol: 'TCP' }],
+  [
+    'envoy JSON entry',
+    'envoy-access-log',
+    {
+      start_time: '2024-05-01T10:00:00.000Z',
+      response_flags: '-',
+      upstream_host: '10.44.1.27:80',
+      upstream_cluster: 'outbound|8000||httpbin.foo.svc.cluster.local',
+      downstream_local_address: '10.0.45.184:8000',
+      downstream_remote_address: '10.44.1.23:46520',
+    },
+  ],
+  ['trace_tcp event', 'ig-trace-tcp', JSON.parse(readSample(SAMPLE.igTraceTcp).split('\n')[0]) as Json],
+  ['ClientIntents', 'otterize-intents', (JSON.parse(readSample(SAMPLE.otterizeKafka)) as Json[])[0]],
+  ['advised NetworkPolicy', 'ig-advise-networkpolicy', parse(readSample(SAMPLE.igAdvise).split('---')[1]) as Json],
 ];
 
 describe.each(cases)('%s with any field replaced by any JSON value', (_name, format, base) => {
@@ -97,6 +113,42 @@ test('legacy lines with arbitrary tokens never throw', () => {
       ),
       (tokens) => {
         run('calico-legacy', `${tokens.join(' ')}\n`);
+      },
+    ),
+    { numRuns: propertyRuns(300) },
+  );
+});
+
+test('Envoy TEXT lines with arbitrary tokens never throw', () => {
+  const line = readSample(SAMPLE.envoyText).split('\n')[0].split(' ');
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: line.length - 1 }), fc.string({ maxLength: 12 })), { minLength: 1, maxLength: 6 }),
+      (changes) => {
+        const tokens = [...line];
+        for (const [i, token] of changes) tokens[i] = token;
+        run('envoy-access-log', `${tokens.join(' ')}\n`);
+      },
+    ),
+    { numRuns: propertyRuns(300) },
+  );
+});
+
+test('AWS VPC rows with arbitrary fields never throw', () => {
+  const row = readSample(SAMPLE.vpcV5).split('\n')[1].split(' ');
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(
+          fc.integer({ min: 0, max: row.length - 1 }),
+          fc.oneof(fc.constantFrom('-', '0', '65536', '2', '18', 'ACCEPT', 'NODATA', '::1', 'egress'), fc.string({ maxLength: 8 })),
+        ),
+        { minLength: 1, maxLength: 6 },
+      ),
+      (changes) => {
+        const fields = [...row];
+        for (const [i, field] of changes) fields[i] = field;
+        run('aws-vpc-flow-log', `${VPC_HEADER.v5}\n${fields.join(' ')}\n`);
       },
     ),
     { numRuns: propertyRuns(300) },

@@ -9,3 +9,7 @@ export * from './edges/edge-store.port';
 export * from './flow-import/request-import';
 export * from './flow-import/run-import';
 export * from './edges/edges';
+export * from './errors';
+export * from './flow-sources/flow-source.ports';
+export * from './flow-sources/flow-sources';
+export * from './flow-sources/hubble-collection';

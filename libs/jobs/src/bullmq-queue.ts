@@ -13,13 +13,13 @@ export class BullJobQueue {
    * says is unfinished, whose job was lost (Redis lost its data) or has failed for good. A failed job of
    * that id is removed first, since it would block the id. True when the job was added.
    */
-  async restoreIfLost<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<boolean> {
+  async restoreIfLost<N extends JobName>(name: N, payload: JobPayloads[N], options: { attempts?: number } = {}): Promise<boolean> {
     const queue = this.queueOf(name);
     const id = (jobId[name] as (p: JobPayloads[N]) => string)(payload);
     const state = await queue.getJobState(id);
     if (LIVE_STATES.has(state)) return false;
     if (state !== 'unknown') await queue.remove(id);
-    await this.enqueue(name, payload);
+    await this.enqueue(name, payload, options);
     return true;
   }
 
@@ -29,15 +29,15 @@ export class BullJobQueue {
     return queue;
   }
 
-  /** Adds the job unless one with the same id is waiting or running; `delayMs` defers it. */
-  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: { delayMs?: number } = {}): Promise<void> {
-    await this.enqueueMany([{ name, payload, delayMs: options.delayMs }]);
+  /** Adds the job unless one with the same id is waiting or running; `delayMs` defers it, `attempts` replaces the usual five. */
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: { delayMs?: number; attempts?: number } = {}): Promise<void> {
+    await this.enqueueMany([{ name, payload, ...options }]);
   }
 
   /** Adds several jobs with one round trip per queue, each unless its id is already waiting or running. */
   async enqueueMany(jobs: ReadonlyArray<NewJob<JobName>>): Promise<void> {
     const byQueue = new Map<Queue, Parameters<Queue['addBulk']>[0]>();
-    for (const { name, payload, delayMs } of jobs) {
+    for (const { name, payload, delayMs, attempts } of jobs) {
       const queue = this.queueOf(name);
       const batch = byQueue.get(queue) ?? [];
       byQueue.set(queue, batch);
@@ -46,7 +46,7 @@ export class BullJobQueue {
         data: payload,
         opts: {
           jobId: (jobId[name] as (p: JobPayloads[JobName]) => string)(payload),
-          attempts: 5,
+          attempts: attempts ?? 5,
           backoff: { type: 'exponential', delay: 2000 },
           // The database holds every outcome; a finished job is removed so that its id can be used again.
           // A failed rollout job goes too: kept, its id would block the same command for good, while the
@@ -64,4 +64,4 @@ export class BullJobQueue {
 /** The states of a job that will still run, or is running. */
 const LIVE_STATES = new Set<string>(['waiting', 'waiting-children', 'prioritized', 'delayed', 'active']);
 
-export type NewJob<N extends JobName> = { name: N; payload: JobPayloads[N]; delayMs?: number };
+export type NewJob<N extends JobName> = { name: N; payload: JobPayloads[N]; delayMs?: number; attempts?: number };

@@ -1,30 +1,31 @@
 // @bulkhead/netpol: the pure NetworkPolicy engine. Plain data in, plain data out.
 export * from './model/types';
 export * from './model/errors';
+export * from './model/cluster-policy';
+export * from './model/node';
 export { compileSelector, matchesSelector, selectorKey, isEmptySelector, type LabelMatcher } from './model/selector';
 export { parseIp, parseCidr, cidrContains, type IpAddress, type Cidr } from './model/ip';
 export { parseSnapshot, parseDocuments, snapshotFromDocuments, NAMESPACE_NAME_LABEL } from './snapshot/parse';
 export type {
   Snapshot,
   SnapshotNamespace,
-  SnapshotNode,
   SnapshotPod,
   SnapshotWorkload,
   SnapshotService,
+  SnapshotClusterPolicy,
   OwnerReference,
 } from './snapshot/types';
 export {
   buildInventory,
   type Inventory,
   type InventoryNamespace,
-  type InventoryNode,
   type InventoryPod,
-  type NodeAddress,
-  type NodeAddressType,
   type InventoryPort,
   type InventoryWorkload,
 } from './snapshot/inventory';
 export { validateNetworkPolicy, assertValidPolicies, formatIssue, type ValidationIssue } from './validation/validate';
+export { validateClusterPolicy, assertValidClusterPolicies, formatClusterPolicyIssue } from './validation/validate-cluster-policy';
+export { readClusterPolicy } from './snapshot/cluster-policy';
 export { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './validation/messages';
 export { PlainEvaluator, evaluateTraffic } from './evaluation/evaluate';
 export {

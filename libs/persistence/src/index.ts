@@ -14,3 +14,5 @@ export * from './stores/audit.store';
 export * from './stores/plan.store';
 export * from './stores/rollout.store';
 export * from './stores/install-identity';
+export * from './stores/webhook.store';
+export * from './stores/flow-source.store';

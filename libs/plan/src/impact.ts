@@ -228,7 +228,7 @@ function listeningPorts(inventory: Inventory, options: BlastRadiusOptions): Map<
         (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP')
       )
         continue;
-      add(e.dst.slice(9), { port: e.port, protocol: protocol as Protocol });
+      add(e.dst.slice(9), { port: e.port, protocol: protocol });
     }
   }
   return byWorkload;
@@ -342,7 +342,7 @@ export function blastRadius(inventory: Inventory, policies: readonly NetworkPoli
       const own = classesOfW(w);
       if (groupClasses[g].some((a) => own.some((c) => (rows[a][c >>> 5] >>> (c & 31)) & 1))) selfHits[w]++;
     }
-    for (let w = 0; w < nW; w++) if (groupOf![w] >= 0) reachP[w] += count[groupOf![w]];
+    for (let w = 0; w < nW; w++) if (groupOf[w] >= 0) reachP[w] += count[groupOf[w]];
   }
   const reachW = new Int32Array(nW);
   for (let w = 0; w < nW; w++) {

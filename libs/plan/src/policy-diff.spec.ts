@@ -1,13 +1,12 @@
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import { diffPolicies, lineDiff } from './policy-diff';
 
-const policy = (ns: string, name: string, port: number): NetworkPolicy =>
-  ({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name, namespace: ns },
-    spec: { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port, protocol: 'TCP' }] }] },
-  }) as NetworkPolicy;
+const policy = (ns: string, name: string, port: number): NetworkPolicy => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace: ns },
+  spec: { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port, protocol: 'TCP' }] }] },
+});
 
 describe('policy diff', () => {
   it('marks added, removed and changed policies and leaves equal ones out', () => {

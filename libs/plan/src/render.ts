@@ -2,9 +2,15 @@
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import { stringify } from 'yaml';
 
-/** Drops undefined fields so that YAML and JSON render the same object. */
-function clean<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+/** The order kubectl prints an object's top-level fields in; any others follow in their own order. */
+const TOP_LEVEL_ORDER = ['apiVersion', 'kind', 'metadata', 'spec'];
+
+/** Drops undefined fields so that YAML and JSON render the same object, with the top-level fields in kubectl's order. */
+function clean(policy: NetworkPolicy): NetworkPolicy {
+  const ordered: Record<string, unknown> = {};
+  for (const key of TOP_LEVEL_ORDER) if (key in policy) ordered[key] = policy[key as keyof NetworkPolicy];
+  Object.assign(ordered, policy);
+  return JSON.parse(JSON.stringify(ordered)) as NetworkPolicy;
 }
 
 /** Multi-document YAML, one NetworkPolicy per document, in the order given. Empty input: empty string. */
@@ -14,5 +20,5 @@ export function renderYaml(policies: readonly NetworkPolicy[]): string {
 
 /** One `v1 List` of the policies, as kubectl prints with `-o json`. */
 export function renderJsonList(policies: readonly NetworkPolicy[]): string {
-  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: clean(policies) }, null, 2)}\n`;
+  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: policies.map(clean) }, null, 2)}\n`;
 }

@@ -59,6 +59,48 @@ describe('selectWorkloads', () => {
     expect(s.get('ns/plain')!.exact).toBe(true);
   });
 
+  it('tells sibling Deployments apart by the label they differ in (bookinfo reviews-v1, v2, v3)', () => {
+    const inv = inventoryOf(
+      pod('ratings-v1-b6994bb9-jgqxb', { app: 'ratings', version: 'v1', 'pod-template-hash': 'b6994bb9' }, 'ratings-v1'),
+      pod('reviews-v1-545db77b95-j2n72', { app: 'reviews', version: 'v1', 'pod-template-hash': '545db77b95' }, 'reviews-v1'),
+      pod('reviews-v2-7bf8c9648f-r7bs2', { app: 'reviews', version: 'v2', 'pod-template-hash': '7bf8c9648f' }, 'reviews-v2'),
+      pod('reviews-v3-84779c7bbc-6x8gl', { app: 'reviews', version: 'v3', 'pod-template-hash': '84779c7bbc' }, 'reviews-v3'),
+    );
+    const selections = selectWorkloads(inv);
+    expect(selections.get('ns/ratings-v1')!.selector).toEqual({ matchLabels: { app: 'ratings' } });
+    for (const version of ['v1', 'v2', 'v3']) {
+      expect(selections.get(`ns/reviews-${version}`)).toEqual({
+        workload: `ns/reviews-${version}`,
+        selector: { matchLabels: { app: 'reviews', version } },
+        exact: true,
+        alsoSelects: [],
+        unlabelled: false,
+      });
+    }
+  });
+
+  it('prefers a well-known key to another label that would tell the workloads apart as well', () => {
+    const inv = inventoryOf(
+      pod('a', { app: 'shop', 'example.com/team': 'a', tier: 'front' }),
+      pod('b', { app: 'shop', 'example.com/team': 'b', tier: 'back' }),
+    );
+    expect(selectWorkloads(inv).get('ns/a')!.selector).toEqual({ matchLabels: { app: 'shop', tier: 'front' } });
+  });
+
+  it('uses any label all the pods share when no well-known key tells the workloads apart', () => {
+    const inv = inventoryOf(pod('stable', { app: 'shop', track: 'stable' }), pod('canary', { app: 'shop', track: 'canary' }));
+    expect(selectWorkloads(inv).get('ns/canary')!.selector).toEqual({ matchLabels: { app: 'shop', track: 'canary' } });
+  });
+
+  it('finds the set when it takes more labels than are searched in full', () => {
+    // Each other workload differs from `all` in one label only: all five are needed besides `app`.
+    const shared = { app: 'shop', k1: 'x', k2: 'x', k3: 'x', k4: 'x', k5: 'x' };
+    const others = ['k1', 'k2', 'k3', 'k4', 'k5'].map((key) => pod(`not-${key}`, { ...shared, [key]: 'y' }));
+    const selection = selectWorkloads(inventoryOf(pod('all', shared), ...others)).get('ns/all')!;
+    expect(selection.selector).toEqual({ matchLabels: shared });
+    expect(selection.exact).toBe(true);
+  });
+
   it('reports workloads that labels cannot tell apart', () => {
     const inv = inventoryOf(pod('a', { app: 'same' }), pod('b', { app: 'same' }));
     const a = selectWorkloads(inv).get('ns/a')!;

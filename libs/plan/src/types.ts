@@ -1,6 +1,6 @@
 // The vocabulary of a migration plan: the edges it is built from, the options a person can switch,
 // and what it hands back (policies, findings, evidence, observation, risks, blocked edges).
-import type { Inventory, NetworkPolicy, Protocol } from '@bulkhead/netpol';
+import type { Inventory, NetworkPolicy } from '@bulkhead/netpol';
 
 export type Tier = 'dev' | 'staging' | 'prod';
 export type ReviewState = 'unreviewed' | 'confirmed' | 'rejected';
@@ -14,7 +14,8 @@ export interface PlanEdge {
   dst: string;
   /** Destination port; null (ICMP) cannot be expressed in a NetworkPolicy. */
   port: number | null;
-  protocol: Protocol | 'ICMP' | string;
+  /** TCP, UDP, SCTP, ICMP, or whatever else a flow source named. */
+  protocol: string;
   connections: number;
   /** RFC 3339. */
   firstSeen?: string | null;

@@ -1,2 +1,3 @@
 export * from './plan-store.port';
 export * from './plans';
+export * from './errors';

@@ -1,3 +1,4 @@
+import type { KeysetPage, PageRequest } from '@bulkhead/contracts';
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import type { PlanReport, PlanSummary } from '@bulkhead/plan';
 
@@ -16,6 +17,11 @@ export interface PlanRecord {
 
 export type PlanListItem = Omit<PlanRecord, 'policies' | 'report'>;
 
+/** Where a page of a cluster's plans ends: the last one's version. */
+export interface PlanPosition {
+  version: number;
+}
+
 export interface PlanStore {
   /** Stores the plan as the cluster's next version (1 + the highest so far), safely under concurrency. */
   createNextVersion(plan: Omit<PlanRecord, 'id' | 'version' | 'createdAt'>, at: Date): Promise<PlanRecord>;
@@ -24,5 +30,6 @@ export interface PlanStore {
   exists(id: string): Promise<boolean>;
   /** The version of a cluster's plan, or null. */
   getVersion(clusterId: string, version: number): Promise<PlanRecord | null>;
-  list(clusterId: string): Promise<PlanListItem[]>;
+  /** A page of the cluster's plans, newest version first. */
+  page(clusterId: string, page: PageRequest<PlanPosition>): Promise<KeysetPage<PlanListItem, PlanPosition>>;
 }

@@ -1,6 +1,6 @@
-import { AppError } from '@bulkhead/contracts';
+import { doesNotExist, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
-import type { Inventory, NetworkPolicy, PortSpec, Protocol } from '@bulkhead/netpol';
+import type { Inventory, NetworkPolicy, PortSpec } from '@bulkhead/netpol';
 import {
   buildPlanReport,
   diffPolicies,
@@ -14,7 +14,8 @@ import {
   summarizePlanReport,
   type Tier,
 } from '@bulkhead/plan';
-import type { PlanListItem, PlanRecord, PlanStore } from './plan-store.port';
+import { PlanningError } from './errors';
+import type { PlanListItem, PlanPosition, PlanRecord, PlanStore } from './plan-store.port';
 
 export interface PlanningDeps {
   clusters: ClusterStore;
@@ -68,8 +69,7 @@ export async function planInputOf(deps: Omit<PlanningDeps, 'plans'>, clusterId: 
 export async function createPlan(deps: PlanningDeps, clusterId: string, by: string, now: Date): Promise<PlanRecord> {
   const { inventory, input } = await planInputOf(deps, clusterId);
   if (inventory.namespaces.length === 0) {
-    throw new AppError(
-      'conflict',
+    throw new PlanningError(
       'plan.no_inventory',
       'the cluster has no inventory yet: import a snapshot (PUT /api/v1/clusters/{id}/snapshot) first',
     );
@@ -84,27 +84,34 @@ export async function createPlan(deps: PlanningDeps, clusterId: string, by: stri
 
 export async function requirePlan(plans: PlanStore, id: string): Promise<PlanRecord> {
   const plan = await plans.get(id);
-  if (!plan) throw AppError.notFound('plan', id);
+  if (!plan) throw new PlanningError('plan.not_found', doesNotExist('plan', id));
   return plan;
 }
 
-export async function listPlans(deps: Pick<PlanningDeps, 'clusters' | 'plans'>, clusterId: string): Promise<PlanListItem[]> {
+/** A page of the cluster's plans, newest version first. */
+export async function listPlans(
+  deps: Pick<PlanningDeps, 'clusters' | 'plans'>,
+  clusterId: string,
+  page: PageRequest<PlanPosition>,
+): Promise<KeysetPage<PlanListItem, PlanPosition>> {
   await requireCluster(deps.clusters, clusterId);
-  return deps.plans.list(clusterId);
+  return deps.plans.page(clusterId, page);
 }
 
 /** `kubectl apply -f`-ready YAML: one document per policy, optionally of one namespace. */
 export async function planYaml(plans: PlanStore, id: string, namespace?: string): Promise<string> {
   const plan = await requirePlan(plans, id);
-  return renderYaml(namespace ? plan.policies.filter((p) => p.metadata.namespace === namespace) : plan.policies);
+  if (namespace === undefined) return renderYaml(plan.policies);
+  if (!(namespace in plan.report.plan.tiers))
+    throw new PlanningError('plan.namespace_not_found', `namespace ${namespace} is not in plan v${plan.version}`);
+  return renderYaml(plan.policies.filter((p) => p.metadata.namespace === namespace));
 }
 
 /** Every port some workload listens on or was reached on: the ports a semantic diff looks at. */
 function portsOf(inventory: Inventory, edges: readonly PlanEdge[]): PortSpec[] {
   const seen = new Map<string, PortSpec>();
   const add = (port: number, protocol: string) => {
-    if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP')
-      seen.set(`${protocol}/${port}`, { port, protocol: protocol as Protocol });
+    if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP') seen.set(`${protocol}/${port}`, { port, protocol });
   };
   for (const w of inventory.workloads) for (const p of w.ports) add(p.port, p.protocol);
   for (const e of edges) if (e.port !== null && e.dst.startsWith('workload:')) add(e.port, String(e.protocol));
@@ -134,8 +141,8 @@ export async function diffPlan(deps: PlanningDeps, id: string, against: string):
   } else {
     const other = against === 'previous' ? await deps.plans.getVersion(plan.clusterId, plan.version - 1) : await deps.plans.get(against);
     if (against !== 'previous' && (!other || other.clusterId !== plan.clusterId)) {
-      throw AppError.invalid('plan.diff_against', [
-        { field: 'query.against', reason: `must be previous, live or the id of another plan of the same cluster` },
+      throw new PlanningError('plan.diff_against', [
+        { field: 'against', reason: `must be previous, live or the id of another plan of the same cluster` },
       ]);
     }
     base = other?.policies ?? [];

@@ -9,6 +9,7 @@ export * from './security/token-crypto';
 export * from './uploads/uploads';
 export * from './security/password-hasher';
 export * from './security/secret-box';
+export * from './security/webhook-signature';
 export * from './process/shutdown';
 export * from './queue/queue-prefix';
 export * from './process/supervise';

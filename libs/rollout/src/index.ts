@@ -4,7 +4,7 @@ export { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
 export { transition, transitionAll, APPROVER_ROLES } from './domain/machine';
 export { outstandingCommands, isCommandCurrent, nextWake } from './domain/commands';
 export { stallOf, SELF_DRIVEN_STATUSES } from './domain/stall';
-export { summaryOf } from './domain/summary';
+export { outlineOf, summaryOf, summaryOfOutline } from './domain/summary';
 export { buildRollout, validateCreateInput, DEFAULT_CONFIG, stepIdOf, expectationOf } from './domain/create';
 export { planRollout, DEFAULT_WAVES, type PlanNamespace, type PlannedStage } from './domain/plan';
 export {

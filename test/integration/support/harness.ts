@@ -12,6 +12,7 @@ import {
   prefixOwnerKey,
   resolveQueuePrefix,
   scryptPasswordHasher,
+  loadSecretKey,
   SecretBox,
   type Config,
   type DatabaseRoles,
@@ -134,7 +135,9 @@ export async function startApi(
   const identity = await databaseIdentity(db);
   const prefix = await resolveQueuePrefix(redis, config.queuePrefix, identity);
   const queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]));
-  const runtime: ApiRuntime = { config, logger, db, redis, queues, queuePrefix: prefix, secrets: new SecretBox(randomBytes(32)) };
+  // As the product does: a worker started as a process on the same data folder opens what this API seals.
+  const secrets = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir));
+  const runtime: ApiRuntime = { config, logger, db, redis, queues, queuePrefix: prefix, secrets };
   const app = await createApiApp(runtime);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -230,7 +233,7 @@ export async function seedDemoCluster(api: Harness, now = new Date('2026-11-28T1
   const deps = { ...api.app.get(CLUSTER_DEPS), ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS) };
   const clusterId = await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), now, createLogger('silent'));
   if (!clusterId) throw new Error('the demo cluster exists already in this database');
-  const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body;
+  const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body.items;
   await api.waitFor(
     () => api.call('GET', `/api/v1/flow-imports/${imp.id}`, { role: 'viewer' }),
     (r) => r.body.status === 'succeeded',

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 
 /** The classic billion laughs: ten levels of ten aliases each, 10^9 "lol"s from under a kilobyte. */
 export const billionLaughs =
@@ -73,15 +74,12 @@ export async function requestFromAnotherProcess(
   return {
     async send(): Promise<{ status: number; body: any }> {
       try {
-        const out = await new Promise<string>((resolve, reject) => {
-          execFile(
-            process.execPath,
-            ['-e', client, file, url, init.method, JSON.stringify(init.headers)],
-            { maxBuffer: 1024 * 1024 },
-            (error, stdout) => (error ? reject(error) : resolve(stdout)),
-          );
-        });
-        return JSON.parse(out);
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          ['-e', client, file, url, init.method, JSON.stringify(init.headers)],
+          { maxBuffer: 1024 * 1024 },
+        );
+        return JSON.parse(stdout);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -169,7 +169,7 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
         },
       };
     }
-    if (method === 'GET') return { code: 200, body: store.get(type, namespace, name as string) };
+    if (method === 'GET') return { code: 200, body: store.get(type, namespace, name) };
     if (!WRITABLE.has(type.resource))
       throw new StatusError(405, 'MethodNotAllowed', `the fake API server does not ${method} ${type.resource}`);
     const manager = query.get('fieldManager') ?? undefined;

@@ -1,6 +1,5 @@
-import { routes, type RouteAnswer, type RouteInput, type TokenView } from '@bulkhead/contracts';
-import { createToken, type TokenCrypto, type TokenRecord, type TokenStore } from '@bulkhead/access';
-import { AppError } from '@bulkhead/contracts';
+import { doesNotExist, routes, type RouteAnswer, type RouteInput, type TokenView } from '@bulkhead/contracts';
+import { AccessError, createToken, type TokenCrypto, type TokenRecord, type TokenStore } from '@bulkhead/access';
 import { Controller, Inject, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
@@ -60,6 +59,7 @@ export class TokensController {
   @Audited('token.revoke', (req) => ({ target: String(req.params.tokenId) }))
   @RequireRole('admin')
   async revoke(@Input() { params }: RouteInput<typeof routes.revokeToken>): Promise<void> {
-    if (!(await this.tokens.revoke(params.tokenId, new Date()))) throw AppError.notFound('token', params.tokenId);
+    if (!(await this.tokens.revoke(params.tokenId, new Date())))
+      throw new AccessError('token.not_found', doesNotExist('token', params.tokenId));
   }
 }

@@ -1,32 +1,42 @@
 import type { AuditLog } from '@bulkhead/audit';
-import { type AuditItem, type ChainVerdict, routes, type RouteInput } from '@bulkhead/contracts';
+import { type AuditItem, type ChainVerdict, type Page, routes, type RouteInput } from '@bulkhead/contracts';
 import { Controller, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../http/auth.guard';
 import { Input, Route } from '../http/contract';
 import { AnswerPerVersion } from '../http/versioned-answers';
-import { AUDIT_LOG } from '../stores.providers';
+import type { PageCursors } from '../http/page-cursors';
+import { AUDIT_LOG, PAGE_CURSORS } from '../stores.providers';
+import { z } from 'zod';
+
+const auditPosition = z.strictObject({ id: z.string().regex(/^\d{1,19}$/) });
 
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller()
 export class AuditController {
-  constructor(@Inject(AUDIT_LOG) private readonly audit: AuditLog) {}
+  constructor(
+    @Inject(AUDIT_LOG) private readonly audit: AuditLog,
+    @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
+  ) {}
 
-  /** Newest first. `action` matches exactly, or a prefix ending in "." (`edge.`); `q` searches targets and details; page with `before`. */
+  /** Newest first, in pages. `action` matches exactly, or a prefix ending in "." (`edge.`); `q` searches targets and details. */
   @Route(routes.listAudit)
   @RequireRole('viewer')
   @AnswerPerVersion('audit-log')
-  async list(@Input() { query }: RouteInput<typeof routes.listAudit>): Promise<AuditItem[]> {
-    const entries = await this.audit.query({
-      clusterId: query.clusterId,
-      actor: query.actor,
-      action: query.action,
-      text: query.q,
-      beforeId: query.before,
-      limit: query.limit,
-    });
-    return entries.map((e) => ({ ...e, at: e.at.toISOString() }));
+  async list(@Input() { query }: RouteInput<typeof routes.listAudit>): Promise<Page<AuditItem>> {
+    const after = this.cursors.read('audit', query.cursor, auditPosition);
+    const entries = await this.audit.query(
+      {
+        clusterId: query.clusterId,
+        actor: query.actor,
+        action: query.action,
+        text: query.q,
+        since: query.since === undefined ? undefined : new Date(query.since),
+      },
+      { after, limit: query.limit },
+    );
+    return this.cursors.page('audit', { items: entries.items.map((e) => ({ ...e, at: e.at.toISOString() })), next: entries.next });
   }
 
   /**

@@ -1,4 +1,3 @@
-import { AppError } from '@bulkhead/contracts';
 import { demoCluster } from '@bulkhead/demo';
 import { SimulatedDriver, type SqlClient } from '@bulkhead/cluster';
 import {
@@ -6,6 +5,7 @@ import {
   createCluster,
   importSnapshot,
   type InventoryDeps,
+  InventoryError,
   requestFlowImport,
   type RequestImportDeps,
 } from '@bulkhead/inventory';
@@ -44,7 +44,7 @@ export async function seedDemo(
       )
     ).id;
   } catch (error) {
-    if (error instanceof AppError && error.kind === 'conflict') return null; // another replica seeded it
+    if (error instanceof InventoryError && error.code === 'cluster.name_taken') return null; // another replica seeded it
     throw error;
   }
   await importSnapshot(deps, clusterId, JSON.stringify(demo.snapshot), now);

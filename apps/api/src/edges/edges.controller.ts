@@ -1,4 +1,4 @@
-import { type BlockedAttemptView, type EdgeView, routes, type RouteInput } from '@bulkhead/contracts';
+import { type BlockedAttemptView, type EdgeView, type Page, routes, type RouteInput } from '@bulkhead/contracts';
 import { declareEdge, type EdgeDeps, listBlockedAttempts, listEdges, reviewEdge } from '@bulkhead/inventory';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -8,7 +8,11 @@ import { RequireRole } from '../http/auth.guard';
 import { AnswerPerVersion } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
-import { EDGE_DEPS } from '../stores.providers';
+import type { PageCursors } from '../http/page-cursors';
+import { EDGE_DEPS, PAGE_CURSORS } from '../stores.providers';
+import { z } from 'zod';
+
+const edgePosition = z.strictObject({ key: z.string() });
 
 const edgeLabel = (r: unknown) => {
   const e = r as EdgeView;
@@ -23,13 +27,18 @@ const describeReview = (_req: BulkheadRequest, r: unknown) => ({
 @ApiBearerAuth()
 @Controller()
 export class EdgesController {
-  constructor(@Inject(EDGE_DEPS) private readonly deps: EdgeDeps) {}
+  constructor(
+    @Inject(EDGE_DEPS) private readonly deps: EdgeDeps,
+    @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
+  ) {}
 
   @Route(routes.listEdges)
   @RequireRole('viewer')
   @AnswerPerVersion('cluster')
-  list(@Input() { params, query }: RouteInput<typeof routes.listEdges>): Promise<EdgeView[]> {
-    return listEdges(this.deps, params.clusterId, query);
+  async list(@Input() { params, query }: RouteInput<typeof routes.listEdges>): Promise<Page<EdgeView>> {
+    const { cursor, limit, ...filter } = query;
+    const after = this.cursors.read('edges', cursor, edgePosition);
+    return this.cursors.page('edges', await listEdges(this.deps, params.clusterId, filter, { after, limit }));
   }
 
   @Route(routes.listBlockedAttempts)

@@ -1,4 +1,4 @@
-import { AppError, type FlowImportView, routes, type RouteInput } from '@bulkhead/contracts';
+import { type FlowImportView, type Page, routes, type RouteInput } from '@bulkhead/contracts';
 import { getFlowImport, listFlowImports, requestFlowImport, type RequestImportDeps } from '@bulkhead/inventory';
 import { UploadStorage, UploadTooLargeError } from '@bulkhead/platform';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
@@ -10,8 +10,10 @@ import { RequireRole } from '../http/auth.guard';
 import { AcceptsBody, incomingBody } from '../http/body';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
+import { newestFirstPosition, type PageCursors } from '../http/page-cursors';
+import { RequestError } from '../http/request-error';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { FLOW_IMPORT_DEPS } from '../stores.providers';
+import { FLOW_IMPORT_DEPS, PAGE_CURSORS } from '../stores.providers';
 
 @ApiTags('dependency map')
 @ApiBearerAuth()
@@ -22,6 +24,7 @@ export class FlowImportsController {
   constructor(
     @Inject(FLOW_IMPORT_DEPS) private readonly deps: RequestImportDeps,
     @Inject(RUNTIME) private readonly runtime: ApiRuntime,
+    @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
   ) {
     this.uploads = new UploadStorage(join(runtime.config.dataDir, 'uploads'));
   }
@@ -45,12 +48,12 @@ export class FlowImportsController {
   ): Promise<FlowImportView> {
     const limit = this.runtime.config.http.maxUploadBytes;
     if (Number(req.headers['content-length'] ?? 0) > limit)
-      throw new AppError('too_large', 'flow_import.too_large', new UploadTooLargeError(limit).message);
+      throw new RequestError('flow_import.too_large', new UploadTooLargeError(limit).message);
     let stored;
     try {
       stored = await this.uploads.receive(incomingBody(req, res, this.runtime.config.http.timeouts.bodyIdleMs), limit);
     } catch (error) {
-      if (error instanceof UploadTooLargeError) throw new AppError('too_large', 'flow_import.too_large', error.message);
+      if (error instanceof UploadTooLargeError) throw new RequestError('flow_import.too_large', error.message);
       throw error;
     }
     try {
@@ -73,8 +76,10 @@ export class FlowImportsController {
 
   @Route(routes.listFlowImports)
   @RequireRole('viewer')
-  list(@Input() { params }: RouteInput<typeof routes.listFlowImports>): Promise<FlowImportView[]> {
-    return listFlowImports(this.deps, params.clusterId);
+  async list(@Input() { params, query }: RouteInput<typeof routes.listFlowImports>): Promise<Page<FlowImportView>> {
+    const after = this.cursors.read('flow-imports', query.cursor, newestFirstPosition);
+    const page = await listFlowImports(this.deps, params.clusterId, { status: query.status }, { after, limit: query.limit });
+    return this.cursors.page('flow-imports', page);
   }
 
   @Route(routes.getFlowImport)

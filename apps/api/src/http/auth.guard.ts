@@ -1,4 +1,4 @@
-import { AppError, type Role } from '@bulkhead/contracts';
+import type { Role } from '@bulkhead/contracts';
 import { type AccessDeps, authenticate, roleAllows, sessionOf, TokenExpiredError } from '@bulkhead/access';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ACCESS_DEPS, TOKEN_STORE } from '../stores.providers';
 import type { TokenStore } from '@bulkhead/access';
 import type { BulkheadRequest, Caller } from './request-context';
+import { RequestError } from './request-error';
 
 const ROLE_KEY = 'bulkhead:role';
 const PUBLIC = 'public';
@@ -51,7 +52,7 @@ export async function identifyCaller(req: BulkheadRequest, stores: CredentialSto
   const header = req.headers.authorization;
   if (typeof header === 'string' && header.length > 0) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new AppError('unauthenticated', 'auth.malformed_header', 'send an API token as "Authorization: Bearer <token>"');
+    if (!match) throw new RequestError('auth.malformed_header', 'send an API token as "Authorization: Bearer <token>"');
     const token = await authenticate(stores.tokens, stores.access.crypto, match[1], now).catch((error: unknown) => {
       if (error instanceof TokenExpiredError) req.claimedActor = `token:${error.token.name}`;
       throw error;
@@ -59,15 +60,14 @@ export async function identifyCaller(req: BulkheadRequest, stores: CredentialSto
     return { kind: 'token', id: token.id, name: token.name, role: token.role, userId: token.owner.id };
   }
   const cookie = readCookie(req, SESSION_COOKIE);
-  if (!cookie)
-    throw new AppError('unauthenticated', 'auth.missing_credentials', 'sign in, or send an API token as "Authorization: Bearer <token>"');
+  if (!cookie) throw new RequestError('auth.missing_credentials', 'sign in, or send an API token as "Authorization: Bearer <token>"');
   const session = await sessionOf(stores.access, cookie, now);
   const user = session.user;
   if (!SAFE_METHODS.has(req.method)) {
     req.claimedActor = `user:${user.username}`;
     const sent = req.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
-      throw new AppError('forbidden', 'auth.csrf', "a change made with a session cookie must carry the session's X-CSRF-Token header");
+      throw new RequestError('auth.csrf', "a change made with a session cookie must carry the session's X-CSRF-Token header");
     }
   }
   return {
@@ -96,7 +96,7 @@ export class AuthGuard implements CanActivate {
       context.getClass(),
     ]);
     if (required === PUBLIC) return true;
-    if (!required) throw new AppError('forbidden', 'auth.route_without_role', 'this route declares no role and is closed');
+    if (!required) throw new RequestError('auth.route_without_role', 'this route declares no role and is closed');
     const req = context.switchToHttp().getRequest<BulkheadRequest>();
     const caller = await identifyCaller(req, { tokens: this.tokens, access: this.access }, new Date());
     req.caller = caller;
@@ -108,8 +108,7 @@ export class AuthGuard implements CanActivate {
 /** Throws the 403 for a caller whose role allows none of the roles required. */
 export function checkRole(caller: Caller, required: Role[]): void {
   if (!required.some((role) => roleAllows(caller.role, role))) {
-    throw new AppError(
-      'forbidden',
+    throw new RequestError(
       'auth.role_required',
       `this action needs the ${required.join(' or ')} role; ${caller.kind} "${caller.name}" has ${caller.role}`,
     );

@@ -1,4 +1,4 @@
-import { AppError, controlCharacterProblems, RetryLaterError } from '@bulkhead/contracts';
+import { controlCharacterProblems } from '@bulkhead/contracts';
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
@@ -8,6 +8,7 @@ import { DEFAULT_DOCUMENT_LIMITS, DocumentError, parseJson, parseYaml } from '@b
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ByteBudget, type ByteReservation } from './byte-budget';
 import type { BulkheadRequest } from './request-context';
+import { RequestError } from './request-error';
 
 /**
  * What a route reads as its body: `json` (the default: a few MB, or a few KB for a caller without a
@@ -132,15 +133,12 @@ export function incomingBody(req: BulkheadRequest, res: Response, idleMs: number
 }
 
 const tooLarge = (limit: number) =>
-  new AppError('too_large', 'request.too_large', `the request body is larger than the limit of ${formatBytes(limit)}`);
+  new RequestError('request.too_large', `the request body is larger than the limit of ${formatBytes(limit)}`);
 const memoryBusy = () =>
-  new RetryLaterError(
-    'unavailable',
-    'request.memory_busy',
-    'the server holds as many request bodies in memory as it may at once; try again shortly',
-    BUSY_RETRY_SECONDS,
-  );
-const timedOut = (why: string) => new AppError('timeout', 'request.timeout', why);
+  new RequestError('request.memory_busy', 'the server holds as many request bodies in memory as it may at once; try again shortly', {
+    retryAfterSeconds: BUSY_RETRY_SECONDS,
+  });
+const timedOut = (why: string) => new RequestError('request.timeout', why);
 const formatBytes = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
 
@@ -158,11 +156,10 @@ export function readDocument(req: BulkheadRequest): unknown {
     value = text.trim() === '' ? {} : yaml ? parseYaml(text, limits) : parseJson(text, limits);
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
-    throw AppError.invalid(error.kind === 'unreadable' ? `request.invalid_${yaml ? 'yaml' : 'json'}` : 'request.document_over_limit', [
-      { field: 'body', reason: error.message },
-    ]);
+    const code = error.kind !== 'unreadable' ? 'request.document_over_limit' : yaml ? 'request.invalid_yaml' : 'request.invalid_json';
+    throw new RequestError(code, [{ field: 'body', reason: error.message }]);
   }
   const problems = controlCharacterProblems(value, 'body');
-  if (problems.length > 0) throw AppError.invalid('request.invalid_body', problems);
+  if (problems.length > 0) throw new RequestError('request.invalid_body', problems);
   return value;
 }

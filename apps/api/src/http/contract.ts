@@ -1,5 +1,4 @@
 import {
-  AppError,
   errorBodySchema,
   fieldPath,
   identifierCharacterProblem,
@@ -21,6 +20,7 @@ import {
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { readDocument } from './body';
+import { RequestError } from './request-error';
 import type { BulkheadRequest } from './request-context';
 
 const ROUTE = 'bulkhead:route';
@@ -67,12 +67,12 @@ export class ContractPipe implements PipeTransform<UncheckedInput, RouteInput<Ro
       const reason = typeof value === 'string' ? identifierCharacterProblem(value) : null;
       return reason ? [{ field: `params.${name}`, reason }] : [];
     });
-    if (nameProblems.length > 0) throw AppError.invalid('request.invalid_params', nameProblems);
+    if (nameProblems.length > 0) throw new RequestError('request.invalid_params', nameProblems);
     const params = contract.params ? check(contract.params, req.params, 'params') : {};
     let query = {};
     if (contract.query) {
       const textProblems = controlCharacterProblems(req.query, 'query');
-      if (textProblems.length > 0) throw AppError.invalid('request.invalid_query', textProblems);
+      if (textProblems.length > 0) throw new RequestError('request.invalid_query', textProblems);
       query = check(contract.query, req.query, 'query');
     }
     if (contract.body) req.body = check(contract.body, readDocument(req), 'body');
@@ -87,7 +87,7 @@ export const Input = () => requestOfRoute(undefined, ContractPipe);
 function check<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw AppError.invalid(
+  throw new RequestError(
     `request.invalid_${where}`,
     parsed.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'

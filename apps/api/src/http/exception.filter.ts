@@ -1,15 +1,31 @@
-import { AppError, type ErrorBody, httpStatusOf, RetryLaterError } from '@bulkhead/contracts';
+import { AppError, type ErrorBody, type FieldProblem, joinPath, problemsSentence, type RouteContract, routes } from '@bulkhead/contracts';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import type { Logger } from '@bulkhead/platform';
+import { httpStatusOf } from './error-statuses';
 import { RefusalAudit } from './refusal-audit';
+import { RequestError } from './request-error';
 import type { BulkheadRequest } from './request-context';
 
+const ROUTE_BY_PATH = new Map<string, RouteContract>(Object.values(routes).map((route) => [`${route.method} ${route.path}`, route]));
+
 /**
- * The one place where errors become HTTP answers. Known errors keep their code and field problems;
- * anything else is a 500 that carries an error id, logged with its stack under that id. Refused
- * changes (401, 403, 429) go to the audit log.
+ * The part of a request that carries the input a route hands to its use case: the body when the route
+ * reads one, else the query, else the path. A module names fields of that input (`password`), the
+ * answer names them in the request (`body.password`).
+ */
+export function inputPartOf(req: Pick<BulkheadRequest, 'method' | 'route'>): 'body' | 'query' | 'params' {
+  const route = ROUTE_BY_PATH.get(`${req.method} ${String(req.route?.path)}`);
+  if (!route || route.body || route.rawBody) return 'body';
+  return route.query ? 'query' : 'params';
+}
+
+/**
+ * The one place where errors become HTTP answers. An AppError keeps its code, gets its status from
+ * the table (error-statuses.ts) and its fields under the part of the request they came in; anything
+ * else, an AppError whose code has no row included, is a 500 that carries an error id, logged with its
+ * stack under that id. Refused changes (401, 403, 429) go to the audit log.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -31,25 +47,30 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    if (exception instanceof RetryLaterError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof AppError && exception.retryAfterSeconds !== undefined)
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 
   private toBody(exception: unknown, req: BulkheadRequest): ErrorBody {
     const requestId = req?.requestId;
-    if (exception instanceof AppError) {
+    const status = exception instanceof AppError ? httpStatusOf(exception.code) : undefined;
+    if (exception instanceof AppError && status !== undefined) {
+      const part = exception instanceof RequestError ? '' : inputPartOf(req);
+      const problems: FieldProblem[] = exception.problems.map((p) => ({ field: joinPath(part, p.field), reason: p.reason }));
       return {
-        statusCode: httpStatusOf(exception),
+        statusCode: status,
         code: exception.code,
-        message: exception.message,
-        ...(exception.problems.length ? { problems: exception.problems } : {}),
+        message: exception.listsProblems ? problemsSentence(problems) : exception.message,
+        ...(problems.length ? { problems } : {}),
         requestId,
       };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const said = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+      const message = typeof said === 'string' ? said : Array.isArray(said) ? said.join('; ') : exception.message;
       return { statusCode: status, code: status === 404 ? 'route.not_found' : `http.${status}`, message, requestId };
     }
     const errorId = randomUUID();

@@ -3,7 +3,7 @@ import type { AuditLog } from '@bulkhead/audit';
 import type { Role } from '@bulkhead/contracts';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createServer, type Server } from 'node:http';
 import { STALLED_ROLLOUTS, type StalledRolloutsSearch } from '../health/stalled-rollouts';
 import { auditBoardChanges } from '../queues/board-audit';
@@ -53,7 +53,7 @@ export async function exposeMetricsAndDocs(
         (error: unknown) => filter.answer(error, req as BulkheadRequest, res),
       );
     if (metrics.access === 'authenticated') app.use('/metrics', signedIn);
-    (app.getHttpAdapter().getInstance() as Express).get('/metrics', answer);
+    app.getHttpAdapter().getInstance().get('/metrics', answer);
   }
 
   if (apiDocs === 'off') return;

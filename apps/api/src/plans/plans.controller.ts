@@ -1,5 +1,14 @@
-import { AppError, type PlanDiff, type PlanListItem, type PlanView, routes, type RouteInput } from '@bulkhead/contracts';
-import { createPlan, diffPlan, listPlans, type PlanningDeps, type PlanRecord, planYaml, requirePlan } from '@bulkhead/planning';
+import { doesNotExist, type Page, type PlanDiff, type PlanListItem, type PlanView, routes, type RouteInput } from '@bulkhead/contracts';
+import {
+  createPlan,
+  diffPlan,
+  listPlans,
+  PlanningError,
+  type PlanningDeps,
+  type PlanRecord,
+  planYaml,
+  requirePlan,
+} from '@bulkhead/planning';
 import { Controller, Header, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -9,7 +18,11 @@ import { AnswerPerVersion } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
-import { PLANNING_DEPS } from '../stores.providers';
+import type { PageCursors } from '../http/page-cursors';
+import { PAGE_CURSORS, PLANNING_DEPS } from '../stores.providers';
+import { z } from 'zod';
+
+const planPosition = z.strictObject({ version: z.number().int().min(1) });
 
 const planView = (p: PlanRecord): PlanView => {
   const byNamespace: Record<string, string[]> = {};
@@ -36,7 +49,10 @@ const KEPT_PLAN_ANSWERS_CHARS = 32 * 1024 * 1024;
 export class PlansController {
   private readonly answers = new SerializedAnswers(KEPT_PLAN_ANSWERS_CHARS);
 
-  constructor(@Inject(PLANNING_DEPS) private readonly deps: PlanningDeps) {}
+  constructor(
+    @Inject(PLANNING_DEPS) private readonly deps: PlanningDeps,
+    @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
+  ) {}
 
   @Route(routes.createPlan)
   @RequireRole('operator')
@@ -48,8 +64,10 @@ export class PlansController {
   @Route(routes.listPlans)
   @RequireRole('viewer')
   @AnswerPerVersion('cluster')
-  async list(@Input() { params }: RouteInput<typeof routes.listPlans>): Promise<PlanListItem[]> {
-    return (await listPlans(this.deps, params.clusterId)).map((p) => ({ ...p, createdAt: p.createdAt.toISOString() }));
+  async list(@Input() { params, query }: RouteInput<typeof routes.listPlans>): Promise<Page<PlanListItem>> {
+    const after = this.cursors.read('plans', query.cursor, planPosition);
+    const page = await listPlans(this.deps, params.clusterId, { after, limit: query.limit });
+    return this.cursors.page('plans', { items: page.items.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })), next: page.next });
   }
 
   /** Serialized once per plan: a plan never changes. */
@@ -57,7 +75,8 @@ export class PlansController {
   @RequireRole('viewer')
   async get(@Input() { params }: RouteInput<typeof routes.getPlan>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const id = params.planId;
-    if (!(await this.deps.plans.exists(id))) throw AppError.notFound('plan', id); // gone with its cluster: not served from memory
+    // Gone with its cluster: not served from memory.
+    if (!(await this.deps.plans.exists(id))) throw new PlanningError('plan.not_found', doesNotExist('plan', id));
     await sendAnswer(req, res, await this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id))));
   }
 

@@ -1,16 +1,17 @@
-import { AppError, type ApprovalItem, type ErrorKind, routes, type RouteInput } from '@bulkhead/contracts';
+import { AppError, type ApprovalItem, doesNotExist, type Page, rolloutPatch, routes, type RouteInput } from '@bulkhead/contracts';
 import {
   ACTIVE_STATUSES,
   createRollout,
   type CreateRolloutDeps,
+  listRollouts,
   recordEvent,
-  RolloutRefused,
+  RolloutError,
+  type RolloutListing,
+  type RolloutStore,
   type RolloutEvent,
   type RolloutState,
-  type RolloutStatus,
   type RolloutSummary,
   type RolloutView,
-  summaryOf,
   viewOf,
 } from '@bulkhead/rollout';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
@@ -20,38 +21,11 @@ import { Audited } from '../http/audit.interceptor';
 import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth.guard';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName, personOf } from '../http/request-context';
+import { RequestError } from '../http/request-error';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
+import { newestFirstPosition, type PageCursors } from '../http/page-cursors';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { ACCESS_DEPS, ROLLOUT_DEPS, TOKEN_STORE } from '../stores.providers';
-
-const kindOf: Record<string, ErrorKind> = {
-  invalid_input: 'invalid',
-  not_found: 'not_found',
-  already_exists: 'conflict',
-  illegal_state: 'conflict',
-  forbidden: 'forbidden',
-  unknown_step: 'invalid',
-  unknown_probe: 'invalid',
-};
-
-/**
- * The domain's refusals, as the HTTP edge says them. `body` names the request body's fields the way
- * every other 400 does (`body.config.windows.prod[0].hour`), where the domain says `config.windows...`.
- */
-async function refusing<T>(work: Promise<T>, where?: 'body'): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof RolloutRefused) {
-      const problems = (error.error.problems ?? []).map((p) =>
-        where && !p.field.startsWith(`${where}.`) ? { ...p, field: `${where}.${p.field}` } : p,
-      );
-      const message = where && problems.length > 0 ? problems.map((p) => `${p.field}: ${p.reason}`).join('; ') : error.error.message;
-      throw new AppError(kindOf[error.error.code] ?? 'invalid', `rollout.${error.error.code}`, message, problems);
-    }
-    throw error;
-  }
-}
+import { ACCESS_DEPS, PAGE_CURSORS, ROLLOUT_DEPS, ROLLOUT_STORE, TOKEN_STORE } from '../stores.providers';
 
 /** How often an open event stream checks that its token or session is still valid. */
 const STREAM_CREDENTIAL_CHECK_MS = 2000;
@@ -71,6 +45,8 @@ export class RolloutsController {
     @Inject(RUNTIME) private readonly runtime: ApiRuntime,
     @Inject(TOKEN_STORE) tokens: CredentialStores['tokens'],
     @Inject(ACCESS_DEPS) access: CredentialStores['access'],
+    @Inject(ROLLOUT_STORE) private readonly listing: RolloutListing & Pick<RolloutStore, 'get'>,
+    @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
   ) {
     this.credentials = { tokens, access };
   }
@@ -92,7 +68,7 @@ export class RolloutsController {
   }
 
   private act(id: string, event: RolloutEvent): Promise<RolloutState> {
-    return refusing(recordEvent(this.deps, id, event), 'body');
+    return recordEvent(this.deps, id, event);
   }
 
   /** A rollout of a plan: its namespaces in stages dev, staging, prod, in waves, each proved by probes. */
@@ -102,22 +78,27 @@ export class RolloutsController {
   create(@Input() { body }: RouteInput<typeof routes.createRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
     // A start time already past would start at once: most likely a wrong year or offset, so say so.
     if (body.scheduledAt && Date.parse(body.scheduledAt) < this.deps.clock().getTime()) {
-      throw AppError.invalid('request.invalid_body', [
+      throw new RequestError('request.invalid_body', [
         { field: 'body.scheduledAt', reason: `${body.scheduledAt} is in the past: give a future time, or "start": true to start at once` },
       ]);
     }
-    return refusing(
-      createRollout(this.deps, { ...body, config: body.config as never, by: callerName(req.caller!), creatorId: personOf(req.caller!) }),
-      'body',
-    );
+    return createRollout(this.deps, { ...body, config: body.config, by: callerName(req.caller!), creatorId: personOf(req.caller!) });
   }
 
-  /** Newest first, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */
+  /** Newest first, in pages, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */
   @Route(routes.listRollouts)
   @RequireRole('viewer')
-  async list(@Input() { query: q }: RouteInput<typeof routes.listRollouts>): Promise<RolloutSummary[]> {
-    const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status as RolloutStatus] : undefined;
-    return (await this.deps.store.list({ clusterId: q.clusterId, statuses })).map((r) => summaryOf(this.view(r)));
+  async list(@Input() { query: q }: RouteInput<typeof routes.listRollouts>): Promise<Page<RolloutSummary>> {
+    const statuses = q.status === 'active' ? [...ACTIVE_STATUSES] : q.status ? [q.status] : undefined;
+    const after = this.cursors.read('rollouts', q.cursor, newestFirstPosition);
+    const page = await listRollouts(
+      this.listing,
+      { clusterId: q.clusterId, statuses },
+      { after, limit: q.limit },
+      this.deps.clock(),
+      this.runtime.config.rollout.stallMs,
+    );
+    return this.cursors.page('rollouts', page);
   }
 
   /** The whole state, serialized once per version (a stalled one, whose stall reads the clock, every time). */
@@ -129,15 +110,16 @@ export class RolloutsController {
     @Res() res: Response,
   ): Promise<void> {
     const state = await this.deps.store.get(id);
-    if (!state) throw AppError.notFound('rollout', id);
+    if (!state) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
     const view = this.view(state);
     if (view.stalled) res.json(view);
     else await sendAnswer(req, res, await this.answers.get(`rollout:${id}:${state.version}`, async () => view));
   }
 
   /**
-   * Server-sent events: the rollout's state each time it changes or stalls, until the client leaves or
-   * its token or session ends (then a last `end` event says why).
+   * Server-sent events: the rollout's whole state first (`rollout`), then what changed each time it
+   * changes or stalls (`patch`), until the client leaves or its token or session ends (then a last
+   * `end` event says why). A client that reconnects gets the whole state again.
    */
   @Route(routes.rolloutEvents)
   @RequireRole('viewer')
@@ -147,22 +129,18 @@ export class RolloutsController {
     @Res() res: Response,
   ): Promise<void> {
     const first = await this.deps.store.get(id);
-    if (!first) throw AppError.notFound('rollout', id);
+    if (!first) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    let version = -1;
-    let stalled = false;
     let closed = false;
     req.on('close', () => (closed = true));
-    const send = (view: RolloutView) => {
-      [version, stalled] = [view.version, view.stalled !== undefined];
-      res.write(`id: ${view.version}\nevent: rollout\ndata: ${JSON.stringify(view)}\n\n`);
-    };
-    send(this.view(first));
+    let sent = this.view(first);
+    let sequence = 1;
+    res.write(`id: ${sequence}\nevent: rollout\ndata: ${JSON.stringify(sent)}\n\n`);
     let credentialCheckedAt = Date.now();
     // The truth is in PostgreSQL and any worker may change it: look every half second, write on change.
     while (!closed) {
@@ -177,8 +155,10 @@ export class RolloutsController {
       }
       const state = await this.deps.store.get(id).catch(() => null);
       const view = state && this.view(state);
-      if (view && (view.version !== version || (view.stalled !== undefined) !== stalled)) send(view);
-      else res.write(': keep-alive\n\n');
+      if (view && (view.version !== sent.version || (view.stalled !== undefined) !== (sent.stalled !== undefined))) {
+        res.write(`id: ${++sequence}\nevent: patch\ndata: ${JSON.stringify(rolloutPatch(sent, view))}\n\n`);
+        sent = view;
+      } else res.write(': keep-alive\n\n');
     }
     res.end();
   }

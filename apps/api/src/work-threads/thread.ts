@@ -8,8 +8,10 @@ export default function runTask({ task, args }: TaskRequest): TaskAnswer {
     return { value: work(...args) } as TaskAnswer;
   } catch (error) {
     // A class does not survive the structured clone back to the API thread: send the refusal as data.
-    if (error instanceof AppError)
-      return { refused: { kind: error.kind, code: error.code, message: error.message, problems: error.problems } };
+    if (error instanceof AppError) {
+      const { code, message, problems, listsProblems } = error;
+      return { refused: { code, message, problems, listsProblems } };
+    }
     throw error;
   }
 }

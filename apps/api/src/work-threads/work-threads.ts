@@ -1,11 +1,12 @@
 import { AppError } from '@bulkhead/contracts';
+import type { ErrorCode } from '../http/error-statuses';
+import { RequestError } from '../http/request-error';
 import type { Config } from '@bulkhead/platform';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { Piscina } from 'piscina';
-import { RetryLaterError } from '@bulkhead/contracts';
-import type { TaskAnswer, TaskName, TaskRequest, Tasks } from './tasks';
+import type { Refusal, TaskAnswer, TaskName, TaskRequest, Tasks } from './tasks';
 
 /**
  * Where a thread starts. Node loads a thread's entry itself, outside of any TypeScript tooling, so
@@ -65,7 +66,7 @@ export class WorkThreads implements OnModuleDestroy {
   async run<K extends TaskName>(task: K, ...args: Parameters<Tasks[K]>): Promise<ReturnType<Tasks[K]>> {
     if (this.inFlight >= this.limits.size + this.limits.queueSize) {
       const busy = `the server is at its limit of ${this.limits.size} heavy requests running and ${this.limits.queueSize} waiting; try again shortly`;
-      throw new RetryLaterError('unavailable', 'work.busy', busy, RETRY_AFTER_SECONDS);
+      throw new RequestError('work.busy', busy, { retryAfterSeconds: RETRY_AFTER_SECONDS });
     }
     this.inFlight++;
     let answer: TaskAnswer<K>;
@@ -79,7 +80,7 @@ export class WorkThreads implements OnModuleDestroy {
     } finally {
       this.inFlight--;
     }
-    if ('refused' in answer) throw new AppError(answer.refused.kind, answer.refused.code, answer.refused.message, answer.refused.problems);
+    if ('refused' in answer) throw ThreadRefusal.of(answer.refused);
     return answer.value;
   }
 
@@ -93,12 +94,19 @@ export class WorkThreads implements OnModuleDestroy {
     const { name, code } = error as { name?: string; code?: string };
     if (name === 'AbortError') {
       const reason = `was not processed within the time limit of ${this.limits.timeoutMs / 1000} s (waiting for a thread included)`;
-      return new AppError('too_large', 'work.time_limit', `body: ${reason}`, [{ field: 'body', reason }]);
+      return new RequestError('work.time_limit', [{ field: 'body', reason }]);
     }
     if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
       const reason = `needs more than the memory limit of ${this.limits.maxMemoryMb} MB to process`;
-      return new AppError('too_large', 'work.memory_limit', `body: ${reason}`, [{ field: 'body', reason }]);
+      return new RequestError('work.memory_limit', [{ field: 'body', reason }]);
     }
     return error;
+  }
+}
+
+/** A module's refusal sent back by a thread, thrown again on the API thread with the same code, message and fields. */
+class ThreadRefusal extends AppError<ErrorCode> {
+  static of({ code, message, problems, listsProblems }: Refusal): ThreadRefusal {
+    return listsProblems ? new ThreadRefusal(code as ErrorCode, problems) : new ThreadRefusal(code as ErrorCode, message, { problems });
   }
 }

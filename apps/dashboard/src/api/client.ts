@@ -28,7 +28,7 @@ export function upload<R extends RouteContract>(
 ): Promise<RouteAnswer<R>> {
   return new Promise<RouteAnswer<R>>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open(route.method, urlOf(route, input as { params?: object; query?: object }));
+    xhr.open(route.method, urlOf(route, input));
     xhr.withCredentials = true;
     xhr.setRequestHeader('accept', 'application/json');
     xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');

@@ -10,6 +10,7 @@ import { RolloutPage } from '../features/rollouts/components/RolloutPage';
 import { RolloutsPage } from '../features/rollouts/components/RolloutsPage';
 import { SignInPage } from '../features/sign-in/components/SignInPage';
 import { UsersPage } from '../features/users/components/UsersPage';
+import { WebhooksPage } from '../features/webhooks/components/WebhooksPage';
 import { useClusters } from '../shared/use-clusters';
 import { Empty, ErrorNote, Loading } from '../shared/ui';
 import { AuthProvider, useAuth } from './auth';
@@ -58,9 +59,16 @@ function Routes() {
   else if ((params = match('/plans/:planId', path))) page = <PlanPage key={params.planId} planId={params.planId} />;
   else if (path === '/rollouts') page = <RolloutsPage />;
   else if ((params = match('/rollouts/:rolloutId', path))) page = <RolloutPage key={params.rolloutId} rolloutId={params.rolloutId} />;
+  else if ((params = match('/clusters/:clusterId/webhooks', path)))
+    page = can('webhooks.manage') ? (
+      <WebhooksPage key={params.clusterId} clusterId={params.clusterId} />
+    ) : (
+      <Empty title="Only admins manage webhooks">A webhook decides where Bulkhead sends what it knows about a cluster.</Empty>
+    );
   else if (path === '/approvals') page = <ApprovalsPage />;
   else if (path === '/audit') page = <AuditPage />;
-  else if (path === '/map' || path === '/flow-imports' || path === '/plans') page = <FirstCluster then={path.slice(1)} />;
+  else if (path === '/map' || path === '/flow-imports' || path === '/plans' || path === '/webhooks')
+    page = <FirstCluster then={path.slice(1)} />;
   else if (path === '/users')
     page = can('users.manage') ? (
       <UsersPage />

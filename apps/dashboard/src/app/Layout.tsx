@@ -60,6 +60,13 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/approvals', label: 'Approvals', icon: <Icon d="M4 10l4 4 8-9M3 17h14" />, active: (p) => p === '/approvals', count: waiting },
     { to: '/audit', label: 'Audit log', icon: <Icon d="M4 3h12v14H4zM7 7h6M7 10h6M7 13h4" />, active: (p) => p === '/audit' },
   ];
+  if (can('webhooks.manage'))
+    items.push({
+      to: cluster ? `/clusters/${cluster}/webhooks` : '/webhooks',
+      label: 'Webhooks',
+      icon: <Icon d="M10 3a4 4 0 0 0-4 4c0 3-2 5-3 6h14c-1-1-3-3-3-6a4 4 0 0 0-4-4zM8 16a2 2 0 0 0 4 0" />,
+      active: (p) => p.endsWith('/webhooks'),
+    });
   if (can('users.manage'))
     items.push({
       to: '/users',

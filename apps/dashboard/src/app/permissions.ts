@@ -9,6 +9,7 @@ export type Action =
   | 'map.declare'
   | 'flows.upload'
   | 'users.manage'
+  | 'webhooks.manage'
   | 'plans.create'
   | 'rollouts.create'
   | 'rollouts.control'
@@ -19,6 +20,7 @@ const NEEDS: Record<Action, Role> = {
   'map.declare': 'operator',
   'flows.upload': 'operator',
   'users.manage': 'admin',
+  'webhooks.manage': 'admin',
   'plans.create': 'operator',
   'rollouts.create': 'operator',
   'rollouts.control': 'operator',

@@ -88,3 +88,35 @@ export function Field({
     </div>
   );
 }
+
+/** Below a list the API serves in pages: how many are shown, and a button for the next page while more follow. */
+export function LoadMore({
+  shown,
+  noun,
+  hasMore,
+  loading,
+  error,
+  onMore,
+}: {
+  shown: number;
+  noun: string;
+  hasMore: boolean;
+  loading: boolean;
+  error: unknown;
+  onMore: () => void;
+}) {
+  if (!hasMore && !error) return null;
+  return (
+    <div className="table-more">
+      {hasMore && (
+        <button type="button" className="btn btn-small" onClick={onMore} disabled={loading} data-testid="load-more">
+          {loading ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+      <span className="muted small">
+        {shown} {noun} shown{hasMore ? ', more follow' : ''}
+      </span>
+      {error ? <ErrorNote error={error} title="The next page could not be loaded." onRetry={onMore} /> : null}
+    </div>
+  );
+}

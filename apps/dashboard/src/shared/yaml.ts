@@ -8,7 +8,7 @@ const RESERVED = /^(true|false|null|yes|no|on|off|~|-?\d+(\.\d+)?)$/i;
 function scalar(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  const s = String(v);
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
   return PLAIN.test(s) && !RESERVED.test(s) && !s.endsWith(' ') && !s.includes(': ') ? s : JSON.stringify(s);
 }
 

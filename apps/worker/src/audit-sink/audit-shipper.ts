@@ -52,7 +52,9 @@ export class AuditShipper implements OnApplicationBootstrap, OnApplicationShutdo
 
   private schedule(ship: () => Promise<void>, delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => (this.running = ship()), delayMs);
+    this.timer = setTimeout(() => {
+      this.running = ship();
+    }, delayMs);
   }
 
   async onApplicationShutdown(): Promise<void> {

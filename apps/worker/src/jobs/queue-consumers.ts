@@ -8,9 +8,10 @@ import { indexHandlers, type JobHandler } from './job-handler';
 
 /**
  * Jobs run at once per queue and process. Imports parse and aggregate (CPU); rollout jobs mostly wait
- * on the cluster and the database, and a rollout runs several namespaces side by side.
+ * on the cluster and the database, and a rollout runs several namespaces side by side; notifications
+ * wait on receivers, whose slowness must not hold up rollouts.
  */
-const CONCURRENCY: Record<QueueName, number> = { imports: 2, rollouts: 8 };
+const CONCURRENCY: Record<QueueName, number> = { imports: 2, rollouts: 8, notifications: 4 };
 
 /** One BullMQ worker per queue. Each job is parsed, then handed to the one handler of its name. */
 @Injectable()

@@ -16,6 +16,8 @@ export interface RecoveryDeps {
   rollouts: Pick<RolloutStore, 'list' | 'recordStall'>;
   imports: Pick<FlowImportStore, 'unfinished'>;
   clusters: Pick<ClusterStore, 'syncsRequested'>;
+  /** Asks again for pending webhook deliveries whose job is gone. */
+  webhooks: { restoreStranded(): Promise<void> };
   clock(): Date;
 }
 
@@ -27,7 +29,8 @@ export interface RecoveryDeps {
  *  - marks the queue prefix as this database's again, re-creates the schedules (drift checks) and
  *    removes the obsolete `rollout.reconcile` schedule of older versions;
  *  - asks for a look at every active rollout (`rollout.reconcile`, one at a time however many workers);
- *  - adds again the job of every unfinished import and requested cluster sync that has none waiting or running.
+ *  - adds again the job of every unfinished import, requested cluster sync and pending webhook delivery
+ *    that has none waiting or running.
  * Each is tried on its own: a Redis that is down does not keep a stall from being reported.
  */
 export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -76,6 +79,7 @@ export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
       ...(reschedule ? [['re-create the schedules', () => this.schedule()] as [string, () => Promise<unknown>]] : []),
       ['look at every active rollout', () => runtime.jobs.enqueue('rollout.reconcile', { v: 1 })],
       ['re-dispatch lost imports and syncs', () => this.restoreImportsAndSyncs()],
+      ['re-dispatch lost webhook deliveries', () => this.deps.webhooks.restoreStranded()],
     ];
     for (const [task, run] of tasks) {
       try {

@@ -16,8 +16,10 @@ export type CallInput<R extends RouteContract> = Given<Part<R, 'params'>, { para
 export function urlOf(route: RouteContract, input: { params?: object; query?: object } = {}): string {
   const params = (input.params ?? {}) as Record<string, unknown>;
   const path = route.path.replace(/:(\w+)/g, (_segment, name: string) => {
-    if (params[name] === undefined) throw new Error(`${route.method} ${route.path} needs the path parameter ${name}`);
-    return encodeURIComponent(String(params[name]));
+    const value = params[name];
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new Error(`${route.method} ${route.path} needs the path parameter ${name}`);
+    return encodeURIComponent(value);
   });
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(input.query ?? {})) if (value !== undefined && value !== '') query.set(key, String(value));

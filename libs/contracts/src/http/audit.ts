@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identifierSchema } from './text';
+import { pageOf, pageQueryShape } from './pages';
 import { instantSchema, route } from './route';
 
 export const auditQuerySchema = z.strictObject({
@@ -7,8 +8,8 @@ export const auditQuerySchema = z.strictObject({
   actor: identifierSchema(200).optional(),
   action: identifierSchema(200).optional().describe('Matches exactly, or every action under a prefix ending in "." (`edge.`)'),
   q: z.string().max(200).optional().describe('Searches targets and details'),
-  before: z.string().regex(/^\d+$/, 'must be an audit entry id').optional().describe('Entries older than this id: the next page'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  since: z.iso.datetime({ offset: true }).optional().describe('Entries written at or after this instant'),
+  ...pageQueryShape({ default: 100, max: 500 }),
 });
 
 export const auditItemSchema = z.strictObject({
@@ -39,10 +40,10 @@ export const auditRoutes = {
   listAudit: route({
     method: 'GET',
     path: '/api/v1/audit',
-    summary: 'The audit log, newest first; page with `before`',
+    summary: 'The audit log, newest first, in pages',
     query: auditQuerySchema,
     success: [200],
-    response: z.array(auditItemSchema),
+    response: pageOf(auditItemSchema),
   }),
   verifyAudit: route({
     method: 'GET',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identifierSchema } from './text';
+import { pageOf, pageQueryShape } from './pages';
 import { idParam, instantSchema, route } from './route';
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
@@ -21,12 +22,14 @@ export const reviewEdgeSchema = z.strictObject({
 });
 
 export const REVIEW_STATES = ['unreviewed', 'confirmed', 'rejected'] as const;
-export const EDGE_ORIGINS = ['observed', 'manual'] as const;
+/** `observed` in traffic, `declared` by a source such as Otterize intents or an advised policy, `manual` by a person. */
+export const EDGE_ORIGINS = ['observed', 'declared', 'manual'] as const;
 
 export const listEdgesQuerySchema = z.strictObject({
-  namespace: identifierSchema(253).optional(),
+  namespace: identifierSchema(253).optional().describe('Edges from or to a workload of this namespace'),
   review: z.enum(REVIEW_STATES).optional(),
   origin: z.enum(EDGE_ORIGINS).optional(),
+  ...pageQueryShape({ default: 200, max: 1000 }),
 });
 
 export const edgeViewSchema = z.strictObject({
@@ -49,12 +52,13 @@ export const edgeViewSchema = z.strictObject({
     .array(
       z.strictObject({
         importId: z.string(),
+        format: z.string().nullable().describe('The format of the import (hubble, otterize-intents, ...): how it saw or declared the edge'),
         connections: z.number(),
         firstSeen: instantSchema.nullable(),
         lastSeen: instantSchema.nullable(),
       }),
     )
-    .describe('The flow imports that observed the edge'),
+    .describe('The flow imports that observed or declared the edge'),
   createdBy: z.string().nullable(),
   reviewedBy: z.string().nullable(),
   reviewComment: z.string().nullable(),
@@ -92,11 +96,11 @@ export const edgeRoutes = {
   listEdges: route({
     method: 'GET',
     path: '/api/v1/clusters/:clusterId/edges',
-    summary: 'The dependency map: every edge, observed or declared',
+    summary: 'The dependency map: its edges, observed or declared, in pages ordered by their ends and port',
     params: clusterParams,
     query: listEdgesQuerySchema,
     success: [200],
-    response: z.array(edgeViewSchema),
+    response: pageOf(edgeViewSchema),
   }),
   listBlockedAttempts: route({
     method: 'GET',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageOf, pageQueryShape } from './pages';
 import { idParam, instantSchema, route } from './route';
 
 export const flowImportProgressSchema = z.strictObject({
@@ -13,10 +14,12 @@ export const flowImportProgressSchema = z.strictObject({
 });
 export type FlowImportProgress = z.infer<typeof flowImportProgressSchema>;
 
+export const FLOW_IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+
 export const flowImportViewSchema = z.strictObject({
   id: z.string(),
   clusterId: z.string(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  status: z.enum(FLOW_IMPORT_STATUSES),
   format: z.string().nullable(),
   fileName: z.string().nullable(),
   sha256: z.string(),
@@ -40,12 +43,12 @@ export const flowImportRoutes = {
     method: 'POST',
     path: '/api/v1/clusters/:clusterId/flow-imports',
     summary:
-      'Uploads observed traffic (Hubble JSON, Calico flow logs or an edge list; the format is detected), plain or gzip-compressed, as the raw request body. 202 with the import, whose progress can then be followed; 200 when the same content was already imported into this cluster',
+      'Uploads observed traffic (Hubble JSON, Calico flow logs, Istio/Envoy access logs, AWS VPC Flow Logs, Inspektor Gadget trace_tcp JSON, or an edge list) or declared dependencies (Otterize ClientIntents, the NetworkPolicies Inspektor Gadget advises); the format is detected. Plain or gzip-compressed, as the raw request body. 202 with the import, whose progress can then be followed; 200 when the same content was already imported into this cluster',
     params: clusterParams,
     // The name the file had, any text, kept (cut to 255 characters) to show beside the import. Other keys are ignored, as they always were.
     query: z.object({ fileName: z.string().optional() }),
     rawBody: {
-      contentTypes: ['application/x-ndjson', 'application/json', 'text/plain', 'application/gzip'],
+      contentTypes: ['application/x-ndjson', 'application/json', 'application/yaml', 'text/plain', 'application/gzip'],
       schema: z.string().describe('The file, as bytes'),
     },
     success: [202, 200],
@@ -54,10 +57,11 @@ export const flowImportRoutes = {
   listFlowImports: route({
     method: 'GET',
     path: '/api/v1/clusters/:clusterId/flow-imports',
-    summary: 'The flow imports of a cluster',
+    summary: 'The flow imports of a cluster, newest first, in pages',
     params: clusterParams,
+    query: z.strictObject({ status: z.enum(FLOW_IMPORT_STATUSES).optional(), ...pageQueryShape({ default: 50, max: 200 }) }),
     success: [200],
-    response: z.array(flowImportViewSchema),
+    response: pageOf(flowImportViewSchema),
   }),
   getFlowImport: route({
     method: 'GET',

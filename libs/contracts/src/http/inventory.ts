@@ -51,7 +51,11 @@ export const snapshotImportResultSchema = z.strictObject({
   pods: z.number(),
   policies: z.number(),
   nodes: z.number().describe('Nodes listed, and nodes only a host-network pod named'),
-  namespacesWithoutTier: z.array(z.string()).describe('Namespaces whose labels name no tier: a person should set one'),
+  namespacesWithoutTier: z
+    .array(z.string())
+    .describe(
+      'Namespaces with no tier after the import: their labels name none, and no person or floor gave them one; a person should set one',
+    ),
   keptAtFloor: z
     .array(z.strictObject({ namespace: z.string(), tier: tierSchema }))
     .describe(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tierSchema } from './common';
 import { REVIEW_STATES } from './edges';
 import { kubernetesObjectSchema } from './inventory';
+import { pageOf, pageQueryShape } from './pages';
 import { idParam, instantSchema, route } from './route';
 import { identifierSchema } from './text';
 
@@ -196,10 +197,11 @@ export const planRoutes = {
   listPlans: route({
     method: 'GET',
     path: '/api/v1/clusters/:clusterId/plans',
-    summary: 'The plans of a cluster, as summaries',
+    summary: 'The plans of a cluster, as summaries, newest version first, in pages',
     params: clusterParams,
+    query: z.strictObject(pageQueryShape({ default: 50, max: 200 })),
     success: [200],
-    response: z.array(planListItemSchema),
+    response: pageOf(planListItemSchema),
   }),
   getPlan: route({
     method: 'GET',

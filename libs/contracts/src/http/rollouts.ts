@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tierSchema } from './common';
 import { PROTOCOLS } from './edges';
+import { pageOf, pageQueryShape } from './pages';
 import { idParam, instantSchema, queuedSchema, route } from './route';
 import { identifierSchema } from './text';
 
@@ -117,11 +118,6 @@ export const rollbackSchema = z.strictObject({
 export const decisionSchema = z.strictObject({
   tier: tierSchema,
   comment: z.string().max(2000).optional(),
-});
-
-export const listRolloutsQuerySchema = z.strictObject({
-  clusterId: z.uuid().optional(),
-  status: identifierSchema(50).optional(),
 });
 
 // ---------------------------------------------------------------- answers: a rollout as the API shows it
@@ -419,6 +415,15 @@ export const driftCheckSchema = z.strictObject({
   ),
 });
 
+export const listRolloutsQuerySchema = z.strictObject({
+  clusterId: z.uuid().optional(),
+  status: z
+    .enum([...ROLLOUT_STATUSES, 'active'])
+    .optional()
+    .describe('One status, or `active`: every status in which a rollout holds its cluster'),
+  ...pageQueryShape({ default: 20, max: 100 }),
+});
+
 const rolloutParams = z.strictObject({ rolloutId: idParam });
 const clusterParams = z.strictObject({ clusterId: idParam });
 const act = (action: string, summary: string) =>
@@ -453,10 +458,10 @@ export const rolloutRoutes = {
   listRollouts: route({
     method: 'GET',
     path: '/api/v1/rollouts',
-    summary: 'Newest first, as summaries: status, halt, stall, namespaces per stage and phase',
+    summary: 'Newest first, in pages, as summaries: status, halt, stall, namespaces per stage and phase',
     query: listRolloutsQuerySchema,
     success: [200],
-    response: z.array(rolloutSummarySchema),
+    response: pageOf(rolloutSummarySchema),
   }),
   getRollout: route({
     method: 'GET',
@@ -470,10 +475,14 @@ export const rolloutRoutes = {
     method: 'GET',
     path: '/api/v1/rollouts/:rolloutId/events',
     summary:
-      "Server-sent events: `rollout` with the rollout's state each time it changes or stalls, until the client leaves or its token or session ends (a last `end` event says why)",
+      "Server-sent events: first `rollout` with the rollout's whole state, then a `patch` each time it changes or stalls, until the client leaves or its token or session ends (a last `end` event says why)",
     params: rolloutParams,
     success: [200],
-    response: z.string().describe("text/event-stream; each `rollout` event's data is a rollout as GET /rollouts/{id} answers it"),
+    response: z
+      .string()
+      .describe(
+        "text/event-stream; the `rollout` event's data is a rollout as GET /rollouts/{id} answers it, each `patch` event's data a RolloutPatch: what changed since the state sent before it (`from` names that state's version)",
+      ),
     produces: 'text/event-stream',
   }),
   startRollout: act('start', 'Starts a draft'),

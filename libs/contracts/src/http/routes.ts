@@ -4,11 +4,13 @@ import { auditRoutes } from './audit';
 import { clusterRoutes } from './clusters';
 import { edgeRoutes } from './edges';
 import { flowImportRoutes } from './flows';
+import { flowSourceRoutes } from './flow-sources';
 import { inventoryRoutes } from './inventory';
 import { planRoutes } from './plans';
 import { rolloutRoutes } from './rollouts';
 import { simulateRoutes } from './simulate';
 import { tokenRoutes } from './tokens';
+import { webhookRoutes } from './webhooks';
 
 /** Every route of the API under /api/v1, by name: what the server answers and the client calls. Health checks (healthRoutes) sit outside it. */
 export const routes = {
@@ -17,12 +19,14 @@ export const routes = {
   ...clusterRoutes,
   ...inventoryRoutes,
   ...flowImportRoutes,
+  ...flowSourceRoutes,
   ...edgeRoutes,
   ...simulateRoutes,
   ...planRoutes,
   ...rolloutRoutes,
   ...approvalRoutes,
   ...auditRoutes,
+  ...webhookRoutes,
 };
 export type Routes = typeof routes;
 export type RouteName = keyof Routes;

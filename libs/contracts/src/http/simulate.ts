@@ -10,11 +10,31 @@ const simulateInputSchema = z.object({
   ),
 });
 
+const clusterRuleSchema = z.strictObject({
+  kind: z.enum(['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']),
+  name: z.string(),
+  tier: z.enum(['Admin', 'Baseline']),
+  priority: z.number().int().optional().describe('Absent for a BaselineAdminNetworkPolicy'),
+  rule: z.string().optional().describe("The rule's name, when it has one"),
+  ruleIndex: z.number().int().describe('Index in spec.ingress or spec.egress'),
+  action: z.enum(['Accept', 'Deny', 'Pass']),
+});
+
 const directionVerdictSchema = z.strictObject({
   allowed: z.boolean(),
-  policies: z.array(z.string()).describe('`ns/name` of every policy that selected this side for this direction'),
-  isolated: z.boolean(),
+  policies: z
+    .array(z.string())
+    .describe(
+      'Every policy that selected this side for this direction: `ns/name` for a NetworkPolicy, the name alone for a cluster-scoped one',
+    ),
+  isolated: z.boolean().describe('A NetworkPolicy selects this side for this direction'),
   allowedBy: z.array(z.strictObject({ policy: z.string(), rule: z.number().describe('Index in spec.ingress or spec.egress') })),
+  decidedBy: clusterRuleSchema.optional().describe('The cluster-scoped Accept or Deny rule that decided this side'),
+  passedBy: clusterRuleSchema.optional().describe('The Pass rule that sent the connection on to the next tier'),
+  dependsOnDns: z
+    .array(z.strictObject({ rule: clusterRuleSchema, domainNames: z.array(z.string()) }))
+    .optional()
+    .describe('On a denied side: domainNames Accept rules that would accept the address if it is an answer for one of their names'),
   reason: z.string(),
 });
 

@@ -43,9 +43,15 @@ export function printable(text: string): string {
   return text.replace(/[^\P{C}\t\n]/gu, (char) => `\\u{${char.codePointAt(0)!.toString(16)}}`);
 }
 
-/** `body` + `['items', 3, 'metadata']` -> `body.items[3].metadata`: how every problem names its field. */
+/** `body` + `['items', 3, 'metadata']` -> `body.items[3].metadata`: how every problem names its field ('' is the root itself). */
 export function fieldPath(root: string, path: ReadonlyArray<PropertyKey>): string {
-  return root + path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
+  return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : joinPath(at, String(key))), root);
+}
+
+/** A field path under another: `body` + `items[3]` -> `body.items[3]`, `body` + `[0]` -> `body[0]`, `body` + '' -> `body`. */
+export function joinPath(root: string, field: string): string {
+  if (!root || !field) return root + field;
+  return field.startsWith('[') ? root + field : `${root}.${field}`;
 }
 
 const MAX_REPORTED = 20;

@@ -5,6 +5,7 @@
 export const QUEUES = {
   imports: 'imports',
   rollouts: 'rollouts',
+  notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -20,6 +21,8 @@ export interface JobPayloads {
   'cluster.sync': { v: 1; clusterId: string };
   /** Re-check a cluster a plan was rolled out to (or, without clusterId, every such cluster) for drift. */
   'cluster.drift-check': { v: 1; clusterId?: string };
+  /** Send one webhook delivery of the outbox (found by its idempotency key), until the receiver takes it. */
+  'webhook.deliver': { v: 1; idempotencyKey: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -31,6 +34,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'rollout.reconcile': QUEUES.rollouts,
   'cluster.drift-check': QUEUES.rollouts,
   'cluster.sync': QUEUES.imports,
+  'webhook.deliver': QUEUES.notifications,
 };
 
 /** BullMQ job ids double as idempotency keys: enqueueing the same key twice adds one job. BullMQ forbids ':' in them. */
@@ -41,6 +45,7 @@ export const jobId: { [K in JobName]: (payload: JobPayloads[K]) => string } = {
   'rollout.reconcile': () => 'rollout.reconcile',
   'cluster.drift-check': (p) => `cluster.drift-check.${p.clusterId ?? 'all'}`,
   'cluster.sync': (p) => `cluster.sync.${p.clusterId}`,
+  'webhook.deliver': (p) => `webhook.deliver.${p.idempotencyKey}`,
 };
 
 export type JobOutcome = { status: 'done' | 'skipped'; detail?: string };

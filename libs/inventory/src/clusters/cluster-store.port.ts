@@ -20,7 +20,7 @@ export interface ClusterCounts {
 }
 
 export interface ClusterStore {
-  /** Fails with AppError conflict `cluster.name_taken` when the name is in use. */
+  /** Fails with InventoryError `cluster.name_taken` when the name is in use. */
   create(input: {
     name: string;
     cni: Cni;

@@ -1,13 +1,14 @@
 import {
-  AppError,
   type ClusterView,
   type CreateClusterBody,
   type Role,
   type UpdateClusterBody,
   cniEnforcesNetworkPolicy,
+  doesNotExist,
 } from '@bulkhead/contracts';
 import { DocumentError, parseYaml } from '@bulkhead/documents';
 import type { ClusterCounts, ClusterRecord, ClusterStore, HostResolver, SecretSealer } from './cluster-store.port';
+import { InventoryError } from '../errors';
 import { type KubeconfigRules, resolvedAddressRefusal, reviewKubeconfig } from './kubeconfig-policy';
 
 const NO_COUNTS: ClusterCounts = { namespaces: 0, workloads: 0, pods: 0, policies: 0, edges: 0 };
@@ -29,7 +30,7 @@ function toView(c: ClusterRecord, counts: ClusterCounts = NO_COUNTS): ClusterVie
 
 export async function requireCluster(store: ClusterStore, id: string): Promise<ClusterRecord> {
   const cluster = await store.get(id);
-  if (!cluster) throw AppError.notFound('cluster', id);
+  if (!cluster) throw new InventoryError('cluster.not_found', doesNotExist('cluster', id));
   return cluster;
 }
 
@@ -49,15 +50,16 @@ export interface ClusterActor {
 /**
  * A kubeconfig must name a cluster with a server and a user, carry only embedded credentials, and point
  * to no loopback or link-local address, literal or resolved (see kubeconfig-policy.ts). Every refusal
- * is a problem on `field` that names the entry and the field in it.
+ * is a problem on `kubeconfig` that names the entry and the field in it.
  */
-export async function checkKubeconfig(deps: Pick<ClusterDeps, 'kubeconfigRules' | 'resolver'>, text: string, field: string): Promise<void> {
+export async function checkKubeconfig(deps: Pick<ClusterDeps, 'kubeconfigRules' | 'resolver'>, text: string): Promise<void> {
+  const field = 'kubeconfig';
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
-    throw AppError.invalid('cluster.invalid_kubeconfig', [
+    throw new InventoryError('cluster.invalid_kubeconfig', [
       { field, reason: error.kind === 'unreadable' ? 'is not valid YAML' : error.message },
     ]);
   }
@@ -75,7 +77,7 @@ export async function checkKubeconfig(deps: Pick<ClusterDeps, 'kubeconfigRules' 
     if (reason) refusals.push({ entry, field: where, reason });
   }
   if (refusals.length) {
-    throw AppError.invalid(
+    throw new InventoryError(
       'cluster.invalid_kubeconfig',
       refusals.map((r) => ({ field, reason: r.field ? `${r.entry}: ${r.field} ${r.reason}` : `${r.entry} ${r.reason}` })),
     );
@@ -84,8 +86,7 @@ export async function checkKubeconfig(deps: Pick<ClusterDeps, 'kubeconfigRules' 
 
 const credentialsNeedAdmin = (actor: ClusterActor, what: string) => {
   if (actor.role !== 'admin') {
-    throw new AppError(
-      'forbidden',
+    throw new InventoryError(
       'cluster.credentials_need_admin',
       `${what} needs the admin role: a kubeconfig decides what the Bulkhead server connects to and with what credentials`,
     );
@@ -95,7 +96,7 @@ const credentialsNeedAdmin = (actor: ClusterActor, what: string) => {
 export async function createCluster(deps: ClusterDeps, body: CreateClusterBody, actor: ClusterActor): Promise<ClusterView> {
   if (body.kubeconfig) {
     credentialsNeedAdmin(actor, 'registering a cluster with a kubeconfig');
-    await checkKubeconfig(deps, body.kubeconfig, 'body.kubeconfig');
+    await checkKubeconfig(deps, body.kubeconfig);
   }
   const { kubeconfig, ...rest } = body;
   return toView(await deps.clusters.create({ ...rest, ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}) }));
@@ -117,15 +118,15 @@ export async function updateCluster(deps: ClusterDeps, id: string, patch: Update
   if (patch.kubeconfig !== undefined) {
     credentialsNeedAdmin(actor, "changing a cluster's kubeconfig (its credentials and server address)");
     if (current.driver !== 'kubernetes')
-      throw AppError.invalid('cluster.no_kubeconfig', [{ field: 'body.kubeconfig', reason: 'only goes with driver kubernetes' }]);
-    await checkKubeconfig(deps, patch.kubeconfig, 'body.kubeconfig');
+      throw new InventoryError('cluster.no_kubeconfig', [{ field: 'kubeconfig', reason: 'only goes with driver kubernetes' }]);
+    await checkKubeconfig(deps, patch.kubeconfig);
   }
   const { kubeconfig, ...rest } = patch;
   const updated = await deps.clusters.update(id, { ...rest, ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}) });
-  if (!updated) throw AppError.notFound('cluster', id);
+  if (!updated) throw new InventoryError('cluster.not_found', doesNotExist('cluster', id));
   return toView(updated, (await deps.clusters.counts([id])).get(id));
 }
 
 export async function deleteCluster(store: ClusterStore, id: string): Promise<void> {
-  if (!(await store.delete(id))) throw AppError.notFound('cluster', id);
+  if (!(await store.delete(id))) throw new InventoryError('cluster.not_found', doesNotExist('cluster', id));
 }

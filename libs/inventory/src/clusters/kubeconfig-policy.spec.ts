@@ -1,5 +1,5 @@
-import { AppError } from '@bulkhead/contracts';
 import { checkKubeconfig } from './clusters';
+import { InventoryError } from '../errors';
 import { internalRangeOf, type KubeconfigRules, resolvedAddressRefusal, reviewKubeconfig } from './kubeconfig-policy';
 
 const STRICT: KubeconfigRules = { allowHostCredentials: false, allowLoopback: false };
@@ -200,10 +200,10 @@ describe('checkKubeconfig', () => {
     `clusters: [{ name: prod, cluster: { server: "${server}" } }]\nusers: [{ name: ci, user: { ${user} } }]\ncontexts: [{ name: prod, context: { cluster: prod, user: ci } }]\ncurrent-context: prod\n`;
   const problems = async (kubeconfig: string) => {
     try {
-      await checkKubeconfig({ kubeconfigRules: STRICT, resolver }, kubeconfig, 'body.kubeconfig');
+      await checkKubeconfig({ kubeconfigRules: STRICT, resolver }, kubeconfig);
       return [];
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      if (!(error instanceof InventoryError)) throw error;
       return error.problems ?? [];
     }
   };
@@ -216,13 +216,13 @@ describe('checkKubeconfig', () => {
     ['rebind.example', 'clusters[0] "prod": server rebind.example resolves to 127.0.0.1, a loopback address'],
     ['metadata.example', 'clusters[0] "prod": server metadata.example resolves to 169.254.169.254, a linkLocal address'],
     ['nowhere.example', 'clusters[0] "prod": server nowhere.example could not be resolved'],
-  ])('refuses %s on body.kubeconfig, naming the entry and the field', async (host, reason) => {
-    expect(await problems(text(`https://${host}`))).toEqual([{ field: 'body.kubeconfig', reason: expect.stringContaining(reason) }]);
+  ])('refuses %s on kubeconfig, naming the entry and the field', async (host, reason) => {
+    expect(await problems(text(`https://${host}`))).toEqual([{ field: 'kubeconfig', reason: expect.stringContaining(reason) }]);
   });
 
-  it('lists every refusal, each on body.kubeconfig', async () => {
+  it('lists every refusal, each on kubeconfig', async () => {
     const found = await problems(text('https://127.1', 'exec: { command: /bin/sh }'));
-    expect(found.map((p) => p.field)).toEqual(['body.kubeconfig', 'body.kubeconfig']);
+    expect(found.map((p) => p.field)).toEqual(['kubeconfig', 'kubeconfig']);
     expect(found.map((p) => p.reason.split(' ').slice(0, 4).join(' '))).toEqual([
       'users[0] "ci": exec runs',
       'clusters[0] "prod": server points',

@@ -101,7 +101,7 @@ export function reviewKubeconfig(doc: unknown, rules: KubeconfigRules): Kubeconf
     for (const field of ['server', 'proxy-url'] as const) {
       const value = body[field];
       if (value === undefined || (field === 'server' && typeof value !== 'string')) continue;
-      const verdict = judgeUrl(String(value), field, rules);
+      const verdict = judgeUrl(typeof value === 'string' ? value : JSON.stringify(value), field, rules);
       if ('reason' in verdict) refusals.push({ entry, field, reason: verdict.reason });
       else if (verdict.host) hostsToResolve.push({ entry, field, host: verdict.host });
     }
@@ -110,7 +110,11 @@ export function reviewKubeconfig(doc: unknown, rules: KubeconfigRules): Kubeconf
 }
 
 /** Why a name's resolved addresses are refused (the first internal one, named), or null when all are fine. */
-export function resolvedAddressRefusal(host: string, addresses: readonly string[], rules: KubeconfigRules): string | null {
+export function resolvedAddressRefusal(
+  host: string,
+  addresses: readonly string[],
+  rules: Pick<KubeconfigRules, 'allowLoopback'>,
+): string | null {
   if (rules.allowLoopback) return null;
   for (const address of addresses) {
     const range = internalRangeOf(address);

@@ -1,4 +1,9 @@
+import type { KeysetPage, PageRequest } from '@bulkhead/contracts';
+
 export type EdgeReview = 'unreviewed' | 'confirmed' | 'rejected';
+
+/** `observed` in traffic, `declared` by an imported source (Otterize, an advised policy), `manual` by a person. */
+export type EdgeOrigin = 'observed' | 'declared' | 'manual';
 
 export interface EdgeRecord {
   id: string;
@@ -7,7 +12,7 @@ export interface EdgeRecord {
   dstKey: string;
   port: number;
   protocol: string;
-  origin: 'observed' | 'manual';
+  origin: EdgeOrigin;
   review: EdgeReview;
   connections: number;
   firstSeen: Date | null;
@@ -18,7 +23,8 @@ export interface EdgeRecord {
   reviewedBy: string | null;
   reviewComment: string | null;
   reviewedAt: Date | null;
-  sources: Array<{ importId: string; connections: number; firstSeen: Date | null; lastSeen: Date | null }>;
+  /** The imports behind the edge, with their format (how each saw or declared it). */
+  sources: Array<{ importId: string; format: string | null; connections: number; firstSeen: Date | null; lastSeen: Date | null }>;
 }
 
 /** Refused attempts between two ends on one port, summed over the imports that saw them. */
@@ -38,11 +44,19 @@ export interface EdgeFilter {
   /** Edges with at least one end in this namespace. */
   namespace?: string;
   review?: EdgeReview;
-  origin?: 'observed' | 'manual';
+  origin?: EdgeOrigin;
+}
+
+/** Where a page of edges ends: edges are listed in the order of their key (ends, port, protocol), unique in a cluster. */
+export interface EdgePosition {
+  key: string;
 }
 
 export interface EdgeStore {
+  /** Every edge of the cluster that passes the filter (a plan reads the whole map). */
   list(clusterId: string, filter: EdgeFilter): Promise<EdgeRecord[]>;
+  /** A page of them, in key order. */
+  page(clusterId: string, filter: EdgeFilter, page: PageRequest<EdgePosition>): Promise<KeysetPage<EdgeRecord, EdgePosition>>;
   /** The cluster's blocked attempts (with at least one end in the namespace, when given), by key. */
   blocked(clusterId: string, filter: Pick<EdgeFilter, 'namespace'>): Promise<BlockedAttemptRecord[]>;
   get(id: string): Promise<EdgeRecord | null>;

@@ -1,10 +1,19 @@
-import { AppError, type BlockedAttemptView, type CreateEdgeBody, type EdgeView, type Tier } from '@bulkhead/contracts';
+import {
+  type BlockedAttemptView,
+  type CreateEdgeBody,
+  doesNotExist,
+  type EdgeView,
+  type KeysetPage,
+  type PageRequest,
+  type Tier,
+} from '@bulkhead/contracts';
 import { Attributor, InventoryIndex, parseEdgeListEndpoint, parseEndpointKey } from '@bulkhead/flows';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
+import { InventoryError } from '../errors';
 import type { InventoryStore } from '../snapshot/inventory-store.port';
 import { effectiveTier } from '../snapshot/tiers';
-import type { EdgeFilter, EdgeRecord, EdgeReview, EdgeStore } from './edge-store.port';
+import type { EdgeFilter, EdgePosition, EdgeRecord, EdgeReview, EdgeStore } from './edge-store.port';
 
 export interface EdgeDeps {
   clusters: ClusterStore;
@@ -59,10 +68,16 @@ function toView(e: EdgeRecord, tiers: Map<string, Tier | null>): EdgeView {
   };
 }
 
-export async function listEdges(deps: EdgeDeps, clusterId: string, filter: EdgeFilter): Promise<EdgeView[]> {
+/** A page of the cluster's edges that pass the filter, in key order. */
+export async function listEdges(
+  deps: EdgeDeps,
+  clusterId: string,
+  filter: EdgeFilter,
+  page: PageRequest<EdgePosition>,
+): Promise<KeysetPage<EdgeView, EdgePosition>> {
   await requireCluster(deps.clusters, clusterId);
-  const [edges, tiers] = await Promise.all([deps.edges.list(clusterId, filter), tiersOf(deps, clusterId)]);
-  return edges.map((e) => toView(e, tiers));
+  const [edges, tiers] = await Promise.all([deps.edges.page(clusterId, filter, page), tiersOf(deps, clusterId)]);
+  return { items: edges.items.map((e) => toView(e, tiers)), next: edges.next };
 }
 
 /** The refused attempts of the cluster: what the map shows apart, for a person to declare if it is wanted. */
@@ -105,13 +120,13 @@ export async function declareEdge(
   const resolve = (field: 'from' | 'to') => {
     const parsed = parseEdgeListEndpoint(body[field]);
     if (!parsed)
-      throw AppError.invalid('edge.invalid_endpoint', [
-        { field: `body.${field}`, reason: 'must be namespace/workload, an IP address, a CIDR, a DNS name or reserved:<identity>' },
+      throw new InventoryError('edge.invalid_endpoint', [
+        { field, reason: 'must be namespace/workload, an IP address, a CIDR, a DNS name or reserved:<identity>' },
       ]);
     const attribution = attributor.attribute(parsed);
     if (!attribution.ok)
-      throw AppError.invalid('edge.unknown_endpoint', [
-        { field: `body.${field}`, reason: `"${body[field]}" is not in the cluster's inventory (${attribution.reason})` },
+      throw new InventoryError('edge.unknown_endpoint', [
+        { field, reason: `"${body[field]}" is not in the cluster's inventory (${attribution.reason})` },
       ]);
     return attribution.endpoint.key;
   };
@@ -137,8 +152,8 @@ export async function reviewEdge(
   now: Date,
 ): Promise<EdgeView> {
   const current = await deps.edges.get(edgeId);
-  if (!current || current.clusterId !== clusterId) throw AppError.notFound('edge', edgeId);
+  if (!current || current.clusterId !== clusterId) throw new InventoryError('edge.not_found', doesNotExist('edge', edgeId));
   const updated = await deps.edges.review(edgeId, review, by, comment, now);
-  if (!updated) throw AppError.notFound('edge', edgeId);
+  if (!updated) throw new InventoryError('edge.not_found', doesNotExist('edge', edgeId));
   return toView(updated, await tiersOf(deps, clusterId));
 }

@@ -1,4 +1,4 @@
-import type { FlowImportProgress, JobName, JobPayloads } from '@bulkhead/contracts';
+import type { FlowImportProgress, JobName, JobPayloads, KeysetPage, NewestFirstPosition, PageRequest } from '@bulkhead/contracts';
 
 export interface FlowImportRecord {
   id: string;
@@ -30,6 +30,8 @@ export interface EdgeContribution {
   verdicts: string[];
   /** For a DNS-named external destination: the IPs it was reached at. */
   addresses: string[];
+  /** `declared` when the import's source declares the dependency (Otterize intents, an advised policy) rather than observing it. */
+  origin: 'observed' | 'declared';
 }
 
 /** Refused attempts one import saw between two ends on one port (dropped, denied, errors): never an edge. */
@@ -62,13 +64,19 @@ export interface FlowImportStore {
     progress: FlowImportProgress;
   }): Promise<FlowImportRecord>;
   get(id: string): Promise<FlowImportRecord | null>;
-  list(clusterId: string): Promise<FlowImportRecord[]>;
+  /** A page of the cluster's imports, newest first. */
+  page(
+    clusterId: string,
+    filter: { status?: FlowImportRecord['status'] },
+    page: PageRequest<NewestFirstPosition>,
+  ): Promise<KeysetPage<FlowImportRecord, NewestFirstPosition>>;
   /** Marks a queued (or interrupted running) import as running; null when it has already finished. */
   claim(id: string, at: Date): Promise<FlowImportRecord | null>;
   saveProgress(id: string, progress: FlowImportProgress, format: string | null): Promise<void>;
   /**
    * In one transaction: adds every contribution to its edge, keeps it as evidence, adds the blocked
-   * attempts (bounded by MAX_BLOCKED_ATTEMPTS_PER_CLUSTER), marks the import succeeded.
+   * attempts (bounded by MAX_BLOCKED_ATTEMPTS_PER_CLUSTER), marks the import succeeded. Observed traffic
+   * makes a declared edge observed; nothing changes a person's (`manual`).
    */
   complete(
     id: string,

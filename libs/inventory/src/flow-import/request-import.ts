@@ -1,7 +1,8 @@
-import type { FlowImportProgress, FlowImportView } from '@bulkhead/contracts';
-import { AppError } from '@bulkhead/contracts';
+import type { FlowImportProgress, FlowImportView, KeysetPage, NewestFirstPosition, PageRequest } from '@bulkhead/contracts';
+import { doesNotExist } from '@bulkhead/contracts';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
+import { InventoryError } from '../errors';
 import type { FlowImportRecord, FlowImportStore, JobQueue } from './flow-import.ports';
 
 export const emptyProgress = (totalBytes: number): FlowImportProgress => ({
@@ -48,7 +49,7 @@ export async function requestFlowImport(
   input: { clusterId: string; sha256: string; sizeBytes: number; fileName: string | null; storagePath: string; createdBy: string },
 ): Promise<{ view: FlowImportView; duplicate: boolean }> {
   await requireCluster(deps.clusters, input.clusterId);
-  if (input.sizeBytes === 0) throw AppError.invalid('flow_import.empty', [{ field: 'body', reason: 'is empty: upload a flow log file' }]);
+  if (input.sizeBytes === 0) throw new InventoryError('flow_import.empty', [{ field: '', reason: 'is empty: upload a flow log file' }]);
   const record = await deps.imports.create({ ...input, progress: emptyProgress(input.sizeBytes) });
   if (record.duplicateOf) return { view: flowImportView(record), duplicate: true };
   try {
@@ -63,14 +64,18 @@ export async function requestFlowImport(
 
 export async function getFlowImport(imports: FlowImportStore, id: string): Promise<FlowImportView> {
   const record = await imports.get(id);
-  if (!record) throw AppError.notFound('flow import', id);
+  if (!record) throw new InventoryError('flow_import.not_found', doesNotExist('flow import', id));
   return flowImportView(record);
 }
 
+/** A page of the cluster's imports, newest first. */
 export async function listFlowImports(
   deps: { clusters: ClusterStore; imports: FlowImportStore },
   clusterId: string,
-): Promise<FlowImportView[]> {
+  filter: { status?: FlowImportView['status'] },
+  page: PageRequest<NewestFirstPosition>,
+): Promise<KeysetPage<FlowImportView, NewestFirstPosition>> {
   await requireCluster(deps.clusters, clusterId);
-  return (await deps.imports.list(clusterId)).map(flowImportView);
+  const found = await deps.imports.page(clusterId, filter, page);
+  return { items: found.items.map(flowImportView), next: found.next };
 }

@@ -32,7 +32,8 @@ function progressOf(totalBytes: number, bytesRead: number, reader: FlowReader, a
   };
 }
 
-function contribution(edge: DependencyEdge): EdgeContribution {
+/** What one edge of an aggregation adds to the dependency map. */
+export function edgeContribution(edge: DependencyEdge): EdgeContribution {
   return {
     srcKey: edge.src.key,
     dstKey: edge.dst.key,
@@ -46,6 +47,7 @@ function contribution(edge: DependencyEdge): EdgeContribution {
       .map(([verdict]) => verdict)
       .sort(),
     addresses: [...edge.dstAddresses],
+    origin: edge.declared ? 'declared' : 'observed',
   };
 }
 
@@ -113,7 +115,7 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
     {
       format: reader.format ?? 'unknown',
       progress: progress(),
-      edges: aggregator.edges().map(contribution),
+      edges: aggregator.edges().map(edgeContribution),
       blocked: aggregator.blockedAttempts().map(blockedContribution),
     },
     deps.clock(),

@@ -1,7 +1,8 @@
 import {
-  AppError,
   controlCharacterProblems,
+  doesNotExist,
   fieldPath,
+  joinPath,
   type NamespaceView,
   type SnapshotImportResult,
   type Tier,
@@ -22,6 +23,7 @@ import {
 } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
+import { InventoryError } from '../errors';
 import { tierFromLabels } from '@bulkhead/plan';
 import type { InventoryStore, ProtectionSource } from './inventory-store.port';
 import { effectiveTier, floorAfter, lowersBelowFloor } from './tiers';
@@ -68,7 +70,7 @@ export async function importSnapshot(
   const cluster = await requireCluster(deps.clusters, clusterId);
   const { inventory, items } = deps.snapshotReader ? await deps.snapshotReader(snapshot) : readSnapshot(snapshot);
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
-  const { keptAtFloor } = await deps.inventory.replace(clusterId, inventory, tiers, deps.approvalTiers, now);
+  const { keptAtFloor, withoutTier } = await deps.inventory.replace(clusterId, inventory, tiers, deps.approvalTiers, now);
   if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, items);
   return {
     namespaces: inventory.namespaces.length,
@@ -76,7 +78,7 @@ export async function importSnapshot(
     pods: inventory.pods.filter((p) => !p.synthetic).length,
     policies: inventory.policies.length,
     nodes: inventory.nodes?.length ?? 0,
-    namespacesWithoutTier: inventory.namespaces.filter((ns) => !tiers.get(ns.name)).map((ns) => ns.name),
+    namespacesWithoutTier: withoutTier,
     keptAtFloor,
   };
 }
@@ -91,30 +93,29 @@ export function readSnapshot(text: SnapshotText, limits?: DocumentLimits): Snaps
     const parsed = parseDocuments(typeof text === 'string' ? text : new TextDecoder().decode(text), limits);
     documents = parsed;
     const problems = parsed.flatMap((document, i) => controlCharacterProblems(document, documentRoot(i, parsed.length)));
-    if (problems.length > 0) throw AppError.invalid('snapshot.control_characters', problems);
+    if (problems.length > 0) throw new InventoryError('snapshot.control_characters', problems);
     const snapshot = snapshotFromDocuments(parsed);
     assertValidPolicies(snapshot.policies);
     return { inventory: buildInventory(snapshot), items: listItems(parsed) };
   } catch (error) {
     if (error instanceof PolicyValidationError) {
-      throw AppError.invalid(
+      throw new InventoryError(
         'snapshot.invalid_policy',
         error.issues.map((i) => ({ field: `${i.policy}: ${i.field}`, reason: i.message })),
       );
     }
     if (error instanceof SnapshotError)
-      throw AppError.invalid('snapshot.unreadable', [{ field: snapshotField(error.location, documents), reason: error.message }]);
+      throw new InventoryError('snapshot.unreadable', [{ field: snapshotField(error.location, documents), reason: error.message }]);
     throw error;
   }
 }
 
-/** How a problem names a snapshot document: `body` when there is one, `body.documents[1]` among several. */
-const documentRoot = (index: number, count: number) => (count === 1 ? 'body' : fieldPath('body.documents', [index]));
+/** How a problem names a snapshot document: the snapshot itself ('') when there is one, `documents[1]` among several. */
+const documentRoot = (index: number, count: number) => (count === 1 ? '' : fieldPath('documents', [index]));
 
 function snapshotField(location: SnapshotLocation | undefined, documents: unknown[] | undefined): string {
-  if (!location || !documents) return 'body';
-  const root = documentRoot(location.document, documents.length);
-  return location.field === '' ? root : location.field.startsWith('[') ? root + location.field : `${root}.${location.field}`;
+  if (!location || !documents) return '';
+  return joinPath(documentRoot(location.document, documents.length), location.field);
 }
 
 /** Every object of the documents, with Lists unpacked. */
@@ -160,20 +161,20 @@ export async function setNamespaceTier(
 ): Promise<NamespaceView> {
   await requireCluster(deps.clusters, clusterId);
   const current = (await deps.inventory.namespaces(clusterId)).find((ns) => ns.name === namespace);
-  if (!current) throw AppError.notFound('namespace', namespace);
+  if (!current) throw new InventoryError('namespace.not_found', doesNotExist('namespace', namespace));
   if (lowersBelowFloor(current, body.tier, current.floor, deps.approvalTiers) && !caller.mayApprove) {
     const floor = floorAfter(effectiveTier(current), current.floor, deps.approvalTiers);
-    throw new AppError(
-      'forbidden',
+    throw new InventoryError(
       'inventory.tier_below_floor',
       `taking ${namespace} below ${floor} needs the approver role: its rollouts would no longer wait for the ${floor} approval`,
     );
   }
   const next = body.tier ?? current.labelTier;
   const floor = floorAfter(next, caller.mayApprove ? null : current.floor, deps.approvalTiers);
-  if (!(await deps.inventory.setTier(clusterId, namespace, body.tier, floor))) throw AppError.notFound('namespace', namespace);
+  if (!(await deps.inventory.setTier(clusterId, namespace, body.tier, floor)))
+    throw new InventoryError('namespace.not_found', doesNotExist('namespace', namespace));
   const view = (await listNamespaces(deps, clusterId)).find((ns) => ns.name === namespace);
-  if (!view) throw AppError.notFound('namespace', namespace);
+  if (!view) throw new InventoryError('namespace.not_found', doesNotExist('namespace', namespace));
   return view;
 }
 

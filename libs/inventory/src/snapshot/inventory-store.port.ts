@@ -27,7 +27,8 @@ export interface InventoryStore {
    * Replaces the cluster's namespaces, workloads, pods and policies in one transaction, keeping the
    * tier a person chose for namespaces that are still there, keeping every namespace at its floor
    * (overrideAfterImport) and raising floors (floorAfter, with the tiers under approval). Answers the
-   * namespaces kept at their floor against their new labels.
+   * namespaces kept at their floor against their new labels, and those left with no tier at all (neither
+   * their labels nor a person's choice or floor gives them one).
    */
   replace(
     clusterId: string,
@@ -35,7 +36,7 @@ export interface InventoryStore {
     labelTiers: Map<string, Tier | null>,
     approvalTiers: readonly Tier[],
     at: Date,
-  ): Promise<{ keptAtFloor: KeptAtFloor[] }>;
+  ): Promise<{ keptAtFloor: KeptAtFloor[]; withoutTier: string[] }>;
   /** The stored inventory, in the engine's shape (synthetic pods included). */
   load(clusterId: string): Promise<Inventory>;
   namespaces(clusterId: string): Promise<StoredNamespace[]>;

@@ -11,7 +11,8 @@ import type {
 } from '../model/types';
 import { effectivePolicyTypes, policyName } from '../model/types';
 import type { InventoryPod } from '../snapshot/inventory';
-import { type Cluster, type Endpoint, type RuleRef, type Traffic, type TrafficVerdict, directionVerdict, ownsItsIps } from './types';
+import { PlainClusterTiers, type TierWalk } from './cluster-tiers';
+import { type Cluster, type Endpoint, type RuleRef, type Traffic, type TrafficVerdict, ownsItsIps, tieredVerdict } from './types';
 
 /**
  * The plain evaluator: for one connection, reads every policy and tests every selector, peer and port
@@ -29,13 +30,18 @@ import { type Cluster, type Endpoint, type RuleRef, type Traffic, type TrafficVe
  * - A named port resolves on the destination pod, for the traffic's protocol, in egress rules too.
  * - A connection is allowed when the source's egress AND the destination's ingress allow it; an IP outside
  *   every pod has no policies of its own. A pod talking to itself follows the same rules.
+ * - Cluster-scoped policies (policy.networking.k8s.io) wrap this per side: the Admin tier first (by priority, then
+ *   rule order; Accept and Deny are final, Pass skips the rest of the tier), then NetworkPolicy as above (final for
+ *   an isolated side), then the Baseline tier, then the default, allowed.
  */
 export class PlainEvaluator {
   private readonly namespaceLabels = new Map<string, Labels>();
   private readonly podsByIp = new Map<string, InventoryPod>();
+  private readonly clusterTiers: PlainClusterTiers;
 
   constructor(private readonly cluster: Cluster) {
     for (const ns of cluster.namespaces) this.namespaceLabels.set(ns.name, ns.labels);
+    this.clusterTiers = new PlainClusterTiers(cluster.clusterPolicies ?? [], cluster.nodes ?? [], this.namespaceLabels);
     for (const pod of cluster.pods) {
       if (!ownsItsIps(pod)) continue;
       for (const ip of pod.ips) {
@@ -62,28 +68,41 @@ export class PlainEvaluator {
   }
 
   private side(direction: 'ingress' | 'egress', self: Endpoint, peer: Endpoint, traffic: Traffic) {
+    if (!('pod' in self)) return tieredVerdict({ policies: [], isolated: false, allowedBy: [], dnsRules: [] });
+    const destination = direction === 'egress' ? peer : self;
+    const destinationPod = 'pod' in destination ? destination.pod : undefined;
     const selecting: string[] = [];
     const allowedBy: RuleRef[] = [];
-    if ('pod' in self) {
-      const destination = direction === 'egress' ? peer : self;
-      const destinationPod = 'pod' in destination ? destination.pod : undefined;
-      for (const policy of this.cluster.policies) {
-        if (policy.metadata.namespace !== self.pod.namespace) continue;
-        if (!effectivePolicyTypes(policy.spec)[direction]) continue;
-        if (!selectorMatches(policy.spec.podSelector, self.pod.labels)) continue;
-        const name = policyName(policy);
-        selecting.push(name);
-        const rules = (direction === 'ingress' ? policy.spec.ingress : policy.spec.egress) ?? [];
-        rules.forEach((rule, index) => {
-          const peers = direction === 'ingress' ? (rule as NetworkPolicyIngressRule).from : (rule as NetworkPolicyEgressRule).to;
-          if (!portsMatch(rule.ports, traffic.port, traffic.protocol, destinationPod)) return;
-          if (!peersMatch(peers, peer, policy, this.namespaceLabels)) return;
-          allowedBy.push({ policy: name, rule: index });
-        });
-      }
+    for (const policy of this.cluster.policies) {
+      if (policy.metadata.namespace !== self.pod.namespace) continue;
+      if (!effectivePolicyTypes(policy.spec)[direction]) continue;
+      if (!selectorMatches(policy.spec.podSelector, self.pod.labels)) continue;
+      const name = policyName(policy);
+      selecting.push(name);
+      const rules = (direction === 'ingress' ? policy.spec.ingress : policy.spec.egress) ?? [];
+      rules.forEach((rule, index) => {
+        const peers = direction === 'ingress' ? (rule as NetworkPolicyIngressRule).from : (rule as NetworkPolicyEgressRule).to;
+        if (!portsMatch(rule.ports, traffic.port, traffic.protocol, destinationPod)) return;
+        if (!peersMatch(peers, peer, policy, this.namespaceLabels)) return;
+        allowedBy.push({ policy: name, rule: index });
+      });
     }
-    selecting.sort();
-    return directionVerdict([...new Set(selecting)], allowedBy);
+    const isolated = selecting.length > 0;
+    const admin = this.clusterTiers.selecting('Admin', direction, self.pod);
+    const baseline = this.clusterTiers.selecting('Baseline', direction, self.pod);
+    for (const policy of [...admin, ...baseline]) selecting.push(policy.metadata.name);
+    // Admin, then NetworkPolicy (final when it isolates the side), then Baseline.
+    const adminWalk = this.clusterTiers.walk(admin, direction, peer, traffic, destinationPod);
+    const baselineWalk: TierWalk =
+      adminWalk.decided || isolated ? { dnsRules: [] } : this.clusterTiers.walk(baseline, direction, peer, traffic, destinationPod);
+    return tieredVerdict({
+      policies: [...new Set(selecting)].sort(),
+      isolated,
+      allowedBy,
+      ...(adminWalk.decided ? { decidedBy: adminWalk.decided } : baselineWalk.decided ? { decidedBy: baselineWalk.decided } : {}),
+      ...(adminWalk.passed ? { passedBy: adminWalk.passed } : baselineWalk.passed ? { passedBy: baselineWalk.passed } : {}),
+      dnsRules: [...adminWalk.dnsRules, ...baselineWalk.dnsRules],
+    });
   }
 }
 

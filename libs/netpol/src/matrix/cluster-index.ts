@@ -1,11 +1,13 @@
-import { type IpAddress, ipBlockContains, parseIp } from '../model/ip';
+import { type IpAddress, parseIp } from '../model/ip';
 import { selectorKey } from '../model/selector';
 import type { LabelSelector, Labels } from '../model/types';
 import type { InventoryPod } from '../snapshot/inventory';
 import { NAMESPACE_NAME_LABEL } from '../snapshot/parse';
 import { type Cluster, ownsItsIps } from '../evaluation/types';
 import { type Bits, newBits, setBit } from './bitset';
-import { type CompiledPolicy, type PeerDef, compilePolicies } from './compiled';
+import { type CompiledClusterPolicy, type CompiledPolicy, type PeerDef, compilePolicies, ipKey, peerContainsIp } from './compiled';
+
+export { ipKey } from './compiled';
 
 /**
  * A cluster indexed for evaluation. Pods are grouped into equivalence classes: two pods share a class when the
@@ -16,6 +18,8 @@ import { type CompiledPolicy, type PeerDef, compilePolicies } from './compiled';
 export interface ClusterIndex {
   pods: readonly InventoryPod[];
   policies: CompiledPolicy[];
+  /** Admin and Baseline cluster policies, each tier in evaluation order. */
+  clusterPolicies: CompiledClusterPolicy[];
   peers: PeerDef[];
   /** Per peer: the classes whose pods it matches. */
   peerClasses: Bits[];
@@ -26,6 +30,11 @@ export interface ClusterIndex {
   /** Per pod: the policies selecting it for ingress / egress (indexes into `policies`, ascending). */
   podIngress: number[][];
   podEgress: number[][];
+  /** Per pod and tier: the cluster policies whose subject selects it and that have rules for the direction (ascending = evaluation order). */
+  podAdminIngress: number[][];
+  podAdminEgress: number[][];
+  podBaselineIngress: number[][];
+  podBaselineEgress: number[][];
   /** Per class: the sorted `ns/name` of the policies selecting it, per direction. */
   classIngressNames: readonly (readonly string[])[];
   classEgressNames: readonly (readonly string[])[];
@@ -34,8 +43,6 @@ export interface ClusterIndex {
   podIndex: Map<InventoryPod, number>;
   podByName: Map<string, number>;
 }
-
-export const ipKey = (ip: IpAddress) => `${ip.family}:${ip.value}`;
 
 /**
  * Builds the index. Selectors are evaluated once per distinct selector, namespace selectors over namespaces,
@@ -85,7 +92,12 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   const podByName = new Map<string, number>();
   pods.forEach((pod, i) => podByName.set(`${pod.namespace}/${pod.name}`, i));
 
-  const { policies, peers, usedPortNames, matcher } = compilePolicies(cluster.policies, (name) => nsIndex.get(name)!);
+  const { policies, clusterPolicies, peers, usedPortNames, matcher } = compilePolicies(
+    cluster.policies,
+    (name) => nsIndex.get(name)!,
+    cluster.clusterPolicies,
+    cluster.nodes,
+  );
 
   // Which policies select each pod, per direction.
   const podIngress: number[][] = Array.from({ length: nPods }, () => []);
@@ -99,7 +111,6 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     }
   });
 
-  // Peer membership, pod by pod, computed once per distinct (namespaces, pod selector).
   const nsSelectorCache = new Map<string, number[]>();
   const namespacesOf = (selector: LabelSelector): number[] => {
     const key = selectorKey(selector);
@@ -112,6 +123,28 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     }
     return list;
   };
+  // Which cluster policies select each pod (never a host-network pod), per tier and direction.
+  const podAdminIngress: number[][] = Array.from({ length: nPods }, () => []);
+  const podAdminEgress: number[][] = Array.from({ length: nPods }, () => []);
+  const podBaselineIngress: number[][] = Array.from({ length: nPods }, () => []);
+  const podBaselineEgress: number[][] = Array.from({ length: nPods }, () => []);
+  clusterPolicies.forEach((policy, p) => {
+    const hasIngress = policy.ingressRules.length > 0;
+    const hasEgress = policy.egressRules.length > 0;
+    if (!hasIngress && !hasEgress) return;
+    const ingressLists = policy.tier === 'Admin' ? podAdminIngress : podBaselineIngress;
+    const egressLists = policy.tier === 'Admin' ? podAdminEgress : podBaselineEgress;
+    const podMatcher = policy.subjectPods ? matcher(policy.subjectPods) : undefined;
+    for (const ns of namespacesOf(policy.subjectNamespaces)) {
+      for (const i of podsByNs[ns]) {
+        if (pods[i].hostNetwork || (podMatcher && !podMatcher(pods[i].labels))) continue;
+        if (hasIngress) ingressLists[i].push(p);
+        if (hasEgress) egressLists[i].push(p);
+      }
+    }
+  });
+
+  // Peer membership, pod by pod, computed once per distinct (namespaces, pod selector).
   /** The smallest posting list a selector's pods must come from, or undefined when it has none. */
   const candidatesOf = (selector: LabelSelector): number[] | undefined => {
     let best: number[] | undefined;
@@ -131,13 +164,13 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   const podPeers: number[][] = Array.from({ length: nPods }, () => []);
   peers.forEach((peer, q) => {
     let members: number[];
-    if (peer.kind === 'ip') {
+    if (peer.kind !== 'selector') {
       members = [];
-      if (peer.block) {
+      if (peer.kind !== 'domains') {
         for (let i = 0; i < nPods; i++) {
           const ips = podIps[i];
           for (let k = 0; k < ips.length; k++) {
-            if (ipBlockContains(peer.block, ips[k])) {
+            if (peerContainsIp(peer, ips[k])) {
               members.push(i);
               break;
             }
@@ -146,7 +179,7 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
       }
     } else {
       const namespaces = peer.namespaces === 'selector' ? namespacesOf(peer.nsSelector!) : peer.namespaces;
-      const key = `${peer.namespaces === 'selector' ? `s:${selectorKey(peer.nsSelector!)}` : `n:${peer.namespaces[0]}`}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+      const key = `${peer.namespaces === 'selector' ? `s:${selectorKey(peer.nsSelector!)}` : `n:${peer.namespaces[0]}`}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}|${peer.skipsHostNetwork ? 'h' : ''}`;
       const cached = membershipCache.get(key);
       if (cached) {
         members = cached;
@@ -162,6 +195,7 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
         } else {
           for (const ns of namespaces) for (const i of podsByNs[ns]) if (!m || m(pods[i].labels)) members.push(i);
         }
+        if (peer.skipsHostNetwork) members = members.filter((i) => !pods[i].hostNetwork);
         membershipCache.set(key, members);
       }
     }
@@ -179,7 +213,7 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   const classOf = new Int32Array(nPods);
   const classRep: number[] = [];
   for (let i = 0; i < nPods; i++) {
-    const key = `${podIngress[i].join(',')}|${podEgress[i].join(',')}|${podPeers[i].join(',')}|${namedPortKey(pods[i])}`;
+    const key = `${podIngress[i].join(',')}|${podEgress[i].join(',')}|${podPeers[i].join(',')}|${namedPortKey(pods[i])}|${podAdminIngress[i].join(',')}|${podAdminEgress[i].join(',')}|${podBaselineIngress[i].join(',')}|${podBaselineEgress[i].join(',')}`;
     let c = classIds.get(key);
     if (c === undefined) {
       classIds.set(key, (c = classRep.length));
@@ -190,13 +224,23 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   const nClasses = classRep.length;
   const peerClasses: Bits[] = peers.map(() => newBits(nClasses));
   for (let c = 0; c < nClasses; c++) for (const q of podPeers[classRep[c]]) setBit(peerClasses[q], c);
-  const sortedNames = (list: number[]) => Object.freeze([...new Set(list.map((p) => policies[p].name))].sort());
-  const classIngressNames = classRep.map((i) => sortedNames(podIngress[i]));
-  const classEgressNames = classRep.map((i) => sortedNames(podEgress[i]));
+  const sortedNames = (namespaced: number[], admin: number[], baseline: number[]) =>
+    Object.freeze(
+      [
+        ...new Set([
+          ...namespaced.map((p) => policies[p].name),
+          ...admin.map((p) => clusterPolicies[p].name),
+          ...baseline.map((p) => clusterPolicies[p].name),
+        ]),
+      ].sort(),
+    );
+  const classIngressNames = classRep.map((i) => sortedNames(podIngress[i], podAdminIngress[i], podBaselineIngress[i]));
+  const classEgressNames = classRep.map((i) => sortedNames(podEgress[i], podAdminEgress[i], podBaselineEgress[i]));
 
   return {
     pods,
     policies,
+    clusterPolicies,
     peers,
     peerClasses,
     classOf,
@@ -204,6 +248,10 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     classCount: nClasses,
     podIngress,
     podEgress,
+    podAdminIngress,
+    podAdminEgress,
+    podBaselineIngress,
+    podBaselineEgress,
     classIngressNames,
     classEgressNames,
     podByIp,

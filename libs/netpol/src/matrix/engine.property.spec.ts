@@ -1,11 +1,15 @@
 /**
  * Property: on random clusters, the indexed engine (equivalence classes, bit sets) agrees with the plain
  * per-pair evaluator on every pod pair and port, for the matrix and for single probes with explanations.
+ * The clusters mix NetworkPolicies with ClusterNetworkPolicies of both tiers (every action, peer and protocol
+ * kind, nodes included).
  */
 import fc from 'fast-check';
 import { PlainEvaluator } from '../evaluation/evaluate';
 import type { Traffic } from '../evaluation/types';
+import type { ClusterNetworkPolicy, ClusterPolicyPeer, ClusterPolicyProtocol } from '../model/cluster-policy';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Protocol } from '../model/types';
+import { validateClusterPolicy } from '../validation/validate-cluster-policy';
 import type { Inventory, InventoryPod } from '../snapshot/inventory';
 import { buildEngine, type PortSpec } from './engine';
 import { validateNetworkPolicy } from '../validation/validate';
@@ -94,6 +98,95 @@ const policyArb = fc.record({
   egress: rulesArb('to'),
 });
 
+const POD_SELECTOR_KEYS = { app: ['a', 'b', 'c'], tier: ['web', 'db'] };
+const NS_SELECTOR_KEYS = { env: ['prod', 'dev'], team: ['t1', 't2'], 'kubernetes.io/metadata.name': NS };
+const namespacedPodsArb = fc.record(
+  { namespaceSelector: selectorArb(NS_SELECTOR_KEYS), podSelector: selectorArb(POD_SELECTOR_KEYS) },
+  { requiredKeys: ['podSelector'] },
+);
+const inClusterPeerArb: fc.Arbitrary<ClusterPolicyPeer> = fc.oneof(
+  fc.record({ namespaces: selectorArb(NS_SELECTOR_KEYS) }),
+  fc.record({ pods: namespacedPodsArb }),
+);
+const addressPeerArb: fc.Arbitrary<ClusterPolicyPeer> = fc.oneof(
+  fc.record({ networks: fc.uniqueArray(fc.constantFrom(...CIDRS), { minLength: 1, maxLength: 2 }) }),
+  fc.record({ nodes: selectorArb({ role: ['worker', 'edge'] }) }),
+);
+const destinationPortArb = fc.oneof(
+  fc.record({ number: fc.constantFrom(53, 80, 81, 8080) }),
+  fc
+    .constantFrom(53, 80)
+    .chain((start) => fc.record({ range: fc.record({ start: fc.constant(start), end: fc.integer({ min: start + 1, max: 8080 }) }) })),
+);
+const protocolArb = (named: boolean): fc.Arbitrary<ClusterPolicyProtocol> =>
+  fc.oneof(
+    ...(['tcp', 'udp', 'sctp'] as const).map((key) => destinationPortArb.map((destinationPort) => ({ [key]: { destinationPort } }))),
+    ...(named ? [fc.record({ destinationNamedPort: fc.constantFrom('http', 'dns', 'alt') })] : []),
+  );
+const clusterRuleArb = (direction: 'ingress' | 'egress') =>
+  fc.boolean().chain((byAddress) => {
+    const inEgress = direction === 'egress';
+    const peers =
+      inEgress && byAddress
+        ? fc.array(fc.oneof(addressPeerArb, inClusterPeerArb), { minLength: 1, maxLength: 2 })
+        : fc.array(inClusterPeerArb, { minLength: 1, maxLength: 2 });
+    return fc.record(
+      {
+        name: fc.constantFrom('r1', 'r2', 'no-dev-to-prod'),
+        action: fc.constantFrom('Accept', 'Deny', 'Pass'),
+        peers,
+        protocols: fc.array(protocolArb(!(inEgress && byAddress)), { minLength: 1, maxLength: 2 }),
+      },
+      { requiredKeys: ['action', 'peers'] },
+    );
+  });
+const domainRuleArb = fc.record({
+  action: fc.constant('Accept' as const),
+  to: fc.constant([{ domainNames: ['*.example.com'] }] as ClusterPolicyPeer[]),
+});
+const clusterPolicyArb = fc.record({
+  tier: fc.constantFrom('Admin', 'Baseline'),
+  priority: fc.integer({ min: 0, max: 3 }),
+  subject: fc.oneof(fc.record({ namespaces: selectorArb(NS_SELECTOR_KEYS) }), fc.record({ pods: namespacedPodsArb })),
+  ingress: fc.array(clusterRuleArb('ingress'), { maxLength: 3 }),
+  egress: fc.array(fc.oneof({ weight: 6, arbitrary: clusterRuleArb('egress') }, { weight: 1, arbitrary: domainRuleArb }), { maxLength: 3 }),
+});
+type ClusterPolicyDraft = typeof clusterPolicyArb extends fc.Arbitrary<infer Draft> ? Draft : never;
+type ClusterRuleDraft = {
+  name?: string;
+  action: string;
+  peers?: ClusterPolicyPeer[];
+  to?: ClusterPolicyPeer[];
+  protocols?: ClusterPolicyProtocol[];
+};
+const clusterPolicyOf = (p: ClusterPolicyDraft, i: number): ClusterNetworkPolicy => {
+  const rules = (list: readonly ClusterRuleDraft[], field: 'from' | 'to') =>
+    list.map(({ peers, to, ...rule }) => ({ ...rule, [field]: to ?? peers })) as never;
+  return {
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    kind: 'ClusterNetworkPolicy',
+    metadata: { name: `cnp${i}` },
+    spec: {
+      tier: p.tier,
+      priority: p.priority,
+      subject: p.subject,
+      ...(p.ingress.length > 0 ? { ingress: rules(p.ingress, 'from') } : {}),
+      ...(p.egress.length > 0 ? { egress: rules(p.egress, 'to') } : {}),
+    },
+  };
+};
+const NODES = [
+  {
+    name: 'node-1',
+    labels: { role: 'worker' },
+    addresses: [
+      { type: 'InternalIP' as const, address: '10.0.0.1' },
+      { type: 'ExternalIP' as const, address: '192.168.1.1' },
+    ],
+  },
+  { name: 'node-2', labels: { role: 'edge' }, addresses: [{ type: 'InternalIP' as const, address: '10.0.0.2' }] },
+];
+
 const clusterArb: fc.Arbitrary<Inventory> = fc
   .record({
     namespaces: fc.array(nsLabels, { minLength: NS.length, maxLength: NS.length }),
@@ -110,8 +203,9 @@ const clusterArb: fc.Arbitrary<Inventory> = fc
       { minLength: 1, maxLength: 8 },
     ),
     policies: fc.array(policyArb, { maxLength: 5 }),
+    clusterPolicies: fc.array(clusterPolicyArb, { maxLength: 4 }),
   })
-  .map(({ namespaces, pods, policies }) => {
+  .map(({ namespaces, pods, policies, clusterPolicies }) => {
     const inventoryPods: InventoryPod[] = pods.map((p, i) => ({
       namespace: p.ns,
       name: `p${i}`,
@@ -132,20 +226,27 @@ const clusterArb: fc.Arbitrary<Inventory> = fc
         ...(p.policyTypes ? { policyTypes: p.policyTypes } : {}),
         ...(p.ingress ? { ingress: p.ingress } : {}),
         ...(p.egress ? { egress: p.egress } : {}),
-      } as NetworkPolicy['spec'],
+      },
     }));
     return {
       namespaces: NS.map((name, i) => ({ name, labels: { ...namespaces[i], 'kubernetes.io/metadata.name': name } })),
       workloads: [],
       pods: inventoryPods,
       policies: netpols,
+      clusterPolicies: clusterPolicies.map(clusterPolicyOf),
+      nodes: NODES,
     };
   });
 
 describe('the indexed engine agrees with the plain evaluator', () => {
   test('generated policies are valid (so the property covers what the API server accepts)', () => {
     fc.assert(
-      fc.property(clusterArb, (cluster) => cluster.policies.every((p) => validateNetworkPolicy(p).length === 0)),
+      fc.property(
+        clusterArb,
+        (cluster) =>
+          cluster.policies.every((p) => validateNetworkPolicy(p).length === 0) &&
+          (cluster.clusterPolicies ?? []).every((p) => validateClusterPolicy(p).length === 0),
+      ),
       { numRuns: propertyRuns(200) },
     );
   });

@@ -1,10 +1,11 @@
-import { type IpAddress, ipBlockContains, parseIp } from '../model/ip';
+import type { ClusterRuleRef, DnsDependency } from '../model/cluster-policy';
+import { type IpAddress, parseIp } from '../model/ip';
 import type { Protocol } from '../model/types';
 import type { InventoryPod } from '../snapshot/inventory';
-import { type Endpoint, type RuleRef, type Traffic, type TrafficVerdict, directionVerdict } from '../evaluation/types';
+import { type Endpoint, type RuleRef, type Traffic, type TrafficVerdict, tieredVerdict } from '../evaluation/types';
 import { hasBit } from './bitset';
-import { type ClusterIndex, ipKey } from './cluster-index';
-import type { CompiledRule } from './compiled';
+import type { ClusterIndex } from './cluster-index';
+import { type CompiledClusterRule, type CompiledRule, ipKey, peerContainsIp } from './compiled';
 
 export interface ProbeEvaluator {
   evaluate(traffic: Traffic): TrafficVerdict;
@@ -19,18 +20,28 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
   const {
     pods,
     policies,
+    clusterPolicies,
     peers,
     peerClasses,
     classOf,
     podIngress,
     podEgress,
+    podAdminIngress,
+    podAdminEgress,
+    podBaselineIngress,
+    podBaselineEgress,
     classIngressNames,
     classEgressNames,
     podByIp,
     podIndex,
     podByName,
   } = index;
-  const portMatches = (rule: CompiledRule, port: number, protocol: Protocol, destination: InventoryPod | undefined): boolean => {
+  const portMatches = (
+    rule: CompiledRule | CompiledClusterRule,
+    port: number,
+    protocol: Protocol,
+    destination: InventoryPod | undefined,
+  ): boolean => {
     if (rule.ports === null) return true;
     for (const p of rule.ports) {
       if (p.protocol !== protocol) continue;
@@ -42,17 +53,37 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
     }
     return false;
   };
-  const peerMatches = (rule: CompiledRule, otherPod: number, otherIp: IpAddress | undefined): boolean => {
+  const peerMatches = (rule: CompiledRule | CompiledClusterRule, otherPod: number, otherIp: IpAddress | undefined): boolean => {
     if (rule.peers === null) return true;
     for (const q of rule.peers) {
       if (otherPod >= 0) {
         if (hasBit(peerClasses[q], classOf[otherPod])) return true;
-      } else {
-        const peer = peers[q];
-        if (peer.kind === 'ip' && peer.block && otherIp && ipBlockContains(peer.block, otherIp)) return true;
+      } else if (otherIp && peerContainsIp(peers[q], otherIp)) {
+        return true;
       }
     }
     return false;
+  };
+  /** One tier's policies for one side, in order: the first rule that matches decides, or passes. */
+  const walkTier = (
+    selecting: readonly number[],
+    direction: 'ingress' | 'egress',
+    other: { pod: number; ip?: IpAddress },
+    traffic: Traffic,
+    destination: InventoryPod | undefined,
+    dnsRules: DnsDependency[],
+  ): { decided?: ClusterRuleRef; passed?: ClusterRuleRef } => {
+    for (const p of selecting) {
+      const policy = clusterPolicies[p];
+      for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
+        if (!portMatches(rule, traffic.port, traffic.protocol, destination)) continue;
+        if (peerMatches(rule, other.pod, other.ip)) return rule.action === 'Pass' ? { passed: rule.ref } : { decided: rule.ref };
+        if (rule.action === 'Accept' && rule.domainNames.length > 0 && other.pod < 0) {
+          dnsRules.push({ rule: rule.ref, domainNames: rule.domainNames });
+        }
+      }
+    }
+    return {};
   };
   const resolve = (endpoint: Endpoint): { pod: number; ip?: IpAddress } => {
     if ('pod' in endpoint) {
@@ -71,10 +102,9 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
     traffic: Traffic,
     destination: InventoryPod | undefined,
   ) => {
-    if (self < 0) return directionVerdict([], []);
+    if (self < 0) return tieredVerdict({ policies: [], isolated: false, allowedBy: [], dnsRules: [] });
     const c = classOf[self];
     const selecting = direction === 'ingress' ? podIngress[self] : podEgress[self];
-    if (selecting.length === 0) return directionVerdict([], []);
     const allowedBy: RuleRef[] = [];
     for (const p of selecting) {
       const policy = policies[p];
@@ -85,8 +115,37 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
         }
       }
     }
-    const names = direction === 'ingress' ? classIngressNames[c] : classEgressNames[c];
-    return directionVerdict(names, allowedBy);
+    const isolated = selecting.length > 0;
+    const dnsRules: DnsDependency[] = [];
+    const admin = walkTier(
+      (direction === 'ingress' ? podAdminIngress : podAdminEgress)[self],
+      direction,
+      other,
+      traffic,
+      destination,
+      dnsRules,
+    );
+    const baseline =
+      admin.decided || isolated
+        ? {}
+        : walkTier(
+            (direction === 'ingress' ? podBaselineIngress : podBaselineEgress)[self],
+            direction,
+            other,
+            traffic,
+            destination,
+            dnsRules,
+          );
+    const decidedBy = admin.decided ?? baseline.decided;
+    const passedBy = admin.passed ?? baseline.passed;
+    return tieredVerdict({
+      policies: direction === 'ingress' ? classIngressNames[c] : classEgressNames[c],
+      isolated,
+      allowedBy,
+      ...(decidedBy ? { decidedBy } : {}),
+      ...(passedBy ? { passedBy } : {}),
+      dnsRules,
+    });
   };
   const evaluate = (traffic: Traffic): TrafficVerdict => {
     const from = resolve(traffic.from);

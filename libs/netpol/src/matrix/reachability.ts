@@ -2,7 +2,7 @@ import type { Protocol } from '../model/types';
 import type { InventoryPod } from '../snapshot/inventory';
 import { type Bits, forEachBit, fullBits, hasBit, newBits, orAndInto, orInto, setBit } from './bitset';
 import type { ClusterIndex } from './cluster-index';
-import type { CompiledRule } from './compiled';
+import type { CompiledClusterRule, CompiledRule } from './compiled';
 
 export interface PortSpec {
   port: number;
@@ -45,16 +45,66 @@ export interface MatrixBuilder {
 
 /**
  * Matrices over the index. For one port: per rule, the classes its peers match (OR of peer bit sets) AND the
- * destination classes its ports match; per source class the union over its egress rules, per destination
- * class the union over its ingress rules; a class pair is allowed when both sides allow it. Workload cells
- * then walk only the allowed class pairs.
+ * destination classes its ports match. Per source class (egress) and per destination class (ingress), the tiers
+ * are applied to the set of undecided peer classes, in order: each Admin rule takes the undecided classes it
+ * matches (Accept adds them to the allowed set, Deny drops them, Pass sets them aside until the tier ends); then
+ * an isolating NetworkPolicy tier allows the union of its rules among the undecided and decides the rest; else
+ * the Baseline tier does as the Admin tier did, and what is still undecided is allowed. A class pair is allowed
+ * when both sides allow it. Workload cells then walk only the allowed class pairs.
  */
 export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
-  const { pods, policies, peerClasses, classOf, classRep, podIngress, podEgress } = index;
+  const { pods, policies, clusterPolicies, peerClasses, classOf, classRep, podIngress, podEgress } = index;
+  const { podAdminIngress, podAdminEgress, podBaselineIngress, podBaselineEgress } = index;
   const nClasses = index.classCount;
   const all = fullBits(nClasses);
-  const ruleTargets = new Map<CompiledRule, Bits>();
-  const targetsOf = (rule: CompiledRule): Bits => {
+  const clusterRules = (selecting: readonly number[], direction: 'ingress' | 'egress'): CompiledClusterRule[] =>
+    selecting.flatMap((p) => (direction === 'ingress' ? clusterPolicies[p].ingressRules : clusterPolicies[p].egressRules));
+  /**
+   * Applies one tier's rules, in order, to the undecided classes: each rule takes the undecided classes it
+   * matches. Accept moves them to `allowed`, Deny drops them, Pass returns them to `undecided` once the tier ends.
+   */
+  const applyTier = (
+    rules: readonly CompiledClusterRule[],
+    matched: (rule: CompiledClusterRule) => Bits | null,
+    undecided: Bits,
+    allowed: Bits,
+  ) => {
+    let passed: Bits | undefined;
+    for (const rule of rules) {
+      const matches = matched(rule);
+      if (!matches) continue;
+      if (rule.action === 'Pass' && !passed) passed = newBits(nClasses);
+      for (let w = 0; w < undecided.length; w++) {
+        const hit = matches[w] & undecided[w];
+        if (hit === 0) continue;
+        undecided[w] &= ~hit;
+        if (rule.action === 'Accept') allowed[w] |= hit;
+        else if (rule.action === 'Pass') passed![w] |= hit;
+      }
+    }
+    if (passed) orInto(undecided, passed);
+  };
+  /** The tiers in order for one side; `namespacedRow` is the union of its NetworkPolicy rules, used when they isolate it. */
+  const tieredRow = (
+    admin: readonly CompiledClusterRule[],
+    isolated: boolean,
+    namespacedRow: () => Bits,
+    baseline: readonly CompiledClusterRule[],
+    matched: (rule: CompiledClusterRule) => Bits | null,
+  ): Bits => {
+    const undecided = Uint32Array.from(all);
+    const allowed = newBits(nClasses);
+    applyTier(admin, matched, undecided, allowed);
+    if (isolated) {
+      orAndInto(allowed, namespacedRow(), undecided);
+      return allowed;
+    }
+    applyTier(baseline, matched, undecided, allowed);
+    orInto(allowed, undecided);
+    return allowed;
+  };
+  const ruleTargets = new Map<CompiledRule | CompiledClusterRule, Bits>();
+  const targetsOf = (rule: CompiledRule | CompiledClusterRule): Bits => {
     let bits = ruleTargets.get(rule);
     if (!bits) {
       if (rule.peers === null) bits = all;
@@ -81,9 +131,9 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       }
       return bits;
     };
-    const portBitsCache = new Map<CompiledRule, Bits | null>();
+    const portBitsCache = new Map<CompiledRule | CompiledClusterRule, Bits | null>();
     /** The destination classes for which a rule's ports match (null: none). */
-    const portBits = (rule: CompiledRule): Bits | null => {
+    const portBits = (rule: CompiledRule | CompiledClusterRule): Bits | null => {
       if (portBitsCache.has(rule)) return portBitsCache.get(rule)!;
       let result: Bits | null = null;
       if (rule.ports === null) result = all;
@@ -104,25 +154,45 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       portBitsCache.set(rule, result);
       return result;
     };
+    // Egress: the destination classes a cluster rule matches on this port (its peers AND its ports).
+    const egressMatchCache = new Map<CompiledClusterRule, Bits | null>();
+    const egressMatch = (rule: CompiledClusterRule): Bits | null => {
+      if (egressMatchCache.has(rule)) return egressMatchCache.get(rule)!;
+      const pb = portBits(rule);
+      let matches: Bits | null = null;
+      if (pb) {
+        matches = newBits(nClasses);
+        orAndInto(matches, targetsOf(rule), pb);
+      }
+      egressMatchCache.set(rule, matches);
+      return matches;
+    };
     // Egress: the destination classes each source class may reach, shared by classes with the same policies.
     const egressRows: Bits[] = [];
     const egressMemo = new Map<string, Bits>();
     for (let c = 0; c < nClasses; c++) {
-      const selecting = podEgress[classRep[c]];
-      if (selecting.length === 0) {
+      const rep = classRep[c];
+      const selecting = podEgress[rep];
+      const admin = podAdminEgress[rep];
+      const baseline = podBaselineEgress[rep];
+      if (selecting.length === 0 && admin.length === 0 && baseline.length === 0) {
         egressRows.push(all);
         continue;
       }
-      const key = selecting.join(',');
+      const key = `${selecting.join(',')}|${admin.join(',')}|${baseline.join(',')}`;
       let row = egressMemo.get(key);
       if (!row) {
-        row = newBits(nClasses);
-        for (const p of selecting) {
-          for (const rule of policies[p].egressRules) {
-            const pb = portBits(rule);
-            if (pb) orAndInto(row, targetsOf(rule), pb);
+        const namespacedRow = () => {
+          const union = newBits(nClasses);
+          for (const p of selecting) {
+            for (const rule of policies[p].egressRules) {
+              const pb = portBits(rule);
+              if (pb) orAndInto(union, targetsOf(rule), pb);
+            }
           }
-        }
+          return union;
+        };
+        row = tieredRow(clusterRules(admin, 'egress'), selecting.length > 0, namespacedRow, clusterRules(baseline, 'egress'), egressMatch);
         egressMemo.set(key, row);
       }
       egressRows.push(row);
@@ -130,19 +200,27 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
     // Ingress: the source classes each destination class accepts.
     const ingressRows: Bits[] = [];
     for (let c = 0; c < nClasses; c++) {
-      const selecting = podIngress[classRep[c]];
-      if (selecting.length === 0) {
+      const rep = classRep[c];
+      const selecting = podIngress[rep];
+      const admin = podAdminIngress[rep];
+      const baseline = podBaselineIngress[rep];
+      if (selecting.length === 0 && admin.length === 0 && baseline.length === 0) {
         ingressRows.push(all);
         continue;
       }
-      const row = newBits(nClasses);
-      for (const p of selecting) {
-        for (const rule of policies[p].ingressRules) {
-          const pb = portBits(rule);
-          if (pb && hasBit(pb, c)) orInto(row, targetsOf(rule));
-        }
-      }
-      ingressRows.push(row);
+      const portsAdmit = (rule: CompiledRule | CompiledClusterRule) => {
+        const pb = portBits(rule);
+        return pb !== null && hasBit(pb, c);
+      };
+      const namespacedRow = () => {
+        const union = newBits(nClasses);
+        for (const p of selecting) for (const rule of policies[p].ingressRules) if (portsAdmit(rule)) orInto(union, targetsOf(rule));
+        return union;
+      };
+      const ingressMatch = (rule: CompiledClusterRule) => (portsAdmit(rule) ? targetsOf(rule) : null);
+      ingressRows.push(
+        tieredRow(clusterRules(admin, 'ingress'), selecting.length > 0, namespacedRow, clusterRules(baseline, 'ingress'), ingressMatch),
+      );
     }
     // rows[a] = egressRows[a] AND accepts[a], where accepts[a] holds the destination classes whose ingress
     // admits a: every class that is not ingress-isolated, plus the isolated ones whose row names a.

@@ -7,6 +7,7 @@ import { buildEngine } from '../matrix/engine';
 import { buildInventory } from '../snapshot/inventory';
 import { parseSnapshot, snapshotFromDocuments } from '../snapshot/parse';
 import { assertValidPolicies } from '../validation/validate';
+import { assertValidClusterPolicies } from '../validation/validate-cluster-policy';
 
 /** One connection to test: `from` / `to` are `namespace/pod` or an IP; `port` a number or a named port of the destination. */
 export interface SimulateProbe {
@@ -42,7 +43,8 @@ export interface SimulateOutput {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * `bulkhead simulate` / `POST /api/v1/simulate`: evaluates each probe against the snapshot's NetworkPolicies.
+ * `bulkhead simulate` / `POST /api/v1/simulate`: evaluates each probe against the snapshot's NetworkPolicies and its
+ * cluster-scoped policies (ClusterNetworkPolicy; AdminNetworkPolicy and BaselineAdminNetworkPolicy), with its Nodes.
  * Throws a NetpolError (SimulateInputError, SnapshotError or PolicyValidationError) naming the field when
  * the input is not valid; verdicts themselves never throw.
  */
@@ -56,6 +58,7 @@ export function simulate(input: unknown, limits: DocumentLimits = DEFAULT_DOCUME
     if (error instanceof SnapshotError) throw new SnapshotError(`snapshot: ${error.message}`);
     throw error;
   }
+  assertValidClusterPolicies(snapshot.clusterPolicies);
   const inventory = buildInventory(snapshot);
   assertValidPolicies(inventory.policies);
   if (!Array.isArray(input.probes)) throw new SimulateInputError('probes', 'Required value: must be a list of probes');

@@ -1,8 +1,11 @@
+import type { ClusterNetworkPolicy } from '../model/cluster-policy';
+import type { InventoryNode } from '../model/node';
 import type { Labels, NetworkPolicy } from '../model/types';
+import { readClusterPolicy } from './cluster-policy';
 import { compare } from './parse';
-import type { InventoryPort, NodeAddress, OwnerReference, Snapshot, SnapshotWorkload } from './types';
+import type { InventoryPort, OwnerReference, Snapshot, SnapshotWorkload } from './types';
 
-export type { InventoryPort, NodeAddress, NodeAddressType } from './types';
+export type { InventoryPort } from './types';
 
 export interface InventoryNamespace {
   name: string;
@@ -40,25 +43,14 @@ export interface InventoryPod {
   synthetic?: boolean;
 }
 
-/**
- * A cluster node and the addresses traffic to or from it carries: its InternalIP and ExternalIP, and the
- * address of every host-network pod scheduled to it (such a pod's IP is its node's).
- */
-export interface InventoryNode {
-  name: string;
-  labels: Record<string, string>;
-  /** Sorted by address; an address a host-network pod showed but the Node did not list is an `InternalIP`. */
-  addresses: NodeAddress[];
-  /** True when no Node object was listed and a host-network pod implied it. */
-  implicit?: boolean;
-}
-
 export interface Inventory {
   namespaces: InventoryNamespace[];
   workloads: InventoryWorkload[];
   pods: InventoryPod[];
   policies: NetworkPolicy[];
-  /** The nodes, sorted by name; absent when the source knew none. */
+  /** Cluster-scoped policies of both tiers, v1alpha1 kinds read onto ClusterNetworkPolicy (absent: none listed). */
+  clusterPolicies?: ClusterNetworkPolicy[];
+  /** The nodes, sorted by name, with the addresses of their host-network pods (absent: none listed or implied). */
   nodes?: InventoryNode[];
 }
 
@@ -188,12 +180,14 @@ export function buildInventory(snapshot: Snapshot): Inventory {
     compare(a.namespace, b.namespace) || compare(a.name, b.name);
   pods.sort(byNamespaceName);
   workloads.sort((a, b) => byNamespaceName(a, b) || compare(a.kind, b.kind));
+  const nodes = buildNodes(snapshot);
   return {
     namespaces: snapshot.namespaces.map((n) => ({ name: n.name, labels: n.labels, ...(n.implicit ? { implicit: true } : {}) })),
     workloads,
     pods,
     policies: snapshot.policies,
-    nodes: buildNodes(snapshot),
+    ...(snapshot.clusterPolicies.length > 0 ? { clusterPolicies: snapshot.clusterPolicies.map(readClusterPolicy) } : {}),
+    ...(nodes.length > 0 ? { nodes } : {}),
   };
 }
 

@@ -111,7 +111,7 @@ describe('parseSnapshot', () => {
         ]),
       ),
     );
-    expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [], nodes: [] });
+    expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [], clusterPolicies: [], nodes: [] });
   });
 
   test('reads pod ports (protocol defaulting to TCP), IPs and phase', () => {

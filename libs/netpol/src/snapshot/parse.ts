@@ -3,12 +3,13 @@ import { SnapshotError, type SnapshotLocation } from '../model/errors';
 import { parseIp } from '../model/ip';
 import type { Labels, NetworkPolicy, Protocol } from '../model/types';
 import { fieldError, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/messages';
+import { CLUSTER_POLICY_GROUP } from '../model/cluster-policy';
+import type { InventoryNode, NodeAddress } from '../model/node';
 import type {
   InventoryPort,
-  NodeAddress,
   OwnerReference,
   Snapshot,
-  SnapshotNode,
+  SnapshotClusterPolicy,
   SnapshotPod,
   SnapshotService,
   SnapshotWorkload,
@@ -23,6 +24,13 @@ const WORKLOAD_KINDS: Record<string, string[]> = {
   ReplicaSet: ['apps/v1'],
   Job: ['batch/v1'],
   CronJob: ['batch/v1', 'batch/v1beta1'],
+};
+
+/** The cluster-scoped policy kinds and the one version of each that is read (upstream network-policy-api). */
+const CLUSTER_POLICY_VERSIONS: Record<SnapshotClusterPolicy['kind'], string> = {
+  ClusterNetworkPolicy: `${CLUSTER_POLICY_GROUP}/v1alpha2`,
+  AdminNetworkPolicy: `${CLUSTER_POLICY_GROUP}/v1alpha1`,
+  BaselineAdminNetworkPolicy: `${CLUSTER_POLICY_GROUP}/v1alpha1`,
 };
 
 type Json = Record<string, unknown>;
@@ -63,7 +71,11 @@ export function snapshotFromDocuments(documents: unknown[]): Snapshot {
     const at = (field: string): SnapshotLocation => ({ document: docIndex, field });
     if (Array.isArray(doc)) {
       doc.forEach((item, i) => builder.add(item, `${where}, [${i}]`, at(`[${i}]`)));
-    } else if (isObject(doc) && Array.isArray(doc.items) && (doc.kind === undefined || String(doc.kind).endsWith('List'))) {
+    } else if (
+      isObject(doc) &&
+      Array.isArray(doc.items) &&
+      (doc.kind === undefined || (typeof doc.kind === 'string' && doc.kind.endsWith('List')))
+    ) {
       doc.items.forEach((item, i) => builder.add(item, `${where}, items[${i}]`, at(`items[${i}]`)));
     } else if (isObject(doc)) {
       builder.add(doc, where, at(''));
@@ -80,7 +92,8 @@ class SnapshotBuilder {
   private readonly policies: NetworkPolicy[] = [];
   private readonly workloads: SnapshotWorkload[] = [];
   private readonly services: SnapshotService[] = [];
-  private readonly nodes = new Map<string, SnapshotNode>();
+  private readonly clusterPolicies: SnapshotClusterPolicy[] = [];
+  private readonly nodes: InventoryNode[] = [];
   private readonly seen = new Set<string>();
 
   add(item: unknown, where: string, itemAt: SnapshotLocation): void {
@@ -92,8 +105,12 @@ class SnapshotBuilder {
     const kind = item.kind;
     if (typeof kind !== 'string') throw new SnapshotError(`${where}: kind: Required value`);
     const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : undefined;
+    if (Object.hasOwn(CLUSTER_POLICY_VERSIONS, kind) || kind === 'Node') {
+      this.addClusterScoped(item, kind, apiVersion, where, at);
+      return;
+    }
     const reads =
-      kind === 'Namespace' || kind === 'Pod' || kind === 'Service' || kind === 'Node'
+      kind === 'Namespace' || kind === 'Pod' || kind === 'Service'
         ? apiVersion === undefined || apiVersion === 'v1'
         : kind === 'NetworkPolicy'
           ? apiVersion === undefined || apiVersion === 'networking.k8s.io/v1'
@@ -105,17 +122,11 @@ class SnapshotBuilder {
     if (typeof name !== 'string' || name === '')
       throw new SnapshotError(`${where} (${kind}): metadata.name: Required value`, at('metadata.name'));
     const context =
-      kind === 'Namespace' || kind === 'Node'
-        ? `${where} (${kind} ${JSON.stringify(name)})`
-        : `${where} (${kind} ${JSON.stringify(`${String(meta.namespace ?? 'default')}/${name}`)})`;
+      kind === 'Namespace'
+        ? `${where} (Namespace ${JSON.stringify(name)})`
+        : `${where} (${kind} ${JSON.stringify(`${typeof meta.namespace === 'string' ? meta.namespace : JSON.stringify(meta.namespace ?? 'default')}/${name}`)})`;
     checkName(name, kind === 'Namespace' ? isDns1123Label : isDns1123Subdomain, `${context}: metadata.name`, at('metadata.name'));
     const labels = readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels'));
-    if (kind === 'Node') {
-      if (this.nodes.has(name)) throw new SnapshotError(`${context}: node listed twice`);
-      const status = isObject(item.status) ? item.status : {};
-      this.nodes.set(name, { name, labels, addresses: readNodeAddresses(status, `${context}: status`, at('status.addresses')) });
-      return;
-    }
     if (kind === 'Namespace') {
       if (this.namespaces.has(name)) throw new SnapshotError(`${context}: namespace listed twice`);
       // The API server always sets this label to the namespace's name (and refuses any other value).
@@ -190,6 +201,50 @@ class SnapshotBuilder {
     }
   }
 
+  /**
+   * Nodes and the cluster-scoped policy kinds. A policy of a version the engine does not read is refused, never
+   * left out: a snapshot that holds guardrails must not be evaluated as if it had none.
+   */
+  private addClusterScoped(
+    item: Json,
+    kind: string,
+    apiVersion: string | undefined,
+    where: string,
+    at: (field: string) => SnapshotLocation,
+  ) {
+    const meta = item.metadata;
+    if (!isObject(meta)) throw new SnapshotError(`${where} (${kind}): metadata: Required value`);
+    const name = meta.name;
+    if (typeof name !== 'string' || name === '')
+      throw new SnapshotError(`${where} (${kind}): metadata.name: Required value`, at('metadata.name'));
+    const context = `${where} (${kind} ${JSON.stringify(name)})`;
+    checkName(name, isDns1123Subdomain, `${context}: metadata.name`, at('metadata.name'));
+    const key = `${kind}/${name}`;
+    if (this.seen.has(key)) throw new SnapshotError(`${context}: listed twice`);
+    this.seen.add(key);
+    if (kind === 'Node') {
+      if (apiVersion !== undefined && apiVersion !== 'v1') return;
+      const status = isObject(item.status) ? item.status : {};
+      this.nodes.push({
+        name,
+        labels: readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels')),
+        addresses: readNodeAddresses(status, `${context}: status`, at),
+      });
+      return;
+    }
+    const policyKind = kind as SnapshotClusterPolicy['kind'];
+    const expected = CLUSTER_POLICY_VERSIONS[policyKind];
+    if (apiVersion !== undefined && apiVersion !== expected) {
+      if (!apiVersion.startsWith(`${CLUSTER_POLICY_GROUP}/`)) return;
+      throw new SnapshotError(
+        `${context}: apiVersion: Unsupported value: ${JSON.stringify(apiVersion)}: supported values: "${expected}"`,
+        at('apiVersion'),
+      );
+    }
+    readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels'));
+    this.clusterPolicies.push({ apiVersion: expected, kind: policyKind, metadata: { ...meta, name }, spec: item.spec });
+  }
+
   build(): Snapshot {
     const namespaces = new Map([...this.namespaces].map(([name, labels]) => [name, { name, labels, implicit: false }]));
     const implied = [...this.pods, ...this.workloads, ...this.policies.map((p) => ({ namespace: p.metadata.namespace }))];
@@ -207,7 +262,8 @@ class SnapshotBuilder {
       ),
       workloads: [...this.workloads].sort((a, b) => byNamespaceName(a, b) || compare(a.kind, b.kind)),
       services: [...this.services].sort(byNamespaceName),
-      nodes: [...this.nodes.values()].sort((a, b) => compare(a.name, b.name)),
+      clusterPolicies: [...this.clusterPolicies].sort((a, b) => compare(a.kind, b.kind) || compare(a.metadata.name, b.metadata.name)),
+      nodes: [...this.nodes].sort((a, b) => compare(a.name, b.name)),
     };
   }
 }
@@ -289,18 +345,19 @@ function readNodeName(value: string, context: string, at: (field: string) => Sna
 }
 
 /** `status.addresses` of a Node: its InternalIP and ExternalIP entries (each a valid IP); `Hostname` and other types are names. */
-function readNodeAddresses(status: Json, where: string, at: SnapshotLocation): NodeAddress[] {
+function readNodeAddresses(status: Json, where: string, at: (field: string) => SnapshotLocation): NodeAddress[] {
   if (status.addresses === undefined || status.addresses === null) return [];
-  if (!Array.isArray(status.addresses)) throw new SnapshotError(`${where}.addresses: Invalid value: must be a list`, at);
+  if (!Array.isArray(status.addresses))
+    throw new SnapshotError(`${where}.addresses: Invalid value: must be a list`, at('status.addresses'));
   const addresses: NodeAddress[] = [];
   status.addresses.forEach((entry, i) => {
     if (!isObject(entry) || typeof entry.type !== 'string' || typeof entry.address !== 'string')
-      throw new SnapshotError(`${where}.addresses[${i}]: Invalid value: needs a type and an address`, at);
+      throw new SnapshotError(`${where}.addresses[${i}]: Invalid value: needs a type and an address`, at(`status.addresses[${i}]`));
     if (entry.type !== 'InternalIP' && entry.type !== 'ExternalIP') return;
     if (!parseIp(entry.address))
       throw new SnapshotError(
         `${where}.addresses[${i}].address: Invalid value: ${JSON.stringify(entry.address)}: must be a valid IP address`,
-        at,
+        at(`status.addresses[${i}].address`),
       );
     if (!addresses.some((a) => a.address === entry.address)) addresses.push({ type: entry.type, address: entry.address });
   });

@@ -1,3 +1,4 @@
+import type { InventoryNode } from '../model/node';
 import type { Labels, NetworkPolicy, Protocol } from '../model/types';
 
 export interface InventoryPort {
@@ -33,21 +34,6 @@ export interface SnapshotPod {
   nodeName?: string;
 }
 
-/** The address types of `Node.status.addresses` that traffic can carry (`Hostname` is a name, not an address). */
-export type NodeAddressType = 'InternalIP' | 'ExternalIP';
-
-export interface NodeAddress {
-  type: NodeAddressType;
-  address: string;
-}
-
-/** A Node (v1): its name, labels and IP addresses. Node addresses are not cluster-external. */
-export interface SnapshotNode {
-  name: string;
-  labels: Labels;
-  addresses: NodeAddress[];
-}
-
 /** A Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob object, reduced to what inventory needs. */
 export interface SnapshotWorkload {
   kind: string;
@@ -72,5 +58,18 @@ export interface Snapshot {
   policies: NetworkPolicy[];
   workloads: SnapshotWorkload[];
   services: SnapshotService[];
-  nodes: SnapshotNode[];
+  /**
+   * ClusterNetworkPolicy (v1alpha2), AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1) objects as listed,
+   * sorted by kind and name: validated as they are (validateClusterPolicy), then read onto one model by buildInventory.
+   */
+  clusterPolicies: SnapshotClusterPolicy[];
+  /** Node objects as listed (v1), sorted by name; never `implicit` here. */
+  nodes: InventoryNode[];
+}
+
+export interface SnapshotClusterPolicy {
+  apiVersion: string;
+  kind: 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
+  metadata: { name: string; [key: string]: unknown };
+  spec?: unknown;
 }

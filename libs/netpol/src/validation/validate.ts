@@ -95,7 +95,8 @@ function validateSpec(spec: Json, errors: Errors): void {
   }
 }
 
-function validateSelector(selector: unknown, path: string, errors: Errors): void {
+/** A label selector as the API server checks it (keys, values, operators); shared with the cluster policies' validation. */
+export function validateSelector(selector: unknown, path: string, errors: Pick<Errors, 'add'>): void {
   if (!isObject(selector)) {
     errors.add(path, fieldError.invalid(path, selector, 'must be a label selector'));
     return;
@@ -187,7 +188,7 @@ function validatePort(port: unknown, path: string, errors: Errors): void {
     }
     for (const msg of isValidPortNum(value)) errors.add(`${path}.port`, fieldError.invalid(`${path}.port`, value, msg));
     if (hasEndPort) {
-      const end = endPort as number;
+      const end = endPort;
       if (end < value) errors.add(`${path}.endPort`, fieldError.invalid(`${path}.endPort`, end, 'must be greater than or equal to `port`'));
       for (const msg of isValidPortNum(end)) errors.add(`${path}.endPort`, fieldError.invalid(`${path}.endPort`, end, msg));
     }

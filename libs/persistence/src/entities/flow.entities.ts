@@ -1,7 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'flow_imports' })
-@Index('ix_flow_imports_cluster_created', ['clusterId', 'createdAt'])
 export class FlowImportEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ name: 'cluster_id', type: 'uuid' }) clusterId!: string;
@@ -32,7 +31,7 @@ export class EdgeEntity {
   @Column({ name: 'dst_key', type: 'text' }) dstKey!: string;
   @Column({ type: 'integer' }) port!: number;
   @Column({ type: 'text' }) protocol!: string;
-  @Column({ type: 'text' }) origin!: 'observed' | 'manual';
+  @Column({ type: 'text' }) origin!: 'observed' | 'declared' | 'manual';
   @Column({ type: 'text' }) review!: 'unreviewed' | 'confirmed' | 'rejected';
   @Column({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } }) connections!: number;
   @Column({ name: 'first_seen', type: 'timestamptz', nullable: true }) firstSeen!: Date | null;

@@ -1,13 +1,16 @@
 import {
   type AuditEntry,
   type AuditLog,
+  type AuditPosition,
   type AuditQuery,
   type AuditRecord,
   type ChainLink,
   type ChainVerdict,
   verifyChain,
 } from '@bulkhead/audit';
+import { keysetPage, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { likeEscaped } from './sql-fragments';
 
 interface Row {
   id: string;
@@ -95,7 +98,7 @@ export class PostgresAuditLog implements AuditLog {
     return Number(row?.size ?? 0);
   }
 
-  async query(q: AuditQuery): Promise<AuditRecord[]> {
+  async query(q: AuditQuery, page: PageRequest<AuditPosition>): Promise<KeysetPage<AuditRecord, AuditPosition>> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -104,16 +107,20 @@ export class PostgresAuditLog implements AuditLog {
     };
     if (q.clusterId) add('cluster_id = ?', q.clusterId);
     if (q.actor) add('actor = ?', q.actor);
-    if (q.action) add(q.action.endsWith('.') ? 'starts_with(action, ?)' : 'action = ?', q.action);
-    if (q.text) add('(target ILIKE ? OR details::text ILIKE ?)', `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (q.beforeId) add('id < ?', q.beforeId);
-    params.push(q.limit);
+    // A prefix as LIKE (its wildcards escaped), which the action index (text_pattern_ops) serves.
+    if (q.action)
+      add(q.action.endsWith('.') ? 'action LIKE ?' : 'action = ?', q.action.endsWith('.') ? `${likeEscaped(q.action)}%` : q.action);
+    if (q.text) add('(target ILIKE ? OR details::text ILIKE ?)', `%${likeEscaped(q.text)}%`);
+    if (q.since) add('at >= ?', q.since);
+    if (page.after) add('id < ?', page.after.id);
+    params.push(page.limit + 1);
     const rows: Row[] = await this.db.query(
       `SELECT ${RECORD_COLUMNS} FROM audit_log
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map(toRecord);
+    const { items, next } = keysetPage(rows, page.limit, (row) => ({ id: String(row.id) }));
+    return { items: items.map(toRecord), next };
   }
 
   async verify(): Promise<ChainVerdict> {

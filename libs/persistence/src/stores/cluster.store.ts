@@ -1,5 +1,5 @@
-import { AppError, type Cni } from '@bulkhead/contracts';
-import type { ClusterCounts, ClusterDataScope, ClusterRecord, ClusterStore } from '@bulkhead/inventory';
+import type { Cni } from '@bulkhead/contracts';
+import { type ClusterCounts, type ClusterDataScope, type ClusterRecord, type ClusterStore, InventoryError } from '@bulkhead/inventory';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
 
@@ -42,9 +42,9 @@ export class TypeOrmClusterStore implements ClusterStore {
       );
     } catch (error) {
       if (isUniqueViolation(error, 'uq_clusters_name')) {
-        throw new AppError('conflict', 'cluster.name_taken', `a cluster named "${input.name}" already exists`, [
-          { field: 'name', reason: 'is already taken' },
-        ]);
+        throw new InventoryError('cluster.name_taken', `a cluster named "${input.name}" already exists`, {
+          problems: [{ field: 'name', reason: 'is already taken' }],
+        });
       }
       throw error;
     }

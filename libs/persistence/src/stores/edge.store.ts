@@ -1,10 +1,13 @@
-import type { BlockedAttemptRecord, EdgeFilter, EdgeRecord, EdgeReview, EdgeStore } from '@bulkhead/inventory';
+import { keysetPage, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
+import type { BlockedAttemptRecord, EdgeFilter, EdgePosition, EdgeRecord, EdgeReview, EdgeStore } from '@bulkhead/inventory';
 import type { DataSource } from 'typeorm';
 import { EdgeEntity } from '../entities/flow.entities';
 import { edgeKey } from './flow-import.store';
+import { likeEscaped } from './sql-fragments';
 
 interface EdgeRow {
   id: string;
+  key: string;
   cluster_id: string;
   src_key: string;
   dst_key: string;
@@ -21,15 +24,15 @@ interface EdgeRow {
   reviewed_by: string | null;
   review_comment: string | null;
   reviewed_at: Date | null;
-  sources: Array<{ importId: string; connections: number; firstSeen: string | null; lastSeen: string | null }>;
+  sources: Array<{ importId: string; format: string | null; connections: number; firstSeen: string | null; lastSeen: string | null }>;
 }
 
 /** Edges with their observations (per import, oldest first) in one statement, rather than hydrated entities and a second query. */
 const SELECT_EDGES = `
-  SELECT e.id, e.cluster_id, e.src_key, e.dst_key, e.port, e.protocol, e.origin, e.review, e.connections, e.first_seen, e.last_seen,
+  SELECT e.id, e.key, e.cluster_id, e.src_key, e.dst_key, e.port, e.protocol, e.origin, e.review, e.connections, e.first_seen, e.last_seen,
     e.verdicts, e.addresses, e.created_by, e.reviewed_by, e.review_comment, e.reviewed_at,
-    COALESCE((SELECT jsonb_agg(jsonb_build_object('importId', o.import_id, 'connections', o.connections, 'firstSeen', o.first_seen, 'lastSeen', o.last_seen) ORDER BY o.first_seen ASC NULLS LAST)
-              FROM edge_observations o WHERE o.edge_id = e.id), '[]'::jsonb) AS sources
+    COALESCE((SELECT jsonb_agg(jsonb_build_object('importId', o.import_id, 'format', i.format, 'connections', o.connections, 'firstSeen', o.first_seen, 'lastSeen', o.last_seen) ORDER BY o.first_seen ASC NULLS LAST, i.created_at)
+              FROM edge_observations o JOIN flow_imports i ON i.id = o.import_id WHERE o.edge_id = e.id), '[]'::jsonb) AS sources
   FROM edges e`;
 
 const dateOf = (at: string | null) => (at === null ? null : new Date(at));
@@ -54,6 +57,7 @@ const toRecord = (e: EdgeRow): EdgeRecord => ({
   reviewedAt: e.reviewed_at,
   sources: e.sources.map((s) => ({
     importId: s.importId,
+    format: s.format,
     connections: s.connections,
     firstSeen: dateOf(s.firstSeen),
     lastSeen: dateOf(s.lastSeen),
@@ -61,12 +65,23 @@ const toRecord = (e: EdgeRow): EdgeRecord => ({
 });
 
 /** `workload:<ns>/...` keys of one namespace, for LIKE; `_` and `%` in names are escaped. */
-const namespacePattern = (ns: string) => `workload:${ns.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+const namespacePattern = (ns: string) => `workload:${likeEscaped(ns)}/%`;
 
 export class TypeOrmEdgeStore implements EdgeStore {
   constructor(private readonly db: DataSource) {}
 
   async list(clusterId: string, filter: EdgeFilter): Promise<EdgeRecord[]> {
+    return (await this.rows(clusterId, filter, {})).map(toRecord);
+  }
+
+  async page(clusterId: string, filter: EdgeFilter, page: PageRequest<EdgePosition>): Promise<KeysetPage<EdgeRecord, EdgePosition>> {
+    const rows = await this.rows(clusterId, filter, { after: page.after?.key, limit: page.limit + 1 });
+    const { items, next } = keysetPage(rows, page.limit, (row) => ({ key: row.key }));
+    return { items: items.map(toRecord), next };
+  }
+
+  /** The cluster's edges that pass the filter, in key order: after a key, and at most `limit`, when given. */
+  private rows(clusterId: string, filter: EdgeFilter, range: { after?: string; limit?: number }): Promise<EdgeRow[]> {
     const conditions = ['e.cluster_id = $1'];
     const params: unknown[] = [clusterId];
     const where = (condition: (param: string) => string, value: unknown) => {
@@ -76,8 +91,9 @@ export class TypeOrmEdgeStore implements EdgeStore {
     if (filter.namespace) where((p) => `(e.src_key LIKE ${p} OR e.dst_key LIKE ${p})`, namespacePattern(filter.namespace));
     if (filter.review) where((p) => `e.review = ${p}`, filter.review);
     if (filter.origin) where((p) => `e.origin = ${p}`, filter.origin);
-    const rows: EdgeRow[] = await this.db.query(`${SELECT_EDGES} WHERE ${conditions.join(' AND ')} ORDER BY e.key`, params);
-    return rows.map(toRecord);
+    if (range.after !== undefined) where((p) => `e.key > ${p}`, range.after);
+    const limit = range.limit === undefined ? '' : ` LIMIT ${Number(range.limit)}`;
+    return this.db.query(`${SELECT_EDGES} WHERE ${conditions.join(' AND ')} ORDER BY e.key${limit}`, params);
   }
 
   async blocked(clusterId: string, filter: Pick<EdgeFilter, 'namespace'>): Promise<BlockedAttemptRecord[]> {

@@ -1,4 +1,4 @@
-import type { FlowImportProgress } from '@bulkhead/contracts';
+import { type FlowImportProgress, keysetPage, type KeysetPage, type NewestFirstPosition, type PageRequest } from '@bulkhead/contracts';
 import {
   MAX_BLOCKED_ATTEMPTS_PER_CLUSTER,
   type BlockedContribution,
@@ -9,6 +9,7 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import { FlowImportEntity } from '../entities/flow.entities';
 import { isUniqueViolation } from './cluster.store';
+import { exactInstant } from './sql-fragments';
 
 const toRecord = (e: FlowImportEntity): FlowImportRecord => ({
   id: e.id,
@@ -28,10 +29,50 @@ const toRecord = (e: FlowImportEntity): FlowImportRecord => ({
   finishedAt: e.finishedAt,
 });
 
-const EDGE_CHUNK = 2000;
+/** Edges written per statement. */
+export const EDGE_CHUNK = 2000;
 
 export const edgeKey = (e: { srcKey: string; dstKey: string; port: number; protocol: string }): string =>
   `${e.srcKey}>${e.dstKey}:${e.port}/${e.protocol}`;
+
+/**
+ * Adds observed contributions to their edges (created when new): connections summed, first and last seen
+ * widened, verdicts and addresses united. The one way observed traffic enters the map, from a file
+ * import or a live collector. Returns each edge's id by its key.
+ */
+export async function addToEdges(em: EntityManager, clusterId: string, edges: readonly EdgeContribution[]): Promise<Map<string, string>> {
+  const column = <T>(pick: (e: EdgeContribution) => T) => edges.map(pick);
+  const upserted: Array<{ id: string; key: string }> = await em.query(
+    `INSERT INTO edges (cluster_id, key, src_key, dst_key, port, protocol, origin, connections, first_seen, last_seen, verdicts, addresses)
+     SELECT $1, k, s, d, p, pr, o, c, f, l, string_to_array(v, ','), string_to_array(a, ',')
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[])
+       AS t(k, s, d, p, pr, c, f, l, v, a, o)
+     ON CONFLICT (cluster_id, key) DO UPDATE SET
+       origin = CASE WHEN edges.origin = 'declared' AND excluded.origin = 'observed' THEN 'observed' ELSE edges.origin END,
+       connections = edges.connections + excluded.connections,
+       first_seen = LEAST(edges.first_seen, excluded.first_seen),
+       last_seen = GREATEST(edges.last_seen, excluded.last_seen),
+       verdicts = ARRAY(SELECT DISTINCT x FROM unnest(edges.verdicts || excluded.verdicts) AS x ORDER BY x),
+       addresses = ARRAY(SELECT DISTINCT x FROM unnest(edges.addresses || excluded.addresses) AS x ORDER BY x LIMIT 64),
+       updated_at = now()
+     RETURNING id, key`,
+    [
+      clusterId,
+      column(edgeKey),
+      column((e) => e.srcKey),
+      column((e) => e.dstKey),
+      column((e) => e.port),
+      column((e) => e.protocol),
+      column((e) => e.connections),
+      column((e) => e.firstSeen),
+      column((e) => e.lastSeen),
+      column((e) => e.verdicts.join(',')),
+      column((e) => e.addresses.join(',')),
+      column((e) => e.origin),
+    ],
+  );
+  return new Map(upserted.map((r) => [r.key, r.id]));
+}
 
 export class TypeOrmFlowImportStore implements FlowImportStore {
   constructor(private readonly db: DataSource) {}
@@ -83,8 +124,24 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
     return e && toRecord(e);
   }
 
-  async list(clusterId: string): Promise<FlowImportRecord[]> {
-    return (await this.repo.find({ where: { clusterId }, order: { createdAt: 'DESC' } })).map(toRecord);
+  async page(
+    clusterId: string,
+    filter: { status?: FlowImportRecord['status'] },
+    page: PageRequest<NewestFirstPosition>,
+  ): Promise<KeysetPage<FlowImportRecord, NewestFirstPosition>> {
+    const query = this.repo
+      .createQueryBuilder('i')
+      .addSelect(exactInstant('i.created_at'), 'position_at')
+      .where('i.cluster_id = :clusterId', { clusterId })
+      .orderBy('i.created_at', 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .limit(page.limit + 1);
+    if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
+    if (page.after) query.andWhere('(i.created_at, i.id) < (CAST(:at AS timestamptz), CAST(:id AS uuid))', page.after);
+    const { raw, entities } = await query.getRawAndEntities<{ position_at: string }>();
+    const rows = entities.map((entity, i) => ({ record: toRecord(entity), at: raw[i].position_at }));
+    const { items, next } = keysetPage(rows, page.limit, (row) => ({ at: row.at, id: row.record.id }));
+    return { items: items.map((row) => row.record), next };
   }
 
   async claim(id: string, at: Date): Promise<FlowImportRecord | null> {
@@ -115,34 +172,7 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
       for (let i = 0; i < result.edges.length; i += EDGE_CHUNK) {
         const chunk = result.edges.slice(i, i + EDGE_CHUNK);
         const column = <T>(pick: (e: EdgeContribution) => T) => chunk.map(pick);
-        const upserted: Array<{ id: string; key: string }> = await em.query(
-          `INSERT INTO edges (cluster_id, key, src_key, dst_key, port, protocol, origin, connections, first_seen, last_seen, verdicts, addresses)
-           SELECT $1, k, s, d, p, pr, 'observed', c, f, l, string_to_array(v, ','), string_to_array(a, ',')
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
-             AS t(k, s, d, p, pr, c, f, l, v, a)
-           ON CONFLICT (cluster_id, key) DO UPDATE SET
-             connections = edges.connections + excluded.connections,
-             first_seen = LEAST(edges.first_seen, excluded.first_seen),
-             last_seen = GREATEST(edges.last_seen, excluded.last_seen),
-             verdicts = ARRAY(SELECT DISTINCT x FROM unnest(edges.verdicts || excluded.verdicts) AS x ORDER BY x),
-             addresses = ARRAY(SELECT DISTINCT x FROM unnest(edges.addresses || excluded.addresses) AS x ORDER BY x LIMIT 64),
-             updated_at = now()
-           RETURNING id, key`,
-          [
-            current.cluster_id,
-            column(edgeKey),
-            column((e) => e.srcKey),
-            column((e) => e.dstKey),
-            column((e) => e.port),
-            column((e) => e.protocol),
-            column((e) => e.connections),
-            column((e) => e.firstSeen),
-            column((e) => e.lastSeen),
-            column((e) => e.verdicts.join(',')),
-            column((e) => e.addresses.join(',')),
-          ],
-        );
-        const idByKey = new Map(upserted.map((r) => [r.key, r.id]));
+        const idByKey = await addToEdges(em, current.cluster_id, chunk);
         await em.query(
           `INSERT INTO edge_observations (edge_id, import_id, connections, first_seen, last_seen, verdicts)
            SELECT e, $1, c, f, l, string_to_array(v, ',')

@@ -38,7 +38,7 @@ async function insertChunked<T extends ObjectLiteral>(em: EntityManager, entity:
       .createQueryBuilder()
       .insert()
       .into(entity)
-      .values(rows.slice(i, i + CHUNK) as never)
+      .values(rows.slice(i, i + CHUNK))
       .execute();
   }
 }
@@ -55,7 +55,7 @@ export class TypeOrmInventoryStore implements InventoryStore {
     labelTiers: Map<string, Tier | null>,
     approvalTiers: readonly Tier[],
     at: Date,
-  ): Promise<{ keptAtFloor: KeptAtFloor[] }> {
+  ): Promise<{ keptAtFloor: KeptAtFloor[]; withoutTier: string[] }> {
     return this.db.transaction(async (em) => {
       // Serialise imports of one cluster: the second waits for the first instead of interleaving.
       await em.query('SELECT id FROM clusters WHERE id = $1 FOR UPDATE', [clusterId]);
@@ -137,7 +137,8 @@ export class TypeOrmInventoryStore implements InventoryStore {
         })),
       );
       await em.update(ClusterEntity, { id: clusterId }, { inventoryImportedAt: at });
-      return { keptAtFloor };
+      const withoutTier = rows.filter((row) => (row.tierOverride ?? row.labelTier) === null).map((row) => row.name);
+      return { keptAtFloor, withoutTier };
     });
   }
 

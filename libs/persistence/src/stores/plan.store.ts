@@ -1,6 +1,7 @@
+import { keysetPage, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import type { PlanSummary } from '@bulkhead/plan';
-import type { PlanListItem, PlanRecord, PlanStore } from '@bulkhead/planning';
+import type { PlanListItem, PlanPosition, PlanRecord, PlanStore } from '@bulkhead/planning';
 import type { PlanPolicies } from '@bulkhead/rollout';
 import type { DataSource } from 'typeorm';
 
@@ -93,8 +94,12 @@ export class PostgresPlanStore implements PlanStore, PlanPolicies {
     return byNamespace;
   }
 
-  async list(clusterId: string): Promise<PlanListItem[]> {
-    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM plans WHERE cluster_id = $1 ORDER BY version DESC`, [clusterId]);
-    return rows.map(listItem);
+  async page(clusterId: string, page: PageRequest<PlanPosition>): Promise<KeysetPage<PlanListItem, PlanPosition>> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM plans WHERE cluster_id = $1 AND ($2::int IS NULL OR version < $2) ORDER BY version DESC LIMIT $3`,
+      [clusterId, page.after?.version ?? null, page.limit + 1],
+    );
+    const { items, next } = keysetPage(rows, page.limit, (row) => ({ version: row.version }));
+    return { items: items.map(listItem), next };
   }
 }

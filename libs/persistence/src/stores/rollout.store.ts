@@ -1,23 +1,24 @@
-import { AppError } from '@bulkhead/contracts';
+import { keysetPage, type KeysetPage, type NewestFirstPosition, type PageRequest } from '@bulkhead/contracts';
 import type { ProtectionSource } from '@bulkhead/inventory';
-import type {
-  AuditEntry,
-  DriftCheck,
-  DriftStore,
-  RolloutStall,
-  RolloutState,
-  RolloutStatus,
-  RolloutStore,
-  TransitionResult,
+import {
+  type AuditEntry,
+  type DriftCheck,
+  type DriftStore,
+  type RolloutListFilter,
+  type RolloutListing,
+  type RolloutOutline,
+  type RolloutStall,
+  type RolloutState,
+  type RolloutStatus,
+  type RolloutStore,
+  type TransitionResult,
+  clusterBusy,
 } from '@bulkhead/rollout';
 import { GroupCommit, KeyedQueue, Semaphore, type Settled, SingleFlight, VersionedCache } from '@bulkhead/concurrency';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditInsert, writeAudit, writeAuditEntries } from './audit.store';
 import { isUniqueViolation } from './cluster.store';
-
-function busy(): AppError {
-  return new AppError('conflict', 'rollout.cluster_busy', 'another rollout is active on this cluster: finish, abort or roll it back first');
-}
+import { exactInstant } from './sql-fragments';
 
 /** The domain's audit entries of a change, as rows of the audit log. */
 function auditRows(state: RolloutState, entries: readonly AuditEntry[]) {
@@ -88,7 +89,7 @@ function moved<T>(before: readonly T[], after: readonly T[]): number[] {
  * row has, or newer (every change moves it, and only committed states are cached), so several processes
  * share the tables safely. It is the store's own: nothing outside it sees what it holds.
  */
-export class PostgresRolloutStore implements RolloutStore {
+export class PostgresRolloutStore implements RolloutStore, RolloutListing {
   /** One per process: the API and the worker can share a process, each with its own store. */
   private static readonly clusterLanes = new KeyedQueue();
   /** One per connection pool, for the namespace locks taken through it. */
@@ -120,7 +121,7 @@ export class PostgresRolloutStore implements RolloutStore {
         await writeAuditEntries(em, auditRows(state, entries));
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw busy();
+      if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw clusterBusy();
       throw error;
     }
     this.states.set(state.id, state);
@@ -216,7 +217,7 @@ export class PostgresRolloutStore implements RolloutStore {
       );
       return written === 1;
     } catch (error) {
-      if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw busy();
+      if (isUniqueViolation(error, 'uq_rollouts_one_active_per_cluster')) throw clusterBusy();
       throw error;
     }
   }
@@ -339,6 +340,26 @@ export class PostgresRolloutStore implements RolloutStore {
     const states: RolloutState[] = [];
     for (const r of rows) states.push(await this.read(r.id, Number(r.version)));
     return states;
+  }
+
+  async outlines(
+    filter: RolloutListFilter,
+    page: PageRequest<NewestFirstPosition>,
+  ): Promise<KeysetPage<RolloutOutline, NewestFirstPosition>> {
+    const rows: Array<{ state: Header; position_at: string; stages: RolloutOutline['stages']; step_counts: RolloutOutline['stepCounts'] }> =
+      await this.db.query(
+        `SELECT r.state, ${exactInstant('r.created_at')} AS position_at,
+           COALESCE((SELECT jsonb_agg(jsonb_build_object('tier', tier, 'status', status) ORDER BY ordinal) FROM rollout_stages WHERE rollout_id = r.id), '[]'::jsonb) AS stages,
+           COALESCE((SELECT jsonb_agg(jsonb_build_object('tier', tier, 'phase', phase, 'count', n))
+                     FROM (SELECT tier, phase, count(*)::int AS n FROM rollout_steps WHERE rollout_id = r.id GROUP BY tier, phase) c), '[]'::jsonb) AS step_counts
+         FROM rollouts r
+         WHERE ($1::uuid IS NULL OR r.cluster_id = $1) AND ($2::text[] IS NULL OR r.status = ANY($2))
+           AND ($3::timestamptz IS NULL OR (r.created_at, r.id) < ($3::timestamptz, $4::uuid))
+         ORDER BY r.created_at DESC, r.id DESC LIMIT $5`,
+        [filter.clusterId ?? null, filter.statuses ?? null, page.after?.at ?? null, page.after?.id ?? null, page.limit + 1],
+      );
+    const { items, next } = keysetPage(rows, page.limit, (row) => ({ at: row.position_at, id: row.state.id }));
+    return { items: items.map((row) => ({ header: row.state, stages: row.stages, stepCounts: row.step_counts })), next };
   }
 
   async recordStall(state: RolloutState, stall: RolloutStall): Promise<boolean> {

@@ -1,5 +1,5 @@
-import { AppError, type Role } from '@bulkhead/contracts';
-import type { SessionStore, UserRecord, UserStore } from '@bulkhead/access';
+import type { Role } from '@bulkhead/contracts';
+import { AccessError, type SessionStore, type UserRecord, type UserStore } from '@bulkhead/access';
 import { type DataSource, IsNull, LessThan } from 'typeorm';
 import { ApiTokenEntity } from '../entities/api-token.entity';
 import { SessionEntity, UserEntity } from '../entities/user.entities';
@@ -25,9 +25,9 @@ export class TypeOrmUserStore implements UserStore {
       return toRecord(await this.repo.save(this.repo.create({ ...input, disabledAt: null })));
     } catch (error) {
       if (isUniqueViolation(error, 'uq_users_username')) {
-        throw new AppError('conflict', 'user.username_taken', `a user named "${input.username}" already exists`, [
-          { field: 'body.username', reason: 'is already taken' },
-        ]);
+        throw new AccessError('user.username_taken', `a user named "${input.username}" already exists`, {
+          problems: [{ field: 'username', reason: 'is already taken' }],
+        });
       }
       throw error;
     }

@@ -1,9 +1,11 @@
 // Stage 4, policy accumulation: the baseline every namespace gets (default deny, DNS), then one allow
-// per allowed edge, then the public entry points of the ingress controllers, all drafted in a PolicyBook.
+// per allowed edge, then the public entry points of the ingress controllers, all drafted in a PolicyBook,
+// and last the ports another rule already covers merged into it.
 import { type NetworkPolicyPeer, type NetworkPolicyPort } from '@bulkhead/netpol';
 import { namespaceSelectorFor } from '../selectors';
 import type { AllowedEdge } from './classify-edges';
 import type { ClusterScope } from './cluster-scope';
+import { mergeCoveredRules } from './merge-rules';
 import type { ResolvedPlanOptions } from './options';
 import { PolicyBook, type PolicyDraft } from './policy-book';
 import { PublicEntries, openPublicEntries } from './public-entries';
@@ -29,6 +31,7 @@ export function accumulatePolicies(scope: ClusterScope, options: ResolvedPlanOpt
   const publicEntries = new PublicEntries();
   for (const edge of allowed) allowEdge(book, dns, publicEntries, edge);
   openPublicEntries(book, publicEntries);
+  mergeCoveredRules(book);
   return book;
 }
 

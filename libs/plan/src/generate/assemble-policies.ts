@@ -41,6 +41,8 @@ export function assemblePolicies(book: PolicyBook): AssembledPolicies {
   for (const draft of [...book.drafts.values()].sort(
     (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
   )) {
+    // A draft whose every rule was merged into another's has nothing left to say.
+    if (!draft.denyAll && draft.ingress.size === 0 && draft.egress.size === 0) continue;
     const qualified = `${draft.namespace}/${draft.name}`;
     const ingress = groupRules(draft.ingress);
     const egress = groupRules(draft.egress);

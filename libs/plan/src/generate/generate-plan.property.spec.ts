@@ -29,7 +29,7 @@ const clusterArb = (ambiguous: boolean) =>
   fc
     .array(
       fc.record({
-        env: fc.constantFrom('production', 'staging', 'development', '') as fc.Arbitrary<GenNamespace['env']>,
+        env: fc.constantFrom<GenNamespace['env']>('production', 'staging', 'development', ''),
         workloads: fc.array(workloadArb(ambiguous), { minLength: 1, maxLength: 3 }),
       }),
       { minLength: 1, maxLength: 4 },
@@ -126,6 +126,7 @@ describe('generated scenarios', () => {
         const plan = generatePlan({ inventory, edges });
         const report = checkPlanProperties(inventory, plan, edges);
         expect(report).toEqual({ brokenFlows: [], dnsFailures: [], overAllowed: [], structure: [], leakedBlocked: [] });
+        expect(plan.findings.filter((f) => ['duplicate-rule', 'shadowed-rule'].includes(f.rule))).toEqual([]);
         // Rejected and unconfirmed cross-tier edges are the blocked ones.
         const tierOf = (key: string) => TIER[namespaces[Number(key.split('/')[0].replace('workload:ns-', ''))]?.env ?? ''] ?? null;
         for (const e of edges) {
@@ -154,6 +155,7 @@ describe('generated scenarios', () => {
         expect(report.brokenFlows).toEqual([]);
         expect(report.dnsFailures).toEqual([]);
         expect(report.overAllowed).toEqual([]);
+        expect(plan.findings.filter((f) => ['duplicate-rule', 'shadowed-rule'].includes(f.rule))).toEqual([]);
         const allowedWorkloads = new Set(
           edges
             .filter(

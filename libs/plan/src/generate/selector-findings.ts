@@ -1,9 +1,13 @@
 // Stage 5, selector quality: a workload some allow names (as the policy's subject or as a peer) but
-// that its labels cannot tell apart from others, or that has no stable label at all.
+// that no set of its stable labels tells apart from others (naming them and the label to add), or that has
+// no stable label at all.
 import { compareStrings, type WorkloadSelection } from '../selectors';
 import type { LintFinding } from '../types';
 import { describeSelector } from './naming';
 import type { PolicyBook } from './policy-book';
+
+/** The label a person adds so that each workload names itself: unique per workload of a namespace, as its name is. */
+const DISTINGUISHING_LABEL = 'app.kubernetes.io/instance';
 
 export function selectorFindings(book: PolicyBook, selections: ReadonlyMap<string, WorkloadSelection>): LintFinding[] {
   const named = new Set(book.peerWorkloads);
@@ -26,8 +30,8 @@ export function selectorFindings(book: PolicyBook, selections: ReadonlyMap<strin
         rule: 'ambiguous-selector',
         severity: 'warning',
         object: `Workload ${workload}`,
-        message: `labels cannot tell ${workload} apart from ${selection.alsoSelects.join(', ')}: the allows of ${workload} (selector ${describeSelector(selection.selector)}) also apply to them`,
-        fix: `Give ${name} a distinguishing label (e.g. app.kubernetes.io/name) and re-plan.`,
+        message: `no set of stable labels tells ${workload} apart from ${selection.alsoSelects.join(', ')}: the allows of ${workload} (selector ${describeSelector(selection.selector)}) also apply to them`,
+        fix: `Set the label ${DISTINGUISHING_LABEL}: ${name} on the pod template of ${workload} (and on each of ${selection.alsoSelects.join(', ')}, its own name), then re-plan.`,
       });
     }
   }

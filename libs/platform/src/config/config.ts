@@ -99,6 +99,8 @@ const schema = z.object({
     .default([...DEFAULT_APPROVAL_TIERS]),
   BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS: bool.default(false),
   BULKHEAD_CLUSTER_ALLOW_LOOPBACK: bool.default(false),
+  BULKHEAD_WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
+  BULKHEAD_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(10),
   BULKHEAD_QUEUE_PREFIX: z
     .string()
     .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only')
@@ -184,6 +186,12 @@ export interface Config {
    * server on a loopback, link-local or unspecified address.
    */
   clusters: { allowHostCredentials: boolean; allowLoopback: boolean };
+  /**
+   * Webhook notifications. `allowLoopback`: a webhook URL may point to a loopback address, and then
+   * over plain http (for tests and local receivers); link-local and unspecified addresses stay refused.
+   * `attempts`: how many times a delivery is tried (back-off doubling from 2 s) before it is given up.
+   */
+  webhooks: { allowLoopback: boolean; attempts: number };
   auditSink?: AuditSinkTarget;
   /** Bounds of every JSON or YAML document read from a request: expanded size (aliases counted in full) and depth. */
   documents: DocumentLimits;
@@ -251,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
     rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS, stallMs: c.BULKHEAD_ROLLOUT_STALL_SECONDS * 1000 },
     clusters: { allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS, allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK },
+    webhooks: { allowLoopback: c.BULKHEAD_WEBHOOK_ALLOW_LOOPBACK, attempts: c.BULKHEAD_WEBHOOK_ATTEMPTS },
     auditSink: c.BULKHEAD_AUDIT_SINK ? auditSinkOf(c.BULKHEAD_AUDIT_SINK) : undefined,
     documents: { maxExpandedBytes: c.BULKHEAD_MAX_DOCUMENT_MB * 1024 * 1024, maxDepth: DEFAULT_DOCUMENT_LIMITS.maxDepth },
     workThreads: {

@@ -11,7 +11,7 @@ const ORPHAN_GRACE_MS = 10_000;
  * its parent is gone, so that it never runs on as an orphan: the parent's death closes the channel,
  * whatever killed it (SIGKILL and running out of heap included), and that arrives here as 'disconnect'.
  */
-export function stopOnSignals(logger: Logger, steps: Array<() => Promise<unknown> | unknown>): void {
+export function stopOnSignals(logger: Logger, steps: Array<() => unknown>): void {
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) return;

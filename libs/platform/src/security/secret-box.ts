@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ const TAG = 16;
  * ciphertext; a wrong key or a changed byte fails to open instead of yielding garbage.
  */
 export class SecretBox {
+  private readonly macKeys = new Map<string, Buffer>();
+
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
   }
@@ -20,6 +22,19 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([nonce, cipher.getAuthTag(), body]);
+  }
+
+  /**
+   * A MAC of `data` for one purpose (`cursor`, ...): HMAC-SHA-256 under a key of that purpose's own,
+   * derived from the secret key (HKDF), so that it is never the key that seals secrets.
+   */
+  mac(purpose: string, data: string): Buffer {
+    let key = this.macKeys.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `bulkhead mac: ${purpose}`, 32));
+      this.macKeys.set(purpose, key);
+    }
+    return createHmac('sha256', key).update(data).digest();
   }
 
   open(sealed: Buffer): string {

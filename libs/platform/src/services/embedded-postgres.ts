@@ -211,7 +211,7 @@ async function initialise(
       },
     );
     let errors = '';
-    child.stderr!.on('data', (chunk) => (errors += chunk));
+    child.stderr.on('data', (chunk) => (errors += chunk));
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', resolve);

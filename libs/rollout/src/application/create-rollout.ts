@@ -4,7 +4,8 @@ import { transition } from '../domain/machine';
 import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from '../domain/probes';
 import { type PlanningDeps, requirePlan } from '@bulkhead/planning';
 import { effectiveTier } from '@bulkhead/inventory';
-import { RolloutRefused, type RolloutCore } from './rollouts';
+import { RolloutError } from './errors';
+import type { RolloutCore } from './rollouts';
 
 export interface CreateRolloutDeps extends RolloutCore {
   planning: PlanningDeps;
@@ -51,14 +52,13 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
   const chosen = request.namespaces ?? planned.filter((ns) => tiers.get(ns));
   (request.namespaces ?? []).forEach((ns, i) => {
     if (!planned.includes(ns))
-      problems.push({ field: `body.namespaces[${i}]`, reason: `namespace ${ns} has no policies in plan v${plan.version}` });
+      problems.push({ field: `namespaces[${i}]`, reason: `namespace ${ns} has no policies in plan v${plan.version}` });
     else if (!tiers.get(ns))
-      problems.push({ field: `body.namespaces[${i}]`, reason: `namespace ${ns} has no tier: set one first (PATCH .../namespaces/${ns})` });
+      problems.push({ field: `namespaces[${i}]`, reason: `namespace ${ns} has no tier: set one first (PATCH .../namespaces/${ns})` });
   });
   if (chosen.length === 0 && problems.length === 0)
-    problems.push({ field: 'body.namespaces', reason: 'no namespace of the plan has a tier: set tiers first' });
-  if (problems.length)
-    throw new RolloutRefused({ code: 'invalid_input', message: problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems });
+    problems.push({ field: 'namespaces', reason: 'no namespace of the plan has a tier: set tiers first' });
+  if (problems.length) throw new RolloutError('rollout.invalid_input', problems);
 
   // Probes run from and to live pods: a CronJob between runs, or a workload scaled to zero, has none.
   const running = new Set(
@@ -122,7 +122,7 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
     },
     now,
   );
-  if (!created.ok) throw new RolloutRefused(created.error);
+  if (!created.ok) throw RolloutError.refusing(created.error);
   // Scheduling or starting is decided before anything is written: one refused leaves no draft behind.
   const then: RolloutEvent | undefined = request.scheduledAt
     ? { type: 'schedule', at: request.scheduledAt, by: request.by }
@@ -130,7 +130,7 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
       ? { type: 'start', by: request.by }
       : undefined;
   const result = then ? transition(created.state, then, now) : created;
-  if (!result.ok) throw new RolloutRefused(result.error);
+  if (!result.ok) throw RolloutError.refusing(result.error);
   await deps.store.insert(result.state, then ? [...created.audit, ...result.audit] : created.audit);
   await deps.dispatcher.dispatch(result.state.id, result.commands);
   return result.state;

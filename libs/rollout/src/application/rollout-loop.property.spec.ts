@@ -15,7 +15,6 @@
  *   moves by one per change; a command key that stopped being asked for never comes back;
  * - no step starts outside its window, or before its stage was approved by someone other than the creator.
  */
-import { AppError } from '@bulkhead/contracts';
 import fc from 'fast-check';
 import { propertyRuns } from '../../../../test/support/property-runs';
 import { outstandingCommands } from '../domain/commands';
@@ -36,7 +35,8 @@ import { probeIdOf, resultOf, type ProbeOracle } from '../testing/in-memory-clus
 import type { QueuedJob } from '../testing/in-memory-queue';
 import { RolloutWorld } from '../testing/rollout-world';
 import { RolloutStateCache } from './rollout-state-cache';
-import { advance, executeCommand, recordEvent, reconcileAll, RolloutRefused, type RolloutDeps } from './rollouts';
+import { RolloutError } from './errors';
+import { advance, executeCommand, recordEvent, reconcileAll, type RolloutDeps } from './rollouts';
 
 const TIERS: Tier[] = ['dev', 'staging', 'prod'];
 const RANK: Record<StepPhase, number> = {
@@ -281,8 +281,7 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
       await settle(recordEvent(world.deps, id, event));
       return true;
     } catch (error) {
-      if (error instanceof RolloutRefused) return false;
-      if (error instanceof AppError && error.code === 'rollout.cluster_busy') return false;
+      if (error instanceof RolloutError) return false;
       throw error;
     }
   };

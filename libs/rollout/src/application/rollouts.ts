@@ -1,3 +1,4 @@
+import { doesNotExist } from '@bulkhead/contracts';
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import { transition, transitionAll } from '../domain/machine';
 import { outstandingCommands, isCommandCurrent } from '../domain/commands';
@@ -8,12 +9,12 @@ import type {
   ProbeObservation,
   ProbeRun,
   RolloutCommand,
-  RolloutError,
   RolloutEvent,
   RolloutState,
   Tier,
   TransitionResult,
 } from '../domain/types';
+import { RolloutError } from './errors';
 import type { ClusterDriver, ConnectivityProbe } from './ports/cluster-driver.port';
 import type { PlanPolicies, RolloutDispatcher } from './ports/rollout-dispatcher.port';
 import type { RolloutStore } from './ports/rollout-store.port';
@@ -41,17 +42,9 @@ export interface RolloutDeps extends RolloutCore {
   driverFor(clusterId: string): Promise<ClusterDriver>;
 }
 
-/** A refusal of the domain (illegal event, unknown rollout...), for the edge to turn into an answer. */
-export class RolloutRefused extends Error {
-  constructor(readonly error: RolloutError) {
-    super(error.message);
-    this.name = 'RolloutRefused';
-  }
-}
-
 function settle(result: TransitionResult | null, id: string): Extract<TransitionResult, { ok: true }> {
-  if (!result) throw new RolloutRefused({ code: 'not_found', message: `rollout ${id} does not exist` });
-  if (!result.ok) throw new RolloutRefused(result.error);
+  if (!result) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
+  if (!result.ok) throw RolloutError.refusing(result.error);
   return result;
 }
 

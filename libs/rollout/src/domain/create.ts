@@ -11,11 +11,10 @@ import {
   type ProbeExpectation,
   type ProbeKind,
   type RolloutConfig,
-  type RolloutError,
+  type RolloutRefusal,
   type RolloutState,
   type Stage,
   type Step,
-  type Tier,
 } from './types';
 
 export const DEFAULT_CONFIG: RolloutConfig = {
@@ -142,7 +141,10 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
 }
 
 /** The first state of a rollout, or the problems of the request. */
-export function buildRollout(input: CreateRolloutInput, now: Date): { ok: true; state: RolloutState } | { ok: false; error: RolloutError } {
+export function buildRollout(
+  input: CreateRolloutInput,
+  now: Date,
+): { ok: true; state: RolloutState } | { ok: false; error: RolloutRefusal } {
   const problems = validateCreateInput(input);
   if (problems.length > 0) {
     return {
@@ -166,7 +168,7 @@ export function buildRollout(input: CreateRolloutInput, now: Date): { ok: true; 
         const step: Step = {
           id: stepIdOf(input.id, name),
           namespace: name,
-          tier: ps.tier as Tier,
+          tier: ps.tier,
           wave: w,
           dependents: ns.dependents,
           phase: 'pending',

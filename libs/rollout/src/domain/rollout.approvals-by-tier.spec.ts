@@ -58,7 +58,7 @@ describe('the creator never approves, whatever credential they use', () => {
     await loop.run();
     const before = loop.state;
     const result = await loop.send({ type: 'approve', tier: 'prod', by: 'token:alice-ci', actorId: CREATOR, role: 'approver' }, true);
-    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'rollout.forbidden' } });
     expect(loop.state).toBe(before);
   });
 

@@ -49,7 +49,7 @@ describe('create', () => {
     const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     expect(await loop.send({ type: 'create', input: createInput({ namespaces: [{ name: 'dev-a', tier: 'dev' }] }) }, true)).toMatchObject({
       ok: false,
-      error: { code: 'already_exists' },
+      error: { code: 'rollout.already_exists' },
     });
     expect(transition(undefined, { type: 'tick' }, now)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
@@ -118,10 +118,13 @@ describe('stale and duplicated events change nothing', () => {
 
   it('events naming an unknown step or probe are errors', async () => {
     const { loop } = await applied();
-    expect(await loop.send({ type: 'applied', stepId: 'r1.nope' }, true)).toMatchObject({ ok: false, error: { code: 'unknown_step' } });
+    expect(await loop.send({ type: 'applied', stepId: 'r1.nope' }, true)).toMatchObject({
+      ok: false,
+      error: { code: 'rollout.unknown_step' },
+    });
     expect(
       await loop.send({ type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' }, true),
-    ).toMatchObject({ ok: false, error: { code: 'unknown_probe' } });
+    ).toMatchObject({ ok: false, error: { code: 'rollout.unknown_probe' } });
   });
 
   it('an invalid clock is refused', async () => {

@@ -51,7 +51,7 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
 
   it('refuses the creator as approver, and moves on when another approver approves', async () => {
     const refused = await loop.send({ type: 'approve', tier: 'staging', by: CREATOR, actorId: CREATOR, role: 'approver' }, true);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rollout.forbidden' } });
     await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver', comment: 'dev looks good' });
     expect(loop.state.stages[1].approval?.decision).toMatchObject({ approved: true, by: APPROVER, comment: 'dev looks good' });
     expect(loop.state.status).toBe('running');

@@ -30,7 +30,7 @@ describe('approvals', () => {
   ])('refuses %s', async (_name, event, code) => {
     const loop = await atStagingGate();
     const before = loop.state;
-    expect(await loop.send(event, true)).toMatchObject({ ok: false, error: { code } });
+    expect(await loop.send(event, true)).toMatchObject({ ok: false, error: { code: `rollout.${code}` } });
     expect(loop.state).toBe(before);
   });
 
@@ -39,7 +39,7 @@ describe('approvals', () => {
     await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' });
     expect(await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' }, true)).toMatchObject({
       ok: false,
-      error: { code: 'illegal_state' },
+      error: { code: 'rollout.illegal_state' },
     });
   });
 
@@ -98,7 +98,7 @@ describe('pause, resume, abort', () => {
   ])('refuses %s', async (_name, event) => {
     const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     await loop.send({ type: 'start', by: CREATOR });
-    expect(await loop.send(event, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+    expect(await loop.send(event, true)).toMatchObject({ ok: false, error: { code: 'rollout.illegal_state' } });
   });
 
   it.each<[string, RolloutEvent]>([
@@ -107,7 +107,7 @@ describe('pause, resume, abort', () => {
     ['roll back a draft', { type: 'rollback', by: CREATOR, scope: { kind: 'all' } }],
   ])('refuses to %s', async (_name, event) => {
     const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
-    expect(await loop.send(event, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+    expect(await loop.send(event, true)).toMatchObject({ ok: false, error: { code: 'rollout.illegal_state' } });
   });
 
   it('abort restores the namespaces in flight, keeps the verified ones, and ends aborted', async () => {
@@ -136,7 +136,7 @@ describe('pause, resume, abort', () => {
     for (const n of ['dev-b', 'dev-c']) expect(loop.cluster.policiesOf(n)).toEqual(loop.cluster.original[n]);
     expect(loop.cluster.policiesOf('dev-a')).toEqual(loop.plan['dev-a']);
     expect(loop.state.rollbacks).toEqual([expect.objectContaining({ kind: 'abort', restore: 'in_flight', leftEnforced: ['dev-a'] })]);
-    expect(await loop.send({ type: 'abort', by: CREATOR }, true)).toMatchObject({ ok: false, error: { code: 'illegal_state' } });
+    expect(await loop.send({ type: 'abort', by: CREATOR }, true)).toMatchObject({ ok: false, error: { code: 'rollout.illegal_state' } });
   });
 
   it('abort and restore everything puts back the verified namespaces too, and leaves nothing enforced', async () => {
@@ -252,11 +252,11 @@ describe('rollback', () => {
     const loop = await completed();
     expect(await loop.send({ type: 'rollback', by: CREATOR, scope: { kind: 'namespace', namespace: 'nope' } }, true)).toMatchObject({
       ok: false,
-      error: { code: 'invalid_input' },
+      error: { code: 'rollout.invalid_input' },
     });
     expect(await loop.send({ type: 'rollback', by: CREATOR, scope: { kind: 'stage', tier: 'prod' } }, true)).toMatchObject({
       ok: false,
-      error: { code: 'invalid_input' },
+      error: { code: 'rollout.invalid_input' },
     });
   });
 
@@ -279,7 +279,7 @@ describe('an aborted rollout', () => {
     expect(loop.commands).toEqual([]);
     expect(await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver' }, true)).toMatchObject({
       ok: false,
-      error: { code: 'illegal_state' },
+      error: { code: 'rollout.illegal_state' },
     });
   });
 });

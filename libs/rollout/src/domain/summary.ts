@@ -1,31 +1,33 @@
-import type { PhaseCounts, RolloutSummary, RolloutView, Tier } from './types';
+import type { PhaseCounts, RolloutOutline, RolloutStall, RolloutState, RolloutSummary, RolloutView, Tier } from './types';
 
-/** What GET /api/v1/rollouts lists of a rollout (see RolloutSummary). */
-export function summaryOf(rollout: RolloutView): RolloutSummary {
-  const {
-    id,
-    clusterId,
-    planId,
-    planVersion,
-    createdBy,
-    createdAt,
-    status,
-    scheduledAt,
-    opensAt,
-    startedAt,
-    finishedAt,
-    updatedAt,
-    version,
-    halt,
-    pausedBy,
-    stalled,
-  } = rollout;
+/** The outline of a whole state: its own fields, its stages, and its steps counted by tier and phase. */
+export function outlineOf(rollout: RolloutState): RolloutOutline {
+  const { stages, steps, ...header } = rollout;
+  const counts = new Map<string, RolloutOutline['stepCounts'][number]>();
+  for (const step of steps) {
+    const key = `${step.tier}/${step.phase}`;
+    const found = counts.get(key);
+    if (found) found.count++;
+    else counts.set(key, { tier: step.tier, phase: step.phase, count: 1 });
+  }
+  return { header, stages: stages.map(({ tier, status }) => ({ tier, status })), stepCounts: [...counts.values()] };
+}
+
+/** What GET /api/v1/rollouts lists of a rollout (see RolloutSummary), from its outline and its stall, if it has one. */
+export function summaryOfOutline(outline: RolloutOutline, stalled?: RolloutStall): RolloutSummary {
+  const { id, clusterId, planId, planVersion, createdBy, createdAt, status, scheduledAt, opensAt, startedAt, finishedAt, updatedAt } =
+    outline.header;
+  const { version, halt, pausedBy } = outline.header;
   const phases: PhaseCounts = {};
-  const byTier = new Map<Tier, PhaseCounts>(rollout.stages.map((stage) => [stage.tier, {}]));
-  for (const step of rollout.steps) {
-    phases[step.phase] = (phases[step.phase] ?? 0) + 1;
-    const tierPhases = byTier.get(step.tier);
-    if (tierPhases) tierPhases[step.phase] = (tierPhases[step.phase] ?? 0) + 1;
+  const byTier = new Map<Tier, { namespaces: number; phases: PhaseCounts }>();
+  let namespaces = 0;
+  for (const { tier, phase, count } of outline.stepCounts) {
+    phases[phase] = (phases[phase] ?? 0) + count;
+    namespaces += count;
+    const stage = byTier.get(tier) ?? { namespaces: 0, phases: {} };
+    stage.namespaces += count;
+    stage.phases[phase] = (stage.phases[phase] ?? 0) + count;
+    byTier.set(tier, stage);
   }
   return {
     id,
@@ -44,13 +46,18 @@ export function summaryOf(rollout: RolloutView): RolloutSummary {
     halt,
     pausedBy,
     stalled,
-    namespaces: rollout.steps.length,
+    namespaces,
     phases,
-    stages: rollout.stages.map((stage) => ({
-      tier: stage.tier,
-      status: stage.status,
-      namespaces: stage.waves.reduce((n, wave) => n + wave.length, 0),
-      phases: byTier.get(stage.tier) ?? {},
+    stages: outline.stages.map(({ tier, status: stageStatus }) => ({
+      tier,
+      status: stageStatus,
+      namespaces: byTier.get(tier)?.namespaces ?? 0,
+      phases: byTier.get(tier)?.phases ?? {},
     })),
   };
+}
+
+/** What GET /api/v1/rollouts lists of a rollout read whole. */
+export function summaryOf(rollout: RolloutView): RolloutSummary {
+  return summaryOfOutline(outlineOf(rollout), rollout.stalled);
 }

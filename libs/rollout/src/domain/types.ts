@@ -300,6 +300,19 @@ export interface RolloutSummary extends Pick<
   stages: Array<{ tier: Tier; status: StageStatus; namespaces: number; phases: PhaseCounts }>;
 }
 
+/** A rollout's own fields, without its stages and steps. */
+export type RolloutHeader = Omit<RolloutState, 'stages' | 'steps'>;
+
+/**
+ * What a summary is made from, which a store can read without the steps themselves: the rollout's own
+ * fields, its stages' tiers and statuses, and how many steps are in each tier and phase.
+ */
+export interface RolloutOutline {
+  header: RolloutHeader;
+  stages: Array<Pick<Stage, 'tier' | 'status'>>;
+  stepCounts: Array<{ tier: Tier; phase: StepPhase; count: number }>;
+}
+
 // ---------------------------------------------------------------- events
 
 export interface NamespaceInput {
@@ -392,11 +405,11 @@ export interface AuditEntry {
   detail?: { [key: string]: JsonValue };
 }
 
-export type RolloutErrorCode =
+export type RolloutRefusalCode =
   'invalid_input' | 'not_found' | 'already_exists' | 'illegal_state' | 'forbidden' | 'unknown_step' | 'unknown_probe';
 
-export interface RolloutError {
-  code: RolloutErrorCode;
+export interface RolloutRefusal {
+  code: RolloutRefusalCode;
   message: string;
   problems?: Array<{ field: string; reason: string }>;
 }
@@ -414,4 +427,4 @@ export interface Decision {
   ignored?: string;
 }
 
-export type TransitionResult = Decision | { ok: false; error: RolloutError };
+export type TransitionResult = Decision | { ok: false; error: RolloutRefusal };

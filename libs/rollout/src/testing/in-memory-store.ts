@@ -5,7 +5,7 @@
  * namespace never overlap. `interleave` lets a test choose the order in which concurrent calls go on
  * (fast-check's scheduler), so that two workers' calls can meet at every await.
  */
-import { AppError } from '@bulkhead/contracts';
+import { clusterBusy } from '../application/errors';
 import { ACTIVE_STATUSES } from '../domain/types';
 import type { AuditEntry, RolloutStall, RolloutState, RolloutStatus, TransitionResult } from '../domain/types';
 import type { RolloutStore } from '../application/ports/rollout-store.port';
@@ -117,11 +117,7 @@ export class InMemoryRolloutStore implements RolloutStore {
     if (!ACTIVE_STATUSES.includes(state.status)) return;
     for (const other of this.rows.rollouts.values()) {
       if (other.id !== state.id && other.clusterId === state.clusterId && ACTIVE_STATUSES.includes(other.status)) {
-        throw new AppError(
-          'conflict',
-          'rollout.cluster_busy',
-          'another rollout is active on this cluster: finish, abort or roll it back first',
-        );
+        throw clusterBusy();
       }
     }
   }

@@ -5,7 +5,8 @@
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import type { ClusterDriver } from '../application/ports/cluster-driver.port';
 import { RolloutStateCache } from '../application/rollout-state-cache';
-import { advance, executeCommand, recordEvent, RolloutRefused, type ExecuteOutcome, type RolloutDeps } from '../application/rollouts';
+import { RolloutError } from '../application/errors';
+import { advance, executeCommand, recordEvent, type ExecuteOutcome, type RolloutDeps } from '../application/rollouts';
 import { outstandingCommands } from '../domain/commands';
 import { transition } from '../domain/machine';
 import type {
@@ -13,7 +14,6 @@ import type {
   CreateRolloutInput,
   PolicyDocument,
   RolloutCommand,
-  RolloutError,
   RolloutEvent,
   RolloutState,
   Step,
@@ -23,7 +23,7 @@ import { InMemoryCluster, type ProbeOracle } from './in-memory-cluster';
 import { InMemoryQueue, type QueuedJob } from './in-memory-queue';
 import { InMemoryRolloutStore, type Interleave } from './in-memory-store';
 
-/** What recording an event came to: the state it left, or the domain's refusal. */
+/** What recording an event came to: the state it left, or the refusal the API would answer with. */
 export type Sent = { ok: true; state: RolloutState; changed: boolean } | { ok: false; error: RolloutError };
 
 export interface RunOptions {
@@ -124,9 +124,9 @@ export class RolloutWorld {
       const state = await recordEvent(this.deps, this.id, event);
       return { ok: true, state, changed: state.version !== version };
     } catch (error) {
-      if (!(error instanceof RolloutRefused)) throw error;
-      if (!allowError) throw new Error(`${event.type}: ${error.error.code}: ${error.message}`);
-      return { ok: false, error: error.error };
+      if (!(error instanceof RolloutError)) throw error;
+      if (!allowError) throw new Error(`${event.type}: ${error.code}: ${error.message}`);
+      return { ok: false, error };
     }
   }
 

@@ -6,7 +6,7 @@ export interface AuditFilters {
   actor?: string;
   action?: string;
   q?: string;
-  before?: string;
+  cursor?: string;
 }
 
 export const fetchAudit = (filters: AuditFilters, limit: number, signal?: AbortSignal) =>

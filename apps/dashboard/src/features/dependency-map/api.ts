@@ -8,6 +8,7 @@ import {
   type WorkloadView,
 } from '@bulkhead/contracts';
 import { api } from '../../api/client';
+import { everyItem } from '../../shared/use-pages';
 
 export interface MapData {
   cluster: ClusterView;
@@ -17,13 +18,17 @@ export interface MapData {
   imports: FlowImportView[];
 }
 
+/** Every edge of the cluster, in pages of the most the API gives at once (the drawing needs them all). */
+export const fetchEdges = (clusterId: string, signal: AbortSignal) =>
+  everyItem((cursor) => api.call(routes.listEdges, { params: { clusterId }, query: { cursor, limit: 1000 }, signal }), signal);
+
 export async function fetchMap(clusterId: string, signal: AbortSignal): Promise<MapData> {
   const [cluster, namespaces, workloads, edges, imports] = await Promise.all([
     api.call(routes.getCluster, { params: { clusterId }, signal }),
     api.call(routes.listNamespaces, { params: { clusterId }, signal }),
     api.call(routes.listWorkloads, { params: { clusterId }, signal }),
-    api.call(routes.listEdges, { params: { clusterId }, signal }),
-    api.call(routes.listFlowImports, { params: { clusterId }, signal }),
+    fetchEdges(clusterId, signal),
+    everyItem((cursor) => api.call(routes.listFlowImports, { params: { clusterId }, query: { cursor, limit: 200 }, signal }), signal),
   ]);
   return { cluster, namespaces, workloads, edges, imports };
 }

@@ -3,5 +3,5 @@ import { api } from '../../api/client';
 
 export const fetchNamespaces = (clusterId: string, signal?: AbortSignal) =>
   api.call(routes.listNamespaces, { params: { clusterId }, signal });
-export const fetchEdges = (clusterId: string, signal?: AbortSignal) => api.call(routes.listEdges, { params: { clusterId }, signal });
+export { fetchEdges } from '../dependency-map/api';
 export { fetchPlans } from '../plans/api';

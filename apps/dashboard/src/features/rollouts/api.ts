@@ -1,8 +1,8 @@
 import { type AbortRestore, type CreateRolloutBody, type RollbackScope, routes } from '@bulkhead/contracts';
 import { api } from '../../api/client';
 
-export const fetchRollouts = (clusterId: string | undefined, signal?: AbortSignal) =>
-  api.call(routes.listRollouts, { query: { clusterId }, signal });
+export const fetchRollouts = (clusterId: string | undefined, cursor: string | undefined, signal?: AbortSignal) =>
+  api.call(routes.listRollouts, { query: { clusterId, cursor }, signal });
 export const fetchRollout = (rolloutId: string, signal?: AbortSignal) => api.call(routes.getRollout, { params: { rolloutId }, signal });
 export { fetchPlans } from '../plans/api';
 export const createRollout = (body: Partial<CreateRolloutBody> & { planId: string }) => api.call(routes.createRollout, { body });

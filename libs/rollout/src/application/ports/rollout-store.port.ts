@@ -1,7 +1,7 @@
 import type { AuditEntry, RolloutStall, RolloutState, RolloutStatus, TransitionResult } from '../../domain/types';
 
 export interface RolloutStore {
-  /** Stores a new rollout with its audit entries. Fails with AppError conflict `rollout.cluster_busy` when the cluster has an active rollout. */
+  /** Stores a new rollout with its audit entries. Fails with clusterBusy() (`rollout.cluster_busy`) when the cluster has an active rollout. */
   insert(state: RolloutState, audit: AuditEntry[]): Promise<void>;
   /**
    * Lets `change` decide on the rollout's state and, when it changed, writes the new state and the

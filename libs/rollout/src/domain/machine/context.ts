@@ -3,7 +3,7 @@
  * state before the event, the time, and the audit entries the change writes; with the small moves they
  * all share (reading and changing steps, logging, changing the status).
  */
-import type { AuditEntry, JsonValue, RolloutError, RolloutState, RolloutStatus, Stage, Step } from '../types';
+import type { AuditEntry, JsonValue, RolloutRefusal, RolloutState, RolloutStatus, Stage, Step } from '../types';
 import { FINAL_STATUSES } from '../types';
 
 /** Statuses in which the rollout moves forward by itself (or waits to): what pause stops and reconcile advances. */
@@ -78,12 +78,12 @@ export function positionsOf(ctx: TransitionContext, stepIds: readonly string[]):
 }
 
 /** What an event came to: applied, ignored as stale or duplicated (with why), or refused. */
-export type Outcome = { kind: 'applied' } | { kind: 'ignored'; reason: string } | { kind: 'error'; error: RolloutError };
+export type Outcome = { kind: 'applied' } | { kind: 'ignored'; reason: string } | { kind: 'error'; error: RolloutRefusal };
 
 export const APPLIED: Outcome = { kind: 'applied' };
 export const ignored = (reason: string): Outcome => ({ kind: 'ignored', reason });
 /** A refusal; `field` names the event's field at fault, when one is. */
-export const refused = (code: RolloutError['code'], message: string, field?: string): Outcome => ({
+export const refused = (code: RolloutRefusal['code'], message: string, field?: string): Outcome => ({
   kind: 'error',
   error: { code, message, ...(field ? { problems: [{ field, reason: message }] } : {}) },
 });

@@ -8,7 +8,7 @@
 import { Immer } from 'immer';
 import { outstandingCommands } from '../commands';
 import { buildRollout } from '../create';
-import type { AuditEntry, Decision, RolloutError, RolloutEvent, RolloutState, TransitionResult } from '../types';
+import type { AuditEntry, Decision, RolloutRefusal, RolloutEvent, RolloutState, TransitionResult } from '../types';
 import { APPLIED, contextFor, log, refused, type Outcome, type PendingAuditEntry, type TransitionContext } from './context';
 import { applyOperatorEvent } from './operator-events';
 import { reconcile } from './reconcile';
@@ -89,7 +89,7 @@ function foldEvent(
   const ctx = contextFor(state, now);
   let outcome: Outcome = APPLIED;
   const after = produce(state, (draft) => {
-    ctx.rollout = draft as RolloutState;
+    ctx.rollout = draft;
     outcome = applyEvent(ctx, event);
     if (outcome.kind !== 'error') reconcile(ctx);
   });
@@ -140,7 +140,7 @@ export function transitionAll(state: RolloutState, events: readonly RolloutEvent
   let latest = state;
   let accepted = 0;
   let ignoredReason: string | undefined;
-  let firstRefusal: RolloutError | undefined;
+  let firstRefusal: RolloutRefusal | undefined;
   const audit: PendingAuditEntry[] = [];
   for (const event of events) {
     const folded = foldEvent(latest, event, now);

@@ -12,10 +12,11 @@ export function useApprovalCount(enabled: boolean): number | null {
       return;
     }
     const controller = new AbortController();
-    const load = () =>
+    const load = () => {
       fetchApprovals(controller.signal)
         .then((items) => setCount(items.filter((i) => !i.mine).length))
         .catch(() => undefined); // a badge that is a little stale is fine; the inbox says errors in words
+    };
     load();
     const timer = window.setInterval(load, EVERY_MS);
     window.addEventListener(APPROVALS_CHANGED, load);

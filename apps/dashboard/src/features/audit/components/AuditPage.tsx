@@ -55,10 +55,10 @@ export function AuditPage() {
       actor: params.get('actor') ?? undefined,
       action: params.get('action') ?? undefined,
       q: params.get('q') ?? undefined,
-      before: params.get('before') ?? undefined,
+      cursor: params.get('cursor') ?? undefined,
     };
   }, [address]);
-  const entries = useAsync((signal) => fetchAudit(filters, PAGE + 1, signal), [filters]);
+  const entries = useAsync((signal) => fetchAudit(filters, PAGE, signal), [filters]);
   const [actor, setActor] = useState(filters.actor ?? '');
   const [action, setAction] = useState(filters.action ?? '');
   const [text, setText] = useState(filters.q ?? '');
@@ -68,26 +68,28 @@ export function AuditPage() {
   const search = (e: FormEvent) => {
     e.preventDefault();
     setNewer([]);
-    setQuery({ actor: actor.trim(), action: action.trim(), q: text.trim(), before: null });
+    setQuery({ actor: actor.trim(), action: action.trim(), q: text.trim(), cursor: null });
   };
   const clear = () => {
     setActor('');
     setAction('');
     setText('');
     setNewer([]);
-    setQuery({ actor: null, action: null, q: null, cluster: null, before: null });
+    setQuery({ actor: null, action: null, q: null, cluster: null, cursor: null });
   };
 
-  const rows = (entries.data ?? []).slice(0, PAGE);
-  const hasOlder = (entries.data?.length ?? 0) > PAGE;
+  const rows = entries.data?.items ?? [];
+  const olderCursor = entries.data?.nextCursor ?? null;
+  // The cursors of the newer pages this one was reached from, to go back through them.
   const older = () => {
-    setNewer([...newer, filters.before ?? '']);
-    setQuery({ before: rows[rows.length - 1].id });
+    if (olderCursor === null) return;
+    setNewer([...newer, filters.cursor ?? '']);
+    setQuery({ cursor: olderCursor });
   };
   const back = () => {
     const prev = newer[newer.length - 1];
     setNewer(newer.slice(0, -1));
-    setQuery({ before: prev || null });
+    setQuery({ cursor: prev || null });
   };
   const filtered = !!(filters.clusterId || filters.actor || filters.action || filters.q);
 
@@ -104,7 +106,7 @@ export function AuditPage() {
             value={filters.clusterId ?? ''}
             onChange={(e) => {
               setNewer([]);
-              setQuery({ cluster: e.target.value, before: null });
+              setQuery({ cluster: e.target.value, cursor: null });
             }}
             aria-label="Cluster"
           >
@@ -186,14 +188,14 @@ export function AuditPage() {
             </tbody>
           </table>
           <div className="table-more">
-            <button type="button" className="btn btn-small" onClick={back} disabled={newer.length === 0 && !filters.before}>
+            <button type="button" className="btn btn-small" onClick={back} disabled={newer.length === 0 && !filters.cursor}>
               ← Newer
             </button>
-            <button type="button" className="btn btn-small" onClick={older} disabled={!hasOlder}>
+            <button type="button" className="btn btn-small" onClick={older} disabled={olderCursor === null}>
               Older →
             </button>
             <span className="muted small">
-              {rows.length} entries{filters.before ? ' (older page)' : ', newest first'}
+              {rows.length} entries{filters.cursor ? ' (older page)' : ', newest first'}
             </span>
           </div>
         </section>
@@ -202,7 +204,7 @@ export function AuditPage() {
   );
 }
 
-const hasValue = (v: unknown) => v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v as object).length === 0);
+const hasValue = (v: unknown) => v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v).length === 0);
 const recorded = (v: unknown) => v !== undefined && v !== null;
 const policiesText = (v: unknown) =>
   !recorded(v) ? '# not recorded' : Array.isArray(v) && v.length === 0 ? '# no NetworkPolicy' : toYaml(v);
@@ -268,7 +270,7 @@ function AuditRow({ entry: e, clusterName }: { entry: AuditItem; clusterName?: s
 
 /** A few words for the entries people look for most. */
 function describe(e: AuditItem): string {
-  const d = (e.details ?? {}) as Record<string, unknown>;
+  const d = e.details ?? {};
   const parts: string[] = [];
   if (typeof d.comment === 'string') parts.push(`“${d.comment}”`);
   if (typeof d.reason === 'string') parts.push(`“${d.reason}”`);

@@ -60,7 +60,7 @@ export function AddEdgeForm({
   };
 
   return (
-    <form className="card add-edge" onSubmit={submit} aria-labelledby="add-edge-title" noValidate>
+    <form className="card add-edge" onSubmit={(event) => void submit(event)} aria-labelledby="add-edge-title" noValidate>
       <div className="card-head">
         <h2 id="add-edge-title">Declare a dependency</h2>
         <button type="button" className="btn btn-ghost btn-small" onClick={onClose}>

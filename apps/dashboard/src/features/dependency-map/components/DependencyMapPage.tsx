@@ -101,7 +101,7 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
             Dependency map <ClusterPicker current={clusterId} to={(id) => `/clusters/${id}/map`} />
           </>
         }
-        subtitle={`${plural(allEdges.length, 'dependency', 'dependencies')} between ${plural(d.workloads.length, 'workload')} in ${plural(d.namespaces.length, 'namespace')}, from ${plural(d.imports.length, 'flow import')}${allEdges.some((e) => e.origin === 'manual') ? ' and declarations' : ''}.`}
+        subtitle={`${plural(allEdges.length, 'dependency', 'dependencies')} between ${plural(d.workloads.length, 'workload')} in ${plural(d.namespaces.length, 'namespace')}, from ${plural(d.imports.length, 'flow import')}${allEdges.some((e) => e.origin !== 'observed') ? ' and declarations' : ''}.`}
         actions={
           can('map.declare') && (
             <button type="button" className="btn btn-primary" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>

@@ -67,7 +67,6 @@ export function EdgeTable({
             <th>To</th>
             <th>Port</th>
             {header('connections', 'Conns', 'num')}
-            <th>First seen</th>
             {header('lastSeen', 'Last seen')}
             <th>Sources</th>
             {header('risk', 'Review')}
@@ -135,7 +134,10 @@ function EdgeRow({
 }) {
   const cols = canReview ? 9 : 8;
   const sources = [
-    ...e.sources.map((s) => `${fileOf.get(s.importId) ?? s.importId.slice(0, 8)}: ${formatNumber(s.connections)} connections`),
+    ...e.sources.map(
+      (s) =>
+        `${fileOf.get(s.importId) ?? s.importId.slice(0, 8)}${s.format ? ` (${s.format})` : ''}: ${formatNumber(s.connections)} connections`,
+    ),
     ...(e.createdBy ? [`declared by ${personName(e.createdBy)}`] : []),
   ];
   const sourceText =
@@ -164,10 +166,7 @@ function EdgeRow({
           {e.port}/{e.protocol}
         </td>
         <td className="num">{formatNumber(e.connections)}</td>
-        <td className="nowrap" title={e.firstSeen ?? undefined}>
-          {formatDate(e.firstSeen)}
-        </td>
-        <td className="nowrap" title={e.lastSeen ?? undefined}>
+        <td className="nowrap" title={e.firstSeen ? `first seen ${formatDate(e.firstSeen)}` : undefined}>
           {e.lastSeen ? formatAgo(e.lastSeen) : '—'}
         </td>
         <td className="sources" title={sources.join('\n')}>
@@ -182,6 +181,11 @@ function EdgeRow({
               </Badge>
             )}
             {e.origin === 'manual' && <Badge tone="info">declared</Badge>}
+            {e.origin === 'declared' && (
+              <Badge tone="info" title={`Declared by an import: ${e.sources.map((s) => s.format ?? 'unknown format').join(', ')}`}>
+                declared by a source
+              </Badge>
+            )}
           </div>
           {e.reviewedBy && (
             <div className="review-note" title={e.reviewComment ?? undefined}>
@@ -253,7 +257,7 @@ function ReviewForm({
   };
 
   return (
-    <form className="review-form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && !busy && onCancel()}>
+    <form className="review-form" onSubmit={(event) => void submit(event)} onKeyDown={(e) => e.key === 'Escape' && !busy && onCancel()}>
       <label htmlFor={id}>
         {verdict === 'reject' ? 'Why should this dependency not be allowed?' : 'Why is this dependency needed?'}{' '}
         <span className="muted">(optional, kept with the review)</span>

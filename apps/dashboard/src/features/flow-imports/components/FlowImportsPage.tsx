@@ -5,7 +5,7 @@ import { rememberCluster } from '../../../app/last-cluster';
 import { Link } from '../../../app/router';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { formatAgo, formatBytes, formatDate, formatNumber, plural } from '../../../shared/format';
-import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
+import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
 import { useFlowImports } from '../hooks/use-flow-imports';
 import { UploadFlows } from './UploadFlows';
 import '../flow-imports.css';
@@ -26,7 +26,7 @@ export function FlowImportsPage({ clusterId }: { clusterId: string }) {
             Flow imports <ClusterPicker current={clusterId} to={(id) => `/clusters/${id}/flow-imports`} />
           </>
         }
-        subtitle="Hubble JSON, Calico flow logs or edge lists: the format is read from the content. Every flow is attributed to a workload or counted as skipped, with the reason."
+        subtitle="Hubble JSON, Calico flow logs, Istio/Envoy access logs, AWS VPC Flow Logs, Inspektor Gadget output, Otterize ClientIntents or edge lists: the format is read from the content. Every flow is attributed to a workload or counted as skipped, with the reason."
       />
       {can('flows.upload') && <UploadFlows clusterId={clusterId} onUploaded={imports.add} />}
       {imports.status === 'loading' && !imports.data && <Loading what="flow imports" />}
@@ -38,18 +38,26 @@ export function FlowImportsPage({ clusterId }: { clusterId: string }) {
           </p>
         </>
       )}
-      {imports.data && imports.data.length === 0 && (
+      {imports.items && imports.items.length === 0 && (
         <Empty title="No flows imported yet">
           {can('flows.upload')
-            ? 'Upload a file above: hubble observe -o jsonpb, a Calico flow log, or an edge list.'
+            ? 'Upload a file above: hubble observe -o jsonpb, a Calico flow log, an access log, a VPC Flow Log, Otterize intents, or an edge list.'
             : 'An operator can upload observed traffic here.'}
         </Empty>
       )}
       <div className="import-list">
-        {imports.data?.map((i) => (
+        {imports.items?.map((i) => (
           <ImportCard key={i.id} clusterId={clusterId} view={i} />
         ))}
       </div>
+      <LoadMore
+        shown={imports.items?.length ?? 0}
+        noun="imports"
+        hasMore={imports.hasMore}
+        loading={imports.loadingMore}
+        error={imports.moreError}
+        onMore={imports.more}
+      />
     </div>
   );
 }

@@ -56,8 +56,9 @@ export function UploadFlows({ clusterId, onUploaded }: { clusterId: string; onUp
       <div>
         <strong>Upload observed traffic</strong>
         <div className="muted small">
-          Drop a file here or choose one: <code>hubble observe -o jsonpb</code>, a Calico flow log, or an edge list (
-          <code>from,to,port,protocol</code>).
+          Drop a file here or choose one: <code>hubble observe -o jsonpb</code>, a Calico flow log, an Istio/Envoy access log, AWS VPC Flow
+          Logs, Inspektor Gadget <code>trace_tcp</code> or <code>advise networkpolicy</code> output, Otterize ClientIntents, or an edge list
+          (<code>from,to,port,protocol</code>).
         </div>
         {sending && (
           <div className="upload-progress" role="status">

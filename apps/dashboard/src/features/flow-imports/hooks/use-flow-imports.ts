@@ -1,18 +1,18 @@
 import type { FlowImportView } from '@bulkhead/contracts';
 import { useEffect } from 'react';
-import { useAsync } from '../../../shared/use-async';
+import { usePages } from '../../../shared/use-pages';
 import { fetchImport, fetchImports } from '../api';
 
 export const isLive = (i: FlowImportView) => i.status === 'queued' || i.status === 'running';
 
-/** The cluster's flow imports, each queued or running one polled every second until it ends. */
+/** The cluster's flow imports, newest first, a page at a time, each queued or running one polled every second until it ends. */
 export function useFlowImports(clusterId: string) {
-  const list = useAsync((signal) => fetchImports(clusterId, signal), [clusterId]);
-  const live = (list.data ?? [])
+  const list = usePages((cursor, signal) => fetchImports(clusterId, cursor, signal), [clusterId]);
+  const live = (list.items ?? [])
     .filter(isLive)
     .map((i) => i.id)
     .join(',');
-  const { set } = list;
+  const { setItems } = list;
 
   useEffect(() => {
     if (!live) return;
@@ -21,7 +21,7 @@ export function useFlowImports(clusterId: string) {
     const timer = window.setInterval(() => {
       for (const id of ids) {
         fetchImport(id, controller.signal)
-          .then((fresh) => set((all) => all.map((i) => (i.id === fresh.id ? fresh : i))))
+          .then((fresh) => setItems((all) => all.map((i) => (i.id === fresh.id ? fresh : i))))
           .catch(() => undefined); // the next tick tries again; a lasting failure shows on reload
       }
     }, 1000);
@@ -29,8 +29,8 @@ export function useFlowImports(clusterId: string) {
       window.clearInterval(timer);
       controller.abort();
     };
-  }, [live, set]);
+  }, [live, setItems]);
 
-  const add = (view: FlowImportView) => set((all) => [view, ...all.filter((i) => i.id !== view.id)]);
+  const add = (view: FlowImportView) => setItems((all) => [view, ...all.filter((i) => i.id !== view.id)]);
   return { ...list, add };
 }

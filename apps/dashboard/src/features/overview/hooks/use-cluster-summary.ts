@@ -25,14 +25,14 @@ export function useClusterSummary(clusterId: string) {
       const [namespaces, edges, plans] = await Promise.all([
         fetchNamespaces(clusterId, signal),
         fetchEdges(clusterId, signal),
-        fetchPlans(clusterId, signal),
+        fetchPlans(clusterId, undefined, signal),
       ]);
       const byTier: Record<TierKey, NamespaceView[]> = { prod: [], staging: [], dev: [], none: [] };
       for (const ns of [...namespaces].sort((a, b) => a.name.localeCompare(b.name))) byTier[ns.tier ?? 'none'].push(ns);
       return {
         byTier,
         unprotected: namespaces.filter((n) => n.protection === 'unprotected').length,
-        latestPlan: plans[0] ?? null,
+        latestPlan: plans.items[0] ?? null,
         crossTier: edges.filter((e) => e.crossTier && e.review !== 'rejected').length,
         unreviewed: edges.filter((e) => e.review === 'unreviewed').length,
       };

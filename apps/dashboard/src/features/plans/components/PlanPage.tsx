@@ -20,13 +20,12 @@ const TABS = [
   { key: 'policies', label: 'Policies' },
   { key: 'diff', label: 'Diff' },
 ] as const;
-type TabKey = (typeof TABS)[number]['key'];
 
 /** One plan version as a reviewer reads it: what it blocks, what lint says, its YAML, and what changes. */
 export function PlanPage({ planId }: { planId: string }) {
   const plan = useAsync((signal) => fetchPlan(planId, signal), [planId]);
   const { query } = useLocation();
-  const tab = (TABS.find((t) => t.key === query.get('tab'))?.key ?? 'impact') as TabKey;
+  const tab = TABS.find((t) => t.key === query.get('tab'))?.key ?? 'impact';
   const clusterId = plan.data?.clusterId;
   useEffect(() => {
     if (clusterId) rememberCluster(clusterId);

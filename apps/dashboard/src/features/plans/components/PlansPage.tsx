@@ -5,15 +5,15 @@ import { Link, navigate } from '../../../app/router';
 import type { PlanSummary } from '@bulkhead/contracts';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
-import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
+import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
+import { usePages } from '../../../shared/use-pages';
 import { fetchPlans, makePlan } from '../api';
 import '../plans.css';
 
 /** A cluster's plans, newest version first, each with what a reviewer looks at before anything else. */
 export function PlansPage({ clusterId }: { clusterId: string }) {
   const { can } = useAuth();
-  const plans = useAsync((signal) => fetchPlans(clusterId, signal), [clusterId]);
+  const plans = usePages((cursor, signal) => fetchPlans(clusterId, cursor, signal), [clusterId]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => rememberCluster(clusterId), [clusterId]);
@@ -38,7 +38,7 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
             Plans <ClusterPicker current={clusterId} to={(id) => `/clusters/${id}/plans`} />
           </>
         }
-        subtitle="Each version is made from the inventory and the dependency map as they were at that moment: default-deny everywhere, DNS, and one allow per reviewed dependency."
+        subtitle="Each version is made from the inventory and the dependency map as they were at that moment: default-deny everywhere, DNS, and one allow per dependency, reviewed or not, except those a person rejected and those that cross tiers without a confirmation."
         actions={
           can('plans.create') && (
             <button type="button" className="btn btn-primary" onClick={() => void make()} disabled={busy}>
@@ -50,14 +50,14 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
       {error !== null && <ErrorNote error={error} title="The plan could not be made." />}
       {plans.status === 'loading' && !plans.data && <Loading what="plans" />}
       {plans.status === 'failed' && <ErrorNote error={plans.error} title="The plans could not be loaded." onRetry={plans.reload} />}
-      {plans.data && plans.data.length === 0 && (
+      {plans.items && plans.items.length === 0 && (
         <Empty title="No plan yet">
           {can('plans.create')
-            ? 'Review the dependency map first, then make the first plan with the button above.'
-            : 'An operator makes plans once the dependency map is reviewed.'}
+            ? 'Make the first plan with the button above. Every observed dependency is allowed unless a person rejects it, so review the map first: reject what should stop, confirm what crosses tiers.'
+            : 'An operator makes plans from the dependency map. Every observed dependency is allowed unless a person rejects it.'}
         </Empty>
       )}
-      {plans.data && plans.data.length > 0 && (
+      {plans.items && plans.items.length > 0 && (
         <section className="card card-flush" aria-label="Plan versions">
           <div className="table-wrap">
             <table className="table" data-testid="plan-table">
@@ -74,7 +74,7 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {plans.data.map((p, i) => (
+                {plans.items.map((p, i) => (
                   <tr key={p.id} data-testid="plan-row" data-version={p.version}>
                     <td>
                       <Link to={`/plans/${p.id}`} className="strong">
@@ -111,6 +111,14 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
               </tbody>
             </table>
           </div>
+          <LoadMore
+            shown={plans.items.length}
+            noun="plan versions"
+            hasMore={plans.hasMore}
+            loading={plans.loadingMore}
+            error={plans.moreError}
+            onMore={plans.more}
+          />
         </section>
       )}
     </div>

@@ -29,7 +29,8 @@ export function NewRolloutForm({
   const [clusterId, setClusterId] = useState(
     initialCluster && clusters.some((c) => c.id === initialCluster) ? initialCluster : (clusters[0]?.id ?? ''),
   );
-  const plans = useAsync((signal) => (clusterId ? fetchPlans(clusterId, signal) : Promise.resolve([])), [clusterId]);
+  // The newest plan versions (the first page): the ones worth rolling out.
+  const plans = useAsync(async (signal) => (clusterId ? (await fetchPlans(clusterId, undefined, signal)).items : []), [clusterId]);
   const [planId, setPlanId] = useState(initialPlan ?? '');
   const [waves, setWaves] = useState('1, 2, 4');
   const [settle, setSettle] = useState('30');
@@ -82,7 +83,7 @@ export function NewRolloutForm({
   };
 
   return (
-    <form className="card new-rollout" onSubmit={submit} aria-labelledby="new-rollout-title" noValidate>
+    <form className="card new-rollout" onSubmit={(event) => void submit(event)} aria-labelledby="new-rollout-title" noValidate>
       <div className="card-head">
         <h2 id="new-rollout-title">New rollout</h2>
         <span className="muted small">dev first, then staging and prod, each after an approval</span>

@@ -3,22 +3,22 @@ import { Link, setQuery, useLocation } from '../../../app/router';
 import type { RolloutSummary } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
-import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
-import { useAsync } from '../../../shared/use-async';
+import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
+import { usePages } from '../../../shared/use-pages';
 import { useClusters } from '../../../shared/use-clusters';
 import { fetchRollouts } from '../api';
 import { NewRolloutForm } from './NewRolloutForm';
 import '../rollouts.css';
 
-/** Every rollout, newest first, and (for operators) a new one from a plan. */
+/** The rollouts, newest first, a page at a time, and (for operators) a new one from a plan. */
 export function RolloutsPage() {
   const { can } = useAuth();
   const { query } = useLocation();
   const clusters = useClusters();
-  const rollouts = useAsync((signal) => fetchRollouts(undefined, signal), []);
+  const rollouts = usePages((cursor, signal) => fetchRollouts(undefined, cursor, signal), []);
   const creating = query.has('new') && can('rollouts.create');
   const names = new Map((clusters.data ?? []).map((c) => [c.id, c.name]));
-  const list = [...(rollouts.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const list = rollouts.items ?? [];
 
   return (
     <div className="page">
@@ -94,6 +94,14 @@ export function RolloutsPage() {
               </tbody>
             </table>
           </div>
+          <LoadMore
+            shown={list.length}
+            noun="rollouts"
+            hasMore={rollouts.hasMore}
+            loading={rollouts.loadingMore}
+            error={rollouts.moreError}
+            onMore={rollouts.more}
+          />
         </section>
       )}
     </div>

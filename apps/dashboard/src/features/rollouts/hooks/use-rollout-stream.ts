@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { type RolloutState, type RolloutView, routes, urlOf } from '@bulkhead/contracts';
-import { FINAL_STATUSES } from '@bulkhead/contracts';
+import {
+  applyRolloutPatch,
+  FINAL_STATUSES,
+  type RolloutPatch,
+  type RolloutState,
+  type RolloutView,
+  routes,
+  urlOf,
+} from '@bulkhead/contracts';
 import { fetchRollout } from '../api';
 
 /** How the page hears of changes: the event stream, a poll while the stream is down, or nothing once the rollout has ended. */
@@ -10,9 +17,11 @@ const POLL_MS = 2000;
 
 /**
  * A rollout kept up to date without reloading: the first state by GET (so that a 404 or 403 is said
- * in words), then the server-sent events of /events, each carrying the whole state. While the stream
- * is down (a proxy cut it, the API restarted) the state is polled every 2 s, and EventSource keeps
- * reconnecting on its own. A state older than the one shown (by version) is never applied.
+ * in words), then the server-sent events of /events: the whole state when the stream opens, then
+ * patches, each applied to the state the stream gave before it. A patch for another version than that
+ * one (never expected) reads the whole state again. While the stream is down (a proxy cut it, the API
+ * restarted) the state is polled every 2 s, and EventSource keeps reconnecting on its own (and sends
+ * the whole state again). A state older than the one shown (by version) is never applied.
  */
 export function useRolloutStream(id: string) {
   const [state, setState] = useState<RolloutView | null>(null);
@@ -62,15 +71,27 @@ export function useRolloutStream(id: string) {
         accept(first);
         if (ended(first)) return finish();
         source = new EventSource(urlOf(routes.rolloutEvents, { params: { rolloutId: id } }));
+        // What this stream last gave: the base its next patch applies to.
+        let streamed: RolloutView | null = null;
+        const show = (next: RolloutView) => {
+          streamed = next;
+          accept(next);
+          setLiveness('live');
+          if (ended(next)) finish();
+        };
         source.onopen = () => {
           stopPolling();
           setLiveness('live');
         };
-        source.addEventListener('rollout', (e) => {
-          const next = JSON.parse((e as MessageEvent<string>).data) as RolloutView;
-          accept(next);
-          setLiveness('live');
-          if (ended(next)) finish();
+        source.addEventListener('rollout', (e) => show(JSON.parse((e as MessageEvent<string>).data) as RolloutView));
+        source.addEventListener('patch', (e) => {
+          const patch = JSON.parse((e as MessageEvent<string>).data) as RolloutPatch;
+          const next = streamed && applyRolloutPatch(streamed, patch);
+          if (next) show(next);
+          else
+            fetchRollout(id, controller.signal)
+              .then(show)
+              .catch(() => undefined); // the stream's next change, or the poll, brings it
         });
         source.onerror = () => {
           if (source?.readyState === EventSource.CLOSED) source = null;

@@ -29,7 +29,7 @@ export function SignInPage({ reason }: { reason?: string }) {
 
   return (
     <div className="signin">
-      <form className="signin-card" onSubmit={submit} aria-labelledby="signin-title" noValidate>
+      <form className="signin-card" onSubmit={(event) => void submit(event)} aria-labelledby="signin-title" noValidate>
         <div className="brand brand-large">
           <span className="brand-mark" aria-hidden="true">
             <span />

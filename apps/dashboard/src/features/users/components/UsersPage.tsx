@@ -83,7 +83,7 @@ function Access({ user, onDisabled }: { user: UserView; onDisabled(): void }) {
   return (
     <span role="group" aria-label={`Disable ${user.username}`}>
       <span className="muted">Ends their sessions and tokens now. </span>
-      <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy} onClick={disable}>
+      <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy} onClick={() => void disable()}>
         {busy ? 'Disabling…' : `Disable ${user.username}`}
       </button>{' '}
       <button type="button" className="btn btn-small" disabled={busy} onClick={() => setConfirming(false)}>
@@ -127,7 +127,7 @@ function NewUser({ onCreated }: { onCreated(): void }) {
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="new-user-title" noValidate>
+    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="new-user-title" noValidate>
       <div className="card-head">
         <h2 id="new-user-title">Add a user</h2>
       </div>

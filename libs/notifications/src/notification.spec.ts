@@ -1,0 +1,69 @@
+import { notificationOf, webhookBody, type NotifiedEntry } from './notification';
+
+const AT = new Date('2026-01-13T22:00:00Z');
+const entry = (event: NotifiedEntry['event'], details: Record<string, unknown>): NotifiedEntry => ({
+  event,
+  at: AT,
+  clusterId: 'c1',
+  clusterName: 'demo-flat',
+  target: 'r1',
+  details: { rolloutId: 'r1', version: 7, ...details },
+});
+
+describe('notifications', () => {
+  it('a halt after a failed probe says why and offers declaring the dependency, rolling back and aborting', () => {
+    const halted = notificationOf(
+      entry('rollout.halted', { code: 'probe_failed', message: 'payments: orders -> payments:8080 blocked' }),
+      'k1',
+    );
+    expect(halted).toMatchObject({
+      id: 'k1',
+      event: 'rollout.halted',
+      occurredAt: AT.toISOString(),
+      cluster: { id: 'c1', name: 'demo-flat' },
+      rollout: { id: 'r1', version: 7 },
+      halt: { code: 'probe_failed', message: 'payments: orders -> payments:8080 blocked' },
+    });
+    expect(halted.summary).toContain('halted: payments: orders -> payments:8080 blocked');
+    expect(halted.nextActions.map((a) => [a.action, a.path])).toEqual([
+      ['declare-dependency', '/api/v1/clusters/c1/edges'],
+      ['rollback', '/api/v1/rollouts/r1/rollback'],
+      ['abort', '/api/v1/rollouts/r1/abort'],
+    ]);
+  });
+
+  it('a halt for another reason offers rollback and abort only', () => {
+    const halted = notificationOf(entry('rollout.halted', { code: 'approval_rejected', message: 'rejected' }), 'k1');
+    expect(halted.nextActions.map((a) => a.action)).toEqual(['rollback', 'abort']);
+  });
+
+  it('an approval request names the tier and the calls that decide it', () => {
+    const asked = notificationOf(entry('approval.needed', { tier: 'prod' }), 'k2');
+    expect(asked.tier).toBe('prod');
+    expect(asked.nextActions).toEqual([
+      expect.objectContaining({ action: 'approve', path: '/api/v1/rollouts/r1/approve', body: { tier: 'prod' } }),
+      expect.objectContaining({ action: 'reject', path: '/api/v1/rollouts/r1/reject', body: { tier: 'prod' } }),
+    ]);
+  });
+
+  it('drift carries its findings', () => {
+    const findings = [{ namespace: 'payments', kind: 'policy_removed', subject: 'allow-orders', message: 'removed by hand' }];
+    const drift = notificationOf({ ...entry('drift.found', { findings }), details: { findings } }, 'k3');
+    expect(drift).toMatchObject({ findings, rollout: { id: 'r1', version: null } });
+    expect(drift.summary).toBe('Drift on demo-flat: 1 finding against the rolled-out plan');
+  });
+
+  it('the same entry gives the same bytes', () => {
+    const completed = entry('rollout.completed', {});
+    expect(webhookBody('json', completed, 'k4')).toBe(webhookBody('json', { ...completed }, 'k4'));
+  });
+
+  it('the Slack variant has text and blocks, with mrkdwn characters escaped', () => {
+    const body = JSON.parse(webhookBody('slack', entry('rollout.halted', { code: 'apply_failed', message: '<b>&' }), 'k5'));
+    expect(body.text).toContain('halted: <b>&');
+    expect(body.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
+    expect(body.blocks[0].text.text).toContain('&lt;b&gt;&amp;');
+    expect(body.blocks[0].text.text).not.toContain('<b>');
+    expect(body.blocks[1].elements[0].text).toContain('rollout.halted · demo-flat');
+  });
+});

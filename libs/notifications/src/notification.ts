@@ -1,0 +1,153 @@
+/**
+ * What a webhook says, built from the audit entry of the change that notifies: the same entry gives the
+ * same bytes, so every attempt of a delivery sends one body. Pure.
+ */
+import type { WebhookEvent, WebhookFormat } from '@bulkhead/contracts';
+
+/** The audit entry a delivery is about, with its cluster's name. */
+export interface NotifiedEntry {
+  event: WebhookEvent;
+  at: Date;
+  clusterId: string;
+  clusterName: string;
+  /** the rollout's id (a rollout's entries and drift checks name it) */
+  target: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Something the reader can do about it, as an API call. */
+export interface NextAction {
+  action: string;
+  description: string;
+  method: 'POST';
+  path: string;
+  body?: Record<string, unknown>;
+}
+
+/** The generic JSON document. */
+export interface Notification {
+  /** the delivery's idempotency key, also sent as X-Bulkhead-Idempotency-Key */
+  id: string;
+  event: WebhookEvent;
+  occurredAt: string;
+  cluster: { id: string; name: string };
+  /** one sentence, for people */
+  summary: string;
+  rollout?: { id: string; version: number | null };
+  tier?: string;
+  halt?: { code: string; message: string };
+  findings?: unknown[];
+  nextActions: NextAction[];
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function rolloutOf(entry: NotifiedEntry): { id: string; version: number | null } {
+  const id = text(entry.details.rolloutId) ?? entry.target ?? '';
+  return { id, version: typeof entry.details.version === 'number' ? entry.details.version : null };
+}
+
+/** What a halted rollout can be told to do today: put back, or stop; and, after a failed probe, declare what it missed. */
+function haltActions(rolloutId: string, clusterId: string, code: string): NextAction[] {
+  const actions: NextAction[] = [];
+  if (code === 'probe_failed')
+    actions.push({
+      action: 'declare-dependency',
+      description: 'The probe may have found a dependency the flows missed: declare it, make a new plan and roll that out',
+      method: 'POST',
+      path: `/api/v1/clusters/${clusterId}/edges`,
+    });
+  actions.push(
+    {
+      action: 'rollback',
+      description: 'Put back every namespace the rollout changed, from its snapshots',
+      method: 'POST',
+      path: `/api/v1/rollouts/${rolloutId}/rollback`,
+      body: { scope: { kind: 'all' } },
+    },
+    {
+      action: 'abort',
+      description: 'Stop: put back the namespaces under way and leave the verified ones enforced',
+      method: 'POST',
+      path: `/api/v1/rollouts/${rolloutId}/abort`,
+      body: { restore: 'in_flight' },
+    },
+  );
+  return actions;
+}
+
+export function notificationOf(entry: NotifiedEntry, idempotencyKey: string): Notification {
+  const cluster = { id: entry.clusterId, name: entry.clusterName };
+  const base = { id: idempotencyKey, event: entry.event, occurredAt: entry.at.toISOString(), cluster };
+  const rollout = rolloutOf(entry);
+  switch (entry.event) {
+    case 'approval.needed': {
+      const tier = text(entry.details.tier) ?? 'unknown';
+      const decide = (action: 'approve' | 'reject', description: string): NextAction => ({
+        action,
+        description,
+        method: 'POST',
+        path: `/api/v1/rollouts/${rollout.id}/${action}`,
+        body: { tier },
+      });
+      return {
+        ...base,
+        summary: `Rollout ${rollout.id} on ${cluster.name} waits for an approver before its ${tier} stage starts`,
+        rollout,
+        tier,
+        nextActions: [decide('approve', `Let the ${tier} stage start`), decide('reject', `Refuse the ${tier} stage: the rollout halts`)],
+      };
+    }
+    case 'rollout.halted': {
+      const halt = { code: text(entry.details.code) ?? 'unknown', message: text(entry.details.message) ?? '' };
+      return {
+        ...base,
+        summary: `Rollout ${rollout.id} on ${cluster.name} halted: ${halt.message || halt.code}`,
+        rollout,
+        halt,
+        nextActions: haltActions(rollout.id, cluster.id, halt.code),
+      };
+    }
+    case 'rollout.completed':
+      return { ...base, summary: `Rollout ${rollout.id} on ${cluster.name} completed`, rollout, nextActions: [] };
+    case 'drift.found': {
+      const findings = Array.isArray(entry.details.findings) ? entry.details.findings : [];
+      return {
+        ...base,
+        summary: `Drift on ${cluster.name}: ${findings.length} finding${findings.length === 1 ? '' : 's'} against the rolled-out plan`,
+        rollout,
+        findings,
+        nextActions: [],
+      };
+    }
+  }
+}
+
+/** Slack's mrkdwn gives &, < and > a meaning: written as entities, text stays text. */
+const escapeSlack = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A Slack incoming-webhook message: `text` for notifications, `blocks` for the channel. */
+function slackMessage(notification: Notification): Record<string, unknown> {
+  const lines = [`*${escapeSlack(notification.summary)}*`];
+  for (const finding of (notification.findings ?? []).slice(0, 10) as Array<{ namespace?: string; message?: string }>)
+    lines.push(`• ${escapeSlack(`${finding.namespace ?? ''}: ${finding.message ?? ''}`)}`);
+  for (const action of notification.nextActions) lines.push(`• ${escapeSlack(`${action.description}: ${action.method} ${action.path}`)}`);
+  return {
+    text: notification.summary,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: escapeSlack(`${notification.event} · ${notification.cluster.name} · ${notification.occurredAt}`) },
+        ],
+      },
+    ],
+  };
+}
+
+/** The body of a delivery, as sent and signed. */
+export function webhookBody(format: WebhookFormat, entry: NotifiedEntry, idempotencyKey: string): string {
+  const notification = notificationOf(entry, idempotencyKey);
+  return JSON.stringify(format === 'slack' ? slackMessage(notification) : notification);
+}

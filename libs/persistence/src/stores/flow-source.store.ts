@@ -1,0 +1,329 @@
+import type { FlowSourceKind } from '@bulkhead/contracts';
+import {
+  type CollectedBatch,
+  type FlowCollectionStore,
+  type FlowSourceConnection,
+  type FlowSourceLease,
+  type FlowSourceRecord,
+  type FlowSourceStatus,
+  type FlowSourceStore,
+  type LiveEdgeContribution,
+  InventoryError,
+  type ObservationGap,
+} from '@bulkhead/inventory';
+import type { DataSource, EntityManager } from 'typeorm';
+import { isUniqueViolation } from './cluster.store';
+import { addToEdges, EDGE_CHUNK, edgeKey } from './flow-import.store';
+
+interface SourceRow {
+  id: string;
+  cluster_id: string;
+  name: string;
+  kind: FlowSourceRecord['kind'];
+  address: string;
+  tls: FlowSourceRecord['tls'];
+  server_name: string | null;
+  has_ca: boolean;
+  enabled: boolean;
+  config_version: number;
+  status: FlowSourceStatus;
+  status_reason: string | null;
+  status_since: Date;
+  observing_since: Date | null;
+  last_flow_at: Date | null;
+  flows_per_second: number;
+  flows_total: string;
+  created_at: Date;
+  updated_at: Date;
+  gaps: Array<{ from: string; to: string; reason: string }>;
+}
+
+/** Gaps shown with a source: the latest ones. */
+const GAPS_SHOWN = 20;
+
+const SELECT_SOURCES = `
+  SELECT s.id, s.cluster_id, s.name, s.kind, s.address, s.tls, s.server_name, s.has_ca, s.enabled, s.config_version, s.status,
+    s.status_reason, s.status_since, s.observing_since, s.last_flow_at, s.flows_per_second, s.flows_total, s.created_at, s.updated_at,
+    COALESCE((SELECT jsonb_agg(jsonb_build_object('from', g.gap_from, 'to', g.gap_to, 'reason', g.reason) ORDER BY g.gap_from DESC)
+              FROM (SELECT * FROM flow_source_gaps WHERE source_id = s.id ORDER BY gap_from DESC LIMIT ${GAPS_SHOWN}) g), '[]'::jsonb) AS gaps
+  FROM flow_sources s`;
+
+const toRecord = (r: SourceRow): FlowSourceRecord => ({
+  id: r.id,
+  clusterId: r.cluster_id,
+  name: r.name,
+  kind: r.kind,
+  address: r.address,
+  tls: r.tls,
+  serverName: r.server_name,
+  hasCa: r.has_ca,
+  enabled: r.enabled,
+  configVersion: r.config_version,
+  status: r.status,
+  statusReason: r.status_reason,
+  statusSince: r.status_since,
+  observingSince: r.observing_since,
+  lastFlowAt: r.last_flow_at,
+  flowsPerSecond: r.flows_per_second,
+  flowsTotal: Number(r.flows_total),
+  gaps: r.gaps.map((g) => ({ from: new Date(g.from), to: new Date(g.to), reason: g.reason })),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The lease check every collector write starts with: it locks the source's row, so a takeover waits for the write or fences it. */
+const HOLDS_LEASE = `id = $1 AND lease_owner = $2 AND lease_epoch = $3 AND lease_expires_at > now()`;
+const leaseParams = (lease: FlowSourceLease) => [lease.sourceId, lease.owner, lease.epoch];
+
+/**
+ * Flow sources (the API's) and their collection (the worker's): leases, checkpoints, batches. Writes that
+ * return rows are wrapped in a CTE: TypeORM answers a bare UPDATE or DELETE ... RETURNING with [rows, count].
+ */
+export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionStore {
+  constructor(private readonly db: DataSource) {}
+
+  async create(input: Parameters<FlowSourceStore['create']>[0]): Promise<FlowSourceRecord> {
+    try {
+      const [row]: Array<{ id: string }> = await this.db.query(
+        `INSERT INTO flow_sources (cluster_id, name, kind, address, tls, server_name, sealed_tls, has_ca, enabled)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          input.clusterId,
+          input.name,
+          input.kind,
+          input.address,
+          input.tls,
+          input.serverName,
+          input.sealedTls ? Buffer.from(input.sealedTls) : null,
+          input.hasCa,
+          input.enabled,
+        ],
+      );
+      return (await this.get(input.clusterId, row.id))!;
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_flow_sources_cluster_name')) {
+        throw new InventoryError('flow_source.name_taken', `the cluster already has a flow source named "${input.name}"`, {
+          problems: [{ field: 'name', reason: 'is already taken' }],
+        });
+      }
+      throw error;
+    }
+  }
+
+  async get(clusterId: string, id: string): Promise<FlowSourceRecord | null> {
+    const [row]: SourceRow[] = await this.db.query(`${SELECT_SOURCES} WHERE s.cluster_id = $1 AND s.id = $2`, [clusterId, id]);
+    return row ? toRecord(row) : null;
+  }
+
+  async list(clusterId: string): Promise<FlowSourceRecord[]> {
+    const rows: SourceRow[] = await this.db.query(`${SELECT_SOURCES} WHERE s.cluster_id = $1 ORDER BY s.name`, [clusterId]);
+    return rows.map(toRecord);
+  }
+
+  async update(clusterId: string, id: string, patch: Parameters<FlowSourceStore['update']>[2]): Promise<FlowSourceRecord | null> {
+    const reconnect = patch.address !== undefined || patch.tls !== undefined;
+    const rows: Array<{ id: string }> = await this.db.query(
+      `WITH changed AS (UPDATE flow_sources SET
+         enabled = COALESCE($3, enabled),
+         address = COALESCE($4, address),
+         tls = CASE WHEN $5 THEN $6 ELSE tls END,
+         server_name = CASE WHEN $5 THEN $7 ELSE server_name END,
+         sealed_tls = CASE WHEN $5 THEN $8::bytea ELSE sealed_tls END,
+         has_ca = CASE WHEN $5 THEN $9 ELSE has_ca END,
+         config_version = config_version + CASE WHEN $10 THEN 1 ELSE 0 END,
+         updated_at = now()
+       WHERE cluster_id = $1 AND id = $2 RETURNING id) SELECT id FROM changed`,
+      [
+        clusterId,
+        id,
+        patch.enabled ?? null,
+        patch.address ?? null,
+        patch.tls !== undefined,
+        patch.tls?.tls ?? null,
+        patch.tls?.serverName ?? null,
+        patch.tls?.sealedTls ? Buffer.from(patch.tls.sealedTls) : null,
+        patch.tls?.hasCa ?? null,
+        reconnect,
+      ],
+    );
+    return rows.length ? this.get(clusterId, id) : null;
+  }
+
+  async delete(clusterId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH gone AS (DELETE FROM flow_sources WHERE cluster_id = $1 AND id = $2 RETURNING id) SELECT id FROM gone`,
+      [clusterId, id],
+    );
+    return rows.length > 0;
+  }
+
+  async claimLeases(owner: string, ttlMs: number): Promise<Array<FlowSourceLease & { configVersion: number; kind: FlowSourceKind }>> {
+    const rows: Array<{ id: string; lease_epoch: string; config_version: number; kind: FlowSourceKind }> = await this.db.query(
+      `WITH claimed AS (UPDATE flow_sources SET
+         lease_epoch = CASE WHEN lease_owner = $1 THEN lease_epoch ELSE lease_epoch + 1 END,
+         lease_owner = $1,
+         lease_expires_at = now() + $2 * interval '1 millisecond'
+       WHERE enabled AND (lease_owner = $1 OR lease_owner IS NULL OR lease_expires_at < now())
+       RETURNING id, lease_epoch, config_version, kind)
+       SELECT * FROM claimed`,
+      [owner, ttlMs],
+    );
+    return rows.map((r) => ({ sourceId: r.id, owner, epoch: Number(r.lease_epoch), configVersion: r.config_version, kind: r.kind }));
+  }
+
+  async releaseLease(lease: FlowSourceLease): Promise<void> {
+    await this.db.query(`UPDATE flow_sources SET lease_owner = NULL, lease_expires_at = NULL WHERE ${HOLDS_LEASE}`, leaseParams(lease));
+  }
+
+  async connection(lease: FlowSourceLease): Promise<FlowSourceConnection | null> {
+    const [row] = await this.db.query(
+      `SELECT id, cluster_id, kind, address, tls, server_name, sealed_tls, config_version, checkpoint FROM flow_sources WHERE ${HOLDS_LEASE}`,
+      leaseParams(lease),
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      clusterId: row.cluster_id,
+      kind: row.kind,
+      address: row.address,
+      tls: row.tls,
+      serverName: row.server_name,
+      sealedTls: row.sealed_tls ? new Uint8Array(row.sealed_tls) : null,
+      configVersion: row.config_version,
+      checkpoint: row.checkpoint,
+    };
+  }
+
+  async writeBatch(
+    lease: FlowSourceLease,
+    batch: CollectedBatch,
+    state: { status: FlowSourceStatus; reason: string | null; flowsPerSecond: number },
+  ): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const [held]: Array<{ cluster_id: string }> = await em.query(
+        `WITH written AS (UPDATE flow_sources SET
+           checkpoint = COALESCE($4::jsonb, checkpoint),
+           flows_total = flows_total + $5,
+           observing_since = COALESCE(observing_since, $6),
+           last_flow_at = GREATEST(last_flow_at, $7),
+           flows_per_second = $8,
+           status_since = CASE WHEN status = $9 THEN status_since ELSE now() END,
+           status = $9,
+           status_reason = $10
+         WHERE ${HOLDS_LEASE} RETURNING cluster_id) SELECT cluster_id FROM written`,
+        [
+          ...leaseParams(lease),
+          batch.checkpoint === null ? null : JSON.stringify(batch.checkpoint),
+          batch.flows,
+          batch.oldestFlowAt,
+          batch.newestFlowAt,
+          state.flowsPerSecond,
+          state.status,
+          state.reason,
+        ],
+      );
+      if (!held) return false;
+      for (let i = 0; i < batch.edges.length; i += EDGE_CHUNK) {
+        const chunk = batch.edges.slice(i, i + EDGE_CHUNK);
+        // Connections come from the hour's starts (below); the edge takes the rest of the contribution here.
+        const idByKey = await addToEdges(
+          em,
+          held.cluster_id,
+          chunk.map((e) => ({ ...e, connections: 0 })),
+        );
+        await addActivity(em, lease.sourceId, batch.hour, chunk, idByKey);
+      }
+      await insertGaps(em, lease.sourceId, batch.gaps);
+      return true;
+    });
+  }
+
+  async recordGap(lease: FlowSourceLease, gap: ObservationGap): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const held: unknown[] = await em.query(`SELECT 1 FROM flow_sources WHERE ${HOLDS_LEASE} FOR UPDATE`, leaseParams(lease));
+      if (!held.length) return false;
+      await insertGaps(em, lease.sourceId, [gap]);
+      return true;
+    });
+  }
+
+  async setStatus(lease: FlowSourceLease, status: FlowSourceStatus, reason: string | null): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH reported AS (UPDATE flow_sources SET status_since = CASE WHEN status = $4 AND status_reason IS NOT DISTINCT FROM $5 THEN status_since ELSE now() END,
+         status = $4, status_reason = $5, flows_per_second = CASE WHEN $4 = 'connected' THEN flows_per_second ELSE 0 END
+       WHERE ${HOLDS_LEASE} RETURNING id) SELECT id FROM reported`,
+      [...leaseParams(lease), status, reason],
+    );
+    return rows.length > 0;
+  }
+}
+
+/**
+ * Per edge, source and hour: connection starts (per reporting side) and observations summed, first and
+ * last seen widened; the hour's connections are the listed starts plus the largest side. What that adds
+ * to the hour's connections is added to the edge's, so an edge counts the same whether its flows came in
+ * one batch or in many, before and after a restart.
+ */
+async function addActivity(
+  em: EntityManager,
+  sourceId: string,
+  hour: Date,
+  edges: readonly LiveEdgeContribution[],
+  idByKey: ReadonlyMap<string, string>,
+): Promise<void> {
+  const column = <T>(pick: (e: LiveEdgeContribution) => T) => edges.map(pick);
+  const side = (name: string) => `edge_activity.starts_${name} + excluded.starts_${name}`;
+  const grown: Array<{ edge_id: string; added: string }> = await em.query(
+    `WITH input AS (
+       SELECT * FROM unnest($3::uuid[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[])
+         AS t(edge_id, s, d, f, u, l, o, fs, ls)),
+     before AS (SELECT a.edge_id, a.connections FROM edge_activity a JOIN input USING (edge_id) WHERE a.source_id = $1 AND a.hour = $2),
+     after AS (
+       INSERT INTO edge_activity (edge_id, source_id, hour, starts_src, starts_dst, starts_fwd, starts_unknown, starts_listed, connections, observations, first_seen, last_seen)
+       SELECT edge_id, $1, $2, s, d, f, u, l, l + GREATEST(s, d, f, u), o, fs, ls FROM input
+       ON CONFLICT (edge_id, source_id, hour) DO UPDATE SET
+         starts_src = ${side('src')},
+         starts_dst = ${side('dst')},
+         starts_fwd = ${side('fwd')},
+         starts_unknown = ${side('unknown')},
+         starts_listed = ${side('listed')},
+         connections = ${side('listed')} + GREATEST(${side('src')}, ${side('dst')}, ${side('fwd')}, ${side('unknown')}),
+         observations = edge_activity.observations + excluded.observations,
+         first_seen = LEAST(edge_activity.first_seen, excluded.first_seen),
+         last_seen = GREATEST(edge_activity.last_seen, excluded.last_seen)
+       RETURNING edge_id, connections)
+     SELECT after.edge_id, after.connections - COALESCE(before.connections, 0) AS added
+     FROM after LEFT JOIN before USING (edge_id)`,
+    [
+      sourceId,
+      hour,
+      column((e) => idByKey.get(edgeKey(e))),
+      column((e) => e.starts.src),
+      column((e) => e.starts.dst),
+      column((e) => e.starts.fwd),
+      column((e) => e.starts.unknown),
+      column((e) => e.starts.listed),
+      column((e) => e.observations),
+      column((e) => e.firstSeen),
+      column((e) => e.lastSeen),
+    ],
+  );
+  const added = grown.filter((g) => Number(g.added) !== 0);
+  if (!added.length) return;
+  await em.query(
+    `UPDATE edges SET connections = edges.connections + g.added, updated_at = now()
+     FROM unnest($1::uuid[], $2::bigint[]) AS g(id, added) WHERE edges.id = g.id`,
+    [added.map((g) => g.edge_id), added.map((g) => g.added)],
+  );
+}
+
+/** A gap is recorded once per start: a collector that resumes twice from one checkpoint finds the same gap. */
+async function insertGaps(em: EntityManager, sourceId: string, gaps: readonly ObservationGap[]): Promise<void> {
+  for (const gap of gaps) {
+    await em.query(
+      `INSERT INTO flow_source_gaps (source_id, gap_from, gap_to, reason) VALUES ($1, $2::timestamptz, GREATEST($2::timestamptz, $3::timestamptz), $4)
+       ON CONFLICT (source_id, gap_from) DO UPDATE SET gap_to = GREATEST(flow_source_gaps.gap_to, excluded.gap_to)`,
+      [sourceId, gap.from, gap.to, gap.reason],
+    );
+  }
+}

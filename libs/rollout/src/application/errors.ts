@@ -1,0 +1,16 @@
+import { AppError } from '@bulkhead/contracts';
+import type { RolloutRefusal, RolloutRefusalCode } from '../domain/types';
+
+/** What rollouts refuse: each refusal of the machine (`rollout.illegal_state`...), and a second active rollout on a cluster. */
+export type RolloutErrorCode = `rollout.${RolloutRefusalCode}` | 'rollout.cluster_busy';
+
+export class RolloutError extends AppError<RolloutErrorCode> {
+  /** The machine's refusal, thrown: when it names fields, the message lists them. */
+  static refusing(refusal: RolloutRefusal): RolloutError {
+    const code = `rollout.${refusal.code}` as const;
+    return refusal.problems?.length ? new RolloutError(code, refusal.problems) : new RolloutError(code, refusal.message);
+  }
+}
+
+export const clusterBusy = (): RolloutError =>
+  new RolloutError('rollout.cluster_busy', 'another rollout is active on this cluster: finish, abort or roll it back first');

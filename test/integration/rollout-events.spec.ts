@@ -1,0 +1,98 @@
+import { applyRolloutPatch, type RolloutPatch, rolloutPatchSchema, type RolloutView, rolloutViewSchema } from '@bulkhead/contracts';
+import { type Harness, seedDemoCluster, startApi } from './support/harness';
+
+/**
+ * The rollout event stream: the whole state first, then patches. A client that applies each patch to
+ * what it holds has, at every step, the state GET /rollouts/{id} answers at that version.
+ */
+
+let api: Harness;
+let clusterId: string;
+// One namespace at a time, each settling for longer than the stream's look (0.5 s), so that the stream sees many versions.
+const STEADY = { waves: [1], settleMs: 700, probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 } };
+
+beforeAll(async () => {
+  api = await startApi({}, { worker: true });
+  clusterId = await seedDemoCluster(api);
+}, 60000);
+afterAll(() => api.close());
+
+interface StreamEvent {
+  event: string;
+  data: string;
+}
+
+/** Reads server-sent events from the stream, handing each to `onEvent` until it answers true. */
+async function readEvents(res: Response, onEvent: (e: StreamEvent) => boolean): Promise<void> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) return;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .filter((line) => line.startsWith(`${name}: `))
+            .map((line) => line.slice(name.length + 2))
+            .join('\n');
+        if (field('event') && onEvent({ event: field('event'), data: field('data') })) return;
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+describe('the rollout event stream', () => {
+  it('sends the whole state once, then patches that rebuild each state the API reads, much smaller than the state', async () => {
+    const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
+    const created = (await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, config: STEADY } })).body;
+    const res = await fetch(`${api.url}/api/v1/rollouts/${created.id}/events`, {
+      headers: { authorization: `Bearer ${api.tokens.viewer}` },
+    });
+    expect(res.status).toBe(200);
+
+    let held: RolloutView | null = null;
+    const fullSizes: number[] = [];
+    const patchSizes: number[] = [];
+    const mismatches: string[] = [];
+    let started = false;
+    await readEvents(res, (e) => {
+      if (e.event === 'rollout') {
+        expect(held).toBeNull(); // the whole state comes once, first
+        held = rolloutViewSchema.parse(JSON.parse(e.data));
+        fullSizes.push(e.data.length);
+        if (!started) {
+          started = true;
+          void api.call('POST', `/api/v1/rollouts/${created.id}/start`, { role: 'operator' });
+        }
+        return false;
+      }
+      expect(e.event).toBe('patch');
+      const patch: RolloutPatch = rolloutPatchSchema.parse(JSON.parse(e.data));
+      const next = applyRolloutPatch(held!, patch);
+      if (!next) mismatches.push(`a patch from ${patch.from} reached a client at ${held!.version}`);
+      held = next ?? held;
+      patchSizes.push(e.data.length);
+      fullSizes.push(JSON.stringify(held).length);
+      return ['waiting_approval', 'halted', 'completed'].includes(held!.status);
+    });
+
+    expect(mismatches).toEqual([]);
+    expect(held!.status).toBe('waiting_approval');
+    const read = (await api.call('GET', `/api/v1/rollouts/${created.id}`, { role: 'viewer' })).body;
+    expect(read.version).toBe(held!.version);
+    expect(held).toEqual(read);
+    expect(patchSizes.length).toBeGreaterThan(3);
+    // Each patch carries the few steps that moved, not the whole state.
+    const meanPatch = patchSizes.reduce((a, b) => a + b, 0) / patchSizes.length;
+    expect(meanPatch).toBeLessThan(Math.max(...fullSizes) / 4);
+  }, 120000);
+});
