@@ -35,7 +35,7 @@ async function imported(body: string, fileName: string) {
 
 /** The edges that import contributed to, as `from -> to port/protocol origin xconnections`. */
 async function edgesOf(importId: string): Promise<string[]> {
-  const all: Edge[] = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body;
+  const all: Edge[] = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items;
   return all
     .filter((e) => e.sources.some((s) => s.importId === importId))
     .map((e) => `${e.from} -> ${e.to} ${e.port}/${e.protocol} ${e.origin} x${e.connections}`);
@@ -100,7 +100,7 @@ describe('flow sources imported through the API', () => {
       'otterize-tutorial-mapper/client2 -> otterize-tutorial-mapper/server 80/TCP declared x0',
       'otterize-tutorial-mapper/client -> otterize-tutorial-mapper/server 80/TCP declared x0',
     ]);
-    const declared: Edge[] = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?origin=declared`, { role: 'viewer' })).body;
+    const declared: Edge[] = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?origin=declared`, { role: 'viewer' })).body.items;
     expect(declared.find((e) => e.from === 'otterize-tutorial-mapper/client')!.sources).toEqual([
       { importId: done.id, format: 'otterize-intents', connections: 0, firstSeen: null, lastSeen: null },
     ]);
@@ -117,7 +117,7 @@ describe('flow sources imported through the API', () => {
     ]);
     const seen = await imported('{"from":"default/test-pod","to":"default/nginx","port":80,"count":4}\n', 'seen.jsonl');
     expect(await edgesOf(seen.id)).toEqual(['default/test-pod -> default/nginx 80/TCP observed x4']);
-    const edge: Edge = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=default`, { role: 'viewer' })).body.find(
+    const edge: Edge = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=default`, { role: 'viewer' })).body.items.find(
       (e: Edge) => e.to === 'default/nginx',
     );
     expect(edge.sources.map((s) => s.format)).toEqual(['ig-advise-networkpolicy', 'edge-list']);

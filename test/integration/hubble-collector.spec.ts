@@ -28,7 +28,7 @@ async function importedMap(clusterId: string, flows: ReplayFlow[]) {
 }
 
 async function liveMap(clusterId: string) {
-  const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body as any[];
+  const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items as any[];
   return new Map(
     edges
       .map((e): [string, { connections: number; firstSeen: number; lastSeen: number }] => [

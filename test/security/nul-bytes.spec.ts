@@ -17,6 +17,7 @@ const ids: Record<string, string> = {};
 type Path = Array<string | number>;
 type Sample = { role?: 'operator' | 'admin' | 'approver' | null; body: unknown };
 /** An address literal (TEST-NET-3), so that no name needs resolving. */
+const FLOW_SOURCE = { name: 'relay', kind: 'hubble-relay', address: '203.0.113.8:4245' };
 const WEBHOOK = { url: 'https://203.0.113.7/hooks', events: ['rollout.halted'], format: 'json', secret: 'a webhook secret of some length' };
 
 /** A valid body for every write route of the OpenAPI document; null for routes that read no body. */
@@ -69,6 +70,9 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/clusters/{clusterId}/webhooks': () => ({ body: WEBHOOK }),
   'PATCH /api/v1/clusters/{clusterId}/webhooks/{webhookId}': () => ({ body: { url: WEBHOOK.url, secret: WEBHOOK.secret } }),
   'DELETE /api/v1/clusters/{clusterId}/webhooks/{webhookId}': () => null,
+  'POST /api/v1/clusters/{clusterId}/flow-sources': () => ({ body: FLOW_SOURCE }),
+  'PATCH /api/v1/clusters/{clusterId}/flow-sources/{sourceId}': () => ({ body: { name: 'relay-2', address: FLOW_SOURCE.address } }),
+  'DELETE /api/v1/clusters/{clusterId}/flow-sources/{sourceId}': () => null,
 };
 
 /** Query values of read routes, beyond the ones the OpenAPI document declares. */
@@ -127,6 +131,7 @@ beforeAll(async () => {
   ids.userId = (await api.call('GET', '/api/v1/users')).body.find((u: { username: string }) => u.username === 'viewer-user').id;
   ids.importId = '00000000-0000-4000-8000-000000000000';
   ids.webhookId = (await api.call('POST', `/api/v1/clusters/${ids.clusterId}/webhooks`, { body: WEBHOOK })).body.id;
+  ids.sourceId = (await api.call('POST', `/api/v1/clusters/${ids.clusterId}/flow-sources`, { body: FLOW_SOURCE })).body.id;
   const doc = (await api.call('GET', '/api/docs/openapi.json', { role: 'viewer' })).body;
   routes = Object.entries<Record<string, { parameters?: Array<{ in: string; name: string }> }>>(doc.paths).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, op]) => ({

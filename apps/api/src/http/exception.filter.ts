@@ -22,6 +22,32 @@ export function inputPartOf(req: Pick<BulkheadRequest, 'method' | 'route'>): 'bo
 }
 
 /**
+ * The path parameter of a request whose percent-encoding does not decode (`%ff`, `%zz`): Express
+ * refuses such a path before any route sees it, naming only the raw text. Found by laying the path
+ * over the routes of the contract with its method and as many segments.
+ */
+export function undecodableParam(req: Pick<BulkheadRequest, 'method' | 'path'>): string | undefined {
+  const segments = req.path.split('/');
+  for (const route of ROUTE_BY_PATH.values()) {
+    const pattern = route.path.split('/');
+    if (route.method !== req.method || pattern.length !== segments.length) continue;
+    if (!pattern.every((part, i) => part.startsWith(':') || part === segments[i])) continue;
+    const index = pattern.findIndex((part, i) => part.startsWith(':') && !decodes(segments[i] ?? ''));
+    if (index >= 0) return pattern[index]?.slice(1);
+  }
+  return undefined;
+}
+
+function decodes(segment: string): boolean {
+  try {
+    decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The one place where errors become HTTP answers. An AppError keeps its code, gets its status from
  * the table (error-statuses.ts) and its fields under the part of the request they came in; anything
  * else, an AppError whose code has no row included, is a 500 that carries an error id, logged with its
@@ -68,6 +94,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      const param = status === 400 && req ? undecodableParam(req) : undefined;
+      if (param !== undefined)
+        return this.toBody(
+          new RequestError('request.invalid_params', [{ field: `params.${param}`, reason: 'is not valid percent-encoded UTF-8' }]),
+          req,
+        );
       const response = exception.getResponse();
       const said = typeof response === 'string' ? response : (response as { message?: unknown }).message;
       const message = typeof said === 'string' ? said : Array.isArray(said) ? said.join('; ') : exception.message;
