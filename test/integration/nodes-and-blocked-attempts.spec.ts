@@ -173,7 +173,8 @@ describe('refused flows', () => {
   it('are blocked attempts with their reason, never edges', async () => {
     const blocked = await api.call('GET', `/api/v1/clusters/${clusterId}/edges/blocked`, { role: 'viewer' });
     expect(blocked.status).toBe(200);
-    expect(blocked.body).toEqual([
+    expect(blocked.body.nextCursor).toBeNull();
+    expect(blocked.body.items).toEqual([
       expect.objectContaining({
         kind: 'blocked',
         from: 'shop/frontend',
@@ -188,9 +189,20 @@ describe('refused flows', () => {
     ]);
     const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items;
     expect(edges.some((e: any) => e.toKey === 'workload:shop/db')).toBe(false);
-    expect((await api.call('GET', `/api/v1/clusters/${clusterId}/edges/blocked?namespace=monitoring`, { role: 'viewer' })).body).toEqual(
-      [],
-    );
+    expect((await api.call('GET', `/api/v1/clusters/${clusterId}/edges/blocked?namespace=monitoring`, { role: 'viewer' })).body).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+  });
+
+  it('come in pages, whose cursors are no edge cursors', async () => {
+    const edgePage = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1`, { role: 'viewer' })).body;
+    expect(edgePage.nextCursor).toEqual(expect.any(String));
+    const refused = await api.call('GET', `/api/v1/clusters/${clusterId}/edges/blocked?cursor=${edgePage.nextCursor}`, { role: 'viewer' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.problems).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
+    const limited = await api.call('GET', `/api/v1/clusters/${clusterId}/edges/blocked?limit=0`, { role: 'viewer' });
+    expect(limited.status).toBe(400);
   });
 
   it('make no allow in the plan', async () => {

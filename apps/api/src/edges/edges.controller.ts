@@ -44,8 +44,10 @@ export class EdgesController {
   @Route(routes.listBlockedAttempts)
   @RequireRole('viewer')
   @AnswerPerVersion('cluster')
-  blocked(@Input() { params, query }: RouteInput<typeof routes.listBlockedAttempts>): Promise<BlockedAttemptView[]> {
-    return listBlockedAttempts(this.deps, params.clusterId, query);
+  async blocked(@Input() { params, query }: RouteInput<typeof routes.listBlockedAttempts>): Promise<Page<BlockedAttemptView>> {
+    const { cursor, limit, ...filter } = query;
+    const after = this.cursors.read('blocked-attempts', cursor, edgePosition);
+    return this.cursors.page('blocked-attempts', await listBlockedAttempts(this.deps, params.clusterId, filter, { after, limit }));
   }
 
   /** Declares a dependency by hand (201), or confirms it when the map already has it (200). */

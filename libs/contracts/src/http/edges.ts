@@ -66,7 +66,8 @@ export const edgeViewSchema = z.strictObject({
 export type EdgeView = z.infer<typeof edgeViewSchema>;
 
 export const listBlockedAttemptsQuerySchema = z.strictObject({
-  namespace: identifierSchema(253).optional(),
+  namespace: identifierSchema(253).optional().describe('Blocked attempts from or to a workload of this namespace'),
+  ...pageQueryShape({ default: 200, max: 1000 }),
 });
 
 export const blockedAttemptViewSchema = z
@@ -105,11 +106,12 @@ export const edgeRoutes = {
   listBlockedAttempts: route({
     method: 'GET',
     path: '/api/v1/clusters/:clusterId/edges/blocked',
-    summary: 'The blocked attempts: refused flows, kept apart from the dependencies (the 2,000 seen most recently)',
+    summary:
+      'The blocked attempts: refused flows, kept apart from the dependencies (the 2,000 seen most recently), in pages ordered by their ends and port',
     params: clusterParams,
     query: listBlockedAttemptsQuerySchema,
     success: [200],
-    response: z.array(blockedAttemptViewSchema),
+    response: pageOf(blockedAttemptViewSchema),
   }),
   declareEdge: route({
     method: 'POST',

@@ -57,8 +57,12 @@ export interface EdgeStore {
   list(clusterId: string, filter: EdgeFilter): Promise<EdgeRecord[]>;
   /** A page of them, in key order. */
   page(clusterId: string, filter: EdgeFilter, page: PageRequest<EdgePosition>): Promise<KeysetPage<EdgeRecord, EdgePosition>>;
-  /** The cluster's blocked attempts (with at least one end in the namespace, when given), by key. */
-  blocked(clusterId: string, filter: Pick<EdgeFilter, 'namespace'>): Promise<BlockedAttemptRecord[]>;
+  /** A page of the cluster's blocked attempts (with at least one end in the namespace, when given), in key order as edges are. */
+  blocked(
+    clusterId: string,
+    filter: Pick<EdgeFilter, 'namespace'>,
+    page: PageRequest<EdgePosition>,
+  ): Promise<KeysetPage<BlockedAttemptRecord, EdgePosition>>;
   get(id: string): Promise<EdgeRecord | null>;
   /**
    * Declares a dependency by hand. When the edge is already known (observed, say), it is confirmed

@@ -80,14 +80,16 @@ export async function listEdges(
   return { items: edges.items.map((e) => toView(e, tiers)), next: edges.next };
 }
 
-/** The refused attempts of the cluster: what the map shows apart, for a person to declare if it is wanted. */
+/** A page of the refused attempts of the cluster: what the map shows apart, for a person to declare if it is wanted. */
 export async function listBlockedAttempts(
   deps: EdgeDeps,
   clusterId: string,
   filter: Pick<EdgeFilter, 'namespace'>,
-): Promise<BlockedAttemptView[]> {
+  page: PageRequest<EdgePosition>,
+): Promise<KeysetPage<BlockedAttemptView, EdgePosition>> {
   await requireCluster(deps.clusters, clusterId);
-  return (await deps.edges.blocked(clusterId, filter)).map((b) => ({
+  const blocked = await deps.edges.blocked(clusterId, filter, page);
+  const items = blocked.items.map((b): BlockedAttemptView => ({
     id: b.id,
     kind: 'blocked',
     from: displayEndpoint(b.srcKey),
@@ -101,6 +103,7 @@ export async function listBlockedAttempts(
     lastSeen: b.lastSeen?.toISOString() ?? null,
     reasons: b.reasons,
   }));
+  return { items, next: blocked.next };
 }
 
 /**
