@@ -20,6 +20,27 @@ const EVENTS = [
 
 const triggerName = (table: string, event: string) => `trg_${table}_${event.toLowerCase()}_cluster_data_version`;
 
+/** Makes every write to `table` give its clusters (found by `clusterOf` in the statement's rows) a new data version. */
+export async function touchClustersOnWrite(db: QueryRunner, table: string, clusterOf: string): Promise<void> {
+  // The clusters' rows are updated in id order, so that two statements touching the same clusters cannot deadlock.
+  await db.query(`CREATE FUNCTION ${table}_touch_clusters() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM 1 FROM clusters WHERE id IN (${clusterOf}) ORDER BY id FOR UPDATE;
+      UPDATE clusters SET data_version = nextval('cluster_data_versions') WHERE id IN (${clusterOf});
+      RETURN NULL;
+    END $$`);
+  for (const { event, transition } of EVENTS) {
+    await db.query(
+      `CREATE TRIGGER ${triggerName(table, event)} AFTER ${event} ON ${table} REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_touch_clusters()`,
+    );
+  }
+}
+
+export async function stopTouchingClusters(db: QueryRunner, table: string): Promise<void> {
+  for (const { event } of EVENTS) await db.query(`DROP TRIGGER ${triggerName(table, event)} ON ${table}`);
+  await db.query(`DROP FUNCTION ${table}_touch_clusters()`);
+}
+
 /**
  * A cluster's data version: a number that takes a new value (from one sequence, so never a value it
  * had before) whenever the cluster's row changes or any row a page of the cluster shows is written.
@@ -42,27 +63,11 @@ export class ClusterDataVersions1764418000000 implements MigrationInterface {
     await db.query(
       `CREATE TRIGGER trg_clusters_data_version BEFORE UPDATE ON clusters FOR EACH ROW EXECUTE FUNCTION next_cluster_data_version()`,
     );
-    for (const { table, clusterOf } of CLUSTER_TABLES) {
-      // The clusters' rows are updated in id order, so that two statements touching the same clusters cannot deadlock.
-      await db.query(`CREATE FUNCTION ${table}_touch_clusters() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          PERFORM 1 FROM clusters WHERE id IN (${clusterOf}) ORDER BY id FOR UPDATE;
-          UPDATE clusters SET data_version = nextval('cluster_data_versions') WHERE id IN (${clusterOf});
-          RETURN NULL;
-        END $$`);
-      for (const { event, transition } of EVENTS) {
-        await db.query(
-          `CREATE TRIGGER ${triggerName(table, event)} AFTER ${event} ON ${table} REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_touch_clusters()`,
-        );
-      }
-    }
+    for (const { table, clusterOf } of CLUSTER_TABLES) await touchClustersOnWrite(db, table, clusterOf);
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const { table } of CLUSTER_TABLES) {
-      for (const { event } of EVENTS) await db.query(`DROP TRIGGER ${triggerName(table, event)} ON ${table}`);
-      await db.query(`DROP FUNCTION ${table}_touch_clusters()`);
-    }
+    for (const { table } of CLUSTER_TABLES) await stopTouchingClusters(db, table);
     await db.query(`DROP TRIGGER trg_clusters_data_version ON clusters`);
     await db.query(`DROP FUNCTION next_cluster_data_version()`);
     await db.query(`ALTER TABLE clusters DROP COLUMN data_version`);

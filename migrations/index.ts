@@ -19,6 +19,7 @@ import { ApprovalsByTier1764415000000 } from './1764415000000-approvals-by-tier'
 import { FlakyProbesByAttempt1764416000000 } from './1764416000000-flaky-probes-by-attempt';
 import { NamespaceTierFloors1764417000000 } from './1764417000000-namespace-tier-floors';
 import { ClusterDataVersions1764418000000 } from './1764418000000-cluster-data-versions';
+import { NodesAndBlockedAttempts1764420000000 } from './1764420000000-nodes-and-blocked-attempts';
 import { DeclaredEdges1764421000000 } from './1764421000000-declared-edges';
 import { Webhooks1764422000000 } from './1764422000000-webhooks';
 import { FlowSources1764424000000 } from './1764424000000-flow-sources';
@@ -47,6 +48,7 @@ export const migrations = [
   FlakyProbesByAttempt1764416000000,
   NamespaceTierFloors1764417000000,
   ClusterDataVersions1764418000000,
+  NodesAndBlockedAttempts1764420000000,
   DeclaredEdges1764421000000,
   Webhooks1764422000000,
   FlowSources1764424000000,

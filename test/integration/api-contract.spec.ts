@@ -72,6 +72,7 @@ describe('answers match their declared schemas', () => {
 
   it('edges, tiers, plans and a rollout through its approval', async () => {
     const { items: edges } = await answerOf(routes.listEdges, 'viewer', { params: { clusterId } });
+    await answerOf(routes.listBlockedAttempts, 'viewer', { params: { clusterId } });
     await answerOf(routes.confirmEdge, 'operator', { params: { clusterId, edgeId: edges[0].id }, body: { comment: 'seen in production' } });
     await answerOf(routes.rejectEdge, 'operator', { params: { clusterId, edgeId: edges[1].id }, body: {} });
     await answerOf(routes.declareEdge, 'operator', {

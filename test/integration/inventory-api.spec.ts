@@ -20,7 +20,15 @@ describe('cluster inventory from a kubectl snapshot', () => {
       headers: { 'content-type': 'application/yaml' },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ namespaces: 3, workloads: 3, pods: 4, policies: 1, namespacesWithoutTier: ['db'], keptAtFloor: [] });
+    expect(res.body).toEqual({
+      namespaces: 3,
+      workloads: 3,
+      pods: 4,
+      policies: 1,
+      nodes: 0,
+      namespacesWithoutTier: ['db'],
+      keptAtFloor: [],
+    });
   });
 
   it('reads tiers from the usual labels and lets a person set one', async () => {

@@ -206,6 +206,49 @@ describe('discover', () => {
     expect(server.requests.some((r) => r.path === '/api/v1/pods' && r.query.continue)).toBe(true);
   });
 
+  it('lists the nodes from /api/v1/nodes: their addresses, and the host-network pods on them, join the inventory', async () => {
+    const node = (name: string, addresses: Array<{ type: string; address: string }>) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+      status: { addresses: [...addresses, { type: 'Hostname', address: name }] },
+    });
+    const agent = pod('kube-system', 'hubble-relay-node-1', { 'k8s-app': 'hubble' }, '172.18.0.11');
+    const withNodes = await startFakeKubeApiServer({
+      seed: [
+        ns('kube-system'),
+        node('node-1', [
+          { type: 'InternalIP', address: '172.18.0.11' },
+          { type: 'ExternalIP', address: '203.0.113.11' },
+        ]),
+        { ...agent, spec: { ...agent.spec, hostNetwork: true, nodeName: 'node-1' } },
+        {
+          ...agent,
+          metadata: { ...agent.metadata, name: 'node-exporter-node-2' },
+          spec: { ...agent.spec, hostNetwork: true, nodeName: 'node-2' },
+          status: { ...agent.status, podIP: '172.18.0.12', podIPs: [{ ip: '172.18.0.12' }] },
+        },
+      ],
+    });
+    try {
+      const { snapshot } = await new KubernetesDriver(withNodes.kubeconfig(), onLoopback).discover();
+      expect(withNodes.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /api/v1/nodes');
+      expect(buildInventory(snapshotFromDocuments([snapshot])).nodes).toEqual([
+        {
+          name: 'node-1',
+          labels: { 'kubernetes.io/hostname': 'node-1' },
+          addresses: [
+            { type: 'InternalIP', address: '172.18.0.11' },
+            { type: 'ExternalIP', address: '203.0.113.11' },
+          ],
+        },
+        { name: 'node-2', labels: {}, addresses: [{ type: 'InternalIP', address: '172.18.0.12' }], implicit: true },
+      ]);
+    } finally {
+      await withNodes.close();
+    }
+  });
+
   it.each([
     [['cilium', 'cilium-envoy'], 'cilium'],
     [['kube-flannel-ds'], 'flannel'],

@@ -39,3 +39,33 @@ const ENFORCES_NETWORK_POLICY = new Map<string, boolean>([
 export function cniEnforcesNetworkPolicy(cni: string): boolean | null {
   return ENFORCES_NETWORK_POLICY.get(cni.toLowerCase()) ?? null;
 }
+
+/**
+ * What a CNI lets through between pods and nodes whatever the NetworkPolicies say, as far as its own
+ * documentation and maintainers state it; undefined for a CNI we have no sourced statement for.
+ *
+ * - Kubernetes: "traffic to and from the node where a Pod is running is always allowed, regardless of the
+ *   IP address of the Pod or the node" (kubernetes.io/docs/concepts/services-networking/network-policies).
+ * - Cilium: the local node reaches its own pods by default (`--allow-localhost`, default `auto`,
+ *   cilium/cilium#754); an ipBlock selects node addresses only with `policy-cidr-match-mode: nodes`
+ *   (cilium/cilium#28421, cilium/cilium-cli#1988: before it, only the `host` and `remote-node` entities
+ *   selected nodes).
+ * - Calico (and canal, Calico's policy engine): its Kubernetes install sets
+ *   `FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT`, so a pod's traffic to its own node is accepted without
+ *   any NetworkPolicy being consulted (projectcalico/calicoctl#1575, projectcalico/calico#7056).
+ */
+export function hostTrafficNote(cni: string): string | undefined {
+  switch (cni.toLowerCase()) {
+    case 'cilium':
+      return 'Cilium lets a node reach its own pods by default (allow-localhost), so the kubelet health checks pass without a rule; but an ipBlock matches a node address only when Cilium runs with policy-cidr-match-mode: nodes, so the node-traffic ipBlocks of this plan take effect only with that mode (otherwise the host and remote-node entities of a CiliumNetworkPolicy are the way to allow them)';
+    case 'calico':
+    case 'canal':
+      return "Calico's Kubernetes install accepts a pod's traffic to its own node without consulting NetworkPolicy (FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT): egress to the pod's own node passes whatever the plan says";
+    default:
+      return undefined;
+  }
+}
+
+/** Kubernetes' own statement on node traffic, which every conforming plugin is expected to honour. */
+export const NODE_TRAFFIC_RULE =
+  'Kubernetes documents that traffic to and from the node where a pod runs is always allowed, whatever the policies say';

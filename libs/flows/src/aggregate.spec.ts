@@ -45,6 +45,8 @@ function hubble(opts: {
   dir?: 'EGRESS' | 'INGRESS';
   verdict?: string;
   eventType?: number;
+  dport?: number;
+  drop_reason_desc?: string;
 }): FlowRecord {
   const reply = opts.reply ?? false;
   const flow = {
@@ -52,7 +54,11 @@ function hubble(opts: {
     verdict: opts.verdict ?? 'FORWARDED',
     IP: { source: reply ? '10.0.0.2' : '10.0.0.1', destination: reply ? '10.0.0.1' : '10.0.0.2' },
     l4: {
-      TCP: { source_port: reply ? 8080 : opts.sport, destination_port: reply ? opts.sport : 8080, flags: opts.flags ?? { SYN: true } },
+      TCP: {
+        source_port: reply ? (opts.dport ?? 8080) : opts.sport,
+        destination_port: reply ? opts.sport : (opts.dport ?? 8080),
+        flags: opts.flags ?? { SYN: true },
+      },
     },
     source: reply ? CART : FRONTEND,
     destination: reply ? FRONTEND : CART,
@@ -60,6 +66,7 @@ function hubble(opts: {
     is_reply: reply,
     traffic_direction: opts.dir,
     event_type: { type: opts.eventType ?? 4 },
+    drop_reason_desc: opts.drop_reason_desc,
   };
   const r = normalizeHubbleFlow(flow, undefined, 1, labels);
   if (typeof r === 'string') throw new Error(r);
@@ -108,12 +115,43 @@ describe('aggregation and connection counting', () => {
     expect(agg.edges()[0].connections).toBe(11);
   });
 
-  test('verdict summary: any denied observation makes the edge denied; counts per verdict', () => {
+  test('verdict summary: a dropped observation is a blocked attempt, never part of the edge; audit shows', () => {
     const agg = new EdgeAggregator(inventory);
     agg.add(hubble({ sport: 40000, t: 0 }));
-    agg.add(hubble({ sport: 40001, t: 1, verdict: 'DROPPED' }));
+    expect(agg.add(hubble({ sport: 40001, t: 1, verdict: 'DROPPED' }))).toBe(false);
     agg.add(hubble({ sport: 40002, t: 2, verdict: 'AUDIT' }));
-    expect(agg.edges()[0]).toMatchObject({ verdict: 'denied', verdicts: { allowed: 1, denied: 1, audit: 1, unknown: 0 } });
+    expect(agg.edges()[0]).toMatchObject({ verdict: 'audit', verdicts: { allowed: 1, audit: 1, unknown: 0 }, observations: 2 });
+    expect(agg.blockedAttempts()).toMatchObject([{ key: agg.edges()[0].key, attempts: 1 }]);
+  });
+
+  test.each([
+    ['Hubble DROPPED', { verdict: 'DROPPED' }],
+    ['Hubble ERROR', { verdict: 'ERROR' }],
+  ])('a flow that was only refused (%s) makes no edge: a blocked attempt with its reason', (_name, patch) => {
+    const agg = new EdgeAggregator(inventory);
+    agg.add(hubble({ sport: 40001, t: 0, ...patch, drop_reason_desc: 'POLICY_DENIED' }));
+    agg.add(hubble({ sport: 40002, t: 5000, ...patch, drop_reason_desc: 'POLICY_DENIED' }));
+    expect(agg.edges()).toEqual([]);
+    const [attempt] = agg.blockedAttempts();
+    expect(attempt).toMatchObject({ attempts: 2, reasons: ['POLICY_DENIED'], protocol: 'TCP', formats: ['hubble'] });
+    expect(attempt.src.key).toBe('workload:shop/frontend');
+    expect(agg.stats()).toMatchObject({ refused: 2, blockedAttempts: 1, edges: 0, attributed: 0 });
+  });
+
+  test('blocked attempts are bounded: past the bound a new one is only counted', () => {
+    const agg = new EdgeAggregator(inventory, { maxBlockedAttempts: 1 });
+    agg.add(hubble({ sport: 40001, t: 0, verdict: 'DROPPED' }));
+    agg.add(hubble({ sport: 40002, t: 1, verdict: 'DROPPED', dport: 9999 }));
+    expect(agg.blockedAttempts()).toHaveLength(1);
+    expect(agg.stats()).toMatchObject({ refused: 2, blockedAttempts: 1, blockedAttemptsDropped: 1 });
+  });
+
+  test('a refused packet remembered from before a restart is no connection start: the allowed retry after it counts', () => {
+    const agg = new EdgeAggregator(inventory);
+    agg.remember(hubble({ sport: 40000, t: 0, verdict: 'DROPPED' }));
+    agg.add(hubble({ sport: 40000, t: 1 }));
+    expect(agg.edges()[0].connections).toBe(1);
+    expect(agg.stats()).toMatchObject({ duplicateStartsSuppressed: 0 });
   });
 
   test('unattributed ends are counted per side and reason, with samples', () => {
@@ -146,20 +184,36 @@ describe('Calico double reporting', () => {
   };
   const rec = (patch: Record<string, unknown>) => normalizeCalicoDocument({ ...doc, ...patch }, 1, labels) as FlowRecord;
 
-  test('src and dst reports of the same connections merge: counted once, denied if either denies', () => {
+  test('src and dst reports of the same connections merge: counted once', () => {
     const agg = new EdgeAggregator(inventory);
     agg.add(rec({ reporter: 'src', action: 'allow', num_flows_started: 4 }));
-    agg.add(rec({ reporter: 'dst', action: 'deny', num_flows_started: 4 }));
+    agg.add(rec({ reporter: 'dst', action: 'allow', num_flows_started: 4 }));
     const [edge] = agg.edges();
     expect(edge).toMatchObject({
       connections: 4,
       observations: 2,
-      verdict: 'denied',
+      verdict: 'allowed',
       reporters: ['src', 'dst'],
       attribution: ['workload-name'],
     });
     expect(edge.firstSeen).toBe('2023-11-14T22:13:20.000Z');
     expect(edge.lastSeen).toBe('2023-11-14T22:18:20.000Z');
+  });
+
+  test('let out by the source, refused by the destination: a blocked attempt, no edge', () => {
+    const agg = new EdgeAggregator(inventory);
+    agg.add(rec({ reporter: 'src', action: 'allow', num_flows_started: 4 }));
+    agg.add(rec({ reporter: 'dst', action: 'deny', num_flows_started: 4 }));
+    expect(agg.edges()).toEqual([]);
+    expect(agg.blockedAttempts()).toMatchObject([{ attempts: 1, reasons: ['deny'], formats: ['calico-json'] }]);
+    expect(agg.stats()).toMatchObject({ edges: 0, connections: 0 });
+  });
+
+  test('refused at the source: a blocked attempt; the destination never saw it', () => {
+    const agg = new EdgeAggregator(inventory);
+    agg.add(rec({ reporter: 'src', action: 'deny', num_flows_started: 3 }));
+    expect(agg.edges()).toEqual([]);
+    expect(agg.blockedAttempts()).toHaveLength(1);
   });
 
   test('reports from later flush intervals add up per side', () => {

@@ -3,6 +3,10 @@
 // nodes report it: packet-level starts (Hubble) are de-duplicated by 5-tuple within a time window in
 // bounded memory, then, like pre-aggregated Calico reports, summed per reporting side (src, dst, fwd,
 // unknown), and the largest side counts.
+//
+// Only traffic that went through makes an edge. A refused attempt (Hubble DROPPED or ERROR, Calico deny)
+// is no dependency: it is kept apart, bounded, as a blocked attempt with its reasons, for a person to
+// declare if it is wanted.
 import {
   ATTRIBUTION_METHODS,
   Attributor,
@@ -37,10 +41,10 @@ export interface DependencyEdge {
   /** ISO 8601 (millisecond precision), null when no record carried a time. */
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
-  /** Observations per verdict. */
-  readonly verdicts: Readonly<Record<Verdict, number>>;
-  /** Summary: `denied` if any observation was denied (a Calico src or dst report suffices), else `audit`, else `allowed`, else `unknown`. */
-  readonly verdict: Verdict;
+  /** Observations per verdict (refused ones are blocked attempts, never part of an edge). */
+  readonly verdicts: Readonly<Record<ForwardedVerdict, number>>;
+  /** Summary: `audit` if any observation would have been dropped by a policy in audit mode, else `allowed`, else `unknown`. */
+  readonly verdict: ForwardedVerdict;
   readonly formats: readonly FlowFormat[];
   readonly reporters: readonly Reporter[];
   /** `low` when every observation was oriented by the port heuristic alone. */
@@ -48,7 +52,7 @@ export interface DependencyEdge {
   /** How the two ends were attributed (union over observations). */
   readonly attribution: readonly AttributionMethod[];
   /**
-   * For a destination known by DNS name, or the Kubernetes API server: the IP addresses it was
+   * For a destination known by DNS name, the Kubernetes API server, or a node: the IP addresses it was
    * reached at (sorted, at most MAX_ADDRESSES), so that a policy can name it by ipBlock.
    */
   readonly dstAddresses: readonly string[];
@@ -70,6 +74,29 @@ export function connectionsOfStarts(starts: Readonly<ConnectionStarts>): number 
   return starts.listed + Math.max(starts.src, starts.dst, starts.fwd, starts.unknown);
 }
 
+/** The verdicts of traffic that went through. */
+export type ForwardedVerdict = Exclude<Verdict, 'denied'>;
+
+/** Connection attempts a policy (or an error) refused, between two attributed ends, on one port. */
+export interface BlockedAttempt {
+  /** `<srcKey>|<dstKey>|<protocol>|<port>`, as an edge's. */
+  readonly key: string;
+  readonly src: EdgeEndpoint;
+  readonly dst: EdgeEndpoint;
+  readonly port: number | null;
+  readonly protocol: Protocol;
+  /** Refused records (packets or reports). */
+  readonly attempts: number;
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  /** Why, as the source said (Hubble `drop_reason_desc`, Calico `deny`), sorted, at most MAX_REASONS. */
+  readonly reasons: readonly string[];
+  readonly formats: readonly FlowFormat[];
+}
+
+/** Reasons kept per blocked attempt. */
+export const MAX_REASONS = 8;
+
 /** Addresses kept per DNS-named external destination. */
 export const MAX_ADDRESSES = 16;
 
@@ -82,6 +109,8 @@ export interface EdgeAggregatorOptions extends AttributorOptions {
   readonly maxUnattributedSamples?: number;
   /** IP -> name pairs remembered from DNS answers (Hubble L7 DNS), to name external IPs seen later (default 50 000). */
   readonly maxDnsAnswers?: number;
+  /** Distinct blocked attempts kept (default 10 000); refused records beyond are only counted. */
+  readonly maxBlockedAttempts?: number;
 }
 
 export interface UnattributedSample {
@@ -94,10 +123,15 @@ export interface UnattributedSample {
 export interface AggregatorStats {
   /** Records given to `add`. */
   records: number;
-  /** Records whose two ends were attributed and counted into an edge. */
+  /** Records whose two ends were attributed and counted into an edge (refused ones are not). */
   attributed: number;
   /** Records dropped because an end could not be attributed. */
   unattributed: number;
+  /** Refused records (dropped, denied, errors) with both ends attributed: blocked attempts, not edges. */
+  refused: number;
+  /** Distinct blocked attempts, and refused records not kept because the bound was reached. */
+  blockedAttempts: number;
+  blockedAttemptsDropped: number;
   /** Per `src:<reason>` / `dst:<reason>`; a record with both ends unattributed is counted under its src. */
   unattributedByReason: Record<string, number>;
   /** The most frequent unattributed endpoints (bounded). */
@@ -140,7 +174,6 @@ interface EdgeAcc {
   firstMs: number;
   lastMs: number;
   allowed: number;
-  denied: number;
   audit: number;
   unknown: number;
   formats: number;
@@ -151,6 +184,21 @@ interface EdgeAcc {
   observedRecords: number;
   /** IPs of a DNS-named external destination; created on first use. */
   addresses?: Set<string>;
+}
+
+interface BlockedAcc {
+  key: string;
+  src: EdgeEndpoint;
+  dst: EdgeEndpoint;
+  port: number | null;
+  protocol: Protocol;
+  attempts: number;
+  firstMs: number;
+  lastMs: number;
+  reasons: Set<string>;
+  formats: number;
+  /** True once a destination-side report refused it (Calico `reporter: dst`). */
+  refusedAtDestination: boolean;
 }
 
 /** Remembers recent 5-tuples in two generations, so memory stays bounded without a clock. */
@@ -190,13 +238,16 @@ export class EdgeAggregator {
   private readonly deduper: StartDeduper;
   /** src endpoint -> dst endpoint -> protocol/port slot -> edge; endpoints are interned objects. */
   private readonly bySrc = new Map<EdgeEndpoint, Map<EdgeEndpoint, Map<number, EdgeAcc>>>();
-  private edgeCount = 0;
   private readonly s = {
     records: 0,
     attributed: 0,
     unattributed: 0,
+    refused: 0,
+    blockedAttemptsDropped: 0,
     duplicateStartsSuppressed: 0,
   };
+  private readonly blocked = new Map<string, BlockedAcc>();
+  private readonly maxBlocked: number;
   private readonly unattributedByReason: Record<string, number> = {};
   private readonly samples = new Map<string, { end: 'src' | 'dst'; reason: UnattributedReason; hint: string; count: number }>();
   private readonly maxSamples: number;
@@ -209,17 +260,22 @@ export class EdgeAggregator {
     this.deduper = new StartDeduper(options.dedupeWindowMs ?? 30_000, options.maxDedupeEntries ?? 200_000);
     this.maxSamples = options.maxUnattributedSamples ?? 50;
     this.maxDns = options.maxDnsAnswers ?? 50_000;
+    this.maxBlocked = options.maxBlockedAttempts ?? 10_000;
   }
 
-  /** Count one record. Returns true when it landed in an edge, false when an end was unattributed. */
+  /** Count one record. Returns true when it landed in an edge, false when an end was unattributed or it was refused. */
   add(record: FlowRecord): boolean {
     this.s.records++;
     const l7 = record.l7;
     if (l7 !== undefined && l7.dnsIps !== undefined && l7.dnsQuery) this.learnDns(l7.dnsQuery, l7.dnsIps);
-    const a = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.src) : record.src);
+    const a = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.src) : record.src, record.node);
     if (!a.ok) return this.miss('src', a.reason, a.hint);
-    const b = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst);
+    const b = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst, record.node);
     if (!b.ok) return this.miss('dst', b.reason, b.hint);
+    if (record.verdict === 'denied') {
+      this.refuse(record, a.endpoint, b.endpoint);
+      return false;
+    }
     if (record.portFromInventory) {
       // the source named no port: one edge per port the destination workload serves
       const ports = b.endpoint.kind === 'workload' ? this.attributor.index.workloadPorts(b.endpoint.namespace, b.endpoint.name) : [];
@@ -241,9 +297,9 @@ export class EdgeAggregator {
   remember(record: FlowRecord): void {
     const l7 = record.l7;
     if (l7 !== undefined && l7.dnsIps !== undefined && l7.dnsQuery) this.learnDns(l7.dnsQuery, l7.dnsIps);
-    if (!record.newConnection || record.connections <= 0 || record.format !== 'hubble') return;
-    const a = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.src) : record.src);
-    const b = a.ok ? this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst) : a;
+    if (!record.newConnection || record.connections <= 0 || record.format !== 'hubble' || record.verdict === 'denied') return;
+    const a = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.src) : record.src, record.node);
+    const b = a.ok ? this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst, record.node) : a;
     if (a.ok && b.ok) this.admitStart(record);
   }
 
@@ -255,7 +311,6 @@ export class EdgeAggregator {
   drain(): DependencyEdge[] {
     const drained = this.edges();
     this.bySrc.clear();
-    this.edgeCount = 0;
     return drained;
   }
 
@@ -294,7 +349,6 @@ export class EdgeAggregator {
         firstMs: Number.POSITIVE_INFINITY,
         lastMs: Number.NEGATIVE_INFINITY,
         allowed: 0,
-        denied: 0,
         audit: 0,
         unknown: 0,
         formats: 0,
@@ -304,7 +358,6 @@ export class EdgeAggregator {
         observedRecords: 0,
       };
       bySlot.set(slot, e);
-      this.edgeCount++;
     }
 
     e.observations++;
@@ -318,9 +371,6 @@ export class EdgeAggregator {
     switch (record.verdict) {
       case 'allowed':
         e.allowed++;
-        break;
-      case 'denied':
-        e.denied++;
         break;
       case 'audit':
         e.audit++;
@@ -337,7 +387,8 @@ export class EdgeAggregator {
     if (
       ip !== undefined &&
       ((b.endpoint.kind === 'external' && b.endpoint.via === 'dns') ||
-        (b.endpoint.kind === 'reserved' && b.endpoint.name === 'kube-apiserver'))
+        (b.endpoint.kind === 'reserved' && b.endpoint.name === 'kube-apiserver') ||
+        b.endpoint.kind === 'node')
     ) {
       e.addresses ??= new Set();
       if (e.addresses.size < MAX_ADDRESSES) e.addresses.add(ip);
@@ -353,24 +404,42 @@ export class EdgeAggregator {
 
   /** All edges, sorted by key (deterministic). */
   edges(): DependencyEdge[] {
-    const out: DependencyEdge[] = [];
-    for (const byDst of this.bySrc.values()) for (const bySlot of byDst.values()) for (const e of bySlot.values()) out.push(toEdge(e));
+    const out = this.standingEdges().map(toEdge);
     out.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
     return out;
   }
 
+  /** The refused attempts, sorted by key (deterministic); at most `maxBlockedAttempts`. */
+  blockedAttempts(): BlockedAttempt[] {
+    return [...this.blocked.values()]
+      .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+      .map((acc) => ({
+        key: acc.key,
+        src: acc.src,
+        dst: acc.dst,
+        port: acc.port,
+        protocol: acc.protocol,
+        attempts: acc.attempts,
+        firstSeen: Number.isFinite(acc.firstMs) ? isoFromMs(acc.firstMs) : null,
+        lastSeen: Number.isFinite(acc.lastMs) ? isoFromMs(acc.lastMs) : null,
+        reasons: [...acc.reasons].sort(),
+        formats: pick(acc.formats, FORMATS),
+      }));
+  }
+
   stats(): AggregatorStats {
+    const standing = this.standingEdges();
     let connections = 0;
-    for (const byDst of this.bySrc.values())
-      for (const bySlot of byDst.values()) for (const e of bySlot.values()) connections += connectionsOf(e);
+    for (const e of standing) connections += connectionsOf(e);
     const samples = [...this.samples.values()]
       .sort((x, y) => y.count - x.count || (x.hint < y.hint ? -1 : x.hint > y.hint ? 1 : 0))
       .map((s) => ({ ...s }));
     return {
       ...this.s,
+      blockedAttempts: this.blocked.size,
       unattributedByReason: { ...this.unattributedByReason },
       unattributedSamples: samples,
-      edges: this.edgeCount,
+      edges: standing.length,
       connections,
     };
   }
@@ -418,6 +487,61 @@ export class EdgeAggregator {
     }
   }
 
+  private refuse(record: FlowRecord, src: EdgeEndpoint, dst: EdgeEndpoint): void {
+    this.s.refused++;
+    const port = record.dstPort ?? null;
+    const key = `${src.key}|${dst.key}|${record.protocol}|${port ?? ''}`;
+    let acc = this.blocked.get(key);
+    if (acc === undefined) {
+      if (this.blocked.size >= this.maxBlocked) {
+        this.s.blockedAttemptsDropped++;
+        return;
+      }
+      acc = {
+        key,
+        src,
+        dst,
+        port,
+        protocol: record.protocol,
+        attempts: 0,
+        firstMs: Number.POSITIVE_INFINITY,
+        lastMs: Number.NEGATIVE_INFINITY,
+        reasons: new Set(),
+        formats: 0,
+        refusedAtDestination: false,
+      };
+      this.blocked.set(key, acc);
+    }
+    acc.attempts++;
+    const t = record.timeMs;
+    if (t !== undefined) {
+      if (t < acc.firstMs) acc.firstMs = t;
+      const end = record.endTimeMs ?? t;
+      if (end > acc.lastMs) acc.lastMs = end;
+    }
+    const reason = record.verdictReason;
+    if (reason !== undefined && acc.reasons.size < MAX_REASONS) acc.reasons.add(reason);
+    acc.formats |= 1 << FORMATS.indexOf(record.format);
+    if (record.reporter === 'dst') acc.refusedAtDestination = true;
+  }
+
+  /**
+   * Calico reports a connection once per side: a source that let it out and a destination that refused it
+   * is a refused connection, not an edge. An edge seen only by source-side reports is dropped when its
+   * destination refused the same key.
+   */
+  private refusedAtDestination(e: EdgeAcc): boolean {
+    return e.reporters === 1 << REPORTERS.indexOf('src') && this.blocked.get(e.key)?.refusedAtDestination === true;
+  }
+
+  /** The edges that stand: every accumulated one but those refused at their destination. */
+  private standingEdges(): EdgeAcc[] {
+    const out: EdgeAcc[] = [];
+    for (const byDst of this.bySrc.values())
+      for (const bySlot of byDst.values()) for (const e of bySlot.values()) if (!this.refusedAtDestination(e)) out.push(e);
+    return out;
+  }
+
   /**
    * One connection is one 5-tuple, seen at several observation points of a node (and as a policy
    * verdict): count it once. A proxy in the path (TO_PROXY) makes the server side see a second
@@ -456,7 +580,7 @@ function pick<T>(mask: number, values: readonly T[]): T[] {
 }
 
 function toEdge(e: EdgeAcc): DependencyEdge {
-  const verdict: Verdict = e.denied > 0 ? 'denied' : e.audit > 0 ? 'audit' : e.allowed > 0 ? 'allowed' : 'unknown';
+  const verdict: ForwardedVerdict = e.audit > 0 ? 'audit' : e.allowed > 0 ? 'allowed' : 'unknown';
   return {
     key: e.key,
     src: e.src,
@@ -468,7 +592,7 @@ function toEdge(e: EdgeAcc): DependencyEdge {
     observations: e.observations,
     firstSeen: Number.isFinite(e.firstMs) ? isoFromMs(e.firstMs) : null,
     lastSeen: Number.isFinite(e.lastMs) ? isoFromMs(e.lastMs) : null,
-    verdicts: { allowed: e.allowed, denied: e.denied, audit: e.audit, unknown: e.unknown },
+    verdicts: { allowed: e.allowed, audit: e.audit, unknown: e.unknown },
     verdict,
     formats: pick(e.formats, FORMATS),
     reporters: pick(e.reporters, REPORTERS),

@@ -212,6 +212,85 @@ describe('attribution', () => {
   });
 });
 
+describe('attribution to nodes', () => {
+  // node-1 at 172.18.0.2 (where the two host-network pods above run) and 203.0.113.2; node-2 at 172.18.0.3
+  const withNodes = InventoryIndex.from({
+    pods: [
+      {
+        namespace: 'kube-system',
+        name: 'kube-proxy-abcde',
+        ips: ['172.18.0.2'],
+        workload: { kind: 'DaemonSet', name: 'kube-proxy' },
+        labels: {},
+        hostNetwork: true,
+        nodeName: 'node-1',
+      },
+      { namespace: 'shop', name: 'db-0', ips: ['10.0.0.5'], workload: { kind: 'StatefulSet', name: 'db' }, labels: { app: 'db' } },
+    ],
+    workloads: [],
+    nodes: [
+      { name: 'node-1', addresses: [{ address: '172.18.0.2' }, { address: '203.0.113.2' }] },
+      { name: 'node-2', addresses: [{ address: '172.18.0.3' }] },
+    ],
+  });
+  const attributeOn = (ep: FlowEndpoint, observedOn?: string) => new Attributor(withNodes).attribute(ep, observedOn);
+
+  test.each<[string, FlowEndpoint, string | undefined, unknown]>([
+    [
+      'Hubble reserved:host at the node InternalIP',
+      { kind: 'reserved', reserved: 'host', ip: '172.18.0.2' },
+      'node-2',
+      ok('node:node-1', 'node-address'),
+    ],
+    [
+      'Hubble reserved:remote-node at a node address',
+      { kind: 'reserved', reserved: 'remote-node', ip: '172.18.0.3' },
+      'node-1',
+      ok('node:node-2', 'node-address'),
+    ],
+    [
+      'reserved:host at the cilium_host address: the observing node',
+      { kind: 'reserved', reserved: 'host', ip: '10.244.0.1' },
+      'node-2',
+      ok('node:node-2', 'observing-node'),
+    ],
+    [
+      'reserved:host observed on a node the inventory does not know',
+      { kind: 'reserved', reserved: 'host', ip: '10.244.0.1' },
+      'node-9',
+      ok('reserved:host', 'reserved'),
+    ],
+    [
+      'reserved:remote-node elsewhere stays reserved',
+      { kind: 'reserved', reserved: 'remote-node', ip: '10.244.1.1' },
+      'node-1',
+      ok('reserved:remote-node', 'reserved'),
+    ],
+    [
+      'Calico host endpoint at the ExternalIP',
+      { kind: 'reserved', reserved: 'host', ip: '203.0.113.2' },
+      undefined,
+      ok('node:node-1', 'node-address'),
+    ],
+    ['a bare IP of a node (edge list, VPC flow log)', { kind: 'unknown', ip: '172.18.0.3' }, undefined, ok('node:node-2', 'node-address')],
+    ['a node address Hubble calls world', { kind: 'external', ip: '203.0.113.2' }, undefined, ok('node:node-1', 'node-address')],
+    [
+      'a host-network pod by name is its node',
+      { kind: 'pod', namespace: 'kube-system', pod: 'kube-proxy-abcde' },
+      undefined,
+      ok('node:node-1', 'host-network-pod'),
+    ],
+    ['a pod IP stays the pod', { kind: 'unknown', ip: '10.0.0.5' }, undefined, ok('workload:shop/db', 'pod-ip')],
+  ])('%s', (_name, ep, observedOn, expected) => {
+    expect(attributeOn(ep, observedOn)).toEqual(expected);
+  });
+
+  test('without nodes, reserved:host stays reserved and a shared host-network IP stays ambiguous', () => {
+    expect(attribute({ kind: 'reserved', reserved: 'host', ip: '172.18.0.2' })).toEqual(ok('reserved:host', 'reserved'));
+    expect(attribute({ kind: 'unknown', ip: '172.18.0.2' })).toEqual(miss('ambiguous-ip', '172.18.0.2'));
+  });
+});
+
 describe('endpoint keys', () => {
   test.each([
     'workload:payments/payments-api',
@@ -220,14 +299,18 @@ describe('endpoint keys', () => {
     'external:pub',
     'external:networkset:shop/partners',
     'reserved:kube-apiserver',
+    'node:kind-control-plane',
   ])('%s round-trips', (key) => {
     const ep = parseEndpointKey(key)!;
     expect(ep.key).toBe(key);
     expect(endpointKey(ep)).toBe(key);
   });
-  test.each(['workload:nonamespace', 'workload:a/b/c', 'reserved:world', 'pod:x/y', 'external:', 'nothing'])('%s is rejected', (key) => {
-    expect(parseEndpointKey(key)).toBeUndefined();
-  });
+  test.each(['workload:nonamespace', 'workload:a/b/c', 'reserved:world', 'pod:x/y', 'external:', 'node:', 'node:a/b', 'nothing'])(
+    '%s is rejected',
+    (key) => {
+      expect(parseEndpointKey(key)).toBeUndefined();
+    },
+  );
 });
 
 describe('podNameCandidates', () => {

@@ -1,7 +1,9 @@
-// Attribution: one end of a flow record -> a workload of the inventory, an external endpoint, a
-// reserved identity, or "unattributed" with a reason. Results are cached per pod name, label set and
+// Attribution: one end of a flow record -> a workload of the inventory, a node, an external endpoint, a
+// reserved identity, or "unattributed" with a reason. An address of a node (InternalIP, ExternalIP, a
+// host-network pod's IP) is that node whatever the source calls it: Cilium's `reserved:host` and
+// `reserved:remote-node`, Calico's host endpoint, `world`, or a bare IP. Results are cached per pod name, label set and
 // IP (bounded), since millions of flows come from a few thousand pods.
-import { externalEndpoint, reservedEndpoint, workloadEndpoint, type EdgeEndpoint } from './endpoint';
+import { externalEndpoint, nodeEndpoint, reservedEndpoint, workloadEndpoint, type EdgeEndpoint } from './endpoint';
 import { appLabelValue, InventoryIndex, type InventoryWorkload } from './inventory';
 import type { FlowEndpoint } from './model';
 import { hostCidr, inferWorkloadFromPodName, isPrivateIp, podNameCandidates } from './names';
@@ -19,7 +21,13 @@ export type AttributionMethod =
   | 'external-dns'
   | 'external-ip'
   | 'external-cidr'
-  | 'network-set';
+  | 'network-set'
+  /** The end's IP is an address of a node of the inventory. */
+  | 'node-address'
+  /** Cilium `reserved:host` at an address that is no node's (the `cilium_host` router IP): the node that observed the flow. */
+  | 'observing-node'
+  /** A host-network pod, named: it is its node. */
+  | 'host-network-pod';
 
 export const ATTRIBUTION_METHODS: readonly AttributionMethod[] = [
   'pod-name',
@@ -34,6 +42,9 @@ export const ATTRIBUTION_METHODS: readonly AttributionMethod[] = [
   'external-ip',
   'external-cidr',
   'network-set',
+  'node-address',
+  'observing-node',
+  'host-network-pod',
 ];
 
 /** Why an end could not be attributed. */
@@ -104,17 +115,25 @@ export class Attributor {
     this.cluster = options.cluster;
   }
 
-  /** Attribute one end of a record. Returned endpoints are interned: equal keys give the same object. */
-  attribute(ep: FlowEndpoint): Attribution {
+  /**
+   * Attribute one end of a record. `observedOn` is the node that reported the record (Hubble `node_name`),
+   * which Cilium's `reserved:host` means. Returned endpoints are interned: equal keys give the same object.
+   */
+  attribute(ep: FlowEndpoint, observedOn?: string): Attribution {
     switch (ep.kind) {
-      case 'reserved':
+      case 'reserved': {
         if (ep.reserved === 'health') return { ok: false, reason: 'health-check', hint: 'reserved:health' };
+        const node = this.nodeAt(ep.ip);
+        if (node) return node;
+        if (ep.reserved === 'host' && observedOn !== undefined && this.index.hasNode(observedOn))
+          return this.ok(nodeEndpoint(observedOn), 'observing-node');
         if ((ep.reserved === 'unmanaged' || ep.reserved === 'init') && ep.ip !== undefined) {
           // a pod Cilium does not manage (yet) is still a pod: find it by IP
           const w = this.index.ipWorkload(ep.ip);
           if (w) return this.okWorkload(w, 'pod-ip');
         }
         return this.ok(reservedEndpoint(ep.reserved ?? 'host'), 'reserved');
+      }
       case 'external':
         return this.external(ep);
       default:
@@ -185,6 +204,8 @@ export class Attributor {
     const idx = this.index;
     let w: InventoryWorkload | undefined;
     if (ep.pod !== undefined) {
+      const node = idx.podNode(ns, ep.pod);
+      if (node !== undefined) return this.ok(nodeEndpoint(node), 'host-network-pod');
       w = idx.podWorkload(ns, ep.pod);
       if (w) return this.okWorkload(w, 'pod-name');
     }
@@ -213,6 +234,8 @@ export class Attributor {
       if (w) return this.okWorkload(w, 'app-label');
     }
     if (ep.ip !== undefined && ep.pod === undefined && ep.workload === undefined) {
+      const node = this.nodeAt(ep.ip);
+      if (node) return node;
       const byIp = idx.ipWorkload(ep.ip);
       if (byIp) return this.okWorkload(byIp, 'pod-ip');
     }
@@ -246,7 +269,9 @@ export class Attributor {
     let a = this.byIp.get(ip);
     if (a !== undefined) return a;
     const w = this.index.ipWorkload(ip);
-    if (w) a = this.okWorkload(w, 'pod-ip');
+    const node = this.nodeAt(ip);
+    if (node) a = node;
+    else if (w) a = this.okWorkload(w, 'pod-ip');
     else if (w === null) a = { ok: false, reason: 'ambiguous-ip', hint: ip };
     else if (mayBeExternal && !isPrivateIp(ip)) a = this.ok(externalEndpoint(hostCidr(ip), 'cidr'), 'external-ip');
     else a = { ok: false, reason: 'ip-not-in-inventory', hint: ip };
@@ -265,7 +290,9 @@ export class Attributor {
       return this.ok(externalEndpoint(name, 'dns'), 'external-dns');
     }
     if (ep.ip !== undefined) {
-      // Hubble may call a pod `world` (stale ipcache): an IP the inventory knows is that pod
+      // Hubble may call a pod or a node `world` (stale ipcache): an IP the inventory knows is that pod or node
+      const node = this.nodeAt(ep.ip);
+      if (node) return node;
       const w = this.index.ipWorkload(ep.ip);
       if (w) return this.okWorkload(w, 'pod-ip');
       return this.ok(externalEndpoint(hostCidr(ep.ip), 'cidr'), 'external-ip');
@@ -276,6 +303,12 @@ export class Attributor {
       return this.ok(externalEndpoint(ns === 'pub' || ns === 'pvt' ? ns : `networkset:${ns}`, 'network-set'), 'network-set');
     }
     return { ok: false, reason: 'no-identity', hint: 'world' };
+  }
+
+  /** The node that has this address, when the inventory knows one. */
+  private nodeAt(ip: string | undefined): Attribution | undefined {
+    const node = ip === undefined ? undefined : this.index.ipNode(ip);
+    return node === undefined ? undefined : this.ok(nodeEndpoint(node), 'node-address');
   }
 
   private okWorkload(w: InventoryWorkload, method: AttributionMethod): Attribution {

@@ -31,11 +31,21 @@ describe('AWS VPC Flow Logs, default version 2 format (no header)', () => {
     expect(summary(r)).toEqual([
       'external:2001:db8:1234:a100:8d6e:3477:df66:f105/128 -> external:2001:db8:1234:a102:3304:8879:34cf:4071/128 TCP/22 allowed x1',
       'external:203.0.113.12/32 -> workload:ops/jump ICMP/ allowed x1',
-      'workload:ops/jump -> external:203.0.113.12/32 ICMP/ denied x1',
       'workload:ops/jump -> workload:ops/sshd TCP/22 allowed x1',
     ]);
     expect(r.aggregation.unattributedByReason).toEqual({ 'src:ip-not-in-inventory': 1 });
     expect(r.aggregation.unattributedSamples).toEqual([{ end: 'src', reason: 'ip-not-in-inventory', hint: '172.31.9.69', count: 1 }]);
+  });
+
+  test('a REJECT row is no edge but a blocked attempt, with its reason', () => {
+    expect(r.blockedAttempts).toEqual([
+      expect.objectContaining({
+        key: 'workload:ops/jump|external:203.0.113.12/32|ICMP|',
+        attempts: 1,
+        reasons: ['REJECT (security group or network ACL)'],
+        formats: ['aws-vpc-flow-log'],
+      }),
+    ]);
   });
 
   test('without flags, the lower port is the server: low confidence', () => {

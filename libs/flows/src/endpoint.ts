@@ -1,6 +1,7 @@
 // The identity of an edge end after attribution, and its stable string key (the database stores edges
 // by it): `workload:payments/payments-api`, `external:api.stripe.com`, `external:8.8.8.8/32`,
-// `external:10.0.0.0/8`, `external:pub`, `external:networkset:ns/name`, `reserved:kube-apiserver`.
+// `external:10.0.0.0/8`, `external:pub`, `external:networkset:ns/name`, `reserved:kube-apiserver`,
+// `node:worker-1` (a node of the inventory: its kubelet, an agent on it, a host-network pod, a NodePort).
 import type { ReservedIdentity } from './model';
 
 export type EdgeEndpoint =
@@ -12,7 +13,8 @@ export type EdgeEndpoint =
       readonly via: 'dns' | 'cidr' | 'network-set';
       readonly key: string;
     }
-  | { readonly kind: 'reserved'; readonly name: ReservedIdentity; readonly key: string };
+  | { readonly kind: 'reserved'; readonly name: ReservedIdentity; readonly key: string }
+  | { readonly kind: 'node'; readonly name: string; readonly key: string };
 
 const RESERVED = new Set<string>(['host', 'remote-node', 'kube-apiserver', 'health', 'ingress', 'init', 'unmanaged', 'encrypted-overlay']);
 
@@ -28,11 +30,16 @@ export function reservedEndpoint(name: ReservedIdentity): EdgeEndpoint {
   return { kind: 'reserved', name, key: `reserved:${name}` };
 }
 
+/** A node of the inventory, by its name. */
+export function nodeEndpoint(name: string): EdgeEndpoint {
+  return { kind: 'node', name, key: `node:${name}` };
+}
+
 /** The stable key of an endpoint (also available as `endpoint.key`). */
 export function endpointKey(
   ep:
     | { readonly kind: 'workload'; readonly namespace: string; readonly name: string }
-    | { readonly kind: 'external' | 'reserved'; readonly name: string },
+    | { readonly kind: 'external' | 'reserved' | 'node'; readonly name: string },
 ): string {
   switch (ep.kind) {
     case 'workload':
@@ -41,6 +48,8 @@ export function endpointKey(
       return `external:${ep.name}`;
     case 'reserved':
       return `reserved:${ep.name}`;
+    case 'node':
+      return `node:${ep.name}`;
   }
 }
 
@@ -66,5 +75,6 @@ export function parseEndpointKey(key: string): EdgeEndpoint | undefined {
     return externalEndpoint(rest, via);
   }
   if (kind === 'reserved' && RESERVED.has(rest)) return reservedEndpoint(rest as ReservedIdentity);
+  if (kind === 'node' && !rest.includes('/')) return nodeEndpoint(rest);
   return undefined;
 }

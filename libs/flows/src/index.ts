@@ -24,11 +24,13 @@
 // and empty (`"source":{}`) endpoints are skipped with a reason.
 //
 // `EdgeAggregator` attributes both ends (`Attributor`: pod name, workload name, hash-stripped pod name,
-// labels, app label, pod IP; external by DNS name else IP/CIDR; Cilium reserved identities) and sums
-// records into `DependencyEdge`s keyed `<srcKey>|<dstKey>|<protocol>|<port>`, where an endpoint key is
-// `workload:ns/name`, `external:api.stripe.com`, `external:8.8.8.8/32` or `reserved:kube-apiserver`.
+// labels, app label, pod IP; a node by its addresses, and Cilium's `reserved:host` as the node that observed
+// it; external by DNS name else IP/CIDR; other Cilium reserved identities) and sums forwarded records into
+// `DependencyEdge`s keyed `<srcKey>|<dstKey>|<protocol>|<port>`, where an endpoint key is `workload:ns/name`,
+// `node:worker-1`, `external:api.stripe.com`, `external:8.8.8.8/32` or `reserved:kube-apiserver`.
 // Connections are counted once across observation points and reporters (5-tuple de-duplication in a
-// bounded window, then the larger reporting side); an edge is `denied` if any observation denied it.
+// bounded window, then the larger reporting side). Refused records (dropped, denied, errors) make no edge:
+// they are `BlockedAttempt`s, with their reasons.
 
 // The normalized record and its vocabulary.
 export type {
@@ -73,15 +75,18 @@ export { LabelCache } from './labels';
 // Attribution to the inventory and edge identity.
 export { InventoryIndex, type InventoryIndexInput, type InventoryWorkload, type ServedPort } from './inventory';
 export { Attributor, type Attribution, type AttributionMethod, type AttributorOptions, type UnattributedReason } from './attribution';
-export { endpointKey, parseEndpointKey, type EdgeEndpoint } from './endpoint';
+export { endpointKey, nodeEndpoint, parseEndpointKey, type EdgeEndpoint } from './endpoint';
 
 // Aggregation into dependency edges.
 export {
   connectionsOfStarts,
   EdgeAggregator,
   MAX_ADDRESSES,
+  MAX_REASONS,
   type ConnectionStarts,
   type AggregatorStats,
+  type BlockedAttempt,
+  type ForwardedVerdict,
   type DependencyEdge,
   type EdgeAggregatorOptions,
   type UnattributedSample,

@@ -1,5 +1,6 @@
 // The inventory index: plain data built from the cluster inventory (pods with IPs, owners and labels,
-// and workloads), indexed for attribution by pod name, pod IP, workload name and labels.
+// workloads, and nodes with their addresses), indexed for attribution by pod name, pod IP, workload
+// name, labels and node address.
 import type { Protocol } from './model';
 
 /** A port a workload serves (its containers' ports), as the inventory lists it. */
@@ -16,6 +17,9 @@ export interface InventoryIndexInput {
     workload: { kind: string; name: string };
     labels: Record<string, string>;
     ports?: ReadonlyArray<{ port: number; protocol: string }>;
+    /** A host-network pod on a known node is that node, for attribution. */
+    hostNetwork?: boolean;
+    nodeName?: string;
   }>;
   workloads: Array<{
     namespace: string;
@@ -24,6 +28,8 @@ export interface InventoryIndexInput {
     labels: Record<string, string>;
     ports?: ReadonlyArray<{ port: number; protocol: string }>;
   }>;
+  /** Nodes and their addresses (InternalIP, ExternalIP, host-network pod IPs). */
+  nodes?: Array<{ name: string; addresses: Array<{ address: string }> }>;
 }
 
 export interface InventoryWorkload {
@@ -38,6 +44,8 @@ export interface InventoryWorkload {
 interface PodEntry {
   readonly workload: InventoryWorkload;
   readonly labels: Readonly<Record<string, string>>;
+  /** The node whose network the pod shares (host-network pods on a known node). */
+  readonly node?: string;
 }
 
 /** Result of a label lookup: one workload, several (ambiguous), or none. */
@@ -53,8 +61,15 @@ export class InventoryIndex {
   private readonly podsByNs = new Map<string, Map<string, PodEntry>>();
   /** IP -> pod, or null when several pods share the IP (host-network pods share the node's). */
   private readonly podsByIp = new Map<string, PodEntry | null>();
+  /** Node address -> node name. */
+  private readonly nodesByIp = new Map<string, string>();
+  private readonly nodeNames = new Set<string>();
 
   private constructor(input: InventoryIndexInput) {
+    for (const node of input.nodes ?? []) {
+      this.nodeNames.add(node.name);
+      for (const { address } of node.addresses) this.nodesByIp.set(address, node.name);
+    }
     for (const w of input.workloads)
       this.addWorkload({ namespace: w.namespace, name: w.name, kind: w.kind, labels: w.labels ?? {}, ports: servedPorts(w.ports) });
     for (const p of input.pods) {
@@ -62,7 +77,8 @@ export class InventoryIndex {
       const workload =
         this.workload(p.namespace, owner.name) ??
         this.addWorkload({ namespace: p.namespace, name: owner.name, kind: owner.kind, labels: {}, ports: servedPorts(p.ports) });
-      const entry: PodEntry = { workload, labels: p.labels ?? {} };
+      const node = p.hostNetwork && p.nodeName !== undefined && this.nodeNames.has(p.nodeName) ? p.nodeName : undefined;
+      const entry: PodEntry = node === undefined ? { workload, labels: p.labels ?? {} } : { workload, labels: p.labels ?? {}, node };
       let pods = this.podsByNs.get(p.namespace);
       if (pods === undefined) {
         pods = new Map();
@@ -98,6 +114,20 @@ export class InventoryIndex {
 
   podWorkload(namespace: string, pod: string): InventoryWorkload | undefined {
     return this.podsByNs.get(namespace)?.get(pod)?.workload;
+  }
+
+  /** The node a host-network pod runs on (and shares its address with); undefined for other pods. */
+  podNode(namespace: string, pod: string): string | undefined {
+    return this.podsByNs.get(namespace)?.get(pod)?.node;
+  }
+
+  /** The node that has this address (InternalIP, ExternalIP, or a host-network pod's IP). */
+  ipNode(ip: string): string | undefined {
+    return this.nodesByIp.get(ip);
+  }
+
+  hasNode(name: string): boolean {
+    return this.nodeNames.has(name);
   }
 
   /** The ports a workload serves, per the inventory (empty when it lists none, or has no such workload). */

@@ -25,11 +25,11 @@ describe('Hubble 400-tcp sample (kind + bookinfo, 2021)', () => {
     expect(result.aggregation.unattributed).toBe(0);
   });
 
-  test('collapses to 13 edges, none of them reversed', () => {
+  test('collapses to 13 edges, none of them reversed; the control-plane node is named, the other is not known', () => {
     expect(summary(result.edges)).toEqual([
-      'reserved:host -> workload:bookinfo/productpage-v1 TCP/9080',
-      'reserved:host -> workload:bookinfo/reviews-v2 TCP/9080',
-      'reserved:host -> workload:jaeger/jaeger-default TCP/14269',
+      'node:kind-control-plane -> workload:bookinfo/productpage-v1 TCP/9080',
+      'node:kind-control-plane -> workload:bookinfo/reviews-v2 TCP/9080',
+      'node:kind-control-plane -> workload:jaeger/jaeger-default TCP/14269',
       'reserved:remote-node -> workload:bookinfo/ratings-v1 TCP/9080',
       'workload:bookinfo/productpage-v1 -> workload:bookinfo/details-v1 TCP/9080',
       'workload:bookinfo/productpage-v1 -> workload:bookinfo/reviews-v1 TCP/9080',
@@ -38,11 +38,16 @@ describe('Hubble 400-tcp sample (kind + bookinfo, 2021)', () => {
       'workload:bookinfo/ratings-v1 -> workload:bookinfo/productpage-v1 TCP/9080',
       'workload:bookinfo/reviews-v2 -> workload:bookinfo/ratings-v1 TCP/9080',
       'workload:bookinfo/reviews-v3 -> workload:bookinfo/ratings-v1 TCP/9080',
-      'workload:kube-system/otelcol-hubble-collector -> reserved:host TCP/4244',
+      'workload:kube-system/otelcol-hubble-collector -> node:kind-control-plane TCP/4244',
       'workload:kube-system/otelcol-hubble-collector -> workload:jaeger/jaeger-default TCP/14250',
     ]);
     // the is_reply:true lines (details -> productpage:ephemeral, ...) made no edge of their own
     for (const e of result.edges) expect(e.port).toBeLessThan(32768);
+    // reserved:host at the node's address, and at its cilium_host address (10.244.0.148) on the node that saw it
+    const toNode = result.edges.find((e) => e.dst.key === 'node:kind-control-plane')!;
+    expect(toNode).toMatchObject({ attribution: ['pod-name', 'node-address'], dstAddresses: ['172.19.0.3'] });
+    const probe = result.edges.find((e) => e.dst.key === 'workload:jaeger/jaeger-default' && e.port === 14269)!;
+    expect(probe.attribution).toContain('observing-node');
   });
 
   test('remote endpoints known only by labels are attributed through the inventory', () => {
@@ -152,12 +157,14 @@ describe('Hubble samples against the kind inventory', () => {
 });
 
 describe('Hubble exporter output with a field mask', () => {
-  test('the "source":{} line is skipped with a reason; the POLICY_DENIED line is a denied edge', () => {
+  test('the "source":{} line is skipped with a reason; the POLICY_DENIED line is a blocked attempt, not an edge', () => {
     const r = importFlowText(readSample(SAMPLE.hubbleFieldMask), InventoryIndex.empty(), { inferUnknownWorkloads: true });
     expect(r.reader.skippedByReason).toEqual({ 'empty-endpoint': { count: 1, lines: [1] } });
-    expect(summary(r.edges)).toEqual(['workload:default/xwing -> workload:default/deathstar TCP/80']);
-    expect(r.edges[0].verdict).toBe('denied');
-    expect(r.edges[0].connections).toBe(1); // SYN without ACK
+    expect(r.edges).toEqual([]);
+    expect(r.blockedAttempts).toMatchObject([
+      { key: 'workload:default/xwing|workload:default/deathstar|TCP|80', attempts: 1, reasons: ['POLICY_DENIED'], formats: ['hubble'] },
+    ]);
+    expect(r.aggregation).toMatchObject({ refused: 1, blockedAttempts: 1, edges: 0 });
     const [rec] = records(readSample(SAMPLE.hubbleFieldMask));
     expect(rec.verdictReason).toBe('POLICY_DENIED');
     expect(rec.node).toBe('kind-kind/kind-worker');

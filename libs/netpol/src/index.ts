@@ -2,6 +2,7 @@
 export * from './model/types';
 export * from './model/errors';
 export * from './model/cluster-policy';
+export * from './model/node';
 export { compileSelector, matchesSelector, selectorKey, isEmptySelector, type LabelMatcher } from './model/selector';
 export { parseIp, parseCidr, cidrContains, type IpAddress, type Cidr } from './model/ip';
 export { parseSnapshot, parseDocuments, snapshotFromDocuments, NAMESPACE_NAME_LABEL } from './snapshot/parse';

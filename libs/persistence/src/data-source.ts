@@ -1,6 +1,6 @@
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { ClusterEntity } from './entities/cluster.entity';
-import { NamespaceEntity, NetworkPolicyEntity, PodEntity, WorkloadEntity } from './entities/inventory.entities';
+import { NamespaceEntity, NetworkPolicyEntity, NodeEntity, PodEntity, WorkloadEntity } from './entities/inventory.entities';
 import { EdgeEntity, EdgeObservationEntity, FlowImportEntity } from './entities/flow.entities';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { SessionEntity, UserEntity } from './entities/user.entities';
@@ -11,6 +11,7 @@ export const entities = [
   WorkloadEntity,
   PodEntity,
   NetworkPolicyEntity,
+  NodeEntity,
   FlowImportEntity,
   EdgeEntity,
   EdgeObservationEntity,

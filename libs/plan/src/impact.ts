@@ -40,6 +40,8 @@ export interface AddressBook {
   /** DNS name -> IPs. */
   externalAddresses?: Record<string, string[]>;
   apiServerAddresses?: string[];
+  /** Node name -> its addresses (from the inventory's nodes). */
+  nodeAddresses?: ReadonlyMap<string, readonly string[]>;
 }
 
 const MAX_ENDS = 8;
@@ -65,6 +67,10 @@ export function endpointsOf(
     }
     return { ends: [], note: `reserved:${ep.name} (node traffic, not subject to NetworkPolicy or not addressable)` };
   }
+  if (ep.kind === 'node') {
+    const ips = (book.nodeAddresses?.get(ep.name) ?? []).filter((ip) => parseIp(ip));
+    return ips.length ? { ends: ips.map((ip) => ({ ip })) } : { ends: [], note: `node ${ep.name} has no known address` };
+  }
   if (ep.via === 'cidr') {
     const ip = stripPrefix(ep.name);
     return parseIp(ip) ? { ends: [{ ip }] } : { ends: [], note: `unreadable CIDR ${ep.name}` };
@@ -74,6 +80,19 @@ export function endpointsOf(
     return ips.length ? { ends: ips.slice(0, MAX_ENDS).map((ip) => ({ ip })) } : { ends: [], note: `no address known for ${ep.name}` };
   }
   return { ends: [], note: `${ep.name} has no address` };
+}
+
+/** Node name -> its addresses. */
+function nodeAddressesOf(inventory: Inventory): Map<string, string[]> {
+  return new Map((inventory.nodes ?? []).map((node) => [node.name, node.addresses.map((a) => a.address)]));
+}
+
+/** From a node, its own pods are left out: traffic from the node where a pod runs is always allowed. */
+function fromItsOwnNode(srcKey: string, dst: { ends: Endpoint[]; note?: string }): { ends: Endpoint[]; note?: string } {
+  const src = parseKey(srcKey);
+  if (src?.kind !== 'node' || dst.ends.length === 0) return dst;
+  const elsewhere = dst.ends.filter((end) => !('pod' in end) || end.pod.nodeName !== src.name);
+  return elsewhere.length ? { ends: elsewhere } : { ends: [], note: `from node ${src.name}, where the pods run: always allowed` };
 }
 
 function stripPrefix(cidr: string): string {
@@ -115,6 +134,7 @@ export function analyzeImpact(
   const before = engineFor(inventory, current);
   const after = engineFor(inventory, plan);
   const podsByWorkload = podsByWorkloadOf(inventory);
+  const addresses: AddressBook = { ...book, nodeAddresses: nodeAddressesOf(inventory) };
   const out: EdgeImpact[] = [];
   for (const { key, edge } of normalizeEdges(edges)) {
     const protocol = String(edge.protocol);
@@ -122,8 +142,8 @@ export function analyzeImpact(
       out.push({ key, edge, before: 'unevaluated', after: 'unevaluated', note: `${protocol} has no port a NetworkPolicy can name` });
       continue;
     }
-    const src = endpointsOf(edge.src, podsByWorkload, book);
-    const dst = endpointsOf(edge.dst, podsByWorkload, book);
+    const src = endpointsOf(edge.src, podsByWorkload, addresses);
+    const dst = fromItsOwnNode(edge.src, endpointsOf(edge.dst, podsByWorkload, addresses));
     if (!src.ends.length || !dst.ends.length) {
       out.push({ key, edge, before: 'unevaluated', after: 'unevaluated', note: src.note ?? dst.note });
       continue;

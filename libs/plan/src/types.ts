@@ -7,7 +7,7 @@ export type ReviewState = 'unreviewed' | 'confirmed' | 'rejected';
 
 /**
  * One observed dependency, keyed like the flows library's `EdgeEndpoint.key`: `workload:ns/name`,
- * `external:<cidr|dns name|pub|pvt|networkset:ns/name>`, `reserved:<identity>`.
+ * `external:<cidr|dns name|pub|pvt|networkset:ns/name>`, `reserved:<identity>`, `node:<name>`.
  */
 export interface PlanEdge {
   src: string;
@@ -52,6 +52,11 @@ export interface PlanOptions {
   prometheus?: boolean;
   /** Workload keys (`ns/name`) to treat as metrics scrapers, in addition to the detected ones. */
   scraperWorkloads?: string[];
+  /**
+   * Let workloads keep the traffic seen with a node of the inventory (a node-local agent, the kubelet API,
+   * a host-network pod, a NodePort), as ipBlocks of that node's addresses on the observed ports (default true).
+   */
+  nodeTraffic?: boolean;
   /** Let workloads seen talking to the API server keep doing so (default true). */
   apiServer?: boolean;
   /** CIDRs of the API server endpoint; default: the addresses seen in the flows (`apiServerAddresses` of the input). */
@@ -79,7 +84,15 @@ export interface PlanInput {
 }
 
 export type Purpose =
-  'default-deny' | 'dns' | 'dns-server' | 'dependency' | 'ingress-controller' | 'public-entry' | 'prometheus' | 'api-server';
+  | 'default-deny'
+  | 'dns'
+  | 'dns-server'
+  | 'dependency'
+  | 'ingress-controller'
+  | 'public-entry'
+  | 'prometheus'
+  | 'api-server'
+  | 'node-traffic';
 
 export interface EdgeEvidence {
   /** `<src>|<dst>|<protocol>|<port>`, the flows library's edge key. */
@@ -153,7 +166,7 @@ export interface Plan {
   risks: Risk[];
   /** Edges the plan does not allow, and why. */
   blocked: BlockedEdge[];
-  /** Edges that need no rule (traffic from the node: kubelet probes are not subject to NetworkPolicy). */
+  /** Edges that need no rule (from a pod's own node, such as the kubelet's health checks; between nodes and the outside). */
   ignored: BlockedEdge[];
   /** Namespace tiers as the plan resolved them. */
   tiers: Record<string, Tier | null>;

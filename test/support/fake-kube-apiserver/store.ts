@@ -34,6 +34,7 @@ export const RESOURCES: ResourceType[] = [
     prefix: '/apis/networking.k8s.io/v1',
     namespaced: true,
   },
+  { resource: 'nodes', kind: 'Node', apiVersion: 'v1', prefix: '/api/v1', namespaced: false },
 ];
 
 /** An API error, answered as a Status object. */

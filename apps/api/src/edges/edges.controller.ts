@@ -1,5 +1,5 @@
-import { type EdgeView, type Page, routes, type RouteInput } from '@bulkhead/contracts';
-import { declareEdge, type EdgeDeps, listEdges, reviewEdge } from '@bulkhead/inventory';
+import { type BlockedAttemptView, type EdgeView, type Page, routes, type RouteInput } from '@bulkhead/contracts';
+import { declareEdge, type EdgeDeps, listBlockedAttempts, listEdges, reviewEdge } from '@bulkhead/inventory';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -39,6 +39,15 @@ export class EdgesController {
     const { cursor, limit, ...filter } = query;
     const after = this.cursors.read('edges', cursor, edgePosition);
     return this.cursors.page('edges', await listEdges(this.deps, params.clusterId, filter, { after, limit }));
+  }
+
+  @Route(routes.listBlockedAttempts)
+  @RequireRole('viewer')
+  @AnswerPerVersion('cluster')
+  async blocked(@Input() { params, query }: RouteInput<typeof routes.listBlockedAttempts>): Promise<Page<BlockedAttemptView>> {
+    const { cursor, limit, ...filter } = query;
+    const after = this.cursors.read('blocked-attempts', cursor, edgePosition);
+    return this.cursors.page('blocked-attempts', await listBlockedAttempts(this.deps, params.clusterId, filter, { after, limit }));
   }
 
   /** Declares a dependency by hand (201), or confirms it when the map already has it (200). */

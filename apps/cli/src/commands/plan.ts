@@ -25,7 +25,7 @@ import {
 import { type Command, UsageError, parseArgs } from '../command';
 
 const VALUED = new Set(['snapshot', 'flows', 'format', 'out', 'cni', 'api-server-cidr', 'tier', 'reviews']);
-const FLAGS = new Set(['no-dns', 'no-ingress-controllers', 'no-prometheus', 'no-api-server', 'no-public-entry']);
+const FLAGS = new Set(['no-dns', 'no-ingress-controllers', 'no-prometheus', 'no-api-server', 'no-public-entry', 'no-node-traffic']);
 
 /** The human line for a finding, as `bulkhead plan` and `bulkhead lint` print it. */
 export function formatFinding(f: LintFinding): string {
@@ -104,7 +104,7 @@ export const planCommand: Command = {
   usage: [
     'bulkhead plan --snapshot SNAPSHOT --flows FLOWS [--flows FLOWS2 ...] [--format yaml|json] [--out DIR]',
     '              [--cni NAME] [--api-server-cidr CIDR ...] [--tier NAMESPACE=dev|staging|prod|none ...] [--reviews FILE]',
-    '              [--no-dns] [--no-ingress-controllers] [--no-public-entry] [--no-prometheus] [--no-api-server]',
+    '              [--no-dns] [--no-ingress-controllers] [--no-public-entry] [--no-prometheus] [--no-api-server] [--no-node-traffic]',
     '  FLOWS: Hubble JSON, Calico flow logs or an edge list (detected). stdout: the policies; stderr: lint findings.',
     '  --out DIR also writes DIR/<namespace>.yaml and DIR/report.json. --reviews: [{"key"|"src","dst","port","protocol", "review": "confirmed"|"rejected"}].',
   ].join('\n'),
@@ -179,6 +179,7 @@ export const planCommand: Command = {
       ...(args.flags.has('no-public-entry') ? { publicIngressToControllers: false } : {}),
       ...(args.flags.has('no-prometheus') ? { prometheus: false } : {}),
       ...(args.flags.has('no-api-server') ? { apiServer: false } : {}),
+      ...(args.flags.has('no-node-traffic') ? { nodeTraffic: false } : {}),
       ...(args.options.has('api-server-cidr') ? { apiServerCidrs: args.options.get('api-server-cidr')! } : {}),
     };
     const externalAddresses = sortedRecord(learner.externalAddresses);

@@ -38,6 +38,7 @@ export interface KubernetesDriverOptions {
 /** The kinds discover() lists, across all namespaces, in the order they appear in the snapshot. */
 const DISCOVERED: ReadonlyArray<{ kind: string; apiVersion: string; path: string }> = [
   { kind: 'Namespace', apiVersion: 'v1', path: '/api/v1/namespaces' },
+  { kind: 'Node', apiVersion: 'v1', path: '/api/v1/nodes' },
   { kind: 'Deployment', apiVersion: 'apps/v1', path: '/apis/apps/v1/deployments' },
   { kind: 'StatefulSet', apiVersion: 'apps/v1', path: '/apis/apps/v1/statefulsets' },
   { kind: 'DaemonSet', apiVersion: 'apps/v1', path: '/apis/apps/v1/daemonsets' },

@@ -65,6 +65,31 @@ export const edgeViewSchema = z.strictObject({
 });
 export type EdgeView = z.infer<typeof edgeViewSchema>;
 
+export const listBlockedAttemptsQuerySchema = z.strictObject({
+  namespace: identifierSchema(253).optional().describe('Blocked attempts from or to a workload of this namespace'),
+  ...pageQueryShape({ default: 200, max: 1000 }),
+});
+
+export const blockedAttemptViewSchema = z
+  .strictObject({
+    id: z.string(),
+    kind: z.literal('blocked'),
+    from: z.string().describe('`namespace/workload`, a node, an external address or name, or `reserved:<identity>`'),
+    to: z.string(),
+    fromKey: z.string(),
+    toKey: z.string(),
+    port: z.number(),
+    protocol: z.string(),
+    attempts: z.number().describe('Refused flow records (packets or reports)'),
+    firstSeen: instantSchema.nullable(),
+    lastSeen: instantSchema.nullable(),
+    reasons: z.array(z.string()).describe('Why, as the source said: Hubble `drop_reason_desc` (POLICY_DENIED, ...), Calico `deny`'),
+  })
+  .describe(
+    'A refused attempt (Hubble DROPPED or ERROR, Calico deny): never a dependency of the map and never allowed by a plan, shown for a person to declare if it is wanted',
+  );
+export type BlockedAttemptView = z.infer<typeof blockedAttemptViewSchema>;
+
 const clusterParams = z.strictObject({ clusterId: idParam });
 const edgeParams = z.strictObject({ clusterId: idParam, edgeId: idParam });
 
@@ -77,6 +102,16 @@ export const edgeRoutes = {
     query: listEdgesQuerySchema,
     success: [200],
     response: pageOf(edgeViewSchema),
+  }),
+  listBlockedAttempts: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId/edges/blocked',
+    summary:
+      'The blocked attempts: refused flows, kept apart from the dependencies (the 2,000 seen most recently), in pages ordered by their ends and port',
+    params: clusterParams,
+    query: listBlockedAttemptsQuerySchema,
+    success: [200],
+    response: pageOf(blockedAttemptViewSchema),
   }),
   declareEdge: route({
     method: 'POST',

@@ -50,6 +50,7 @@ export const snapshotImportResultSchema = z.strictObject({
   workloads: z.number(),
   pods: z.number(),
   policies: z.number(),
+  nodes: z.number().describe('Nodes listed, and nodes only a host-network pod named'),
   namespacesWithoutTier: z
     .array(z.string())
     .describe(

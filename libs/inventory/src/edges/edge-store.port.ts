@@ -27,6 +27,19 @@ export interface EdgeRecord {
   sources: Array<{ importId: string; format: string | null; connections: number; firstSeen: Date | null; lastSeen: Date | null }>;
 }
 
+/** Refused attempts between two ends on one port, summed over the imports that saw them. */
+export interface BlockedAttemptRecord {
+  id: string;
+  srcKey: string;
+  dstKey: string;
+  port: number;
+  protocol: string;
+  attempts: number;
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  reasons: string[];
+}
+
 export interface EdgeFilter {
   /** Edges with at least one end in this namespace. */
   namespace?: string;
@@ -44,6 +57,12 @@ export interface EdgeStore {
   list(clusterId: string, filter: EdgeFilter): Promise<EdgeRecord[]>;
   /** A page of them, in key order. */
   page(clusterId: string, filter: EdgeFilter, page: PageRequest<EdgePosition>): Promise<KeysetPage<EdgeRecord, EdgePosition>>;
+  /** A page of the cluster's blocked attempts (with at least one end in the namespace, when given), in key order as edges are. */
+  blocked(
+    clusterId: string,
+    filter: Pick<EdgeFilter, 'namespace'>,
+    page: PageRequest<EdgePosition>,
+  ): Promise<KeysetPage<BlockedAttemptRecord, EdgePosition>>;
   get(id: string): Promise<EdgeRecord | null>;
   /**
    * Declares a dependency by hand. When the edge is already known (observed, say), it is confirmed

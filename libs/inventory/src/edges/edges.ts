@@ -1,4 +1,12 @@
-import { type CreateEdgeBody, doesNotExist, type EdgeView, type KeysetPage, type PageRequest, type Tier } from '@bulkhead/contracts';
+import {
+  type BlockedAttemptView,
+  type CreateEdgeBody,
+  doesNotExist,
+  type EdgeView,
+  type KeysetPage,
+  type PageRequest,
+  type Tier,
+} from '@bulkhead/contracts';
 import { Attributor, InventoryIndex, parseEdgeListEndpoint, parseEndpointKey } from '@bulkhead/flows';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
@@ -19,6 +27,7 @@ export function displayEndpoint(key: string): string {
   if (!ep) return key;
   if (ep.kind === 'workload') return `${ep.namespace}/${ep.name}`;
   if (ep.kind === 'external') return ep.name;
+  if (ep.kind === 'node') return `node ${ep.name}`;
   return key;
 }
 
@@ -71,6 +80,32 @@ export async function listEdges(
   return { items: edges.items.map((e) => toView(e, tiers)), next: edges.next };
 }
 
+/** A page of the refused attempts of the cluster: what the map shows apart, for a person to declare if it is wanted. */
+export async function listBlockedAttempts(
+  deps: EdgeDeps,
+  clusterId: string,
+  filter: Pick<EdgeFilter, 'namespace'>,
+  page: PageRequest<EdgePosition>,
+): Promise<KeysetPage<BlockedAttemptView, EdgePosition>> {
+  await requireCluster(deps.clusters, clusterId);
+  const blocked = await deps.edges.blocked(clusterId, filter, page);
+  const items = blocked.items.map((b): BlockedAttemptView => ({
+    id: b.id,
+    kind: 'blocked',
+    from: displayEndpoint(b.srcKey),
+    to: displayEndpoint(b.dstKey),
+    fromKey: b.srcKey,
+    toKey: b.dstKey,
+    port: b.port,
+    protocol: b.protocol,
+    attempts: b.attempts,
+    firstSeen: b.firstSeen?.toISOString() ?? null,
+    lastSeen: b.lastSeen?.toISOString() ?? null,
+    reasons: b.reasons,
+  }));
+  return { items, next: blocked.next };
+}
+
 /**
  * A person declares a dependency the flows did not show (or vouches for one they did). Both ends are
  * resolved exactly as imported flows are, so a declared edge and an observed one meet on one key.
@@ -84,7 +119,7 @@ export async function declareEdge(
 ): Promise<{ view: EdgeView; created: boolean }> {
   await requireCluster(deps.clusters, clusterId);
   const inventory = await deps.inventory.load(clusterId);
-  const attributor = new Attributor(InventoryIndex.from({ pods: inventory.pods, workloads: inventory.workloads }));
+  const attributor = new Attributor(InventoryIndex.from(inventory));
   const resolve = (field: 'from' | 'to') => {
     const parsed = parseEdgeListEndpoint(body[field]);
     if (!parsed)

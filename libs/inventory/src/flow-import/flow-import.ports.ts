@@ -34,6 +34,21 @@ export interface EdgeContribution {
   origin: 'observed' | 'declared';
 }
 
+/** Refused attempts one import saw between two ends on one port (dropped, denied, errors): never an edge. */
+export interface BlockedContribution {
+  srcKey: string;
+  dstKey: string;
+  port: number;
+  protocol: string;
+  attempts: number;
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  reasons: string[];
+}
+
+/** Blocked attempts kept per cluster; past it, those seen longest ago go first. */
+export const MAX_BLOCKED_ATTEMPTS_PER_CLUSTER = 2000;
+
 export interface FlowImportStore {
   /**
    * Records a new upload. When the same content was already imported (or is being imported) into the
@@ -59,10 +74,15 @@ export interface FlowImportStore {
   claim(id: string, at: Date): Promise<FlowImportRecord | null>;
   saveProgress(id: string, progress: FlowImportProgress, format: string | null): Promise<void>;
   /**
-   * In one transaction: adds every contribution to its edge, keeps it as evidence, marks the import
-   * succeeded. Observed traffic makes a declared edge observed; nothing changes a person's (`manual`).
+   * In one transaction: adds every contribution to its edge, keeps it as evidence, adds the blocked
+   * attempts (bounded by MAX_BLOCKED_ATTEMPTS_PER_CLUSTER), marks the import succeeded. Observed traffic
+   * makes a declared edge observed; nothing changes a person's (`manual`).
    */
-  complete(id: string, result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[] }, at: Date): Promise<void>;
+  complete(
+    id: string,
+    result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[]; blocked: BlockedContribution[] },
+    at: Date,
+  ): Promise<void>;
   fail(id: string, error: string, progress: FlowImportProgress, at: Date): Promise<void>;
   /** The ids of the imports not finished yet (queued, or running): each should have a job waiting or running. */
   unfinished(): Promise<string[]>;

@@ -1,7 +1,7 @@
 import { type FlowImportProgress, type JobOutcome, printable } from '@bulkhead/contracts';
-import { createFlowReader, EdgeAggregator, type DependencyEdge, type FlowReader } from '@bulkhead/flows';
+import { type BlockedAttempt, createFlowReader, EdgeAggregator, type DependencyEdge, type FlowReader } from '@bulkhead/flows';
 import type { InventoryStore } from '../snapshot/inventory-store.port';
-import type { EdgeContribution, FlowImportStore, UploadFiles } from './flow-import.ports';
+import type { BlockedContribution, EdgeContribution, FlowImportStore, UploadFiles } from './flow-import.ports';
 
 export interface RunImportDeps {
   imports: FlowImportStore;
@@ -18,6 +18,7 @@ function progressOf(totalBytes: number, bytesRead: number, reader: FlowReader, a
   const skippedByReason: Record<string, number> = {};
   for (const [reason, skip] of Object.entries(r.skippedByReason)) if (skip) skippedByReason[reason] = skip.count;
   for (const [reason, n] of Object.entries(a.unattributedByReason)) skippedByReason[`unattributed ${reason}`] = n;
+  if (a.refused) skippedByReason['refused (dropped, denied or error): kept as blocked attempts'] = a.refused;
   if (r.lostEvents) skippedByReason['lost by the source (Hubble lost_events)'] = r.lostEvents;
   return {
     bytesRead,
@@ -25,7 +26,7 @@ function progressOf(totalBytes: number, bytesRead: number, reader: FlowReader, a
     linesRead: r.lines,
     flowsParsed: r.records,
     flowsAttributed: a.attributed,
-    flowsSkipped: r.skipped + a.unattributed,
+    flowsSkipped: r.skipped + a.unattributed + a.refused,
     skippedByReason,
     edges: a.edges,
   };
@@ -50,6 +51,19 @@ export function edgeContribution(edge: DependencyEdge): EdgeContribution {
   };
 }
 
+function blockedContribution(attempt: BlockedAttempt): BlockedContribution {
+  return {
+    srcKey: attempt.src.key,
+    dstKey: attempt.dst.key,
+    port: attempt.port ?? 0,
+    protocol: attempt.protocol,
+    attempts: attempt.attempts,
+    firstSeen: attempt.firstSeen ? new Date(attempt.firstSeen) : null,
+    lastSeen: attempt.lastSeen ? new Date(attempt.lastSeen) : null,
+    reasons: [...attempt.reasons],
+  };
+}
+
 /**
  * Streams an uploaded flow file through the parser and the aggregator into dependency edges. The
  * file is read in chunks and never held whole; edges are written in one transaction at the end, so a
@@ -65,7 +79,7 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
   if (!record) return { status: 'skipped', detail: 'the import has already finished' };
   const every = deps.progressEveryMs ?? 500;
   const inventory = await deps.inventory.load(record.clusterId);
-  const aggregator = new EdgeAggregator({ pods: inventory.pods, workloads: inventory.workloads });
+  const aggregator = new EdgeAggregator(inventory);
   const reader = createFlowReader({ onRecord: (r) => aggregator.add(r) });
   let bytesRead = 0;
   const progress = () => progressOf(record.sizeBytes, bytesRead, reader, aggregator);
@@ -98,7 +112,12 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
   }
   await deps.imports.complete(
     importId,
-    { format: reader.format ?? 'unknown', progress: progress(), edges: aggregator.edges().map(edgeContribution) },
+    {
+      format: reader.format ?? 'unknown',
+      progress: progress(),
+      edges: aggregator.edges().map(edgeContribution),
+      blocked: aggregator.blockedAttempts().map(blockedContribution),
+    },
     deps.clock(),
   );
   await deps.files.remove(record.storagePath);

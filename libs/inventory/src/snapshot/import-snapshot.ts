@@ -77,6 +77,7 @@ export async function importSnapshot(
     workloads: inventory.workloads.length,
     pods: inventory.pods.filter((p) => !p.synthetic).length,
     policies: inventory.policies.length,
+    nodes: inventory.nodes?.length ?? 0,
     namespacesWithoutTier: withoutTier,
     keptAtFloor,
   };

@@ -6,10 +6,10 @@ import {
   type ClusterPolicyTier,
   type ClusterRuleRef,
   type DnsDependency,
-  type InventoryNode,
   clusterRuleRef,
   compareClusterPolicies,
 } from '../model/cluster-policy';
+import type { InventoryNode } from '../model/node';
 import { cidrContains, parseCidr, parseIp } from '../model/ip';
 import type { Labels, Protocol } from '../model/types';
 import type { InventoryPod } from '../snapshot/inventory';
@@ -97,7 +97,7 @@ export class PlainClusterTiers {
       const addresses = new Set(
         this.nodes
           .filter((node) => selectorMatches(peer.nodes!, node.labels))
-          .flatMap((node) => node.addresses.map(parseIp).filter((ip) => ip !== undefined))
+          .flatMap((node) => node.addresses.map((a) => parseIp(a.address)).filter((ip) => ip !== undefined))
           .map((ip) => `${ip.family}:${ip.value}`),
       );
       return ips.some((ip) => addresses.has(`${ip.family}:${ip.value}`));

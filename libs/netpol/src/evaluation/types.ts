@@ -1,10 +1,5 @@
-import {
-  type ClusterNetworkPolicy,
-  type ClusterRuleRef,
-  type DnsDependency,
-  type InventoryNode,
-  describeClusterRule,
-} from '../model/cluster-policy';
+import { type ClusterNetworkPolicy, type ClusterRuleRef, type DnsDependency, describeClusterRule } from '../model/cluster-policy';
+import type { InventoryNode } from '../model/node';
 import type { NetworkPolicy, Protocol } from '../model/types';
 import type { InventoryNamespace, InventoryPod } from '../snapshot/inventory';
 

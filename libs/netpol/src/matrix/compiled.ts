@@ -5,10 +5,10 @@ import {
   type ClusterPolicyProtocol,
   type ClusterPolicyTier,
   type ClusterRuleRef,
-  type InventoryNode,
   clusterRuleRef,
   compareClusterPolicies,
 } from '../model/cluster-policy';
+import type { InventoryNode } from '../model/node';
 import {
   type Cidr,
   type CompiledIpBlock,
@@ -213,8 +213,8 @@ export function compilePolicies(
         const addresses = new Set<string>();
         for (const node of nodes) {
           if (!matches(node.labels)) continue;
-          for (const text of node.addresses) {
-            const ip = parseIp(text);
+          for (const { address } of node.addresses) {
+            const ip = parseIp(address);
             if (ip) addresses.add(ipKey(ip));
           }
         }

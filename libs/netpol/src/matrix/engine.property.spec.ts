@@ -176,8 +176,15 @@ const clusterPolicyOf = (p: ClusterPolicyDraft, i: number): ClusterNetworkPolicy
   };
 };
 const NODES = [
-  { name: 'node-1', labels: { role: 'worker' }, addresses: ['10.0.0.1', '192.168.1.1'] },
-  { name: 'node-2', labels: { role: 'edge' }, addresses: ['10.0.0.2'] },
+  {
+    name: 'node-1',
+    labels: { role: 'worker' },
+    addresses: [
+      { type: 'InternalIP' as const, address: '10.0.0.1' },
+      { type: 'ExternalIP' as const, address: '192.168.1.1' },
+    ],
+  },
+  { name: 'node-2', labels: { role: 'edge' }, addresses: [{ type: 'InternalIP' as const, address: '10.0.0.2' }] },
 ];
 
 const clusterArb: fc.Arbitrary<Inventory> = fc

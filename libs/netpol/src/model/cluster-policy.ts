@@ -77,13 +77,6 @@ export interface ClusterNetworkPolicy {
   spec: ClusterNetworkPolicySpec;
 }
 
-/** A Node: its labels (for `nodes` peers) and its addresses (InternalIP, ExternalIP). */
-export interface InventoryNode {
-  name: string;
-  labels: Labels;
-  addresses: string[];
-}
-
 /** The cluster-scoped rule that decided (or passed on) one side of a connection. */
 export interface ClusterRuleRef {
   kind: ClusterPolicyKind;

@@ -181,4 +181,23 @@ describe('buildInventory derives workloads from ownerReferences', () => {
     ]);
     expect(inventory.policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['a/y', 'b/z']);
   });
+
+  test('nodes: the listed ones, with the addresses of their host-network pods; a node only such a pod names is implied', () => {
+    const hostPod = (name: string, ip: string, nodeName: string) => ({
+      ...pod(name, { app: name }),
+      spec: { nodeName, hostNetwork: true, containers: [] },
+      status: { podIP: ip },
+    });
+    const inventory = inventoryOf([
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'b' }, status: { addresses: [{ type: 'InternalIP', address: '10.1.0.2' }] } },
+      hostPod('agent-b', '10.1.0.2', 'b'),
+      hostPod('agent-a', '10.1.0.1', 'a'),
+      { ...pod('web', { app: 'web' }), spec: { nodeName: 'b', containers: [] }, status: { podIP: '10.244.0.5' } },
+    ]);
+    expect(inventory.nodes).toEqual([
+      { name: 'a', labels: {}, addresses: [{ type: 'InternalIP', address: '10.1.0.1' }], implicit: true },
+      { name: 'b', labels: {}, addresses: [{ type: 'InternalIP', address: '10.1.0.2' }] },
+    ]);
+    expect(inventory.pods.find((p) => p.name === 'web')).toMatchObject({ nodeName: 'b' });
+  });
 });

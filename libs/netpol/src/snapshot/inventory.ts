@@ -1,4 +1,5 @@
-import type { ClusterNetworkPolicy, InventoryNode } from '../model/cluster-policy';
+import type { ClusterNetworkPolicy } from '../model/cluster-policy';
+import type { InventoryNode } from '../model/node';
 import type { Labels, NetworkPolicy } from '../model/types';
 import { readClusterPolicy } from './cluster-policy';
 import { compare } from './parse';
@@ -34,6 +35,8 @@ export interface InventoryPod {
   phase?: string;
   /** The pod shares its node's network namespace and address. */
   hostNetwork?: boolean;
+  /** The node it was scheduled to, when the snapshot says. */
+  nodeName?: string;
   workload: { kind: string; name: string };
   ports: InventoryPort[];
   /** True for the stand-in pod of a workload listed without pods. */
@@ -47,6 +50,7 @@ export interface Inventory {
   policies: NetworkPolicy[];
   /** Cluster-scoped policies of both tiers, v1alpha1 kinds read onto ClusterNetworkPolicy (absent: none listed). */
   clusterPolicies?: ClusterNetworkPolicy[];
+  /** The nodes, sorted by name, with the addresses of their host-network pods (absent: none listed or implied). */
   nodes?: InventoryNode[];
 }
 
@@ -126,6 +130,7 @@ export function buildInventory(snapshot: Snapshot): Inventory {
       ips: pod.ips,
       ...(pod.phase !== undefined ? { phase: pod.phase } : {}),
       ...(pod.hostNetwork ? { hostNetwork: true } : {}),
+      ...(pod.nodeName !== undefined ? { nodeName: pod.nodeName } : {}),
       workload,
       ports: pod.ports,
     };
@@ -175,14 +180,32 @@ export function buildInventory(snapshot: Snapshot): Inventory {
     compare(a.namespace, b.namespace) || compare(a.name, b.name);
   pods.sort(byNamespaceName);
   workloads.sort((a, b) => byNamespaceName(a, b) || compare(a.kind, b.kind));
+  const nodes = buildNodes(snapshot);
   return {
     namespaces: snapshot.namespaces.map((n) => ({ name: n.name, labels: n.labels, ...(n.implicit ? { implicit: true } : {}) })),
     workloads,
     pods,
     policies: snapshot.policies,
     ...(snapshot.clusterPolicies.length > 0 ? { clusterPolicies: snapshot.clusterPolicies.map(readClusterPolicy) } : {}),
-    ...(snapshot.nodes.length > 0 ? { nodes: snapshot.nodes } : {}),
+    ...(nodes.length > 0 ? { nodes } : {}),
   };
+}
+
+/** The listed nodes, plus the addresses of host-network pods on them (a node only such a pod names is implied). */
+function buildNodes(snapshot: Snapshot): InventoryNode[] {
+  const nodes = new Map<string, InventoryNode>(
+    snapshot.nodes.map((n) => [n.name, { name: n.name, labels: n.labels, addresses: [...n.addresses] }]),
+  );
+  for (const pod of snapshot.pods) {
+    if (!pod.hostNetwork || pod.nodeName === undefined) continue;
+    let node = nodes.get(pod.nodeName);
+    if (!node) nodes.set(pod.nodeName, (node = { name: pod.nodeName, labels: {}, addresses: [], implicit: true }));
+    for (const address of pod.ips)
+      if (!node.addresses.some((a) => a.address === address)) node.addresses.push({ type: 'InternalIP', address });
+  }
+  const sorted = [...nodes.values()].sort((a, b) => compare(a.name, b.name));
+  for (const node of sorted) node.addresses.sort((a, b) => compare(a.address, b.address));
+  return sorted;
 }
 
 function commonLabels(all: Labels[]): Labels {

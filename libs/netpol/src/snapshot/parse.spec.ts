@@ -56,6 +56,52 @@ describe('parseSnapshot', () => {
     expect(snapshot.namespaces).toEqual([{ name: 'ghost', labels: { 'kubernetes.io/metadata.name': 'ghost' }, implicit: true }]);
   });
 
+  test("reads Nodes: name, labels, InternalIP and ExternalIP (not Hostname); and a pod's node", () => {
+    const snapshot = parseSnapshot(
+      JSON.stringify(
+        list([
+          {
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: { name: 'kind-control-plane', labels: { 'node-role.kubernetes.io/control-plane': '' } },
+            status: {
+              addresses: [
+                { type: 'InternalIP', address: '172.19.0.3' },
+                { type: 'Hostname', address: 'kind-control-plane' },
+                { type: 'InternalIP', address: 'fc00:f853:ccd:e793::3' },
+              ],
+            },
+          },
+          pod('x', 'a', { spec: { nodeName: 'kind-control-plane', hostNetwork: true } }),
+        ]),
+      ),
+    );
+    expect(snapshot.nodes).toEqual([
+      {
+        name: 'kind-control-plane',
+        labels: { 'node-role.kubernetes.io/control-plane': '' },
+        addresses: [
+          { type: 'InternalIP', address: '172.19.0.3' },
+          { type: 'InternalIP', address: 'fc00:f853:ccd:e793::3' },
+        ],
+      },
+    ]);
+    expect(snapshot.pods[0]).toMatchObject({ nodeName: 'kind-control-plane', hostNetwork: true });
+  });
+
+  test.each([
+    [
+      'an address that is no IP',
+      { addresses: [{ type: 'InternalIP', address: 'node-1.example' }] },
+      /status.addresses\[0\].address: Invalid value/,
+    ],
+    ['addresses that are no list', { addresses: 'x' }, /status.addresses: Invalid value: must be a list/],
+  ])('refuses a Node with %s', (_name, status, message) => {
+    expect(() => parseSnapshot(JSON.stringify(list([{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, status }])))).toThrow(
+      message,
+    );
+  });
+
   test('ignores other kinds and other API versions', () => {
     const snapshot = parseSnapshot(
       JSON.stringify(

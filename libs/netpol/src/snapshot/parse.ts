@@ -3,7 +3,8 @@ import { SnapshotError, type SnapshotLocation } from '../model/errors';
 import { parseIp } from '../model/ip';
 import type { Labels, NetworkPolicy, Protocol } from '../model/types';
 import { fieldError, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/messages';
-import { CLUSTER_POLICY_GROUP, type InventoryNode } from '../model/cluster-policy';
+import { CLUSTER_POLICY_GROUP } from '../model/cluster-policy';
+import type { InventoryNode, NodeAddress } from '../model/node';
 import type {
   InventoryPort,
   OwnerReference,
@@ -153,6 +154,7 @@ class SnapshotBuilder {
           ips: readPodIps(status, `${context}: status`),
           ...(typeof status.phase === 'string' ? { phase: status.phase } : {}),
           ...(spec.hostNetwork === true ? { hostNetwork: true } : {}),
+          ...(typeof spec.nodeName === 'string' && spec.nodeName !== '' ? { nodeName: readNodeName(spec.nodeName, context, at) } : {}),
         });
         return;
       }
@@ -223,17 +225,11 @@ class SnapshotBuilder {
     if (kind === 'Node') {
       if (apiVersion !== undefined && apiVersion !== 'v1') return;
       const status = isObject(item.status) ? item.status : {};
-      const addresses = (Array.isArray(status.addresses) ? status.addresses : []).flatMap((entry, i) => {
-        if (!isObject(entry) || (entry.type !== 'InternalIP' && entry.type !== 'ExternalIP')) return [];
-        if (typeof entry.address !== 'string' || !parseIp(entry.address)) {
-          throw new SnapshotError(
-            `${context}: status.addresses[${i}].address: Invalid value: ${JSON.stringify(entry.address)}: must be a valid IP address`,
-            at(`status.addresses[${i}].address`),
-          );
-        }
-        return [entry.address];
+      this.nodes.push({
+        name,
+        labels: readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels')),
+        addresses: readNodeAddresses(status, `${context}: status`, at),
       });
-      this.nodes.push({ name, labels: readLabels(meta.labels, `${context}: metadata.labels`, at('metadata.labels')), addresses });
       return;
     }
     const policyKind = kind as SnapshotClusterPolicy['kind'];
@@ -341,6 +337,31 @@ function readContainerPorts(spec: Json, where: string): InventoryPort[] {
     });
   }
   return ports;
+}
+
+function readNodeName(value: string, context: string, at: (field: string) => SnapshotLocation): string {
+  checkName(value, isDns1123Subdomain, `${context}: spec.nodeName`, at('spec.nodeName'));
+  return value;
+}
+
+/** `status.addresses` of a Node: its InternalIP and ExternalIP entries (each a valid IP); `Hostname` and other types are names. */
+function readNodeAddresses(status: Json, where: string, at: (field: string) => SnapshotLocation): NodeAddress[] {
+  if (status.addresses === undefined || status.addresses === null) return [];
+  if (!Array.isArray(status.addresses))
+    throw new SnapshotError(`${where}.addresses: Invalid value: must be a list`, at('status.addresses'));
+  const addresses: NodeAddress[] = [];
+  status.addresses.forEach((entry, i) => {
+    if (!isObject(entry) || typeof entry.type !== 'string' || typeof entry.address !== 'string')
+      throw new SnapshotError(`${where}.addresses[${i}]: Invalid value: needs a type and an address`, at(`status.addresses[${i}]`));
+    if (entry.type !== 'InternalIP' && entry.type !== 'ExternalIP') return;
+    if (!parseIp(entry.address))
+      throw new SnapshotError(
+        `${where}.addresses[${i}].address: Invalid value: ${JSON.stringify(entry.address)}: must be a valid IP address`,
+        at(`status.addresses[${i}].address`),
+      );
+    if (!addresses.some((a) => a.address === entry.address)) addresses.push({ type: entry.type, address: entry.address });
+  });
+  return addresses;
 }
 
 function readPodIps(status: Json, where: string): string[] {

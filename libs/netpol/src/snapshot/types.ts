@@ -1,4 +1,4 @@
-import type { InventoryNode } from '../model/cluster-policy';
+import type { InventoryNode } from '../model/node';
 import type { Labels, NetworkPolicy, Protocol } from '../model/types';
 
 export interface InventoryPort {
@@ -30,6 +30,8 @@ export interface SnapshotPod {
   phase?: string;
   /** spec.hostNetwork: the pod uses its node's address. */
   hostNetwork?: boolean;
+  /** spec.nodeName: the node the pod was scheduled to. */
+  nodeName?: string;
 }
 
 /** A Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob object, reduced to what inventory needs. */
@@ -61,6 +63,7 @@ export interface Snapshot {
    * sorted by kind and name: validated as they are (validateClusterPolicy), then read onto one model by buildInventory.
    */
   clusterPolicies: SnapshotClusterPolicy[];
+  /** Node objects as listed (v1), sorted by name; never `implicit` here. */
   nodes: InventoryNode[];
 }
 

@@ -50,6 +50,22 @@ export class PodEntity {
   @Column({ type: 'jsonb' }) ports!: PortRow[];
   /** The stand-in pod of a workload listed without pods (it has the template's labels and ports). */
   @Column({ type: 'boolean' }) synthetic!: boolean;
+  /** spec.hostNetwork: its IPs are its node's. */
+  @Column({ name: 'host_network', type: 'boolean' }) hostNetwork!: boolean;
+  @Column({ name: 'node_name', type: 'text', nullable: true }) nodeName!: string | null;
+}
+
+@Entity({ name: 'nodes' })
+@Index('uq_nodes_cluster_name', ['clusterId', 'name'], { unique: true })
+export class NodeEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'cluster_id', type: 'uuid' }) clusterId!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'jsonb' }) labels!: Record<string, string>;
+  /** InternalIP and ExternalIP addresses, and the IPs of the host-network pods on it. */
+  @Column({ type: 'jsonb' }) addresses!: Array<{ type: 'InternalIP' | 'ExternalIP'; address: string }>;
+  /** No Node object was listed: a host-network pod implied it. */
+  @Column({ type: 'boolean' }) implicit!: boolean;
 }
 
 @Entity({ name: 'network_policies' })

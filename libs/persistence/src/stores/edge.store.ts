@@ -1,5 +1,5 @@
 import { keysetPage, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
-import type { EdgeFilter, EdgePosition, EdgeRecord, EdgeReview, EdgeStore } from '@bulkhead/inventory';
+import type { BlockedAttemptRecord, EdgeFilter, EdgePosition, EdgeRecord, EdgeReview, EdgeStore } from '@bulkhead/inventory';
 import type { DataSource } from 'typeorm';
 import { EdgeEntity } from '../entities/flow.entities';
 import { edgeKey } from './flow-import.store';
@@ -67,6 +67,17 @@ const toRecord = (e: EdgeRow): EdgeRecord => ({
 /** `workload:<ns>/...` keys of one namespace, for LIKE; `_` and `%` in names are escaped. */
 const namespacePattern = (ns: string) => `workload:${likeEscaped(ns)}/%`;
 
+/** The WHERE conditions of a cluster's rows and their parameters; `where` adds one, its value a new parameter. */
+function clusterConditions(column: string, clusterId: string) {
+  const conditions = [`${column} = $1`];
+  const params: unknown[] = [clusterId];
+  const where = (condition: (param: string) => string, value: unknown) => {
+    params.push(value);
+    conditions.push(condition(`$${params.length}`));
+  };
+  return { conditions, params, where };
+}
+
 export class TypeOrmEdgeStore implements EdgeStore {
   constructor(private readonly db: DataSource) {}
 
@@ -82,18 +93,54 @@ export class TypeOrmEdgeStore implements EdgeStore {
 
   /** The cluster's edges that pass the filter, in key order: after a key, and at most `limit`, when given. */
   private rows(clusterId: string, filter: EdgeFilter, range: { after?: string; limit?: number }): Promise<EdgeRow[]> {
-    const conditions = ['e.cluster_id = $1'];
-    const params: unknown[] = [clusterId];
-    const where = (condition: (param: string) => string, value: unknown) => {
-      params.push(value);
-      conditions.push(condition(`$${params.length}`));
-    };
+    const { conditions, params, where } = clusterConditions('e.cluster_id', clusterId);
     if (filter.namespace) where((p) => `(e.src_key LIKE ${p} OR e.dst_key LIKE ${p})`, namespacePattern(filter.namespace));
     if (filter.review) where((p) => `e.review = ${p}`, filter.review);
     if (filter.origin) where((p) => `e.origin = ${p}`, filter.origin);
     if (range.after !== undefined) where((p) => `e.key > ${p}`, range.after);
     const limit = range.limit === undefined ? '' : ` LIMIT ${Number(range.limit)}`;
     return this.db.query(`${SELECT_EDGES} WHERE ${conditions.join(' AND ')} ORDER BY e.key${limit}`, params);
+  }
+
+  async blocked(
+    clusterId: string,
+    filter: Pick<EdgeFilter, 'namespace'>,
+    page: PageRequest<EdgePosition>,
+  ): Promise<KeysetPage<BlockedAttemptRecord, EdgePosition>> {
+    const { conditions, params, where } = clusterConditions('cluster_id', clusterId);
+    if (filter.namespace) where((p) => `(src_key LIKE ${p} OR dst_key LIKE ${p})`, namespacePattern(filter.namespace));
+    if (page.after !== undefined) where((p) => `key > ${p}`, page.after.key);
+    const rows: Array<{
+      id: string;
+      key: string;
+      src_key: string;
+      dst_key: string;
+      port: number;
+      protocol: string;
+      attempts: string;
+      first_seen: Date | null;
+      last_seen: Date | null;
+      reasons: string[];
+    }> = await this.db.query(
+      `SELECT id, key, src_key, dst_key, port, protocol, attempts, first_seen, last_seen, reasons FROM blocked_attempts
+       WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT ${Number(page.limit) + 1}`,
+      params,
+    );
+    const { items, next } = keysetPage(rows, page.limit, (row) => ({ key: row.key }));
+    return {
+      items: items.map((r) => ({
+        id: r.id,
+        srcKey: r.src_key,
+        dstKey: r.dst_key,
+        port: r.port,
+        protocol: r.protocol,
+        attempts: Number(r.attempts),
+        firstSeen: r.first_seen,
+        lastSeen: r.last_seen,
+        reasons: r.reasons,
+      })),
+      next,
+    };
   }
 
   async get(id: string): Promise<EdgeRecord | null> {

@@ -1,5 +1,11 @@
 import { type FlowImportProgress, keysetPage, type KeysetPage, type NewestFirstPosition, type PageRequest } from '@bulkhead/contracts';
-import type { EdgeContribution, FlowImportRecord, FlowImportStore } from '@bulkhead/inventory';
+import {
+  MAX_BLOCKED_ATTEMPTS_PER_CLUSTER,
+  type BlockedContribution,
+  type EdgeContribution,
+  type FlowImportRecord,
+  type FlowImportStore,
+} from '@bulkhead/inventory';
 import type { DataSource, EntityManager } from 'typeorm';
 import { FlowImportEntity } from '../entities/flow.entities';
 import { isUniqueViolation } from './cluster.store';
@@ -155,7 +161,11 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
     ]);
   }
 
-  async complete(id: string, result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[] }, at: Date): Promise<void> {
+  async complete(
+    id: string,
+    result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[]; blocked: BlockedContribution[] },
+    at: Date,
+  ): Promise<void> {
     await this.db.transaction(async (em) => {
       const [current] = await em.query(`SELECT cluster_id, status FROM flow_imports WHERE id = $1 FOR UPDATE`, [id]);
       if (!current || current.status !== 'running') return; // finished by an earlier run of the same job
@@ -177,6 +187,7 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
           ],
         );
       }
+      await addBlockedAttempts(em, current.cluster_id, id, result.blocked);
       await em.query(
         `UPDATE flow_imports SET status = 'succeeded', format = $2, progress = $3, finished_at = $4, storage_path = NULL WHERE id = $1`,
         [id, result.format, JSON.stringify(result.progress), at],
@@ -197,4 +208,46 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
     );
     return rows.map((r) => r.id);
   }
+}
+
+/**
+ * Adds an import's blocked attempts to the cluster's, one row per key (attempts summed, the widest time
+ * span, the reasons united), then keeps the MAX_BLOCKED_ATTEMPTS_PER_CLUSTER seen most recently.
+ */
+async function addBlockedAttempts(em: EntityManager, clusterId: string, importId: string, blocked: BlockedContribution[]): Promise<void> {
+  if (blocked.length === 0) return;
+  for (let i = 0; i < blocked.length; i += EDGE_CHUNK) {
+    const chunk = blocked.slice(i, i + EDGE_CHUNK);
+    const column = <T>(pick: (b: BlockedContribution) => T) => chunk.map(pick);
+    await em.query(
+      `INSERT INTO blocked_attempts (cluster_id, key, src_key, dst_key, port, protocol, attempts, first_seen, last_seen, reasons, last_import_id)
+       SELECT $1, k, s, d, p, pr, n, f, l, string_to_array(r, E'\\n'), $11
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[])
+         AS t(k, s, d, p, pr, n, f, l, r)
+       ON CONFLICT (cluster_id, key) DO UPDATE SET
+         attempts = blocked_attempts.attempts + excluded.attempts,
+         first_seen = LEAST(blocked_attempts.first_seen, excluded.first_seen),
+         last_seen = GREATEST(blocked_attempts.last_seen, excluded.last_seen),
+         reasons = ARRAY(SELECT DISTINCT x FROM unnest(blocked_attempts.reasons || excluded.reasons) AS x ORDER BY x LIMIT 16),
+         last_import_id = excluded.last_import_id`,
+      [
+        clusterId,
+        column(edgeKey),
+        column((b) => b.srcKey),
+        column((b) => b.dstKey),
+        column((b) => b.port),
+        column((b) => b.protocol),
+        column((b) => b.attempts),
+        column((b) => b.firstSeen),
+        column((b) => b.lastSeen),
+        column((b) => b.reasons.join('\n')),
+        importId,
+      ],
+    );
+  }
+  await em.query(
+    `DELETE FROM blocked_attempts WHERE id IN (
+       SELECT id FROM blocked_attempts WHERE cluster_id = $1 ORDER BY last_seen DESC NULLS LAST, key OFFSET $2)`,
+    [clusterId, MAX_BLOCKED_ATTEMPTS_PER_CLUSTER],
+  );
 }

@@ -11,7 +11,7 @@ import {
 import type { Inventory, InventoryPort, NetworkPolicy } from '@bulkhead/netpol';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
-import { NamespaceEntity, NetworkPolicyEntity, PodEntity, WorkloadEntity } from '../entities/inventory.entities';
+import { NamespaceEntity, NetworkPolicyEntity, NodeEntity, PodEntity, WorkloadEntity } from '../entities/inventory.entities';
 
 const CHUNK = 1000;
 
@@ -86,7 +86,8 @@ export class TypeOrmInventoryStore implements InventoryStore {
         }))
         .filter((row) => row.floor !== null && row.floor !== floors.get(row.name));
       await writeFloors(em, clusterId, raised);
-      for (const entity of [NamespaceEntity, WorkloadEntity, PodEntity, NetworkPolicyEntity]) await em.delete(entity, { clusterId });
+      for (const entity of [NamespaceEntity, WorkloadEntity, PodEntity, NetworkPolicyEntity, NodeEntity])
+        await em.delete(entity, { clusterId });
       await insertChunked(em, NamespaceEntity, rows);
       await insertChunked(
         em,
@@ -116,7 +117,14 @@ export class TypeOrmInventoryStore implements InventoryStore {
           workloadName: p.workload.name,
           ports: p.ports,
           synthetic: !!p.synthetic,
+          hostNetwork: !!p.hostNetwork,
+          nodeName: p.nodeName ?? null,
         })),
+      );
+      await insertChunked(
+        em,
+        NodeEntity,
+        (inventory.nodes ?? []).map((n) => ({ clusterId, name: n.name, labels: n.labels, addresses: n.addresses, implicit: !!n.implicit })),
       );
       await insertChunked(
         em,
@@ -135,11 +143,12 @@ export class TypeOrmInventoryStore implements InventoryStore {
   }
 
   async load(clusterId: string): Promise<Inventory> {
-    const [namespaces, workloads, pods, policies] = await Promise.all([
+    const [namespaces, workloads, pods, policies, nodes] = await Promise.all([
       this.db.getRepository(NamespaceEntity).find({ where: { clusterId }, order: { name: 'ASC' } }),
       this.workloads(clusterId),
       this.db.getRepository(PodEntity).find({ where: { clusterId } }),
       this.db.getRepository(NetworkPolicyEntity).find({ where: { clusterId } }),
+      this.db.getRepository(NodeEntity).find({ where: { clusterId } }),
     ]);
     return {
       namespaces: namespaces.map((n) => ({ name: n.name, labels: n.labels })),
@@ -150,11 +159,16 @@ export class TypeOrmInventoryStore implements InventoryStore {
         labels: p.labels,
         ips: p.ips,
         ...(p.phase ? { phase: p.phase } : {}),
+        ...(p.hostNetwork ? { hostNetwork: true } : {}),
+        ...(p.nodeName !== null ? { nodeName: p.nodeName } : {}),
         workload: { kind: p.workloadKind, name: p.workloadName },
         ports: p.ports as InventoryPort[],
         ...(p.synthetic ? { synthetic: true } : {}),
       })),
       policies: policies.sort(byName).map((p) => p.manifest as unknown as NetworkPolicy),
+      nodes: nodes
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((n) => ({ name: n.name, labels: n.labels, addresses: n.addresses, ...(n.implicit ? { implicit: true } : {}) })),
     };
   }
 

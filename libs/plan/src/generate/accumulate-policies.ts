@@ -106,5 +106,11 @@ function allowEdge(book: PolicyBook, dns: DnsPolicies, publicEntries: PublicEntr
       for (const cidr of edge.cidrs) book.addRule(draft, 'ingress', { ipBlock: { cidr } }, port, evidence);
       return;
     }
+    case 'node-traffic': {
+      const draft = book.workloadPolicy(edge.workload, 'node-traffic', 'node-traffic');
+      const port = [book.port(edge.port.protocol, edge.port.port)];
+      for (const cidr of edge.cidrs) book.addRule(draft, edge.direction, { ipBlock: { cidr } }, port, evidence);
+      return;
+    }
   }
 }

@@ -18,6 +18,7 @@ const DESCRIPTIONS: Record<Purpose, string> = {
   'public-entry': 'The ingress controller accepts its clients on the ports observed.',
   prometheus: 'Prometheus scrapes the metrics ports observed.',
   'api-server': 'Talks to the Kubernetes API server.',
+  'node-traffic': 'Node traffic: the cluster nodes this workload was seen talking with, by address, on the ports observed.',
 };
 
 export interface AssembledPolicies {

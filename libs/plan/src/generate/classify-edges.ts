@@ -1,6 +1,6 @@
 // Stage 3, edge classification: what each observed edge becomes. Blocked (rejected by a reviewer, cross-
-// tier and unconfirmed, switched off, not expressible), ignored (node traffic), or allowed as one of the
-// kinds of allow the policies are then built from.
+// tier and unconfirmed, switched off, not expressible), ignored (from a pod's own node, such as the
+// kubelet's health checks), or allowed as one of the kinds of allow the policies are then built from.
 import { type EdgeEndpoint } from '@bulkhead/flows';
 import { type Protocol, parseCidr } from '@bulkhead/netpol';
 import { evidenceOf, parseKey } from '../edges';
@@ -9,7 +9,7 @@ import type { BlockedEdge, EdgeEvidence, LintFinding, PlanEdge, PlanInput } from
 import { hostCidrsOf } from './addresses';
 import type { ClusterScope } from './cluster-scope';
 import { purposeSwitchedOn, switchNameOf, type ResolvedPlanOptions } from './options';
-import { isNodeEndpoint, type ClusterRoles } from './roles';
+import { isUnnamedNode, type ClusterRoles } from './roles';
 
 /** A port an edge reached: what a NetworkPolicy rule opens. */
 export interface ObservedPort {
@@ -29,6 +29,8 @@ export type AllowedEdge = { evidence: EdgeEvidence } & (
   /** A client reaching an ingress controller: opened to the internet once every edge is read. */
   | { kind: 'public-entry'; workload: string; cidrs: string[]; port: ObservedPort }
   | { kind: 'from-external'; workload: string; purpose: 'public-entry' | 'dependency'; cidrs: string[]; port: ObservedPort }
+  /** A workload and a node of the inventory: the node's addresses as ipBlocks, egress to it or ingress from it. */
+  | { kind: 'node-traffic'; workload: string; direction: 'egress' | 'ingress'; cidrs: string[]; port: ObservedPort }
 );
 
 export interface ClassifiedEdges {
@@ -99,22 +101,52 @@ function classifyEdge(key: string, edge: PlanEdge, input: ClassificationInput, f
     evidence: evidenceOf(key, edge),
   };
 
-  if (isNodeEndpoint(src))
+  if (src.kind === 'node' || dst.kind === 'node') return nodeTraffic(read, input);
+  if (isUnnamedNode(src))
     return {
       kind: 'ignored',
       reason: 'node-traffic',
-      message: 'from the node (kubelet probes): kubelet probes are not subject to NetworkPolicy; nothing generated',
+      message: `from reserved:${src.name}, a node the inventory does not name: if it is the pod's own node (the kubelet's health checks), it is always allowed; nothing generated (add the Nodes to the snapshot to tell)`,
     };
   if (dst.kind === 'reserved' && dst.name === 'kube-apiserver') return toApiServer(read, input);
   if (src.kind === 'reserved' || dst.kind === 'reserved') {
     const reserved = src.kind === 'reserved' ? src : dst;
     return blocked(
-      isNodeEndpoint(reserved) ? 'node-traffic' : 'unsupported-endpoint',
-      `reserved:${reserved.name} has no selector or address a NetworkPolicy can name; give its CIDR to allow it`,
+      isUnnamedNode(reserved) ? 'node-traffic' : 'unsupported-endpoint',
+      isUnnamedNode(reserved)
+        ? `reserved:${reserved.name} is a node the inventory does not name: add the Nodes to the snapshot (or sync the cluster) to allow it by address`
+        : `reserved:${reserved.name} has no selector or address a NetworkPolicy can name; give its CIDR to allow it`,
     );
   }
   if (srcWorkload && dstWorkload) return betweenWorkloads(read, srcWorkload, dstWorkload, input, findings);
   return edgeWithTheOutside(read, input);
+}
+
+/**
+ * A node of the inventory at one end. From a pod's own node (the kubelet's health checks, above all) it
+ * is always allowed, so nothing is generated; with any other node, and to any node, the node's addresses
+ * become ipBlocks on the observed port. Between a node and anything but a pod, no policy applies.
+ */
+function nodeTraffic(
+  { src, dst, srcWorkload, dstWorkload, port, evidence }: ReadEdge,
+  { roles, options }: ClassificationInput,
+): AllowedEdge | NotAllowed {
+  const workload = srcWorkload ?? dstWorkload;
+  const node = src.kind === 'node' ? src.name : dst.name;
+  if (!workload)
+    return { kind: 'ignored', reason: 'node-traffic', message: `node ${node} and no pod: no NetworkPolicy applies; nothing generated` };
+  const direction = srcWorkload ? 'egress' : 'ingress';
+  if (direction === 'ingress' && roles.workloadNodes.get(workload)?.has(node))
+    return {
+      kind: 'ignored',
+      reason: 'node-traffic',
+      message: `from node ${node}, where ${workload} runs, on ${port.port}/${port.protocol}: the kubelet's health checks, which come from a pod's own node, always allowed; nothing generated`,
+    };
+  if (!options.switches.nodeTraffic) return blocked('switched-off', `node traffic is switched off (${switchNameOf('node-traffic')})`);
+  const cidrs = roles.nodeCidrs.get(node) ?? [];
+  if (cidrs.length === 0)
+    return blocked('node-traffic', `node ${node} has no known address: sync the cluster or add the Node to the snapshot`);
+  return { kind: 'node-traffic', workload, direction, cidrs, port, evidence };
 }
 
 function toApiServer({ srcWorkload, port, evidence }: ReadEdge, { roles, options }: ClassificationInput): AllowedEdge | NotAllowed {

@@ -10,7 +10,7 @@ import { classifyEdges } from './classify-edges';
 import { scopeCluster } from './cluster-scope';
 import { observeEdges } from './observation';
 import { resolvePlanOptions } from './options';
-import { blockedEdgeFindings, riskFindings } from './plan-findings';
+import { blockedEdgeFindings, nodeTrafficFindings, riskFindings } from './plan-findings';
 import { identifyRoles } from './roles';
 import { selectorFindings } from './selector-findings';
 
@@ -39,6 +39,7 @@ export function generatePlan(input: PlanInput): Plan {
     ...classified.findings,
     ...selectorFindings(book, scope.selections),
     ...blockedEdgeFindings(classified.blocked),
+    ...nodeTrafficFindings(classified, input.cni),
     ...riskFindings(risks),
     ...lintOfPolicies,
   ];

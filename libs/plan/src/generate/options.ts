@@ -11,6 +11,7 @@ export interface PlanSwitches {
   publicIngressToControllers: boolean;
   prometheus: boolean;
   apiServer: boolean;
+  nodeTraffic: boolean;
   lint: boolean;
 }
 
@@ -32,6 +33,7 @@ export function resolvePlanOptions(input: PlanInput): ResolvedPlanOptions {
       publicIngressToControllers: options.publicIngressToControllers !== false,
       prometheus: options.prometheus !== false,
       apiServer: options.apiServer !== false,
+      nodeTraffic: options.nodeTraffic !== false,
       lint: options.lint !== false,
     },
     dnsNamespace: options.dnsNamespace ?? DEFAULT_DNS_NAMESPACE,
@@ -41,7 +43,7 @@ export function resolvePlanOptions(input: PlanInput): ResolvedPlanOptions {
   };
 }
 
-type PurposeSwitch = 'dns' | 'ingressControllers' | 'prometheus' | 'apiServer';
+type PurposeSwitch = 'dns' | 'ingressControllers' | 'prometheus' | 'apiServer' | 'nodeTraffic';
 
 /** The switch that turns the allows of a purpose off; default-deny and dependencies have none. */
 const SWITCH_OF_PURPOSE: Partial<Record<Purpose, PurposeSwitch>> = {
@@ -51,6 +53,7 @@ const SWITCH_OF_PURPOSE: Partial<Record<Purpose, PurposeSwitch>> = {
   'public-entry': 'ingressControllers',
   prometheus: 'prometheus',
   'api-server': 'apiServer',
+  'node-traffic': 'nodeTraffic',
 };
 
 /** `options.dns`, ...: the option a person sets to switch the purpose off, as policies and messages name it. */

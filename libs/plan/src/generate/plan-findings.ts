@@ -1,6 +1,8 @@
-// Stage 8, what the plan says about itself: the blocked edges a person should act on, and the risks of
-// thin evidence, as findings beside the lint of the generated policies.
+// Stage 8, what the plan says about itself: the blocked edges a person should act on, the risks of thin
+// evidence, and what the CNI does with node traffic, as findings beside the lint of the generated policies.
+import { hostTrafficNote, NODE_TRAFFIC_RULE } from '@bulkhead/contracts';
 import type { BlockReason, BlockedEdge, LintFinding, Risk, Severity } from '../types';
+import type { ClassifiedEdges } from './classify-edges';
 
 /** The blocked edges that are findings, with their rule, severity and fix; the others speak for themselves. */
 const BLOCKED_EDGE_FINDINGS: Partial<Record<BlockReason, { rule: string; severity: Severity; fix: string }>> = {
@@ -41,6 +43,26 @@ export function blockedEdgeFindings(blocked: readonly BlockedEdge[]): LintFindin
         ]
       : [];
   });
+}
+
+/** When the plan has node traffic (allowed by address, or left to the node): what the cluster's CNI lets through regardless. */
+export function nodeTrafficFindings(classified: ClassifiedEdges, cni: string | undefined): LintFinding[] {
+  const allowed = classified.allowed.filter((edge) => edge.kind === 'node-traffic').length;
+  const ignored = classified.ignored.filter((edge) => edge.reason === 'node-traffic').length;
+  if (allowed + ignored === 0) return [];
+  const note = cni === undefined ? undefined : hostTrafficNote(cni);
+  return [
+    {
+      rule: 'node-traffic-cni',
+      severity: 'info',
+      object: 'Cluster',
+      message: `${allowed} edge(s) with a node allowed by address, ${ignored} left to the node. ${NODE_TRAFFIC_RULE}. ${
+        note ??
+        `No statement is known for ${cni === undefined ? "the cluster's CNI" : `CNI ${cni}`}: check how it treats traffic between pods and nodes`
+      }.`,
+      fix: 'Check the CNI settings named here before enforcing; switch node traffic off (options.nodeTraffic: false) to leave it out.',
+    },
+  ];
 }
 
 export function riskFindings(risks: readonly Risk[]): LintFinding[] {

@@ -1,5 +1,5 @@
 // Stage 2, who is who: the workloads that are the cluster DNS, the ingress controllers and the metrics
-// scrapers, the API server's addresses, and the node (whose kubelet probes need no allow).
+// scrapers, the API server's addresses, and the nodes: their addresses, and which workloads run on which.
 import type { EdgeEndpoint } from '@bulkhead/flows';
 import type { Inventory, InventoryPod, InventoryWorkload } from '@bulkhead/netpol';
 import { carriesDnsLabels } from '../dns';
@@ -52,6 +52,10 @@ export interface ClusterRoles {
   scrapers: ReadonlySet<string>;
   /** CIDRs of the API server endpoint, sorted: given, or the addresses it was seen at. */
   apiServerCidrs: string[];
+  /** Node name -> its addresses as host CIDRs, sorted. */
+  nodeCidrs: ReadonlyMap<string, string[]>;
+  /** `ns/name` -> the nodes its pods run on, for the pods whose node the inventory knows. */
+  workloadNodes: ReadonlyMap<string, ReadonlySet<string>>;
   /** What the plan could not find (the DNS pods). */
   findings: LintFinding[];
 }
@@ -71,12 +75,25 @@ export function identifyRoles(input: PlanInput, options: ResolvedPlanOptions): C
     : hostCidrsOf(input.apiServerAddresses ?? []);
   const findings: LintFinding[] = [];
   if (options.switches.dns && dnsWorkloads.size === 0) findings.push(dnsPodsNotFound(options));
-  return { dnsWorkloads, ingressControllers, scrapers, apiServerCidrs, findings };
+  const nodeCidrs = new Map((inventory.nodes ?? []).map((node) => [node.name, hostCidrsOf(node.addresses.map((a) => a.address))]));
+  return { dnsWorkloads, ingressControllers, scrapers, apiServerCidrs, nodeCidrs, workloadNodes: workloadNodesOf(inventory), findings };
 }
 
-/** Traffic from the node itself (kubelet probes): NetworkPolicy does not apply to it. */
-export function isNodeEndpoint(endpoint: EdgeEndpoint): boolean {
+/** A Cilium reserved identity for a node the inventory does not name (no Node listed at that address). */
+export function isUnnamedNode(endpoint: EdgeEndpoint): boolean {
   return endpoint.kind === 'reserved' && (endpoint.name === 'host' || endpoint.name === 'remote-node');
+}
+
+function workloadNodesOf(inventory: Inventory): Map<string, Set<string>> {
+  const nodes = new Map<string, Set<string>>();
+  for (const pod of inventory.pods) {
+    if (pod.nodeName === undefined) continue;
+    const key = `${pod.namespace}/${pod.workload.name}`;
+    let set = nodes.get(key);
+    if (!set) nodes.set(key, (set = new Set()));
+    set.add(pod.nodeName);
+  }
+  return nodes;
 }
 
 /** Workloads of the DNS namespace with a pod carrying the DNS labels. */
