@@ -39,7 +39,9 @@ export class CollectorSupervisor implements OnApplicationBootstrap, OnApplicatio
       this.ticking = this.tick().finally(() => (this.ticking = undefined));
     };
     tick();
-    this.timer = setInterval(() => this.ticking ?? tick(), RENEW_MS);
+    this.timer = setInterval(() => {
+      if (!this.ticking) tick();
+    }, RENEW_MS);
   }
 
   private async tick(): Promise<void> {

@@ -202,7 +202,9 @@ export class HubbleCollector {
         collection.take(response);
         if (collection.pending >= BATCH_FLOWS) flush();
       });
-      call.on('metadata', () => idle().catch(() => undefined));
+      call.on('metadata', () => {
+        idle().catch(() => undefined);
+      });
       call.on('error', (error) => finish(this.stopped || this.leaseLost ? undefined : error));
       call.on('end', () => finish(new Error('the server ended the stream')));
       this.cancelStream = () => finish();
