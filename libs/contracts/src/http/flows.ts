@@ -38,7 +38,9 @@ export const flowImportViewSchema = z.strictObject({
   error: z.string().nullable(),
   warnings: z
     .array(flowImportWarningSchema)
-    .describe('Set when the import finished without attributing a single flow: why (no inventory yet, another cluster, only health checks)'),
+    .describe(
+      'Set when the import finished without attributing a single flow: why (no inventory yet, another cluster, only health checks)',
+    ),
   unattributed: z
     .strictObject({
       waiting: z.number().describe('Unattributed flows kept, attributed again whenever the inventory changes (snapshot or sync)'),

@@ -18,7 +18,8 @@ export const mayBeAttributedLater = (reason: UnattributedReason): boolean => CUR
 const HEALTH_CHECK_REASONS = new Set(['cilium-health', 'unattributed src:health-check', 'unattributed dst:health-check']);
 
 /** Skip reasons that mean the flows name pods, workloads or addresses this cluster's inventory does not hold. */
-const NOT_THIS_CLUSTER = /^unattributed (src|dst):(other-cluster|pod-not-in-inventory|workload-not-in-inventory|labels-not-in-inventory|ip-not-in-inventory)$/;
+const NOT_THIS_CLUSTER =
+  /^unattributed (src|dst):(other-cluster|pod-not-in-inventory|workload-not-in-inventory|labels-not-in-inventory|ip-not-in-inventory)$/;
 
 /**
  * Why an import that attributed nothing did so: the cluster has no inventory yet, the flows are another

@@ -1,4 +1,11 @@
-import { type FlowImportProgress, type FlowImportWarning, keysetPage, type KeysetPage, type NewestFirstPosition, type PageRequest } from '@bulkhead/contracts';
+import {
+  type FlowImportProgress,
+  type FlowImportWarning,
+  keysetPage,
+  type KeysetPage,
+  type NewestFirstPosition,
+  type PageRequest,
+} from '@bulkhead/contracts';
 import type { EdgeContribution, FlowImportRecord, FlowImportStore, KeptFlow, Reattribution } from '@bulkhead/inventory';
 import type { DataSource, EntityManager } from 'typeorm';
 import { FlowImportEntity } from '../entities/flow.entities';
@@ -198,11 +205,7 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
     ]);
   }
 
-  async complete(
-    id: string,
-    result: Parameters<FlowImportStore['complete']>[1],
-    at: Date,
-  ): Promise<{ kept: number }> {
+  async complete(id: string, result: Parameters<FlowImportStore['complete']>[1], at: Date): Promise<{ kept: number }> {
     return this.db.transaction(async (em) => {
       const [current] = await em.query(`SELECT cluster_id, status FROM flow_imports WHERE id = $1 FOR UPDATE`, [id]);
       if (!current || current.status !== 'running') return { kept: 0 }; // finished by an earlier run of the same job
