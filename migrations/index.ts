@@ -24,6 +24,7 @@ import { DeclaredEdges1764421000000 } from './1764421000000-declared-edges';
 import { Webhooks1764422000000 } from './1764422000000-webhooks';
 import { FlowSources1764424000000 } from './1764424000000-flow-sources';
 import { ListPageIndexes1764425000000 } from './1764425000000-list-page-indexes';
+import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flows';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   Webhooks1764422000000,
   FlowSources1764424000000,
   ListPageIndexes1764425000000,
+  UnattributedFlows1764426000000,
 ];

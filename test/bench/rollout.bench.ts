@@ -75,7 +75,14 @@ async function main(): Promise<void> {
     };
     const cluster = await createCluster(clusterDeps, { name: 'bench', cni: 'cilium', driver: 'simulated' }, { role: 'admin' });
     await importSnapshot(
-      { clusters, inventory, simulator, protection: new PostgresProtectionSource(db), approvalTiers: DEFAULT_APPROVAL_TIERS },
+      {
+        clusters,
+        inventory,
+        simulator,
+        protection: new PostgresProtectionSource(db),
+        approvalTiers: DEFAULT_APPROVAL_TIERS,
+        queue: new BullJobQueue(queues),
+      },
       cluster.id,
       JSON.stringify(generatedSnapshot(NAMESPACES, ['api'])),
       new Date(),

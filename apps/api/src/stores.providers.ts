@@ -112,6 +112,7 @@ export const storeProviders: Provider[] = [
       simulator: { reset: async (clusterId, items) => void (await SimulatedDriver.create(r.db, clusterId, { items })) },
       protection: new PostgresProtectionSource(r.db),
       approvalTiers: r.config.rollout.approvalTiers,
+      queue: new BullJobQueue(r.queues),
       snapshotReader: (snapshot) => threads.run('readSnapshot', snapshot, r.config.documents),
     }),
   },

@@ -16,6 +16,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { AuditShipper } from './audit-sink/audit-shipper';
 import { FlowImportHandler } from './flow-import/flow-import.handler';
+import { ReattributeFlowsHandler } from './flow-import/reattribute.handler';
 import { ClusterSyncHandler } from './inventory/cluster-sync.handler';
 import { DriftCheckHandler, RolloutAdvanceHandler, RolloutCommandHandler, RolloutReconcileHandler } from './rollouts/rollout.handlers';
 import type { JobHandler } from './jobs/job-handler';
@@ -63,8 +64,11 @@ export class WorkerModule {
               checkpoint: (point) => hooks.checkpoint(point),
             };
             const drift = new PostgresDriftStore(runtime.db);
+            const clusters = new TypeOrmClusterStore(runtime.db);
+            const imports = new TypeOrmFlowImportStore(runtime.db);
             const inventory = {
-              clusters: new TypeOrmClusterStore(runtime.db),
+              clusters,
+              queue: runtime.jobs,
               inventory: inventoryStore,
               simulator: {
                 reset: async (clusterId: string, items: unknown[]) => void (await SimulatedDriver.create(runtime.db, clusterId, { items })),
@@ -85,11 +89,12 @@ export class WorkerModule {
                 sign: signWebhook,
                 clock,
               }),
-              new FlowImportHandler({
-                imports: new TypeOrmFlowImportStore(runtime.db),
+              new FlowImportHandler({ imports, inventory: inventoryStore, clusters, queue: runtime.jobs, files: uploads, clock }),
+              new ReattributeFlowsHandler({
+                imports,
                 inventory: inventoryStore,
-                files: uploads,
-                clock: () => new Date(),
+                clusters,
+                clusterExists: async (clusterId) => (await clusters.get(clusterId)) !== null,
               }),
             ] as JobHandler[];
           },

@@ -111,6 +111,8 @@ export interface EdgeAggregatorOptions extends AttributorOptions {
   readonly maxDnsAnswers?: number;
   /** Distinct blocked attempts kept (default 10 000); refused records beyond are only counted. */
   readonly maxBlockedAttempts?: number;
+  /** Called with each record an end of which could not be attributed (the first such end), e.g. to keep it for later. */
+  readonly onUnattributed?: (record: FlowRecord, reason: UnattributedReason) => void;
 }
 
 export interface UnattributedSample {
@@ -254,6 +256,7 @@ export class EdgeAggregator {
   /** External IP -> DNS name, harvested from DNS answers seen so far (bounded). */
   private readonly dnsByIp = new Map<string, string>();
   private readonly maxDns: number;
+  private readonly onUnattributed: EdgeAggregatorOptions['onUnattributed'];
 
   constructor(index: InventoryIndex | InventoryIndexInput, options: EdgeAggregatorOptions = {}) {
     this.attributor = new Attributor(index instanceof InventoryIndex ? index : InventoryIndex.from(index), options);
@@ -261,6 +264,7 @@ export class EdgeAggregator {
     this.maxSamples = options.maxUnattributedSamples ?? 50;
     this.maxDns = options.maxDnsAnswers ?? 50_000;
     this.maxBlocked = options.maxBlockedAttempts ?? 10_000;
+    this.onUnattributed = options.onUnattributed;
   }
 
   /** Count one record. Returns true when it landed in an edge, false when an end was unattributed or it was refused. */
@@ -269,9 +273,9 @@ export class EdgeAggregator {
     const l7 = record.l7;
     if (l7 !== undefined && l7.dnsIps !== undefined && l7.dnsQuery) this.learnDns(l7.dnsQuery, l7.dnsIps);
     const a = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.src) : record.src, record.node);
-    if (!a.ok) return this.miss('src', a.reason, a.hint);
+    if (!a.ok) return this.miss(record, 'src', a.reason, a.hint);
     const b = this.attributor.attribute(this.dnsByIp.size > 0 ? this.named(record.dst) : record.dst, record.node);
-    if (!b.ok) return this.miss('dst', b.reason, b.hint);
+    if (!b.ok) return this.miss(record, 'dst', b.reason, b.hint);
     if (record.verdict === 'denied') {
       this.refuse(record, a.endpoint, b.endpoint);
       return false;
@@ -279,7 +283,7 @@ export class EdgeAggregator {
     if (record.portFromInventory) {
       // the source named no port: one edge per port the destination workload serves
       const ports = b.endpoint.kind === 'workload' ? this.attributor.index.workloadPorts(b.endpoint.namespace, b.endpoint.name) : [];
-      if (ports.length === 0) return this.miss('dst', 'ports-not-in-inventory', b.endpoint.key);
+      if (ports.length === 0) return this.miss(record, 'dst', 'ports-not-in-inventory', b.endpoint.key);
       this.s.attributed++;
       for (const served of ports) this.count(a, b, record, served.port, served.protocol);
       return true;
@@ -553,8 +557,9 @@ export class EdgeAggregator {
     return (sp === undefined && r.protocol !== 'ICMP') || this.deduper.admit(k, r.timeMs);
   }
 
-  private miss(end: 'src' | 'dst', reason: UnattributedReason, hint: string): false {
+  private miss(record: FlowRecord, end: 'src' | 'dst', reason: UnattributedReason, hint: string): false {
     this.s.unattributed++;
+    this.onUnattributed?.(record, reason);
     const k = `${end}:${reason}`;
     this.unattributedByReason[k] = (this.unattributedByReason[k] ?? 0) + 1;
     const sk = `${k}:${hint}`;

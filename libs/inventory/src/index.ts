@@ -8,6 +8,8 @@ export * from './flow-import/flow-import.ports';
 export * from './edges/edge-store.port';
 export * from './flow-import/request-import';
 export * from './flow-import/run-import';
+export * from './flow-import/reattribute-flows';
+export * from './flow-import/import-warnings';
 export * from './edges/edges';
 export * from './errors';
 export * from './flow-sources/flow-source.ports';

@@ -1,6 +1,6 @@
 // Impact replay, blast radius and semantic diff on a small cluster, every verdict from the engine.
 import { buildInventory, snapshotFromDocuments, type NetworkPolicy } from '@bulkhead/netpol';
-import { analyzeImpact, blastRadius, generatePlan, semanticDiff, type PlanEdge } from './index';
+import { analyzeImpact, blastRadius, generatePlan, semanticDiff, servedPorts, type PlanEdge } from './index';
 
 const pod = (namespace: string, name: string, labels: Record<string, string>, port: number, ip: string) => ({
   apiVersion: 'v1',
@@ -68,23 +68,68 @@ describe('blastRadius', () => {
   });
 });
 
+const allowWeb: NetworkPolicy = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'db', namespace: 'a' },
+  spec: {
+    podSelector: { matchLabels: { app: 'db' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }],
+  },
+};
+const isolateAll: NetworkPolicy = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'deny', namespace: 'a' },
+  spec: { podSelector: {}, policyTypes: ['Ingress'] },
+};
+
+describe('servedPorts', () => {
+  it("holds each workload's container ports and the ports flows reached it on, and no port of another workload", () => {
+    const served = servedPorts(inventory, [
+      ...edges,
+      { src: 'workload:a/web', dst: 'workload:a/db', port: 9187, protocol: 'TCP', connections: 1 },
+      { src: 'workload:a/web', dst: 'workload:a/db', port: null, protocol: 'ICMP', connections: 1 },
+    ]);
+    expect(served.get('a/db')).toEqual([
+      { port: 5432, protocol: 'TCP' },
+      { port: 9187, protocol: 'TCP' },
+    ]);
+    expect(served.get('a/web')).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    expect(served.get('kube-system/coredns')).toEqual([{ port: 53, protocol: 'TCP' }]);
+  });
+});
+
 describe('semanticDiff', () => {
-  it('lists the connections that become allowed or blocked', () => {
-    const allowWeb: NetworkPolicy = {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: 'db', namespace: 'a' },
-      spec: {
-        podSelector: { matchLabels: { app: 'db' } },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }],
-      },
-    };
-    const diff = semanticDiff(inventory, [], [allowWeb], [{ port: 5432, protocol: 'TCP' }]);
+  const served = servedPorts(inventory, edges);
+
+  it('lists the connections that become allowed or blocked, on the ports the destination serves', () => {
+    const diff = semanticDiff(inventory, [], [allowWeb], served);
     expect(diff.allowed).toEqual([]);
-    expect(diff.blocked.map((c) => `${c.from}->${c.to}`)).toEqual(['a/db->a/db', 'b/dev->a/db', 'kube-system/coredns->a/db']);
-    const back = semanticDiff(inventory, [allowWeb], [], [{ port: 5432, protocol: 'TCP' }]);
+    expect(diff.blocked.map((c) => `${c.from}->${c.to}:${c.port}`)).toEqual([
+      'a/db->a/db:5432',
+      'b/dev->a/db:5432',
+      'kube-system/coredns->a/db:5432',
+    ]);
+    const back = semanticDiff(inventory, [allowWeb], [], served);
     expect(back.allowed.length).toBe(3);
     expect(back.blocked).toEqual([]);
+  });
+
+  it('counts no connection on a port the destination does not serve, and keeps that figure apart, labelled', () => {
+    const diff = semanticDiff(inventory, [], [isolateAll], served);
+    // a/db serves 5432, a/web 8080: 4 sources each, nothing on 53 or the other workload's port
+    expect(diff.blocked.map((c) => `${c.to}:${c.port}`).sort()).toEqual([...Array(4).fill('a/db:5432'), ...Array(4).fill('a/web:8080')]);
+    // every pair into a/db and a/web, on each of the 3 ports some workload serves (53, 5432, 8080)
+    expect(diff.onEveryPort).toEqual({ allowed: 0, blocked: 4 * 2 * 3, changed: 0, ports: 3 });
+  });
+
+  it('tells the story the blast radius tells: the reach lost is the connections blocked, less those into the source itself', () => {
+    const before = blastRadius(inventory, [], { edges });
+    const after = blastRadius(inventory, [isolateAll], { edges });
+    const diff = semanticDiff(inventory, [], [isolateAll], served);
+    const toOthers = diff.blocked.filter((c) => c.from !== c.to).length;
+    expect(before.cluster.totalReachablePorts - after.cluster.totalReachablePorts).toBe(toOthers);
   });
 });

@@ -14,6 +14,7 @@ import {
 import { normalizeEdges, parseKey } from './edges';
 import { engineFor } from './engines';
 import { compareStrings } from './selectors';
+import { everyServedPort, servedPorts, type ServedPorts } from './served-ports';
 import type { PlanEdge } from './types';
 
 export type EdgeVerdict = 'allowed' | 'denied' | 'partial' | 'unevaluated';
@@ -200,38 +201,16 @@ export interface BlastRadius {
 }
 
 export interface BlastRadiusOptions {
-  /** Ports every workload is taken to listen on; default: each workload's container ports plus the ports edges reached it on. */
+  /** Ports every workload is taken to serve; default: the ports each workload serves (servedPorts). */
   ports?: PortSpec[];
   edges?: readonly PlanEdge[];
 }
 
-/** Listening ports per workload: declared container ports, plus observed inbound edge ports. */
-function listeningPorts(inventory: Inventory, options: BlastRadiusOptions): Map<string, Map<string, PortSpec>> {
-  const byWorkload = new Map<string, Map<string, PortSpec>>();
-  const add = (w: string, spec: PortSpec) => {
-    let m = byWorkload.get(w);
-    if (!m) byWorkload.set(w, (m = new Map()));
-    m.set(`${spec.protocol}/${spec.port}`, spec);
-  };
-  for (const w of inventory.workloads) {
-    const k = `${w.namespace}/${w.name}`;
-    if (options.ports) for (const p of options.ports) add(k, p);
-    else for (const p of w.ports) add(k, { port: p.port, protocol: p.protocol });
-  }
-  if (!options.ports) {
-    for (const e of options.edges ?? []) {
-      const protocol = String(e.protocol).toUpperCase();
-      if (
-        !e.dst.startsWith('workload:') ||
-        e.port === null ||
-        e.port === undefined ||
-        (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP')
-      )
-        continue;
-      add(e.dst.slice(9), { port: e.port, protocol: protocol });
-    }
-  }
-  return byWorkload;
+/** Listening ports per workload: the ports it serves, or the ports given for every workload. */
+function listeningPorts(inventory: Inventory, options: BlastRadiusOptions): ServedPorts {
+  const given = options.ports;
+  if (!given) return servedPorts(inventory, options.edges ?? []);
+  return new Map(inventory.workloads.map((w) => [`${w.namespace}/${w.name}`, given]));
 }
 
 /**
@@ -253,7 +232,8 @@ export function blastRadius(inventory: Inventory, policies: readonly NetworkPoli
   for (const [w, specs] of listening) {
     const wi = index.get(w);
     if (wi === undefined) continue;
-    for (const [k, spec] of specs) {
+    for (const spec of specs) {
+      const k = `${spec.protocol}/${spec.port}`;
       let entry = listenersBySpec.get(k);
       if (!entry) listenersBySpec.set(k, (entry = { spec, workloads: [] }));
       entry.workloads.push(wi);
@@ -391,48 +371,75 @@ export interface ConnectionChange {
   after: CellState;
 }
 
+/** How many connections changed, by kind. */
+export interface ChangeCounts {
+  allowed: number;
+  blocked: number;
+  changed: number;
+}
+
 export interface SemanticDiff {
-  /** Denied before, allowed (or partly) after; and the reverse. Sorted by from, to, protocol, port. */
+  /**
+   * Connections (workload pair and a port the destination serves) denied before and allowed (or partly)
+   * after; and the reverse. Sorted by from, to, protocol, port.
+   */
   allowed: ConnectionChange[];
   blocked: ConnectionChange[];
   /** Changes between partial and full. */
   changed: ConnectionChange[];
+  /**
+   * The full-port figure: the same changes counted for every workload pair on every port any workload
+   * serves (`ports` of them), whether the destination serves that port or not.
+   */
+  onEveryPort: ChangeCounts & { ports: number };
 }
 
 const CELL: CellState[] = ['denied', 'allowed', 'partial'];
 
-/** Workload pairs and ports whose verdict differs between two policy sets over the same inventory. */
+/**
+ * Connections whose verdict differs between two policy sets over the same inventory: workload pairs on
+ * the ports the destination serves (`served`, see servedPorts), and the full-port figure beside them.
+ */
 export function semanticDiff(
   inventory: Inventory,
   before: readonly NetworkPolicy[],
   after: readonly NetworkPolicy[],
-  ports: readonly PortSpec[],
+  served: ServedPorts,
 ): SemanticDiff {
   const a = engineFor(inventory, before);
   const b = engineFor(inventory, after);
-  const result: SemanticDiff = { allowed: [], blocked: [], changed: [] };
+  const ports = everyServedPort(served);
+  const result: SemanticDiff = {
+    allowed: [],
+    blocked: [],
+    changed: [],
+    onEveryPort: { allowed: 0, blocked: 0, changed: 0, ports: ports.length },
+  };
   for (const spec of ports) {
     const ma = a.workloadMatrix([spec]);
     const mb = b.workloadMatrix([spec]);
     const refs = ma.workloads;
     const n = refs.length;
+    const serves = refs.map((w) =>
+      (served.get(`${w.namespace}/${w.name}`) ?? []).some((p) => p.port === spec.port && p.protocol === spec.protocol),
+    );
     const ca = ma.cells[0];
     const cb = mb.cells[0];
     for (let i = 0; i < ca.length; i++) {
       if (ca[i] === cb[i]) continue;
+      const kind: keyof ChangeCounts = ca[i] === 0 ? 'allowed' : cb[i] === 0 ? 'blocked' : 'changed';
+      result.onEveryPort[kind]++;
+      if (!serves[i % n]) continue;
       const from = refs[Math.floor(i / n)];
       const to = refs[i % n];
-      const change: ConnectionChange = {
+      result[kind].push({
         from: `${from.namespace}/${from.name}`,
         to: `${to.namespace}/${to.name}`,
         port: spec.port,
         protocol: spec.protocol,
         before: CELL[ca[i]],
         after: CELL[cb[i]],
-      };
-      if (ca[i] === 0) result.allowed.push(change);
-      else if (cb[i] === 0) result.blocked.push(change);
-      else result.changed.push(change);
+      });
     }
   }
   const order = (x: ConnectionChange, y: ConnectionChange) =>

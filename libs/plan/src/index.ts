@@ -21,6 +21,7 @@ export type {
 export { generatePlan, policyNameFor, describeSelector, MANAGED_BY_LABEL, MANAGED_BY, PURPOSE_LABEL } from './generate';
 export { sortFindings } from './findings';
 export { DEFAULT_DNS_NAMESPACE, DEFAULT_DNS_LABELS } from './dns';
+export { servedPorts, everyServedPort, type ServedPorts } from './served-ports';
 export { lintPolicies, describePeer, LINT_RULES, type LintContext, type LintRuleId } from './lint';
 export {
   analyzeImpact,
@@ -31,6 +32,7 @@ export {
   type BlastRadius,
   type BlastRadiusOptions,
   type CellState,
+  type ChangeCounts,
   type ConnectionChange,
   type EdgeImpact,
   type EdgeVerdict,

@@ -1,6 +1,6 @@
 import { doesNotExist, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
-import type { Inventory, NetworkPolicy, PortSpec } from '@bulkhead/netpol';
+import type { NetworkPolicy } from '@bulkhead/netpol';
 import {
   buildPlanReport,
   diffPolicies,
@@ -11,6 +11,7 @@ import {
   renderYaml,
   type SemanticDiff,
   semanticDiff,
+  servedPorts,
   summarizePlanReport,
   type Tier,
 } from '@bulkhead/plan';
@@ -107,22 +108,11 @@ export async function planYaml(plans: PlanStore, id: string, namespace?: string)
   return renderYaml(plan.policies.filter((p) => p.metadata.namespace === namespace));
 }
 
-/** Every port some workload listens on or was reached on: the ports a semantic diff looks at. */
-function portsOf(inventory: Inventory, edges: readonly PlanEdge[]): PortSpec[] {
-  const seen = new Map<string, PortSpec>();
-  const add = (port: number, protocol: string) => {
-    if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP') seen.set(`${protocol}/${port}`, { port, protocol });
-  };
-  for (const w of inventory.workloads) for (const p of w.ports) add(p.port, p.protocol);
-  for (const e of edges) if (e.port !== null && e.dst.startsWith('workload:')) add(e.port, String(e.protocol));
-  return [...seen.values()].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
-}
-
 export interface PlanDiff {
   against: { kind: 'plan'; id: string; version: number } | { kind: 'live' } | { kind: 'none' };
   /** Policy by policy, with the changed YAML lines. */
   policies: PolicyChange[];
-  /** The connections (workload pairs and ports) that become allowed or blocked. */
+  /** The connections (workload pairs, on the ports the destination serves) that become allowed or blocked. */
   semantic: SemanticDiff;
 }
 
@@ -151,6 +141,6 @@ export async function diffPlan(deps: PlanningDeps, id: string, against: string):
   return {
     against: ref,
     policies: diffPolicies(base, plan.policies),
-    semantic: semanticDiff(inventory, base, plan.policies, portsOf(inventory, input.edges)),
+    semantic: semanticDiff(inventory, base, plan.policies, servedPorts(inventory, input.edges)),
   };
 }

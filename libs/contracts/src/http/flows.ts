@@ -14,6 +14,16 @@ export const flowImportProgressSchema = z.strictObject({
 });
 export type FlowImportProgress = z.infer<typeof flowImportProgressSchema>;
 
+/** Why an import that finished attributed nothing, or less than it could. */
+export const FLOW_IMPORT_WARNING_CODES = ['no-inventory', 'other-cluster', 'only-health-checks', 'nothing-attributed'] as const;
+export type FlowImportWarningCode = (typeof FLOW_IMPORT_WARNING_CODES)[number];
+
+export const flowImportWarningSchema = z.strictObject({
+  code: z.enum(FLOW_IMPORT_WARNING_CODES),
+  message: z.string(),
+});
+export type FlowImportWarning = z.infer<typeof flowImportWarningSchema>;
+
 export const FLOW_IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 
 export const flowImportViewSchema = z.strictObject({
@@ -26,6 +36,18 @@ export const flowImportViewSchema = z.strictObject({
   sizeBytes: z.number(),
   progress: flowImportProgressSchema,
   error: z.string().nullable(),
+  warnings: z
+    .array(flowImportWarningSchema)
+    .describe(
+      'Set when the import finished without attributing a single flow: why (no inventory yet, another cluster, only health checks)',
+    ),
+  unattributed: z
+    .strictObject({
+      waiting: z.number().describe('Unattributed flows kept, attributed again whenever the inventory changes (snapshot or sync)'),
+      notKept: z.number().describe('Unattributed flows not kept, the cluster holding as many as it keeps'),
+      attributedLater: z.number().describe('Flows attributed after the import, when the inventory changed'),
+    })
+    .describe('What became of the flows that could not be attributed when the import ran'),
   duplicateOf: z
     .string()
     .nullable()

@@ -23,7 +23,9 @@ const reachSummarySchema = z.strictObject({
   workloads: z.number(),
   maxReachableWorkloads: z.number(),
   meanReachableWorkloads: z.number(),
-  totalReachablePorts: z.number(),
+  totalReachablePorts: z
+    .number()
+    .describe('Connections a compromised pod can open to other workloads: (workload, port) pairs, on the ports each workload serves'),
 });
 export type ReachSummary = z.infer<typeof reachSummarySchema>;
 
@@ -174,11 +176,18 @@ export const planDiffSchema = z.strictObject({
     z.strictObject({ kind: z.literal('none') }),
   ]),
   policies: z.array(policyChangeSchema),
-  semantic: z.strictObject({
-    allowed: z.array(connectionChangeSchema),
-    blocked: z.array(connectionChangeSchema),
-    changed: z.array(connectionChangeSchema),
-  }),
+  semantic: z
+    .strictObject({
+      allowed: z.array(connectionChangeSchema),
+      blocked: z.array(connectionChangeSchema),
+      changed: z.array(connectionChangeSchema),
+      onEveryPort: z
+        .strictObject({ allowed: z.number(), blocked: z.number(), changed: z.number(), ports: z.number() })
+        .describe(
+          'The full-port figure: the same changes counted for every workload pair on every port any workload serves (`ports` of them), whether the destination serves it or not',
+        ),
+    })
+    .describe('Connections that change: a workload pair on a port the destination serves (its container ports, and ports seen in flows)'),
 });
 export type PlanDiff = z.infer<typeof planDiffSchema>;
 

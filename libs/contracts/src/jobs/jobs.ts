@@ -11,6 +11,8 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
   'flow-import.run': { v: 1; importId: string };
+  /** Attribute again the flows of the cluster's imports kept unattributed, now that its inventory changed. */
+  'flow-import.reattribute': { v: 1; clusterId: string };
   /** Look at a rollout now, or at `at` (a wake-up: settle time, probe retry, window, schedule). */
   'rollout.advance': { v: 1; rolloutId: string; at?: string };
   /** Carry out one outstanding command of a rollout, found again by its key in the state. */
@@ -29,6 +31,7 @@ export type JobName = keyof JobPayloads;
 /** Which queue carries each job. A job missing here does not compile. */
 export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'flow-import.run': QUEUES.imports,
+  'flow-import.reattribute': QUEUES.imports,
   'rollout.advance': QUEUES.rollouts,
   'rollout.command': QUEUES.rollouts,
   'rollout.reconcile': QUEUES.rollouts,
@@ -40,6 +43,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
 /** BullMQ job ids double as idempotency keys: enqueueing the same key twice adds one job. BullMQ forbids ':' in them. */
 export const jobId: { [K in JobName]: (payload: JobPayloads[K]) => string } = {
   'flow-import.run': (p) => `flow-import.run.${p.importId}`,
+  'flow-import.reattribute': (p) => `flow-import.reattribute.${p.clusterId}`,
   'rollout.advance': (p) => `rollout.advance.${p.rolloutId}.${p.at ? Date.parse(p.at) : 'now'}`,
   'rollout.command': (p) => `rollout.command.${p.key}`,
   'rollout.reconcile': () => 'rollout.reconcile',

@@ -1,4 +1,13 @@
-import type { FlowImportProgress, JobName, JobPayloads, KeysetPage, NewestFirstPosition, PageRequest } from '@bulkhead/contracts';
+import type {
+  FlowImportProgress,
+  FlowImportWarning,
+  JobName,
+  JobPayloads,
+  KeysetPage,
+  NewestFirstPosition,
+  PageRequest,
+} from '@bulkhead/contracts';
+import type { FlowRecord } from '@bulkhead/flows';
 
 export interface FlowImportRecord {
   id: string;
@@ -11,6 +20,10 @@ export interface FlowImportRecord {
   storagePath: string | null;
   progress: FlowImportProgress;
   error: string | null;
+  /** Why a finished import attributed nothing (empty otherwise). */
+  warnings: FlowImportWarning[];
+  /** Unattributed flows kept for the next inventory change, those the cluster had no room left for, and those attributed since. */
+  unattributed: { waiting: number; notKept: number; attributedLater: number };
   duplicateOf: string | null;
   createdBy: string | null;
   createdAt: Date;
@@ -75,17 +88,46 @@ export interface FlowImportStore {
   saveProgress(id: string, progress: FlowImportProgress, format: string | null): Promise<void>;
   /**
    * In one transaction: adds every contribution to its edge, keeps it as evidence, adds the blocked
-   * attempts (bounded by MAX_BLOCKED_ATTEMPTS_PER_CLUSTER), marks the import succeeded. Observed traffic
-   * makes a declared edge observed; nothing changes a person's (`manual`).
+   * attempts (bounded by MAX_BLOCKED_ATTEMPTS_PER_CLUSTER), keeps the unattributed
+   * flows while the cluster holds fewer than `keepAtMost` of them, marks the import succeeded with its
+   * warnings. Observed traffic makes a declared edge observed; nothing changes a person's (`manual`).
+   * Answers how many unattributed flows were kept (0 when an earlier run had already finished it).
    */
   complete(
     id: string,
-    result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[]; blocked: BlockedContribution[] },
+    result: {
+      format: string;
+      progress: FlowImportProgress;
+      edges: EdgeContribution[];
+      blocked: BlockedContribution[];
+      warnings: FlowImportWarning[];
+      unattributed: FlowRecord[];
+      keepAtMost: number;
+    },
     at: Date,
-  ): Promise<void>;
+  ): Promise<{ kept: number }>;
+  /**
+   * Under the cluster's lock (one attribution at a time): hands the cluster's kept flows to `attribute`,
+   * then, in one transaction, adds what it attributed to the edges as evidence of the imports the flows
+   * came from, and forgets those flows. Answers how many were attributed and how many still wait.
+   */
+  reattribute(clusterId: string, attribute: (kept: KeptFlow[]) => Promise<Reattribution>): Promise<{ attributed: number; waiting: number }>;
   fail(id: string, error: string, progress: FlowImportProgress, at: Date): Promise<void>;
   /** The ids of the imports not finished yet (queued, or running): each should have a job waiting or running. */
   unfinished(): Promise<string[]>;
+}
+
+/** An unattributed flow kept for the next inventory change. */
+export interface KeptFlow {
+  id: string;
+  importId: string;
+  record: FlowRecord;
+}
+
+/** What attributing kept flows again gave: the flows now attributed, and each import's contributions. */
+export interface Reattribution {
+  attributedIds: string[];
+  byImport: Array<{ importId: string; flows: number; edges: EdgeContribution[] }>;
 }
 
 /** The uploaded file behind an import. */

@@ -27,6 +27,8 @@ export function flowImportView(r: FlowImportRecord): FlowImportView {
     sizeBytes: r.sizeBytes,
     progress: r.progress,
     error: r.error,
+    warnings: r.warnings,
+    unattributed: r.unattributed,
     duplicateOf: r.duplicateOf,
     createdAt: r.createdAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,

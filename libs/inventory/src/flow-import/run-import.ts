@@ -1,11 +1,27 @@
 import { type FlowImportProgress, type JobOutcome, printable } from '@bulkhead/contracts';
-import { type BlockedAttempt, createFlowReader, EdgeAggregator, type DependencyEdge, type FlowReader } from '@bulkhead/flows';
+import {
+  type BlockedAttempt,
+  createFlowReader,
+  EdgeAggregator,
+  type DependencyEdge,
+  type FlowReader,
+  type FlowRecord,
+} from '@bulkhead/flows';
+import type { ClusterStore } from '../clusters/cluster-store.port';
 import type { InventoryStore } from '../snapshot/inventory-store.port';
-import type { BlockedContribution, EdgeContribution, FlowImportStore, UploadFiles } from './flow-import.ports';
+import type { BlockedContribution, EdgeContribution, FlowImportStore, JobQueue, UploadFiles } from './flow-import.ports';
+import { importWarnings, mayBeAttributedLater } from './import-warnings';
+
+/** How many unattributed flows a cluster keeps, waiting for its inventory to change, across all its imports. */
+export const MAX_KEPT_UNATTRIBUTED_FLOWS = 50_000;
 
 export interface RunImportDeps {
   imports: FlowImportStore;
   inventory: InventoryStore;
+  /** Tells whether the inventory changed while an import ran. */
+  clusters: Pick<ClusterStore, 'dataVersion'>;
+  /** Queues the attribution of kept flows when the inventory changed meanwhile. */
+  queue: JobQueue;
   files: UploadFiles;
   clock: () => Date;
   /** How often progress is written while an import runs. */
@@ -78,8 +94,17 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
   const record = await deps.imports.claim(importId, deps.clock());
   if (!record) return { status: 'skipped', detail: 'the import has already finished' };
   const every = deps.progressEveryMs ?? 500;
+  const inventoryVersion = await deps.clusters.dataVersion(record.clusterId, 'cluster');
   const inventory = await deps.inventory.load(record.clusterId);
-  const aggregator = new EdgeAggregator(inventory);
+  const unattributed: FlowRecord[] = [];
+  let keepable = 0;
+  const aggregator = new EdgeAggregator(inventory, {
+    onUnattributed: (flow, reason) => {
+      if (!mayBeAttributedLater(reason)) return;
+      keepable++;
+      if (unattributed.length < MAX_KEPT_UNATTRIBUTED_FLOWS) unattributed.push(flow);
+    },
+  });
   const reader = createFlowReader({ onRecord: (r) => aggregator.add(r) });
   let bytesRead = 0;
   const progress = () => progressOf(record.sizeBytes, bytesRead, reader, aggregator);
@@ -110,18 +135,25 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
     await deps.files.remove(record.storagePath);
     return { status: 'done', detail: `failed: ${reason}` };
   }
-  await deps.imports.complete(
+  const finalProgress = progress();
+  const { kept } = await deps.imports.complete(
     importId,
     {
       format: reader.format ?? 'unknown',
-      progress: progress(),
+      progress: finalProgress,
       edges: aggregator.edges().map(edgeContribution),
       blocked: aggregator.blockedAttempts().map(blockedContribution),
+      warnings: importWarnings(finalProgress, inventory.pods.length === 0 && inventory.workloads.length === 0, keepable > 0),
+      unattributed,
+      keepAtMost: MAX_KEPT_UNATTRIBUTED_FLOWS,
     },
     deps.clock(),
   );
+  // An inventory that changed while the file was read was attributed against before these flows were kept.
+  if (kept > 0 && (await deps.clusters.dataVersion(record.clusterId, 'cluster')) !== inventoryVersion)
+    await deps.queue.enqueue('flow-import.reattribute', { v: 1, clusterId: record.clusterId });
   await deps.files.remove(record.storagePath);
-  return { status: 'done' };
+  return kept > 0 ? { status: 'done', detail: `${kept} unattributed flows kept` } : { status: 'done' };
 }
 
 /**

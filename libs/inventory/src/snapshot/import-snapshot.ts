@@ -24,6 +24,7 @@ import {
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import { InventoryError } from '../errors';
+import type { JobQueue } from '../flow-import/flow-import.ports';
 import { tierFromLabels } from '@bulkhead/plan';
 import type { InventoryStore, ProtectionSource } from './inventory-store.port';
 import { effectiveTier, floorAfter, lowersBelowFloor } from './tiers';
@@ -49,6 +50,8 @@ export interface InventoryDeps {
   protection: ProtectionSource;
   /** The tiers under approval (server policy): a namespace goes down from one only by an approver's hand. */
   approvalTiers: readonly Tier[];
+  /** Queues the attribution of the flows kept unattributed, once the inventory changed. */
+  queue: JobQueue;
   /** Reads snapshot text (the API does it on a worker thread, with time and memory limits); readSnapshot in-process when absent. */
   snapshotReader?: (snapshot: SnapshotText) => Promise<SnapshotRead>;
 }
@@ -59,7 +62,8 @@ export type { SnapshotImportResult };
 /**
  * Replaces a cluster's inventory with what a `kubectl get namespaces,pods,networkpolicies -A -o json`
  * snapshot says. All or nothing: an unreadable snapshot or a policy the API server would refuse
- * changes nothing and is reported field by field.
+ * changes nothing and is reported field by field. The flows imports kept unattributed are then
+ * attributed again, by a job.
  */
 export async function importSnapshot(
   deps: InventoryDeps,
@@ -72,6 +76,7 @@ export async function importSnapshot(
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
   const { keptAtFloor, withoutTier } = await deps.inventory.replace(clusterId, inventory, tiers, deps.approvalTiers, now);
   if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, items);
+  await deps.queue.enqueue('flow-import.reattribute', { v: 1, clusterId });
   return {
     namespaces: inventory.namespaces.length,
     workloads: inventory.workloads.length,

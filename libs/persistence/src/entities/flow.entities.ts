@@ -13,6 +13,14 @@ export class FlowImportEntity {
   @Column({ name: 'storage_path', type: 'text', nullable: true }) storagePath!: string | null;
   @Column({ type: 'jsonb' }) progress!: Record<string, unknown>;
   @Column({ type: 'text', nullable: true }) error!: string | null;
+  /** Why a finished import attributed nothing: `[{ code, message }]`. */
+  @Column({ type: 'jsonb' }) warnings!: Array<{ code: string; message: string }>;
+  /** Its unattributed flows kept in unattributed_flows, waiting for the inventory to change. */
+  @Column({ name: 'unattributed_waiting', type: 'integer' }) unattributedWaiting!: number;
+  /** Its unattributed flows not kept: the cluster held as many as it keeps. */
+  @Column({ name: 'unattributed_not_kept', type: 'integer' }) unattributedNotKept!: number;
+  /** Its flows attributed after it finished, when the inventory changed. */
+  @Column({ name: 'attributed_later', type: 'integer' }) attributedLater!: number;
   @Column({ name: 'duplicate_of', type: 'uuid', nullable: true }) duplicateOf!: string | null;
   @Column({ name: 'created_by', type: 'text', nullable: true }) createdBy!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

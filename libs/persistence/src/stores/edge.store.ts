@@ -27,12 +27,12 @@ interface EdgeRow {
   sources: Array<{ importId: string; format: string | null; connections: number; firstSeen: string | null; lastSeen: string | null }>;
 }
 
-/** Edges with their observations (per import, oldest first) in one statement, rather than hydrated entities and a second query. */
+/** Edges with their observations (per finished import, oldest first: a failed one is no source) in one statement, rather than hydrated entities and a second query. */
 const SELECT_EDGES = `
   SELECT e.id, e.key, e.cluster_id, e.src_key, e.dst_key, e.port, e.protocol, e.origin, e.review, e.connections, e.first_seen, e.last_seen,
     e.verdicts, e.addresses, e.created_by, e.reviewed_by, e.review_comment, e.reviewed_at,
     COALESCE((SELECT jsonb_agg(jsonb_build_object('importId', o.import_id, 'format', i.format, 'connections', o.connections, 'firstSeen', o.first_seen, 'lastSeen', o.last_seen) ORDER BY o.first_seen ASC NULLS LAST, i.created_at)
-              FROM edge_observations o JOIN flow_imports i ON i.id = o.import_id WHERE o.edge_id = e.id), '[]'::jsonb) AS sources
+              FROM edge_observations o JOIN flow_imports i ON i.id = o.import_id WHERE o.edge_id = e.id AND i.status = 'succeeded'), '[]'::jsonb) AS sources
   FROM edges e`;
 
 const dateOf = (at: string | null) => (at === null ? null : new Date(at));

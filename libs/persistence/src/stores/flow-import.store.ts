@@ -1,10 +1,19 @@
-import { type FlowImportProgress, keysetPage, type KeysetPage, type NewestFirstPosition, type PageRequest } from '@bulkhead/contracts';
+import {
+  type FlowImportProgress,
+  type FlowImportWarning,
+  keysetPage,
+  type KeysetPage,
+  type NewestFirstPosition,
+  type PageRequest,
+} from '@bulkhead/contracts';
 import {
   MAX_BLOCKED_ATTEMPTS_PER_CLUSTER,
   type BlockedContribution,
   type EdgeContribution,
   type FlowImportRecord,
   type FlowImportStore,
+  type KeptFlow,
+  type Reattribution,
 } from '@bulkhead/inventory';
 import type { DataSource, EntityManager } from 'typeorm';
 import { FlowImportEntity } from '../entities/flow.entities';
@@ -22,6 +31,8 @@ const toRecord = (e: FlowImportEntity): FlowImportRecord => ({
   storagePath: e.storagePath,
   progress: e.progress as unknown as FlowImportProgress,
   error: e.error,
+  warnings: e.warnings as FlowImportWarning[],
+  unattributed: { waiting: e.unattributedWaiting, notKept: e.unattributedNotKept, attributedLater: e.attributedLater },
   duplicateOf: e.duplicateOf,
   createdBy: e.createdBy,
   createdAt: e.createdAt,
@@ -74,6 +85,43 @@ export async function addToEdges(em: EntityManager, clusterId: string, edges: re
   return new Map(upserted.map((r) => [r.key, r.id]));
 }
 
+/**
+ * Adds one import's contributions to their edges and records them as that import's evidence; evidence the
+ * import already has on an edge (flows of it attributed later) grows.
+ */
+async function addEvidence(em: EntityManager, clusterId: string, importId: string, edges: readonly EdgeContribution[]): Promise<void> {
+  for (let i = 0; i < edges.length; i += EDGE_CHUNK) {
+    const chunk = edges.slice(i, i + EDGE_CHUNK);
+    const column = <T>(pick: (e: EdgeContribution) => T) => chunk.map(pick);
+    const idByKey = await addToEdges(em, clusterId, chunk);
+    await em.query(
+      `INSERT INTO edge_observations (edge_id, import_id, connections, first_seen, last_seen, verdicts)
+       SELECT e, $1, c, f, l, string_to_array(v, ',')
+       FROM unnest($2::uuid[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS t(e, c, f, l, v)
+       ON CONFLICT (edge_id, import_id) DO UPDATE SET
+         connections = edge_observations.connections + excluded.connections,
+         first_seen = LEAST(edge_observations.first_seen, excluded.first_seen),
+         last_seen = GREATEST(edge_observations.last_seen, excluded.last_seen),
+         verdicts = ARRAY(SELECT DISTINCT x FROM unnest(edge_observations.verdicts || excluded.verdicts) AS x ORDER BY x)`,
+      [
+        importId,
+        column((e) => idByKey.get(edgeKey(e))),
+        column((e) => e.connections),
+        column((e) => e.firstSeen),
+        column((e) => e.lastSeen),
+        column((e) => e.verdicts.join(',')),
+      ],
+    );
+  }
+}
+
+/** Kept flows written per statement. */
+const KEPT_CHUNK = 1000;
+
+/** One cluster's kept flows are written and attributed one transaction at a time. */
+const lockKeptFlows = (em: EntityManager, clusterId: string) =>
+  em.query(`SELECT pg_advisory_xact_lock(hashtextextended('unattributed_flows:' || $1, 0))`, [clusterId]);
+
 export class TypeOrmFlowImportStore implements FlowImportStore {
   constructor(private readonly db: DataSource) {}
 
@@ -87,6 +135,10 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
       progress: input.progress as unknown as Record<string, unknown>,
       format: null,
       error: null,
+      warnings: [],
+      unattributedWaiting: 0,
+      unattributedNotKept: 0,
+      attributedLater: 0,
       startedAt: null,
       finishedAt: null,
     };
@@ -161,37 +213,55 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
     ]);
   }
 
-  async complete(
-    id: string,
-    result: { format: string; progress: FlowImportProgress; edges: EdgeContribution[]; blocked: BlockedContribution[] },
-    at: Date,
-  ): Promise<void> {
-    await this.db.transaction(async (em) => {
+  async complete(id: string, result: Parameters<FlowImportStore['complete']>[1], at: Date): Promise<{ kept: number }> {
+    return this.db.transaction(async (em) => {
       const [current] = await em.query(`SELECT cluster_id, status FROM flow_imports WHERE id = $1 FOR UPDATE`, [id]);
-      if (!current || current.status !== 'running') return; // finished by an earlier run of the same job
-      for (let i = 0; i < result.edges.length; i += EDGE_CHUNK) {
-        const chunk = result.edges.slice(i, i + EDGE_CHUNK);
-        const column = <T>(pick: (e: EdgeContribution) => T) => chunk.map(pick);
-        const idByKey = await addToEdges(em, current.cluster_id, chunk);
-        await em.query(
-          `INSERT INTO edge_observations (edge_id, import_id, connections, first_seen, last_seen, verdicts)
-           SELECT e, $1, c, f, l, string_to_array(v, ',')
-           FROM unnest($2::uuid[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS t(e, c, f, l, v)`,
-          [
-            id,
-            column((e) => idByKey.get(edgeKey(e))),
-            column((e) => e.connections),
-            column((e) => e.firstSeen),
-            column((e) => e.lastSeen),
-            column((e) => e.verdicts.join(',')),
-          ],
-        );
+      if (!current || current.status !== 'running') return { kept: 0 }; // finished by an earlier run of the same job
+      await addEvidence(em, current.cluster_id, id, result.edges);
+      let kept = 0;
+      if (result.unattributed.length > 0) {
+        await lockKeptFlows(em, current.cluster_id);
+        const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM unattributed_flows WHERE cluster_id = $1`, [current.cluster_id]);
+        const room = result.unattributed.slice(0, Math.max(0, result.keepAtMost - n));
+        for (let i = 0; i < room.length; i += KEPT_CHUNK) {
+          await em.query(
+            `INSERT INTO unattributed_flows (cluster_id, import_id, record) SELECT $1, $2, r FROM unnest($3::jsonb[]) AS t(r)`,
+            [current.cluster_id, id, room.slice(i, i + KEPT_CHUNK).map((record) => JSON.stringify(record))],
+          );
+        }
+        kept = room.length;
       }
       await addBlockedAttempts(em, current.cluster_id, id, result.blocked);
       await em.query(
-        `UPDATE flow_imports SET status = 'succeeded', format = $2, progress = $3, finished_at = $4, storage_path = NULL WHERE id = $1`,
-        [id, result.format, JSON.stringify(result.progress), at],
+        `UPDATE flow_imports SET status = 'succeeded', format = $2, progress = $3, finished_at = $4, storage_path = NULL,
+           warnings = $5, unattributed_waiting = $6, unattributed_not_kept = $7 WHERE id = $1`,
+        [id, result.format, JSON.stringify(result.progress), at, JSON.stringify(result.warnings), kept, result.unattributed.length - kept],
       );
+      return { kept };
+    });
+  }
+
+  async reattribute(
+    clusterId: string,
+    attribute: (kept: KeptFlow[]) => Promise<Reattribution>,
+  ): Promise<{ attributed: number; waiting: number }> {
+    return this.db.transaction(async (em) => {
+      await lockKeptFlows(em, clusterId);
+      const rows: Array<{ id: string; import_id: string; record: KeptFlow['record'] }> = await em.query(
+        `SELECT id::text, import_id, record FROM unattributed_flows WHERE cluster_id = $1 ORDER BY id`,
+        [clusterId],
+      );
+      const found = await attribute(rows.map((r) => ({ id: r.id, importId: r.import_id, record: r.record })));
+      for (const { importId, flows, edges } of found.byImport) {
+        await addEvidence(em, clusterId, importId, edges);
+        await em.query(
+          `UPDATE flow_imports SET unattributed_waiting = unattributed_waiting - $2, attributed_later = attributed_later + $2 WHERE id = $1`,
+          [importId, flows],
+        );
+      }
+      if (found.attributedIds.length > 0)
+        await em.query(`DELETE FROM unattributed_flows WHERE id = ANY($1::bigint[])`, [found.attributedIds]);
+      return { attributed: found.attributedIds.length, waiting: rows.length - found.attributedIds.length };
     });
   }
 

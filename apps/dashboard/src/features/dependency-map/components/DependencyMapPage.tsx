@@ -82,6 +82,8 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
   const endpoints = [
     ...new Set([...d.workloads.map((w) => `${w.namespace}/${w.name}`), ...allEdges.flatMap((e) => [e.from, e.to])]),
   ].sort();
+  // The imports the map is built from: finished ones, not failed, each content once.
+  const sourceImports = d.imports.filter((i) => i.status === 'succeeded' && i.duplicateOf === null).length;
 
   return (
     <div className="page page-wide">
@@ -91,7 +93,7 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
             Dependency map <ClusterPicker current={clusterId} to={(id) => `/clusters/${id}/map`} />
           </>
         }
-        subtitle={`${plural(allEdges.length, 'dependency', 'dependencies')} between ${plural(d.workloads.length, 'workload')} in ${plural(d.namespaces.length, 'namespace')}, from ${plural(d.imports.length, 'flow import')}${allEdges.some((e) => e.origin !== 'observed') ? ' and declarations' : ''}.`}
+        subtitle={`${plural(allEdges.length, 'dependency', 'dependencies')} between ${plural(d.workloads.length, 'workload')} in ${plural(d.namespaces.length, 'namespace')}, from ${plural(sourceImports, 'flow import')}${allEdges.some((e) => e.origin !== 'observed') ? ' and declarations' : ''}.`}
         actions={
           can('map.declare') && (
             <button type="button" className="btn btn-primary" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
@@ -259,7 +261,7 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
           </div>
         ) : (
           <Empty title="Nothing to draw">
-            No dependency matches these filters. {d.imports.length === 0 && 'Import flows to build the map.'}
+            No dependency matches these filters. {sourceImports === 0 && 'Import flows to build the map.'}
           </Empty>
         )}
         <p className="map-hint muted small">

@@ -71,7 +71,9 @@ function ImportCard({ clusterId, view: i }: { clusterId: string; view: FlowImpor
             {i.finishedAt && ` · finished ${formatDate(i.finishedAt)}`}
           </div>
         </div>
-        <Badge tone={STATUS_TONE[i.status]}>{i.status}</Badge>
+        <Badge tone={i.warnings.length > 0 ? 'warn' : STATUS_TONE[i.status]}>
+          {i.warnings.length > 0 ? `${i.status}, with a warning` : i.status}
+        </Badge>
       </div>
       {i.duplicateOf && <div className="note note-info">The same content was imported before: nothing was counted twice.</div>}
       {i.error && (
@@ -79,6 +81,12 @@ function ImportCard({ clusterId, view: i }: { clusterId: string; view: FlowImpor
           {i.error}
         </div>
       )}
+      {i.warnings.map((w) => (
+        <div key={w.code} className="note note-warn" data-testid="flow-import-warning" data-code={w.code}>
+          {w.message}
+        </div>
+      ))}
+      <UnattributedNote counts={i.unattributed} />
       <div
         className="progress"
         role="progressbar"
@@ -131,4 +139,15 @@ function ImportCard({ clusterId, view: i }: { clusterId: string; view: FlowImpor
       )}
     </section>
   );
+}
+
+/** What became of the flows that could not be attributed when the import ran. */
+function UnattributedNote({ counts }: { counts: FlowImportView['unattributed'] }) {
+  const parts = [
+    counts.attributedLater > 0 && `${plural(counts.attributedLater, 'flow')} attributed later, when the inventory changed`,
+    counts.waiting > 0 && `${plural(counts.waiting, 'flow')} kept, attributed again at every snapshot or sync`,
+    counts.notKept > 0 && `${plural(counts.notKept, 'unattributed flow')} not kept: the cluster already keeps as many as it can`,
+  ].filter((part): part is string => typeof part === 'string');
+  if (parts.length === 0) return null;
+  return <div className="muted small unattributed-note">{parts.join(' · ')}</div>;
 }

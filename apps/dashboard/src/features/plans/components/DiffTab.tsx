@@ -50,6 +50,12 @@ export function DiffTab({ plan }: { plan: PlanView }) {
       {diff.isError && <ErrorNote error={diff.error} title="The diff could not be computed." onRetry={() => void diff.refetch()} />}
       {d && diff.isSuccess && (
         <>
+          <p className="muted small" data-testid="diff-counting">
+            A connection is a workload pair on a port the destination serves (its container ports, and ports seen in flows), as in the blast
+            radius on the Impact tab. Counted for every pair on every port any workload serves ({d.semantic.onEveryPort.ports}), the
+            full-port figure: {d.semantic.onEveryPort.blocked} blocked, {d.semantic.onEveryPort.allowed} allowed,{' '}
+            {d.semantic.onEveryPort.changed} partly changed.
+          </p>
           <Connections title="Connections it blocks" tone="bad" rows={d.semantic.blocked} empty="No connection becomes blocked." />
           <Connections title="Connections it allows" tone="good" rows={d.semantic.allowed} empty="No connection becomes allowed." />
           {d.semantic.changed.length > 0 && (

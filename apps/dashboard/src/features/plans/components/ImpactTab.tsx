@@ -103,7 +103,7 @@ export function ImpactTab({ plan }: { plan: PlanView }) {
         <section className="card" aria-labelledby="blast">
           <div className="card-head">
             <h2 id="blast">Blast radius</h2>
-            <span className="muted small">what a compromised pod can reach</span>
+            <span className="muted small">what a compromised pod can reach, on the ports workloads serve</span>
           </div>
           <dl className="stats stats-compact stats-3">
             <Pair
@@ -118,7 +118,7 @@ export function ImpactTab({ plan }: { plan: PlanView }) {
               after={blastRadius.after.cluster.maxReachableWorkloads}
             />
             <Pair
-              label="Reachable ports"
+              label="Reachable connections"
               before={blastRadius.before.cluster.totalReachablePorts}
               after={blastRadius.after.cluster.totalReachablePorts}
             />
@@ -130,7 +130,9 @@ export function ImpactTab({ plan }: { plan: PlanView }) {
                   <th>Namespace</th>
                   <th className="num">Mean reach</th>
                   <th className="num">Max reach</th>
-                  <th className="num">Ports</th>
+                  <th className="num" title="Connections to other workloads, on the ports they serve">
+                    Connections
+                  </th>
                 </tr>
               </thead>
               <tbody>
