@@ -52,10 +52,25 @@ export class FakeHubbleRelay {
   /** Adds flows to the history and sends them to every follower. */
   publish(responses: any[]): void {
     this.hold(responses);
+    this.stream(responses);
+  }
+
+  /** Sends flows to every follower without keeping them (a relay whose history is not under test, as in the benchmark). */
+  stream(responses: any[]): void {
     for (const follower of this.followers) {
       follower.queue.push(...responses);
       follower.wake?.();
     }
+  }
+
+  /** Flows waiting to be sent to the follower furthest behind. */
+  get backlog(): number {
+    return Math.max(0, ...[...this.followers].map((f) => f.queue.length));
+  }
+
+  /** Followers now streaming. */
+  get following(): number {
+    return this.followers.size;
   }
 
   /** Forgets the flows older than `instant`, as a ring buffer that moved on. */
