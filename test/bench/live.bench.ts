@@ -125,7 +125,8 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     await feeding;
-    const elapsedMs = Math.max(...visibleAt) - started;
+    // Connections become visible in order: the last one is the last seen.
+    const elapsedMs = visibleAt[CONNECTIONS - 1] - started;
     const delays = Float64Array.from(sentAt, (t, i) => visibleAt[i] - t).sort();
     const flows = CONNECTIONS * FLOWS_PER_CONNECTION;
     const flowsPerSecond = Math.round((flows * 1000) / elapsedMs);
