@@ -1,43 +1,10 @@
-import { TypeOrmInventoryStore } from '@bulkhead/persistence';
-import { bookinfoSamples, bookinfoSnapshot, bookinfoTraffic, type ReplayFlow } from '../support/fake-flow-servers/bookinfo-cluster';
+import { bookinfoSamples, bookinfoTraffic } from '../support/fake-flow-servers/bookinfo-cluster';
 import { makeCertificates } from '../support/fake-flow-servers/certificates';
 import { FakeHubbleRelay } from '../support/fake-flow-servers/hubble-relay';
-import { hourlyImportedMap } from '../support/fake-flow-servers/hourly-map';
 import { type Harness, startApi } from './support/harness';
+import { bookinfoCluster, importedMap, liveMap } from './support/live-map';
 
 let api: Harness;
-
-async function bookinfoCluster(name: string): Promise<string> {
-  const id = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name, cni: 'cilium' } })).body.id;
-  const put = await api.call('PUT', `/api/v1/clusters/${id}/snapshot`, {
-    role: 'operator',
-    raw: bookinfoSnapshot(),
-    headers: { 'content-type': 'application/json' },
-  });
-  expect(put.status).toBe(200);
-  return id;
-}
-
-/** What a file import of the same flows puts in the map, hour by hour: the answer a live collection must give. */
-async function importedMap(clusterId: string, flows: ReplayFlow[]) {
-  const inventory = await new TypeOrmInventoryStore(api.db).load(clusterId);
-  return hourlyImportedMap(
-    flows.map((f) => f.line),
-    { pods: inventory.pods, workloads: inventory.workloads },
-  );
-}
-
-async function liveMap(clusterId: string) {
-  const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items as any[];
-  return new Map(
-    edges
-      .map((e): [string, { connections: number; firstSeen: number; lastSeen: number }] => [
-        `${e.fromKey}|${e.toKey}|${e.protocol}|${e.port}`,
-        { connections: e.connections, firstSeen: Date.parse(e.firstSeen), lastSeen: Date.parse(e.lastSeen) },
-      ])
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
-}
 
 const source = (clusterId: string, id: string) => api.call('GET', `/api/v1/clusters/${clusterId}/flow-sources/${id}`, { role: 'viewer' });
 const collected = (clusterId: string, id: string, flows: number) =>
@@ -57,7 +24,7 @@ describe('collecting a Hubble Relay over plain gRPC', () => {
   afterAll(() => relay.stop());
 
   it('takes in the relay history and what it streams afterwards, into the same map a file import makes', async () => {
-    const clusterId = await bookinfoCluster('bookinfo-plain');
+    const clusterId = await bookinfoCluster(api, 'bookinfo-plain');
     const samples = bookinfoSamples();
     relay.hold(samples.map((f) => f.wire));
     const port = await relay.start();
@@ -76,7 +43,7 @@ describe('collecting a Hubble Relay over plain gRPC', () => {
     expect(done.body.flowsCollected).toBe(samples.length + live.length);
     expect(done.body.gaps).toEqual([]);
     expect(done.body.lastFlowAt).toBe('2021-11-10T11:05:00.000Z');
-    expect(await liveMap(clusterId)).toEqual(await importedMap(clusterId, [...samples, ...live]));
+    expect(await liveMap(api, clusterId)).toEqual(await importedMap(api, clusterId, [...samples, ...live]));
     // Each edge's activity per hour: the generated traffic is in the 11:00 hour, most samples in the 10:00 one.
     const hours: Array<{ hour: Date; connections: string }> = await api.db.query(
       `SELECT a.hour, sum(a.connections) AS connections FROM edge_activity a WHERE a.source_id = $1 GROUP BY a.hour ORDER BY a.hour`,
@@ -93,7 +60,7 @@ describe('collecting a Hubble Relay over mTLS', () => {
   afterAll(() => relay.stop());
 
   it('connects with the sealed client certificate, never shows it, and fails with the reason when the CA is wrong', async () => {
-    const clusterId = await bookinfoCluster('bookinfo-mtls');
+    const clusterId = await bookinfoCluster(api, 'bookinfo-mtls');
     const live = bookinfoTraffic(50);
     relay.hold(live.map((f) => f.wire));
     const port = await relay.start();
@@ -114,7 +81,7 @@ describe('collecting a Hubble Relay over mTLS', () => {
     expect(row.sealed).not.toContain('PRIVATE');
 
     await collected(clusterId, created.body.id, live.length);
-    expect(await liveMap(clusterId)).toEqual(await importedMap(clusterId, live));
+    expect(await liveMap(api, clusterId)).toEqual(await importedMap(api, clusterId, live));
 
     const wrong = await api.call('POST', `/api/v1/clusters/${clusterId}/flow-sources`, {
       role: 'operator',

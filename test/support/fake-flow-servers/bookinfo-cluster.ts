@@ -46,20 +46,20 @@ export function bookinfoSamples(): ReplayFlow[] {
   return flows.sort((a, b) => compareInstants(timeOf(a), timeOf(b)));
 }
 
-const pod = (namespace: string, name: string, ip: string, app: string): TrafficPod => ({
-  namespace,
-  pod: name,
-  ip,
-  labels: [`k8s:app=${app}`, `k8s:io.kubernetes.pod.namespace=${namespace}`],
-});
+/** The bookinfo cluster's pods as generated traffic sends from and to them. */
+export function bookinfoPods(): TrafficPod[] {
+  return kindBookinfoInventory().pods.map((p) => ({
+    namespace: p.namespace,
+    pod: p.name,
+    ip: p.ips[0],
+    labels: [`k8s:app=${p.labels.app ?? p.workload.name}`, `k8s:io.kubernetes.pod.namespace=${p.namespace}`],
+  }));
+}
 
 /** Generated connections between bookinfo pods, after the samples (2021-11-10 11:00 onwards, so another hour). */
 export function bookinfoTraffic(connections: number, startSecond = Date.parse('2021-11-10T11:05:00Z') / 1000): ReplayFlow[] {
-  const inventory = kindBookinfoInventory();
-  const find = (prefix: string) => {
-    const p = inventory.pods.find((candidate) => candidate.name.startsWith(prefix))!;
-    return pod(p.namespace, p.name, p.ips[0], p.labels.app ?? p.workload.name);
-  };
+  const pods = bookinfoPods();
+  const find = (prefix: string) => pods.find((candidate) => candidate.pod.startsWith(prefix))!;
   return generatedTraffic({
     start: { seconds: startSecond, nanos: 0 },
     connections,

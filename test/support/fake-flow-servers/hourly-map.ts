@@ -10,27 +10,36 @@ export interface ComparableEdge {
 const HOUR_MS = 3_600_000;
 
 /**
- * What a live collection of these jsonpb lines must put in the map: per hour, what a file import of the
- * hour's lines gives (connections from the hour's starts, the largest reporting side), added up over the
- * hours; first and last seen widened. Keyed `src|dst|protocol|port`, sorted.
+ * What a file import of these jsonpb lines gives hour by hour (connections from the hour's starts, the
+ * largest reporting side): the edge activity a live collection of them must record, keyed
+ * `src|dst|protocol|port@<hour, ISO>`, sorted.
  */
-export function hourlyImportedMap(lines: readonly string[], inventory: InventoryIndexInput): Map<string, ComparableEdge> {
+export function hourlyImportedActivity(lines: readonly string[], inventory: InventoryIndexInput): Map<string, ComparableEdge> {
   const byHour = new Map<number, string[]>();
   for (const line of lines) {
     const time = JSON.parse(line).flow?.time as string;
-    const hour = Math.floor(Date.parse(time) / HOUR_MS);
-    byHour.set(hour, [...(byHour.get(hour) ?? []), line]);
+    const hour = Math.floor(Date.parse(time) / HOUR_MS) * HOUR_MS;
+    const hourLines = byHour.get(hour) ?? [];
+    hourLines.push(line);
+    byHour.set(hour, hourLines);
   }
-  const map = new Map<string, ComparableEdge>();
-  for (const hourLines of byHour.values()) {
+  const activity = new Map<string, ComparableEdge>();
+  for (const [hour, hourLines] of byHour) {
     for (const e of importFlowText(`${hourLines.join('\n')}\n`, inventory).edges) {
-      add(map, `${e.src.key}|${e.dst.key}|${e.protocol}|${e.port ?? 0}`, {
+      activity.set(`${e.src.key}|${e.dst.key}|${e.protocol}|${e.port ?? 0}@${new Date(hour).toISOString()}`, {
         connections: e.connections,
         firstSeen: Date.parse(e.firstSeen!),
         lastSeen: Date.parse(e.lastSeen!),
       });
     }
   }
+  return sorted(activity);
+}
+
+/** What a live collection of these jsonpb lines must put in the map: the hours' activity added up per edge, first and last seen widened. */
+export function hourlyImportedMap(lines: readonly string[], inventory: InventoryIndexInput): Map<string, ComparableEdge> {
+  const map = new Map<string, ComparableEdge>();
+  for (const [slot, edge] of hourlyImportedActivity(lines, inventory)) add(map, slot.slice(0, slot.lastIndexOf('@')), edge);
   return sorted(map);
 }
 

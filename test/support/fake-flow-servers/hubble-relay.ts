@@ -29,7 +29,7 @@ const timeOf = (response: any): HubbleInstant => response.flow?.time ?? response
  * first, `since`, `first`/`number`) and, with `follow`, every flow `publish`ed later. Streams honour
  * HTTP/2 flow control (a paused client slows the server down). `cut()` breaks every open stream mid-way;
  * `stop()` and `start()` again restart it on the same port with the same history, as a relay restart
- * does (the agents keep the flows).
+ * does (the agents keep the flows). `cutAfter(n)` cuts them at a known flow.
  */
 export class FakeHubbleRelay {
   readonly history: any[] = [];
@@ -38,6 +38,8 @@ export class FakeHubbleRelay {
   port = 0;
   /** Requests received, in order. */
   readonly requests: any[] = [];
+  /** Flows still to send before every stream is cut (`cutAfter`); null: no cut planned. */
+  private flowsBeforeCut: number | null = null;
 
   constructor(private readonly tls?: { ca: string; certificate: string; key: string }) {}
 
@@ -50,10 +52,25 @@ export class FakeHubbleRelay {
   /** Adds flows to the history and sends them to every follower. */
   publish(responses: any[]): void {
     this.hold(responses);
+    this.stream(responses);
+  }
+
+  /** Sends flows to every follower without keeping them (a relay whose history is not under test, as in the benchmark). */
+  stream(responses: any[]): void {
     for (const follower of this.followers) {
       follower.queue.push(...responses);
       follower.wake?.();
     }
+  }
+
+  /** Flows waiting to be sent to the follower furthest behind. */
+  get backlog(): number {
+    return Math.max(0, ...[...this.followers].map((f) => f.queue.length));
+  }
+
+  /** Followers now streaming. */
+  get following(): number {
+    return this.followers.size;
   }
 
   /** Forgets the flows older than `instant`, as a ring buffer that moved on. */
@@ -86,10 +103,16 @@ export class FakeHubbleRelay {
   /** Breaks every open stream (the collector sees UNAVAILABLE), as a network cut would. */
   cut(): void {
     for (const follower of this.followers) {
-      follower.call.destroy(Object.assign(new Error('cut off by the test'), { code: grpc.status.UNAVAILABLE }));
+      // The call ends with the status once what it already buffered is sent (grpc-js sends no status for a destroyed call).
+      follower.call.emit('error', Object.assign(new Error('cut off by the test'), { code: grpc.status.UNAVAILABLE }));
       follower.wake?.();
     }
     this.followers.clear();
+  }
+
+  /** Cuts every open stream once `flows` more flows have been sent, whichever streams sent them: a cut mid-stream, at a known flow. */
+  cutAfter(flows: number): void {
+    this.flowsBeforeCut = flows;
   }
 
   async stop(): Promise<void> {
@@ -133,7 +156,13 @@ export class FakeHubbleRelay {
         follower.wake = undefined;
         continue;
       }
-      if (!call.write(next)) await new Promise<void>((resolve) => call.once('drain', () => resolve()));
+      const flowing = call.write(next);
+      if (this.flowsBeforeCut !== null && --this.flowsBeforeCut === 0) {
+        this.flowsBeforeCut = null;
+        this.cut();
+        return;
+      }
+      if (!flowing) await new Promise<void>((resolve) => call.once('drain', () => resolve()));
     }
   }
 }

@@ -8,10 +8,12 @@ export interface TrafficPod {
 }
 
 /**
- * Generated Hubble traffic, deterministic: connection `i` goes from `pairs[i % n].from` to `.to` on
- * `port`, from its own source port, as a SYN seen at the client's egress, then at the server's ingress,
- * then the SYN-ACK reply: three GetFlowsResponses a nanosecond step apart, each with a uuid. Each is
- * returned with its jsonpb line too, so a test can import the same flows from a file for comparison.
+ * Generated Hubble traffic, deterministic: connection `i` (from `firstConnection`, 0 by default) goes
+ * from `pairs[i % n].from` to `.to` on `port`, from source port 32768 + floor(i / n) mod 28000 (so no
+ * 5-tuple repeats within n * 28000 connections), as a SYN seen at the client's egress, then at the
+ * server's ingress, then the SYN-ACK reply: three GetFlowsResponses a step apart (1 µs by default), each
+ * with a uuid. Each comes with its jsonpb line too (made when read), so a test can import the same
+ * flows from a file for comparison.
  */
 export function generatedTraffic(options: {
   start: HubbleInstant;
@@ -19,6 +21,7 @@ export function generatedTraffic(options: {
   pairs: ReadonlyArray<{ from: TrafficPod; to: TrafficPod; port: number }>;
   stepNs?: number;
   node?: string;
+  firstConnection?: number;
 }): Array<{ wire: any; line: string }> {
   const step = options.stepNs ?? 1_000;
   const node = options.node ?? 'kind-worker';
@@ -26,9 +29,10 @@ export function generatedTraffic(options: {
   let seconds = options.start.seconds;
   let nanos = options.start.nanos;
   const endpoint = (p: TrafficPod) => ({ namespace: p.namespace, pod_name: p.pod, labels: p.labels });
-  for (let i = 0; i < options.connections; i++) {
+  const first = options.firstConnection ?? 0;
+  for (let i = first; i < first + options.connections; i++) {
     const { from, to, port } = options.pairs[i % options.pairs.length];
-    const sport = 32768 + (i % 28000);
+    const sport = 32768 + (Math.floor(i / options.pairs.length) % 28000);
     const variants = [
       { src: from, dst: to, sp: sport, dp: port, flags: { SYN: true }, reply: false, point: 'TO_STACK', dir: 'EGRESS' },
       { src: from, dst: to, sp: sport, dp: port, flags: { SYN: true }, reply: false, point: 'TO_ENDPOINT', dir: 'INGRESS' },
@@ -52,8 +56,12 @@ export function generatedTraffic(options: {
         traffic_direction: v.dir,
         trace_observation_point: v.point,
       };
-      const line = JSON.stringify({ flow: { time: rfc3339(time), ...flow, is_reply: v.reply }, node_name: node, time: rfc3339(time) });
-      out.push({ wire: { flow: { time, ...flow, is_reply: { value: v.reply } }, node_name: node, time }, line });
+      out.push({
+        wire: { flow: { time, ...flow, is_reply: { value: v.reply } }, node_name: node, time },
+        get line() {
+          return JSON.stringify({ flow: { time: rfc3339(time), ...flow, is_reply: v.reply }, node_name: node, time: rfc3339(time) });
+        },
+      });
     }
   }
   return out;
