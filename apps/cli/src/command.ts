@@ -14,6 +14,8 @@ export interface CliIo {
   err(text: string): void;
   readFile(path: string): Promise<string>;
   readStdin(): Promise<string>;
+  /** An environment variable (`BULKHEAD_TOKEN`), or undefined when it is not set. */
+  env(name: string): string | undefined;
 }
 
 export interface ParsedArgs {

@@ -11,6 +11,7 @@ const io: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
+  env: (name) => process.env[name],
 };
 
 function help(): string {

@@ -16,6 +16,7 @@ function capture(files: Record<string, string>, stdin = ''): { io: CliIo; out: (
         return files[path];
       },
       readStdin: async () => stdin,
+      env: () => undefined,
     },
     out: () => out,
     err: () => err,
@@ -67,7 +68,7 @@ describe('bulkhead simulate', () => {
     [
       'an unknown pod',
       JSON.stringify({ ...input, probes: [{ from: 'x/a', to: 'x/zz', port: 80 }] }),
-      'bulkhead simulate: probes[0].to: pod "x/zz" is not in the snapshot',
+      'bulkhead simulate: probes[0].to: "x/zz" is neither a pod nor a workload of the inventory',
     ],
     [
       'a bad protocol',
