@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Harness, seedDemoCluster, startApi } from './support/harness';
 
 /**
@@ -95,5 +99,91 @@ describe('POST /api/v1/clusters/{id}/simulate', () => {
     expect((await simulateOn('00000000-0000-4000-8000-000000000000', { probes: [] })).status).toBe(404);
     const anonymous = await simulateOn(clusterId, { probes: [incident] }, null);
     expect(anonymous.status).toBe(401);
+  });
+});
+
+/** The built CLI (bin/bulkhead.js, after `npm run build`) in a process of its own, against the running API. */
+function bulkhead(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/bulkhead.js', ...args], {
+      cwd: join(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('bulkhead simulate --api URL --cluster ID [--plan ID]', () => {
+  let dir: string;
+  let probes: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bulkhead-cli-simulate-'));
+    probes = join(dir, 'probes.json');
+    writeFileSync(probes, JSON.stringify({ probes: [incident] }));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prints the API's answer, live and under a plan, the token from BULKHEAD_TOKEN or --token", async () => {
+    const live = await bulkhead(['simulate', '--api', api.url, '--cluster', clusterId, probes], { BULKHEAD_TOKEN: api.tokens.viewer });
+    expect(live.err).toBe('');
+    expect(live.code).toBe(0);
+    expect(JSON.parse(live.out)).toEqual((await simulateOn(clusterId, { probes: [incident] })).body);
+    const planned = await bulkhead([
+      'simulate',
+      '--api',
+      api.url,
+      '--cluster',
+      clusterId,
+      '--plan',
+      planId,
+      '--token',
+      api.tokens.viewer,
+      probes,
+    ]);
+    expect(planned.code).toBe(0);
+    expect(JSON.parse(planned.out).results[0]).toMatchObject({ ...incident, allowed: false });
+  });
+
+  it('says why on stderr and exits non-zero: a refused probe, a plan of no cluster, a bad token, no token', async () => {
+    const badProbe = join(dir, 'bad-probe.yaml');
+    writeFileSync(badProbe, 'probes:\n  - { from: orders-dev/orders-debug, to: postgres-prod/nope, port: 5432 }\n');
+    const token = { BULKHEAD_TOKEN: api.tokens.viewer };
+    const refused = await bulkhead(['simulate', '--api', api.url, '--cluster', clusterId, badProbe], token);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toBe('');
+    expect(refused.err).toContain('answered 400 simulate.invalid');
+    expect(refused.err).toContain('body.probes[0].to: "postgres-prod/nope" is neither a pod nor a workload of the inventory');
+
+    const noPlan = await bulkhead(
+      ['simulate', '--api', api.url, '--cluster', clusterId, '--plan', '00000000-0000-4000-8000-000000000000', probes],
+      token,
+    );
+    expect(noPlan.code).toBe(1);
+    expect(noPlan.err).toContain('body.planId');
+
+    const badToken = await bulkhead(['simulate', '--api', api.url, '--cluster', clusterId, '--token', 'bh_not-a-token', probes]);
+    expect(badToken.code).toBe(1);
+    expect(badToken.err).toContain('answered 401');
+
+    const noToken = await bulkhead(['simulate', '--api', api.url, '--cluster', clusterId, probes]);
+    expect(noToken.code).toBe(2);
+    expect(noToken.err).toContain('--api needs a token: --token TOKEN or the environment variable BULKHEAD_TOKEN');
+  });
+
+  it('refuses a file that holds more than probes, and options that need --api without it', async () => {
+    const withSnapshot = join(dir, 'with-snapshot.json');
+    writeFileSync(withSnapshot, JSON.stringify({ snapshot: { kind: 'List', items: [] }, probes: [incident] }));
+    const token = { BULKHEAD_TOKEN: api.tokens.viewer };
+    const extra = await bulkhead(['simulate', '--api', api.url, '--cluster', clusterId, withSnapshot], token);
+    expect(extra.code).toBe(2);
+    expect(extra.err).toContain('snapshot is not read with --api: only probes are');
+    const noApi = await bulkhead(['simulate', '--cluster', clusterId, probes]);
+    expect(noApi.code).toBe(2);
+    expect(noApi.err).toContain('--cluster needs --api');
   });
 });
