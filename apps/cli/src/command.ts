@@ -1,4 +1,4 @@
-/** A `bulkhead` sub-command. Each lives in its own file under commands/ and is listed in commands/index.ts. */
+/** A `bulkhead` sub-command. Each lives in its own file under commands/ and is listed, loaded when asked for, in commands/index.ts. */
 export interface Command {
   name: string;
   /** One line for `bulkhead help`. */
