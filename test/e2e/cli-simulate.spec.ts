@@ -34,6 +34,6 @@ describe('the built command (node bin/bulkhead.js simulate)', () => {
     const run = spawnSync('node', ['bin/bulkhead.js', 'simulate', '-'], { cwd: root, encoding: 'utf8', input: JSON.stringify(input) });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('probes[0].to: pod "q/a" is not in the snapshot');
+    expect(run.stderr).toContain('probes[0].to: "q/a" is neither a pod nor a workload of the inventory');
   });
 });

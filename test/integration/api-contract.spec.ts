@@ -143,6 +143,10 @@ describe('answers match their declared schemas', () => {
     };
     await answerOf(routes.importSnapshot, 'operator', { params: { clusterId: cluster.id }, body: snapshot });
     await answerOf(routes.simulate, 'viewer', { body: { snapshot, probes: [{ from: '10.0.0.9', to: 'shop/web-1', port: 80 }] } });
+    await answerOf(routes.simulateCluster, 'viewer', {
+      params: { clusterId: cluster.id },
+      body: { probes: [{ from: '10.0.0.9', to: 'shop/web-1', port: 80 }] },
+    });
     await answerOf(routes.deleteCluster, 'admin', { params: { clusterId: cluster.id } });
 
     const user = await answerOf(routes.createUser, 'admin', {

@@ -22,6 +22,7 @@ async function viaCli(body: unknown): Promise<{ code: number; out: string; err: 
     err: (t) => (err += t),
     readFile: async () => JSON.stringify(body),
     readStdin: async () => '',
+    env: () => undefined,
   });
   return { code, out, err };
 }

@@ -125,7 +125,7 @@ function caseFor(route: Route): fc.Arbitrary<Case> {
     );
   const body: fc.Arbitrary<WireBody | undefined> = route.path.endsWith('/snapshot')
     ? asWire(fc.oneof({ weight: 4, arbitrary: snapshotDocument }, { weight: 1, arbitrary: anyJson }))
-    : route.path.endsWith('/simulate')
+    : route.path === '/api/v1/simulate'
       ? asWire(
           fc.record({
             snapshot: snapshotDocument,

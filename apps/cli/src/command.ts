@@ -1,4 +1,4 @@
-/** A `bulkhead` sub-command. Each lives in its own file under commands/ and is listed in commands/index.ts. */
+/** A `bulkhead` sub-command. Each lives in its own file under commands/ and is listed, loaded when asked for, in commands/index.ts. */
 export interface Command {
   name: string;
   /** One line for `bulkhead help`. */
@@ -14,6 +14,8 @@ export interface CliIo {
   err(text: string): void;
   readFile(path: string): Promise<string>;
   readStdin(): Promise<string>;
+  /** An environment variable (`BULKHEAD_TOKEN`), or undefined when it is not set. */
+  env(name: string): string | undefined;
 }
 
 export interface ParsedArgs {

@@ -11,16 +11,18 @@ const io: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
+  env: (name) => process.env[name],
 };
 
-function help(): string {
-  const width = Math.max(...commands.map((c) => c.name.length), 4);
+async function help(): Promise<string> {
+  const all = await Promise.all(Object.values(commands).map((load) => load()));
+  const width = Math.max(...all.map((c) => c.name.length), 4);
   return [
     'bulkhead: plan and check zero-trust NetworkPolicy for Kubernetes clusters.',
     '',
     'Usage: bulkhead <command> [options]',
     '',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...all.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `bulkhead help <command>` for the options of one command.',
   ].join('\n');
@@ -29,15 +31,15 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    const target = commands.find((c) => c.name === rest[0]);
-    io.out(target ? `Usage: ${target.usage}` : help());
+    const target = Object.hasOwn(commands, rest[0] ?? '') ? await commands[rest[0]]() : undefined;
+    io.out(target ? `Usage: ${target.usage}` : await help());
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    io.err(`bulkhead: unknown command '${name}'\n\n${help()}`);
+  if (!Object.hasOwn(commands, name)) {
+    io.err(`bulkhead: unknown command '${name}'\n\n${await help()}`);
     return 2;
   }
+  const command = await commands[name]();
   try {
     return await command.run(rest, io);
   } catch (error) {

@@ -46,4 +46,14 @@ export {
   type WorkloadRef,
   type WorkloadCell,
 } from './matrix/engine';
-export { simulate, type SimulateInput, type SimulateOutput, type SimulateProbe, type SimulateResult } from './simulate/simulate';
+export {
+  readSimulation,
+  simulate,
+  simulateInventory,
+  type Simulation,
+  type SimulateInput,
+  type SimulateOutput,
+  type SimulateProbe,
+  type SimulateResult,
+} from './simulate/simulate';
+export { simulationAnswerJson } from './simulate/answer-json';

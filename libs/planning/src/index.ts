@@ -1,3 +1,4 @@
 export * from './plan-store.port';
 export * from './plans';
 export * from './errors';
+export * from './simulation';

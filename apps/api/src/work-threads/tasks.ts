@@ -2,7 +2,7 @@ import type { FieldProblem } from '@bulkhead/contracts';
 import type { DocumentLimits } from '@bulkhead/documents';
 import { readSnapshot } from '@bulkhead/inventory';
 import { buildPlanReport } from '@bulkhead/plan';
-import { simulateRequest } from '../simulate/simulate-request';
+import { simulateClusterRequest, simulateRequest } from '../simulate/simulate-request';
 
 /**
  * The heavy pure work the API hands to worker threads, by name. Arguments and results cross the
@@ -13,9 +13,9 @@ import { simulateRequest } from '../simulate/simulate-request';
  * megabytes, decoding, encoding and copying strings would hold the event loop for a noticeable time.
  */
 export const tasks = {
-  // The answer is encoded here too: for tens of thousands of probes it runs to megabytes of JSON.
-  simulate: (body: Uint8Array, limits: DocumentLimits) =>
-    new TextEncoder().encode(JSON.stringify(simulateRequest(new TextDecoder().decode(body), limits))),
+  // The answers are encoded here too: for tens of thousands of probes they run to megabytes of JSON.
+  simulate: (body: Uint8Array, limits: DocumentLimits) => simulateRequest(new TextDecoder().decode(body), limits),
+  simulateCluster: simulateClusterRequest,
   readSnapshot,
   buildPlan: buildPlanReport,
 };

@@ -1,7 +1,11 @@
 import type { Command } from '../command';
-import { lintCommand } from './lint';
-import { planCommand } from './plan';
-import { simulateCommand } from './simulate';
 
-/** Every sub-command of `bulkhead`, in the order `bulkhead help` lists them. */
-export const commands: Command[] = [simulateCommand, planCommand, lintCommand];
+/**
+ * Every sub-command of `bulkhead` by name, in the order `bulkhead help` lists them. Each is loaded when it is asked
+ * for, so that a command loads only its own libraries: `bulkhead simulate` needs the engine, not the planner.
+ */
+export const commands: Record<string, () => Promise<Command>> = {
+  simulate: async () => (await import('./simulate')).simulateCommand,
+  plan: async () => (await import('./plan')).planCommand,
+  lint: async () => (await import('./lint')).lintCommand,
+};

@@ -13,6 +13,7 @@ async function run(argv: string[], stdin = '') {
     err: (t) => (c.stderr += `${t}\n`),
     readFile: async (path) => readFileSync(path, 'utf8'),
     readStdin: async () => stdin,
+    env: () => undefined,
   };
   const code = await lintCommand.run(argv, io);
   return { code, ...c };

@@ -26,6 +26,7 @@ async function plan() {
     err: (text) => (stderr += `${text}\n`),
     readFile: async (path) => readFileSync(path, 'utf8'),
     readStdin: async () => '',
+    env: () => undefined,
   });
   return { code, policies: parseDocuments(stdout) as NetworkPolicy[], stderr };
 }

@@ -28,6 +28,7 @@ function io(): CliIo & { stdout: string; stderr: string } {
     err: (t: string) => (captured.stderr += t.endsWith('\n') ? t : `${t}\n`),
     readFile: async (path: string) => readFileSync(path, 'utf8'),
     readStdin: async () => '',
+    env: () => undefined,
   };
   return captured;
 }

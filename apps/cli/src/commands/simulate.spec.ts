@@ -16,6 +16,7 @@ function capture(files: Record<string, string>, stdin = ''): { io: CliIo; out: (
         return files[path];
       },
       readStdin: async () => stdin,
+      env: () => undefined,
     },
     out: () => out,
     err: () => err,
@@ -31,8 +32,8 @@ const input = {
 };
 
 describe('bulkhead simulate', () => {
-  test('is registered', () => {
-    expect(commands).toContain(simulateCommand);
+  test('is registered', async () => {
+    expect(await commands.simulate()).toBe(simulateCommand);
   });
 
   test('reads a JSON file and prints the results as JSON, exit 0 whatever the verdicts', async () => {
@@ -67,7 +68,7 @@ describe('bulkhead simulate', () => {
     [
       'an unknown pod',
       JSON.stringify({ ...input, probes: [{ from: 'x/a', to: 'x/zz', port: 80 }] }),
-      'bulkhead simulate: probes[0].to: pod "x/zz" is not in the snapshot',
+      'bulkhead simulate: probes[0].to: "x/zz" is neither a pod nor a workload of the inventory',
     ],
     [
       'a bad protocol',

@@ -34,6 +34,7 @@ async function runSimulate(input: object): Promise<{ code: number; out: string; 
     err: (t) => (err += t),
     readFile: async () => JSON.stringify(input),
     readStdin: async () => '',
+    env: () => undefined,
   };
   const code = await simulateCommand.run(['input.json'], io);
   return { code, out, err };

@@ -1,14 +1,30 @@
 import { z } from 'zod';
 import { PROTOCOLS } from './edges';
-import { route } from './route';
+import { idParam, route } from './route';
+
+const endpointDescription = '`namespace/pod`, `namespace/workload` (one of its pods stands for it) or an IP address';
+
+/** One connection to test. The engine checks each field against the inventory and names the one at fault. */
+const probeSchema = z.object({
+  from: z.string().describe(endpointDescription),
+  to: z.string().describe(endpointDescription),
+  port: z.union([z.number().int(), z.string()]).describe('A port number, or a named port of the destination pod'),
+  protocol: z.enum(PROTOCOLS).optional().describe('TCP when absent'),
+});
 
 /** Described here for the documentation; the simulation itself reads and checks the body (it runs on a worker thread). */
 const simulateInputSchema = z.object({
   snapshot: z.looseObject({}).describe('kubectl get namespaces,pods,networkpolicies -A -o json'),
-  probes: z.array(
-    z.object({ from: z.string(), to: z.string(), port: z.union([z.number().int(), z.string()]), protocol: z.enum(PROTOCOLS).optional() }),
-  ),
+  probes: z.array(probeSchema),
 });
+
+export const clusterSimulateSchema = z.strictObject({
+  probes: z.array(probeSchema),
+  planId: idParam
+    .optional()
+    .describe("A plan of this cluster: its policies take the place of the cluster's live NetworkPolicies. Absent: the live ones"),
+});
+export type ClusterSimulateBody = z.input<typeof clusterSimulateSchema>;
 
 const clusterRuleSchema = z.strictObject({
   kind: z.enum(['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']),
@@ -49,6 +65,8 @@ export const simulateOutputSchema = z.strictObject({
       egress: directionVerdictSchema,
       ingress: directionVerdictSchema,
       resolvedPort: z.number().optional().describe('The port number a named port resolved to on the destination pod'),
+      fromPod: z.string().optional().describe('`namespace/pod`: the pod that stood for the workload `from` named'),
+      toPod: z.string().optional().describe('`namespace/pod`: the pod that stood for the workload `to` named'),
     }),
   ),
 });
@@ -59,6 +77,15 @@ export const simulateRoutes = {
     path: '/api/v1/simulate',
     summary: 'Evaluates probes against a snapshot, as `bulkhead simulate` does: same body, same answer. Needs no stored cluster',
     rawBody: { contentTypes: ['application/json', 'application/yaml'], schema: simulateInputSchema },
+    success: [200],
+    response: simulateOutputSchema,
+  }),
+  simulateCluster: route({
+    method: 'POST',
+    path: '/api/v1/clusters/:clusterId/simulate',
+    summary: "Evaluates probes against the cluster's stored inventory, with its live policies or with those of one of its plans",
+    params: z.strictObject({ clusterId: idParam }),
+    body: clusterSimulateSchema,
     success: [200],
     response: simulateOutputSchema,
   }),

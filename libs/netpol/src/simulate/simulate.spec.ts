@@ -1,6 +1,7 @@
 import { policy, podIp, upstreamSnapshot } from '../../../../test/fixtures/netpol/upstream-model';
 import { NetpolError, PolicyValidationError, SimulateInputError, SnapshotError } from '../model/errors';
-import { simulate } from './simulate';
+import { simulationAnswerJson } from './answer-json';
+import { readSimulation, simulate } from './simulate';
 
 const denyAllIngressY = policy('y', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] });
 const allowFromXa = policy('y', 'allow-x-a', {
@@ -174,13 +175,13 @@ describe('simulate', () => {
         ],
       },
       SimulateInputError,
-      'probes[2].to: pod "x/zz" is not in the snapshot',
+      'probes[2].to: "x/zz" is neither a pod nor a workload of the inventory',
     ],
     [
       'neither pod nor IP',
       { snapshot: upstreamSnapshot(), probes: [{ from: 'web', to: 'y/a', port: 80 }] },
       SimulateInputError,
-      'probes[0].from: "web" is neither "namespace/pod" nor an IP address',
+      'probes[0].from: "web" is neither "namespace/pod", "namespace/workload" nor an IP address',
     ],
     [
       'a bad protocol',
@@ -231,5 +232,96 @@ describe('simulate', () => {
   test.each(invalid)('rejects %s, naming the field', (_name, input, type, message) => {
     expect(() => simulate(input)).toThrow(type);
     expect(() => simulate(input)).toThrow(message);
+  });
+});
+
+describe('probes that name a workload', () => {
+  const pod = (name: string, phase: string, ip?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      namespace: 'shop',
+      name,
+      labels: { app: 'web', 'pod-template-hash': '5d8f' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d8f', controller: true }],
+    },
+    spec: { containers: [{ name: 'web', ports: [{ name: 'http', containerPort: 8080 }] }] },
+    status: { phase, ...(ip ? { podIP: ip } : {}) },
+  });
+  const snapshot = {
+    kind: 'List',
+    items: [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+      pod('web-5d8f-aaaa', 'Pending'),
+      pod('web-5d8f-cccc', 'Running', '10.1.0.3'),
+      pod('web-5d8f-bbbb', 'Running', '10.1.0.2'),
+      policy('shop', 'only-http', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 'http' }] }] }),
+    ],
+  };
+
+  test('a running pod of the workload stands for it, the first by name, and the answer says which', () => {
+    const [toWorkload, fromWorkload, toPod] = simulate({
+      snapshot,
+      probes: [
+        { from: '10.9.9.9', to: 'shop/web', port: 'http' },
+        { from: 'shop/web', to: 'shop/web-5d8f-cccc', port: 9090 },
+        { from: '10.9.9.9', to: 'shop/web-5d8f-aaaa', port: 8080 },
+      ],
+    }).results;
+    expect(toWorkload).toMatchObject({ to: 'shop/web', toPod: 'shop/web-5d8f-bbbb', allowed: true, resolvedPort: 8080 });
+    expect(toWorkload.fromPod).toBeUndefined();
+    expect(fromWorkload).toMatchObject({ from: 'shop/web', fromPod: 'shop/web-5d8f-bbbb', allowed: false });
+    expect(fromWorkload.ingress.reason).toBe('dropped by shop/only-http');
+    // A pod named as such is that pod, and no stand-in is named.
+    expect(toPod).toMatchObject({ allowed: true });
+    expect(toPod.toPod).toBeUndefined();
+  });
+
+  test('evaluates the same whether the whole answer is made at once or read result by result', () => {
+    const input = { snapshot, probes: [{ from: 'shop/web', to: 'shop/web', port: 8080 }] };
+    const simulation = readSimulation(input);
+    expect(simulation.probes).toBe(1);
+    expect([...simulation.results]).toEqual(simulate(input).results);
+  });
+
+  test('every probe is checked before the first is evaluated', () => {
+    expect(() =>
+      readSimulation({
+        snapshot,
+        probes: [
+          { from: 'shop/web', to: 'shop/web', port: 8080 },
+          { from: 'shop/web', to: 'shop/cart', port: 8080 },
+        ],
+      }),
+    ).toThrow('probes[1].to: "shop/cart" is neither a pod nor a workload of the inventory');
+  });
+});
+
+describe('simulationAnswerJson', () => {
+  const input = {
+    snapshot: upstreamSnapshot(),
+    probes: Array.from({ length: 3 }, (_, i) => ({ from: 'x/a', to: 'y/b', port: 80 + (i % 2) })),
+  };
+
+  test('writes the answer as JSON, one result per line', () => {
+    const text = [...simulationAnswerJson(readSimulation(input))].join('');
+    expect(JSON.parse(text)).toEqual(simulate(input));
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('{"results":[');
+    expect(lines.slice(1, 4).map((line) => JSON.parse(line.replace(/,$/, '')).port)).toEqual([80, 81, 80]);
+    expect(lines.slice(4)).toEqual([']}', '']);
+  });
+
+  test('writes an empty answer', () => {
+    expect([...simulationAnswerJson(readSimulation({ ...input, probes: [] }))].join('')).toBe('{"results":[\n]}\n');
+  });
+
+  test('hands on pieces that end at a line, about a megabyte each', () => {
+    const many = { ...input, probes: Array.from({ length: 5000 }, () => ({ from: 'x/a', to: 'y/b', port: 80 })) };
+    const pieces = [...simulationAnswerJson(readSimulation(many))];
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const piece of pieces) expect(piece.endsWith('\n')).toBe(true);
+    for (const piece of pieces.slice(0, -1)) expect(piece.length).toBeGreaterThanOrEqual(1 << 20);
+    expect(JSON.parse(pieces.join('')).results).toHaveLength(5000);
   });
 });
