@@ -24,6 +24,7 @@ import { DeclaredEdges1764421000000 } from './1764421000000-declared-edges';
 import { Webhooks1764422000000 } from './1764422000000-webhooks';
 import { FlowSources1764424000000 } from './1764424000000-flow-sources';
 import { ListPageIndexes1764425000000 } from './1764425000000-list-page-indexes';
+import { StalledRolloutNotifications1764431000000 } from './1764431000000-stalled-rollout-notifications';
 import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flows';
 
 /** Every migration, oldest first. A new migration file is added here too. */
@@ -55,4 +56,5 @@ export const migrations = [
   FlowSources1764424000000,
   ListPageIndexes1764425000000,
   UnattributedFlows1764426000000,
+  StalledRolloutNotifications1764431000000,
 ];

@@ -1,4 +1,4 @@
-import { PostgresDriftStore } from '@bulkhead/persistence';
+import { PostgresDriftStore, PostgresRolloutStore } from '@bulkhead/persistence';
 import type { DriftCheck } from '@bulkhead/rollout';
 import { verifyWebhookSignature } from '@bulkhead/platform';
 import { startWebhookReceiver } from '../support/webhook-receiver';
@@ -110,4 +110,26 @@ it('tells of drift when a check finds it, and again only when the findings chang
   );
   await new Promise((r) => setTimeout(r, 1500));
   expect(received('drift.found').map((r) => JSON.parse(r.body).findings.length)).toEqual([1, 2, 2]);
+}, 60_000);
+
+it('tells of a stalled rollout once per version of it, to the endpoints that asked for stalls', async () => {
+  const created = await api.call('POST', `/api/v1/clusters/${clusterId}/webhooks`, {
+    body: { url: receiver.url, events: ['rollout.stalled'], secret: SECRET },
+  });
+  expect(created.status).toBe(201);
+  const [{ id: rolloutId }] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items;
+  const store = new PostgresRolloutStore(api.db);
+  const state = (await store.get(rolloutId))!;
+  const stall = { since: '2026-12-01T00:00:00.000Z', deadlineMs: 180_000, reason: 'cart-dev applied, not probed' };
+  expect(await store.recordStall(state, stall)).toBe(true);
+  expect(await store.recordStall(state, stall)).toBe(false); // the same version stalls once
+  await api.waitFor(
+    async () => received('rollout.stalled').length,
+    (n) => n === 1,
+    30_000,
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(received('rollout.stalled').map((r) => JSON.parse(r.body))).toMatchObject([
+    { event: 'rollout.stalled', rollout: { id: rolloutId, version: state.version }, stall: { reason: stall.reason } },
+  ]);
 }, 60_000);

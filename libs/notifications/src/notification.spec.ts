@@ -37,6 +37,20 @@ describe('notifications', () => {
     expect(halted.nextActions.map((a) => a.action)).toEqual(['rollback', 'abort']);
   });
 
+  it('a stall says since when and what was under way, and offers pausing to revive it, rolling back and aborting', () => {
+    const stalled = notificationOf(
+      entry('rollout.stalled', { status: 'running', since: '2026-01-13T21:55:00.000Z', reason: 'payments-prod applied, not probed' }),
+      'k6',
+    );
+    expect(stalled).toMatchObject({
+      event: 'rollout.stalled',
+      rollout: { id: 'r1', version: 7 },
+      stall: { since: '2026-01-13T21:55:00.000Z', reason: 'payments-prod applied, not probed' },
+    });
+    expect(stalled.summary).toContain('has not moved since 2026-01-13T21:55:00.000Z: payments-prod applied, not probed');
+    expect(stalled.nextActions.map((a) => a.action)).toEqual(['pause-and-resume', 'rollback', 'abort']);
+  });
+
   it('an approval request names the tier and the calls that decide it', () => {
     const asked = notificationOf(entry('approval.needed', { tier: 'prod' }), 'k2');
     expect(asked.tier).toBe('prod');

@@ -36,6 +36,8 @@ export interface Notification {
   rollout?: { id: string; version: number | null };
   tier?: string;
   halt?: { code: string; message: string };
+  /** A stalled rollout: since when it has not moved, and what was under way. */
+  stall?: { since: string; reason: string };
   findings?: unknown[];
   nextActions: NextAction[];
 }
@@ -106,6 +108,25 @@ export function notificationOf(entry: NotifiedEntry, idempotencyKey: string): No
         rollout,
         halt,
         nextActions: haltActions(rollout.id, cluster.id, halt.code),
+      };
+    }
+    case 'rollout.stalled': {
+      const stall = { since: text(entry.details.since) ?? '', reason: text(entry.details.reason) ?? '' };
+      return {
+        ...base,
+        summary: `Rollout ${rollout.id} on ${cluster.name} has not moved since ${stall.since}: ${stall.reason}`,
+        rollout,
+        stall,
+        nextActions: [
+          {
+            action: 'pause-and-resume',
+            description: 'Pause, then resume: the workers re-read the rollout and ask for its next step again',
+            method: 'POST',
+            path: `/api/v1/rollouts/${rollout.id}/pause`,
+            body: { reason: 'stalled' },
+          },
+          ...haltActions(rollout.id, cluster.id, 'stalled'),
+        ],
       };
     }
     case 'rollout.completed':

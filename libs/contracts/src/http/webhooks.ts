@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idParam, instantSchema, route } from './route';
 
 /** What a webhook can be told about. */
-export const WEBHOOK_EVENTS = ['approval.needed', 'rollout.halted', 'rollout.completed', 'drift.found'] as const;
+export const WEBHOOK_EVENTS = ['approval.needed', 'rollout.halted', 'rollout.stalled', 'rollout.completed', 'drift.found'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** `json`: Bulkhead's own document; `slack`: a Slack incoming-webhook message (`text` and `blocks`). */

@@ -10,6 +10,7 @@ import '../webhooks.css';
 const EVENT_HINT: Record<WebhookEvent, string> = {
   'approval.needed': 'a stage waits for an approver',
   'rollout.halted': 'a rollout halted, with the reason and what can follow',
+  'rollout.stalled': 'a running rollout stopped moving past its deadline',
   'rollout.completed': 'a rollout completed',
   'drift.found': "a re-check found the cluster's policies changed",
 };
