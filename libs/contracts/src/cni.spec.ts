@@ -1,7 +1,7 @@
 // The CNI facts, including the cases the plan lint, the cluster views and the simulated driver once
 // disagreed on (kindnet, aws-vpc-cni, kubenet, unknown).
 import { CNIS } from './http/common';
-import { cniEnforcesNetworkPolicy } from './cni';
+import { cniClusterPolicySupport, cniEnforcesNetworkPolicy } from './cni';
 
 describe('cniEnforcesNetworkPolicy', () => {
   it.each([
@@ -35,5 +35,21 @@ describe('cniEnforcesNetworkPolicy', () => {
 
   it('has a fact for every CNI a cluster can be registered with, except unknown', () => {
     for (const cni of CNIS) expect(cniEnforcesNetworkPolicy(cni) === null).toBe(cni === 'unknown');
+  });
+});
+
+describe('cniClusterPolicySupport', () => {
+  it.each([
+    ['calico', { implements: true, domainNames: null }],
+    ['Antrea', { implements: true, domainNames: null }],
+    ['ovn-kubernetes', { implements: true, domainNames: null }],
+    ['cilium', { implements: false, domainNames: false }],
+    ['flannel', { implements: false, domainNames: false }],
+    ['none', { implements: false, domainNames: false }],
+    ['weave', null],
+    ['unknown', null],
+    ['constructor', null],
+  ] as const)('%s -> %j', (cni, expected) => {
+    expect(cniClusterPolicySupport(cni)).toEqual(expected);
   });
 });

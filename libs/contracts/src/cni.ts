@@ -40,6 +40,38 @@ export function cniEnforcesNetworkPolicy(cni: string): boolean | null {
   return ENFORCES_NETWORK_POLICY.get(cni.toLowerCase()) ?? null;
 }
 
+/** What a CNI does with the cluster-scoped policies of policy.networking.k8s.io (ClusterNetworkPolicy, ANP, BANP). */
+export interface ClusterPolicySupport {
+  /** It enforces them. */
+  implements: boolean;
+  /** It resolves `domainNames` egress peers (experimental channel); null: no source we hold says. */
+  domainNames: boolean | null;
+}
+
+// Which CNIs implement the cluster-scoped policies, the one list the lint (and the plan) read. Only what a
+// source says; every other CNI is unknown (null).
+// - Calico, OVN-Kubernetes and Antrea implement AdminNetworkPolicy and BaselineAdminNetworkPolicy, and Calico
+//   maps ClusterNetworkPolicy onto its tiers (../shared/reference/live-flow-apis.md section 5; Antrea since v1.13,
+//   antrea.io/docs/main/docs/admin-network-policy; OVN-Kubernetes evaluates ANP, NetworkPolicy and BANP as ACL
+//   tiers 1 to 3, docs.redhat.com "Understanding network policy APIs"). Whether they resolve domainNames is not
+//   stated in those sources: null.
+// - Cilium does not implement them (its feature request, cilium/cilium#23380, is open).
+// - A CNI that enforces no NetworkPolicy (cniEnforcesNetworkPolicy false) enforces no cluster policy either.
+const CLUSTER_POLICY_SUPPORT = new Map<string, ClusterPolicySupport>([
+  ['calico', { implements: true, domainNames: null }],
+  ['ovn-kubernetes', { implements: true, domainNames: null }],
+  ['antrea', { implements: true, domainNames: null }],
+  ['cilium', { implements: false, domainNames: false }],
+]);
+const NO_CLUSTER_POLICY: ClusterPolicySupport = Object.freeze({ implements: false, domainNames: false });
+
+/** What the named CNI does with cluster-scoped policies, or null when no source says (compared without regard to case). */
+export function cniClusterPolicySupport(cni: string): ClusterPolicySupport | null {
+  const known = CLUSTER_POLICY_SUPPORT.get(cni.toLowerCase());
+  if (known) return known;
+  return cniEnforcesNetworkPolicy(cni) === false ? NO_CLUSTER_POLICY : null;
+}
+
 /**
  * What a CNI lets through between pods and nodes whatever the NetworkPolicies say, as far as its own
  * documentation and maintainers state it; undefined for a CNI we have no sourced statement for.

@@ -1,7 +1,14 @@
 // For the lint rule specs: one small cluster (kube-system with CoreDNS, a labelled shop namespace, a bare
 // one), a few policies over it, and the two scenarios every rule has: a case that triggers it, one that
 // does not.
-import { buildInventory, snapshotFromDocuments, type NetworkPolicy } from '@bulkhead/netpol';
+import {
+  buildInventory,
+  snapshotFromDocuments,
+  type ClusterNetworkPolicy,
+  type ClusterNetworkPolicySpec,
+  type Inventory,
+  type NetworkPolicy,
+} from '@bulkhead/netpol';
 import { lintPolicies, type LintContext, type LintRuleId } from '@bulkhead/plan';
 import { pod } from './pod-document';
 
@@ -66,17 +73,39 @@ export const webToDb = np('shop', 'db-from-web', {
   ingress: [{ from: [shopPeer('web')], ports: [{ protocol: 'TCP', port: 5432 }] }],
 });
 
+/** A ClusterNetworkPolicy (v1alpha2) over the cluster above. */
+export const cnp = (name: string, spec: ClusterNetworkPolicySpec): ClusterNetworkPolicy => ({
+  apiVersion: 'policy.networking.k8s.io/v1alpha2',
+  kind: 'ClusterNetworkPolicy',
+  metadata: { name },
+  spec,
+});
+export const namespaceNamed = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+
+/** The cluster above, holding these cluster-scoped policies. */
+export const withClusterPolicies = (clusterPolicies: ClusterNetworkPolicy[]): Inventory => ({ ...inventory, clusterPolicies });
+
+interface LintScenario {
+  policies: NetworkPolicy[];
+  clusterPolicies?: ClusterNetworkPolicy[];
+  context?: LintContext;
+}
+
 export interface LintRuleCase {
   rule: LintRuleId;
-  triggers: { policies: NetworkPolicy[]; context?: LintContext };
-  clean: { policies: NetworkPolicy[]; context?: LintContext };
+  triggers: LintScenario;
+  clean: LintScenario;
+}
+
+/** The findings of one rule in a scenario. */
+export function findingsOf(rule: LintRuleId, { policies, clusterPolicies = [], context }: LintScenario) {
+  return lintPolicies(withClusterPolicies(clusterPolicies), policies, { tiers, ...context }).filter((f) => f.rule === rule);
 }
 
 /** `triggers`: the rule finds something, and says what, where and how to fix it. `does not trigger`: it finds nothing. */
 export function itTriggersOnlyWhenItShould({ rule, triggers, clean }: LintRuleCase): void {
   it('triggers', () => {
-    const findings = lintPolicies(inventory, triggers.policies, { tiers, ...triggers.context });
-    const hit = findings.filter((f) => f.rule === rule);
+    const hit = findingsOf(rule, triggers);
     expect(hit.length).toBeGreaterThan(0);
     for (const f of hit) {
       expect(f.object).not.toBe('');
@@ -85,7 +114,6 @@ export function itTriggersOnlyWhenItShould({ rule, triggers, clean }: LintRuleCa
     }
   });
   it('does not trigger', () => {
-    const findings = lintPolicies(inventory, clean.policies, { tiers, ...clean.context });
-    expect(findings.filter((f) => f.rule === rule)).toEqual([]);
+    expect(findingsOf(rule, clean)).toEqual([]);
   });
 }

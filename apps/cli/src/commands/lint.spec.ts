@@ -51,4 +51,32 @@ describe('bulkhead lint', () => {
     expect(rules.has('namespace-selector-without-pod-selector')).toBe(true);
     expect(rules.has('namespace-missing-labels')).toBe(true);
   });
+
+  describe('on a snapshot with cluster-scoped policies', () => {
+    const file = join(fixtures, 'cluster-policies.yaml');
+    const rulesOf = (stdout: string) => JSON.parse(stdout).findings.map((f: { rule: string; object: string }) => `${f.rule} ${f.object}`);
+
+    it('says Cilium enforces none of them, as an error, and that the domain names open nothing', async () => {
+      const { code, stdout } = await run([file, '--cni', 'cilium', '--format', 'json']);
+      expect(code).toBe(1);
+      const found = rulesOf(stdout);
+      expect(found).toContain('cni-ignores-cluster-policies Cluster');
+      expect(found).toContain('domain-names-unsupported ClusterNetworkPolicy dev-external-apis');
+      expect(found.filter((finding: string) => finding.startsWith('admin-rule-makes-policy-dead'))).toEqual([]);
+    });
+
+    it('lints them on a CNI that implements them: equal priorities, a dead allow, a Baseline allow', async () => {
+      const { code, stdout } = await run([file, '--cni', 'calico']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(
+        /warning +cluster-policy-priority-overlap +AdminNetworkPolicy legacy-guard: .*ClusterNetworkPolicy tier-isolation both have priority 10 in the Admin tier/,
+      );
+      expect(stdout).toMatch(
+        /warning +admin-rule-makes-policy-dead +NetworkPolicy prod\/postgres-from-dev: spec\.ingress\[0\] .*denied by ClusterNetworkPolicy tier-isolation \(Admin, priority 10\), ingress rule 'no-dev-to-prod'/,
+      );
+      expect(stdout).toMatch(/warning +baseline-allow-shadows-plan +BaselineAdminNetworkPolicy default: .*\(dev\/debug-0\)/);
+      expect(stdout).toMatch(/info +domain-names-unsupported +ClusterNetworkPolicy dev-external-apis/);
+      expect(stdout).not.toMatch(/cni-ignores-cluster-policies/);
+    });
+  });
 });

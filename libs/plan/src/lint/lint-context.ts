@@ -1,20 +1,24 @@
 // The lint context: what a caller tells lint about the cluster, and what the rules read, built once per
 // lint (the policies validated and flattened into rules, the selectors resolved against the inventory).
+import { cniClusterPolicySupport } from '@bulkhead/contracts';
 import {
   type Inventory,
+  type InventoryPod,
   type NetworkPolicy,
   type NetworkPolicyPeer,
   compileSelector,
   effectivePolicyTypes,
   isEmptySelector,
+  PlainEvaluator,
   validateNetworkPolicy,
 } from '@bulkhead/netpol';
 import { DEFAULT_DNS_LABELS, DEFAULT_DNS_NAMESPACE, carriesDnsLabels } from '../dns';
 import type { Tier } from '../types';
+import { clusterPoliciesUnderLint, clusterPolicyRules } from './cluster-policies';
 import { viewCluster } from './cluster-view';
 import { analyzeDnsReachability } from './dns-reachability';
 import { findCoveredRules } from './rule-coverage';
-import type { LintRuleContext, PolicyRuleUnderLint, PolicyUnderLint } from './rule';
+import type { Direction, LintRuleContext, PolicyRuleUnderLint, PolicyUnderLint } from './rule';
 
 export interface LintContext {
   /** The cluster's CNI, for the enforcement check (see cniEnforcesNetworkPolicy). */
@@ -81,6 +85,12 @@ export function buildLintRuleContext(inventory: Inventory, policies: readonly Ne
     }
   }
 
+  const clusterPolicies = clusterPoliciesUnderLint(inventory.clusterPolicies ?? [], cluster);
+  const isolatedPods = (direction: Direction) =>
+    new Set<InventoryPod>(
+      validPolicies.filter((owner) => effectivePolicyTypes(owner.policy.spec)[direction]).flatMap((owner) => owner.selectedPods),
+    );
+
   const context: LintRuleContext = {
     policies,
     options,
@@ -90,6 +100,18 @@ export function buildLintRuleContext(inventory: Inventory, policies: readonly Ne
     invalidPolicies,
     validPolicies,
     policyRules,
+    clusterPolicies,
+    clusterPolicyRules: clusterPolicyRules(clusterPolicies),
+    clusterPoliciesEnforced: options.cni === undefined || cniClusterPolicySupport(options.cni)?.implements !== false,
+    isolatedPods: perDirection(isolatedPods),
+    adminTier: once(
+      () =>
+        new PlainEvaluator({
+          ...inventory,
+          policies: [],
+          clusterPolicies: (inventory.clusterPolicies ?? []).filter((policy) => policy.spec.tier === 'Admin'),
+        }),
+    ),
     dnsReachability: once(() =>
       analyzeDnsReachability(
         inventory,
@@ -105,4 +127,10 @@ export function buildLintRuleContext(inventory: Inventory, policies: readonly Ne
 function once<T>(compute: () => T): () => T {
   let value: { computed: T } | undefined;
   return () => (value ??= { computed: compute() }).computed;
+}
+
+function perDirection<T>(compute: (direction: Direction) => T): (direction: Direction) => T {
+  const ingress = once(() => compute('ingress'));
+  const egress = once(() => compute('egress'));
+  return (direction) => (direction === 'ingress' ? ingress() : egress());
 }

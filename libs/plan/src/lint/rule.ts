@@ -1,7 +1,16 @@
 // The shape of a lint rule: an id, the severity its findings carry unless they say otherwise, whether
 // it is about the cluster or the policies, and a check that reads the lint context and returns findings.
-import type { InventoryPod, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, ValidationIssue } from '@bulkhead/netpol';
+import type {
+  InventoryPod,
+  LabelSelector,
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  PlainEvaluator,
+  ValidationIssue,
+} from '@bulkhead/netpol';
 import type { LintFinding, Severity } from '../types';
+import type { ClusterPolicyRuleUnderLint, ClusterPolicyUnderLint } from './cluster-policies';
 import type { ClusterView } from './cluster-view';
 import type { DnsReachability } from './dns-reachability';
 import type { RuleCoverage } from './rule-coverage';
@@ -50,6 +59,15 @@ export interface LintRuleContext {
   invalidPolicies: { object: string; issues: ValidationIssue[] }[];
   validPolicies: PolicyUnderLint[];
   policyRules: PolicyRuleUnderLint[];
+  /** The inventory's cluster-scoped policies (ClusterNetworkPolicy, ANP, BANP), with the pods their subjects select. */
+  clusterPolicies: ClusterPolicyUnderLint[];
+  clusterPolicyRules: ClusterPolicyRuleUnderLint[];
+  /** False when the CNI is known not to implement cluster policies: then they decide nothing, and only that is worth saying. */
+  clusterPoliciesEnforced: boolean;
+  /** The pods some policy under lint selects for the direction (so NetworkPolicy decides their traffic); computed once each. */
+  isolatedPods(direction: Direction): ReadonlySet<InventoryPod>;
+  /** The plain evaluator over the Admin tier alone (no NetworkPolicy, no Baseline); built once, on first use. */
+  adminTier(): PlainEvaluator;
   /** Which pods cannot reach the cluster DNS, by the engine; computed once, on first use. */
   dnsReachability(): DnsReachability;
   /** Rules whose every allow another rule already allows; computed once, on first use. */
