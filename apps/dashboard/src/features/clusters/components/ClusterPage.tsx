@@ -27,7 +27,7 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
   return (
     <div className="page">
       <PageHeader
-        title={<span className="mono">{view.name}</span>}
+        title={view.name}
         subtitle={view.description ?? (view.driver === 'kubernetes' ? 'A Kubernetes cluster' : 'A simulated cluster, fed by snapshots')}
         actions={
           <>
@@ -101,7 +101,7 @@ function Stat({ label, value, title, testId }: { label: string; value: string; t
 function NextSteps({ cluster }: { cluster: ClusterView }) {
   const plans = usePlans(cluster.id);
   const steps: Array<{ key: string; text: string; to?: string; action?: string }> = [];
-  if (cluster.enforcesNetworkPolicy !== true)
+  if (cluster.enforcesNetworkPolicy === null)
     steps.push({ key: 'cni', text: 'Set the CNI the cluster runs (below), so that Bulkhead knows whether policies will be enforced.' });
   if (!cluster.inventoryImportedAt)
     steps.push({
