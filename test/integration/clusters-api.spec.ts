@@ -47,6 +47,27 @@ describe('clusters API', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('refuses to remove a cluster while a rollout acts on it, and removes it once the rollout is over', async () => {
+    const cluster = (await api.call('POST', '/api/v1/clusters', { role: 'operator', body: { name: 'busy' } })).body;
+    const [plan] = await api.db.query(
+      `INSERT INTO plans (cluster_id, version, created_by, policies, report, summary) VALUES ($1, 1, 'psql', '[]', '{}', '{}') RETURNING id`,
+      [cluster.id],
+    );
+    const [rollout] = await api.db.query(
+      `INSERT INTO rollouts (id, cluster_id, plan_id, status, state, version, created_by)
+       VALUES (gen_random_uuid(), $1, $2, 'running', '{}', 1, 'psql') RETURNING id`,
+      [cluster.id, plan.id],
+    );
+    const refused = await api.call('DELETE', `/api/v1/clusters/${cluster.id}`, { role: 'admin' });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'cluster.rollout_active', message: expect.stringContaining(rollout.id) });
+    expect((await api.call('GET', `/api/v1/clusters/${cluster.id}`, { role: 'viewer' })).status).toBe(200);
+
+    await api.db.query(`UPDATE rollouts SET status = 'completed' WHERE id = $1`, [rollout.id]);
+    expect((await api.call('DELETE', `/api/v1/clusters/${cluster.id}`, { role: 'admin' })).status).toBe(204);
+    expect((await api.call('GET', `/api/v1/clusters/${cluster.id}`, { role: 'viewer' })).status).toBe(404);
+  });
+
   it('answers 413 for a body over the limit', async () => {
     const res = await api.call('POST', '/api/v1/clusters', {
       role: 'operator',

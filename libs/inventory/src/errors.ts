@@ -1,7 +1,12 @@
 import { AppError } from '@bulkhead/contracts';
 
 export type ClusterErrorCode =
-  'cluster.not_found' | 'cluster.name_taken' | 'cluster.invalid_kubeconfig' | 'cluster.no_kubeconfig' | 'cluster.credentials_need_admin';
+  | 'cluster.not_found'
+  | 'cluster.name_taken'
+  | 'cluster.invalid_kubeconfig'
+  | 'cluster.no_kubeconfig'
+  | 'cluster.credentials_need_admin'
+  | 'cluster.rollout_active';
 
 export type SnapshotErrorCode = 'snapshot.control_characters' | 'snapshot.invalid_policy' | 'snapshot.unreadable';
 

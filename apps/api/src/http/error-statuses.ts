@@ -40,6 +40,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'cluster.invalid_kubeconfig': 400,
   'cluster.no_kubeconfig': 400,
   'cluster.credentials_need_admin': 403,
+  'cluster.rollout_active': 409,
   'snapshot.control_characters': 400,
   'snapshot.invalid_policy': 400,
   'snapshot.unreadable': 400,

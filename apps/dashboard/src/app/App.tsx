@@ -2,6 +2,8 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import { ApprovalsPage } from '../features/approvals/components/ApprovalsPage';
 import { AuditPage } from '../features/audit/components/AuditPage';
+import { ClusterPage } from '../features/clusters/components/ClusterPage';
+import { ClustersPage } from '../features/clusters/components/ClustersPage';
 import { DependencyMapPage } from '../features/dependency-map/components/DependencyMapPage';
 import { FlowImportsPage } from '../features/flow-imports/components/FlowImportsPage';
 import { OverviewPage } from '../features/overview/components/OverviewPage';
@@ -56,6 +58,8 @@ function Routes() {
   let page: ReactNode;
   let params: Record<string, string> | null;
   if (path === '/' || path === '/sign-in') page = <OverviewPage />;
+  else if (path === '/clusters') page = <ClustersPage />;
+  else if ((params = match('/clusters/:clusterId', path))) page = <ClusterPage key={params.clusterId} clusterId={params.clusterId} />;
   else if ((params = match('/clusters/:clusterId/map', path)))
     page = <DependencyMapPage key={params.clusterId} clusterId={params.clusterId} />;
   else if ((params = match('/clusters/:clusterId/flow-imports', path)))
@@ -99,6 +103,10 @@ function FirstCluster({ then }: { then: string }) {
   if (clusters.isError)
     return <ErrorNote error={clusters.error} title="The clusters could not be loaded." onRetry={() => void clusters.refetch()} />;
   if (clusters.isSuccess && !first)
-    return <Empty title="No cluster yet">Register a cluster through the API first (see the README), then import its inventory.</Empty>;
+    return (
+      <Empty title="No cluster yet">
+        <a href="/clusters">Add a cluster</a> first, then import its inventory.
+      </Empty>
+    );
   return <Loading what="clusters" />;
 }

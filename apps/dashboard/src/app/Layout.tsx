@@ -37,6 +37,12 @@ export function Layout({ children }: { children: ReactNode }) {
   const items: NavItem[] = [
     { to: '/', label: 'Overview', icon: <Icon d="M3 3h6v6H3zM11 3h6v4h-6zM11 9h6v8h-6zM3 11h6v6H3z" />, active: (p) => p === '/' },
     {
+      to: '/clusters',
+      label: 'Clusters',
+      icon: <Icon d="M4 4h12v4H4zM4 12h12v4H4zM7 6h.01M7 14h.01" />,
+      active: (p) => p === '/clusters' || /^\/clusters\/[^/]+$/.test(p),
+    },
+    {
       to: cluster ? `/clusters/${cluster}/map` : '/map',
       label: 'Dependency map',
       icon: (

@@ -8,6 +8,12 @@ export type Action =
   | 'map.review'
   | 'map.declare'
   | 'flows.upload'
+  | 'clusters.add'
+  | 'clusters.edit'
+  | 'clusters.credentials'
+  | 'clusters.remove'
+  | 'inventory.import'
+  | 'namespaces.tier'
   | 'users.manage'
   | 'webhooks.manage'
   | 'plans.create'
@@ -15,10 +21,16 @@ export type Action =
   | 'rollouts.control'
   | 'rollouts.approve';
 
-const NEEDS: Record<Action, Role> = {
+const NEEDS: Record<Action, Role | readonly Role[]> = {
   'map.review': 'operator',
   'map.declare': 'operator',
   'flows.upload': 'operator',
+  'clusters.add': 'operator',
+  'clusters.edit': 'operator',
+  'clusters.credentials': 'admin',
+  'clusters.remove': 'admin',
+  'inventory.import': 'operator',
+  'namespaces.tier': ['operator', 'approver'],
   'users.manage': 'admin',
   'webhooks.manage': 'admin',
   'plans.create': 'operator',
@@ -34,7 +46,8 @@ export function roleAllows(role: string, required: Role): boolean {
 }
 
 export function can(role: string | undefined, action: Action): boolean {
-  return role !== undefined && roleAllows(role, NEEDS[action]);
+  const needs = NEEDS[action];
+  return role !== undefined && (typeof needs === 'string' ? [needs] : needs).some((required) => roleAllows(role, required));
 }
 
 export const ROLE_HINT: Record<Role, string> = {

@@ -92,7 +92,7 @@ export const clusterRoutes = {
   deleteCluster: route({
     method: 'DELETE',
     path: '/api/v1/clusters/:clusterId',
-    summary: 'Deletes a cluster with everything known about it',
+    summary: 'Deletes a cluster with everything known about it; refused (409) while a rollout acts on it',
     params: clusterParams,
     success: [204],
     response: null,

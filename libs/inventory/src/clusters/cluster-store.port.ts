@@ -34,6 +34,7 @@ export interface ClusterStore {
   update(id: string, patch: { cni?: Cni; description?: string; sealedCredentials?: Uint8Array }): Promise<ClusterRecord | null>;
   /** The sealed kubeconfig, for the worker that connects to the cluster; null when none is stored. */
   sealedCredentials(id: string): Promise<Uint8Array | null>;
+  /** False when there is no such cluster; fails with InventoryError `cluster.rollout_active` while a rollout acts on it. */
   delete(id: string): Promise<boolean>;
   counts(ids: string[]): Promise<Map<string, ClusterCounts>>;
   /** Records that a sync was asked for (now, by the database's clock); it stays asked for until `syncDone`. */

@@ -1,4 +1,4 @@
-import type { Cni } from '@bulkhead/contracts';
+import { ACTIVE_STATUSES, type Cni } from '@bulkhead/contracts';
 import { type ClusterCounts, type ClusterDataScope, type ClusterRecord, type ClusterStore, InventoryError } from '@bulkhead/inventory';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
@@ -91,7 +91,28 @@ export class TypeOrmClusterStore implements ClusterStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    return ((await this.repo.delete({ id })).affected ?? 0) > 0;
+    // One statement, so that no rollout becomes active between the check and the delete; a SELECT, so
+    // that TypeORM answers the rows deleted.
+    const [deleted] = await this.db.query(
+      `WITH deleted AS (
+         DELETE FROM clusters WHERE id = $1
+           AND NOT EXISTS (SELECT 1 FROM rollouts WHERE cluster_id = $1 AND status = ANY($2::text[]))
+         RETURNING id
+       )
+       SELECT id FROM deleted`,
+      [id, ACTIVE_STATUSES],
+    );
+    if (deleted) return true;
+    const [active] = await this.db.query(
+      `SELECT r.id, c.name FROM rollouts r JOIN clusters c ON c.id = r.cluster_id WHERE r.cluster_id = $1 AND r.status = ANY($2::text[])`,
+      [id, ACTIVE_STATUSES],
+    );
+    if (active)
+      throw new InventoryError(
+        'cluster.rollout_active',
+        `rollout ${active.id} is acting on ${active.name}: abort it or let it finish before removing the cluster`,
+      );
+    return false;
   }
 
   async requestSync(id: string): Promise<void> {

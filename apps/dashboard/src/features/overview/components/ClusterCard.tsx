@@ -41,6 +41,9 @@ export function ClusterCard({ cluster }: { cluster: ClusterView }) {
           <Link to={`/clusters/${cluster.id}/flow-imports`} onClick={() => rememberCluster(cluster.id)} className="btn btn-small">
             Flow imports
           </Link>
+          <Link to={`/clusters/${cluster.id}`} onClick={() => rememberCluster(cluster.id)} className="btn btn-small">
+            Cluster and namespaces
+          </Link>
         </div>
       </div>
       {cluster.description && <p className="muted cluster-desc">{cluster.description}</p>}
@@ -69,8 +72,8 @@ export function ClusterCard({ cluster }: { cluster: ClusterView }) {
         <div className="state state-empty">
           <div className="state-title">No inventory yet</div>
           <div className="state-body">
-            Upload what <code>kubectl get namespaces,pods,networkpolicies -A -o json</code> prints with{' '}
-            <code>PUT /api/v1/clusters/{'{id}'}/snapshot</code>, then its flows, to see its namespaces and the map.
+            Upload what <code>kubectl get namespaces,pods,networkpolicies -A -o json</code> prints on{' '}
+            <Link to={`/clusters/${cluster.id}`}>the cluster&apos;s page</Link>, then its flows, to see its namespaces and the map.
           </div>
         </div>
       )}

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { Link } from '../../../app/router';
 import { useClusters } from '../../../shared/use-clusters';
 import { Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { plural } from '../../../shared/format';
@@ -39,8 +40,8 @@ export function OverviewPage() {
       )}
       {clusters.isSuccess && list.length === 0 && (
         <Empty title="No cluster yet">
-          Register one with <code>POST /api/v1/clusters</code>, then upload its inventory (
-          <code>kubectl get namespaces,pods,networkpolicies -A -o json</code>) and its flows. The README shows each step.
+          <Link to="/clusters">Add a cluster</Link>, then upload its inventory (
+          <code>kubectl get namespaces,pods,networkpolicies -A -o json</code>) and its flows.
         </Empty>
       )}
       <div className="cluster-list">
