@@ -1,8 +1,10 @@
-import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { healthRoutes } from '@bulkhead/contracts';
+import { Controller, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
+import { Route } from '../http/contract';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { STALLED_ROLLOUTS, type StalledRolloutsSearch } from './stalled-rollouts';
 
@@ -21,7 +23,7 @@ export class HealthController {
   ) {}
 
   /** The process is up. */
-  @Get('healthz')
+  @Route(healthRoutes.liveness)
   @Public()
   async healthz() {
     return { status: (await this.health.check([])).status };
@@ -33,7 +35,7 @@ export class HealthController {
    * taking it out of a load balancer would hide the very pages that show the stall. The reason, which
    * names namespaces, is for signed-in callers (the rollout's page and API).
    */
-  @Get('readyz')
+  @Route(healthRoutes.readiness)
   @Public()
   async readyz(@Res() res: Response): Promise<void> {
     const result = await this.health
