@@ -20,6 +20,10 @@ export class GoldmaneCollector extends FlowStreamCollector<GoldmaneClient, Goldm
     // The stream opens (paused until followed) before the backfill, so that nothing Goldmane aggregates meanwhile falls between the two.
     const call = client.stream();
     call.pause();
+    // Until followed, the stream's error is kept here (a cancelled call errors too): it fails the backfill's connection.
+    let streamError: Error | undefined;
+    const keepError = (error: Error) => (streamError ??= error);
+    call.on('error', keepError);
     try {
       const from = collection.backfillFrom();
       if (from !== null) {
@@ -35,13 +39,15 @@ export class GoldmaneCollector extends FlowStreamCollector<GoldmaneClient, Goldm
       call.cancel();
       throw error;
     }
+    if (streamError) throw streamError;
+    call.off('error', keepError);
     return { call, collection };
   }
 
   /** Prefixes the inventory cannot place are named on the source, as the reason beside its state. */
   protected write(batch: GoldmaneBatch, state: SourceState): Promise<boolean> {
-    const reason =
-      state.reason ?? (batch.unattributed.length ? `not in the inventory, so not in the map: ${batch.unattributed.join(', ')}` : null);
+    const unplaced = batch.unattributed.length ? `not in the inventory, so not in the map: ${batch.unattributed.join(', ')}` : null;
+    const reason = [state.reason, unplaced].filter(Boolean).join('; ') || null;
     return this.deps.store.writeBuckets(this.lease, batch, { ...state, reason });
   }
 }

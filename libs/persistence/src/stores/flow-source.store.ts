@@ -218,11 +218,22 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
     return this.db.transaction(async (em) => {
       const clusterId = await advanceSource(em, lease, batch, state);
       if (!clusterId) return false;
-      const byHour = new Map<number, LiveEdgeContribution[]>();
+      // Per hour, one contribution per edge: what its buckets of that hour gained together.
+      const byHour = new Map<number, Map<string, LiveEdgeContribution>>();
       for (const change of await setBuckets(em, lease.sourceId, batch.buckets)) {
         const hour = Math.floor(change.bucketStart.getTime() / HOUR_MS) * HOUR_MS;
-        const edges = byHour.get(hour) ?? [];
-        edges.push({
+        const edges = byHour.get(hour) ?? new Map<string, LiveEdgeContribution>();
+        byHour.set(hour, edges);
+        const key = edgeKey(change);
+        const known = edges.get(key);
+        if (known) {
+          known.starts.listed += change.added;
+          known.observations += change.firstTime ? 1 : 0;
+          if (change.bucketStart < known.firstSeen!) known.firstSeen = change.bucketStart;
+          if (change.bucketEnd > known.lastSeen!) known.lastSeen = change.bucketEnd;
+          continue;
+        }
+        edges.set(key, {
           srcKey: change.srcKey,
           dstKey: change.dstKey,
           port: change.port,
@@ -236,9 +247,8 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
           starts: { src: 0, dst: 0, fwd: 0, unknown: 0, listed: change.added },
           observations: change.firstTime ? 1 : 0,
         });
-        byHour.set(hour, edges);
       }
-      for (const [hour, edges] of byHour) await addLiveEdges(em, clusterId, lease.sourceId, new Date(hour), edges);
+      for (const [hour, edges] of byHour) await addLiveEdges(em, clusterId, lease.sourceId, new Date(hour), [...edges.values()]);
       await insertGaps(em, lease.sourceId, batch.gaps);
       if (batch.newestFlowAt) {
         await em.query(`DELETE FROM goldmane_buckets WHERE source_id = $1 AND bucket_start < $2`, [
