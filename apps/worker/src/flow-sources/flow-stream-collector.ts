@@ -134,12 +134,8 @@ export abstract class FlowStreamCollector<Client extends { close(): void }, Batc
     const client = this.connect(channel);
     try {
       const opened = await this.resume(client, source);
-      if (!opened) return false;
-      if (this.stopped) {
-        opened.call.cancel();
-        return false;
-      }
-      return await this.follow(opened.call, opened.collection);
+      // Stopped meanwhile: follow ends the call at once.
+      return opened ? await this.follow(opened.call, opened.collection) : false;
     } finally {
       client.close();
     }
@@ -159,11 +155,6 @@ export abstract class FlowStreamCollector<Client extends { close(): void }, Batc
     this.log.warn('observation gap', { from: gap.from.toISOString(), to: gap.to.toISOString() });
     if (await this.deps.store.recordGap(this.lease, gap)) return true;
     return this.lost();
-  }
-
-  /** True once the collector was told to stop. */
-  protected get stopping(): boolean {
-    return this.stopped;
   }
 
   /** Follows the stream, writing batches one after another; pauses the stream while too many wait. */
