@@ -140,8 +140,6 @@ export interface GoldmaneBatch {
   gaps: ObservationGap[];
   /** Name prefixes and names the inventory could not place since the collector connected (`namespace/name`), reported on the source. */
   unattributed: string[];
-  /** Flows Goldmane reported denied: not dependencies. */
-  denied: number;
 }
 
 export interface FlowCollectionStore {

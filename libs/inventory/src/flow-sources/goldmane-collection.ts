@@ -60,7 +60,6 @@ export class GoldmaneCollection {
   private newestMs: number | null = null;
   /** Names the inventory could not place since the collection started (at most UNATTRIBUTED_NAMED). */
   private readonly unattributed = new Set<string>();
-  private denied = 0;
 
   constructor(inventory: InventoryIndexInput, checkpoint: unknown) {
     this.index = InventoryIndex.from(inventory);
@@ -102,10 +101,7 @@ export class GoldmaneCollection {
     this.oldestMs = this.oldestMs === null ? startMs : Math.min(this.oldestMs, startMs);
     this.newestMs = this.newestMs === null ? endMs : Math.max(this.newestMs, endMs);
     this.newestBucket = Math.max(this.newestBucket ?? flow.start_time, flow.start_time);
-    if (key.action !== 'Allow') {
-      this.denied++;
-      return;
-    }
+    if (key.action !== 'Allow') return; // refused traffic is no dependency
     const protocol = PROTOCOLS[String(key.proto ?? '').toLowerCase()];
     if (!protocol) return;
     const src = this.endpoint(key.source_type, key.source_namespace, key.source_name);
@@ -147,13 +143,11 @@ export class GoldmaneCollection {
       newestFlowAt: this.newestMs === null ? null : new Date(this.newestMs),
       gaps: [],
       unattributed: [...this.unattributed].sort(),
-      denied: this.denied,
     };
     this.rows = new Map();
     this.received = 0;
     this.oldestMs = null;
     this.newestMs = null;
-    this.denied = 0;
     return [batch];
   }
 
