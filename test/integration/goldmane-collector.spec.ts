@@ -96,6 +96,36 @@ describe('collecting Calico Goldmane over plain gRPC', () => {
   }, 120_000);
 });
 
+describe('a Goldmane source back after longer than Goldmane keeps', () => {
+  const goldmane = new FakeGoldmane();
+  afterAll(() => goldmane.stop());
+
+  it('records the span it could not see as a gap, and takes what Goldmane still holds', async () => {
+    const clusterId = await bookinfoCluster(api, 'bookinfo-goldmane-gap');
+    const port = await goldmane.start();
+    goldmane.hold(toReviews(BUCKET, 4));
+    const created = await api.call('POST', `/api/v1/clusters/${clusterId}/flow-sources`, {
+      role: 'operator',
+      body: { name: 'goldmane', kind: 'goldmane', address: `127.0.0.1:${port}`, enabled: false },
+    });
+    const twoHoursAgo = BUCKET - 7_200;
+    await api.db.query(`UPDATE flow_sources SET checkpoint = $2 WHERE id = $1`, [
+      created.body.id,
+      JSON.stringify({ v: 1, lastCompleteBucket: twoHoursAgo }),
+    ]);
+    await api.call('PATCH', `/api/v1/clusters/${clusterId}/flow-sources/${created.body.id}`, { role: 'operator', body: { enabled: true } });
+
+    const done = await collected(clusterId, created.body.id, 2);
+    expect(done.body.gaps).toEqual([
+      expect.objectContaining({
+        from: new Date((twoHoursAgo + 15) * 1000).toISOString(),
+        reason: expect.stringMatching(/Goldmane no longer held/),
+      }),
+    ]);
+    expect(await productpageToReviews(clusterId)).toEqual({ connections: 4, hours: 4 });
+  });
+});
+
 describe('collecting Calico Goldmane over mTLS', () => {
   const certificates = makeCertificates('goldmane.calico-system.svc');
   const goldmane = new FakeGoldmane({ ca: certificates.ca, ...certificates.server });
