@@ -26,6 +26,7 @@ import { FlowSources1764424000000 } from './1764424000000-flow-sources';
 import { ListPageIndexes1764425000000 } from './1764425000000-list-page-indexes';
 import { StalledRolloutNotifications1764431000000 } from './1764431000000-stalled-rollout-notifications';
 import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flows';
+import { GoldmaneBuckets1764430000000 } from './1764430000000-goldmane-buckets';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const migrations = [
@@ -56,5 +57,6 @@ export const migrations = [
   FlowSources1764424000000,
   ListPageIndexes1764425000000,
   UnattributedFlows1764426000000,
+  GoldmaneBuckets1764430000000,
   StalledRolloutNotifications1764431000000,
 ];

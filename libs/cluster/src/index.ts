@@ -3,4 +3,5 @@ export * from './simulated/simulated-driver';
 export * from './kubernetes';
 export * from './driver-factory';
 export { dialFlowSource, FlowSourceAddressRefused, type FlowSourceEndpoint } from './flow-sources/grpc-channel';
+export { GoldmaneClient } from './flow-sources/goldmane';
 export { HubbleRelayClient } from './flow-sources/hubble-relay';

@@ -75,7 +75,7 @@ export { LabelCache } from './labels';
 // Attribution to the inventory and edge identity.
 export { InventoryIndex, type InventoryIndexInput, type InventoryWorkload, type ServedPort } from './inventory';
 export { Attributor, type Attribution, type AttributionMethod, type AttributorOptions, type UnattributedReason } from './attribution';
-export { endpointKey, nodeEndpoint, parseEndpointKey, type EdgeEndpoint } from './endpoint';
+export { endpointKey, nodeEndpoint, parseEndpointKey, workloadEndpoint, type EdgeEndpoint } from './endpoint';
 
 // Aggregation into dependency edges.
 export {

@@ -14,4 +14,5 @@ export * from './edges/edges';
 export * from './errors';
 export * from './flow-sources/flow-source.ports';
 export * from './flow-sources/flow-sources';
+export * from './flow-sources/goldmane-collection';
 export * from './flow-sources/hubble-collection';

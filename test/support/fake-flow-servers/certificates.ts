@@ -1,3 +1,4 @@
+import { ServerCredentials } from '@grpc/grpc-js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,4 +63,14 @@ export function makeCertificates(serverName: string): TestCertificates {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What a fake flow server listens with: mTLS (client certificates required) with `tls`, plain gRPC without. */
+export function serverCredentials(tls?: { ca: string; certificate: string; key: string }): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(
+    Buffer.from(tls.ca),
+    [{ cert_chain: Buffer.from(tls.certificate), private_key: Buffer.from(tls.key) }],
+    true,
+  );
 }

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { compareInstants, type HubbleInstant, instantFromRfc3339 } from '@bulkhead/flows';
 import { join } from 'node:path';
+import { serverCredentials } from './certificates';
 
 const PROTO = join(__dirname, '..', '..', '..', 'libs', 'cluster', 'src', 'flow-sources', 'proto', 'hubble-observer.proto');
 
@@ -86,13 +87,7 @@ export class FakeHubbleRelay {
     const service = ((definition.observer as grpc.GrpcObject).Observer as grpc.ServiceClientConstructor).service;
     const server = new grpc.Server();
     server.addService(service, { GetFlows: (call: grpc.ServerWritableStream<any, any>) => void this.getFlows(call) });
-    const credentials = this.tls
-      ? grpc.ServerCredentials.createSsl(
-          Buffer.from(this.tls.ca),
-          [{ cert_chain: Buffer.from(this.tls.certificate), private_key: Buffer.from(this.tls.key) }],
-          true,
-        )
-      : grpc.ServerCredentials.createInsecure();
+    const credentials = serverCredentials(this.tls);
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`127.0.0.1:${port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
     );

@@ -5,6 +5,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { COLLECTOR_HOOKS, WORKER_RUNTIME, type WorkerHooks, type WorkerRuntime } from '../runtime';
+import type { CollectorDeps } from './flow-stream-collector';
+import { GoldmaneCollector } from './goldmane-collector';
 import { HubbleCollector } from './hubble-collector';
 
 /** How long a lease lasts without renewal: a dead worker's sources are taken over within this and one renewal period. */
@@ -22,7 +24,7 @@ const RENEW_MS = 2_000;
 export class CollectorSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly store: FlowCollectionStore;
-  private readonly collectors = new Map<string, HubbleCollector>();
+  private readonly collectors = new Map<string, HubbleCollector | GoldmaneCollector>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private stopping = false;
@@ -63,25 +65,20 @@ export class CollectorSupervisor implements OnApplicationBootstrap, OnApplicatio
     await this.stopAll(outdated.map(([id]) => id));
     for (const lease of held.values()) {
       if (this.collectors.has(lease.sourceId)) continue;
-      if (lease.kind !== 'hubble-relay') {
-        await this.store
-          .setStatus({ ...lease, owner: this.owner }, 'failing', `this worker does not collect ${lease.kind} sources yet`)
-          .catch(() => undefined);
-        continue;
-      }
-      const collector = new HubbleCollector(
-        {
-          store: this.store,
-          inventory: new TypeOrmInventoryStore(this.runtime.db),
-          openSecret: (sealed) => this.runtime.secrets.open(Buffer.from(sealed)),
-          addressRules: { allowLoopback: this.runtime.config.clusters.allowLoopback },
-          resolver: systemResolver,
-          logger: this.runtime.logger,
-          checkpoint: (point) => this.hooks.checkpoint(point),
-        },
-        { sourceId: lease.sourceId, owner: this.owner, epoch: lease.epoch },
-        lease.configVersion,
-      );
+      const deps: CollectorDeps = {
+        store: this.store,
+        inventory: new TypeOrmInventoryStore(this.runtime.db),
+        openSecret: (sealed) => this.runtime.secrets.open(Buffer.from(sealed)),
+        addressRules: { allowLoopback: this.runtime.config.clusters.allowLoopback },
+        resolver: systemResolver,
+        logger: this.runtime.logger,
+        checkpoint: (point) => this.hooks.checkpoint(point),
+      };
+      const ours = { sourceId: lease.sourceId, owner: this.owner, epoch: lease.epoch };
+      const collector =
+        lease.kind === 'goldmane'
+          ? new GoldmaneCollector(deps, ours, lease.configVersion)
+          : new HubbleCollector(deps, ours, lease.configVersion);
       this.collectors.set(lease.sourceId, collector);
       this.runtime.logger.info('collecting flow source', { flowSource: lease.sourceId, leaseEpoch: lease.epoch });
       collector.start();

@@ -114,6 +114,34 @@ export interface CollectedBatch {
   gaps: ObservationGap[];
 }
 
+/** One Goldmane flow's counts in one 15-second bucket, attributed: the store sets them per (bucket start, flow key). */
+export interface GoldmaneBucketFlow {
+  bucketStart: Date;
+  bucketEnd: Date;
+  /** Goldmane's FlowKey, as received: what tells two flows of one bucket apart. */
+  flowKey: string;
+  reporter: 'src' | 'dst' | 'unknown';
+  srcKey: string;
+  dstKey: string;
+  port: number;
+  protocol: string;
+  /** Connections started in the bucket. */
+  connections: number;
+}
+
+/** One batch of a Goldmane collector: the latest counts of the buckets it received, and where it stands after them. */
+export interface GoldmaneBatch {
+  buckets: GoldmaneBucketFlow[];
+  checkpoint: unknown;
+  /** Flows received, counted or not. */
+  flows: number;
+  oldestFlowAt: Date | null;
+  newestFlowAt: Date | null;
+  gaps: ObservationGap[];
+  /** Name prefixes and names the inventory could not place since the collector connected (`namespace/name`), reported on the source. */
+  unattributed: string[];
+}
+
 export interface FlowCollectionStore {
   /**
    * Takes every enabled source whose lease is free or expired, and renews those `owner` holds, for
@@ -132,6 +160,16 @@ export interface FlowCollectionStore {
   writeBatch(
     lease: FlowSourceLease,
     batch: CollectedBatch,
+    state: { status: FlowSourceStatus; reason: string | null; flowsPerSecond: number },
+  ): Promise<boolean>;
+  /**
+   * Like writeBatch, for Goldmane: each bucket flow's counts are SET (a bucket received again changes
+   * nothing), and what that changes per edge and bucket is what the edge and its hour gain. A connection
+   * reported at both ends counts once (the larger side per bucket).
+   */
+  writeBuckets(
+    lease: FlowSourceLease,
+    batch: GoldmaneBatch,
     state: { status: FlowSourceStatus; reason: string | null; flowsPerSecond: number },
   ): Promise<boolean>;
   /** Records a gap (once per start) and the state, unless the lease is gone. */

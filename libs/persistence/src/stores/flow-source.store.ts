@@ -7,6 +7,8 @@ import {
   type FlowSourceRecord,
   type FlowSourceStatus,
   type FlowSourceStore,
+  type GoldmaneBatch,
+  type GoldmaneBucketFlow,
   type LiveEdgeContribution,
   InventoryError,
   type ObservationGap,
@@ -200,40 +202,60 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
     state: { status: FlowSourceStatus; reason: string | null; flowsPerSecond: number },
   ): Promise<boolean> {
     return this.db.transaction(async (em) => {
-      const [held]: Array<{ cluster_id: string }> = await em.query(
-        `WITH written AS (UPDATE flow_sources SET
-           checkpoint = COALESCE($4::jsonb, checkpoint),
-           flows_total = flows_total + $5,
-           observing_since = COALESCE(observing_since, $6),
-           last_flow_at = GREATEST(last_flow_at, $7),
-           flows_per_second = $8,
-           status_since = CASE WHEN status = $9 THEN status_since ELSE now() END,
-           status = $9,
-           status_reason = $10
-         WHERE ${HOLDS_LEASE} RETURNING cluster_id) SELECT cluster_id FROM written`,
-        [
-          ...leaseParams(lease),
-          batch.checkpoint === null ? null : JSON.stringify(batch.checkpoint),
-          batch.flows,
-          batch.oldestFlowAt,
-          batch.newestFlowAt,
-          state.flowsPerSecond,
-          state.status,
-          state.reason,
-        ],
-      );
-      if (!held) return false;
-      for (let i = 0; i < batch.edges.length; i += EDGE_CHUNK) {
-        const chunk = batch.edges.slice(i, i + EDGE_CHUNK);
-        // Connections come from the hour's starts (below); the edge takes the rest of the contribution here.
-        const idByKey = await addToEdges(
-          em,
-          held.cluster_id,
-          chunk.map((e) => ({ ...e, connections: 0 })),
-        );
-        await addActivity(em, lease.sourceId, batch.hour, chunk, idByKey);
-      }
+      const clusterId = await advanceSource(em, lease, batch, state);
+      if (!clusterId) return false;
+      await addLiveEdges(em, clusterId, lease.sourceId, batch.hour, batch.edges);
       await insertGaps(em, lease.sourceId, batch.gaps);
+      return true;
+    });
+  }
+
+  async writeBuckets(
+    lease: FlowSourceLease,
+    batch: GoldmaneBatch,
+    state: { status: FlowSourceStatus; reason: string | null; flowsPerSecond: number },
+  ): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const clusterId = await advanceSource(em, lease, batch, state);
+      if (!clusterId) return false;
+      // Per hour, one contribution per edge: what its buckets of that hour gained together.
+      const byHour = new Map<number, Map<string, LiveEdgeContribution>>();
+      for (const change of await setBuckets(em, lease.sourceId, batch.buckets)) {
+        const hour = Math.floor(change.bucketStart.getTime() / HOUR_MS) * HOUR_MS;
+        const edges = byHour.get(hour) ?? new Map<string, LiveEdgeContribution>();
+        byHour.set(hour, edges);
+        const key = edgeKey(change);
+        const known = edges.get(key);
+        if (known) {
+          known.starts.listed += change.added;
+          known.observations += change.firstTime ? 1 : 0;
+          if (change.bucketStart < known.firstSeen!) known.firstSeen = change.bucketStart;
+          if (change.bucketEnd > known.lastSeen!) known.lastSeen = change.bucketEnd;
+          continue;
+        }
+        edges.set(key, {
+          srcKey: change.srcKey,
+          dstKey: change.dstKey,
+          port: change.port,
+          protocol: change.protocol,
+          connections: 0,
+          firstSeen: change.bucketStart,
+          lastSeen: change.bucketEnd,
+          verdicts: ['allowed'],
+          addresses: [],
+          origin: 'observed',
+          starts: { src: 0, dst: 0, fwd: 0, unknown: 0, listed: change.added },
+          observations: change.firstTime ? 1 : 0,
+        });
+      }
+      for (const [hour, edges] of byHour) await addLiveEdges(em, clusterId, lease.sourceId, new Date(hour), [...edges.values()]);
+      await insertGaps(em, lease.sourceId, batch.gaps);
+      if (batch.newestFlowAt) {
+        await em.query(`DELETE FROM goldmane_buckets WHERE source_id = $1 AND bucket_start < $2`, [
+          lease.sourceId,
+          new Date(batch.newestFlowAt.getTime() - GOLDMANE_BUCKETS_KEPT_MS),
+        ]);
+      }
       return true;
     });
   }
@@ -256,6 +278,119 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
     );
     return rows.length > 0;
   }
+}
+
+/** In one transaction, refused (null) unless `lease` is still held: the checkpoint, counts and state a batch leaves. Returns the cluster. */
+async function advanceSource(
+  em: EntityManager,
+  lease: FlowSourceLease,
+  batch: Pick<CollectedBatch, 'checkpoint' | 'flows' | 'oldestFlowAt' | 'newestFlowAt'>,
+  state: { status: FlowSourceStatus; reason: string | null; flowsPerSecond: number },
+): Promise<string | null> {
+  const [held]: Array<{ cluster_id: string }> = await em.query(
+    `WITH written AS (UPDATE flow_sources SET
+       checkpoint = COALESCE($4::jsonb, checkpoint),
+       flows_total = flows_total + $5,
+       observing_since = COALESCE(observing_since, $6),
+       last_flow_at = GREATEST(last_flow_at, $7),
+       flows_per_second = $8,
+       status_since = CASE WHEN status = $9 THEN status_since ELSE now() END,
+       status = $9,
+       status_reason = $10
+     WHERE ${HOLDS_LEASE} RETURNING cluster_id) SELECT cluster_id FROM written`,
+    [
+      ...leaseParams(lease),
+      batch.checkpoint === null ? null : JSON.stringify(batch.checkpoint),
+      batch.flows,
+      batch.oldestFlowAt,
+      batch.newestFlowAt,
+      state.flowsPerSecond,
+      state.status,
+      state.reason,
+    ],
+  );
+  return held?.cluster_id ?? null;
+}
+
+/** A batch's edges added to the dependency map and to the source's activity in `hour`. */
+async function addLiveEdges(
+  em: EntityManager,
+  clusterId: string,
+  sourceId: string,
+  hour: Date,
+  edges: readonly LiveEdgeContribution[],
+): Promise<void> {
+  for (let i = 0; i < edges.length; i += EDGE_CHUNK) {
+    const chunk = edges.slice(i, i + EDGE_CHUNK);
+    // Connections come from the hour's starts (addActivity); the edge takes the rest of the contribution here.
+    const idByKey = await addToEdges(
+      em,
+      clusterId,
+      chunk.map((e) => ({ ...e, connections: 0 })),
+    );
+    await addActivity(em, sourceId, hour, chunk, idByKey);
+  }
+}
+
+/** Goldmane bucket rows are kept this long past the newest flow written: longer than Goldmane itself keeps a bucket. */
+const GOLDMANE_BUCKETS_KEPT_MS = 2 * 3_600_000;
+const HOUR_MS = 3_600_000;
+
+/** What setting a batch's bucket counts changed, per edge and bucket. */
+interface BucketChange {
+  bucketStart: Date;
+  bucketEnd: Date;
+  srcKey: string;
+  dstKey: string;
+  port: number;
+  protocol: string;
+  /** What the edge's connections in that bucket grew by (the larger reporting side). */
+  added: number;
+  /** True when the edge had nothing from this bucket before. */
+  firstTime: boolean;
+}
+
+/**
+ * Sets the counts of each (bucket start, flow key), and returns what that changed per edge and bucket:
+ * per edge and bucket, the connections are the larger reporting side's sum, before and after. A flow
+ * keeps the edge it was first attributed to, so a bucket received again moves nothing.
+ */
+async function setBuckets(em: EntityManager, sourceId: string, buckets: readonly GoldmaneBucketFlow[]): Promise<BucketChange[]> {
+  if (!buckets.length) return [];
+  const column = <T>(pick: (b: GoldmaneBucketFlow) => T) => buckets.map(pick);
+  const perEdge = `SELECT bucket_start, edge_key, MAX(side) AS connections FROM (
+      SELECT b.bucket_start, b.edge_key, b.reporter, SUM(b.connections) AS side FROM goldmane_buckets b
+      JOIN (SELECT DISTINCT * FROM unnest($2::timestamptz[], $3::text[]) AS t(bucket_start, edge_key)) touched USING (bucket_start, edge_key)
+      WHERE b.source_id = $1 GROUP BY 1, 2, 3) sides GROUP BY 1, 2`;
+  const touched = [sourceId, column((b) => b.bucketStart), column((b) => edgeKey(b))];
+  const before: Array<{ bucket_start: Date; edge_key: string; connections: string }> = await em.query(perEdge, touched);
+  await em.query(
+    `INSERT INTO goldmane_buckets (source_id, bucket_start, flow_key, edge_key, reporter, connections)
+     SELECT $1, * FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+     ON CONFLICT (source_id, bucket_start, flow_key) DO UPDATE SET connections = excluded.connections`,
+    [
+      sourceId,
+      column((b) => b.bucketStart),
+      column((b) => b.flowKey),
+      column((b) => edgeKey(b)),
+      column((b) => b.reporter),
+      column((b) => b.connections),
+    ],
+  );
+  const after: Array<{ bucket_start: Date; edge_key: string; connections: string }> = await em.query(perEdge, touched);
+  const slot = (start: Date, key: string) => `${start.getTime()}|${key}`;
+  const was = new Map(before.map((r) => [slot(r.bucket_start, r.edge_key), Number(r.connections)]));
+  const bucketOf = new Map(buckets.map((b) => [slot(b.bucketStart, edgeKey(b)), b]));
+  const changes: BucketChange[] = [];
+  for (const row of after) {
+    const key = slot(row.bucket_start, row.edge_key);
+    const previous = was.get(key);
+    const added = Number(row.connections) - (previous ?? 0);
+    const bucket = bucketOf.get(key);
+    if (!bucket || (added === 0 && previous !== undefined)) continue;
+    changes.push({ ...bucket, added, firstTime: previous === undefined });
+  }
+  return changes;
 }
 
 /**
