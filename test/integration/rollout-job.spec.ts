@@ -51,6 +51,7 @@ it('carries its step through and runs the waves its results start, queueing none
     clock,
     plans: planning.plans,
     namespaceTier: (cluster, namespace) => planning.inventory.tierOf(cluster, namespace),
+    recordLivePolicies: (cluster, namespace, policies) => planning.inventory.replaceNamespacePolicies(cluster, namespace, policies),
     driverFor: driverFactory({ db: api.db, clusters, openSecret: () => '', kubeconfigRules: api.config.clusters }),
   };
   const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;

@@ -134,6 +134,20 @@ export class TypeOrmInventoryStore implements InventoryStore {
     });
   }
 
+  async replaceNamespacePolicies(clusterId: string, namespace: string, policies: readonly NetworkPolicy[]): Promise<void> {
+    await this.db.transaction(async (em) => {
+      // Waits for an import of the whole cluster under way, as imports wait for each other (see replace).
+      await em.query('SELECT id FROM clusters WHERE id = $1 FOR UPDATE', [clusterId]);
+      await em.query('DELETE FROM network_policies WHERE cluster_id = $1 AND namespace = $2', [clusterId, namespace]);
+      if (policies.length === 0) return;
+      await em.query(
+        `INSERT INTO network_policies (cluster_id, namespace, name, manifest)
+         SELECT $1, $2, policy->'metadata'->>'name', policy FROM jsonb_array_elements($3::jsonb) AS policy`,
+        [clusterId, namespace, JSON.stringify(policies)],
+      );
+    });
+  }
+
   async load(clusterId: string): Promise<Inventory> {
     const [namespaces, workloads, pods, policies] = await Promise.all([
       this.db.getRepository(NamespaceEntity).find({ where: { clusterId }, order: { name: 'ASC' } }),
