@@ -46,19 +46,23 @@ const BEGUN: Record<RolloutStatus, StageDisplayStatus> = {
   completed: 'completed',
 };
 
-const ENDED_BEFORE_STARTING: readonly RolloutStatus[] = ['aborted', 'rolled_back', 'completed'];
+/** Rollout statuses in which a stage that has not begun never will. */
+const ENDS_BEFORE_STARTING: readonly RolloutStatus[] = ['aborted', 'rolling_back', 'rolled_back', 'completed'];
 
 function statusOf(rolloutStatus: RolloutStatus, stageStatus: StageStatus, phases: PhaseCounts): StageDisplayStatus {
   const putBack = (phases.restoring ?? 0) + (phases.restored ?? 0) > 0;
+  const ended = ENDS_BEFORE_STARTING.includes(rolloutStatus);
   switch (stageStatus) {
     case 'rejected':
       return 'rejected';
     case 'pending':
-      return ENDED_BEFORE_STARTING.includes(rolloutStatus) || rolloutStatus === 'rolling_back' ? 'not_started' : 'pending';
+      return ended ? 'not_started' : 'pending';
+    case 'waiting_approval':
+      // Nothing of it was applied: a rollout that ended or is rolling back never started it.
+      return ended ? 'not_started' : BEGUN[rolloutStatus];
     case 'completed':
       if (!putBack) return 'completed';
       return rolloutStatus === 'rolling_back' ? 'rolling_back' : 'rolled_back';
-    case 'waiting_approval':
     case 'running':
       return BEGUN[rolloutStatus];
   }
