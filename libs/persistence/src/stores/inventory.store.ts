@@ -134,18 +134,22 @@ export class TypeOrmInventoryStore implements InventoryStore {
     });
   }
 
+  /**
+   * One statement, so that steps side by side hold their cluster's row only while it runs. It locks that
+   * row first, as an import does: the data-version triggers lock it at the statement's end, after the
+   * foreign-key checks have share-locked it, and two statements doing only that would deadlock. A policy
+   * whose manifest is unchanged is not written.
+   */
   async replaceNamespacePolicies(clusterId: string, namespace: string, policies: readonly NetworkPolicy[]): Promise<void> {
-    await this.db.transaction(async (em) => {
-      // Waits for an import of the whole cluster under way, as imports wait for each other (see replace).
-      await em.query('SELECT id FROM clusters WHERE id = $1 FOR UPDATE', [clusterId]);
-      await em.query('DELETE FROM network_policies WHERE cluster_id = $1 AND namespace = $2', [clusterId, namespace]);
-      if (policies.length === 0) return;
-      await em.query(
-        `INSERT INTO network_policies (cluster_id, namespace, name, manifest)
-         SELECT $1, $2, policy->'metadata'->>'name', policy FROM jsonb_array_elements($3::jsonb) AS policy`,
-        [clusterId, namespace, JSON.stringify(policies)],
-      );
-    });
+    await this.db.query(
+      `WITH cluster AS (SELECT id FROM clusters WHERE id = $1 FOR UPDATE),
+       incoming AS (SELECT cluster.id AS cluster_id, policy->'metadata'->>'name' AS name, policy FROM cluster, jsonb_array_elements($3::jsonb) AS policy),
+       gone AS (DELETE FROM network_policies WHERE cluster_id = (SELECT id FROM cluster) AND namespace = $2 AND name NOT IN (SELECT name FROM incoming))
+       INSERT INTO network_policies (cluster_id, namespace, name, manifest) SELECT cluster_id, $2, name, policy FROM incoming
+       ON CONFLICT (cluster_id, namespace, name) DO UPDATE SET manifest = EXCLUDED.manifest
+       WHERE network_policies.manifest IS DISTINCT FROM EXCLUDED.manifest`,
+      [clusterId, namespace, JSON.stringify(policies)],
+    );
   }
 
   async load(clusterId: string): Promise<Inventory> {
