@@ -98,8 +98,14 @@ export const createRolloutSchema = z.strictObject({
   assign: z
     .record(identifierSchema(253).min(1), tierSchema)
     .optional()
-    .describe('A stage for namespaces, e.g. {"legacy-reporting": "prod"} (last, with prod); every namespace without a tier needs one, or an exclusion'),
-  exclude: z.array(excludedNamespaceSchema).max(10_000).optional().describe('Namespaces of the plan left out on purpose, each with its reason'),
+    .describe(
+      'A stage for namespaces, e.g. {"legacy-reporting": "prod"} (last, with prod); every namespace without a tier needs one, or an exclusion',
+    ),
+  exclude: z
+    .array(excludedNamespaceSchema)
+    .max(10_000)
+    .optional()
+    .describe('Namespaces of the plan left out on purpose, each with its reason'),
   config: rolloutConfigSchema.optional(),
   start: z.boolean().default(false).describe('Start at once instead of leaving a draft'),
   scheduledAt: z.iso.datetime({ offset: true }).optional().describe('Start at this time'),
@@ -405,16 +411,20 @@ export const rolloutSummarySchema = rolloutViewSchema
     halt: true,
     pausedBy: true,
     stalled: true,
-    excluded: true,
   })
   .extend({
+    excluded: z
+      .array(z.strictObject({ namespace: z.string(), reason: z.string() }))
+      .describe("the plan's namespaces in no stage, each with why (empty on rollouts made before it was recorded)"),
     namespaces: z.number(),
     phases: phaseCountsSchema,
     stages: z.array(
       z.strictObject({
         tier: tierSchema,
         status: z.enum(STAGE_STATUSES),
-        display: z.enum(STAGE_DISPLAY_STATUSES).describe("the stage's badge, read from the rollout's status and the stage's (stageDisplay)"),
+        display: z
+          .enum(STAGE_DISPLAY_STATUSES)
+          .describe("the stage's badge, read from the rollout's status and the stage's (stageDisplay)"),
         namespaces: z.number(),
         phases: phaseCountsSchema,
       }),

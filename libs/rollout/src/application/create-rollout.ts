@@ -31,7 +31,9 @@ function plannedNamespaces(plan: PlanRecord, stored: readonly StoredNamespace[])
   const tiers = new Map(stored.map((ns) => [ns.name, effectiveTier(ns)]));
   const policies = new Map<string, number>();
   for (const policy of plan.policies) policies.set(policy.metadata.namespace, (policies.get(policy.metadata.namespace) ?? 0) + 1);
-  return [...policies.keys()].sort().map((namespace) => ({ namespace, tier: tiers.get(namespace) ?? null, policies: policies.get(namespace)! }));
+  return [...policies.keys()]
+    .sort()
+    .map((namespace) => ({ namespace, tier: tiers.get(namespace) ?? null, policies: policies.get(namespace)! }));
 }
 
 /** What a rollout of the plan would have to place: every namespace with its tier, or none, and what to do with it. */

@@ -154,7 +154,12 @@ async function readBack(
 }
 
 const namesOf = (policies: readonly PolicyDocument[]): string[] =>
-  policies.map((policy) => String((policy.metadata as { name?: unknown } | undefined)?.name ?? '')).sort();
+  policies
+    .map((policy) => {
+      const name = (policy.metadata as { name?: unknown } | undefined)?.name;
+      return typeof name === 'string' ? name : '';
+    })
+    .sort();
 
 /** The audit entry of an apply or a restore: the namespace's policies before and after, and their names. */
 function policyChange(

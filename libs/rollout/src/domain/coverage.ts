@@ -50,7 +50,8 @@ export function decideCoverage(planned: readonly PlannedNamespace[], choice: Cov
   const excluded = new Map<string, ExcludedNamespace>();
   (choice.exclude ?? []).forEach((entry, i) => {
     if (!byName.has(entry.namespace)) problems.push({ field: `exclude[${i}].namespace`, reason: notInPlan(entry.namespace) });
-    else if (excluded.has(entry.namespace)) problems.push({ field: `exclude[${i}].namespace`, reason: `${entry.namespace} is listed twice` });
+    else if (excluded.has(entry.namespace))
+      problems.push({ field: `exclude[${i}].namespace`, reason: `${entry.namespace} is listed twice` });
     else excluded.set(entry.namespace, { namespace: entry.namespace, reason: entry.reason });
   });
   for (const namespace of Object.keys(choice.assign ?? {})) {
@@ -77,6 +78,7 @@ export function decideCoverage(planned: readonly PlannedNamespace[], choice: Cov
         reason: `${p.namespace} has no tier: assign it to a stage or exclude it (recommended: ${recommendedHandling(p)})`,
       });
   }
-  if (staged.length === 0 && problems.length === 0) problems.push({ field: 'namespaces', reason: 'no namespace of the plan is left to roll out' });
+  if (staged.length === 0 && problems.length === 0)
+    problems.push({ field: 'namespaces', reason: 'no namespace of the plan is left to roll out' });
   return { staged, excluded: planned.flatMap((p) => excluded.get(p.namespace) ?? []), problems };
 }

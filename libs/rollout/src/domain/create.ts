@@ -100,7 +100,8 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
   if (input.excluded !== undefined && !Array.isArray(input.excluded)) p('excluded', 'must be a list of namespaces with reasons');
   (Array.isArray(input.excluded) ? input.excluded : []).forEach((entry, i) => {
     const at = `excluded[${i}]`;
-    if (typeof entry?.namespace !== 'string' || isDns1123Label(entry.namespace).length > 0) p(`${at}.namespace`, 'must be a Kubernetes namespace name');
+    if (typeof entry?.namespace !== 'string' || isDns1123Label(entry.namespace).length > 0)
+      p(`${at}.namespace`, 'must be a Kubernetes namespace name');
     else if (names.has(entry.namespace)) p(`${at}.namespace`, `${entry.namespace} is both in a stage and excluded`);
     else names.add(entry.namespace);
     if (typeof entry?.reason !== 'string' || entry.reason.trim().length === 0) p(`${at}.reason`, 'must say why the namespace is left out');

@@ -145,7 +145,13 @@ describe('driver failures', () => {
     expect(loop.state.halt).toMatchObject({ code: 'apply_failed' });
     expect(loop.state.halt?.message).toContain('applyPolicies dev-a: the API server answered 503');
     // snapshot, the failed apply, then the restore between a read of what it replaces and a read of what it left
-    expect(loop.cluster.calls.map((c) => c.method)).toEqual(['readPolicies', 'applyPolicies', 'readPolicies', 'restorePolicies', 'readPolicies']);
+    expect(loop.cluster.calls.map((c) => c.method)).toEqual([
+      'readPolicies',
+      'applyPolicies',
+      'readPolicies',
+      'restorePolicies',
+      'readPolicies',
+    ]);
     expect(loop.step('dev-a').phase).toBe('restored');
     expect(loop.cluster.policiesOf('dev-a')).toEqual(loop.cluster.original['dev-a']);
   });

@@ -301,9 +301,9 @@ export interface RolloutSummary extends Pick<
   | 'version'
   | 'halt'
   | 'pausedBy'
-  | 'excluded'
 > {
   stalled?: RolloutStall;
+  excluded: ExcludedNamespace[];
   /** every namespace of the rollout */
   namespaces: number;
   phases: PhaseCounts;

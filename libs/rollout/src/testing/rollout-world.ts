@@ -76,7 +76,8 @@ export class RolloutWorld {
         policiesFor: (_planId, namespace) => interleave(Promise.resolve((this.plan[namespace] ?? []) as unknown as NetworkPolicy[])),
       },
       namespaceTier: (_clusterId, namespace) => interleave(Promise.resolve(this.tiers.get(namespace) ?? null)),
-      recordLivePolicies: (_clusterId, namespace, policies) => interleave(Promise.resolve(void this.inventory.set(namespace, [...policies]))),
+      recordLivePolicies: (_clusterId, namespace, policies) =>
+        interleave(Promise.resolve(void this.inventory.set(namespace, [...policies]))),
       driverFor: () => interleave(Promise.resolve<ClusterDriver>(this.cluster)),
     };
   }

@@ -5,6 +5,8 @@ export const fetchRollouts = (clusterId: string | undefined, cursor: string | un
   api.call(routes.listRollouts, { query: { clusterId, cursor }, signal });
 export const fetchRollout = (rolloutId: string, signal?: AbortSignal) => api.call(routes.getRollout, { params: { rolloutId }, signal });
 export { fetchPlans } from '../plans/api';
+export const fetchRolloutCoverage = (planId: string, signal?: AbortSignal) =>
+  api.call(routes.rolloutCoverage, { params: { planId }, signal });
 export const createRollout = (body: Partial<CreateRolloutBody> & { planId: string }) => api.call(routes.createRollout, { body });
 
 export const startRollout = (rolloutId: string) => api.call(routes.startRollout, { params: { rolloutId } });
