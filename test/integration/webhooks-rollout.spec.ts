@@ -93,7 +93,7 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
 }, 150_000);
 
 it('tells of drift when a check finds it, and again only when the findings change', async () => {
-  const [{ id: rolloutId }] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body;
+  const [{ id: rolloutId }] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items;
   const drift = new PostgresDriftStore(api.db);
   const removed = { namespace: 'cart-dev', kind: 'policy_removed' as const, subject: 'default-deny', message: 'removed by hand' };
   const changed = { namespace: 'cart-dev', kind: 'policy_changed' as const, subject: 'allow-dns', message: 'changed by hand' };
