@@ -1,3 +1,4 @@
+import { untieredExclusions } from '../integration/support/harness';
 import { demoDashboardPerFile, signedInPage } from './support/browser';
 
 /**
@@ -11,7 +12,12 @@ it('aborts a rollout at its staging gate and restores everything from the page',
   const plan = (await demo.api.call('POST', `/api/v1/clusters/${cluster.id}/plans`, { role: 'operator' })).body;
   const created = await demo.api.call('POST', '/api/v1/rollouts', {
     role: 'operator',
-    body: { planId: plan.id, start: true, config: { waves: [8], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 10 } } },
+    body: {
+      planId: plan.id,
+      exclude: await untieredExclusions(demo.api, plan.id),
+      start: true,
+      config: { waves: [8], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 10 } },
+    },
   });
   const id = created.body.id;
   const waiting = await demo.api.waitFor(

@@ -1,3 +1,4 @@
+import { untieredExclusions } from '../integration/support/harness';
 import { demoDashboardPerFile, signedInPage } from './support/browser';
 
 /**
@@ -11,7 +12,10 @@ it('shows a stalled rollout with its reason, live, and stops once it moves again
   const plan = (await demo.api.call('POST', `/api/v1/clusters/${clusters[0].id}/plans`, { role: 'operator' })).body;
   await demo.api.stopWorker();
   const config = { waves: [1, 8], settleMs: 0, probe: { retries: 0, timeoutMs: 1000, retryDelayMs: 0 } };
-  const created = await demo.api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config } });
+  const created = await demo.api.call('POST', '/api/v1/rollouts', {
+    role: 'operator',
+    body: { planId: plan.id, exclude: await untieredExclusions(demo.api, plan.id), start: true, config },
+  });
   expect(created.status).toBe(201);
 
   const { page, context } = await signedInPage(demo.dashboard, 'viewer-user');

@@ -1,3 +1,4 @@
+import { untieredExclusions } from '../integration/support/harness';
 import { demoDashboardPerFile, signedInPage } from './support/browser';
 
 /**
@@ -12,7 +13,7 @@ it('shows a rollout waiting for its maintenance window, and when the window open
   const newYear = { kind: 'cron', name: 'new year', expression: '0 3 1 1 *', durationMinutes: 60, timeZone: 'UTC' };
   const created = await demo.api.call('POST', '/api/v1/rollouts', {
     role: 'operator',
-    body: { planId: plan.id, start: true, config: { windows: { dev: [newYear] } } },
+    body: { planId: plan.id, exclude: await untieredExclusions(demo.api, plan.id), start: true, config: { windows: { dev: [newYear] } } },
   });
   expect(created.status).toBe(201);
   const year = new Date().getUTCFullYear();

@@ -1,4 +1,4 @@
-import { type Harness, seedDemoCluster, startApi } from '../integration/support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from '../integration/support/harness';
 import { OwnPostgres } from '../support/own-postgres';
 import { OwnRedis } from '../support/own-redis';
 import { livePolicies, namespaceViolations } from '../support/rollout-invariants';
@@ -34,7 +34,10 @@ afterAll(async () => {
 });
 
 it('carries a rollout on to its approval gate after PostgreSQL restarts under it, the worker staying up', async () => {
-  const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, start: true, config: CONFIG } });
+  const created = await api.call('POST', '/api/v1/rollouts', {
+    role: 'operator',
+    body: { planId, exclude: await untieredExclusions(api, planId), start: true, config: CONFIG },
+  });
   expect(created.status).toBe(201);
   const id = created.body.id;
   const namespaces: string[] = created.body.steps.map((s: { namespace: string }) => s.namespace);

@@ -1,4 +1,4 @@
-import { type Harness, seedDemoCluster, startApi } from '../integration/support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from '../integration/support/harness';
 import { OwnRedis } from '../support/own-redis';
 
 /**
@@ -33,7 +33,10 @@ describe.each([
   ['after 5 s', 5000],
 ])('Redis killed mid-rollout and started again empty %s, the worker staying up', (_when, downMs) => {
   it('carries the rollout on to its approval gate, every dev namespace verified', async () => {
-    const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, start: true, config: CONFIG } });
+    const created = await api.call('POST', '/api/v1/rollouts', {
+      role: 'operator',
+      body: { planId, exclude: await untieredExclusions(api, planId), start: true, config: CONFIG },
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
     // Mid-rollout: steps waiting out their settle time, whose wake-ups live only in Redis.

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SimulatedFaults, SimulatedDriver } from '@bulkhead/cluster';
 import { ACTIVE_STATUSES } from '@bulkhead/rollout';
-import { type Harness, seedDemoCluster, startApi } from '../integration/support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from '../integration/support/harness';
 import { OwnPostgres } from '../support/own-postgres';
 import { OwnRedis } from '../support/own-redis';
 import { livePolicies, namespaceViolations } from '../support/rollout-invariants';
@@ -150,7 +150,10 @@ it(
     const begin = async () => {
       baseFaults = counts.rollouts % 2 === 0 ? demoFaults : {};
       await driver.setFaults(baseFaults);
-      const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, start: true, config: CONFIG } });
+      const created = await api.call('POST', '/api/v1/rollouts', {
+        role: 'operator',
+        body: { planId, exclude: await untieredExclusions(api, planId), start: true, config: CONFIG },
+      });
       if (created.status !== 201) throw new Error(`a new rollout was refused: ${created.status} ${JSON.stringify(created.body)}`);
       await track(created.body);
     };
@@ -216,7 +219,10 @@ it(
         faultsClearAt = Date.now() + 2000 + random() * 3000;
         counts.faults += 1;
       } else {
-        const second = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, start: true, config: CONFIG } });
+        const second = await api.call('POST', '/api/v1/rollouts', {
+          role: 'operator',
+          body: { planId, exclude: await untieredExclusions(api, planId), start: true, config: CONFIG },
+        });
         if (second.status === 409) counts.secondRolloutsRefused += 1;
         // Created: the current one had just finished (then it is the next one), or two are active (which `look` reports).
         else if (second.status === 201) await track(second.body);

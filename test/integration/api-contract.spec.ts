@@ -1,7 +1,7 @@
 import { errorBodySchema, healthRoutes, type RouteContract, routes, urlOf } from '@bulkhead/contracts';
 import type { Express } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type Harness, seedDemoCluster, startApi } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
 
 /**
  * Every answer the API gives is what its route in libs/contracts declares: the answer of each GET route
@@ -91,7 +91,9 @@ describe('answers match their declared schemas', () => {
     await answerOf(routes.planYaml, 'viewer', { params: { planId: plan.id } });
     await answerOf(routes.planDiff, 'viewer', { params: { planId: plan.id }, query: { against: 'live' } });
 
-    const draft = await answerOf(routes.createRollout, 'operator', { body: { planId: plan.id, config: FAST } });
+    const draft = await answerOf(routes.createRollout, 'operator', {
+      body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id), config: FAST },
+    });
     await answerOf(routes.startRollout, 'operator', { params: { rolloutId: draft.id } });
     const waiting = await api.waitFor(
       () => answerOf(routes.getRollout, 'viewer', { params: { rolloutId: draft.id } }),

@@ -1,4 +1,4 @@
-import { type Harness, seedDemoCluster, startApi } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
 
 /**
  * The rollout end to end on the demo cluster (simulated driver, real PostgreSQL, Redis and worker):
@@ -38,7 +38,10 @@ describe('a staged rollout of the demo plan', () => {
   it('applies dev namespace by namespace, verifies each by probes, then waits for an approval', async () => {
     const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
     legacyBefore = await livePolicies('notifications-staging');
-    const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: FAST } });
+    const created = await api.call('POST', '/api/v1/rollouts', {
+      role: 'operator',
+      body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id), start: true, config: FAST },
+    });
     expect(created.status).toBe(201);
     first = await until(created.body.id, ['waiting_approval', 'halted']);
     expect(first.status).toBe('waiting_approval');
@@ -84,7 +87,7 @@ describe('a staged rollout of the demo plan', () => {
     const before = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items;
     const second = await api.call('POST', '/api/v1/rollouts', {
       role: 'operator',
-      body: { planId: first.planId, start: true, config: FAST },
+      body: { planId: first.planId, exclude: await untieredExclusions(api, first.planId), start: true, config: FAST },
     });
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('rollout.cluster_busy');
@@ -131,8 +134,12 @@ describe('a staged rollout of the demo plan', () => {
     });
     expect(declared.status).toBe(201);
     const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
-    const second = (await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: FAST } }))
-      .body;
+    const second = (
+      await api.call('POST', '/api/v1/rollouts', {
+        role: 'operator',
+        body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id), start: true, config: FAST },
+      })
+    ).body;
     for (const tier of ['staging', 'prod']) {
       await until(second.id, ['waiting_approval']);
       expect((await api.call('POST', `/api/v1/rollouts/${second.id}/approve`, { role: 'approver', body: { tier } })).status).toBe(200);

@@ -1,5 +1,5 @@
 import { applyRolloutPatch, type RolloutPatch, rolloutPatchSchema, type RolloutView, rolloutViewSchema } from '@bulkhead/contracts';
-import { type Harness, seedDemoCluster, startApi } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
 
 /**
  * The rollout event stream: the whole state first, then patches. A client that applies each patch to
@@ -53,7 +53,12 @@ async function readEvents(res: Response, onEvent: (e: StreamEvent) => boolean): 
 describe('the rollout event stream', () => {
   it('sends the whole state once, then patches that rebuild each state the API reads, much smaller than the state', async () => {
     const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
-    const created = (await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, config: STEADY } })).body;
+    const created = (
+      await api.call('POST', '/api/v1/rollouts', {
+        role: 'operator',
+        body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id), config: STEADY },
+      })
+    ).body;
     const res = await fetch(`${api.url}/api/v1/rollouts/${created.id}/events`, {
       headers: { authorization: `Bearer ${api.tokens.viewer}` },
     });

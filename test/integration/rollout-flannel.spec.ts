@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Harness, startApi } from './support/harness';
+import { type Harness, startApi, untieredExclusions } from './support/harness';
 
 /**
  * Flannel accepts NetworkPolicy objects and enforces none of them. A rollout there must not report
@@ -48,7 +48,12 @@ it('halts on the first expected-blocked probe that connects, with the reason "no
 
   const created = await api.call('POST', '/api/v1/rollouts', {
     role: 'operator',
-    body: { planId: plan.id, start: true, config: { settleMs: 0, probe: { retries: 0, timeoutMs: 500, retryDelayMs: 0 } } },
+    body: {
+      planId: plan.id,
+      exclude: await untieredExclusions(api, plan.id),
+      start: true,
+      config: { settleMs: 0, probe: { retries: 0, timeoutMs: 500, retryDelayMs: 0 } },
+    },
   });
   expect(created.status).toBe(201);
   const halted = await api.waitFor(

@@ -12,7 +12,7 @@ import { createRedis } from '@bulkhead/platform';
 import { createRollout, executeCommand, RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
 import { Queue } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Harness, seedDemoCluster, startApi, TEST_REDIS_URL } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, TEST_REDIS_URL, untieredExclusions } from './support/harness';
 
 /**
  * What one rollout command job does, run here directly on the demo cluster, with a queue no worker
@@ -51,6 +51,7 @@ it('carries its step through and runs the waves its results start, queueing none
     clock,
     plans: planning.plans,
     namespaceTier: (cluster, namespace) => planning.inventory.tierOf(cluster, namespace),
+    recordLivePolicies: (cluster, namespace, policies) => planning.inventory.replaceNamespacePolicies(cluster, namespace, policies),
     driverFor: driverFactory({ db: api.db, clusters, openSecret: () => '', kubeconfigRules: api.config.clusters }),
   };
   const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
@@ -58,6 +59,7 @@ it('carries its step through and runs the waves its results start, queueing none
     { ...deps, planning, newId: randomUUID },
     {
       planId: plan.id,
+      exclude: await untieredExclusions(api, plan.id),
       by: 'ops',
       creatorId: 'ops',
       start: true,

@@ -1,7 +1,7 @@
 import { KubernetesDriver, PROBE_LABEL, probePodName } from '@bulkhead/cluster';
 import { BullJobQueue } from '@bulkhead/jobs';
 import { type FakeKubeApiServer, probeTargetOf, RESOURCES, startFakeKubeApiServer } from '../support/fake-kube-apiserver';
-import { type Harness, startApi } from './support/harness';
+import { type Harness, startApi, untieredExclusions } from './support/harness';
 
 /**
  * A cluster of driver `kubernetes`, end to end: the real API and worker on the real PostgreSQL and Redis,
@@ -377,7 +377,10 @@ describe('a staged rollout on a Kubernetes cluster', () => {
     before = Object.fromEntries(await Promise.all(['kube-system', 'shop-prod'].map(async (n) => [n, await liveBytes(server, n)])));
     server.requests.length = 0;
 
-    const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: FAST } });
+    const created = await api.call('POST', '/api/v1/rollouts', {
+      role: 'operator',
+      body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id), start: true, config: FAST },
+    });
     expect(created.status).toBe(201);
     for (const tier of ['staging', 'prod']) {
       const waiting = await until(created.body.id, ['waiting_approval', 'halted', 'completed']);
@@ -521,7 +524,10 @@ describe('a probe that fails on a Kubernetes cluster', () => {
       .map((p) => ({ labels: p.metadata.labels, annotations: p.metadata.annotations, spec: p.spec }));
     expect(JSON.parse(shopDevBefore).map((p: any) => p.metadata.name)).toEqual(['allow-web-to-orders']);
 
-    const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id, start: true, config: FAST } });
+    const created = await api.call('POST', '/api/v1/rollouts', {
+      role: 'operator',
+      body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id), start: true, config: FAST },
+    });
     expect(created.status).toBe(201);
     const halted = await until(created.body.id, ['halted', 'waiting_approval', 'completed']);
     expect(halted.status).toBe('halted');

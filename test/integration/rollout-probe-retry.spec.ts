@@ -1,5 +1,5 @@
 import { SimulatedDriver } from '@bulkhead/cluster';
-import { type Harness, seedDemoCluster, startApi } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
 
 /**
  * A probe that fails once on a flaky network passes on its retry: the simulated fault decides by the
@@ -26,6 +26,7 @@ it('verifies every dev namespace when each probe fails its first try and passes 
     role: 'operator',
     body: {
       planId: plan.id,
+      exclude: await untieredExclusions(api, plan.id),
       namespaces: dev,
       start: true,
       config: { waves: [4], settleMs: 0, probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 } },

@@ -1,4 +1,4 @@
-import { type Harness, seedDemoCluster, startApi } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
 
 /**
  * A rollout that stops moving is said so: with no worker to carry it on, a running rollout passes its
@@ -29,7 +29,10 @@ describe('a rollout that makes no progress past its deadline', () => {
 
   it('is listed on readyz, counted in /metrics and carries its reason, while no worker runs', async () => {
     await api.stopWorker();
-    const created = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, start: true, config: CONFIG } });
+    const created = await api.call('POST', '/api/v1/rollouts', {
+      role: 'operator',
+      body: { planId, exclude: await untieredExclusions(api, planId), start: true, config: CONFIG },
+    });
     expect(created.status).toBe(201);
     id = created.body.id;
     stalledAt = created.body.version;

@@ -1,4 +1,4 @@
-import { type Harness, seedDemoCluster, startApi } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
 
 /**
  * Maintenance windows, freezes and scheduled starts, through the REST API with the real worker on the
@@ -28,7 +28,8 @@ const livePolicies = async (namespace: string) =>
       namespace,
     ])
   ).map((r: any) => r.manifest);
-const create = (body: Record<string, unknown>) => api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, ...body } });
+const create = async (body: Record<string, unknown>) =>
+  api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId, exclude: await untieredExclusions(api, planId), ...body } });
 const stepOf = (state: any, namespace: string) => state.steps.find((s: any) => s.namespace === namespace);
 
 /** The `opensAt` each time the rollout went to waiting_window, oldest first (from the audit log). */

@@ -3,7 +3,7 @@
  * they read: these tests write behind the API's back (as the worker, another API process or psql would)
  * and check that the next read shows the write, table by table.
  */
-import { type Harness, seedDemoCluster, startApi } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
 
 let api: Harness;
 let clusterId: string;
@@ -106,7 +106,12 @@ describe('reads kept per version of what they read', () => {
 
   it("shows a namespace's protection as its rollout's steps move", async () => {
     const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body as { id: string };
-    const rollout = (await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id } })).body as {
+    const rollout = (
+      await api.call('POST', '/api/v1/rollouts', {
+        role: 'operator',
+        body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id) },
+      })
+    ).body as {
       id: string;
       steps: Array<{ namespace: string }>;
     };

@@ -2,7 +2,7 @@ import { PostgresDriftStore, PostgresRolloutStore } from '@bulkhead/persistence'
 import type { DriftCheck } from '@bulkhead/rollout';
 import { verifyWebhookSignature } from '@bulkhead/platform';
 import { startWebhookReceiver } from '../support/webhook-receiver';
-import { type Harness, seedDemoCluster, startApi } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
 
 /**
  * Notifications from a real rollout of the demo: the rollout store writes each change with its audit
@@ -42,6 +42,7 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
     role: 'operator',
     body: {
       planId: plan.id,
+      exclude: await untieredExclusions(api, plan.id),
       namespaces: namespaces.filter((ns) => ns.tier === 'dev' || ns.tier === 'staging').map((ns) => ns.name),
       start: true,
       config: FAST,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Harness, startApi } from '../integration/support/harness';
+import { type Harness, startApi, untieredExclusions } from '../integration/support/harness';
 import {
   anyJson,
   asWire,
@@ -66,7 +66,9 @@ async function fixtures(): Promise<void> {
     })
   ).body;
   const plan = (await api.call('POST', `/api/v1/clusters/${cluster.id}/plans`)).body;
-  const rollout = (await api.call('POST', '/api/v1/rollouts', { body: { planId: plan.id } })).body;
+  const rollout = (
+    await api.call('POST', '/api/v1/rollouts', { body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id) } })
+  ).body;
   const token = (await api.call('POST', '/api/v1/tokens', { body: { name: 'fuzz-victim', role: 'viewer' } })).body;
   const flows = await api.call('POST', `/api/v1/clusters/${cluster.id}/flow-imports?fileName=f.jsonl`, {
     raw: readFileSync(join(__dirname, '../fixtures/small-flows.hubble.jsonl')),

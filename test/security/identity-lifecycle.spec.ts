@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Harness, startApi, USER_PASSWORD } from '../integration/support/harness';
+import { type Harness, startApi, untieredExclusions, USER_PASSWORD } from '../integration/support/harness';
 import { signInFrom } from './support/from-address';
 
 /**
@@ -24,7 +24,10 @@ beforeAll(async () => {
     headers: { 'content-type': 'application/yaml' },
   });
   const plan = (await api.call('POST', `/api/v1/clusters/${cluster.id}/plans`, { role: 'operator' })).body;
-  const rollout = await api.call('POST', '/api/v1/rollouts', { role: 'operator', body: { planId: plan.id } });
+  const rollout = await api.call('POST', '/api/v1/rollouts', {
+    role: 'operator',
+    body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id) },
+  });
   expect(rollout.status).toBe(201);
   rolloutId = rollout.body.id;
 }, 30000);

@@ -54,6 +54,8 @@ export class WorkerModule {
               dispatcher: new BullRolloutDispatcher(runtime.jobs, clock),
               plans: new PostgresPlanStore(runtime.db),
               namespaceTier: (clusterId, namespace) => inventoryStore.tierOf(clusterId, namespace),
+              recordLivePolicies: (clusterId, namespace, policies) =>
+                inventoryStore.replaceNamespacePolicies(clusterId, namespace, policies),
               driverFor: driverFactory({
                 db: runtime.db,
                 clusters: new TypeOrmClusterStore(runtime.db),

@@ -16,6 +16,7 @@ export * from './http/simulate';
 export * from './http/plans';
 export * from './http/rollouts';
 export * from './http/rollout-events';
+export * from './http/rollout-display';
 export * from './http/approvals';
 export * from './http/audit';
 export * from './http/webhooks';

@@ -6,6 +6,14 @@ export { outstandingCommands, isCommandCurrent, nextWake } from './domain/comman
 export { stallOf, SELF_DRIVEN_STATUSES } from './domain/stall';
 export { outlineOf, summaryOf, summaryOfOutline } from './domain/summary';
 export { buildRollout, validateCreateInput, DEFAULT_CONFIG, stepIdOf, expectationOf } from './domain/create';
+export {
+  decideCoverage,
+  isSystemNamespace,
+  recommendedHandling,
+  type Coverage,
+  type CoverageChoice,
+  type PlannedNamespace,
+} from './domain/coverage';
 export { planRollout, DEFAULT_WAVES, type PlanNamespace, type PlannedStage } from './domain/plan';
 export {
   selectProbes,

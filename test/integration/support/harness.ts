@@ -241,3 +241,15 @@ export async function seedDemoCluster(api: Harness, now = new Date('2026-11-28T1
   );
   return clusterId;
 }
+
+/**
+ * The exclusions a test's rollout request needs to leave out the plan's namespaces without a tier (the
+ * demo's kube-system, monitoring, ...), which a request must place in a stage or exclude on purpose.
+ */
+export async function untieredExclusions(api: Harness, planId: string): Promise<Array<{ namespace: string; reason: string }>> {
+  const coverage = await api.call('GET', `/api/v1/plans/${planId}/rollout-coverage`, { role: 'viewer' });
+  if (coverage.status !== 200) throw new Error(`rollout coverage: ${coverage.status} ${JSON.stringify(coverage.body)}`);
+  return coverage.body.namespaces
+    .filter((ns: { tier: string | null }) => ns.tier === null)
+    .map((ns: { namespace: string }) => ({ namespace: ns.namespace, reason: 'no tier: left out of this test rollout' }));
+}

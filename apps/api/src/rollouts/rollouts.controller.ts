@@ -1,9 +1,19 @@
-import { AppError, type ApprovalItem, doesNotExist, type Page, rolloutPatch, routes, type RouteInput } from '@bulkhead/contracts';
+import {
+  AppError,
+  type ApprovalItem,
+  doesNotExist,
+  type Page,
+  type RolloutCoverage,
+  rolloutPatch,
+  routes,
+  type RouteInput,
+} from '@bulkhead/contracts';
 import {
   ACTIVE_STATUSES,
   createRollout,
   type CreateRolloutDeps,
   listRollouts,
+  previewCoverage,
   recordEvent,
   RolloutError,
   type RolloutListing,
@@ -83,6 +93,13 @@ export class RolloutsController {
       ]);
     }
     return createRollout(this.deps, { ...body, config: body.config, by: callerName(req.caller!), creatorId: personOf(req.caller!) });
+  }
+
+  /** Every namespace of a plan with its tier, or none, and what to do with it: what a rollout must place in a stage or exclude. */
+  @Route(routes.rolloutCoverage)
+  @RequireRole('viewer')
+  coverage(@Input() { params: { planId } }: RouteInput<typeof routes.rolloutCoverage>): Promise<RolloutCoverage> {
+    return previewCoverage(this.deps, planId);
   }
 
   /** Newest first, in pages, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */

@@ -1,4 +1,4 @@
-import { type ProbeOutcome, type RolloutStatus, type StageStatus, type StepPhase, type Tier } from '@bulkhead/contracts';
+import { type ProbeOutcome, type RolloutStatus, type StageDisplayStatus, type StepPhase, type Tier } from '@bulkhead/contracts';
 import type { Tone } from './ui';
 
 /** How rollouts, stages, steps and probes are said and coloured, the same on every page. */
@@ -20,10 +20,18 @@ export const STATUS_TONE: Record<RolloutStatus, Tone> = {
 };
 export const statusWords = (s: string): string => s.replace(/_/g, ' ');
 
-export const STAGE_TONE: Record<StageStatus, Tone> = {
+/** A stage's badge: its display status (stageDisplay), which follows the rollout's own status. */
+export const STAGE_TONE: Record<StageDisplayStatus, Tone> = {
   pending: 'neutral',
+  not_started: 'neutral',
   waiting_approval: 'accent',
+  waiting_window: 'neutral',
   running: 'info',
+  paused: 'warn',
+  halted: 'bad',
+  rolling_back: 'warn',
+  rolled_back: 'neutral',
+  aborted: 'neutral',
   completed: 'good',
   rejected: 'bad',
 };

@@ -10,6 +10,12 @@ export const tierSchema = z.enum(TIERS);
 export const DEFAULT_APPROVAL_TIERS: readonly Tier[] = ['staging', 'prod'];
 export type Tier = z.infer<typeof tierSchema>;
 
+/**
+ * The namespaces Kubernetes and its add-ons run in (control plane components, cluster DNS, node leases):
+ * a rollout recommends excluding them, since the traffic seen rarely shows all they need.
+ */
+export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
+
 export const CNIS = ['calico', 'cilium', 'flannel', 'canal', 'weave', 'antrea', 'kube-router', 'unknown'] as const;
 export const cniSchema = z.enum(CNIS);
 export type Cni = z.infer<typeof cniSchema>;

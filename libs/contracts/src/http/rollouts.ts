@@ -4,6 +4,7 @@ import { PROTOCOLS } from './edges';
 import { pageOf, pageQueryShape } from './pages';
 import { idParam, instantSchema, queuedSchema, route } from './route';
 import { identifierSchema } from './text';
+import { STAGE_DISPLAY_STATUSES } from './rollout-display';
 
 const windowBase = {
   name: z.string().max(200).optional(),
@@ -80,6 +81,12 @@ export const rolloutConfigSchema = z.strictObject({
   freezes: z.array(freezeSchema).max(50).optional(),
 });
 
+const excludedNamespaceSchema = z.strictObject({
+  namespace: identifierSchema(253).min(1),
+  reason: z.string().trim().min(1).max(500).describe('why the rollout leaves this namespace alone'),
+});
+export type ExcludedNamespace = z.infer<typeof excludedNamespaceSchema>;
+
 export const createRolloutSchema = z.strictObject({
   planId: z.uuid(),
   namespaces: z
@@ -87,7 +94,18 @@ export const createRolloutSchema = z.strictObject({
     .min(1)
     .max(10_000)
     .optional()
-    .describe('Default: every namespace of the plan that has a tier'),
+    .describe("Only these namespaces; the plan's others are excluded, saying so. Default: every namespace of the plan"),
+  assign: z
+    .record(identifierSchema(253).min(1), tierSchema)
+    .optional()
+    .describe(
+      'A stage for namespaces, e.g. {"legacy-reporting": "prod"} (last, with prod); every namespace without a tier needs one, or an exclusion',
+    ),
+  exclude: z
+    .array(excludedNamespaceSchema)
+    .max(10_000)
+    .optional()
+    .describe('Namespaces of the plan left out on purpose, each with its reason'),
   config: rolloutConfigSchema.optional(),
   start: z.boolean().default(false).describe('Start at once instead of leaving a draft'),
   scheduledAt: z.iso.datetime({ offset: true }).optional().describe('Start at this time'),
@@ -318,6 +336,10 @@ export const rolloutStateSchema = z.strictObject({
   finishedAt: instantSchema.optional(),
   stages: z.array(stageSchema),
   steps: z.array(stepSchema),
+  excluded: z
+    .array(z.strictObject({ namespace: z.string(), reason: z.string() }))
+    .optional()
+    .describe("the plan's namespaces in no stage, each with why (absent on rollouts made before it was recorded)"),
   config: z.strictObject({
     waves: z.array(z.number()),
     settleMs: z.number(),
@@ -391,10 +413,21 @@ export const rolloutSummarySchema = rolloutViewSchema
     stalled: true,
   })
   .extend({
+    excluded: z
+      .array(z.strictObject({ namespace: z.string(), reason: z.string() }))
+      .describe("the plan's namespaces in no stage, each with why (empty on rollouts made before it was recorded)"),
     namespaces: z.number(),
     phases: phaseCountsSchema,
     stages: z.array(
-      z.strictObject({ tier: tierSchema, status: z.enum(STAGE_STATUSES), namespaces: z.number(), phases: phaseCountsSchema }),
+      z.strictObject({
+        tier: tierSchema,
+        status: z.enum(STAGE_STATUSES),
+        display: z
+          .enum(STAGE_DISPLAY_STATUSES)
+          .describe("the stage's badge, read from the rollout's status and the stage's (stageDisplay)"),
+        namespaces: z.number(),
+        phases: phaseCountsSchema,
+      }),
     ),
   });
 export type RolloutSummary = z.infer<typeof rolloutSummarySchema>;
@@ -414,6 +447,21 @@ export const driftCheckSchema = z.strictObject({
     }),
   ),
 });
+
+export const rolloutCoverageSchema = z.strictObject({
+  planId: z.string(),
+  planVersion: z.number(),
+  namespaces: z.array(
+    z.strictObject({
+      namespace: z.string(),
+      tier: tierSchema.nullable().describe('its tier in the inventory; null: none, so it must be assigned a stage or excluded'),
+      policies: z.number().describe('how many policies the plan has for it'),
+      system: z.boolean().describe('one of the namespaces Kubernetes and its add-ons run in (kube-system and the like)'),
+      recommended: z.string().describe('what to do with it, in words'),
+    }),
+  ),
+});
+export type RolloutCoverage = z.infer<typeof rolloutCoverageSchema>;
 
 export const listRolloutsQuerySchema = z.strictObject({
   clusterId: z.uuid().optional(),
@@ -454,6 +502,15 @@ export const rolloutRoutes = {
     body: createRolloutSchema,
     success: [201],
     response: rolloutStateSchema,
+  }),
+  rolloutCoverage: route({
+    method: 'GET',
+    path: '/api/v1/plans/:planId/rollout-coverage',
+    summary:
+      "Every namespace of the plan with its tier, or none, and a recommended handling: what a rollout's request must place in a stage or exclude",
+    params: z.strictObject({ planId: idParam }),
+    success: [200],
+    response: rolloutCoverageSchema,
   }),
   listRollouts: route({
     method: 'GET',

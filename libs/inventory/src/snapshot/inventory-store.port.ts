@@ -1,5 +1,5 @@
 import type { Tier } from '@bulkhead/contracts';
-import type { Inventory } from '@bulkhead/netpol';
+import type { Inventory, NetworkPolicy } from '@bulkhead/netpol';
 import type { TierOfNamespace } from './tiers';
 
 export interface StoredNamespace extends TierOfNamespace {
@@ -46,6 +46,8 @@ export interface InventoryStore {
   namespaceCounts(clusterId: string): Promise<Map<string, NamespaceCounts>>;
   /** The workloads as `load` has them, of one namespace or all, without loading pods and policies. */
   workloads(clusterId: string, namespace?: string): Promise<Inventory['workloads']>;
+  /** Makes one namespace's policies exactly `policies`, as the cluster reported them after a rollout changed them. */
+  replaceNamespacePolicies(clusterId: string, namespace: string, policies: readonly NetworkPolicy[]): Promise<void>;
   /** Sets the tier a person chose (null: back to the labels) and the namespace's floor, together. */
   setTier(clusterId: string, namespace: string, override: Tier | null, floor: Tier | null): Promise<boolean>;
 }

@@ -1,9 +1,10 @@
-import { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
+import { DEFAULT_APPROVAL_TIERS, type RolloutCoverage } from '@bulkhead/contracts';
+import { type CoverageChoice, decideCoverage, isSystemNamespace, type PlannedNamespace, recommendedHandling } from '../domain/coverage';
 import type { CreateRolloutInput, NamespaceInput, RolloutEvent, Tier } from '../domain/types';
 import { transition } from '../domain/machine';
 import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from '../domain/probes';
-import { type PlanningDeps, requirePlan } from '@bulkhead/planning';
-import { effectiveTier } from '@bulkhead/inventory';
+import { type PlanningDeps, type PlanRecord, requirePlan } from '@bulkhead/planning';
+import { effectiveTier, type StoredNamespace } from '@bulkhead/inventory';
 import { RolloutError } from './errors';
 import type { RolloutCore } from './rollouts';
 
@@ -14,10 +15,8 @@ export interface CreateRolloutDeps extends RolloutCore {
   approvalTiers?: readonly Tier[];
 }
 
-export interface CreateRolloutRequest {
+export interface CreateRolloutRequest extends CoverageChoice {
   planId: string;
-  /** Default: every namespace of the plan that has a tier. */
-  namespaces?: string[];
   config?: CreateRolloutInput['config'];
   by: string;
   /** the person behind `by` (see RolloutState.creatorId) */
@@ -25,6 +24,27 @@ export interface CreateRolloutRequest {
   /** Start at once (or at `scheduledAt`) instead of leaving a draft. */
   start?: boolean;
   scheduledAt?: string;
+}
+
+/** The plan's namespaces, each with its tier in the inventory (null: none) and how many policies the plan has for it. */
+function plannedNamespaces(plan: PlanRecord, stored: readonly StoredNamespace[]): PlannedNamespace[] {
+  const tiers = new Map(stored.map((ns) => [ns.name, effectiveTier(ns)]));
+  const policies = new Map<string, number>();
+  for (const policy of plan.policies) policies.set(policy.metadata.namespace, (policies.get(policy.metadata.namespace) ?? 0) + 1);
+  return [...policies.keys()]
+    .sort()
+    .map((namespace) => ({ namespace, tier: tiers.get(namespace) ?? null, policies: policies.get(namespace)! }));
+}
+
+/** What a rollout of the plan would have to place: every namespace with its tier, or none, and what to do with it. */
+export async function previewCoverage(deps: Pick<CreateRolloutDeps, 'planning'>, planId: string): Promise<RolloutCoverage> {
+  const plan = await requirePlan(deps.planning.plans, planId);
+  const planned = plannedNamespaces(plan, await deps.planning.inventory.namespaces(plan.clusterId));
+  return {
+    planId: plan.id,
+    planVersion: plan.version,
+    namespaces: planned.map((p) => ({ ...p, system: isSystemNamespace(p.namespace), recommended: recommendedHandling(p) })),
+  };
 }
 
 const DATA_STORE = /postgres|mysql|maria|mongo|redis|memcache|kafka|rabbit|nats|elastic|opensearch|cassandra|etcd|zookeeper|minio|db\b/i;
@@ -46,19 +66,13 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
     deps.planning.inventory.load(plan.clusterId),
     deps.planning.inventory.namespaces(plan.clusterId),
   ]);
-  const tiers = new Map(stored.map((ns) => [ns.name, effectiveTier(ns)]));
-  const planned = [...new Set(plan.policies.map((p) => p.metadata.namespace))].sort();
-  const problems: Array<{ field: string; reason: string }> = [];
-  const chosen = request.namespaces ?? planned.filter((ns) => tiers.get(ns));
-  (request.namespaces ?? []).forEach((ns, i) => {
-    if (!planned.includes(ns))
-      problems.push({ field: `namespaces[${i}]`, reason: `namespace ${ns} has no policies in plan v${plan.version}` });
-    else if (!tiers.get(ns))
-      problems.push({ field: `namespaces[${i}]`, reason: `namespace ${ns} has no tier: set one first (PATCH .../namespaces/${ns})` });
-  });
-  if (chosen.length === 0 && problems.length === 0)
-    problems.push({ field: 'namespaces', reason: 'no namespace of the plan has a tier: set tiers first' });
-  if (problems.length) throw new RolloutError('rollout.invalid_input', problems);
+  const coverage = decideCoverage(plannedNamespaces(plan, stored), request, plan.version);
+  if (coverage.problems.length) throw new RolloutError('rollout.invalid_input', coverage.problems);
+  // A namespace's tier for its probes: the stage the rollout puts it in, else its own (an excluded one still has pods to probe from).
+  const tiers = new Map<string, Tier | null>([
+    ...stored.map((ns) => [ns.name, effectiveTier(ns)] as const),
+    ...coverage.staged.map((ns) => [ns.namespace, ns.tier] as const),
+  ]);
 
   // Probes run from and to live pods: a CronJob between runs, or a workload scaled to zero, has none.
   const running = new Set(
@@ -96,9 +110,9 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
           dataStore: DATA_STORE.test(w.name) || Object.values(w.labels).some((v) => DATA_STORE.test(v)),
         })),
     }));
-  const inputs: NamespaceInput[] = chosen.map((name) => ({
+  const inputs: NamespaceInput[] = coverage.staged.map(({ namespace: name, tier }) => ({
     name,
-    tier: tiers.get(name) as Tier,
+    tier,
     dependents: dependents.get(name)?.size ?? 0,
     probes: selectProbes({ namespace: name, edges: allowed, namespaces, egressDenied: true }),
   }));
@@ -117,6 +131,7 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
         creatorId: request.creatorId,
         approvalTiers: deps.approvalTiers ?? DEFAULT_APPROVAL_TIERS,
         namespaces: inputs,
+        excluded: coverage.excluded,
         config: request.config,
       },
     },

@@ -39,6 +39,8 @@ export interface RolloutDeps extends RolloutCore {
   plans: PlanPolicies;
   /** A namespace's tier as the inventory has it now (null: none, or no such namespace). */
   namespaceTier(clusterId: string, namespace: string): Promise<Tier | null>;
+  /** The inventory's policies of a namespace become what the cluster reports, after an apply or a restore. */
+  recordLivePolicies(clusterId: string, namespace: string, policies: readonly NetworkPolicy[]): Promise<void>;
   driverFor(clusterId: string): Promise<ClusterDriver>;
 }
 
@@ -127,6 +129,63 @@ function target(run: ProbeRun): ConnectivityProbe['to'] {
 function observed(connected: boolean, error: boolean | undefined): ProbeObservation {
   if (error) return 'error';
   return connected ? 'reached' : 'not_reached';
+}
+
+/**
+ * The namespace's policies as the cluster holds them after a change, which the inventory takes on at
+ * once (the overview counts them without a sync). A read that fails leaves the inventory as it was
+ * until the next sync, and the audit shows what was asked for (`intended`): the change itself was made,
+ * and the step goes on.
+ */
+async function readBack(
+  deps: RolloutDeps,
+  driver: ClusterDriver,
+  command: { clusterId: string; namespace: string },
+  intended: readonly NetworkPolicy[],
+): Promise<{ policies: readonly NetworkPolicy[]; readFromCluster: boolean }> {
+  let live: NetworkPolicy[];
+  try {
+    live = await driver.readPolicies(command.namespace);
+  } catch {
+    return { policies: intended, readFromCluster: false };
+  }
+  await deps.recordLivePolicies(command.clusterId, command.namespace, live);
+  return { policies: live, readFromCluster: true };
+}
+
+const namesOf = (policies: readonly PolicyDocument[]): string[] =>
+  policies
+    .map((policy) => {
+      const name = (policy.metadata as { name?: unknown } | undefined)?.name;
+      return typeof name === 'string' ? name : '';
+    })
+    .sort();
+
+/** The audit entry of an apply or a restore: the namespace's policies before and after, and their names. */
+function policyChange(
+  deps: RolloutCore,
+  state: RolloutState,
+  command: { stepId: string; namespace: string },
+  action: 'rollout.step.policies_applied' | 'rollout.step.policies_restored',
+  before: readonly PolicyDocument[] | null,
+  after: { policies: readonly NetworkPolicy[]; readFromCluster: boolean },
+): AuditEntry {
+  const afterDocuments = asDocuments([...after.policies]);
+  return {
+    at: deps.clock().toISOString(),
+    rolloutId: state.id,
+    version: state.version,
+    action,
+    stepId: command.stepId,
+    namespace: command.namespace,
+    detail: {
+      before: before && [...before],
+      after: afterDocuments,
+      policies: { before: before && namesOf(before), after: namesOf(afterDocuments) },
+      // "cluster": read back after the change; "request": what was asked for, the cluster not answering the read.
+      afterSource: after.readFromCluster ? 'cluster' : 'request',
+    },
+  };
 }
 
 /** How many commands of one step a job carries out in a row at most (snapshot, apply, probes, restore). */
@@ -262,61 +321,48 @@ async function run(
         return { events: [{ type: 'applyFailed', stepId: command.stepId, error }] };
       }
       const planned = await deps.plans.policiesFor(command.planId, command.namespace);
+      let live = { policies: planned as readonly NetworkPolicy[], readFromCluster: false };
       const event = await guarded(command.namespace, async () => {
         try {
           // The plan's policies become the namespace's only ones; the snapshot keeps what was there.
           await driver.applyPolicies(command.namespace, planned, { prune: true });
-          return { type: 'applied', stepId: command.stepId };
         } catch (error) {
           return { type: 'applyFailed', stepId: command.stepId, error: errorText(error) };
         }
+        live = await readBack(deps, driver, command, planned);
+        return { type: 'applied', stepId: command.stepId };
       });
       if (!event) return null;
       return {
         events: [event],
         audit: (state) => {
-          const step = state.steps.find((s) => s.id === command.stepId);
-          return event.type === 'applied'
-            ? [
-                {
-                  at: deps.clock().toISOString(),
-                  rolloutId: state.id,
-                  version: state.version,
-                  action: 'rollout.step.policies_applied',
-                  stepId: command.stepId,
-                  namespace: command.namespace,
-                  detail: { before: (step?.snapshot?.policies ?? []) as never, after: asDocuments(planned) as never },
-                },
-              ]
-            : [];
+          const before = state.steps.find((s) => s.id === command.stepId)?.snapshot?.policies ?? [];
+          return event.type === 'applied' ? [policyChange(deps, state, command, 'rollout.step.policies_applied', before, live)] : [];
         },
       };
     }
     case 'restoreNamespace': {
+      const restoring = command.snapshot.policies.map(cleanPolicy);
+      let before: NetworkPolicy[] | null = null;
+      let live = { policies: restoring as readonly NetworkPolicy[], readFromCluster: false };
       const event = await guarded(command.namespace, async () => {
         try {
-          await driver.restorePolicies(command.namespace, command.snapshot.policies.map(cleanPolicy));
-          return { type: 'restored', stepId: command.stepId, attempt: command.attempt };
+          // What the restore replaces, for the audit log: the namespace as it is, not as the step left it
+          // (null when the cluster does not answer that read, which does not hold the restore up).
+          before = await driver.readPolicies(command.namespace).catch(() => null);
+          await driver.restorePolicies(command.namespace, restoring);
         } catch (error) {
           return { type: 'restoreFailed', stepId: command.stepId, attempt: command.attempt, error: errorText(error) };
         }
+        live = await readBack(deps, driver, command, restoring);
+        return { type: 'restored', stepId: command.stepId, attempt: command.attempt };
       });
       if (!event) return null;
       return {
         events: [event],
         audit: (state) =>
           event.type === 'restored'
-            ? [
-                {
-                  at: deps.clock().toISOString(),
-                  rolloutId: state.id,
-                  version: state.version,
-                  action: 'rollout.step.policies_restored',
-                  stepId: command.stepId,
-                  namespace: command.namespace,
-                  detail: { after: command.snapshot.policies as never },
-                },
-              ]
+            ? [policyChange(deps, state, command, 'rollout.step.policies_restored', before && asDocuments(before), live)]
             : [],
       };
     }

@@ -97,6 +97,15 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
         p(`${pat}.protocol`, 'must be TCP, UDP or SCTP');
     });
   });
+  if (input.excluded !== undefined && !Array.isArray(input.excluded)) p('excluded', 'must be a list of namespaces with reasons');
+  (Array.isArray(input.excluded) ? input.excluded : []).forEach((entry, i) => {
+    const at = `excluded[${i}]`;
+    if (typeof entry?.namespace !== 'string' || isDns1123Label(entry.namespace).length > 0)
+      p(`${at}.namespace`, 'must be a Kubernetes namespace name');
+    else if (names.has(entry.namespace)) p(`${at}.namespace`, `${entry.namespace} is both in a stage and excluded`);
+    else names.add(entry.namespace);
+    if (typeof entry?.reason !== 'string' || entry.reason.trim().length === 0) p(`${at}.reason`, 'must say why the namespace is left out');
+  });
   const c = input.config ?? {};
   if (c.waves !== undefined && (!Array.isArray(c.waves) || c.waves.length === 0 || c.waves.some((n) => !Number.isInteger(n) || n < 1)))
     p('config.waves', 'must be a non-empty list of positive integers');
@@ -197,6 +206,7 @@ export function buildRollout(
       status: 'draft',
       stages,
       steps,
+      excluded: (input.excluded ?? []).map(({ namespace, reason }) => ({ namespace, reason })),
       config,
       rollbacks: [],
       version: 1,

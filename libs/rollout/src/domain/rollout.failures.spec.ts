@@ -24,7 +24,19 @@ describe('a must-connect probe fails in staging', () => {
     expect(step.snapshot?.policies).toHaveLength(2);
     // the job that recorded the failure carried out the restore, from the snapshot stored in the state
     const restored = loop.audit.filter((a) => a.action === 'rollout.step.policies_restored');
-    expect(restored).toEqual([expect.objectContaining({ namespace: 'staging-b', detail: { after: step.snapshot!.policies } })]);
+    // before: the plan's policies, as the cluster held them when the restore began; after: the snapshot, read back
+    expect(restored).toEqual([
+      expect.objectContaining({
+        namespace: 'staging-b',
+        detail: {
+          before: loop.plan['staging-b'],
+          after: step.snapshot!.policies,
+          afterSource: 'cluster',
+          policies: { before: ['allow-web-db', 'default-deny'], after: ['legacy-allow-all', 'zz-keep'] },
+        },
+      }),
+    ]);
+    expect(loop.inventory.get('staging-b')).toEqual(step.snapshot!.policies);
   });
 
   it('halts the rollout naming the probe', async () => {
@@ -132,7 +144,14 @@ describe('driver failures', () => {
     expect(loop.state.status).toBe('halted');
     expect(loop.state.halt).toMatchObject({ code: 'apply_failed' });
     expect(loop.state.halt?.message).toContain('applyPolicies dev-a: the API server answered 503');
-    expect(loop.cluster.calls.map((c) => c.method)).toEqual(['readPolicies', 'applyPolicies', 'restorePolicies']);
+    // snapshot, the failed apply, then the restore between a read of what it replaces and a read of what it left
+    expect(loop.cluster.calls.map((c) => c.method)).toEqual([
+      'readPolicies',
+      'applyPolicies',
+      'readPolicies',
+      'restorePolicies',
+      'readPolicies',
+    ]);
     expect(loop.step('dev-a').phase).toBe('restored');
     expect(loop.cluster.policiesOf('dev-a')).toEqual(loop.cluster.original['dev-a']);
   });

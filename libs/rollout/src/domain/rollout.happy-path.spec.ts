@@ -124,9 +124,23 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
     expect(loop.audit.filter((a) => a.action === 'rollout.step.policies_applied')).toHaveLength(8);
   });
 
-  it('called the driver once per snapshot and apply', async () => {
+  it("leaves the inventory holding each namespace's policies as the cluster reports them", async () => {
+    for (const step of loop.state.steps) expect(loop.inventory.get(step.namespace)).toEqual(loop.cluster.policiesOf(step.namespace));
+  });
+
+  it('audits each apply with the policies before and after, and their names', async () => {
+    const applied = loop.audit.find((a) => a.action === 'rollout.step.policies_applied' && a.namespace === 'dev-a');
+    expect(applied?.detail).toEqual({
+      before: loop.cluster.original['dev-a'],
+      after: loop.cluster.policiesOf('dev-a'),
+      afterSource: 'cluster',
+      policies: { before: ['legacy-allow-all', 'zz-keep'], after: ['allow-web-db', 'default-deny'] },
+    });
+  });
+
+  it('called the driver once per snapshot and apply, and read each namespace back after its apply', async () => {
     const count = (method: string) => loop.cluster.calls.filter((c) => c.method === method).length;
-    expect(count('readPolicies')).toBe(8);
+    expect(count('readPolicies')).toBe(16);
     expect(count('applyPolicies')).toBe(8);
     expect(count('restorePolicies')).toBe(0);
   });

@@ -15,9 +15,9 @@ describe('a rollout summary', () => {
       phases: { verified: 1, pending: 7 },
     });
     expect(summary.stages).toEqual([
-      { tier: 'dev', status: 'completed', namespaces: 1, phases: { verified: 1 } },
-      { tier: 'staging', status: 'waiting_approval', namespaces: 3, phases: { pending: 3 } },
-      { tier: 'prod', status: 'pending', namespaces: 4, phases: { pending: 4 } },
+      { tier: 'dev', status: 'completed', display: 'completed', namespaces: 1, phases: { verified: 1 } },
+      { tier: 'staging', status: 'waiting_approval', display: 'waiting_approval', namespaces: 3, phases: { pending: 3 } },
+      { tier: 'prod', status: 'pending', display: 'pending', namespaces: 4, phases: { pending: 4 } },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { stageDisplay } from '@bulkhead/contracts';
 import type { PhaseCounts, RolloutOutline, RolloutStall, RolloutState, RolloutSummary, RolloutView, Tier } from './types';
 
 /** The outline of a whole state: its own fields, its stages, and its steps counted by tier and phase. */
@@ -17,7 +18,7 @@ export function outlineOf(rollout: RolloutState): RolloutOutline {
 export function summaryOfOutline(outline: RolloutOutline, stalled?: RolloutStall): RolloutSummary {
   const { id, clusterId, planId, planVersion, createdBy, createdAt, status, scheduledAt, opensAt, startedAt, finishedAt, updatedAt } =
     outline.header;
-  const { version, halt, pausedBy } = outline.header;
+  const { version, halt, pausedBy, excluded } = outline.header;
   const phases: PhaseCounts = {};
   const byTier = new Map<Tier, { namespaces: number; phases: PhaseCounts }>();
   let namespaces = 0;
@@ -45,15 +46,20 @@ export function summaryOfOutline(outline: RolloutOutline, stalled?: RolloutStall
     version,
     halt,
     pausedBy,
+    excluded: excluded ?? [],
     stalled,
     namespaces,
     phases,
-    stages: outline.stages.map(({ tier, status: stageStatus }) => ({
-      tier,
-      status: stageStatus,
-      namespaces: byTier.get(tier)?.namespaces ?? 0,
-      phases: byTier.get(tier)?.phases ?? {},
-    })),
+    stages: outline.stages.map(({ tier, status: stageStatus }) => {
+      const stagePhases = byTier.get(tier)?.phases ?? {};
+      return {
+        tier,
+        status: stageStatus,
+        display: stageDisplay(status, stageStatus, stagePhases).status,
+        namespaces: byTier.get(tier)?.namespaces ?? 0,
+        phases: stagePhases,
+      };
+    }),
   };
 }
 

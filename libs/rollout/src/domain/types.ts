@@ -3,6 +3,7 @@
  * out. Everything here is plain JSON (times are ISO 8601 strings), so a state can be stored in a row,
  * an event in a job payload and a command in a queue, and read back unchanged.
  */
+import type { StageDisplayStatus } from '@bulkhead/contracts';
 import type { TimeWindow } from './time/windows';
 
 export const TIERS = ['dev', 'staging', 'prod'] as const;
@@ -131,6 +132,12 @@ export interface Step {
   haltReason?: HaltReason;
 }
 
+/** A namespace of the plan that the rollout leaves alone, on purpose, and why. */
+export interface ExcludedNamespace {
+  namespace: string;
+  reason: string;
+}
+
 export type StageStatus = 'pending' | 'waiting_approval' | 'running' | 'completed' | 'rejected';
 
 export interface StepEvidence {
@@ -243,6 +250,8 @@ export interface RolloutState {
   finishedAt?: string;
   stages: Stage[];
   steps: Step[];
+  /** the plan's namespaces in no stage, each with its reason (absent on rollouts made before it was recorded) */
+  excluded?: ExcludedNamespace[];
   config: RolloutConfig;
   /** why the rollout halted (the first reason; each step keeps its own) */
   halt?: HaltReason;
@@ -294,10 +303,11 @@ export interface RolloutSummary extends Pick<
   | 'pausedBy'
 > {
   stalled?: RolloutStall;
+  excluded: ExcludedNamespace[];
   /** every namespace of the rollout */
   namespaces: number;
   phases: PhaseCounts;
-  stages: Array<{ tier: Tier; status: StageStatus; namespaces: number; phases: PhaseCounts }>;
+  stages: Array<{ tier: Tier; status: StageStatus; display: StageDisplayStatus; namespaces: number; phases: PhaseCounts }>;
 }
 
 /** A rollout's own fields, without its stages and steps. */
@@ -333,6 +343,8 @@ export interface CreateRolloutInput {
   /** the tiers whose stages wait for an approval, the first stage included: policy, not the requester's choice */
   approvalTiers: readonly Tier[];
   namespaces: NamespaceInput[];
+  /** the plan's other namespaces, each with the reason it is left out */
+  excluded?: ExcludedNamespace[];
   config?: Partial<Omit<RolloutConfig, 'probe'>> & { probe?: Partial<ProbeConfig> };
   /** reference to the plan's semantic diff, per tier, shown in approval requests */
   diffRefs?: Partial<Record<Tier, string>>;

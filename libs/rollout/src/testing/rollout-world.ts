@@ -53,6 +53,8 @@ export class RolloutWorld {
   readonly cluster: InMemoryCluster;
   /** each namespace's tier as the inventory has it now (a test may change one) */
   readonly tiers = new Map<string, Tier>();
+  /** The inventory's policies per namespace, as the loop last recorded them from the cluster. */
+  readonly inventory = new Map<string, NetworkPolicy[]>();
   readonly deps: RolloutDeps;
 
   private constructor(
@@ -74,6 +76,8 @@ export class RolloutWorld {
         policiesFor: (_planId, namespace) => interleave(Promise.resolve((this.plan[namespace] ?? []) as unknown as NetworkPolicy[])),
       },
       namespaceTier: (_clusterId, namespace) => interleave(Promise.resolve(this.tiers.get(namespace) ?? null)),
+      recordLivePolicies: (_clusterId, namespace, policies) =>
+        interleave(Promise.resolve(void this.inventory.set(namespace, [...policies]))),
       driverFor: () => interleave(Promise.resolve<ClusterDriver>(this.cluster)),
     };
   }

@@ -6,7 +6,7 @@ import {
   type RolloutState,
   type RolloutView,
 } from '@bulkhead/contracts';
-import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { usePagedList } from '../../shared/pages';
 import { approvalKeys } from '../approvals/keys';
@@ -17,6 +17,14 @@ export const useRollouts = () =>
   usePagedList(rolloutKeys.list, (cursor, signal) => api.call(routes.listRollouts, { query: { cursor }, signal }));
 
 export const fetchRollout = (rolloutId: string, signal?: AbortSignal) => api.call(routes.getRollout, { params: { rolloutId }, signal });
+
+/** Where each namespace of a plan would go in a rollout of it: its tier, or none yet (the form then asks). */
+export const useRolloutCoverage = (planId: string) =>
+  useQuery({
+    queryKey: rolloutKeys.coverage(planId),
+    queryFn: ({ signal }) => api.call(routes.rolloutCoverage, { params: { planId }, signal }),
+    enabled: planId !== '',
+  });
 
 /**
  * Puts a state of a rollout in the cache, unless the cache holds a later one (by version): whoever

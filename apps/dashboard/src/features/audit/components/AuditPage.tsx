@@ -207,6 +207,23 @@ const hasValue = (v: unknown) => v !== undefined && v !== null && !(typeof v ===
 const recorded = (v: unknown) => v !== undefined && v !== null;
 const policiesText = (v: unknown) =>
   !recorded(v) ? '# not recorded' : Array.isArray(v) && v.length === 0 ? '# no NetworkPolicy' : toYaml(v);
+type PolicyLike = { metadata?: { name?: string }; spec?: unknown };
+const policyList = (v: unknown): PolicyLike[] => (Array.isArray(v) ? (v as PolicyLike[]) : []);
+const nameOf = (policy: PolicyLike) => policy.metadata?.name ?? '(no name)';
+
+/** What a change did, policy by policy: removed, added, spec changed, or left as it was (by name and spec). */
+function policyDifference(before: unknown, after: unknown) {
+  const old = new Map(policyList(before).map((p) => [nameOf(p), p]));
+  const now = new Map(policyList(after).map((p) => [nameOf(p), p]));
+  const same = (a: PolicyLike, b: PolicyLike) => toYaml(a.spec) === toYaml(b.spec);
+  return {
+    removed: [...old.keys()].filter((name) => !now.has(name)),
+    added: [...now.keys()].filter((name) => !old.has(name)),
+    changed: [...now.keys()].filter((name) => old.has(name) && !same(old.get(name)!, now.get(name)!)),
+    kept: [...now.keys()].filter((name) => old.has(name) && same(old.get(name)!, now.get(name)!)),
+  };
+}
+
 const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 function AuditRow({ entry: e, clusterName }: { entry: AuditItem; clusterName?: string }) {
@@ -242,6 +259,7 @@ function AuditRow({ entry: e, clusterName }: { entry: AuditItem; clusterName?: s
       {open && (
         <tr className="audit-detail">
           <td colSpan={6}>
+            {policies && recorded(e.before) && recorded(e.after) && <PolicyDifference before={e.before} after={e.after} />}
             {policies && (
               <div className="before-after">
                 <div>
@@ -267,6 +285,34 @@ function AuditRow({ entry: e, clusterName }: { entry: AuditItem; clusterName?: s
   );
 }
 
+/** The change as a list, policy by policy, with the YAML of what was removed, added or changed. */
+function PolicyDifference({ before, after }: { before: unknown; after: unknown }) {
+  const difference = policyDifference(before, after);
+  const byName = (list: unknown, names: string[]) => policyList(list).filter((p) => names.includes(nameOf(p)));
+  const rows: Array<[string, string[], unknown]> = [
+    ['Removed', difference.removed, byName(before, difference.removed)],
+    ['Added', difference.added, byName(after, difference.added)],
+    ['Changed (now)', difference.changed, byName(after, difference.changed)],
+  ];
+  return (
+    <div data-testid="policy-difference">
+      <h3>Difference</h3>
+      {rows
+        .filter(([, names]) => names.length > 0)
+        .map(([label, names, policies]) => (
+          <details key={label} open>
+            <summary>
+              {label}: {names.join(', ')}
+            </summary>
+            <pre className="code">{toYaml(policies)}</pre>
+          </details>
+        ))}
+      {difference.kept.length > 0 && <p className="small muted">Unchanged: {difference.kept.join(', ')}</p>}
+      {rows.every(([, names]) => names.length === 0) && <p className="small muted">No policy changed.</p>}
+    </div>
+  );
+}
+
 /** A few words for the entries people look for most. */
 function describe(e: AuditItem): string {
   const d = e.details ?? {};
@@ -275,8 +321,13 @@ function describe(e: AuditItem): string {
   if (typeof d.reason === 'string') parts.push(`“${d.reason}”`);
   if (typeof d.tier === 'string' && !e.target?.includes(d.tier)) parts.push(d.tier);
   if (Array.isArray(e.before) || Array.isArray(e.after)) {
-    const n = (v: unknown) => (Array.isArray(v) ? v.length : 0);
-    parts.push(`${n(e.before)} → ${n(e.after)} policies`);
+    const n = (v: unknown) => (Array.isArray(v) ? v.length : '?');
+    const { removed, added } = policyDifference(e.before, e.after);
+    parts.push(
+      `${n(e.before)} → ${n(e.after)} policies` +
+        (removed.length ? ` · removed ${removed.join(', ')}` : '') +
+        (added.length ? ` · added ${added.join(', ')}` : ''),
+    );
   }
   return parts.join(' · ');
 }

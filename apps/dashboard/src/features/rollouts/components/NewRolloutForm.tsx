@@ -1,11 +1,11 @@
-import type { ClusterView } from '@bulkhead/contracts';
+import type { ClusterView, RolloutCoverage, Tier } from '@bulkhead/contracts';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError } from '../../../api/client';
 import { navigate } from '../../../app/router';
 import { formatAgo, personName } from '../../../shared/format';
 import { ErrorNote, Field } from '../../../shared/ui';
 import { usePlans } from '../../plans/api';
-import { useCreateRollout } from '../api';
+import { useCreateRollout, useRolloutCoverage } from '../api';
 
 const parseWaves = (text: string): number[] | null => {
   const parts = text.split(/[\s,]+/).filter(Boolean);
@@ -13,6 +13,13 @@ const parseWaves = (text: string): number[] | null => {
   const nums = parts.map(Number);
   return nums.every((n) => Number.isInteger(n) && n >= 1) ? nums : null;
 };
+
+/** What the form does with a namespace without a tier: a stage, or an exclusion; '' until the user chooses. */
+type Placement = Tier | 'exclude' | '';
+
+/** The first choice offered: system namespaces excluded, as recommended; others wait for the user. */
+const initialPlacements = (coverage: RolloutCoverage): Record<string, Placement> =>
+  Object.fromEntries(coverage.namespaces.filter((ns) => ns.tier === null).map((ns) => [ns.namespace, ns.system ? 'exclude' : '']));
 
 /** Operators: a rollout of one plan version, with its waves, settle time and probe patience. */
 export function NewRolloutForm({
@@ -44,6 +51,14 @@ export function NewRolloutForm({
   const busy = create.isPending || create.isSuccess;
   const { error } = create;
   const [local, setLocal] = useState<Record<string, string>>({});
+  const coverage = useRolloutCoverage(planId);
+  const [placements, setPlacements] = useState<Record<string, Placement>>({});
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (coverage.data) setPlacements(initialPlacements(coverage.data));
+  }, [coverage.data]);
+  const defaultReason = (namespace: string) =>
+    coverage.data?.namespaces.find((ns) => ns.namespace === namespace)?.system ? 'system namespace' : '';
 
   useEffect(() => {
     if (plans && !plans.some((p) => p.id === planId)) setPlanId(plans[0]?.id ?? '');
@@ -63,12 +78,25 @@ export function NewRolloutForm({
     if (!Number.isInteger(numbers.retries) || numbers.retries < 0) found.retries = 'a whole number, 0 or more';
     if (!Number.isInteger(numbers.timeoutMs) || numbers.timeoutMs < 100) found.timeoutMs = 'milliseconds, 100 or more';
     if (!Number.isInteger(numbers.retryDelayMs) || numbers.retryDelayMs < 0) found.retryDelayMs = 'milliseconds, 0 or more';
+    for (const [namespace, placement] of Object.entries(placements)) {
+      if (placement === '') found[`assign.${namespace}`] = 'choose a stage, or exclude it';
+      else if (placement === 'exclude' && !(reasons[namespace] ?? defaultReason(namespace)).trim())
+        found[`assign.${namespace}`] = 'say why it is left out';
+    }
     setLocal(found);
     if (Object.keys(found).length) return;
+    const assign = Object.fromEntries(
+      Object.entries(placements).filter((entry): entry is [string, Tier] => entry[1] !== 'exclude' && entry[1] !== ''),
+    );
+    const exclude = Object.entries(placements)
+      .filter(([, placement]) => placement === 'exclude')
+      .map(([namespace]) => ({ namespace, reason: (reasons[namespace] ?? defaultReason(namespace)).trim() }));
     create.mutate(
       {
         planId,
         start,
+        assign,
+        exclude,
         config: {
           waves: w!,
           settleMs: Math.round(numbers.settle * 1000),
@@ -126,6 +154,47 @@ export function NewRolloutForm({
           <input id="ro-delay" inputMode="numeric" value={retryDelay} onChange={(e) => setRetryDelay(e.target.value)} />
         </Field>
       </div>
+      {coverage.data && (
+        <fieldset className="coverage" data-testid="coverage">
+          <legend>
+            Namespaces of the plan <span className="muted small">each goes to a stage or is excluded with a reason</span>
+          </legend>
+          <ul className="plain-list">
+            {coverage.data.namespaces.map((ns) => (
+              <li key={ns.namespace} data-namespace={ns.namespace}>
+                <strong>{ns.namespace}</strong> <span className="muted small">{ns.policies} policies</span>{' '}
+                {ns.tier ? (
+                  <span className="muted">{ns.tier} stage</span>
+                ) : (
+                  <>
+                    <select
+                      aria-label={`Stage of ${ns.namespace}`}
+                      value={placements[ns.namespace] ?? ''}
+                      onChange={(e) => setPlacements({ ...placements, [ns.namespace]: e.target.value as Placement })}
+                    >
+                      <option value="">no tier: choose…</option>
+                      <option value="dev">dev stage</option>
+                      <option value="staging">staging stage</option>
+                      <option value="prod">last, with prod</option>
+                      <option value="exclude">exclude</option>
+                    </select>
+                    {placements[ns.namespace] === 'exclude' && (
+                      <input
+                        aria-label={`Why ${ns.namespace} is excluded`}
+                        placeholder="why it is left out"
+                        value={reasons[ns.namespace] ?? defaultReason(ns.namespace)}
+                        onChange={(e) => setReasons({ ...reasons, [ns.namespace]: e.target.value })}
+                      />
+                    )}
+                    <div className="small muted">Recommended: {ns.recommended}</div>
+                    {problem(`assign.${ns.namespace}`) && <div className="field-problem">{problem(`assign.${ns.namespace}`)}</div>}
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
       {general !== null && <ErrorNote error={general} title="The rollout was not created." />}
       <div className="form-actions">
         <label className="check">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import { type RolloutState, type RolloutView, type Stage, type Step } from '@bulkhead/contracts';
+import { type RolloutState, type RolloutView, type Stage, type StageDisplay, stageDisplaysOf, type Step } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { formatDuration, PHASE_TONE, STAGE_TONE, STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
 import { ProbeTable, rowsOfProbes } from '../../../shared/ProbeTable';
@@ -35,6 +35,9 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
       </div>
     );
   if (!r) return <Loading what="the rollout" />;
+
+  const displays = stageDisplaysOf(r);
+  const excluded = r.excluded ?? [];
 
   return (
     <div className="page" data-testid="rollout" data-status={r.status}>
@@ -79,9 +82,26 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
       )}
       <RolloutControls rollout={r} />
       <Progress rollout={r} />
-      {r.stages.map((stage) => (
-        <StageCard key={stage.tier} rollout={r} stage={stage} />
+      {r.stages.map((stage, i) => (
+        <StageCard key={stage.tier} rollout={r} stage={stage} display={displays[i]} />
       ))}
+      {excluded.length > 0 && (
+        <section className="card" aria-labelledby="excluded-title" data-testid="excluded">
+          <div className="card-head">
+            <h2 id="excluded-title">
+              Excluded <span className="muted">{excluded.length}</span>
+            </h2>
+            <span className="muted small">namespaces of the plan this rollout leaves alone, on purpose</span>
+          </div>
+          <ul className="plain-list">
+            {excluded.map((e) => (
+              <li key={e.namespace}>
+                <strong>{e.namespace}</strong> <span className="muted">· {e.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {r.rollbacks.length > 0 && (
         <section className="card" aria-labelledby="rollbacks-title">
           <div className="card-head">
@@ -158,6 +178,7 @@ function Progress({ rollout: r }: { rollout: RolloutState }) {
   const verified = r.steps.filter((s) => s.phase === 'verified').length;
   const restored = r.steps.filter((s) => s.phase === 'restored' || s.phase === 'restoring').length;
   const busy = r.steps.filter((s) => !['pending', 'verified', 'restored', 'restoring'].includes(s.phase)).length;
+  const excluded = r.excluded?.length ?? 0;
   const pct = (n: number) => `${total ? (n / total) * 100 : 0}%`;
   return (
     <div className="rollout-progress">
@@ -176,32 +197,33 @@ function Progress({ rollout: r }: { rollout: RolloutState }) {
       <span className="small muted nowrap">
         {verified} of {total} namespaces verified{busy > 0 && ` · ${busy} under way`}
         {restored > 0 && ` · ${restored} put back`}
+        {excluded > 0 && ` · ${excluded} excluded`}
       </span>
     </div>
   );
 }
 
-function StageCard({ rollout: r, stage }: { rollout: RolloutState; stage: Stage }) {
+function StageCard({ rollout: r, stage, display }: { rollout: RolloutState; stage: Stage; display: StageDisplay }) {
   const { can } = useAuth();
   const steps = r.steps.filter((s) => s.tier === stage.tier).sort((a, b) => a.wave - b.wave || a.namespace.localeCompare(b.namespace));
   const decision = stage.approval?.decision;
-  const verified = steps.filter((s) => s.phase === 'verified').length;
   return (
     <section
       className={`card stage stage-${stage.tier}`}
       data-testid="stage"
       data-tier={stage.tier}
       data-status={stage.status}
+      data-display={display.status}
       aria-labelledby={`stage-${stage.tier}`}
     >
       <div className="stage-head">
         <h2 id={`stage-${stage.tier}`}>
           {TIER_NAME[stage.tier]}{' '}
           <span className="muted">
-            {verified}/{steps.length}
+            {display.verified}/{display.namespaces}
           </span>
         </h2>
-        <Badge tone={STAGE_TONE[stage.status]}>{statusWords(stage.status)}</Badge>
+        <Badge tone={STAGE_TONE[display.status]}>{statusWords(display.status)}</Badge>
         <div className="stage-approval">
           {decision ? (
             <span data-testid="decision">

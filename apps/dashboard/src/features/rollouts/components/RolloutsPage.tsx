@@ -108,8 +108,9 @@ function MiniProgress({ rollout: r }: { rollout: RolloutSummary }) {
       <span className="progress">
         <span className={`progress-bar ${r.status === 'halted' ? 'progress-failed' : 'progress-succeeded'}`} style={{ width: `${pct}%` }} />
       </span>
-      <span className="small muted">
+      <span className="small muted" title={r.excluded.map((e) => `${e.namespace}: ${e.reason}`).join('\n') || undefined}>
         {verified}/{r.namespaces}
+        {r.excluded.length > 0 && ` · ${r.excluded.length} excluded`}
       </span>
     </span>
   );
@@ -122,6 +123,9 @@ function whereNow(r: RolloutSummary): string {
   if (waiting) return `${TIER_NAME[waiting.tier]} waits for an approval`;
   const running = r.stages.find((s) => s.status === 'running');
   if (running) return `${TIER_NAME[running.tier]} in progress`;
-  if (r.status === 'completed') return 'every tier verified';
+  if (r.status === 'completed')
+    return r.excluded.length > 0
+      ? `${r.phases.verified ?? 0} verified, ${r.excluded.length} excluded (${r.excluded.map((e) => e.namespace).join(', ')})`
+      : 'every tier verified';
   return statusWords(r.status);
 }
