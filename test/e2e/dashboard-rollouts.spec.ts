@@ -69,6 +69,15 @@ describe('a rollout from the dashboard', () => {
     await operator.getByLabel('Probe retries').fill('1');
     await operator.getByLabel('Probe timeout (ms)').fill('1000');
     await operator.getByLabel('Retry delay (ms)').fill('10');
+    // The demo's namespaces without a tier: each goes to a stage or is left out with a reason (system ones already are).
+    const placements = operator.getByTestId('coverage').locator('select');
+    await placements.first().waitFor();
+    for (const placement of await placements.all()) {
+      if ((await placement.inputValue()) !== '') continue;
+      const namespace = (await placement.getAttribute('aria-label'))!.replace('Stage of ', '');
+      await placement.selectOption('exclude');
+      await operator.getByLabel(`Why ${namespace} is excluded`).fill('not part of this rollout');
+    }
     await operator.getByRole('button', { name: 'Create and start' }).click();
     await operator.getByTestId('rollout').waitFor();
     rolloutId = operator.url().split('/rollouts/')[1];
