@@ -65,6 +65,9 @@ export interface AccessDeps {
 export const SESSION_TTL_MS = 12 * 3600 * 1000;
 export const MIN_PASSWORD_LENGTH = 10;
 
+/** A password Bulkhead makes up (the first admin's, a reset one): 20 random base64url characters, about 120 bits. */
+export const generatedPassword = (crypto: Pick<TokenCrypto, 'randomToken'>): string => crypto.randomToken().slice(3, 23);
+
 export async function createUser(
   deps: Pick<AccessDeps, 'users' | 'hasher'>,
   input: { username: string; password: string; role: Role },
@@ -171,7 +174,7 @@ export async function resetPassword(
   deps: Pick<AccessDeps, 'users' | 'hasher' | 'crypto'>,
   id: string,
 ): Promise<{ user: UserRecord; password: string }> {
-  const password = deps.crypto.randomToken();
+  const password = generatedPassword(deps.crypto);
   const user = await deps.users.setPassword(id, await deps.hasher.hash(password), null);
   if (!user) throw notFound(id);
   return { user, password };
