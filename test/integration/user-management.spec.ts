@@ -35,7 +35,7 @@ const adminId = async () => {
 };
 
 describe('who may manage users', () => {
-  it.each(['viewer', 'operator', 'approver'])('refuses a %s every user change with 403 and changes nothing', async (role) => {
+  it.each(['viewer', 'operator', 'approver'] as const)('refuses a %s every user change with 403 and changes nothing', async (role) => {
     const target = await newUser(`target-${role}`);
     const calls: [string, string, unknown?][] = [
       ['PATCH', `/api/v1/users/${target.id}`, { role: 'admin' }],
