@@ -362,9 +362,9 @@ async function main() {
       .waitFor({ timeout: 30000 });
     await shoot('08-flow-imports');
 
-    await page.goto(`${site.url}/users`);
-    await page.getByRole('table').waitFor();
-    await shoot('09-users');
+    await page.goto(`${site.url}/access`);
+    await page.getByRole('table', { name: 'API tokens' }).getByRole('row').nth(1).waitFor();
+    await shoot('09-access');
 
     await shootRollouts(page, site.url, stack.clusterId, shoot);
 

@@ -163,13 +163,13 @@ describe('flow imports in the dashboard', () => {
 });
 
 describe('the dashboard, signed in as a viewer', () => {
-  it('offers no confirm, reject, declare or upload, and no user management', async () => {
+  it('offers no confirm, reject, declare or upload, and no access management', async () => {
     await signIn('viewer-user');
     await page.getByTestId('cluster-card').waitFor();
     await page.goto(`${baseUrl}/clusters/${clusterId}/map`);
     await page.getByTestId('edge-table').waitFor();
     expect(await page.getByRole('button', { name: /^(Confirm|Reject|Declare dependency)$/ }).count()).toBe(0);
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).count()).toBe(0);
     await page.goto(`${baseUrl}/clusters/${clusterId}/flow-imports`);
     await page.getByTestId('flow-import').first().waitFor();
     expect(await page.getByText('Upload observed traffic').count()).toBe(0);
@@ -207,11 +207,12 @@ describe('signing in', () => {
     expect((await context.cookies()).some((c) => c.name === 'bh_session')).toBe(false);
   });
 
-  it('shows admins the users page', async () => {
+  it('shows admins the users on the access page', async () => {
     await signIn('admin-user');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
-    await page.getByRole('cell', { name: 'operator-user' }).waitFor();
-    expect(await page.getByRole('cell', { name: 'viewer-user' }).count()).toBe(1);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).click();
+    const users = page.getByRole('table', { name: 'Users' });
+    await users.getByRole('cell', { name: 'operator-user' }).waitFor();
+    expect(await users.getByRole('cell', { name: 'viewer-user' }).count()).toBe(1);
   });
 
   it("lets an admin disable a user, after a confirmation, which ends that user's sessions", async () => {
@@ -223,8 +224,11 @@ describe('signing in', () => {
     });
     const cookie = (harrysSession.headers.get('set-cookie') ?? '').split(';')[0];
     await signIn('admin-user');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
-    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'harry', exact: true }) });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).click();
+    const row = page
+      .getByRole('table', { name: 'Users' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'harry', exact: true }) });
     await row.getByRole('button', { name: 'Disable' }).click();
     await row.getByRole('button', { name: 'Disable harry' }).click();
     await row.getByText(/^disabled/).waitFor();

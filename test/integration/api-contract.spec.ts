@@ -1,7 +1,7 @@
 import { errorBodySchema, healthRoutes, type RouteContract, routes, urlOf } from '@bulkhead/contracts';
 import type { Express } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
+import { type Harness, seedDemoCluster, startApi, untieredExclusions, USER_PASSWORD } from './support/harness';
 
 /**
  * Every answer the API gives is what its route in libs/contracts declares: the answer of each GET route
@@ -154,7 +154,13 @@ describe('answers match their declared schemas', () => {
     const user = await answerOf(routes.createUser, 'admin', {
       body: { username: 'contract-checker', password: 'a long enough secret', role: 'viewer' },
     });
+    await answerOf(routes.changeRole, 'admin', { params: { userId: user.id }, body: { role: 'operator' } });
+    await answerOf(routes.resetPassword, 'admin', { params: { userId: user.id } });
     await answerOf(routes.disableUser, 'admin', { params: { userId: user.id } });
+    await answerOf(routes.removeUser, 'admin', { params: { userId: user.id } });
+    const passwords = { current: USER_PASSWORD, next: 'another long enough secret' };
+    await answerOf(routes.changeOwnPassword, 'viewer', { body: passwords });
+    await answerOf(routes.changeOwnPassword, 'viewer', { body: { current: passwords.next, next: passwords.current } });
     const token = await answerOf(routes.createToken, 'admin', { body: { name: 'contract-check', role: 'viewer' } });
     await answerOf(routes.revokeToken, 'admin', { params: { tokenId: token.id } });
   });

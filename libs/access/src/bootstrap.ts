@@ -1,6 +1,6 @@
 import { AccessError } from './errors';
 import { createToken, type TokenStore } from './tokens';
-import { type AccessDeps, createUser } from './users';
+import { type AccessDeps, createUser, generatedPassword } from './users';
 
 export const BOOTSTRAP_ADMIN = 'admin';
 
@@ -26,7 +26,7 @@ export async function ensureBootstrapAdmin(
 ): Promise<BootstrapSecrets> {
   let password: string | null = null;
   if ((await deps.users.countActive()) === 0) {
-    password = configured.password ?? deps.crypto.randomToken().slice(3, 23);
+    password = configured.password ?? generatedPassword(deps.crypto);
     await createUser(deps, { username: BOOTSTRAP_ADMIN, password, role: 'admin' });
   }
   const needsToken = configured.token ? !(await configuredTokenExists(deps, configured.token)) : (await deps.tokens.countActive()) === 0;

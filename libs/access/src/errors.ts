@@ -8,6 +8,7 @@ export type AccessErrorCode =
   | 'auth.invalid_token'
   | 'auth.token_expired'
   | 'user.weak_password'
+  | 'user.wrong_password'
   | 'user.username_taken'
   | 'user.last_admin'
   | 'user.not_found'

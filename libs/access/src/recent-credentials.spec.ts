@@ -59,6 +59,17 @@ function tables() {
       sessions.clear();
       return { ...user, disabledAt: new Date(1) };
     },
+    changeRole: async (_id, role) => ({ ...user, role }),
+    remove: async () => {
+      tokens.clear();
+      sessions.clear();
+      return user;
+    },
+    findById: async () => null,
+    setPassword: async () => {
+      sessions.clear();
+      return user;
+    },
   };
   return {
     tokens,

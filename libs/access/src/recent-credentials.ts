@@ -62,14 +62,21 @@ export class RecentCredentials {
     };
   }
 
-  /** The user store: disabling a user ends their sessions and tokens, so it forgets them all. */
+  /**
+   * The user store: disabling or removing a user, a new role or a new password all change what a
+   * kept session or token stands for, so each forgets them all.
+   */
   userStore(store: UserStore): UserStore {
     return {
       create: (input) => store.create(input),
       findByUsername: (username) => store.findByUsername(username),
+      findById: (id) => store.findById(id),
       list: () => store.list(),
       countActive: () => store.countActive(),
       disable: (id, at, allow) => this.forgetting(store.disable(id, at, allow)),
+      changeRole: (id, role, allow) => this.forgetting(store.changeRole(id, role, allow)),
+      remove: (id, allow) => this.forgetting(store.remove(id, allow)),
+      setPassword: (id, hash, keep) => this.forgetting(store.setPassword(id, hash, keep)),
     };
   }
 

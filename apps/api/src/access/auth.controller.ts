@@ -1,5 +1,16 @@
-import { routes, type RouteInput, type UserView, type WhoAmI } from '@bulkhead/contracts';
-import { type AccessDeps, createUser, disableUser, signIn, signOut, type UserRecord } from '@bulkhead/access';
+import { type PasswordReset, routes, type RouteInput, type UserView, type WhoAmI } from '@bulkhead/contracts';
+import {
+  type AccessDeps,
+  changeOwnPassword,
+  changeRole,
+  createUser,
+  disableUser,
+  removeUser,
+  resetPassword,
+  signIn,
+  signOut,
+  type UserRecord,
+} from '@bulkhead/access';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -93,5 +104,47 @@ export class AuthController {
   @ApiBearerAuth()
   async disable(@Input() { params }: RouteInput<typeof routes.disableUser>): Promise<UserView> {
     return userView(await disableUser(this.access, params.userId, new Date()));
+  }
+
+  /** A person's own password: the current one proves it is them; every other session of theirs ends. */
+  @Route(routes.changeOwnPassword)
+  @Audited('user.change_password', (req) => ({ target: req.caller!.name }))
+  @RequireRole('viewer')
+  @ApiBearerAuth()
+  async changeOwnPassword(@Input() { body }: RouteInput<typeof routes.changeOwnPassword>, @Req() req: BulkheadRequest): Promise<void> {
+    const caller = req.caller!;
+    await changeOwnPassword(this.access, {
+      userId: caller.userId,
+      current: body.current,
+      next: body.next,
+      address: clientAddress(req),
+      sessionToken: caller.kind === 'user' ? (readCookie(req, SESSION_COOKIE) ?? null) : null,
+    });
+  }
+
+  @Route(routes.changeRole)
+  @Audited('user.change_role', (_req, r) => ({ target: (r as UserView).username, details: { role: (r as UserView).role } }))
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  async changeRole(@Input() { params, body }: RouteInput<typeof routes.changeRole>): Promise<UserView> {
+    return userView(await changeRole(this.access, params.userId, body.role));
+  }
+
+  /** The new password is in this answer only: never stored in the clear, never audited. */
+  @Route(routes.resetPassword)
+  @Audited('user.reset_password', (_req, r) => ({ target: (r as PasswordReset).user.username }))
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  async resetPassword(@Input() { params }: RouteInput<typeof routes.resetPassword>): Promise<PasswordReset> {
+    const { user, password } = await resetPassword(this.access, params.userId);
+    return { user: userView(user), password };
+  }
+
+  @Route(routes.removeUser)
+  @Audited('user.remove', (req) => ({ target: String(req.params.userId) }))
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  async remove(@Input() { params }: RouteInput<typeof routes.removeUser>): Promise<void> {
+    await removeUser(this.access, params.userId);
   }
 }

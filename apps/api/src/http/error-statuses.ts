@@ -28,6 +28,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'auth.invalid_token': 401,
   'auth.token_expired': 401,
   'user.weak_password': 400,
+  'user.wrong_password': 403,
   'user.username_taken': 409,
   'user.last_admin': 409,
   'user.not_found': 404,

@@ -1,5 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
+import { AccountPage } from '../features/account/components/AccountPage';
 import { ApprovalsPage } from '../features/approvals/components/ApprovalsPage';
 import { AuditPage } from '../features/audit/components/AuditPage';
 import { ClusterPage } from '../features/clusters/components/ClusterPage';
@@ -12,7 +13,7 @@ import { PlansPage } from '../features/plans/components/PlansPage';
 import { RolloutPage } from '../features/rollouts/components/RolloutPage';
 import { RolloutsPage } from '../features/rollouts/components/RolloutsPage';
 import { SignInPage } from '../features/sign-in/components/SignInPage';
-import { UsersPage } from '../features/users/components/UsersPage';
+import { AccessPage } from '../features/users/components/AccessPage';
 import { WebhooksPage } from '../features/webhooks/components/WebhooksPage';
 import { useClusters } from '../shared/use-clusters';
 import { Empty, ErrorNote, Loading } from '../shared/ui';
@@ -78,12 +79,13 @@ function Routes() {
   else if (path === '/audit') page = <AuditPage />;
   else if (path === '/map' || path === '/flow-imports' || path === '/plans' || path === '/webhooks')
     page = <FirstCluster then={path.slice(1)} />;
-  else if (path === '/users')
+  else if (path === '/access' || path === '/users')
     page = can('users.manage') ? (
-      <UsersPage />
+      <AccessPage />
     ) : (
-      <Empty title="Only admins manage users">Your role does not include user management.</Empty>
+      <Empty title="Only admins manage access">Your role does not include managing users and API tokens.</Empty>
     );
+  else if (path === '/account') page = <AccountPage />;
   else
     page = (
       <Empty title="Nothing here">

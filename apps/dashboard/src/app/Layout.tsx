@@ -75,10 +75,10 @@ export function Layout({ children }: { children: ReactNode }) {
     });
   if (can('users.manage'))
     items.push({
-      to: '/users',
-      label: 'Users',
+      to: '/access',
+      label: 'Access',
       icon: <Icon d="M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 17c0-3 2.2-5 5-5s5 2 5 5M14 4a2.5 2.5 0 0 1 0 5M15 12c1.8.4 3 2 3 5" />,
-      active: (p) => p === '/users',
+      active: (p) => p === '/access' || p === '/users',
     });
 
   return (
@@ -121,6 +121,11 @@ export function Layout({ children }: { children: ReactNode }) {
               </div>
               <Badge tone={me.role === 'admin' ? 'accent' : me.role === 'viewer' ? 'neutral' : 'info'}>{me.role}</Badge>
             </div>
+          )}
+          {me?.kind === 'user' && (
+            <Link to="/account" className="btn btn-ghost btn-small btn-block">
+              Change my password
+            </Link>
           )}
           <button
             type="button"

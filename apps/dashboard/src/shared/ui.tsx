@@ -1,5 +1,5 @@
 import type { UseInfiniteQueryResult } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ApiError, describeError } from '../api/client';
 
 /** Worth trying again: the API was unreachable, failed or was busy; a 4xx will answer the same. */
@@ -115,6 +115,42 @@ export function LoadMore({
         {shown} {noun} shown{hasMore ? ', more follow' : ''}
       </span>
       {error ? <ErrorNote error={error} title="The next page could not be loaded." onRetry={more} /> : null}
+    </div>
+  );
+}
+
+/**
+ * A secret the API answers once (a new token, a reset password): shown with a copy button, and gone
+ * once the person dismisses it, since nothing can show it again.
+ */
+export function ShownOnce({ label, secret, onDismiss }: { label: string; secret: string; onDismiss: () => void }) {
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const copy = () =>
+    navigator.clipboard.writeText(secret).then(
+      () => setCopied('yes'),
+      () => setCopied('failed'),
+    );
+  return (
+    <div className="shown-once" role="region" aria-label={label}>
+      <div className="shown-once-head">
+        <strong>{label}</strong> <span className="muted">Shown this once: copy it now.</span>
+      </div>
+      <code className="shown-once-secret mono" data-testid="shown-once-secret">
+        {secret}
+      </code>
+      <div className="form-actions">
+        <button type="button" className="btn btn-small btn-primary" onClick={() => void copy()}>
+          Copy
+        </button>
+        <button type="button" className="btn btn-small" onClick={onDismiss}>
+          Done
+        </button>
+        {copied && (
+          <span className="muted small" role="status">
+            {copied === 'yes' ? 'Copied.' : 'The browser refused to copy: select it instead.'}
+          </span>
+        )}
+      </div>
     </div>
   );
 }

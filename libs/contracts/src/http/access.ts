@@ -18,6 +18,13 @@ export const createUserSchema = z.strictObject({
   role: roleSchema,
 });
 
+export const changeRoleSchema = z.strictObject({ role: roleSchema });
+
+export const changeOwnPasswordSchema = z.strictObject({
+  current: z.string().min(1).max(1000),
+  next: z.string().min(1).max(1000),
+});
+
 export const userViewSchema = z.strictObject({
   id: z.string(),
   username: z.string(),
@@ -26,6 +33,12 @@ export const userViewSchema = z.strictObject({
   disabledAt: instantSchema.nullable().describe('Set once the user was disabled: no sign-in, and their sessions and tokens ended'),
 });
 export type UserView = z.infer<typeof userViewSchema>;
+
+export const passwordResetSchema = z.strictObject({
+  user: userViewSchema,
+  password: z.string().describe('The new password. The only answer that ever contains it: hand it over now'),
+});
+export type PasswordReset = z.infer<typeof passwordResetSchema>;
 
 /** Who is calling: a signed-in person (with the CSRF token their browser must echo) or an API token. */
 export const whoAmISchema = z.strictObject({
@@ -48,6 +61,15 @@ export const accessRoutes = {
     response: whoAmISchema,
   }),
   signOut: route({ method: 'POST', path: '/api/v1/auth/logout', summary: 'Ends the session', success: [204], response: null }),
+  changeOwnPassword: route({
+    method: 'POST',
+    path: '/api/v1/auth/password',
+    summary:
+      "Changes the caller's own password, given the current one (a wrong one is a 403 naming current, throttled like sign-ins). Their other sessions end",
+    body: changeOwnPasswordSchema,
+    success: [204],
+    response: null,
+  }),
   whoAmI: route({ method: 'GET', path: '/api/v1/auth/me', summary: 'Who is calling', success: [200], response: whoAmISchema }),
   listUsers: route({ method: 'GET', path: '/api/v1/users', summary: 'Every user', success: [200], response: z.array(userViewSchema) }),
   createUser: route({
@@ -65,5 +87,30 @@ export const accessRoutes = {
     params: z.strictObject({ userId: idParam }),
     success: [200],
     response: userViewSchema,
+  }),
+  changeRole: route({
+    method: 'PATCH',
+    path: '/api/v1/users/:userId',
+    summary: 'Gives a user another role. The last enabled admin stays an admin (409)',
+    params: z.strictObject({ userId: idParam }),
+    body: changeRoleSchema,
+    success: [200],
+    response: userViewSchema,
+  }),
+  resetPassword: route({
+    method: 'POST',
+    path: '/api/v1/users/:userId/reset-password',
+    summary: 'Gives a user a generated password, answered this once, and ends their sessions (their tokens stay)',
+    params: z.strictObject({ userId: idParam }),
+    success: [200],
+    response: passwordResetSchema,
+  }),
+  removeUser: route({
+    method: 'DELETE',
+    path: '/api/v1/users/:userId',
+    summary: 'Removes a user with their sessions and tokens. Never the last enabled admin (409)',
+    params: z.strictObject({ userId: idParam }),
+    success: [204],
+    response: null,
   }),
 };

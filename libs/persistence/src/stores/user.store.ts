@@ -1,6 +1,6 @@
 import type { Role } from '@bulkhead/contracts';
-import { AccessError, type SessionStore, type UserRecord, type UserStore } from '@bulkhead/access';
-import { type DataSource, IsNull, LessThan } from 'typeorm';
+import { AccessError, type AdminGuard, type SessionStore, type UserRecord, type UserStore } from '@bulkhead/access';
+import { type DataSource, type EntityManager, IsNull, LessThan, Not } from 'typeorm';
 import { ApiTokenEntity } from '../entities/api-token.entity';
 import { SessionEntity, UserEntity } from '../entities/user.entities';
 import { isUniqueViolation } from './cluster.store';
@@ -46,26 +46,74 @@ export class TypeOrmUserStore implements UserStore {
     return this.repo.countBy({ disabledAt: IsNull() });
   }
 
-  disable(id: string, at: Date, allow: (target: UserRecord, enabledAdminIds: string[]) => void): Promise<UserRecord | null> {
+  disable(id: string, at: Date, allow: AdminGuard): Promise<UserRecord | null> {
+    return this.underAdminLock(id, allow, async (tx, target) => {
+      if (target.disabledAt) return toRecord(target);
+      await tx.getRepository(UserEntity).update({ id, disabledAt: IsNull() }, { disabledAt: at });
+      await tx.getRepository(SessionEntity).delete({ userId: id });
+      await tx.getRepository(ApiTokenEntity).update({ ownerId: id, revokedAt: IsNull() }, { revokedAt: at });
+      return this.reread(tx, id);
+    });
+  }
+
+  changeRole(id: string, role: Role, allow: AdminGuard): Promise<UserRecord | null> {
+    return this.underAdminLock(id, allow, async (tx) => {
+      await tx.getRepository(UserEntity).update({ id }, { role });
+      return this.reread(tx, id);
+    });
+  }
+
+  remove(id: string, allow: AdminGuard): Promise<UserRecord | null> {
+    return this.underAdminLock(id, allow, async (tx, target) => {
+      // Their tokens go with them (the audit trail keeps what they did); sessions cascade.
+      await tx.getRepository(ApiTokenEntity).delete({ ownerId: id });
+      await tx.getRepository(UserEntity).delete({ id });
+      return toRecord(target);
+    });
+  }
+
+  async findById(id: string) {
+    const e = await this.repo.findOneBy({ id });
+    return e ? { ...toRecord(e), passwordHash: e.passwordHash } : null;
+  }
+
+  setPassword(id: string, passwordHash: string, keepSessionHash: string | null): Promise<UserRecord | null> {
     return this.db.transaction(async (tx) => {
-      // Locked in one order until the commit: a disable running at the same time waits here, then sees this one's outcome.
+      const updated = await tx.getRepository(UserEntity).update({ id }, { passwordHash });
+      if (!updated.affected) return null;
+      const sessions = tx.getRepository(SessionEntity);
+      await (keepSessionHash === null ? sessions.delete({ userId: id }) : sessions.delete({ userId: id, tokenHash: Not(keepSessionHash) }));
+      return this.reread(tx, id);
+    });
+  }
+
+  /**
+   * Runs `change` on the user once `allow` has seen them and the ids of the enabled admins, in one
+   * transaction. Those admins are locked in one order until the commit: a change running at the same
+   * time waits here, then sees this one's outcome. Null when there is no such user.
+   */
+  private underAdminLock(
+    id: string,
+    allow: AdminGuard,
+    change: (tx: EntityManager, target: UserEntity) => Promise<UserRecord | null>,
+  ): Promise<UserRecord | null> {
+    return this.db.transaction(async (tx) => {
       const admins: { id: string }[] = await tx.query(
         `SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`,
       );
-      const users = tx.getRepository(UserEntity);
-      const target = await users.findOneBy({ id });
+      const target = await tx.getRepository(UserEntity).findOneBy({ id });
       if (!target) return null;
-      if (target.disabledAt) return toRecord(target);
       allow(
         toRecord(target),
         admins.map((admin) => admin.id),
       );
-      await users.update({ id, disabledAt: IsNull() }, { disabledAt: at });
-      await tx.getRepository(SessionEntity).delete({ userId: id });
-      await tx.getRepository(ApiTokenEntity).update({ ownerId: id, revokedAt: IsNull() }, { revokedAt: at });
-      const user = await users.findOneBy({ id });
-      return user && toRecord(user);
+      return change(tx, target);
     });
+  }
+
+  private async reread(tx: EntityManager, id: string): Promise<UserRecord | null> {
+    const user = await tx.getRepository(UserEntity).findOneBy({ id });
+    return user && toRecord(user);
   }
 }
 
