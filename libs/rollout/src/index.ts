@@ -5,7 +5,8 @@ export { transition, transitionAll, APPROVER_ROLES } from './domain/machine';
 export { outstandingCommands, isCommandCurrent, nextWake } from './domain/commands';
 export { stallOf, SELF_DRIVEN_STATUSES } from './domain/stall';
 export { outlineOf, summaryOf, summaryOfOutline } from './domain/summary';
-export { buildRollout, validateCreateInput, DEFAULT_CONFIG, stepIdOf, expectationOf } from './domain/create';
+export { buildRollout, validateCreateInput, validateConfig, DEFAULT_CONFIG, stepIdOf, expectationOf, type Problem } from './domain/create';
+export { previewWindows, PREVIEW_OPENINGS } from './domain/window-preview';
 export { planRollout, DEFAULT_WAVES, type PlanNamespace, type PlannedStage } from './domain/plan';
 export {
   selectProbes,
@@ -20,6 +21,7 @@ export {
 export {
   windowOpen,
   nextOpening,
+  nextOpenings,
   windowClosesAt,
   compileWindow,
   DEFAULT_HORIZON_DAYS,
@@ -28,6 +30,7 @@ export {
   type RRuleWindow,
   type OnceWindow,
   type CompiledWindow,
+  type Opening,
 } from './domain/time/windows';
 export { parseCron, cronMatchesDate, type Cron, type CronField } from './domain/time/cron';
 export { parseRRule, rruleOccurrences, type RRule, type ByDay, type RRuleFrequency } from './domain/time/rrule';

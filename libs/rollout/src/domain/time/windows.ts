@@ -140,22 +140,81 @@ export function nextOpening(
   freezes: readonly TimeWindow[] = [],
   horizonDays = DEFAULT_HORIZON_DAYS,
 ): Date | null {
-  const allow = windows.map(compiled);
-  const deny = freezes.map(compiled);
-  const limit = now.getTime() + horizonDays * DAY_MS;
-  let t = now.getTime();
+  const at = openingFrom(now.getTime(), windows.map(compiled), freezes.map(compiled), now.getTime() + horizonDays * DAY_MS);
+  return at === undefined ? null : new Date(at);
+}
+
+/** The first instant in [t, limit] at which some allow window (or none configured) is open and no freeze is. */
+function openingFrom(t: number, allow: readonly CompiledWindow[], deny: readonly CompiledWindow[], limit: number): number | undefined {
   while (t <= limit) {
     const frozenUntil = deny.map((f) => openUntil(f, t)).filter((e): e is number => e !== undefined);
     if (frozenUntil.length > 0) {
       t = Math.max(...frozenUntil);
       continue;
     }
-    if (allow.length === 0 || allow.some((w) => openUntil(w, t) !== undefined)) return new Date(t);
+    if (allow.length === 0 || allow.some((w) => openUntil(w, t) !== undefined)) return t;
     const next = allow.map((w) => firstStart(w, t, limit)).filter((s): s is number => s !== undefined);
-    if (next.length === 0) return null;
+    if (next.length === 0) return undefined;
     t = Math.max(t + 1, Math.min(...next));
   }
-  return null;
+  return undefined;
+}
+
+/**
+ * When a span open at `start` closes: when no allow window is open any more (windows that overlap or
+ * follow each other without a gap make one span), or earlier if a freeze starts first. Undefined when
+ * nothing closes it within `limit` (no windows configured and no freeze to come).
+ */
+function closingAfter(start: number, allow: readonly CompiledWindow[], deny: readonly CompiledWindow[], limit: number): number | undefined {
+  let allowEnd: number | undefined;
+  if (allow.length > 0) {
+    allowEnd = start;
+    while (allowEnd <= limit) {
+      const t: number = allowEnd;
+      const ends = allow.map((w) => openUntil(w, t)).filter((e): e is number => e !== undefined);
+      if (ends.length === 0) break;
+      allowEnd = Math.max(...ends);
+    }
+  }
+  const freezeStarts = deny
+    .map((f) => firstStart(f, start + 1, Math.min(allowEnd ?? limit, limit)))
+    .filter((s): s is number => s !== undefined);
+  const ends = allowEnd === undefined ? freezeStarts : [...freezeStarts, allowEnd];
+  return ends.length === 0 ? undefined : Math.min(...ends);
+}
+
+/** A span in which changes may start; `end` is null when nothing closes it within the horizon. */
+export interface Opening {
+  start: Date;
+  end: Date | null;
+}
+
+/**
+ * The next `count` openings at or after `now`: spans in which `windowOpen` holds, each from the instant it
+ * becomes true to the instant it stops. Fewer when the schedule runs out within the horizon, or when one
+ * never closes (no windows configured: open from `now` until a freeze, if any).
+ */
+export function nextOpenings(
+  now: Date,
+  windows: readonly TimeWindow[],
+  freezes: readonly TimeWindow[] = [],
+  count = 3,
+  horizonDays = DEFAULT_HORIZON_DAYS,
+): Opening[] {
+  const allow = windows.map(compiled);
+  const deny = freezes.map(compiled);
+  const limit = now.getTime() + horizonDays * DAY_MS;
+  const openings: Opening[] = [];
+  let t = now.getTime();
+  while (openings.length < count) {
+    const start = openingFrom(t, allow, deny, limit);
+    if (start === undefined) break;
+    const end = closingAfter(start, allow, deny, limit);
+    openings.push({ start: new Date(start), end: end === undefined ? null : new Date(end) });
+    if (end === undefined) break;
+    t = end;
+  }
+  return openings;
 }
 
 /**
