@@ -100,7 +100,7 @@ describe('previewWindows', () => {
     const r = previewWindows(
       {
         windows: { prod: [prodNights, cron('0 2 * * MON-FRI', 60, 'Mars/Olympus')] },
-        freezes: [{ ...prodNights, expression: '0 25 * * *' }],
+        freezes: [cron('0 25 * * *', 60)],
       },
       at('2026-01-05T00:00:00Z'),
     );
