@@ -6,6 +6,7 @@ import { formatAgo, personName } from '../../../shared/format';
 import { ErrorNote, Field } from '../../../shared/ui';
 import { usePlans } from '../../plans/api';
 import { useCreateRollout } from '../api';
+import { configOfSchedule, EMPTY_SCHEDULE, WindowsEditor } from './WindowsEditor';
 
 const parseWaves = (text: string): number[] | null => {
   const parts = text.split(/[\s,]+/).filter(Boolean);
@@ -14,7 +15,7 @@ const parseWaves = (text: string): number[] | null => {
   return nums.every((n) => Number.isInteger(n) && n >= 1) ? nums : null;
 };
 
-/** Operators: a rollout of one plan version, with its waves, settle time and probe patience. */
+/** Operators: a rollout of one plan version, with its waves, settle time, probe patience, windows and freezes. */
 export function NewRolloutForm({
   clusters,
   initialCluster,
@@ -39,6 +40,7 @@ export function NewRolloutForm({
   const [timeout, setTimeoutMs] = useState('5000');
   const [retryDelay, setRetryDelay] = useState('10000');
   const [start, setStart] = useState(true);
+  const [schedule, setSchedule] = useState(EMPTY_SCHEDULE);
   const create = useCreateRollout();
   // Busy from the click until the new rollout's page opens.
   const busy = create.isPending || create.isSuccess;
@@ -73,6 +75,7 @@ export function NewRolloutForm({
           waves: w!,
           settleMs: Math.round(numbers.settle * 1000),
           probe: { retries: numbers.retries, timeoutMs: numbers.timeoutMs, retryDelayMs: numbers.retryDelayMs },
+          ...configOfSchedule(schedule),
         },
       },
       { onSuccess: (created) => navigate(`/rollouts/${created.id}`) },
@@ -126,6 +129,7 @@ export function NewRolloutForm({
           <input id="ro-delay" inputMode="numeric" value={retryDelay} onChange={(e) => setRetryDelay(e.target.value)} />
         </Field>
       </div>
+      <WindowsEditor draft={schedule} onChange={setSchedule} createError={error} />
       {general !== null && <ErrorNote error={general} title="The rollout was not created." />}
       <div className="form-actions">
         <label className="check">
