@@ -30,7 +30,7 @@ it('shows a rollout waiting for its maintenance window, and when the window open
   await context.close();
 }, 60000);
 
-it('previews the next three openings of a window typed on the new-rollout form, and names a bad cron field', async () => {
+it('previews the next three openings of a window typed on the new-rollout form, and names a bad cron field and a bad freeze start', async () => {
   const { page, context } = await signedInPage(demo.dashboard, 'operator-user');
   await page.goto(`${demo.dashboard.baseUrl}/rollouts?new=1`);
   await page.getByRole('button', { name: 'Add a prod window' }).click();
@@ -47,5 +47,11 @@ it('previews the next three openings of a window typed on the new-rollout form, 
   const problem = page.locator('#ro-win-prod-0-schedule-problem');
   await problem.waitFor({ timeout: 10000 });
   expect(await problem.textContent()).toContain('hour');
+
+  await page.locator('#ro-win-prod-0-schedule').fill('0 2 * * MON-FRI');
+  await page.getByRole('button', { name: 'Add a freeze' }).click();
+  await page.locator('#ro-freeze-0-start').fill('tomorrow');
+  const freezeProblem = page.locator('#ro-freeze-0-start-problem');
+  await freezeProblem.waitFor({ timeout: 10000 });
   await context.close();
 }, 60000);

@@ -33,6 +33,16 @@ export const EMPTY_SCHEDULE: ScheduleDraft = { windows: { dev: [], staging: [], 
 
 const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
+/** The coming midnight in the browser's zone, as an instant with its offset: where a new freeze starts until edited. */
+function nextMidnight(): string {
+  const midnight = new Date();
+  midnight.setHours(24, 0, 0, 0);
+  const offset = -midnight.getTimezoneOffset();
+  const two = (n: number) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const date = `${midnight.getFullYear()}-${two(midnight.getMonth() + 1)}-${two(midnight.getDate())}`;
+  return `${date}T00:00:00${offset < 0 ? '-' : '+'}${two(offset / 60)}:${two(offset % 60)}`;
+}
+
 const SCHEDULE_HINTS: Record<WindowDraft['kind'], string> = {
   cron: 'minute hour day month weekday, e.g. 0 2 * * MON-FRI',
   rrule: 'DTSTART;TZID=Europe/Berlin:20260105T020000 then RRULE:FREQ=WEEKLY;BYDAY=MO,TH (EXDATE lines too)',
@@ -121,7 +131,7 @@ export function WindowsEditor({
   const addFreeze = () =>
     onChange({
       ...draft,
-      freezes: [...draft.freezes, { start: '', durationMinutes: '1440', timeZone: browserZone(), reason: '', tiers: [] }],
+      freezes: [...draft.freezes, { start: nextMidnight(), durationMinutes: '1440', timeZone: browserZone(), reason: '', tiers: [] }],
     });
 
   return (
@@ -191,7 +201,7 @@ export function WindowsEditor({
               </div>
             );
           })}
-          <Openings tier={tier} preview={preview.data} hasWindows={draft.windows[tier].length > 0} />
+          <Openings tier={tier} preview={preview.data} asking={preview.isFetching} hasWindows={draft.windows[tier].length > 0} />
         </section>
       ))}
       <section className="windows-tier" aria-label="freezes">
@@ -204,7 +214,7 @@ export function WindowsEditor({
         {draft.freezes.map((f, i) => {
           const id = `ro-freeze-${i}`;
           return (
-            <div key={i} className="window-row">
+            <div key={i} className="window-row freeze-row">
               <Field
                 label="Start"
                 htmlFor={`${id}-start`}
@@ -229,16 +239,20 @@ export function WindowsEditor({
               </Field>
               <div className="field">
                 <span className="small muted">Tiers (none: all)</span>
-                {TIERS.map((tier) => (
-                  <label key={tier} className="check">
-                    <input
-                      type="checkbox"
-                      checked={f.tiers.includes(tier)}
-                      onChange={(e) => editFreeze(i, { tiers: e.target.checked ? [...f.tiers, tier] : f.tiers.filter((t) => t !== tier) })}
-                    />
-                    {tier}
-                  </label>
-                ))}
+                <div className="freeze-tiers">
+                  {TIERS.map((tier) => (
+                    <label key={tier} className="check">
+                      <input
+                        type="checkbox"
+                        checked={f.tiers.includes(tier)}
+                        onChange={(e) =>
+                          editFreeze(i, { tiers: e.target.checked ? [...f.tiers, tier] : f.tiers.filter((t) => t !== tier) })
+                        }
+                      />
+                      {tier}
+                    </label>
+                  ))}
+                </div>
               </div>
               <button
                 type="button"
@@ -260,9 +274,19 @@ export function WindowsEditor({
 }
 
 /** A tier's next openings, in the viewer's time; or why there are none to show. */
-function Openings({ tier, preview, hasWindows }: { tier: Tier; preview: WindowPreview | undefined; hasWindows: boolean }) {
+function Openings({
+  tier,
+  preview,
+  asking,
+  hasWindows,
+}: {
+  tier: Tier;
+  preview: WindowPreview | undefined;
+  asking: boolean;
+  hasWindows: boolean;
+}) {
   const openings = preview?.tiers[tier];
-  if (!openings) return hasWindows ? <p className="muted small">Next openings: …</p> : null;
+  if (!openings) return hasWindows && asking ? <p className="muted small">Next openings: …</p> : null;
   if (!hasWindows && openings.length === 1 && openings[0].end === null) return null;
   return (
     <div className="openings">
