@@ -103,7 +103,9 @@ export type PreviewWindowsBody = z.infer<typeof previewWindowsSchema>;
 
 const openingSchema = z.strictObject({
   start: instantSchema,
-  end: instantSchema.nullable().describe('null: nothing closes it within a year (no windows and no freeze to come)'),
+  end: instantSchema
+    .nullable()
+    .describe('null: nothing closes it within a year (no windows and no freeze to come), or windows that chain keep it open over 31 days'),
 });
 export const windowPreviewSchema = z.strictObject({
   from: instantSchema,

@@ -109,3 +109,11 @@ describe('previewWindows', () => {
     expect(r.problems.map((p) => p.field)).toEqual(['config.windows.prod[1].timeZone', expect.stringMatching(/^config\.freezes\[0\]\./)]);
   });
 });
+
+describe('previewWindows on a window that never closes', () => {
+  it('answers an opening still open a month later without an end, at a bounded cost', () => {
+    const everyMinute = cron('* * * * *', 1, 'Europe/Berlin');
+    const r = previewWindows({ windows: { prod: [everyMinute] } }, at('2026-01-01T00:00:00Z'));
+    expect(openingsOf(r, 'prod')).toEqual([['2026-01-01T00:00:00.000Z', null]]);
+  });
+});

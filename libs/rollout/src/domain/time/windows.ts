@@ -160,30 +160,47 @@ function openingFrom(t: number, allow: readonly CompiledWindow[], deny: readonly
   return undefined;
 }
 
+/** How far an opening is followed: one that stays open longer is answered without an end. */
+export const LONGEST_OPENING_DAYS = 31;
+
+/**
+ * The end of the chain of allow occurrences open at `t` (occurrences that overlap or touch extend it), or
+ * undefined when it is still open `LONGEST_OPENING_DAYS` later. Starts are read a day at a time and merged
+ * in one pass: a window every minute chains for long, and one lookup per occurrence would cost a zone
+ * placement each.
+ */
+function chainEnd(t: number, allow: readonly CompiledWindow[], limit: number): number | undefined {
+  const until = Math.min(limit, t + LONGEST_OPENING_DAYS * DAY_MS);
+  let end = Math.max(t, ...allow.map((w) => openUntil(w, t) ?? t));
+  for (let from = t + 1; from <= end;) {
+    if (from > until) return undefined;
+    const to = Math.min(end + DAY_MS, until);
+    const spans = allow.flatMap((w) => Array.from(w.starts(from, to), (s) => [s, s + w.durationMs] as const)).sort((a, b) => a[0] - b[0]);
+    for (const [s, e] of spans) {
+      if (s > end) return end;
+      end = Math.max(end, e);
+    }
+    from = to + 1;
+  }
+  return end;
+}
+
 /**
  * When a span open at `start` closes: when no allow window is open any more (windows that overlap or
  * follow each other without a gap make one span), or earlier if a freeze starts first. Undefined when
- * nothing closes it within `limit` (no windows configured and no freeze to come).
+ * nothing closes it within `limit` (no windows configured and no freeze to come), or, with windows, within
+ * `LONGEST_OPENING_DAYS`.
  */
 function closingAfter(start: number, allow: readonly CompiledWindow[], deny: readonly CompiledWindow[], limit: number): number | undefined {
-  let allowEnd: number | undefined;
-  if (allow.length > 0) {
-    allowEnd = start;
-    while (allowEnd <= limit) {
-      const t: number = allowEnd;
-      const ends = allow.map((w) => openUntil(w, t)).filter((e): e is number => e !== undefined);
-      if (ends.length === 0) break;
-      allowEnd = Math.max(...ends);
-    }
-  }
-  const freezeStarts = deny
-    .map((f) => firstStart(f, start + 1, Math.min(allowEnd ?? limit, limit)))
-    .filter((s): s is number => s !== undefined);
+  const allowEnd = allow.length > 0 ? chainEnd(start, allow, limit) : undefined;
+  // Without windows, a freeze may close it anywhere in the horizon; with windows, only as far as they were followed.
+  const followedUntil = allowEnd ?? (allow.length > 0 ? Math.min(limit, start + LONGEST_OPENING_DAYS * DAY_MS) : limit);
+  const freezeStarts = deny.map((f) => firstStart(f, start + 1, followedUntil)).filter((s): s is number => s !== undefined);
   const ends = allowEnd === undefined ? freezeStarts : [...freezeStarts, allowEnd];
   return ends.length === 0 ? undefined : Math.min(...ends);
 }
 
-/** A span in which changes may start; `end` is null when nothing closes it within the horizon. */
+/** A span in which changes may start; `end` is null when nothing closes it within the horizon (or, with windows, `LONGEST_OPENING_DAYS`). */
 export interface Opening {
   start: Date;
   end: Date | null;
