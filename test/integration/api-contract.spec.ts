@@ -91,6 +91,9 @@ describe('answers match their declared schemas', () => {
     await answerOf(routes.planYaml, 'viewer', { params: { planId: plan.id } });
     await answerOf(routes.planDiff, 'viewer', { params: { planId: plan.id }, query: { against: 'live' } });
 
+    await answerOf(routes.previewWindows, 'viewer', {
+      body: { config: { windows: { prod: [{ kind: 'cron', expression: '0 2 * * MON-FRI', durationMinutes: 180, timeZone: 'UTC' }] } } },
+    });
     const draft = await answerOf(routes.createRollout, 'operator', {
       body: { planId: plan.id, exclude: await untieredExclusions(api, plan.id), config: FAST },
     });

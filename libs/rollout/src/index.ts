@@ -5,7 +5,8 @@ export { transition, transitionAll, APPROVER_ROLES } from './domain/machine';
 export { outstandingCommands, isCommandCurrent, nextWake } from './domain/commands';
 export { stallOf, SELF_DRIVEN_STATUSES } from './domain/stall';
 export { outlineOf, summaryOf, summaryOfOutline } from './domain/summary';
-export { buildRollout, validateCreateInput, DEFAULT_CONFIG, stepIdOf, expectationOf } from './domain/create';
+export { buildRollout, validateCreateInput, validateConfig, DEFAULT_CONFIG, stepIdOf, expectationOf, type Problem } from './domain/create';
+export { previewWindows, PREVIEW_OPENINGS } from './domain/window-preview';
 export {
   decideCoverage,
   isSystemNamespace,
@@ -28,6 +29,7 @@ export {
 export {
   windowOpen,
   nextOpening,
+  nextOpenings,
   windowClosesAt,
   compileWindow,
   DEFAULT_HORIZON_DAYS,
@@ -36,6 +38,7 @@ export {
   type RRuleWindow,
   type OnceWindow,
   type CompiledWindow,
+  type Opening,
 } from './domain/time/windows';
 export { parseCron, cronMatchesDate, type Cron, type CronField } from './domain/time/cron';
 export { parseRRule, rruleOccurrences, type RRule, type ByDay, type RRuleFrequency } from './domain/time/rrule';

@@ -7,13 +7,16 @@ import {
   rolloutPatch,
   routes,
   type RouteInput,
+  type WindowPreview,
 } from '@bulkhead/contracts';
 import {
   ACTIVE_STATUSES,
   createRollout,
   type CreateRolloutDeps,
   listRollouts,
+  type Opening,
   previewCoverage,
+  previewWindows,
   recordEvent,
   RolloutError,
   type RolloutListing,
@@ -100,6 +103,21 @@ export class RolloutsController {
   @RequireRole('viewer')
   coverage(@Input() { params: { planId } }: RouteInput<typeof routes.rolloutCoverage>): Promise<RolloutCoverage> {
     return previewCoverage(this.deps, planId);
+  }
+
+  /** Per tier, the next openings of a config's windows minus freezes; creates nothing, so a viewer may ask. */
+  @Route(routes.previewWindows)
+  @RequireRole('viewer')
+  previewWindows(@Input() { body }: RouteInput<typeof routes.previewWindows>): WindowPreview {
+    const from = body.from ? new Date(body.from) : this.deps.clock();
+    const preview = previewWindows(body.config, from);
+    if (!preview.ok) throw new RolloutError('rollout.invalid_input', preview.problems);
+    const iso = (openings: readonly Opening[]) =>
+      openings.map((o) => ({ start: o.start.toISOString(), end: o.end?.toISOString() ?? null }));
+    return {
+      from: from.toISOString(),
+      tiers: { dev: iso(preview.tiers.dev), staging: iso(preview.tiers.staging), prod: iso(preview.tiers.prod) },
+    };
   }
 
   /** Newest first, in pages, as summaries: status, halt, stall, namespaces per stage and phase (GET /rollouts/{id} has the steps). */

@@ -112,6 +112,27 @@ export const createRolloutSchema = z.strictObject({
 });
 export type CreateRolloutBody = z.infer<typeof createRolloutSchema>;
 
+/** A config to try before creating anything: its windows and freezes, from an instant (default now). */
+export const previewWindowsSchema = z.strictObject({
+  config: rolloutConfigSchema,
+  from: z.iso.datetime({ offset: true }).optional().describe('Openings at or after this time; default now'),
+});
+export type PreviewWindowsBody = z.infer<typeof previewWindowsSchema>;
+
+const openingSchema = z.strictObject({
+  start: instantSchema,
+  end: instantSchema
+    .nullable()
+    .describe('null: nothing closes it within a year (no windows and no freeze to come), or windows that chain keep it open over 31 days'),
+});
+export const windowPreviewSchema = z.strictObject({
+  from: instantSchema,
+  tiers: z
+    .strictObject({ dev: z.array(openingSchema), staging: z.array(openingSchema), prod: z.array(openingSchema) })
+    .describe('Per tier, the next openings of its windows minus the freezes that apply to it; fewer when the schedule runs out'),
+});
+export type WindowPreview = z.infer<typeof windowPreviewSchema>;
+
 export const reasonSchema = z.strictObject({ reason: z.string().max(2000).optional() });
 
 export const abortSchema = z.strictObject({
@@ -511,6 +532,14 @@ export const rolloutRoutes = {
     params: z.strictObject({ planId: idParam }),
     success: [200],
     response: rolloutCoverageSchema,
+  }),
+  previewWindows: route({
+    method: 'POST',
+    path: '/api/v1/rollouts/preview-windows',
+    summary: "The next three openings of each tier's maintenance windows minus freezes, for a config not yet used; creates nothing",
+    body: previewWindowsSchema,
+    success: [200],
+    response: windowPreviewSchema,
   }),
   listRollouts: route({
     method: 'GET',

@@ -4,12 +4,16 @@
  */
 import { shortHash } from './hash';
 import { nextOpening, type TimeWindow } from './time/windows';
-import type { RolloutCommand, RolloutState, Stage, Tier } from './types';
+import type { RolloutCommand, RolloutConfig, RolloutState, Stage, Tier } from './types';
 
-export function windowsFor(state: RolloutState, tier: Tier): { windows: TimeWindow[]; freezes: TimeWindow[] } {
+/** The allow windows of a tier and the freezes that apply to it (a freeze without tiers applies to all). */
+export function windowsFor(
+  config: Pick<RolloutConfig, 'windows' | 'freezes'>,
+  tier: Tier,
+): { windows: TimeWindow[]; freezes: TimeWindow[] } {
   return {
-    windows: state.config.windows[tier] ?? [],
-    freezes: state.config.freezes.filter((f) => f.tiers === undefined || f.tiers.includes(tier)),
+    windows: config.windows[tier] ?? [],
+    freezes: config.freezes.filter((f) => f.tiers === undefined || f.tiers.includes(tier)),
   };
 }
 
@@ -38,7 +42,7 @@ export function wakeTimes(state: RolloutState, now: Date): number[] {
   if (state.status === 'waiting_window') {
     const stage = waitingStage(state);
     if (stage) {
-      const { windows, freezes } = windowsFor(state, stage.tier);
+      const { windows, freezes } = windowsFor(state.config, stage.tier);
       const at = nextOpening(now, windows, freezes);
       if (at) times.push(at.getTime());
     }

@@ -59,9 +59,12 @@ function resolveConfig(input: CreateRolloutInput['config']): RolloutConfig {
   };
 }
 
+/** A refused field of a request and why. */
+export type Problem = { field: string; reason: string };
+
 /** Every problem of a rollout request, each naming its field; empty when the request is valid. */
-export function validateCreateInput(input: CreateRolloutInput): Array<{ field: string; reason: string }> {
-  const problems: Array<{ field: string; reason: string }> = [];
+export function validateCreateInput(input: CreateRolloutInput): Problem[] {
+  const problems: Problem[] = [];
   const p = (field: string, reason: string): void => {
     problems.push({ field, reason });
   };
@@ -106,7 +109,18 @@ export function validateCreateInput(input: CreateRolloutInput): Array<{ field: s
     else names.add(entry.namespace);
     if (typeof entry?.reason !== 'string' || entry.reason.trim().length === 0) p(`${at}.reason`, 'must say why the namespace is left out');
   });
-  const c = input.config ?? {};
+  problems.push(...validateConfig(input.config));
+  return problems;
+}
+
+/** Every problem of a rollout's config (waves, settle time, probes, windows, freezes), each naming its field under `config.`. */
+export function validateConfig(config: CreateRolloutInput['config']): Problem[] {
+  const problems: Problem[] = [];
+  const p = (field: string, reason: string): void => {
+    problems.push({ field, reason });
+  };
+  if (config !== undefined && (typeof config !== 'object' || config === null)) return [{ field: 'config', reason: 'must be an object' }];
+  const c = config ?? {};
   if (c.waves !== undefined && (!Array.isArray(c.waves) || c.waves.length === 0 || c.waves.some((n) => !Number.isInteger(n) || n < 1)))
     p('config.waves', 'must be a non-empty list of positive integers');
   if (c.settleMs !== undefined && (!Number.isFinite(c.settleMs) || c.settleMs < 0)) p('config.settleMs', 'must be >= 0');

@@ -1,12 +1,14 @@
 import {
   type AbortRestore,
   type CreateRolloutBody,
+  type PreviewWindowsBody,
   type RollbackScope,
   routes,
   type RolloutState,
   type RolloutView,
 } from '@bulkhead/contracts';
-import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { usePagedList } from '../../shared/pages';
 import { approvalKeys } from '../approvals/keys';
@@ -42,6 +44,30 @@ export function useCreateRollout() {
       acceptRollout(queryClient, rollout);
       void queryClient.invalidateQueries({ queryKey: rolloutKeys.list });
     },
+  });
+}
+
+/** How long the config must stay unchanged before its openings are asked for (typing a cron asks once). */
+const PREVIEW_DEBOUNCE_MS = 400;
+
+/**
+ * The next openings per tier of a config's windows and freezes, asked for once the config has stopped
+ * changing; null asks nothing. While a newer answer is on its way, the last one stays shown.
+ */
+export function useWindowPreview(config: PreviewWindowsBody['config'] | null) {
+  const text = config === null ? null : JSON.stringify(config);
+  const [settled, setSettled] = useState(text);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(text), PREVIEW_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return useQuery({
+    queryKey: rolloutKeys.windowPreview(settled ?? ''),
+    queryFn: ({ signal }) =>
+      api.call(routes.previewWindows, { body: { config: JSON.parse(settled!) as PreviewWindowsBody['config'] }, signal }),
+    enabled: settled !== null,
+    retry: false,
+    placeholderData: keepPreviousData,
   });
 }
 

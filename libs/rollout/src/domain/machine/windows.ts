@@ -11,7 +11,7 @@ import { anyStep, editStep, hasFinished, hasStarted, logStep, setStatus, type Tr
 /** Starts the not yet started steps of the stage's current wave if its window is open, else waits for it. */
 export function startWaveInWindow(ctx: TransitionContext, stage: Stage, notStarted: readonly number[]): void {
   const rollout = ctx.rollout;
-  const { windows, freezes } = windowsFor(rollout, stage.tier);
+  const { windows, freezes } = windowsFor(rollout.config, stage.tier);
   if (windowOpen(ctx.now, windows, freezes)) {
     for (const position of notStarted) {
       const step = editStep(ctx, position);

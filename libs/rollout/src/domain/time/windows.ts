@@ -140,22 +140,98 @@ export function nextOpening(
   freezes: readonly TimeWindow[] = [],
   horizonDays = DEFAULT_HORIZON_DAYS,
 ): Date | null {
-  const allow = windows.map(compiled);
-  const deny = freezes.map(compiled);
-  const limit = now.getTime() + horizonDays * DAY_MS;
-  let t = now.getTime();
+  const at = openingFrom(now.getTime(), windows.map(compiled), freezes.map(compiled), now.getTime() + horizonDays * DAY_MS);
+  return at === undefined ? null : new Date(at);
+}
+
+/** The first instant in [t, limit] at which some allow window (or none configured) is open and no freeze is. */
+function openingFrom(t: number, allow: readonly CompiledWindow[], deny: readonly CompiledWindow[], limit: number): number | undefined {
   while (t <= limit) {
     const frozenUntil = deny.map((f) => openUntil(f, t)).filter((e): e is number => e !== undefined);
     if (frozenUntil.length > 0) {
       t = Math.max(...frozenUntil);
       continue;
     }
-    if (allow.length === 0 || allow.some((w) => openUntil(w, t) !== undefined)) return new Date(t);
+    if (allow.length === 0 || allow.some((w) => openUntil(w, t) !== undefined)) return t;
     const next = allow.map((w) => firstStart(w, t, limit)).filter((s): s is number => s !== undefined);
-    if (next.length === 0) return null;
+    if (next.length === 0) return undefined;
     t = Math.max(t + 1, Math.min(...next));
   }
-  return null;
+  return undefined;
+}
+
+/** How far an opening is followed: one that stays open longer is answered without an end. */
+export const LONGEST_OPENING_DAYS = 31;
+
+/**
+ * The end of the chain of allow occurrences open at `t` (occurrences that overlap or touch extend it), or
+ * undefined when it is still open `LONGEST_OPENING_DAYS` later. Starts are read a day at a time and merged
+ * in one pass: a window every minute chains for long, and one lookup per occurrence would cost a zone
+ * placement each.
+ */
+function chainEnd(t: number, allow: readonly CompiledWindow[], limit: number): number | undefined {
+  const until = Math.min(limit, t + LONGEST_OPENING_DAYS * DAY_MS);
+  let end = Math.max(t, ...allow.map((w) => openUntil(w, t) ?? t));
+  for (let from = t + 1; from <= end;) {
+    if (from > until) return undefined;
+    const to = Math.min(end + DAY_MS, until);
+    const spans = allow.flatMap((w) => Array.from(w.starts(from, to), (s) => [s, s + w.durationMs] as const)).sort((a, b) => a[0] - b[0]);
+    for (const [s, e] of spans) {
+      if (s > end) return end;
+      end = Math.max(end, e);
+    }
+    from = to + 1;
+  }
+  return end;
+}
+
+/**
+ * When a span open at `start` closes: when no allow window is open any more (windows that overlap or
+ * follow each other without a gap make one span), or earlier if a freeze starts first. Undefined when
+ * nothing closes it within `limit` (no windows configured and no freeze to come), or, with windows, within
+ * `LONGEST_OPENING_DAYS`.
+ */
+function closingAfter(start: number, allow: readonly CompiledWindow[], deny: readonly CompiledWindow[], limit: number): number | undefined {
+  const allowEnd = allow.length > 0 ? chainEnd(start, allow, limit) : undefined;
+  // Without windows, a freeze may close it anywhere in the horizon; with windows, only as far as they were followed.
+  const followedUntil = allowEnd ?? (allow.length > 0 ? Math.min(limit, start + LONGEST_OPENING_DAYS * DAY_MS) : limit);
+  const freezeStarts = deny.map((f) => firstStart(f, start + 1, followedUntil)).filter((s): s is number => s !== undefined);
+  const ends = allowEnd === undefined ? freezeStarts : [...freezeStarts, allowEnd];
+  return ends.length === 0 ? undefined : Math.min(...ends);
+}
+
+/** A span in which changes may start; `end` is null when nothing closes it within the horizon (or, with windows, `LONGEST_OPENING_DAYS`). */
+export interface Opening {
+  start: Date;
+  end: Date | null;
+}
+
+/**
+ * The next `count` openings at or after `now`: spans in which `windowOpen` holds, each from the instant it
+ * becomes true to the instant it stops. Fewer when the schedule runs out within the horizon, or when one
+ * never closes (no windows configured: open from `now` until a freeze, if any).
+ */
+export function nextOpenings(
+  now: Date,
+  windows: readonly TimeWindow[],
+  freezes: readonly TimeWindow[] = [],
+  count = 3,
+  horizonDays = DEFAULT_HORIZON_DAYS,
+): Opening[] {
+  const allow = windows.map(compiled);
+  const deny = freezes.map(compiled);
+  const limit = now.getTime() + horizonDays * DAY_MS;
+  const openings: Opening[] = [];
+  let t = now.getTime();
+  while (openings.length < count) {
+    const start = openingFrom(t, allow, deny, limit);
+    if (start === undefined) break;
+    const end = closingAfter(start, allow, deny, limit);
+    openings.push({ start: new Date(start), end: end === undefined ? null : new Date(end) });
+    if (end === undefined) break;
+    t = end;
+  }
+  return openings;
 }
 
 /**

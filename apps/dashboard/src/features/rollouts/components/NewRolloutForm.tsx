@@ -6,6 +6,7 @@ import { formatAgo, personName } from '../../../shared/format';
 import { ErrorNote, Field } from '../../../shared/ui';
 import { usePlans } from '../../plans/api';
 import { useCreateRollout, useRolloutCoverage } from '../api';
+import { configOfSchedule, EMPTY_SCHEDULE, WindowsEditor } from './WindowsEditor';
 
 const parseWaves = (text: string): number[] | null => {
   const parts = text.split(/[\s,]+/).filter(Boolean);
@@ -21,7 +22,7 @@ type Placement = Tier | 'exclude' | '';
 const initialPlacements = (coverage: RolloutCoverage): Record<string, Placement> =>
   Object.fromEntries(coverage.namespaces.filter((ns) => ns.tier === null).map((ns) => [ns.namespace, ns.system ? 'exclude' : '']));
 
-/** Operators: a rollout of one plan version, with its waves, settle time and probe patience. */
+/** Operators: a rollout of one plan version, with its waves, settle time, probe patience, windows and freezes, and where each namespace goes. */
 export function NewRolloutForm({
   clusters,
   initialCluster,
@@ -46,6 +47,7 @@ export function NewRolloutForm({
   const [timeout, setTimeoutMs] = useState('5000');
   const [retryDelay, setRetryDelay] = useState('10000');
   const [start, setStart] = useState(true);
+  const [schedule, setSchedule] = useState(EMPTY_SCHEDULE);
   const create = useCreateRollout();
   // Busy from the click until the new rollout's page opens.
   const busy = create.isPending || create.isSuccess;
@@ -101,6 +103,7 @@ export function NewRolloutForm({
           waves: w!,
           settleMs: Math.round(numbers.settle * 1000),
           probe: { retries: numbers.retries, timeoutMs: numbers.timeoutMs, retryDelayMs: numbers.retryDelayMs },
+          ...configOfSchedule(schedule),
         },
       },
       { onSuccess: (created) => navigate(`/rollouts/${created.id}`) },
@@ -195,6 +198,7 @@ export function NewRolloutForm({
           </ul>
         </fieldset>
       )}
+      <WindowsEditor draft={schedule} onChange={setSchedule} createError={error} />
       {general !== null && <ErrorNote error={general} title="The rollout was not created." />}
       <div className="form-actions">
         <label className="check">
