@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { type Harness, startApi, USER_PASSWORD } from '../integration/support/harness';
-import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT } from './support/browser';
+import { browserWithProfile, dashboardUrl, ensureDashboardBuilt } from './support/browser';
 
 /**
  * Access on the dashboard's Access page, in a real browser against the real API: a token shown once
@@ -13,7 +10,7 @@ import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT }
 
 let api: Harness;
 let baseUrl: string;
-let profile: string;
+let browser: Awaited<ReturnType<typeof browserWithProfile>> | undefined;
 let context: BrowserContext;
 let page: Page;
 
@@ -31,19 +28,12 @@ beforeAll(async () => {
   ensureDashboardBuilt();
   api = await startApi();
   baseUrl = await dashboardUrl(api.url);
-  profile = await mkdtemp(join(tmpdir(), 'bulkhead-e2e-access-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-  });
-  context.setDefaultTimeout(10000);
+  browser = await browserWithProfile('bulkhead-e2e-access-');
+  context = browser.context;
 }, 120000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   await api?.close();
 }, 30000);
 

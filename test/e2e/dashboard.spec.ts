@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { type Harness, seedDemoCluster, startApi, USER_PASSWORD } from '../integration/support/harness';
-import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT } from './support/browser';
+import { browserWithProfile, dashboardUrl, ensureDashboardBuilt } from './support/browser';
 
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core) against the real API
@@ -13,7 +10,7 @@ import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT }
 let api: Harness;
 let clusterId: string;
 let baseUrl: string;
-let profile: string;
+let browser: Awaited<ReturnType<typeof browserWithProfile>> | undefined;
 let context: BrowserContext;
 let page: Page;
 
@@ -33,19 +30,12 @@ beforeAll(async () => {
 
   baseUrl = await dashboardUrl(api.url);
 
-  profile = await mkdtemp(join(tmpdir(), 'bulkhead-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-  });
-  context.setDefaultTimeout(10000);
+  browser = await browserWithProfile('bulkhead-e2e-chromium-');
+  context = browser.context;
 }, 120000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   await api?.close();
 }, 30000);
 

@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type Harness, seedDemoCluster, startApi, USER_PASSWORD } from '../../integration/support/harness';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Debian's Chromium, started the way this machine allows (no sandbox as root, no background traffic). */
@@ -48,6 +50,25 @@ export async function dashboardUrl(apiUrl: string): Promise<string> {
   if (!home.ok || !(home.headers.get('content-type') ?? '').includes('text/html'))
     throw new Error(`the API at ${apiUrl} does not serve the dashboard (GET / answered ${home.status})`);
   return apiUrl;
+}
+
+/** A Chromium on a throwaway profile, for a spec that keeps one browser context across its tests; close() removes the profile. */
+export async function browserWithProfile(prefix: string): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), prefix));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: VIEWPORT,
+  });
+  context.setDefaultTimeout(10000);
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The API with a worker and the demo cluster, serving its dashboard, and a Chromium to look at it. */
