@@ -26,6 +26,13 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/auth/logout': () => null,
   'POST /api/v1/users': () => ({ body: { username: 'newcomer', password: 'a long enough password', role: 'viewer' } }),
   'POST /api/v1/users/{userId}/disable': () => null,
+  'PATCH /api/v1/users/{userId}': () => ({ body: { role: 'operator' } }),
+  'DELETE /api/v1/users/{userId}': () => null,
+  'POST /api/v1/users/{userId}/reset-password': () => null,
+  'POST /api/v1/auth/password': () => ({ body: { current: USER_PASSWORD, next: 'another long enough password' } }),
+  'POST /api/v1/rollouts/preview-windows': () => ({
+    body: { config: { windows: { prod: [{ kind: 'cron', expression: '0 2 * * MON-FRI', durationMinutes: 180, timeZone: 'UTC' }] } } },
+  }),
   'POST /api/v1/tokens': () => ({ body: { name: 'pipeline', role: 'viewer' } }),
   'DELETE /api/v1/tokens/{tokenId}': () => null,
   'POST /api/v1/clusters': () => ({
