@@ -259,14 +259,19 @@ async function main(): Promise<void> {
 
     // A finished rollout of the demo cluster (completed, or halted by its hidden dependency), as a
     // list of rollouts in use holds some.
-    // The demo's namespaces without a tier are left out of it, on purpose, as a rollout must say.
-    const demoCoverage = await admin.call<{ namespaces: Array<{ namespace: string; tier: string | null }> }>(
-      'GET',
-      `/api/v1/plans/${demoPlan.id}/rollout-coverage`,
-    );
+    // A plan's namespaces without a tier (kube-system, say) are left out of its rollouts, on purpose, as a rollout must say.
+    const untiered = async (planId: string) =>
+      (
+        await admin.call<{ namespaces: Array<{ namespace: string; tier: string | null }> }>(
+          'GET',
+          `/api/v1/plans/${planId}/rollout-coverage`,
+        )
+      ).namespaces
+        .filter((ns) => ns.tier === null)
+        .map((ns) => ({ namespace: ns.namespace, reason: 'no tier' }));
     const demoRollout = await admin.call<{ id: string }>('POST', '/api/v1/rollouts', {
       planId: demoPlan.id,
-      exclude: demoCoverage.namespaces.filter((ns) => ns.tier === null).map((ns) => ({ namespace: ns.namespace, reason: 'no tier' })),
+      exclude: await untiered(demoPlan.id),
       start: true,
       config: { waves: [8], settleMs: 0, probe },
     });
@@ -286,6 +291,7 @@ async function main(): Promise<void> {
     const settleMs = Math.ceil(((SECONDS * 1.5 + 20) * 1000) / waves);
     const rollout = await admin.call<{ id: string; steps: unknown[] }>('POST', '/api/v1/rollouts', {
       planId: bigPlan.id,
+      exclude: await untiered(bigPlan.id),
       start: true,
       config: { waves: [WAVE], settleMs, probe },
     });
