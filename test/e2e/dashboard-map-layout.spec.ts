@@ -1,6 +1,7 @@
 import type { EdgeView, NamespaceView } from '@bulkhead/contracts';
 import { fanOutSources, filterEdges } from '../../apps/dashboard/src/features/dependency-map/filters';
 import { layoutMap } from '../../apps/dashboard/src/features/dependency-map/layout';
+import { only } from '../support/only';
 
 /**
  * The dependency map's drawing is computed by a pure function of the edges: no browser needed.
@@ -71,14 +72,13 @@ describe('the dependency map layout', () => {
 
   it('draws the several ports between two endpoints as one line, and cross-tier lines last (on top)', () => {
     expect(layout.links.find((l) => l.id === 'workload:api-prod/api>workload:db-prod/pg')!.edges.map((e) => e.port)).toEqual([5432, 5433]);
-    expect(layout.links[layout.links.length - 1].style).toBe('cross-tier');
+    expect(layout.links.at(-1)?.style).toBe('cross-tier');
   });
 
   it('draws external addresses with the same peers as one node', () => {
-    const outside = layout.nodes.filter((x) => x.lane === 'outside');
-    expect(outside).toHaveLength(1);
-    expect(outside[0].members).toEqual(['external:203.0.113.1/32', 'external:203.0.113.2/32']);
-    expect(outside[0].label).toBe('203.0.113.1/32 +1');
+    const outside = only(layout.nodes.filter((x) => x.lane === 'outside'));
+    expect(outside.members).toEqual(['external:203.0.113.1/32', 'external:203.0.113.2/32']);
+    expect(outside.label).toBe('203.0.113.1/32 +1');
   });
 
   it('gives the same picture for the same edges in any order', () => {

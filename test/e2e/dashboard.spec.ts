@@ -212,7 +212,7 @@ describe('signing in', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'harry', password: USER_PASSWORD }),
     });
-    const cookie = (harrysSession.headers.get('set-cookie') ?? '').split(';')[0];
+    const cookie = (harrysSession.headers.get('set-cookie') ?? '').split(';')[0]!;
     await signIn('admin-user');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).click();
     const row = page

@@ -213,6 +213,7 @@ describe('the OpenAPI document', () => {
     const { paths } = document();
     const undocumented = servedRoutes().flatMap((served) => {
       const [method, path] = served.split(' ');
+      if (!method || !path) throw new Error(`a served route is "<method> <path>", got ${served}`);
       const operation = paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase() as 'get'];
       const contract = Object.values(routes).find((route: RouteContract) => `${route.method} ${route.path}` === served)!;
       const responses = (operation?.responses ?? {}) as Record<string, { content?: Record<string, { schema?: object }> }>;

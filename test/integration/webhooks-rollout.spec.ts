@@ -56,7 +56,7 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
     (n) => n === 1,
     90_000,
   );
-  const [asked] = received('approval.needed');
+  const asked = received('approval.needed')[0]!;
   expect(verifyWebhookSignature(SECRET, String(asked.headers['x-bulkhead-signature']), asked.body, Math.floor(Date.now() / 1000))).toBe(
     true,
   );
@@ -80,7 +80,7 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
     (n) => n === 1,
     30_000,
   );
-  const halted = JSON.parse(received('rollout.halted')[0].body);
+  const halted = JSON.parse(received('rollout.halted')[0]!.body);
   expect(halted).toMatchObject({ event: 'rollout.halted', rollout: { id: rolloutId }, halt: { code: 'approval_rejected' } });
   expect(halted.nextActions.map((a: { action: string }) => a.action)).toEqual(['rollback', 'abort']);
   expect(received('rollout.completed')).toEqual([]);

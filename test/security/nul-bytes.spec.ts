@@ -102,16 +102,22 @@ function strings(value: unknown, path: Path = []): Path[] {
 }
 
 function replaced(value: unknown, path: Path, by: string): unknown {
+  const leaf = path[path.length - 1];
+  if (leaf === undefined) return by;
   const copy = structuredClone(value) as any;
   let at = copy;
   for (const key of path.slice(0, -1)) at = at[key];
-  at[path[path.length - 1]] = by;
+  at[leaf] = by;
   return copy;
 }
 
 const fieldOf = (path: Path) => 'body' + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
 const fill = (route: string, params: Record<string, string> = {}) =>
-  route.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? ids[name]);
+  route.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const value = params[name] ?? ids[name];
+    if (value === undefined) throw new Error(`no value for {${name}} in ${route}`);
+    return value;
+  });
 
 let routes: Array<{ method: string; path: string; queries: string[] }>;
 let before: Record<string, unknown>;
@@ -170,6 +176,7 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
       const valid = sample();
       if (!valid) continue;
       const [method, path] = route.split(' ');
+      if (!method || !path) throw new Error(`a sample is keyed "<method> <path>", got ${route}`);
       for (const leaf of strings(valid.body)) {
         cases++;
         const res = await api.call(method, fill(path), {
@@ -199,7 +206,7 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
         for (const hidden of [NUL, '\u202e']) {
           const res = await api.call(
             method,
-            fill(path, { [name]: encodeURIComponent(`web${hidden}`) }),
+            fill(path, { [name!]: encodeURIComponent(`web${hidden}`) }),
             method === 'GET' ? {} : { body: {} },
           );
           if (res.status !== 400 || !res.body.problems.some((p: { field: string }) => p.field === `params.${name}`))
@@ -266,7 +273,7 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
   it('imports a flow file with NUL and control characters in names, skipping those records with a reason', async () => {
     const [first] = readFileSync(join(__dirname, '..', 'fixtures', 'small-flows.hubble.jsonl'), 'utf8').split('\n');
     const flow = (change: (flow: any) => void) => {
-      const line = JSON.parse(first);
+      const line = JSON.parse(first!);
       change(line.flow);
       return JSON.stringify(line);
     };

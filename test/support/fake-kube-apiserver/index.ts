@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { decideProbe, droppedProbe, type ProbeBehaviour, podStatus } from './probes';
-import { type Json, RESOURCES, type ResourceType, Store, StatusError } from './store';
+import { type Json, POD_TYPE, RESOURCES, type ResourceType, Store, StatusError } from './store';
 
 export { probeTargetOf, type ProbeBehaviour, type ProbeTarget } from './probes';
 export { RESOURCES, type ResourceType, Store } from './store';
@@ -64,9 +64,9 @@ function matchesSelector(labels: Record<string, string>, selector: string | unde
     const t = term.trim();
     if (t.startsWith('!')) return !(t.slice(1) in labels);
     const ne = t.split('!=');
-    if (ne.length === 2) return labels[ne[0]] !== ne[1];
+    if (ne.length === 2) return labels[ne[0]!] !== ne[1];
     const eq = t.split(/==?/);
-    if (eq.length === 2) return labels[eq[0]] === eq[1];
+    if (eq.length === 2) return labels[eq[0]!] === eq[1];
     return t in labels;
   });
 }
@@ -112,24 +112,23 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
 
   /** The fake kubelet: the pod gets an IP, and after a delay its container exits with the engine's verdict. */
   const runPod = (namespace: string, name: string) => {
-    const podType = RESOURCES[1];
     const ip = `10.250.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`;
     const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const pod = store.get(podType, namespace, name);
+    const pod = store.get(POD_TYPE, namespace, name);
     const image = pod.spec?.containers?.[0]?.image ?? '';
-    store.setStatus(podType, namespace, name, podStatus('Pending', ip, image, at));
+    store.setStatus(POD_TYPE, namespace, name, podStatus('Pending', ip, image, at));
     const mode = typeof behaviour === 'function' ? behaviour(pod) : behaviour;
     const decision =
       mode === 'enforce'
-        ? decideProbe(store, store.get(podType, namespace, name))
+        ? decideProbe(store, store.get(POD_TYPE, namespace, name))
         : mode === 'pass'
           ? { exitCode: 0, message: '' }
           : droppedProbe(pod);
     const timer = setTimeout(() => {
       timers.delete(timer);
-      if (!store.find(podType, namespace, name)) return;
-      if (mode === 'hang') store.setStatus(podType, namespace, name, podStatus('Running', ip, image, at));
-      else store.setStatus(podType, namespace, name, podStatus(decision.exitCode === 0 ? 'Succeeded' : 'Failed', ip, image, at, decision));
+      if (!store.find(POD_TYPE, namespace, name)) return;
+      if (mode === 'hang') store.setStatus(POD_TYPE, namespace, name, podStatus('Running', ip, image, at));
+      else store.setStatus(POD_TYPE, namespace, name, podStatus(decision.exitCode === 0 ? 'Succeeded' : 'Failed', ip, image, at, decision));
     }, options.probeDelayMs ?? 30);
     timers.add(timer);
   };
@@ -169,7 +168,7 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
         },
       };
     }
-    if (method === 'GET') return { code: 200, body: store.get(type, namespace, name) };
+    if (method === 'GET' && name) return { code: 200, body: store.get(type, namespace, name) };
     if (!WRITABLE.has(type.resource))
       throw new StatusError(405, 'MethodNotAllowed', `the fake API server does not ${method} ${type.resource}`);
     const manager = query.get('fieldManager') ?? undefined;
@@ -189,7 +188,7 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
       return { code: 200, body: store.replace(type, namespace, name, object, manager) };
     }
     if (method === 'PATCH' && name) {
-      const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+      const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       if (contentType !== 'application/apply-patch+yaml') {
         throw new StatusError(
           415,

@@ -18,9 +18,18 @@ export interface ResourceType {
   namespaced: boolean;
 }
 
+export const NAMESPACE_TYPE: ResourceType = {
+  resource: 'namespaces',
+  kind: 'Namespace',
+  apiVersion: 'v1',
+  prefix: '/api/v1',
+  namespaced: false,
+};
+export const POD_TYPE: ResourceType = { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true };
+
 export const RESOURCES: ResourceType[] = [
-  { resource: 'namespaces', kind: 'Namespace', apiVersion: 'v1', prefix: '/api/v1', namespaced: false },
-  { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true },
+  NAMESPACE_TYPE,
+  POD_TYPE,
   { resource: 'deployments', kind: 'Deployment', apiVersion: 'apps/v1', prefix: '/apis/apps/v1', namespaced: true },
   { resource: 'statefulsets', kind: 'StatefulSet', apiVersion: 'apps/v1', prefix: '/apis/apps/v1', namespaced: true },
   { resource: 'daemonsets', kind: 'DaemonSet', apiVersion: 'apps/v1', prefix: '/apis/apps/v1', namespaced: true },
@@ -59,14 +68,21 @@ function fieldPaths(object: Json): string[] {
   return paths;
 }
 
-function getPath(object: Json, path: string): unknown {
+/** A field path's parts: `spec` and the field, or `metadata`, the map (labels or annotations) and the key's parts. */
+function pathParts(path: string): [top: string, second: string, rest: string[]] {
   const [top, second, ...rest] = path.split('.');
+  if (top === undefined || second === undefined) throw new Error(`not a field path: ${path}`);
+  return [top, second, rest];
+}
+
+function getPath(object: Json, path: string): unknown {
+  const [top, second, rest] = pathParts(path);
   if (top === 'spec') return object.spec?.[[second, ...rest].join('.')];
   return object.metadata?.[second]?.[rest.join('.')];
 }
 
 function setPath(object: Json, path: string, value: unknown): void {
-  const [top, second, ...rest] = path.split('.');
+  const [top, second, rest] = pathParts(path);
   if (top === 'spec') {
     object.spec = object.spec ?? {};
     if (value === undefined) delete object.spec[[second, ...rest].join('.')];
@@ -158,8 +174,7 @@ export class Store {
   }
 
   private ensureNamespace(type: ResourceType, namespace: string | undefined): void {
-    const nsType = RESOURCES[0];
-    if (type.namespaced && !this.objects.has(this.key(nsType, undefined, namespace ?? ''))) {
+    if (type.namespaced && !this.objects.has(this.key(NAMESPACE_TYPE, undefined, namespace ?? ''))) {
       throw new StatusError(404, 'NotFound', `namespaces "${namespace}" not found`);
     }
   }
