@@ -114,6 +114,18 @@ describe('parseSnapshot', () => {
     expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [], clusterPolicies: [], nodes: [] });
   });
 
+  test('ignores kinds named like the properties every object has', () => {
+    const snapshot = parseSnapshot(
+      JSON.stringify(
+        list([
+          { kind: 'constructor', metadata: { name: 'c' } },
+          { apiVersion: 'apps/v1', kind: 'toString', metadata: { name: 't' } },
+        ]),
+      ),
+    );
+    expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [], clusterPolicies: [], nodes: [] });
+  });
+
   test('reads pod ports (protocol defaulting to TCP), IPs and phase', () => {
     const snapshot = parseSnapshot(
       JSON.stringify(
