@@ -80,7 +80,7 @@ describe('plan of the demo cluster', () => {
   });
 
   it('cannot know the hidden dependency: it is blocked from the flows alone and allowed once added as an edge', () => {
-    const hidden = cluster.hiddenDependencies[0];
+    const hidden = cluster.hiddenDependencies[0]!;
     const traffic = { from: { pod: podOf(hidden.from) }, to: { pod: podOf(hidden.to) }, port: hidden.port, protocol: hidden.protocol };
     expect(
       new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: plan.policies }).evaluate(traffic).allowed,

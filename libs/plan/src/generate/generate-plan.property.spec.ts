@@ -128,7 +128,7 @@ describe('generated scenarios', () => {
         expect(report).toEqual({ brokenFlows: [], dnsFailures: [], overAllowed: [], structure: [], leakedBlocked: [] });
         expect(plan.findings.filter((f) => ['duplicate-rule', 'shadowed-rule'].includes(f.rule))).toEqual([]);
         // Rejected and unconfirmed cross-tier edges are the blocked ones.
-        const tierOf = (key: string) => TIER[namespaces[Number(key.split('/')[0].replace('workload:ns-', ''))]?.env ?? ''] ?? null;
+        const tierOf = (key: string) => TIER[namespaces[Number(key.split('/')[0]!.replace('workload:ns-', ''))]?.env ?? ''] ?? null;
         for (const e of edges) {
           const k = `${e.src}|${e.dst}|${e.protocol}|${e.port}`;
           const rejected = edges.some((x) => `${x.src}|${x.dst}|${x.protocol}|${x.port}` === k && x.review === 'rejected');
@@ -165,7 +165,7 @@ describe('generated scenarios', () => {
         );
         for (const w of allowedWorkloads) {
           const [ns, name] = w.split('/');
-          const gen = namespaces[Number(ns.replace('ns-', ''))].workloads;
+          const gen = namespaces[Number(ns!.replace('ns-', ''))]!.workloads;
           const twins = gen.filter((g) => g.sharedLabel).length;
           if (gen.find((g) => g.name === name)?.sharedLabel && twins > 1) {
             expect(plan.findings.some((f) => f.rule === 'ambiguous-selector' && f.object === `Workload ${w}`)).toBe(true);
