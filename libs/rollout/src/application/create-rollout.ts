@@ -2,7 +2,7 @@ import { DEFAULT_APPROVAL_TIERS, type RolloutCoverage } from '@bulkhead/contract
 import { type CoverageChoice, decideCoverage, isSystemNamespace, type PlannedNamespace, recommendedHandling } from '../domain/coverage';
 import type { CreateRolloutInput, NamespaceInput, RolloutEvent, Tier } from '../domain/types';
 import { transition } from '../domain/machine';
-import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from '../domain/probes';
+import { parseWorkloadRef, selectProbes, type DependencyEdge, type InventoryNamespaceInput, type WorkloadRef } from '../domain/probes';
 import { type PlanningDeps, type PlanRecord, requirePlan } from '@bulkhead/planning';
 import { effectiveTier, type StoredNamespace } from '@bulkhead/inventory';
 import { RolloutError } from './errors';
@@ -49,11 +49,8 @@ export async function previewCoverage(deps: Pick<CreateRolloutDeps, 'planning'>,
 
 const DATA_STORE = /postgres|mysql|maria|mongo|redis|memcache|kafka|rabbit|nats|elastic|opensearch|cassandra|etcd|zookeeper|minio|db\b/i;
 
-const workloadOf = (key: string): { namespace: string; workload: string } | null => {
-  if (!key.startsWith('workload:')) return null;
-  const [namespace, workload] = key.slice('workload:'.length).split('/');
-  return { namespace, workload };
-};
+const workloadOf = (key: string): WorkloadRef | null =>
+  key.startsWith('workload:') ? parseWorkloadRef(key.slice('workload:'.length)) : null;
 
 /**
  * Turns a plan into a rollout: its namespaces in stages by tier, fewest dependents first, each with the

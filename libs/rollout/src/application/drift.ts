@@ -1,4 +1,6 @@
 import type { NetworkPolicy } from '@bulkhead/netpol';
+import { parseWorkloadRef } from '../domain/probes';
+import { required } from '../domain/required';
 import type { RolloutState } from '../domain/types';
 import type { ClusterDriver } from './ports/cluster-driver.port';
 import type { PlanPolicies } from './ports/rollout-dispatcher.port';
@@ -102,13 +104,12 @@ export async function checkDrift(deps: DriftDeps, clusterId: string): Promise<Dr
     ].slice(0, deps.probeSample ?? 3);
     const results = await driver.probe(
       sample.map((probe) => {
-        const [namespace, workload] = probe.from.split('/');
-        const [toNamespace, toName] = probe.to.split('/');
+        const to = parseWorkloadRef(probe.to);
         return {
           id: `drift.${step.id}.${probe.id}`,
           attempt: 1,
-          from: { namespace, workload },
-          to: { kind: 'workload', namespace: toNamespace, name: toName },
+          from: parseWorkloadRef(probe.from),
+          to: { kind: 'workload', namespace: to.namespace, name: to.workload },
           port: probe.port ?? 53,
           protocol: probe.protocol ?? 'TCP',
           timeoutMs: rollout.config.probe.timeoutMs,
@@ -116,7 +117,7 @@ export async function checkDrift(deps: DriftDeps, clusterId: string): Promise<Dr
       }),
     );
     sample.forEach((probe, i) => {
-      const result = results[i];
+      const result = required(results[i], "the driver's result for a probe");
       if (result.error) return;
       const wanted = probe.kind === 'must-connect';
       if (result.connected !== wanted) {

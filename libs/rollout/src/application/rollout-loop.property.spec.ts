@@ -125,10 +125,10 @@ function flakyNetwork(spec: WorldSpec, probeIds: string[]): ProbeOracle {
   const executions = new Map<string, number>();
   return (probe) => {
     const id = probeIdOf(probe);
-    const script = spec.scripts[Math.max(0, probeIds.indexOf(id)) % spec.scripts.length];
+    const script = spec.scripts[Math.max(0, probeIds.indexOf(id)) % spec.scripts.length]!;
     const n = executions.get(id) ?? 0;
     executions.set(id, n + 1);
-    return resultOf(script[n % script.length], `execution ${n + 1}`);
+    return resultOf(script[n % script.length]!, `execution ${n + 1}`);
   };
 }
 
@@ -139,7 +139,7 @@ async function setUp(spec: WorldSpec, scheduler: fc.Scheduler) {
     if (spec.windowed[i]) windows[tier] = [{ kind: 'cron', expression: '*/30 * * * *', durationMinutes: 10, timeZone: 'Europe/Berlin' }];
   });
   const input = createInput({
-    namespaces: spec.namespaces.map((n, i) => ({ name: names[i], tier: n.tier, dependents: n.dependents })),
+    namespaces: spec.namespaces.map((n, i) => ({ name: names[i]!, tier: n.tier, dependents: n.dependents })),
     config: {
       waves: [...spec.waves],
       settleMs: spec.settleMs,
@@ -185,18 +185,18 @@ const atRest = (state: RolloutState): boolean =>
 function expectFaithfulHistory(history: RolloutState[]): void {
   const retired = new Set<string>();
   for (let i = 1; i < history.length; i++) {
-    const [before, after] = [history[i - 1], history[i]];
+    const [before, after] = [history[i - 1]!, history[i]!];
     expect(after.version).toBe(before.version + 1);
     // a rollout that is still putting a namespace back holds its cluster
     if (after.steps.some((step) => step.phase === 'restoring')) expect(ACTIVE_STATUSES).toContain(after.status);
     before.steps.forEach((was, k) => {
-      const is = after.steps[k];
+      const is = after.steps[k]!;
       expect(RANK[is.phase]).toBeGreaterThanOrEqual(RANK[was.phase]);
       if (was.snapshot) expect(is.snapshot).toEqual(was.snapshot);
       if (was.startedAt) expect(is.startedAt).toBe(was.startedAt);
       was.probes.forEach((probe, j) => {
-        if (probe.outcome) expect(is.probes[j].outcome).toBe(probe.outcome);
-        expect(is.probes[j].attempts.slice(0, probe.attempts.length)).toEqual(probe.attempts);
+        if (probe.outcome) expect(is.probes[j]!.outcome).toBe(probe.outcome);
+        expect(is.probes[j]!.attempts.slice(0, probe.attempts.length)).toEqual(probe.attempts);
       });
     });
     const keysOf = (state: RolloutState) =>
@@ -256,7 +256,7 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
     let dead = false;
     return {
       ...world.deps,
-      store: processes[index],
+      store: processes[index]!,
       checkpoint(point) {
         if (dead || point === crashAt) {
           if (!dead) processes[index] = new RolloutStateCache(world.store.forProcess());
@@ -296,10 +296,10 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
       case 'work': {
         const ready = world.queue.ready(world.now);
         if (ready.length === 0) break;
-        const jobs = [...new Set(action.picks.map((pick) => ready[pick % ready.length]))];
+        const jobs = [...new Set(action.picks.map((pick) => ready[pick % ready.length]!))];
         for (const job of jobs) world.queue.take(job);
         const runs = jobs.map((job, i) => runJob(worker(i, i === 0 && action.crashAt ? action.crashAt : undefined), job, action.retried));
-        if (action.duplicate) runs.push(runJob(worker(jobs.length % processes.length), jobs[0], false)); // the same job delivered twice, to another process
+        if (action.duplicate) runs.push(runJob(worker(jobs.length % processes.length), jobs[0]!, false)); // the same job delivered twice, to another process
         await settle(Promise.all(runs));
         break;
       }
@@ -334,10 +334,10 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
         const n = action.scope % (names.length + 4);
         const scope =
           n < names.length
-            ? { kind: 'namespace' as const, namespace: names[n] }
+            ? { kind: 'namespace' as const, namespace: names[n]! }
             : n === names.length
               ? { kind: 'all' as const }
-              : { kind: 'stage' as const, tier: TIERS[n - names.length - 1] };
+              : { kind: 'stage' as const, tier: TIERS[n - names.length - 1]! };
         await operate(world.id, { type: 'rollback', by: CREATOR, scope });
         break;
       }

@@ -27,9 +27,9 @@ export const probeIdOf = (probe: ConnectivityProbe): string => probe.id.split('.
 /** Scripted observations per probe id, attempt by attempt (the last one repeats); other probes follow `fallback`. */
 export function scripted(script: Record<string, ProbeObservation[]>, fallback: ProbeOracle = enforcingCni): ProbeOracle {
   return (probe) => {
-    const observations = script[probeIdOf(probe)];
-    if (!observations) return fallback(probe);
+    const observations = script[probeIdOf(probe)] ?? [];
     const observed = observations[Math.min(probe.attempt, observations.length) - 1];
+    if (!observed) return fallback(probe);
     return resultOf(observed, `scripted ${observed} on attempt ${probe.attempt}`);
   };
 }

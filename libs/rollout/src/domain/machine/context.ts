@@ -5,6 +5,7 @@
  */
 import type { AuditEntry, JsonValue, RolloutRefusal, RolloutState, RolloutStatus, Stage, Step } from '../types';
 import { FINAL_STATUSES } from '../types';
+import { required } from '../required';
 
 /** Statuses in which the rollout moves forward by itself (or waits to): what pause stops and reconcile advances. */
 export const FORWARD_STATUSES: readonly RolloutStatus[] = ['running', 'waiting_window', 'waiting_approval'];
@@ -58,13 +59,13 @@ export function contextFor(state: RolloutState, now: Date): TransitionContext {
  * then costs a thousand property reads, and only the steps that change are copied.
  */
 export function readStep(ctx: TransitionContext, position: number): Step {
-  return ctx.draftedSteps.has(position) ? ctx.rollout.steps[position] : ctx.before.steps[position];
+  return required(ctx.draftedSteps.has(position) ? ctx.rollout.steps[position] : ctx.before.steps[position], 'the step at a position');
 }
 
 /** A step to change. */
 export function editStep(ctx: TransitionContext, position: number): Step {
   ctx.draftedSteps.add(position);
-  return ctx.rollout.steps[position];
+  return required(ctx.rollout.steps[position], 'the step at a position');
 }
 
 export function anyStep(ctx: TransitionContext, test: (step: Step) => boolean): boolean {

@@ -4,6 +4,7 @@
  * completes after its last stage.
  */
 import type { Stage } from '../types';
+import { required } from '../required';
 import { evidenceFor } from './approval-evidence';
 import { hasStarted, log, positionsOf, readStep, setStatus, type TransitionContext } from './context';
 import { startWaveInWindow } from './windows';
@@ -12,11 +13,11 @@ export function advanceStages(ctx: TransitionContext): void {
   const rollout = ctx.rollout;
   for (let guard = 0; guard <= rollout.stages.length; guard++) {
     const index = rollout.stages.findIndex((stage) => stage.status !== 'completed');
-    if (index < 0) {
+    const stage = rollout.stages[index];
+    if (!stage) {
       setStatus(ctx, 'completed');
       return;
     }
-    const stage = rollout.stages[index];
     if (stage.status === 'rejected') return;
     if (stage.status === 'pending') openStage(ctx, stage, rollout.stages[index - 1]);
     if (stage.status === 'waiting_approval') {
@@ -24,7 +25,8 @@ export function advanceStages(ctx: TransitionContext): void {
       return;
     }
     // running: find the first wave not fully verified
-    const wave = ctx.before.stages[index].waves
+    const { waves } = required(ctx.before.stages[index], 'the stage before the event');
+    const wave = waves
       .map((ids) => positionsOf(ctx, ids))
       .find((positions) => positions.some((i) => readStep(ctx, i).phase !== 'verified'));
     if (!wave) {
