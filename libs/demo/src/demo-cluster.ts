@@ -47,8 +47,8 @@ export function demoCluster(options: DemoClusterOptions): DemoCluster {
   const topology = demoTopology(startMs);
   const model = buildClusterModel(topology, startMs, rng.fork('cluster'));
   const objects = rng.fork('objects');
-  const policyUids = topology.policies.map(() => objects.uuid());
-  const snapshot = renderSnapshot(model, policyUids, objects.int(180_000, 260_000));
+  const policies = topology.policies.map((policy) => ({ policy, uid: objects.uuid() }));
+  const snapshot = renderSnapshot(model, policies, objects.int(180_000, 260_000));
 
   return {
     name: model.name,

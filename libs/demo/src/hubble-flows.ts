@@ -216,7 +216,7 @@ function connectionsOf(dep: Dependency, index: Map<string, WorkloadModel>, rng: 
     switch (dep.to.kind) {
       case 'workload':
         serverPods = podsOf(dep.to, index);
-        server = { kind: 'pod', pod: dep.everyPod ? serverPods[i % serverPods.length] : rng.pick(serverPods) };
+        server = { kind: 'pod', pod: dep.everyPod ? serverPods[i % serverPods.length]! : rng.pick(serverPods) };
         break;
       case 'world':
         server = { kind: 'world', ip: rng.pick(dep.to.ips), names: dep.to.names };
@@ -233,7 +233,7 @@ function connectionsOf(dep: Dependency, index: Map<string, WorkloadModel>, rng: 
         let candidates = podsOf(dep.from, index);
         // Inside one workload (replication), a pod never talks to itself: replicas connect to the first pod.
         if (server.kind === 'pod' && serverPods === candidates) {
-          server = { kind: 'pod', pod: candidates[0] };
+          server = { kind: 'pod', pod: candidates[0]! };
           candidates = candidates.slice(1);
         }
         client = { kind: 'pod', pod: rng.pick(candidates) };

@@ -66,8 +66,8 @@ describe('AWS VPC Flow Logs, custom version 3 format with TCP flags', () => {
   test('with the header: SYN-ACK replies fold into the client edge, and only SYNs count', () => {
     expect(r.reader.records).toBe(8);
     expect(summary(r)).toEqual(['external:52.213.180.42/32 -> workload:perf/iperf-server TCP/5001 allowed x3']);
-    expect(r.edges[0].observations).toBe(8);
-    expect(r.edges[0].directionConfidence).toBe('high');
+    expect(r.edges[0]?.observations).toBe(8);
+    expect(r.edges[0]?.directionConfidence).toBe('high');
   });
 
   test('orientation per row: flags where there is a SYN, else the port', () => {
@@ -91,7 +91,7 @@ describe('AWS VPC Flow Logs, custom version 5 format with flow direction', () =>
 
   test('the pod reaching S3: the ingress SYN-ACK row and the egress SYN row are one connection, seen at the client', () => {
     expect(summary(r)).toEqual(['workload:apps/uploader -> external:52.95.128.179/32 TCP/80 allowed x1']);
-    expect(r.edges[0].reporters).toEqual(['src']);
+    expect(r.edges[0]?.reporters).toEqual(['src']);
   });
 
   test('pkt-srcaddr and pkt-dstaddr are preferred over the interface addresses', () => {
