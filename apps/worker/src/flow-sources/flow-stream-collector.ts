@@ -187,7 +187,7 @@ export abstract class FlowStreamCollector<Client extends { close(): void }, Batc
       const drainQueue = async () => {
         while (queue.length && !this.leaseLost) {
           try {
-            await writeOne(queue[0]);
+            await writeOne(queue[0]!);
             queue.shift();
             if (queue.length < MAX_QUEUED_BATCHES && call.isPaused() && !finished) call.resume();
           } catch (error) {
