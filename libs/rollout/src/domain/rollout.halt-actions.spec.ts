@@ -2,7 +2,7 @@ import { APPROVER, CREATOR, policy, simulate, THREE_TIERS } from '../testing/fix
 import { enforcingCni, scripted } from '../testing/in-memory-cluster';
 import type { RolloutWorld } from '../testing/rollout-world';
 import { nextActionsOf } from './next-actions';
-import type { NextAction } from './types';
+import type { NextAction, RolloutEvent } from './types';
 
 const OPERATOR = 'carol@example.com';
 const failStagingB = () => scripted({ 'connect-staging-b': ['not_reached'] });
@@ -158,14 +158,14 @@ describe('continuing a halted rollout with a newer plan version', () => {
   let loop: RolloutWorld;
   let appliesBefore: Record<string, number>;
   const applies = (namespace: string) => loop.cluster.calls.filter((c) => c.method === 'applyPolicies' && c.namespace === namespace).length;
-  const continueTo4 = {
+  const continueTo4: Extract<RolloutEvent, { type: 'continueWith' }> = {
     type: 'continueWith',
     by: OPERATOR,
     planId: 'plan-8',
     planVersion: 4,
     changed: ['staging-a', 'staging-b'],
     probes: {},
-  } as const;
+  };
 
   beforeAll(async () => {
     loop = await haltedInStaging();
