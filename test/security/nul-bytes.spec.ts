@@ -76,6 +76,13 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/rollouts/{rolloutId}/rollback': () => ({ body: { scope: { kind: 'namespace', namespace: 'web' }, reason: 'broke it' } }),
   'POST /api/v1/rollouts/{rolloutId}/approve': () => ({ role: 'approver', body: { tier: 'prod', comment: 'ok' } }),
   'POST /api/v1/rollouts/{rolloutId}/reject': () => ({ role: 'approver', body: { tier: 'prod', comment: 'no' } }),
+  'POST /api/v1/rollouts/{rolloutId}/declare-dependency': () => ({
+    body: { namespace: 'web', probeId: 'connect-web', comment: 'found by the halt' },
+  }),
+  'POST /api/v1/rollouts/{rolloutId}/continue': () => ({ body: { planVersion: 2 } }),
+  'POST /api/v1/rollouts/{rolloutId}/retry': () => ({ body: { namespace: 'web' } }),
+  'POST /api/v1/rollouts/{rolloutId}/skip': () => ({ body: { namespace: 'web', reason: 'owned by another team' } }),
+  'POST /api/v1/rollouts/{rolloutId}/approve-skip': () => ({ role: 'approver', body: { namespace: 'web', comment: 'agreed' } }),
   'POST /api/v1/clusters/{clusterId}/drift-checks': () => null,
   'POST /api/v1/clusters/{clusterId}/webhooks': () => ({ body: WEBHOOK }),
   'PATCH /api/v1/clusters/{clusterId}/webhooks/{webhookId}': () => ({ body: { url: WEBHOOK.url, secret: WEBHOOK.secret } }),

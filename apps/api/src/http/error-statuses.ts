@@ -71,6 +71,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'rollout.unknown_step': 400,
   'rollout.unknown_probe': 400,
   'rollout.cluster_busy': 409,
+  'rollout.coverage_changed': 409,
   // simulate
   'simulate.invalid': 400,
   // the edge itself

@@ -353,6 +353,7 @@ function answer(
       return {
         connected: false,
         detail: `${target.pod.namespace}/${target.pod.workload.name} answers with errors: its own call to ${broken.to}:${broken.port}/${broken.protocol} is blocked`,
+        blockedCall: { from: broken.from, to: broken.to, port: broken.port, protocol: broken.protocol },
       };
   }
   return { connected: true, detail: 'connected' };

@@ -193,7 +193,7 @@ export class PostgresRolloutStore implements RolloutStore, RolloutListing {
     const audit = auditInsert(auditRows(after, entries), 12, 'changed');
     try {
       const [{ written }] = await this.db.query(
-        `WITH changed AS (UPDATE rollouts SET state = $2, status = $3, version = $4, updated_at = now() WHERE id = $1 AND version = $5 RETURNING id),
+        `WITH changed AS (UPDATE rollouts SET state = $2, status = $3, version = $4, plan_id = ($2::jsonb->>'planId')::uuid, updated_at = now() WHERE id = $1 AND version = $5 RETURNING id),
            steps AS (UPDATE rollout_steps t SET phase = v.phase, step = v.step, version = $4
              FROM changed, unnest($6::int[], $7::text[], $8::jsonb[]) AS v(ordinal, phase, step) WHERE t.rollout_id = changed.id AND t.ordinal = v.ordinal),
            stages AS (UPDATE rollout_stages t SET status = v.status, stage = v.stage, version = $4

@@ -1,8 +1,11 @@
 import { AppError } from '@bulkhead/contracts';
 import type { RolloutRefusal, RolloutRefusalCode } from '../domain/types';
 
-/** What rollouts refuse: each refusal of the machine (`rollout.illegal_state`...), and a second active rollout on a cluster. */
-export type RolloutErrorCode = `rollout.${RolloutRefusalCode}` | 'rollout.cluster_busy';
+/**
+ * What rollouts refuse: each refusal of the machine (`rollout.illegal_state`...), a second active rollout on a
+ * cluster, and a newer plan version that covers other namespaces than the rollout it would continue.
+ */
+export type RolloutErrorCode = `rollout.${RolloutRefusalCode}` | 'rollout.cluster_busy' | 'rollout.coverage_changed';
 
 export class RolloutError extends AppError<RolloutErrorCode> {
   /** The machine's refusal, thrown: when it names fields, the message lists them. */

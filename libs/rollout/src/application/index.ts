@@ -9,3 +9,4 @@ export * from './create-rollout';
 export * from './drift';
 export * from './stalls';
 export * from './list-rollouts';
+export * from './halt-actions';

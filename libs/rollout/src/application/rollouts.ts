@@ -371,7 +371,8 @@ async function run(
     case 'runProbes': {
       const results = await driver.probe(
         command.probes.map((probeRun) => ({
-          id: `${command.stepId}.${probeRun.probe.id}.${probeRun.attempt}`,
+          // a round after the first has pods of its own: a re-run must not find the answer of the run before
+          id: `${command.stepId}.${probeRun.probe.id}.${command.round ? `r${command.round}-` : ''}${probeRun.attempt}`,
           attempt: probeRun.attempt,
           from: parseWorkloadRef(probeRun.probe.from),
           to: target(probeRun),
@@ -390,6 +391,8 @@ async function run(
             attempt: probeRun.attempt,
             observed: observed(result.connected, result.error),
             detail: result.detail,
+            ...(result.blockedCall ? { blockedCall: result.blockedCall } : {}),
+            ...(command.round ? { round: command.round } : {}),
           };
         }),
       };

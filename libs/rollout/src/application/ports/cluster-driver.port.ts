@@ -64,4 +64,6 @@ export interface ConnectivityResult {
   detail: string;
   /** The probe could not be run at all (no source pod, API error): neither a pass nor a block. */
   error?: boolean;
+  /** A call the driver saw blocked behind the failure (the target's own call to what it depends on): the dependency to declare. */
+  blockedCall?: { from: string; to: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' };
 }

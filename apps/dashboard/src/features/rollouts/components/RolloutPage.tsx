@@ -8,6 +8,7 @@ import { ProbeTable, rowsOfProbes } from '../../../shared/ProbeTable';
 import { Badge, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useCluster } from '../../../shared/use-clusters';
 import { type Liveness, useRolloutStream } from '../hooks/use-rollout-stream';
+import { HaltActions } from './HaltActions';
 import { RolloutControls } from './RolloutControls';
 import '../rollouts.css';
 
@@ -55,6 +56,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
           </div>
         </div>
       )}
+      <HaltActions rollout={r} />
       {r.stalled && (
         <div className="note note-warn" role="alert" data-testid="stalled">
           <div>
