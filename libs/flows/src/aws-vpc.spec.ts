@@ -105,3 +105,25 @@ describe('AWS VPC Flow Logs, custom version 5 format with flow direction', () =>
     expect(res.reader.skippedByReason['malformed-line']).toEqual({ count: 1, lines: [4] });
   });
 });
+
+describe('AWS VPC Flow Logs, custom version 4 format (region and zone fields)', () => {
+  // The user guide publishes no version 4 row: its version 5 rows, keeping only the fields of version 4 and lower.
+  const VERSION_5_FIELDS = new Set(['pkt-src-aws-service', 'pkt-dst-aws-service', 'traffic-path', 'flow-direction']);
+  const v5Fields = VPC_HEADER.v5.split(' ');
+  const asVersion4 = (line: string) =>
+    line
+      .split(' ')
+      .filter((_, i) => !VERSION_5_FIELDS.has(v5Fields[i] ?? ''))
+      .join(' ')
+      .replace(/^5 /, '4 ');
+  const rows = readSample(SAMPLE.vpcV5).trim().split('\n').map(asVersion4);
+  const header = v5Fields.filter((field) => !VERSION_5_FIELDS.has(field)).join(' ');
+
+  test('reads by its header: the pod reaching S3, oriented by its flags alone, one connection', () => {
+    const r = importFlowText(`${header}\n${rows.join('\n')}\n`, vpc);
+    expect(header).toContain('region az-id sublocation-type sublocation-id');
+    expect(r.reader.format).toBe('aws-vpc-flow-log');
+    expect(r.reader.records).toBe(2);
+    expect(summary(r)).toEqual(['workload:apps/uploader -> external:52.95.128.179/32 TCP/80 allowed x1']);
+  });
+});

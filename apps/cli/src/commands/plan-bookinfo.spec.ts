@@ -1,6 +1,7 @@
 // `bulkhead plan` on the published kind + bookinfo Hubble capture: reviews-v1, v2 and v3 share `app: reviews`
 // and differ by `version`; only v2 and v3 call ratings. The plan keeps every observed dependency open and
-// v1 closed to ratings, as the engine evaluates the printed policies, and lints its own output clean.
+// v1 closed to ratings, and the collector's calls to the Hubble server on its node open on 4244 to that node only,
+// as the engine evaluates the printed policies, and lints its own output clean.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,12 @@ import { importFlowText } from '@bulkhead/flows';
 import { buildInventory, parseDocuments, snapshotFromDocuments, type NetworkPolicy } from '@bulkhead/netpol';
 import type { Plan, PlanEdge } from '@bulkhead/plan';
 import { kindBookinfoSnapshot, readSample } from '../../../../test/fixtures/flows/samples';
-import { BOOKINFO_CAPTURE, SELF_INFLICTED_FINDINGS, reviewsToRatings } from '../../../../test/support/plan/bookinfo-plan';
+import {
+  BOOKINFO_CAPTURE,
+  collectorNodeTraffic,
+  SELF_INFLICTED_FINDINGS,
+  reviewsToRatings,
+} from '../../../../test/support/plan/bookinfo-plan';
 import { checkPlanProperties } from '../../../../test/support/plan/plan-properties';
 import { planCommand } from './plan';
 
@@ -38,6 +44,14 @@ describe('bulkhead plan on the bookinfo capture', () => {
     const { code, policies } = await plan();
     expect(code).toBe(0);
     expect(reviewsToRatings(inventory, policies)).toEqual({ 'reviews-v1': false, 'reviews-v2': true, 'reviews-v3': true });
+  });
+
+  it("allows the collector's node traffic on 4244 only, to its node only", async () => {
+    const { policies } = await plan();
+    expect(collectorNodeTraffic(inventory, policies)).toEqual({
+      reaches: { 'its node on 4244': true, 'its node on 10250': false, 'another address on 4244': false },
+      egressToTheNode: ['kube-system/bulkhead-otelcol-hubble-collector-node-traffic'],
+    });
   });
 
   it('keeps every observed dependency open and allows nothing else', async () => {

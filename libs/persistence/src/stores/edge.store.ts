@@ -108,9 +108,9 @@ export class TypeOrmEdgeStore implements EdgeStore {
     filter: Pick<EdgeFilter, 'namespace'>,
     page: PageRequest<EdgePosition>,
   ): Promise<KeysetPage<BlockedAttemptRecord, EdgePosition>> {
-    const { conditions, params, where } = clusterConditions('cluster_id', clusterId);
-    if (filter.namespace) where((p) => `(src_key LIKE ${p} OR dst_key LIKE ${p})`, namespacePattern(filter.namespace));
-    if (page.after !== undefined) where((p) => `key > ${p}`, page.after.key);
+    const { conditions, params, where } = clusterConditions('b.cluster_id', clusterId);
+    if (filter.namespace) where((p) => `(b.src_key LIKE ${p} OR b.dst_key LIKE ${p})`, namespacePattern(filter.namespace));
+    if (page.after !== undefined) where((p) => `b.key > ${p}`, page.after.key);
     const rows: Array<{
       id: string;
       key: string;
@@ -122,9 +122,13 @@ export class TypeOrmEdgeStore implements EdgeStore {
       first_seen: Date | null;
       last_seen: Date | null;
       reasons: string[];
+      last_import_id: string | null;
+      last_import_format: string | null;
     }> = await this.db.query(
-      `SELECT id, key, src_key, dst_key, port, protocol, attempts, first_seen, last_seen, reasons FROM blocked_attempts
-       WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT ${Number(page.limit) + 1}`,
+      `SELECT b.id, b.key, b.src_key, b.dst_key, b.port, b.protocol, b.attempts, b.first_seen, b.last_seen, b.reasons,
+         b.last_import_id, i.format AS last_import_format
+       FROM blocked_attempts b LEFT JOIN flow_imports i ON i.id = b.last_import_id
+       WHERE ${conditions.join(' AND ')} ORDER BY b.key LIMIT ${Number(page.limit) + 1}`,
       params,
     );
     const { items, next } = keysetPage(rows, page.limit, (row) => ({ key: row.key }));
@@ -139,6 +143,7 @@ export class TypeOrmEdgeStore implements EdgeStore {
         firstSeen: r.first_seen,
         lastSeen: r.last_seen,
         reasons: r.reasons,
+        lastSource: r.last_import_id === null ? null : { importId: r.last_import_id, format: r.last_import_format },
       })),
       next,
     };

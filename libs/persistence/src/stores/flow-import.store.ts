@@ -256,8 +256,9 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
         [clusterId],
       );
       const found = await attribute(rows.map((r) => ({ id: r.id, importId: r.import_id, record: r.record })));
-      for (const { importId, flows, edges } of found.byImport) {
+      for (const { importId, flows, edges, blocked } of found.byImport) {
         await addEvidence(em, clusterId, importId, edges);
+        await addBlockedAttempts(em, clusterId, importId, blocked);
         await em.query(
           `UPDATE flow_imports SET unattributed_waiting = unattributed_waiting - $2, attributed_later = attributed_later + $2 WHERE id = $1`,
           [importId, flows],

@@ -1,4 +1,4 @@
-import type { EdgeView, NamespaceView, WorkloadView } from '@bulkhead/contracts';
+import type { BlockedAttemptView, EdgeView, NamespaceView, WorkloadView } from '@bulkhead/contracts';
 
 /**
  * The map's drawing, computed (pure, deterministic: the same input always gives the same picture).
@@ -39,9 +39,20 @@ export interface MapLink {
   path: string;
 }
 
+/** The refused attempts between two nodes, drawn as one line of their own: never an allowed edge. */
+export interface MapBlockedLink {
+  /** `fromKey>toKey`, as a link's. */
+  id: string;
+  from: MapNode;
+  to: MapNode;
+  attempts: BlockedAttemptView[];
+  path: string;
+}
+
 export interface MapLayout {
   nodes: MapNode[];
   links: MapLink[];
+  blockedLinks: MapBlockedLink[];
   lanes: Array<{ key: LaneKey; y: number; height: number; count: number }>;
   width: number;
   height: number;
@@ -114,20 +125,24 @@ function groupExternals(
   return { alias: (key) => aliasOf.get(key) ?? key, members };
 }
 
+/** Blocked attempts place their ends as edges do (a refused call still reads caller to callee), but draw lines of their own. */
 export function layoutMap(input: {
   edges: EdgeView[];
+  blocked?: BlockedAttemptView[];
   workloads: WorkloadView[];
   namespaces: NamespaceView[];
   includeIdle: boolean;
 }): MapLayout {
   const tierOf = new Map(input.namespaces.map((n) => [n.name, n.tier] as const));
+  const blocked = input.blocked ?? [];
   const display = new Map<string, string>();
-  for (const e of input.edges) {
+  for (const e of [...input.edges, ...blocked]) {
     display.set(e.fromKey, e.from);
     display.set(e.toKey, e.to);
   }
   const { alias, members } = groupExternals(input.edges, display);
   const ends = input.edges.map((e) => ({ e, from: alias(e.fromKey), to: alias(e.toKey) }));
+  const calls = [...ends, ...blocked.map((b) => ({ from: alias(b.fromKey), to: alias(b.toKey) }))];
   for (const k of members.keys()) for (const m of members.get(k)!) display.delete(m);
   const keys = new Set<string>(display.keys());
   if (input.includeIdle) for (const w of input.workloads) keys.add(`workload:${w.namespace}/${w.name}`);
@@ -135,7 +150,7 @@ export function layoutMap(input: {
 
   // Longest-path columns over the graph without its back edges (a DFS in key order finds them).
   const out = new Map<string, string[]>(sorted.map((k) => [k, []]));
-  for (const { from, to } of ends) if (from !== to) out.get(from)!.push(to);
+  for (const { from, to } of calls) if (from !== to) out.get(from)!.push(to);
   for (const list of out.values()) list.sort();
   const state = new Map<string, 1 | 2>();
   const order: string[] = [];
@@ -179,7 +194,7 @@ export function layoutMap(input: {
   // Place lane by lane; inside a cell (lane x column), order by where the callers sit, then by name.
   const columns = Math.max(0, ...column.values()) + 1;
   const preds = new Map<string, string[]>(sorted.map((k) => [k, []]));
-  for (const { from, to } of ends) if (from !== to) preds.get(to)!.push(from);
+  for (const { from, to } of calls) if (from !== to) preds.get(to)!.push(from);
   const nodes = new Map<string, MapNode>();
   const lanes: MapLayout['lanes'] = [];
   let y = 0;
@@ -245,10 +260,25 @@ export function layoutMap(input: {
   return {
     nodes: [...nodes.values()],
     links,
+    blockedLinks: blockedLinks(blocked, alias, nodes),
     lanes,
     width: LEFT * 2 + columns * NODE_W + (columns - 1) * COL_GAP,
     height: Math.max(0, y - LANE_GAP),
   };
+}
+
+function blockedLinks(attempts: BlockedAttemptView[], alias: (key: string) => string, nodes: Map<string, MapNode>): MapBlockedLink[] {
+  const grouped = new Map<string, MapBlockedLink>();
+  for (const attempt of attempts) {
+    const from = nodes.get(alias(attempt.fromKey));
+    const to = nodes.get(alias(attempt.toKey));
+    if (!from || !to) continue;
+    const id = `${from.key}>${to.key}`;
+    const link = grouped.get(id);
+    if (link) link.attempts.push(attempt);
+    else grouped.set(id, { id, from, to, attempts: [attempt], path: curve(from, to) });
+  }
+  return [...grouped.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
 function curve(a: MapNode, b: MapNode): string {
