@@ -10,7 +10,7 @@ import { classifyEdges } from './classify-edges';
 import { scopeCluster } from './cluster-scope';
 import { observeEdges } from './observation';
 import { resolvePlanOptions } from './options';
-import { blockedEdgeFindings, nodeTrafficFindings, riskFindings } from './plan-findings';
+import { blockedEdgeFindings, nodeTrafficFindings, riskFindings, unaddressedNodeFindings } from './plan-findings';
 import { identifyRoles } from './roles';
 import { selectorFindings } from './selector-findings';
 
@@ -40,6 +40,7 @@ export function generatePlan(input: PlanInput): Plan {
     ...selectorFindings(book, scope.selections),
     ...blockedEdgeFindings(classified.blocked),
     ...nodeTrafficFindings(classified, input.cni),
+    ...unaddressedNodeFindings(classified.blocked),
     ...riskFindings(risks),
     ...lintOfPolicies,
   ];
