@@ -136,13 +136,16 @@ describe('plan of the demo cluster', () => {
   });
 
   it('replays the flows: only the unconfirmed cross-tier edge becomes blocked', () => {
-    const impact = analyzeImpact(inventory, inventory.policies, plan.policies, edges, { externalAddresses, apiServerAddresses: apiServer });
+    const impact = analyzeImpact(inventory, { policies: inventory.policies }, { policies: plan.policies }, edges, {
+      externalAddresses,
+      apiServerAddresses: apiServer,
+    });
     expect(impact.newlyBlocked.map((e) => e.key)).toEqual([key(cluster.incident)]);
   });
 
   it('shrinks the blast radius', () => {
-    const before = blastRadius(inventory, inventory.policies, { edges });
-    const after = blastRadius(inventory, plan.policies, { edges });
+    const before = blastRadius(inventory, { policies: inventory.policies }, { edges });
+    const after = blastRadius(inventory, { policies: plan.policies }, { edges });
     expect(after.cluster.meanReachableWorkloads).toBeLessThan(before.cluster.meanReachableWorkloads / 5);
     const debugBefore = before.workloads.find((w) => w.workload === 'orders-dev/orders-debug')!;
     const debugAfter = after.workloads.find((w) => w.workload === 'orders-dev/orders-debug')!;

@@ -1,13 +1,15 @@
 import { doesNotExist, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
-import type { NetworkPolicy } from '@bulkhead/netpol';
 import {
   buildPlanReport,
+  currentLayers,
   diffPolicies,
   type PlanEdge,
   type PlanInput,
   type PlanReport,
   type PolicyChange,
+  type PolicyLayers,
+  plannedLayers,
   renderYaml,
   type SemanticDiff,
   semanticDiff,
@@ -99,13 +101,18 @@ export async function listPlans(
   return deps.plans.page(clusterId, page);
 }
 
-/** `kubectl apply -f`-ready YAML: one document per policy, optionally of one namespace. */
+/** `kubectl apply -f`-ready YAML: one document per policy, the cluster layer's last; or the policies of one namespace. */
 export async function planYaml(plans: PlanStore, id: string, namespace?: string): Promise<string> {
   const plan = await requirePlan(plans, id);
-  if (namespace === undefined) return renderYaml(plan.policies);
+  if (namespace === undefined) return renderYaml([...plan.policies, ...plan.report.plan.clusterLayer.policies]);
   if (!(namespace in plan.report.plan.tiers))
     throw new PlanningError('plan.namespace_not_found', `namespace ${namespace} is not in plan v${plan.version}`);
   return renderYaml(plan.policies.filter((p) => p.metadata.namespace === namespace));
+}
+
+/** What the cluster enforces with the plan applied: its NetworkPolicies and its cluster layer. */
+function layersOf(inventory: Parameters<typeof plannedLayers>[0], plan: PlanRecord, cni: string | undefined): PolicyLayers {
+  return plannedLayers(inventory, { policies: plan.policies, clusterLayer: plan.report.plan.clusterLayer }, cni);
 }
 
 export interface PlanDiff {
@@ -123,10 +130,10 @@ export interface PlanDiff {
 export async function diffPlan(deps: PlanningDeps, id: string, against: string): Promise<PlanDiff> {
   const plan = await requirePlan(deps.plans, id);
   const { inventory, input } = await planInputOf(deps, plan.clusterId);
-  let base: NetworkPolicy[];
+  let base: PolicyLayers;
   let ref: PlanDiff['against'];
   if (against === 'live') {
-    base = inventory.policies;
+    base = currentLayers(inventory, input.cni);
     ref = { kind: 'live' };
   } else {
     const other = against === 'previous' ? await deps.plans.getVersion(plan.clusterId, plan.version - 1) : await deps.plans.get(against);
@@ -135,12 +142,12 @@ export async function diffPlan(deps: PlanningDeps, id: string, against: string):
         { field: 'against', reason: `must be previous, live or the id of another plan of the same cluster` },
       ]);
     }
-    base = other?.policies ?? [];
+    base = other ? layersOf(inventory, other, input.cni) : { policies: [] };
     ref = other ? { kind: 'plan', id: other.id, version: other.version } : { kind: 'none' };
   }
   return {
     against: ref,
-    policies: diffPolicies(base, plan.policies),
-    semantic: semanticDiff(inventory, base, plan.policies, servedPorts(inventory, input.edges)),
+    policies: diffPolicies(base.policies, plan.policies),
+    semantic: semanticDiff(inventory, base, layersOf(inventory, plan, input.cni), servedPorts(inventory, input.edges)),
   };
 }
