@@ -10,7 +10,17 @@ import {
   snapshotFromDocuments,
   validateClusterPolicy,
 } from '@bulkhead/netpol';
-import { generatePlan, LINT_RULES, plannedLayers, type Plan, type PlanEdge, type PlanInput } from '../index';
+import {
+  buildPlanReport,
+  generatePlan,
+  LINT_RULES,
+  plannedLayers,
+  semanticDiff,
+  servedPorts,
+  type Plan,
+  type PlanEdge,
+  type PlanInput,
+} from '../index';
 import { pod } from '../../../../test/support/plan/pod-document';
 
 const namespace = (name: string, environment?: string) => ({
@@ -273,5 +283,42 @@ describe('the cluster layer as a whole', () => {
 
   it('is valid for the API server', () => {
     for (const policy of planOf().clusterLayer.policies) expect(validateClusterPolicy(policy)).toEqual([]);
+  });
+});
+
+describe('the impact replay and the semantic diff, over both layers', () => {
+  const adminDeny: ClusterNetworkPolicy = {
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    kind: 'ClusterNetworkPolicy',
+    metadata: { name: 'no-debug' },
+    spec: {
+      tier: 'Admin',
+      priority: 5,
+      subject: { pods: { podSelector: { matchLabels: { app: 'orders-debug' } } } },
+      egress: [{ name: 'nowhere', action: 'Deny', to: [{ namespaces: {} }] }],
+    },
+  };
+
+  it("replays the edges against the cluster's cluster policies before, and the plan's layer after", () => {
+    const report = buildPlanReport({ inventory: { ...inventory, clusterPolicies: [adminDeny] }, edges, cni: 'calico' });
+    const impactOf = (key: string) => report.impact.edges.find((impact) => impact.key === key);
+    expect(impactOf('workload:dev/orders-debug|workload:dev/orders-api|TCP|8080')).toMatchObject({ before: 'denied', after: 'denied' });
+    expect(impactOf('workload:dev/orders-api|workload:prod/postgres|TCP|5432')).toMatchObject({ before: 'allowed', after: 'allowed' });
+  });
+
+  it('counts what the layer blocks that the NetworkPolicies alone would let through', () => {
+    const plan = planOf({ options: { clusterLayer: { tierIsolation: true } } });
+    const openEverywhere = ['dev', 'staging', 'prod'].map(allowAll);
+    const diff = semanticDiff(
+      inventory,
+      { policies: openEverywhere },
+      { policies: openEverywhere, clusterPolicies: plan.clusterLayer.policies },
+      servedPorts(inventory, edges),
+    );
+    const blocked = diff.blocked.map((change) => `${change.from} -> ${change.to}:${change.port}`);
+    expect(blocked).toContain('dev/orders-debug -> prod/postgres:5432');
+    expect(blocked).toContain('staging/orders-api -> prod/orders-api:8080');
+    expect(blocked).not.toContain('dev/orders-api -> prod/postgres:5432');
+    expect(blocked).not.toContain('dev/orders-debug -> dev/orders-api:8080');
   });
 });
