@@ -6,6 +6,7 @@ import {
   diffPolicies,
   type PlanEdge,
   type PlanInput,
+  type PlanOptions,
   type PlanReport,
   type PolicyChange,
   type PolicyLayers,
@@ -65,12 +66,22 @@ export async function planInputOf(deps: Omit<PlanningDeps, 'plans'>, clusterId: 
   };
 }
 
+/** What a person asks of a plan besides the cluster's state: today, the pieces of the cluster layer. */
+export type PlanRequest = Pick<PlanOptions, 'clusterLayer'>;
+
 /**
  * Makes the cluster's next plan from its inventory and dependency map as they are now, and keeps it
- * as a new version with everything a reviewer needs.
+ * as a new version with everything a reviewer needs (the request's switches among it, in the cluster layer's pieces).
  */
-export async function createPlan(deps: PlanningDeps, clusterId: string, by: string, now: Date): Promise<PlanRecord> {
-  const { inventory, input } = await planInputOf(deps, clusterId);
+export async function createPlan(
+  deps: PlanningDeps,
+  clusterId: string,
+  by: string,
+  now: Date,
+  request: PlanRequest = {},
+): Promise<PlanRecord> {
+  const { inventory, input: state } = await planInputOf(deps, clusterId);
+  const input: PlanInput = { ...state, options: request };
   if (inventory.namespaces.length === 0) {
     throw new PlanningError(
       'plan.no_inventory',
