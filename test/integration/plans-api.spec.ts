@@ -126,6 +126,20 @@ describe('plans of the demo cluster', () => {
       expect(doc.apiVersion).toBe('policy.networking.k8s.io/v1alpha2');
       expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
     }
+
+    // The incident was confirmed above: it passes to the NetworkPolicies, which allow it; the same pod is denied the rest of prod.
+    const incident = { from: 'orders-dev/orders-debug', to: 'postgres-prod/postgres', port: 5432 };
+    const elsewhere = { from: 'orders-dev/orders-debug', to: 'orders-prod/orders-api', port: 8080 };
+    const simulated = await api.call('POST', `/api/v1/clusters/${clusterId}/simulate`, {
+      role: 'viewer',
+      body: { probes: [incident, elsewhere], planId: res.body.id },
+    });
+    expect(simulated.body.results.map((result: any) => result.allowed)).toEqual([true, false]);
+    expect(simulated.body.results[0].egress.passedBy).toMatchObject({
+      name: 'bulkhead-orders-dev.orders-debug-cross-tier',
+      action: 'Pass',
+    });
+    expect(simulated.body.results[1].egress.decidedBy).toMatchObject({ name: 'bulkhead-tier-isolation-dev', rule: 'no-dev-to-prod' });
     await api.call('PATCH', `/api/v1/clusters/${clusterId}`, { role: 'admin', body: { cni: 'cilium' } });
   });
 
