@@ -62,16 +62,20 @@ type Drafted = { policies: ClusterNetworkPolicy[] } | { reason: string };
 
 export function planClusterLayer(input: LayerInput): ClusterLayer {
   const requested = input.options.clusterLayer;
-  const unsupported = PIECES.some((piece) => requested[piece]) ? unsupportedBecause(input.cni) : undefined;
-  const drafted = unsupported ? undefined : draftPieces(input);
+  const asked = PIECES.filter((piece) => requested[piece]);
+  const unsupported = asked.length ? unsupportedBecause(input.cni) : undefined;
+  const drafted =
+    unsupported === undefined
+      ? draftPieces(input)
+      : new Map<GuardrailPiece, Drafted>(asked.map((piece) => [piece, { reason: unsupported }]));
   const pieces = PIECES.map((piece): GuardrailPieceState => {
     const state = { piece, requested: requested[piece], included: false, policies: [] as string[] };
-    if (!requested[piece]) return state;
-    const outcome = drafted?.get(piece) ?? { reason: unsupported ?? '' };
+    const outcome = drafted.get(piece);
+    if (!outcome) return state;
     if ('reason' in outcome) return { ...state, reason: outcome.reason };
     return { ...state, included: true, policies: outcome.policies.map((policy) => policy.metadata.name) };
   });
-  const policies = [...(drafted?.values() ?? [])]
+  const policies = [...drafted.values()]
     .flatMap((outcome) => ('policies' in outcome ? outcome.policies : []))
     .sort((a, b) => compareStrings(a.spec.tier, b.spec.tier) || compareClusterPolicies(a, b));
   return { pieces, policies };
@@ -96,21 +100,19 @@ function draftPieces(input: LayerInput): Map<GuardrailPiece, Drafted> {
     drafted.set('tierIsolation', { reason: `${tiers.size ? 'one tier has' : 'no tier has'} namespaces: no traffic crosses tiers` });
   if (requested.intraTierPass && tiers.size === 0) drafted.set('intraTierPass', { reason: 'no namespace has a tier' });
   const steps = adminSteps(input, tiers, (piece) => requested[piece] && !drafted.has(piece));
-  const firstAdmin = firstFreePriority(input.inventory, 'Admin', steps.length);
+  const admin = freePriorities(input.inventory, 'Admin', steps.length);
   for (const piece of ['tierIsolation', 'intraTierPass'] as const) {
     if (!requested[piece] || drafted.has(piece)) continue;
     drafted.set(
       piece,
-      typeof firstAdmin === 'string'
-        ? { reason: firstAdmin }
-        : { policies: steps.flatMap((step, at) => (step.piece === piece ? step.policies(firstAdmin + at) : [])) },
+      'reason' in admin ? admin : { policies: steps.flatMap((step, at) => (step.piece === piece ? step.policies(admin.first + at) : [])) },
     );
   }
   if (requested.baselineDefaultDeny) {
-    const priority = firstFreePriority(input.inventory, 'Baseline', 1);
+    const baseline = freePriorities(input.inventory, 'Baseline', 1);
     drafted.set(
       'baselineDefaultDeny',
-      typeof priority === 'string' ? { reason: priority } : { policies: [baselineDefaultDeny(priority, input.options)] },
+      'reason' in baseline ? baseline : { policies: [baselineDefaultDeny(baseline.first, input.options)] },
     );
   }
   return drafted;
@@ -149,13 +151,19 @@ function adminSteps(input: LayerInput, tiers: ReadonlyMap<Tier, string[]>, plann
  * The first of `count` priorities of the tier above every one the cluster's other policies use, or why they do
  * not fit below the last (1000).
  */
-function firstFreePriority(inventory: LayerInput['inventory'], tier: ClusterPolicyTier, count: number): number | string {
+function freePriorities(
+  inventory: LayerInput['inventory'],
+  tier: ClusterPolicyTier,
+  count: number,
+): { first: number } | { reason: string } {
   const taken = (inventory.clusterPolicies ?? [])
     .filter((policy) => policy.spec.tier === tier && !isManagedByBulkhead(policy))
     .map((policy) => policy.spec.priority);
   const first = taken.length ? Math.max(...taken) + 1 : 0;
-  if (first + count - 1 <= MAX_PRIORITY) return first;
-  return `the cluster's own ${tier}-tier policies use priorities up to ${first - 1}, and the plan's ${count} ${tier}-tier policies come after them, each with its own priority, up to ${MAX_PRIORITY} at most: free priorities above theirs first`;
+  if (first + count - 1 <= MAX_PRIORITY) return { first };
+  return {
+    reason: `the cluster's own ${tier}-tier policies use priorities up to ${first - 1}, and the plan needs ${count} ${tier}-tier priorities after them, up to ${MAX_PRIORITY} at most: free priorities above theirs first`,
+  };
 }
 
 /** The tiers that have namespaces, each with its namespaces (sorted). */
