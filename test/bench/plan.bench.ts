@@ -219,7 +219,10 @@ export function main(): void {
   );
 
   const i0 = performance.now();
-  const impact = analyzeImpact(inventory, inventory.policies, plan.policies, edges, { apiServerAddresses, externalAddresses });
+  const impact = analyzeImpact(inventory, { policies: inventory.policies }, { policies: plan.policies }, edges, {
+    apiServerAddresses,
+    externalAddresses,
+  });
   const i1 = performance.now();
   const c3 = cpu();
   console.log(
@@ -227,8 +230,8 @@ export function main(): void {
   );
 
   const b0 = performance.now();
-  const before = blastRadius(inventory, inventory.policies, { edges });
-  const after = blastRadius(inventory, plan.policies, { edges });
+  const before = blastRadius(inventory, { policies: inventory.policies }, { edges });
+  const after = blastRadius(inventory, { policies: plan.policies }, { edges });
   const b1 = performance.now();
   const c4 = cpu();
   console.log(

@@ -1,18 +1,10 @@
 // Proof of what a plan does: every observed edge replayed against the current policies and the plan,
 // the blast radius of a compromised pod before and after, and the semantic diff of two policy sets.
 // Every verdict comes from the engine (buildEngine).
-import {
-  type Engine,
-  type Endpoint,
-  type Inventory,
-  type InventoryPod,
-  type NetworkPolicy,
-  type PortSpec,
-  type Protocol,
-  parseIp,
-} from '@bulkhead/netpol';
+import { type Engine, type Endpoint, type Inventory, type InventoryPod, type PortSpec, type Protocol, parseIp } from '@bulkhead/netpol';
 import { normalizeEdges, parseKey } from './edges';
 import { engineFor } from './engines';
+import type { PolicyLayers } from './layers';
 import { compareStrings } from './selectors';
 import { everyServedPort, servedPorts, type ServedPorts } from './served-ports';
 import type { PlanEdge } from './types';
@@ -124,11 +116,11 @@ function verdictOf(engine: Engine, from: Endpoint[], to: Endpoint[], port: numbe
   return allowed === total ? 'allowed' : allowed === 0 ? 'denied' : 'partial';
 }
 
-/** Replays every edge against `current` and `plan` (each taken as the cluster's whole policy set). */
+/** Replays every edge against `current` and `plan` (each taken as the cluster's whole policy set, both layers). */
 export function analyzeImpact(
   inventory: Inventory,
-  current: readonly NetworkPolicy[],
-  plan: readonly NetworkPolicy[],
+  current: PolicyLayers,
+  plan: PolicyLayers,
   edges: readonly PlanEdge[],
   book: AddressBook = {},
 ): ImpactReport {
@@ -217,8 +209,8 @@ function listeningPorts(inventory: Inventory, options: BlastRadiusOptions): Serv
  * How far a compromised pod gets: for every workload, the other workloads and (workload, port) pairs
  * its pods may connect to, from the engine's matrix, one port at a time so memory stays bounded.
  */
-export function blastRadius(inventory: Inventory, policies: readonly NetworkPolicy[], options: BlastRadiusOptions = {}): BlastRadius {
-  const engine = engineFor(inventory, policies);
+export function blastRadius(inventory: Inventory, layers: PolicyLayers, options: BlastRadiusOptions = {}): BlastRadius {
+  const engine = engineFor(inventory, layers);
   const listening = listeningPorts(inventory, options);
   const podsByWorkload = podsByWorkloadOf(inventory);
   const names = [...new Set(inventory.workloads.map((w) => `${w.namespace}/${w.name}`))].sort(compareStrings);
@@ -406,15 +398,10 @@ function cellState(cell: number): CellState {
 }
 
 /**
- * Connections whose verdict differs between two policy sets over the same inventory: workload pairs on
+ * Connections whose verdict differs between two policy sets (both layers) over the same inventory: workload pairs on
  * the ports the destination serves (`served`, see servedPorts), and the full-port figure beside them.
  */
-export function semanticDiff(
-  inventory: Inventory,
-  before: readonly NetworkPolicy[],
-  after: readonly NetworkPolicy[],
-  served: ServedPorts,
-): SemanticDiff {
+export function semanticDiff(inventory: Inventory, before: PolicyLayers, after: PolicyLayers, served: ServedPorts): SemanticDiff {
   const a = engineFor(inventory, before);
   const b = engineFor(inventory, after);
   const ports = everyServedPort(served);

@@ -1,6 +1,7 @@
 // For the specs only: the spec's correctness properties of a plan, checked by the engine
 // (matrix for "nothing else", the plain evaluator for each observed flow and DNS), never by eye.
 import {
+  type ClusterNetworkPolicy,
   type Inventory,
   type InventoryPod,
   type NetworkPolicy,
@@ -29,10 +30,16 @@ export function checkPlanProperties(
   inventory: Inventory,
   plan: Plan,
   edges: PlanEdge[],
-  options: { externalAddresses?: Record<string, string[]>; apiServer?: string[]; dnsNamespace?: string } = {},
+  options: {
+    externalAddresses?: Record<string, string[]>;
+    apiServer?: string[];
+    dnsNamespace?: string;
+    /** The cluster policies the plan is evaluated with: its cluster layer beside the cluster's others (plannedLayers). */
+    clusterPolicies?: readonly ClusterNetworkPolicy[];
+  } = {},
 ): PropertyReport {
   const policies: NetworkPolicy[] = plan.policies;
-  const cluster = { namespaces: inventory.namespaces, pods: inventory.pods, policies };
+  const cluster = { namespaces: inventory.namespaces, pods: inventory.pods, policies, clusterPolicies: options.clusterPolicies ?? [] };
   const plain = new PlainEvaluator(cluster);
   const engine = buildEngine(cluster);
   const podsOf = new Map<string, InventoryPod[]>();
