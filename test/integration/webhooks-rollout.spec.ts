@@ -82,7 +82,23 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
   );
   const halted = JSON.parse(received('rollout.halted')[0]!.body);
   expect(halted).toMatchObject({ event: 'rollout.halted', rollout: { id: rolloutId }, halt: { code: 'approval_rejected' } });
-  expect(halted.nextActions.map((a: { action: string }) => a.action)).toEqual(['rollback', 'abort']);
+  // A rejected stage leaves the rollout two actions (see nextActionsOf), each with its call.
+  expect(halted.nextActions).toEqual([
+    expect.objectContaining({
+      action: 'rollback',
+      method: 'POST',
+      path: `/api/v1/rollouts/${rolloutId}/rollback`,
+      body: { scope: { kind: 'all' } },
+    }),
+    expect.objectContaining({
+      action: 'abort',
+      method: 'POST',
+      path: `/api/v1/rollouts/${rolloutId}/abort`,
+      body: { restore: 'in_flight' },
+    }),
+  ]);
+  const view = (await api.call('GET', `/api/v1/rollouts/${rolloutId}`, { role: 'viewer' })).body;
+  expect(halted.nextActions.map(({ method: _method, path: _path, body: _body, ...offered }: any) => offered)).toEqual(view.nextActions);
   expect(received('rollout.completed')).toEqual([]);
 
   const log = (await api.call('GET', `/api/v1/clusters/${clusterId}/webhooks/${created.body.id}/deliveries`)).body;

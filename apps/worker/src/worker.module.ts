@@ -10,7 +10,7 @@ import {
   TypeOrmFlowImportStore,
   TypeOrmInventoryStore,
 } from '@bulkhead/persistence';
-import { RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
+import { nextActionsNow, RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
 import { signWebhook, UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
@@ -66,6 +66,8 @@ export class WorkerModule {
               checkpoint: (point) => hooks.checkpoint(point),
             };
             const drift = new PostgresDriftStore(runtime.db);
+            // A halt's actions as the API lists them: read from the database, not from this process's cache.
+            const halted = { store: new PostgresRolloutStore(runtime.db), plans: new PostgresPlanStore(runtime.db) };
             const clusters = new TypeOrmClusterStore(runtime.db);
             const imports = new TypeOrmFlowImportStore(runtime.db);
             const inventory = {
@@ -90,6 +92,7 @@ export class WorkerModule {
                 openSecret: (sealed) => runtime.secrets.open(Buffer.from(sealed)),
                 sign: signWebhook,
                 clock,
+                rolloutActions: (rolloutId) => nextActionsNow(halted, rolloutId, clock()),
               }),
               new FlowImportHandler({ imports, inventory: inventoryStore, clusters, queue: runtime.jobs, files: uploads, clock }),
               new ReattributeFlowsHandler({

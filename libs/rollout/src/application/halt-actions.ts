@@ -8,8 +8,8 @@ import { declareEdge } from '@bulkhead/inventory';
 import { diffPolicies } from '@bulkhead/plan';
 import { createPlan, type PlanRecord, type PlanStore, PlanningError, requirePlan } from '@bulkhead/planning';
 import { haltActionRefusal, isStopped } from '../domain/machine';
-import { type NewestPlan, suggestedDependency } from '../domain/next-actions';
-import type { CallSpec, RolloutState } from '../domain/types';
+import { type NewestPlan, nextActionsOf, suggestedDependency } from '../domain/next-actions';
+import type { CallSpec, NextAction, RolloutState } from '../domain/types';
 import { type CreateRolloutDeps, namespaceInputs, plannedNamespaces } from './create-rollout';
 import { RolloutError } from './errors';
 import { recordEvent } from './rollouts';
@@ -24,6 +24,17 @@ async function requireRollout(deps: Pick<CreateRolloutDeps, 'store'>, id: string
 export async function newestPlanOf(plans: Pick<PlanStore, 'page'>, clusterId: string): Promise<NewestPlan | undefined> {
   const [newest] = (await plans.page(clusterId, { limit: 1 })).items;
   return newest && { id: newest.id, version: newest.version };
+}
+
+/** What can be done about the rollout now, as GET /rollouts/{id} lists it: none when there is no such rollout or it is not halted. */
+export async function nextActionsNow(
+  deps: { store: Pick<CreateRolloutDeps['store'], 'get'>; plans: Pick<PlanStore, 'page'> },
+  id: string,
+  now: Date,
+): Promise<NextAction[]> {
+  const state = await deps.store.get(id);
+  if (state?.status !== 'halted') return [];
+  return nextActionsOf(state, await newestPlanOf(deps.plans, state.clusterId), now);
 }
 
 const allows = (plan: PlanRecord, call: CallSpec): boolean =>
