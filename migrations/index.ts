@@ -25,6 +25,7 @@ import { Webhooks1764422000000 } from './1764422000000-webhooks';
 import { FlowSources1764424000000 } from './1764424000000-flow-sources';
 import { ListPageIndexes1764425000000 } from './1764425000000-list-page-indexes';
 import { StalledRolloutNotifications1764431000000 } from './1764431000000-stalled-rollout-notifications';
+import { ClusterPolicies1764432450000 } from './1764432450000-cluster-policies';
 import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flows';
 import { GoldmaneBuckets1764430000000 } from './1764430000000-goldmane-buckets';
 
@@ -59,4 +60,5 @@ export const migrations = [
   UnattributedFlows1764426000000,
   GoldmaneBuckets1764430000000,
   StalledRolloutNotifications1764431000000,
+  ClusterPolicies1764432450000,
 ];
