@@ -26,6 +26,7 @@ import { FlowSources1764424000000 } from './1764424000000-flow-sources';
 import { ListPageIndexes1764425000000 } from './1764425000000-list-page-indexes';
 import { StalledRolloutNotifications1764431000000 } from './1764431000000-stalled-rollout-notifications';
 import { PlanClusterLayer1764432400000 } from './1764432400000-plan-cluster-layer';
+import { ClusterPolicies1764432450000 } from './1764432450000-cluster-policies';
 import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flows';
 import { GoldmaneBuckets1764430000000 } from './1764430000000-goldmane-buckets';
 
@@ -61,4 +62,5 @@ export const migrations = [
   GoldmaneBuckets1764430000000,
   StalledRolloutNotifications1764431000000,
   PlanClusterLayer1764432400000,
+  ClusterPolicies1764432450000,
 ];

@@ -27,6 +27,31 @@ export const NAMESPACE_TYPE: ResourceType = {
 };
 export const POD_TYPE: ResourceType = { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true };
 
+/** The cluster-scoped policies of network-policy-api (served only when the server is started with their CRDs). */
+export const CLUSTER_POLICY_TYPES: ResourceType[] = [
+  {
+    resource: 'clusternetworkpolicies',
+    kind: 'ClusterNetworkPolicy',
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    prefix: '/apis/policy.networking.k8s.io/v1alpha2',
+    namespaced: false,
+  },
+  {
+    resource: 'adminnetworkpolicies',
+    kind: 'AdminNetworkPolicy',
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    prefix: '/apis/policy.networking.k8s.io/v1alpha1',
+    namespaced: false,
+  },
+  {
+    resource: 'baselineadminnetworkpolicies',
+    kind: 'BaselineAdminNetworkPolicy',
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    prefix: '/apis/policy.networking.k8s.io/v1alpha1',
+    namespaced: false,
+  },
+];
+
 export const RESOURCES: ResourceType[] = [
   NAMESPACE_TYPE,
   POD_TYPE,
@@ -44,6 +69,7 @@ export const RESOURCES: ResourceType[] = [
     namespaced: true,
   },
   { resource: 'nodes', kind: 'Node', apiVersion: 'v1', prefix: '/api/v1', namespaced: false },
+  ...CLUSTER_POLICY_TYPES,
 ];
 
 /** An API error, answered as a Status object. */
