@@ -77,6 +77,7 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/rollouts/{rolloutId}/approve': () => ({ role: 'approver', body: { tier: 'prod', comment: 'ok' } }),
   'POST /api/v1/rollouts/{rolloutId}/reject': () => ({ role: 'approver', body: { tier: 'prod', comment: 'no' } }),
   'POST /api/v1/clusters/{clusterId}/drift-checks': () => null,
+  'POST /api/v1/clusters/{clusterId}/drift-actions': () => ({ role: 'operator', body: { kind: 'reapply', namespaces: ['web'] } }),
   'POST /api/v1/clusters/{clusterId}/webhooks': () => ({ body: WEBHOOK }),
   'PATCH /api/v1/clusters/{clusterId}/webhooks/{webhookId}': () => ({ body: { url: WEBHOOK.url, secret: WEBHOOK.secret } }),
   'DELETE /api/v1/clusters/{clusterId}/webhooks/{webhookId}': () => null,

@@ -71,6 +71,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'rollout.unknown_step': 400,
   'rollout.unknown_probe': 400,
   'rollout.cluster_busy': 409,
+  'drift.no_baseline': 409,
+  'drift.unknown_namespace': 400,
   // simulate
   'simulate.invalid': 400,
   // the edge itself

@@ -7,5 +7,6 @@ export * from './rollouts';
 export * from './rollout-state-cache';
 export * from './create-rollout';
 export * from './drift';
+export * from './drift-actions';
 export * from './stalls';
 export * from './list-rollouts';
