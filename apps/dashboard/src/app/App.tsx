@@ -5,6 +5,7 @@ import { ApprovalsPage } from '../features/approvals/components/ApprovalsPage';
 import { AuditPage } from '../features/audit/components/AuditPage';
 import { ClusterPage } from '../features/clusters/components/ClusterPage';
 import { ClustersPage } from '../features/clusters/components/ClustersPage';
+import { DriftPage } from '../features/drift/components/DriftPage';
 import { DependencyMapPage } from '../features/dependency-map/components/DependencyMapPage';
 import { FlowImportsPage } from '../features/flow-imports/components/FlowImportsPage';
 import { OverviewPage } from '../features/overview/components/OverviewPage';
@@ -66,6 +67,7 @@ function Routes() {
   else if ((params = match('/clusters/:clusterId/flow-imports', path)))
     page = <FlowImportsPage key={params.clusterId} clusterId={params.clusterId} />;
   else if ((params = match('/clusters/:clusterId/plans', path))) page = <PlansPage key={params.clusterId} clusterId={params.clusterId} />;
+  else if ((params = match('/clusters/:clusterId/drift', path))) page = <DriftPage key={params.clusterId} clusterId={params.clusterId} />;
   else if ((params = match('/plans/:planId', path))) page = <PlanPage key={params.planId} planId={params.planId} />;
   else if (path === '/rollouts') page = <RolloutsPage />;
   else if ((params = match('/rollouts/:rolloutId', path))) page = <RolloutPage key={params.rolloutId} rolloutId={params.rolloutId} />;
