@@ -127,6 +127,7 @@ export class WorkerModule {
               rollouts: new PostgresRolloutStore(runtime.db),
               imports: new TypeOrmFlowImportStore(runtime.db),
               clusters: new TypeOrmClusterStore(runtime.db),
+              driftActions: new PostgresDriftActionStore(runtime.db),
               webhooks,
               clock: () => new Date(),
             }),

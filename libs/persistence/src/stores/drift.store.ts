@@ -238,6 +238,11 @@ export class PostgresDriftActionStore implements DriftActionStore {
     return row ? action(row) : null;
   }
 
+  async queued(): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM drift_actions WHERE status = 'queued' ORDER BY requested_at`);
+    return rows.map((r) => r.id);
+  }
+
   async page(clusterId: string, page: PageRequest<NewestFirstPosition>): Promise<KeysetPage<DriftAction, NewestFirstPosition>> {
     const rows: Array<ActionRow & { position_at: string }> = await this.db.query(
       `SELECT ${ACTION_COLUMNS}, ${exactInstant('requested_at')} AS position_at FROM drift_actions

@@ -40,6 +40,8 @@ export interface DriftActionStore {
   /** Stores the action as queued; an identical action still queued is answered instead of a second one. */
   create(action: NewDriftAction): Promise<DriftAction>;
   get(id: string): Promise<DriftAction | null>;
+  /** The ids of every action still queued, of any cluster: a worker's recovery asks for the jobs Redis lost. */
+  queued(): Promise<string[]>;
   /** A page of the cluster's actions, newest first. */
   page(clusterId: string, page: PageRequest<NewestFirstPosition>): Promise<KeysetPage<DriftAction, NewestFirstPosition>>;
   /** Writes audit entries of the action, in the requester's name. */
