@@ -29,6 +29,7 @@ import { PlanClusterLayer1764432400000 } from './1764432400000-plan-cluster-laye
 import { ClusterPolicies1764432450000 } from './1764432450000-cluster-policies';
 import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flows';
 import { GoldmaneBuckets1764430000000 } from './1764430000000-goldmane-buckets';
+import { DriftFindingsAndActions1764432300000 } from './1764432300000-drift-findings-and-actions';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const migrations = [
@@ -63,4 +64,5 @@ export const migrations = [
   StalledRolloutNotifications1764431000000,
   PlanClusterLayer1764432400000,
   ClusterPolicies1764432450000,
+  DriftFindingsAndActions1764432300000,
 ];

@@ -58,6 +58,8 @@ describe('answers match their declared schemas', () => {
     } = await answerOf(routes.listFlowImports, 'viewer', { params: { clusterId } });
     await answerOf(routes.getFlowImport, 'viewer', { params: { importId: flowImport.id } });
     await answerOf(routes.listDriftChecks, 'viewer', { params: { clusterId } });
+    await answerOf(routes.listDriftFindings, 'viewer', { params: { clusterId } });
+    await answerOf(routes.listDriftActions, 'viewer', { params: { clusterId } });
     const source = await answerOf(routes.createFlowSource, 'operator', {
       params: { clusterId },
       body: { name: 'relay', kind: 'hubble-relay', address: '10.0.0.9:4245', enabled: false },

@@ -109,12 +109,21 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
 }, 150_000);
 
 it('tells of drift when a check finds it, and again only when the findings change', async () => {
-  const [{ id: rolloutId }] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items;
+  const [{ id: rolloutId, planId, planVersion }] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' }))
+    .body.items;
   const drift = new PostgresDriftStore(api.db);
   const removed = { namespace: 'cart-dev', kind: 'policy_removed' as const, subject: 'default-deny', message: 'removed by hand' };
   const changed = { namespace: 'cart-dev', kind: 'policy_changed' as const, subject: 'allow-dns', message: 'changed by hand' };
   const check = (findings: DriftCheck['findings'], minute: number) =>
-    drift.record({ clusterId, rolloutId, checkedAt: new Date(Date.UTC(2026, 11, 1, 0, minute)), namespaces: 3, findings });
+    drift.record({
+      clusterId,
+      rolloutId,
+      planId,
+      planVersion,
+      checkedAt: new Date(Date.UTC(2026, 11, 1, 0, minute)),
+      namespaces: 3,
+      findings,
+    });
   await check([removed], 0);
   await check([removed], 10); // the same drift, found again: not news
   await check([removed, changed], 20);

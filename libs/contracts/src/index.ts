@@ -15,6 +15,7 @@ export * from './http/edges';
 export * from './http/simulate';
 export * from './http/plans';
 export * from './http/rollouts';
+export * from './http/drift';
 export * from './http/rollout-events';
 export * from './http/rollout-display';
 export * from './http/approvals';

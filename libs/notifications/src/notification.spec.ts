@@ -94,6 +94,10 @@ describe('notifications', () => {
     const drift = notificationOf({ ...entry('drift.found', { findings }), details: { findings } }, 'k3', []);
     expect(drift).toMatchObject({ findings, rollout: { id: 'r1', version: null } });
     expect(drift.summary).toBe('Drift on demo-flat: 1 finding against the rolled-out plan');
+    expect(drift.nextActions.map((a) => [a.action, a.path, a.body])).toEqual([
+      ['reapply', `/api/v1/clusters/${drift.cluster.id}/drift-actions`, { kind: 'reapply', namespaces: ['payments'] }],
+      ['accept', `/api/v1/clusters/${drift.cluster.id}/drift-actions`, { kind: 'accept', namespaces: ['payments'] }],
+    ]);
   });
 
   it('the same entry gives the same bytes', () => {

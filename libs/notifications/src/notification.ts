@@ -140,12 +140,27 @@ export function notificationOf(entry: NotifiedEntry, idempotencyKey: string, off
       return { ...base, summary: `Rollout ${rollout.id} on ${cluster.name} completed`, rollout, nextActions: [] };
     case 'drift.found': {
       const findings = Array.isArray(entry.details.findings) ? entry.details.findings : [];
+      const namespaces = [
+        ...new Set(findings.map((f: { namespace?: unknown }) => text(f.namespace)).filter((n) => n !== undefined)),
+      ].sort();
+      const act = (kind: 'reapply' | 'accept', description: string): NextAction => ({
+        action: kind,
+        description,
+        method: 'POST',
+        path: `/api/v1/clusters/${cluster.id}/drift-actions`,
+        body: { kind, namespaces },
+      });
       return {
         ...base,
         summary: `Drift on ${cluster.name}: ${findings.length} finding${findings.length === 1 ? '' : 's'} against the rolled-out plan`,
         rollout,
         findings,
-        nextActions: [],
+        nextActions: namespaces.length
+          ? [
+              act('reapply', "Put back exactly the plan's policies in the drifted namespaces"),
+              act('accept', "Accept the drifted namespaces' live policies as the plan's next version"),
+            ]
+          : [],
       };
     }
   }

@@ -72,6 +72,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'rollout.unknown_probe': 400,
   'rollout.cluster_busy': 409,
   'rollout.coverage_changed': 409,
+  'drift.no_baseline': 409,
+  'drift.unknown_namespace': 400,
   // simulate
   'simulate.invalid': 400,
   // the edge itself

@@ -5,6 +5,7 @@ import { ApprovalsPage } from '../features/approvals/components/ApprovalsPage';
 import { AuditPage } from '../features/audit/components/AuditPage';
 import { ClusterPage } from '../features/clusters/components/ClusterPage';
 import { ClustersPage } from '../features/clusters/components/ClustersPage';
+import { DriftPage } from '../features/drift/components/DriftPage';
 import { DependencyMapPage } from '../features/dependency-map/components/DependencyMapPage';
 import { FlowImportsPage } from '../features/flow-imports/components/FlowImportsPage';
 import { OverviewPage } from '../features/overview/components/OverviewPage';
@@ -70,6 +71,8 @@ function Routes() {
   else if ((cluster = match('/clusters/:clusterId/plans', path)))
     page = <PlansPage key={cluster.clusterId} clusterId={cluster.clusterId} />;
   else if ((plan = match('/plans/:planId', path))) page = <PlanPage key={plan.planId} planId={plan.planId} />;
+  else if ((cluster = match('/clusters/:clusterId/drift', path)))
+    page = <DriftPage key={cluster.clusterId} clusterId={cluster.clusterId} />;
   else if (path === '/rollouts') page = <RolloutsPage />;
   else if ((rollout = match('/rollouts/:rolloutId', path))) page = <RolloutPage key={rollout.rolloutId} rolloutId={rollout.rolloutId} />;
   else if ((cluster = match('/clusters/:clusterId/webhooks', path)))

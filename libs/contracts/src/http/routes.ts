@@ -2,6 +2,7 @@ import { accessRoutes } from './access';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
 import { clusterRoutes } from './clusters';
+import { driftRoutes } from './drift';
 import { edgeRoutes } from './edges';
 import { flowImportRoutes } from './flows';
 import { flowSourceRoutes } from './flow-sources';
@@ -24,6 +25,7 @@ export const routes = {
   ...simulateRoutes,
   ...planRoutes,
   ...rolloutRoutes,
+  ...driftRoutes,
   ...approvalRoutes,
   ...auditRoutes,
   ...webhookRoutes,

@@ -2,8 +2,6 @@ import { keysetPage, type KeysetPage, type NewestFirstPosition, type PageRequest
 import type { ProtectionSource } from '@bulkhead/inventory';
 import {
   type AuditEntry,
-  type DriftCheck,
-  type DriftStore,
   type RolloutListFilter,
   type RolloutListing,
   type RolloutOutline,
@@ -403,70 +401,5 @@ export class PostgresProtectionSource implements ProtectionSource {
       [clusterId],
     );
     return new Set(rows.filter((r) => r.phase === 'verified').map((r) => r.namespace));
-  }
-}
-
-export interface DriftCheckRow {
-  id: string;
-  clusterId: string;
-  rolloutId: string;
-  checkedAt: Date;
-  namespaces: number;
-  findings: DriftCheck['findings'];
-}
-
-/** Drift checks, each with an audit entry when it found something, in one transaction. */
-export class PostgresDriftStore implements DriftStore {
-  constructor(private readonly db: DataSource) {}
-
-  async record(check: DriftCheck): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await em.query(`INSERT INTO drift_checks (cluster_id, rollout_id, checked_at, namespaces, findings) VALUES ($1, $2, $3, $4, $5)`, [
-        check.clusterId,
-        check.rolloutId,
-        check.checkedAt,
-        check.namespaces,
-        JSON.stringify(check.findings),
-      ]);
-      if (check.findings.length) {
-        await writeAudit(em, {
-          actor: 'system:drift-check',
-          action: 'drift.detected',
-          clusterId: check.clusterId,
-          target: check.rolloutId,
-          details: { findings: check.findings },
-        });
-      }
-    });
-  }
-
-  async list(clusterId: string, limit = 20): Promise<DriftCheckRow[]> {
-    const rows: Array<{
-      id: string;
-      cluster_id: string;
-      rollout_id: string;
-      checked_at: Date;
-      namespaces: number;
-      findings: DriftCheck['findings'];
-    }> = await this.db.query(
-      `SELECT id, cluster_id, rollout_id, checked_at, namespaces, findings FROM drift_checks WHERE cluster_id = $1 ORDER BY checked_at DESC LIMIT $2`,
-      [clusterId, limit],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      clusterId: r.cluster_id,
-      rolloutId: r.rollout_id,
-      checkedAt: r.checked_at,
-      namespaces: r.namespaces,
-      findings: r.findings,
-    }));
-  }
-
-  /** Clusters with a rollout that left something verified: the ones worth re-checking. */
-  async clustersToCheck(): Promise<string[]> {
-    const rows: Array<{ cluster_id: string }> = await this.db.query(
-      `SELECT DISTINCT r.cluster_id FROM rollouts r WHERE EXISTS (SELECT 1 FROM rollout_steps s WHERE s.rollout_id = r.id AND s.phase = 'verified')`,
-    );
-    return rows.map((r) => r.cluster_id);
   }
 }
