@@ -4,3 +4,5 @@
 export { demoCluster, DEFAULT_DEMO_SEED } from './demo-cluster';
 export type { DemoCluster, DemoClusterOptions, DemoDependency } from './demo-cluster';
 export { seededRandom } from './random';
+export { DemoLiveTraffic } from './live-traffic';
+export type { LiveFlow, LiveTrafficOptions, RareCall, RareCallerName } from './live-traffic';
