@@ -1,4 +1,4 @@
-import { demoCluster } from '@bulkhead/demo';
+import { demoCluster, demoWindowStart } from '@bulkhead/demo';
 import { SimulatedDriver, type SqlClient } from '@bulkhead/cluster';
 import {
   type ClusterDeps,
@@ -12,8 +12,6 @@ import {
 import type { Logger, UploadStorage } from '@bulkhead/platform';
 import { Readable } from 'node:stream';
 
-const DAY_MS = 24 * 3600 * 1000;
-
 /**
  * Seeds the demo cluster on first start: a flat, simulated cluster of a few dozen namespaces where a
  * dev pod reaches the production database, its inventory, and a week of Hubble flows queued for import.
@@ -26,8 +24,7 @@ export async function seedDemo(
   now: Date,
   logger: Logger,
 ): Promise<string | null> {
-  const start = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - 7 * DAY_MS);
-  const demo = demoCluster({ start });
+  const demo = demoCluster({ start: demoWindowStart(now) });
   if (await deps.clusters.findByName(demo.name)) return null;
   let clusterId: string;
   try {
