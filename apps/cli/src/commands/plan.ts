@@ -87,12 +87,13 @@ function readReviews(text: string, file: string): Map<string, ReviewState> {
   return reviews;
 }
 
-function parseTiers(values: string[]): Record<string, Tier | null> {
+/** The values of `--tier NAMESPACE=dev|staging|prod|none`, as the tier of each namespace (null: none). */
+export function parseTiers(values: string[]): Record<string, Tier | null> {
   const tiers: Record<string, Tier | null> = {};
   for (const v of values) {
-    const m = /^([^=]+)=(dev|staging|prod|none)$/.exec(v);
-    if (!m) throw new UsageError(`--tier ${v}: expected NAMESPACE=dev|staging|prod|none`);
-    tiers[m[1]] = m[2] === 'none' ? null : (m[2] as Tier);
+    const [, namespace, tier] = /^([^=]+)=(dev|staging|prod|none)$/.exec(v) ?? [];
+    if (namespace === undefined || tier === undefined) throw new UsageError(`--tier ${v}: expected NAMESPACE=dev|staging|prod|none`);
+    tiers[namespace] = tier === 'none' ? null : (tier as Tier);
   }
   return tiers;
 }
@@ -112,9 +113,9 @@ export const planCommand: Command = {
     const args = parseArgs(argv, VALUED);
     for (const flag of args.flags) if (!FLAGS.has(flag)) throw new UsageError(`unknown option --${flag}`);
     if (args.positional.length) throw new UsageError(`unexpected argument ${args.positional[0]}`);
-    const snapshotFile = args.options.get('snapshot');
-    if (!snapshotFile || snapshotFile.length !== 1)
-      throw new UsageError(snapshotFile ? 'give --snapshot once' : 'missing --snapshot SNAPSHOT');
+    const [snapshotFile, ...moreSnapshots] = args.options.get('snapshot') ?? [];
+    if (snapshotFile === undefined) throw new UsageError('missing --snapshot SNAPSHOT');
+    if (moreSnapshots.length) throw new UsageError('give --snapshot once');
     const flowFiles = args.options.get('flows') ?? [];
     if (flowFiles.length === 0) throw new UsageError('missing --flows FLOWS');
     const format = (args.options.get('format') ?? ['yaml']).at(-1)!;
@@ -127,10 +128,10 @@ export const planCommand: Command = {
 
     let inventory: Inventory;
     try {
-      inventory = buildInventory(parseSnapshot(await io.readFile(snapshotFile[0])));
+      inventory = buildInventory(parseSnapshot(await io.readFile(snapshotFile)));
     } catch (error) {
       if (error instanceof NetpolError) {
-        io.err(`bulkhead plan: ${snapshotFile[0]}: ${error.message}`);
+        io.err(`bulkhead plan: ${snapshotFile}: ${error.message}`);
         return 1;
       }
       throw error;
@@ -243,11 +244,15 @@ export const planCommand: Command = {
                 : rest,
             };
           }),
-          workloads: before.workloads.map((w, i) => ({
-            workload: w.workload,
-            before: { workloads: w.reachableWorkloads, ports: w.reachablePorts },
-            after: { workloads: after.workloads[i].reachableWorkloads, ports: after.workloads[i].reachablePorts },
-          })),
+          // Before and after list every workload of the same inventory, sorted: the same workloads in the same order.
+          workloads: before.workloads.map((w, i) => {
+            const a = after.workloads[i]!;
+            return {
+              workload: w.workload,
+              before: { workloads: w.reachableWorkloads, ports: w.reachablePorts },
+              after: { workloads: a.reachableWorkloads, ports: a.reachablePorts },
+            };
+          }),
         },
         observation: plan.observation,
         risks: plan.risks,

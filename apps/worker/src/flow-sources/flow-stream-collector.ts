@@ -199,7 +199,7 @@ export abstract class FlowStreamCollector<Batch extends StreamBatch> {
       const drainQueue = async () => {
         while (queue.length && !this.leaseLost) {
           try {
-            await writeOne(queue[0]);
+            await writeOne(queue[0]!);
             queue.shift();
             if (queue.length < MAX_QUEUED_BATCHES && call.isPaused() && !finished) call.resume();
           } catch (error) {

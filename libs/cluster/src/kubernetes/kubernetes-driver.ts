@@ -110,11 +110,13 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   async discover(): Promise<Discovery> {
-    const lists = await Promise.all(DISCOVERED.map((d) => this.listAll(d.path)));
+    const lists = await Promise.all(
+      DISCOVERED.map(async ({ kind, apiVersion, path }) => ({ kind, apiVersion, listed: await this.listAll(path) })),
+    );
     const items: unknown[] = [];
     const candidates: Array<{ namespace: string; name: string }> = [];
-    DISCOVERED.forEach(({ kind, apiVersion }, i) => {
-      for (const raw of lists[i]) {
+    for (const { kind, apiVersion, listed } of lists) {
+      for (const raw of listed) {
         const metadata = { ...raw.metadata };
         if (kind === 'Pod' && metadata.labels?.[PROBE_LABEL] !== undefined) continue; // our own probes are not the cluster
         delete metadata.managedFields; // as kubectl prints them
@@ -123,7 +125,7 @@ export class KubernetesDriver implements ClusterDriver {
         if (kind === 'DaemonSet') candidates.push({ namespace, name: metadata.name });
         if (kind === 'Pod') candidates.push(daemonSetOfPod({ namespace, name: metadata.name, ownerReferences: metadata.ownerReferences }));
       }
-    });
+    }
     const cni: Cni = detectCni(candidates);
     return { cni, snapshot: { apiVersion: 'v1', kind: 'List', items } };
   }
@@ -225,9 +227,9 @@ export class KubernetesDriver implements ClusterDriver {
     if (to.kind === 'ip') return { kind: 'ip', ip: to.ip };
     if (to.kind === 'dns') return { kind: 'dns', name: to.name };
     const ready = (await this.workloadPods(to.namespace)).filter((p) => p.workload === to.name && isReady(p.raw));
-    if (ready.length === 0) return { connected: false, error: true, detail: `no ready pod of ${to.namespace}/${to.name} to probe` };
-    ready.sort((a, b) => (a.raw.metadata.name < b.raw.metadata.name ? -1 : 1));
-    return { kind: 'ip', ip: ready[0].raw.status?.podIP as string };
+    const [first] = ready.sort((a, b) => (a.raw.metadata.name < b.raw.metadata.name ? -1 : 1));
+    if (!first) return { connected: false, error: true, detail: `no ready pod of ${to.namespace}/${to.name} to probe` };
+    return { kind: 'ip', ip: first.raw.status?.podIP as string };
   }
 
   /** Runs a batch's probe pods, `probeConcurrency` at a time; each probe's result lands in its own slot. */
@@ -235,7 +237,7 @@ export class KubernetesDriver implements ClusterDriver {
     const results: ConnectivityResult[] = new Array(probes.length);
     let next = 0;
     const lane = async () => {
-      for (let i = next++; i < probes.length; i = next++) results[i] = await this.probeOne(probes[i]);
+      for (let i = next++; i < probes.length; i = next++) results[i] = await this.probeOne(probes[i]!);
     };
     await Promise.all(Array.from({ length: Math.min(this.probeConcurrency, probes.length) }, lane));
     return results;
@@ -255,9 +257,9 @@ export class KubernetesDriver implements ClusterDriver {
       return { connected: false, error: true, detail: 'SCTP probes are not supported (the probe pod has no SCTP client)' };
     const { namespace, workload } = probe.from;
     const sources = (await this.workloadPods(namespace)).filter((p) => p.workload === workload);
-    if (sources.length === 0) return { connected: false, error: true, detail: `no pod of ${namespace}/${workload} to probe from` };
     // Any pod gives the workload's labels; a running one is the most current.
     const source = sources.find((p) => isLive(p.raw)) ?? sources[0];
+    if (!source) return { connected: false, error: true, detail: `no pod of ${namespace}/${workload} to probe from` };
     const target = await this.resolveTarget(probe);
     if ('connected' in target) return target;
 

@@ -193,13 +193,14 @@ export class SimulatedDriver implements ClusterDriver {
     const list = [...(faults.applyFailures ?? [])];
     // As FAILURE_LEFT matches: a failure without a namespace counts for every one.
     const i = list.findIndex((f) => f.times > 0 && (f.namespace ?? namespace) === namespace);
-    if (i < 0) throw new Error(`the simulated faults of cluster ${this.clusterId} name an apply failure the driver cannot find`);
-    list[i] = { ...list[i], times: list[i].times - 1 };
+    const failure = list[i];
+    if (!failure) throw new Error(`the simulated faults of cluster ${this.clusterId} name an apply failure the driver cannot find`);
+    list[i] = { ...failure, times: failure.times - 1 };
     const [{ taken }] = await this.db.query(
       `WITH t AS (UPDATE simulated_clusters SET faults = $2 WHERE cluster_id = $1 AND faults = $3::jsonb RETURNING 1) SELECT count(*)::int AS taken FROM t`,
       [this.clusterId, JSON.stringify({ ...faults, applyFailures: list }), JSON.stringify(faults)],
     );
-    return taken ? (list[i].message ?? 'the API server refused the change (simulated fault)') : null;
+    return taken ? (failure.message ?? 'the API server refused the change (simulated fault)') : null;
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {

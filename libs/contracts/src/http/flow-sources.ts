@@ -21,8 +21,8 @@ const pem = (what: string, label: RegExp) =>
     .string()
     .max(64 * 1024)
     .refine((text) => {
-      const block = PEM_BLOCK.exec(text);
-      return block !== null && label.test(block[1]);
+      const blockLabel = PEM_BLOCK.exec(text)?.[1];
+      return blockLabel !== undefined && label.test(blockLabel);
     }, `must be a PEM ${what}`);
 
 /** `host:port` or `[ipv6]:port`, without a scheme: TLS is chosen by `tls`. */

@@ -3,6 +3,7 @@ import type { BlockedAttemptRecord, EdgeFilter, EdgePosition, EdgeRecord, EdgeRe
 import type { DataSource } from 'typeorm';
 import { EdgeEntity } from '../entities/flow.entities';
 import { edgeKey } from './flow-import.store';
+import { required } from './required';
 import { likeEscaped } from './sql-fragments';
 
 interface EdgeRow {
@@ -155,14 +156,15 @@ export class TypeOrmEdgeStore implements EdgeStore {
     comment: string | null,
     at: Date,
   ) {
-    const rows: Array<{ id: string; created: boolean }> = await this.db.query(
+    const [row]: Array<{ id: string; created: boolean }> = await this.db.query(
       `INSERT INTO edges (cluster_id, key, src_key, dst_key, port, protocol, origin, review, created_by, reviewed_by, review_comment, reviewed_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'manual', 'confirmed', $7, $7, $8, $9)
        ON CONFLICT (cluster_id, key) DO UPDATE SET review = 'confirmed', reviewed_by = $7, review_comment = COALESCE($8, edges.review_comment), reviewed_at = $9, updated_at = now()
        RETURNING id, (xmax = 0) AS created`,
       [clusterId, edgeKey(edge), edge.srcKey, edge.dstKey, edge.port, edge.protocol, by, comment, at],
     );
-    return { edge: (await this.get(rows[0].id))!, created: rows[0].created };
+    const { id, created } = required(row, 'row for the upserted edge');
+    return { edge: (await this.get(id))!, created };
   }
 
   async review(

@@ -16,6 +16,7 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from './cluster.store';
 import { addToEdges, EDGE_CHUNK, edgeKey } from './flow-import.store';
+import { required } from './required';
 
 interface SourceRow {
   id: string;
@@ -104,7 +105,7 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
           input.simulation === null ? null : JSON.stringify(input.simulation),
         ],
       );
-      return (await this.get(input.clusterId, row.id))!;
+      return (await this.get(input.clusterId, required(row, 'row for the inserted flow source').id))!;
     } catch (error) {
       if (isUniqueViolation(error, 'uq_flow_sources_cluster_name')) {
         throw new InventoryError('flow_source.name_taken', `the cluster already has a flow source named "${input.name}"`, {

@@ -57,12 +57,12 @@ function header(state: RolloutState): Header {
   return rest;
 }
 
-/** Rows that differ by identity: a transition shares every stage and step it left alone. */
-function moved<T>(before: readonly T[], after: readonly T[]): number[] {
+/** Rows that differ by identity, with their index: a transition shares every stage and step it left alone. */
+function moved<T>(before: readonly T[], after: readonly T[]): Array<{ i: number; row: T }> {
   if (before.length !== after.length)
     throw new Error(`a rollout's stages and steps are fixed at creation (${before.length} became ${after.length})`);
-  const out: number[] = [];
-  for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) out.push(i);
+  const out: Array<{ i: number; row: T }> = [];
+  for (const [i, row] of after.entries()) if (row !== before[i]) out.push({ i, row });
   return out;
 }
 
@@ -188,8 +188,8 @@ export class PostgresRolloutStore implements RolloutStore, RolloutListing {
 
   /** Writes a change decided on `before`, if the row is still at its version; true when written. */
   private async write(before: RolloutState, after: RolloutState, entries: readonly AuditEntry[]): Promise<boolean> {
-    const steps = moved(before.steps, after.steps).map((i) => ({ i, step: after.steps[i] }));
-    const stages = moved(before.stages, after.stages).map((i) => ({ i, stage: after.stages[i] }));
+    const steps = moved(before.steps, after.steps).map(({ i, row }) => ({ i, step: row }));
+    const stages = moved(before.stages, after.stages).map(({ i, row }) => ({ i, stage: row }));
     const audit = auditInsert(auditRows(after, entries), 12, 'changed');
     try {
       const [{ written }] = await this.db.query(

@@ -65,8 +65,8 @@ export function namespaceOf(key: string): string | null {
 
 function describe(key: string, display: string): { label: string; sublabel: string } {
   if (key.startsWith('workload:')) {
-    const [ns, ...name] = key.slice('workload:'.length).split('/');
-    return { label: name.join('/'), sublabel: ns };
+    const [namespace = '', ...name] = key.slice('workload:'.length).split('/');
+    return { label: name.join('/'), sublabel: namespace };
   }
   if (key.startsWith('reserved:')) return { label: key.slice('reserved:'.length), sublabel: 'reserved identity' };
   if (key.startsWith('external:')) return { label: display, sublabel: 'external' };
@@ -104,11 +104,12 @@ function groupExternals(
   const aliasOf = new Map<string, string>();
   const members = new Map<string, string[]>();
   for (const keys of bySignature.values()) {
-    if (keys.length < 2) continue;
-    const group = `externals:${keys[0]}`;
+    const [first, ...others] = keys;
+    if (first === undefined || others.length === 0) continue;
+    const group = `externals:${first}`;
     for (const k of keys) aliasOf.set(k, group);
     members.set(group, keys);
-    display.set(group, `${display.get(keys[0]) ?? keys[0]} +${keys.length - 1}`);
+    display.set(group, `${display.get(first) ?? first} +${others.length}`);
   }
   return { alias: (key) => aliasOf.get(key) ?? key, members };
 }
@@ -143,12 +144,12 @@ export function layoutMap(input: {
     const stack: Array<[string, number]> = [[start, 0]];
     state.set(start, 1);
     while (stack.length) {
-      const top = stack[stack.length - 1];
+      const top = stack[stack.length - 1]!;
       const [node, i] = top;
       const next = out.get(node)!;
       if (i < next.length) {
         top[1]++;
-        const to = next[i];
+        const to = next[i]!;
         const s = state.get(to);
         if (s === 1) continue; // back edge: breaks a cycle
         forward.get(node)!.push(to);
@@ -165,8 +166,7 @@ export function layoutMap(input: {
   };
   for (const k of sorted) if (!state.has(k)) visit(k);
   const column = new Map<string, number>(sorted.map((k) => [k, 0]));
-  for (let i = order.length - 1; i >= 0; i--) {
-    const from = order[i];
+  for (const from of order.toReversed()) {
     for (const to of forward.get(from)!) column.set(to, Math.max(column.get(to)!, column.get(from)! + 1));
   }
 
@@ -191,9 +191,8 @@ export function layoutMap(input: {
     const order = new Map<string, number>();
     // The lane's cells, each in key order, grouped in one pass (a long call chain makes a thousand columns).
     const cells = Array.from({ length: columns }, (): string[] => []);
-    for (const k of inLane) cells[column.get(k)!].push(k);
-    for (let c = 0; c < columns; c++) {
-      const cell = cells[c];
+    for (const k of inLane) cells[column.get(k)!]!.push(k);
+    for (const [c, cell] of cells.entries()) {
       const weight = (k: string) => {
         const ys = preds
           .get(k)!
@@ -226,16 +225,15 @@ export function layoutMap(input: {
     y += height + LANE_GAP;
   }
 
-  const grouped = new Map<string, EdgeView[]>();
+  const grouped = new Map<string, { fromKey: string; toKey: string; edges: EdgeView[] }>();
   for (const { e, from, to } of ends) {
     const id = `${from}>${to}`;
-    const list = grouped.get(id);
-    if (list) list.push(e);
-    else grouped.set(id, [e]);
+    const group = grouped.get(id);
+    if (group) group.edges.push(e);
+    else grouped.set(id, { fromKey: from, toKey: to, edges: [e] });
   }
   const links: MapLink[] = [];
-  for (const [id, edges] of [...grouped.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const [fromKey, toKey] = id.split('>');
+  for (const [id, { fromKey, toKey, edges }] of [...grouped.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const from = nodes.get(fromKey)!;
     const to = nodes.get(toKey)!;
     links.push({ id, from, to, edges, style: styleOf(edges), path: curve(from, to) });

@@ -74,8 +74,10 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
   const pickLink = (link: MapLink) => {
     setSelected(new Set(link.edges.map((e) => e.id)));
     setFocus(null);
+    const [firstEdge] = link.edges;
+    if (!firstEdge) return;
     window.requestAnimationFrame(() =>
-      tableRef.current?.querySelector(`[data-edge-id="${link.edges[0].id}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }),
+      tableRef.current?.querySelector(`[data-edge-id="${firstEdge.id}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }),
     );
   };
 

@@ -36,6 +36,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
     );
   if (!r) return <Loading what="the rollout" />;
 
+  // One per stage, in the order of r.stages.
   const displays = stageDisplaysOf(r);
   const excluded = r.excluded ?? [];
 
@@ -83,7 +84,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
       <RolloutControls rollout={r} />
       <Progress rollout={r} />
       {r.stages.map((stage, i) => (
-        <StageCard key={stage.tier} rollout={r} stage={stage} display={displays[i]} />
+        <StageCard key={stage.tier} rollout={r} stage={stage} display={displays[i]!} />
       ))}
       {excluded.length > 0 && (
         <section className="card" aria-labelledby="excluded-title" data-testid="excluded">
