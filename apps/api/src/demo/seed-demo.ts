@@ -3,6 +3,8 @@ import { SimulatedDriver, type SqlClient } from '@bulkhead/cluster';
 import {
   type ClusterDeps,
   createCluster,
+  createFlowSource,
+  type FlowSourceDeps,
   importSnapshot,
   type InventoryDeps,
   InventoryError,
@@ -15,7 +17,8 @@ import { Readable } from 'node:stream';
 /**
  * Seeds the demo cluster on first start: a flat, simulated cluster of a few dozen namespaces where a
  * dev pod reaches the production database, its inventory, and a week of Hubble flows queued for import.
- * Does nothing when a cluster of that name exists already.
+ * With `liveSources`, the cluster also gets a simulated flow source, `live`, so that the workers
+ * collect its traffic from now on and the map grows live. Does nothing when a cluster of that name exists already.
  */
 export async function seedDemo(
   deps: InventoryDeps & RequestImportDeps & ClusterDeps,
@@ -23,6 +26,7 @@ export async function seedDemo(
   uploads: UploadStorage,
   now: Date,
   logger: Logger,
+  liveSources?: FlowSourceDeps,
 ): Promise<string | null> {
   const demo = demoCluster({ start: demoWindowStart(now) });
   if (await deps.clusters.findByName(demo.name)) return null;
@@ -55,6 +59,7 @@ export async function seedDemo(
     fileName: 'demo-hubble-flows.jsonl',
     createdBy: 'system:demo',
   });
-  logger.info('demo cluster seeded', { cluster: demo.name, clusterId, flows: demo.hubbleFlows.length });
+  if (liveSources) await createFlowSource(liveSources, clusterId, { name: 'live', kind: 'simulated', enabled: true });
+  logger.info('demo cluster seeded', { cluster: demo.name, clusterId, flows: demo.hubbleFlows.length, live: Boolean(liveSources) });
   return clusterId;
 }
