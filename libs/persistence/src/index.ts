@@ -16,3 +16,4 @@ export * from './stores/rollout.store';
 export * from './stores/install-identity';
 export * from './stores/webhook.store';
 export * from './stores/flow-source.store';
+export * from './stores/coverage.store';

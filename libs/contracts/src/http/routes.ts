@@ -2,6 +2,7 @@ import { accessRoutes } from './access';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
 import { clusterRoutes } from './clusters';
+import { coverageRoutes } from './coverage';
 import { edgeRoutes } from './edges';
 import { flowImportRoutes } from './flows';
 import { flowSourceRoutes } from './flow-sources';
@@ -20,6 +21,7 @@ export const routes = {
   ...inventoryRoutes,
   ...flowImportRoutes,
   ...flowSourceRoutes,
+  ...coverageRoutes,
   ...edgeRoutes,
   ...simulateRoutes,
   ...planRoutes,
