@@ -30,6 +30,7 @@ import { ClusterPolicies1764432450000 } from './1764432450000-cluster-policies';
 import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flows';
 import { GoldmaneBuckets1764430000000 } from './1764430000000-goldmane-buckets';
 import { DriftFindingsAndActions1764432300000 } from './1764432300000-drift-findings-and-actions';
+import { SimulatedFlowSources1764432500000 } from './1764432500000-simulated-flow-sources';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const migrations = [
@@ -62,7 +63,8 @@ export const migrations = [
   UnattributedFlows1764426000000,
   GoldmaneBuckets1764430000000,
   StalledRolloutNotifications1764431000000,
+  DriftFindingsAndActions1764432300000,
   PlanClusterLayer1764432400000,
   ClusterPolicies1764432450000,
-  DriftFindingsAndActions1764432300000,
+  SimulatedFlowSources1764432500000,
 ];

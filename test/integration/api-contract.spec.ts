@@ -68,6 +68,15 @@ describe('answers match their declared schemas', () => {
     await answerOf(routes.getFlowSource, 'viewer', { params: { clusterId, sourceId: source.id } });
     await answerOf(routes.updateFlowSource, 'operator', { params: { clusterId, sourceId: source.id }, body: { address: '10.0.0.9:4244' } });
     await answerOf(routes.deleteFlowSource, 'operator', { params: { clusterId, sourceId: source.id } });
+    const simulated = await answerOf(routes.createFlowSource, 'operator', {
+      params: { clusterId },
+      body: { name: 'live', kind: 'simulated', simulation: { connectionsPerSecond: 1 }, enabled: false },
+    });
+    await answerOf(routes.updateFlowSource, 'operator', {
+      params: { clusterId, sourceId: simulated.id },
+      body: { simulation: { connectionsPerSecond: 2, hiddenDependencyEverySeconds: 60 } },
+    });
+    await answerOf(routes.observationCoverage, 'viewer', { params: { clusterId }, query: { limit: 5 } });
     await answerOf(routes.listAudit, 'viewer', { query: { limit: 50 } });
     await answerOf(routes.verifyAudit, 'approver');
   });

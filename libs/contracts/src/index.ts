@@ -11,6 +11,7 @@ export * from './http/clusters';
 export * from './http/inventory';
 export * from './http/flows';
 export * from './http/flow-sources';
+export * from './http/coverage';
 export * from './http/edges';
 export * from './http/simulate';
 export * from './http/plans';

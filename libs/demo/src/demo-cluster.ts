@@ -5,7 +5,7 @@ import { buildClusterModel } from './cluster-model';
 import { renderHubbleFlows } from './hubble-flows';
 import { Random } from './random';
 import { renderSnapshot } from './snapshot';
-import { demoTopology, type NamedDependency, WINDOW_MS } from './topology';
+import { DAY_MS, demoTopology, type NamedDependency, WINDOW_MS } from './topology';
 
 export type DemoDependency = NamedDependency;
 
@@ -36,6 +36,11 @@ export interface DemoCluster {
 }
 
 export const DEFAULT_DEMO_SEED = 20221111;
+
+/** The week the demo seeded at `seededAt` shows: the 7 days before that day began (UTC). */
+export function demoWindowStart(seededAt: Date): Date {
+  return new Date(Math.floor(seededAt.getTime() / DAY_MS) * DAY_MS - WINDOW_MS);
+}
 
 export function demoCluster(options: DemoClusterOptions): DemoCluster {
   const startMs = options.start instanceof Date ? options.start.getTime() : Number.NaN;

@@ -17,3 +17,4 @@ export * from './stores/drift.store';
 export * from './stores/install-identity';
 export * from './stores/webhook.store';
 export * from './stores/flow-source.store';
+export * from './stores/coverage.store';

@@ -57,6 +57,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'flow_source.not_found': 404,
   'flow_source.name_taken': 409,
   'flow_source.address_refused': 400,
+  'flow_source.not_for_kind': 400,
   'webhook.invalid_url': 400,
   'webhook.not_found': 404,
   'plan.namespace_not_found': 404,

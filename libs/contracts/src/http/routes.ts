@@ -2,6 +2,7 @@ import { accessRoutes } from './access';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
 import { clusterRoutes } from './clusters';
+import { coverageRoutes } from './coverage';
 import { driftRoutes } from './drift';
 import { edgeRoutes } from './edges';
 import { flowImportRoutes } from './flows';
@@ -21,6 +22,7 @@ export const routes = {
   ...inventoryRoutes,
   ...flowImportRoutes,
   ...flowSourceRoutes,
+  ...coverageRoutes,
   ...edgeRoutes,
   ...simulateRoutes,
   ...planRoutes,
