@@ -143,7 +143,7 @@ export function notificationOf(entry: NotifiedEntry, idempotencyKey: string, off
       const namespaces = [
         ...new Set(findings.map((f: { namespace?: unknown }) => text(f.namespace)).filter((n) => n !== undefined)),
       ].sort();
-      const act = (kind: 'reapply' | 'accept', description: string): NextAction => ({
+      const act = (kind: 'reapply' | 'accept', description: string): NotifiedAction => ({
         action: kind,
         description,
         method: 'POST',
