@@ -27,6 +27,7 @@ import type { AuditLog } from '@bulkhead/audit';
 import { RedisSignInThrottle } from './access/redis-sign-in-throttle';
 import { PageCursors } from './http/page-cursors';
 import { RefusalAudit } from './http/refusal-audit';
+import { VERSIONED_ANSWERS, VersionedAnswers } from './http/versioned-answers';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { WorkThreads } from './work-threads/work-threads';
 
@@ -66,6 +67,11 @@ export const storeProviders: Provider[] = [
   },
   { provide: TOKEN_CRYPTO, useValue: nodeTokenCrypto },
   { provide: AUDIT_LOG, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PostgresAuditLog(r.db) },
+  {
+    provide: VERSIONED_ANSWERS,
+    inject: [CLUSTER_STORE, AUDIT_LOG],
+    useFactory: (clusters: ClusterStore, audit: AuditLog) => new VersionedAnswers(clusters, audit),
+  },
   {
     provide: ACCESS_DEPS,
     inject: [RUNTIME, RECENT_CREDENTIALS],

@@ -1,4 +1,5 @@
 import type { AuditLog } from '@bulkhead/audit';
+import { FreshReads } from '@bulkhead/concurrency';
 import type { ClusterStore } from '@bulkhead/inventory';
 import {
   applyDecorators,
@@ -14,7 +15,6 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { from, lastValueFrom, mergeMap, type Observable, of } from 'rxjs';
-import { AUDIT_LOG, CLUSTER_STORE } from '../stores.providers';
 import type { BulkheadRequest } from './request-context';
 import { type SerializedAnswer, SerializedAnswers } from './serialized-answers';
 
@@ -35,21 +35,44 @@ const KEPT_ANSWERS_CHARS = 64 * 1024 * 1024;
 /**
  * A read answered from what was made for the same request at the same version of what it reads: on a
  * hit, one indexed read of the version instead of the route's queries, its JSON and its compression.
- * The version is read on every request, and read before the answer is made, so a write anywhere (the
+ * The version is read for every request, and read before the answer is made, so a write anywhere (the
  * worker, another API process, psql) is seen at once and an answer is never kept under a newer version
  * than the data it was made from.
  */
 export const AnswerPerVersion = (source: AnswerSource) =>
   applyDecorators(SetMetadata(SOURCE, source), UseInterceptors(VersionedAnswersInterceptor));
 
-@Injectable()
-export class VersionedAnswersInterceptor implements NestInterceptor {
-  private readonly answers = new SerializedAnswers(KEPT_ANSWERS_CHARS);
+/**
+ * The answers kept per version, and the reads of the versions, one of each for the whole process.
+ * A request gets a version read that started after it arrived, so it sees every write made before it
+ * asked; the requests that arrive while a version is being read share the next read (FreshReads): under
+ * load a busy version costs a query per round trip rather than one per request.
+ */
+export const VERSIONED_ANSWERS = Symbol('VersionedAnswers');
+
+export class VersionedAnswers {
+  readonly answers = new SerializedAnswers(KEPT_ANSWERS_CHARS);
+  private readonly versions = new FreshReads<string | null>();
 
   constructor(
+    private readonly clusters: Pick<ClusterStore, 'dataVersion' | 'listVersion'>,
+    private readonly audit: Pick<AuditLog, 'size'>,
+  ) {}
+
+  /** The version of what a request reads, or null when its cluster id is not one (the route answers that in its own words). */
+  versionOf(source: AnswerSource, clusterId: string | undefined): Promise<string | null> {
+    if (source === 'audit-log') return this.versions.read(source, async () => String(await this.audit.size()));
+    if (clusterId === undefined) return this.versions.read('clusters', () => this.clusters.listVersion());
+    if (!UUID.test(clusterId)) return Promise.resolve(null);
+    return this.versions.read(`${source} ${clusterId}`, () => this.clusters.dataVersion(clusterId, source));
+  }
+}
+
+@Injectable()
+export class VersionedAnswersInterceptor implements NestInterceptor {
+  constructor(
     private readonly reflector: Reflector,
-    @Inject(CLUSTER_STORE) private readonly clusters: ClusterStore,
-    @Inject(AUDIT_LOG) private readonly audit: AuditLog,
+    @Inject(VERSIONED_ANSWERS) private readonly kept: VersionedAnswers,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -60,20 +83,13 @@ export class VersionedAnswersInterceptor implements NestInterceptor {
   }
 
   private async answer(req: BulkheadRequest, res: Response, source: AnswerSource, next: CallHandler): Promise<Observable<unknown>> {
-    const version = await this.versionOf(req, source);
+    const version = await this.kept.versionOf(source, req.params.clusterId as string | undefined);
     // No such cluster, or an id that is not one: the route answers that in its own words.
     if (version === null) return next.handle();
     // The caller's role is part of the key, so that an answer could never reach a role it was not made for.
     const key = `${req.caller!.role} ${req.originalUrl} @${source}:${version}`;
-    const answer = await this.answers.get(key, () => lastValueFrom(next.handle()));
+    const answer = await this.kept.answers.get(key, () => lastValueFrom(next.handle()));
     return of(await streamOf(req, res, answer));
-  }
-
-  private async versionOf(req: BulkheadRequest, source: AnswerSource): Promise<string | null> {
-    if (source === 'audit-log') return String(await this.audit.size());
-    const clusterId = req.params.clusterId as string | undefined;
-    if (clusterId === undefined) return this.clusters.listVersion();
-    return UUID.test(clusterId) ? this.clusters.dataVersion(clusterId, source) : null;
   }
 }
 

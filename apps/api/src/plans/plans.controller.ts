@@ -9,6 +9,7 @@ import {
   planYaml,
   requirePlan,
 } from '@bulkhead/planning';
+import { FreshReads } from '@bulkhead/concurrency';
 import { Controller, Header, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -48,6 +49,8 @@ const KEPT_PLAN_ANSWERS_CHARS = 32 * 1024 * 1024;
 @Controller()
 export class PlansController {
   private readonly answers = new SerializedAnswers(KEPT_PLAN_ANSWERS_CHARS);
+  /** Whether a plan is still there, read for every request and shared by the requests that arrive together (see FreshReads). */
+  private readonly existing = new FreshReads<boolean>();
 
   constructor(
     @Inject(PLANNING_DEPS) private readonly deps: PlanningDeps,
@@ -76,7 +79,8 @@ export class PlansController {
   async get(@Input() { params }: RouteInput<typeof routes.getPlan>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const id = params.planId;
     // Gone with its cluster: not served from memory.
-    if (!(await this.deps.plans.exists(id))) throw new PlanningError('plan.not_found', doesNotExist('plan', id));
+    if (!(await this.existing.read(id, () => this.deps.plans.exists(id))))
+      throw new PlanningError('plan.not_found', doesNotExist('plan', id));
     await sendAnswer(req, res, await this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id))));
   }
 

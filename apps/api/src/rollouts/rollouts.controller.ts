@@ -2,6 +2,8 @@ import {
   AppError,
   type ApprovalItem,
   doesNotExist,
+  type KeysetPage,
+  type NewestFirstPosition,
   type Page,
   type RolloutCoverage,
   rolloutPatch,
@@ -20,6 +22,7 @@ import {
   recordEvent,
   RolloutError,
   type RolloutListing,
+  type RolloutOutline,
   type RolloutStore,
   type RolloutEvent,
   type RolloutState,
@@ -27,6 +30,7 @@ import {
   type RolloutView,
   viewOf,
 } from '@bulkhead/rollout';
+import { FreshReads } from '@bulkhead/concurrency';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -52,16 +56,29 @@ const KEPT_ROLLOUT_ANSWERS_CHARS = 32 * 1024 * 1024;
 export class RolloutsController {
   private readonly credentials: CredentialStores;
   private readonly answers = new SerializedAnswers(KEPT_ROLLOUT_ANSWERS_CHARS);
+  /** The reads every request makes, shared by the requests that arrive together (see FreshReads), none of them older than its request. */
+  private readonly states = new FreshReads<RolloutState | null>();
+  private readonly outlines = new FreshReads<KeysetPage<RolloutOutline, NewestFirstPosition>>();
+  private readonly waiting = new FreshReads<RolloutState[]>();
+  private readonly listing: RolloutListing & Pick<RolloutStore, 'get'>;
 
   constructor(
     @Inject(ROLLOUT_DEPS) private readonly deps: CreateRolloutDeps,
     @Inject(RUNTIME) private readonly runtime: ApiRuntime,
     @Inject(TOKEN_STORE) tokens: CredentialStores['tokens'],
     @Inject(ACCESS_DEPS) access: CredentialStores['access'],
-    @Inject(ROLLOUT_STORE) private readonly listing: RolloutListing & Pick<RolloutStore, 'get'>,
+    @Inject(ROLLOUT_STORE) store: RolloutListing & Pick<RolloutStore, 'get'>,
     @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
   ) {
     this.credentials = { tokens, access };
+    this.listing = {
+      outlines: (filter, page) => this.outlines.read(JSON.stringify([filter, page]), () => store.outlines(filter, page)),
+      get: (id) => this.state(id),
+    };
+  }
+
+  private state(id: string): Promise<RolloutState | null> {
+    return this.states.read(id, () => this.deps.store.get(id));
   }
 
   /** The rollout with its stall, if it has stopped moving (see stallOf). */
@@ -144,7 +161,7 @@ export class RolloutsController {
     @Req() req: BulkheadRequest,
     @Res() res: Response,
   ): Promise<void> {
-    const state = await this.deps.store.get(id);
+    const state = await this.state(id);
     if (!state) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
     const view = this.view(state);
     if (view.stalled) res.json(view);
@@ -163,7 +180,7 @@ export class RolloutsController {
     @Req() req: BulkheadRequest,
     @Res() res: Response,
   ): Promise<void> {
-    const first = await this.deps.store.get(id);
+    const first = await this.state(id);
     if (!first) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
@@ -188,7 +205,7 @@ export class RolloutsController {
           break;
         }
       }
-      const state = await this.deps.store.get(id).catch(() => null);
+      const state = await this.state(id).catch(() => null);
       const view = state && this.view(state);
       if (view && (view.version !== sent.version || (view.stalled !== undefined) !== (sent.stalled !== undefined))) {
         res.write(`id: ${++sequence}\nevent: patch\ndata: ${JSON.stringify(rolloutPatch(sent, view))}\n\n`);
@@ -260,7 +277,7 @@ export class RolloutsController {
   @RequireRole('viewer')
   async approvals(@Req() req: BulkheadRequest): Promise<ApprovalItem[]> {
     const me = personOf(req.caller!);
-    const waiting = await this.deps.store.list({ statuses: ['waiting_approval'] });
+    const waiting = await this.waiting.read('waiting_approval', () => this.deps.store.list({ statuses: ['waiting_approval'] }));
     return waiting.flatMap((r) =>
       r.stages
         .filter((s) => s.status === 'waiting_approval' && s.approval && !s.approval.decision)
