@@ -25,6 +25,7 @@ import { nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
 import type { Provider } from '@nestjs/common';
 import type { AuditLog } from '@bulkhead/audit';
 import { RedisSignInThrottle } from './access/redis-sign-in-throttle';
+import { ByteBudget } from './http/byte-budget';
 import { PageCursors } from './http/page-cursors';
 import { RefusalAudit } from './http/refusal-audit';
 import { VERSIONED_ANSWERS, VersionedAnswers } from './http/versioned-answers';
@@ -50,10 +51,13 @@ export const REFUSAL_AUDIT = Symbol('RefusalAudit');
 export const WORK_THREADS = Symbol('WorkThreads');
 export const PAGE_CURSORS = Symbol('PageCursors');
 export const WEBHOOK_DEPS = Symbol('WebhookDeps');
+/** The bytes of request bodies held in memory at once, one budget for the process (BULKHEAD_MAX_BUFFERED_MB). */
+export const BUFFERED_BODIES = Symbol('BufferedBodies');
 
 export const storeProviders: Provider[] = [
   { provide: PAGE_CURSORS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PageCursors(r.secrets) },
   { provide: WORK_THREADS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new WorkThreads(r.config.workThreads) },
+  { provide: BUFFERED_BODIES, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new ByteBudget(r.config.http.maxBufferedBytes) },
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
   {
     provide: RECENT_CREDENTIALS,
