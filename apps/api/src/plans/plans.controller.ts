@@ -15,7 +15,7 @@ import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { AnswerPerVersion } from '../http/versioned-answers';
+import { VERSIONED_ANSWERS, type VersionedAnswers } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
@@ -55,6 +55,7 @@ export class PlansController {
   constructor(
     @Inject(PLANNING_DEPS) private readonly deps: PlanningDeps,
     @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
+    @Inject(VERSIONED_ANSWERS) private readonly clusterAnswers: VersionedAnswers,
   ) {}
 
   @Route(routes.createPlan)
@@ -66,11 +67,15 @@ export class PlansController {
 
   @Route(routes.listPlans)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster')
-  async list(@Input() { params, query }: RouteInput<typeof routes.listPlans>): Promise<Page<PlanListItem>> {
-    const after = this.cursors.read('plans', query.cursor, planPosition);
-    const page = await listPlans(this.deps, params.clusterId, { after, limit: query.limit });
-    return this.cursors.page('plans', { items: page.items.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })), next: page.next });
+  list(@Input() { params, query }: RouteInput<typeof routes.listPlans>, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+    return this.clusterAnswers.send<Page<PlanListItem>>(req, res, 'cluster', async () => {
+      const after = this.cursors.read('plans', query.cursor, planPosition);
+      const page = await listPlans(this.deps, params.clusterId, { after, limit: query.limit });
+      return this.cursors.page('plans', {
+        items: page.items.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })),
+        next: page.next,
+      });
+    });
   }
 
   /** Serialized once per plan: a plan never changes. */
