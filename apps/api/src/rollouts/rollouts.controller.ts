@@ -272,26 +272,35 @@ export class RolloutsController {
     });
   }
 
-  /** What waits for the caller's approval: stages of other people's rollouts, with the evidence. */
+  /**
+   * What waits for the caller's approval: stages of other people's rollouts, with the evidence. Kept
+   * serialized per caller and per version of each waiting rollout: the evidence is most of an answer.
+   */
   @Route(routes.listApprovals)
   @RequireRole('viewer')
-  async approvals(@Req() req: BulkheadRequest): Promise<ApprovalItem[]> {
+  async approvals(@Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
     const me = personOf(req.caller!);
     const waiting = await this.waiting.read('waiting_approval', () => this.deps.store.list({ statuses: ['waiting_approval'] }));
-    return waiting.flatMap((r) =>
-      r.stages
-        .filter((s) => s.status === 'waiting_approval' && s.approval && !s.approval.decision)
-        .map((s) => ({
-          rolloutId: r.id,
-          clusterId: r.clusterId,
-          planId: r.planId,
-          planVersion: r.planVersion,
-          createdBy: r.createdBy,
-          tier: s.tier,
-          requestedAt: s.approval!.requestedAt,
-          evidence: s.approval!.evidence,
-          mine: r.creatorId === me,
-        })),
-    );
+    const key = `approvals for ${me}: ${waiting.map((r) => `${r.id}@${r.version}`).join(' ')}`;
+    await sendAnswer(req, res, await this.answers.get(key, async () => approvalsOf(waiting, me)));
   }
+}
+
+/** The stages of `waiting` rollouts that wait for a decision, as `person` sees them (`mine`: they created the rollout). */
+function approvalsOf(waiting: readonly RolloutState[], person: string): ApprovalItem[] {
+  return waiting.flatMap((r) =>
+    r.stages
+      .filter((s) => s.status === 'waiting_approval' && s.approval && !s.approval.decision)
+      .map((s) => ({
+        rolloutId: r.id,
+        clusterId: r.clusterId,
+        planId: r.planId,
+        planVersion: r.planVersion,
+        createdBy: r.createdBy,
+        tier: s.tier,
+        requestedAt: s.approval!.requestedAt,
+        evidence: s.approval!.evidence,
+        mine: r.creatorId === person,
+      })),
+  );
 }
