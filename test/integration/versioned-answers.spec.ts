@@ -138,6 +138,20 @@ describe('reads kept per version of what they read', () => {
     expect((await actions())[0]).toBe('psql.note');
   });
 
+  it('answers 304 to a client that holds the answer of the version it reads, and the new answer once that changes', async () => {
+    const path = `/api/v1/clusters/${clusterId}`;
+    const etag = (await api.call('GET', path, { role: 'viewer' })).headers.get('etag');
+    expect(etag).toMatch(/^W\//);
+    // As a browser revalidates what it holds (fetch would add Cache-Control: no-cache to a request with If-None-Match).
+    const revalidation = { 'if-none-match': etag ?? '', 'cache-control': 'max-age=0' };
+    expect((await api.call('GET', path, { role: 'viewer', headers: revalidation })).status).toBe(304);
+    await sql(`UPDATE clusters SET description = 'changed since' WHERE id = $1`);
+    const changed = await api.call('GET', path, { role: 'viewer', headers: revalidation });
+    expect(changed.status).toBe(200);
+    expect(changed.body.description).toBe('changed since');
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+
   it('answers the same JSON compressed or not, and still 404 and 400 for clusters that are not there', async () => {
     const plain = await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, {
       role: 'viewer',

@@ -240,6 +240,9 @@ describe('the creator approving under another credential', () => {
     expect(bySession.status).toBe(403);
     const inbox = await api.call('GET', '/api/v1/approvals', { role: null, headers: { cookie } });
     expect(inbox.body).toEqual([expect.objectContaining({ rolloutId: created.body.id, mine: true })]);
+    // The same rollout at the same version is not theirs for anyone else (the answers are kept per person).
+    const othersInbox = await api.call('GET', '/api/v1/approvals', { role: 'approver' });
+    expect(othersInbox.body).toEqual([expect.objectContaining({ rolloutId: created.body.id, mine: false })]);
 
     // Another person approves.
     const byApprover = await api.call('POST', approve, { role: 'approver', body: { tier: 'prod' } });

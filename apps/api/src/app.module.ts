@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { ClustersModule } from './clusters/clusters.module';
@@ -8,9 +8,7 @@ import { FlowImportsModule } from './flow-imports/flow-imports.module';
 import { FlowSourcesModule } from './flow-sources/flow-sources.module';
 import { CoverageModule } from './coverage/coverage.module';
 import { HealthModule } from './health/health.module';
-import { AuditInterceptor } from './http/audit.interceptor';
 import { AuthGuard } from './http/auth.guard';
-import { BodyReader } from './http/body';
 import { InventoryModule } from './inventory/inventory.module';
 import { PlansModule } from './plans/plans.module';
 import { QueuesModule } from './queues/queues.module';
@@ -37,7 +35,8 @@ const FEATURES = [
 
 /**
  * The API: one module per feature folder, on the runtime and the stores this module provides to all
- * of them (global), behind one guard, one body reader and one audit interceptor.
+ * of them (global), behind one guard. The body reader and the audit interceptor stand in front of the
+ * routes that need them (Route, Audited), so that a read passes through neither.
  */
 @Module({})
 export class AppModule {
@@ -47,12 +46,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [...FEATURES, HealthModule.forRuntime(runtime), QueuesModule.forRuntime(runtime)],
-      providers: [
-        ...providers,
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: BodyReader },
-        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-      ],
+      providers: [...providers, { provide: APP_GUARD, useClass: AuthGuard }],
       exports: providers,
     };
   }

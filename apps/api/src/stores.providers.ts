@@ -34,8 +34,10 @@ import { nodeTokenCrypto, scryptPasswordHasher } from '@bulkhead/platform';
 import type { Provider } from '@nestjs/common';
 import type { AuditLog } from '@bulkhead/audit';
 import { RedisSignInThrottle } from './access/redis-sign-in-throttle';
+import { ByteBudget } from './http/byte-budget';
 import { PageCursors } from './http/page-cursors';
 import { RefusalAudit } from './http/refusal-audit';
+import { VERSIONED_ANSWERS, VersionedAnswers } from './http/versioned-answers';
 import { RUNTIME, type ApiRuntime } from './runtime';
 import { WorkThreads } from './work-threads/work-threads';
 
@@ -59,10 +61,13 @@ export const REFUSAL_AUDIT = Symbol('RefusalAudit');
 export const WORK_THREADS = Symbol('WorkThreads');
 export const PAGE_CURSORS = Symbol('PageCursors');
 export const WEBHOOK_DEPS = Symbol('WebhookDeps');
+/** The bytes of request bodies held in memory at once, one budget for the process (BULKHEAD_MAX_BUFFERED_MB). */
+export const BUFFERED_BODIES = Symbol('BufferedBodies');
 
 export const storeProviders: Provider[] = [
   { provide: PAGE_CURSORS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PageCursors(r.secrets) },
   { provide: WORK_THREADS, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new WorkThreads(r.config.workThreads) },
+  { provide: BUFFERED_BODIES, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new ByteBudget(r.config.http.maxBufferedBytes) },
   { provide: CLUSTER_STORE, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new TypeOrmClusterStore(r.db) },
   {
     provide: RECENT_CREDENTIALS,
@@ -76,6 +81,11 @@ export const storeProviders: Provider[] = [
   },
   { provide: TOKEN_CRYPTO, useValue: nodeTokenCrypto },
   { provide: AUDIT_LOG, inject: [RUNTIME], useFactory: (r: ApiRuntime) => new PostgresAuditLog(r.db) },
+  {
+    provide: VERSIONED_ANSWERS,
+    inject: [CLUSTER_STORE, AUDIT_LOG],
+    useFactory: (clusters: ClusterStore, audit: AuditLog) => new VersionedAnswers(clusters, audit),
+  },
   {
     provide: ACCESS_DEPS,
     inject: [RUNTIME, RECENT_CREDENTIALS],

@@ -151,4 +151,32 @@ describe('recent credentials', () => {
     expect((await reading)?.id).toBe('a');
     expect(await tokens.findActiveByHash('hash-a')).toBeNull();
   });
+
+  it('lets the requests that name a token while it is read share that read, none of them given a read older than it', async () => {
+    const t = tables();
+    const tokens = recent().tokenStore(t.tokenStore);
+    t.holdNextTokenRead();
+    const first = tokens.findActiveByHash('hash-a');
+    const meanwhile = [tokens.findActiveByHash('hash-a'), tokens.findActiveByHash('hash-a'), tokens.findActiveByHash('hash-a')];
+    await tokens.revoke('a', new Date(1));
+    t.releaseTokenRead();
+    expect((await first)?.id).toBe('a');
+    // they asked while the first read was under way: they share the next read, which sees the revocation
+    expect(await Promise.all(meanwhile)).toEqual([null, null, null]);
+    expect(t.reads.tokens).toBe(2);
+  });
+
+  it('checks the expiry of a session read for several requests against the time of each', async () => {
+    const t = tables();
+    const sessions = recent().sessionStore(t.sessionStore);
+    const [first, second, third] = [
+      sessions.findValid('session-a', new Date(9_000)),
+      sessions.findValid('session-a', new Date(9_000)),
+      sessions.findValid('session-a', new Date(10_000)),
+    ];
+    expect(await first).not.toBeNull();
+    expect(await second).not.toBeNull();
+    expect(await third).toBeNull();
+    expect(t.reads.sessions).toBe(2);
+  });
 });

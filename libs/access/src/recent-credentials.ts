@@ -1,3 +1,4 @@
+import { FreshReads } from '@bulkhead/concurrency';
 import type { TokenRecord, TokenStore } from './tokens';
 import type { SessionStore, UserStore } from './users';
 
@@ -13,11 +14,15 @@ const KEPT_CREDENTIALS = 10_000;
  * against the clock on every use, and any change through these stores (a revocation, a disabled user,
  * a sign-out, a new credential) forgets them all at once. A change made by another process is seen
  * within `ttlMs` -- the window Kubernetes itself accepts, by default for two minutes, when it caches
- * token reviews; ours is seconds.
+ * token reviews; ours is seconds. When a credential has to be read again, the requests that name it
+ * meanwhile share one read that started after they asked (FreshReads), rather than each sending its own
+ * to the database the moment its time is over.
  */
 export class RecentCredentials {
   private readonly tokens = new Map<string, { record: TokenRecord; keptUntil: number }>();
   private readonly sessions = new Map<string, { found: FoundSession; keptUntil: number }>();
+  private readonly tokenReads = new FreshReads<TokenRecord | null>();
+  private readonly sessionReads = new FreshReads<FoundSession | null>();
   /** Counts the forgettings: an answer read while a change was under way is not kept. */
   private generation = 0;
 
@@ -33,7 +38,7 @@ export class RecentCredentials {
         const kept = this.tokens.get(hash);
         if (kept && kept.keptUntil > this.clock()) return kept.record;
         const generation = this.generation;
-        const record = await store.findActiveByHash(hash);
+        const record = await this.tokenReads.read(hash, () => store.findActiveByHash(hash));
         if (record && generation === this.generation) this.keep(this.tokens, hash, { record, keptUntil: this.clock() + this.ttlMs });
         return record;
       },
@@ -53,9 +58,10 @@ export class RecentCredentials {
         const kept = this.sessions.get(hash);
         if (kept && kept.keptUntil > this.clock()) return kept.found.expiresAt > now ? kept.found : null;
         const generation = this.generation;
-        const found = await store.findValid(hash, now);
+        // A shared read was asked for the time of the first of its callers: each checks its own.
+        const found = await this.sessionReads.read(hash, () => store.findValid(hash, now));
         if (found && generation === this.generation) this.keep(this.sessions, hash, { found, keptUntil: this.clock() + this.ttlMs });
-        return found;
+        return found && found.expiresAt > now ? found : null;
       },
       create: (input) => this.forgetting(store.create(input)),
       delete: (hash) => this.forgetting(store.delete(hash)),

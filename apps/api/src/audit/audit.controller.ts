@@ -1,10 +1,12 @@
 import type { AuditLog } from '@bulkhead/audit';
 import { type AuditItem, type ChainVerdict, type Page, routes, type RouteInput } from '@bulkhead/contracts';
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { RequireRole } from '../http/auth.guard';
 import { Input, Route } from '../http/contract';
-import { AnswerPerVersion } from '../http/versioned-answers';
+import type { BulkheadRequest } from '../http/request-context';
+import { VERSIONED_ANSWERS, type VersionedAnswers } from '../http/versioned-answers';
 import type { PageCursors } from '../http/page-cursors';
 import { AUDIT_LOG, PAGE_CURSORS } from '../stores.providers';
 import { z } from 'zod';
@@ -18,25 +20,27 @@ export class AuditController {
   constructor(
     @Inject(AUDIT_LOG) private readonly audit: AuditLog,
     @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
+    @Inject(VERSIONED_ANSWERS) private readonly answers: VersionedAnswers,
   ) {}
 
   /** Newest first, in pages. `action` matches exactly, or a prefix ending in "." (`edge.`); `q` searches targets and details. */
   @Route(routes.listAudit)
   @RequireRole('viewer')
-  @AnswerPerVersion('audit-log')
-  async list(@Input() { query }: RouteInput<typeof routes.listAudit>): Promise<Page<AuditItem>> {
-    const after = this.cursors.read('audit', query.cursor, auditPosition);
-    const entries = await this.audit.query(
-      {
-        clusterId: query.clusterId,
-        actor: query.actor,
-        action: query.action,
-        text: query.q,
-        since: query.since === undefined ? undefined : new Date(query.since),
-      },
-      { after, limit: query.limit },
-    );
-    return this.cursors.page('audit', { items: entries.items.map((e) => ({ ...e, at: e.at.toISOString() })), next: entries.next });
+  list(@Input() { query }: RouteInput<typeof routes.listAudit>, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+    return this.answers.send<Page<AuditItem>>(req, res, 'audit-log', async () => {
+      const after = this.cursors.read('audit', query.cursor, auditPosition);
+      const entries = await this.audit.query(
+        {
+          clusterId: query.clusterId,
+          actor: query.actor,
+          action: query.action,
+          text: query.q,
+          since: query.since === undefined ? undefined : new Date(query.since),
+        },
+        { after, limit: query.limit },
+      );
+      return this.cursors.page('audit', { items: entries.items.map((e) => ({ ...e, at: e.at.toISOString() })), next: entries.next });
+    });
   }
 
   /**

@@ -8,11 +8,12 @@ import {
   type ClusterDeps,
   type ClusterStore,
 } from '@bulkhead/inventory';
-import { Controller, Inject, Req } from '@nestjs/common';
+import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { AnswerPerVersion } from '../http/versioned-answers';
+import { VERSIONED_ANSWERS, type VersionedAnswers } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import type { BulkheadRequest } from '../http/request-context';
 import { CLUSTER_DEPS } from '../stores.providers';
@@ -21,7 +22,10 @@ import { CLUSTER_DEPS } from '../stores.providers';
 @ApiBearerAuth()
 @Controller()
 export class ClustersController {
-  constructor(@Inject(CLUSTER_DEPS) private readonly deps: ClusterDeps) {}
+  constructor(
+    @Inject(CLUSTER_DEPS) private readonly deps: ClusterDeps,
+    @Inject(VERSIONED_ANSWERS) private readonly answers: VersionedAnswers,
+  ) {}
 
   private get clusters(): ClusterStore {
     return this.deps.clusters;
@@ -29,9 +33,8 @@ export class ClustersController {
 
   @Route(routes.listClusters)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster')
-  list(): Promise<ClusterView[]> {
-    return listClusters(this.clusters);
+  list(@Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+    return this.answers.send<ClusterView[]>(req, res, 'cluster', () => listClusters(this.clusters));
   }
 
   @Route(routes.createCluster)
@@ -44,9 +47,8 @@ export class ClustersController {
 
   @Route(routes.getCluster)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster')
-  get(@Input() { params }: RouteInput<typeof routes.getCluster>): Promise<ClusterView> {
-    return getCluster(this.clusters, params.clusterId);
+  get(@Input() { params }: RouteInput<typeof routes.getCluster>, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+    return this.answers.send<ClusterView>(req, res, 'cluster', () => getCluster(this.clusters, params.clusterId));
   }
 
   @Route(routes.updateCluster)

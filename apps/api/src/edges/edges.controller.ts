@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { AnswerPerVersion } from '../http/versioned-answers';
+import { VERSIONED_ANSWERS, type VersionedAnswers } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import type { PageCursors } from '../http/page-cursors';
@@ -30,24 +30,31 @@ export class EdgesController {
   constructor(
     @Inject(EDGE_DEPS) private readonly deps: EdgeDeps,
     @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
+    @Inject(VERSIONED_ANSWERS) private readonly answers: VersionedAnswers,
   ) {}
 
   @Route(routes.listEdges)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster')
-  async list(@Input() { params, query }: RouteInput<typeof routes.listEdges>): Promise<Page<EdgeView>> {
-    const { cursor, limit, ...filter } = query;
-    const after = this.cursors.read('edges', cursor, edgePosition);
-    return this.cursors.page('edges', await listEdges(this.deps, params.clusterId, filter, { after, limit }));
+  list(@Input() { params, query }: RouteInput<typeof routes.listEdges>, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+    return this.answers.send<Page<EdgeView>>(req, res, 'cluster', async () => {
+      const { cursor, limit, ...filter } = query;
+      const after = this.cursors.read('edges', cursor, edgePosition);
+      return this.cursors.page('edges', await listEdges(this.deps, params.clusterId, filter, { after, limit }));
+    });
   }
 
   @Route(routes.listBlockedAttempts)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster')
-  async blocked(@Input() { params, query }: RouteInput<typeof routes.listBlockedAttempts>): Promise<Page<BlockedAttemptView>> {
-    const { cursor, limit, ...filter } = query;
-    const after = this.cursors.read('blocked-attempts', cursor, edgePosition);
-    return this.cursors.page('blocked-attempts', await listBlockedAttempts(this.deps, params.clusterId, filter, { after, limit }));
+  blocked(
+    @Input() { params, query }: RouteInput<typeof routes.listBlockedAttempts>,
+    @Req() req: BulkheadRequest,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.answers.send<Page<BlockedAttemptView>>(req, res, 'cluster', async () => {
+      const { cursor, limit, ...filter } = query;
+      const after = this.cursors.read('blocked-attempts', cursor, edgePosition);
+      return this.cursors.page('blocked-attempts', await listBlockedAttempts(this.deps, params.clusterId, filter, { after, limit }));
+    });
   }
 
   /** Declares a dependency by hand (201), or confirms it when the map already has it (200). */

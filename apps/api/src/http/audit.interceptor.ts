@@ -1,5 +1,14 @@
 import type { AuditEntry, AuditLog } from '@bulkhead/audit';
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, type Observable, switchMap } from 'rxjs';
 import { AUDIT_LOG } from '../stores.providers';
@@ -14,7 +23,8 @@ type Describe = (req: BulkheadRequest, result: unknown) => Partial<AuditEntry>;
  * naming the caller, the cluster (the `clusterId` route parameter unless `describe` says otherwise)
  * and whatever `describe` adds.
  */
-export const Audited = (action: string, describe?: Describe) => SetMetadata(AUDITED, { action, describe });
+export const Audited = (action: string, describe?: Describe) =>
+  applyDecorators(SetMetadata(AUDITED, { action, describe }), UseInterceptors(AuditInterceptor));
 
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
@@ -24,8 +34,7 @@ export class AuditInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const meta = this.reflector.get<{ action: string; describe?: Describe } | undefined>(AUDITED, context.getHandler());
-    if (!meta) return next.handle();
+    const meta = this.reflector.get<{ action: string; describe?: Describe }>(AUDITED, context.getHandler());
     const req = context.switchToHttp().getRequest<BulkheadRequest>();
     return next.handle().pipe(
       switchMap((result) =>

@@ -6,7 +6,8 @@ import { type Readable, Transform } from 'node:stream';
 import { finalize, type Observable } from 'rxjs';
 import { DEFAULT_DOCUMENT_LIMITS, DocumentError, parseJson, parseYaml } from '@bulkhead/documents';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { ByteBudget, type ByteReservation } from './byte-budget';
+import { BUFFERED_BODIES } from '../stores.providers';
+import type { ByteBudget, ByteReservation } from './byte-budget';
 import type { BulkheadRequest } from './request-context';
 import { RequestError } from './request-error';
 
@@ -20,12 +21,16 @@ export const AcceptsBody = (kind: BodyKind) => SetMetadata(BODY_KIND, kind);
 
 const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
+/** Whether a route of this method reads a body (see Route, which puts the BodyReader on those routes alone). */
+export const methodReadsBody = (method: string): boolean => !WITHOUT_BODY.has(method);
+
 /** How long a client refused for want of memory is asked to wait. */
 const BUSY_RETRY_SECONDS = 2;
 
 /**
  * Reads the request body into req.rawBody, once the guard has let the caller in: nobody can make the
- * server hold a body before saying who they are. A body past the route's limit is a 413 (at once when
+ * server hold a body before saying who they are. Bound by Route to the routes whose method carries a
+ * body, so that a read costs nothing of it. A body past the route's limit is a 413 (at once when
  * its declared length says so), one that stalls or takes too long is a 408. All the bodies held at once
  * share one budget (BULKHEAD_MAX_BUFFERED_MB): a body that does not fit in what is left is a 503 with
  * Retry-After, at once when its declared length says so; its bytes are given back when the handler is
@@ -33,19 +38,16 @@ const BUSY_RETRY_SECONDS = 2;
  */
 @Injectable()
 export class BodyReader implements NestInterceptor {
-  private readonly buffered: ByteBudget;
-
   constructor(
     private readonly reflector: Reflector,
     @Inject(RUNTIME) private readonly runtime: ApiRuntime,
-  ) {
-    this.buffered = new ByteBudget(runtime.config.http.maxBufferedBytes);
-  }
+    @Inject(BUFFERED_BODIES) private readonly buffered: ByteBudget,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = context.switchToHttp().getRequest<BulkheadRequest>();
     const kind = this.reflector.get<BodyKind | undefined>(BODY_KIND, context.getHandler()) ?? 'json';
-    if (WITHOUT_BODY.has(req.method) || kind === 'stream') return next.handle();
+    if (kind === 'stream') return next.handle();
     const { http } = this.runtime.config;
     const limit = kind === 'snapshot' ? http.maxSnapshotBytes : req.caller ? http.maxBodyBytes : http.maxPublicBodyBytes;
     const declared = Number(req.headers['content-length'] ?? 0);

@@ -16,10 +16,11 @@ import {
   RequestMapping,
   RequestMethod,
   SetMetadata,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
-import { readDocument } from './body';
+import { BodyReader, methodReadsBody, readDocument } from './body';
 import { RequestError } from './request-error';
 import type { BulkheadRequest } from './request-context';
 
@@ -30,14 +31,16 @@ export const routeOf = (handler: object): RouteContract | undefined => Reflect.g
 
 /**
  * Serves a route of the contract (libs/contracts): binds the handler to the route's method, path and
- * usual status, and describes it in the OpenAPI document from the same schemas, its answers and its
- * error answers included. `@Input()` gives the handler the request, checked against the route.
+ * usual status, puts the BodyReader in front of it when its method carries a body, and describes it in
+ * the OpenAPI document from the same schemas, its answers and its error answers included. `@Input()`
+ * gives the handler the request, checked against the route.
  */
 export function Route(contract: RouteContract): MethodDecorator {
   return applyDecorators(
     SetMetadata(ROUTE, contract),
     RequestMapping({ method: RequestMethod[contract.method], path: contract.path }),
     HttpCode(contract.success[0]),
+    ...(methodReadsBody(contract.method) ? [UseInterceptors(BodyReader)] : []),
     ...documentation(contract),
   );
 }

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { SerializedAnswers } from './serialized-answers';
+import { SerializedAnswer, SerializedAnswers } from './serialized-answers';
 
 describe('serialized answers', () => {
   it('makes an answer once per key and serves the same JSON after', async () => {
@@ -47,5 +47,12 @@ describe('serialized answers', () => {
     expect(await answer.gzip()).toBe(gzipped);
     expect(gunzipSync(gzipped).toString()).toBe(answer.json);
     expect(gzipped.length).toBeLessThan(answer.json.length / 4);
+  });
+
+  it('tags an answer by its JSON: the same JSON has the same weak tag, a different one another', () => {
+    const tagOf = (value: unknown) => new SerializedAnswer(JSON.stringify(value)).etag;
+    expect(tagOf({ version: 3 })).toMatch(/^W\/"[A-Za-z0-9_-]{27}"$/);
+    expect(tagOf({ version: 3 })).toBe(tagOf({ version: 3 }));
+    expect(tagOf({ version: 4 })).not.toBe(tagOf({ version: 3 }));
   });
 });

@@ -1,23 +1,34 @@
 import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
 const gzipped = promisify(gzip);
 
-/** One answer as JSON, and gzip-compressed (made when first asked for) for the clients that accept it. */
+/**
+ * One answer as JSON, with its entity tag (weak: the JSON and its compressed bytes are the same answer),
+ * and gzip-compressed (made when first asked for) for the clients that accept it.
+ */
 export class SerializedAnswer {
   private compressed?: Promise<Buffer>;
+  readonly etag: string;
 
-  constructor(readonly json: string) {}
+  constructor(readonly json: string) {
+    this.etag = `W/"${createHash('sha1').update(json).digest('base64url')}"`;
+  }
 
   gzip(): Promise<Buffer> {
     return (this.compressed ??= gzipped(this.json));
   }
 }
 
-/** Writes an answer: compressed for a client that accepts gzip (browsers do), else as it is. */
+/**
+ * Writes an answer: compressed for a client that accepts gzip (browsers do), else as it is. Its entity
+ * tag was made with it, so Express does not hash the body of every answer to make one.
+ */
 export async function sendAnswer(req: Request, res: Response, answer: SerializedAnswer): Promise<void> {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('ETag', answer.etag);
   res.vary('Accept-Encoding');
   if (req.acceptsEncodings('gzip') !== 'gzip') {
     res.send(answer.json);

@@ -17,14 +17,15 @@ import {
   setNamespaceTier,
 } from '@bulkhead/inventory';
 import { roleAllows } from '@bulkhead/access';
-import { Controller, Inject, Req } from '@nestjs/common';
+import { Controller, Inject, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { BullJobQueue } from '@bulkhead/jobs';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
 import { AcceptsBody } from '../http/body';
-import { AnswerPerVersion } from '../http/versioned-answers';
+import { VERSIONED_ANSWERS, type VersionedAnswers } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import type { BulkheadRequest } from '../http/request-context';
 import { INVENTORY_DEPS } from '../stores.providers';
@@ -38,6 +39,7 @@ export class InventoryController {
   constructor(
     @Inject(INVENTORY_DEPS) private readonly deps: InventoryDeps,
     @Inject(RUNTIME) runtime: ApiRuntime,
+    @Inject(VERSIONED_ANSWERS) private readonly answers: VersionedAnswers,
   ) {
     this.jobs = new BullJobQueue(runtime.queues);
   }
@@ -63,9 +65,12 @@ export class InventoryController {
 
   @Route(routes.listNamespaces)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster-and-rollouts')
-  namespaces(@Input() { params }: RouteInput<typeof routes.listNamespaces>): Promise<NamespaceView[]> {
-    return listNamespaces(this.deps, params.clusterId);
+  namespaces(
+    @Input() { params }: RouteInput<typeof routes.listNamespaces>,
+    @Req() req: BulkheadRequest,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.answers.send<NamespaceView[]>(req, res, 'cluster-and-rollouts', () => listNamespaces(this.deps, params.clusterId));
   }
 
   @Route(routes.setNamespaceTier)
@@ -77,16 +82,24 @@ export class InventoryController {
 
   @Route(routes.listWorkloads)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster')
-  workloads(@Input() { params, query }: RouteInput<typeof routes.listWorkloads>): Promise<WorkloadView[]> {
-    return listWorkloads(this.deps, params.clusterId, query.namespace);
+  workloads(
+    @Input() { params, query }: RouteInput<typeof routes.listWorkloads>,
+    @Req() req: BulkheadRequest,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.answers.send<WorkloadView[]>(req, res, 'cluster', () => listWorkloads(this.deps, params.clusterId, query.namespace));
   }
 
   @Route(routes.listPolicies)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster')
-  policies(@Input() { params, query }: RouteInput<typeof routes.listPolicies>): Promise<RouteAnswer<typeof routes.listPolicies>> {
-    return listPolicies(this.deps, params.clusterId, query.namespace);
+  policies(
+    @Input() { params, query }: RouteInput<typeof routes.listPolicies>,
+    @Req() req: BulkheadRequest,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.answers.send<RouteAnswer<typeof routes.listPolicies>>(req, res, 'cluster', () =>
+      listPolicies(this.deps, params.clusterId, query.namespace),
+    );
   }
 
   @Route(routes.listClusterPolicies)

@@ -9,12 +9,13 @@ import {
   planYaml,
   requirePlan,
 } from '@bulkhead/planning';
+import { FreshReads } from '@bulkhead/concurrency';
 import { Controller, Header, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../http/audit.interceptor';
 import { RequireRole } from '../http/auth.guard';
-import { AnswerPerVersion } from '../http/versioned-answers';
+import { VERSIONED_ANSWERS, type VersionedAnswers } from '../http/versioned-answers';
 import { Input, Route } from '../http/contract';
 import { type BulkheadRequest, callerName } from '../http/request-context';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
@@ -48,10 +49,13 @@ const KEPT_PLAN_ANSWERS_CHARS = 32 * 1024 * 1024;
 @Controller()
 export class PlansController {
   private readonly answers = new SerializedAnswers(KEPT_PLAN_ANSWERS_CHARS);
+  /** Whether a plan is still there, read for every request and shared by the requests that arrive together (see FreshReads). */
+  private readonly existing = new FreshReads<boolean>();
 
   constructor(
     @Inject(PLANNING_DEPS) private readonly deps: PlanningDeps,
     @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
+    @Inject(VERSIONED_ANSWERS) private readonly clusterAnswers: VersionedAnswers,
   ) {}
 
   @Route(routes.createPlan)
@@ -63,11 +67,15 @@ export class PlansController {
 
   @Route(routes.listPlans)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster')
-  async list(@Input() { params, query }: RouteInput<typeof routes.listPlans>): Promise<Page<PlanListItem>> {
-    const after = this.cursors.read('plans', query.cursor, planPosition);
-    const page = await listPlans(this.deps, params.clusterId, { after, limit: query.limit });
-    return this.cursors.page('plans', { items: page.items.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })), next: page.next });
+  list(@Input() { params, query }: RouteInput<typeof routes.listPlans>, @Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
+    return this.clusterAnswers.send<Page<PlanListItem>>(req, res, 'cluster', async () => {
+      const after = this.cursors.read('plans', query.cursor, planPosition);
+      const page = await listPlans(this.deps, params.clusterId, { after, limit: query.limit });
+      return this.cursors.page('plans', {
+        items: page.items.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })),
+        next: page.next,
+      });
+    });
   }
 
   /** Serialized once per plan: a plan never changes. */
@@ -76,7 +84,8 @@ export class PlansController {
   async get(@Input() { params }: RouteInput<typeof routes.getPlan>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const id = params.planId;
     // Gone with its cluster: not served from memory.
-    if (!(await this.deps.plans.exists(id))) throw new PlanningError('plan.not_found', doesNotExist('plan', id));
+    if (!(await this.existing.read(id, () => this.deps.plans.exists(id))))
+      throw new PlanningError('plan.not_found', doesNotExist('plan', id));
     await sendAnswer(req, res, await this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id))));
   }
 

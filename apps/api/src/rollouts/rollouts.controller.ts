@@ -2,6 +2,8 @@ import {
   AppError,
   type ApprovalItem,
   doesNotExist,
+  type KeysetPage,
+  type NewestFirstPosition,
   type Page,
   type RolloutCoverage,
   rolloutPatch,
@@ -23,6 +25,7 @@ import {
   recordEvent,
   RolloutError,
   type RolloutListing,
+  type RolloutOutline,
   type RolloutStore,
   type RolloutEvent,
   type RolloutState,
@@ -30,6 +33,7 @@ import {
   type RolloutView,
   viewOf,
 } from '@bulkhead/rollout';
+import { FreshReads } from '@bulkhead/concurrency';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -55,16 +59,29 @@ const KEPT_ROLLOUT_ANSWERS_CHARS = 32 * 1024 * 1024;
 export class RolloutsController {
   private readonly credentials: CredentialStores;
   private readonly answers = new SerializedAnswers(KEPT_ROLLOUT_ANSWERS_CHARS);
+  /** The reads every request makes, shared by the requests that arrive together (see FreshReads), none of them older than its request. */
+  private readonly states = new FreshReads<RolloutState | null>();
+  private readonly outlines = new FreshReads<KeysetPage<RolloutOutline, NewestFirstPosition>>();
+  private readonly waiting = new FreshReads<RolloutState[]>();
+  private readonly listing: RolloutListing & Pick<RolloutStore, 'get'>;
 
   constructor(
     @Inject(ROLLOUT_DEPS) private readonly deps: CreateRolloutDeps,
     @Inject(RUNTIME) private readonly runtime: ApiRuntime,
     @Inject(TOKEN_STORE) tokens: CredentialStores['tokens'],
     @Inject(ACCESS_DEPS) access: CredentialStores['access'],
-    @Inject(ROLLOUT_STORE) private readonly listing: RolloutListing & Pick<RolloutStore, 'get'>,
+    @Inject(ROLLOUT_STORE) store: RolloutListing & Pick<RolloutStore, 'get'>,
     @Inject(PAGE_CURSORS) private readonly cursors: PageCursors,
   ) {
     this.credentials = { tokens, access };
+    this.listing = {
+      outlines: (filter, page) => this.outlines.read(JSON.stringify([filter, page]), () => store.outlines(filter, page)),
+      get: (id) => this.state(id),
+    };
+  }
+
+  private state(id: string): Promise<RolloutState | null> {
+    return this.states.read(id, () => this.deps.store.get(id));
   }
 
   /** The rollout with its stall, if it has stopped moving (see stallOf), and what can be done about a halt (given the cluster's newest plan). */
@@ -148,7 +165,7 @@ export class RolloutsController {
     @Req() req: BulkheadRequest,
     @Res() res: Response,
   ): Promise<void> {
-    const state = await this.deps.store.get(id);
+    const state = await this.state(id);
     if (!state) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
     const view = await this.view(state);
     const continuable = view.nextActions.find((action) => action.action === 'continue');
@@ -169,7 +186,7 @@ export class RolloutsController {
     @Req() req: BulkheadRequest,
     @Res() res: Response,
   ): Promise<void> {
-    const first = await this.deps.store.get(id);
+    const first = await this.state(id);
     if (!first) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
@@ -194,7 +211,7 @@ export class RolloutsController {
           break;
         }
       }
-      const state = await this.deps.store.get(id).catch(() => null);
+      const state = await this.state(id).catch(() => null);
       const view = state && (await this.view(state));
       if (view && (view.version !== sent.version || (view.stalled !== undefined) !== (sent.stalled !== undefined))) {
         res.write(`id: ${++sequence}\nevent: patch\ndata: ${JSON.stringify(rolloutPatch(sent, view))}\n\n`);
@@ -315,26 +332,35 @@ export class RolloutsController {
     );
   }
 
-  /** What waits for the caller's approval: stages of other people's rollouts, with the evidence. */
+  /**
+   * What waits for the caller's approval: stages of other people's rollouts, with the evidence. Kept
+   * serialized per caller and per version of each waiting rollout: the evidence is most of an answer.
+   */
   @Route(routes.listApprovals)
   @RequireRole('viewer')
-  async approvals(@Req() req: BulkheadRequest): Promise<ApprovalItem[]> {
+  async approvals(@Req() req: BulkheadRequest, @Res() res: Response): Promise<void> {
     const me = personOf(req.caller!);
-    const waiting = await this.deps.store.list({ statuses: ['waiting_approval'] });
-    return waiting.flatMap((r) =>
-      r.stages
-        .filter((s) => s.status === 'waiting_approval' && s.approval && !s.approval.decision)
-        .map((s) => ({
-          rolloutId: r.id,
-          clusterId: r.clusterId,
-          planId: r.planId,
-          planVersion: r.planVersion,
-          createdBy: r.createdBy,
-          tier: s.tier,
-          requestedAt: s.approval!.requestedAt,
-          evidence: s.approval!.evidence,
-          mine: r.creatorId === me,
-        })),
-    );
+    const waiting = await this.waiting.read('waiting_approval', () => this.deps.store.list({ statuses: ['waiting_approval'] }));
+    const key = `approvals for ${me}: ${waiting.map((r) => `${r.id}@${r.version}`).join(' ')}`;
+    await sendAnswer(req, res, await this.answers.get(key, async () => approvalsOf(waiting, me)));
   }
+}
+
+/** The stages of `waiting` rollouts that wait for a decision, as `person` sees them (`mine`: they created the rollout). */
+function approvalsOf(waiting: readonly RolloutState[], person: string): ApprovalItem[] {
+  return waiting.flatMap((r) =>
+    r.stages
+      .filter((s) => s.status === 'waiting_approval' && s.approval && !s.approval.decision)
+      .map((s) => ({
+        rolloutId: r.id,
+        clusterId: r.clusterId,
+        planId: r.planId,
+        planVersion: r.planVersion,
+        createdBy: r.createdBy,
+        tier: s.tier,
+        requestedAt: s.approval!.requestedAt,
+        evidence: s.approval!.evidence,
+        mine: r.creatorId === person,
+      })),
+  );
 }
