@@ -27,6 +27,7 @@ import { ListPageIndexes1764425000000 } from './1764425000000-list-page-indexes'
 import { StalledRolloutNotifications1764431000000 } from './1764431000000-stalled-rollout-notifications';
 import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flows';
 import { GoldmaneBuckets1764430000000 } from './1764430000000-goldmane-buckets';
+import { ClusterDelivery1764432600000 } from './1764432600000-cluster-delivery';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   UnattributedFlows1764426000000,
   GoldmaneBuckets1764430000000,
   StalledRolloutNotifications1764431000000,
+  ClusterDelivery1764432600000,
 ];
