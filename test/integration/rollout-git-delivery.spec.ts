@@ -1,5 +1,6 @@
 import { SimulatedDriver } from '@bulkhead/cluster';
-import { FOLDER, type GitDeliveredCluster, gitDeliveredCluster, rollOut } from './support/git-delivered-cluster';
+import { FOLDER, type GitDeliveredCluster, gitDeliveredCluster } from './support/git-delivered-cluster';
+import { rollOut } from './support/small-cluster';
 import { type Harness, startApi } from './support/harness';
 
 /**
