@@ -44,7 +44,7 @@ export class FakeGitSyncer {
     const byNamespace = new Map<string, unknown[]>();
     const files = this.git('ls-tree', '-r', '--name-only', commit, '--', `${this.folder}/`).split('\n').filter(Boolean);
     for (const file of files) {
-      const namespace = file.slice(this.folder.length + 1).split('/')[0]!;
+      const [namespace = ''] = file.slice(this.folder.length + 1).split('/');
       const documents = YAML.parseAllDocuments(this.git('show', `${commit}:${file}`)).map((d) => d.toJS());
       const policies = documents.filter((d) => d?.kind === 'NetworkPolicy');
       byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), ...policies]);

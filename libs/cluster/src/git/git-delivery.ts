@@ -10,7 +10,7 @@ import type { KeyedQueue } from './keyed-queue';
 import { arrangeFolder, namespaceFolder, policiesOfFile, type PolicyFile, policyFiles } from './policy-files';
 import { syncGap } from './sync-gap';
 
-export type GitDeliverySettings = Extract<ClusterDelivery, { kind: 'git' }>;
+type GitDeliverySettings = Extract<ClusterDelivery, { kind: 'git' }>;
 
 export interface GitDeliveryOptions {
   /** Where the cache repositories live (one per repository URL), under the data folder. */

@@ -1,12 +1,11 @@
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import YAML from 'yaml';
-import { namespaceFolder, policiesOfFile, policyFiles } from './policy-files';
+import { arrangeFolder, namespaceFolder, policiesOfFile, policyFiles } from './policy-files';
 
-const policy = (name: string, extra: Record<string, unknown> = {}): NetworkPolicy =>
-  ({
-    metadata: { name, namespace: 'shop', ...extra },
-    spec: { policyTypes: ['Ingress'], podSelector: { matchLabels: { app: 'orders' } }, ingress: [] },
-  }) as unknown as NetworkPolicy;
+const policy = (name: string, extra: Record<string, unknown> = {}): NetworkPolicy => ({
+  metadata: { name, namespace: 'shop', ...extra },
+  spec: { policyTypes: ['Ingress'], podSelector: { matchLabels: { app: 'orders' } }, ingress: [] },
+});
 
 describe('the files of a namespace', () => {
   const folder = namespaceFolder('clusters/prod', 'shop');
@@ -18,10 +17,10 @@ describe('the files of a namespace', () => {
   });
 
   it('holds one NetworkPolicy each, with its namespace, as kubectl applies it, and without what the API server wrote', () => {
-    const [text] = policyFiles(folder, 'shop', [
-      policy('default-deny', { resourceVersion: '42', uid: 'u-1', labels: { team: 'shop' } }),
-    ]).values();
-    expect(YAML.parseAllDocuments(text!).map((d) => d.toJS())).toEqual([
+    const text = [
+      ...policyFiles(folder, 'shop', [policy('default-deny', { resourceVersion: '42', uid: 'u-1', labels: { team: 'shop' } })]).values(),
+    ].join('');
+    expect(YAML.parseAllDocuments(text).map((d) => d.toJS())).toEqual([
       {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
@@ -29,7 +28,7 @@ describe('the files of a namespace', () => {
         spec: { ingress: [], podSelector: { matchLabels: { app: 'orders' } }, policyTypes: ['Ingress'] },
       },
     ]);
-    expect(text!.indexOf('apiVersion')).toBeLessThan(text!.indexOf('metadata'));
+    expect(text.indexOf('apiVersion')).toBeLessThan(text.indexOf('metadata'));
   });
 
   it('gives the same bytes for the same policies, whatever the order of their keys', () => {
@@ -46,7 +45,7 @@ describe('the files of a namespace', () => {
     ['two policies of one name', [policy('a'), policy('a')], /two NetworkPolicies named "a"/],
     ['a name that is no Kubernetes name', [policy('../../etc')], /no valid Kubernetes name/],
   ])('refuses %s', (_case, policies, error) => {
-    expect(() => policyFiles(folder, 'shop', policies as NetworkPolicy[])).toThrow(error);
+    expect(() => policyFiles(folder, 'shop', policies)).toThrow(error);
   });
 });
 
@@ -71,5 +70,40 @@ describe('which files of the folder Bulkhead may replace', () => {
     ['an empty YAML file', 'shop/empty.yaml', ''],
   ])('none other: %s is left as it is', (_case, path, text) => {
     expect(policiesOfFile(path, text)).toBeNull();
+  });
+});
+
+describe('the change that makes a folder hold the desired policies', () => {
+  const folder = 'clusters/prod/shop';
+  const text = (...policies: NetworkPolicy[]) => [...policyFiles(folder, 'shop', policies).values()].join('');
+  const file = (path: string, ...policies: NetworkPolicy[]) => ({ path: `${folder}/${path}`, text: text(...policies), policies });
+
+  it('writes a file per desired policy into an empty folder', () => {
+    expect(arrangeFolder(folder, 'shop', [], [policy('a'), policy('b')])).toEqual({
+      write: policyFiles(folder, 'shop', [policy('a'), policy('b')]),
+      remove: [],
+    });
+  });
+
+  it('leaves a file that holds desired policies exactly, whatever its name, and writes nothing for them', () => {
+    const handWritten = file('legacy.yaml', policy('a'), policy('b'));
+    expect(arrangeFolder(folder, 'shop', [handWritten], [policy('a'), policy('b')])).toEqual({ write: new Map(), remove: [] });
+  });
+
+  it('rewrites a file whose policy changed, and removes files of policies no longer desired', () => {
+    const changed = { ...policy('a'), spec: { podSelector: {} } } as NetworkPolicy;
+    const change = arrangeFolder(folder, 'shop', [file('old.yaml', policy('a')), file('gone.yaml', policy('gone'))], [changed]);
+    expect([...change.write.keys()]).toEqual([`${folder}/a.yaml`]);
+    expect(change.remove).toEqual([`${folder}/old.yaml`, `${folder}/gone.yaml`]);
+  });
+
+  it('does not keep a file that lies where another policy must go, nor a policy in two files', () => {
+    // b.yaml holds policy a; policy b must be written to b.yaml: the file goes, both get files of their own.
+    const misplaced = file('b.yaml', policy('a'));
+    const change = arrangeFolder(folder, 'shop', [misplaced, file('a-copy.yaml', policy('a'))], [policy('a'), policy('b')]);
+    expect([...change.write.keys()].sort()).toEqual([`${folder}/b.yaml`]);
+    expect(change.remove).toEqual([]);
+    const twice = arrangeFolder(folder, 'shop', [file('one.yaml', policy('a')), file('two.yaml', policy('a'))], [policy('a')]);
+    expect(twice).toEqual({ write: new Map(), remove: [`${folder}/two.yaml`] });
   });
 });

@@ -80,19 +80,22 @@ export function arrangeFolder(
       return false; // a policy of the folder that names another namespace, say: its file is rewritten
     }
   };
-  let kept = owned.filter((file) => file.policies.every(exactly));
+  const candidates = owned.filter((file) => file.policies.every(exactly));
+  // A policy stays in one file only, and a file that stays may not lie where a policy outside it must go:
+  // such a file is set aside and the others are looked at again, until none is in the way.
+  const inTheWay = new Set<PolicyFile>();
+  let kept: PolicyFile[];
   for (;;) {
-    // A policy stays in one file only; a file that stays may not lie where a policy outside it must go.
     const placed = new Set<string>();
-    const distinct = kept.filter((file) => {
-      if (file.policies.some((p) => placed.has(p.metadata.name))) return false;
+    kept = candidates.filter((file) => {
+      if (inTheWay.has(file) || file.policies.some((p) => placed.has(p.metadata.name))) return false;
       for (const p of file.policies) placed.add(p.metadata.name);
       return true;
     });
     const toWrite = new Set(desired.filter((p) => !placed.has(p.metadata.name)).map(pathOf));
-    const settled = distinct.filter((file) => !toWrite.has(file.path));
-    if (settled.length === kept.length) break;
-    kept = settled;
+    const clashing = kept.filter((file) => toWrite.has(file.path));
+    if (clashing.length === 0) break;
+    for (const file of clashing) inTheWay.add(file);
   }
   const keptNames = new Set(kept.flatMap((file) => file.policies.map((p) => p.metadata.name)));
   const keptPaths = new Set(kept.map((file) => file.path));

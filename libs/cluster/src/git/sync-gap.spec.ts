@@ -1,13 +1,12 @@
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import { syncGap } from './sync-gap';
 
-const policy = (name: string, port = 8080, metadata: Record<string, unknown> = {}): NetworkPolicy =>
-  ({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name, namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'bulkhead' }, ...metadata },
-    spec: { podSelector: {}, ingress: [{ ports: [{ protocol: 'TCP', port }] }], policyTypes: ['Ingress'] },
-  }) as NetworkPolicy;
+const policy = (name: string, port = 8080, metadata: Record<string, unknown> = {}): NetworkPolicy => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'bulkhead' }, ...metadata },
+  spec: { podSelector: {}, ingress: [{ ports: [{ protocol: 'TCP', port }] }], policyTypes: ['Ingress'] },
+});
 
 const committed = [policy('default-deny'), policy('allow-web')];
 

@@ -44,14 +44,14 @@ describe('a folder of the repository', () => {
 });
 
 describe('a delivery in a request', () => {
-  it('is direct, or git with a branch, a folder and a sync timeout of five minutes unless said', () => {
+  it('is direct, or git with a branch, a folder and a sync timeout of two minutes unless said', () => {
     expect(deliverySchema.parse({ kind: 'direct' })).toEqual({ kind: 'direct' });
     expect(deliverySchema.parse({ kind: 'git', repoUrl: 'https://git.example.com/p.git', branch: 'main', path: 'clusters/prod' })).toEqual({
       kind: 'git',
       repoUrl: 'https://git.example.com/p.git',
       branch: 'main',
       path: 'clusters/prod',
-      syncTimeoutSeconds: 300,
+      syncTimeoutSeconds: 120,
     });
   });
 

@@ -79,8 +79,10 @@ const gitDeliveryFields = {
     .int()
     .min(1)
     .max(3600)
-    .default(300)
-    .describe('How long an apply waits for the cluster to show the committed policies before it fails'),
+    .default(120)
+    .describe(
+      'How long an apply waits for the cluster to show the committed policies before it fails. A wait longer than BULKHEAD_ROLLOUT_STALL_SECONDS shows as a stall meanwhile',
+    ),
 };
 
 export const deliverySchema = z

@@ -22,7 +22,7 @@ export function draftOf(view: DeliveryView | undefined): DeliveryDraft {
       syncTimeoutSeconds: String(view.syncTimeoutSeconds),
       token: '',
     };
-  return { kind: 'direct', repoUrl: '', branch: 'main', path: 'clusters', syncTimeoutSeconds: '300', token: '' };
+  return { kind: 'direct', repoUrl: '', branch: 'main', path: 'clusters', syncTimeoutSeconds: '120', token: '' };
 }
 
 /** What the API is sent: without a token the stored credentials stay (the API refuses that for a new server). */
