@@ -25,8 +25,12 @@ import { Webhooks1764422000000 } from './1764422000000-webhooks';
 import { FlowSources1764424000000 } from './1764424000000-flow-sources';
 import { ListPageIndexes1764425000000 } from './1764425000000-list-page-indexes';
 import { StalledRolloutNotifications1764431000000 } from './1764431000000-stalled-rollout-notifications';
+import { PlanClusterLayer1764432400000 } from './1764432400000-plan-cluster-layer';
+import { ClusterPolicies1764432450000 } from './1764432450000-cluster-policies';
 import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flows';
 import { GoldmaneBuckets1764430000000 } from './1764430000000-goldmane-buckets';
+import { DriftFindingsAndActions1764432300000 } from './1764432300000-drift-findings-and-actions';
+import { SimulatedFlowSources1764432500000 } from './1764432500000-simulated-flow-sources';
 import { ClusterDelivery1764432600000 } from './1764432600000-cluster-delivery';
 
 /** Every migration, oldest first. A new migration file is added here too. */
@@ -60,5 +64,9 @@ export const migrations = [
   UnattributedFlows1764426000000,
   GoldmaneBuckets1764430000000,
   StalledRolloutNotifications1764431000000,
+  DriftFindingsAndActions1764432300000,
+  PlanClusterLayer1764432400000,
+  ClusterPolicies1764432450000,
+  SimulatedFlowSources1764432500000,
   ClusterDelivery1764432600000,
 ];

@@ -73,7 +73,7 @@ describe('module boundaries', () => {
   const results: Array<{ path: string; rules: string[] }> = JSON.parse(
     execFileSync(process.execPath, [join(__dirname, 'lint-texts.mjs')], { cwd: root, input: JSON.stringify(cases), env })
       .toString()
-      .split('\n@@results@@\n')[1],
+      .split('\n@@results@@\n')[1]!,
   );
 
   it.each(cases)('$path: $expect', ({ path, expect: rule }) => {

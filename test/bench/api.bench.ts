@@ -75,7 +75,7 @@ const alive = (pid: number) => existsSync(`/proc/${pid}`);
 
 /** CPU time a process has used so far, in ms (Linux: user and system clock ticks, 100 a second). */
 function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -118,7 +118,7 @@ async function signInApprover(admin: Api): Promise<{ cookie: string; csrfToken: 
     body: JSON.stringify({ username: 'bench-approver', password }),
   });
   if (!res.ok) throw new Error(`signing in the approver: ${res.status} ${await res.text()}`);
-  return { cookie: res.headers.get('set-cookie')!.split(';')[0], csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
+  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
 /** Approves each tier of the rollout as soon as it waits for it (twice a second), until stopped. */
@@ -178,7 +178,7 @@ function routeLatencies(logFile: string, routeOf: (path: string) => string | und
   return [...byRoute.entries()]
     .map(([route, times]) => {
       times.sort((a, b) => a - b);
-      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))];
+      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))]!;
       return {
         route,
         line: `  ${route.padEnd(34)} ${String(times.length).padStart(6)} requests   p50 ${String(at(0.5)).padStart(5)} ms   p99 ${String(at(0.99)).padStart(5)} ms`,
@@ -245,6 +245,7 @@ async function main(): Promise<void> {
     const {
       items: [demoImport],
     } = await admin.call<{ items: Array<{ id: string }> }>('GET', `/api/v1/clusters/${demo.id}/flow-imports`);
+    if (!demoImport) throw new Error('the demo cluster has no flow import');
     await admin.until(
       'the demo flows to be imported',
       () => admin.call<{ status: string }>('GET', `/api/v1/flow-imports/${demoImport.id}`),

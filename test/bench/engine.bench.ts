@@ -28,24 +28,24 @@ const POLICIES = 3000;
 
 export function syntheticCluster(seed = 42): Inventory {
   const random = seededRandom(seed);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const tiers = ['web', 'api', 'db', 'cache', 'worker'] as const;
   const envs = ['prod', 'staging', 'dev'] as const;
   const namespaces = Array.from({ length: NAMESPACES }, (_, n) => {
     const name = n === 0 ? 'kube-system' : `ns-${n}`;
-    return { name, labels: { 'kubernetes.io/metadata.name': name, team: `team-${n % 50}`, env: envs[n % 3] } };
+    return { name, labels: { 'kubernetes.io/metadata.name': name, team: `team-${n % 50}`, env: envs[n % envs.length]! } };
   });
   const pods: InventoryPod[] = [];
   const workloads: Inventory['workloads'] = [];
   let ip = 0;
-  for (let n = 0; n < NAMESPACES; n++) {
-    const ns = namespaces[n].name;
+  for (const [n, namespace] of namespaces.entries()) {
+    const ns = namespace.name;
     let remaining = PODS / NAMESPACES;
     let w = 0;
     while (remaining > 0) {
       const size = Math.min(remaining, 1 + Math.floor(random() * 4));
       remaining -= size;
-      const tier = n === 0 && w === 0 ? 'dns' : tiers[(w + n) % tiers.length];
+      const tier = n === 0 && w === 0 ? 'dns' : tiers[(w + n) % tiers.length]!;
       const app = `app-${w}`;
       const labels: Record<string, string> =
         n === 0 && w === 0 ? { 'k8s-app': 'kube-dns', tier } : { app, tier, ...(random() < 0.3 ? { canary: 'true' } : {}) };
@@ -80,7 +80,7 @@ export function syntheticCluster(seed = 42): Inventory {
   const add = (namespace: string, name: string, spec: NetworkPolicy['spec']) =>
     policies.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace, name }, spec });
   for (let i = 0; policies.length < POLICIES; i++) {
-    const ns = namespaces[i % NAMESPACES].name;
+    const ns = namespaces[i % NAMESPACES]!.name;
     const kind = Math.floor(i / NAMESPACES);
     const tier = pick(tiers);
     switch (kind) {
@@ -235,7 +235,7 @@ function matrixWithAgreement(cluster: Inventory, ports: PortSpec[], random: () =
     const a = Math.floor(random() * W);
     const b = Math.floor(random() * W);
     ports.forEach((port, p) => {
-      const verdict = plain.evaluate({ from: { pod: reps[a] }, to: { pod: reps[b] }, ...port });
+      const verdict = plain.evaluate({ from: { pod: reps[a]! }, to: { pod: reps[b]! }, ...port });
       const cell = matrix.get(a, b, p);
       if (cell !== 2 && (cell === 1) !== verdict.allowed) mismatches++;
     });
@@ -284,15 +284,15 @@ function main(): void {
 
   // Single probes after indexing.
   const probes: Traffic[] = Array.from({ length: 200_000 }, () => {
-    const from = cluster.pods[Math.floor(random() * cluster.pods.length)];
-    const to = cluster.pods[Math.floor(random() * cluster.pods.length)];
-    const port = ports[Math.floor(random() * ports.length)];
+    const from = cluster.pods[Math.floor(random() * cluster.pods.length)]!;
+    const to = cluster.pods[Math.floor(random() * cluster.pods.length)]!;
+    const port = ports[Math.floor(random() * ports.length)]!;
     return random() < 0.05
       ? { from: { pod: from }, to: { ip: '8.8.8.8' }, port: 443, protocol: 'TCP' }
       : { from: { pod: from }, to: { pod: to }, ...port };
   });
   let sink = 0;
-  for (let i = 0; i < 20_000; i++) sink += engine.evaluate(probes[i]).allowed ? 1 : 0;
+  for (let i = 0; i < 20_000; i++) sink += engine.evaluate(probes[i]!).allowed ? 1 : 0;
   const t3 = performance.now();
   for (const probe of probes) sink += engine.evaluate(probe).allowed ? 1 : 0;
   const t4 = performance.now();

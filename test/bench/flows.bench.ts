@@ -41,14 +41,13 @@ interface Cluster {
   pods: Pod[][]; // per workload
   dns: Pod[];
   inventory: InventoryIndexInput;
-  deps: Array<[number, number]>; // client workload -> server workload
+  deps: Array<[Pod[], Pod[]]>; // client workload's pods -> server workload's pods
 }
 
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
 function cluster(random: () => number): Cluster {
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
-  const hash = (n: number) => Array.from({ length: n }, () => pick(SAFE.split(''))).join('');
+  const hash = (n: number) => Array.from({ length: n }, () => pick(random, SAFE.split(''))).join('');
   const inventory: InventoryIndexInput = { pods: [], workloads: [] };
   const pods: Pod[][] = [];
   let ip = 0;
@@ -89,15 +88,17 @@ function cluster(random: () => number): Cluster {
   };
   for (let w = 0; w < WORKLOADS; w++) {
     const ns = `team-${w % NAMESPACES}`;
-    pods.push(mk(ns, `svc-${w}`, 'Deployment', { tier: pick(['web', 'api', 'db']) }, pick([80, 8080, 9090, 5432, 6379, 3000]), 20000 + w));
+    const tier = pick(random, ['web', 'api', 'db']);
+    const port = pick(random, [80, 8080, 9090, 5432, 6379, 3000]);
+    pods.push(mk(ns, `svc-${w}`, 'Deployment', { tier }, port, 20000 + w));
   }
   const dns = mk('kube-system', 'coredns', 'Deployment', { 'k8s-app': 'kube-dns' }, 53, 300);
-  const deps: Array<[number, number]> = [];
-  for (let w = 0; w < WORKLOADS; w++) {
+  const deps: Array<[Pod[], Pod[]]> = [];
+  for (const clientPods of pods) {
     const n = 1 + Math.floor(random() * 4);
     for (let i = 0; i < n; i++) {
-      const s = Math.floor(random() * WORKLOADS);
-      if (s !== w) deps.push([w, s]);
+      const serverPods = pick(random, pods);
+      if (serverPods !== clientPods) deps.push([clientPods, serverPods]);
     }
   }
   return { pods, dns, inventory, deps };
@@ -170,7 +171,7 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
       lines++;
     } else if (r < 0.02) {
       // cilium-health probe between nodes
-      const a = c.pods[0][0];
+      const a = c.pods[0]![0]!;
       emit({
         verdict: 'FORWARDED',
         IP: {
@@ -189,8 +190,7 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
       });
     } else if (r < 0.04) {
       // kubelet probe from the host, request + reply
-      const w = c.pods[Math.floor(random() * WORKLOADS)];
-      const b = w[Math.floor(random() * w.length)];
+      const b = pick(random, pick(random, c.pods));
       const host = { identity: 1, labels: ['reserved:host'] };
       const hostPod = { ...b, ip: '10.250.0.1' };
       connections++;
@@ -213,9 +213,8 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
       );
     } else if (r < 0.1) {
       // DNS query and answer over UDP to coredns (client side, L3/L4)
-      const w = c.pods[Math.floor(random() * WORKLOADS)];
-      const a = w[Math.floor(random() * w.length)];
-      const d = c.dns[Math.floor(random() * c.dns.length)];
+      const a = pick(random, pick(random, c.pods));
+      const d = pick(random, c.dns);
       const sp = 30000 + Math.floor(random() * 30000);
       connections++;
       const base = { verdict: 'FORWARDED', Type: 'L3_L4', node_name: `default/${a.node}`, event_type: { type: 4 } };
@@ -243,8 +242,7 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
       });
     } else if (r < 0.14) {
       // external HTTPS with a name from the DNS proxy
-      const w = c.pods[Math.floor(random() * WORKLOADS)];
-      const a = w[Math.floor(random() * w.length)];
+      const a = pick(random, pick(random, c.pods));
       const name = pick(random, ['api.stripe.com', 'api.github.com', 'sqs.eu-west-1.amazonaws.com', 'hooks.slack.com']);
       const world = { identity: 16777217 + Math.floor(random() * 4), labels: ['reserved:world', `fqdn:${name}`] };
       const ext = { ...a, ip: `52.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}` };
@@ -270,9 +268,9 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
       });
     } else {
       // an in-cluster TCP connection, observed on both nodes
-      const [cw, sw] = c.deps[Math.floor(random() * c.deps.length)];
-      const a = c.pods[cw][Math.floor(random() * PODS_PER_WORKLOAD)];
-      const b = c.pods[sw][Math.floor(random() * PODS_PER_WORKLOAD)];
+      const [clientPods, serverPods] = pick(random, c.deps);
+      const a = pick(random, clientPods);
+      const b = pick(random, serverPods);
       const sp = 30000 + Math.floor(random() * 30000);
       connections++;
       const egress = { traffic_direction: 'EGRESS' };
@@ -332,7 +330,8 @@ async function generate(file: string, c: Cluster, random: () => number): Promise
 }
 
 function pick<T>(random: () => number, list: readonly T[]): T {
-  return list[Math.floor(random() * list.length)];
+  if (list.length === 0) throw new Error('pick: empty list');
+  return list[Math.floor(random() * list.length)]!;
 }
 
 /** The floor: read the lines and JSON.parse them, nothing else. */

@@ -40,11 +40,11 @@ function peakRssMb(pid: number): number {
 
 /** CPU time (user and system) a process has used so far (Linux), in ms. */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 1/100 s
 }
 
-const quantile = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const quantile = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function main(): Promise<void> {
   const api = await startApi({ BULKHEAD_CLUSTER_ALLOW_LOOPBACK: 'true' });
@@ -126,8 +126,8 @@ async function main(): Promise<void> {
     }
     await feeding;
     // Connections become visible in order: the last one is the last seen.
-    const elapsedMs = visibleAt[CONNECTIONS - 1] - started;
-    const delays = Float64Array.from(sentAt, (t, i) => visibleAt[i] - t).sort();
+    const elapsedMs = visibleAt[CONNECTIONS - 1]! - started;
+    const delays = Float64Array.from(sentAt, (t, i) => visibleAt[i]! - t).sort();
     const flows = CONNECTIONS * FLOWS_PER_CONNECTION;
     const flowsPerSecond = Math.round((flows * 1000) / elapsedMs);
     const p99VisibleMs = Math.round(quantile(delays, 0.99));
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `CPU over the run: worker ${Math.round(workerCpu)} ms (${Math.round((flows * 1000) / workerCpu)} flows per CPU second), ` +
-        `this process (relay, API, polling) ${Math.round((benchCpu.user + benchCpu.system) / 1000)} ms; load average ${loadavg()[0].toFixed(1)}`,
+        `this process (relay, API, polling) ${Math.round((benchCpu.user + benchCpu.system) / 1000)} ms; load average ${loadavg()[0]!.toFixed(1)}`,
     );
     console.log(`worker peak RSS: ${workerPeakRssMb} MB (target < 300)`);
     console.log(JSON.stringify({ flowsPerSecond, p99VisibleMs, workerPeakRssMb }));

@@ -79,11 +79,14 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
   const byNs: string[][] = [];
   for (let n = 0; n < appNs; n++) {
     const ns = `team-${n}`;
-    namespaces.push({ name: ns, labels: { 'kubernetes.io/metadata.name': ns, environment: envs[n % 3], team: `team-${n % 40}` } });
+    namespaces.push({
+      name: ns,
+      labels: { 'kubernetes.io/metadata.name': ns, environment: envs[n % envs.length]!, team: `team-${n % 40}` },
+    });
     const count = perNs + (extra-- > 0 ? 1 : 0);
     const names: string[] = [];
     for (let w = 0; w < count; w++) {
-      const role = roles[w % roles.length];
+      const role = roles[w % roles.length]!;
       const name = `${role}-${w}`;
       const ports: InventoryPod['ports'] = [
         { name: 'http', port: role === 'db' ? 5432 : role === 'cache' ? 6379 : 8080, protocol: 'TCP' },
@@ -125,9 +128,13 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
     });
   };
   const all = byNs.flat();
+  const anyWorkloadOf = (n: number) => {
+    const names = byNs[n]!;
+    return names[int(names.length)]!;
+  };
   // DNS from every workload, Prometheus scrapes of every workload, ingress to one web per namespace.
   for (const w of all) push(`workload:${w}`, 'workload:kube-system/coredns', 53, 'UDP');
-  for (const w of all) push('workload:monitoring/prometheus', `workload:${w}`, portOf(w)[1].port, 'TCP');
+  for (const w of all) push('workload:monitoring/prometheus', `workload:${w}`, portOf(w)[1]!.port, 'TCP');
   for (const names of byNs) push('workload:ingress-nginx/ingress-nginx-controller', `workload:${names[0]}`, 8080, 'TCP');
   for (let i = 0; i < 200; i++)
     push(`external:203.0.${i >> 8}.${i & 255}/32`, 'workload:ingress-nginx/ingress-nginx-controller', 443, 'TCP');
@@ -136,7 +143,7 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
   // Service calls: mostly within the namespace or the same tier; a few cross tiers; some external egress.
   while (edges.length < EDGES) {
     const n = int(appNs);
-    const src = byNs[n][int(byNs[n].length)];
+    const src = anyWorkloadOf(n);
     const r = random();
     if (r < 0.05) {
       push(`workload:${src}`, `external:198.51.${int(4)}.${int(256)}/32`, 443, 'TCP');
@@ -151,9 +158,9 @@ export function syntheticPlanInput(seed = 7): SyntheticPlanInput {
       m = int(Math.floor(appNs / 3)) * 3 + (n % 3); // another namespace of the same tier
     else if (r < 0.51) m = int(appNs); // any tier
     if (m >= appNs) m = n;
-    const dst = byNs[m][int(byNs[m].length)];
+    const dst = anyWorkloadOf(m);
     const review = random() < 0.01 ? 'rejected' : random() < 0.02 ? 'confirmed' : undefined;
-    push(`workload:${src}`, `workload:${dst}`, portOf(dst)[0].port, 'TCP', review);
+    push(`workload:${src}`, `workload:${dst}`, portOf(dst)[0]!.port, 'TCP', review);
   }
 
   // Existing policies: sloppy legacy ones in a few namespaces.
@@ -212,7 +219,10 @@ export function main(): void {
   );
 
   const i0 = performance.now();
-  const impact = analyzeImpact(inventory, inventory.policies, plan.policies, edges, { apiServerAddresses, externalAddresses });
+  const impact = analyzeImpact(inventory, { policies: inventory.policies }, { policies: plan.policies }, edges, {
+    apiServerAddresses,
+    externalAddresses,
+  });
   const i1 = performance.now();
   const c3 = cpu();
   console.log(
@@ -220,8 +230,8 @@ export function main(): void {
   );
 
   const b0 = performance.now();
-  const before = blastRadius(inventory, inventory.policies, { edges });
-  const after = blastRadius(inventory, plan.policies, { edges });
+  const before = blastRadius(inventory, { policies: inventory.policies }, { edges });
+  const after = blastRadius(inventory, { policies: plan.policies }, { edges });
   const b1 = performance.now();
   const c4 = cpu();
   console.log(

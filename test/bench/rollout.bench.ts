@@ -41,7 +41,7 @@ const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** CPU time (user and system) a process has used so far (Linux), in ms. */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 1/100 s
 }
 

@@ -73,7 +73,7 @@ function withExceptsInside(policy: NetworkPolicy): NetworkPolicy {
 
 export function probesOf(inventory: Inventory, count: number, seed = 11): object[] {
   const random = seededRandom(seed);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const probes: object[] = [];
   for (let i = 0; i < count; i++) {
     const from = pick(inventory.pods);
@@ -116,8 +116,9 @@ async function main(): Promise<void> {
     );
     const times: number[] = [];
     for (let run = 0; run < RUNS; run++) {
-      times.push(await timeChild(['bin/bulkhead.js', 'simulate', input], answer));
-      console.log(`run ${run + 1}: ${times[run].toFixed(3)} s`);
+      const runSeconds = await timeChild(['bin/bulkhead.js', 'simulate', input], answer);
+      times.push(runSeconds);
+      console.log(`run ${run + 1}: ${runSeconds.toFixed(3)} s`);
     }
     const results = (JSON.parse(readFileSync(answer, 'utf8')) as { results: unknown[] }).results;
     if (results.length !== PROBES) throw new Error(`expected ${PROBES} results, got ${results.length}`);

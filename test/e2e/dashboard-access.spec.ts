@@ -113,7 +113,7 @@ describe('users on the Access page', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'judy', password: USER_PASSWORD }),
     });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     expect(await meWith({ cookie })).toBe(200);
     await signIn('admin-user');
     await page.goto(`${baseUrl}/access`);

@@ -1,14 +1,15 @@
-import type { EdgeView, NamespaceView } from '@bulkhead/contracts';
-import { fanOutSources, filterEdges } from '../../apps/dashboard/src/features/dependency-map/filters';
+import type { BlockedAttemptView, EdgeView, NamespaceView } from '@bulkhead/contracts';
+import { fanOutSources, filterBlocked, filterEdges, type MapFilters } from '../../apps/dashboard/src/features/dependency-map/filters';
 import { layoutMap } from '../../apps/dashboard/src/features/dependency-map/layout';
+import { only } from '../support/only';
 
 /**
  * The dependency map's drawing is computed by a pure function of the edges: no browser needed.
  * (Here rather than beside the code because Jest does not look into apps/dashboard yet.)
  */
 let n = 0;
+const key = (e: string) => (/^\d/.test(e) ? `external:${e}` : e.includes(':') ? e : `workload:${e}`);
 function edge(from: string, to: string, port: number, extra: Partial<EdgeView> = {}): EdgeView {
-  const key = (e: string) => (/^\d/.test(e) ? `external:${e}` : e.includes(':') ? e : `workload:${e}`);
   return {
     id: `e${++n}`,
     from,
@@ -30,6 +31,24 @@ function edge(from: string, to: string, port: number, extra: Partial<EdgeView> =
     reviewedBy: null,
     reviewComment: null,
     ...extra,
+  };
+}
+
+function refused(from: string, to: string, port: number, reasons = ['POLICY_DENIED']): BlockedAttemptView {
+  return {
+    id: `b${++n}`,
+    kind: 'blocked',
+    from,
+    to,
+    fromKey: key(from),
+    toKey: key(to),
+    port,
+    protocol: 'TCP',
+    attempts: 3,
+    firstSeen: null,
+    lastSeen: null,
+    reasons,
+    lastSource: null,
   };
 }
 
@@ -71,14 +90,13 @@ describe('the dependency map layout', () => {
 
   it('draws the several ports between two endpoints as one line, and cross-tier lines last (on top)', () => {
     expect(layout.links.find((l) => l.id === 'workload:api-prod/api>workload:db-prod/pg')!.edges.map((e) => e.port)).toEqual([5432, 5433]);
-    expect(layout.links[layout.links.length - 1].style).toBe('cross-tier');
+    expect(layout.links.at(-1)?.style).toBe('cross-tier');
   });
 
   it('draws external addresses with the same peers as one node', () => {
-    const outside = layout.nodes.filter((x) => x.lane === 'outside');
-    expect(outside).toHaveLength(1);
-    expect(outside[0].members).toEqual(['external:203.0.113.1/32', 'external:203.0.113.2/32']);
-    expect(outside[0].label).toBe('203.0.113.1/32 +1');
+    const outside = only(layout.nodes.filter((x) => x.lane === 'outside'));
+    expect(outside.members).toEqual(['external:203.0.113.1/32', 'external:203.0.113.2/32']);
+    expect(outside.label).toBe('203.0.113.1/32 +1');
   });
 
   it('gives the same picture for the same edges in any order', () => {
@@ -96,6 +114,23 @@ describe('the dependency map layout', () => {
     });
     expect(rejected.links.find((l) => l.from.key === 'workload:debug-dev/debug')!.style).toBe('rejected');
   });
+
+  it('draws blocked attempts as lines of their own, never as allowed edges, and places their ends caller to callee', () => {
+    const blocked = [
+      refused('web-prod/web', 'db-prod/pg', 5432),
+      refused('web-prod/web', 'db-prod/pg', 6432),
+      refused('mon/probe', 'mon/target', 9),
+    ];
+    const drawn = layoutMap({ edges, blocked, workloads: [], namespaces, includeIdle: false });
+    expect(drawn.blockedLinks.map((l) => [l.id, l.attempts.map((b) => b.port)])).toEqual([
+      ['workload:mon/probe>workload:mon/target', [9]],
+      ['workload:web-prod/web>workload:db-prod/pg', [5432, 6432]],
+    ]);
+    expect(drawn.links.map((l) => l.id)).toEqual(layout.links.map((l) => l.id));
+    const at = (key: string) => drawn.nodes.find((x) => x.key === key)!;
+    expect(at('workload:mon/probe')).toMatchObject({ lane: 'none', column: 0 });
+    expect(at('workload:mon/target')).toMatchObject({ lane: 'none', column: 1 });
+  });
 });
 
 describe('the dependency map filters', () => {
@@ -107,6 +142,7 @@ describe('the dependency map filters', () => {
     showHealthChecks: false,
     showDns: false,
     showFanOut: false,
+    showBlocked: true,
     focus: null,
   };
 
@@ -128,5 +164,15 @@ describe('the dependency map filters', () => {
     const scrapes = Array.from({ length: 12 }, (_, i) => edge('mon/prometheus', `api-prod/svc-${i}`, 9090));
     const dns = Array.from({ length: 12 }, (_, i) => edge(`api-prod/svc-${i}`, 'kube-system/coredns', 53));
     expect([...fanOutSources([...edges, ...scrapes, ...dns])]).toEqual(['workload:mon/prometheus']);
+  });
+
+  it('narrows blocked attempts by namespace, search (a reason too) and focus, and shows none under a review or cross-tier filter', () => {
+    const blocked = [refused('web-prod/web', 'db-prod/pg', 5432), refused('mon/probe', 'api-prod/api', 9, ['UNSUPPORTED_L3_PROTOCOL'])];
+    const ports = (f: Partial<MapFilters>) => filterBlocked(blocked, { ...base, ...f }).map((b) => b.port);
+    expect(ports({ namespace: 'db-prod' })).toEqual([5432]);
+    expect(ports({ search: 'unsupported' })).toEqual([9]);
+    expect(ports({ focus: 'workload:api-prod/api' })).toEqual([9]);
+    expect(ports({ review: 'confirmed' })).toEqual([]);
+    expect(ports({ crossTierOnly: true })).toEqual([]);
   });
 });

@@ -80,7 +80,7 @@ describe('a rollout from the dashboard', () => {
     }
     await operator.getByRole('button', { name: 'Create and start' }).click();
     await operator.getByTestId('rollout').waitFor();
-    rolloutId = operator.url().split('/rollouts/')[1];
+    rolloutId = operator.url().split('/rollouts/')[1] ?? '';
     expect(rolloutId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await api.call('GET', `/api/v1/rollouts/${rolloutId}`, { role: 'viewer' })).body.config).toMatchObject({
       waves: [1, 8],

@@ -55,6 +55,11 @@ describe('the dashboard, signed in as an operator', () => {
     expect(await card.locator('.tier-prod .ns-row').count()).toBeGreaterThanOrEqual(7);
     expect(await card.locator('.ns-row', { hasText: 'postgres-prod' }).textContent()).toContain('unprotected');
     expect(await card.locator('.ns-row', { hasText: 'legacy-reporting' }).textContent()).toContain('has policies');
+    // Coverage per namespace: the imported week, observed without a gap; a CronJob's namespace is fine after a week.
+    const coverage = card.locator('.ns-row', { hasText: 'orders-prod' }).getByTestId('ns-coverage');
+    await coverage.waitFor();
+    expect(await coverage.textContent()).toMatch(/^observed [67] d/);
+    expect(await coverage.getAttribute('title')).toMatch(/orders-weekly-report: last seen \d+ days ago/);
     expect(await card.locator('.tier-prod').getByTestId('tier-protection').textContent()).toMatch(
       /^\d+ unprotected · 0 partly protected · 0 under a verified plan$/,
     );
@@ -212,7 +217,7 @@ describe('signing in', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'harry', password: USER_PASSWORD }),
     });
-    const cookie = (harrysSession.headers.get('set-cookie') ?? '').split(';')[0];
+    const cookie = (harrysSession.headers.get('set-cookie') ?? '').split(';')[0]!;
     await signIn('admin-user');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).click();
     const row = page

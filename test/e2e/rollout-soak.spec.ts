@@ -101,7 +101,7 @@ it(
   `keeps every rollout safe and moving under worker kills, Redis restarts and driver faults (seed ${SEED})`,
   async () => {
     const random = seededRandom(SEED);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const counts = {
       workerKills: 0,
       redisRestarts: 0,

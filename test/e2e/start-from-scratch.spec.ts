@@ -81,7 +81,7 @@ describe('starting the product from scratch', () => {
     expect(stderr).toContain(file);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const secrets = await readFile(file, 'utf8');
-    token = /Admin API token: (bh_[A-Za-z0-9_-]+)/.exec(secrets)![1];
+    token = /Admin API token: (bh_[A-Za-z0-9_-]+)/.exec(secrets)![1]!;
     const password = /password "([^"]+)"/.exec(secrets)![1];
     expect(stderr).not.toContain(token);
     expect(stderr).not.toContain(password);

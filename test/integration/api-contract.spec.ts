@@ -58,6 +58,8 @@ describe('answers match their declared schemas', () => {
     } = await answerOf(routes.listFlowImports, 'viewer', { params: { clusterId } });
     await answerOf(routes.getFlowImport, 'viewer', { params: { importId: flowImport.id } });
     await answerOf(routes.listDriftChecks, 'viewer', { params: { clusterId } });
+    await answerOf(routes.listDriftFindings, 'viewer', { params: { clusterId } });
+    await answerOf(routes.listDriftActions, 'viewer', { params: { clusterId } });
     const source = await answerOf(routes.createFlowSource, 'operator', {
       params: { clusterId },
       body: { name: 'relay', kind: 'hubble-relay', address: '10.0.0.9:4245', enabled: false },
@@ -66,6 +68,15 @@ describe('answers match their declared schemas', () => {
     await answerOf(routes.getFlowSource, 'viewer', { params: { clusterId, sourceId: source.id } });
     await answerOf(routes.updateFlowSource, 'operator', { params: { clusterId, sourceId: source.id }, body: { address: '10.0.0.9:4244' } });
     await answerOf(routes.deleteFlowSource, 'operator', { params: { clusterId, sourceId: source.id } });
+    const simulated = await answerOf(routes.createFlowSource, 'operator', {
+      params: { clusterId },
+      body: { name: 'live', kind: 'simulated', simulation: { connectionsPerSecond: 1 }, enabled: false },
+    });
+    await answerOf(routes.updateFlowSource, 'operator', {
+      params: { clusterId, sourceId: simulated.id },
+      body: { simulation: { connectionsPerSecond: 2, hiddenDependencyEverySeconds: 60 } },
+    });
+    await answerOf(routes.observationCoverage, 'viewer', { params: { clusterId }, query: { limit: 5 } });
     await answerOf(routes.listAudit, 'viewer', { query: { limit: 50 } });
     await answerOf(routes.verifyAudit, 'approver');
   });
@@ -213,6 +224,7 @@ describe('the OpenAPI document', () => {
     const { paths } = document();
     const undocumented = servedRoutes().flatMap((served) => {
       const [method, path] = served.split(' ');
+      if (!method || !path) throw new Error(`a served route is "<method> <path>", got ${served}`);
       const operation = paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase() as 'get'];
       const contract = Object.values(routes).find((route: RouteContract) => `${route.method} ${route.path}` === served)!;
       const responses = (operation?.responses ?? {}) as Record<string, { content?: Record<string, { schema?: object }> }>;

@@ -130,10 +130,10 @@ describe('the audit hash chain', () => {
     const rows: Array<{ actor: string; target: string; position: number }> = await api.db.query(
       `SELECT actor, target, position::int AS position FROM audit_log WHERE action = 'test.chain' ORDER BY position`,
     );
-    for (let b = 0; b < batches.length; b++) {
+    for (const [b, batch] of batches.entries()) {
       const run = rows.filter((r) => r.actor === `system:batch-${b}`);
-      expect(run.map((r) => r.target)).toEqual(batches[b].map((e) => e.target));
-      expect(run[run.length - 1].position - run[0].position).toBe(run.length - 1);
+      expect(run.map((r) => r.target)).toEqual(batch.map((e) => e.target));
+      expect(run[run.length - 1]!.position - run[0]!.position).toBe(run.length - 1);
     }
     expect((await verify()).ok).toBe(true);
   });

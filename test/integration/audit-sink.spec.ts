@@ -91,6 +91,7 @@ describe('streaming the audit log to a webhook', () => {
     );
 
     const [first, second, third] = requests;
+    if (!first || !second || !third) throw new Error(`expected three requests to the sink, got ${requests.length}`);
     expect([first.accepted, second.accepted, third.accepted]).toEqual([false, false, true]);
     expect(second.positions[0]).toBe(first.positions[0]); // the refused batch is sent again, from the same place
     expect(third.positions[0]).toBe(1);

@@ -33,12 +33,13 @@ const uploadFinished = async (clusterId: string, body: string) => {
 };
 const edgesOf = async (clusterId: string) => (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body.items;
 
-/** One Hubble flow, a SYN from `src` to `dst` (`{ namespace, pod }` or a raw Hubble endpoint). */
-const hubbleFlow = (src: object, dst: object, port: number) =>
+/** One Hubble flow, a SYN from `src` to `dst` (`{ namespace, pod }` or a raw Hubble endpoint), forwarded unless `refused` says why not. */
+const hubbleFlow = (src: object, dst: object, port: number, refused?: string) =>
   JSON.stringify({
     flow: {
       time: '2026-11-20T10:00:00.000Z',
-      verdict: 'FORWARDED',
+      verdict: refused ? 'DROPPED' : 'FORWARDED',
+      ...(refused && { drop_reason_desc: refused }),
       IP: { source: '10.9.0.1', destination: '10.9.0.2', ipVersion: 'IPv4' },
       l4: { TCP: { source_port: 40000, destination_port: port, flags: { SYN: true } } },
       source: src,
@@ -92,6 +93,27 @@ describe('flows uploaded before the snapshot', () => {
     expect((await edgesOf(clusterId)).map((e: { connections: number }) => e.connections)).toEqual([1, 2]);
     const view = (await api.call('GET', `/api/v1/flow-imports/${importId}`, { role: 'viewer' })).body;
     expect(view.unattributed).toEqual({ waiting: 1, notKept: 0, attributedLater: 4 });
+  });
+});
+
+describe('a refused flow uploaded before the snapshot', () => {
+  it('is a blocked attempt once the snapshot is uploaded, never an edge', async () => {
+    const clusterId = await newCluster('refused-first');
+    const frontend = { namespace: 'web', pod_name: 'frontend-7c9d8f6b5-x2k4q' };
+    const postgres = { namespace: 'db', pod_name: 'postgres-0' };
+    const done = await uploadFinished(clusterId, hubbleFlow(frontend, postgres, 5432, 'POLICY_DENIED'));
+    expect(done.unattributed).toEqual({ waiting: 1, notKept: 0, attributedLater: 0 });
+    expect((await putSnapshot(clusterId)).status).toBe(200);
+    const blocked = await api.waitFor(
+      () => api.call('GET', `/api/v1/clusters/${clusterId}/edges/blocked`, { role: 'viewer' }),
+      (r) => r.body.items.length > 0,
+    );
+    expect(blocked.body.items).toEqual([
+      expect.objectContaining({ from: 'web/frontend', to: 'db/postgres', port: 5432, attempts: 1, reasons: ['POLICY_DENIED'] }),
+    ]);
+    expect(await edgesOf(clusterId)).toEqual([]);
+    const view = (await api.call('GET', `/api/v1/flow-imports/${done.id}`, { role: 'viewer' })).body;
+    expect(view.unattributed).toEqual({ waiting: 0, notKept: 0, attributedLater: 1 });
   });
 });
 

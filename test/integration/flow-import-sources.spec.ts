@@ -61,6 +61,58 @@ describe('flow sources imported through the API', () => {
     expect(await edgesOf(done.id)).toEqual(['foo/sleep -> foo/httpbin 80/TCP observed x1']);
   });
 
+  it("Istio/Envoy access log in Istio's JSON encoding: the same request makes the same edge, with its own evidence", async () => {
+    // The istio.io sample's two lines, field for field, as a mesh with accessLogEncoding: JSON writes them.
+    const request = {
+      start_time: '2020-11-25T21:26:18.409Z',
+      method: 'GET',
+      path: '/status/418',
+      protocol: 'HTTP/1.1',
+      response_code: 418,
+      response_flags: '-',
+      response_code_details: 'via_upstream',
+      connection_termination_details: null,
+      upstream_transport_failure_reason: null,
+      bytes_received: 0,
+      bytes_sent: 135,
+      'x-forwarded-for': null,
+      user_agent: 'curl/7.73.0-DEV',
+      'x-request-id': '84961386-6d84-929d-98bd-c5aee93b5c88',
+      authority: 'httpbin:8000',
+      route_name: 'default',
+    };
+    const client = {
+      ...request,
+      duration: 4,
+      upstream_service_time: '4',
+      upstream_host: '10.44.1.27:80',
+      upstream_cluster: 'outbound|8000||httpbin.foo.svc.cluster.local',
+      upstream_local_address: '10.44.1.23:37652',
+      downstream_local_address: '10.0.45.184:8000',
+      downstream_remote_address: '10.44.1.23:46520',
+      requested_server_name: null,
+    };
+    const server = {
+      ...request,
+      duration: 3,
+      upstream_service_time: '1',
+      upstream_host: '127.0.0.1:80',
+      upstream_cluster: 'inbound|8000||',
+      upstream_local_address: '127.0.0.1:41854',
+      downstream_local_address: '10.44.1.27:80',
+      downstream_remote_address: '10.44.1.23:37652',
+      requested_server_name: 'outbound_.8000_._.httpbin.foo.svc.cluster.local',
+    };
+    const done = await imported(`${JSON.stringify(client)}\n${JSON.stringify(server)}\n`, 'access.json');
+    expect(done).toMatchObject({ status: 'succeeded', format: 'envoy-access-log' });
+    expect(done.progress).toMatchObject({ flowsParsed: 2, flowsAttributed: 2, flowsSkipped: 0, edges: 1 });
+    const edge: Edge = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?namespace=foo`, { role: 'viewer' })).body.items.find(
+      (e: Edge) => e.from === 'foo/sleep' && e.to === 'foo/httpbin',
+    );
+    expect(edge).toMatchObject({ port: 80, protocol: 'TCP', origin: 'observed' });
+    expect(edge.sources.find((source) => source.importId === done.id)).toMatchObject({ format: 'envoy-access-log', connections: 1 });
+  });
+
   it('AWS VPC Flow Logs v2: pods by IP, and the rows that stay unattributed counted with their reason', async () => {
     const done = await imported(readSample(SAMPLE.vpcV2), 'vpc-v2.log');
     expect(done).toMatchObject({ status: 'succeeded', format: 'aws-vpc-flow-log' });

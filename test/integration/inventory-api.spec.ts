@@ -25,6 +25,7 @@ describe('cluster inventory from a kubectl snapshot', () => {
       workloads: 3,
       pods: 4,
       policies: 1,
+      clusterPolicies: 0,
       nodes: 0,
       namespacesWithoutTier: ['db'],
       keptAtFloor: [],

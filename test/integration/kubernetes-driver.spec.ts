@@ -4,6 +4,7 @@ import { buildInventory, type NetworkPolicy, snapshotFromDocuments } from '@bulk
 import { KubernetesDriver, PROBE_LABEL, probePodName } from '../../libs/cluster/src/kubernetes';
 import type { ConnectivityProbe } from '@bulkhead/rollout';
 import { type FakeKubeApiServer, startFakeKubeApiServer } from '../support/fake-kube-apiserver';
+import { only } from '../support/only';
 
 /**
  * The Kubernetes driver against a fake API server that speaks the real REST paths and decides probe
@@ -267,7 +268,7 @@ describe('discover', () => {
 
 describe('policies', () => {
   it("reads a namespace's policies without server-managed metadata", async () => {
-    const [read] = await driver.readPolicies('shop');
+    const read = only(await driver.readPolicies('shop'));
     expect(read.metadata).toEqual({
       name: 'allow-web-to-orders',
       namespace: 'shop',
@@ -279,11 +280,10 @@ describe('policies', () => {
 
   it('applies with server-side apply: PATCH application/apply-patch+yaml, fieldManager=bulkhead, force=true', async () => {
     await driver.applyPolicies('shop', [defaultDeny('shop')]);
-    const patch = server.requests.filter((r) => r.method === 'PATCH');
-    expect(patch).toHaveLength(1);
-    expect(patch[0].path).toBe('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/bulkhead-default-deny');
-    expect(patch[0].contentType).toBe('application/apply-patch+yaml');
-    expect(patch[0].query).toEqual({ fieldManager: 'bulkhead', force: 'true' });
+    const patch = only(server.requests.filter((r) => r.method === 'PATCH'));
+    expect(patch.path).toBe('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/bulkhead-default-deny');
+    expect(patch.contentType).toBe('application/apply-patch+yaml');
+    expect(patch.query).toEqual({ fieldManager: 'bulkhead', force: 'true' });
     const live = server.store.find(
       {
         resource: 'networkpolicies',
@@ -451,9 +451,9 @@ describe('restore under a concurrent writer', () => {
 
 describe('probes', () => {
   it('an allowed pair connects; after a default deny a pair it does not allow is dropped; read from the pod status, the pod deleted after', async () => {
-    const allowed = (
-      await driver.probe([probeReq('p-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })])
-    )[0];
+    const allowed = only(
+      await driver.probe([probeReq('p-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]),
+    );
     expect(allowed).toEqual({ connected: true, detail: 'connected to 10.244.2.20:8080/TCP' });
 
     const created = server.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces/web/pods');
@@ -468,18 +468,18 @@ describe('probes', () => {
     );
     expect(probePodsLeft()).toEqual([]);
 
-    const before = (
-      await driver.probe([probeReq('p-2', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)])
-    )[0];
+    const before = only(
+      await driver.probe([probeReq('p-2', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)]),
+    );
     expect(before.connected).toBe(true);
     // The default deny isolates shop; web -> orders stays allowed by allow-web-to-orders, web -> postgres is now dropped.
     await driver.applyPolicies('shop', [defaultDeny('shop')]);
     expect(
-      (await driver.probe([probeReq('p-3', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]))[0].connected,
+      only(await driver.probe([probeReq('p-3', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })])).connected,
     ).toBe(true);
-    const denied = (
-      await driver.probe([probeReq('p-4', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)])
-    )[0];
+    const denied = only(
+      await driver.probe([probeReq('p-4', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'postgres' }, 5432)]),
+    );
     expect(denied.connected).toBe(false);
     expect(denied.error).toBeUndefined();
     expect(denied.detail).toContain('Connection timed out');
@@ -487,9 +487,9 @@ describe('probes', () => {
   });
 
   it('probes an IP, and tells a closed port (refused) from a dropped one', async () => {
-    const open = (await driver.probe([probeReq('ip-1', ['shop', 'orders'], { kind: 'ip', ip: '10.244.3.30' }, 5432)]))[0];
+    const open = only(await driver.probe([probeReq('ip-1', ['shop', 'orders'], { kind: 'ip', ip: '10.244.3.30' }, 5432)]));
     expect(open.connected).toBe(true);
-    const closed = (await driver.probe([probeReq('ip-2', ['shop', 'orders'], { kind: 'ip', ip: '10.244.3.30' }, 6000)]))[0];
+    const closed = only(await driver.probe([probeReq('ip-2', ['shop', 'orders'], { kind: 'ip', ip: '10.244.3.30' }, 6000)]));
     expect(closed).toMatchObject({ connected: false });
     expect(closed.detail).toContain('Connection refused');
   });
@@ -504,9 +504,9 @@ describe('probes', () => {
       },
     ]);
     await driver.applyPolicies('web', [defaultDeny('web')]);
-    const blocked = (
-      await driver.probe([probeReq('dns-2', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP')])
-    )[0];
+    const blocked = only(
+      await driver.probe([probeReq('dns-2', ['web', 'frontend'], { kind: 'dns', name: 'orders.shop.svc.cluster.local' }, 53, 'UDP')]),
+    );
     expect(blocked.connected).toBe(false);
     expect(blocked.detail).toContain('could not resolve');
   });
@@ -514,11 +514,11 @@ describe('probes', () => {
   it('a probe pod that never finishes times out with a detail, and is deleted', async () => {
     server.setProbeBehaviour('hang');
     const quick = new KubernetesDriver(server.kubeconfig(), { ...onLoopback, pollIntervalMs: 10, probeStartTimeoutMs: 200 });
-    const outcome = (
+    const outcome = only(
       await quick.probe([
         { ...probeReq('hang-1', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' }), timeoutMs: 100 },
-      ])
-    )[0];
+      ]),
+    );
     expect(outcome).toMatchObject({ connected: false, error: true });
     expect(outcome.detail).toMatch(
       /timed out after 300 ms waiting for probe pod web\/bulkhead-probe-[0-9a-f]+ to finish \(last state: Running\)/,
@@ -550,22 +550,22 @@ describe('probes', () => {
       [true, false],
       [true, false],
     ]);
-    expect(results[2].detail).toContain('Connection refused');
+    expect(results[2]?.detail).toContain('Connection refused');
     expect(server.createdPods).toHaveLength(4);
     expect(most).toBe(2);
     expect(probePodsLeft()).toEqual([]);
   });
 
   it('a source workload without pods is an error outcome, and nothing is created', async () => {
-    const outcome = (await driver.probe([probeReq('nobody', ['web', 'ghost'], { kind: 'ip', ip: '10.244.2.20' })]))[0];
+    const outcome = only(await driver.probe([probeReq('nobody', ['web', 'ghost'], { kind: 'ip', ip: '10.244.2.20' })]));
     expect(outcome).toEqual({ connected: false, error: true, detail: 'no pod of web/ghost to probe from' });
     expect(server.createdPods).toEqual([]);
   });
 
   it('a target workload without a ready pod is an error outcome', async () => {
-    const outcome = (
-      await driver.probe([probeReq('no-target', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'ghost' })])
-    )[0];
+    const outcome = only(
+      await driver.probe([probeReq('no-target', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'ghost' })]),
+    );
     expect(outcome).toEqual({ connected: false, error: true, detail: 'no ready pod of shop/ghost to probe' });
   });
 
@@ -599,9 +599,9 @@ describe('probes', () => {
       metadata: { name: probePodName('again'), labels: { [PROBE_LABEL]: 'x' }, annotations: { 'bulkhead.io/probe-spec': 'stale' } },
       spec: { containers: [{ name: 'probe', image: 'old' }] },
     });
-    const outcome = (
-      await driver.probe([probeReq('again', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })])
-    )[0];
+    const outcome = only(
+      await driver.probe([probeReq('again', ['web', 'frontend'], { kind: 'workload', namespace: 'shop', name: 'orders' })]),
+    );
     expect(outcome.connected).toBe(true);
     expect(probePodsLeft()).toEqual([]);
   });
@@ -636,7 +636,7 @@ describe('credentials', () => {
       await expect(call()).rejects.toThrow(/401 Unauthorized/);
       await call().catch((e: Error) => messages.push(`${e.message}\n${e.stack}`));
     }
-    const outcome = (await refused.probe([probeReq('p', ['web', 'frontend'], { kind: 'ip', ip: '10.244.2.20' })]))[0];
+    const outcome = only(await refused.probe([probeReq('p', ['web', 'frontend'], { kind: 'ip', ip: '10.244.2.20' })]));
     expect(outcome).toMatchObject({ connected: false, error: true });
     messages.push(outcome.detail);
     expect(messages[0]).toContain("the API server refused the kubeconfig's credentials");

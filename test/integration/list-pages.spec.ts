@@ -177,6 +177,7 @@ describe('refusals', () => {
   it('a cursor that the API did not make for that list is a 400 naming query.cursor', async () => {
     const { nextCursor } = await get(`/api/v1/clusters/${clusterId}/edges?limit=1`);
     const [position, signature] = nextCursor!.split('.');
+    if (signature === undefined) throw new Error(`a cursor is <position>.<signature>, got ${nextCursor}`);
     const forged = `${Buffer.from(JSON.stringify({ key: 'workload:shop/zzz' })).toString('base64url')}.${signature}`;
     const flipped = `${position}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
     for (const cursor of ['not-a-cursor', forged, flipped, `${position}.`])

@@ -112,6 +112,7 @@ const FLOWS = [
 
 let api: Harness;
 let clusterId: string;
+let importId: string;
 
 beforeAll(async () => {
   api = await startApi({}, { worker: true });
@@ -125,6 +126,7 @@ beforeAll(async () => {
     headers: { 'content-type': 'application/x-ndjson' },
   });
   expect(upload.status).toBe(202);
+  importId = upload.body.id;
   const done = await api.waitFor(
     () => api.call('GET', `/api/v1/flow-imports/${upload.body.id}`, { role: 'viewer' }),
     (r) => r.body.status === 'succeeded' || r.body.status === 'failed',
@@ -185,6 +187,7 @@ describe('refused flows', () => {
         reasons: ['POLICY_DENIED'],
         firstSeen: '2026-11-20T10:00:03.000Z',
         lastSeen: '2026-11-20T10:05:03.000Z',
+        lastSource: { importId, format: 'hubble' },
       }),
     ]);
     const edges = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items;
@@ -208,5 +211,30 @@ describe('refused flows', () => {
   it('make no allow in the plan', async () => {
     const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
     expect(plan.policies.filter((p: any) => p.metadata.namespace === 'shop' && JSON.stringify(p).includes('5432'))).toEqual([]);
+  });
+});
+
+describe('declaring what was refused', () => {
+  const declare = (body: object) => api.call('POST', `/api/v1/clusters/${clusterId}/edges`, { role: 'operator', body });
+
+  it('turns a blocked attempt, named by the keys of its ends, into a declared edge, and keeps the attempt as evidence', async () => {
+    const [attempt] = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges/blocked`, { role: 'viewer' })).body.items;
+    const declared = await declare({ from: attempt.fromKey, to: attempt.toKey, port: attempt.port, protocol: attempt.protocol });
+    expect(declared.status).toBe(201);
+    expect(declared.body).toMatchObject({ fromKey: 'workload:shop/frontend', toKey: 'workload:shop/db', port: 5432, origin: 'manual' });
+    const blocked = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges/blocked`, { role: 'viewer' })).body.items;
+    expect(blocked.map((b: any) => b.id)).toEqual([attempt.id]);
+  });
+
+  it('names a node by its key, and refuses a node the inventory does not have, naming the field', async () => {
+    const toNode = await declare({ from: 'monitoring/collector', to: 'node:worker-2', port: 4244, protocol: 'TCP' });
+    expect(toNode.status).toBe(201);
+    expect(toNode.body).toMatchObject({ toKey: 'node:worker-2', to: 'node worker-2', origin: 'manual' });
+    const unknown = await declare({ from: 'node:worker-9', to: 'shop/frontend', port: 8080, protocol: 'TCP' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({
+      code: 'edge.unknown_endpoint',
+      problems: [{ field: 'body.from', reason: expect.stringContaining('no such node') }],
+    });
   });
 });

@@ -1,12 +1,13 @@
 // The published kind + bookinfo Hubble capture through the API: the snapshot uploaded, the capture imported by
-// the worker, a plan made from the map. reviews-v1 stays closed to ratings while v2 and v3 reach it, every
-// observed dependency stays open and nothing else is (the engine on the plan's policies), and the plan's own
+// the worker, a plan made from the map. reviews-v1 stays closed to ratings while v2 and v3 reach it, the collector
+// reaches the Hubble server on its node on 4244 and nothing else there, every observed dependency stays open and
+// nothing else is (the engine on the plan's policies), and the plan's own
 // lint finds no duplicate or shadowed rule and no workload it cannot tell apart.
 import { importFlowText } from '@bulkhead/flows';
 import { buildInventory, snapshotFromDocuments, type NetworkPolicy } from '@bulkhead/netpol';
 import type { Plan, PlanEdge } from '@bulkhead/plan';
 import { kindBookinfoSnapshot, readSample } from '../fixtures/flows/samples';
-import { BOOKINFO_CAPTURE, SELF_INFLICTED_FINDINGS, reviewsToRatings } from '../support/plan/bookinfo-plan';
+import { BOOKINFO_CAPTURE, collectorNodeTraffic, SELF_INFLICTED_FINDINGS, reviewsToRatings } from '../support/plan/bookinfo-plan';
 import { checkPlanProperties } from '../support/plan/plan-properties';
 import { type Harness, startApi } from './support/harness';
 
@@ -48,6 +49,13 @@ describe('a plan of the bookinfo capture, through the API', () => {
 
   it('opens ratings to reviews-v2 and reviews-v3 only', () => {
     expect(reviewsToRatings(inventory, plan.policies)).toEqual({ 'reviews-v1': false, 'reviews-v2': true, 'reviews-v3': true });
+  });
+
+  it("allows the collector's node traffic on 4244 only, to its node only", () => {
+    expect(collectorNodeTraffic(inventory, plan.policies)).toEqual({
+      reaches: { 'its node on 4244': true, 'its node on 10250': false, 'another address on 4244': false },
+      egressToTheNode: ['kube-system/bulkhead-otelcol-hubble-collector-node-traffic'],
+    });
   });
 
   it('keeps every observed dependency open and allows nothing else', () => {

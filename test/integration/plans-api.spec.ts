@@ -94,6 +94,55 @@ describe('plans of the demo cluster', () => {
     expect(list.map((p: any) => p.version)).toEqual([2, 1]);
   });
 
+  it('plans the cluster layer when asked, only on a CNI that implements it, and serves it in its own YAML documents', async () => {
+    const asked = { clusterLayer: { tierIsolation: true, baselineDefaultDeny: true } };
+    const onCilium = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator', body: asked })).body;
+    expect(onCilium.report.plan.clusterLayer.policies).toEqual([]);
+    const tierIsolation = onCilium.report.plan.clusterLayer.pieces.find((piece: any) => piece.piece === 'tierIsolation');
+    expect(tierIsolation).toMatchObject({ requested: true, included: false });
+    expect(tierIsolation.reason).toContain('the CNI (cilium) does not implement ClusterNetworkPolicy');
+
+    expect((await api.call('PATCH', `/api/v1/clusters/${clusterId}`, { role: 'admin', body: { cni: 'calico' } })).status).toBe(200);
+    const res = await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator', body: asked });
+    expect(res.status).toBe(201);
+    const { clusterLayer } = res.body.report.plan;
+    expect(clusterLayer.pieces.map((piece: any) => [piece.piece, piece.included])).toEqual([
+      ['tierIsolation', true],
+      ['baselineDefaultDeny', true],
+      ['intraTierPass', false],
+    ]);
+    const names = clusterLayer.policies.map((policy: any) => policy.metadata.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['bulkhead-tier-isolation-dev', 'bulkhead-tier-isolation-prod', 'bulkhead-baseline-default-deny']),
+    );
+    expect((await api.call('GET', `/api/v1/plans/${res.body.id}`, { role: 'viewer' })).body.report.plan.clusterLayer).toEqual(clusterLayer);
+
+    const yaml = await fetch(`${api.url}/api/v1/plans/${res.body.id}/yaml`, { headers: { authorization: `Bearer ${api.tokens.viewer}` } });
+    const docs = YAML.parseAllDocuments(await yaml.text()).map((d) => d.toJS());
+    const clusterScoped = docs.filter((doc) => doc.kind === 'ClusterNetworkPolicy');
+    expect(clusterScoped).toEqual(clusterLayer.policies);
+    expect(docs.length).toBe(res.body.policies.length + clusterScoped.length);
+    for (const doc of clusterScoped) {
+      expect(doc.apiVersion).toBe('policy.networking.k8s.io/v1alpha2');
+      expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    }
+
+    // The incident was confirmed above: it passes to the NetworkPolicies, which allow it; the same pod is denied the rest of prod.
+    const incident = { from: 'orders-dev/orders-debug', to: 'postgres-prod/postgres', port: 5432 };
+    const elsewhere = { from: 'orders-dev/orders-debug', to: 'orders-prod/orders-api', port: 8080 };
+    const simulated = await api.call('POST', `/api/v1/clusters/${clusterId}/simulate`, {
+      role: 'viewer',
+      body: { probes: [incident, elsewhere], planId: res.body.id },
+    });
+    expect(simulated.body.results.map((result: any) => result.allowed)).toEqual([true, false]);
+    expect(simulated.body.results[0].egress.passedBy).toMatchObject({
+      name: 'bulkhead-orders-dev.orders-debug-cross-tier',
+      action: 'Pass',
+    });
+    expect(simulated.body.results[1].egress.decidedBy).toMatchObject({ name: 'bulkhead-tier-isolation-dev', rule: 'no-dev-to-prod' });
+    await api.call('PATCH', `/api/v1/clusters/${clusterId}`, { role: 'admin', body: { cni: 'cilium' } });
+  });
+
   it('refuses a bad diff reference and a viewer making plans', async () => {
     const bad = await api.call('GET', `/api/v1/plans/${first.id}/diff?against=yesterday`, { role: 'viewer' });
     expect(bad.status).toBe(400);

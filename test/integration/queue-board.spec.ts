@@ -32,7 +32,7 @@ async function signIn(role: Role): Promise<{ cookie: string; csrfToken: string }
     body: JSON.stringify({ username: `${role}-user`, password: USER_PASSWORD }),
   });
   expect(res.status).toBe(200);
-  return { cookie: res.headers.get('set-cookie')!.split(';')[0], csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
+  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
 describe('the queue board', () => {

@@ -74,7 +74,7 @@ it('carries its step through and runs the waves its results start, queueing none
     },
   );
   const queued = async () => (await rollouts.getJobs(['waiting'])).map((j) => j.data.key as string);
-  const [first] = created.steps.filter((s) => s.startedAt);
+  const first = created.steps.find((s) => s.startedAt)!;
   expect(await queued()).toEqual([`${first.id}.snapshot`]);
 
   const outcome = await executeCommand(deps, created.id, `${first.id}.snapshot`);

@@ -495,7 +495,7 @@ describe('a staged rollout on a Kubernetes cluster', () => {
     for (const entry of mine)
       expect(entry.after.map((p: any) => p.metadata.name).sort()).toEqual([...plan.byNamespace[entry.target]].sort());
     const prod = mine.find((e: any) => e.target === 'shop-prod');
-    expect(prod.before).toEqual(JSON.parse(before['shop-prod'])); // stored as jsonb: the same document, keys reordered
+    expect(prod.before).toEqual(JSON.parse(before['shop-prod']!)); // stored as jsonb: the same document, keys reordered
     expect(JSON.stringify(audit)).not.toContain(server.token);
   });
 });

@@ -69,10 +69,10 @@ it('reads back what another process wrote, never its own older copy', async () =
   await a.update(state.id, (s) => transition(s, { type: 'start', by: 'ops' }, now));
   const seen = await b.get(state.id);
   expect(seen).toMatchObject({ version: state.version + 1, status: 'running' });
-  expect(seen!.steps[0].startedAt).toBe(now.toISOString());
+  expect(seen?.steps[0]?.startedAt).toBe(now.toISOString());
 
-  await b.update(state.id, (s) => transition(s, { type: 'snapshotTaken', stepId: s.steps[0].id, policies: [] }, now));
-  expect((await a.get(state.id))!.steps[0].phase).toBe('snapshotted');
+  await b.update(state.id, (s) => transition(s, { type: 'snapshotTaken', stepId: s.steps[0]!.id, policies: [] }, now));
+  expect((await a.get(state.id))?.steps[0]?.phase).toBe('snapshotted');
   expect(await a.get(state.id)).toEqual(await b.get(state.id));
   // a caught up by reading only what b wrote; a store that knows nothing reads it all, to the same state
   expect(await a.get(state.id)).toEqual(await new PostgresRolloutStore(api.db).get(state.id));
@@ -84,7 +84,7 @@ it('writes only the steps a change moved', async () => {
   await store.insert(state, []);
   const before = await stepVersions(state.id);
   const started = await store.update(state.id, (s) => transition(s, { type: 'start', by: 'ops' }, now));
-  expect(started?.ok && started.state.steps.filter((st) => st.startedAt).map((st) => st.namespace)).toEqual([state.steps[0].namespace]);
+  expect(started?.ok && started.state.steps.filter((st) => st.startedAt).map((st) => st.namespace)).toEqual([state.steps[0]!.namespace]);
   const after = await stepVersions(state.id);
   const rewritten = Object.keys(before).filter((k) => before[Number(k)] !== after[Number(k)]);
   expect(rewritten).toEqual(['0']);

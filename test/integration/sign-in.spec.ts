@@ -13,7 +13,7 @@ async function signIn(username: string, password = USER_PASSWORD) {
     body: JSON.stringify({ username, password }),
   });
   const cookie = res.headers.get('set-cookie') ?? '';
-  return { status: res.status, body: (await res.json()) as any, cookie: cookie.split(';')[0], setCookie: cookie };
+  return { status: res.status, body: (await res.json()) as any, cookie: cookie.split(';')[0]!, setCookie: cookie };
 }
 
 const withCookie = (cookie: string, method: string, path: string, body?: unknown, csrf?: string) =>

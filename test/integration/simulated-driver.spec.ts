@@ -2,10 +2,12 @@ import { SimulatedDriver } from '@bulkhead/cluster';
 import { migrations } from '@bulkhead/migrations';
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import { openDatabase } from '@bulkhead/persistence';
+import type { ConnectivityProbe } from '@bulkhead/rollout';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import YAML from 'yaml';
+import { only } from '../support/only';
 import { testDatabase } from './support/harness';
 
 const snapshot = YAML.parse(readFileSync(join(__dirname, '..', 'fixtures', 'small-snapshot.yaml'), 'utf8'));
@@ -15,16 +17,20 @@ const denyAll = (namespace: string): NetworkPolicy => ({
   metadata: { name: 'default-deny', namespace },
   spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
 });
-const probe = (from: string, to: string, port: number, id = `${from}>${to}:${port}`, attempt = 1) => {
-  const [fns, fw] = from.split('/');
-  const [tns, tw] = to.split('/');
+const workloadRef = (ref: string): { namespace: string; name: string } => {
+  const [namespace, name] = ref.split('/');
+  if (!namespace || !name) throw new Error(`not a namespace/name: ${ref}`);
+  return { namespace, name };
+};
+const probe = (from: string, to: string, port: number, id = `${from}>${to}:${port}`, attempt = 1): ConnectivityProbe => {
+  const source = workloadRef(from);
   return {
     id,
     attempt,
-    from: { namespace: fns, workload: fw },
-    to: { kind: 'workload' as const, namespace: tns, name: tw },
+    from: { namespace: source.namespace, workload: source.name },
+    to: { kind: 'workload', ...workloadRef(to) },
     port,
-    protocol: 'TCP' as const,
+    protocol: 'TCP',
     timeoutMs: 2000,
   };
 };
@@ -60,7 +66,7 @@ describe('the simulated cluster driver', () => {
     const driver = await cluster();
     expect(await driver.probe([probe('web/frontend', 'api/orders-api', 8080)])).toEqual([{ connected: true, detail: 'connected' }]);
     await driver.applyPolicies('api', [denyAll('api')]);
-    const blocked = (await driver.probe([probe('web/frontend', 'api/orders-api', 8080)]))[0];
+    const blocked = only(await driver.probe([probe('web/frontend', 'api/orders-api', 8080)]));
     expect(blocked.connected).toBe(false);
     expect(blocked.detail).toContain('blocked by NetworkPolicy');
   });
@@ -68,7 +74,7 @@ describe('the simulated cluster driver', () => {
   it('enforces nothing on Flannel', async () => {
     const driver = await cluster('flannel');
     await driver.applyPolicies('api', [denyAll('api')]);
-    expect((await driver.probe([probe('web/frontend', 'api/orders-api', 8080)]))[0].connected).toBe(true);
+    expect(only(await driver.probe([probe('web/frontend', 'api/orders-api', 8080)])).connected).toBe(true);
   });
 
   it('applies beside the policies there, or with prune instead of them', async () => {
@@ -84,7 +90,7 @@ describe('the simulated cluster driver', () => {
   it('restores a namespace exactly: changed policies back, added ones gone', async () => {
     const driver = await cluster();
     const before = await driver.readPolicies('db');
-    await driver.applyPolicies('db', [denyAll('db'), { ...before[0], spec: { podSelector: {}, policyTypes: ['Ingress'] } }]);
+    await driver.applyPolicies('db', [denyAll('db'), { ...only(before), spec: { podSelector: {}, policyTypes: ['Ingress'] } }]);
     expect((await driver.readPolicies('db')).map((p) => p.metadata.name)).toEqual(['allow-all-legacy', 'default-deny']);
     await driver.restorePolicies('db', before);
     expect(JSON.stringify(await driver.readPolicies('db'))).toBe(JSON.stringify(before));
@@ -93,9 +99,9 @@ describe('the simulated cluster driver', () => {
   it('breaks a workload whose hidden dependency gets blocked, and says which', async () => {
     const driver = await cluster();
     await driver.setFaults({ hiddenDependencies: [{ from: 'api/orders-api', to: 'web/frontend', port: 8080, protocol: 'TCP' }] });
-    expect((await driver.probe([probe('db/postgres', 'api/orders-api', 8080)]))[0].connected).toBe(true);
+    expect(only(await driver.probe([probe('db/postgres', 'api/orders-api', 8080)])).connected).toBe(true);
     await driver.applyPolicies('web', [denyAll('web')]);
-    const broken = (await driver.probe([probe('db/postgres', 'api/orders-api', 8080)]))[0];
+    const broken = only(await driver.probe([probe('db/postgres', 'api/orders-api', 8080)]));
     expect(broken).toEqual({
       connected: false,
       detail: 'api/orders-api answers with errors: its own call to web/frontend:8080/TCP is blocked',
@@ -108,12 +114,12 @@ describe('the simulated cluster driver', () => {
     await expect(driver.applyPolicies('api', [denyAll('api')])).rejects.toThrow('simulated fault');
     await driver.applyPolicies('api', [denyAll('api')]);
     await driver.setFaults({ probeTimeouts: [{ namespace: 'web' }] });
-    expect((await driver.probe([probe('web/frontend', 'db/postgres', 5432)]))[0].detail).toContain('timed out');
+    expect(only(await driver.probe([probe('web/frontend', 'db/postgres', 5432)])).detail).toContain('timed out');
     await driver.setFaults({ flakyProbes: { failFirstAttempts: 1 } });
-    expect((await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1.1', 1)]))[0].connected).toBe(false);
+    expect(only(await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1.1', 1)])).connected).toBe(false);
     // a redelivered first try answers as the first did; the retry passes
-    expect((await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1.1', 1)]))[0].connected).toBe(false);
-    expect((await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1.2', 2)]))[0].connected).toBe(true);
+    expect(only(await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1.1', 1)])).connected).toBe(false);
+    expect(only(await driver.probe([probe('web/frontend', 'db/postgres', 5432, 'p1.2', 2)])).connected).toBe(true);
     // nothing is kept per probe
     expect(await db.query(`SELECT faults FROM simulated_clusters WHERE cluster_id = $1`, [driver.clusterId])).toEqual([
       { faults: { flakyProbes: { failFirstAttempts: 1 } } },
@@ -157,7 +163,7 @@ describe('the simulated cluster driver', () => {
 
   it('reports a probe it cannot run as an error, not as a block', async () => {
     const driver = await cluster();
-    const outcome = (await driver.probe([probe('web/ghost', 'db/postgres', 5432)]))[0];
+    const outcome = only(await driver.probe([probe('web/ghost', 'db/postgres', 5432)]));
     expect(outcome).toMatchObject({ connected: false, error: true });
   });
 });

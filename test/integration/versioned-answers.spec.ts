@@ -48,8 +48,9 @@ describe('reads kept per version of what they read', () => {
       tier: string | null;
       counts: { pods: number; policies: number };
     }>;
-    const target = namespaces[0];
+    const target = namespaces[0]!;
     const workloads = (await read(`/workloads?namespace=${target.name}`)) as Array<{ name: string; labels: Record<string, string> }>;
+    const workload = workloads[0]!;
     const counts = (await read('')).counts;
 
     await sql(`UPDATE namespaces SET tier_override = 'prod' WHERE cluster_id = $1 AND name = $2`, [target.name]);
@@ -60,10 +61,10 @@ describe('reads kept per version of what they read', () => {
 
     await sql(`UPDATE workloads SET labels = labels || '{"moved": "yes"}' WHERE cluster_id = $1 AND namespace = $2 AND name = $3`, [
       target.name,
-      workloads[0].name,
+      workload.name,
     ]);
     expect(
-      ((await read(`/workloads?namespace=${target.name}`)) as typeof workloads).find((w) => w.name === workloads[0].name)?.labels.moved,
+      ((await read(`/workloads?namespace=${target.name}`)) as typeof workloads).find((w) => w.name === workload.name)?.labels.moved,
     ).toBe('yes');
 
     await sql(`DELETE FROM pods WHERE ctid = (SELECT ctid FROM pods WHERE cluster_id = $1 LIMIT 1)`);
@@ -86,13 +87,14 @@ describe('reads kept per version of what they read', () => {
   it('shows dependency map writes: a review, an observation, a removal', async () => {
     const edges = (await read('/edges?limit=1000')).items as Array<{ id: string; review: string; sources: Array<{ connections: number }> }>;
     const [first, second] = edges;
+    if (!first || !second) throw new Error(`expected two edges in the demo, got ${edges.length}`);
 
     await sql(`UPDATE edges SET review = 'rejected' WHERE cluster_id = $1 AND id = $2`, [first.id]);
     expect(((await read('/edges?limit=1000')).items as typeof edges).find((e) => e.id === first.id)?.review).toBe('rejected');
 
     await api.db.query(`UPDATE edge_observations SET connections = connections + 1000 WHERE edge_id = $1`, [second.id]);
     const observed = ((await read('/edges?limit=1000')).items as typeof edges).find((e) => e.id === second.id)!;
-    expect(observed.sources[0].connections).toBe(second.sources[0].connections + 1000);
+    expect(observed.sources[0]?.connections).toBe(second.sources[0]!.connections + 1000);
 
     await sql(`DELETE FROM edges WHERE cluster_id = $1 AND id = $2`, [first.id]);
     expect(((await read('/edges?limit=1000')).items as typeof edges).map((e) => e.id)).not.toContain(first.id);
@@ -115,7 +117,7 @@ describe('reads kept per version of what they read', () => {
       id: string;
       steps: Array<{ namespace: string }>;
     };
-    const namespace = rollout.steps[0].namespace;
+    const namespace = rollout.steps[0]!.namespace;
     const protection = async () =>
       ((await read('/namespaces')) as Array<{ name: string; protection: string }>).find((n) => n.name === namespace)?.protection;
     expect(await protection()).not.toBe('verified');

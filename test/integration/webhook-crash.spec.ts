@@ -99,7 +99,7 @@ describe('webhook delivery when the worker is killed mid-delivery', () => {
     );
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, lastStatus: 200 });
     expect(receiver.received.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(receiver.received.map((r) => r.headers['x-bulkhead-idempotency-key']))).toEqual(new Set([delivery.idempotencyKey]));
+    expect(new Set(receiver.received.map((r) => r.headers['x-bulkhead-idempotency-key']))).toEqual(new Set([delivery!.idempotencyKey]));
     expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
     expect(workerLog.join('')).not.toContain(SECRET);
   }, 120_000);

@@ -56,7 +56,7 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
     (n) => n === 1,
     90_000,
   );
-  const [asked] = received('approval.needed');
+  const asked = received('approval.needed')[0]!;
   expect(verifyWebhookSignature(SECRET, String(asked.headers['x-bulkhead-signature']), asked.body, Math.floor(Date.now() / 1000))).toBe(
     true,
   );
@@ -80,9 +80,25 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
     (n) => n === 1,
     30_000,
   );
-  const halted = JSON.parse(received('rollout.halted')[0].body);
+  const halted = JSON.parse(received('rollout.halted')[0]!.body);
   expect(halted).toMatchObject({ event: 'rollout.halted', rollout: { id: rolloutId }, halt: { code: 'approval_rejected' } });
-  expect(halted.nextActions.map((a: { action: string }) => a.action)).toEqual(['rollback', 'abort']);
+  // A rejected stage leaves the rollout two actions (see nextActionsOf), each with its call.
+  expect(halted.nextActions).toEqual([
+    expect.objectContaining({
+      action: 'rollback',
+      method: 'POST',
+      path: `/api/v1/rollouts/${rolloutId}/rollback`,
+      body: { scope: { kind: 'all' } },
+    }),
+    expect.objectContaining({
+      action: 'abort',
+      method: 'POST',
+      path: `/api/v1/rollouts/${rolloutId}/abort`,
+      body: { restore: 'in_flight' },
+    }),
+  ]);
+  const view = (await api.call('GET', `/api/v1/rollouts/${rolloutId}`, { role: 'viewer' })).body;
+  expect(halted.nextActions.map(({ method: _method, path: _path, body: _body, ...offered }: any) => offered)).toEqual(view.nextActions);
   expect(received('rollout.completed')).toEqual([]);
 
   const log = (await api.call('GET', `/api/v1/clusters/${clusterId}/webhooks/${created.body.id}/deliveries`)).body;
@@ -93,12 +109,21 @@ it('tells the receiver that staging waits for an approver, then that the rejecte
 }, 150_000);
 
 it('tells of drift when a check finds it, and again only when the findings change', async () => {
-  const [{ id: rolloutId }] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' })).body.items;
+  const [{ id: rolloutId, planId, planVersion }] = (await api.call('GET', `/api/v1/rollouts?clusterId=${clusterId}`, { role: 'viewer' }))
+    .body.items;
   const drift = new PostgresDriftStore(api.db);
   const removed = { namespace: 'cart-dev', kind: 'policy_removed' as const, subject: 'default-deny', message: 'removed by hand' };
   const changed = { namespace: 'cart-dev', kind: 'policy_changed' as const, subject: 'allow-dns', message: 'changed by hand' };
   const check = (findings: DriftCheck['findings'], minute: number) =>
-    drift.record({ clusterId, rolloutId, checkedAt: new Date(Date.UTC(2026, 11, 1, 0, minute)), namespaces: 3, findings });
+    drift.record({
+      clusterId,
+      rolloutId,
+      planId,
+      planVersion,
+      checkedAt: new Date(Date.UTC(2026, 11, 1, 0, minute)),
+      namespaces: 3,
+      findings,
+    });
   await check([removed], 0);
   await check([removed], 10); // the same drift, found again: not news
   await check([removed, changed], 20);

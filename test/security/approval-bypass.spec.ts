@@ -230,7 +230,7 @@ describe('the creator approving under another credential', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin-user', password: USER_PASSWORD }),
     });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     const bySession = await api.call('POST', approve, {
       role: null,

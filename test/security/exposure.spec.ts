@@ -13,7 +13,7 @@ async function signInCookie(api: Harness): Promise<string> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'viewer-user', password: USER_PASSWORD }),
   });
-  return (res.headers.get('set-cookie') ?? '').split(';')[0];
+  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
 /** Sends raw bytes to an address and answers what came back before the server closed the connection. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { type Harness, startApi } from '../integration/support/harness';
+import { only } from '../support/only';
 
 /**
  * An import can never stay `running` once its job has given up. Here the database refuses to record
@@ -39,9 +40,11 @@ it('marks the import failed with the reason when every attempt of its job failed
     30_000,
   );
   expect(done.body).toMatchObject({ status: 'failed', error: expect.stringContaining('the disk is full') });
-  const [job] = await api.waitFor(
-    () => queue.getFailed(),
-    (failed) => failed.length === 1,
+  const job = only(
+    await api.waitFor(
+      () => queue.getFailed(),
+      (failed) => failed.length === 1,
+    ),
   );
   expect(job.attemptsMade).toBe(5);
 });

@@ -123,7 +123,7 @@ describe('a cluster sync that reads names Kubernetes refuses', () => {
       (jobs) => jobs.some((job) => job.name === 'cluster.sync' && Boolean(job.failedReason)),
       30_000,
     );
-    expect(attempt.failedReason).toContain('"web/../../etc"');
+    expect(attempt?.failedReason).toContain('"web/../../etc"');
     expect(await namespaces(id)).toEqual([]);
     const plan = await api.call('POST', `/api/v1/clusters/${id}/plans`, { role: 'operator' });
     expect(JSON.stringify(plan.body)).not.toContain('../../etc');

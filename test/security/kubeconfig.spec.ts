@@ -247,7 +247,7 @@ describe('a kubeconfig stored before the rules existed is refused when the drive
       () => Promise.resolve(logLines.filter((l) => l.includes('"job failed"') && l.includes(`cluster.sync.${clusterId}`))),
       (lines) => lines.length > 0,
     );
-    return JSON.parse(line) as { job: string; error: string };
+    return JSON.parse(line!) as { job: string; error: string };
   };
 
   it('an exec plugin never runs on sync; the sync fails saying why', async () => {

@@ -70,7 +70,7 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/clusters/{clusterId}/simulate': () => ({
     body: { probes: [{ from: 'web/frontend', to: 'api/orders-api', port: 8080, protocol: 'TCP' }], planId: ids.planId },
   }),
-  'POST /api/v1/clusters/{clusterId}/plans': () => null,
+  'POST /api/v1/clusters/{clusterId}/plans': () => ({ body: { clusterLayer: { tierIsolation: true, baselineDefaultDeny: true } } }),
   'POST /api/v1/rollouts': () => ({
     role: 'operator',
     body: {
@@ -91,7 +91,15 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/rollouts/{rolloutId}/rollback': () => ({ body: { scope: { kind: 'namespace', namespace: 'web' }, reason: 'broke it' } }),
   'POST /api/v1/rollouts/{rolloutId}/approve': () => ({ role: 'approver', body: { tier: 'prod', comment: 'ok' } }),
   'POST /api/v1/rollouts/{rolloutId}/reject': () => ({ role: 'approver', body: { tier: 'prod', comment: 'no' } }),
+  'POST /api/v1/rollouts/{rolloutId}/declare-dependency': () => ({
+    body: { namespace: 'web', probeId: 'connect-web', comment: 'found by the halt' },
+  }),
+  'POST /api/v1/rollouts/{rolloutId}/continue': () => ({ body: { planVersion: 2 } }),
+  'POST /api/v1/rollouts/{rolloutId}/retry': () => ({ body: { namespace: 'web' } }),
+  'POST /api/v1/rollouts/{rolloutId}/skip': () => ({ body: { namespace: 'web', reason: 'owned by another team' } }),
+  'POST /api/v1/rollouts/{rolloutId}/approve-skip': () => ({ role: 'approver', body: { namespace: 'web', comment: 'agreed' } }),
   'POST /api/v1/clusters/{clusterId}/drift-checks': () => null,
+  'POST /api/v1/clusters/{clusterId}/drift-actions': () => ({ role: 'operator', body: { kind: 'reapply', namespaces: ['web'] } }),
   'POST /api/v1/clusters/{clusterId}/webhooks': () => ({ body: WEBHOOK }),
   'PATCH /api/v1/clusters/{clusterId}/webhooks/{webhookId}': () => ({ body: { url: WEBHOOK.url, secret: WEBHOOK.secret } }),
   'DELETE /api/v1/clusters/{clusterId}/webhooks/{webhookId}': () => null,
@@ -117,16 +125,22 @@ function strings(value: unknown, path: Path = []): Path[] {
 }
 
 function replaced(value: unknown, path: Path, by: string): unknown {
+  const leaf = path[path.length - 1];
+  if (leaf === undefined) return by;
   const copy = structuredClone(value) as any;
   let at = copy;
   for (const key of path.slice(0, -1)) at = at[key];
-  at[path[path.length - 1]] = by;
+  at[leaf] = by;
   return copy;
 }
 
 const fieldOf = (path: Path) => 'body' + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
 const fill = (route: string, params: Record<string, string> = {}) =>
-  route.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? ids[name]);
+  route.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const value = params[name] ?? ids[name];
+    if (value === undefined) throw new Error(`no value for {${name}} in ${route}`);
+    return value;
+  });
 
 let routes: Array<{ method: string; path: string; queries: string[] }>;
 let before: Record<string, unknown>;
@@ -185,6 +199,7 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
       const valid = sample();
       if (!valid) continue;
       const [method, path] = route.split(' ');
+      if (!method || !path) throw new Error(`a sample is keyed "<method> <path>", got ${route}`);
       for (const leaf of strings(valid.body)) {
         cases++;
         const res = await api.call(method, fill(path), {
@@ -214,7 +229,7 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
         for (const hidden of [NUL, '\u202e']) {
           const res = await api.call(
             method,
-            fill(path, { [name]: encodeURIComponent(`web${hidden}`) }),
+            fill(path, { [name!]: encodeURIComponent(`web${hidden}`) }),
             method === 'GET' ? {} : { body: {} },
           );
           if (res.status !== 400 || !res.body.problems.some((p: { field: string }) => p.field === `params.${name}`))
@@ -281,7 +296,7 @@ describe('NUL and control characters are a 400 naming the field, everywhere', ()
   it('imports a flow file with NUL and control characters in names, skipping those records with a reason', async () => {
     const [first] = readFileSync(join(__dirname, '..', 'fixtures', 'small-flows.hubble.jsonl'), 'utf8').split('\n');
     const flow = (change: (flow: any) => void) => {
-      const line = JSON.parse(first);
+      const line = JSON.parse(first!);
       change(line.flow);
       return JSON.stringify(line);
     };

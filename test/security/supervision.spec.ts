@@ -50,7 +50,7 @@ const exited = (child: ChildProcess) =>
 describe('the worker child', () => {
   it('is restarted with a backoff when it is killed, while the API keeps serving; SIGTERM then stops both', async () => {
     const run = await product();
-    const [first] = run.workers;
+    const first = run.workers[0]!;
     process.kill(first, 'SIGKILL');
     await until(
       () => run.log.some((line) => line.includes('worker exited; restarting it') && line.includes('"restartInMs":1000')),
@@ -58,17 +58,18 @@ describe('the worker child', () => {
       run.log,
     );
     expect(await healthz(run.url)).toBe(200);
-    await until(() => run.workers.length === 2 && running(run.workers[1]), 10_000, run.log);
+    await until(() => run.workers.length === 2 && running(run.workers[1]!), 10_000, run.log);
+    const restarted = run.workers[1]!;
     expect(running(first)).toBe(false);
 
     run.process.kill('SIGTERM');
     expect(await exited(run.process)).toBe(0);
-    expect(running(run.workers[1])).toBe(false);
+    expect(running(restarted)).toBe(false);
   }, 120_000);
 
   it('exits when the API is SIGKILLed: no orphan', async () => {
     const run = await product();
-    const [worker] = run.workers;
+    const worker = run.workers[0]!;
     expect(running(worker)).toBe(true);
     process.kill(run.process.pid!, 'SIGKILL');
     await until(() => !running(worker), 5_000, run.log);

@@ -6,6 +6,7 @@ import { ClustersModule } from './clusters/clusters.module';
 import { EdgesModule } from './edges/edges.module';
 import { FlowImportsModule } from './flow-imports/flow-imports.module';
 import { FlowSourcesModule } from './flow-sources/flow-sources.module';
+import { CoverageModule } from './coverage/coverage.module';
 import { HealthModule } from './health/health.module';
 import { AuditInterceptor } from './http/audit.interceptor';
 import { AuthGuard } from './http/auth.guard';
@@ -25,6 +26,7 @@ const FEATURES = [
   InventoryModule,
   FlowImportsModule,
   FlowSourcesModule,
+  CoverageModule,
   EdgesModule,
   SimulateModule,
   AuditModule,

@@ -24,7 +24,7 @@ import { migrations } from '@bulkhead/migrations';
 import { announceBootstrapSecrets } from './access/bootstrap-secrets';
 import { createApiApp } from './app';
 import { seedDemo } from './demo/seed-demo';
-import { CLUSTER_DEPS, FLOW_IMPORT_DEPS, INVENTORY_DEPS } from './stores.providers';
+import { CLUSTER_DEPS, FLOW_IMPORT_DEPS, FLOW_SOURCE_DEPS, INVENTORY_DEPS } from './stores.providers';
 
 /**
  * `npm start`: the API, and with --with-worker a worker process beside it, on the configured
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       new UploadStorage(join(config.dataDir, 'uploads')),
       new Date(),
       logger,
+      app.get(FLOW_SOURCE_DEPS),
     );
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();

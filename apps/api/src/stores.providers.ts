@@ -1,4 +1,12 @@
-import type { ClusterDeps, ClusterStore, EdgeDeps, FlowSourceDeps, InventoryDeps, RequestImportDeps } from '@bulkhead/inventory';
+import type {
+  ClusterDeps,
+  ClusterStore,
+  CoverageDeps,
+  EdgeDeps,
+  FlowSourceDeps,
+  InventoryDeps,
+  RequestImportDeps,
+} from '@bulkhead/inventory';
 import { SimulatedDriver, systemResolver } from '@bulkhead/cluster';
 import { type AccessDeps, RecentCredentials } from '@bulkhead/access';
 import {
@@ -10,6 +18,7 @@ import {
   TypeOrmTokenStore,
   TypeOrmUserStore,
   PostgresAuditLog,
+  PostgresCoverageStore,
   PostgresFlowSourceStore,
   PostgresPlanStore,
   PostgresProtectionSource,
@@ -45,6 +54,7 @@ export const INVENTORY_DEPS = Symbol('InventoryDeps');
 export const FLOW_IMPORT_DEPS = Symbol('FlowImportDeps');
 export const EDGE_DEPS = Symbol('EdgeDeps');
 export const FLOW_SOURCE_DEPS = Symbol('FlowSourceDeps');
+export const COVERAGE_DEPS = Symbol('CoverageDeps');
 export const REFUSAL_AUDIT = Symbol('RefusalAudit');
 export const WORK_THREADS = Symbol('WorkThreads');
 export const PAGE_CURSORS = Symbol('PageCursors');
@@ -136,6 +146,11 @@ export const storeProviders: Provider[] = [
       addressRules: { allowLoopback: r.config.clusters.allowLoopback },
       resolver: systemResolver,
     }),
+  },
+  {
+    provide: COVERAGE_DEPS,
+    inject: [CLUSTER_STORE, RUNTIME],
+    useFactory: (clusters: ClusterStore, r: ApiRuntime): CoverageDeps => ({ clusters, coverage: new PostgresCoverageStore(r.db) }),
   },
   {
     provide: EDGE_DEPS,

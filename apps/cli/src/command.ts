@@ -33,7 +33,7 @@ export class UsageError extends Error {}
 export function parseArgs(argv: string[], valued: ReadonlySet<string>): ParsedArgs {
   const parsed: ParsedArgs = { positional: [], options: new Map(), flags: new Set() };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i]!;
     if (!arg.startsWith('--') || arg === '--') {
       parsed.positional.push(arg);
       continue;
@@ -52,4 +52,12 @@ export function parseArgs(argv: string[], valued: ReadonlySet<string>): ParsedAr
     parsed.options.set(name, [...(parsed.options.get(name) ?? []), value]);
   }
   return parsed;
+}
+
+/** The one FILE a command takes as its argument. */
+export function onlyFile(args: ParsedArgs): string {
+  const [file, ...others] = args.positional;
+  if (file === undefined) throw new UsageError('missing FILE');
+  if (others.length) throw new UsageError('expected exactly one FILE');
+  return file;
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { commands } from './commands';
-import { type CliIo, UsageError } from './command';
+import { type CliIo, type Command, UsageError } from './command';
 
 const io: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -28,18 +28,24 @@ async function help(): Promise<string> {
   ].join('\n');
 }
 
+/** The loader of the command called `name`; undefined when there is no such command. */
+function loaderOf(name: string | undefined): (() => Promise<Command>) | undefined {
+  return name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    const target = Object.hasOwn(commands, rest[0] ?? '') ? await commands[rest[0]]() : undefined;
+    const target = await loaderOf(rest[0])?.();
     io.out(target ? `Usage: ${target.usage}` : await help());
     return 0;
   }
-  if (!Object.hasOwn(commands, name)) {
+  const load = loaderOf(name);
+  if (!load) {
     io.err(`bulkhead: unknown command '${name}'\n\n${await help()}`);
     return 2;
   }
-  const command = await commands[name]();
+  const command = await load();
   try {
     return await command.run(rest, io);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { driverFactory, SimulatedDriver, systemResolver } from '@bulkhead/cluster';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
 import {
+  PostgresDriftActionStore,
   PostgresDriftStore,
   PostgresWebhookOutbox,
   PostgresPlanStore,
@@ -10,7 +11,7 @@ import {
   TypeOrmFlowImportStore,
   TypeOrmInventoryStore,
 } from '@bulkhead/persistence';
-import { RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
+import { nextActionsNow, RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
 import { signWebhook, UploadStorage } from '@bulkhead/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
@@ -18,7 +19,13 @@ import { AuditShipper } from './audit-sink/audit-shipper';
 import { FlowImportHandler } from './flow-import/flow-import.handler';
 import { ReattributeFlowsHandler } from './flow-import/reattribute.handler';
 import { ClusterSyncHandler } from './inventory/cluster-sync.handler';
-import { DriftCheckHandler, RolloutAdvanceHandler, RolloutCommandHandler, RolloutReconcileHandler } from './rollouts/rollout.handlers';
+import {
+  DriftActionHandler,
+  DriftCheckHandler,
+  RolloutAdvanceHandler,
+  RolloutCommandHandler,
+  RolloutReconcileHandler,
+} from './rollouts/rollout.handlers';
 import type { JobHandler } from './jobs/job-handler';
 import { QueueConsumers } from './jobs/queue-consumers';
 import { httpWebhookTransport } from './notifications/http-transport';
@@ -48,11 +55,12 @@ export class WorkerModule {
             });
             const clock = () => new Date();
             const inventoryStore = new TypeOrmInventoryStore(runtime.db);
+            const plans = new PostgresPlanStore(runtime.db);
             const rollouts: RolloutDeps = {
               // The jobs find their commands in what this process last saw (see RolloutStateCache).
               store: new RolloutStateCache(new PostgresRolloutStore(runtime.db)),
               dispatcher: new BullRolloutDispatcher(runtime.jobs, clock),
-              plans: new PostgresPlanStore(runtime.db),
+              plans,
               namespaceTier: (clusterId, namespace) => inventoryStore.tierOf(clusterId, namespace),
               recordLivePolicies: (clusterId, namespace, policies) =>
                 inventoryStore.replaceNamespacePolicies(clusterId, namespace, policies),
@@ -71,6 +79,8 @@ export class WorkerModule {
               checkpoint: (point) => hooks.checkpoint(point),
             };
             const drift = new PostgresDriftStore(runtime.db);
+            // A halt's actions as the API lists them: read from the database, not from this process's cache.
+            const halted = { store: new PostgresRolloutStore(runtime.db), plans: new PostgresPlanStore(runtime.db) };
             const clusters = new TypeOrmClusterStore(runtime.db);
             const imports = new TypeOrmFlowImportStore(runtime.db);
             const inventory = {
@@ -86,6 +96,7 @@ export class WorkerModule {
             return [
               new ClusterSyncHandler({ ...inventory, driverFor: rollouts.driverFor, clock }),
               new DriftCheckHandler({ ...rollouts, drift, clustersToCheck: () => drift.clustersToCheck() }),
+              new DriftActionHandler({ ...rollouts, drift, actions: new PostgresDriftActionStore(runtime.db), planRecords: plans }),
               new RolloutAdvanceHandler(rollouts),
               new RolloutCommandHandler(rollouts),
               new RolloutReconcileHandler(rollouts),
@@ -95,6 +106,7 @@ export class WorkerModule {
                 openSecret: (sealed) => runtime.secrets.open(Buffer.from(sealed)),
                 sign: signWebhook,
                 clock,
+                rolloutActions: (rolloutId) => nextActionsNow(halted, rolloutId, clock()),
               }),
               new FlowImportHandler({ imports, inventory: inventoryStore, clusters, queue: runtime.jobs, files: uploads, clock }),
               new ReattributeFlowsHandler({
@@ -123,6 +135,7 @@ export class WorkerModule {
               rollouts: new PostgresRolloutStore(runtime.db),
               imports: new TypeOrmFlowImportStore(runtime.db),
               clusters: new TypeOrmClusterStore(runtime.db),
+              driftActions: new PostgresDriftActionStore(runtime.db),
               webhooks,
               clock: () => new Date(),
             }),

@@ -7,7 +7,7 @@ const link = (position: number, previousHash: string, hash = `h${position}`, rec
   hash,
   recomputedHash,
 });
-const intact = [link(1, GENESIS), link(2, 'h1'), link(3, 'h2'), link(4, 'h3')];
+const intact: [ChainLink, ChainLink, ChainLink, ChainLink] = [link(1, GENESIS), link(2, 'h1'), link(3, 'h2'), link(4, 'h3')];
 
 async function* pagesOf(links: ChainLink[], size = 2) {
   for (let i = 0; i < links.length; i += size) yield links.slice(i, i + size);

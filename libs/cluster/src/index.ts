@@ -1,5 +1,6 @@
 export * from './simulated/faults';
 export * from './simulated/simulated-driver';
+export { SIMULATED_HISTORY_MS, SimulatedFlowStream } from './simulated/live-stream';
 export * from './kubernetes';
 export * from './driver-factory';
 export { GitDelivery, type GitDeliveryOptions } from './git/git-delivery';

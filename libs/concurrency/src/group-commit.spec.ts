@@ -29,7 +29,7 @@ describe('GroupCommit', () => {
     const commits = new GroupCommit(commit);
     const answers = ['a', 'b', 'c'].map((item) => commits.submit('r1', item, schedule));
     expect(turns).toHaveLength(1);
-    await turns[0]();
+    await turns[0]!();
     expect(await Promise.all(answers)).toEqual(['aa', 'bb', 'cc']);
     expect(batches).toEqual([['a', 'b', 'c']]);
   });
@@ -71,7 +71,7 @@ describe('GroupCommit', () => {
     const { turns, schedule } = manualTurns();
     const commits = new GroupCommit(commit);
     const answers = Promise.allSettled(['a', 'b', 'c'].map((item) => commits.submit('r1', item, schedule)));
-    await turns[0]();
+    await turns[0]!();
     expect(await answers).toMatchObject([{ value: 'aa' }, { reason: { message: 'b refused' } }, { value: 'cc' }]);
     expect(batches).toEqual([['a', 'b', 'c']]);
   });
@@ -85,7 +85,7 @@ describe('GroupCommit', () => {
     });
     const { turns, schedule } = manualTurns();
     const answers = Promise.allSettled(['a', 'poison', 'c'].map((item) => commits.submit('r1', item, schedule)));
-    await turns[0]();
+    await turns[0]!();
     expect(await answers).toMatchObject([{ value: 'a' }, { reason: { message: 'unique violation' } }, { value: 'c' }]);
     expect(batches).toEqual([['a', 'poison', 'c'], ['a'], ['poison'], ['c']]);
   });
@@ -98,7 +98,7 @@ describe('GroupCommit', () => {
     });
     const { turns, schedule } = manualTurns();
     const answer = commits.submit('r1', 'a', schedule);
-    await turns[0]();
+    await turns[0]!();
     await expect(answer).rejects.toThrow('pool closed');
     expect(calls).toBe(1);
   });
@@ -107,7 +107,7 @@ describe('GroupCommit', () => {
     const commits = new GroupCommit<string, string>(async () => [{ value: 'only one' }]);
     const { turns, schedule } = manualTurns();
     const answers = Promise.allSettled(['a', 'b'].map((item) => commits.submit('r1', item, schedule)));
-    await turns[0]();
+    await turns[0]!();
     expect(await answers).toMatchObject([{ value: 'only one' }, { reason: { message: 'the commit of 2 item(s) of r1 answered for 1' } }]);
   });
 
@@ -124,7 +124,7 @@ describe('GroupCommit', () => {
     expect(commits.size).toBe(0);
     const { turns, schedule } = manualTurns();
     const next = commits.submit('r1', 'd', schedule);
-    await turns[0]();
+    await turns[0]!();
     expect(await next).toBe('dd');
     expect(batches).toEqual([['d']]);
   });

@@ -66,7 +66,7 @@ export class GroupCommit<I, R> {
         batch.map((w) => w.item),
       );
     } catch (error) {
-      if (batch.length === 1) return batch[0].reject(error);
+      if (batch.length === 1) return batch[0]!.reject(error);
       for (const w of batch) await this.flush(key, [w]);
       return;
     }

@@ -4,7 +4,7 @@ import { KeyedQueue } from './keyed-queue';
 describe('KeyedQueue', () => {
   it('runs the tasks of one key one at a time, in the order they were handed in', async () => {
     const queue = new KeyedQueue();
-    const gates = [deferred<string>(), deferred<string>(), deferred<string>()];
+    const gates = [deferred<string>(), deferred<string>(), deferred<string>()] as const;
     const started: number[] = [];
     const results = gates.map((gate, i) => queue.run('cluster-a', () => (started.push(i), gate.promise)));
     await settled();

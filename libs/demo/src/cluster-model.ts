@@ -154,9 +154,9 @@ function ciliumLabelsOf(pod: Record<string, string>, ns: NamespaceModel, service
 function placement(spec: WorkloadSpec, rng: Random): NodeSpec[] {
   const workers = NODES.filter((n) => !n.controlPlane);
   if (spec.kind === 'DaemonSet') return [...NODES];
-  if (spec.name === 'coredns') return [NODES[0], ...workers].slice(0, spec.replicas);
+  if (spec.name === 'coredns') return [...NODES.filter((n) => n.controlPlane), ...workers].slice(0, spec.replicas);
   const first = rng.int(0, workers.length - 1);
-  return Array.from({ length: spec.replicas }, (_, i) => workers[(first + i) % workers.length]);
+  return Array.from({ length: spec.replicas }, (_, i) => workers[(first + i) % workers.length]!);
 }
 
 export function buildClusterModel(topology: Topology, startMs: number, rng: Random): ClusterModel {

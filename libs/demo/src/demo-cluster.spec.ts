@@ -22,7 +22,7 @@ describe('demoCluster: determinism and options', () => {
     const later = new Date('2027-03-01T08:30:00Z');
     const cluster = demoCluster({ start: later });
     expect(cluster.window).toEqual({ start: '2027-03-01T08:30:00.000Z', end: '2027-03-08T08:30:00.000Z' });
-    const first = JSON.parse(cluster.hubbleFlows[0]) as { time: string };
+    const first = JSON.parse(cluster.hubbleFlows[0]!) as { time: string };
     expect(first.time >= cluster.window.start).toBe(true);
   });
 

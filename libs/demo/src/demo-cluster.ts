@@ -5,7 +5,7 @@ import { buildClusterModel } from './cluster-model';
 import { renderHubbleFlows } from './hubble-flows';
 import { Random } from './random';
 import { renderSnapshot } from './snapshot';
-import { demoTopology, type NamedDependency, WINDOW_MS } from './topology';
+import { DAY_MS, demoTopology, type NamedDependency, WINDOW_MS } from './topology';
 
 export type DemoDependency = NamedDependency;
 
@@ -37,6 +37,11 @@ export interface DemoCluster {
 
 export const DEFAULT_DEMO_SEED = 20221111;
 
+/** The week the demo seeded at `seededAt` shows: the 7 days before that day began (UTC). */
+export function demoWindowStart(seededAt: Date): Date {
+  return new Date(Math.floor(seededAt.getTime() / DAY_MS) * DAY_MS - WINDOW_MS);
+}
+
 export function demoCluster(options: DemoClusterOptions): DemoCluster {
   const startMs = options.start instanceof Date ? options.start.getTime() : Number.NaN;
   if (!Number.isFinite(startMs)) throw new Error('demoCluster: options.start must be a valid Date');
@@ -47,8 +52,8 @@ export function demoCluster(options: DemoClusterOptions): DemoCluster {
   const topology = demoTopology(startMs);
   const model = buildClusterModel(topology, startMs, rng.fork('cluster'));
   const objects = rng.fork('objects');
-  const policyUids = topology.policies.map(() => objects.uuid());
-  const snapshot = renderSnapshot(model, policyUids, objects.int(180_000, 260_000));
+  const policies = topology.policies.map((policy) => ({ policy, uid: objects.uuid() }));
+  const snapshot = renderSnapshot(model, policies, objects.int(180_000, 260_000));
 
   return {
     name: model.name,

@@ -42,8 +42,8 @@ describe('demo Hubble flows: format', () => {
     const times = flows.map((f) => f.time);
     for (const t of times) expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     expect(times).toEqual([...times].sort());
-    expect(times[0] >= '2026-11-20T00:00:00').toBe(true);
-    expect(times[times.length - 1] < '2026-11-27T00:00:00').toBe(true);
+    expect(times[0]! >= '2026-11-20T00:00:00').toBe(true);
+    expect(times[times.length - 1]! < '2026-11-27T00:00:00').toBe(true);
   });
 
   it('formats nanoseconds past the millisecond', () => {
@@ -157,7 +157,7 @@ describe('demo Hubble flows: agree with the snapshot', () => {
   it('names the top-level owner in workloads[], as recent Hubble does', () => {
     const workloads = workloadByPodIp(cluster);
     for (const f of flows) {
-      if (f.source.workloads) expect(`${f.source.namespace}/${f.source.workloads[0].name}`).toBe(workloads.get(f.IP.source));
+      if (f.source.workloads) expect(`${f.source.namespace}/${f.source.workloads[0]?.name}`).toBe(workloads.get(f.IP.source));
     }
   });
 

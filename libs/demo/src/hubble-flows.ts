@@ -21,7 +21,7 @@ type FlowEndpoint =
   | { kind: 'kube-apiserver'; ip: string }
   | { kind: 'host'; node: NodeSpec };
 
-interface Connection {
+export interface Connection {
   atNs: number;
   client: FlowEndpoint;
   server: FlowEndpoint;
@@ -40,7 +40,7 @@ const SUB_TYPE: Record<ObservationPoint, number | undefined> = {
   FROM_ENDPOINT: 5,
 };
 
-interface FlowEvent {
+export interface FlowEvent {
   atNs: number;
   seq: number;
   node: NodeSpec;
@@ -77,7 +77,7 @@ function nodeOf(ep: FlowEndpoint): NodeSpec | undefined {
   return undefined;
 }
 
-class FlowRenderer {
+export class FlowRenderer {
   private seq = 0;
   readonly events: FlowEvent[] = [];
 
@@ -194,7 +194,7 @@ class FlowRenderer {
   }
 }
 
-function workloadIndex(model: ClusterModel): Map<string, WorkloadModel> {
+export function workloadIndex(model: ClusterModel): Map<string, WorkloadModel> {
   return new Map(model.workloads.map((w) => [`${w.spec.namespace}/${w.spec.name}`, w]));
 }
 
@@ -206,17 +206,18 @@ function podsOf(peer: Peer & { kind: 'workload' }, index: Map<string, WorkloadMo
 }
 
 /** The connections of one dependency: times spread over its slot, pods picked among the replicas. */
-function connectionsOf(dep: Dependency, index: Map<string, WorkloadModel>, rng: Random): Connection[] {
+export function connectionsOf(dep: Dependency, index: Map<string, WorkloadModel>, rng: Random): Connection[] {
   const [fromMs, toMs] = dep.during ?? [0, WINDOW_MS];
   const out: Connection[] = [];
   for (let i = 0; i < dep.connections; i++) {
-    const atNs = rng.int(fromMs, toMs - 1) * NS_PER_MS + rng.int(0, NS_PER_MS - 1);
+    const runMs = dep.runs ? dep.runs.firstMs + (i % dep.runs.inWindow) * dep.runs.everyMs : 0;
+    const atNs = (runMs + rng.int(fromMs, toMs - 1)) * NS_PER_MS + rng.int(0, NS_PER_MS - 1);
     let server: FlowEndpoint;
     let serverPods: PodModel[] = [];
     switch (dep.to.kind) {
       case 'workload':
         serverPods = podsOf(dep.to, index);
-        server = { kind: 'pod', pod: dep.everyPod ? serverPods[i % serverPods.length] : rng.pick(serverPods) };
+        server = { kind: 'pod', pod: dep.everyPod ? serverPods[i % serverPods.length]! : rng.pick(serverPods) };
         break;
       case 'world':
         server = { kind: 'world', ip: rng.pick(dep.to.ips), names: dep.to.names };
@@ -233,7 +234,7 @@ function connectionsOf(dep: Dependency, index: Map<string, WorkloadModel>, rng: 
         let candidates = podsOf(dep.from, index);
         // Inside one workload (replication), a pod never talks to itself: replicas connect to the first pod.
         if (server.kind === 'pod' && serverPods === candidates) {
-          server = { kind: 'pod', pod: candidates[0] };
+          server = { kind: 'pod', pod: candidates[0]! };
           candidates = candidates.slice(1);
         }
         client = { kind: 'pod', pod: rng.pick(candidates) };
@@ -257,6 +258,19 @@ function connectionsOf(dep: Dependency, index: Map<string, WorkloadModel>, rng: 
   return out;
 }
 
+/** Events in time order, as exporter lines' objects (`{"flow":{...},"node_name":..,"time":..}`), `atNs` after `startMs`. */
+export function exporterLines(
+  startMs: number,
+  events: readonly FlowEvent[],
+): Array<{ flow: Record<string, unknown>; node_name: string; time: string }> {
+  return [...events]
+    .sort((a, b) => a.atNs - b.atNs || a.seq - b.seq)
+    .map((e) => {
+      const time = hubbleTime(startMs, e.atNs);
+      return { flow: { ...e.flow, time }, node_name: e.node.name, time };
+    });
+}
+
 /** The Hubble exporter lines for the whole window, sorted by time. */
 export function renderHubbleFlows(model: ClusterModel, rng: Random): string[] {
   const index = workloadIndex(model);
@@ -265,9 +279,5 @@ export function renderHubbleFlows(model: ClusterModel, rng: Random): string[] {
   for (const dep of model.topology.dependencies) {
     for (const c of connectionsOf(dep, index, connectionRng)) renderer.connection(c);
   }
-  const events = [...renderer.events].sort((a, b) => a.atNs - b.atNs || a.seq - b.seq);
-  return events.map((e) => {
-    const time = hubbleTime(model.startMs, e.atNs);
-    return JSON.stringify({ flow: { ...e.flow, time }, node_name: e.node.name, time });
-  });
+  return exporterLines(model.startMs, renderer.events).map((line) => JSON.stringify(line));
 }

@@ -53,21 +53,20 @@ export class Random {
 
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new Error('Random.pick: empty list');
-    return items[Math.floor(this.next() * items.length)];
+    return items[Math.floor(this.next() * items.length)]!;
   }
 
   string(alphabet: string, length: number): string {
     let out = '';
-    for (let i = 0; i < length; i++) out += alphabet[Math.floor(this.next() * alphabet.length)];
+    for (let i = 0; i < length; i++) out += alphabet.charAt(Math.floor(this.next() * alphabet.length));
     return out;
   }
 
   /** A version-4-shaped UUID, as the API server gives every object. */
   uuid(): string {
-    const h = this.string(HEX, 32).split('');
-    h[12] = '4';
-    h[16] = HEX[8 + (HEX.indexOf(h[16]) & 3)];
-    const s = h.join('');
+    const digits = this.string(HEX, 32);
+    const variant = HEX.charAt(8 + (HEX.indexOf(digits.charAt(16)) & 3));
+    const s = `${digits.slice(0, 12)}4${digits.slice(13, 16)}${variant}${digits.slice(17)}`;
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   }
 }

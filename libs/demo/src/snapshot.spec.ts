@@ -61,7 +61,7 @@ describe('demo snapshot: pods', () => {
     const uids = new Set(items(cluster).map((o) => o.metadata.uid));
     for (const pod of pods) {
       expect(pod.metadata.ownerReferences).toHaveLength(1);
-      expect(uids.has(pod.metadata.ownerReferences?.[0].uid ?? '')).toBe(true);
+      expect(uids.has(pod.metadata.ownerReferences?.[0]?.uid ?? '')).toBe(true);
     }
   });
 
@@ -97,7 +97,7 @@ describe('demo snapshot: pods', () => {
   it('runs CoreDNS in kube-system labelled k8s-app=kube-dns, serving 53 over UDP and TCP', () => {
     const dns = pods.filter((p) => p.metadata.namespace === 'kube-system' && p.metadata.labels?.['k8s-app'] === 'kube-dns');
     expect(dns.length).toBe(2);
-    const ports = dns[0].spec?.containers?.[0].ports?.map((p) => `${p.containerPort}/${p.protocol}`);
+    const ports = dns[0]?.spec?.containers?.[0]?.ports?.map((p) => `${p.containerPort}/${p.protocol}`);
     expect(ports).toEqual(expect.arrayContaining(['53/UDP', '53/TCP']));
   });
 });
@@ -105,25 +105,25 @@ describe('demo snapshot: pods', () => {
 describe('demo snapshot: workloads', () => {
   it('runs postgres as a StatefulSet with ordinal pods', () => {
     expect(find('StatefulSet', 'postgres-prod', 'postgres')?.spec?.replicas).toBe(2);
-    expect(find('Pod', 'postgres-prod', 'postgres-1')?.metadata.ownerReferences?.[0].kind).toBe('StatefulSet');
+    expect(find('Pod', 'postgres-prod', 'postgres-1')?.metadata.ownerReferences?.[0]?.kind).toBe('StatefulSet');
   });
 
   it('has a DaemonSet with a pod on every node', () => {
     const ds = items(cluster, 'DaemonSet');
     expect(ds.map((d) => d.metadata.name)).toEqual(['fluent-bit']);
-    const dsPods = pods.filter((p) => p.metadata.ownerReferences?.[0].uid === ds[0].metadata.uid);
+    const dsPods = pods.filter((p) => p.metadata.ownerReferences?.[0]?.uid === ds[0]!.metadata.uid);
     expect(dsPods.length).toBe(4);
   });
 
   it('has a CronJob with one Job and its pod, which ran inside the window', () => {
-    const [cron] = items(cluster, 'CronJob');
+    const cron = items(cluster, 'CronJob')[0]!;
     expect(cron.metadata).toEqual(expect.objectContaining({ namespace: 'orders-prod', name: 'orders-weekly-report' }));
     expect(cron.spec?.schedule).toMatch(/^0 2 \* \* [0-6]$/);
-    const [job] = items(cluster, 'Job');
-    expect(job.metadata.ownerReferences?.[0].uid).toBe(cron.metadata.uid);
-    const jobPods = pods.filter((p) => p.metadata.ownerReferences?.[0].uid === job.metadata.uid);
+    const job = items(cluster, 'Job')[0]!;
+    expect(job.metadata.ownerReferences?.[0]?.uid).toBe(cron.metadata.uid);
+    const jobPods = pods.filter((p) => p.metadata.ownerReferences?.[0]?.uid === job.metadata.uid);
     expect(jobPods).toHaveLength(1);
-    expect(jobPods[0].status?.phase).toBe('Succeeded');
+    expect(jobPods[0]?.status?.phase).toBe('Succeeded');
   });
 
   it('has a workload with no pods', () => {

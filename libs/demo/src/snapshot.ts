@@ -331,7 +331,11 @@ function jobObject(w: WorkloadModel, rv: ResourceVersions): object {
   };
 }
 
-export function renderSnapshot(model: ClusterModel, policyUids: string[], firstResourceVersion: number): KubeList {
+export function renderSnapshot(
+  model: ClusterModel,
+  policies: readonly { policy: NetworkPolicySpec; uid: string }[],
+  firstResourceVersion: number,
+): KubeList {
   const rv = new ResourceVersions(firstResourceVersion);
   const sortedWorkloads = [...model.workloads].sort(byNamespaceAndName((w) => [w.spec.namespace, w.spec.name]));
   const ofKind = (kind: WorkloadSpec['kind']): WorkloadModel[] => sortedWorkloads.filter((w) => w.spec.kind === kind);
@@ -340,10 +344,9 @@ export function renderSnapshot(model: ClusterModel, policyUids: string[], firstR
   const items: object[] = [
     ...[...model.namespaces].sort((a, b) => compareStrings(a.spec.name, b.spec.name)).map((ns) => namespaceObject(ns, rv)),
     ...[...model.pods].sort(byNamespaceAndName((p) => [p.namespace, p.name])).map((p) => podObject(p, rv)),
-    ...model.topology.policies
-      .map((p, i) => ({ p, uid: policyUids[i] }))
-      .sort(byNamespaceAndName(({ p }) => [p.namespace, p.name]))
-      .map(({ p, uid }) => networkPolicyObject(p, (nsCreated.get(p.namespace) ?? model.startMs) + 3_600_000, uid, rv)),
+    ...[...policies]
+      .sort(byNamespaceAndName(({ policy }) => [policy.namespace, policy.name]))
+      .map(({ policy, uid }) => networkPolicyObject(policy, (nsCreated.get(policy.namespace) ?? model.startMs) + 3_600_000, uid, rv)),
     ...ofKind('Deployment').map((w) => deploymentObject(w, rv)),
     ...ofKind('Deployment').map((w) => replicaSetObject(w, rv)),
     ...ofKind('StatefulSet').map((w) => statefulSetObject(w, rv)),

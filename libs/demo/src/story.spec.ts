@@ -7,13 +7,13 @@ const cluster = demoCluster({ start: new Date('2026-11-20T00:00:00Z') });
 const edges = observedEdges(cluster);
 const distinct = distinctEdges(cluster);
 const TIERS = ['prod', 'staging', 'dev'] as const;
-const tierOf = (name: string) => TIERS.find((t) => name.split('/')[0].endsWith(`-${t}`));
+const tierOf = (name: string) => TIERS.find((t) => name.split('/')[0]!.endsWith(`-${t}`));
 
 describe('demo story: the incident', () => {
   it('shows a dev pod connecting to the prod database on 5432', () => {
     const incident = edges.filter((e) => tierOf(e.from) === 'dev' && e.to === 'postgres-prod/postgres' && e.port === 5432);
     expect(incident.length).toBeGreaterThan(0);
-    expect(edgeKey(incident[0])).toBe('orders-dev/orders-debug -> postgres-prod/postgres 5432/TCP');
+    expect(edgeKey(incident[0]!)).toBe('orders-dev/orders-debug -> postgres-prod/postgres 5432/TCP');
   });
 
   it('reports the incident it contains', () => {
@@ -23,8 +23,8 @@ describe('demo story: the incident', () => {
   it('keeps every other connection inside its tier', () => {
     const crossing = distinct.filter((key) => {
       const [from, rest] = key.split(' -> ');
-      const to = rest.split(' ')[0];
-      const a = tierOf(from);
+      const to = rest!.split(' ')[0]!;
+      const a = tierOf(from!);
       const b = tierOf(to);
       return a !== undefined && b !== undefined && a !== b;
     });
@@ -85,10 +85,14 @@ describe.each(TIERS)('demo story: the %s tier', (tier) => {
   it('resolves names with CoreDNS from every workload with pods', () => {
     const dns = edges.filter((e) => e.to === 'kube-system/coredns' && e.port === 53 && e.protocol === 'UDP');
     const clients = new Set(dns.map((e) => e.from));
-    for (const w of ['api-gateway/api-gateway', 'orders/orders-api', 'payments/payments-api', 'postgres/postgres', 'kafka/kafka']) {
-      const [app, name] = w.split('/');
-      expect(clients).toContain(t(app, name));
-    }
+    const workloads = [
+      ['api-gateway', 'api-gateway'],
+      ['orders', 'orders-api'],
+      ['payments', 'payments-api'],
+      ['postgres', 'postgres'],
+      ['kafka', 'kafka'],
+    ] as const;
+    for (const [app, name] of workloads) expect(clients).toContain(t(app, name));
   });
 
   it('is scraped by Prometheus on each metrics port', () => {

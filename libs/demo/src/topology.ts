@@ -16,6 +16,7 @@ export type Protocol = 'TCP' | 'UDP';
 const ENVIRONMENT: Record<Tier, string> = { prod: 'production', staging: 'staging', dev: 'development' };
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+export const WEEK_MS = 7 * DAY_MS;
 const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
 
@@ -98,6 +99,12 @@ export interface Dependency {
   during?: [number, number];
   /** Connect to every pod of the destination in turn (Prometheus scraping), not a random one. */
   everyPod?: boolean;
+  /**
+   * A scheduled caller (a CronJob, a nightly batch): it runs every `everyMs` from `firstMs` (ms after
+   * `start`), and `during` is then within each run. Inside the window, connection i falls in run
+   * i % `inWindow`; the live stream repeats the runs for ever.
+   */
+  runs?: { firstMs: number; everyMs: number; inWindow: number };
 }
 
 export interface NetworkPolicySpec {
@@ -491,6 +498,10 @@ export function demoTopology(startMs: number): Topology {
   const workloads = [...TIERS.flatMap(tierWorkloads), ...sharedWorkloads(), ...storyWorkloads(runAt, dayOfWeek)];
 
   const incident: NamedDependency = { from: 'orders-dev/orders-debug', to: 'postgres-prod/postgres', port: 5432, protocol: 'TCP' };
+  const weekly = { firstMs: runAt, everyMs: WEEK_MS, inWindow: 1 };
+  // The legacy report: every night at 01:30 UTC, from the first such time in the window.
+  const firstNight = Math.floor(startMs / DAY_MS) * DAY_MS + HOUR_MS + 30 * MINUTE_MS;
+  const nightlyAt = (firstNight < startMs ? firstNight + DAY_MS : firstNight) - startMs;
   // Day 2, mid-afternoon: an engineer points the debug pod at what they think is the dev database.
   const incidentStart = Math.floor(startMs / DAY_MS) * DAY_MS - startMs + 2 * DAY_MS + 14 * HOUR_MS;
 
@@ -506,7 +517,16 @@ export function demoTopology(startMs: number): Topology {
     { from: w('ingress-nginx', 'ingress-nginx-controller'), to: API_SERVER, port: 443, protocol: 'TCP', connections: 4 },
     { from: w('monitoring', 'prometheus'), to: API_SERVER, port: 443, protocol: 'TCP', connections: 6 },
     { from: w('monitoring', 'grafana'), to: w('monitoring', 'prometheus'), port: 9090, protocol: 'TCP', connections: 20 },
-    { from: w('legacy-reporting', 'report-builder'), to: w('orders-prod', 'orders-api'), port: 8080, protocol: 'TCP', connections: 6 },
+    // The legacy report is built every night at 01:30 from the orders API (one night's run in the window failed).
+    {
+      from: w('legacy-reporting', 'report-builder'),
+      to: w('orders-prod', 'orders-api'),
+      port: 8080,
+      protocol: 'TCP',
+      connections: 6,
+      during: [0, 3 * MINUTE_MS],
+      runs: { firstMs: nightlyAt, everyMs: DAY_MS, inWindow: 6 },
+    },
     // The incident, and the same pod's legitimate use of the dev database.
     {
       from: w('orders-dev', 'orders-debug'),
@@ -524,7 +544,8 @@ export function demoTopology(startMs: number): Topology {
       port: 53,
       protocol: 'UDP',
       connections: 2,
-      during: [runAt + 2000, runAt + 10 * 1000],
+      during: [2000, 10 * 1000],
+      runs: weekly,
     },
     {
       from: w('orders-prod', 'orders-weekly-report'),
@@ -532,7 +553,8 @@ export function demoTopology(startMs: number): Topology {
       port: 5432,
       protocol: 'TCP',
       connections: 3,
-      during: [runAt + 10 * 1000, runAt + 3 * MINUTE_MS],
+      during: [10 * 1000, 3 * MINUTE_MS],
+      runs: weekly,
     },
   ];
 

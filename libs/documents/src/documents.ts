@@ -33,8 +33,9 @@ function readYaml(text: string, limits: DocumentLimits): unknown[] {
   // The documents of a stream share one budget: together they are what the caller holds in memory.
   let spent = 0;
   return documents.map((doc, index) => {
-    if (doc.errors.length > 0) {
-      const { message, pos } = doc.errors[0];
+    const [firstError] = doc.errors;
+    if (firstError) {
+      const { message, pos } = firstError;
       // The composer recurses into collections: nesting thousands deep overflows its stack.
       if (message.includes('Maximum call stack size exceeded')) throw tooDeep(limits, index + 1);
       const { line, col } = lines.linePos(pos[0]);

@@ -579,9 +579,7 @@ function connectionsOf(e: EdgeAcc): number {
 }
 
 function pick<T>(mask: number, values: readonly T[]): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < values.length; i++) if (mask & (1 << i)) out.push(values[i]);
-  return out;
+  return values.filter((_, i) => (mask & (1 << i)) !== 0);
 }
 
 function toEdge(e: EdgeAcc): DependencyEdge {

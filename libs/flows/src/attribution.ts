@@ -283,9 +283,7 @@ export class Attributor {
   private external(ep: FlowEndpoint): Attribution {
     if (ep.dnsNames !== undefined && ep.dnsNames.length > 0) {
       // several names may be listed in any order: take the smallest so the key is stable
-      let name = ep.dnsNames[0];
-      for (const n of ep.dnsNames) if (n < name) name = n;
-      name = name.toLowerCase();
+      let name = ep.dnsNames.reduce((smallest, n) => (n < smallest ? n : smallest)).toLowerCase();
       if (name.endsWith('.')) name = name.slice(0, -1);
       return this.ok(externalEndpoint(name, 'dns'), 'external-dns');
     }

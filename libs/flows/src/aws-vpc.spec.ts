@@ -66,8 +66,8 @@ describe('AWS VPC Flow Logs, custom version 3 format with TCP flags', () => {
   test('with the header: SYN-ACK replies fold into the client edge, and only SYNs count', () => {
     expect(r.reader.records).toBe(8);
     expect(summary(r)).toEqual(['external:52.213.180.42/32 -> workload:perf/iperf-server TCP/5001 allowed x3']);
-    expect(r.edges[0].observations).toBe(8);
-    expect(r.edges[0].directionConfidence).toBe('high');
+    expect(r.edges[0]?.observations).toBe(8);
+    expect(r.edges[0]?.directionConfidence).toBe('high');
   });
 
   test('orientation per row: flags where there is a SYN, else the port', () => {
@@ -91,7 +91,7 @@ describe('AWS VPC Flow Logs, custom version 5 format with flow direction', () =>
 
   test('the pod reaching S3: the ingress SYN-ACK row and the egress SYN row are one connection, seen at the client', () => {
     expect(summary(r)).toEqual(['workload:apps/uploader -> external:52.95.128.179/32 TCP/80 allowed x1']);
-    expect(r.edges[0].reporters).toEqual(['src']);
+    expect(r.edges[0]?.reporters).toEqual(['src']);
   });
 
   test('pkt-srcaddr and pkt-dstaddr are preferred over the interface addresses', () => {
@@ -103,5 +103,27 @@ describe('AWS VPC Flow Logs, custom version 5 format with flow direction', () =>
   test('rows of another length than the header are malformed', () => {
     const res = importFlowText(`${VPC_HEADER.v5}\n${readSample(SAMPLE.vpcV5)}5 10.0.0.71 52.95.128.179\n`, vpc);
     expect(res.reader.skippedByReason['malformed-line']).toEqual({ count: 1, lines: [4] });
+  });
+});
+
+describe('AWS VPC Flow Logs, custom version 4 format (region and zone fields)', () => {
+  // The user guide publishes no version 4 row: its version 5 rows, keeping only the fields of version 4 and lower.
+  const VERSION_5_FIELDS = new Set(['pkt-src-aws-service', 'pkt-dst-aws-service', 'traffic-path', 'flow-direction']);
+  const v5Fields = VPC_HEADER.v5.split(' ');
+  const asVersion4 = (line: string) =>
+    line
+      .split(' ')
+      .filter((_, i) => !VERSION_5_FIELDS.has(v5Fields[i] ?? ''))
+      .join(' ')
+      .replace(/^5 /, '4 ');
+  const rows = readSample(SAMPLE.vpcV5).trim().split('\n').map(asVersion4);
+  const header = v5Fields.filter((field) => !VERSION_5_FIELDS.has(field)).join(' ');
+
+  test('reads by its header: the pod reaching S3, oriented by its flags alone, one connection', () => {
+    const r = importFlowText(`${header}\n${rows.join('\n')}\n`, vpc);
+    expect(header).toContain('region az-id sublocation-type sublocation-id');
+    expect(r.reader.format).toBe('aws-vpc-flow-log');
+    expect(r.reader.records).toBe(2);
+    expect(summary(r)).toEqual(['workload:apps/uploader -> external:52.95.128.179/32 TCP/80 allowed x1']);
   });
 });

@@ -44,7 +44,7 @@ export function isAwsVpcHeader(fields: readonly string[]): boolean {
 
 /** True for a row of the default format: 14 fields, version 2, an action and a log status where they belong. */
 export function isAwsVpcDefaultRow(fields: readonly string[]): boolean {
-  return fields.length === 14 && fields[0] === '2' && /^(ACCEPT|REJECT|-)$/.test(fields[12]) && /^(OK|NODATA|SKIPDATA)$/.test(fields[13]);
+  return fields.length === 14 && fields[0] === '2' && /^(ACCEPT|REJECT|-)$/.test(fields[12]!) && /^(OK|NODATA|SKIPDATA)$/.test(fields[13]!);
 }
 
 /** Reads rows against the field layout in force; a header line changes it for the rows after it. */

@@ -46,8 +46,8 @@ describe('hostile input to the text and YAML sources', () => {
     const text = [
       envoy[0],
       `${envoy[0]} ${'x'.repeat(10_000)}`,
-      envoy[0].replace('10.44.1.23:46520', '10.44.1.23\u0000:46520'),
-      envoy[0].replace('10.44.1.23:46520', '10.44.1\uFFFD.23:46520'),
+      envoy[0]!.replace('10.44.1.23:46520', '10.44.1.23\u0000:46520'),
+      envoy[0]!.replace('10.44.1.23:46520', '10.44.1\uFFFD.23:46520'),
       envoy[1],
     ].join('\n');
     const records = [...reader.feed(text), ...reader.end()];

@@ -133,7 +133,6 @@ function detectFormatOnly(head: string): FlowFormat {
   const trimmed = text.trimStart();
   if (trimmed === '') throw new FlowFormatError('Cannot detect the flow format: the input is empty', '');
   const lines = trimmed.split(/\r?\n/);
-  const first = lines[0].trim();
 
   // One JSON value or legacy record per line? Then one of the first lines says it on its own
   // (the first may be a stray header or a damaged line).
@@ -157,7 +156,7 @@ function detectFormatOnly(head: string): FlowFormat {
     else if (isAwsVpcHeader(line.split(/\s+/)) || isAwsVpcDefaultRow(line.split(/\s+/)) || looksLikeHeaderlessVpcRow(line))
       return 'aws-vpc-flow-log';
   }
-  if (first.startsWith('{') || first.startsWith('[') || candidates.some((l) => l.startsWith('{'))) {
+  if (trimmed.startsWith('{') || trimmed.startsWith('[') || candidates.some((l) => l.startsWith('{'))) {
     const format = classifyText(trimmed);
     if (format) return format;
   }
@@ -180,5 +179,5 @@ function withoutYamlComments(text: string): string {
 function isLegacyCalico(line: string): boolean {
   const fields = line.split(/\s+/);
   if (fields[0] === 'startTime' && fields.includes('srcType') && fields.includes('action')) return true;
-  return fields.length === 24 && /^\d{9,11}$/.test(fields[0]) && /^\d{9,11}$/.test(fields[1]) && /^(wep|hep|ns|net)$/.test(fields[2]);
+  return fields.length === 24 && /^\d{9,11}$/.test(fields[0]!) && /^\d{9,11}$/.test(fields[1]!) && /^(wep|hep|ns|net)$/.test(fields[2]!);
 }

@@ -78,7 +78,7 @@ describe('edge list files', () => {
   test('the JSON array of the spec', () => {
     const r = importFlowText(spec, inventory);
     expect(r.edges.map((e) => e.key)).toEqual(['workload:orders/orders-api|workload:payments/payments-api|TCP|8080']);
-    expect(r.edges[0].connections).toBe(1);
+    expect(r.edges[0]?.connections).toBe(1);
   });
 
   test('one object per line, pod names resolved, repeated rows added up, IPs external', () => {
@@ -115,6 +115,6 @@ describe('edge list files', () => {
 
   test('InventoryIndex.empty works with inference', () => {
     const r = importFlowText(spec, InventoryIndex.empty(), { inferUnknownWorkloads: true });
-    expect(r.edges[0].attribution).toEqual(['inferred']);
+    expect(r.edges[0]?.attribution).toEqual(['inferred']);
   });
 });

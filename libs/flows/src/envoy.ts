@@ -51,9 +51,9 @@ export function splitAddress(text: string | undefined): { ip: string; port: numb
 function dialledService(cluster: string): FlowEndpoint['service'] {
   const fqdn = cluster.split('|')[3];
   if (fqdn === undefined) return undefined;
-  const parts = fqdn.split('.');
-  if (parts.length < 3 || parts[2] !== 'svc' || parts[0] === '' || parts[1] === '') return undefined;
-  return { namespace: parts[1], name: parts[0] };
+  const [name, namespace, kind] = fqdn.split('.');
+  if (kind !== 'svc' || !name || !namespace) return undefined;
+  return { namespace, name };
 }
 
 /** Normalize one access log entry from its fields. */

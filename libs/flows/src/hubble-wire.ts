@@ -37,7 +37,7 @@ export function rfc3339(instant: HubbleInstant): string {
 export function instantFromRfc3339(time: string): HubbleInstant | undefined {
   const match = /^(.{19})(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(time);
   if (!match) return undefined;
-  const ms = Date.parse(match[1] + match[3]);
+  const ms = Date.parse(match[1]! + match[3]!);
   if (Number.isNaN(ms)) return undefined;
   return { seconds: Math.floor(ms / 1000), nanos: Number((match[2] ?? '').padEnd(9, '0')) };
 }

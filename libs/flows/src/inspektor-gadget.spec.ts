@@ -28,8 +28,8 @@ describe('Inspektor Gadget trace_tcp JSON (the docs sample: a pod and a plain co
       newConnection: true,
     });
     // `ig` on a plain host: no Kubernetes fields, only the container's address
-    expect(container.src).toEqual({ kind: 'unknown', ip: '172.17.0.3' });
-    expect(container.timeMs).toBe(Date.parse('2024-07-31T18:39:16.455Z'));
+    expect(container?.src).toEqual({ kind: 'unknown', ip: '172.17.0.3' });
+    expect(container?.timeMs).toBe(Date.parse('2024-07-31T18:39:16.455Z'));
   });
 
   test('the pod is found in the inventory; the container outside Kubernetes stays unattributed, by its address', () => {

@@ -17,14 +17,14 @@ export function podNameCandidates(pod: string): string[] {
   const out: string[] = [];
   const parts = pod.split('-');
   if (parts.length < 2) return out;
-  const last = parts[parts.length - 1];
+  const last = parts[parts.length - 1]!;
   if (DIGITS.test(last) && last.length <= 4) {
     out.push(parts.slice(0, -1).join('-')); // StatefulSet ordinal
     return out;
   }
   if (last.length === 5 && SAFE.test(last)) {
     out.push(parts.slice(0, -1).join('-')); // DaemonSet / Job / ReplicaSet pod suffix
-    if (parts.length >= 3 && isHashSegment(parts[parts.length - 2], 5, 10)) out.push(parts.slice(0, -2).join('-'));
+    if (parts.length >= 3 && isHashSegment(parts[parts.length - 2]!, 5, 10)) out.push(parts.slice(0, -2).join('-'));
   }
   return out.filter((n) => n.length > 0);
 }
@@ -44,8 +44,7 @@ export function workloadFromAggregatedName(aggr: string): string {
 
 /** The workload a pod name most probably belongs to, when nothing better is known. */
 export function inferWorkloadFromPodName(pod: string): string {
-  const c = podNameCandidates(pod);
-  return c.length > 0 ? c[c.length - 1] : pod;
+  return podNameCandidates(pod).at(-1) ?? pod;
 }
 
 let lastSecondPrefix = '';
@@ -121,7 +120,9 @@ export function isCidr(s: string): boolean {
 /** RFC 1918, CGNAT, loopback, link-local, IPv6 ULA and link-local: addresses that are never "the internet". */
 export function isPrivateIp(ip: string): boolean {
   if (isIPv4(ip)) {
-    const [a, b] = ip.split('.').map(Number);
+    const octets = ip.split('.').map(Number);
+    const a = octets[0]!;
+    const b = octets[1]!;
     return (
       a === 10 ||
       a === 127 ||

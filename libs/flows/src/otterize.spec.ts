@@ -88,7 +88,7 @@ describe('Otterize ClientIntents, the simple tutorial export (JSON)', () => {
     const r = importFlowText(readSample(SAMPLE.otterizeSimple), portless);
     expect(r.edges).toEqual([]);
     expect(r.aggregation.unattributedByReason).toEqual({ 'dst:ports-not-in-inventory': 2 });
-    expect(r.aggregation.unattributedSamples[0].hint).toBe('workload:otterize-tutorial-mapper/server');
+    expect(r.aggregation.unattributedSamples[0]?.hint).toBe('workload:otterize-tutorial-mapper/server');
   });
 });
 
@@ -101,8 +101,8 @@ describe('Otterize ClientIntents, the Kafka tutorial export', () => {
       'workload:otterize-tutorial-kafka-mapping/client|workload:kafka/kafka|TCP|9092',
       'workload:otterize-tutorial-kafka-mapping/client|workload:kafka/kafka|TCP|9093',
     ]);
-    expect(r.edges[0].observations).toBe(2);
-    expect(r.edges[0].attribution).toEqual(['workload-name']);
+    expect(r.edges[0]?.observations).toBe(2);
+    expect(r.edges[0]?.attribution).toEqual(['workload-name']);
   });
 
   test('the same export as a YAML stream (--format=yaml) reads alike', () => {

@@ -103,8 +103,8 @@ describe('Hubble samples with inferred workloads (GKE clusters without an invent
     const r = importFlowText(readSample(SAMPLE.hubbleDns330), InventoryIndex.empty(), infer);
     expect(r.reader.records).toBe(330);
     expect(summary(r.edges)).toEqual(['workload:kube-system/node-local-dns -> workload:kube-system/kube-dns TCP/53']);
-    expect(r.edges[0].observations).toBe(330);
-    expect(r.edges[0].connections).toBe(0); // L7 events are requests, not connection starts
+    expect(r.edges[0]?.observations).toBe(330);
+    expect(r.edges[0]?.connections).toBe(0); // L7 events are requests, not connection starts
   });
 
   test('348 HTTP flows: 173 is_reply:true responses add no reversed edge', () => {
@@ -137,7 +137,7 @@ describe('Hubble samples against the kind inventory', () => {
       'workload:bookinfo/ratings-v1 -> workload:kube-system/coredns UDP/53',
     ]);
     const remote = r.edges[0];
-    expect(remote.directionConfidence).toBe('low'); // TO_OVERLAY without is_reply: port heuristic
+    expect(remote?.directionConfidence).toBe('low'); // TO_OVERLAY without is_reply: port heuristic
   });
 
   test('400 L7-redirected policy verdicts: one connection each, 7 edges', () => {
@@ -166,8 +166,8 @@ describe('Hubble exporter output with a field mask', () => {
     ]);
     expect(r.aggregation).toMatchObject({ refused: 1, blockedAttempts: 1, edges: 0 });
     const [rec] = records(readSample(SAMPLE.hubbleFieldMask));
-    expect(rec.verdictReason).toBe('POLICY_DENIED');
-    expect(rec.node).toBe('kind-kind/kind-worker');
+    expect(rec?.verdictReason).toBe('POLICY_DENIED');
+    expect(rec?.node).toBe('kind-kind/kind-worker');
   });
 });
 
@@ -178,32 +178,32 @@ describe('Calico samples', () => {
     expect(r.reader.repairedTrailingCommas).toBe(1);
     expect(summary(r.edges)).toEqual(['workload:policy-demo/access -> workload:policy-demo/nginx TCP/80']);
     const [rec] = records(readSample(SAMPLE.calicoNoAggregation));
-    expect(rec.reporter).toBe('dst');
-    expect(rec.src.labels).toEqual({ app: 'access' }); // pod-template-hash dropped
-    expect(rec.src.pod).toBe('access-6b687c8dcb-zn5s2');
-    expect(rec.time).toBe('2020-08-11T17:14:43.000Z');
-    expect(r.edges[0].lastSeen).toBe('2020-08-11T17:19:43.000Z');
+    expect(rec?.reporter).toBe('dst');
+    expect(rec?.src.labels).toEqual({ app: 'access' }); // pod-template-hash dropped
+    expect(rec?.src.pod).toBe('access-6b687c8dcb-zn5s2');
+    expect(rec?.time).toBe('2020-08-11T17:14:43.000Z');
+    expect(r.edges[0]?.lastSeen).toBe('2020-08-11T17:19:43.000Z');
   });
 
   test('host-forwarded example 1: "dst, fwd" is a dst report between two workloads', () => {
     const [rec] = records(readSample(SAMPLE.calicoHostForwarded1));
-    expect(rec.reporter).toBe('dst');
-    expect(rec.src.workload?.name).toBe('client-pods');
-    expect(rec.dst.workload?.name).toBe('maintenance-server');
-    expect(rec.dstPort).toBe(22);
+    expect(rec?.reporter).toBe('dst');
+    expect(rec?.src.workload?.name).toBe('client-pods');
+    expect(rec?.dst.workload?.name).toBe('maintenance-server');
+    expect(rec?.dstPort).toBe(22);
   });
 
   test('host-forwarded example 2: pub network to pub network, reported by fwd', () => {
     const r = importFlowText(readSample(SAMPLE.calicoHostForwarded2), InventoryIndex.empty());
     expect(summary(r.edges)).toEqual(['external:34.0.113.100/32 -> external:66.11.155.1/32 TCP/30080']);
-    expect(r.edges[0].reporters).toEqual(['fwd']);
+    expect(r.edges[0]?.reporters).toEqual(['fwd']);
   });
 
   test('the legacy space-delimited line', () => {
     const r = importFlowText(readSample(SAMPLE.calicoLegacy), InventoryIndex.empty(), { inferUnknownWorkloads: true });
     expect(r.reader.format).toBe('calico-legacy');
     expect(summary(r.edges)).toEqual(['workload:dev/rails -> workload:dev/memcached TCP/3000']);
-    expect(r.edges[0].connections).toBe(3); // numFlowsStarted
-    expect(r.edges[0].reporters).toEqual(['src']); // "out"
+    expect(r.edges[0]?.connections).toBe(3); // numFlowsStarted
+    expect(r.edges[0]?.reporters).toEqual(['src']); // "out"
   });
 });

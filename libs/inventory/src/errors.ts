@@ -17,7 +17,12 @@ export type EdgeErrorCode = 'edge.not_found' | 'edge.invalid_endpoint' | 'edge.u
 
 export type FlowImportErrorCode = 'flow_import.not_found' | 'flow_import.empty';
 
-export type FlowSourceErrorCode = 'flow_source.not_found' | 'flow_source.name_taken' | 'flow_source.address_refused';
+export type FlowSourceErrorCode =
+  | 'flow_source.not_found'
+  | 'flow_source.name_taken'
+  | 'flow_source.address_refused'
+  /** A setting the source's kind does not have (an address for a simulated source), or a simulated source on a real cluster. */
+  | 'flow_source.not_for_kind';
 
 /** What the inventory refuses: clusters, snapshots, namespaces' tiers, declared edges, flow imports, flow sources. */
 export type InventoryErrorCode =

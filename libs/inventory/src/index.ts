@@ -18,3 +18,5 @@ export * from './flow-sources/flow-source.ports';
 export * from './flow-sources/flow-sources';
 export * from './flow-sources/goldmane-collection';
 export * from './flow-sources/hubble-collection';
+export * from './coverage/coverage';
+export * from './coverage/observation-coverage';

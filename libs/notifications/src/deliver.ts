@@ -1,6 +1,6 @@
 /** Sending one delivery of the outbox: signed, recorded attempt by attempt, retried by the caller's queue. */
-import type { JobOutcome } from '@bulkhead/contracts';
-import { webhookBody } from './notification';
+import type { JobOutcome, NextAction } from '@bulkhead/contracts';
+import { rolloutOf, webhookBody } from './notification';
 import type { WebhookOutbox, WebhookTransport } from './ports';
 
 export interface DeliveryDeps {
@@ -10,6 +10,8 @@ export interface DeliveryDeps {
   /** The signature header's value for a body sent at `timestamp` (unix seconds). */
   sign(secret: string, timestamp: number, body: string): string;
   clock(): Date;
+  /** What can be done about the rollout now: its `nextActions`, as GET /rollouts/{id} lists them (none when there is no such rollout). */
+  rolloutActions(rolloutId: string): Promise<NextAction[]>;
 }
 
 /** An attempt that may succeed later (no answer, 5xx, 408, 429): the queue tries again after a back-off. */
@@ -35,7 +37,8 @@ export async function deliverWebhook(deps: DeliveryDeps, idempotencyKey: string)
   if (work.status !== 'pending') return { status: 'skipped', detail: `already ${work.status}` };
   let body = work.body;
   if (body === null) {
-    body = webhookBody(work.format, work.entry, idempotencyKey);
+    const offered = work.entry.event === 'rollout.halted' ? await deps.rolloutActions(rolloutOf(work.entry).id) : [];
+    body = webhookBody(work.format, work.entry, idempotencyKey, offered);
     await deps.outbox.keepBody(idempotencyKey, body);
   }
   const sentAt = deps.clock();

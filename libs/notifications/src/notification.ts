@@ -2,7 +2,7 @@
  * What a webhook says, built from the audit entry of the change that notifies: the same entry gives the
  * same bytes, so every attempt of a delivery sends one body. Pure.
  */
-import type { WebhookEvent, WebhookFormat } from '@bulkhead/contracts';
+import { type NextAction as RolloutAction, rolloutRoutes, type WebhookEvent, type WebhookFormat } from '@bulkhead/contracts';
 
 /** The audit entry a delivery is about, with its cluster's name. */
 export interface NotifiedEntry {
@@ -15,14 +15,15 @@ export interface NotifiedEntry {
   details: Record<string, unknown>;
 }
 
-/** Something the reader can do about it, as an API call. */
-export interface NextAction {
-  action: string;
-  description: string;
+/** The API call that does something about it. */
+export interface ApiCall {
   method: 'POST';
   path: string;
   body?: Record<string, unknown>;
 }
+
+/** Something the reader can do about it, in words, with its call (a halt's are the rollout's own `nextActions`, each with its call). */
+export type NotifiedAction = { action: string; description: string } & ApiCall;
 
 /** The generic JSON document. */
 export interface Notification {
@@ -39,53 +40,56 @@ export interface Notification {
   /** A stalled rollout: since when it has not moved, and what was under way. */
   stall?: { since: string; reason: string };
   findings?: unknown[];
-  nextActions: NextAction[];
+  nextActions: NotifiedAction[];
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-function rolloutOf(entry: NotifiedEntry): { id: string; version: number | null } {
+export function rolloutOf(entry: NotifiedEntry): { id: string; version: number | null } {
   const id = text(entry.details.rolloutId) ?? entry.target ?? '';
   return { id, version: typeof entry.details.version === 'number' ? entry.details.version : null };
 }
 
-/** What a halted rollout can be told to do today: put back, or stop; and, after a failed probe, declare what it missed. */
-function haltActions(rolloutId: string, clusterId: string, code: string): NextAction[] {
-  const actions: NextAction[] = [];
-  if (code === 'probe_failed')
-    actions.push({
-      action: 'declare-dependency',
-      description: 'The probe may have found a dependency the flows missed: declare it, make a new plan and roll that out',
-      method: 'POST',
-      path: `/api/v1/clusters/${clusterId}/edges`,
-    });
-  actions.push(
-    {
-      action: 'rollback',
-      description: 'Put back every namespace the rollout changed, from its snapshots',
-      method: 'POST',
-      path: `/api/v1/rollouts/${rolloutId}/rollback`,
-      body: { scope: { kind: 'all' } },
-    },
-    {
-      action: 'abort',
-      description: 'Stop: put back the namespaces under way and leave the verified ones enforced',
-      method: 'POST',
-      path: `/api/v1/rollouts/${rolloutId}/abort`,
-      body: { restore: 'in_flight' },
-    },
-  );
-  return actions;
+/** The call that takes one of a rollout's next actions (a skip's body also needs the `reason`, which only a person can give). */
+function callOf(rolloutId: string, offered: RolloutAction): ApiCall {
+  const post = (route: { path: string }, body: Record<string, unknown>): ApiCall => ({
+    method: 'POST',
+    path: route.path.replace(':rolloutId', rolloutId),
+    body,
+  });
+  switch (offered.action) {
+    case 'declare-dependency':
+      return post(rolloutRoutes.declareDependency, { namespace: offered.namespace, probeId: offered.probeId });
+    case 'continue':
+      return post(rolloutRoutes.continueRollout, { planVersion: offered.planVersion });
+    case 'retry':
+      return post(rolloutRoutes.retryStep, { namespace: offered.namespace });
+    case 'skip':
+      return post(rolloutRoutes.skipNamespace, { namespace: offered.namespace });
+    case 'approve-skip':
+      return post(rolloutRoutes.approveSkip, { namespace: offered.namespace });
+    case 'rollback':
+      return post(rolloutRoutes.rollbackRollout, { scope: { kind: 'all' } });
+    case 'abort':
+      return post(rolloutRoutes.abortRollout, { restore: 'in_flight' });
+  }
 }
 
-export function notificationOf(entry: NotifiedEntry, idempotencyKey: string): Notification {
+const withCalls = (rolloutId: string, offered: readonly RolloutAction[]): NotifiedAction[] =>
+  offered.map((action) => ({ ...action, ...callOf(rolloutId, action) }));
+
+/**
+ * The document about `entry`. `offered`: the rollout's `nextActions` when the document is made (a halt
+ * carries them, each with its call; other events ignore them).
+ */
+export function notificationOf(entry: NotifiedEntry, idempotencyKey: string, offered: readonly RolloutAction[]): Notification {
   const cluster = { id: entry.clusterId, name: entry.clusterName };
   const base = { id: idempotencyKey, event: entry.event, occurredAt: entry.at.toISOString(), cluster };
   const rollout = rolloutOf(entry);
   switch (entry.event) {
     case 'approval.needed': {
       const tier = text(entry.details.tier) ?? 'unknown';
-      const decide = (action: 'approve' | 'reject', description: string): NextAction => ({
+      const decide = (action: 'approve' | 'reject', description: string): NotifiedAction => ({
         action,
         description,
         method: 'POST',
@@ -107,7 +111,7 @@ export function notificationOf(entry: NotifiedEntry, idempotencyKey: string): No
         summary: `Rollout ${rollout.id} on ${cluster.name} halted: ${halt.message || halt.code}`,
         rollout,
         halt,
-        nextActions: haltActions(rollout.id, cluster.id, halt.code),
+        nextActions: withCalls(rollout.id, offered),
       };
     }
     case 'rollout.stalled': {
@@ -125,7 +129,10 @@ export function notificationOf(entry: NotifiedEntry, idempotencyKey: string): No
             path: `/api/v1/rollouts/${rollout.id}/pause`,
             body: { reason: 'stalled' },
           },
-          ...haltActions(rollout.id, cluster.id, 'stalled'),
+          ...withCalls(rollout.id, [
+            { action: 'rollback', description: 'Put back every namespace the rollout changed, from its snapshots' },
+            { action: 'abort', description: 'Stop: put back the namespaces under way and leave the verified ones enforced' },
+          ]),
         ],
       };
     }
@@ -133,12 +140,27 @@ export function notificationOf(entry: NotifiedEntry, idempotencyKey: string): No
       return { ...base, summary: `Rollout ${rollout.id} on ${cluster.name} completed`, rollout, nextActions: [] };
     case 'drift.found': {
       const findings = Array.isArray(entry.details.findings) ? entry.details.findings : [];
+      const namespaces = [
+        ...new Set(findings.map((f: { namespace?: unknown }) => text(f.namespace)).filter((n) => n !== undefined)),
+      ].sort();
+      const act = (kind: 'reapply' | 'accept', description: string): NotifiedAction => ({
+        action: kind,
+        description,
+        method: 'POST',
+        path: `/api/v1/clusters/${cluster.id}/drift-actions`,
+        body: { kind, namespaces },
+      });
       return {
         ...base,
         summary: `Drift on ${cluster.name}: ${findings.length} finding${findings.length === 1 ? '' : 's'} against the rolled-out plan`,
         rollout,
         findings,
-        nextActions: [],
+        nextActions: namespaces.length
+          ? [
+              act('reapply', "Put back exactly the plan's policies in the drifted namespaces"),
+              act('accept', "Accept the drifted namespaces' live policies as the plan's next version"),
+            ]
+          : [],
       };
     }
   }
@@ -168,7 +190,12 @@ function slackMessage(notification: Notification): Record<string, unknown> {
 }
 
 /** The body of a delivery, as sent and signed. */
-export function webhookBody(format: WebhookFormat, entry: NotifiedEntry, idempotencyKey: string): string {
-  const notification = notificationOf(entry, idempotencyKey);
+export function webhookBody(
+  format: WebhookFormat,
+  entry: NotifiedEntry,
+  idempotencyKey: string,
+  offered: readonly RolloutAction[],
+): string {
+  const notification = notificationOf(entry, idempotencyKey, offered);
   return JSON.stringify(format === 'slack' ? slackMessage(notification) : notification);
 }

@@ -1,6 +1,13 @@
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { ClusterEntity } from './entities/cluster.entity';
-import { NamespaceEntity, NetworkPolicyEntity, NodeEntity, PodEntity, WorkloadEntity } from './entities/inventory.entities';
+import {
+  ClusterPolicyEntity,
+  NamespaceEntity,
+  NetworkPolicyEntity,
+  NodeEntity,
+  PodEntity,
+  WorkloadEntity,
+} from './entities/inventory.entities';
 import { EdgeEntity, EdgeObservationEntity, FlowImportEntity } from './entities/flow.entities';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { SessionEntity, UserEntity } from './entities/user.entities';
@@ -12,6 +19,7 @@ export const entities = [
   PodEntity,
   NetworkPolicyEntity,
   NodeEntity,
+  ClusterPolicyEntity,
   FlowImportEntity,
   EdgeEntity,
   EdgeObservationEntity,

@@ -13,6 +13,8 @@ export * from './stores/user.store';
 export * from './stores/audit.store';
 export * from './stores/plan.store';
 export * from './stores/rollout.store';
+export * from './stores/drift.store';
 export * from './stores/install-identity';
 export * from './stores/webhook.store';
 export * from './stores/flow-source.store';
+export * from './stores/coverage.store';

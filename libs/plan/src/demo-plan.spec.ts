@@ -1,8 +1,18 @@
 // The demo cluster end to end: flows -> edges -> plan, checked by the engine against the spec's properties.
 import { demoCluster } from '@bulkhead/demo';
 import { importFlowText } from '@bulkhead/flows';
-import { PlainEvaluator, buildInventory, snapshotFromDocuments, type Inventory } from '@bulkhead/netpol';
-import { analyzeImpact, blastRadius, generatePlan, renderJsonList, renderYaml, type Plan, type PlanEdge, type PlanInput } from './index';
+import { PlainEvaluator, buildEngine, buildInventory, snapshotFromDocuments, type Inventory, type NetworkPolicy } from '@bulkhead/netpol';
+import {
+  analyzeImpact,
+  blastRadius,
+  generatePlan,
+  plannedLayers,
+  renderJsonList,
+  renderYaml,
+  type Plan,
+  type PlanEdge,
+  type PlanInput,
+} from './index';
 import { checkPlanProperties } from '../../../test/support/plan/plan-properties';
 
 const cluster = demoCluster({ start: new Date('2026-11-01T00:00:00Z') });
@@ -80,7 +90,7 @@ describe('plan of the demo cluster', () => {
   });
 
   it('cannot know the hidden dependency: it is blocked from the flows alone and allowed once added as an edge', () => {
-    const hidden = cluster.hiddenDependencies[0];
+    const hidden = cluster.hiddenDependencies[0]!;
     const traffic = { from: { pod: podOf(hidden.from) }, to: { pod: podOf(hidden.to) }, port: hidden.port, protocol: hidden.protocol };
     expect(
       new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies: plan.policies }).evaluate(traffic).allowed,
@@ -136,19 +146,77 @@ describe('plan of the demo cluster', () => {
   });
 
   it('replays the flows: only the unconfirmed cross-tier edge becomes blocked', () => {
-    const impact = analyzeImpact(inventory, inventory.policies, plan.policies, edges, { externalAddresses, apiServerAddresses: apiServer });
+    const impact = analyzeImpact(inventory, { policies: inventory.policies }, { policies: plan.policies }, edges, {
+      externalAddresses,
+      apiServerAddresses: apiServer,
+    });
     expect(impact.newlyBlocked.map((e) => e.key)).toEqual([key(cluster.incident)]);
   });
 
   it('shrinks the blast radius', () => {
-    const before = blastRadius(inventory, inventory.policies, { edges });
-    const after = blastRadius(inventory, plan.policies, { edges });
+    const before = blastRadius(inventory, { policies: inventory.policies }, { edges });
+    const after = blastRadius(inventory, { policies: plan.policies }, { edges });
     expect(after.cluster.meanReachableWorkloads).toBeLessThan(before.cluster.meanReachableWorkloads / 5);
     const debugBefore = before.workloads.find((w) => w.workload === 'orders-dev/orders-debug')!;
     const debugAfter = after.workloads.find((w) => w.workload === 'orders-dev/orders-debug')!;
     expect(debugAfter.reachableWorkloads).toBeLessThan(debugBefore.reachableWorkloads);
     // orders-debug keeps only the dev database and DNS
     expect(debugAfter.reachableWorkloads).toBe(2);
+  });
+});
+
+describe('guardrails of the demo cluster', () => {
+  const guarded = { tierIsolation: true, baselineDefaultDeny: true, intraTierPass: true };
+  const allowAllIn = (namespace: string): NetworkPolicy => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'allow-all', namespace },
+    spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] },
+  });
+
+  it('keeps orders-debug (dev) from postgres-prod even after an allow-all NetworkPolicy in postgres-prod, on a CNI that enforces the tiers', () => {
+    // The demo runs Cilium, which does not implement ClusterNetworkPolicy: planned here as a Calico cluster.
+    const planned = generatePlan({ ...input, cni: 'calico', options: { clusterLayer: guarded } });
+    const layers = plannedLayers(inventory, planned);
+    const engine = buildEngine({
+      ...inventory,
+      policies: [...layers.policies, allowAllIn('postgres-prod')],
+      clusterPolicies: layers.clusterPolicies ?? [],
+    });
+    const incident = {
+      from: { pod: podOf(cluster.incident.from) },
+      to: { pod: podOf(cluster.incident.to) },
+      port: 5432,
+      protocol: 'TCP' as const,
+    };
+    const verdict = engine.evaluate(incident);
+    expect(verdict.ingress.allowed).toBe(true);
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.egress.decidedBy).toMatchObject({
+      name: 'bulkhead-tier-isolation-dev',
+      tier: 'Admin',
+      rule: 'no-dev-to-prod',
+      action: 'Deny',
+    });
+    expect(
+      checkPlanProperties(inventory, planned, edges, { externalAddresses, apiServer, clusterPolicies: layers.clusterPolicies }),
+    ).toEqual({
+      brokenFlows: [],
+      dnsFailures: [],
+      overAllowed: [],
+      structure: [],
+      leakedBlocked: [],
+    });
+  });
+
+  it("leaves the layer out on the demo's own CNI, and says why", () => {
+    const planned = generatePlan({ ...input, options: { clusterLayer: guarded } });
+    expect(planned.clusterLayer.policies).toEqual([]);
+    expect(planned.clusterLayer.pieces.map((piece) => piece.reason)).toEqual(
+      Array(3).fill(
+        'the CNI (cilium) does not implement ClusterNetworkPolicy: the API server would accept the guardrails and nothing would enforce them',
+      ),
+    );
   });
 });
 

@@ -38,7 +38,9 @@ describe('analyzeImpact', () => {
   const plan = generatePlan({ inventory, edges, externalAddresses: { 'api.example.com': ['198.51.100.9'] } });
 
   it('lists as newly blocked only the unconfirmed cross-tier edge', () => {
-    const impact = analyzeImpact(inventory, [], plan.policies, edges, { externalAddresses: { 'api.example.com': ['198.51.100.9'] } });
+    const impact = analyzeImpact(inventory, { policies: [] }, { policies: plan.policies }, edges, {
+      externalAddresses: { 'api.example.com': ['198.51.100.9'] },
+    });
     expect(impact.newlyBlocked.map((e) => e.key)).toEqual(['workload:b/dev|workload:a/db|TCP|5432']);
     expect(impact.edges.find((e) => e.key.startsWith('workload:a/web|external:api'))?.after).toBe('allowed');
     expect(impact.unevaluated.map((e) => e.key)).toEqual(['reserved:host|workload:a/web|TCP|8080']);
@@ -48,7 +50,7 @@ describe('analyzeImpact', () => {
     const bare = generatePlan({ inventory, edges });
     expect(bare.blocked.find((b) => b.key.includes('api.example.com'))?.reason).toBe('external-needs-cidr');
     expect(bare.findings.some((f) => f.rule === 'external-needs-cidr')).toBe(true);
-    const impact = analyzeImpact(inventory, [], bare.policies, edges);
+    const impact = analyzeImpact(inventory, { policies: [] }, { policies: bare.policies }, edges);
     expect(impact.unevaluated.some((e) => e.key.includes('api.example.com'))).toBe(true);
   });
 });
@@ -56,8 +58,8 @@ describe('analyzeImpact', () => {
 describe('blastRadius', () => {
   it('counts the workloads and listening ports a compromised pod reaches, before and after', () => {
     const plan = generatePlan({ inventory, edges });
-    const before = blastRadius(inventory, [], { edges });
-    const after = blastRadius(inventory, plan.policies, { edges });
+    const before = blastRadius(inventory, { policies: [] }, { edges });
+    const after = blastRadius(inventory, { policies: plan.policies }, { edges });
     const web = (r: typeof before) => r.workloads.find((w) => w.workload === 'a/web')!;
     expect(web(before)).toEqual({ workload: 'a/web', reachableWorkloads: 3, reachablePorts: 3 });
     // after: db on 5432 and the DNS on 53
@@ -105,20 +107,20 @@ describe('semanticDiff', () => {
   const served = servedPorts(inventory, edges);
 
   it('lists the connections that become allowed or blocked, on the ports the destination serves', () => {
-    const diff = semanticDiff(inventory, [], [allowWeb], served);
+    const diff = semanticDiff(inventory, { policies: [] }, { policies: [allowWeb] }, served);
     expect(diff.allowed).toEqual([]);
     expect(diff.blocked.map((c) => `${c.from}->${c.to}:${c.port}`)).toEqual([
       'a/db->a/db:5432',
       'b/dev->a/db:5432',
       'kube-system/coredns->a/db:5432',
     ]);
-    const back = semanticDiff(inventory, [allowWeb], [], served);
+    const back = semanticDiff(inventory, { policies: [allowWeb] }, { policies: [] }, served);
     expect(back.allowed.length).toBe(3);
     expect(back.blocked).toEqual([]);
   });
 
   it('counts no connection on a port the destination does not serve, and keeps that figure apart, labelled', () => {
-    const diff = semanticDiff(inventory, [], [isolateAll], served);
+    const diff = semanticDiff(inventory, { policies: [] }, { policies: [isolateAll] }, served);
     // a/db serves 5432, a/web 8080: 4 sources each, nothing on 53 or the other workload's port
     expect(diff.blocked.map((c) => `${c.to}:${c.port}`).sort()).toEqual([...Array(4).fill('a/db:5432'), ...Array(4).fill('a/web:8080')]);
     // every pair into a/db and a/web, on each of the 3 ports some workload serves (53, 5432, 8080)
@@ -126,9 +128,9 @@ describe('semanticDiff', () => {
   });
 
   it('tells the story the blast radius tells: the reach lost is the connections blocked, less those into the source itself', () => {
-    const before = blastRadius(inventory, [], { edges });
-    const after = blastRadius(inventory, [isolateAll], { edges });
-    const diff = semanticDiff(inventory, [], [isolateAll], served);
+    const before = blastRadius(inventory, { policies: [] }, { edges });
+    const after = blastRadius(inventory, { policies: [isolateAll] }, { edges });
+    const diff = semanticDiff(inventory, { policies: [] }, { policies: [isolateAll] }, served);
     const toOthers = diff.blocked.filter((c) => c.from !== c.to).length;
     expect(before.cluster.totalReachablePorts - after.cluster.totalReachablePorts).toBe(toOthers);
   });

@@ -1,18 +1,10 @@
 // Proof of what a plan does: every observed edge replayed against the current policies and the plan,
 // the blast radius of a compromised pod before and after, and the semantic diff of two policy sets.
 // Every verdict comes from the engine (buildEngine).
-import {
-  type Engine,
-  type Endpoint,
-  type Inventory,
-  type InventoryPod,
-  type NetworkPolicy,
-  type PortSpec,
-  type Protocol,
-  parseIp,
-} from '@bulkhead/netpol';
+import { type Engine, type Endpoint, type Inventory, type InventoryPod, type PortSpec, type Protocol, parseIp } from '@bulkhead/netpol';
 import { normalizeEdges, parseKey } from './edges';
 import { engineFor } from './engines';
+import type { PolicyLayers } from './layers';
 import { compareStrings } from './selectors';
 import { everyServedPort, servedPorts, type ServedPorts } from './served-ports';
 import type { PlanEdge } from './types';
@@ -124,11 +116,11 @@ function verdictOf(engine: Engine, from: Endpoint[], to: Endpoint[], port: numbe
   return allowed === total ? 'allowed' : allowed === 0 ? 'denied' : 'partial';
 }
 
-/** Replays every edge against `current` and `plan` (each taken as the cluster's whole policy set). */
+/** Replays every edge against `current` and `plan` (each taken as the cluster's whole policy set, both layers). */
 export function analyzeImpact(
   inventory: Inventory,
-  current: readonly NetworkPolicy[],
-  plan: readonly NetworkPolicy[],
+  current: PolicyLayers,
+  plan: PolicyLayers,
   edges: readonly PlanEdge[],
   book: AddressBook = {},
 ): ImpactReport {
@@ -217,8 +209,8 @@ function listeningPorts(inventory: Inventory, options: BlastRadiusOptions): Serv
  * How far a compromised pod gets: for every workload, the other workloads and (workload, port) pairs
  * its pods may connect to, from the engine's matrix, one port at a time so memory stays bounded.
  */
-export function blastRadius(inventory: Inventory, policies: readonly NetworkPolicy[], options: BlastRadiusOptions = {}): BlastRadius {
-  const engine = engineFor(inventory, policies);
+export function blastRadius(inventory: Inventory, layers: PolicyLayers, options: BlastRadiusOptions = {}): BlastRadius {
+  const engine = engineFor(inventory, layers);
   const listening = listeningPorts(inventory, options);
   const podsByWorkload = podsByWorkloadOf(inventory);
   const names = [...new Set(inventory.workloads.map((w) => `${w.namespace}/${w.name}`))].sort(compareStrings);
@@ -256,12 +248,13 @@ export function blastRadius(inventory: Inventory, policies: readonly NetworkPoli
   for (const { spec, workloads } of specs) {
     listeningTotal += workloads.length;
     const pm = engine.podMatrix([spec]);
-    const rows = pm.classAllowed[0];
+    const rows = pm.classAllowed[0]!;
+    const classesOfW = (w: number) => [...new Set(podsOf[w]!.map((i) => pm.classOf[i]!))];
     if (!groupOf) {
       groupOf = new Int32Array(nW).fill(-1);
       const ids = new Map<string, number>();
       for (let w = 0; w < nW; w++) {
-        const classes = [...new Set(podsOf[w].map((i) => pm.classOf[i]))].sort((a, b) => a - b);
+        const classes = classesOfW(w).sort((a, b) => a - b);
         if (classes.length === 0) continue;
         const k = classes.join(',');
         let g = ids.get(k);
@@ -274,16 +267,15 @@ export function blastRadius(inventory: Inventory, policies: readonly NetworkPoli
       }
     }
     // Listener workloads by class, and the bit set of classes that have one.
-    const classesOfW = (w: number) => [...new Set(podsOf[w].map((i) => pm.classOf[i]))];
     const listenersOfClass = new Map<number, number[]>();
-    const classWords = rows.length ? rows[0].length : 0;
+    const classWords = rows[0]?.length ?? 0;
     const listenerBits = new Uint32Array(classWords);
     for (const w of workloads) {
       for (const c of classesOfW(w)) {
         let list = listenersOfClass.get(c);
         if (!list) listenersOfClass.set(c, (list = []));
         list.push(w);
-        listenerBits[c >>> 5] |= 1 << (c & 31);
+        listenerBits[c >>> 5]! |= 1 << (c & 31);
       }
     }
     const count = new Int32Array(groupClasses.length);
@@ -291,16 +283,19 @@ export function blastRadius(inventory: Inventory, policies: readonly NetworkPoli
     groupClasses.forEach((classes, g) => {
       stamp++;
       let row: Uint32Array;
-      if (classes.length === 1) row = rows[classes[0]];
+      if (classes.length === 1) row = rows[classes[0]!]!;
       else {
         merged.fill(0);
-        for (const a of classes) for (let i = 0; i < classWords; i++) merged[i] |= rows[a][i];
+        for (const a of classes) {
+          const source = rows[a]!;
+          for (let i = 0; i < classWords; i++) merged[i]! |= source[i]!;
+        }
         row = merged;
       }
       let n = 0;
-      const reach = groupReach[g];
+      const reach = groupReach[g]!;
       for (let i = 0; i < classWords; i++) {
-        let bits = row[i] & listenerBits[i];
+        let bits = row[i]! & listenerBits[i]!;
         while (bits !== 0) {
           const low = bits & -bits;
           const c = (i << 5) + (31 - Math.clz32(low));
@@ -309,7 +304,7 @@ export function blastRadius(inventory: Inventory, policies: readonly NetworkPoli
             if (mark[w] === stamp) continue;
             mark[w] = stamp;
             n++;
-            reach[w >>> 5] |= 1 << (w & 31);
+            reach[w >>> 5]! |= 1 << (w & 31);
           }
         }
       }
@@ -317,27 +312,30 @@ export function blastRadius(inventory: Inventory, policies: readonly NetworkPoli
     });
     // A workload reaching itself is not part of its blast radius.
     for (const w of workloads) {
-      const g = groupOf[w];
+      const g = groupOf[w]!;
       if (g < 0) continue;
       const own = classesOfW(w);
-      if (groupClasses[g].some((a) => own.some((c) => (rows[a][c >>> 5] >>> (c & 31)) & 1))) selfHits[w]++;
+      if (groupClasses[g]!.some((a) => own.some((c) => (rows[a]![c >>> 5]! >>> (c & 31)) & 1))) selfHits[w]!++;
     }
-    for (let w = 0; w < nW; w++) if (groupOf[w] >= 0) reachP[w] += count[groupOf[w]];
+    for (let w = 0; w < nW; w++) {
+      const g = groupOf[w]!;
+      if (g >= 0) reachP[w]! += count[g]!;
+    }
   }
   const reachW = new Int32Array(nW);
   for (let w = 0; w < nW; w++) {
-    const g = groupOf ? groupOf[w] : -1;
+    const g = groupOf ? groupOf[w]! : -1;
     if (g < 0) continue;
-    const reach = groupReach[g];
+    const reach = groupReach[g]!;
     let n = 0;
-    for (let i = 0; i < words; i++) n += popcount(reach[i]);
-    if ((reach[w >>> 5] >>> (w & 31)) & 1) n--;
+    for (let i = 0; i < words; i++) n += popcount(reach[i]!);
+    if ((reach[w >>> 5]! >>> (w & 31)) & 1) n--;
     reachW[w] = n;
-    reachP[w] -= selfHits[w];
+    reachP[w]! -= selfHits[w]!;
   }
   groupClasses = [];
   groupReach = [];
-  const workloads: WorkloadReach[] = names.map((workload, i) => ({ workload, reachableWorkloads: reachW[i], reachablePorts: reachP[i] }));
+  const workloads: WorkloadReach[] = names.map((workload, i) => ({ workload, reachableWorkloads: reachW[i]!, reachablePorts: reachP[i]! }));
   const summarize = (list: WorkloadReach[]): ReachSummary => ({
     workloads: list.length,
     maxReachableWorkloads: list.reduce((m, w) => Math.max(m, w.reachableWorkloads), 0),
@@ -346,7 +344,7 @@ export function blastRadius(inventory: Inventory, policies: readonly NetworkPoli
   });
   const byNs = new Map<string, WorkloadReach[]>();
   for (const w of workloads) {
-    const ns = w.workload.split('/')[0];
+    const ns = w.workload.split('/')[0]!;
     let list = byNs.get(ns);
     if (!list) byNs.set(ns, (list = []));
     list.push(w);
@@ -394,18 +392,16 @@ export interface SemanticDiff {
   onEveryPort: ChangeCounts & { ports: number };
 }
 
-const CELL: CellState[] = ['denied', 'allowed', 'partial'];
+/** A WorkloadCell as a state: 0 denied, 1 allowed, 2 partial. */
+function cellState(cell: number): CellState {
+  return cell === 0 ? 'denied' : cell === 1 ? 'allowed' : 'partial';
+}
 
 /**
- * Connections whose verdict differs between two policy sets over the same inventory: workload pairs on
+ * Connections whose verdict differs between two policy sets (both layers) over the same inventory: workload pairs on
  * the ports the destination serves (`served`, see servedPorts), and the full-port figure beside them.
  */
-export function semanticDiff(
-  inventory: Inventory,
-  before: readonly NetworkPolicy[],
-  after: readonly NetworkPolicy[],
-  served: ServedPorts,
-): SemanticDiff {
+export function semanticDiff(inventory: Inventory, before: PolicyLayers, after: PolicyLayers, served: ServedPorts): SemanticDiff {
   const a = engineFor(inventory, before);
   const b = engineFor(inventory, after);
   const ports = everyServedPort(served);
@@ -423,22 +419,24 @@ export function semanticDiff(
     const serves = refs.map((w) =>
       (served.get(`${w.namespace}/${w.name}`) ?? []).some((p) => p.port === spec.port && p.protocol === spec.protocol),
     );
-    const ca = ma.cells[0];
-    const cb = mb.cells[0];
+    const ca = ma.cells[0]!;
+    const cb = mb.cells[0]!;
     for (let i = 0; i < ca.length; i++) {
-      if (ca[i] === cb[i]) continue;
-      const kind: keyof ChangeCounts = ca[i] === 0 ? 'allowed' : cb[i] === 0 ? 'blocked' : 'changed';
+      const cellBefore = ca[i]!;
+      const cellAfter = cb[i]!;
+      if (cellBefore === cellAfter) continue;
+      const kind: keyof ChangeCounts = cellBefore === 0 ? 'allowed' : cellAfter === 0 ? 'blocked' : 'changed';
       result.onEveryPort[kind]++;
       if (!serves[i % n]) continue;
-      const from = refs[Math.floor(i / n)];
-      const to = refs[i % n];
+      const from = refs[Math.floor(i / n)]!;
+      const to = refs[i % n]!;
       result[kind].push({
         from: `${from.namespace}/${from.name}`,
         to: `${to.namespace}/${to.name}`,
         port: spec.port,
         protocol: spec.protocol,
-        before: CELL[ca[i]],
-        after: CELL[cb[i]],
+        before: cellState(cellBefore),
+        after: cellState(cellAfter),
       });
     }
   }

@@ -3,7 +3,10 @@
 export type {
   BlockReason,
   BlockedEdge,
+  ClusterLayer,
   EdgeEvidence,
+  GuardrailPiece,
+  GuardrailPieceState,
   LintFinding,
   NamespaceObservation,
   Plan,
@@ -42,6 +45,7 @@ export {
   type WorkloadReach,
 } from './impact';
 export { renderYaml, renderJsonList } from './render';
+export { currentLayers, plannedLayers, isManagedByBulkhead, type PolicyLayers } from './layers';
 export { selectWorkloads, stableLabels, UNSTABLE_LABEL_KEYS, PREFERRED_LABEL_KEYS, type WorkloadSelection } from './selectors';
 export { resolveTiers, tierFromLabels, crossesTiers } from './tiers';
 export { edgeKey, normalizeEdges } from './edges';

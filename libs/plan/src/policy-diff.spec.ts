@@ -18,7 +18,7 @@ describe('policy diff', () => {
       ['a', 'old', 'removed'],
       ['b', 'moved', 'changed'],
     ]);
-    const moved = changes[2].lines.filter((l) => !l.startsWith('  '));
+    const moved = changes[2]?.lines.filter((l) => !l.startsWith('  '));
     expect(moved).toEqual(['-         - port: 80', '+         - port: 8080']);
   });
 

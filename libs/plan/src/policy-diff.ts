@@ -18,9 +18,13 @@ const yamlLines = (p: NetworkPolicy) => renderYaml([p]).split('\n').slice(1, -1)
 export function lineDiff(a: readonly string[], b: readonly string[]): string[] {
   const n = a.length;
   const m = b.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  const width = m + 1;
+  // The length of the longest common subsequence of a[i..] and b[j..], at i * width + j.
+  const lcs = new Int32Array((n + 1) * width);
+  const lcsFrom = (i: number, j: number) => lcs[i * width + j]!;
   for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i * width + j] = a[i] === b[j] ? lcsFrom(i + 1, j + 1) + 1 : Math.max(lcsFrom(i + 1, j), lcsFrom(i, j + 1));
   const out: string[] = [];
   let i = 0;
   let j = 0;
@@ -29,7 +33,7 @@ export function lineDiff(a: readonly string[], b: readonly string[]): string[] {
       out.push(`  ${a[i]}`);
       i++;
       j++;
-    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) out.push(`- ${a[i++]}`);
+    } else if (lcsFrom(i + 1, j) >= lcsFrom(i, j + 1)) out.push(`- ${a[i++]}`);
     else out.push(`+ ${b[j++]}`);
   }
   while (i < n) out.push(`- ${a[i++]}`);

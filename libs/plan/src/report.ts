@@ -3,6 +3,7 @@
 // API, the worker and `bulkhead plan` all build it here, so they cannot disagree.
 import { analyzeImpact, blastRadius, type BlastRadius, type ImpactReport, type ReachSummary } from './impact';
 import { generatePlan } from './generate';
+import { currentLayers, plannedLayers } from './layers';
 import { lintPolicies } from './lint';
 import type { LintFinding, Plan, PlanInput } from './types';
 
@@ -10,7 +11,7 @@ export interface PlanReport {
   plan: Plan;
   /** Lint of the policies the cluster has now (the plan's own findings are in plan.findings). */
   existingFindings: LintFinding[];
-  /** Every observed edge replayed against the current policies and against the plan. */
+  /** Every observed edge replayed against the current policies and against the plan, both layers each. */
   impact: ImpactReport;
   blastRadius: { before: BlastRadius; after: BlastRadius };
 }
@@ -29,17 +30,18 @@ export interface PlanSummary {
 
 export function buildPlanReport(input: PlanInput): PlanReport {
   const plan = generatePlan(input);
-  const current = input.inventory.policies;
+  const current = currentLayers(input.inventory, input.cni);
+  const planned = plannedLayers(input.inventory, plan, input.cni);
   const book = { externalAddresses: input.externalAddresses, apiServerAddresses: input.apiServerAddresses };
   return {
     plan,
-    existingFindings: current.length
-      ? lintPolicies(input.inventory, current, { cni: input.cni, tiers: input.tiers, skipClusterChecks: true })
+    existingFindings: input.inventory.policies.length
+      ? lintPolicies(input.inventory, input.inventory.policies, { cni: input.cni, tiers: input.tiers, skipClusterChecks: true })
       : [],
-    impact: analyzeImpact(input.inventory, current, plan.policies, input.edges, book),
+    impact: analyzeImpact(input.inventory, current, planned, input.edges, book),
     blastRadius: {
       before: blastRadius(input.inventory, current, { edges: input.edges }),
-      after: blastRadius(input.inventory, plan.policies, { edges: input.edges }),
+      after: blastRadius(input.inventory, planned, { edges: input.edges }),
     },
   };
 }

@@ -53,9 +53,10 @@ export function compareStrings(a: string, b: string): number {
 /** The labels of a workload a selector may use: shared by all its pods, not per-revision, not per-pod. */
 export function stableLabels(workload: InventoryWorkload, pods: readonly InventoryPod[]): Labels {
   const out: Labels = {};
+  const onlyPod = pods.length === 1 ? pods[0] : undefined;
   for (const [key, value] of Object.entries(workload.labels)) {
     if (UNSTABLE_LABEL_KEYS.has(key)) continue;
-    if (pods.length === 1 && value === pods[0].name && value !== workload.name && !pods[0].synthetic) continue; // a per-pod value
+    if (onlyPod && value === onlyPod.name && value !== workload.name && !onlyPod.synthetic) continue; // a per-pod value
     out[key] = value;
   }
   return out;
@@ -134,8 +135,7 @@ export function selectWorkloads(inventory: Inventory): Map<string, WorkloadSelec
 function selectWorkload(key: string, labels: Labels, own: readonly InventoryPod[], others: readonly LabelProfile[]): WorkloadSelection {
   const keys = orderedKeys(labels);
   const chosen = identifyingKeys(keys, labels, others);
-  const matchLabels: Labels = {};
-  for (const chosenKey of chosen) matchLabels[chosenKey] = labels[chosenKey];
+  const matchLabels: Labels = Object.fromEntries(Object.entries(labels).filter(([labelKey]) => chosen.includes(labelKey)));
   let intruders = others.filter((profile) => chosen.every((chosenKey) => profile.labels[chosenKey] === labels[chosenKey]));
   const expressions: LabelSelectorRequirement[] = [];
   while (intruders.length > 0) {
@@ -176,20 +176,20 @@ function identifyingKeys(keys: readonly string[], labels: Labels, others: readon
   const excludedBy = keys.map((key) => {
     const bits = new Uint32Array(words);
     others.forEach((profile, index) => {
-      if (profile.labels[key] !== labels[key]) bits[index >>> 5] |= 1 << (index & 31);
+      if (profile.labels[key] !== labels[key]) bits[index >>> 5]! |= 1 << (index & 31);
     });
     return bits;
   });
   const reachable = new Uint32Array(words);
-  for (const bits of excludedBy) for (let w = 0; w < words; w++) reachable[w] |= bits[w];
+  for (const bits of excludedBy) for (let w = 0; w < words; w++) reachable[w]! |= bits[w]!;
   const search = new CoverSearch(excludedBy, reachable);
-  const wellKnown = keys.map((_, index) => index).filter((index) => index > 0 && isWellKnown(keys[index]));
+  const wellKnown = keys.flatMap((key, index) => (index > 0 && isWellKnown(key) ? [index] : []));
   const everyKey = keys.map((_, index) => index).slice(1);
   const added =
     (wellKnown.length < everyKey.length ? search.fewestAdded(wellKnown) : undefined) ??
     // Every key together excludes all that any key can, so this search always finds a set.
     search.fewestAdded(everyKey)!;
-  return [0, ...added].map((index) => keys[index]);
+  return [0, ...added].map((index) => keys[index]!);
 }
 
 /** Sets of keys that, with the first key (index 0), exclude all of `target`. */
@@ -228,8 +228,8 @@ class CoverSearch {
   }
 
   private excludedWith(set: readonly number[], word: number): number {
-    let union = this.excludedBy[0][word];
-    for (const index of set) union |= this.excludedBy[index][word];
+    let union = this.excludedBy[0]![word]!;
+    for (const index of set) union |= this.excludedBy[index]![word]!;
     return union >>> 0;
   }
 
@@ -240,7 +240,7 @@ class CoverSearch {
 
   private newlyExcluded(index: number, chosen: readonly number[]): number {
     let count = 0;
-    for (let w = 0; w < this.target.length; w++) count += popcount(this.excludedBy[index][w] & ~this.excludedWith(chosen, w));
+    for (let w = 0; w < this.target.length; w++) count += popcount(this.excludedBy[index]![w]! & ~this.excludedWith(chosen, w));
     return count;
   }
 }
@@ -248,13 +248,13 @@ class CoverSearch {
 function firstCombination(candidates: readonly number[], size: number, accept: (set: readonly number[]) => boolean): number[] | undefined {
   const positions = Array.from({ length: size }, (_, i) => i);
   for (;;) {
-    const set = positions.map((position) => candidates[position]);
+    const set = positions.map((position) => candidates[position]!);
     if (accept(set)) return set;
     let i = size - 1;
     while (i >= 0 && positions[i] === candidates.length - size + i) i--;
     if (i < 0) return undefined;
-    positions[i]++;
-    for (let j = i + 1; j < size; j++) positions[j] = positions[j - 1] + 1;
+    positions[i]!++;
+    for (let j = i + 1; j < size; j++) positions[j] = positions[j - 1]! + 1;
   }
 }
 
@@ -278,9 +278,7 @@ function labelSignature(labels: Labels): string {
 }
 
 export function sortLabels(labels: Labels): Labels {
-  const out: Labels = {};
-  for (const k of Object.keys(labels).sort(compareStrings)) out[k] = labels[k];
-  return out;
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => compareStrings(a, b)));
 }
 
 /** `namespaceSelector` naming exactly one namespace. */

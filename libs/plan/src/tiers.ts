@@ -32,7 +32,7 @@ export function resolveTiers(
 ): Record<string, Tier | null> {
   const out: Record<string, Tier | null> = {};
   for (const ns of namespaces)
-    out[ns.name] = Object.prototype.hasOwnProperty.call(given, ns.name) ? given[ns.name] : tierFromLabels(ns.labels);
+    out[ns.name] = Object.prototype.hasOwnProperty.call(given, ns.name) ? (given[ns.name] ?? null) : tierFromLabels(ns.labels);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The vocabulary of a migration plan: the edges it is built from, the options a person can switch,
 // and what it hands back (policies, findings, evidence, observation, risks, blocked edges).
-import type { Inventory, NetworkPolicy } from '@bulkhead/netpol';
+import type { ClusterNetworkPolicy, Inventory, NetworkPolicy } from '@bulkhead/netpol';
 
 export type Tier = 'dev' | 'staging' | 'prod';
 export type ReviewState = 'unreviewed' | 'confirmed' | 'rejected';
@@ -67,6 +67,36 @@ export interface PlanOptions {
   lint?: boolean;
   /** Under this observed span (hours), a workload's evidence is called a short window (default 24). */
   minObservationHours?: number;
+  /** The cluster layer's pieces (ClusterNetworkPolicy guardrails), each off unless switched on. */
+  clusterLayer?: Partial<Record<GuardrailPiece, boolean>>;
+}
+
+/**
+ * The pieces of the cluster layer:
+ * - `tierIsolation`: Admin-tier Deny between namespaces of different tiers, each confirmed cross-tier edge passed
+ *   to NetworkPolicy ahead of it;
+ * - `baselineDefaultDeny`: a Baseline-tier default-deny over every namespace, present and future;
+ * - `intraTierPass`: Admin-tier Pass for traffic within a tier, which its namespaces' owners decide.
+ */
+export type GuardrailPiece = 'tierIsolation' | 'baselineDefaultDeny' | 'intraTierPass';
+
+export interface GuardrailPieceState {
+  piece: GuardrailPiece;
+  /** Switched on in the options. */
+  requested: boolean;
+  /** In the plan. */
+  included: boolean;
+  /** Names of its ClusterNetworkPolicies. */
+  policies: string[];
+  /** Why a requested piece is not in the plan. */
+  reason?: string;
+}
+
+/** What the plan adds to the cluster-scoped tiers: plain ClusterNetworkPolicy objects, and what became of each piece. */
+export interface ClusterLayer {
+  pieces: GuardrailPieceState[];
+  /** Admin tier first, each tier by priority, then name. */
+  policies: ClusterNetworkPolicy[];
 }
 
 export interface PlanInput {
@@ -170,4 +200,5 @@ export interface Plan {
   ignored: BlockedEdge[];
   /** Namespace tiers as the plan resolved them. */
   tiers: Record<string, Tier | null>;
+  clusterLayer: ClusterLayer;
 }

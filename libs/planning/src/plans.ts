@@ -1,13 +1,16 @@
 import { doesNotExist, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
 import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
-import type { NetworkPolicy } from '@bulkhead/netpol';
 import {
   buildPlanReport,
+  currentLayers,
   diffPolicies,
   type PlanEdge,
   type PlanInput,
+  type PlanOptions,
   type PlanReport,
   type PolicyChange,
+  type PolicyLayers,
+  plannedLayers,
   renderYaml,
   type SemanticDiff,
   semanticDiff,
@@ -63,12 +66,22 @@ export async function planInputOf(deps: Omit<PlanningDeps, 'plans'>, clusterId: 
   };
 }
 
+/** What a person asks of a plan besides the cluster's state: today, the pieces of the cluster layer. */
+export type PlanRequest = Pick<PlanOptions, 'clusterLayer'>;
+
 /**
  * Makes the cluster's next plan from its inventory and dependency map as they are now, and keeps it
- * as a new version with everything a reviewer needs.
+ * as a new version with everything a reviewer needs (the request's switches among it, in the cluster layer's pieces).
  */
-export async function createPlan(deps: PlanningDeps, clusterId: string, by: string, now: Date): Promise<PlanRecord> {
-  const { inventory, input } = await planInputOf(deps, clusterId);
+export async function createPlan(
+  deps: PlanningDeps,
+  clusterId: string,
+  by: string,
+  now: Date,
+  request: PlanRequest = {},
+): Promise<PlanRecord> {
+  const { inventory, input: state } = await planInputOf(deps, clusterId);
+  const input: PlanInput = { ...state, options: request };
   if (inventory.namespaces.length === 0) {
     throw new PlanningError(
       'plan.no_inventory',
@@ -99,13 +112,18 @@ export async function listPlans(
   return deps.plans.page(clusterId, page);
 }
 
-/** `kubectl apply -f`-ready YAML: one document per policy, optionally of one namespace. */
+/** `kubectl apply -f`-ready YAML: one document per policy, the cluster layer's last; or the policies of one namespace. */
 export async function planYaml(plans: PlanStore, id: string, namespace?: string): Promise<string> {
   const plan = await requirePlan(plans, id);
-  if (namespace === undefined) return renderYaml(plan.policies);
+  if (namespace === undefined) return renderYaml([...plan.policies, ...plan.report.plan.clusterLayer.policies]);
   if (!(namespace in plan.report.plan.tiers))
     throw new PlanningError('plan.namespace_not_found', `namespace ${namespace} is not in plan v${plan.version}`);
   return renderYaml(plan.policies.filter((p) => p.metadata.namespace === namespace));
+}
+
+/** What the cluster enforces with the plan applied: its NetworkPolicies and its cluster layer. */
+function layersOf(inventory: Parameters<typeof plannedLayers>[0], plan: PlanRecord, cni: string | undefined): PolicyLayers {
+  return plannedLayers(inventory, { policies: plan.policies, clusterLayer: plan.report.plan.clusterLayer }, cni);
 }
 
 export interface PlanDiff {
@@ -123,10 +141,10 @@ export interface PlanDiff {
 export async function diffPlan(deps: PlanningDeps, id: string, against: string): Promise<PlanDiff> {
   const plan = await requirePlan(deps.plans, id);
   const { inventory, input } = await planInputOf(deps, plan.clusterId);
-  let base: NetworkPolicy[];
+  let base: PolicyLayers;
   let ref: PlanDiff['against'];
   if (against === 'live') {
-    base = inventory.policies;
+    base = currentLayers(inventory, input.cni);
     ref = { kind: 'live' };
   } else {
     const other = against === 'previous' ? await deps.plans.getVersion(plan.clusterId, plan.version - 1) : await deps.plans.get(against);
@@ -135,12 +153,12 @@ export async function diffPlan(deps: PlanningDeps, id: string, against: string):
         { field: 'against', reason: `must be previous, live or the id of another plan of the same cluster` },
       ]);
     }
-    base = other?.policies ?? [];
+    base = other ? layersOf(inventory, other, input.cni) : { policies: [] };
     ref = other ? { kind: 'plan', id: other.id, version: other.version } : { kind: 'none' };
   }
   return {
     against: ref,
-    policies: diffPolicies(base, plan.policies),
-    semantic: semanticDiff(inventory, base, plan.policies, servedPorts(inventory, input.edges)),
+    policies: diffPolicies(base.policies, plan.policies),
+    semantic: semanticDiff(inventory, base, layersOf(inventory, plan, input.cni), servedPorts(inventory, input.edges)),
   };
 }

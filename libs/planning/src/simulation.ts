@@ -1,5 +1,6 @@
 import { type ClusterStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
 import type { Inventory } from '@bulkhead/netpol';
+import { plannedLayers } from '@bulkhead/plan';
 import { PlanningError } from './errors';
 import type { PlanStore } from './plan-store.port';
 
@@ -11,8 +12,9 @@ export interface SimulationDeps {
 
 /**
  * What a simulation of the cluster evaluates probes against: its stored inventory with its live policies, or, with
- * `planId`, with the NetworkPolicies of that plan of the cluster in their place (its cluster-scoped policies stay, as a
- * plan does not change them). A plan of another cluster is refused as if it did not exist, naming `planId`.
+ * `planId`, with that plan of the cluster applied: its NetworkPolicies in place of the cluster's, its cluster layer in
+ * place of an earlier plan's, beside the cluster policies of others. A plan of another cluster is refused as if it did
+ * not exist, naming `planId`.
  */
 export async function simulationInventory(deps: SimulationDeps, clusterId: string, planId?: string): Promise<Inventory> {
   await requireCluster(deps.clusters, clusterId);
@@ -20,5 +22,6 @@ export async function simulationInventory(deps: SimulationDeps, clusterId: strin
   if (planId === undefined) return inventory;
   if (!plan || plan.clusterId !== clusterId)
     throw new PlanningError('plan.not_found', [{ field: 'planId', reason: `plan ${planId} is not a plan of cluster ${clusterId}` }]);
-  return { ...inventory, policies: plan.policies };
+  const { clusterPolicies = [] } = plannedLayers(inventory, { policies: plan.policies, clusterLayer: plan.report.plan.clusterLayer });
+  return { ...inventory, policies: plan.policies, clusterPolicies: [...clusterPolicies] };
 }

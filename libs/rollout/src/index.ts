@@ -4,6 +4,8 @@ export { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
 export { transition, transitionAll, APPROVER_ROLES } from './domain/machine';
 export { outstandingCommands, isCommandCurrent, nextWake } from './domain/commands';
 export { stallOf, SELF_DRIVEN_STATUSES } from './domain/stall';
+export { nextActionsOf, suggestedDependency, type NewestPlan } from './domain/next-actions';
+export { runKeyOf } from './domain/commands';
 export { outlineOf, summaryOf, summaryOfOutline } from './domain/summary';
 export { buildRollout, validateCreateInput, validateConfig, DEFAULT_CONFIG, stepIdOf, expectationOf, type Problem } from './domain/create';
 export { previewWindows, PREVIEW_OPENINGS } from './domain/window-preview';

@@ -36,7 +36,7 @@ export function fromAddress(
           } catch {
             /* not JSON: keep the text */
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, cookie: setCookie.split(';')[0] });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, cookie: setCookie.split(';')[0]! });
         });
       },
     );

@@ -108,7 +108,7 @@ export class RawClient {
       const end = this.received.indexOf('\r\n\r\n');
       if (end < 0) return;
       const [statusLine, ...lines] = this.received.subarray(0, end).toString('latin1').split('\r\n');
-      const status = Number(statusLine.split(' ')[1]);
+      const status = Number(statusLine!.split(' ')[1]);
       const headers = Object.fromEntries(
         lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
       );

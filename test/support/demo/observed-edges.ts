@@ -105,7 +105,7 @@ function l4Of(flow: HubbleFlow): { ports: Ports; protocol: 'TCP' | 'UDP' } {
 export function isReply(flow: HubbleFlow): boolean {
   if (flow.is_reply !== undefined) return flow.is_reply;
   const flags = flow.l4.TCP?.flags;
-  if (flags) return flags.SYN && flags.ACK;
+  if (flags) return flags.SYN === true && flags.ACK === true;
   return false;
 }
 

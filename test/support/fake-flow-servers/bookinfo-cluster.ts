@@ -48,12 +48,16 @@ export function bookinfoSamples(): ReplayFlow[] {
 
 /** The bookinfo cluster's pods as generated traffic sends from and to them. */
 export function bookinfoPods(): TrafficPod[] {
-  return kindBookinfoInventory().pods.map((p) => ({
-    namespace: p.namespace,
-    pod: p.name,
-    ip: p.ips[0],
-    labels: [`k8s:app=${p.labels.app ?? p.workload.name}`, `k8s:io.kubernetes.pod.namespace=${p.namespace}`],
-  }));
+  return kindBookinfoInventory().pods.map((p) => {
+    const [ip] = p.ips;
+    if (!ip) throw new Error(`the bookinfo pod ${p.namespace}/${p.name} has no IP`);
+    return {
+      namespace: p.namespace,
+      pod: p.name,
+      ip,
+      labels: [`k8s:app=${p.labels.app ?? p.workload.name}`, `k8s:io.kubernetes.pod.namespace=${p.namespace}`],
+    };
+  });
 }
 
 /** Generated connections between bookinfo pods, after the samples (2021-11-10 11:00 onwards, so another hour). */

@@ -31,7 +31,7 @@ export function generatedTraffic(options: {
   const endpoint = (p: TrafficPod) => ({ namespace: p.namespace, pod_name: p.pod, labels: p.labels });
   const first = options.firstConnection ?? 0;
   for (let i = first; i < first + options.connections; i++) {
-    const { from, to, port } = options.pairs[i % options.pairs.length];
+    const { from, to, port } = options.pairs[i % options.pairs.length]!;
     const sport = 32768 + (Math.floor(i / options.pairs.length) % 28000);
     const variants = [
       { src: from, dst: to, sp: sport, dp: port, flags: { SYN: true }, reply: false, point: 'TO_STACK', dir: 'EGRESS' },

@@ -1,9 +1,9 @@
-import { formatIssue, type NetworkPolicy, validateNetworkPolicy } from '@bulkhead/netpol';
+import { formatClusterPolicyIssue, formatIssue, type NetworkPolicy, validateClusterPolicy, validateNetworkPolicy } from '@bulkhead/netpol';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { decideProbe, droppedProbe, type ProbeBehaviour, podStatus } from './probes';
-import { type Json, RESOURCES, type ResourceType, Store, StatusError } from './store';
+import { CLUSTER_POLICY_TYPES, type Json, POD_TYPE, RESOURCES, type ResourceType, Store, StatusError } from './store';
 
 export { probeTargetOf, type ProbeBehaviour, type ProbeTarget } from './probes';
 export { RESOURCES, type ResourceType, Store } from './store';
@@ -31,6 +31,8 @@ export interface FakeKubeApiServerOptions {
   token?: string;
   /** How long a probe pod takes to finish. Default 30 ms. */
   probeDelayMs?: number;
+  /** The cluster-scoped policy kinds whose CRDs are installed (default none): their resources, and their group's discovery, are served. */
+  clusterPolicyKinds?: string[];
   /** How probe pods behave (default: enforce the stored policies). */
   probeBehaviour?: ProbeBehaviour | ((pod: Json) => ProbeBehaviour);
 }
@@ -51,7 +53,9 @@ export interface FakeKubeApiServer {
 }
 
 const PATH = /^\/(api\/v1|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/;
-const WRITABLE = new Set(['pods', 'networkpolicies']);
+const WRITABLE = new Set(['pods', 'networkpolicies', ...CLUSTER_POLICY_TYPES.map((t) => t.resource)]);
+/** GET /apis/<group>/<version>: the APIResourceList of a served group version. */
+const GROUP_VERSION = /^\/apis\/([^/]+)\/([^/]+)$/;
 
 function status(code: number, reason: string, message: string): Json {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
@@ -64,9 +68,9 @@ function matchesSelector(labels: Record<string, string>, selector: string | unde
     const t = term.trim();
     if (t.startsWith('!')) return !(t.slice(1) in labels);
     const ne = t.split('!=');
-    if (ne.length === 2) return labels[ne[0]] !== ne[1];
+    if (ne.length === 2) return labels[ne[0]!] !== ne[1];
     const eq = t.split(/==?/);
-    if (eq.length === 2) return labels[eq[0]] === eq[1];
+    if (eq.length === 2) return labels[eq[0]!] === eq[1];
     return t in labels;
   });
 }
@@ -77,8 +81,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The API server's NetworkPolicy validation, by the engine's validator. */
+/** The API server's validation of NetworkPolicies and cluster-scoped policies, by the engine's validators. */
 function validatePolicy(type: ResourceType, object: Json): void {
+  if (CLUSTER_POLICY_TYPES.includes(type)) {
+    const issues = validateClusterPolicy({ apiVersion: type.apiVersion, kind: type.kind, ...object });
+    if (issues.length > 0) throw new StatusError(422, 'Invalid', issues.map((i) => formatClusterPolicyIssue(type.kind, i)).join('; '));
+    return;
+  }
   if (type.kind !== 'NetworkPolicy') return;
   const issues = validateNetworkPolicy(object as NetworkPolicy);
   if (issues.length > 0) {
@@ -100,11 +109,12 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
   let hook: ((request: RecordedRequest) => void) | undefined;
   let nextIp = 1;
 
+  const served = RESOURCES.filter((r) => !CLUSTER_POLICY_TYPES.includes(r) || (options.clusterPolicyKinds ?? []).includes(r.kind));
   const items = Array.isArray(options.seed) ? options.seed : options.seed.items;
   // Namespaces first, so every namespaced object finds its namespace.
   const ordered = [...items].sort((a, b) => Number((b as Json).kind === 'Namespace') - Number((a as Json).kind === 'Namespace'));
   for (const item of ordered as Json[]) {
-    const type = RESOURCES.find((r) => r.kind === item.kind);
+    const type = served.find((r) => r.kind === item.kind);
     if (!type) continue;
     const namespace = type.namespaced ? (item.metadata?.namespace ?? 'default') : undefined;
     store.create(type, namespace, item, type.kind === 'NetworkPolicy' ? 'kubectl-client-side-apply' : undefined, item.status);
@@ -112,24 +122,23 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
 
   /** The fake kubelet: the pod gets an IP, and after a delay its container exits with the engine's verdict. */
   const runPod = (namespace: string, name: string) => {
-    const podType = RESOURCES[1];
     const ip = `10.250.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`;
     const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const pod = store.get(podType, namespace, name);
+    const pod = store.get(POD_TYPE, namespace, name);
     const image = pod.spec?.containers?.[0]?.image ?? '';
-    store.setStatus(podType, namespace, name, podStatus('Pending', ip, image, at));
+    store.setStatus(POD_TYPE, namespace, name, podStatus('Pending', ip, image, at));
     const mode = typeof behaviour === 'function' ? behaviour(pod) : behaviour;
     const decision =
       mode === 'enforce'
-        ? decideProbe(store, store.get(podType, namespace, name))
+        ? decideProbe(store, store.get(POD_TYPE, namespace, name))
         : mode === 'pass'
           ? { exitCode: 0, message: '' }
           : droppedProbe(pod);
     const timer = setTimeout(() => {
       timers.delete(timer);
-      if (!store.find(podType, namespace, name)) return;
-      if (mode === 'hang') store.setStatus(podType, namespace, name, podStatus('Running', ip, image, at));
-      else store.setStatus(podType, namespace, name, podStatus(decision.exitCode === 0 ? 'Succeeded' : 'Failed', ip, image, at, decision));
+      if (!store.find(POD_TYPE, namespace, name)) return;
+      if (mode === 'hang') store.setStatus(POD_TYPE, namespace, name, podStatus('Running', ip, image, at));
+      else store.setStatus(POD_TYPE, namespace, name, podStatus(decision.exitCode === 0 ? 'Succeeded' : 'Failed', ip, image, at, decision));
     }, options.probeDelayMs ?? 30);
     timers.add(timer);
   };
@@ -137,8 +146,28 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
   const handle = async (req: IncomingMessage, body: string): Promise<{ code: number; body: Json }> => {
     if (req.headers.authorization !== `Bearer ${token}`) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
     const url = new URL(req.url ?? '/', 'http://fake');
+    const groupVersion = GROUP_VERSION.exec(url.pathname);
+    if (req.method === 'GET' && groupVersion) {
+      const resources = served.filter((r) => r.prefix === url.pathname);
+      if (resources.length === 0) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+      return {
+        code: 200,
+        body: {
+          kind: 'APIResourceList',
+          apiVersion: 'v1',
+          groupVersion: `${groupVersion[1]}/${groupVersion[2]}`,
+          resources: resources.map((r) => ({
+            name: r.resource,
+            singularName: '',
+            namespaced: r.namespaced,
+            kind: r.kind,
+            verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
+          })),
+        },
+      };
+    }
     const match = PATH.exec(url.pathname);
-    const type = match && RESOURCES.find((r) => r.prefix === `/${match[1]}` && r.resource === match[5]);
+    const type = match && served.find((r) => r.prefix === `/${match[1]}` && r.resource === match[5]);
     if (!match || !type || (!type.namespaced && match[4] !== undefined))
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const namespace = type.namespaced ? match[4] && decodeURIComponent(match[4]) : undefined;
@@ -169,7 +198,7 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
         },
       };
     }
-    if (method === 'GET') return { code: 200, body: store.get(type, namespace, name) };
+    if (method === 'GET' && name) return { code: 200, body: store.get(type, namespace, name) };
     if (!WRITABLE.has(type.resource))
       throw new StatusError(405, 'MethodNotAllowed', `the fake API server does not ${method} ${type.resource}`);
     const manager = query.get('fieldManager') ?? undefined;
@@ -189,7 +218,7 @@ export async function startFakeKubeApiServer(options: FakeKubeApiServerOptions):
       return { code: 200, body: store.replace(type, namespace, name, object, manager) };
     }
     if (method === 'PATCH' && name) {
-      const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+      const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       if (contentType !== 'application/apply-patch+yaml') {
         throw new StatusError(
           415,

@@ -33,7 +33,7 @@ export function probeTargetOf(pod: Json): ProbeTarget {
   if (argv[0] === 'nc')
     return {
       kind: 'connect',
-      host: argv[argv.length - 2],
+      host: argv[argv.length - 2] ?? '',
       port: Number(argv[argv.length - 1]),
       protocol: argv.includes('-u') ? 'UDP' : 'TCP',
     };

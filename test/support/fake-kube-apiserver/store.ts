@@ -18,9 +18,43 @@ export interface ResourceType {
   namespaced: boolean;
 }
 
+export const NAMESPACE_TYPE: ResourceType = {
+  resource: 'namespaces',
+  kind: 'Namespace',
+  apiVersion: 'v1',
+  prefix: '/api/v1',
+  namespaced: false,
+};
+export const POD_TYPE: ResourceType = { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true };
+
+/** The cluster-scoped policies of network-policy-api (served only when the server is started with their CRDs). */
+export const CLUSTER_POLICY_TYPES: ResourceType[] = [
+  {
+    resource: 'clusternetworkpolicies',
+    kind: 'ClusterNetworkPolicy',
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    prefix: '/apis/policy.networking.k8s.io/v1alpha2',
+    namespaced: false,
+  },
+  {
+    resource: 'adminnetworkpolicies',
+    kind: 'AdminNetworkPolicy',
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    prefix: '/apis/policy.networking.k8s.io/v1alpha1',
+    namespaced: false,
+  },
+  {
+    resource: 'baselineadminnetworkpolicies',
+    kind: 'BaselineAdminNetworkPolicy',
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    prefix: '/apis/policy.networking.k8s.io/v1alpha1',
+    namespaced: false,
+  },
+];
+
 export const RESOURCES: ResourceType[] = [
-  { resource: 'namespaces', kind: 'Namespace', apiVersion: 'v1', prefix: '/api/v1', namespaced: false },
-  { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', namespaced: true },
+  NAMESPACE_TYPE,
+  POD_TYPE,
   { resource: 'deployments', kind: 'Deployment', apiVersion: 'apps/v1', prefix: '/apis/apps/v1', namespaced: true },
   { resource: 'statefulsets', kind: 'StatefulSet', apiVersion: 'apps/v1', prefix: '/apis/apps/v1', namespaced: true },
   { resource: 'daemonsets', kind: 'DaemonSet', apiVersion: 'apps/v1', prefix: '/apis/apps/v1', namespaced: true },
@@ -35,6 +69,7 @@ export const RESOURCES: ResourceType[] = [
     namespaced: true,
   },
   { resource: 'nodes', kind: 'Node', apiVersion: 'v1', prefix: '/api/v1', namespaced: false },
+  ...CLUSTER_POLICY_TYPES,
 ];
 
 /** An API error, answered as a Status object. */
@@ -59,14 +94,21 @@ function fieldPaths(object: Json): string[] {
   return paths;
 }
 
-function getPath(object: Json, path: string): unknown {
+/** A field path's parts: `spec` and the field, or `metadata`, the map (labels or annotations) and the key's parts. */
+function pathParts(path: string): [top: string, second: string, rest: string[]] {
   const [top, second, ...rest] = path.split('.');
+  if (top === undefined || second === undefined) throw new Error(`not a field path: ${path}`);
+  return [top, second, rest];
+}
+
+function getPath(object: Json, path: string): unknown {
+  const [top, second, rest] = pathParts(path);
   if (top === 'spec') return object.spec?.[[second, ...rest].join('.')];
   return object.metadata?.[second]?.[rest.join('.')];
 }
 
 function setPath(object: Json, path: string, value: unknown): void {
-  const [top, second, ...rest] = path.split('.');
+  const [top, second, rest] = pathParts(path);
   if (top === 'spec') {
     object.spec = object.spec ?? {};
     if (value === undefined) delete object.spec[[second, ...rest].join('.')];
@@ -158,8 +200,7 @@ export class Store {
   }
 
   private ensureNamespace(type: ResourceType, namespace: string | undefined): void {
-    const nsType = RESOURCES[0];
-    if (type.namespaced && !this.objects.has(this.key(nsType, undefined, namespace ?? ''))) {
+    if (type.namespaced && !this.objects.has(this.key(NAMESPACE_TYPE, undefined, namespace ?? ''))) {
       throw new StatusError(404, 'NotFound', `namespaces "${namespace}" not found`);
     }
   }

@@ -19,3 +19,27 @@ export function reviewsToRatings(inventory: Inventory, policies: NetworkPolicy[]
     verdicts[reviews] = evaluator.evaluate({ from: { pod: podOf(reviews) }, to: { pod: ratings }, port: 9080, protocol: 'TCP' }).allowed;
   return verdicts;
 }
+
+/** The node the capture's OpenTelemetry collector calls the Hubble server on (port 4244), at its InternalIP. */
+const COLLECTOR_NODE_ADDRESS = '172.19.0.3';
+
+/**
+ * What `policies` open of the collector's node traffic (the engine's reference evaluator): the Hubble server on its
+ * node, the kubelet's port on that node, the Hubble port at another address; and which policies open egress to the node
+ * (ingress from it, for the kubelet's health checks, is the CNI's business: see the node-traffic finding).
+ */
+export function collectorNodeTraffic(inventory: Inventory, policies: NetworkPolicy[]) {
+  const evaluator = new PlainEvaluator({ namespaces: inventory.namespaces, pods: inventory.pods, policies });
+  const collector = inventory.pods.find((pod) => pod.namespace === 'kube-system' && pod.workload.name === 'otelcol-hubble-collector')!;
+  const reaches = (ip: string, port: number) => evaluator.evaluate({ from: { pod: collector }, to: { ip }, port, protocol: 'TCP' }).allowed;
+  return {
+    reaches: {
+      'its node on 4244': reaches(COLLECTOR_NODE_ADDRESS, 4244),
+      'its node on 10250': reaches(COLLECTOR_NODE_ADDRESS, 10250),
+      'another address on 4244': reaches('172.19.0.2', 4244),
+    },
+    egressToTheNode: policies
+      .filter((policy) => JSON.stringify(policy.spec.egress ?? []).includes(`"${COLLECTOR_NODE_ADDRESS}/32"`))
+      .map((policy) => `${policy.metadata.namespace}/${policy.metadata.name}`),
+  };
+}

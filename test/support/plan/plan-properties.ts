@@ -1,6 +1,7 @@
 // For the specs only: the spec's correctness properties of a plan, checked by the engine
 // (matrix for "nothing else", the plain evaluator for each observed flow and DNS), never by eye.
 import {
+  type ClusterNetworkPolicy,
   type Inventory,
   type InventoryPod,
   type NetworkPolicy,
@@ -29,10 +30,16 @@ export function checkPlanProperties(
   inventory: Inventory,
   plan: Plan,
   edges: PlanEdge[],
-  options: { externalAddresses?: Record<string, string[]>; apiServer?: string[]; dnsNamespace?: string } = {},
+  options: {
+    externalAddresses?: Record<string, string[]>;
+    apiServer?: string[];
+    dnsNamespace?: string;
+    /** The cluster policies the plan is evaluated with: its cluster layer beside the cluster's others (plannedLayers). */
+    clusterPolicies?: readonly ClusterNetworkPolicy[];
+  } = {},
 ): PropertyReport {
   const policies: NetworkPolicy[] = plan.policies;
-  const cluster = { namespaces: inventory.namespaces, pods: inventory.pods, policies };
+  const cluster = { namespaces: inventory.namespaces, pods: inventory.pods, policies, clusterPolicies: options.clusterPolicies ?? [] };
   const plain = new PlainEvaluator(cluster);
   const engine = buildEngine(cluster);
   const podsOf = new Map<string, InventoryPod[]>();
@@ -53,7 +60,7 @@ export function checkPlanProperties(
     const ep = parseEndpointKey(key);
     if (!ep) return [];
     if (ep.kind === 'workload') return (podsOf.get(`${ep.namespace}/${ep.name}`) ?? []).map((pod) => ({ pod }));
-    if (ep.kind === 'external' && ep.via === 'cidr') return [{ ip: ep.name.split('/')[0] }];
+    if (ep.kind === 'external' && ep.via === 'cidr') return [{ ip: ep.name.split('/')[0]! }];
     if (ep.kind === 'external' && ep.via === 'dns') return (options.externalAddresses?.[ep.name] ?? []).map((ip) => ({ ip }));
     if (ep.kind === 'reserved' && ep.name === 'kube-apiserver') return (options.apiServer ?? []).map((ip) => ({ ip }));
     return [];
@@ -107,13 +114,11 @@ export function checkPlanProperties(
     for (const a of members(e.src.slice(9))) for (const b of members(e.dst.slice(9))) allowedSet.add(`${a}|${b}|${e.protocol}/${e.port}`);
   }
   const matrix = engine.workloadMatrix([...ports.values()]);
-  const refs = matrix.workloads;
+  const names = matrix.workloads.map((w) => `${w.namespace}/${w.name}`);
   matrix.ports.forEach((spec, p) => {
-    for (let a = 0; a < refs.length; a++) {
-      for (let b = 0; b < refs.length; b++) {
+    for (const [a, from] of names.entries()) {
+      for (const [b, to] of names.entries()) {
         if (matrix.get(a, b, p) === 0) continue;
-        const from = `${refs[a].namespace}/${refs[a].name}`;
-        const to = `${refs[b].namespace}/${refs[b].name}`;
         if (spec.port === 53 && dnsWorkloads.has(to)) continue;
         if (!allowedSet.has(`${from}|${to}|${spec.protocol}/${spec.port}`))
           report.overAllowed.push(`${from} -> ${to} ${spec.port}/${spec.protocol}`);

@@ -1,8 +1,10 @@
-import { demoCluster } from '@bulkhead/demo';
+import { demoCluster, demoWindowStart } from '@bulkhead/demo';
 import { SimulatedDriver, type SqlClient } from '@bulkhead/cluster';
 import {
   type ClusterDeps,
   createCluster,
+  createFlowSource,
+  type FlowSourceDeps,
   importSnapshot,
   type InventoryDeps,
   InventoryError,
@@ -12,12 +14,11 @@ import {
 import type { Logger, UploadStorage } from '@bulkhead/platform';
 import { Readable } from 'node:stream';
 
-const DAY_MS = 24 * 3600 * 1000;
-
 /**
  * Seeds the demo cluster on first start: a flat, simulated cluster of a few dozen namespaces where a
  * dev pod reaches the production database, its inventory, and a week of Hubble flows queued for import.
- * Does nothing when a cluster of that name exists already.
+ * With `liveSources`, the cluster also gets a simulated flow source, `live`, so that the workers
+ * collect its traffic from now on and the map grows live. Does nothing when a cluster of that name exists already.
  */
 export async function seedDemo(
   deps: InventoryDeps & RequestImportDeps & ClusterDeps,
@@ -25,9 +26,9 @@ export async function seedDemo(
   uploads: UploadStorage,
   now: Date,
   logger: Logger,
+  liveSources?: FlowSourceDeps,
 ): Promise<string | null> {
-  const start = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - 7 * DAY_MS);
-  const demo = demoCluster({ start });
+  const demo = demoCluster({ start: demoWindowStart(now) });
   if (await deps.clusters.findByName(demo.name)) return null;
   let clusterId: string;
   try {
@@ -59,6 +60,7 @@ export async function seedDemo(
     fileName: 'demo-hubble-flows.jsonl',
     createdBy: 'system:demo',
   });
-  logger.info('demo cluster seeded', { cluster: demo.name, clusterId, flows: demo.hubbleFlows.length });
+  if (liveSources) await createFlowSource(liveSources, clusterId, { name: 'live', kind: 'simulated', enabled: true });
+  logger.info('demo cluster seeded', { cluster: demo.name, clusterId, flows: demo.hubbleFlows.length, live: Boolean(liveSources) });
   return clusterId;
 }

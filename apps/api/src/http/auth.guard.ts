@@ -51,9 +51,9 @@ export interface CredentialStores {
 export async function identifyCaller(req: BulkheadRequest, stores: CredentialStores, now: Date): Promise<Caller> {
   const header = req.headers.authorization;
   if (typeof header === 'string' && header.length > 0) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new RequestError('auth.malformed_header', 'send an API token as "Authorization: Bearer <token>"');
-    const token = await authenticate(stores.tokens, stores.access.crypto, match[1], now).catch((error: unknown) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (bearer === undefined) throw new RequestError('auth.malformed_header', 'send an API token as "Authorization: Bearer <token>"');
+    const token = await authenticate(stores.tokens, stores.access.crypto, bearer, now).catch((error: unknown) => {
       if (error instanceof TokenExpiredError) req.claimedActor = `token:${error.token.name}`;
       throw error;
     });

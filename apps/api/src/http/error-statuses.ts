@@ -58,6 +58,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'flow_source.not_found': 404,
   'flow_source.name_taken': 409,
   'flow_source.address_refused': 400,
+  'flow_source.not_for_kind': 400,
   'webhook.invalid_url': 400,
   'webhook.not_found': 404,
   'plan.namespace_not_found': 404,
@@ -72,6 +73,9 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'rollout.unknown_step': 400,
   'rollout.unknown_probe': 400,
   'rollout.cluster_busy': 409,
+  'rollout.coverage_changed': 409,
+  'drift.no_baseline': 409,
+  'drift.unknown_namespace': 400,
   // simulate
   'simulate.invalid': 400,
   // the edge itself

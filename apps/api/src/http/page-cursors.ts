@@ -37,8 +37,8 @@ export class PageCursors {
   /** The position a request's cursor names in `list`, checked against the list's position schema; undefined without a cursor. */
   read<P>(list: string, cursor: string | undefined, position: z.ZodType<P>): P | undefined {
     if (cursor === undefined) return undefined;
-    const [body, signature] = cursor.split('.');
-    const given = Buffer.from(signature ?? '', 'base64url');
+    const [body = '', signature = ''] = cursor.split('.');
+    const given = Buffer.from(signature, 'base64url');
     const expected = this.signature(list, body);
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       throw refused('is not a cursor of this list: give the nextCursor of a page of the same list');

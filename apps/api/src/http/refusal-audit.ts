@@ -4,7 +4,7 @@ import type { Logger } from '@bulkhead/platform';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { clientAddress } from './client-address';
-import { type BulkheadRequest, callerName } from './request-context';
+import { type BulkheadRequest, callerName, requestPath } from './request-context';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REFUSED_STATUSES = new Set([401, 403, 429]);
@@ -71,7 +71,7 @@ export class RefusalAudit {
         status: refusal.statusCode,
         code: refusal.code,
         method: req.method,
-        path: auditable(req.originalUrl.split('?')[0]),
+        path: auditable(requestPath(req)),
         address,
         requestId: req.requestId,
       },

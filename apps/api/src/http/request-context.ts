@@ -37,3 +37,9 @@ export const callerName = (c: Caller): string => `${c.kind}:${c.name}`;
  * the user of a session, or the user who owns the token.
  */
 export const personOf = (c: Caller): string => `user:${c.userId}`;
+
+/** The path a request asked for, as the client sent it, without its query string. */
+export function requestPath(req: Request): string {
+  const queryStart = req.originalUrl.indexOf('?');
+  return queryStart === -1 ? req.originalUrl : req.originalUrl.slice(0, queryStart);
+}

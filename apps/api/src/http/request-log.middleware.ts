@@ -2,7 +2,7 @@ import type { Logger } from '@bulkhead/platform';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { httpMetrics } from './metrics';
-import type { BulkheadRequest } from './request-context';
+import { type BulkheadRequest, requestPath } from './request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -26,7 +26,7 @@ export function logRequests(logger: Logger): RequestHandler {
       logger.info('request', {
         requestId: req.requestId,
         method: req.method,
-        path: req.originalUrl.split('?')[0],
+        path: requestPath(req),
         status: res.statusCode,
         ms: Math.round(seconds * 1000),
         caller: req.caller?.name,

@@ -10,6 +10,7 @@ import {
   importSnapshot,
   type InventoryDeps,
   requireCluster,
+  listClusterPolicies,
   listNamespaces,
   listPolicies,
   listWorkloads,
@@ -86,5 +87,14 @@ export class InventoryController {
   @AnswerPerVersion('cluster')
   policies(@Input() { params, query }: RouteInput<typeof routes.listPolicies>): Promise<RouteAnswer<typeof routes.listPolicies>> {
     return listPolicies(this.deps, params.clusterId, query.namespace);
+  }
+
+  @Route(routes.listClusterPolicies)
+  @RequireRole('viewer')
+  @AnswerPerVersion('cluster')
+  clusterPolicies(
+    @Input() { params }: RouteInput<typeof routes.listClusterPolicies>,
+  ): Promise<RouteAnswer<typeof routes.listClusterPolicies>> {
+    return listClusterPolicies(this.deps, params.clusterId);
   }
 }

@@ -57,8 +57,8 @@ export class PlansController {
   @Route(routes.createPlan)
   @RequireRole('operator')
   @Audited('plan.create', (_req, r) => ({ target: `v${(r as PlanView).version}`, details: { planId: (r as PlanView).id } }))
-  async create(@Input() { params }: RouteInput<typeof routes.createPlan>, @Req() req: BulkheadRequest): Promise<PlanView> {
-    return planView(await createPlan(this.deps, params.clusterId, callerName(req.caller!), new Date()));
+  async create(@Input() { params, body }: RouteInput<typeof routes.createPlan>, @Req() req: BulkheadRequest): Promise<PlanView> {
+    return planView(await createPlan(this.deps, params.clusterId, callerName(req.caller!), new Date(), body));
   }
 
   @Route(routes.listPlans)

@@ -1,7 +1,7 @@
 import type { AuditLog } from '@bulkhead/audit';
 import type { Logger } from '@bulkhead/platform';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { type BulkheadRequest, callerName } from '../http/request-context';
+import { type BulkheadRequest, callerName, requestPath } from '../http/request-context';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -16,7 +16,7 @@ export function auditBoardChanges(audit: AuditLog, logger: Logger): RequestHandl
     if (!SAFE_METHODS.has(req.method)) {
       res.on('finish', () => {
         if (res.statusCode >= 400 || !req.caller) return;
-        const path = req.originalUrl.split('?')[0];
+        const path = requestPath(req);
         audit
           .record({
             actor: callerName(req.caller),

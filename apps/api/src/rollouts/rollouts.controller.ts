@@ -11,9 +11,12 @@ import {
 } from '@bulkhead/contracts';
 import {
   ACTIVE_STATUSES,
+  continueRollout,
   createRollout,
   type CreateRolloutDeps,
+  declareDependencyFromHalt,
   listRollouts,
+  newestPlanOf,
   type Opening,
   previewCoverage,
   previewWindows,
@@ -64,9 +67,10 @@ export class RolloutsController {
     this.credentials = { tokens, access };
   }
 
-  /** The rollout with its stall, if it has stopped moving (see stallOf). */
-  private view(state: RolloutState): RolloutView {
-    return viewOf(state, this.deps.clock(), this.runtime.config.rollout.stallMs);
+  /** The rollout with its stall, if it has stopped moving (see stallOf), and what can be done about a halt (given the cluster's newest plan). */
+  private async view(state: RolloutState): Promise<RolloutView> {
+    const newest = state.status === 'halted' ? await newestPlanOf(this.deps.planning.plans, state.clusterId) : undefined;
+    return viewOf(state, this.deps.clock(), this.runtime.config.rollout.stallMs, newest);
   }
 
   /** Why the caller of a long request may no longer be there (token revoked or expired, session ended, user disabled), or null. */
@@ -146,9 +150,11 @@ export class RolloutsController {
   ): Promise<void> {
     const state = await this.deps.store.get(id);
     if (!state) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
-    const view = this.view(state);
+    const view = await this.view(state);
+    const continuable = view.nextActions.find((action) => action.action === 'continue');
+    const key = `rollout:${id}:${state.version}${continuable ? `:plan-v${continuable.planVersion}` : ''}`;
     if (view.stalled) res.json(view);
-    else await sendAnswer(req, res, await this.answers.get(`rollout:${id}:${state.version}`, async () => view));
+    else await sendAnswer(req, res, await this.answers.get(key, async () => view));
   }
 
   /**
@@ -173,7 +179,7 @@ export class RolloutsController {
     });
     let closed = false;
     req.on('close', () => (closed = true));
-    let sent = this.view(first);
+    let sent = await this.view(first);
     let sequence = 1;
     res.write(`id: ${sequence}\nevent: rollout\ndata: ${JSON.stringify(sent)}\n\n`);
     let credentialCheckedAt = Date.now();
@@ -189,7 +195,7 @@ export class RolloutsController {
         }
       }
       const state = await this.deps.store.get(id).catch(() => null);
-      const view = state && this.view(state);
+      const view = state && (await this.view(state));
       if (view && (view.version !== sent.version || (view.stalled !== undefined) !== (sent.stalled !== undefined))) {
         res.write(`id: ${++sequence}\nevent: patch\ndata: ${JSON.stringify(rolloutPatch(sent, view))}\n\n`);
         sent = view;
@@ -253,6 +259,60 @@ export class RolloutsController {
       role: req.caller!.role,
       comment: body.comment,
     });
+  }
+
+  /** From a failed probe of a halted rollout: declares the dependency it points at and makes the cluster's next plan version. */
+  @Route(routes.declareDependency)
+  @RequireRole('operator')
+  @Audited('rollout.declare_dependency', (req) => ({ target: String(req.params.rolloutId) }))
+  async declareDependency(
+    @Input() { params, body }: RouteInput<typeof routes.declareDependency>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutView> {
+    return this.view(await declareDependencyFromHalt(this.deps, params.rolloutId, body, callerName(req.caller!)));
+  }
+
+  /** Goes on with a newer plan version, without aborting. */
+  @Route(routes.continueRollout)
+  @RequireRole('operator')
+  async continue(@Input() { params, body }: RouteInput<typeof routes.continueRollout>, @Req() req: BulkheadRequest): Promise<RolloutView> {
+    return this.view(await continueRollout(this.deps, params.rolloutId, body.planVersion, callerName(req.caller!)));
+  }
+
+  @Route(routes.retryStep)
+  @RequireRole('operator')
+  async retry(@Input() { params, body }: RouteInput<typeof routes.retryStep>, @Req() req: BulkheadRequest): Promise<RolloutView> {
+    return this.view(await this.act(params.rolloutId, { type: 'retryStep', by: callerName(req.caller!), namespace: body.namespace }));
+  }
+
+  /** Asks to leave a stopped namespace out; an approver other than the asker must agree (approve-skip). */
+  @Route(routes.skipNamespace)
+  @RequireRole('operator')
+  async skip(@Input() { params, body }: RouteInput<typeof routes.skipNamespace>, @Req() req: BulkheadRequest): Promise<RolloutView> {
+    return this.view(
+      await this.act(params.rolloutId, {
+        type: 'requestSkip',
+        by: callerName(req.caller!),
+        actorId: personOf(req.caller!),
+        namespace: body.namespace,
+        reason: body.reason,
+      }),
+    );
+  }
+
+  @Route(routes.approveSkip)
+  @RequireRole('approver')
+  async approveSkip(@Input() { params, body }: RouteInput<typeof routes.approveSkip>, @Req() req: BulkheadRequest): Promise<RolloutView> {
+    return this.view(
+      await this.act(params.rolloutId, {
+        type: 'approveSkip',
+        by: callerName(req.caller!),
+        actorId: personOf(req.caller!),
+        role: req.caller!.role,
+        namespace: body.namespace,
+        comment: body.comment,
+      }),
+    );
   }
 
   /** What waits for the caller's approval: stages of other people's rollouts, with the evidence. */

@@ -1,7 +1,7 @@
 import { NetpolError, buildInventory, parseDocuments, snapshotFromDocuments } from '@bulkhead/netpol';
-import { type Tier, lintPolicies } from '@bulkhead/plan';
-import { type Command, UsageError, parseArgs } from '../command';
-import { formatFinding } from './plan';
+import { lintPolicies } from '@bulkhead/plan';
+import { type Command, UsageError, onlyFile, parseArgs } from '../command';
+import { formatFinding, parseTiers } from './plan';
 
 /** `bulkhead lint FILE`: the classic NetworkPolicy mistakes in a snapshot or a multi-doc YAML of policies. */
 export const lintCommand: Command = {
@@ -13,16 +13,10 @@ export const lintCommand: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, new Set(['cni', 'format', 'tier']));
     if (args.flags.size) throw new UsageError(`unknown option --${[...args.flags][0]}`);
-    if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'missing FILE' : 'expected exactly one FILE');
+    const file = onlyFile(args);
     const format = args.options.get('format')?.at(-1) ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format ${format}: expected text or json`);
-    const tiers: Record<string, Tier | null> = {};
-    for (const v of args.options.get('tier') ?? []) {
-      const m = /^([^=]+)=(dev|staging|prod|none)$/.exec(v);
-      if (!m) throw new UsageError(`--tier ${v}: expected NAMESPACE=dev|staging|prod|none`);
-      tiers[m[1]] = m[2] === 'none' ? null : (m[2] as Tier);
-    }
-    const [file] = args.positional;
+    const tiers = parseTiers(args.options.get('tier') ?? []);
     const text = file === '-' ? await io.readStdin() : await io.readFile(file);
     let findings;
     try {

@@ -105,6 +105,27 @@ describe('bulkhead plan', () => {
     expect(ns.after.maxReachableWorkloads).toBeLessThan(ns.before.maxReachableWorkloads);
   });
 
+  it('writes the cluster layer to DIR/cluster/<name>.yaml and stdout with --cni calico and its switches, and says why not on Cilium', async () => {
+    const out = join(dir, 'guarded');
+    const layer = ['--tier-isolation', '--baseline-default-deny', '--intra-tier-pass'];
+    const { code, stdout } = await run('--snapshot', snapshotFile, '--flows', flowsFile, '--cni', 'calico', ...layer, '--out', out);
+    expect(code).toBe(0);
+    const printed = (parseDocuments(stdout) as { kind: string; metadata: { name: string } }[]).filter(
+      (doc) => doc.kind === 'ClusterNetworkPolicy',
+    );
+    expect(printed.map((policy) => policy.metadata.name)).toContain('bulkhead-tier-isolation-dev');
+    expect(readdirSync(join(out, 'cluster')).sort()).toEqual(printed.map((policy) => `${policy.metadata.name}.yaml`).sort());
+    expect(parseDocuments(readFileSync(join(out, 'cluster', 'bulkhead-baseline-default-deny.yaml'), 'utf8'))).toEqual(
+      printed.filter((policy) => policy.metadata.name === 'bulkhead-baseline-default-deny'),
+    );
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.clusterLayer.every((piece: { included: boolean }) => piece.included)).toBe(true);
+
+    const onCilium = await run('--snapshot', snapshotFile, '--flows', flowsFile, '--cni', 'cilium', '--tier-isolation');
+    expect(onCilium.stdout).not.toContain('ClusterNetworkPolicy');
+    expect(onCilium.stderr).toContain('cluster layer: tierIsolation left out: the CNI (cilium) does not implement ClusterNetworkPolicy');
+  });
+
   it('reads an edge list, several --flows, and confirmations from --reviews', async () => {
     const reviews = join(dir, 'reviews.json');
     writeFileSync(

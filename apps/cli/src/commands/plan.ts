@@ -25,7 +25,17 @@ import {
 import { type Command, UsageError, parseArgs } from '../command';
 
 const VALUED = new Set(['snapshot', 'flows', 'format', 'out', 'cni', 'api-server-cidr', 'tier', 'reviews']);
-const FLAGS = new Set(['no-dns', 'no-ingress-controllers', 'no-prometheus', 'no-api-server', 'no-public-entry', 'no-node-traffic']);
+const FLAGS = new Set([
+  'no-dns',
+  'no-ingress-controllers',
+  'no-prometheus',
+  'no-api-server',
+  'no-public-entry',
+  'no-node-traffic',
+  'tier-isolation',
+  'baseline-default-deny',
+  'intra-tier-pass',
+]);
 
 /** The human line for a finding, as `bulkhead plan` and `bulkhead lint` print it. */
 export function formatFinding(f: LintFinding): string {
@@ -87,12 +97,13 @@ function readReviews(text: string, file: string): Map<string, ReviewState> {
   return reviews;
 }
 
-function parseTiers(values: string[]): Record<string, Tier | null> {
+/** The values of `--tier NAMESPACE=dev|staging|prod|none`, as the tier of each namespace (null: none). */
+export function parseTiers(values: string[]): Record<string, Tier | null> {
   const tiers: Record<string, Tier | null> = {};
   for (const v of values) {
-    const m = /^([^=]+)=(dev|staging|prod|none)$/.exec(v);
-    if (!m) throw new UsageError(`--tier ${v}: expected NAMESPACE=dev|staging|prod|none`);
-    tiers[m[1]] = m[2] === 'none' ? null : (m[2] as Tier);
+    const [, namespace, tier] = /^([^=]+)=(dev|staging|prod|none)$/.exec(v) ?? [];
+    if (namespace === undefined || tier === undefined) throw new UsageError(`--tier ${v}: expected NAMESPACE=dev|staging|prod|none`);
+    tiers[namespace] = tier === 'none' ? null : (tier as Tier);
   }
   return tiers;
 }
@@ -105,16 +116,19 @@ export const planCommand: Command = {
     'bulkhead plan --snapshot SNAPSHOT --flows FLOWS [--flows FLOWS2 ...] [--format yaml|json] [--out DIR]',
     '              [--cni NAME] [--api-server-cidr CIDR ...] [--tier NAMESPACE=dev|staging|prod|none ...] [--reviews FILE]',
     '              [--no-dns] [--no-ingress-controllers] [--no-public-entry] [--no-prometheus] [--no-api-server] [--no-node-traffic]',
+    '              [--tier-isolation] [--baseline-default-deny] [--intra-tier-pass]',
     '  FLOWS: Hubble JSON, Calico flow logs or an edge list (detected). stdout: the policies; stderr: lint findings.',
-    '  --out DIR also writes DIR/<namespace>.yaml and DIR/report.json. --reviews: [{"key"|"src","dst","port","protocol", "review": "confirmed"|"rejected"}].',
+    '  --tier-isolation, --baseline-default-deny, --intra-tier-pass: the cluster layer (ClusterNetworkPolicy), on a --cni that implements it.',
+    '  --out DIR also writes DIR/<namespace>.yaml, DIR/cluster/<name>.yaml per cluster policy, and DIR/report.json.',
+    '  --reviews: [{"key"|"src","dst","port","protocol", "review": "confirmed"|"rejected"}].',
   ].join('\n'),
   async run(argv, io) {
     const args = parseArgs(argv, VALUED);
     for (const flag of args.flags) if (!FLAGS.has(flag)) throw new UsageError(`unknown option --${flag}`);
     if (args.positional.length) throw new UsageError(`unexpected argument ${args.positional[0]}`);
-    const snapshotFile = args.options.get('snapshot');
-    if (!snapshotFile || snapshotFile.length !== 1)
-      throw new UsageError(snapshotFile ? 'give --snapshot once' : 'missing --snapshot SNAPSHOT');
+    const [snapshotFile, ...moreSnapshots] = args.options.get('snapshot') ?? [];
+    if (snapshotFile === undefined) throw new UsageError('missing --snapshot SNAPSHOT');
+    if (moreSnapshots.length) throw new UsageError('give --snapshot once');
     const flowFiles = args.options.get('flows') ?? [];
     if (flowFiles.length === 0) throw new UsageError('missing --flows FLOWS');
     const format = (args.options.get('format') ?? ['yaml']).at(-1)!;
@@ -127,10 +141,10 @@ export const planCommand: Command = {
 
     let inventory: Inventory;
     try {
-      inventory = buildInventory(parseSnapshot(await io.readFile(snapshotFile[0])));
+      inventory = buildInventory(parseSnapshot(await io.readFile(snapshotFile)));
     } catch (error) {
       if (error instanceof NetpolError) {
-        io.err(`bulkhead plan: ${snapshotFile[0]}: ${error.message}`);
+        io.err(`bulkhead plan: ${snapshotFile}: ${error.message}`);
         return 1;
       }
       throw error;
@@ -181,6 +195,11 @@ export const planCommand: Command = {
       ...(args.flags.has('no-api-server') ? { apiServer: false } : {}),
       ...(args.flags.has('no-node-traffic') ? { nodeTraffic: false } : {}),
       ...(args.options.has('api-server-cidr') ? { apiServerCidrs: args.options.get('api-server-cidr')! } : {}),
+      clusterLayer: {
+        tierIsolation: args.flags.has('tier-isolation'),
+        baselineDefaultDeny: args.flags.has('baseline-default-deny'),
+        intraTierPass: args.flags.has('intra-tier-pass'),
+      },
     };
     const externalAddresses = sortedRecord(learner.externalAddresses);
     const apiServerAddresses = [...learner.apiServer].sort();
@@ -197,7 +216,10 @@ export const planCommand: Command = {
     const { plan, impact } = full;
     const summary = summarizePlanReport(full);
 
-    io.out(format === 'json' ? renderJsonList(plan.policies) : renderYaml(plan.policies));
+    const everyPolicy = [...plan.policies, ...plan.clusterLayer.policies];
+    io.out(format === 'json' ? renderJsonList(everyPolicy) : renderYaml(everyPolicy));
+    for (const piece of plan.clusterLayer.pieces)
+      if (piece.reason !== undefined) io.err(`bulkhead plan: cluster layer: ${piece.piece} left out: ${piece.reason}`);
     for (const f of plan.findings) io.err(formatFinding(f));
     for (const f of full.existingFindings) io.err(formatFinding(f));
     const counts = { error: 0, warning: 0, info: 0 };
@@ -243,15 +265,20 @@ export const planCommand: Command = {
                 : rest,
             };
           }),
-          workloads: before.workloads.map((w, i) => ({
-            workload: w.workload,
-            before: { workloads: w.reachableWorkloads, ports: w.reachablePorts },
-            after: { workloads: after.workloads[i].reachableWorkloads, ports: after.workloads[i].reachablePorts },
-          })),
+          // Before and after list every workload of the same inventory, sorted: the same workloads in the same order.
+          workloads: before.workloads.map((w, i) => {
+            const a = after.workloads[i]!;
+            return {
+              workload: w.workload,
+              before: { workloads: w.reachableWorkloads, ports: w.reachablePorts },
+              after: { workloads: a.reachableWorkloads, ports: a.reachablePorts },
+            };
+          }),
         },
         observation: plan.observation,
         risks: plan.risks,
         tiers: plan.tiers,
+        clusterLayer: plan.clusterLayer.pieces,
         addresses: { externalAddresses, apiServer: apiServerAddresses },
         evidence: plan.evidence,
       };
@@ -259,8 +286,13 @@ export const planCommand: Command = {
       for (const [namespace, policies] of Object.entries(plan.byNamespace)) {
         await writeFile(join(outDir, `${namespace.replace(/[^a-z0-9.-]/g, '_')}.yaml`), renderYaml(policies));
       }
+      if (plan.clusterLayer.policies.length) await mkdir(join(outDir, 'cluster'), { recursive: true });
+      for (const policy of plan.clusterLayer.policies)
+        await writeFile(join(outDir, 'cluster', `${policy.metadata.name}.yaml`), renderYaml([policy]));
       await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-      io.err(`bulkhead plan: wrote ${Object.keys(plan.byNamespace).length} namespace files and report.json to ${outDir}`);
+      io.err(
+        `bulkhead plan: wrote ${Object.keys(plan.byNamespace).length} namespace files, ${plan.clusterLayer.policies.length} cluster policy files and report.json to ${outDir}`,
+      );
     }
     return 0;
   },

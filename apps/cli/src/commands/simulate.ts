@@ -1,5 +1,5 @@
 import { NetpolError, parseDocuments, readSimulation, simulationAnswerJson } from '@bulkhead/netpol';
-import { type Command, UsageError, parseArgs } from '../command';
+import { type Command, UsageError, onlyFile, parseArgs } from '../command';
 
 const USAGE = [
   'bulkhead simulate FILE',
@@ -19,17 +19,18 @@ export const simulateCommand: Command = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, new Set(['api', 'cluster', 'plan', 'token']));
-    if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'missing FILE' : 'expected exactly one FILE');
-    const [file] = args.positional;
+    const file = onlyFile(args);
     const text = file === '-' ? await io.readStdin() : await io.readFile(file);
     // Loaded only here, so that a simulation of a file loads neither the API's contracts nor their schemas.
     if (args.options.has('api')) return (await import('./simulate-remote')).simulateOnApi(args, file, text, io);
     for (const option of ['cluster', 'plan', 'token']) if (args.options.has(option)) throw new UsageError(`--${option} needs --api`);
     try {
       const documents = parseDocuments(text);
-      if (documents.length !== 1) throw new UsageError(`${file}: expected one JSON or YAML document, found ${documents.length}`);
+      const [document] = documents;
+      if (document === undefined || documents.length !== 1)
+        throw new UsageError(`${file}: expected one JSON or YAML document, found ${documents.length}`);
       // Every probe is checked before the first piece is written: bad input leaves stdout empty.
-      for (const piece of simulationAnswerJson(readSimulation(documents[0]))) io.out(piece);
+      for (const piece of simulationAnswerJson(readSimulation(document))) io.out(piece);
       return 0;
     } catch (error) {
       if (error instanceof NetpolError) {

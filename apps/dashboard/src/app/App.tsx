@@ -5,6 +5,7 @@ import { ApprovalsPage } from '../features/approvals/components/ApprovalsPage';
 import { AuditPage } from '../features/audit/components/AuditPage';
 import { ClusterPage } from '../features/clusters/components/ClusterPage';
 import { ClustersPage } from '../features/clusters/components/ClustersPage';
+import { DriftPage } from '../features/drift/components/DriftPage';
 import { DependencyMapPage } from '../features/dependency-map/components/DependencyMapPage';
 import { FlowImportsPage } from '../features/flow-imports/components/FlowImportsPage';
 import { OverviewPage } from '../features/overview/components/OverviewPage';
@@ -57,21 +58,26 @@ function Routes() {
   if (state.status === 'signed-out') return <SignInPage reason={state.reason} />;
 
   let page: ReactNode;
-  let params: Record<string, string> | null;
+  let cluster: { clusterId: string } | null;
+  let plan: { planId: string } | null;
+  let rollout: { rolloutId: string } | null;
   if (path === '/' || path === '/sign-in') page = <OverviewPage />;
   else if (path === '/clusters') page = <ClustersPage />;
-  else if ((params = match('/clusters/:clusterId', path))) page = <ClusterPage key={params.clusterId} clusterId={params.clusterId} />;
-  else if ((params = match('/clusters/:clusterId/map', path)))
-    page = <DependencyMapPage key={params.clusterId} clusterId={params.clusterId} />;
-  else if ((params = match('/clusters/:clusterId/flow-imports', path)))
-    page = <FlowImportsPage key={params.clusterId} clusterId={params.clusterId} />;
-  else if ((params = match('/clusters/:clusterId/plans', path))) page = <PlansPage key={params.clusterId} clusterId={params.clusterId} />;
-  else if ((params = match('/plans/:planId', path))) page = <PlanPage key={params.planId} planId={params.planId} />;
+  else if ((cluster = match('/clusters/:clusterId', path))) page = <ClusterPage key={cluster.clusterId} clusterId={cluster.clusterId} />;
+  else if ((cluster = match('/clusters/:clusterId/map', path)))
+    page = <DependencyMapPage key={cluster.clusterId} clusterId={cluster.clusterId} />;
+  else if ((cluster = match('/clusters/:clusterId/flow-imports', path)))
+    page = <FlowImportsPage key={cluster.clusterId} clusterId={cluster.clusterId} />;
+  else if ((cluster = match('/clusters/:clusterId/plans', path)))
+    page = <PlansPage key={cluster.clusterId} clusterId={cluster.clusterId} />;
+  else if ((plan = match('/plans/:planId', path))) page = <PlanPage key={plan.planId} planId={plan.planId} />;
+  else if ((cluster = match('/clusters/:clusterId/drift', path)))
+    page = <DriftPage key={cluster.clusterId} clusterId={cluster.clusterId} />;
   else if (path === '/rollouts') page = <RolloutsPage />;
-  else if ((params = match('/rollouts/:rolloutId', path))) page = <RolloutPage key={params.rolloutId} rolloutId={params.rolloutId} />;
-  else if ((params = match('/clusters/:clusterId/webhooks', path)))
+  else if ((rollout = match('/rollouts/:rolloutId', path))) page = <RolloutPage key={rollout.rolloutId} rolloutId={rollout.rolloutId} />;
+  else if ((cluster = match('/clusters/:clusterId/webhooks', path)))
     page = can('webhooks.manage') ? (
-      <WebhooksPage key={params.clusterId} clusterId={params.clusterId} />
+      <WebhooksPage key={cluster.clusterId} clusterId={cluster.clusterId} />
     ) : (
       <Empty title="Only admins manage webhooks">A webhook decides where Bulkhead sends what it knows about a cluster.</Empty>
     );

@@ -19,7 +19,8 @@ export type Action =
   | 'plans.create'
   | 'rollouts.create'
   | 'rollouts.control'
-  | 'rollouts.approve';
+  | 'rollouts.approve'
+  | 'drift.act';
 
 const NEEDS: Record<Action, Role | readonly Role[]> = {
   'map.review': 'operator',
@@ -37,6 +38,7 @@ const NEEDS: Record<Action, Role | readonly Role[]> = {
   'rollouts.create': 'operator',
   'rollouts.control': 'operator',
   'rollouts.approve': 'approver',
+  'drift.act': 'operator',
 };
 
 /** The API's roleAllows: roles are not a ladder. Admin is everything, anyone signed in reads, operator and approver are separate powers. */

@@ -44,15 +44,23 @@ export function setQuery(values: Record<string, string | null>): void {
   navigate(url.pathname + url.search, { replace: true });
 }
 
+/** The names of the parameters of a route pattern: `'/clusters/:clusterId/map'` gives `'clusterId'`. */
+type ParamsOf<Pattern extends string> = Pattern extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamsOf<Rest>
+  : Pattern extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
 /** Matches `/clusters/:clusterId/map` against a path; returns the parameters or null. */
-export function match(pattern: string, path: string): Record<string, string> | null {
+export function match<Pattern extends string>(pattern: Pattern, path: string): Record<ParamsOf<Pattern>, string> | null {
   const want = pattern.split('/').filter(Boolean);
   const got = path.split('/').filter(Boolean);
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    if (want[i].startsWith(':')) params[want[i].slice(1)] = decodeURIComponent(got[i]);
-    else if (want[i] !== got[i]) return null;
+  for (const [i, wanted] of want.entries()) {
+    const given = got[i]!;
+    if (wanted.startsWith(':')) params[wanted.slice(1)] = decodeURIComponent(given);
+    else if (wanted !== given) return null;
   }
   return params;
 }

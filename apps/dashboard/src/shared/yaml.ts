@@ -25,7 +25,7 @@ function lines(v: unknown, indent: string): string[] {
     return v.flatMap((item) => {
       if (!isBlock(item)) return [`${indent}- ${typeof item === 'object' && item !== null ? empty(item) : scalar(item)}`];
       const inner = lines(item, `${indent}  `);
-      return [`${indent}- ${inner[0].slice(indent.length + 2)}`, ...inner.slice(1)];
+      return [`${indent}- ${inner[0]!.slice(indent.length + 2)}`, ...inner.slice(1)];
     });
   }
   if (typeof v === 'object' && v !== null) {

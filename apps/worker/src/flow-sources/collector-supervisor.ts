@@ -1,13 +1,25 @@
 import { systemResolver } from '@bulkhead/cluster';
-import type { FlowCollectionStore } from '@bulkhead/inventory';
+import type { FlowSourceKind } from '@bulkhead/contracts';
+import type { FlowCollectionStore, FlowSourceLease } from '@bulkhead/inventory';
 import { PostgresFlowSourceStore, TypeOrmInventoryStore } from '@bulkhead/persistence';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { COLLECTOR_HOOKS, WORKER_RUNTIME, type WorkerHooks, type WorkerRuntime } from '../runtime';
-import type { CollectorDeps } from './flow-stream-collector';
+import type { CollectorDeps, FlowStreamCollector, StreamBatch } from './flow-stream-collector';
 import { GoldmaneCollector } from './goldmane-collector';
 import { HubbleCollector } from './hubble-collector';
+import { SimulatedCollector } from './simulated-collector';
+
+/** The collector of each kind of source. */
+const COLLECTORS: Record<
+  FlowSourceKind,
+  new (deps: CollectorDeps, lease: FlowSourceLease, configVersion: number) => FlowStreamCollector<StreamBatch>
+> = {
+  'hubble-relay': HubbleCollector,
+  goldmane: GoldmaneCollector,
+  simulated: SimulatedCollector,
+};
 
 /** How long a lease lasts without renewal: a dead worker's sources are taken over within this and one renewal period. */
 export const LEASE_TTL_MS = 6_000;
@@ -24,7 +36,7 @@ const RENEW_MS = 2_000;
 export class CollectorSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly store: FlowCollectionStore;
-  private readonly collectors = new Map<string, HubbleCollector | GoldmaneCollector>();
+  private readonly collectors = new Map<string, FlowStreamCollector<StreamBatch>>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private stopping = false;
@@ -72,13 +84,11 @@ export class CollectorSupervisor implements OnApplicationBootstrap, OnApplicatio
         addressRules: { allowLoopback: this.runtime.config.clusters.allowLoopback },
         resolver: systemResolver,
         logger: this.runtime.logger,
+        clock: () => new Date(),
         checkpoint: (point) => this.hooks.checkpoint(point),
       };
       const ours = { sourceId: lease.sourceId, owner: this.owner, epoch: lease.epoch };
-      const collector =
-        lease.kind === 'goldmane'
-          ? new GoldmaneCollector(deps, ours, lease.configVersion)
-          : new HubbleCollector(deps, ours, lease.configVersion);
+      const collector = new COLLECTORS[lease.kind](deps, ours, lease.configVersion);
       this.collectors.set(lease.sourceId, collector);
       this.runtime.logger.info('collecting flow source', { flowSource: lease.sourceId, leaseEpoch: lease.epoch });
       collector.start();

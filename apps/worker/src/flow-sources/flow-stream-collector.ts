@@ -1,16 +1,14 @@
-import { dialFlowSource, FlowSourceAddressRefused } from '@bulkhead/cluster';
+import { FlowSourceAddressRefused } from '@bulkhead/cluster';
 import {
   type FlowCollectionStore,
   type FlowSourceConnection,
   type FlowSourceLease,
   type FlowSourceStatus,
-  type FlowSourceTls,
   type HostResolver,
   type InventoryStore,
   type ObservationGap,
 } from '@bulkhead/inventory';
 import type { Logger } from '@bulkhead/platform';
-import type { ClientReadableStream } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A batch is written when it holds this many flows, or FLUSH_MS after the last write, whichever comes first. */
@@ -29,6 +27,8 @@ export interface CollectorDeps {
   addressRules: { allowLoopback: boolean };
   resolver: HostResolver;
   logger: Logger;
+  /** The time a simulated source generates its traffic up to. */
+  clock(): Date;
   /** A test's crash point, passed each time a batch is written (`collector.batchWritten`). */
   checkpoint(point: string): void;
 }
@@ -47,10 +47,32 @@ export interface StreamCollection<Batch extends StreamBatch> {
   drain(): Batch[];
 }
 
+/**
+ * What a collector follows: a gRPC server stream (`ClientReadableStream`), or the simulated cluster's
+ * stream, which behaves like one: messages as `data`, `metadata` once connected, pausable, cancellable.
+ */
+export interface FlowStream {
+  on(event: 'data', listener: (message: unknown) => void): unknown;
+  on(event: 'metadata', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  removeAllListeners(event: 'data'): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  isPaused(): boolean;
+  cancel(): void;
+}
+
 /** A connected source, resumed from its checkpoint: the stream to follow and what turns it into batches. */
 export interface OpenedStream<Batch extends StreamBatch> {
-  call: ClientReadableStream<unknown>;
+  call: FlowStream;
   collection: StreamCollection<Batch>;
+}
+
+/** A source connected to: resumed from its checkpoint (null when the lease was lost meanwhile), then closed. */
+export interface SourceConnection<Batch extends StreamBatch> {
+  resume(): Promise<OpenedStream<Batch> | null>;
+  close(): void;
 }
 
 /** The state a batch is written with. */
@@ -61,13 +83,13 @@ export interface SourceState {
 }
 
 /**
- * One worker's collection of one live flow source, for as long as it holds the source's lease: dial (the
- * address checked again), resume from the checkpoint (each kind's `resume`: a gap recorded when the
- * server's history no longer reaches back, a backfill), follow the stream, and write batches, each with
- * its checkpoint, in one fenced transaction. A write refused because the lease moved on stops the
- * collector at once. Failures reconnect with back-off and show on the source as `failing` with the reason.
+ * One worker's collection of one live flow source, for as long as it holds the source's lease: connect
+ * (each kind's `open`), resume from the checkpoint (a gap recorded when the server's history no longer
+ * reaches back, a backfill), follow the stream, and write batches, each with its checkpoint, in one
+ * fenced transaction. A write refused because the lease moved on stops the collector at once. Failures
+ * reconnect with back-off and show on the source as `failing` with the reason.
  */
-export abstract class FlowStreamCollector<Client extends { close(): void }, Batch extends StreamBatch> {
+export abstract class FlowStreamCollector<Batch extends StreamBatch> {
   private stopped = false;
   private leaseLost = false;
   private cancelStream?: () => void;
@@ -119,33 +141,23 @@ export abstract class FlowStreamCollector<Client extends { close(): void }, Batc
 
   /** One connection, until it fails or the collector stops. True when it wrote anything. */
   private async collect(): Promise<boolean> {
-    const { store } = this.deps;
-    const source = await store.connection(this.lease);
+    const source = await this.deps.store.connection(this.lease);
     if (!source) {
       this.leaseLost = true;
       return false;
     }
-    const material = source.sealedTls ? (JSON.parse(this.deps.openSecret(source.sealedTls)) as FlowSourceTls) : null;
-    const channel = await dialFlowSource(
-      { address: source.address, tls: source.tls, serverName: source.serverName, material },
-      this.deps.addressRules,
-      this.deps.resolver,
-    );
-    const client = this.connect(channel);
+    const connection = await this.open(source);
     try {
-      const opened = await this.resume(client, source);
+      const opened = await connection.resume();
       // Stopped meanwhile: follow ends the call at once.
       return opened ? await this.follow(opened.call, opened.collection) : false;
     } finally {
-      client.close();
+      connection.close();
     }
   }
 
-  /** The client of this kind of source, on a dialled channel. */
-  protected abstract connect(channel: Awaited<ReturnType<typeof dialFlowSource>>): Client;
-
-  /** Resumes from the source's checkpoint and opens the stream; null when the lease was lost meanwhile (see `lost`). */
-  protected abstract resume(client: Client, source: FlowSourceConnection): Promise<OpenedStream<Batch> | null>;
+  /** Connects to the source, as its kind does. */
+  protected abstract open(source: FlowSourceConnection): Promise<SourceConnection<Batch>>;
 
   /** Writes one batch, fenced by the lease; false when the lease is gone. */
   protected abstract write(batch: Batch, state: SourceState): Promise<boolean>;
@@ -158,7 +170,7 @@ export abstract class FlowStreamCollector<Client extends { close(): void }, Batc
   }
 
   /** Follows the stream, writing batches one after another; pauses the stream while too many wait. */
-  private follow(call: ClientReadableStream<unknown>, collection: StreamCollection<Batch>): Promise<boolean> {
+  private follow(call: FlowStream, collection: StreamCollection<Batch>): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       const queue: Batch[] = [];
       let writing: Promise<void> | undefined;
@@ -187,7 +199,7 @@ export abstract class FlowStreamCollector<Client extends { close(): void }, Batc
       const drainQueue = async () => {
         while (queue.length && !this.leaseLost) {
           try {
-            await writeOne(queue[0]);
+            await writeOne(queue[0]!);
             queue.shift();
             if (queue.length < MAX_QUEUED_BATCHES && call.isPaused() && !finished) call.resume();
           } catch (error) {

@@ -1,6 +1,7 @@
 import { type dialFlowSource, GoldmaneClient } from '@bulkhead/cluster';
 import { type FlowSourceConnection, type GoldmaneBatch, GoldmaneCollection } from '@bulkhead/inventory';
-import { FlowStreamCollector, type OpenedStream, type SourceState } from './flow-stream-collector';
+import type { OpenedStream, SourceState } from './flow-stream-collector';
+import { GrpcFlowCollector } from './grpc-flow-collector';
 
 const LIST_DEADLINE_MS = 30_000;
 
@@ -9,7 +10,7 @@ const LIST_DEADLINE_MS = 30_000;
  * a gap is recorded when Goldmane no longer keeps them), then follows `Stream` from now. Buckets listed
  * and then streamed again are set, not added, so the overlap counts once.
  */
-export class GoldmaneCollector extends FlowStreamCollector<GoldmaneClient, GoldmaneBatch> {
+export class GoldmaneCollector extends GrpcFlowCollector<GoldmaneClient, GoldmaneBatch> {
   protected connect(channel: Awaited<ReturnType<typeof dialFlowSource>>): GoldmaneClient {
     return new GoldmaneClient(channel);
   }

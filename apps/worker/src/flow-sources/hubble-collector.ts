@@ -1,6 +1,7 @@
 import { type dialFlowSource, HubbleRelayClient } from '@bulkhead/cluster';
 import { type CollectedBatch, type FlowSourceConnection, HubbleCollection } from '@bulkhead/inventory';
-import { FlowStreamCollector, type OpenedStream, type SourceState } from './flow-stream-collector';
+import type { OpenedStream, SourceState } from './flow-stream-collector';
+import { GrpcFlowCollector } from './grpc-flow-collector';
 
 const OLDEST_FLOW_DEADLINE_MS = 10_000;
 
@@ -8,7 +9,7 @@ const OLDEST_FLOW_DEADLINE_MS = 10_000;
  * A Hubble Relay's collector: resumes `REPLAY_MS` before its checkpoint with `since` (recording a gap when
  * the relay's ring buffer no longer reaches the checkpoint), and follows `GetFlows`.
  */
-export class HubbleCollector extends FlowStreamCollector<HubbleRelayClient, CollectedBatch> {
+export class HubbleCollector extends GrpcFlowCollector<HubbleRelayClient, CollectedBatch> {
   protected connect(channel: Awaited<ReturnType<typeof dialFlowSource>>): HubbleRelayClient {
     return new HubbleRelayClient(channel);
   }

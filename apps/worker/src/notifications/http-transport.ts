@@ -25,7 +25,9 @@ function guardedLookup(allowLoopback: boolean): LookupFunction {
       );
       if (reason) return callback(refused(reason), '', undefined);
       if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
-      callback(null, addresses[0].address, addresses[0].family);
+      // dns.lookup answers an error or at least one address.
+      const first = addresses[0]!;
+      callback(null, first.address, first.family);
     });
   };
 }

@@ -1,7 +1,7 @@
 import { QUEUES } from '@bulkhead/contracts';
 import type { ClusterStore, FlowImportStore } from '@bulkhead/inventory';
 import { claimQueuePrefix } from '@bulkhead/platform';
-import { reportStalls, type RolloutStore } from '@bulkhead/rollout';
+import { type DriftActionStore, reportStalls, type RolloutStore } from '@bulkhead/rollout';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { WorkerRuntime } from '../runtime';
 
@@ -16,6 +16,7 @@ export interface RecoveryDeps {
   rollouts: Pick<RolloutStore, 'list' | 'recordStall'>;
   imports: Pick<FlowImportStore, 'unfinished'>;
   clusters: Pick<ClusterStore, 'syncsRequested'>;
+  driftActions: Pick<DriftActionStore, 'queued'>;
   /** Asks again for pending webhook deliveries whose job is gone. */
   webhooks: { restoreStranded(): Promise<void> };
   clock(): Date;
@@ -29,8 +30,8 @@ export interface RecoveryDeps {
  *  - marks the queue prefix as this database's again, re-creates the schedules (drift checks) and
  *    removes the obsolete `rollout.reconcile` schedule of older versions;
  *  - asks for a look at every active rollout (`rollout.reconcile`, one at a time however many workers);
- *  - adds again the job of every unfinished import, requested cluster sync and pending webhook delivery
- *    that has none waiting or running.
+ *  - adds again the job of every unfinished import, requested cluster sync, queued drift action and
+ *    pending webhook delivery that has none waiting or running.
  * Each is tried on its own: a Redis that is down does not keep a stall from being reported.
  */
 export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -78,7 +79,7 @@ export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
       ['claim the queue prefix', () => claimQueuePrefix(runtime.redis, runtime.queuePrefix, runtime.identity)],
       ...(reschedule ? [['re-create the schedules', () => this.schedule()] as [string, () => Promise<unknown>]] : []),
       ['look at every active rollout', () => runtime.jobs.enqueue('rollout.reconcile', { v: 1 })],
-      ['re-dispatch lost imports and syncs', () => this.restoreImportsAndSyncs()],
+      ['re-dispatch lost imports, syncs and drift actions', () => this.restoreUnfinished()],
       ['re-dispatch lost webhook deliveries', () => this.deps.webhooks.restoreStranded()],
     ];
     for (const [task, run] of tasks) {
@@ -118,7 +119,7 @@ export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
     await rollouts.removeJobScheduler(OBSOLETE_RECONCILE_SCHEDULER);
   }
 
-  private async restoreImportsAndSyncs(): Promise<void> {
+  private async restoreUnfinished(): Promise<void> {
     const { jobs, logger } = this.deps.runtime;
     for (const importId of await this.deps.imports.unfinished()) {
       if (await jobs.restoreIfLost('flow-import.run', { v: 1, importId }))
@@ -127,6 +128,10 @@ export class Recovery implements OnApplicationBootstrap, OnApplicationShutdown {
     for (const clusterId of await this.deps.clusters.syncsRequested()) {
       if (await jobs.restoreIfLost('cluster.sync', { v: 1, clusterId }))
         logger.info('re-dispatched a requested cluster sync that had no job', { clusterId });
+    }
+    for (const actionId of await this.deps.driftActions.queued()) {
+      if (await jobs.restoreIfLost('drift.act', { v: 1, actionId }))
+        logger.info('re-dispatched a queued drift action that had no job', { actionId });
     }
   }
 }

@@ -1,5 +1,15 @@
 import type { JobOutcome, JobPayloads } from '@bulkhead/contracts';
-import { advance, checkDrift, type DriftDeps, executeCommand, reconcileAll, type RolloutDeps } from '@bulkhead/rollout';
+import {
+  advance,
+  carryOutDriftAction,
+  checkDrift,
+  type DriftActionDeps,
+  type DriftDeps,
+  executeCommand,
+  giveUpDriftAction,
+  reconcileAll,
+  type RolloutDeps,
+} from '@bulkhead/rollout';
 import { z } from 'zod';
 import type { JobHandler } from '../jobs/job-handler';
 
@@ -59,4 +69,16 @@ export class DriftCheckHandler implements JobHandler<'cluster.drift-check'> {
     for (const id of clusters) findings += (await checkDrift(this.deps, id))?.findings.length ?? 0;
     return { status: 'done', detail: `${clusters.length} cluster(s) checked, ${findings} finding(s)` };
   }
+}
+
+const driftActionPayload = z.strictObject({ v: z.literal(1), actionId: z.uuid() });
+
+/** Re-applies the plan to drifted namespaces, or accepts their live policies as a new plan version; then checks drift again. */
+export class DriftActionHandler implements JobHandler<'drift.act'> {
+  readonly name = 'drift.act';
+  constructor(private readonly deps: DriftActionDeps) {}
+  parse = (data: unknown): JobPayloads['drift.act'] => driftActionPayload.parse(data);
+  isInThisDatabase = async (p: JobPayloads['drift.act']) => (await this.deps.actions.get(p.actionId)) !== null;
+  handle = (p: JobPayloads['drift.act']): Promise<JobOutcome> => carryOutDriftAction(this.deps, p.actionId);
+  gaveUp = (p: JobPayloads['drift.act'], error: string) => giveUpDriftAction(this.deps, p.actionId, error);
 }

@@ -12,10 +12,10 @@ const AGGREGATION_INTERVAL = 15;
 
 /** A client of Calico Goldmane's `goldmane.Flows` service, on a channel made by dialFlowSource. */
 export class GoldmaneClient {
-  private readonly client: grpc.Client & Record<string, (...args: any[]) => any>;
+  private readonly client: grpc.Client & Record<'List' | 'Stream', (...args: any[]) => any>;
 
   constructor(channel: { target: string; credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions }) {
-    flowsClient ??= serviceClient('goldmane.proto', 'goldmane.Flows');
+    flowsClient ??= serviceClient('goldmane.proto', 'goldmane', 'Flows');
     this.client = new flowsClient(channel.target, channel.credentials, channel.options) as never;
   }
 

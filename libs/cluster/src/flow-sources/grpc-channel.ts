@@ -17,11 +17,12 @@ import { join } from 'node:path';
  */
 const DECODING: Options = { keepCase: true, enums: String, longs: Number, defaults: false, oneofs: false };
 
-/** A service client class from one of this folder's minimal protos (`proto/<file>.proto`). */
-export function serviceClient(file: string, service: string): grpc.ServiceClientConstructor {
+/** A service client class from one of this folder's minimal protos (`proto/<file>.proto`): `service` of package `pkg`. */
+export function serviceClient(file: string, pkg: string, service: string): grpc.ServiceClientConstructor {
   const definition = grpc.loadPackageDefinition(loadSync(join(__dirname, 'proto', file), DECODING));
-  const [pkg, name] = service.split('.');
-  return (definition[pkg] as grpc.GrpcObject)[name] as grpc.ServiceClientConstructor;
+  const client = (definition[pkg] as grpc.GrpcObject | undefined)?.[service];
+  if (typeof client !== 'function') throw new Error(`proto/${file} defines no service ${pkg}.${service}`);
+  return client;
 }
 
 /** Where and how to dial a flow source. */
@@ -52,10 +53,11 @@ export async function dialFlowSource(
   let address = host;
   if (!isIP(host)) {
     const addresses = await resolver.resolve(host);
-    if (!addresses.length) throw new FlowSourceAddressRefused(`${host} resolves to no address`);
+    const [first] = addresses;
+    if (first === undefined) throw new FlowSourceAddressRefused(`${host} resolves to no address`);
     const refusal = resolvedAddressRefusal(host, addresses, rules);
     if (refusal) throw new FlowSourceAddressRefused(`the address is refused: ${refusal}`);
-    address = addresses[0];
+    address = first;
   } else if (!rules.allowLoopback && internalRangeOf(host)) {
     throw new FlowSourceAddressRefused(
       `the address is refused: ${host} is a ${internalRangeOf(host)} address (allowed only with BULKHEAD_CLUSTER_ALLOW_LOOPBACK)`,

@@ -8,10 +8,10 @@ let observerClient: grpc.ServiceClientConstructor | undefined;
 
 /** A client of Hubble Relay's `observer.Observer` service, on a channel made by dialFlowSource. */
 export class HubbleRelayClient {
-  private readonly client: grpc.Client & Record<string, (...args: any[]) => any>;
+  private readonly client: grpc.Client & Record<'GetFlows', (...args: any[]) => any>;
 
   constructor(channel: { target: string; credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions }) {
-    observerClient ??= serviceClient('hubble-observer.proto', 'observer.Observer');
+    observerClient ??= serviceClient('hubble-observer.proto', 'observer', 'Observer');
     this.client = new observerClient(channel.target, channel.credentials, channel.options) as never;
   }
 

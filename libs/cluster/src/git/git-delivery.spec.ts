@@ -35,6 +35,10 @@ class ClusterState implements ClusterDriver {
   restorePolicies = () => Promise.reject(new Error('a git delivery never restores through its cluster driver'));
   probe = () => Promise.reject(new Error('not used'));
   cleanupProbePods = async () => [];
+  readClusterPolicies = async () => [];
+  applyClusterPolicies = () => Promise.reject(new Error('not used'));
+  deleteClusterPolicies = () => Promise.reject(new Error('not used'));
+  restoreClusterPolicies = () => Promise.reject(new Error('not used'));
 }
 
 const LEGACY = policy('shop', 'allow-all-legacy', 1);
@@ -223,5 +227,17 @@ describe('a sync that does not come', () => {
     await expect(delivery({ syncTimeoutSeconds: 1 }).applyPolicies('shop', PLAN, { prune: true, change: STEP })).rejects.toThrow(
       /^shop shows other policies than commit [0-9a-f]{12} of branch main after 1 s: missing allow-web; not committed stray-allow-all$/,
     );
+  });
+});
+
+describe('cluster-scoped policies', () => {
+  it('are read through the cluster, and never written behind the syncer (not delivered through git yet)', async () => {
+    await expect(delivery().readClusterPolicies()).resolves.toEqual([]);
+    for (const write of [
+      () => delivery().applyClusterPolicies(),
+      () => delivery().deleteClusterPolicies(),
+      () => delivery().restoreClusterPolicies(),
+    ])
+      await expect(write()).rejects.toThrow(/not written by Bulkhead yet: commit them to file:\/\/.*origin\.git \(branch main\)/);
   });
 });

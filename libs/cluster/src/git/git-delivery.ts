@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterDelivery } from '@bulkhead/contracts';
-import type { NetworkPolicy } from '@bulkhead/netpol';
+import type { NetworkPolicy, SnapshotClusterPolicy } from '@bulkhead/netpol';
 import type { ChangeOrigin, ClusterDriver, ConnectivityProbe, ConnectivityResult, Delivered, Discovery } from '@bulkhead/rollout';
 import type { GitAccess } from './git-command';
 import { type FileChange, GitBranch } from './git-branch';
@@ -103,6 +103,29 @@ export class GitDelivery implements ClusterDriver {
 
   cleanupProbePods(olderThanMs: number): Promise<string[]> {
     return this.reading.cleanupProbePods(olderThanMs);
+  }
+
+  readClusterPolicies(): Promise<SnapshotClusterPolicy[]> {
+    return this.reading.readClusterPolicies();
+  }
+
+  applyClusterPolicies(): Promise<void> {
+    return this.refuseClusterPolicies();
+  }
+
+  deleteClusterPolicies(): Promise<void> {
+    return this.refuseClusterPolicies();
+  }
+
+  restoreClusterPolicies(): Promise<void> {
+    return this.refuseClusterPolicies();
+  }
+
+  /** Cluster-scoped policies are not delivered through git yet; changing them behind the syncer's back would be undone by it, or fight it. */
+  private async refuseClusterPolicies(): Promise<never> {
+    throw new Error(
+      `cluster-scoped policies of a cluster that takes its changes through git are not written by Bulkhead yet: commit them to ${this.delivery.repoUrl} (branch ${this.delivery.branch})`,
+    );
   }
 
   applyPolicies(

@@ -29,8 +29,9 @@ function guardedLookup(rules: KubeconfigRules): LookupFunction {
       );
       if (reason) return callback(refused(reason), '', undefined);
       if ((options as LookupAllOptions).all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
-      // dns.lookup has already kept only the family the socket asked for.
-      callback(null, addresses[0].address, addresses[0].family);
+      // dns.lookup answers an error or at least one address, and has already kept only the family the socket asked for.
+      const first = addresses[0]!;
+      callback(null, first.address, first.family);
     });
   };
 }

@@ -1,8 +1,15 @@
 import type { Cni } from '@bulkhead/contracts';
 import type { KubeconfigRules } from '@bulkhead/inventory';
-import { buildInventory, type NetworkPolicy, snapshotFromDocuments } from '@bulkhead/netpol';
-import type { ClusterDriver, Discovery, ConnectivityResult, ConnectivityProbe } from '@bulkhead/rollout';
+import { buildInventory, type NetworkPolicy, type SnapshotClusterPolicy, snapshotFromDocuments } from '@bulkhead/netpol';
+import type { ClusterDriver, ClusterPolicyRef, ConnectivityProbe, ConnectivityResult, Discovery } from '@bulkhead/rollout';
 import { daemonSetOfPod, detectCni } from './cni';
+import {
+  CLUSTER_POLICY_GROUP_VERSIONS,
+  CLUSTER_POLICY_RESOURCES,
+  type ClusterPolicyResource,
+  clusterPolicyPath,
+  cleanClusterPolicy,
+} from './cluster-policies';
 import { isConflict, isNotFound, KubeRest, KubernetesApiError } from './kube-rest';
 import type { KubeList, KubeObject, Pod } from './kube-types';
 import { canonical, cleanPolicy, policyBody } from './policies';
@@ -110,11 +117,14 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   async discover(): Promise<Discovery> {
-    const lists = await Promise.all(DISCOVERED.map((d) => this.listAll(d.path)));
+    const [lists, served] = await Promise.all([
+      Promise.all(DISCOVERED.map(async ({ kind, apiVersion, path }) => ({ kind, apiVersion, listed: await this.listAll(path) }))),
+      this.servedClusterPolicies(),
+    ]);
     const items: unknown[] = [];
     const candidates: Array<{ namespace: string; name: string }> = [];
-    DISCOVERED.forEach(({ kind, apiVersion }, i) => {
-      for (const raw of lists[i]) {
+    for (const { kind, apiVersion, listed } of lists) {
+      for (const raw of listed) {
         const metadata = { ...raw.metadata };
         if (kind === 'Pod' && metadata.labels?.[PROBE_LABEL] !== undefined) continue; // our own probes are not the cluster
         delete metadata.managedFields; // as kubectl prints them
@@ -123,9 +133,71 @@ export class KubernetesDriver implements ClusterDriver {
         if (kind === 'DaemonSet') candidates.push({ namespace, name: metadata.name });
         if (kind === 'Pod') candidates.push(daemonSetOfPod({ namespace, name: metadata.name, ownerReferences: metadata.ownerReferences }));
       }
-    });
+    }
+    items.push(...(await this.clusterPoliciesOf(served)));
     const cni: Cni = detectCni(candidates);
-    return { cni, snapshot: { apiVersion: 'v1', kind: 'List', items } };
+    return { cni, snapshot: { apiVersion: 'v1', kind: 'List', items }, clusterPolicyKinds: served.map((r) => r.kind) };
+  }
+
+  /** The cluster-scoped policy kinds the API server serves, as the discovery documents of their group versions list them. */
+  private async servedClusterPolicies(): Promise<ClusterPolicyResource[]> {
+    const served = new Set<string>();
+    for (const groupVersion of CLUSTER_POLICY_GROUP_VERSIONS) {
+      try {
+        const list = await this.rest.request<{ resources?: Array<{ name?: string }> }>('GET', `/apis/${groupVersion}`);
+        for (const resource of list?.resources ?? []) served.add(`${groupVersion}/${resource.name}`);
+      } catch (error) {
+        if (!isNotFound(error)) throw error; // 404: the group version is not served (no CRD of it installed)
+      }
+    }
+    return CLUSTER_POLICY_RESOURCES.filter((r) => served.has(`${r.apiVersion}/${r.resource}`));
+  }
+
+  private async clusterPoliciesOf(served: readonly ClusterPolicyResource[]): Promise<SnapshotClusterPolicy[]> {
+    const byName = (a: SnapshotClusterPolicy, b: SnapshotClusterPolicy) =>
+      a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+    const lists = await Promise.all(
+      served.map(async (resource) =>
+        (await this.listAll(clusterPolicyPath(resource))).map((item) => cleanClusterPolicy(item, resource)).sort(byName),
+      ),
+    );
+    return lists.flat();
+  }
+
+  async readClusterPolicies(): Promise<SnapshotClusterPolicy[]> {
+    return this.clusterPoliciesOf(await this.servedClusterPolicies());
+  }
+
+  /** Server-side apply under Bulkhead's field manager, one object at a time; a kind the cluster does not serve is refused first. */
+  async applyClusterPolicies(policies: SnapshotClusterPolicy[]): Promise<void> {
+    const served = await this.servedClusterPolicies();
+    const bodies = policies.map((policy) => ({ resource: servedResource(served, policy), body: clusterPolicyBody(policy) }));
+    for (const { resource, body } of bodies) {
+      await this.rest.request('PATCH', `${clusterPolicyPath(resource)}/${enc(body.metadata.name)}`, {
+        query: { fieldManager: this.fieldManager, force: true },
+        contentType: 'application/apply-patch+yaml',
+        body: JSON.stringify(body),
+      });
+    }
+  }
+
+  async deleteClusterPolicies(policies: ClusterPolicyRef[]): Promise<void> {
+    for (const { kind, name } of policies) {
+      const resource = CLUSTER_POLICY_RESOURCES.find((r) => r.kind === kind);
+      if (resource) await this.deleteIgnoringMissing(`${clusterPolicyPath(resource)}/${enc(name)}`);
+    }
+  }
+
+  /** Replaces, never merges, kind by kind as restorePolicies does a namespace; the snapshot may only hold kinds the cluster serves. */
+  async restoreClusterPolicies(snapshot: SnapshotClusterPolicy[]): Promise<void> {
+    const served = await this.servedClusterPolicies();
+    for (const policy of snapshot) servedResource(served, policy);
+    for (const resource of served) {
+      const ofKind = snapshot.filter((p) => p.kind === resource.kind);
+      const wanted = new Map(ofKind.map((p) => [p.metadata.name, clusterPolicyBody(p)]));
+      if (wanted.size !== ofKind.length) throw new Error(`the snapshot names a ${resource.kind} twice`);
+      await this.restoreCollection(clusterPolicyPath(resource), wanted, (live) => cleanClusterPolicy(live, resource), `${resource.kind}s`);
+    }
   }
 
   async readPolicies(namespace: string): Promise<NetworkPolicy[]> {
@@ -172,7 +244,25 @@ export class KubernetesDriver implements ClusterDriver {
   async restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void> {
     const wanted = new Map(snapshot.map((p) => [p.metadata.name, policyBody(p, namespace)]));
     if (wanted.size !== snapshot.length) throw new Error(`the snapshot of namespace "${namespace}" names a policy twice`);
-    const base = policiesPath(namespace);
+    await this.restoreCollection(
+      policiesPath(namespace),
+      wanted,
+      (live) => cleanPolicy(live, namespace),
+      `NetworkPolicies of namespace "${namespace}"`,
+    );
+  }
+
+  /**
+   * Makes the collection at `base` hold exactly the `wanted` objects (clean bodies, by name): an object that exists
+   * and differs from its `clean` read is PUT with the current resourceVersion, a missing one is created, any other
+   * is deleted. A conflict (someone wrote in between) starts the pass again.
+   */
+  private async restoreCollection(
+    base: string,
+    wanted: ReadonlyMap<string, { metadata: Record<string, unknown> }>,
+    clean: (live: KubeObject) => unknown,
+    what: string,
+  ): Promise<void> {
     const write = { fieldManager: this.fieldManager };
     for (let attempt = 1; attempt <= 5; attempt++) {
       try {
@@ -184,7 +274,7 @@ export class KubernetesDriver implements ClusterDriver {
             await this.rest.request('POST', base, { query: write, body });
             continue;
           }
-          if (JSON.stringify(cleanPolicy(live, namespace)) === JSON.stringify(body)) continue;
+          if (JSON.stringify(clean(live)) === JSON.stringify(body)) continue;
           const metadata = canonical({ ...body.metadata, resourceVersion: live.metadata.resourceVersion });
           await this.rest.request('PUT', `${base}/${enc(name)}`, { query: write, body: { ...body, metadata } });
         }
@@ -195,9 +285,7 @@ export class KubernetesDriver implements ClusterDriver {
         if (!(isConflict(error) || isNotFound(error)) || attempt === 5) throw error;
       }
     }
-    throw new KubernetesApiError(
-      `could not restore the NetworkPolicies of namespace "${namespace}": they kept changing during the restore`,
-    );
+    throw new KubernetesApiError(`could not restore the ${what}: they kept changing during the restore`);
   }
 
   /** The pods of one namespace with the workload each belongs to (ReplicaSet -> Deployment, Job -> CronJob), probe pods left out. */
@@ -225,9 +313,9 @@ export class KubernetesDriver implements ClusterDriver {
     if (to.kind === 'ip') return { kind: 'ip', ip: to.ip };
     if (to.kind === 'dns') return { kind: 'dns', name: to.name };
     const ready = (await this.workloadPods(to.namespace)).filter((p) => p.workload === to.name && isReady(p.raw));
-    if (ready.length === 0) return { connected: false, error: true, detail: `no ready pod of ${to.namespace}/${to.name} to probe` };
-    ready.sort((a, b) => (a.raw.metadata.name < b.raw.metadata.name ? -1 : 1));
-    return { kind: 'ip', ip: ready[0].raw.status?.podIP as string };
+    const [first] = ready.sort((a, b) => (a.raw.metadata.name < b.raw.metadata.name ? -1 : 1));
+    if (!first) return { connected: false, error: true, detail: `no ready pod of ${to.namespace}/${to.name} to probe` };
+    return { kind: 'ip', ip: first.raw.status?.podIP as string };
   }
 
   /** Runs a batch's probe pods, `probeConcurrency` at a time; each probe's result lands in its own slot. */
@@ -235,7 +323,7 @@ export class KubernetesDriver implements ClusterDriver {
     const results: ConnectivityResult[] = new Array(probes.length);
     let next = 0;
     const lane = async () => {
-      for (let i = next++; i < probes.length; i = next++) results[i] = await this.probeOne(probes[i]);
+      for (let i = next++; i < probes.length; i = next++) results[i] = await this.probeOne(probes[i]!);
     };
     await Promise.all(Array.from({ length: Math.min(this.probeConcurrency, probes.length) }, lane));
     return results;
@@ -255,9 +343,9 @@ export class KubernetesDriver implements ClusterDriver {
       return { connected: false, error: true, detail: 'SCTP probes are not supported (the probe pod has no SCTP client)' };
     const { namespace, workload } = probe.from;
     const sources = (await this.workloadPods(namespace)).filter((p) => p.workload === workload);
-    if (sources.length === 0) return { connected: false, error: true, detail: `no pod of ${namespace}/${workload} to probe from` };
     // Any pod gives the workload's labels; a running one is the most current.
     const source = sources.find((p) => isLive(p.raw)) ?? sources[0];
+    if (!source) return { connected: false, error: true, detail: `no pod of ${namespace}/${workload} to probe from` };
     const target = await this.resolveTarget(probe);
     if ('connected' in target) return target;
 
@@ -350,4 +438,21 @@ export class KubernetesDriver implements ClusterDriver {
     }
     return deleted;
   }
+}
+
+/** Where the cluster serves a policy's kind; refuses a kind it does not serve (its CRD is not installed). */
+function servedResource(served: readonly ClusterPolicyResource[], policy: SnapshotClusterPolicy): ClusterPolicyResource {
+  const resource = served.find((r) => r.kind === policy.kind);
+  if (!resource)
+    throw new KubernetesApiError(`the cluster does not serve ${policy.kind} (policy.networking.k8s.io): its CRD is not installed`);
+  return resource;
+}
+
+/** Checks that a cluster-scoped policy to write has a name and a kind Bulkhead knows, and returns its clean body. */
+function clusterPolicyBody(policy: SnapshotClusterPolicy): SnapshotClusterPolicy {
+  const resource = CLUSTER_POLICY_RESOURCES.find((r) => r.kind === policy?.kind);
+  if (!resource) throw new Error(`not a cluster-scoped policy kind: ${String(policy?.kind)}`);
+  const name = policy.metadata?.name;
+  if (typeof name !== 'string' || name === '') throw new Error(`a ${policy.kind} has no metadata.name`);
+  return cleanClusterPolicy(policy, resource);
 }

@@ -1,13 +1,22 @@
-import { type Cni, cniEnforcesNetworkPolicy } from '@bulkhead/contracts';
+import { type Cni, cniClusterPolicySupport, cniEnforcesNetworkPolicy } from '@bulkhead/contracts';
 import {
   buildInventory,
   type Inventory,
   type InventoryPod,
   type NetworkPolicy,
   PlainEvaluator,
+  readClusterPolicy,
+  type SnapshotClusterPolicy,
   snapshotFromDocuments,
 } from '@bulkhead/netpol';
-import type { ClusterDriver, Discovery, ConnectivityResult, ConnectivityProbe } from '@bulkhead/rollout';
+import type {
+  ClusterDriver,
+  ClusterPolicyKind,
+  ClusterPolicyRef,
+  ConnectivityProbe,
+  ConnectivityResult,
+  Discovery,
+} from '@bulkhead/rollout';
 import type { SimulatedFaults } from './faults';
 
 /** The little of a SQL client the simulated driver needs (a TypeORM DataSource or a pg Pool fits). */
@@ -43,15 +52,59 @@ const APPLY = `WITH failing AS (SELECT s.faults FROM simulated_clusters s WHERE 
   written AS (${upsert('NOT EXISTS (SELECT 1 FROM failing)')})
   SELECT (SELECT faults FROM failing) AS faults`;
 
-/** What a probe batch reads, in one statement: the CNI, the faults, the version of the objects, and the policies of namespaces `$2`. */
+/**
+ * What a probe batch reads, in one statement: the CNI, the faults, the version of the objects, the policies of
+ * namespaces `$2`, and every cluster-scoped policy (they may select any pod).
+ */
 const PROBE_READ = `SELECT c.cni, s.faults, s.objects_version,
-    (SELECT COALESCE(jsonb_agg(p.manifest ORDER BY p.namespace, p.name), '[]'::jsonb) FROM simulated_policies p WHERE p.cluster_id = $1 AND p.namespace = ANY($2)) AS policies
+    (SELECT COALESCE(jsonb_agg(p.manifest ORDER BY p.namespace, p.name), '[]'::jsonb) FROM simulated_policies p WHERE p.cluster_id = $1 AND p.namespace = ANY($2)) AS policies,
+    (SELECT COALESCE(jsonb_agg(p.manifest ORDER BY p.kind, p.name), '[]'::jsonb) FROM simulated_cluster_policies p WHERE p.cluster_id = $1) AS cluster_policies
   FROM simulated_clusters s JOIN clusters c ON c.id = s.cluster_id WHERE s.cluster_id = $1`;
 
+/** Writes the cluster-scoped policies given as `$2` kinds, `$3` names and `$4` manifests. */
+const UPSERT_CLUSTER_POLICIES = `INSERT INTO simulated_cluster_policies (cluster_id, kind, name, manifest)
+  SELECT $1, p.kind, p.name, p.manifest FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS p(kind, name, manifest)
+  ON CONFLICT (cluster_id, kind, name) DO UPDATE SET manifest = EXCLUDED.manifest`;
+
+/** Makes the cluster hold exactly the cluster-scoped policies given as `$2` kinds, `$3` names and `$4` manifests. */
+const REPLACE_CLUSTER_POLICIES = `WITH others AS (DELETE FROM simulated_cluster_policies WHERE cluster_id = $1
+    AND (kind, name) NOT IN (SELECT * FROM unnest($2::text[], $3::text[])))
+  ${UPSERT_CLUSTER_POLICIES}`;
+
+/** The cluster-scoped kinds a simulated cluster serves: all of them, as if their CRDs were installed. */
+const CLUSTER_POLICY_KINDS: ClusterPolicyKind[] = ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'];
+const isClusterPolicy = (o: unknown): o is SnapshotClusterPolicy =>
+  (CLUSTER_POLICY_KINDS as ReadonlyArray<string | undefined>).includes((o as { kind?: string }).kind);
+
+const withoutManagedMetadata = (metadata: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(metadata).filter(([k]) => !MANAGED_METADATA.includes(k)));
+
 function clean(policy: NetworkPolicy): NetworkPolicy {
-  const metadata = Object.fromEntries(Object.entries(policy.metadata).filter(([k]) => !MANAGED_METADATA.includes(k)));
-  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: policy.spec } as NetworkPolicy;
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: withoutManagedMetadata(policy.metadata),
+    spec: policy.spec,
+  } as NetworkPolicy;
 }
+
+/** A cluster-scoped policy as the API server would hold it for a read: its kind's own apiVersion, no status. */
+function cleanClusterPolicy(policy: SnapshotClusterPolicy): SnapshotClusterPolicy {
+  const apiVersion = policy.kind === 'ClusterNetworkPolicy' ? 'policy.networking.k8s.io/v1alpha2' : 'policy.networking.k8s.io/v1alpha1';
+  return {
+    apiVersion,
+    kind: policy.kind,
+    metadata: { ...withoutManagedMetadata(policy.metadata), name: policy.metadata.name },
+    spec: policy.spec,
+  };
+}
+
+/** The parameters `$2` to `$4` of a write of cluster-scoped policies: kinds, names, manifests. */
+const clusterPolicyRows = (policies: readonly SnapshotClusterPolicy[]): unknown[] => [
+  policies.map((p) => p.kind),
+  policies.map((p) => p.metadata.name),
+  policies.map((p) => JSON.stringify(cleanClusterPolicy(p))),
+];
 
 interface Loaded {
   cni: Cni;
@@ -102,18 +155,20 @@ export class SimulatedDriver implements ClusterDriver {
   ): Promise<SimulatedDriver> {
     const isPolicy = (o: unknown) => (o as { kind?: string }).kind === 'NetworkPolicy';
     const policies = snapshot.items.filter(isPolicy) as NetworkPolicy[];
+    const clusterPolicies = snapshot.items.filter(isClusterPolicy);
     await db.query(
       `INSERT INTO simulated_clusters (cluster_id, objects, faults) VALUES ($1, $2, $3)
        ON CONFLICT (cluster_id) DO UPDATE SET objects = $2, faults = COALESCE($4, simulated_clusters.faults),
          objects_version = simulated_clusters.objects_version + 1`,
       [
         clusterId,
-        JSON.stringify(snapshot.items.filter((o) => !isPolicy(o))),
+        JSON.stringify(snapshot.items.filter((o) => !isPolicy(o) && !isClusterPolicy(o))),
         JSON.stringify(faults ?? {}),
         faults ? JSON.stringify(faults) : null,
       ],
     );
     await db.query(`DELETE FROM simulated_policies WHERE cluster_id = $1`, [clusterId]);
+    await db.query(REPLACE_CLUSTER_POLICIES, [clusterId, ...clusterPolicyRows(clusterPolicies)]);
     // Written as they are, not applied: the faults are for what a rollout does, not for setting up.
     for (const p of policies) {
       await db.query(`INSERT INTO simulated_policies (cluster_id, namespace, name, manifest) VALUES ($1, $2, $3, $4)`, [
@@ -159,10 +214,8 @@ export class SimulatedDriver implements ClusterDriver {
     const rows = await this.db.query(`SELECT manifest FROM simulated_policies WHERE cluster_id = $1 ORDER BY namespace, name`, [
       this.clusterId,
     ]);
-    return {
-      cni: loaded.cni,
-      snapshot: { apiVersion: 'v1', kind: 'List', items: [...(await this.objectDocuments()), ...rows.map((r) => r.manifest)] },
-    };
+    const items = [...(await this.objectDocuments()), ...rows.map((r) => r.manifest), ...(await this.readClusterPolicies())];
+    return { cni: loaded.cni, snapshot: { apiVersion: 'v1', kind: 'List', items }, clusterPolicyKinds: CLUSTER_POLICY_KINDS };
   }
 
   async readPolicies(namespace: string): Promise<NetworkPolicy[]> {
@@ -193,13 +246,14 @@ export class SimulatedDriver implements ClusterDriver {
     const list = [...(faults.applyFailures ?? [])];
     // As FAILURE_LEFT matches: a failure without a namespace counts for every one.
     const i = list.findIndex((f) => f.times > 0 && (f.namespace ?? namespace) === namespace);
-    if (i < 0) throw new Error(`the simulated faults of cluster ${this.clusterId} name an apply failure the driver cannot find`);
-    list[i] = { ...list[i], times: list[i].times - 1 };
+    const failure = list[i];
+    if (!failure) throw new Error(`the simulated faults of cluster ${this.clusterId} name an apply failure the driver cannot find`);
+    list[i] = { ...failure, times: failure.times - 1 };
     const [{ taken }] = await this.db.query(
       `WITH t AS (UPDATE simulated_clusters SET faults = $2 WHERE cluster_id = $1 AND faults = $3::jsonb RETURNING 1) SELECT count(*)::int AS taken FROM t`,
       [this.clusterId, JSON.stringify({ ...faults, applyFailures: list }), JSON.stringify(faults)],
     );
-    return taken ? (list[i].message ?? 'the API server refused the change (simulated fault)') : null;
+    return taken ? (failure.message ?? 'the API server refused the change (simulated fault)') : null;
   }
 
   async deletePolicies(namespace: string, names: string[]): Promise<void> {
@@ -213,6 +267,29 @@ export class SimulatedDriver implements ClusterDriver {
 
   async restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void> {
     await this.db.query(REPLACE_ALL, this.rows(namespace, snapshot));
+  }
+
+  async readClusterPolicies(): Promise<SnapshotClusterPolicy[]> {
+    const rows = await this.db.query(`SELECT manifest FROM simulated_cluster_policies WHERE cluster_id = $1 ORDER BY kind, name`, [
+      this.clusterId,
+    ]);
+    return rows.map((r) => r.manifest as SnapshotClusterPolicy);
+  }
+
+  async applyClusterPolicies(policies: SnapshotClusterPolicy[]): Promise<void> {
+    await this.db.query(UPSERT_CLUSTER_POLICIES, [this.clusterId, ...clusterPolicyRows(policies)]);
+  }
+
+  async deleteClusterPolicies(policies: ClusterPolicyRef[]): Promise<void> {
+    if (policies.length === 0) return;
+    await this.db.query(
+      `DELETE FROM simulated_cluster_policies WHERE cluster_id = $1 AND (kind, name) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [this.clusterId, policies.map((p) => p.kind), policies.map((p) => p.name)],
+    );
+  }
+
+  async restoreClusterPolicies(snapshot: SnapshotClusterPolicy[]): Promise<void> {
+    await this.db.query(REPLACE_CLUSTER_POLICIES, [this.clusterId, ...clusterPolicyRows(snapshot)]);
   }
 
   /** The parameters `$1` to `$4` of a write to a namespace's policies: cluster, namespace, names, manifests. */
@@ -247,13 +324,17 @@ export class SimulatedDriver implements ClusterDriver {
     const routed = settled.filter((r): r is Routed => 'source' in r);
     const missing = namespacesOf(routed).filter((ns) => !fetched.includes(ns));
     const policies = [...asPolicies(row.policies), ...(missing.length ? await this.policiesOf(missing) : [])];
+    // A CNI of unknown enforcement is simulated as enforcing: the simulation shows what the policies would do. One
+    // that does not implement the cluster-scoped kinds (Cilium) accepts them and ignores them.
+    const enforcing = cniEnforcesNetworkPolicy(loaded.cni) !== false;
+    const clusterPolicies = cniClusterPolicySupport(loaded.cni)?.implements === false ? [] : asClusterPolicies(row.cluster_policies);
     const evaluator = new PlainEvaluator({
       namespaces: objects.inventory.namespaces,
       pods: [...new Set(routed.flatMap((r) => r.involved))],
       policies,
+      clusterPolicies,
+      ...(objects.inventory.nodes ? { nodes: objects.inventory.nodes } : {}),
     });
-    // A CNI of unknown enforcement is simulated as enforcing: the simulation shows what the policies would do.
-    const enforcing = cniEnforcesNetworkPolicy(loaded.cni) !== false;
     const allowed = (from: InventoryPod, to: Target, port: number, protocol: Protocol) =>
       !enforcing || evaluator.evaluate({ from: { pod: from }, to, port, protocol }).allowed;
     return settled.map((r) => ('source' in r ? answer(r, allowed) : r));
@@ -305,6 +386,11 @@ function asPolicies(manifests: unknown[]): NetworkPolicy[] {
   return snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: manifests }]).policies;
 }
 
+/** Cluster-scoped policy manifests as the inventory reads them (the v1alpha1 kinds onto ClusterNetworkPolicy). */
+function asClusterPolicies(manifests: unknown[]) {
+  return snapshotFromDocuments([{ apiVersion: 'v1', kind: 'List', items: manifests }]).clusterPolicies.map(readClusterPolicy);
+}
+
 /** The namespaces whose policies decide the routed probes among these. */
 function namespacesOf(probes: ReadonlyArray<Routed | ConnectivityResult>): string[] {
   return [...new Set(probes.flatMap((r) => ('involved' in r ? r.involved.map((p) => p.namespace) : [])))];
@@ -352,6 +438,7 @@ function answer(
       return {
         connected: false,
         detail: `${target.pod.namespace}/${target.pod.workload.name} answers with errors: its own call to ${broken.to}:${broken.port}/${broken.protocol} is blocked`,
+        blockedCall: { from: broken.from, to: broken.to, port: broken.port, protocol: broken.protocol },
       };
   }
   return { connected: true, detail: 'connected' };

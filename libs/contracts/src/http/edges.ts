@@ -5,7 +5,7 @@ import { idParam, instantSchema, route } from './route';
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 
-/** `namespace/workload` (or `namespace/pod`), an IP address, a CIDR or a DNS name outside the cluster, or `reserved:kube-apiserver`. */
+/** `namespace/workload` (or `namespace/pod`), an IP address, a CIDR or a DNS name outside the cluster, `reserved:kube-apiserver`, or `node:<name>`. */
 const endpointRef = identifierSchema(300).trim().min(1);
 
 export const createEdgeSchema = z.strictObject({
@@ -84,6 +84,10 @@ export const blockedAttemptViewSchema = z
     firstSeen: instantSchema.nullable(),
     lastSeen: instantSchema.nullable(),
     reasons: z.array(z.string()).describe('Why, as the source said: Hubble `drop_reason_desc` (POLICY_DENIED, ...), Calico `deny`'),
+    lastSource: z
+      .strictObject({ importId: z.string(), format: z.string().nullable() })
+      .nullable()
+      .describe('The evidence: the flow import that reported it most recently, with its format; null once that import is deleted'),
   })
   .describe(
     'A refused attempt (Hubble DROPPED or ERROR, Calico deny): never a dependency of the map and never allowed by a plan, shown for a person to declare if it is wanted',

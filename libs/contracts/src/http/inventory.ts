@@ -45,11 +45,22 @@ export const kubernetesObjectSchema = z.object({
   metadata: z.object({ name: z.string(), namespace: z.string() }),
 });
 
+/**
+ * A cluster-scoped policy of policy.networking.k8s.io as the cluster holds it (ClusterNetworkPolicy v1alpha2,
+ * AdminNetworkPolicy or BaselineAdminNetworkPolicy v1alpha1): Kubernetes' schema, so other fields are not refused.
+ */
+export const clusterPolicyObjectSchema = z.object({
+  apiVersion: z.string(),
+  kind: z.enum(['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']),
+  metadata: z.object({ name: z.string() }),
+});
+
 export const snapshotImportResultSchema = z.strictObject({
   namespaces: z.number(),
   workloads: z.number(),
   pods: z.number(),
   policies: z.number(),
+  clusterPolicies: z.number().describe('ClusterNetworkPolicies, AdminNetworkPolicies and BaselineAdminNetworkPolicies listed'),
   nodes: z.number().describe('Nodes listed, and nodes only a host-network pod named'),
   namespacesWithoutTier: z
     .array(z.string())
@@ -121,5 +132,14 @@ export const inventoryRoutes = {
     query: listWorkloadsQuerySchema,
     success: [200],
     response: z.array(kubernetesObjectSchema),
+  }),
+  listClusterPolicies: route({
+    method: 'GET',
+    path: '/api/v1/clusters/:clusterId/cluster-policies',
+    summary:
+      'The cluster-scoped policies the cluster has (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy), by kind and name',
+    params: clusterParams,
+    success: [200],
+    response: z.array(clusterPolicyObjectSchema),
   }),
 };

@@ -74,7 +74,8 @@ export interface NewestFirstPosition {
  * one, only says that more follow; the position to go on from is the last row given.
  */
 export function keysetPage<T, P>(rows: readonly T[], limit: number, positionOf: (row: T) => P): KeysetPage<T, P> {
-  if (rows.length <= limit) return { items: [...rows], next: null };
   const items = rows.slice(0, limit);
-  return { items, next: positionOf(items[items.length - 1]) };
+  const last = items.at(-1);
+  if (rows.length <= limit || last === undefined) return { items, next: null };
+  return { items, next: positionOf(last) };
 }

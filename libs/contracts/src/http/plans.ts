@@ -84,6 +84,48 @@ export type Risk = z.infer<typeof riskSchema>;
 
 const evidenceTimes = { connections: z.number(), firstSeen: instantSchema.nullable(), lastSeen: instantSchema.nullable() };
 
+export const GUARDRAIL_PIECES = ['tierIsolation', 'baselineDefaultDeny', 'intraTierPass'] as const;
+export type GuardrailPiece = (typeof GUARDRAIL_PIECES)[number];
+
+export const clusterNetworkPolicySchema = z
+  .object({
+    apiVersion: z.string(),
+    kind: z.string(),
+    metadata: z.object({ name: z.string() }),
+    spec: z.object({ tier: z.enum(['Admin', 'Baseline']), priority: z.number() }),
+  })
+  .describe('A ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2), whole');
+
+export const clusterLayerSchema = z
+  .strictObject({
+    pieces: z.array(
+      z.strictObject({
+        piece: z.enum(GUARDRAIL_PIECES),
+        requested: z.boolean(),
+        included: z.boolean(),
+        policies: z.array(z.string()).describe('Names of its ClusterNetworkPolicies'),
+        reason: z.string().optional().describe('Why a requested piece is not in the plan'),
+      }),
+    ),
+    policies: z.array(clusterNetworkPolicySchema).describe('Admin tier first, each tier by priority, then name'),
+  })
+  .describe(
+    'The guardrails the plan adds to the cluster-scoped tiers: tier isolation (Admin-tier Deny between tiers, confirmed cross-tier edges passed to NetworkPolicy ahead of it), a Baseline-tier default-deny over every namespace, and Admin-tier Pass within each tier; each piece only when asked for, and only on a CNI that implements ClusterNetworkPolicy',
+  );
+export type ClusterLayer = z.infer<typeof clusterLayerSchema>;
+
+export const createPlanSchema = z.strictObject({
+  clusterLayer: z
+    .strictObject({
+      tierIsolation: z.boolean().optional(),
+      baselineDefaultDeny: z.boolean().optional(),
+      intraTierPass: z.boolean().optional(),
+    })
+    .optional()
+    .describe("The cluster layer's pieces to plan; each off unless true"),
+});
+export type CreatePlan = z.infer<typeof createPlanSchema>;
+
 const planFindingsSchema = z.strictObject({
   findings: z.array(lintFindingSchema),
   evidence: z.array(
@@ -111,6 +153,7 @@ const planFindingsSchema = z.strictObject({
   blocked: z.array(blockedEdgeSchema),
   ignored: z.array(blockedEdgeSchema),
   tiers: z.record(z.string(), tierSchema.nullable()),
+  clusterLayer: clusterLayerSchema,
 });
 
 export const planReportSchema = z.strictObject({
@@ -200,6 +243,7 @@ export const planRoutes = {
     path: '/api/v1/clusters/:clusterId/plans',
     summary: "Makes the next plan version from the cluster's inventory and dependency map as they are now",
     params: clusterParams,
+    body: createPlanSchema,
     success: [201],
     response: planViewSchema,
   }),
@@ -223,7 +267,8 @@ export const planRoutes = {
   planYaml: route({
     method: 'GET',
     path: '/api/v1/plans/:planId/yaml',
-    summary: '`kubectl apply -f`-ready YAML, one document per policy',
+    summary:
+      "`kubectl apply -f`-ready YAML, one document per policy, the cluster layer last (only the namespace's policies with `namespace`)",
     params: planParams,
     query: z.strictObject({ namespace: identifierSchema(253).optional() }),
     success: [200],

@@ -18,7 +18,7 @@ const rollout = (version: number, phases: string[], extra: Record<string, unknow
     status: 'running',
     version,
     stages: [{ tier: 'dev', status: 'running', waves: [['s-a', 's-b', 's-c']], approvalRequired: false }],
-    steps: ['a', 'b', 'c'].map((ns, i) => step(ns, phases[i])),
+    steps: ['a', 'b', 'c'].map((ns, i) => step(ns, phases[i]!)),
     ...extra,
   }) as unknown as RolloutView;
 

@@ -23,7 +23,7 @@ const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.s
 
 function changed<T>(before: readonly T[], after: readonly T[]): Array<[number, T]> {
   const out: Array<[number, T]> = [];
-  for (let i = 0; i < after.length; i++) if (!same(before[i], after[i])) out.push([i, after[i]]);
+  for (const [i, item] of after.entries()) if (!same(before[i], item)) out.push([i, item]);
   return out;
 }
 

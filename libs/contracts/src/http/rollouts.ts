@@ -154,6 +154,25 @@ export const rollbackSchema = z.strictObject({
   reason: z.string().max(2000).optional(),
 });
 
+export const declareDependencySchema = z.strictObject({
+  namespace: identifierSchema(253).min(1).describe('the stopped namespace whose probe failed'),
+  probeId: identifierSchema(253).min(1).describe('the failed probe: its blocked call (or its own connection) is declared'),
+  comment: z.string().max(2000).optional(),
+});
+
+export const continueSchema = z.strictObject({
+  planVersion: z.number().int().min(1).describe("a version of the cluster's plans newer than the one the rollout runs"),
+});
+
+export const namespaceActionSchema = z.strictObject({ namespace: identifierSchema(253).min(1) });
+
+export const skipSchema = z.strictObject({
+  namespace: identifierSchema(253).min(1),
+  reason: z.string().trim().min(1).max(2000).describe('why the namespace is left out'),
+});
+
+export const approveSkipSchema = z.strictObject({ namespace: identifierSchema(253).min(1), comment: z.string().max(2000).optional() });
+
 export const decisionSchema = z.strictObject({
   tier: tierSchema,
   comment: z.string().max(2000).optional(),
@@ -227,10 +246,22 @@ const probeSpecShape = {
   reason: z.string().optional().describe('why this probe was chosen, e.g. "dev reaching a prod data store"'),
 };
 
+/** A connection one workload makes to another, as a dependency of the map reads it. */
+export const callSpecSchema = z.strictObject({
+  from: z.string().describe('namespace/workload'),
+  to: z.string().describe('namespace/workload'),
+  port: z.number(),
+  protocol: protocolSchema,
+});
+export type CallSpec = z.infer<typeof callSpecSchema>;
+
 export const probeAttemptSchema = z.strictObject({
   attempt: z.number(),
   observed: z.enum(['reached', 'not_reached', 'error']),
   detail: z.string().optional(),
+  blockedCall: callSpecSchema
+    .optional()
+    .describe("the call the driver saw blocked behind this attempt's failure (the target's own call to a dependency, say)"),
   at: instantSchema,
 });
 export type ProbeAttempt = z.infer<typeof probeAttemptSchema>;
@@ -247,6 +278,11 @@ export type ProbeOutcome = NonNullable<Probe['outcome']>;
 
 export const stepSchema = z.strictObject({
   id: z.string(),
+  round: z.number().optional().describe('how many times the step was run again (retried, or re-run for a newer plan version)'),
+  restep: z
+    .strictObject({ cause: z.enum(['retry', 'continue']), by: z.string(), at: instantSchema })
+    .optional()
+    .describe('why the step is on its latest round, and who asked'),
   namespace: z.string(),
   tier: tierSchema,
   wave: z.number(),
@@ -262,7 +298,7 @@ export const stepSchema = z.strictObject({
   probes: z.array(probeSchema),
   restore: z
     .strictObject({
-      cause: z.enum(['probe_failed', 'apply_failed', 'snapshot_failed', 'rollback', 'abort']),
+      cause: z.enum(['probe_failed', 'apply_failed', 'snapshot_failed', 'rollback', 'abort', 'skip']),
       requestedAt: instantSchema,
       by: z.string().optional(),
       attempt: z.number(),
@@ -273,6 +309,18 @@ export const stepSchema = z.strictObject({
   restoredAt: instantSchema.optional(),
   restoredWithoutChange: z.boolean().optional(),
   haltReason: haltReasonSchema.optional(),
+  skip: z
+    .strictObject({
+      reason: z.string(),
+      requestedBy: z.string(),
+      requesterId: z.string().describe('the person behind requestedBy, who may not approve the skip'),
+      requestedAt: instantSchema,
+      approvedBy: z.string().optional(),
+      approvedAt: instantSchema.optional(),
+      comment: z.string().optional(),
+    })
+    .optional()
+    .describe('a request to leave the namespace out, and once approved (by another approver), the consent: it then counts as excluded'),
 });
 export type Step = z.infer<typeof stepSchema>;
 
@@ -389,6 +437,20 @@ export const rolloutStateSchema = z.strictObject({
         .describe('of an abort: the namespaces it left verified, whose plan policies stay in force'),
     }),
   ),
+  continuations: z
+    .array(
+      z.strictObject({
+        by: z.string(),
+        at: instantSchema,
+        from: z.strictObject({ planId: z.string(), planVersion: z.number() }),
+        to: z.strictObject({ planId: z.string(), planVersion: z.number() }),
+        restepped: z
+          .array(z.string())
+          .describe('the namespaces stepped again: the stopped ones, and the verified ones whose policies change'),
+      }),
+    )
+    .optional()
+    .describe('each time the halted rollout went on with a newer plan version'),
   version: z.number().describe('+1 on every change'),
   updatedAt: instantSchema,
 });
@@ -404,8 +466,37 @@ export const rolloutStallSchema = z.strictObject({
 });
 export type RolloutStall = z.infer<typeof rolloutStallSchema>;
 
-/** A rollout with its stall when it has stopped moving (computed when read, never stored). */
-export const rolloutViewSchema = rolloutStateSchema.extend({ stalled: rolloutStallSchema.optional() });
+const withDescription = { description: z.string().describe('what the action would do, in words') };
+export const nextActionSchema = z.discriminatedUnion('action', [
+  z.strictObject({
+    action: z.literal('declare-dependency'),
+    ...withDescription,
+    namespace: z.string(),
+    probeId: z.string(),
+    dependency: callSpecSchema,
+  }),
+  z.strictObject({ action: z.literal('continue'), ...withDescription, planId: z.string(), planVersion: z.number() }),
+  z.strictObject({ action: z.literal('retry'), ...withDescription, namespace: z.string() }),
+  z.strictObject({ action: z.literal('skip'), ...withDescription, namespace: z.string() }),
+  z.strictObject({
+    action: z.literal('approve-skip'),
+    ...withDescription,
+    namespace: z.string(),
+    reason: z.string(),
+    requestedBy: z.string(),
+  }),
+  z.strictObject({ action: z.literal('rollback'), ...withDescription }),
+  z.strictObject({ action: z.literal('abort'), ...withDescription }),
+]);
+export type NextAction = z.infer<typeof nextActionSchema>;
+
+/** A rollout with its stall when it has stopped moving, and what can be done about a halt (computed when read, never stored). */
+export const rolloutViewSchema = rolloutStateSchema.extend({
+  stalled: rolloutStallSchema.optional(),
+  nextActions: z
+    .array(nextActionSchema)
+    .describe('what a person can do about the rollout now, each valid as it stands (empty unless it is halted)'),
+});
 export type RolloutView = z.infer<typeof rolloutViewSchema>;
 
 const phaseCountsSchema = z
@@ -514,6 +605,17 @@ const actWith = <B extends z.ZodType>(action: string, summary: string, body: B) 
     success: [200],
     response: rolloutStateSchema,
   });
+/** An action on a halt: answers the rollout as GET /rollouts/{id} does, with the actions left. */
+const actOnHalt = <B extends z.ZodType>(action: string, summary: string, body: B) =>
+  route({
+    method: 'POST',
+    path: `/api/v1/rollouts/:rolloutId/${action}`,
+    summary,
+    params: rolloutParams,
+    body,
+    success: [200],
+    response: rolloutViewSchema,
+  });
 
 export const rolloutRoutes = {
   createRollout: route({
@@ -582,6 +684,27 @@ export const rolloutRoutes = {
   ),
   approveStage: actWith('approve', 'Lets the next tier start. An approver, never the person who created the rollout', decisionSchema),
   rejectStage: actWith('reject', 'Refuses the next tier: the rollout halts', decisionSchema),
+  declareDependency: actOnHalt(
+    'declare-dependency',
+    "From a failed probe of a halted rollout: declares the dependency it points at and makes the cluster's next plan version (a repeat finds both made)",
+    declareDependencySchema,
+  ),
+  continueRollout: actOnHalt(
+    'continue',
+    'Goes on with a newer plan version, without aborting: stopped namespaces and verified ones whose policies change are stepped again',
+    continueSchema,
+  ),
+  retryStep: actOnHalt('retry', "Runs a stopped namespace's step again", namespaceActionSchema),
+  skipNamespace: actOnHalt(
+    'skip',
+    'Asks to leave a stopped namespace out, with a reason; an approver other than the asker must agree',
+    skipSchema,
+  ),
+  approveSkip: actOnHalt(
+    'approve-skip',
+    'Agrees to a skip: the namespace is put back as it was, counts as excluded with the reason, and the rollout goes on',
+    approveSkipSchema,
+  ),
   listDriftChecks: route({
     method: 'GET',
     path: '/api/v1/clusters/:clusterId/drift-checks',

@@ -2,6 +2,8 @@ import { accessRoutes } from './access';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
 import { clusterRoutes } from './clusters';
+import { coverageRoutes } from './coverage';
+import { driftRoutes } from './drift';
 import { edgeRoutes } from './edges';
 import { flowImportRoutes } from './flows';
 import { flowSourceRoutes } from './flow-sources';
@@ -20,10 +22,12 @@ export const routes = {
   ...inventoryRoutes,
   ...flowImportRoutes,
   ...flowSourceRoutes,
+  ...coverageRoutes,
   ...edgeRoutes,
   ...simulateRoutes,
   ...planRoutes,
   ...rolloutRoutes,
+  ...driftRoutes,
   ...approvalRoutes,
   ...auditRoutes,
   ...webhookRoutes,

@@ -23,6 +23,8 @@ export interface JobPayloads {
   'cluster.sync': { v: 1; clusterId: string };
   /** Re-check a cluster a plan was rolled out to (or, without clusterId, every such cluster) for drift. */
   'cluster.drift-check': { v: 1; clusterId?: string };
+  /** Carry out a drift action a person asked for (re-apply the plan, or accept the live state), then check drift again. */
+  'drift.act': { v: 1; actionId: string };
   /** Send one webhook delivery of the outbox (found by its idempotency key), until the receiver takes it. */
   'webhook.deliver': { v: 1; idempotencyKey: string };
 }
@@ -36,6 +38,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'rollout.command': QUEUES.rollouts,
   'rollout.reconcile': QUEUES.rollouts,
   'cluster.drift-check': QUEUES.rollouts,
+  'drift.act': QUEUES.rollouts,
   'cluster.sync': QUEUES.imports,
   'webhook.deliver': QUEUES.notifications,
 };
@@ -48,6 +51,7 @@ export const jobId: { [K in JobName]: (payload: JobPayloads[K]) => string } = {
   'rollout.command': (p) => `rollout.command.${p.key}`,
   'rollout.reconcile': () => 'rollout.reconcile',
   'cluster.drift-check': (p) => `cluster.drift-check.${p.clusterId ?? 'all'}`,
+  'drift.act': (p) => `drift.act.${p.actionId}`,
   'cluster.sync': (p) => `cluster.sync.${p.clusterId}`,
   'webhook.deliver': (p) => `webhook.deliver.${p.idempotencyKey}`,
 };

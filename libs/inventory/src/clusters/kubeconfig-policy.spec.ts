@@ -64,7 +64,7 @@ describe('kubeconfig policy: credentials', () => {
   ])('refuses %s: %s', (entry, field, cluster, user, reason) => {
     const { refusals } = reviewKubeconfig(kubeconfig(cluster, user), STRICT);
     expect(refusals).toEqual([{ entry, field, reason: expect.stringContaining(reason) }]);
-    expect(refusals[0].reason).toContain('BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS');
+    expect(refusals[0]?.reason).toContain('BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS');
   });
 
   it('checks every user and cluster, not only those of the current context', () => {
@@ -91,7 +91,7 @@ describe('kubeconfig policy: credentials', () => {
     ['a user that is not a mapping', { ...kubeconfig({}, {}), users: [{ name: 'u', user: 'token' }] }, 'users[0] "u"'],
     ['a cluster without a server', { ...kubeconfig({}, {}), clusters: [{ name: 'c', cluster: {} }] }, 'clusters[0] "c"'],
   ])('refuses a document with %s', (_name, doc, entry) => {
-    expect(reviewKubeconfig(doc, STRICT).refusals[0].entry).toBe(entry);
+    expect(reviewKubeconfig(doc, STRICT).refusals[0]?.entry).toBe(entry);
   });
 });
 
@@ -131,7 +131,7 @@ describe('kubeconfig policy: the API server address', () => {
   it.each(['https://localhost:6443', 'https://LOCALHOST.', 'https://kube.localhost', 'https://a.b.localhost..'])(
     'refuses the loopback name in %s',
     (server) => {
-      expect(serverRefusal(server).refusals[0].reason).toMatch(/loopback name/);
+      expect(serverRefusal(server).refusals[0]?.reason).toMatch(/loopback name/);
     },
   );
 
@@ -140,7 +140,7 @@ describe('kubeconfig policy: the API server address', () => {
     ['not a url', 'is not a URL'],
     ['https://admin:hunter2@10.0.0.1', 'carries credentials in the URL'],
   ])('refuses the server %s', (server, reason) => {
-    expect(serverRefusal(server).refusals[0].reason).toContain(reason);
+    expect(serverRefusal(server).refusals[0]?.reason).toContain(reason);
   });
 
   it('refuses a proxy on a loopback address even where host credentials are allowed', () => {

@@ -38,6 +38,8 @@ export interface BlockedAttemptRecord {
   firstSeen: Date | null;
   lastSeen: Date | null;
   reasons: string[];
+  /** The import that reported it most recently, while that import is kept. */
+  lastSource: { importId: string; format: string | null } | null;
 }
 
 export interface EdgeFilter {

@@ -102,13 +102,15 @@ export async function listBlockedAttempts(
     firstSeen: b.firstSeen?.toISOString() ?? null,
     lastSeen: b.lastSeen?.toISOString() ?? null,
     reasons: b.reasons,
+    lastSource: b.lastSource,
   }));
   return { items, next: blocked.next };
 }
 
 /**
  * A person declares a dependency the flows did not show (or vouches for one they did). Both ends are
- * resolved exactly as imported flows are, so a declared edge and an observed one meet on one key.
+ * resolved exactly as imported flows are, so a declared edge and an observed one meet on one key; a node
+ * is named by its key (`node:<name>`), as a blocked attempt to or from it names it.
  */
 export async function declareEdge(
   deps: EdgeDeps,
@@ -121,10 +123,17 @@ export async function declareEdge(
   const inventory = await deps.inventory.load(clusterId);
   const attributor = new Attributor(InventoryIndex.from(inventory));
   const resolve = (field: 'from' | 'to') => {
+    const node = parseEndpointKey(body[field]);
+    if (node?.kind === 'node') {
+      if (attributor.index.hasNode(node.name)) return node.key;
+      throw new InventoryError('edge.unknown_endpoint', [
+        { field, reason: `"${body[field]}" is not in the cluster's inventory (no such node)` },
+      ]);
+    }
     const parsed = parseEdgeListEndpoint(body[field]);
     if (!parsed)
       throw new InventoryError('edge.invalid_endpoint', [
-        { field, reason: 'must be namespace/workload, an IP address, a CIDR, a DNS name or reserved:<identity>' },
+        { field, reason: 'must be namespace/workload, an IP address, a CIDR, a DNS name, reserved:<identity> or node:<name>' },
       ]);
     const attribution = attributor.attribute(parsed);
     if (!attribution.ok)

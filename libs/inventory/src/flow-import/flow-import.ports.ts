@@ -124,10 +124,13 @@ export interface KeptFlow {
   record: FlowRecord;
 }
 
-/** What attributing kept flows again gave: the flows now attributed, and each import's contributions. */
+/**
+ * What attributing kept flows again gave: the flows whose ends are now known, and each import's contributions,
+ * its edges and, for the flows that were refused, its blocked attempts.
+ */
 export interface Reattribution {
   attributedIds: string[];
-  byImport: Array<{ importId: string; flows: number; edges: EdgeContribution[] }>;
+  byImport: Array<{ importId: string; flows: number; edges: EdgeContribution[]; blocked: BlockedContribution[] }>;
 }
 
 /** The uploaded file behind an import. */

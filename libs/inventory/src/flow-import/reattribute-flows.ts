@@ -4,7 +4,7 @@ import type { Inventory } from '@bulkhead/netpol';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import type { InventoryStore } from '../snapshot/inventory-store.port';
 import type { FlowImportStore, KeptFlow, Reattribution } from './flow-import.ports';
-import { edgeContribution } from './run-import';
+import { blockedContribution, edgeContribution } from './run-import';
 
 export interface ReattributeDeps {
   imports: FlowImportStore;
@@ -38,7 +38,10 @@ export async function reattributeKeptFlows(deps: ReattributeDeps, clusterId: str
   return { status: 'done', detail: `${attributed} flows attributed, ${waiting} still waiting` };
 }
 
-/** Kept flows through the aggregator, import by import, so that each import keeps its own evidence. */
+/**
+ * Kept flows through the aggregator, import by import, so that each import keeps its own evidence. A flow whose
+ * two ends are now known is attributed, whether it makes an edge or, refused, a blocked attempt.
+ */
 export function attributeKept(inventory: Pick<Inventory, 'pods' | 'workloads'>, kept: readonly KeptFlow[]): Reattribution {
   const byImport = new Map<string, KeptFlow[]>();
   for (const flow of kept) {
@@ -48,14 +51,27 @@ export function attributeKept(inventory: Pick<Inventory, 'pods' | 'workloads'>, 
   }
   const result: Reattribution = { attributedIds: [], byImport: [] };
   for (const [importId, flows] of byImport) {
-    const aggregator = new EdgeAggregator(inventory);
+    let unattributed = false;
+    const aggregator = new EdgeAggregator(inventory, {
+      onUnattributed: () => {
+        unattributed = true;
+      },
+    });
     let count = 0;
     for (const flow of flows) {
-      if (!aggregator.add(flow.record)) continue;
+      unattributed = false;
+      aggregator.add(flow.record);
+      if (unattributed) continue;
       result.attributedIds.push(flow.id);
       count++;
     }
-    if (count > 0) result.byImport.push({ importId, flows: count, edges: aggregator.edges().map(edgeContribution) });
+    if (count > 0)
+      result.byImport.push({
+        importId,
+        flows: count,
+        edges: aggregator.edges().map(edgeContribution),
+        blocked: aggregator.blockedAttempts().map(blockedContribution),
+      });
   }
   return result;
 }

@@ -67,7 +67,8 @@ export function edgeContribution(edge: DependencyEdge): EdgeContribution {
   };
 }
 
-function blockedContribution(attempt: BlockedAttempt): BlockedContribution {
+/** What one refused attempt of an aggregation adds to the cluster's blocked attempts. */
+export function blockedContribution(attempt: BlockedAttempt): BlockedContribution {
   return {
     srcKey: attempt.src.key,
     dstKey: attempt.dst.key,

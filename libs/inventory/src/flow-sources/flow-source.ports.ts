@@ -1,4 +1,4 @@
-import type { FlowSourceKind, FLOW_SOURCE_STATUSES } from '@bulkhead/contracts';
+import type { FlowSourceKind, FLOW_SOURCE_STATUSES, SimulationSettings } from '@bulkhead/contracts';
 import type { ConnectionStarts } from '@bulkhead/flows';
 import type { EdgeContribution } from '../flow-import/flow-import.ports';
 
@@ -17,12 +17,15 @@ export interface FlowSourceRecord {
   clusterId: string;
   name: string;
   kind: FlowSourceKind;
-  address: string;
+  /** null for a simulated source. */
+  address: string | null;
   tls: FlowSourceTlsMode;
   serverName: string | null;
   hasCa: boolean;
+  /** A simulated source's settings; null for the other kinds. */
+  simulation: SimulationSettings | null;
   enabled: boolean;
-  /** Goes up on every change of address or TLS: a collector on an older version reconnects. */
+  /** Goes up on every change of address, TLS or simulation: a collector on an older version reconnects. */
   configVersion: number;
   status: FlowSourceStatus;
   statusReason: string | null;
@@ -49,22 +52,24 @@ export interface FlowSourceStore {
     clusterId: string;
     name: string;
     kind: FlowSourceKind;
-    address: string;
+    address: string | null;
     tls: FlowSourceTlsMode;
     serverName: string | null;
     sealedTls: Uint8Array | null;
     hasCa: boolean;
+    simulation: SimulationSettings | null;
     enabled: boolean;
   }): Promise<FlowSourceRecord>;
   get(clusterId: string, id: string): Promise<FlowSourceRecord | null>;
   list(clusterId: string): Promise<FlowSourceRecord[]>;
-  /** A new address or TLS raises the config version, so that the collector reconnects. */
+  /** A new address, TLS or simulation raises the config version, so that the collector reconnects. */
   update(
     clusterId: string,
     id: string,
     patch: {
       enabled?: boolean;
       address?: string;
+      simulation?: SimulationSettings;
       tls?: { tls: FlowSourceTlsMode; serverName: string | null; sealedTls: Uint8Array | null; hasCa: boolean };
     },
   ): Promise<FlowSourceRecord | null>;
@@ -82,11 +87,15 @@ export interface FlowSourceLease {
 export interface FlowSourceConnection {
   id: string;
   clusterId: string;
+  /** When the cluster was created: a simulated stream rebuilds the demo cluster seeded then. */
+  clusterCreatedAt: Date;
   kind: FlowSourceKind;
-  address: string;
+  /** null for a simulated source. */
+  address: string | null;
   tls: FlowSourceTlsMode;
   serverName: string | null;
   sealedTls: Uint8Array | null;
+  simulation: SimulationSettings | null;
   configVersion: number;
   checkpoint: unknown;
 }

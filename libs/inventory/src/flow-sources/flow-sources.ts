@@ -1,4 +1,11 @@
-import { type CreateFlowSourceBody, doesNotExist, type FlowSourceView, type UpdateFlowSourceBody } from '@bulkhead/contracts';
+import {
+  type CreateFlowSourceBody,
+  doesNotExist,
+  type FlowSourceView,
+  GRPC_FLOW_SOURCE_KINDS,
+  simulationSchema,
+  type UpdateFlowSourceBody,
+} from '@bulkhead/contracts';
 import ipaddr from 'ipaddr.js';
 import type { ClusterStore, HostResolver, SecretSealer } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
@@ -23,6 +30,7 @@ export function flowSourceView(r: FlowSourceRecord): FlowSourceView {
     kind: r.kind,
     address: r.address,
     tls: { mode: r.tls, serverName: r.serverName, hasCa: r.hasCa },
+    simulation: r.simulation,
     enabled: r.enabled,
     status: r.status,
     reason: r.statusReason,
@@ -88,15 +96,20 @@ function connectionOf(
   };
 }
 
+const notForKind = (field: string, reason: string) => new InventoryError('flow_source.not_for_kind', [{ field, reason }]);
+
 export async function createFlowSource(deps: FlowSourceDeps, clusterId: string, body: CreateFlowSourceBody): Promise<FlowSourceView> {
-  await requireCluster(deps.clusters, clusterId);
-  await checkFlowSourceAddress(deps, body.address);
+  const cluster = await requireCluster(deps.clusters, clusterId);
+  const simulated = !GRPC_FLOW_SOURCE_KINDS.includes(body.kind);
+  if (simulated && cluster.driver !== 'simulated') throw notForKind('kind', 'simulated needs a simulated cluster');
+  if (body.address !== undefined) await checkFlowSourceAddress(deps, body.address);
   const record = await deps.sources.create({
     clusterId,
     name: body.name,
     kind: body.kind,
-    address: body.address,
+    address: body.address ?? null,
     enabled: body.enabled,
+    simulation: simulated ? (body.simulation ?? simulationSchema.parse({})) : null,
     ...connectionOf(deps, body.tls),
   });
   return flowSourceView(record);
@@ -113,18 +126,26 @@ export async function getFlowSource(deps: Pick<FlowSourceDeps, 'sources'>, clust
   return flowSourceView(record);
 }
 
-/** A new address or TLS reconnects the collector; `tls` absent keeps the stored material, null drops it. */
+/** A new address, TLS or simulation reconnects the collector; `tls` absent keeps the stored material, null drops it. */
 export async function updateFlowSource(
   deps: FlowSourceDeps,
   clusterId: string,
   id: string,
   patch: UpdateFlowSourceBody,
 ): Promise<FlowSourceView> {
-  if (!(await deps.sources.get(clusterId, id))) throw new InventoryError('flow_source.not_found', doesNotExist('flow source', id));
+  const source = await deps.sources.get(clusterId, id);
+  if (!source) throw new InventoryError('flow_source.not_found', doesNotExist('flow source', id));
+  if (source.kind === 'simulated') {
+    if (patch.address !== undefined) throw notForKind('address', 'a simulated source has none');
+    if (patch.tls !== undefined) throw notForKind('tls', 'a simulated source has none');
+  } else if (patch.simulation !== undefined) {
+    throw notForKind('simulation', 'is for simulated sources only');
+  }
   if (patch.address !== undefined) await checkFlowSourceAddress(deps, patch.address);
   const updated = await deps.sources.update(clusterId, id, {
     enabled: patch.enabled,
     address: patch.address,
+    simulation: patch.simulation,
     tls: patch.tls === undefined ? undefined : connectionOf(deps, patch.tls),
   });
   if (!updated) throw new InventoryError('flow_source.not_found', doesNotExist('flow source', id));

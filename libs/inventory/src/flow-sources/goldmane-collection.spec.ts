@@ -8,11 +8,18 @@ const toReviews = (bucket: number, started: number, reporter: 'Src' | 'Dst' = 'S
   flow: goldmaneFlow({ bucket, from: BOOKINFO_PREFIX.productpage, to: BOOKINFO_PREFIX.reviews, port: 9080, started, reporter }),
 });
 
+/** The one batch a collection that took flows drains. */
+function drainOne(collection: GoldmaneCollection) {
+  const batches = collection.drain();
+  expect(batches).toHaveLength(1);
+  return batches[0]!;
+}
+
 describe('a Goldmane collection', () => {
   it('attributes name prefixes to the workload whose inventory pods carry them', () => {
     const collection = new GoldmaneCollection(inventory, null);
     collection.take(toReviews(BUCKET, 3));
-    const [batch] = collection.drain();
+    const batch = drainOne(collection);
     expect(batch.buckets).toEqual([
       expect.objectContaining({
         srcKey: 'workload:bookinfo/productpage-v1',
@@ -32,7 +39,7 @@ describe('a Goldmane collection', () => {
     const collection = new GoldmaneCollection(inventory, null);
     collection.take(toReviews(BUCKET, 3));
     collection.take(toReviews(BUCKET, 5));
-    const [batch] = collection.drain();
+    const batch = drainOne(collection);
     expect(batch.buckets.map((b) => b.connections)).toEqual([5]);
     expect(batch.flows).toBe(2);
   });
@@ -42,7 +49,7 @@ describe('a Goldmane collection', () => {
     collection.take({
       flow: goldmaneFlow({ bucket: BUCKET, from: 'legacy-5c9d8f7b6-*', to: BOOKINFO_PREFIX.details, port: 9080, started: 1 }),
     });
-    const [batch] = collection.drain();
+    const batch = drainOne(collection);
     expect(batch.buckets).toEqual([]);
     expect(batch.unattributed).toEqual(['bookinfo/legacy-5c9d8f7b6-*']);
   });
@@ -59,7 +66,7 @@ describe('a Goldmane collection', () => {
         action: 'Deny',
       }),
     });
-    const [batch] = collection.drain();
+    const batch = drainOne(collection);
     expect(batch).toMatchObject({ buckets: [], flows: 1 });
   });
 
@@ -68,7 +75,7 @@ describe('a Goldmane collection', () => {
     expect(collection.backfillFrom()).toBeNull();
     collection.take(toReviews(BUCKET, 1));
     collection.take(toReviews(BUCKET + 2 * GOLDMANE_BUCKET_SECONDS, 1));
-    const [batch] = collection.drain();
+    const batch = drainOne(collection);
     expect(batch.checkpoint).toEqual({ v: 1, lastCompleteBucket: BUCKET + GOLDMANE_BUCKET_SECONDS });
     expect(new GoldmaneCollection(inventory, batch.checkpoint).backfillFrom()).toBe(BUCKET + GOLDMANE_BUCKET_SECONDS);
   });

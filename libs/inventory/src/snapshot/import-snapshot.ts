@@ -11,6 +11,7 @@ import {
 } from '@bulkhead/contracts';
 import type { DocumentLimits } from '@bulkhead/documents';
 import {
+  assertValidClusterPolicies,
   assertValidPolicies,
   buildInventory,
   type Inventory,
@@ -18,6 +19,7 @@ import {
   parseDocuments,
   PolicyValidationError,
   SnapshotError,
+  type SnapshotClusterPolicy,
   type SnapshotLocation,
   snapshotFromDocuments,
 } from '@bulkhead/netpol';
@@ -37,9 +39,10 @@ export interface ClusterSimulator {
 /** A snapshot as text, or as the UTF-8 bytes of a request body. */
 export type SnapshotText = string | Uint8Array;
 
-/** A snapshot's text, read: the inventory it implies and every object it lists. */
+/** A snapshot's text, read: the inventory it implies, its cluster-scoped policies as listed, and every object it lists. */
 export interface SnapshotRead {
   inventory: Inventory;
+  clusterPolicies: SnapshotClusterPolicy[];
   items: unknown[];
 }
 
@@ -72,9 +75,9 @@ export async function importSnapshot(
   now: Date,
 ): Promise<SnapshotImportResult> {
   const cluster = await requireCluster(deps.clusters, clusterId);
-  const { inventory, items } = deps.snapshotReader ? await deps.snapshotReader(snapshot) : readSnapshot(snapshot);
+  const { inventory, clusterPolicies, items } = deps.snapshotReader ? await deps.snapshotReader(snapshot) : readSnapshot(snapshot);
   const tiers = new Map(inventory.namespaces.map((ns) => [ns.name, tierFromLabels(ns.labels)]));
-  const { keptAtFloor, withoutTier } = await deps.inventory.replace(clusterId, inventory, tiers, deps.approvalTiers, now);
+  const { keptAtFloor, withoutTier } = await deps.inventory.replace(clusterId, inventory, clusterPolicies, tiers, deps.approvalTiers, now);
   if (cluster.driver === 'simulated') await deps.simulator.reset(clusterId, items);
   await deps.queue.enqueue('flow-import.reattribute', { v: 1, clusterId });
   return {
@@ -82,6 +85,7 @@ export async function importSnapshot(
     workloads: inventory.workloads.length,
     pods: inventory.pods.filter((p) => !p.synthetic).length,
     policies: inventory.policies.length,
+    clusterPolicies: clusterPolicies.length,
     nodes: inventory.nodes?.length ?? 0,
     namespacesWithoutTier: withoutTier,
     keptAtFloor,
@@ -101,7 +105,8 @@ export function readSnapshot(text: SnapshotText, limits?: DocumentLimits): Snaps
     if (problems.length > 0) throw new InventoryError('snapshot.control_characters', problems);
     const snapshot = snapshotFromDocuments(parsed);
     assertValidPolicies(snapshot.policies);
-    return { inventory: buildInventory(snapshot), items: listItems(parsed) };
+    assertValidClusterPolicies(snapshot.clusterPolicies);
+    return { inventory: buildInventory(snapshot), clusterPolicies: snapshot.clusterPolicies, items: listItems(parsed) };
   } catch (error) {
     if (error instanceof PolicyValidationError) {
       throw new InventoryError(
@@ -193,6 +198,12 @@ export async function listWorkloads(deps: InventoryDeps, clusterId: string, name
     ports: w.ports,
     podCount: w.podCount,
   }));
+}
+
+/** The cluster-scoped policies of the cluster's inventory, as listed. */
+export async function listClusterPolicies(deps: InventoryDeps, clusterId: string): Promise<SnapshotClusterPolicy[]> {
+  await requireCluster(deps.clusters, clusterId);
+  return deps.inventory.clusterPolicies(clusterId);
 }
 
 export async function listPolicies(deps: InventoryDeps, clusterId: string, namespace?: string): Promise<NetworkPolicy[]> {

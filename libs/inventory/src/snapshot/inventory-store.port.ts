@@ -1,5 +1,5 @@
 import type { Tier } from '@bulkhead/contracts';
-import type { Inventory, NetworkPolicy } from '@bulkhead/netpol';
+import type { Inventory, NetworkPolicy, SnapshotClusterPolicy } from '@bulkhead/netpol';
 import type { TierOfNamespace } from './tiers';
 
 export interface StoredNamespace extends TierOfNamespace {
@@ -24,7 +24,8 @@ export interface NamespaceCounts {
 
 export interface InventoryStore {
   /**
-   * Replaces the cluster's namespaces, workloads, pods and policies in one transaction, keeping the
+   * Replaces the cluster's namespaces, workloads, pods, policies and cluster-scoped policies (`clusterPolicies`, as
+   * listed: the inventory's own are read from them) in one transaction, keeping the
    * tier a person chose for namespaces that are still there, keeping every namespace at its floor
    * (overrideAfterImport) and raising floors (floorAfter, with the tiers under approval). Answers the
    * namespaces kept at their floor against their new labels, and those left with no tier at all (neither
@@ -33,12 +34,15 @@ export interface InventoryStore {
   replace(
     clusterId: string,
     inventory: Inventory,
+    clusterPolicies: readonly SnapshotClusterPolicy[],
     labelTiers: Map<string, Tier | null>,
     approvalTiers: readonly Tier[],
     at: Date,
   ): Promise<{ keptAtFloor: KeptAtFloor[]; withoutTier: string[] }>;
-  /** The stored inventory, in the engine's shape (synthetic pods included). */
+  /** The stored inventory, in the engine's shape (synthetic pods included, cluster-scoped policies read onto ClusterNetworkPolicy). */
   load(clusterId: string): Promise<Inventory>;
+  /** The cluster-scoped policies exactly as listed (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy), by kind and name. */
+  clusterPolicies(clusterId: string): Promise<SnapshotClusterPolicy[]>;
   namespaces(clusterId: string): Promise<StoredNamespace[]>;
   /** One namespace's tier now (a person's choice, else its labels'); null when it has none or is not there. */
   tierOf(clusterId: string, namespace: string): Promise<Tier | null>;

@@ -65,7 +65,7 @@ const cnp = (name: string, tier: 'Admin' | 'Baseline', priority: number, subject
 });
 const swap = <T>(list: T[], a: number, b: number): T[] => {
   const copy = [...list];
-  [copy[a], copy[b]] = [copy[b], copy[a]];
+  [copy[a], copy[b]] = [copy[b]!, copy[a]!];
   return copy;
 };
 
@@ -338,10 +338,10 @@ describe('upstream conformance scenarios', () => {
   test('the explanation names the deciding object, its tier and priority, and the rule', () => {
     const objects = [integrationPolicy('pass-example', 'Admin', 'Deny', 'Deny'), allowSlytherinNetworkPolicy];
     const snapshot = { apiVersion: 'v1', kind: 'List', items: [...baseCluster(), ...objects] };
-    const [result] = simulate({
+    const result = simulate({
       snapshot,
       probes: [{ from: `${namespaceOf('slytherin')}/draco-malfoy-0`, to: `${namespaceOf('gryffindor')}/harry-potter-0`, port: 80 }],
-    }).results;
+    }).results[0]!;
     expect(result.allowed).toBe(false);
     expect(result.egress.reason).toBe('not isolated: no policy selects network-policy-conformance-slytherin/draco-malfoy-0 for egress');
     expect(result.ingress.reason).toBe(

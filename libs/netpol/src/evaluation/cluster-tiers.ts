@@ -56,8 +56,7 @@ export class PlainClusterTiers {
     const dnsRules: DnsDependency[] = [];
     for (const policy of policies) {
       const rules = policy.spec[direction] ?? [];
-      for (let index = 0; index < rules.length; index++) {
-        const rule = rules[index];
+      for (const [index, rule] of rules.entries()) {
         if (!protocolsMatch(rule.protocols, traffic.port, traffic.protocol, destination)) continue;
         const peers = 'from' in rule ? rule.from : rule.to;
         if (peers.some((candidate) => this.peerMatches(candidate, peer))) {

@@ -120,10 +120,10 @@ export function selectorMatches(selector: LabelSelector, labels: Labels): boolea
     const values = requirement.values ?? [];
     switch (requirement.operator) {
       case 'In':
-        if (!has || !values.includes(labels[requirement.key])) return false;
+        if (!has || !values.includes(labels[requirement.key]!)) return false;
         break;
       case 'NotIn':
-        if (has && values.includes(labels[requirement.key])) return false;
+        if (has && values.includes(labels[requirement.key]!)) return false;
         break;
       case 'Exists':
         if (!has) return false;

@@ -12,24 +12,24 @@ export function fullBits(n: number): Bits {
 }
 
 export const setBit = (bits: Bits, i: number): void => {
-  bits[i >>> 5] |= 1 << (i & 31);
+  bits[i >>> 5]! |= 1 << (i & 31);
 };
 
-export const hasBit = (bits: Bits, i: number): boolean => (bits[i >>> 5] & (1 << (i & 31))) !== 0;
+export const hasBit = (bits: Bits, i: number): boolean => (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
 
 export function orInto(target: Bits, source: Bits): void {
-  for (let w = 0; w < target.length; w++) target[w] |= source[w];
+  for (let w = 0; w < target.length; w++) target[w]! |= source[w]!;
 }
 
 /** target |= a & b */
 export function orAndInto(target: Bits, a: Bits, b: Bits): void {
-  for (let w = 0; w < target.length; w++) target[w] |= a[w] & b[w];
+  for (let w = 0; w < target.length; w++) target[w]! |= a[w]! & b[w]!;
 }
 
 /** Calls `visit` with every member, ascending. */
 export function forEachBit(bits: Bits, visit: (i: number) => void): void {
   for (let w = 0; w < bits.length; w++) {
-    let word = bits[w];
+    let word = bits[w]!;
     while (word !== 0) {
       const low = word & -word;
       visit((w << 5) + 31 - Math.clz32(low));

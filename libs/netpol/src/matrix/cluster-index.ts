@@ -68,13 +68,13 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   for (const policy of cluster.policies) addNamespace(policy.metadata.namespace);
   const nNs = nsLabels.length;
   const podsByNs: number[][] = Array.from({ length: nNs }, () => []);
-  for (let i = 0; i < nPods; i++) podsByNs[podNs[i]].push(i);
+  podNs.forEach((ns, i) => podsByNs[ns]!.push(i));
 
   // Label index: `key=value` -> pods carrying it, ascending.
   const labelIndex = new Map<string, number[]>();
   pods.forEach((pod, i) => {
-    for (const key in pod.labels) {
-      const k = `${key}=${pod.labels[key]}`;
+    for (const [key, value] of Object.entries(pod.labels)) {
+      const k = `${key}=${value}`;
       let list = labelIndex.get(k);
       if (!list) labelIndex.set(k, (list = []));
       list.push(i);
@@ -84,8 +84,8 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   // Pod IPs, parsed once, and the IP -> pod lookup.
   const podIps: IpAddress[][] = pods.map((pod) => pod.ips.map(parseIp).filter((ip): ip is IpAddress => ip !== undefined));
   const podByIp = new Map<string, number>();
-  podIps.forEach((ips, i) => {
-    if (ownsItsIps(pods[i])) ips.forEach((ip) => podByIp.set(ipKey(ip), i));
+  pods.forEach((pod, i) => {
+    if (ownsItsIps(pod)) podIps[i]!.forEach((ip) => podByIp.set(ipKey(ip), i));
   });
   const podIndex = new Map<InventoryPod, number>();
   pods.forEach((pod, i) => podIndex.set(pod, i));
@@ -104,10 +104,10 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   const podEgress: number[][] = Array.from({ length: nPods }, () => []);
   policies.forEach((policy, p) => {
     if (!policy.ingress && !policy.egress) return;
-    for (const i of podsByNs[policy.namespace]) {
-      if (!policy.matcher(pods[i].labels)) continue;
-      if (policy.ingress) podIngress[i].push(p);
-      if (policy.egress) podEgress[i].push(p);
+    for (const i of podsByNs[policy.namespace]!) {
+      if (!policy.matcher(pods[i]!.labels)) continue;
+      if (policy.ingress) podIngress[i]!.push(p);
+      if (policy.egress) podEgress[i]!.push(p);
     }
   });
 
@@ -118,7 +118,7 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     if (!list) {
       const m = matcher(selector);
       list = [];
-      for (let n = 0; n < nNs; n++) if (m(nsLabels[n])) list.push(n);
+      for (const [n, labels] of nsLabels.entries()) if (m(labels)) list.push(n);
       nsSelectorCache.set(key, list);
     }
     return list;
@@ -136,10 +136,11 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     const egressLists = policy.tier === 'Admin' ? podAdminEgress : podBaselineEgress;
     const podMatcher = policy.subjectPods ? matcher(policy.subjectPods) : undefined;
     for (const ns of namespacesOf(policy.subjectNamespaces)) {
-      for (const i of podsByNs[ns]) {
-        if (pods[i].hostNetwork || (podMatcher && !podMatcher(pods[i].labels))) continue;
-        if (hasIngress) ingressLists[i].push(p);
-        if (hasEgress) egressLists[i].push(p);
+      for (const i of podsByNs[ns]!) {
+        const pod = pods[i]!;
+        if (pod.hostNetwork || (podMatcher && !podMatcher(pod.labels))) continue;
+        if (hasIngress) ingressLists[i]!.push(p);
+        if (hasEgress) egressLists[i]!.push(p);
       }
     }
   });
@@ -148,15 +149,15 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   /** The smallest posting list a selector's pods must come from, or undefined when it has none. */
   const candidatesOf = (selector: LabelSelector): number[] | undefined => {
     let best: number[] | undefined;
-    for (const key in selector.matchLabels ?? {}) {
-      const list = labelIndex.get(`${key}=${selector.matchLabels![key]}`) ?? [];
+    for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+      const list = labelIndex.get(`${key}=${value}`) ?? [];
       if (!best || list.length < best.length) best = list;
     }
     for (const req of selector.matchExpressions ?? []) {
       if (req.operator !== 'In') continue;
       const lists = (req.values ?? []).map((v) => labelIndex.get(`${req.key}=${v}`) ?? []);
       const size = lists.reduce((n, l) => n + l.length, 0);
-      if (!best || size < best.length) best = lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a - b);
+      if (!best || size < best.length) best = lists.length === 1 ? lists[0]! : lists.flat().sort((a, b) => a - b);
     }
     return best;
   };
@@ -167,15 +168,14 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     if (peer.kind !== 'selector') {
       members = [];
       if (peer.kind !== 'domains') {
-        for (let i = 0; i < nPods; i++) {
-          const ips = podIps[i];
-          for (let k = 0; k < ips.length; k++) {
-            if (peerContainsIp(peer, ips[k])) {
+        podIps.forEach((ips, i) => {
+          for (const ip of ips) {
+            if (peerContainsIp(peer, ip)) {
               members.push(i);
               break;
             }
           }
-        }
+        });
       }
     } else {
       const namespaces = peer.namespaces === 'selector' ? namespacesOf(peer.nsSelector!) : peer.namespaces;
@@ -187,19 +187,19 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
         members = [];
         const m = peer.podSelector ? matcher(peer.podSelector) : undefined;
         const candidates = peer.podSelector ? candidatesOf(peer.podSelector) : undefined;
-        const inNamespaces = namespaces.reduce((n, ns) => n + podsByNs[ns].length, 0);
+        const inNamespaces = namespaces.reduce((n, ns) => n + podsByNs[ns]!.length, 0);
         if (candidates && candidates.length < inNamespaces) {
           const nsMember = new Uint8Array(nNs);
           for (const ns of namespaces) nsMember[ns] = 1;
-          for (const i of candidates) if (nsMember[podNs[i]] && m!(pods[i].labels)) members.push(i);
+          for (const i of candidates) if (nsMember[podNs[i]!] && m!(pods[i]!.labels)) members.push(i);
         } else {
-          for (const ns of namespaces) for (const i of podsByNs[ns]) if (!m || m(pods[i].labels)) members.push(i);
+          for (const ns of namespaces) for (const i of podsByNs[ns]!) if (!m || m(pods[i]!.labels)) members.push(i);
         }
-        if (peer.skipsHostNetwork) members = members.filter((i) => !pods[i].hostNetwork);
+        if (peer.skipsHostNetwork) members = members.filter((i) => !pods[i]!.hostNetwork);
         membershipCache.set(key, members);
       }
     }
-    for (const i of members) podPeers[i].push(q);
+    for (const i of members) podPeers[i]!.push(q);
   });
 
   // Equivalence classes.
@@ -212,30 +212,32 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   const classIds = new Map<string, number>();
   const classOf = new Int32Array(nPods);
   const classRep: number[] = [];
-  for (let i = 0; i < nPods; i++) {
-    const key = `${podIngress[i].join(',')}|${podEgress[i].join(',')}|${podPeers[i].join(',')}|${namedPortKey(pods[i])}|${podAdminIngress[i].join(',')}|${podAdminEgress[i].join(',')}|${podBaselineIngress[i].join(',')}|${podBaselineEgress[i].join(',')}`;
+  pods.forEach((pod, i) => {
+    const key = `${podIngress[i]!.join(',')}|${podEgress[i]!.join(',')}|${podPeers[i]!.join(',')}|${namedPortKey(pod)}|${podAdminIngress[i]!.join(',')}|${podAdminEgress[i]!.join(',')}|${podBaselineIngress[i]!.join(',')}|${podBaselineEgress[i]!.join(',')}`;
     let c = classIds.get(key);
     if (c === undefined) {
       classIds.set(key, (c = classRep.length));
       classRep.push(i);
     }
     classOf[i] = c;
-  }
+  });
   const nClasses = classRep.length;
   const peerClasses: Bits[] = peers.map(() => newBits(nClasses));
-  for (let c = 0; c < nClasses; c++) for (const q of podPeers[classRep[c]]) setBit(peerClasses[q], c);
+  classRep.forEach((rep, c) => {
+    for (const q of podPeers[rep]!) setBit(peerClasses[q]!, c);
+  });
   const sortedNames = (namespaced: number[], admin: number[], baseline: number[]) =>
     Object.freeze(
       [
         ...new Set([
-          ...namespaced.map((p) => policies[p].name),
-          ...admin.map((p) => clusterPolicies[p].name),
-          ...baseline.map((p) => clusterPolicies[p].name),
+          ...namespaced.map((p) => policies[p]!.name),
+          ...admin.map((p) => clusterPolicies[p]!.name),
+          ...baseline.map((p) => clusterPolicies[p]!.name),
         ]),
       ].sort(),
     );
-  const classIngressNames = classRep.map((i) => sortedNames(podIngress[i], podAdminIngress[i], podBaselineIngress[i]));
-  const classEgressNames = classRep.map((i) => sortedNames(podEgress[i], podAdminEgress[i], podBaselineEgress[i]));
+  const classIngressNames = classRep.map((i) => sortedNames(podIngress[i]!, podAdminIngress[i]!, podBaselineIngress[i]!));
+  const classEgressNames = classRep.map((i) => sortedNames(podEgress[i]!, podAdminEgress[i]!, podBaselineEgress[i]!));
 
   return {
     pods,

@@ -39,13 +39,13 @@ const podLabels = labelsArb({ app: ['a', 'b', 'c'], tier: ['web', 'db'] });
 const nsLabels = labelsArb({ env: ['prod', 'dev'], team: ['t1', 't2'] });
 
 const selectorArb = (keys: Record<string, string[]>): fc.Arbitrary<LabelSelector> => {
-  const key = fc.constantFrom(...Object.keys(keys));
-  const requirement = key.chain((k) =>
+  const keyAndValues = fc.constantFrom(...Object.entries(keys));
+  const requirement = keyAndValues.chain(([k, values]) =>
     fc.oneof(
       fc.record({
         key: fc.constant(k),
         operator: fc.constantFrom('In', 'NotIn'),
-        values: fc.uniqueArray(fc.constantFrom(...keys[k]), { minLength: 1 }),
+        values: fc.uniqueArray(fc.constantFrom(...values), { minLength: 1 }),
       }),
       fc.record({ key: fc.constant(k), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
     ),

@@ -57,8 +57,8 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
     if (rule.peers === null) return true;
     for (const q of rule.peers) {
       if (otherPod >= 0) {
-        if (hasBit(peerClasses[q], classOf[otherPod])) return true;
-      } else if (otherIp && peerContainsIp(peers[q], otherIp)) {
+        if (hasBit(peerClasses[q]!, classOf[otherPod]!)) return true;
+      } else if (otherIp && peerContainsIp(peers[q]!, otherIp)) {
         return true;
       }
     }
@@ -74,7 +74,7 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
     dnsRules: DnsDependency[],
   ): { decided?: ClusterRuleRef; passed?: ClusterRuleRef } => {
     for (const p of selecting) {
-      const policy = clusterPolicies[p];
+      const policy = clusterPolicies[p]!;
       for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
         if (!portMatches(rule, traffic.port, traffic.protocol, destination)) continue;
         if (peerMatches(rule, other.pod, other.ip)) return rule.action === 'Pass' ? { passed: rule.ref } : { decided: rule.ref };
@@ -103,11 +103,11 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
     destination: InventoryPod | undefined,
   ) => {
     if (self < 0) return tieredVerdict({ policies: [], isolated: false, allowedBy: [], dnsRules: [] });
-    const c = classOf[self];
-    const selecting = direction === 'ingress' ? podIngress[self] : podEgress[self];
+    const c = classOf[self]!;
+    const selecting = (direction === 'ingress' ? podIngress : podEgress)[self]!;
     const allowedBy: RuleRef[] = [];
     for (const p of selecting) {
-      const policy = policies[p];
+      const policy = policies[p]!;
       const rules = direction === 'ingress' ? policy.ingressRules : policy.egressRules;
       for (const rule of rules) {
         if (portMatches(rule, traffic.port, traffic.protocol, destination) && peerMatches(rule, other.pod, other.ip)) {
@@ -118,7 +118,7 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
     const isolated = selecting.length > 0;
     const dnsRules: DnsDependency[] = [];
     const admin = walkTier(
-      (direction === 'ingress' ? podAdminIngress : podAdminEgress)[self],
+      (direction === 'ingress' ? podAdminIngress : podAdminEgress)[self]!,
       direction,
       other,
       traffic,
@@ -129,7 +129,7 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
       admin.decided || isolated
         ? {}
         : walkTier(
-            (direction === 'ingress' ? podBaselineIngress : podBaselineEgress)[self],
+            (direction === 'ingress' ? podBaselineIngress : podBaselineEgress)[self]!,
             direction,
             other,
             traffic,
@@ -139,7 +139,7 @@ export function probeEvaluator(index: ClusterIndex): ProbeEvaluator {
     const decidedBy = admin.decided ?? baseline.decided;
     const passedBy = admin.passed ?? baseline.passed;
     return tieredVerdict({
-      policies: direction === 'ingress' ? classIngressNames[c] : classEgressNames[c],
+      policies: (direction === 'ingress' ? classIngressNames : classEgressNames)[c]!,
       isolated,
       allowedBy,
       ...(decidedBy ? { decidedBy } : {}),

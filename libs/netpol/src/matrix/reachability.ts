@@ -58,7 +58,10 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
   const nClasses = index.classCount;
   const all = fullBits(nClasses);
   const clusterRules = (selecting: readonly number[], direction: 'ingress' | 'egress'): CompiledClusterRule[] =>
-    selecting.flatMap((p) => (direction === 'ingress' ? clusterPolicies[p].ingressRules : clusterPolicies[p].egressRules));
+    selecting.flatMap((p) => {
+      const policy = clusterPolicies[p]!;
+      return direction === 'ingress' ? policy.ingressRules : policy.egressRules;
+    });
   /**
    * Applies one tier's rules, in order, to the undecided classes: each rule takes the undecided classes it
    * matches. Accept moves them to `allowed`, Deny drops them, Pass returns them to `undecided` once the tier ends.
@@ -75,11 +78,11 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       if (!matches) continue;
       if (rule.action === 'Pass' && !passed) passed = newBits(nClasses);
       for (let w = 0; w < undecided.length; w++) {
-        const hit = matches[w] & undecided[w];
+        const hit = matches[w]! & undecided[w]!;
         if (hit === 0) continue;
-        undecided[w] &= ~hit;
-        if (rule.action === 'Accept') allowed[w] |= hit;
-        else if (rule.action === 'Pass') passed![w] |= hit;
+        undecided[w]! &= ~hit;
+        if (rule.action === 'Accept') allowed[w]! |= hit;
+        else if (rule.action === 'Pass') passed![w]! |= hit;
       }
     }
     if (passed) orInto(undecided, passed);
@@ -110,7 +113,7 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       if (rule.peers === null) bits = all;
       else {
         bits = newBits(nClasses);
-        for (const q of rule.peers) orInto(bits, peerClasses[q]);
+        for (const q of rule.peers) orInto(bits, peerClasses[q]!);
       }
       ruleTargets.set(rule, bits);
     }
@@ -120,15 +123,13 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
     // Classes whose pods resolve a port name to this port and protocol.
     const namedCache = new Map<string, Bits>();
     const named = (name: string): Bits => {
-      let bits = namedCache.get(name);
-      if (!bits) {
-        bits = newBits(nClasses);
-        for (let c = 0; c < nClasses; c++) {
-          if (pods[classRep[c]].ports.some((cp) => cp.name === name && cp.protocol === spec.protocol && cp.port === spec.port))
-            setBit(bits, c);
-        }
-        namedCache.set(name, bits);
-      }
+      const cached = namedCache.get(name);
+      if (cached) return cached;
+      const bits = newBits(nClasses);
+      classRep.forEach((rep, c) => {
+        if (pods[rep]!.ports.some((cp) => cp.name === name && cp.protocol === spec.protocol && cp.port === spec.port)) setBit(bits, c);
+      });
+      namedCache.set(name, bits);
       return bits;
     };
     const portBitsCache = new Map<CompiledRule | CompiledClusterRule, Bits | null>();
@@ -170,11 +171,10 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
     // Egress: the destination classes each source class may reach, shared by classes with the same policies.
     const egressRows: Bits[] = [];
     const egressMemo = new Map<string, Bits>();
-    for (let c = 0; c < nClasses; c++) {
-      const rep = classRep[c];
-      const selecting = podEgress[rep];
-      const admin = podAdminEgress[rep];
-      const baseline = podBaselineEgress[rep];
+    for (const rep of classRep) {
+      const selecting = podEgress[rep]!;
+      const admin = podAdminEgress[rep]!;
+      const baseline = podBaselineEgress[rep]!;
       if (selecting.length === 0 && admin.length === 0 && baseline.length === 0) {
         egressRows.push(all);
         continue;
@@ -185,7 +185,7 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
         const namespacedRow = () => {
           const union = newBits(nClasses);
           for (const p of selecting) {
-            for (const rule of policies[p].egressRules) {
+            for (const rule of policies[p]!.egressRules) {
               const pb = portBits(rule);
               if (pb) orAndInto(union, targetsOf(rule), pb);
             }
@@ -199,11 +199,10 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
     }
     // Ingress: the source classes each destination class accepts.
     const ingressRows: Bits[] = [];
-    for (let c = 0; c < nClasses; c++) {
-      const rep = classRep[c];
-      const selecting = podIngress[rep];
-      const admin = podAdminIngress[rep];
-      const baseline = podBaselineIngress[rep];
+    for (const [c, rep] of classRep.entries()) {
+      const selecting = podIngress[rep]!;
+      const admin = podAdminIngress[rep]!;
+      const baseline = podBaselineIngress[rep]!;
       if (selecting.length === 0 && admin.length === 0 && baseline.length === 0) {
         ingressRows.push(all);
         continue;
@@ -214,7 +213,7 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       };
       const namespacedRow = () => {
         const union = newBits(nClasses);
-        for (const p of selecting) for (const rule of policies[p].ingressRules) if (portsAdmit(rule)) orInto(union, targetsOf(rule));
+        for (const p of selecting) for (const rule of policies[p]!.ingressRules) if (portsAdmit(rule)) orInto(union, targetsOf(rule));
         return union;
       };
       const ingressMatch = (rule: CompiledClusterRule) => (portsAdmit(rule) ? targetsOf(rule) : null);
@@ -228,16 +227,13 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
     const accepts: Bits[] = [];
     for (let b = 0; b < nClasses; b++) if (ingressRows[b] === all) setBit(openIngress, b);
     for (let a = 0; a < nClasses; a++) accepts.push(Uint32Array.from(openIngress));
-    for (let b = 0; b < nClasses; b++) {
-      const row = ingressRows[b];
-      if (row === all) continue;
-      forEachBit(row, (a) => setBit(accepts[a], b));
-    }
-    for (let a = 0; a < nClasses; a++) {
-      const row = accepts[a];
-      const egressRow = egressRows[a];
-      for (let w = 0; w < row.length; w++) row[w] &= egressRow[w];
-    }
+    ingressRows.forEach((row, b) => {
+      if (row !== all) forEachBit(row, (a) => setBit(accepts[a]!, b));
+    });
+    accepts.forEach((row, a) => {
+      const egressRow = egressRows[a]!;
+      for (let w = 0; w < row.length; w++) row[w]! &= egressRow[w]!;
+    });
     return accepts;
   };
 
@@ -249,7 +245,7 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       classOf,
       classCount: nClasses,
       classAllowed,
-      allowed: (from, to, p) => hasBit(classAllowed[p][classOf[from]], classOf[to]),
+      allowed: (from, to, p) => hasBit(classAllowed[p]![classOf[from]!]!, classOf[to]!),
     };
   };
 
@@ -260,12 +256,12 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
     const order = pods
       .map((_, i) => i)
       .sort((a, b) => {
-        const pa = pods[a];
-        const pb = pods[b];
+        const pa = pods[a]!;
+        const pb = pods[b]!;
         return cmp(pa.namespace, pb.namespace) || cmp(pa.workload.name, pb.workload.name) || cmp(pa.workload.kind, pb.workload.kind);
       });
     for (const i of order) {
-      const pod = pods[i];
+      const pod = pods[i]!;
       const key = `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`;
       let w = index.get(key);
       if (w === undefined) {
@@ -273,36 +269,37 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
         refs.push({ namespace: pod.namespace, kind: pod.workload.kind, name: pod.workload.name, podCount: 0 });
         classLists.push([]);
       }
-      refs[w].podCount++;
-      if (!classLists[w].includes(classOf[i])) classLists[w].push(classOf[i]);
+      refs[w]!.podCount++;
+      const classes = classLists[w]!;
+      const podClass = classOf[i]!;
+      if (!classes.includes(podClass)) classes.push(podClass);
     }
     const nW = refs.length;
     // The workloads each class appears in, to walk only the allowed class pairs.
     const workloadsOfClass: number[][] = Array.from({ length: nClasses }, () => []);
-    classLists.forEach((classes, w) => classes.forEach((c) => workloadsOfClass[c].push(w)));
+    classLists.forEach((classes, w) => classes.forEach((c) => workloadsOfClass[c]!.push(w)));
     const cells = pm.classAllowed.map((rows) => {
       const out = new Uint8Array(nW * nW);
       const counts = new Int32Array(nW);
       const touched: number[] = [];
-      for (let a = 0; a < nW; a++) {
-        const fromClasses = classLists[a];
+      classLists.forEach((fromClasses, a) => {
         for (const ca of fromClasses) {
-          forEachBit(rows[ca], (cb) => {
-            for (const b of workloadsOfClass[cb]) {
-              if (counts[b]++ === 0) touched.push(b);
+          forEachBit(rows[ca]!, (cb) => {
+            for (const b of workloadsOfClass[cb]!) {
+              if (counts[b]!++ === 0) touched.push(b);
             }
           });
         }
         const base = a * nW;
         for (const b of touched) {
-          out[base + b] = counts[b] === fromClasses.length * classLists[b].length ? 1 : 2;
+          out[base + b] = counts[b] === fromClasses.length * classLists[b]!.length ? 1 : 2;
           counts[b] = 0;
         }
         touched.length = 0;
-      }
+      });
       return out;
     });
-    return { ports: pm.ports, workloads: refs, cells, get: (from, to, p) => cells[p][from * nW + to] as WorkloadCell };
+    return { ports: pm.ports, workloads: refs, cells, get: (from, to, p) => cells[p]![from * nW + to] as WorkloadCell };
   };
 
   return { podMatrix, workloadMatrixFrom };

@@ -103,7 +103,8 @@ export function compareClusterPolicies(a: ClusterNetworkPolicy, b: ClusterNetwor
 }
 
 export function clusterRuleRef(policy: ClusterNetworkPolicy, direction: 'ingress' | 'egress', index: number): ClusterRuleRef {
-  const rule = (direction === 'ingress' ? policy.spec.ingress : policy.spec.egress)![index];
+  const rule = policy.spec[direction]?.[index];
+  if (!rule) throw new Error(`${policy.kind} ${policy.metadata.name} has no ${direction} rule ${index}`);
   return {
     kind: policy.kind,
     name: policy.metadata.name,

@@ -54,14 +54,13 @@ function parseIPv4(text: string): bigint | undefined {
 function parseIPv6(text: string): bigint | undefined {
   if (text.length === 0 || /[^0-9a-fA-F:.]/.test(text)) return undefined;
   let groups: number[] = [];
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
+  const [before, after, ...more] = text.split('::');
+  if (more.length > 0) return undefined;
   const parseHalf = (half: string, allowV4Tail: boolean): number[] | undefined => {
     if (half === '') return [];
     const out: number[] = [];
     const pieces = half.split(':');
-    for (let i = 0; i < pieces.length; i++) {
-      const piece = pieces[i];
+    for (const [i, piece] of pieces.entries()) {
       if (allowV4Tail && i === pieces.length - 1 && piece.includes('.')) {
         const v4 = parseIPv4(piece);
         if (v4 === undefined) return undefined;
@@ -73,9 +72,9 @@ function parseIPv6(text: string): bigint | undefined {
     }
     return out;
   };
-  if (halves.length === 2) {
-    const head = parseHalf(halves[0], false);
-    const tail = parseHalf(halves[1], true);
+  if (before !== undefined && after !== undefined) {
+    const head = parseHalf(before, false);
+    const tail = parseHalf(after, true);
     if (!head || !tail || head.length + tail.length > 7) return undefined;
     groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
   } else {

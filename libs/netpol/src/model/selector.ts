@@ -23,10 +23,10 @@ export function compileSelector(selector: LabelSelector): LabelMatcher {
     const values = new Set(requirement.values ?? []);
     switch (requirement.operator) {
       case 'In':
-        tests.push((labels) => Object.hasOwn(labels, key) && values.has(labels[key]));
+        tests.push((labels) => Object.hasOwn(labels, key) && values.has(labels[key]!));
         break;
       case 'NotIn':
-        tests.push((labels) => !Object.hasOwn(labels, key) || !values.has(labels[key]));
+        tests.push((labels) => !Object.hasOwn(labels, key) || !values.has(labels[key]!));
         break;
       case 'Exists':
         tests.push((labels) => Object.hasOwn(labels, key));
@@ -39,7 +39,7 @@ export function compileSelector(selector: LabelSelector): LabelMatcher {
     }
   }
   if (tests.length === 0) return matchAll;
-  if (tests.length === 1) return tests[0];
+  if (tests.length === 1) return tests[0]!;
   return (labels) => tests.every((test) => test(labels));
 }
 

@@ -130,7 +130,7 @@ describe('simulate', () => {
     ],
   ];
   test.each(verdicts)('%s', (_name, policies, probe, allowed) => {
-    expect(simulate({ snapshot: upstreamSnapshot(policies), probes: [probe] }).results[0].allowed).toBe(allowed);
+    expect(simulate({ snapshot: upstreamSnapshot(policies), probes: [probe] }).results[0]!.allowed).toBe(allowed);
   });
 
   test('an IP kept by a terminated pod designates the running pod that holds it now', () => {
@@ -141,7 +141,7 @@ describe('simulate', () => {
       metadata: { namespace: 'z', name: 'zz-job', labels: { job: 'old' } },
       status: { phase: 'Succeeded', podIP: podIp('y/a') },
     });
-    const [result] = simulate({ snapshot, probes: [{ from: 'x/a', to: podIp('y/a'), port: 80 }] }).results;
+    const result = simulate({ snapshot, probes: [{ from: 'x/a', to: podIp('y/a'), port: 80 }] }).results[0]!;
     expect(result.allowed).toBe(false);
     expect(result.ingress.reason).toBe('dropped by y/deny-all');
   });
@@ -152,12 +152,12 @@ describe('simulate', () => {
       probes: [{ from: 'x/a', to: 'y/b', port: '81', protocol: 'UDP' }],
     }).results;
     expect(result).toMatchObject({ port: '81', allowed: true });
-    expect(result.resolvedPort).toBeUndefined();
+    expect(result!.resolvedPort).toBeUndefined();
   });
 
   test('accepts the snapshot as text (JSON or YAML)', () => {
     const text = JSON.stringify(upstreamSnapshot([denyAllIngressY]));
-    expect(simulate({ snapshot: text, probes: [{ from: 'x/a', to: 'y/a', port: 80 }] }).results[0].allowed).toBe(false);
+    expect(simulate({ snapshot: text, probes: [{ from: 'x/a', to: 'y/a', port: 80 }] }).results[0]!.allowed).toBe(false);
   });
 
   const invalid: [string, unknown, new (...args: never[]) => NetpolError, string][] = [
@@ -269,12 +269,12 @@ describe('probes that name a workload', () => {
       ],
     }).results;
     expect(toWorkload).toMatchObject({ to: 'shop/web', toPod: 'shop/web-5d8f-bbbb', allowed: true, resolvedPort: 8080 });
-    expect(toWorkload.fromPod).toBeUndefined();
+    expect(toWorkload!.fromPod).toBeUndefined();
     expect(fromWorkload).toMatchObject({ from: 'shop/web', fromPod: 'shop/web-5d8f-bbbb', allowed: false });
-    expect(fromWorkload.ingress.reason).toBe('dropped by shop/only-http');
+    expect(fromWorkload!.ingress.reason).toBe('dropped by shop/only-http');
     // A pod named as such is that pod, and no stand-in is named.
     expect(toPod).toMatchObject({ allowed: true });
-    expect(toPod.toPod).toBeUndefined();
+    expect(toPod!.toPod).toBeUndefined();
   });
 
   test('evaluates the same whether the whole answer is made at once or read result by result', () => {

@@ -95,9 +95,9 @@ export function buildInventory(snapshot: Snapshot): Inventory {
         const parent = controllerOf(job.ownerReferences);
         return parent ? { kind: parent.kind, name: parent.name } : { kind: 'Job', name: job.name };
       }
-      const stripped = /^(.+)-([0-9]+)$/.exec(owner.name);
-      if (stripped && (CRONJOB_SUFFIX.test(owner.name) || object(namespace, 'CronJob', stripped[1]))) {
-        return { kind: 'CronJob', name: stripped[1] };
+      const cronJobName = /^(.+)-[0-9]+$/.exec(owner.name)?.[1];
+      if (cronJobName !== undefined && (CRONJOB_SUFFIX.test(owner.name) || object(namespace, 'CronJob', cronJobName))) {
+        return { kind: 'CronJob', name: cronJobName };
       }
       return { kind: 'Job', name: owner.name };
     }
@@ -209,8 +209,8 @@ function buildNodes(snapshot: Snapshot): InventoryNode[] {
 }
 
 function commonLabels(all: Labels[]): Labels {
-  if (all.length === 0) return {};
   const [first, ...rest] = all;
+  if (!first) return {};
   const common: Labels = {};
   for (const [k, v] of Object.entries(first)) if (rest.every((l) => l[k] === v)) common[k] = v;
   return common;

@@ -48,7 +48,7 @@ describe('parseSnapshot', () => {
 
   test('keeps the other labels and sets kubernetes.io/metadata.name to the name, as the API server does', () => {
     const snapshot = parseSnapshot(JSON.stringify(list([ns('x', { 'kubernetes.io/metadata.name': 'edited', team: 'a' })])));
-    expect(snapshot.namespaces[0].labels).toEqual({ 'kubernetes.io/metadata.name': 'x', team: 'a' });
+    expect(snapshot.namespaces[0]!.labels).toEqual({ 'kubernetes.io/metadata.name': 'x', team: 'a' });
   });
 
   test('a pod whose namespace is not listed gets an implicit namespace', () => {
@@ -114,6 +114,18 @@ describe('parseSnapshot', () => {
     expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [], clusterPolicies: [], nodes: [] });
   });
 
+  test('ignores kinds named like the properties every object has', () => {
+    const snapshot = parseSnapshot(
+      JSON.stringify(
+        list([
+          { kind: 'constructor', metadata: { name: 'c' } },
+          { apiVersion: 'apps/v1', kind: 'toString', metadata: { name: 't' } },
+        ]),
+      ),
+    );
+    expect(snapshot).toEqual({ namespaces: [], pods: [], policies: [], workloads: [], services: [], clusterPolicies: [], nodes: [] });
+  });
+
   test('reads pod ports (protocol defaulting to TCP), IPs and phase', () => {
     const snapshot = parseSnapshot(
       JSON.stringify(
@@ -147,7 +159,7 @@ describe('parseSnapshot', () => {
 
   test('a NetworkPolicy without podSelector selects every pod ({}), as the API server stores it', () => {
     const snapshot = parseSnapshot(JSON.stringify(list([netpol('x', 'p', {})])));
-    expect(snapshot.policies[0].spec.podSelector).toEqual({});
+    expect(snapshot.policies[0]!.spec.podSelector).toEqual({});
   });
 
   test('sorts everything by namespace and name', () => {

@@ -17,14 +17,15 @@ import type {
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-const WORKLOAD_KINDS: Record<string, string[]> = {
-  Deployment: ['apps/v1'],
-  StatefulSet: ['apps/v1'],
-  DaemonSet: ['apps/v1'],
-  ReplicaSet: ['apps/v1'],
-  Job: ['batch/v1'],
-  CronJob: ['batch/v1', 'batch/v1beta1'],
-};
+/** The workload kinds that are read, and their API versions. */
+const WORKLOAD_VERSIONS = new Map<string, readonly string[]>([
+  ['Deployment', ['apps/v1']],
+  ['StatefulSet', ['apps/v1']],
+  ['DaemonSet', ['apps/v1']],
+  ['ReplicaSet', ['apps/v1']],
+  ['Job', ['batch/v1']],
+  ['CronJob', ['batch/v1', 'batch/v1beta1']],
+]);
 
 /** The cluster-scoped policy kinds and the one version of each that is read (upstream network-policy-api). */
 const CLUSTER_POLICY_VERSIONS: Record<SnapshotClusterPolicy['kind'], string> = {
@@ -109,12 +110,13 @@ class SnapshotBuilder {
       this.addClusterScoped(item, kind, apiVersion, where, at);
       return;
     }
+    const workloadVersions = WORKLOAD_VERSIONS.get(kind);
     const reads =
       kind === 'Namespace' || kind === 'Pod' || kind === 'Service'
         ? apiVersion === undefined || apiVersion === 'v1'
         : kind === 'NetworkPolicy'
           ? apiVersion === undefined || apiVersion === 'networking.k8s.io/v1'
-          : kind in WORKLOAD_KINDS && (apiVersion === undefined || WORKLOAD_KINDS[kind].includes(apiVersion));
+          : workloadVersions !== undefined && (apiVersion === undefined || workloadVersions.includes(apiVersion));
     if (!reads) return;
     const meta = item.metadata;
     if (!isObject(meta)) throw new SnapshotError(`${where} (${kind}): metadata: Required value`);

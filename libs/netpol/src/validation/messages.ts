@@ -50,10 +50,10 @@ export function isQualifiedName(value: string): string[] {
   const parts = value.split('/');
   let name: string;
   if (parts.length === 1) {
-    name = parts[0];
+    name = parts[0]!;
   } else if (parts.length === 2) {
-    const prefix = parts[0];
-    name = parts[1];
+    const prefix = parts[0]!;
+    name = parts[1]!;
     if (prefix.length === 0) errs.push(`prefix part ${EMPTY_ERROR}`);
     else errs.push(...isDns1123Subdomain(prefix).map((m) => `prefix part ${m}`));
   } else {

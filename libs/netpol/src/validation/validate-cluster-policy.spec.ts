@@ -223,14 +223,14 @@ describe('domainNames and nodes peers', () => {
         { from: 'shop/web', to: '93.184.216.34', port: 443 },
       ],
     });
-    expect(results[0].egress.reason).toBe(
+    expect(results[0]!.egress.reason).toBe(
       "allowed by ClusterNetworkPolicy tier-isolation (Admin, priority 10), egress rule 'to-edge-nodes'",
     );
-    expect(results[1].allowed).toBe(false);
-    expect(results[1].egress.dependsOnDns).toEqual([
+    expect(results[1]!.allowed).toBe(false);
+    expect(results[1]!.egress.dependsOnDns).toEqual([
       { rule: expect.objectContaining({ rule: 'allowlist', action: 'Accept' }), domainNames: ['*.example.com'] },
     ]);
-    expect(results[1].egress.reason).toBe(
+    expect(results[1]!.egress.reason).toBe(
       "denied by ClusterNetworkPolicy tier-isolation (Admin, priority 10), egress rule 'no-internet'; allowed instead if the address is one of *.example.com (ClusterNetworkPolicy tier-isolation (Admin, priority 10), egress rule 'allowlist')",
     );
   });

@@ -223,7 +223,7 @@ describe('validateNetworkPolicy reports what the API server would', () => {
       ['y/deny-all', 'spec.ingress[0].ports[1].protocol'],
       ['y/deny-all', 'spec.policyTypes[0]'],
     ]);
-    expect(formatIssue(issues[0])).toBe(
+    expect(formatIssue(issues[0]!)).toBe(
       'y/deny-all: NetworkPolicy.networking.k8s.io "deny-all" is invalid: spec.ingress[0].ports[0].endPort: Invalid value: 79: must be greater than or equal to `port`',
     );
   });

@@ -78,3 +78,15 @@ export class NetworkPolicyEntity {
   /** The whole object as the API server holds it. */
   @Column({ type: 'jsonb' }) manifest!: Record<string, unknown>;
 }
+
+@Entity({ name: 'cluster_policies' })
+@Index('uq_cluster_policies_cluster_kind_name', ['clusterId', 'kind', 'name'], { unique: true })
+export class ClusterPolicyEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'cluster_id', type: 'uuid' }) clusterId!: string;
+  /** ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy. */
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'text' }) name!: string;
+  /** The whole object as the API server holds it. */
+  @Column({ type: 'jsonb' }) manifest!: Record<string, unknown>;
+}

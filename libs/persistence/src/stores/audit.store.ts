@@ -137,14 +137,15 @@ export class PostgresAuditLog implements AuditLog {
          FROM audit_log WHERE position > $1 ORDER BY position LIMIT $2`,
         [after, VERIFY_PAGE],
       );
-      if (rows.length === 0) return;
+      const last = rows.at(-1);
+      if (!last) return;
       yield rows.map((r) => ({
         position: Number(r.position),
         previousHash: r.previous_hash,
         hash: r.hash,
         recomputedHash: r.recomputed_hash,
       }));
-      after = Number(rows[rows.length - 1].position);
+      after = Number(last.position);
     }
   }
 }
@@ -169,12 +170,10 @@ export class PostgresAuditSinkCursor {
         cursor.delivered_position,
         limit,
       ]);
-      if (rows.length === 0) return 0;
+      const last = rows.at(-1);
+      if (!last) return 0;
       await deliver(rows.map(toRecord));
-      await em.query(`UPDATE audit_sink_cursors SET delivered_position = $2, updated_at = now() WHERE sink = $1`, [
-        sink,
-        rows[rows.length - 1].position,
-      ]);
+      await em.query(`UPDATE audit_sink_cursors SET delivered_position = $2, updated_at = now() WHERE sink = $1`, [sink, last.position]);
       return rows.length;
     });
   }

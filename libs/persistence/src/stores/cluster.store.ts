@@ -214,7 +214,7 @@ export class TypeOrmClusterStore implements ClusterStore {
   async counts(ids: string[]): Promise<Map<string, ClusterCounts>> {
     const result = new Map<string, ClusterCounts>();
     if (ids.length === 0) return result;
-    const rows: Array<Record<string, string>> = await this.db.query(
+    const rows: Array<{ id: string } & Record<keyof ClusterCounts, string>> = await this.db.query(
       `SELECT c.id,
          (SELECT count(*) FROM namespaces n WHERE n.cluster_id = c.id) AS namespaces,
          (SELECT count(*) FROM workloads w WHERE w.cluster_id = c.id) AS workloads,

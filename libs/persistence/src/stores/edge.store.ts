@@ -3,6 +3,7 @@ import type { BlockedAttemptRecord, EdgeFilter, EdgePosition, EdgeRecord, EdgeRe
 import type { DataSource } from 'typeorm';
 import { EdgeEntity } from '../entities/flow.entities';
 import { edgeKey } from './flow-import.store';
+import { required } from './required';
 import { likeEscaped } from './sql-fragments';
 
 interface EdgeRow {
@@ -107,9 +108,9 @@ export class TypeOrmEdgeStore implements EdgeStore {
     filter: Pick<EdgeFilter, 'namespace'>,
     page: PageRequest<EdgePosition>,
   ): Promise<KeysetPage<BlockedAttemptRecord, EdgePosition>> {
-    const { conditions, params, where } = clusterConditions('cluster_id', clusterId);
-    if (filter.namespace) where((p) => `(src_key LIKE ${p} OR dst_key LIKE ${p})`, namespacePattern(filter.namespace));
-    if (page.after !== undefined) where((p) => `key > ${p}`, page.after.key);
+    const { conditions, params, where } = clusterConditions('b.cluster_id', clusterId);
+    if (filter.namespace) where((p) => `(b.src_key LIKE ${p} OR b.dst_key LIKE ${p})`, namespacePattern(filter.namespace));
+    if (page.after !== undefined) where((p) => `b.key > ${p}`, page.after.key);
     const rows: Array<{
       id: string;
       key: string;
@@ -121,9 +122,13 @@ export class TypeOrmEdgeStore implements EdgeStore {
       first_seen: Date | null;
       last_seen: Date | null;
       reasons: string[];
+      last_import_id: string | null;
+      last_import_format: string | null;
     }> = await this.db.query(
-      `SELECT id, key, src_key, dst_key, port, protocol, attempts, first_seen, last_seen, reasons FROM blocked_attempts
-       WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT ${Number(page.limit) + 1}`,
+      `SELECT b.id, b.key, b.src_key, b.dst_key, b.port, b.protocol, b.attempts, b.first_seen, b.last_seen, b.reasons,
+         b.last_import_id, i.format AS last_import_format
+       FROM blocked_attempts b LEFT JOIN flow_imports i ON i.id = b.last_import_id
+       WHERE ${conditions.join(' AND ')} ORDER BY b.key LIMIT ${Number(page.limit) + 1}`,
       params,
     );
     const { items, next } = keysetPage(rows, page.limit, (row) => ({ key: row.key }));
@@ -138,6 +143,7 @@ export class TypeOrmEdgeStore implements EdgeStore {
         firstSeen: r.first_seen,
         lastSeen: r.last_seen,
         reasons: r.reasons,
+        lastSource: r.last_import_id === null ? null : { importId: r.last_import_id, format: r.last_import_format },
       })),
       next,
     };
@@ -155,14 +161,15 @@ export class TypeOrmEdgeStore implements EdgeStore {
     comment: string | null,
     at: Date,
   ) {
-    const rows: Array<{ id: string; created: boolean }> = await this.db.query(
+    const [row]: Array<{ id: string; created: boolean }> = await this.db.query(
       `INSERT INTO edges (cluster_id, key, src_key, dst_key, port, protocol, origin, review, created_by, reviewed_by, review_comment, reviewed_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'manual', 'confirmed', $7, $7, $8, $9)
        ON CONFLICT (cluster_id, key) DO UPDATE SET review = 'confirmed', reviewed_by = $7, review_comment = COALESCE($8, edges.review_comment), reviewed_at = $9, updated_at = now()
        RETURNING id, (xmax = 0) AS created`,
       [clusterId, edgeKey(edge), edge.srcKey, edge.dstKey, edge.port, edge.protocol, by, comment, at],
     );
-    return { edge: (await this.get(rows[0].id))!, created: rows[0].created };
+    const { id, created } = required(row, 'row for the upserted edge');
+    return { edge: (await this.get(id))!, created };
   }
 
   async review(

@@ -18,6 +18,7 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import { FlowImportEntity } from '../entities/flow.entities';
 import { isUniqueViolation } from './cluster.store';
+import { required } from './required';
 import { exactInstant } from './sql-fragments';
 
 const toRecord = (e: FlowImportEntity): FlowImportRecord => ({
@@ -191,7 +192,10 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
     if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
     if (page.after) query.andWhere('(i.created_at, i.id) < (CAST(:at AS timestamptz), CAST(:id AS uuid))', page.after);
     const { raw, entities } = await query.getRawAndEntities<{ position_at: string }>();
-    const rows = entities.map((entity, i) => ({ record: toRecord(entity), at: raw[i].position_at }));
+    const rows = entities.map((entity, i) => ({
+      record: toRecord(entity),
+      at: required(raw[i], 'raw columns of a flow import').position_at,
+    }));
     const { items, next } = keysetPage(rows, page.limit, (row) => ({ at: row.at, id: row.record.id }));
     return { items: items.map((row) => row.record), next };
   }
@@ -252,8 +256,9 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
         [clusterId],
       );
       const found = await attribute(rows.map((r) => ({ id: r.id, importId: r.import_id, record: r.record })));
-      for (const { importId, flows, edges } of found.byImport) {
+      for (const { importId, flows, edges, blocked } of found.byImport) {
         await addEvidence(em, clusterId, importId, edges);
+        await addBlockedAttempts(em, clusterId, importId, blocked);
         await em.query(
           `UPDATE flow_imports SET unattributed_waiting = unattributed_waiting - $2, attributed_later = attributed_later + $2 WHERE id = $1`,
           [importId, flows],

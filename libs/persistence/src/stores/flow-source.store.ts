@@ -1,4 +1,4 @@
-import type { FlowSourceKind } from '@bulkhead/contracts';
+import type { FlowSourceKind, SimulationSettings } from '@bulkhead/contracts';
 import {
   type CollectedBatch,
   type FlowCollectionStore,
@@ -16,16 +16,18 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from './cluster.store';
 import { addToEdges, EDGE_CHUNK, edgeKey } from './flow-import.store';
+import { required } from './required';
 
 interface SourceRow {
   id: string;
   cluster_id: string;
   name: string;
   kind: FlowSourceRecord['kind'];
-  address: string;
+  address: string | null;
   tls: FlowSourceRecord['tls'];
   server_name: string | null;
   has_ca: boolean;
+  simulation: SimulationSettings | null;
   enabled: boolean;
   config_version: number;
   status: FlowSourceStatus;
@@ -44,7 +46,7 @@ interface SourceRow {
 const GAPS_SHOWN = 20;
 
 const SELECT_SOURCES = `
-  SELECT s.id, s.cluster_id, s.name, s.kind, s.address, s.tls, s.server_name, s.has_ca, s.enabled, s.config_version, s.status,
+  SELECT s.id, s.cluster_id, s.name, s.kind, s.address, s.tls, s.server_name, s.has_ca, s.simulation, s.enabled, s.config_version, s.status,
     s.status_reason, s.status_since, s.observing_since, s.last_flow_at, s.flows_per_second, s.flows_total, s.created_at, s.updated_at,
     COALESCE((SELECT jsonb_agg(jsonb_build_object('from', g.gap_from, 'to', g.gap_to, 'reason', g.reason) ORDER BY g.gap_from DESC)
               FROM (SELECT * FROM flow_source_gaps WHERE source_id = s.id ORDER BY gap_from DESC LIMIT ${GAPS_SHOWN}) g), '[]'::jsonb) AS gaps
@@ -59,6 +61,7 @@ const toRecord = (r: SourceRow): FlowSourceRecord => ({
   tls: r.tls,
   serverName: r.server_name,
   hasCa: r.has_ca,
+  simulation: r.simulation,
   enabled: r.enabled,
   configVersion: r.config_version,
   status: r.status,
@@ -87,8 +90,8 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
   async create(input: Parameters<FlowSourceStore['create']>[0]): Promise<FlowSourceRecord> {
     try {
       const [row]: Array<{ id: string }> = await this.db.query(
-        `INSERT INTO flow_sources (cluster_id, name, kind, address, tls, server_name, sealed_tls, has_ca, enabled)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        `INSERT INTO flow_sources (cluster_id, name, kind, address, tls, server_name, sealed_tls, has_ca, enabled, simulation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
         [
           input.clusterId,
           input.name,
@@ -99,9 +102,10 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
           input.sealedTls ? Buffer.from(input.sealedTls) : null,
           input.hasCa,
           input.enabled,
+          input.simulation === null ? null : JSON.stringify(input.simulation),
         ],
       );
-      return (await this.get(input.clusterId, row.id))!;
+      return (await this.get(input.clusterId, required(row, 'row for the inserted flow source').id))!;
     } catch (error) {
       if (isUniqueViolation(error, 'uq_flow_sources_cluster_name')) {
         throw new InventoryError('flow_source.name_taken', `the cluster already has a flow source named "${input.name}"`, {
@@ -123,7 +127,7 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
   }
 
   async update(clusterId: string, id: string, patch: Parameters<FlowSourceStore['update']>[2]): Promise<FlowSourceRecord | null> {
-    const reconnect = patch.address !== undefined || patch.tls !== undefined;
+    const reconnect = patch.address !== undefined || patch.tls !== undefined || patch.simulation !== undefined;
     const rows: Array<{ id: string }> = await this.db.query(
       `WITH changed AS (UPDATE flow_sources SET
          enabled = COALESCE($3, enabled),
@@ -133,6 +137,7 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
          sealed_tls = CASE WHEN $5 THEN $8::bytea ELSE sealed_tls END,
          has_ca = CASE WHEN $5 THEN $9 ELSE has_ca END,
          config_version = config_version + CASE WHEN $10 THEN 1 ELSE 0 END,
+         simulation = COALESCE($11::jsonb, simulation),
          updated_at = now()
        WHERE cluster_id = $1 AND id = $2 RETURNING id) SELECT id FROM changed`,
       [
@@ -146,6 +151,7 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
         patch.tls?.sealedTls ? Buffer.from(patch.tls.sealedTls) : null,
         patch.tls?.hasCa ?? null,
         reconnect,
+        patch.simulation === undefined ? null : JSON.stringify(patch.simulation),
       ],
     );
     return rows.length ? this.get(clusterId, id) : null;
@@ -179,13 +185,17 @@ export class PostgresFlowSourceStore implements FlowSourceStore, FlowCollectionS
 
   async connection(lease: FlowSourceLease): Promise<FlowSourceConnection | null> {
     const [row] = await this.db.query(
-      `SELECT id, cluster_id, kind, address, tls, server_name, sealed_tls, config_version, checkpoint FROM flow_sources WHERE ${HOLDS_LEASE}`,
+      `SELECT s.id, s.cluster_id, c.created_at AS cluster_created_at, s.kind, s.address, s.tls, s.server_name, s.sealed_tls, s.simulation,
+         s.config_version, s.checkpoint
+       FROM flow_sources s JOIN clusters c ON c.id = s.cluster_id WHERE s.${HOLDS_LEASE}`,
       leaseParams(lease),
     );
     if (!row) return null;
     return {
       id: row.id,
       clusterId: row.cluster_id,
+      clusterCreatedAt: row.cluster_created_at,
+      simulation: row.simulation,
       kind: row.kind,
       address: row.address,
       tls: row.tls,

@@ -8,10 +8,17 @@ import {
   type StoredNamespace,
   type TierOfNamespace,
 } from '@bulkhead/inventory';
-import type { Inventory, InventoryPort, NetworkPolicy } from '@bulkhead/netpol';
+import { type Inventory, type InventoryPort, type NetworkPolicy, readClusterPolicy, type SnapshotClusterPolicy } from '@bulkhead/netpol';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
-import { NamespaceEntity, NetworkPolicyEntity, NodeEntity, PodEntity, WorkloadEntity } from '../entities/inventory.entities';
+import {
+  ClusterPolicyEntity,
+  NamespaceEntity,
+  NetworkPolicyEntity,
+  NodeEntity,
+  PodEntity,
+  WorkloadEntity,
+} from '../entities/inventory.entities';
 
 const CHUNK = 1000;
 
@@ -52,6 +59,7 @@ export class TypeOrmInventoryStore implements InventoryStore {
   async replace(
     clusterId: string,
     inventory: Inventory,
+    clusterPolicies: readonly SnapshotClusterPolicy[],
     labelTiers: Map<string, Tier | null>,
     approvalTiers: readonly Tier[],
     at: Date,
@@ -86,7 +94,7 @@ export class TypeOrmInventoryStore implements InventoryStore {
         }))
         .filter((row) => row.floor !== null && row.floor !== floors.get(row.name));
       await writeFloors(em, clusterId, raised);
-      for (const entity of [NamespaceEntity, WorkloadEntity, PodEntity, NetworkPolicyEntity, NodeEntity])
+      for (const entity of [NamespaceEntity, WorkloadEntity, PodEntity, NetworkPolicyEntity, NodeEntity, ClusterPolicyEntity])
         await em.delete(entity, { clusterId });
       await insertChunked(em, NamespaceEntity, rows);
       await insertChunked(
@@ -136,6 +144,16 @@ export class TypeOrmInventoryStore implements InventoryStore {
           manifest: policy as unknown as Record<string, unknown>,
         })),
       );
+      await insertChunked(
+        em,
+        ClusterPolicyEntity,
+        clusterPolicies.map((policy) => ({
+          clusterId,
+          kind: policy.kind,
+          name: policy.metadata.name,
+          manifest: policy as unknown as Record<string, unknown>,
+        })),
+      );
       await em.update(ClusterEntity, { id: clusterId }, { inventoryImportedAt: at });
       const withoutTier = rows.filter((row) => (row.tierOverride ?? row.labelTier) === null).map((row) => row.name);
       return { keptAtFloor, withoutTier };
@@ -162,12 +180,13 @@ export class TypeOrmInventoryStore implements InventoryStore {
   }
 
   async load(clusterId: string): Promise<Inventory> {
-    const [namespaces, workloads, pods, policies, nodes] = await Promise.all([
+    const [namespaces, workloads, pods, policies, nodes, clusterPolicies] = await Promise.all([
       this.db.getRepository(NamespaceEntity).find({ where: { clusterId }, order: { name: 'ASC' } }),
       this.workloads(clusterId),
       this.db.getRepository(PodEntity).find({ where: { clusterId } }),
       this.db.getRepository(NetworkPolicyEntity).find({ where: { clusterId } }),
       this.db.getRepository(NodeEntity).find({ where: { clusterId } }),
+      this.clusterPolicies(clusterId),
     ]);
     return {
       namespaces: namespaces.map((n) => ({ name: n.name, labels: n.labels })),
@@ -185,10 +204,18 @@ export class TypeOrmInventoryStore implements InventoryStore {
         ...(p.synthetic ? { synthetic: true } : {}),
       })),
       policies: policies.sort(byName).map((p) => p.manifest as unknown as NetworkPolicy),
+      ...(clusterPolicies.length > 0 ? { clusterPolicies: clusterPolicies.map(readClusterPolicy) } : {}),
       nodes: nodes
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
         .map((n) => ({ name: n.name, labels: n.labels, addresses: n.addresses, ...(n.implicit ? { implicit: true } : {}) })),
     };
+  }
+
+  async clusterPolicies(clusterId: string): Promise<SnapshotClusterPolicy[]> {
+    const rows = await this.db.getRepository(ClusterPolicyEntity).find({ where: { clusterId } });
+    const order = (a: ClusterPolicyEntity, b: ClusterPolicyEntity) =>
+      a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    return rows.sort(order).map((row) => row.manifest as unknown as SnapshotClusterPolicy);
   }
 
   async workloads(clusterId: string, namespace?: string): Promise<Inventory['workloads']> {

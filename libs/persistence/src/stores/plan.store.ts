@@ -3,7 +3,7 @@ import type { NetworkPolicy } from '@bulkhead/netpol';
 import type { PlanSummary } from '@bulkhead/plan';
 import type { PlanListItem, PlanPosition, PlanRecord, PlanStore } from '@bulkhead/planning';
 import type { PlanPolicies } from '@bulkhead/rollout';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 interface Row {
   id: string;
@@ -28,23 +28,30 @@ const record = (r: Row): PlanRecord => ({ ...listItem(r), policies: r.policies!,
 
 const COLUMNS = 'id, cluster_id, version, created_by, created_at, summary';
 
+/** Stores the plan as its cluster's next version, inside the caller's transaction. */
+export async function insertNextPlanVersion(
+  em: EntityManager,
+  plan: Omit<PlanRecord, 'id' | 'version' | 'createdAt'>,
+  at: Date,
+): Promise<PlanRecord> {
+  // The cluster row lock serialises plan versions of one cluster.
+  await em.query('SELECT id FROM clusters WHERE id = $1 FOR UPDATE', [plan.clusterId]);
+  const [row] = await em.query(
+    `INSERT INTO plans (cluster_id, version, created_by, created_at, policies, report, summary)
+     SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6 FROM plans WHERE cluster_id = $1
+     RETURNING ${COLUMNS}, policies, report`,
+    [plan.clusterId, plan.createdBy, at, JSON.stringify(plan.policies), JSON.stringify(plan.report), JSON.stringify(plan.summary)],
+  );
+  return record(row);
+}
+
 export class PostgresPlanStore implements PlanStore, PlanPolicies {
   private readonly byPlan = new Map<string, Promise<Map<string, NetworkPolicy[]>>>();
 
   constructor(private readonly db: DataSource) {}
 
-  async createNextVersion(plan: Omit<PlanRecord, 'id' | 'version' | 'createdAt'>, at: Date): Promise<PlanRecord> {
-    return this.db.transaction(async (em) => {
-      // The cluster row lock serialises plan versions of one cluster.
-      await em.query('SELECT id FROM clusters WHERE id = $1 FOR UPDATE', [plan.clusterId]);
-      const [row] = await em.query(
-        `INSERT INTO plans (cluster_id, version, created_by, created_at, policies, report, summary)
-         SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6 FROM plans WHERE cluster_id = $1
-         RETURNING ${COLUMNS}, policies, report`,
-        [plan.clusterId, plan.createdBy, at, JSON.stringify(plan.policies), JSON.stringify(plan.report), JSON.stringify(plan.summary)],
-      );
-      return record(row);
-    });
+  createNextVersion(plan: Omit<PlanRecord, 'id' | 'version' | 'createdAt'>, at: Date): Promise<PlanRecord> {
+    return this.db.transaction((em) => insertNextPlanVersion(em, plan, at));
   }
 
   async get(id: string): Promise<PlanRecord | null> {

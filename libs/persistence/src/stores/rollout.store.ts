@@ -2,8 +2,6 @@ import { keysetPage, type KeysetPage, type NewestFirstPosition, type PageRequest
 import type { ProtectionSource } from '@bulkhead/inventory';
 import {
   type AuditEntry,
-  type DriftCheck,
-  type DriftStore,
   type RolloutListFilter,
   type RolloutListing,
   type RolloutOutline,
@@ -57,12 +55,12 @@ function header(state: RolloutState): Header {
   return rest;
 }
 
-/** Rows that differ by identity: a transition shares every stage and step it left alone. */
-function moved<T>(before: readonly T[], after: readonly T[]): number[] {
+/** Rows that differ by identity, with their index: a transition shares every stage and step it left alone. */
+function moved<T>(before: readonly T[], after: readonly T[]): Array<{ i: number; row: T }> {
   if (before.length !== after.length)
     throw new Error(`a rollout's stages and steps are fixed at creation (${before.length} became ${after.length})`);
-  const out: number[] = [];
-  for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) out.push(i);
+  const out: Array<{ i: number; row: T }> = [];
+  for (const [i, row] of after.entries()) if (row !== before[i]) out.push({ i, row });
   return out;
 }
 
@@ -188,12 +186,12 @@ export class PostgresRolloutStore implements RolloutStore, RolloutListing {
 
   /** Writes a change decided on `before`, if the row is still at its version; true when written. */
   private async write(before: RolloutState, after: RolloutState, entries: readonly AuditEntry[]): Promise<boolean> {
-    const steps = moved(before.steps, after.steps).map((i) => ({ i, step: after.steps[i] }));
-    const stages = moved(before.stages, after.stages).map((i) => ({ i, stage: after.stages[i] }));
+    const steps = moved(before.steps, after.steps).map(({ i, row }) => ({ i, step: row }));
+    const stages = moved(before.stages, after.stages).map(({ i, row }) => ({ i, stage: row }));
     const audit = auditInsert(auditRows(after, entries), 12, 'changed');
     try {
       const [{ written }] = await this.db.query(
-        `WITH changed AS (UPDATE rollouts SET state = $2, status = $3, version = $4, updated_at = now() WHERE id = $1 AND version = $5 RETURNING id),
+        `WITH changed AS (UPDATE rollouts SET state = $2, status = $3, version = $4, plan_id = ($2::jsonb->>'planId')::uuid, updated_at = now() WHERE id = $1 AND version = $5 RETURNING id),
            steps AS (UPDATE rollout_steps t SET phase = v.phase, step = v.step, version = $4
              FROM changed, unnest($6::int[], $7::text[], $8::jsonb[]) AS v(ordinal, phase, step) WHERE t.rollout_id = changed.id AND t.ordinal = v.ordinal),
            stages AS (UPDATE rollout_stages t SET status = v.status, stage = v.stage, version = $4
@@ -403,70 +401,5 @@ export class PostgresProtectionSource implements ProtectionSource {
       [clusterId],
     );
     return new Set(rows.filter((r) => r.phase === 'verified').map((r) => r.namespace));
-  }
-}
-
-export interface DriftCheckRow {
-  id: string;
-  clusterId: string;
-  rolloutId: string;
-  checkedAt: Date;
-  namespaces: number;
-  findings: DriftCheck['findings'];
-}
-
-/** Drift checks, each with an audit entry when it found something, in one transaction. */
-export class PostgresDriftStore implements DriftStore {
-  constructor(private readonly db: DataSource) {}
-
-  async record(check: DriftCheck): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await em.query(`INSERT INTO drift_checks (cluster_id, rollout_id, checked_at, namespaces, findings) VALUES ($1, $2, $3, $4, $5)`, [
-        check.clusterId,
-        check.rolloutId,
-        check.checkedAt,
-        check.namespaces,
-        JSON.stringify(check.findings),
-      ]);
-      if (check.findings.length) {
-        await writeAudit(em, {
-          actor: 'system:drift-check',
-          action: 'drift.detected',
-          clusterId: check.clusterId,
-          target: check.rolloutId,
-          details: { findings: check.findings },
-        });
-      }
-    });
-  }
-
-  async list(clusterId: string, limit = 20): Promise<DriftCheckRow[]> {
-    const rows: Array<{
-      id: string;
-      cluster_id: string;
-      rollout_id: string;
-      checked_at: Date;
-      namespaces: number;
-      findings: DriftCheck['findings'];
-    }> = await this.db.query(
-      `SELECT id, cluster_id, rollout_id, checked_at, namespaces, findings FROM drift_checks WHERE cluster_id = $1 ORDER BY checked_at DESC LIMIT $2`,
-      [clusterId, limit],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      clusterId: r.cluster_id,
-      rolloutId: r.rollout_id,
-      checkedAt: r.checked_at,
-      namespaces: r.namespaces,
-      findings: r.findings,
-    }));
-  }
-
-  /** Clusters with a rollout that left something verified: the ones worth re-checking. */
-  async clustersToCheck(): Promise<string[]> {
-    const rows: Array<{ cluster_id: string }> = await this.db.query(
-      `SELECT DISTINCT r.cluster_id FROM rollouts r WHERE EXISTS (SELECT 1 FROM rollout_steps s WHERE s.rollout_id = r.id AND s.phase = 'verified')`,
-    );
-    return rows.map((r) => r.cluster_id);
   }
 }

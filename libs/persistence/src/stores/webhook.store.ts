@@ -1,6 +1,7 @@
 import type { WebhookDelivery, WebhookEvent, WebhookFormat } from '@bulkhead/contracts';
 import type { AttemptRecord, DeliveryWork, WebhookChange, WebhookOutbox, WebhookRecord, WebhookStore } from '@bulkhead/notifications';
 import type { DataSource } from 'typeorm';
+import { required } from './required';
 
 interface EndpointRow {
   id: string;
@@ -57,7 +58,7 @@ export class PostgresWebhookStore implements WebhookStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ${ENDPOINT_COLUMNS}`,
       [endpoint.clusterId, endpoint.url, endpoint.events, endpoint.format, Buffer.from(endpoint.sealedSecret), endpoint.createdBy, now],
     );
-    return toRecord(row);
+    return toRecord(required(row, 'row for the inserted webhook'));
   }
 
   async update(clusterId: string, id: string, change: WebhookChange, now: Date): Promise<WebhookRecord | null> {

@@ -108,7 +108,7 @@ function groupRules(rules: ReadonlyMap<string, RuleDraft>): GroupedRule[] {
       }
       ports = [...unique.values()].sort(comparePorts);
     }
-    const portsKey = ports.length === 1 ? portKey(ports[0]) : ports.map(portKey).join(',');
+    const portsKey = ports.length === 1 ? portKey(ports[0]!) : ports.map(portKey).join(',');
     let group = groups.get(portsKey);
     if (!group) groups.set(portsKey, (group = { peers: [], ports, edges: [] }));
     group.peers.push([peerKey, rule.peer]);
@@ -119,7 +119,7 @@ function groupRules(rules: ReadonlyMap<string, RuleDraft>): GroupedRule[] {
     if (group.peers.length > 1) group.peers.sort(([a], [b]) => compareStrings(a, b));
     const edges = group.peers.length > 1 ? [...new Set(group.edges)] : group.edges;
     edges.sort((a, b) => compareStrings(a.key, b.key));
-    ordered.push({ firstPeerKey: group.peers[0][0], portsKey, peers: group.peers.map(([, peer]) => peer), ports: group.ports, edges });
+    ordered.push({ firstPeerKey: group.peers[0]![0], portsKey, peers: group.peers.map(([, peer]) => peer), ports: group.ports, edges });
   }
   ordered.sort((a, b) => compareStrings(a.firstPeerKey, b.firstPeerKey) || compareStrings(a.portsKey, b.portsKey));
   return ordered.map(({ peers, ports, edges }) => ({ peers, ports, edges }));

@@ -2,15 +2,17 @@
 // allows, and one surgical allow per dependency, each rule carrying the edges that justify it.
 import { normalizeEdges } from '../edges';
 import { dedupeFindings, sortFindings } from '../findings';
+import { plannedLayers } from '../layers';
 import { lintPolicies } from '../lint';
 import type { Plan, PlanInput } from '../types';
 import { accumulatePolicies } from './accumulate-policies';
 import { assemblePolicies } from './assemble-policies';
 import { classifyEdges } from './classify-edges';
+import { planClusterLayer } from './cluster-layer';
 import { scopeCluster } from './cluster-scope';
 import { observeEdges } from './observation';
 import { resolvePlanOptions } from './options';
-import { blockedEdgeFindings, nodeTrafficFindings, riskFindings } from './plan-findings';
+import { blockedEdgeFindings, nodeTrafficFindings, riskFindings, unaddressedNodeFindings } from './plan-findings';
 import { identifyRoles } from './roles';
 import { selectorFindings } from './selector-findings';
 
@@ -25,8 +27,11 @@ export function generatePlan(input: PlanInput): Plan {
   const book = accumulatePolicies(scope, options, classified.allowed);
   const { policies, byNamespace, evidence } = assemblePolicies(book);
   const { observation, risks } = observeEdges(inventory, edges, scope.tiers, options.minObservationHours);
+  const clusterLayer = planClusterLayer({ inventory, cni: input.cni, scope, options, allowed: classified.allowed });
+  // Linted as the cluster would hold it: the cluster policies of others beside the plan's cluster layer.
+  const { clusterPolicies } = plannedLayers(inventory, { policies, clusterLayer });
   const lintOfPolicies = options.switches.lint
-    ? lintPolicies(inventory, policies, {
+    ? lintPolicies({ ...inventory, clusterPolicies: [...(clusterPolicies ?? [])] }, policies, {
         ...(input.cni !== undefined ? { cni: input.cni } : {}),
         ...(input.tiers ? { tiers: input.tiers } : {}),
         dnsNamespace: options.dnsNamespace,
@@ -40,6 +45,7 @@ export function generatePlan(input: PlanInput): Plan {
     ...selectorFindings(book, scope.selections),
     ...blockedEdgeFindings(classified.blocked),
     ...nodeTrafficFindings(classified, input.cni),
+    ...unaddressedNodeFindings(classified.blocked),
     ...riskFindings(risks),
     ...lintOfPolicies,
   ];
@@ -53,5 +59,6 @@ export function generatePlan(input: PlanInput): Plan {
     blocked: classified.blocked,
     ignored: classified.ignored,
     tiers: scope.tiers,
+    clusterLayer,
   };
 }

@@ -46,7 +46,7 @@ const mentions = (policy: NetworkPolicy, cidr: string) => JSON.stringify(policy.
 
 describe('node traffic on the bookinfo capture', () => {
   test("the collector's calls to the Hubble server become one egress to its node's address, on 4244 only", () => {
-    const policy = plan.byNamespace['kube-system'].find((p) => p.metadata.name === 'bulkhead-otelcol-hubble-collector-node-traffic')!;
+    const policy = plan.byNamespace['kube-system']!.find((p) => p.metadata.name === 'bulkhead-otelcol-hubble-collector-node-traffic')!;
     expect(policy.metadata.labels?.['bulkhead.io/purpose']).toBe('node-traffic');
     expect(policy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '172.19.0.3/32' } }], ports: [{ protocol: 'TCP', port: 4244 }] }]);
     expect(policy.spec.ingress ?? []).toEqual([]);

@@ -54,7 +54,7 @@ function tally(edges: readonly { edge: PlanEdge }[]): { byNamespace: Map<string,
       workloads.add(workload);
       add(byWorkload, workload, edge);
     }
-    for (const namespace of new Set([...workloads].map((w) => w.split('/')[0]))) add(byNamespace, namespace, edge);
+    for (const namespace of new Set([...workloads].map((w) => w.split('/')[0]!))) add(byNamespace, namespace, edge);
   }
   return { byNamespace, byWorkload };
 }

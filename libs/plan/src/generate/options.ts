@@ -2,7 +2,7 @@
 // runs, which ports reach the API server, how long a workload must be observed.
 import { DEFAULT_DNS_LABELS, DEFAULT_DNS_NAMESPACE } from '../dns';
 import { sortLabels } from '../selectors';
-import type { PlanInput, Purpose } from '../types';
+import type { GuardrailPiece, PlanInput, Purpose } from '../types';
 
 /** The switches of PlanOptions, all on unless switched off. */
 export interface PlanSwitches {
@@ -22,6 +22,8 @@ export interface ResolvedPlanOptions {
   dnsLabels: Record<string, string>;
   apiServerPorts: number[];
   minObservationHours: number;
+  /** The cluster layer's pieces switched on (all off unless asked for). */
+  clusterLayer: Record<GuardrailPiece, boolean>;
 }
 
 export function resolvePlanOptions(input: PlanInput): ResolvedPlanOptions {
@@ -40,6 +42,11 @@ export function resolvePlanOptions(input: PlanInput): ResolvedPlanOptions {
     dnsLabels: sortLabels(options.dnsPodLabels ?? DEFAULT_DNS_LABELS),
     apiServerPorts: options.apiServerPorts ?? [443, 6443],
     minObservationHours: options.minObservationHours ?? 24,
+    clusterLayer: {
+      tierIsolation: options.clusterLayer?.tierIsolation === true,
+      baselineDefaultDeny: options.clusterLayer?.baselineDefaultDeny === true,
+      intraTierPass: options.clusterLayer?.intraTierPass === true,
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 // Stage 8, what the plan says about itself: the blocked edges a person should act on, the risks of thin
 // evidence, and what the CNI does with node traffic, as findings beside the lint of the generated policies.
 import { hostTrafficNote, NODE_TRAFFIC_RULE } from '@bulkhead/contracts';
+import { parseKey } from '../edges';
+import { compareStrings } from '../selectors';
 import type { BlockReason, BlockedEdge, LintFinding, Risk, Severity } from '../types';
 import type { ClassifiedEdges } from './classify-edges';
 
@@ -63,6 +65,44 @@ export function nodeTrafficFindings(classified: ClassifiedEdges, cni: string | u
       fix: 'Check the CNI settings named here before enforcing; switch node traffic off (options.nodeTraffic: false) to leave it out.',
     },
   ];
+}
+
+/**
+ * The workloads whose traffic with a node stays closed because the inventory has no address for the node
+ * (no Node objects, so Hubble's `reserved:host`, or a Node without addresses): one warning per workload,
+ * naming each node and the ports. Health checks from a pod's own node are ignored, never blocked, so never here.
+ */
+export function unaddressedNodeFindings(blocked: readonly BlockedEdge[]): LintFinding[] {
+  const byWorkload = new Map<string, Map<string, Set<string>>>();
+  for (const { edge, reason } of blocked) {
+    if (reason !== 'node-traffic') continue;
+    const src = parseKey(edge.src);
+    const dst = parseKey(edge.dst);
+    const egress = src?.kind === 'workload';
+    const [workload, node] = egress ? [src, dst] : [dst, src];
+    if (workload?.kind !== 'workload' || !node) continue;
+    const name = `${workload.namespace}/${workload.name}`;
+    const peer = `${egress ? 'egress to' : 'ingress from'} ${
+      node.kind === 'node'
+        ? `node ${node.name}, which has no address in the inventory,`
+        : `${node.key}, a node the inventory does not name,`
+    }`;
+    let peers = byWorkload.get(name);
+    if (!peers) byWorkload.set(name, (peers = new Map()));
+    let ports = peers.get(peer);
+    if (!ports) peers.set(peer, (ports = new Set()));
+    ports.add(`${edge.port ?? ''}/${edge.protocol}`);
+  }
+  return [...byWorkload].map(([workload, peers]) => {
+    const observed = [...peers].map(([peer, ports]) => `${peer} on ${[...ports].sort(compareStrings).join(', ')}`);
+    return {
+      rule: 'node-address-unknown',
+      severity: 'warning',
+      object: `Workload ${workload}`,
+      message: `${observed.join('; ')}: observed, but without the node's address no node-traffic ipBlock can allow it, so default-deny would close it`,
+      fix: "Add the cluster's Nodes to the snapshot (kubectl get nodes -o json) or sync the cluster, then re-plan.",
+    };
+  });
 }
 
 export function riskFindings(risks: readonly Risk[]): LintFinding[] {

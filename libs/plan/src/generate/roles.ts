@@ -1,7 +1,7 @@
 // Stage 2, who is who: the workloads that are the cluster DNS, the ingress controllers and the metrics
 // scrapers, the API server's addresses, and the nodes: their addresses, and which workloads run on which.
 import type { EdgeEndpoint } from '@bulkhead/flows';
-import type { Inventory, InventoryPod, InventoryWorkload } from '@bulkhead/netpol';
+import type { Inventory, InventoryWorkload } from '@bulkhead/netpol';
 import { carriesDnsLabels } from '../dns';
 import { compareStrings } from '../selectors';
 import type { LintFinding, PlanInput } from '../types';
@@ -98,16 +98,9 @@ function workloadNodesOf(inventory: Inventory): Map<string, Set<string>> {
 
 /** Workloads of the DNS namespace with a pod carrying the DNS labels. */
 function findDnsWorkloads(inventory: Inventory, { dnsNamespace, dnsLabels }: ResolvedPlanOptions): Set<string> {
-  const podsByWorkload = new Map<string, InventoryPod[]>();
-  for (const pod of inventory.pods) {
-    const key = `${pod.namespace}/${pod.workload.name}`;
-    let pods = podsByWorkload.get(key);
-    if (!pods) podsByWorkload.set(key, (pods = []));
-    pods.push(pod);
-  }
   const found = new Set<string>();
-  for (const [key, pods] of podsByWorkload)
-    if (pods[0].namespace === dnsNamespace && pods.some((pod) => carriesDnsLabels(pod.labels, dnsLabels))) found.add(key);
+  for (const pod of inventory.pods)
+    if (pod.namespace === dnsNamespace && carriesDnsLabels(pod.labels, dnsLabels)) found.add(`${pod.namespace}/${pod.workload.name}`);
   return found;
 }
 

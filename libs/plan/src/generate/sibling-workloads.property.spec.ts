@@ -64,12 +64,13 @@ function toInventory(namespaces: GenApp[][]): { inventory: Inventory; workloads:
     const namespace = `ns-${n}`;
     items.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     apps.forEach((app, a) => {
-      const { key, values } = DIFFERING[app.differing];
+      const { key, values } = DIFFERING[app.differing]!;
       app.siblings.forEach((sibling, s) => {
-        const name = `app${a}-${sibling.variant === null ? 'plain' : values[sibling.variant]}`;
+        const value = sibling.variant === null ? undefined : values[sibling.variant];
+        const name = `app${a}-${value ?? 'plain'}`;
         workloads.push(`${namespace}/${name}`);
         const labels: Record<string, string> = { app: `app${a}`, ...(app.meshLabel ? { 'sidecar.istio.io/inject': 'true' } : {}) };
-        if (sibling.variant !== null) labels[key] = values[sibling.variant];
+        if (value !== undefined) labels[key] = value;
         for (let p = 0; p < sibling.pods; p++) items.push(pod(namespace, name, `h${n}${a}${s}`, p, labels));
       });
     });

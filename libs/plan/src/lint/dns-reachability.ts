@@ -29,7 +29,7 @@ export function analyzeDnsReachability(
   const dnsPod = dnsPods.find((pod) => !pod.synthetic) ?? dnsPods[0];
   if (dnsPod) {
     // The same array as the caller's when every policy is valid, so the engine built for it is reused.
-    const engine = engineFor(inventory, valid.length === context.policies.length ? context.policies : valid);
+    const engine = engineFor(inventory, { policies: valid.length === context.policies.length ? context.policies : valid });
     const isolatedNamespaces = new Set(egressIsolating.map((policy) => policy.metadata.namespace));
     for (const pod of inventory.pods) {
       const verdict = engine.evaluate({ from: { pod }, to: { pod: dnsPod }, port: 53, protocol: 'UDP' });

@@ -31,10 +31,10 @@ export function findCoveredRules(rules: readonly PolicyRuleUnderLint[], cluster:
   for (const group of groupByNamespaceAndDirection(rules, cluster).values()) {
     if (group.length > MAX_RULES_COMPARED) continue;
     for (let i = 0; i < group.length; i++) {
-      const narrow = group[i];
+      const narrow = group[i]!;
       for (let j = 0; j < group.length; j++) {
         if (i === j) continue;
-        const broad = group[j];
+        const broad = group[j]!;
         if (!portsCovered(narrow.ports, broad.ports) || !subset(narrow.subjects, broad.subjects) || !peersCovered(narrow, broad)) continue;
         const duplicate = narrow.subjects.size === broad.subjects.size && ruleText(narrow) === ruleText(broad);
         if (duplicate && j > i) continue;
@@ -63,7 +63,7 @@ function groupByNamespaceAndDirection(rules: readonly PolicyRuleUnderLint[], clu
     const cidrs: RuleSets['cidrs'] = [];
     if (rule.peers) {
       const selectorPeers = rule.peers.filter((peer) => !peer.ipBlock);
-      pods = selectorPeers.length === 1 ? setOf(cluster.peerPods(selectorPeers[0], namespace)) : new Set();
+      pods = selectorPeers.length === 1 ? setOf(cluster.peerPods(selectorPeers[0]!, namespace)) : new Set();
       for (const peer of rule.peers) {
         if (peer.ipBlock) {
           const cidr = parseCidr(peer.ipBlock.cidr);

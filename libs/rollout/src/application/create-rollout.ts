@@ -2,7 +2,7 @@ import { DEFAULT_APPROVAL_TIERS, type RolloutCoverage } from '@bulkhead/contract
 import { type CoverageChoice, decideCoverage, isSystemNamespace, type PlannedNamespace, recommendedHandling } from '../domain/coverage';
 import type { CreateRolloutInput, NamespaceInput, RolloutEvent, Tier } from '../domain/types';
 import { transition } from '../domain/machine';
-import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from '../domain/probes';
+import { parseWorkloadRef, selectProbes, type DependencyEdge, type InventoryNamespaceInput, type WorkloadRef } from '../domain/probes';
 import { type PlanningDeps, type PlanRecord, requirePlan } from '@bulkhead/planning';
 import { effectiveTier, type StoredNamespace } from '@bulkhead/inventory';
 import { RolloutError } from './errors';
@@ -27,7 +27,7 @@ export interface CreateRolloutRequest extends CoverageChoice {
 }
 
 /** The plan's namespaces, each with its tier in the inventory (null: none) and how many policies the plan has for it. */
-function plannedNamespaces(plan: PlanRecord, stored: readonly StoredNamespace[]): PlannedNamespace[] {
+export function plannedNamespaces(plan: PlanRecord, stored: readonly StoredNamespace[]): PlannedNamespace[] {
   const tiers = new Map(stored.map((ns) => [ns.name, effectiveTier(ns)]));
   const policies = new Map<string, number>();
   for (const policy of plan.policies) policies.set(policy.metadata.namespace, (policies.get(policy.metadata.namespace) ?? 0) + 1);
@@ -49,29 +49,31 @@ export async function previewCoverage(deps: Pick<CreateRolloutDeps, 'planning'>,
 
 const DATA_STORE = /postgres|mysql|maria|mongo|redis|memcache|kafka|rabbit|nats|elastic|opensearch|cassandra|etcd|zookeeper|minio|db\b/i;
 
-const workloadOf = (key: string): { namespace: string; workload: string } | null => {
-  if (!key.startsWith('workload:')) return null;
-  const [namespace, workload] = key.slice('workload:'.length).split('/');
-  return { namespace, workload };
-};
+const workloadOf = (key: string): WorkloadRef | null =>
+  key.startsWith('workload:') ? parseWorkloadRef(key.slice('workload:'.length)) : null;
+
+/** A staged namespace of a rollout: where the rollout puts it. */
+export interface StagedNamespace {
+  namespace: string;
+  tier: Tier;
+}
 
 /**
- * Turns a plan into a rollout: its namespaces in stages by tier, fewest dependents first, each with the
- * probes that will prove it (every allowed edge touching it must connect, DNS must resolve, a sample of
- * forbidden pairs, other tiers first, must stay blocked).
+ * Each staged namespace with how many namespaces depend on it under `plan` and the probes that will prove
+ * it (every allowed edge touching it must connect, DNS must resolve, a sample of forbidden pairs, other
+ * tiers first, must stay blocked).
  */
-export async function createRollout(deps: CreateRolloutDeps, request: CreateRolloutRequest) {
-  const plan = await requirePlan(deps.planning.plans, request.planId);
-  const [inventory, stored] = await Promise.all([
-    deps.planning.inventory.load(plan.clusterId),
-    deps.planning.inventory.namespaces(plan.clusterId),
-  ]);
-  const coverage = decideCoverage(plannedNamespaces(plan, stored), request, plan.version);
-  if (coverage.problems.length) throw new RolloutError('rollout.invalid_input', coverage.problems);
+export async function namespaceInputs(
+  planning: PlanningDeps,
+  plan: PlanRecord,
+  staged: readonly StagedNamespace[],
+  stored: readonly StoredNamespace[],
+): Promise<NamespaceInput[]> {
+  const inventory = await planning.inventory.load(plan.clusterId);
   // A namespace's tier for its probes: the stage the rollout puts it in, else its own (an excluded one still has pods to probe from).
   const tiers = new Map<string, Tier | null>([
     ...stored.map((ns) => [ns.name, effectiveTier(ns)] as const),
-    ...coverage.staged.map((ns) => [ns.namespace, ns.tier] as const),
+    ...staged.map((ns) => [ns.namespace, ns.tier] as const),
   ]);
 
   // Probes run from and to live pods: a CronJob between runs, or a workload scaled to zero, has none.
@@ -110,12 +112,21 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
           dataStore: DATA_STORE.test(w.name) || Object.values(w.labels).some((v) => DATA_STORE.test(v)),
         })),
     }));
-  const inputs: NamespaceInput[] = coverage.staged.map(({ namespace: name, tier }) => ({
+  return staged.map(({ namespace: name, tier }) => ({
     name,
     tier,
     dependents: dependents.get(name)?.size ?? 0,
     probes: selectProbes({ namespace: name, edges: allowed, namespaces, egressDenied: true }),
   }));
+}
+
+/** Turns a plan into a rollout: its namespaces in stages by tier, fewest dependents first, each with its probes (see namespaceInputs). */
+export async function createRollout(deps: CreateRolloutDeps, request: CreateRolloutRequest) {
+  const plan = await requirePlan(deps.planning.plans, request.planId);
+  const stored = await deps.planning.inventory.namespaces(plan.clusterId);
+  const coverage = decideCoverage(plannedNamespaces(plan, stored), request, plan.version);
+  if (coverage.problems.length) throw new RolloutError('rollout.invalid_input', coverage.problems);
+  const inputs = await namespaceInputs(deps.planning, plan, coverage.staged, stored);
 
   const now = deps.clock();
   const created = transition(

@@ -1,8 +1,13 @@
 import { AppError } from '@bulkhead/contracts';
 import type { RolloutRefusal, RolloutRefusalCode } from '../domain/types';
 
-/** What rollouts refuse: each refusal of the machine (`rollout.illegal_state`...), and a second active rollout on a cluster. */
-export type RolloutErrorCode = `rollout.${RolloutRefusalCode}` | 'rollout.cluster_busy';
+/**
+ * What rollouts refuse: each refusal of the machine (`rollout.illegal_state`...), a second active rollout on a
+ * cluster, a newer plan version that covers other namespaces than the rollout it would continue, and an action on
+ * drift where no rollout verified anything or about a namespace none did.
+ */
+export type RolloutErrorCode =
+  `rollout.${RolloutRefusalCode}` | 'rollout.cluster_busy' | 'rollout.coverage_changed' | 'drift.no_baseline' | 'drift.unknown_namespace';
 
 export class RolloutError extends AppError<RolloutErrorCode> {
   /** The machine's refusal, thrown: when it names fields, the message lists them. */

@@ -31,7 +31,7 @@ describe('executeCommand', () => {
   it('a worker that dies after applying and before recording leaves the apply to be done again, with the same outcome', async () => {
     const world = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     await world.send({ type: 'start', by: CREATOR });
-    const snapshot = world.commands[0];
+    const snapshot = world.commands[0]!;
     world.queue.flush(); // the job is the one this test runs
     const dying = {
       ...world.deps,
@@ -54,7 +54,7 @@ describe('executeCommand', () => {
   it('the same job delivered to two workers at once records its result once', async () => {
     const world = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }], config: { settleMs: 0 } });
     await world.send({ type: 'start', by: CREATOR });
-    const key = world.commands[0].key;
+    const key = world.commands[0]!.key;
     world.queue.flush();
     const outcomes = await Promise.all([world.execute(key), world.execute(key)]);
     expect(outcomes.map((o) => o.status)).toContain('done');

@@ -7,5 +7,7 @@ export * from './rollouts';
 export * from './rollout-state-cache';
 export * from './create-rollout';
 export * from './drift';
+export * from './drift-actions';
 export * from './stalls';
 export * from './list-rollouts';
+export * from './halt-actions';

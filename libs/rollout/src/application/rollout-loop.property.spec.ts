@@ -11,8 +11,10 @@
  * - never two active rollouts on one cluster;
  * - left alone, the rollout always comes to rest in a terminal or waiting state (liveness);
  * - a rollout restoring a namespace is active (holds its cluster);
- * - no snapshot, probe attempt or outcome changes once recorded; phases only move forward; the version
- *   moves by one per change; a command key that stopped being asked for never comes back;
+ * - within a step's round (retries and skips are among the operator's actions), no snapshot, probe attempt
+ *   or outcome changes once recorded and phases only move forward; a step run again keeps its snapshot or
+ *   takes it afresh from a namespace put back; the version moves by one per change; a command key that
+ *   stopped being asked for never comes back; a skipped namespace ends restored and excluded with a reason;
  * - no step starts outside its window, or before its stage was approved by someone other than the creator.
  */
 import fc from 'fast-check';
@@ -73,6 +75,8 @@ type Action =
   | { kind: 'resume' }
   | { kind: 'abort' }
   | { kind: 'rollback'; scope: number }
+  | { kind: 'retry'; namespace: number }
+  | { kind: 'skip'; namespace: number; approve: boolean }
   | { kind: 'startSecond' };
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
@@ -95,6 +99,8 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'resume' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'abort' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('rollback' as const), scope: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), namespace: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('skip' as const), namespace: fc.nat(), approve: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'startSecond' as const }) },
 );
 
@@ -125,10 +131,10 @@ function flakyNetwork(spec: WorldSpec, probeIds: string[]): ProbeOracle {
   const executions = new Map<string, number>();
   return (probe) => {
     const id = probeIdOf(probe);
-    const script = spec.scripts[Math.max(0, probeIds.indexOf(id)) % spec.scripts.length];
+    const script = spec.scripts[Math.max(0, probeIds.indexOf(id)) % spec.scripts.length]!;
     const n = executions.get(id) ?? 0;
     executions.set(id, n + 1);
-    return resultOf(script[n % script.length], `execution ${n + 1}`);
+    return resultOf(script[n % script.length]!, `execution ${n + 1}`);
   };
 }
 
@@ -139,7 +145,7 @@ async function setUp(spec: WorldSpec, scheduler: fc.Scheduler) {
     if (spec.windowed[i]) windows[tier] = [{ kind: 'cron', expression: '*/30 * * * *', durationMinutes: 10, timeZone: 'Europe/Berlin' }];
   });
   const input = createInput({
-    namespaces: spec.namespaces.map((n, i) => ({ name: names[i], tier: n.tier, dependents: n.dependents })),
+    namespaces: spec.namespaces.map((n, i) => ({ name: names[i]!, tier: n.tier, dependents: n.dependents })),
     config: {
       waves: [...spec.waves],
       settleMs: spec.settleMs,
@@ -185,18 +191,23 @@ const atRest = (state: RolloutState): boolean =>
 function expectFaithfulHistory(history: RolloutState[]): void {
   const retired = new Set<string>();
   for (let i = 1; i < history.length; i++) {
-    const [before, after] = [history[i - 1], history[i]];
+    const [before, after] = [history[i - 1]!, history[i]!];
     expect(after.version).toBe(before.version + 1);
     // a rollout that is still putting a namespace back holds its cluster
     if (after.steps.some((step) => step.phase === 'restoring')) expect(ACTIVE_STATUSES).toContain(after.status);
     before.steps.forEach((was, k) => {
-      const is = after.steps[k];
+      const is = after.steps[k]!;
+      if ((is.round ?? 0) !== (was.round ?? 0)) {
+        expect(is.round).toBe((was.round ?? 0) + 1);
+        if (is.snapshot) expect(is.snapshot).toEqual(was.snapshot);
+        return;
+      }
       expect(RANK[is.phase]).toBeGreaterThanOrEqual(RANK[was.phase]);
       if (was.snapshot) expect(is.snapshot).toEqual(was.snapshot);
       if (was.startedAt) expect(is.startedAt).toBe(was.startedAt);
       was.probes.forEach((probe, j) => {
-        if (probe.outcome) expect(is.probes[j].outcome).toBe(probe.outcome);
-        expect(is.probes[j].attempts.slice(0, probe.attempts.length)).toEqual(probe.attempts);
+        if (probe.outcome) expect(is.probes[j]!.outcome).toBe(probe.outcome);
+        expect(is.probes[j]!.attempts.slice(0, probe.attempts.length)).toEqual(probe.attempts);
       });
     });
     const keysOf = (state: RolloutState) =>
@@ -222,6 +233,7 @@ function expectEveryNamespaceSettled(
     else if (step.phase === 'restored') {
       if (step.snapshot) expect(live).toBe(JSON.stringify(step.snapshot.policies));
       expect(live).toBe(JSON.stringify(original[step.namespace]));
+      if (step.skip?.approvedAt) expect(state.excluded?.find((e) => e.namespace === step.namespace)?.reason).toContain(step.skip.reason);
     } else if (step.phase === 'pending' && !step.startedAt) expect(live).toBe(JSON.stringify(original[step.namespace]));
     else throw new Error(`${state.id}: step ${step.namespace} ended ${step.phase}`);
   }
@@ -256,7 +268,7 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
     let dead = false;
     return {
       ...world.deps,
-      store: processes[index],
+      store: processes[index]!,
       checkpoint(point) {
         if (dead || point === crashAt) {
           if (!dead) processes[index] = new RolloutStateCache(world.store.forProcess());
@@ -296,10 +308,10 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
       case 'work': {
         const ready = world.queue.ready(world.now);
         if (ready.length === 0) break;
-        const jobs = [...new Set(action.picks.map((pick) => ready[pick % ready.length]))];
+        const jobs = [...new Set(action.picks.map((pick) => ready[pick % ready.length]!))];
         for (const job of jobs) world.queue.take(job);
         const runs = jobs.map((job, i) => runJob(worker(i, i === 0 && action.crashAt ? action.crashAt : undefined), job, action.retried));
-        if (action.duplicate) runs.push(runJob(worker(jobs.length % processes.length), jobs[0], false)); // the same job delivered twice, to another process
+        if (action.duplicate) runs.push(runJob(worker(jobs.length % processes.length), jobs[0]!, false)); // the same job delivered twice, to another process
         await settle(Promise.all(runs));
         break;
       }
@@ -334,11 +346,24 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
         const n = action.scope % (names.length + 4);
         const scope =
           n < names.length
-            ? { kind: 'namespace' as const, namespace: names[n] }
+            ? { kind: 'namespace' as const, namespace: names[n]! }
             : n === names.length
               ? { kind: 'all' as const }
-              : { kind: 'stage' as const, tier: TIERS[n - names.length - 1] };
+              : { kind: 'stage' as const, tier: TIERS[n - names.length - 1]! };
         await operate(world.id, { type: 'rollback', by: CREATOR, scope });
+        break;
+      }
+      case 'retry':
+        await operate(world.id, { type: 'retryStep', by: CREATOR, namespace: names[action.namespace % names.length]! });
+        break;
+      case 'skip': {
+        const namespace = names[action.namespace % names.length]!;
+        await operate(world.id, { type: 'requestSkip', by: CREATOR, actorId: CREATOR, namespace, reason: 'left out by the test' });
+        if (action.approve) {
+          // the person who asked may never approve it
+          expect(await operate(world.id, { type: 'approveSkip', by: CREATOR, actorId: CREATOR, role: 'admin', namespace })).toBe(false);
+          await operate(world.id, { type: 'approveSkip', by: APPROVER, actorId: APPROVER, role: 'approver', namespace });
+        }
         break;
       }
       case 'startSecond': {
@@ -397,10 +422,12 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
     expectEveryNamespaceSettled(world, state, original, plan);
     expectStartsAllowed(state);
   }
-  // completed: everything verified, except namespaces an operator rolled back afterwards
+  // completed: everything verified, except namespaces skipped, or rolled back afterwards
   const end = first();
   if (end.status === 'completed')
-    expect(end.steps.every((s) => s.phase === 'verified' || (s.phase === 'restored' && s.restore?.cause === 'rollback'))).toBe(true);
+    expect(
+      end.steps.every((s) => s.phase === 'verified' || (s.phase === 'restored' && (s.restore?.cause === 'rollback' || s.skip?.approvedAt))),
+    ).toBe(true);
 }
 
 describe('the real loop under crashes, duplicates and concurrent workers (property)', () => {

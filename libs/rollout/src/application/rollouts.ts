@@ -2,6 +2,8 @@ import { doesNotExist } from '@bulkhead/contracts';
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import { transition, transitionAll } from '../domain/machine';
 import { outstandingCommands, isCommandCurrent } from '../domain/commands';
+import { parseWorkloadRef } from '../domain/probes';
+import { required } from '../domain/required';
 import { ACTIVE_STATUSES } from '../domain/types';
 import type {
   AuditEntry,
@@ -122,8 +124,8 @@ const asDocuments = (list: NetworkPolicy[]): PolicyDocument[] => list as unknown
 
 function target(run: ProbeRun): ConnectivityProbe['to'] {
   if (run.probe.kind === 'must-resolve') return { kind: 'dns', name: run.probe.to };
-  const [namespace, name] = run.probe.to.split('/');
-  return { kind: 'workload', namespace, name };
+  const to = parseWorkloadRef(run.probe.to);
+  return { kind: 'workload', namespace: to.namespace, name: to.workload };
 }
 
 function observed(connected: boolean, error: boolean | undefined): ProbeObservation {
@@ -378,28 +380,31 @@ async function run(
     }
     case 'runProbes': {
       const results = await driver.probe(
-        command.probes.map((probeRun) => {
-          const [namespace, workload] = probeRun.probe.from.split('/');
-          return {
-            id: `${command.stepId}.${probeRun.probe.id}.${probeRun.attempt}`,
-            attempt: probeRun.attempt,
-            from: { namespace, workload },
-            to: target(probeRun),
-            port: probeRun.probe.port ?? 53,
-            protocol: probeRun.probe.protocol ?? (probeRun.probe.kind === 'must-resolve' ? 'UDP' : 'TCP'),
-            timeoutMs: command.timeoutMs,
-          };
-        }),
+        command.probes.map((probeRun) => ({
+          // a round after the first has pods of its own: a re-run must not find the answer of the run before
+          id: `${command.stepId}.${probeRun.probe.id}.${command.round ? `r${command.round}-` : ''}${probeRun.attempt}`,
+          attempt: probeRun.attempt,
+          from: parseWorkloadRef(probeRun.probe.from),
+          to: target(probeRun),
+          port: probeRun.probe.port ?? 53,
+          protocol: probeRun.probe.protocol ?? (probeRun.probe.kind === 'must-resolve' ? 'UDP' : 'TCP'),
+          timeoutMs: command.timeoutMs,
+        })),
       );
       return {
-        events: command.probes.map((probeRun, i) => ({
-          type: 'probeResult',
-          stepId: command.stepId,
-          probeId: probeRun.probe.id,
-          attempt: probeRun.attempt,
-          observed: observed(results[i].connected, results[i].error),
-          detail: results[i].detail,
-        })),
+        events: command.probes.map((probeRun, i) => {
+          const result = required(results[i], "the driver's result for a probe");
+          return {
+            type: 'probeResult',
+            stepId: command.stepId,
+            probeId: probeRun.probe.id,
+            attempt: probeRun.attempt,
+            observed: observed(result.connected, result.error),
+            detail: result.detail,
+            ...(result.blockedCall ? { blockedCall: result.blockedCall } : {}),
+            ...(command.round ? { round: command.round } : {}),
+          };
+        }),
       };
     }
     case 'wakeAt':

@@ -1,3 +1,4 @@
+import { type NewestPlan, nextActionsOf } from '../domain/next-actions';
 import { SELF_DRIVEN_STATUSES, stallOf } from '../domain/stall';
 import type { RolloutStall, RolloutState, RolloutView } from '../domain/types';
 import type { RolloutStore } from './ports/rollout-store.port';
@@ -34,7 +35,8 @@ export async function reportStalls(
   return reported;
 }
 
-export function viewOf(rollout: RolloutState, now: Date, deadlineMs: number): RolloutView {
+/** The rollout as the API shows it: with its stall, if it has stopped moving, and what can be done about a halt (`newest`: the cluster's newest plan). */
+export function viewOf(rollout: RolloutState, now: Date, deadlineMs: number, newest?: NewestPlan): RolloutView {
   const stall = stallOf(rollout, now, deadlineMs);
-  return stall ? { ...rollout, stalled: stall } : rollout;
+  return { ...rollout, ...(stall ? { stalled: stall } : {}), nextActions: nextActionsOf(rollout, newest, now) };
 }

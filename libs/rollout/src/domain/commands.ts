@@ -4,7 +4,13 @@
  */
 import { shortHash } from './hash';
 import { nextOpening, type TimeWindow } from './time/windows';
-import type { RolloutCommand, RolloutConfig, RolloutState, Stage, Tier } from './types';
+import type { RolloutCommand, RolloutConfig, RolloutState, Stage, Step, Tier } from './types';
+
+/**
+ * What a step's command keys start with: its id, and its round once it runs again, so that the work of a
+ * new run never shares a key (a job id) with the work of the run before.
+ */
+export const runKeyOf = (step: Pick<Step, 'id' | 'round'>): string => (step.round ? `${step.id}.r${step.round}` : step.id);
 
 /** The allow windows of a tier and the freezes that apply to it (a freeze without tiers applies to all). */
 export function windowsFor(
@@ -59,16 +65,17 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
   const base = { rolloutId: state.id, clusterId: state.clusterId };
   const out: RolloutCommand[] = [];
   for (const step of state.steps) {
+    const run = runKeyOf(step);
     switch (step.phase) {
       case 'pending':
         if (step.startedAt)
-          out.push({ ...base, type: 'snapshotNamespace', key: `${step.id}.snapshot`, stepId: step.id, namespace: step.namespace });
+          out.push({ ...base, type: 'snapshotNamespace', key: `${run}.snapshot`, stepId: step.id, namespace: step.namespace });
         break;
       case 'snapshotted':
         out.push({
           ...base,
           type: 'applyPolicies',
-          key: `${step.id}.apply`,
+          key: `${run}.apply`,
           stepId: step.id,
           namespace: step.namespace,
           tier: step.tier,
@@ -96,12 +103,13 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
           // The number of attempts recorded so far only grows, and at a given number the due set only grows
           // with time, so a batch key that stopped being wanted is never wanted again.
           const recorded = step.probes.reduce((n, p) => n + p.attempts.length, 0);
-          const key = `${step.id}.probes.${recorded}.${shortHash(probes.map((r) => `${r.probe.id}#${r.attempt}`).join('\n'))}`;
+          const key = `${run}.probes.${recorded}.${shortHash(probes.map((r) => `${r.probe.id}#${r.attempt}`).join('\n'))}`;
           out.push({
             ...base,
             type: 'runProbes',
             key,
             stepId: step.id,
+            ...(step.round ? { round: step.round } : {}),
             namespace: step.namespace,
             timeoutMs: state.config.probe.timeoutMs,
             probes,
@@ -114,7 +122,7 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
           out.push({
             ...base,
             type: 'restoreNamespace',
-            key: `${step.id}.restore.${step.restore.attempt}`,
+            key: `${run}.restore.${step.restore.attempt}`,
             stepId: step.id,
             namespace: step.namespace,
             attempt: step.restore.attempt,

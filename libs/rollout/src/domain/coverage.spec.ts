@@ -11,8 +11,8 @@ describe('the coverage of a rollout', () => {
   it('refuses a namespace without a tier that is neither assigned nor excluded, naming it and what to do', () => {
     const { problems } = decideCoverage(PLANNED, {}, 7);
     expect(problems.map((p) => p.field)).toEqual(['assign.kube-system', 'assign.legacy-reporting']);
-    expect(problems[0].reason).toContain('recommended: exclude it: kube-system is a system namespace');
-    expect(problems[1].reason).toContain('assign it a stage');
+    expect(problems[0]!.reason).toContain('recommended: exclude it: kube-system is a system namespace');
+    expect(problems[1]!.reason).toContain('assign it a stage');
   });
 
   it('places every namespace in a stage or in the excluded list, in the plan order', () => {

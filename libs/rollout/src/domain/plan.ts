@@ -37,7 +37,7 @@ export function planRollout(input: { namespaces: readonly PlanNamespace[]; waves
     const waves: string[][] = [];
     let i = 0;
     while (i < members.length) {
-      const size = sizes[Math.min(waves.length, sizes.length - 1)];
+      const size = sizes[Math.min(waves.length, sizes.length - 1)]!;
       waves.push(members.slice(i, i + size).map((m) => m.name));
       i += size;
     }

@@ -1,4 +1,4 @@
-import { selectProbes, type DependencyEdge, type InventoryNamespaceInput } from './probes';
+import { parseWorkloadRef, selectProbes, type DependencyEdge, type InventoryNamespaceInput } from './probes';
 
 const inventory: InventoryNamespaceInput[] = [
   {
@@ -102,5 +102,20 @@ describe('selectProbes', () => {
 
   it('refuses a namespace missing from the inventory', () => {
     expect(() => selectProbes({ namespace: 'nope', edges, namespaces: inventory })).toThrow(RangeError);
+  });
+});
+
+describe('parseWorkloadRef', () => {
+  it('reads back the workloads each must-connect probe joins', () => {
+    const connect = selectProbes({ namespace: 'shop', edges, namespaces: inventory }).filter((p) => p.kind === 'must-connect');
+    expect(connect.map((p) => ({ from: parseWorkloadRef(p.from), to: parseWorkloadRef(p.to) }))).toEqual([
+      { from: { namespace: 'payments', workload: 'api' }, to: { namespace: 'shop', workload: 'web' } },
+      { from: { namespace: 'shop', workload: 'web' }, to: { namespace: 'payments', workload: 'api' } },
+      { from: { namespace: 'shop', workload: 'web' }, to: { namespace: 'shop', workload: 'db' } },
+    ]);
+  });
+
+  it('refuses text that names no workload', () => {
+    expect(() => parseWorkloadRef('kubernetes.default.svc.cluster.local')).toThrow(RangeError);
   });
 });

@@ -57,6 +57,13 @@ export const DEFAULT_BLOCKED_SAMPLE = 6;
 
 const ref = (r: WorkloadRef): string => `${r.namespace}/${r.workload}`;
 
+/** A probe's "namespace/workload" end read back into the workload it names. */
+export function parseWorkloadRef(text: string): WorkloadRef {
+  const [namespace, workload] = text.split('/');
+  if (namespace === undefined || workload === undefined) throw new RangeError(`"${text}" does not name a workload as namespace/workload`);
+  return { namespace, workload };
+}
+
 function edgeProtocol(e: { protocol?: Protocol }): Protocol {
   return e.protocol ?? 'TCP';
 }

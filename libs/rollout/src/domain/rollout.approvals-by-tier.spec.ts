@@ -10,8 +10,8 @@ describe('approval is required by tier, not by position', () => {
     await loop.run();
     expect(loop.state.status).toBe('waiting_approval');
     expect(loop.state.stages[0]).toMatchObject({ tier: 'prod', status: 'waiting_approval', approvalRequired: true });
-    expect(loop.state.stages[0].approval?.evidence).toMatchObject({ steps: [] });
-    expect(loop.state.stages[0].approval?.evidence.previousTier).toBeUndefined();
+    expect(loop.state.stages[0]!.approval?.evidence).toMatchObject({ steps: [] });
+    expect(loop.state.stages[0]!.approval?.evidence.previousTier).toBeUndefined();
     expect(loop.state.steps.every((s) => s.phase === 'pending' && !s.startedAt)).toBe(true);
     expect(loop.commands.map((c) => c.type)).toEqual(['requestApproval']);
 
@@ -32,7 +32,7 @@ describe('approval is required by tier, not by position', () => {
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run();
     expect(loop.state.status).toBe('completed');
-    expect(loop.state.stages[0].approval).toBeUndefined();
+    expect(loop.state.stages[0]!.approval).toBeUndefined();
   });
 
   it('follows the configured tiers: with prod alone, staging follows dev without a gate', async () => {
@@ -40,7 +40,7 @@ describe('approval is required by tier, not by position', () => {
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run();
     expect(loop.state.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'waiting_approval']);
-    expect(loop.state.stages[2].approval?.evidence.previousTier).toBe('staging');
+    expect(loop.state.stages[2]!.approval?.evidence.previousTier).toBe('staging');
   });
 
   it('a dev stage waits too when the policy names dev', async () => {
@@ -67,6 +67,6 @@ describe('the creator never approves, whatever credential they use', () => {
     await loop.send({ type: 'start', by: CREATOR });
     await loop.run();
     await loop.send({ type: 'approve', tier: 'prod', by: CREATOR, actorId: APPROVER, role: 'approver' });
-    expect(loop.state.stages[0].status).toBe('running');
+    expect(loop.state.stages[0]!.status).toBe('running');
   });
 });

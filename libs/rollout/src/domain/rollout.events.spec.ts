@@ -9,11 +9,11 @@ describe('create', () => {
   it.each<[string, (i: ReturnType<typeof createInput>) => void, string]>([
     ['an id with a colon (job ids cannot have one)', (i) => (i.id = 'r:1'), 'id'],
     ['no namespaces', (i) => (i.namespaces = []), 'namespaces'],
-    ['a namespace twice', (i) => i.namespaces.push({ ...i.namespaces[0] }), 'namespaces[1].name'],
-    ['an unknown tier', (i) => (i.namespaces[0].tier = 'qa' as never), 'namespaces[0].tier'],
-    ['negative dependents', (i) => (i.namespaces[0].dependents = -1), 'namespaces[0].dependents'],
-    ['a probe id twice', (i) => i.namespaces[0].probes.push({ ...i.namespaces[0].probes[0] }), 'namespaces[0].probes[3].id'],
-    ['a bad probe port', (i) => (i.namespaces[0].probes[0].port = 70000), 'namespaces[0].probes[0].port'],
+    ['a namespace twice', (i) => i.namespaces.push({ ...i.namespaces[0]! }), 'namespaces[1].name'],
+    ['an unknown tier', (i) => (i.namespaces[0]!.tier = 'qa' as never), 'namespaces[0].tier'],
+    ['negative dependents', (i) => (i.namespaces[0]!.dependents = -1), 'namespaces[0].dependents'],
+    ['a probe id twice', (i) => i.namespaces[0]!.probes.push({ ...i.namespaces[0]!.probes[0]! }), 'namespaces[0].probes[3].id'],
+    ['a bad probe port', (i) => (i.namespaces[0]!.probes[0]!.port = 70000), 'namespaces[0].probes[0].port'],
     ['zero-size waves', (i) => (i.config = { waves: [1, 0] }), 'config.waves'],
     ['negative retries', (i) => (i.config = { probe: { retries: -1 } }), 'config.probe.retries'],
     [
@@ -78,7 +78,7 @@ describe('stale and duplicated events change nothing', () => {
 
   it.each<[string, (x: Awaited<ReturnType<typeof applied>>) => RolloutEvent]>([
     ['the snapshot result again (with other policies)', () => ({ type: 'snapshotTaken', stepId: 'r1.dev-a', policies: [{ evil: true }] })],
-    ['the apply result again', (x) => x.applyEvents[0]],
+    ['the apply result again', (x) => x.applyEvents[0]!],
     ['an apply failure after the apply succeeded', () => ({ type: 'applyFailed', stepId: 'r1.dev-a', error: 'late' })],
     [
       'a probe result before the settle time',
@@ -100,7 +100,7 @@ describe('stale and duplicated events change nothing', () => {
   it('a probe result for an attempt already recorded, or one not yet asked for, is ignored; the outcome never changes', async () => {
     const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     await loop.send({ type: 'start', by: CREATOR });
-    await loop.run({ until: (s) => s.steps[0].phase === 'settled' });
+    await loop.run({ until: (s) => s.steps[0]?.phase === 'settled' });
     const ev = (attempt: number, observed: 'reached' | 'not_reached'): RolloutEvent => ({
       type: 'probeResult',
       stepId: 'r1.dev-a',
@@ -110,10 +110,10 @@ describe('stale and duplicated events change nothing', () => {
     });
     expect(await loop.send(ev(2, 'reached'))).toMatchObject({ changed: false });
     await loop.send(ev(1, 'reached'));
-    expect(loop.step('dev-a').probes[0].outcome).toBe('passed');
+    expect(loop.step('dev-a').probes[0]!.outcome).toBe('passed');
     expect(await loop.send(ev(1, 'not_reached'))).toMatchObject({ changed: false });
     expect(await loop.send(ev(2, 'not_reached'))).toMatchObject({ changed: false });
-    expect(loop.step('dev-a').probes[0].outcome).toBe('passed');
+    expect(loop.step('dev-a').probes[0]!.outcome).toBe('passed');
   });
 
   it('events naming an unknown step or probe are errors', async () => {
@@ -138,7 +138,7 @@ describe('a batch of results is one change', () => {
   async function probing() {
     const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     await loop.send({ type: 'start', by: CREATOR });
-    await loop.run({ until: (s) => s.steps[0].phase === 'settled' });
+    await loop.run({ until: (s) => s.steps[0]?.phase === 'settled' });
     const batch = loop.commands.find((c) => c.type === 'runProbes')!;
     const results: RolloutEvent[] =
       batch.type !== 'runProbes'
@@ -157,7 +157,7 @@ describe('a batch of results is one change', () => {
     const { loop, results } = await probing();
     expect(results.length).toBeGreaterThan(1);
     const unknown: RolloutEvent = { type: 'probeResult', stepId: 'r1.dev-a', probeId: 'nope', attempt: 1, observed: 'reached' };
-    const r = transitionAll(loop.state, [results[0], unknown, ...results.slice(1)], loop.now);
+    const r = transitionAll(loop.state, [results[0]!, unknown, ...results.slice(1)], loop.now);
     let one = loop.state;
     for (const e of results) {
       const step = transition(one, e, loop.now);

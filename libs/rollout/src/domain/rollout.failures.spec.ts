@@ -87,7 +87,7 @@ describe('a must-be-blocked probe connects (the CNI does not enforce, e.g. Flann
     });
     expect(loop.cluster.calls.some((c) => c.method === 'restorePolicies')).toBe(false);
     expect(loop.cluster.policiesOf('dev-a')).toEqual(loop.plan['dev-a']);
-    expect(loop.state.stages[1].status).toBe('pending');
+    expect(loop.state.stages[1]!.status).toBe('pending');
   });
 
   it('is the operator’s call: a rollback restores the namespace', async () => {
@@ -117,7 +117,7 @@ describe('probe retries', () => {
     expect(probe.attempts).toHaveLength(attempts);
     // retries wait retryDelayMs (5 s) between attempts
     for (let i = 1; i < probe.attempts.length; i++)
-      expect(Date.parse(probe.attempts[i].at) - Date.parse(probe.attempts[i - 1].at)).toBeGreaterThanOrEqual(5_000);
+      expect(Date.parse(probe.attempts[i]!.at) - Date.parse(probe.attempts[i - 1]!.at)).toBeGreaterThanOrEqual(5_000);
     expect(loop.state.status).toBe(outcome === 'passed' ? 'completed' : 'halted');
   });
 
@@ -127,8 +127,8 @@ describe('probe retries', () => {
       oracle: scripted({ 'connect-dev-a': ['not_reached', 'reached'] }),
     });
     await loop.send({ type: 'start', by: CREATOR });
-    await loop.run({ until: (s) => s.steps[0].probes.some((p) => p.nextAttemptAt !== undefined) });
-    loop.advanceTo(loop.step('dev-a').probes[0].nextAttemptAt!);
+    await loop.run({ until: (s) => s.steps[0]!.probes.some((p) => p.nextAttemptAt !== undefined) });
+    loop.advanceTo(loop.step('dev-a').probes[0]!.nextAttemptAt!);
     await loop.send({ type: 'tick' });
     const run = loop.commands.find((c): c is Extract<RolloutCommand, { type: 'runProbes' }> => c.type === 'runProbes');
     expect(run?.probes).toEqual([expect.objectContaining({ probe: expect.objectContaining({ id: 'connect-dev-a' }), attempt: 2 })]);

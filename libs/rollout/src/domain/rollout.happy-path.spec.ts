@@ -33,8 +33,8 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
   });
 
   it('asks for approval with the previous tier’s probe results and the next tier’s diff as evidence', async () => {
-    const evidence = approvals[0].evidence;
-    expect(approvals[0].tier).toBe('staging');
+    const evidence = approvals[0]!.evidence;
+    expect(approvals[0]!.tier).toBe('staging');
     expect(evidence.previousTier).toBe('dev');
     expect(evidence.diffRef).toBe('plan-7/diff/staging');
     expect(evidence.steps).toEqual([
@@ -53,7 +53,7 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
     const refused = await loop.send({ type: 'approve', tier: 'staging', by: CREATOR, actorId: CREATOR, role: 'approver' }, true);
     expect(refused).toMatchObject({ ok: false, error: { code: 'rollout.forbidden' } });
     await loop.send({ type: 'approve', tier: 'staging', by: APPROVER, actorId: APPROVER, role: 'approver', comment: 'dev looks good' });
-    expect(loop.state.stages[1].approval?.decision).toMatchObject({ approved: true, by: APPROVER, comment: 'dev looks good' });
+    expect(loop.state.stages[1]!.approval?.decision).toMatchObject({ approved: true, by: APPROVER, comment: 'dev looks good' });
     expect(loop.state.status).toBe('running');
     await loop.run();
     expect(['staging-a', 'staging-b', 'staging-c'].map((n) => loop.step(n).phase)).toEqual(['verified', 'verified', 'verified']);
@@ -85,14 +85,14 @@ describe('a full rollout: dev, then staging, then prod, with approvals', () => {
     const steps = loop.state.steps;
     for (const stage of loop.state.stages) {
       for (let w = 1; w < stage.waves.length; w++) {
-        const before = stage.waves[w - 1].map((id) => steps.find((s) => s.id === id)!);
-        const now = stage.waves[w].map((id) => steps.find((s) => s.id === id)!);
+        const before = stage.waves[w - 1]!.map((id) => steps.find((s) => s.id === id)!);
+        const now = stage.waves[w]!.map((id) => steps.find((s) => s.id === id)!);
         const lastVerified = Math.max(...before.map((s) => Date.parse(s.verifiedAt!)));
         for (const s of now) expect(Date.parse(s.startedAt!)).toBeGreaterThanOrEqual(lastVerified);
       }
     }
     const prodFirst = Math.min(...steps.filter((s) => s.tier === 'prod').map((s) => Date.parse(s.startedAt!)));
-    const approvedAt = Date.parse(loop.state.stages[2].approval!.decision!.at);
+    const approvedAt = Date.parse(loop.state.stages[2]!.approval!.decision!.at);
     expect(prodFirst).toBeGreaterThanOrEqual(approvedAt);
   });
 

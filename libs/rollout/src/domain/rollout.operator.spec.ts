@@ -169,7 +169,7 @@ describe('pause, resume, abort', () => {
   it('abort of a step whose snapshot was asked for but not taken needs no restore', async () => {
     const loop = await simulate({ namespaces: [{ name: 'dev-a', tier: 'dev' }] });
     await loop.send({ type: 'start', by: CREATOR });
-    const snapshot = loop.commands[0];
+    const snapshot = loop.commands[0]!;
     await loop.send({ type: 'abort', by: CREATOR });
     expect(loop.state.status).toBe('aborted');
     expect(loop.step('dev-a')).toMatchObject({ phase: 'restored', restoredWithoutChange: true });

@@ -1,5 +1,5 @@
 import { stageDisplay } from '@bulkhead/contracts';
-import type { PhaseCounts, RolloutOutline, RolloutStall, RolloutState, RolloutSummary, RolloutView, Tier } from './types';
+import type { PhaseCounts, RolloutOutline, RolloutStall, RolloutState, RolloutSummary, Tier } from './types';
 
 /** The outline of a whole state: its own fields, its stages, and its steps counted by tier and phase. */
 export function outlineOf(rollout: RolloutState): RolloutOutline {
@@ -64,6 +64,6 @@ export function summaryOfOutline(outline: RolloutOutline, stalled?: RolloutStall
 }
 
 /** What GET /api/v1/rollouts lists of a rollout read whole. */
-export function summaryOf(rollout: RolloutView): RolloutSummary {
+export function summaryOf(rollout: RolloutState & { stalled?: RolloutStall }): RolloutSummary {
   return summaryOfOutline(outlineOf(rollout), rollout.stalled);
 }

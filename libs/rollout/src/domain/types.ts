@@ -61,10 +61,22 @@ export interface ProbeSpec {
   reason?: string;
 }
 
+/** A connection one workload makes to another, as a dependency of the map reads it. */
+export interface CallSpec {
+  /** "namespace/workload" */
+  from: string;
+  /** "namespace/workload" */
+  to: string;
+  port: number;
+  protocol: Protocol;
+}
+
 export interface ProbeAttempt {
   attempt: number;
   observed: ProbeObservation;
   detail?: string;
+  /** the call the driver saw blocked behind this attempt's failure (the target's own call to a dependency, say) */
+  blockedCall?: CallSpec;
   at: string;
 }
 
@@ -96,7 +108,7 @@ export interface PolicySnapshot {
   policies: PolicyDocument[];
 }
 
-export type RestoreCause = 'probe_failed' | 'apply_failed' | 'snapshot_failed' | 'rollback' | 'abort';
+export type RestoreCause = 'probe_failed' | 'apply_failed' | 'snapshot_failed' | 'rollback' | 'abort' | 'skip';
 
 export interface RestoreProgress {
   cause: RestoreCause;
@@ -108,9 +120,31 @@ export interface RestoreProgress {
   lastError?: string;
 }
 
+/** A request to leave a stopped namespace out, and the approver's consent (another person than the requester). */
+export interface StepSkip {
+  reason: string;
+  requestedBy: string;
+  /** the person behind `requestedBy`, who may not approve the skip */
+  requesterId: string;
+  requestedAt: string;
+  approvedBy?: string;
+  approvedAt?: string;
+  comment?: string;
+}
+
+/** Why a step is on its second (or later) run, and who asked. */
+export interface StepRestep {
+  cause: 'retry' | 'continue';
+  by: string;
+  at: string;
+}
+
 export interface Step {
   /** `${rolloutId}.${namespace}`: unique across rollouts, usable inside job ids */
   id: string;
+  /** how many times the step was run again (retried, or re-run for a newer plan version); absent for its first run */
+  round?: number;
+  restep?: StepRestep;
   namespace: string;
   tier: Tier;
   /** index of the wave within its stage */
@@ -130,6 +164,7 @@ export interface Step {
   /** true when the step was stopped before anything was applied: nothing needed putting back */
   restoredWithoutChange?: boolean;
   haltReason?: HaltReason;
+  skip?: StepSkip;
 }
 
 /** A namespace of the plan that the rollout leaves alone, on purpose, and why. */
@@ -259,9 +294,21 @@ export interface RolloutState {
   /** while rolling_back: the status to land in once the restores are done */
   landing?: 'halted' | 'completed' | 'aborted' | 'rolled_back';
   rollbacks: RollbackRecord[];
+  /** each time a halted rollout went on with a newer plan version (absent until it first did) */
+  continuations?: Continuation[];
   /** +1 on every change; part of job ids (advance.<id>.<version>) */
   version: number;
   updatedAt: string;
+}
+
+/** A halted rollout continued with a newer version of its plan, and the namespaces that were stepped again. */
+export interface Continuation {
+  by: string;
+  at: string;
+  from: { planId: string; planVersion: number };
+  to: { planId: string; planVersion: number };
+  /** the namespaces stepped again: the stopped ones, and the verified ones whose policies change */
+  restepped: string[];
 }
 
 /** A rollout that has stopped moving (see `stallOf`). */
@@ -274,8 +321,21 @@ export interface RolloutStall {
   reason: string;
 }
 
-/** A rollout as the API shows it: its state, and its stall when it has one (computed when read, never stored). */
-export type RolloutView = RolloutState & { stalled?: RolloutStall };
+/** Something a person can do about a halted rollout now, in words, with what the request needs (see `nextActionsOf`). */
+export type NextAction =
+  | { action: 'declare-dependency'; description: string; namespace: string; probeId: string; dependency: CallSpec }
+  | { action: 'continue'; description: string; planId: string; planVersion: number }
+  | { action: 'retry'; description: string; namespace: string }
+  | { action: 'skip'; description: string; namespace: string }
+  | { action: 'approve-skip'; description: string; namespace: string; reason: string; requestedBy: string }
+  | { action: 'rollback'; description: string }
+  | { action: 'abort'; description: string };
+
+/**
+ * A rollout as the API shows it: its state, its stall when it has one, and what can be done about a halt
+ * (computed when read, never stored).
+ */
+export type RolloutView = RolloutState & { stalled?: RolloutStall; nextActions: NextAction[] };
 
 /** How many namespaces are in each phase (phases with none are left out). */
 export type PhaseCounts = Partial<Record<StepPhase, number>>;
@@ -360,13 +420,35 @@ export type RolloutEvent =
   | { type: 'rollback'; by: string; scope: RollbackScope; reason?: string }
   | { type: 'approve'; tier: Tier; by: string; actorId: string; role: string; comment?: string }
   | { type: 'reject'; tier: Tier; by: string; actorId: string; role: string; comment?: string }
+  /** a halted rollout goes on with a newer plan version; `changed`: namespaces whose policies differ; `probes`: their probes under it */
+  | {
+      type: 'continueWith';
+      by: string;
+      planId: string;
+      planVersion: number;
+      changed: string[];
+      probes: Record<string, ProbeSpec[]>;
+    }
+  | { type: 'retryStep'; by: string; namespace: string }
+  | { type: 'requestSkip'; by: string; actorId: string; namespace: string; reason: string }
+  | { type: 'approveSkip'; by: string; actorId: string; role: string; namespace: string; comment?: string }
   /** "look again": time passed, a wake-up fired, or the reconciler re-derives lost commands */
   | { type: 'tick' }
   | { type: 'snapshotTaken'; stepId: string; policies: PolicyDocument[] }
   | { type: 'snapshotFailed'; stepId: string; error: string }
   | { type: 'applied'; stepId: string }
   | { type: 'applyFailed'; stepId: string; error: string }
-  | { type: 'probeResult'; stepId: string; probeId: string; attempt: number; observed: ProbeObservation; detail?: string }
+  | {
+      type: 'probeResult';
+      stepId: string;
+      probeId: string;
+      attempt: number;
+      observed: ProbeObservation;
+      detail?: string;
+      blockedCall?: CallSpec;
+      /** the step's round the probe ran for (absent: its first) */
+      round?: number;
+    }
   | { type: 'restored'; stepId: string; attempt: number }
   | { type: 'restoreFailed'; stepId: string; attempt: number; error: string };
 
@@ -393,7 +475,7 @@ export type RolloutCommand =
   | (CommandBase & { type: 'snapshotNamespace'; stepId: string; namespace: string })
   /** `tier`: the namespace's tier when the rollout was made, which its stage's approval was for */
   | (CommandBase & { type: 'applyPolicies'; stepId: string; namespace: string; tier: Tier; planId: string; planVersion: number })
-  | (CommandBase & { type: 'runProbes'; stepId: string; namespace: string; timeoutMs: number; probes: ProbeRun[] })
+  | (CommandBase & { type: 'runProbes'; stepId: string; round?: number; namespace: string; timeoutMs: number; probes: ProbeRun[] })
   | (CommandBase & { type: 'restoreNamespace'; stepId: string; namespace: string; attempt: number; snapshot: PolicySnapshot })
   | (CommandBase & { type: 'wakeAt'; at: string })
   | (CommandBase & { type: 'requestApproval'; tier: Tier; evidence: ApprovalEvidence });

@@ -3,8 +3,14 @@
  * plain documents, probes answered by an oracle, and every call logged. (libs/cluster's simulated
  * driver keeps its cluster in PostgreSQL, and the rollout library may not import an adapter.)
  */
-import type { NetworkPolicy } from '@bulkhead/netpol';
-import type { ClusterDriver, ConnectivityProbe, ConnectivityResult, Discovery } from '../application/ports/cluster-driver.port';
+import type { NetworkPolicy, SnapshotClusterPolicy } from '@bulkhead/netpol';
+import type {
+  ClusterDriver,
+  ClusterPolicyRef,
+  ConnectivityProbe,
+  ConnectivityResult,
+  Discovery,
+} from '../application/ports/cluster-driver.port';
 import type { PolicyDocument, ProbeObservation } from '../domain/types';
 import type { Interleave } from './in-memory-store';
 
@@ -27,9 +33,9 @@ export const probeIdOf = (probe: ConnectivityProbe): string => probe.id.split('.
 /** Scripted observations per probe id, attempt by attempt (the last one repeats); other probes follow `fallback`. */
 export function scripted(script: Record<string, ProbeObservation[]>, fallback: ProbeOracle = enforcingCni): ProbeOracle {
   return (probe) => {
-    const observations = script[probeIdOf(probe)];
-    if (!observations) return fallback(probe);
+    const observations = script[probeIdOf(probe)] ?? [];
     const observed = observations[Math.min(probe.attempt, observations.length) - 1];
+    if (!observed) return fallback(probe);
     return resultOf(observed, `scripted ${observed} on attempt ${probe.attempt}`);
   };
 }
@@ -40,6 +46,8 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
 export class InMemoryCluster implements ClusterDriver {
   private readonly policies = new Map<string, PolicyDocument[]>();
+  /** The cluster-scoped policies, by `kind/name`. */
+  private readonly clusterPolicies = new Map<string, SnapshotClusterPolicy>();
   readonly calls: DriverCall[] = [];
   /** Calls that throw, by method, counted down (a flaky API server). */
   readonly failures: Partial<Record<DriverCall['method'], number>> = {};
@@ -58,7 +66,11 @@ export class InMemoryCluster implements ClusterDriver {
   }
 
   async discover(): Promise<Discovery> {
-    return { cni: 'calico', snapshot: { apiVersion: 'v1', kind: 'List', items: [] } };
+    return {
+      cni: 'calico',
+      snapshot: { apiVersion: 'v1', kind: 'List', items: [] },
+      clusterPolicyKinds: ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'],
+    };
   }
 
   async readPolicies(namespace: string): Promise<NetworkPolicy[]> {
@@ -86,6 +98,23 @@ export class InMemoryCluster implements ClusterDriver {
     this.policies.set(namespace, copy(snapshot) as unknown as PolicyDocument[]);
   }
 
+  async readClusterPolicies(): Promise<SnapshotClusterPolicy[]> {
+    return copy([...this.clusterPolicies.values()]);
+  }
+
+  async applyClusterPolicies(policies: SnapshotClusterPolicy[]): Promise<void> {
+    for (const policy of copy(policies)) this.clusterPolicies.set(refKey(policy), policy);
+  }
+
+  async deleteClusterPolicies(policies: ClusterPolicyRef[]): Promise<void> {
+    for (const ref of policies) this.clusterPolicies.delete(`${ref.kind}/${ref.name}`);
+  }
+
+  async restoreClusterPolicies(snapshot: SnapshotClusterPolicy[]): Promise<void> {
+    this.clusterPolicies.clear();
+    await this.applyClusterPolicies(snapshot);
+  }
+
   async probe(probes: readonly ConnectivityProbe[]): Promise<ConnectivityResult[]> {
     await this.call({ method: 'probe', namespace: probes[0]?.from.namespace });
     return probes.map((probe) => this.oracle(probe));
@@ -110,3 +139,5 @@ export class InMemoryCluster implements ClusterDriver {
 function nameOf(policy: PolicyDocument): string {
   return String((policy.metadata as { name?: unknown } | undefined)?.name);
 }
+
+const refKey = (policy: SnapshotClusterPolicy) => `${policy.kind}/${policy.metadata.name}`;

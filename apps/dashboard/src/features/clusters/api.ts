@@ -113,7 +113,7 @@ export function useSetTiers(clusterId: string) {
       const changes: TierChanges = { changed: [], refused: [] };
       answers.forEach((answer, i) => {
         if (answer.status === 'fulfilled') changes.changed.push(answer.value);
-        else changes.refused.push({ namespace: namespaces[i], error: answer.reason });
+        else changes.refused.push({ namespace: namespaces[i]!, error: answer.reason });
       });
       return changes;
     },

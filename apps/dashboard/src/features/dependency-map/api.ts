@@ -2,7 +2,7 @@ import { type CreateEdgeBody, type EdgeView, routes } from '@bulkhead/contracts'
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api } from '../../api/client';
-import { everyItem } from '../../shared/pages';
+import { everyItem, usePagedList } from '../../shared/pages';
 import { useCluster } from '../../shared/use-clusters';
 import { flowImportKeys } from '../flow-imports/keys';
 import { mapKeys } from './keys';
@@ -19,6 +19,24 @@ export const useEdges = (clusterId: string) =>
     queryKey: mapKeys.edges(clusterId),
     queryFn: ({ signal }) =>
       everyItem((cursor) => api.call(routes.listEdges, { params: { clusterId }, query: { cursor, limit: 1000 }, signal }), signal),
+  });
+
+/** The cluster's blocked attempts from or to a namespace (all, when none is given), a page at a time. */
+export const useBlockedAttempts = (clusterId: string, namespace: string) =>
+  usePagedList(mapKeys.blockedPages(clusterId, namespace), (cursor, signal) =>
+    api.call(routes.listBlockedAttempts, { params: { clusterId }, query: { cursor, ...(namespace ? { namespace } : {}) }, signal }),
+  );
+
+/** Every blocked attempt of the cluster (the API keeps the 2,000 seen most recently), for the drawing; none is asked for while it is not drawn. */
+export const useEveryBlockedAttempt = (clusterId: string, enabled: boolean) =>
+  useQuery({
+    queryKey: mapKeys.everyBlocked(clusterId),
+    queryFn: ({ signal }) =>
+      everyItem(
+        (cursor) => api.call(routes.listBlockedAttempts, { params: { clusterId }, query: { cursor, limit: 1000 }, signal }),
+        signal,
+      ),
+    enabled,
   });
 
 /** What the map draws of one cluster, read as one: ready when every part is, failed when one part failed. */

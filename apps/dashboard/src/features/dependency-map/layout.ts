@@ -1,4 +1,4 @@
-import type { EdgeView, NamespaceView, WorkloadView } from '@bulkhead/contracts';
+import type { BlockedAttemptView, EdgeView, NamespaceView, WorkloadView } from '@bulkhead/contracts';
 
 /**
  * The map's drawing, computed (pure, deterministic: the same input always gives the same picture).
@@ -39,9 +39,20 @@ export interface MapLink {
   path: string;
 }
 
+/** The refused attempts between two nodes, drawn as one line of their own: never an allowed edge. */
+export interface MapBlockedLink {
+  /** `fromKey>toKey`, as a link's. */
+  id: string;
+  from: MapNode;
+  to: MapNode;
+  attempts: BlockedAttemptView[];
+  path: string;
+}
+
 export interface MapLayout {
   nodes: MapNode[];
   links: MapLink[];
+  blockedLinks: MapBlockedLink[];
   lanes: Array<{ key: LaneKey; y: number; height: number; count: number }>;
   width: number;
   height: number;
@@ -65,8 +76,8 @@ export function namespaceOf(key: string): string | null {
 
 function describe(key: string, display: string): { label: string; sublabel: string } {
   if (key.startsWith('workload:')) {
-    const [ns, ...name] = key.slice('workload:'.length).split('/');
-    return { label: name.join('/'), sublabel: ns };
+    const [namespace = '', ...name] = key.slice('workload:'.length).split('/');
+    return { label: name.join('/'), sublabel: namespace };
   }
   if (key.startsWith('reserved:')) return { label: key.slice('reserved:'.length), sublabel: 'reserved identity' };
   if (key.startsWith('external:')) return { label: display, sublabel: 'external' };
@@ -104,29 +115,34 @@ function groupExternals(
   const aliasOf = new Map<string, string>();
   const members = new Map<string, string[]>();
   for (const keys of bySignature.values()) {
-    if (keys.length < 2) continue;
-    const group = `externals:${keys[0]}`;
+    const [first, ...others] = keys;
+    if (first === undefined || others.length === 0) continue;
+    const group = `externals:${first}`;
     for (const k of keys) aliasOf.set(k, group);
     members.set(group, keys);
-    display.set(group, `${display.get(keys[0]) ?? keys[0]} +${keys.length - 1}`);
+    display.set(group, `${display.get(first) ?? first} +${others.length}`);
   }
   return { alias: (key) => aliasOf.get(key) ?? key, members };
 }
 
+/** Blocked attempts place their ends as edges do (a refused call still reads caller to callee), but draw lines of their own. */
 export function layoutMap(input: {
   edges: EdgeView[];
+  blocked?: BlockedAttemptView[];
   workloads: WorkloadView[];
   namespaces: NamespaceView[];
   includeIdle: boolean;
 }): MapLayout {
   const tierOf = new Map(input.namespaces.map((n) => [n.name, n.tier] as const));
+  const blocked = input.blocked ?? [];
   const display = new Map<string, string>();
-  for (const e of input.edges) {
+  for (const e of [...input.edges, ...blocked]) {
     display.set(e.fromKey, e.from);
     display.set(e.toKey, e.to);
   }
   const { alias, members } = groupExternals(input.edges, display);
   const ends = input.edges.map((e) => ({ e, from: alias(e.fromKey), to: alias(e.toKey) }));
+  const calls = [...ends, ...blocked.map((b) => ({ from: alias(b.fromKey), to: alias(b.toKey) }))];
   for (const k of members.keys()) for (const m of members.get(k)!) display.delete(m);
   const keys = new Set<string>(display.keys());
   if (input.includeIdle) for (const w of input.workloads) keys.add(`workload:${w.namespace}/${w.name}`);
@@ -134,7 +150,7 @@ export function layoutMap(input: {
 
   // Longest-path columns over the graph without its back edges (a DFS in key order finds them).
   const out = new Map<string, string[]>(sorted.map((k) => [k, []]));
-  for (const { from, to } of ends) if (from !== to) out.get(from)!.push(to);
+  for (const { from, to } of calls) if (from !== to) out.get(from)!.push(to);
   for (const list of out.values()) list.sort();
   const state = new Map<string, 1 | 2>();
   const order: string[] = [];
@@ -143,12 +159,12 @@ export function layoutMap(input: {
     const stack: Array<[string, number]> = [[start, 0]];
     state.set(start, 1);
     while (stack.length) {
-      const top = stack[stack.length - 1];
+      const top = stack[stack.length - 1]!;
       const [node, i] = top;
       const next = out.get(node)!;
       if (i < next.length) {
         top[1]++;
-        const to = next[i];
+        const to = next[i]!;
         const s = state.get(to);
         if (s === 1) continue; // back edge: breaks a cycle
         forward.get(node)!.push(to);
@@ -165,8 +181,7 @@ export function layoutMap(input: {
   };
   for (const k of sorted) if (!state.has(k)) visit(k);
   const column = new Map<string, number>(sorted.map((k) => [k, 0]));
-  for (let i = order.length - 1; i >= 0; i--) {
-    const from = order[i];
+  for (const from of order.toReversed()) {
     for (const to of forward.get(from)!) column.set(to, Math.max(column.get(to)!, column.get(from)! + 1));
   }
 
@@ -179,7 +194,7 @@ export function layoutMap(input: {
   // Place lane by lane; inside a cell (lane x column), order by where the callers sit, then by name.
   const columns = Math.max(0, ...column.values()) + 1;
   const preds = new Map<string, string[]>(sorted.map((k) => [k, []]));
-  for (const { from, to } of ends) if (from !== to) preds.get(to)!.push(from);
+  for (const { from, to } of calls) if (from !== to) preds.get(to)!.push(from);
   const nodes = new Map<string, MapNode>();
   const lanes: MapLayout['lanes'] = [];
   let y = 0;
@@ -191,9 +206,8 @@ export function layoutMap(input: {
     const order = new Map<string, number>();
     // The lane's cells, each in key order, grouped in one pass (a long call chain makes a thousand columns).
     const cells = Array.from({ length: columns }, (): string[] => []);
-    for (const k of inLane) cells[column.get(k)!].push(k);
-    for (let c = 0; c < columns; c++) {
-      const cell = cells[c];
+    for (const k of inLane) cells[column.get(k)!]!.push(k);
+    for (const [c, cell] of cells.entries()) {
       const weight = (k: string) => {
         const ys = preds
           .get(k)!
@@ -226,16 +240,15 @@ export function layoutMap(input: {
     y += height + LANE_GAP;
   }
 
-  const grouped = new Map<string, EdgeView[]>();
+  const grouped = new Map<string, { fromKey: string; toKey: string; edges: EdgeView[] }>();
   for (const { e, from, to } of ends) {
     const id = `${from}>${to}`;
-    const list = grouped.get(id);
-    if (list) list.push(e);
-    else grouped.set(id, [e]);
+    const group = grouped.get(id);
+    if (group) group.edges.push(e);
+    else grouped.set(id, { fromKey: from, toKey: to, edges: [e] });
   }
   const links: MapLink[] = [];
-  for (const [id, edges] of [...grouped.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const [fromKey, toKey] = id.split('>');
+  for (const [id, { fromKey, toKey, edges }] of [...grouped.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const from = nodes.get(fromKey)!;
     const to = nodes.get(toKey)!;
     links.push({ id, from, to, edges, style: styleOf(edges), path: curve(from, to) });
@@ -247,10 +260,25 @@ export function layoutMap(input: {
   return {
     nodes: [...nodes.values()],
     links,
+    blockedLinks: blockedLinks(blocked, alias, nodes),
     lanes,
     width: LEFT * 2 + columns * NODE_W + (columns - 1) * COL_GAP,
     height: Math.max(0, y - LANE_GAP),
   };
+}
+
+function blockedLinks(attempts: BlockedAttemptView[], alias: (key: string) => string, nodes: Map<string, MapNode>): MapBlockedLink[] {
+  const grouped = new Map<string, MapBlockedLink>();
+  for (const attempt of attempts) {
+    const from = nodes.get(alias(attempt.fromKey));
+    const to = nodes.get(alias(attempt.toKey));
+    if (!from || !to) continue;
+    const id = `${from.key}>${to.key}`;
+    const link = grouped.get(id);
+    if (link) link.attempts.push(attempt);
+    else grouped.set(id, { id, from, to, attempts: [attempt], path: curve(from, to) });
+  }
+  return [...grouped.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
 function curve(a: MapNode, b: MapNode): string {

@@ -1,4 +1,4 @@
-import { routes } from '@bulkhead/contracts';
+import { routes, type CreatePlan } from '@bulkhead/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { usePagedList } from '../../shared/pages';
@@ -36,7 +36,7 @@ export const usePlanDiff = (planId: string, against: 'previous' | 'live') =>
 export function useMakePlan(clusterId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.call(routes.createPlan, { params: { clusterId } }),
+    mutationFn: (request: CreatePlan) => api.call(routes.createPlan, { params: { clusterId }, body: request }),
     onSuccess: (plan) => {
       queryClient.setQueryData(planKeys.one(plan.id), plan);
       void queryClient.invalidateQueries({ queryKey: planKeys.ofCluster(clusterId) });

@@ -12,6 +12,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { usePagedList } from '../../shared/pages';
 import { approvalKeys } from '../approvals/keys';
+import { planKeys } from '../plans/keys';
 import { rolloutKeys } from './keys';
 
 /** Every rollout, newest first, a page at a time. */
@@ -33,7 +34,9 @@ export const useRolloutCoverage = (planId: string) =>
  * brings it (the event stream, a poll, the answer to a command), an older state is never shown.
  */
 export function acceptRollout(queryClient: QueryClient, next: RolloutView | RolloutState) {
-  queryClient.setQueryData<RolloutView>(rolloutKeys.one(next.id), (shown) => (shown && shown.version > next.version ? shown : next));
+  // A command answers the state alone: its next actions come with the view, read again (see useRolloutCommand).
+  const view: RolloutView = 'nextActions' in next ? next : { ...next, nextActions: [] };
+  queryClient.setQueryData<RolloutView>(rolloutKeys.one(next.id), (shown) => (shown && shown.version > view.version ? shown : view));
 }
 
 export function useCreateRollout() {
@@ -101,6 +104,43 @@ function send(rolloutId: string, command: RolloutCommand): Promise<RolloutState>
   }
 }
 
+/** What a person does about a halt, as listed in the rollout's `nextActions` (rollback and abort are RolloutCommands). */
+export type HaltAction =
+  | { kind: 'declare-dependency'; namespace: string; probeId: string }
+  | { kind: 'continue'; planVersion: number }
+  | { kind: 'retry'; namespace: string }
+  | { kind: 'skip'; namespace: string; reason: string }
+  | { kind: 'approve-skip'; namespace: string };
+
+function sendHaltAction(rolloutId: string, action: HaltAction): Promise<RolloutView> {
+  const params = { rolloutId };
+  switch (action.kind) {
+    case 'declare-dependency':
+      return api.call(routes.declareDependency, { params, body: { namespace: action.namespace, probeId: action.probeId } });
+    case 'continue':
+      return api.call(routes.continueRollout, { params, body: { planVersion: action.planVersion } });
+    case 'retry':
+      return api.call(routes.retryStep, { params, body: { namespace: action.namespace } });
+    case 'skip':
+      return api.call(routes.skipNamespace, { params, body: { namespace: action.namespace, reason: action.reason } });
+    case 'approve-skip':
+      return api.call(routes.approveSkip, { params, body: { namespace: action.namespace } });
+  }
+}
+
+/** A halt action's answer is the rollout with the actions left: shown at once, with the list and the plans (declaring makes one). */
+export function useHaltAction(rolloutId: string, clusterId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (action: HaltAction) => sendHaltAction(rolloutId, action),
+    onSuccess: (rollout) => {
+      acceptRollout(queryClient, rollout);
+      void queryClient.invalidateQueries({ queryKey: rolloutKeys.list });
+      void queryClient.invalidateQueries({ queryKey: planKeys.ofCluster(clusterId) });
+    },
+  });
+}
+
 /** A command's answer is the rollout's new state: shown at once; the list and the approvals inbox change with it. */
 export function useRolloutCommand(rolloutId: string) {
   const queryClient = useQueryClient();
@@ -108,6 +148,7 @@ export function useRolloutCommand(rolloutId: string) {
     mutationFn: (command: RolloutCommand) => send(rolloutId, command),
     onSuccess: (rollout) => {
       acceptRollout(queryClient, rollout);
+      void queryClient.invalidateQueries({ queryKey: rolloutKeys.one(rollout.id) });
       void queryClient.invalidateQueries({ queryKey: rolloutKeys.list });
       void queryClient.invalidateQueries({ queryKey: approvalKeys.inbox });
     },

@@ -44,9 +44,9 @@ describe('admin-rule-makes-policy-dead', () => {
 
   it('names the NetworkPolicy rule and the Admin rule that decides it', () => {
     const [finding] = findingsOf('admin-rule-makes-policy-dead', { policies: [webToDb], clusterPolicies: [adminOnDb('Deny')] });
-    expect(finding.object).toBe('NetworkPolicy shop/db-from-web');
-    expect(finding.message).toMatch(/^spec\.ingress\[0\] never decides anything/);
-    expect(finding.message).toMatch(/denied by ClusterNetworkPolicy protect-db \(Admin, priority 5\), ingress rule 'db-guard'/);
+    expect(finding?.object).toBe('NetworkPolicy shop/db-from-web');
+    expect(finding?.message).toMatch(/^spec\.ingress\[0\] never decides anything/);
+    expect(finding?.message).toMatch(/denied by ClusterNetworkPolicy protect-db \(Admin, priority 5\), ingress rule 'db-guard'/);
   });
 
   it.each([
@@ -74,8 +74,8 @@ describe('admin-rule-makes-policy-dead', () => {
 
   it('says an Accept makes the rule redundant rather than denied', () => {
     const [finding] = findingsOf('admin-rule-makes-policy-dead', { policies: [webToDb], clusterPolicies: [adminOnDb('Accept')] });
-    expect(finding.message).toMatch(/accepted by ClusterNetworkPolicy protect-db/);
-    expect(finding.fix).toMatch(/already accepts/);
+    expect(finding?.message).toMatch(/accepted by ClusterNetworkPolicy protect-db/);
+    expect(finding?.fix).toMatch(/already accepts/);
   });
 
   it('says nothing on a CNI that does not implement cluster policies: the Admin rule decides nothing there', () => {

@@ -33,8 +33,8 @@ describe('baseline-allow-shadows-plan', () => {
     if (message === undefined) expect(findings).toEqual([]);
     else {
       expect(findings).toHaveLength(1);
-      expect(findings[0].message).toMatch(message);
-      expect(findings[0].message).toMatch(/\(Baseline, priority 50\)/);
+      expect(findings[0]?.message).toMatch(message);
+      expect(findings[0]?.message).toMatch(/\(Baseline, priority 50\)/);
     }
   });
 });

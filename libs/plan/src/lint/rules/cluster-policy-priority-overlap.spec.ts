@@ -21,9 +21,9 @@ describe('cluster-policy-priority-overlap', () => {
 
   it('names both policies, the tier, the priority and the shared pods', () => {
     const [finding] = findingsOf('cluster-policy-priority-overlap', { policies: [], clusterPolicies: [guard('a', 10), guard('b', 10)] });
-    expect(finding.object).toBe('ClusterNetworkPolicy a');
-    expect(finding.message).toMatch(/ClusterNetworkPolicy a and ClusterNetworkPolicy b both have priority 10 in the Admin tier/);
-    expect(finding.message).toMatch(/2 pod\(s\) for ingress \(shop\/db-1, shop\/web-1\)/);
+    expect(finding?.object).toBe('ClusterNetworkPolicy a');
+    expect(finding?.message).toMatch(/ClusterNetworkPolicy a and ClusterNetworkPolicy b both have priority 10 in the Admin tier/);
+    expect(finding?.message).toMatch(/2 pod\(s\) for ingress \(shop\/db-1, shop\/web-1\)/);
   });
 
   it.each([

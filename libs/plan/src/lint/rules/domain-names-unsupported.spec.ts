@@ -15,9 +15,9 @@ describe('domain-names-unsupported', () => {
 
   it('names the rule and the names', () => {
     const [finding] = findingsOf('domain-names-unsupported', { policies: [], clusterPolicies: [byName], context: { cni: 'cilium' } });
-    expect(finding.severity).toBe('warning');
-    expect(finding.message).toMatch(/ClusterNetworkPolicy external-apis \(Admin, priority 20\), egress rule 'payments-api'/);
-    expect(finding.message).toMatch(/api\.stripe\.com, \*\.example\.com/);
+    expect(finding?.severity).toBe('warning');
+    expect(finding?.message).toMatch(/ClusterNetworkPolicy external-apis \(Admin, priority 20\), egress rule 'payments-api'/);
+    expect(finding?.message).toMatch(/api\.stripe\.com, \*\.example\.com/);
   });
 
   it.each([

@@ -39,9 +39,9 @@ describe('pass-with-nothing-below', () => {
     if (message === undefined) expect(findings).toEqual([]);
     else {
       expect(findings).toHaveLength(1);
-      expect(findings[0].object).toBe('ClusterNetworkPolicy owners-decide');
-      expect(findings[0].message).toMatch(message);
-      expect(findings[0].message).toMatch(/ingress rule 'bare-to-shop'/);
+      expect(findings[0]?.object).toBe('ClusterNetworkPolicy owners-decide');
+      expect(findings[0]?.message).toMatch(message);
+      expect(findings[0]?.message).toMatch(/ingress rule 'bare-to-shop'/);
     }
   });
 });

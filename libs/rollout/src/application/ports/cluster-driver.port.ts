@@ -1,5 +1,5 @@
 import type { Cni } from '@bulkhead/contracts';
-import type { NetworkPolicy } from '@bulkhead/netpol';
+import type { NetworkPolicy, SnapshotClusterPolicy } from '@bulkhead/netpol';
 
 /**
  * What Bulkhead needs from a cluster, and all it may do to one. Two drivers implement it: the
@@ -29,6 +29,20 @@ export interface ClusterDriver {
    */
   restorePolicies(namespace: string, snapshot: NetworkPolicy[], options?: { change?: ChangeOrigin }): Promise<Delivered | void>;
   /**
+   * The cluster-scoped policies (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy) exactly as the
+   * cluster holds them (server-managed metadata and status stripped), by kind and name; none of a kind it does not serve.
+   */
+  readClusterPolicies(): Promise<SnapshotClusterPolicy[]>;
+  /** Creates or updates these cluster-scoped policies; others are left alone. A kind the cluster does not serve is refused. */
+  applyClusterPolicies(policies: SnapshotClusterPolicy[]): Promise<void>;
+  /** Deletes these cluster-scoped policies; one that does not exist is not an error. */
+  deleteClusterPolicies(policies: ClusterPolicyRef[]): Promise<void>;
+  /**
+   * Puts the cluster-scoped policies back exactly as the snapshot says: every policy of the snapshot with exactly its
+   * spec, labels and annotations (replaced, not merged), and no other policy of the kinds the cluster serves.
+   */
+  restoreClusterPolicies(snapshot: SnapshotClusterPolicy[]): Promise<void>;
+  /**
    * Sends connection attempts, each from its source's network identity, and answers their results in the
    * same order. A step's probes go as one batch, so a driver can share the work of a batch (one read of
    * the cluster, probe pods started side by side). Never throws for a refused or timed-out connection.
@@ -52,8 +66,18 @@ export interface Delivered {
 
 export interface Discovery {
   cni: Cni;
-  /** A v1 List of Namespace, Pod, NetworkPolicy and workload objects (the snapshot format). */
+  /** A v1 List of Namespace, Pod, NetworkPolicy, cluster-scoped policy and workload objects (the snapshot format). */
   snapshot: { apiVersion: 'v1'; kind: 'List'; items: unknown[] };
+  /** The cluster-scoped policy kinds the cluster serves (their CRDs are installed), whether or not its CNI enforces them. */
+  clusterPolicyKinds: ClusterPolicyKind[];
+}
+
+export type ClusterPolicyKind = SnapshotClusterPolicy['kind'];
+
+/** Names one cluster-scoped policy. */
+export interface ClusterPolicyRef {
+  kind: ClusterPolicyKind;
+  name: string;
 }
 
 export type ConnectivityTarget =
@@ -81,4 +105,6 @@ export interface ConnectivityResult {
   detail: string;
   /** The probe could not be run at all (no source pod, API error): neither a pass nor a block. */
   error?: boolean;
+  /** A call the driver saw blocked behind the failure (the target's own call to what it depends on): the dependency to declare. */
+  blockedCall?: { from: string; to: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' };
 }

@@ -5,6 +5,7 @@
  */
 import type { AuditEntry, JsonValue, RolloutRefusal, RolloutState, RolloutStatus, Stage, Step } from '../types';
 import { FINAL_STATUSES } from '../types';
+import { required } from '../required';
 
 /** Statuses in which the rollout moves forward by itself (or waits to): what pause stops and reconcile advances. */
 export const FORWARD_STATUSES: readonly RolloutStatus[] = ['running', 'waiting_window', 'waiting_approval'];
@@ -58,13 +59,13 @@ export function contextFor(state: RolloutState, now: Date): TransitionContext {
  * then costs a thousand property reads, and only the steps that change are copied.
  */
 export function readStep(ctx: TransitionContext, position: number): Step {
-  return ctx.draftedSteps.has(position) ? ctx.rollout.steps[position] : ctx.before.steps[position];
+  return required(ctx.draftedSteps.has(position) ? ctx.rollout.steps[position] : ctx.before.steps[position], 'the step at a position');
 }
 
 /** A step to change. */
 export function editStep(ctx: TransitionContext, position: number): Step {
   ctx.draftedSteps.add(position);
-  return ctx.rollout.steps[position];
+  return required(ctx.rollout.steps[position], 'the step at a position');
 }
 
 export function anyStep(ctx: TransitionContext, test: (step: Step) => boolean): boolean {
@@ -116,3 +117,16 @@ export const hasStarted = (step: Step): boolean => step.phase !== 'pending' || s
 export const hasFinished = (step: Step): boolean => step.phase === 'verified' || step.phase === 'restored';
 /** Started, not finished, not already being restored: what abort and rollback must put back. */
 export const isInFlight = (step: Step): boolean => hasStarted(step) && !hasFinished(step) && step.phase !== 'restoring';
+/** Left out with an approver's consent: it counts as done once its namespace is back as it was. */
+export const isSkipped = (step: Step): boolean => step.skip?.approvedAt !== undefined;
+/**
+ * Stopped and waiting for a person: failed (and restored, or left applied because restoring would change
+ * nothing) or rolled back, and not skipped. What retry, skip and continue act on.
+ */
+export const isStopped = (step: Step): boolean =>
+  !isSkipped(step) && (step.phase === 'restored' || (step.phase === 'probed' && step.haltReason !== undefined));
+/** Where its wave is concerned, the step is done: verified, or skipped and back as it was. */
+export const isDone = (step: Step): boolean => step.phase === 'verified' || (isSkipped(step) && step.phase === 'restored');
+/** Keeps its wave from going on: failed, being restored or restored, and not done. */
+export const holdsWave = (step: Step): boolean =>
+  !isDone(step) && (step.haltReason !== undefined || step.phase === 'restoring' || step.phase === 'restored');

@@ -23,7 +23,10 @@ import { haltRollout, startRestore } from './halts';
 /** Roles that may approve or reject a stage (the creator of the rollout never may approve it). */
 export const APPROVER_ROLES: readonly string[] = ['approver', 'admin'];
 
-export type OperatorEvent = Extract<RolloutEvent, { by: string }>;
+export type OperatorEvent = Extract<
+  RolloutEvent,
+  { type: 'schedule' | 'start' | 'pause' | 'resume' | 'abort' | 'rollback' | 'approve' | 'reject' }
+>;
 
 type EventOf<T extends OperatorEvent['type']> = Extract<OperatorEvent, { type: T }>;
 

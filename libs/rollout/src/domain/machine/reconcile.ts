@@ -59,16 +59,16 @@ function judgeProbes(ctx: TransitionContext, step: Step): void {
   const failed = step.probes.filter((probe) => probe.outcome === 'failed');
   const unenforced = step.probes.filter((probe) => probe.outcome === 'not_enforced');
   const where = { at: ctx.nowText, stepId: step.id, namespace: step.namespace, tier: step.tier };
-  if (failed.length > 0) {
-    const probe = failed[0];
-    const detail = lastAttemptDetail(probe);
+  const [firstFailed] = failed;
+  const [firstUnenforced] = unenforced;
+  if (firstFailed) {
+    const detail = lastAttemptDetail(firstFailed);
     const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
-    const message = `probe ${probe.id} (${describeProbe(probe)}) failed after ${probe.attempts.length} attempt(s)${detail ? `: ${detail}` : ''}${more}; ${step.namespace} is restored to its snapshot`;
-    failStep(ctx, step, { code: 'probe_failed', message, ...where, probeId: probe.id }, 'probe_failed');
-  } else if (unenforced.length > 0) {
-    const probe = unenforced[0];
-    const message = `policies not enforced: must-be-blocked probe ${probe.id} (${probe.from} -> ${probe.to}${probe.port !== undefined ? `:${probe.port}` : ''}) connected, so the CNI is not enforcing NetworkPolicy (Flannel does not). Restoring would change nothing: roll back or abort once you have decided.`;
-    failStep(ctx, step, { code: 'policies_not_enforced', message, ...where, probeId: probe.id });
+    const message = `probe ${firstFailed.id} (${describeProbe(firstFailed)}) failed after ${firstFailed.attempts.length} attempt(s)${detail ? `: ${detail}` : ''}${more}; ${step.namespace} is restored to its snapshot`;
+    failStep(ctx, step, { code: 'probe_failed', message, ...where, probeId: firstFailed.id }, 'probe_failed');
+  } else if (firstUnenforced) {
+    const message = `policies not enforced: must-be-blocked probe ${firstUnenforced.id} (${firstUnenforced.from} -> ${firstUnenforced.to}${firstUnenforced.port !== undefined ? `:${firstUnenforced.port}` : ''}) connected, so the CNI is not enforcing NetworkPolicy (Flannel does not). Restoring would change nothing: roll back or abort once you have decided.`;
+    failStep(ctx, step, { code: 'policies_not_enforced', message, ...where, probeId: firstUnenforced.id });
   } else {
     step.phase = 'verified';
     step.verifiedAt = ctx.nowText;

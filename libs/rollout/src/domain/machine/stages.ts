@@ -1,43 +1,39 @@
 /**
  * Moving through the stages: the first stage not completed asks for its approval, or starts, or runs
- * its first wave not fully verified; a stage whose waves are all verified completes, and the rollout
+ * its first wave not done; a stage whose waves are all done (verified, or skipped) completes, and the rollout
  * completes after its last stage.
  */
 import type { Stage } from '../types';
+import { required } from '../required';
 import { evidenceFor } from './approval-evidence';
-import { hasStarted, log, positionsOf, readStep, setStatus, type TransitionContext } from './context';
+import { hasStarted, holdsWave, isDone, log, positionsOf, readStep, setStatus, type TransitionContext } from './context';
 import { startWaveInWindow } from './windows';
 
 export function advanceStages(ctx: TransitionContext): void {
   const rollout = ctx.rollout;
   for (let guard = 0; guard <= rollout.stages.length; guard++) {
     const index = rollout.stages.findIndex((stage) => stage.status !== 'completed');
-    if (index < 0) {
+    const stage = rollout.stages[index];
+    if (!stage) {
       setStatus(ctx, 'completed');
       return;
     }
-    const stage = rollout.stages[index];
     if (stage.status === 'rejected') return;
     if (stage.status === 'pending') openStage(ctx, stage, rollout.stages[index - 1]);
     if (stage.status === 'waiting_approval') {
       setStatus(ctx, 'waiting_approval');
       return;
     }
-    // running: find the first wave not fully verified
-    const wave = ctx.before.stages[index].waves
-      .map((ids) => positionsOf(ctx, ids))
-      .find((positions) => positions.some((i) => readStep(ctx, i).phase !== 'verified'));
+    // running: find the first wave not done (verified, or skipped)
+    const { waves } = required(ctx.before.stages[index], 'the stage before the event');
+    const wave = waves.map((ids) => positionsOf(ctx, ids)).find((positions) => positions.some((i) => !isDone(readStep(ctx, i))));
     if (!wave) {
       stage.status = 'completed';
       stage.completedAt = ctx.nowText;
       log(ctx, 'rollout.stage.complete', { tier: stage.tier });
       continue;
     }
-    const halting = wave.some((i) => {
-      const step = readStep(ctx, i);
-      return step.haltReason || step.phase === 'restoring' || step.phase === 'restored';
-    });
-    if (halting) return; // the halt is on its way
+    if (wave.some((i) => holdsWave(readStep(ctx, i)))) return; // the halt is on its way, or a skipped namespace is being put back
     const notStarted = wave.filter((i) => !hasStarted(readStep(ctx, i)));
     if (notStarted.length > 0) startWaveInWindow(ctx, stage, notStarted);
     else setStatus(ctx, 'running');

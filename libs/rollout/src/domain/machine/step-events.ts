@@ -62,6 +62,8 @@ export function applyStepEvent(ctx: TransitionContext, event: StepEvent): Outcom
       const probe = step.probes.find((p) => p.id === event.probeId);
       if (!probe) return refused('unknown_probe', `step ${step.id} has no probe ${event.probeId}`);
       if (step.phase !== 'settled') return stale();
+      if ((event.round ?? 0) !== (step.round ?? 0))
+        return ignored(`probe ${probe.id} ran for round ${event.round ?? 0} of step ${step.id}, which is on round ${step.round ?? 0}`);
       if (probe.outcome !== undefined) return ignored(`probe ${probe.id} already has its outcome (${probe.outcome})`);
       if (event.attempt !== probe.attempts.length + 1)
         return ignored(`probe ${probe.id}: attempt ${event.attempt} is not the one awaited (${probe.attempts.length + 1})`);
@@ -72,6 +74,7 @@ export function applyStepEvent(ctx: TransitionContext, event: StepEvent): Outcom
         observed: event.observed,
         at: ctx.nowText,
         ...(event.detail !== undefined ? { detail: event.detail } : {}),
+        ...(event.blockedCall ? { blockedCall: { ...event.blockedCall } } : {}),
       });
       delete probe.nextAttemptAt;
       const mustBeBlocked = probe.expectation === 'blocked';

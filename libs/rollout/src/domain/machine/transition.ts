@@ -10,6 +10,7 @@ import { outstandingCommands } from '../commands';
 import { buildRollout } from '../create';
 import type { AuditEntry, Decision, RolloutRefusal, RolloutEvent, RolloutState, TransitionResult } from '../types';
 import { APPLIED, contextFor, log, refused, type Outcome, type PendingAuditEntry, type TransitionContext } from './context';
+import { applyHaltAction } from './halt-actions';
 import { applyOperatorEvent } from './operator-events';
 import { reconcile } from './reconcile';
 import { applyStepEvent } from './step-events';
@@ -43,6 +44,11 @@ function applyEvent(ctx: TransitionContext, event: RolloutEvent): Outcome {
     case 'approve':
     case 'reject':
       return applyOperatorEvent(ctx, event);
+    case 'continueWith':
+    case 'retryStep':
+    case 'requestSkip':
+    case 'approveSkip':
+      return applyHaltAction(ctx, event);
     default: {
       const unknown: { type?: unknown } = event;
       return refused('invalid_input', `unknown event type ${String(unknown.type)}`);

@@ -76,6 +76,6 @@ describe('cronMatchesDate', () => {
     const r = parseCron(expression);
     if (!r.ok) throw new Error(r.error.message);
     const [y, m, d] = date.split('-').map(Number);
-    expect(cronMatchesDate(r.value, y, m, d)).toBe(expected);
+    expect(cronMatchesDate(r.value, y!, m!, d!)).toBe(expected);
   });
 });

@@ -46,7 +46,7 @@ const PATTERN_OPTIONS = { mode: '5-part', sloppyRanges: true } as const;
 
 /** Why croner refuses one field on its own (the others "*"), or undefined when it accepts it. */
 function refusalOf(fields: string[], index: number): string | undefined {
-  if (fields[index].includes('?')) return '"?" is not accepted: write * for any value';
+  if (fields[index]?.includes('?')) return '"?" is not accepted: write * for any value';
   try {
     new CronPattern(fields.map((field, i) => (i === index ? field : '*')).join(' '), undefined, PATTERN_OPTIONS);
     return undefined;
@@ -57,10 +57,11 @@ function refusalOf(fields: string[], index: number): string | undefined {
 
 /** The error of an expression croner refused, naming the first field it refuses on its own. */
 function fieldError(fields: string[], libraryMessage: string): ParseResult<never> {
-  for (const [index, spec] of FIELDS.entries()) {
+  for (const [index, text] of fields.entries()) {
+    const spec = FIELDS[index];
+    if (!spec) break;
     const refusal = refusalOf(fields, index);
     if (refusal === undefined) continue;
-    const text = fields[index];
     const accepted = `a number ${spec.min}-${spec.max}${spec.names ? ` or a name ${spec.names}` : ''}, with lists, ranges and steps`;
     const reason = /^\d+$/.test(text)
       ? `${text} is out of range ${spec.min}-${spec.max}`
@@ -89,8 +90,8 @@ export function parseCron(expression: string): ParseResult<Cron> {
     );
   }
   // Macros restrict at most one of the two day fields, so either reading gives the same days.
-  const dayOfMonthRestricted = !macro && !fields[2].startsWith('*');
-  const dayOfWeekRestricted = !macro && !fields[4].startsWith('*');
+  const dayOfMonthRestricted = !macro && !fields[2]!.startsWith('*');
+  const dayOfWeekRestricted = !macro && !fields[4]!.startsWith('*');
   let schedule: Croner;
   try {
     if (fields.some((field) => field.includes('?'))) throw new Error('"?" is not accepted');

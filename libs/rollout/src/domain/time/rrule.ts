@@ -85,16 +85,24 @@ const DATE_LISTS = { EXDATE: 'exDates', RDATE: 'rDates' } as const;
 function parseDateValue(text: string, part: string, zone: string | undefined): ParseResult<DateValue> {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(text);
   if (!m) return fail(part, `RRULE ${part} "${text}" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS[Z])`);
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number);
+  const [, year, month, day, hour = '0', minute = '0', second = '0', utc] = m;
+  const wall = {
+    year: Number(year),
+    month: Number(month),
+    day: Number(day),
+    hour: Number(hour),
+    minute: Number(minute),
+    second: Number(second),
+  };
   try {
-    Temporal.PlainDateTime.from({ year, month, day, hour, minute, second }, { overflow: 'reject' });
+    Temporal.PlainDateTime.from(wall, { overflow: 'reject' });
   } catch {
     return fail(part, `RRULE ${part} "${text}" is not a valid calendar date-time`);
   }
-  if (m[7] === 'Z' && zone !== undefined) return fail(part, `${part} cannot have both a TZID and a UTC time (Z)`);
+  if (utc && zone !== undefined) return fail(part, `${part} cannot have both a TZID and a UTC time (Z)`);
   return {
     ok: true,
-    value: { wall: { year, month, day, hour, minute, second }, zone: m[7] === 'Z' ? 'UTC' : zone, dateOnly: m[4] === undefined },
+    value: { wall, zone: utc ? 'UTC' : zone, dateOnly: m[4] === undefined },
   };
 }
 
@@ -103,7 +111,7 @@ function parseDateProperty(name: string, params: string, values: string): ParseR
   let zone: string | undefined;
   let valueType = 'DATE-TIME';
   for (const param of params.split(';').filter((p) => p.length > 0)) {
-    const [key, value] = param.split('=');
+    const [key = '', value] = param.split('=');
     if (key.toUpperCase() === 'TZID' && value) zone = value;
     else if (key.toUpperCase() === 'VALUE' && value) valueType = value.toUpperCase();
     else return fail(name, `${name} parameter "${param}" is not supported (TZID, VALUE)`);
@@ -143,7 +151,7 @@ function parseByDay(text: string, freq: RRuleFrequency): ParseResult<ByDay[]> {
     const m = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(item);
     if (!m)
       return fail('BYDAY', `BYDAY "${text}": "${item}" is not a weekday (MO..SU, with an ordinal like 1SA or -1SU for MONTHLY and YEARLY)`);
-    const weekday = WEEKDAYS.indexOf(m[2]);
+    const weekday = WEEKDAYS.indexOf(m[2]!);
     if (m[1] === undefined) {
       days.push({ weekday });
       continue;
@@ -231,6 +239,12 @@ function parseRuleParts(ruleText: string, rule: RRule): ParseResult<RRule> {
   return { ok: true, value: rule };
 }
 
+/** A content line `NAME[;PARAM=...]:VALUE` in its parts (the name in upper case), or null when the line is not one. */
+function contentLine(line: string): { name: string; params: string; value: string } | null {
+  const m = /^([A-Za-z-]+)((?:;[^:;]+)*):(.*)$/.exec(line);
+  return m ? { name: m[1]!.toUpperCase(), params: m[2]!, value: m[3]! } : null;
+}
+
 /** Parses "DTSTART...\nRRULE:...\nEXDATE:..." (the lines may also be separated by spaces or given in any order). */
 export function parseRRule(text: string): ParseResult<RRule> {
   if (typeof text !== 'string' || text.trim().length === 0) return fail('RRULE', 'recurrence rule is empty');
@@ -247,20 +261,20 @@ export function parseRRule(text: string): ParseResult<RRule> {
       ruleText = line;
       continue;
     }
-    const m = /^([A-Za-z-]+)((?:;[^:;]+)*):(.*)$/.exec(line);
-    const name = m ? m[1].toUpperCase() : (/^[A-Za-z-]+/.exec(line)?.[0]?.toUpperCase() ?? line);
-    if (name === 'RRULE' && m) {
+    const content = contentLine(line);
+    const name = content?.name ?? /^[A-Za-z-]+/.exec(line)?.[0]?.toUpperCase() ?? line;
+    if (name === 'RRULE' && content) {
       if (ruleText !== undefined) return fail('RRULE', 'only one RRULE is supported');
-      ruleText = m[3];
+      ruleText = content.value;
     } else if (name === 'DTSTART') {
       if (dtstart) return fail('DTSTART', 'DTSTART is given twice');
-      if (!m) return fail('DTSTART', `"${line}" is not a DTSTART line (DTSTART[;TZID=Zone/Name]:YYYYMMDDTHHMMSS[Z])`);
-      const parsed = parseDateProperty('DTSTART', m[2], m[3]);
+      if (!content) return fail('DTSTART', `"${line}" is not a DTSTART line (DTSTART[;TZID=Zone/Name]:YYYYMMDDTHHMMSS[Z])`);
+      const parsed = parseDateProperty('DTSTART', content.params, content.value);
       if (!parsed.ok) return parsed;
       if (parsed.value.length !== 1) return fail('DTSTART', 'DTSTART takes one date-time');
       dtstart = parsed.value[0];
-    } else if ((name === 'EXDATE' || name === 'RDATE') && m) {
-      const parsed = parseDateProperty(name, m[2], m[3]);
+    } else if ((name === 'EXDATE' || name === 'RDATE') && content) {
+      const parsed = parseDateProperty(name, content.params, content.value);
       if (!parsed.ok) return parsed;
       dates[DATE_LISTS[name]].push(...parsed.value);
     } else {
@@ -363,7 +377,7 @@ export function* rruleOccurrences(rule: RRule, timeZone: string, fromMs: number,
   let next = ruled.next();
   let previous: number | undefined;
   while (!next.done || extra.length > 0) {
-    const instant = next.done || (extra.length > 0 && extra[0] < next.value) ? extra.shift()! : next.value;
+    const instant = next.done || (extra.length > 0 && extra[0]! < next.value) ? extra.shift()! : next.value;
     if (!next.done && instant === next.value) next = ruled.next();
     if (instant !== previous && !excluded.some(([start, end]) => instant >= start && instant < end)) yield instant;
     previous = instant;

@@ -97,7 +97,7 @@ function steadyOffset(timeZone: string, fromMs: number, limitMs: number): number
 
 function insertSorted(sorted: number[], value: number): void {
   let index = sorted.length;
-  while (index > 0 && sorted[index - 1] > value) index--;
+  while (index > 0 && sorted[index - 1]! > value) index--;
   sorted.splice(index, 0, value);
 }
 
@@ -118,7 +118,7 @@ export function* placeInZone(
   let previous: number | undefined;
   let pastLimit = false;
   function* release(below: number): Generator<number> {
-    while (waiting.length > 0 && waiting[0] < below) {
+    while (waiting.length > 0 && waiting[0]! < below) {
       const instant = waiting.shift()!;
       // everything still to come places at or after `below`, so nothing more can be in range
       pastLimit = instant > limitMs;

@@ -37,6 +37,9 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
             <Link to={`/clusters/${clusterId}/plans`} className="btn btn-small">
               Plans
             </Link>
+            <Link to={`/clusters/${clusterId}/drift`} className="btn btn-small">
+              Drift
+            </Link>
           </>
         }
       />

@@ -1,10 +1,8 @@
-import type { EdgeView } from '@bulkhead/contracts';
+import { type EdgeView, PROTOCOLS } from '@bulkhead/contracts';
 import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../../../api/client';
 import { Field } from '../../../shared/ui';
 import { useDeclareEdge } from '../api';
-
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 
 /**
  * Declares a dependency the flows did not show (a nightly job, a failover path). The API checks
@@ -62,8 +60,8 @@ export function AddEdgeForm({
         </button>
       </div>
       <p className="muted small">
-        For traffic the flows did not show, such as a monthly job. Ends are <code>namespace/workload</code>, an IP, a CIDR, a DNS name or{' '}
-        <code>reserved:kube-apiserver</code>.
+        For traffic the flows did not show, such as a monthly job. Ends are <code>namespace/workload</code>, an IP, a CIDR, a DNS name,{' '}
+        <code>reserved:kube-apiserver</code> or a node, <code>node:&lt;name&gt;</code>.
       </p>
       <datalist id="endpoint-options">
         {endpoints.map((e) => (

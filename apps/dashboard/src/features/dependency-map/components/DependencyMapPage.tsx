@@ -1,24 +1,30 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { rememberCluster } from '../../../app/last-cluster';
-import { Link } from '../../../app/router';
+import { Link, setQuery, useLocation } from '../../../app/router';
 import { plural } from '../../../shared/format';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
-import { useMap } from '../api';
-import { drawn, fanOutSources, filterEdges, isDns, isHealthCheck } from '../filters';
+import { useEveryBlockedAttempt, useMap } from '../api';
+import { drawn, fanOutSources, filterBlocked, filterEdges, isDns, isHealthCheck } from '../filters';
 import { useMapFilters } from '../hooks/use-map-filters';
 import { layoutMap, type MapLink } from '../layout';
 import { AddEdgeForm } from './AddEdgeForm';
+import { BlockedAttemptTable } from './BlockedAttemptTable';
 import { EdgeTable } from './EdgeTable';
 import { MapGraph } from './MapGraph';
 import '../dependency-map.css';
 
-/** What talks to what in one cluster: the drawing, then the evidence, and the review of each dependency. */
+/**
+ * What talks to what in one cluster: the drawing, then the evidence, and the review of each dependency; apart
+ * from them, the blocked attempts (refused flows), each for a person to declare if it is wanted.
+ */
 export function DependencyMapPage({ clusterId }: { clusterId: string }) {
   const { can } = useAuth();
   const map = useMap(clusterId);
   const [filters, setFilters] = useMapFilters();
+  const list = useLocation().query.get('list') === 'blocked' ? 'blocked' : 'dependencies';
+  const everyBlocked = useEveryBlockedAttempt(clusterId, filters.showBlocked);
   const [focus, setFocus] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [adding, setAdding] = useState(false);
@@ -32,17 +38,23 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
   const visible = useMemo(() => filterEdges(allEdges, { ...filters, focus: null }), [allEdges, filters]);
   const tableEdges = useMemo(() => (focus ? visible.filter((e) => e.fromKey === focus || e.toKey === focus) : visible), [visible, focus]);
   const hubs = useMemo(() => fanOutSources(allEdges), [allEdges]);
+  const blockedDrawn = useMemo(
+    () =>
+      filters.showBlocked ? filterBlocked(everyBlocked.data ?? [], { ...filters, focus: null }).filter((b) => drawn(b, filters, hubs)) : [],
+    [everyBlocked.data, filters, hubs],
+  );
   const layout = useMemo(() => {
     if (!d) return null;
     const narrowed = filters.search.trim() !== '' || filters.crossTierOnly || filters.review !== 'all';
     const workloads = narrowed ? [] : filters.namespace ? d.workloads.filter((w) => w.namespace === filters.namespace) : d.workloads;
     return layoutMap({
       edges: visible.filter((e) => drawn(e, filters, hubs)),
+      blocked: blockedDrawn,
       workloads,
       namespaces: d.namespaces,
       includeIdle: !narrowed,
     });
-  }, [d, visible, filters, hubs]);
+  }, [d, visible, blockedDrawn, filters, hubs]);
   const highlight = useMemo(() => {
     const q = filters.search.trim().toLowerCase();
     if (!q || !layout) return new Set<string>();
@@ -71,12 +83,20 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
   }));
   const untiered = d.namespaces.filter((n) => !n.tier).map((n) => n.name);
 
+  const showList = (shown: 'dependencies' | 'blocked') => setQuery({ list: shown === 'blocked' ? 'blocked' : null });
   const pickLink = (link: MapLink) => {
+    showList('dependencies');
     setSelected(new Set(link.edges.map((e) => e.id)));
     setFocus(null);
+    const [firstEdge] = link.edges;
+    if (!firstEdge) return;
     window.requestAnimationFrame(() =>
-      tableRef.current?.querySelector(`[data-edge-id="${link.edges[0].id}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }),
+      tableRef.current?.querySelector(`[data-edge-id="${firstEdge.id}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }),
     );
+  };
+  const pickBlocked = () => {
+    showList('blocked');
+    window.requestAnimationFrame(() => tableRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
   };
 
   const endpoints = [
@@ -224,6 +244,14 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
             </svg>
             cross-tier
           </span>
+          {filters.showBlocked && (
+            <span className="legend-item legend-blocked">
+              <svg width="26" height="8" aria-hidden="true">
+                <line x1="0" y1="4" x2="26" y2="4" className="link link-blocked" />
+              </svg>
+              blocked attempt, not allowed
+            </span>
+          )}
           <span className="legend-spacer" />
           <span className="legend-draw">
             Also draw
@@ -248,6 +276,11 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
                 scrapers{hiddenFanOut > 0 && ` (${hiddenFanOut})`}
               </label>
             )}
+            <label className="check" title="Flows a policy refused: dashed red lines, never allowed edges">
+              <input type="checkbox" checked={filters.showBlocked} onChange={(e) => setFilters({ showBlocked: e.target.checked })} />{' '}
+              blocked attempts
+              {everyBlocked.isError && ' (could not be loaded)'}
+            </label>
           </span>
           {focus && (
             <button type="button" className="chip" onClick={() => setFocus(null)} aria-label="Clear the focus">
@@ -257,7 +290,14 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
         </div>
         {layout && layout.nodes.length > 0 ? (
           <div className="map-scroll">
-            <MapGraph layout={layout} focus={focus} onFocus={setFocus} highlight={highlight} onPickLink={pickLink} />
+            <MapGraph
+              layout={layout}
+              focus={focus}
+              onFocus={setFocus}
+              highlight={highlight}
+              onPickLink={pickLink}
+              onPickBlocked={pickBlocked}
+            />
           </div>
         ) : (
           <Empty title="Nothing to draw">
@@ -266,41 +306,75 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
         )}
         <p className="map-hint muted small">
           Columns read left to right, caller to callee. Hover a workload to see its dependencies; click it to list only those below; click a
-          line to find it in the table. The table lists every dependency, drawn or not.
+          line to find it in the table. The table lists every dependency, drawn or not; refused flows are listed apart, under Blocked
+          attempts.
         </p>
       </section>
 
-      <section className="card" aria-labelledby="edges-title" ref={tableRef}>
+      <section className="card" aria-label="Dependencies and blocked attempts" ref={tableRef}>
         <div className="card-head">
-          <h2 id="edges-title">
-            Dependencies{' '}
-            <span className="muted">
-              {tableEdges.length === allEdges.length ? allEdges.length : `${tableEdges.length} of ${allEdges.length}`}
-            </span>
-          </h2>
+          <div className="tabs" role="tablist" aria-label="Lists of the map">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={list === 'dependencies'}
+              className={`tab${list === 'dependencies' ? ' active' : ''}`}
+              onClick={() => showList('dependencies')}
+            >
+              Dependencies
+              <span className="tab-count">
+                {tableEdges.length === allEdges.length ? allEdges.length : `${tableEdges.length} of ${allEdges.length}`}
+              </span>
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={list === 'blocked'}
+              className={`tab${list === 'blocked' ? ' active' : ''}`}
+              onClick={() => showList('blocked')}
+            >
+              Blocked attempts
+              {everyBlocked.data && <span className="tab-count">{everyBlocked.data.length}</span>}
+            </button>
+          </div>
           {notice && (
             <span className="saved" role="status">
               {notice}
             </span>
           )}
         </div>
-        {allEdges.length === 0 ? (
-          <Empty title="No dependency yet">
-            The map fills from observed traffic. <Link to={`/clusters/${clusterId}/flow-imports`}>Import flows</Link> (Hubble, Calico flow
-            logs or an edge list){can('map.declare') ? ', or declare a dependency by hand.' : '.'}
-          </Empty>
-        ) : tableEdges.length === 0 ? (
-          <Empty title="No dependency matches these filters" />
-        ) : (
-          <EdgeTable
-            clusterId={clusterId}
-            edges={tableEdges}
-            imports={d.imports}
-            canReview={can('map.review')}
-            selected={selected}
-            onChanged={(edge) => setNotice(`${edge.from} → ${edge.to} :${edge.port} is now ${edge.review}.`)}
-          />
-        )}
+        <div role="tabpanel">
+          {list === 'blocked' ? (
+            <BlockedAttemptTable
+              clusterId={clusterId}
+              namespace={filters.namespace}
+              search={filters.search}
+              focus={focus}
+              edges={allEdges}
+              imports={d.imports}
+              canDeclare={can('map.declare')}
+              onDeclared={(edge) =>
+                setNotice(`Declared ${edge.from} → ${edge.to} :${edge.port}/${edge.protocol}: it is now a dependency of the map.`)
+              }
+            />
+          ) : allEdges.length === 0 ? (
+            <Empty title="No dependency yet">
+              The map fills from observed traffic. <Link to={`/clusters/${clusterId}/flow-imports`}>Import flows</Link> (Hubble, Calico flow
+              logs or an edge list){can('map.declare') ? ', or declare a dependency by hand.' : '.'}
+            </Empty>
+          ) : tableEdges.length === 0 ? (
+            <Empty title="No dependency matches these filters" />
+          ) : (
+            <EdgeTable
+              clusterId={clusterId}
+              edges={tableEdges}
+              imports={d.imports}
+              canReview={can('map.review')}
+              selected={selected}
+              onChanged={(edge) => setNotice(`${edge.from} → ${edge.to} :${edge.port} is now ${edge.review}.`)}
+            />
+          )}
+        </div>
       </section>
     </div>
   );

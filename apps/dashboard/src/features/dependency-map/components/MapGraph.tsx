@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { plural } from '../../../shared/format';
-import { LANE_LABEL, type MapLayout, type MapLink, type MapNode, NODE_H, NODE_W } from '../layout';
+import { LANE_LABEL, type MapBlockedLink, type MapLayout, type MapLink, type MapNode, NODE_H, NODE_W } from '../layout';
 
 const STYLE_LABEL: Record<MapLink['style'], string> = {
   'cross-tier': 'cross-tier',
@@ -20,9 +20,17 @@ function linkTitle(link: MapLink): string {
   return `${nodeName(link.from)} → ${nodeName(link.to)}\n${ports} · ${plural(connections, 'connection')} · ${STYLE_LABEL[link.style]}`;
 }
 
+function blockedTitle(link: MapBlockedLink): string {
+  const ports = [...new Set(link.attempts.map((b) => `${b.port}/${b.protocol}`))].join(', ');
+  const attempts = link.attempts.reduce((n, b) => n + b.attempts, 0);
+  const reasons = [...new Set(link.attempts.flatMap((b) => b.reasons))].join(', ') || 'no reason given';
+  return `${nodeName(link.from)} → ${nodeName(link.to)}\n${ports} · ${plural(attempts, 'refused attempt')} (${reasons}) · not allowed`;
+}
+
 /**
  * The drawing. Hovering a workload lights up its dependencies; clicking it narrows the table to
- * them. Cross-tier lines are red and drawn last, on top of everything.
+ * them. Cross-tier lines are red and drawn last, on top of everything. Blocked attempts are dashed
+ * red lines of their own, under the edges (one declared since reads on top); clicking one opens their list.
  */
 export function MapGraph({
   layout,
@@ -30,24 +38,27 @@ export function MapGraph({
   onFocus,
   highlight,
   onPickLink,
+  onPickBlocked,
 }: {
   layout: MapLayout;
   focus: string | null;
   onFocus(key: string | null): void;
   highlight: Set<string>;
   onPickLink(link: MapLink): void;
+  onPickBlocked(link: MapBlockedLink): void;
 }) {
   const [hover, setHover] = useState<string | null>(null);
   const active = hover ?? focus;
   const near = useMemo(() => {
     if (!active) return null;
     const keys = new Set([active]);
-    for (const l of layout.links) {
+    for (const l of [...layout.links, ...layout.blockedLinks]) {
       if (l.from.key === active) keys.add(l.to.key);
       if (l.to.key === active) keys.add(l.from.key);
     }
     return keys;
-  }, [active, layout.links]);
+  }, [active, layout.links, layout.blockedLinks]);
+  const isLit = (link: { from: MapNode; to: MapNode }) => (active ? link.from.key === active || link.to.key === active : false);
 
   return (
     <svg
@@ -59,7 +70,7 @@ export function MapGraph({
       data-testid="dependency-graph"
     >
       <defs>
-        {(['cross-tier', 'manual', 'confirmed', 'observed', 'rejected'] as const).map((s) => (
+        {(['cross-tier', 'manual', 'confirmed', 'observed', 'rejected', 'blocked'] as const).map((s) => (
           <marker
             key={s}
             id={`arrow-${s}`}
@@ -83,24 +94,37 @@ export function MapGraph({
           </text>
         </g>
       ))}
+      <g className="blocked-links">
+        {layout.blockedLinks.map((link) => (
+          <path
+            key={link.id}
+            d={link.path}
+            className={`link link-blocked${isLit(link) ? ' lit' : ''}`}
+            markerEnd="url(#arrow-blocked)"
+            data-from={nodeName(link.from)}
+            data-to={nodeName(link.to)}
+            data-style="blocked"
+            onClick={() => onPickBlocked(link)}
+          >
+            <title>{blockedTitle(link)}</title>
+          </path>
+        ))}
+      </g>
       <g className="links">
-        {layout.links.map((link) => {
-          const lit = active ? link.from.key === active || link.to.key === active : false;
-          return (
-            <path
-              key={link.id}
-              d={link.path}
-              className={`link link-${link.style}${lit ? ' lit' : ''}`}
-              markerEnd={`url(#arrow-${link.style})`}
-              data-from={nodeName(link.from)}
-              data-to={nodeName(link.to)}
-              data-style={link.style}
-              onClick={() => onPickLink(link)}
-            >
-              <title>{linkTitle(link)}</title>
-            </path>
-          );
-        })}
+        {layout.links.map((link) => (
+          <path
+            key={link.id}
+            d={link.path}
+            className={`link link-${link.style}${isLit(link) ? ' lit' : ''}`}
+            markerEnd={`url(#arrow-${link.style})`}
+            data-from={nodeName(link.from)}
+            data-to={nodeName(link.to)}
+            data-style={link.style}
+            onClick={() => onPickLink(link)}
+          >
+            <title>{linkTitle(link)}</title>
+          </path>
+        ))}
       </g>
       <g className="nodes">
         {layout.nodes.map((n) => {

@@ -15,6 +15,7 @@ export function useMapFilters(): [Omit<MapFilters, 'focus'>, (change: Partial<Om
     showHealthChecks: query.get('health') === '1',
     showDns: query.get('dns') === '1',
     showFanOut: query.get('fanout') === '1',
+    showBlocked: query.get('blocked') !== '0',
   };
   const update = (change: Partial<Omit<MapFilters, 'focus'>>) => {
     const values: Record<string, string | null> = {};
@@ -25,6 +26,7 @@ export function useMapFilters(): [Omit<MapFilters, 'focus'>, (change: Partial<Om
     if (change.showHealthChecks !== undefined) values.health = change.showHealthChecks ? '1' : null;
     if (change.showDns !== undefined) values.dns = change.showDns ? '1' : null;
     if (change.showFanOut !== undefined) values.fanout = change.showFanOut ? '1' : null;
+    if (change.showBlocked !== undefined) values.blocked = change.showBlocked ? null : '0';
     setQuery(values);
   };
   return [filters, update];

@@ -1,4 +1,4 @@
-import type { ClusterView, NamespaceView } from '@bulkhead/contracts';
+import type { ClusterView, NamespaceCoverageView, NamespaceView } from '@bulkhead/contracts';
 import type { PlanListItem } from '@bulkhead/contracts';
 import { Link } from '../../../app/router';
 import { rememberCluster } from '../../../app/last-cluster';
@@ -6,9 +6,11 @@ import { formatAgo, formatNumber, plural } from '../../../shared/format';
 import { Badge, ErrorNote } from '../../../shared/ui';
 import { cniName, cniWarning } from '../cni';
 import { protectionCounts, TIER_LABEL, TIER_ORDER, useClusterSummary } from '../hooks/use-cluster-summary';
+import { useCoverage } from '../hooks/use-coverage';
 
 export function ClusterCard({ cluster }: { cluster: ClusterView }) {
   const summary = useClusterSummary(cluster.id);
+  const coverage = useCoverage(cluster.id);
   const warning = cniWarning(cluster);
   const mapHref = `/clusters/${cluster.id}/map`;
   const s = summary.data;
@@ -106,7 +108,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterView }) {
                 ) : (
                   <ul className="ns-list">
                     {s.byTier[tier].map((ns) => (
-                      <NamespaceRow key={ns.name} clusterId={cluster.id} ns={ns} />
+                      <NamespaceRow key={ns.name} clusterId={cluster.id} ns={ns} coverage={coverage.byNamespace.get(ns.name)} />
                     ))}
                   </ul>
                 )}
@@ -162,7 +164,28 @@ function BlastRadius({ clusterId, plan }: { clusterId: string; plan: PlanListIte
   );
 }
 
-function NamespaceRow({ clusterId, ns }: { clusterId: string; ns: NamespaceView }) {
+/** How long a namespace has been observed without a gap, and when each of its workloads was last seen (in the title). */
+function CoverageCell({ coverage }: { coverage: NamespaceCoverageView }) {
+  const days = coverage.observedDays;
+  const observed = days >= 1 ? `${Math.floor(days)} d` : `${Math.round(days * 24)} h`;
+  const underObserved = coverage.workloads.filter((w) => w.underObserved);
+  const lines = [
+    coverage.observedSince ? `Observed without a gap since ${new Date(coverage.observedSince).toLocaleString()}` : 'Never observed',
+    ...coverage.workloads.map((w) => `${w.name}: last seen ${formatAgo(w.lastSeen)}${w.warning ? ` (${w.warning})` : ''}`),
+  ];
+  return (
+    <span
+      className={`coverage ${coverage.underObserved ? 'coverage-under' : 'coverage-ok'}`}
+      data-testid="ns-coverage"
+      title={lines.join('\n')}
+    >
+      observed {observed}
+      {underObserved.length > 0 && ` · ${plural(underObserved.length, 'workload')} under-observed`}
+    </span>
+  );
+}
+
+function NamespaceRow({ clusterId, ns, coverage }: { clusterId: string; ns: NamespaceView; coverage: NamespaceCoverageView | undefined }) {
   const words = PROTECTION_WORDS[ns.protection];
   return (
     <li className="ns-row">
@@ -174,6 +197,7 @@ function NamespaceRow({ clusterId, ns }: { clusterId: string; ns: NamespaceView 
       >
         {ns.name}
       </Link>
+      {coverage && <CoverageCell coverage={coverage} />}
       <span
         className={`protection ${words.className}`}
         title={

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { setQuery, useLocation } from '../../../app/router';
 import type { ConnectionChange, PlanView, PolicyChange } from '@bulkhead/contracts';
+import { DiffLines } from '../../../shared/DiffLines';
 import { Badge, ErrorNote, Loading } from '../../../shared/ui';
 import { usePlanDiff } from '../api';
 
@@ -152,14 +153,7 @@ function PolicyChanges({ changes }: { changes: PolicyChange[] }) {
               +{c.lines.filter((l) => l.startsWith('+')).length} −{c.lines.filter((l) => l.startsWith('-')).length}
             </span>
           </summary>
-          <pre className="code code-diff">
-            {c.lines.map((l, i) => (
-              <span key={i} className={l.startsWith('+') ? 'line-add' : l.startsWith('-') ? 'line-del' : 'line-ctx'}>
-                {l}
-                {'\n'}
-              </span>
-            ))}
-          </pre>
+          <DiffLines lines={c.lines} />
         </details>
       ))}
     </div>

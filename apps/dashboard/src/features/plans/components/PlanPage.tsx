@@ -11,12 +11,14 @@ import { FindingsTab } from './FindingsTab';
 import { ImpactTab } from './ImpactTab';
 import { PoliciesTab } from './PoliciesTab';
 import { DiffTab } from './DiffTab';
+import { GuardrailsTab } from './GuardrailsTab';
 import '../plans.css';
 
 const TABS = [
   { key: 'impact', label: 'Impact' },
   { key: 'findings', label: 'Lint findings' },
   { key: 'policies', label: 'Policies' },
+  { key: 'guardrails', label: 'Cluster guardrails' },
   { key: 'diff', label: 'Diff' },
 ] as const;
 
@@ -58,6 +60,7 @@ export function PlanPage({ planId }: { planId: string }) {
             {t.label}
             {t.key === 'findings' && <span className="tab-count">{p.report.plan.findings.length + p.report.existingFindings.length}</span>}
             {t.key === 'policies' && <span className="tab-count">{p.summary.policies}</span>}
+            {t.key === 'guardrails' && <span className="tab-count">{p.report.plan.clusterLayer.policies.length}</span>}
           </button>
         ))}
       </div>
@@ -65,6 +68,7 @@ export function PlanPage({ planId }: { planId: string }) {
         {tab === 'impact' && <ImpactTab plan={p} />}
         {tab === 'findings' && <FindingsTab plan={p} />}
         {tab === 'policies' && <PoliciesTab plan={p} />}
+        {tab === 'guardrails' && <GuardrailsTab plan={p} />}
         {tab === 'diff' && <DiffTab plan={p} />}
       </div>
     </div>

@@ -1,12 +1,13 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { rememberCluster } from '../../../app/last-cluster';
 import { Link, navigate } from '../../../app/router';
-import type { PlanSummary } from '@bulkhead/contracts';
+import { GUARDRAIL_PIECES, type GuardrailPiece, type PlanSummary } from '@bulkhead/contracts';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
 import { useMakePlan, usePlans } from '../api';
+import { GUARDRAIL_WORDS } from '../guardrail-words';
 import '../plans.css';
 
 /** A cluster's plans, newest version first, each with what a reviewer looks at before anything else. */
@@ -14,6 +15,7 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
   const { can } = useAuth();
   const plans = usePlans(clusterId);
   const make = useMakePlan(clusterId);
+  const [guardrails, setGuardrails] = useState<Partial<Record<GuardrailPiece, boolean>>>({});
   // Busy from the click until the new plan's page opens.
   const busy = make.isPending || make.isSuccess;
   useEffect(() => rememberCluster(clusterId), [clusterId]);
@@ -29,14 +31,28 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
         subtitle="Each version is made from the inventory and the dependency map as they were at that moment: default-deny everywhere, DNS, and one allow per dependency, reviewed or not, except those a person rejected and those that cross tiers without a confirmation."
         actions={
           can('plans.create') && (
-            <button
-              type="button"
-              className="btn btn-primary"
-              onClick={() => make.mutate(undefined, { onSuccess: (plan) => navigate(`/plans/${plan.id}`) })}
-              disabled={busy}
-            >
-              {busy ? 'Making the plan…' : 'Make a plan'}
-            </button>
+            <>
+              <fieldset className="guardrail-switches" aria-label="Cluster guardrails">
+                {GUARDRAIL_PIECES.map((piece) => (
+                  <label key={piece} className="check" title={GUARDRAIL_WORDS[piece].meaning}>
+                    <input
+                      type="checkbox"
+                      checked={guardrails[piece] === true}
+                      onChange={(e) => setGuardrails({ ...guardrails, [piece]: e.target.checked })}
+                    />{' '}
+                    {GUARDRAIL_WORDS[piece].label}
+                  </label>
+                ))}
+              </fieldset>
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => make.mutate({ clusterLayer: guardrails }, { onSuccess: (plan) => navigate(`/plans/${plan.id}`) })}
+                disabled={busy}
+              >
+                {busy ? 'Making the plan…' : 'Make a plan'}
+              </button>
+            </>
           )
         }
       />

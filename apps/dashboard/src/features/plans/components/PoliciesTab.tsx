@@ -11,6 +11,7 @@ export function PoliciesTab({ plan }: { plan: PlanView }) {
   const current = wanted && plan.byNamespace[wanted] ? wanted : namespaces[0];
   const yaml = usePlanYaml(plan.id, current);
   const tier = (ns: string) => plan.report.plan.tiers[ns];
+  const policiesOf = (ns: string) => plan.byNamespace[ns] ?? [];
 
   if (!current) return <p className="muted">The plan has no policy.</p>;
   return (
@@ -27,7 +28,7 @@ export function PoliciesTab({ plan }: { plan: PlanView }) {
               >
                 <span className={`tier-bar tier-bar-${tier(ns) ?? 'none'}`} aria-hidden="true" />
                 <span className="ns-pick-name">{ns}</span>
-                <span className="muted small">{plan.byNamespace[ns].length}</span>
+                <span className="muted small">{policiesOf(ns).length}</span>
               </button>
             </li>
           ))}
@@ -36,7 +37,7 @@ export function PoliciesTab({ plan }: { plan: PlanView }) {
       <section className="card yaml-card" aria-label={`Policies of ${current}`}>
         <div className="card-head">
           <h2 className="mono">{current}</h2>
-          <span className="muted small">{plan.byNamespace[current].join(', ')}</span>
+          <span className="muted small">{policiesOf(current).join(', ')}</span>
         </div>
         {yaml.isPending && <Loading what="the YAML" />}
         {yaml.isError && <ErrorNote error={yaml.error} title="The YAML could not be loaded." onRetry={() => void yaml.refetch()} />}

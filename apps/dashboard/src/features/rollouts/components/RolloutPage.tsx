@@ -8,6 +8,7 @@ import { ProbeTable, rowsOfProbes } from '../../../shared/ProbeTable';
 import { Badge, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useCluster } from '../../../shared/use-clusters';
 import { type Liveness, useRolloutStream } from '../hooks/use-rollout-stream';
+import { HaltActions } from './HaltActions';
 import { RolloutControls } from './RolloutControls';
 import '../rollouts.css';
 
@@ -36,6 +37,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
     );
   if (!r) return <Loading what="the rollout" />;
 
+  // One per stage, in the order of r.stages.
   const displays = stageDisplaysOf(r);
   const excluded = r.excluded ?? [];
 
@@ -54,6 +56,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
           </div>
         </div>
       )}
+      <HaltActions rollout={r} />
       {r.stalled && (
         <div className="note note-warn" role="alert" data-testid="stalled">
           <div>
@@ -83,7 +86,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
       <RolloutControls rollout={r} />
       <Progress rollout={r} />
       {r.stages.map((stage, i) => (
-        <StageCard key={stage.tier} rollout={r} stage={stage} display={displays[i]} />
+        <StageCard key={stage.tier} rollout={r} stage={stage} display={displays[i]!} />
       ))}
       {excluded.length > 0 && (
         <section className="card" aria-labelledby="excluded-title" data-testid="excluded">

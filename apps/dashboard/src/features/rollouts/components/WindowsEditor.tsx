@@ -287,7 +287,7 @@ function Openings({
 }) {
   const openings = preview?.tiers[tier];
   if (!openings) return hasWindows && asking ? <p className="muted small">Next openings: …</p> : null;
-  if (!hasWindows && openings.length === 1 && openings[0].end === null) return null;
+  if (!hasWindows && openings.length === 1 && openings[0]?.end === null) return null;
   return (
     <div className="openings">
       <span className="small muted">Next openings (your time):</span>

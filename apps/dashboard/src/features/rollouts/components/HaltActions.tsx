@@ -1,0 +1,116 @@
+import { type FormEvent, useState } from 'react';
+import type { NextAction, RolloutView } from '@bulkhead/contracts';
+import { useAuth } from '../../../app/auth';
+import { ErrorNote } from '../../../shared/ui';
+import { usePlans } from '../../plans/api';
+import { useHaltAction, useRolloutCommand } from '../api';
+
+/** The halt's next actions, as the API lists them: each with what it would do, and a button (skip asks for a reason, continue for a plan version). */
+export function HaltActions({ rollout: r }: { rollout: RolloutView }) {
+  const { can } = useAuth();
+  const halt = useHaltAction(r.id, r.clusterId);
+  const command = useRolloutCommand(r.id);
+  if (r.nextActions.length === 0) return null;
+  const busy = halt.isPending || command.isPending;
+  return (
+    <section className="card halt-actions" aria-label="What to do next" data-testid="halt-actions">
+      <h3>What to do next</h3>
+      <ul className="plain-list">
+        {r.nextActions.map((action) => (
+          <li key={`${action.action}:${'namespace' in action ? action.namespace : ''}:${'probeId' in action ? action.probeId : ''}`}>
+            <p>{action.description}</p>
+            <ActionButton
+              action={action}
+              rollout={r}
+              busy={busy}
+              allowed={action.action === 'approve-skip' ? can('rollouts.approve') : can('rollouts.control')}
+              onHalt={(next) => halt.mutate(next)}
+              onEnd={(kind) => command.mutate(kind === 'rollback' ? { kind, scope: { kind: 'all' } } : { kind, restore: 'in_flight' })}
+            />
+          </li>
+        ))}
+      </ul>
+      {halt.error && <ErrorNote error={halt.error} title="The action was refused." />}
+      {command.error && <ErrorNote error={command.error} title="The action was refused." />}
+    </section>
+  );
+}
+
+interface ButtonProps {
+  action: NextAction;
+  rollout: RolloutView;
+  busy: boolean;
+  allowed: boolean;
+  onHalt: (action: Parameters<ReturnType<typeof useHaltAction>['mutate']>[0]) => void;
+  onEnd: (kind: 'rollback' | 'abort') => void;
+}
+
+const LABEL: Record<NextAction['action'], string> = {
+  'declare-dependency': 'Declare the dependency',
+  continue: 'Continue',
+  retry: 'Retry',
+  skip: 'Ask to skip',
+  'approve-skip': 'Approve the skip',
+  rollback: 'Roll back',
+  abort: 'Abort',
+};
+
+function ActionButton({ action, rollout, busy, allowed, onHalt, onEnd }: ButtonProps) {
+  const [reason, setReason] = useState('');
+  const plans = usePlans(rollout.clusterId);
+  const [planVersion, setPlanVersion] = useState<number | null>(null);
+  const testId = `action-${action.action}`;
+  const button = (onClick: () => void, disabled = false) => (
+    <button type="button" className="btn btn-small" data-testid={testId} disabled={busy || !allowed || disabled} onClick={onClick}>
+      {LABEL[action.action]}
+    </button>
+  );
+  switch (action.action) {
+    case 'declare-dependency':
+      return button(() => onHalt({ kind: 'declare-dependency', namespace: action.namespace, probeId: action.probeId }));
+    case 'retry':
+      return button(() => onHalt({ kind: 'retry', namespace: action.namespace }));
+    case 'approve-skip':
+      return button(() => onHalt({ kind: 'approve-skip', namespace: action.namespace }));
+    case 'rollback':
+    case 'abort':
+      return button(() => onEnd(action.action));
+    case 'skip': {
+      const submit = (e: FormEvent) => {
+        e.preventDefault();
+        onHalt({ kind: 'skip', namespace: action.namespace, reason: reason.trim() });
+      };
+      return (
+        <form className="controls-row" onSubmit={submit}>
+          <input
+            aria-label={`Why ${action.namespace} is left out`}
+            placeholder="Why it is left out"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            disabled={!allowed}
+          />
+          <button type="submit" className="btn btn-small" data-testid={testId} disabled={busy || !allowed || reason.trim() === ''}>
+            {LABEL.skip}
+          </button>
+        </form>
+      );
+    }
+    case 'continue': {
+      const newer = (plans.items ?? []).filter((p) => p.version > rollout.planVersion).map((p) => p.version);
+      const versions = newer.includes(action.planVersion) ? newer : [action.planVersion, ...newer];
+      const chosen = planVersion ?? action.planVersion;
+      return (
+        <div className="controls-row">
+          <select aria-label="Plan version" value={chosen} onChange={(e) => setPlanVersion(Number(e.target.value))} disabled={!allowed}>
+            {versions.map((version) => (
+              <option key={version} value={version}>
+                plan v{version}
+              </option>
+            ))}
+          </select>
+          {button(() => onHalt({ kind: 'continue', planVersion: chosen }))}
+        </div>
+      );
+    }
+  }
+}

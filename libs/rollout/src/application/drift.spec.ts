@@ -1,0 +1,42 @@
+import type { NetworkPolicy } from '@bulkhead/netpol';
+import { DIFFERENCE_LINE_LIMIT, policyDrift } from './drift';
+
+const policy = (name: string, spec: Partial<NetworkPolicy['spec']> = {}, labels?: Record<string, string>): NetworkPolicy => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace: 'shop', ...(labels ? { labels } : {}) },
+  spec: { podSelector: {}, policyTypes: ['Ingress'], ...spec },
+});
+
+describe('policyDrift', () => {
+  it('finds nothing when the live policies say what the plan says, whatever their order', () => {
+    const plan = [policy('a'), policy('b')];
+    expect(policyDrift('shop', plan, [...plan].reverse(), 3)).toEqual([]);
+  });
+
+  it.each([
+    ['a policy removed', [policy('a')], [], 'policy_removed', { live: null }],
+    ['a policy added', [], [policy('a')], 'policy_added', { expected: null }],
+    ['a spec changed', [policy('a')], [policy('a', { policyTypes: ['Ingress', 'Egress'] })], 'policy_changed', {}],
+    ['a label changed', [policy('a')], [policy('a', {}, { team: 'x' })], 'policy_changed', {}],
+  ] as const)('names %s, with the YAML of each side', (_, expected, live, kind, sides) => {
+    const [finding, ...more] = policyDrift('shop', expected, live, 3);
+    expect(more).toEqual([]);
+    expect(finding).toMatchObject({ namespace: 'shop', kind, subject: 'a', difference: { truncated: false, ...sides } });
+    expect(finding?.message).toContain('shop/a');
+  });
+
+  it('marks the lines that differ, from the plan to the cluster', () => {
+    const [finding] = policyDrift('shop', [policy('a')], [policy('a', {}, { team: 'x' })], 3);
+    expect(finding?.difference?.lines).toContain('+   labels:');
+    expect(finding?.difference?.lines).toContain('+     team: x');
+    expect(finding?.difference?.lines.filter((l) => l.startsWith('- '))).toEqual([]);
+  });
+
+  it('cuts a huge policy at the line limit and says so', () => {
+    const ports = Array.from({ length: DIFFERENCE_LINE_LIMIT }, (_, i) => ({ port: 1000 + i }));
+    const [finding] = policyDrift('shop', [], [policy('a', { ingress: [{ ports }] })], 3);
+    expect(finding?.difference?.truncated).toBe(true);
+    expect(finding?.difference?.live?.split('\n').length).toBe(DIFFERENCE_LINE_LIMIT + 1);
+  });
+});

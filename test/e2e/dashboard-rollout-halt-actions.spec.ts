@@ -1,0 +1,57 @@
+import { untieredExclusions } from '../integration/support/harness';
+import { demoDashboardPerFile, signedInPage } from './support/browser';
+
+/**
+ * The demo journey in the page: the rollout halts on the hidden dependency; the halt's next actions
+ * declare it (the edge and the next plan version), then continue the same rollout with that version;
+ * it completes without an abort.
+ */
+const demo = demoDashboardPerFile();
+
+const rollout = async (id: string) => (await demo.api.call('GET', `/api/v1/rollouts/${id}`, { role: 'viewer' })).body;
+const settled = (id: string) =>
+  demo.api.waitFor(
+    () => rollout(id),
+    (r) => !['running', 'rolling_back'].includes(r.status) && !r.steps.some((s: { phase: string }) => s.phase === 'restoring'),
+    90000,
+  );
+
+it('declares the dependency from the halt and continues the same rollout to the end', async () => {
+  const [cluster] = (await demo.api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body;
+  const plan = (await demo.api.call('POST', `/api/v1/clusters/${cluster.id}/plans`, { role: 'operator' })).body;
+  const created = await demo.api.call('POST', '/api/v1/rollouts', {
+    role: 'operator',
+    body: {
+      planId: plan.id,
+      exclude: await untieredExclusions(demo.api, plan.id),
+      start: true,
+      config: { waves: [1, 8], settleMs: 0, probe: { retries: 1, timeoutMs: 1000, retryDelayMs: 10 } },
+    },
+  });
+  const id = created.body.id;
+  await settled(id);
+  await demo.api.call('POST', `/api/v1/rollouts/${id}/approve`, { role: 'approver', body: { tier: 'staging' } });
+  expect((await settled(id)).status).toBe('halted');
+
+  const { page, context } = await signedInPage(demo.dashboard, 'operator-user');
+  await page.goto(`${demo.dashboard.baseUrl}/rollouts/${id}`);
+  const actions = page.getByTestId('halt-actions');
+  await actions.waitFor({ timeout: 15000 });
+  expect(await actions.textContent()).toContain('notifications-staging/notifications-worker -> payments-staging/payments-api:8080/TCP');
+  await page.getByTestId('action-declare-dependency').click();
+  const next = page.getByTestId('action-continue');
+  await next.waitFor({ timeout: 30000 });
+  expect(await page.getByLabel('Plan version').inputValue()).toBe(String(plan.version + 1));
+  await next.click();
+  await page.locator('[data-testid="rollout"]:not([data-status="halted"])').waitFor({ timeout: 15000 });
+
+  let view = await settled(id);
+  for (let gate = 0; view.status === 'waiting_approval' && gate < 3; gate++) {
+    const tier = view.stages.find((s: { status: string }) => s.status === 'waiting_approval').tier;
+    await demo.api.call('POST', `/api/v1/rollouts/${id}/approve`, { role: 'approver', body: { tier } });
+    view = await settled(id);
+  }
+  expect(view).toMatchObject({ status: 'completed', planVersion: plan.version + 1, rollbacks: [] });
+  await page.locator('[data-testid="rollout"][data-status="completed"]').waitFor({ timeout: 30000 });
+  await context.close();
+}, 240000);
