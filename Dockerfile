@@ -16,6 +16,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 BULKHEAD_DATA_DIR=/data
+# git: a cluster that takes its changes through git gets them as commits the worker pushes.
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --chown=root:root package.json ./
 COPY --chown=root:root --from=production-dependencies /app/node_modules ./node_modules

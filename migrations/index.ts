@@ -31,6 +31,7 @@ import { UnattributedFlows1764426000000 } from './1764426000000-unattributed-flo
 import { GoldmaneBuckets1764430000000 } from './1764430000000-goldmane-buckets';
 import { DriftFindingsAndActions1764432300000 } from './1764432300000-drift-findings-and-actions';
 import { SimulatedFlowSources1764432500000 } from './1764432500000-simulated-flow-sources';
+import { ClusterDelivery1764432600000 } from './1764432600000-cluster-delivery';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const migrations = [
@@ -67,4 +68,5 @@ export const migrations = [
   PlanClusterLayer1764432400000,
   ClusterPolicies1764432450000,
   SimulatedFlowSources1764432500000,
+  ClusterDelivery1764432600000,
 ];

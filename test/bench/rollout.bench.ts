@@ -72,8 +72,13 @@ async function main(): Promise<void> {
       sealer: { seal: () => new Uint8Array() },
       kubeconfigRules: { allowHostCredentials: false, allowLoopback: false },
       resolver: systemResolver,
+      gitRemotes: { allowLoopback: false, allowFileUrls: false },
     };
-    const cluster = await createCluster(clusterDeps, { name: 'bench', cni: 'cilium', driver: 'simulated' }, { role: 'admin' });
+    const cluster = await createCluster(
+      clusterDeps,
+      { name: 'bench', cni: 'cilium', driver: 'simulated', delivery: { kind: 'direct' } },
+      { role: 'admin' },
+    );
     await importSnapshot(
       {
         clusters,

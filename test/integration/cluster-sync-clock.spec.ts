@@ -1,4 +1,4 @@
-import { driverFactory } from '@bulkhead/cluster';
+import { driverFactory, systemResolver } from '@bulkhead/cluster';
 import { TypeOrmClusterStore } from '@bulkhead/persistence';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +35,7 @@ it('clears the request it answered, whatever the worker clock says; a request ma
     clusters,
     openSecret: () => '',
     kubeconfigRules: { allowHostCredentials: false, allowLoopback: false },
+    git: { cacheRoot: join(api.config.dataDir, 'git'), rules: { allowLoopback: false, allowFileUrls: false }, resolver: systemResolver },
   });
   const handler = new ClusterSyncHandler({ ...api.app.get(INVENTORY_DEPS), driverFor, clock: yearsBehind });
   expect((await handler.handle({ v: 1, clusterId })).status).toBe('done');

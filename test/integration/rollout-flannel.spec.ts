@@ -1,25 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fixture, SMALL_CLUSTER_WITH_DNS } from './support/small-cluster';
 import { type Harness, startApi, untieredExclusions } from './support/harness';
 
 /**
  * Flannel accepts NetworkPolicy objects and enforces none of them. A rollout there must not report
  * success: its first must-be-blocked probe connects, and the rollout halts saying so.
  */
-const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
-/** The small cluster, with the cluster DNS it needs for its pods to resolve names. */
-const snapshot = `${fixture('small-snapshot.yaml')}
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: coredns-5d78c9869d-abcde
-  namespace: kube-system
-  labels: { k8s-app: kube-dns, pod-template-hash: 5d78c9869d }
-  ownerReferences: [{ apiVersion: apps/v1, kind: ReplicaSet, name: coredns-5d78c9869d, controller: true }]
-spec: { containers: [{ name: coredns, ports: [{ name: dns, containerPort: 53, protocol: UDP }, { name: dns-tcp, containerPort: 53 }] }] }
-status: { phase: Running, podIP: 10.244.0.10 }
-`;
 let api: Harness;
 
 beforeAll(async () => {
@@ -32,7 +17,7 @@ it('halts on the first expected-blocked probe that connects, with the reason "no
   expect(cluster.enforcesNetworkPolicy).toBe(false);
   await api.call('PUT', `/api/v1/clusters/${cluster.id}/snapshot`, {
     role: 'operator',
-    raw: snapshot,
+    raw: SMALL_CLUSTER_WITH_DNS,
     headers: { 'content-type': 'application/yaml' },
   });
   await api.call('PATCH', `/api/v1/clusters/${cluster.id}/namespaces/db`, { role: 'operator', body: { tier: 'dev' } });

@@ -1,4 +1,4 @@
-import { driverFactory } from '@bulkhead/cluster';
+import { driverFactory, systemResolver } from '@bulkhead/cluster';
 import { QUEUES } from '@bulkhead/contracts';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import {
@@ -12,6 +12,7 @@ import { createRedis } from '@bulkhead/platform';
 import { createRollout, executeCommand, RolloutStateCache, type RolloutDeps } from '@bulkhead/rollout';
 import { Queue } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { type Harness, seedDemoCluster, startApi, TEST_REDIS_URL, untieredExclusions } from './support/harness';
 
 /**
@@ -52,7 +53,13 @@ it('carries its step through and runs the waves its results start, queueing none
     plans: planning.plans,
     namespaceTier: (cluster, namespace) => planning.inventory.tierOf(cluster, namespace),
     recordLivePolicies: (cluster, namespace, policies) => planning.inventory.replaceNamespacePolicies(cluster, namespace, policies),
-    driverFor: driverFactory({ db: api.db, clusters, openSecret: () => '', kubeconfigRules: api.config.clusters }),
+    driverFor: driverFactory({
+      db: api.db,
+      clusters,
+      openSecret: () => '',
+      kubeconfigRules: api.config.clusters,
+      git: { cacheRoot: join(api.config.dataDir, 'git'), rules: { allowLoopback: false, allowFileUrls: false }, resolver: systemResolver },
+    }),
   };
   const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
   const created = await createRollout(

@@ -18,6 +18,14 @@ type Path = Array<string | number>;
 type Sample = { role?: 'operator' | 'admin' | 'approver' | null; body: unknown };
 /** An address literal (TEST-NET-3), so that no name needs resolving. */
 const FLOW_SOURCE = { name: 'relay', kind: 'hubble-relay', address: '203.0.113.8:4245' };
+/** A git delivery with every string it may hold (an address literal again). */
+const DELIVERY = {
+  kind: 'git',
+  repoUrl: 'https://203.0.113.9/team/policies.git',
+  branch: 'main',
+  path: 'clusters/small',
+  credentials: { username: 'bot', token: 'a-delivery-token' },
+};
 const WEBHOOK = { url: 'https://203.0.113.7/hooks', events: ['rollout.halted'], format: 'json', secret: 'a webhook secret of some length' };
 
 /** A valid body for every write route of the OpenAPI document; null for routes that read no body. */
@@ -36,9 +44,16 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/tokens': () => ({ body: { name: 'pipeline', role: 'viewer' } }),
   'DELETE /api/v1/tokens/{tokenId}': () => null,
   'POST /api/v1/clusters': () => ({
-    body: { name: 'other', cni: 'calico', description: 'a second cluster', driver: 'kubernetes', kubeconfig: 'apiVersion: v1' },
+    body: {
+      name: 'other',
+      cni: 'calico',
+      description: 'a second cluster',
+      driver: 'kubernetes',
+      kubeconfig: 'apiVersion: v1',
+      delivery: DELIVERY,
+    },
   }),
-  'PATCH /api/v1/clusters/{clusterId}': () => ({ body: { cni: 'cilium', description: 'the small one' } }),
+  'PATCH /api/v1/clusters/{clusterId}': () => ({ body: { cni: 'cilium', description: 'the small one', delivery: DELIVERY } }),
   'DELETE /api/v1/clusters/{clusterId}': () => null,
   'PUT /api/v1/clusters/{clusterId}/snapshot': () => ({ role: 'operator', body: snapshot }),
   'POST /api/v1/clusters/{clusterId}/sync': () => null,

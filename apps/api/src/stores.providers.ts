@@ -110,6 +110,7 @@ export const storeProviders: Provider[] = [
       sealer: r.secrets,
       kubeconfigRules: r.config.clusters,
       resolver: systemResolver,
+      gitRemotes: { allowLoopback: r.config.clusters.allowLoopback, allowFileUrls: r.config.clusters.allowGitFileUrls },
     }),
   },
   {

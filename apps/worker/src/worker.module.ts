@@ -1,4 +1,4 @@
-import { driverFactory, SimulatedDriver } from '@bulkhead/cluster';
+import { driverFactory, SimulatedDriver, systemResolver } from '@bulkhead/cluster';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
 import {
   PostgresDriftActionStore,
@@ -69,6 +69,11 @@ export class WorkerModule {
                 clusters: new TypeOrmClusterStore(runtime.db),
                 openSecret: (sealed) => runtime.secrets.open(Buffer.from(sealed)),
                 kubeconfigRules: runtime.config.clusters,
+                git: {
+                  cacheRoot: join(runtime.config.dataDir, 'git'),
+                  rules: { allowLoopback: runtime.config.clusters.allowLoopback, allowFileUrls: runtime.config.clusters.allowGitFileUrls },
+                  resolver: systemResolver,
+                },
               }),
               clock,
               checkpoint: (point) => hooks.checkpoint(point),

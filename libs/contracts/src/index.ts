@@ -7,6 +7,7 @@ export * from './http/route';
 export * from './http/pages';
 export * from './http/access';
 export * from './http/tokens';
+export * from './http/delivery';
 export * from './http/clusters';
 export * from './http/inventory';
 export * from './http/flows';

@@ -5,6 +5,7 @@ export type ClusterErrorCode =
   | 'cluster.name_taken'
   | 'cluster.invalid_kubeconfig'
   | 'cluster.no_kubeconfig'
+  | 'cluster.invalid_delivery'
   | 'cluster.credentials_need_admin'
   | 'cluster.rollout_active';
 

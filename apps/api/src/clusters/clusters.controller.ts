@@ -38,7 +38,10 @@ export class ClustersController {
   }
 
   @Route(routes.createCluster)
-  @Audited('cluster.create', (_req, r) => ({ clusterId: (r as ClusterView).id, target: (r as ClusterView).name }))
+  @Audited('cluster.create', (_req, r) => {
+    const view = r as ClusterView;
+    return { clusterId: view.id, target: view.name, details: { driver: view.driver, delivery: view.delivery } };
+  })
   // An operator registers simulated clusters; a kubeconfig (what the server connects to, and with what) needs an admin.
   @RequireRole('operator')
   create(@Input() { body }: RouteInput<typeof routes.createCluster>, @Req() req: BulkheadRequest): Promise<ClusterView> {
@@ -52,12 +55,19 @@ export class ClustersController {
   }
 
   @Route(routes.updateCluster)
-  // A new kubeconfig (credentials, server address) is its own action in the audit log, named without its content.
-  @Audited('cluster.update', (req) => {
+  // A new kubeconfig (credentials, server address) is its own action in the audit log, named without its
+  // content; so is a new delivery, recorded as the answer shows it (without its credentials).
+  @Audited('cluster.update', (req, r) => {
     const changed = Object.keys((req.body ?? {}) as object);
-    return { ...(changed.includes('kubeconfig') ? { action: 'cluster.credentials.update' } : {}), details: { changed } };
+    const delivery = changed.includes('delivery') ? { delivery: (r as ClusterView).delivery } : {};
+    const action = changed.includes('kubeconfig')
+      ? 'cluster.credentials.update'
+      : changed.includes('delivery')
+        ? 'cluster.delivery.update'
+        : null;
+    return { ...(action ? { action } : {}), details: { changed, ...delivery } };
   })
-  // An operator changes name, description and CNI; the kubeconfig needs an admin (see updateCluster).
+  // An operator changes name, description and CNI; the kubeconfig and the delivery need an admin (see updateCluster).
   @RequireRole('operator')
   update(@Input() { params, body }: RouteInput<typeof routes.updateCluster>, @Req() req: BulkheadRequest): Promise<ClusterView> {
     return updateCluster(this.deps, params.clusterId, body, req.caller!);

@@ -39,6 +39,7 @@ export async function seedDemo(
           name: demo.name,
           cni: demo.cni,
           driver: 'simulated',
+          delivery: { kind: 'direct' },
           description: 'Demo: a flat network with no NetworkPolicy, where a dev pod can reach the production database.',
         },
         { role: 'admin' },

@@ -40,6 +40,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'cluster.name_taken': 409,
   'cluster.invalid_kubeconfig': 400,
   'cluster.no_kubeconfig': 400,
+  'cluster.invalid_delivery': 400,
   'cluster.credentials_need_admin': 403,
   'cluster.rollout_active': 409,
   'snapshot.control_characters': 400,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cniSchema, k8sNameSchema } from './common';
+import { deliverySchema, deliveryViewSchema } from './delivery';
 import { idParam, instantSchema, route } from './route';
 
 export const DRIVERS = ['simulated', 'kubernetes'] as const;
@@ -16,6 +17,7 @@ export const createClusterSchema = z
       .max(1024 * 1024)
       .optional()
       .describe('For driver kubernetes: the kubeconfig (YAML). Stored encrypted, never returned'),
+    delivery: deliverySchema.default({ kind: 'direct' }),
   })
   .superRefine((body, ctx) => {
     if (body.driver === 'kubernetes' && !body.kubeconfig)
@@ -34,6 +36,9 @@ export const updateClusterSchema = z.strictObject({
     .max(1024 * 1024)
     .optional()
     .describe('Replaces the stored kubeconfig of a kubernetes cluster'),
+  delivery: deliverySchema
+    .optional()
+    .describe('Replaces how rollouts deliver changes (an admin; refused while a rollout acts on the cluster)'),
 });
 export type UpdateClusterBody = z.infer<typeof updateClusterSchema>;
 
@@ -48,6 +53,7 @@ export const clusterViewSchema = z.strictObject({
   description: z.string().nullable(),
   driver: z.enum(DRIVERS),
   hasCredentials: z.boolean().describe('Whether a kubeconfig is stored. The kubeconfig itself is never returned'),
+  delivery: deliveryViewSchema,
   counts: z.strictObject({ namespaces: z.number(), workloads: z.number(), pods: z.number(), policies: z.number(), edges: z.number() }),
   inventoryImportedAt: instantSchema.nullable(),
   createdAt: instantSchema,
@@ -83,7 +89,7 @@ export const clusterRoutes = {
   updateCluster: route({
     method: 'PATCH',
     path: '/api/v1/clusters/:clusterId',
-    summary: 'Changes a cluster: CNI and description (an operator), its kubeconfig (an admin)',
+    summary: 'Changes a cluster: CNI and description (an operator), its kubeconfig and delivery (an admin)',
     params: clusterParams,
     body: updateClusterSchema,
     success: [200],

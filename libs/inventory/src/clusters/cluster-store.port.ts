@@ -1,4 +1,4 @@
-import type { Cni } from '@bulkhead/contracts';
+import type { ClusterDelivery, Cni } from '@bulkhead/contracts';
 
 export interface ClusterRecord {
   id: string;
@@ -7,6 +7,10 @@ export interface ClusterRecord {
   description: string | null;
   driver: 'simulated' | 'kubernetes';
   hasCredentials: boolean;
+  /** How rollouts deliver changes to the cluster (git: without its credentials). */
+  delivery: ClusterDelivery;
+  /** Whether credentials for the delivery's repository are stored (sealed). */
+  hasDeliveryCredentials: boolean;
   inventoryImportedAt: Date | null;
   createdAt: Date;
 }
@@ -27,13 +31,31 @@ export interface ClusterStore {
     description?: string;
     driver: 'simulated' | 'kubernetes';
     sealedCredentials?: Uint8Array;
+    delivery?: ClusterDelivery;
+    sealedDeliveryCredentials?: Uint8Array;
   }): Promise<ClusterRecord>;
   get(id: string): Promise<ClusterRecord | null>;
   findByName(name: string): Promise<ClusterRecord | null>;
   list(): Promise<ClusterRecord[]>;
-  update(id: string, patch: { cni?: Cni; description?: string; sealedCredentials?: Uint8Array }): Promise<ClusterRecord | null>;
+  /**
+   * A new `delivery` comes with its sealed credentials (null: none; absent: the stored ones stay). It
+   * fails with InventoryError `cluster.rollout_active` while a rollout acts on the cluster: a rollout
+   * delivers all its steps one way, so that a restore finds what its apply did.
+   */
+  update(
+    id: string,
+    patch: {
+      cni?: Cni;
+      description?: string;
+      sealedCredentials?: Uint8Array;
+      delivery?: ClusterDelivery;
+      sealedDeliveryCredentials?: Uint8Array | null;
+    },
+  ): Promise<ClusterRecord | null>;
   /** The sealed kubeconfig, for the worker that connects to the cluster; null when none is stored. */
   sealedCredentials(id: string): Promise<Uint8Array | null>;
+  /** The sealed credentials of the delivery's repository, for the worker that pushes; null when none are stored. */
+  sealedDeliveryCredentials(id: string): Promise<Uint8Array | null>;
   /** False when there is no such cluster; fails with InventoryError `cluster.rollout_active` while a rollout acts on it. */
   delete(id: string): Promise<boolean>;
   counts(ids: string[]): Promise<Map<string, ClusterCounts>>;

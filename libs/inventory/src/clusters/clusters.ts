@@ -7,9 +7,10 @@ import {
   doesNotExist,
 } from '@bulkhead/contracts';
 import { DocumentError, parseYaml } from '@bulkhead/documents';
-import type { ClusterCounts, ClusterRecord, ClusterStore, HostResolver, SecretSealer } from './cluster-store.port';
+import type { ClusterCounts, ClusterRecord, ClusterStore } from './cluster-store.port';
 import { InventoryError } from '../errors';
 import { type KubeconfigRules, resolvedAddressRefusal, reviewKubeconfig } from './kubeconfig-policy';
+import { checkDelivery, type DeliveryDeps, deliveryView } from './delivery';
 
 const NO_COUNTS: ClusterCounts = { namespaces: 0, workloads: 0, pods: 0, policies: 0, edges: 0 };
 
@@ -22,6 +23,7 @@ function toView(c: ClusterRecord, counts: ClusterCounts = NO_COUNTS): ClusterVie
     description: c.description,
     driver: c.driver,
     hasCredentials: c.hasCredentials,
+    delivery: deliveryView(c),
     counts,
     inventoryImportedAt: c.inventoryImportedAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
@@ -34,12 +36,13 @@ export async function requireCluster(store: ClusterStore, id: string): Promise<C
   return cluster;
 }
 
-/** What registering or changing a cluster needs: the store, the sealer of its kubeconfig, and the rules a kubeconfig is held to. */
-export interface ClusterDeps {
+/**
+ * What registering or changing a cluster needs: the store, the sealer of its secrets (kubeconfig,
+ * repository credentials), and the rules a kubeconfig and a delivery's repository are held to.
+ */
+export interface ClusterDeps extends DeliveryDeps {
   clusters: ClusterStore;
-  sealer: SecretSealer;
   kubeconfigRules: KubeconfigRules;
-  resolver: HostResolver;
 }
 
 /** Who asks for a change; only an admin may hand the server credentials to run. */
@@ -88,7 +91,7 @@ const credentialsNeedAdmin = (actor: ClusterActor, what: string) => {
   if (actor.role !== 'admin') {
     throw new InventoryError(
       'cluster.credentials_need_admin',
-      `${what} needs the admin role: a kubeconfig decides what the Bulkhead server connects to and with what credentials`,
+      `${what} needs the admin role: it decides what the Bulkhead server connects to and with what credentials`,
     );
   }
 };
@@ -98,8 +101,17 @@ export async function createCluster(deps: ClusterDeps, body: CreateClusterBody, 
     credentialsNeedAdmin(actor, 'registering a cluster with a kubeconfig');
     await checkKubeconfig(deps, body.kubeconfig);
   }
-  const { kubeconfig, ...rest } = body;
-  return toView(await deps.clusters.create({ ...rest, ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}) }));
+  if (body.delivery.kind === 'git') credentialsNeedAdmin(actor, 'registering a cluster that delivers through git');
+  const { kubeconfig, delivery, ...rest } = body;
+  const { sealedDeliveryCredentials, ...change } = await checkDelivery(deps, delivery);
+  return toView(
+    await deps.clusters.create({
+      ...rest,
+      ...change,
+      ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}),
+      ...(sealedDeliveryCredentials ? { sealedDeliveryCredentials } : {}),
+    }),
+  );
 }
 
 export async function listClusters(store: ClusterStore): Promise<ClusterView[]> {
@@ -121,8 +133,13 @@ export async function updateCluster(deps: ClusterDeps, id: string, patch: Update
       throw new InventoryError('cluster.no_kubeconfig', [{ field: 'kubeconfig', reason: 'only goes with driver kubernetes' }]);
     await checkKubeconfig(deps, patch.kubeconfig);
   }
-  const { kubeconfig, ...rest } = patch;
-  const updated = await deps.clusters.update(id, { ...rest, ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}) });
+  if (patch.delivery !== undefined) credentialsNeedAdmin(actor, "changing a cluster's delivery");
+  const { kubeconfig, delivery, ...rest } = patch;
+  const updated = await deps.clusters.update(id, {
+    ...rest,
+    ...(kubeconfig ? { sealedCredentials: deps.sealer.seal(kubeconfig) } : {}),
+    ...(delivery ? await checkDelivery(deps, delivery, current) : {}),
+  });
   if (!updated) throw new InventoryError('cluster.not_found', doesNotExist('cluster', id));
   return toView(updated, (await deps.clusters.counts([id])).get(id));
 }

@@ -183,6 +183,14 @@ function judgeUrl(text: string, field: 'server' | 'proxy-url', rules: Kubeconfig
   if (field === 'server' && url.protocol !== 'https:' && url.protocol !== 'http:')
     return { reason: 'must be an https:// (or http://) URL' };
   if (url.username || url.password) return { reason: 'carries credentials in the URL; put them in the user entry' };
+  return judgeUrlHost(url, rules);
+}
+
+/**
+ * The host of a parsed URL held to the clusters' loopback rule: refused (an internal address literal
+ * or a loopback name), a name to resolve and judge with `resolvedAddressRefusal`, or a literal that is fine.
+ */
+export function judgeUrlHost(url: URL, rules: Pick<KubeconfigRules, 'allowLoopback'>): { reason: string } | { host?: string } {
   if (rules.allowLoopback) return {};
   // The WHATWG parser has already turned every IPv4 spelling (2130706433, 0x7f000001, 0177.0.0.1, 127.1,
   // a trailing dot) into dotted decimal, and IPv6 into its bracketed canonical form.

@@ -1,3 +1,4 @@
+import type { ClusterDelivery } from '@bulkhead/contracts';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'clusters' })
@@ -10,6 +11,10 @@ export class ClusterEntity {
   @Column({ type: 'text' }) driver!: 'simulated' | 'kubernetes';
   /** Sealed with SecretBox; never selected unless asked for. */
   @Column({ type: 'bytea', nullable: true, select: false }) credentials!: Buffer | null;
+  /** How rollouts deliver changes; a git delivery's credentials are apart, in `deliveryCredentials`. */
+  @Column({ type: 'jsonb' }) delivery!: ClusterDelivery;
+  /** Sealed with SecretBox; never selected unless asked for. */
+  @Column({ name: 'delivery_credentials', type: 'bytea', nullable: true, select: false }) deliveryCredentials!: Buffer | null;
   @Column({ name: 'inventory_imported_at', type: 'timestamptz', nullable: true }) inventoryImportedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

@@ -1,15 +1,16 @@
-import { ACTIVE_STATUSES, type Cni } from '@bulkhead/contracts';
+import { ACTIVE_STATUSES, type ClusterDelivery, type Cni } from '@bulkhead/contracts';
 import { type ClusterCounts, type ClusterDataScope, type ClusterRecord, type ClusterStore, InventoryError } from '@bulkhead/inventory';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ClusterEntity } from '../entities/cluster.entity';
 
-const toRecord = (e: ClusterEntity, hasCredentials: boolean): ClusterRecord => ({
+const toRecord = (e: ClusterEntity, stored: { hasCredentials: boolean; hasDeliveryCredentials: boolean }): ClusterRecord => ({
   id: e.id,
   name: e.name,
   cni: e.cni as Cni,
   description: e.description,
   driver: e.driver,
-  hasCredentials,
+  ...stored,
+  delivery: e.delivery,
   inventoryImportedAt: e.inventoryImportedAt,
   createdAt: e.createdAt,
 });
@@ -32,14 +33,22 @@ export class TypeOrmClusterStore implements ClusterStore {
     description?: string;
     driver: 'simulated' | 'kubernetes';
     sealedCredentials?: Uint8Array;
+    delivery?: ClusterDelivery;
+    sealedDeliveryCredentials?: Uint8Array;
   }): Promise<ClusterRecord> {
-    const { sealedCredentials, ...rest } = input;
+    const { sealedCredentials, sealedDeliveryCredentials, ...rest } = input;
     try {
       const credentials = sealedCredentials ? Buffer.from(sealedCredentials) : null;
-      return toRecord(
-        await this.repo.save(this.repo.create({ ...rest, credentials, description: input.description ?? null, inventoryImportedAt: null })),
-        !!credentials,
-      );
+      const deliveryCredentials = sealedDeliveryCredentials ? Buffer.from(sealedDeliveryCredentials) : null;
+      const entity = this.repo.create({
+        ...rest,
+        credentials,
+        deliveryCredentials,
+        delivery: input.delivery ?? { kind: 'direct' },
+        description: input.description ?? null,
+        inventoryImportedAt: null,
+      });
+      return toRecord(await this.repo.save(entity), { hasCredentials: !!credentials, hasDeliveryCredentials: !!deliveryCredentials });
     } catch (error) {
       if (isUniqueViolation(error, 'uq_clusters_name')) {
         throw new InventoryError('cluster.name_taken', `a cluster named "${input.name}" already exists`, {
@@ -52,11 +61,17 @@ export class TypeOrmClusterStore implements ClusterStore {
 
   /** Clusters with a flag for stored credentials; the credentials themselves stay in the database. */
   private async find(where: { id?: string; name?: string }): Promise<ClusterRecord[]> {
-    const q = this.repo.createQueryBuilder('c').addSelect('c.credentials IS NOT NULL', 'has_credentials').orderBy('c.name', 'ASC');
+    const q = this.repo
+      .createQueryBuilder('c')
+      .addSelect('c.credentials IS NOT NULL', 'has_credentials')
+      .addSelect('c.delivery_credentials IS NOT NULL', 'has_delivery_credentials')
+      .orderBy('c.name', 'ASC');
     if (where.id) q.where('c.id = :id', { id: where.id });
     if (where.name) q.where('c.name = :name', { name: where.name });
     const { entities, raw } = await q.getRawAndEntities();
-    return entities.map((e, i) => toRecord(e, raw[i].has_credentials === true));
+    return entities.map((e, i) =>
+      toRecord(e, { hasCredentials: raw[i]?.has_credentials === true, hasDeliveryCredentials: raw[i]?.has_delivery_credentials === true }),
+    );
   }
 
   async get(id: string): Promise<ClusterRecord | null> {
@@ -71,23 +86,62 @@ export class TypeOrmClusterStore implements ClusterStore {
     return this.find({});
   }
 
-  async update(id: string, patch: { cni?: Cni; description?: string; sealedCredentials?: Uint8Array }): Promise<ClusterRecord | null> {
-    const e = await this.repo.findOneBy({ id });
-    if (!e) return null;
-    if (patch.cni !== undefined) e.cni = patch.cni;
-    if (patch.description !== undefined) e.description = patch.description;
-    if (patch.sealedCredentials) e.credentials = Buffer.from(patch.sealedCredentials);
-    await this.repo.save(e);
+  async update(
+    id: string,
+    patch: {
+      cni?: Cni;
+      description?: string;
+      sealedCredentials?: Uint8Array;
+      delivery?: ClusterDelivery;
+      sealedDeliveryCredentials?: Uint8Array | null;
+    },
+  ): Promise<ClusterRecord | null> {
+    if (!(await this.repo.existsBy({ id }))) return null;
+    // The delivery first: it is the change that may be refused, and then nothing else is written.
+    if (patch.delivery) await this.changeDelivery(id, patch.delivery, patch.sealedDeliveryCredentials);
+    const columns: Partial<ClusterEntity> = {
+      ...(patch.cni !== undefined ? { cni: patch.cni } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.sealedCredentials ? { credentials: Buffer.from(patch.sealedCredentials) } : {}),
+    };
+    if (Object.keys(columns).length > 0) await this.repo.update({ id }, columns);
     return this.get(id);
   }
 
+  /** One statement, so that no rollout becomes active between the check and the change (as `delete`). */
+  private async changeDelivery(id: string, delivery: ClusterDelivery, sealed: Uint8Array | null | undefined): Promise<void> {
+    const [changed] = await this.db.query(
+      `WITH changed AS (
+         UPDATE clusters SET delivery = $2, delivery_credentials = CASE WHEN $4 THEN delivery_credentials ELSE $3 END
+         WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM rollouts WHERE cluster_id = $1 AND status = ANY($5::text[]))
+         RETURNING id
+       )
+       SELECT id FROM changed`,
+      [id, JSON.stringify(delivery), sealed ? Buffer.from(sealed) : null, sealed === undefined, ACTIVE_STATUSES],
+    );
+    if (changed) return;
+    const [active] = await this.db.query(`SELECT id FROM rollouts WHERE cluster_id = $1 AND status = ANY($2::text[])`, [
+      id,
+      ACTIVE_STATUSES,
+    ]);
+    if (active)
+      throw new InventoryError(
+        'cluster.rollout_active',
+        `rollout ${active.id} is acting on the cluster: its steps are delivered one way from start to end, so change the delivery once it has finished or been aborted`,
+      );
+  }
+
   async sealedCredentials(id: string): Promise<Uint8Array | null> {
-    const row = await this.repo
-      .createQueryBuilder('c')
-      .select('c.credentials', 'credentials')
-      .where('c.id = :id', { id })
-      .getRawOne<{ credentials: Buffer | null }>();
-    return row?.credentials ?? null;
+    return this.sealed(id, 'credentials');
+  }
+
+  async sealedDeliveryCredentials(id: string): Promise<Uint8Array | null> {
+    return this.sealed(id, 'delivery_credentials');
+  }
+
+  private async sealed(id: string, column: 'credentials' | 'delivery_credentials'): Promise<Uint8Array | null> {
+    const [row]: Array<{ sealed: Buffer | null }> = await this.db.query(`SELECT ${column} AS sealed FROM clusters WHERE id = $1`, [id]);
+    return row?.sealed ?? null;
   }
 
   async delete(id: string): Promise<boolean> {

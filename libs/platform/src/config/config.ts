@@ -99,6 +99,7 @@ const schema = z.object({
     .default([...DEFAULT_APPROVAL_TIERS]),
   BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS: bool.default(false),
   BULKHEAD_CLUSTER_ALLOW_LOOPBACK: bool.default(false),
+  BULKHEAD_GIT_ALLOW_FILE_URLS: bool.default(false),
   BULKHEAD_WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
   BULKHEAD_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(10),
   BULKHEAD_QUEUE_PREFIX: z
@@ -183,9 +184,10 @@ export interface Config {
   /**
    * What a cluster's kubeconfig may make the server do. `allowHostCredentials`: exec and auth-provider
    * plugins, files on the host, proxies (otherwise only embedded credentials). `allowLoopback`: an API
-   * server on a loopback, link-local or unspecified address.
+   * server (or a git delivery's repository) on a loopback, link-local or unspecified address.
+   * `allowGitFileUrls`: a git delivery may push to a file:// repository on the server's host (tests).
    */
-  clusters: { allowHostCredentials: boolean; allowLoopback: boolean };
+  clusters: { allowHostCredentials: boolean; allowLoopback: boolean; allowGitFileUrls: boolean };
   /**
    * Webhook notifications. `allowLoopback`: a webhook URL may point to a loopback address, and then
    * over plain http (for tests and local receivers); link-local and unspecified addresses stay refused.
@@ -258,7 +260,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: c.BULKHEAD_SECRET_KEY,
     queuePrefix: c.BULKHEAD_QUEUE_PREFIX,
     rollout: { approvalTiers: c.BULKHEAD_APPROVAL_TIERS, stallMs: c.BULKHEAD_ROLLOUT_STALL_SECONDS * 1000 },
-    clusters: { allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS, allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK },
+    clusters: {
+      allowHostCredentials: c.BULKHEAD_KUBECONFIG_ALLOW_HOST_CREDENTIALS,
+      allowLoopback: c.BULKHEAD_CLUSTER_ALLOW_LOOPBACK,
+      allowGitFileUrls: c.BULKHEAD_GIT_ALLOW_FILE_URLS,
+    },
     webhooks: { allowLoopback: c.BULKHEAD_WEBHOOK_ALLOW_LOOPBACK, attempts: c.BULKHEAD_WEBHOOK_ATTEMPTS },
     auditSink: c.BULKHEAD_AUDIT_SINK ? auditSinkOf(c.BULKHEAD_AUDIT_SINK) : undefined,
     documents: { maxExpandedBytes: c.BULKHEAD_MAX_DOCUMENT_MB * 1024 * 1024, maxDepth: DEFAULT_DOCUMENT_LIMITS.maxDepth },

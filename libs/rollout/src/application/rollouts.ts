@@ -17,7 +17,7 @@ import type {
   TransitionResult,
 } from '../domain/types';
 import { RolloutError } from './errors';
-import type { ClusterDriver, ConnectivityProbe } from './ports/cluster-driver.port';
+import type { ClusterDriver, ConnectivityProbe, Delivered } from './ports/cluster-driver.port';
 import type { PlanPolicies, RolloutDispatcher } from './ports/rollout-dispatcher.port';
 import type { RolloutStore } from './ports/rollout-store.port';
 import type { RolloutStateCache } from './rollout-state-cache';
@@ -171,6 +171,7 @@ function policyChange(
   action: 'rollout.step.policies_applied' | 'rollout.step.policies_restored',
   before: readonly PolicyDocument[] | null,
   after: { policies: readonly NetworkPolicy[]; readFromCluster: boolean },
+  delivered: Delivered | void,
 ): AuditEntry {
   const afterDocuments = asDocuments([...after.policies]);
   return {
@@ -186,9 +187,14 @@ function policyChange(
       policies: { before: before && namesOf(before), after: namesOf(afterDocuments) },
       // "cluster": read back after the change; "request": what was asked for, the cluster not answering the read.
       afterSource: after.readFromCluster ? 'cluster' : 'request',
+      // Through git: the commit that carried the change, which the cluster was seen to apply.
+      ...(delivered ? { delivered: { commit: delivered.commit, branch: delivered.branch } } : {}),
     },
   };
 }
+
+/** The step a change to the cluster is made for, as a driver that records its changes names them. */
+const originOf = (command: { rolloutId: string; stepId: string }) => ({ rolloutId: command.rolloutId, stepId: command.stepId });
 
 /** How many commands of one step a job carries out in a row at most (snapshot, apply, probes, restore). */
 const CHAIN_LIMIT = 6;
@@ -324,10 +330,11 @@ async function run(
       }
       const planned = await deps.plans.policiesFor(command.planId, command.namespace);
       let live = { policies: planned as readonly NetworkPolicy[], readFromCluster: false };
+      let delivered: Delivered | void = undefined;
       const event = await guarded(command.namespace, async () => {
         try {
           // The plan's policies become the namespace's only ones; the snapshot keeps what was there.
-          await driver.applyPolicies(command.namespace, planned, { prune: true });
+          delivered = await driver.applyPolicies(command.namespace, planned, { prune: true, change: originOf(command) });
         } catch (error) {
           return { type: 'applyFailed', stepId: command.stepId, error: errorText(error) };
         }
@@ -339,7 +346,9 @@ async function run(
         events: [event],
         audit: (state) => {
           const before = state.steps.find((s) => s.id === command.stepId)?.snapshot?.policies ?? [];
-          return event.type === 'applied' ? [policyChange(deps, state, command, 'rollout.step.policies_applied', before, live)] : [];
+          return event.type === 'applied'
+            ? [policyChange(deps, state, command, 'rollout.step.policies_applied', before, live, delivered)]
+            : [];
         },
       };
     }
@@ -347,12 +356,13 @@ async function run(
       const restoring = command.snapshot.policies.map(cleanPolicy);
       let before: NetworkPolicy[] | null = null;
       let live = { policies: restoring as readonly NetworkPolicy[], readFromCluster: false };
+      let delivered: Delivered | void = undefined;
       const event = await guarded(command.namespace, async () => {
         try {
           // What the restore replaces, for the audit log: the namespace as it is, not as the step left it
           // (null when the cluster does not answer that read, which does not hold the restore up).
           before = await driver.readPolicies(command.namespace).catch(() => null);
-          await driver.restorePolicies(command.namespace, restoring);
+          delivered = await driver.restorePolicies(command.namespace, restoring, { change: originOf(command) });
         } catch (error) {
           return { type: 'restoreFailed', stepId: command.stepId, attempt: command.attempt, error: errorText(error) };
         }
@@ -364,7 +374,7 @@ async function run(
         events: [event],
         audit: (state) =>
           event.type === 'restored'
-            ? [policyChange(deps, state, command, 'rollout.step.policies_restored', before && asDocuments(before), live)]
+            ? [policyChange(deps, state, command, 'rollout.step.policies_restored', before && asDocuments(before), live, delivered)]
             : [],
       };
     }

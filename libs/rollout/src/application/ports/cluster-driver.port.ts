@@ -14,15 +14,20 @@ export interface ClusterDriver {
   /**
    * Creates or updates these policies (server-side apply under Bulkhead's field manager). Others are left
    * alone, unless `prune`: then the namespace's other policies are deleted, and it holds these alone.
+   * A driver that delivers through git answers with the commit, once the cluster shows it.
    */
-  applyPolicies(namespace: string, policies: NetworkPolicy[], options?: { prune?: boolean }): Promise<void>;
+  applyPolicies(
+    namespace: string,
+    policies: NetworkPolicy[],
+    options?: { prune?: boolean; change?: ChangeOrigin },
+  ): Promise<Delivered | void>;
   /** Deletes these policies; a name that does not exist is not an error. */
   deletePolicies(namespace: string, names: string[]): Promise<void>;
   /**
    * Puts a namespace back exactly as the snapshot says: every policy of the snapshot with exactly its
    * spec, labels and annotations (replaced, not merged), and no other policy.
    */
-  restorePolicies(namespace: string, snapshot: NetworkPolicy[]): Promise<void>;
+  restorePolicies(namespace: string, snapshot: NetworkPolicy[], options?: { change?: ChangeOrigin }): Promise<Delivered | void>;
   /**
    * The cluster-scoped policies (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy) exactly as the
    * cluster holds them (server-managed metadata and status stripped), by kind and name; none of a kind it does not serve.
@@ -45,6 +50,18 @@ export interface ClusterDriver {
   probe(probes: readonly ConnectivityProbe[]): Promise<ConnectivityResult[]>;
   /** Removes what probes left behind (a probe pod whose delete failed, or whose worker died) older than this; answers what it removed. */
   cleanupProbePods(olderThanMs: number): Promise<string[]>;
+}
+
+/** Which rollout step a change is made for: what a driver that records its changes (a commit) names them by. */
+export interface ChangeOrigin {
+  rolloutId: string;
+  stepId: string;
+}
+
+/** A change delivered as a commit that the cluster was seen to apply. */
+export interface Delivered {
+  commit: string;
+  branch: string;
 }
 
 export interface Discovery {

@@ -84,6 +84,11 @@ function ClusterStatus({ cluster }: { cluster: ClusterView }) {
           label="Reached"
           value={cluster.driver === 'kubernetes' ? (cluster.hasCredentials ? 'kubeconfig stored' : 'no kubeconfig') : 'simulated'}
         />
+        <Stat
+          label="Delivery"
+          value={cluster.delivery.kind === 'git' ? `git: ${cluster.delivery.branch}, ${cluster.delivery.path}/` : 'direct'}
+          title={cluster.delivery.kind === 'git' ? cluster.delivery.repoUrl : undefined}
+        />
       </dl>
     </section>
   );

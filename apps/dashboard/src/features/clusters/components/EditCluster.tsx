@@ -5,20 +5,23 @@ import { useAuth } from '../../../app/auth';
 import { Field } from '../../../shared/ui';
 import { cniName } from '../../overview/cni';
 import { useUpdateCluster } from '../api';
+import { DeliveryFields, deliveryBody, draftOf } from './DeliveryFields';
 import { KubeconfigInput } from './KubeconfigInput';
 
-/** Changes the CNI and the description (an operator), or the kubeconfig of a Kubernetes cluster (an admin). */
+/** Changes the CNI and the description (an operator), or the kubeconfig of a Kubernetes cluster and the delivery (an admin). */
 export function EditCluster({ cluster }: { cluster: ClusterView }) {
   const { can } = useAuth();
   const [cni, setCni] = useState<Cni>(cluster.cni as Cni);
   const [description, setDescription] = useState(cluster.description ?? '');
   const [kubeconfig, setKubeconfig] = useState<string | null>(null);
+  const [delivery, setDelivery] = useState(draftOf(cluster.delivery));
   const [saved, setSaved] = useState(false);
   const update = useUpdateCluster(cluster.id);
   const { error } = update;
   const problem = (field: string) => (error instanceof ApiError ? error.problemFor(field) : undefined);
   const general = error instanceof ApiError && error.problems.length > 0 ? null : error;
   const mayReplaceKubeconfig = cluster.driver === 'kubernetes' && can('clusters.credentials');
+  const mayChangeDelivery = can('clusters.credentials');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -27,7 +30,13 @@ export function EditCluster({ cluster }: { cluster: ClusterView }) {
     if (cni !== cluster.cni) body.cni = cni;
     if (description.trim() !== (cluster.description ?? '')) body.description = description.trim();
     if (kubeconfig) body.kubeconfig = kubeconfig;
-    update.mutate(body, { onSuccess: () => setSaved(true) });
+    if (mayChangeDelivery && JSON.stringify(delivery) !== JSON.stringify(draftOf(cluster.delivery))) body.delivery = deliveryBody(delivery);
+    update.mutate(body, {
+      onSuccess: (updated) => {
+        setSaved(true);
+        setDelivery(draftOf(updated.delivery)); // the token typed is gone from the page once sent
+      },
+    });
   };
 
   return (
@@ -50,6 +59,15 @@ export function EditCluster({ cluster }: { cluster: ClusterView }) {
         </Field>
       </div>
       {mayReplaceKubeconfig && <KubeconfigInput id="edit-kubeconfig" problem={problem('kubeconfig')} onRead={setKubeconfig} />}
+      {mayChangeDelivery && (
+        <DeliveryFields
+          id="edit-delivery"
+          draft={delivery}
+          credentialsSet={cluster.delivery.kind === 'git' && cluster.delivery.credentialsSet}
+          problem={problem}
+          onChange={setDelivery}
+        />
+      )}
       {general !== null && (
         <div className="note note-error" role="alert">
           {describeError(general)}

@@ -7,6 +7,7 @@ import { navigate } from '../../../app/router';
 import { Field } from '../../../shared/ui';
 import { cniName } from '../../overview/cni';
 import { useCreateCluster } from '../api';
+import { DeliveryFields, deliveryBody, draftOf } from './DeliveryFields';
 import { KubeconfigInput } from './KubeconfigInput';
 
 type Driver = (typeof DRIVERS)[number];
@@ -16,7 +17,10 @@ const DRIVER_HINT: Record<Driver, string> = {
   kubernetes: 'Bulkhead reads and changes a real cluster through its API server, with the kubeconfig you give (admins only).',
 };
 
-/** Registers a cluster: a simulated one fed by snapshots, or a Kubernetes one with its kubeconfig (sealed, never shown again). */
+/**
+ * Registers a cluster: a simulated one fed by snapshots, or a Kubernetes one with its kubeconfig (sealed,
+ * never shown again); an admin also says how rollouts deliver its changes (directly, or through git).
+ */
 export function NewCluster() {
   const { can } = useAuth();
   const [name, setName] = useState('');
@@ -24,6 +28,7 @@ export function NewCluster() {
   const [cni, setCni] = useState<Cni>('unknown');
   const [driver, setDriver] = useState<Driver>('simulated');
   const [kubeconfig, setKubeconfig] = useState<string | null>(null);
+  const [delivery, setDelivery] = useState(draftOf(undefined));
   const create = useCreateCluster();
   const { error } = create;
   const problem = (field: string) => (error instanceof ApiError ? error.problemFor(field) : undefined);
@@ -39,6 +44,7 @@ export function NewCluster() {
         driver,
         ...(description.trim() ? { description: description.trim() } : {}),
         ...(driver === 'kubernetes' && kubeconfig ? { kubeconfig } : {}),
+        delivery: mayUseKubeconfig ? deliveryBody(delivery) : { kind: 'direct' },
       },
       {
         onSuccess: (cluster) => {
@@ -95,6 +101,9 @@ export function NewCluster() {
         </div>
       </fieldset>
       {driver === 'kubernetes' && <KubeconfigInput id="cluster-kubeconfig" problem={problem('kubeconfig')} onRead={setKubeconfig} />}
+      {mayUseKubeconfig && (
+        <DeliveryFields id="cluster-delivery" draft={delivery} credentialsSet={false} problem={problem} onChange={setDelivery} />
+      )}
       {general !== null && (
         <div className="note note-error" role="alert">
           {describeError(general)}
