@@ -104,10 +104,13 @@ export class InventoryController {
 
   @Route(routes.listClusterPolicies)
   @RequireRole('viewer')
-  @AnswerPerVersion('cluster')
   clusterPolicies(
     @Input() { params }: RouteInput<typeof routes.listClusterPolicies>,
-  ): Promise<RouteAnswer<typeof routes.listClusterPolicies>> {
-    return listClusterPolicies(this.deps, params.clusterId);
+    @Req() req: BulkheadRequest,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.answers.send<RouteAnswer<typeof routes.listClusterPolicies>>(req, res, 'cluster', () =>
+      listClusterPolicies(this.deps, params.clusterId),
+    );
   }
 }
