@@ -128,7 +128,7 @@ describe('webhook notifications', () => {
     expect(await api.db.query(`SELECT id FROM webhook_endpoints`)).toEqual([]);
   });
 
-  it('delivers a halt, signed over "<timestamp>.<body>", with the reason and the next actions', async () => {
+  it('delivers a halt, signed over "<timestamp>.<body>", with the reason', async () => {
     const webhook = await createWebhook({ url: receiver.url, events: ['rollout.halted'] });
     await halt(4);
     const delivery = only(await settled(webhook.id, 1));
@@ -151,7 +151,8 @@ describe('webhook notifications', () => {
       rollout: { id: ROLLOUT_ID, version: 4 },
       halt: { code: 'probe_failed', message: expect.stringContaining('was blocked') },
     });
-    expect(body.nextActions.map((a: { action: string }) => a.action)).toEqual(['declare-dependency', 'rollback', 'abort']);
+    // The actions are the rollout's own (webhooks-halt-actions.spec.ts); this halt is only an audit entry, so none.
+    expect(body.nextActions).toEqual([]);
   });
 
   it('sends the Slack variant (text and blocks) to a Slack-format endpoint', async () => {
