@@ -105,6 +105,7 @@ describe('the simulated cluster driver', () => {
     expect(broken).toEqual({
       connected: false,
       detail: 'api/orders-api answers with errors: its own call to web/frontend:8080/TCP is blocked',
+      blockedCall: { from: 'api/orders-api', to: 'web/frontend', port: 8080, protocol: 'TCP' },
     });
   });
 

@@ -92,7 +92,7 @@ export function shapedBy(schema: JsonSchema | undefined, ids: fc.Arbitrary<strin
       case 'integer':
       case 'number':
         return fc.oneof(
-          { weight: 3, arbitrary: fc.integer({ min: schema.minimum ?? 0, max: Math.min(schema.maximum ?? 100000, 100000) }) },
+          { weight: 3, arbitrary: fc.integer({ min: Math.ceil(schema.minimum ?? 0), max: Math.min(schema.maximum ?? 100000, 100000) }) },
           { weight: 1, arbitrary: hostileNumber },
         );
       case 'boolean':
