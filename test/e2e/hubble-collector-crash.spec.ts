@@ -5,6 +5,7 @@ import { bookinfoTraffic } from '../support/fake-flow-servers/bookinfo-cluster';
 import { FakeHubbleRelay } from '../support/fake-flow-servers/hubble-relay';
 import { type Harness, startApi, TEST_REDIS_URL } from '../integration/support/harness';
 import { bookinfoCluster, importedActivity, importedMap, liveActivity, liveMap } from '../integration/support/live-map';
+import { exited, stop } from '../support/child-processes';
 
 /**
  * The collection guarantee: a collector's stream is cut mid-way, its worker is SIGKILLed right after a
@@ -33,23 +34,6 @@ function worker(crashAt?: string): ChildProcess {
       LOG_LEVEL: process.env.CRASH_LOG ? 'info' : 'silent',
     },
   });
-}
-
-const exited = (child: ChildProcess, ms: number) =>
-  new Promise<NodeJS.Signals | number | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.signalCode ?? child.exitCode);
-    const timer = setTimeout(() => resolve(null), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(signal ?? code);
-    });
-  });
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    if ((await exited(child, 10_000)) === null) child.kill('SIGKILL');
-  }
 }
 
 beforeAll(async () => {

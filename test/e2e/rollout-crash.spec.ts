@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Harness, seedDemoCluster, startApi, TEST_REDIS_URL } from '../integration/support/harness';
+import { exited, stop } from '../support/child-processes';
 
 /**
  * The crash guarantee: the worker is killed with SIGKILL at one point of a rollout (after a committed
@@ -53,23 +54,6 @@ function worker(crashAt?: string): ChildProcess {
       LOG_LEVEL: process.env.CRASH_LOG ? 'info' : 'silent',
     },
   });
-}
-
-const exited = (child: ChildProcess, ms: number) =>
-  new Promise<NodeJS.Signals | number | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.signalCode ?? child.exitCode);
-    const timer = setTimeout(() => resolve(null), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(signal ?? code);
-    });
-  });
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    if ((await exited(child, 10000)) === null) child.kill('SIGKILL');
-  }
 }
 
 async function livePolicies(): Promise<Map<string, string>> {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { hourlyImportedActivity, hourlyImportedMap } from '../support/fake-flow-servers/hourly-map';
 import { type Harness, startApi, TEST_REDIS_URL } from '../integration/support/harness';
 import { liveActivity, liveMap } from '../integration/support/live-map';
+import { exited, stop } from '../support/child-processes';
 
 /**
  * The simulated cluster's live stream goes through the same collection as a relay's: a worker collects
@@ -34,23 +35,6 @@ function worker(crashAt?: string): ChildProcess {
       LOG_LEVEL: process.env.CRASH_LOG ? 'info' : 'silent',
     },
   });
-}
-
-const exited = (child: ChildProcess, ms: number) =>
-  new Promise<NodeJS.Signals | number | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.signalCode ?? child.exitCode);
-    const timer = setTimeout(() => resolve(null), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(signal ?? code);
-    });
-  });
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    if ((await exited(child, 10_000)) === null) child.kill('SIGKILL');
-  }
 }
 
 beforeAll(async () => {
