@@ -160,8 +160,16 @@ export const declareDependencySchema = z.strictObject({
   comment: z.string().max(2000).optional(),
 });
 
+/** Plan versions are a PostgreSQL integer: a larger one names no plan, and must not reach the query. */
+const PLAN_VERSION_MAX = 2 ** 31 - 1;
+
 export const continueSchema = z.strictObject({
-  planVersion: z.number().int().min(1).describe("a version of the cluster's plans newer than the one the rollout runs"),
+  planVersion: z
+    .number()
+    .int()
+    .min(1)
+    .max(PLAN_VERSION_MAX)
+    .describe("a version of the cluster's plans newer than the one the rollout runs"),
 });
 
 export const namespaceActionSchema = z.strictObject({ namespace: identifierSchema(253).min(1) });
