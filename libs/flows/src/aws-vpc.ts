@@ -8,7 +8,7 @@
 // show an interface's primary address for traffic to a pod's secondary one. Orientation: TCP flags
 // (v3+: 2 SYN from the client, 18 SYN-ACK from the server), else the lower port is the server's.
 import type { FlowRecord, Protocol, Reporter, SkipReason } from './model';
-import { isIp, isoFromMs } from './names';
+import { dateMs, isIp, isoFromMs } from './names';
 
 /** The default (version 2) format, in order. */
 export const AWS_VPC_DEFAULT_FIELDS = [
@@ -120,7 +120,7 @@ export function normalizeAwsVpcRow(field: (name: string) => string | undefined, 
   const newConnection = protocol === 'TCP' && flags !== undefined ? syn && !flipped : !flipped;
   const startSeconds = field('start');
   const endSeconds = field('end');
-  const timeMs = startSeconds !== undefined && /^\d+$/.test(startSeconds) ? Number(startSeconds) * 1000 : undefined;
+  const timeMs = startSeconds !== undefined && /^\d+$/.test(startSeconds) ? dateMs(Number(startSeconds) * 1000) : undefined;
   const endTimeMs = endSeconds !== undefined && /^\d+$/.test(endSeconds) ? Number(endSeconds) * 1000 : undefined;
   const action = field('action');
   return {

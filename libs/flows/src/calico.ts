@@ -3,7 +3,7 @@
 // `reporter` says who saw it. `-` and null mean absent; `*_name_aggr` carries the workload prefix.
 import { calicoLabels, type LabelCache, type ParsedLabels } from './labels';
 import type { FlowEndpoint, FlowRecord, Protocol, Reporter, SkipReason, Verdict } from './model';
-import { isIp, isoFromMs, workloadFromAggregatedName } from './names';
+import { dateMs, isIp, isoFromMs, workloadFromAggregatedName } from './names';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- flow log documents are read field by field, defensively */
 
@@ -136,7 +136,7 @@ function buildRecord(
   ) {
     return 'missing-endpoint';
   }
-  const timeMs = fields.start !== undefined ? fields.start * 1000 : undefined;
+  const timeMs = fields.start !== undefined ? dateMs(fields.start * 1000) : undefined;
   const connections = Math.max(0, Math.floor(fields.started ?? fields.flows ?? 1));
   return {
     format,

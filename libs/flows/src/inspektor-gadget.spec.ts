@@ -70,6 +70,12 @@ describe('Inspektor Gadget trace_tcp JSON (the docs sample: a pod and a plain co
     });
     expect(normalizeTraceTcpEvent({ type: 'connect' }, 1)).toBe('unrecognized-object');
   });
+
+  test('a raw timestamp beyond what a Date can hold leaves the event without a time instead of throwing', () => {
+    const far = normalizeTraceTcpEvent(event({ timestamp_raw: 1e25 }), 1);
+    expect(far).toMatchObject({ format: 'ig-trace-tcp', dstPort: 8080 });
+    expect(far).toMatchObject({ time: undefined, timeMs: undefined });
+  });
 });
 
 describe('Inspektor Gadget advise networkpolicy output (the docs sample: test-pod calls nginx, 1.1.1.1 and DNS)', () => {

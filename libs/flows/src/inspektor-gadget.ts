@@ -5,7 +5,7 @@
 // `comm`/`pid` or a nested `proc`, `proto` as 6 or "TCP"); only the fields an edge needs are read.
 import { declaredRecord, type DeclaredPort } from './declared';
 import type { FlowEndpoint, FlowRecord, SkipReason } from './model';
-import { isIp, isoFromMs, parseTimeMs } from './names';
+import { dateMs, isIp, isoFromMs, parseTimeMs } from './names';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- gadget events are read field by field, defensively */
 
@@ -67,7 +67,7 @@ export function normalizeTraceTcpEvent(event: any, line: number): FlowRecord | S
   if (serverPort === undefined) return 'missing-port';
   const rawNs = typeof event.timestamp_raw === 'number' ? event.timestamp_raw : undefined;
   const time = text(event.timestamp);
-  const timeMs = parseTimeMs(time) ?? (rawNs === undefined ? undefined : Math.floor(rawNs / 1e6));
+  const timeMs = parseTimeMs(time) ?? (rawNs === undefined ? undefined : dateMs(Math.floor(rawNs / 1e6)));
   const error = typeof event.error === 'number' ? event.error : text(event.error);
   const failed = error !== undefined && error !== 0 && error !== '0';
   return {

@@ -81,7 +81,15 @@ export function parseTimeMs(time: unknown): number | undefined {
     frac += d * scale;
     scale /= 10;
   }
-  return base + frac;
+  return dateMs(base + frac);
+}
+
+/** The furthest a JavaScript Date reaches from the epoch either way: 100,000,000 days. */
+const DATE_LIMIT_MS = 8.64e15;
+
+/** `ms` when a Date can hold it; undefined for timestamps out of its range, which a parser treats as absent. */
+export function dateMs(ms: number | undefined): number | undefined {
+  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= DATE_LIMIT_MS ? ms : undefined;
 }
 
 export function isoFromMs(ms: number): string {

@@ -130,6 +130,9 @@ describe('skipping a stopped namespace', () => {
     });
     const again = await loop.send({ type: 'approveSkip', by: APPROVER, actorId: APPROVER, role: 'approver', namespace: 'staging-b' });
     expect(again.ok && again.changed).toBe(false);
+    // an approved skip is still not the requester's to approve: refused, not passed off as a duplicate
+    const own = await loop.send({ type: 'approveSkip', by: OPERATOR, actorId: OPERATOR, role: 'admin', namespace: 'staging-b' }, true);
+    expect(own.ok ? '' : own.error.code).toBe('rollout.forbidden');
     await loop.run();
     expect(loop.state.status).toBe('waiting_approval');
     expect(loop.step('staging-b').phase).toBe('restored');

@@ -242,12 +242,13 @@ function approveSkip(ctx: TransitionContext, event: EventOf<'approveSkip'>): Out
   if (!found) return noSuchNamespace(ctx, event.namespace);
   const { position, step } = found;
   if (!step.skip) return refused('illegal_state', `nobody asked to skip ${step.namespace}`);
-  if (step.skip.approvedAt)
-    return ignored(`the skip of ${step.namespace} was already approved by ${step.skip.approvedBy ?? 'an approver'}`);
+  // who may approve is checked before whether it is already approved: the requester is refused every time
   if (!APPROVER_ROLES.includes(event.role))
     return refused('forbidden', `${event.by} has role ${event.role}; only ${APPROVER_ROLES.join(' or ')} may approve a skip`);
   if (event.actorId === step.skip.requesterId)
     return refused('forbidden', `${event.by} asked for this skip and cannot approve it: another approver must`);
+  if (step.skip.approvedAt)
+    return ignored(`the skip of ${step.namespace} was already approved by ${step.skip.approvedBy ?? 'an approver'}`);
   const refusal = haltActionRefusal(ctx.rollout);
   if (refusal) return refused('illegal_state', refusal);
   const editable = editStep(ctx, position);
