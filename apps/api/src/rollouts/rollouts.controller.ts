@@ -332,6 +332,21 @@ export class RolloutsController {
     );
   }
 
+  @Route(routes.rejectSkip)
+  @RequireRole('approver')
+  async rejectSkip(@Input() { params, body }: RouteInput<typeof routes.rejectSkip>, @Req() req: BulkheadRequest): Promise<RolloutView> {
+    return this.view(
+      await this.act(params.rolloutId, {
+        type: 'rejectSkip',
+        by: callerName(req.caller!),
+        actorId: personOf(req.caller!),
+        role: req.caller!.role,
+        namespace: body.namespace,
+        comment: body.comment,
+      }),
+    );
+  }
+
   /**
    * What waits for the caller's approval: stages of other people's rollouts, with the evidence. Kept
    * serialized per caller and per version of each waiting rollout: the evidence is most of an answer.
