@@ -197,7 +197,7 @@ function Progress({ rollout: r }: { rollout: RolloutState }) {
         <div className="progress-bar" style={{ width: pct(busy) }} />
         <div className="progress-bar progress-failed" style={{ width: pct(restored) }} />
       </div>
-      <span className="small muted nowrap">
+      <span className="small muted nowrap" data-testid="progress">
         {verified} of {total} namespaces verified{busy > 0 && ` · ${busy} under way`}
         {restored > 0 && ` · ${restored} put back`}
         {excluded > 0 && ` · ${excluded} excluded`}
@@ -222,11 +222,13 @@ function StageCard({ rollout: r, stage, display }: { rollout: RolloutState; stag
       <div className="stage-head">
         <h2 id={`stage-${stage.tier}`}>
           {TIER_NAME[stage.tier]}{' '}
-          <span className="muted">
+          <span className="muted" data-testid="stage-count">
             {display.verified}/{display.namespaces}
           </span>
         </h2>
-        <Badge tone={STAGE_TONE[display.status]}>{statusWords(display.status)}</Badge>
+        <Badge tone={STAGE_TONE[display.status]}>
+          <span data-testid="stage-badge">{statusWords(display.status)}</span>
+        </Badge>
         <div className="stage-approval">
           {decision ? (
             <span data-testid="decision">
