@@ -73,8 +73,12 @@ describe('a halted demo rollout continued with the plan that declares its hidden
 
   it('lets an approver reject a skip with a comment, never the person who asked, and offers retry and a new skip again', async () => {
     const namespace = halted.halt.namespace;
-    const rejectSkip = (role: 'admin' | 'approver', body: unknown) => api.call('POST', `/api/v1/rollouts/${id}/reject-skip`, { role, body });
-    const asked = await api.call('POST', `/api/v1/rollouts/${id}/skip`, { role: 'admin', body: { namespace, reason: 'owned by another team' } });
+    const rejectSkip = (role: 'admin' | 'approver', body: unknown) =>
+      api.call('POST', `/api/v1/rollouts/${id}/reject-skip`, { role, body });
+    const asked = await api.call('POST', `/api/v1/rollouts/${id}/skip`, {
+      role: 'admin',
+      body: { namespace, reason: 'owned by another team' },
+    });
     expect(asked.status).toBe(200);
     expect(actionsOf(asked.body)).toEqual(['approve-skip', 'reject-skip', 'rollback', 'abort']);
 

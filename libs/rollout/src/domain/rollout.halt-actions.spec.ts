@@ -191,7 +191,10 @@ describe('rejecting a requested skip', () => {
     expect(again.ok && again.changed).toBe(false);
     const own = await reject(OPERATOR, 'admin');
     expect(own.ok ? '' : own.error.code).toBe('rollout.forbidden');
-    const approve = await loop.send({ type: 'approveSkip', by: APPROVER, actorId: APPROVER, role: 'approver', namespace: 'staging-b' }, true);
+    const approve = await loop.send(
+      { type: 'approveSkip', by: APPROVER, actorId: APPROVER, role: 'approver', namespace: 'staging-b' },
+      true,
+    );
     expect(approve.ok ? '' : approve.error.code).toBe('rollout.illegal_state');
   });
 

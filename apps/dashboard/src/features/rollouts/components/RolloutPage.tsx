@@ -44,7 +44,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
   return (
     <div className="page" data-testid="rollout" data-status={r.status}>
       <RolloutHeader rollout={r} liveness={liveness} />
-      {r.halt && (
+      {r.halt && r.status === 'halted' && (
         <div className="note note-error" role="alert" data-testid="halt">
           <div>
             <strong>Halted{r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: </strong>
@@ -54,6 +54,13 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
               {r.halt.by && ` · by ${personName(r.halt.by)}`}
             </div>
           </div>
+        </div>
+      )}
+      {r.halt && r.status !== 'halted' && (
+        <div className="note note-info" data-testid="halted-before">
+          Halted {formatDate(r.halt.at)}
+          {r.halt.namespace ? ` in ${r.halt.namespace}` : ''} ({r.halt.code.replace(/_/g, ' ')}) before it was {statusWords(r.status)}:{' '}
+          {r.halt.message}
         </div>
       )}
       <HaltActions rollout={r} />
