@@ -687,7 +687,7 @@ export const rolloutRoutes = {
     method: 'GET',
     path: '/api/v1/rollouts/:rolloutId/events',
     summary:
-      "Server-sent events: first `rollout` with the rollout's whole state, then a `patch` each time it changes or stalls, until the client leaves or its token or session ends (a last `end` event says why)",
+      "Server-sent events: first `rollout` with the rollout's whole state, then a `patch` each time it changes, stalls or has other next actions (a newer plan to continue with), until the client leaves or its token or session ends (a last `end` event says why)",
     params: rolloutParams,
     success: [200],
     response: z
