@@ -2,9 +2,10 @@ import { untieredExclusions } from '../integration/support/harness';
 import { demoDashboardPerFile, signedInPage } from './support/browser';
 
 /**
- * The demo journey in the page: the rollout halts on the hidden dependency; the halt's next actions
- * declare it (the edge and the next plan version), then continue the same rollout with that version;
- * it completes without an abort.
+ * The demo journey in the page: the rollout halts on the hidden dependency; an operator asks to skip the
+ * namespace and an approver rejects the skip, each from the halt's next actions; then they declare the
+ * dependency (the edge and the next plan version), which the approver's open page hears of without a
+ * reload, and continue the same rollout with that version; it completes without an abort.
  */
 const demo = demoDashboardPerFile();
 
@@ -38,7 +39,25 @@ it('declares the dependency from the halt and continues the same rollout to the 
   const actions = page.getByTestId('halt-actions');
   await actions.waitFor({ timeout: 15000 });
   expect(await actions.textContent()).toContain('notifications-staging/notifications-worker -> payments-staging/payments-api:8080/TCP');
+
+  await page.getByLabel('Why notifications-staging is left out').fill('owned by another team');
+  await page.getByTestId('action-skip').click();
+  const approver = await signedInPage(demo.dashboard, 'approver-user');
+  await approver.page.goto(`${demo.dashboard.baseUrl}/rollouts/${id}`);
+  await approver.page.getByLabel('Why notifications-staging may not be left out').fill('payments must stay protected');
+  await approver.page.getByTestId('action-reject-skip').click();
+  // the operator's page, open all along, offers the skip again
+  await page.getByTestId('action-skip').waitFor({ timeout: 15000 });
+  expect(await page.getByTestId('action-reject-skip').count()).toBe(0);
+  expect((await rollout(id)).steps.find((s: { namespace: string }) => s.namespace === 'notifications-staging').skip).toMatchObject({
+    rejectedBy: 'user:approver-user',
+    comment: 'payments must stay protected',
+  });
+
   await page.getByTestId('action-declare-dependency').click();
+  // the approver's page hears of the new plan version on its event stream: continue is offered there too
+  await approver.page.getByTestId('action-continue').waitFor({ timeout: 15000 });
+  await approver.context.close();
   const next = page.getByTestId('action-continue');
   await next.waitFor({ timeout: 30000 });
   expect(await page.getByLabel('Plan version').inputValue()).toBe(String(plan.version + 1));

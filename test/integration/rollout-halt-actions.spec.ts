@@ -56,6 +56,7 @@ describe('a halted demo rollout continued with the plan that declares its hidden
       ['retry', { namespace: declare.namespace }],
       ['skip', { namespace: declare.namespace, reason: 'not now' }],
       ['approve-skip', { namespace: declare.namespace }],
+      ['reject-skip', { namespace: declare.namespace, comment: 'no' }],
     ];
     for (const [action, body] of bodies)
       expect([action, (await api.call('POST', `/api/v1/rollouts/${id}/${action}`, { role: 'viewer', body })).status]).toEqual([
@@ -68,6 +69,48 @@ describe('a halted demo rollout continued with the plan that declares its hidden
     });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('rollout.illegal_state');
+  });
+
+  it('lets an approver reject a skip with a comment, never the person who asked, and offers retry and a new skip again', async () => {
+    const namespace = halted.halt.namespace;
+    const rejectSkip = (role: 'admin' | 'approver', body: unknown) =>
+      api.call('POST', `/api/v1/rollouts/${id}/reject-skip`, { role, body });
+    const asked = await api.call('POST', `/api/v1/rollouts/${id}/skip`, {
+      role: 'admin',
+      body: { namespace, reason: 'owned by another team' },
+    });
+    expect(asked.status).toBe(200);
+    expect(actionsOf(asked.body)).toEqual(['approve-skip', 'reject-skip', 'rollback', 'abort']);
+
+    const own = await rejectSkip('admin', { namespace, comment: 'mine' });
+    expect([own.status, own.body.code]).toEqual([403, 'rollout.forbidden']);
+    const silent = await rejectSkip('approver', { namespace, comment: '  ' });
+    expect(silent.status).toBe(400);
+    expect(JSON.stringify(silent.body)).toContain('body.comment');
+
+    const rejected = await rejectSkip('approver', { namespace, comment: 'payments must stay protected' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ status: 'halted', version: asked.body.version + 1 });
+    expect(rejected.body.steps.find((s: any) => s.namespace === namespace).skip).toMatchObject({
+      requestedBy: 'token:test-admin',
+      rejectedBy: 'token:test-approver',
+      comment: 'payments must stay protected',
+    });
+    expect(actionsOf(rejected.body)).toEqual(['declare-dependency', 'retry', 'skip', 'rollback', 'abort']);
+    const repeated = await rejectSkip('approver', { namespace, comment: 'payments must stay protected' });
+    expect([repeated.status, repeated.body.version]).toEqual([200, rejected.body.version]);
+    const ownAgain = await rejectSkip('admin', { namespace, comment: 'mine' });
+    expect(ownAgain.status).toBe(403);
+
+    const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.skip_rejected`, { role: 'viewer' })).body
+      .items;
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: 'token:test-approver',
+        target: namespace,
+        details: expect.objectContaining({ rolloutId: id, reason: 'owned by another team', comment: 'payments must stay protected' }),
+      }),
+    ]);
   });
 
   it('declares the dependency from the halt and makes the next plan version, once however often it is asked', async () => {

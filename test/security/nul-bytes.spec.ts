@@ -98,6 +98,7 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/rollouts/{rolloutId}/retry': () => ({ body: { namespace: 'web' } }),
   'POST /api/v1/rollouts/{rolloutId}/skip': () => ({ body: { namespace: 'web', reason: 'owned by another team' } }),
   'POST /api/v1/rollouts/{rolloutId}/approve-skip': () => ({ role: 'approver', body: { namespace: 'web', comment: 'agreed' } }),
+  'POST /api/v1/rollouts/{rolloutId}/reject-skip': () => ({ role: 'approver', body: { namespace: 'web', comment: 'keep it protected' } }),
   'POST /api/v1/clusters/{clusterId}/drift-checks': () => null,
   'POST /api/v1/clusters/{clusterId}/drift-actions': () => ({ role: 'operator', body: { kind: 'reapply', namespaces: ['web'] } }),
   'POST /api/v1/clusters/{clusterId}/webhooks': () => ({ body: WEBHOOK }),

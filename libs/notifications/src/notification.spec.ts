@@ -54,6 +54,19 @@ describe('notifications', () => {
     ]);
   });
 
+  it('a halt whose skip waits for an answer carries the calls that approve it and reject it', () => {
+    const asked = { namespace: 'payments', reason: 'owned by another team', requestedBy: 'user:carol' };
+    const waiting: NextAction[] = [
+      { action: 'approve-skip', description: 'Agree to leave payments out', ...asked },
+      { action: 'reject-skip', description: 'Refuse to leave payments out, saying why', ...asked },
+    ];
+    const halted = notificationOf(entry('rollout.halted', { code: 'probe_failed', message: 'blocked' }), 'k1', waiting);
+    expect(halted.nextActions.map((a) => [a.action, a.path, a.body])).toEqual([
+      ['approve-skip', '/api/v1/rollouts/r1/approve-skip', { namespace: 'payments' }],
+      ['reject-skip', '/api/v1/rollouts/r1/reject-skip', { namespace: 'payments' }],
+    ]);
+  });
+
   it('a halt whose rollout offers nothing any more (it moved on before the first attempt) carries no actions', () => {
     const halted = notificationOf(entry('rollout.halted', { code: 'approval_rejected', message: 'rejected' }), 'k1', []);
     expect(halted.nextActions).toEqual([]);

@@ -50,7 +50,7 @@ export function rolloutOf(entry: NotifiedEntry): { id: string; version: number |
   return { id, version: typeof entry.details.version === 'number' ? entry.details.version : null };
 }
 
-/** The call that takes one of a rollout's next actions (a skip's body also needs the `reason`, which only a person can give). */
+/** The call that takes one of a rollout's next actions (a skip's body also needs the `reason`, a rejected skip's the `comment`: only a person can give them). */
 function callOf(rolloutId: string, offered: RolloutAction): ApiCall {
   const post = (route: { path: string }, body: Record<string, unknown>): ApiCall => ({
     method: 'POST',
@@ -68,6 +68,8 @@ function callOf(rolloutId: string, offered: RolloutAction): ApiCall {
       return post(rolloutRoutes.skipNamespace, { namespace: offered.namespace });
     case 'approve-skip':
       return post(rolloutRoutes.approveSkip, { namespace: offered.namespace });
+    case 'reject-skip':
+      return post(rolloutRoutes.rejectSkip, { namespace: offered.namespace });
     case 'rollback':
       return post(rolloutRoutes.rollbackRollout, { scope: { kind: 'all' } });
     case 'abort':

@@ -47,6 +47,15 @@ import { newestFirstPosition, type PageCursors } from '../http/page-cursors';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { ACCESS_DEPS, PAGE_CURSORS, ROLLOUT_DEPS, ROLLOUT_STORE, TOKEN_STORE } from '../stores.providers';
 
+/**
+ * Whether an open event stream has something to tell: a new version, a stall that began or ended, or
+ * other next actions at the same version (a newer plan of the cluster can now be continued with).
+ */
+const streamedChange = (sent: RolloutView, view: RolloutView): boolean =>
+  view.version !== sent.version ||
+  (view.stalled !== undefined) !== (sent.stalled !== undefined) ||
+  JSON.stringify(view.nextActions) !== JSON.stringify(sent.nextActions);
+
 /** How often an open event stream checks that its token or session is still valid. */
 const STREAM_CREDENTIAL_CHECK_MS = 2000;
 
@@ -176,8 +185,8 @@ export class RolloutsController {
 
   /**
    * Server-sent events: the rollout's whole state first (`rollout`), then what changed each time it
-   * changes or stalls (`patch`), until the client leaves or its token or session ends (then a last
-   * `end` event says why). A client that reconnects gets the whole state again.
+   * changes, stalls or has other next actions (`patch`), until the client leaves or its token or
+   * session ends (then a last `end` event says why). A client that reconnects gets the whole state again.
    */
   @Route(routes.rolloutEvents)
   @RequireRole('viewer')
@@ -213,7 +222,7 @@ export class RolloutsController {
       }
       const state = await this.state(id).catch(() => null);
       const view = state && (await this.view(state));
-      if (view && (view.version !== sent.version || (view.stalled !== undefined) !== (sent.stalled !== undefined))) {
+      if (view && streamedChange(sent, view)) {
         res.write(`id: ${++sequence}\nevent: patch\ndata: ${JSON.stringify(rolloutPatch(sent, view))}\n\n`);
         sent = view;
       } else res.write(': keep-alive\n\n');
@@ -323,6 +332,21 @@ export class RolloutsController {
     return this.view(
       await this.act(params.rolloutId, {
         type: 'approveSkip',
+        by: callerName(req.caller!),
+        actorId: personOf(req.caller!),
+        role: req.caller!.role,
+        namespace: body.namespace,
+        comment: body.comment,
+      }),
+    );
+  }
+
+  @Route(routes.rejectSkip)
+  @RequireRole('approver')
+  async rejectSkip(@Input() { params, body }: RouteInput<typeof routes.rejectSkip>, @Req() req: BulkheadRequest): Promise<RolloutView> {
+    return this.view(
+      await this.act(params.rolloutId, {
+        type: 'rejectSkip',
         by: callerName(req.caller!),
         actorId: personOf(req.caller!),
         role: req.caller!.role,

@@ -6,7 +6,8 @@ import { type RolloutView, stageSchema, stepSchema } from './rollouts';
  * what changed, as `patch` events: the rollout's own fields that changed or went away, and the stages
  * and steps that changed, by their index. A step is most of a state's size and a change moves a few of
  * them, so a patch is a small part of the state. Each patch names the version it applies to (`from`:
- * the version of the state the stream sent last; equal to `version` when only the stall changed), so
+ * the version of the state the stream sent last; equal to `version` when only the stall or the next
+ * actions changed, as when a newer plan of a halted rollout's cluster appears), so
  * a client that holds another version knows to read the whole state again.
  */
 export const rolloutPatchSchema = z.strictObject({

@@ -181,6 +181,11 @@ export const skipSchema = z.strictObject({
 
 export const approveSkipSchema = z.strictObject({ namespace: identifierSchema(253).min(1), comment: z.string().max(2000).optional() });
 
+export const rejectSkipSchema = z.strictObject({
+  namespace: identifierSchema(253).min(1),
+  comment: z.string().trim().min(1).max(2000).describe('why the namespace may not be left out, for the person who asked'),
+});
+
 export const decisionSchema = z.strictObject({
   tier: tierSchema,
   comment: z.string().max(2000).optional(),
@@ -321,14 +326,18 @@ export const stepSchema = z.strictObject({
     .strictObject({
       reason: z.string(),
       requestedBy: z.string(),
-      requesterId: z.string().describe('the person behind requestedBy, who may not approve the skip'),
+      requesterId: z.string().describe('the person behind requestedBy, who may neither approve nor reject the skip'),
       requestedAt: instantSchema,
       approvedBy: z.string().optional(),
       approvedAt: instantSchema.optional(),
-      comment: z.string().optional(),
+      rejectedBy: z.string().optional(),
+      rejectedAt: instantSchema.optional(),
+      comment: z.string().optional().describe("the approver's words with the answer"),
     })
     .optional()
-    .describe('a request to leave the namespace out, and once approved (by another approver), the consent: it then counts as excluded'),
+    .describe(
+      'a request to leave the namespace out, and the answer of another approver: once approved it counts as excluded; once rejected it stays stopped, and a skip can be asked for again',
+    ),
 });
 export type Step = z.infer<typeof stepSchema>;
 
@@ -488,6 +497,13 @@ export const nextActionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('skip'), ...withDescription, namespace: z.string() }),
   z.strictObject({
     action: z.literal('approve-skip'),
+    ...withDescription,
+    namespace: z.string(),
+    reason: z.string(),
+    requestedBy: z.string(),
+  }),
+  z.strictObject({
+    action: z.literal('reject-skip'),
     ...withDescription,
     namespace: z.string(),
     reason: z.string(),
@@ -671,7 +687,7 @@ export const rolloutRoutes = {
     method: 'GET',
     path: '/api/v1/rollouts/:rolloutId/events',
     summary:
-      "Server-sent events: first `rollout` with the rollout's whole state, then a `patch` each time it changes or stalls, until the client leaves or its token or session ends (a last `end` event says why)",
+      "Server-sent events: first `rollout` with the rollout's whole state, then a `patch` each time it changes, stalls or has other next actions (a newer plan to continue with), until the client leaves or its token or session ends (a last `end` event says why)",
     params: rolloutParams,
     success: [200],
     response: z
@@ -712,6 +728,11 @@ export const rolloutRoutes = {
     'approve-skip',
     'Agrees to a skip: the namespace is put back as it was, counts as excluded with the reason, and the rollout goes on',
     approveSkipSchema,
+  ),
+  rejectSkip: actOnHalt(
+    'reject-skip',
+    'Refuses a skip, saying why: the namespace stays stopped and the rollout halted; a skip can be asked for again',
+    rejectSkipSchema,
   ),
   listDriftChecks: route({
     method: 'GET',

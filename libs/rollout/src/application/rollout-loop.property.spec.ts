@@ -14,7 +14,8 @@
  * - within a step's round (retries and skips are among the operator's actions), no snapshot, probe attempt
  *   or outcome changes once recorded and phases only move forward; a step run again keeps its snapshot or
  *   takes it afresh from a namespace put back; the version moves by one per change; a command key that
- *   stopped being asked for never comes back; a skipped namespace ends restored and excluded with a reason;
+ *   stopped being asked for never comes back; a skipped namespace ends restored and excluded with a reason,
+ *   one whose skip was rejected is not excluded;
  * - no step starts outside its window, or before its stage was approved by someone other than the creator.
  */
 import fc from 'fast-check';
@@ -76,7 +77,7 @@ type Action =
   | { kind: 'abort' }
   | { kind: 'rollback'; scope: number }
   | { kind: 'retry'; namespace: number }
-  | { kind: 'skip'; namespace: number; approve: boolean }
+  | { kind: 'skip'; namespace: number; answer: 'approve' | 'reject' | 'none' }
   | { kind: 'startSecond' };
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
@@ -100,7 +101,14 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'abort' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('rollback' as const), scope: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), namespace: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('skip' as const), namespace: fc.nat(), approve: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('skip' as const),
+      namespace: fc.nat(),
+      answer: fc.constantFrom('approve' as const, 'reject' as const, 'none' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'startSecond' as const }) },
 );
 
@@ -234,6 +242,7 @@ function expectEveryNamespaceSettled(
       if (step.snapshot) expect(live).toBe(JSON.stringify(step.snapshot.policies));
       expect(live).toBe(JSON.stringify(original[step.namespace]));
       if (step.skip?.approvedAt) expect(state.excluded?.find((e) => e.namespace === step.namespace)?.reason).toContain(step.skip.reason);
+      if (step.skip?.rejectedAt) expect(state.excluded?.some((e) => e.namespace === step.namespace)).toBe(false);
     } else if (step.phase === 'pending' && !step.startedAt) expect(live).toBe(JSON.stringify(original[step.namespace]));
     else throw new Error(`${state.id}: step ${step.namespace} ended ${step.phase}`);
   }
@@ -359,10 +368,15 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
       case 'skip': {
         const namespace = names[action.namespace % names.length]!;
         await operate(world.id, { type: 'requestSkip', by: CREATOR, actorId: CREATOR, namespace, reason: 'left out by the test' });
-        if (action.approve) {
+        if (action.answer === 'approve') {
           // the person who asked may never approve it
           expect(await operate(world.id, { type: 'approveSkip', by: CREATOR, actorId: CREATOR, role: 'admin', namespace })).toBe(false);
           await operate(world.id, { type: 'approveSkip', by: APPROVER, actorId: APPROVER, role: 'approver', namespace });
+        } else if (action.answer === 'reject') {
+          // nor reject it
+          const rejection = { type: 'rejectSkip', namespace, comment: 'keep it in' } as const;
+          expect(await operate(world.id, { ...rejection, by: CREATOR, actorId: CREATOR, role: 'admin' })).toBe(false);
+          await operate(world.id, { ...rejection, by: APPROVER, actorId: APPROVER, role: 'approver' });
         }
         break;
       }

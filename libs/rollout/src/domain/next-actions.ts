@@ -2,7 +2,7 @@
  * What can be done about a halted rollout now, each in words: the view's `nextActions`, which the API and
  * the dashboard show alike. An action is listed only when the machine would take it (the same checks).
  */
-import { haltActionRefusal, isStopped, restepRefusal, restepsOf, underWay } from './machine';
+import { haltActionRefusal, isStopped, restepRefusal, restepsOf, skipUnanswered, underWay } from './machine';
 import type { CallSpec, NextAction, Probe, RolloutState, Step } from './types';
 
 /** The newest plan of the rollout's cluster, when one is known. */
@@ -46,16 +46,21 @@ function declareActions(step: Step): NextAction[] {
 
 function stepActions(state: RolloutState, step: Step, now: Date): NextAction[] {
   const skip = step.skip;
-  if (skip && !skip.approvedAt)
+  if (skip && skipUnanswered(step)) {
+    const asked = { namespace: step.namespace, reason: skip.reason, requestedBy: skip.requestedBy };
     return [
       {
         action: 'approve-skip',
         description: `Agree to leave ${step.namespace} out (${skip.requestedBy} asked: ${skip.reason}); an approver other than ${skip.requestedBy}`,
-        namespace: step.namespace,
-        reason: skip.reason,
-        requestedBy: skip.requestedBy,
+        ...asked,
+      },
+      {
+        action: 'reject-skip',
+        description: `Refuse to leave ${step.namespace} out, saying why (${skip.requestedBy} asked: ${skip.reason}): it stays stopped and can be retried, or a skip asked for again; an approver other than ${skip.requestedBy}`,
+        ...asked,
       },
     ];
+  }
   const applied = step.phase === 'probed';
   const actions: NextAction[] = [...declareActions(step)];
   if (!restepRefusal(state, [step], now))
@@ -66,9 +71,10 @@ function stepActions(state: RolloutState, step: Step, now: Date): NextAction[] {
         : `Step ${step.namespace} again with plan v${state.planVersion}: snapshot, apply, probe (after a flaky probe, or once the cluster is fixed)`,
       namespace: step.namespace,
     });
+  const rejected = skip?.rejectedAt ? ` (${skip.rejectedBy ?? 'an approver'} rejected the last request: ${skip.comment ?? ''})` : '';
   actions.push({
     action: 'skip',
-    description: `Leave ${step.namespace} out, saying why: ${applied ? 'its policies are put back from the snapshot' : 'it stays as it was before the rollout'}, it counts as excluded with the reason, and the rollout goes on; an approver other than you must agree`,
+    description: `Leave ${step.namespace} out, saying why: ${applied ? 'its policies are put back from the snapshot' : 'it stays as it was before the rollout'}, it counts as excluded with the reason, and the rollout goes on; an approver other than you must agree${rejected}`,
     namespace: step.namespace,
   });
   return actions;

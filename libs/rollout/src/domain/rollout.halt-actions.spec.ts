@@ -141,6 +141,75 @@ describe('skipping a stopped namespace', () => {
   });
 });
 
+describe('rejecting a requested skip', () => {
+  let loop: RolloutWorld;
+  const reject = (by: string, role: string, comment = 'the team wants it protected') =>
+    loop.send({ type: 'rejectSkip', by, actorId: by, role, namespace: 'staging-b', comment }, true);
+  beforeAll(async () => {
+    loop = await haltedInStaging();
+  });
+
+  it('is refused while nobody asked for a skip', async () => {
+    const early = await reject(APPROVER, 'approver');
+    expect(early.ok ? '' : early.error.code).toBe('rollout.illegal_state');
+  });
+
+  it('is offered beside the approval, to an approver other than the requester, and needs a comment', async () => {
+    await loop.send({ type: 'requestSkip', by: OPERATOR, actorId: OPERATOR, namespace: 'staging-b', reason: 'owned by another team' });
+    expect(actionsOf(loop)).toEqual(['approve-skip staging-b', 'reject-skip staging-b', 'rollback', 'abort']);
+    const own = await reject(OPERATOR, 'admin');
+    expect(own.ok ? '' : own.error.code).toBe('rollout.forbidden');
+    const viewer = await reject(APPROVER, 'viewer');
+    expect(viewer.ok ? '' : viewer.error.code).toBe('rollout.forbidden');
+    const silent = await reject(APPROVER, 'approver', '  ');
+    expect(silent.ok ? [] : silent.error.problems).toEqual([{ field: 'comment', reason: 'say why the skip is rejected' }]);
+  });
+
+  it('keeps the namespace stopped and the rollout halted, audited with the comment, and offers retry and a new skip', async () => {
+    const sent = await reject(APPROVER, 'approver');
+    expect(sent.ok && sent.state.status).toBe('halted');
+    expect(loop.step('staging-b')).toMatchObject({
+      phase: 'restored',
+      skip: { requestedBy: OPERATOR, rejectedBy: APPROVER, comment: 'the team wants it protected' },
+    });
+    expect(loop.state.excluded ?? []).not.toContainEqual(expect.objectContaining({ namespace: 'staging-b' }));
+    expect(loop.audit).toContainEqual(
+      expect.objectContaining({
+        action: 'rollout.step.skip_rejected',
+        actor: APPROVER,
+        namespace: 'staging-b',
+        detail: expect.objectContaining({ reason: 'owned by another team', comment: 'the team wants it protected' }),
+      }),
+    );
+    expect(actionsOf(loop)).toEqual(['declare-dependency staging-b', 'retry staging-b', 'skip staging-b', 'rollback', 'abort']);
+    const skip = nextActionsOf(loop.state, undefined, loop.now).find((action) => action.action === 'skip');
+    expect(skip?.description).toContain(`${APPROVER} rejected the last request: the team wants it protected`);
+  });
+
+  it('answers a repeat with the same state, still refuses the requester, and cannot be approved after', async () => {
+    const again = await reject(APPROVER, 'approver');
+    expect(again.ok && again.changed).toBe(false);
+    const own = await reject(OPERATOR, 'admin');
+    expect(own.ok ? '' : own.error.code).toBe('rollout.forbidden');
+    const approve = await loop.send(
+      { type: 'approveSkip', by: APPROVER, actorId: APPROVER, role: 'approver', namespace: 'staging-b' },
+      true,
+    );
+    expect(approve.ok ? '' : approve.error.code).toBe('rollout.illegal_state');
+  });
+
+  it('lets the skip be asked for again, and then approved', async () => {
+    await loop.send({ type: 'requestSkip', by: OPERATOR, actorId: OPERATOR, namespace: 'staging-b', reason: 'the other team agreed' });
+    expect(loop.step('staging-b').skip).toEqual(expect.objectContaining({ reason: 'the other team agreed' }));
+    expect(loop.step('staging-b').skip?.rejectedAt).toBeUndefined();
+    await loop.send({ type: 'approveSkip', by: APPROVER, actorId: APPROVER, role: 'approver', namespace: 'staging-b' });
+    const late = await reject(APPROVER, 'approver');
+    expect(late.ok ? '' : late.error.code).toBe('rollout.illegal_state');
+    await loop.run();
+    expect(loop.state.status).toBe('waiting_approval');
+  });
+});
+
 describe('skipping a namespace whose policies stayed applied (not enforced)', () => {
   it('puts its snapshot back before the rollout goes on', async () => {
     const loop = await simulate({ namespaces: THREE_TIERS.slice(0, 2), oracle: scripted({ 'blocked-dev-a': ['reached'] }) });

@@ -120,15 +120,21 @@ export interface RestoreProgress {
   lastError?: string;
 }
 
-/** A request to leave a stopped namespace out, and the approver's consent (another person than the requester). */
+/**
+ * A request to leave a stopped namespace out, and an approver's answer (another person than the
+ * requester): consent, or a refusal with a comment, after which the namespace can be asked about again.
+ */
 export interface StepSkip {
   reason: string;
   requestedBy: string;
-  /** the person behind `requestedBy`, who may not approve the skip */
+  /** the person behind `requestedBy`, who may neither approve nor reject the skip */
   requesterId: string;
   requestedAt: string;
   approvedBy?: string;
   approvedAt?: string;
+  rejectedBy?: string;
+  rejectedAt?: string;
+  /** the approver's words with the answer (required with a rejection) */
   comment?: string;
 }
 
@@ -328,6 +334,7 @@ export type NextAction =
   | { action: 'retry'; description: string; namespace: string }
   | { action: 'skip'; description: string; namespace: string }
   | { action: 'approve-skip'; description: string; namespace: string; reason: string; requestedBy: string }
+  | { action: 'reject-skip'; description: string; namespace: string; reason: string; requestedBy: string }
   | { action: 'rollback'; description: string }
   | { action: 'abort'; description: string };
 
@@ -432,6 +439,7 @@ export type RolloutEvent =
   | { type: 'retryStep'; by: string; namespace: string }
   | { type: 'requestSkip'; by: string; actorId: string; namespace: string; reason: string }
   | { type: 'approveSkip'; by: string; actorId: string; role: string; namespace: string; comment?: string }
+  | { type: 'rejectSkip'; by: string; actorId: string; role: string; namespace: string; comment: string }
   /** "look again": time passed, a wake-up fired, or the reconciler re-derives lost commands */
   | { type: 'tick' }
   | { type: 'snapshotTaken'; stepId: string; policies: PolicyDocument[] }

@@ -110,7 +110,8 @@ export type HaltAction =
   | { kind: 'continue'; planVersion: number }
   | { kind: 'retry'; namespace: string }
   | { kind: 'skip'; namespace: string; reason: string }
-  | { kind: 'approve-skip'; namespace: string };
+  | { kind: 'approve-skip'; namespace: string }
+  | { kind: 'reject-skip'; namespace: string; comment: string };
 
 function sendHaltAction(rolloutId: string, action: HaltAction): Promise<RolloutView> {
   const params = { rolloutId };
@@ -125,6 +126,8 @@ function sendHaltAction(rolloutId: string, action: HaltAction): Promise<RolloutV
       return api.call(routes.skipNamespace, { params, body: { namespace: action.namespace, reason: action.reason } });
     case 'approve-skip':
       return api.call(routes.approveSkip, { params, body: { namespace: action.namespace } });
+    case 'reject-skip':
+      return api.call(routes.rejectSkip, { params, body: { namespace: action.namespace, comment: action.comment } });
   }
 }
 

@@ -119,6 +119,8 @@ export const hasFinished = (step: Step): boolean => step.phase === 'verified' ||
 export const isInFlight = (step: Step): boolean => hasStarted(step) && !hasFinished(step) && step.phase !== 'restoring';
 /** Left out with an approver's consent: it counts as done once its namespace is back as it was. */
 export const isSkipped = (step: Step): boolean => step.skip?.approvedAt !== undefined;
+/** A skip was asked for and no approver has answered it yet (neither approved nor rejected). */
+export const skipUnanswered = (step: Step): boolean => step.skip !== undefined && !step.skip.approvedAt && !step.skip.rejectedAt;
 /**
  * Stopped and waiting for a person: failed (and restored, or left applied because restoring would change
  * nothing) or rolled back, and not skipped. What retry, skip and continue act on.

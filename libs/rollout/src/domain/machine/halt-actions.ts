@@ -1,13 +1,14 @@
 /**
  * What people do about a halt besides rolling back or aborting: go on with a newer plan version, run a
- * stopped namespace's step again, or leave it out (asked for with a reason, agreed by another approver).
+ * stopped namespace's step again, or leave it out (asked for with a reason, agreed to or rejected by
+ * another approver).
  * Each is refused where it does not apply, and a request that was already carried out changes nothing.
  * The checks are shared with `nextActionsOf`, so what the view offers is what these accept.
  */
 import { windowsFor } from '../commands';
 import { expectationOf } from '../create';
 import { windowOpen } from '../time/windows';
-import type { HaltReason, Probe, ProbeSpec, RolloutEvent, RolloutState, Step } from '../types';
+import type { HaltReason, Probe, ProbeSpec, RolloutEvent, RolloutState, Step, StepSkip } from '../types';
 import {
   APPLIED,
   editStep,
@@ -27,7 +28,7 @@ import {
 import { startRestore } from './halts';
 import { APPROVER_ROLES } from './operator-events';
 
-export type HaltActionEvent = Extract<RolloutEvent, { type: 'continueWith' | 'retryStep' | 'requestSkip' | 'approveSkip' }>;
+export type HaltActionEvent = Extract<RolloutEvent, { type: 'continueWith' | 'retryStep' | 'requestSkip' | 'approveSkip' | 'rejectSkip' }>;
 
 type EventOf<T extends HaltActionEvent['type']> = Extract<HaltActionEvent, { type: T }>;
 
@@ -41,6 +42,8 @@ export function applyHaltAction(ctx: TransitionContext, event: HaltActionEvent):
       return requestSkip(ctx, event);
     case 'approveSkip':
       return approveSkip(ctx, event);
+    case 'rejectSkip':
+      return rejectSkip(ctx, event);
   }
 }
 
@@ -224,7 +227,8 @@ function requestSkip(ctx: TransitionContext, event: EventOf<'requestSkip'>): Out
   const found = stepNamed(ctx, event.namespace);
   if (!found) return noSuchNamespace(ctx, event.namespace);
   const { position, step } = found;
-  if (step.skip) return ignored(`a skip of ${step.namespace} was already asked for by ${step.skip.requestedBy}`);
+  // a rejected skip may be asked for again (with another reason, say); an open or approved one may not
+  if (step.skip && !step.skip.rejectedAt) return ignored(`a skip of ${step.namespace} was already asked for by ${step.skip.requestedBy}`);
   const refusal = haltActionRefusal(ctx.rollout);
   if (refusal) return refused('illegal_state', refusal);
   if (!isStopped(step))
@@ -237,23 +241,40 @@ function requestSkip(ctx: TransitionContext, event: EventOf<'requestSkip'>): Out
   return APPLIED;
 }
 
-function approveSkip(ctx: TransitionContext, event: EventOf<'approveSkip'>): Outcome {
+type SkipAnswer = EventOf<'approveSkip' | 'rejectSkip'>;
+
+/**
+ * The step whose skip `event` answers, or why it may not answer it. Who may answer is checked before
+ * whether it was already answered: the requester, or someone who is no approver, is refused every time.
+ */
+function skipToAnswer(ctx: TransitionContext, event: SkipAnswer): { position: number; step: Step; skip: StepSkip } | Outcome {
+  const verb = event.type === 'approveSkip' ? 'approve' : 'reject';
   const found = stepNamed(ctx, event.namespace);
   if (!found) return noSuchNamespace(ctx, event.namespace);
   const { position, step } = found;
   if (!step.skip) return refused('illegal_state', `nobody asked to skip ${step.namespace}`);
-  // who may approve is checked before whether it is already approved: the requester is refused every time
   if (!APPROVER_ROLES.includes(event.role))
-    return refused('forbidden', `${event.by} has role ${event.role}; only ${APPROVER_ROLES.join(' or ')} may approve a skip`);
+    return refused('forbidden', `${event.by} has role ${event.role}; only ${APPROVER_ROLES.join(' or ')} may ${verb} a skip`);
   if (event.actorId === step.skip.requesterId)
-    return refused('forbidden', `${event.by} asked for this skip and cannot approve it: another approver must`);
-  if (step.skip.approvedAt)
-    return ignored(`the skip of ${step.namespace} was already approved by ${step.skip.approvedBy ?? 'an approver'}`);
+    return refused('forbidden', `${event.by} asked for this skip and cannot ${verb} it: another approver must`);
+  return { position, step, skip: step.skip };
+}
+
+const isOutcome = (value: object): value is Outcome => 'kind' in value;
+
+function approveSkip(ctx: TransitionContext, event: EventOf<'approveSkip'>): Outcome {
+  const found = skipToAnswer(ctx, event);
+  if (isOutcome(found)) return found;
+  const { position, step } = found;
+  if (found.skip.approvedAt)
+    return ignored(`the skip of ${step.namespace} was already approved by ${found.skip.approvedBy ?? 'an approver'}`);
+  if (found.skip.rejectedAt)
+    return refused('illegal_state', `${found.skip.rejectedBy ?? 'an approver'} rejected the skip of ${step.namespace}: ask for it again`);
   const refusal = haltActionRefusal(ctx.rollout);
   if (refusal) return refused('illegal_state', refusal);
   const editable = editStep(ctx, position);
   const skip = {
-    ...step.skip,
+    ...found.skip,
     approvedBy: event.by,
     approvedAt: ctx.nowText,
     ...(event.comment !== undefined ? { comment: event.comment } : {}),
@@ -270,5 +291,23 @@ function approveSkip(ctx: TransitionContext, event: EventOf<'approveSkip'>): Out
   );
   if (editable.phase === 'probed') startRestore(ctx, editable, 'skip', event.by);
   resumeIfClear(ctx, event.by);
+  return APPLIED;
+}
+
+/** An approver refuses a skip, saying why: the namespace stays stopped and the rollout halted, and a skip can be asked for again. */
+function rejectSkip(ctx: TransitionContext, event: EventOf<'rejectSkip'>): Outcome {
+  const found = skipToAnswer(ctx, event);
+  if (isOutcome(found)) return found;
+  const { position, step, skip } = found;
+  if (skip.rejectedAt) return ignored(`the skip of ${step.namespace} was already rejected by ${skip.rejectedBy ?? 'an approver'}`);
+  if (skip.approvedAt)
+    return refused('illegal_state', `${skip.approvedBy ?? 'an approver'} already approved the skip of ${step.namespace}: it is left out`);
+  const refusal = haltActionRefusal(ctx.rollout);
+  if (refusal) return refused('illegal_state', refusal);
+  const comment = typeof event.comment === 'string' ? event.comment.trim() : '';
+  if (comment.length === 0) return refused('invalid_input', 'say why the skip is rejected', 'comment');
+  const editable = editStep(ctx, position);
+  editable.skip = { ...skip, rejectedBy: event.by, rejectedAt: ctx.nowText, comment };
+  logStep(ctx, 'rollout.step.skip_rejected', editable, { reason: skip.reason, requestedBy: skip.requestedBy, comment }, event.by);
   return APPLIED;
 }

@@ -48,6 +48,7 @@ function applyEvent(ctx: TransitionContext, event: RolloutEvent): Outcome {
     case 'retryStep':
     case 'requestSkip':
     case 'approveSkip':
+    case 'rejectSkip':
       return applyHaltAction(ctx, event);
     default: {
       const unknown: { type?: unknown } = event;

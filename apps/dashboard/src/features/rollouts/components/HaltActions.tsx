@@ -5,7 +5,10 @@ import { ErrorNote } from '../../../shared/ui';
 import { usePlans } from '../../plans/api';
 import { useHaltAction, useRolloutCommand } from '../api';
 
-/** The halt's next actions, as the API lists them: each with what it would do, and a button (skip asks for a reason, continue for a plan version). */
+/**
+ * The halt's next actions, as the API lists them: each with what it would do, and a button (skip asks for
+ * a reason, a skip's rejection for a comment, continue for a plan version).
+ */
 export function HaltActions({ rollout: r }: { rollout: RolloutView }) {
   const { can } = useAuth();
   const halt = useHaltAction(r.id, r.clusterId);
@@ -23,7 +26,7 @@ export function HaltActions({ rollout: r }: { rollout: RolloutView }) {
               action={action}
               rollout={r}
               busy={busy}
-              allowed={action.action === 'approve-skip' ? can('rollouts.approve') : can('rollouts.control')}
+              allowed={ANSWERS_SKIP.has(action.action) ? can('rollouts.approve') : can('rollouts.control')}
               onHalt={(next) => halt.mutate(next)}
               onEnd={(kind) => command.mutate(kind === 'rollback' ? { kind, scope: { kind: 'all' } } : { kind, restore: 'in_flight' })}
             />
@@ -45,18 +48,21 @@ interface ButtonProps {
   onEnd: (kind: 'rollback' | 'abort') => void;
 }
 
+/** The answers to a requested skip, which are an approver's to give. */
+const ANSWERS_SKIP = new Set<NextAction['action']>(['approve-skip', 'reject-skip']);
+
 const LABEL: Record<NextAction['action'], string> = {
   'declare-dependency': 'Declare the dependency',
   continue: 'Continue',
   retry: 'Retry',
   skip: 'Ask to skip',
   'approve-skip': 'Approve the skip',
+  'reject-skip': 'Reject the skip',
   rollback: 'Roll back',
   abort: 'Abort',
 };
 
 function ActionButton({ action, rollout, busy, allowed, onHalt, onEnd }: ButtonProps) {
-  const [reason, setReason] = useState('');
   const plans = usePlans(rollout.clusterId);
   const [planVersion, setPlanVersion] = useState<number | null>(null);
   const testId = `action-${action.action}`;
@@ -65,6 +71,7 @@ function ActionButton({ action, rollout, busy, allowed, onHalt, onEnd }: ButtonP
       {LABEL[action.action]}
     </button>
   );
+  const words = { testId, label: LABEL[action.action], busy, allowed };
   switch (action.action) {
     case 'declare-dependency':
       return button(() => onHalt({ kind: 'declare-dependency', namespace: action.namespace, probeId: action.probeId }));
@@ -75,26 +82,24 @@ function ActionButton({ action, rollout, busy, allowed, onHalt, onEnd }: ButtonP
     case 'rollback':
     case 'abort':
       return button(() => onEnd(action.action));
-    case 'skip': {
-      const submit = (e: FormEvent) => {
-        e.preventDefault();
-        onHalt({ kind: 'skip', namespace: action.namespace, reason: reason.trim() });
-      };
+    case 'skip':
       return (
-        <form className="controls-row" onSubmit={submit}>
-          <input
-            aria-label={`Why ${action.namespace} is left out`}
-            placeholder="Why it is left out"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            disabled={!allowed}
-          />
-          <button type="submit" className="btn btn-small" data-testid={testId} disabled={busy || !allowed || reason.trim() === ''}>
-            {LABEL.skip}
-          </button>
-        </form>
+        <WordsForm
+          {...words}
+          ask={`Why ${action.namespace} is left out`}
+          placeholder="Why it is left out"
+          onSubmit={(reason) => onHalt({ kind: 'skip', namespace: action.namespace, reason })}
+        />
       );
-    }
+    case 'reject-skip':
+      return (
+        <WordsForm
+          {...words}
+          ask={`Why ${action.namespace} may not be left out`}
+          placeholder="Why not"
+          onSubmit={(comment) => onHalt({ kind: 'reject-skip', namespace: action.namespace, comment })}
+        />
+      );
     case 'continue': {
       const newer = (plans.items ?? []).filter((p) => p.version > rollout.planVersion).map((p) => p.version);
       const versions = newer.includes(action.planVersion) ? newer : [action.planVersion, ...newer];
@@ -113,4 +118,32 @@ function ActionButton({ action, rollout, busy, allowed, onHalt, onEnd }: ButtonP
       );
     }
   }
+}
+
+interface WordsFormProps {
+  testId: string;
+  label: string;
+  /** the field's accessible name: what the words are for */
+  ask: string;
+  placeholder: string;
+  busy: boolean;
+  allowed: boolean;
+  onSubmit: (words: string) => void;
+}
+
+/** An action that needs a person's words (a skip's reason, a rejection's comment): sent trimmed, never empty. */
+function WordsForm({ testId, label, ask, placeholder, busy, allowed, onSubmit }: WordsFormProps) {
+  const [words, setWords] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSubmit(words.trim());
+  };
+  return (
+    <form className="controls-row" onSubmit={submit}>
+      <input aria-label={ask} placeholder={placeholder} value={words} onChange={(e) => setWords(e.target.value)} disabled={!allowed} />
+      <button type="submit" className="btn btn-small" data-testid={testId} disabled={busy || !allowed || words.trim() === ''}>
+        {label}
+      </button>
+    </form>
+  );
 }

@@ -44,7 +44,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
   return (
     <div className="page" data-testid="rollout" data-status={r.status}>
       <RolloutHeader rollout={r} liveness={liveness} />
-      {r.halt && (
+      {r.halt && r.status === 'halted' && (
         <div className="note note-error" role="alert" data-testid="halt">
           <div>
             <strong>Halted{r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: </strong>
@@ -54,6 +54,13 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
               {r.halt.by && ` · by ${personName(r.halt.by)}`}
             </div>
           </div>
+        </div>
+      )}
+      {r.halt && r.status !== 'halted' && (
+        <div className="note note-info" data-testid="halted-before">
+          Halted {formatDate(r.halt.at)}
+          {r.halt.namespace ? ` in ${r.halt.namespace}` : ''} ({r.halt.code.replace(/_/g, ' ')}) before it was {statusWords(r.status)}:{' '}
+          {r.halt.message}
         </div>
       )}
       <HaltActions rollout={r} />
@@ -197,7 +204,7 @@ function Progress({ rollout: r }: { rollout: RolloutState }) {
         <div className="progress-bar" style={{ width: pct(busy) }} />
         <div className="progress-bar progress-failed" style={{ width: pct(restored) }} />
       </div>
-      <span className="small muted nowrap">
+      <span className="small muted nowrap" data-testid="progress">
         {verified} of {total} namespaces verified{busy > 0 && ` · ${busy} under way`}
         {restored > 0 && ` · ${restored} put back`}
         {excluded > 0 && ` · ${excluded} excluded`}
@@ -222,11 +229,13 @@ function StageCard({ rollout: r, stage, display }: { rollout: RolloutState; stag
       <div className="stage-head">
         <h2 id={`stage-${stage.tier}`}>
           {TIER_NAME[stage.tier]}{' '}
-          <span className="muted">
+          <span className="muted" data-testid="stage-count">
             {display.verified}/{display.namespaces}
           </span>
         </h2>
-        <Badge tone={STAGE_TONE[display.status]}>{statusWords(display.status)}</Badge>
+        <Badge tone={STAGE_TONE[display.status]}>
+          <span data-testid="stage-badge">{statusWords(display.status)}</span>
+        </Badge>
         <div className="stage-approval">
           {decision ? (
             <span data-testid="decision">

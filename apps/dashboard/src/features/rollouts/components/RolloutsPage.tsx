@@ -1,6 +1,6 @@
 import { useAuth } from '../../../app/auth';
 import { Link, setQuery, useLocation } from '../../../app/router';
-import type { RolloutSummary } from '@bulkhead/contracts';
+import type { RolloutSummary, StageDisplayStatus } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
 import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
@@ -116,13 +116,21 @@ function MiniProgress({ rollout: r }: { rollout: RolloutSummary }) {
   );
 }
 
+/** What a stage under way is doing, by its badge. */
+const DOING: Partial<Record<StageDisplayStatus, string>> = {
+  waiting_approval: 'waits for an approval',
+  waiting_window: 'waits for a window',
+  running: 'in progress',
+  paused: 'is paused',
+};
+
 function whereNow(r: RolloutSummary): string {
-  if (r.halt)
+  // A rollout keeps its halt after it is rolled back or aborted: only a halted one is "Halted" now.
+  if (r.halt && r.status === 'halted')
     return `Halted${r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: ${r.halt.code.replace(/_/g, ' ')}${r.halt.by ? ` by ${personName(r.halt.by)}` : ''}`;
-  const waiting = r.stages.find((s) => s.status === 'waiting_approval');
-  if (waiting) return `${TIER_NAME[waiting.tier]} waits for an approval`;
-  const running = r.stages.find((s) => s.status === 'running');
-  if (running) return `${TIER_NAME[running.tier]} in progress`;
+  // A stage is said to be doing what its badge says (its display, which follows the rollout's status), never its bare status.
+  const current = r.stages.find((s) => s.display in DOING);
+  if (current) return `${TIER_NAME[current.tier]} ${DOING[current.display]}`;
   if (r.status === 'completed')
     return r.excluded.length > 0
       ? `${r.phases.verified ?? 0} verified, ${r.excluded.length} excluded (${r.excluded.map((e) => e.namespace).join(', ')})`
