@@ -6,7 +6,7 @@
 // the audit log. A page is interactive when its main content is rendered with its data:
 //   overview  the cluster cards, with their handlers (the page marks `bh:overview-interactive`)
 //   map       the drawing and the first row of the edge table
-//   plan      the table of what the plan newly blocks (its first tab)
+//   plan      its first tab, Impact, down to its last table (the blast radius by namespace)
 //   rollout   the stages with their namespaces' steps
 //   audit     the first row of the log
 // Each figure is the median of the runs, in ms since navigation start. Ends with one JSON line:
@@ -95,7 +95,19 @@ async function timePage(page, cdp, label, url, ready, arg = null) {
     const handle = await page.waitForFunction(ready, arg, { polling: 'raf', timeout: 60000 });
     const ms = await handle.jsonValue();
     times.push(ms);
-    console.log(`${label} run ${run}: interactive after ${ms.toFixed(0)} ms`);
+    // Where the time went: the API's answers read by then (when the last ended, how much they weighed).
+    const answers = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => new URL(entry.name).pathname.startsWith('/api/'))
+        .reduce((sum, entry) => ({ endMs: Math.max(sum.endMs, entry.responseEnd), kb: sum.kb + entry.decodedBodySize / 1024 }), {
+          endMs: 0,
+          kb: 0,
+        }),
+    );
+    console.log(
+      `${label} run ${run}: interactive after ${ms.toFixed(0)} ms (API answers: ${answers.kb.toFixed(0)} KB, the last read by ${answers.endMs.toFixed(0)} ms)`,
+    );
   }
   times.sort((a, b) => a - b);
   const median = Math.round(times[Math.floor(times.length / 2)]);
@@ -143,7 +155,7 @@ async function main() {
         '[data-testid="dependency-graph"]',
         '[data-testid="edge-table"] tbody tr',
       ]),
-      planInteractiveMs: await timePage(page, cdp, 'plan', `${site.url}/plans/${planId}`, shown, ['[data-testid="newly-blocked"]']),
+      planInteractiveMs: await timePage(page, cdp, 'plan', `${site.url}/plans/${planId}`, shown, ['[data-testid="blast-radius"] tbody tr']),
       rolloutInteractiveMs: await timePage(page, cdp, 'rollout', `${site.url}/rollouts/${rolloutId}`, shown, [
         '[data-testid="stage"] [data-testid="step"]',
       ]),
