@@ -134,9 +134,13 @@ export function countFaults({ boxes, lines }) {
   return { boxes: boxes.length, lines: lines.length, boxOverlaps, crossings, linesThroughBoxes };
 }
 
-export async function importGeneratedCluster(page) {
-  const snapshot = generatedSnapshot(NAMESPACES, APPS);
-  const edgeList = generatedEdgeList(NAMESPACES);
+/**
+ * Registers a generated cluster through the API as the signed-in user, as the dashboard would: the
+ * cluster, its snapshot (`generatedSnapshot(namespaces, apps)`) and `edgeList` as a flow import, which
+ * the worker attributes. Answers the cluster's id once the import succeeded.
+ */
+export async function importGeneratedCluster(page, { namespaces, apps = APPS, edgeList, name = `generated-${namespaces}` }) {
+  const snapshot = generatedSnapshot(namespaces, apps);
   return page.evaluate(
     async ({ snapshot, edgeList, name }) => {
       const me = await (await fetch('/api/v1/auth/me')).json();
@@ -161,7 +165,7 @@ export async function importGeneratedCluster(page) {
       }
       throw new Error('the generated flows were not imported within 3 minutes');
     },
-    { snapshot, edgeList, name: `generated-${NAMESPACES}` },
+    { snapshot, edgeList, name },
   );
 }
 
@@ -189,7 +193,7 @@ async function main() {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await signIn(page, site.url, 'admin', ADMIN_PASSWORD);
     const started = Date.now();
-    const generatedId = await importGeneratedCluster(page);
+    const generatedId = await importGeneratedCluster(page, { namespaces: NAMESPACES, edgeList: generatedEdgeList(NAMESPACES) });
     console.log(`generated cluster: ${NAMESPACES} namespaces imported in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await page.addInitScript(instrument);
     await mkdir(join(root, 'screenshots'), { recursive: true });

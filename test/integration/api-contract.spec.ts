@@ -99,6 +99,7 @@ describe('answers match their declared schemas', () => {
     const plan = await answerOf(routes.createPlan, 'operator', { params: { clusterId } });
     await answerOf(routes.listPlans, 'viewer', { params: { clusterId } });
     await answerOf(routes.getPlan, 'viewer', { params: { planId: plan.id } });
+    await answerOf(routes.planReview, 'viewer', { params: { planId: plan.id } });
     await answerOf(routes.planYaml, 'viewer', { params: { planId: plan.id } });
     await answerOf(routes.planDiff, 'viewer', { params: { planId: plan.id }, query: { against: 'live' } });
 

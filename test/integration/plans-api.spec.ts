@@ -40,6 +40,18 @@ describe('plans of the demo cluster', () => {
     expect((await api.call('GET', '/api/v1/plans/00000000-0000-4000-8000-000000000000', { role: 'viewer' })).status).toBe(404);
   });
 
+  it('answers the review of the plan: the same plan without its manifests, evidence and replay of every edge', async () => {
+    const review = await api.call('GET', `/api/v1/plans/${first.id}/review`, { role: 'viewer' });
+    expect(review.status).toBe(200);
+    const { policies: _manifests, ...view } = first;
+    const { evidence: _evidence, ...findings } = first.report.plan;
+    const { edges: _replay, ...impact } = first.report.impact;
+    expect(review.body).toEqual({ ...view, report: { ...first.report, plan: findings, impact } });
+    expect(JSON.stringify(review.body).length).toBeLessThan(JSON.stringify(first).length / 2);
+    expect((await api.call('GET', '/api/v1/plans/00000000-0000-4000-8000-000000000000/review', { role: 'viewer' })).status).toBe(404);
+    expect((await api.call('GET', `/api/v1/plans/${first.id}/review`, { role: null })).status).toBe(401);
+  });
+
   it('serves the plan as YAML that kubectl apply accepts, one NetworkPolicy per document', async () => {
     const res = await fetch(`${api.url}/api/v1/plans/${first.id}/yaml?namespace=payments-prod`, {
       headers: { authorization: `Bearer ${api.tokens.viewer}` },

@@ -1,4 +1,13 @@
-import { doesNotExist, type Page, type PlanDiff, type PlanListItem, type PlanView, routes, type RouteInput } from '@bulkhead/contracts';
+import {
+  doesNotExist,
+  type Page,
+  type PlanDiff,
+  type PlanListItem,
+  type PlanReview,
+  type PlanView,
+  routes,
+  type RouteInput,
+} from '@bulkhead/contracts';
 import {
   createPlan,
   diffPlan,
@@ -41,6 +50,14 @@ const planView = (p: PlanRecord): PlanView => {
   };
 };
 
+/** The view less the manifests, the evidence and the replay of every edge (see planReviewSchema). */
+const planReview = (p: PlanRecord): PlanReview => {
+  const { policies: _manifests, ...view } = planView(p);
+  const { evidence: _evidence, ...findings } = p.report.plan;
+  const { edges: _replay, ...impact } = p.report.impact;
+  return { ...view, report: { ...p.report, plan: findings, impact } };
+};
+
 /** Plan answers kept serialized, in characters: a plan never changes once written, and can be 0.5 MB. */
 const KEPT_PLAN_ANSWERS_CHARS = 32 * 1024 * 1024;
 
@@ -78,15 +95,24 @@ export class PlansController {
     });
   }
 
-  /** Serialized once per plan: a plan never changes. */
   @Route(routes.getPlan)
   @RequireRole('viewer')
-  async get(@Input() { params }: RouteInput<typeof routes.getPlan>, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const id = params.planId;
+  get(@Input() { params }: RouteInput<typeof routes.getPlan>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.sendPlan(req, res, params.planId, 'plan', planView);
+  }
+
+  @Route(routes.planReview)
+  @RequireRole('viewer')
+  review(@Input() { params }: RouteInput<typeof routes.planReview>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.sendPlan(req, res, params.planId, 'review', planReview);
+  }
+
+  /** A view of a plan, serialized once per plan: a plan never changes. */
+  private async sendPlan(req: Request, res: Response, id: string, kind: string, view: (p: PlanRecord) => unknown): Promise<void> {
     // Gone with its cluster: not served from memory.
     if (!(await this.existing.read(id, () => this.deps.plans.exists(id))))
       throw new PlanningError('plan.not_found', doesNotExist('plan', id));
-    await sendAnswer(req, res, await this.answers.get(`plan:${id}`, async () => planView(await requirePlan(this.deps.plans, id))));
+    await sendAnswer(req, res, await this.answers.get(`${kind}:${id}`, async () => view(await requirePlan(this.deps.plans, id))));
   }
 
   @Route(routes.planYaml)

@@ -15,8 +15,9 @@ export const usePlans = (clusterId: string) =>
     { enabled: clusterId !== '' },
   );
 
+/** A plan as its page reviews it: without its manifests, evidence and every edge's replay (see planReviewSchema). */
 export const usePlan = (planId: string) =>
-  useQuery({ queryKey: planKeys.one(planId), queryFn: ({ signal }) => api.call(routes.getPlan, { params: { planId }, signal }) });
+  useQuery({ queryKey: planKeys.one(planId), queryFn: ({ signal }) => api.call(routes.planReview, { params: { planId }, signal }) });
 
 /** The YAML of one namespace's policies; none is asked for while no namespace is chosen. */
 export const usePlanYaml = (planId: string, namespace: string | undefined) =>

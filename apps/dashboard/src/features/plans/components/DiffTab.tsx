@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { setQuery, useLocation } from '../../../app/router';
-import type { ConnectionChange, PlanView, PolicyChange } from '@bulkhead/contracts';
+import type { ConnectionChange, PlanReview, PolicyChange } from '@bulkhead/contracts';
 import { DiffLines } from '../../../shared/DiffLines';
 import { Badge, ErrorNote, Loading } from '../../../shared/ui';
 import { usePlanDiff } from '../api';
@@ -8,7 +8,7 @@ import { usePlanDiff } from '../api';
 const CHANGE_TONE = { added: 'good', removed: 'bad', changed: 'info' } as const;
 
 /** What the plan changes against the previous version or the live cluster: policy by policy, and connection by connection. */
-export function DiffTab({ plan }: { plan: PlanView }) {
+export function DiffTab({ plan }: { plan: PlanReview }) {
   const { query } = useLocation();
   const against = query.get('against') === 'live' ? 'live' : 'previous';
   const diff = usePlanDiff(plan.id, against);

@@ -1,11 +1,11 @@
-import type { LintFinding, PlanView, Severity } from '@bulkhead/contracts';
+import type { LintFinding, PlanReview, Severity } from '@bulkhead/contracts';
 import { Badge } from '../../../shared/ui';
 
 const TONE: Record<Severity, 'bad' | 'warn' | 'neutral'> = { error: 'bad', warning: 'warn', info: 'neutral' };
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /** Lint of the planned policies, and of the policies the cluster has now. */
-export function FindingsTab({ plan }: { plan: PlanView }) {
+export function FindingsTab({ plan }: { plan: PlanReview }) {
   return (
     <div className="stack">
       <Findings

@@ -1,10 +1,10 @@
-import type { PlanView } from '@bulkhead/contracts';
+import type { PlanReview } from '@bulkhead/contracts';
 import { toYaml } from '../../../shared/yaml';
 import { Badge } from '../../../shared/ui';
 import { GUARDRAIL_WORDS } from '../guardrail-words';
 
 /** The plan's cluster layer: each piece, on or off and why, and its ClusterNetworkPolicies as YAML. */
-export function GuardrailsTab({ plan }: { plan: PlanView }) {
+export function GuardrailsTab({ plan }: { plan: PlanReview }) {
   const { pieces, policies } = plan.report.plan.clusterLayer;
   return (
     <div className="guardrails">

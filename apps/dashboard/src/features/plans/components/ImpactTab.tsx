@@ -1,4 +1,4 @@
-import type { EdgeImpact, PlanView } from '@bulkhead/contracts';
+import type { EdgeImpact, PlanReview } from '@bulkhead/contracts';
 import { plural } from '../../../shared/format';
 import { Badge } from '../../../shared/ui';
 
@@ -19,7 +19,7 @@ const REASON_WORDS: Record<string, string> = {
 };
 
 /** The flows the plan would block, the edges it leaves out and why, its risks, and the blast radius before and after. */
-export function ImpactTab({ plan }: { plan: PlanView }) {
+export function ImpactTab({ plan }: { plan: PlanReview }) {
   const { impact, blastRadius } = plan.report;
   const { blocked, risks } = plan.report.plan;
   const after = new Map(blastRadius.after.namespaces.map((n) => [n.namespace, n]));

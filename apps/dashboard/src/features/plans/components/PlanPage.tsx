@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useAuth } from '../../../app/auth';
 import { rememberCluster } from '../../../app/last-cluster';
 import { Link, setQuery, useLocation } from '../../../app/router';
-import type { PlanView } from '@bulkhead/contracts';
+import type { PlanReview } from '@bulkhead/contracts';
 import { formatDate, formatNumber, personName, plural } from '../../../shared/format';
 import { ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useCluster } from '../../../shared/use-clusters';
@@ -75,7 +75,7 @@ export function PlanPage({ planId }: { planId: string }) {
   );
 }
 
-function PlanHeader({ plan: p }: { plan: PlanView }) {
+function PlanHeader({ plan: p }: { plan: PlanReview }) {
   const { can } = useAuth();
   const cluster = useCluster(p.clusterId);
   return (
@@ -105,7 +105,7 @@ function PlanHeader({ plan: p }: { plan: PlanView }) {
   );
 }
 
-function Counters({ plan: p }: { plan: PlanView }) {
+function Counters({ plan: p }: { plan: PlanReview }) {
   const s = p.summary;
   const before = s.blastRadius.before;
   const after = s.blastRadius.after;

@@ -1,10 +1,10 @@
 import { setQuery, useLocation } from '../../../app/router';
-import type { PlanView } from '@bulkhead/contracts';
+import type { PlanReview } from '@bulkhead/contracts';
 import { ErrorNote, Loading } from '../../../shared/ui';
 import { usePlanYaml } from '../api';
 
 /** The plan's NetworkPolicies as YAML, namespace by namespace, exactly as `kubectl apply -f` takes them. */
-export function PoliciesTab({ plan }: { plan: PlanView }) {
+export function PoliciesTab({ plan }: { plan: PlanReview }) {
   const namespaces = Object.keys(plan.byNamespace).sort();
   const { query } = useLocation();
   const wanted = query.get('namespace');
