@@ -27,6 +27,15 @@ export interface FileChange {
  * own, each change is built in an index of its own, and two pushes that race are settled by the remote
  * (the loser is told, and starts over from the new tip).
  */
+/**
+ * Whether git's push output says the branch moved under the push: refused as not a fast-forward, or, when
+ * two pushes reach the remote at once, the remote could not move the ref from the tip the push saw. Any
+ * other refusal (a hook, a protected branch) is not a race and is not retried.
+ */
+export function pushLostRace(output: string): boolean {
+  return /\[rejected\]|cannot lock ref '[^']*': is at |\[remote rejected\].*\((failed to update ref|incorrect old value)/.test(output);
+}
+
 export class GitBranch {
   constructor(
     /** The bare cache repository. */
@@ -121,7 +130,7 @@ export class GitBranch {
       await this.git(['push', '--porcelain', '--quiet', '--', this.repoUrl, `${commit}:refs/heads/${this.branch}`]);
       return true;
     } catch (error) {
-      if (error instanceof GitCommandError && /\[rejected\]/.test(error.output)) return false;
+      if (error instanceof GitCommandError && pushLostRace(error.output)) return false;
       throw error;
     }
   }
