@@ -19,7 +19,7 @@
  */
 import fc from 'fast-check';
 import { propertyRuns } from '../../../../test/support/property-runs';
-import { outstandingCommands } from '../domain/commands';
+import { outstandingCommands, windowsFor } from '../domain/commands';
 import { transition } from '../domain/machine';
 import { windowOpen, type TimeWindow } from '../domain/time/windows';
 import {
@@ -29,6 +29,7 @@ import {
   type ProbeObservation,
   type RolloutEvent,
   type RolloutState,
+  type StageTier,
   type StepPhase,
   type Tier,
 } from '../domain/types';
@@ -242,7 +243,7 @@ function expectEveryNamespaceSettled(
 /** No step started outside its window, nor before its stage's approval by someone other than the creator. */
 function expectStartsAllowed(state: RolloutState): void {
   for (const step of state.steps.filter((s) => s.startedAt)) {
-    expect(windowOpen(new Date(step.startedAt!), state.config.windows[step.tier] ?? [], state.config.freezes)).toBe(true);
+    expect(windowOpen(new Date(step.startedAt!), windowsFor(state.config, step.tier).windows, state.config.freezes)).toBe(true);
     const stage = state.stages.find((s) => s.tier === step.tier)!;
     if (stage.approvalRequired) {
       const decision = stage.approval?.decision;
@@ -297,7 +298,7 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
       throw error;
     }
   };
-  const waitingTier = (state: RolloutState): Tier | undefined =>
+  const waitingTier = (state: RolloutState): StageTier | undefined =>
     state.status === 'waiting_approval' || state.status === 'paused'
       ? state.stages.find((s) => s.status === 'waiting_approval')?.tier
       : undefined;
