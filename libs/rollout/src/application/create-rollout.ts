@@ -154,10 +154,10 @@ export async function guardrailInput(
 export async function createRollout(deps: CreateRolloutDeps, request: CreateRolloutRequest) {
   const plan = await requirePlan(deps.planning.plans, request.planId);
   const stored = await deps.planning.inventory.namespaces(plan.clusterId);
-  const coverage = decideCoverage(plannedNamespaces(plan, stored), request, plan.version);
+  const guardrails = await guardrailInput(deps.planning, plan, stored);
+  const coverage = decideCoverage(plannedNamespaces(plan, stored), request, plan.version, guardrails !== undefined);
   if (coverage.problems.length) throw new RolloutError('rollout.invalid_input', coverage.problems);
   const inputs = await namespaceInputs(deps.planning, plan, coverage.staged, stored);
-  const guardrails = await guardrailInput(deps.planning, plan, stored);
 
   const now = deps.clock();
   const created = transition(
