@@ -2,7 +2,7 @@ import { useAuth } from '../../../app/auth';
 import { Link, setQuery, useLocation } from '../../../app/router';
 import type { RolloutSummary } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
-import { STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
+import { STATUS_TONE, statusWords, STAGE_NAME } from '../../../shared/rollout-words';
 import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
 import { useClusters } from '../../../shared/use-clusters';
 import { useRollouts } from '../api';
@@ -120,9 +120,9 @@ function whereNow(r: RolloutSummary): string {
   if (r.halt)
     return `Halted${r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: ${r.halt.code.replace(/_/g, ' ')}${r.halt.by ? ` by ${personName(r.halt.by)}` : ''}`;
   const waiting = r.stages.find((s) => s.status === 'waiting_approval');
-  if (waiting) return `${TIER_NAME[waiting.tier]} waits for an approval`;
+  if (waiting) return `${STAGE_NAME[waiting.tier]} waits for an approval`;
   const running = r.stages.find((s) => s.status === 'running');
-  if (running) return `${TIER_NAME[running.tier]} in progress`;
+  if (running) return `${STAGE_NAME[running.tier]} in progress`;
   if (r.status === 'completed')
     return r.excluded.length > 0
       ? `${r.phases.verified ?? 0} verified, ${r.excluded.length} excluded (${r.excluded.map((e) => e.namespace).join(', ')})`
