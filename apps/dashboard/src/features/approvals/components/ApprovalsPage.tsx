@@ -133,7 +133,7 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
               maxLength={2000}
             />
             <button type="submit" className="btn btn-primary" disabled={!!busy}>
-              {busy === 'approve' ? 'Approving…' : `Approve ${item.tier}`}
+              {busy === 'approve' ? 'Approving…' : `Approve ${STAGE_NAME[item.tier].toLowerCase()}`}
             </button>
             <button type="button" className="btn btn-danger-ghost" disabled={!!busy} onClick={() => send('reject')}>
               {busy === 'reject' ? 'Rejecting…' : 'Reject'}
