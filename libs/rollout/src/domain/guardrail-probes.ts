@@ -5,8 +5,8 @@
  * - must-connect: every allowed edge between tiers (tier isolation passes exactly these to NetworkPolicy);
  * - must-resolve: DNS from one workload of each tier (a guardrail must never cut off name resolution);
  * - must-be-blocked, with tier isolation only: every cross-tier connection the map saw and the plan forbids (the
- *   incident story: a dev workload reaching a prod data store), dev reaching each prod data store, and one
- *   pair for every ordered pair of tiers that none of these covers.
+ *   incident story: a dev workload reaching a prod data store), dev reaching each prod data store that none of
+ *   these covers, and one pair for every ordered pair of tiers that none of these covers.
  */
 import { shortHash } from './hash';
 import type { DependencyEdge, InventoryNamespaceInput, WorkloadRef } from './probes';
@@ -117,16 +117,12 @@ export function selectGuardrailProbes(input: GuardrailProbeInput): ProbeSpec[] {
     for (const ns of inTier('prod'))
       for (const store of ns.workloads.filter((w) => w.dataStore)) {
         const port = store.ports[0];
-        if (port)
-          blocked(
-            devSource,
-            `${ns.name}/${store.name}`,
-            port.port,
-            port.protocol ?? 'TCP',
-            'dev',
-            'prod',
-            'dev reaching a prod data store',
-          );
+        const to = `${ns.name}/${store.name}`;
+        const probedFromDev = out.some(
+          (probe) => probe.kind === 'must-be-blocked' && probe.to === to && tierOf.get(probe.from.split('/')[0]!) === 'dev',
+        );
+        if (port && !probedFromDev)
+          blocked(devSource, to, port.port, port.protocol ?? 'TCP', 'dev', 'prod', 'dev reaching a prod data store');
       }
   for (const fromTier of TIERS)
     for (const toTier of TIERS) {
