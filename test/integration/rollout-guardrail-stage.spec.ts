@@ -52,7 +52,7 @@ it('applies tier isolation as its own approved stage, and the Admin Deny holds o
   expect(JSON.stringify(refused.body)).toContain('guardrailStage');
 
   // A namespace admin opens postgres-prod to everyone: the incident's connection goes through.
-  await driver.applyPolicies('postgres-prod', [allowAll('allow-all') as never]);
+  await driver.applyPolicies('postgres-prod', [allowAll('allow-all')]);
   expect((await driver.probe([incident]))[0]!.connected).toBe(true);
 
   // Only the cluster stage: every namespace is left out of this rollout, on purpose.
@@ -94,7 +94,7 @@ it('applies tier isolation as its own approved stage, and the Admin Deny holds o
   expect(live.map((policy) => policy.metadata.name).sort()).toEqual(
     planned.body.report.plan.clusterLayer.policies.map((policy: any) => policy.metadata.name).sort(),
   );
-  await driver.applyPolicies('postgres-prod', [allowAll('allow-all-again') as never]);
+  await driver.applyPolicies('postgres-prod', [allowAll('allow-all-again')]);
   const [blocked] = await driver.probe([{ ...incident, id: 'guardrail-spec.incident-again' }]);
   expect(blocked!.connected).toBe(false);
 
