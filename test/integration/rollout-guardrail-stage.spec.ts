@@ -98,6 +98,10 @@ it('applies tier isolation as its own approved stage, and the Admin Deny holds o
   const [blocked] = await driver.probe([{ ...incident, id: 'guardrail-spec.incident-again' }]);
   expect(blocked!.connected).toBe(false);
 
+  // The inventory holds what the cluster reported after the apply, without waiting for a sync.
+  const inventoried = (await api.call('GET', `/api/v1/clusters/${clusterId}/cluster-policies`, { role: 'viewer' })).body;
+  expect(JSON.stringify(inventoried)).toContain(live[0]!.metadata.name);
+
   const audit = (await api.call('GET', `/api/v1/audit?clusterId=${clusterId}&action=rollout.step.policies_applied`, { role: 'viewer' }))
     .body.items;
   const applied = audit.find((entry: any) => entry.details.rolloutId === created.body.id);

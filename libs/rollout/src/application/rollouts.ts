@@ -44,6 +44,8 @@ export interface RolloutDeps extends RolloutCore {
   namespaceTier(clusterId: string, namespace: string): Promise<Tier | null>;
   /** The inventory's policies of a namespace become what the cluster reports, after an apply or a restore. */
   recordLivePolicies(clusterId: string, namespace: string, policies: readonly NetworkPolicy[]): Promise<void>;
+  /** The same for the cluster-scoped policies, after the cluster stage's apply or restore. */
+  recordLiveClusterPolicies(clusterId: string, policies: readonly SnapshotClusterPolicy[]): Promise<void>;
   driverFor(clusterId: string): Promise<ClusterDriver>;
 }
 
@@ -149,11 +151,14 @@ function policyTarget(
       apply: (planned) => driver.applyClusterPolicies(asClusterPolicies(planned)),
       restore: (snapshot) => driver.restoreClusterPolicies(asClusterPolicies(snapshot)),
       readBack: async (intended) => {
+        let live: SnapshotClusterPolicy[];
         try {
-          return { policies: asDocuments(await driver.readClusterPolicies()), readFromCluster: true };
+          live = await driver.readClusterPolicies();
         } catch {
           return { policies: intended, readFromCluster: false };
         }
+        await deps.recordLiveClusterPolicies(command.clusterId, live);
+        return { policies: asDocuments(live), readFromCluster: true };
       },
     };
   }

@@ -53,6 +53,7 @@ describe('the cluster stage after prod (the default a plan gives it)', () => {
     expect(step.phase).toBe('verified');
     expect(names(step.snapshot!.policies as never)).toEqual(['platform-team-admin']);
     expect(names(world.cluster.clusterPoliciesNow())).toEqual(['bulkhead-baseline', 'bulkhead-tier-isolation', 'platform-team-admin']);
+    expect(names(world.inventory.get(CLUSTER_SCOPE) as never)).toEqual(names(world.cluster.clusterPoliciesNow()));
     expect(step.probes.map((probe) => [probe.id, probe.outcome])).toEqual([
       ['connect-staging-prod', 'passed'],
       ['blocked-dev-prod', 'passed'],

@@ -81,6 +81,8 @@ export class RolloutWorld {
       namespaceTier: (_clusterId, namespace) => interleave(Promise.resolve(this.tiers.get(namespace) ?? null)),
       recordLivePolicies: (_clusterId, namespace, policies) =>
         interleave(Promise.resolve(void this.inventory.set(namespace, [...policies]))),
+      recordLiveClusterPolicies: (_clusterId, policies) =>
+        interleave(Promise.resolve(void this.inventory.set(CLUSTER_SCOPE, [...policies] as unknown as NetworkPolicy[]))),
       driverFor: () => interleave(Promise.resolve<ClusterDriver>(this.cluster)),
     };
   }
