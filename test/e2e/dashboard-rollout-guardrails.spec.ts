@@ -1,22 +1,30 @@
 import { demoDashboardPerFile, signedInPage } from './support/browser';
 
 /**
- * The cluster stage in the dashboard: a rollout of a plan with tier isolation, staged before dev, waits in the
- * approvals inbox as "Cluster guardrails"; an approver approves it there, and the rollout page shows the stage's
+ * The cluster stage in the dashboard: an operator asks for tier isolation staged before dev on the plans page; a
+ * rollout of that plan waits in the approvals inbox as "Cluster guardrails"; an approver approves it there, and the rollout page shows the stage's
  * one step verified, with the probe that proves the incident's connection blocked.
  */
 const demo = demoDashboardPerFile();
 
-it('shows the cluster stage waiting for its approval, lets an approver approve it, and shows its step verified by probes', async () => {
+it('makes a plan with guardrails staged before dev, shows their stage waiting for its approval, lets an approver approve it, and shows its step verified', async () => {
   const api = demo.api;
   const [cluster] = (await api.call('GET', '/api/v1/clusters', { role: 'viewer' })).body;
   expect((await api.call('PATCH', `/api/v1/clusters/${cluster.id}`, { role: 'admin', body: { cni: 'calico' } })).status).toBe(200);
-  const plan = (
-    await api.call('POST', `/api/v1/clusters/${cluster.id}/plans`, {
-      role: 'operator',
-      body: { clusterLayer: { tierIsolation: true }, guardrailStage: 'beforeDev' },
-    })
-  ).body;
+  // An operator asks for tier isolation, staged before dev, on the plans page.
+  const operator = await signedInPage(demo.dashboard, 'operator-user');
+  await operator.page.goto(`${demo.dashboard.baseUrl}/clusters/${cluster.id}/plans`);
+  await operator.page.getByLabel('Tier isolation').check();
+  await operator.page.getByLabel('Stage the guardrails').selectOption('beforeDev');
+  await operator.page.getByRole('button', { name: 'Make a plan' }).click();
+  await operator.page.getByRole('heading', { name: /Plan v\d+/ }).waitFor({ timeout: 20000 });
+  const planId = operator.page.url().split('/plans/')[1]!.split('?')[0]!;
+  await operator.page.goto(`${demo.dashboard.baseUrl}/plans/${planId}?tab=guardrails`);
+  expect(await operator.page.getByTestId('guardrail-stage').textContent()).toContain('before dev');
+  await operator.context.close();
+  const plan = (await api.call('GET', `/api/v1/plans/${planId}`, { role: 'viewer' })).body;
+  expect(plan.report.plan.clusterLayer.stage).toBe('beforeDev');
+
   const coverage = (await api.call('GET', `/api/v1/plans/${plan.id}/rollout-coverage`, { role: 'viewer' })).body;
   const created = await api.call('POST', '/api/v1/rollouts', {
     role: 'operator',
