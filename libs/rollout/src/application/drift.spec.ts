@@ -69,6 +69,6 @@ describe('driftBaseline', () => {
     await alone.send({ type: 'approve', tier: 'cluster', by: APPROVER, actorId: APPROVER, role: 'approver' });
     await alone.run();
     expect(alone.state.status).toBe('completed');
-    expect(await driftBaseline({ ...deps, store: alone.store } as never, alone.state.clusterId)).toBeNull();
+    expect(await driftBaseline({ ...deps, store: alone.store }, alone.state.clusterId)).toBeNull();
   });
 });
