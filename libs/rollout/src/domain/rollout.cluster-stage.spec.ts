@@ -132,6 +132,39 @@ describe('the cluster stage before dev', () => {
     expect(world.step('dev-a').startedAt).toBeUndefined();
   });
 
+  it('runs the cluster step again when retried, from the start, and goes on to dev once it is verified', async () => {
+    const world = await simulate({ namespaces: NAMESPACES, guardrails: 'beforeDev', approvalTiers: [] });
+    await world.send({ type: 'start', by: CREATOR });
+    await approve(world, 'cluster');
+    await world.run();
+    expect(world.state.status).toBe('halted');
+    world.cluster.oracle = confirmedEdgeOpen; // the edge's owners opened it
+    await world.send({ type: 'retryStep', by: CREATOR, namespace: CLUSTER_SCOPE });
+    await world.run();
+    expect(cluster(world)).toMatchObject({ phase: 'verified', round: 1 });
+    expect(names(world.cluster.clusterPoliciesNow())).toEqual(['bulkhead-baseline', 'bulkhead-tier-isolation', 'platform-team-admin']);
+    expect(world.state.status).toBe('completed');
+  });
+
+  it('steps the cluster again for a newer plan version whose cluster layer changed, with its probes under it', async () => {
+    const world = await simulate({ namespaces: NAMESPACES, guardrails: 'beforeDev', approvalTiers: [] });
+    await world.send({ type: 'start', by: CREATOR });
+    await approve(world, 'cluster');
+    await world.run();
+    const probes = [{ id: 'resolve-dev', kind: 'must-resolve' as const, from: 'dev-a/web', to: 'kubernetes.default.svc.cluster.local' }];
+    await world.send({
+      type: 'continueWith',
+      by: CREATOR,
+      planId: 'plan-8',
+      planVersion: 4,
+      changed: [CLUSTER_SCOPE],
+      probes: { [CLUSTER_SCOPE]: probes },
+    });
+    await world.run();
+    expect(cluster(world)).toMatchObject({ phase: 'verified', round: 1, probes: [{ id: 'resolve-dev', outcome: 'passed' }] });
+    expect(world.state).toMatchObject({ status: 'completed', planVersion: 4 });
+  });
+
   it('restores the snapshot when the API server refuses the apply, and retries a restore that fails until it lands', async () => {
     const world = await simulate({ namespaces: NAMESPACES, guardrails: 'beforeDev', approvalTiers: [], oracle: confirmedEdgeOpen });
     world.cluster.failures.applyClusterPolicies = 1;
