@@ -149,7 +149,12 @@ function policyTarget(
     return {
       read: async () => asDocuments(await driver.readClusterPolicies()),
       apply: (planned) => driver.applyClusterPolicies(asClusterPolicies(planned)),
-      restore: (snapshot) => driver.restoreClusterPolicies(asClusterPolicies(snapshot)),
+      // Nothing to put back when the cluster holds the snapshot already (an apply refused before it wrote anything,
+      // by a cluster that takes its changes through git, say): a restore it would refuse too must not be retried forever.
+      restore: async (snapshot) => {
+        if (sameClusterPolicies(await driver.readClusterPolicies(), asClusterPolicies(snapshot))) return;
+        await driver.restoreClusterPolicies(asClusterPolicies(snapshot));
+      },
       readBack: async (intended) => {
         let live: SnapshotClusterPolicy[];
         try {
@@ -171,6 +176,17 @@ function policyTarget(
       return { policies: asDocuments(live.policies), readFromCluster: live.readFromCluster };
     },
   };
+}
+
+/** Whether two lists hold the same cluster-scoped policies, each exactly, in any order. */
+function sameClusterPolicies(left: readonly SnapshotClusterPolicy[], right: readonly SnapshotClusterPolicy[]): boolean {
+  const canonical = (list: readonly SnapshotClusterPolicy[]): string =>
+    list
+      .map((policy) => ({ key: `${policy.kind}/${policy.metadata.name}`, text: JSON.stringify(policy) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((entry) => entry.text)
+      .join('\n');
+  return canonical(left) === canonical(right);
 }
 
 function target(run: ProbeRun): ConnectivityProbe['to'] {

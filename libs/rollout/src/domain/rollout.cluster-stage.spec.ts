@@ -165,15 +165,26 @@ describe('the cluster stage before dev', () => {
     expect(world.state).toMatchObject({ status: 'completed', planVersion: 4 });
   });
 
-  it('restores the snapshot when the API server refuses the apply, and retries a restore that fails until it lands', async () => {
+  it('halts on an apply the cluster refuses, with nothing to put back: no restore is attempted (a git-delivered cluster refuses those too)', async () => {
     const world = await simulate({ namespaces: NAMESPACES, guardrails: 'beforeDev', approvalTiers: [], oracle: confirmedEdgeOpen });
     world.cluster.failures.applyClusterPolicies = 1;
-    world.cluster.failures.restoreClusterPolicies = 1;
+    world.cluster.failures.restoreClusterPolicies = 1000;
     await world.send({ type: 'start', by: CREATOR });
     await approve(world, 'cluster');
     await world.run();
     expect(world.state.halt).toMatchObject({ code: 'apply_failed', tier: 'cluster' });
-    expect(cluster(world)).toMatchObject({ phase: 'restored', restore: { cause: 'apply_failed', attempt: 2 } });
+    expect(cluster(world)).toMatchObject({ phase: 'restored', restore: { cause: 'apply_failed', attempt: 1 } });
+    expect(world.cluster.calls.some((call) => call.method === 'restoreClusterPolicies')).toBe(false);
+    expect(world.cluster.clusterPoliciesNow()).toEqual([clusterPolicy('platform-team-admin', 'Admin', 5)]);
+  });
+
+  it('retries a restore that fails until it lands, exactly', async () => {
+    const world = await simulate({ namespaces: NAMESPACES, guardrails: 'beforeDev', approvalTiers: [] });
+    world.cluster.failures.restoreClusterPolicies = 2;
+    await world.send({ type: 'start', by: CREATOR });
+    await approve(world, 'cluster');
+    await world.run();
+    expect(cluster(world)).toMatchObject({ phase: 'restored', restore: { cause: 'probe_failed', attempt: 3 } });
     expect(world.cluster.clusterPoliciesNow()).toEqual([clusterPolicy('platform-team-admin', 'Admin', 5)]);
   });
 });
