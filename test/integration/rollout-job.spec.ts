@@ -53,6 +53,7 @@ it('carries its step through and runs the waves its results start, queueing none
     plans: planning.plans,
     namespaceTier: (cluster, namespace) => planning.inventory.tierOf(cluster, namespace),
     recordLivePolicies: (cluster, namespace, policies) => planning.inventory.replaceNamespacePolicies(cluster, namespace, policies),
+    recordLiveClusterPolicies: (cluster, policies) => planning.inventory.replaceClusterPolicies(cluster, policies),
     driverFor: driverFactory({
       db: api.db,
       clusters,

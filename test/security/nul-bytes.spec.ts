@@ -70,7 +70,9 @@ const samples: Record<string, () => Sample | null> = {
   'POST /api/v1/clusters/{clusterId}/simulate': () => ({
     body: { probes: [{ from: 'web/frontend', to: 'api/orders-api', port: 8080, protocol: 'TCP' }], planId: ids.planId },
   }),
-  'POST /api/v1/clusters/{clusterId}/plans': () => ({ body: { clusterLayer: { tierIsolation: true, baselineDefaultDeny: true } } }),
+  'POST /api/v1/clusters/{clusterId}/plans': () => ({
+    body: { clusterLayer: { tierIsolation: true, baselineDefaultDeny: true }, guardrailStage: 'afterProd' },
+  }),
   'POST /api/v1/rollouts': () => ({
     role: 'operator',
     body: {

@@ -64,6 +64,7 @@ export class WorkerModule {
               namespaceTier: (clusterId, namespace) => inventoryStore.tierOf(clusterId, namespace),
               recordLivePolicies: (clusterId, namespace, policies) =>
                 inventoryStore.replaceNamespacePolicies(clusterId, namespace, policies),
+              recordLiveClusterPolicies: (clusterId, policies) => inventoryStore.replaceClusterPolicies(clusterId, policies),
               driverFor: driverFactory({
                 db: runtime.db,
                 clusters: new TypeOrmClusterStore(runtime.db),

@@ -1,5 +1,6 @@
 // The vocabulary of a migration plan: the edges it is built from, the options a person can switch,
 // and what it hands back (policies, findings, evidence, observation, risks, blocked edges).
+import type { GuardrailStage } from '@bulkhead/contracts';
 import type { ClusterNetworkPolicy, Inventory, NetworkPolicy } from '@bulkhead/netpol';
 
 export type Tier = 'dev' | 'staging' | 'prod';
@@ -69,6 +70,8 @@ export interface PlanOptions {
   minObservationHours?: number;
   /** The cluster layer's pieces (ClusterNetworkPolicy guardrails), each off unless switched on. */
   clusterLayer?: Partial<Record<GuardrailPiece, boolean>>;
+  /** Where a rollout applies the cluster layer, as a stage of its own (default afterProd; see @bulkhead/contracts' GuardrailStage). */
+  guardrailStage?: GuardrailStage;
 }
 
 /**
@@ -97,6 +100,8 @@ export interface ClusterLayer {
   pieces: GuardrailPieceState[];
   /** Admin tier first, each tier by priority, then name. */
   policies: ClusterNetworkPolicy[];
+  /** Where a rollout applies the policies, when there are any. */
+  stage?: GuardrailStage;
 }
 
 export interface PlanInput {

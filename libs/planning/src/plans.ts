@@ -66,8 +66,8 @@ export async function planInputOf(deps: Omit<PlanningDeps, 'plans'>, clusterId: 
   };
 }
 
-/** What a person asks of a plan besides the cluster's state: today, the pieces of the cluster layer. */
-export type PlanRequest = Pick<PlanOptions, 'clusterLayer'>;
+/** What a person asks of a plan besides the cluster's state: today, the pieces of the cluster layer and where a rollout stages it. */
+export type PlanRequest = Pick<PlanOptions, 'clusterLayer' | 'guardrailStage'>;
 
 /**
  * Makes the cluster's next plan from its inventory and dependency map as they are now, and keeps it

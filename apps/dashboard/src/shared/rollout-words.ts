@@ -1,9 +1,18 @@
-import { type ProbeOutcome, type RolloutStatus, type StageDisplayStatus, type StepPhase, type Tier } from '@bulkhead/contracts';
+import {
+  type ProbeOutcome,
+  type RolloutStatus,
+  type StageDisplayStatus,
+  type StageTier,
+  type StepPhase,
+  type Tier,
+} from '@bulkhead/contracts';
 import type { Tone } from './ui';
 
 /** How rollouts, stages, steps and probes are said and coloured, the same on every page. */
 export const TIERS: Tier[] = ['dev', 'staging', 'prod'];
 export const TIER_NAME: Record<Tier, string> = { dev: 'Development', staging: 'Staging', prod: 'Production' };
+/** A rollout's stage by name: a tier's, or the cluster stage's (the plan's ClusterNetworkPolicy guardrails). */
+export const STAGE_NAME: Record<StageTier, string> = { ...TIER_NAME, cluster: 'Cluster guardrails' };
 
 export const STATUS_TONE: Record<RolloutStatus, Tone> = {
   draft: 'neutral',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tierSchema } from './common';
+import { stageTierSchema } from './common';
 import { instantSchema, route } from './route';
 import { approvalEvidenceSchema } from './rollouts';
 
@@ -10,7 +10,7 @@ export const approvalItemSchema = z.strictObject({
   planId: z.string(),
   planVersion: z.number(),
   createdBy: z.string(),
-  tier: tierSchema,
+  tier: stageTierSchema,
   requestedAt: instantSchema,
   evidence: approvalEvidenceSchema,
   mine: z.boolean().describe('the caller created this rollout, so cannot approve it'),

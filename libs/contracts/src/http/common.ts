@@ -9,6 +9,10 @@ export const tierSchema = z.enum(TIERS);
 /** Unless the server is configured otherwise, staging and prod stages wait for an approver, and namespaces leave these tiers only by an approver's hand. */
 export const DEFAULT_APPROVAL_TIERS: readonly Tier[] = ['staging', 'prod'];
 export type Tier = z.infer<typeof tierSchema>;
+/** What names a rollout's stage: a tier, or `cluster`, the stage of the plan's cluster-scoped guardrails. */
+export const STAGE_TIERS = [...TIERS, 'cluster'] as const;
+export const stageTierSchema = z.enum(STAGE_TIERS);
+export type StageTier = z.infer<typeof stageTierSchema>;
 
 /**
  * The namespaces Kubernetes and its add-ons run in (control plane components, cluster DNS, node leases):

@@ -86,6 +86,14 @@ const evidenceTimes = { connections: z.number(), firstSeen: instantSchema.nullab
 
 export const GUARDRAIL_PIECES = ['tierIsolation', 'baselineDefaultDeny', 'intraTierPass'] as const;
 export type GuardrailPiece = (typeof GUARDRAIL_PIECES)[number];
+/**
+ * Where a rollout applies the cluster layer, as a stage of its own: `afterProd` (the default), once every namespace
+ * holds the plan's policies, so that a Baseline default-deny only catches what they leave out; or `beforeDev`,
+ * which puts tier isolation (the incident's fix) in force first. `beforeDev` does not go with a Baseline
+ * default-deny: applied before the namespaces' own allows, it would cut every namespace off.
+ */
+export const GUARDRAIL_STAGES = ['beforeDev', 'afterProd'] as const;
+export type GuardrailStage = (typeof GUARDRAIL_STAGES)[number];
 
 export const clusterNetworkPolicySchema = z
   .object({
@@ -108,22 +116,42 @@ export const clusterLayerSchema = z
       }),
     ),
     policies: z.array(clusterNetworkPolicySchema).describe('Admin tier first, each tier by priority, then name'),
+    stage: z
+      .enum(GUARDRAIL_STAGES)
+      .optional()
+      .describe('Where a rollout applies the policies, as a stage of its own (when there are any): beforeDev or afterProd'),
   })
   .describe(
     'The guardrails the plan adds to the cluster-scoped tiers: tier isolation (Admin-tier Deny between tiers, confirmed cross-tier edges passed to NetworkPolicy ahead of it), a Baseline-tier default-deny over every namespace, and Admin-tier Pass within each tier; each piece only when asked for, and only on a CNI that implements ClusterNetworkPolicy',
   );
 export type ClusterLayer = z.infer<typeof clusterLayerSchema>;
 
-export const createPlanSchema = z.strictObject({
-  clusterLayer: z
-    .strictObject({
-      tierIsolation: z.boolean().optional(),
-      baselineDefaultDeny: z.boolean().optional(),
-      intraTierPass: z.boolean().optional(),
-    })
-    .optional()
-    .describe("The cluster layer's pieces to plan; each off unless true"),
-});
+export const createPlanSchema = z
+  .strictObject({
+    clusterLayer: z
+      .strictObject({
+        tierIsolation: z.boolean().optional(),
+        baselineDefaultDeny: z.boolean().optional(),
+        intraTierPass: z.boolean().optional(),
+      })
+      .optional()
+      .describe("The cluster layer's pieces to plan; each off unless true"),
+    guardrailStage: z
+      .enum(GUARDRAIL_STAGES)
+      .optional()
+      .describe(
+        'Where a rollout applies the cluster layer: afterProd (default), once every namespace holds its policies; or beforeDev, first (not with baselineDefaultDeny, which would cut off every namespace not yet holding its allows)',
+      ),
+  })
+  .superRefine((body, ctx) => {
+    if (body.guardrailStage === 'beforeDev' && body.clusterLayer?.baselineDefaultDeny === true)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['guardrailStage'],
+        message:
+          'beforeDev cannot go with clusterLayer.baselineDefaultDeny: the Baseline deny, applied before the namespaces hold their allows, would cut every namespace off; use afterProd',
+      });
+  });
 export type CreatePlan = z.infer<typeof createPlanSchema>;
 
 const planFindingsSchema = z.strictObject({

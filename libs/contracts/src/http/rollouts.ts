@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tierSchema } from './common';
+import { stageTierSchema, tierSchema } from './common';
 import { PROTOCOLS } from './edges';
 import { pageOf, pageQueryShape } from './pages';
 import { idParam, instantSchema, queuedSchema, route } from './route';
@@ -148,7 +148,7 @@ export const abortSchema = z.strictObject({
 export const rollbackSchema = z.strictObject({
   scope: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('all') }),
-    z.strictObject({ kind: z.literal('stage'), tier: tierSchema }),
+    z.strictObject({ kind: z.literal('stage'), tier: stageTierSchema }),
     z.strictObject({ kind: z.literal('namespace'), namespace: identifierSchema(253).min(1) }),
   ]),
   reason: z.string().max(2000).optional(),
@@ -187,7 +187,7 @@ export const rejectSkipSchema = z.strictObject({
 });
 
 export const decisionSchema = z.strictObject({
-  tier: tierSchema,
+  tier: stageTierSchema.describe('the stage: a tier, or cluster for the guardrails'),
   comment: z.string().max(2000).optional(),
 });
 
@@ -243,7 +243,7 @@ export const haltReasonSchema = z.strictObject({
   at: instantSchema,
   stepId: z.string().optional(),
   namespace: z.string().optional(),
-  tier: tierSchema.optional(),
+  tier: stageTierSchema.optional(),
   probeId: z.string().optional(),
   by: z.string().optional(),
 });
@@ -296,8 +296,8 @@ export const stepSchema = z.strictObject({
     .strictObject({ cause: z.enum(['retry', 'continue']), by: z.string(), at: instantSchema })
     .optional()
     .describe('why the step is on its latest round, and who asked'),
-  namespace: z.string(),
-  tier: tierSchema,
+  namespace: z.string().describe('the namespace; (cluster) for the step of the cluster stage'),
+  tier: stageTierSchema,
   wave: z.number(),
   dependents: z.number(),
   phase: z.enum(STEP_PHASES),
@@ -362,7 +362,9 @@ export const stepEvidenceSchema = z.strictObject({
 export type StepEvidence = z.infer<typeof stepEvidenceSchema>;
 
 export const approvalEvidenceSchema = z.strictObject({
-  previousTier: tierSchema.optional().describe("the tier whose results are shown; absent when the stage asking is the rollout's first"),
+  previousTier: stageTierSchema
+    .optional()
+    .describe("the tier whose results are shown; absent when the stage asking is the rollout's first"),
   steps: z.array(stepEvidenceSchema),
   diffRef: z.string().optional(),
   planId: z.string(),
@@ -380,7 +382,7 @@ export const approvalDecisionSchema = z.strictObject({
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 export const stageSchema = z.strictObject({
-  tier: tierSchema,
+  tier: stageTierSchema.describe("the tier, or cluster: the plan's cluster-scoped guardrails, one step that needs an approval"),
   status: z.enum(STAGE_STATUSES),
   waves: z.array(z.array(z.string())).describe('step ids, wave by wave'),
   approvalRequired: z.boolean(),
@@ -556,7 +558,7 @@ export const rolloutSummarySchema = rolloutViewSchema
     phases: phaseCountsSchema,
     stages: z.array(
       z.strictObject({
-        tier: tierSchema,
+        tier: stageTierSchema,
         status: z.enum(STAGE_STATUSES),
         display: z
           .enum(STAGE_DISPLAY_STATUSES)

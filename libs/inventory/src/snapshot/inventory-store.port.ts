@@ -52,6 +52,8 @@ export interface InventoryStore {
   workloads(clusterId: string, namespace?: string): Promise<Inventory['workloads']>;
   /** Makes one namespace's policies exactly `policies`, as the cluster reported them after a rollout changed them. */
   replaceNamespacePolicies(clusterId: string, namespace: string, policies: readonly NetworkPolicy[]): Promise<void>;
+  /** Makes the cluster-scoped policies exactly `policies`, as the cluster reported them after a rollout changed them. */
+  replaceClusterPolicies(clusterId: string, policies: readonly SnapshotClusterPolicy[]): Promise<void>;
   /** Sets the tier a person chose (null: back to the labels) and the namespace's floor, together. */
   setTier(clusterId: string, namespace: string, override: Tier | null, floor: Tier | null): Promise<boolean>;
 }

@@ -179,6 +179,21 @@ export class TypeOrmInventoryStore implements InventoryStore {
     );
   }
 
+  /** As replaceNamespacePolicies, for the cluster-scoped policies (by kind and name). */
+  async replaceClusterPolicies(clusterId: string, policies: readonly SnapshotClusterPolicy[]): Promise<void> {
+    await this.db.query(
+      `WITH cluster AS (SELECT id FROM clusters WHERE id = $1 FOR NO KEY UPDATE),
+       incoming AS (SELECT cluster.id AS cluster_id, policy->>'kind' AS kind, policy->'metadata'->>'name' AS name, policy
+                    FROM cluster, jsonb_array_elements($2::jsonb) AS policy),
+       gone AS (DELETE FROM cluster_policies WHERE cluster_id = (SELECT id FROM cluster)
+                AND (kind, name) NOT IN (SELECT kind, name FROM incoming))
+       INSERT INTO cluster_policies (cluster_id, kind, name, manifest) SELECT cluster_id, kind, name, policy FROM incoming
+       ON CONFLICT (cluster_id, kind, name) DO UPDATE SET manifest = EXCLUDED.manifest
+       WHERE cluster_policies.manifest IS DISTINCT FROM EXCLUDED.manifest`,
+      [clusterId, JSON.stringify(policies)],
+    );
+  }
+
   async load(clusterId: string): Promise<Inventory> {
     const [namespaces, workloads, pods, policies, nodes, clusterPolicies] = await Promise.all([
       this.db.getRepository(NamespaceEntity).find({ where: { clusterId }, order: { name: 'ASC' } }),

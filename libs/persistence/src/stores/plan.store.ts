@@ -1,5 +1,5 @@
 import { keysetPage, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
-import type { NetworkPolicy } from '@bulkhead/netpol';
+import type { NetworkPolicy, SnapshotClusterPolicy } from '@bulkhead/netpol';
 import type { PlanSummary } from '@bulkhead/plan';
 import type { PlanListItem, PlanPosition, PlanRecord, PlanStore } from '@bulkhead/planning';
 import type { PlanPolicies } from '@bulkhead/rollout';
@@ -86,6 +86,12 @@ export class PostgresPlanStore implements PlanStore, PlanPolicies {
       if (this.byPlan.size > 4) this.byPlan.delete(this.byPlan.keys().next().value as string);
     }
     return structuredClone((await plan).get(namespace) ?? []);
+  }
+
+  /** The plan's cluster layer (its guardrails), picked out of the report in the database; none for a plan without one. */
+  async clusterPoliciesFor(planId: string): Promise<SnapshotClusterPolicy[]> {
+    const [row] = await this.db.query(`SELECT report->'plan'->'clusterLayer'->'policies' AS policies FROM plans WHERE id = $1`, [planId]);
+    return (row?.policies ?? []) as SnapshotClusterPolicy[];
   }
 
   private async loadPolicies(planId: string): Promise<Map<string, NetworkPolicy[]>> {

@@ -211,6 +211,15 @@ describe('the cluster layer as a whole', () => {
     ]);
   });
 
+  it('says where a rollout stages it: after prod unless the plan asks for before dev; nowhere when it holds nothing', () => {
+    expect(planOf().clusterLayer.stage).toBe('afterProd');
+    const first = planOf({ options: { clusterLayer: { tierIsolation: true }, guardrailStage: 'beforeDev' } });
+    expect(first.clusterLayer.stage).toBe('beforeDev');
+    expect(generatePlan({ inventory, edges, cni: 'calico', options: { guardrailStage: 'beforeDev' } }).clusterLayer).not.toHaveProperty(
+      'stage',
+    );
+  });
+
   it.each([
     ['cilium', 'the CNI (cilium) does not implement ClusterNetworkPolicy'],
     ['weave', 'no source we hold says whether the CNI (weave) implements ClusterNetworkPolicy'],

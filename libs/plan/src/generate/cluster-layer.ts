@@ -78,7 +78,7 @@ export function planClusterLayer(input: LayerInput): ClusterLayer {
   const policies = [...drafted.values()]
     .flatMap((outcome) => ('policies' in outcome ? outcome.policies : []))
     .sort((a, b) => compareStrings(a.spec.tier, b.spec.tier) || compareClusterPolicies(a, b));
-  return { pieces, policies };
+  return { pieces, policies, ...(policies.length > 0 ? { stage: input.options.guardrailStage } : {}) };
 }
 
 /** Why the cluster cannot hold the layer, or undefined when its CNI implements ClusterNetworkPolicy. */

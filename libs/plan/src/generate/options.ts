@@ -2,6 +2,7 @@
 // runs, which ports reach the API server, how long a workload must be observed.
 import { DEFAULT_DNS_LABELS, DEFAULT_DNS_NAMESPACE } from '../dns';
 import { sortLabels } from '../selectors';
+import type { GuardrailStage } from '@bulkhead/contracts';
 import type { GuardrailPiece, PlanInput, Purpose } from '../types';
 
 /** The switches of PlanOptions, all on unless switched off. */
@@ -24,6 +25,7 @@ export interface ResolvedPlanOptions {
   minObservationHours: number;
   /** The cluster layer's pieces switched on (all off unless asked for). */
   clusterLayer: Record<GuardrailPiece, boolean>;
+  guardrailStage: GuardrailStage;
 }
 
 export function resolvePlanOptions(input: PlanInput): ResolvedPlanOptions {
@@ -47,6 +49,7 @@ export function resolvePlanOptions(input: PlanInput): ResolvedPlanOptions {
       baselineDefaultDeny: options.clusterLayer?.baselineDefaultDeny === true,
       intraTierPass: options.clusterLayer?.intraTierPass === true,
     },
+    guardrailStage: options.guardrailStage ?? 'afterProd',
   };
 }
 

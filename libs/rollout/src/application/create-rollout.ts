@@ -1,6 +1,7 @@
 import { DEFAULT_APPROVAL_TIERS, type RolloutCoverage } from '@bulkhead/contracts';
 import { type CoverageChoice, decideCoverage, isSystemNamespace, type PlannedNamespace, recommendedHandling } from '../domain/coverage';
-import type { CreateRolloutInput, NamespaceInput, RolloutEvent, Tier } from '../domain/types';
+import type { CreateRolloutInput, GuardrailInput, NamespaceInput, RolloutEvent, Tier } from '../domain/types';
+import { selectGuardrailProbes } from '../domain/guardrail-probes';
 import { transition } from '../domain/machine';
 import { parseWorkloadRef, selectProbes, type DependencyEdge, type InventoryNamespaceInput, type WorkloadRef } from '../domain/probes';
 import { type PlanningDeps, type PlanRecord, requirePlan } from '@bulkhead/planning';
@@ -59,24 +60,18 @@ export interface StagedNamespace {
 }
 
 /**
- * Each staged namespace with how many namespaces depend on it under `plan` and the probes that will prove
- * it (every allowed edge touching it must connect, DNS must resolve, a sample of forbidden pairs, other
- * tiers first, must stay blocked).
+ * What the probes of a rollout are chosen from: the connections between live workloads the plan allows and those
+ * the map saw that it forbids, and the namespaces with a tier, with their live workloads. A probe runs from and to
+ * live pods: a CronJob between runs, or a workload scaled to zero, has none.
  */
-export async function namespaceInputs(
-  planning: PlanningDeps,
-  plan: PlanRecord,
-  staged: readonly StagedNamespace[],
-  stored: readonly StoredNamespace[],
-): Promise<NamespaceInput[]> {
-  const inventory = await planning.inventory.load(plan.clusterId);
-  // A namespace's tier for its probes: the stage the rollout puts it in, else its own (an excluded one still has pods to probe from).
-  const tiers = new Map<string, Tier | null>([
-    ...stored.map((ns) => [ns.name, effectiveTier(ns)] as const),
-    ...staged.map((ns) => [ns.namespace, ns.tier] as const),
-  ]);
+interface ProbeMap {
+  allowed: DependencyEdge[];
+  forbidden: DependencyEdge[];
+  namespaces: InventoryNamespaceInput[];
+}
 
-  // Probes run from and to live pods: a CronJob between runs, or a workload scaled to zero, has none.
+async function probeMap(planning: PlanningDeps, plan: PlanRecord, tiers: ReadonlyMap<string, Tier | null>): Promise<ProbeMap> {
+  const inventory = await planning.inventory.load(plan.clusterId);
   const running = new Set(
     inventory.pods
       .filter((p) => !p.synthetic && (p.phase === undefined || p.phase === 'Running'))
@@ -84,21 +79,16 @@ export async function namespaceInputs(
   );
   const live = (r: { namespace: string; workload: string }) => running.has(`${r.namespace}/${r.workload}`);
 
-  // The dependencies the plan allows between workloads: what must keep connecting.
   const allowed: DependencyEdge[] = [];
+  const forbidden: DependencyEdge[] = [];
   for (const e of plan.report.impact.edges) {
-    if (e.after !== 'allowed' || e.edge.port === null) continue;
+    if ((e.after !== 'allowed' && e.after !== 'denied') || e.edge.port === null) continue;
     const from = workloadOf(e.edge.src);
     const to = workloadOf(e.edge.dst);
     const protocol = String(e.edge.protocol);
     if (from && to && live(from) && live(to) && (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP'))
-      allowed.push({ from, to, port: e.edge.port, protocol });
+      (e.after === 'allowed' ? allowed : forbidden).push({ from, to, port: e.edge.port, protocol });
   }
-  const dependents = new Map<string, Set<string>>();
-  for (const e of allowed)
-    if (e.from.namespace !== e.to.namespace)
-      (dependents.get(e.to.namespace) ?? dependents.set(e.to.namespace, new Set()).get(e.to.namespace)!).add(e.from.namespace);
-
   const namespaces: InventoryNamespaceInput[] = inventory.namespaces
     .filter((ns) => tiers.get(ns.name))
     .map((ns) => ({
@@ -112,6 +102,30 @@ export async function namespaceInputs(
           dataStore: DATA_STORE.test(w.name) || Object.values(w.labels).some((v) => DATA_STORE.test(v)),
         })),
     }));
+  return { allowed, forbidden, namespaces };
+}
+
+/**
+ * Each staged namespace with how many namespaces depend on it under `plan` and the probes that will prove
+ * it (every allowed edge touching it must connect, DNS must resolve, a sample of forbidden pairs, other
+ * tiers first, must stay blocked).
+ */
+export async function namespaceInputs(
+  planning: PlanningDeps,
+  plan: PlanRecord,
+  staged: readonly StagedNamespace[],
+  stored: readonly StoredNamespace[],
+): Promise<NamespaceInput[]> {
+  // A namespace's tier for its probes: the stage the rollout puts it in, else its own (an excluded one still has pods to probe from).
+  const tiers = new Map<string, Tier | null>([
+    ...stored.map((ns) => [ns.name, effectiveTier(ns)] as const),
+    ...staged.map((ns) => [ns.namespace, ns.tier] as const),
+  ]);
+  const { allowed, namespaces } = await probeMap(planning, plan, tiers);
+  const dependents = new Map<string, Set<string>>();
+  for (const e of allowed)
+    if (e.from.namespace !== e.to.namespace)
+      (dependents.get(e.to.namespace) ?? dependents.set(e.to.namespace, new Set()).get(e.to.namespace)!).add(e.from.namespace);
   return staged.map(({ namespace: name, tier }) => ({
     name,
     tier,
@@ -120,11 +134,28 @@ export async function namespaceInputs(
   }));
 }
 
+/**
+ * The plan's cluster layer as a stage: where the plan puts it, and probes across tiers and namespaces chosen from
+ * the map (each namespace at its tier in the inventory). None when the plan has no cluster-scoped policies.
+ */
+export async function guardrailInput(
+  planning: PlanningDeps,
+  plan: PlanRecord,
+  stored: readonly StoredNamespace[],
+): Promise<GuardrailInput | undefined> {
+  const layer = plan.report.plan.clusterLayer;
+  if (!layer || layer.policies.length === 0) return undefined;
+  const { allowed, forbidden, namespaces } = await probeMap(planning, plan, new Map(stored.map((ns) => [ns.name, effectiveTier(ns)])));
+  const tierIsolation = layer.pieces.some((piece) => piece.piece === 'tierIsolation' && piece.included);
+  return { placement: layer.stage ?? 'afterProd', probes: selectGuardrailProbes({ allowed, forbidden, namespaces, tierIsolation }) };
+}
+
 /** Turns a plan into a rollout: its namespaces in stages by tier, fewest dependents first, each with its probes (see namespaceInputs). */
 export async function createRollout(deps: CreateRolloutDeps, request: CreateRolloutRequest) {
   const plan = await requirePlan(deps.planning.plans, request.planId);
   const stored = await deps.planning.inventory.namespaces(plan.clusterId);
-  const coverage = decideCoverage(plannedNamespaces(plan, stored), request, plan.version);
+  const guardrails = await guardrailInput(deps.planning, plan, stored);
+  const coverage = decideCoverage(plannedNamespaces(plan, stored), request, plan.version, guardrails !== undefined);
   if (coverage.problems.length) throw new RolloutError('rollout.invalid_input', coverage.problems);
   const inputs = await namespaceInputs(deps.planning, plan, coverage.staged, stored);
 
@@ -144,6 +175,7 @@ export async function createRollout(deps: CreateRolloutDeps, request: CreateRoll
         namespaces: inputs,
         excluded: coverage.excluded,
         config: request.config,
+        ...(guardrails ? { guardrails } : {}),
       },
     },
     now,

@@ -1,5 +1,7 @@
 import type { NetworkPolicy } from '@bulkhead/netpol';
-import { DIFFERENCE_LINE_LIMIT, policyDrift } from './drift';
+import { APPROVER, CREATOR, simulate } from '../testing/fixtures';
+import { scripted } from '../testing/in-memory-cluster';
+import { DIFFERENCE_LINE_LIMIT, driftBaseline, policyDrift } from './drift';
 
 const policy = (name: string, spec: Partial<NetworkPolicy['spec']> = {}, labels?: Record<string, string>): NetworkPolicy => ({
   apiVersion: 'networking.k8s.io/v1',
@@ -38,5 +40,35 @@ describe('policyDrift', () => {
     const [finding] = policyDrift('shop', [], [policy('a', { ingress: [{ ports }] })], 3);
     expect(finding?.difference?.truncated).toBe(true);
     expect(finding?.difference?.live?.split('\n').length).toBe(DIFFERENCE_LINE_LIMIT + 1);
+  });
+});
+
+describe('driftBaseline', () => {
+  it('measures the namespaces a rollout verified, not its cluster stage, and skips a rollout of guardrails alone', async () => {
+    const world = await simulate({
+      namespaces: [{ name: 'dev-a', tier: 'dev' }],
+      guardrails: 'beforeDev',
+      approvalTiers: [],
+      oracle: scripted({ 'connect-staging-prod': ['reached'] }),
+    });
+    await world.send({ type: 'start', by: CREATOR });
+    await world.send({ type: 'approve', tier: 'cluster', by: APPROVER, actorId: APPROVER, role: 'approver' });
+    await world.run();
+    expect(world.state.steps.map((step) => step.phase)).toEqual(['verified', 'verified']);
+    const deps = { store: world.store, drift: { acceptance: async () => null } } as unknown as Parameters<typeof driftBaseline>[0];
+    const baseline = await driftBaseline(deps, world.state.clusterId);
+    expect(baseline?.verified.map((step) => step.namespace)).toEqual(['dev-a']);
+
+    const alone = await simulate({
+      id: 'r2',
+      namespaces: [],
+      guardrails: 'afterProd',
+      oracle: scripted({ 'connect-staging-prod': ['reached'] }),
+    });
+    await alone.send({ type: 'start', by: CREATOR });
+    await alone.send({ type: 'approve', tier: 'cluster', by: APPROVER, actorId: APPROVER, role: 'approver' });
+    await alone.run();
+    expect(alone.state.status).toBe('completed');
+    expect(await driftBaseline({ ...deps, store: alone.store }, alone.state.clusterId)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import type { NetworkPolicy } from '@bulkhead/netpol';
 import { lineDiff, renderYaml } from '@bulkhead/plan';
 import { parseWorkloadRef } from '../domain/probes';
 import { required } from '../domain/required';
-import type { RolloutState, Step } from '../domain/types';
+import { CLUSTER_STAGE, type RolloutState, type Step } from '../domain/types';
 import type { ClusterDriver } from './ports/cluster-driver.port';
 import type { PlanPolicies } from './ports/rollout-dispatcher.port';
 import type { RolloutStore } from './ports/rollout-store.port';
@@ -143,19 +143,22 @@ export function policyDrift(namespace: string, expected: readonly NetworkPolicy[
   return findings;
 }
 
+/** A namespace's step, verified: what drift is measured on (the cluster stage's step is not a namespace's). */
+const verifiedNamespace = (step: Step): boolean => step.phase === 'verified' && step.tier !== CLUSTER_STAGE;
+
 /**
  * The newest rollout of the cluster that left namespaces verified, and the plan version they should
  * hold: the rollout's, or the newest made since by accepting live state. Null when no rollout verified anything.
  */
 export async function driftBaseline(deps: Pick<DriftDeps, 'store' | 'drift'>, clusterId: string): Promise<DriftBaseline | null> {
-  const rollout = (await deps.store.list({ clusterId })).find((r) => r.steps.some((s) => s.phase === 'verified'));
+  const rollout = (await deps.store.list({ clusterId })).find((r) => r.steps.some(verifiedNamespace));
   if (!rollout) return null;
   const acceptance = await deps.drift.acceptance(rollout.id);
   return {
     rollout,
     planId: acceptance?.planId ?? rollout.planId,
     planVersion: acceptance?.planVersion ?? rollout.planVersion,
-    verified: rollout.steps.filter((s) => s.phase === 'verified'),
+    verified: rollout.steps.filter(verifiedNamespace),
     accepted: new Set(acceptance?.namespaces ?? []),
   };
 }

@@ -16,7 +16,7 @@ describe('executeCommand', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const plans = world.deps.plans;
-    world.deps.plans = { policiesFor: async (planId, namespace) => held.then(() => plans.policiesFor(planId, namespace)) };
+    world.deps.plans = { ...plans, policiesFor: async (planId, namespace) => held.then(() => plans.policiesFor(planId, namespace)) };
     const late = world.execute(apply.key);
     // ... while the rollout is aborted and the namespace restored
     await world.send({ type: 'abort', by: CREATOR });

@@ -9,8 +9,8 @@ import { diffPolicies } from '@bulkhead/plan';
 import { createPlan, type PlanRecord, type PlanStore, PlanningError, requirePlan } from '@bulkhead/planning';
 import { haltActionRefusal, isStopped } from '../domain/machine';
 import { type NewestPlan, nextActionsOf, suggestedDependency } from '../domain/next-actions';
-import type { CallSpec, NextAction, RolloutState } from '../domain/types';
-import { type CreateRolloutDeps, namespaceInputs, plannedNamespaces } from './create-rollout';
+import { CLUSTER_SCOPE, CLUSTER_STAGE, type CallSpec, type NextAction, type RolloutState, type Tier } from '../domain/types';
+import { type CreateRolloutDeps, guardrailInput, namespaceInputs, plannedNamespaces } from './create-rollout';
 import { RolloutError } from './errors';
 import { recordEvent } from './rollouts';
 
@@ -119,15 +119,28 @@ export async function continueRollout(deps: CreateRolloutDeps, id: string, planV
   if (!plan) throw new PlanningError('plan.not_found', `the cluster of rollout ${id} has no plan v${planVersion}`);
   const current = await requirePlan(deps.planning.plans, state.planId);
   const stored = await deps.planning.inventory.namespaces(state.clusterId);
-  const changedCoverage = coverageChange(
-    state,
-    plan,
-    plannedNamespaces(plan, stored).map((p) => p.namespace),
-  );
+  // The cluster stage's step stands under CLUSTER_SCOPE where a namespace's name goes: covered, changed and probed alike.
+  const guardrails = await guardrailInput(deps.planning, plan, stored);
+  const changedCoverage = coverageChange(state, plan, [
+    ...plannedNamespaces(plan, stored).map((p) => p.namespace),
+    ...(guardrails ? [CLUSTER_SCOPE] : []),
+  ]);
   if (changedCoverage) throw new RolloutError('rollout.coverage_changed', changedCoverage);
-  const changed = [...new Set(diffPolicies(current.policies, plan.policies).map((change) => change.namespace))];
-  const staged = state.steps.map((step) => ({ namespace: step.namespace, tier: step.tier }));
+  const layerChanged =
+    JSON.stringify(current.report.plan.clusterLayer?.policies ?? []) !== JSON.stringify(plan.report.plan.clusterLayer?.policies ?? []);
+  const changed = [
+    ...new Set([
+      ...diffPolicies(current.policies, plan.policies).map((change) => change.namespace),
+      ...(layerChanged ? [CLUSTER_SCOPE] : []),
+    ]),
+  ];
+  const staged = state.steps
+    .filter((step): step is typeof step & { tier: Tier } => step.tier !== CLUSTER_STAGE)
+    .map((step) => ({ namespace: step.namespace, tier: step.tier }));
   const inputs = await namespaceInputs(deps.planning, plan, staged, stored);
-  const probes = Object.fromEntries(inputs.map((input) => [input.name, input.probes]));
+  const probes = Object.fromEntries([
+    ...inputs.map((input) => [input.name, input.probes] as const),
+    ...(guardrails ? [[CLUSTER_SCOPE, guardrails.probes] as const] : []),
+  ]);
   return recordEvent(deps, id, { type: 'continueWith', by, planId: plan.id, planVersion: plan.version, changed, probes });
 }

@@ -20,20 +20,23 @@
  */
 import fc from 'fast-check';
 import { propertyRuns } from '../../../../test/support/property-runs';
-import { outstandingCommands } from '../domain/commands';
+import { outstandingCommands, windowsFor } from '../domain/commands';
 import { transition } from '../domain/machine';
 import { windowOpen, type TimeWindow } from '../domain/time/windows';
 import {
   ACTIVE_STATUSES,
+  CLUSTER_SCOPE,
+  CLUSTER_STAGE,
   FINAL_STATUSES,
   type PolicyDocument,
   type ProbeObservation,
   type RolloutEvent,
   type RolloutState,
+  type StageTier,
   type StepPhase,
   type Tier,
 } from '../domain/types';
-import { APPROVER, CREATOR, createInput, policy, probesFor, T0 } from '../testing/fixtures';
+import { APPROVER, clusterPolicy, CREATOR, createInput, GUARDRAIL_PROBES, policy, probesFor, T0 } from '../testing/fixtures';
 import { probeIdOf, resultOf, type ProbeOracle } from '../testing/in-memory-cluster';
 import type { QueuedJob } from '../testing/in-memory-queue';
 import { RolloutWorld } from '../testing/rollout-world';
@@ -42,6 +45,7 @@ import { RolloutError } from './errors';
 import { advance, executeCommand, recordEvent, reconcileAll, type RolloutDeps } from './rollouts';
 
 const TIERS: Tier[] = ['dev', 'staging', 'prod'];
+const STAGES: StageTier[] = [...TIERS, CLUSTER_STAGE];
 const RANK: Record<StepPhase, number> = {
   pending: 0,
   snapshotted: 1,
@@ -127,6 +131,8 @@ const worldArb = fc.record({
   freeze: fc.boolean(),
   scripts: fc.array(fc.array(observationArb, { minLength: 1, maxLength: 3 }), { minLength: 18, maxLength: 18 }),
   endWithAbort: fc.boolean(),
+  /** the plan has a cluster layer, staged before dev or after prod */
+  guardrails: fc.constantFrom(undefined, 'beforeDev' as const, 'afterProd' as const),
 });
 
 type WorldSpec = typeof worldArb extends fc.Arbitrary<infer W> ? W : never;
@@ -171,10 +177,19 @@ async function setUp(spec: WorldSpec, scheduler: fc.Scheduler) {
     original[name] = i % 2 ? [] : [policy(name, 'legacy', { podSelector: { matchLabels: { app: `a${i}` } }, ingress: [{}] })];
     plan[name] = [policy(name, 'default-deny'), policy(name, `allow-${i}`)];
   });
-  const probeIds = input.namespaces.flatMap((n) => n.probes.map((p) => p.id));
+  // The cluster's own cluster-scoped policy, and the plan's layer, under CLUSTER_SCOPE as the cluster step names it.
+  original[CLUSTER_SCOPE] = [clusterPolicy('platform-team-admin', 'Admin', 5) as unknown as PolicyDocument];
+  plan[CLUSTER_SCOPE] = [clusterPolicy('bulkhead-tier-isolation', 'Admin', 20) as unknown as PolicyDocument];
+  // One must-connect probe proves the cluster step here, so that the flaky network lets it through often enough.
+  if (spec.guardrails) {
+    input.guardrails = { placement: spec.guardrails, probes: GUARDRAIL_PROBES.filter((probe) => probe.kind === 'must-connect') };
+    names.push(CLUSTER_SCOPE);
+  }
+  const probeIds = [...input.namespaces, { probes: input.guardrails?.probes ?? [] }].flatMap((n) => n.probes.map((p) => p.id));
   const oracle = flakyNetwork(spec, probeIds);
   const interleave = <T>(task: Promise<T>) => scheduler.schedule(task);
   const world = await scheduler.waitFor(RolloutWorld.create(input, { original, plan, oracle, now: new Date(T0), interleave }));
+  world.cluster.putClusterPolicies(original[CLUSTER_SCOPE] as never);
   // a second rollout of the same cluster, over a namespace of its own, left a draft until the test starts it
   const second = transition(
     undefined,
@@ -239,8 +254,11 @@ function expectEveryNamespaceSettled(
   plan: Record<string, PolicyDocument[]>,
 ): void {
   for (const step of state.steps) {
-    const live = JSON.stringify(world.cluster.policiesOf(step.namespace));
-    if (step.phase === 'verified') expect(live).toBe(JSON.stringify(plan[step.namespace]));
+    // The cluster step's policies are the cluster-scoped ones: the plan's are applied beside the cluster's own.
+    const cluster = step.tier === CLUSTER_STAGE;
+    const live = JSON.stringify(cluster ? world.cluster.clusterPoliciesNow() : world.cluster.policiesOf(step.namespace));
+    if (step.phase === 'verified')
+      expect(live).toBe(JSON.stringify(cluster ? [...original[CLUSTER_SCOPE]!, ...plan[CLUSTER_SCOPE]!] : plan[step.namespace]));
     else if (step.phase === 'restored') {
       if (step.snapshot) expect(live).toBe(JSON.stringify(step.snapshot.policies));
       expect(live).toBe(JSON.stringify(original[step.namespace]));
@@ -254,7 +272,7 @@ function expectEveryNamespaceSettled(
 /** No step started outside its window, nor before its stage's approval by someone other than the creator. */
 function expectStartsAllowed(state: RolloutState): void {
   for (const step of state.steps.filter((s) => s.startedAt)) {
-    expect(windowOpen(new Date(step.startedAt!), state.config.windows[step.tier] ?? [], state.config.freezes)).toBe(true);
+    expect(windowOpen(new Date(step.startedAt!), windowsFor(state.config, step.tier).windows, state.config.freezes)).toBe(true);
     const stage = state.stages.find((s) => s.tier === step.tier)!;
     if (stage.approvalRequired) {
       const decision = stage.approval?.decision;
@@ -309,7 +327,7 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
       throw error;
     }
   };
-  const waitingTier = (state: RolloutState): Tier | undefined =>
+  const waitingTier = (state: RolloutState): StageTier | undefined =>
     state.status === 'waiting_approval' || state.status === 'paused'
       ? state.stages.find((s) => s.status === 'waiting_approval')?.tier
       : undefined;
@@ -355,13 +373,13 @@ async function run(scheduler: fc.Scheduler, spec: WorldSpec, actions: Action[]):
         await operate(world.id, { type: action.kind, by: CREATOR });
         break;
       case 'rollback': {
-        const n = action.scope % (names.length + 4);
+        const n = action.scope % (names.length + 1 + STAGES.length);
         const scope =
           n < names.length
             ? { kind: 'namespace' as const, namespace: names[n]! }
             : n === names.length
               ? { kind: 'all' as const }
-              : { kind: 'stage' as const, tier: TIERS[n - names.length - 1]! };
+              : { kind: 'stage' as const, tier: STAGES[n - names.length - 1]! };
         await operate(world.id, { type: 'rollback', by: CREATOR, scope });
         break;
       }

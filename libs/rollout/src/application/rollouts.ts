@@ -1,5 +1,5 @@
 import { doesNotExist } from '@bulkhead/contracts';
-import type { NetworkPolicy } from '@bulkhead/netpol';
+import type { NetworkPolicy, SnapshotClusterPolicy } from '@bulkhead/netpol';
 import { transition, transitionAll } from '../domain/machine';
 import { outstandingCommands, isCommandCurrent } from '../domain/commands';
 import { parseWorkloadRef } from '../domain/probes';
@@ -8,6 +8,7 @@ import { ACTIVE_STATUSES } from '../domain/types';
 import type {
   AuditEntry,
   PolicyDocument,
+  PolicyScope,
   ProbeObservation,
   ProbeRun,
   RolloutCommand,
@@ -17,7 +18,7 @@ import type {
   TransitionResult,
 } from '../domain/types';
 import { RolloutError } from './errors';
-import type { ClusterDriver, ConnectivityProbe, Delivered } from './ports/cluster-driver.port';
+import type { ChangeOrigin, ClusterDriver, ConnectivityProbe, Delivered } from './ports/cluster-driver.port';
 import type { PlanPolicies, RolloutDispatcher } from './ports/rollout-dispatcher.port';
 import type { RolloutStore } from './ports/rollout-store.port';
 import type { RolloutStateCache } from './rollout-state-cache';
@@ -43,6 +44,8 @@ export interface RolloutDeps extends RolloutCore {
   namespaceTier(clusterId: string, namespace: string): Promise<Tier | null>;
   /** The inventory's policies of a namespace become what the cluster reports, after an apply or a restore. */
   recordLivePolicies(clusterId: string, namespace: string, policies: readonly NetworkPolicy[]): Promise<void>;
+  /** The same for the cluster-scoped policies, after the cluster stage's apply or restore. */
+  recordLiveClusterPolicies(clusterId: string, policies: readonly SnapshotClusterPolicy[]): Promise<void>;
   driverFor(clusterId: string): Promise<ClusterDriver>;
 }
 
@@ -120,7 +123,71 @@ export const advance = (deps: RolloutCore, id: string) => recordEvent(deps, id, 
 export type ExecuteOutcome = { status: 'done' | 'skipped'; detail?: string };
 
 const cleanPolicy = (p: PolicyDocument): NetworkPolicy => p as unknown as NetworkPolicy;
-const asDocuments = (list: NetworkPolicy[]): PolicyDocument[] => list as unknown as PolicyDocument[];
+const asDocuments = (list: ReadonlyArray<NetworkPolicy | SnapshotClusterPolicy>): PolicyDocument[] => list as unknown as PolicyDocument[];
+
+/**
+ * What a snapshot, an apply or a restore does to what it changes: a namespace's NetworkPolicies, or the
+ * cluster-scoped policies for the cluster stage's step. The step around it (the lock, the check that the
+ * command is still current, the events, the audit entries) is the same for both.
+ */
+interface PolicyTarget {
+  read(): Promise<PolicyDocument[]>;
+  /** The plan's policies made live (the namespace's only ones; cluster-scoped ones of others are left alone). */
+  apply(planned: PolicyDocument[], change: ChangeOrigin): Promise<Delivered | void>;
+  restore(snapshot: PolicyDocument[], change: ChangeOrigin): Promise<Delivered | void>;
+  /** What the change left, as the cluster reports it; kept in the inventory where it keeps it. */
+  readBack(intended: readonly PolicyDocument[]): Promise<{ policies: readonly PolicyDocument[]; readFromCluster: boolean }>;
+}
+
+function policyTarget(
+  deps: RolloutDeps,
+  driver: ClusterDriver,
+  command: { clusterId: string; namespace: string } & PolicyScope,
+): PolicyTarget {
+  if (command.scope === 'cluster') {
+    const asClusterPolicies = (list: PolicyDocument[]) => list as unknown as SnapshotClusterPolicy[];
+    return {
+      read: async () => asDocuments(await driver.readClusterPolicies()),
+      apply: (planned) => driver.applyClusterPolicies(asClusterPolicies(planned)),
+      // Nothing to put back when the cluster holds the snapshot already (an apply refused before it wrote anything,
+      // by a cluster that takes its changes through git, say): a restore it would refuse too must not be retried forever.
+      restore: async (snapshot) => {
+        if (sameClusterPolicies(await driver.readClusterPolicies(), asClusterPolicies(snapshot))) return;
+        await driver.restoreClusterPolicies(asClusterPolicies(snapshot));
+      },
+      readBack: async (intended) => {
+        let live: SnapshotClusterPolicy[];
+        try {
+          live = await driver.readClusterPolicies();
+        } catch {
+          return { policies: intended, readFromCluster: false };
+        }
+        await deps.recordLiveClusterPolicies(command.clusterId, live);
+        return { policies: asDocuments(live), readFromCluster: true };
+      },
+    };
+  }
+  return {
+    read: async () => asDocuments(await driver.readPolicies(command.namespace)),
+    apply: (planned, change) => driver.applyPolicies(command.namespace, planned.map(cleanPolicy), { prune: true, change }),
+    restore: (snapshot, change) => driver.restorePolicies(command.namespace, snapshot.map(cleanPolicy), { change }),
+    readBack: async (intended) => {
+      const live = await readBack(deps, driver, command, intended.map(cleanPolicy));
+      return { policies: asDocuments(live.policies), readFromCluster: live.readFromCluster };
+    },
+  };
+}
+
+/** Whether two lists hold the same cluster-scoped policies, each exactly, in any order. */
+function sameClusterPolicies(left: readonly SnapshotClusterPolicy[], right: readonly SnapshotClusterPolicy[]): boolean {
+  const canonical = (list: readonly SnapshotClusterPolicy[]): string =>
+    list
+      .map((policy) => ({ key: `${policy.kind}/${policy.metadata.name}`, text: JSON.stringify(policy) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((entry) => entry.text)
+      .join('\n');
+  return canonical(left) === canonical(right);
+}
 
 function target(run: ProbeRun): ConnectivityProbe['to'] {
   if (run.probe.kind === 'must-resolve') return { kind: 'dns', name: run.probe.to };
@@ -170,10 +237,10 @@ function policyChange(
   command: { stepId: string; namespace: string },
   action: 'rollout.step.policies_applied' | 'rollout.step.policies_restored',
   before: readonly PolicyDocument[] | null,
-  after: { policies: readonly NetworkPolicy[]; readFromCluster: boolean },
+  after: { policies: readonly PolicyDocument[]; readFromCluster: boolean },
   delivered: Delivered | void,
 ): AuditEntry {
-  const afterDocuments = asDocuments([...after.policies]);
+  const afterDocuments = [...after.policies];
   return {
     at: deps.clock().toISOString(),
     rolloutId: state.id,
@@ -313,32 +380,35 @@ async function run(
   switch (command.type) {
     case 'snapshotNamespace': {
       try {
-        return {
-          events: [{ type: 'snapshotTaken', stepId: command.stepId, policies: asDocuments(await driver.readPolicies(command.namespace)) }],
-        };
+        return { events: [{ type: 'snapshotTaken', stepId: command.stepId, policies: await policyTarget(deps, driver, command).read() }] };
       } catch (error) {
         return { events: [{ type: 'snapshotFailed', stepId: command.stepId, error: errorText(error) }] };
       }
     }
     case 'applyPolicies': {
-      // Approval went by the tiers the rollout was made with: a namespace whose tier has changed since
-      // (raised to prod, say) gets nothing from it, and the rollout halts saying so.
-      const tierNow = await deps.namespaceTier(command.clusterId, command.namespace);
-      if (tierNow !== command.tier) {
-        const error = `${command.namespace} is ${tierNow ?? 'without a tier'} now, not ${command.tier} as when this rollout was made: nothing was applied; make a new rollout, so that its approvals follow the tier`;
-        return { events: [{ type: 'applyFailed', stepId: command.stepId, error }] };
+      const policies = policyTarget(deps, driver, command);
+      let planned: PolicyDocument[];
+      if (command.scope === 'cluster') planned = asDocuments(await deps.plans.clusterPoliciesFor(command.planId));
+      else {
+        // Approval went by the tiers the rollout was made with: a namespace whose tier has changed since
+        // (raised to prod, say) gets nothing from it, and the rollout halts saying so.
+        const tierNow = await deps.namespaceTier(command.clusterId, command.namespace);
+        if (tierNow !== command.tier) {
+          const error = `${command.namespace} is ${tierNow ?? 'without a tier'} now, not ${command.tier} as when this rollout was made: nothing was applied; make a new rollout, so that its approvals follow the tier`;
+          return { events: [{ type: 'applyFailed', stepId: command.stepId, error }] };
+        }
+        planned = asDocuments(await deps.plans.policiesFor(command.planId, command.namespace));
       }
-      const planned = await deps.plans.policiesFor(command.planId, command.namespace);
-      let live = { policies: planned as readonly NetworkPolicy[], readFromCluster: false };
+      let live = { policies: planned as readonly PolicyDocument[], readFromCluster: false };
       let delivered: Delivered | void = undefined;
       const event = await guarded(command.namespace, async () => {
         try {
           // The plan's policies become the namespace's only ones; the snapshot keeps what was there.
-          delivered = await driver.applyPolicies(command.namespace, planned, { prune: true, change: originOf(command) });
+          delivered = await policies.apply(planned, originOf(command));
         } catch (error) {
           return { type: 'applyFailed', stepId: command.stepId, error: errorText(error) };
         }
-        live = await readBack(deps, driver, command, planned);
+        live = await policies.readBack(planned);
         return { type: 'applied', stepId: command.stepId };
       });
       if (!event) return null;
@@ -353,29 +423,28 @@ async function run(
       };
     }
     case 'restoreNamespace': {
-      const restoring = command.snapshot.policies.map(cleanPolicy);
-      let before: NetworkPolicy[] | null = null;
-      let live = { policies: restoring as readonly NetworkPolicy[], readFromCluster: false };
+      const policies = policyTarget(deps, driver, command);
+      const restoring = command.snapshot.policies;
+      let before: PolicyDocument[] | null = null;
+      let live = { policies: restoring as readonly PolicyDocument[], readFromCluster: false };
       let delivered: Delivered | void = undefined;
       const event = await guarded(command.namespace, async () => {
         try {
           // What the restore replaces, for the audit log: the namespace as it is, not as the step left it
           // (null when the cluster does not answer that read, which does not hold the restore up).
-          before = await driver.readPolicies(command.namespace).catch(() => null);
-          delivered = await driver.restorePolicies(command.namespace, restoring, { change: originOf(command) });
+          before = await policies.read().catch(() => null);
+          delivered = await policies.restore(restoring, originOf(command));
         } catch (error) {
           return { type: 'restoreFailed', stepId: command.stepId, attempt: command.attempt, error: errorText(error) };
         }
-        live = await readBack(deps, driver, command, restoring);
+        live = await policies.readBack(restoring);
         return { type: 'restored', stepId: command.stepId, attempt: command.attempt };
       });
       if (!event) return null;
       return {
         events: [event],
         audit: (state) =>
-          event.type === 'restored'
-            ? [policyChange(deps, state, command, 'rollout.step.policies_restored', before && asDocuments(before), live, delivered)]
-            : [],
+          event.type === 'restored' ? [policyChange(deps, state, command, 'rollout.step.policies_restored', before, live, delivered)] : [],
       };
     }
     case 'runProbes': {

@@ -4,7 +4,16 @@
  */
 import { shortHash } from './hash';
 import { nextOpening, type TimeWindow } from './time/windows';
-import type { RolloutCommand, RolloutConfig, RolloutState, Stage, Step, Tier } from './types';
+import {
+  CLUSTER_STAGE,
+  type PolicyScope,
+  type RolloutCommand,
+  type RolloutConfig,
+  type RolloutState,
+  type Stage,
+  type StageTier,
+  type Step,
+} from './types';
 
 /**
  * What a step's command keys start with: its id, and its round once it runs again, so that the work of a
@@ -12,11 +21,15 @@ import type { RolloutCommand, RolloutConfig, RolloutState, Stage, Step, Tier } f
  */
 export const runKeyOf = (step: Pick<Step, 'id' | 'round'>): string => (step.round ? `${step.id}.r${step.round}` : step.id);
 
-/** The allow windows of a tier and the freezes that apply to it (a freeze without tiers applies to all). */
+/**
+ * The allow windows of a tier and the freezes that apply to it (a freeze without tiers applies to all). The cluster
+ * stage changes prod with every other tier, so prod's windows and freezes are its own.
+ */
 export function windowsFor(
   config: Pick<RolloutConfig, 'windows' | 'freezes'>,
-  tier: Tier,
+  stageTier: StageTier,
 ): { windows: TimeWindow[]; freezes: TimeWindow[] } {
+  const tier = stageTier === CLUSTER_STAGE ? 'prod' : stageTier;
   return {
     windows: config.windows[tier] ?? [],
     freezes: config.freezes.filter((f) => f.tiers === undefined || f.tiers.includes(tier)),
@@ -66,14 +79,16 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
   const out: RolloutCommand[] = [];
   for (const step of state.steps) {
     const run = runKeyOf(step);
+    const scope: PolicyScope = step.tier === CLUSTER_STAGE ? { scope: 'cluster' } : {};
     switch (step.phase) {
       case 'pending':
         if (step.startedAt)
-          out.push({ ...base, type: 'snapshotNamespace', key: `${run}.snapshot`, stepId: step.id, namespace: step.namespace });
+          out.push({ ...base, ...scope, type: 'snapshotNamespace', key: `${run}.snapshot`, stepId: step.id, namespace: step.namespace });
         break;
       case 'snapshotted':
         out.push({
           ...base,
+          ...scope,
           type: 'applyPolicies',
           key: `${run}.apply`,
           stepId: step.id,
@@ -121,6 +136,7 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
         if (step.restore && step.snapshot && (step.restore.retryAt === undefined || Date.parse(step.restore.retryAt) <= t)) {
           out.push({
             ...base,
+            ...scope,
             type: 'restoreNamespace',
             key: `${run}.restore.${step.restore.attempt}`,
             stepId: step.id,

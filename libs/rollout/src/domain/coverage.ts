@@ -42,8 +42,16 @@ export function recommendedHandling(planned: PlannedNamespace): string {
   return 'assign it a stage (prod to go last, with prod), or exclude it with a reason';
 }
 
-/** Places every namespace of the plan in a stage or in the excluded list, or says which ones it cannot place. */
-export function decideCoverage(planned: readonly PlannedNamespace[], choice: CoverageChoice, planVersion: number): Coverage {
+/**
+ * Places every namespace of the plan in a stage or in the excluded list, or says which ones it cannot place. A rollout
+ * with `guardrails` (the plan's cluster layer, a stage of its own) may leave every namespace out.
+ */
+export function decideCoverage(
+  planned: readonly PlannedNamespace[],
+  choice: CoverageChoice,
+  planVersion: number,
+  guardrails = false,
+): Coverage {
   const problems: Coverage['problems'] = [];
   const byName = new Map(planned.map((p) => [p.namespace, p]));
   const notInPlan = (namespace: string) => `namespace ${namespace} has no policies in plan v${planVersion}`;
@@ -78,7 +86,7 @@ export function decideCoverage(planned: readonly PlannedNamespace[], choice: Cov
         reason: `${p.namespace} has no tier: assign it to a stage or exclude it (recommended: ${recommendedHandling(p)})`,
       });
   }
-  if (staged.length === 0 && problems.length === 0)
+  if (staged.length === 0 && problems.length === 0 && !guardrails)
     problems.push({ field: 'namespaces', reason: 'no namespace of the plan is left to roll out' });
   return { staged, excluded: planned.flatMap((p) => excluded.get(p.namespace) ?? []), problems };
 }

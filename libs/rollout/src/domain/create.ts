@@ -1,15 +1,19 @@
 /**
  * Checking a rollout request and building its first state (status draft, version 1).
  */
+import { GUARDRAIL_STAGES } from '@bulkhead/contracts';
 import { isDns1123Label } from '@bulkhead/netpol';
 import { planRollout, DEFAULT_WAVES } from './plan';
 import { compileWindow, type TimeWindow } from './time/windows';
 import {
+  CLUSTER_SCOPE,
+  CLUSTER_STAGE,
   TIERS,
   type CreateRolloutInput,
   type Probe,
   type ProbeExpectation,
   type ProbeKind,
+  type ProbeSpec,
   type RolloutConfig,
   type RolloutRefusal,
   type RolloutState,
@@ -48,6 +52,9 @@ export function stepIdOf(rolloutId: string, namespace: string): string {
   return `${rolloutId}.${namespace}`;
 }
 
+/** The cluster stage's step: `_cluster` is no namespace's name, so it never meets a namespace's step id. */
+export const clusterStepIdOf = (rolloutId: string): string => `${rolloutId}._cluster`;
+
 function resolveConfig(input: CreateRolloutInput['config']): RolloutConfig {
   return {
     waves: input?.waves ?? DEFAULT_CONFIG.waves,
@@ -62,6 +69,27 @@ function resolveConfig(input: CreateRolloutInput['config']): RolloutConfig {
 /** A refused field of a request and why. */
 export type Problem = { field: string; reason: string };
 
+/** Every problem of a list of probes (a namespace's, or the cluster stage's), each naming its field under `at`. */
+function checkProbes(probes: readonly ProbeSpec[], at: string, p: (field: string, reason: string) => void): void {
+  if (!Array.isArray(probes)) {
+    p(at, 'must be an array');
+    return;
+  }
+  const ids = new Set<string>();
+  probes.forEach((probe, j) => {
+    const pat = `${at}[${j}]`;
+    if (typeof probe.id !== 'string' || probe.id.length === 0) p(`${pat}.id`, 'must be a non-empty string');
+    else if (ids.has(probe.id)) p(`${pat}.id`, `${probe.id} is listed twice`);
+    else ids.add(probe.id);
+    if (!(probe.kind in EXPECTATIONS)) p(`${pat}.kind`, 'must be must-connect, must-resolve or must-be-blocked');
+    if (typeof probe.from !== 'string' || probe.from.length === 0) p(`${pat}.from`, 'must be a non-empty string');
+    if (typeof probe.to !== 'string' || probe.to.length === 0) p(`${pat}.to`, 'must be a non-empty string');
+    if (probe.port !== undefined && (!Number.isInteger(probe.port) || probe.port < 1 || probe.port > 65535))
+      p(`${pat}.port`, 'must be 1-65535');
+    if (probe.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(probe.protocol)) p(`${pat}.protocol`, 'must be TCP, UDP or SCTP');
+  });
+}
+
 /** Every problem of a rollout request, each naming its field; empty when the request is valid. */
 export function validateCreateInput(input: CreateRolloutInput): Problem[] {
   const problems: Problem[] = [];
@@ -75,7 +103,8 @@ export function validateCreateInput(input: CreateRolloutInput): Problem[] {
   if (!Array.isArray(input.approvalTiers) || input.approvalTiers.some((t) => !(TIERS as readonly string[]).includes(t)))
     p('approvalTiers', `must list tiers (${TIERS.join(', ')})`);
   if (!Number.isInteger(input.planVersion) || input.planVersion < 1) p('planVersion', 'must be a positive integer');
-  if (!Array.isArray(input.namespaces) || input.namespaces.length === 0) p('namespaces', 'must list at least one namespace');
+  if (!Array.isArray(input.namespaces) || (input.namespaces.length === 0 && input.guardrails === undefined))
+    p('namespaces', 'must list at least one namespace (or the rollout must have guardrails)');
   const names = new Set<string>();
   (Array.isArray(input.namespaces) ? input.namespaces : []).forEach((ns, i) => {
     const at = `namespaces[${i}]`;
@@ -84,22 +113,17 @@ export function validateCreateInput(input: CreateRolloutInput): Problem[] {
     else names.add(ns.name);
     if (!(TIERS as readonly string[]).includes(ns.tier)) p(`${at}.tier`, `must be one of ${TIERS.join(', ')}`);
     if (!Number.isInteger(ns.dependents) || ns.dependents < 0) p(`${at}.dependents`, 'must be a non-negative integer');
-    if (!Array.isArray(ns.probes)) p(`${at}.probes`, 'must be an array');
-    const ids = new Set<string>();
-    (Array.isArray(ns.probes) ? ns.probes : []).forEach((probe, j) => {
-      const pat = `${at}.probes[${j}]`;
-      if (typeof probe.id !== 'string' || probe.id.length === 0) p(`${pat}.id`, 'must be a non-empty string');
-      else if (ids.has(probe.id)) p(`${pat}.id`, `${probe.id} is listed twice`);
-      else ids.add(probe.id);
-      if (!(probe.kind in EXPECTATIONS)) p(`${pat}.kind`, 'must be must-connect, must-resolve or must-be-blocked');
-      if (typeof probe.from !== 'string' || probe.from.length === 0) p(`${pat}.from`, 'must be a non-empty string');
-      if (typeof probe.to !== 'string' || probe.to.length === 0) p(`${pat}.to`, 'must be a non-empty string');
-      if (probe.port !== undefined && (!Number.isInteger(probe.port) || probe.port < 1 || probe.port > 65535))
-        p(`${pat}.port`, 'must be 1-65535');
-      if (probe.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(probe.protocol))
-        p(`${pat}.protocol`, 'must be TCP, UDP or SCTP');
-    });
+    checkProbes(ns.probes, `${at}.probes`, p);
   });
+  if (input.guardrails !== undefined) {
+    const guardrails = input.guardrails;
+    if (typeof guardrails !== 'object' || guardrails === null) p('guardrails', 'must be an object');
+    else {
+      if (!(GUARDRAIL_STAGES as readonly string[]).includes(guardrails.placement))
+        p('guardrails.placement', `must be ${GUARDRAIL_STAGES.join(' or ')}`);
+      checkProbes(guardrails.probes, 'guardrails.probes', p);
+    }
+  }
   if (input.excluded !== undefined && !Array.isArray(input.excluded)) p('excluded', 'must be a list of namespaces with reasons');
   (Array.isArray(input.excluded) ? input.excluded : []).forEach((entry, i) => {
     const at = `excluded[${i}]`;
@@ -187,7 +211,7 @@ export function buildRollout(
     const waves = ps.waves.map((wave, w) =>
       wave.map((name) => {
         const ns = byName.get(name)!;
-        const probes: Probe[] = ns.probes.map((spec) => ({ ...spec, expectation: expectationOf(spec.kind), attempts: [] }));
+        const probes = probesOf(ns.probes);
         const step: Step = {
           id: stepIdOf(input.id, name),
           namespace: name,
@@ -206,6 +230,12 @@ export function buildRollout(
     if (diffRef !== undefined) stage.diffRef = diffRef;
     return stage;
   });
+  if (input.guardrails) {
+    const { stage, step } = clusterStage(input.id, input.guardrails.probes);
+    if (input.guardrails.placement === 'beforeDev') stages.unshift(stage);
+    else stages.push(stage);
+    steps.push(step);
+  }
   const at = now.toISOString();
   return {
     ok: true,
@@ -227,4 +257,24 @@ export function buildRollout(
       updatedAt: at,
     },
   };
+}
+
+const probesOf = (specs: readonly ProbeSpec[]): Probe[] =>
+  specs.map((spec) => ({ ...spec, expectation: expectationOf(spec.kind), attempts: [] }));
+
+/**
+ * The cluster stage: one step, which snapshots, applies and restores the cluster-scoped policies as a namespace's
+ * step does its NetworkPolicies. A change to every namespace at once always waits for an approver.
+ */
+function clusterStage(rolloutId: string, probes: readonly ProbeSpec[]): { stage: Stage; step: Step } {
+  const step: Step = {
+    id: clusterStepIdOf(rolloutId),
+    namespace: CLUSTER_SCOPE,
+    tier: CLUSTER_STAGE,
+    wave: 0,
+    dependents: 0,
+    phase: 'pending',
+    probes: probesOf(probes),
+  };
+  return { stage: { tier: CLUSTER_STAGE, status: 'pending', waves: [[step.id]], approvalRequired: true }, step };
 }

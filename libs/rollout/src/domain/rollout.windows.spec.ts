@@ -1,4 +1,5 @@
 import { APPROVER, CREATOR, simulate } from '../testing/fixtures';
+import { windowsFor } from './commands';
 import { windowOpen, type TimeWindow } from './time/windows';
 import type { Freeze, RolloutState } from './types';
 import type { RolloutWorld } from '../testing/rollout-world';
@@ -29,8 +30,7 @@ async function toProdGate(freezes: Freeze[] = [], settleMs = 60_000): Promise<Ro
 
 function everyStartInsideItsWindow(state: RolloutState): void {
   for (const s of state.steps.filter((x) => x.startedAt)) {
-    const windows = state.config.windows[s.tier] ?? [];
-    const freezes = state.config.freezes.filter((f) => !f.tiers || f.tiers.includes(s.tier));
+    const { windows, freezes } = windowsFor(state.config, s.tier);
     expect(windowOpen(new Date(s.startedAt!), windows, freezes)).toBe(true);
   }
 }

@@ -1,5 +1,5 @@
 import { stageDisplay } from '@bulkhead/contracts';
-import type { PhaseCounts, RolloutOutline, RolloutStall, RolloutState, RolloutSummary, Tier } from './types';
+import type { PhaseCounts, RolloutOutline, RolloutStall, RolloutState, RolloutSummary, StageTier } from './types';
 
 /** The outline of a whole state: its own fields, its stages, and its steps counted by tier and phase. */
 export function outlineOf(rollout: RolloutState): RolloutOutline {
@@ -20,7 +20,7 @@ export function summaryOfOutline(outline: RolloutOutline, stalled?: RolloutStall
     outline.header;
   const { version, halt, pausedBy, excluded } = outline.header;
   const phases: PhaseCounts = {};
-  const byTier = new Map<Tier, { namespaces: number; phases: PhaseCounts }>();
+  const byTier = new Map<StageTier, { namespaces: number; phases: PhaseCounts }>();
   let namespaces = 0;
   for (const { tier, phase, count } of outline.stepCounts) {
     phases[phase] = (phases[phase] ?? 0) + count;

@@ -3,12 +3,23 @@
  * out. Everything here is plain JSON (times are ISO 8601 strings), so a state can be stored in a row,
  * an event in a job payload and a command in a queue, and read back unchanged.
  */
-import type { StageDisplayStatus } from '@bulkhead/contracts';
+import type { GuardrailStage, StageDisplayStatus } from '@bulkhead/contracts';
 import type { TimeWindow } from './time/windows';
 
 export const TIERS = ['dev', 'staging', 'prod'] as const;
 /** Same spelling as @bulkhead/contracts' Tier; kept here so the domain depends on nothing. */
 export type Tier = (typeof TIERS)[number];
+/**
+ * The stage of the cluster-scoped guardrails (ClusterNetworkPolicies): a stage and a step like a tier's, named
+ * `cluster` where a tier's name goes (its approval, its audit entries, a rollback's scope).
+ */
+export const CLUSTER_STAGE = 'cluster';
+/** What names a stage: a tier, or the cluster stage. */
+export type StageTier = Tier | typeof CLUSTER_STAGE;
+/** The step of the cluster stage stands where a namespace's name goes: this is no namespace's name (not a DNS label). */
+export const CLUSTER_SCOPE = '(cluster)';
+/** Where the cluster stage goes: before the dev stage, or after the prod stage (the contract's definition). */
+export type { GuardrailStage } from '@bulkhead/contracts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** A NetworkPolicy object exactly as read from the API server; the domain never looks inside. */
@@ -97,14 +108,14 @@ export interface HaltReason {
   at: string;
   stepId?: string;
   namespace?: string;
-  tier?: Tier;
+  tier?: StageTier;
   probeId?: string;
   by?: string;
 }
 
 export interface PolicySnapshot {
   takenAt: string;
-  /** the namespace's NetworkPolicies before the step, byte for byte as read */
+  /** the namespace's NetworkPolicies before the step (the cluster step: the cluster-scoped policies), byte for byte as read */
   policies: PolicyDocument[];
 }
 
@@ -151,8 +162,9 @@ export interface Step {
   /** how many times the step was run again (retried, or re-run for a newer plan version); absent for its first run */
   round?: number;
   restep?: StepRestep;
+  /** the namespace, or CLUSTER_SCOPE for the cluster stage's step */
   namespace: string;
-  tier: Tier;
+  tier: StageTier;
   /** index of the wave within its stage */
   wave: number;
   dependents: number;
@@ -200,7 +212,7 @@ export interface StepEvidence {
 
 export interface ApprovalEvidence {
   /** the tier whose results are shown; absent when the stage asking is the rollout's first */
-  previousTier?: Tier;
+  previousTier?: StageTier;
   steps: StepEvidence[];
   /** reference to the plan's semantic diff for the tier asking for approval (opaque to the domain) */
   diffRef?: string;
@@ -223,7 +235,8 @@ export interface StageApproval {
 }
 
 export interface Stage {
-  tier: Tier;
+  /** the tier, or CLUSTER_STAGE: the guardrails, whose one step applies the plan's cluster-scoped policies */
+  tier: StageTier;
   status: StageStatus;
   /** step ids, wave by wave */
   waves: string[][];
@@ -257,7 +270,7 @@ export interface RolloutConfig {
 /** A deny window. Without `tiers` it freezes every tier. */
 export type Freeze = TimeWindow & { tiers?: Tier[]; reason?: string };
 
-export type RollbackScope = { kind: 'namespace'; namespace: string } | { kind: 'stage'; tier: Tier } | { kind: 'all' };
+export type RollbackScope = { kind: 'namespace'; namespace: string } | { kind: 'stage'; tier: StageTier } | { kind: 'all' };
 
 /** What an abort puts back: only the namespaces under way (the default), or every namespace it changed. */
 export type AbortRestore = 'in_flight' | 'everything';
@@ -374,7 +387,7 @@ export interface RolloutSummary extends Pick<
   /** every namespace of the rollout */
   namespaces: number;
   phases: PhaseCounts;
-  stages: Array<{ tier: Tier; status: StageStatus; display: StageDisplayStatus; namespaces: number; phases: PhaseCounts }>;
+  stages: Array<{ tier: StageTier; status: StageStatus; display: StageDisplayStatus; namespaces: number; phases: PhaseCounts }>;
 }
 
 /** A rollout's own fields, without its stages and steps. */
@@ -387,7 +400,7 @@ export type RolloutHeader = Omit<RolloutState, 'stages' | 'steps'>;
 export interface RolloutOutline {
   header: RolloutHeader;
   stages: Array<Pick<Stage, 'tier' | 'status'>>;
-  stepCounts: Array<{ tier: Tier; phase: StepPhase; count: number }>;
+  stepCounts: Array<{ tier: StageTier; phase: StepPhase; count: number }>;
 }
 
 // ---------------------------------------------------------------- events
@@ -415,6 +428,14 @@ export interface CreateRolloutInput {
   config?: Partial<Omit<RolloutConfig, 'probe'>> & { probe?: Partial<ProbeConfig> };
   /** reference to the plan's semantic diff, per tier, shown in approval requests */
   diffRefs?: Partial<Record<Tier, string>>;
+  /** the plan's cluster-scoped guardrails, applied as a stage of their own (which always waits for an approval) */
+  guardrails?: GuardrailInput;
+}
+
+/** The cluster stage of a rollout: where it goes, and the probes that prove it (across tiers and namespaces). */
+export interface GuardrailInput {
+  placement: GuardrailStage;
+  probes: ProbeSpec[];
 }
 
 export type RolloutEvent =
@@ -425,8 +446,8 @@ export type RolloutEvent =
   | { type: 'resume'; by: string }
   | { type: 'abort'; by: string; reason?: string; restore?: AbortRestore }
   | { type: 'rollback'; by: string; scope: RollbackScope; reason?: string }
-  | { type: 'approve'; tier: Tier; by: string; actorId: string; role: string; comment?: string }
-  | { type: 'reject'; tier: Tier; by: string; actorId: string; role: string; comment?: string }
+  | { type: 'approve'; tier: StageTier; by: string; actorId: string; role: string; comment?: string }
+  | { type: 'reject'; tier: StageTier; by: string; actorId: string; role: string; comment?: string }
   /** a halted rollout goes on with a newer plan version; `changed`: namespaces whose policies differ; `probes`: their probes under it */
   | {
       type: 'continueWith';
@@ -479,14 +500,23 @@ export interface ProbeRun {
   attempt: number;
 }
 
+/**
+ * What a snapshot, an apply or a restore changes: a namespace's NetworkPolicies, or (`scope: 'cluster'`, the
+ * cluster stage's step) the cluster-scoped policies.
+ */
+export interface PolicyScope {
+  scope?: 'cluster';
+}
+
 export type RolloutCommand =
-  | (CommandBase & { type: 'snapshotNamespace'; stepId: string; namespace: string })
+  | (CommandBase & PolicyScope & { type: 'snapshotNamespace'; stepId: string; namespace: string })
   /** `tier`: the namespace's tier when the rollout was made, which its stage's approval was for */
-  | (CommandBase & { type: 'applyPolicies'; stepId: string; namespace: string; tier: Tier; planId: string; planVersion: number })
+  | (CommandBase &
+      PolicyScope & { type: 'applyPolicies'; stepId: string; namespace: string; tier: StageTier; planId: string; planVersion: number })
   | (CommandBase & { type: 'runProbes'; stepId: string; round?: number; namespace: string; timeoutMs: number; probes: ProbeRun[] })
-  | (CommandBase & { type: 'restoreNamespace'; stepId: string; namespace: string; attempt: number; snapshot: PolicySnapshot })
+  | (CommandBase & PolicyScope & { type: 'restoreNamespace'; stepId: string; namespace: string; attempt: number; snapshot: PolicySnapshot })
   | (CommandBase & { type: 'wakeAt'; at: string })
-  | (CommandBase & { type: 'requestApproval'; tier: Tier; evidence: ApprovalEvidence });
+  | (CommandBase & { type: 'requestApproval'; tier: StageTier; evidence: ApprovalEvidence });
 
 export type RolloutCommandType = RolloutCommand['type'];
 
@@ -503,7 +533,7 @@ export interface AuditEntry {
   actor?: string;
   stepId?: string;
   namespace?: string;
-  tier?: Tier;
+  tier?: StageTier;
   detail?: { [key: string]: JsonValue };
 }
 

@@ -1,6 +1,15 @@
 /** Test fixtures for specs only: not exported from the library, and not built (tools/build.mjs skips testing/). */
 import { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
-import type { CreateRolloutInput, PolicyDocument, ProbeSpec, RolloutEvent, Tier } from '../domain/types';
+import type { SnapshotClusterPolicy } from '@bulkhead/netpol';
+import {
+  CLUSTER_SCOPE,
+  type CreateRolloutInput,
+  type GuardrailStage,
+  type PolicyDocument,
+  type ProbeSpec,
+  type RolloutEvent,
+  type Tier,
+} from '../domain/types';
 import type { ProbeOracle } from './in-memory-cluster';
 import { RolloutWorld } from './rollout-world';
 
@@ -34,7 +43,25 @@ export interface WorldSpec {
   oracle?: ProbeOracle;
   id?: string;
   approvalTiers?: readonly Tier[];
+  /** the plan has a cluster layer, staged here (GUARDRAIL_PROBES prove it) */
+  guardrails?: GuardrailStage;
 }
+
+/** A ClusterNetworkPolicy, as a plan's cluster layer or a cluster holds one. */
+export function clusterPolicy(name: string, tier: 'Admin' | 'Baseline' = 'Admin', priority = 10): SnapshotClusterPolicy {
+  return {
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    kind: 'ClusterNetworkPolicy',
+    metadata: { name, labels: { owner: 'team-ü' } },
+    spec: { tier, priority, subject: { namespaces: {} }, ingress: [{ name: 'no-dev', action: 'Deny', from: [{ namespaces: {} }] }] },
+  };
+}
+
+/** The cluster stage's probes: a confirmed edge from staging to prod must connect, dev must not reach a prod data store. */
+export const GUARDRAIL_PROBES: ProbeSpec[] = [
+  { id: 'connect-staging-prod', kind: 'must-connect', from: 'staging-a/web', to: 'prod-a/api', port: 8080, protocol: 'TCP' },
+  { id: 'blocked-dev-prod', kind: 'must-be-blocked', from: 'dev-a/debug', to: 'prod-a/db', port: 5432, protocol: 'TCP' },
+];
 
 export function createInput(spec: WorldSpec): CreateRolloutInput {
   return {
@@ -53,11 +80,12 @@ export function createInput(spec: WorldSpec): CreateRolloutInput {
     })),
     config: { settleMs: 60_000, probe: { retries: 2, timeoutMs: 2_000, retryDelayMs: 5_000 }, ...(spec.config ?? {}) },
     diffRefs: { staging: 'plan-7/diff/staging', prod: 'plan-7/diff/prod' },
+    ...(spec.guardrails ? { guardrails: { placement: spec.guardrails, probes: GUARDRAIL_PROBES } } : {}),
   };
 }
 
 /** A fresh rollout on the real loop; even namespaces start with two policies, odd ones with none. */
-export function simulate(spec: WorldSpec, at = T0): Promise<RolloutWorld> {
+export async function simulate(spec: WorldSpec, at = T0): Promise<RolloutWorld> {
   const original: Record<string, PolicyDocument[]> = {};
   const plan: Record<string, PolicyDocument[]> = {};
   spec.namespaces.forEach((n, i) => {
@@ -68,7 +96,14 @@ export function simulate(spec: WorldSpec, at = T0): Promise<RolloutWorld> {
       policy(n.name, 'allow-web-db'),
     ];
   });
-  return RolloutWorld.create(createInput(spec), { original, plan, oracle: spec.oracle, now: new Date(at) });
+  // The cluster's own Admin policy stays; the plan's cluster layer stands under CLUSTER_SCOPE (see RolloutWorld).
+  plan[CLUSTER_SCOPE] = [
+    clusterPolicy('bulkhead-tier-isolation', 'Admin', 20),
+    clusterPolicy('bulkhead-baseline', 'Baseline', 0),
+  ] as unknown as PolicyDocument[];
+  const world = await RolloutWorld.create(createInput(spec), { original, plan, oracle: spec.oracle, now: new Date(at) });
+  world.cluster.putClusterPolicies([clusterPolicy('platform-team-admin', 'Admin', 5)]);
+  return world;
 }
 
 export const THREE_TIERS: WorldSpec['namespaces'] = [

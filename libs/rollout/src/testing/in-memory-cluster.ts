@@ -40,7 +40,17 @@ export function scripted(script: Record<string, ProbeObservation[]>, fallback: P
   };
 }
 
-export type DriverCall = { method: 'readPolicies' | 'applyPolicies' | 'restorePolicies' | 'probe'; namespace?: string };
+export type DriverCall = {
+  method:
+    | 'readPolicies'
+    | 'applyPolicies'
+    | 'restorePolicies'
+    | 'readClusterPolicies'
+    | 'applyClusterPolicies'
+    | 'restoreClusterPolicies'
+    | 'probe';
+  namespace?: string;
+};
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
@@ -98,12 +108,19 @@ export class InMemoryCluster implements ClusterDriver {
     this.policies.set(namespace, copy(snapshot) as unknown as PolicyDocument[]);
   }
 
-  async readClusterPolicies(): Promise<SnapshotClusterPolicy[]> {
+  /** The cluster-scoped policies the cluster holds now, as stored. */
+  clusterPoliciesNow(): SnapshotClusterPolicy[] {
     return copy([...this.clusterPolicies.values()]);
   }
 
+  async readClusterPolicies(): Promise<SnapshotClusterPolicy[]> {
+    await this.call({ method: 'readClusterPolicies' });
+    return this.clusterPoliciesNow();
+  }
+
   async applyClusterPolicies(policies: SnapshotClusterPolicy[]): Promise<void> {
-    for (const policy of copy(policies)) this.clusterPolicies.set(refKey(policy), policy);
+    await this.call({ method: 'applyClusterPolicies' });
+    this.putClusterPolicies(policies);
   }
 
   async deleteClusterPolicies(policies: ClusterPolicyRef[]): Promise<void> {
@@ -111,8 +128,14 @@ export class InMemoryCluster implements ClusterDriver {
   }
 
   async restoreClusterPolicies(snapshot: SnapshotClusterPolicy[]): Promise<void> {
+    await this.call({ method: 'restoreClusterPolicies' });
     this.clusterPolicies.clear();
-    await this.applyClusterPolicies(snapshot);
+    this.putClusterPolicies(snapshot);
+  }
+
+  /** Puts policies in place as they are, without a call: the cluster's state before a test, or a call's effect. */
+  putClusterPolicies(policies: readonly SnapshotClusterPolicy[]): void {
+    for (const policy of copy(policies)) this.clusterPolicies.set(refKey(policy), policy);
   }
 
   async probe(probes: readonly ConnectivityProbe[]): Promise<ConnectivityResult[]> {

@@ -2,22 +2,23 @@
  * One rollout run by the real loop (`recordEvent`, `executeCommand`, `advance`, `reconcileAll`) over
  * in-memory fakes of its ports, with time under the test's control: what the domain specs drive.
  */
-import type { NetworkPolicy } from '@bulkhead/netpol';
+import type { NetworkPolicy, SnapshotClusterPolicy } from '@bulkhead/netpol';
 import type { ClusterDriver } from '../application/ports/cluster-driver.port';
 import { RolloutStateCache } from '../application/rollout-state-cache';
 import { RolloutError } from '../application/errors';
 import { advance, executeCommand, recordEvent, type ExecuteOutcome, type RolloutDeps } from '../application/rollouts';
 import { outstandingCommands } from '../domain/commands';
 import { transition } from '../domain/machine';
-import type {
-  AuditEntry,
-  CreateRolloutInput,
-  PolicyDocument,
-  RolloutCommand,
-  RolloutEvent,
-  RolloutState,
-  Step,
-  Tier,
+import {
+  CLUSTER_SCOPE,
+  type AuditEntry,
+  type CreateRolloutInput,
+  type PolicyDocument,
+  type RolloutCommand,
+  type RolloutEvent,
+  type RolloutState,
+  type Step,
+  type Tier,
 } from '../domain/types';
 import { InMemoryCluster, type ProbeOracle } from './in-memory-cluster';
 import { InMemoryQueue, type QueuedJob } from './in-memory-queue';
@@ -74,10 +75,14 @@ export class RolloutWorld {
       clock: () => this.now,
       plans: {
         policiesFor: (_planId, namespace) => interleave(Promise.resolve((this.plan[namespace] ?? []) as unknown as NetworkPolicy[])),
+        // The plan's cluster layer stands under CLUSTER_SCOPE, where the cluster stage's step names its namespace.
+        clusterPoliciesFor: () => interleave(Promise.resolve((this.plan[CLUSTER_SCOPE] ?? []) as unknown as SnapshotClusterPolicy[])),
       },
       namespaceTier: (_clusterId, namespace) => interleave(Promise.resolve(this.tiers.get(namespace) ?? null)),
       recordLivePolicies: (_clusterId, namespace, policies) =>
         interleave(Promise.resolve(void this.inventory.set(namespace, [...policies]))),
+      recordLiveClusterPolicies: (_clusterId, policies) =>
+        interleave(Promise.resolve(void this.inventory.set(CLUSTER_SCOPE, [...policies] as unknown as NetworkPolicy[]))),
       driverFor: () => interleave(Promise.resolve<ClusterDriver>(this.cluster)),
     };
   }

@@ -1,4 +1,4 @@
-import { routes, type Tier } from '@bulkhead/contracts';
+import { routes, type StageTier } from '@bulkhead/contracts';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { acceptRollout } from '../rollouts/api';
@@ -40,7 +40,7 @@ export function useDecide() {
     }: {
       rolloutId: string;
       verdict: 'approve' | 'reject';
-      tier: Tier;
+      tier: StageTier;
       comment: string;
     }) =>
       api.call(verdict === 'approve' ? routes.approveStage : routes.rejectStage, {

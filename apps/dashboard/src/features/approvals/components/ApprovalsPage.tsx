@@ -1,9 +1,9 @@
 import { type FormEvent, Fragment, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import type { ApprovalItem, Tier } from '@bulkhead/contracts';
+import type { ApprovalItem, StageTier } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName, plural } from '../../../shared/format';
-import { PHASE_TONE, PROBE_KIND_WORDS, TIER_NAME } from '../../../shared/rollout-words';
+import { PHASE_TONE, PROBE_KIND_WORDS, STAGE_NAME } from '../../../shared/rollout-words';
 import { ProbeTable, rowsOfEvidence } from '../../../shared/ProbeTable';
 import { Badge, Empty, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useClusters } from '../../../shared/use-clusters';
@@ -65,7 +65,7 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
       {
         onSuccess: () =>
           onDecided(
-            `${TIER_NAME[item.tier]} of plan v${item.planVersion} ${verdict === 'approve' ? 'approved: it starts now' : 'rejected: the rollout stops there'}.`,
+            `${STAGE_NAME[item.tier]} of plan v${item.planVersion} ${verdict === 'approve' ? 'approved: it starts now' : 'rejected: the rollout stops there'}.`,
           ),
       },
     );
@@ -80,12 +80,12 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
       data-testid="approval"
       data-tier={item.tier}
       data-rollout={item.rolloutId}
-      aria-label={`${TIER_NAME[item.tier]} of plan v${item.planVersion}`}
+      aria-label={`${STAGE_NAME[item.tier]} of plan v${item.planVersion}`}
     >
       <div className="approval-head">
         <div>
           <h2>
-            <Badge tone="accent">{TIER_NAME[item.tier]}</Badge> of plan v{item.planVersion} on {clusterName ?? 'a cluster'}
+            <Badge tone="accent">{STAGE_NAME[item.tier]}</Badge> of plan v{item.planVersion} on {clusterName ?? 'a cluster'}
           </h2>
           <div className="muted small">
             Rollout by {personName(item.createdBy)} · asked {formatAgo(item.requestedAt)} ({formatDate(item.requestedAt)}) ·{' '}
@@ -94,7 +94,7 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
         </div>
         {previousTier ? (
           <div className={`evidence-verdict ${allVerified && passed === probes.length ? 'good-text' : 'warn-text'}`}>
-            {TIER_NAME[previousTier]}: {plural(item.evidence.steps.length, 'namespace')} {allVerified ? 'verified' : 'not all verified'},{' '}
+            {STAGE_NAME[previousTier]}: {plural(item.evidence.steps.length, 'namespace')} {allVerified ? 'verified' : 'not all verified'},{' '}
             {passed}/{probes.length} probes passed
           </div>
         ) : (
@@ -106,8 +106,8 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
         <Evidence item={item} previousTier={previousTier} />
       ) : (
         <p className="muted small" data-testid="no-evidence">
-          {TIER_NAME[item.tier]} is where this rollout begins, and its policy asks for an approval before anything is applied. Read the plan
-          diff before you decide.
+          {STAGE_NAME[item.tier]} is where this rollout begins, and its policy asks for an approval before anything is applied. Read the
+          plan diff before you decide.
         </p>
       )}
 
@@ -133,7 +133,7 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
               maxLength={2000}
             />
             <button type="submit" className="btn btn-primary" disabled={!!busy}>
-              {busy === 'approve' ? 'Approving…' : `Approve ${item.tier}`}
+              {busy === 'approve' ? 'Approving…' : `Approve ${STAGE_NAME[item.tier].toLowerCase()}`}
             </button>
             <button type="button" className="btn btn-danger-ghost" disabled={!!busy} onClick={() => send('reject')}>
               {busy === 'reject' ? 'Rejecting…' : 'Reject'}
@@ -147,13 +147,13 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
 }
 
 /** The tier before, namespace by namespace (its phase and how its probes went), each namespace's probes one click away. */
-function Evidence({ item, previousTier }: { item: ApprovalItem; previousTier: Tier }) {
+function Evidence({ item, previousTier }: { item: ApprovalItem; previousTier: StageTier }) {
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <table className="table evidence" data-testid="evidence" aria-label={`Evidence from ${TIER_NAME[previousTier].toLowerCase()}`}>
+    <table className="table evidence" data-testid="evidence" aria-label={`Evidence from ${STAGE_NAME[previousTier].toLowerCase()}`}>
       <thead>
         <tr>
-          <th>{TIER_NAME[previousTier]} namespace</th>
+          <th>{STAGE_NAME[previousTier]} namespace</th>
           <th>Phase</th>
           <th>Probes</th>
           <th>Kinds</th>

@@ -1,11 +1,11 @@
 import type { PlanReview } from '@bulkhead/contracts';
 import { toYaml } from '../../../shared/yaml';
 import { Badge } from '../../../shared/ui';
-import { GUARDRAIL_WORDS } from '../guardrail-words';
+import { GUARDRAIL_STAGE_WORDS, GUARDRAIL_WORDS } from '../guardrail-words';
 
 /** The plan's cluster layer: each piece, on or off and why, and its ClusterNetworkPolicies as YAML. */
 export function GuardrailsTab({ plan }: { plan: PlanReview }) {
-  const { pieces, policies } = plan.report.plan.clusterLayer;
+  const { pieces, policies, stage } = plan.report.plan.clusterLayer;
   return (
     <div className="guardrails">
       <section className="card" aria-label="Cluster guardrails">
@@ -39,6 +39,11 @@ export function GuardrailsTab({ plan }: { plan: PlanReview }) {
           <pre className="code" data-testid="cluster-layer-yaml">
             {toYaml(policies)}
           </pre>
+          {stage && (
+            <p className="muted small" data-testid="guardrail-stage">
+              A rollout of this plan applies them as a stage of their own, {GUARDRAIL_STAGE_WORDS[stage]}, once an approver lets it start.
+            </p>
+          )}
         </section>
       )}
     </div>

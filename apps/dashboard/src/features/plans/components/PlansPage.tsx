@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { rememberCluster } from '../../../app/last-cluster';
 import { Link, navigate } from '../../../app/router';
-import { GUARDRAIL_PIECES, type GuardrailPiece, type PlanSummary } from '@bulkhead/contracts';
+import { GUARDRAIL_PIECES, GUARDRAIL_STAGES, type GuardrailPiece, type GuardrailStage, type PlanSummary } from '@bulkhead/contracts';
 import { ClusterPicker } from '../../../shared/ClusterPicker';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
 import { useMakePlan, usePlans } from '../api';
-import { GUARDRAIL_WORDS } from '../guardrail-words';
+import { GUARDRAIL_STAGE_WORDS, GUARDRAIL_WORDS } from '../guardrail-words';
 import '../plans.css';
 
 /** A cluster's plans, newest version first, each with what a reviewer looks at before anything else. */
@@ -16,6 +16,8 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
   const plans = usePlans(clusterId);
   const make = useMakePlan(clusterId);
   const [guardrails, setGuardrails] = useState<Partial<Record<GuardrailPiece, boolean>>>({});
+  const [stage, setStage] = useState<GuardrailStage>('afterProd');
+  const anyGuardrail = GUARDRAIL_PIECES.some((piece) => guardrails[piece] === true);
   // Busy from the click until the new plan's page opens.
   const busy = make.isPending || make.isSuccess;
   useEffect(() => rememberCluster(clusterId), [clusterId]);
@@ -43,11 +45,28 @@ export function PlansPage({ clusterId }: { clusterId: string }) {
                     {GUARDRAIL_WORDS[piece].label}
                   </label>
                 ))}
+                {anyGuardrail && (
+                  <label className="check" title="Where a rollout applies the guardrails, as a stage of their own that needs an approval">
+                    rolled out{' '}
+                    <select value={stage} onChange={(e) => setStage(e.target.value as GuardrailStage)} aria-label="Stage the guardrails">
+                      {GUARDRAIL_STAGES.map((option) => (
+                        <option key={option} value={option}>
+                          {GUARDRAIL_STAGE_WORDS[option]}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                )}
               </fieldset>
               <button
                 type="button"
                 className="btn btn-primary"
-                onClick={() => make.mutate({ clusterLayer: guardrails }, { onSuccess: (plan) => navigate(`/plans/${plan.id}`) })}
+                onClick={() =>
+                  make.mutate(
+                    { clusterLayer: guardrails, ...(anyGuardrail ? { guardrailStage: stage } : {}) },
+                    { onSuccess: (plan) => navigate(`/plans/${plan.id}`) },
+                  )
+                }
                 disabled={busy}
               >
                 {busy ? 'Making the plan…' : 'Make a plan'}

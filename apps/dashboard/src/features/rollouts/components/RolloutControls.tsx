@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { useAuth } from '../../../app/auth';
-import type { AbortRestore, RollbackScope, RolloutState, Tier } from '@bulkhead/contracts';
+import type { AbortRestore, RollbackScope, RolloutState, StageTier } from '@bulkhead/contracts';
 import { ACTIVE_STATUSES } from '@bulkhead/contracts';
-import { TIER_NAME } from '../../../shared/rollout-words';
+import { STAGE_NAME } from '../../../shared/rollout-words';
 import { ErrorNote } from '../../../shared/ui';
 import { type RolloutCommand, useRolloutCommand } from '../api';
 
@@ -38,7 +38,7 @@ export function RolloutControls({ rollout: r }: { rollout: RolloutState }) {
 
   const scopeOf = (value: string): RollbackScope => {
     if (value === 'all') return { kind: 'all' };
-    if (value.startsWith('stage:')) return { kind: 'stage', tier: value.slice(6) as Tier };
+    if (value.startsWith('stage:')) return { kind: 'stage', tier: value.slice(6) as StageTier };
     return { kind: 'namespace', namespace: value.slice(3) };
   };
 
@@ -107,14 +107,17 @@ export function RolloutControls({ rollout: r }: { rollout: RolloutState }) {
                   .filter((st) => touched.some((s) => s.tier === st.tier))
                   .map((st) => (
                     <option key={st.tier} value={`stage:${st.tier}`}>
-                      the {TIER_NAME[st.tier].toLowerCase()} stage
+                      the {STAGE_NAME[st.tier].toLowerCase()} stage
                     </option>
                   ))}
-                {touched.map((s) => (
-                  <option key={s.id} value={`ns:${s.namespace}`}>
-                    namespace {s.namespace}
-                  </option>
-                ))}
+                {/* the cluster stage's one step is rolled back as its stage */}
+                {touched
+                  .filter((s) => s.tier !== 'cluster')
+                  .map((s) => (
+                    <option key={s.id} value={`ns:${s.namespace}`}>
+                      namespace {s.namespace}
+                    </option>
+                  ))}
               </select>
             </label>
           )}

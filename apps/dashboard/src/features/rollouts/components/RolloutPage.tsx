@@ -3,7 +3,7 @@ import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
 import { type RolloutState, type RolloutView, type Stage, type StageDisplay, stageDisplaysOf, type Step } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
-import { formatDuration, PHASE_TONE, STAGE_TONE, STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
+import { formatDuration, PHASE_TONE, STAGE_TONE, STATUS_TONE, statusWords, STAGE_NAME } from '../../../shared/rollout-words';
 import { ProbeTable, rowsOfProbes } from '../../../shared/ProbeTable';
 import { Badge, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { useCluster } from '../../../shared/use-clusters';
@@ -228,7 +228,7 @@ function StageCard({ rollout: r, stage, display }: { rollout: RolloutState; stag
     >
       <div className="stage-head">
         <h2 id={`stage-${stage.tier}`}>
-          {TIER_NAME[stage.tier]}{' '}
+          {STAGE_NAME[stage.tier]}{' '}
           <span className="muted" data-testid="stage-count">
             {display.verified}/{display.namespaces}
           </span>
@@ -252,18 +252,26 @@ function StageCard({ rollout: r, stage, display }: { rollout: RolloutState; stag
                 </>
               )}
             </span>
+          ) : stage.tier === 'cluster' && stage.status === 'pending' ? (
+            <span className="muted">needs an approval: it changes the cluster-scoped policies that every namespace is subject to</span>
           ) : stage.tier !== 'dev' && stage.status === 'pending' ? (
             <span className="muted">needs an approval once the previous tier is verified</span>
           ) : null}
         </div>
       </div>
+      {stage.tier === 'cluster' && (
+        <p className="muted small" data-testid="cluster-stage-note">
+          The plan&apos;s ClusterNetworkPolicies, applied beside those the cluster holds; a failed probe puts back exactly the
+          cluster-scoped policies it had before.
+        </p>
+      )}
       {steps.length === 0 ? (
         <p className="muted">No namespace of this tier is part of the rollout.</p>
       ) : (
         <table className="table steps">
           <thead>
             <tr>
-              <th>Namespace</th>
+              <th>{stage.tier === 'cluster' ? 'Scope' : 'Namespace'}</th>
               <th>Wave</th>
               <th>Phase</th>
               <th>Probes</th>
@@ -292,7 +300,7 @@ function StepRows({ step: s }: { step: Step }) {
   return (
     <>
       <tr className={`step-row${failing ? ' step-failing' : ''}`} data-testid="step" data-namespace={s.namespace} data-phase={s.phase}>
-        <td className="mono">{s.namespace}</td>
+        <td className="mono">{s.tier === 'cluster' ? 'cluster-scoped policies' : s.namespace}</td>
         <td className="num">{s.wave + 1}</td>
         <td>
           <Badge tone={PHASE_TONE[s.phase]}>

@@ -2,7 +2,7 @@ import { useAuth } from '../../../app/auth';
 import { Link, setQuery, useLocation } from '../../../app/router';
 import type { RolloutSummary, StageDisplayStatus } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
-import { STATUS_TONE, statusWords, TIER_NAME } from '../../../shared/rollout-words';
+import { STATUS_TONE, statusWords, STAGE_NAME } from '../../../shared/rollout-words';
 import { Badge, Empty, ErrorNote, Loading, LoadMore, PageHeader } from '../../../shared/ui';
 import { useClusters } from '../../../shared/use-clusters';
 import { useRollouts } from '../api';
@@ -130,7 +130,7 @@ function whereNow(r: RolloutSummary): string {
     return `Halted${r.halt.namespace ? ` in ${r.halt.namespace}` : ''}: ${r.halt.code.replace(/_/g, ' ')}${r.halt.by ? ` by ${personName(r.halt.by)}` : ''}`;
   // A stage is said to be doing what its badge says (its display, which follows the rollout's status), never its bare status.
   const current = r.stages.find((s) => s.display in DOING);
-  if (current) return `${TIER_NAME[current.tier]} ${DOING[current.display]}`;
+  if (current) return `${STAGE_NAME[current.tier]} ${DOING[current.display]}`;
   if (r.status === 'completed')
     return r.excluded.length > 0
       ? `${r.phases.verified ?? 0} verified, ${r.excluded.length} excluded (${r.excluded.map((e) => e.namespace).join(', ')})`
