@@ -68,7 +68,7 @@ export function applyRolloutPatch<V extends Patchable>(state: V, patch: PatchOf<
   if (patch.stages.length > 0) {
     const stages: Array<V['stages'][number]> = state.stages.slice();
     for (const [index, stage] of patch.stages) stages[index] = stage;
-    next.stages = stages as V['stages'];
+    next.stages = stages;
   }
   if (patch.steps.length > 0) {
     const steps: Array<V['steps'][number]> = state.steps.slice();
