@@ -42,6 +42,7 @@ import { FreshReads } from '@bulkhead/concurrency';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth.guard';
 import { Input, Route } from '../http/contract';
@@ -50,7 +51,6 @@ import { RequestError } from '../http/request-error';
 import { SerializedAnswers, sendAnswer } from '../http/serialized-answers';
 import { newestFirstPosition, type PageCursors } from '../http/page-cursors';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { z } from 'zod';
 import { ACCESS_DEPS, PAGE_CURSORS, ROLLOUT_DEPS, ROLLOUT_STORE, TOKEN_STORE } from '../stores.providers';
 
 /**
