@@ -137,7 +137,7 @@ describe('a rollout from the dashboard', () => {
     expect(await first.locator('.phase').textContent()).toBe('pending');
     const urlBefore = operator.url();
     // A viewer's page whose event stream is cut (a proxy that buffers, say): it falls back to polling, and says so.
-    await viewer.route('**/events', (route) => route.abort());
+    await viewer.route(/\/events(\?|$)/, (route) => route.abort());
     await viewer.goto(urlBefore);
     await viewer.getByTestId('liveness').filter({ hasText: 'Reconnecting · checking every 2 s' }).waitFor();
     expect(await viewer.getByRole('button', { name: /^(Pause|Resume|Abort|Roll back|Start)/ }).count()).toBe(0);

@@ -116,13 +116,19 @@ describe('answers match their declared schemas', () => {
       60_000,
     );
     expect(waiting.status).toBe('waiting_approval');
+    const digest = await answerOf(routes.getRolloutDigest, 'viewer', { params: { rolloutId: draft.id } });
+    await answerOf(routes.listStepProbes, 'viewer', { params: { rolloutId: draft.id, namespace: digest.steps[0].namespace } });
     await answerOf(routes.listRollouts, 'viewer', { query: { clusterId } });
     const [item] = await answerOf(routes.listApprovals, 'approver');
     await answerOf(routes.approveStage, 'approver', {
       params: { rolloutId: draft.id },
       body: { tier: item.tier, comment: 'dev looks good' },
     });
-    await answerOf(routes.pauseRollout, 'operator', { params: { rolloutId: draft.id }, body: { reason: 'a look first' } });
+    await answerOf(routes.pauseRollout, 'operator', {
+      params: { rolloutId: draft.id },
+      query: { view: 'digest' },
+      body: { reason: 'a look first' },
+    });
     await answerOf(routes.resumeRollout, 'operator', { params: { rolloutId: draft.id } });
     await answerOf(routes.abortRollout, 'operator', {
       params: { rolloutId: draft.id },

@@ -19,6 +19,7 @@ export * from './http/plans';
 export * from './http/rollouts';
 export * from './http/drift';
 export * from './http/rollout-events';
+export * from './http/rollout-digest';
 export * from './http/rollout-display';
 export * from './http/approvals';
 export * from './http/audit';

@@ -4,9 +4,14 @@ import {
   doesNotExist,
   type KeysetPage,
   type NewestFirstPosition,
+  keysetPage,
   type Page,
+  type Probe,
   type RolloutCoverage,
+  type RolloutDigest,
+  rolloutDigestOf,
   rolloutPatch,
+  type RolloutViewChoice,
   routes,
   type RouteInput,
   type WindowPreview,
@@ -37,6 +42,7 @@ import { FreshReads } from '@bulkhead/concurrency';
 import { Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { z } from 'zod';
 import { Audited } from '../http/audit.interceptor';
 import { type CredentialStores, identifyCaller, RequireRole } from '../http/auth.guard';
 import { Input, Route } from '../http/contract';
@@ -51,10 +57,13 @@ import { ACCESS_DEPS, PAGE_CURSORS, ROLLOUT_DEPS, ROLLOUT_STORE, TOKEN_STORE } f
  * Whether an open event stream has something to tell: a new version, a stall that began or ended, or
  * other next actions at the same version (a newer plan of the cluster can now be continued with).
  */
-const streamedChange = (sent: RolloutView, view: RolloutView): boolean =>
+const streamedChange = (sent: RolloutView | RolloutDigest, view: RolloutView | RolloutDigest): boolean =>
   view.version !== sent.version ||
   (view.stalled !== undefined) !== (sent.stalled !== undefined) ||
   JSON.stringify(view.nextActions) !== JSON.stringify(sent.nextActions);
+
+/** Where a page of a step's probes ends: the index of its last probe in the step's list. */
+const probePosition = z.strictObject({ index: z.number().int().min(0) });
 
 /** How often an open event stream checks that its token or session is still valid. */
 const STREAM_CREDENTIAL_CHECK_MS = 2000;
@@ -114,18 +123,38 @@ export class RolloutsController {
     return recordEvent(this.deps, id, event);
   }
 
+  /** A command's answer: the state as it is, or its light view when the caller asked for `view=digest`. */
+  private async stateAs(view: RolloutViewChoice, state: RolloutState): Promise<RolloutState | RolloutDigest> {
+    return view === 'digest' ? rolloutDigestOf(await this.view(state)) : state;
+  }
+
+  /** An action on a halt's answer: the view, or its light view when the caller asked for `view=digest`. */
+  private async viewAs(view: RolloutViewChoice, state: RolloutState): Promise<RolloutView | RolloutDigest> {
+    const whole = await this.view(state);
+    return view === 'digest' ? rolloutDigestOf(whole) : whole;
+  }
+
   /** A rollout of a plan: its namespaces in stages dev, staging, prod, in waves, each proved by probes. */
   @Route(routes.createRollout)
   @RequireRole('operator')
   @Audited('rollout.request', (_req, r) => ({ clusterId: (r as RolloutState).clusterId, target: (r as RolloutState).id }))
-  create(@Input() { body }: RouteInput<typeof routes.createRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
+  async create(
+    @Input() { query, body }: RouteInput<typeof routes.createRollout>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutState | RolloutDigest> {
     // A start time already past would start at once: most likely a wrong year or offset, so say so.
     if (body.scheduledAt && Date.parse(body.scheduledAt) < this.deps.clock().getTime()) {
       throw new RequestError('request.invalid_body', [
         { field: 'body.scheduledAt', reason: `${body.scheduledAt} is in the past: give a future time, or "start": true to start at once` },
       ]);
     }
-    return createRollout(this.deps, { ...body, config: body.config, by: callerName(req.caller!), creatorId: personOf(req.caller!) });
+    const created = await createRollout(this.deps, {
+      ...body,
+      config: body.config,
+      by: callerName(req.caller!),
+      creatorId: personOf(req.caller!),
+    });
+    return this.stateAs(query.view, created);
   }
 
   /** Every namespace of a plan with its tier, or none, and what to do with it: what a rollout must place in a stage or exclude. */
@@ -174,24 +203,57 @@ export class RolloutsController {
     @Req() req: BulkheadRequest,
     @Res() res: Response,
   ): Promise<void> {
+    await this.answer(id, 'full', req, res);
+  }
+
+  /** The light view the rollout page reads: a step's probes are paged by listStepProbes when the step is opened. */
+  @Route(routes.getRolloutDigest)
+  @RequireRole('viewer')
+  async digest(
+    @Input() { params: { rolloutId: id } }: RouteInput<typeof routes.getRolloutDigest>,
+    @Req() req: BulkheadRequest,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.answer(id, 'digest', req, res);
+  }
+
+  /** The rollout as `view` asks, serialized once per version and next actions (a stalled one, whose stall reads the clock, every time). */
+  private async answer(id: string, view: RolloutViewChoice, req: BulkheadRequest, res: Response): Promise<void> {
     const state = await this.state(id);
     if (!state) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
-    const view = await this.view(state);
-    const continuable = view.nextActions.find((action) => action.action === 'continue');
-    const key = `rollout:${id}:${state.version}${continuable ? `:plan-v${continuable.planVersion}` : ''}`;
-    if (view.stalled) res.json(view);
-    else await sendAnswer(req, res, await this.answers.get(key, async () => view));
+    const whole = await this.view(state);
+    const shown = view === 'digest' ? rolloutDigestOf(whole) : whole;
+    const continuable = whole.nextActions.find((action) => action.action === 'continue');
+    const key = `rollout:${view}:${id}:${state.version}${continuable ? `:plan-v${continuable.planVersion}` : ''}`;
+    if (whole.stalled) res.json(shown);
+    else await sendAnswer(req, res, await this.answers.get(key, async () => shown));
+  }
+
+  /** A page of one step's probes, in the step's order (its latest round: a retried step's probes start again). */
+  @Route(routes.listStepProbes)
+  @RequireRole('viewer')
+  async stepProbes(@Input() { params, query }: RouteInput<typeof routes.listStepProbes>): Promise<Page<Probe>> {
+    const state = await this.state(params.rolloutId);
+    if (!state) throw new RolloutError('rollout.not_found', doesNotExist('rollout', params.rolloutId));
+    const step = state.steps.find((s) => s.namespace === params.namespace);
+    if (!step) throw new RolloutError('rollout.not_found', `namespace ${params.namespace} is not part of rollout ${state.id}`);
+    const list = `rollout-probes:${state.id}:${step.namespace}`;
+    const from = (this.cursors.read(list, query.cursor, probePosition)?.index ?? -1) + 1;
+    const rows = step.probes.slice(from, from + query.limit + 1).map((probe, i) => ({ probe, index: from + i }));
+    const page = keysetPage(rows, query.limit, (row) => ({ index: row.index }));
+    return this.cursors.page(list, { items: page.items.map((row) => row.probe), next: page.next });
   }
 
   /**
-   * Server-sent events: the rollout's whole state first (`rollout`), then what changed each time it
-   * changes, stalls or has other next actions (`patch`), until the client leaves or its token or
-   * session ends (then a last `end` event says why). A client that reconnects gets the whole state again.
+   * Server-sent events: the rollout's whole state first (`rollout`; its light view with `view=digest`),
+   * then what changed each time it changes, stalls or has other next actions (`patch`), until the client
+   * leaves or its token or session ends (then a last `end` event says why). A client that reconnects
+   * gets the whole state again.
    */
   @Route(routes.rolloutEvents)
   @RequireRole('viewer')
   async events(
-    @Input() { params: { rolloutId: id } }: RouteInput<typeof routes.rolloutEvents>,
+    @Input() { params: { rolloutId: id }, query }: RouteInput<typeof routes.rolloutEvents>,
     @Req() req: BulkheadRequest,
     @Res() res: Response,
   ): Promise<void> {
@@ -205,7 +267,7 @@ export class RolloutsController {
     });
     let closed = false;
     req.on('close', () => (closed = true));
-    let sent = await this.view(first);
+    let sent = await this.viewAs(query.view, first);
     let sequence = 1;
     res.write(`id: ${sequence}\nevent: rollout\ndata: ${JSON.stringify(sent)}\n\n`);
     let credentialCheckedAt = Date.now();
@@ -221,7 +283,7 @@ export class RolloutsController {
         }
       }
       const state = await this.state(id).catch(() => null);
-      const view = state && (await this.view(state));
+      const view = state && (await this.viewAs(query.view, state));
       if (view && streamedChange(sent, view)) {
         res.write(`id: ${++sequence}\nevent: patch\ndata: ${JSON.stringify(rolloutPatch(sent, view))}\n\n`);
         sent = view;
@@ -233,58 +295,91 @@ export class RolloutsController {
   @Route(routes.startRollout)
   @RequireRole('operator')
   @Audited('rollout.start_requested', (req) => ({ target: String(req.params.rolloutId) }))
-  start(@Input() { params }: RouteInput<typeof routes.startRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
-    return this.act(params.rolloutId, { type: 'start', by: callerName(req.caller!) });
+  async start(
+    @Input() { params, query }: RouteInput<typeof routes.startRollout>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutState | RolloutDigest> {
+    return this.stateAs(query.view, await this.act(params.rolloutId, { type: 'start', by: callerName(req.caller!) }));
   }
 
   @Route(routes.pauseRollout)
   @RequireRole('operator')
-  pause(@Input() { params, body }: RouteInput<typeof routes.pauseRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
-    return this.act(params.rolloutId, { type: 'pause', by: callerName(req.caller!), reason: body.reason });
+  async pause(
+    @Input() { params, query, body }: RouteInput<typeof routes.pauseRollout>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutState | RolloutDigest> {
+    return this.stateAs(query.view, await this.act(params.rolloutId, { type: 'pause', by: callerName(req.caller!), reason: body.reason }));
   }
 
   @Route(routes.resumeRollout)
   @RequireRole('operator')
-  resume(@Input() { params }: RouteInput<typeof routes.resumeRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
-    return this.act(params.rolloutId, { type: 'resume', by: callerName(req.caller!) });
+  async resume(
+    @Input() { params, query }: RouteInput<typeof routes.resumeRollout>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutState | RolloutDigest> {
+    return this.stateAs(query.view, await this.act(params.rolloutId, { type: 'resume', by: callerName(req.caller!) }));
   }
 
   @Route(routes.abortRollout)
   @RequireRole('operator')
-  abort(@Input() { params, body }: RouteInput<typeof routes.abortRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
-    return this.act(params.rolloutId, { type: 'abort', by: callerName(req.caller!), reason: body.reason, restore: body.restore });
+  async abort(
+    @Input() { params, query, body }: RouteInput<typeof routes.abortRollout>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutState | RolloutDigest> {
+    return this.stateAs(
+      query.view,
+      await this.act(params.rolloutId, { type: 'abort', by: callerName(req.caller!), reason: body.reason, restore: body.restore }),
+    );
   }
 
   @Route(routes.rollbackRollout)
   @RequireRole('operator')
-  rollback(@Input() { params, body }: RouteInput<typeof routes.rollbackRollout>, @Req() req: BulkheadRequest): Promise<RolloutState> {
-    return this.act(params.rolloutId, { type: 'rollback', by: callerName(req.caller!), scope: body.scope, reason: body.reason });
+  async rollback(
+    @Input() { params, query, body }: RouteInput<typeof routes.rollbackRollout>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutState | RolloutDigest> {
+    return this.stateAs(
+      query.view,
+      await this.act(params.rolloutId, { type: 'rollback', by: callerName(req.caller!), scope: body.scope, reason: body.reason }),
+    );
   }
 
   @Route(routes.approveStage)
   @RequireRole('approver')
-  approve(@Input() { params, body }: RouteInput<typeof routes.approveStage>, @Req() req: BulkheadRequest): Promise<RolloutState> {
-    return this.act(params.rolloutId, {
-      type: 'approve',
-      tier: body.tier,
-      by: callerName(req.caller!),
-      actorId: personOf(req.caller!),
-      role: req.caller!.role,
-      comment: body.comment,
-    });
+  async approve(
+    @Input() { params, query, body }: RouteInput<typeof routes.approveStage>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutState | RolloutDigest> {
+    return this.stateAs(
+      query.view,
+      await this.act(params.rolloutId, {
+        type: 'approve',
+        tier: body.tier,
+        by: callerName(req.caller!),
+        actorId: personOf(req.caller!),
+        role: req.caller!.role,
+        comment: body.comment,
+      }),
+    );
   }
 
   @Route(routes.rejectStage)
   @RequireRole('approver')
-  reject(@Input() { params, body }: RouteInput<typeof routes.rejectStage>, @Req() req: BulkheadRequest): Promise<RolloutState> {
-    return this.act(params.rolloutId, {
-      type: 'reject',
-      tier: body.tier,
-      by: callerName(req.caller!),
-      actorId: personOf(req.caller!),
-      role: req.caller!.role,
-      comment: body.comment,
-    });
+  async reject(
+    @Input() { params, query, body }: RouteInput<typeof routes.rejectStage>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutState | RolloutDigest> {
+    return this.stateAs(
+      query.view,
+      await this.act(params.rolloutId, {
+        type: 'reject',
+        tier: body.tier,
+        by: callerName(req.caller!),
+        actorId: personOf(req.caller!),
+        role: req.caller!.role,
+        comment: body.comment,
+      }),
+    );
   }
 
   /** From a failed probe of a halted rollout: declares the dependency it points at and makes the cluster's next plan version. */
@@ -292,30 +387,43 @@ export class RolloutsController {
   @RequireRole('operator')
   @Audited('rollout.declare_dependency', (req) => ({ target: String(req.params.rolloutId) }))
   async declareDependency(
-    @Input() { params, body }: RouteInput<typeof routes.declareDependency>,
+    @Input() { params, query, body }: RouteInput<typeof routes.declareDependency>,
     @Req() req: BulkheadRequest,
-  ): Promise<RolloutView> {
-    return this.view(await declareDependencyFromHalt(this.deps, params.rolloutId, body, callerName(req.caller!)));
+  ): Promise<RolloutView | RolloutDigest> {
+    return this.viewAs(query.view, await declareDependencyFromHalt(this.deps, params.rolloutId, body, callerName(req.caller!)));
   }
 
   /** Goes on with a newer plan version, without aborting. */
   @Route(routes.continueRollout)
   @RequireRole('operator')
-  async continue(@Input() { params, body }: RouteInput<typeof routes.continueRollout>, @Req() req: BulkheadRequest): Promise<RolloutView> {
-    return this.view(await continueRollout(this.deps, params.rolloutId, body.planVersion, callerName(req.caller!)));
+  async continue(
+    @Input() { params, query, body }: RouteInput<typeof routes.continueRollout>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutView | RolloutDigest> {
+    return this.viewAs(query.view, await continueRollout(this.deps, params.rolloutId, body.planVersion, callerName(req.caller!)));
   }
 
   @Route(routes.retryStep)
   @RequireRole('operator')
-  async retry(@Input() { params, body }: RouteInput<typeof routes.retryStep>, @Req() req: BulkheadRequest): Promise<RolloutView> {
-    return this.view(await this.act(params.rolloutId, { type: 'retryStep', by: callerName(req.caller!), namespace: body.namespace }));
+  async retry(
+    @Input() { params, query, body }: RouteInput<typeof routes.retryStep>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutView | RolloutDigest> {
+    return this.viewAs(
+      query.view,
+      await this.act(params.rolloutId, { type: 'retryStep', by: callerName(req.caller!), namespace: body.namespace }),
+    );
   }
 
   /** Asks to leave a stopped namespace out; an approver other than the asker must agree (approve-skip). */
   @Route(routes.skipNamespace)
   @RequireRole('operator')
-  async skip(@Input() { params, body }: RouteInput<typeof routes.skipNamespace>, @Req() req: BulkheadRequest): Promise<RolloutView> {
-    return this.view(
+  async skip(
+    @Input() { params, query, body }: RouteInput<typeof routes.skipNamespace>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutView | RolloutDigest> {
+    return this.viewAs(
+      query.view,
       await this.act(params.rolloutId, {
         type: 'requestSkip',
         by: callerName(req.caller!),
@@ -328,8 +436,12 @@ export class RolloutsController {
 
   @Route(routes.approveSkip)
   @RequireRole('approver')
-  async approveSkip(@Input() { params, body }: RouteInput<typeof routes.approveSkip>, @Req() req: BulkheadRequest): Promise<RolloutView> {
-    return this.view(
+  async approveSkip(
+    @Input() { params, query, body }: RouteInput<typeof routes.approveSkip>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutView | RolloutDigest> {
+    return this.viewAs(
+      query.view,
       await this.act(params.rolloutId, {
         type: 'approveSkip',
         by: callerName(req.caller!),
@@ -343,8 +455,12 @@ export class RolloutsController {
 
   @Route(routes.rejectSkip)
   @RequireRole('approver')
-  async rejectSkip(@Input() { params, body }: RouteInput<typeof routes.rejectSkip>, @Req() req: BulkheadRequest): Promise<RolloutView> {
-    return this.view(
+  async rejectSkip(
+    @Input() { params, query, body }: RouteInput<typeof routes.rejectSkip>,
+    @Req() req: BulkheadRequest,
+  ): Promise<RolloutView | RolloutDigest> {
+    return this.viewAs(
+      query.view,
       await this.act(params.rolloutId, {
         type: 'rejectSkip',
         by: callerName(req.caller!),

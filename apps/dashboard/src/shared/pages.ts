@@ -1,5 +1,5 @@
 import type { Page } from '@bulkhead/contracts';
-import { type QueryClient, type QueryKey, type InfiniteData, useInfiniteQuery } from '@tanstack/react-query';
+import { type QueryClient, type QueryKey, type InfiniteData, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 
 /** Loads one page of a list: the first with no cursor, the next with the cursor the one before gave. */
@@ -16,9 +16,14 @@ export type Pages<T> = InfiniteData<Page<T>, string | undefined>;
 export function usePagedList<T>(
   queryKey: QueryKey,
   loadPage: PageLoader<T>,
-  options: { enabled?: boolean; refetchInterval?: (pages: Pages<T> | undefined) => number | false } = {},
+  options: {
+    enabled?: boolean;
+    refetchInterval?: (pages: Pages<T> | undefined) => number | false;
+    /** keep showing the pages of the previous key while the new key's first page loads */
+    keepPrevious?: boolean;
+  } = {},
 ) {
-  const { enabled, refetchInterval } = options;
+  const { enabled, refetchInterval, keepPrevious } = options;
   const list = useInfiniteQuery({
     queryKey,
     queryFn: ({ pageParam, signal }) => loadPage(pageParam, signal),
@@ -26,6 +31,7 @@ export function usePagedList<T>(
     getNextPageParam: (last: Page<T>) => last.nextCursor ?? undefined,
     enabled,
     refetchInterval: refetchInterval && ((query) => refetchInterval(query.state.data)),
+    placeholderData: keepPrevious ? keepPreviousData : undefined,
   });
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items), [list.data]);
   return { ...list, items, loadError: list.isError && !list.isFetchNextPageError ? list.error : null };

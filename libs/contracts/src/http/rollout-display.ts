@@ -3,7 +3,7 @@
  * disagree: a stage under way in a halted rollout is halted, in an aborted one aborted. The API's
  * rollout list and the dashboard's rollout page both call `stageDisplay`.
  */
-import type { PhaseCounts, RolloutState, RolloutStatus, StageStatus } from './rollouts';
+import type { PhaseCounts, RolloutStatus, Stage, StageStatus, Step } from './rollouts';
 
 export const STAGE_DISPLAY_STATUSES = [
   'pending',
@@ -81,8 +81,12 @@ export function stageDisplay(rolloutStatus: RolloutStatus, stageStatus: StageSta
   };
 }
 
-/** Every stage's display, from a rollout's whole state (its steps counted by tier and phase). */
-export function stageDisplaysOf(rollout: Pick<RolloutState, 'status' | 'stages' | 'steps'>): StageDisplay[] {
+/** Every stage's display, from a rollout's state or its light view (its steps counted by tier and phase). */
+export function stageDisplaysOf(rollout: {
+  status: RolloutStatus;
+  stages: readonly Pick<Stage, 'tier' | 'status'>[];
+  steps: readonly Pick<Step, 'tier' | 'phase'>[];
+}): StageDisplay[] {
   return rollout.stages.map((stage) => {
     const phases: PhaseCounts = {};
     for (const step of rollout.steps) if (step.tier === stage.tier) phases[step.phase] = (phases[step.phase] ?? 0) + 1;

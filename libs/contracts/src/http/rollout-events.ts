@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type RolloutView, stageSchema, stepSchema } from './rollouts';
+import { type RolloutDigest, type RolloutView, stageDigestSchema, stageSchema, stepDigestSchema, stepSchema } from './rollouts';
 
 /**
  * The rollout event stream sends a rollout's whole state once, as its first `rollout` event, then only
@@ -8,7 +8,8 @@ import { type RolloutView, stageSchema, stepSchema } from './rollouts';
  * them, so a patch is a small part of the state. Each patch names the version it applies to (`from`:
  * the version of the state the stream sent last; equal to `version` when only the stall or the next
  * actions changed, as when a newer plan of a halted rollout's cluster appears), so
- * a client that holds another version knows to read the whole state again.
+ * a client that holds another version knows to read the whole state again. A stream of the light view
+ * (`?view=digest`) sends the digest first and patches it the same way (rolloutDigestPatchSchema).
  */
 export const rolloutPatchSchema = z.strictObject({
   from: z.number().describe('the version of the state this patch applies to'),
@@ -20,6 +21,17 @@ export const rolloutPatchSchema = z.strictObject({
 });
 export type RolloutPatch = z.infer<typeof rolloutPatchSchema>;
 
+/** A patch of the light view: its stages and steps are digests. */
+export const rolloutDigestPatchSchema = rolloutPatchSchema.extend({
+  stages: z.array(z.tuple([z.number(), stageDigestSchema])).describe('[index, stage] of each stage that changed'),
+  steps: z.array(z.tuple([z.number(), stepDigestSchema])).describe('[index, step] of each step that changed'),
+});
+export type RolloutDigestPatch = z.infer<typeof rolloutDigestPatchSchema>;
+
+/** A rollout as a stream sends it, whole or light, and the patch that goes with it. */
+type Patchable = RolloutView | RolloutDigest;
+type PatchOf<V extends Patchable> = V extends RolloutDigest ? RolloutDigestPatch : RolloutPatch;
+
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 function changed<T>(before: readonly T[], after: readonly T[]): Array<[number, T]> {
@@ -29,7 +41,7 @@ function changed<T>(before: readonly T[], after: readonly T[]): Array<[number, T
 }
 
 /** What turns `before` into `after`, two states of one rollout (stages and steps are fixed at creation, so they only change in place). */
-export function rolloutPatch(before: RolloutView, after: RolloutView): RolloutPatch {
+export function rolloutPatch<V extends Patchable>(before: V, after: V): PatchOf<V> {
   const { stages: beforeStages, steps: beforeSteps, ...beforeOwn } = before;
   const { stages: afterStages, steps: afterSteps, ...afterOwn } = after;
   const set: Record<string, unknown> = {};
@@ -43,23 +55,25 @@ export function rolloutPatch(before: RolloutView, after: RolloutView): RolloutPa
     version: after.version,
     set,
     unset,
-    stages: changed(beforeStages, afterStages),
-    steps: changed(beforeSteps, afterSteps),
-  };
+    stages: changed<V['stages'][number]>(beforeStages, afterStages),
+    steps: changed<V['steps'][number]>(beforeSteps, afterSteps),
+  } as PatchOf<V>;
 }
 
 /** The state a patch makes from `state`, or null when the patch is for another version (read the whole state again). */
-export function applyRolloutPatch(state: RolloutView, patch: RolloutPatch): RolloutView | null {
+export function applyRolloutPatch<V extends Patchable>(state: V, patch: PatchOf<V>): V | null {
   if (state.version !== patch.from) return null;
-  const next = { ...state, ...patch.set, version: patch.version } as RolloutView & Record<string, unknown>;
+  const next = { ...state, ...patch.set, version: patch.version } as V & Record<string, unknown>;
   for (const key of patch.unset) delete next[key];
   if (patch.stages.length > 0) {
-    next.stages = state.stages.slice();
-    for (const [index, stage] of patch.stages) next.stages[index] = stage;
+    const stages: Array<V['stages'][number]> = state.stages.slice();
+    for (const [index, stage] of patch.stages) stages[index] = stage;
+    next.stages = stages;
   }
   if (patch.steps.length > 0) {
-    next.steps = state.steps.slice();
-    for (const [index, step] of patch.steps) next.steps[index] = step;
+    const steps: Array<V['steps'][number]> = state.steps.slice();
+    for (const [index, step] of patch.steps) steps[index] = step;
+    next.steps = steps as V['steps'];
   }
   return next;
 }

@@ -525,6 +525,36 @@ export const rolloutViewSchema = rolloutStateSchema.extend({
 });
 export type RolloutView = z.infer<typeof rolloutViewSchema>;
 
+/** How a step's planned probes stand: what the rollout page shows of them until the step is opened. */
+export const probeCountsSchema = z.strictObject({
+  total: z.number(),
+  passed: z.number(),
+  failed: z.number().describe('failed, or not enforced (a must-be-blocked probe got through)'),
+});
+export type ProbeCounts = z.infer<typeof probeCountsSchema>;
+
+/** A step without its probes (counted instead) and its snapshot: GET /rollouts/{id}/steps/{namespace}/probes pages the probes. */
+export const stepDigestSchema = stepSchema.omit({ probes: true, snapshot: true }).extend({ probeCounts: probeCountsSchema });
+export type StepDigest = z.infer<typeof stepDigestSchema>;
+
+/** A stage without its approval's evidence (the approvals inbox shows it): when the approval was asked for, and the decision. */
+export const stageDigestSchema = stageSchema.omit({ approval: true }).extend({
+  approval: z.strictObject({ requestedAt: instantSchema, decision: approvalDecisionSchema.optional() }).optional(),
+});
+export type StageDigest = z.infer<typeof stageDigestSchema>;
+
+/**
+ * A rollout as its page shows it: the view (status, halt, stall, next actions, config) with its stages
+ * and steps less what is large and read only on demand: each step's probes, which a rollout of
+ * thousands of namespaces carries by the hundred thousand, its snapshot, and the approvals' evidence.
+ */
+export const rolloutDigestSchema = rolloutViewSchema.omit({ stages: true, steps: true }).extend({
+  view: z.literal('digest').describe('this is the light view (GET /rollouts/{id}/digest), not the whole state'),
+  stages: z.array(stageDigestSchema),
+  steps: z.array(stepDigestSchema),
+});
+export type RolloutDigest = z.infer<typeof rolloutDigestSchema>;
+
 const phaseCountsSchema = z
   .partialRecord(z.enum(STEP_PHASES), z.number())
   .describe('How many namespaces are in each phase (phases with none are left out)');
@@ -612,14 +642,32 @@ export const listRolloutsQuerySchema = z.strictObject({
 
 const rolloutParams = z.strictObject({ rolloutId: idParam });
 const clusterParams = z.strictObject({ clusterId: idParam });
+
+/** Which rollout a route answers: the whole state (the default, as before), or the light view its page reads. */
+export const rolloutViewQuerySchema = z.strictObject({
+  view: z
+    .enum(['full', 'digest'])
+    .default('full')
+    .describe(
+      'full: the whole state (default); digest: the light view of GET /rollouts/{id}/digest, without probes, snapshots or evidence',
+    ),
+});
+export type RolloutViewChoice = z.output<typeof rolloutViewQuerySchema>['view'];
+
+/** What a command answers: the rollout's state, or with `?view=digest` its light view. */
+const stateOrDigest = z.union([rolloutStateSchema, rolloutDigestSchema]);
+/** What an action on a halt answers: the rollout as GET /rollouts/{id} does, with the actions left, or with `?view=digest` its light view. */
+const viewOrDigest = z.union([rolloutViewSchema, rolloutDigestSchema]);
+
 const act = (action: string, summary: string) =>
   route({
     method: 'POST',
     path: `/api/v1/rollouts/:rolloutId/${action}`,
     summary,
     params: rolloutParams,
+    query: rolloutViewQuerySchema,
     success: [200],
-    response: rolloutStateSchema,
+    response: stateOrDigest,
   });
 const actWith = <B extends z.ZodType>(action: string, summary: string, body: B) =>
   route({
@@ -627,30 +675,34 @@ const actWith = <B extends z.ZodType>(action: string, summary: string, body: B) 
     path: `/api/v1/rollouts/:rolloutId/${action}`,
     summary,
     params: rolloutParams,
+    query: rolloutViewQuerySchema,
     body,
     success: [200],
-    response: rolloutStateSchema,
+    response: stateOrDigest,
   });
-/** An action on a halt: answers the rollout as GET /rollouts/{id} does, with the actions left. */
 const actOnHalt = <B extends z.ZodType>(action: string, summary: string, body: B) =>
   route({
     method: 'POST',
     path: `/api/v1/rollouts/:rolloutId/${action}`,
     summary,
     params: rolloutParams,
+    query: rolloutViewQuerySchema,
     body,
     success: [200],
-    response: rolloutViewSchema,
+    response: viewOrDigest,
   });
+
+export const stepProbesQuerySchema = z.strictObject({ ...pageQueryShape({ default: 100, max: 500 }) });
 
 export const rolloutRoutes = {
   createRollout: route({
     method: 'POST',
     path: '/api/v1/rollouts',
     summary: 'A rollout of a plan: its namespaces in stages dev, staging, prod, in waves, each proved by probes',
+    query: rolloutViewQuerySchema,
     body: createRolloutSchema,
     success: [201],
-    response: rolloutStateSchema,
+    response: stateOrDigest,
   }),
   rolloutCoverage: route({
     method: 'GET',
@@ -685,17 +737,36 @@ export const rolloutRoutes = {
     success: [200],
     response: rolloutViewSchema,
   }),
+  getRolloutDigest: route({
+    method: 'GET',
+    path: '/api/v1/rollouts/:rolloutId/digest',
+    summary:
+      "The light view of a rollout, as its page reads it: the view with each step's probes counted instead of listed, without snapshots or approval evidence",
+    params: rolloutParams,
+    success: [200],
+    response: rolloutDigestSchema,
+  }),
+  listStepProbes: route({
+    method: 'GET',
+    path: '/api/v1/rollouts/:rolloutId/steps/:namespace/probes',
+    summary: "A page of a step's probes, in the step's order, with their attempts and outcomes",
+    params: z.strictObject({ rolloutId: idParam, namespace: identifierSchema(253).min(1) }),
+    query: stepProbesQuerySchema,
+    success: [200],
+    response: pageOf(probeSchema),
+  }),
   rolloutEvents: route({
     method: 'GET',
     path: '/api/v1/rollouts/:rolloutId/events',
     summary:
       "Server-sent events: first `rollout` with the rollout's whole state, then a `patch` each time it changes, stalls or has other next actions (a newer plan to continue with), until the client leaves or its token or session ends (a last `end` event says why)",
     params: rolloutParams,
+    query: rolloutViewQuerySchema,
     success: [200],
     response: z
       .string()
       .describe(
-        "text/event-stream; the `rollout` event's data is a rollout as GET /rollouts/{id} answers it, each `patch` event's data a RolloutPatch: what changed since the state sent before it (`from` names that state's version)",
+        "text/event-stream; the `rollout` event's data is a rollout as GET /rollouts/{id} answers it (with `?view=digest`, as GET /rollouts/{id}/digest does), each `patch` event's data a RolloutPatch: what changed since the state sent before it (`from` names that state's version)",
       ),
     produces: 'text/event-stream',
   }),

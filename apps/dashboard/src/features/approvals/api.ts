@@ -45,6 +45,7 @@ export function useDecide() {
     }) =>
       api.call(verdict === 'approve' ? routes.approveStage : routes.rejectStage, {
         params: { rolloutId },
+        query: { view: 'digest' },
         body: comment.trim() ? { tier, comment: comment.trim() } : { tier },
       }),
     onSuccess: (rollout) => {

@@ -4,6 +4,8 @@ import {
   type PreviewWindowsBody,
   type RollbackScope,
   routes,
+  type RolloutDigest,
+  rolloutDigestOf,
   type RolloutState,
   type RolloutView,
 } from '@bulkhead/contracts';
@@ -19,7 +21,20 @@ import { rolloutKeys } from './keys';
 export const useRollouts = () =>
   usePagedList(rolloutKeys.list, (cursor, signal) => api.call(routes.listRollouts, { query: { cursor }, signal }));
 
-export const fetchRollout = (rolloutId: string, signal?: AbortSignal) => api.call(routes.getRollout, { params: { rolloutId }, signal });
+/** The light view the rollout page shows: a step's probes come with useStepProbes when the step is opened. */
+export const fetchRolloutDigest = (rolloutId: string, signal?: AbortSignal) =>
+  api.call(routes.getRolloutDigest, { params: { rolloutId }, signal });
+
+/** What the rollout routes answer when the page asks: the light view, not the whole state with every probe. */
+const DIGEST = { view: 'digest' } as const;
+
+/** A step's probes, a page at a time, read again when the rollout moves to another version (the step's probes may have run). */
+export const useStepProbes = (rolloutId: string, namespace: string, version: number) =>
+  usePagedList(
+    rolloutKeys.probes(rolloutId, namespace, version),
+    (cursor, signal) => api.call(routes.listStepProbes, { params: { rolloutId, namespace }, query: { cursor }, signal }),
+    { keepPrevious: true },
+  );
 
 /** Where each namespace of a plan would go in a rollout of it: its tier, or none yet (the form then asks). */
 export const useRolloutCoverage = (planId: string) =>
@@ -30,19 +45,20 @@ export const useRolloutCoverage = (planId: string) =>
   });
 
 /**
- * Puts a state of a rollout in the cache, unless the cache holds a later one (by version): whoever
- * brings it (the event stream, a poll, the answer to a command), an older state is never shown.
+ * Puts a rollout's light view in the cache, unless the cache holds a later one (by version): whoever
+ * brings it (the event stream, a poll, the answer to a command), an older state is never shown. A whole
+ * state (from an API that was not asked for the digest) is made light here.
  */
-export function acceptRollout(queryClient: QueryClient, next: RolloutView | RolloutState) {
-  // A command answers the state alone: its next actions come with the view, read again (see useRolloutCommand).
-  const view: RolloutView = 'nextActions' in next ? next : { ...next, nextActions: [] };
-  queryClient.setQueryData<RolloutView>(rolloutKeys.one(next.id), (shown) => (shown && shown.version > view.version ? shown : view));
+export function acceptRollout(queryClient: QueryClient, next: RolloutDigest | RolloutView | RolloutState) {
+  // A whole state alone lacks its next actions: they come with the view, read again (see useRolloutCommand).
+  const digest = 'view' in next ? next : rolloutDigestOf('nextActions' in next ? next : { ...next, nextActions: [] });
+  queryClient.setQueryData<RolloutDigest>(rolloutKeys.one(next.id), (shown) => (shown && shown.version > digest.version ? shown : digest));
 }
 
 export function useCreateRollout() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: Partial<CreateRolloutBody> & { planId: string }) => api.call(routes.createRollout, { body }),
+    mutationFn: (body: Partial<CreateRolloutBody> & { planId: string }) => api.call(routes.createRollout, { query: DIGEST, body }),
     onSuccess: (rollout) => {
       acceptRollout(queryClient, rollout);
       void queryClient.invalidateQueries({ queryKey: rolloutKeys.list });
@@ -82,23 +98,26 @@ export type RolloutCommand =
   | { kind: 'abort'; restore: AbortRestore; reason?: string }
   | { kind: 'rollback'; scope: RollbackScope; reason?: string };
 
-function send(rolloutId: string, command: RolloutCommand): Promise<RolloutState> {
+function send(rolloutId: string, command: RolloutCommand): Promise<RolloutState | RolloutDigest> {
   const params = { rolloutId };
+  const query = DIGEST;
   switch (command.kind) {
     case 'start':
-      return api.call(routes.startRollout, { params });
+      return api.call(routes.startRollout, { params, query });
     case 'pause':
-      return api.call(routes.pauseRollout, { params, body: {} });
+      return api.call(routes.pauseRollout, { params, query, body: {} });
     case 'resume':
-      return api.call(routes.resumeRollout, { params });
+      return api.call(routes.resumeRollout, { params, query });
     case 'abort':
       return api.call(routes.abortRollout, {
         params,
+        query,
         body: command.reason ? { restore: command.restore, reason: command.reason } : { restore: command.restore },
       });
     case 'rollback':
       return api.call(routes.rollbackRollout, {
         params,
+        query,
         body: command.reason ? { scope: command.scope, reason: command.reason } : { scope: command.scope },
       });
   }
@@ -113,21 +132,22 @@ export type HaltAction =
   | { kind: 'approve-skip'; namespace: string }
   | { kind: 'reject-skip'; namespace: string; comment: string };
 
-function sendHaltAction(rolloutId: string, action: HaltAction): Promise<RolloutView> {
+function sendHaltAction(rolloutId: string, action: HaltAction): Promise<RolloutView | RolloutDigest> {
   const params = { rolloutId };
+  const query = DIGEST;
   switch (action.kind) {
     case 'declare-dependency':
-      return api.call(routes.declareDependency, { params, body: { namespace: action.namespace, probeId: action.probeId } });
+      return api.call(routes.declareDependency, { params, query, body: { namespace: action.namespace, probeId: action.probeId } });
     case 'continue':
-      return api.call(routes.continueRollout, { params, body: { planVersion: action.planVersion } });
+      return api.call(routes.continueRollout, { params, query, body: { planVersion: action.planVersion } });
     case 'retry':
-      return api.call(routes.retryStep, { params, body: { namespace: action.namespace } });
+      return api.call(routes.retryStep, { params, query, body: { namespace: action.namespace } });
     case 'skip':
-      return api.call(routes.skipNamespace, { params, body: { namespace: action.namespace, reason: action.reason } });
+      return api.call(routes.skipNamespace, { params, query, body: { namespace: action.namespace, reason: action.reason } });
     case 'approve-skip':
-      return api.call(routes.approveSkip, { params, body: { namespace: action.namespace } });
+      return api.call(routes.approveSkip, { params, query, body: { namespace: action.namespace } });
     case 'reject-skip':
-      return api.call(routes.rejectSkip, { params, body: { namespace: action.namespace, comment: action.comment } });
+      return api.call(routes.rejectSkip, { params, query, body: { namespace: action.namespace, comment: action.comment } });
   }
 }
 

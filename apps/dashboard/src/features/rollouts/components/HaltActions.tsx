@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import type { NextAction, RolloutView } from '@bulkhead/contracts';
+import type { NextAction, RolloutDigest } from '@bulkhead/contracts';
 import { useAuth } from '../../../app/auth';
 import { ErrorNote } from '../../../shared/ui';
 import { usePlans } from '../../plans/api';
@@ -9,7 +9,7 @@ import { useHaltAction, useRolloutCommand } from '../api';
  * The halt's next actions, as the API lists them: each with what it would do, and a button (skip asks for
  * a reason, a skip's rejection for a comment, continue for a plan version).
  */
-export function HaltActions({ rollout: r }: { rollout: RolloutView }) {
+export function HaltActions({ rollout: r }: { rollout: RolloutDigest }) {
   const { can } = useAuth();
   const halt = useHaltAction(r.id, r.clusterId);
   const command = useRolloutCommand(r.id);
@@ -41,7 +41,7 @@ export function HaltActions({ rollout: r }: { rollout: RolloutView }) {
 
 interface ButtonProps {
   action: NextAction;
-  rollout: RolloutView;
+  rollout: RolloutDigest;
   busy: boolean;
   allowed: boolean;
   onHalt: (action: Parameters<ReturnType<typeof useHaltAction>['mutate']>[0]) => void;

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useAuth } from '../../../app/auth';
-import type { AbortRestore, RollbackScope, RolloutState, StageTier } from '@bulkhead/contracts';
+import type { AbortRestore, RollbackScope, RolloutDigest, StageTier } from '@bulkhead/contracts';
 import { ACTIVE_STATUSES } from '@bulkhead/contracts';
 import { STAGE_NAME } from '../../../shared/rollout-words';
 import { ErrorNote } from '../../../shared/ui';
@@ -9,7 +9,7 @@ import { type RolloutCommand, useRolloutCommand } from '../api';
 type Panel = null | 'abort' | 'rollback';
 
 /** Start, pause, resume, abort and roll back: for operators, and only the moves the rollout's status allows. */
-export function RolloutControls({ rollout: r }: { rollout: RolloutState }) {
+export function RolloutControls({ rollout: r }: { rollout: RolloutDigest }) {
   const { can } = useAuth();
   const command = useRolloutCommand(r.id);
   const busy = command.isPending ? command.variables.kind : null;

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useAuth } from '../../../app/auth';
 import { Link } from '../../../app/router';
-import { type RolloutState, type RolloutView, type Stage, type StageDisplay, stageDisplaysOf, type Step } from '@bulkhead/contracts';
+import { type RolloutDigest, type StageDigest, type StageDisplay, stageDisplaysOf, type StepDigest } from '@bulkhead/contracts';
 import { formatAgo, formatDate, personName } from '../../../shared/format';
 import { formatDuration, PHASE_TONE, STAGE_TONE, STATUS_TONE, statusWords, STAGE_NAME } from '../../../shared/rollout-words';
 import { ProbeTable, rowsOfProbes } from '../../../shared/ProbeTable';
-import { Badge, ErrorNote, Loading, PageHeader } from '../../../shared/ui';
+import { Badge, ErrorNote, LoadMore, Loading, PageHeader } from '../../../shared/ui';
 import { useCluster } from '../../../shared/use-clusters';
+import { useStepProbes } from '../api';
 import { type Liveness, useRolloutStream } from '../hooks/use-rollout-stream';
 import { HaltActions } from './HaltActions';
 import { RolloutControls } from './RolloutControls';
@@ -22,7 +23,7 @@ const LIVENESS: Record<Liveness, { text: string; title: string }> = {
   ended: { text: 'Ended', title: 'The rollout has ended: nothing will change unless someone rolls it back' },
 };
 
-/** A rollout's timeline, live: stages by tier with their approvals, every namespace step with its probes. */
+/** A rollout's timeline, live: stages by tier with their approvals, every namespace step with its probes counted (listed once opened). */
 export function RolloutPage({ rolloutId }: { rolloutId: string }) {
   const { rollout, liveness } = useRolloutStream(rolloutId);
   const r = rollout.data;
@@ -148,7 +149,7 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
   );
 }
 
-function RolloutHeader({ rollout: r, liveness }: { rollout: RolloutView; liveness: Liveness }) {
+function RolloutHeader({ rollout: r, liveness }: { rollout: RolloutDigest; liveness: Liveness }) {
   const cluster = useCluster(r.clusterId);
   const c = r.config;
   return (
@@ -183,7 +184,7 @@ function RolloutHeader({ rollout: r, liveness }: { rollout: RolloutView; livenes
   );
 }
 
-function Progress({ rollout: r }: { rollout: RolloutState }) {
+function Progress({ rollout: r }: { rollout: RolloutDigest }) {
   const total = r.steps.length;
   const verified = r.steps.filter((s) => s.phase === 'verified').length;
   const restored = r.steps.filter((s) => s.phase === 'restored' || s.phase === 'restoring').length;
@@ -213,7 +214,7 @@ function Progress({ rollout: r }: { rollout: RolloutState }) {
   );
 }
 
-function StageCard({ rollout: r, stage, display }: { rollout: RolloutState; stage: Stage; display: StageDisplay }) {
+function StageCard({ rollout: r, stage, display }: { rollout: RolloutDigest; stage: StageDigest; display: StageDisplay }) {
   const { can } = useAuth();
   const steps = r.steps.filter((s) => s.tier === stage.tier).sort((a, b) => a.wave - b.wave || a.namespace.localeCompare(b.namespace));
   const decision = stage.approval?.decision;
@@ -281,7 +282,7 @@ function StageCard({ rollout: r, stage, display }: { rollout: RolloutState; stag
           </thead>
           <tbody>
             {steps.map((s) => (
-              <StepRows key={s.id} step={s} />
+              <StepRows key={s.id} rollout={r} step={s} />
             ))}
           </tbody>
         </table>
@@ -290,12 +291,11 @@ function StageCard({ rollout: r, stage, display }: { rollout: RolloutState; stag
   );
 }
 
-function StepRows({ step: s }: { step: Step }) {
-  const failing = s.probes.some((p) => p.outcome && p.outcome !== 'passed') || !!s.haltReason;
+function StepRows({ rollout: r, step: s }: { rollout: RolloutDigest; step: StepDigest }) {
+  const { total, passed, failed } = s.probeCounts;
+  const failing = failed > 0 || !!s.haltReason;
   const [toggled, setToggled] = useState<boolean | null>(null);
   const open = toggled ?? failing;
-  const passed = s.probes.filter((p) => p.outcome === 'passed').length;
-  const failed = s.probes.filter((p) => p.outcome && p.outcome !== 'passed').length;
   const since = s.verifiedAt ?? s.restoredAt ?? s.appliedAt ?? s.startedAt;
   return (
     <>
@@ -309,19 +309,19 @@ function StepRows({ step: s }: { step: Step }) {
           {s.restoredWithoutChange && <span className="muted small"> nothing to put back</span>}
         </td>
         <td className="nowrap">
-          {s.probes.length === 0 ? (
+          {total === 0 ? (
             <span className="muted">—</span>
           ) : passed + failed === 0 ? (
-            <span className="muted">{s.probes.length} planned</span>
+            <span className="muted">{total} planned</span>
           ) : (
             <>
-              {passed}/{s.probes.length} passed{failed > 0 && <span className="bad-text"> · {failed} failed</span>}
+              {passed}/{total} passed{failed > 0 && <span className="bad-text"> · {failed} failed</span>}
             </>
           )}
         </td>
         <td className="nowrap muted small">{since ? formatAgo(since) : 'not started'}</td>
         <td className="actions-col">
-          {(s.probes.length > 0 || s.haltReason) && (
+          {(total > 0 || s.haltReason) && (
             <button type="button" className="linklike" aria-expanded={open} onClick={() => setToggled(!open)}>
               {open ? 'Hide probes' : 'Probes'}
             </button>
@@ -344,10 +344,24 @@ function StepRows({ step: s }: { step: Step }) {
                 Restore attempt {s.restore.attempt} failed: {s.restore.lastError}
               </div>
             )}
-            {s.probes.length > 0 && <ProbeTable rows={rowsOfProbes(s.probes)} testId="probes" />}
+            {total > 0 && <StepProbes rollout={r} step={s} />}
           </td>
         </tr>
       )}
+    </>
+  );
+}
+
+/** An opened step's probes, read a page at a time (a step of a large rollout plans hundreds), again when the rollout moves. */
+function StepProbes({ rollout: r, step: s }: { rollout: RolloutDigest; step: StepDigest }) {
+  const probes = useStepProbes(r.id, s.namespace, r.version);
+  if (probes.loadError)
+    return <ErrorNote error={probes.loadError} title="The probes could not be loaded." onRetry={() => void probes.refetch()} />;
+  if (!probes.items) return <Loading what="the probes" />;
+  return (
+    <>
+      <ProbeTable rows={rowsOfProbes(probes.items)} testId="probes" />
+      <LoadMore shown={probes.items.length} noun="probes" list={probes} />
     </>
   );
 }
