@@ -102,11 +102,14 @@ it('lists the blocked attempts apart from the dependencies, with reason and evid
   await page.getByTestId('blocked-table').locator('tr.blocked-row').first().waitFor();
   await xwing.waitFor({ state: 'detached' });
   expect(await page.locator('tr.blocked-row').count()).toBe(1);
+  // the tab counts what the table lists, as the dependencies tab does
+  expect(await page.getByRole('tab', { name: /Blocked attempts/ }).textContent()).toBe('Blocked attempts1 of 2');
   await page.getByLabel('Namespace').selectOption('');
   await page.getByLabel('Search dependencies').fill('policy_denied');
   await blockedRow(page, 'rebels/falcon', 'default/deathstar').waitFor({ state: 'detached' });
   expect(await page.locator('tr.blocked-row').count()).toBe(1);
   expect(await page.getByText('1 of the 2 attempts loaded match the search or focus.').count()).toBe(1);
+  expect(await page.getByRole('tab', { name: /Blocked attempts/ }).textContent()).toBe('Blocked attempts1 of 2');
   await page.getByLabel('Search dependencies').fill('');
 
   // Drawn as refused, never as an allowed edge.

@@ -38,6 +38,12 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
   const visible = useMemo(() => filterEdges(allEdges, { ...filters, focus: null }), [allEdges, filters]);
   const tableEdges = useMemo(() => (focus ? visible.filter((e) => e.fromKey === focus || e.toKey === focus) : visible), [visible, focus]);
   const hubs = useMemo(() => fanOutSources(allEdges), [allEdges]);
+  // The tab counts what its table lists: the namespace, the search and the focus narrow it; the drawing's
+  // review and cross-tier switches do not.
+  const blockedListed = useMemo(
+    () => everyBlocked.data && filterBlocked(everyBlocked.data, { ...filters, crossTierOnly: false, review: 'all', focus }),
+    [everyBlocked.data, filters, focus],
+  );
   const blockedDrawn = useMemo(
     () =>
       filters.showBlocked ? filterBlocked(everyBlocked.data ?? [], { ...filters, focus: null }).filter((b) => drawn(b, filters, hubs)) : [],
@@ -334,7 +340,13 @@ export function DependencyMapPage({ clusterId }: { clusterId: string }) {
               onClick={() => showList('blocked')}
             >
               Blocked attempts
-              {everyBlocked.data && <span className="tab-count">{everyBlocked.data.length}</span>}
+              {everyBlocked.data && blockedListed && (
+                <span className="tab-count">
+                  {blockedListed.length === everyBlocked.data.length
+                    ? everyBlocked.data.length
+                    : `${blockedListed.length} of ${everyBlocked.data.length}`}
+                </span>
+              )}
             </button>
           </div>
           {notice && (
