@@ -10,7 +10,7 @@
  */
 import { shortHash } from './hash';
 import type { DependencyEdge, InventoryNamespaceInput, WorkloadRef } from './probes';
-import { DEFAULT_DNS_NAMES } from './probes';
+import { DEFAULT_DNS_NAMES, mustResolve } from './probes';
 import { TIERS, type ProbeSpec, type Protocol, type Tier } from './types';
 
 export interface GuardrailProbeInput {
@@ -67,15 +67,7 @@ export function selectGuardrailProbes(input: GuardrailProbeInput): ProbeSpec[] {
     const workload = ns && [...ns.workloads].sort((a, b) => byText(a.name, b.name))[0];
     if (!ns || !workload) continue;
     for (const name of input.dnsNames ?? DEFAULT_DNS_NAMES)
-      add({
-        id: `must-resolve:${ns.name}/${workload.name}->${name}`,
-        kind: 'must-resolve',
-        from: `${ns.name}/${workload.name}`,
-        to: name,
-        port: 53,
-        protocol: 'UDP',
-        reason: `DNS from ${tier} under the guardrails`,
-      });
+      add(mustResolve(`${ns.name}/${workload.name}`, name, `DNS from ${tier} under the guardrails`));
   }
   if (!input.tierIsolation) return out;
 

@@ -68,6 +68,11 @@ function edgeProtocol(e: { protocol?: Protocol }): Protocol {
   return e.protocol ?? 'TCP';
 }
 
+/** The probe that a workload (`namespace/name`) still resolves a DNS name, on UDP 53. */
+export function mustResolve(from: string, name: string, reason: string): ProbeSpec {
+  return { id: `must-resolve:${from}->${name}`, kind: 'must-resolve', from, to: name, port: 53, protocol: 'UDP', reason };
+}
+
 export function selectProbes(input: ProbeSelectionInput): ProbeSpec[] {
   const n = input.namespaces.find((ns) => ns.name === input.namespace);
   if (!n) throw new RangeError(`namespace ${input.namespace} is not in the inventory given`);
@@ -100,15 +105,7 @@ export function selectProbes(input: ProbeSelectionInput): ProbeSpec[] {
   const names = input.dnsNames ?? DEFAULT_DNS_NAMES;
   for (const w of [...n.workloads].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     for (const name of names) {
-      add({
-        id: `must-resolve:${n.name}/${w.name}->${name}`,
-        kind: 'must-resolve',
-        from: `${n.name}/${w.name}`,
-        to: name,
-        port: 53,
-        protocol: 'UDP',
-        reason: 'DNS from the namespace',
-      });
+      add(mustResolve(`${n.name}/${w.name}`, name, 'DNS from the namespace'));
     }
   }
 
