@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { type Harness, startApi, USER_PASSWORD } from '../integration/support/harness';
-import { browserWithProfile, dashboardUrl, ensureDashboardBuilt } from './support/browser';
+import { browserWithProfile, dashboardUrl, ensureDashboardBuilt, signIn as signInThrough } from './support/browser';
 
 /**
  * Access on the dashboard's Access page, in a real browser against the real API: a token shown once
@@ -14,13 +14,7 @@ let browser: Awaited<ReturnType<typeof browserWithProfile>> | undefined;
 let context: BrowserContext;
 let page: Page;
 
-async function signIn(username: string, password = USER_PASSWORD): Promise<void> {
-  await page.goto(`${baseUrl}/`);
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
+const signIn = (username: string, password = USER_PASSWORD) => signInThrough(page, baseUrl, username, password);
 
 const meWith = (headers: Record<string, string>) => fetch(`${api.url}/api/v1/auth/me`, { headers }).then((res) => res.status);
 

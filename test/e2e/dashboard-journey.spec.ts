@@ -1,9 +1,9 @@
 import { SimulatedDriver } from '@bulkhead/cluster';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type Harness, startApi, USER_PASSWORD } from '../integration/support/harness';
+import { type Harness, startApi } from '../integration/support/harness';
 import { SMALL_CLUSTER_WITH_DNS } from '../integration/support/small-cluster';
-import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT } from './support/browser';
+import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, signIn, VIEWPORT } from './support/browser';
 
 /**
  * The whole journey of issue 18 on an empty install (no demo cluster), through the dashboard alone:
@@ -35,11 +35,7 @@ async function signedIn(username: string): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT, timezoneId: 'UTC' });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
-  await page.goto(`${baseUrl}/`);
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(USER_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await signIn(page, baseUrl, username);
   return page;
 }
 

@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type Harness, seedDemoCluster, startApi, USER_PASSWORD } from '../integration/support/harness';
-import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, VIEWPORT } from './support/browser';
+import { type Harness, seedDemoCluster, startApi } from '../integration/support/harness';
+import { CHROMIUM, CHROMIUM_ARGS, dashboardUrl, ensureDashboardBuilt, signIn, VIEWPORT } from './support/browser';
 
 /**
  * Plans, rollouts and approvals in a real browser against the real API and worker on the demo
@@ -26,11 +26,7 @@ async function signedIn(username: string): Promise<Page> {
   context.setDefaultTimeout(10000);
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${baseUrl}/`);
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(USER_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await signIn(page, baseUrl, username);
   return page;
 }
 

@@ -97,14 +97,19 @@ async function startDemoDashboard(env: Record<string, string> = {}): Promise<Dem
 }
 
 /** A page in a fresh browser context (UTC), signed in to the dashboard as one of the harness's users. */
+/** Signs in through the dashboard's form at `baseUrl` and waits for the main navigation. */
+export async function signIn(page: Page, baseUrl: string, username: string, password = USER_PASSWORD): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
 export async function signedInPage(dashboard: DemoDashboard, username: string): Promise<{ page: Page; context: BrowserContext }> {
   const context = await dashboard.browser.newContext({ viewport: VIEWPORT, timezoneId: 'UTC' });
   const page = await context.newPage();
-  await page.goto(`${dashboard.baseUrl}/`);
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(USER_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await signIn(page, dashboard.baseUrl, username);
   return { page, context };
 }
 
