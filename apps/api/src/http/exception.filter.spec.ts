@@ -37,7 +37,7 @@ describe('the part of the request that carries a route input', () => {
     ['a body', routes.createUser, 'body'],
     ['a body read as bytes', routes.importSnapshot, 'body'],
     ['a query and no body', routes.planDiff, 'query'],
-    ['only the path', routes.startRollout, 'params'],
+    ['only the path', routes.disableUser, 'params'],
   ])('is the body, the query or the path: a route with %s', (_name, route, part) => {
     expect(inputPartOf(requestTo(route))).toBe(part);
   });
