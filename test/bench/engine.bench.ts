@@ -22,16 +22,21 @@ import {
   buildEngine,
 } from '@bulkhead/netpol';
 
-const NAMESPACES = 1000;
-const PODS = 10_000;
-const POLICIES = 3000;
+/** The size of a synthetic cluster: the bench's usual one, and Kubernetes' published scalability limit. */
+export interface ClusterSize {
+  namespaces: number;
+  pods: number;
+  policies: number;
+}
+const USUAL: ClusterSize = { namespaces: 1000, pods: 10_000, policies: 3000 };
+const LIMIT: ClusterSize = { namespaces: 10_000, pods: 150_000, policies: 30_000 };
 
-export function syntheticCluster(seed = 42): Inventory {
+export function syntheticCluster(seed = 42, size: ClusterSize = USUAL): Inventory {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const tiers = ['web', 'api', 'db', 'cache', 'worker'] as const;
   const envs = ['prod', 'staging', 'dev'] as const;
-  const namespaces = Array.from({ length: NAMESPACES }, (_, n) => {
+  const namespaces = Array.from({ length: size.namespaces }, (_, n) => {
     const name = n === 0 ? 'kube-system' : `ns-${n}`;
     return { name, labels: { 'kubernetes.io/metadata.name': name, team: `team-${n % 50}`, env: envs[n % envs.length]! } };
   });
@@ -40,7 +45,7 @@ export function syntheticCluster(seed = 42): Inventory {
   let ip = 0;
   for (const [n, namespace] of namespaces.entries()) {
     const ns = namespace.name;
-    let remaining = PODS / NAMESPACES;
+    let remaining = size.pods / size.namespaces;
     let w = 0;
     while (remaining > 0) {
       const size = Math.min(remaining, 1 + Math.floor(random() * 4));
@@ -79,9 +84,9 @@ export function syntheticCluster(seed = 42): Inventory {
   const policies: NetworkPolicy[] = [];
   const add = (namespace: string, name: string, spec: NetworkPolicy['spec']) =>
     policies.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace, name }, spec });
-  for (let i = 0; policies.length < POLICIES; i++) {
-    const ns = namespaces[i % NAMESPACES]!.name;
-    const kind = Math.floor(i / NAMESPACES);
+  for (let i = 0; policies.length < size.policies; i++) {
+    const ns = namespaces[i % size.namespaces]!.name;
+    const kind = Math.floor(i / size.namespaces);
     const tier = pick(tiers);
     switch (kind) {
       case 0:
@@ -341,4 +346,23 @@ function round(n: number, digits: number): number {
   return Math.round(n * f) / f;
 }
 
-if (require.main === module) main();
+/** The limit case, run in a child process so that its peak RSS is its own. Reports to the parent over IPC. */
+function limitCase(): void {
+  const cluster: Inventory = { ...syntheticCluster(42, LIMIT), clusterPolicies: syntheticClusterPolicies() };
+  console.log(
+    `limit cluster: ${cluster.pods.length} pods, ${cluster.namespaces.length} namespaces, ${cluster.workloads.length} workloads, ` +
+      `${cluster.policies.length} NetworkPolicies, ${cluster.clusterPolicies!.length} ClusterNetworkPolicies`,
+  );
+  const ports: PortSpec[] = [
+    { port: 8080, protocol: 'TCP' },
+    { port: 9090, protocol: 'TCP' },
+    { port: 53, protocol: 'UDP' },
+  ];
+  const result = matrixWithAgreement(cluster, ports, seededRandom(11), 300);
+  console.log(`limit: ${result.engine.stats.classes} classes, ${result.matrix.workloads.length} workloads, matrix ${result.matrixSeconds.toFixed(3)} s (${result.matrixCpuSeconds.toFixed(3)} s CPU), index ${result.indexSeconds.toFixed(3)} s, mismatches ${result.mismatches}, maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
+if (require.main === module) {
+  if (process.argv.includes('--limit')) limitCase();
+  else main();
+}
