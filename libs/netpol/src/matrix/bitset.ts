@@ -10,6 +10,18 @@ export function newBitRows(rows: number, n: number): Bits[] {
   return Array.from({ length: rows }, (_, r) => buffer.subarray(r * words, (r + 1) * words));
 }
 
+/**
+ * Hands out empty bit sets over 0..n-1 carved from buffers of `rowsPerBuffer` rows: when a count of rows is not
+ * known in advance, still few allocations (each big typed array costs the garbage collector a look).
+ */
+export function bitRowPool(n: number, rowsPerBuffer = 256): () => Bits {
+  let free: Bits[] = [];
+  return () => {
+    if (free.length === 0) free = newBitRows(rowsPerBuffer, n).reverse();
+    return free.pop()!;
+  };
+}
+
 export function fullBits(n: number): Bits {
   const bits = newBits(n);
   bits.fill(0xffffffff);

@@ -1,6 +1,6 @@
 import type { Protocol } from '../model/types';
 import type { InventoryPod } from '../snapshot/inventory';
-import { type Bits, forEachBit, fullBits, hasBit, newBitRows, newBits, orAndInto, orInto, setBit, transposeBlock } from './bitset';
+import { type Bits, bitRowPool, forEachBit, fullBits, hasBit, newBitRows, newBits, orAndInto, orInto, setBit, transposeBlock } from './bitset';
 import type { ClusterIndex } from './cluster-index';
 import type { CompiledClusterRule, CompiledRule } from './compiled';
 
@@ -59,6 +59,8 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
   const all = fullBits(nClasses);
   /** What the Pass rules of the tier being applied set aside (a work buffer). */
   const passing = newBits(nClasses);
+  /** Rows kept for the builder's life (rule targets, egress rows), from few buffers. */
+  const keptRow = bitRowPool(nClasses);
   const clusterRules = (selecting: readonly number[], direction: 'ingress' | 'egress'): CompiledClusterRule[] =>
     selecting.flatMap((p) => {
       const policy = clusterPolicies[p]!;
@@ -123,7 +125,7 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       if (rule.peers === null) bits = all;
       else if (rule.peers.length === 1) bits = peerClasses[rule.peers[0]!]!;
       else {
-        bits = newBits(nClasses);
+        bits = keptRow();
         for (const q of rule.peers) orInto(bits, peerClasses[q]!);
       }
       ruleTargets.set(rule, bits);
@@ -143,6 +145,19 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       namedCache.set(name, bits);
       return bits;
     };
+    // The union of `named` over a list of names, shared by the rules that list the same names.
+    const namesCache = new Map<string, Bits>();
+    const namesMatch = (names: string[]): Bits => {
+      if (names.length === 1) return named(names[0]!);
+      const key = names.join('\0');
+      let bits = namesCache.get(key);
+      if (!bits) {
+        bits = newBits(nClasses);
+        for (const name of names) orInto(bits, named(name));
+        namesCache.set(key, bits);
+      }
+      return bits;
+    };
     const portBitsCache = new Map<CompiledRule | CompiledClusterRule, Bits | null>();
     /** The destination classes for which a rule's ports match (null: none). */
     const portBits = (rule: CompiledRule | CompiledClusterRule): Bits | null => {
@@ -150,18 +165,16 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       let result: Bits | null = null;
       if (rule.ports === null) result = all;
       else {
+        const names: string[] = [];
         for (const p of rule.ports) {
           if (p.protocol !== spec.protocol) continue;
-          if (p.name === undefined) {
-            if (spec.port >= p.lo && spec.port <= p.hi) {
-              result = all;
-              break;
-            }
-          } else {
-            if (!result) result = newBits(nClasses);
-            orInto(result, named(p.name));
+          if (p.name !== undefined) names.push(p.name);
+          else if (spec.port >= p.lo && spec.port <= p.hi) {
+            result = all;
+            break;
           }
         }
+        if (!result && names.length > 0) result = namesMatch(names);
       }
       portBitsCache.set(rule, result);
       return result;
@@ -180,7 +193,9 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       return matches;
     };
     // Egress: the destination classes each source class may reach, shared by classes with the same policies.
+    // Work buffers: the undecided classes of a row, the union of a side's NetworkPolicy rules.
     const undecided = newBits(nClasses);
+    const union = newBits(nClasses);
     const egressRows: Bits[] = [];
     const egressMemo = new Map<string, Bits>();
     for (const rep of classRep) {
@@ -195,7 +210,7 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       let row = egressMemo.get(key);
       if (!row) {
         const namespacedRow = () => {
-          const union = newBits(nClasses);
+          union.fill(0);
           for (const p of selecting) {
             for (const rule of policies[p]!.egressRules) {
               const pb = portBits(rule);
@@ -210,7 +225,7 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
           namespacedRow,
           clusterRules(baseline, 'egress'),
           egressMatch,
-          newBits(nClasses),
+          keptRow(),
           undecided,
         );
         egressMemo.set(key, row);
@@ -218,7 +233,6 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       egressRows.push(row);
     }
     // Ingress: the source classes each destination class accepts, written into `row`.
-    const union = newBits(nClasses);
     const ingressRowInto = (c: number, row: Bits): void => {
       const rep = classRep[c]!;
       const selecting = podIngress[rep]!;
