@@ -1,6 +1,18 @@
 import type { Protocol } from '../model/types';
 import type { InventoryPod } from '../snapshot/inventory';
-import { type Bits, bitRowPool, forEachBit, fullBits, hasBit, newBitRows, newBits, orAndInto, orInto, setBit, transposeBlock } from './bitset';
+import {
+  type Bits,
+  bitRowPool,
+  forEachBit,
+  fullBits,
+  hasBit,
+  newBitRows,
+  newBits,
+  orAndInto,
+  orInto,
+  setBit,
+  transposeBlock,
+} from './bitset';
 import type { ClusterIndex } from './cluster-index';
 import type { CompiledClusterRule, CompiledRule } from './compiled';
 
@@ -252,7 +264,15 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
         return union;
       };
       const ingressMatch = (rule: CompiledClusterRule) => (portsAdmit(rule) ? targetsOf(rule) : null);
-      tieredRow(clusterRules(admin, 'ingress'), selecting.length > 0, namespacedRow, clusterRules(baseline, 'ingress'), ingressMatch, row, undecided);
+      tieredRow(
+        clusterRules(admin, 'ingress'),
+        selecting.length > 0,
+        namespacedRow,
+        clusterRules(baseline, 'ingress'),
+        ingressMatch,
+        row,
+        undecided,
+      );
     };
     // rows[a] = egressRows[a] AND the destination classes whose ingress admits a (the transpose of the ingress
     // rows). Ingress rows are made 32 destinations at a time, so that no more than 32 exist at once, and only for
