@@ -18,6 +18,7 @@ const PORTS: PortSpec[] = [
 function ringCluster(): Inventory {
   const name = (n: number) => `ns-${n % NAMESPACES}`;
   const namespaces = Array.from({ length: NAMESPACES }, (_, n) => ({ name: name(n), labels: { 'kubernetes.io/metadata.name': name(n) } }));
+  const ports: InventoryPod['ports'] = [{ name: 'http', port: 8080, protocol: 'TCP' }];
   const pods: InventoryPod[] = namespaces.map((ns, n) => ({
     namespace: ns.name,
     name: 'app-0',
@@ -25,7 +26,7 @@ function ringCluster(): Inventory {
     ips: [`10.0.0.${n + 1}`],
     phase: 'Running',
     workload: { kind: 'Deployment', name: 'app' },
-    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    ports,
   }));
   const byName = (n: number) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name(n) } } });
   const policies: NetworkPolicy[] = namespaces.map((ns, n) => ({
@@ -39,7 +40,14 @@ function ringCluster(): Inventory {
       egress: [{ to: [byName(n + 1), byName(n + 2)] }],
     },
   }));
-  const workloads = namespaces.map((ns) => ({ namespace: ns.name, name: 'app', kind: 'Deployment', labels: { app: 'app' }, podCount: 1 }));
+  const workloads = namespaces.map((ns) => ({
+    namespace: ns.name,
+    name: 'app',
+    kind: 'Deployment',
+    labels: { app: 'app' },
+    ports,
+    podCount: 1,
+  }));
   return { namespaces, workloads, pods, policies };
 }
 
