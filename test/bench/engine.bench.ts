@@ -5,11 +5,15 @@
  * evaluations per second after indexing, peak RSS, and the same matrix by the plain per-pair evaluator,
  * sampled and extrapolated. Then the same cluster with 200 ClusterNetworkPolicies in both tiers (tier
  * isolation, Pass to namespace owners, Baseline default-deny, networks and named ports): its matrix time and
- * a sample checked against the plain evaluator. The last line is one JSON object for CI.
+ * a sample checked against the plain evaluator. Last, in a child process so that its peak RSS is its own,
+ * Kubernetes' published scalability limit: 150,000 pods in 10,000 namespaces under 30,000 NetworkPolicies and
+ * the 200 ClusterNetworkPolicies, its workload matrix on the same ports (wall and CPU seconds, peak RSS) and a
+ * sample checked against the plain evaluator. The last line is one JSON object for CI.
  *
  *   npm run bench:engine
  */
 import { seededRandom } from '@bulkhead/demo';
+import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import {
   type ClusterNetworkPolicy,
@@ -22,16 +26,21 @@ import {
   buildEngine,
 } from '@bulkhead/netpol';
 
-const NAMESPACES = 1000;
-const PODS = 10_000;
-const POLICIES = 3000;
+/** The size of a synthetic cluster: the bench's usual one, and Kubernetes' published scalability limit. */
+export interface ClusterSize {
+  namespaces: number;
+  pods: number;
+  policies: number;
+}
+const USUAL: ClusterSize = { namespaces: 1000, pods: 10_000, policies: 3000 };
+const LIMIT: ClusterSize = { namespaces: 10_000, pods: 150_000, policies: 30_000 };
 
-export function syntheticCluster(seed = 42): Inventory {
+export function syntheticCluster(seed = 42, size: ClusterSize = USUAL): Inventory {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const tiers = ['web', 'api', 'db', 'cache', 'worker'] as const;
   const envs = ['prod', 'staging', 'dev'] as const;
-  const namespaces = Array.from({ length: NAMESPACES }, (_, n) => {
+  const namespaces = Array.from({ length: size.namespaces }, (_, n) => {
     const name = n === 0 ? 'kube-system' : `ns-${n}`;
     return { name, labels: { 'kubernetes.io/metadata.name': name, team: `team-${n % 50}`, env: envs[n % envs.length]! } };
   });
@@ -40,7 +49,7 @@ export function syntheticCluster(seed = 42): Inventory {
   let ip = 0;
   for (const [n, namespace] of namespaces.entries()) {
     const ns = namespace.name;
-    let remaining = PODS / NAMESPACES;
+    let remaining = size.pods / size.namespaces;
     let w = 0;
     while (remaining > 0) {
       const size = Math.min(remaining, 1 + Math.floor(random() * 4));
@@ -79,9 +88,9 @@ export function syntheticCluster(seed = 42): Inventory {
   const policies: NetworkPolicy[] = [];
   const add = (namespace: string, name: string, spec: NetworkPolicy['spec']) =>
     policies.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace, name }, spec });
-  for (let i = 0; policies.length < POLICIES; i++) {
-    const ns = namespaces[i % NAMESPACES]!.name;
-    const kind = Math.floor(i / NAMESPACES);
+  for (let i = 0; policies.length < size.policies; i++) {
+    const ns = namespaces[i % size.namespaces]!.name;
+    const kind = Math.floor(i / size.namespaces);
     const tier = pick(tiers);
     switch (kind) {
       case 0:
@@ -253,13 +262,66 @@ function matrixWithAgreement(cluster: Inventory, ports: PortSpec[], random: () =
   };
 }
 
-function main(): void {
+/** The served ports the matrices are built for. */
+const SERVED_PORTS: PortSpec[] = [
+  { port: 8080, protocol: 'TCP' },
+  { port: 9090, protocol: 'TCP' },
+  { port: 53, protocol: 'UDP' },
+];
+
+interface LimitResult {
+  limitMatrixSeconds: number;
+  limitMatrixCpuSeconds: number;
+  limitPeakRssMb: number;
+  limitSampleDisagreements: number;
+}
+
+const LIMIT_FLAG = '--limit';
+
+/**
+ * Kubernetes' published limit, in a child process of its own (see runLimitCase) so that its peak RSS is the
+ * limit case's alone: the cluster, the index, the workload matrix on the served ports and a sample checked
+ * against the plain evaluator.
+ */
+function limitCase(): void {
+  const cluster: Inventory = { ...syntheticCluster(42, LIMIT), clusterPolicies: syntheticClusterPolicies() };
+  console.log(
+    `limit cluster: ${cluster.pods.length} pods, ${cluster.namespaces.length} namespaces, ${cluster.workloads.length} workloads, ` +
+      `${cluster.policies.length} NetworkPolicies, ${cluster.clusterPolicies!.length} ClusterNetworkPolicies`,
+  );
+  const SAMPLE = 300;
+  const limit = matrixWithAgreement(cluster, SERVED_PORTS, seededRandom(11), SAMPLE);
+  const W = limit.matrix.workloads.length;
+  // The peak of the whole child: the cluster and the plain evaluator's sample included.
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(
+    `at the limit: workload matrix ${W} x ${W} x ${SERVED_PORTS.length} ports in ${limit.matrixSeconds.toFixed(3)} s with indexing ` +
+      `(${limit.matrixCpuSeconds.toFixed(3)} s of CPU; index ${limit.indexSeconds.toFixed(3)} s, ${limit.engine.stats.classes} equivalence classes); ` +
+      `peak RSS ${peakRssMb.toFixed(0)} MB; sample disagreements with the plain evaluator: ${limit.mismatches} of ${SAMPLE * SERVED_PORTS.length}`,
+  );
+  const result: LimitResult = {
+    limitMatrixSeconds: round(limit.matrixSeconds, 3),
+    limitMatrixCpuSeconds: round(limit.matrixCpuSeconds, 3),
+    limitPeakRssMb: round(peakRssMb, 0),
+    limitSampleDisagreements: limit.mismatches,
+  };
+  process.send!(result);
+}
+
+/** Runs limitCase in a child process and waits for its figures. */
+function runLimitCase(): Promise<LimitResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, [LIMIT_FLAG], { stdio: 'inherit' });
+    let result: LimitResult | undefined;
+    child.on('message', (message) => (result = message as LimitResult));
+    child.on('error', reject);
+    child.on('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`the limit case exited with ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
   const cluster = syntheticCluster();
-  const ports: PortSpec[] = [
-    { port: 8080, protocol: 'TCP' },
-    { port: 9090, protocol: 'TCP' },
-    { port: 53, protocol: 'UDP' },
-  ];
+  const ports = SERVED_PORTS;
   console.log(
     `cluster: ${cluster.pods.length} pods, ${cluster.namespaces.length} namespaces, ${cluster.workloads.length} workloads, ${cluster.policies.length} policies`,
   );
@@ -321,6 +383,8 @@ function main(): void {
   const speedup = naiveMatrixSeconds / matrixSeconds;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   console.log(`speedup: ${speedup.toFixed(0)}x; peak RSS ${peakRssMb.toFixed(0)} MB${sink < 0 ? '' : ''}`);
+
+  const limit = await runLimitCase();
   console.log(
     JSON.stringify({
       matrixSeconds: round(matrixSeconds, 3),
@@ -331,9 +395,10 @@ function main(): void {
       clusterPolicyMatrixSeconds: round(withTiers.matrixSeconds, 3),
       clusterPolicyMatrixCpuSeconds: round(withTiers.matrixCpuSeconds, 3),
       clusterPolicySampleDisagreements: withTiers.mismatches,
+      ...limit,
     }),
   );
-  if (mismatches > 0 || withTiers.mismatches > 0) process.exitCode = 1;
+  if (mismatches > 0 || withTiers.mismatches > 0 || limit.limitSampleDisagreements > 0) process.exitCode = 1;
 }
 
 function round(n: number, digits: number): number {
@@ -341,4 +406,7 @@ function round(n: number, digits: number): number {
   return Math.round(n * f) / f;
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  if (process.argv.includes(LIMIT_FLAG)) limitCase();
+  else void main();
+}

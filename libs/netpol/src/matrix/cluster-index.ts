@@ -4,7 +4,7 @@ import type { LabelSelector, Labels } from '../model/types';
 import type { InventoryPod } from '../snapshot/inventory';
 import { NAMESPACE_NAME_LABEL } from '../snapshot/parse';
 import { type Cluster, ownsItsIps } from '../evaluation/types';
-import { type Bits, newBits, setBit } from './bitset';
+import { type Bits, newBitRows, setBit } from './bitset';
 import { type CompiledClusterPolicy, type CompiledPolicy, type PeerDef, compilePolicies, ipKey, peerContainsIp } from './compiled';
 
 export { ipKey } from './compiled';
@@ -222,7 +222,7 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     classOf[i] = c;
   });
   const nClasses = classRep.length;
-  const peerClasses: Bits[] = peers.map(() => newBits(nClasses));
+  const peerClasses = newBitRows(peers.length, nClasses);
   classRep.forEach((rep, c) => {
     for (const q of podPeers[rep]!) setBit(peerClasses[q]!, c);
   });

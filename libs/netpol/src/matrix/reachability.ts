@@ -1,6 +1,18 @@
 import type { Protocol } from '../model/types';
 import type { InventoryPod } from '../snapshot/inventory';
-import { type Bits, forEachBit, fullBits, hasBit, newBits, orAndInto, orInto, setBit } from './bitset';
+import {
+  type Bits,
+  bitRowPool,
+  forEachBit,
+  fullBits,
+  hasBit,
+  newBitRows,
+  newBits,
+  orAndInto,
+  orInto,
+  setBit,
+  transposeBlock,
+} from './bitset';
 import type { ClusterIndex } from './cluster-index';
 import type { CompiledClusterRule, CompiledRule } from './compiled';
 
@@ -57,6 +69,10 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
   const { podAdminIngress, podAdminEgress, podBaselineIngress, podBaselineEgress } = index;
   const nClasses = index.classCount;
   const all = fullBits(nClasses);
+  /** What the Pass rules of the tier being applied set aside (a work buffer). */
+  const passing = newBits(nClasses);
+  /** Rows kept for the builder's life (rule targets, egress rows), from few buffers. */
+  const keptRow = bitRowPool(nClasses);
   const clusterRules = (selecting: readonly number[], direction: 'ingress' | 'egress'): CompiledClusterRule[] =>
     selecting.flatMap((p) => {
       const policy = clusterPolicies[p]!;
@@ -72,31 +88,39 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
     undecided: Bits,
     allowed: Bits,
   ) => {
-    let passed: Bits | undefined;
+    let passed = false;
     for (const rule of rules) {
       const matches = matched(rule);
       if (!matches) continue;
-      if (rule.action === 'Pass' && !passed) passed = newBits(nClasses);
+      if (rule.action === 'Pass' && !passed) {
+        passing.fill(0);
+        passed = true;
+      }
       for (let w = 0; w < undecided.length; w++) {
         const hit = matches[w]! & undecided[w]!;
         if (hit === 0) continue;
         undecided[w]! &= ~hit;
         if (rule.action === 'Accept') allowed[w]! |= hit;
-        else if (rule.action === 'Pass') passed![w]! |= hit;
+        else if (rule.action === 'Pass') passing[w]! |= hit;
       }
     }
-    if (passed) orInto(undecided, passed);
+    if (passed) orInto(undecided, passing);
   };
-  /** The tiers in order for one side; `namespacedRow` is the union of its NetworkPolicy rules, used when they isolate it. */
+  /**
+   * The tiers in order for one side, into `allowed` (cleared first); `undecided` is a work buffer.
+   * `namespacedRow` is the union of its NetworkPolicy rules, used when they isolate it.
+   */
   const tieredRow = (
     admin: readonly CompiledClusterRule[],
     isolated: boolean,
     namespacedRow: () => Bits,
     baseline: readonly CompiledClusterRule[],
     matched: (rule: CompiledClusterRule) => Bits | null,
+    allowed: Bits,
+    undecided: Bits,
   ): Bits => {
-    const undecided = Uint32Array.from(all);
-    const allowed = newBits(nClasses);
+    undecided.set(all);
+    allowed.fill(0);
     applyTier(admin, matched, undecided, allowed);
     if (isolated) {
       orAndInto(allowed, namespacedRow(), undecided);
@@ -111,8 +135,9 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
     let bits = ruleTargets.get(rule);
     if (!bits) {
       if (rule.peers === null) bits = all;
+      else if (rule.peers.length === 1) bits = peerClasses[rule.peers[0]!]!;
       else {
-        bits = newBits(nClasses);
+        bits = keptRow();
         for (const q of rule.peers) orInto(bits, peerClasses[q]!);
       }
       ruleTargets.set(rule, bits);
@@ -132,6 +157,19 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       namedCache.set(name, bits);
       return bits;
     };
+    // The union of `named` over a list of names, shared by the rules that list the same names.
+    const namesCache = new Map<string, Bits>();
+    const namesMatch = (names: string[]): Bits => {
+      if (names.length === 1) return named(names[0]!);
+      const key = names.join('\0');
+      let bits = namesCache.get(key);
+      if (!bits) {
+        bits = newBits(nClasses);
+        for (const name of names) orInto(bits, named(name));
+        namesCache.set(key, bits);
+      }
+      return bits;
+    };
     const portBitsCache = new Map<CompiledRule | CompiledClusterRule, Bits | null>();
     /** The destination classes for which a rule's ports match (null: none). */
     const portBits = (rule: CompiledRule | CompiledClusterRule): Bits | null => {
@@ -139,18 +177,16 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       let result: Bits | null = null;
       if (rule.ports === null) result = all;
       else {
+        const names: string[] = [];
         for (const p of rule.ports) {
           if (p.protocol !== spec.protocol) continue;
-          if (p.name === undefined) {
-            if (spec.port >= p.lo && spec.port <= p.hi) {
-              result = all;
-              break;
-            }
-          } else {
-            if (!result) result = newBits(nClasses);
-            orInto(result, named(p.name));
+          if (p.name !== undefined) names.push(p.name);
+          else if (spec.port >= p.lo && spec.port <= p.hi) {
+            result = all;
+            break;
           }
         }
+        if (!result && names.length > 0) result = namesMatch(names);
       }
       portBitsCache.set(rule, result);
       return result;
@@ -169,6 +205,9 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       return matches;
     };
     // Egress: the destination classes each source class may reach, shared by classes with the same policies.
+    // Work buffers: the undecided classes of a row, the union of a side's NetworkPolicy rules.
+    const undecided = newBits(nClasses);
+    const union = newBits(nClasses);
     const egressRows: Bits[] = [];
     const egressMemo = new Map<string, Bits>();
     for (const rep of classRep) {
@@ -183,7 +222,7 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
       let row = egressMemo.get(key);
       if (!row) {
         const namespacedRow = () => {
-          const union = newBits(nClasses);
+          union.fill(0);
           for (const p of selecting) {
             for (const rule of policies[p]!.egressRules) {
               const pb = portBits(rule);
@@ -192,49 +231,76 @@ export function matrixBuilder(index: ClusterIndex): MatrixBuilder {
           }
           return union;
         };
-        row = tieredRow(clusterRules(admin, 'egress'), selecting.length > 0, namespacedRow, clusterRules(baseline, 'egress'), egressMatch);
+        row = tieredRow(
+          clusterRules(admin, 'egress'),
+          selecting.length > 0,
+          namespacedRow,
+          clusterRules(baseline, 'egress'),
+          egressMatch,
+          keptRow(),
+          undecided,
+        );
         egressMemo.set(key, row);
       }
       egressRows.push(row);
     }
-    // Ingress: the source classes each destination class accepts.
-    const ingressRows: Bits[] = [];
-    for (const [c, rep] of classRep.entries()) {
+    // Ingress: the source classes each destination class accepts, written into `row`.
+    const ingressRowInto = (c: number, row: Bits): void => {
+      const rep = classRep[c]!;
       const selecting = podIngress[rep]!;
       const admin = podAdminIngress[rep]!;
       const baseline = podBaselineIngress[rep]!;
       if (selecting.length === 0 && admin.length === 0 && baseline.length === 0) {
-        ingressRows.push(all);
-        continue;
+        row.set(all);
+        return;
       }
       const portsAdmit = (rule: CompiledRule | CompiledClusterRule) => {
         const pb = portBits(rule);
         return pb !== null && hasBit(pb, c);
       };
       const namespacedRow = () => {
-        const union = newBits(nClasses);
+        union.fill(0);
         for (const p of selecting) for (const rule of policies[p]!.ingressRules) if (portsAdmit(rule)) orInto(union, targetsOf(rule));
         return union;
       };
       const ingressMatch = (rule: CompiledClusterRule) => (portsAdmit(rule) ? targetsOf(rule) : null);
-      ingressRows.push(
-        tieredRow(clusterRules(admin, 'ingress'), selecting.length > 0, namespacedRow, clusterRules(baseline, 'ingress'), ingressMatch),
+      tieredRow(
+        clusterRules(admin, 'ingress'),
+        selecting.length > 0,
+        namespacedRow,
+        clusterRules(baseline, 'ingress'),
+        ingressMatch,
+        row,
+        undecided,
       );
+    };
+    // rows[a] = egressRows[a] AND the destination classes whose ingress admits a (the transpose of the ingress
+    // rows). Ingress rows are made 32 destinations at a time, so that no more than 32 exist at once, and only for
+    // destinations that some source may egress to; they are transposed by 32x32 blocks, skipping the blocks
+    // where none of the 32 sources may egress anyway.
+    const egressReached = newBits(nClasses);
+    for (const row of new Set(egressRows)) orInto(egressReached, row);
+    const rows = newBitRows(nClasses, nClasses);
+    const strip = newBitRows(32, nClasses);
+    const block = new Uint32Array(32);
+    for (let bw = 0; bw < all.length; bw++) {
+      for (let i = 0; i < 32; i++) {
+        if (hasBit(egressReached, (bw << 5) + i)) ingressRowInto((bw << 5) + i, strip[i]!);
+        else strip[i]!.fill(0);
+      }
+      for (let aw = 0; aw < all.length; aw++) {
+        const sources = Math.min(32, nClasses - (aw << 5));
+        let egress = 0;
+        for (let j = 0; j < sources; j++) egress |= egressRows[(aw << 5) + j]![bw]!;
+        if (egress === 0) continue;
+        let ingress = 0;
+        for (let i = 0; i < 32; i++) ingress |= block[i] = strip[i]![aw]!;
+        if (ingress === 0) continue;
+        transposeBlock(block);
+        for (let j = 0; j < sources; j++) rows[(aw << 5) + j]![bw] = block[j]! & egressRows[(aw << 5) + j]![bw]!;
+      }
     }
-    // rows[a] = egressRows[a] AND accepts[a], where accepts[a] holds the destination classes whose ingress
-    // admits a: every class that is not ingress-isolated, plus the isolated ones whose row names a.
-    const openIngress = newBits(nClasses);
-    const accepts: Bits[] = [];
-    for (let b = 0; b < nClasses; b++) if (ingressRows[b] === all) setBit(openIngress, b);
-    for (let a = 0; a < nClasses; a++) accepts.push(Uint32Array.from(openIngress));
-    ingressRows.forEach((row, b) => {
-      if (row !== all) forEachBit(row, (a) => setBit(accepts[a]!, b));
-    });
-    accepts.forEach((row, a) => {
-      const egressRow = egressRows[a]!;
-      for (let w = 0; w < row.length; w++) row[w]! &= egressRow[w]!;
-    });
-    return accepts;
+    return rows;
   };
 
   const podMatrix = (ports: PortSpec[]): PodMatrix => {
