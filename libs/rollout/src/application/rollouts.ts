@@ -1,6 +1,5 @@
 import { doesNotExist } from '@bulkhead/contracts';
 import type { NetworkPolicy, SnapshotClusterPolicy } from '@bulkhead/netpol';
-import { isManagedByBulkhead } from '@bulkhead/plan';
 import { transition, transitionAll } from '../domain/machine';
 import { outstandingCommands, isCommandCurrent } from '../domain/commands';
 import { parseWorkloadRef } from '../domain/probes';
@@ -18,6 +17,7 @@ import type {
   Tier,
   TransitionResult,
 } from '../domain/types';
+import { clusterPolicyKey, convergeClusterLayer } from './cluster-layer';
 import { RolloutError } from './errors';
 import type { ChangeOrigin, ClusterDriver, ConnectivityProbe, Delivered } from './ports/cluster-driver.port';
 import type { PlanPolicies, RolloutDispatcher } from './ports/rollout-dispatcher.port';
@@ -149,17 +149,8 @@ function policyTarget(
     const asClusterPolicies = (list: PolicyDocument[]) => list as unknown as SnapshotClusterPolicy[];
     return {
       read: async () => asDocuments(await driver.readClusterPolicies()),
-      // The plan's layer replaces the one an earlier plan version applied: what Bulkhead put there that the plan no
-      // longer has goes, once the plan's own are in place; cluster policies of others are left alone.
-      apply: async (planned) => {
-        const layer = asClusterPolicies(planned);
-        const kept = new Set(layer.map(clusterPolicyKey));
-        const dropped = (await driver.readClusterPolicies()).filter(
-          (live) => isManagedByBulkhead(live) && !kept.has(clusterPolicyKey(live)),
-        );
-        await driver.applyClusterPolicies(layer);
-        if (dropped.length > 0) await driver.deleteClusterPolicies(dropped.map(({ kind, metadata }) => ({ kind, name: metadata.name })));
-      },
+      // The plan's layer replaces the one an earlier plan version applied; cluster policies of others are left alone.
+      apply: (planned) => convergeClusterLayer(driver, asClusterPolicies(planned)),
       // Nothing to put back when the cluster holds the snapshot already (an apply refused before it wrote anything,
       // by a cluster that takes its changes through git, say): a restore it would refuse too must not be retried forever.
       restore: async (snapshot) => {
@@ -188,8 +179,6 @@ function policyTarget(
     },
   };
 }
-
-const clusterPolicyKey = (policy: SnapshotClusterPolicy): string => `${policy.kind}/${policy.metadata.name}`;
 
 /** Whether two lists hold the same cluster-scoped policies, each exactly, in any order. */
 function sameClusterPolicies(left: readonly SnapshotClusterPolicy[], right: readonly SnapshotClusterPolicy[]): boolean {

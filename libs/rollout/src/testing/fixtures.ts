@@ -61,7 +61,8 @@ export function clusterPolicy(name: string, tier: 'Admin' | 'Baseline' = 'Admin'
 /** A ClusterNetworkPolicy of a plan's cluster layer: labelled as Bulkhead's, as the plan generates them. */
 export function managedClusterPolicy(name: string, tier: 'Admin' | 'Baseline' = 'Admin', priority = 10): SnapshotClusterPolicy {
   const policy = clusterPolicy(name, tier, priority);
-  return { ...policy, metadata: { ...policy.metadata, labels: { ...policy.metadata.labels, [MANAGED_BY_LABEL]: MANAGED_BY } } };
+  const labels = policy.metadata.labels as Record<string, string>;
+  return { ...policy, metadata: { ...policy.metadata, labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY } } };
 }
 
 /** The cluster stage's probes: a confirmed edge from staging to prod must connect, dev must not reach a prod data store. */
