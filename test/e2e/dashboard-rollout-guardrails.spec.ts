@@ -53,5 +53,13 @@ it('makes a plan with guardrails staged before dev, shows their stage waiting fo
   await step.waitFor({ timeout: 20000 });
   expect(await step.locator('td').first().textContent()).toBe('cluster-scoped policies');
   expect(await stage.getByTestId('decision').textContent()).toContain('Approved by approver-user');
+  // The guardrails are their stage, not a namespace: the rollout steps none, and the list says the same.
+  const progress = await page.getByTestId('progress').textContent();
+  expect(progress).toContain('0 of 0 namespaces verified');
+  expect(progress).toContain('guardrails verified');
+  await page.goto(`${demo.dashboard.baseUrl}/rollouts`);
+  const row = page.getByTestId('rollout-row').filter({ has: page.locator(`a[href="/rollouts/${created.body.id}"]`) });
+  await row.waitFor({ timeout: 10000 });
+  expect(await row.locator('.mini-progress').textContent()).toMatch(/^0\/0 · \d+ excluded · guardrails verified$/);
   await context.close();
 }, 60000);

@@ -108,3 +108,51 @@ it('applies tier isolation as its own approved stage, and the Admin Deny holds o
   expect(applied).toMatchObject({ target: '(cluster)' });
   expect(applied.after.map((policy: any) => policy.metadata.name).sort()).toEqual(live.map((policy) => policy.metadata.name).sort());
 }, 90000);
+
+it('finds a guardrail changed by hand as drift, ignores the cluster policies of others, and re-applies the plan’s layer', async () => {
+  const driver = new SimulatedDriver(api.db, clusterId);
+  const layer = await driver.readClusterPolicies();
+  const [changed] = layer;
+  const spec = changed!.spec as { priority: number };
+  // By hand: a guardrail's priority changed, and a platform team's own policy added beside it.
+  await driver.applyClusterPolicies([
+    { ...changed!, spec: { ...spec, priority: spec.priority + 1 } },
+    { ...changed!, metadata: { name: 'platform-own' } },
+  ]);
+  const checks = async () => (await api.call('GET', `/api/v1/clusters/${clusterId}/drift-checks`, { role: 'viewer' })).body.length;
+  const checkDrift = async (): Promise<any[]> => {
+    const before = await checks();
+    expect((await api.call('POST', `/api/v1/clusters/${clusterId}/drift-checks`, { role: 'operator' })).status).toBe(202);
+    await api.waitFor(checks, (n) => n > before, 30000);
+    return (await api.call('GET', `/api/v1/clusters/${clusterId}/drift-findings`, { role: 'viewer' })).body.items;
+  };
+  const findings = await checkDrift();
+  expect(findings.map((f) => [f.namespace, f.kind, f.subject])).toEqual([
+    ['(cluster)', 'policy_changed', `ClusterNetworkPolicy/${changed!.metadata.name}`],
+  ]);
+  expect(findings[0].difference.lines).toContain(`+   priority: ${spec.priority + 1}`);
+
+  const refused = await api.call('POST', `/api/v1/clusters/${clusterId}/drift-actions`, {
+    role: 'operator',
+    body: { kind: 'accept', namespaces: ['(cluster)'] },
+  });
+  expect([refused.status, refused.body.problems?.[0]?.field]).toEqual([400, 'body.namespaces[0]']);
+  const asked = await api.call('POST', `/api/v1/clusters/${clusterId}/drift-actions`, {
+    role: 'operator',
+    body: { kind: 'reapply', namespaces: ['(cluster)'] },
+  });
+  expect(asked.status).toBe(202);
+  const done = await api.waitFor(
+    async () =>
+      (await api.call('GET', `/api/v1/clusters/${clusterId}/drift-actions`, { role: 'viewer' })).body.items.find(
+        (action: { id: string }) => action.id === asked.body.id,
+      ),
+    (action) => action?.status !== 'queued',
+    30000,
+  );
+  expect(done).toMatchObject({ status: 'done' });
+  const byName = (list: Array<{ metadata: { name: string } }>) => [...list].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const live = await driver.readClusterPolicies();
+  expect(byName(live)).toEqual(byName([...layer, { ...changed!, metadata: { name: 'platform-own' } }]));
+  expect(await checkDrift()).toEqual([]);
+}, 60000);

@@ -113,6 +113,20 @@ describe('notifications', () => {
     ]);
   });
 
+  it('drift of the guardrails offers their re-apply, and no acceptance of them', () => {
+    const findings = [
+      { namespace: '(cluster)', kind: 'policy_changed', subject: 'ClusterNetworkPolicy/bulkhead-tier-isolation', message: 'changed' },
+      { namespace: 'payments', kind: 'policy_removed', subject: 'allow-orders', message: 'removed by hand' },
+    ];
+    const drift = notificationOf({ ...entry('drift.found', { findings }), details: { findings } }, 'k5', []);
+    expect(drift.nextActions.map((a) => a.body)).toEqual([
+      { kind: 'reapply', namespaces: ['(cluster)', 'payments'] },
+      { kind: 'accept', namespaces: ['payments'] },
+    ]);
+    const alone = notificationOf({ ...entry('drift.found', { findings: [findings[0]] }), details: { findings: [findings[0]] } }, 'k6', []);
+    expect(alone.nextActions.map((a) => a.action)).toEqual(['reapply']);
+  });
+
   it('the same entry gives the same bytes', () => {
     const completed = entry('rollout.completed', {});
     expect(webhookBody('json', completed, 'k4', [])).toBe(webhookBody('json', { ...completed }, 'k4', []));

@@ -145,24 +145,26 @@ export function notificationOf(entry: NotifiedEntry, idempotencyKey: string, off
       const namespaces = [
         ...new Set(findings.map((f: { namespace?: unknown }) => text(f.namespace)).filter((n) => n !== undefined)),
       ].sort();
-      const act = (kind: 'reapply' | 'accept', description: string): NotifiedAction => ({
+      // The guardrails ("(cluster)", the cluster stage's step) can be re-applied, not accepted: they come from the map.
+      const accepting = namespaces.filter((namespace) => namespace !== '(cluster)');
+      const act = (kind: 'reapply' | 'accept', description: string, named: string[]): NotifiedAction => ({
         action: kind,
         description,
         method: 'POST',
         path: `/api/v1/clusters/${cluster.id}/drift-actions`,
-        body: { kind, namespaces },
+        body: { kind, namespaces: named },
       });
       return {
         ...base,
         summary: `Drift on ${cluster.name}: ${findings.length} finding${findings.length === 1 ? '' : 's'} against the rolled-out plan`,
         rollout,
         findings,
-        nextActions: namespaces.length
-          ? [
-              act('reapply', "Put back exactly the plan's policies in the drifted namespaces"),
-              act('accept', "Accept the drifted namespaces' live policies as the plan's next version"),
-            ]
-          : [],
+        nextActions: [
+          ...(namespaces.length ? [act('reapply', "Put back exactly the plan's policies in the drifted namespaces", namespaces)] : []),
+          ...(accepting.length
+            ? [act('accept', "Accept the drifted namespaces' live policies as the plan's next version", accepting)]
+            : []),
+        ],
       };
     }
   }

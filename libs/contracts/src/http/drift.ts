@@ -51,7 +51,11 @@ export const driftActionRequestSchema = z.strictObject({
     .describe(
       "reapply: put back exactly the plan's policies in these namespaces; accept: a new plan version whose policies for them are the live ones",
     ),
-  namespaces: z.array(identifierSchema(253).min(1)).min(1).max(1000).describe('Namespaces the last rollout verified'),
+  namespaces: z
+    .array(identifierSchema(253).min(1))
+    .min(1)
+    .max(1000)
+    .describe('Namespaces the last rollout verified, or "(cluster)" for its verified guardrails (re-apply only)'),
 });
 export type DriftActionRequest = z.infer<typeof driftActionRequestSchema>;
 

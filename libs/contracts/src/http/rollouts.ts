@@ -584,8 +584,12 @@ export const rolloutSummarySchema = rolloutViewSchema
     excluded: z
       .array(z.strictObject({ namespace: z.string(), reason: z.string() }))
       .describe("the plan's namespaces in no stage, each with why (empty on rollouts made before it was recorded)"),
-    namespaces: z.number(),
+    namespaces: z.number().describe("the namespaces the rollout steps (the cluster stage's step is not one: see guardrails)"),
     phases: phaseCountsSchema,
+    guardrails: z
+      .enum(STEP_PHASES)
+      .optional()
+      .describe("the phase of the cluster stage's step, which applies the plan's guardrails; absent without a cluster stage"),
     stages: z.array(
       z.strictObject({
         tier: stageTierSchema,
@@ -593,8 +597,8 @@ export const rolloutSummarySchema = rolloutViewSchema
         display: z
           .enum(STAGE_DISPLAY_STATUSES)
           .describe("the stage's badge, read from the rollout's status and the stage's (stageDisplay)"),
-        namespaces: z.number(),
-        phases: phaseCountsSchema,
+        namespaces: z.number().describe('the namespaces of the stage: none for the cluster stage'),
+        phases: phaseCountsSchema.describe("How many of the stage's steps are in each phase (phases with none are left out)"),
       }),
     ),
   });

@@ -1,9 +1,11 @@
 import type { KeysetPage, NewestFirstPosition, PageRequest } from '@bulkhead/contracts';
-import type { NetworkPolicy } from '@bulkhead/netpol';
+import type { NetworkPolicy, SnapshotClusterPolicy } from '@bulkhead/netpol';
 import type { PlanRecord, PlanStore } from '@bulkhead/planning';
-import { ACTIVE_STATUSES } from '../domain/types';
-import { checkDrift, type DriftBaseline, driftBaseline, type DriftDeps, policyDrift } from './drift';
+import { ACTIVE_STATUSES, CLUSTER_SCOPE } from '../domain/types';
+import { convergeClusterLayer } from './cluster-layer';
+import { checkDrift, clusterLayerDrift, type DriftBaseline, driftBaseline, type DriftDeps, type DriftPolicy, policyDrift } from './drift';
 import { clusterBusy, RolloutError } from './errors';
+import type { ClusterDriver } from './ports/cluster-driver.port';
 
 export type DriftActionKind = 'reapply' | 'accept';
 
@@ -27,12 +29,12 @@ export interface DriftAction {
 
 export type NewDriftAction = Pick<DriftAction, 'clusterId' | 'rolloutId' | 'kind' | 'namespaces' | 'requestedBy' | 'requestedAt'>;
 
-/** An audit entry of a drift action: a namespace's policies before and after. */
+/** An audit entry of a drift action: a namespace's policies (or the cluster-scoped ones, under CLUSTER_SCOPE) before and after. */
 export interface DriftAuditEntry {
   action: 'drift.reapplied' | 'drift.accepted';
   namespace: string;
-  before: NetworkPolicy[];
-  after: NetworkPolicy[];
+  before: DriftPolicy[];
+  after: DriftPolicy[];
   details: Record<string, unknown>;
 }
 
@@ -62,6 +64,8 @@ export interface DriftActionDeps extends DriftDeps {
   planRecords: Pick<PlanStore, 'get'>;
   /** The inventory's policies of a namespace become what the cluster reports, after a change. */
   recordLivePolicies(clusterId: string, namespace: string, policies: readonly NetworkPolicy[]): Promise<void>;
+  /** The inventory's cluster-scoped policies become what the cluster reports, after a change. */
+  recordLiveClusterPolicies(clusterId: string, policies: readonly SnapshotClusterPolicy[]): Promise<void>;
 }
 
 const activeRollout = async (deps: Pick<DriftDeps, 'store'>, clusterId: string) =>
@@ -70,6 +74,8 @@ const activeRollout = async (deps: Pick<DriftDeps, 'store'>, clusterId: string) 
 /**
  * Checks a request to act on drift and stores it as queued (a worker carries it out): the cluster must
  * have namespaces a rollout verified, no active rollout, and each namespace named must be one of those.
+ * CLUSTER_SCOPE names the cluster stage's guardrails, once verified: they can be re-applied, not accepted (a plan's
+ * cluster layer is made from the map, not from what the cluster holds).
  */
 export async function requestDriftAction(
   deps: Pick<DriftActionDeps, 'store' | 'drift' | 'actions' | 'clock'>,
@@ -82,11 +88,13 @@ export async function requestDriftAction(
     throw new RolloutError('drift.no_baseline', 'no rollout has verified a namespace of this cluster yet: there is no plan to drift from');
   if (await activeRollout(deps, clusterId)) throw clusterBusy();
   const verified = new Set(baseline.verified.map((s) => s.namespace));
-  const problems = request.namespaces.flatMap((namespace, i) =>
-    verified.has(namespace)
-      ? []
-      : [{ field: `namespaces[${i}]`, reason: `${namespace} is not a namespace rollout ${baseline.rollout.id} verified` }],
-  );
+  const problems = request.namespaces.flatMap((namespace, i) => {
+    const field = `namespaces[${i}]`;
+    if (!verified.has(namespace)) return [{ field, reason: `${namespace} is not a namespace rollout ${baseline.rollout.id} verified` }];
+    if (namespace === CLUSTER_SCOPE && request.kind === 'accept')
+      return [{ field, reason: `the guardrails (${CLUSTER_SCOPE}) can be re-applied, not accepted: make a new plan to change them` }];
+    return [];
+  });
   if (problems.length) throw new RolloutError('drift.unknown_namespace', problems);
   return deps.actions.create({
     clusterId,
@@ -106,22 +114,54 @@ async function refusal(deps: DriftActionDeps, action: DriftAction, baseline: Dri
   return null;
 }
 
+/** What a re-apply reads, compares and puts back: a namespace's NetworkPolicies, or the cluster layer under CLUSTER_SCOPE. */
+interface ReapplyTarget {
+  expected(planId: string): Promise<DriftPolicy[]>;
+  read(): Promise<DriftPolicy[]>;
+  drift(expected: DriftPolicy[], live: DriftPolicy[], planVersion: number): ReturnType<typeof policyDrift>;
+  put(expected: DriftPolicy[]): Promise<void>;
+  record(live: DriftPolicy[]): Promise<void>;
+}
+
+function reapplyTarget(deps: DriftActionDeps, driver: ClusterDriver, clusterId: string, namespace: string): ReapplyTarget {
+  if (namespace === CLUSTER_SCOPE) {
+    const cluster = (list: DriftPolicy[]) => list as SnapshotClusterPolicy[];
+    return {
+      expected: (planId) => deps.plans.clusterPoliciesFor(planId),
+      read: () => driver.readClusterPolicies(),
+      drift: (expected, live, planVersion) => clusterLayerDrift(cluster(expected), cluster(live), planVersion),
+      // The layer as the plan has it, and none that Bulkhead applied besides; the cluster policies of others stay.
+      put: (expected) => convergeClusterLayer(driver, cluster(expected)),
+      record: (live) => deps.recordLiveClusterPolicies(clusterId, cluster(live)),
+    };
+  }
+  const namespaced = (list: DriftPolicy[]) => list as NetworkPolicy[];
+  return {
+    expected: (planId) => deps.plans.policiesFor(planId, namespace),
+    read: () => driver.readPolicies(namespace),
+    drift: (expected, live, planVersion) => policyDrift(namespace, expected, live, planVersion),
+    put: async (expected) => void (await driver.restorePolicies(namespace, namespaced(expected))),
+    record: (live) => deps.recordLivePolicies(clusterId, namespace, namespaced(live)),
+  };
+}
+
 /**
- * Puts back, in each namespace, exactly the baseline plan's policies (a namespace that already holds
- * them is left alone), each under the namespace's lock and audited with its policies before and after.
+ * Puts back, in each namespace, exactly the baseline plan's policies (and for CLUSTER_SCOPE, its cluster layer; a
+ * namespace that already holds them is left alone), each under the namespace's lock and audited with its policies before and after.
  */
 async function reapply(deps: DriftActionDeps, action: DriftAction, baseline: DriftBaseline): Promise<string> {
   const driver = await deps.driverFor(action.clusterId);
   const changed: string[] = [];
   for (const namespace of action.namespaces) {
-    const expected = await deps.plans.policiesFor(baseline.planId, namespace);
+    const target = reapplyTarget(deps, driver, action.clusterId, namespace);
+    const expected = await target.expected(baseline.planId);
     const entry = await deps.store.withNamespaceLock(baseline.rollout, namespace, async () => {
       if (await activeRollout(deps, action.clusterId)) throw new Error('a rollout became active on the cluster');
-      const before = await driver.readPolicies(namespace);
-      if (policyDrift(namespace, expected, before, baseline.planVersion).length === 0) return null;
-      await driver.restorePolicies(namespace, expected);
-      const after = await driver.readPolicies(namespace);
-      await deps.recordLivePolicies(action.clusterId, namespace, after);
+      const before = await target.read();
+      if (target.drift(expected, before, baseline.planVersion).length === 0) return null;
+      await target.put(expected);
+      const after = await target.read();
+      await target.record(after);
       return { action: 'drift.reapplied', namespace, before, after, details: { actionId: action.id, planId: baseline.planId } } as const;
     });
     if (entry) {

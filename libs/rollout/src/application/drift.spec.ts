@@ -1,7 +1,7 @@
 import type { NetworkPolicy } from '@bulkhead/netpol';
-import { APPROVER, CREATOR, simulate } from '../testing/fixtures';
+import { APPROVER, clusterPolicy, CREATOR, managedClusterPolicy, simulate } from '../testing/fixtures';
 import { scripted } from '../testing/in-memory-cluster';
-import { DIFFERENCE_LINE_LIMIT, driftBaseline, policyDrift } from './drift';
+import { clusterLayerDrift, DIFFERENCE_LINE_LIMIT, driftBaseline, policyDrift } from './drift';
 
 const policy = (name: string, spec: Partial<NetworkPolicy['spec']> = {}, labels?: Record<string, string>): NetworkPolicy => ({
   apiVersion: 'networking.k8s.io/v1',
@@ -43,8 +43,30 @@ describe('policyDrift', () => {
   });
 });
 
+describe('clusterLayerDrift', () => {
+  const layer = [managedClusterPolicy('bulkhead-tier-isolation', 'Admin', 20), managedClusterPolicy('bulkhead-baseline', 'Baseline', 0)];
+  const others = clusterPolicy('platform-team-admin', 'Admin', 5);
+
+  it('finds nothing when the layer is live as planned, whatever the cluster policies of others', () => {
+    expect(clusterLayerDrift(layer, [others, ...[...layer].reverse()], 3)).toEqual([]);
+  });
+
+  it('names a guardrail removed, changed, unlabelled or added as Bulkhead’s by kind and name, under (cluster)', () => {
+    const [isolation, baseline] = layer;
+    const unlabelled = { ...isolation!, metadata: { name: 'bulkhead-tier-isolation' } };
+    const findings = clusterLayerDrift(layer, [others, unlabelled, managedClusterPolicy('bulkhead-stray')], 3);
+    expect(findings.map((f) => [f.namespace, f.kind, f.subject])).toEqual([
+      ['(cluster)', 'policy_changed', 'ClusterNetworkPolicy/bulkhead-tier-isolation'],
+      ['(cluster)', 'policy_removed', `ClusterNetworkPolicy/${baseline!.metadata.name}`],
+      ['(cluster)', 'policy_added', 'ClusterNetworkPolicy/bulkhead-stray'],
+    ]);
+    expect(findings[1]!.message).toBe('ClusterNetworkPolicy/bulkhead-baseline of plan v3 is gone');
+    expect(findings[0]!.difference?.lines.some((line) => line.startsWith('-') && line.includes('app.kubernetes.io/managed-by'))).toBe(true);
+  });
+});
+
 describe('driftBaseline', () => {
-  it('measures the namespaces a rollout verified, not its cluster stage, and skips a rollout of guardrails alone', async () => {
+  it('measures the namespaces a rollout verified and its verified cluster stage, also of a rollout of guardrails alone', async () => {
     const world = await simulate({
       namespaces: [{ name: 'dev-a', tier: 'dev' }],
       guardrails: 'beforeDev',
@@ -57,7 +79,7 @@ describe('driftBaseline', () => {
     expect(world.state.steps.map((step) => step.phase)).toEqual(['verified', 'verified']);
     const deps = { store: world.store, drift: { acceptance: async () => null } } as unknown as Parameters<typeof driftBaseline>[0];
     const baseline = await driftBaseline(deps, world.state.clusterId);
-    expect(baseline?.verified.map((step) => step.namespace)).toEqual(['dev-a']);
+    expect(baseline?.verified.map((step) => step.namespace).sort()).toEqual(['(cluster)', 'dev-a']);
 
     const alone = await simulate({
       id: 'r2',
@@ -69,6 +91,7 @@ describe('driftBaseline', () => {
     await alone.send({ type: 'approve', tier: 'cluster', by: APPROVER, actorId: APPROVER, role: 'approver' });
     await alone.run();
     expect(alone.state.status).toBe('completed');
-    expect(await driftBaseline({ ...deps, store: alone.store }, alone.state.clusterId)).toBeNull();
+    const guardrailsOnly = await driftBaseline({ ...deps, store: alone.store }, alone.state.clusterId);
+    expect(guardrailsOnly?.verified.map((step) => step.namespace)).toEqual(['(cluster)']);
   });
 });

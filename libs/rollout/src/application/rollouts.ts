@@ -17,6 +17,7 @@ import type {
   Tier,
   TransitionResult,
 } from '../domain/types';
+import { clusterPolicyKey, convergeClusterLayer } from './cluster-layer';
 import { RolloutError } from './errors';
 import type { ChangeOrigin, ClusterDriver, ConnectivityProbe, Delivered } from './ports/cluster-driver.port';
 import type { PlanPolicies, RolloutDispatcher } from './ports/rollout-dispatcher.port';
@@ -148,7 +149,8 @@ function policyTarget(
     const asClusterPolicies = (list: PolicyDocument[]) => list as unknown as SnapshotClusterPolicy[];
     return {
       read: async () => asDocuments(await driver.readClusterPolicies()),
-      apply: (planned) => driver.applyClusterPolicies(asClusterPolicies(planned)),
+      // The plan's layer replaces the one an earlier plan version applied; cluster policies of others are left alone.
+      apply: (planned) => convergeClusterLayer(driver, asClusterPolicies(planned)),
       // Nothing to put back when the cluster holds the snapshot already (an apply refused before it wrote anything,
       // by a cluster that takes its changes through git, say): a restore it would refuse too must not be retried forever.
       restore: async (snapshot) => {
@@ -182,7 +184,7 @@ function policyTarget(
 function sameClusterPolicies(left: readonly SnapshotClusterPolicy[], right: readonly SnapshotClusterPolicy[]): boolean {
   const canonical = (list: readonly SnapshotClusterPolicy[]): string =>
     list
-      .map((policy) => ({ key: `${policy.kind}/${policy.metadata.name}`, text: JSON.stringify(policy) }))
+      .map((policy) => ({ key: clusterPolicyKey(policy), text: JSON.stringify(policy) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .map((entry) => entry.text)
       .join('\n');

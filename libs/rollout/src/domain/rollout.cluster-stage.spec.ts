@@ -1,7 +1,7 @@
 import { clusterStepIdOf } from './create';
 import { transition } from './machine';
 import { CLUSTER_SCOPE, type RolloutState } from './types';
-import { APPROVER, clusterPolicy, createInput, CREATOR, simulate, T0, type WorldSpec } from '../testing/fixtures';
+import { APPROVER, clusterPolicy, createInput, CREATOR, managedClusterPolicy, simulate, T0, type WorldSpec } from '../testing/fixtures';
 import { scripted } from '../testing/in-memory-cluster';
 import type { RolloutWorld } from '../testing/rollout-world';
 
@@ -61,6 +61,7 @@ describe('the cluster stage after prod (the default a plan gives it)', () => {
     expect(world.state.status).toBe('completed');
     // the namespaces' NetworkPolicies were not touched by the cluster step
     expect(world.cluster.calls.filter((call) => call.method.endsWith('ClusterPolicies')).map((call) => call.method)).toEqual([
+      'readClusterPolicies',
       'readClusterPolicies',
       'applyClusterPolicies',
       'readClusterPolicies',
@@ -163,6 +164,40 @@ describe('the cluster stage before dev', () => {
     await world.run();
     expect(cluster(world)).toMatchObject({ phase: 'verified', round: 1, probes: [{ id: 'resolve-dev', outcome: 'passed' }] });
     expect(world.state).toMatchObject({ status: 'completed', planVersion: 4 });
+  });
+
+  it('converges the cluster to a newer plan version’s layer: what Bulkhead applied and the plan dropped goes, others stay', async () => {
+    const world = await simulate({ namespaces: NAMESPACES, guardrails: 'beforeDev', approvalTiers: [] });
+    // An earlier plan's layer is live beside the platform team's own policy.
+    world.cluster.putClusterPolicies([
+      managedClusterPolicy('bulkhead-baseline', 'Baseline', 0),
+      managedClusterPolicy('bulkhead-old-deny', 'Admin', 30),
+    ]);
+    await world.send({ type: 'start', by: CREATOR });
+    await approve(world, 'cluster');
+    await world.run();
+    expect(world.state.status).toBe('halted');
+    const before = ['bulkhead-baseline', 'bulkhead-old-deny', 'platform-team-admin'];
+    expect(names(world.cluster.clusterPoliciesNow())).toEqual(before);
+
+    // Plan version 4 keeps tier isolation and the Baseline default-deny, and no longer has the old Admin deny.
+    world.cluster.oracle = confirmedEdgeOpen;
+    await world.send({ type: 'continueWith', by: CREATOR, planId: 'plan-8', planVersion: 4, changed: [CLUSTER_SCOPE], probes: {} });
+    await world.run();
+    expect(cluster(world)).toMatchObject({ phase: 'verified', round: 1 });
+    expect(names(world.cluster.clusterPoliciesNow())).toEqual(['bulkhead-baseline', 'bulkhead-tier-isolation', 'platform-team-admin']);
+    expect(world.cluster.clusterPoliciesNow().find((policy) => policy.metadata.name === 'platform-team-admin')).toEqual(
+      clusterPolicy('platform-team-admin', 'Admin', 5),
+    );
+    expect(names(world.inventory.get(CLUSTER_SCOPE) as never)).toEqual(names(world.cluster.clusterPoliciesNow()));
+
+    // A rollback puts back exactly what the round's snapshot held, the dropped policy included.
+    expect(names(cluster(world).snapshot!.policies as never)).toEqual(before);
+    await world.send({ type: 'rollback', by: CREATOR, scope: { kind: 'stage', tier: 'cluster' } });
+    await world.run();
+    expect(cluster(world).phase).toBe('restored');
+    expect(world.cluster.clusterPoliciesNow()).toEqual(expect.arrayContaining(cluster(world).snapshot!.policies as never));
+    expect(names(world.cluster.clusterPoliciesNow())).toEqual(before);
   });
 
   it('halts on an apply the cluster refuses, with nothing to put back: no restore is attempted (a git-delivered cluster refuses those too)', async () => {

@@ -1,5 +1,6 @@
 import { summaryOf } from './summary';
-import { CREATOR, simulate, THREE_TIERS } from '../testing/fixtures';
+import { APPROVER, CREATOR, simulate, THREE_TIERS } from '../testing/fixtures';
+import { scripted } from '../testing/in-memory-cluster';
 
 describe('a rollout summary', () => {
   it('counts the namespaces per phase, over the rollout and per stage, and keeps where it stands', async () => {
@@ -19,6 +20,33 @@ describe('a rollout summary', () => {
       { tier: 'staging', status: 'waiting_approval', display: 'waiting_approval', namespaces: 3, phases: { pending: 3 } },
       { tier: 'prod', status: 'pending', display: 'pending', namespaces: 4, phases: { pending: 4 } },
     ]);
+  });
+
+  it('counts the cluster stage’s step as the guardrails, not as a namespace, over the rollout and in its stage', async () => {
+    const loop = await simulate({
+      namespaces: [
+        { name: 'dev-a', tier: 'dev' },
+        { name: 'staging-a', tier: 'staging' },
+        { name: 'prod-a', tier: 'prod' },
+      ],
+      guardrails: 'beforeDev',
+      approvalTiers: [],
+      oracle: scripted({ 'connect-staging-prod': ['reached'] }),
+    });
+    await loop.send({ type: 'start', by: CREATOR });
+    expect(summaryOf(loop.state)).toMatchObject({ namespaces: 3, phases: { pending: 3 }, guardrails: 'pending' });
+    await loop.send({ type: 'approve', tier: 'cluster', by: APPROVER, actorId: APPROVER, role: 'approver' });
+    await loop.run();
+    const summary = summaryOf(loop.state);
+    expect(summary).toMatchObject({ status: 'completed', namespaces: 3, phases: { verified: 3 }, guardrails: 'verified' });
+    expect(summary.stages[0]).toEqual({
+      tier: 'cluster',
+      status: 'completed',
+      display: 'completed',
+      namespaces: 0,
+      phases: { verified: 1 },
+    });
+    expect(summaryOf((await simulate({ namespaces: THREE_TIERS })).state)).not.toHaveProperty('guardrails');
   });
 
   it('leaves out the steps, their snapshots and probes', async () => {

@@ -1,5 +1,14 @@
 import { stageDisplay } from '@bulkhead/contracts';
-import type { PhaseCounts, RolloutOutline, RolloutStall, RolloutState, RolloutSummary, StageTier } from './types';
+import {
+  CLUSTER_STAGE,
+  type PhaseCounts,
+  type RolloutOutline,
+  type RolloutStall,
+  type RolloutState,
+  type RolloutSummary,
+  type StageTier,
+  type StepPhase,
+} from './types';
 
 /** The outline of a whole state: its own fields, its stages, and its steps counted by tier and phase. */
 export function outlineOf(rollout: RolloutState): RolloutOutline {
@@ -22,13 +31,19 @@ export function summaryOfOutline(outline: RolloutOutline, stalled?: RolloutStall
   const phases: PhaseCounts = {};
   const byTier = new Map<StageTier, { namespaces: number; phases: PhaseCounts }>();
   let namespaces = 0;
+  // The cluster stage's one step is the guardrails, not a namespace: its phase is told apart, never counted among them.
+  let guardrails: StepPhase | undefined;
   for (const { tier, phase, count } of outline.stepCounts) {
-    phases[phase] = (phases[phase] ?? 0) + count;
-    namespaces += count;
     const stage = byTier.get(tier) ?? { namespaces: 0, phases: {} };
-    stage.namespaces += count;
     stage.phases[phase] = (stage.phases[phase] ?? 0) + count;
     byTier.set(tier, stage);
+    if (tier === CLUSTER_STAGE) {
+      guardrails = phase;
+      continue;
+    }
+    phases[phase] = (phases[phase] ?? 0) + count;
+    namespaces += count;
+    stage.namespaces += count;
   }
   return {
     id,
@@ -50,6 +65,7 @@ export function summaryOfOutline(outline: RolloutOutline, stalled?: RolloutStall
     stalled,
     namespaces,
     phases,
+    ...(guardrails ? { guardrails } : {}),
     stages: outline.stages.map(({ tier, status: stageStatus }) => {
       const stagePhases = byTier.get(tier)?.phases ?? {};
       return {

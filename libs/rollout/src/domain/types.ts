@@ -384,9 +384,13 @@ export interface RolloutSummary extends Pick<
 > {
   stalled?: RolloutStall;
   excluded: ExcludedNamespace[];
-  /** every namespace of the rollout */
+  /** every namespace of the rollout (the cluster stage's step is not one) */
   namespaces: number;
+  /** the namespaces' phases */
   phases: PhaseCounts;
+  /** the phase of the cluster stage's step, which applies the plan's guardrails; absent without a cluster stage */
+  guardrails?: StepPhase;
+  /** each stage's namespaces (none for the cluster stage) and its steps' phases */
   stages: Array<{ tier: StageTier; status: StageStatus; display: StageDisplayStatus; namespaces: number; phases: PhaseCounts }>;
 }
 

@@ -1,6 +1,7 @@
 /** Test fixtures for specs only: not exported from the library, and not built (tools/build.mjs skips testing/). */
 import { DEFAULT_APPROVAL_TIERS } from '@bulkhead/contracts';
 import type { SnapshotClusterPolicy } from '@bulkhead/netpol';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '@bulkhead/plan';
 import {
   CLUSTER_SCOPE,
   type CreateRolloutInput,
@@ -57,6 +58,13 @@ export function clusterPolicy(name: string, tier: 'Admin' | 'Baseline' = 'Admin'
   };
 }
 
+/** A ClusterNetworkPolicy of a plan's cluster layer: labelled as Bulkhead's, as the plan generates them. */
+export function managedClusterPolicy(name: string, tier: 'Admin' | 'Baseline' = 'Admin', priority = 10): SnapshotClusterPolicy {
+  const policy = clusterPolicy(name, tier, priority);
+  const labels = policy.metadata.labels as Record<string, string>;
+  return { ...policy, metadata: { ...policy.metadata, labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY } } };
+}
+
 /** The cluster stage's probes: a confirmed edge from staging to prod must connect, dev must not reach a prod data store. */
 export const GUARDRAIL_PROBES: ProbeSpec[] = [
   { id: 'connect-staging-prod', kind: 'must-connect', from: 'staging-a/web', to: 'prod-a/api', port: 8080, protocol: 'TCP' },
@@ -98,8 +106,8 @@ export async function simulate(spec: WorldSpec, at = T0): Promise<RolloutWorld> 
   });
   // The cluster's own Admin policy stays; the plan's cluster layer stands under CLUSTER_SCOPE (see RolloutWorld).
   plan[CLUSTER_SCOPE] = [
-    clusterPolicy('bulkhead-tier-isolation', 'Admin', 20),
-    clusterPolicy('bulkhead-baseline', 'Baseline', 0),
+    managedClusterPolicy('bulkhead-tier-isolation', 'Admin', 20),
+    managedClusterPolicy('bulkhead-baseline', 'Baseline', 0),
   ] as unknown as PolicyDocument[];
   const world = await RolloutWorld.create(createInput(spec), { original, plan, oracle: spec.oracle, now: new Date(at) });
   world.cluster.putClusterPolicies([clusterPolicy('platform-team-admin', 'Admin', 5)]);

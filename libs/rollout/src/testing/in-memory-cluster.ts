@@ -47,6 +47,7 @@ export type DriverCall = {
     | 'restorePolicies'
     | 'readClusterPolicies'
     | 'applyClusterPolicies'
+    | 'deleteClusterPolicies'
     | 'restoreClusterPolicies'
     | 'probe';
   namespace?: string;
@@ -124,6 +125,7 @@ export class InMemoryCluster implements ClusterDriver {
   }
 
   async deleteClusterPolicies(policies: ClusterPolicyRef[]): Promise<void> {
+    await this.call({ method: 'deleteClusterPolicies' });
     for (const ref of policies) this.clusterPolicies.delete(`${ref.kind}/${ref.name}`);
   }
 

@@ -94,8 +94,13 @@ function ApprovalCard({ item, clusterName, onDecided }: { item: ApprovalItem; cl
         </div>
         {previousTier ? (
           <div className={`evidence-verdict ${allVerified && passed === probes.length ? 'good-text' : 'warn-text'}`}>
-            {STAGE_NAME[previousTier]}: {plural(item.evidence.steps.length, 'namespace')} {allVerified ? 'verified' : 'not all verified'},{' '}
-            {passed}/{probes.length} probes passed
+            {STAGE_NAME[previousTier]}:{' '}
+            {previousTier === 'cluster'
+              ? allVerified
+                ? 'verified'
+                : 'not verified'
+              : `${plural(item.evidence.steps.length, 'namespace')} ${allVerified ? 'verified' : 'not all verified'}`}
+            , {passed}/{probes.length} probes passed
           </div>
         ) : (
           <div className="evidence-verdict warn-text">First stage of this rollout: no earlier tier has proven the plan</div>

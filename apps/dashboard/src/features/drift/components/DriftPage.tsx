@@ -113,7 +113,8 @@ function NamespaceDrift({
         </h2>
         {canAct && (
           <div className="drift-actions">
-            {(['reapply', 'accept'] as const).map((kind) => (
+            {/* The guardrails ("(cluster)") come from the map, not from the cluster: they are re-applied, never accepted. */}
+            {(namespace === '(cluster)' ? (['reapply'] as const) : (['reapply', 'accept'] as const)).map((kind) => (
               <button
                 key={kind}
                 type="button"

@@ -49,7 +49,9 @@ export function RolloutControls({ rollout: r }: { rollout: RolloutDigest }) {
   };
 
   const touched = r.steps.filter((s) => s.phase !== 'pending' && s.phase !== 'restored');
-  const verified = r.steps.filter((s) => s.phase === 'verified').map((s) => s.namespace);
+  // The cluster stage's step is the guardrails, not a namespace: told apart where the namespaces are counted.
+  const verified = r.steps.filter((s) => s.phase === 'verified' && s.tier !== 'cluster').map((s) => s.namespace);
+  const guardrailsVerified = r.steps.some((s) => s.phase === 'verified' && s.tier === 'cluster');
   return (
     <section className="card controls" aria-label="Rollout controls">
       <div className="controls-row">
@@ -127,9 +129,7 @@ export function RolloutControls({ rollout: r }: { rollout: RolloutDigest }) {
               <select value={restore} onChange={(e) => setRestore(e.target.value as AbortRestore)} aria-label="What the abort puts back">
                 <option value="in_flight">
                   only what is under way
-                  {verified.length > 0
-                    ? ` (${verified.length} verified ${verified.length === 1 ? 'namespace stays' : 'namespaces stay'} enforced)`
-                    : ''}
+                  {enforcedWords(verified.length, guardrailsVerified)}
                 </option>
                 <option value="everything">everything this rollout changed</option>
               </select>
@@ -161,4 +161,14 @@ export function RolloutControls({ rollout: r }: { rollout: RolloutDigest }) {
       {error !== null && <ErrorNote error={error} title="The rollout refused this." />}
     </section>
   );
+}
+
+/** What an abort that puts back only what is under way leaves enforced: the verified namespaces, and the guardrails once verified. */
+function enforcedWords(namespaces: number, guardrails: boolean): string {
+  const parts = [
+    ...(namespaces > 0 ? [`${namespaces} verified ${namespaces === 1 ? 'namespace' : 'namespaces'}`] : []),
+    ...(guardrails ? ['the verified guardrails'] : []),
+  ];
+  if (parts.length === 0) return '';
+  return ` (${parts.join(' and ')} ${namespaces + (guardrails ? 1 : 0) === 1 ? 'stays' : 'stay'} enforced)`;
 }

@@ -185,10 +185,13 @@ function RolloutHeader({ rollout: r, liveness }: { rollout: RolloutDigest; liven
 }
 
 function Progress({ rollout: r }: { rollout: RolloutDigest }) {
-  const total = r.steps.length;
-  const verified = r.steps.filter((s) => s.phase === 'verified').length;
-  const restored = r.steps.filter((s) => s.phase === 'restored' || s.phase === 'restoring').length;
-  const busy = r.steps.filter((s) => !['pending', 'verified', 'restored', 'restoring'].includes(s.phase)).length;
+  // The cluster stage's step is the guardrails, shown apart: it is not one of the namespaces counted.
+  const namespaces = r.steps.filter((s) => s.tier !== 'cluster');
+  const guardrails = r.steps.find((s) => s.tier === 'cluster');
+  const total = namespaces.length;
+  const verified = namespaces.filter((s) => s.phase === 'verified').length;
+  const restored = namespaces.filter((s) => s.phase === 'restored' || s.phase === 'restoring').length;
+  const busy = namespaces.filter((s) => !['pending', 'verified', 'restored', 'restoring'].includes(s.phase)).length;
   const excluded = r.excluded?.length ?? 0;
   const pct = (n: number) => `${total ? (n / total) * 100 : 0}%`;
   return (
@@ -209,6 +212,7 @@ function Progress({ rollout: r }: { rollout: RolloutDigest }) {
         {verified} of {total} namespaces verified{busy > 0 && ` · ${busy} under way`}
         {restored > 0 && ` · ${restored} put back`}
         {excluded > 0 && ` · ${excluded} excluded`}
+        {guardrails && ` · guardrails ${statusWords(guardrails.phase)}`}
       </span>
     </div>
   );
@@ -230,9 +234,11 @@ function StageCard({ rollout: r, stage, display }: { rollout: RolloutDigest; sta
       <div className="stage-head">
         <h2 id={`stage-${stage.tier}`}>
           {STAGE_NAME[stage.tier]}{' '}
-          <span className="muted" data-testid="stage-count">
-            {display.verified}/{display.namespaces}
-          </span>
+          {stage.tier !== 'cluster' && (
+            <span className="muted" data-testid="stage-count">
+              {display.verified}/{display.namespaces}
+            </span>
+          )}
         </h2>
         <Badge tone={STAGE_TONE[display.status]}>
           <span data-testid="stage-badge">{statusWords(display.status)}</span>

@@ -111,6 +111,7 @@ function MiniProgress({ rollout: r }: { rollout: RolloutSummary }) {
       <span className="small muted" title={r.excluded.map((e) => `${e.namespace}: ${e.reason}`).join('\n') || undefined}>
         {verified}/{r.namespaces}
         {r.excluded.length > 0 && ` · ${r.excluded.length} excluded`}
+        {r.guardrails && ` · guardrails ${statusWords(r.guardrails)}`}
       </span>
     </span>
   );
