@@ -2,6 +2,7 @@ import { driverFactory, systemResolver } from '@bulkhead/cluster';
 import { QUEUES } from '@bulkhead/contracts';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import {
+  PostgresCoverageStore,
   PostgresPlanStore,
   PostgresRolloutStore,
   TypeOrmClusterStore,
@@ -45,6 +46,7 @@ it('carries its step through and runs the waves its results start, queueing none
     inventory: new TypeOrmInventoryStore(api.db),
     edges: new TypeOrmEdgeStore(api.db),
     plans: new PostgresPlanStore(api.db),
+    coverage: new PostgresCoverageStore(api.db),
   };
   const deps: RolloutDeps = {
     store: new RolloutStateCache(new PostgresRolloutStore(api.db)),

@@ -1,4 +1,4 @@
-import type { KeysetPage, NamespaceCoverageView, PageRequest, Tier } from '@bulkhead/contracts';
+import type { KeysetPage, NamespaceCoverageView, PageRequest, PlanNamespaceCoverage, Tier } from '@bulkhead/contracts';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import {
@@ -96,4 +96,34 @@ export async function observationCoverage(
     };
   });
   return { items, next: namespaces.next };
+}
+
+/** Namespaces of coverage read at once when a plan takes every namespace's figure (the route's largest page). */
+const PLAN_COVERAGE_PAGE = 200;
+
+/**
+ * The coverage of `namespaces` as a plan keeps it: what the coverage route answers, page after page, cut
+ * down to the span observed and the under-observed workloads (the edges stay with the route).
+ */
+export async function coverageForPlan(
+  deps: CoverageDeps,
+  clusterId: string,
+  namespaces: ReadonlySet<string>,
+  minObservedDays: number,
+  now: Date,
+): Promise<PlanNamespaceCoverage[]> {
+  const kept: PlanNamespaceCoverage[] = [];
+  let after: NamespacePosition | undefined;
+  do {
+    const page = await observationCoverage(deps, clusterId, minObservedDays, { after, limit: PLAN_COVERAGE_PAGE }, now);
+    for (const { workloads, ...namespace } of page.items) {
+      if (!namespaces.has(namespace.namespace)) continue;
+      const underObservedWorkloads = workloads
+        .filter((workload) => workload.underObserved)
+        .map(({ edges: _edges, underObserved: _underObserved, ...workload }) => workload);
+      kept.push({ ...namespace, minObservedDays, underObservedWorkloads });
+    }
+    after = page.next ?? undefined;
+  } while (after);
+  return kept;
 }
