@@ -2,7 +2,7 @@ import { DEFAULT_MIN_OBSERVED_DAYS, doesNotExist, type KeysetPage, type PageRequ
 import {
   type ClusterStore,
   type CoverageStore,
-  coverageForPlan,
+  coverageOfNamespaces,
   effectiveTier,
   type EdgeStore,
   type InventoryStore,
@@ -100,7 +100,7 @@ export async function createPlan(
   }
   const report = deps.planBuilder ? await deps.planBuilder(input) : buildPlanReport(input);
   const { policies, byNamespace: _byNamespace, ...plan } = report.plan;
-  const coverage = await coverageForPlan(deps, clusterId, new Set(Object.keys(plan.tiers)), DEFAULT_MIN_OBSERVED_DAYS, now);
+  const coverage = await coverageOfNamespaces(deps, clusterId, new Set(Object.keys(plan.tiers)), DEFAULT_MIN_OBSERVED_DAYS, now);
   return deps.plans.createNextVersion(
     { clusterId, createdBy: by, policies, report: { ...report, plan, coverage }, summary: summarizePlanReport(report) },
     now,

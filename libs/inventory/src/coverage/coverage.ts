@@ -98,14 +98,15 @@ export async function observationCoverage(
   return { items, next: namespaces.next };
 }
 
-/** Namespaces of coverage read at once when a plan takes every namespace's figure (the route's largest page). */
+/** Namespaces of coverage read at once when a plan or a rollout takes several namespaces' figures (the route's largest page). */
 const PLAN_COVERAGE_PAGE = 200;
 
 /**
- * The coverage of `namespaces` as a plan keeps it: what the coverage route answers, page after page, cut
- * down to the span observed and the under-observed workloads (the edges stay with the route).
+ * The coverage of `namespaces` as a plan keeps it and a rollout's gate reads it: what the coverage route
+ * answers, page after page, cut down to the span observed and the under-observed workloads (the edges
+ * stay with the route).
  */
-export async function coverageForPlan(
+export async function coverageOfNamespaces(
   deps: CoverageDeps,
   clusterId: string,
   namespaces: ReadonlySet<string>,
@@ -126,4 +127,19 @@ export async function coverageForPlan(
     after = page.next ?? undefined;
   } while (after);
   return kept;
+}
+
+/**
+ * Per namespace, the start of its latest span observed without a gap at `now` (null: never observed, or
+ * no such namespace): the figure a rollout's observation gate is given.
+ */
+export async function observedSinceOf(
+  deps: CoverageDeps,
+  clusterId: string,
+  namespaces: readonly string[],
+  now: Date,
+): Promise<Record<string, string | null>> {
+  const coverage = await coverageOfNamespaces(deps, clusterId, new Set(namespaces), 0, now);
+  const since = new Map(coverage.map((namespace) => [namespace.namespace, namespace.observedSince]));
+  return Object.fromEntries(namespaces.map((namespace) => [namespace, since.get(namespace) ?? null]));
 }

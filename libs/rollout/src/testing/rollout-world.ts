@@ -56,6 +56,8 @@ export class RolloutWorld {
   readonly tiers = new Map<string, Tier>();
   /** The inventory's policies per namespace, as the loop last recorded them from the cluster. */
   readonly inventory = new Map<string, NetworkPolicy[]>();
+  /** per namespace, since when it has been observed without a gap, as the coverage route would answer (absent: never) */
+  readonly observedSince = new Map<string, string>();
   readonly deps: RolloutDeps;
 
   private constructor(
@@ -84,6 +86,10 @@ export class RolloutWorld {
       recordLiveClusterPolicies: (_clusterId, policies) =>
         interleave(Promise.resolve(void this.inventory.set(CLUSTER_SCOPE, [...policies] as unknown as NetworkPolicy[]))),
       driverFor: () => interleave(Promise.resolve<ClusterDriver>(this.cluster)),
+      observedSince: (_clusterId, namespaces) =>
+        interleave(
+          Promise.resolve(Object.fromEntries(namespaces.map((namespace) => [namespace, this.observedSince.get(namespace) ?? null]))),
+        ),
     };
   }
 
