@@ -1,6 +1,6 @@
 import { driverFactory, systemResolver } from '@bulkhead/cluster';
 import { QUEUES } from '@bulkhead/contracts';
-import { observedSinceOf } from '@bulkhead/inventory';
+import { observedSpansOf } from '@bulkhead/inventory';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import {
   PostgresCoverageStore,
@@ -64,7 +64,7 @@ it('carries its step through and runs the waves its results start, queueing none
       kubeconfigRules: api.config.clusters,
       git: { cacheRoot: join(api.config.dataDir, 'git'), rules: { allowLoopback: false, allowFileUrls: false }, resolver: systemResolver },
     }),
-    observedSince: (cluster, namespaces, now) => observedSinceOf(planning, cluster, namespaces, now),
+    observedSpans: (cluster, namespaces, now) => observedSpansOf(planning, cluster, namespaces, now),
   };
   const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
   const created = await createRollout(

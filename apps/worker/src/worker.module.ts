@@ -1,5 +1,5 @@
 import { driverFactory, SimulatedDriver, systemResolver } from '@bulkhead/cluster';
-import { observedSinceOf } from '@bulkhead/inventory';
+import { observedSpansOf } from '@bulkhead/inventory';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
 import {
   PostgresCoverageStore,
@@ -79,7 +79,7 @@ export class WorkerModule {
                   resolver: systemResolver,
                 },
               }),
-              observedSince: (clusterId, namespaces, now) => observedSinceOf(coverage, clusterId, namespaces, now),
+              observedSpans: (clusterId, namespaces, now) => observedSpansOf(coverage, clusterId, namespaces, now),
               clock,
               checkpoint: (point) => hooks.checkpoint(point),
             };

@@ -432,9 +432,9 @@ export const rolloutStateSchema = z.strictObject({
   coverage: z
     .strictObject({
       measuredAt: instantSchema,
-      observedSince: z
-        .record(z.string(), instantSchema.nullable())
-        .describe('per namespace: start of its latest span observed without a gap'),
+      observed: z
+        .record(z.string(), z.strictObject({ since: instantSchema, until: instantSchema }).nullable())
+        .describe('per namespace: its latest span observed without a gap (null: never observed)'),
     })
     .optional()
     .describe('the latest measurement of the observation coverage of a waiting wave'),
@@ -443,7 +443,7 @@ export const rolloutStateSchema = z.strictObject({
       tier: stageTierSchema,
       minObservedDays: z.number(),
       namespaces: z.array(z.string()),
-      short: z.array(z.strictObject({ namespace: z.string(), observedSince: instantSchema.nullable() })),
+      short: z.array(z.strictObject({ namespace: z.string(), observedSince: instantSchema.nullable(), observedDays: z.number() })),
       measuring: z.boolean(),
       recheckAt: instantSchema.optional(),
     })

@@ -130,16 +130,21 @@ export async function coverageOfNamespaces(
 }
 
 /**
- * Per namespace, the start of its latest span observed without a gap at `now` (null: never observed, or
- * no such namespace): the figure a rollout's observation gate is given.
+ * Per namespace, its latest span observed without a gap at `now` (null: never observed, or no such
+ * namespace): the figure a rollout's observation gate is given.
  */
-export async function observedSinceOf(
+export async function observedSpansOf(
   deps: CoverageDeps,
   clusterId: string,
   namespaces: readonly string[],
   now: Date,
-): Promise<Record<string, string | null>> {
+): Promise<Record<string, { since: string; until: string } | null>> {
   const coverage = await coverageOfNamespaces(deps, clusterId, new Set(namespaces), 0, now);
-  const since = new Map(coverage.map((namespace) => [namespace.namespace, namespace.observedSince]));
-  return Object.fromEntries(namespaces.map((namespace) => [namespace, since.get(namespace) ?? null]));
+  const spans = new Map(
+    coverage.map(({ namespace, observedSince, observedUntil }) => [
+      namespace,
+      observedSince && observedUntil ? { since: observedSince, until: observedUntil } : null,
+    ]),
+  );
+  return Object.fromEntries(namespaces.map((namespace) => [namespace, spans.get(namespace) ?? null]));
 }

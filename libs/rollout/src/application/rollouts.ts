@@ -47,8 +47,8 @@ export interface RolloutDeps extends RolloutCore {
   /** The same for the cluster-scoped policies, after the cluster stage's apply or restore. */
   recordLiveClusterPolicies(clusterId: string, policies: readonly SnapshotClusterPolicy[]): Promise<void>;
   driverFor(clusterId: string): Promise<ClusterDriver>;
-  /** Per namespace, the start of its latest span observed without a gap at `now` (null: never observed). */
-  observedSince(clusterId: string, namespaces: readonly string[], now: Date): Promise<Record<string, string | null>>;
+  /** Per namespace, its latest span observed without a gap at `now` (null: never observed). */
+  observedSpans(clusterId: string, namespaces: readonly string[], now: Date): Promise<Record<string, ObservedSpan | null>>;
 }
 
 function settle(result: TransitionResult | null, id: string): Extract<TransitionResult, { ok: true }> {
@@ -480,8 +480,8 @@ async function run(
     }
     case 'measureCoverage': {
       const at = deps.clock();
-      const observedSince = await deps.observedSince(command.clusterId, command.namespaces, at);
-      return { events: [{ type: 'coverageMeasured', at: at.toISOString(), observedSince }] };
+      const observed = await deps.observedSpans(command.clusterId, command.namespaces, at);
+      return { events: [{ type: 'coverageMeasured', at: at.toISOString(), observed }] };
     }
     case 'wakeAt':
     case 'requestApproval':

@@ -3,6 +3,7 @@ import type { RolloutWorld } from '../testing/rollout-world';
 import { transition } from './machine';
 import { COVERAGE_FRESH_MS, COVERAGE_RECHECK_MS, observationVerdict } from './observation-gate';
 import { validateConfig } from './create';
+import { stallOf } from './stall';
 
 const DAY_MS = 86_400_000;
 const T0 = '2026-03-02T09:00:00.000Z';
@@ -29,7 +30,8 @@ describe('observation gate: a tier that asks for days of observation', () => {
     const loop = await toProd({ 'prod-a': daysBefore(T0, 8), 'prod-b': daysBefore(T0, 10) });
     await loop.run();
     expect(loop.state.status).toBe('completed');
-    expect(loop.state.coverage?.observedSince).toEqual({ 'prod-b': daysBefore(T0, 10) }); // the last wave's measurement
+    expect(Object.keys(loop.state.coverage!.observed)).toEqual(['prod-b']); // the last wave's measurement
+    expect(loop.state.coverage!.observed['prod-b']).toMatchObject({ since: daysBefore(T0, 10) });
     expect(loop.audit.filter((a) => a.action === 'rollout.coverage.measure')).toHaveLength(2); // one per prod wave
     expect(loop.audit.some((a) => a.action === 'rollout.status.waiting_coverage')).toBe(true); // while each measurement ran
   });
@@ -44,7 +46,7 @@ describe('observation gate: a tier that asks for days of observation', () => {
       tier: 'prod',
       minObservedDays: 7,
       namespaces: ['prod-a'],
-      short: [{ namespace: 'prod-a', observedSince: since }],
+      short: [{ namespace: 'prod-a', observedSince: since, observedDays: expect.closeTo(5, 1) }],
       measuring: false,
       // measured again within the hour, not only once the two days are over: a gap may come, or a source connect
       recheckAt: new Date(Date.parse(loop.state.coverage!.measuredAt) + COVERAGE_RECHECK_MS).toISOString(),
@@ -66,8 +68,8 @@ describe('observation gate: a tier that asks for days of observation', () => {
     expect(loop.state.status).toBe('waiting_coverage');
     const gapEnded = new Date(Date.parse(T0) + 3_600_000).toISOString(); // the source was down; it is back an hour later
     loop.observedSince.set('prod-a', gapEnded);
-    await loop.run({ until: (s) => s.coverage?.observedSince['prod-a'] === gapEnded });
-    expect(loop.state.coverageWait?.short).toEqual([{ namespace: 'prod-a', observedSince: gapEnded }]);
+    await loop.run({ until: (s) => s.coverage?.observed['prod-a']?.since === gapEnded });
+    expect(loop.state.coverageWait?.short).toEqual([{ namespace: 'prod-a', observedSince: gapEnded, observedDays: expect.any(Number) }]);
     await loop.run({ until: (s) => s.steps.some((step) => step.namespace === 'prod-a' && step.startedAt), maxRounds: 2_000 });
     expect(Date.parse(loop.step('prod-a').startedAt!)).toBeGreaterThanOrEqual(Date.parse(gapEnded) + 7 * DAY_MS);
   });
@@ -75,12 +77,24 @@ describe('observation gate: a tier that asks for days of observation', () => {
   it('waits for a namespace that was never observed, measuring it every hour', async () => {
     const loop = await toProd({ 'prod-b': daysBefore(T0, 30) });
     await loop.run({ followWakeUps: false });
-    expect(loop.state.coverageWait?.short).toEqual([{ namespace: 'prod-a', observedSince: null }]);
+    expect(loop.state.coverageWait?.short).toEqual([{ namespace: 'prod-a', observedSince: null, observedDays: 0 }]);
     const firstMeasure = Date.parse(loop.state.coverage!.measuredAt);
     expect(Date.parse(loop.state.coverageWait!.recheckAt!)).toBe(firstMeasure + COVERAGE_RECHECK_MS);
     await loop.run({ maxRounds: 12, followWakeUps: true });
     expect(loop.state.status).toBe('waiting_coverage');
     expect(Date.parse(loop.state.coverage!.measuredAt)).toBeGreaterThan(firstMeasure);
+  });
+
+  it('is stalled only while a measurement it asked for does not come back, not while it waits for time to pass', async () => {
+    const loop = await toProd({ 'prod-b': daysBefore(T0, 30) });
+    const asked = loop.state; // the approval started prod: a measurement is asked for
+    expect(asked.coverageWait?.measuring).toBe(true);
+    expect(loop.commands).toEqual([expect.objectContaining({ type: 'measureCoverage', namespaces: ['prod-a'] })]);
+    const late = new Date(Date.parse(asked.updatedAt) + 10 * 60_000);
+    expect(stallOf(asked, late, 120_000)?.reason).toContain('while waiting coverage');
+    await loop.run({ followWakeUps: false });
+    expect(loop.state.coverageWait?.measuring).toBe(false);
+    expect(stallOf(loop.state, new Date(Date.parse(loop.state.updatedAt) + 10 * 60_000), 120_000)).toBeUndefined();
   });
 
   it('can be paused while it waits, and does not measure while paused', async () => {
@@ -95,21 +109,33 @@ describe('observation gate: a tier that asks for days of observation', () => {
   it('refuses a measurement with a bad time, naming the field, and ignores one that is not newer', async () => {
     const loop = await toProd({ 'prod-b': daysBefore(T0, 30) });
     await loop.run({ followWakeUps: false });
-    const bad = transition(loop.state, { type: 'coverageMeasured', at: 'yesterday', observedSince: {} }, loop.now);
+    const bad = transition(loop.state, { type: 'coverageMeasured', at: 'yesterday', observed: {} }, loop.now);
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', problems: [{ field: 'at' }] } });
-    const badSince = transition(loop.state, { type: 'coverageMeasured', at: T0, observedSince: { 'prod-a': 'soon' } }, loop.now);
-    expect(badSince).toMatchObject({ ok: false, error: { problems: [{ field: 'observedSince' }] } });
-    const stale = transition(loop.state, { type: 'coverageMeasured', at: daysBefore(T0, 1), observedSince: { 'prod-a': null } }, loop.now);
+    const badSpan = transition(
+      loop.state,
+      { type: 'coverageMeasured', at: T0, observed: { 'prod-a': { since: 'soon', until: T0 } } },
+      loop.now,
+    );
+    expect(badSpan).toMatchObject({ ok: false, error: { problems: [{ field: 'observed' }] } });
+    const backwards = transition(
+      loop.state,
+      { type: 'coverageMeasured', at: T0, observed: { 'prod-a': { since: T0, until: daysBefore(T0, 1) } } },
+      loop.now,
+    );
+    expect(backwards).toMatchObject({ ok: false, error: { problems: [{ field: 'observed' }] } });
+    const stale = transition(loop.state, { type: 'coverageMeasured', at: daysBefore(T0, 1), observed: { 'prod-a': null } }, loop.now);
     expect(stale).toMatchObject({ ok: true, changed: false, ignored: 'a newer measurement is recorded' });
   });
 });
 
 describe('observation verdict', () => {
   const now = Date.parse(T0);
-  const measured = (ageMs: number, observedSince: Record<string, string | null>) => ({
-    measuredAt: new Date(now - ageMs).toISOString(),
-    observedSince,
-  });
+  /** A measurement `ageMs` old of spans observed up to it. */
+  const measured = (ageMs: number, since: Record<string, string | null>) => {
+    const measuredAt = new Date(now - ageMs).toISOString();
+    const observed = Object.fromEntries(Object.entries(since).map(([ns, from]) => [ns, from ? { since: from, until: measuredAt } : null]));
+    return { measuredAt, observed };
+  };
 
   it.each([
     ['no minimum: open without a measurement', undefined, 0, 'open'],
@@ -121,6 +147,17 @@ describe('observation verdict', () => {
     ['never observed: wait', measured(0, { a: null }), 0.5, 'wait'],
   ] as const)('%s', (_name, coverage, minDays, expected) => {
     expect(observationVerdict(coverage, ['a'], minDays, now).kind).toBe(expected);
+  });
+
+  it('goes by the span observed, not the time since it began: an import of two days, a month ago, is two days', () => {
+    const measuredAt = new Date(now).toISOString();
+    const oldImport = { measuredAt, observed: { a: { since: daysBefore(T0, 30), until: daysBefore(T0, 28) } } };
+    // it will not grow by waiting: measured again in an hour, in case a source connects
+    expect(observationVerdict(oldImport, ['a'], 7, now)).toEqual({
+      kind: 'wait',
+      short: [{ namespace: 'a', observedSince: daysBefore(T0, 30), observedDays: 2 }],
+      recheckAt: now + COVERAGE_RECHECK_MS,
+    });
   });
 
   it('measures again once the last short namespace reaches the minimum, or within the hour, never within five minutes', () => {

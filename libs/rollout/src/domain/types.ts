@@ -273,14 +273,27 @@ export interface RolloutConfig {
   minObservedDays?: Partial<Record<Tier, number>>;
 }
 
+/** The latest span a namespace was observed without a gap, as the coverage route answers it. */
+export interface ObservedSpan {
+  since: string;
+  until: string;
+}
+
 /**
  * How well the namespaces of the wave about to start were observed, as measured at `measuredAt`: per
- * namespace, the start of the latest span observed without a gap (null: never observed). The machine
- * never reads a database: this reaches it in a `coverageMeasured` event.
+ * namespace, its latest span observed without a gap (null: never observed). The machine never reads a
+ * database: this reaches it in a `coverageMeasured` event.
  */
 export interface CoverageMeasurement {
   measuredAt: string;
-  observedSince: Record<string, string | null>;
+  observed: Record<string, ObservedSpan | null>;
+}
+
+/** A namespace observed for less than its tier's minimum: since when (null: never observed) and how many days, at the measurement. */
+export interface ShortNamespace {
+  namespace: string;
+  observedSince: string | null;
+  observedDays: number;
 }
 
 /** A wave held back because its tier asks for more observation than its namespaces have had. */
@@ -289,8 +302,8 @@ export interface CoverageWait {
   minObservedDays: number;
   /** the wave's namespaces not started yet: what `measureCoverage` measures */
   namespaces: string[];
-  /** those observed for less than the minimum at the last measurement, each since when (null: never); empty before the first */
-  short: Array<{ namespace: string; observedSince: string | null }>;
+  /** those observed for less than the minimum at the last measurement, since when (null: never) and for how long; empty before the first */
+  short: ShortNamespace[];
   /** a measurement is asked for (no recent one covers the wave) */
   measuring: boolean;
   /** when the wave's coverage is measured again (absent while measuring) */
@@ -497,8 +510,8 @@ export type RolloutEvent =
   | { type: 'rejectSkip'; by: string; actorId: string; role: string; namespace: string; comment: string }
   /** "look again": time passed, a wake-up fired, or the reconciler re-derives lost commands */
   | { type: 'tick' }
-  /** what `measureCoverage` found: per namespace, the start of its latest span observed without a gap (null: never) */
-  | { type: 'coverageMeasured'; at: string; observedSince: Record<string, string | null> }
+  /** what `measureCoverage` found: per namespace, its latest span observed without a gap (null: never) */
+  | { type: 'coverageMeasured'; at: string; observed: Record<string, ObservedSpan | null> }
   | { type: 'snapshotTaken'; stepId: string; policies: PolicyDocument[] }
   | { type: 'snapshotFailed'; stepId: string; error: string }
   | { type: 'applied'; stepId: string }

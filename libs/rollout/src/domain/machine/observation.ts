@@ -5,7 +5,7 @@
  * halts: observation grows by itself, as a window opens by itself, and nothing has been changed yet.
  */
 import { minObservedDaysFor, observationVerdict } from '../observation-gate';
-import type { CoverageWait, RolloutEvent, Stage } from '../types';
+import type { CoverageWait, ObservedSpan, RolloutEvent, Stage } from '../types';
 import {
   APPLIED,
   anyStep,
@@ -51,16 +51,18 @@ const validInstant = (text: unknown): boolean => typeof text === 'string' && Num
 export function applyCoverageMeasured(ctx: TransitionContext, event: Extract<RolloutEvent, { type: 'coverageMeasured' }>): Outcome {
   const rollout = ctx.rollout;
   if (!validInstant(event.at)) return refused('invalid_input', 'at must be an ISO 8601 time', 'at');
-  const entries = typeof event.observedSince === 'object' && event.observedSince !== null ? Object.entries(event.observedSince) : null;
-  if (!entries || entries.some(([, since]) => since !== null && !validInstant(since)))
-    return refused('invalid_input', 'observedSince must map namespaces to ISO 8601 times or null', 'observedSince');
+  const entries = typeof event.observed === 'object' && event.observed !== null ? Object.entries(event.observed) : null;
+  const validSpan = (span: ObservedSpan | null) =>
+    span === null || (typeof span === 'object' && validInstant(span.since) && validInstant(span.until) && span.since <= span.until);
+  if (!entries || !entries.every(([, span]) => validSpan(span)))
+    return refused('invalid_input', 'observed must map namespaces to spans ({since, until}, ISO 8601) or null', 'observed');
   if (rollout.status !== 'waiting_coverage') return ignored(`the rollout is ${rollout.status}: no wave waits for its coverage`);
   if (rollout.coverage && Date.parse(rollout.coverage.measuredAt) >= Date.parse(event.at))
     return ignored('a newer measurement is recorded');
-  rollout.coverage = { measuredAt: new Date(event.at).toISOString(), observedSince: Object.fromEntries(entries) };
+  rollout.coverage = { measuredAt: new Date(event.at).toISOString(), observed: Object.fromEntries(entries) };
   log(ctx, 'rollout.coverage.measure', {
     ...(rollout.coverageWait ? { tier: rollout.coverageWait.tier } : {}),
-    detail: { namespaces: entries.length, neverObserved: entries.filter(([, since]) => since === null).length },
+    detail: { namespaces: entries.length, neverObserved: entries.filter(([, span]) => span === null).length },
   });
   return APPLIED;
 }

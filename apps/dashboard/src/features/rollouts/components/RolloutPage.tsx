@@ -94,7 +94,10 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
             <>
               Short of it:{' '}
               {r.coverageWait.short
-                .map((s) => `${s.namespace} (${s.observedSince ? `observed since ${formatDate(s.observedSince)}` : 'never observed'})`)
+                .map(
+                  (s) =>
+                    `${s.namespace} (${s.observedSince ? `${s.observedDays} days since ${formatDate(s.observedSince)}` : 'never observed'})`,
+                )
                 .join(', ')}
               . Measured again {formatDate(r.coverageWait.recheckAt)}; nothing has been applied to them. A source that is down or lagging
               keeps the wait going: check the cluster&apos;s flow sources.
