@@ -7,6 +7,7 @@ import { required } from '../domain/required';
 import { ACTIVE_STATUSES } from '../domain/types';
 import type {
   AuditEntry,
+  ObservedSpan,
   PolicyDocument,
   PolicyScope,
   ProbeObservation,
