@@ -16,10 +16,11 @@ export class RolloutsWaitingCoverage1764433300000 implements MigrationInterface 
   }
 
   async down(db: QueryRunner): Promise<void> {
-    // A rollout waiting for coverage goes back to running, which the older index knows and which re-checks the gate.
+    // A rollout waiting for coverage goes back to running, which the older index knows; the gate's fields go, the older code knows none of them.
     await db.query(
-      `UPDATE rollouts SET status = 'running', state = jsonb_set(state - 'coverageWait', '{status}', '"running"') WHERE status = 'waiting_coverage'`,
+      `UPDATE rollouts SET status = 'running', state = jsonb_set(state, '{status}', '"running"') WHERE status = 'waiting_coverage'`,
     );
+    await db.query(`UPDATE rollouts SET state = state - 'coverageWait' - 'coverage' #- '{config,minObservedDays}'`);
     await db.query(`DROP INDEX uq_rollouts_one_active_per_cluster`);
     await db.query(`CREATE UNIQUE INDEX uq_rollouts_one_active_per_cluster ON rollouts (cluster_id) WHERE status IN (${BEFORE})`);
   }
