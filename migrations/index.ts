@@ -32,6 +32,7 @@ import { GoldmaneBuckets1764430000000 } from './1764430000000-goldmane-buckets';
 import { DriftFindingsAndActions1764432300000 } from './1764432300000-drift-findings-and-actions';
 import { SimulatedFlowSources1764432500000 } from './1764432500000-simulated-flow-sources';
 import { ClusterDelivery1764432600000 } from './1764432600000-cluster-delivery';
+import { RolloutsWaitingCoverage1764433300000 } from './1764433300000-rollouts-waiting-coverage';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const migrations = [
@@ -69,4 +70,5 @@ export const migrations = [
   ClusterPolicies1764432450000,
   SimulatedFlowSources1764432500000,
   ClusterDelivery1764432600000,
+  RolloutsWaitingCoverage1764433300000,
 ];

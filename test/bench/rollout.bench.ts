@@ -14,6 +14,7 @@ import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import { migrations } from '@bulkhead/migrations';
 import {
   openDatabase,
+  PostgresCoverageStore,
   PostgresPlanStore,
   PostgresProtectionSource,
   PostgresRolloutStore,
@@ -92,7 +93,13 @@ async function main(): Promise<void> {
       JSON.stringify(generatedSnapshot(NAMESPACES, ['api'])),
       new Date(),
     );
-    const planning = { clusters, inventory, edges: new TypeOrmEdgeStore(db), plans: new PostgresPlanStore(db) };
+    const planning = {
+      clusters,
+      inventory,
+      edges: new TypeOrmEdgeStore(db),
+      plans: new PostgresPlanStore(db),
+      coverage: new PostgresCoverageStore(db),
+    };
     const plan = await createPlan(planning, cluster.id, 'bench', new Date());
 
     // What the driver itself costs per step, measured here on a sample: snapshot, apply, probes.

@@ -55,29 +55,40 @@ function batchesOf(
   return collection.drain();
 }
 
-describe('observation coverage of the demo cluster after three nights of live traffic', () => {
-  it('says how long each namespace was observed without a gap, when edges were last active, and which are periodic', async () => {
-    const { clusterId, sourceId, windowStart } = await demoClusterWithSource();
-    const traffic = new DemoLiveTraffic({ windowStart, connectionsPerSecond: 2, hiddenDependencyEveryMs: 6 * HOUR_MS });
-    const now = Date.now();
-    const nights = traffic.rareCallsBetween(now - 3.5 * DAY_MS, now - HOUR_MS).filter((c) => c.caller === 'nightly-report');
-    expect(nights).toHaveLength(3);
-    // Each night's run, and a few minutes of steady traffic every six hours.
-    const windows: Array<[number, number]> = nights.map((n): [number, number] => [n.atMs, n.atMs + 5 * 60_000]);
-    for (let t = nights[0]!.atMs + HOUR_MS; t < now - HOUR_MS; t += 6 * HOUR_MS) windows.push([t, t + 60_000]);
-    windows.sort((a, b) => a[0] - b[0]);
-    const loaded = await new TypeOrmInventoryStore(api.db).load(clusterId);
-    const batches: CollectedBatch[] = batchesOf(traffic, windows, { pods: loaded.pods, workloads: loaded.workloads });
+/** The demo cluster after three nights of its live traffic, with a gap after the second night. */
+async function threeObservedNights(): Promise<{ clusterId: string; nights: Array<{ atMs: number }>; gapTo: number }> {
+  const { clusterId, sourceId, windowStart } = await demoClusterWithSource();
+  const traffic = new DemoLiveTraffic({ windowStart, connectionsPerSecond: 2, hiddenDependencyEveryMs: 6 * HOUR_MS });
+  const now = Date.now();
+  const nights = traffic.rareCallsBetween(now - 3.5 * DAY_MS, now - HOUR_MS).filter((c) => c.caller === 'nightly-report');
+  expect(nights).toHaveLength(3);
+  // Each night's run, and a few minutes of steady traffic every six hours.
+  const windows: Array<[number, number]> = nights.map((n): [number, number] => [n.atMs, n.atMs + 5 * 60_000]);
+  for (let t = nights[0]!.atMs + HOUR_MS; t < now - HOUR_MS; t += 6 * HOUR_MS) windows.push([t, t + 60_000]);
+  windows.sort((a, b) => a[0] - b[0]);
+  const loaded = await new TypeOrmInventoryStore(api.db).load(clusterId);
+  const batches: CollectedBatch[] = batchesOf(traffic, windows, { pods: loaded.pods, workloads: loaded.workloads });
 
-    const store = new PostgresFlowSourceStore(api.db);
-    const [lease] = await store.claimLeases('coverage-test', 60_000);
-    expect(lease?.sourceId).toBe(sourceId);
-    const ours = { sourceId, owner: 'coverage-test', epoch: lease!.epoch };
-    for (const batch of batches)
-      expect(await store.writeBatch(ours, batch, { status: 'connected', reason: null, flowsPerSecond: 1 })).toBe(true);
-    // The source was down after the second night for longer than its server kept history.
-    const gapTo = nights[1]!.atMs + 12 * HOUR_MS;
-    expect(await store.recordGap(ours, { from: new Date(nights[1]!.atMs + 6 * HOUR_MS), to: new Date(gapTo), reason: 'down' })).toBe(true);
+  const store = new PostgresFlowSourceStore(api.db);
+  const [lease] = await store.claimLeases('coverage-test', 60_000);
+  expect(lease?.sourceId).toBe(sourceId);
+  const ours = { sourceId, owner: 'coverage-test', epoch: lease!.epoch };
+  for (const batch of batches)
+    expect(await store.writeBatch(ours, batch, { status: 'connected', reason: null, flowsPerSecond: 1 })).toBe(true);
+  // The source was down after the second night for longer than its server kept history.
+  const gapTo = nights[1]!.atMs + 12 * HOUR_MS;
+  expect(await store.recordGap(ours, { from: new Date(nights[1]!.atMs + 6 * HOUR_MS), to: new Date(gapTo), reason: 'down' })).toBe(true);
+  return { clusterId, nights, gapTo };
+}
+
+describe('observation coverage of the demo cluster after three nights of live traffic', () => {
+  let observed: Awaited<ReturnType<typeof threeObservedNights>>;
+  beforeAll(async () => {
+    observed = await threeObservedNights();
+  }, 60_000);
+
+  it('says how long each namespace was observed without a gap, when edges were last active, and which are periodic', async () => {
+    const { clusterId, nights, gapTo } = observed;
 
     const all: any[] = [];
     for (let cursor: string | null = null; ;) {
@@ -117,6 +128,37 @@ describe('observation coverage of the demo cluster after three nights of live tr
 
     const week = await api.call('GET', `/api/v1/clusters/${clusterId}/observation-coverage?minObservedDays=1`, { role: 'viewer' });
     expect(week.body.items.every((n: any) => n.underObserved === false)).toBe(true);
+  });
+
+  it('keeps in a new plan the same figure per namespace, with its under-observed workloads, as the route answers', async () => {
+    const { clusterId, gapTo } = observed;
+    const created = await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator', body: {} });
+    expect(created.status).toBe(201);
+    const review = await api.call('GET', `/api/v1/plans/${created.body.id}/review`, { role: 'viewer' });
+    expect(review.status).toBe(200);
+    const coverage: any[] = review.body.report.coverage;
+    expect(coverage.map((n) => n.namespace).sort()).toEqual(Object.keys(review.body.report.plan.tiers).sort());
+
+    const legacy = coverage.find((n) => n.namespace === 'legacy-reporting');
+    expect(legacy).toMatchObject({ observedSince: new Date(gapTo).toISOString(), underObserved: true, minObservedDays: 7 });
+    const route = await api.call('GET', `/api/v1/clusters/${clusterId}/observation-coverage?limit=200`, { role: 'viewer' });
+    const fromRoute = route.body.items.find((n: any) => n.namespace === 'orders-prod');
+    const inPlan = coverage.find((n) => n.namespace === 'orders-prod');
+    expect(inPlan.observedSince).toBe(fromRoute.observedSince);
+    expect(inPlan.underObservedWorkloads.map((w: any) => w.name)).toEqual(
+      fromRoute.workloads.filter((w: any) => w.underObserved).map((w: any) => w.name),
+    );
+    expect(inPlan.underObservedWorkloads).toContainEqual(
+      expect.objectContaining({
+        name: 'orders-weekly-report',
+        kind: 'CronJob',
+        lastSeen: null,
+        warning: expect.stringMatching(/^no traffic seen/),
+      }),
+    );
+    // The ingress controller talks all the time: it is not listed.
+    const ingress = coverage.find((n) => n.namespace === 'ingress-nginx');
+    expect(ingress.underObservedWorkloads.map((w: any) => w.name)).not.toContain('ingress-nginx-controller');
   });
 
   it('refuses a minimum out of range, naming the field', async () => {

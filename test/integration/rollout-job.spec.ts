@@ -1,7 +1,9 @@
 import { driverFactory, systemResolver } from '@bulkhead/cluster';
 import { QUEUES } from '@bulkhead/contracts';
+import { observedSpansOf } from '@bulkhead/inventory';
 import { BullJobQueue, BullRolloutDispatcher } from '@bulkhead/jobs';
 import {
+  PostgresCoverageStore,
   PostgresPlanStore,
   PostgresRolloutStore,
   TypeOrmClusterStore,
@@ -45,6 +47,7 @@ it('carries its step through and runs the waves its results start, queueing none
     inventory: new TypeOrmInventoryStore(api.db),
     edges: new TypeOrmEdgeStore(api.db),
     plans: new PostgresPlanStore(api.db),
+    coverage: new PostgresCoverageStore(api.db),
   };
   const deps: RolloutDeps = {
     store: new RolloutStateCache(new PostgresRolloutStore(api.db)),
@@ -61,6 +64,7 @@ it('carries its step through and runs the waves its results start, queueing none
       kubeconfigRules: api.config.clusters,
       git: { cacheRoot: join(api.config.dataDir, 'git'), rules: { allowLoopback: false, allowFileUrls: false }, resolver: systemResolver },
     }),
+    observedSpans: (cluster, namespaces, now) => observedSpansOf(planning, cluster, namespaces, now),
   };
   const plan = (await api.call('POST', `/api/v1/clusters/${clusterId}/plans`, { role: 'operator' })).body;
   const created = await createRollout(

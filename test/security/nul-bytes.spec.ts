@@ -83,6 +83,7 @@ const samples: Record<string, () => Sample | null> = {
         freezes: [
           { kind: 'once', start: '2026-12-24T00:00:00Z', durationMinutes: 60, timeZone: 'UTC', reason: 'holidays', tiers: ['prod'] },
         ],
+        minObservedDays: { prod: 7 },
       },
     },
   }),

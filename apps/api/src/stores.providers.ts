@@ -173,6 +173,7 @@ export const storeProviders: Provider[] = [
     useFactory: (edges: EdgeDeps, r: ApiRuntime, threads: WorkThreads): PlanningDeps => ({
       ...edges,
       plans: new PostgresPlanStore(r.db),
+      coverage: new PostgresCoverageStore(r.db),
       planBuilder: (input) => threads.run('buildPlan', input),
     }),
   },

@@ -1,6 +1,8 @@
 import { driverFactory, SimulatedDriver, systemResolver } from '@bulkhead/cluster';
+import { observedSpansOf } from '@bulkhead/inventory';
 import { BullRolloutDispatcher } from '@bulkhead/jobs';
 import {
+  PostgresCoverageStore,
   PostgresDriftActionStore,
   PostgresDriftStore,
   PostgresWebhookOutbox,
@@ -56,6 +58,7 @@ export class WorkerModule {
             const clock = () => new Date();
             const inventoryStore = new TypeOrmInventoryStore(runtime.db);
             const plans = new PostgresPlanStore(runtime.db);
+            const coverage = { clusters: new TypeOrmClusterStore(runtime.db), coverage: new PostgresCoverageStore(runtime.db) };
             const rollouts: RolloutDeps = {
               // The jobs find their commands in what this process last saw (see RolloutStateCache).
               store: new RolloutStateCache(new PostgresRolloutStore(runtime.db)),
@@ -76,6 +79,7 @@ export class WorkerModule {
                   resolver: systemResolver,
                 },
               }),
+              observedSpans: (clusterId, namespaces, now) => observedSpansOf(coverage, clusterId, namespaces, now),
               clock,
               checkpoint: (point) => hooks.checkpoint(point),
             };

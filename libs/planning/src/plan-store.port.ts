@@ -1,4 +1,4 @@
-import type { KeysetPage, PageRequest } from '@bulkhead/contracts';
+import type { KeysetPage, PageRequest, PlanNamespaceCoverage } from '@bulkhead/contracts';
 import type { NetworkPolicy } from '@bulkhead/netpol';
 import type { PlanReport, PlanSummary } from '@bulkhead/plan';
 
@@ -11,7 +11,11 @@ export interface PlanRecord {
   createdAt: Date;
   policies: NetworkPolicy[];
   /** Everything but the policies: findings, evidence, observation, risks, blocked edges, impact, blast radius. */
-  report: Omit<PlanReport, 'plan'> & { plan: Omit<PlanReport['plan'], 'policies' | 'byNamespace'> };
+  report: Omit<PlanReport, 'plan'> & {
+    plan: Omit<PlanReport['plan'], 'policies' | 'byNamespace'>;
+    /** How well each of its namespaces was observed when it was made (absent on plans made before it was recorded). */
+    coverage?: PlanNamespaceCoverage[];
+  };
   summary: PlanSummary;
 }
 

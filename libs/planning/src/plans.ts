@@ -1,5 +1,13 @@
-import { doesNotExist, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
-import { type ClusterStore, effectiveTier, type EdgeStore, type InventoryStore, requireCluster } from '@bulkhead/inventory';
+import { DEFAULT_MIN_OBSERVED_DAYS, doesNotExist, type KeysetPage, type PageRequest } from '@bulkhead/contracts';
+import {
+  type ClusterStore,
+  type CoverageStore,
+  coverageOfNamespaces,
+  effectiveTier,
+  type EdgeStore,
+  type InventoryStore,
+  requireCluster,
+} from '@bulkhead/inventory';
 import {
   buildPlanReport,
   currentLayers,
@@ -26,6 +34,8 @@ export interface PlanningDeps {
   inventory: InventoryStore;
   edges: EdgeStore;
   plans: PlanStore;
+  /** How well the cluster was observed: each plan keeps its namespaces' figure as it was when it was made. */
+  coverage: CoverageStore;
   /** Builds a plan report (the API does it on a worker thread, with time and memory limits); buildPlanReport in-process when absent. */
   planBuilder?: (input: PlanInput) => Promise<PlanReport>;
 }
@@ -90,8 +100,9 @@ export async function createPlan(
   }
   const report = deps.planBuilder ? await deps.planBuilder(input) : buildPlanReport(input);
   const { policies, byNamespace: _byNamespace, ...plan } = report.plan;
+  const coverage = await coverageOfNamespaces(deps, clusterId, new Set(Object.keys(plan.tiers)), DEFAULT_MIN_OBSERVED_DAYS, now);
   return deps.plans.createNextVersion(
-    { clusterId, createdBy: by, policies, report: { ...report, plan }, summary: summarizePlanReport(report) },
+    { clusterId, createdBy: by, policies, report: { ...report, plan, coverage }, summary: summarizePlanReport(report) },
     now,
   );
 }

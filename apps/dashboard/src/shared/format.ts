@@ -8,6 +8,9 @@ export function formatDate(iso: string | null | undefined): string {
   return dateTime.format(new Date(iso));
 }
 
+/** A span of observation in whole days ("3 d"), or in hours under a day ("5 h"). */
+export const formatObservedDays = (days: number): string => (days >= 1 ? `${Math.floor(days)} d` : `${Math.round(days * 24)} h`);
+
 /** "3 minutes ago", "2 days ago": for things people judge by freshness. */
 export function formatAgo(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return 'never';

@@ -38,6 +38,16 @@ export const namespaceCoverageSchema = z.strictObject({
 });
 export type NamespaceCoverageView = z.infer<typeof namespaceCoverageSchema>;
 
+/**
+ * A namespace's coverage as a plan keeps it, at the time the plan was made: the span observed without a
+ * gap and only the workloads under-observed (with why), not every edge.
+ */
+export const planNamespaceCoverageSchema = namespaceCoverageSchema.omit({ workloads: true }).extend({
+  minObservedDays: z.number().describe('The days of observation it was measured against'),
+  underObservedWorkloads: z.array(workloadCoverageSchema.omit({ edges: true, underObserved: true })),
+});
+export type PlanNamespaceCoverage = z.infer<typeof planNamespaceCoverageSchema>;
+
 export const observationCoverageQuerySchema = z.strictObject({
   ...pageQueryShape({ default: 50, max: 200 }),
   minObservedDays: z.coerce

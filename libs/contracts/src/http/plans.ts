@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tierSchema } from './common';
+import { planNamespaceCoverageSchema } from './coverage';
 import { REVIEW_STATES } from './edges';
 import { kubernetesObjectSchema } from './inventory';
 import { pageOf, pageQueryShape } from './pages';
@@ -204,6 +205,10 @@ export const planReportSchema = z.strictObject({
   existingFindings: z.array(lintFindingSchema),
   impact: planImpactSchema,
   blastRadius: z.strictObject({ before: blastRadiusSchema, after: blastRadiusSchema }),
+  coverage: z
+    .array(planNamespaceCoverageSchema)
+    .optional()
+    .describe("How well each of the plan's namespaces was observed when it was made (absent on plans made before it was recorded)"),
 });
 
 export const planListItemSchema = z.strictObject({

@@ -45,6 +45,7 @@ export const timeWindowSchema = windowOf({});
 export const freezeSchema = windowOf({ tiers: z.array(tierSchema).optional(), reason: z.string().max(500).optional() });
 
 const windowList = z.array(timeWindowSchema).max(20).optional();
+const observedDays = z.number().min(0).max(365).optional();
 
 export const rolloutConfigSchema = z.strictObject({
   waves: z
@@ -79,6 +80,12 @@ export const rolloutConfigSchema = z.strictObject({
     .optional(),
   windows: z.strictObject({ dev: windowList, staging: windowList, prod: windowList }).optional().describe('Allow windows per tier'),
   freezes: z.array(freezeSchema).max(50).optional(),
+  minObservedDays: z
+    .strictObject({ dev: observedDays, staging: observedDays, prod: observedDays })
+    .optional()
+    .describe(
+      'Days each of a tier\'s namespaces must have been observed without a gap (live sources, imports) before its step starts, e.g. {"prod": 7}; the rollout waits (waiting_coverage) until they have',
+    ),
 });
 
 const excludedNamespaceSchema = z.strictObject({
@@ -199,6 +206,7 @@ export const ROLLOUT_STATUSES = [
   'running',
   'waiting_approval',
   'waiting_window',
+  'waiting_coverage',
   'paused',
   'halted',
   'aborted',
@@ -216,6 +224,7 @@ export const ACTIVE_STATUSES: readonly (typeof ROLLOUT_STATUSES)[number][] = [
   'running',
   'waiting_approval',
   'waiting_window',
+  'waiting_coverage',
   'paused',
   'halted',
   'rolling_back',
@@ -420,6 +429,26 @@ export const rolloutStateSchema = z.strictObject({
   status: z.enum(ROLLOUT_STATUSES),
   scheduledAt: instantSchema.optional(),
   opensAt: instantSchema.optional().describe('while waiting_window: when the window the next wave waits for opens'),
+  coverage: z
+    .strictObject({
+      measuredAt: instantSchema,
+      observed: z
+        .record(z.string(), z.strictObject({ since: instantSchema, until: instantSchema }).nullable())
+        .describe('per namespace: its latest span observed without a gap (null: never observed)'),
+    })
+    .optional()
+    .describe('the latest measurement of the observation coverage of a waiting wave'),
+  coverageWait: z
+    .strictObject({
+      tier: stageTierSchema,
+      minObservedDays: z.number(),
+      namespaces: z.array(z.string()),
+      short: z.array(z.strictObject({ namespace: z.string(), observedSince: instantSchema.nullable(), observedDays: z.number() })),
+      measuring: z.boolean(),
+      recheckAt: instantSchema.optional(),
+    })
+    .optional()
+    .describe("while waiting_coverage: the wave's namespaces, those observed for less than the minimum, and when it is measured again"),
   startedAt: instantSchema.optional(),
   finishedAt: instantSchema.optional(),
   stages: z.array(stageSchema),
@@ -435,6 +464,10 @@ export const rolloutStateSchema = z.strictObject({
     restoreRetryMs: z.number(),
     windows: z.strictObject({ dev: keptWindows, staging: keptWindows, prod: keptWindows }),
     freezes: z.array(keptWindowOf({ tiers: z.array(tierSchema).optional(), reason: z.string().optional() })),
+    minObservedDays: z
+      .strictObject({ dev: z.number().optional(), staging: z.number().optional(), prod: z.number().optional() })
+      .optional()
+      .describe('absent on rollouts made before it was recorded'),
   }),
   halt: haltReasonSchema.optional().describe('why the rollout halted (the first reason; each step keeps its own)'),
   pausedBy: z.string().optional(),

@@ -1,4 +1,4 @@
-import type { KeysetPage, NamespaceCoverageView, PageRequest, Tier } from '@bulkhead/contracts';
+import type { KeysetPage, NamespaceCoverageView, PageRequest, PlanNamespaceCoverage, Tier } from '@bulkhead/contracts';
 import type { ClusterStore } from '../clusters/cluster-store.port';
 import { requireCluster } from '../clusters/clusters';
 import {
@@ -96,4 +96,55 @@ export async function observationCoverage(
     };
   });
   return { items, next: namespaces.next };
+}
+
+/** Namespaces of coverage read at once when a plan or a rollout takes several namespaces' figures (the route's largest page). */
+const PLAN_COVERAGE_PAGE = 200;
+
+/**
+ * The coverage of `namespaces` as a plan keeps it and a rollout's gate reads it: what the coverage route
+ * answers, page after page, cut down to the span observed and the under-observed workloads (the edges
+ * stay with the route).
+ */
+export async function coverageOfNamespaces(
+  deps: CoverageDeps,
+  clusterId: string,
+  namespaces: ReadonlySet<string>,
+  minObservedDays: number,
+  now: Date,
+): Promise<PlanNamespaceCoverage[]> {
+  const kept: PlanNamespaceCoverage[] = [];
+  let after: NamespacePosition | undefined;
+  do {
+    const page = await observationCoverage(deps, clusterId, minObservedDays, { after, limit: PLAN_COVERAGE_PAGE }, now);
+    for (const { workloads, ...namespace } of page.items) {
+      if (!namespaces.has(namespace.namespace)) continue;
+      const underObservedWorkloads = workloads
+        .filter((workload) => workload.underObserved)
+        .map(({ edges: _edges, underObserved: _underObserved, ...workload }) => workload);
+      kept.push({ ...namespace, minObservedDays, underObservedWorkloads });
+    }
+    after = page.next ?? undefined;
+  } while (after);
+  return kept;
+}
+
+/**
+ * Per namespace, its latest span observed without a gap at `now` (null: never observed, or no such
+ * namespace): the figure a rollout's observation gate is given.
+ */
+export async function observedSpansOf(
+  deps: CoverageDeps,
+  clusterId: string,
+  namespaces: readonly string[],
+  now: Date,
+): Promise<Record<string, { since: string; until: string } | null>> {
+  const coverage = await coverageOfNamespaces(deps, clusterId, new Set(namespaces), 0, now);
+  const spans = new Map(
+    coverage.map(({ namespace, observedSince, observedUntil }) => [
+      namespace,
+      observedSince && observedUntil ? { since: observedSince, until: observedUntil } : null,
+    ]),
+  );
+  return Object.fromEntries(namespaces.map((namespace) => [namespace, spans.get(namespace) ?? null]));
 }

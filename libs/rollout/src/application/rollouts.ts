@@ -7,6 +7,7 @@ import { required } from '../domain/required';
 import { ACTIVE_STATUSES } from '../domain/types';
 import type {
   AuditEntry,
+  ObservedSpan,
   PolicyDocument,
   PolicyScope,
   ProbeObservation,
@@ -48,6 +49,8 @@ export interface RolloutDeps extends RolloutCore {
   /** The same for the cluster-scoped policies, after the cluster stage's apply or restore. */
   recordLiveClusterPolicies(clusterId: string, policies: readonly SnapshotClusterPolicy[]): Promise<void>;
   driverFor(clusterId: string): Promise<ClusterDriver>;
+  /** Per namespace, its latest span observed without a gap at `now` (null: never observed). */
+  observedSpans(clusterId: string, namespaces: readonly string[], now: Date): Promise<Record<string, ObservedSpan | null>>;
 }
 
 function settle(result: TransitionResult | null, id: string): Extract<TransitionResult, { ok: true }> {
@@ -477,6 +480,11 @@ async function run(
           };
         }),
       };
+    }
+    case 'measureCoverage': {
+      const at = deps.clock();
+      const observed = await deps.observedSpans(command.clusterId, command.namespaces, at);
+      return { events: [{ type: 'coverageMeasured', at: at.toISOString(), observed }] };
     }
     case 'wakeAt':
     case 'requestApproval':

@@ -41,7 +41,7 @@ function waitingStage(state: RolloutState): Stage | undefined {
   return state.stages.find((s) => s.status === 'running');
 }
 
-/** The next time something becomes due without any event: settle ends, probe retries, restore retries, schedule, window. */
+/** The next time something becomes due without any event: settle ends, probe retries, restore retries, schedule, window, coverage recheck. */
 export function nextWake(state: RolloutState, now: Date): number | undefined {
   const t = now.getTime();
   const future = wakeTimes(state, now).filter((x) => x > t);
@@ -58,6 +58,7 @@ export function wakeTimes(state: RolloutState, now: Date): number[] {
     if (step.phase === 'restoring' && step.restore?.retryAt) times.push(Date.parse(step.restore.retryAt));
   }
   if (state.status === 'scheduled' && state.scheduledAt) times.push(Date.parse(state.scheduledAt));
+  if (state.status === 'waiting_coverage' && state.coverageWait?.recheckAt) times.push(Date.parse(state.coverageWait.recheckAt));
   if (state.status === 'waiting_window') {
     const stage = waitingStage(state);
     if (stage) {
@@ -161,6 +162,11 @@ export function outstandingCommands(state: RolloutState, now: Date): RolloutComm
         evidence: stage.approval.evidence,
       });
     }
+  }
+  if (state.status === 'waiting_coverage' && state.coverageWait?.measuring) {
+    // Keyed by the measurement it replaces: the answer changes the key, so each measurement is asked for once.
+    const after = state.coverage?.measuredAt ?? 'first';
+    out.push({ ...base, type: 'measureCoverage', key: `${state.id}.coverage.${after}`, namespaces: state.coverageWait.namespaces });
   }
   const wake = nextWake(state, now);
   if (wake !== undefined) out.push({ ...base, type: 'wakeAt', key: `${state.id}.wake.${wake}`, at: new Date(wake).toISOString() });

@@ -43,6 +43,8 @@ const WINDOW_FIELDS: Record<TimeWindow['kind'], readonly string[]> = {
   once: ['kind', 'name', 'durationMinutes', 'timeZone', 'start'],
 };
 const FREEZE_FIELDS = ['tiers', 'reason'];
+/** The most days of observation a tier may ask for: a year. */
+const MAX_OBSERVED_DAYS = 365;
 
 export function expectationOf(kind: ProbeKind): ProbeExpectation {
   return EXPECTATIONS[kind];
@@ -63,6 +65,7 @@ function resolveConfig(input: CreateRolloutInput['config']): RolloutConfig {
     restoreRetryMs: input?.restoreRetryMs ?? DEFAULT_CONFIG.restoreRetryMs,
     windows: input?.windows ?? {},
     freezes: input?.freezes ?? [],
+    minObservedDays: input?.minObservedDays ?? {},
   };
 }
 
@@ -137,7 +140,7 @@ export function validateCreateInput(input: CreateRolloutInput): Problem[] {
   return problems;
 }
 
-/** Every problem of a rollout's config (waves, settle time, probes, windows, freezes), each naming its field under `config.`. */
+/** Every problem of a rollout's config (waves, settle time, probes, windows, freezes, observation), each naming its field under `config.`. */
 export function validateConfig(config: CreateRolloutInput['config']): Problem[] {
   const problems: Problem[] = [];
   const p = (field: string, reason: string): void => {
@@ -179,6 +182,14 @@ export function validateConfig(config: CreateRolloutInput['config']): Problem[] 
     }
   }
   if (c.freezes !== undefined && !Array.isArray(c.freezes)) p('config.freezes', 'must be a list of freezes');
+  if (c.minObservedDays !== undefined && !isObject(c.minObservedDays)) p('config.minObservedDays', 'must map tiers to days');
+  else {
+    for (const [tier, days] of Object.entries(c.minObservedDays ?? {})) {
+      if (!(TIERS as readonly string[]).includes(tier)) p(`config.minObservedDays.${tier}`, `is not a tier (${TIERS.join(', ')})`);
+      else if (days !== undefined && (typeof days !== 'number' || !Number.isFinite(days) || days < 0 || days > MAX_OBSERVED_DAYS))
+        p(`config.minObservedDays.${tier}`, `must be a number of days from 0 to ${MAX_OBSERVED_DAYS}`);
+    }
+  }
   (Array.isArray(c.freezes) ? c.freezes : []).forEach((f, i) => {
     checkWindow(f, `config.freezes[${i}]`, FREEZE_FIELDS);
     if (isObject(f) && f.tiers !== undefined && (!Array.isArray(f.tiers) || f.tiers.some((t) => !(TIERS as readonly string[]).includes(t))))

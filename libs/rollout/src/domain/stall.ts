@@ -3,7 +3,8 @@
  * recorded result changes it, and each wait (settle time, probe retry, restore retry) ends at a time the
  * state names. It is stalled when it has not changed for longer than the deadline past the moment it was
  * last due to move: its last change, or the last of its waits to end. A rollout that waits for a person
- * (an approval, a resume), for a schedule or for a window is never stalled.
+ * (an approval, a resume), for a schedule or for a window is never stalled; one that waits for its
+ * coverage is, only while the measurement it asked the workers for does not come back.
  */
 import { wakeTimes } from './commands';
 import type { RolloutStall, RolloutState, RolloutStatus } from './types';
@@ -20,7 +21,8 @@ const NAMED_STEPS = 5;
  * probes may run that long without anything being recorded.
  */
 export function stallOf(state: RolloutState, now: Date, deadlineMs: number): RolloutStall | undefined {
-  if (!SELF_DRIVEN_STATUSES.includes(state.status)) return undefined;
+  const measuring = state.status === 'waiting_coverage' && state.coverageWait?.measuring === true;
+  if (!SELF_DRIVEN_STATUSES.includes(state.status) && !measuring) return undefined;
   const t = now.getTime();
   const wakes = wakeTimes(state, now);
   if (wakes.some((at) => at > t)) return undefined; // waiting for a time the state names

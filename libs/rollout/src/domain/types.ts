@@ -31,6 +31,7 @@ export type RolloutStatus =
   | 'running'
   | 'waiting_approval'
   | 'waiting_window'
+  | 'waiting_coverage'
   | 'paused'
   | 'halted'
   | 'aborted'
@@ -265,6 +266,48 @@ export interface RolloutConfig {
   /** allow windows per tier; a tier without windows may change at any time (freezes aside) */
   windows: Partial<Record<Tier, TimeWindow[]>>;
   freezes: Freeze[];
+  /**
+   * days of observation without a gap a namespace of the tier needs before its step starts (absent or 0: none;
+   * absent on rollouts made before it was recorded)
+   */
+  minObservedDays?: Partial<Record<Tier, number>>;
+}
+
+/** The latest span a namespace was observed without a gap, as the coverage route answers it. */
+export interface ObservedSpan {
+  since: string;
+  until: string;
+}
+
+/**
+ * How well the namespaces of the wave about to start were observed, as measured at `measuredAt`: per
+ * namespace, its latest span observed without a gap (null: never observed). The machine never reads a
+ * database: this reaches it in a `coverageMeasured` event.
+ */
+export interface CoverageMeasurement {
+  measuredAt: string;
+  observed: Record<string, ObservedSpan | null>;
+}
+
+/** A namespace observed for less than its tier's minimum: since when (null: never observed) and how many days, at the measurement. */
+export interface ShortNamespace {
+  namespace: string;
+  observedSince: string | null;
+  observedDays: number;
+}
+
+/** A wave held back because its tier asks for more observation than its namespaces have had. */
+export interface CoverageWait {
+  tier: StageTier;
+  minObservedDays: number;
+  /** the wave's namespaces not started yet: what `measureCoverage` measures */
+  namespaces: string[];
+  /** those observed for less than the minimum at the last measurement, since when (null: never) and for how long; empty before the first */
+  short: ShortNamespace[];
+  /** a measurement is asked for (no recent one covers the wave) */
+  measuring: boolean;
+  /** when the wave's coverage is measured again (absent while measuring) */
+  recheckAt?: string;
 }
 
 /** A deny window. Without `tiers` it freezes every tier. */
@@ -300,6 +343,10 @@ export interface RolloutState {
   scheduledAt?: string;
   /** while waiting_window: when the window the next wave waits for opens (absent if none opens within a year) */
   opensAt?: string;
+  /** the latest measurement of the observation coverage of a wave's namespaces (absent until a tier needed one) */
+  coverage?: CoverageMeasurement;
+  /** while waiting_coverage: the wave that waits, and for what */
+  coverageWait?: CoverageWait;
   startedAt?: string;
   finishedAt?: string;
   stages: Stage[];
@@ -467,6 +514,8 @@ export type RolloutEvent =
   | { type: 'rejectSkip'; by: string; actorId: string; role: string; namespace: string; comment: string }
   /** "look again": time passed, a wake-up fired, or the reconciler re-derives lost commands */
   | { type: 'tick' }
+  /** what `measureCoverage` found: per namespace, its latest span observed without a gap (null: never) */
+  | { type: 'coverageMeasured'; at: string; observed: Record<string, ObservedSpan | null> }
   | { type: 'snapshotTaken'; stepId: string; policies: PolicyDocument[] }
   | { type: 'snapshotFailed'; stepId: string; error: string }
   | { type: 'applied'; stepId: string }
@@ -520,6 +569,8 @@ export type RolloutCommand =
   | (CommandBase & { type: 'runProbes'; stepId: string; round?: number; namespace: string; timeoutMs: number; probes: ProbeRun[] })
   | (CommandBase & PolicyScope & { type: 'restoreNamespace'; stepId: string; namespace: string; attempt: number; snapshot: PolicySnapshot })
   | (CommandBase & { type: 'wakeAt'; at: string })
+  /** measure how long these namespaces have been observed without a gap, and answer with `coverageMeasured` */
+  | (CommandBase & { type: 'measureCoverage'; namespaces: string[] })
   | (CommandBase & { type: 'requestApproval'; tier: StageTier; evidence: ApprovalEvidence });
 
 export type RolloutCommandType = RolloutCommand['type'];

@@ -13,6 +13,7 @@ import {
   CLUSTER_SCOPE,
   type AuditEntry,
   type CreateRolloutInput,
+  type ObservedSpan,
   type PolicyDocument,
   type RolloutCommand,
   type RolloutEvent,
@@ -56,6 +57,8 @@ export class RolloutWorld {
   readonly tiers = new Map<string, Tier>();
   /** The inventory's policies per namespace, as the loop last recorded them from the cluster. */
   readonly inventory = new Map<string, NetworkPolicy[]>();
+  /** per namespace, since when it has been observed without a gap (up to now), as the coverage route would answer (absent: never) */
+  readonly observedSince = new Map<string, string>();
   readonly deps: RolloutDeps;
 
   private constructor(
@@ -84,7 +87,15 @@ export class RolloutWorld {
       recordLiveClusterPolicies: (_clusterId, policies) =>
         interleave(Promise.resolve(void this.inventory.set(CLUSTER_SCOPE, [...policies] as unknown as NetworkPolicy[]))),
       driverFor: () => interleave(Promise.resolve<ClusterDriver>(this.cluster)),
+      observedSpans: (_clusterId, namespaces, now) =>
+        interleave(Promise.resolve(Object.fromEntries(namespaces.map((namespace) => [namespace, this.observedSpan(namespace, now)])))),
     };
+  }
+
+  /** A namespace's span observed without a gap: from `observedSince` up to `now` (a live source that is connected). */
+  private observedSpan(namespace: string, now: Date): ObservedSpan | null {
+    const since = this.observedSince.get(namespace);
+    return since ? { since, until: now.toISOString() } : null;
   }
 
   /** A world holding one new rollout, made from `input` at `options.now`. */

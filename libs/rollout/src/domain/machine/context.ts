@@ -8,7 +8,7 @@ import { FINAL_STATUSES } from '../types';
 import { required } from '../required';
 
 /** Statuses in which the rollout moves forward by itself (or waits to): what pause stops and reconcile advances. */
-export const FORWARD_STATUSES: readonly RolloutStatus[] = ['running', 'waiting_window', 'waiting_approval'];
+export const FORWARD_STATUSES: readonly RolloutStatus[] = ['running', 'waiting_window', 'waiting_coverage', 'waiting_approval'];
 
 export type PendingAuditEntry = Omit<AuditEntry, 'version' | 'rolloutId'>;
 
@@ -109,6 +109,7 @@ export function setStatus(ctx: TransitionContext, status: RolloutStatus, actor?:
   const from = rollout.status;
   rollout.status = status;
   if (rollout.opensAt !== undefined) delete rollout.opensAt; // only a waiting rollout has one, set after this
+  if (rollout.coverageWait !== undefined) delete rollout.coverageWait; // likewise
   if (FINAL_STATUSES.includes(status) && !rollout.finishedAt) rollout.finishedAt = ctx.nowText;
   log(ctx, `rollout.status.${status}`, { ...(actor ? { actor } : {}), detail: { from, ...(detail ?? {}) } });
 }

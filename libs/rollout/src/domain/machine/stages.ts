@@ -7,6 +7,7 @@ import type { Stage } from '../types';
 import { required } from '../required';
 import { evidenceFor } from './approval-evidence';
 import { hasStarted, holdsWave, isDone, log, positionsOf, readStep, setStatus, type TransitionContext } from './context';
+import { observedLongEnough } from './observation';
 import { startWaveInWindow } from './windows';
 
 export function advanceStages(ctx: TransitionContext): void {
@@ -35,8 +36,9 @@ export function advanceStages(ctx: TransitionContext): void {
     }
     if (wave.some((i) => holdsWave(readStep(ctx, i)))) return; // the halt is on its way, or a skipped namespace is being put back
     const notStarted = wave.filter((i) => !hasStarted(readStep(ctx, i)));
-    if (notStarted.length > 0) startWaveInWindow(ctx, stage, notStarted);
-    else setStatus(ctx, 'running');
+    if (notStarted.length > 0) {
+      if (observedLongEnough(ctx, stage, notStarted)) startWaveInWindow(ctx, stage, notStarted);
+    } else setStatus(ctx, 'running');
     return;
   }
 }

@@ -11,6 +11,7 @@ import { buildRollout } from '../create';
 import type { AuditEntry, Decision, RolloutRefusal, RolloutEvent, RolloutState, TransitionResult } from '../types';
 import { APPLIED, contextFor, log, refused, type Outcome, type PendingAuditEntry, type TransitionContext } from './context';
 import { applyHaltAction } from './halt-actions';
+import { applyCoverageMeasured } from './observation';
 import { applyOperatorEvent } from './operator-events';
 import { reconcile } from './reconcile';
 import { applyStepEvent } from './step-events';
@@ -27,6 +28,8 @@ function applyEvent(ctx: TransitionContext, event: RolloutEvent): Outcome {
       return refused('already_exists', `rollout ${ctx.rollout.id} already exists`);
     case 'tick':
       return APPLIED;
+    case 'coverageMeasured':
+      return applyCoverageMeasured(ctx, event);
     case 'snapshotTaken':
     case 'snapshotFailed':
     case 'applied':

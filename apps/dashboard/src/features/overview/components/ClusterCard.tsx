@@ -2,7 +2,7 @@ import type { ClusterView, NamespaceCoverageView, NamespaceView } from '@bulkhea
 import type { PlanListItem } from '@bulkhead/contracts';
 import { Link } from '../../../app/router';
 import { rememberCluster } from '../../../app/last-cluster';
-import { formatAgo, formatNumber, plural } from '../../../shared/format';
+import { formatAgo, formatNumber, formatObservedDays, plural } from '../../../shared/format';
 import { Badge, ErrorNote } from '../../../shared/ui';
 import { cniName, cniWarning } from '../cni';
 import { protectionCounts, TIER_LABEL, TIER_ORDER, useClusterSummary } from '../hooks/use-cluster-summary';
@@ -166,8 +166,6 @@ function BlastRadius({ clusterId, plan }: { clusterId: string; plan: PlanListIte
 
 /** How long a namespace has been observed without a gap, and when each of its workloads was last seen (in the title). */
 function CoverageCell({ coverage }: { coverage: NamespaceCoverageView }) {
-  const days = coverage.observedDays;
-  const observed = days >= 1 ? `${Math.floor(days)} d` : `${Math.round(days * 24)} h`;
   const underObserved = coverage.workloads.filter((w) => w.underObserved);
   const lines = [
     coverage.observedSince ? `Observed without a gap since ${new Date(coverage.observedSince).toLocaleString()}` : 'Never observed',
@@ -179,7 +177,7 @@ function CoverageCell({ coverage }: { coverage: NamespaceCoverageView }) {
       data-testid="ns-coverage"
       title={lines.join('\n')}
     >
-      observed {observed}
+      observed {formatObservedDays(coverage.observedDays)}
       {underObserved.length > 0 && ` · ${plural(underObserved.length, 'workload')} under-observed`}
     </span>
   );

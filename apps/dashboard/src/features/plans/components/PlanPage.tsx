@@ -12,6 +12,7 @@ import { ImpactTab } from './ImpactTab';
 import { PoliciesTab } from './PoliciesTab';
 import { DiffTab } from './DiffTab';
 import { GuardrailsTab } from './GuardrailsTab';
+import { CoverageTab } from './CoverageTab';
 import '../plans.css';
 
 const TABS = [
@@ -19,6 +20,7 @@ const TABS = [
   { key: 'findings', label: 'Lint findings' },
   { key: 'policies', label: 'Policies' },
   { key: 'guardrails', label: 'Cluster guardrails' },
+  { key: 'coverage', label: 'Coverage' },
   { key: 'diff', label: 'Diff' },
 ] as const;
 
@@ -61,6 +63,11 @@ export function PlanPage({ planId }: { planId: string }) {
             {t.key === 'findings' && <span className="tab-count">{p.report.plan.findings.length + p.report.existingFindings.length}</span>}
             {t.key === 'policies' && <span className="tab-count">{p.summary.policies}</span>}
             {t.key === 'guardrails' && <span className="tab-count">{p.report.plan.clusterLayer.policies.length}</span>}
+            {t.key === 'coverage' && p.report.coverage && (
+              <span className="tab-count" title="namespaces observed for less than the minimum">
+                {p.report.coverage.filter((ns) => ns.underObserved).length}
+              </span>
+            )}
           </button>
         ))}
       </div>
@@ -69,6 +76,7 @@ export function PlanPage({ planId }: { planId: string }) {
         {tab === 'findings' && <FindingsTab plan={p} />}
         {tab === 'policies' && <PoliciesTab plan={p} />}
         {tab === 'guardrails' && <GuardrailsTab plan={p} />}
+        {tab === 'coverage' && <CoverageTab plan={p} />}
         {tab === 'diff' && <DiffTab plan={p} />}
       </div>
     </div>

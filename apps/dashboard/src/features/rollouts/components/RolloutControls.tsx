@@ -22,7 +22,7 @@ export function RolloutControls({ rollout: r }: { rollout: RolloutDigest }) {
 
   const applied = r.steps.some((s) => s.phase !== 'pending' && s.phase !== 'restored');
   const canStart = r.status === 'draft' || r.status === 'scheduled';
-  const canPause = ['running', 'waiting_approval', 'waiting_window', 'scheduled'].includes(r.status);
+  const canPause = ['running', 'waiting_approval', 'waiting_window', 'waiting_coverage', 'scheduled'].includes(r.status);
   const canResume = r.status === 'paused';
   const canAbort = r.status === 'draft' || ACTIVE_STATUSES.includes(r.status);
   const canRollback = !canStart && applied;

@@ -84,6 +84,27 @@ export function RolloutPage({ rolloutId }: { rolloutId: string }) {
           Steps under way finish.
         </div>
       )}
+      {r.status === 'waiting_coverage' && r.coverageWait && (
+        <div className="note note-info" data-testid="waiting-coverage">
+          Waiting for observation: the {STAGE_NAME[r.coverageWait.tier]} tier asks for {r.coverageWait.minObservedDays} days without a gap
+          before a namespace&apos;s step starts.{' '}
+          {r.coverageWait.measuring ? (
+            'Measuring the next wave now.'
+          ) : (
+            <>
+              Short of it:{' '}
+              {r.coverageWait.short
+                .map(
+                  (s) =>
+                    `${s.namespace} (${s.observedSince ? `${s.observedDays} days since ${formatDate(s.observedSince)}` : 'never observed'})`,
+                )
+                .join(', ')}
+              . Measured again {formatDate(r.coverageWait.recheckAt)}; nothing has been applied to them. A source that is down or lagging
+              keeps the wait going: check the cluster&apos;s flow sources.
+            </>
+          )}
+        </div>
+      )}
       {r.status === 'scheduled' && r.scheduledAt && <div className="note note-info">Scheduled: starts {formatDate(r.scheduledAt)}.</div>}
       {r.status === 'paused' && (
         <div className="note note-warn">

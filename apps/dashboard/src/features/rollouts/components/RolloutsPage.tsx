@@ -121,6 +121,7 @@ function MiniProgress({ rollout: r }: { rollout: RolloutSummary }) {
 const DOING: Partial<Record<StageDisplayStatus, string>> = {
   waiting_approval: 'waits for an approval',
   waiting_window: 'waits for a window',
+  waiting_coverage: 'waits for observation',
   running: 'in progress',
   paused: 'is paused',
 };
