@@ -94,7 +94,10 @@ export function probesOf(inventory: Inventory, count: number, seed = 11): object
 
 /** A result explains itself: each side's verdict comes with its reason. */
 const explained = (result: Partial<SimulateResult>): boolean =>
-  typeof result.egress?.reason === 'string' && result.egress.reason !== '' && typeof result.ingress?.reason === 'string' && result.ingress.reason !== '';
+  typeof result.egress?.reason === 'string' &&
+  result.egress.reason !== '' &&
+  typeof result.ingress?.reason === 'string' &&
+  result.ingress.reason !== '';
 
 function timeChild(args: string[], stdout: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -140,7 +140,9 @@ describe('flow sources imported through the API', () => {
     // The v5 file's edge: this import adds its one connection as its own evidence.
     const edges: Edge[] = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items;
     const mine = edges.filter((e) => e.sources.some((source) => source.importId === done.id));
-    expect(mine.map((e) => `${e.from} -> ${e.to} ${e.port}/${e.protocol} ${e.origin}`)).toEqual(['apps/uploader -> 52.95.128.179/32 80/TCP observed']);
+    expect(mine.map((e) => `${e.from} -> ${e.to} ${e.port}/${e.protocol} ${e.origin}`)).toEqual([
+      'apps/uploader -> 52.95.128.179/32 80/TCP observed',
+    ]);
     expect(mine[0]!.sources.find((source) => source.importId === done.id)).toMatchObject({ format: 'aws-vpc-flow-log', connections: 1 });
   });
 
