@@ -3,7 +3,8 @@
  * dependency edges (service calls, DNS, Prometheus scrapes, ingress, external egress, API server, some
  * cross-tier), under 300 existing policies. Times the plan (generation, with the lint of its own output),
  * a separate lint of the plan, the impact replay of every edge, and the blast radius before and after.
- * Prints peak RSS. The last line is one JSON object for CI.
+ * Prints peak RSS, and whether the four together are within the target (under 10 s in all). The last line is one
+ * JSON object for CI.
  *
  *   npm run bench:plan
  */
@@ -11,10 +12,13 @@ import { seededRandom } from '@bulkhead/demo';
 import { performance } from 'node:perf_hooks';
 import type { Inventory, InventoryPod, NetworkPolicy } from '@bulkhead/netpol';
 import { analyzeImpact, blastRadius, generatePlan, lintPolicies, type PlanEdge } from '@bulkhead/plan';
+import { underTarget } from './target';
 
 const NAMESPACES = 1000;
 const WORKLOADS = 5000;
 const EDGES = 50_000;
+/** Plan, lint, impact and blast radius together, in seconds. */
+const TARGET_SECONDS = 10;
 
 export interface SyntheticPlanInput {
   inventory: Inventory;
@@ -252,7 +256,8 @@ export function main(): void {
   console.log(
     `peak RSS: ${peakRssMb} MB; CPU seconds (less sensitive to other load): plan ${(c1 - c0).toFixed(2)}, lint ${(c2 - c1).toFixed(2)}, impact ${(c3 - c2).toFixed(2)}, blast radius ${(c4 - c3).toFixed(2)}`,
   );
-  console.log(JSON.stringify(result));
+  const withinTarget = underTarget('plan, lint, impact and blast radius in all', result.totalSeconds, TARGET_SECONDS, 's');
+  console.log(JSON.stringify({ ...result, withinTarget }));
 }
 
 if (require.main === module) main();

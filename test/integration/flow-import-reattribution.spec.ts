@@ -1,9 +1,12 @@
+import { SimulatedDriver } from '@bulkhead/cluster';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import YAML from 'yaml';
 import { type Harness, startApi } from './support/harness';
 
 // Imports that say what they did: a warning when nothing could be attributed, the flows an inventory
-// may explain later kept and attributed once a snapshot arrives, and a failed import never a source.
+// may explain later kept and attributed once a snapshot arrives or a sync reads the cluster, and a
+// failed import never a source.
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 
@@ -32,6 +35,25 @@ const uploadFinished = async (clusterId: string, body: string) => {
   ).body;
 };
 const edgesOf = async (clusterId: string) => (await api.call('GET', `/api/v1/clusters/${clusterId}/edges`, { role: 'viewer' })).body.items;
+
+/**
+ * Waits until the flows of small-flows.hubble.jsonl, kept by `importId`, are attributed against the inventory of
+ * small-snapshot.yaml: two edges, as evidence of that import, and the one flow whose pod the snapshot does not
+ * hold either still waiting.
+ */
+async function smallFlowsOnTheMap(clusterId: string, importId: string): Promise<void> {
+  const map = await api.waitFor(
+    () => edgesOf(clusterId),
+    (items) => items.length === 2,
+  );
+  expect(map.map((e: { from: string; to: string; port: number; connections: number }) => [e.from, e.to, e.port, e.connections])).toEqual([
+    ['api/orders-api', 'db/postgres', 5432, 1],
+    ['web/frontend', 'api/orders-api', 8080, 2],
+  ]);
+  expect(map[1].sources).toEqual([expect.objectContaining({ importId, format: 'hubble', connections: 2 })]);
+  const view = (await api.call('GET', `/api/v1/flow-imports/${importId}`, { role: 'viewer' })).body;
+  expect(view.unattributed).toEqual({ waiting: 1, notKept: 0, attributedLater: 4 });
+}
 
 /** One Hubble flow, a SYN from `src` to `dst` (`{ namespace, pod }` or a raw Hubble endpoint), forwarded unless `refused` says why not. */
 const hubbleFlow = (src: object, dst: object, port: number, refused?: string) =>
@@ -73,18 +95,7 @@ describe('flows uploaded before the snapshot', () => {
 
   it('end up on the map once the snapshot is uploaded, as evidence of their import', async () => {
     expect((await putSnapshot(clusterId)).status).toBe(200);
-    const map = await api.waitFor(
-      () => edgesOf(clusterId),
-      (items) => items.length === 2,
-    );
-    expect(map.map((e: { from: string; to: string; port: number; connections: number }) => [e.from, e.to, e.port, e.connections])).toEqual([
-      ['api/orders-api', 'db/postgres', 5432, 1],
-      ['web/frontend', 'api/orders-api', 8080, 2],
-    ]);
-    expect(map[1].sources).toEqual([expect.objectContaining({ importId, format: 'hubble', connections: 2 })]);
-    const view = (await api.call('GET', `/api/v1/flow-imports/${importId}`, { role: 'viewer' })).body;
-    // The one flow whose pod the snapshot does not hold either still waits.
-    expect(view.unattributed).toEqual({ waiting: 1, notKept: 0, attributedLater: 4 });
+    await smallFlowsOnTheMap(clusterId, importId);
   });
 
   it('are counted once however often the inventory changes', async () => {
@@ -93,6 +104,20 @@ describe('flows uploaded before the snapshot', () => {
     expect((await edgesOf(clusterId)).map((e: { connections: number }) => e.connections)).toEqual([1, 2]);
     const view = (await api.call('GET', `/api/v1/flow-imports/${importId}`, { role: 'viewer' })).body;
     expect(view.unattributed).toEqual({ waiting: 1, notKept: 0, attributedLater: 4 });
+  });
+});
+
+describe('flows uploaded before the first sync', () => {
+  it('end up on the map once a sync reads the cluster', async () => {
+    const clusterId = await newCluster('flows-before-sync');
+    // The simulated cluster holds the pods; Bulkhead's inventory of it stays empty until a sync reads them.
+    await SimulatedDriver.create(api.db, clusterId, YAML.parse(fixture('small-snapshot.yaml')));
+    const done = await uploadFinished(clusterId, fixture('small-flows.hubble.jsonl'));
+    expect(done).toMatchObject({ status: 'succeeded', warnings: [{ code: 'no-inventory' }] });
+    expect(done.unattributed).toEqual({ waiting: 5, notKept: 0, attributedLater: 0 });
+
+    expect((await api.call('POST', `/api/v1/clusters/${clusterId}/sync`, { role: 'operator' })).status).toBe(202);
+    await smallFlowsOnTheMap(clusterId, done.id);
   });
 });
 

@@ -2,7 +2,7 @@
 // cluster whose snapshot holds the pods at the samples' names and addresses.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSample, SAMPLE, VPC_HEADER } from '../fixtures/flows/samples';
+import { readSample, SAMPLE, VPC_HEADER, vpcVersion4 } from '../fixtures/flows/samples';
 import { type Harness, startApi } from './support/harness';
 
 interface Edge {
@@ -130,6 +130,20 @@ describe('flow sources imported through the API', () => {
     expect(await edgesOf(v3.id)).toEqual(['52.213.180.42/32 -> perf/iperf-server 5001/TCP observed x3']);
     const v5 = await imported(`${VPC_HEADER.v5}\n${readSample(SAMPLE.vpcV5)}`, 'vpc-v5.log');
     expect(await edgesOf(v5.id)).toEqual(['apps/uploader -> 52.95.128.179/32 80/TCP observed x1']);
+  });
+
+  it('AWS VPC Flow Logs v4 with its header (region and zone fields): the pod reaching S3, one connection', async () => {
+    const { header, rows } = vpcVersion4();
+    const done = await imported(`${header}\n${rows.join('\n')}\n`, 'vpc-v4.log');
+    expect(done).toMatchObject({ status: 'succeeded', format: 'aws-vpc-flow-log' });
+    expect(done.progress).toMatchObject({ flowsParsed: 2, flowsSkipped: 0 });
+    // The v5 file's edge: this import adds its one connection as its own evidence.
+    const edges: Edge[] = (await api.call('GET', `/api/v1/clusters/${clusterId}/edges?limit=1000`, { role: 'viewer' })).body.items;
+    const mine = edges.filter((e) => e.sources.some((source) => source.importId === done.id));
+    expect(mine.map((e) => `${e.from} -> ${e.to} ${e.port}/${e.protocol} ${e.origin}`)).toEqual([
+      'apps/uploader -> 52.95.128.179/32 80/TCP observed',
+    ]);
+    expect(mine[0]!.sources.find((source) => source.importId === done.id)).toMatchObject({ format: 'aws-vpc-flow-log', connections: 1 });
   });
 
   it('AWS VPC custom rows without their header fail the import and say what to add', async () => {

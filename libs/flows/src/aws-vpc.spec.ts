@@ -1,6 +1,6 @@
 import { createFlowReader, importFlowText, type FlowRecord } from '@bulkhead/flows';
 import { inventoryOf } from '../../../test/fixtures/flows/inventory';
-import { readSample, SAMPLE, VPC_HEADER } from '../../../test/fixtures/flows/samples';
+import { readSample, SAMPLE, VPC_HEADER, vpcVersion4 } from '../../../test/fixtures/flows/samples';
 
 function records(text: string): FlowRecord[] {
   const reader = createFlowReader();
@@ -107,17 +107,7 @@ describe('AWS VPC Flow Logs, custom version 5 format with flow direction', () =>
 });
 
 describe('AWS VPC Flow Logs, custom version 4 format (region and zone fields)', () => {
-  // The user guide publishes no version 4 row: its version 5 rows, keeping only the fields of version 4 and lower.
-  const VERSION_5_FIELDS = new Set(['pkt-src-aws-service', 'pkt-dst-aws-service', 'traffic-path', 'flow-direction']);
-  const v5Fields = VPC_HEADER.v5.split(' ');
-  const asVersion4 = (line: string) =>
-    line
-      .split(' ')
-      .filter((_, i) => !VERSION_5_FIELDS.has(v5Fields[i] ?? ''))
-      .join(' ')
-      .replace(/^5 /, '4 ');
-  const rows = readSample(SAMPLE.vpcV5).trim().split('\n').map(asVersion4);
-  const header = v5Fields.filter((field) => !VERSION_5_FIELDS.has(field)).join(' ');
+  const { header, rows } = vpcVersion4();
 
   test('reads by its header: the pod reaching S3, oriented by its flags alone, one connection', () => {
     const r = importFlowText(`${header}\n${rows.join('\n')}\n`, vpc);

@@ -88,9 +88,10 @@ export interface FlowImportStore {
   saveProgress(id: string, progress: FlowImportProgress, format: string | null): Promise<void>;
   /**
    * In one transaction: adds every contribution to its edge, keeps it as evidence, adds the blocked
-   * attempts (bounded by MAX_BLOCKED_ATTEMPTS_PER_CLUSTER), keeps the unattributed
-   * flows while the cluster holds fewer than `keepAtMost` of them, marks the import succeeded with its
-   * warnings. Observed traffic makes a declared edge observed; nothing changes a person's (`manual`).
+   * attempts (bounded by MAX_BLOCKED_ATTEMPTS_PER_CLUSTER), keeps the unattributed flows while the
+   * cluster holds fewer than `keepAtMost` of them (the rest count as not kept), marks the import
+   * succeeded with its warnings. Observed traffic makes a declared edge observed; nothing changes a
+   * person's (`manual`).
    * Answers how many unattributed flows were kept (0 when an earlier run had already finished it).
    */
   complete(
@@ -101,7 +102,10 @@ export interface FlowImportStore {
       edges: EdgeContribution[];
       blocked: BlockedContribution[];
       warnings: FlowImportWarning[];
+      /** The first of the flows an inventory may attribute later, at most `keepAtMost` of them. */
       unattributed: FlowRecord[];
+      /** How many flows an inventory may attribute later, kept or not: those past `unattributed` count as not kept. */
+      mayBeAttributedLater: number;
       keepAtMost: number;
     },
     at: Date,

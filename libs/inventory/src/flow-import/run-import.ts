@@ -26,6 +26,8 @@ export interface RunImportDeps {
   clock: () => Date;
   /** How often progress is written while an import runs. */
   progressEveryMs?: number;
+  /** How many unattributed flows a cluster keeps: MAX_KEPT_UNATTRIBUTED_FLOWS unless given (a spec gives a small one). */
+  keepUnattributedAtMost?: number;
 }
 
 function progressOf(totalBytes: number, bytesRead: number, reader: FlowReader, aggregator: EdgeAggregator): FlowImportProgress {
@@ -95,6 +97,7 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
   const record = await deps.imports.claim(importId, deps.clock());
   if (!record) return { status: 'skipped', detail: 'the import has already finished' };
   const every = deps.progressEveryMs ?? 500;
+  const keepAtMost = deps.keepUnattributedAtMost ?? MAX_KEPT_UNATTRIBUTED_FLOWS;
   const inventoryVersion = await deps.clusters.dataVersion(record.clusterId, 'cluster');
   const inventory = await deps.inventory.load(record.clusterId);
   const unattributed: FlowRecord[] = [];
@@ -103,7 +106,7 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
     onUnattributed: (flow, reason) => {
       if (!mayBeAttributedLater(reason)) return;
       keepable++;
-      if (unattributed.length < MAX_KEPT_UNATTRIBUTED_FLOWS) unattributed.push(flow);
+      if (unattributed.length < keepAtMost) unattributed.push(flow);
     },
   });
   const reader = createFlowReader({ onRecord: (r) => aggregator.add(r) });
@@ -146,7 +149,8 @@ export async function runFlowImport(deps: RunImportDeps, importId: string): Prom
       blocked: aggregator.blockedAttempts().map(blockedContribution),
       warnings: importWarnings(finalProgress, inventory.pods.length === 0 && inventory.workloads.length === 0, keepable > 0),
       unattributed,
-      keepAtMost: MAX_KEPT_UNATTRIBUTED_FLOWS,
+      mayBeAttributedLater: keepable,
+      keepAtMost,
     },
     deps.clock(),
   );

@@ -239,7 +239,7 @@ export class TypeOrmFlowImportStore implements FlowImportStore {
       await em.query(
         `UPDATE flow_imports SET status = 'succeeded', format = $2, progress = $3, finished_at = $4, storage_path = NULL,
            warnings = $5, unattributed_waiting = $6, unattributed_not_kept = $7 WHERE id = $1`,
-        [id, result.format, JSON.stringify(result.progress), at, JSON.stringify(result.warnings), kept, result.unattributed.length - kept],
+        [id, result.format, JSON.stringify(result.progress), at, JSON.stringify(result.warnings), kept, result.mayBeAttributedLater - kept],
       );
       return { kept };
     });
