@@ -124,7 +124,7 @@ function NextSteps({ cluster }: { cluster: ClusterView }) {
   else if (cluster.counts.edges === 0)
     steps.push({
       key: 'flows',
-      text: 'No traffic observed yet: import flows (Hubble, Calico, an edge list…) to see who talks to whom.',
+      text: 'No traffic observed yet: add a flow source (below) or import flows (Hubble, Calico, an edge list…) to see who talks to whom.',
       to: `/clusters/${cluster.id}/flow-imports`,
       action: 'Import flows',
     });

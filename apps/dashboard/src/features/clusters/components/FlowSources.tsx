@@ -1,4 +1,4 @@
-import { type FlowSourceView } from '@bulkhead/contracts';
+import type { FlowSourceView } from '@bulkhead/contracts';
 import { useState } from 'react';
 import { describeError } from '../../../api/client';
 import { useAuth } from '../../../app/auth';
