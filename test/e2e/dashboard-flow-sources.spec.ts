@@ -1,9 +1,10 @@
+import { makeCertificates } from '../support/fake-flow-servers/certificates';
 import { demoDashboardPerFile, signedInPage } from './support/browser';
 
 /**
  * The cluster page's flow sources: the demo's simulated source `live` shows connected with its flows;
- * an operator adds a Hubble Relay source at an address nothing listens on, sees it failing with the
- * collector's reason, disables it and removes it (after confirming); a viewer sees no edit button.
+ * an operator adds a Hubble Relay source over mTLS at an address nothing listens on (the PEM material is
+ * gone from the page once sent, and never comes back), sees it failing with the collector's reason, disables it and removes it (after confirming); a viewer sees no edit button.
  * Loopback addresses are allowed here so that the address is refused by the network, not by the API.
  */
 const demo = demoDashboardPerFile({ BULKHEAD_CLUSTER_ALLOW_LOOPBACK: 'true' }, { liveSources: true });
@@ -15,6 +16,7 @@ async function demoClusterId(): Promise<string> {
 
 it('shows the live source connected; an operator adds a failing Hubble Relay source, disables it and removes it', async () => {
   const clusterId = await demoClusterId();
+  const certificates = makeCertificates('hubble-relay.kube-system.svc');
   const { page, context } = await signedInPage(demo.dashboard, 'operator-user');
   await page.goto(`${demo.dashboard.baseUrl}/clusters/${clusterId}`);
   const table = page.getByTestId('flow-source-table');
@@ -28,11 +30,22 @@ it('shows the live source connected; an operator adds a failing Hubble Relay sou
   await page.getByLabel('Source name').fill('relay-e2e');
   await page.getByLabel('Kind', { exact: true }).selectOption('hubble-relay');
   await page.getByLabel('Address', { exact: true }).fill('127.0.0.1:1');
+  await page.getByLabel('Over TLS').check();
+  await page.getByLabel('Server name').fill('hubble-relay.kube-system.svc');
+  await page.getByLabel('CA certificate (PEM)').fill(certificates.ca);
+  await page.getByLabel('Client certificate (PEM)').fill(certificates.client.certificate);
+  await page.getByLabel('Client key (PEM)').fill(certificates.client.key);
   await page.getByRole('button', { name: 'Add source' }).click();
   await page.getByRole('status').filter({ hasText: 'relay-e2e added' }).waitFor();
   const relay = table.locator('tr[data-source="relay-e2e"]');
   await relay.waitFor();
-  expect(await relay.getByRole('cell').nth(2).textContent()).toBe('127.0.0.1:1 plain gRPC');
+  expect(await relay.getByRole('cell').nth(2).textContent()).toBe('127.0.0.1:1 mTLS as hubble-relay.kube-system.svc');
+  // Write-only: the form is emptied once sent, and neither the page nor the API has the key back.
+  expect(await page.getByLabel('Client key (PEM)').inputValue()).toBe('');
+  const keyLine = certificates.client.key.split('\n')[1]!;
+  expect(await page.content()).not.toContain(keyLine);
+  const listed = await demo.api.call('GET', `/api/v1/clusters/${clusterId}/flow-sources`, { role: 'viewer' });
+  expect(JSON.stringify(listed.body)).not.toContain(keyLine);
 
   // Nothing listens there: the collector says why, and the card shows it.
   await table.locator('tr[data-source="relay-e2e"][data-status="failing"]').waitFor();

@@ -134,6 +134,13 @@ function SourceActions({ clusterId, source }: { clusterId: string; source: FlowS
       {describeError(error)}
     </span>
   );
+  const toggleLabel = source.enabled
+    ? update.isPending
+      ? 'Disabling…'
+      : `Disable ${source.name}`
+    : update.isPending
+      ? 'Enabling…'
+      : `Enable ${source.name}`;
   if (confirming)
     return (
       <span role="group" aria-label={`Remove ${source.name}`}>
@@ -155,7 +162,7 @@ function SourceActions({ clusterId, source }: { clusterId: string; source: FlowS
         disabled={busy}
         onClick={() => update.mutate({ sourceId: source.id, body: { enabled: !source.enabled } })}
       >
-        {source.enabled ? (update.isPending ? 'Disabling…' : `Disable ${source.name}`) : update.isPending ? 'Enabling…' : `Enable ${source.name}`}
+        {toggleLabel}
       </button>{' '}
       <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy} onClick={() => setConfirming(true)}>
         Remove…
