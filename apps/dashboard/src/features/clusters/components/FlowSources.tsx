@@ -134,13 +134,8 @@ function SourceActions({ clusterId, source }: { clusterId: string; source: FlowS
       {describeError(error)}
     </span>
   );
-  const toggleLabel = source.enabled
-    ? update.isPending
-      ? 'Disabling…'
-      : `Disable ${source.name}`
-    : update.isPending
-      ? 'Enabling…'
-      : `Enable ${source.name}`;
+  const [verb, doing] = source.enabled ? ['Disable', 'Disabling…'] : ['Enable', 'Enabling…'];
+  const toggleLabel = update.isPending ? doing : `${verb} ${source.name}`;
   if (confirming)
     return (
       <span role="group" aria-label={`Remove ${source.name}`}>
