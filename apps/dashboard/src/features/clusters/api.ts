@@ -175,6 +175,8 @@ export function useDeleteFlowSource(clusterId: string) {
   return useMutation({
     mutationFn: (sourceId: string) => api.call(routes.deleteFlowSource, { params: { clusterId, sourceId } }),
     onSuccess: (_answer, sourceId) =>
-      queryClient.setQueryData<FlowSourceView[]>(flowSourceKeys.list(clusterId), (list) => list?.filter((source) => source.id !== sourceId)),
+      queryClient.setQueryData<FlowSourceView[]>(flowSourceKeys.list(clusterId), (list) =>
+        list?.filter((source) => source.id !== sourceId),
+      ),
   });
 }

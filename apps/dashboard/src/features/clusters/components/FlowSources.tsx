@@ -45,7 +45,9 @@ export function FlowSources({ clusterId }: { clusterId: string }) {
         <p className="pad next-hint" data-testid="no-flow-source">
           <span>
             No flow source: the map only grows when flows are imported.{' '}
-            {mayChange ? 'Add a flow source below (Hubble Relay or Goldmane) or import flows.' : 'An operator can add a flow source, or import flows.'}
+            {mayChange
+              ? 'Add a flow source below (Hubble Relay or Goldmane) or import flows.'
+              : 'An operator can add a flow source, or import flows.'}
           </span>
           <Link to={`/clusters/${clusterId}/flow-imports`} className="btn btn-small">
             Import flows
