@@ -41,6 +41,8 @@ it('shows the live source connected; an operator adds a failing Hubble Relay sou
   await relay.waitFor();
   expect(await relay.getByRole('cell').nth(2).textContent()).toBe('127.0.0.1:1 mTLS as hubble-relay.kube-system.svc');
   // Write-only: the form is emptied once sent, and neither the page nor the API has the key back.
+  expect(await page.getByLabel('Client key (PEM)').count()).toBe(0);
+  await page.getByLabel('Over TLS').check();
   expect(await page.getByLabel('Client key (PEM)').inputValue()).toBe('');
   const keyLine = certificates.client.key.split('\n')[1]!;
   expect(await page.content()).not.toContain(keyLine);
