@@ -79,10 +79,15 @@ export interface DemoDashboard {
   close(): Promise<void>;
 }
 
-async function startDemoDashboard(env: Record<string, string> = {}): Promise<DemoDashboard> {
+/** How the demo is seeded: `liveSources` adds its simulated flow source `live`, which the worker then collects. */
+export interface DemoOptions {
+  liveSources?: boolean;
+}
+
+async function startDemoDashboard(env: Record<string, string> = {}, options: DemoOptions = {}): Promise<DemoDashboard> {
   ensureDashboardBuilt();
   const api = await startApi(env, { worker: true });
-  await seedDemoCluster(api, new Date());
+  await seedDemoCluster(api, new Date(), options);
   const baseUrl = await dashboardUrl(api.url);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return {
@@ -114,10 +119,13 @@ export async function signedInPage(dashboard: DemoDashboard, username: string): 
 }
 
 /** The demo dashboard for a whole spec file: started before its tests, closed after them. Call at the top of the file. */
-export function demoDashboardPerFile(env: Record<string, string> = {}): { readonly dashboard: DemoDashboard; readonly api: Harness } {
+export function demoDashboardPerFile(
+  env: Record<string, string> = {},
+  options: DemoOptions = {},
+): { readonly dashboard: DemoDashboard; readonly api: Harness } {
   let started: DemoDashboard | undefined;
   beforeAll(async () => {
-    started = await startDemoDashboard(env);
+    started = await startDemoDashboard(env, options);
   }, 120000);
   afterAll(() => started?.close(), 30000);
   const current = (): DemoDashboard => {

@@ -23,7 +23,7 @@ import { Queue } from 'bullmq';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { seedDemo } from '../../../apps/api/src/demo/seed-demo';
-import { CLUSTER_DEPS, FLOW_IMPORT_DEPS, INVENTORY_DEPS } from '../../../apps/api/src/stores.providers';
+import { CLUSTER_DEPS, FLOW_IMPORT_DEPS, FLOW_SOURCE_DEPS, INVENTORY_DEPS } from '../../../apps/api/src/stores.providers';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { migrations } from '@bulkhead/migrations';
@@ -290,10 +290,19 @@ export async function startApi(
   };
 }
 
-/** Seeds the demo cluster into a harness (as `npm start` does) and waits until the worker imported its flows. */
-export async function seedDemoCluster(api: Harness, now = new Date('2026-11-28T12:00:00Z')): Promise<string> {
+/**
+ * Seeds the demo cluster into a harness (as `npm start` does) and waits until the worker imported its flows.
+ * With `liveSources`, it also gets the demo's simulated flow source `live`, as `BULKHEAD_DEMO=true` gives it.
+ */
+export async function seedDemoCluster(
+  api: Harness,
+  now = new Date('2026-11-28T12:00:00Z'),
+  { liveSources = false }: { liveSources?: boolean } = {},
+): Promise<string> {
   const deps = { ...api.app.get(CLUSTER_DEPS), ...api.app.get(INVENTORY_DEPS), ...api.app.get(FLOW_IMPORT_DEPS) };
-  const clusterId = await seedDemo(deps, api.db, new UploadStorage(join(api.config.dataDir, 'uploads')), now, createLogger('silent'));
+  const uploads = new UploadStorage(join(api.config.dataDir, 'uploads'));
+  const sources = liveSources ? api.app.get(FLOW_SOURCE_DEPS) : undefined;
+  const clusterId = await seedDemo(deps, api.db, uploads, now, createLogger('silent'), sources);
   if (!clusterId) throw new Error('the demo cluster exists already in this database');
   const [imp] = (await api.call('GET', `/api/v1/clusters/${clusterId}/flow-imports`, { role: 'viewer' })).body.items;
   await api.waitFor(

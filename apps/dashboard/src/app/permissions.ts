@@ -13,6 +13,7 @@ export type Action =
   | 'clusters.credentials'
   | 'clusters.remove'
   | 'inventory.import'
+  | 'flowSources.manage'
   | 'namespaces.tier'
   | 'users.manage'
   | 'webhooks.manage'
@@ -31,6 +32,7 @@ const NEEDS: Record<Action, Role | readonly Role[]> = {
   'clusters.credentials': 'admin',
   'clusters.remove': 'admin',
   'inventory.import': 'operator',
+  'flowSources.manage': 'operator',
   'namespaces.tier': ['operator', 'approver'],
   'users.manage': 'admin',
   'webhooks.manage': 'admin',

@@ -1,12 +1,15 @@
 import {
+  type CallInput,
   type ClusterView,
   type CreateClusterBody,
+  type FlowSourceView,
   type NamespaceView,
   routes,
   type Tier,
   type UpdateClusterBody,
+  type UpdateFlowSourceBody,
 } from '@bulkhead/contracts';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, upload } from '../../api/client';
 import { clusterKeys } from '../../shared/use-clusters';
 import { mapKeys } from '../dependency-map/keys';
@@ -123,5 +126,57 @@ export function useSetTiers(clusterId: string) {
       );
       void queryClient.invalidateQueries({ queryKey: ['map', clusterId] });
     },
+  });
+}
+
+/** A source's state moves by itself (connecting, lagging, failing): its card reads it again this often. */
+const FLOW_SOURCES_REFRESH_MS = 2000;
+
+const flowSourceKeys = { list: (clusterId: string) => ['flow-sources', clusterId] as const };
+
+/** A cluster's live flow sources with their state, read again every few seconds while shown. */
+export function useFlowSources(clusterId: string) {
+  return useQuery({
+    queryKey: flowSourceKeys.list(clusterId),
+    queryFn: ({ signal }) => api.call(routes.listFlowSources, { params: { clusterId }, signal }),
+    refetchInterval: FLOW_SOURCES_REFRESH_MS,
+  });
+}
+
+/** A new flow source as sent: the API fills in what is left out (enabled, the simulated stream's defaults). */
+export type NewFlowSource = CallInput<typeof routes.createFlowSource>['body'];
+
+/** Adds a flow source; a worker starts collecting it, and the list shows it at once. */
+export function useCreateFlowSource(clusterId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: NewFlowSource) => api.call(routes.createFlowSource, { params: { clusterId }, body }),
+    onSuccess: (created) =>
+      queryClient.setQueryData<FlowSourceView[]>(flowSourceKeys.list(clusterId), (list) => [...(list ?? []), created]),
+  });
+}
+
+/** Changes a flow source (here: enables or disables it); its row shows the answer at once. */
+export function useUpdateFlowSource(clusterId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ sourceId, body }: { sourceId: string; body: UpdateFlowSourceBody }) =>
+      api.call(routes.updateFlowSource, { params: { clusterId, sourceId }, body }),
+    onSuccess: (updated) =>
+      queryClient.setQueryData<FlowSourceView[]>(flowSourceKeys.list(clusterId), (list) =>
+        list?.map((source) => (source.id === updated.id ? updated : source)),
+      ),
+  });
+}
+
+/** Removes a flow source; the edges it observed stay in the map. */
+export function useDeleteFlowSource(clusterId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (sourceId: string) => api.call(routes.deleteFlowSource, { params: { clusterId, sourceId } }),
+    onSuccess: (_answer, sourceId) =>
+      queryClient.setQueryData<FlowSourceView[]>(flowSourceKeys.list(clusterId), (list) =>
+        list?.filter((source) => source.id !== sourceId),
+      ),
   });
 }

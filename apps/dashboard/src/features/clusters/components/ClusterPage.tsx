@@ -9,12 +9,13 @@ import { ErrorNote, Loading, PageHeader } from '../../../shared/ui';
 import { cniName, cniWarning } from '../../overview/cni';
 import { usePlans } from '../../plans/api';
 import { EditCluster } from './EditCluster';
+import { FlowSources } from './FlowSources';
 import { InventoryActions } from './InventoryActions';
 import { NamespaceTable } from './NamespaceTable';
 import { RemoveCluster } from './RemoveCluster';
 import '../clusters.css';
 
-/** One cluster: whether its CNI enforces anything, how fresh its inventory is, what to do next, its namespaces and settings. */
+/** One cluster: whether its CNI enforces anything, how fresh its inventory is, what to do next, its flow sources, namespaces and settings. */
 export function ClusterPage({ clusterId }: { clusterId: string }) {
   const { can } = useAuth();
   const cluster = useCluster(clusterId);
@@ -47,6 +48,7 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
         <ClusterStatus cluster={view} />
         <NextSteps cluster={view} />
         {can('inventory.import') && <InventoryActions cluster={view} />}
+        <FlowSources clusterId={clusterId} />
         <NamespaceTable clusterId={clusterId} />
         {can('clusters.edit') && <EditCluster cluster={view} />}
         {can('clusters.remove') && <RemoveCluster cluster={view} />}
@@ -122,7 +124,7 @@ function NextSteps({ cluster }: { cluster: ClusterView }) {
   else if (cluster.counts.edges === 0)
     steps.push({
       key: 'flows',
-      text: 'No traffic observed yet: import flows (Hubble, Calico, an edge list…) to see who talks to whom.',
+      text: 'No traffic observed yet: add a flow source (below) or import flows (Hubble, Calico, an edge list…) to see who talks to whom.',
       to: `/clusters/${cluster.id}/flow-imports`,
       action: 'Import flows',
     });
