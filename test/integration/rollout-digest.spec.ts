@@ -12,6 +12,7 @@ import {
 } from '@bulkhead/contracts';
 import { PostgresRolloutStore } from '@bulkhead/persistence';
 import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
+import { readEvents, type StreamEvent } from './support/server-sent-events';
 
 /**
  * The rollout page's light view: GET /rollouts/{id}/digest, the event stream and the commands with
@@ -136,29 +137,10 @@ describe("a step's probes, paged", () => {
 });
 
 /** Reads a stream's server-sent events as a viewer, handing each to `onEvent` until it answers true. */
-async function readEvents(path: string, onEvent: (e: { event: string; data: string }) => boolean): Promise<void> {
+async function readViewerEvents(path: string, onEvent: (e: StreamEvent) => boolean): Promise<void> {
   const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${api.tokens.viewer}` } });
   expect(res.status).toBe(200);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) return;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const lines = buffer.slice(0, end).split('\n');
-        buffer = buffer.slice(end + 2);
-        const field = (name: string) => lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
-        const event = field('event');
-        if (event && onEvent({ event, data: field('data') ?? '' })) return;
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
+  await readEvents(res, onEvent);
 }
 
 describe('the light view on the event stream and in command answers', () => {
@@ -171,7 +153,7 @@ describe('the light view on the event stream and in command answers', () => {
   it('streams the digest first, then patches it; a command asked for the digest answers the state the patches make', async () => {
     let held: RolloutDigest | null = null;
     let aborting: Promise<{ status: number; body: unknown }> | undefined;
-    await readEvents(`/api/v1/rollouts/${large.id}/events?view=digest`, (e) => {
+    await readViewerEvents(`/api/v1/rollouts/${large.id}/events?view=digest`, (e) => {
       if (e.event === 'rollout') {
         held = rolloutDigestSchema.parse(JSON.parse(e.data));
         expect(held.version).toBe(large.version);

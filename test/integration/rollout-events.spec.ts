@@ -1,5 +1,6 @@
 import { applyRolloutPatch, type RolloutPatch, rolloutPatchSchema, type RolloutView, rolloutViewSchema } from '@bulkhead/contracts';
 import { type Harness, seedDemoCluster, startApi, untieredExclusions } from './support/harness';
+import { readEvents } from './support/server-sent-events';
 
 /**
  * The rollout event stream: the whole state first, then patches. A client that applies each patch to
@@ -16,39 +17,6 @@ beforeAll(async () => {
   clusterId = await seedDemoCluster(api);
 }, 60000);
 afterAll(() => api.close());
-
-interface StreamEvent {
-  event: string;
-  data: string;
-}
-
-/** Reads server-sent events from the stream, handing each to `onEvent` until it answers true. */
-async function readEvents(res: Response, onEvent: (e: StreamEvent) => boolean): Promise<void> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) return;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const field = (name: string) =>
-          block
-            .split('\n')
-            .filter((line) => line.startsWith(`${name}: `))
-            .map((line) => line.slice(name.length + 2))
-            .join('\n');
-        if (field('event') && onEvent({ event: field('event'), data: field('data') })) return;
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-}
 
 describe('the rollout event stream', () => {
   let rolloutId: string;
