@@ -222,11 +222,12 @@ export class RolloutsController {
     const state = await this.state(id);
     if (!state) throw new RolloutError('rollout.not_found', doesNotExist('rollout', id));
     const whole = await this.view(state);
-    const shown = view === 'digest' ? rolloutDigestOf(whole) : whole;
+    // the digest is made only when the kept answer is missing: it walks every step's probes
+    const shown = () => (view === 'digest' ? rolloutDigestOf(whole) : whole);
     const continuable = whole.nextActions.find((action) => action.action === 'continue');
     const key = `rollout:${view}:${id}:${state.version}${continuable ? `:plan-v${continuable.planVersion}` : ''}`;
-    if (whole.stalled) res.json(shown);
-    else await sendAnswer(req, res, await this.answers.get(key, async () => shown));
+    if (whole.stalled) res.json(shown());
+    else await sendAnswer(req, res, await this.answers.get(key, async () => shown()));
   }
 
   /** A page of one step's probes, in the step's order (its latest round: a retried step's probes start again). */
