@@ -2,7 +2,7 @@
  * What a webhook says, built from the audit entry of the change that notifies: the same entry gives the
  * same bytes, so every attempt of a delivery sends one body. Pure.
  */
-import { type NextAction as RolloutAction, rolloutRoutes, type WebhookEvent, type WebhookFormat } from '@bulkhead/contracts';
+import { CLUSTER_SCOPE, type NextAction as RolloutAction, rolloutRoutes, type WebhookEvent, type WebhookFormat } from '@bulkhead/contracts';
 
 /** The audit entry a delivery is about, with its cluster's name. */
 export interface NotifiedEntry {
@@ -145,8 +145,8 @@ export function notificationOf(entry: NotifiedEntry, idempotencyKey: string, off
       const namespaces = [
         ...new Set(findings.map((f: { namespace?: unknown }) => text(f.namespace)).filter((n) => n !== undefined)),
       ].sort();
-      // The guardrails ("(cluster)", the cluster stage's step) can be re-applied, not accepted: they come from the map.
-      const accepting = namespaces.filter((namespace) => namespace !== '(cluster)');
+      // The guardrails (CLUSTER_SCOPE, the cluster stage's step) can be re-applied, not accepted: they come from the map.
+      const accepting = namespaces.filter((namespace) => namespace !== CLUSTER_SCOPE);
       const act = (kind: 'reapply' | 'accept', description: string, named: string[]): NotifiedAction => ({
         action: kind,
         description,

@@ -13,6 +13,8 @@ export type Tier = z.infer<typeof tierSchema>;
 export const STAGE_TIERS = [...TIERS, 'cluster'] as const;
 export const stageTierSchema = z.enum(STAGE_TIERS);
 export type StageTier = z.infer<typeof stageTierSchema>;
+/** What stands where a namespace's name goes for the cluster stage's one step (its halt, drift, a rollback's scope): no DNS label can be it. */
+export const CLUSTER_SCOPE = '(cluster)';
 
 /**
  * The namespaces Kubernetes and its add-ons run in (control plane components, cluster DNS, node leases):

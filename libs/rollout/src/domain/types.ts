@@ -16,8 +16,8 @@ export type Tier = (typeof TIERS)[number];
 export const CLUSTER_STAGE = 'cluster';
 /** What names a stage: a tier, or the cluster stage. */
 export type StageTier = Tier | typeof CLUSTER_STAGE;
-/** The step of the cluster stage stands where a namespace's name goes: this is no namespace's name (not a DNS label). */
-export const CLUSTER_SCOPE = '(cluster)';
+/** The step of the cluster stage stands where a namespace's name goes (the contract's definition). */
+export { CLUSTER_SCOPE } from '@bulkhead/contracts';
 /** Where the cluster stage goes: before the dev stage, or after the prod stage (the contract's definition). */
 export type { GuardrailStage } from '@bulkhead/contracts';
 

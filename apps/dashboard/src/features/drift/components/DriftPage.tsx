@@ -1,4 +1,5 @@
 import type { DriftActionRequest, DriftActionView, DriftFindingView } from '@bulkhead/contracts';
+import { CLUSTER_SCOPE } from '@bulkhead/contracts';
 import { useState } from 'react';
 import { describeError } from '../../../api/client';
 import { useAuth } from '../../../app/auth';
@@ -113,8 +114,8 @@ function NamespaceDrift({
         </h2>
         {canAct && (
           <div className="drift-actions">
-            {/* The guardrails ("(cluster)") come from the map, not from the cluster: they are re-applied, never accepted. */}
-            {(namespace === '(cluster)' ? (['reapply'] as const) : (['reapply', 'accept'] as const)).map((kind) => (
+            {/* The guardrails (CLUSTER_SCOPE) come from the map, not from the cluster: they are re-applied, never accepted. */}
+            {(namespace === CLUSTER_SCOPE ? (['reapply'] as const) : (['reapply', 'accept'] as const)).map((kind) => (
               <button
                 key={kind}
                 type="button"
